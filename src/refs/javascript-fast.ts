@@ -38,10 +38,6 @@ export function findJavaScriptReferencesFast(
     throw err;
   }
   if (callsNoLoader(text, comments)) return { references: [], dynamic: [] };
-  // refs8: a fallback for an env read (`process.env.MODEL ?? 'org/x'`) is read by javascript.ts `envOf` only.
-  if (hasEnvFallback(text)) return undefined;
-  // A parameter's default (`function load(model = 'org/x')`) is read by javascript.ts `recordParameters` only.
-  if (hasParameterDefault(text)) return undefined;
   try {
     return read(path, text, toks, existsLocally);
   } catch (err) {
@@ -224,6 +220,12 @@ function read(
 
   const envReader = transformersJsEnv(toks, imports);
   const env = envReader.result();
+  // What javascript.ts alone reads: a fallback for an env read (`process.env.MODEL ?? 'org/x'`, its `envOf`) and a
+  // parameter's default (`function load(model = 'org/x')`, its `recordParameters`). Each matters only as a value a
+  // loader call or a transformers.js env setting reads: a file with neither (express's `process.env.NODE_ENV ||
+  // 'development'`) reads the same in both.
+  if ((calls.length > 0 || env !== undefined) && (hasEnvFallback(text) || hasParameterDefault(text)))
+    throw new Unsure();
   const at = lineIndex(lineFeeds(text));
   const out: FileReferences = { references: [], dynamic: [] };
   calls.forEach((call, i) => {
@@ -334,6 +336,22 @@ function transformersJsEnv(toks: readonly Token[], imports: ReadonlyMap<string, 
 }
 
 /**
+ * Whether the `:` at `colon` ends a `case …:` or `default:` label: back over its bracket level to the statement's
+ * start, a `case` or `default` there.
+ */
+function inCaseLabel(toks: readonly Token[], colon: number): boolean {
+  const level = toks[colon]!.up;
+  for (let j = colon - 1; j >= 0 && toks[j]!.up >= level; j--) {
+    const t = toks[j]!;
+    if (t.up !== level) continue;
+    if (t.t === 'name' && (t.text === 'case' || t.text === 'default'))
+      return toks[j - 1]?.t !== 'op' || toks[j - 1]!.text !== '.';
+    if (t.t === 'op' && (t.text === ';' || t.text === '{' || t.text === '}')) return false;
+  }
+  return false;
+}
+
+/**
  * Syntax errors the parser recovers from in its own way (its tree around them is not the one this reader assumes):
  * a `;` inside parentheses other than a `for` head's or inside brackets, and a declaration that does not start a
  * statement or bind a name or pattern. Hand-written source has none; a file that has one goes to the parser.
@@ -374,6 +392,11 @@ function checkStatements(toks: readonly Token[]): void {
       if (!before || before.text === 'export' || before.text === 'declare') return;
       if (before.t === 'op' && [';', '{', '}'].includes(before.text)) return;
       if (before.t === 'op' && before.text === '(' && toks[k - 2]?.text === 'for') return;
+      // `for await (const chunk of stream)`.
+      if (before.t === 'op' && before.text === '(' && toks[k - 2]?.text === 'await' && toks[k - 3]?.text === 'for')
+        return;
+      // A case clause's statements (`case 'a': const x = …`, `default: let y`).
+      if (before.t === 'op' && before.text === ':' && inCaseLabel(toks, k - 1)) return;
       // A line break after an operand ends the statement before (automatic semicolon insertion).
       if (t.nl && (before.t === 'name' || before.t === 'number' || before.t === 'string' || before.t === 'regex'))
         return;

@@ -82,6 +82,12 @@ describe('findJavaScriptReferencesFast', () => {
       name: 'module-members',
       text: `const made = require('@huggingface/transformers').pipeline;\nconst late = (await import('@xenova/transformers')).pipeline;\nawait made('x', 'org/required');\nawait late('x', 'org/imported');\n`,
     },
+    {
+      // A declaration in a case clause, and `for await (const …)`: statements javascript-fast.ts `checkStatements`
+      // once took for syntax errors (prettier's bundle, pino's tests).
+      name: 'case-clause-and-for-await',
+      text: `${IMPORT}switch (kind) {\n  case 'a': const M = 'org/case';\n    break;\n  default: let n = 1;\n}\nfor await (const chunk of stream) total += chunk.length;\nawait pipeline('x', 'org/after-loop');\n`,
+    },
   ])('decides $name alone, as the parser does', ({ name, text }) => {
     expect(agrees(`${name}.ts`, text)).toBe(true);
   });
@@ -261,6 +267,13 @@ describe('findJavaScriptReferencesFast', () => {
     `await pipeline('x', NAME, FROZEN)`,
     `await M.from_pretrained(MODEL, { ...OPTS, dtype: 'q8' })`,
     `OPTS.revision = NAME`,
+    // Read by javascript.ts alone (`envOf`, `recordParameters`): with a loader call, or none, in the program.
+    `const HOST = process.env.HOST ?? 'org/env-fallback'`,
+    `const MODEL = process.env.MODEL || 'org/env-or'`,
+    `const load = (model = 'org/param-default') => pipeline('x', model)`,
+    `function named(id = NAME) { return id; }`,
+    `env.remoteHost = process.env.HF_HOST || 'https://mirror.example/'`,
+    `const stage = String(process.env.STAGE ?? 'dev')`,
   ];
   const program = javaScriptPrograms(STATEMENTS, 12);
   // 100 programs in the suite (it ran 400: a second of CPU); the bench runs thousands.

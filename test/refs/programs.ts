@@ -24,6 +24,8 @@ export function javaScriptPrograms(statements: readonly string[], maxLength: num
     ['if (ok) {\n', '\n} else {\n  x = 1;\n}'],
     ['export const g = async () => {\n', '\n};'],
     ['class K extends Base {\n  async m(x) {\n', '\n  }\n}'],
+    ["switch (kind) {\n  case 'a':\n", '\n    break;\n  default:\n}'],
+    ['for await (const chunk of stream) {\n', '\n}'],
     // Private names (javascript-tokens.ts reads `#name` as a name), in the body and around it.
     [
       'class P {\n  #cache = new Map();\n  static #count = 0;\n  async #load(x) {\n',
