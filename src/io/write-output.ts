@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { lstat, mkdir, open, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, realpath, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { IoError } from '../core/errors.js';
 
@@ -22,7 +22,10 @@ export async function writeOutput(file: string, content: string | Iterable<strin
   }
 }
 
-async function writeReplacing(abs: string, content: string | Iterable<string>): Promise<void> {
+async function writeReplacing(requested: string, content: string | Iterable<string>): Promise<void> {
+  // A symlink is written through, as a shell's `>` writes: the rename would replace the link itself. Run as root,
+  // `-o /dev/stdout` with standard output sent to a file made /dev/stdout a regular file for every process.
+  const abs = await realpath(requested).catch(() => requested);
   await makeFolders(path.dirname(abs));
   const tmp = `${abs}.${process.pid}.tmp`;
   const fh = await open(tmp, 'w');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +63,19 @@ describe('writeOutput never replaces a special file, and never hangs on a kernel
     expect(err).toBeInstanceOf(IoError);
     expect(lstatSync(file).isFIFO()).toBe(true);
     expect(readdirSync(dir)).toEqual(['r.sarif']);
+  });
+
+  // `-o /dev/stdout` with standard output sent to a file: /dev/stdout is a link to /proc/self/fd/1, a regular file
+  // then. Renaming onto the link made /dev/stdout itself a regular file for every process; a link is written through.
+  it('a symlink at the path stays a link, and the file it names gets the report', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-write-'));
+    const target = path.join(dir, 'real.json');
+    writeFileSync(target, 'old');
+    symlinkSync(target, path.join(dir, 'link.json'));
+    await writeOutput(path.join(dir, 'link.json'), 'new');
+    expect(lstatSync(path.join(dir, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('new');
+    expect(readdirSync(dir).sort()).toEqual(['link.json', 'real.json']);
   });
 
   // Node 20's recursive mkdir of /proc/x never settles (libuv retries the ENOENT at 100 % CPU).
