@@ -14,6 +14,7 @@ import type { LoadedManifest } from './checks/sync.js';
 import { toDependencyGraph } from './graph.js';
 import { parseLockfileOnDemand } from './parsers/index.js';
 import { checkRepoNpmrc, committedCredentials, type RepoNpmrc } from './checks/npmrc.js';
+import { pnpmWorkspaceRegistries, workspaceRegistryEntries } from './parsers/pnpm-workspace-registries.js';
 import { pnpmfileFinding, pnpmfilePath } from './checks/pnpmfile.js';
 import { checkRepoYarnrc, yarnrcCredentials, type RepoYarnrc } from './checks/yarnrc.js';
 import { effectiveYarnrcs, enableScriptsOf, loadRepoYarnrcs, mergeYarnrcs } from './yarnrc-files.js';
@@ -173,7 +174,8 @@ async function scanLockfile(
   const enableScripts = enableScriptsOf(yarnrcs);
   const inEffect = effectiveYarnrcs(yarnrcs);
   const isPnpm = file.format === 'pnpm-lockfile' || file.claimed === 'pnpm-lockfile';
-  const pnpmWorkspace = isPnpm ? await loadPnpmWorkspace(dir, byPath, ctx, notifications) : undefined;
+  const workspace = isPnpm ? await loadPnpmWorkspace(dir, byPath, ctx, notifications) : undefined;
+  const pnpmWorkspace = workspace?.settings;
 
   const isBun = file.format === 'bun-lockfile' || file.claimed === 'bun-lockfile';
   const repoNpmrcs = [
@@ -229,7 +231,10 @@ async function scanLockfile(
   const findings = [
     ...checkDependencies(graph, parsed, policy, [...manifests.values()], patches),
     ...checkLocalTarballs(graph, tarballs, policy),
-    ...checkRepoNpmrc(repoNpmrcs, policy.allowedRegistries),
+    ...checkRepoNpmrc(
+      workspace !== undefined ? [...repoNpmrcs, workspaceAsNpmrc(workspace)] : repoNpmrcs,
+      policy.allowedRegistries,
+    ),
     ...(isPnpm ? pnpmfileFindings(dir, file.path, pnpmWorkspace, repoNpmrcs, byPath) : []),
   ];
   return { findings, graphs: [graph], notifications, yarnrcs: inEffect };
@@ -258,18 +263,40 @@ function pnpmfileFindings(
  * The pnpm-workspace.yaml beside a pnpm lockfile (pnpm keeps the lockfile at the workspace root): pnpm 10+ reads
  * its build settings there. One that cannot be read is said, and its settings are not assumed.
  */
+interface PnpmWorkspaceFile {
+  readonly path: string;
+  readonly text: string;
+  readonly settings: Record<string, unknown>;
+}
+
+/**
+ * A pnpm-workspace.yaml's registries (`registry`, `registries`), which pnpm reads over `.npmrc`
+ * (pnpm-workspace-registries.ts), judged as a repository `.npmrc`'s are: one the policy does not allow is CPD134,
+ * at the line that names it, under the key the file writes.
+ */
+function workspaceAsNpmrc(w: PnpmWorkspaceFile): RepoNpmrc {
+  const entries = workspaceRegistryEntries(w.settings);
+  const lines = w.text.split('\n');
+  const keys: Record<string, { key: string; line: number | undefined }> = {};
+  for (const e of entries) {
+    const at = lines.findIndex((l) => l.includes(e.url));
+    keys[e.key] = { key: e.written, line: at < 0 ? undefined : at + 1 };
+  }
+  return { path: w.path, text: w.text, config: pnpmWorkspaceRegistries(w.settings), keys, credentials: [] };
+}
+
 async function loadPnpmWorkspace(
   dir: string,
   byPath: ReadonlyMap<string, DiscoveredFile>,
   ctx: ScanContext,
   notifications: Notification[],
-): Promise<Record<string, unknown> | undefined> {
+): Promise<PnpmWorkspaceFile | undefined> {
   const f = byPath.get(joinRel(dir, 'pnpm-workspace.yaml'));
   if (!f) return undefined;
   const text = await readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
   const parsed =
     text !== undefined ? (await import('./parsers/pnpm-workspace.js')).parsePnpmWorkspace(text) : undefined;
-  if (parsed !== undefined && 'settings' in parsed) return parsed.settings;
+  if (parsed !== undefined && 'settings' in parsed) return { path: f.path, text: text!, settings: parsed.settings };
   const why = parsed === undefined ? 'could not be read' : `is ${parsed.error}`;
   notifications.push({
     level: 'warning',

@@ -10,6 +10,7 @@ import {
 } from '../deps/npmrc.js';
 import { trustedPart } from '../deps/npmrc-trust.js';
 import { parseYarnrcV1 } from '../deps/yarnrc-v1.js';
+import { pnpmWorkspaceRegistries } from '../deps/parsers/pnpm-workspace-registries.js';
 import { Redactor } from './redact.js';
 import { toReplaceRegistryHost } from './resolved-url.js';
 import { readConfigInRoot, readRegularFile } from '../io/open-regular.js';
@@ -335,33 +336,6 @@ function envLayers(
 /** yarn 1 settings as an `.npmrc` layer of registries only: yarn sends npm's credentials, never `.yarnrc`'s (`NpmRegistry.getAuth`). */
 function yarnrcConfig(settings: ReadonlyMap<string, string>, env: Record<string, string | undefined>): NpmrcConfig {
   return { ...npmrcFromEntries(settings, env), auth: {}, ca: [] };
-}
-
-/**
- * The registries of a pnpm-workspace.yaml as an `.npmrc` layer: `registry`, and `registries` in either shape — a map
- * of `default` and `@scope` to URLs, or (pnpm 11.23) registry URLs to declarations whose `scopes` are routed there.
- * @pnpm/config `getConfig` merges them over the `.npmrc` registries (`{ ...registriesFromNpmrc,
- * ...workspaceRegistries }`), under `pnpm_config_registry`. A URL holding `${…}` is ignored, as pnpm 11.5.3 and later
- * ignore it (a committed file must not steer requests by the environment). A declaration scoped `@` is not read.
- */
-function pnpmWorkspaceRegistries(settings: Record<string, unknown>): NpmrcConfig {
-  const entries: [string, string][] = [];
-  const url = (v: unknown): v is string => typeof v === 'string' && /^https?:\/\//i.test(v) && !v.includes('${');
-  if (url(settings.registry)) entries.push(['registry', settings.registry]);
-  const registries = settings.registries;
-  if (registries !== null && typeof registries === 'object' && !Array.isArray(registries))
-    for (const [key, value] of Object.entries(registries as Record<string, unknown>)) {
-      if (url(value)) {
-        if (key === 'default') entries.push(['registry', value]);
-        else if (/^@[^/:]+$/.test(key)) entries.push([`${key}:registry`, value]);
-      } else if (url(key) && value !== null && typeof value === 'object') {
-        const scopes = (value as { scopes?: unknown }).scopes;
-        if (Array.isArray(scopes))
-          for (const scope of scopes)
-            if (typeof scope === 'string' && /^@[^/:]+$/.test(scope)) entries.push([`${scope}:registry`, key]);
-      }
-    }
-  return { ...npmrcFromEntries(entries, {}), auth: {}, ca: [] };
 }
 
 function emptyLayer(): NpmrcConfig {

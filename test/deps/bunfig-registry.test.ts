@@ -5,7 +5,8 @@ import { scanDeps } from './helpers.js';
 
 /**
  * `scan` reads the bunfig.toml beside a bun lockfile as bun does (bunfig.zig `Parser.parseRegistry`): its
- * `[install] registry` and `[install.scopes]` are judged like a repository `.npmrc` (CPD134). Fixtures:
+ * `[install] registry` and `[install.scopes]` are judged like a repository `.npmrc` (CPD134), and so are a pnpm
+ * lockfile's pnpm-workspace.yaml `registry` and `registries`. Fixtures:
  * fixtures/lockfiles/install-agreement/README.md.
  */
 const AGREEMENT = path.relative(
@@ -29,9 +30,15 @@ const cases: FidelityCase[] = [
     dir: `${AGREEMENT}/bunfig-credentials.bun`,
     want: ['CPD134:error@bunfig.toml:2', 'CPD134:error@bunfig.toml:5', 'CPD168:error@bunfig.toml:2'],
   },
+  {
+    // pnpm reads pnpm-workspace.yaml's `registry` and `registries` over `.npmrc` (@pnpm/config `getConfig`).
+    name: 'pnpm-workspace.yaml registries the policy does not allow are CPD134, as the same lines in .npmrc are',
+    dir: `${AGREEMENT}/pnpm-workspace-registry.pnpm9`,
+    want: ['CPD134:error@pnpm-workspace.yaml:3', 'CPD134:error@pnpm-workspace.yaml:5'],
+  },
 ];
 
-describeFidelity('bunfig.toml registries in scan', cases, ['CPD131', 'CPD137']);
+describeFidelity('bunfig.toml and pnpm-workspace.yaml registries in scan', cases, ['CPD131', 'CPD137']);
 
 describe('bunfig.toml credentials', () => {
   it('never appear in messages or evidence', async () => {
