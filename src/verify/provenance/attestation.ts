@@ -138,3 +138,21 @@ export function matchSubject(statement: Statement, digests: Readonly<Record<stri
     actual: digests[a]!,
   };
 }
+
+/**
+ * `matchSubject`, with the file's sha512 computed only when a subject carries it alone (npm provenance) and the
+ * caller can hash the file (`sha512`; undefined for an LFS pointer or content not at hand): `digests` keeps it.
+ */
+export async function matchSubjectHashing(
+  statement: Statement,
+  digests: Record<string, string>,
+  sha512: (() => Promise<string | undefined>) | undefined,
+): Promise<SubjectMatch> {
+  const m = matchSubject(statement, digests);
+  if (m.kind !== 'need' || !m.algorithms.includes('sha512') || sha512 === undefined || digests['sha512'] !== undefined)
+    return m;
+  const d = await sha512();
+  if (d === undefined) return m;
+  digests['sha512'] = d;
+  return matchSubject(statement, digests);
+}

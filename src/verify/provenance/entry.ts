@@ -1,5 +1,5 @@
 import { MODEL_FORMATS, type DiscoveredFile } from '../../core/files.js';
-import { matchSubject, type TrustCheck } from './attestation.js';
+import { matchSubjectHashing, type TrustCheck } from './attestation.js';
 import { AttestationCache } from './cache.js';
 import { attestationsNextTo, folderCovers, isFolderAttestation } from './files.js';
 import { isBuildProvenance } from './kind.js';
@@ -75,12 +75,7 @@ export async function entryProvenance(
             if (!('notProvenance' in v)) why.push(`${where}: ${v.reason}`);
             continue;
           }
-          let m = matchSubject(v.statement, digests);
-          if (m.kind === 'need' && m.algorithms.includes('sha512') && digests['sha512'] === undefined) {
-            const d = await sha512Of(file);
-            if (d !== undefined) digests['sha512'] = d;
-            m = matchSubject(v.statement, digests);
-          }
+          const m = await matchSubjectHashing(v.statement, digests, () => sha512Of(file));
           if (m.kind !== 'match') {
             // An attestations folder holds bundles about other files: only a bundle next to the file must be its.
             if ((nextTo.get(file.path) ?? []).includes(a))

@@ -2,7 +2,7 @@ import type { ScanContext } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { ModelProvenance, ModelRecord } from '../../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../../core/stage.js';
-import { matchSubject, type TrustCheck } from './attestation.js';
+import { matchSubjectHashing, type TrustCheck } from './attestation.js';
 import { AttestationCache } from './cache.js';
 import { attestationsNextTo, folderCovers, isFolderAttestation } from './files.js';
 import { failureFinding, failureRule, folderFailureFinding, type Failure, type Out } from './failures.js';
@@ -108,12 +108,8 @@ async function checkModel(
         });
         continue;
       }
-      let m = matchSubject(v.statement, digests);
-      if (m.kind === 'need' && m.algorithms.includes('sha512') && w.file && !model.lfs) {
-        const d = await sha512Of(w.file);
-        if (d !== undefined) digests['sha512'] = d;
-        m = matchSubject(v.statement, digests);
-      }
+      const file = model.lfs ? undefined : w.file;
+      const m = await matchSubjectHashing(v.statement, digests, file && (() => sha512Of(file)));
       if (m.kind === 'match') {
         matched.push({
           repository: v.repository,
