@@ -1,4 +1,5 @@
 import { isNode, LineCounter, parseDocument, visit } from 'yaml';
+import { listedWithMore } from '../../core/plural.js';
 import { isAllowed, type AllowContext } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
 import type { Findings } from './report.js';
@@ -93,10 +94,10 @@ export function* speechbrainHparamsFindings(src: RandomAccess, out: Findings, al
     },
   });
   const list = (uses: readonly Use[]) =>
-    `${uses
-      .slice(0, MAX_LISTED)
-      .map((u) => `${u.tag.replace(/^tag:yaml\.org,2002:/, '!!')} (${u.action})`)
-      .join(', ')}${uses.length > MAX_LISTED ? ` and ${uses.length - MAX_LISTED} more` : ''}`;
+    listedWithMore(
+      uses.map((u) => `${u.tag.replace(/^tag:yaml\.org,2002:/, '!!')} (${u.action})`),
+      MAX_LISTED,
+    );
   if (dangerous.length > 0)
     out.add(
       'CPI129',

@@ -1,4 +1,5 @@
 import { opcodeName } from '../../discover/formats/pickle-opcodes.js';
+import { listedWithMore } from '../../core/plural.js';
 import { WEIGHTS_ONLY_REFUSED } from './weights-only.js';
 import type { Artifact, Finding, Location } from '../../core/finding.js';
 import type { AllowContext } from './allowlist.js';
@@ -345,13 +346,16 @@ function callFindings(
     // with a global chainproof cannot vouch for (an unknown model-library name is otherwise only a warning), what
     // it calls is unknown too, so the call fails the gate.
     const unexplained = unknown.length > 0;
-    const names = unknown.slice(0, 3).map((n) => `\`${n}\``);
+    const names = listedWithMore(
+      unknown.map((n) => `\`${n}\``),
+      3,
+    );
     return [
       {
         ...base,
         ruleId: 'CPI006',
         ...(unexplained ? { level: 'error' as const } : {}),
-        message: `${where}: ${c.kind} at byte ${c.offset} calls a value computed at load time${c.target ? ` (derived from \`${target}\`)` : ''}, not an imported global.${unexplained ? ` The pickle also imports ${names.join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}, not on the safe list, so what it calls cannot be explained from safe names. Do not load this file.` : ' Do not load this file unless you can explain the call.'}`,
+        message: `${where}: ${c.kind} at byte ${c.offset} calls a value computed at load time${c.target ? ` (derived from \`${target}\`)` : ''}, not an imported global.${unexplained ? ` The pickle also imports ${names}, not on the safe list, so what it calls cannot be explained from safe names. Do not load this file.` : ' Do not load this file unless you can explain the call.'}`,
         evidence: {
           opcode: c.kind,
           offset: c.offset,

@@ -3,6 +3,7 @@ import type { Finding } from '../../core/finding.js';
 import type { StageInput } from '../../core/stage.js';
 import type { Coverage, PartResult } from './coverage.js';
 import { emptyPart } from './coverage.js';
+import { listedWithMore } from '../../core/plural.js';
 import { record } from './findings.js';
 import { matchesSigner } from '../policy/signers.js';
 import type { NamedSigner } from '../../core/trust-material.js';
@@ -164,9 +165,8 @@ function wrongSignerFinding({ paths, c, policy, registry }: WrongSigner): Findin
   // One file: the finding is at it, as always. Several: at the signature that signs them all, the one cause.
   const one = paths.length === 1;
   const path = one ? paths[0]! : c.signature;
-  const shown = paths.slice(0, MAX_FILES_SHOWN).join(', ');
-  const more = paths.length > MAX_FILES_SHOWN ? ` and ${paths.length - MAX_FILES_SHOWN} more` : '';
-  const what = one ? `${path} is signed` : `${paths.length} files (${shown}${more}) are signed`;
+  const shown = listedWithMore(paths, MAX_FILES_SHOWN);
+  const what = one ? `${path} is signed` : `${paths.length} files (${shown}) are signed`;
   return {
     ruleId: 'CPS002',
     message: `${what} by ${c.signerSeen ?? 'an unknown signer'} (${c.signature}), but ${broken}. ${advice}`,
@@ -177,7 +177,7 @@ function wrongSignerFinding({ paths, c, policy, registry }: WrongSigner): Findin
       signerSeen: c.signerSeen ?? '',
       expectedSigner: expectedOf(policy, registry),
       ...requirementEvidence(policy, registry),
-      ...(one ? {} : { files: paths.length, filesShown: `${shown}${more}` }),
+      ...(one ? {} : { files: paths.length, filesShown: shown }),
     },
   };
 }
