@@ -37,35 +37,35 @@ export function createInspectStage(analysers: readonly ModelAnalyser[] = ANALYSE
       const jobs: Promise<void>[] = [];
       for (const file of input.files) {
         if (file.format === 'other' && file.claimed === undefined && UNREADABLE_ARCHIVE.test(file.path)) {
-          findings.push({
-            ruleId: 'CPI015',
-            message: `${file.path}: ${file.path.slice(file.path.lastIndexOf('.') + 1)} archives cannot be opened by chainproof; its members were not checked. Provide the model as zip/tar or a safe format.`,
-            location: { path: file.path },
-            artifact: { kind: 'file', path: file.path },
-            evidence: { container: file.path.slice(file.path.lastIndexOf('.') + 1).toLowerCase() },
-          });
+          findings.push(
+            unreadFinding(
+              file.path,
+              `${file.path}: ${file.path.slice(file.path.lastIndexOf('.') + 1)} archives cannot be opened by chainproof; its members were not checked. Provide the model as zip/tar or a safe format.`,
+              { container: file.path.slice(file.path.lastIndexOf('.') + 1).toLowerCase() },
+            ),
+          );
           continue;
         }
         if (file.format === 'other' && isZstdPickleName(file.path)) {
-          findings.push({
-            ruleId: 'CPI015',
-            level: 'error',
-            message: zstdPickleMessage(file.path),
-            location: { path: file.path },
-            artifact: { kind: 'file', path: file.path },
-            evidence: { container: 'zstd', loader: 'pandas.read_pickle' },
-          });
+          findings.push(
+            unreadFinding(
+              file.path,
+              zstdPickleMessage(file.path),
+              { container: 'zstd', loader: 'pandas.read_pickle' },
+              'error',
+            ),
+          );
           continue;
         }
         if (file.format === 'other' && file.claimed === undefined && UNREAD_MODEL.test(file.path)) {
-          findings.push({
-            ruleId: 'CPI015',
-            level: 'note',
-            message: `${file.path}: a model format chainproof has no reader for (${file.path.slice(file.path.lastIndexOf('/') + 1)}); its content was not checked. Check it with its own tooling, or convert the model to a format chainproof reads (safetensors, ONNX, GGUF).`,
-            location: { path: file.path },
-            artifact: { kind: 'file', path: file.path },
-            evidence: { reason: 'no-reader' },
-          });
+          findings.push(
+            unreadFinding(
+              file.path,
+              `${file.path}: a model format chainproof has no reader for (${file.path.slice(file.path.lastIndexOf('/') + 1)}); its content was not checked. Check it with its own tooling, or convert the model to a format chainproof reads (safetensors, ONNX, GGUF).`,
+              { reason: 'no-reader' },
+              'note',
+            ),
+          );
           continue;
         }
         for (const analyser of analysersFor(file, analysers)) {
@@ -123,3 +123,20 @@ function cmp(a: string, b: string): number {
 
 /** The inspect stage with every registered analyser. */
 export const inspectStage: Stage = createInspectStage();
+
+/** CPI015 for a file the stage cannot read by its name alone (an archive or a format it has no reader for). */
+function unreadFinding(
+  path: string,
+  message: string,
+  evidence: Record<string, string>,
+  level?: Finding['level'],
+): Finding {
+  return {
+    ruleId: 'CPI015',
+    ...(level !== undefined ? { level } : {}),
+    message,
+    location: { path },
+    artifact: { kind: 'file', path },
+    evidence,
+  };
+}
