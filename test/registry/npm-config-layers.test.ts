@@ -147,31 +147,31 @@ describe('legacy top-level credentials (npm 9+ reads only //host/path/: keys, np
   });
 });
 
-describe("a lockfile's own project configuration: a subfolder's .npmrc (@npmcli/config loadProjectConfig), Bun's bunfig.toml", () => {
-  /** The scan with file discovery on, so the subfolder's .npmrc is among the scanned files as in a real scan. */
-  function scanTree(root: string, graphs: ScanSetup['graphs'], setup: Partial<ScanSetup>): Promise<ScanResult> {
-    const graphsStage: Stage = { name: 'graphs', run: () => Promise.resolve({ graphs }) };
-    return scanRepository({
-      root,
-      policy: policyWith(setup.policy),
-      registry: EMPTY_REGISTRY,
-      options: {
-        offline: false,
-        concurrency: 4,
-        verifyTarballs: false,
-        cacheDir: undefined,
-        registry: undefined,
-        shard: undefined,
-        env: setup.env ?? {},
-      },
-      include: [],
-      exclude: [],
-      logger: silentLogger,
-      stages: [graphsStage, TEST_STAGE],
-      today: '2026-01-01',
-    });
-  }
+/** The scan with file discovery on, so the subfolder's .npmrc is among the scanned files as in a real scan. */
+function scanTree(root: string, graphs: ScanSetup['graphs'], setup: Partial<ScanSetup>): Promise<ScanResult> {
+  const graphsStage: Stage = { name: 'graphs', run: () => Promise.resolve({ graphs }) };
+  return scanRepository({
+    root,
+    policy: policyWith(setup.policy),
+    registry: EMPTY_REGISTRY,
+    options: {
+      offline: false,
+      concurrency: 4,
+      verifyTarballs: false,
+      cacheDir: undefined,
+      registry: undefined,
+      shard: undefined,
+      env: setup.env ?? {},
+    },
+    include: [],
+    exclude: [],
+    logger: silentLogger,
+    stages: [graphsStage, TEST_STAGE],
+    today: '2026-01-01',
+  });
+}
 
+describe("a lockfile's own project configuration: a subfolder's .npmrc (@npmcli/config loadProjectConfig), Bun's bunfig.toml", () => {
   it("its scope's packages are asked where that .npmrc maps the scope, not at the root's registry", async () => {
     const { reg, entries } = await privateRegistry(['@corp/a', '@corp/b', '@corp/c']);
     const root = tempDir();
@@ -306,30 +306,7 @@ describe('run by npm (npx, npm exec, npm run): @npmcli/config setEnvs exports th
   });
 });
 
-describe('which .npmrc files and variables each package manager reads for a lockfile (registries3)', () => {
-  function scanTree(root: string, graphs: ScanSetup['graphs'], setup: Partial<ScanSetup>): Promise<ScanResult> {
-    const graphsStage: Stage = { name: 'graphs', run: () => Promise.resolve({ graphs }) };
-    return scanRepository({
-      root,
-      policy: policyWith(setup.policy),
-      registry: EMPTY_REGISTRY,
-      options: {
-        offline: false,
-        concurrency: 4,
-        verifyTarballs: false,
-        cacheDir: undefined,
-        registry: undefined,
-        shard: undefined,
-        env: setup.env ?? {},
-      },
-      include: [],
-      exclude: [],
-      logger: silentLogger,
-      stages: [graphsStage, TEST_STAGE],
-      today: '2026-01-01',
-    });
-  }
-
+describe('which .npmrc files and variables each package manager reads for a lockfile', () => {
   /** `entries` as the graph of a lockfile of `kind` at `lockfile` (the registry stage reads the graph, not the text). */
   function graphAt(
     root: string,
