@@ -71,6 +71,73 @@ describe('chainproof registry add / check', () => {
     expect(check.out).toContain('trusted registry OK: 1 file, 1 models');
   });
 
+  it('re-adding an entry keeps what it does not compute: description, comments, signer, licence, sourceCommit', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-regcli-'));
+    await mkdir(path.join(dir, 'models/tiny'), { recursive: true });
+    await mkdir(path.join(dir, 'trusted-registry'));
+    await writeFile(path.join(dir, 'models/tiny/config.json'), '{"a":2}\n');
+    const commit = 'a'.repeat(40);
+    await writeFile(
+      path.join(dir, 'trusted-registry/models.yml'),
+      [
+        'version: 1',
+        'models:',
+        '  # reviewed by the ML platform team',
+        '  - name: acme/tiny',
+        '    revision: v1',
+        '    source: https://example.com/acme/tiny',
+        '    license: MIT',
+        '    description: tokenizer config only, reviewed 2026-11',
+        '    sourceRepository: https://github.com/acme/tiny',
+        `    sourceCommit: ${commit}`,
+        '    files:',
+        '      - path: models/tiny/config.json',
+        '        size: 8',
+        `        sha256: ${'ab'.repeat(32)}`,
+        '',
+      ].join('\n'),
+    );
+    const add = ['registry', 'add', path.join(dir, 'models/tiny'), '--root', dir, '--name', 'acme/tiny'];
+    const { out, err } = await run([...add, '--revision', 'v1', '--source', 'https://example.com/acme/tiny']);
+    expect(err).toBeUndefined();
+    expect(out).toMatch(/^updated acme\/tiny@v1/);
+    expect(out).toContain("the entry's sourceCommit is kept, and the scan requires provenance naming it");
+    expect(out).toContain('kept from the entry: description, license, sourceCommit, sourceRepository');
+    const text = await readFile(path.join(dir, 'trusted-registry/models.yml'), 'utf8');
+    expect(text).toContain('# reviewed by the ML platform team');
+    expect(text).toContain('description: tokenizer config only, reviewed 2026-11');
+    const [entry] = (await loadTrustedRegistry(dir)).models;
+    expect(entry).toMatchObject({
+      license: 'MIT',
+      sourceCommit: commit,
+      files: [
+        { path: 'models/tiny/config.json', size: 8, sha256: createHash('sha256').update('{"a":2}\n').digest('hex') },
+      ],
+    });
+    // A licence given again replaces the entry's; a new revision is a new entry, with nothing carried over.
+    const again = await run([
+      ...add,
+      '--revision',
+      'v1',
+      '--source',
+      'https://example.com/acme/tiny',
+      '--license',
+      'Apache-2.0',
+    ]);
+    expect(again.out).toContain('kept from the entry: description, sourceCommit, sourceRepository');
+    const v2 = await run([...add, '--revision', 'v2', '--source', 'https://example.com/acme/tiny']);
+    expect(v2.out).toMatch(/^added acme\/tiny@v2/);
+    expect(v2.out).not.toContain('kept from the entry');
+    const models = (await loadTrustedRegistry(dir)).models;
+    expect(models.map((m) => [m.revision, m.license, m.sourceCommit])).toEqual([
+      ['v1', 'Apache-2.0', commit],
+      ['v2', undefined, undefined],
+    ]);
+    expect((await readFile(path.join(dir, 'trusted-registry/models.yml'), 'utf8')).match(/description:/g)).toHaveLength(
+      1,
+    );
+  });
+
   it('check fails with a CONFIG error naming file, line and field', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cp-regcli-'));
     await mkdir(path.join(dir, 'trusted-registry'));

@@ -129,7 +129,7 @@ async function addFiles(argv: AddArgs & { path: string; name: string; revision: 
   const provenance = await provenanceOf(files, loaded, root);
   const abs = path.resolve(root, argv.file);
   const display = path.relative(root, abs).split(path.sep).join('/');
-  const what = await upsertModelEntry(abs, display, {
+  const { what, kept } = await upsertModelEntry(abs, display, {
     name: argv.name,
     revision: argv.revision,
     source: argv.source,
@@ -143,11 +143,16 @@ async function addFiles(argv: AddArgs & { path: string; name: string; revision: 
   );
   // The folder's file names are the scanned tree's: control characters shown, never sent to the terminal.
   for (const f of files) process.stdout.write(`  ${f.sha256}  ${escapeControl(f.path)}  ${f.size} bytes\n`);
+  const keptSource = kept.includes('sourceCommit');
   process.stdout.write(
     provenance.kind === 'verified'
       ? `  built from ${provenance.repository} at ${provenance.commit} (verified: ${escapeControl(provenance.attestations.join(', '))}): recorded as sourceRepository and sourceCommit\n`
-      : `  sourceRepository and sourceCommit not recorded: ${escapeControl(provenance.reason)}\n`,
+      : keptSource
+        ? `  provenance did not verify (${escapeControl(provenance.reason)}): the entry's sourceCommit is kept, and the scan requires provenance naming it\n`
+        : `  sourceRepository and sourceCommit not recorded: ${escapeControl(provenance.reason)}\n`,
   );
+  // The entry's own keys the command does not set: a hand-typed description, a signer or licence not given again.
+  if (kept.length > 0) process.stdout.write(`  kept from the entry: ${kept.join(', ')}\n`);
   cliOutcome.exitCode = EXIT.ok;
 }
 

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isSeq, parseDocument, YAMLSeq, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, YAMLSeq, type Document } from 'yaml';
 import { ConfigError } from '../../core/errors.js';
 import { registryEntryKey } from '../../core/records.js';
 import { parseRegistryText } from './load.js';
@@ -28,14 +28,10 @@ const HEADER = `# chainproof trusted registry: known-good model artifacts, revie
 `;
 
 /**
- * Append or replace (same name and revision) a model entry in a registry file, keeping the file's comments and
- * layout. The result is validated before it is written, and written atomically.
+ * Append, or update in place (same name and revision: `upsert`), a model entry in a registry file, keeping the
+ * file's comments and layout. The result is validated before it is written, and written atomically.
  */
-export async function upsertModelEntry(
-  absFile: string,
-  displayPath: string,
-  entry: NewEntry,
-): Promise<'added' | 'updated'> {
+export async function upsertModelEntry(absFile: string, displayPath: string, entry: NewEntry): Promise<Upserted> {
   return editRegistryFile(absFile, displayPath, (doc) => ({ value: upsert(doc, entry), changed: true }));
 }
 
@@ -148,7 +144,19 @@ function indexOf(
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function upsert(doc: Document, entry: NewEntry): 'added' | 'updated' {
+/**
+ * What re-adding an entry leaves as it was: fields the command does not compute (a hand-typed `description`, any key
+ * a later format adds), `license` and `signer` when not given again, and `sourceRepository` / `sourceCommit` when the
+ * files' provenance did not verify this time. Dropping those would loosen the entry without anyone asking: a signer
+ * or source commit the scan requires would quietly stop being required.
+ */
+export interface Upserted {
+  readonly what: 'added' | 'updated';
+  /** The entry's fields kept from before, sorted (none for an added entry). */
+  readonly kept: readonly string[];
+}
+
+function upsert(doc: Document, entry: NewEntry): Upserted {
   const seq = modelsOf(doc);
   const value = {
     name: entry.name,
@@ -161,12 +169,17 @@ function upsert(doc: Document, entry: NewEntry): 'added' | 'updated' {
       : {}),
     files: entry.files.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256 })),
   };
-  const node = doc.createNode(value);
   const i = indexOf(seq, entry);
-  if (i >= 0) {
-    seq.items[i] = node;
-    return 'updated';
+  const before = i >= 0 ? seq.items[i] : undefined;
+  if (!isMap(before)) {
+    seq.items.push(doc.createNode(value));
+    return { what: 'added', kept: [] };
   }
-  seq.items.push(node);
-  return 'added';
+  // In place, key by key: the entry's comments and its other keys stay where they were.
+  const kept = before.items.flatMap((pair) => {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    return key in value ? [] : [key];
+  });
+  for (const [key, v] of Object.entries(value)) before.set(key, doc.createNode(v));
+  return { what: 'updated', kept: kept.sort() };
 }
