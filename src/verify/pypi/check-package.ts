@@ -138,7 +138,9 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
   }
   const prov = await verifyProvenance(pkg, attestable, check);
   findings.push(...prov.findings);
-  const downgrade = provenanceDowngrade(pkg, files, release);
+  const downgrade =
+    provenanceDowngrade(pkg, files, release) ??
+    (check.required === undefined ? partialProvenance(pkg, attestable, release, prov.unattested) : undefined);
   if (downgrade) findings.push(downgrade);
   const yanked = yankedRelease(pkg, release);
   if (yanked) findings.push(yanked);
@@ -176,6 +178,30 @@ function mismatchedHash(
     if (p !== undefined && p !== hex.toLowerCase()) return { alg, locked: hex, published: p };
   }
   return undefined;
+}
+
+/**
+ * Locked files the index publishes without attestations (`provenance: null`) in a release whose other files have
+ * them: the file was uploaded outside the pipeline that attested its siblings (a stolen token can add a wheel to a
+ * published release). With provenance required this is CPP065 (verifyProvenance); otherwise the downgrade warning.
+ */
+function partialProvenance(
+  pkg: PackageNode,
+  locked: readonly IndexFile[],
+  release: readonly IndexFile[],
+  unattested: readonly string[],
+): Finding | undefined {
+  const sibling = release.find((f) => typeof f.provenance === 'string');
+  if (sibling === undefined) return undefined;
+  const bare = locked.filter((f) => f.provenance === null && unattested.includes(f.filename)).map((f) => f.filename);
+  if (bare.length === 0) return undefined;
+  return pyFinding(
+    'CPP066',
+    pkg,
+    `locks ${bare.slice(0, 2).join(', ')}${bare.length > 2 ? ', …' : ''}, which the index publishes without PEP 740 attestations although ${sibling.filename} of the same release has them`,
+    'Verify the file with the project before installing it; pin only the attested files (or a release whose files all are).',
+    { files: bare.slice(0, 10).join(' '), attested: sibling.filename },
+  );
 }
 
 /** The previous release (highest PEP 440 version below this one) had attestations; this one has none. */

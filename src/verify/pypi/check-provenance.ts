@@ -26,11 +26,14 @@ export async function verifyProvenance(
   pkg: PackageNode,
   files: readonly IndexFile[],
   check: PackageCheck,
-): Promise<{ findings: Finding[]; summary: string; unfetched: string[] }> {
+): Promise<{ findings: Finding[]; summary: string; unfetched: string[]; unattested: string[] }> {
   const findings: Finding[] = [];
   // Files the index says are attested (a PEP 740 provenance URL) whose attestations it did not serve.
   const unfetched: string[] = [];
   const publishers = new Set<string>();
+  // Files with at least one verified attestation from an allowed publisher, and files with a failing one (reported).
+  const attested = new Set<string>();
+  const failing = new Set<string>();
   for (const file of files) {
     const sha256 = file.hashes.sha256;
     // The index says the file has no provenance (PEP 740 `provenance: null`), or there is no digest to bind to.
@@ -49,6 +52,7 @@ export async function verifyProvenance(
       for (const att of atts.slice(0, MAX_ATTESTATIONS)) {
         const v = verifyPypiAttestation(att, { filename: file.filename, sha256 }, check.verifier);
         if (!v.ok) {
+          failing.add(file.filename);
           findings.push(
             pyFinding(
               RULE[v.problem],
@@ -62,6 +66,7 @@ export async function verifyProvenance(
         }
         const who = describePublisher(v.publisher);
         if (isRecord(b) && !claimMatches(b.publisher, v.publisher)) {
+          failing.add(file.filename);
           findings.push(
             pyFinding(
               'CPP063',
@@ -74,6 +79,7 @@ export async function verifyProvenance(
           continue;
         }
         if (check.required !== undefined && !publisherAllowed(v.publisher, check.required)) {
+          failing.add(file.filename);
           findings.push(
             pyFinding(
               'CPP064',
@@ -86,8 +92,33 @@ export async function verifyProvenance(
           continue;
         }
         publishers.add(who);
+        attested.add(file.filename);
       }
     }
+  }
+  // Provenance is a property of each file the installer may pick, not of the release: a wheel uploaded beside the
+  // attested ones (a stolen token adding a platform wheel to a published release) installs on the platforms that
+  // pick it, and an attested sibling says nothing of it.
+  // A file whose attestations the index did not serve is its own cause (CPP092, `unfetched`), and one without a
+  // sha256 has nothing an attestation could bind to.
+  const unattested = files.filter(
+    (f) =>
+      f.hashes.sha256 !== undefined &&
+      !attested.has(f.filename) &&
+      !failing.has(f.filename) &&
+      !unfetched.includes(f.filename),
+  );
+  if (check.required !== undefined && publishers.size > 0 && unattested.length > 0) {
+    const names = unattested.map((f) => f.filename);
+    findings.push(
+      pyFinding(
+        'CPP065',
+        pkg,
+        `has no verified PEP 740 attestation for ${names.slice(0, 2).join(', ')}${names.length > 2 ? ', …' : ''} although the policy requires provenance (its other files are attested by ${[...publishers].sort().join(', ')})`,
+        'Do not install the unattested file until the project explains it; pin files published with the Trusted Publisher.',
+        { files: names.slice(0, 10).join(' ') },
+      ),
+    );
   }
   if (check.required !== undefined && publishers.size === 0 && findings.length === 0) {
     findings.push(
@@ -106,6 +137,7 @@ export async function verifyProvenance(
       publishers.size > 0
         ? `hashes match the index; attested by ${[...publishers].sort().join(', ')}`
         : 'hashes match the index',
+    unattested: unattested.map((f) => f.filename),
   };
 }
 

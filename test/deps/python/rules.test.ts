@@ -211,11 +211,11 @@ const cases: Case[] = [
     want: [
       'CPP016@app/requirements.txt:2',
       'CPP016@app/requirements.txt:4',
-      'CPP016@uvproj/uv.lock:24',
+      'CPP016@uvproj/uv.lock:30',
       'CPP073@app/requirements.txt:1',
       'CPP073@app/requirements.txt:3',
-      'CPP073@uvproj/uv.lock:14',
-      'CPP073@uvproj/uv.lock:19',
+      'CPP073@uvproj/uv.lock:20',
+      'CPP073@uvproj/uv.lock:25',
     ],
   },
   {
@@ -300,9 +300,45 @@ const cases: Case[] = [
   },
   { name: 'pylock: project directory skipped, VCS reported', dir: 'pylock-vcs', want: ['CPP014@pylock.toml:8'] },
   {
-    name: 'pylock: a wheel read from a path outside the repository (uv to_registry_wheel: url, else the lock folder joined with path)',
+    name: 'pylock: a wheel read from a path outside the repository (uv to_registry_wheel: the lock folder joined with path, beside a url too)',
     dir: 'pylock-local-files',
-    want: ['CPP073@pylock.toml:10', 'CPP073@pylock.toml:4'],
+    want: [
+      'CPP015@pylock.toml:26',
+      'CPP073@pylock.toml:10',
+      'CPP073@pylock.toml:20',
+      'CPP073@pylock.toml:26',
+      'CPP073@pylock.toml:4',
+    ],
+  },
+  {
+    name: 'pylock: a file without hashes beside hashed ones installs unchecked (uv to_resolution: the chosen file against its own hashes)',
+    dir: 'pylock-file-hashes',
+    want: ['CPP011@pylock.toml:5'],
+  },
+  {
+    name: 'a decoy file name beside the URL cannot hide the file downloaded (uv.lock WheelWireSource: url before filename; pylock name)',
+    dir: 'file-names-decoy',
+    want: ['CPP082@pylock.toml:5', 'CPP082@uv.lock:5'],
+  },
+  {
+    name: 'a version-control source cloned from a repository outside the tree (git+file://, uv.lock file git URL, pylock vcs path)',
+    dir: 'vcs-local-repos',
+    want: [
+      'CPP014@pylock.toml:9',
+      'CPP014@requirements.txt:2',
+      'CPP073@pylock.toml:4',
+      'CPP073@requirements.txt:1',
+      'CPP073@uvproj/uv.lock:5',
+    ],
+  },
+  {
+    name: 'a policy that allows git sources still hears of a repository cloned from outside the tree',
+    dir: 'vcs-local-repos',
+    policy: {
+      ...DEFAULT_POLICY,
+      dependencies: { ...DEFAULT_POLICY.dependencies, sources: { ...DEFAULT_POLICY.dependencies.sources, git: 'off' } },
+    },
+    want: ['CPP073@pylock.toml:4', 'CPP073@requirements.txt:1', 'CPP073@uvproj/uv.lock:5'],
   },
   {
     name: 'uv.lock: a local flat index outside the repository (source = { registry = "<path>" }, RegistrySource::Path)',
@@ -412,6 +448,16 @@ describe('offline Python rules over case fixtures', () => {
       ...(c.registry ? { registry: c.registry } : {}),
     });
     expect(ids(r)).toEqual(c.want);
+  });
+
+  it('CPP082 behind a decoy names both the downloaded file and the declared name', async () => {
+    const r = await scanPython(path.join(CASES, 'file-names-decoy'));
+    const f = r.findings.find((x) => x.ruleId === 'CPP082' && x.location.path === 'uv.lock');
+    expect(f?.evidence).toMatchObject({
+      file: 'evil_pkg-6.6-py3-none-any.whl',
+      declaredName: 'requests-2.31.0-py3-none-any.whl',
+    });
+    expect(f?.message).toContain('behind the declared name requests-2.31.0-py3-none-any.whl');
   });
 
   it('hash mode: what pip cannot hash is told apart from a missing --hash (evidence hashMode)', async () => {

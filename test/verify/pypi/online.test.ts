@@ -50,6 +50,8 @@ interface Locked {
   version: string;
   file: string;
   sha256: string;
+  /** A wheel locked beside an sdist `file` (one more line: keep such a package last). */
+  wheel?: { file: string; sha256: string };
 }
 
 /** A pylock.toml of the given packages, every one from the loopback index; package i starts at line 4 + 6i. */
@@ -58,7 +60,12 @@ function pylock(pkgs: readonly Locked[]): string {
   for (const p of pkgs) {
     const dist = `{ url = "${index.indexUrl}../files/${p.file}", hashes = { sha256 = "${p.sha256}" } }`;
     lines.push('[[packages]]', `name = "${p.name}"`, `version = "${p.version}"`, `index = "${index.indexUrl}"`);
-    lines.push(p.file.endsWith('.whl') ? `wheels = [${dist}]` : `sdist = ${dist}`, '');
+    lines.push(p.file.endsWith('.whl') ? `wheels = [${dist}]` : `sdist = ${dist}`);
+    if (p.wheel)
+      lines.push(
+        `wheels = [{ url = "${index.indexUrl}../files/${p.wheel.file}", hashes = { sha256 = "${p.wheel.sha256}" } }]`,
+      );
+    lines.push('');
   }
   return lines.join('\n');
 }
@@ -313,6 +320,45 @@ describe('PyPI verification through a loopback index (PEP 691 + Integrity API, r
       ],
     );
     expect(online(r)).toEqual(['CPP066@4']);
+  });
+
+  it('a locked file published without attestations beside attested files of its release: CPP065 when required, else CPP066', async () => {
+    const digest = await sha(GITLAB_SDIST);
+    const wheel = 'gitlab_oidc_project-0.0.3-py3-none-any.whl';
+    const served = {
+      'gitlab-oidc-project': [
+        { filename: GITLAB_SDIST, sha256: digest, provenance: gitlabProvenance },
+        { filename: wheel, sha256: 'b'.repeat(64) },
+      ],
+    };
+    const locked = [
+      {
+        name: 'gitlab-oidc-project',
+        version: '0.0.3',
+        file: GITLAB_SDIST,
+        sha256: digest,
+        wheel: { file: wheel, sha256: 'b'.repeat(64) },
+      },
+    ];
+    const required = await scanOnline(served, locked, {
+      python: {
+        requireProvenance: [
+          {
+            packages: ['gitlab-oidc-project'],
+            publishers: [{ kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project' }],
+          },
+        ],
+      },
+    });
+    expect(online(required)).toEqual(['CPP065@4']);
+    expect(required.findings.find((f) => f.ruleId === 'CPP065')?.message).toContain(wheel);
+    const plain = await scanOnline(served, locked);
+    expect(online(plain)).toEqual(['CPP066@4']);
+    // Every locked file attested: nothing.
+    const sdistOnly = await scanOnline(served, [
+      { name: 'gitlab-oidc-project', version: '0.0.3', file: GITLAB_SDIST, sha256: digest },
+    ]);
+    expect(online(sdistOnly)).toEqual([]);
   });
 
   // The policy names the project as PyPI does (canonicalize_name on both sides): as written, by case or separator.

@@ -21,14 +21,29 @@ export function splitHash(h: string | undefined): Record<string, string> | undef
   return { [h.slice(0, colon).toLowerCase()]: h.slice(colon + 1).toLowerCase() };
 }
 
-/** A distribution from a lockfile table: `url`/`file`/`filename`, and `hash` ("alg:hex") or `hashes` ({alg: hex}). */
-export function toDistribution(v: unknown): PyDistribution | undefined {
+/** How a lockfile format's installer reads a file table. */
+export interface DistributionReading {
+  /**
+   * A `path` beside a `url` is read too. uv's pylock.toml reader has taken either first over time
+   * (`PylockTomlWheel::to_registry_wheel` / `PylockTomlSdist::to_sdist`: the url first in older releases,
+   * `install_path.join(path)` first since they check `size` against the file), so both may be what installs.
+   */
+  readonly pathWithUrl?: boolean;
+}
+
+/**
+ * A distribution from a lockfile table: `url`/`file`/`filename`/`name`, and `hash` ("alg:hex") or `hashes`
+ * ({alg: hex}). The name a table declares is the file's identity where the format has one (pylock's `name`, uv's
+ * `PylockTomlWheel::filename`); the URL's (or path's) last segment is the file the installer downloads, and uv.lock
+ * and static-URL pdm.lock name the file by it alone (uv's `WheelWireSource` takes `url` before `filename`).
+ */
+export function toDistribution(v: unknown, how: DistributionReading = {}): PyDistribution | undefined {
   if (!isTable(v)) return undefined;
   const url = strOf(v.url);
-  // PEP 751 `path` when there is no `url` (uv's `PylockTomlWheel::to_registry_wheel` / `PylockTomlSdist::to_sdist`
-  // take the url first, else `install_path.join(path)`).
-  const path = url === undefined ? strOf(v.path) : undefined;
-  const filename = strOf(v.file) ?? strOf(v.filename) ?? strOf(v.name) ?? fileNameOf(url) ?? path?.split(/[\\/]/).pop();
+  const path = url === undefined || how.pathWithUrl === true ? strOf(v.path) : undefined;
+  const declared = strOf(v.file) ?? strOf(v.filename) ?? strOf(v.name);
+  const fetched = fileNameOf(url) ?? path?.split(/[\\/]/).pop();
+  const filename = declared ?? fetched;
   const hashes: Record<string, string> = { ...splitHash(strOf(v.hash)) };
   if (isTable(v.hashes)) {
     for (const [alg, hex] of Object.entries(v.hashes))
@@ -36,14 +51,15 @@ export function toDistribution(v: unknown): PyDistribution | undefined {
   }
   return {
     ...(filename !== undefined ? { filename } : {}),
+    ...(fetched !== undefined && fetched !== filename ? { fetchedName: fetched } : {}),
     ...(url !== undefined ? { url } : {}),
     ...(path !== undefined ? { path } : {}),
     hashes,
   };
 }
 
-export function toDistributions(list: readonly unknown[]): PyDistribution[] {
-  return list.map(toDistribution).filter((d): d is PyDistribution => d !== undefined);
+export function toDistributions(list: readonly unknown[], how: DistributionReading = {}): PyDistribution[] {
+  return list.map((v) => toDistribution(v, how)).filter((d): d is PyDistribution => d !== undefined);
 }
 
 /** A full 40-hex (SHA-1) or 64-hex (SHA-256) commit id, lower-cased; anything else (a branch, a short id) is not a pin. */

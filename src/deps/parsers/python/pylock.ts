@@ -5,6 +5,9 @@ import { lineOfKey } from './uv.js';
 import type { PyPackage, PySource, PythonLock } from './types.js';
 import { PyLockError } from './types.js';
 
+/** uv reads a pylock file's `path` beside its `url` (newer releases take the path first). */
+const PYLOCK_FILES = { pathWithUrl: true } as const;
+
 /**
  * pylock.toml (PEP 751, `lock-version = "1.0"`): `[[packages]]` with `version`, `index`, `sdist`, `wheels` (url,
  * size, `hashes` table), or one of `vcs`, `directory`, `archive`. PEP 751 says a tool must refuse a major version it
@@ -31,13 +34,16 @@ export function parsePylock(file: string, text: string): PythonLock {
       return;
     }
     const [source, url] = sourceOf(entry);
-    const archive = toDistribution(entry.archive);
+    const archive = toDistribution(entry.archive, PYLOCK_FILES);
     // PEP 751: `[packages.vcs] commit-id` is the exact commit installed; `requested-revision` is only what was asked.
     const commit = isTable(entry.vcs) ? fullCommit(strOf(entry.vcs['commit-id'])) : undefined;
     packages.push({
       ...lockedEntry({ name, version: strOf(entry.version), file, line, source, url, commit }),
       distributions: [
-        ...toDistributions([entry.sdist, ...(Array.isArray(entry.wheels) ? (entry.wheels as unknown[]) : [])]),
+        ...toDistributions(
+          [entry.sdist, ...(Array.isArray(entry.wheels) ? (entry.wheels as unknown[]) : [])],
+          PYLOCK_FILES,
+        ),
         ...(archive ? [archive] : []),
       ],
       ...(strOf(entry.marker) !== undefined ? { markers: strOf(entry.marker)! } : {}),

@@ -4,8 +4,16 @@ export type PySource = 'index' | 'vcs' | 'url' | 'path' | 'directory' | 'virtual
 /** One distribution file a lockfile pins: name (when the lockfile records it), URL, and digests by algorithm. */
 export interface PyDistribution {
   readonly filename?: string;
+  /**
+   * The last segment of the URL (or path) the installer downloads, when the entry declares another name for the file
+   * (pylock's `name`, a `filename` key uv.lock ignores beside `url`): the file fetched is this one.
+   */
+  readonly fetchedName?: string;
   readonly url?: string;
-  /** A local file the installer reads instead of downloading (pylock.toml `path`, relative to the lock's folder). */
+  /**
+   * A local file the installer reads instead of downloading (pylock.toml `path`, relative to the lock's folder; kept
+   * beside a `url` too, as newer uv reads the path first).
+   */
   readonly path?: string;
   /** Algorithm (lower-case, e.g. `sha256`) → lower-case hex digest. */
   readonly hashes: Readonly<Record<string, string>>;

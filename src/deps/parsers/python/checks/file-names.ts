@@ -40,17 +40,24 @@ function sameVersion(a: string, b: string): boolean {
  * The package's downloaded files (URL or path) whose name is another project's or another version's. A direct-URL
  * package is judged by its wheels only: uv names a `DirectUrlBuiltDist` by its `WheelFilename` too, while an sdist at
  * an arbitrary URL (a GitHub archive, a renamed tarball) is built under the entry's name and often named otherwise.
+ * Both names of a file count: the one it declares (uv takes pylock's `name` as the file's identity) and the URL's
+ * last segment, the file actually downloaded (`to_registry_wheel` fetches the url whatever `name` says; uv.lock's
+ * `WheelWireSource` reads `url` and ignores a `filename` beside it), so a decoy name cannot hide the fetched one.
  */
-function foreignFiles(p: PyPackage): { file: PyDistribution; name: string; version: string }[] {
-  const out: { file: PyDistribution; name: string; version: string }[] = [];
+function foreignFiles(p: PyPackage): { file: PyDistribution; filename: string; name: string; version: string }[] {
+  const out: { file: PyDistribution; filename: string; name: string; version: string }[] = [];
   for (const d of p.distributions) {
     if (d.url === undefined && d.path === undefined) continue;
-    if (p.source === 'url' && !/\.whl$/i.test(d.filename ?? '')) continue;
-    const release = d.filename !== undefined ? releaseOfFile(d.filename) : undefined;
-    if (!release) continue;
-    const sameName = release.name === p.name;
-    if (sameName && (p.version === '' || sameVersion(release.version, p.version))) continue;
-    out.push({ file: d, ...release });
+    for (const filename of [d.filename, d.fetchedName]) {
+      if (filename === undefined) continue;
+      if (p.source === 'url' && !/\.whl$/i.test(filename)) continue;
+      const release = releaseOfFile(filename);
+      if (!release) continue;
+      const sameName = release.name === p.name;
+      if (sameName && (p.version === '' || sameVersion(release.version, p.version))) continue;
+      out.push({ file: d, filename, ...release });
+      break;
+    }
   }
   return out;
 }
@@ -68,14 +75,21 @@ export function checkFileNames(lock: PythonLock): Finding[] {
     const foreign = foreignFiles(p);
     if (foreign.length === 0) continue;
     const first = foreign[0]!;
-    const names = foreign.map((f) => f.file.filename ?? '');
+    const names = foreign.map((f) => f.filename);
+    // The URL's file behind a declared name that is the package's own: say so, the reviewer read the declared one.
+    const decoy = first.filename === first.file.fetchedName ? first.file.filename : undefined;
     out.push(
       pyPackageFinding(
         'CPP082',
         p,
-        `lists ${foreign.length === 1 ? 'a file' : `${foreign.length} files`} named for ${first.name} ${first.version} (${names.slice(0, 2).join(', ')}${names.length > 2 ? ', …' : ''}); the installer downloads it as written and ${/\.whl$/i.test(names[0]!) ? 'installs that release in its place' : "runs that sdist's build backend before any metadata check can refuse it"}`,
+        `lists ${foreign.length === 1 ? 'a file' : `${foreign.length} files`} named for ${first.name} ${first.version} (${names.slice(0, 2).join(', ')}${names.length > 2 ? ', …' : ''})${decoy !== undefined ? ` behind the declared name ${decoy}` : ''}; the installer downloads it as written and ${/\.whl$/i.test(names[0]!) ? 'installs that release in its place' : "runs that sdist's build backend before any metadata check can refuse it"}`,
         'Treat as lockfile injection: re-lock and review who edited the entry.',
-        { file: names[0]!, fileProject: first.name, fileVersion: first.version },
+        {
+          file: names[0]!,
+          fileProject: first.name,
+          fileVersion: first.version,
+          ...(decoy !== undefined ? { declaredName: decoy } : {}),
+        },
       ),
     );
   }

@@ -31,8 +31,9 @@ export function checkPythonLock(
   pipfilePins?: ManifestPins,
 ): Finding[] {
   // One cause, one finding: a path outside the repository (CPP073) says everything the local-path note (CPP016)
-  // says; an index requirement locked to git, a URL or a folder (CPP081, injection) is not also the source
-  // warning (CPP014–016, CPP073).
+  // says, and for a repository cloned from outside it what the version-control warning (CPP014) says; an index
+  // requirement locked to git, a URL or a folder (CPP081, injection) is not also the source warning (CPP014–016,
+  // CPP073).
   const at = (f: Finding) => `${f.location.path}:${f.location.line ?? 0}`;
   const injected = checkIndexAskedSources(lock, project);
   const injectedAt = new Set(injected.map(at));
@@ -40,7 +41,7 @@ export function checkPythonLock(
   const outsideAt = new Set(outside.map(at));
   const sources = checkSources(lock, policy).filter(
     (f) =>
-      !(f.ruleId === 'CPP016' && outsideAt.has(at(f))) &&
+      !(['CPP014', 'CPP016'].includes(f.ruleId) && outsideAt.has(at(f))) &&
       !(['CPP014', 'CPP015', 'CPP016'].includes(f.ruleId) && injectedAt.has(at(f))),
   );
   const sync = checkSync(lock, project);

@@ -8,7 +8,8 @@ import { cutTailAny } from '../../../../core/linear-text.js';
  * CPP073, Python's CPD017: a path / directory / `file:` dependency outside the repository. pip resolves a relative
  * path in a requirements file against the working directory (`install_req_from_line` → `os.path.abspath`), so it is
  * outside only when it leaves the root from both the file's folder and the root; uv, poetry, pipenv and pylock
- * resolve against the lockfile's folder. One finding per distinct outside path.
+ * resolve against the lockfile's folder. A version-control source cloned from a local repository counts too. One
+ * finding per distinct outside path.
  */
 export function checkLocalPaths(lock: PythonLock): Finding[] {
   const out: Finding[] = [];
@@ -18,7 +19,11 @@ export function checkLocalPaths(lock: PythonLock): Finding[] {
     const bases = lock.kind === 'requirements' ? [dir, ''] : [dir];
     const outside = (path: string) => bases.every((base) => leavesRoot(base, path));
     const local =
-      p.source === 'path' || p.source === 'directory' ? localPathOf(p.url) : localIndexFiles(lock, p, outside);
+      p.source === 'path' || p.source === 'directory'
+        ? localPathOf(p.url)
+        : p.source === 'vcs'
+          ? localRepoOf(lock, p.url)
+          : localIndexFiles(lock, p, outside);
     if (local === undefined || seen.has(local)) continue;
     if (!outside(local)) continue;
     seen.add(local);
@@ -79,6 +84,23 @@ function localIndexFiles(lock: PythonLock, p: PyPackage, outside: (path: string)
     return p.distributions.map((d) => d.path).find((path) => path !== undefined && outside(path));
   if (lock.kind === 'uv' && p.url !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(p.url)) return p.url;
   return undefined;
+}
+
+/**
+ * The local repository a version-control source is cloned from: a `file:` URL (pip's `git+file:///…`, uv.lock's
+ * `git = "file:///…?rev=…#<commit>"`, PDM's `git = "file:///…"`), or a pylock.toml `[packages.vcs] path`, which uv
+ * joins to the lock's folder (`PylockTomlVcs::to_sdist`: `Url::from_directory_path(install_path.join(path))`). The
+ * `@<rev>` pip and PDM append is not part of the path.
+ */
+function localRepoOf(lock: PythonLock, url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  const bare = url.replace(/^(git|hg|svn|bzr)\+/i, '');
+  const local = /^file:/i.test(bare)
+    ? localPathOf(bare)
+    : lock.kind === 'pylock' && !/^[a-z][a-z0-9+.-]*:/i.test(bare)
+      ? bare
+      : undefined;
+  return local?.replace(/@[^/]*$/, '');
 }
 
 /** The filesystem path of a local source: `file://` URLs decoded, `file:` stripped, `#egg=` / query dropped. */

@@ -108,6 +108,7 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
       );
     }
   }
+  out.push(...filesWithoutHash(lock, hashed));
   // pip's `RequirementCommand.get_requirements` turns hash-checking mode on when any parsed line has `--hash`,
   // constraint lines (`-c`) included; a constraint's hash still does not stand in for the requirement's own.
   const constraintHash =
@@ -188,6 +189,35 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
     );
   }
   return out;
+}
+
+/**
+ * Lockfiles whose installer checks each file against that file's own hashes, not against the package's: uv installs
+ * a pylock.toml package from the wheel (or sdist) it picks with `HashDigests::from(best_wheel.hashes)`
+ * (`PylockToml::to_resolution`) and, verifying hashes only where present, an empty `hashes` table (a warning only)
+ * checks nothing. PEP 751 requires hashes on every file.
+ */
+const PER_FILE_HASHES: ReadonlySet<PythonLock['kind']> = new Set(['pylock']);
+
+/**
+ * CPP011 for a package of such a lockfile that hashes some of its files and not others: the bare file installs
+ * unchecked on every platform that picks it, whatever its siblings carry (an sdist hashed, the wheel not).
+ */
+function filesWithoutHash(lock: PythonLock, hashed: readonly PyPackage[]): Finding[] {
+  if (!PER_FILE_HASHES.has(lock.kind)) return [];
+  return hashed.flatMap((p) => {
+    const bare = p.distributions.filter((d) => !hasHash(d)).map((d) => d.filename ?? d.url ?? d.path ?? '?');
+    if (bare.length === 0) return [];
+    return [
+      pyPackageFinding(
+        'CPP011',
+        p,
+        `locks ${bare.length === 1 ? 'a file' : `${bare.length} files`} without any hash (${bare.slice(0, 2).join(', ')}${bare.length > 2 ? ', …' : ''}) beside hashed ones; the installer checks a file only against its own hashes, so ${bare.length === 1 ? 'it installs' : 'they install'} unchecked wherever ${bare.length === 1 ? 'it is' : 'one is'} the file chosen`,
+        'Re-lock so every file carries its hashes (PEP 751 requires them), and review who removed them.',
+        { files: bare.slice(0, 10).join(' ') },
+      ),
+    ];
+  });
 }
 
 /** A URL's `#sha256=` checks that file but turns nothing on (`has_hash_options` counts `--hash` only). */
