@@ -18,7 +18,7 @@ import { pnpmWorkspaceRegistries, workspaceRegistryEntries } from './parsers/pnp
 import { pnpmfileFinding, pnpmfilePath } from './checks/pnpmfile.js';
 import { checkRepoYarnrc, yarnrcCredentials, type RepoYarnrc } from './checks/yarnrc.js';
 import { effectiveYarnrcs, enableScriptsOf, loadRepoYarnrcs, mergeYarnrcs } from './yarnrc-files.js';
-import { parseNpmrc } from './npmrc.js';
+import { npmrcFromEntries, parseNpmrc } from './npmrc.js';
 import { credentialFileOf } from './credential-files.js';
 import {
   MAX_LOCKFILE_BYTES,
@@ -173,6 +173,7 @@ async function scanLockfile(
   const yarnrcs = isYarn ? await loadRepoYarnrcs(dir, byPath, ctx.files, ctx.options.env) : [];
   const enableScripts = enableScriptsOf(yarnrcs);
   const inEffect = effectiveYarnrcs(yarnrcs);
+  const yarnrcV1s = isYarn ? await loadYarnrcV1s(dir, byPath, ctx, notifications) : [];
   const isPnpm = file.format === 'pnpm-lockfile' || file.claimed === 'pnpm-lockfile';
   const workspace = isPnpm ? await loadPnpmWorkspace(dir, byPath, ctx, notifications) : undefined;
   const pnpmWorkspace = workspace?.settings;
@@ -214,17 +215,20 @@ async function scanLockfile(
       message: `${file.path}: package.json allowScripts denies the install scripts of ${parsed.allowScriptsUnpinned} package(s), but nothing pins an npm that reads it (packageManager npm@11.19+ or devEngines.packageManager): npm 10 (Node 20's and 22's) ignores allowScripts and runs them, so they are reported (CPD012)`,
       path: file.path,
     });
+  // yarn 1 reads `.yarnrc` beside `.npmrc` (yarn 2+ reads neither): npm-registry.js `getRegistry` takes npm's scope
+  // setting, then yarn's, then npm's `registry`, then yarn's, so the `.yarnrc` layers rank under every `.npmrc`.
+  const installConfigs = parsed.kind === 'yarn-classic' ? [...repoNpmrcs, ...yarnrcV1s] : repoNpmrcs;
   // yarn 2+ never reads .npmrc: its registries come from .yarnrc.yml (plugin-npm npmConfigUtils.getScopeRegistry).
   // The user's YARN_* and ~/.yarnrc.yml count as the registry stage counts them (deps/yarnrc-registries.ts).
   const registrySources =
     parsed.kind === 'yarn-berry'
       ? [await (await import('./yarnrc-registries.js')).berryInstallRegistries(inEffect, ctx)]
-      : repoNpmrcs.map((n) => n.config);
+      : installConfigs.map((n) => n.config);
   const policy = toCheckPolicy(
     ctx.policy,
     ctx.registry,
     registrySources,
-    parsed.kind === 'yarn-berry' ? [] : repoNpmrcs.map((n) => n.path),
+    parsed.kind === 'yarn-berry' ? [] : installConfigs.map((n) => n.path),
   );
   const patches = await loadPatches(patchUsesOf(graph, parsed), byPath, ctx, notifications);
   const tarballs = await loadLocalTarballs(localTarballsOf(graph), byPath, ctx, notifications);
@@ -232,7 +236,7 @@ async function scanLockfile(
     ...checkDependencies(graph, parsed, policy, [...manifests.values()], patches),
     ...checkLocalTarballs(graph, tarballs, policy),
     ...checkRepoNpmrc(
-      workspace !== undefined ? [...repoNpmrcs, workspaceAsNpmrc(workspace)] : repoNpmrcs,
+      workspace !== undefined ? [...installConfigs, workspaceAsNpmrc(workspace)] : installConfigs,
       policy.allowedRegistries,
     ),
     ...(isPnpm ? pnpmfileFindings(dir, file.path, pnpmWorkspace, repoNpmrcs, byPath) : []),
@@ -419,6 +423,51 @@ async function loadBunfig(
     });
     return [];
   }
+}
+
+/**
+ * yarn 1's `.yarnrc` in the lockfile's folder and each parent up to the scan root, nearest first (`YarnRegistry`
+ * `loadConfig` over `getPossibleConfigLocations`), as `.npmrc` layers judged like a repository `.npmrc` (CPD134,
+ * CPD135). A `--registry` line is a command-line option rc.js `getRcArgs` prepends to yarn's arguments, and
+ * `BaseRegistry.init` sets that override over the files' `registry`: it is read as the file's `registry`. yarn
+ * stops at a file its syntax refuses: said, and none of its settings judged. Credentials are not yarn's to read
+ * here (`NpmRegistry.getAuth` reads npm's), so none are kept.
+ */
+async function loadYarnrcV1s(
+  dir: string,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  ctx: ScanContext,
+  notifications: Notification[],
+): Promise<RepoNpmrc[]> {
+  const { readYarnrcV1 } = await import('./yarnrc-v1.js');
+  const out: RepoNpmrc[] = [];
+  for (let d: string | undefined = dir; d !== undefined; d = d === '' ? undefined : dirOf(d)) {
+    const f = byPath.get(joinRel(d, '.yarnrc'));
+    if (!f) continue;
+    const text = await readBounded(ctx.files, f, MAX_NPMRC_BYTES).catch(() => undefined);
+    const read = text !== undefined ? readYarnrcV1(text) : undefined;
+    if (text === undefined || read === undefined || 'error' in read) {
+      notifications.push({
+        level: 'warning',
+        message: `${f.path} ${read !== undefined && 'error' in read ? `is not valid .yarnrc syntax (${read.error}): yarn 1 stops with that error` : 'could not be read'}; its registries were not judged`,
+        path: f.path,
+      });
+      continue;
+    }
+    const settings = new Map(read.settings);
+    const written = new Map([...read.settings.keys()].map((k) => [k, k]));
+    const cli = settings.get('--registry');
+    if (cli !== undefined) {
+      settings.set('registry', cli);
+      written.set('registry', '--registry');
+    }
+    settings.delete('--registry');
+    const keys: Record<string, { key: string; line: number | undefined }> = {};
+    for (const [key, as] of written) keys[key] = { key: as, line: read.lines.get(as) };
+    const config = { ...npmrcFromEntries(settings, ctx.options.env), auth: {} };
+    out.push({ path: f.path, text, config, keys, credentials: [] });
+  }
+  return out;
 }
 
 /** `.npmrc` in the lockfile's folder and each parent up to the scan root, nearest first. */

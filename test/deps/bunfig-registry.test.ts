@@ -6,7 +6,7 @@ import { scanDeps } from './helpers.js';
 /**
  * `scan` reads the bunfig.toml beside a bun lockfile as bun does (bunfig.zig `Parser.parseRegistry`): its
  * `[install] registry` and `[install.scopes]` are judged like a repository `.npmrc` (CPD134), and so are a pnpm
- * lockfile's pnpm-workspace.yaml `registry` and `registries`. Fixtures:
+ * lockfile's pnpm-workspace.yaml `registry` and `registries`, and a yarn 1 lockfile's `.yarnrc`. Fixtures:
  * fixtures/lockfiles/install-agreement/README.md.
  */
 const AGREEMENT = path.relative(
@@ -35,6 +35,13 @@ const cases: FidelityCase[] = [
     name: 'pnpm-workspace.yaml registries the policy does not allow are CPD134, as the same lines in .npmrc are',
     dir: `${AGREEMENT}/pnpm-workspace-registry.pnpm9`,
     want: ['CPD134:error@pnpm-workspace.yaml:3', 'CPD134:error@pnpm-workspace.yaml:5'],
+  },
+  {
+    // yarn 1 reads `.yarnrc` registries under `.npmrc`'s (npm-registry.js `getRegistry`), and a `--registry` line
+    // as the command-line option rc.js `getRcArgs` makes of it; `strict-ssl` as npm's (CPD135).
+    name: 'yarn 1 .yarnrc registries the policy does not allow are CPD134, as the same lines in .npmrc are',
+    dir: `${AGREEMENT}/yarnrc-v1-registry.yarn-v1`,
+    want: ['CPD134:error@.yarnrc:2', 'CPD134:error@.yarnrc:3', 'CPD135:error@.yarnrc:4'],
   },
 ];
 

@@ -56,3 +56,24 @@ describe('npm lockfile v1: `bundled` read as npm ≥ 7 reads it', () => {
     expect(await missingIntegrity(lock)).toEqual(['stray@12']);
   });
 });
+
+/**
+ * npm 6 wrote a `file:` dependency as `"version": "file:…"` with no `resolved`; arborist `#metaFromLock` reads that
+ * spec (against the project folder) as where the package comes from: a link to the folder, or `resolved: file:…` for
+ * a tarball.
+ */
+describe('npm lockfile v1: a `file:` version is where npm reads the package', () => {
+  it('a folder outside the repository is CPD017, and CPD009 names the path, not the install location', async () => {
+    const root = await repoWith({ 'package-lock.json': v1({ vendored: { version: 'file:../../outside' } }) });
+    const r = await scanDeps(root);
+    const outside = r.findings.filter((f) => f.ruleId === 'CPD017');
+    expect(outside.map((f) => f.evidence?.path)).toEqual(['../../outside']);
+    expect(r.findings.find((f) => f.ruleId === 'CPD009')?.message).toContain('(file:../../outside)');
+  });
+
+  it('a folder inside the repository is no CPD017', async () => {
+    const root = await repoWith({ 'package-lock.json': v1({ vendored: { version: 'file:vendor/lib' } }) });
+    const r = await scanDeps(root);
+    expect(r.findings.filter((f) => f.ruleId === 'CPD017')).toEqual([]);
+  });
+});

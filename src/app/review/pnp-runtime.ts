@@ -84,6 +84,17 @@ export async function pnpRuntimeFindings(req: PnpRequest): Promise<Finding[]> {
       out.push(...movedMappings(p, packageMap(was), now, req.headText, await lockedBeside(req, p)));
       continue;
     }
+    // `pnpEnableInlining` toggled: the same release's other setup block, the rest of the code unchanged. Split, the
+    // map is .pnp.data.json's (judged as that file); inlined again, it is held to the base's .pnp.data.json.
+    const toggled = setupToggled(code, headCode.code);
+    if (toggled === 'split') {
+      out.push(...(await unchangedDataMap(req, p, packageMap(was))));
+      continue;
+    }
+    if (toggled === 'inline') {
+      out.push(...movedMappings(p, await dataMapBeside(req.base, p), now, req.headText, await lockedBeside(req, p)));
+      continue;
+    }
     out.push({
       ruleId: 'CPU036',
       message: `${p} changed outside its package map while the yarn release did not: one yarn release writes the same loader code for every dependency change, and node runs this file before any script yarn starts (yarn run, yarn node, node -r ./.pnp.cjs), with Zero-Installs without an install that would rewrite it. Restore it from the base revision (or run \`yarn install\`) and read the difference before merging.`,
@@ -137,6 +148,61 @@ function codeOf(text: string): { code: string; cutLine: number; cutBreaks: numbe
     cutLine: breaks(text.slice(0, from)),
     cutBreaks: breaks(text.slice(from, to)),
   };
+}
+
+/**
+ * The two `$$SETUP_STATE` blocks one yarn release writes (@yarnpkg/pnp generatePnpScript.ts: `generateInlinedSetup`
+ * with `pnpEnableInlining: true`, the default, and `generateSplitSetup` with false), each followed by the same
+ * runtime template (`generateLoader`). The inlined one as {@link codeOf} leaves it, its string literal cut out.
+ * Older releases wrote other blocks (`require(dataLocation)`): a toggle there still reads as a code change.
+ */
+const INLINED_SETUP =
+  "const RAW_RUNTIME_STATE =\n'';\n\n" +
+  'function $$SETUP_STATE(hydrateRuntimeState, basePath) {\n' +
+  '  return hydrateRuntimeState(JSON.parse(RAW_RUNTIME_STATE), {basePath: basePath || __dirname});\n' +
+  '}\n';
+const SPLIT_SETUP =
+  'function $$SETUP_STATE(hydrateRuntimeState, basePath) {\n' +
+  "  const fs = require('fs');\n" +
+  "  const path = require('path');\n" +
+  '  const pnpDataFilepath = path.resolve(__dirname, ".pnp.data.json");\n' +
+  "  return hydrateRuntimeState(JSON.parse(fs.readFileSync(pnpDataFilepath, 'utf8')), {basePath: basePath || __dirname});\n" +
+  '}\n';
+
+/**
+ * Whether the head loader's code is the base's with its setup block swapped for the other one, and nothing else
+ * changed: `split` when the map moved out to .pnp.data.json, `inline` when it moved back in.
+ */
+function setupToggled(was: string, now: string): 'split' | 'inline' | undefined {
+  const swaps = [
+    [INLINED_SETUP, SPLIT_SETUP, 'split'],
+    [SPLIT_SETUP, INLINED_SETUP, 'inline'],
+  ] as const;
+  for (const [from, to, kind] of swaps) {
+    const at = was.indexOf(from);
+    if (at >= 0 && now === was.slice(0, at) + to + was.slice(at + from.length)) return kind;
+  }
+  return undefined;
+}
+
+/**
+ * A loader turned split reads the .pnp.data.json beside it. When the change did not touch that file (an old one the
+ * base kept beside its inlined loader), nothing above judges it: its map is held to the one the loader had inlined.
+ */
+async function unchangedDataMap(req: PnpRequest, loader: string, inlined: Map<string, Mapping> | undefined) {
+  const dataPath = path.posix.join(path.posix.dirname(loader), PNP_DATA);
+  const before = req.base.entries.get(dataPath);
+  if (req.head === undefined || before === undefined || req.head.entries.get(dataPath)?.oid !== before.oid) return [];
+  const text = await readBlob(req.base, before.oid);
+  if (text === undefined) return [unchecked(dataPath, 'base', before.oid, before.oid)];
+  return movedMappings(dataPath, inlined, text, req.headText, await lockedBeside(req, dataPath));
+}
+
+/** The map of the base's .pnp.data.json beside a loader, when the change moved it back into the loader. */
+async function dataMapBeside(snap: Snapshot, loader: string): Promise<Map<string, Mapping> | undefined> {
+  const data = snap.entries.get(path.posix.join(path.posix.dirname(loader), PNP_DATA));
+  const text = data !== undefined ? await readBlob(snap, data.oid) : undefined;
+  return text !== undefined ? mapOfData(text) : undefined;
 }
 
 /** 1-based head line of the first line of code that differs. */

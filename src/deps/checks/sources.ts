@@ -46,6 +46,8 @@ export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Findi
         );
       }
     }
+    const escaped = registryPathEscape(node, graph.kind, policy);
+    if (escaped) out.push(escaped);
     if (!(graph.kind === 'pnpm' && isRuntimeRelease(node.name, resolved ?? '', node.integrity)))
       pushAll(out, sourceKind(node, policy));
     const mismatch = nameMismatch(node, graph.kind, policy);
@@ -70,6 +72,36 @@ function fetchedUrl(resolved: string, kind: DependencyGraph['kind'], policy: Che
   if (kind === 'npm') return npmFetchUrl(resolved, policy.defaultRegistry, policy.replaceRegistryHost) ?? resolved;
   if (kind === 'yarn-classic' && YARN_ENFORCED_HTTPS.test(resolved)) return resolved.replace(/^http:/i, 'https:');
   return resolved;
+}
+
+/**
+ * CPD005 for a registry package whose `resolved` is a path, not a URL: pnpm (`pkgSnapshotToResolution`: `new
+ * URL(tarball, registry + '/')`), yarn 1 (`NpmRegistry.getRequestUrl`: `url.resolve`) and yarn berry (`new
+ * URL(registry + path)`) fetch it against the package's registry, and `..` segments climb out of that registry's
+ * path: on an Artifactory or Nexus host, `../npm-untrusted/left-pad/-/left-pad-1.3.0.tgz` against
+ * `…/api/npm/npm-virtual/` downloads from another repository of the same host, one the policy never allowed. A path
+ * that stays under the registry is the configuration's business (CPD134), not each package's. npm and bun never
+ * read a `resolved` so (npm's is a registry spec or a file path, npm-common.ts).
+ */
+function registryPathEscape(
+  node: PackageNode,
+  kind: DependencyGraph['kind'],
+  policy: CheckPolicy,
+): Finding | undefined {
+  const resolved = node.resolved;
+  if (resolved === undefined || node.source !== 'registry' || kind === 'npm' || kind === 'bun') return undefined;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return undefined;
+  const registry = policy.registryFor(node.name);
+  const fetched = onRegistry(resolved, registry, kind);
+  if (fetched === resolved || isUnder(fetched, [normalizePrefix(registry)])) return undefined;
+  if (isUnder(fetched, policy.allowedRegistries)) return undefined;
+  return packageFinding(
+    'CPD005',
+    node,
+    `has the resolved path ${resolved.slice(0, 200)}, which the package manager fetches against ${registry} as ${fetched.slice(0, 300)}: outside that registry, at a place the policy does not allow`,
+    'Treat as lockfile injection: a package manager writes a full URL or a path under the registry, never one that climbs out of it. Delete the entry and regenerate it from an allowed registry.',
+    { resolved, fetched, allowed: policy.allowedRegistries.join(' ') },
+  );
 }
 
 /** CPD005's words, formatted when the message is read (the node has a `resolved` URL, or it would not be here). */

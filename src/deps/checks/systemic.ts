@@ -30,6 +30,10 @@ interface Systemic {
  * registry — so from two entries on, a host is one finding with the count (a single stray entry stays per package).
  */
 const hostKey = (f: Finding): string => {
+  // A registry-relative path that climbs out of its registry (sources.ts `registryPathEscape`): the cause is the
+  // repository it lands in on an allowed host, so the key is that repository's URL, not the host.
+  const fetched = f.evidence?.fetched;
+  if (typeof fetched === 'string') return /^(.*?\/)(?:@[^/]+\/)?[^/]+\/-\/[^/]+$/.exec(fetched)?.[1] ?? fetched;
   const resolved = f.evidence?.resolved;
   if (typeof resolved !== 'string') return '';
   try {

@@ -53,7 +53,9 @@ export function parseNpmV1(
   const nodes: DraftNode[] = entries.map(({ key, name, entry }) => {
     const written = str(entry.version) ?? '';
     const alias = parseAlias(written);
-    const resolved = str(entry.resolved);
+    // A `file:` spec in `version` is where npm reads the package (arborist Shrinkwrap `#metaFromLock` migrates it to
+    // a link to that folder, or to `resolved: file:…` for a tarball), the `resolved` npm 6 never wrote for it.
+    const resolved = str(entry.resolved) ?? (/^file:/i.test(written) ? written : undefined);
     const integrity = str(entry.integrity);
     const edges: DraftEdge[] = Object.entries(strMap(entry.requires)).map(([dep, spec]) => ({
       name: dep,

@@ -160,6 +160,7 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     : [];
   const localRefs = [
     ...importerLinks(text, importers, recorded),
+    ...packageLinks(text, nodes),
     ...patchFiles(text, data, configuredPatches(options)),
   ];
   const mismatches = pnpmSettingMismatches(data, text, options);
@@ -344,6 +345,30 @@ function clip(key: string): string {
 function aliasLine(text: string): number | undefined {
   const at = text.search(/[&*][^\s]/);
   return at < 0 ? undefined : text.slice(0, at).split('\n').length;
+}
+
+/**
+ * A `link:` among a package's (lockfile 9: its snapshot's) dependencies: pnpm links that folder into the package's
+ * `node_modules`, resolved against the lockfile's folder (headless `lockfileToDepGraph` → `getChildrenPaths` with the
+ * importer id `.`: `path.resolve(lockfileDir, '.', ref.slice(5))`), and the package's `require` reads it. pnpm
+ * writes one for a workspace package an `overrides` value links; one outside the repository is CPD017. One entry per
+ * distinct ref.
+ */
+function packageLinks(text: string, nodes: readonly DraftNode[]): DraftLocalRef[] {
+  const out: DraftLocalRef[] = [];
+  const seen = new Set<string>();
+  for (const node of nodes)
+    for (const e of node.edges) {
+      if (!e.spec.startsWith('link:') || seen.has(e.spec)) continue;
+      seen.add(e.spec);
+      out.push({
+        kind: 'link',
+        name: e.name,
+        path: e.spec.slice(5),
+        line: lineOfFirst(text, `${e.name}: ${e.spec}`, e.spec),
+      });
+    }
+  return out;
 }
 
 /**

@@ -337,3 +337,68 @@ describe('review of a committed .yarn/unplugged folder', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+/**
+ * Toggling `pnpEnableInlining` makes the same yarn release swap one `$$SETUP_STATE` block for the other
+ * (@yarnpkg/pnp generatePnpScript.ts `generateInlinedSetup` / `generateSplitSetup`) and leave the runtime as it was:
+ * no code change. The package map is held to the cache wherever it moved.
+ */
+describe("review of a Plug'n'Play loader whose package map moved in or out of it (CPU036)", () => {
+  const header = '#!/usr/bin/env node\n/* eslint-disable */\n// @ts-nocheck\n"use strict";\n\n';
+  const runtime = '\nconst runtime = "the release\'s template";\nmodule.exports = runtime;\n';
+  const own = `./${ZIP}/node_modules/left-pad/`;
+  const data = (location: string) =>
+    JSON.stringify(
+      { packageRegistryData: [['left-pad', [['npm:1.3.0', { packageLocation: location, linkType: 'HARD' }]]]] },
+      null,
+      2,
+    );
+  const inlined = (location: string) =>
+    `${header}const RAW_RUNTIME_STATE =\n'${data(location).split('\n').join('\\\n')}';\n\n` +
+    'function $$SETUP_STATE(hydrateRuntimeState, basePath) {\n' +
+    '  return hydrateRuntimeState(JSON.parse(RAW_RUNTIME_STATE), {basePath: basePath || __dirname});\n' +
+    `}\n${runtime}`;
+  const split =
+    `${header}function $$SETUP_STATE(hydrateRuntimeState, basePath) {\n` +
+    "  const fs = require('fs');\n" +
+    "  const path = require('path');\n" +
+    '  const pnpDataFilepath = path.resolve(__dirname, ".pnp.data.json");\n' +
+    "  return hydrateRuntimeState(JSON.parse(fs.readFileSync(pnpDataFilepath, 'utf8')), {basePath: basePath || __dirname});\n" +
+    `}\n${runtime}`;
+  const review = async (start: Tree, head: Tree) => {
+    const r = makeRepo({ ...BASE, ...start }, head);
+    cleanups.push(r.cleanup);
+    return reviewHead(r.dir);
+  };
+  const paths = (r: Awaited<ReturnType<typeof review>>) =>
+    r.findings.filter((f) => f.ruleId === 'CPU036').map((f) => f.location.path);
+  const vendored = { 'vendor/left-pad/index.js': 'x\n' };
+
+  it('inlined → split passes; the map moved to .pnp.data.json is held to the cache', async () => {
+    const start = { '.pnp.cjs': inlined(own) };
+    expect(paths(await review(start, { '.pnp.cjs': split, '.pnp.data.json': data(own) }))).toEqual([]);
+    const vendor = { '.pnp.cjs': split, '.pnp.data.json': data('./vendor/left-pad/'), ...vendored };
+    expect(paths(await review(start, vendor))).toEqual(['.pnp.data.json']);
+  });
+
+  it('split → inlined passes; the inlined map is held to the base .pnp.data.json and the cache', async () => {
+    const start = { '.pnp.cjs': split, '.pnp.data.json': data(own) };
+    expect(paths(await review(start, { '.pnp.cjs': inlined(own) }))).toEqual([]);
+    expect(paths(await review(start, { '.pnp.cjs': inlined('./vendor/left-pad/'), ...vendored }))).toEqual([
+      '.pnp.cjs',
+    ]);
+  });
+
+  it('inlined → split onto an old .pnp.data.json the change did not touch holds that map to the inlined one', async () => {
+    const start = { '.pnp.cjs': inlined(own), '.pnp.data.json': data('./vendor/left-pad/'), ...vendored };
+    expect(paths(await review(start, { '.pnp.cjs': split }))).toEqual(['.pnp.data.json']);
+    const kept = { '.pnp.cjs': inlined(own), '.pnp.data.json': data(own) };
+    expect(paths(await review(kept, { '.pnp.cjs': split }))).toEqual([]);
+  });
+
+  it('a toggle that also changes the runtime is a code change', async () => {
+    const changed = split.replace('module.exports = runtime;', 'require("./x");\nmodule.exports = runtime;');
+    const r = await review({ '.pnp.cjs': inlined(own) }, { '.pnp.cjs': changed, '.pnp.data.json': data(own) });
+    expect(paths(r)).toEqual(['.pnp.cjs']);
+  });
+});
