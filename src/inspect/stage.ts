@@ -5,6 +5,7 @@ import type { Finding } from '../core/finding.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
 import type { ModelAnalyser } from './analyser.js';
 import { ANALYSERS } from './analysers.js';
+import { entryOf } from '../discover/catalogue/index.js';
 import { pushAll } from '../core/push-all.js';
 import { groupAcrossFiles } from './causes.js';
 import { isZstdPickleName, zstdPickleMessage } from './content/zstd-pickle.js';
@@ -18,13 +19,14 @@ const UNREADABLE_ARCHIVE = /\.(7z|rar)$/i;
  */
 const UNREAD_MODEL = /(\.(pte|pdmodel|pdiparams|mlmodel|caffemodel)|(^|\/)flax_model(-\d+-of-\d+)?\.msgpack)$/i;
 
-/** The analysers for a file: by detected format, or — when content matched nothing — by what the name claims. */
+/**
+ * The analysers for a file: by detected format, or by what the name claims — when content matched nothing, or when
+ * the claimed format's loader goes by the name whatever the content (`loadedByName`: `.keras`, `.h5`).
+ */
 export function analysersFor(file: DiscoveredFile, analysers: readonly ModelAnalyser[] = ANALYSERS): ModelAnalyser[] {
-  return analysers.filter(
-    (a) =>
-      a.formats.includes(file.format) ||
-      (file.format === 'other' && file.claimed !== undefined && a.formats.includes(file.claimed)),
-  );
+  const claimed = file.claimed;
+  const byName = claimed !== undefined && (file.format === 'other' || entryOf(claimed).loadedByName === true);
+  return analysers.filter((a) => a.formats.includes(file.format) || (byName && a.formats.includes(claimed)));
 }
 
 /** Run every matching model analyser over every file; an analyser that throws is a finding, never a silent pass. */

@@ -31,6 +31,11 @@ export interface FormatDescriptor {
   readonly compatible?: readonly string[];
   /** Plugins (lockfile parsers, model analysers) that read it, by name. */
   readonly readBy?: readonly string[];
+  /**
+   * Its loader picks a file by this name and reads past leading bytes of another format, so a file so named is read
+   * by these analysers too whatever its content was detected as (they stay silent when the format is not there).
+   */
+  readonly loadedByName?: true;
   /** Dependency inputs: the package ecosystem (absent = npm). Each ecosystem's stages take only their own. */
   readonly ecosystem?: 'pypi';
 }
@@ -226,6 +231,8 @@ export const ENTRIES = [
     sniff: [{ order: 30, test: s.isHdf5 }],
     families: ['keras-h5', 'keras', 'hdf5'],
     readBy: ['keras-h5'],
+    // Keras hands an .h5 path to h5py, which finds the superblock after a user block whatever that block holds.
+    loadedByName: true,
   },
   {
     id: 'tflite',
@@ -259,6 +266,8 @@ export const ENTRIES = [
     summary: 'Keras 3 .keras zip',
     names: { extensions: ['keras'] },
     readBy: ['keras'],
+    // `saving_api.load_model`: a `.keras` name and `zipfile.is_zipfile`, which finds the end record behind any head.
+    loadedByName: true,
   },
   {
     id: 'skops',
@@ -268,6 +277,8 @@ export const ENTRIES = [
     // skops.io.load opens any zip by name; a .skops file is detected as a zip and judged by its schema.json.
     compatible: ['zip'],
     readBy: ['skops'],
+    // zipfile finds the end record behind any leading bytes, so a .skops with another format's head still loads.
+    loadedByName: true,
   },
   {
     id: 'numpy-npz',

@@ -91,16 +91,16 @@ export function parseKerasH5(src: RandomAccess, out: Findings): void {
   driveSync(kerasH5Steps(src, out));
 }
 
+/** H5FD_locate_signature's search over the offsets discovery probes (hdf5-head.ts), each loaded before it is read. */
+function* locateSignature(src: RandomAccess): ParseSteps<number | undefined> {
+  for (const o of hdf5SignatureOffsets(src.size))
+    if (o + 8 <= src.size && (yield* readAt(src, o, 8)).equals(HDF5_SIGNATURE)) return o;
+  return undefined;
+}
+
 /** The superblock's signature and end-of-file address: the HDF5 library refuses a file shorter than it says. */
 function* checkSuperblock(src: RandomAccess): ParseSteps<void> {
-  let base: number | undefined;
-  // H5FD_locate_signature's search over the offsets discovery probes (hdf5-head.ts), each loaded before it is read.
-  for (const o of hdf5SignatureOffsets(src.size)) {
-    if (o + 8 <= src.size && (yield* readAt(src, o, 8)).equals(HDF5_SIGNATURE)) {
-      base = o;
-      break;
-    }
-  }
+  const base = yield* locateSignature(src);
   if (base === undefined) throw new FormatError('no HDF5 signature', 0);
   // The superblock's fixed part up to its end-of-file address: at most 28 + 3 * 8 bytes past the signature.
   yield* need(src, base, 8 + 28 + 3 * 8);
@@ -177,8 +177,18 @@ function hasClassName(v: JsonValue, depth: number): boolean {
   return Object.values(v).some((x) => hasClassName(x, depth + 1));
 }
 
+/**
+ * A file named `.h5`/`.hdf5` that content detection took for another format: Keras hands the path to h5py, which
+ * finds the superblock after a user block whatever that block holds (a GGUF or zip head). Read as HDF5 when a
+ * signature is there; otherwise the detected format's analyser speaks.
+ */
+function* namedH5Steps(src: RandomAccess, out: Findings): ParseSteps<void> {
+  if ((yield* locateSignature(src)) !== undefined) yield* kerasH5Steps(src, out);
+}
+
 export const kerasH5Analyser: ModelAnalyser = {
   name: 'keras-h5',
   formats: ['keras-h5'],
-  analyze: (file, ctx) => analyseWith(file, 'the HDF5 file', kerasH5Steps, ctx.files),
+  analyze: (file, ctx) =>
+    analyseWith(file, 'the HDF5 file', file.format === 'keras-h5' ? kerasH5Steps : namedH5Steps, ctx.files),
 };

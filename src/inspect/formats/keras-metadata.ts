@@ -6,7 +6,7 @@ import { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 
 /** Largest metadata JSON read, as for a `.keras` config.json (formats/keras.ts MAX_KERAS_CONFIG). */
-const MAX_KERAS_CONFIG = 64 * 1024 * 1024;
+export const MAX_KERAS_CONFIG = 64 * 1024 * 1024;
 
 /**
  * A Keras 2 SavedModel's `keras_metadata.pb` (tf_keras/protobuf/saved_metadata.proto: SavedMetadata → nodes (1) →
@@ -26,16 +26,24 @@ export function* kerasMetadataSteps(src: RandomAccess, out: Findings): ParseStep
     for (const g of pbFields(src, asMessage(f).start, f.end)) {
       if (isNeed(g)) yield g;
       if (isNeed(g) || g.field !== 5) continue;
-      const { value } = parseJson(yield* pbString(src, g, MAX_KERAS_CONFIG), { allowNonFinite: true, maxDepth: 512 });
-      const one = new Findings(out.path, out.format);
-      checkKerasConfig(value, one, `nodes[${at}].metadata`);
-      for (const x of one.list) {
-        const key = causeKey(x);
-        if (!seen.has(key)) {
-          seen.add(key);
-          out.list.push(x);
-        }
-      }
+      checkKerasNodeMetadata(yield* pbString(src, g, MAX_KERAS_CONFIG), `nodes[${at}].metadata`, seen, out);
+    }
+  }
+}
+
+/**
+ * One Keras object's metadata JSON (`{"class_name": …, "config": …}`), judged like a `.keras` config; a cause already
+ * in `seen` (the model's node repeats its layers' configs) is not reported again.
+ */
+export function checkKerasNodeMetadata(json: string, member: string, seen: Set<string>, out: Findings): void {
+  const { value } = parseJson(json, { allowNonFinite: true, maxDepth: 512 });
+  const one = new Findings(out.path, out.format);
+  checkKerasConfig(value, one, member);
+  for (const x of one.list) {
+    const key = causeKey(x);
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.list.push(x);
     }
   }
 }

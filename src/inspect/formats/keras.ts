@@ -184,9 +184,28 @@ registerKerasArchiveJudge((data) => {
   return out.list;
 });
 
+/**
+ * A file named `.keras` that content detection took for something else. `saving_api.load_model` sends a `.keras`
+ * path to `saving_lib` whenever `zipfile.is_zipfile` says yes, and zipfile finds the end record behind any leading
+ * bytes (a pickle, HDF5 or GGUF head); `_load_model_from_fileobj` then deserializes `config.json` before it looks for
+ * weights. Judged as a Keras archive when it is a zip with a config.json; otherwise the detected format's analyser speaks.
+ */
+function* namedKerasSteps(src: RandomAccess, out: Findings, allowedGlobals: readonly string[]): ParseSteps<void> {
+  let entries: CentralEntry[];
+  try {
+    entries = yield* centralDirectorySteps(src);
+  } catch (err) {
+    if (err instanceof FormatError) return;
+    throw err;
+  }
+  if (entriesLoadedAs(entries, 'config.json').length === 0) return;
+  yield* kerasArchiveSteps(src, out, true, allowedGlobals);
+}
+
 export const kerasAnalyser: ModelAnalyser = {
   name: 'keras',
-  // Discovery may report a .keras as a plain zip; those are claimed only when laid out as a Keras archive.
+  // Discovery may report a .keras as a plain zip (or, with leading bytes, as another format): Keras goes by the name.
+  // Other zips are claimed only when laid out as a Keras archive.
   formats: ['keras', 'zip'],
   async analyze(file, ctx) {
     // The npz weights may hold lzma members; that decoder loads asynchronously, the reader below is synchronous.
@@ -195,7 +214,12 @@ export const kerasAnalyser: ModelAnalyser = {
     return analyseWith(
       file,
       'the Keras archive',
-      (src, out) => kerasArchiveSteps(src, out, file.format === 'keras', allowed),
+      (src, out) =>
+        file.format === 'keras'
+          ? kerasArchiveSteps(src, out, true, allowed)
+          : file.claimed === 'keras'
+            ? namedKerasSteps(src, out, allowed)
+            : kerasArchiveSteps(src, out, false, allowed),
       ctx.files,
     );
   },

@@ -1,5 +1,5 @@
 import type { ModelAnalyser } from '../analyser.js';
-import { kerasMetadataSteps } from './keras-metadata.js';
+import { checkKerasNodeMetadata, kerasMetadataSteps, MAX_KERAS_CONFIG } from './keras-metadata.js';
 import type { PbField } from './protobuf.js';
 import { asMessage, checkDepth, isNeed, pbFields, pbString } from './protobuf.js';
 import type { Findings } from './report.js';
@@ -88,11 +88,14 @@ export const DANGEROUS_TF_OPS: ReadonlyMap<string, string> = new Map([
 export function* savedModelPbSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   const uses: OpUse[] = [];
   let graphs = 0;
+  const kerasCauses = new Set<string>();
   for (const f of pbFields(src, 0, src.size)) {
     if (isNeed(f)) yield f;
     if (isNeed(f) || f.field !== 2) continue;
     for (const m of pbFields(src, f.start, f.end)) {
       if (isNeed(m)) yield m;
+      if (!isNeed(m) && m.field === 7) yield* readObjectGraph(src, asMessage(m), kerasCauses, out);
+      if (!isNeed(m) && m.field === 6) yield* readAssetFile(src, asMessage(m), out);
       if (isNeed(m) || m.field !== 2) continue;
       graphs++;
       const graphUses: OpUse[] = [];
@@ -106,6 +109,61 @@ export function* savedModelPbSteps(src: RandomAccess, out: Findings): ParseSteps
   }
   if (graphs === 0 && src.size > 0) throw new FormatError('no meta graph with a graph_def', 0);
   report(uses, out);
+}
+
+/**
+ * A SavedModel written before TF 2.5 keeps each Keras object's config in its object graph (MetaGraphDef
+ * `object_graph_def` (7) → SavedObjectGraph `nodes` (1) → SavedObject `user_object` (4) → SavedUserObject
+ * `identifier` (1), `metadata` (3)). tf_keras `saving/legacy/saved_model/load.py` `load` reads them there
+ * (`_read_legacy_metadata`, for every `_tf_keras_*` identifier) whenever the folder has no keras_metadata.pb, and
+ * rebuilds each object from that JSON as it does from keras_metadata.pb: judged the same way.
+ */
+function* readObjectGraph(src: RandomAccess, graph: PbField, seen: Set<string>, out: Findings): ParseSteps<void> {
+  let node = 0;
+  for (const n of pbFields(src, graph.start, graph.end)) {
+    if (isNeed(n)) yield n;
+    if (isNeed(n) || n.field !== 1) continue;
+    const at = node++;
+    for (const kind of pbFields(src, asMessage(n).start, n.end)) {
+      if (isNeed(kind)) yield kind;
+      if (isNeed(kind) || kind.field !== 4) continue;
+      let identifier = '';
+      let metadata: string | undefined;
+      for (const u of pbFields(src, asMessage(kind).start, kind.end))
+        if (isNeed(u)) yield u;
+        else if (u.field === 1) identifier = yield* pbString(src, u);
+        else if (u.field === 3) metadata = yield* pbString(src, u, MAX_KERAS_CONFIG);
+      if (metadata === undefined || metadata === '' || !identifier.startsWith('_tf_keras_')) continue;
+      const member = `object_graph_def.nodes[${at}].user_object.metadata`;
+      try {
+        checkKerasNodeMetadata(metadata, member, seen, out);
+      } catch (err) {
+        // One unreadable config: tf_keras fails on it, and the graph's ops are still checked.
+        if (!(err instanceof FormatError)) throw err;
+        out.addError(err, 'the Keras metadata', member);
+      }
+    }
+  }
+}
+
+/**
+ * MetaGraphDef `asset_file_def` (6) → AssetFileDef `filename` (2). The loaders join it to the assets folder with
+ * `os.path.join` (TF1 `loader_impl.get_asset_tensors`, TF2 `load.py` `_recreate_asset`), which an absolute name
+ * replaces and `..` climbs out of; the path is then fed to the graph (a vocabulary table reads that file), so the
+ * model reads a file of the host's.
+ */
+function* readAssetFile(src: RandomAccess, asset: PbField, out: Findings): ParseSteps<void> {
+  for (const f of pbFields(src, asset.start, asset.end)) {
+    if (isNeed(f)) yield f;
+    if (isNeed(f) || f.field !== 2) continue;
+    const filename = yield* pbString(src, f);
+    if (!/^([\\/]|[A-Za-z]:)/.test(filename) && !filename.split(/[\\/]/).includes('..')) continue;
+    out.add(
+      'CPI070',
+      `asset ${JSON.stringify(filename.slice(0, 200))} names a file outside the model's assets folder; TensorFlow joins it to that folder with os.path.join and feeds the result to the graph when the model loads, so the model reads that file of the host's. Do not serve the model; re-export it with its assets inside the folder.`,
+      { asset: filename.slice(0, 200), where: 'asset_file_def', offset: f.start },
+    );
+  }
 }
 
 function* readLibrary(src: RandomAccess, lib: PbField, uses: OpUse[]): ParseSteps<void> {

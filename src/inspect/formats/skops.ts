@@ -1,4 +1,6 @@
 import type { ModelAnalyser } from '../analyser.js';
+import type { DiscoveredFile } from '../../core/files.js';
+import { loadLzmaDecoder } from '../containers/lzma.js';
 import { matchesPolicy } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
 import type { JsonValue } from './json.js';
@@ -152,21 +154,26 @@ function judgeNames(names: Map<string, SkopsName>, out: Findings, allowed: reado
   }
 }
 
+/**
+ * Whether every zip in the file is judged as skops: detected as skops, or named `.skops` and detected as a zip or as
+ * nothing. A `.skops` whose head is another format (read here because the name claims it) is judged only when a zip
+ * with a skops schema is there, as skops.io.load would find it; otherwise that format's analyser speaks.
+ */
+function claimsSkops(file: DiscoveredFile): boolean {
+  return file.format === 'skops' || (file.claimed === 'skops' && (file.format === 'zip' || file.format === 'other'));
+}
+
 export const skopsAnalyser: ModelAnalyser = {
   name: 'skops',
   // A .skops renamed to .zip is still read by skops.io.load: plain zips are claimed when laid out as skops.
   formats: ['skops', 'zip'],
-  analyze: (file, ctx) =>
-    analyseWith(
+  async analyze(file, ctx) {
+    await loadLzmaDecoder(); // schema.json may be an lzma member (zip method 14), which zipfile reads
+    return analyseWith(
       file,
       'the skops archive',
-      (src, out): ParseSteps<void> =>
-        skopsArchiveSteps(
-          src,
-          out,
-          file.format === 'skops' || file.claimed === 'skops',
-          ctx.policy.models.allowedGlobals,
-        ),
+      (src, out): ParseSteps<void> => skopsArchiveSteps(src, out, claimsSkops(file), ctx.policy.models.allowedGlobals),
       ctx.files,
-    ),
+    );
+  },
 };

@@ -108,8 +108,10 @@ function* checkFlexOps(fb: Flat, root: number, flex: ReadonlyMap<number, string>
       if (vec + 4 + len > fb.src.size) throw new FormatError(`custom_options of ${len} bytes run past the file`, vec);
       if (optionBytes > MAX_FLEX_OPTIONS)
         throw new FormatError(`Flex custom options past ${MAX_FLEX_OPTIONS} bytes`, vec, 'limit');
-      for (const tfOp of nodeDefOps(yield* readAt(fb.src, vec + 4, len))) {
-        const why = DANGEROUS_TF_OPS.get(tfOp);
+      const bytes = yield* readAt(fb.src, vec + 4, len);
+      for (const tfOp of nodeDefOps(bytes)) {
+        const file = tfOp === 'PrintV2' ? printV2File(bytes) : undefined;
+        const why = DANGEROUS_TF_OPS.get(tfOp) ?? (file !== undefined ? `appends to the file ${file}` : undefined);
         if (why === undefined || seen.has(tfOp)) continue;
         seen.add(tfOp);
         out.add(
@@ -145,6 +147,36 @@ function nodeDefOps(bytes: Buffer): string[] {
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) ops.push(name);
   }
   return ops;
+}
+
+const OUTPUT_STREAM_KEY = Buffer.from('\x0a\x0doutput_stream\x12', 'latin1');
+
+/**
+ * The file a PrintV2 NodeDef writes to: its `output_stream` attr (map entry key 1 = "output_stream", value 2 =
+ * AttrValue whose `s` is field 2) when it starts with `file://`. `PrintV2Op::SetFilePathIfAny` (kernels/logging_ops.cc)
+ * takes the rest as a path and `AppendStringToFile` appends each printed string to it, creating it if needed.
+ */
+function printV2File(bytes: Buffer): string | undefined {
+  for (let i = bytes.indexOf(OUTPUT_STREAM_KEY); i >= 0; i = bytes.indexOf(OUTPUT_STREAM_KEY, i + 1)) {
+    const value = varint(bytes, i + OUTPUT_STREAM_KEY.length);
+    if (value === undefined || bytes[value.end] !== 0x12) continue;
+    const s = varint(bytes, value.end + 1);
+    if (s === undefined || s.end + s.value > bytes.length) continue;
+    const stream = bytes.toString('utf8', s.end, s.end + s.value);
+    if (stream.startsWith('file://')) return stream.slice('file://'.length).slice(0, 200);
+  }
+  return undefined;
+}
+
+/** A protobuf varint at `at` (at most 4 bytes: lengths inside a few-kilobyte options blob). */
+function varint(bytes: Buffer, at: number): { value: number; end: number } | undefined {
+  let value = 0;
+  for (let k = 0; k < 4 && at + k < bytes.length; k++) {
+    const b = bytes[at + k]!;
+    value += (b & 0x7f) * 2 ** (7 * k);
+    if (b < 0x80) return { value, end: at + k + 1 };
+  }
+  return undefined;
 }
 
 /** `tfliteSteps` over bytes in memory. */

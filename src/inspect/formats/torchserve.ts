@@ -1,4 +1,5 @@
 import type { ModelAnalyser } from '../analyser.js';
+import { loadLzmaDecoder } from '../containers/lzma.js';
 import type { JsonValue } from './json.js';
 import { isObject, parseJson } from './json.js';
 import type { Findings } from './report.js';
@@ -93,6 +94,8 @@ export const torchServeAnalyser: ModelAnalyser = {
   name: 'torchserve',
   // A .mar is a zip: TorchServe's ModelArchive unzips it whatever it is called, so every zip is looked at.
   formats: ['zip'],
-  analyze: (file, ctx) =>
-    analyseWith(file, 'the TorchServe archive', (src, out) => torchServeArchiveSteps(src, out), ctx.files),
+  async analyze(file, ctx) {
+    await loadLzmaDecoder(); // MANIFEST.json may be an lzma member (zip method 14), which zipfile reads
+    return analyseWith(file, 'the TorchServe archive', (src, out) => torchServeArchiveSteps(src, out), ctx.files);
+  },
 };

@@ -1,4 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
+import { bunzip2Capped } from '../containers/bzip2.js';
+import { ContainerLimitError, UnsupportedContentError } from '../containers/errors.js';
+import { unlzmaCapped, zipLzmaToAlone } from '../containers/lzma.js';
 import type { CentralEntry } from '../../discover/formats/zip-directory.js';
 import {
   directoryReadLength,
@@ -66,16 +69,33 @@ export function* readMember(src: RandomAccess, e: CentralEntry, maxSize: number)
     );
   const data = yield* readAt(src, start, e.compressedSize);
   if (e.method === 0) return data;
-  if (e.method !== 8)
-    throw new FormatError(`${e.name} uses compression method ${e.method}, which chainproof cannot read`, e.offset);
+  return decodeMember(e, data, maxSize);
+}
+
+/**
+ * A compressed member's bytes, for the methods CPython's `zipfile._get_decompressor` reads: deflate (8), bzip2 (12)
+ * and lzma (14). Keras `saving_lib`, `skops.io.load` and torch-model-archiver's readers open members with that
+ * zipfile, so a config stored with bzip2 or lzma loads like a deflated one. The output is capped at the size the
+ * directory states (plus one byte, to see a lie) and the caller's limit. lzma needs `loadLzmaDecoder` first.
+ */
+function decodeMember(e: CentralEntry, data: Buffer, maxSize: number): Buffer {
+  const cap = Math.max(1, Math.min(maxSize, e.size + 1));
+  const tooLarge = () => new FormatError(`${e.name} inflates past its ${maxSize}-byte limit`, e.offset, 'limit');
   try {
-    return inflateRawSync(data, { maxOutputLength: Math.max(1, Math.min(maxSize, e.size + 1)) });
+    if (e.method === 8) return inflateRawSync(data, { maxOutputLength: cap });
+    if (e.method === 12) return bunzip2Capped(data, cap, tooLarge);
+    // zipfile's LZMADecompressor reads the member's one stream.
+    if (e.method === 14) return unlzmaCapped(zipLzmaToAlone(data, e.flags, e.size), cap, tooLarge, false);
   } catch (err) {
+    if (err instanceof FormatError) throw err;
     // Node reports output past maxOutputLength as a RangeError: the entry lied about its size (a bomb).
-    if (err instanceof RangeError)
-      throw new FormatError(`${e.name} inflates past its ${maxSize}-byte limit`, e.offset, 'limit');
-    throw new FormatError(`${e.name} does not inflate (${(err as Error).message})`, e.offset);
+    if (err instanceof RangeError) throw tooLarge();
+    if (err instanceof ContainerLimitError) throw new FormatError(`${e.name}: ${err.message}`, e.offset, 'limit');
+    if (err instanceof UnsupportedContentError)
+      throw new FormatError(`${e.name} could not be decompressed: ${err.message}`, e.offset);
+    throw new FormatError(`${e.name} does not decompress (${(err as Error).message})`, e.offset);
   }
+  throw new FormatError(`${e.name} uses compression method ${e.method}, which chainproof cannot read`, e.offset);
 }
 
 /**

@@ -11,6 +11,15 @@ const TABLE: readonly { file: string; want: readonly { ruleId: string; level: st
   { file: 'benign/builtins-activation.keras', want: [] },
   { file: 'benign/kerashub-gemma-causal-lm.keras', want: [] },
   { file: 'benign/kerashub-backbone.keras', want: [] },
+  // zipfile reads bzip2 and lzma members: a config stored that way loads like a deflated one.
+  { file: 'benign/sequential-lzma.keras', want: [] },
+  { file: 'malicious/lambda-bzip2.keras', want: [{ ruleId: 'CPI060', level: 'error', member: 'config.json' }] },
+  { file: 'malicious/lambda-lzma.keras', want: [{ ruleId: 'CPI060', level: 'error', member: 'config.json' }] },
+  // _load_model_from_fileobj deserializes config.json before it looks for weights.
+  {
+    file: 'malicious/lambda-config-only.keras',
+    want: [{ ruleId: 'CPI060', level: 'error', member: 'config.json' }],
+  },
   { file: 'malicious/lambda-bytecode.keras', want: [{ ruleId: 'CPI060', level: 'error', member: 'config.json' }] },
   { file: 'malicious/builtins-eval.keras', want: [{ ruleId: 'CPI061', level: 'error', member: 'config.json' }] },
   {

@@ -18,6 +18,7 @@ import {
   kerasArchive,
   onnxModel,
   pb,
+  type Pb,
   safetensors,
   savedModel,
   sequential,
@@ -532,6 +533,10 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
     { name: 'PrintV2 to stderr', input: savedModel([], [], 'stderr'), want: [] },
     { name: 'PrintV2 to a file', input: savedModel([], [], 'file:///tmp/leak'), want: ['CPI070'] },
     { name: 'no meta graph', input: Buffer.from([0x08, 0x01]), want: ['CPI050'] },
+    // loader_impl.get_asset_tensors / load.py _recreate_asset: os.path.join(<dir>/assets, AssetFileDef.filename).
+    { name: 'asset named by a relative file', input: withAsset('vocab.txt'), want: [] },
+    { name: 'asset named by an absolute path', input: withAsset('/etc/passwd'), want: ['CPI070'] },
+    { name: 'asset climbing out with ..', input: withAsset('../../home/u/.ssh/id_rsa'), want: ['CPI070'] },
   ])('savedmodel: $name → $want', ({ input, want }) => {
     expect(run(parseSavedModelPb, input).rules).toEqual(want);
   });
@@ -553,6 +558,17 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
     },
     { name: 'Flex op whose NodeDef is AddV2', input: flexModel('FlexAddV2', 'AddV2'), want: ['CPI075'] },
     { name: 'non-Flex custom op carrying WriteFile bytes', input: flexModel('MyOp', 'WriteFile'), want: ['CPI075'] },
+    // `tf.print(..., output_stream="file://…")`: PrintV2Op appends to that file (kernels/logging_ops.cc).
+    {
+      name: 'Flex PrintV2 appending to a file',
+      input: flexModel('FlexPrintV2', 'PrintV2', { output_stream: 'file:///home/u/.bashrc', end: '\n' }),
+      want: ['CPI070', 'CPI075'],
+    },
+    {
+      name: 'Flex PrintV2 to stderr',
+      input: flexModel('FlexPrintV2', 'PrintV2', { output_stream: 'stderr', end: '\n' }),
+      want: ['CPI075'],
+    },
   ])('tflite: $name → $want', ({ input, want }) => {
     expect(run(parseTflite, input).rules).toEqual(want);
   });
@@ -573,12 +589,50 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
   });
 });
 
+/** A SavedModel whose meta graph lists one asset (MetaGraphDef.asset_file_def (6) → AssetFileDef.filename (2)). */
+function withAsset(filename: string): Buffer {
+  return pb([
+    [
+      2,
+      [
+        [
+          2,
+          [
+            [
+              1,
+              [
+                [1, 'x'],
+                [2, 'Placeholder'],
+              ],
+            ],
+          ],
+        ],
+        [
+          6,
+          [
+            [1, [[1, 'asset_path:0']]],
+            [2, filename],
+          ],
+        ],
+      ],
+    ],
+  ]);
+}
+
 /** A TFLite model with one custom operator whose options hold a flexbuffer `[name, NodeDef]` running `tfOp`. */
-function flexModel(customCode: string, tfOp: string): Buffer {
+function flexModel(customCode: string, tfOp: string, attrs: Record<string, string> = {}): Buffer {
   const nodeDef = pb([
     [1, 'node'],
     [2, tfOp],
     [3, 'x'],
+    // NodeDef.attr map entries: key (1) → AttrValue (2) whose `s` is field 2.
+    ...Object.entries(attrs).map(([k, v]): [number, Pb] => [
+      5,
+      [
+        [1, k],
+        [2, [[2, v]]],
+      ],
+    ]),
   ]);
   const name = Buffer.from(tfOp);
   const options = Buffer.concat([

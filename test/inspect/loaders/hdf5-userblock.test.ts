@@ -22,4 +22,15 @@ describe('HDF5 superblock after a user block of any power-of-two size (H5FD_loca
     const res = await scanWith(dir, [inspectStage]);
     expect(res.findings.map((f) => f.ruleId)).toContain('CPI060');
   });
+  // The user block is the writer's to fill: a GGUF head there makes content detection say GGUF, but Keras hands
+  // the .h5 path to h5py all the same.
+  it('a Lambda-layer Keras .h5 whose user block starts with a GGUF head is still CPI060', async () => {
+    const dir = join(root, 'gguf-head');
+    mkdirSync(dir);
+    const h5 = readFileSync(corpusPath('models', 'keras_legacy_lambda_layout.h5'));
+    const head = Buffer.concat([Buffer.from('GGUF'), Buffer.from([3, 0, 0, 0]), Buffer.alloc(504)]);
+    writeFileSync(join(dir, 'model.h5'), Buffer.concat([head, h5]));
+    const res = await scanWith(dir, [inspectStage]);
+    expect(res.findings.map((f) => f.ruleId)).toContain('CPI060');
+  });
 });

@@ -64,6 +64,19 @@ export const ROUND3_SKOPS_CASES: readonly UnseenCase[] = [
     want: ['CPI117:error'],
   },
   {
+    // zipfile finds the end record behind the head; content detection sees GGUF first.
+    name: 'skops FunctionTransformer whose func is posix.system, behind a GGUF head',
+    loader: `${LOAD}: ZipFile(file) reads past leading bytes`,
+    files: {
+      'model.skops': Buffer.concat([
+        Buffer.from('GGUF\x03\x00\x00\x00', 'latin1'),
+        Buffer.alloc(16),
+        skops(transformer(fn('posix', 'system'))),
+      ]),
+    },
+    want: ['CPI117:error'],
+  },
+  {
     name: 'skops ConstructorFromReduceNode calling builtins.eval',
     loader: `${LOAD}: ConstructorFromReduceNode._construct calls gettype(module, class)(*args)`,
     files: {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { sequential, zip } from '../formats/build.js';
 import { KERAS_CASES, KERAS_NESTED_CASES } from './unseen-keras-cases.js';
 import { DILL_CASES, NESTED_CASES } from './unseen-nested-cases.js';
+import { NAMED_FORMAT_CASES } from './unseen-named-format-cases.js';
 import { NPY_CASES } from './unseen-npy-cases.js';
 import { PICKLE_CASES } from './unseen-pickle-cases.js';
 import { REPO_CODE_CASES, TFJS_PATH_CASES } from './unseen-repo-code-cases.js';
@@ -75,6 +76,7 @@ const CASES: readonly UnseenCase[] = [
   },
   ...KERAS_CASES,
   ...KERAS_NESTED_CASES,
+  ...NAMED_FORMAT_CASES,
   ...NPY_CASES,
   ...PICKLE_CASES,
   ...NESTED_CASES,
