@@ -1,5 +1,6 @@
 import type { ReviewResult } from '../app/review/index.js';
 import type { PackageChange } from '../app/review/diff.js';
+import { versionLabel } from '../app/review/diff.js';
 import type { ResolvedFinding } from '../core/finding.js';
 import { clampBytes, escapeMd } from './markdown.js';
 import { escapeControl, guardLineStart } from '../core/escape-text.js';
@@ -61,16 +62,16 @@ interface ChangeRow {
 function changeRow(c: PackageChange): ChangeRow {
   switch (c.kind) {
     case 'added':
-      return { kind: c.kind, name: c.name, to: c.head.version, workspace: c.head.workspace, line: c.head.line };
+      return { kind: c.kind, name: c.name, to: versionLabel(c.head), workspace: c.head.workspace, line: c.head.line };
     case 'removed':
-      return { kind: c.kind, name: c.name, from: c.base.version, workspace: c.base.workspace };
+      return { kind: c.kind, name: c.name, from: versionLabel(c.base), workspace: c.base.workspace };
     case 'upgraded':
     case 'downgraded':
       return {
         kind: c.kind,
         name: c.name,
-        from: c.base.version,
-        to: c.head.version,
+        from: versionLabel(c.base),
+        to: versionLabel(c.head),
         type: c.type,
         workspace: c.head.workspace,
         line: c.head.line,
@@ -179,7 +180,37 @@ function movedWord(lockfile: string, from: string, migrated: boolean): string {
   return dir(lockfile) === dir(from) ? 'read in place of' : 'moved from';
 }
 
-/** Terminal text: one line per change, findings after, the gate last. */
+/** Change rows one lockfile lists in the terminal; a larger change lists the rows worth reading and counts the rest. */
+const TEXT_ROWS = 50;
+
+/** A plain patch or minor upgrade: what a routine update is made of, counted rather than listed in a large change. */
+const routine = (c: PackageChange) => c.kind === 'upgraded' && (c.type === 'patch' || c.type === 'minor');
+
+/**
+ * The rows to print: every one when there are at most TEXT_ROWS; else additions, removals, downgrades and major or
+ * unusual moves first (in the diff's order), then routine upgrades, up to TEXT_ROWS. A thousand bumps print fifty lines
+ * and one count, with every change the gate names among them when they fit.
+ */
+function textRows(changes: readonly PackageChange[]): { listed: PackageChange[]; left: PackageChange[] } {
+  if (changes.length <= TEXT_ROWS) return { listed: [...changes], left: [] };
+  const ordered = [...changes.filter((c) => !routine(c)), ...changes.filter(routine)];
+  return { listed: ordered.slice(0, TEXT_ROWS), left: ordered.slice(TEXT_ROWS) };
+}
+
+/** The rows left out, counted by kind: "900 patch updates, 12 minor updates". */
+function leftOver(left: readonly PackageChange[]): string {
+  const counts = new Map<string, number>();
+  for (const c of left) {
+    const what =
+      c.kind === 'upgraded' || c.kind === 'downgraded'
+        ? `${c.type} ${c.kind === 'upgraded' ? 'updates' : 'downgrades'}`
+        : c.kind;
+    counts.set(what, (counts.get(what) ?? 0) + 1);
+  }
+  return [...counts].map(([what, n]) => `${n} ${what}`).join(', ');
+}
+
+/** Terminal text: one line per change (at most TEXT_ROWS per lockfile, the rest counted), findings after, the gate last. */
 export function toReviewText(review: ReviewResult): string {
   const r = redactReview(review);
   const out: string[] = [];
@@ -189,12 +220,14 @@ export function toReviewText(review: ReviewResult): string {
         ? `, ${movedWord(lf.lockfile, lf.movedFrom, lf.migrated === true)} ${lf.movedFrom}`
         : '';
     out.push(`${lf.lockfile} (${lf.status}${moved}, ${lf.basePackages} → ${lf.headPackages} packages)`);
-    for (const c of lf.changes) {
+    const { listed, left } = textRows(lf.changes);
+    for (const c of listed) {
       const row = changeRow(c);
       out.push(
         `  ${row.kind.padEnd(10)} ${row.name} ${row.from ?? ''}${row.from !== undefined && row.to !== undefined ? ' → ' : ''}${row.to ?? ''}${row.type !== undefined ? ` (${row.type})` : ''}`,
       );
     }
+    if (left.length > 0) out.push(`  … and ${left.length} more (${leftOver(left)}; -f json lists every change)`);
   }
   for (const m of r.models) out.push(`model ${m.kind.padEnd(8)} ${m.path}`);
   for (const c of r.references)

@@ -41,6 +41,48 @@ describe('review text', () => {
   });
 });
 
+describe('review text of a large update', () => {
+  it('a thousand bumps: at most fifty rows per lockfile, the unusual ones first, the rest counted; one CPU014', async () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `pkg-${i}`);
+    const root = Object.fromEntries(names.map((n) => [n, '*']));
+    // Every 20th package goes back to 0.9.0, the next one moves to 2.0.0, the rest get a patch.
+    const version = (i: number, head: boolean) =>
+      !head ? '1.0.0' : i % 20 === 0 ? '0.9.0' : i % 20 === 1 ? '2.0.0' : '1.0.1';
+    const lock = (head: boolean) =>
+      npmLock(
+        root,
+        Object.fromEntries(
+          names.map((n, i) => [
+            n,
+            {
+              version: version(i, head),
+              resolved: `https://registry.npmjs.org/${n}/-/${n}-${version(i, head)}.tgz`,
+              integrity: `sha512-${Buffer.from(`${head ? 'h' : 'b'}${i}`.padEnd(64, 'x')).toString('base64')}`,
+            },
+          ]),
+        ),
+      );
+    const { dir, cleanup } = makeRepo(
+      { 'package.json': manifest(root), 'package-lock.json': lock(false) },
+      { 'package.json': manifest(root), 'package-lock.json': lock(true) },
+    );
+    cleanups.push(cleanup);
+    const r = await reviewHead(dir, { gate: 'patch' });
+    const lines = toReviewText(r).split('\n');
+    const rows = lines.filter((l) => /^ {2}(upgraded|downgraded|added|removed) /.test(l));
+    expect(rows).toHaveLength(50);
+    expect(rows.every((l) => l.includes('(major)'))).toBe(true);
+    expect(lines).toContain(
+      '  … and 950 more (25 major downgrades, 25 major updates, 900 patch updates; -f json lists every change)',
+    );
+    expect(r.findings.filter((f) => f.ruleId === 'CPU014')).toHaveLength(1);
+    expect(r.findings.find((f) => f.ruleId === 'CPU014')?.message).toMatch(
+      /^50 packages in package-lock.json are downgrades/,
+    );
+    expect(r.lockfiles[0]!.changes).toHaveLength(1000);
+  });
+});
+
 describe('review markdown', () => {
   it('stays under the job summary limit when a change holds hundreds of huge names', async () => {
     // Package names with spaces: elideLongRuns shortens runs without spaces only.

@@ -41,6 +41,12 @@ const CAUSES: Readonly<Record<string, Cause>> = {
     what: (key) => `moved source (${key})`,
     todo: 'Check that the new source is the registry the project meant to move to; if it is, approve once by hand.',
   },
+  // A relock that moves many packages back (a lockfile regenerated from an older branch) is one cause.
+  CPU014: {
+    keyOf: () => '',
+    what: () => 'are downgrades',
+    todo: 'Check why the versions went down: a lockfile regenerated from an older branch, or an override that pins them back.',
+  },
   CPU015: {
     keyOf: () => '',
     what: () => 'are new to the lockfile under packages or manifests the change did not update',

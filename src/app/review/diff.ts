@@ -1,6 +1,7 @@
 import { compare as pep440Compare, explain as pep440Explain } from '@renovatebot/pep440';
 import semver from 'semver';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import { redactUrls } from '../../deps/checks/finding.js';
 
 /** How a version moved, by semver; `other` when either side is not semver (git refs, tags). */
 export type ChangeType = 'major' | 'minor' | 'patch' | 'prerelease' | 'other';
@@ -18,6 +19,16 @@ export type PackageChange =
   | { readonly kind: 'added'; readonly lockfile: string; readonly name: string; readonly head: PackageNode }
   | { readonly kind: 'removed'; readonly lockfile: string; readonly name: string; readonly base: PackageNode }
   | VersionMove;
+
+/**
+ * How a package's version reads in the review. A git, tarball or folder entry may record none (bun keeps only the
+ * spec, `ms@github:owner/ms#abc`, and reads the version from the fetched package.json): it is shown by where it comes
+ * from, credentials cut, rather than as a blank.
+ */
+export function versionLabel(p: PackageNode): string {
+  if (p.version !== '') return p.version;
+  return p.resolved !== undefined ? redactUrls(p.resolved) : '(no version)';
+}
 
 export interface LockfileChanges {
   readonly lockfile: string;

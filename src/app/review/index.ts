@@ -32,6 +32,7 @@ import { isReferenceSource, MAX_SOURCE_BYTES } from '../../refs/find.js';
 import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
 import { injectionQuestions } from './injection.js';
+import { lookalikeRenames } from './lookalike-renames.js';
 import { installChangeFindings } from './install-changes.js';
 import { pickJudges } from './judges.js';
 import { inspectChangedContent } from './model-content.js';
@@ -198,6 +199,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
         ...injectionQuestions(lockfiles, baseGraphs, headScan.graphs),
       ]),
       ...aliasRetargets(baseGraphs, headScan.graphs),
+      ...lookalikeRenames(lockfiles, baseGraphs, headScan.graphs),
       ...registryToLink(baseGraphs, headScan.graphs),
       ...linkToRegistry(baseGraphs, headScan.graphs),
       ...enabledBuilds(baseGraphs, headScan.graphs, policy),

@@ -102,18 +102,34 @@ function pullerOf(
 }
 
 /**
+ * Where an entry installs from: its recorded URL, or — for a registry entry that records none (pnpm's
+ * `resolution: {integrity}`, yarn berry's `npm:` resolution, bun's default-registry tuple) — the registry the
+ * package manager computes the tarball URL from (pnpm lockfile-utils `pkgSnapshotToResolution` → `getNpmTarballUrl`).
+ */
+const REGISTRY = 'the registry';
+const originOf = (p: PackageNode) => p.resolved ?? (p.source === 'registry' ? REGISTRY : undefined);
+
+/** The entry holds its bytes to a digest: an SRI integrity (JavaScript) or a hash of a pinned file (Python). */
+const pinned = (p: PackageNode) =>
+  p.integrity !== undefined || (p.distributions ?? []).some((d) => Object.keys(d.hashes).length > 0);
+
+/**
  * CPU016: the same name@version now resolves to another git commit, tarball or folder, with no integrity to hold the
- * bytes: a git dependency's commit moved under an unchanged version is other code. (With an integrity on both sides
- * the bytes are compared instead: CPU001; a registry host the policy refuses is the scan's CPD005.)
+ * bytes: a git dependency's commit moved under an unchanged version is other code. A registry entry that recorded no
+ * URL at the base counts as installed from the registry, so `resolution: {integrity}` → `{tarball: https://…}` in
+ * pnpm (which fetches an absolute tarball as given and, without an integrity, checks nothing) or `npm:` → a git
+ * resolution in yarn berry is the same move. (With an integrity on both sides the bytes are compared instead:
+ * CPU001; a registry host the policy refuses is the scan's CPD005.)
  */
 function repointed(base: DependencyGraph, head: DependencyGraph): Finding[] {
   const before = new Map<string, Set<string>>();
   const pinnedBefore = new Set<string>();
   for (const p of base.packages) {
-    if (p.resolved === undefined) continue;
+    const origin = originOf(p);
+    if (origin === undefined) continue;
     const key = `${p.name}@${p.version}`;
-    before.set(key, (before.get(key) ?? new Set()).add(p.resolved));
-    if (p.integrity !== undefined) pinnedBefore.add(key);
+    before.set(key, (before.get(key) ?? new Set()).add(origin));
+    if (pinned(p)) pinnedBefore.add(key);
   }
   const out: Finding[] = [];
   const reported = new Set<string>();
@@ -122,9 +138,9 @@ function repointed(base: DependencyGraph, head: DependencyGraph): Finding[] {
     const olds = before.get(key);
     if (p.resolved === undefined || olds === undefined || olds.has(p.resolved) || reported.has(key)) continue;
     // Integrity at both revisions: the bytes are compared by CPU001, and the same bytes from elsewhere are the same code.
-    if (p.integrity !== undefined && pinnedBefore.has(key)) continue;
+    if (pinned(p) && pinnedBefore.has(key)) continue;
     reported.add(key);
-    const was = [...olds].sort().map(redactUrls);
+    const was = [...olds].sort().map((o) => (o === REGISTRY ? o : redactUrls(o)));
     const now = redactUrls(p.resolved);
     out.push({
       ruleId: 'CPU016',

@@ -9,6 +9,7 @@ import { pnpRuntimeFindings } from './pnp-runtime.js';
 import { isRequirementsName } from './named-inputs.js';
 import { manifestFindings } from './manifest-changes.js';
 import { projectManifests } from './project-manifests.js';
+import { pythonStartupFindings } from './python-startup.js';
 import { symlinkedInputs } from './symlinked-inputs.js';
 import { unreadLockfiles } from './unread-lockfiles.js';
 import type { Snapshot } from './snapshot.js';
@@ -18,7 +19,8 @@ import { workflowRegistryFindings } from './workflow-registries.js';
 
 /**
  * What the change makes the next install on CI do besides the lockfile: package-manager configuration (CPU025,
- * CPU026), the project's own install scripts and overrides (CPU027, CPU028), workflows that stop installing from the
+ * CPU026), the project's own install scripts and overrides (CPU027, CPU028), Python start-up code (`.pth` import lines,
+ * sitecustomize: CPU027), workflows that stop installing from the
  * lockfile (CPU029) or stop chainproof gating the change (CPU033), patches applied to dependencies (CPU026), attributes hiding their diffs (CPU035); an input
  * that could not be read is CPU030, one turned into a symlink CPU013 (a lockfile) or CPU030, and a lockfile of another
  * package manager, which the review does not read, CPU030 too (a warning).
@@ -48,6 +50,7 @@ export async function installChangeFindings(
     ...hiddenDiffFindings(changes, headPaths),
     ...(await symlinkedInputs(dir, base, head, headPaths)),
     ...(await namedCodeFindings(dir, base, head, headPaths, headText)),
+    ...(await pythonStartupFindings(dir, base, head, headPaths)),
     ...(await dependencyPatchFindings(dir, base, head, headPaths, headText, newScriptPatches)),
     ...(await unreadLockfiles(dir, base, head, headPaths)),
     ...(await pnpRuntimeFindings({ dir, base, head, headPaths, headText, changes })),

@@ -1,6 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { LockfileChanges, PackageChange, VersionMove } from './diff.js';
+import { versionLabel } from './diff.js';
 import { pushAll } from '../../core/push-all.js';
 import { pinsByVersion, republishedDistributions } from './republished-dists.js';
 import type { SriAlgorithm } from '../../core/sri.js';
@@ -191,7 +192,8 @@ function sriParts(integrity: string): [string, string][] {
 function hostOf(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   try {
-    return new URL(url).host.toLowerCase();
+    // `file:vendor/x` and `github:owner/x` parse with an empty host: none to name.
+    return new URL(url).host.toLowerCase() || undefined;
   } catch {
     return undefined;
   }
@@ -200,7 +202,7 @@ function hostOf(url: string | undefined): string | undefined {
 function perChange(c: PackageChange): Finding[] {
   if (c.kind !== 'upgraded' && c.kind !== 'downgraded') return [];
   const out: Finding[] = [];
-  const label = `${c.name} ${c.base.version || '(no version)'} → ${c.head.version || '(no version)'}`;
+  const label = `${c.name} ${versionLabel(c.base)} → ${versionLabel(c.head)}`;
   const fromHost = hostOf(c.base.resolved);
   const toHost = hostOf(c.head.resolved);
   if (c.base.source !== c.head.source || (fromHost !== undefined && toHost !== undefined && fromHost !== toHost)) {

@@ -258,8 +258,9 @@ export const REVIEW_RULES = defineRules([
   {
     id: 'CPU027',
     name: 'ProjectInstallScriptChanged',
-    short: "The project's own package.json adds or changes a script that runs on every install.",
-    full: "npm, yarn, pnpm and bun run the root package's and each workspace's `preinstall`, `install`, `postinstall` and `prepare` scripts on a plain install (`npm ci` too), in CI with its secrets and tokens, unless scripts are turned off. A change that adds or edits one runs its command on the next install; a dependency update never needs to. Both the old and the new command are in the evidence. A package.json that is neither a project root (the repository root, or a folder with a lockfile) nor a workspace — a test fixture, an example — runs its scripts only if someone installs in that folder: it is reported as a note.",
+    short:
+      "The project's own package.json adds or changes a script that runs on every install, or the change adds Python start-up code.",
+    full: "npm, yarn, pnpm and bun run the root package's and each workspace's `preinstall`, `install`, `postinstall` and `prepare` scripts on a plain install (`npm ci` too), in CI with its secrets and tokens, unless scripts are turned off. A change that adds or edits one runs its command on the next install; a dependency update never needs to. Both the old and the new command are in the evidence. A package.json that is neither a project root (the repository root, or a folder with a lockfile) nor a workspace — a test fixture, an example — runs its scripts only if someone installs in that folder: it is reported as a note. Python's equivalent is code the interpreter runs at start-up: a `.pth` line starting with `import`, which site.py (`addpackage`) executes in every Python process once the file lies in a site-packages folder (a wheel or `data_files` entry that ships it, a committed environment), is an error when the change adds it; a new or changed `sitecustomize.py` / `usercustomize.py`, imported at every start when its folder is on sys.path, is a warning.",
     help: 'Read the command and anything it downloads or runs. If it belongs in the project, land it in a pull request of its own; otherwise restore the scripts from the base revision.',
     level: 'error',
     severity: '8.0',
@@ -354,5 +355,15 @@ export const REVIEW_RULES = defineRules([
     level: 'error',
     severity: '9.0',
     tags: [...TAGS, 'integrity'],
+  },
+  {
+    id: 'CPU037',
+    name: 'DependencyRenamedToLookalike',
+    short: 'The change replaces a direct dependency with a package whose name is a look-alike of it.',
+    full: "A typosquat gets in as a rename: the change drops `lodash` and adds `lodahs` (or `requests` → `reqeusts`, `@babel/core` → `@babeljs/core`), in the manifest and the lockfile alike, and the diff shows a removal and an addition that a reviewer reads as the same name. The package manager installs whatever the registry serves under the new name: another package, often from another owner, and its install scripts run. Look-alike means one edit apart (a swapped pair of letters counts as one), or the same package name under a scope one or two letters away; names under 4 characters are not compared. The same version number on both sides (a typosquat copies the real package's metadata) is an error; another version is a warning, since some real neighbours have near names (`http-proxy-agent` → `https-proxy-agent`), and names apart only in their digits at another version (`through` → `through2`, `@tsconfig/node18` → `@tsconfig/node20`) are not reported.",
+    help: 'Compare the new name with the old one letter by letter and check who publishes it (`npm view <name> maintainers repository`, its PyPI project page). If the rename was not meant, restore the old name in the manifest and regenerate the lockfile.',
+    level: 'error',
+    severity: '8.0',
+    tags: [...TAGS, 'typosquat'],
   },
 ]);

@@ -19,8 +19,11 @@ export function suggestion(word: string, candidates: Iterable<string>, maxDistan
   return s === undefined ? '' : `; did you mean "${s}"?`;
 }
 
-/** Damerau (optimal string alignment) distance: a swapped pair of letters counts as one edit. */
-function editDistance(a: string, b: string): number {
+/**
+ * Damerau (optimal string alignment) distance: a swapped pair of letters counts as one edit. Lengths more than 3 apart
+ * are Infinity (never a near miss).
+ */
+export function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 3) return Infinity;
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;

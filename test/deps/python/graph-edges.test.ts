@@ -243,3 +243,35 @@ describe('pdm.lock edges and formats without edges', () => {
     expect(g.importers).toEqual({});
   });
 });
+
+describe('uv.lock editable entries: workspace members or path dependencies', () => {
+  const lock = (manifest: string) =>
+    [
+      'version = 1',
+      'revision = 2',
+      manifest,
+      '[[package]]',
+      'name = "app"',
+      'version = "0.1.0"',
+      'source = { editable = "." }',
+      'dependencies = [{ name = "Lib_A" }]',
+      '',
+      '[[package]]',
+      'name = "lib-a"',
+      'version = "0.2.0"',
+      'source = { editable = "packages/lib-a" }',
+      '',
+    ].join('\n');
+
+  it('[manifest] members lists it (by its name, normalised): the project, not a package', () => {
+    const parsed = parseUvLock('uv.lock', lock('[manifest]\nmembers = ["app", "Lib.A"]\n'));
+    expect(parsed.projects).toEqual(['app', 'lib-a']);
+    expect(parsed.packages).toEqual([]);
+  });
+
+  it('no [manifest] (a single project): an editable other than "." is a path dependency uv builds', () => {
+    const parsed = parseUvLock('uv.lock', lock(''));
+    expect(parsed.projects).toEqual(['app']);
+    expect(parsed.packages.map((p) => [p.name, p.source, p.url])).toEqual([['lib-a', 'directory', 'packages/lib-a']]);
+  });
+});

@@ -35,15 +35,18 @@ export function parseUvLock(file: string, text: string): PythonLock {
   const edges: PyEdge[] = [];
   const declared: Record<string, Record<string, string>> = {};
   let rootProject: string | undefined;
+  const members = workspaceMembers(doc);
   tables.forEach(({ entry, name, line }) => {
     const src = isTable(entry.source) ? entry.source : {};
     const [source, url] = sourceOf(src);
     edges.push(...uvEdges(entry, name));
     // `virtual` (never built) and `editable` workspace members are the project. An editable path that leaves
     // the lockfile's folder is a `tool.uv.sources` path dependency on code outside the repository: uv builds and
-    // installs it, so it stays a package (CPP016 / CPP073).
+    // installs it, so it stays a package (CPP016 / CPP073). So is an editable inside the folder that is not a
+    // member: `[tool.uv.sources] x = { path = "vendor/x", editable = true }` (or a lockfile edit that moves a
+    // registry package there) is built and installed like any path dependency.
     const editable = strOf(src.editable);
-    if (source === 'virtual' || (src.editable !== undefined && !leavesFolder(editable))) {
+    if (source === 'virtual' || (src.editable !== undefined && isMember(members, name, editable))) {
       projects.push(normalizeName(name));
       declared[normalizeName(name)] = uvDeclared(entry);
       if (url === '.' || url === './') rootProject ??= normalizeName(name);
@@ -215,6 +218,23 @@ function sourceOf(src: Record<string, unknown>): [PySource, string | undefined] 
 function gitCommitOf(url: string | undefined): string | undefined {
   const hash = url?.lastIndexOf('#') ?? -1;
   return hash >= 0 ? fullCommit(url!.slice(hash + 1)) : undefined;
+}
+
+/**
+ * The names `[manifest] members` lists. uv writes the table for a workspace of more than one member (`Lock::to_toml`
+ * emits `members` when the manifest has any); a lockfile without it is a single project, at the lockfile's folder.
+ */
+function workspaceMembers(doc: Record<string, unknown>): ReadonlySet<string> | undefined {
+  const manifest = doc.manifest;
+  if (!isTable(manifest) || !Array.isArray(manifest.members)) return undefined;
+  return new Set(manifest.members.flatMap((m) => (typeof m === 'string' ? [normalizeName(m)] : [])));
+}
+
+/** An editable entry that is a workspace member (the project), not a path dependency uv builds and installs. */
+function isMember(members: ReadonlySet<string> | undefined, name: string, path: string | undefined): boolean {
+  if (path === undefined || leavesFolder(path)) return false;
+  if (path === '.' || path === './') return true;
+  return members?.has(normalizeName(name)) ?? false;
 }
 
 function leavesFolder(path: string | undefined): boolean {

@@ -1,0 +1,89 @@
+import type { Finding } from '../../core/finding.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import { editDistance } from '../../trust/policy/suggest.js';
+import type { LockfileChanges } from './diff.js';
+
+/** Names shorter than this (`ms`, `qs`, `ws`) are a letter apart from many real packages: not compared. */
+const MIN_LENGTH = 4;
+
+/** The part after an npm scope, and the scope (`@babel/core` → `core`, `@babel`). */
+function split(name: string): { scope: string; leaf: string } {
+  const slash = name.startsWith('@') ? name.indexOf('/') : -1;
+  return slash < 0 ? { scope: '', leaf: name } : { scope: name.slice(0, slash), leaf: name.slice(slash + 1) };
+}
+
+/**
+ * A typosquat's shapes: the name one edit away (`lodash` → `lodahs`, `cross-env` → `crossenv`, `urllib3` → `urlib3`; a
+ * swapped pair of letters is one edit), or the same package name under a scope a letter or two away (`@babel/core` →
+ * `@babeljs/core`). Two edits already pair real, unrelated replacements (`cmark-gfm` → `remark-gfm` in npm/cli). Names equal but for case are one package (PEP 503 and npm both compare
+ * them so). A move to another owner's scope (`@zeit/ncc` → `@vercel/ncc`) or out of one (`@hapi/joi` → `joi`) is how
+ * real projects rename, and is not a look-alike.
+ */
+export function isLookalike(from: string, to: string): boolean {
+  const [a, b] = [from.toLowerCase(), to.toLowerCase()];
+  if (a === b) return false;
+  const [x, y] = [split(a), split(b)];
+  if (x.scope !== '' && y.scope !== '' && x.leaf === y.leaf) return editDistance(x.scope, y.scope) <= 2;
+  if (x.scope !== y.scope || Math.min(x.leaf.length, y.leaf.length) < MIN_LENGTH) return false;
+  return editDistance(x.leaf, y.leaf) <= 1;
+}
+
+/**
+ * Names apart only in their digits are a numbered family whose members replace each other in real updates
+ * (`through` → `through2`, `@tsconfig/node18` → `@tsconfig/node20`, `psycopg2` → `psycopg`): not asked, unless the
+ * version stayed too.
+ */
+const numberedSibling = (a: string, b: string) =>
+  a.toLowerCase().replace(/[0-9]/g, '') === b.toLowerCase().replace(/[0-9]/g, '');
+
+/** A direct dependency: its path is the importer and the package (`['root', 'lodash']`). */
+const direct = (p: PackageNode) => p.path.length === 2;
+
+/**
+ * CPU037: the change drops a direct dependency of a manifest and adds one whose name is a look-alike of it, in the
+ * same lockfile and workspace.
+ * The diff reads "removed lodash, added lodahs" two rows apart; a reviewer reads the second name as the first. The
+ * package manager installs whatever the new name is on the registry: another package, another owner. With the same
+ * version number on both sides (a copy of the real package's metadata, what a typosquat publishes) it is an error;
+ * a look-alike at another version (`http-proxy-agent` → `https-proxy-agent`, a real neighbour) is a warning to check. Only a name
+ * the workspace no longer depends on directly is paired with one it did not depend on directly before: a package
+ * moved between the root and a nested folder is no rename. A lockfile added by the change has no removal to compare.
+ */
+export function lookalikeRenames(
+  changes: readonly LockfileChanges[],
+  base: readonly DependencyGraph[],
+  head: readonly DependencyGraph[],
+): Finding[] {
+  const directIn = (gs: readonly DependencyGraph[], lockfile: string) =>
+    new Set(
+      gs
+        .find((g) => g.lockfile === lockfile)
+        ?.packages.filter(direct)
+        .map((p) => `${p.workspace}\0${p.name}`),
+    );
+  const out: Finding[] = [];
+  for (const lf of changes) {
+    if (lf.status !== 'changed') continue;
+    const [before, after] = [directIn(base, lf.lockfile), directIn(head, lf.lockfile)];
+    const gone = lf.changes.flatMap((c) =>
+      c.kind === 'removed' && direct(c.base) && !after.has(`${c.base.workspace}\0${c.name}`) ? [c.base] : [],
+    );
+    if (gone.length === 0) continue;
+    for (const c of lf.changes) {
+      if (c.kind !== 'added' || !direct(c.head) || before.has(`${c.head.workspace}\0${c.name}`)) continue;
+      const from = gone.find((p) => p.workspace === c.head.workspace && isLookalike(p.name, c.name));
+      if (from === undefined) continue;
+      const sameVersion = from.version === c.head.version && from.version !== '';
+      if (!sameVersion && numberedSibling(from.name, c.name)) continue;
+      out.push({
+        ruleId: 'CPU037',
+        message: `The change replaces ${from.name} with ${c.name}${sameVersion ? ` at the same version ${from.version}` : ''}, a look-alike name: the package manager installs whatever is published as ${c.name}, another package from possibly another owner. Check the new name letter by letter and who publishes it before merging.`,
+        location: { path: c.head.lockfile, line: c.head.line },
+        artifact: { kind: 'package', name: c.name, version: c.head.version },
+        ...(sameVersion ? {} : { level: 'warning' as const }),
+        evidence: { from: from.name, to: c.name, fromVersion: from.version, toVersion: c.head.version },
+      });
+    }
+  }
+  return out;
+}

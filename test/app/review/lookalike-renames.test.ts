@@ -1,0 +1,95 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ReviewResult } from '../../../src/app/review/index.js';
+import { isLookalike } from '../../../src/app/review/lookalike-renames.js';
+import { makeRepo, reviewHead, type Tree } from './repo.js';
+import { manifest, npmLock, sri } from './npm-lock.js';
+
+/** CPU037: a direct dependency replaced by a look-alike name (the typosquat's way in through a pull request). */
+const cleanups: (() => void)[] = [];
+afterAll(() => cleanups.forEach((c) => c()));
+
+async function review(base: Tree, head: Tree): Promise<ReviewResult> {
+  const repo = makeRepo(base, head);
+  cleanups.push(repo.cleanup);
+  return reviewHead(repo.dir, { gate: 'any' });
+}
+
+const entry = (name: string, version: string, fill: number, extra: Record<string, unknown> = {}) => ({
+  version,
+  resolved: `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${version}.tgz`,
+  integrity: sri(fill),
+  ...extra,
+});
+
+/** A project depending on `deps` (name → version), locked at those versions; express stays as a neighbour. */
+function npmProject(deps: Record<string, string>, nested: Record<string, Record<string, unknown>> = {}): Tree {
+  const declared = { express: '^4.18.0', ...Object.fromEntries(Object.keys(deps).map((n) => [n, `^${deps[n]}`])) };
+  const pkgs = { express: entry('express', '4.18.2', 1), ...nested };
+  Object.entries(deps).forEach(([n, v], i) => Object.assign(pkgs, { [n]: entry(n, v, 10 + i) }));
+  return { 'package.json': manifest(declared), 'package-lock.json': npmLock(declared, pkgs) };
+}
+
+const cpu037 = (r: ReviewResult) => r.findings.filter((f) => f.ruleId === 'CPU037');
+
+describe('CPU037: a direct dependency renamed to a look-alike', () => {
+  it('npm: lodash → lodahs at the same version → one error naming both', async () => {
+    const r = await review(npmProject({ lodash: '4.17.21' }), npmProject({ lodahs: '4.17.21' }));
+    const found = cpu037(r);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.level).toBe('error');
+    expect(found[0]!.message).toContain('replaces lodash with lodahs at the same version 4.17.21');
+    expect(found[0]!.location).toMatchObject({ path: 'package-lock.json' });
+    expect(r.gate?.passed).toBe(false);
+  });
+
+  it('npm: a scope a letter or two away (@babel/core → @babeljs/core) → error', async () => {
+    const r = await review(npmProject({ '@babel/core': '7.24.0' }), npmProject({ '@babeljs/core': '7.24.0' }));
+    expect(cpu037(r).map((f) => f.evidence?.['to'])).toEqual(['@babeljs/core']);
+  });
+
+  it('npm: a look-alike at another version → a warning', async () => {
+    const r = await review(npmProject({ 'cross-env': '7.0.3' }), npmProject({ crossenv: '1.0.0' }));
+    expect(cpu037(r).map((f) => f.level)).toEqual(['warning']);
+  });
+
+  it('not reported: an unrelated replacement, a numbered sibling, a look-alike that is not a direct dependency', async () => {
+    const swaps: [Record<string, string>, Record<string, string>][] = [
+      [{ request: '2.88.2' }, { got: '14.4.0' }],
+      [{ through: '2.3.8' }, { through2: '4.0.2' }],
+      [{ '@zeit/ncc': '0.22.3' }, { '@vercel/ncc': '0.38.1' }],
+    ];
+    for (const [before, after] of swaps)
+      expect(cpu037(await review(npmProject(before), npmProject(after)))).toEqual([]);
+    // chalk moves to 5 and a transitive `chalks` appears under express: the manifest renamed nothing.
+    const kept = await review(
+      npmProject({ chalk: '4.1.2' }),
+      npmProject({ chalk: '5.3.0' }, { 'express/node_modules/chalks': entry('chalks', '1.0.0', 30) }),
+    );
+    expect(cpu037(kept)).toEqual([]);
+  });
+
+  it('requirements.txt: requests → reqeusts at the same version → error', async () => {
+    const req = (name: string) =>
+      `${name}==2.31.0 \\\n    --hash=sha256:${'a'.repeat(64)}\nidna==3.7 \\\n    --hash=sha256:${'b'.repeat(64)}\n`;
+    const r = await review({ 'requirements.txt': req('requests') }, { 'requirements.txt': req('reqeusts') });
+    expect(cpu037(r).map((f) => `${f.evidence?.['from']} → ${f.evidence?.['to']}`)).toEqual(['requests → reqeusts']);
+  });
+});
+
+describe('isLookalike', () => {
+  it.each([
+    ['lodash', 'lodahs', true],
+    ['cross-env', 'crossenv', true],
+    ['urllib3', 'urlib3', true],
+    ['@babel/core', '@babeljs/core', true],
+    ['electron', 'elcetron', true],
+    ['ms', 'qs', false],
+    ['PyYAML', 'pyyaml', false],
+    ['@zeit/ncc', '@vercel/ncc', false],
+    ['@hapi/joi', 'joi', false],
+    ['lodash', 'lodash-es', false],
+    ['@types/lodash', 'lodash', false],
+    ['cmark-gfm', 'remark-gfm', false],
+    ['call-bind', 'call-bound', false],
+  ])('%s → %s: %s', (from, to, want) => expect(isLookalike(from, to)).toBe(want));
+});

@@ -1,0 +1,247 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ReviewResult } from '../../../src/app/review/index.js';
+import { toReviewText } from '../../../src/report/review.js';
+import { makeRepo, reviewHead, type Tree } from './repo.js';
+import { manifest, sri } from './npm-lock.js';
+
+/**
+ * CPU016 when the base entry recorded no URL: a registry entry of pnpm (`resolution: {integrity}`) or yarn berry
+ * (`npm:` resolution) is installed from the registry, so a head entry of the same version that names a tarball or a
+ * git commit, with no integrity, installs other code from elsewhere. And one finding, not two, when a Python entry is
+ * re-pointed with its hashes replaced (CPU001 compares the hashes).
+ */
+const cleanups: (() => void)[] = [];
+afterAll(() => cleanups.forEach((c) => c()));
+
+async function review(base: Tree, head: Tree): Promise<ReviewResult> {
+  const repo = makeRepo(base, head);
+  cleanups.push(repo.cleanup);
+  return reviewHead(repo.dir, { gate: 'any' });
+}
+
+/** The review's own errors (the head scan's CPP081 for a direct dependency moved off the index stays beside them). */
+const rules = (r: ReviewResult) =>
+  r.findings
+    .filter((f) => f.level === 'error' && f.ruleId.startsWith('CPU'))
+    .map((f) => f.ruleId)
+    .sort();
+
+const pnpmLock = (msKey: string, msResolution: string, msRef = '2.1.3') =>
+  [
+    "lockfileVersion: '9.0'",
+    '',
+    'importers:',
+    '',
+    '  .:',
+    '    dependencies:',
+    '      express:',
+    '        specifier: ^4.18.0',
+    '        version: 4.18.2',
+    '',
+    'packages:',
+    '',
+    '  express@4.18.2:',
+    `    resolution: {integrity: ${sri(1)}}`,
+    '',
+    `  ${msKey}:`,
+    `    resolution: ${msResolution}`,
+    '',
+    'snapshots:',
+    '',
+    '  express@4.18.2:',
+    '    dependencies:',
+    `      ms: ${msRef}`,
+    '',
+    `  ${msKey}: {}`,
+    '',
+  ].join('\n');
+
+const berryLock = (msResolution: string, checksum: string | undefined) =>
+  [
+    '__metadata:',
+    '  version: 8',
+    '  cacheKey: 10',
+    '',
+    '"app@workspace:.":',
+    '  version: 0.0.0-use.local',
+    '  resolution: "app@workspace:."',
+    '  dependencies:',
+    '    express: "npm:^4.18.0"',
+    '  languageName: unknown',
+    '  linkType: soft',
+    '',
+    '"express@npm:^4.18.0":',
+    '  version: 4.18.2',
+    '  resolution: "express@npm:4.18.2"',
+    '  dependencies:',
+    '    ms: "npm:2.1.3"',
+    `  checksum: 10/${'b'.repeat(128)}`,
+    '  languageName: node',
+    '  linkType: hard',
+    '',
+    '"ms@npm:2.1.3":',
+    '  version: 2.1.3',
+    `  resolution: "${msResolution}"`,
+    ...(checksum !== undefined ? [`  checksum: ${checksum}`] : []),
+    '  languageName: node',
+    '  linkType: hard',
+    '',
+  ].join('\n');
+
+const MANIFEST = manifest({ express: '^4.18.0' });
+const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+
+describe('a registry entry re-pointed at the same version (CPU016)', () => {
+  const registry = pnpmLock('ms@2.1.3', `{integrity: ${sri(2)}}`);
+
+  it('pnpm: the integrity replaced by an absolute tarball URL → CPU016 naming the URL', async () => {
+    const r = await review(
+      { 'package.json': MANIFEST, 'pnpm-lock.yaml': registry },
+      {
+        'package.json': MANIFEST,
+        'pnpm-lock.yaml': pnpmLock('ms@2.1.3', '{tarball: https://evil.example/ms-2.1.3.tgz}'),
+      },
+    );
+    const f = r.findings.find((x) => x.ruleId === 'CPU016');
+    expect(f?.message).toContain('ms@2.1.3 now resolves to https://evil.example/ms-2.1.3.tgz (was the registry)');
+    expect(r.gate?.passed).toBe(false);
+  });
+
+  it('pnpm: a tarball URL beside the same integrity → no CPU016 (the bytes are held)', async () => {
+    const r = await review(
+      { 'package.json': MANIFEST, 'pnpm-lock.yaml': registry },
+      {
+        'package.json': MANIFEST,
+        'pnpm-lock.yaml': pnpmLock('ms@2.1.3', `{integrity: ${sri(2)}, tarball: https://evil.example/ms-2.1.3.tgz}`),
+      },
+    );
+    expect(r.findings.map((f) => f.ruleId)).not.toContain('CPU016');
+  });
+
+  it('yarn berry: the npm: resolution replaced by a git commit with no checksum → CPU016', async () => {
+    const r = await review(
+      { 'package.json': MANIFEST, 'yarn.lock': berryLock('ms@npm:2.1.3', `10/${'a'.repeat(128)}`) },
+      {
+        'package.json': MANIFEST,
+        'yarn.lock': berryLock(`ms@https://github.com/evil/ms.git#commit=${COMMIT}`, undefined),
+      },
+    );
+    expect(rules(r)).toEqual(['CPU016']);
+    expect(r.findings.find((f) => f.ruleId === 'CPU016')?.message).toContain('(was the registry)');
+  });
+});
+
+const H = (c: string) => c.repeat(64);
+const pyproject =
+  '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["idna>=3"]\n';
+const uvLock = (idna: string) =>
+  [
+    'version = 1',
+    'revision = 2',
+    'requires-python = ">=3.10"',
+    '',
+    '[[package]]',
+    'name = "app"',
+    'version = "0.1.0"',
+    'source = { virtual = "." }',
+    'dependencies = [',
+    '    { name = "idna" },',
+    ']',
+    '',
+    '[package.metadata]',
+    'requires-dist = [{ name = "idna", specifier = ">=3" }]',
+    '',
+    '[[package]]',
+    'name = "idna"',
+    'version = "3.7"',
+    idna,
+    '',
+  ].join('\n');
+const IDNA_PYPI = [
+  'source = { registry = "https://pypi.org/simple" }',
+  `sdist = { url = "https://files.pythonhosted.org/packages/i/idna-3.7.tar.gz", hash = "sha256:${H('c')}", size = 10 }`,
+  'wheels = [',
+  `    { url = "https://files.pythonhosted.org/packages/i/idna-3.7-py3-none-any.whl", hash = "sha256:${H('d')}", size = 10 },`,
+  ']',
+].join('\n');
+
+describe('a Python entry re-pointed at the same version: one finding per cause', () => {
+  it('uv: to a local wheel with another hash → CPU001 alone (the hash says it; no CPU016 "no integrity")', async () => {
+    const local = [
+      'source = { path = "vendor/idna-3.7-py3-none-any.whl" }',
+      `wheels = [\n    { filename = "idna-3.7-py3-none-any.whl", hash = "sha256:${H('e')}" },\n]`,
+    ].join('\n');
+    const r = await review(
+      { 'pyproject.toml': pyproject, 'uv.lock': uvLock(IDNA_PYPI) },
+      { 'pyproject.toml': pyproject, 'uv.lock': uvLock(local) },
+    );
+    expect(rules(r)).toEqual(['CPU001']);
+  });
+
+  it('uv: to a git commit (no hash) → CPU016', async () => {
+    const r = await review(
+      { 'pyproject.toml': pyproject, 'uv.lock': uvLock(IDNA_PYPI) },
+      {
+        'pyproject.toml': pyproject,
+        'uv.lock': uvLock(`source = { git = "https://github.com/evil/idna?rev=main#${COMMIT}" }`),
+      },
+    );
+    expect(rules(r)).toEqual(['CPU016']);
+  });
+});
+
+describe('uv: a registry package moved to an editable folder inside the repository', () => {
+  it('is a path dependency uv builds and installs, not the project: CPU016, not "removed"', async () => {
+    const r = await review(
+      { 'pyproject.toml': pyproject, 'uv.lock': uvLock(IDNA_PYPI) },
+      { 'pyproject.toml': pyproject, 'uv.lock': uvLock('source = { editable = "vendor/idna" }') },
+    );
+    expect(r.lockfiles.flatMap((lf) => lf.changes).map((c) => c.kind)).toEqual([]);
+    expect(rules(r)).toEqual(['CPU016']);
+  });
+
+  it('an editable workspace member that [manifest] members lists stays the project', async () => {
+    const workspace = (lock: string) =>
+      lock.replace(
+        'requires-python = ">=3.10"\n',
+        'requires-python = ">=3.10"\n\n[manifest]\nmembers = ["app", "idna"]\n',
+      );
+    const r = await review(
+      { 'pyproject.toml': pyproject, 'uv.lock': workspace(uvLock('source = { editable = "packages/idna" }')) },
+      { 'pyproject.toml': pyproject, 'uv.lock': workspace(uvLock('source = { editable = "packages/idna" }\n# moved')) },
+    );
+    expect(r.findings.filter((f) => f.ruleId.startsWith('CPU') || f.ruleId === 'CPP016')).toEqual([]);
+  });
+});
+
+describe('a bun entry moved off the registry reads by its source, not as a blank version', () => {
+  const bunLock = (ms: string) =>
+    [
+      '{',
+      '  "lockfileVersion": 1,',
+      '  "workspaces": {',
+      '    "": {',
+      '      "name": "app",',
+      '      "dependencies": { "express": "^4.18.0" },',
+      '    },',
+      '  },',
+      '  "packages": {',
+      `    "express": ["express@4.18.2", "", { "dependencies": { "ms": "2.1.3" } }, "${sri(1)}"],`,
+      `    "ms": ${ms},`,
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+
+  it('ms 2.1.3 → github:evil/ms#0123456 (the change row and CPU002)', async () => {
+    const r = await review(
+      { 'package.json': MANIFEST, 'bun.lock': bunLock(`["ms@2.1.3", "", {}, "${sri(2)}"]`) },
+      { 'package.json': MANIFEST, 'bun.lock': bunLock('["ms@github:evil/ms#0123456", {}, "evil-ms-0123456"]') },
+    );
+    const row = r.lockfiles.flatMap((lf) => lf.changes).find((c) => c.name === 'ms');
+    expect(row?.kind).toBe('upgraded');
+    expect(toReviewText(r)).toContain('upgraded   ms 2.1.3 → github:evil/ms#0123456 (other)');
+    const cpu002 = r.findings.find((f) => f.ruleId === 'CPU002');
+    expect(cpu002?.message).toContain('ms 2.1.3 → github:evil/ms#0123456 moved from registry to git.');
+  });
+});
