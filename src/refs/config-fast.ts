@@ -3,6 +3,7 @@ import {
   KUBEAI_VIA,
   RAY_LLM_VIA,
   looksLikeRepoId,
+  ADAPTER_KEY,
   ownRevisionKey,
   parseModelUrl,
   revisionKind,
@@ -139,29 +140,44 @@ function keyReferences(
       out.dynamic.push({ path, line: pos.line, column: pos.column, via: key, runsRemoteCode: trust });
       continue;
     }
-    const value = nameEnv?.fallback ?? written;
-    const url = parseModelUrl(value);
-    if (!url && !looksLikeRepoId(value, existsLocally)) continue;
-    // A generic key (`model_name`, `model_id`) names API models as often (`gpt-4o-mini`, `text-embedding-3-small`,
-    // `claude-3-5-sonnet-…`): there a name with no organisation is a hub repo only in the legacy canonical families.
-    if (!url && !key.endsWith('name_or_path') && !value.includes('/') && !LEGACY_CANONICAL.test(value)) continue;
-    const rev = revision ?? url?.revision;
-    out.references.push({
-      path,
-      line: pos.line,
-      column: pos.column,
-      via: key,
-      hub: url?.hub ?? 'huggingface',
-      repoId: url ? (url.repoId ?? value) : value,
-      ...(url ? { url: url.url } : {}),
-      ...(rev !== undefined ? { revision: rev } : {}),
-      revisionKind: url?.hub === 'url' ? 'none' : revisionKind(rev),
-      ...(revisionEnv ? { revisionFrom: revisionEnv.variable } : {}),
-      ...(nameEnv ? { nameFrom: nameEnv.variable } : {}),
-      ...(noRevision ? { takesNoRevision: true as const } : {}),
-      runsRemoteCode: trust,
-    });
+    const whole = nameEnv?.fallback ?? written;
+    // An adapter is PEFT's `PeftModel.from_pretrained`, which drops trust_remote_code (peft_model.py / config.py
+    // `_split_kwargs`) and runs no code of the adapter repo: the base model's key says whether its code runs.
+    const adapter = key === ADAPTER_KEY;
+    // Each adapter is placed at the value (a quoted or merged value's parts have no offset of their own to show).
+    for (const value of adapter ? adapterPaths(whole) : [whole]) {
+      const url = parseModelUrl(value);
+      if (!url && !looksLikeRepoId(value, existsLocally)) continue;
+      // A generic key (`model_name`, `model_id`) names API models as often (`gpt-4o-mini`, `text-embedding-3-small`,
+      // `claude-3-5-sonnet-…`): there a name with no organisation is a hub repo only in the legacy canonical families.
+      if (!url && !key.endsWith('name_or_path') && !value.includes('/') && !LEGACY_CANONICAL.test(value)) continue;
+      const rev = revision ?? url?.revision;
+      out.references.push({
+        path,
+        line: pos.line,
+        column: pos.column,
+        via: key,
+        hub: url?.hub ?? 'huggingface',
+        repoId: url ? (url.repoId ?? value) : value,
+        ...(url ? { url: url.url } : {}),
+        ...(rev !== undefined ? { revision: rev } : {}),
+        revisionKind: url?.hub === 'url' ? 'none' : revisionKind(rev),
+        ...(revisionEnv ? { revisionFrom: revisionEnv.variable } : {}),
+        ...(nameEnv ? { nameFrom: nameEnv.variable } : {}),
+        ...(noRevision ? { takesNoRevision: true as const } : {}),
+        runsRemoteCode: trust && !adapter,
+      });
+    }
   }
+}
+
+/**
+ * LLaMA-Factory hparams/model_args.py `ModelArguments.__post_init__`: `adapter_name_or_path` is split at `,` and each
+ * part stripped — several adapters merged in order (model/adapter.py `_setup_lora_tuning` loads each with
+ * `PeftModel.from_pretrained(model, adapter, revision=model_args.model_revision, …)`).
+ */
+function adapterPaths(value: string): string[] {
+  return value.split(',').flatMap((part) => (part.trim() === '' ? [] : [part.trim()]));
 }
 
 /**
@@ -488,13 +504,14 @@ type Value =
 const KEY = /^[A-Za-z_][\w.-]*$/;
 const TYPED_KEY = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE|[Nn]ull|NULL)$/;
 /**
- * A plain scalar of ordinary characters (words, paths, URLs, numbers, single spaces between words; a leading `-`
+ * A plain scalar of ordinary characters (words, paths, URLs, numbers, single spaces between words, a `,` past the
+ * first character, which only a flow collection reads as an indicator: LLaMA-Factory's adapter lists; a leading `-`
  * before one of them, as in `--flag` or `-1`: YAML's plain scalars may start with an indicator a safe character
  * follows), a `'…'` without
  * quotes inside, a `"…"` without escapes, or an OmegaConf interpolation (`${oc.env:VAR,default}`: a plain scalar
  * starting with `$`, no `: `, ` #` or nested braces); then an optional comment.
  */
-const SCALAR = String.raw`(?:[\w./+~]|-(?=[\w./@+=~-]))(?:[\w./@+=~-]|:(?=[\w./@+=~-])| (?=[\w./@+=~-]))*|'[^'\n]*'|"[^"\\\n]*"|\$\{(?:[^{}\n#:\s]|:(?=\S)| (?=[^\s#]))*\}`;
+const SCALAR = String.raw`(?:[\w./+~]|-(?=[\w./@+=~-]))(?:[\w./@+=~,-]|:(?=[\w./@+=~-])| (?=[\w./@+=~-]))*|'[^'\n]*'|"[^"\\\n]*"|\$\{(?:[^{}\n#:\s]|:(?=\S)| (?=[^\s#]))*\}`;
 const PAIR = new RegExp(String.raw`^( *)([^\s:#][^\s:]*):(?: +(${SCALAR}))? *(?: #.*)?$`);
 const ITEM = new RegExp(String.raw`^( *)- +(${SCALAR}) *(?: #.*)?$`);
 

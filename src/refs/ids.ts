@@ -128,6 +128,9 @@ function safeDecode(segment: string): string {
   }
 }
 
+/** LLaMA-Factory's PEFT adapter key (hparams/model_args.py `ModelArguments`): adapters, never code (config-fast.ts). */
+export const ADAPTER_KEY = 'adapter_name_or_path';
+
 /** A config's model key's own revision key: `base_model` → `base_model_revision`, `model_name_or_path` → `model_revision`. */
 export function ownRevisionKey(key: string): string {
   return `${key.replace(/_(?:name_or_path|name|path|id)$/, '')}_revision`;

@@ -9,6 +9,7 @@ import {
   TRL_TRAINERS,
   isPullRequestRef,
   looksLikeAbbreviatedCommit,
+  ADAPTER_KEY,
   ownRevisionKey,
   urlFileName,
 } from './ids.js';
@@ -411,6 +412,14 @@ function defaultWhen(from: string): string {
  * How to pin what `ref` loads, in the form its loader takes: each library reads the commit from its own place (a
  * keyword, the name, the URL, a flag), and a loader that takes none is pinned only by downloading the commit first.
  */
+/**
+ * LLaMA-Factory model/adapter.py `_setup_lora_tuning` loads each adapter at `model_revision`, the base model's own, so
+ * one commit cannot pin both: the reviewed adapter is downloaded first and named by its folder.
+ */
+function llamaFactoryAdapterAdvice(repo: string): string {
+  return `Download the reviewed commit first (hf download ${repo} --revision <40-hex>) and name that folder (model_revision pins the base model, and LLaMA-Factory loads every adapter at it too).`;
+}
+
 export function pinAdvice(ref: ModelReference): string {
   const repo = ref.repoId ?? '<org>/<name>';
   const language = ref.inline ?? languageOf(ref.path);
@@ -461,6 +470,11 @@ export function pinAdvice(ref: ModelReference): string {
     return /^lm_eval --model vllm\S* \(tokenizer\)$/.test(ref.via)
       ? 'Pin the reviewed commit (tokenizer_revision=<40-hex> in --model_args).'
       : 'Pin the reviewed commit (revision=<40-hex> in --model_args).';
+  // LLaMA-Factory (toolkit-clis.ts `readLlamaFactory`): `--model_revision`, which every adapter is loaded at too.
+  if (ref.via === 'llamafactory-cli (adapter)' || ref.via === 'llamafactory train_bash.py (adapter)')
+    return llamaFactoryAdapterAdvice(repo);
+  if (ref.via === 'llamafactory-cli' || ref.via === 'llamafactory train_bash.py')
+    return 'Pin the reviewed commit (--model_revision <40-hex>).';
   if (language === 'shell') return 'Pin the reviewed commit (--revision <40-hex>).';
   // TRL's trainers (python-loaders.ts `trlTrainerShape`): the revision goes in the config's init kwargs.
   // Ray Serve LLM: vLLM's engine arguments (config-fast.ts `rayModelLoading`).
@@ -489,6 +503,8 @@ export function pinAdvice(ref: ModelReference): string {
     // axolotl (config-fast.ts `revisionFor`): `revision_of_model` pins the base model and its config.
     if (ref.via === 'base_model' || ref.via === 'base_model_config')
       return 'Pin the reviewed commit beside it (revision_of_model: <40-hex>).';
+    // LLaMA-Factory's adapters (`llamaFactoryAdapterAdvice`).
+    if (ref.via === ADAPTER_KEY) return llamaFactoryAdapterAdvice(repo);
     return `Pin the reviewed commit beside it (${ownRevisionKey(ref.via)}: <40-hex>).`;
   }
   return 'Pin the reviewed commit (revision="<40-hex>").';

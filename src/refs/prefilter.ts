@@ -267,7 +267,8 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   [['pipeline'], 'transformers'],
   // refs8: `_download` for hf_hub_download and snapshot_download, and the module's name for SentenceTransformer and
   // CrossEncoder (a file that holds it nearly always calls one): three needles freed for the adapter loaders below.
-  [['_download'], 'huggingface_hub'],
+  // refs9: `hf_hub_url`, a hub file's URL that an HTTP GET or a URL loader fetches (syntax.ts `pythonHubUrl`).
+  [['_download', 'hf_hub_url'], 'huggingface_hub'],
   // ModelScope's snapshot_download / model_file_download and pipeline (calls.ts `modelScopeShape`; its
   // from_pretrained passes on the word alone): the module looked up only in a file that holds one.
   [['_download'], 'modelscope'],
@@ -523,7 +524,7 @@ export function mentionsShellDownload(text: string): boolean {
  */
 export function mentionsShellCommandDownload(text: string): boolean {
   return (
-    /huggingface-cli|\bhf\s+download|["']hf["']|huggingface\.co|hf\.co|ollama|mlx_v?lm|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download|\btune["',\s]+download|litgpt|lmdeploy|mlc_llm|docker["',\s]+model|ramalama|modelscope["',\s]+download|_USE_MODELSCOPE|lm[-_]eval|\bswift["',\s]+(?:sft|pt|rlhf|infer|deploy|export|eval|sample|app|merge-lora)\b/.test(
+    /huggingface-cli|\bhf\s+download|["']hf["']|huggingface\.co|hf\.co|ollama|mlx_v?lm|LLAMA_ARG_HF_REPO|[\s"']--?hf|HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|spacy\s+download|\btune["',\s]+download|litgpt|lmdeploy|mlc_llm|docker["',\s]+model|ramalama|modelscope["',\s]+download|_USE_MODELSCOPE|lm[-_]eval|llamafactory-cli|\blmf\s|train_bash\.py|\bswift["',\s]+(?:sft|pt|rlhf|infer|deploy|export|eval|sample|app|merge-lora)\b/.test(
       text,
     ) || SERVER_WORDS.some((w) => text.includes(w))
   );

@@ -40,7 +40,9 @@ import {
   choiceCandidates,
   ListConstants,
   dictItemOrDefault,
+  HF_HUB_URL_CALLS,
   pythonFormat,
+  pythonHubUrl,
   pythonPercent,
   dictCandidates,
   type DictValue,
@@ -743,7 +745,7 @@ class Values {
           : undefined;
       }
       case 'call':
-        return this.dictGet(n) ?? this.formatCall(n);
+        return this.dictGet(n) ?? this.formatCall(n) ?? this.hubUrl(n);
       case 'other':
         if (n.compare) return comparedDefault(this.side(n.compare.left), n.compare.op, this.side(n.compare.right));
         return n.percent && this.percentFormat(n.percent.left, n.percent.right);
@@ -773,6 +775,17 @@ class Values {
       args.flatMap((a) => (a.k === 'keyword' ? [[a.name, this.evaluate(a.value)] as const] : [])),
     );
     return pythonFormat(template, positional, keywords);
+  }
+
+  /** python.ts `hubUrl`: huggingface_hub's `hf_hub_url(…)` of arguments the file decides (syntax.ts `pythonHubUrl`). */
+  private hubUrl(n: Node & { k: 'call' }): string | undefined {
+    const called = calledName(n, this.imports);
+    if (called === undefined || !HF_HUB_URL_CALLS.has(called) || n.args.some((a) => a.k === 'splat')) return undefined;
+    const positional = n.args.flatMap((a) => (a.k === 'positional' ? [this.evaluate(a.value)] : []));
+    const keywords = new Map(
+      n.args.flatMap((a) => (a.k === 'keyword' ? [[a.name, this.evaluate(a.value)] as const] : [])),
+    );
+    return pythonHubUrl(positional, keywords);
   }
 
   /** python.ts `dictGet`: `CONFIG.get("model")` / `CONFIG.get("model", "org/default")` of a dict constant. */

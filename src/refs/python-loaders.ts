@@ -864,6 +864,15 @@ const HTTP_GETS: ReadonlySet<string> = new Set([
   'urllib.request.urlopen',
   'wget.download',
 ]);
+/**
+ * huggingface_hub's `cached_download(url, …)` (file_download.py, removed in 0.26; old code hands it `hf_hub_url(…)`):
+ * an HTTP GET of the URL into the cache, the ETag its only check: read as HTTP_GETS are. Apart from them, as its module
+ * is no narrow one (NARROW_LOADER_MODULES).
+ */
+const HUB_URL_GETS: ReadonlySet<string> = new Set([
+  'huggingface_hub.cached_download',
+  'huggingface_hub.file_download.cached_download',
+]);
 /** HTTP_GETS by their module, for NARROW_LOADER_MODULES. */
 const httpGetsByModule = (): [string, string[]][] => {
   const by = new Map<string, string[]>();
@@ -1074,11 +1083,31 @@ const NEMO_IMPORT_CKPT: ReadonlySet<string> = new Set([
   'nemo.lightning.io.api.import_ckpt',
 ]);
 
+/**
+ * NeMo's tokenizer factory, nemo/collections/nlp/modules/common/tokenizer_utils.py `get_nmt_tokenizer(library,
+ * model_name, tokenizer_model, vocab_file, merges_file, special_tokens, use_fast, bpe_dropout, r2l, legacy, delimiter,
+ * trust_remote_code, …)`: with `library="huggingface"` it returns NeMo's `AutoTokenizer(pretrained_model_name=
+ * model_name, …, trust_remote_code=trust_remote_code)` (above); any other library (its default is sentencepiece, yttm
+ * before) reads local files. A library the file does not decide says nothing.
+ */
+const NEMO_TOKENIZER_FACTORIES: ReadonlySet<string> = new Set([
+  'nemo.collections.nlp.modules.common.tokenizer_utils.get_nmt_tokenizer',
+]);
+
 function nemoShape(
   f: CallFacts,
   kw: (k: string) => Resolved | undefined,
   pos: (i: number) => Resolved | undefined,
 ): LoaderShape | undefined | null {
+  if (NEMO_TOKENIZER_FACTORIES.has(f.resolved)) {
+    if ((kw('library') ?? pos(0))?.value !== 'huggingface') return undefined;
+    return {
+      via: f.written,
+      name: kw('model_name') ?? pos(1),
+      runsRemoteCode: isTrue(kw('trust_remote_code') ?? pos(11)),
+      takesNoRevision: true,
+    };
+  }
   if (NEMO_AUTO_TOKENIZERS.has(f.resolved))
     return {
       via: f.written,
@@ -1486,7 +1515,7 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     (name === 'from_pretrained' && inModule(f.resolved, ['awq']))
   )
     return quantizedShape(f, kw, pos);
-  if (HTTP_GETS.has(f.resolved))
+  if (HTTP_GETS.has(f.resolved) || HUB_URL_GETS.has(f.resolved))
     return { via: f.resolved, name: kw('url') ?? pos(0), runsRemoteCode: false, hubUrlOnly: true };
   // unsloth `FastLanguageModel.from_pretrained(model_name, …, trust_remote_code, …, revision)` (and FastModel,
   // FastVisionModel; unsloth/models/loader.py): the model is `model_name`, not transformers' keyword, and is read with

@@ -31,7 +31,9 @@ import {
   subscriptOf,
   ListConstants,
   dictItemOrDefault,
+  HF_HUB_URL_CALLS,
   pythonFormat,
+  pythonHubUrl,
   pythonPercent,
   pythonInteger,
   CandidateConstants,
@@ -586,6 +588,26 @@ function referencesInTree(
     return pythonFormat(template, positional, keywords);
   }
 
+  /**
+   * huggingface_hub's `hf_hub_url(repo_id, filename, …)` of arguments the file decides: the URL it makes (syntax.ts
+   * `pythonHubUrl`), which a loader given it fetches as any URL written out.
+   */
+  function hubUrl(n: SyntaxNode): string | undefined {
+    const called = calledName(n);
+    if (called === undefined || !HF_HUB_URL_CALLS.has(called)) return undefined;
+    const args = childrenOf(n)[1];
+    if (args?.name !== 'ArgList') return undefined;
+    const positional: (string | undefined)[] = [];
+    const keywords = new Map<string, string | undefined>();
+    for (const g of argGroups(args)) {
+      if (g.length === 1) positional.push(evaluate(g[0]!));
+      else if (g.length === 3 && g[0]!.name === 'VariableName' && g[1]!.name === 'AssignOp')
+        keywords.set(src(g[0]!), evaluate(g[2]!));
+      else return undefined;
+    }
+    return pythonHubUrl(positional, keywords);
+  }
+
   /** `CONFIG.get("model")` / `CONFIG.get("model", "org/default")` of a dict constant (syntax.ts `dictItemOrDefault`). */
   function dictGet(n: SyntaxNode): string | undefined {
     const [callee, args] = childrenOf(n);
@@ -984,7 +1006,7 @@ function referencesInTree(
       case 'Boolean':
         return src(n);
       case 'CallExpression':
-        return dictGet(n) ?? formatCall(n);
+        return dictGet(n) ?? formatCall(n) ?? hubUrl(n);
       case 'BinaryExpression': {
         const [left, op, right, ...rest] = childrenOf(n);
         if (left && op && right && rest.length === 0 && src(op) === '%') return percentFormat(left, right);

@@ -13,7 +13,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
  * file may call (prefilter.ts ANY_FILE_LOADER_WORDS) are looked up first and alone; these are the rest.
  */
 const LOADER_WORDS =
-  /pipeline|hf_hub_download|snapshot_download|hub|model_zoo|create_model|Transformer|CrossEncoder|SparseEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|LoRARequest|HuggingFace|embed_model|FastEmbed|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|load_lora_adapter|load_attn_procs|mlx_lm|mlx_vlm|hf:\/\/|nemo\.collections|load_model|clip\.load|torchvision|applications|get_file|download|resolveModelFile|createModelDownloader|Trainer|serve|load/;
+  /pipeline|hf_hub_download|snapshot_download|hf_hub_url|hub|model_zoo|create_model|Transformer|CrossEncoder|SparseEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|LoRARequest|HuggingFace|embed_model|FastEmbed|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|load_lora_adapter|load_attn_procs|mlx_lm|mlx_vlm|hf:\/\/|nemo\.collections|load_model|clip\.load|torchvision|applications|get_file|download|resolveModelFile|createModelDownloader|Trainer|serve|load/;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -23,7 +23,8 @@ const LOADER_WORDS =
  */
 const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined])[] = [
   [/\bpipeline\b/, /transformers/],
-  [/hf_hub_download|snapshot_download/, /huggingface_hub/],
+  // refs9: `cached_download` and `hf_hub_url` (a URL an HTTP GET fetches: syntax.ts `pythonHubUrl`).
+  [/hf_hub_download|snapshot_download|cached_download|hf_hub_url/, /huggingface_hub/],
   [/snapshot_download|model_file_download|\bpipeline\b/, /modelscope/],
   // torch.hub's loaders, and torch.utils.model_zoo's `load_url` (the same function by its old name).
   [/\bhub\b|model_zoo/, /\btorch\b/],

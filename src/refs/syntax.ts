@@ -300,6 +300,59 @@ export function dictItemOrDefault(
   return d.open || !hasDefault ? undefined : fallback;
 }
 
+/** huggingface_hub's `hf_hub_url`, as the package and its module export it (python.ts and python-fast.ts `hubUrl`). */
+export const HF_HUB_URL_CALLS: ReadonlySet<string> = new Set([
+  'huggingface_hub.hf_hub_url',
+  'huggingface_hub.file_download.hf_hub_url',
+]);
+
+/**
+ * huggingface_hub file_download.py `hf_hub_url(repo_id, filename, *, subfolder=None, repo_type=None, revision=None,
+ * endpoint=None)` (releases before 0.12 also took the last three by position): `{ENDPOINT}/{repo_id}/resolve/
+ * {quote(revision, safe="")}/{quote(filename)}`, the file under `subfolder/` when one is given, a dataset's or Space's
+ * id after `datasets/` or `spaces/` (`REPO_TYPES_URL_PREFIXES`), and the revision `main` (`DEFAULT_REVISION`) when
+ * none is. The URL a loader given it then fetches, as text; undefined when an argument is not a string the file
+ * decides, another `endpoint` is given, or the repo type is none it knows (a ValueError). The endpoint is the
+ * default huggingface.co: an `HF_ENDPOINT` the run sets is not the file's.
+ */
+export function pythonHubUrl(
+  positional: readonly (string | undefined)[],
+  keywords: ReadonlyMap<string, string | undefined>,
+): string | undefined {
+  const arg = (name: string, at: number) => (keywords.has(name) ? keywords.get(name) : positional[at]);
+  const given = (name: string, at: number) => keywords.has(name) || at < positional.length;
+  if (positional.length > 5 || given('endpoint', 5)) return undefined;
+  const repoId = arg('repo_id', 0);
+  const filename = arg('filename', 1);
+  const subfolder = arg('subfolder', 2);
+  const repoType = arg('repo_type', 3);
+  const revision = arg('revision', 4);
+  if (repoId === undefined || filename === undefined) return undefined;
+  if (given('subfolder', 2) && subfolder === undefined) return undefined;
+  if (given('repo_type', 3) && repoType === undefined) return undefined;
+  if (given('revision', 4) && revision === undefined) return undefined;
+  const prefix = repoType === undefined || repoType === 'model' ? '' : HUB_URL_PREFIXES.get(repoType);
+  if (prefix === undefined) return undefined;
+  const file = subfolder ? `${subfolder}/${filename}` : filename;
+  return `https://huggingface.co/${prefix}${repoId}/resolve/${pythonQuote(revision ?? 'main', '')}/${pythonQuote(file, '/')}`;
+}
+
+/** huggingface_hub constants.py `REPO_TYPES_URL_PREFIXES`. */
+const HUB_URL_PREFIXES: ReadonlyMap<string, string> = new Map([
+  ['dataset', 'datasets/'],
+  ['space', 'spaces/'],
+]);
+
+/** urllib.parse `quote(text, safe)`: every UTF-8 byte but ASCII letters, digits, `_.-~` and `safe` as `%XX`. */
+function pythonQuote(text: string, safe: string): string {
+  let out = '';
+  for (const ch of text) {
+    if (/[A-Za-z0-9_.~-]/.test(ch) || safe.includes(ch)) out += ch;
+    else for (const b of Buffer.from(ch, 'utf8')) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
 /**
  * Python's `"org/{}".format(name)` of a template the file decides (python.ts and python-fast.ts `formatCall`): `{}`
  * numbered in order, `{0}`, `{name}` of a keyword argument, `{{` and `}}`; undefined for any other field (a format

@@ -31,7 +31,10 @@ import {
  *   hub unless `--use_hf` or `USE_HF` (transformers' strtobool) says Hugging Face's.
  * - lm-evaluation-harness `lm_eval|lm-eval [run] --model hf|vllm|… --model_args pretrained=<repo>,revision=R,…`
  *   (also `python -m lm_eval`; `readLmEval`): the model, its tokenizer and PEFT adapter, at `revision`.
- * None of these but LMDeploy, ModelScope, ms-swift and lm_eval takes a revision: a pin is a reviewed local copy
+ * - LLaMA-Factory `llamafactory-cli|lmf train|chat|eval|export|api|webchat --model_name_or_path <repo>
+ *   [--adapter_name_or_path a,b] [--model_revision R] [--trust_remote_code]` (also its older `src/train_bash.py`;
+ *   `readLlamaFactory`): the model at `--model_revision` with its code, each adapter at the same revision.
+ * None of these but LMDeploy, ModelScope, ms-swift, lm_eval and LLaMA-Factory takes a revision: a pin is a reviewed local copy
  * (`takesNoRevision`).
  */
 export function readToolkitClis(line: ShellLine): void {
@@ -44,6 +47,7 @@ export function readToolkitClis(line: ShellLine): void {
   if (command.includes('modelscope')) readModelScope(line);
   if (command.includes('swift')) readSwift(line);
   if (/lm[-_]eval/.test(command)) readLmEval(line);
+  if (/llamafactory-cli|\blmf\b|train_bash\.py/.test(command)) readLlamaFactory(line);
 }
 
 /** Before a command's name: the line's start, a separator, or an exec-form array's bracket or quote. */
@@ -360,4 +364,70 @@ function pythonTruthy(text: string): boolean {
   if (/^false$/i.test(text) || text === '') return false;
   const n = Number(text.trim());
   return text.trim() === '' || Number.isNaN(n) || n !== 0;
+}
+
+/**
+ * LLaMA-Factory's commands that parse ModelArguments (cli.py's command map; `lmf` is the same console script), and its
+ * older launcher script `src/train_bash.py`.
+ */
+const LLAMA_FACTORY = new RegExp(
+  `${BEFORE}(?:(?:llamafactory-cli|lmf)${GAP}(?:train|chat|eval|export|api|webchat)|(?:[\\w./-]*/)?train_bash\\.py)(?=["',\\s]|$)`,
+  'g',
+);
+
+/**
+ * `llamafactory-cli train --model_name_or_path org/x --adapter_name_or_path org/a,org/b --model_revision R
+ * --trust_remote_code` (hparams/parser.py `read_args`: a first argument naming a .yaml/.yml/.json is a config file,
+ * read where it is by the config finder, and the rest OmegaConf overrides; else HfArgumentParser reads the flags).
+ * model/loader.py `_get_init_kwargs` loads the tokenizer, config and model at `model_revision` (default `main`) with
+ * `trust_remote_code`, a bool HfArgumentParser reads with transformers' `string_to_bool` (alone: True). model_args.py
+ * `ModelArguments.__post_init__` splits `adapter_name_or_path` at `,`, and model/adapter.py `_setup_lora_tuning` loads
+ * each with `PeftModel.from_pretrained(model, adapter, revision=model_revision, …)`: no code of the adapter's runs.
+ */
+function readLlamaFactory(line: ShellLine): void {
+  const { path, where, existsLocally, out } = line;
+  for (const m of line.command.matchAll(LLAMA_FACTORY)) {
+    const args = segmentWords(line.command, m.index + m[0].length, line.vars);
+    const { positional, values } = commandArguments(args, new Set());
+    if (/\.(?:ya?ml|json)$/.test(positional[0]?.text ?? '')) continue;
+    const model = values.get('--model_name_or_path');
+    const revision = values.get('--model_revision');
+    const trust = values.get('--trust_remote_code');
+    const runsRemoteCode =
+      trust !== undefined
+        ? trust.expands || STRTOBOOL_TRUE.has(trust.text.toLowerCase())
+        : args.some((t) => t.text === '--trust_remote_code');
+    const via = m[0].includes('train_bash') ? 'llamafactory train_bash.py' : 'llamafactory-cli';
+    if (model)
+      commandDownload({ path, ...where(model.at), via }, model, revision, existsLocally, out, { runsRemoteCode });
+    const adapters = values.get('--adapter_name_or_path');
+    for (const adapter of adapters ? adapterTokens(adapters, line.command) : [])
+      commandDownload({ path, ...where(adapter.at), via: `${via} (adapter)` }, adapter, revision, existsLocally, out, {
+        runsRemoteCode: false,
+      });
+  }
+}
+
+/**
+ * `--adapter_name_or_path a,b`'s parts (`ModelArguments.__post_init__`), each at its place; a part holding an
+ * expansion is chosen at run time. The parts of a word that expands are placed at the word (its text is not the
+ * line's, so offsets in it are not offsets in the line).
+ */
+function adapterTokens(written: Token, command: string): Token[] {
+  if (!written.text.includes(',')) return [written];
+  // A quoted word's place is its quote's.
+  const start = written.at + (/["']/.test(command[written.at] ?? '') ? 1 : 0);
+  const parts: Token[] = [];
+  let from = 0;
+  for (const part of written.text.split(',')) {
+    // segmentWords keeps the quotes of a word that expands (`a,"$B` for `a,"$B"`): a part is read without them.
+    const text = (written.expands ? part.replace(/["']/g, '') : part).trim();
+    const expands = written.expands && text.includes('$');
+    // A part that is one variable is read from it, as a whole word is (`"$ADAPTER"`).
+    const variable = expands ? /^\$\{?(\w+)\}?$/.exec(text)?.[1] : undefined;
+    const at = written.expands ? written.at : start + from + part.indexOf(text);
+    if (text !== '') parts.push({ text, at, expands, ...(variable !== undefined ? { variable } : {}) });
+    from += part.length + 1;
+  }
+  return parts;
 }

@@ -731,6 +731,20 @@ const CASES: FidelityCase[] = [
     ],
   },
   {
+    // LLaMA-Factory: `adapter_name_or_path` is a comma-separated list of PEFT adapters, each loaded at model_revision
+    // with no code of its own run (PeftModel drops trust_remote_code); only the base model's CPR002 stands.
+    file: 'llamafactory-adapters.yaml',
+    want: [
+      'CPR002:2:21 acme/lf-base@v2.0',
+      'CPR001:2:21 acme/lf-base@v2.0',
+      'CPR003:2:21 acme/lf-base@v2.0',
+      'CPR001:3:23 acme/lf-sql-lora@v2.0',
+      'CPR003:3:23 acme/lf-sql-lora@v2.0',
+      'CPR001:3:23 acme/lf-chat-lora@v2.0',
+      'CPR003:3:23 acme/lf-chat-lora@v2.0',
+    ],
+  },
+  {
     file: 'revision-keys.yaml',
     want: [
       `CPR003:2:13 acme/base-7b@${C}`,
@@ -2314,6 +2328,26 @@ describe('model downloads in shell scripts and Dockerfiles (fixtures/refs/fideli
         'CPR001:10:33 acme/eval-var@-',
         'CPR003:10:33 acme/eval-var@-',
         'CPR002:11:44 dynamic',
+      ],
+    },
+    {
+      // LLaMA-Factory (toolkit-clis.ts readLlamaFactory): HfArgumentParser's flags unless the first argument is a
+      // config file; the model at --model_revision with trust_remote_code (string_to_bool; alone: True), each adapter
+      // of the comma-separated list at the same revision with no code run (PeftModel).
+      file: 'llamafactory-cli.sh',
+      want: [
+        'CPR002:3:57 acme/lf-cli-base@-',
+        'CPR001:3:57 acme/lf-cli-base@-',
+        'CPR003:3:57 acme/lf-cli-base@-',
+        'CPR001:3:97 acme/lf-cli-lora@-',
+        'CPR003:3:97 acme/lf-cli-lora@-',
+        `CPR002:4:47 acme/lf-chat@${C}`,
+        `CPR003:4:47 acme/lf-chat@${C}`,
+        `CPR003:4:102 acme/lf-web-lora@${C}`,
+        'CPR001:5:93 acme/old-base@-',
+        'CPR003:5:93 acme/old-base@-',
+        'CPR010:3:97 dynamic',
+        'CPR002:8:30 dynamic',
       ],
     },
     {

@@ -81,6 +81,31 @@ const CASES: { name: string; path: string; text: string; repo: string; advice: s
     advice: 'Pin the reviewed commit beside it (model_revision: <40-hex>).',
   },
   {
+    // LLaMA-Factory model/adapter.py `_setup_lora_tuning`: adapters load at the base model's model_revision.
+    name: 'LLaMA-Factory adapter',
+    path: 'examples/train_lora.yaml',
+    text: 'model_name_or_path: acme/llm\nadapter_name_or_path: acme/llm-lora\n',
+    repo: 'acme/llm-lora',
+    advice:
+      'Download the reviewed commit first (hf download acme/llm-lora --revision <40-hex>) and name that folder (model_revision pins the base model, and LLaMA-Factory loads every adapter at it too).',
+  },
+  {
+    // LLaMA-Factory's CLI (toolkit-clis.ts `readLlamaFactory`): HfArgumentParser's `--model_revision`.
+    name: 'LLaMA-Factory CLI model',
+    path: 'scripts/sft.sh',
+    text: 'llamafactory-cli train --model_name_or_path acme/llm --adapter_name_or_path acme/llm-lora\n',
+    repo: 'acme/llm',
+    advice: 'Pin the reviewed commit (--model_revision <40-hex>).',
+  },
+  {
+    name: 'LLaMA-Factory CLI adapter',
+    path: 'scripts/sft.sh',
+    text: 'llamafactory-cli train --model_name_or_path acme/llm --adapter_name_or_path acme/llm-lora\n',
+    repo: 'acme/llm-lora',
+    advice:
+      'Download the reviewed commit first (hf download acme/llm-lora --revision <40-hex>) and name that folder (model_revision pins the base model, and LLaMA-Factory loads every adapter at it too).',
+  },
+  {
     // peft PeftConfig `revision`: the base model's revision in the adapter's own config.
     name: 'PEFT adapter config',
     path: 'adapter/adapter_config.json',

@@ -13,6 +13,7 @@ import {
   SCANNED_NEEDLES,
   mentionsModelKey,
   mentionsModelKeyBytes,
+  mayNameModelBytes,
 } from '../../src/refs/prefilter.js';
 import { REPO, runMain } from '../helpers/cli.js';
 
@@ -69,6 +70,11 @@ describe('mayCallLoader', () => {
     ['diffusers-attn-procs-alone', 'def custom(unet):\n    unet.load_attn_procs("a/b")', true],
     ['diffusers-lora-adapter-alone', 'transformer.load_lora_adapter("a/b", prefix=None)', true],
     ['vllm-lora-request-alone', 'from vllm.lora.request import LoRARequest\nr = LoRARequest("sql", 1, "a/b")', true],
+    [
+      'hf-hub-url-alone',
+      'import requests\nfrom huggingface_hub import hf_hub_url\nr = requests.get(hf_hub_url("a/b", "m.onnx"))',
+      true,
+    ],
     [
       'nemo-auto-tokenizer-alone',
       'from nemo.collections.common.tokenizers import AutoTokenizer\nt = AutoTokenizer("a/b")',
@@ -257,6 +263,15 @@ describe('mayCallLoader', () => {
   ])('a manifest that runs llama.cpp by %s is read', (_name, text) => {
     expect(mentionsModelKey(text)).toBe(true);
     expect(mentionsModelKeyBytes(Buffer.from(text))).toBe(true);
+  });
+
+  // toolkit-clis.ts `readLlamaFactory`: LLaMA-Factory's CLI (and its old train_bash.py) names no hub word of its own.
+  it.each([
+    ['llamafactory-cli', 'llamafactory-cli webchat --model_name_or_path a/b --template llama3\n'],
+    ['lmf', 'lmf train --model_name_or_path a/b\n'],
+    ['train_bash.py', 'python src/train_bash.py --stage sft --model_name_or_path a/b\n'],
+  ])('a shell script that runs %s is read', (_name, text) => {
+    expect(mayNameModelBytes('shell', Buffer.from(text))).toBe(true);
   });
 
   // config-fast.ts `hydraCall`: a node Hydra instantiates names its model by the loader's own keyword (`model:`).
