@@ -3,6 +3,7 @@ import { groupCauses, MAX_RELATED } from '../core/group-causes.js';
 import { suppresses } from '../core/apply-policy.js';
 import { listedWithMore, plural } from '../core/plural.js';
 import type { Suppression } from '../core/policy.js';
+import { WEIGHTS_ONLY_TEXT } from './pickle/weights-only.js';
 
 /**
  * One finding per cause across files. A folder of training checkpoints that each pickle the same class of the
@@ -18,7 +19,9 @@ import type { Suppression } from '../core/policy.js';
  * what the cause is; the rest (byte offset, pickle index, the opcodes that call it) is per file.
  */
 const CAUSE_KEYS: Readonly<Record<string, readonly string[]>> = {
-  CPI002: ['global', 'torchLoad'],
+  // Whether torch.load refuses the global is a fact about each file (a checkpoint or a plain pickle), not about the
+  // global: the open question and its one allowlist entry are the same, so the files are one finding (`refusedIn`).
+  CPI002: ['global'],
   CPI119: ['globals', 'opcode', 'torchLoad'],
 };
 
@@ -51,14 +54,39 @@ function summarise(list: readonly Finding[]): Finding {
   const files = new Set(list.map((f) => f.location.path)).size;
   const evidence: Record<string, string | number | boolean> = { count: list.length, first: whereOf(first) };
   for (const k of keys) if (first.evidence?.[k] !== undefined) evidence[k] = first.evidence[k];
+  const refused = refusedIn(list);
+  let message = `The same in ${plural(files, 'model file')}${list.length > files ? ` (${list.length} pickles)` : ''}: ${listedWithMore(list.map(whereOf), SHOWN)}. The first: ${first.message}`;
+  Object.assign(evidence, refused.evidence);
+  if (refused.text !== '') message = message.replace(` ${WEIGHTS_ONLY_TEXT}`, '') + refused.text;
   return {
     ruleId: first.ruleId,
-    message: `The same in ${plural(files, 'model file')}${list.length > files ? ` (${list.length} pickles)` : ''}: ${listedWithMore(list.map(whereOf), SHOWN)}. The first: ${first.message}`,
+    message,
     location: first.location,
     ...(first.level !== undefined ? { level: first.level } : {}),
     ...(first.artifact !== undefined ? { artifact: first.artifact } : {}),
     evidence,
     related: list.slice(1, MAX_RELATED + 1).map((f) => f.location),
     members: list,
+  };
+}
+
+/**
+ * A global some files of the group load through torch.load and others through pickle.load: the first file's sentence
+ * about torch's refusal would hold for only some of them, so the grouped finding says in which (CPI002's
+ * `torchLoad` evidence, verdict.ts). When every file agrees, the first message holds for all and only the evidence is
+ * carried over.
+ */
+function refusedIn(list: readonly Finding[]): { text: string; evidence: Record<string, string | number> } {
+  const refused = list.filter((f) => f.evidence?.['torchLoad'] !== undefined);
+  if (refused.length === 0) return { text: '', evidence: {} };
+  const torchLoad = String(refused[0]!.evidence!['torchLoad']);
+  if (refused.length === list.length) return { text: '', evidence: { torchLoad } };
+  const sentence = WEIGHTS_ONLY_TEXT.replace(/^torch\.load refuses this global/, 'torch.load refuses it');
+  return {
+    text: ` In ${refused.length} of them, ${listedWithMore(refused.map(whereOf), SHOWN)}, ${sentence}`,
+    evidence: {
+      torchLoad: `${torchLoad} (in ${refused.length} of ${list.length})`,
+      torchLoadRefusedIn: refused.length,
+    },
   };
 }

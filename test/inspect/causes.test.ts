@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/cli.js';
 
 /**
- * Pickles of one project class in four run folders, one of another class, two torch checkpoints holding a numpy scalar
- * (fixtures/models-cases/shared-global/generate.py).
+ * Pickles of one project class in four run folders and in run 3's Lightning-style checkpoint, one of another class, two
+ * torch checkpoints holding a numpy scalar (fixtures/models-cases/shared-global/generate.py).
  */
 const CASE = path.resolve(import.meta.dirname, '../../fixtures/models-cases/shared-global');
 
@@ -50,24 +50,38 @@ describe('one finding per unlisted global across files (inspect/causes.ts)', () 
   };
   const cpi002 = (findings: readonly JsonFinding[]) => findings.filter((f) => f.ruleId === 'CPI002');
 
-  it('reports the global four files import once, with the count and every other file related', async () => {
+  it('reports the global five files import once, with the count and every other file related', async () => {
     const { findings, summary } = await scan();
     const shared = cpi002(findings).filter((f) => f.evidence?.['global'] === 'local_trainer.RunConfig');
     expect(shared).toHaveLength(1);
     expect(shared[0]!.location.path).toBe('run-1/config.pkl');
-    expect(shared[0]!.evidence).toMatchObject({ count: 4, first: 'run-1/config.pkl' });
+    expect(shared[0]!.evidence).toMatchObject({ count: 5, first: 'run-1/config.pkl' });
     expect(shared[0]!.related!.map((r) => r.path)).toEqual([
       'run-2/config.pkl',
       'run-3/config.pkl',
+      'run-3/last.ckpt',
       'run-4/config.pkl',
     ]);
     expect(shared[0]!.message).toMatch(
-      /^The same in 4 model files: run-1\/config\.pkl, run-2\/config\.pkl, run-3\/config\.pkl and 1 more\./,
+      /^The same in 5 model files: run-1\/config\.pkl, run-2\/config\.pkl, run-3\/config\.pkl and 2 more\./,
     );
     // A global only one file imports keeps its own finding and message.
     const alone = cpi002(findings).filter((f) => f.evidence?.['global'] === 'local_trainer.Notes');
     expect(alone.map((f) => f.message)).toEqual([expect.stringMatching(/^other\/notes\.pkl: the pickle imports/)]);
     expect(summary.byLevel.warning).toBe(2);
+  });
+
+  it('keeps one finding when torch.load refuses the global in some of the files, and says in which', async () => {
+    const { findings } = await scan();
+    const shared = cpi002(findings).filter((f) => f.evidence?.['global'] === 'local_trainer.RunConfig');
+    expect(shared).toHaveLength(1);
+    // The first file is a plain pickle: its message must not claim torch's refusal for all five.
+    const refusal = /torch\.load refuses (it|this global) by default/g;
+    expect(shared[0]!.message.match(refusal)).toHaveLength(1);
+    expect(shared[0]!.message).toMatch(
+      /In 1 of them, run-3\/last\.ckpt \(last\/data\.pkl\), torch\.load refuses it by default since torch 2\.6/,
+    );
+    expect(shared[0]!.evidence).toMatchObject({ torchLoadRefusedIn: 1 });
   });
 
   it("reports torch.load's refusal of the same numpy names in two checkpoints once (CPI119)", async () => {
@@ -87,7 +101,7 @@ describe('one finding per unlisted global across files (inspect/causes.ts)', () 
     try {
       const { findings, summary } = await scan('--policy', policy);
       const shared = cpi002(findings).filter((f) => f.evidence?.['global'] === 'local_trainer.RunConfig');
-      expect(shared.map((f) => [f.location.path, f.evidence?.['count']])).toEqual([['run-2/config.pkl', 3]]);
+      expect(shared.map((f) => [f.location.path, f.evidence?.['count']])).toEqual([['run-2/config.pkl', 4]]);
       expect(summary.suppressed).toBe(1);
     } finally {
       rmSync(policy);

@@ -46,6 +46,13 @@ export function isTorchScriptZip(names: readonly string[]): boolean {
 }
 
 /**
+ * torch.save's pickle as torch.load finds it: `PyTorchStreamReader::getRecordID` (caffe2/serialize/inline_container.cc)
+ * looks `<root>/data.pkl` up with `mz_zip_reader_locate_file(…, flags 0)`, and miniz compares names without
+ * MZ_ZIP_FLAG_CASE_SENSITIVE case-insensitively: `archive/DATA.PKL` is loaded (checked with torch 1.13).
+ */
+export const TORCH_DATA_PKL = /^([^/]+\/)?data\.pkl$/i;
+
+/**
  * What a zip is, from its member names, the way each loader recognises its own archives:
  * TorchScript (`isTorchScriptZip`), torch.save (`<root>/data.pkl`), Keras v3 (`config.json` +
  * `metadata.json`/`model.weights.h5` at the top), numpy .npz (every member `.npy`), else a plain zip.
@@ -54,7 +61,7 @@ export function classifyZip(names: readonly string[]): 'torchscript' | 'pytorch-
   const hasTop = (n: string) => names.includes(n);
   const underRoot = (re: RegExp) => names.some((n) => re.test(n));
   if (isTorchScriptZip(names)) return 'torchscript';
-  if (underRoot(/^([^/]+\/)?data\.pkl$/)) return 'pytorch-zip';
+  if (underRoot(TORCH_DATA_PKL)) return 'pytorch-zip';
   if (hasTop('config.json') && (hasTop('metadata.json') || hasTop('model.weights.h5') || hasTop('model.weights.npz')))
     return 'keras';
   if (names.length > 0 && names.every((n) => n.endsWith('.npy'))) return 'numpy-npz';

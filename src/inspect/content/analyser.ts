@@ -21,7 +21,12 @@ import { isOpcode } from '../pickle/vm.js';
 import { isPicklePrefix } from '../../discover/formats/pickle-head.js';
 import { npyDataOffset } from '../../discover/formats/npy-header.js';
 import { DISTCP_NAME, distcpItems, distcpMember, type DistcpItem } from './distcp.js';
+import { DISTCP_ITEM } from '../pickle/verdict.js';
 import { sliceSource } from './member-stream.js';
+import { declaredRanges } from './distcp-metadata.js';
+import { locateInRoot } from '../../io/open-regular.js';
+import { folderOf } from '../../io/raw-names.js';
+import path from 'node:path';
 
 /** Files larger than this are never read whole: pickles stream from disk, containers past it are a finding. */
 const MAX_IN_MEMORY = 64 * 1024 ** 2;
@@ -56,10 +61,15 @@ export async function analyseAnySize(
   // The xz/LZMA_Alone decoder loads asynchronously; the content reader below is synchronous.
   await loadLzmaDecoder();
   const sidecars: SidecarRef[] = [];
+  const declared = root !== undefined && DISTCP_NAME.test(file.path) ? await shardRanges(file, root, opener) : [];
   const src = await opener.open(file.abs, file.path, file);
   let findings: Finding[];
   try {
     findings = await analyseFile(src, file, allowedGlobals, (ref) => sidecars.push(ref), limits);
+    if (declared.length > 0)
+      findings = findings.concat(await inspectDeclared(src, file, declared, { extra: allowedGlobals }, limits));
+    if (root !== undefined && path.posix.basename(file.path) === DCP_METADATA)
+      findings = findings.concat(await inspectOtherTargets(src, file, root, opener, { extra: allowedGlobals }, limits));
   } finally {
     await src.close();
   }
@@ -183,14 +193,146 @@ async function inspectDistcp(
   items: readonly DistcpItem[],
   allow: { extra: readonly string[] },
   limits: ContentLimits,
+  member: (item: DistcpItem) => string = distcpMember,
 ): Promise<Finding[]> {
   const ctx: ContentContext = { path: file.path, allow, limits, findings: [], extracted: 0 };
   for (const item of items) {
     const view = sliceSource(src, item.start, item.end - item.start);
     if (view.size > MAX_IN_MEMORY) await inspectZipByRanges(view, ctx);
-    else inspectContent(await view.read(0, view.size), file.path, distcpMember(item), 0, 'sniff', ctx);
+    else inspectContent(await view.read(0, view.size), file.path, member(item), 0, 'sniff', ctx);
   }
   return ctx.findings;
+}
+
+const DCP_METADATA = '.metadata';
+
+/**
+ * Ranges a `.metadata` declares in files that are not the shards beside it (those are read with the shard,
+ * `shardRanges`): `read_data` opens `concat_path(checkpoint, relative_path)` whatever it names, so a README or an
+ * image in the folder, or a file elsewhere in the tree through `..`, is cut and torch.loaded all the same. Each range
+ * is inspected as an item and reported at the `.metadata`, naming the file (`<distcp item@offset in path>`). A path
+ * that leaves the scan root or names no regular file is not read.
+ */
+async function inspectOtherTargets(
+  src: FileSource,
+  file: DiscoveredFile,
+  root: string,
+  opener: FileOpener,
+  allow: { extra: readonly string[] },
+  limits: ContentLimits,
+): Promise<Finding[]> {
+  if (src.size > MAX_IN_MEMORY) return [];
+  const declared = declaredRanges(await src.read(0, src.size));
+  const out: Finding[] = [];
+  for (const rel of [...declared.keys()].sort()) {
+    if (DISTCP_NAME.test(rel) && !/[/\\]/.test(rel)) continue;
+    const abs = path.resolve(folderOf(file.abs), rel);
+    const located = await locateInRoot(root, abs);
+    const inRoot = path.relative(root, abs);
+    if (located.kind !== 'file' || inRoot.startsWith('..') || path.isAbsolute(inRoot)) continue;
+    const target = await opener.open(located.real, inRoot.split(path.sep).join('/'), located.stats);
+    try {
+      const shown = inRoot.split(path.sep).join('/');
+      const budget = withinBudget(file, uniqueRanges(declared.get(rel)!, target.size, new Set()), target.size, shown);
+      const named = (i: DistcpItem) => `${DISTCP_ITEM}${i.start} in ${shown}>`;
+      out.push(...(await inspectDistcp(target, file, budget.items, allow, limits, named)), ...budget.findings);
+    } finally {
+      await target.close();
+    }
+  }
+  return out;
+}
+
+/**
+ * At most this many declared ranges, and bytes in them beyond the file's own size, are inspected per file: a genuine
+ * checkpoint declares exactly its shards' items, which are read already, so every extra range is an oddity, and a
+ * hostile `.metadata` could otherwise make the scan re-read one large shard without end.
+ */
+const MAX_EXTRA_RANGES = 1024;
+
+/** The ranges within budget, and a CPI004 (error: what was not checked may hide code) naming what was left. */
+function withinBudget(
+  file: DiscoveredFile,
+  items: readonly DistcpItem[],
+  size: number,
+  where: string,
+): { items: DistcpItem[]; findings: Finding[] } {
+  let bytes = 0;
+  const kept: DistcpItem[] = [];
+  for (const i of items) {
+    if (kept.length >= MAX_EXTRA_RANGES || bytes + (i.end - i.start) > Math.max(size, MAX_IN_MEMORY)) break;
+    bytes += i.end - i.start;
+    kept.push(i);
+  }
+  const left = items.length - kept.length;
+  if (left === 0) return { items: kept, findings: [] };
+  const message = `${file.path}: the Distributed Checkpoint .metadata declares ${items.length} ranges in ${where} beyond its items; ${left} of them were not checked (past ${MAX_EXTRA_RANGES} ranges or the file's size in bytes read). Do not load this checkpoint.`;
+  return {
+    items: kept,
+    findings: [
+      {
+        ruleId: 'CPI004',
+        message,
+        location: { path: file.path },
+        evidence: { declared: items.length, unchecked: left },
+      },
+    ],
+  };
+}
+
+/** Declared ranges inside a file of `size` bytes, each once, in file order, but for those in `skip` (`start:end`). */
+function uniqueRanges(declared: readonly DistcpItem[], size: number, skip: ReadonlySet<string>): DistcpItem[] {
+  const seen = new Set<string>(skip);
+  return declared
+    .filter(
+      (i) => i.end > i.start && i.end <= size && !seen.has(`${i.start}:${i.end}`) && seen.add(`${i.start}:${i.end}`),
+    )
+    .sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/**
+ * The ranges of this shard that its folder's `.metadata` declares (distcp-metadata.ts), which `read_data` cuts out and
+ * loads whatever the shard's own layout: none when there is no readable `.metadata` beside it.
+ */
+async function shardRanges(file: DiscoveredFile, root: string, opener: FileOpener): Promise<DistcpItem[]> {
+  const located = await locateInRoot(root, path.join(folderOf(file.abs), '.metadata'));
+  if (located.kind !== 'file' || located.stats.size > MAX_IN_MEMORY) return [];
+  const { real, stats } = located;
+  const key = `${real}\0${stats.size}\0${stats.mtimeMs}`;
+  // Every shard of a checkpoint reads the same `.metadata`: it is parsed once while its shards are inspected.
+  if (lastMetadata?.key !== key) {
+    const read = async (): Promise<Map<string, DistcpItem[]>> => {
+      const meta = await opener.open(real, path.relative(root, real).split(path.sep).join('/'), stats);
+      try {
+        return declaredRanges(await meta.read(0, meta.size));
+      } finally {
+        await meta.close();
+      }
+    };
+    // One that cannot be read declares nothing here; its own inspection reports what is wrong with it.
+    lastMetadata = { key, ranges: read().catch(() => new Map<string, DistcpItem[]>()) };
+  }
+  return (await lastMetadata.ranges).get(path.posix.basename(file.path)) ?? [];
+}
+
+let lastMetadata: { readonly key: string; readonly ranges: Promise<Map<string, DistcpItem[]>> } | undefined;
+
+/**
+ * The declared ranges the shard's own items do not already cover (an archive hidden inside another item's tensor
+ * bytes, or a shard that does not tile), each inspected as the item `torch.load` reads there. A range past the end
+ * of the file gives torch.load a short read, which fails: it is skipped.
+ */
+async function inspectDeclared(
+  src: FileSource,
+  file: DiscoveredFile,
+  declared: readonly DistcpItem[],
+  allow: { extra: readonly string[] },
+  limits: ContentLimits,
+): Promise<Finding[]> {
+  const own = new Set(((await distcpItems(src)) ?? []).map((i) => `${i.start}:${i.end}`));
+  const budget = withinBudget(file, uniqueRanges(declared, src.size, own), src.size, 'this shard');
+  if (budget.items.length === 0) return budget.findings;
+  return (await inspectDistcp(src, file, budget.items, allow, limits)).concat(budget.findings);
 }
 
 /**

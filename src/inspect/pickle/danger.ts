@@ -460,6 +460,8 @@ const REEXPORTED_LOADERS: ReadonlySet<string> = new Set([
     // numpy.core.numeric / numpy.matlib keep numpy's `fromfile` (reads any file); joblib/numpy_pickle.py keeps
     // backports' `make_memmap` (np.memmap, mode w+ creates or truncates), joblib/logger.py disk's `mkdirp`
     'fromfile make_memmap mkdirp ' +
+    // joblib/numpy_pickle.py `_unpickle(fobj)`: NumpyUnpickler(filename, fobj).load() of any file object
+    'unpickle ' +
     // Classes kept under their own name in modules of allowlisted class families (a CapWords name there is
     // otherwise allowed): sklearn's estimator modules import `Parallel` from sklearn.utils.parallel (runs each task's
     // function, starts worker processes); numpy.lib, numpy.matlib and scipy keep numpy's `DataSource` (downloads);

@@ -114,6 +114,20 @@ const OMEGACONF = [
   'typing.Any',
 ];
 
+/**
+ * Lightning's `AttributeDict`, which `save_hyperparameters()` keeps as a checkpoint's `hyper_parameters` and Fabric's
+ * `save(state)` pickles: a `dict` subclass whose only methods route attribute access to its items
+ * (lightning/fabric/utilities/data.py; pytorch_lightning/utilities/parsing.py before Lightning 2.0, where
+ * `lightning.pytorch.utilities.parsing` now re-exports it). Unpickled as NEWOBJ and SETITEMS, like argparse.Namespace
+ * is by NEWOBJ and BUILD; its `__setattr__` stores an item, so a BUILD slot state does no more.
+ */
+const LIGHTNING_ATTRIBUTE_DICT = [
+  'lightning.fabric.utilities.data.AttributeDict',
+  'lightning_fabric.utilities.data.AttributeDict',
+  'pytorch_lightning.utilities.parsing.AttributeDict',
+  'lightning.pytorch.utilities.parsing.AttributeDict',
+];
+
 export const KNOWN_EXACT: readonly string[] = [
   // argparse.Namespace: research checkpoints (fairseq, Lightning < 1.0) store their command line; NEWOBJ + BUILD.
   'argparse.Namespace',
@@ -179,6 +193,7 @@ export const KNOWN_EXACT: readonly string[] = [
   ...HF_TRAINING,
   ...TORCH_DCP_METADATA,
   ...OMEGACONF,
+  ...LIGHTNING_ATTRIBUTE_DICT,
 ];
 
 /**
@@ -215,11 +230,37 @@ export function isKnownReconstructor(module: string, name: string): boolean {
     /^([a-z][a-z0-9_]*_gen|rv_(continuous|discrete)_frozen|rv_histogram)$/.test(name)
   )
     return true;
+  if (SKLEARN_METRIC_MODULES.has(module) || SKLEARN_SCORER_FUNCS.has(`${module}.${name}`)) return /^[a-z]/.test(name);
   return (
     (module === 'sklearn.metrics' || module.startsWith('sklearn.metrics.')) &&
     /^[a-z][a-z0-9_]*_(score|error|loss|deviance)$/.test(name)
   );
 }
+
+/**
+ * The modules that define scikit-learn's metrics, each a function of `(y_true, y_pred)` or of labels that only
+ * computes: `make_scorer(matthews_corrcoef)` and a GridSearchCV over `scoring='matthews_corrcoef'` keep the function
+ * as the scorer's `_score_func`, which joblib.load only references (sklearn/metrics/_scorer.py `_BaseScorer`). Every
+ * public function there is a metric or a check of its inputs (read in sklearn 1.2's modules): `det_curve`,
+ * `class_likelihood_ratios`, `contingency_matrix`… The pairwise module is not one of them: `pairwise_distances` and
+ * `pairwise_kernels` call a `metric` argument.
+ */
+const SKLEARN_METRIC_MODULES: ReadonlySet<string> = new Set([
+  'sklearn.metrics._classification',
+  'sklearn.metrics._ranking',
+  'sklearn.metrics._regression',
+  'sklearn.metrics.cluster._supervised',
+  'sklearn.metrics.cluster._bicluster',
+]);
+
+/**
+ * The metrics defined in `_scorer.py` itself (`get_scorer('positive_likelihood_ratio')` keeps them); not the rest of
+ * that module, whose `_cached_call` calls `getattr(estimator, method)(*args)` with a method named by the pickle.
+ */
+const SKLEARN_SCORER_FUNCS: ReadonlySet<string> = new Set([
+  'sklearn.metrics._scorer.positive_likelihood_ratio',
+  'sklearn.metrics._scorer.negative_likelihood_ratio',
+]);
 
 /**
  * Libraries models are saved with. An unknown global from one of them that the unpickler calls stays a warning

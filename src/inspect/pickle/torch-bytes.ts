@@ -70,7 +70,8 @@ export type TorchFileJudge = (data: Buffer, member: string) => Finding[];
 function judgeEmbedded(data: Buffer, member: string, analyse: TorchFileJudge): Finding[] {
   if (data.length < 4 || data.readUInt32LE(0) !== 0x04034b50) return analyse(data, member);
   const zip = readZip(data, { maxEntrySize: MAX_TORCH_BYTES });
-  const pickles = zip.entries.filter((e) => /(^|\/)data\.pkl$/.test(e.name));
+  // Any case, as miniz finds it (zip-names.ts TORCH_DATA_PKL).
+  const pickles = zip.entries.filter((e) => /(^|\/)data\.pkl$/i.test(e.name));
   if (pickles.length === 0 || zip.problems.length > 0) throw new Error('no readable data.pkl');
   return pickles.flatMap((e) => analyse(e.read(MAX_TORCH_BYTES), `${member}!${e.name}`));
 }

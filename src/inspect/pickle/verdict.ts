@@ -1,6 +1,6 @@
 import { opcodeName } from '../../discover/formats/pickle-opcodes.js';
 import { listedWithMore } from '../../core/plural.js';
-import { WEIGHTS_ONLY_REFUSED } from './weights-only.js';
+import { WEIGHTS_ONLY_REFUSED, WEIGHTS_ONLY_TEXT } from './weights-only.js';
 import type { Artifact, Finding, Location } from '../../core/finding.js';
 import type { AllowContext } from './allowlist.js';
 import { isAllowed, isAllowedExactly, matchesPolicy, matchesPolicyExactly } from './allowlist.js';
@@ -237,17 +237,9 @@ function isTorchLoaded(ctx: VerdictContext): boolean {
   // whatever torch's default (content/distcp.ts), so the default protects nothing there.
   if ((ctx.location.member ?? '').startsWith(DISTCP_ITEM)) return false;
   if (ctx.what === 'legacy PyTorch file' || ctx.what === 'torch.load of embedded bytes') return true;
-  return /(^|[!/])data\.pkl$/.test(ctx.location.member ?? '');
+  // Any case, as miniz finds it (zip-names.ts TORCH_DATA_PKL).
+  return /(^|[!/])data\.pkl$/i.test(ctx.location.member ?? '');
 }
-
-/**
- * torch.load's default since torch 2.6 is `weights_only=True`: `_weights_only_unpickler.Unpickler.load` raises
- * "Unsupported global" for a GLOBAL outside `_get_allowed_globals()` (tensors, storages, dtypes, OrderedDict…)
- * before anything calls it, and every global reported here is outside that set (torch.distributed's DTensor
- * classes excepted, which it allows: no claim is made for them).
- */
-const WEIGHTS_ONLY_TEXT =
-  'torch.load refuses this global by default since torch 2.6 (weights_only=True); it runs with weights_only=False or an older torch.';
 
 /**
  * A checkpoint whose every global is on the safe list can still need `weights_only=False`: a whole `nn.Module`

@@ -53,6 +53,15 @@ export function isWeightsOnlyAllowed(module: string, name: string): boolean {
   return false;
 }
 
+/**
+ * torch.load's default since torch 2.6 is `weights_only=True`: `_weights_only_unpickler.Unpickler.load` raises
+ * "Unsupported global" for a GLOBAL outside `_get_allowed_globals()` (tensors, storages, dtypes, OrderedDict…)
+ * before anything calls it, and every global reported here is outside that set (torch.distributed's DTensor
+ * classes excepted, which it allows: no claim is made for them).
+ */
+export const WEIGHTS_ONLY_TEXT =
+  'torch.load refuses this global by default since torch 2.6 (weights_only=True); it runs with weights_only=False or an older torch.';
+
 /** Evidence of every "torch.load refuses this by default" finding (CPI119). */
 export const WEIGHTS_ONLY_REFUSED = {
   torchLoad: 'refused by the default weights_only=True (torch >= 2.6); runs with weights_only=False or torch < 2.6',

@@ -100,6 +100,13 @@ const CASES: readonly UnseenCase[] = [
     want: ['CPI001:error'],
   },
   {
+    // Ran: `_unpickle(_io.BytesIO(<pickle of os.system>))` touched the marker (the BytesIO is judged on its own).
+    name: "joblib's unpickler entry point `_unpickle(fobj)`, whatever file object it is given (ran)",
+    loader: 'joblib/numpy_pickle.py `_unpickle(fobj)`: NumpyUnpickler(filename, fobj).load()',
+    files: { 'm.pkl': call4('joblib.numpy_pickle', '_unpickle', '/tmp/other.pkl') },
+    want: ['CPI001:error'],
+  },
+  {
     name: "pandas' file opener under pandas.core.frame (ran: the file was created)",
     loader: 'pandas/core/frame.py `from pandas.io.common import get_handle`; get_handle(path, "w") truncates',
     files: {
