@@ -577,15 +577,8 @@ function referencesInTree(
       return undefined;
     const template = evaluate(obj);
     if (template === undefined || args?.name !== 'ArgList') return undefined;
-    const positional: (string | undefined)[] = [];
-    const keywords = new Map<string, string | undefined>();
-    for (const g of argGroups(args)) {
-      if (g.length === 1) positional.push(evaluate(g[0]!));
-      else if (g.length === 3 && g[0]!.name === 'VariableName' && g[1]!.name === 'AssignOp')
-        keywords.set(src(g[0]!), evaluate(g[2]!));
-      else return undefined;
-    }
-    return pythonFormat(template, positional, keywords);
+    const values = argumentValues(args);
+    return values && pythonFormat(template, values.positional, values.keywords);
   }
 
   /**
@@ -597,6 +590,14 @@ function referencesInTree(
     if (called === undefined || !HF_HUB_URL_CALLS.has(called)) return undefined;
     const args = childrenOf(n)[1];
     if (args?.name !== 'ArgList') return undefined;
+    const values = argumentValues(args);
+    return values && pythonHubUrl(values.positional, values.keywords);
+  }
+
+  /** A call's arguments as the file decides them: positional, then `name=value`; undefined for `*a`, `**k`. */
+  function argumentValues(
+    args: SyntaxNode,
+  ): { positional: (string | undefined)[]; keywords: Map<string, string | undefined> } | undefined {
     const positional: (string | undefined)[] = [];
     const keywords = new Map<string, string | undefined>();
     for (const g of argGroups(args)) {
@@ -605,7 +606,7 @@ function referencesInTree(
         keywords.set(src(g[0]!), evaluate(g[2]!));
       else return undefined;
     }
-    return pythonHubUrl(positional, keywords);
+    return { positional, keywords };
   }
 
   /** `CONFIG.get("model")` / `CONFIG.get("model", "org/default")` of a dict constant (syntax.ts `dictItemOrDefault`). */
