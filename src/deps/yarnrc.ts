@@ -1,16 +1,7 @@
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node,
-  type YAMLMap,
-} from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node, type YAMLMap } from 'yaml';
 import { publicHttpUrl } from '../core/url.js';
 import { holdsPathToken, secretUserinfo } from './checks/credentials.js';
+import { parseShallowYaml } from '../core/yaml-depth.js';
 
 /** A `.yarnrc.yml` setting that says where packages come from or how far TLS is trusted. Never a credential. */
 export interface YarnrcSetting {
@@ -73,7 +64,7 @@ export function parseYarnrc(text: string, env: Readonly<Record<string, string | 
   const lines = new LineCounter();
   // The tree is walked, never turned into JS, so aliases are not expanded (no "billion laughs"). uniqueKeys off:
   // js-yaml `json: true` lets the last duplicate win, and `lastValue` below does the same.
-  const doc = parseDocument(text, { schema: 'failsafe', lineCounter: lines, uniqueKeys: false });
+  const doc = parseShallowYaml(text, { schema: 'failsafe', lineCounter: lines, uniqueKeys: false });
   const err = doc.errors[0];
   if (err !== undefined)
     throw new YarnrcError(

@@ -27,6 +27,7 @@ import { readPodContainers } from './servers.js';
 import { readContainerScript } from './shell-commands.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
+import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../core/yaml-depth.js';
 
 /** A config deeper or larger than this is not a hand-written config: stop walking (bounded, never recursive). */
 const MAX_NODES = 200_000;
@@ -147,6 +148,9 @@ export function findConfigReferencesWithYaml(
 
 /** A config's documents as `yaml` reads them, and where an offset of the text is. */
 function yamlDocuments(path: string, text: string): { docs: Document[]; position: Position } {
+  // Nesting past what the parser copes with (compact `- - -` too, which search.ts's bracket count does not see).
+  if (yamlTooDeepAt(text) !== undefined)
+    throw new SyntaxError(`${path}: YAML nests deeper than ${MAX_YAML_DEPTH} levels`);
   const lines = new LineCounter();
   // A stream of documents (`---` between Kubernetes manifests, Helm's output) is read document by document, as
   // PyYAML's `safe_load_all` and kubectl read it.

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Node as YamlNode, type YAMLMap } from 'yaml';
 import { looksLikeRepoId } from './ids.js';
 import {
   commandArguments,
@@ -15,6 +15,7 @@ import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
 import { interpolate, type ShellValue } from './compose-env.js';
 import { SHELL_PROGRAM } from './shell-scope.js';
+import { parseShallowYaml } from '../core/yaml-depth.js';
 
 /**
  * Model servers started from shell lines (scripts, Dockerfile `RUN`/`CMD`, workflow `run:`), which download the hub
@@ -615,7 +616,7 @@ export function readComposeServers(
   /** The project's `.env` values (compose-env.ts `dotenvValues`), which Compose interpolates when the shell sets none. */
   dotenv: ReadonlyMap<string, string> = new Map(),
 ): boolean {
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  const doc = parseShallowYaml(text, { uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) return false;
   // `command: *serve`: an anchor's node, resolved in this document (never expanded further).
   const node = (n: unknown) => (isAlias(n) ? n.resolve(doc) : n);

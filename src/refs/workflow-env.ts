@@ -1,6 +1,7 @@
-import { isMap, isScalar, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import type { ShellValue } from './compose-env.js';
 import { lineIndex } from './text.js';
+import { parseShallowYaml } from '../core/yaml-depth.js';
 
 /**
  * The variables a GitHub Actions workflow's `env:` maps give each step's `run:` script: the workflow's, then the
@@ -10,7 +11,7 @@ import { lineIndex } from './text.js';
  * variables of the `run:` script that holds it (none outside one, or in a file that does not parse).
  */
 export function workflowRunEnv(text: string): (line: number) => ReadonlyMap<string, ShellValue> | undefined {
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  const doc = parseShallowYaml(text, { uniqueKeys: false, prettyErrors: false });
   const root = doc.contents;
   if (doc.errors.length > 0 || !isMap(root)) return () => undefined;
   const at = lineIndex(text);

@@ -1,6 +1,6 @@
-import { parseDocument } from 'yaml';
 import { isRecord } from '../types.js';
 import { findYamlKeyProblem } from '../../core/yaml-key-problems.js';
+import { parseShallowYaml } from '../../core/yaml-depth.js';
 
 /** pnpm writes no aliases here either; a few are read, an alias bomb is refused (as in pnpm.ts). */
 const MAX_ALIAS_COUNT = 100;
@@ -13,7 +13,7 @@ const MAX_ANCHORS = 1000;
  */
 export function parsePnpmWorkspace(text: string): { settings: Record<string, unknown> } | { error: string } {
   // js-yaml (read-yaml-file) refuses a duplicate key; `yaml`'s own check is quadratic, findYamlKeyProblem is not.
-  const doc = parseDocument(text, { schema: 'core', uniqueKeys: false });
+  const doc = parseShallowYaml(text, { schema: 'core', uniqueKeys: false });
   const first = doc.errors[0];
   if (first !== undefined) return { error: `not valid YAML: ${first.message.split('\n')[0] ?? ''}` };
   const problem = findYamlKeyProblem(doc, MAX_ANCHORS);

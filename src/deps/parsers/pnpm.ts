@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter } from 'yaml';
 import { posix } from 'node:path';
 import type {
   DraftEdge,
@@ -17,6 +17,7 @@ import { pushAll } from '../../core/push-all.js';
 import { pnpmBuildsDisabledBy } from './pnpm-builds.js';
 import { pnpmSettingMismatches } from './pnpm-settings.js';
 import { findYamlKeyProblem } from '../../core/yaml-key-problems.js';
+import { parseShallowYaml } from '../../core/yaml-depth.js';
 
 /**
  * pnpm writes no aliases (`@pnpm/lockfile.fs` dumps with js-yaml's `noRefs`), but reads them; allow a few, and
@@ -262,7 +263,7 @@ function nameAliases(nodes: DraftNode[], importers: readonly DraftImporter[]): v
  */
 function loadPnpmYaml(file: string, text: string): Record<string, unknown> {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { schema: 'core', prettyErrors: true, uniqueKeys: false, lineCounter });
+  const doc = parseShallowYaml(text, { schema: 'core', prettyErrors: true, uniqueKeys: false, lineCounter });
   const first = doc.errors[0];
   if (first !== undefined) {
     const line = first.linePos?.[0].line;

@@ -1,8 +1,9 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
 import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
 import { extractedPath } from './member-path.js';
+import { parseShallowYaml } from '../../core/yaml-depth.js';
 
 /** A .nemo model config is KiB to a few MiB of YAML. */
 const MAX_CONFIG = 16 * 1024 * 1024;
@@ -96,7 +97,7 @@ export function nemoConfigFindings(
     ];
   const lines = new LineCounter();
   // Attacker-controlled YAML: walked as nodes, aliases never expanded.
-  const doc = parseDocument(body.toString('utf8'), { lineCounter: lines, prettyErrors: false });
+  const doc = parseShallowYaml(body.toString('utf8'), { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0)
     return [
       {

@@ -1,8 +1,9 @@
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter } from 'yaml';
 import { PyYamlView } from './pyyaml-nodes.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError, readAt } from './source.js';
+import { parseShallowYaml } from '../../core/yaml-depth.js';
 
 /** An MLmodel file is a few KiB of YAML. */
 const MAX_FILE = 1024 * 1024;
@@ -41,7 +42,7 @@ export function* mlflowFindings(src: RandomAccess, out: Findings): ParseSteps<vo
   const lines = new LineCounter();
   // Attacker-controlled YAML: read as nodes (aliases are looked through, never expanded), a parse error is a finding
   // (CPI050). `Model.load` reads it with `yaml.safe_load`: a repeated key is no error there, the last one wins.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  const doc = parseShallowYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) throw new FormatError(`invalid YAML: ${doc.errors[0]!.message}`, doc.errors[0]!.pos[0]);
   const view = new PyYamlView(doc);
   const flavors = view.get(doc.contents, 'flavors');

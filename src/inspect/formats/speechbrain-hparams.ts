@@ -1,10 +1,11 @@
-import { isNode, LineCounter, parseDocument, visit } from 'yaml';
+import { isNode, LineCounter, visit } from 'yaml';
 import { listedWithMore } from '../../core/plural.js';
 import { isAllowed, type AllowContext } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError, readAt } from './source.js';
+import { parseShallowYaml } from '../../core/yaml-depth.js';
 
 /** A hyperparams.yaml is a few KiB. */
 const MAX_FILE = 4 * 1024 * 1024;
@@ -54,7 +55,7 @@ export function* speechbrainHparamsFindings(src: RandomAccess, out: Findings, al
   const lines = new LineCounter();
   // Tags are read from the parsed nodes (keys included), so `%TAG` handles and verbatim `!<…>` tags resolve as PyYAML
   // resolves them; custom tags are warnings to the `yaml` package, never errors.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  const doc = parseShallowYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) throw new FormatError(`invalid YAML: ${doc.errors[0]!.message}`, doc.errors[0]!.pos[0]);
   const dangerous: (Use & { why: string })[] = [];
   const unknown: Use[] = [];

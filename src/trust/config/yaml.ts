@@ -1,6 +1,7 @@
 import { findYamlKeyProblem } from '../../core/yaml-key-problems.js';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
 import type { ConfigProblem } from './problems.js';
+import { parseShallowYaml } from '../../core/yaml-depth.js';
 
 /** Bounds alias expansion ("billion laughs"). */
 const MAX_ALIAS_COUNT = 100;
@@ -38,7 +39,7 @@ export function parseConfigYaml(text: string, limits: { maxBytes: number; what: 
   const lineCounter = new LineCounter();
   // `uniqueKeys: true` compares each key with every earlier one: a policy of 100k keys took minutes (a pull request
   // can bring its own .chainproof/policy.yml). Repeated keys and a flood of anchors are found in one walk instead.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2' });
+  const doc = parseShallowYaml(text, { lineCounter, prettyErrors: false, uniqueKeys: false, version: '1.2' });
   const keyProblem = doc.errors.length === 0 ? findYamlKeyProblem(doc, MAX_ANCHORS) : undefined;
   if (keyProblem !== undefined) {
     const { line, col } = lineCounter.linePos(keyProblem.offset);

@@ -1,9 +1,10 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isScalar, isSeq, parseDocument, YAMLSeq, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, YAMLSeq, type Document } from 'yaml';
 import { ConfigError } from '../../core/errors.js';
 import { registryEntryKey } from '../../core/records.js';
 import { parseRegistryText } from './load.js';
+import { parseShallowYaml } from '../../core/yaml-depth.js';
 
 export interface HashedFile {
   /** Repo-relative POSIX path. */
@@ -99,7 +100,7 @@ async function editRegistryFile<T>(
     );
   });
   parseRegistryText(text, displayPath); // refuse to edit a file that is already invalid
-  const doc = parseDocument(text, { version: '1.2' });
+  const doc = parseShallowYaml(text, { version: '1.2' });
   const { value, changed } = edit(doc);
   if (!changed) return value;
   const out = doc.toString({ lineWidth: 0 });
