@@ -35,6 +35,12 @@ export interface DiscoveredFile {
   readonly content?: Buffer;
   /** The walk read the whole file and its reader declined the bytes (`WalkOptions.content`): nothing to read. */
   readonly contentDeclined?: true;
+  /**
+   * The symbolic links (repo-relative paths) the walk followed to reach this file, outermost first, the file itself
+   * last when it is one. Absent for a path with no link on it. A model signature made without `allow_symlinks` does
+   * not verify a folder with a link in it (model_signing `_filesystem.check_path_within_model`).
+   */
+  readonly links?: readonly string[];
 }
 
 /** A file the walk saw but could not take in: a symlink out of the root, an unreadable file… */

@@ -101,7 +101,8 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
     out.findings.push({ ruleId, message, ...(level ? { level } : {}), location: { path: rel }, evidence: { reason } });
   };
 
-  async function visitDir(absDir: FsPath, relDir: string, realDir: string): Promise<void> {
+  // `links`: the symbolic links (repo-relative) the way down to this folder went through, outermost first.
+  async function visitDir(absDir: FsPath, relDir: string, realDir: string, links: readonly string[]): Promise<void> {
     await turn();
     let entries;
     try {
@@ -157,12 +158,13 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
         isFile = target.isFile;
         realPath = target.real;
       }
+      const via = entry.isSymbolicLink() ? [...links, rel] : links;
       if (isDir) {
         if (skipsDir(name, rel)) continue;
-        await visitDir(abs, rel, realPath ?? childKey(realDir, abs));
+        await visitDir(abs, rel, realPath ?? childKey(realDir, abs), via);
       } else if (isFile) {
         if (include && !include(rel)) continue;
-        const file = describeFile(abs, rel, !entry.isSymbolicLink(), wholeKind, filter, scratch);
+        const file = describeFile(abs, rel, !entry.isSymbolicLink(), wholeKind, filter, scratch, via);
         if ('reason' in file) {
           const u = unreachable(rel, 'File', file.detail, 'it was not checked');
           // A model nobody could read is not known to be safe: as serious as a model inspection cut short (CPI012).
@@ -187,7 +189,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
     }
   }
 
-  await visitDir(realRoot, '', realRootKey);
+  await visitDir(realRoot, '', realRootKey, []);
   return out;
 }
 
@@ -293,6 +295,7 @@ function describeFile(
   wholeKind: (rel: string, size: number) => number,
   filter: ContentFilter | undefined,
   scratch: ScratchBuffer,
+  links: readonly string[],
 ): DiscoveredFile | { reason: 'unreadable'; detail: string } {
   try {
     // Non-blocking and re-checked on the descriptor: the entry may have become a FIFO or a symlink since readdir.
@@ -338,6 +341,7 @@ function describeFile(
       ...(claimed !== undefined ? { claimed } : {}),
       ...(content !== undefined ? { content } : {}),
       ...(declined ? { contentDeclined: true as const } : {}),
+      ...(links.length > 0 ? { links } : {}),
     };
   } catch (err) {
     return { reason: 'unreadable', detail: err instanceof NotRegularFileError ? err.kind : codeOf(err) };

@@ -1,4 +1,5 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -6,7 +7,7 @@ import { verifyCommand } from '../../src/cli/commands/verify.js';
 import { cliOutcome } from '../../src/cli/outcome.js';
 import { UsageError } from '../../src/core/errors.js';
 import { corpusPath } from '../helpers/corpus.js';
-import { copyToTemp, KEYS, MS } from './helpers.js';
+import { copyToTemp, KEYS, MS, signFiles } from './helpers.js';
 
 // Relative, as a user types it: the conformance cases are read in place from ../shared/corpora.
 const CONF = path.relative(process.cwd(), corpusPath('sigstore', 'conformance', 'bundle-verify'));
@@ -210,5 +211,42 @@ describe('chainproof verify <model.sig> <file>', () => {
     ]);
     expect(r.code, r.out).toBe(1);
     expect(r.out).toContain('not over this one file');
+  });
+});
+
+/**
+ * Links in a model folder: model_signing follows them only when the signature records `allow_symlinks`
+ * (`_filesystem.check_path_within_model`), so the signature decides, not the listing.
+ */
+describe('chainproof verify <model.sig> <folder> with a symbolic link in it', () => {
+  const KEY = ['--key', path.join(KEYS, 'signing-key-pub.pem')];
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+  /** A folder whose weights.bin links to a file outside it, signed by the corpus key. */
+  function linked(allowSymlinks: boolean): string {
+    const top = mkdtempSync(path.join(tmpdir(), 'cp-verify-links-'));
+    dirs.push(top);
+    const dir = path.join(top, 'model');
+    mkdirSync(dir);
+    writeFileSync(path.join(top, 'weights.bin'), 'weights');
+    writeFileSync(path.join(dir, 'config.json'), '{}');
+    symlinkSync('../weights.bin', path.join(dir, 'weights.bin'));
+    signFiles(dir, ['config.json', 'weights.bin'], allowSymlinks);
+    return dir;
+  }
+
+  it('a signature made with allow_symlinks verifies the link by its target', async () => {
+    const dir = linked(true);
+    const r = await run([path.join(dir, 'model.sig'), dir, ...KEY]);
+    expect(r.code, r.out).toBe(0);
+    writeFileSync(path.join(dir, '..', 'weights.bin'), 'changed');
+    expect((await run([path.join(dir, 'model.sig'), dir, ...KEY])).out).toContain('changed: weights.bin');
+  });
+
+  it('a signature made without it refuses the link, naming it', async () => {
+    const dir = linked(false);
+    const r = await run([path.join(dir, 'model.sig'), dir, ...KEY]);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toContain('symlink: weights.bin');
   });
 });

@@ -1,9 +1,11 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { vi } from 'vitest';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pae } from '../../src/verify/bundle/dsse.js';
 import { resolveSigners } from '../../src/verify/policy/signers.js';
 import type { SignerSpec } from '../../src/core/policy.js';
 import type { ModelFile } from '../../src/verify/model/compare.js';
@@ -54,6 +56,46 @@ export function copyToTemp(src: string): string {
 }
 
 export const read = (p: string) => readFileSync(p);
+
+/** Sign `dir` as model_signing's file serialization does, with the corpus EC key (model_signing sign key). */
+export function signFiles(dir: string, names: readonly string[], allowSymlinks: boolean): void {
+  const resources = names
+    .map((name) => ({
+      name,
+      algorithm: 'sha256',
+      digest: createHash('sha256')
+        .update(readFileSync(path.join(dir, name)))
+        .digest('hex'),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const rootDigest = createHash('sha256');
+  for (const r of resources) rootDigest.update(Buffer.from(r.digest, 'hex'));
+  const payload = Buffer.from(
+    JSON.stringify({
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: path.basename(dir), digest: { sha256: rootDigest.digest('hex') } }],
+      predicateType: 'https://model_signing/signature/v1.0',
+      predicate: {
+        serialization: { method: 'files', hash_type: 'sha256', allow_symlinks: allowSymlinks },
+        resources,
+      },
+    }),
+  );
+  const key = createPrivateKey(readFileSync(path.join(KEYS, 'signing-key.pem')));
+  const sig = sign('sha384', pae('application/vnd.in-toto+json', payload), key);
+  writeFileSync(
+    path.join(dir, 'model.sig'),
+    JSON.stringify({
+      mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+      verificationMaterial: { publicKey: { hint: '' }, tlogEntries: [] },
+      dsseEnvelope: {
+        payload: payload.toString('base64'),
+        payloadType: 'application/vnd.in-toto+json',
+        signatures: [{ sig: sig.toString('base64'), keyid: '' }],
+      },
+    }),
+  );
+}
 
 /**
  * Make any socket connection, DNS lookup or fetch throw for the rest of this test file: verification is offline.

@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
@@ -104,7 +104,7 @@ export async function runVerify(argv: VerifyArgs): Promise<number> {
   let issues: readonly ModelIssue[] = [];
   if (isModel) {
     const dir = st.isDirectory() ? argv.artifact : path.dirname(argv.artifact);
-    const { files, unreadable } = await listModelFolder(dir);
+    const { files, unreadable, unreadableLinks } = await listModelFolder(dir);
     const sigRel = path.relative(dir, argv.bundle).split(path.sep).join('/');
     const r = await verifyModelSignature({
       ...common,
@@ -112,6 +112,7 @@ export async function runVerify(argv: VerifyArgs): Promise<number> {
       signatureFile: sigRel,
       files,
       unreadable,
+      unreadableLinks,
       ignore: argv.ignore,
       // A file given as the artifact is the model, as model_signing is given it; a folder is the whole model.
       ...(st.isDirectory() ? {} : { modelFile: path.basename(argv.artifact) }),
@@ -169,10 +170,17 @@ function summary(argv: VerifyArgs, verdict: BundleVerdict, issues: readonly Mode
   return lines.join('\n') + '\n';
 }
 
-/** Regular files under `dir`, never following symlinks (they are reported as unreadable, as the scan does). */
-async function listModelFolder(dir: string): Promise<{ files: ModelFile[]; unreadable: string[] }> {
+/**
+ * Regular files under `dir`. A link to a file is listed with its target's size and `link` set, so the signature
+ * decides, as model_signing does from its `allow_symlinks`: refused without it, the target hashed with it. A link to
+ * a folder or to nothing is not followed: unreadable, and refused as a link when the signature allows none.
+ */
+async function listModelFolder(
+  dir: string,
+): Promise<{ files: ModelFile[]; unreadable: string[]; unreadableLinks: string[] }> {
   const files: ModelFile[] = [];
   const unreadable: string[] = [];
+  const unreadableLinks: string[] = [];
   const walk = async (rel: string): Promise<void> => {
     for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
@@ -180,9 +188,16 @@ async function listModelFolder(dir: string): Promise<{ files: ModelFile[]; unrea
       if (e.isDirectory()) {
         if (e.name !== '.git') await walk(r);
       } else if (e.isFile()) files.push({ path: r, abs, size: (await lstat(abs)).size });
-      else unreadable.push(r);
+      else if (e.isSymbolicLink()) {
+        const target = await stat(abs).catch(() => undefined);
+        if (target?.isFile()) files.push({ path: r, abs, size: target.size, link: r });
+        else {
+          unreadable.push(r);
+          unreadableLinks.push(r);
+        }
+      } else unreadable.push(r);
     }
   };
   await walk('');
-  return { files, unreadable };
+  return { files, unreadable, unreadableLinks };
 }

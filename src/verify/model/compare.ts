@@ -13,6 +13,11 @@ export interface ModelFile {
   readonly size: number;
   /** What the walk saw (dev, inode, size, times): the digest-cache key. Absent for files listed outside a scan. */
   readonly identity?: FileIdentity;
+  /**
+   * The outermost symbolic link on the file's way down from the model root (relative to it, `.` for the root
+   * itself; the file's own path when only the file is a link). Absent when no link is on the way.
+   */
+  readonly link?: string;
 }
 
 /**
@@ -32,12 +37,15 @@ export type ModelIssue =
     }
   | { readonly kind: 'missing'; readonly path: string }
   | { readonly kind: 'extra'; readonly path: string }
+  | { readonly kind: 'symlink'; readonly path: string; readonly files: number }
   | { readonly kind: 'unverifiable'; readonly path: string; readonly reason: string };
 
 export interface FolderContent {
   readonly files: readonly ModelFile[];
   /** Paths (relative to the model root) the walk saw but could not read, e.g. symlinks out of the scan root. */
   readonly unreadable: readonly string[];
+  /** Those of `unreadable` that are symbolic links themselves (out of the scan root, or broken). */
+  readonly unreadableLinks?: readonly string[];
   /** The signature file's own path relative to the model root (excluded, as model_signing excludes it). */
   readonly signatureFile: string;
   /** Extra globs to ignore (policy), relative to the model root. */
@@ -59,12 +67,18 @@ export async function compareModel(
   const ignored = ignoreMatcher([...manifest.ignorePaths, ...GIT_PATHS, folder.signatureFile], folder.ignore);
   const byPath = new Map<string, ManifestItem[]>();
   for (const it of manifest.items) byPath.set(it.path, [...(byPath.get(it.path) ?? []), it]);
-  const present = new Map(folder.files.filter((f) => !ignored(f.path)).map((f) => [f.path, f]));
-  const unreadable = new Set(folder.unreadable.filter((p) => !ignored(p)));
-  const issues: ModelIssue[] = [];
+  const kept = folder.files.filter((f) => !ignored(f.path));
+  const unfollowed = (folder.unreadableLinks ?? []).filter((p) => !ignored(p));
+  const issues: ModelIssue[] = symlinkIssues(manifest, kept, unfollowed);
+  const links = new Set(issues.map((i) => i.path));
+  // A file reached through a refused link is not hashed: the link is the one cause model_signing reports.
+  const linked = new Set(kept.filter((f) => f.link !== undefined && links.has(f.link)).map((f) => f.path));
+  const present = new Map(kept.filter((f) => !linked.has(f.path)).map((f) => [f.path, f]));
+  const unreadable = new Set(folder.unreadable.filter((p) => !ignored(p) && !links.has(p)));
   const jobs: Promise<ModelIssue[]>[] = [];
   for (const [p, items] of byPath) {
     const file = present.get(p);
+    if (linked.has(p) || links.has(p)) continue;
     if (file) jobs.push(limit(() => checkFile(file, items, manifest, folder.digest)));
     else if (unreadable.has(p))
       issues.push({
@@ -87,6 +101,25 @@ export async function compareModel(
   for (const r of await Promise.all(jobs)) pushAll(issues, r);
   issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { issues, checked: byPath.size };
+}
+
+/**
+ * model_signing serializes a folder only when no path in it is a symbolic link, unless the signer passed
+ * `allow_symlinks` (recorded in the signature, and used again by `verify`): `_filesystem.check_path_within_model` and
+ * `serialization.check_file_or_directory` raise "Cannot use … because it is a symlink", so the model does not verify.
+ * One issue per link: a linked folder holding many files is one cause.
+ */
+function symlinkIssues(
+  manifest: ModelManifest,
+  files: readonly ModelFile[],
+  unfollowed: readonly string[],
+): ModelIssue[] {
+  if (manifest.allowSymlinks) return [];
+  const counts = new Map<string, number>();
+  for (const f of files) if (f.link !== undefined) counts.set(f.link, (counts.get(f.link) ?? 0) + 1);
+  // A link the walk did not follow (out of the scan root, broken) is refused all the same: it is a link.
+  for (const p of unfollowed) counts.set(p, counts.get(p) ?? 1);
+  return [...counts].map(([path, files]) => ({ kind: 'symlink', path, files }));
 }
 
 async function checkFile(

@@ -1,7 +1,6 @@
 import { InputError } from '../../core/errors.js';
 import { createHash } from 'node:crypto';
 import type { Statement } from '../bundle/intoto.js';
-import { trimEndRun } from '../../core/linear-text.js';
 
 /** One signed item: a whole file, or a shard `[start, end)` of it. Paths are relative to the model root. */
 export interface ManifestItem {
@@ -125,10 +124,20 @@ function fromCompat(statement: Statement): ModelManifest {
 }
 
 function finish(m: Omit<ModelManifest, 'singleFile'>): ModelManifest {
-  const names = new Set<string>();
+  // model_signing keys its manifest by path (and shard range) as PurePosixPath reads the name, and a later item
+  // replaces an earlier one (manifest.py `Manifest.__init__`): `a` and `./a` are one item there. Checking either
+  // one here would disagree with it, so the signature is refused as malformed.
+  const keys = new Map<string, string>();
   for (const it of m.items) {
-    if (names.has(it.name)) throw new ManifestError(`resource ${it.name} is listed twice`);
-    names.add(it.name);
+    const key = `${it.path}\0${it.start ?? ''}\0${it.end ?? ''}`;
+    const earlier = keys.get(key);
+    if (earlier !== undefined)
+      throw new ManifestError(
+        earlier === it.name
+          ? `resource ${it.name} is listed twice`
+          : `resources ${JSON.stringify(earlier)} and ${JSON.stringify(it.name)} name the same file`,
+      );
+    keys.set(key, it.name);
   }
   const singleFile = m.items.length > 0 && m.items.every((it) => it.path === '.');
   if (!singleFile && m.items.some((it) => it.path === '.'))
@@ -155,14 +164,21 @@ function parseName(
 /** Signed names are relative POSIX paths inside the model; anything else is refused before touching the disk. */
 function safePath(p: string, i: number): string {
   const norm = normalizePath(p);
-  if (norm === '.') return norm;
-  if (norm.startsWith('/') || norm.split('/').some((s) => s === '..' || s === '') || norm.includes('\0'))
+  if (norm.startsWith('/') || norm.split('/').includes('..') || norm.includes('\0'))
     throw new ManifestError(`resources[${i}] names a path outside the model: ${JSON.stringify(p)}`);
   return norm;
 }
 
+/**
+ * A name as model_signing reads it, `pathlib.PurePosixPath(name)` (manifest.py `_FileSerialization.new_item`):
+ * empty and `.` segments are dropped, so `./a`, `a//b`, `a/./b` and `a/` name `a`, `a/b`, `a/b` and `a`; `..` stays.
+ */
 function normalizePath(p: string): string {
-  return trimEndRun(p.replace(/^\.\/+/, ''), '/') || '.';
+  const rest = p
+    .split('/')
+    .filter((s) => s !== '' && s !== '.')
+    .join('/');
+  return p.startsWith('/') ? `/${rest}` : rest || '.';
 }
 
 /** `sha256-sharded-1000000` → `sha256`. */

@@ -14,6 +14,8 @@ export interface ModelSignatureRequest extends Omit<BundleCheck, 'artifact'> {
   readonly files: readonly ModelFile[];
   /** Paths under the folder that exist but could not be read (symlinks out of root…). */
   readonly unreadable?: readonly string[];
+  /** Those of `unreadable` that are symbolic links (out of the scan root, or broken). */
+  readonly unreadableLinks?: readonly string[];
   /** Extra globs (relative to the folder) that are not part of the model. */
   readonly ignore?: readonly string[];
   readonly limit?: <T>(fn: () => Promise<T>) => Promise<T>;
@@ -81,6 +83,7 @@ export async function verifyModelSignature(req: ModelSignatureRequest): Promise<
   }
   const folder = {
     unreadable: req.unreadable ?? [],
+    unreadableLinks: req.unreadableLinks ?? [],
     signatureFile: req.signatureFile,
     ignore: req.ignore ?? [],
     ...(req.digest !== undefined ? { digest: req.digest } : {}),
@@ -102,12 +105,19 @@ export async function verifyModelSignature(req: ModelSignatureRequest): Promise<
   if (manifest.singleFile) {
     // A single-file model's one resource is `.`.
     const file = /^[^/]+$/.test(name) && name !== '..' ? req.files.find((f) => f.path === name) : undefined;
-    files = file ? [{ ...file, path: '.' }] : [];
+    // model_signing given a file checks that file alone for a link (its `model_root`), not the folders above it.
+    files = file ? [{ ...withoutLink(file), path: '.', ...(file.link === name ? { link: '.' } : {}) }] : [];
     if (!file && (req.unreadable ?? []).includes(name)) folder.unreadable = ['.'];
+    folder.unreadableLinks = !file && (req.unreadableLinks ?? []).includes(name) ? ['.'] : [];
   }
   const { issues, checked } = await compareModel(manifest, { ...folder, files }, req.limit);
   const named = manifest.singleFile ? issues.map((i) => ({ ...i, path: name || i.path })) : issues;
   return { verdict, manifest, issues: named, checked };
+}
+
+function withoutLink(file: ModelFile): ModelFile {
+  const { link: _link, ...rest } = file;
+  return rest;
 }
 
 /**

@@ -53,8 +53,11 @@ async function checkOne(
       abs: f.abs,
       size: f.size,
       identity: { dev: f.dev, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs },
+      ...linkInside(f.links, folder, prefix),
     }));
-  const unreadable = input.skipped.filter((s) => s.path.startsWith(prefix)).map((s) => rel(s.path));
+  const skipped = input.skipped.filter((s) => s.path.startsWith(prefix));
+  const unreadable = skipped.map((s) => rel(s.path));
+  const unreadableLinks = skipped.filter((s) => s.reason.startsWith('symlink-')).map((s) => rel(s.path));
   const repoPaths = [sig.path, folder, ...files.map((f) => prefix + f.path)];
   const allowed = allowedSigners(setup, repoPaths);
   const ignore = setup.requirements
@@ -74,6 +77,7 @@ async function checkOne(
     signatureFile: path.posix.basename(sig.path),
     files,
     unreadable,
+    unreadableLinks,
     ignore,
     trust: setup.trust,
     signers: allowed,
@@ -89,9 +93,12 @@ async function checkOne(
       verdictFinding(verdict, 'Model signature', sig.path, folder, allowed, registryRequirementsOf(setup, repoPaths)),
     );
   const bad = new Map<string, ModelIssue>();
+  // A refused link fails the whole model, as model_signing verify does: no file of it counts as verified.
+  let refused: ModelIssue | undefined;
   for (const issue of issues) {
-    const p = manifest?.singleFile ? `${prefix}${issue.path}` : prefix + issue.path;
-    bad.set(p, issue);
+    const p = issue.path === '.' ? folder : prefix + issue.path;
+    if (issue.kind === 'symlink') refused ??= issue;
+    else bad.set(p, issue);
     out.findings.push(issueFinding(issue, p, sig.path, signerSeen));
   }
   const signed = manifest
@@ -100,7 +107,7 @@ async function checkOne(
       : [...new Set(manifest.items.map((i) => prefix + i.path))]
     : files.map((f) => prefix + f.path);
   for (const p of new Set([...signed, ...bad.keys()])) {
-    const issue = bad.get(p);
+    const issue = bad.get(p) ?? refused;
     const ok = verdict.ok && !issue;
     const status = !verdict.ok
       ? statusOf(verdict.code)
@@ -140,6 +147,16 @@ async function checkOne(
   }
 }
 
+/**
+ * The outermost link on a file's way at or below the model folder, relative to it (`.`: the folder itself is one).
+ * Links above the folder do not count: model_signing checks the path from the model root down
+ * (`_filesystem.check_path_within_model`).
+ */
+function linkInside(links: readonly string[] | undefined, folder: string, prefix: string): { link?: string } {
+  const link = links?.find((l) => l === folder || l.startsWith(prefix));
+  return link === undefined ? {} : { link: link === folder ? '.' : link.slice(prefix.length) };
+}
+
 function issueFinding(issue: ModelIssue, p: string, sigPath: string, signerSeen: string | undefined): Finding {
   const base = { location: { path: p }, artifact: { kind: 'model' as const, path: p } };
   const ev = { signature: sigPath, ...(signerSeen ? { signerSeen } : {}) };
@@ -164,6 +181,13 @@ function issueFinding(issue: ModelIssue, p: string, sigPath: string, signerSeen:
         ruleId: 'CPS006',
         message: `${p} is in the signed model folder but not covered by ${sigPath}. Remove it, re-sign the model including it, or list it under the requirement's ignore globs.`,
         evidence: ev,
+      };
+    case 'symlink':
+      return {
+        ...base,
+        ruleId: 'CPS004',
+        message: `${p} in the model signed by ${sigPath} is a symbolic link${issue.files > 1 ? ` (${issue.files} files are reached through it)` : ''}, and the signature was made without allow_symlinks: model_signing verify refuses the model ("Cannot use … because it is a symlink"). Replace the link with the signed content, or re-sign the model with allow_symlinks.`,
+        evidence: { ...ev, files: issue.files },
       };
     case 'unverifiable':
       return {

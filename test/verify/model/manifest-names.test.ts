@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Statement } from '../../../src/verify/bundle/intoto.js';
+import { ManifestError, PREDICATE_V01, PREDICATE_V1, toModelManifest } from '../../../src/verify/model/manifest.js';
+
+/**
+ * Resource names as model_signing reads them: `pathlib.PurePosixPath(name)` (manifest.py `new_item`), one item per
+ * path in a dict where a later item replaces an earlier one (`Manifest.__init__`), and parent or absolute paths
+ * refused (`_filesystem.relative_path_parts`).
+ */
+const D1 = createHash('sha256').update('one').digest('hex');
+const D2 = createHash('sha256').update('two').digest('hex');
+
+function statement(names: readonly string[], method: 'files' | 'shards' = 'files'): Statement {
+  const resources = names.map((name, i) => ({ name, algorithm: 'sha256', digest: i % 2 === 0 ? D1 : D2 }));
+  const root = createHash('sha256');
+  for (const r of resources) root.update(Buffer.from(r.digest, 'hex'));
+  return {
+    type: 'https://in-toto.io/Statement/v1',
+    predicateType: PREDICATE_V1,
+    subjects: [{ name: 'model', digest: { sha256: root.digest('hex') } }],
+    predicate: {
+      serialization: {
+        method,
+        hash_type: 'sha256',
+        allow_symlinks: false,
+        ...(method === 'shards' ? { shard_size: 100 } : {}),
+      },
+      resources,
+    },
+  };
+}
+
+const refusal = (s: Statement): string => {
+  try {
+    toModelManifest(s);
+  } catch (err) {
+    if (err instanceof ManifestError) return err.message;
+    throw err;
+  }
+  return 'accepted';
+};
+
+describe('model signature resource names', () => {
+  it.each([
+    [['a', './a'], 'resources "a" and "./a" name the same file'],
+    [['d/w.bin', 'd//w.bin'], 'resources "d/w.bin" and "d//w.bin" name the same file'],
+    [['d/w.bin', 'd/./w.bin'], 'resources "d/w.bin" and "d/./w.bin" name the same file'],
+    [['a', 'a'], 'resource a is listed twice'],
+  ])('refuses %j: model_signing keeps only the last of them', (names, want) => {
+    expect(refusal(statement(names))).toBe(want);
+  });
+
+  it('refuses one shard listed under two spellings of its path', () => {
+    expect(refusal(statement(['w.bin:0:100', './w.bin:0:100'], 'shards'))).toBe(
+      'resources "w.bin:0:100" and "./w.bin:0:100" name the same file',
+    );
+    expect(refusal(statement(['w.bin:0:100', 'w.bin:100:150'], 'shards'))).toBe('accepted');
+  });
+
+  it('reads a name as PurePosixPath does, so it meets the file the walk finds', () => {
+    const m = toModelManifest(statement(['d/./w.bin', 'e//x.bin', './f/']));
+    expect(m.items.map((i) => i.path)).toEqual(['d/w.bin', 'e/x.bin', 'f']);
+  });
+
+  it.each(['../x', 'd/../../x', '/etc/passwd', 'a/..'])('refuses %j, a path outside the model', (name) => {
+    expect(refusal(statement([name]))).toBe(`resources[0] names a path outside the model: ${JSON.stringify(name)}`);
+  });
+
+  it('refuses the same file twice in a v0.1 signature (one subject per file)', () => {
+    const s: Statement = {
+      type: 'https://in-toto.io/Statement/v1',
+      predicateType: PREDICATE_V01,
+      subjects: [
+        { name: 'w.bin', digest: { sha256: D1 } },
+        { name: './w.bin', digest: { sha256: D2 } },
+      ],
+      predicate: {},
+    };
+    expect(refusal(s)).toBe('resources "w.bin" and "./w.bin" name the same file');
+  });
+});
