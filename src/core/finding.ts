@@ -1,3 +1,5 @@
+import type { Ecosystem } from './package-key.js';
+
 /** Levels follow SARIF: `error` > `warning` > `note`. */
 export type Level = 'error' | 'warning' | 'note';
 
@@ -27,9 +29,12 @@ export interface Location {
   readonly member?: string;
 }
 
-/** What a finding is about: a package version or a file with its digest. */
+/**
+ * What a finding is about: a package version or a file with its digest. A package names its ecosystem: npm's and
+ * PyPI's `six@1.16.0` are two packages (package-key.ts `packageKey` keys them apart).
+ */
 export type Artifact =
-  | { readonly kind: 'package'; readonly name: string; readonly version: string }
+  | { readonly kind: 'package'; readonly ecosystem: Ecosystem; readonly name: string; readonly version: string }
   | { readonly kind: 'model'; readonly path: string; readonly format?: string; readonly sha256?: string }
   | { readonly kind: 'file'; readonly path: string; readonly sha256?: string };
 
@@ -97,4 +102,9 @@ export function memberToAdd(f: Pick<Finding, 'message' | 'location'>): string | 
 export function messageWithMember(f: Pick<Finding, 'message' | 'location'>, wrap: (member: string) => string): string {
   const member = memberToAdd(f);
   return member === undefined ? f.message : `${f.message}${wrap(member)}`;
+}
+
+/** The artifact of a finding about one package version of `ecosystem`. */
+export function packageArtifact(ecosystem: Ecosystem, name: string, version: string): Artifact {
+  return { kind: 'package', ecosystem, name, version };
 }

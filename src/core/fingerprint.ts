@@ -40,7 +40,12 @@ function hexOfFirst16(digest: string): string {
   return String.fromCharCode(...hexUnits);
 }
 
-/** The artifact as JSON with its keys sorted; package artifacts (nearly all, in a flood) spelled directly. */
+/**
+ * The artifact as JSON with its keys sorted; package artifacts (nearly all, in a flood) spelled directly. A package's
+ * `ecosystem` is left out, so fingerprints (baselines, SARIF alerts) stay those written before artifacts carried it:
+ * the location path is in the fingerprint, and a package finding is located in a file of its one ecosystem (its
+ * lockfile or manifest), so an npm and a PyPI package of one name and version never shared a fingerprint anyway.
+ */
 function artifactText(f: Finding): string {
   const a = f.artifact;
   if (a === undefined) return '';
@@ -48,7 +53,7 @@ function artifactText(f: Finding): string {
     a.kind === 'package' &&
     typeof a.name === 'string' &&
     typeof a.version === 'string' &&
-    Object.keys(a).length === 3
+    Object.keys(a).length === ('ecosystem' in a ? 4 : 3)
   )
     return `{"kind":"package","name":${JSON.stringify(a.name)},"version":${JSON.stringify(a.version)}}`;
   return JSON.stringify(a, Object.keys(a).sort());

@@ -15,6 +15,7 @@ import { ChainproofError, errorMessage } from './errors.js';
 import { stageFailure } from './stage-failure.js';
 import { inShard } from './shard.js';
 import { pushAll } from './push-all.js';
+import { packageKey } from './package-key.js';
 
 export interface PipelineInput {
   readonly files: readonly DiscoveredFile[];
@@ -166,6 +167,6 @@ async function prefetchStages(stages: readonly Stage[], input: StageInput, ctx: 
 }
 
 function shardKeyOf(f: Finding): string {
-  if (f.artifact?.kind === 'package') return `pkg:${f.artifact.name}@${f.artifact.version}`;
+  if (f.artifact?.kind === 'package') return packageKey(f.artifact.ecosystem, f.artifact.name, f.artifact.version);
   return f.location.path;
 }

@@ -1,4 +1,5 @@
 import type { FileFormat } from './files.js';
+import type { Ecosystem } from './package-key.js';
 
 /** One package the build installs, as a lockfile states it. */
 export interface PackageNode {
@@ -67,7 +68,7 @@ export interface DependencyGraph {
     | 'pylock'
     | 'pdm';
   /** Package ecosystem; absent = npm. Registry stages verify only their own ecosystem's graphs. */
-  readonly ecosystem?: 'npm' | 'pypi';
+  readonly ecosystem?: Ecosystem;
   /** Lockfile format version as written (npm lockfileVersion, berry __metadata.version, pnpm lockfileVersion). */
   readonly formatVersion: string;
   /**
@@ -111,7 +112,10 @@ export interface ModelProvenance {
 
 export type VerificationStatus = 'verified' | 'failed' | 'unverifiable';
 
-/** Per-artifact outcome; the summary counts these. Key: `pkg:<name>@<version>` or `file:<path>`. */
+/**
+ * Per-artifact outcome; the summary counts these. Key: the package's purl (`pkg:npm/<name>@<version>`,
+ * `pkg:pypi/<name>@<version>`: package-key.ts `packageKey`) or `file:<path>`.
+ */
 export interface VerificationRecord {
   readonly key: string;
   readonly status: VerificationStatus;

@@ -1,5 +1,6 @@
 import type { Evidence, Finding, Level } from '../core/finding.js';
 import type { PackageNode } from '../core/records.js';
+import { packageArtifact } from '../core/finding.js';
 
 /** Rules whose finding means the package failed verification (the others: unverifiable, or advice). */
 export const FAILING_RULES: ReadonlySet<string> = new Set([
@@ -35,7 +36,7 @@ export function packageFinding(
     ruleId,
     message,
     location: { path: pkg.lockfile, line: pkg.line },
-    artifact: { kind: 'package', name: pkg.name, version: pkg.version },
+    artifact: packageArtifact('npm', pkg.name, pkg.version),
     evidence,
     ...(level !== undefined ? { level } : {}),
   };

@@ -7,6 +7,7 @@ import type { UnverifiedCause } from './state.js';
 import { lockfileRecordsScripts, unknownScriptsFindings } from './install-scripts.js';
 import { groupRegistryCauses } from './systemic.js';
 import type { PackageNode } from '../core/records.js';
+import { packageKey } from '../core/package-key.js';
 
 export interface SettleOptions {
   /** Level for "could not verify" (error when the policy is fail-closed). */
@@ -97,7 +98,7 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
       }
     }
     for (const f of own) findings.push(f);
-    verifications.push({ key: `pkg:${c.pkg.name}@${c.pkg.version}`, ...verdict(own, notes, cause, detailOf) });
+    verifications.push({ key: packageKey('npm', c.pkg.name, c.pkg.version), ...verdict(own, notes, cause, detailOf) });
   }
   // Settled per package above (statuses stay per package); one cause shared by many becomes one finding.
   const out = groupRegistryCauses(findings, registriesWithoutAny(checks));

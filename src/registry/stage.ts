@@ -13,6 +13,7 @@ import { settleVerdicts } from './settle.js';
 import { RegistrySources } from './sources.js';
 import { DEFAULT_TARBALL_BOUNDS, type TarballBounds } from './tarball.js';
 import type { BerryProject } from './yarn-config.js';
+import { packageKey } from '../core/package-key.js';
 
 export interface RegistryStageOptions {
   /** Per-attempt request timeout. */
@@ -222,7 +223,7 @@ function registryPackages(
       .filter((pkg) => pkg.source === 'registry' && (pkg.bundled !== true || checkableBundle(pkg)))
       // Offline, checking costs no request, so every shard checks every package: a cause finding (one per
       // lockfile, kept by the shard that owns the lockfile) then lists them all, as the unsharded scan does.
-      .filter((pkg) => !shard || ctx.options.offline || inShard(`pkg:${pkg.name}@${pkg.version}`, shard))
+      .filter((pkg) => !shard || ctx.options.offline || inShard(packageKey('npm', pkg.name, pkg.version), shard))
       .map((pkg) => ({ pkg, graph })),
   );
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { digestBytes, parseSri } from '../core/sri.js';
 import { publicHttpUrl } from '../core/url.js';
-import { encodeUriComponent } from '../core/uri-component.js';
-import type { DependencyGraph, ModelProvenance, PackageNode, VerificationStatus } from '../core/records.js';
+import { ecosystemOf, packageKey } from '../core/package-key.js';
+import type { Ecosystem } from '../core/package-key.js';
+import type { ModelProvenance, PackageNode, VerificationStatus } from '../core/records.js';
 import type { ScanResult } from '../core/result.js';
 import { referenceComponents } from './cyclonedx-refs.js';
 import { redactResult } from './redact.js';
@@ -73,19 +74,16 @@ export function toCycloneDx(scanned: ScanResult, opts: CycloneDxOptions): Cyclon
   const findingsByKey = new Map<string, number>();
   const bump = (k: string) => findingsByKey.set(k, (findingsByKey.get(k) ?? 0) + 1);
   for (const f of result.findings) {
-    if (f.artifact?.kind === 'package') bump(`pkg:${f.artifact.name}@${f.artifact.version}`);
+    if (f.artifact?.kind === 'package') bump(packageKey(f.artifact.ecosystem, f.artifact.name, f.artifact.version));
     else bump(`file:${f.location.path}`);
   }
 
   const libraries = new Map<string, CdxComponent>();
   for (const g of result.graphs) {
+    const ecosystem = ecosystemOf(g);
     for (const p of g.packages) {
-      const c = toLibrary(
-        p,
-        status.get(`pkg:${p.name}@${p.version}`),
-        findingsByKey.get(`pkg:${p.name}@${p.version}`) ?? 0,
-        g.ecosystem,
-      );
+      const key = packageKey(ecosystem, p.name, p.version);
+      const c = toLibrary(p, status.get(key), findingsByKey.get(key) ?? 0, ecosystem);
       const ref = c['bom-ref']!;
       const old = libraries.get(ref);
       // The same package in two lockfiles is one component; a runtime use anywhere makes it required.
@@ -145,11 +143,11 @@ function toLibrary(
   p: PackageNode,
   verification: VerificationStatus | undefined,
   findings: number,
-  ecosystem: DependencyGraph['ecosystem'],
+  ecosystem: Ecosystem,
 ): CdxComponent {
   const local = p.source === 'workspace' || p.source === 'link' || p.source === 'file';
   const pypi = ecosystem === 'pypi';
-  const purl = pypi ? pypiPurl(p.name, p.version) : npmPurl(p.name, p.version);
+  const purl = packageKey(ecosystem, p.name, p.version);
   const hashes = pypi ? distributionHashes(p) : p.integrity !== undefined ? sriToHashes(p.integrity) : [];
   const url = p.resolved !== undefined ? publicUrl(p.resolved) : undefined;
   const slash = p.name.startsWith('@') ? p.name.indexOf('/') : -1;
@@ -171,19 +169,6 @@ function toLibrary(
       ...(p.hasInstallScript === true ? [{ name: 'chainproof:install-script', value: 'true' }] : []),
     ],
   };
-}
-
-/** purl for npm: the scope is the namespace, `@` percent-encoded; name and version percent-encoded. */
-export function npmPurl(name: string, version: string): string {
-  const slash = name.startsWith('@') ? name.indexOf('/') : -1;
-  const ns = slash > 0 ? `${encodeUriComponent(name.slice(0, slash))}/` : '';
-  const base = slash > 0 ? name.slice(slash + 1) : name;
-  return `pkg:npm/${ns}${encodeUriComponent(base)}@${encodeUriComponent(version)}`;
-}
-
-/** purl for PyPI: the PEP 503 name (lower case, runs of `-_.` as `-`), version percent-encoded. */
-export function pypiPurl(name: string, version: string): string {
-  return `pkg:pypi/${encodeUriComponent(name.replace(/[-_.]+/g, '-').toLowerCase())}@${encodeUriComponent(version)}`;
 }
 
 /** The digests of every distribution file a Python lockfile pins (a release has one per wheel and sdist), sorted. */

@@ -14,7 +14,7 @@ function findings(counts: Record<Level, number>) {
           level,
           message: `${level} ${i}`,
           location: { path: 'package-lock.json', line: i + 1 },
-          artifact: { kind: 'package', name: `${level}${i}`, version: '1.0.0' },
+          artifact: { kind: 'package', ecosystem: 'npm', name: `${level}${i}`, version: '1.0.0' },
         }),
       ),
     ),

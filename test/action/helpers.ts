@@ -86,14 +86,14 @@ export function sampleResult(): ScanResult {
         level: 'error',
         message: 'lodash@4.17.20 has no integrity in package-lock.json; run npm install to record it.',
         location: { path: 'package-lock.json', line: 12 },
-        artifact: { kind: 'package', name: 'lodash', version: '4.17.20' },
+        artifact: { kind: 'package', ecosystem: 'npm', name: 'lodash', version: '4.17.20' },
       }),
       finding({
         ruleId: 'CPD002',
         level: 'error',
         message: 'ms@2.1.3 has no integrity.',
         location: { path: 'package-lock.json', line: 40 },
-        artifact: { kind: 'package', name: 'ms', version: '2.1.3' },
+        artifact: { kind: 'package', ecosystem: 'npm', name: 'ms', version: '2.1.3' },
       }),
       finding({
         ruleId: 'CPI001',
@@ -158,8 +158,8 @@ export function sampleResult(): ScanResult {
       },
     ],
     verifications: [
-      { key: 'pkg:lodash@4.17.20', status: 'unverifiable', detail: 'registry unreachable' },
-      { key: 'pkg:ms@2.1.3', status: 'verified' },
+      { key: 'pkg:npm/lodash@4.17.20', status: 'unverifiable', detail: 'registry unreachable' },
+      { key: 'pkg:npm/ms@2.1.3', status: 'verified' },
       { key: 'file:models/evil.pkl', status: 'failed', detail: 'digest mismatch' },
     ],
     skipped: [{ path: 'link-out', reason: 'symlink-outside-root', detail: '-> /etc/passwd' }],

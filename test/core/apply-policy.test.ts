@@ -45,7 +45,7 @@ describe('applyPolicy', () => {
 
   it('package suppressions match name and optional version', () => {
     const pkg = (name: string, version: string) =>
-      f('CPX003', 'package-lock.json', { artifact: { kind: 'package', name, version } });
+      f('CPX003', 'package-lock.json', { artifact: { kind: 'package', ecosystem: 'npm', name, version } });
     const out = applyPolicy(
       [pkg('lodash', '4.17.20'), pkg('lodash', '4.17.21'), pkg('@acme/x', '1.0.0')],
       policy({

@@ -199,7 +199,12 @@ describe('offline dependency rules over case fixtures', () => {
   it('puts the dependency path in the message', async () => {
     const r = await scanDeps(path.join(CASES, 'malicious.yarn-v1'), { registry: FLATMAP });
     expect(r.findings[0]!.message).toContain('root > event-stream > flatmap-stream');
-    expect(r.findings[0]!.artifact).toEqual({ kind: 'package', name: 'flatmap-stream', version: '0.1.1' });
+    expect(r.findings[0]!.artifact).toEqual({
+      kind: 'package',
+      ecosystem: 'npm',
+      name: 'flatmap-stream',
+      version: '0.1.1',
+    });
   });
 
   it('never puts .yarnrc.yml tokens or URL credentials in findings', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT, exitCodeForScan } from '../../src/cli/exit-codes.js';
 import type { ScanResult } from '../../src/core/result.js';
+import { packageKey } from '../../src/core/package-key.js';
 import { corpusPath } from '../helpers/corpus.js';
 import {
   loadProvenanceCase,
@@ -77,7 +78,7 @@ describe('provenance through the stage: every real attestation case gives the ve
         { verifyTarballs: true, policy: { verifySignatures: false } },
       );
       expect(result.verifications).toEqual([
-        expect.objectContaining({ key: `pkg:${c.name}@${c.version}`, status: want }),
+        expect.objectContaining({ key: packageKey('npm', c.name, c.version), status: want }),
       ]);
       expect(rulesOf(result)).toEqual(want === 'failed' ? ['CPD120'] : []);
       for (const f of result.findings)

@@ -211,6 +211,6 @@ describe('bundled dependencies', () => {
     const mismatch = result.findings.filter((f) => f.ruleId === 'CPD100');
     expect(mismatch).toHaveLength(1);
     expect(mismatch[0]?.location.line).toBe(lineOf(text, '"node_modules/plain-thing/node_modules/gyp-thing"'));
-    expect(result.verifications.find((v) => v.key === 'pkg:gyp-thing@2.0.0')?.status).toBe('failed');
+    expect(result.verifications.find((v) => v.key === 'pkg:npm/gyp-thing@2.0.0')?.status).toBe('failed');
   });
 });

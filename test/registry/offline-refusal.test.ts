@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { graphOf, node, scanGraphs, tempDir } from './scan.js';
+import { packageKey } from '../../src/core/package-key.js';
 
 /**
  * Offline without a cache directory the client answers every packument with one shared refusal instead of building
@@ -52,7 +53,7 @@ describe('offline scan without a cache directory', () => {
         });
       expect(bare.verifications.map((v) => [v.key, v.status, v.detail])).toEqual(
         c.packages.map((p) => [
-          `pkg:${p.name}@${p.version}`,
+          packageKey('npm', p.name, p.version),
           'unverifiable',
           'offline: offline, and no cache directory to answer from',
         ]),

@@ -596,6 +596,6 @@ describe('a mirror that passes dist.attestations through but does not serve /-/n
       { registry: mirror.url, policy: { verifySignatures: false } },
     );
     expect(rules(result)).toEqual(['CPD130']);
-    expect(result.findings[0]?.artifact).toEqual({ kind: 'package', name: 'p1', version: '1.0.0' });
+    expect(result.findings[0]?.artifact).toEqual({ kind: 'package', ecosystem: 'npm', name: 'p1', version: '1.0.0' });
   });
 });

@@ -102,10 +102,10 @@ describe('Verdaccio as a real private registry', () => {
       verifyTarballs: true,
     });
     expect(ids(result)).toEqual(want.map((r) => `${r}@${line('cp-fixture-alpha')}`).sort());
-    expect(result.verifications.find((v) => v.key === 'pkg:cp-fixture-alpha@1.0.0')?.status).toBe('failed');
-    expect(result.verifications.find((v) => v.key === 'pkg:@cp-fixture/beta@2.1.0')?.status).toBe('verified');
+    expect(result.verifications.find((v) => v.key === 'pkg:npm/cp-fixture-alpha@1.0.0')?.status).toBe('failed');
+    expect(result.verifications.find((v) => v.key === 'pkg:npm/%40cp-fixture/beta@2.1.0')?.status).toBe('verified');
     for (const f of result.findings)
-      expect(f.artifact).toEqual({ kind: 'package', name: 'cp-fixture-alpha', version: '1.0.0' });
+      expect(f.artifact).toEqual({ kind: 'package', ecosystem: 'npm', name: 'cp-fixture-alpha', version: '1.0.0' });
   });
 
   it('reports an install script the lockfile does not declare (CPD105)', async () => {

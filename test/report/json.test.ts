@@ -15,7 +15,9 @@ function manyFindings(n: number) {
         level: i % 3 === 0 ? 'error' : 'warning',
         message: `p${i}@1.0.0 has no integrity hash at package-lock.json:${i + 2}.`,
         location: { path: 'package-lock.json', line: i + 2 },
-        ...(i % 4 !== 3 ? { artifact: { kind: 'package' as const, name: `p${i}`, version: '1.0.0' } } : {}),
+        ...(i % 4 !== 3
+          ? { artifact: { kind: 'package' as const, ecosystem: 'npm' as const, name: `p${i}`, version: '1.0.0' } }
+          : {}),
         ...(i % 5 !== 0 ? { evidence: { lockfileKey: `node_modules/p${i}`, dependencyPath: `root > p${i}` } } : {}),
         ...(i % 7 === 0 ? { related: [{ path: 'package-lock.json', line: i }] } : {}),
       }),

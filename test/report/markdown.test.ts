@@ -101,7 +101,7 @@ describe('markdown job summary', () => {
   it('says what could not be verified or scanned', () => {
     const rows = tableRows(md, 'Not verified');
     expect(rows).toEqual([
-      ['pkg\\:lodash\\@4.17.20', 'unverifiable', 'registry unreachable'],
+      ['pkg\\:npm/lodash\\@4.17.20', 'unverifiable', 'registry unreachable'],
       ['file\\:models/evil.pkl', 'failed', 'digest mismatch'],
     ]);
     expect(md).toContain('| link-out | symlink-outside-root\\: -\\> /etc/passwd |');

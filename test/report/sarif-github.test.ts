@@ -146,7 +146,7 @@ describe("GitHub's limit of 25,000 results per run", () => {
           level: 'note',
           message: `p${i}`,
           location: { path: 'a/package-lock.json', line: i + 1 },
-          artifact: { kind: 'package', name: `p${i}`, version: '1.0.0' },
+          artifact: { kind: 'package', ecosystem: 'npm', name: `p${i}`, version: '1.0.0' },
         }),
       ),
       finding({ ruleId: 'CPI001', level: 'error', message: 'os.system', location: { path: 'z/evil.pkl' } }),

@@ -81,7 +81,7 @@ describe('sarif merge', () => {
         level: 'error',
         message: `p${i}`,
         location: { path: 'package-lock.json', line: i + 1 },
-        artifact: { kind: 'package', name: `p${i}`, version: '1.0.0' },
+        artifact: { kind: 'package', ecosystem: 'npm', name: `p${i}`, version: '1.0.0' },
       }),
     );
     const half = (k: number) => toSarif(makeResult({ findings: many.filter((_, i) => i % 2 === k) }), OPTS);
@@ -98,7 +98,7 @@ describe('sarif merge', () => {
         level: 'note',
         message: `p${i}`,
         location: { path: 'a/package-lock.json', line: i + 1 },
-        artifact: { kind: 'package', name: `p${i}`, version: '1.0.0' },
+        artifact: { kind: 'package', ecosystem: 'npm', name: `p${i}`, version: '1.0.0' },
       }),
     );
     const error = finding({ ruleId: 'CPI001', level: 'error', message: 'x', location: { path: 'z/evil.pkl' } });

@@ -1,6 +1,8 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { splitDescriptor } from '../../deps/types.js';
+import { packageArtifact } from '../../core/finding.js';
+import { ecosystemOf } from '../../core/package-key.js';
 
 /** The name code imports (`require('x')`) → the packages installed under it, per real name (lowest line first). */
 function byImportName(g: DependencyGraph): Map<string, Map<string, PackageNode>> {
@@ -59,7 +61,7 @@ export function aliasRetargets(base: readonly DependencyGraph[], head: readonly 
         ruleId: 'CPU024',
         message: `${g.lockfile}: "${imported}" now installs ${to.join(', ')} where the base revision installed ${from.join(', ')}; code that imports "${imported}" loads another package. If the switch is intended, approve it by hand; otherwise restore the entry (and the manifest's alias) from the base revision.`,
         location: { path: g.lockfile, line: first.line },
-        artifact: { kind: 'package', name: first.name, version: first.version },
+        artifact: packageArtifact(ecosystemOf(g), first.name, first.version),
         evidence: { alias: imported, before: from.join(' '), after: to.join(' ') },
       });
     }

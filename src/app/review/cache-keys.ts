@@ -1,6 +1,8 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { listedWithMore } from '../../core/plural.js';
+import { packageArtifact } from '../../core/finding.js';
+import { ecosystemOf } from '../../core/package-key.js';
 
 /** At most this many packages are named in the message; the evidence carries the count. */
 const NAMED = 5;
@@ -37,7 +39,7 @@ export function movedCacheKeys(base: readonly DependencyGraph[], head: readonly 
       ruleId: 'CPU034',
       message: `${g.lockfile} moved its yarn cacheKey from ${was} to ${now}, and the checksums of ${names.length} package(s) (${shown}) now carry it: yarn compares a checksum only with archives of its own cache key and takes any other as an old cache format, keeping whatever it downloads, so the yarn that wrote the base lockfile checks none of them. Unless this change also moves the project to another yarn release, restore the cacheKey and checksums from the base revision (yarn install regenerates them).`,
       location: { path: g.lockfile, line: first.line },
-      artifact: { kind: 'package', name: first.name, version: first.version },
+      artifact: packageArtifact(ecosystemOf(g), first.name, first.version),
       evidence: { before: `cacheKey ${was}`, after: `cacheKey ${now}`, count: names.length },
     });
   }

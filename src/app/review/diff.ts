@@ -2,6 +2,8 @@ import { compare as pep440Compare, explain as pep440Explain } from '@renovatebot
 import semver from 'semver';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { redactUrls } from '../../deps/checks/finding.js';
+import { ecosystemOf } from '../../core/package-key.js';
+import type { Ecosystem } from '../../core/package-key.js';
 
 /** How a version moved, by semver; `other` when either side is not semver (git refs, tags). */
 export type ChangeType = 'major' | 'minor' | 'patch' | 'prerelease' | 'other';
@@ -32,6 +34,8 @@ export function versionLabel(p: PackageNode): string {
 
 export interface LockfileChanges {
   readonly lockfile: string;
+  /** The lockfile's package ecosystem (its head graph's, or its base graph's when the change removed it). */
+  readonly ecosystem: Ecosystem;
   readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
   /** The base path of a lockfile the change moved (compared with its base self: renames.ts). */
   readonly movedFrom?: string;
@@ -56,11 +60,13 @@ export function diffGraphs(base: readonly DependencyGraph[], head: readonly Depe
   return paths.map((lockfile) => {
     const bg = b.get(lockfile);
     const hg = h.get(lockfile);
-    const scheme: VersionScheme = (hg ?? bg)?.ecosystem === 'pypi' ? 'pep440' : 'semver';
+    const ecosystem = ecosystemOf((hg ?? bg)!);
+    const scheme: VersionScheme = ecosystem === 'pypi' ? 'pep440' : 'semver';
     const changes = diffPackages(lockfile, bg?.packages ?? [], hg?.packages ?? [], scheme);
     const status = !bg ? 'added' : !hg ? 'removed' : changes.length > 0 ? 'changed' : 'unchanged';
     return {
       lockfile,
+      ecosystem,
       status,
       basePackages: countVersions(bg?.packages ?? []),
       headPackages: countVersions(hg?.packages ?? []),

@@ -3,6 +3,7 @@ import type { Finding } from '../../core/finding.js';
 import type { Policy } from '../../core/policy.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { listedWithMore } from '../../core/plural.js';
+import { packageArtifact } from '../../core/finding.js';
 
 /** At most this many packages are named in a message; the evidence and `related` carry every one. */
 const NAMED = 5;
@@ -74,7 +75,8 @@ function toFinding(lockfile: string, items: readonly { node: PackageNode; was: B
     ruleId: 'CPU026',
     message: `${lockfile}: the change lets the package manager run the install scripts of ${names.length} package(s) it did not build at the base revision (${shown}), kept from building by ${said.join(' and ')}. This lockfile does not record whether they have scripts: read them (or keep them unbuilt) before merging, and land build-setting changes in a pull request of their own.`,
     location: { path: lockfile, line: first.line },
-    artifact: { kind: 'package', name: first.name, version: first.version },
+    // Builds only npm-ecosystem package managers run or hold back.
+    artifact: packageArtifact('npm', first.name, first.version),
     evidence: { packages: names.join(' '), count: names.length, before: reasons.join(' ') },
     ...(items.length > 1 ? { related: items.slice(1).map((i) => ({ path: lockfile, line: i.node.line })) } : {}),
   };

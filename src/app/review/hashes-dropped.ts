@@ -1,6 +1,8 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { listedWithMore } from '../../core/plural.js';
+import { packageArtifact } from '../../core/finding.js';
+import { ecosystemOf } from '../../core/package-key.js';
 
 /** At most this many packages are named in the message; the evidence carries the count. */
 const NAMED = 5;
@@ -37,7 +39,7 @@ export function droppedHashes(
       ruleId: 'CPU034',
       message: `${g.lockfile} pinned --hash values at the base revision and pins none now, so pip leaves hash-checking mode and installs whatever the index serves for ${names.length} requirement(s) it checked before (${shown}). Restore the hashes (pip-compile --generate-hashes) before merging.`,
       location: { path: g.lockfile, line: first.line },
-      artifact: { kind: 'package', name: first.name, version: first.version },
+      artifact: packageArtifact(ecosystemOf(g), first.name, first.version),
       evidence: { before: 'hash-checking', after: 'none', count: names.length },
     });
   }

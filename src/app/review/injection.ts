@@ -2,6 +2,8 @@ import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import type { LockfileChanges } from './diff.js';
+import { packageArtifact } from '../../core/finding.js';
+import { ecosystemOf } from '../../core/package-key.js';
 
 /**
  * Lockfile-only injection: edits that no update of a manifest or of a package explains. A published version's
@@ -64,7 +66,7 @@ function unexplainedAdditions(lf: LockfileChanges, base: DependencyGraph, head: 
       ruleId: 'CPU015',
       message: `${node.name}@${node.version} is new to ${lf.lockfile}, but ${puller} was not updated by this change: a published version does not gain dependencies, so the lockfile itself was edited to add it. Regenerate the lockfile from the manifests (${head.ecosystem === 'pypi' ? 'uv lock / poetry lock / pdm lock' : 'npm install / yarn / pnpm install'}) and compare.`,
       location: { path: node.lockfile, line: node.line },
-      artifact: { kind: 'package', name: node.name, version: node.version },
+      artifact: packageArtifact(ecosystemOf(head), node.name, node.version),
       evidence: { pulledInBy: puller, path: node.path.join(' > ') },
     });
   }
@@ -146,7 +148,7 @@ function repointed(base: DependencyGraph, head: DependencyGraph): Finding[] {
       ruleId: 'CPU016',
       message: `${key} now resolves to ${now} (was ${was.join(', ')}) with no integrity to hold the bytes: the same version now installs other code. Check the new commit or URL before merging, or restore the entry from the base revision.`,
       location: { path: p.lockfile, line: p.line },
-      artifact: { kind: 'package', name: p.name, version: p.version },
+      artifact: packageArtifact(ecosystemOf(head), p.name, p.version),
       evidence: { source: p.source, before: was.join(' '), after: now },
     });
   }

@@ -2,6 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { editDistance } from '../../trust/policy/suggest.js';
 import type { LockfileChanges } from './diff.js';
+import { packageArtifact } from '../../core/finding.js';
 
 /** Names shorter than this (`ms`, `qs`, `ws`) are a letter apart from many real packages: not compared. */
 const MIN_LENGTH = 4;
@@ -79,7 +80,7 @@ export function lookalikeRenames(
         ruleId: 'CPU037',
         message: `The change replaces ${from.name} with ${c.name}${sameVersion ? ` at the same version ${from.version}` : ''}, a look-alike name: the package manager installs whatever is published as ${c.name}, another package from possibly another owner. Check the new name letter by letter and who publishes it before merging.`,
         location: { path: c.head.lockfile, line: c.head.line },
-        artifact: { kind: 'package', name: c.name, version: c.head.version },
+        artifact: packageArtifact(lf.ecosystem, c.name, c.head.version),
         ...(sameVersion ? {} : { level: 'warning' as const }),
         evidence: { from: from.name, to: c.name, fromVersion: from.version, toVersion: c.head.version },
       });

@@ -4,6 +4,7 @@ import type { FetchOutcome } from '../../registry/client.js';
 import { toPackument } from '../../registry/packument.js';
 import type { VersionMove } from './diff.js';
 import { pushAll } from '../../core/push-all.js';
+import { packageArtifact } from '../../core/finding.js';
 
 /**
  * The review questions only the registry can answer, asked for the packages the change touches (a handful, not
@@ -81,7 +82,8 @@ async function ask(t: Target, json: unknown, lookup: RegistryLookup, opts: Onlin
   const now = doc?.version(t.head.version);
   const out: Finding[] = [];
   const where = { path: t.head.lockfile, line: t.head.line };
-  const artifact = { kind: 'package' as const, name: t.head.name, version: t.head.version };
+  // The npm registry's packument answered: the package is npm's.
+  const artifact = packageArtifact('npm', t.head.name, t.head.version);
   const label = `${t.head.name}@${t.head.version}`;
   if (!doc || !now) return out; // the registry stage reports versions the registry lacks
   if (now.publishedAt) {

@@ -6,6 +6,9 @@ import { pushAll } from '../../core/push-all.js';
 import { pinsByVersion, republishedDistributions } from './republished-dists.js';
 import type { SriAlgorithm } from '../../core/sri.js';
 import { SRI_DIGEST_BYTES, isSriAlgorithm, parseSri } from '../../core/sri.js';
+import { packageArtifact } from '../../core/finding.js';
+import { ecosystemOf } from '../../core/package-key.js';
+import type { Ecosystem } from '../../core/package-key.js';
 
 /**
  * The questions a reviewer asks of each change that the two lockfiles alone can answer (no network):
@@ -28,7 +31,7 @@ export function lockfileQuestions(
     if (g.ecosystem !== 'pypi') pushAll(out, republishedElsewhere(g, before, elsewhere));
   }
   for (const lf of changes) {
-    for (const c of lf.changes) pushAll(out, perChange(c));
+    for (const c of lf.changes) pushAll(out, perChange(c, lf.ecosystem));
     const grown = outgrown(
       lf,
       head.find((g) => g.lockfile === lf.lockfile),
@@ -42,8 +45,8 @@ function at(node: PackageNode): Finding['location'] {
   return { path: node.lockfile, line: node.line };
 }
 
-function pkg(node: PackageNode): NonNullable<Finding['artifact']> {
-  return { kind: 'package', name: node.name, version: node.version };
+function pkg(node: PackageNode, ecosystem: Ecosystem): NonNullable<Finding['artifact']> {
+  return packageArtifact(ecosystem, node.name, node.version);
 }
 
 /** Each name@version's digests by algorithm, over some lockfiles, with the first lockfile that recorded each. */
@@ -95,7 +98,7 @@ function republishedElsewhere(
         ruleId: 'CPU001',
         message: `${key} is locked with a different ${alg} integrity than ${where} records for the same version at the base revision: one npm version has one tarball, so this entry names other bytes. Regenerate the entry from the registry and find where the new bytes come from.`,
         location: at(p),
-        artifact: pkg(p),
+        artifact: pkg(p, ecosystemOf(head)),
         evidence: { algorithm: alg, before: [...old.keys()].sort().join(' '), after: digest, lockfile: where ?? '' },
       });
       break;
@@ -129,7 +132,7 @@ function republished(base: DependencyGraph, head: DependencyGraph): Finding[] {
         ruleId: 'CPU001',
         message: `${key} is locked with a different ${alg} integrity than at the base revision: the same version now names other bytes. Restore the entry from the base revision and find where the new bytes come from.`,
         location: at(p),
-        artifact: pkg(p),
+        artifact: pkg(p, ecosystemOf(head)),
         evidence: { algorithm: alg, before: [...old].sort().join(' '), after: digest },
       });
       break;
@@ -142,7 +145,7 @@ function republished(base: DependencyGraph, head: DependencyGraph): Finding[] {
           ruleId: 'CPU001',
           message: `${key} is now checked against a ${moved.checked} integrity the base revision did not record (it pinned ${moved.pinned}): npm verifies only the strongest hash, so the same version may now name other bytes. Restore the entry from the base revision and find where the new hash comes from.`,
           location: at(p),
-          artifact: pkg(p),
+          artifact: pkg(p, ecosystemOf(head)),
           evidence: { algorithm: moved.checked, before: moved.pinned, after: p.integrity.slice(0, 200) },
         });
       }
@@ -199,7 +202,7 @@ function hostOf(url: string | undefined): string | undefined {
   }
 }
 
-function perChange(c: PackageChange): Finding[] {
+function perChange(c: PackageChange, ecosystem: Ecosystem): Finding[] {
   if (c.kind !== 'upgraded' && c.kind !== 'downgraded') return [];
   const out: Finding[] = [];
   const label = `${c.name} ${versionLabel(c.base)} → ${versionLabel(c.head)}`;
@@ -210,7 +213,7 @@ function perChange(c: PackageChange): Finding[] {
       ruleId: 'CPU002',
       message: `${label} moved from ${describeSource(c.base)} to ${describeSource(c.head)}. Updates keep their source; check the resolved URL before merging.`,
       location: at(c.head),
-      artifact: pkg(c.head),
+      artifact: pkg(c.head, ecosystem),
       evidence: { fromSource: describeSource(c.base), toSource: describeSource(c.head) },
     });
   }
@@ -219,7 +222,7 @@ function perChange(c: PackageChange): Finding[] {
       ruleId: 'CPU003',
       message: `${label}: the new version runs an install script and ${c.base.version} did not (the lockfile says so). Read the script before merging.`,
       location: at(c.head),
-      artifact: pkg(c.head),
+      artifact: pkg(c.head, ecosystem),
       evidence: { from: c.base.version, to: c.head.version, source: 'lockfile' },
     });
   }
@@ -229,7 +232,7 @@ function perChange(c: PackageChange): Finding[] {
       ruleId: 'CPU034',
       message: `${label}: the lockfile now checks the download against ${weaker.now} where ${c.base.version} had ${weaker.was}: the package manager verifies only the strongest hash an entry records, so a ${weaker.now} match is all it asks. Regenerate the entry so it records sha512.`,
       location: at(c.head),
-      artifact: pkg(c.head),
+      artifact: pkg(c.head, ecosystem),
       evidence: { from: c.base.version, to: c.head.version, before: weaker.was, after: weaker.now },
     });
   if (c.kind === 'downgraded') {
@@ -237,7 +240,7 @@ function perChange(c: PackageChange): Finding[] {
       ruleId: 'CPU014',
       message: `${label} is a downgrade (${c.type}). Check why the version went down.`,
       location: at(c.head),
-      artifact: pkg(c.head),
+      artifact: pkg(c.head, ecosystem),
       evidence: { from: c.base.version, to: c.head.version, type: c.type },
     });
   }

@@ -1,5 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import { packageArtifact } from '../../core/finding.js';
+import { ecosystemOf } from '../../core/package-key.js';
 
 /**
  * CPU001 for Python lockfiles, which pin distribution files by hash rather than one integrity per version. PyPI never
@@ -41,7 +43,7 @@ export function republishedDistributions(
       ruleId: 'CPU001',
       message: `${key} now pins ${describe(why, old, mine !== undefined)}: the same release now names other bytes, pip and uv accept a download that matches any hash listed, and PyPI never takes a file name twice. Restore the entry from the base revision and find where the new bytes come from.`,
       location: { path: node.lockfile, line: node.line },
-      artifact: { kind: 'package', name: node.name, version: node.version },
+      artifact: packageArtifact(ecosystemOf(head), node.name, node.version),
       evidence: {
         ...(why.kind === 'file' ? { file: why.file } : {}),
         ...(mine ? {} : { lockfile: old.lockfile }),

@@ -1,5 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import { packageArtifact } from '../../core/finding.js';
+import { ecosystemOf } from '../../core/package-key.js';
 
 const isLink = (p: PackageNode) => p.source === 'link' || p.source === 'workspace';
 
@@ -30,7 +32,7 @@ export function registryToLink(base: readonly DependencyGraph[], head: readonly 
         ruleId: 'CPU002',
         message: `${g.lockfile}: "${name(p)}" was ${was.name}@${was.version} from ${was.resolved ?? was.source} at the base revision and is now a link to ${to} in this repository: code that imports "${name(p)}" loads files the change added, which the lockfile pins nothing of. Read that folder before merging, or restore the registry package.`,
         location: { path: g.lockfile, line: p.line },
-        artifact: { kind: 'package', name: name(p), version: was.version },
+        artifact: packageArtifact(ecosystemOf(g), name(p), was.version),
         evidence: { fromSource: was.resolved ?? was.source, toSource: `link:${to}` },
       });
     }
@@ -66,7 +68,7 @@ export function linkToRegistry(base: readonly DependencyGraph[], head: readonly 
         ruleId: 'CPU002',
         message: `${g.lockfile}: "${name(p)}" was this repository's own package (${from}) at the base revision and now installs ${p.name}@${p.version} from ${to}: code that imports "${name(p)}" loads what that source serves under the name, the shape of a dependency-confusion attack. Restore the workspace link unless the package really moved out of the repository and this is its published release.`,
         location: { path: g.lockfile, line: p.line },
-        artifact: { kind: 'package', name: name(p), version: p.version },
+        artifact: packageArtifact(ecosystemOf(g), name(p), p.version),
         evidence: { fromSource: from, toSource: to },
       });
     }

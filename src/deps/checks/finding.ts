@@ -9,6 +9,7 @@ import type {
 } from '../../core/finding.js';
 import type { PackageNode } from '../../core/records.js';
 import { redactUrls } from '../../core/redact-userinfo.js';
+import { packageArtifact } from '../../core/finding.js';
 
 export { redactUrls };
 
@@ -88,7 +89,8 @@ abstract class PackageFacts {
   }
 
   get artifact(): Artifact {
-    return { kind: 'package', name: this.node.name, version: this.node.version };
+    // The deps stage's checks read npm-ecosystem lockfiles; Python's are python/checks/finding.ts.
+    return packageArtifact('npm', this.node.name, this.node.version);
   }
 
   /** In the order `{ lockfileKey, dependencyPath, ...own }` gives: an own key of the same name overrides in place. */

@@ -6,6 +6,8 @@ import { strMap } from '../types.js';
 import { label, redactUrls, via } from './finding.js';
 import { overridesOf, targetName } from './overrides.js';
 import type { LoadedManifest } from './sync.js';
+import { packageArtifact } from '../../core/finding.js';
+import { ecosystemOf } from '../../core/package-key.js';
 
 const FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
 
@@ -97,7 +99,7 @@ function lockedElsewhere(
     ruleId: 'CPD020',
     message: `${asker} asks for ${wanted} from the registry, but ${graph.lockfile}:${node.line} installs it from ${FROM[node.source as keyof typeof FROM]} (${redactUrls(resolved.slice(0, 200))})${where}. The package manager accepts the entry because its version fits the range; it never writes one like it${unless}. Treat it as lockfile injection: delete the entry and reinstall from the registry.`,
     location: { path: graph.lockfile, line: node.line },
-    artifact: { kind: 'package', name: node.name, version: node.version },
+    artifact: packageArtifact(ecosystemOf(graph), node.name, node.version),
     evidence: { ...evidence, source: node.source, resolved: redactUrls(resolved.slice(0, 300)) },
   };
 }

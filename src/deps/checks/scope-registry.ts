@@ -5,6 +5,8 @@ import { hostOf } from '../source.js';
 import type { CheckPolicy } from './context.js';
 import { isUnder, normalizePrefix } from './context.js';
 import { redactUrls } from './finding.js';
+import { packageArtifact } from '../../core/finding.js';
+import { ecosystemOf } from '../../core/package-key.js';
 
 /** The package managers that read .npmrc scopes and fetch a lockfile's tarball URL as written. */
 const MANAGERS: Partial<
@@ -80,7 +82,7 @@ export function checkScopeRegistries(graph: DependencyGraph, policy: CheckPolicy
         `${graph.lockfile} locks ${nodes.length} ${scope} package${nodes.length === 1 ? '' : 's'} (${names.slice(0, 10).join(', ')}${nodes.length > 10 ? ', …' : ''}) to tarballs that ${manager.name} fetches from ${hostOf(fetched) ?? fetched}, not from ${registry}, the registry ${policy.scopeRegistryFile(first.name) ?? manager.config ?? '.npmrc'} names for ${scope}: ${manager.why}, so the scope mapping does not apply. Regenerate the entries with the scope registry configured (\`${manager.relock}\`) and check what the other registry serves under these names.`,
       ),
       location: { path: graph.lockfile, line: first.line },
-      artifact: { kind: 'package', name: first.name, version: first.version },
+      artifact: packageArtifact(ecosystemOf(graph), first.name, first.version),
       evidence: {
         count: nodes.length,
         scope,

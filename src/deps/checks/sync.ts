@@ -5,6 +5,8 @@ import type { Manifest, ParsedLockfile } from '../types.js';
 import { strMap } from '../types.js';
 import { parseAlias } from '../parsers/npm-common.js';
 import { overridesOf } from './overrides.js';
+import { packageArtifact } from '../../core/finding.js';
+import { ecosystemOf } from '../../core/package-key.js';
 
 /** A package.json read next to a lockfile, with the line of each declared dependency. */
 export interface LoadedManifest {
@@ -90,7 +92,7 @@ export function checkSync(
             ruleId: 'CPD015',
             message: `${graph.lockfile}:${node.line} locks ${name} at ${alias || node.name !== name ? `${node.name}@` : ''}${node.version}, outside ${spec} declared in ${m.file}. Re-run the install so the lockfile matches package.json, and review the diff.`,
             location: { path: graph.lockfile, line: node.line },
-            artifact: { kind: 'package', name: node.name, version: node.version },
+            artifact: packageArtifact(ecosystemOf(graph), node.name, node.version),
             evidence: { ...base.evidence, locked: node.version, manifest: m.file },
           });
         }

@@ -120,7 +120,7 @@ function summarise(
   const first = list[0]!;
   const names = list.map((f) =>
     f.artifact?.kind === 'package'
-      ? `${f.artifact.name}${f.evidence?.['ecosystem'] === 'pypi' ? '==' : '@'}${f.artifact.version}`
+      ? `${f.artifact.name}${f.artifact.ecosystem === 'pypi' ? '==' : '@'}${f.artifact.version}`
       : `${f.location.path}:${f.location.line ?? 1}`,
   );
   const among =

@@ -18,6 +18,7 @@ import { normalizePrefix } from '../../deps/checks/context.js';
 import { allowedPythonIndexes } from '../../deps/parsers/python/checks/context.js';
 import { projectMatcher } from '../../deps/parsers/python/pep508.js';
 import { trimEndRun } from '../../core/linear-text.js';
+import { packageKey } from '../../core/package-key.js';
 
 export interface PypiStageOptions {
   readonly timeoutMs: number;
@@ -62,8 +63,8 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
     if (all.length === 0) return {};
     return { findings: [offlineFinding(all)], verifications: all.map((p) => unverifiable(p, 'offline')) };
   }
-  // Online, sharded runs split packages as the npm registry stage does, by `pkg:<name>@<version>`.
-  const work = all.filter((p) => inShard(`pkg:${p.name}@${p.version}`, ctx.options.shard));
+  // Online, sharded runs split packages as the npm registry stage does, by their key (the pipeline's shard key).
+  const work = all.filter((p) => inShard(packageKey('pypi', p.name, p.version), ctx.options.shard));
   if (work.length === 0) return {};
   // The CI's pip configuration (PIP_CONFIG_FILE), never a pip.conf from the scanned repository: a repository must not
   // choose the index its own lockfile is verified against.
@@ -129,7 +130,7 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
   findings.push(...perIndexFindings(outcomes));
   const grouped = groupMissingProjects(findings, outcomes);
   const verifications: VerificationRecord[] = outcomes.map((o) => ({
-    key: `pkg:${o.pkg.name}@${o.pkg.version}`,
+    key: packageKey('pypi', o.pkg.name, o.pkg.version),
     status: o.out.status,
     detail: o.out.detail,
   }));
@@ -206,7 +207,7 @@ function relatedOf(pkgs: readonly PackageNode[]): Location[] {
 }
 
 function unverifiable(pkg: PackageNode, detail: string): VerificationRecord {
-  return { key: `pkg:${pkg.name}@${pkg.version}`, status: 'unverifiable', detail };
+  return { key: packageKey('pypi', pkg.name, pkg.version), status: 'unverifiable', detail };
 }
 
 async function readSmall(file: string): Promise<string | undefined> {

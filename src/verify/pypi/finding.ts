@@ -1,6 +1,7 @@
 import type { Evidence, Finding } from '../../core/finding.js';
 import type { PackageNode } from '../../core/records.js';
 import { redactUrls } from '../../deps/checks/finding.js';
+import { packageArtifact } from '../../core/finding.js';
 
 /** A finding on a locked Python package found against its index, at its lockfile line. */
 export function pyFinding(
@@ -16,7 +17,7 @@ export function pyFinding(
     ruleId,
     message: redactUrls(`${pkg.name}==${pkg.version} ${what} (${pkg.lockfile}:${pkg.line}). ${todo}`),
     location: { path: pkg.lockfile, line: pkg.line },
-    artifact: { kind: 'package', name: pkg.name, version: pkg.version },
+    artifact: packageArtifact('pypi', pkg.name, pkg.version),
     evidence: out,
   };
 }

@@ -87,7 +87,9 @@ describe('uv.lock: CPU015 follows the lock`s dependency edges', () => {
       'pyproject.toml': baseTree['pyproject.toml'],
       'uv.lock': uvLock(['requests'], [...pkgs, { name: 'evil-helper', version: '1.0.0' }]),
     });
-    expect(found.map((f) => f.artifact)).toEqual([{ kind: 'package', name: 'evil-helper', version: '1.0.0' }]);
+    expect(found.map((f) => f.artifact)).toEqual([
+      { kind: 'package', ecosystem: 'pypi', name: 'evil-helper', version: '1.0.0' },
+    ]);
     expect(found[0]!.evidence).toMatchObject({
       pulledInBy: 'certifi@2024.8.30',
       path: 'root > requests > certifi > evil-helper',

@@ -28,7 +28,7 @@ function plainPackageFinding(
     message: redact(`${label} ${what} at ${node.lockfile}:${node.line} (pulled in by ${path}). ${todo}`),
     location: { path: node.lockfile, line: node.line },
     ...(level !== undefined ? { level } : {}),
-    artifact: { kind: 'package', name: node.name, version: node.version },
+    artifact: { kind: 'package', ecosystem: 'npm', name: node.name, version: node.version },
     evidence: Object.fromEntries(
       Object.entries({ lockfileKey: node.key, dependencyPath: path, ...evidence }).map(([k, v]) => [
         k,

@@ -65,6 +65,6 @@ describe('online: a requirements pin that can only be built from its sdist (CPP0
     expect(builds.map((f) => `${f.location.path}:${f.location.line ?? 0}`)).toEqual(
       c.want === 1 ? ['requirements.txt:1'] : [],
     );
-    expect(r.verifications.map((v) => `${v.key} ${v.status}`)).toEqual(['pkg:native@1.0 verified']);
+    expect(r.verifications.map((v) => `${v.key} ${v.status}`)).toEqual(['pkg:pypi/native@1.0 verified']);
   });
 });

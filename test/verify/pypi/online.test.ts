@@ -164,12 +164,12 @@ describe('PyPI verification through a loopback index (PEP 691 + Integrity API, r
     expect(online(r)).toEqual([]);
     expect(r.verifications.map((v) => [v.key, v.status, v.detail]).sort()).toEqual([
       [
-        'pkg:gitlab-oidc-project@0.0.3',
+        'pkg:pypi/gitlab-oidc-project@0.0.3',
         'verified',
         'hashes match the index; attested by GitLab facutuesca/gitlab-oidc-project (.gitlab-ci.yml)',
       ],
       [
-        'pkg:pypi-attestations@0.0.19',
+        'pkg:pypi/pypi-attestations@0.0.19',
         'verified',
         'hashes match the index; attested by GitHub trailofbits/pypi-attestations (release.yml)',
       ],
@@ -198,7 +198,7 @@ describe('PyPI verification through a loopback index (PEP 691 + Integrity API, r
     expect(online(ok)).toEqual([]);
     expect(ok.verifications.map((v) => [v.key, v.status, v.detail])).toEqual([
       [
-        'pkg:pypi-attestations@0.0.19',
+        'pkg:pypi/pypi-attestations@0.0.19',
         'verified',
         'hashes match the index; attested by GitHub trailofbits/pypi-attestations (release.yml)',
       ],
@@ -229,7 +229,7 @@ describe('PyPI verification through a loopback index (PEP 691 + Integrity API, r
       },
     );
     expect(online(r)).toEqual(['CPP064@4']);
-    expect(status(r)).toEqual(['pkg:gitlab-oidc-project@0.0.3 failed']);
+    expect(status(r)).toEqual(['pkg:pypi/gitlab-oidc-project@0.0.3 failed']);
   });
 
   it('a changed file (index and lock agree on new bytes, the attestation does not) is CPP062', async () => {
@@ -386,7 +386,7 @@ describe('PyPI verification through a loopback index (PEP 691 + Integrity API, r
     });
     expect(online(r)).toEqual(['CPP050@4']);
     expect(r.findings.find((f) => f.ruleId === 'CPP050')?.evidence?.count).toBe(2);
-    expect(status(r)).toEqual(['pkg:a@1.0 unverifiable', 'pkg:b@1.0 unverifiable']);
+    expect(status(r)).toEqual(['pkg:pypi/a@1.0 unverifiable', 'pkg:pypi/b@1.0 unverifiable']);
     expect(index.authSeen.length).toBe(before);
   });
 
@@ -464,7 +464,7 @@ describe('a lockfile index the offline rule accepts is the index its packages ar
         ...(mirrors ? { trustedMirrors: [index.indexUrl.replace(/simple\/$/, '')] } : {}),
       },
     );
-    expect(status(r)).toEqual([`pkg:gitlab-oidc-project@0.0.3 ${want}`]);
+    expect(status(r)).toEqual([`pkg:pypi/gitlab-oidc-project@0.0.3 ${want}`]);
     expect(online(r)).toEqual(want === 'verified' ? [] : ['CPP056@4', 'CPP070@4']);
   });
 });

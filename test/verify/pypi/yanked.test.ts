@@ -86,6 +86,6 @@ describe('a yanked release (PEP 592) that a lock or an == pin still installs: CP
     expect(yanked.map((f) => `${f.ruleId}@${f.location.line ?? 0}`)).toEqual(c.want);
     expect(yanked[0]?.evidence?.['reason']).toBe(c.reason);
     expect(yanked.every((f) => f.level === undefined || f.level === 'warning')).toBe(true);
-    expect(r.verifications.map((v) => `${v.key} ${v.status}`)).toEqual(['pkg:oldpkg@1.0 verified']);
+    expect(r.verifications.map((v) => `${v.key} ${v.status}`)).toEqual(['pkg:pypi/oldpkg@1.0 verified']);
   });
 });

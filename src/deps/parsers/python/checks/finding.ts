@@ -1,6 +1,7 @@
 import type { Evidence, Finding, Level } from '../../../../core/finding.js';
 import { redactUrls } from '../../../checks/finding.js';
 import type { PyPackage } from '../types.js';
+import { packageArtifact } from '../../../../core/finding.js';
 
 /** `name==version`, or `name<spec>` when not pinned, as pip writes it. */
 export function pyLabel(pkg: PyPackage): string {
@@ -23,7 +24,7 @@ export function pyPackageFinding(
     message: redactUrls(`${pyLabel(pkg)} ${what} at ${pkg.file}:${pkg.line}. ${todo}`),
     location: { path: pkg.file, line: pkg.line },
     ...(level !== undefined ? { level } : {}),
-    artifact: { kind: 'package', name: pkg.name, version: pkg.version },
+    artifact: packageArtifact('pypi', pkg.name, pkg.version),
     evidence: redactEvidence({ ecosystem: 'pypi', ...evidence }),
   };
 }
