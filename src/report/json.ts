@@ -4,10 +4,10 @@ import { MappedItems } from './json-chunks.js';
 import { redactResult } from './redact.js';
 
 /**
- * The JSON report, shape version 1 (documented in README "JSON output"). Additive changes keep the version;
+ * The JSON report, shape version 2 (documented in README "JSON output"). Additive changes keep the version;
  * anything else bumps it. Absolute paths never appear.
  */
-export const JSON_REPORT_VERSION = 1;
+export const JSON_REPORT_VERSION = 2;
 
 export function toJson(result: ScanResult, toolVersion: string): unknown {
   return jsonReport(result, toolVersion, (items, map) => items.map(map), toJsonFinding);
