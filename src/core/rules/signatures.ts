@@ -36,7 +36,7 @@ export const SIGNATURES_RULES = defineRules([
     id: 'CPS004',
     name: 'SignedFileChanged',
     short: 'A file differs from the digest its signature records.',
-    full: 'A model signature (or a detached bundle) records a digest for this file, and the file on disk hashes differently. The content changed after it was signed.',
+    full: 'A model signature (or a detached bundle) records a digest for this file, and the file on disk hashes differently: the content changed after it was signed. Also reported for a symbolic link in a signed model folder whose signature does not allow links (model_signing records `allow_symlinks` and then refuses any link, failing the whole model).',
     help: 'Restore the signed content, or, if the change is intended, have an allowed signer sign the new content and commit the new signature.',
     level: 'error',
     severity: '8.5',
