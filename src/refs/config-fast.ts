@@ -596,14 +596,54 @@ function typed(raw: string): unknown {
 
 /**
  * Whether a JSON config names no model for config.ts's walk, decided from JSON.parse's document (`jsonMayNameModel`)
- * without loading `yaml`. A file JSON.parse refuses is left to config.ts, which counts it as not searched.
+ * without loading `yaml`. A file Python's json refuses is left to config.ts, which counts it as not searched.
  */
 function jsonNamesNoModel(text: string): boolean {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parsePythonJson(text).value;
   } catch {
     return false;
   }
   return !jsonMayNameModel(value);
 }
+
+/**
+ * A `.json` config's document as Python's `json.load` reads it, and the text JSON.parse read it from (offsets as in
+ * `text`); throws as JSON.parse does on a text Python's json refuses too. The text is rewritten only when JSON.parse
+ * refuses it (`asStrictJson` reads every string of the text).
+ */
+export function parsePythonJson(text: string): { value: unknown; json: string } {
+  try {
+    return { value: JSON.parse(text), json: text };
+  } catch (error) {
+    if (!/NaN|Infinity/.test(text)) throw error;
+    const json = asStrictJson(text);
+    return { value: JSON.parse(json), json };
+  }
+}
+
+/**
+ * The JSON text as JSON.parse takes what Python's `json.load` reads (transformers' `_dict_from_json_file` and training
+ * scripts load `.json` configs with it): CPython's Lib/json/scanner.py `_scan_once` (and `_json.c` `scan_once_unicode`)
+ * also reads the bare values `NaN`, `Infinity` and `-Infinity`, which `json.dump` writes for a float nan or inf (its
+ * default `allow_nan=True`: a `max_grad_norm` or a logged loss), where JSON.parse refuses the whole file. Each is
+ * made a number literal of its length, so every offset stays: `1.0e9999` and `-1.0e9999` are ±Infinity, `0.0`
+ * stands for NaN (no literal is; the walk reads no number). Only a value is replaced — after `[`, `,`, `:` or
+ * whitespace and before `]`, `}`, `,` or whitespace — never a string's text, a `-NaN` or a `1Infinity`, which Python
+ * refuses as JSON.parse still does.
+ */
+function asStrictJson(text: string): string {
+  return text.replace(PYTHON_CONSTANT, (m: string, constant: string | undefined) =>
+    constant === undefined ? m : (STRICT_CONSTANT[constant] ?? m),
+  );
+}
+
+// A string runs to its closing quote, or to the end when it has none (JSON.parse refuses that text anyway): a match
+// that never fails, so no quote is tried twice.
+const PYTHON_CONSTANT = /"[^"\\]*(?:\\[\s\S]?[^"\\]*)*"?|(?<![^ \t\n\r,:[])(NaN|-?Infinity)(?![^ \t\n\r,\]}])/g;
+const STRICT_CONSTANT: Readonly<Record<string, string>> = {
+  NaN: '0.0',
+  Infinity: '1.0e9999',
+  '-Infinity': '-1.0e9999',
+};

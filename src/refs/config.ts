@@ -18,6 +18,7 @@ import {
   findConfigReferencesFast,
   isMergekitConfig,
   mappingReferences,
+  parsePythonJson,
   rayModelLoading,
   trustsRemoteCode,
 } from './config-fast.js';
@@ -173,13 +174,14 @@ type Position = (offset: number) => { line: number; column: number };
  * jsonc-parser's tree, each with the range and quoting yaml gives it, so the walk reads it unchanged. yaml's own
  * parser reads JSON at about a second of CPU for 200 KB (flow collections, one token at a time); jsonc-parser's
  * scanner is a hundred times faster, and a large JSON file that names a model key (a lock of an evaluation's
- * results, a package cache) costs the scan no more than its size. A `.json` that JSON.parse (and Python's
- * json.load) refuses — comments, a template — is not read at all: YAML takes `// note\n"model_name_or_path"` for one
+ * results, a package cache) costs the scan no more than its size. A `.json` that Python's json.load (JSON.parse,
+ * with its NaN and Infinity) refuses — comments, a template — is not read at all: YAML takes `// note\n"model_name_or_path"` for one
  * long key, and jsonc-parser allows comments. Counted as not searched (CPR011).
  */
 function jsonDocuments(text: string): { docs: Document[]; position: Position } {
-  JSON.parse(text);
-  const tree = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
+  // Python's json also reads NaN and ±Infinity (config-fast.ts `parsePythonJson`): the same text with those as numbers.
+  const { json } = parsePythonJson(text);
+  const tree = parseTree(json, [], { disallowComments: true, allowTrailingComma: false });
   const doc = new Document();
   doc.contents = tree ? (yamlNodeOf(tree) as typeof doc.contents) : null;
   return { docs: [doc], position: lineIndex(text) };

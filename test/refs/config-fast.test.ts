@@ -355,15 +355,46 @@ describe('config.ts on JSON', () => {
       { weight: 2, arbitrary: fc.dictionary(fc.constantFrom(...KEYS), tie('node'), { maxKeys: 5 }) },
     ),
   })).node;
+  // The count is the generator's, not the readers': over 1,000 seeds it ran from 40 to about 85 (median 61), and a
+  // floor of 50 failed one run in twenty with no counterexample to show. The seed is named with the count
+  // (fast-check names it with a counterexample); `FC_SEED=<seed>` replays it.
   it('reads generated JSON as yaml does (fast-check)', () => {
     let found = 0;
+    const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
     fc.assert(
       fc.property(value, fc.constantFrom(undefined, 1, 2, '\t'), (v, indent) => {
         if (same(JSON.stringify(v, null, indent)) > 0) found++;
       }),
-      { numRuns: 600 },
+      { numRuns: 600, seed },
     );
-    expect(found).toBeGreaterThan(50);
+    expect(found, `references found with seed ${seed}`).toBeGreaterThan(20);
+  });
+
+  // Python's json.load (transformers `_dict_from_json_file`, CPython Lib/json/scanner.py `_scan_once`) reads the bare
+  // NaN, Infinity and -Infinity that json.dump writes for a float nan or inf; JSON.parse refused the whole config,
+  // which was then counted as not searched (CPR011) and its model never reported.
+  it('reads the NaN and Infinity Python writes and reads', () => {
+    const text =
+      '{"max_grad_norm": NaN,\n "model_name_or_path": "org/nan", "trust_remote_code": true,\n "clip": [Infinity, -Infinity]}\n';
+    expect(findConfigReferencesFast('c.json', text, local)).toBeUndefined();
+    const got = findConfigReferencesWithYaml('c.json', text, local);
+    expect(got.references).toEqual([
+      expect.objectContaining({ repoId: 'org/nan', line: 2, column: 24, runsRemoteCode: true }),
+    ]);
+    // One that names no model is decided without yaml, as any other.
+    expect(findConfigReferencesFast('c.json', '{"loss": NaN, "lr": -Infinity, "note": "NaN"}', local)).toEqual({
+      references: [],
+      dynamic: [],
+    });
+  });
+
+  it.each([
+    ['-NaN', '{"model_id": "org/a", "x": -NaN}'],
+    ['a constant inside a word', '{"model_id": "org/a", "x": 1Infinity}'],
+    ['a constant before a digit', '{"model_id": "org/a", "x": NaN1}'],
+    ['nan in lower case', '{"model_id": "org/a", "x": nan}'],
+  ])('refuses %s, as Python json.loads does', (_name, text) => {
+    expect(() => findConfigReferencesWithYaml('c.json', text, local)).toThrow();
   });
 
   it('refuses what JSON.parse refuses, as before', () => {
