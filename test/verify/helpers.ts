@@ -68,6 +68,18 @@ export function signFiles(dir: string, names: readonly string[], allowSymlinks: 
         .digest('hex'),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
+  writeModelSignature(dir, { method: 'files', hash_type: 'sha256', allow_symlinks: allowSymlinks }, resources);
+}
+
+/**
+ * Write `dir/model.sig`: model_signing's in-toto statement over `resources` (the root digest over theirs, in order)
+ * with `serialization`, signed with the corpus EC key as `model_signing sign key` signs.
+ */
+export function writeModelSignature(
+  dir: string,
+  serialization: Record<string, unknown>,
+  resources: readonly { readonly name: string; readonly algorithm: string; readonly digest: string }[],
+): void {
   const rootDigest = createHash('sha256');
   for (const r of resources) rootDigest.update(Buffer.from(r.digest, 'hex'));
   const payload = Buffer.from(
@@ -75,10 +87,7 @@ export function signFiles(dir: string, names: readonly string[], allowSymlinks: 
       _type: 'https://in-toto.io/Statement/v1',
       subject: [{ name: path.basename(dir), digest: { sha256: rootDigest.digest('hex') } }],
       predicateType: 'https://model_signing/signature/v1.0',
-      predicate: {
-        serialization: { method: 'files', hash_type: 'sha256', allow_symlinks: allowSymlinks },
-        resources,
-      },
+      predicate: { serialization, resources },
     }),
   );
   const key = createPrivateKey(readFileSync(path.join(KEYS, 'signing-key.pem')));

@@ -1,12 +1,11 @@
-import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { pae } from '../../src/verify/bundle/dsse.js';
 import { verifyModelSignature } from '../../src/verify/model/verify.js';
 import { loadTrustedRoot } from '../../src/verify/trust/root.js';
-import { blockNetwork, KEYS, listFiles, signers } from './helpers.js';
+import { blockNetwork, listFiles, signers, writeModelSignature } from './helpers.js';
 
 beforeAll(blockNetwork);
 
@@ -30,31 +29,10 @@ function signShards(dir: string, shardSize: number): void {
       return out;
     })
     .sort((a, b) => (a.name < b.name ? -1 : 1));
-  const root = createHash('sha256');
-  for (const r of resources) root.update(Buffer.from(r.digest, 'hex'));
-  const statement = {
-    _type: 'https://in-toto.io/Statement/v1',
-    subject: [{ name: path.basename(dir), digest: { sha256: root.digest('hex') } }],
-    predicateType: 'https://model_signing/signature/v1.0',
-    predicate: {
-      serialization: { method: 'shards', hash_type: 'sha256', shard_size: shardSize, allow_symlinks: false },
-      resources,
-    },
-  };
-  const payload = Buffer.from(JSON.stringify(statement));
-  const key = createPrivateKey(readFileSync(path.join(KEYS, 'signing-key.pem')));
-  const sig = sign('sha384', pae('application/vnd.in-toto+json', payload), key);
-  writeFileSync(
-    path.join(dir, 'model.sig'),
-    JSON.stringify({
-      mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-      verificationMaterial: { publicKey: { hint: '' }, tlogEntries: [] },
-      dsseEnvelope: {
-        payload: payload.toString('base64'),
-        payloadType: 'application/vnd.in-toto+json',
-        signatures: [{ sig: sig.toString('base64'), keyid: '' }],
-      },
-    }),
+  writeModelSignature(
+    dir,
+    { method: 'shards', hash_type: 'sha256', shard_size: shardSize, allow_symlinks: false },
+    resources,
   );
 }
 
