@@ -1,10 +1,12 @@
 import {
   Document,
+  parse,
   parseDocument,
   YAMLParseError,
   type DocumentOptions,
   type ParseOptions,
   type SchemaOptions,
+  type ToJSOptions,
 } from 'yaml';
 
 /**
@@ -46,6 +48,21 @@ export function parseShallowYaml(text: string, options: YamlParseOptions = {}): 
   }
   doc.errors.push(error);
   return doc;
+}
+
+/**
+ * `yaml`'s `parse` (the value, throwing on the first error), except that a text nested deeper than MAX_YAML_DEPTH
+ * throws without being parsed, a YAMLParseError like any other the caller already handles.
+ */
+export function parseShallowYamlValue(text: string, options: YamlParseOptions & ToJSOptions = {}): unknown {
+  const at = yamlTooDeepAt(text);
+  if (at !== undefined)
+    throw new YAMLParseError(
+      [at, at + 1],
+      'RESOURCE_EXHAUSTION',
+      `YAML nests deeper than ${MAX_YAML_DEPTH} levels; not parsed`,
+    );
+  return parse(text, options);
 }
 
 /**

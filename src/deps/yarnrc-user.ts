@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseShallowYamlValue as parseYaml } from '../core/yaml-depth.js';
 import { publicHttpUrl } from '../core/url.js';
 import { MAX_NPMRC_BYTES } from './read.js';
 import { expandYarnEnv } from './yarnrc.js';

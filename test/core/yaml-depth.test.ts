@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LineCounter, parseDocument } from 'yaml';
-import { MAX_YAML_DEPTH, parseShallowYaml, yamlTooDeepAt } from '../../src/core/yaml-depth.js';
+import { LineCounter, parseDocument, YAMLParseError } from 'yaml';
+import { MAX_YAML_DEPTH, parseShallowYaml, parseShallowYamlValue, yamlTooDeepAt } from '../../src/core/yaml-depth.js';
+import { topLevelString } from '../../src/app/review/yarn-settings.js';
 import { parsePnpm } from '../../src/deps/parsers/pnpm.js';
 import { parseConfigYaml } from '../../src/trust/config/yaml.js';
 import { CORPORA_ROOT, hasCorpora } from '../helpers/corpus.js';
@@ -102,3 +103,26 @@ function yamlFiles(dir: string): string[] {
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
     .map((e) => join(e.parentPath, e.name));
 }
+
+describe('parseShallowYamlValue (the review and ~/.yarnrc.yml readers)', () => {
+  it.each(hostile)('throws a YAMLParseError without parsing %s', (_name, text) => {
+    let thrown: unknown;
+    try {
+      parseShallowYamlValue(text, { maxAliasCount: 100 });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(YAMLParseError);
+    expect((thrown as YAMLParseError).code).toBe('RESOURCE_EXHAUSTION');
+  });
+
+  it('reads a shallow document as parse does', () => {
+    expect(parseShallowYamlValue('a:\n  - [1, {b: c}]\n', { maxAliasCount: 100 })).toEqual({ a: [[1, { b: 'c' }]] });
+  });
+
+  it('a review reads a hostile .yarnrc.yml as it reads one yarn refuses: no setting', () => {
+    const deep = 'cacheFolder: x\n' + hostile[0]![1];
+    expect(topLevelString(deep, 'cacheFolder')).toBeUndefined();
+    expect(topLevelString('cacheFolder: x\n', 'cacheFolder')).toBe('x');
+  });
+});

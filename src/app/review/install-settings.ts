@@ -1,7 +1,7 @@
 import { parse as parseIni } from 'ini';
 import { parseYarnrcV1 } from '../../deps/yarnrc-v1.js';
 import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
+import { parseShallowYamlValue as parseYaml } from '../../core/yaml-depth.js';
 import type { Finding } from '../../core/finding.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import { isAllowed } from '../../deps/npmrc-trust.js';

@@ -1,6 +1,6 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseShallowYamlValue as parseYaml } from '../../core/yaml-depth.js';
 import type { Finding } from '../../core/finding.js';
 import { hashWorkingFiles } from './git.js';
 import { isDefaultPnpmfile, namedBy } from './named-inputs.js';

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { parse as parseYaml } from 'yaml';
+import { parseShallowYamlValue as parseYaml } from '../../core/yaml-depth.js';
 import { LOCKFILE_FORMATS, formatFromName } from '../../discover/catalogue/index.js';
 import { dirOf, joinRel } from '../../deps/read.js';
 

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseShallowYamlValue as parseYaml } from '../../core/yaml-depth.js';
 import type { Finding } from '../../core/finding.js';
 import type { InstallFileChange } from './install-files.js';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseShallowYamlValue as parseYaml } from '../../core/yaml-depth.js';
 import { readRegularFile } from '../../io/open-regular.js';
 
 /**
