@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+import { berryLock } from '../helpers/lockfile-text.js';
 import { policyWith, repoWith, scanDeps } from './helpers.js';
 
 /**
@@ -54,19 +55,7 @@ describe('a registry-relative resolved path that climbs out of the registry', ()
     const dir = await repoWith({
       'package.json': '{"name":"app","version":"1.0.0","dependencies":{"left-pad":"^1.3.0"}}',
       '.yarnrc.yml': `npmRegistryServer: "${VIRTUAL.slice(0, -1)}"\n`,
-      'yarn.lock': [
-        '__metadata:',
-        '  version: 8',
-        '  cacheKey: 10c0',
-        '',
-        '"app@workspace:.":',
-        '  version: 0.0.0-use.local',
-        '  resolution: "app@workspace:."',
-        '  dependencies:',
-        '    left-pad: "npm:^1.3.0"',
-        '  languageName: unknown',
-        '  linkType: soft',
-        '',
+      'yarn.lock': berryLock({ 'left-pad': 'npm:^1.3.0' }, [
         '"left-pad@npm:^1.3.0":',
         '  version: 1.3.0',
         '  resolution: "left-pad@npm:1.3.0::__archiveUrl=%2F..%2Fnpm-untrusted%2Fleft-pad%2F-%2Fleft-pad-1.3.0.tgz"',
@@ -74,7 +63,7 @@ describe('a registry-relative resolved path that climbs out of the registry', ()
         '  languageName: node',
         '  linkType: hard',
         '',
-      ].join('\n'),
+      ]),
     });
     const found = cpd005(await scanDeps(dir, { policy }));
     expect(found.map((f) => f.evidence?.fetched)).toEqual([

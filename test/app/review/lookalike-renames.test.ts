@@ -1,18 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
 import { isLookalike } from '../../../src/app/review/lookalike-renames.js';
-import { makeRepo, reviewHead, type Tree } from './repo.js';
+import { pairReviewer, type Tree } from './repo.js';
 import { manifest, npmLock, sri } from './npm-lock.js';
 
 /** CPU037: a direct dependency replaced by a look-alike name (the typosquat's way in through a pull request). */
-const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((c) => c()));
-
-async function review(base: Tree, head: Tree): Promise<ReviewResult> {
-  const repo = makeRepo(base, head);
-  cleanups.push(repo.cleanup);
-  return reviewHead(repo.dir, { gate: 'any' });
-}
+const { review, cleanup } = pairReviewer();
+afterAll(cleanup);
 
 const entry = (name: string, version: string, fill: number, extra: Record<string, unknown> = {}) => ({
   version,

@@ -132,6 +132,25 @@ export function reviewHead(dir: string, over: Partial<ReviewRequest> = {}): Prom
   return reviewChange({ dir, base: 'HEAD~1', head: 'HEAD', ...testRequest(), ...over });
 }
 
+/**
+ * A reviewer of base → head changes with the gate at `any`, as most review tests ask: each call builds a repository
+ * (makeRepo), and `cleanup` removes every one made (call it in afterAll).
+ */
+export function pairReviewer(): {
+  review: (base: Tree, head: Tree) => Promise<ReviewResult>;
+  cleanup: () => void;
+} {
+  const cleanups: (() => void)[] = [];
+  return {
+    review: (base, head) => {
+      const repo = makeRepo(base, head);
+      cleanups.push(repo.cleanup);
+      return reviewHead(repo.dir, { gate: 'any' });
+    },
+    cleanup: () => cleanups.forEach((c) => c()),
+  };
+}
+
 /** The same review with the work tree as the head (what the Action reviews): `head` left out. */
 export function reviewWorkTree(dir: string, over: Partial<Omit<ReviewRequest, 'head'>> = {}): Promise<ReviewResult> {
   return reviewChange({ dir, base: 'HEAD~1', ...testRequest(), ...over });

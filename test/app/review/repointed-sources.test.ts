@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
 import { toReviewText } from '../../../src/report/review.js';
-import { makeRepo, reviewHead, type Tree } from './repo.js';
+import { pairReviewer } from './repo.js';
 import { manifest, sri } from './npm-lock.js';
 
 /**
@@ -10,14 +10,8 @@ import { manifest, sri } from './npm-lock.js';
  * git commit, with no integrity, installs other code from elsewhere. And one finding, not two, when a Python entry is
  * re-pointed with its hashes replaced (CPU001 compares the hashes).
  */
-const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((c) => c()));
-
-async function review(base: Tree, head: Tree): Promise<ReviewResult> {
-  const repo = makeRepo(base, head);
-  cleanups.push(repo.cleanup);
-  return reviewHead(repo.dir, { gate: 'any' });
-}
+const { review, cleanup } = pairReviewer();
+afterAll(cleanup);
 
 /** The review's own errors (the head scan's CPP081 for a direct dependency moved off the index stays beside them). */
 const rules = (r: ReviewResult) =>
