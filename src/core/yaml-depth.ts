@@ -31,11 +31,7 @@ export function parseShallowYaml(text: string, options: YamlParseOptions = {}): 
   const at = yamlTooDeepAt(text);
   if (at === undefined) return parseDocument(text, options);
   const doc = new Document(null, options) as Document.Parsed;
-  const error = new YAMLParseError(
-    [at, at + 1],
-    'RESOURCE_EXHAUSTION',
-    `YAML nests deeper than ${MAX_YAML_DEPTH} levels; not parsed`,
-  );
+  const error = tooDeep(at);
   const lines = options.lineCounter;
   if (lines !== undefined) {
     // parseDocument would have fed the counter; a caller turns offsets into lines with it.
@@ -56,14 +52,17 @@ export function parseShallowYaml(text: string, options: YamlParseOptions = {}): 
  */
 export function parseShallowYamlValue(text: string, options: YamlParseOptions & ToJSOptions = {}): unknown {
   const at = yamlTooDeepAt(text);
-  if (at !== undefined)
-    throw new YAMLParseError(
-      [at, at + 1],
-      'RESOURCE_EXHAUSTION',
-      `YAML nests deeper than ${MAX_YAML_DEPTH} levels; not parsed`,
-    );
+  if (at !== undefined) throw tooDeep(at);
   return parse(text, options);
 }
+
+/** The error both readers give at offset `at`, where the nesting passed MAX_YAML_DEPTH. */
+const tooDeep = (at: number) =>
+  new YAMLParseError(
+    [at, at + 1],
+    'RESOURCE_EXHAUSTION',
+    `YAML nests deeper than ${MAX_YAML_DEPTH} levels; not parsed`,
+  );
 
 /**
  * Offset where the YAML's nesting first passes `limit`, or undefined. Counts what makes `yaml` recurse: flow
