@@ -20,37 +20,44 @@ const LOADER_WORDS =
  * loaders `shapeOf` (calls.ts) finds through an import — `transformers.pipeline`, `huggingface_hub.*`,
  * `torch.hub.load`, `timm.create_model`, `sentence_transformers.*`, `@huggingface/hub` — can only be called in a
  * file that names their module, so those words count only beside it. The rest need no import to be found.
+ *
+ * `imported`: in Python the finder reaches the loader only through an import of the module (syntax.ts
+ * `importBindings` is the only way a name comes to stand for it: CPython's IMPORT_NAME, no `__import__` or importlib
+ * followed), so the module counts only on a line that holds the word `import` (`importedOnALine`). Library code names
+ * these modules in prose everywhere — scikit-learn's "transformers" beside its `Pipeline`, pandas' `evaluate` beside
+ * `load` — and each such file was parsed whole for nothing. The others stay words anywhere: `vllm serve` and
+ * `spacy download` are also commands in strings (python-commands.ts), Keras is `tf.keras` after `import tensorflow`.
  */
-const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined])[] = [
-  [/\bpipeline\b/, /transformers/],
+const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined, reached?: 'imported'])[] = [
+  [/\bpipeline\b/, /transformers/, 'imported'],
   // refs9: `cached_download` and `hf_hub_url` (a URL an HTTP GET fetches: syntax.ts `pythonHubUrl`).
-  [/hf_hub_download|snapshot_download|cached_download|hf_hub_url/, /huggingface_hub/],
-  [/snapshot_download|model_file_download|\bpipeline\b/, /modelscope/],
+  [/hf_hub_download|snapshot_download|cached_download|hf_hub_url/, /huggingface_hub/, 'imported'],
+  [/snapshot_download|model_file_download|\bpipeline\b/, /modelscope/, 'imported'],
   // torch.hub's loaders, and torch.utils.model_zoo's `load_url` (the same function by its old name).
-  [/\bhub\b|model_zoo/, /\btorch\b/],
-  [/create_model/, /\btimm\b/],
+  [/\bhub\b|model_zoo/, /\btorch\b/, 'imported'],
+  [/create_model/, /\btimm\b/, 'imported'],
   // SentenceTransformer, SparseEncoder, CrossEncoder, models.Transformer (sentence-transformers.ts).
-  [/Transformer|CrossEncoder|SparseEncoder/, /sentence_transformers/],
+  [/Transformer|CrossEncoder|SparseEncoder/, /sentence_transformers/, 'imported'],
   [/downloadFile|snapshotDownload/, /@huggingface\/hub/],
   // redrefs: python-loaders.ts.
   [/from_single_file/, undefined],
-  [/LLM|EngineArgs|LoRARequest/, /vllm/],
+  [/LLM|EngineArgs|LoRARequest/, /vllm/, 'imported'],
   [/\bserve\b/, /vllm/],
   // Any `HuggingFace…` name (the finder knows the classes): `HuggingFace\w*Embeddings` here tried every start in a long
   // identifier that held the word many times (quadratic in a hostile file).
-  [/HuggingFace/, /langchain/],
+  [/HuggingFace/, /langchain/, 'imported'],
   // refs5: LlamaIndex's HuggingFaceEmbedding / HuggingFaceLLM; ollama-python's pull.
-  [/HuggingFace(?:Embedding|LLM)/, /llama_?index/],
+  [/HuggingFace(?:Embedding|LLM)/, /llama_?index/, 'imported'],
   // LlamaIndex's `embed_model="local:org/name"` (python-loaders.ts `llamaIndexLocalEmbedShape`).
-  [/embed_model/, /llama_index/],
+  [/embed_model/, /llama_index/, 'imported'],
   [/ollama/, undefined],
   // Haystack's SentenceTransformers… / Transformers… / HuggingFaceLocal… components (python-haystack.ts).
-  [/Transformers|HuggingFace/, /haystack/],
+  [/Transformers|HuggingFace/, /haystack/, 'imported'],
   // langchain's FastEmbedEmbeddings, LlamaIndex's FastEmbedEmbedding (FastEmbed's table, at the default branch).
-  [/FastEmbed/, /langchain|llama_index/],
-  [/create_model/, /open_clip/],
-  [/from_preset/, /keras_hub|keras_nlp/],
-  [/trust_remote_code/, /datasets/],
+  [/FastEmbed/, /langchain|llama_index/, 'imported'],
+  [/create_model/, /open_clip/, 'imported'],
+  [/from_preset/, /keras_hub|keras_nlp/, 'imported'],
+  [/trust_remote_code/, /datasets/, 'imported'],
   // refs4: transformers.js `env` settings in a module of their own (transformersjs-env.ts `settings`).
   [/remoteHost|allowRemoteModels/, /transformers/],
   // refs8: adapters a model or pipeline loads onto itself (python-loaders.ts `ADAPTER_LOADERS`), any module.
@@ -64,13 +71,14 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   // NeMo's AutoTokenizer (python-loaders.ts `nemoShape`).
   [/nemo\.collections/, undefined],
   // openai-whisper `whisper.load_model(name)` and OpenAI CLIP `clip.load(name)` (python-loaders.ts `WHISPER_MODELS`).
-  [/load_model/, /\bwhisper\b/],
+  [/load_model/, /\bwhisper\b/, 'imported'],
   [/clip\.load/, undefined],
   // torchvision's model builders with pretrained weights (python-loaders.ts `torchvisionShape`); detection and
   // segmentation builders download backbone weights by default; models/utils.py re-exported torch.hub's loader.
   [
     /weights|pretrained|_fpn|vgg16|mobilenet_v3_large|deeplabv3|fcn_resnet|lraspp|load_state_dict_from_url/,
     /torchvision/,
+    'imported',
   ],
   // Keras applications (`tf.keras.applications.ResNet50()`): ImageNet weights by default.
   [/applications/, /keras/],
@@ -81,9 +89,9 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   // node-llama-cpp's downloads by model URI (`hf:user/model:quant`).
   [/resolveModelFile|createModelDownloader/, /node-llama-cpp/],
   // TRL's trainers given a hub id (python-loaders.ts `trlTrainerShape`).
-  [/Trainer/, /\btrl\b/],
+  [/Trainer/, /\btrl\b/, 'imported'],
   // Hugging Face evaluate's `evaluate.load(name)` (python-evaluate.ts).
-  [/\bload\b/, /\bevaluate\b/],
+  [/\bload\b/, /\bevaluate\b/, 'imported'],
 ];
 
 /**
@@ -104,9 +112,40 @@ export function mayCallLoader(text: string, language: Language = 'python'): bool
   // A word any file may call decides alone (a native search each, no pattern run over the text): in practice
   // `from_pretrained`, which most files that reach here hold.
   if (ANY_FILE_LOADER_WORDS.some((w) => text.includes(w))) return true;
-  return (
-    LOADER_WORDS.test(text) && LOADER_TESTS.some(([word, module]) => word.test(text) && (!module || module.test(text)))
+  if (!LOADER_WORDS.test(text)) return false;
+  const python = language === 'python';
+  return LOADER_TESTS.some(
+    ([word, module, reached]) =>
+      word.test(text) &&
+      (!module || (python && reached === 'imported' ? importedOnALine(text, module) : module.test(text))),
   );
+}
+
+/**
+ * Whether `module` stands on a line that also holds the word `import` (lines joined where one ends in a backslash,
+ * as the tokenizer joins them): looser than an import statement (a docstring's `>>> from transformers import x`
+ * passes, as does `x = 1; import transformers` or an import after `try:`), never stricter. Each line is looked at
+ * once (the search goes on after the line of a miss): linear in the text however many times the word repeats.
+ */
+function importedOnALine(text: string, module: RegExp): boolean {
+  const search = new RegExp(module.source, 'g');
+  for (let m = search.exec(text); m; m = search.exec(text)) {
+    let start = m.index;
+    while (start > 0 && !(text[start - 1] === '\n' && !continued(text, start - 1))) start--;
+    let end = m.index;
+    while (end < text.length && !(text[end] === '\n' && !continued(text, end))) end++;
+    if (IMPORT_WORD.test(text.slice(start, end))) return true;
+    search.lastIndex = end;
+  }
+  return false;
+}
+
+const IMPORT_WORD = /\bimport\b/;
+
+/** Whether the newline at `i` ends a line the next one continues (`\\` then `\n`, or `\r\n`). */
+function continued(text: string, i: number): boolean {
+  const before = text[i - 1] === '\r' ? i - 2 : i - 1;
+  return text[before] === '\\';
 }
 export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 

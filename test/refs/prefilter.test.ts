@@ -91,8 +91,25 @@ describe('mayCallLoader', () => {
     ['create-model-without-timm', 'def create_model(cfg):\n    return Net(cfg)', false],
     ['download-file-without-hub', "import { downloadFile } from './net.js';", false],
     ['plain-code', 'def add(a, b):\n    return a + b', false],
+    // Python reaches these modules' loaders only through an import: the module counts on a line with `import`.
+    ['sklearn-transformers-prose', '"""Chain transformers."""\nfrom sklearn.pipeline import Pipeline', false],
+    ['pandas-evaluate-prose', '# evaluate the frame first\ndf = load(path)', false],
+    ['torchvision-prose', '"""Like torchvision does."""\nw = load_pretrained(weights)', false],
+    ['torch-prose', 'def f(hub):\n    """A torch tensor."""\n    return hub.load(x)', false],
+    ['evaluate-import', 'import evaluate\nm = evaluate.load("accuracy")', true],
+    ['import-continued', 'import os, \\\n    transformers\np = transformers.pipeline("x")', true],
+    ['import-continued-crlf', 'import os, \\\r\n    transformers\r\np = transformers.pipeline("x")', true],
+    ['import-after-try', 'try: from transformers import pipeline\nexcept ImportError: pass\np = pipeline("x")', true],
+    ['import-after-semicolon', 'x = 1; import torchvision\nm = torchvision.models.resnet50(weights="V1")', true],
+    [
+      'import-in-function',
+      'def f():\n    from timm import create_model\n    return create_model("a", pretrained=True)',
+      true,
+    ],
+    // JavaScript names modules in strings: the word anywhere, as before.
+    ['js-transformers-require', "const { pipeline } = require('@huggingface/transformers');", true],
   ])('%s: %s', (_case, text, want) => {
-    expect(mayCallLoader(text)).toBe(want);
+    expect(mayCallLoader(text, _case.startsWith('js-') ? 'javascript' : 'python')).toBe(want);
     // The byte test runs first and is looser: it never rejects what the text test accepts.
     if (want) expect(mayCallLoaderBytes(Buffer.from(text))).toBe(true);
   });
