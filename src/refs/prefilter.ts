@@ -498,14 +498,23 @@ export function mayCallLoaderBytes(bytes: Buffer, language: Language = 'python')
   return scanner!.passes(found);
 }
 
+/**
+ * A JSON escape of a printable ASCII character (`\u0041`): no notebook writer makes one (nbformat's `json.dumps`
+ * escapes only what is not ASCII, and control characters), but `json.load` decodes it, so a word spelt with one is
+ * the word to the kernel. search.ts `screenText` reads such a notebook's decoded cells.
+ */
+export const ESCAPED_ASCII = /\\u00[2-7][0-9A-Fa-f]/;
+
 /** The byte test for a config (a model key) or for source (a loader word). */
 export function mayNameModelBytes(language: Language, bytes: Buffer): boolean {
   if (language === 'shell') return mentionsShellDownload(bytes.toString('latin1'));
   if (language === 'config') return mentionsModelKeyBytes(bytes);
-  // refs6: a notebook's `!cmd` shell escapes are read as a shell script (python-notebook.ts).
-  return (
-    mayCallLoaderBytes(bytes, language) || (language === 'notebook' && mentionsShellDownload(bytes.toString('latin1')))
-  );
+  // refs6: a notebook's `!cmd` shell escapes are read as a shell script (python-notebook.ts). A notebook that spells
+  // an ASCII character as a JSON escape may spell any word so (search.ts ESCAPED_ASCII): its decoded cells decide.
+  if (mayCallLoaderBytes(bytes, language)) return true;
+  if (language !== 'notebook') return false;
+  const latin1 = bytes.toString('latin1');
+  return mentionsShellDownload(latin1) || ESCAPED_ASCII.test(latin1);
 }
 
 /**

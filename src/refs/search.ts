@@ -1,5 +1,11 @@
 import type { Language } from './languages.js';
-import { ANY_FILE_LOADER_WORDS, mentionsModelKey, usesEscapedModuleWord, mentionsShellDownload } from './prefilter.js';
+import {
+  ANY_FILE_LOADER_WORDS,
+  ESCAPED_ASCII,
+  mentionsModelKey,
+  usesEscapedModuleWord,
+  mentionsShellDownload,
+} from './prefilter.js';
 import { isConfigSource as isConfig, isTestData, languageOf, sourceExtension } from './sources.js';
 import { nativeShape } from './python-lines-native.js';
 import { MAX_NESTING, generatedByLines, looksGenerated, nestingDepth } from './text.js';
@@ -184,10 +190,12 @@ export function screenText(path: string, text: string): Searched | undefined {
   // A notebook's outputs (base64 images) are long lines by nature: python-notebook.ts reads only its code cells,
   // and its `!cmd` shell escapes as a shell script.
   const notebook = sourceExtension(path) === 'ipynb';
+  // A notebook's code is what its JSON strings decode to: `\u0066rom_pretrained` is `from_pretrained` to the kernel.
+  const code = notebook && ESCAPED_ASCII.test(text) ? notebookCellText(text) : text;
   if (
     config
       ? !mentionsModelKey(text)
-      : !mayCallLoader(text, isPython(path) ? 'python' : 'javascript') && !(notebook && mentionsShellDownload(text))
+      : !mayCallLoader(code, isPython(path) ? 'python' : 'javascript') && !(notebook && mentionsShellDownload(code))
   )
     return { kind: 'none' };
   // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).
@@ -198,6 +206,29 @@ export function screenText(path: string, text: string): Searched | undefined {
     : !config && !notebook && looksGenerated(text, languageOf(path) === 'javascript');
   if (generated || (shape ? shape.depth : nestingDepth(text)) > MAX_NESTING) return { kind: 'skipped' };
   return undefined;
+}
+
+/**
+ * The source strings of a notebook's code cells, decoded, one per line (what `findNotebookReferences` reads, magics
+ * and shell escapes kept); the text itself when it is not a notebook's JSON, which the finder then finds nothing in.
+ */
+function notebookCellText(text: string): string {
+  let nb: unknown;
+  try {
+    // Attacker-controlled JSON: only read, never evaluated; the scan bounds its size before it gets here.
+    nb = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const cells = (nb as { cells?: unknown })?.cells;
+  if (!Array.isArray(cells)) return text;
+  const out: string[] = [];
+  for (const cell of cells as { cell_type?: unknown; source?: unknown }[]) {
+    if (cell?.cell_type !== 'code') continue;
+    const source = Array.isArray(cell.source) ? cell.source : [cell.source];
+    for (const piece of source) if (typeof piece === 'string') out.push(piece);
+  }
+  return out.join('\n');
 }
 
 /** A finder over text that passed `screenText`. */

@@ -215,6 +215,28 @@ describe('refs6: a notebook shell escape is a shell command', () => {
   });
 });
 
+describe('a notebook that spells its code with JSON escapes', () => {
+  // Jupyter reads the notebook with json.load, which decodes `\u0066` to `f`: the kernel runs `from_pretrained`.
+  // No writer escapes ASCII, so the escape hides the word from a search of the raw text, not from the kernel.
+  const cells = (source: string) =>
+    `{"cells":[{"cell_type":"code","metadata":{},"outputs":[],"execution_count":null,"source":[${source}]}],` +
+    '"metadata":{},"nbformat":4,"nbformat_minor":5}';
+  it.each([
+    [
+      'loader word',
+      '"from transformers import AutoModel\\n","m = AutoModel.\\u0066rom_pretrained(\\"acme/hidden\\")\\n"',
+    ],
+    ['module name', '"from \\u0074ransformers import pipeline\\n","p = pipeline(\\"x\\", model=\\"acme/hidden\\")\\n"'],
+    ['shell escape', '"!hugging\\u0066ace-cli download acme/hidden\\n"'],
+  ])('%s', (_name, source) => {
+    const got = searchBytes('explore.ipynb', Buffer.from(cells(source)), noLocal);
+    expect(got.kind === 'found' ? got.refs.references.map((r) => r.repoId) : got.kind).toEqual(['acme/hidden']);
+  });
+  it('an escape of a character that is not ASCII (a progress bar in an output) changes nothing', () => {
+    const text = cells('"x = 1\\n"').replace('"outputs":[]', '"outputs":[{"output_type":"stream","text":["\\u2588"]}]');
+    expect(searchBytes('explore.ipynb', Buffer.from(text), noLocal).kind).toBe('none');
+  });
+});
 describe('refs6: YAML merge keys', () => {
   // PyYAML SafeLoader `flatten_mapping` (what training code and OmegaConf load configs with): `<<: *anchor` merges
   // the anchored mapping, the mapping's own keys winning. A stage that keeps the model and moves the revision loads
