@@ -3,6 +3,7 @@ import { HIT, assignedIn, lineEnd, lineTable, namedAt, nativeLines, type NativeL
 import { PYTHON_LOADER_WORDS } from './calls.js';
 import { KEYWORDS, tokenize, type Token } from './python-tokens.js';
 import { NARROW_LOADER_MODULES } from './python-loaders.js';
+import { CodeMask, isWordPart } from './python-code-mask.js';
 
 /**
  * The statements of a Python file that can change what the reference finder reports, copied into a small text for
@@ -121,9 +122,11 @@ function keptOrMostOfFile(text: string): readonly LogicalLine[] | undefined {
   const table = native?.lines ?? (javascript && lineTable(javascript));
   if (!table) return undefined;
   if (mayReturnNamespace(text, table)) return undefined;
-  const named = namePlaces(native, text, table);
+  // Names stand only in code: not in a docstring, a message or a comment (python-code-mask.ts).
+  const mask = new CodeMask(text, table);
+  const named = namePlaces(native, text, table, mask);
   const count = table.length / 2;
-  const words = (i: number) => text.slice(table[2 * i], lineEnd(table, i)).match(WORD) ?? [];
+  const words = (i: number) => codeWords(text, table, i, mask);
   const keep = new Uint8Array(count);
   // The lines marked, in the order marked: what `keptLines` returns, sorted (not a pass over every line).
   const marked: number[] = [];
@@ -172,7 +175,12 @@ function keptOrMostOfFile(text: string): readonly LogicalLine[] | undefined {
       if (w.some((x) => x === 'functools')) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) partialCallees.add(x);
     },
   );
-  const assigners: Assigners = native ? new NativeAssigners(native, text) : javascriptAssigners(text, table);
+  const assigners = inCodeOnly(
+    native ? new NativeAssigners(native, text) : javascriptAssigners(text, table),
+    text,
+    table,
+    mask,
+  );
   // The path a name can only be (a module of NARROW_LOADER_MODULES by its own name unless an import binds the name, or
   // the one path imports bind it to; never assigned, which syntax.ts `bindAliases` would follow): a statement that
   // names it is kept only where it may reach a loader (`narrowMatch`).
@@ -238,7 +246,7 @@ function keptOrMostOfFile(text: string): readonly LogicalLine[] | undefined {
   // every method).
   const reads = (i: number) =>
     isDefHeader(text, table, i) ? defaultWords(text, table[2 * i]!, lineEnd(table, i), words(i)) : words(i);
-  keepAssigners(work, reads, withOtherBindings(text, table, words, assigners, named), take);
+  keepAssigners(work, reads, withOtherBindings(text, table, words, assigners, named, mask), take);
   // The decorators above a kept `def` (python-env.ts `CLICK_PARAMETERS`: `@click.option(…, default=…)` gives a
   // parameter its default), with what their arguments read; kept in place, over the `def` (`build`).
   const before = work.length;
@@ -246,7 +254,8 @@ function keptOrMostOfFile(text: string): readonly LogicalLine[] | undefined {
   const isDecorator = (j: number) => text.charCodeAt(lines[2 * j]!) === 64; /* @ */
   for (const i of [...marked])
     if (isDefHeader(text, lines, i)) for (let j = i - 1; j >= 0 && isDecorator(j); j--) take(j);
-  if (work.length > before) keepAssigners(work, reads, withOtherBindings(text, lines, words, assigners, named), take);
+  if (work.length > before)
+    keepAssigners(work, reads, withOtherBindings(text, lines, words, assigners, named, mask), take);
   return keptLines(lines, marked);
 }
 
@@ -415,8 +424,10 @@ function defaultWords(text: string, from: number, to: number, all: readonly stri
  * may take it as a parameter (python.ts reads parameters' defaults, and a parameter of the name makes any other
  * binding of it unknown), a `for` header, an `as` name, `+=` and `:=`, an annotated assignment, a tuple or list
  * target. Over-approximate, by the text around each place the name stands as a word, looked for by a native search
- * when first asked: a kept statement reads a handful of names. Past BINDING_LOOKUPS names, every line that names a
- * name counts (a file made to ask for thousands).
+ * when first asked: a kept statement reads a handful of names. Places in a string or a comment bind nothing
+ * (`mask`). Where the module gives a name's places, each is tested (a step a place, however many names are asked);
+ * past BINDING_LOOKUPS names searched in the text instead, every line that names a name counts (a file made to ask
+ * for thousands would cost a pass over the text for each).
  */
 function withOtherBindings(
   text: string,
@@ -424,6 +435,7 @@ function withOtherBindings(
   words: (i: number) => readonly string[],
   assigners: Assigners,
   named: NamePlaces,
+  mask: CodeMask,
 ): Assigners {
   let byWord: Map<string, number[]> | undefined;
   let lookups = 0;
@@ -435,10 +447,11 @@ function withOtherBindings(
   const bindings = (name: string): readonly number[] | undefined => {
     // `self` and `cls` are in every method: their bindings are never read as values.
     if (name === 'self' || name === 'cls') return undefined;
-    if (byWord || ++lookups > BINDING_LOOKUPS) return (byWord ??= everyLine()).get(name);
+    if (byWord) return byWord.get(name);
     let out: number[] | undefined;
     // The module's places of the name (a digit just before one makes it part of a longer word here), else a search.
     const places = named.at(name);
+    if (!places && ++lookups > BINDING_LOOKUPS) return (byWord = everyLine()).get(name);
     if (places) {
       for (let x = 0; x < places.length; x += 2) {
         const k = places[x]!;
@@ -453,7 +466,8 @@ function withOtherBindings(
       if (isWordPart(text.charCodeAt(k - 1)) || isWordPart(text.charCodeAt(k + name.length))) continue;
       const i = at(k);
       if (i === DONE) break;
-      if (i < 0 || out?.[out.length - 1] === i || !mayBindAt(text, table, i, k, k + name.length)) continue;
+      if (i < 0 || out?.[out.length - 1] === i || !mask.inCode(i, k)) continue;
+      if (!mayBindAt(text, table, i, k, k + name.length)) continue;
       (out ??= []).push(i);
     }
     return out;
@@ -464,6 +478,43 @@ function withOtherBindings(
       const more = bindings(name);
       if (!more) return lines;
       return lines ? [...new Set([...lines, ...more])].sort((a, b) => a - b) : more;
+    },
+    all: () => assigners.all(),
+  };
+}
+
+/** The words of logical line `i` that stand in code (`mask`), in order. */
+function codeWords(text: string, table: Int32Array, i: number, mask: CodeMask): string[] {
+  const end = lineEnd(table, i);
+  const out: string[] = [];
+  CODE_WORD.lastIndex = table[2 * i]!;
+  for (let m = CODE_WORD.exec(text); m && m.index < end; m = CODE_WORD.exec(text))
+    if (mask.inCode(i, m.index)) out.push(m[0]);
+  return out;
+}
+
+const CODE_WORD = new RegExp(ID, 'g');
+
+/**
+ * `assigners` without the lines where the name is followed by `=` only inside a string or a comment (the module's
+ * assignment hits are every word before an `=`: `assignmentHits`). `all` is left as it is (over-approximate).
+ */
+function inCodeOnly(assigners: Assigners, text: string, table: Int32Array, mask: CodeMask): Assigners {
+  const assignsInCode = (i: number, name: string) => {
+    const end = lineEnd(table, i);
+    for (let k = text.indexOf(name, table[2 * i]); k >= 0 && k < end; k = text.indexOf(name, k + 1)) {
+      if (isWordPart(text.charCodeAt(k - 1)) || isWordPart(text.charCodeAt(k + name.length))) continue;
+      if (!mask.inCode(i, k)) continue;
+      let a = k + name.length;
+      while (a < end && isGap(text.charCodeAt(a))) a++;
+      if (text.charCodeAt(a) === EQUALS && text.charCodeAt(a + 1) !== EQUALS) return true;
+    }
+    return false;
+  };
+  return {
+    get: (name) => {
+      const lines = assigners.get(name)?.filter((i) => assignsInCode(i, name));
+      return lines && lines.length > 0 ? lines : undefined;
     },
     all: () => assigners.all(),
   };
@@ -772,13 +823,18 @@ function keepAssigners(
  * not one per line); matches in comments or blank lines between logical lines are dropped. A callback, not a
  * generator: V8 compiles a generator inlined into its caller at several times the CPU of a plain loop.
  */
-function lineHits(re: RegExp, text: string, table: Int32Array, hit: (line: number, name: string) => void): void {
+function lineHits(
+  re: RegExp,
+  text: string,
+  table: Int32Array,
+  hit: (line: number, name: string, at: number) => void,
+): void {
   const at = lineCursor(table);
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const line = at(m.index);
     if (line === DONE) return;
-    if (line >= 0) hit(line, m[1] ?? m[0]);
+    if (line >= 0) hit(line, m[1] ?? m[0], m.index);
   }
 }
 
@@ -802,17 +858,27 @@ interface NamePlaces {
   at(name: string): readonly number[] | undefined;
 }
 
-function namePlaces(native: NativeLines | undefined, text: string, table: Int32Array): NamePlaces {
+function namePlaces(native: NativeLines | undefined, text: string, table: Int32Array, mask: CodeMask): NamePlaces {
   // About a step per place in the file for all the questions: past it (names made to share hashes), the patterns.
   const budget = { steps: (native?.words.length ?? 0) / HIT + 4096 };
-  const at = (name: string) => (native && budget.steps >= 0 ? namedAt(native, text, name, budget) : undefined);
+  const at = (name: string) => {
+    const places = native && budget.steps >= 0 ? namedAt(native, text, name, budget) : undefined;
+    if (!places) return undefined;
+    const code: number[] = [];
+    for (let x = 0; x < places.length; x += 2)
+      if (mask.inCode(places[x + 1]!, places[x]!)) code.push(places[x]!, places[x + 1]!);
+    return code;
+  };
   return {
     at,
     hits(names, pattern, hit, accepts) {
       const found: { start: number; line: number; name: string }[] = [];
       for (const name of names) {
         const places = at(name);
-        if (!places) return lineHits(pattern(), text, table, hit);
+        if (!places)
+          return lineHits(pattern(), text, table, (line, name, k) => {
+            if (mask.inCode(line, k)) hit(line, name);
+          });
         for (let x = 0; x < places.length; x += 2)
           if (!accepts || accepts(name, places[x]! + name.length))
             found.push({ start: places[x]!, line: places[x + 1]!, name });
@@ -855,9 +921,6 @@ const EQUALS = 61;
 /** The blanks the assignment test allows between a name and its `=`: space, tab, form feed, `\\`, CR, LF. */
 const isGap = (c: number) => c === 32 || c === 9 || c === 12 || c === 92 || c === 13 || c === 10;
 const isDigit = (c: number) => c >= 48 && c <= 57;
-/** `[\w\u00a1-\uffff]`, what ID continues with. */
-const isWordPart = (c: number) =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || isDigit(c) || (c >= 0xa1 && c <= 0xffff);
 
 /**
  * Every word followed by `=` (not `==`), past blanks, backslashes and line breaks: a superset of the plain

@@ -327,6 +327,13 @@ describe('pythonSnippet', () => {
     '# m = M.from_pretrained("org/comment")',
     '"""\nm = M.from_pretrained("org/docstring")\n"""',
     's = \'M.from_pretrained("org/in-string")\'',
+    // Prose that looks like code binds and reads nothing (python-code-mask.ts); code beside it still does.
+    '"""\n>>> MODEL = "org/doc-assign"\n>>> NAME, REV = pair()\nfrom transformers import pipeline\n"""',
+    'x = "MODEL = 1" + MODEL  # NAME = "org/comment-bind"',
+    "s = 'it''s'; MODEL = \"org/after-strings\"",
+    'u = r"\\" MODEL = 1" + rb\'\\\' NAME\'',
+    'w = f"{NAME}" "MODEL = 2"; REV = MODEL',
+    'def doc(MODEL="org/def-default"):\n    """MODEL = ignored"""\n    return M.from_pretrained(MODEL)',
     's = f\'{M.from_pretrained("org/in-fstring")}\'',
     'x = (\n    M.from_pretrained(\n        "org/multi-line"\n    )\n)',
     'y = MODEL + \\\n    "-cont"',
