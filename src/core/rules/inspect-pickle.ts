@@ -207,6 +207,16 @@ export const INSPECT_PICKLE_RULES = defineRules([
     tags: [...PICKLE, 'code-execution'],
   },
   {
+    id: 'CPI131',
+    name: 'DistcpRangeUnchecked',
+    short: 'A Distributed Checkpoint .metadata makes torch load data from a file chainproof could not check.',
+    full: "A PyTorch Distributed Checkpoint's `.metadata` gives each item a `_StorageInfo(relative_path, offset, length)`, and `FileSystemReader.read_data` opens the checkpoint folder joined with that path, whatever it names, cuts the item out and torch.loads it (BYTE_IO items through `DefaultLoadPlanner.load_bytes`, with weights_only=False). This `.metadata` names a file that lies outside the scan root (through `..`, an absolute path or a symlink), is missing from the scanned tree, or is not a regular file: whatever torch reads there was not checked.",
+    help: 'Ship every file the checkpoint names inside its folder, under the names `.metadata` gives; never load a checkpoint whose `.metadata` names a path outside its folder. Better, convert the checkpoint to safetensors.',
+    level: 'error',
+    severity: '8.1',
+    tags: [...PICKLE, 'code-execution'],
+  },
+  {
     id: 'CPI111',
     name: 'ExecutedObjectState',
     short: "A pickled object's state is code that its class's __setstate__ runs with exec.",

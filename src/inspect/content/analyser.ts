@@ -211,7 +211,7 @@ const DCP_METADATA = '.metadata';
  * `shardRanges`): `read_data` opens `concat_path(checkpoint, relative_path)` whatever it names, so a README or an
  * image in the folder, or a file elsewhere in the tree through `..`, is cut and torch.loaded all the same. Each range
  * is inspected as an item and reported at the `.metadata`, naming the file (`<distcp item@offset in path>`). A path
- * that leaves the scan root or names no regular file is not read.
+ * that leaves the scan root or names no regular file is not read: one CPI131 names them all.
  */
 async function inspectOtherTargets(
   src: FileSource,
@@ -224,12 +224,16 @@ async function inspectOtherTargets(
   if (src.size > MAX_IN_MEMORY) return [];
   const declared = declaredRanges(await src.read(0, src.size));
   const out: Finding[] = [];
+  const unchecked: [rel: string, why: string][] = [];
   for (const rel of [...declared.keys()].sort()) {
-    if (DISTCP_NAME.test(rel) && !/[/\\]/.test(rel)) continue;
+    const shard = DISTCP_NAME.test(rel) && !/[/\\]/.test(rel);
     const abs = path.resolve(folderOf(file.abs), rel);
     const located = await locateInRoot(root, abs);
     const inRoot = path.relative(root, abs);
-    if (located.kind !== 'file' || inRoot.startsWith('..') || path.isAbsolute(inRoot)) continue;
+    if (inRoot.startsWith('..') || path.isAbsolute(inRoot)) unchecked.push([rel, 'outside the scan root']);
+    else if (located.kind !== 'file') unchecked.push([rel, UNREACHED[located.kind]]);
+    // A shard beside the `.metadata` is read with its own ranges (`shardRanges`).
+    if (shard || located.kind !== 'file' || inRoot.startsWith('..') || path.isAbsolute(inRoot)) continue;
     const target = await opener.open(located.real, inRoot.split(path.sep).join('/'), located.stats);
     try {
       const shown = inRoot.split(path.sep).join('/');
@@ -240,7 +244,31 @@ async function inspectOtherTargets(
       await target.close();
     }
   }
+  if (unchecked.length > 0) out.push(uncheckedTargets(file, unchecked, declared));
   return out;
+}
+
+const UNREACHED: Record<'missing' | 'symlink-outside-root' | 'not-regular-file', string> = {
+  missing: 'missing',
+  'symlink-outside-root': 'a link out of the scan root',
+  'not-regular-file': 'not a regular file',
+};
+
+/** CPI131: the files a `.metadata` makes read_data open that were not read, each with why (one finding for all). */
+function uncheckedTargets(
+  file: DiscoveredFile,
+  unchecked: readonly (readonly [rel: string, why: string])[],
+  declared: ReadonlyMap<string, readonly DistcpItem[]>,
+): Finding {
+  const items = unchecked.reduce((n, [rel]) => n + declared.get(rel)!.length, 0);
+  const shown = unchecked.slice(0, 5).map(([rel, why]) => `${JSON.stringify(rel)} (${why})`);
+  const more = unchecked.length > shown.length ? ` and ${unchecked.length - shown.length} more` : '';
+  return {
+    ruleId: 'CPI131',
+    message: `${file.path}: the Distributed Checkpoint .metadata makes torch read ${items} item${items === 1 ? '' : 's'} from ${unchecked.length === 1 ? 'a file' : `${unchecked.length} files`} chainproof could not check: ${shown.join(', ')}${more}. FileSystemReader.read_data opens each path joined to the checkpoint folder and torch.loads what it cuts out there. Do not load this checkpoint.`,
+    location: { path: file.path },
+    evidence: { files: unchecked.map(([rel, why]) => `${rel} (${why})`).join(', '), items },
+  };
 }
 
 /**

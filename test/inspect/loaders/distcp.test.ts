@@ -33,8 +33,24 @@ const CASES: readonly UnseenCase[] = [
   {
     name: 'genuine .metadata: the checkpoint.metadata dataclasses and _StorageInfo',
     loader: METADATA,
-    files: { 'ckpt/.metadata': fixture('dcp_metadata.pickle') },
+    files: { 'ckpt/.metadata': fixture('dcp_metadata.pickle'), 'ckpt/__0_0.distcp': fixture('dcp_shard.distcp') },
     want: [],
+  },
+  {
+    // read_data opens `concat_path(checkpoint, relative_path)`: what it would read there is unknown, and reported.
+    name: '.metadata whose items lie outside the scan root and in a missing file, beside a genuine shard',
+    loader: READ,
+    files: {
+      'ckpt/.metadata': fixture('dcp_unreachable.metadata'),
+      'ckpt/__0_0.distcp': fixture('dcp_shard.distcp'),
+    },
+    want: ['CPI131:error'],
+  },
+  {
+    name: 'a genuine .metadata whose shard is not in the tree',
+    loader: READ,
+    files: { 'ckpt/.metadata': fixture('dcp_metadata.pickle') },
+    want: ['CPI131:error'],
   },
   {
     // read_data cuts items by `.metadata`'s `_StorageInfo(offset, length)`, not by the shard's own layout: a BYTE_IO
@@ -139,6 +155,24 @@ describe('a range .metadata declares in another file is reported at the .metadat
       expect(res.findings.filter((x) => x.ruleId === 'CPI001').map((x) => x.location)).toEqual([
         { path: '.metadata', member: `<distcp item@${at} in README.md>!archive/data.pkl` },
       ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('files a .metadata names that could not be checked', () => {
+  it('are named in one finding, each with why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-distcp-'));
+    try {
+      writeFileSync(join(dir, '__0_0.distcp'), fixture('dcp_shard.distcp'));
+      writeFileSync(join(dir, '.metadata'), fixture('dcp_unreachable.metadata'));
+      const res = await scanWith(dir, [inspectStage]);
+      const cpi131 = res.findings.filter((x) => x.ruleId === 'CPI131');
+      expect(cpi131.map((x) => [x.location.path, x.evidence?.['files'], x.evidence?.['items']])).toEqual([
+        ['.metadata', '../../outside/step.bin (outside the scan root), missing.bin (missing)', 2],
+      ]);
+      expect(cpi131[0]!.message).toContain('FileSystemReader.read_data');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
