@@ -392,16 +392,26 @@ let bodiesOf: { readonly text: string; readonly blocks: Blocks | undefined; read
  * opens no block).
  */
 export function inFunctionBody(text: string, offset: number): boolean {
+  return bodyAt(text, offset) === 'function';
+}
+
+/**
+ * `inFunctionBody` with its no told apart: 'none' where the offset starts no logical line (a keyword argument on a
+ * call's continuation line, a line of a docstring: no statement at all), 'other' for a statement outside any
+ * function's body, and wherever the lines cannot be read.
+ */
+export function bodyAt(text: string, offset: number): 'function' | 'other' | 'none' {
   const margin = text.lastIndexOf('\n', offset - 1) + 1;
-  if (offset === margin || !/^[ \t]*$/.test(text.slice(margin, offset))) return false;
+  if (offset === margin || !/^[ \t]*$/.test(text.slice(margin, offset))) return 'other';
   if (bodiesOf?.text !== text) {
     const blocks = lineBlocks(text);
     bodiesOf = { text, blocks, answers: new Uint8Array(blocks ? blocks.indents.length : 0) };
   }
   const { blocks, answers } = bodiesOf;
-  if (!blocks) return false;
+  if (!blocks) return 'other';
   const i = lineStartingAt(blocks.lines, offset);
-  return i >= 0 && inFunction(text, blocks, answers, i);
+  if (i < 0) return 'none';
+  return inFunction(text, blocks, answers, i) ? 'function' : 'other';
 }
 
 function inFunction(text: string, blocks: Blocks, answers: Uint8Array, i: number): boolean {

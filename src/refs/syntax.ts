@@ -2,6 +2,7 @@ import type { SyntaxNode, Tree } from '@lezer/common';
 import type { Resolved } from './calls.js';
 import type { ImportedValue } from './types.js';
 import type { EnvRead } from './python-env.js';
+import { bodyAt } from './python-lines-native.js';
 
 /**
  * What both language front ends share over a lezer tree: one iterative walk (no recursion over attacker-controlled
@@ -780,12 +781,19 @@ export function unbind(
 }
 
 /**
- * Whether a Python text may bind `attr` in a class body: an indented `attr = …` or `attr: T = …` (a superset: a
- * function's local too). A read of `self.attr` with no instance binding may then be the class attribute, which only
- * the whole file decides (python.ts `inheritedAttribute`).
+ * Whether a Python text may bind `attr` in a class body: an indented `attr = …` or `attr: T = …` that starts a
+ * statement outside a function's body (python-lines-native.ts `bodyAt`, 'other' wherever it cannot tell: a
+ * superset), not a keyword argument on a call's own line (`    attr=rows,`). A function's local of the name is no
+ * class attribute (CPython's symtable: a class body's names are its own, a
+ * method's are the method's), and in real code nearly every `self.attr` has one (`rank = …` beside `self.rank`). A
+ * read of `self.attr` with no instance binding may then be the class attribute, which only the whole file decides
+ * (python.ts `inheritedAttribute`).
  */
 export function mayBindInClassBody(text: string, attr: string): boolean {
-  return text.includes(attr) && new RegExp(`^[ \\t]+${attr}[ \\t]*(?::[^=\\n]*)?=(?!=)`, 'm').test(text);
+  if (!text.includes(attr)) return false;
+  for (const m of text.matchAll(new RegExp(`^([ \\t]+)${attr}[ \\t]*(?::[^=\\n]*)?=(?!=)`, 'gm')))
+    if (bodyAt(text, m.index + m[1]!.length) === 'other') return true;
+  return false;
 }
 
 /**

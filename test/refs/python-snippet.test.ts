@@ -379,6 +379,17 @@ describe('the snippet reader decides alone where it can', () => {
     expect(read(text)).toEqual(['5 acme/weights']);
   });
 
+  it("`self.attr` where only a function's local has the name (no class attribute can be what it reads)", () => {
+    const text =
+      'from transformers import AutoModel\nclass Runner:\n    def __init__(self, name):\n        self.name = name\n' +
+      '    def load(self):\n        return AutoModel.from_pretrained(self.name)\n' +
+      'def main():\n    name = "acme/local"\n    if name:\n        name = name.strip()\n    return Runner(name)\n';
+    expect(read(text)).toEqual([]);
+    // The same attribute bound in a class body (a class attribute, inherited): the whole file decides.
+    const classBound = text.replace('class Runner:\n', 'class Runner:\n    name = "acme/class"\n');
+    expect(findPythonReferencesInSnippet('train.py', classBound, () => false)).toBeUndefined();
+  });
+
   it('an attribute of a name no class of the file is named for (a `with … as f`, a parameter)', () => {
     const text =
       'from transformers import AutoModel\n' +
