@@ -43,11 +43,13 @@ export function assignedIn(
   text: string,
   name: string,
   budget = { steps: Infinity },
+  /** Which hits count (line, offset): all by default. */
+  counts: (line: number, start: number) => boolean = () => true,
 ): number[] | undefined {
   const lines: number[] = [];
-  const walked = walkChain(native.hits, native.heads[hashOf(name)]!, text, name, budget, (line) => {
+  const walked = walkChain(native.hits, native.heads[hashOf(name)]!, text, name, budget, (line, start) => {
     // The chain runs back through the file: a line met again is the one just added.
-    if (lines[lines.length - 1] !== line) lines.push(line);
+    if (lines[lines.length - 1] !== line && counts(line, start)) lines.push(line);
   });
   return walked ? lines.reverse() : undefined;
 }

@@ -175,12 +175,8 @@ function keptOrMostOfFile(text: string): readonly LogicalLine[] | undefined {
       if (w.some((x) => x === 'functools')) for (const x of w) if (!IMPORT_KEYWORDS.has(x)) partialCallees.add(x);
     },
   );
-  const assigners = inCodeOnly(
-    native ? new NativeAssigners(native, text) : javascriptAssigners(text, table),
-    text,
-    table,
-    mask,
-  );
+  // A word before an `=` in a string or a comment binds nothing.
+  const assigners = native ? new NativeAssigners(native, text, mask) : javascriptAssigners(text, table, mask);
   // The path a name can only be (a module of NARROW_LOADER_MODULES by its own name unless an import binds the name, or
   // the one path imports bind it to; never assigned, which syntax.ts `bindAliases` would follow): a statement that
   // names it is kept only where it may reach a loader (`narrowMatch`).
@@ -495,31 +491,6 @@ function codeWords(text: string, table: Int32Array, i: number, mask: CodeMask): 
 
 const CODE_WORD = new RegExp(ID, 'g');
 
-/**
- * `assigners` without the lines where the name is followed by `=` only inside a string or a comment (the module's
- * assignment hits are every word before an `=`: `assignmentHits`). `all` is left as it is (over-approximate).
- */
-function inCodeOnly(assigners: Assigners, text: string, table: Int32Array, mask: CodeMask): Assigners {
-  const assignsInCode = (i: number, name: string) => {
-    const end = lineEnd(table, i);
-    for (let k = text.indexOf(name, table[2 * i]); k >= 0 && k < end; k = text.indexOf(name, k + 1)) {
-      if (isWordPart(text.charCodeAt(k - 1)) || isWordPart(text.charCodeAt(k + name.length))) continue;
-      if (!mask.inCode(i, k)) continue;
-      let a = k + name.length;
-      while (a < end && isGap(text.charCodeAt(a))) a++;
-      if (text.charCodeAt(a) === EQUALS && text.charCodeAt(a + 1) !== EQUALS) return true;
-    }
-    return false;
-  };
-  return {
-    get: (name) => {
-      const lines = assigners.get(name)?.filter((i) => assignsInCode(i, name));
-      return lines && lines.length > 0 ? lines : undefined;
-    },
-    all: () => assigners.all(),
-  };
-}
-
 /** Names `withOtherBindings` looks for one by one before it takes every line that names them instead. */
 const BINDING_LOOKUPS = 256;
 
@@ -750,6 +721,7 @@ class NativeAssigners implements Assigners {
   constructor(
     private readonly native: NativeLines,
     private readonly text: string,
+    private readonly mask: CodeMask,
   ) {
     this.budget = { steps: native.hits.length + 4096 };
   }
@@ -757,7 +729,7 @@ class NativeAssigners implements Assigners {
   get(name: string): readonly number[] | undefined {
     if (this.map) return this.map.get(name);
     if (this.asked.has(name)) return this.asked.get(name);
-    const lines = assignedIn(this.native, this.text, name, this.budget);
+    const lines = assignedIn(this.native, this.text, name, this.budget, (line, start) => this.mask.inCode(line, start));
     if (lines === undefined) return this.all().get(name);
     const got = lines.length > 0 ? lines : undefined;
     this.asked.set(name, got);
@@ -770,15 +742,18 @@ class NativeAssigners implements Assigners {
     const assigners = new Map<string, number[]>();
     const hits = this.native.hits;
     for (let k = 0; k < hits.length; k += HIT)
-      addAssigner(assigners, hits[k]!, this.text.slice(hits[k + 1], hits[k + 2]));
+      if (this.mask.inCode(hits[k]!, hits[k + 1]!))
+        addAssigner(assigners, hits[k]!, this.text.slice(hits[k + 1], hits[k + 2]));
     return (this.map = assigners);
   }
 }
 
 /** `Assigners` from python-snippet's own `assignmentHits`, when the module did not read the file. */
-function javascriptAssigners(text: string, table: Int32Array): Assigners {
+function javascriptAssigners(text: string, table: Int32Array, mask: CodeMask): Assigners {
   const assigners = new Map<string, number[]>();
-  assignmentHits(text, table, (i, name) => addAssigner(assigners, i, name));
+  assignmentHits(text, table, (i, name, start) => {
+    if (mask.inCode(i, start)) addAssigner(assigners, i, name);
+  });
   return { get: (name) => assigners.get(name), all: () => assigners };
 }
 
@@ -930,7 +905,11 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
  * the Python quick finder, bench `refs`). The name is the word's run of `[\w\u00a1-\uffff]` without its leading
  * digits, where the expression's match starts (a digit may end a number just before it: `1if`).
  */
-export function assignmentHits(text: string, table: Int32Array, hit: (line: number, name: string) => void): void {
+export function assignmentHits(
+  text: string,
+  table: Int32Array,
+  hit: (line: number, name: string, start: number) => void,
+): void {
   const at = lineCursor(table);
   for (let eq = text.indexOf('='); eq >= 0; eq = text.indexOf('=', eq + 1)) {
     if (text.charCodeAt(eq + 1) === EQUALS) continue;
@@ -942,7 +921,7 @@ export function assignmentHits(text: string, table: Int32Array, hit: (line: numb
     if (start === end) continue;
     const line = at(start);
     if (line === DONE) return;
-    if (line >= 0) hit(line, text.slice(start, end));
+    if (line >= 0) hit(line, text.slice(start, end), start);
   }
 }
 
