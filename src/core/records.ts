@@ -51,6 +51,11 @@ export interface PackageNode {
     readonly url?: string;
     readonly hashes: Readonly<Record<string, string>>;
   }[];
+  /**
+   * Python (pylock.toml `attestation-identities`, PEP 751): the PEP 740 Trusted Publishers the lock recorded for the
+   * package's files (`kind` and its string fields); the online check holds each file's attestations to them.
+   */
+  readonly attestationIdentities?: readonly (Readonly<Record<string, string>> & { readonly kind: string })[];
 }
 
 export interface DependencyGraph {

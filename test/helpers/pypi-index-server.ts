@@ -16,7 +16,15 @@ export interface PypiIndexServer {
   /** `http://127.0.0.1:<port>/simple/` */
   readonly indexUrl: string;
   /** Replace what the index serves (per test). */
-  serve(projects: ServedProjects, opts?: { fault?: 'http-500'; requireAuth?: string }): void;
+  serve(
+    projects: ServedProjects,
+    opts?: {
+      fault?: 'http-500';
+      requireAuth?: string;
+      /** The origin the pages name in `provenance` URLs (default: this server's). */
+      provenanceOrigin?: string;
+    },
+  ): void;
   /** Authorization headers seen, for the "credentials go only to the index" tests. */
   readonly authSeen: string[];
   /** Every request path, in order (cache tests count them). */
@@ -32,6 +40,7 @@ export interface PypiIndexServer {
 export async function startPypiIndex(): Promise<PypiIndexServer> {
   let projects: ServedProjects = {};
   let fault: 'http-500' | undefined;
+  let provenanceOrigin: string | undefined;
   let requireAuth: string | undefined;
   const authSeen: string[] = [];
   const requests: string[] = [];
@@ -67,8 +76,11 @@ export async function startPypiIndex(): Promise<PypiIndexServer> {
     }
     const integrity = /^\/integrity\/([^/]+)\/([^/]+)\/([^/]+)\/provenance$/.exec(url.pathname);
     if (integrity) {
+      // Routed by the literal version, as an index that does not canonicalize it (Warehouse does) would.
       const file = projects[decodeURIComponent(integrity[1]!)]?.find(
-        (f) => f.filename === decodeURIComponent(integrity[3]!),
+        (f) =>
+          f.filename === decodeURIComponent(integrity[3]!) &&
+          versionOf(f.filename) === decodeURIComponent(integrity[2]!),
       );
       return file?.provenance !== undefined ? send(200, file.provenance) : send(404, { message: 'no provenance' });
     }
@@ -78,23 +90,29 @@ export async function startPypiIndex(): Promise<PypiIndexServer> {
   const port = (server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
   function provenanceUrl(name: string, filename: string): string {
-    const version = filename.endsWith('.whl')
-      ? filename.split('-')[1]
-      : filename
-          .replace(/\.(tar\.gz|zip)$/, '')
-          .split('-')
-          .pop();
-    return `${base}/integrity/${name}/${version ?? ''}/${filename}/provenance`;
+    return `${provenanceOrigin ?? base}/integrity/${name}/${versionOf(filename)}/${filename}/provenance`;
   }
   return {
     indexUrl: `${base}/simple/`,
     serve(p, opts = {}) {
       projects = p;
       fault = opts.fault;
+      provenanceOrigin = opts.provenanceOrigin;
       requireAuth = opts.requireAuth;
     },
     authSeen,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The version a distribution file name spells (the loopback's Integrity API routes by it). */
+function versionOf(filename: string): string {
+  const version = filename.endsWith('.whl')
+    ? filename.split('-')[1]
+    : filename
+        .replace(/\.(tar\.gz|zip)$/, '')
+        .split('-')
+        .pop();
+  return version ?? '';
 }

@@ -59,14 +59,29 @@ export class PypiClient {
 
   /** `<index>/<name>/` as JSON: `{ files: [{ filename, url, hashes, provenance?, yanked }] }`. */
   project(name: string): Promise<Fetched> {
-    return this.get(`${this.opts.index.indexUrl}${encodeUriComponent(name)}/`, SIMPLE_ACCEPT);
+    return this.get(this.projectUrl(name), SIMPLE_ACCEPT);
   }
 
-  /** PyPI's Integrity API: `/integrity/<project>/<version>/<filename>/provenance`. */
-  provenance(name: string, version: string, filename: string): Promise<Fetched> {
+  /**
+   * A file's PEP 740 provenance. PEP 740 gives its URL on the project page (`provenance`, HTML `data-provenance`):
+   * that URL, resolved against the page, when it is on the index's own origin (pypi.org's pages name
+   * `https://pypi.org/integrity/…`; another host is never asked for what the index vouches for). Else PyPI's Integrity
+   * API path, `/integrity/<project>/<version>/<filename>/provenance`, with the version as the file name spells it,
+   * as pypi-attestations' `_get_provenance_from_pypi` builds it: Warehouse canonicalizes the version it is given
+   * (`Project.__getitem__`: `canonicalize_version`), an index that routes by the literal version does not, and the
+   * lockfile may spell it otherwise (`2.31` for `2.31.0`).
+   */
+  provenance(name: string, version: string, filename: string, listed?: string): Promise<Fetched> {
+    const page = this.projectUrl(name);
+    const at = listed !== undefined ? sameOrigin(listed, page, this.opts.index.indexUrl) : undefined;
+    if (at !== undefined) return this.get(at, 'application/json');
     const base = apiBase(this.opts.index.indexUrl);
     const parts = [name, version, filename].map(encodeUriComponent).join('/');
     return this.get(`${base}integrity/${parts}/provenance`, 'application/json');
+  }
+
+  private projectUrl(name: string): string {
+    return `${this.opts.index.indexUrl}${encodeUriComponent(name)}/`;
   }
 
   private get(url: string, accept: string): Promise<Fetched> {
@@ -244,5 +259,16 @@ function parseJson(text: string): Fetched {
     return { kind: 'ok', json: JSON.parse(text) as unknown };
   } catch {
     return { kind: 'error', reason: 'the index answered with invalid JSON' };
+  }
+}
+
+/** `url` resolved against `base`, when it is http(s) on the index's origin; undefined otherwise. */
+function sameOrigin(url: string, base: string, indexUrl: string): string | undefined {
+  try {
+    const at = new URL(url, base);
+    if (at.protocol !== 'https:' && at.protocol !== 'http:') return undefined;
+    return at.origin === new URL(indexUrl).origin ? at.href : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -7,7 +7,7 @@ import type { PypiClient } from '../../registry/pypi/client.js';
 import { pyFinding } from './finding.js';
 import type { IndexFile } from './index-files.js';
 import { parseProjectPage, sameVersion } from './index-files.js';
-import { verifyProvenance } from './check-provenance.js';
+import { provenanceWanted, verifyProvenance } from './check-provenance.js';
 import { yankedRelease } from './yanked.js';
 import { sourceOnlyRelease } from './builds.js';
 
@@ -140,7 +140,9 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
   findings.push(...prov.findings);
   const downgrade =
     provenanceDowngrade(pkg, files, release) ??
-    (check.required === undefined ? partialProvenance(pkg, attestable, release, prov.unattested) : undefined);
+    (provenanceWanted(pkg, check) === undefined
+      ? partialProvenance(pkg, attestable, release, prov.unattested)
+      : undefined);
   if (downgrade) findings.push(downgrade);
   const yanked = yankedRelease(pkg, release);
   if (yanked) findings.push(yanked);

@@ -5,7 +5,7 @@ import { verifyPypiAttestation } from './attestation.js';
 import type { AttestationProblem } from './attestation.js';
 import { pyFinding } from './finding.js';
 import type { IndexFile } from './index-files.js';
-import { claimMatches, describePublisher, publisherAllowed } from './publisher.js';
+import { claimMatches, describeIdentity, describePublisher, identityRecords, publisherAllowed } from './publisher.js';
 
 const MAX_BUNDLES = 8;
 const MAX_ATTESTATIONS = 8;
@@ -18,9 +18,28 @@ const RULE: Record<AttestationProblem, string> = {
 };
 
 /**
+ * Why a package's files must carry verified attestations, if they must: the policy requires provenance for it, or
+ * its pylock.toml entry records the Trusted Publishers that attested them (PEP 751 `attestation-identities`, which
+ * installers SHOULD verify; pip's `pylock.py` lists the field as not supported and installs without it, so the
+ * check is chainproof's).
+ */
+export function provenanceWanted(pkg: PackageNode, check: PackageCheck): string | undefined {
+  if (check.required !== undefined) return 'the policy requires provenance';
+  const named = pkg.attestationIdentities ?? [];
+  if (named.length === 0) return undefined;
+  return `the lockfile records ${named.length === 1 ? 'the identity' : 'identities'} that attested it (${identities(pkg)})`;
+}
+
+function identities(pkg: PackageNode): string {
+  const named = pkg.attestationIdentities ?? [];
+  return `${named.slice(0, 3).map(describeIdentity).join(', ')}${named.length > 3 ? ', …' : ''}`;
+}
+
+/**
  * The PEP 740 attestations of each locked file, from the Integrity API: every attestation must verify for that
- * file, the publisher PyPI claims must be the one the certificate proves, and (when the policy requires provenance)
- * the publisher must be allowed. A required project with no verified attestation is CPP065.
+ * file, the publisher PyPI claims must be the one the certificate proves, (when the policy requires provenance)
+ * the publisher must be allowed, and (when the lockfile records attestation identities) it must be one of those.
+ * A file that must be attested (`provenanceWanted`) with no verified attestation is CPP065.
  */
 export async function verifyProvenance(
   pkg: PackageNode,
@@ -31,6 +50,8 @@ export async function verifyProvenance(
   // Files the index says are attested (a PEP 740 provenance URL) whose attestations it did not serve.
   const unfetched: string[] = [];
   const publishers = new Set<string>();
+  const wanted = provenanceWanted(pkg, check);
+  const recorded = pkg.attestationIdentities ?? [];
   // Files with at least one verified attestation from an allowed publisher, and files with a failing one (reported).
   const attested = new Set<string>();
   const failing = new Set<string>();
@@ -38,7 +59,8 @@ export async function verifyProvenance(
     const sha256 = file.hashes.sha256;
     // The index says the file has no provenance (PEP 740 `provenance: null`), or there is no digest to bind to.
     if (file.provenance === null || sha256 === undefined) continue;
-    const res = await check.client.provenance(pkg.name, pkg.version, file.filename);
+    const listed = typeof file.provenance === 'string' ? file.provenance : undefined;
+    const res = await check.client.provenance(pkg.name, file.version || pkg.version, file.filename, listed);
     if (res.kind !== 'ok') {
       if (typeof file.provenance === 'string') unfetched.push(file.filename);
       continue;
@@ -91,6 +113,21 @@ export async function verifyProvenance(
           );
           continue;
         }
+        // PEP 751: the lock recorded who attested the files when it was written; another publisher now is the
+        // project's pipeline moved or taken over (a fork's workflow, a stolen account's new Trusted Publisher).
+        if (recorded.length > 0 && !recorded.some((id) => identityRecords(id, v.publisher))) {
+          failing.add(file.filename);
+          findings.push(
+            pyFinding(
+              'CPP064',
+              pkg,
+              `has an attestation for ${file.filename} by ${who}, which is not the Trusted Publisher the lockfile records (attestation-identities: ${identities(pkg)})`,
+              'Confirm the change of publisher with the project before installing; re-lock only once it is explained.',
+              { filename: file.filename, publisher: who, recorded: identities(pkg) },
+            ),
+          );
+          continue;
+        }
         publishers.add(who);
         attested.add(file.filename);
       }
@@ -108,25 +145,27 @@ export async function verifyProvenance(
       !failing.has(f.filename) &&
       !unfetched.includes(f.filename),
   );
-  if (check.required !== undefined && publishers.size > 0 && unattested.length > 0) {
+  if (wanted !== undefined && publishers.size > 0 && unattested.length > 0) {
     const names = unattested.map((f) => f.filename);
     findings.push(
       pyFinding(
         'CPP065',
         pkg,
-        `has no verified PEP 740 attestation for ${names.slice(0, 2).join(', ')}${names.length > 2 ? ', …' : ''} although the policy requires provenance (its other files are attested by ${[...publishers].sort().join(', ')})`,
+        `has no verified PEP 740 attestation for ${names.slice(0, 2).join(', ')}${names.length > 2 ? ', …' : ''} although ${wanted} (its other files are attested by ${[...publishers].sort().join(', ')})`,
         'Do not install the unattested file until the project explains it; pin files published with the Trusted Publisher.',
         { files: names.slice(0, 10).join(' ') },
       ),
     );
   }
-  if (check.required !== undefined && publishers.size === 0 && findings.length === 0) {
+  if (wanted !== undefined && publishers.size === 0 && findings.length === 0) {
     findings.push(
       pyFinding(
         'CPP065',
         pkg,
-        'has no verified PEP 740 attestation although the policy requires provenance',
-        'Pin a release published with a Trusted Publisher, or relax dependencies.python.requireProvenance.',
+        `has no verified PEP 740 attestation although ${wanted}`,
+        check.required !== undefined
+          ? 'Pin a release published with a Trusted Publisher, or relax dependencies.python.requireProvenance.'
+          : 'The files the lock was written for were attested and these are not: confirm the release with the project before installing.',
       ),
     );
   }

@@ -81,6 +81,36 @@ function matches(pattern: string | undefined, value: string | undefined): boolea
   return value !== undefined && matchesAnchored(pattern, value);
 }
 
+/** A PEP 740 publisher object as a lockfile records it (pylock.toml `attestation-identities`, PEP 751). */
+export type RecordedIdentity = Readonly<Record<string, string>> & { readonly kind: string };
+
+/**
+ * The certificate's publisher is the one a lockfile recorded: the same `kind`, and each field the record sets that
+ * the certificate proves equal — the repository without regard to case (GitHub and GitLab paths are not
+ * case-sensitive, as `claimMatches`), the workflow (GitHub `workflow`, GitLab `workflow_filepath`) and Google `email`
+ * exactly. `environment` is not in a Fulcio certificate (pypi-attestations' publisher policies do not check it), so
+ * it is not compared. A record whose `kind` chainproof cannot prove from a certificate (neither GitHub, GitLab nor
+ * Google) cannot be held against one: it matches any publisher of a kind chainproof does not know either.
+ */
+export function identityRecords(id: RecordedIdentity, p: PypiPublisher): boolean {
+  if (!PROVABLE_KINDS.has(id.kind)) return p.kind === 'unknown';
+  if (id.kind !== p.kind) return false;
+  const repo = id.repository;
+  if (repo !== undefined && repo.toLowerCase() !== p.repository?.toLowerCase()) return false;
+  const workflow = p.kind === 'GitLab' ? id.workflow_filepath : id.workflow;
+  if (workflow !== undefined && workflow !== p.workflow) return false;
+  return id.email === undefined || id.email === p.email;
+}
+
+const PROVABLE_KINDS = new Set(['GitHub', 'GitLab', 'Google']);
+
+/** `GitHub pypa/sampleproject (release.yml)` for a recorded identity, as `describePublisher` for a proven one. */
+export function describeIdentity(id: RecordedIdentity): string {
+  const where = id.repository ?? id.email ?? '?';
+  const workflow = id.kind === 'GitLab' ? id.workflow_filepath : id.workflow;
+  return `${id.kind} ${where}${workflow !== undefined ? ` (${workflow})` : ''}`;
+}
+
 /**
  * The publisher PyPI's Integrity API claims for a bundle (`attestation_bundles[].publisher`), compared with the one
  * the certificate proves: a claim the certificate does not back is not trusted.

@@ -129,6 +129,14 @@ const cases: Case[] = [
     want: ['CPP011@Pipfile.lock:17', 'CPP070@Pipfile.lock:8'],
   },
   {
+    // pipenv locks each Pipfile category under its own name (`get_lockfile_section_using_pipfile_category`) and
+    // installs it with `--categories`: every top-level object but `_meta` is read, a capitalised one sorted first too.
+    name: 'Pipfile.lock: packages of a category other than default and develop are checked',
+    dir: 'pipfile-categories',
+    registry: EVIL,
+    want: ['CPP011@Pipfile.lock:3', 'CPP014@Pipfile.lock:30', 'CPP021@Pipfile.lock:25', 'CPP070@Pipfile.lock:13'],
+  },
+  {
     // pipenv prepare_pip_source_args: `if not source.get("verify_ssl", True)` (pipenv 2022.12.19: null, 0 and ""
     // each give --trusted-host; "false" and a missing key do not).
     name: 'Pipfile.lock verify_ssl is read by Python truth: null, 0 and "" turn TLS checks off',
@@ -314,6 +322,11 @@ const cases: Case[] = [
     name: 'pylock: a file without hashes beside hashed ones installs unchecked (uv to_resolution: the chosen file against its own hashes)',
     dir: 'pylock-file-hashes',
     want: ['CPP011@pylock.toml:5'],
+  },
+  {
+    name: 'uv.lock: a wheel without a hash beside a hashed sdist installs unchecked (uv installable_node: HashedDist of the chosen file)',
+    dir: 'uv-file-hashes',
+    want: ['CPP011@uv.lock:5'],
   },
   {
     name: 'a decoy file name beside the URL cannot hide the file downloaded (uv.lock WheelWireSource: url before filename; pylock name)',

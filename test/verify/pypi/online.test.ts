@@ -52,6 +52,8 @@ interface Locked {
   sha256: string;
   /** A wheel locked beside an sdist `file` (one more line: keep such a package last). */
   wheel?: { file: string; sha256: string };
+  /** PEP 751 `[[packages.attestation-identities]]` tables, as TOML key lines (more lines: keep such a package last). */
+  identities?: string[][];
 }
 
 /** A pylock.toml of the given packages, every one from the loopback index; package i starts at line 4 + 6i. */
@@ -65,6 +67,7 @@ function pylock(pkgs: readonly Locked[]): string {
       lines.push(
         `wheels = [{ url = "${index.indexUrl}../files/${p.wheel.file}", hashes = { sha256 = "${p.wheel.sha256}" } }]`,
       );
+    for (const id of p.identities ?? []) lines.push('[[packages.attestation-identities]]', ...id);
     lines.push('');
   }
   return lines.join('\n');
@@ -78,13 +81,17 @@ async function scanOnline(
     offline?: boolean;
     env?: Record<string, string>;
     fault?: 'http-500';
+    provenanceOrigin?: string;
     cacheDir?: string;
     trustedMirrors?: string[];
     /** Lock as a requirements file of `--hash` pins (no file names) instead of a pylock.toml. */
     requirements?: boolean;
   } = {},
 ): Promise<ScanResult> {
-  index.serve(projects, opts.fault ? { fault: opts.fault } : {});
+  index.serve(projects, {
+    ...(opts.fault ? { fault: opts.fault } : {}),
+    ...(opts.provenanceOrigin !== undefined ? { provenanceOrigin: opts.provenanceOrigin } : {}),
+  });
   const dir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-'));
   if (opts.requirements === true) {
     const pins = locked.map((p) => `${p.name}==${p.version} --hash=sha256:${p.sha256}`);
@@ -359,6 +366,85 @@ describe('PyPI verification through a loopback index (PEP 691 + Integrity API, r
       { name: 'gitlab-oidc-project', version: '0.0.3', file: GITLAB_SDIST, sha256: digest },
     ]);
     expect(online(sdistOnly)).toEqual([]);
+  });
+
+  it('pylock attestation-identities (PEP 751) hold the attestations to the publisher the lock recorded', async () => {
+    const digest = await sha(GITLAB_SDIST);
+    const served = {
+      'gitlab-oidc-project': [{ filename: GITLAB_SDIST, sha256: digest, provenance: gitlabProvenance }],
+    };
+    const locked = (identities: string[][]) => [
+      { name: 'gitlab-oidc-project', version: '0.0.3', file: GITLAB_SDIST, sha256: digest, identities },
+    ];
+    const recorded = [
+      'kind = "GitLab"',
+      'repository = "Facutuesca/gitlab-oidc-project"',
+      'workflow_filepath = ".gitlab-ci.yml"',
+      // Not in the certificate: pypi-attestations does not check it either.
+      'environment = "release"',
+    ];
+    const same = await scanOnline(served, locked([recorded]));
+    expect(online(same)).toEqual([]);
+    expect(status(same)).toEqual(['pkg:pypi/gitlab-oidc-project@0.0.3 verified']);
+    // The lock was written when a fork's pipeline (or another workflow) published: the attestation now is not it.
+    const fork = await scanOnline(
+      served,
+      locked([
+        ['kind = "GitLab"', 'repository = "someone/gitlab-oidc-project"', 'workflow_filepath = ".gitlab-ci.yml"'],
+      ]),
+    );
+    expect(online(fork)).toEqual(['CPP064@4']);
+    expect(fork.findings.find((f) => f.ruleId === 'CPP064')?.message).toContain('someone/gitlab-oidc-project');
+    const otherKind = await scanOnline(
+      served,
+      locked([['kind = "GitHub"', 'repository = "facutuesca/gitlab-oidc-project"', 'workflow = "release.yml"']]),
+    );
+    expect(online(otherKind)).toEqual(['CPP064@4']);
+    // Any one recorded identity will do.
+    const either = await scanOnline(served, locked([['kind = "GitHub"', 'repository = "someone/else"'], recorded]));
+    expect(online(either)).toEqual([]);
+    // The lock recorded attestations and the index now serves the release without any: CPP065, not a silent pass.
+    const bare = await scanOnline(
+      { 'gitlab-oidc-project': [{ filename: GITLAB_SDIST, sha256: digest }] },
+      locked([recorded]),
+    );
+    expect(online(bare)).toEqual(['CPP065@4']);
+    expect(bare.findings.find((f) => f.ruleId === 'CPP065')?.message).toContain('the lockfile records the identity');
+  });
+
+  it('the provenance is fetched where the project page says (PEP 740), not at a URL built from the lock version', async () => {
+    const digest = await sha(GITLAB_SDIST);
+    const served = {
+      'gitlab-oidc-project': [{ filename: GITLAB_SDIST, sha256: digest, provenance: gitlabProvenance }],
+    };
+    // pip installs 0.0.3 for ==0.0.3.0 (PEP 440 zero padding); this index routes its Integrity API by the literal
+    // version, so /integrity/…/0.0.3.0/… does not exist: the page's own URL does.
+    const r = await scanOnline(
+      served,
+      [{ name: 'gitlab-oidc-project', version: '0.0.3.0', file: GITLAB_SDIST, sha256: digest }],
+      {
+        requirements: true,
+        python: {
+          requireProvenance: [
+            {
+              packages: ['gitlab-oidc-project'],
+              publishers: [{ kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project' }],
+            },
+          ],
+        },
+      },
+    );
+    expect(online(r)).toEqual([]);
+    expect(status(r)).toEqual(['pkg:pypi/gitlab-oidc-project@0.0.3.0 verified']);
+    // A page naming another host is not followed (nothing listens at 127.0.0.2:1): the index's own Integrity API is
+    // asked, with the version as the file name spells it.
+    const offOrigin = await scanOnline(
+      served,
+      [{ name: 'gitlab-oidc-project', version: '0.0.3.0', file: GITLAB_SDIST, sha256: digest }],
+      { requirements: true, provenanceOrigin: 'http://127.0.0.2:1' },
+    );
+    expect(online(offOrigin)).toEqual([]);
+    expect(status(offOrigin)).toEqual(['pkg:pypi/gitlab-oidc-project@0.0.3.0 verified']);
   });
 
   // The policy names the project as PyPI does (canonicalize_name on both sides): as written, by case or separator.

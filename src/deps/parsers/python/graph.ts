@@ -50,6 +50,7 @@ export function toPythonGraph(lock: PythonLock, project?: PyProject): Dependency
     source: SOURCE[p.source],
     key: `${p.name}==${p.version || p.specifier}`,
     distributions: p.distributions.map((d) => ({ ...d, hashes: { ...d.hashes } })),
+    ...(p.attestationIdentities !== undefined ? { attestationIdentities: p.attestationIdentities } : {}),
   }));
   return {
     lockfile: lock.file,

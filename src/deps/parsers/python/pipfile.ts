@@ -7,11 +7,10 @@ import { pythonTruth } from './python-truth.js';
 import type { PyEnvChoice, PyIndexOption, PyPackage, PySource, PythonLock, PyTrustedHost } from './types.js';
 import { PyLockError } from './types.js';
 
-const SECTIONS = ['default', 'develop'] as const;
-
 /**
- * Pipfile.lock (pipfile-spec 6, as pipenv writes it): `default` and `develop` map names to `version` ("==x"),
- * `hashes` ["sha256:…"], `markers`, optional `index` (a `_meta.sources` name), or `git`/`ref`, `file`, `path`.
+ * Pipfile.lock (pipfile-spec 6, as pipenv writes it): `default`, `develop` and every other package category map
+ * names to `version` ("==x"), `hashes` ["sha256:…"], `markers`, optional `index` (a `_meta.sources` name), or
+ * `git`/`ref`, `file`, `path`.
  */
 export function parsePipfileLock(file: string, text: string): PythonLock {
   let data: unknown;
@@ -32,16 +31,23 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
       1,
     );
   }
-  const lines = jsonPropertyLines(text, (path, prop) =>
-    path.length === 1 && (path[0] === 'default' || path[0] === 'develop') ? `${String(path[0])}\0${prop}` : undefined,
-  );
-  const sourceLines = urlLines(text);
+  const sections = categories(data);
+  // One pass for both: each package's line by category, and each `_meta.sources[].url` line in order (the path
+  // of an array element is `0` whatever its index, so they are counted; a category sorts before `_meta` when its
+  // name starts with a capital, as pipenv writes keys sorted).
+  let sourceUrls = 0;
+  const lines = jsonPropertyLines(text, (path, prop) => {
+    if (path.length === 1 && sections.includes(String(path[0]))) return `${String(path[0])}\0${prop}`;
+    if (path.length === 3 && path[0] === '_meta' && path[1] === 'sources' && prop === 'url')
+      return `\0url${sourceUrls++}`;
+    return undefined;
+  });
   const sources = Array.isArray(meta.sources) ? meta.sources.filter(isRecord) : [];
   // pipenv's `Project.load_lockfile` runs `os.path.expandvars` over each source URL before pip sees it.
   const envChoices: PyEnvChoice[] = [];
   const indexes: PyIndexOption[] = sources.map((s, i) => {
     const url = typeof s.url === 'string' ? s.url : '';
-    const line = sourceLines[i] ?? 1;
+    const line = lines.get(`\0url${i}`) ?? 1;
     const names = choosingVariables(url, 'expandvars');
     if (names.length > 0) envChoices.push({ file, line, names, what: 'index' });
     return {
@@ -57,12 +63,12 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
   // keeps the default).
   const trustedHosts: PyTrustedHost[] = sources.flatMap((s, i) =>
     'verify_ssl' in s && !pythonTruth(s.verify_ssl) && typeof s.url === 'string' && hostOf(s.url) !== undefined
-      ? [{ host: hostOf(s.url)!, file, line: sourceLines[i] ?? 1 }]
+      ? [{ host: hostOf(s.url)!, file, line: lines.get(`\0url${i}`) ?? 1 }]
       : [],
   );
   const indexUrl = new Map(sources.map((s) => [String(s.name), typeof s.url === 'string' ? s.url : '']));
   const packages: PyPackage[] = [];
-  for (const section of SECTIONS) {
+  for (const section of sections) {
     const entries = isRecord(data[section]) ? data[section] : {};
     for (const [name, raw] of Object.entries(entries)) {
       const entry = isRecord(raw) ? raw : {};
@@ -88,7 +94,8 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
         ...(typeof entry.markers === 'string' ? { markers: entry.markers } : {}),
         ...(entry.editable === true ? { editable: true } : {}),
         dev: section === 'develop',
-        optional: false,
+        // A category of its own (`[docs]` in the Pipfile) installs only when asked for: `--categories docs`.
+        optional: section !== 'default' && section !== 'develop',
       });
     }
   }
@@ -109,6 +116,19 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
     problems: [],
     ...(envChoices.length > 0 ? { envChoices } : {}),
   };
+}
+
+/**
+ * The lockfile's package categories: `default` (Pipfile `[packages]`), `develop` (`[dev-packages]`) and each other
+ * category the Pipfile declares, which pipenv locks under its own name (`get_lockfile_section_using_pipfile_category`:
+ * any category but those two keeps its name; `Project.get_package_categories(for_lockfile=True)`) and installs with
+ * `pipenv install` / `sync --categories <name>`. So every top-level object but `_meta` is a category.
+ */
+function categories(data: Record<string, unknown>): string[] {
+  const others = Object.keys(data).filter(
+    (k) => k !== '_meta' && k !== 'default' && k !== 'develop' && isRecord(data[k]),
+  );
+  return ['default', 'develop', ...others];
 }
 
 function sourceOf(
@@ -138,16 +158,4 @@ function hostOf(url: string): string | undefined {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Lines of the `"url":` keys before the first package section: the `_meta.sources` entries, in order. */
-function urlLines(text: string): number[] {
-  const out: number[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    if (/^\s*"(default|develop)"\s*:/.test(l)) break;
-    if (/"url"\s*:/.test(l)) out.push(i + 1);
-  }
-  return out;
 }

@@ -2,7 +2,7 @@ import { normalizeName } from './pep508.js';
 import { assertStringsBounded, isTable, namedTables, parseToml, strOf } from './toml.js';
 import { fullCommit, toDistribution, toDistributions, lockedEntry } from './dist.js';
 import { lineOfKey } from './uv.js';
-import type { PyPackage, PySource, PythonLock } from './types.js';
+import type { AttestationIdentity, PyPackage, PySource, PythonLock } from './types.js';
 import { PyLockError } from './types.js';
 
 /** uv reads a pylock file's `path` beside its `url` (newer releases take the path first). */
@@ -37,6 +37,7 @@ export function parsePylock(file: string, text: string): PythonLock {
     const archive = toDistribution(entry.archive, PYLOCK_FILES);
     // PEP 751: `[packages.vcs] commit-id` is the exact commit installed; `requested-revision` is only what was asked.
     const commit = isTable(entry.vcs) ? fullCommit(strOf(entry.vcs['commit-id'])) : undefined;
+    const identities = attestationIdentities(entry['attestation-identities']);
     packages.push({
       ...lockedEntry({ name, version: strOf(entry.version), file, line, source, url, commit }),
       distributions: [
@@ -48,6 +49,7 @@ export function parsePylock(file: string, text: string): PythonLock {
       ],
       ...(strOf(entry.marker) !== undefined ? { markers: strOf(entry.marker)! } : {}),
       ...(dir?.editable === true ? { editable: true } : {}),
+      ...(identities.length > 0 ? { attestationIdentities: identities } : {}),
       dev: false,
       optional: false,
     });
@@ -63,6 +65,27 @@ export function parsePylock(file: string, text: string): PythonLock {
     problems: [],
     ...(strOf(doc['requires-python']) !== undefined ? { requiresPython: strOf(doc['requires-python'])! } : {}),
   };
+}
+
+/** At most this many identities per package are kept (a project has a handful of Trusted Publishers). */
+const MAX_IDENTITIES = 16;
+
+/**
+ * PEP 751 `[[packages.attestation-identities]]`: tables whose required `kind` names the PEP 740 publisher type and
+ * whose other keys are that publisher's fields (GitHub `repository` / `workflow` / `environment`, GitLab
+ * `repository` / `workflow_filepath` / `environment`, Google `email`). Only string fields are kept; a table without a
+ * string `kind` is no identity.
+ */
+function attestationIdentities(value: unknown): AttestationIdentity[] {
+  if (!Array.isArray(value)) return [];
+  const out: AttestationIdentity[] = [];
+  for (const t of value.slice(0, MAX_IDENTITIES)) {
+    if (!isTable(t) || typeof t.kind !== 'string') continue;
+    const fields: Record<string, string> = {};
+    for (const [k, v] of Object.entries(t)) if (typeof v === 'string') fields[k] = v;
+    out.push({ ...fields, kind: t.kind });
+  }
+  return out;
 }
 
 function sourceOf(entry: Record<string, unknown>): [PySource, string | undefined] {

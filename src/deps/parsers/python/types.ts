@@ -60,7 +60,15 @@ export interface PyPackage {
    * `distributions`): e.g. Poetry checks a URL's archive only against files of the same name.
    */
   readonly hashesUnchecked?: string;
+  /**
+   * pylock.toml `[[packages.attestation-identities]]` (PEP 751): the Trusted Publishers the locker found attesting the
+   * package's files, each a PEP 740 publisher object (`kind` and its string fields).
+   */
+  readonly attestationIdentities?: readonly AttestationIdentity[];
 }
+
+/** A PEP 740 publisher as a lockfile records it: `kind` (`GitHub`, `GitLab`, `Google`, …) and its string fields. */
+export type AttestationIdentity = Readonly<Record<string, string>> & { readonly kind: string };
 
 /** An index or link source a requirements file (or lockfile) declares, at its line. */
 export interface PyIndexOption {

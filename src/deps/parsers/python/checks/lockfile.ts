@@ -196,8 +196,12 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
  * a pylock.toml package from the wheel (or sdist) it picks with `HashDigests::from(best_wheel.hashes)`
  * (`PylockToml::to_resolution`) and, verifying hashes only where present, an empty `hashes` table (a warning only)
  * checks nothing. PEP 751 requires hashes on every file.
+ * uv.lock the same since uv PR #17157 (Dec 2025): `Installable::installable_node` takes `HashedDist { dist, hashes }`
+ * from `Package::to_dist`, the hashes of the file it installs, no longer the package's union; uv's lock reader accepts
+ * a registry wheel without `hash` (its `hash_optional_missing` test), and `HashStrategy::from_resolution` skips a
+ * distribution whose digests are empty in the default `Verify` mode. Before it, the union made such a wheel fail.
  */
-const PER_FILE_HASHES: ReadonlySet<PythonLock['kind']> = new Set(['pylock']);
+const PER_FILE_HASHES: ReadonlySet<PythonLock['kind']> = new Set(['pylock', 'uv']);
 
 /**
  * CPP011 for a package of such a lockfile that hashes some of its files and not others: the bare file installs
@@ -213,7 +217,7 @@ function filesWithoutHash(lock: PythonLock, hashed: readonly PyPackage[]): Findi
         'CPP011',
         p,
         `locks ${bare.length === 1 ? 'a file' : `${bare.length} files`} without any hash (${bare.slice(0, 2).join(', ')}${bare.length > 2 ? ', …' : ''}) beside hashed ones; the installer checks a file only against its own hashes, so ${bare.length === 1 ? 'it installs' : 'they install'} unchecked wherever ${bare.length === 1 ? 'it is' : 'one is'} the file chosen`,
-        'Re-lock so every file carries its hashes (PEP 751 requires them), and review who removed them.',
+        `Re-lock so every file carries its hashes (${lock.kind === 'pylock' ? 'PEP 751 requires them' : 'uv records one for every file an index publishes with a digest'}), and review who removed them.`,
         { files: bare.slice(0, 10).join(' ') },
       ),
     ];
