@@ -1,6 +1,8 @@
 import picomatch from 'picomatch';
 import { isDeferred, type Finding, type Level, type ResolvedFinding } from './finding.js';
 import { compareFindings, fingerprintOf } from './fingerprint.js';
+import { byCodePoint } from './order.js';
+import { pep503Name, type Ecosystem } from './package-key.js';
 import type { Policy, Suppression } from './policy.js';
 import { findRule } from './rules/index.js';
 
@@ -11,14 +13,32 @@ export interface PolicyOutcome {
 
 /**
  * Decide each finding's level (finding override, then policy `rules`, then the rule default), drop `off` rules,
- * apply live suppressions, add a finding per expired suppression, dedupe and sort.
+ * apply live suppressions, add a finding per expired or ambiguous suppression, dedupe and sort.
+ *
+ * `keep` is a shard's filter (pipeline.ts): `raw` is then every shard's findings, so a suppression is judged ambiguous
+ * the same in every shard, and the policy's own findings (located in the policy file) are kept by the one shard
+ * that owns that file, not added to each shard's report.
  */
-export function applyPolicy(raw: readonly Finding[], policy: Policy, today: string): PolicyOutcome {
-  const live = policy.suppressions.filter((s) => s.expires >= today);
+export function applyPolicy(
+  raw: readonly Finding[],
+  policy: Policy,
+  today: string,
+  keep?: (f: Finding) => boolean,
+): PolicyOutcome {
   const expired = policy.suppressions.filter((s) => s.expires < today);
+  const ambiguous = ambiguousSuppressions(
+    policy.suppressions.filter((s) => s.expires >= today),
+    raw,
+    policy,
+  );
+  const live = policy.suppressions.filter((s) => s.expires >= today && !ambiguous.has(s));
   // A copy to sort: slice copies the array at once (pushing 300k items one by one cost a tenth of applyPolicy).
-  const all: Finding[] = raw.slice();
-  for (const s of expired) all.push(expiredFinding(s, policy.source));
+  const all: Finding[] = keep ? raw.filter(keep) : raw.slice();
+  const own = [
+    ...expired.map((s) => expiredFinding(s, policy.source)),
+    ...[...ambiguous].map(([s, matched]) => ambiguousFinding(s, matched, policy.source)),
+  ];
+  for (const f of own) if (!keep || keep(f)) all.push(f);
 
   const findings: ResolvedFinding[] = [];
   const suppressed: ResolvedFinding[] = [];
@@ -95,24 +115,100 @@ class SeenFindings {
   }
 }
 
-/** Whether a suppression names this finding (rule, path glob, package); its expiry is the caller's to check. */
+/**
+ * Whether a suppression names this finding (rule, path glob, package of its ecosystem); its expiry is the caller's
+ * to check, and so is a suppression without an ecosystem that a scan finds ambiguous (`ambiguousSuppressions`).
+ */
 export function suppresses(s: Suppression, f: Finding): boolean {
   if (s.rule !== f.ruleId && s.rule !== '*') return false;
   if (s.path !== undefined && !picomatch.isMatch(f.location.path, s.path, { dot: true })) return false;
   if (s.package !== undefined) {
     if (f.artifact?.kind !== 'package') return false;
-    const { name, version } = f.artifact;
-    const at = s.package.lastIndexOf('@');
-    const hasVersion = at > 0;
-    const pkgName = hasVersion ? s.package.slice(0, at) : s.package;
-    if (!picomatch.isMatch(name, pkgName)) return false;
-    if (hasVersion && s.package.slice(at + 1) !== version) return false;
+    if (s.ecosystem !== undefined && s.ecosystem !== f.artifact.ecosystem) return false;
+    if (!namesPackage(s.package, f.artifact)) return false;
   }
   return true;
 }
 
+/**
+ * `name`, a glob or `name@version` against a package. A PyPI name is compared PEP 503-normalised on both sides, as
+ * pip tells projects apart (`packaging.utils.canonicalize_name`; pep508.ts `projectMatcher` for the policy's other
+ * PyPI lists): the lockfile readers keep the normalised name, so `PyYAML@6.0.1` written as on PyPI hid nothing.
+ */
+function namesPackage(pattern: string, a: { ecosystem: Ecosystem; name: string; version: string }): boolean {
+  const at = pattern.lastIndexOf('@');
+  const hasVersion = at > 0;
+  const name = hasVersion ? pattern.slice(0, at) : pattern;
+  if (hasVersion && pattern.slice(at + 1) !== a.version) return false;
+  return a.ecosystem === 'pypi'
+    ? picomatch.isMatch(pep503Name(a.name), pep503Name(name))
+    : picomatch.isMatch(a.name, name);
+}
+
+/**
+ * Live suppressions written without an ecosystem that match package findings of both npm and PyPI in this scan, with
+ * the first such finding of each ecosystem. npm's `six@1.16.0` and PyPI's `six@1.16.0` are unrelated packages (each
+ * package manager installs its own), and the policy does not say which one's risk was accepted: such a suppression
+ * hides neither, so a package added in the other ecosystem under an accepted name is never silenced. A suppression
+ * that matches in one ecosystem only, as every one did before Python lockfiles were read, keeps working.
+ */
+function ambiguousSuppressions(
+  live: readonly Suppression[],
+  raw: readonly Finding[],
+  policy: Policy,
+): Map<Suppression, Finding[]> {
+  const out = new Map<Suppression, Finding[]>();
+  for (const s of live) {
+    if (s.package === undefined || s.ecosystem !== undefined) continue;
+    const first = new Map<Ecosystem, Finding>();
+    for (const f of raw) {
+      if (f.artifact?.kind !== 'package' || policy.rules[f.ruleId] === 'off' || !suppresses(s, f)) continue;
+      const had = first.get(f.artifact.ecosystem);
+      if (had === undefined || compareFindings(f, had) < 0) first.set(f.artifact.ecosystem, f);
+    }
+    if (first.size > 1)
+      out.set(
+        s,
+        [...first.entries()].sort(([a], [b]) => byCodePoint(a, b)).map(([, f]) => f),
+      );
+  }
+  return out;
+}
+
+const ECOSYSTEM_NAMES: Record<Ecosystem, string> = { npm: 'npm', pypi: 'PyPI' };
+
+/** What a suppression covers, for messages: its path, or its package and the ecosystem it names. */
+export function suppressionTarget(s: Suppression): string {
+  if (s.path !== undefined) return s.path;
+  if (s.package === undefined) return 'everything';
+  return s.ecosystem !== undefined ? `${ECOSYSTEM_NAMES[s.ecosystem]} ${s.package}` : s.package;
+}
+
+function ambiguousFinding(s: Suppression, matched: readonly Finding[], source: string): Finding {
+  // The package is what is ambiguous: name it even when the suppression has a path too.
+  const target = `${s.package ?? ''}${s.path !== undefined ? ` in ${s.path}` : ''}`;
+  const ecosystems: Ecosystem[] = [];
+  const where: string[] = [];
+  for (const f of matched) {
+    if (f.artifact?.kind !== 'package') continue;
+    const { ecosystem, name, version } = f.artifact;
+    ecosystems.push(ecosystem);
+    where.push(`${ECOSYSTEM_NAMES[ecosystem]} ${name}@${version} in ${f.location.path}`);
+  }
+  return {
+    ruleId: 'CPX006',
+    message: `Suppression of ${s.rule} for ${target} matches packages of two ecosystems (${where.join('; ')}). These are unrelated packages that share a name, and the suppression does not say which one's risk was accepted, so it hides neither. Add \`ecosystem: npm\` or \`ecosystem: pypi\` (or write the package as a purl, pkg:npm/… or pkg:pypi/…); to accept both, write one suppression for each.`,
+    location: { path: source, ...(s.line !== undefined ? { line: s.line } : {}) },
+    evidence: {
+      rule: s.rule,
+      target,
+      ecosystems: ecosystems.join(','),
+    },
+  };
+}
+
 function expiredFinding(s: Suppression, source: string): Finding {
-  const target = s.path ?? s.package ?? 'everything';
+  const target = suppressionTarget(s);
   return {
     ruleId: 'CPX004',
     message: `Suppression of ${s.rule} for ${target} expired on ${s.expires} (reason given: "${s.reason}"). It no longer hides findings; fix them or renew the suppression with a new expiry date.`,

@@ -15,7 +15,7 @@ import { ChainproofError, errorMessage } from './errors.js';
 import { stageFailure } from './stage-failure.js';
 import { inShard } from './shard.js';
 import { pushAll } from './push-all.js';
-import { packageKey } from './package-key.js';
+import { packageKey, recordShardKey } from './package-key.js';
 
 export interface PipelineInput {
   readonly files: readonly DiscoveredFile[];
@@ -77,12 +77,12 @@ export async function runPipeline(
 
   await prefetched;
   const shard = ctx.options.shard;
-  const mine = shard ? findings.filter((f) => inShard(shardKeyOf(f), shard)) : findings;
-  const { findings: resolved, suppressed } = applyPolicy(mine, ctx.policy, today);
+  const mine = shard ? (f: Finding) => inShard(shardKeyOf(f), shard) : undefined;
+  const { findings: resolved, suppressed } = applyPolicy(findings, ctx.policy, today, mine);
   const byLevel: Record<Level, number> = { error: 0, warning: 0, note: 0 };
   for (const f of resolved) byLevel[f.level]++;
   const vs = [...verifications.values()]
-    .filter((v) => !shard || inShard(v.key, shard))
+    .filter((v) => !shard || inShard(recordShardKey(v.key), shard))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const count = (s: VerificationStatus) => vs.filter((v) => v.status === s).length;
   const sortedModels = [...models]

@@ -1,4 +1,5 @@
 import type { Level } from './finding.js';
+import type { Ecosystem } from './package-key.js';
 
 /** `off` silences a rule; the others set its level. */
 export type RuleSetting = Level | 'off';
@@ -78,7 +79,13 @@ export interface ModelProvenanceRequirement {
 export interface Suppression {
   readonly rule: string;
   readonly path?: string;
+  /** Name or glob, optionally `@version` (a purl in the policy file is read into this and `ecosystem`). */
   readonly package?: string;
+  /**
+   * The ecosystem `package` names. Absent (an older policy): it names a package of whichever ecosystem has one, and
+   * when a scan has matching findings in both it hides none (apply-policy.ts `ambiguousSuppressions`).
+   */
+  readonly ecosystem?: Ecosystem;
   readonly reason: string;
   /** ISO date (YYYY-MM-DD). After it the suppression stops working and is itself a finding. */
   readonly expires: string;

@@ -119,7 +119,7 @@ export type VerificationStatus = 'verified' | 'failed' | 'unverifiable';
 
 /**
  * Per-artifact outcome; the summary counts these. Key: the package's purl (`pkg:npm/<name>@<version>`,
- * `pkg:pypi/<name>@<version>`: package-key.ts `packageKey`) or `file:<path>`.
+ * `pkg:pypi/<name>@<version>`: package-key.ts `packageKey`) or `file:<path>` (`fileKey`).
  */
 export interface VerificationRecord {
   readonly key: string;

@@ -23,6 +23,7 @@ import { tfjsWeightPaths } from './companions.js';
 import * as F from './findings.js';
 import { extensionMismatch } from './mismatch.js';
 import { readHead } from './read-small.js';
+import { fileKey } from '../core/package-key.js';
 
 interface ModelFile {
   readonly file: DiscoveredFile;
@@ -169,7 +170,7 @@ async function checkModel(m: ModelFile, index: RegistryIndex, ctx: ScanContext, 
   if (!res.ok) {
     out.findings.push(F.notHashed(subject, res.code));
     out.records.push({ path: file.path, format: m.format, size: file.size, digests: {} });
-    out.verifications.push({ key: `file:${file.path}`, status: 'unverifiable', detail: `not hashed: ${res.code}` });
+    out.verifications.push({ key: fileKey(file.path), status: 'unverifiable', detail: `not hashed: ${res.code}` });
     return;
   }
   const sha256 = res.digests.sha256!;
@@ -206,7 +207,7 @@ async function checkPointer(m: ModelFile, index: RegistryIndex, ctx: ScanContext
   if (!ptr.ok) {
     out.findings.push(F.malformedPointer(s, ptr.reason));
     out.records.push({ path: file.path, format: m.format, size: file.size, digests: { sha256 } });
-    out.verifications.push({ key: `file:${file.path}`, status: 'unverifiable', detail: 'malformed LFS pointer' });
+    out.verifications.push({ key: fileKey(file.path), status: 'unverifiable', detail: 'malformed LFS pointer' });
     return;
   }
   // The pointer stands for the file it names: policy judges the format the name claims.
@@ -230,7 +231,7 @@ function record(
   out: Collected,
   isPointer: boolean,
 ): void {
-  const key = `file:${s.path}`;
+  const key = fileKey(s.path);
   let registryEntry: string | undefined;
   switch (verdict.kind) {
     case 'revoked':

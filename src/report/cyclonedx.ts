@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { digestBytes, parseSri } from '../core/sri.js';
 import { publicHttpUrl } from '../core/url.js';
-import { ecosystemOf, packageKey } from '../core/package-key.js';
+import { ecosystemOf, fileKey, packageKey } from '../core/package-key.js';
 import type { Ecosystem } from '../core/package-key.js';
 import type { ModelProvenance, PackageNode, VerificationStatus } from '../core/records.js';
 import type { ScanResult } from '../core/result.js';
@@ -75,7 +75,7 @@ export function toCycloneDx(scanned: ScanResult, opts: CycloneDxOptions): Cyclon
   const bump = (k: string) => findingsByKey.set(k, (findingsByKey.get(k) ?? 0) + 1);
   for (const f of result.findings) {
     if (f.artifact?.kind === 'package') bump(packageKey(f.artifact.ecosystem, f.artifact.name, f.artifact.version));
-    else bump(`file:${f.location.path}`);
+    else bump(fileKey(f.location.path));
   }
 
   const libraries = new Map<string, CdxComponent>();
@@ -91,7 +91,7 @@ export function toCycloneDx(scanned: ScanResult, opts: CycloneDxOptions): Cyclon
     }
   }
   const models = result.models.map((m): CdxComponent => {
-    const key = `file:${m.path}`;
+    const key = fileKey(m.path);
     const hashes = Object.entries(m.digests)
       .map(([alg, hex]) => toHash(alg, hex))
       .filter((h): h is CdxHash => h !== undefined)

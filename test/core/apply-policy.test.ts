@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPolicy } from '../../src/core/apply-policy.js';
 import type { Finding } from '../../src/core/finding.js';
-import type { Policy } from '../../src/core/policy.js';
+import type { Policy, Suppression } from '../../src/core/policy.js';
 import { inShard } from '../../src/core/shard.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 
@@ -57,6 +57,67 @@ describe('applyPolicy', () => {
       '2026-01-01',
     );
     expect(out.findings.map((x) => (x.artifact?.kind === 'package' ? x.artifact.version : ''))).toEqual(['4.17.21']);
+  });
+
+  describe('package suppressions and ecosystems', () => {
+    const npmSix = f('CPU001', 'package-lock.json', {
+      artifact: { kind: 'package', ecosystem: 'npm', name: 'six', version: '1.16.0' },
+    });
+    const pypiSix = f('CPU001', 'uv.lock', {
+      artifact: { kind: 'package', ecosystem: 'pypi', name: 'six', version: '1.16.0' },
+    });
+    const run = (sup: Partial<Suppression>, findings: Finding[] = [npmSix, pypiSix]) =>
+      applyPolicy(
+        findings,
+        policy({
+          source: 'policy.yml',
+          suppressions: [{ rule: 'CPU001', reason: 'r', expires: '2099-01-01', line: 4, ...sup }],
+        }),
+        '2026-01-01',
+      );
+    const shown = (out: ReturnType<typeof run>) => out.findings.map((x) => `${x.ruleId} ${x.location.path}`);
+
+    it('an ecosystem hides only that ecosystem’s package', () => {
+      expect(shown(run({ package: 'six@1.16.0', ecosystem: 'npm' }))).toEqual(['CPU001 uv.lock']);
+      expect(shown(run({ package: 'six@1.16.0', ecosystem: 'pypi' }))).toEqual(['CPU001 package-lock.json']);
+    });
+
+    it('without one, matching both ecosystems hides neither and says why at the suppression', () => {
+      const out = run({ package: 'six@1.16.0' });
+      expect(out.suppressed).toEqual([]);
+      expect(shown(out)).toEqual(['CPU001 package-lock.json', 'CPX006 policy.yml', 'CPU001 uv.lock']);
+      const cpx = out.findings.find((x) => x.ruleId === 'CPX006')!;
+      expect(cpx.location.line).toBe(4);
+      expect(cpx.message).toContain('npm six@1.16.0 in package-lock.json; PyPI six@1.16.0 in uv.lock');
+      expect(cpx.evidence).toMatchObject({ ecosystems: 'npm,pypi' });
+    });
+
+    it('without one, a suppression that matches one ecosystem keeps working', () => {
+      expect(shown(run({ package: 'six@1.16.0' }, [npmSix]))).toEqual([]);
+      expect(shown(run({ package: 'six' }, [pypiSix]))).toEqual([]);
+      // A path that covers one ecosystem's lockfile decides it too.
+      expect(shown(run({ package: 'six', path: 'package-lock.json' }))).toEqual(['CPU001 uv.lock']);
+    });
+
+    it('a PyPI name matches as pip compares projects (PEP 503)', () => {
+      const yaml = f('CPU001', 'uv.lock', {
+        artifact: { kind: 'package', ecosystem: 'pypi', name: 'pyyaml', version: '6.0.1' },
+      });
+      expect(shown(run({ package: 'PyYAML@6.0.1', ecosystem: 'pypi' }, [yaml]))).toEqual([]);
+      expect(shown(run({ package: 'pyYAML' }, [yaml]))).toEqual([]);
+      expect(shown(run({ package: 'PyYAML@6.0.2' }, [yaml]))).toEqual(['CPU001 uv.lock']);
+    });
+
+    it('a shard judges ambiguity over every shard’s findings and keeps the policy’s findings once', () => {
+      const sup = { rule: 'CPU001', package: 'six', reason: 'r', expires: '2099-01-01' };
+      const old = { rule: 'CPU001', path: 'x', reason: 'r', expires: '2020-01-01' };
+      const pol = policy({ source: 'policy.yml', suppressions: [sup, old] });
+      const shards = [1, 2, 3].map((index) =>
+        applyPolicy([npmSix, pypiSix], pol, '2026-01-01', (x) => inShard(x.location.path, { index, count: 3 })),
+      );
+      const all = shards.flatMap((o) => shown(o)).sort();
+      expect(all).toEqual(['CPU001 package-lock.json', 'CPU001 uv.lock', 'CPX004 policy.yml', 'CPX006 policy.yml']);
+    });
   });
 
   it('sorts, dedupes and fingerprints without line numbers', () => {

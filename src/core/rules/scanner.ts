@@ -52,4 +52,14 @@ export const SCANNER_RULES = defineRules([
     severity: '6.0',
     tags: ['security', 'models'],
   },
+  {
+    id: 'CPX006',
+    name: 'AmbiguousSuppression',
+    short: 'A package suppression without an ecosystem matches npm and PyPI packages, so it hides none.',
+    full: "A policy suppression names a package (`six@1.16.0`, a glob) but not its ecosystem, and this scan has findings it matches in both npm and PyPI lockfiles. One name there is two unrelated packages, published by different people: npm's `six` is not PyPI's `six`. The suppression does not say whose risk was accepted, so chainproof hides neither, rather than let a package added in one ecosystem inherit an acceptance written for the other.",
+    help: 'Add `ecosystem: npm` or `ecosystem: pypi` to the suppression, or write its package as a purl (`pkg:npm/six@1.16.0`, `pkg:pypi/six@1.16.0`, as in the JSON `verifications[].key`). To accept the finding in both ecosystems, write one suppression for each.',
+    level: 'warning',
+    severity: '4.0',
+    tags: ['policy'],
+  },
 ]);

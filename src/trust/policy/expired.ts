@@ -1,3 +1,4 @@
+import { suppressionTarget } from '../../core/apply-policy.js';
 import type { LoadedPolicy } from './load.js';
 import type { PolicyProblem } from './problems.js';
 
@@ -11,7 +12,7 @@ export function expiredSuppressions(loaded: LoadedPolicy, today: string): Policy
     if (s.expires >= today) return;
     const path = ['suppressions', i, 'expires'];
     const at = loaded.document?.locate(path) ?? { line: s.line ?? 1, col: 1 };
-    const target = s.path ?? s.package ?? 'everything';
+    const target = suppressionTarget(s);
     out.push({
       code: 'expired-suppression',
       path,

@@ -338,7 +338,17 @@ export const POLICY_SCHEMA = {
             patternErrorMessage: 'expected a rule ID such as CPD001 (or * with a path or package)',
           },
           path: { type: 'string', minLength: 1, description: 'Repo-relative glob of the finding location.' },
-          package: { type: 'string', minLength: 1, description: 'Package name or glob, optionally name@version.' },
+          package: {
+            type: 'string',
+            minLength: 1,
+            description:
+              'Package name or glob, optionally name@version, or a purl (pkg:npm/name@version, pkg:pypi/name@version), which also sets the ecosystem.',
+          },
+          ecosystem: {
+            enum: ['npm', 'pypi'],
+            description:
+              'The ecosystem of `package`. Without it (and without a purl) the suppression hides nothing when it matches packages of both npm and PyPI in one scan: one name there is two different packages.',
+          },
           reason: {
             type: 'string',
             pattern: '\\S',

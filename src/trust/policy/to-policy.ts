@@ -1,5 +1,6 @@
 import type { Policy, PythonDependencyPolicy, Suppression } from '../../core/policy.js';
 import type { PolicyDocument } from './document-type.js';
+import { parsePackagePurl, type Ecosystem } from '../../core/package-key.js';
 
 type PythonDocument = NonNullable<NonNullable<PolicyDocument['dependencies']>['python']>;
 
@@ -69,7 +70,7 @@ export function toPolicy(
       return {
         rule: s.rule,
         ...(s.path !== undefined ? { path: s.path } : {}),
-        ...(s.package !== undefined ? { package: s.package } : {}),
+        ...suppressedPackage(s.package, s.ecosystem),
         reason: s.reason,
         expires: s.expires,
         ...(line !== undefined ? { line } : {}),
@@ -77,6 +78,23 @@ export function toPolicy(
     }),
   };
   return deepFreeze(policy);
+}
+
+/**
+ * A suppression's `package` and `ecosystem`: a purl (validated by validate-semantic.ts, which also refuses an
+ * `ecosystem` that disagrees with it) gives both, read back as `name[@version]`.
+ */
+function suppressedPackage(
+  text: string | undefined,
+  ecosystem: Ecosystem | undefined,
+): { package?: string; ecosystem?: Ecosystem } {
+  if (text === undefined) return ecosystem !== undefined ? { ecosystem } : {};
+  const purl = text.startsWith('pkg:') ? parsePackagePurl(text) : undefined;
+  if (purl === undefined || typeof purl === 'string') return { package: text, ...(ecosystem ? { ecosystem } : {}) };
+  return {
+    package: purl.version !== undefined ? `${purl.name}@${purl.version}` : purl.name,
+    ecosystem: purl.ecosystem,
+  };
 }
 
 /** The public npm registry and its yarn alias, as DEFAULT_POLICY_YAML lists them. */

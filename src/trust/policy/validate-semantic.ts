@@ -1,3 +1,4 @@
+import { parsePackagePurl } from '../../core/package-key.js';
 import { findRule, RULES } from '../../core/rules/index.js';
 import type { SourceDocument } from './document.js';
 import { isCalendarDate, regexError, repoPathError } from './patterns.js';
@@ -117,6 +118,7 @@ function checkSuppressions(list: unknown, add: Add): void {
     if (s['path'] === undefined && s['package'] === undefined) {
       add('incomplete-suppression', path, 'expected a path or a package the suppression applies to');
     }
+    checkSuppressedPackage(s['package'], s['ecosystem'], path, add);
     const expires = s['expires'];
     if (typeof expires === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(expires) && !isCalendarDate(expires)) {
       add('bad-date', [...path, 'expires'], `expected a real calendar date YYYY-MM-DD, got ${JSON.stringify(expires)}`);
@@ -125,6 +127,27 @@ function checkSuppressions(list: unknown, add: Add): void {
     const why = typeof glob === 'string' ? repoPathError(glob) : undefined;
     if (why) add('bad-path', [...path, 'path'], `${why}, got ${JSON.stringify(glob)}`);
   });
+}
+
+/** A purl in `package` must be one chainproof reads, and `ecosystem` must name the ecosystem of a package. */
+function checkSuppressedPackage(pkg: unknown, ecosystem: unknown, path: Path, add: Add): void {
+  if (ecosystem !== undefined && pkg === undefined) {
+    add(
+      'incomplete-suppression',
+      [...path, 'ecosystem'],
+      'expected a package beside ecosystem: it says which package is meant',
+    );
+  }
+  if (typeof pkg !== 'string' || !pkg.startsWith('pkg:')) return;
+  const purl = parsePackagePurl(pkg);
+  if (typeof purl === 'string') add('bad-value', [...path, 'package'], `${purl}, got ${JSON.stringify(pkg)}`);
+  else if (typeof ecosystem === 'string' && ecosystem !== purl.ecosystem) {
+    add(
+      'conflict',
+      [...path, 'ecosystem'],
+      `${JSON.stringify(ecosystem)} is not the ecosystem of the purl in package (${purl.ecosystem})`,
+    );
+  }
 }
 
 function checkModels(models: Record<string, unknown> | undefined, add: Add): void {

@@ -13,6 +13,7 @@ import {
   registryCommitFor,
   type CompiledProvenanceRequirement,
 } from './judge.js';
+import { fileKey } from '../../core/package-key.js';
 
 interface Work {
   readonly model: ModelRecord;
@@ -79,7 +80,7 @@ async function checkModel(
   folderFailures: Map<string, Failure>,
 ): Promise<void> {
   const { model } = w;
-  const key = `file:${model.path}`;
+  const key = fileKey(model.path);
   // An LFS pointer stands for the object it names: the attestation is about that content.
   const digests: Record<string, string> = model.lfs ? { sha256: model.lfs.oid } : { ...model.digests };
   const failures: Failure[] = [];

@@ -2,6 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import type { VerificationRecord } from '../../core/records.js';
 import { describeSigner, type BundleVerdict, type FailureCode } from '../check/types.js';
 import { describeExpected, type NamedSigner } from '../policy/signers.js';
+import { fileKey } from '../../core/package-key.js';
 
 const RULE_FOR: Record<FailureCode, string> = {
   invalid: 'CPS001',
@@ -51,7 +52,7 @@ export function verdictFinding(
 }
 
 export function record(path: string, status: VerificationRecord['status'], detail: string): VerificationRecord {
-  return { key: `file:${path}`, status, detail };
+  return { key: fileKey(path), status, detail };
 }
 
 export function statusOf(code: FailureCode): VerificationRecord['status'] {

@@ -154,7 +154,7 @@ const CASES: readonly Case[] = [
   {
     name: 'unknown-key-suppression',
     codes: ['unknown-key'],
-    want: ['7:5: suppressions[0].owner: unknown key (allowed: rule, path, package, reason, expires)'],
+    want: ['7:5: suppressions[0].owner: unknown key (allowed: rule, path, package, ecosystem, reason, expires)'],
   },
   {
     name: 'unknown-key-top',

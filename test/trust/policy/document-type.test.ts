@@ -62,7 +62,7 @@ const FULL: Full<PolicyDocument> = {
     registry: { required: true, signers: ['team'] },
   },
   rules: { CPD001: 'off' },
-  suppressions: [{ rule: 'CPD001', path: 'a', package: 'b', reason: 'r', expires: '2099-01-01' }],
+  suppressions: [{ rule: 'CPD001', path: 'a', package: 'b', ecosystem: 'pypi', reason: 'r', expires: '2099-01-01' }],
 };
 
 /** Paths of every key `doc` sets (object keys; array items by index; map entries by name). */

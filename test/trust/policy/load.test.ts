@@ -176,6 +176,53 @@ describe('files a policy names', () => {
   });
 });
 
+describe('the ecosystem of a package suppression', () => {
+  const sup = (fields: string) =>
+    `version: 1\nsuppressions:\n  - {rule: CPU001, reason: r, expires: 2099-01-01, ${fields}}\n`;
+
+  it.each([
+    { fields: 'package: six@1.16.0', want: { package: 'six@1.16.0' } },
+    { fields: 'package: six@1.16.0, ecosystem: pypi', want: { package: 'six@1.16.0', ecosystem: 'pypi' } },
+    { fields: 'package: "pkg:pypi/six@1.16.0"', want: { package: 'six@1.16.0', ecosystem: 'pypi' } },
+    // The spelling of verifications[].key and the CycloneDX purl: the scope's @ percent-encoded.
+    { fields: 'package: "pkg:npm/%40acme/x@1.0.0"', want: { package: '@acme/x@1.0.0', ecosystem: 'npm' } },
+    { fields: 'package: "pkg:NPM/@acme/*", ecosystem: npm', want: { package: '@acme/*', ecosystem: 'npm' } },
+  ])('$fields', async ({ fields, want }) => {
+    const { policy } = await parsePolicy(sup(fields), 'p.yml', tmp);
+    expect(policy.suppressions[0]).toEqual({ rule: 'CPU001', reason: 'r', expires: '2099-01-01', line: 3, ...want });
+  });
+
+  it.each([
+    {
+      fields: 'package: "pkg:cargo/six@1"',
+      code: 'bad-value',
+      message:
+        'expected pkg:npm/<name>[@<version>] or pkg:pypi/<name>[@<version>]: chainproof reads npm and PyPI packages, not cargo, got "pkg:cargo/six@1"',
+    },
+    {
+      fields: 'package: "pkg:pypi/six@1?repository_url=x"',
+      code: 'bad-value',
+      message:
+        'expected pkg:npm/<name>[@<version>] or pkg:pypi/<name>[@<version>] (no qualifiers or subpath), got "pkg:pypi/six@1?repository_url=x"',
+    },
+    {
+      fields: 'package: "pkg:npm/six@1", ecosystem: pypi',
+      code: 'conflict',
+      message: '"pypi" is not the ecosystem of the purl in package (npm)',
+    },
+    {
+      fields: 'path: a, ecosystem: npm',
+      code: 'incomplete-suppression',
+      message: 'expected a package beside ecosystem: it says which package is meant',
+    },
+    { fields: 'package: six, ecosystem: cargo', code: 'bad-value', message: expect.any(String) as string },
+  ])('$fields is refused at the suppression', async ({ fields, code, message }) => {
+    const err = (await parsePolicy(sup(fields), 'p.yml', tmp).catch((e: unknown) => e)) as PolicyError;
+    expect(err).toBeInstanceOf(PolicyError);
+    expect(err.problems).toMatchObject([{ code, line: 3, message }]);
+  });
+});
+
 describe('hostile or odd YAML', () => {
   it.each([
     {
