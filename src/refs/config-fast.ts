@@ -13,6 +13,8 @@ import { KSERVE_STORAGE_URI, MODEL_KEYS, jsonMayNameModel } from './prefilter.js
 import { sourceExtension } from './sources.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
+import { vllmConfigReferences } from './vllm-options.js';
+import { lmEvalConfigReferences } from './toolkit-clis.js';
 
 /**
  * Model references in a YAML config without the `yaml` library, when the file is the plain block mappings training
@@ -407,6 +409,10 @@ export function findConfigReferencesFast(
   const at = lineIndex(text);
   const out: FileReferences = { references: [], dynamic: [] };
   const mergekit = root.kind === 'map' && isMergekitConfig(root.pairs.map((p) => p.key));
+  // vLLM's config file: its top-level keys are `vllm serve` options (vllm-options.ts).
+  vllmConfigReferences(out, path, root, existsLocally, at);
+  // lm_eval's config file: `model_args` at its root (toolkit-clis.ts).
+  lmEvalConfigReferences(out, path, root, existsLocally, at);
   // config.ts's walk: a stack (last pushed, first read), each mapping's string values by key (the last of a key
   // wins, in the place of its first), the values that are not strings pushed.
   const stack: Value[] = [root];

@@ -27,6 +27,8 @@ import { sourceExtension } from './sources.js';
 import { readPodContainers } from './servers.js';
 import { readContainerScript } from './shell-commands.js';
 import { lineIndex } from './text.js';
+import { vllmConfigReferences, type ConfigNode } from './vllm-options.js';
+import { lmEvalConfigReferences } from './toolkit-clis.js';
 import type { FileReferences } from './types.js';
 import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../core/yaml-depth.js';
 
@@ -56,6 +58,13 @@ export function findConfigReferencesWithYaml(
   const out: FileReferences = { references: [], dynamic: [] };
   const { docs, position } = sourceExtension(path) === 'json' ? jsonDocuments(text) : yamlDocuments(path, text);
   let budget = MAX_NODES;
+  // vLLM's and lm_eval's config files (vllm-options.ts, toolkit-clis.ts): `yaml.safe_load`, which refuses a stream of
+  // several documents. vLLM reads only a .yaml or .yml; lm_eval any file, JSON being YAML.
+  if (docs.length === 1) {
+    const root = configNode(docs[0]!.contents, 2);
+    if (sourceExtension(path) !== 'json') vllmConfigReferences(out, path, root, existsLocally, position);
+    lmEvalConfigReferences(out, path, root, existsLocally, position);
+  }
   for (const doc of docs) budget = walkDocument(doc, budget);
   return out;
 
@@ -253,4 +262,22 @@ function mergedMaps(doc: Document, value: unknown): YAMLMap[] {
   };
   const list = isSeq(value) ? value.items : [value];
   return list.map(one).filter((m): m is YAMLMap => m !== undefined);
+}
+
+/**
+ * A yaml node as config-fast.ts's block values are, `depth` levels down (vllm-options.ts reads a config's top-level
+ * keys and what one level under them holds): an alias, a tag's value or anything deeper names nothing.
+ */
+function configNode(node: unknown, depth: number): ConfigNode {
+  if (isScalar(node))
+    return { kind: 'scalar', value: node.value, at: node.range?.[0] ?? 0, plain: node.type === 'PLAIN' };
+  if (depth > 0 && isMap(node))
+    return {
+      kind: 'map',
+      pairs: node.items.flatMap((i) =>
+        isPair(i) && isScalar(i.key) ? [{ key: String(i.key.value), value: configNode(i.value, depth - 1) }] : [],
+      ),
+    };
+  if (depth > 0 && isSeq(node)) return { kind: 'seq', items: node.items.map((i) => configNode(i, depth - 1)) };
+  return { kind: 'scalar', value: undefined, at: 0, plain: false };
 }

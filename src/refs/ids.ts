@@ -202,6 +202,12 @@ export function kaggleModelUrl(handle: string): string | undefined {
   return n !== undefined && n > 0 ? `${page}/versions/${n}` : page;
 }
 
+/** The `via` of what vLLM's config file loads (vllm-options.ts `vllmConfigReferences`; python-vllm.ts words its pin). */
+export const VLLM_CONFIG_VIA = 'vllm serve --config';
+
+/** The `via` of what an lm_eval config file loads, before its model type (toolkit-clis.ts; judge.ts words its pin). */
+export const LM_EVAL_CONFIG_VIA = 'lm_eval --config';
+
 /** The `via` of a KServe storage URI's reference (prefilter.ts KSERVE_STORAGE_URI; judge.ts names the pin it takes). */
 export const KSERVE_VIA = `KServe ${KSERVE_STORAGE_URI}`;
 

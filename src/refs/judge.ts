@@ -4,6 +4,7 @@ import type { Policy } from '../core/policy.js';
 import type { RevokedArtifact, TrustedRegistry } from '../core/trusted-registry.js';
 import {
   KSERVE_VIA,
+  LM_EVAL_CONFIG_VIA,
   KUBEAI_VIA,
   RAY_LLM_VIA,
   TRL_TRAINERS,
@@ -466,6 +467,11 @@ export function pinAdvice(ref: ModelReference): string {
   const vllmPart = vllmPinAdvice(ref.via) ?? sentenceTransformersPinAdvice(ref.via);
   if (vllmPart !== undefined) return vllmPart;
   // lm_eval's `--model_args` (toolkit-clis.ts `readLmEval`): `revision=` for all it loads but vLLM's tokenizer.
+  // lm_eval's config file (`lmEvalConfigReferences`): the same keys, under its `model_args`.
+  if (ref.via.startsWith(LM_EVAL_CONFIG_VIA))
+    return /^lm_eval --config \(model: vllm\S*\) \(tokenizer\)$/.test(ref.via)
+      ? 'Pin the reviewed commit beside it (tokenizer_revision: <40-hex> in model_args).'
+      : 'Pin the reviewed commit beside it (revision: <40-hex> in model_args).';
   if (ref.via.startsWith('lm_eval '))
     return /^lm_eval --model vllm\S* \(tokenizer\)$/.test(ref.via)
       ? 'Pin the reviewed commit (tokenizer_revision=<40-hex> in --model_args).'

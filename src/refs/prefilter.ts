@@ -57,6 +57,8 @@ const CONFIG_KEY_NAMES: ReadonlySet<string> = new Set([
   'model_loading_config',
   // A node Hydra instantiates, whose call may load a model by a key of the loader's own (config-fast.ts `hydraCall`).
   '_target_',
+  // lm_eval's config file, whose model is `pretrained` in its `model_args` (toolkit-clis.ts `lmEvalConfigReferences`).
+  'model_args',
 ]);
 /**
  * A model server's name, a hub URI (KubeAI's `url: hf://…`, config-fast.ts `kubeaiModel`), or a Kubernetes container
@@ -64,7 +66,34 @@ const CONFIG_KEY_NAMES: ReadonlySet<string> = new Set([
  * shell lines have their own screen (`mentionsShellDownload`).
  */
 const CONFIG_VALUE_WORDS: readonly string[] = [...SERVER_WORDS, 'hf://', 'llama-server', 'llama-cli', 'llama.cpp:'];
-const CONFIG_KEYS: readonly string[] = [...CONFIG_KEY_NAMES, ...CONFIG_VALUE_WORDS];
+/**
+ * Options only vLLM's engine and server take (EngineArgs `add_cli_args`, entrypoints/openai/cli_args.py), written
+ * with dashes: a config file's top-level mapping that sets one of them beside `model` is vLLM's
+ * (vllm-options.ts `vllmConfigReferences`). A `model:` with generic keys (`port`, `dtype`, `host`) is not enough:
+ * many applications' own configs hold those. A YAML file that holds one of these (either spelling) passes the config
+ * screen (`CONFIG_KEYS`); a JSON file need not, as vLLM reads a config file only when its name ends in .yaml or .yml.
+ */
+export const VLLM_CONFIG_KEYS: readonly string[] = [
+  'tensor-parallel-size',
+  'pipeline-parallel-size',
+  'data-parallel-size',
+  'gpu-memory-utilization',
+  'max-model-len',
+  'max-num-seqs',
+  'max-num-batched-tokens',
+  'served-model-name',
+  'enforce-eager',
+  'enable-prefix-caching',
+  'enable-chunked-prefill',
+  'trust-remote-code',
+  'tokenizer-revision',
+  'speculative-config',
+  'lora-modules',
+  'uvicorn-log-level',
+];
+/** `VLLM_CONFIG_KEYS` as a config may spell them (vLLM's parse_args turns a key's underscores into dashes). */
+const VLLM_CONFIG_WORDS: readonly string[] = VLLM_CONFIG_KEYS.flatMap((k) => [k, k.replaceAll('-', '_')]);
+const CONFIG_KEYS: readonly string[] = [...CONFIG_KEY_NAMES, ...CONFIG_VALUE_WORDS, ...VLLM_CONFIG_WORDS];
 
 /**
  * Keys under which config.ts reads a mapping beyond its model keys: a pod spec's containers (servers.ts
@@ -131,7 +160,11 @@ let configScanner: NeedleScan | undefined;
 
 /** Whether a config's bytes may name a model key (the keys are ASCII, which UTF-8 keeps byte for byte). */
 export function mentionsModelKeyBytes(bytes: Buffer): boolean {
-  const scan = (configScanner ??= needleScanner([...CONFIG_KEYS], CONFIG_LOOKUPS));
+  // vLLM's option words are one group: the scanner answers for at most 31 needles or groups (needle-scan.ts).
+  const scan = (configScanner ??= needleScanner(
+    [...CONFIG_KEY_NAMES, ...CONFIG_VALUE_WORDS, VLLM_CONFIG_WORDS],
+    CONFIG_LOOKUPS,
+  ));
   if (scan(bytes) !== 0) return true;
   return scan.has(0) && CONFIG_ESCAPES.some((_, k) => scan.has(k + 1));
 }

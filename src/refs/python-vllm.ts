@@ -1,4 +1,5 @@
 import type { LoaderShape, Resolved } from './calls.js';
+import { VLLM_CONFIG_VIA } from './ids.js';
 
 /**
  * vLLM's engine from Python: `LLM(model, *, tokenizer, trust_remote_code, revision, tokenizer_revision, …,
@@ -71,6 +72,14 @@ function sameValue(a: Resolved | undefined, b: Resolved | undefined): boolean {
  * tokenizer's `tokenizer_revision` (`--tokenizer-revision`), the draft model's own `revision` in speculative_config.
  */
 export function vllmPinAdvice(via: string): string | undefined {
+  // vLLM's config file (vllm-options.ts `vllmConfigReferences`): its own keys, not the command line's flags.
+  if (via.startsWith(VLLM_CONFIG_VIA)) {
+    if (via.endsWith('--tokenizer') || via.endsWith('--tokenizer-revision'))
+      return 'Pin the reviewed commit beside it (tokenizer-revision: <40-hex>).';
+    if (via.endsWith('--speculative-config'))
+      return 'Pin the reviewed commit of the draft model (revision: <40-hex> under speculative-config).';
+    return 'Pin the reviewed commit beside it (revision: <40-hex>).';
+  }
   if (/^(LLM|EngineArgs|AsyncEngineArgs) \((tokenizer|tokenizer_revision)\)$/.test(via))
     return 'Pin the reviewed commit (tokenizer_revision="<40-hex>").';
   if (/^(LLM|EngineArgs|AsyncEngineArgs) \(speculative_config\)$/.test(via))

@@ -11,6 +11,7 @@ import {
 } from './shell-words.js';
 import { SERVER_WORDS } from './prefilter.js';
 import { llamaCppDownloads } from './runtimes.js';
+import { readLoraModules, readTokenizer, type ServerOptions } from './vllm-options.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
 import { interpolate, type ShellValue } from './compose-env.js';
@@ -37,17 +38,8 @@ const optionsOf = (args: readonly Token[], flags: ReadonlySet<string>) => comman
 
 const FLAGS: ReadonlySet<string> = new Set(['--trust-remote-code']);
 
-/** The model a server command line starts with, its revision and remote code; undefined for other commands. */
 /** A server command line: what starts it, its model, its options, and for vLLM every word after the command. */
-interface ServerModel {
-  readonly via: string;
-  readonly model?: Token;
-  readonly options: Map<string, Token>;
-  /** vLLM's and SGLang's arguments as written: their LoRA options take several words (`readLoraModules`). */
-  readonly args?: readonly Token[];
-}
-
-function serverModel(words: readonly Token[]): ServerModel | undefined {
+function serverModel(words: readonly Token[]): ServerOptions | undefined {
   const i = words.findIndex((w, k) => /(^|\/)vllm$/.test(w.text) && words[k + 1]?.text === 'serve');
   if (i >= 0) {
     const rest = words.slice(i + 2);
@@ -117,183 +109,6 @@ export function readModelServers(line: ShellLine): void {
     readTokenizer(found, (at) => ({ path, ...where(at), via }), existsLocally, out, hub);
     readLoraModules(found, (at, option) => ({ path, ...where(at), via: `${via} ${option}` }), existsLocally, out);
   }
-}
-
-/**
- * LoRA adapters a server loads at start-up, each at its default branch (no revision can be given):
- * - vLLM's `--lora-modules` (vllm/entrypoints/openai/cli_args.py: `nargs='+'`, `LoRAParserAction`): each word is
- *   `name=path` when it has a `=` and no `,` (split at `=`: a second `=` is an error), else JSON with a `path`. The
- *   server loads each (serving_models.py `init_static_loras` → `LoRARequest(…, lora_path=path)`), and
- *   vllm/lora/utils.py `get_adapter_absolute_path` keeps a path that is absolute, starts with `~` or exists, and
- *   `huggingface_hub.snapshot_download(repo_id=path)`s anything else; VLLM_USE_MODELSCOPE does not change this call.
- * - SGLang's `--lora-paths` (`nargs='*'`, argparse_actions.py `LoRAPathAction`, then server_args.py): JSON with a
- *   `lora_path`, `name=path` split at the first `=`, or a path that is its own name; lora/lora_config.py
- *   `LoRAConfig` `snapshot_download`s a path that is no local folder.
- */
-function readLoraModules(
-  found: ServerModel,
-  place: (at: number, option: string) => { path: string; line: number; column: number; via: string },
-  existsLocally: (p: string) => boolean,
-  out: FileReferences,
-): void {
-  const server = LORA_SERVERS.find(([prefix]) => found.via.startsWith(prefix));
-  if (!server || !found.args) return;
-  const [, option, pathOf] = server;
-  for (const path of loraPaths(found.args, option, pathOf))
-    commandDownload(place(path.at, option), path, undefined, existsLocally, out, {
-      runsRemoteCode: false,
-      takesNoRevision: true,
-    });
-}
-
-/** Each server's LoRA option and how one of its words names the adapter's path. */
-const LORA_SERVERS: readonly (readonly [via: string, option: string, pathOf: (item: Token) => Token | undefined])[] = [
-  ['vllm', '--lora-modules', vllmLoraPath],
-  ['sglang', '--lora-paths', sglangLoraPath],
-];
-
-/** The adapter paths an option's words name (`--option=x` takes that one word, as argparse does). */
-function loraPaths(args: readonly Token[], option: string, pathOf: (item: Token) => Token | undefined): Token[] {
-  const paths: Token[] = [];
-  const add = (item: Token) => {
-    const path = pathOf(item);
-    if (path) paths.push(path);
-  };
-  for (let i = 0; i < args.length; i++) {
-    const t = args[i]!;
-    if (t.text.startsWith(`${option}=`))
-      add({ ...t, text: t.text.slice(option.length + 1), at: t.at + option.length + 1 });
-    else if (t.text === option) while (args[i + 1] && !args[i + 1]!.text.startsWith('-')) add(args[++i]!);
-  }
-  return paths;
-}
-
-/** One `--lora-modules` word's path (vLLM's `LoRAParserAction`); undefined for a word vLLM would refuse. */
-function vllmLoraPath(item: Token): Token | undefined {
-  const { text } = item;
-  if (text.includes('=') && !text.includes(',')) {
-    const parts = text.split('=');
-    if (parts.length !== 2) return undefined;
-    return wordPart(item, parts[0]!.length + 1);
-  }
-  return jsonPath(item, 'path');
-}
-
-/** The rest of a word from `from` on: an expansion only if that part holds one (`$NAME=org/x` names org/x). */
-function wordPart(item: Token, from: number): Token {
-  const text = item.text.slice(from);
-  const expands = item.expands && text.includes('$');
-  return { text, at: item.at + from, expands, ...(expands && item.variable ? { variable: item.variable } : {}) };
-}
-
-/** One `--lora-paths` word's path (SGLang's `LoRAPathAction` and ServerArgs). */
-function sglangLoraPath(item: Token): Token | undefined {
-  const text = item.text.trim();
-  if (text.startsWith('{') && text.endsWith('}')) return jsonPath(item, 'lora_path');
-  const eq = item.text.indexOf('=');
-  return eq < 0 ? item : wordPart(item, eq + 1);
-}
-
-/** A string field of a word that is a JSON object; undefined for anything else. */
-function jsonPath(item: Token, key: string): Token | undefined {
-  // JSON the shell expands into: what it names is the run time's.
-  if (item.expands) return item;
-  let config: unknown;
-  try {
-    // Text from the scanned file: parsed as untrusted data, one string field read.
-    config = JSON.parse(item.text);
-  } catch {
-    return undefined;
-  }
-  const path = typeof config === 'object' && config !== null ? (config as Record<string, unknown>)[key] : undefined;
-  return typeof path === 'string' ? { text: path, at: item.at, expands: false } : undefined;
-}
-
-/**
- * vLLM's other downloads at start-up, by the rules python-vllm.ts `vllmShape` follows (vllm/config/model.py
- * `ModelConfig.__post_init__`; EngineArgs `add_cli_args` gives each field its flag):
- * - `--tokenizer <name>` (the model's own when unset) at `--tokenizer-revision`, which defaults to `--revision`
- *   whether or not a tokenizer is named; `--tokenizer-revision` alone fetches the model repo's tokenizer files at that
- *   revision. Loaded with the same trust_remote_code (vllm/transformers_utils/tokenizer.py `get_tokenizer`).
- * - the draft model of `--speculative-config '{"model": …, "revision": …}'` (JSON, or the dotted
- *   `--speculative-config.model`): its own revision, never the target's, with the target's trust_remote_code
- *   (vllm/config/speculative.py `SpeculativeConfig.__post_init__`).
- */
-function readTokenizer(
-  found: { via: string; model?: Token; options: Map<string, Token> },
-  place: (at: number) => { path: string; line: number; column: number; via: string },
-  existsLocally: (p: string) => boolean,
-  out: FileReferences,
-  hub: { hub?: 'modelscope' },
-): void {
-  if (!found.via.startsWith('vllm')) return;
-  const { options, model } = found;
-  const more = { runsRemoteCode: options.has('--trust-remote-code'), ...hub };
-  const revision = options.get('--revision');
-  const tokenizerRevision = options.get('--tokenizer-revision');
-  const tokenizer = options.get('--tokenizer');
-  const sameRevision = tokenizerRevision === undefined || tokenizerRevision.text === revision?.text;
-  if (tokenizer && (tokenizer.text !== model?.text || tokenizer.expands || !sameRevision)) {
-    const where = place(tokenizer.at);
-    commandDownload(
-      { ...where, via: `${where.via} --tokenizer` },
-      tokenizer,
-      tokenizerRevision ?? revision,
-      existsLocally,
-      out,
-      more,
-    );
-  } else if (!tokenizer && model && !sameRevision) {
-    const where = place(model.at);
-    commandDownload(
-      { ...where, via: `${where.via} --tokenizer-revision` },
-      model,
-      tokenizerRevision,
-      existsLocally,
-      out,
-      more,
-    );
-  }
-  const draft = speculativeModel(options);
-  if (draft) {
-    const where = place(draft.model.at);
-    commandDownload(
-      { ...where, via: `${where.via} --speculative-config` },
-      draft.model,
-      draft.revision,
-      existsLocally,
-      out,
-      more,
-    );
-  }
-}
-
-/**
- * The draft model and revision of vLLM's `--speculative-config`: JSON (arg_utils.py parses it with `json.loads`) or
- * its dotted keys. JSON that does not parse, or whose model is no string, names nothing (vLLM would refuse it).
- */
-function speculativeModel(options: Map<string, Token>): { model: Token; revision?: Token } | undefined {
-  const dotted = options.get('--speculative-config.model');
-  if (dotted) {
-    const revision = options.get('--speculative-config.revision');
-    return { model: dotted, ...(revision ? { revision } : {}) };
-  }
-  const json = options.get('--speculative-config');
-  if (!json || json.expands) return undefined;
-  let config: unknown;
-  try {
-    // Text from the scanned file: parsed as untrusted data, only two string fields read.
-    config = JSON.parse(json.text);
-  } catch {
-    return undefined;
-  }
-  if (typeof config !== 'object' || config === null) return undefined;
-  const { model, revision } = config as { model?: unknown; revision?: unknown };
-  if (typeof model !== 'string') return undefined;
-  return {
-    model: { text: model, at: json.at, expands: false },
-    ...(typeof revision === 'string' ? { revision: { text: revision, at: json.at, expands: false } } : {}),
-  };
 }
 
 /**

@@ -1,4 +1,7 @@
 import { interpolate } from './compose-env.js';
+import { pyYamlBool, type ConfigNode } from './vllm-options.js';
+import type { FileReferences } from './types.js';
+import { LM_EVAL_CONFIG_VIA } from './ids.js';
 import {
   commandArguments,
   commandDownload,
@@ -289,44 +292,108 @@ function readLmEval(line: ShellLine): void {
     const at = m.index + m[0].length;
     const { values } = commandArguments(segmentWords(line.command, at, line.vars), LM_EVAL_FLAGS);
     const model = values.get('--model') ?? values.get('-m');
-    if (model && (model.expands || !LM_EVAL_HUB_MODELS.has(model.text))) continue;
+    if (model?.expands) continue;
     // The arguments' raw words: each `key=value` of `--model_args` is expanded on its own (`pretrained=$MODEL`).
     const raw = commandArguments(segmentWords(line.command, at), LM_EVAL_FLAGS).values;
     const written = raw.get('--model_args') ?? raw.get('-a');
     if (!written) continue;
-    const args = lmEvalModelArgs(written, line);
-    const pretrained = args.get('pretrained');
-    if (!pretrained) continue;
-    const flag = values.has('--trust_remote_code');
-    const trust = args.get('trust_remote_code');
-    const runsRemoteCode = flag || (trust !== undefined && (trust.expands || pythonTruthy(trust.text)));
-    const vllm = model?.text.startsWith('vllm') ?? false;
-    const via = `lm_eval --model ${model?.text ?? 'hf'}`;
-    const download = (repo: Token, rev: Token | undefined, remote: boolean, part = '') =>
-      commandDownload({ path, ...where(repo.at), via: via + part }, repo, rev, existsLocally, out, {
-        runsRemoteCode: remote,
-      });
-    const revision = args.get('revision');
-    download(pretrained, revision, runsRemoteCode);
-    const tokenizer = args.get('tokenizer');
-    const tokenizerRevision = vllm ? args.get('tokenizer_revision') : revision;
-    if (tokenizer) download(tokenizer, tokenizerRevision, runsRemoteCode, ' (tokenizer)');
-    const delta = vllm ? undefined : args.get('delta');
-    if (delta) download(delta, revision, runsRemoteCode, ' (delta)');
-    const peft = vllm ? undefined : args.get('peft');
-    if (peft) download(peft, revision, false, ' (peft)');
+    // A quoted word's place is its quote's.
+    const quoted = /["']/.test(line.command[written.at] ?? '');
+    const args = lmEvalModelArgs(written, quoted, line.vars);
+    lmEvalDownloads(model?.text ?? 'hf', args, values.has('--trust_remote_code'), existsLocally, out, (at, part) => ({
+      path,
+      ...where(at),
+      via: `lm_eval --model ${model?.text ?? 'hf'}${part}`,
+    }));
   }
+}
+
+/**
+ * What lm_eval loads for a model type and its `model_args` (HFLM.__init__, VLLM; `readLmEval`), each placed by
+ * `place` with the part of the model it is (`' (tokenizer)'`…). `trusted`: the run's own trust_remote_code (the
+ * CLI flag, a config file's top-level key), which lm_eval adds to the model's arguments.
+ */
+function lmEvalDownloads(
+  model: string,
+  args: ReadonlyMap<string, Token>,
+  trusted: boolean,
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+  place: (at: number, part: string) => { path: string; line: number; column: number; via: string },
+): void {
+  if (!LM_EVAL_HUB_MODELS.has(model)) return;
+  const pretrained = args.get('pretrained');
+  if (!pretrained) return;
+  const trust = args.get('trust_remote_code');
+  const runsRemoteCode = trusted || (trust !== undefined && (trust.expands || pythonTruthy(trust.text)));
+  const vllm = model.startsWith('vllm');
+  const download = (repo: Token, rev: Token | undefined, remote: boolean, part = '') =>
+    commandDownload(place(repo.at, part), repo, rev, existsLocally, out, { runsRemoteCode: remote });
+  const revision = args.get('revision');
+  download(pretrained, revision, runsRemoteCode);
+  const tokenizer = args.get('tokenizer');
+  const tokenizerRevision = vllm ? args.get('tokenizer_revision') : revision;
+  if (tokenizer) download(tokenizer, tokenizerRevision, runsRemoteCode, ' (tokenizer)');
+  const delta = vllm ? undefined : args.get('delta');
+  if (delta) download(delta, revision, runsRemoteCode, ' (delta)');
+  const peft = vllm ? undefined : args.get('peft');
+  if (peft) download(peft, revision, false, ' (peft)');
+}
+
+/**
+ * lm_eval's YAML config file (`lm_eval run --config eval.yaml`; lm_eval/config/evaluate_config.py
+ * `EvaluatorConfig.load_yaml_config`: `yaml.safe_load`, a mapping at the root, its keys the dataclass's fields):
+ * `model` (default `hf`), `model_args` as a mapping or as the CLI's `key=value,…` string (`_parse_dict_args` →
+ * `simple_parse_args_string`), and a top-level `trust_remote_code` that `_set_trust_remote_code` copies into the
+ * model's arguments. Read as the same arguments on the command line are (`lmEvalDownloads`). A root without
+ * `model_args` naming `pretrained` is not lm_eval's (no other config of this kind has the key).
+ */
+export function lmEvalConfigReferences(
+  out: FileReferences,
+  path: string,
+  root: ConfigNode,
+  existsLocally: (p: string) => boolean,
+  position: (offset: number) => { line: number; column: number },
+): void {
+  if (root.kind !== 'map') return;
+  // yaml.safe_load's dict: the last of a key wins.
+  const top = new Map(root.pairs.map((p) => [p.key, p.value] as const));
+  const written = top.get('model_args');
+  const model = top.get('model');
+  const trust = top.get('trust_remote_code');
+  let args: Map<string, Token>;
+  if (written?.kind === 'scalar' && typeof written.value === 'string')
+    args = lmEvalModelArgs({ text: written.value, at: written.at, expands: false }, !written.plain);
+  else if (written?.kind === 'map') {
+    // A mapping's values as HFLM gets them: a bool as Python's (read as `True`/`False`), a string as written.
+    args = new Map();
+    for (const { key, value } of written.pairs) {
+      if (value.kind !== 'scalar') continue;
+      const bool = pyYamlBool(value);
+      const text = bool !== undefined ? (bool ? 'True' : 'False') : value.value;
+      if (typeof text === 'string') args.set(key, { text, at: value.at, expands: false });
+    }
+  } else return;
+  const type = model === undefined ? 'hf' : model.kind === 'scalar' ? model.value : undefined;
+  if (typeof type !== 'string') return;
+  // `if self.trust_remote_code:` — Python's truth of what PyYAML made of it (a quoted "false" is a non-empty string).
+  const bool = trust?.kind === 'scalar' ? pyYamlBool(trust) : undefined;
+  const trusted = trust?.kind === 'scalar' && (bool ?? (typeof trust.value === 'string' ? trust.value !== '' : false));
+  lmEvalDownloads(type, args, trusted, existsLocally, out, (at, part) => ({
+    path,
+    ...position(at),
+    via: `${LM_EVAL_CONFIG_VIA} (model: ${type})${part}`,
+  }));
 }
 
 /**
  * `--model_args` as lm_eval reads it (`try_parse_json`, then `simple_parse_args_string`): each key's value as a
  * token at its place in the line, expanded with the script's variables. A later key wins, as in the dict it builds.
  */
-function lmEvalModelArgs(written: Token, line: ShellLine): Map<string, Token> {
+function lmEvalModelArgs(written: Token, quoted: boolean, vars?: ShellLine['vars']): Map<string, Token> {
   const out = new Map<string, Token>();
   const text = written.text.trim();
-  // A quoted word's place is its quote's.
-  const start = written.at + (/["']/.test(line.command[written.at] ?? '') ? 1 : 0);
+  const start = written.at + (quoted ? 1 : 0);
   if (text.startsWith('{')) {
     let parsed: unknown;
     try {
@@ -352,7 +419,7 @@ function lmEvalModelArgs(written: Token, line: ShellLine): Map<string, Token> {
         at: start + from + eq + 1,
         expands: written.expands && part.slice(eq + 1).includes('$'),
       };
-      out.set(part.slice(0, eq).trim(), value.expands && line.vars ? interpolate(value, line.vars) : value);
+      out.set(part.slice(0, eq).trim(), value.expands && vars ? interpolate(value, vars) : value);
     }
     from += part.length + 1;
   }

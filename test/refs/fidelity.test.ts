@@ -745,6 +745,34 @@ const CASES: FidelityCase[] = [
     ],
   },
   {
+    // vLLM's config file (`vllm serve --config`; argparse_utils.py `load_config_file`): each top-level key is an
+    // option, underscores read as dashes, `yes` a PyYAML bool. The tokenizer at tokenizer-revision, the draft model
+    // at its own revision, a LoRA path that is no folder snapshot_downloaded; an absolute path is a folder.
+    file: 'vllm-serve-config.yaml',
+    want: [
+      'CPR002:2:8 acme/vllm-chat-7b@-',
+      'CPR001:2:8 acme/vllm-chat-7b@-',
+      'CPR003:2:8 acme/vllm-chat-7b@-',
+      'CPR002:8:12 acme/vllm-chat-tokenizer@v1.1',
+      'CPR001:8:12 acme/vllm-chat-tokenizer@v1.1',
+      'CPR003:8:12 acme/vllm-chat-tokenizer@v1.1',
+      `CPR002:11:10 acme/vllm-draft-1b@${C}`,
+      `CPR003:11:10 acme/vllm-draft-1b@${C}`,
+      'CPR001:16:9 acme/vllm-sql-lora@-',
+      'CPR003:16:9 acme/vllm-sql-lora@-',
+    ],
+  },
+  {
+    // Pinned; a quoted "true" for the flag is a word argparse refuses after it, so no code runs.
+    file: 'vllm-serve-config-pinned.yml',
+    want: [`CPR003:1:8 acme/vllm-pinned-7b@${C}`],
+  },
+  {
+    // `model:` beside keys any application's settings hold (host, port, dtype) is not taken for vLLM's.
+    file: 'vllm-config-lookalike.yaml',
+    want: [],
+  },
+  {
     file: 'revision-keys.yaml',
     want: [
       `CPR003:2:13 acme/base-7b@${C}`,

@@ -114,6 +114,43 @@ const CASES: { name: string; path: string; text: string; repo: string; advice: s
     advice: 'Pin the reviewed commit ("revision": "<40-hex>" in adapter_config.json).',
   },
   {
+    // vllm-options.ts `vllmConfigReferences`: vLLM's config file is pinned by its own keys, not the command's flags.
+    name: 'vLLM config file',
+    path: 'deploy/vllm.yaml',
+    text: 'model: acme/served\nmax-model-len: 4096\n',
+    repo: 'acme/served',
+    advice: 'Pin the reviewed commit beside it (revision: <40-hex>).',
+  },
+  {
+    name: 'vLLM config file tokenizer',
+    path: 'deploy/vllm.yaml',
+    text: 'model: acme/served\ntokenizer: acme/served-tok\nmax-model-len: 4096\n',
+    repo: 'acme/served-tok',
+    advice: 'Pin the reviewed commit beside it (tokenizer-revision: <40-hex>).',
+  },
+  {
+    name: 'vLLM config file draft model',
+    path: 'deploy/vllm.yaml',
+    text: 'model: acme/served\nspeculative-config:\n  model: acme/draft\n',
+    repo: 'acme/draft',
+    advice: 'Pin the reviewed commit of the draft model (revision: <40-hex> under speculative-config).',
+  },
+  {
+    // toolkit-clis.ts `lmEvalConfigReferences`: the revision goes beside `pretrained` in the file's model_args.
+    name: 'lm_eval config file',
+    path: 'eval/config.yaml',
+    text: 'model: hf\nmodel_args:\n  pretrained: acme/evaluated\ntasks: [arc_easy]\n',
+    repo: 'acme/evaluated',
+    advice: 'Pin the reviewed commit beside it (revision: <40-hex> in model_args).',
+  },
+  {
+    name: 'lm_eval config file vLLM tokenizer',
+    path: 'eval/config.yaml',
+    text: 'model: vllm\nmodel_args:\n  pretrained: acme/evaluated\n  tokenizer: acme/evaluated-tok\n',
+    repo: 'acme/evaluated-tok',
+    advice: 'Pin the reviewed commit beside it (tokenizer_revision: <40-hex> in model_args).',
+  },
+  {
     name: 'hub CLI flag',
     path: 'Dockerfile',
     text: 'FROM python:3.12\nRUN huggingface-cli download acme/served\n',

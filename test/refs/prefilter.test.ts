@@ -10,9 +10,11 @@ import { LOADER_NEEDLE_BUCKETS, LOADER_NEEDLE_WINDOWS } from '../../src/refs/nee
 import {
   ALONE,
   MODEL_KEYS,
+  VLLM_CONFIG_KEYS,
   SCANNED_NEEDLES,
   mentionsModelKey,
   mentionsModelKeyBytes,
+  jsonMayNameModel,
   mayNameModelBytes,
 } from '../../src/refs/prefilter.js';
 import { REPO, runMain } from '../helpers/cli.js';
@@ -291,6 +293,26 @@ describe('mayCallLoader', () => {
     expect(mayNameModelBytes('shell', Buffer.from(text))).toBe(true);
   });
 
+  // vllm-options.ts `vllmConfigReferences`: vLLM's config file names its model by `model:` beside an option of vLLM's
+  // own, in either spelling; `model:` beside generic keys is not screened in.
+  it.each([
+    ['a dashed option', 'model: a/b\ngpu-memory-utilization: 0.9\n', true],
+    ['an underscored option', 'model: a/b\nmax_model_len: 4096\n', true],
+    ['the remote-code flag', 'model: a/b\ntrust-remote-code: true\n', true],
+    ['generic keys only', 'model: a/b\nport: 8000\ndtype: float16\n', false],
+  ])('a vLLM config with %s: screened in %s', (_name, text, passes) => {
+    expect(mentionsModelKey(text)).toBe(passes);
+    expect(mentionsModelKeyBytes(Buffer.from(text))).toBe(passes);
+  });
+
+  // toolkit-clis.ts `lmEvalConfigReferences`: lm_eval's config file names its model as `pretrained` in `model_args`.
+  it('an lm_eval config, YAML or JSON, is read', () => {
+    const text = 'model: hf\nmodel_args:\n  pretrained: a/b\ntasks: [arc_easy]\n';
+    expect(mentionsModelKey(text)).toBe(true);
+    expect(mentionsModelKeyBytes(Buffer.from(text))).toBe(true);
+    expect(jsonMayNameModel({ model_args: { pretrained: 'a/b' } })).toBe(true);
+  });
+
   // config-fast.ts `hydraCall`: a node Hydra instantiates names its model by the loader's own keyword (`model:`).
   it('a Hydra config whose only model is a `_target_` call argument is read', () => {
     const text = 'classifier:\n  _target_: transformers.pipeline\n  model: a/b\n';
@@ -301,8 +323,9 @@ describe('mayCallLoader', () => {
   // A config's byte test (one needle scan for the keys, then the escapes looked up) against the text test.
   it('the config byte test passes exactly where the text test does (fast-check)', () => {
     const piece = fc.oneof(
-      fc.constantFrom(...MODEL_KEYS),
-      fc.constantFrom(...MODEL_KEYS).map((k) => k.slice(0, -1)),
+      fc.constantFrom(...MODEL_KEYS, ...VLLM_CONFIG_KEYS),
+      fc.constantFrom(...MODEL_KEYS, ...VLLM_CONFIG_KEYS).map((k) => k.slice(0, -1)),
+      fc.constantFrom(...VLLM_CONFIG_KEYS).map((k) => k.replaceAll('-', '_')),
       fc.constantFrom('\\u', '\\x', '\\U', '\\\n', '\\\r', '\\', '\\n', 'u', ': ', '"', '\\/', '00', '5f', '0000'),
       fc.string({ maxLength: 4 }),
     );
