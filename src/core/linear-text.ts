@@ -103,3 +103,44 @@ export function bindingParameter(s: string, name: string, stops: string): string
   }
   return undefined;
 }
+
+/**
+ * `s.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '')`: single- and double-quoted strings (a backslash escaping the next
+ * character, not a line terminator) taken out. The expression read every `"` of an unterminated string such as
+ * `a\"\"\"…` to the end again (quadratic: a 40 KB shell word took 8 s). A `"` inside the stretch one such scan ran
+ * over was escaped there, so its own scan runs over the rest of that stretch the same way, and fails where it did.
+ */
+export function withoutQuoted(s: string): string {
+  let out = '';
+  let kept = 0;
+  let failedTo = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    let end = -1;
+    if (c === "'") end = s.indexOf("'", i + 1);
+    else if (c === '"' && i > failedTo) {
+      let j = i + 1;
+      while (j < s.length && s[j] !== '"') {
+        if (s[j] !== '\\') j++;
+        else if (j + 1 < s.length && !isLineTerminator(s.charCodeAt(j + 1))) j += 2;
+        else break;
+      }
+      if (j < s.length && s[j] === '"') end = j;
+      else failedTo = j;
+    }
+    if (end < 0) continue;
+    out += s.slice(kept, i);
+    kept = end + 1;
+    i = end;
+  }
+  return kept === 0 ? s : out + s.slice(kept);
+}
+
+/**
+ * `s.replace(/@[^/]*$/, '')` (with `mark` for `@`, `sep` for `/`): from the first `mark` after the last `sep` on. The
+ * expression read from every `mark` of `@@@@…/@` to the next `sep` again (quadratic).
+ */
+export function cutLastSegmentFrom(s: string, mark: string, sep: string): string {
+  const at = s.indexOf(mark, s.lastIndexOf(sep) + 1);
+  return at < 0 ? s : s.slice(0, at);
+}

@@ -73,22 +73,39 @@ function callsNoLoader(text: string, comments: readonly number[]): boolean {
  * `({ model = 'org/x' } = {}) =>`), loosely — an assignment in a call's arguments sends a file to lezer as well. A
  * declaration's list (`const a = 1, b = 2`) opens none. Only a string, a template or a name can be a model's name:
  * `progress_callback = null`, `options = {}`, `n = 1` (transformers.js apps' own singletons take those) stay here.
+ *
+ * Linear on any text (redos): after an annotation's `:`, the blanks before a tab are read apart from the type's
+ * characters (a space is both, so `(c:` and 60,000 spaces was split every way: 3 s, quadratic); and each match's
+ * line, its statement and the parentheses open in it are read on from the last match, not again from the line's start
+ * (a long line of `,a='x'` after stray `)`s was quadratic).
  */
 const DEFAULTED =
-  /[(,{][ \t\r\n]*[A-Za-z_$][\w$]*[ \t]*(?::[ \t]*[\w$.<>[\]| '"]*)?=(?![=>])[ \t]*(?!(?:null|undefined|true|false|this|new|function|async|void|typeof)\b)['"`A-Za-z_$]/g;
+  /[(,{][ \t\r\n]*[A-Za-z_$][\w$]*[ \t]*(?::(?:[ \t]*\t)?[\w$.<>[\]| '"]*)?=(?![=>])[ \t]*(?!(?:null|undefined|true|false|this|new|function|async|void|typeof)\b)['"`A-Za-z_$]/g;
 
 export function hasParameterDefault(text: string): boolean {
   DEFAULTED.lastIndex = 0;
+  // Read up to and with each match: `(` less `)` since the line's start or its last `;` (escaped parentheses, a
+  // regular expression's `\(`, open nothing), and whether the line is a comment's.
+  let at = 0;
+  let open = 0;
+  let lineStart = 0;
+  let comment: boolean | undefined;
   for (let m = DEFAULTED.exec(text); m; m = DEFAULTED.exec(text)) {
-    const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
-    // A comment's line (`// pipeline(task, model = null, options)`) declares nothing.
-    if (/^[ \t]*(?:\/\/|\/\*|\*)/.test(text.slice(lineStart, m.index + 1))) continue;
-    const start = Math.max(lineStart, text.lastIndexOf(';', m.index - 1) + 1);
-    // Escaped parentheses (a regular expression's `\(`) open nothing.
-    const line = text.slice(start, m.index + 1).replace(/\\[()]/g, '');
-    let open = 0;
-    for (const c of line) open += c === '(' ? 1 : c === ')' ? -1 : 0;
-    if (open > 0) return true;
+    for (; at <= m.index; at++) {
+      const c = text[at];
+      if (c === '\n') {
+        lineStart = at + 1;
+        open = 0;
+        comment = undefined;
+      } else if (c === ';') open = 0;
+      else if (c === '\\' && at < m.index && (text[at + 1] === '(' || text[at + 1] === ')')) at++;
+      else if (c === '(') open++;
+      else if (c === ')') open--;
+    }
+    // A comment's line (`// pipeline(task, model = null, options)`) declares nothing. The match's own character
+    // (`(`, `,`, `{`) ends any comment opener, so the line's start decides for all its matches.
+    comment ??= /^[ \t]*(?:\/\/|\/\*|\*)/.test(text.slice(lineStart, m.index + 1));
+    if (!comment && open > 0) return true;
   }
   return false;
 }

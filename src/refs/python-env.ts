@@ -217,10 +217,12 @@ function statementMatches(text: string, re: RegExp): { m: RegExpExecArray; first
  * download at the default branch, no revision passed (python-loaders.ts `llamaIndexLocalEmbedShape`, the same string
  * given to a call). An assignment, not a call: read here, as the hub settings are, the same way by every reader. The
  * statement must start a logical line, and `Settings` must be LlamaIndex's (an import of it from llama_index).
+ * After `import`, one blank starts the unparenthesised list (its characters include blanks): `import[ \t]+[^\n#(]*`
+ * split a run of blanks every way, quadratic (60 KB of them held a scan for 3 s of CPU).
  */
 const LLAMA_INDEX_EMBED_SETTING = /^[ \t]*Settings\.embed_model[ \t]*=(?!=)[ \t]*(["'])local:([^"'\\\s]+)\1/gm;
 const LLAMA_INDEX_SETTINGS_IMPORT =
-  /^[ \t]*from[ \t]+llama_index(?:\.core(?:\.settings)?)?[ \t]+import[ \t]+(?:\([^)]*\bSettings\b(?![ \t]+as\b)|[^\n#(]*\bSettings\b(?![ \t]+as\b))/m;
+  /^[ \t]*from[ \t]+llama_index(?:\.core(?:\.settings)?)?[ \t]+import(?:[ \t]+\([^)]*\bSettings\b(?![ \t]+as\b)|[ \t][^\n#(]*\bSettings\b(?![ \t]+as\b))/m;
 
 function readLlamaIndexSettings(
   path: string,

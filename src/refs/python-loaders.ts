@@ -1601,10 +1601,11 @@ const ULTRALYTICS_ASSETS = 'ultralytics/assets';
 /**
  * The weights files of utils/downloads.py GITHUB_ASSETS_NAMES, by family (yolov8n.pt, yolo11s-seg.pt, yolov5su.pt,
  * yolo_nas_s.pt, sam_b.pt, sam2.1_t.pt, mobile_sam.pt, FastSAM-s.pt, rtdetr-l.pt, yoloe-11s-seg.pt…): a file of
- * another name (a trained `best.pt`) is not an asset, and nothing downloads it.
+ * another name (a trained `best.pt`) is not an asset, and nothing downloads it. One digit after `yolo`/`yolov`: the
+ * characters after take the rest (`\d+[\w.-]*` split a run of digits every way, quadratic on `yolo000…0x`; redos).
  */
 const ULTRALYTICS_ASSET =
-  /^(?:yolo(?:v?\d+|_nas_|e-)[\w.-]*|sam[\w.-]*|mobile_sam|fastsam-[\w.-]+|rtdetr-[\w.-]+)\.pt$/i;
+  /^(?:yolo(?:v?\d|_nas_|e-)[\w.-]*|sam[\w.-]*|mobile_sam|fastsam-[\w.-]+|rtdetr-[\w.-]+)\.pt$/i;
 
 /**
  * ultralytics `YOLO(model="yolo26n.pt")` and the other model classes (engine/model.py `Model.__init__`): a `.yaml`

@@ -523,7 +523,8 @@ function shellScriptOf(argv: readonly Token[]): Token | undefined {
   for (let i = 1; i < argv.length - 1; i++) {
     const o = argv[i]!.text;
     if (!o.startsWith('-')) return undefined;
-    if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(o)) return argv[i + 1];
+    // `/^-[a-zA-Z]*c[a-zA-Z]*$/` in two linear steps (redos: it tried every `c` of `-cccc…!`, quadratic).
+    if (/^-[a-zA-Z]*$/.test(o) && o.includes('c')) return argv[i + 1];
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { interpolate, type ShellValue } from './compose-env.js';
+import { withoutQuoted } from '../core/linear-text.js';
 import { tokens, type Token } from './shell-words.js';
 
 /**
@@ -281,7 +282,7 @@ function loopWords(
     if (!items || (array[3] === '*' && array[1] === '"' && items.length > 1)) return undefined;
     return items.some((i) => /\s/.test(i.value)) ? undefined : [...items];
   }
-  const unquoted = w.raw.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '');
+  const unquoted = withoutQuoted(w.raw);
   // Pathname expansion and brace expansion run on the unquoted parts; their results are the file system's.
   if (/[*?[{`]/.test(unquoted)) return undefined;
   if (w.raw.startsWith("'") && w.raw.endsWith("'") && w.raw.length >= 2) return [{ value: w.text }];
@@ -453,6 +454,12 @@ export function innerScripts(command: string): { text: string; at: number }[] {
  * `-euxc`; long ones such as `--login` before it), as shell words or as an exec form's JSON strings; or `su`/`runuser`
  * with `-c` (util-linux su: `-c command` runs it with the target user's shell, wherever it stands before the user).
  * The script's opening quote follows.
+ *
+ * Linear on any line (redos): each option is taken whole, as an atomic group (`(?=(…))\1`: V8 has no possessive
+ * quantifier), so `sh--l--l--l…` is not split 2^n ways (`--l--l` was one long option or `--l-` and `-l`: 77
+ * characters held a scan for 19 s); a long option runs to its word's end, so `--rcfile-lc` is one word, as bash
+ * reads it (an invalid option), not `--rcfile` and `-lc`. `su`'s words before `-c` are at most 16 (util-linux su:
+ * options, `-`, the user): each `su` in `su su su …` scanned the rest of the line for a `-c` (quadratic).
  */
 const SHELL_C =
-  /(?<![\w./-])(?:(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a)?sh["']?(?:\s*(?:,\s*)?["']?(?:-[a-bd-zA-Z]+|--[a-z][a-z-]*)["']?)*|(?:su|runuser)(?:\s+(?:-[a-bd-zA-Z]*|--[a-z][a-z-]*|[a-z_][\w.-]*))*?)\s*(?:,\s*)?["']?-[a-zA-Z]*c[a-zA-Z]*["']?\s*(?:,\s*)?/g;
+  /(?<![\w./-])(?:(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:ba|da|z|k|a)?sh["']?(?:(?=(\s*(?:,\s*)?["']?(?:-[a-bd-zA-Z]+|--[a-z][a-z-]*)["']?))\1)*|(?:su|runuser)(?:\s+(?:-[a-bd-zA-Z]*|--[a-z][a-z-]*|[a-z_][\w.-]*)){0,16}?)\s*(?:,\s*)?["']?-[a-zA-Z]*c[a-zA-Z]*["']?\s*(?:,\s*)?/g;

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { afterTail, bindingParameter, cutTail, cutTailAny, trimEndRun, trimRun } from '../../src/core/linear-text.js';
+import {
+  afterTail,
+  bindingParameter,
+  cutTail,
+  cutTailAny,
+  trimEndRun,
+  trimRun,
+  withoutQuoted,
+  cutLastSegmentFrom,
+} from '../../src/core/linear-text.js';
 import { redactUrls } from '../../src/deps/checks/finding.js';
 import { redactUserinfo } from '../../src/core/redact-userinfo.js';
 import { choosingVariables, variablesOf } from '../../src/deps/parsers/python/env-vars.js';
@@ -12,7 +21,9 @@ import { isGitHubShorthand } from '../../src/deps/source.js';
 import { expandYarnEnv } from '../../src/deps/yarnrc.js';
 import { isTorchScriptCode } from '../../src/inspect/content/content.js';
 import { braceGroups, hasCharFormat } from '../../src/inspect/formats/chat-template-ast.js';
-import { hasEnvFallback } from '../../src/refs/javascript-fast.js';
+import { hasEnvFallback, hasParameterDefault } from '../../src/refs/javascript-fast.js';
+import { makeAssignment } from '../../src/refs/shell-commands.js';
+import { bindingOffsets } from '../../src/refs/syntax.js';
 import { mentionsShellDownload } from '../../src/refs/prefilter.js';
 import { stripLinks } from '../../src/report/sarif.js';
 
@@ -252,6 +263,57 @@ describe('one-pass string surgery holds to the expression it replaces', () => {
           s,
         ) || /^\s*from\s/im.test(s),
       hostile('\n', '\tM\nFROM\n'),
+    ],
+    [
+      'withoutQuoted (shell words)',
+      ["'", '"', '\\', 'a', ' ', '\n', '\r', '\u2028'],
+      withoutQuoted,
+      (s) => s.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, ''),
+      `a${hostile('\\"')}`,
+    ],
+    [
+      'makeAssignment (Makefile variables)',
+      ['export', 'override', ' ', '\t', '\r', '\u2028', '\ufeff', '#', '=', ':', '?', 'X', 'a_1', '$', 'x y', '::='],
+      makeAssignment,
+      (s) => {
+        const m = /^(?:(?:override|export)\s+)?([A-Za-z_]\w*)\s*(\?=|:{0,3}=)\s*([^#]*?)\s*(?:#.*)?$/.exec(s);
+        return m ? { name: m[1], op: m[2], value: m[3] } : undefined;
+      },
+      `p=${hostile('\t', '#\rx')}`,
+    ],
+    [
+      'hasParameterDefault (JavaScript)',
+      ['(', ')', ',', '{', ' ', '\t', '\n', ';', '\\', '\\(', '//', '*', ':', '=', 'a', 'null', "'x'", '<T>', '|'],
+      hasParameterDefault,
+      (text) => {
+        const DEFAULTED =
+          /[(,{][ \t\r\n]*[A-Za-z_$][\w$]*[ \t]*(?::[ \t]*[\w$.<>[\]| '"]*)?=(?![=>])[ \t]*(?!(?:null|undefined|true|false|this|new|function|async|void|typeof)\b)['"`A-Za-z_$]/g;
+        for (const m of text.matchAll(DEFAULTED)) {
+          const lineStart = text.lastIndexOf('\n', m.index - 1) + 1;
+          if (/^[ \t]*(?:\/\/|\/\*|\*)/.test(text.slice(lineStart, m.index + 1))) continue;
+          const start = Math.max(lineStart, text.lastIndexOf(';', m.index - 1) + 1);
+          const line = text.slice(start, m.index + 1).replace(/\\[()]/g, '');
+          let open = 0;
+          for (const c of line) open += c === '(' ? 1 : c === ')' ? -1 : 0;
+          if (open > 0) return true;
+        }
+        return false;
+      },
+      `(c:${hostile(' ', 'x')}${')'.repeat(100_000)}${hostile(",a='x'")}`,
+    ],
+    [
+      'cutLastSegmentFrom @ / (a VCS URL`s revision)',
+      ['@', '/', 'a', '\n', '\r'],
+      (s) => cutLastSegmentFrom(s, '@', '/'),
+      (s) => s.replace(/@[^/]*$/, ''),
+      hostile('@', '/@'),
+    ],
+    [
+      'bindingOffsets (Python, mayBindInClassBody)',
+      ['\t', ' ', 'attr', 'x', ':', '=', '==', '\n', '\r', '\u2028', 'attrs'],
+      (s) => [...bindingOffsets(s, 'attr')],
+      (s) => [...s.matchAll(/^([ \t]+)attr[ \t]*(?::[^=\n]*)?=(?!=)/gm)].map((m) => m.index + m[1]!.length),
+      hostile('\tattr:\r', '\n'),
     ],
   ];
 

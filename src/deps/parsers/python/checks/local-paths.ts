@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { Finding } from '../../../../core/finding.js';
 import type { PyPackage, PythonLock } from '../types.js';
 import { pyFileFinding, pyPackageFinding } from './finding.js';
-import { cutTailAny } from '../../../../core/linear-text.js';
+import { cutLastSegmentFrom, cutTailAny } from '../../../../core/linear-text.js';
 
 /**
  * CPP073, Python's CPD017: a path / directory / `file:` dependency outside the repository. pip resolves a relative
@@ -100,7 +100,7 @@ function localRepoOf(lock: PythonLock, url: string | undefined): string | undefi
     : lock.kind === 'pylock' && !/^[a-z][a-z0-9+.-]*:/i.test(bare)
       ? bare
       : undefined;
-  return local?.replace(/@[^/]*$/, '');
+  return local === undefined ? undefined : cutLastSegmentFrom(local, '@', '/');
 }
 
 /** The filesystem path of a local source: `file://` URLs decoded, `file:` stripped, `#egg=` / query dropped. */
