@@ -25,9 +25,19 @@ function lazy(name: string, load: () => Promise<ModelAnalyser>): ModelAnalyser {
 export const ANALYSERS: readonly ModelAnalyser[] = [
   // A pickled Keras model is judged by its embedded .keras archive, through the judge formats/keras.ts registers
   // when it loads (pickle/keras-object.ts): without it a scan of pickles alone failed every such model closed.
+  // The same goes for model files inside archives (content/member-formats.ts): a `.keras`, a Keras `.h5` or a
+  // SavedModel's `saved_model.pb` in a zip or tar is judged by its own format's analyser, registered when it loads.
   lazy(
     'pickle',
-    async () => (await Promise.all([import('./content/analyser.js'), import('./formats/keras.js')]))[0].pickleAnalyser,
+    async () =>
+      (
+        await Promise.all([
+          import('./content/analyser.js'),
+          import('./formats/keras.js'),
+          import('./formats/keras-h5.js'),
+          import('./formats/savedmodel.js'),
+        ])
+      )[0].pickleAnalyser,
   ),
   lazy('safetensors', async () => (await import('./formats/safetensors.js')).safetensorsAnalyser),
   lazy('gguf', async () => (await import('./formats/gguf.js')).ggufAnalyser),

@@ -20,6 +20,7 @@ import { isTorchScriptZip } from '../../discover/formats/zip-names.js';
 import { pushAll } from '../../core/push-all.js';
 import { isZstdFrame, isZstdPickleName, zstdPickleMessage } from './zstd-pickle.js';
 import { tailIndexOf } from '../../core/linear-text.js';
+import { judgeMember } from './member-formats.js';
 
 /** Limits for one top-level file, across all nesting. */
 export interface ContentLimits {
@@ -402,7 +403,7 @@ export function inspectZipArchive(
   for (const e of zip.entries) {
     if (e.name.endsWith('/') || overlaps.has(e) || e.readElsewhere === true) continue;
     if (storage(e.name) && !storageHoldsNpy(e)) continue;
-    inspectMember(e, where, child, depth, sub);
+    inspectMember(e, where, child, depth, sub, npz);
   }
   if (zip.miniz) inspectMinizView(zip.miniz, zip.entries, where, child, depth, sub, add, npz);
   ctx.extracted = sub.extracted;
@@ -438,7 +439,7 @@ function inspectMinizView(
     if (e.name.endsWith('/') || overlaps.has(e) || e.readElsewhere === true || same.has(`${e.offset}:${e.name}`))
       continue;
     if (storage(e.name) && !storageHoldsNpy(e)) continue;
-    inspectMember(e, where, minizChild, depth, ctx);
+    inspectMember(e, where, minizChild, depth, ctx, npz);
   }
   if (overlaps.size > 0)
     add('CPI012', `${where}: members of miniz's directory overlap each other's data; they were not read.`, {
@@ -488,6 +489,7 @@ function inspectMember(
   child: (n: string) => string,
   depth: number,
   ctx: ContentContext,
+  npz: boolean,
 ): void {
   const addError = memberErrorAdder(ctx, child(e.name));
   const claimed = PICKLE_NAME.test(e.name);
@@ -525,6 +527,8 @@ function inspectMember(
       ctx.findings.push({ ...f, location: { path: ctx.path, member: child(e.name) } });
     return;
   }
+  // np.load reads an .npz member as an array or as raw bytes, whatever its name: no other loader is in play.
+  if (!npz && judgedAsModel(body, e.name, child(e.name), ctx)) return;
   inspectContent(
     body,
     e.name,
@@ -533,6 +537,23 @@ function inspectMember(
     /\.(pkl|pickle|debug_pkl)$/i.test(e.name) ? 'claimed' : 'sniff',
     ctx,
   );
+}
+
+/**
+ * A member that a model format's own loader reads once the archive is extracted (a `.keras`, a Keras `.h5`, a
+ * SavedModel's `saved_model.pb`: member-formats.ts) is judged by that format's analyser, as the same file outside
+ * the archive is. True when that reading is all there is to do; otherwise the member is then read as any other (a
+ * pickle head before an HDF5 superblock is a pickle too). What the judge decompresses is charged to the file's
+ * budget; once that is spent nothing more is judged (the budget's one CPI012 says so).
+ */
+function judgedAsModel(body: Buffer, name: string, member: string, ctx: ContentContext): boolean {
+  if (ctx.budgetSpent === true) return false;
+  const budget = ctx.limits.maxTotalBytes - ctx.extracted;
+  const verdict = judgeMember(body, name, { path: ctx.path, member, allow: ctx.allow, budget });
+  if (verdict === undefined) return false;
+  pushAll(ctx.findings, verdict.findings);
+  ctx.extracted += verdict.decompressed;
+  return verdict.readsAllOfIt;
 }
 
 /** Compressed bytes decoded to read a `.npy` member's header: enough for any header numpy accepts (10,000 bytes). */
@@ -648,6 +669,7 @@ function inspectTar(
       pushAll(ctx.findings, nemoConfigFindings(body, ctx.path, child(e.name), ctx.allow));
       continue;
     }
+    if (judgedAsModel(body, e.name, child(e.name), ctx)) continue;
     const claimed = legacyTorch && (record === 'sys_info' || record === 'pickle');
     inspectContent(
       body,

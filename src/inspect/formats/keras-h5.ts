@@ -2,11 +2,11 @@ import type { ModelAnalyser } from '../analyser.js';
 import type { JsonValue } from './json.js';
 import { isObject, parseJson } from './json.js';
 import { checkKerasConfig } from './keras-config.js';
-import type { Findings } from './report.js';
-import { analyseWith } from './report.js';
+import { analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { driveSync, FormatError, need, readAt } from './source.js';
-import { HDF5_SIGNATURE, hdf5SignatureOffsets } from '../../discover/formats/hdf5-head.js';
+import { bufferSource, driveSync, FormatError, need, readAt } from './source.js';
+import { registerMemberFormat } from '../content/member-formats.js';
+import { findHdf5Superblock, HDF5_SIGNATURE, hdf5SignatureOffsets } from '../../discover/formats/hdf5-head.js';
 import { findHdf5External } from './hdf5-external.js';
 
 /**
@@ -111,12 +111,21 @@ function* checkSuperblock(src: RandomAccess): ParseSteps<void> {
   if (version > 3) throw new FormatError(`unknown HDF5 superblock version ${version}`, base + 8);
   const offsetSize = src.read(sizeAt, 1)[0]!;
   if (![2, 4, 8].includes(offsetSize)) throw new FormatError(`bad HDF5 offset size ${offsetSize}`, sizeAt);
-  const eofAt = (version === 0 ? base + 24 : version === 1 ? base + 28 : base + 12) + 2 * offsetSize;
-  const raw = src.read(eofAt, offsetSize);
-  const eof = offsetSize === 8 ? raw.readBigUInt64LE(0) : BigInt(raw.readUIntLE(0, offsetSize));
+  const baseAddressAt = version === 0 ? base + 24 : version === 1 ? base + 28 : base + 12;
+  const eofAt = baseAddressAt + 2 * offsetSize;
+  const address = (at: number): bigint => {
+    const raw = src.read(at, offsetSize);
+    return offsetSize === 8 ? raw.readBigUInt64LE(0) : BigInt(raw.readUIntLE(0, offsetSize));
+  };
+  const eof = address(eofAt);
   const undefinedAddress = eof === (1n << BigInt(8 * offsetSize)) - 1n;
-  if (!undefinedAddress && eof + BigInt(base) > BigInt(src.size))
-    throw new FormatError(`the superblock says the file is ${eof} bytes but it has ${src.size - base}`, eofAt);
+  // H5Fsuper.c `H5F__super_read`: the stored end-of-file address is absolute ("Account for the stored EOA being
+  // absolute offset"), so a file written with a user block states its whole size. When the superblock sits elsewhere
+  // than its stored base address (bytes put before the file), the library moves the end by the same amount
+  // (`udata.stored_eof -= (sblock->base_addr - super_addr)`), then refuses a file shorter than that end.
+  const end = eof - address(baseAddressAt) + BigInt(base);
+  if (!undefinedAddress && end > BigInt(src.size))
+    throw new FormatError(`the superblock says the file is ${end} bytes but it has ${src.size}`, eofAt);
 }
 
 /** `{`, optional whitespace, then `"` (an object with a key) — or `}` for an empty object, which cannot matter. */
@@ -192,3 +201,24 @@ export const kerasH5Analyser: ModelAnalyser = {
   analyze: (file, ctx) =>
     analyseWith(file, 'the HDF5 file', file.format === 'keras-h5' ? kerasH5Steps : namedH5Steps, ctx.files),
 };
+
+/** The user-block offsets discovery sniffs an HDF5 file at whatever its name (catalogue/sniffers.ts `isHdf5`). */
+const SNIFFED_UP_TO = 2048;
+
+/**
+ * An HDF5 file inside an archive (a Keras `.h5` in a model bundle or a release `.tar.gz`): extracted and handed to
+ * `keras.models.load_model` (h5py), it is read as the same file outside the archive is. Judged as HDF5 when a member
+ * named `.h5`/`.hdf5` has a superblock at any offset the HDF5 library searches (`namedH5Steps`), or any member has
+ * one where discovery sniffs a top-level file.
+ */
+registerMemberFormat({
+  format: 'keras-h5',
+  claimsName: (name) => /\.(h5|hdf5)$/i.test(name),
+  judge(data, name, where) {
+    const at = findHdf5Superblock(data.length, (o) => data.subarray(o, o + HDF5_SIGNATURE.length));
+    if (at === undefined || (at > SNIFFED_UP_TO && !/\.(h5|hdf5)$/i.test(name))) return undefined;
+    const out = new Findings(where.path, 'keras-h5', where.member);
+    runParser(bufferSource(data), out, 'the HDF5 file', parseKerasH5);
+    return { findings: out.list, decompressed: 0, readsAllOfIt: false };
+  },
+});

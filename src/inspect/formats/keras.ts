@@ -1,5 +1,6 @@
 import type { ModelAnalyser } from '../analyser.js';
 import type { ContentContext } from '../content/content.js';
+import { registerMemberFormat } from '../content/member-formats.js';
 import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../content/content.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
 import { decodeJsonBytes, parseJson } from './json.js';
@@ -16,6 +17,7 @@ import {
   entriesNamed,
   PYTHON_ZIP_NAMINGS,
   pythonZipName,
+  readCentralDirectory,
   readMember,
 } from './zip-member.js';
 
@@ -29,6 +31,15 @@ export function isKerasArchive(names: readonly string[]): boolean {
 }
 
 /**
+ * What an archive judged inside another file may decompress (member-formats.ts): that file's budget left, and what
+ * this archive spent of it. A file of its own has the content limits' whole budget.
+ */
+export interface KerasBudget {
+  readonly left: number;
+  used: number;
+}
+
+/**
  * Check a `.keras` archive's `config.json`. Only the central directory and that member are read. `claimAll`: the
  * file was detected as Keras; otherwise (a plain zip) it is checked only when it is laid out as a Keras archive.
  */
@@ -37,6 +48,7 @@ export function* kerasArchiveSteps(
   out: Findings,
   claimAll: boolean,
   allowedGlobals: readonly string[] = [],
+  budget: KerasBudget = { left: DEFAULT_CONTENT_LIMITS.maxTotalBytes, used: 0 },
 ): ParseSteps<void> {
   let entries: CentralEntry[];
   try {
@@ -60,11 +72,13 @@ export function* kerasArchiveSteps(
     );
   for (const config of loaded) {
     // `_load_model_from_fileobj` reads the member as bytes and calls `json.loads(config_json)` (detect_encoding).
-    const text = decodeJsonBytes(yield* readMember(src, config, MAX_KERAS_CONFIG));
+    const raw = yield* readMember(src, config, MAX_KERAS_CONFIG);
+    if (config.method !== 0) budget.used += raw.length;
+    const text = decodeJsonBytes(raw);
     const { value } = parseJson(text, { allowNonFinite: true, maxDepth: 512 });
     checkKerasConfig(value, out, config.unicodeName === 'config.json' ? config.name : 'config.json');
   }
-  yield* checkKerasWeights(src, entries, out, allowedGlobals);
+  yield* checkKerasWeights(src, entries, out, allowedGlobals, budget);
 }
 
 /** `kerasArchiveSteps` over bytes in memory. */
@@ -101,6 +115,7 @@ function* checkKerasWeights(
   entries: readonly CentralEntry[],
   out: Findings,
   allowedGlobals: readonly string[],
+  budget: KerasBudget,
 ): ParseSteps<void> {
   // `if _VARS_FNAME_H5 in all_filenames … elif _VARS_FNAME_NPZ in …` over `zf.namelist()`: decided per Python naming.
   const seen = new Set<CentralEntry>();
@@ -110,8 +125,8 @@ function* checkKerasWeights(
     const weights = h5 ?? last('model.weights.npz');
     if (!weights || seen.has(weights)) continue;
     seen.add(weights);
-    if (h5) yield* checkH5Weights(src, h5, out);
-    else yield* checkNpzWeights(src, weights, out, allowedGlobals);
+    if (h5) yield* checkH5Weights(src, h5, out, budget);
+    else yield* checkNpzWeights(src, weights, out, allowedGlobals, budget);
   }
 }
 
@@ -121,10 +136,14 @@ function* checkNpzWeights(
   npz: CentralEntry,
   out: Findings,
   allowedGlobals: readonly string[],
+  budget: KerasBudget,
 ): ParseSteps<void> {
+  const left = budget.left - budget.used;
   let data: Buffer;
   try {
-    data = yield* readMember(src, npz, DEFAULT_CONTENT_LIMITS.maxEntrySize);
+    // Only decompression spends the budget: a stored member is a view of bytes already read.
+    const cap = npz.method === 0 ? DEFAULT_CONTENT_LIMITS.maxEntrySize : Math.max(0, left);
+    data = yield* readMember(src, npz, Math.min(DEFAULT_CONTENT_LIMITS.maxEntrySize, cap));
   } catch (err) {
     if (!(err instanceof FormatError)) throw err;
     out.addError(err, 'the weights', npz.name);
@@ -133,13 +152,19 @@ function* checkNpzWeights(
   const ctx: ContentContext = {
     path: out.path,
     allow: { extra: allowedGlobals },
-    limits: DEFAULT_CONTENT_LIMITS,
+    limits: { ...DEFAULT_CONTENT_LIMITS, maxTotalBytes: Math.max(0, left) },
     findings: [],
-    extracted: data.length,
+    extracted: npz.method !== 0 ? data.length : 0,
   };
-  inspectContent(data, npz.name, npz.name, 1, 'claimed', ctx);
+  inspectContent(data, npz.name, inArchive(out, npz.name), 1, 'claimed', ctx);
+  budget.used += ctx.extracted;
   for (const f of ctx.findings)
     out.list.push({ ...f, artifact: f.artifact ?? { kind: 'model', path: out.path, format: out.format } });
+}
+
+/** A member's place in the scanned file: under the archive member the Keras archive itself is, if it is one. */
+function inArchive(out: Findings, name: string): string {
+  return out.within === undefined ? name : `${out.within}!${name}`;
 }
 
 /**
@@ -152,11 +177,12 @@ const MAX_H5_WEIGHTS = 256 * 1024 * 1024;
  * `saving_lib` reads `model.weights.h5` through `H5IOStore`, whose `h5_file[path]` lookups follow external links
  * and external storage in Keras before 3.12.1 (CVE-2026-1669): the weights file must not point outside itself.
  */
-function* checkH5Weights(src: RandomAccess, h5: CentralEntry, out: Findings): ParseSteps<void> {
-  if (h5.size > MAX_H5_WEIGHTS) return;
+function* checkH5Weights(src: RandomAccess, h5: CentralEntry, out: Findings, budget: KerasBudget): ParseSteps<void> {
+  if (h5.size > MAX_H5_WEIGHTS || (h5.method !== 0 && h5.size > budget.left - budget.used)) return;
   let data: Buffer;
   try {
     data = yield* readMember(src, h5, MAX_H5_WEIGHTS);
+    if (h5.method !== 0) budget.used += data.length;
   } catch (err) {
     if (!(err instanceof FormatError)) throw err;
     out.addError(err, 'the weights', h5.name);
@@ -224,3 +250,37 @@ export const kerasAnalyser: ModelAnalyser = {
     );
   },
 };
+
+/**
+ * A Keras archive inside another archive (a model bundle `model.zip` holding `model.keras`, a release `.tar.gz`):
+ * extracted and handed to `keras.saving.load_model`, it is loaded as a `.keras` file is, so it is judged as one — a
+ * member named `.keras` when it is a zip with a config.json (`namedKerasSteps`), any other zip member when it is laid
+ * out as a Keras archive (as discovery claims a top-level zip). Anything else is left to the container reader.
+ */
+registerMemberFormat({
+  format: 'keras',
+  claimsName: (name) => /\.keras$/i.test(name),
+  judge(data, name, where) {
+    const src = bufferSource(data);
+    const named = /\.keras$/i.test(name);
+    let entries: CentralEntry[];
+    try {
+      entries = readCentralDirectory(src);
+    } catch (err) {
+      if (err instanceof FormatError) return undefined;
+      throw err;
+    }
+    const keras = named
+      ? entriesLoadedAs(entries, 'config.json').length > 0
+      : isKerasArchive(entries.flatMap(pythonNames));
+    if (!keras) return undefined;
+    const out = new Findings(where.path, 'keras', where.member);
+    const budget: KerasBudget = { left: where.budget, used: 0 };
+    runParser(src, out, 'the Keras archive', (s, o) =>
+      driveSync(kerasArchiveSteps(s, o, true, where.allow.extra ?? [], budget)),
+    );
+    // With the zip at its start, the container reader would only read the same weights again.
+    const zipFirst = data.length >= 4 && [0x04034b50, 0x06054b50].includes(data.readUInt32LE(0));
+    return { findings: out.list, decompressed: budget.used, readsAllOfIt: zipFirst };
+  },
+});

@@ -12,16 +12,20 @@ export class Findings {
   /** Set when part of the file was not read (a limit, an unreadable member): status becomes `partial`. */
   incomplete = false;
 
+  /** `within`: the archive member the parsed bytes are (member-formats.ts); every finding's member is under it. */
   constructor(
     readonly path: string,
     readonly format: string,
+    readonly within?: string,
   ) {}
 
   /**
    * `level` overrides the rule's default where this occurrence is worse than the rule's usual case; `line` is where
    * a text file (a config) says it.
    */
-  add(ruleId: string, message: string, evidence: Evidence = {}, member?: string, level?: Level, line?: number): void {
+  add(ruleId: string, message: string, evidence: Evidence = {}, inner?: string, level?: Level, line?: number): void {
+    const member =
+      this.within === undefined || inner === undefined ? (this.within ?? inner) : `${this.within}!${inner}`;
     this.list.push({
       ruleId,
       ...(level !== undefined ? { level } : {}),

@@ -2,12 +2,12 @@ import type { ModelAnalyser } from '../analyser.js';
 import { checkKerasNodeMetadata, kerasMetadataSteps, MAX_KERAS_CONFIG } from './keras-metadata.js';
 import type { PbField } from './protobuf.js';
 import { asMessage, checkDepth, isNeed, pbFields, pbString } from './protobuf.js';
-import type { Findings } from './report.js';
 import type { OpUse } from './savedmodel-paths.js';
 import { CHECKPOINT_OPS, checkpointPathUses } from './savedmodel-paths.js';
-import { analyseWith } from './report.js';
+import { analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { driveSync, FormatError, readAt } from './source.js';
+import { bufferSource, driveSync, FormatError, readAt } from './source.js';
+import { registerMemberFormat } from '../content/member-formats.js';
 
 /**
  * TensorFlow ops that call Python or reach the filesystem or network from a graph. Checkpoint ops that every
@@ -92,10 +92,16 @@ export function* savedModelPbSteps(src: RandomAccess, out: Findings): ParseSteps
   for (const f of pbFields(src, 0, src.size)) {
     if (isNeed(f)) yield f;
     if (isNeed(f) || f.field !== 2) continue;
+    let assetFileDefs = 0;
+    const collections: PbField[] = [];
     for (const m of pbFields(src, f.start, f.end)) {
       if (isNeed(m)) yield m;
       if (!isNeed(m) && m.field === 7) yield* readObjectGraph(src, asMessage(m), kerasCauses, out);
-      if (!isNeed(m) && m.field === 6) yield* readAssetFile(src, asMessage(m), out);
+      if (!isNeed(m) && m.field === 6) {
+        assetFileDefs++;
+        yield* readAssetFile(src, asMessage(m), 'asset_file_def', out);
+      }
+      if (!isNeed(m) && m.field === 4) collections.push(asMessage(m));
       if (isNeed(m) || m.field !== 2) continue;
       graphs++;
       const graphUses: OpUse[] = [];
@@ -106,6 +112,7 @@ export function* savedModelPbSteps(src: RandomAccess, out: Findings): ParseSteps
       }
       uses.push(...graphUses, ...checkpointPathUses(graphUses));
     }
+    if (assetFileDefs === 0) for (const c of collections) yield* readAssetCollection(src, c, out);
   }
   if (graphs === 0 && src.size > 0) throw new FormatError('no meta graph with a graph_def', 0);
   report(uses, out);
@@ -152,7 +159,7 @@ function* readObjectGraph(src: RandomAccess, graph: PbField, seen: Set<string>, 
  * replaces and `..` climbs out of; the path is then fed to the graph (a vocabulary table reads that file), so the
  * model reads a file of the host's.
  */
-function* readAssetFile(src: RandomAccess, asset: PbField, out: Findings): ParseSteps<void> {
+function* readAssetFile(src: RandomAccess, asset: PbField, where: string, out: Findings): ParseSteps<void> {
   for (const f of pbFields(src, asset.start, asset.end)) {
     if (isNeed(f)) yield f;
     if (isNeed(f) || f.field !== 2) continue;
@@ -161,8 +168,47 @@ function* readAssetFile(src: RandomAccess, asset: PbField, out: Findings): Parse
     out.add(
       'CPI070',
       `asset ${JSON.stringify(filename.slice(0, 200))} names a file outside the model's assets folder; TensorFlow joins it to that folder with os.path.join and feeds the result to the graph when the model loads, so the model reads that file of the host's. Do not serve the model; re-export it with its assets inside the folder.`,
-      { asset: filename.slice(0, 200), where: 'asset_file_def', offset: f.start },
+      { asset: filename.slice(0, 200), where, offset: f.start },
     );
+  }
+}
+
+/** The `collection_def` key TF1 SavedModels list their assets under (`saved_model/constants.py` `ASSETS_KEY`). */
+const ASSETS_KEY = 'saved_model_assets';
+/** The type an asset `Any` must name for the loaders to unpack it (`ParseAny(…, "tensorflow.AssetFileDef")`). */
+const ASSET_TYPE = 'tensorflow.AssetFileDef';
+
+/**
+ * A MetaGraphDef `collection_def` (4) map entry: key (1), CollectionDef (2). A SavedModel from TF1's builder keeps
+ * its assets in the `saved_model_assets` collection: CollectionDef `any_list` (5) → AnyList `value` (1) → Any
+ * `type_url` (1), `value` (2) = a packed AssetFileDef. The C++ loader (`loader_util` `GetAssetFileDefs`, which TF
+ * Serving runs) and TF1 `loader_impl.get_asset_tensors` read it whenever the MetaGraphDef has no `asset_file_def`,
+ * unpacking each Any whose type is AssetFileDef, and join its filename to the assets folder as they do the others'.
+ */
+function* readAssetCollection(src: RandomAccess, entry: PbField, out: Findings): ParseSteps<void> {
+  let key = '';
+  let collection: PbField | undefined;
+  for (const e of pbFields(src, entry.start, entry.end))
+    if (isNeed(e)) yield e;
+    else if (e.field === 1) key = yield* pbString(src, e);
+    else if (e.field === 2) collection = asMessage(e);
+  if (key !== ASSETS_KEY || collection === undefined) return;
+  for (const list of pbFields(src, collection.start, collection.end)) {
+    if (isNeed(list)) yield list;
+    if (isNeed(list) || list.field !== 5) continue;
+    for (const any of pbFields(src, asMessage(list).start, list.end)) {
+      if (isNeed(any)) yield any;
+      if (isNeed(any) || any.field !== 1) continue;
+      let type = '';
+      let packed: PbField | undefined;
+      for (const a of pbFields(src, asMessage(any).start, any.end))
+        if (isNeed(a)) yield a;
+        else if (a.field === 1) type = yield* pbString(src, a);
+        else if (a.field === 2) packed = asMessage(a);
+      // `ParseAnyTypeUrl`: the type name is what follows the URL's last `/`.
+      if (packed === undefined || type.slice(type.lastIndexOf('/') + 1) !== ASSET_TYPE) continue;
+      yield* readAssetFile(src, packed, `collection_def["${ASSETS_KEY}"]`, out);
+    }
   }
 }
 
@@ -304,16 +350,44 @@ function report(uses: OpUse[], out: Findings): void {
   }
 }
 
+/** The parser for a SavedModel file by its name (catalogue `savedmodel` basenames); undefined for tensor data. */
+function stepsFor(
+  path: string,
+): { what: string; steps: (src: RandomAccess, out: Findings) => ParseSteps<void> } | undefined {
+  const base = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  if (base === 'saved_model.pbtxt') return { what: 'the SavedModel', steps: savedModelPbtxtSteps };
+  if (base === 'keras_metadata.pb') return { what: 'the Keras SavedModel metadata', steps: kerasMetadataSteps };
+  if (base.endsWith('.pb')) return { what: 'the SavedModel', steps: savedModelPbSteps };
+  // variables/ shards and index are tensor data and a table of them: nothing there runs.
+  return undefined;
+}
+
 export const savedModelAnalyser: ModelAnalyser = {
   name: 'savedmodel',
   formats: ['savedmodel'],
   analyze: (file, ctx) => {
-    const base = file.path.slice(file.path.lastIndexOf('/') + 1).toLowerCase();
-    if (base === 'saved_model.pbtxt') return analyseWith(file, 'the SavedModel', savedModelPbtxtSteps, ctx.files);
-    if (base === 'keras_metadata.pb')
-      return analyseWith(file, 'the Keras SavedModel metadata', kerasMetadataSteps, ctx.files);
-    if (base.endsWith('.pb')) return analyseWith(file, 'the SavedModel', savedModelPbSteps, ctx.files);
-    // variables/ shards and index are tensor data and a table of them: nothing there runs.
-    return Promise.resolve({ status: 'ok', findings: [] });
+    const parser = stepsFor(file.path);
+    if (parser === undefined) return Promise.resolve({ status: 'ok', findings: [] });
+    return analyseWith(file, parser.what, parser.steps, ctx.files);
   },
 };
+
+/** The files of a SavedModel folder discovery knows by their names alone (catalogue `savedmodel`). */
+const SAVEDMODEL_FILES = new Set(['saved_model.pb', 'saved_model.pbtxt', 'keras_metadata.pb']);
+
+/**
+ * A SavedModel folder inside an archive (a TF Hub or Kaggle model `.tar.gz`): `tensorflow_hub.resolve` extracts it
+ * and `tf.saved_model.load` reads the folder, so its graph and Keras metadata are judged as the same files outside
+ * the archive are, by their names.
+ */
+registerMemberFormat({
+  format: 'savedmodel',
+  claimsName: (name) => SAVEDMODEL_FILES.has(name.toLowerCase()),
+  judge(data, name, where) {
+    if (!SAVEDMODEL_FILES.has(name.toLowerCase())) return undefined;
+    const parser = stepsFor(name)!;
+    const out = new Findings(where.path, 'savedmodel', where.member);
+    runParser(bufferSource(data), out, parser.what, (src, o) => driveSync(parser.steps(src, o)));
+    return { findings: out.list, decompressed: 0, readsAllOfIt: false };
+  },
+});

@@ -13,6 +13,8 @@ const TABLE: readonly { file: string; want: readonly { ruleId: string; level: st
   { file: 'benign/kerashub-backbone.keras', want: [] },
   // zipfile reads bzip2 and lzma members: a config stored that way loads like a deflated one.
   { file: 'benign/sequential-lzma.keras', want: [] },
+  // h5py's userblock_size=512: H5F__super_read takes the stored end-of-file address as absolute, user block included.
+  { file: 'benign/userblock-dense.h5', want: [] },
   { file: 'malicious/lambda-bzip2.keras', want: [{ ruleId: 'CPI060', level: 'error', member: 'config.json' }] },
   { file: 'malicious/lambda-lzma.keras', want: [{ ruleId: 'CPI060', level: 'error', member: 'config.json' }] },
   // _load_model_from_fileobj deserializes config.json before it looks for weights.
@@ -57,6 +59,48 @@ describe('Keras archives, judged in the order saving_lib.load_model reads them',
   it.each(TABLE)('$file', async ({ file, want }) => {
     const [folder, name] = file.split('/') as [string, string];
     const got = ((await scan(folder)).get(name) ?? []).map((f) => ({
+      ruleId: f.ruleId,
+      level: f.level,
+      member: f.location.member,
+    }));
+    expect(got).toEqual(want);
+  });
+});
+
+/**
+ * `fixtures/keras-archives/generate_bundles.py`: models inside archives. Extracted and handed to
+ * `keras.saving.load_model`, each member is loaded as the same file outside the archive is, so it gets the same
+ * verdict, named by its place in the archive.
+ */
+const BUNDLES: readonly { file: string; want: readonly { ruleId: string; level: string; member: string }[] }[] = [
+  {
+    file: 'lambda-keras-bundle.zip',
+    want: [{ ruleId: 'CPI060', level: 'error', member: 'model.keras!config.json' }],
+  },
+  {
+    file: 'lambda-keras-release.tar.gz',
+    want: [{ ruleId: 'CPI060', level: 'error', member: '<gzip>!release/model.keras!config.json' }],
+  },
+  // tf.keras `load_model` of a Keras 2 .h5 deserializes the model_config attribute's Lambda.
+  {
+    file: 'lambda-h5-bundle.zip',
+    want: [{ ruleId: 'CPI060', level: 'error', member: expect.stringMatching(/^model\.h5!JSON at byte \d+$/) }],
+  },
+  // h5py skips the user block; pickle.load of the same extracted file runs the pickle it holds.
+  // (The CPI003 is the pickle reader going on past the first STOP into the block's zero padding.)
+  {
+    file: 'pickle-userblock-h5-bundle.zip',
+    want: [
+      { ruleId: 'CPI001', level: 'error', member: 'model.h5' },
+      { ruleId: 'CPI003', level: 'warning', member: 'model.h5' },
+    ],
+  },
+  { file: 'benign-release.tar.gz', want: [] },
+];
+
+describe('Keras models inside zip and tar bundles', () => {
+  it.each(BUNDLES)('$file', async ({ file, want }) => {
+    const got = ((await scan('bundles')).get(file) ?? []).map((f) => ({
       ruleId: f.ruleId,
       level: f.level,
       member: f.location.member,

@@ -537,6 +537,26 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
     { name: 'asset named by a relative file', input: withAsset('vocab.txt'), want: [] },
     { name: 'asset named by an absolute path', input: withAsset('/etc/passwd'), want: ['CPI070'] },
     { name: 'asset climbing out with ..', input: withAsset('../../home/u/.ssh/id_rsa'), want: ['CPI070'] },
+    // TF1 builders list assets in collection_def["saved_model_assets"] (Any-packed AssetFileDefs): the C++ loader's
+    // GetAssetFileDefs and loader_impl.get_asset_tensors read them when the meta graph has no asset_file_def.
+    { name: 'collection asset, relative', input: withCollectionAsset('vocab.txt'), want: [] },
+    { name: 'collection asset, absolute', input: withCollectionAsset('/etc/shadow'), want: ['CPI070'] },
+    { name: 'collection asset, with ..', input: withCollectionAsset('../../../root/.netrc'), want: ['CPI070'] },
+    {
+      name: 'collection asset of another Any type (not unpacked)',
+      input: withCollectionAsset('/etc/shadow', { type: 'type.googleapis.com/tensorflow.TensorInfo' }),
+      want: [],
+    },
+    {
+      name: 'collection under another key',
+      input: withCollectionAsset('/etc/shadow', { key: 'table_initializer' }),
+      want: [],
+    },
+    {
+      name: 'collection asset beside an asset_file_def (the loaders read only the latter)',
+      input: withCollectionAsset('/etc/shadow', { alsoAssetFileDef: 'vocab.txt' }),
+      want: [],
+    },
   ])('savedmodel: $name → $want', ({ input, want }) => {
     expect(run(parseSavedModelPb, input).rules).toEqual(want);
   });
@@ -617,6 +637,55 @@ function withAsset(filename: string): Buffer {
       ],
     ],
   ]);
+}
+
+/**
+ * A TF1 SavedModel whose meta graph lists an asset in `collection_def` (4): key `saved_model_assets` → CollectionDef
+ * `any_list` (5) → AnyList `value` (1) → Any `type_url` (1) + `value` (2) = AssetFileDef (builder_impl
+ * `_add_asset_to_collection`: `Any.Pack(asset_proto)`).
+ */
+function withCollectionAsset(
+  filename: string,
+  opts: { type?: string; key?: string; alsoAssetFileDef?: string } = {},
+): Buffer {
+  const asset = pb([
+    [1, [[1, 'asset_path:0']]],
+    [2, filename],
+  ]);
+  const any = pb([
+    [1, opts.type ?? 'type.googleapis.com/tensorflow.AssetFileDef'],
+    [2, asset],
+  ]);
+  const graph: Pb = [
+    [
+      2,
+      [
+        [
+          1,
+          [
+            [1, 'x'],
+            [2, 'Placeholder'],
+          ],
+        ],
+      ],
+    ],
+    [
+      4,
+      [
+        [1, opts.key ?? 'saved_model_assets'],
+        [2, [[5, [[1, any]]]]],
+      ],
+    ],
+  ];
+  if (opts.alsoAssetFileDef !== undefined)
+    graph.push([
+      6,
+      [
+        [1, [[1, 'other_path:0']]],
+        [2, opts.alsoAssetFileDef],
+      ],
+    ]);
+  return pb([[2, graph]]);
 }
 
 /** A TFLite model with one custom operator whose options hold a flexbuffer `[name, NodeDef]` running `tfOp`. */

@@ -1,0 +1,108 @@
+import type { Finding } from '../../core/finding.js';
+import type { AllowContext } from '../pickle/allowlist.js';
+
+/**
+ * Model formats whose loaders read no pickle, found as members of an archive (a Keras model bundle `model.zip`
+ * holding `model.keras`, a TF Hub / Kaggle `.tar.gz` of a SavedModel folder). Nobody loads the archive itself: the
+ * user, or `tensorflow_hub`'s resolver, extracts it and hands the member to its loader (`keras.saving.load_model`,
+ * `tf.saved_model.load`). So such a member is judged exactly as the same file outside an archive is, by the
+ * format's own analyser, which registers its judge here when it loads (formats → content, never back).
+ */
+export interface MemberFormat {
+  /** The format, for messages and tests. */
+  readonly format: string;
+  /** Whether the member's name alone makes it this format's (`saved_model.pb`): read even when its head is unknown. */
+  readonly claimsName: (name: string) => boolean;
+  /**
+   * The member's findings as the format's analyser gives them for a file, `where` naming the member; undefined when
+   * the bytes are not this format after all (the generic container reading then goes on).
+   */
+  readonly judge: (data: Buffer, name: string, where: MemberPlace) => MemberVerdict | undefined;
+}
+
+export interface MemberVerdict {
+  readonly findings: readonly Finding[];
+  /** Bytes the judge decompressed from the member's own members: charged to the file's decompression budget. */
+  readonly decompressed: number;
+  /**
+   * The format's reading covers all the container reader would look at in these bytes (a `.keras` zip: its npz
+   * weights are read as np.load reads them), so that reader is not run too, which would report the same pickle twice.
+   * False where the bytes may also be read as something else: a pickle head before the zip or the HDF5 superblock,
+   * which `pickle.load` of the same file would run.
+   */
+  readonly readsAllOfIt: boolean;
+}
+
+export interface MemberPlace {
+  /** The scanned file. */
+  readonly path: string;
+  /** Where the member sits inside it (`bundle.zip` → `model.keras`, `<gzip>!release/model.keras`). */
+  readonly member: string;
+  readonly allow: AllowContext;
+  /** Bytes the file may still decompress (`ContentLimits.maxTotalBytes` less what was spent): the judge's cap. */
+  readonly budget: number;
+}
+
+const formats: MemberFormat[] = [];
+
+export function registerMemberFormat(f: MemberFormat): void {
+  if (!formats.some((g) => g.format === f.format)) formats.push(f);
+}
+
+/** Whether a registered format claims a member by its name (the tar walk keeps such a member whole to judge it). */
+export function memberNameClaimed(name: string): boolean {
+  return formats.some((f) => f.claimsName(baseName(name)));
+}
+
+/**
+ * Each member format judges in turn through its analyser, which may read the member's own members (a `.keras`'s npz
+ * weights) and so meet another archive: past this many nested judgements the member is not opened (CPI012), as a
+ * crafted file could nest thousands deep in a few megabytes. Judges are synchronous, so one counter is enough.
+ */
+const MAX_NESTING = 4;
+let nesting = 0;
+
+/**
+ * The findings of the first registered format that recognises the member, undefined when none does. Every finding
+ * names the member (`bundle.zip (model.keras!config.json)`).
+ */
+export function judgeMember(data: Buffer, name: string, where: MemberPlace): MemberVerdict | undefined {
+  if (formats.length === 0) return undefined;
+  if (nesting >= MAX_NESTING) {
+    const judged = formats.find((f) => f.claimsName(baseName(name)));
+    if (judged === undefined) return undefined;
+    const finding: Finding = {
+      ruleId: 'CPI012',
+      level: 'error',
+      message: `${where.path} (${where.member}): a ${judged.format} model nested inside ${MAX_NESTING} other models' archives; it was not checked. Treat the file as crafted.`,
+      location: { path: where.path, member: where.member },
+      evidence: { limit: 'depth', format: judged.format },
+    };
+    return { findings: [finding], decompressed: 0, readsAllOfIt: true };
+  }
+  nesting++;
+  try {
+    for (const f of formats) {
+      const found = f.judge(data, baseName(name), where);
+      // The scanned file is the artifact (the container analyser adds it), not a model of the member's format.
+      if (found !== undefined) return { ...found, findings: found.findings.map(withoutArtifact) };
+    }
+    return undefined;
+  } finally {
+    nesting--;
+  }
+}
+
+function withoutArtifact(f: Finding): Finding {
+  return {
+    ruleId: f.ruleId,
+    ...(f.level !== undefined ? { level: f.level } : {}),
+    message: f.message,
+    location: f.location,
+    ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
+  };
+}
+
+function baseName(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}
