@@ -1,5 +1,6 @@
 import { findPythonReferences } from './python.js';
 import { findShellReferences } from './shell-commands.js';
+import { codeCellSources } from './notebook-cells.js';
 import { lineIndex } from './text.js';
 import type { FileReferences, ImportedValues } from './types.js';
 
@@ -70,22 +71,12 @@ interface CodeLine {
 
 /** The code cells' lines with their place in the JSON text, or undefined when this is not a notebook. */
 function codeLines(text: string): CodeLine[] | undefined {
-  let nb: unknown;
-  try {
-    // Attacker-controlled JSON: only read, never evaluated; the scan bounds its size before it gets here.
-    nb = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const cells = (nb as { cells?: unknown })?.cells;
-  if (!Array.isArray(cells)) return undefined;
+  const cells = codeCellSources(text);
+  if (!cells) return undefined;
   const at0 = lineIndex(text);
   const out: CodeLine[] = [];
   let cursor = 0;
-  for (const cell of cells as unknown[]) {
-    const c = cell as { cell_type?: unknown; source?: unknown };
-    if (c?.cell_type !== 'code') continue;
-    const source = Array.isArray(c.source) ? c.source : typeof c.source === 'string' ? [c.source] : [];
+  for (const source of cells) {
     const cellMagic = typeof source[0] === 'string' && source[0].startsWith('%%') && !PYTHON_CELL_MAGIC.test(source[0]);
     const shellCell = typeof source[0] === 'string' && /^%%(?:bash|sh|script\s+(?:ba)?sh)\b/.test(source[0]);
     let first = true;

@@ -8,6 +8,7 @@ import {
 } from './prefilter.js';
 import { isConfigSource as isConfig, isTestData, languageOf, sourceExtension } from './sources.js';
 import { nativeShape } from './python-lines-native.js';
+import { codeCellSources } from './notebook-cells.js';
 import { MAX_NESTING, generatedByLines, looksGenerated, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
 
@@ -213,22 +214,8 @@ export function screenText(path: string, text: string): Searched | undefined {
  * and shell escapes kept); the text itself when it is not a notebook's JSON, which the finder then finds nothing in.
  */
 function notebookCellText(text: string): string {
-  let nb: unknown;
-  try {
-    // Attacker-controlled JSON: only read, never evaluated; the scan bounds its size before it gets here.
-    nb = JSON.parse(text);
-  } catch {
-    return text;
-  }
-  const cells = (nb as { cells?: unknown })?.cells;
-  if (!Array.isArray(cells)) return text;
-  const out: string[] = [];
-  for (const cell of cells as { cell_type?: unknown; source?: unknown }[]) {
-    if (cell?.cell_type !== 'code') continue;
-    const source = Array.isArray(cell.source) ? cell.source : [cell.source];
-    for (const piece of source) if (typeof piece === 'string') out.push(piece);
-  }
-  return out.join('\n');
+  const cells = codeCellSources(text);
+  return cells ? cells.flatMap((source) => source.filter((p) => typeof p === 'string')).join('\n') : text;
 }
 
 /** A finder over text that passed `screenText`. */
