@@ -73,9 +73,13 @@ export function toCycloneDx(scanned: ScanResult, opts: CycloneDxOptions): Cyclon
   const status = new Map(result.verifications.map((v) => [v.key, v.status]));
   const findingsByKey = new Map<string, number>();
   const bump = (k: string) => findingsByKey.set(k, (findingsByKey.get(k) ?? 0) + 1);
+  // A finding about a model counts on the model's component wherever it is located: a signature's failure sits at
+  // the `.sig` file, about the model it signs. Any other finding counts where it sits (a folder-wide one at a file).
+  const modelPaths = new Set(result.models.map((m) => m.path));
   for (const f of result.findings) {
-    if (f.artifact?.kind === 'package') bump(packageKey(f.artifact.ecosystem, f.artifact.name, f.artifact.version));
-    else bump(fileKey(f.location.path));
+    const about = f.artifact;
+    if (about?.kind === 'package') bump(packageKey(about.ecosystem, about.name, about.version));
+    else bump(fileKey(about !== undefined && modelPaths.has(about.path) ? about.path : f.location.path));
   }
 
   const libraries = new Map<string, CdxComponent>();

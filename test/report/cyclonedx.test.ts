@@ -86,6 +86,26 @@ describe('CycloneDX 1.6', () => {
     expect(prop('model:models/b,c:d.safetensors', 'chainproof:registry-entry')).toBe('demo@main');
   });
 
+  it("counts a finding about a model on the model's component, wherever the finding is located", () => {
+    // A signature's failure sits at the `.sig` file, about the model it signs; a finding about no model stays put.
+    const result = sampleResult();
+    const sig = {
+      ruleId: 'CPS001',
+      level: 'error' as const,
+      message: 'the signature does not verify',
+      fingerprint: 'f'.repeat(32),
+      location: { path: 'models/b,c:d.safetensors.sig' },
+      artifact: { kind: 'file' as const, path: 'models/b,c:d.safetensors' },
+    };
+    const other = { ...sig, location: { path: 'models/README.md' }, artifact: { kind: 'file' as const, path: 'x' } };
+    const withSig = toCycloneDx({ ...result, findings: [...result.findings, sig, other] }, { toolVersion: '1.2.3' });
+    const count = (ref: string) =>
+      withSig.components.find((c) => c['bom-ref'] === ref)?.properties?.find((p) => p.name === 'chainproof:findings')
+        ?.value;
+    expect(count('model:models/b,c:d.safetensors')).toBe(String(Number(prop(ref0, 'chainproof:findings')) + 1));
+  });
+  const ref0 = 'model:models/b,c:d.safetensors';
+
   it('has a serial number derived from content: same scan same serial, different scan different serial', () => {
     expect(toCycloneDx(sampleResult(), { toolVersion: '1.2.3' }).serialNumber).toBe(bom.serialNumber);
     expect(toCycloneDx(makeResult(), { toolVersion: '1.2.3' }).serialNumber).not.toBe(bom.serialNumber);
