@@ -280,6 +280,14 @@ export function boundNames(tokens: readonly Token[]): [string, boolean][] {
       break;
     }
   }
+  // A block's body on its header's line (`if c: MODEL = "x"`, `for m in ms: last = m`, `try: import torch`): a
+  // statement of the same scope as the header (CPython's grammar: `block: NEWLINE INDENT statements | simple_stmts`),
+  // whose bindings are the function's locals when the header is in one. Not a `def`'s or `class`'s: their body is
+  // their own scope, which the readers place by line.
+  if (INLINE_BODIES.has(word(at) ?? '')) {
+    const body = headerColon(tokens);
+    if (body >= 0 && body + 1 < tokens.length) out.push(...boundNames(tokens.slice(body + 1)));
+  }
   if (word(at) === 'for') {
     const end = tokens.findIndex((t, i) => i > at && t.t === 'name' && t.text === 'in');
     out.push(...targetNames(tokens.slice(at + 1, end < 0 ? tokens.length : end)));
@@ -297,6 +305,39 @@ export function boundNames(tokens: readonly Token[]): [string, boolean][] {
     from = e + 1;
   }
   return out;
+}
+
+/** The compound statements whose body may follow their header on its line, in the header's own scope. */
+const INLINE_BODIES: ReadonlySet<string> = new Set([
+  'if',
+  'elif',
+  'else',
+  'while',
+  'for',
+  'with',
+  'try',
+  'except',
+  'finally',
+]);
+
+/**
+ * The header's `:` (the first at bracket depth 0, past a `lambda`'s own), or -1. A lambda in a header stands in
+ * brackets in any real code; one bare in an `if` condition takes the first colon as its own.
+ */
+function headerColon(tokens: readonly Token[]): number {
+  let depth = 0;
+  let lambdas = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.t === 'op' && OPEN.has(t.text)) depth++;
+    else if (t.t === 'op' && CLOSE.has(t.text)) depth--;
+    else if (depth === 0 && t.t === 'name' && t.text === 'lambda') lambdas++;
+    else if (depth === 0 && isOp(t, ':')) {
+      if (lambdas === 0) return i;
+      lambdas--;
+    }
+  }
+  return -1;
 }
 
 /** The names a target binds: `x`, `x, y`, `(x, *y)`, not `a.b`, `a[i]` or what a subscript reads. */

@@ -34,6 +34,23 @@ describe('bindings other than a plain assignment', () => {
   it.each([
     ['annotated', 'MODEL_ID: str = "acme/typed"\nAutoModel.from_pretrained(MODEL_ID)\n', ['3 acme/typed']],
     ['a chain of names', 'A = B = "acme/chain"\nAutoModel.from_pretrained(B)\n', ['3 acme/chain']],
+    // A block's body on its header's line binds in the header's scope: here a function's local, which the
+    // module-level call cannot read (Python raises NameError), never the module's "acme/local".
+    [
+      'an inline if body in a function',
+      'm = AutoModel.from_pretrained(MODEL)\ndef f():\n    if c: MODEL = "acme/local"\n',
+      ['2 dynamic'],
+    ],
+    [
+      'an inline for body in a function',
+      'def f(ms):\n    for x in ms: MODEL = "acme/local"\nm = AutoModel.from_pretrained(MODEL)\n',
+      ['4 dynamic'],
+    ],
+    [
+      'an inline body at the module',
+      'if c: MODEL = "acme/module"\nm = AutoModel.from_pretrained(MODEL)\n',
+      ['3 acme/module'],
+    ],
     ['a chain that rebinds', 'A = "acme/a"\nA = B = "acme/b"\nAutoModel.from_pretrained(A)\n', ['4 dynamic']],
     ['a tuple target', 'name = "acme/first"\nname, rev = pick()\nAutoModel.from_pretrained(name)\n', ['4 dynamic']],
     ['a for target', 'name = "acme/first"\nfor name in names():\n    AutoModel.from_pretrained(name)\n', ['4 dynamic']],
