@@ -87,7 +87,11 @@ export function* textChunks(scanned: ScanResult, opts: TextOptions): Generator<s
 
   if (result.skipped.length > 0) {
     lines.push(paint('bold', 'Not scanned'));
-    for (const s of result.skipped) lines.push(`  ${esc(s.path)}  ${paint('dim', `${s.reason}: ${esc(s.detail)}`)}`);
+    // Each has its own finding above; a tree of thousands (a vendored folder of links) is listed in full only on ask.
+    const listed = opts.verbose === true ? result.skipped : result.skipped.slice(0, SKIPPED_LISTED);
+    for (const s of listed) lines.push(`  ${esc(shownPath(s.path))}  ${paint('dim', `${s.reason}: ${esc(s.detail)}`)}`);
+    const more = result.skipped.length - listed.length;
+    if (more > 0) lines.push(paint('dim', `  … and ${more} more (--verbose or -f json lists every one)`));
     lines.push('');
   }
 
@@ -106,6 +110,14 @@ export function* textChunks(scanned: ScanResult, opts: TextOptions): Generator<s
   if (!result.complete)
     lines.push(paint('red', '  incomplete: a stage failed; see the findings above. Nothing it covers is verified.'));
   yield lines.map(guardLineStart).join('\n') + '\n';
+}
+
+/** Paths listed under "Not scanned" before the rest is counted (every one with --verbose). */
+const SKIPPED_LISTED = 20;
+
+/** A path for a list line: one past the system's limit (ENAMETOOLONG, 4 KB and more) shown by its ends. */
+function shownPath(p: string): string {
+  return p.length <= 240 ? p : `${p.slice(0, 160)}…${p.slice(-60)}`;
 }
 
 /**

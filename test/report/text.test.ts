@@ -115,4 +115,27 @@ describe('text reporter', () => {
     // A short report has none: every finding is on screen already.
     expect(toText(sampleResult(), { color: false })).not.toContain('Findings by rule');
   });
+
+  it('lists the first 20 files not scanned, the rest on ask, and a path past the system limit by its ends', () => {
+    const long = `${'d/'.repeat(1500)}model.pkl`;
+    const skipped = [
+      { path: long, reason: 'path-too-long' as const, detail: 'ENAMETOOLONG' },
+      ...Array.from({ length: 59 }, (_, i) => ({
+        path: `links/l${String(i).padStart(2, '0')}.pkl`,
+        reason: 'symlink-outside-root' as const,
+        detail: 'target outside root',
+      })),
+    ];
+    const result = makeResult({ skipped });
+    const section = (verbose: boolean) => {
+      const text = toText(result, { color: false, verbose });
+      return text.slice(text.indexOf('Not scanned'), text.indexOf('Summary')).trimEnd().split('\n');
+    };
+    const brief = section(false);
+    expect(brief.length).toBe(1 + 20 + 1);
+    expect(brief.at(-1)).toBe('  … and 40 more (--verbose or -f json lists every one)');
+    expect(brief.every((l) => l.length < 300)).toBe(true);
+    expect(brief.some((l) => l.includes('…') && l.includes('/model.pkl  path-too-long'))).toBe(true);
+    expect(section(true).length).toBe(1 + 60);
+  });
 });
