@@ -6,12 +6,12 @@ import { ecosystemOf } from '../../core/package-key.js';
 /**
  * CPU001 for Python lockfiles, which pin distribution files by hash rather than one integrity per version. PyPI never
  * accepts a file name twice (warehouse `file_upload`: "File already exists", even after deletion), so the same
- * file of the same release with another hash is bytes nobody published there. pip and uv accept a download that
- * matches ANY hash listed for the version (pip `Hashes.check_against_chunks`; uv `HashStrategy::Verify` holds the
- * union of the version's hashes), so a hash the head adds lets those bytes in. An added hash beside every old one is
- * a file the maintainer may have uploaded to the release later (new wheels); an added hash while an old one is gone
- * is a replacement: the release now admits bytes the base revision never accepted, and drops some it did. A pin that
- * keeps none of its hashes accepts only other bytes.
+ * file of the same release with another hash is bytes nobody published there. pip accepts a download that matches
+ * ANY hash listed for the requirement (pip `Hashes.check_against_chunks`), and a uv.lock file the hashes recorded for
+ * it (uv PR #17157: before it, the union of the version's), so a hash the head adds lets those bytes in. An added
+ * hash beside every old one is a file the maintainer may have uploaded to the release later (new wheels); an added
+ * hash while an old one is gone is a replacement: the release now admits bytes the base revision never accepted, and
+ * drops some it did. A pin that keeps none of its hashes accepts only other bytes.
  *
  * A name==version the head lockfile did not lock at the base revision (a new lockfile, a migration from requirements
  * to uv.lock, a copy beside the reviewed one) is compared with every Python lockfile of the base revision: one

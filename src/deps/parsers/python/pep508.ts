@@ -7,8 +7,9 @@ export function normalizeName(name: string): string {
 
 /**
  * Policy project names or globs matched as PyPI and pip tell projects apart (`packaging.utils.canonicalize_name` on
- * both sides): `PyYAML`, `pyyaml` and `Py_YAML` are one project, and `my.*` covers `my-plugin`. A name matched as
- * written would let `requireProvenance: [PyYAML]` require nothing of the locked `pyyaml`.
+ * both sides): `PyYAML`, `pyyaml` and `PYYAML` are one project, `Py_YAML` and `py-yaml` another, and `my.*` covers
+ * `my-plugin`. A name matched as written would let `requireProvenance: [PyYAML]` require nothing of the locked
+ * `pyyaml`.
  */
 export function projectMatcher(patterns: readonly string[]): (name: string) => boolean {
   if (patterns.length === 0) return () => false;
