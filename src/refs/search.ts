@@ -135,7 +135,9 @@ export function mayCallLoader(text: string, language: Language = 'python'): bool
  * once (the search goes on after the line of a miss): linear in the text however many times the word repeats.
  */
 function importedOnALine(text: string, module: RegExp): boolean {
-  const search = new RegExp(module.source, 'g');
+  let search = GLOBAL_MODULES.get(module);
+  if (!search) GLOBAL_MODULES.set(module, (search = new RegExp(module.source, 'g')));
+  search.lastIndex = 0;
   for (let m = search.exec(text); m; m = search.exec(text)) {
     let start = m.index;
     while (start > 0 && !(text[start - 1] === '\n' && !continued(text, start - 1))) start--;
@@ -148,6 +150,8 @@ function importedOnALine(text: string, module: RegExp): boolean {
 }
 
 const IMPORT_WORD = /\bimport\b/;
+/** Each module pattern of LOADER_TESTS as a global search, made once. */
+const GLOBAL_MODULES = new Map<RegExp, RegExp>();
 
 /** Whether the newline at `i` ends a line the next one continues (`\\` then `\n`, or `\r\n`). */
 function continued(text: string, i: number): boolean {

@@ -102,9 +102,9 @@ describe('CycloneDX 1.6', () => {
     const count = (ref: string) =>
       withSig.components.find((c) => c['bom-ref'] === ref)?.properties?.find((p) => p.name === 'chainproof:findings')
         ?.value;
-    expect(count('model:models/b,c:d.safetensors')).toBe(String(Number(prop(ref0, 'chainproof:findings')) + 1));
+    const model = 'model:models/b,c:d.safetensors';
+    expect(count(model)).toBe(String(Number(prop(model, 'chainproof:findings')) + 1));
   });
-  const ref0 = 'model:models/b,c:d.safetensors';
 
   it('has a serial number derived from content: same scan same serial, different scan different serial', () => {
     expect(toCycloneDx(sampleResult(), { toolVersion: '1.2.3' }).serialNumber).toBe(bom.serialNumber);

@@ -226,17 +226,22 @@ async function inspectOtherTargets(
   const out: Finding[] = [];
   const unchecked: [rel: string, why: string][] = [];
   for (const rel of [...declared.keys()].sort()) {
-    const shard = DISTCP_NAME.test(rel) && !/[/\\]/.test(rel);
     const abs = path.resolve(folderOf(file.abs), rel);
-    const located = await locateInRoot(root, abs);
     const inRoot = path.relative(root, abs);
-    if (inRoot.startsWith('..') || path.isAbsolute(inRoot)) unchecked.push([rel, 'outside the scan root']);
-    else if (located.kind !== 'file') unchecked.push([rel, UNREACHED[located.kind]]);
+    if (inRoot.startsWith('..') || path.isAbsolute(inRoot)) {
+      unchecked.push([rel, 'outside the scan root']);
+      continue;
+    }
+    const located = await locateInRoot(root, abs);
+    if (located.kind !== 'file') {
+      unchecked.push([rel, UNREACHED[located.kind]]);
+      continue;
+    }
     // A shard beside the `.metadata` is read with its own ranges (`shardRanges`).
-    if (shard || located.kind !== 'file' || inRoot.startsWith('..') || path.isAbsolute(inRoot)) continue;
-    const target = await opener.open(located.real, inRoot.split(path.sep).join('/'), located.stats);
+    if (DISTCP_NAME.test(rel) && !/[/\\]/.test(rel)) continue;
+    const shown = inRoot.split(path.sep).join('/');
+    const target = await opener.open(located.real, shown, located.stats);
     try {
-      const shown = inRoot.split(path.sep).join('/');
       const budget = withinBudget(file, uniqueRanges(declared.get(rel)!, target.size, new Set()), target.size, shown);
       const named = (i: DistcpItem) => `${DISTCP_ITEM}${i.start} in ${shown}>`;
       out.push(...(await inspectDistcp(target, file, budget.items, allow, limits, named)), ...budget.findings);
