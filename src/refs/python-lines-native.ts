@@ -46,8 +46,10 @@ export function assignedIn(
   /** Which hits count (line, offset): all by default. */
   counts: (line: number, start: number) => boolean = () => true,
 ): number[] | undefined {
+  const head = native.heads[hashOf(name)]!;
+  if (head === 0) return [];
   const lines: number[] = [];
-  const walked = walkChain(native.hits, native.heads[hashOf(name)]!, text, name, budget, (line, start) => {
+  const walked = walkChain(native.hits, head, text, name, budget, (line, start) => {
     // The chain runs back through the file: a line met again is the one just added.
     if (lines[lines.length - 1] !== line && counts(line, start)) lines.push(line);
   });
@@ -66,14 +68,20 @@ export function namedAt(
   text: string,
   name: string,
   budget = { steps: Infinity },
-): number[] | undefined {
+): readonly number[] | undefined {
+  const head = native.wordHeads[placeHash(name)]!;
+  // Most names asked (the snippet's loader words) stand nowhere in a file: no chain, nothing to walk or allocate.
+  if (head === 0) return NOWHERE;
   const found: number[] = [];
-  const walked = walkChain(native.words, native.wordHeads[placeHash(name)]!, text, name, budget, (line, start) => {
+  const walked = walkChain(native.words, head, text, name, budget, (line, start) => {
     if (line >= 0) found.push(line, start);
   });
   // The chain runs back through the file: pairs of (line, start), reversed into (start, line) in file order.
   return walked ? found.reverse() : undefined;
 }
+
+/** `namedAt`'s answer for a name whose hash heads no chain (frozen: callers only read it). */
+const NOWHERE: readonly number[] = Object.freeze([]);
 
 /**
  * The entries of `table` (HIT numbers each: line, start, end, the entry before in the chain) chained from entry

@@ -286,10 +286,21 @@ function narrowMatch(name: string, parts: readonly string[] | undefined): string
   return `${name}(?![ \\t]*\\.[ \\t]*(?!(?:${parts.join('|')})${NOT_ID_AFTER})[A-Za-z_\\u00a1-\\uffff])`;
 }
 
-/** The attributes after `target` on the way to its loaders of NARROW_LOADER_MODULES (`torch` → hub, utils). */
-function nextParts(target: string): string[] {
-  return [...new Set(loadersUnder(target).map((l) => l.slice(target.length + 1).split('.')[0]!))];
+/**
+ * The attributes after `target` on the way to its loaders of NARROW_LOADER_MODULES (`torch` → hub, utils), worked out
+ * once a target (a prefix of a loader there: a few dozen at most): every file that imports torch asks for torch's.
+ */
+function nextParts(target: string): readonly string[] {
+  let parts = NEXT_PARTS.get(target);
+  if (!parts)
+    NEXT_PARTS.set(
+      target,
+      (parts = [...new Set(loadersUnder(target).map((l) => l.slice(target.length + 1).split('.')[0]!))]),
+    );
+  return parts;
 }
+
+const NEXT_PARTS = new Map<string, readonly string[]>();
 
 /**
  * `narrowMatch`'s lookahead without a pattern, for a name that ends at `end`: false when `.` and an attribute not in
@@ -838,7 +849,7 @@ function namePlaces(native: NativeLines | undefined, text: string, table: Int32A
   const budget = { steps: (native?.words.length ?? 0) / HIT + 4096 };
   const at = (name: string) => {
     const places = native && budget.steps >= 0 ? namedAt(native, text, name, budget) : undefined;
-    if (!places) return undefined;
+    if (!places || places.length === 0) return places;
     const code: number[] = [];
     for (let x = 0; x < places.length; x += 2)
       if (mask.inCode(places[x + 1]!, places[x]!)) code.push(places[x]!, places[x + 1]!);
