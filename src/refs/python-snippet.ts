@@ -185,12 +185,13 @@ function keptOrMostOfFile(text: string): readonly LogicalLine[] | undefined {
     return target !== false && assigners.get(name) === undefined ? target : undefined;
   };
   // `load = AutoModel.from_pretrained` or `load = partial(AutoModel.from_pretrained, …)`: a name bound once to a
-  // loader (syntax.ts `bindAliases`, `throughPartial`) calls it, so the statements naming it may call a loader too.
+  // loader in its scope (syntax.ts `bindAliases`, `throughPartial`; python-scopes.ts tells scopes apart) calls it, so
+  // the statements naming it may call a loader too: any name so bound is followed, however often the file binds it.
   // Such a statement names a trigger itself: found among the trigger hits, and its name looked for in turn (chains:
   // `a = M.from_pretrained`, `b = a`) until no new name turns up.
   // Each round is a pass over the text: past MAX_ALIAS_ROUNDS (a chain that deep is no code a person writes, and a
   // file of thousands of links would cost thousands of passes) the rest of the chain is followed over the names
-  // assigned once, and one last pass finds every statement that names one.
+  // assigned so, and one last pass finds every statement that names one.
   const work: number[] = [];
   // A statement that may call a loader or assign what one reads (`keep` 2), its words read in turn (`work`).
   const take = (i: number) => {
@@ -226,7 +227,9 @@ function keptOrMostOfFile(text: string): readonly LogicalLine[] | undefined {
         take(i);
         if (last) return;
         const name = boundToTrigger(text.slice(table[2 * i], lineEnd(table, i)), partialCallees, triggers);
-        if (name === undefined || assigners.get(name)?.length !== 1 || assigners.get(name)![0] !== i) return;
+        // Bound to a trigger here, whatever else binds it: python-scopes.ts may make this binding a scope's only one
+        // (`nn = torch.hub` at module level, another `nn` in a function), which the finder follows as an alias.
+        if (name === undefined) return;
         triggers.add(name);
         found.push(name);
       },
@@ -679,7 +682,7 @@ function boundToTrigger(line: string, partialCallees: ReadonlySet<string>, trigg
 }
 
 /**
- * Every name assigned once, in one of `boundReads`'s shapes, that reads a trigger or such a name, added to
+ * Every name assigned, in one of `boundReads`'s shapes, that reads a trigger or such a name, added to
  * `triggers` and returned: the rest of the chains, followed from each trigger to the names that read it (a walk over
  * those names, not a pass over the text per link).
  */
@@ -691,16 +694,22 @@ function closeAliases(
   triggers: Set<string>,
 ): string[] {
   const readers = new Map<string, string[]>();
-  for (const [name, at] of assigners.all()) {
-    if (at.length !== 1 || triggers.has(name)) continue;
-    const bound = boundReads(text.slice(table[2 * at[0]!], lineEnd(table, at[0]!)), partialCallees);
-    if (bound?.name !== name) continue;
-    for (const part of bound.read) {
-      const list = readers.get(part);
-      if (list) list.push(name);
-      else readers.set(part, [name]);
+  // Every line that assigns a name, read once (`a = b = …` assigns many on one line): each binding of a name counts,
+  // as one scope's may be its only one there (`keptOrMostOfFile`). A line `boundReads` reads starts with the name
+  // it binds, so that name is among the line's assigned names.
+  const read = new Set<number>();
+  for (const [, at] of assigners.all())
+    for (const line of at) {
+      if (read.has(line)) continue;
+      read.add(line);
+      const bound = boundReads(text.slice(table[2 * line], lineEnd(table, line)), partialCallees);
+      if (bound === undefined || triggers.has(bound.name)) continue;
+      for (const part of bound.read) {
+        const list = readers.get(part);
+        if (list) list.push(bound.name);
+        else readers.set(part, [bound.name]);
+      }
     }
-  }
   const added: string[] = [];
   for (const queue = [...triggers]; queue.length > 0;)
     for (const name of readers.get(queue.pop()!) ?? []) {

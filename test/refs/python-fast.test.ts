@@ -44,6 +44,13 @@ describe('findPythonReferencesFast', () => {
     },
     { name: 'reassigned-constant', text: 'import torch\nM = "a/b"\nM = "c/d"\ntorch.hub.load(M, "x")\n' },
     {
+      // An alias bound once at module level and again in a function (python-scopes.ts: two scopes, one binding
+      // each): the module's `nn.load` is torch.hub.load, which runs the repository's hubconf.py. The snippet kept
+      // only names bound once in the whole file, and the call was never read.
+      name: 'alias-rebound-in-a-function',
+      text: 'import torch\nnn = torch.hub\nh = nn.load(MODEL)\ndef f():\n    nn = torch.hub\n',
+    },
+    {
       // python-argparse.ts: `args.<dest>` reads the argument's default; groups add to their parser.
       name: 'argparse-defaults',
       text: 'import argparse\nfrom transformers import AutoModel\nD = "org/d"\np = argparse.ArgumentParser()\np.add_argument("--model-name", "-m", default=D)\ng = p.add_argument_group("x")\ng.add_argument("--revision", default="main")\np.add_argument("--other", required=True)\nargs = p.parse_args()\nm = AutoModel.from_pretrained(args.model_name, revision=args.revision)\nn = AutoModel.from_pretrained(args.other)\n',
