@@ -5,7 +5,9 @@ export type YamlKeyProblem =
   /** A mapping repeats a key: js-yaml's `load` throws "duplicated mapping key". */
   | { readonly kind: 'duplicate-key'; readonly key: string; readonly offset: number }
   /** More anchors and aliases than `limit`: `yaml` resolves each alias by scanning every one of them. */
-  | { readonly kind: 'too-many-anchors'; readonly limit: number; readonly offset: number };
+  | { readonly kind: 'too-many-anchors'; readonly limit: number; readonly offset: number }
+  /** A merge key (`<<`) whose value is no mapping or list of mappings: js-yaml throws "cannot merge mappings". */
+  | { readonly kind: 'bad-merge'; readonly offset: number };
 
 type Frame = { readonly node: unknown } | { readonly pair: Pair; readonly seen: Set<string> };
 
@@ -22,6 +24,14 @@ export function findYamlKeyProblem(doc: Document, maxAnchors: number): YamlKeyPr
   while (stack.length > 0) {
     const frame = stack.pop()!;
     if ('pair' in frame) {
+      if (isMergeKey(frame.pair.key)) {
+        // js-yaml's `storeMappingPair` stores no `<<` key: it copies the source's keys in (`mergeMappings`), so a
+        // second merge, or an explicit key after one, is no duplicate there.
+        if (!mergeable(anchors, frame.pair.value))
+          return { kind: 'bad-merge', offset: offsetOf(frame.pair.key) ?? offsetOf(frame.pair.value) ?? 0 };
+        stack.push({ node: frame.pair.value });
+        continue;
+      }
       const key = keyString(anchors, frame.pair.key);
       if (frame.seen.has(key))
         return { kind: 'duplicate-key', key, offset: offsetOf(frame.pair.key) ?? offsetOf(frame.pair.value) ?? 0 };
@@ -46,6 +56,21 @@ export function findYamlKeyProblem(doc: Document, maxAnchors: number): YamlKeyPr
     }
   }
   return undefined;
+}
+
+/**
+ * A `<<` key `yaml` reads as a merge (only when parsed with `merge: true`, as js-yaml's DEFAULT_SCHEMA always does):
+ * its value is then a symbol, never a string.
+ */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol';
+}
+
+/** js-yaml merges a mapping, or a sequence of mappings (each may be an alias); anything else it refuses. */
+function mergeable(anchors: ReadonlyMap<string, unknown>, value: unknown): boolean {
+  const node = isAlias(value) ? anchors.get(value.source) : value;
+  if (isMap(node)) return true;
+  return isSeq(node) && node.items.every((item) => isMap(isAlias(item) ? anchors.get(item.source) : item));
 }
 
 /** `storeMappingPair` in js-yaml: a map key is "[object Object]", a sequence key its items joined by commas. */

@@ -42,8 +42,10 @@ export function checkLocalPaths(graph: DependencyGraph): Finding[] {
  * `relpath(root, node.path)`), but reads any: `loadVirtual` resolves the key against the project folder and reify
  * extracts the package at that path, so `node_modules/a/../../x` lands in the project's own `x/` folder, and more
  * `..` outside the project. Paths of link targets (`../lib`, a `file:` sibling) are normal and CPD017's business.
+ * `path.resolve` also drops a trailing slash, so `node_modules/left-pad/` is node_modules/left-pad: written after the
+ * genuine entry, it replaces it (npm 11.19 loadVirtual: one node, the later entry's `resolved`).
  */
-const ODD_SEGMENT = /(^|\/)\.{1,2}(\/|$)|\/\/|^\//;
+const ODD_SEGMENT = /(^|\/)\.{1,2}(\/|$)|\/\/|^\/|\/$/;
 
 function checkNpmLocations(graph: DependencyGraph): Finding[] {
   const out: Finding[] = [];
@@ -51,7 +53,7 @@ function checkNpmLocations(graph: DependencyGraph): Finding[] {
     // Only a `.`/`..`/empty segment or a leading slash can make a key move: skip the normalisation for the rest.
     const key = node.key.includes('\\') ? node.key.replace(/\\/g, '/') : node.key;
     if (!ODD_SEGMENT.test(key)) continue;
-    const lands = path.posix.normalize(key);
+    const lands = resolvedLocation(key);
     if (lands === key) continue;
     out.push(
       packageFinding(
@@ -64,6 +66,12 @@ function checkNpmLocations(graph: DependencyGraph): Finding[] {
     );
   }
   return out;
+}
+
+/** The location arborist's `#loadNode` gives a key: `path.resolve(root, key)` relative to the root, no trailing slash. */
+function resolvedLocation(key: string): string {
+  const normal = path.posix.normalize(key);
+  return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
 }
 
 /**

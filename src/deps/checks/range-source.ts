@@ -36,7 +36,11 @@ export function checkRangeSources(
   const seen = new Set<number>();
   for (const m of manifests) {
     for (const field of FIELDS) {
-      for (const [name, spec] of Object.entries(strMap((m.data as Record<string, unknown>)[field]))) {
+      for (const [name, declared] of Object.entries(strMap((m.data as Record<string, unknown>)[field]))) {
+        // pnpm installs a `catalog:` dependency at the catalog's range (@pnpm/catalogs.resolver `resolveFromCatalog`),
+        // and frozen installs compare only the `catalog:` text: behind it, a registry range is still one.
+        const catalog = declared.startsWith('catalog:') ? parsed.catalogRange?.(name, declared) : undefined;
+        const spec = catalog ?? declared;
         if (overrides.has(name) || semver.validRange(spec, { loose: true }) === null) continue;
         const target = parsed.resolveDeclared(m.importer, name, spec);
         if (typeof target !== 'number' || seen.has(target)) continue;
@@ -45,10 +49,14 @@ export function checkRangeSources(
         seen.add(target);
         const line = m.lines.get(`${field}\0${name}`);
         out.push(
-          lockedElsewhere(graph, node, `${m.file}${line !== undefined ? `:${line}` : ''}`, `${name}@${spec}`, '', {
-            declared: spec,
-            manifest: m.file,
-          }),
+          lockedElsewhere(
+            graph,
+            node,
+            `${m.file}${line !== undefined ? `:${line}` : ''}`,
+            `${name}@${declared}${catalog !== undefined ? ` (${catalog} in its catalog)` : ''}`,
+            '',
+            { declared: spec, manifest: m.file },
+          ),
         );
       }
     }

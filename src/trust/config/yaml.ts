@@ -44,9 +44,10 @@ export function parseConfigYaml(text: string, limits: { maxBytes: number; what: 
   if (keyProblem !== undefined) {
     const { line, col } = lineCounter.linePos(keyProblem.offset);
     const message =
-      keyProblem.kind === 'duplicate-key'
-        ? 'YAML syntax error: Map keys must be unique'
-        : `YAML could not be read: more than ${keyProblem.limit} anchors and aliases`;
+      keyProblem.kind === 'too-many-anchors'
+        ? `YAML could not be read: more than ${keyProblem.limit} anchors and aliases`
+        : // Read without merge keys (YAML 1.2), so no `bad-merge`: a repeated key.
+          'YAML syntax error: Map keys must be unique';
     return { ok: false, problems: [{ code: 'yaml-syntax', path: [], line, col, message }] };
   }
   if (doc.errors.length > 0) {
