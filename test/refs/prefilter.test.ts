@@ -101,6 +101,8 @@ describe('mayCallLoader', () => {
     ['evaluate-import', 'import evaluate\nm = evaluate.load("accuracy")', true],
     ['import-continued', 'import os, \\\n    transformers\np = transformers.pipeline("x")', true],
     ['import-continued-crlf', 'import os, \\\r\n    transformers\r\np = transformers.pipeline("x")', true],
+    ['import-continued-forward', 'from transformers \\\n    import pipeline\np = pipeline("x")', true],
+    ['import-on-the-next-line', '# transformers\nimport os\np = pipeline("x")', false],
     ['import-after-try', 'try: from transformers import pipeline\nexcept ImportError: pass\np = pipeline("x")', true],
     ['import-after-semicolon', 'x = 1; import torchvision\nm = torchvision.models.resnet50(weights="V1")', true],
     [
