@@ -21,6 +21,7 @@ import { credentialFileOf } from '../deps/credential-files.js';
  */
 export const ANALYSER_NAMES: readonly string[] = [
   'pickle',
+  'leading-pickle',
   'safetensors',
   'gguf',
   'keras',

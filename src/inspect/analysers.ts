@@ -39,6 +39,8 @@ export const ANALYSERS: readonly ModelAnalyser[] = [
         ])
       )[0].pickleAnalyser,
   ),
+  // A head that is also a pickle, in a file detected as a format the pickle analyser does not read.
+  lazy('leading-pickle', async () => (await import('./content/leading-pickle.js')).leadingPickleAnalyser),
   lazy('safetensors', async () => (await import('./formats/safetensors.js')).safetensorsAnalyser),
   lazy('gguf', async () => (await import('./formats/gguf.js')).ggufAnalyser),
   lazy('keras', async () => (await import('./formats/keras.js')).kerasAnalyser),

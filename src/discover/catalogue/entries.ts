@@ -41,6 +41,11 @@ export interface FormatDescriptor {
 }
 
 const PICKLE_READERS = ['pickle'] as const;
+/**
+ * Formats whose magic detection tests before the pickle tests, read by no pickle reader: their head is also walked
+ * as the pickle `pickle.load` / `torch.load`'s `_legacy_load` would run (inspect/content/leading-pickle.ts).
+ */
+const LEADING_PICKLE = 'leading-pickle';
 
 /**
  * THE format catalogue: every format chainproof knows, once. The FileFormat type, the model-format set, families,
@@ -205,7 +210,7 @@ export const ENTRIES = [
     names: { extensions: ['llamafile'] },
     sniff: [{ order: 5, test: s.isApe }],
     families: ['llamafile', 'executable'],
-    readBy: ['ape'],
+    readBy: ['ape', LEADING_PICKLE],
   },
   {
     id: 'gguf',
@@ -213,7 +218,7 @@ export const ENTRIES = [
     summary: 'GGUF (llama.cpp)',
     names: { extensions: ['gguf'] },
     sniff: [{ order: 10, test: s.isGguf }],
-    readBy: ['gguf'],
+    readBy: ['gguf', LEADING_PICKLE],
   },
   {
     id: 'numpy',
@@ -230,7 +235,7 @@ export const ENTRIES = [
     names: { extensions: ['h5', 'hdf5'] },
     sniff: [{ order: 30, test: s.isHdf5 }],
     families: ['keras-h5', 'keras', 'hdf5'],
-    readBy: ['keras-h5'],
+    readBy: ['keras-h5', LEADING_PICKLE],
     // Keras hands an .h5 path to h5py, which finds the superblock after a user block whatever that block holds.
     loadedByName: true,
   },
@@ -241,7 +246,7 @@ export const ENTRIES = [
     names: { extensions: ['tflite'] },
     sniff: [{ order: 40, test: s.isTflite }],
     families: ['tflite', 'tensorflow'],
-    readBy: ['tflite'],
+    readBy: ['tflite', LEADING_PICKLE],
   },
   {
     id: 'pytorch-zip',
@@ -361,7 +366,7 @@ export const ENTRIES = [
       { order: 90, test: s.isSafetensors },
       { order: 165, test: s.isDamagedSafetensors },
     ],
-    readBy: ['safetensors'],
+    readBy: ['safetensors', LEADING_PICKLE],
   },
   {
     id: 'tar',
@@ -413,7 +418,7 @@ export const ENTRIES = [
     summary: 'ONNX protobuf',
     names: { extensions: ['onnx'] },
     sniff: [{ order: 150, test: s.isOnnx }],
-    readBy: ['onnx'],
+    readBy: ['onnx', LEADING_PICKLE],
   },
   {
     id: 'onnx-external-data',

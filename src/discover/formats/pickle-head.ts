@@ -25,6 +25,8 @@ export type PickleSniff = 'pickle' | 'not-pickle' | 'more';
  * one has run, `pickle.load` has done nothing but build data.
  */
 const RUNS = new Set([0x63, 0x93, 0x69, 0x6f, 0x52, 0x62, 0x81, 0x92, 0x82, 0x83, 0x84, 0x50, 0x51]);
+/** The opcodes that import (`find_class`): GLOBAL, STACK_GLOBAL, INST. */
+const IMPORTS = new Set([0x63, 0x93, 0x69]);
 
 /**
  * Walk `head` (the first bytes of a file or member; `wholeFile` when it is all of it; `size` the bytes of the whole
@@ -54,9 +56,27 @@ export function isPicklePrefix(head: Buffer): boolean {
   return head.length > 0 && walkPickleHead(head).end !== 'invalid';
 }
 
+/**
+ * Whether `head` starts with opcodes `pickle.load` reads up to an import (GLOBAL, STACK_GLOBAL or INST), whatever
+ * follows that: the unpickler acts on each opcode as it reads it, so what it imported and called before a later
+ * error has run. For content another format also claims — a tar whose first member name is a pickle, an HDF5 user
+ * block — which pickle.load, joblib.load and np.load(allow_pickle=True) read from byte 0 all the same. `undecided`
+ * when the head (short of the whole file) ends inside a well-formed stream before any import, as behind a long
+ * BINBYTES: only reading on tells.
+ */
+export type LeadingPickle = 'imports' | 'undecided' | 'no';
+
+export function leadingPickle(head: Buffer, wholeFile: boolean): LeadingPickle {
+  const walk = walkPickleHead(head);
+  if (walk.imported) return 'imports';
+  return walk.end === 'ended' && !wholeFile ? 'undecided' : 'no';
+}
+
 interface HeadWalk {
   /** `stopped` at a STOP, `ended` with the head still well formed, `invalid` where `pickle.load` would raise. */
   readonly end: 'stopped' | 'ended' | 'invalid';
+  /** An import opcode was read whole before the walk ended. */
+  readonly imported: boolean;
   /** Opcodes read, and the offset after the last one. */
   readonly ops: number;
   readonly at: number;
@@ -70,7 +90,8 @@ function walkPickleHead(head: Buffer, size?: number): HeadWalk {
   const marks: number[] = [];
   let ops = 0;
   let ran = false;
-  const end = (e: HeadWalk['end']): HeadWalk => ({ end: e, ops, at: p });
+  let imported = false;
+  const end = (e: HeadWalk['end']): HeadWalk => ({ end: e, ops, at: p, imported });
   while (p < head.length) {
     const code = head[p]!;
     const spec = OPCODES.get(code);
@@ -109,6 +130,7 @@ function walkPickleHead(head: Buffer, size?: number): HeadWalk {
       depth -= spec.pops;
     }
     depth += spec.pushes;
+    if (IMPORTS.has(code)) imported = true;
     // `pickle.load` stops at STOP and returns what is on top, above the last MARK (the pops check above: `_pickle.c`
     // `load_stop`, Pdata_pop's fence). Values or MARKs left below it do not stop it: a pickle that leaves them still
     // runs every call before its STOP.

@@ -4,10 +4,16 @@ import { PICKLE_CLAIMS, PICKLE_FORMATS } from '../../discover/catalogue/index.js
 import type { Finding } from '../../core/finding.js';
 import type { AnalysisReport, ModelAnalyser } from '../analyser.js';
 import type { ContentContext, ContentLimits } from './content.js';
-import { addDuplicateKeys, DEFAULT_CONTENT_LIMITS, insideCompression, inspectContent } from './content.js';
+import { addDuplicateKeys, DEFAULT_CONTENT_LIMITS, insideCompression, inspectContent, TAR_HEAD } from './content.js';
 import { sniffCompression } from '../containers/compression.js';
 import { parseNpyHeader } from '../containers/npy.js';
-import { analysePickleFile, isLegacyTorch, looksLikePickleStream } from '../pickle/pickles.js';
+import {
+  analyseLeadingPickleFile,
+  analysePickleFile,
+  isLegacyTorch,
+  leadingFindings,
+  looksLikePickleStream,
+} from '../pickle/pickles.js';
 import type { SidecarRef } from '../pickle/joblib.js';
 import { followSidecars } from '../pickle/joblib-sidecars.js';
 import type { FileOpener, FileSource } from '../../core/file-source.js';
@@ -18,7 +24,7 @@ import { walkTarStream } from './tar-stream.js';
 import { isTar } from '../containers/tar.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
 import { isOpcode } from '../pickle/vm.js';
-import { isPicklePrefix } from '../../discover/formats/pickle-head.js';
+import { isPicklePrefix, leadingPickle } from '../../discover/formats/pickle-head.js';
 import { npyDataOffset } from '../../discover/formats/npy-header.js';
 import { DISTCP_NAME, distcpItems, distcpMember, type DistcpItem } from './distcp.js';
 import { DISTCP_ITEM } from '../pickle/verdict.js';
@@ -104,7 +110,10 @@ async function analyseFile(
   }
   if (size > MAX_IN_MEMORY && isTar(h)) {
     const byRanges = await inspectTarByRanges(src, file.path, allow, limits);
-    if (byRanges !== undefined) return byRanges;
+    // content.ts `inspectTarHead`, with the pickle read from the file: its head may run past the 64 KiB read here.
+    const lead = leadingPickle(h, false);
+    const head = lead === 'no' ? [] : await analyseLeadingPickleFile(src, { path: file.path, allow, what: TAR_HEAD });
+    if (byRanges !== undefined) return leadingFindings(lead, head).concat(byRanges);
   }
   const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
   if (!isContainerHead(h) && readAsPickle(h, size, claims)) {

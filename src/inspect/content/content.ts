@@ -6,7 +6,15 @@ import { inflatesToPickle } from '../../discover/formats/compressed-head.js';
 import { ContainerLimitError, UnsupportedContentError } from '../containers/errors.js';
 import { parseNpyHeader } from '../containers/npy.js';
 import { npyDataOffset } from '../../discover/formats/npy-header.js';
-import { analysePickleBuffer, looksLikePickle, looksLikePickleStream, type PickleTarget } from '../pickle/pickles.js';
+import {
+  analyseLeadingPickle,
+  analysePickleBuffer,
+  leadingFindings,
+  looksLikePickle,
+  looksLikePickleStream,
+  type PickleTarget,
+} from '../pickle/pickles.js';
+import { leadingPickle } from '../../discover/formats/pickle-head.js';
 import type { SidecarRef } from '../pickle/joblib.js';
 import { isTar, readTar, tarfileReadsAsFile, type TarEntry } from '../containers/tar.js';
 import { hardLinkTarget } from '../containers/tar-links.js';
@@ -150,6 +158,7 @@ export function inspectContent(
     return true;
   }
   if (isTar(data)) {
+    inspectTarHead(data, member, ctx);
     inspectTar(data, where, child, depth, ctx, add);
     return true;
   }
@@ -203,6 +212,22 @@ export function insideCompression(name: string, outerClaimed: boolean): { name: 
   const inner = name.replace(/\.(gz|tgz|bz2|xz|lzma|lz4|z)$/i, '');
   return { name: inner, claimed: outerClaimed || namePromisesPickle(inner) };
 }
+
+/**
+ * A tar's first header starts with its first member's name, 100 bytes the writer chooses: they can spell a pickle.
+ * `tarfile.open` and torch.load's `legacy_load` read the archive, but `pickle.load`, `joblib.load`
+ * (`numpy_pickle.load` → `_unpickle`, a tar is no compressor it knows) and `np.load(allow_pickle=True)` unpickle the
+ * file from byte 0 — after decompressing it, for a `.tar.gz` handed to joblib. A head that reads as a pickle up to an
+ * import is judged as that pickle; a genuine member name fails within its first bytes.
+ */
+function inspectTarHead(data: Buffer, member: string | undefined, ctx: ContentContext): void {
+  const lead = leadingPickle(data, true);
+  if (lead === 'no') return;
+  const found = analyseLeadingPickle(data, target(ctx, member, TAR_HEAD));
+  pushAll(ctx.findings, leadingFindings(lead, found));
+}
+
+export const TAR_HEAD = 'pickle at the start of a tar archive';
 
 function inspectAsPickle(data: Buffer, member: string | undefined, expect: Expectation, ctx: ContentContext): boolean {
   // `pickle.load` reads any opcode stream under any name: a protocol-0 pickle called `readme.txt` is a pickle.

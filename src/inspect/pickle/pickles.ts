@@ -1,4 +1,4 @@
-import { sniffPickleStream } from '../../discover/formats/pickle-head.js';
+import { sniffPickleStream, type LeadingPickle } from '../../discover/formats/pickle-head.js';
 import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from './allowlist.js';
 import type { PickleRun } from './result.js';
@@ -193,6 +193,34 @@ export function analysePickleSource(src: ByteSource, target: PickleTarget): Find
   judgeKerasArchivesSync(analysed.runs, (at, len) => src.region(at, len));
   judgeTorchBytesSync(analysed.runs, target.member, (at, len) => src.region(at, len), embeddedJudge(target));
   return findingsOf(analysed, target);
+}
+
+/**
+ * The one pickle at the start of content that is also another format (a tar, an HDF5 file with a user block):
+ * `pickle.load`, `joblib.load` and `np.load(allow_pickle=True)` read exactly one pickle from byte 0 and return at its
+ * STOP (Lib/pickle.py `_Unpickler.load`), so the container after it is not read as further pickles. `pickle-head.ts`
+ * `leadingPickle` says when to call this, `leadingFindings` what to keep.
+ */
+export function analyseLeadingPickle(data: Buffer, target: PickleTarget): Finding[] {
+  const run = driveSync(pickleSteps(ByteSource.fromBuffer(data), { afterBuild: joblibHook(target.onSidecar) }));
+  return findingsOf({ runs: [run], what: target.what }, target);
+}
+
+/**
+ * A leading pickle's findings, as `leadingPickle` decided the head: all of them when it imports; for an undecided
+ * head only when the reading found more than a stream that breaks or ends early (CPI003) — that is where a genuine
+ * format's bytes stop reading as opcodes, with nothing imported before.
+ */
+export function leadingFindings(lead: LeadingPickle, findings: Finding[]): Finding[] {
+  if (lead === 'no' || (lead === 'undecided' && findings.every((f) => f.ruleId === 'CPI003'))) return [];
+  return findings;
+}
+
+/** `analyseLeadingPickle` of a file, read in bounded windows (a pickle head may run on past any fixed window). */
+export async function analyseLeadingPickleFile(file: FileSource, target: PickleTarget): Promise<Finding[]> {
+  const src = ByteSource.fromFile(file, 0, file.size);
+  const run = await driveAsync(pickleSteps(src, { afterBuild: joblibHook(target.onSidecar) }), src);
+  return findingsOf({ runs: [run], what: target.what }, target);
 }
 
 /** A file `torch.storage._load_from_bytes` hands to torch.load, judged like a file of its own at `member`. */
