@@ -25,8 +25,9 @@ function lazy(name: string, load: () => Promise<ModelAnalyser>): ModelAnalyser {
 export const ANALYSERS: readonly ModelAnalyser[] = [
   // A pickled Keras model is judged by its embedded .keras archive, through the judge formats/keras.ts registers
   // when it loads (pickle/keras-object.ts): without it a scan of pickles alone failed every such model closed.
-  // The same goes for model files inside archives (content/member-formats.ts): a `.keras`, a Keras `.h5` or a
-  // SavedModel's `saved_model.pb` in a zip or tar is judged by its own format's analyser, registered when it loads.
+  // The same goes for model files inside archives (content/member-formats.ts): a `.keras`, a Keras `.h5`, a
+  // SavedModel's `saved_model.pb`, a `.skops`, a GGUF, an ONNX, TFLite or safetensors file in a zip or tar is
+  // judged by its own format's analyser, registered when it loads.
   lazy(
     'pickle',
     async () =>
@@ -36,6 +37,11 @@ export const ANALYSERS: readonly ModelAnalyser[] = [
           import('./formats/keras.js'),
           import('./formats/keras-h5.js'),
           import('./formats/savedmodel.js'),
+          import('./formats/skops.js'),
+          import('./formats/gguf.js'),
+          import('./formats/onnx.js'),
+          import('./formats/tflite.js'),
+          import('./formats/safetensors.js'),
         ])
       )[0].pickleAnalyser,
   ),

@@ -1,5 +1,8 @@
+import type { FileSource } from '../../core/file-source.js';
 import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
+import type { FileFormat } from '../../core/files.js';
+import { sniffContent } from '../../discover/catalogue/index.js';
 
 /**
  * Model formats whose loaders read no pickle, found as members of an archive (a Keras model bundle `model.zip`
@@ -18,7 +21,22 @@ export interface MemberFormat {
    * the bytes are not this format after all (the generic container reading then goes on).
    */
   readonly judge: (data: Buffer, name: string, where: MemberPlace) => MemberVerdict | undefined;
+  /**
+   * The same judgement of a member too large to hold (a multi-gigabyte GGUF in a release `.tar.gz`), read by ranges
+   * where the tar walk finds it. Only for formats whose parser reads what it judges forward, in a bounded prefix
+   * (a GGUF's header and metadata; its tensor data is never read): a decompressed stream cannot go back. Undefined
+   * when `head` is not this format.
+   */
+  readonly judgeSource?: (
+    src: FileSource,
+    head: Buffer,
+    name: string,
+    where: SourcePlace,
+  ) => Promise<MemberVerdict | undefined>;
 }
+
+/** Where a member read by ranges sits: what it decompresses is bounded by the stream it is read from. */
+export type SourcePlace = Omit<MemberPlace, 'budget'>;
 
 export interface MemberVerdict {
   readonly findings: readonly Finding[];
@@ -44,6 +62,16 @@ export interface MemberPlace {
 }
 
 const formats: MemberFormat[] = [];
+
+/**
+ * Whether a member is `format`'s as discovery decides for a file of that name: its content is detected as that
+ * format, or its name claims the format and its content is detected as nothing else (a `.onnx` whose protobuf head
+ * is unusual is still read by onnx.load; a `.onnx` that is a pickle is the pickle reader's).
+ */
+export function memberIs(head: Buffer, size: number, name: string, format: FileFormat, named: RegExp): boolean {
+  const sniffed = sniffContent({ head: head.subarray(0, 1 << 16), size, claimed: undefined });
+  return sniffed === format || (sniffed === undefined && named.test(baseName(name)));
+}
 
 export function registerMemberFormat(f: MemberFormat): void {
   if (!formats.some((g) => g.format === f.format)) formats.push(f);
@@ -82,7 +110,7 @@ export function judgeMember(data: Buffer, name: string, where: MemberPlace): Mem
   }
   nesting++;
   try {
-    for (const f of formats) {
+    for (const f of byClaim(name)) {
       const found = f.judge(data, baseName(name), where);
       // The scanned file is the artifact (the container analyser adds it), not a model of the member's format.
       if (found !== undefined) return { ...found, findings: found.findings.map(withoutArtifact) };
@@ -91,6 +119,34 @@ export function judgeMember(data: Buffer, name: string, where: MemberPlace): Mem
   } finally {
     nesting--;
   }
+}
+
+/**
+ * A member too large to hold, judged by ranges by the first format that reads such members and recognises its head
+ * (`judgeSource`); undefined when none does (the tar walk then goes on as before).
+ */
+export async function judgeMemberSource(
+  src: FileSource,
+  head: Buffer,
+  name: string,
+  where: SourcePlace,
+): Promise<MemberVerdict | undefined> {
+  for (const f of byClaim(name)) {
+    const found = await f.judgeSource?.(src, head, baseName(name), where);
+    if (found !== undefined) return { ...found, findings: found.findings.map(withoutArtifact) };
+  }
+  return undefined;
+}
+
+/**
+ * The formats in the order they are asked: those the member's name claims first (a `saved_model.pb` is a SavedModel
+ * before any content test, as discovery names it), then the rest by format name. Registration order is the order
+ * the analysers' modules happened to load in, which must not decide a verdict.
+ */
+function byClaim(name: string): MemberFormat[] {
+  const base = baseName(name);
+  const rank = (f: MemberFormat) => (f.claimsName(base) ? 0 : 1);
+  return [...formats].sort((a, b) => rank(a) - rank(b) || (a.format < b.format ? -1 : a.format > b.format ? 1 : 0));
 }
 
 function withoutArtifact(f: Finding): Finding {

@@ -13,7 +13,8 @@ import type { AllowContext } from '../pickle/allowlist.js';
 import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
 import { trimEndRun } from '../../core/linear-text.js';
 import { isHdf5 } from '../../discover/catalogue/sniffers.js';
-import { memberNameClaimed } from './member-formats.js';
+import { judgeMemberSource, memberNameClaimed } from './member-formats.js';
+import { sliceSource } from './member-stream.js';
 
 /** Members up to this size stay in the tar image that the in-memory reader walks; larger ones are read here. */
 const KEEP = 8 << 20;
@@ -104,6 +105,20 @@ export async function walkTarStream(
     pax = {};
     longName = undefined;
     const head = await s.read(start, Math.min(size, 1 << 16));
+    const member = t.member === undefined ? name : `${t.member}!${name}`;
+    // A model its own format reads by ranges (a GGUF's metadata) is judged here, not held whole (member-formats.ts).
+    const judged = await judgeMemberSource(sliceSource(s, start, size), head, name, {
+      path: t.path,
+      member,
+      allow: t.allow,
+    });
+    if (judged !== undefined) {
+      findings.push(...judged.findings);
+      if (!keep(listedOnly(h))) return undefined;
+      if (s.limitHit === true) return Buffer.concat(image);
+      p = next;
+      continue;
+    }
     // inspectTar: a `.pkl`/`.pickle` name is parsed whatever it holds; other members are sniffed.
     const pickle = /\.(pkl|pickle)$/i.test(name) || looksLikePickleStream(head, false);
     if (!pickle && !unrecognised(head, name) && imageBytes + 512 + (next - start) <= t.maxImage) {
@@ -114,7 +129,6 @@ export async function walkTarStream(
       continue;
     }
     if (!keep(listedOnly(h))) return undefined;
-    const member = t.member === undefined ? name : `${t.member}!${name}`;
     if (pickle) {
       const what = { path: t.path, allow: t.allow, what: 'pickle', member, ...(t.reopen ? { reopen: t.reopen } : {}) };
       findings.push(...(await analysePickleFile(s, what, start, start + size)));

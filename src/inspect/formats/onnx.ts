@@ -1,10 +1,10 @@
 import type { ModelAnalyser } from '../analyser.js';
 import type { PbField } from './protobuf.js';
 import { asMessage, checkDepth, isNeed, pbFields, pbString } from './protobuf.js';
-import type { Findings } from './report.js';
-import { analyseWith } from './report.js';
+import { analyseSource, analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { driveSync, FormatError } from './source.js';
+import { bufferSource, driveSync, FormatError } from './source.js';
+import { memberIs, registerMemberFormat } from '../content/member-formats.js';
 import { checkExternalFiles } from './onnx-external-files.js';
 
 /** Domains whose operators ONNX and ONNX Runtime implement themselves. */
@@ -191,3 +191,35 @@ export const onnxAnalyser: ModelAnalyser = {
     return linked.length === 0 ? report : { ...report, findings: [...report.findings, ...linked] };
   },
 };
+
+/**
+ * An ONNX model inside an archive (a model bundle `model.zip`, a release `.tar.gz`): extracted and handed to
+ * `onnx.load` or an ONNX Runtime session, it is read as the same file outside the archive is, so `onnxSteps` judges
+ * it: external data that leaves the folder (`..`, absolute paths), custom operator domains. A relative location names
+ * a file extracted beside it; a link member among those that leads out of the archive is the tar reader's finding
+ * (CPX025). As discovery decides for a file: a member detected as ONNX, or named `.onnx` and detected as nothing else.
+ * Protobuf is read forward, so a member too large to hold is read by ranges; its tensor data is skipped, never held.
+ */
+const ONNX_NAME = /\.onnx$/i;
+const isOnnxMember = (head: Buffer, size: number, name: string) => memberIs(head, size, name, 'onnx', ONNX_NAME);
+
+registerMemberFormat({
+  format: 'onnx',
+  claimsName: (name) => ONNX_NAME.test(name),
+  judge(data, name, where) {
+    if (!isOnnxMember(data, data.length, name)) return undefined;
+    const out = new Findings(where.path, 'onnx', where.member);
+    runParser(bufferSource(data), out, 'the ONNX model', parseOnnx);
+    return { findings: out.list, decompressed: 0, readsAllOfIt: true };
+  },
+  async judgeSource(src, head, name, where) {
+    if (!isOnnxMember(head, src.size, name)) return undefined;
+    const report = await analyseSource(
+      src,
+      new Findings(where.path, 'onnx', where.member),
+      'the ONNX model',
+      onnxSteps,
+    );
+    return { findings: report.findings, decompressed: 0, readsAllOfIt: true };
+  },
+});

@@ -1,10 +1,10 @@
 import type { ModelAnalyser } from '../analyser.js';
 import { isObject, parseJson } from './json.js';
 import type { JsonValue } from './json.js';
-import type { Findings } from './report.js';
-import { analyseWith, FirstOfEach } from './report.js';
+import { analyseSource, analyseWith, Findings, FirstOfEach, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { Cursor, driveSync, FormatError } from './source.js';
+import { bufferSource, Cursor, driveSync, FormatError } from './source.js';
+import { memberIs, registerMemberFormat } from '../content/member-formats.js';
 import { trimEndRun } from '../../core/linear-text.js';
 
 /** The reference loader's cap on the header (safetensors `MAX_HEADER_SIZE`). */
@@ -227,3 +227,29 @@ export const safetensorsAnalyser: ModelAnalyser = {
   formats: ['safetensors'],
   analyze: (file, ctx) => analyseWith(file, 'the safetensors file', safetensorsSteps, ctx.files),
 };
+
+const SAFETENSORS_NAME = /\.safetensors$/i;
+
+/**
+ * A safetensors file inside an archive (a release `.tar.gz` of a model folder): extracted and handed to
+ * `safetensors.safe_open` / `load_file`, it is read as the same file outside the archive is, so `safetensorsSteps`
+ * judges it. As discovery decides for a file: detected as safetensors, or named `.safetensors` and detected as
+ * nothing else. Only the header is read and the data section measured, so a member too large to hold (most real
+ * ones) is read by ranges.
+ */
+registerMemberFormat({
+  format: 'safetensors',
+  claimsName: (name) => SAFETENSORS_NAME.test(name),
+  judge(data, name, where) {
+    if (!memberIs(data, data.length, name, 'safetensors', SAFETENSORS_NAME)) return undefined;
+    const out = new Findings(where.path, 'safetensors', where.member);
+    runParser(bufferSource(data), out, 'the safetensors file', parseSafetensors);
+    return { findings: out.list, decompressed: 0, readsAllOfIt: true };
+  },
+  async judgeSource(src, head, name, where) {
+    if (!memberIs(head, src.size, name, 'safetensors', SAFETENSORS_NAME)) return undefined;
+    const out = new Findings(where.path, 'safetensors', where.member);
+    const report = await analyseSource(src, out, 'the safetensors file', safetensorsSteps);
+    return { findings: report.findings, decompressed: 0, readsAllOfIt: true };
+  },
+});

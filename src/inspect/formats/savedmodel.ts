@@ -8,6 +8,7 @@ import { analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { bufferSource, driveSync, FormatError, readAt } from './source.js';
 import { registerMemberFormat } from '../content/member-formats.js';
+import { ASSET_TYPE, ASSETS_KEY, textAssets } from './pbtxt-assets.js';
 
 /**
  * TensorFlow ops that call Python or reach the filesystem or network from a graph. Checkpoint ops that every
@@ -163,20 +164,19 @@ function* readAssetFile(src: RandomAccess, asset: PbField, where: string, out: F
   for (const f of pbFields(src, asset.start, asset.end)) {
     if (isNeed(f)) yield f;
     if (isNeed(f) || f.field !== 2) continue;
-    const filename = yield* pbString(src, f);
-    if (!/^([\\/]|[A-Za-z]:)/.test(filename) && !filename.split(/[\\/]/).includes('..')) continue;
-    out.add(
-      'CPI070',
-      `asset ${JSON.stringify(filename.slice(0, 200))} names a file outside the model's assets folder; TensorFlow joins it to that folder with os.path.join and feeds the result to the graph when the model loads, so the model reads that file of the host's. Do not serve the model; re-export it with its assets inside the folder.`,
-      { asset: filename.slice(0, 200), where, offset: f.start },
-    );
+    checkAsset(yield* pbString(src, f), where, f.start, out);
   }
 }
 
-/** The `collection_def` key TF1 SavedModels list their assets under (`saved_model/constants.py` `ASSETS_KEY`). */
-const ASSETS_KEY = 'saved_model_assets';
-/** The type an asset `Any` must name for the loaders to unpack it (`ParseAny(…, "tensorflow.AssetFileDef")`). */
-const ASSET_TYPE = 'tensorflow.AssetFileDef';
+/** An asset filename that an absolute path replaces or `..` climbs out of the assets folder with: CPI070. */
+function checkAsset(filename: string, where: string, offset: number, out: Findings): void {
+  if (!/^([\\/]|[A-Za-z]:)/.test(filename) && !filename.split(/[\\/]/).includes('..')) return;
+  out.add(
+    'CPI070',
+    `asset ${JSON.stringify(filename.slice(0, 200))} names a file outside the model's assets folder; TensorFlow joins it to that folder with os.path.join and feeds the result to the graph when the model loads, so the model reads that file of the host's. Do not serve the model; re-export it with its assets inside the folder.`,
+    { asset: filename.slice(0, 200), where, offset },
+  );
+}
 
 /**
  * A MetaGraphDef `collection_def` (4) map entry: key (1), CollectionDef (2). A SavedModel from TF1's builder keeps
@@ -293,7 +293,7 @@ export function parseSavedModelPb(src: RandomAccess, out: Findings): void {
   driveSync(savedModelPbSteps(src, out));
 }
 
-/** A text SavedModel: op names from `op: "…"` lines. */
+/** A text SavedModel: op names from `op: "…"` lines; asset filenames where the binary reader finds them. */
 export function* savedModelPbtxtSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   const max = 256 * 1024 * 1024;
   if (src.size > max)
@@ -305,6 +305,7 @@ export function* savedModelPbtxtSteps(src: RandomAccess, out: Findings): ParseSt
   for (const m of text.matchAll(/key:\s*"output_stream"\s*value\s*\{\s*s:\s*"([^"]{0,400})"/g))
     uses.push({ op: 'PrintV2', node: '', where: 'graph', at: m.index, detail: m[1]! });
   report(uses, out);
+  for (const a of textAssets(text)) checkAsset(a.filename, a.where, a.at, out);
 }
 
 /** `savedModelPbtxtSteps` over bytes in memory. */

@@ -5,13 +5,16 @@ import { matchesPolicy } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
 import type { JsonValue } from './json.js';
 import { decodeJsonBytes, isObject, parseJson } from './json.js';
-import type { Findings } from './report.js';
 import { isSkopsTrustedByDefault } from './skops-trust.js';
-import { analyseWith } from './report.js';
+import { analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { FormatError } from './source.js';
+import { bufferSource, driveSync, FormatError } from './source.js';
+import { registerMemberFormat } from '../content/member-formats.js';
+import { sniffContent } from '../../discover/catalogue/index.js';
 import type { CentralEntry } from './zip-member.js';
 import { centralDirectorySteps, entriesLoadedAs, readMember } from './zip-member.js';
+
+const SKOPS_NAME = /\.skops$/i;
 
 /** Largest schema.json read; skops writes kilobytes to a few megabytes (arrays go to .npy members). */
 export const MAX_SKOPS_SCHEMA = 64 * 1024 * 1024;
@@ -45,7 +48,13 @@ interface SkopsName {
  * as a pickle global would be: a known-dangerous one is an error whoever trusts it, an unknown one is a name a
  * user has to trust by hand.
  */
-export function* skopsArchiveSteps(src: RandomAccess, out: Findings, claimAll: boolean, allowed: readonly string[]) {
+export function* skopsArchiveSteps(
+  src: RandomAccess,
+  out: Findings,
+  claimAll: boolean,
+  allowed: readonly string[],
+  read: SchemaBudget = { left: Infinity, used: 0, judged: 0 },
+): ParseSteps<void> {
   let entries: CentralEntry[];
   try {
     entries = yield* centralDirectorySteps(src);
@@ -62,11 +71,23 @@ export function* skopsArchiveSteps(src: RandomAccess, out: Findings, claimAll: b
   }
   for (const schema of schemas) {
     // `skops.io.load`: `json.loads(input_zip.read("schema.json"))`, bytes, so any encoding `detect_encoding` finds.
-    const text = decodeJsonBytes(yield* readMember(src, schema, MAX_SKOPS_SCHEMA));
-    const { value } = parseJson(text, { maxDepth: 512 });
+    const bytes = yield* readMember(src, schema, Math.min(MAX_SKOPS_SCHEMA, read.left - read.used));
+    if (schema.method !== 0) read.used += bytes.length;
+    const { value } = parseJson(decodeJsonBytes(bytes), { maxDepth: 512 });
     if (!claimAll && !isSkopsSchema(value)) continue;
+    read.judged++;
     judgeNames(collectNames(value), out, allowed);
   }
+}
+
+/**
+ * What the schemas may decompress (`left`; a member's share of its archive's budget) and did (`used`), and how many
+ * schemas were judged as skops.
+ */
+export interface SchemaBudget {
+  readonly left: number;
+  used: number;
+  judged: number;
 }
 
 /** What `skops.io.dump` writes at the root: a node with `__loader__` and the `protocol` number. */
@@ -162,6 +183,33 @@ function judgeNames(names: Map<string, SkopsName>, out: Findings, allowed: reado
 function claimsSkops(file: DiscoveredFile): boolean {
   return file.format === 'skops' || (file.claimed === 'skops' && (file.format === 'zip' || file.format === 'other'));
 }
+
+/**
+ * A skops file inside an archive (a model bundle `model.zip` holding `pipeline.skops`, a release `.tar.gz`):
+ * extracted and handed to `skops.io.load`, it is read as the same file outside the archive is, so it is judged by
+ * `skopsArchiveSteps` as one. As `claimsSkops` decides for a top-level file: a member named `.skops` whose bytes are
+ * a zip or nothing known is claimed whole (a missing schema is a finding); any other zip member only when its
+ * schema.json is one skops wrote. Anything else is left to the container reader.
+ */
+registerMemberFormat({
+  format: 'skops',
+  claimsName: (name) => SKOPS_NAME.test(name),
+  judge(data, name, where) {
+    const sniffed = sniffContent({ head: data.subarray(0, 1 << 16), size: data.length, claimed: undefined });
+    const zip = sniffed === 'zip' || sniffed === 'skops';
+    const named = SKOPS_NAME.test(name) && (zip || sniffed === undefined);
+    // `skops.io.load` opens any file with ZipFile; a member that is a pickle or another archive is theirs to judge.
+    if (!zip && !named) return undefined;
+    const out = new Findings(where.path, 'skops', where.member);
+    const read: SchemaBudget = { left: where.budget, used: 0, judged: 0 };
+    runParser(bufferSource(data), out, 'the skops archive', (src, o) =>
+      driveSync(skopsArchiveSteps(src, o, named, where.allow.extra ?? [], read)),
+    );
+    if (!named && read.judged === 0 && out.list.length === 0) return undefined;
+    // Outside an archive only the skops analyser reads a `.skops` (a plain zip laid out as skops, the pickle one too).
+    return { findings: out.list, decompressed: read.used, readsAllOfIt: named };
+  },
+});
 
 export const skopsAnalyser: ModelAnalyser = {
   name: 'skops',

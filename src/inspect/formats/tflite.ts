@@ -1,8 +1,8 @@
 import type { ModelAnalyser } from '../analyser.js';
-import type { Findings } from './report.js';
-import { analyseWith } from './report.js';
+import { analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { driveSync, FormatError, readAt } from './source.js';
+import { bufferSource, driveSync, FormatError, readAt } from './source.js';
+import { memberIs, registerMemberFormat } from '../content/member-formats.js';
 import { DANGEROUS_TF_OPS } from './savedmodel.js';
 
 const BUILTIN_CUSTOM = 32;
@@ -189,3 +189,23 @@ export const tfliteAnalyser: ModelAnalyser = {
   formats: ['tflite'],
   analyze: (file, ctx) => analyseWith(file, 'the TFLite model', tfliteSteps, ctx.files),
 };
+
+const TFLITE_NAME = /\.tflite$/i;
+
+/**
+ * A TFLite model inside an archive (a model bundle, a release `.tar.gz`): extracted and handed to the TFLite
+ * interpreter, whose Flex delegate runs the TensorFlow ops its Flex operators carry, it is read as the same file
+ * outside the archive is, so `tfliteSteps` judges it. As discovery decides for a file: detected as TFLite, or named
+ * `.tflite` and detected as nothing else. A flatbuffer is read by offsets in any order, so only a member held in
+ * memory is judged (the tar walk holds a member named `.tflite` up to its image limit).
+ */
+registerMemberFormat({
+  format: 'tflite',
+  claimsName: (name) => TFLITE_NAME.test(name),
+  judge(data, name, where) {
+    if (!memberIs(data, data.length, name, 'tflite', TFLITE_NAME)) return undefined;
+    const out = new Findings(where.path, 'tflite', where.member);
+    runParser(bufferSource(data), out, 'the TFLite model', parseTflite);
+    return { findings: out.list, decompressed: 0, readsAllOfIt: true };
+  },
+});

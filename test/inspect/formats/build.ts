@@ -355,3 +355,40 @@ export function flatbuffer(root: FbNode, ident: string): Buffer {
   set32(0, write(root));
   return Buffer.from(out);
 }
+
+/** A TFLite model with one custom operator whose options hold a flexbuffer `[name, NodeDef]` running `tfOp`. */
+export function flexModel(customCode: string, tfOp: string, attrs: Record<string, string> = {}): Buffer {
+  const nodeDef = pb([
+    [1, 'node'],
+    [2, tfOp],
+    [3, 'x'],
+    // NodeDef.attr map entries: key (1) → AttrValue (2) whose `s` is field 2.
+    ...Object.entries(attrs).map(([k, v]): [number, Pb] => [
+      5,
+      [
+        [1, k],
+        [2, [[2, v]]],
+      ],
+    ]),
+  ]);
+  const name = Buffer.from(tfOp);
+  const options = Buffer.concat([
+    Buffer.from([name.length]),
+    name,
+    Buffer.from([0, nodeDef.length]),
+    nodeDef,
+    Buffer.from([0, 2, 0x14, 0x0a, 0x24, 0x01]),
+  ]);
+  const opcode: FbNode = { table: [{ i32: 32 }, { ref: { str: customCode } }, { i32: 1 }, { i32: 32 }] };
+  const operator: FbNode = {
+    table: [{ u32: 0 }, undefined, undefined, undefined, undefined, { ref: { bytes: options } }],
+  };
+  const model: FbNode = {
+    table: [
+      { u32: 3 },
+      { ref: { tables: [opcode] } },
+      { ref: { tables: [{ table: [undefined, undefined, undefined, { ref: { tables: [operator] } }] }] } },
+    ],
+  };
+  return flatbuffer(model, 'TFL3');
+}

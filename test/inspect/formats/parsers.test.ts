@@ -6,14 +6,13 @@ import { parseKerasArchive } from '../../../src/inspect/formats/keras.js';
 import { escapeReason, parseOnnx } from '../../../src/inspect/formats/onnx.js';
 import { Findings, runParser } from '../../../src/inspect/formats/report.js';
 import { parseSafetensors } from '../../../src/inspect/formats/safetensors.js';
-import { parseSavedModelPb } from '../../../src/inspect/formats/savedmodel.js';
+import { parseSavedModelPb, parseSavedModelPbtxt } from '../../../src/inspect/formats/savedmodel.js';
 import type { RandomAccess } from '../../../src/inspect/formats/source.js';
 import { bufferSource } from '../../../src/inspect/formats/source.js';
 import { parseTfjsManifest } from '../../../src/inspect/formats/tfjs.js';
 import { parseTflite } from '../../../src/inspect/formats/tflite.js';
 import {
-  flatbuffer,
-  type FbNode,
+  flexModel,
   gguf,
   kerasArchive,
   onnxModel,
@@ -561,6 +560,50 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
     expect(run(parseSavedModelPb, input).rules).toEqual(want);
   });
 
+  // A text SavedModel (`saved_model.pbtxt`, read by loader_impl.parse_saved_model with text_format when there is no
+  // saved_model.pb) names its assets in the same places, as `str(saved_model)` prints them.
+  it.each([
+    { name: 'asset named by a relative file', input: textAsset('"vocab.txt"'), want: [] },
+    { name: 'asset named by an absolute path', input: textAsset('"/etc/passwd"'), want: ['CPI070'] },
+    {
+      name: 'asset climbing out with .., octal escapes',
+      input: textAsset('"\\056\\056/\\056\\056/etc/shadow"'),
+      want: ['CPI070'],
+    },
+    { name: 'asset in adjacent strings', input: textAsset('"/etc" "/passwd"'), want: ['CPI070'] },
+    { name: 'collection asset, absolute', input: textCollection('/etc/shadow'), want: ['CPI070'] },
+    { name: 'collection asset, relative', input: textCollection('vocab.txt'), want: [] },
+    {
+      name: 'collection asset of another Any type',
+      input: textCollection('/etc/shadow', { type: 'type.googleapis.com/tensorflow.TensorInfo' }),
+      want: [],
+    },
+    {
+      name: 'collection under another key',
+      input: textCollection('/etc/shadow', { key: 'table_initializer' }),
+      want: [],
+    },
+    {
+      name: 'collection asset beside an asset_file_def (the loaders read only the latter)',
+      input: textCollection('/etc/shadow', { alsoAssetFileDef: true }),
+      want: [],
+    },
+    {
+      name: 'an AssetFileDef elsewhere (meta_info_def.any_info) is not an asset',
+      input: Buffer.from(
+        'meta_graphs {\n  meta_info_def { any_info { [type.googleapis.com/tensorflow.AssetFileDef] { filename: "/etc/passwd" } } }\n}\n',
+      ),
+      want: [],
+    },
+    {
+      name: 'an unclosed message is refused, as text_format refuses it',
+      input: Buffer.from('meta_graphs {\n'),
+      want: ['CPI050'],
+    },
+  ])('savedmodel text: $name → $want', ({ input, want }) => {
+    expect(run(parseSavedModelPbtxt, input).rules).toEqual(want);
+  });
+
   it.each([
     { name: 'too short', input: Buffer.from('TFL3'), want: ['CPI050'] },
     { name: 'wrong identifier', input: Buffer.from('\x10\x00\x00\x00ABCDxxxxxxxxxxxxxxxx'), want: ['CPI050'] },
@@ -688,39 +731,43 @@ function withCollectionAsset(
   return pb([[2, graph]]);
 }
 
-/** A TFLite model with one custom operator whose options hold a flexbuffer `[name, NodeDef]` running `tfOp`. */
-function flexModel(customCode: string, tfOp: string, attrs: Record<string, string> = {}): Buffer {
-  const nodeDef = pb([
-    [1, 'node'],
-    [2, tfOp],
-    [3, 'x'],
-    // NodeDef.attr map entries: key (1) → AttrValue (2) whose `s` is field 2.
-    ...Object.entries(attrs).map(([k, v]): [number, Pb] => [
-      5,
-      [
-        [1, k],
-        [2, [[2, v]]],
-      ],
-    ]),
-  ]);
-  const name = Buffer.from(tfOp);
-  const options = Buffer.concat([
-    Buffer.from([name.length]),
-    name,
-    Buffer.from([0, nodeDef.length]),
-    nodeDef,
-    Buffer.from([0, 2, 0x14, 0x0a, 0x24, 0x01]),
-  ]);
-  const opcode: FbNode = { table: [{ i32: 32 }, { ref: { str: customCode } }, { i32: 1 }, { i32: 32 }] };
-  const operator: FbNode = {
-    table: [{ u32: 0 }, undefined, undefined, undefined, undefined, { ref: { bytes: options } }],
-  };
-  const model: FbNode = {
-    table: [
-      { u32: 3 },
-      { ref: { tables: [opcode] } },
-      { ref: { tables: [{ table: [undefined, undefined, undefined, { ref: { tables: [operator] } }] }] } },
-    ],
-  };
-  return flatbuffer(model, 'TFL3');
+/** A text SavedModel whose meta graph lists one asset (`filename` given as text-format string literals). */
+function textAsset(filename: string): Buffer {
+  return Buffer.from(`saved_model_schema_version: 1
+meta_graphs {
+  meta_info_def { tags: "serve" tags: ["train"] }  # a list of scalars
+  graph_def { node { name: "Const" op: "Const" } }
+  asset_file_def {
+    tensor_info { name: "Const:0" dtype: DT_STRING tensor_shape { } }
+    filename: ${filename}
+  }
+}
+`);
+}
+
+/** A TF1 text SavedModel listing an asset in collection_def, packed in an Any that text format prints expanded. */
+function textCollection(
+  filename: string,
+  opts: { type?: string; key?: string; alsoAssetFileDef?: boolean } = {},
+): Buffer {
+  const type = opts.type ?? 'type.googleapis.com/tensorflow.AssetFileDef';
+  return Buffer.from(`saved_model_schema_version: 1
+meta_graphs {
+  graph_def { node { name: "Const" op: "Const" } }
+  collection_def {
+    key: "${opts.key ?? 'saved_model_assets'}"
+    value {
+      any_list {
+        value {
+          [${type}] {
+            tensor_info { name: "Const:0" }
+            filename: "${filename}"
+          }
+        }
+      }
+    }
+  }
+  ${opts.alsoAssetFileDef === true ? 'asset_file_def { filename: "vocab.txt" }' : ''}
+}
+`);
 }

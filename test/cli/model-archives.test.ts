@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTar, buildZip } from '../inspect/containers/build.js';
+import { FIXTURES } from '../inspect/pickle/scan-folder.js';
+import { runMain } from '../helpers/cli.js';
+import { corpusPath } from '../helpers/corpus.js';
+
+interface JsonFinding {
+  readonly ruleId: string;
+  readonly level: string;
+  readonly location: { readonly path: string; readonly member?: string };
+}
+
+/** `ruleId level path (member)` of every finding a scan of `files` reports, and the exit code at --fail-on error. */
+async function scan(files: Record<string, Buffer>): Promise<{ code: number; found: string[] }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-model-archives-'));
+  for (const [name, data] of Object.entries(files)) writeFileSync(path.join(dir, name), data);
+  const r = await runMain(['scan', dir, '--offline', '--quiet', '--format', 'json', '--fail-on', 'error']);
+  const json = JSON.parse(r.stdout) as { findings: JsonFinding[] };
+  const found = json.findings
+    .filter((f) => f.ruleId !== 'CPM001') // no trusted registry in a temp folder
+    .map((f) => `${f.ruleId} ${f.level} ${f.location.path} (${f.location.member ?? ''})`);
+  return { code: r.code, found };
+}
+
+const fixture = (name: string) => readFileSync(path.join(FIXTURES, 'model-archives', name));
+/** The corpora's real GGUF files (ollama's test data): one with a Jinja SSTI chat template (CVE-2024-34359 shape). */
+const realGguf = (name: string) => readFileSync(corpusPath('models', 'real-gguf', name));
+
+/**
+ * Nobody loads a model bundle whole: the user extracts it and hands the member to its loader (`skops.io.load`,
+ * llama.cpp / llama-cpp-python, `onnx.load`), so a member gets the verdict the same file gets alone.
+ */
+describe('model files inside archives, through the CLI', () => {
+  beforeAll(() => import('../../src/cli/commands/scan.js'), 300_000);
+
+  it('a GGUF whose chat template runs code, in a release .tar.gz: CPI055, exit 1', async () => {
+    const ssti = realGguf('llama-2-tiny-random.chat_template_ssti.gguf');
+    const r = await scan({ 'release.tar.gz': gzipSync(buildTar('llama/model.gguf', ssti)) });
+    expect(r).toEqual({ code: 1, found: ['CPI055 error release.tar.gz (<gzip>!llama/model.gguf)'] });
+  });
+
+  it('a skops pipeline naming os.system, in a zip: CPI117, exit 1', async () => {
+    const schema = JSON.stringify({
+      __class__: 'FunctionTransformer',
+      __module__: 'sklearn.preprocessing._function_transformer',
+      __loader__: 'ObjectNode',
+      protocol: 1,
+      _skops_version: '0.9.0',
+      content: { __class__: 'system', __module__: 'os', __loader__: 'TypeNode' },
+    });
+    const skops = buildZip([{ name: 'schema.json', data: Buffer.from(schema), deflate: true }]);
+    const r = await scan({ 'bundle.zip': buildZip([{ name: 'model/pipeline.skops', data: skops }]) });
+    expect(r).toEqual({ code: 1, found: ['CPI117 error bundle.zip (model/pipeline.skops!schema.json)'] });
+  });
+
+  it('ONNX external data leaving the extracted folder, in a zip and in a .tar.gz: CPI065, exit 1', async () => {
+    const r = await scan({
+      'bundle.zip': fixture('onnx-escape-bundle.zip'),
+      'release.tar.gz': fixture('onnx-escape-release.tar.gz'),
+    });
+    expect(r).toEqual({
+      code: 1,
+      found: ['CPI065 error bundle.zip (model/model.onnx)', 'CPI065 error release.tar.gz (<gzip>!release/model.onnx)'],
+    });
+  });
+
+  it('genuine GGUF and ONNX models in archives are clean, exit 0', async () => {
+    const dir = { 'onnx.tar.gz': fixture('onnx-benign-release.tar.gz') };
+    const gguf = realGguf('llama-2-tiny-random.gguf');
+    const onnx = readFileSync(corpusPath('models', 'onnx_tiny_matmul.onnx'));
+    const zip = buildZip([
+      { name: 'm/model.gguf', data: gguf, deflate: true },
+      { name: 'm/matmul.onnx', data: onnx },
+    ]);
+    expect(await scan({ ...dir, 'models.zip': zip })).toEqual({ code: 0, found: [] });
+  });
+});
