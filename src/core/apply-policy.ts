@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { isDeferred, type Finding, type Level, type ResolvedFinding } from './finding.js';
 import { compareFindings, fingerprintOf } from './fingerprint.js';
 import { byCodePoint } from './order.js';
-import { pep503Name, type Ecosystem } from './package-key.js';
+import { pep503Name, samePep440Version, type Ecosystem } from './package-key.js';
 import type { Policy, Suppression } from './policy.js';
 import { findRule } from './rules/index.js';
 
@@ -131,6 +131,15 @@ export function suppresses(s: Suppression, f: Finding): boolean {
 }
 
 /**
+ * npm versions compare as written (semver strings, which npm keys its tree by); a PyPI version by PEP 440, as pip
+ * compares releases (package-key.ts `pep440Canonical`): a suppression of `six@1.16.0` covers the `six==1.16` pip
+ * installs as that release, and `torch@2.1.0` never covers the other build `2.1.0+cpu`.
+ */
+function sameVersion(ecosystem: Ecosystem, written: string, locked: string): boolean {
+  return ecosystem === 'pypi' ? samePep440Version(written, locked) : written === locked;
+}
+
+/**
  * `name`, a glob or `name@version` against a package. A PyPI name is compared PEP 503-normalised on both sides, as
  * pip tells projects apart (`packaging.utils.canonicalize_name`; pep508.ts `projectMatcher` for the policy's other
  * PyPI lists): the lockfile readers keep the normalised name, so `PyYAML@6.0.1` written as on PyPI hid nothing.
@@ -139,7 +148,7 @@ function namesPackage(pattern: string, a: { ecosystem: Ecosystem; name: string; 
   const at = pattern.lastIndexOf('@');
   const hasVersion = at > 0;
   const name = hasVersion ? pattern.slice(0, at) : pattern;
-  if (hasVersion && pattern.slice(at + 1) !== a.version) return false;
+  if (hasVersion && !sameVersion(a.ecosystem, pattern.slice(at + 1), a.version)) return false;
   return a.ecosystem === 'pypi'
     ? picomatch.isMatch(pep503Name(a.name), pep503Name(name))
     : picomatch.isMatch(a.name, name);

@@ -53,6 +53,85 @@ export function pep503Name(name: string): string {
   return name.replace(/[-_.]+/g, '-').toLowerCase();
 }
 
+/**
+ * packaging's `canonicalize_version` (utils.py): the spelling of a PEP 440 version that every spelling of the same
+ * release shares: `str(Version(v))` (version.py `__str__`: `v1.0-ALPHA.1` → `1.0a1`, `1.0-1` → `1.0.post1`,
+ * `01.02` → `1.2`, epoch `0!` dropped, local labels lower-cased with `.` separators) with the release's trailing zeros
+ * stripped (`1.16.0` → `1.16`, as `Version.__eq__` ignores them). Two strings give one result exactly when packaging's
+ * `Version` objects are equal, so a key never merges two releases pip tells apart. The local label stays: `2.1.0+cpu`
+ * is another build with other files and hashes than `2.1.0` (`Version("2.1.0+cpu") != Version("2.1.0")`); only a
+ * specifier (`==2.1.0`) ignores a candidate's label, and a key names what was locked, not a range. A string PEP 440
+ * cannot parse (a URL pin, `===` arbitrary text) is returned unaltered, as packaging does, and so matches only itself.
+ * Numbers stay digit strings (no float rounding): `1.9007199254740993` is not `1.9007199254740992`.
+ */
+export function pep440Canonical(version: string): string {
+  return pep440Format(version, true) ?? version;
+}
+
+/**
+ * `str(packaging.version.Version(v))` (version.py `__str__`): the normalized spelling with the release as written
+ * (`1.16.0` stays `1.16.0`), as wheel and sdist file names carry it; undefined when PEP 440 cannot parse `v`.
+ */
+export function pep440String(version: string): string | undefined {
+  return pep440Format(version, false);
+}
+
+function pep440Format(version: string, stripTrailingZero: boolean): string | undefined {
+  const m = PEP440.exec(version);
+  if (!m?.groups) return undefined;
+  const g = m.groups;
+  const int = (digits: string | undefined) => (digits ?? '0').replace(/^0+(?=\d)/, '');
+  const release = g.release!.split('.').map(int);
+  // `_TrimmedRelease`: at least one number stays (`0.0` → `0`).
+  if (stripTrailingZero) while (release.length > 1 && release[release.length - 1] === '0') release.pop();
+  let out = int(g.epoch) === '0' ? '' : `${int(g.epoch)}!`;
+  out += release.join('.');
+  if (g.pre_l !== undefined) out += `${PRE_LABEL[g.pre_l.toLowerCase()]}${int(g.pre_n)}`;
+  if (g.post !== undefined) out += `.post${int(g.post_n1 ?? g.post_n2)}`;
+  if (g.dev !== undefined) out += `.dev${int(g.dev_n)}`;
+  if (g.local !== undefined) {
+    const parts = g.local.split(/[-_.]/).map((x) => (/^\d+$/.test(x) ? int(x) : x.toLowerCase()));
+    out += `+${parts.join('.')}`;
+  }
+  return out;
+}
+
+/** Two spellings of one PyPI release (`1.0` and `1.0.0`, `1.0a1` and `1.0-alpha.1`): `Version.__eq__`. */
+export function samePep440Version(a: string, b: string): boolean {
+  return a === b || pep440Canonical(a) === pep440Canonical(b);
+}
+
+/**
+ * The identity of one release within its ecosystem, for comparing entries of two lockfiles or revisions: npm's
+ * `name@version` as written (semver strings are compared as written by npm), PyPI's PEP 503 name with the
+ * `pep440Canonical` version, so `six==1.16` in requirements.txt and `six 1.16.0` in uv.lock are one release.
+ */
+export function releaseId(ecosystem: Ecosystem, name: string, version: string): string {
+  return ecosystem === 'pypi' ? `${pep503Name(name)}@${pep440Canonical(version)}` : `${name}@${version}`;
+}
+
+/** packaging version.py `VERSION_PATTERN`, anchored with surrounding whitespace and case-insensitive as `Version`. */
+const PEP440 = new RegExp(
+  '^\\s*v?(?:(?:(?<epoch>[0-9]+)!)?(?<release>[0-9]+(?:\\.[0-9]+)*)' +
+    '(?:[-_.]?(?<pre_l>alpha|a|beta|b|preview|pre|c|rc)[-_.]?(?<pre_n>[0-9]+)?)?' +
+    '(?<post>(?:-(?<post_n1>[0-9]+))|(?:[-_.]?(?:post|rev|r)[-_.]?(?<post_n2>[0-9]+)?))?' +
+    '(?<dev>[-_.]?dev[-_.]?(?<dev_n>[0-9]+)?)?)' +
+    '(?:\\+(?<local>[a-z0-9]+(?:[-_.][a-z0-9]+)*))?\\s*$',
+  'i',
+);
+
+/** packaging's `_parse_letter_version`: the alternative spellings of a pre-release label. */
+const PRE_LABEL: Readonly<Record<string, string>> = {
+  a: 'a',
+  alpha: 'a',
+  b: 'b',
+  beta: 'b',
+  c: 'rc',
+  pre: 'rc',
+  preview: 'rc',
+  rc: 'rc',
+};
+
 /** A package named by a purl: its ecosystem, name (npm scope included) and, when given, version; all decoded. */
 export interface PurlPackage {
   readonly ecosystem: Ecosystem;

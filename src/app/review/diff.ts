@@ -2,7 +2,7 @@ import { compare as pep440Compare, explain as pep440Explain } from '@renovatebot
 import semver from 'semver';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { redactUrls } from '../../deps/checks/finding.js';
-import { ecosystemOf } from '../../core/package-key.js';
+import { ecosystemOf, pep440Canonical, releaseId } from '../../core/package-key.js';
 import type { Ecosystem } from '../../core/package-key.js';
 
 /** How a version moved, by semver; `other` when either side is not semver (git refs, tags). */
@@ -68,16 +68,16 @@ export function diffGraphs(base: readonly DependencyGraph[], head: readonly Depe
       lockfile,
       ecosystem,
       status,
-      basePackages: countVersions(bg?.packages ?? []),
-      headPackages: countVersions(hg?.packages ?? []),
+      basePackages: countVersions(bg?.packages ?? [], ecosystem),
+      headPackages: countVersions(hg?.packages ?? [], ecosystem),
       changes,
     };
   });
 }
 
 /** Distinct name@version pairs: what gets installed, however many lockfile entries point at it. */
-function countVersions(pkgs: readonly PackageNode[]): number {
-  return new Set(pkgs.filter(installable).map((p) => `${p.name}@${p.version}`)).size;
+function countVersions(pkgs: readonly PackageNode[], ecosystem: Ecosystem): number {
+  return new Set(pkgs.filter(installable).map((p) => releaseId(ecosystem, p.name, p.version))).size;
 }
 
 /** Workspace links and the project itself are not dependencies that an update brings in. */
@@ -85,15 +85,21 @@ function installable(p: PackageNode): boolean {
   return p.source !== 'link' && p.source !== 'workspace';
 }
 
-function groupByName(pkgs: readonly PackageNode[]): Map<string, Map<string, PackageNode>> {
+/**
+ * Each name's versions, keyed as the package manager tells releases apart: a PyPI version by its PEP 440 canonical
+ * form (package-key.ts `pep440Canonical`), so `six==1.16` → `six==1.16.0` is no move (pip installs the one release
+ * either way) and the pins of the two spellings are compared (republished-dists.ts), not passed off as an update.
+ */
+function groupByName(pkgs: readonly PackageNode[], scheme: VersionScheme): Map<string, Map<string, PackageNode>> {
   const out = new Map<string, Map<string, PackageNode>>();
   for (const p of pkgs) {
     if (!installable(p)) continue;
     let versions = out.get(p.name);
     if (!versions) out.set(p.name, (versions = new Map<string, PackageNode>()));
+    const key = scheme === 'pep440' ? pep440Canonical(p.version) : p.version;
     // The first entry (lowest line) stands for the version: it is where a reviewer looks.
-    const old = versions.get(p.version);
-    if (!old || p.line < old.line) versions.set(p.version, p);
+    const old = versions.get(key);
+    if (!old || p.line < old.line) versions.set(key, p);
   }
   return out;
 }
@@ -112,8 +118,8 @@ function diffPackages(
   scheme: VersionScheme,
 ): PackageChange[] {
   const compareVersions = scheme === 'pep440' ? comparePep440 : compareSemver;
-  const b = groupByName(base);
-  const h = groupByName(head);
+  const b = groupByName(base, scheme);
+  const h = groupByName(head, scheme);
   const out: PackageChange[] = [];
   for (const name of [...new Set([...b.keys(), ...h.keys()])].sort()) {
     const bv = b.get(name) ?? new Map<string, PackageNode>();

@@ -3,7 +3,7 @@ import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import type { LockfileChanges } from './diff.js';
 import { packageArtifact } from '../../core/finding.js';
-import { ecosystemOf } from '../../core/package-key.js';
+import { ecosystemOf, releaseId } from '../../core/package-key.js';
 
 /**
  * Lockfile-only injection: edits that no update of a manifest or of a package explains. A published version's
@@ -129,14 +129,14 @@ function repointed(base: DependencyGraph, head: DependencyGraph): Finding[] {
   for (const p of base.packages) {
     const origin = originOf(p);
     if (origin === undefined) continue;
-    const key = `${p.name}@${p.version}`;
+    const key = releaseId(ecosystemOf(base), p.name, p.version);
     before.set(key, (before.get(key) ?? new Set()).add(origin));
     if (pinned(p)) pinnedBefore.add(key);
   }
   const out: Finding[] = [];
   const reported = new Set<string>();
   for (const p of head.packages) {
-    const key = `${p.name}@${p.version}`;
+    const key = releaseId(ecosystemOf(head), p.name, p.version);
     const olds = before.get(key);
     if (p.resolved === undefined || olds === undefined || olds.has(p.resolved) || reported.has(key)) continue;
     // Integrity at both revisions: the bytes are compared by CPU001, and the same bytes from elsewhere are the same code.
@@ -146,7 +146,7 @@ function repointed(base: DependencyGraph, head: DependencyGraph): Finding[] {
     const now = redactUrls(p.resolved);
     out.push({
       ruleId: 'CPU016',
-      message: `${key} now resolves to ${now} (was ${was.join(', ')}) with no integrity to hold the bytes: the same version now installs other code. Check the new commit or URL before merging, or restore the entry from the base revision.`,
+      message: `${p.name}@${p.version} now resolves to ${now} (was ${was.join(', ')}) with no integrity to hold the bytes: the same version now installs other code. Check the new commit or URL before merging, or restore the entry from the base revision.`,
       location: { path: p.lockfile, line: p.line },
       artifact: packageArtifact(ecosystemOf(head), p.name, p.version),
       evidence: { source: p.source, before: was.join(' '), after: now },

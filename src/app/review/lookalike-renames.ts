@@ -3,7 +3,7 @@ import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { editDistance } from '../../trust/policy/suggest.js';
 import type { LockfileChanges } from './diff.js';
 import { packageArtifact } from '../../core/finding.js';
-import { ecosystemOf, type Ecosystem } from '../../core/package-key.js';
+import { ecosystemOf, samePep440Version, type Ecosystem } from '../../core/package-key.js';
 
 /** Names shorter than this (`ms`, `qs`, `ws`) are a letter apart from many real packages: not compared. */
 const MIN_LENGTH = 4;
@@ -100,7 +100,10 @@ export function lookalikeRenames(
       if (vouched(c.name)) continue;
       const from = gone.find((p) => p.workspace === c.head.workspace && isLookalike(p.name, c.name));
       if (from === undefined) continue;
-      const sameVersion = from.version === c.head.version && from.version !== '';
+      // A PyPI version as pip reads it: `requests==2.31` swapped for `reqeusts==2.31.0` keeps the version.
+      const sameVersion =
+        from.version !== '' &&
+        (lf.ecosystem === 'pypi' ? samePep440Version(from.version, c.head.version) : from.version === c.head.version);
       if (!sameVersion && numberedSibling(from.name, c.name)) continue;
       out.push({
         ruleId: 'CPU037',

@@ -1,6 +1,7 @@
 import type { ResolvedFinding } from '../../core/finding.js';
 import { fingerprintOf } from '../../core/fingerprint.js';
 import type { DependencyGraph } from '../../core/records.js';
+import { ecosystemOf, releaseId } from '../../core/package-key.js';
 
 /** Share of the smaller lockfile's name@version pairs two lockfiles must have in common to be one file moved. */
 const SAME_FILE = 0.5;
@@ -23,7 +24,8 @@ function sameSlot(b: DependencyGraph, h: DependencyGraph): boolean {
   if (h.kind !== b.kind) return h.ecosystem === b.ecosystem && dirname(h.lockfile) === dirname(b.lockfile);
   return basename(h.lockfile) === basename(b.lockfile) || dirname(h.lockfile) === dirname(b.lockfile);
 }
-const pairsOf = (g: DependencyGraph) => new Set(g.packages.map((p) => `${p.name}@${p.version}`));
+/** The releases a lockfile locks, PyPI's by PEP 440 (`releaseId`): a migration may re-spell `1.26` as `1.26.0`. */
+const pairsOf = (g: DependencyGraph) => new Set(g.packages.map((p) => releaseId(ecosystemOf(g), p.name, p.version)));
 
 /**
  * Lockfiles the change moved (a monorepo reshuffle, `app/` → `packages/app/`; npm's package-lock swapped for a

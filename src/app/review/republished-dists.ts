@@ -1,7 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { packageArtifact } from '../../core/finding.js';
-import { ecosystemOf } from '../../core/package-key.js';
+import { ecosystemOf, releaseId } from '../../core/package-key.js';
 
 /**
  * CPU001 for Python lockfiles, which pin distribution files by hash rather than one integrity per version. PyPI never
@@ -15,7 +15,8 @@ import { ecosystemOf } from '../../core/package-key.js';
  *
  * A name==version the head lockfile did not lock at the base revision (a new lockfile, a migration from requirements
  * to uv.lock, a copy beside the reviewed one) is compared with every Python lockfile of the base revision: one
- * release is one set of files whichever tool locks it.
+ * release is one set of files whichever tool locks it, and whichever spelling of its version (`releaseId`: `1.16` and
+ * `1.16.0` are one release to pip, so re-spelling the pin in the same change cannot hide new hashes).
  */
 export function republishedDistributions(
   base: DependencyGraph | undefined,
@@ -27,7 +28,7 @@ export function republishedDistributions(
   const now = new Map<string, { node: PackageNode; pins: Pins }>();
   for (const p of head.packages) {
     if (p.version === '') continue;
-    const key = `${p.name}@${p.version}`;
+    const key = releaseId('pypi', p.name, p.version);
     const pins = pinsOf(p);
     const seen = now.get(key);
     if (seen) merge(seen.pins, pins);
@@ -41,7 +42,7 @@ export function republishedDistributions(
     if (!old || !why) continue;
     out.push({
       ruleId: 'CPU001',
-      message: `${key} now pins ${describe(why, old, mine !== undefined)}: the same release now names other bytes, pip and uv accept a download that matches any hash listed, and PyPI never takes a file name twice. Restore the entry from the base revision and find where the new bytes come from.`,
+      message: `${node.name}@${node.version} now pins ${describe(why, old, mine !== undefined)}: the same release now names other bytes, pip and uv accept a download that matches any hash listed, and PyPI never takes a file name twice. Restore the entry from the base revision and find where the new bytes come from.`,
       location: { path: node.lockfile, line: node.line },
       artifact: packageArtifact(ecosystemOf(head), node.name, node.version),
       evidence: {
@@ -98,7 +99,7 @@ export function pinsByVersion(graphs: readonly DependencyGraph[]): Map<string, P
     if (g.ecosystem !== 'pypi') continue;
     for (const p of g.packages) {
       const pins = pinsOf(p);
-      const key = `${p.name}@${p.version}${indexOf(p)}`;
+      const key = `${releaseId('pypi', p.name, p.version)}${indexOf(p)}`;
       if (pins.all.size > 0 && p.version !== '') out.set(key, merge(out.get(key), pins));
     }
   }

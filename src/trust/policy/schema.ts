@@ -342,7 +342,7 @@ export const POLICY_SCHEMA = {
             type: 'string',
             minLength: 1,
             description:
-              'Package name or glob, optionally name@version, or a purl (pkg:npm/name@version, pkg:pypi/name@version), which also sets the ecosystem.',
+              'Package name or glob, optionally name@version, or a purl (pkg:npm/name@version, pkg:pypi/name@version), which also sets the ecosystem. A PyPI version matches every PEP 440 spelling of the release (1.16.0 covers 1.16); a local build (+cpu) is another release.',
           },
           ecosystem: {
             enum: ['npm', 'pypi'],

@@ -4,6 +4,7 @@ import type { Finding } from '../../core/finding.js';
 import type { PythonPublisherRequirement } from '../../core/policy.js';
 import type { PackageNode, VerificationStatus } from '../../core/records.js';
 import type { PypiClient } from '../../registry/pypi/client.js';
+import { listedWithMore } from '../../core/plural.js';
 import { pyFinding } from './finding.js';
 import type { IndexFile } from './index-files.js';
 import { parseProjectPage, sameVersion } from './index-files.js';
@@ -74,6 +75,7 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
   // What the index gives nothing to compare with: neither verified nor failed (pip --require-hashes would hash the
   // download itself; chainproof downloads nothing, so it can only say it did not check).
   const unhashed: string[] = [];
+  const unpinned = unpinnedFiles(pkg);
   for (const dist of pkg.distributions ?? []) {
     if (dist.filename !== undefined) {
       const published = release.find((f) => f.filename === dist.filename);
@@ -153,6 +155,7 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
   if (failed) return { findings, status: 'failed', detail: findings.map((f) => f.ruleId).join(' ') };
   if (unhashed.length > 0)
     return { findings, status: 'unverifiable', detail: 'the index publishes no hash to compare', unhashed };
+  if (unpinned !== undefined) return { findings, status: 'unverifiable', detail: unpinned };
   if (prov.unfetched.length > 0)
     return {
       findings,
@@ -161,6 +164,24 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
       unattested: prov.unfetched,
     };
   return { findings, status: 'verified', detail: prov.summary };
+}
+
+/**
+ * Why nothing holds the bytes pip or uv would install for this entry, if so: the lockfile pins no hash at all (a
+ * requirements file outside hash-checking mode: pip `Hashes` is empty and installs whatever the index serves), or
+ * some locked file has none (uv since PR #17157 and pylock check each file against its own hashes only). The release
+ * and its files being on the index says nothing about the bytes installed, so this is not "verified", as an npm entry
+ * without an integrity is not (registry/check.ts `checkIntegrity`). No finding of its own: where pip's hash mode or
+ * the lock format makes the missing hash a risk, the offline CPP011 reports it; a whole file without hashes is the
+ * status of each of its packages, not a finding per package.
+ */
+function unpinnedFiles(pkg: PackageNode): string | undefined {
+  const dists = pkg.distributions ?? [];
+  const hashed = (d: (typeof dists)[number]) => Object.keys(d.hashes).length > 0;
+  if (!dists.some(hashed)) return 'the lockfile pins no hash: the bytes installed are whatever the index serves';
+  const bare = dists.filter((d) => !hashed(d) && d.filename !== undefined).map((d) => d.filename!);
+  if (bare.length === 0) return undefined;
+  return `the lockfile pins no hash for ${listedWithMore(bare, 3)}: those bytes are whatever the index serves`;
 }
 
 /** The index publishes a digest in at least one algorithm the lockfile pins. */

@@ -1,4 +1,4 @@
-import { explain } from '@renovatebot/pep440';
+import { pep440String } from '../../core/package-key.js';
 // packaging.utils `canonicalize_name` (PEP 503).
 import { normalizeName } from '../../deps/parsers/python/pep508.js';
 
@@ -53,13 +53,6 @@ function sdist(stem: string, ext: '.tar.gz' | '.zip'): string | undefined {
   const version = pep440String(stem.slice(dash + 1));
   if (version === undefined) return undefined;
   return `${normalizeName(stem.slice(0, dash)).replace(/-/g, '_')}-${version}${ext}`;
-}
-
-/** `str(packaging.version.Version(v))`: the normalized PEP 440 spelling, undefined when it does not parse. */
-function pep440String(v: string): string | undefined {
-  const e = explain(v);
-  if (!e) return undefined;
-  return e.local ? `${e.public}+${e.local}` : e.public;
 }
 
 /** `".".join(sorted(set(...)))`: Python sorts strings by code point. */

@@ -1,4 +1,4 @@
-import { eq, valid } from '@renovatebot/pep440';
+import { samePep440Version } from '../../core/package-key.js';
 
 /** One file of a project's PEP 691 JSON simple page. */
 export interface IndexFile {
@@ -47,11 +47,8 @@ export function versionOfFile(filename: string): string {
   return stem.slice(stem.lastIndexOf('-') + 1);
 }
 
-/** PEP 440 equality (`1.0` = `1.0.0`), string equality for versions PEP 440 cannot parse. */
-export function sameVersion(a: string, b: string): boolean {
-  if (a === b) return true;
-  return valid(a) !== null && valid(b) !== null && eq(a, b);
-}
+/** PEP 440 equality (`1.0` = `1.0.0`), string equality for versions PEP 440 cannot parse: `samePep440Version`. */
+export const sameVersion = samePep440Version;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

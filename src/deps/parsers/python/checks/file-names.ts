@@ -1,5 +1,5 @@
-import { eq, valid } from '@renovatebot/pep440';
 import type { Finding } from '../../../../core/finding.js';
+import { samePep440Version } from '../../../../core/package-key.js';
 import { normalizeName } from '../pep508.js';
 import type { PyDistribution, PyPackage, PythonLock } from '../types.js';
 import { pyPackageFinding } from './finding.js';
@@ -31,10 +31,7 @@ export function releaseOfFile(filename: string): { name: string; version: string
 }
 
 /** PEP 440 equality (`1.0` = `1.0.0`, `2.5.1+cpu` as written or URL-decoded), string equality otherwise. */
-function sameVersion(a: string, b: string): boolean {
-  if (a === b) return true;
-  return valid(a) !== null && valid(b) !== null && eq(a, b);
-}
+const sameVersion = samePep440Version;
 
 /**
  * The package's downloaded files (URL or path) whose name is another project's or another version's. A direct-URL

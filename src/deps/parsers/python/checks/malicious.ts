@@ -1,4 +1,5 @@
 import { compare, valid } from '@renovatebot/pep440';
+import { samePep440Version } from '../../../../core/package-key.js';
 import type { Finding } from '../../../../core/finding.js';
 import type { PypiMaliciousPackage } from '../../../../core/trusted-registry.js';
 import type { PythonLock } from '../types.js';
@@ -34,11 +35,10 @@ export function checkMalicious(lock: PythonLock, policy: PythonCheckPolicy): Fin
  */
 export function matchPypiAdvisory(version: string, adv: PypiMaliciousPackage): string | undefined {
   if (version === '') return undefined;
-  if (adv.versions.includes(version)) return version;
-  if (valid(version) === null) return undefined;
   // A listed version is the release pip installs for any PEP 440-equal spelling (`==1.0.0` installs `1.0`,
-  // `==1.0-alpha1` installs `1.0a1`): packaging's `Version.__eq__`, not string equality.
-  if (adv.versions.some((v) => valid(v) !== null && compare(v, version) === 0)) return version;
+  // `==1.0-alpha1` installs `1.0a1`): packaging's `Version.__eq__`, not string equality (package-key.ts).
+  if (adv.versions.some((v) => samePep440Version(v, version))) return version;
+  if (valid(version) === null) return undefined;
   for (const r of adv.ranges) {
     const lowerOk = r.introduced === '0' || (valid(r.introduced) !== null && compare(version, r.introduced) >= 0);
     if (!lowerOk) continue;
