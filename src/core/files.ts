@@ -36,6 +36,11 @@ export interface DiscoveredFile {
   /** The walk read the whole file and its reader declined the bytes (`WalkOptions.content`): nothing to read. */
   readonly contentDeclined?: true;
   /**
+   * The walk's sniff of the first bytes, for a format they may also be a pickle in, found none `pickle.load` would
+   * run (discover/formats/pickle-head.ts `leadingPickle`): inspect/content/leading-pickle.ts need not open it.
+   */
+  readonly pickleFreeHead?: true;
+  /**
    * The symbolic links (repo-relative paths) the walk followed to reach this file, outermost first, the file itself
    * last when it is one. Absent for a path with no link on it. A model signature made without `allow_symlinks` does
    * not verify a folder with a link in it (model_signing `_filesystem.check_path_within_model`).

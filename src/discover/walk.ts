@@ -6,6 +6,8 @@ import { MODEL_FORMATS, type DiscoveredFile, type FsPath, type SkippedFile } fro
 import type { Finding } from '../core/finding.js';
 import { errorMessage } from '../core/errors.js';
 import { detectFormat, formatFromName, SNIFF_BYTES } from './detect.js';
+import { formatsReadBy } from './catalogue/index.js';
+import { leadingPickle } from './formats/pickle-head.js';
 import { readZipNames } from './formats/zip-names.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { byteKey, listDirectory } from '../io/raw-names.js';
@@ -303,6 +305,7 @@ function describeFile(
     let detected: ReturnType<typeof detectFormat>;
     let content: Buffer | undefined;
     let declined = false;
+    let pickleFreeHead = false;
     try {
       const kind = wholeKind(rel, st.size);
       const want = kind !== 0 ? st.size : Math.min(SNIFF_BYTES, st.size);
@@ -325,6 +328,10 @@ function describeFile(
         const zip = zipNamesOrUndefined(fd, st.size);
         if (zip?.ok) detected = detectFormat(head, rel, st.size, { zipNames: zip.names });
       }
+      // A format whose first bytes may also be a pickle (inspect/content/leading-pickle.ts): the sniff's bytes
+      // decide most files here, so that reader does not open them again.
+      pickleFreeHead =
+        LEADING_PICKLE_FORMATS.includes(detected.format) && leadingPickle(head, head.length >= st.size) === 'no';
     } finally {
       closeSync(fd);
     }
@@ -341,12 +348,16 @@ function describeFile(
       ...(claimed !== undefined ? { claimed } : {}),
       ...(content !== undefined ? { content } : {}),
       ...(declined ? { contentDeclined: true as const } : {}),
+      ...(pickleFreeHead ? { pickleFreeHead: true as const } : {}),
       ...(links.length > 0 ? { links } : {}),
     };
   } catch (err) {
     return { reason: 'unreadable', detail: err instanceof NotRegularFileError ? err.kind : codeOf(err) };
   }
 }
+
+/** The formats inspect/content/leading-pickle.ts reads for a pickle at byte 0. */
+const LEADING_PICKLE_FORMATS = formatsReadBy('leading-pickle');
 
 /** The walk reads one file at a time: one probe for all (detect.ts `SniffProbe`), no object a file. */
 const PROBED = { probe: { pickleUndecided: false } };

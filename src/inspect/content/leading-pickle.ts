@@ -27,6 +27,9 @@ export const leadingPickleAnalyser: ModelAnalyser = {
     // The stage also runs this for a name that claims one of these formats (`analysersFor`: `.h5` is loaded by name),
     // but content detected as a pickle is the pickle analyser's already: only the detected format counts here.
     if (!FORMATS.includes(file.format)) return { status: 'ok', findings: [] };
+    // The walk's sniff read these same first bytes and found no pickle there (the common case: each format's magic
+    // fails as opcodes at once): no second open.
+    if (file.pickleFreeHead) return { status: 'ok', findings: [] };
     // Tests call analysers with a bare context: they then read through an opener of their own.
     const opener = (ctx.files as ScanContext['files'] | undefined) ?? createFileOpener();
     const src = await opener.open(file.abs, file.path, file);
