@@ -144,3 +144,66 @@ export function cutLastSegmentFrom(s: string, mark: string, sep: string): string
   const at = s.indexOf(mark, s.lastIndexOf(sep) + 1);
   return at < 0 ? s : s.slice(0, at);
 }
+
+/**
+ * `s.replace(/(^|\s)#.*$/, '')`: a `#` comment (at the start or after white space, with the white space before it)
+ * on the last line cut off. The expression tried every white space + `#` pair on to the end of the text (quadratic:
+ * a 120 KB line of `#\t#\t…` took 7 s). Only a `#` after the last line terminator can reach `$`; the one just
+ * after that terminator counts too, the terminator being white space.
+ */
+export function cutComment(s: string): string {
+  for (let at = s.indexOf('#', lastLineStart(s)); at >= 0; at = s.indexOf('#', at + 1)) {
+    if (at === 0) return '';
+    if (/\s/.test(s[at - 1]!)) return s.slice(0, at - 1);
+  }
+  return s;
+}
+
+/**
+ * `new RegExp(`^${head}[ \\t]{${minBlanks},}[${quotes}]?([^${stops}]+?)[${quotes}]?[ \\t]*$`, 'm').exec(text)?.[1]`
+ * — a setting line of a config file such as `.yarnrc`'s `yarn-path "x"` or `.npmrc`'s `pnpmfile = x` — where `head`
+ * (sticky) matches one way only and gives no character back to the blanks after it; `stops` holds the quotes, `\r`
+ * and `\n`, and no blank. The expression's blank runs on both sides of the lazy value were cubic (a 6 KB `.yarnrc`
+ * line took 50 s). Tried in the expression's order: all the blanks, then one fewer, which leaves the value that
+ * single blank; fewer still answers no differently.
+ */
+export function settingLineValue(
+  text: string,
+  head: RegExp,
+  minBlanks: 0 | 1,
+  quotes: string,
+  stops: string,
+): string | undefined {
+  const isBlank = (i: number) => text[i] === ' ' || text[i] === '\t';
+  const isEnd = (i: number) => i >= text.length || isLineTerminator(text.charCodeAt(i));
+  // The blank run [runFrom, runEnd) last found: `[quote]?[ \t]*$` from any `e` inside it reads no blank again.
+  let runFrom = -1;
+  let runEnd = -1;
+  const closes = (e: number) => {
+    const j = e < text.length && quotes.includes(text[e]!) ? e + 1 : e;
+    if (j < runFrom || j > runEnd) {
+      runFrom = runEnd = j;
+      while (isBlank(runEnd)) runEnd++;
+    }
+    return isEnd(runEnd);
+  };
+  for (let start = 0; start <= text.length;) {
+    head.lastIndex = start;
+    if (head.exec(text) !== null) {
+      const p = head.lastIndex;
+      let k = p;
+      while (isBlank(k)) k++;
+      if (k - p >= minBlanks) {
+        const s = k < text.length && quotes.includes(text[k]!) ? k + 1 : k;
+        for (let e = s + 1; e <= text.length && !stops.includes(text[e - 1]!); e++)
+          if (closes(e)) return text.slice(s, e);
+      }
+      // One blank fewer: the value is the last blank, if the rest of the line closes it.
+      if (k - p - 1 >= minBlanks && closes(k)) return text.slice(k - 1, k);
+    }
+    let next = start;
+    while (next < text.length && !isLineTerminator(text.charCodeAt(next))) next++;
+    start = next + 1;
+  }
+  return undefined;
+}

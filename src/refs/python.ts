@@ -751,7 +751,9 @@ function referencesInTree(
     const decorated = def?.parent?.name === 'DecoratedStatement' ? def.parent : undefined;
     if (!def || (decorated ?? def).parent?.name !== 'Script') return undefined;
     for (const d of decorated ? childrenOf(decorated).filter((k) => k.name === 'Decorator') : []) {
-      const m = /^@\s*([\w.]+)\s*(?:\(([^()]*)\))?\s*$/.exec(src(d));
+      // The blanks before the arguments sit in their group: with `\s*` on both sides of it, an unmatched end
+      // (`@lru_cache` + blanks + `\` and a continued line) re-read the blanks for every split (quadratic).
+      const m = DECORATOR_CALL.exec(src(d));
       if (!m || !CACHING_DECORATORS.has(resolveCallee(imports, m[1]!))) return undefined;
     }
     const params = childrenOf(def).find((k) => k.name === 'ParamList');
@@ -1562,6 +1564,9 @@ function isFloatWithoutFraction(n: SyntaxNode): boolean {
     parent.firstChild.nextSibling?.name === '.'
   );
 }
+
+/** A decorator `@name` or `@name(arguments)` with no nested brackets (`factoryClass`). */
+export const DECORATOR_CALL = /^@\s*([\w.]+)(?:\s*\(([^()]*)\))?\s*$/;
 
 /** functools' caches a settings factory wears (`factoryClass`): each call after the first gives the first's result. */
 const CACHING_DECORATORS: ReadonlySet<string> = new Set(['functools.lru_cache', 'functools.cache']);

@@ -9,6 +9,8 @@ import {
   trimRun,
   withoutQuoted,
   cutLastSegmentFrom,
+  cutComment,
+  settingLineValue,
 } from '../../src/core/linear-text.js';
 import { redactUrls } from '../../src/deps/checks/finding.js';
 import { redactUserinfo } from '../../src/core/redact-userinfo.js';
@@ -26,6 +28,9 @@ import { makeAssignment } from '../../src/refs/shell-commands.js';
 import { bindingOffsets } from '../../src/refs/syntax.js';
 import { mentionsShellDownload } from '../../src/refs/prefilter.js';
 import { stripLinks } from '../../src/report/sarif.js';
+import { editDistance, withinEditDistance } from '../../src/trust/policy/suggest.js';
+import { DECORATOR_CALL } from '../../src/refs/python.js';
+import { virtualParts } from '../../src/app/review/pnp-runtime.js';
 
 /**
  * Regular expressions that backtracked quadratically (or worse) on hostile input were replaced by hand-written
@@ -315,6 +320,41 @@ describe('one-pass string surgery holds to the expression it replaces', () => {
       (s) => [...s.matchAll(/^([ \t]+)attr[ \t]*(?::[^=\n]*)?=(?!=)/gm)].map((m) => m.index + m[1]!.length),
       hostile('\tattr:\r', '\n'),
     ],
+    [
+      'cutComment (a requirements or workflow line`s comment)',
+      ['#', ' ', '\t', 'a', '\n', '\r', '\u2028', '\u00a0', '\x85'],
+      cutComment,
+      (s) => s.replace(/(^|\s)#.*$/, ''),
+      hostile('#\t', '\n#'),
+    ],
+    [
+      'settingLineValue: .yarnrc yarn-path',
+      ['yarn-path', '"', ' ', '\t', 'x', '#', '\n', '\r', '\u2028', '\r\n'],
+      (s) => settingLineValue(s, /[ \t]*"?yarn-path"?/y, 1, '"', '"\r\n'),
+      (s) => /^[ \t]*"?yarn-path"?[ \t]+"?([^"\r\n]+?)"?[ \t]*$/m.exec(s)?.[1],
+      `yarn-path\t${hostile('\t', 'x')}${hostile('\t', '"x')}`,
+    ],
+    [
+      'settingLineValue: .npmrc pnpmfile',
+      ['pnpmfile', '=', '"', "'", ' ', '\t', 'x', '#', ';', '\n', '\r', '\u2029'],
+      (s) => settingLineValue(s, /[ \t]*pnpmfile[ \t]*=/y, 0, `"'`, `"'\r\n#;`),
+      (s) => /^[ \t]*pnpmfile[ \t]*=[ \t]*["']?([^"'\r\n#;]+?)["']?[ \t]*$/m.exec(s)?.[1],
+      `pnpmfile=${hostile('\t', 'f')}${hostile('\t', '"p')}`,
+    ],
+    [
+      'settingLineValue: pnpm-workspace.yaml pnpmfile',
+      ['pnpmfile:', '"', "'", ' ', '\t', 'x', '#', '\n', '\r', '\u2028'],
+      (s) => settingLineValue(s, /pnpmfile:/y, 0, `"'`, `"'\r\n#`),
+      (s) => /^pnpmfile:[ \t]*["']?([^"'\r\n#]+?)["']?[ \t]*$/m.exec(s)?.[1],
+      `pnpmfile:${hostile('\t', 'f')}${hostile('\t', '"n')}`,
+    ],
+    [
+      'virtualParts (a Plug`n`Play location through __virtual__)',
+      ['__virtual__/', '__virtual__/a/1/', '__virtual__/\n/', '/', 'a', '0', '12', '\n', '\u2028', 'x/'],
+      virtualParts,
+      (p) => /^(.*?)(?:^|\/)__virtual__\/[^/]+\/(\d+)\/(.*)$/.exec(p)?.slice(1),
+      `u${hostile('/__virtual__/i/0/', '/__virtual__/\n/0/')}`,
+    ],
   ];
 
   it.each(cases)('%s', (_name, pieces, scan, expression, attack) => {
@@ -326,6 +366,33 @@ describe('one-pass string surgery holds to the expression it replaces', () => {
     );
     // The input that took the expression seconds: the scan answers at once.
     scan(attack);
+  });
+
+  it('withinEditDistance answers as the whole table of editDistance', () => {
+    const word = textOf(['a', 'b', 'c', 'ab', 'ba', '@', '/', '-'], 10);
+    fc.assert(
+      fc.property(word, word, fc.integer({ min: 0, max: 3 }), (a, b, k) => {
+        expect(withinEditDistance(a, b, k)).toBe(editDistance(a, b) <= k);
+      }),
+      { numRuns: 20_000 },
+    );
+    // 100 KB names one and two swaps apart: the band is a few hundred thousand cells, the table 10^10.
+    const long = hostile('abcde').slice(0, 100_000);
+    const swap = (s: string, at: number) => s.slice(0, at) + s[at + 1]! + s[at]! + s.slice(at + 2);
+    expect(withinEditDistance(long, swap(long, 500), 1)).toBe(true);
+    expect(withinEditDistance(long, swap(swap(long, 500), 90_000), 1)).toBe(false);
+    expect(withinEditDistance(long, swap(swap(long, 500), 90_000), 2)).toBe(true);
+  });
+
+  it('DECORATOR_CALL matches as the expression with `\\s*` on both sides of the arguments', () => {
+    const before = /^@\s*([\w.]+)\s*(?:\(([^()]*)\))?\s*$/;
+    fc.assert(
+      fc.property(textOf(['@', ' ', '\t', '\n', 'a', '.', '(', ')', 'x=1', '\\', '\u2028']), (s) => {
+        expect(DECORATOR_CALL.exec(s)?.slice(1)).toEqual(before.exec(s)?.slice(1));
+      }),
+      RUNS,
+    );
+    expect(DECORATOR_CALL.exec(`@lru_cache${hostile(' ', '\\\n()')}`)).toBeNull();
   });
 
   it('choosingVariables finds the same names as with the expressions', () => {

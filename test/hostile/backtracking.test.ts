@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { installSettingFindings } from '../../src/app/review/install-settings.js';
+import { namedBy, requirementIncludes } from '../../src/app/review/named-inputs.js';
+import { workflowRegistryFindings } from '../../src/app/review/workflow-registries.js';
 import { findJavaScriptReferencesFast, hasParameterDefault } from '../../src/refs/javascript-fast.js';
 import { findConfigReferencesWithYaml } from '../../src/refs/config.js';
 import { findPythonReferences } from '../../src/refs/python.js';
@@ -162,5 +165,159 @@ describe('Python: an ultralytics asset name', () => {
     const found = findPythonReferences('app.py', text, noLocal);
     expect(found.references).toEqual([]);
     expect(found.dynamic.map((r) => `${r.via} ${r.table}@${r.line}`)).toEqual(['YOLO yolov8n.pt@3']);
+  });
+});
+
+describe('Python: a settings factory`s decorator', () => {
+  const factory = (decorator: string) =>
+    'from functools import lru_cache\nfrom pydantic_settings import BaseSettings\nfrom transformers import AutoModel\n' +
+    'class Settings(BaseSettings):\n    model_id: str = "acme/served"\n' +
+    `${decorator}\ndef get_settings():\n    return Settings()\nm = AutoModel.from_pretrained(get_settings().model_id)\n`;
+  const read = (text: string) => {
+    const found = findPythonReferences('app.py', text, noLocal);
+    return [...found.references.map((r) => `${r.repoId}@${r.line}`), ...found.dynamic.map((d) => `dynamic@${d.line}`)];
+  };
+
+  it('a megabyte of blanks before a continued line is read in one pass', () => {
+    // `([\w.]+)\s*(?:\(…\))?\s*$` split the blanks between its two `\s*` every way when the end did not match:
+    // 40 KB took 2.4 s, quadratic (about 25 minutes here). Valid Python: the decorator is `lru_cache()`.
+    const decorator = `@lru_cache${' '.repeat(1_000_000)}\\\n()`;
+    expect(read(factory(decorator))).toEqual(['dynamic@10']);
+  });
+
+  it.each([
+    { decorator: '@lru_cache', want: ['acme/served@9'] },
+    { decorator: '@lru_cache (maxsize=1)  ', want: ['acme/served@9'] },
+    { decorator: '@ lru_cache\t', want: ['acme/served@9'] },
+    { decorator: '@lru_cache \\\n()', want: ['dynamic@10'] },
+  ])('$decorator → $want (as before)', ({ decorator, want }) => {
+    expect(read(factory(decorator))).toEqual(want);
+  });
+});
+
+// `chainproof review` reads these from the pull request. Each setting line below took the old expression cubic
+// time in its run of blanks (a 6 KB `.yarnrc` line: a 91 s review; these would take days); each `#` comment
+// expression quadratic time in a line of `#\t#\t…` (80 KB: 6.7 s; these a megabyte: about 20 minutes).
+describe('review: the setting lines of package-manager configs', () => {
+  const blanks = '\t'.repeat(150_000);
+  const cleanups: (() => void)[] = [];
+  afterAll(() => cleanups.forEach((c) => c()));
+
+  it.each([
+    { file: '.npmrc', hostile: `pnpmfile=${blanks}f${blanks}"p`, line: 'pnpmfile = "hooks/pnpmfile.cjs"' },
+    { file: 'pnpm-workspace.yaml', hostile: `pnpmfile:${blanks}f${blanks}"n`, line: "pnpmfile: 'hooks/pnpmfile.cjs'" },
+  ])('$file: the pnpmfile after a line of blanks', ({ file, hostile, line }) => {
+    expect(namedBy(file, `${hostile}\n${line}\n`, false)).toEqual([{ path: 'hooks/pnpmfile.cjs', kind: 'code' }]);
+    expect(namedBy(file, `${hostile}\n`, false)).toEqual([]);
+  });
+
+  it.each([
+    { file: '.npmrc', text: 'pnpmfile=\t', want: ['.pnpmfile.cjs'] },
+    { file: '.npmrc', text: "  pnpmfile = 'a.cjs' # x", want: [] },
+    { file: '.npmrc', text: 'pnpmfile=a.cjs ;x\npnpmfile=b.cjs', want: ['b.cjs'] },
+    { file: 'pnpm-workspace.yaml', text: 'pnpmfile: "a.cjs"  \u2028x', want: ['a.cjs'] },
+  ])('$file $text → $want (as before)', ({ file, text, want }) => {
+    expect(namedBy(file, text, false).map((n) => n.path)).toEqual(want);
+  });
+
+  it('.yarnrc: the yarn-path after a line of blanks, through a review', async () => {
+    const { makeRepo, reviewHead } = await import('../app/review/repo.js');
+    const yarnPath = 'yarn-path "./tools/yarn.js"\n';
+    const repo = makeRepo(
+      { '.yarnrc': yarnPath, 'tools/yarn.js': 'module.exports = 1;\n' },
+      { '.yarnrc': `yarn-path\t${blanks}x${blanks}"x\n${yarnPath}`, 'tools/yarn.js': 'module.exports = 2;\n' },
+    );
+    cleanups.push(repo.cleanup);
+    const r = await reviewHead(repo.dir);
+    const rules = r.findings.map((f) => `${f.ruleId}@${f.location.path}`);
+    expect(rules).toContain('CPU026@tools/yarn.js');
+  });
+
+  it('requirements: the -r and --no-binary after a line of comments are read', () => {
+    const text = `--only-binary :all: ${'#\t'.repeat(500_000)}\r#\n--no-binary torch # more\n-r extra.txt # more\n`;
+    expect(requirementIncludes(text)).toEqual(['extra.txt']);
+    const found = installSettingFindings([{ path: 'requirements.txt', base: '', head: text }], []);
+    expect(found.map((f) => `${f.ruleId}@${f.location.line}: ${f.evidence?.after}`)).toEqual([
+      'CPU026@2: --no-binary=torch',
+    ]);
+  });
+
+  it('a workflow: the registry after a line of comments is read', () => {
+    const head = `run: echo ${'#\t'.repeat(500_000)}\r#\nrun: npm config set registry https://npm.evil.example/ # x\n`;
+    const found = workflowRegistryFindings([{ path: '.github/workflows/ci.yml', base: '', head }], []);
+    expect(found.map((f) => `${f.ruleId}@${f.location.line}: ${f.evidence?.settings}`)).toEqual([
+      'CPU025@2: config set registry: https://npm.evil.example/',
+    ]);
+  });
+});
+
+describe('review: look-alike renames among many long names', () => {
+  const cleanups: (() => void)[] = [];
+  afterAll(() => cleanups.forEach((c) => c()));
+
+  it('400 direct dependencies of 214 characters swapped for 400 others: the one look-alike is found', async () => {
+    // Each removed name was held to each added one with the whole edit-distance table: 150 of each at 200
+    // characters took 30 s of CPU, so these about four minutes; a bounded band is 650 cells a pair.
+    const { makeRepo, reviewHead } = await import('../app/review/repo.js');
+    const { manifest, npmLock, sri } = await import('../app/review/npm-lock.js');
+    let seed = 7;
+    const letter = () => String.fromCharCode(97 + ((seed = (seed * 48271) % 2147483647) % 26));
+    // npm's longest name, 214 characters (validate-npm-package-name).
+    const name = () => Array.from({ length: 214 }, letter).join('');
+    const project = (names: string[]) => {
+      const deps = Object.fromEntries(names.map((n) => [n, '1.0.0']));
+      const pkgs = Object.fromEntries(
+        names.map((n, i) => [
+          n,
+          { version: '1.0.0', resolved: `https://registry.npmjs.org/${n}/-/${n}-1.0.0.tgz`, integrity: sri(i % 256) },
+        ]),
+      );
+      return { 'package.json': manifest(deps), 'package-lock.json': npmLock(deps, pkgs) };
+    };
+    const before = Array.from({ length: 400 }, name);
+    const after = Array.from({ length: 400 }, name);
+    const repo = makeRepo(project([...before, 'lodash']), project([...after, 'lodahs']));
+    cleanups.push(repo.cleanup);
+    const r = await reviewHead(repo.dir);
+    const found = r.findings.filter((f) => f.ruleId === 'CPU037');
+    expect(found.map((f) => `${f.evidence?.['from']} → ${f.evidence?.['to']}`)).toEqual(['lodash → lodahs']);
+  });
+});
+
+describe('review: a Plug`n`Play package location through __virtual__', () => {
+  const cleanups: (() => void)[] = [];
+  afterAll(() => cleanups.forEach((c) => c()));
+
+  it('4 MB of virtual segments before a line break: the moved package is reported', async () => {
+    // The location expression read the rest of the path from every `__virtual__/` (the line break kept `.*` from the
+    // end): 270 KB cost 1.6 s of CPU in a review, so this about six minutes.
+    const { makeRepo, reviewHead } = await import('../app/review/repo.js');
+    const map = (location: string) =>
+      JSON.stringify({
+        packageRegistryData: [['left-pad', [['npm:1.3.0', { packageLocation: location, linkType: 'HARD' }]]]],
+      });
+    const lock =
+      '__metadata:\n  version: 8\n  cacheKey: 10c0\n\n"app@workspace:.":\n  version: 0.0.0-use.local\n' +
+      '  resolution: "app@workspace:."\n  dependencies:\n    left-pad: "npm:1.3.0"\n  languageName: unknown\n' +
+      '  linkType: soft\n\n"left-pad@npm:1.3.0":\n  version: 1.3.0\n  resolution: "left-pad@npm:1.3.0"\n' +
+      `  checksum: 10c0/${'0'.repeat(128)}\n  languageName: node\n  linkType: hard\n`;
+    const repo = makeRepo(
+      {
+        'package.json': '{"name":"app","dependencies":{"left-pad":"1.3.0"}}\n',
+        '.yarnrc.yml': 'enableGlobalCache: false\nnodeLinker: pnp\n',
+        'yarn.lock': lock,
+        '.pnp.data.json': map('./.yarn/cache/left-pad-npm-1.3.0-0382e69409-0000000000.zip/node_modules/left-pad/'),
+      },
+      {
+        '.pnp.data.json': map(
+          `./.yarn/cache/u${'/__virtual__/i/0/'.repeat(250_000)}/__virtual__/\n/0/node_modules/left-pad/`,
+        ),
+      },
+    );
+    cleanups.push(repo.cleanup);
+    const r = await reviewHead(repo.dir);
+    expect(r.findings.filter((f) => f.ruleId === 'CPU036').map((f) => `${f.level}@${f.location.path}`)).toEqual([
+      'error@.pnp.data.json',
+    ]);
   });
 });

