@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pnpmLock9 } from '../helpers/lockfile-text.js';
 import { repoWith, scanDeps } from './helpers.js';
 
 /**
@@ -10,27 +11,9 @@ const SHA512 = 'sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQHHlX5mJ5/bY6VVcZ1
 const EVIL = 'https://evil.example/left-pad-1.3.0.tgz';
 const MANIFEST = '{"name":"app","version":"1.0.0","dependencies":{"left-pad":"^1.3.0"}}';
 
-function lockfile(packages: string[], snapshot: string[] = ['  left-pad@1.3.0: {}']): string {
-  return [
-    "lockfileVersion: '9.0'",
-    '',
-    'importers:',
-    '',
-    '  .:',
-    '    dependencies:',
-    '      left-pad:',
-    '        specifier: ^1.3.0',
-    '        version: 1.3.0',
-    '',
-    'packages:',
-    '',
-    ...packages,
-    '',
-    'snapshots:',
-    '',
-    ...snapshot,
-    '',
-  ].join('\n');
+/** A lockfile whose root depends on left-pad@1.3.0; its `packages` lines start at line 10. */
+function lockfile(packages: string[], snapshots: string[] = ['  left-pad@1.3.0: {}']): string {
+  return pnpmLock9({ 'left-pad': '1.3.0' }, packages, { snapshots });
 }
 
 async function findings(files: Record<string, string>): Promise<string[]> {
@@ -47,13 +30,13 @@ describe('pnpm: YAML merge keys (<<) read as pnpm reads them', () => {
     const root = await repoWith({ 'package.json': MANIFEST, 'pnpm-lock.yaml': lock });
     const r = await scanDeps(root);
     const injected = r.findings.filter((f) => f.ruleId === 'CPD020');
-    expect(injected.map((f) => f.location.line)).toEqual([13]);
+    expect(injected.map((f) => f.location.line)).toEqual([10]);
     expect(injected[0]?.message).toContain(EVIL);
   });
 
   it('a package merged into `packages` is installed, and reported at the merge', async () => {
     const lock = lockfile([`  <<: {'left-pad@1.3.0': {resolution: {integrity: ${SHA512}, tarball: '${EVIL}'}}}`]);
-    expect(await findings({ 'pnpm-lock.yaml': lock })).toEqual(['CPD020@pnpm-lock.yaml:13']);
+    expect(await findings({ 'pnpm-lock.yaml': lock })).toEqual(['CPD020@pnpm-lock.yaml:10']);
   });
 
   it('two merges in one mapping are no duplicate key (js-yaml stores no `<<`)', async () => {
@@ -65,14 +48,14 @@ describe('pnpm: YAML merge keys (<<) read as pnpm reads them', () => {
         "    <<: {dependencies: {helper: 'link:../../outside'}}",
       ],
     );
-    expect(await findings({ 'pnpm-lock.yaml': lock })).toEqual(['CPD017@pnpm-lock.yaml:20']);
+    expect(await findings({ 'pnpm-lock.yaml': lock })).toEqual(['CPD017@pnpm-lock.yaml:16']);
   });
 
   it('a merge of something that is not a mapping is a broken lockfile, at its line', async () => {
     const lock = lockfile(['  left-pad@1.3.0:', '    <<: not-a-map', `    resolution: {integrity: ${SHA512}}`]);
     const root = await repoWith({ 'package.json': MANIFEST, 'pnpm-lock.yaml': lock });
     const r = await scanDeps(root);
-    expect(r.findings.map((f) => `${f.ruleId}:${f.location.line}`)).toEqual(['CPD001:14']);
+    expect(r.findings.map((f) => `${f.ruleId}:${f.location.line}`)).toEqual(['CPD001:11']);
     expect(r.findings[0]?.message).toContain('merge key');
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pnpmLock9 } from '../helpers/lockfile-text.js';
 import { repoWith, scanDeps } from './helpers.js';
 
 /**
@@ -11,29 +12,10 @@ const COMMIT = '5b8a3a7765dfe001261dde915589e782f8c94d1e';
 const REPO = 'https://github.com/stevemao/left-pad.git';
 const EVIL = 'https://evil.example/left-pad-1.3.0.tgz';
 
+/** A lockfile whose root locks left-pad at `key` for `spec`, its one package resolved as `resolution`. */
 function lockfile(spec: string, key: string, resolution: string): string {
-  return [
-    "lockfileVersion: '9.0'",
-    '',
-    'importers:',
-    '',
-    '  .:',
-    '    dependencies:',
-    '      left-pad:',
-    `        specifier: ${spec}`,
-    `        version: ${key === 'left-pad@1.3.0' ? '1.3.0' : key.slice('left-pad@'.length)}`,
-    '',
-    'packages:',
-    '',
-    `  ${key}:`,
-    `    resolution: ${resolution}`,
-    '    version: 1.3.0',
-    '',
-    'snapshots:',
-    '',
-    `  ${key}: {}`,
-    '',
-  ].join('\n');
+  const packages = [`  ${key}:`, `    resolution: ${resolution}`, '    version: 1.3.0'];
+  return pnpmLock9({ 'left-pad': key.slice('left-pad@'.length) }, packages, { specifiers: { 'left-pad': spec } });
 }
 
 async function verdicts(spec: string, key: string, resolution: string): Promise<string[]> {

@@ -1,10 +1,15 @@
 // Lockfile texts built for tests, in the shape the package manager writes.
 
 /**
- * A pnpm lockfile 9: the root importer depending on `deps` (name → locked version, specifier `^version`), the
- * `packages` section's lines as given, and an empty snapshot for each dependency.
+ * A pnpm lockfile 9: the root importer depending on `deps` (name → locked version, specifier `^version` unless
+ * `specifiers` names another), the `packages` section's lines as given, and an empty snapshot for each dependency
+ * unless `snapshots` gives the section's lines. The first line of `packages` is line 10.
  */
-export function pnpmLock9(deps: Record<string, string>, packages: readonly string[]): string {
+export function pnpmLock9(
+  deps: Record<string, string>,
+  packages: readonly string[],
+  options: { readonly specifiers?: Record<string, string>; readonly snapshots?: readonly string[] } = {},
+): string {
   const key = (name: string) => (name.startsWith('@') ? `'${name}@${deps[name]}'` : `${name}@${deps[name]}`);
   return [
     "lockfileVersion: '9.0'",
@@ -13,7 +18,8 @@ export function pnpmLock9(deps: Record<string, string>, packages: readonly strin
     '  .:',
     '    dependencies:',
     ...Object.entries(deps).map(
-      ([n, v]) => `      ${n.startsWith('@') ? `'${n}'` : n}: {specifier: ^${v}, version: ${v}}`,
+      ([n, v]) =>
+        `      ${n.startsWith('@') ? `'${n}'` : n}: {specifier: '${options.specifiers?.[n] ?? `^${v}`}', version: '${v}'}`,
     ),
     '',
     'packages:',
@@ -21,7 +27,7 @@ export function pnpmLock9(deps: Record<string, string>, packages: readonly strin
     ...packages,
     '',
     'snapshots:',
-    ...Object.keys(deps).map((n) => `  ${key(n)}: {}`),
+    ...(options.snapshots ?? Object.keys(deps).map((n) => `  ${key(n)}: {}`)),
     '',
   ].join('\n');
 }

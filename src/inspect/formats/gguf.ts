@@ -1,9 +1,8 @@
 import type { ModelAnalyser } from '../analyser.js';
 import { GgufTemplates } from './gguf-templates.js';
-import { registerMemberFormat } from '../content/member-formats.js';
-import { analyseSource, analyseWith, Findings, FirstOfEach, runParser } from './report.js';
+import { analyseWith, Findings, FirstOfEach, registerReadMember } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { bufferSource, checkedCount, Cursor, cutAtNul, driveSync, FormatError } from './source.js';
+import { checkedCount, Cursor, cutAtNul, driveSync, FormatError } from './source.js';
 
 /** Hard caps on what a GGUF header may claim (llama.cpp's own are similar or looser). */
 export const GGUF_LIMITS = {
@@ -353,18 +352,11 @@ const isGgufHead = (head: Buffer): boolean => head.length >= 4 && head.toString(
  * is, so `ggufSteps` judges it, on the bytes in memory or, for a member too large to hold, by ranges: the header and
  * metadata are read forward and the tensor data only measured, never read. Nothing else reads a GGUF file.
  */
-registerMemberFormat({
+registerReadMember({
   format: 'gguf',
-  claimsName: (name) => /\.gguf$/i.test(name),
-  judge(data, _name, where) {
-    if (!isGgufHead(data)) return undefined;
-    const out = new Findings(where.path, 'gguf', where.member);
-    runParser(bufferSource(data), out, 'the GGUF file', parseGguf);
-    return { findings: out.list, decompressed: 0, readsAllOfIt: true };
-  },
-  async judgeSource(src, head, _name, where) {
-    if (!isGgufHead(head)) return undefined;
-    const report = await analyseSource(src, new Findings(where.path, 'gguf', where.member), 'the GGUF file', ggufSteps);
-    return { findings: report.findings, decompressed: 0, readsAllOfIt: true };
-  },
+  named: /\.gguf$/i,
+  is: isGgufHead,
+  what: 'the GGUF file',
+  parse: parseGguf,
+  steps: ggufSteps,
 });

@@ -1,10 +1,10 @@
 import type { ModelAnalyser } from '../analyser.js';
 import type { PbField } from './protobuf.js';
 import { asMessage, checkDepth, isNeed, pbFields, pbString } from './protobuf.js';
-import { analyseSource, analyseWith, Findings, runParser } from './report.js';
+import { analyseWith, Findings, registerReadMember } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { bufferSource, driveSync, FormatError } from './source.js';
-import { memberIs, registerMemberFormat } from '../content/member-formats.js';
+import { driveSync, FormatError } from './source.js';
+import { memberIs } from '../content/member-formats.js';
 import { checkExternalFiles } from './onnx-external-files.js';
 
 /** Domains whose operators ONNX and ONNX Runtime implement themselves. */
@@ -203,23 +203,11 @@ export const onnxAnalyser: ModelAnalyser = {
 const ONNX_NAME = /\.onnx$/i;
 const isOnnxMember = (head: Buffer, size: number, name: string) => memberIs(head, size, name, 'onnx', ONNX_NAME);
 
-registerMemberFormat({
+registerReadMember({
   format: 'onnx',
-  claimsName: (name) => ONNX_NAME.test(name),
-  judge(data, name, where) {
-    if (!isOnnxMember(data, data.length, name)) return undefined;
-    const out = new Findings(where.path, 'onnx', where.member);
-    runParser(bufferSource(data), out, 'the ONNX model', parseOnnx);
-    return { findings: out.list, decompressed: 0, readsAllOfIt: true };
-  },
-  async judgeSource(src, head, name, where) {
-    if (!isOnnxMember(head, src.size, name)) return undefined;
-    const report = await analyseSource(
-      src,
-      new Findings(where.path, 'onnx', where.member),
-      'the ONNX model',
-      onnxSteps,
-    );
-    return { findings: report.findings, decompressed: 0, readsAllOfIt: true };
-  },
+  named: ONNX_NAME,
+  is: isOnnxMember,
+  what: 'the ONNX model',
+  parse: parseOnnx,
+  steps: onnxSteps,
 });

@@ -4,7 +4,8 @@ import type { Evidence, Finding, Level } from '../../core/finding.js';
 import type { AnalysisReport } from '../analyser.js';
 import { createFileOpener } from '../../io/file-source.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { driveAsync, FileWindow, FormatError, WINDOW } from './source.js';
+import { bufferSource, driveAsync, FileWindow, FormatError, WINDOW } from './source.js';
+import { registerMemberFormat, type SourcePlace } from '../content/member-formats.js';
 
 /** Collects one file's findings; every finding carries the file as its artifact. */
 export class Findings {
@@ -151,4 +152,38 @@ function failed(err: unknown, out: Findings, what: string): AnalysisReport {
 
 function done(out: Findings): AnalysisReport {
   return { status: out.incomplete ? 'partial' : 'ok', findings: out.list };
+}
+
+/**
+ * A format whose reader judges a member of an archive as it judges the file (content/member-formats.ts): the bytes in
+ * memory with `parse`, and, given `steps`, a member too large to hold by ranges, read forward. `is` tells the
+ * format's bytes (the head, the member's size and name) as discovery tells a file's.
+ */
+export function registerReadMember(f: {
+  readonly format: string;
+  readonly named: RegExp;
+  readonly is: (head: Buffer, size: number, name: string) => boolean;
+  /** The file as messages name it: "the GGUF file". */
+  readonly what: string;
+  readonly parse: (src: RandomAccess, out: Findings) => void;
+  readonly steps?: (src: RandomAccess, out: Findings) => ParseSteps<void>;
+}): void {
+  const { steps } = f;
+  registerMemberFormat({
+    format: f.format,
+    claimsName: (name) => f.named.test(name),
+    judge(data, name, where) {
+      if (!f.is(data, data.length, name)) return undefined;
+      const out = new Findings(where.path, f.format, where.member);
+      runParser(bufferSource(data), out, f.what, f.parse);
+      return { findings: out.list, decompressed: 0, readsAllOfIt: true };
+    },
+    ...(steps && {
+      async judgeSource(src: FileSource, head: Buffer, name: string, where: SourcePlace) {
+        if (!f.is(head, src.size, name)) return undefined;
+        const report = await analyseSource(src, new Findings(where.path, f.format, where.member), f.what, steps);
+        return { findings: report.findings, decompressed: 0, readsAllOfIt: true };
+      },
+    }),
+  });
 }

@@ -1,10 +1,10 @@
 import type { ModelAnalyser } from '../analyser.js';
 import { isObject, parseJson } from './json.js';
 import type { JsonValue } from './json.js';
-import { analyseSource, analyseWith, Findings, FirstOfEach, runParser } from './report.js';
+import { analyseWith, Findings, FirstOfEach, registerReadMember } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { bufferSource, Cursor, driveSync, FormatError } from './source.js';
-import { memberIs, registerMemberFormat } from '../content/member-formats.js';
+import { Cursor, driveSync, FormatError } from './source.js';
+import { memberIs } from '../content/member-formats.js';
 import { trimEndRun } from '../../core/linear-text.js';
 
 /** The reference loader's cap on the header (safetensors `MAX_HEADER_SIZE`). */
@@ -237,19 +237,11 @@ const SAFETENSORS_NAME = /\.safetensors$/i;
  * nothing else. Only the header is read and the data section measured, so a member too large to hold (most real
  * ones) is read by ranges.
  */
-registerMemberFormat({
+registerReadMember({
   format: 'safetensors',
-  claimsName: (name) => SAFETENSORS_NAME.test(name),
-  judge(data, name, where) {
-    if (!memberIs(data, data.length, name, 'safetensors', SAFETENSORS_NAME)) return undefined;
-    const out = new Findings(where.path, 'safetensors', where.member);
-    runParser(bufferSource(data), out, 'the safetensors file', parseSafetensors);
-    return { findings: out.list, decompressed: 0, readsAllOfIt: true };
-  },
-  async judgeSource(src, head, name, where) {
-    if (!memberIs(head, src.size, name, 'safetensors', SAFETENSORS_NAME)) return undefined;
-    const out = new Findings(where.path, 'safetensors', where.member);
-    const report = await analyseSource(src, out, 'the safetensors file', safetensorsSteps);
-    return { findings: report.findings, decompressed: 0, readsAllOfIt: true };
-  },
+  named: SAFETENSORS_NAME,
+  is: (head, size, name) => memberIs(head, size, name, 'safetensors', SAFETENSORS_NAME),
+  what: 'the safetensors file',
+  parse: parseSafetensors,
+  steps: safetensorsSteps,
 });

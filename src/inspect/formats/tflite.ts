@@ -1,8 +1,8 @@
 import type { ModelAnalyser } from '../analyser.js';
-import { analyseWith, Findings, runParser } from './report.js';
+import { analyseWith, Findings, registerReadMember } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { bufferSource, driveSync, FormatError, readAt } from './source.js';
-import { memberIs, registerMemberFormat } from '../content/member-formats.js';
+import { driveSync, FormatError, readAt } from './source.js';
+import { memberIs } from '../content/member-formats.js';
 import { DANGEROUS_TF_OPS } from './savedmodel.js';
 
 const BUILTIN_CUSTOM = 32;
@@ -199,13 +199,10 @@ const TFLITE_NAME = /\.tflite$/i;
  * `.tflite` and detected as nothing else. A flatbuffer is read by offsets in any order, so only a member held in
  * memory is judged (the tar walk holds a member named `.tflite` up to its image limit).
  */
-registerMemberFormat({
+registerReadMember({
   format: 'tflite',
-  claimsName: (name) => TFLITE_NAME.test(name),
-  judge(data, name, where) {
-    if (!memberIs(data, data.length, name, 'tflite', TFLITE_NAME)) return undefined;
-    const out = new Findings(where.path, 'tflite', where.member);
-    runParser(bufferSource(data), out, 'the TFLite model', parseTflite);
-    return { findings: out.list, decompressed: 0, readsAllOfIt: true };
-  },
+  named: TFLITE_NAME,
+  is: (head, size, name) => memberIs(head, size, name, 'tflite', TFLITE_NAME),
+  what: 'the TFLite model',
+  parse: parseTflite,
 });
