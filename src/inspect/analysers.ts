@@ -1,5 +1,6 @@
 import { formatsReadBy } from '../discover/catalogue/index.js';
 import type { ModelAnalyser } from './analyser.js';
+import { setMemberReadersLoader } from './content/member-formats.js';
 
 /**
  * The catalogue routes: an analyser reads exactly the formats whose catalogue entry names it in `readBy`. Each
@@ -22,12 +23,23 @@ function lazy(name: string, load: () => Promise<ModelAnalyser>): ModelAnalyser {
  * Every model-content analyser, in the order they run. Adding a format is one catalogue entry, one analyser file
  * and one line here.
  */
+setMemberReadersLoader(() =>
+  Promise.all([
+    import('./formats/skops.js'),
+    import('./formats/gguf.js'),
+    import('./formats/onnx.js'),
+    import('./formats/tflite.js'),
+    import('./formats/safetensors.js'),
+  ]),
+);
+
 export const ANALYSERS: readonly ModelAnalyser[] = [
   // A pickled Keras model is judged by its embedded .keras archive, through the judge formats/keras.ts registers
   // when it loads (pickle/keras-object.ts): without it a scan of pickles alone failed every such model closed.
   // The same goes for model files inside archives (content/member-formats.ts): a `.keras`, a Keras `.h5`, a
-  // SavedModel's `saved_model.pb`, a `.skops`, a GGUF, an ONNX, TFLite or safetensors file in a zip or tar is
-  // judged by its own format's analyser, registered when it loads.
+  // SavedModel's `saved_model.pb` in a zip or tar is judged by its own format's analyser, registered when it loads;
+  // a `.skops`, GGUF, ONNX, TFLite or safetensors member's reader loads with the first file that may hold members
+  // (`setMemberReadersLoader` below).
   lazy(
     'pickle',
     async () =>
@@ -37,11 +49,6 @@ export const ANALYSERS: readonly ModelAnalyser[] = [
           import('./formats/keras.js'),
           import('./formats/keras-h5.js'),
           import('./formats/savedmodel.js'),
-          import('./formats/skops.js'),
-          import('./formats/gguf.js'),
-          import('./formats/onnx.js'),
-          import('./formats/tflite.js'),
-          import('./formats/safetensors.js'),
         ])
       )[0].pickleAnalyser,
   ),

@@ -29,6 +29,7 @@ import { npyDataOffset } from '../../discover/formats/npy-header.js';
 import { DISTCP_NAME, distcpItems, distcpMember, type DistcpItem } from './distcp.js';
 import { DISTCP_ITEM } from '../pickle/verdict.js';
 import { sliceSource } from './member-stream.js';
+import { loadMemberReaders } from './member-formats.js';
 import { declaredRanges } from './distcp-metadata.js';
 import { locateInRoot } from '../../io/open-regular.js';
 import { folderOf } from '../../io/raw-names.js';
@@ -72,6 +73,9 @@ export async function analyseAnySize(
   let findings: Finding[];
   try {
     findings = await analyseFile(src, file, allowedGlobals, (ref) => sidecars.push(ref), limits);
+    // A DCP shard's items and the files its .metadata names are archives, whatever this file was.
+    if (declared.length > 0 || (root !== undefined && path.posix.basename(file.path) === DCP_METADATA))
+      await loadMemberReaders();
     if (declared.length > 0)
       findings = findings.concat(await inspectDeclared(src, file, declared, { extra: allowedGlobals }, limits));
     if (root !== undefined && path.posix.basename(file.path) === DCP_METADATA)
@@ -99,6 +103,10 @@ async function analyseFile(
   const size = src.size;
   const h = await src.read(0, Math.min(size, 1 << 16));
   const allow = { extra: allowedGlobals };
+  const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
+  const plainPickle = !isContainerHead(h) && readAsPickle(h, size, claims);
+  // Anything but a pickle or .npy stream may hold members another format's reader judges: their readers load here.
+  if (!plainPickle && h.toString('latin1', 0, 6) !== '\x93NUMPY') await loadMemberReaders();
   if (DISTCP_NAME.test(file.path) && h.length >= 4 && h.readUInt32LE(0) === 0x04034b50) {
     const items = await distcpItems(src);
     if (items !== undefined && items.length > 1) return inspectDistcp(src, file, items, allow, limits);
@@ -115,8 +123,7 @@ async function analyseFile(
     const head = lead === 'no' ? [] : await analyseLeadingPickleFile(src, { path: file.path, allow, what: TAR_HEAD });
     if (byRanges !== undefined) return leadingFindings(lead, head).concat(byRanges);
   }
-  const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
-  if (!isContainerHead(h) && readAsPickle(h, size, claims)) {
+  if (plainPickle) {
     return analysePickleFile(src, { path: file.path, allow, what: 'pickle', onSidecar });
   }
   if (h.toString('latin1', 0, 6) === '\x93NUMPY') return analyseNpyFile(src, file, h, allow);

@@ -73,6 +73,23 @@ export function memberIs(head: Buffer, size: number, name: string, format: FileF
   return sniffed === format || (sniffed === undefined && named.test(baseName(name)));
 }
 
+/**
+ * How the readers that judge members and read no pickle load (inspect/analysers.ts sets it: this folder imports no
+ * format's module), and the one load of them: with the first file that may hold members (content/analyser.ts), so a
+ * scan of pickles alone never compiles them.
+ */
+let readersLoader: (() => Promise<unknown>) | undefined;
+let readersLoaded: Promise<unknown> | undefined;
+
+export function setMemberReadersLoader(load: () => Promise<unknown>): void {
+  readersLoader = load;
+}
+
+export function loadMemberReaders(): Promise<unknown> {
+  if (!readersLoader) return Promise.resolve();
+  return (readersLoaded ??= readersLoader());
+}
+
 export function registerMemberFormat(f: MemberFormat): void {
   if (!formats.some((g) => g.format === f.format)) formats.push(f);
 }
