@@ -59,6 +59,15 @@ interface Scope {
   readonly nonlocals: Set<string>;
 }
 
+/**
+ * A `global` / `nonlocal` statement: the keyword, blanks, then the names. Once `/^(global|nonlocal)[ \t]+([\w \t,]+)$/`,
+ * whose blank run could be split between `[ \t]+` and the names in as many ways as it is long, each split reading
+ * to the line's end again: quadratic on `global` + blanks + `\` (a continued line, valid Python). The names now
+ * start with a word character or comma, so all the blanks go to `[ \t]+`; a line of blanks alone still matches with
+ * the last blank as the names, as before. Same language, same captures (test/hostile/backtracking.test.ts).
+ */
+export const DECLARATION = /^(global|nonlocal)[ \t]+([\w,][\w \t,]*|[ \t])$/;
+
 /** Never scoped: the instance (python.ts reads `self.x` over every class alike). */
 const UNSCOPED = new Set(['self', 'cls']);
 
@@ -126,7 +135,7 @@ function readScopes(
     for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
       const i = lineAt(at);
       if (i < 0 || table[2 * i] !== at) continue;
-      const declared = /^(global|nonlocal)[ \t]+([\w \t,]+)$/.exec(text.slice(at, table[2 * i + 1]! & 0x7fffffff));
+      const declared = DECLARATION.exec(text.slice(at, table[2 * i + 1]! & 0x7fffffff));
       const scope = declared ? lineScope(i) : 0;
       if (declared && scope > 0)
         for (const name of declared[2]!.split(','))

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { installSettingFindings } from '../../src/app/review/install-settings.js';
 import { namedBy, requirementIncludes } from '../../src/app/review/named-inputs.js';
@@ -6,6 +7,7 @@ import { findJavaScriptReferencesFast, hasParameterDefault } from '../../src/ref
 import { findConfigReferencesWithYaml } from '../../src/refs/config.js';
 import { findPythonReferences } from '../../src/refs/python.js';
 import { readPythonHubSettings } from '../../src/refs/python-env.js';
+import { DECLARATION } from '../../src/refs/python-scopes.js';
 import { findShellReferences } from '../../src/refs/shell-commands.js';
 import type { FileReferences } from '../../src/refs/types.js';
 
@@ -192,6 +194,51 @@ describe('Python: a settings factory`s decorator', () => {
     { decorator: '@lru_cache \\\n()', want: ['dynamic@10'] },
   ])('$decorator → $want (as before)', ({ decorator, want }) => {
     expect(read(factory(decorator))).toEqual(want);
+  });
+});
+
+describe('Python: a `global` / `nonlocal` statement (python-scopes.ts)', () => {
+  // `other`'s hostile line is `global name` continued by `\`: read as before, it declares nothing (the expression
+  // never matched a continued line). `load`'s declaration makes `name` the module's, so its two values are dynamic.
+  const file = (declaration: string, blanks = '') =>
+    'from transformers import AutoModel\nname = "acme/module"\n' +
+    `def other():\n    global${blanks}\\\n        name\n    name = "acme/local"\n    return AutoModel.from_pretrained(name)\n` +
+    `def load():\n    ${declaration}\n    name = "acme/global"\n    return AutoModel.from_pretrained(name)\n` +
+    'def use():\n    return AutoModel.from_pretrained(name)\n';
+  const read = (text: string) => {
+    const found = findPythonReferences('app.py', text, noLocal);
+    return [...found.references.map((r) => `${r.repoId}@${r.line}`), ...found.dynamic.map((d) => `dynamic@${d.line}`)];
+  };
+  const declared = ['acme/local@7', 'dynamic@11', 'dynamic@13'];
+  const undeclared = ['acme/local@7', 'acme/global@11', 'acme/module@13'];
+
+  it('a megabyte of blanks before a continued line is read in one pass, and the next declaration still counts', () => {
+    // `[ \t]+([\w \t,]+)$` split the blanks between the keyword's run and the names every way when the end did not
+    // match: 30 KB took 0.8 s, quadratic (a scan of 120 KB: 10 s CPU; this about 15 minutes).
+    expect(read(file('global name', ' '.repeat(1_000_000)))).toEqual(declared);
+  });
+
+  it.each([
+    { declaration: 'global name', want: declared },
+    { declaration: 'global\t name ,other', want: declared },
+    { declaration: 'global \t', want: undeclared },
+    { declaration: 'pass', want: undeclared },
+  ])('$declaration (as before)', ({ declaration, want }) => {
+    expect(read(file(declaration))).toEqual(want);
+  });
+
+  it('DECLARATION matches as the expression with blanks in both runs', () => {
+    const before = /^(global|nonlocal)[ \t]+([\w \t,]+)$/;
+    const pieces = ['global', 'nonlocal', ' ', '\t', 'a', '1', ',', '\\', '\n', '#', '\u2028', 'é'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...pieces), { maxLength: 16 }).map((a) => a.join('')),
+        (s) => {
+          expect(DECLARATION.exec(s)?.slice(1)).toEqual(before.exec(s)?.slice(1));
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 });
 
