@@ -187,12 +187,50 @@ export function readPythonHubSettings(
   existsLocally: (p: string) => boolean,
 ): void {
   readLlamaIndexSettings(path, text, at, out, existsLocally);
+  readMlxTrustSetting(text, out);
   if (!text.includes('HF_ENDPOINT') && !text.includes('OFFLINE')) return;
   for (const { m, first } of statementMatches(text, PYTHON_HUB_SETTING)) {
     const variable = (m[2] ?? m[4])!;
     const literal = m[5] ?? m[6];
     reportHubSetting({ path, ...at(first) }, variable, literal ?? m[7]!.trim(), literal === undefined, out);
   }
+}
+
+/**
+ * `os.environ["MLX_LM_TRUST_REMOTE_CODE"] = "1"` (or `.setdefault(…)`): mlx_lm/utils.py `load_model` runs
+ * `_trust_remote_code(trust_remote_code)`, true when the argument is or when `os.environ.get(
+ * "MLX_LM_TRUST_REMOTE_CODE", "").lower() in ("1", "true", "yes")`, and then `exec_module`s the `model_file` the
+ * repository's config.json names. `load`, `sharded_load`, `convert` and every mlx_lm command reach it, reading
+ * `os.environ` at the call: so every mlx_lm load of the file runs the repository's code, wherever the setting stands.
+ * (A command the script starts, `subprocess.run(["mlx_lm.generate", …])`, inherits it too, but the stage reads those
+ * after this, python-commands.ts: not marked.) `os.putenv` leaves `os.environ` unchanged, so it is not read. A literal followed by more of the
+ * expression (`"1" if x else "0"`), or any other value, is chosen at run time; one that ends the statement (a
+ * comment, `;`, a CRLF line end) is the value.
+ */
+const MLX_TRUST_SETTING =
+  /^[ \t]*(?:os\.)?environ(?:\[\s*(["'])MLX_LM_TRUST_REMOTE_CODE\1\s*\]\s*=(?!=)\s*|\.setdefault\(\s*(["'])MLX_LM_TRUST_REMOTE_CODE\2\s*,\s*)(?:(?:"([^"\\\n]*)"|'([^'\\\n]*)')(?=[ \t]*(?:[#);\r]|$))|([^\s#)][^#\n]*))/gm;
+const MLX_TRUE_VALUES: ReadonlySet<string> = new Set(['1', 'true', 'yes']);
+
+/** What the file's setting of `MLX_LM_TRUST_REMOTE_CODE` does to its mlx_lm loads (`MLX_TRUST_SETTING`). */
+function readMlxTrustSetting(text: string, out: FileReferences): void {
+  if (!text.includes('MLX_LM_TRUST_REMOTE_CODE')) return;
+  let trusts = false;
+  let atRunTime = false;
+  for (const { m } of statementMatches(text, MLX_TRUST_SETTING)) {
+    const literal = m[3] ?? m[4];
+    if (literal === undefined) atRunTime = true;
+    else if (MLX_TRUE_VALUES.has(literal.toLowerCase())) trusts = true;
+  }
+  if (!trusts && !atRunTime) return;
+  // The vias of mlx-lm's loads: python-loaders.ts `MLX_LOADS` / `MLX_SHARDED_LOADS` / `MLX_CONVERTS` (`mlx_lm.…`)
+  // and runtimes.ts `readMlxLm`'s commands (`mlx_lm.generate`); mlx-vlm's (`mlx_vlm.…`) read no such variable.
+  const setting = trusts ? { runsRemoteCode: true as const } : { remoteCodeAtRunTime: true as const };
+  out.references.forEach((r, i) => {
+    if (r.via.startsWith('mlx_lm.') && !r.runsRemoteCode) out.references[i] = { ...r, ...setting };
+  });
+  out.dynamic.forEach((d, i) => {
+    if (d.via.startsWith('mlx_lm.') && !d.runsRemoteCode) out.dynamic[i] = { ...d, ...setting };
+  });
 }
 
 /**

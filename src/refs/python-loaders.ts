@@ -1023,10 +1023,11 @@ function llamaIndexTokenizer(
 /**
  * Whether mlx-lm's or mlx-vlm's `load` runs code of the repository it downloads (the snapshot keeps its `*.py`):
  * - mlx_lm/utils.py `load(…, trust_remote_code=False)` → `load_model`, which with a `model_file` in config.json and
- *   trust on `exec_module`s that file (the `MLX_LM_TRUST_REMOTE_CODE` variable turns it on too, not read here);
- *   and `tokenizer_config` is tokenizer_utils.py `load`'s `AutoTokenizer.from_pretrained(model_path,
- *   **tokenizer_config_extra)`, so `{"trust_remote_code": True}` runs the repository's tokenizer code (read as a
- *   keyword: a positional argument carries no dict entries here);
+ *   trust on `exec_module`s that file (the `MLX_LM_TRUST_REMOTE_CODE` variable turns it on too: the file's own
+ *   setting of it is read after the calls, python-env.ts `readMlxTrustSetting`); and `tokenizer_config` is
+ *   tokenizer_utils.py `load`'s `AutoTokenizer.from_pretrained(model_path, **tokenizer_config_extra)`, so
+ *   `{"trust_remote_code": True}` runs the repository's tokenizer code (read as a keyword: a positional argument
+ *   carries no dict entries here);
  * - mlx_vlm/utils.py `load(path_or_hf_repo, adapter_path, lazy, revision, **kwargs)` hands its kwargs to
  *   `load_processor`'s `AutoProcessor.from_pretrained(model_path, **kwargs)`.
  */

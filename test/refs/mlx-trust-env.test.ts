@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
+import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
+import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import type { FileReferences } from '../../src/refs/types.js';
+
+/**
+ * `MLX_LM_TRUST_REMOTE_CODE` set by the script (python-env.ts `readMlxTrustSetting`): mlx_lm/utils.py `load_model`
+ * runs `_trust_remote_code(trust_remote_code)`, which is also true when `os.environ.get("MLX_LM_TRUST_REMOTE_CODE",
+ * "").lower() in ("1", "true", "yes")`, and then imports the `model_file` the repository's config.json names. Each
+ * reader on its own: the parser-free one (python-fast.ts), lezer's over the whole file and over the snippet (python.ts).
+ */
+const noLocal = () => false;
+const READERS: readonly [string, (p: string, t: string) => FileReferences | undefined][] = [
+  ['python-fast.ts', (p, t) => findPythonReferencesFast(p, t, noLocal)],
+  ['python.ts (lezer)', (p, t) => findPythonReferencesInWholeFile(p, t, noLocal)],
+  ['python.ts (snippet first)', (p, t) => findPythonReferences(p, t, noLocal)],
+];
+
+/** Per reference (`repo@revision`) or run-time note (`dynamic`): its CPR002 level, or `-` for none. */
+function remoteCode(refs: FileReferences): string[] {
+  const out: string[] = [];
+  for (const ref of refs.references) {
+    const f = judgeReference(ref, new Map(), DEFAULT_POLICY).find((x) => x.ruleId === 'CPR002');
+    out.push(`${ref.repoId!}${ref.revision ? `@${ref.revision}` : ''} ${f ? (f.level ?? 'error') : '-'}`);
+  }
+  for (const d of refs.dynamic) {
+    const f = dynamicFinding(d);
+    out.push(`dynamic ${f.ruleId === 'CPR002' ? (f.level ?? 'error') : '-'}`);
+  }
+  return out;
+}
+
+const PIN = 'a'.repeat(40);
+
+/** [case, source, CPR002 per reference]. */
+const CASES: readonly [string, string, readonly string[]][] = [
+  [
+    'set to "1" before an unpinned load',
+    'import os\nos.environ["MLX_LM_TRUST_REMOTE_CODE"] = "1"\nfrom mlx_lm import load\nmodel, tok = load("acme/chat-4bit")\n',
+    ['acme/chat-4bit error'],
+  ],
+  [
+    'set to "TRUE" (lowered by mlx-lm) before a pinned load',
+    `import os\nimport mlx_lm\nos.environ['MLX_LM_TRUST_REMOTE_CODE'] = 'TRUE'\nmlx_lm.load("acme/chat-4bit", revision="${PIN}")\n`,
+    [`acme/chat-4bit@${PIN} error`],
+  ],
+  [
+    'setdefault to "yes", load imported under an alias, from the module',
+    'import os\nfrom mlx_lm.utils import load as mlx_load\nos.environ.setdefault("MLX_LM_TRUST_REMOTE_CODE", "yes")\nmlx_load("acme/chat-4bit")\n',
+    ['acme/chat-4bit error'],
+  ],
+  [
+    'from os import environ, then sharded_load with a tokenizer_config that leaves the tokenizer alone',
+    'from os import environ\nfrom mlx_lm.utils import sharded_load\nenviron["MLX_LM_TRUST_REMOTE_CODE"] = "1"\nsharded_load("acme/big", tokenizer_config={"eos_token": "x"})\n',
+    ['acme/big error'],
+  ],
+  [
+    'CRLF line ends, and a `;` after the value',
+    'import os\r\nfrom mlx_lm import load\r\nos.environ["MLX_LM_TRUST_REMOTE_CODE"] = "1"\r\nload("acme/a")\r\nos.environ["MLX_LM_TRUST_REMOTE_CODE"] = "1"; load("acme/b")\r\n',
+    ['acme/a error', 'acme/b error'],
+  ],
+  [
+    'convert',
+    'import os\nfrom mlx_lm import convert\nos.environ["MLX_LM_TRUST_REMOTE_CODE"] = "1"\nconvert("acme/chat", mlx_path="out")\n',
+    ['acme/chat error'],
+  ],
+  [
+    'a model name chosen at run time',
+    'import os, sys\nfrom mlx_lm import load\nos.environ["MLX_LM_TRUST_REMOTE_CODE"] = "1"\nload(sys.argv[1])\n',
+    ['dynamic error'],
+  ],
+  [
+    'a value chosen at run time',
+    'import os\nfrom mlx_lm import load\nos.environ["MLX_LM_TRUST_REMOTE_CODE"] = os.getenv("TRUST", "0")\nload("acme/chat-4bit")\n',
+    ['acme/chat-4bit warning'],
+  ],
+  [
+    'a literal that is only part of the value',
+    'import os\nfrom mlx_lm import load\nos.environ["MLX_LM_TRUST_REMOTE_CODE"] = "1" if DEV else "0"\nload("acme/chat-4bit")\n',
+    ['acme/chat-4bit warning'],
+  ],
+];
+
+/** Settings that leave mlx-lm's `model_file` gate shut, or loaders that do not read the variable. */
+const NOT_TRUSTED: readonly [string, string, readonly string[]][] = [
+  [
+    'set to "0"',
+    'import os\nfrom mlx_lm import load\nos.environ["MLX_LM_TRUST_REMOTE_CODE"] = "0"\nload("acme/chat-4bit")\n',
+    ['acme/chat-4bit -'],
+  ],
+  [
+    'set to "on" (not one of mlx-lm\'s true words)',
+    'import os\nfrom mlx_lm import load\nos.environ["MLX_LM_TRUST_REMOTE_CODE"] = "on"\nload("acme/chat-4bit")\n',
+    ['acme/chat-4bit -'],
+  ],
+  [
+    'os.putenv, which os.environ does not see',
+    'import os\nfrom mlx_lm import load\nos.putenv("MLX_LM_TRUST_REMOTE_CODE", "1")\nload("acme/chat-4bit")\n',
+    ['acme/chat-4bit -'],
+  ],
+  [
+    'only read, not set',
+    'import os\nfrom mlx_lm import load\nprint(os.environ.get("MLX_LM_TRUST_REMOTE_CODE"))\nload("acme/chat-4bit")\n',
+    ['acme/chat-4bit -'],
+  ],
+  [
+    'shown in a comment',
+    'import os\nfrom mlx_lm import load\n# os.environ["MLX_LM_TRUST_REMOTE_CODE"] = "1"\nload("acme/chat-4bit")\n',
+    ['acme/chat-4bit -'],
+  ],
+  [
+    'mlx-vlm, which reads no such variable, and transformers beside it',
+    'import os\nfrom mlx_vlm import load\nfrom transformers import AutoModel\nos.environ["MLX_LM_TRUST_REMOTE_CODE"] = "1"\nload("acme/vision-4bit")\nAutoModel.from_pretrained("acme/bert")\n',
+    ['acme/vision-4bit -', 'acme/bert -'],
+  ],
+];
+
+describe.each(READERS)('MLX_LM_TRUST_REMOTE_CODE set by the script, %s', (_, read) => {
+  it.each(CASES)('runs the repository code: %s', (_case, source, want) => {
+    const refs = read('app.py', source);
+    expect(refs).toBeDefined();
+    expect(remoteCode(refs!)).toEqual(want);
+  });
+
+  it.each(NOT_TRUSTED)('does not: %s', (_case, source, want) => {
+    const refs = read('app.py', source);
+    expect(refs).toBeDefined();
+    expect(remoteCode(refs!)).toEqual(want);
+  });
+
+  it('without the setting, the same load runs nothing', () => {
+    expect(remoteCode(read('app.py', 'from mlx_lm import load\nload("acme/chat-4bit")\n')!)).toEqual([
+      'acme/chat-4bit -',
+    ]);
+  });
+});
