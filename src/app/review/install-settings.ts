@@ -1,7 +1,7 @@
 import { parse as parseIni } from 'ini';
 import { parseYarnrcV1 } from '../../deps/yarnrc-v1.js';
 import { parse as parseToml } from 'smol-toml';
-import { parseShallowYamlValue as parseYaml } from '../../core/yaml-depth.js';
+import { parseYarnrcYml } from './yarn-settings.js';
 import type { Finding } from '../../core/finding.js';
 import { cutComment } from '../../core/linear-text.js';
 import { redactUrls } from '../../deps/checks/finding.js';
@@ -216,7 +216,7 @@ function flatten(p: string, text: string | undefined): Flat | Error | undefined 
     if (kind === '.npmrc' || kind === 'pip.conf') data = parseIni(text);
     // Only the setting: the rest of a manifest, and a manifest that does not parse, are manifest-changes.ts's.
     else if (kind === 'package.json') data = { packageManager: at(parseJsonOr(text), 'packageManager') };
-    else if (kind === '.yarnrc.yml') data = parseYaml(text, { schema: 'failsafe', maxAliasCount: 100 });
+    else if (kind === '.yarnrc.yml') data = parseYarnrcYml(text);
     else data = parseToml(text, { maxDepth: 32 });
     let requires: unknown;
     if (kind === 'pyproject.toml') {

@@ -1,7 +1,7 @@
-import { parseShallowYamlValue as parseYaml } from '../../core/yaml-depth.js';
 import type { Finding } from '../../core/finding.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import { parseAlias } from '../../deps/parsers/npm-common.js';
+import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { classifySpec } from '../../deps/source.js';
 import type { InstallFileChange } from './install-files.js';
 import { unreadableConfig } from './install-settings.js';
@@ -36,8 +36,14 @@ export function manifestFindings(changes: readonly InstallFileChange[], projects
     const read = (text: string | undefined): Json | Error | undefined => {
       if (text === undefined) return undefined;
       try {
-        const v: unknown = name === 'package.json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
-        return isObj(v) ? v : {};
+        if (name === 'package.json') {
+          const v: unknown = JSON.parse(text);
+          return isObj(v) ? v : {};
+        }
+        // As pnpm reads it (the scan's reader: js-yaml `load`, `<<` merge keys applied), so an override merged in
+        // from `<<: {overrides: …}` is one pnpm applies.
+        const ws = parsePnpmWorkspace(text);
+        return 'error' in ws ? new Error(ws.error) : ws.settings;
       } catch (err) {
         return err instanceof Error ? err : new Error(String(err));
       }
@@ -159,10 +165,16 @@ const forcedKeyText = (k: string) =>
     .split(' > ')
     .pop() ?? k;
 
-/** The 1-based line where `"key":` (JSON) or `key:` (YAML) is written, or 1. */
+/**
+ * The 1-based line where `"key":` (JSON) or `key:` (YAML, in block or flow style, as in `<<: {overrides: {key: …}}`)
+ * is written, or 1.
+ */
 function lineOfKey(text: string, key: string): number {
+  const flow = (l: string) => [`{${key}:`, `{ ${key}:`, `, ${key}:`, `,${key}:`].some((k) => l.includes(k));
   const i = text
     .split('\n')
-    .findIndex((l) => l.includes(`"${key}"`) || l.trimStart().startsWith(`${key}:`) || l.includes(`'${key}'`));
+    .findIndex(
+      (l) => l.includes(`"${key}"`) || l.trimStart().startsWith(`${key}:`) || l.includes(`'${key}'`) || flow(l),
+    );
   return i < 0 ? 1 : i + 1;
 }

@@ -1,6 +1,6 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseShallowYamlValue as parseYaml } from '../../core/yaml-depth.js';
+import { parseYarnrcYml } from './yarn-settings.js';
 import type { Finding } from '../../core/finding.js';
 import { settingLineValue } from '../../core/linear-text.js';
 import { hashWorkingFiles } from './git.js';
@@ -107,7 +107,7 @@ function namedCode(headPaths: readonly string[], headText: (p: string) => string
 function yarnrcCode(text: string): [string, string][] {
   let data: unknown;
   try {
-    data = parseYaml(text, { schema: 'failsafe', maxAliasCount: 100 });
+    data = parseYarnrcYml(text);
   } catch {
     return []; // install-settings.ts reports an unreadable .yarnrc.yml (CPU030)
   }

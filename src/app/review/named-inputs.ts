@@ -1,5 +1,6 @@
 import { cutComment, settingLineValue } from '../../core/linear-text.js';
 import { pnpmfilePath } from '../../deps/checks/pnpmfile.js';
+import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { formatFromName } from '../../discover/catalogue/index.js';
 
 /**
@@ -37,11 +38,27 @@ export function namedBy(p: string, text: string, asRequirements: boolean): Named
     const v = settingLineValue(text, /[ \t]*pnpmfile[ \t]*=/y, 0, `"'`, `"'\r\n#;`);
     if (v !== undefined) add(v, 'code');
   } else if (base === 'pnpm-workspace.yaml') {
-    // `/^pnpmfile:[ \t]*["']?([^"'\r\n#]+?)["']?[ \t]*$/m`, in one pass.
-    const v = settingLineValue(text, /pnpmfile:/y, 0, `"'`, `"'\r\n#`);
-    if (v !== undefined) add(v, 'code');
+    for (const v of workspacePnpmfiles(text)) add(v, 'code');
   }
   return out;
+}
+
+/**
+ * The `pnpmfile` pnpm-workspace.yaml sets, read as pnpm reads the file (the scan's parsePnpmWorkspace: js-yaml
+ * `load`, so `<<: {pnpmfile: hooks.cjs}` sets it too, and a flow or quoted form is read whole). A file that does not
+ * parse sets nothing for pnpm, which refuses it; the `pnpmfile:` line is still taken then, so the file it names is
+ * read and shown rather than missed. A list gives each of its strings: at worst a file pnpm would not load is shown.
+ */
+function workspacePnpmfiles(text: string): string[] {
+  const ws = parsePnpmWorkspace(text);
+  if (!('error' in ws)) {
+    const v = ws.settings['pnpmfile'];
+    const list: unknown[] = Array.isArray(v) ? v : [v];
+    return list.filter((x): x is string => typeof x === 'string');
+  }
+  // `/^pnpmfile:[ \t]*["']?([^"'\r\n#]+?)["']?[ \t]*$/m`, in one pass.
+  const line = settingLineValue(text, /pnpmfile:/y, 0, `"'`, `"'\r\n#`);
+  return line === undefined ? [] : [line];
 }
 
 /**

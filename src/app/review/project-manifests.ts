@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { parseShallowYamlValue as parseYaml } from '../../core/yaml-depth.js';
+import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { LOCKFILE_FORMATS, formatFromName } from '../../discover/catalogue/index.js';
 import { dirOf, joinRel } from '../../deps/read.js';
 
@@ -61,11 +61,8 @@ function workspacesOf(text: string | undefined): string[] {
 
 function pnpmPackagesOf(text: string | undefined): string[] {
   if (text === undefined) return [];
-  try {
-    const v: unknown = parseYaml(text, { maxAliasCount: 100 });
-    const list = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)['packages'] : undefined;
-    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
+  // As pnpm reads it (`<<` merge keys applied): `<<: {packages: [apps/*]}` makes those folders workspace projects.
+  const ws = parsePnpmWorkspace(text);
+  const list = 'error' in ws ? undefined : ws.settings['packages'];
+  return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
 }

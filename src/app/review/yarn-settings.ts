@@ -3,13 +3,23 @@ import { parseShallowYamlValue as parseYaml } from '../../core/yaml-depth.js';
 import { readRegularFile } from '../../io/open-regular.js';
 
 /**
- * A top-level string setting of a package.json (`json`) or a .yarnrc.yml (YAML, failsafe schema); undefined when
+ * A .yarnrc.yml as berry reads it (Configuration.ts → @yarnpkg/parsers `parseSyml`, whose js-yaml `load` runs with
+ * FAILSAFE_SCHEMA and `json: true`): every scalar a string; a duplicate key is no error, the last one written wins
+ * (js-yaml `storeMappingPair` checks duplicates only without `json`); `<<` is a plain key, since the failsafe schema
+ * has no merge type. Throws on text yarn cannot read either; aliases past 100 expansions are refused.
+ */
+export function parseYarnrcYml(text: string): unknown {
+  return parseYaml(text, { schema: 'failsafe', uniqueKeys: false, maxAliasCount: 100 });
+}
+
+/**
+ * A top-level string setting of a package.json (`json`) or a .yarnrc.yml (parseYarnrcYml); undefined when
  * absent, not a string, or the text does not parse (yarn refuses such a file; the settings review reports it).
  */
 export function topLevelString(text: string | undefined, key: string, json = false): string | undefined {
   if (text === undefined) return undefined;
   try {
-    const data: unknown = json ? JSON.parse(text) : parseYaml(text, { schema: 'failsafe', maxAliasCount: 100 });
+    const data: unknown = json ? JSON.parse(text) : parseYarnrcYml(text);
     const v = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[key] : undefined;
     return typeof v === 'string' ? v : undefined;
   } catch {
