@@ -1,6 +1,7 @@
 import type { ModelAnalyser } from '../analyser.js';
 import { GgufTemplates } from './gguf-templates.js';
-import { analyseWith, Findings, FirstOfEach, registerReadMember } from './report.js';
+import type { Findings } from './report.js';
+import { analyseWith, FirstOfEach, registerReadMember } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { checkedCount, Cursor, cutAtNul, driveSync, FormatError } from './source.js';
 

@@ -1,7 +1,8 @@
 import type { ModelAnalyser } from '../analyser.js';
 import type { PbField } from './protobuf.js';
 import { asMessage, checkDepth, isNeed, pbFields, pbString } from './protobuf.js';
-import { analyseWith, Findings, registerReadMember } from './report.js';
+import type { Findings } from './report.js';
+import { analyseWith, registerReadMember } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { driveSync, FormatError } from './source.js';
 import { memberIs } from '../content/member-formats.js';

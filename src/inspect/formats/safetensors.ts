@@ -1,7 +1,8 @@
 import type { ModelAnalyser } from '../analyser.js';
 import { isObject, parseJson } from './json.js';
 import type { JsonValue } from './json.js';
-import { analyseWith, Findings, FirstOfEach, registerReadMember } from './report.js';
+import type { Findings } from './report.js';
+import { analyseWith, FirstOfEach, registerReadMember } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { Cursor, driveSync, FormatError } from './source.js';
 import { memberIs } from '../content/member-formats.js';

@@ -1,5 +1,6 @@
 import type { ModelAnalyser } from '../analyser.js';
-import { analyseWith, Findings, registerReadMember } from './report.js';
+import type { Findings } from './report.js';
+import { analyseWith, registerReadMember } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { driveSync, FormatError, readAt } from './source.js';
 import { memberIs } from '../content/member-formats.js';
