@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
+import { PNPM_PROJECT } from './projects.js';
 import { makeRepo, reviewHead, type Tree } from './repo.js';
-import { manifest, sri } from './npm-lock.js';
 
 /**
  * pnpm reads pnpm-workspace.yaml with js-yaml `load` (read-yaml-file), whose DEFAULT_SCHEMA applies `<<` merge keys
@@ -18,28 +18,6 @@ async function review(base: Tree, head: Tree): Promise<ReviewResult> {
   return reviewHead(repo.dir, { gate: 'any' });
 }
 
-const PNPM_LOCK = [
-  "lockfileVersion: '9.0'",
-  '',
-  'importers:',
-  '',
-  '  .:',
-  '    dependencies:',
-  '      lodash:',
-  '        specifier: ^4.17.20',
-  '        version: 4.17.20',
-  '',
-  'packages:',
-  '',
-  '  lodash@4.17.20:',
-  `    resolution: {integrity: ${sri(1)}}`,
-  '',
-  'snapshots:',
-  '',
-  '  lodash@4.17.20: {}',
-  '',
-].join('\n');
-const PNPM_PROJECT = { 'package.json': manifest({ lodash: '^4.17.20' }), 'pnpm-lock.yaml': PNPM_LOCK };
 const pkg = (extra: Record<string, unknown>) =>
   JSON.stringify({ name: 'web', version: '1.0.0', ...extra }, null, 2) + '\n';
 

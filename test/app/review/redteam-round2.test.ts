@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runReview, type ReviewArgs } from '../../../src/cli/commands/review.js';
 import { exitCodeForError } from '../../../src/cli/exit-codes.js';
 import type { ReviewResult } from '../../../src/app/review/index.js';
+import { YARN_PROJECT, PNPM_PROJECT } from './projects.js';
 import { makeRepo, reviewHead, type Tree } from './repo.js';
 import { manifest, npmLock, sri } from './npm-lock.js';
 
@@ -22,43 +23,6 @@ async function review(base: Tree, head: Tree, remove: readonly string[] = []): P
 }
 
 const rulesAt = (r: ReviewResult) => r.findings.map((f) => `${f.ruleId}@${f.location.path}`);
-
-const YARN_LOCK = [
-  '__metadata:',
-  '  version: 8',
-  '  cacheKey: 10c0',
-  '',
-  '"app@workspace:.":',
-  '  version: 0.0.0-use.local',
-  '  resolution: "app@workspace:."',
-  '  languageName: unknown',
-  '  linkType: soft',
-  '',
-].join('\n');
-const YARN_PROJECT = { 'package.json': manifest({}), 'yarn.lock': YARN_LOCK };
-
-const PNPM_LOCK = [
-  "lockfileVersion: '9.0'",
-  '',
-  'importers:',
-  '',
-  '  .:',
-  '    dependencies:',
-  '      lodash:',
-  '        specifier: ^4.17.20',
-  '        version: 4.17.20',
-  '',
-  'packages:',
-  '',
-  '  lodash@4.17.20:',
-  `    resolution: {integrity: ${sri(1)}}`,
-  '',
-  'snapshots:',
-  '',
-  '  lodash@4.17.20: {}',
-  '',
-].join('\n');
-const PNPM_PROJECT = { 'package.json': manifest({ lodash: '^4.17.20' }), 'pnpm-lock.yaml': PNPM_LOCK };
 
 describe('files a watched setting names (cfg-yarn-release-swapped, cfg-yarn-plugin-swapped)', () => {
   it('the yarnPath release rewritten in place → CPU026 at the release', async () => {

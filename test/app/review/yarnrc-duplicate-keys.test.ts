@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
+import { YARN_PROJECT } from './projects.js';
 import { makeRepo, reviewHead, type Tree } from './repo.js';
-import { manifest } from './npm-lock.js';
 
 /**
  * berry reads .yarnrc.yml with @yarnpkg/parsers `parseSyml`: js-yaml `load` with FAILSAFE_SCHEMA and `json: true`,
@@ -17,19 +17,6 @@ async function review(base: Tree, head: Tree): Promise<ReviewResult> {
   return reviewHead(repo.dir, { gate: 'any' });
 }
 
-const YARN_LOCK = [
-  '__metadata:',
-  '  version: 8',
-  '  cacheKey: 10c0',
-  '',
-  '"app@workspace:.":',
-  '  version: 0.0.0-use.local',
-  '  resolution: "app@workspace:."',
-  '  languageName: unknown',
-  '  linkType: soft',
-  '',
-].join('\n');
-const YARN_PROJECT = { 'package.json': manifest({}), 'yarn.lock': YARN_LOCK };
 const rules = (r: ReviewResult, rule: RegExp) =>
   r.findings.filter((f) => rule.test(f.ruleId)).map((f) => `${f.ruleId}@${f.location.path}`);
 
