@@ -68,6 +68,17 @@ interface Scope {
  */
 export const DECLARATION = /^(global|nonlocal)[ \t]+([\w,][\w \t,]*|[ \t])$/;
 
+/**
+ * A logical line that starts with `global` or `nonlocal`, as its statement: up to a comment or the next statement
+ * (`#`, `;`: a declaration holds only names, so no string comes before either), continued lines joined by a blank.
+ * CPython's grammar (`global_stmt: 'global' ','.NAME+`) takes `global name  # why`, `global name; x = 1` and
+ * `global a, \` + newline + `b` alike; DECLARATION read the line whole and missed all three.
+ */
+function declarationText(line: string): string {
+  const cut = line.search(/[#;]/);
+  return (cut < 0 ? line : line.slice(0, cut)).replace(/\\\r?\n/g, ' ');
+}
+
 /** Never scoped: the instance (python.ts reads `self.x` over every class alike). */
 const UNSCOPED = new Set(['self', 'cls']);
 
@@ -135,7 +146,7 @@ function readScopes(
     for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
       const i = lineAt(at);
       if (i < 0 || table[2 * i] !== at) continue;
-      const declared = DECLARATION.exec(text.slice(at, table[2 * i + 1]! & 0x7fffffff));
+      const declared = DECLARATION.exec(declarationText(text.slice(at, table[2 * i + 1]! & 0x7fffffff)));
       const scope = declared ? lineScope(i) : 0;
       if (declared && scope > 0)
         for (const name of declared[2]!.split(','))

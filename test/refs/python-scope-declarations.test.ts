@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
+import { findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+
+/**
+ * `global` / `nonlocal` as CPython's grammar reads them (`global_stmt: 'global' ','.NAME+`): a trailing comment, a
+ * `;` and another statement, or a continued line leave the declaration what it is. Here `load()` declares `name`
+ * global and rebinds it, so the module's `name` has two values: each load of it is chosen at run time. Read as no
+ * declaration, `load()`'s `name` was a local of its own, and both calls named one model each.
+ */
+const program = (declaration: string) =>
+  [
+    'from transformers import AutoModel',
+    'name = "acme/module"',
+    'def load():',
+    `    ${declaration}`,
+    '    name = "acme/global"',
+    '    return AutoModel.from_pretrained(name)',
+    'def use():',
+    '    return AutoModel.from_pretrained(name)',
+    '',
+  ].join('\n');
+
+const answer = (found: ReturnType<typeof findPythonReferencesInWholeFile> | undefined) => ({
+  refs: found?.references.map((r) => `${r.repoId ?? r.url}@${r.line}`),
+  dynamic: found?.dynamic.map((d) => d.line),
+});
+
+describe('global and nonlocal declarations with more on their line', () => {
+  it.each([
+    ['plain', 'global name'],
+    ['a trailing comment', 'global name  # the module default'],
+    ['another statement after a semicolon', 'global name; x = 1'],
+    ['a continued line', 'global other, \\\n        name'],
+  ])('%s: the module name has two values', (_case, declaration) => {
+    const text = program(declaration);
+    const whole = findPythonReferencesInWholeFile('d.py', text, () => false);
+    expect(answer(whole)).toEqual({
+      refs: [],
+      dynamic: [declaration.includes('\n') ? 7 : 6, declaration.includes('\n') ? 9 : 8],
+    });
+    // The quick finder reads the same scopes (python-scopes.ts): it answers alike, or leaves the file to the parser.
+    const fast = findPythonReferencesFast('d.py', text, () => false);
+    if (fast) expect(answer(fast)).toEqual(answer(whole));
+  });
+});
