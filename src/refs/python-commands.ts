@@ -5,6 +5,7 @@ import { tokenize, Unsure, type StringValue } from './python-tokens.js';
 import { CommandScript, type Piece } from './command-script.js';
 import { boundOnce, resolveCallee } from './syntax.js';
 import type { FileReferences } from './types.js';
+import { readMlxTrustSetting } from './python-env.js';
 
 /**
  * Command lines a Python file runs — `subprocess.run(["huggingface-cli", "download", "org/x"])`,
@@ -64,7 +65,10 @@ export function findPythonCommandReferences(
     }
     if (!script.command(kind, call.args, imports)) unread++;
   }
-  return { ...script.references(path, text, existsLocally), unread };
+  const found = script.references(path, text, existsLocally);
+  // The commands inherit the script's os.environ: a MLX_LM_TRUST_REMOTE_CODE it sets reaches an mlx_lm command.
+  readMlxTrustSetting(text, found);
+  return { ...found, unread };
 }
 
 /** How each runner takes its command (CPython subprocess.py, os, asyncio/subprocess.py). */

@@ -202,8 +202,9 @@ export function readPythonHubSettings(
  * "MLX_LM_TRUST_REMOTE_CODE", "").lower() in ("1", "true", "yes")`, and then `exec_module`s the `model_file` the
  * repository's config.json names. `load`, `sharded_load`, `convert` and every mlx_lm command reach it, reading
  * `os.environ` at the call: so every mlx_lm load of the file runs the repository's code, wherever the setting stands.
- * (A command the script starts, `subprocess.run(["mlx_lm.generate", …])`, inherits it too, but the stage reads those
- * after this, python-commands.ts: not marked.) `os.putenv` leaves `os.environ` unchanged, so it is not read. A literal followed by more of the
+ * A command the script starts, `subprocess.run(["mlx_lm.generate", …])`, inherits the script's `os.environ` (subprocess
+ * passes it when no `env=` is given; one given is marked all the same, the cautious side): python-commands.ts marks
+ * its references with this too. `os.putenv` leaves `os.environ` unchanged, so it is not read. A literal followed by more of the
  * expression (`"1" if x else "0"`), or any other value, is chosen at run time; one that ends the statement (a
  * comment, `;`, a CRLF line end) is the value.
  */
@@ -212,7 +213,7 @@ const MLX_TRUST_SETTING =
 const MLX_TRUE_VALUES: ReadonlySet<string> = new Set(['1', 'true', 'yes']);
 
 /** What the file's setting of `MLX_LM_TRUST_REMOTE_CODE` does to its mlx_lm loads (`MLX_TRUST_SETTING`). */
-function readMlxTrustSetting(text: string, out: FileReferences): void {
+export function readMlxTrustSetting(text: string, out: FileReferences): void {
   if (!text.includes('MLX_LM_TRUST_REMOTE_CODE')) return;
   let trusts = false;
   let atRunTime = false;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
+import { findPythonCommandReferences } from '../../src/refs/python-commands.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import type { FileReferences } from '../../src/refs/types.js';
 
@@ -134,5 +135,18 @@ describe.each(READERS)('MLX_LM_TRUST_REMOTE_CODE set by the script, %s', (_, rea
     expect(remoteCode(read('app.py', 'from mlx_lm import load\nload("acme/chat-4bit")\n')!)).toEqual([
       'acme/chat-4bit -',
     ]);
+  });
+});
+
+describe('MLX_LM_TRUST_REMOTE_CODE and the mlx_lm commands the script starts', () => {
+  // subprocess passes the script's os.environ to the command (no `env=`): mlx_lm.generate's load reads it there.
+  const script = (value: string) =>
+    `import os\nimport subprocess\nos.environ["MLX_LM_TRUST_REMOTE_CODE"] = "${value}"\n` +
+    'subprocess.run(["mlx_lm.generate", "--model", "org/cmd", "--prompt", "hi"])\n';
+  it.each([
+    ['1', ['org/cmd error']],
+    ['0', ['org/cmd -']],
+  ])('set to "%s"', (value, want) => {
+    expect(remoteCode(findPythonCommandReferences('run.py', script(value), noLocal))).toEqual(want);
   });
 });
