@@ -236,7 +236,8 @@ export function readMlxLm(line: ShellLine): void {
     }
     if (!model) continue;
     const place = { path, ...where(model.at), via: `${m[1]!}.${m[2]!}` };
-    const runsRemoteCode = args.some((t) => t.text === '--trust-remote-code');
+    const runsRemoteCode =
+      args.some((t) => t.text === '--trust-remote-code') || (m[1] === 'mlx_lm' && mlxTrustedBefore(command, m.index));
     if (model.expands) {
       out.dynamic.push({ ...place, runsRemoteCode });
       continue;
@@ -252,6 +253,23 @@ export function readMlxLm(line: ShellLine): void {
     });
   }
 }
+
+/**
+ * mlx-lm's `MLX_LM_TRUST_REMOTE_CODE` (python-env.ts `readMlxTrustSetting`: mlx_lm/utils.py `_trust_remote_code`
+ * reads it at each load, `1`, `true` or `yes` in any case) in the environment of the mlx_lm command a line runs: an
+ * assignment word of the same simple command (`MLX_LM_TRUST_REMOTE_CODE=1 mlx_lm.server …`, `env VAR=1 python -m
+ * mlx_lm …`) or an `export` of it earlier on the line. A plain `VAR=1;` before the command sets a shell variable the
+ * command does not see; a Dockerfile's `ENV` on another line is not followed here.
+ */
+function mlxTrustedBefore(command: string, at: number): boolean {
+  if (!command.includes('MLX_LM_TRUST_REMOTE_CODE')) return false;
+  const before = command.slice(0, at);
+  const simple = Math.max(...[';', '&', '|', '(', '\n'].map((c) => before.lastIndexOf(c))) + 1;
+  return MLX_TRUST_WORD.test(before.slice(simple)) || MLX_TRUST_EXPORT.test(before);
+}
+const MLX_TRUE = `(["']?)(?:1|[Tt][Rr][Uu][Ee]|[Yy][Ee][Ss])\\1`;
+const MLX_TRUST_WORD = new RegExp(`(?:^|\\s)MLX_LM_TRUST_REMOTE_CODE=${MLX_TRUE}(?=\\s|$)`);
+const MLX_TRUST_EXPORT = new RegExp(`(?:^|[\\s;&|(])export[ \\t]+MLX_LM_TRUST_REMOTE_CODE=${MLX_TRUE}(?=[\\s;&|)]|$)`);
 
 /** huggingface_hub constants.py `_is_true` (and transformers' ENV_VARS_TRUE_VALUES): what turns offline mode on. */
 const TRUE_VALUES = new Set(['1', 'ON', 'YES', 'TRUE']);

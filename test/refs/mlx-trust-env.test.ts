@@ -3,6 +3,7 @@ import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { dynamicFinding, judgeReference } from '../../src/refs/judge.js';
 import { findPythonReferencesFast } from '../../src/refs/python-fast.js';
 import { findPythonCommandReferences } from '../../src/refs/python-commands.js';
+import { findShellReferences } from '../../src/refs/shell-commands.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
 import type { FileReferences } from '../../src/refs/types.js';
 
@@ -148,5 +149,21 @@ describe('MLX_LM_TRUST_REMOTE_CODE and the mlx_lm commands the script starts', (
     ['0', ['org/cmd -']],
   ])('set to "%s"', (value, want) => {
     expect(remoteCode(findPythonCommandReferences('run.py', script(value), noLocal))).toEqual(want);
+  });
+});
+
+describe('MLX_LM_TRUST_REMOTE_CODE on a command line that runs mlx_lm', () => {
+  // The command's environment: an assignment word of its own simple command, or an export earlier on the line.
+  it.each([
+    ['MLX_LM_TRUST_REMOTE_CODE=1 mlx_lm.server --model org/sh', 'error'],
+    ['env MLX_LM_TRUST_REMOTE_CODE=True python -m mlx_lm generate --model org/sh', 'error'],
+    ['export MLX_LM_TRUST_REMOTE_CODE=yes && mlx_lm.generate --model org/sh', 'error'],
+    // A shell variable, not exported: the command does not see it.
+    ['MLX_LM_TRUST_REMOTE_CODE=1; mlx_lm.server --model org/sh', '-'],
+    ['MLX_LM_TRUST_REMOTE_CODE=0 mlx_lm.server --model org/sh', '-'],
+    // mlx-vlm reads no such variable.
+    ['MLX_LM_TRUST_REMOTE_CODE=1 mlx_vlm.generate --model org/sh', '-'],
+  ])('%s', (line, level) => {
+    expect(remoteCode(findShellReferences('run.sh', `#!/bin/sh\n${line}\n`, noLocal))).toEqual([`org/sh ${level}`]);
   });
 });
