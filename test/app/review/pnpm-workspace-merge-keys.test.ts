@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReviewResult } from '../../../src/app/review/index.js';
 import { PNPM_PROJECT } from './projects.js';
-import { makeRepo, reviewHead, type Tree } from './repo.js';
+import { pairReviewer } from './repo.js';
 
 /**
  * pnpm reads pnpm-workspace.yaml with js-yaml `load` (read-yaml-file), whose DEFAULT_SCHEMA applies `<<` merge keys
@@ -9,14 +8,8 @@ import { makeRepo, reviewHead, type Tree } from './repo.js';
  * packages, the pnpmfile) read it the same way, so a setting a pull request hides behind `<<:` is the setting pnpm
  * applies. A quoted `'<<'` is a plain key for js-yaml, and sets nothing.
  */
-const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((c) => c()));
-
-async function review(base: Tree, head: Tree): Promise<ReviewResult> {
-  const repo = makeRepo({ 'README.md': 'x\n', ...base }, head);
-  cleanups.push(repo.cleanup);
-  return reviewHead(repo.dir, { gate: 'any' });
-}
+const { review, cleanup } = pairReviewer();
+afterAll(cleanup);
 
 const pkg = (extra: Record<string, unknown>) =>
   JSON.stringify({ name: 'web', version: '1.0.0', ...extra }, null, 2) + '\n';

@@ -1,21 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
 import { YARN_PROJECT } from './projects.js';
-import { makeRepo, reviewHead, type Tree } from './repo.js';
+import { pairReviewer } from './repo.js';
 
 /**
  * berry reads .yarnrc.yml with @yarnpkg/parsers `parseSyml`: js-yaml `load` with FAILSAFE_SCHEMA and `json: true`,
  * so a key written twice is no error and the last one wins, and `<<` is a plain key (the failsafe schema has no
  * merge type). The review's readers of the file (settings, the code it names) read it the same way.
  */
-const cleanups: (() => void)[] = [];
-afterAll(() => cleanups.forEach((c) => c()));
-
-async function review(base: Tree, head: Tree): Promise<ReviewResult> {
-  const repo = makeRepo({ 'README.md': 'x\n', ...base }, head);
-  cleanups.push(repo.cleanup);
-  return reviewHead(repo.dir, { gate: 'any' });
-}
+const { review, cleanup } = pairReviewer();
+afterAll(cleanup);
 
 const rules = (r: ReviewResult, rule: RegExp) =>
   r.findings.filter((f) => rule.test(f.ruleId)).map((f) => `${f.ruleId}@${f.location.path}`);
