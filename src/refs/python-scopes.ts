@@ -2,6 +2,7 @@ import type { LogicalLine } from './python-lines.js';
 import { headerKind, lineBlocks, lineHolding } from './python-lines-native.js';
 import { keptStatements } from './python-snippet.js';
 import { KEYWORDS, tokenize, Unsure, type Token } from './python-tokens.js';
+import { isWordPart } from './python-code-mask.js';
 
 /**
  * Python's scopes for the two readers (python.ts, python-fast.ts), which otherwise see a file as one namespace. As
@@ -79,6 +80,48 @@ function declarationText(line: string): string {
   return (cut < 0 ? line : line.slice(0, cut)).replace(/\\\r?\n/g, ' ');
 }
 
+/**
+ * Whether the word at `at` of logical line `i` starts a statement there, and whose: 'line' for the line's own scope
+ * (its first statement, one after a `;`, or the body of an `if`/`for`/`with`… on its header's line), 'body' for the
+ * body of a `def` on its header's line (`def f(): global x`), undefined for no statement start (`global_step`, a
+ * word in a string, an argument). CPython's grammar: `simple_stmts: simple_stmt (';' simple_stmt)*`, and a block may
+ * be `simple_stmts` on its header's line — `x = 1; global name` declares `name` for the whole function.
+ */
+function declarationPlace(text: string, table: Int32Array, i: number, at: number): 'line' | 'body' | undefined {
+  const start = table[2 * i]!;
+  if (at === start) return 'line';
+  // Cheap tests first: most hits are part of a longer name (`global_step`, `globals()`).
+  if (isWordPart(text.charCodeAt(at - 1))) return undefined;
+  let b = at - 1;
+  while (b > start && (text.charCodeAt(b) === 32 || text.charCodeAt(b) === 9)) b--;
+  const before = text.charCodeAt(b);
+  if (before !== 59 /* ; */ && before !== 58 /* : */) return undefined;
+  let tokens: Token[];
+  try {
+    tokens = tokenize(text, start, at);
+  } catch (err) {
+    // The prefix ends in a string (the word is in it) or holds a shape the tokens do not know: no declaration read.
+    if (err instanceof Unsure) return undefined;
+    throw err;
+  }
+  const lastToken = tokens[tokens.length - 1];
+  if (!isOp(lastToken, ';') && !isOp(lastToken, ':')) return undefined;
+  const head = tokens[0]?.t === 'name' && tokens[0].text === 'async' ? tokens[1] : tokens[0];
+  const opener = head?.t === 'name' ? head.text : '';
+  const colon = opener === 'def' || opener === 'class' || INLINE_BODIES.has(opener) ? headerColon(tokens) : -1;
+  // A `:` that is no header's (a slice, an annotation, a dict) starts no statement.
+  if (isOp(lastToken, ':') && colon !== tokens.length - 1) return undefined;
+  // A `;` at depth 0 only (brackets never hold one in code that runs).
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.t === 'op' && OPEN.has(t.text)) depth++;
+    else if (t.t === 'op' && CLOSE.has(t.text)) depth--;
+  }
+  if (depth !== 0) return undefined;
+  // After a `def`'s colon its body's scope; a `class` body's declarations are the class's (a scope of its own too).
+  return colon >= 0 && (opener === 'def' || opener === 'class') ? 'body' : 'line';
+}
+
 /** Never scoped: the instance (python.ts reads `self.x` over every class alike). */
 const UNSCOPED = new Set(['self', 'cls']);
 
@@ -145,9 +188,13 @@ function readScopes(
   for (const word of ['global', 'nonlocal'] as const)
     for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
       const i = lineAt(at);
-      if (i < 0 || table[2 * i] !== at) continue;
+      if (i < 0) continue;
+      const place = declarationPlace(text, table, i, at);
+      if (place === undefined) continue;
       const declared = DECLARATION.exec(declarationText(text.slice(at, table[2 * i + 1]! & 0x7fffffff)));
-      const scope = declared ? lineScope(i) : 0;
+      // A one-line `def`'s body is its own scope where the lines make it one, else its line's.
+      const body = declared && place === 'body' ? opened(i) : -1;
+      const scope = !declared ? 0 : body >= 0 ? body : lineScope(i);
       if (declared && scope > 0)
         for (const name of declared[2]!.split(','))
           scopes.get(scope)![declared[1] === 'global' ? 'globals' : 'nonlocals'].add(name.trim());
