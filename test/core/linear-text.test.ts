@@ -219,9 +219,9 @@ describe('one-pass string surgery holds to the expression it replaces', () => {
     ],
     [
       'isTorchScriptCode',
-      ['code/', '/', '.py', 'x', '\n'],
+      ['code/', 'CoDe/', '/', '.py', '.pY', 'x', '\n'],
       isTorchScriptCode,
-      (s) => /(^|\/)code\/.*\.py$/.test(s),
+      (s) => /(^|\/)code\/.*\.py$/i.test(s),
       hostile('/code/', '\n'),
     ],
     [

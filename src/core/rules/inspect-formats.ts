@@ -318,4 +318,14 @@ export const INSPECT_FORMATS_RULES = defineRules([
     severity: '7.5',
     tags: [...MODELS, 'tfjs', 'path-traversal'],
   },
+  {
+    id: 'CPI077',
+    name: 'TfliteExternalWeightsEscape',
+    short: 'A TFLite model takes external weights from an absolute path or a file outside the model folder.',
+    full: "LiteRT models can keep tensor bytes in separate files: a tensor's `external_buffer` names an external buffer, whose group names the file. LiteRT's compiled-model runtime opens an absolute group name as it is and joins any other to the model's folder, `..` included, so such a name — or a plain name that is a symbolic link out of the scanned folder, which `open` follows — makes the runtime read a file the model's author chose (a key, a token) into the weights, where model outputs can leak it.",
+    help: 'Do not load the model. Keep external weight files next to the model, as regular files named by plain relative paths.',
+    level: 'error',
+    severity: '7.5',
+    tags: [...MODELS, 'tflite', 'path-traversal'],
+  },
 ]);

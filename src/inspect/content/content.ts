@@ -708,10 +708,14 @@ function inspectTar(
 }
 
 /**
- * `/(^|\/)code\/.*\.py$/.test(name)` (a TorchScript archive's code): a `code/` folder, at the top or after a `/`, then
- * a `.py` file — by hand, as that expression scanned to the end from every `code/` of a hostile member name.
+ * `/(^|\/)code\/.*\.py$/i.test(name)` (a TorchScript archive's code): a `code/` folder, at the top or after a `/`, then
+ * a `.py` file — by hand, as that expression scanned to the end from every `code/` of a hostile member name. In any
+ * ASCII case: torch.jit.load's `findSourceInArchiveFromQualifier` asks `PyTorchStreamReader::getRecord` for
+ * `code/<qualifier>.py`, and miniz's `mz_zip_reader_locate_file` (flags 0) compares names with MZ_TOLOWER, so
+ * `archive/CODE/__torch__/m.PY` is the module's code.
  */
-export function isTorchScriptCode(name: string): boolean {
+export function isTorchScriptCode(stored: string): boolean {
+  const name = stored.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
   if (!name.endsWith('.py')) return false;
   for (let at = tailIndexOf(name, 'code/'); at >= 0 && at + 5 <= name.length - 3; at = name.indexOf('code/', at + 1))
     if (at === 0 || name[at - 1] === '/') return true;

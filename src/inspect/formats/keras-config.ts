@@ -28,10 +28,13 @@ const DANGEROUS_MODULES =
 /**
  * Keras modules that hold helpers, not layers (`datasets` download to a path they are given; `legacy.saving`'s
  * `legacy_h5_format.load_model_from_hdf5` and `save_model_to_hdf5` open and write the path they are given):
- * loading must never call into them.
+ * loading must never call into them. Under each name the same helpers are imported by: Keras 3's own package and its
+ * `src`, `api` and `_tf_keras.keras` trees (what `tensorflow.keras` is from TF 2.16), tf_keras, and TensorFlow's
+ * `tensorflow.keras` / `tensorflow.python.keras` — `_retrieve_class_or_fn` imports any of them (Keras 3 before 3.9, tf_keras)
+ * and hands back `vars(module)[name]`.
  */
 const KERAS_GADGET_MODULES =
-  /^((keras|tf_keras)(\.src)?\.(utils|config|saving|legacy\.saving|datasets|backend\.config|src\.utils)|(keras_hub|keras_nlp|keras_cv)\.src\.utils\.preset_utils)(\.|$)/;
+  /^((keras|tf_keras|tensorflow\.keras|tensorflow\.python\.keras)(\.src|\.api|\._tf_keras\.keras)*\.(utils|config|saving|legacy\.saving|datasets|backend\.config)|(keras_hub|keras_nlp|keras_cv)\.src\.utils\.preset_utils)(\.|$)/;
 /** Keras callables that download, load other models or unpickle. */
 const KERAS_GADGET_NAMES = new Set([
   'get_file',

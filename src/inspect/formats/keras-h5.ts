@@ -34,6 +34,7 @@ export function* kerasH5Steps(src: RandomAccess, out: Findings): ParseSteps<void
   yield* checkSuperblock(src);
   let sawMarker = false;
   let configs = 0;
+  let tooDeep = 0;
   let externals = 0;
   let budget = 4 * src.size + MAX_H5_CONFIG; // bytes spent on candidates: linear in the file whatever it holds
   let pos = 0;
@@ -68,6 +69,21 @@ export function* kerasH5Steps(src: RandomAccess, out: Findings): ParseSteps<void
       }
       if (end < 0) continue;
       const value = tryParse((yield* readAt(src, start, end - start)).toString('utf8'));
+      if (value === TOO_DEEP) {
+        // json.loads reads nesting up to Python's recursion limit (about 1000 levels on 3.11, more on later
+        // versions), so a layer that wraps its bytecode in deep lists still loads: unread is reported, never passed.
+        out.add(
+          'CPI051',
+          `JSON text at byte ${start} nests deeper than ${MAX_H5_JSON_DEPTH} levels; json.loads reads it, but it was not checked for a model config. Do not load it until you know why it nests this deep.`,
+          { offset: start, limit: MAX_H5_JSON_DEPTH },
+          undefined,
+          'error',
+        );
+        out.incomplete = true;
+        tooDeep++;
+        next = end;
+        break;
+      }
       if (value === undefined || !hasClassName(value, 0)) continue;
       configs++;
       checkKerasConfig(value, out, `JSON at byte ${start}`);
@@ -76,7 +92,8 @@ export function* kerasH5Steps(src: RandomAccess, out: Findings): ParseSteps<void
     }
     pos = next;
   }
-  if (sawMarker && configs === 0) {
+  // A config too deep to read is already reported as unread; the marker alone says no more.
+  if (sawMarker && configs === 0 && tooDeep === 0) {
     out.add(
       'CPI050',
       'the file has a model_config attribute but no readable Keras config JSON was found; it was not checked and is not known to be safe. Re-save the model in the .keras format.',
@@ -169,11 +186,16 @@ function* balancedEnd(src: RandomAccess, at: number): ParseSteps<{ end: number |
   return { end: -1, scanned: src.size - at };
 }
 
-function tryParse(text: string): JsonValue | undefined {
+/** Nesting read per candidate; deeper text is reported as unread (`TOO_DEEP`), not taken for non-JSON. */
+const MAX_H5_JSON_DEPTH = 512;
+const TOO_DEEP = Symbol('too deep');
+
+/** A candidate's JSON value, undefined when it is not JSON, `TOO_DEEP` when it nests past the parser's depth. */
+function tryParse(text: string): JsonValue | undefined | typeof TOO_DEEP {
   try {
-    return parseJson(text, { allowNonFinite: true, maxDepth: 512 }).value;
+    return parseJson(text, { allowNonFinite: true, maxDepth: MAX_H5_JSON_DEPTH }).value;
   } catch (err) {
-    if (err instanceof FormatError) return undefined;
+    if (err instanceof FormatError) return err.kind === 'limit' ? TOO_DEEP : undefined;
     throw err;
   }
 }

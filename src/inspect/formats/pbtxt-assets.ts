@@ -7,6 +7,19 @@ export interface TextAsset {
   readonly at: number;
 }
 
+/** A NodeDef's `op`, or an `output_stream` attr's `s` (what PrintV2 appends to), and at which character. */
+export interface TextValue {
+  readonly value: string;
+  readonly at: number;
+}
+
+/** What the loaders take from a text SavedModel: asset filenames, every node's op, every `output_stream` attr. */
+export interface TextSavedModel {
+  readonly assets: TextAsset[];
+  readonly ops: TextValue[];
+  readonly outputStreams: TextValue[];
+}
+
 /** The `collection_def` key TF1 SavedModels list their assets under (`saved_model/constants.py` `ASSETS_KEY`). */
 export const ASSETS_KEY = 'saved_model_assets';
 /** The type an asset `Any` must name for the loaders to unpack it (`ParseAny(…, "tensorflow.AssetFileDef")`). */
@@ -18,22 +31,28 @@ const MAX_KEPT = 64 * 1024;
 
 interface Frame {
   readonly name: string;
-  /** A `collection_def` entry's `key`; a meta graph's assets by where they came from. */
+  /** A `collection_def` or `attr` map entry's `key`; a meta graph's assets by where they came from. */
   key?: string;
+  /** An `attr` entry's `value.s`, kept until the entry closes: a map entry may hold its value before its key. */
+  s?: TextValue;
   readonly fileDefs: TextAsset[];
   readonly collected: TextAsset[];
 }
 
 /**
- * The asset filenames of a text-format SavedModel (`saved_model.pbtxt`), which the loaders read when there is no
- * `saved_model.pb` (`loader_impl.parse_saved_model` → `text_format.Parse`; C++ `ReadSavedModel` → `ReadTextProto`),
- * from the places the binary reader reads (savedmodel.ts `readAssetFile`): each meta graph's `asset_file_def`, or,
- * only when a meta graph has none, its `saved_model_assets` collection's Anys of type AssetFileDef, which text format
- * writes expanded (`[type.googleapis.com/tensorflow.AssetFileDef] { filename: "…" }`). A small text-format walker:
- * field names, strings (C escapes, adjacent ones joined), scalars, lists and `{}`/`<>` messages, `#` comments.
+ * A text-format SavedModel (`saved_model.pbtxt`), which the loaders read when there is no `saved_model.pb`
+ * (`loader_impl.parse_saved_model` → `text_format.Parse`; C++ `ReadSavedModel` → `ReadTextProto`), read as they read
+ * it. Asset filenames from the places the binary reader reads (savedmodel.ts `readAssetFile`): each meta graph's
+ * `asset_file_def`, or, only when a meta graph has none, its `saved_model_assets` collection's Anys of type
+ * AssetFileDef, which text format writes expanded (`[type.googleapis.com/tensorflow.AssetFileDef] { filename: "…" }`).
+ * The `op` of every `node` (graph) and `node_def` (function), and every `attr` entry `output_stream`'s `value.s`,
+ * however the text spells them: single or double quotes, C escapes, adjacent strings joined, fields in any order. A
+ * small text-format walker: field names, strings, scalars, lists and `{}`/`<>` messages, `#` comments.
  */
-export function textAssets(text: string): TextAsset[] {
+export function readTextSavedModel(text: string): TextSavedModel {
   const out: TextAsset[] = [];
+  const ops: TextValue[] = [];
+  const outputStreams: TextValue[] = [];
   const stack: Frame[] = [{ name: '', fileDefs: [], collected: [] }];
   const path = () => stack.slice(1).map((f) => f.name);
   let i = 0;
@@ -54,12 +73,17 @@ export function textAssets(text: string): TextAsset[] {
     const p = path();
     // A `collection_def` map entry (key, value) hands its assets to the meta graph once its key is known.
     if (f.name === 'collection_def' && f.key === ASSETS_KEY) stack.at(-1)!.collected.push(...f.collected);
+    if (f.name === 'attr' && f.key === 'output_stream' && f.s !== undefined) outputStreams.push(f.s);
     if (f.name === 'meta_graphs' && p.length === 0) out.push(...(f.fileDefs.length > 0 ? f.fileDefs : f.collected));
   };
   const scalar = (name: string, value: string, at: number) => {
     const p = path();
     const top = stack.at(-1)!;
-    if (name === 'key' && top.name === 'collection_def') top.key = value;
+    if (name === 'key' && (top.name === 'collection_def' || top.name === 'attr')) top.key = value;
+    // NodeDef `op` (graph_def.node, library.function.node_def); AttrValue `s` of an attr entry's `value`.
+    if (name === 'op' && (top.name === 'node' || top.name === 'node_def')) ops.push({ value, at });
+    const entry = stack.at(-2);
+    if (name === 's' && top.name === 'value' && entry?.name === 'attr') entry.s = { value, at };
     if (name !== 'filename') return;
     if (p.length === 2 && p[0] === 'meta_graphs' && p[1] === 'asset_file_def') {
       stack[1]!.fileDefs.push({ filename: value, where: 'asset_file_def', at });
@@ -114,7 +138,7 @@ export function textAssets(text: string): TextAsset[] {
     } else scalar(name, value(), at);
   }
   if (stack.length > 1 || lists.length > 0) throw new FormatError('the text ends inside a message', text.length);
-  return out;
+  return { assets: out, ops, outputStreams };
 
   function identifier(): string | undefined {
     const m = /^[A-Za-z_][\w.]*/.exec(text.slice(i, i + 256));
@@ -145,8 +169,10 @@ export function textAssets(text: string): TextAsset[] {
     return Buffer.concat(parts).toString('utf8');
   }
   /**
-   * A quoted string with protobuf's C escapes (`CUnescape`): octal, hex and the usual letters. Only the first
-   * MAX_KEPT bytes are kept: a longer asset path is past any file system's PATH_MAX, so opening it fails.
+   * A quoted string with protobuf's C escapes (`CUnescape`): octal, hex, `\u`/`\U` code points (C++
+   * `ParseStringAppend`; Python's `unicode_escape`), Python's `\N{…}` for the letters, digits and underscore an op
+   * name is made of (any other name is kept as U+FFFD), and the usual letters. Only the first MAX_KEPT bytes are kept:
+   * a longer asset path is past any file system's PATH_MAX, so opening it fails.
    */
   function quoted(): Buffer {
     const quote = text[i++]!;
@@ -168,7 +194,16 @@ export function textAssets(text: string): TextAsset[] {
       const e = text[i++] ?? '';
       const oct = /^[0-7]{1,3}/.exec(text.slice(i - 1, i + 2));
       const hex = /^x([0-9A-Fa-f]{1,2})/.exec(text.slice(i - 1, i + 2));
-      if (oct) {
+      const code = /^(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))/.exec(text.slice(i - 1, i + 9));
+      const named = e === 'N' ? /^\{([^}\n]{1,100})\}/.exec(text.slice(i, i + 102)) : null;
+      if (code) {
+        const cp = parseInt(code[1] ?? code[2]!, 16);
+        push(...Buffer.from(cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd', 'utf8'));
+        i += code[0].length - 1;
+      } else if (named) {
+        push(...Buffer.from(unicodeName(named[1]!), 'utf8'));
+        i += named[0].length;
+      } else if (oct) {
         push(parseInt(oct[0], 8) & 0xff);
         i += oct[0].length - 1;
       } else if (hex) {
@@ -177,4 +212,16 @@ export function textAssets(text: string): TextAsset[] {
       } else push(simple[e] ?? e.charCodeAt(0) & 0xff);
     }
   }
+}
+
+const DIGITS = 'ZERO ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE'.split(' ');
+
+/** The character Python's `\N{name}` names, for the names of ASCII letters, digits and `_`; else U+FFFD. */
+function unicodeName(name: string): string {
+  const n = name.trim().toUpperCase().replace(/\s+/g, ' ');
+  const letter = /^LATIN (CAPITAL|SMALL) LETTER ([A-Z])$/.exec(n);
+  if (letter) return letter[1] === 'CAPITAL' ? letter[2]! : letter[2]!.toLowerCase();
+  const digit = /^DIGIT ([A-Z]+)$/.exec(n);
+  if (digit && DIGITS.includes(digit[1]!)) return String(DIGITS.indexOf(digit[1]!));
+  return n === 'LOW LINE' ? '_' : '\ufffd';
 }

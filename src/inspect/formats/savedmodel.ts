@@ -8,7 +8,7 @@ import { analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { bufferSource, driveSync, FormatError, readAt } from './source.js';
 import { registerMemberFormat } from '../content/member-formats.js';
-import { ASSET_TYPE, ASSETS_KEY, textAssets } from './pbtxt-assets.js';
+import { ASSET_TYPE, ASSETS_KEY, readTextSavedModel } from './pbtxt-assets.js';
 
 /**
  * TensorFlow ops that call Python or reach the filesystem or network from a graph. Checkpoint ops that every
@@ -251,6 +251,8 @@ function* readNode(src: RandomAccess, n: PbField, where: string): ParseSteps<OpU
       if (!i.startsWith('^')) inputs.push(i); // `^name` is a control input: an ordering, not a value
     } else if (f.field === 5) {
       // attr map entry: key (1) → AttrValue (2); PrintV2's output_stream may name a file.
+      // The entry's value may come before its key (protobuf reads a map entry's fields in any order): both are read
+      // first, then matched.
       let key = '';
       let s: string | undefined;
       let t: string | undefined;
@@ -261,7 +263,7 @@ function* readNode(src: RandomAccess, n: PbField, where: string): ParseSteps<OpU
           for (const v of pbFields(src, e.start, e.end))
             if (isNeed(v)) yield v;
             else if (v.field === 2) s = yield* pbString(src, v);
-            else if (v.field === 8 && key === 'value') t = yield* tensorString(src, asMessage(v));
+            else if (v.field === 8) t = yield* tensorString(src, asMessage(v));
       }
       if (key === 'output_stream' && s !== undefined) detail = s;
       if (key === 'value' && t !== undefined) constString = t;
@@ -293,19 +295,19 @@ export function parseSavedModelPb(src: RandomAccess, out: Findings): void {
   driveSync(savedModelPbSteps(src, out));
 }
 
-/** A text SavedModel: op names from `op: "…"` lines; asset filenames where the binary reader finds them. */
+/** A text SavedModel: every node's op and `output_stream` attr, and the asset filenames, as `text_format` reads them. */
 export function* savedModelPbtxtSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   const max = 256 * 1024 * 1024;
   if (src.size > max)
     throw new FormatError(`text SavedModel of ${src.size} bytes is past the ${max}-byte limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8');
-  const uses: OpUse[] = [];
-  for (const m of text.matchAll(/\bop:\s*"([^"]{1,200})"/g))
-    uses.push({ op: m[1]!, node: '', where: 'graph', at: m.index });
-  for (const m of text.matchAll(/key:\s*"output_stream"\s*value\s*\{\s*s:\s*"([^"]{0,400})"/g))
-    uses.push({ op: 'PrintV2', node: '', where: 'graph', at: m.index, detail: m[1]! });
+  const model = readTextSavedModel(text);
+  const uses: OpUse[] = [
+    ...model.ops.map((o) => ({ op: o.value, node: '', where: 'graph', at: o.at })),
+    ...model.outputStreams.map((o) => ({ op: 'PrintV2', node: '', where: 'graph', at: o.at, detail: o.value })),
+  ];
   report(uses, out);
-  for (const a of textAssets(text)) checkAsset(a.filename, a.where, a.at, out);
+  for (const a of model.assets) checkAsset(a.filename, a.where, a.at, out);
 }
 
 /** `savedModelPbtxtSteps` over bytes in memory. */

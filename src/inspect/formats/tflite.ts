@@ -1,9 +1,12 @@
+import type { DiscoveredFile } from '../../core/files.js';
+import type { Finding } from '../../core/finding.js';
 import type { ModelAnalyser } from '../analyser.js';
-import type { Findings } from './report.js';
-import { analyseWith, registerReadMember } from './report.js';
+import { misplacedBeside } from './external-files.js';
+import { analyseWith, Findings, registerReadMember } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { driveSync, FormatError, readAt } from './source.js';
 import { memberIs } from '../content/member-formats.js';
+import { escapeReason } from './onnx.js';
 import { DANGEROUS_TF_OPS } from './savedmodel.js';
 
 const BUILTIN_CUSTOM = 32;
@@ -29,6 +32,11 @@ class Flat {
     const off = (yield* readAt(this.src, vtable + slot, 2)).readUInt16LE(0);
     return off === 0 ? undefined : table + off;
   }
+  /** A table's u32 (or uint) field, 0 when absent (the schema's default for every field read here). */
+  *u32Field(table: number, index: number): ParseSteps<number> {
+    const at = yield* this.field(table, index);
+    return at === undefined ? 0 : yield* this.u32(at);
+  }
   /** Follow a uoffset stored at `at`. */
   *deref(at: number): ParseSteps<number> {
     const target = at + (yield* this.u32(at));
@@ -43,13 +51,28 @@ class Flat {
   }
 }
 
-/** Check a TFLite flatbuffer's identifier and root, and list the custom operators it needs. */
-export function* tfliteSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
+/** An external weights file a model names by a plain relative path: where it is named, for the link check. */
+export interface TfliteExternal {
+  readonly group: number;
+  readonly file: string;
+  readonly at: number;
+}
+
+/**
+ * Check a TFLite flatbuffer's identifier and root, and list the custom operators it needs; each external weights
+ * file named by a plain relative path goes to `onExternal`.
+ */
+export function* tfliteSteps(
+  src: RandomAccess,
+  out: Findings,
+  onExternal?: (e: TfliteExternal) => void,
+): ParseSteps<void> {
   if (src.size < 8) throw new FormatError(`file is ${src.size} bytes, too short for a TFLite model`, 0);
   if ((yield* readAt(src, 4, 4)).toString('latin1') !== 'TFL3') throw new FormatError('no TFL3 file identifier', 4);
   const fb = new Flat(src);
   const root = yield* fb.u32(0);
   if (root < 8 || root + 4 > src.size) throw new FormatError(`root table offset ${root} is out of bounds`, 0);
+  yield* checkExternalBuffers(fb, root, out, onExternal);
   const codesField = yield* fb.field(root, 1);
   if (codesField === undefined) return;
   const vec = yield* fb.deref(codesField);
@@ -85,6 +108,50 @@ export function* tfliteSteps(src: RandomAccess, out: Findings): ParseSteps<void>
 }
 
 /**
+ * LiteRT's external weights (weight_loader/external_weight_loader_litert.cc `ParseFlatBuffer`): a tensor with a shape
+ * whose `external_buffer` (10) is the `id` (0) of one of the model's `external_buffers` (9, the first with that id)
+ * reads `length` bytes at `offset` of the file its `group` (1) names, `external_buffer_groups` (8) → `name` (0).
+ * `ResolveGroupPath` opens an absolute name as it is and joins any other to the model's folder, `..` and all, so
+ * `CompiledModel::Create` reads a file the model's author chose into the weights.
+ */
+function* checkExternalBuffers(
+  fb: Flat,
+  root: number,
+  out: Findings,
+  onExternal?: (e: TfliteExternal) => void,
+): ParseSteps<void> {
+  const buffers = yield* tables(fb, root, 9);
+  if (buffers.length === 0) return;
+  const groupOf = new Map<number, number>();
+  for (const buffer of buffers) {
+    const id = yield* fb.u32Field(buffer, 0);
+    if (!groupOf.has(id)) groupOf.set(id, yield* fb.u32Field(buffer, 1));
+  }
+  const read = new Set<number>();
+  for (const subgraph of yield* tables(fb, root, 2))
+    for (const tensor of yield* tables(fb, subgraph, 0)) {
+      const id = yield* fb.u32Field(tensor, 10);
+      // BuildRankedTensorType fails a tensor without a shape, and the loader skips it.
+      const group = id === 0 ? undefined : groupOf.get(id);
+      if (group !== undefined && (yield* fb.field(tensor, 0)) !== undefined) read.add(group);
+    }
+  const groups = yield* tables(fb, root, 8);
+  for (const g of [...read].sort((a, b) => a - b)) {
+    const nameAt = g < groups.length ? yield* fb.field(groups[g]!, 0) : undefined;
+    if (nameAt === undefined) continue;
+    const name = yield* fb.string(nameAt);
+    const why = escapeReason(name);
+    if (!why) onExternal?.({ group: g, file: name, at: nameAt });
+    else
+      out.add(
+        'CPI077',
+        `external weights group ${g} is the file ${JSON.stringify(name)}, ${why}; LiteRT's compiled model reads that file into the model's weights. Do not load it; keep weight files beside the model under plain relative names.`,
+        { group: g, file: name.slice(0, 200), offset: nameAt },
+      );
+  }
+}
+
+/**
  * A `Flex*` custom operator runs a TensorFlow kernel through the Flex delegate, which the TensorFlow pip package
  * applies by itself. The delegate runs the NodeDef serialized in the operator's `custom_options` (flexbuffer
  * `[name, nodedef]`, delegates/flex/kernel.cc `OpNode::InitializeNodeDef`), not the op the custom code names, so
@@ -101,15 +168,14 @@ function* checkFlexOps(fb: Flat, root: number, flex: ReadonlyMap<number, string>
       if (++operators > MAX_OPERATORS) throw new FormatError(`more than ${MAX_OPERATORS} operators`, op, 'limit');
       const index = yield* fb.field(op, 0);
       const customCode = flex.get(index === undefined ? 0 : yield* fb.u32(index));
-      const options = yield* fb.field(op, 5);
-      if (customCode === undefined || options === undefined) continue;
-      const vec = yield* fb.deref(options);
-      const len = yield* fb.u32(vec);
+      if (customCode === undefined) continue;
+      const options = yield* customOptions(fb, op);
+      if (options === undefined) continue;
+      const { at: vec, len } = options;
       optionBytes += len;
-      if (vec + 4 + len > fb.src.size) throw new FormatError(`custom_options of ${len} bytes run past the file`, vec);
       if (optionBytes > MAX_FLEX_OPTIONS)
         throw new FormatError(`Flex custom options past ${MAX_FLEX_OPTIONS} bytes`, vec, 'limit');
-      const bytes = yield* readAt(fb.src, vec + 4, len);
+      const bytes = yield* readAt(fb.src, vec, len);
       for (const tfOp of nodeDefOps(bytes)) {
         const file = tfOp === 'PrintV2' ? printV2File(bytes) : undefined;
         const why = DANGEROUS_TF_OPS.get(tfOp) ?? (file !== undefined ? `appends to the file ${file}` : undefined);
@@ -125,6 +191,28 @@ function* checkFlexOps(fb: Flat, root: number, flex: ReadonlyMap<number, string>
   }
 }
 
+/**
+ * Where an operator's custom options are, as `InterpreterBuilder::ParseNodes` (core/interpreter_builder.cc) hands them
+ * to the kernel: the `custom_options` vector (5) when the operator has one, else — the `buffer_offset` layout of models
+ * past 2 GiB — `large_custom_options_offset` (9) and `large_custom_options_size` (10), bytes anywhere in the file,
+ * when the offset is past 1 (the builder fails a range that ends past the file).
+ */
+function* customOptions(fb: Flat, op: number): ParseSteps<{ at: number; len: number } | undefined> {
+  const options = yield* fb.field(op, 5);
+  if (options !== undefined) {
+    const vec = yield* fb.deref(options);
+    const len = yield* fb.u32(vec);
+    if (vec + 4 + len > fb.src.size) throw new FormatError(`custom_options of ${len} bytes run past the file`, vec);
+    return { at: vec + 4, len };
+  }
+  const offsetAt = yield* fb.field(op, 9);
+  const sizeAt = yield* fb.field(op, 10);
+  const offset = offsetAt === undefined ? 0n : (yield* readAt(fb.src, offsetAt, 8)).readBigUInt64LE(0);
+  const size = sizeAt === undefined ? 0n : (yield* readAt(fb.src, sizeAt, 8)).readBigUInt64LE(0);
+  if (offset <= 1n || offset + size > BigInt(fb.src.size)) return undefined;
+  return { at: Number(offset), len: Number(size) };
+}
+
 /** The tables of a vector-of-tables field, each offset checked. */
 function* tables(fb: Flat, table: number, index: number): ParseSteps<number[]> {
   const field = yield* fb.field(table, index);
@@ -138,41 +226,54 @@ function* tables(fb: Flat, table: number, index: number): ParseSteps<number[]> {
   return out;
 }
 
-/** Every string a NodeDef's `op` field (tag 0x12, a one-byte length) could spell inside the options bytes. */
+/** Longest op name taken from the options: TensorFlow's op names are a few dozen characters. */
+const MAX_OP_NAME = 127;
+
+/**
+ * Every string a NodeDef's `op` field (field 2, length-delimited: tag 0x12) could spell inside the options bytes. The
+ * tag and the length are varints read as protobuf's parser reads them (parse_context.h `ReadTag`, `ReadSize`): an
+ * over-long encoding is accepted, so `92 00` is the tag 0x12 and `89 00` the length 9 — `NodeDef::ParseFromString`
+ * reads the op those bytes spell, and a scan for the byte 0x12 followed by a one-byte length would not.
+ */
 function nodeDefOps(bytes: Buffer): string[] {
   const ops: string[] = [];
-  for (let i = bytes.indexOf(0x12); i >= 0 && i + 1 < bytes.length; i = bytes.indexOf(0x12, i + 1)) {
-    const len = bytes[i + 1]!;
-    if (len === 0 || len >= 0x80 || i + 2 + len > bytes.length) continue;
-    const name = bytes.toString('latin1', i + 2, i + 2 + len);
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b !== 0x12 && b !== 0x92) continue; // the first byte of any encoding of the varint 0x12
+    const tag = varint(bytes, i);
+    if (tag?.value !== 0x12) continue;
+    const len = varint(bytes, tag.end);
+    if (len === undefined || len.value === 0 || len.value > MAX_OP_NAME || len.end + len.value > bytes.length) continue;
+    const name = bytes.toString('latin1', len.end, len.end + len.value);
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) ops.push(name);
   }
   return ops;
 }
 
-const OUTPUT_STREAM_KEY = Buffer.from('\x0a\x0doutput_stream\x12', 'latin1');
+const FILE_STREAM = Buffer.from('file://');
 
 /**
- * The file a PrintV2 NodeDef writes to: its `output_stream` attr (map entry key 1 = "output_stream", value 2 =
- * AttrValue whose `s` is field 2) when it starts with `file://`. `PrintV2Op::SetFilePathIfAny` (kernels/logging_ops.cc)
- * takes the rest as a path and `AppendStringToFile` appends each printed string to it, creating it if needed.
+ * The file a PrintV2 NodeDef writes to: `PrintV2Op::SetFilePathIfAny` (kernels/logging_ops.cc) takes an
+ * `output_stream` attr that starts with `file://` as a path, and `AppendStringToFile` appends each printed string to
+ * it, creating it if needed. The attr's map entry may hold its value before its key, and its tags and lengths may be
+ * over-long varints (protobuf reads both), so the stream is found by that prefix wherever it is in the options, and
+ * read up to the first control byte.
  */
 function printV2File(bytes: Buffer): string | undefined {
-  for (let i = bytes.indexOf(OUTPUT_STREAM_KEY); i >= 0; i = bytes.indexOf(OUTPUT_STREAM_KEY, i + 1)) {
-    const value = varint(bytes, i + OUTPUT_STREAM_KEY.length);
-    if (value === undefined || bytes[value.end] !== 0x12) continue;
-    const s = varint(bytes, value.end + 1);
-    if (s === undefined || s.end + s.value > bytes.length) continue;
-    const stream = bytes.toString('utf8', s.end, s.end + s.value);
-    if (stream.startsWith('file://')) return stream.slice('file://'.length).slice(0, 200);
-  }
-  return undefined;
+  const at = bytes.indexOf(FILE_STREAM);
+  if (at < 0) return undefined;
+  let end = at + FILE_STREAM.length;
+  while (end < bytes.length && end - at < 200 + FILE_STREAM.length && bytes[end]! >= 0x20) end++;
+  return bytes.toString('utf8', at + FILE_STREAM.length, end);
 }
 
-/** A protobuf varint at `at` (at most 4 bytes: lengths inside a few-kilobyte options blob). */
+/**
+ * A protobuf varint32 at `at`: up to 5 bytes, an over-long encoding accepted as `ReadTag`/`ReadSize` accept it (lengths
+ * inside a few-kilobyte options blob).
+ */
 function varint(bytes: Buffer, at: number): { value: number; end: number } | undefined {
   let value = 0;
-  for (let k = 0; k < 4 && at + k < bytes.length; k++) {
+  for (let k = 0; k < 5 && at + k < bytes.length; k++) {
     const b = bytes[at + k]!;
     value += (b & 0x7f) * 2 ** (7 * k);
     if (b < 0x80) return { value, end: at + k + 1 };
@@ -188,8 +289,55 @@ export function parseTflite(src: RandomAccess, out: Findings): void {
 export const tfliteAnalyser: ModelAnalyser = {
   name: 'tflite',
   formats: ['tflite'],
-  analyze: (file, ctx) => analyseWith(file, 'the TFLite model', tfliteSteps, ctx.files),
+  async analyze(file, ctx) {
+    const relative: TfliteExternal[] = [];
+    const report = await analyseWith(
+      file,
+      'the TFLite model',
+      (src, out) => tfliteSteps(src, out, (e) => relative.push(e)),
+      ctx.files,
+    );
+    const linked = await checkExternalWeightFiles(file, ctx.root, relative);
+    return linked.length === 0 ? report : { ...report, findings: [...report.findings, ...linked] };
+  },
 };
+
+/**
+ * A plain relative weights file can still lead out of the model folder: LiteRT's `MapFileSliceFromPath` opens the
+ * joined path with `open(2)`, which follows a symbolic link beside the model to whatever it points at.
+ */
+async function checkExternalWeightFiles(
+  file: DiscoveredFile,
+  root: string | undefined,
+  externals: readonly TfliteExternal[],
+): Promise<Finding[]> {
+  if (externals.length === 0) return [];
+  const misplaced = await misplacedBeside(
+    file,
+    root,
+    externals.map((e) => e.file),
+  );
+  const out = new Findings(file.path, file.format);
+  const reported = new Set<string>();
+  for (const e of externals) {
+    const kind = misplaced.get(e.file);
+    if (kind === undefined || reported.has(e.file)) continue;
+    reported.add(e.file);
+    out.add(
+      'CPI077',
+      kind === 'symlink-outside-root'
+        ? `external weights group ${e.group} is the file ${JSON.stringify(e.file)}, a symbolic link that leads out of the scan root; LiteRT opens it and reads what it points at into the model's weights. Do not load the model; replace the link with the weights file.`
+        : `external weights group ${e.group} is the file ${JSON.stringify(e.file)}, which is not a regular file (a device, FIFO or folder); LiteRT opens it as the model's weights. Replace it with the weights file.`,
+      {
+        group: e.group,
+        file: e.file.slice(0, 200),
+        offset: e.at,
+        resolves: kind === 'symlink-outside-root' ? 'outside-root' : kind,
+      },
+    );
+  }
+  return out.list;
+}
 
 const TFLITE_NAME = /\.tflite$/i;
 

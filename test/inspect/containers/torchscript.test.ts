@@ -78,6 +78,29 @@ describe.runIf(hasCorpora())('a genuine TorchScript archive with its code rewrit
       'aten::save',
     ]);
   });
+
+  // findSourceInArchiveFromQualifier asks PyTorchStreamReader::getRecord for `code/__torch__.py`; miniz's
+  // mz_zip_reader_locate_file (flags 0) compares names case-insensitively, so torch.jit.load runs this member.
+  it('is judged when its code member is stored as CODE/__torch__.PY', async () => {
+    const entries = readZip(readFileSync(corpusPath('models', 'torchscript_tinynet.pt')));
+    const code = 'torchscript_tinynet/code/__torch__.py';
+    const original = entries.find((e) => e.name === code)!.data.toString();
+    const evil = original.replace(
+      '    fc2 = self.fc2\n',
+      '    _0 = torch.from_file("/etc/passwd", False, 9)\n    fc2 = self.fc2\n',
+    );
+    expect(evil).not.toBe(original);
+    const dir = mkdtempSync(join(tmpdir(), 'cp-torchscript-'));
+    dirs.push(dir);
+    const renamed = entries.map((e) =>
+      e.name === code ? { name: 'torchscript_tinynet/CODE/__torch__.PY', data: Buffer.from(evil) } : e,
+    );
+    writeFileSync(join(dir, 'model.pt'), zip(renamed));
+    const res = await scanWith(dir, [inspectStage]);
+    expect(res.findings.filter((f) => f.ruleId === 'CPI017').map((f) => f.evidence?.['operator'])).toEqual([
+      'aten::from_file',
+    ]);
+  });
 });
 
 /** The members of a zip (stored or deflated), read from the central directory. */

@@ -304,7 +304,8 @@ export type FbNode =
   | { readonly tables: readonly FbNode[] }
   | { readonly bytes: Buffer }
   | { readonly str: string };
-export type FbField = { readonly u32: number } | { readonly i32: number } | { readonly ref: FbNode };
+export type FbField =
+  { readonly u32: number } | { readonly i32: number } | { readonly u64: bigint } | { readonly ref: FbNode };
 
 /**
  * A little-endian flatbuffer with `root` as its root table and `ident` as the file identifier. Objects are laid out
@@ -337,14 +338,24 @@ export function flatbuffer(root: FbNode, ident: string): Buffer {
     }
     const n = node.table.length;
     const vtable = out.length;
-    out.push(...[4 + 2 * n, 0, 4 + 4 * n, 0].flatMap((v, i) => (i % 2 ? [] : [v & 0xff, v >> 8])));
-    node.table.forEach((f, i) => out.push(...(f === undefined ? [0, 0] : [(4 + 4 * i) & 0xff, (4 + 4 * i) >> 8])));
+    // Each field's place in the table: 4 bytes, 8 for a u64.
+    const at: number[] = [];
+    let size = 4;
+    for (const f of node.table) {
+      at.push(size);
+      size += f !== undefined && 'u64' in f ? 8 : 4;
+    }
+    out.push(...[4 + 2 * n, 0, size, 0].flatMap((v, i) => (i % 2 ? [] : [v & 0xff, v >> 8])));
+    node.table.forEach((f, i) => out.push(...(f === undefined ? [0, 0] : [at[i]! & 0xff, at[i]! >> 8])));
     align();
     const table = out.length;
     u32(table - vtable);
     const refs: [number, FbNode][] = [];
     for (const f of node.table) {
-      if (f === undefined || !('ref' in f)) u32(f === undefined ? 0 : 'u32' in f ? f.u32 : f.i32);
+      if (f !== undefined && 'u64' in f) {
+        u32(Number(f.u64 & 0xffffffffn));
+        u32(Number(f.u64 >> 32n));
+      } else if (f === undefined || !('ref' in f)) u32(f === undefined ? 0 : 'u32' in f ? f.u32 : f.i32);
       else refs.push([(u32(0), out.length - 4), f.ref]);
     }
     for (const [slot, child] of refs) set32(slot, write(child) - slot);
@@ -356,21 +367,32 @@ export function flatbuffer(root: FbNode, ident: string): Buffer {
   return Buffer.from(out);
 }
 
-/** A TFLite model with one custom operator whose options hold a flexbuffer `[name, NodeDef]` running `tfOp`. */
-export function flexModel(customCode: string, tfOp: string, attrs: Record<string, string> = {}): Buffer {
-  const nodeDef = pb([
-    [1, 'node'],
-    [2, tfOp],
-    [3, 'x'],
-    // NodeDef.attr map entries: key (1) → AttrValue (2) whose `s` is field 2.
-    ...Object.entries(attrs).map(([k, v]): [number, Pb] => [
-      5,
-      [
-        [1, k],
-        [2, [[2, v]]],
-      ],
-    ]),
-  ]);
+/**
+ * A TFLite model with one custom operator whose options hold a flexbuffer `[name, NodeDef]` running `tfOp`. `nodeDef`
+ * replaces the NodeDef's bytes (encodings `pb` does not write); `appended` stores the options after the flatbuffer,
+ * named by the operator's `large_custom_options_offset`/`_size` (the `buffer_offset` layout), not in `custom_options`.
+ */
+export function flexModel(
+  customCode: string,
+  tfOp: string,
+  attrs: Record<string, string> = {},
+  { nodeDef: raw, appended = false }: { nodeDef?: Buffer; appended?: boolean } = {},
+): Buffer {
+  const nodeDef =
+    raw ??
+    pb([
+      [1, 'node'],
+      [2, tfOp],
+      [3, 'x'],
+      // NodeDef.attr map entries: key (1) → AttrValue (2) whose `s` is field 2.
+      ...Object.entries(attrs).map(([k, v]): [number, Pb] => [
+        5,
+        [
+          [1, k],
+          [2, [[2, v]]],
+        ],
+      ]),
+    ]);
   const name = Buffer.from(tfOp);
   const options = Buffer.concat([
     Buffer.from([name.length]),
@@ -380,15 +402,51 @@ export function flexModel(customCode: string, tfOp: string, attrs: Record<string
     Buffer.from([0, 2, 0x14, 0x0a, 0x24, 0x01]),
   ]);
   const opcode: FbNode = { table: [{ i32: 32 }, { ref: { str: customCode } }, { i32: 1 }, { i32: 32 }] };
-  const operator: FbNode = {
-    table: [{ u32: 0 }, undefined, undefined, undefined, undefined, { ref: { bytes: options } }],
+  const model = (offset: bigint): Buffer => {
+    const slots: (FbField | undefined)[] = appended
+      ? [{ u32: 0 }, ...Array<undefined>(8), { u64: offset }, { u64: BigInt(options.length) }]
+      : [{ u32: 0 }, undefined, undefined, undefined, undefined, { ref: { bytes: options } }];
+    const operator: FbNode = { table: slots };
+    return flatbuffer(
+      {
+        table: [
+          { u32: 3 },
+          { ref: { tables: [opcode] } },
+          { ref: { tables: [{ table: [undefined, undefined, undefined, { ref: { tables: [operator] } }] }] } },
+        ],
+      },
+      'TFL3',
+    );
   };
-  const model: FbNode = {
-    table: [
-      { u32: 3 },
-      { ref: { tables: [opcode] } },
-      { ref: { tables: [{ table: [undefined, undefined, undefined, { ref: { tables: [operator] } }] }] } },
-    ],
-  };
-  return flatbuffer(model, 'TFL3');
+  if (!appended) return model(0n);
+  // The offset's value does not change the flatbuffer's length: lay it out once to learn where the options go.
+  const flat = model(BigInt(model(0n).length));
+  return Buffer.concat([flat, options]);
+}
+
+/**
+ * A TFLite model whose tensors take LiteRT external weights: each tensor names an external buffer id (and has a
+ * shape unless `shape` is false), each external buffer maps an id to a group, each group is a file name.
+ */
+export function externalWeightsModel(spec: {
+  groups: readonly string[];
+  buffers: readonly { id: number; group: number }[];
+  tensors: readonly { buffer: number; shape?: boolean }[];
+}): Buffer {
+  const tensor = ({ buffer, shape = true }: { buffer: number; shape?: boolean }): FbNode => ({
+    table: [shape ? { ref: { bytes: Buffer.alloc(0) } } : undefined, ...Array<undefined>(9), { u32: buffer }],
+  });
+  const slots: (FbField | undefined)[] = [
+    { u32: 3 },
+    undefined,
+    { ref: { tables: [{ table: [{ ref: { tables: spec.tensors.map(tensor) } }] }] } },
+    ...Array<undefined>(5),
+    { ref: { tables: spec.groups.map((name) => ({ table: [{ ref: { str: name } }] })) } },
+    {
+      ref: {
+        tables: spec.buffers.map((b) => ({ table: [{ u32: b.id }, { u32: b.group }, { u64: 0n }, { u64: 16n }] })),
+      },
+    },
+  ];
+  return flatbuffer({ table: slots }, 'TFL3');
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpusPath } from '../../helpers/corpus.js';
 import { FIXTURES, inspectFolder } from '../pickle/scan-folder.js';
-import { gguf, kerasArchive, onnxModel, safetensors, savedModel, sequential } from './build.js';
+import { externalWeightsModel, gguf, kerasArchive, onnxModel, safetensors, savedModel, sequential } from './build.js';
 
 const DIR = path.join(FIXTURES, 'models-inspect');
 
@@ -169,6 +169,17 @@ const CASES: { file: string; build: () => Buffer; want: string[] }[] = [
         }),
       ),
     want: ['CPI076'],
+  },
+  // LiteRT's compiled model reads external weights from the file a group names; an absolute name is opened as is.
+  {
+    file: 'tflite_external_weights_escape.tflite',
+    build: () =>
+      externalWeightsModel({
+        groups: ['/home/u/.ssh/id_rsa'],
+        buffers: [{ id: 0x80000000, group: 0 }],
+        tensors: [{ buffer: 0x80000000 }],
+      }),
+    want: ['CPI077'],
   },
   {
     file: 'tfjs_url-weights_manifest.json',

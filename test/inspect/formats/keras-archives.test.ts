@@ -5,7 +5,10 @@ import { FIXTURES, inspectFolder } from '../pickle/scan-folder.js';
 const DIR = path.join(FIXTURES, 'keras-archives');
 
 /** `fixtures/keras-archives/generate.py`: what Keras's `saving_lib.load_model` would run, config first. */
-const TABLE: readonly { file: string; want: readonly { ruleId: string; level: string; member: string }[] }[] = [
+const TABLE: readonly {
+  file: string;
+  want: readonly { ruleId: string; level: string; member?: string | undefined }[];
+}[] = [
   { file: 'benign/sequential-h5.keras', want: [] },
   { file: 'benign/sequential-npz.keras', want: [] },
   { file: 'benign/builtins-activation.keras', want: [] },
@@ -40,6 +43,9 @@ const TABLE: readonly { file: string; want: readonly { ruleId: string; level: st
     file: 'malicious/duplicate-key-class-name.keras',
     want: [{ ruleId: 'CPI060', level: 'error', member: 'config.json' }],
   },
+  // generate_bundles.py: json.loads reads the Lambda's 600-deep `arguments`, and tf.keras runs its bytecode. Past
+  // the parser's depth the text is reported unread, not skipped as though it were not JSON (it was clean before).
+  { file: 'malicious/lambda-deep-arguments.h5', want: [{ ruleId: 'CPI051', level: 'error', member: undefined }] },
   {
     file: 'malicious/npz-weights-pickle.keras',
     want: [{ ruleId: 'CPI001', level: 'error', member: 'model.weights.npz!layers/dense/vars.npy' }],

@@ -12,6 +12,7 @@ import { bufferSource } from '../../../src/inspect/formats/source.js';
 import { parseTfjsManifest } from '../../../src/inspect/formats/tfjs.js';
 import { parseTflite } from '../../../src/inspect/formats/tflite.js';
 import {
+  externalWeightsModel,
   flexModel,
   gguf,
   kerasArchive,
@@ -398,6 +399,25 @@ describe('keras config', () => {
       input: { module: 'keras.models', class_name: 'function', config: 'load_model' },
       want: ['CPI061'],
     },
+    // The same helper modules under the other names _retrieve_class_or_fn imports them by: TensorFlow's
+    // tensorflow.keras (tf_keras or Keras 3's _tf_keras tree), Keras 3's api tree; their layers stay clean.
+    { name: 'tensorflow.keras.utils.plot_model', input: fn('tensorflow.keras.utils', 'plot_model'), want: ['CPI061'] },
+    {
+      name: 'tensorflow.keras.saving.deserialize_keras_object',
+      input: fn('tensorflow.keras.saving', 'deserialize_keras_object'),
+      want: ['CPI061'],
+    },
+    {
+      name: 'keras._tf_keras.keras.utils.plot_model',
+      input: fn('keras._tf_keras.keras.utils', 'plot_model'),
+      want: ['CPI061'],
+    },
+    { name: 'keras.api.utils.plot_model', input: fn('keras.api.utils', 'plot_model'), want: ['CPI061'] },
+    {
+      name: 'tensorflow.keras.layers.Dense',
+      input: { module: 'tensorflow.keras.layers', class_name: 'Dense', config: {} },
+      want: [],
+    },
     {
       name: 'TorchModuleWrapper',
       input: { module: 'keras.layers', class_name: 'TorchModuleWrapper', config: {} },
@@ -556,6 +576,13 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
       input: withCollectionAsset('/etc/shadow', { alsoAssetFileDef: 'vocab.txt' }),
       want: [],
     },
+    // A Const whose `value` attr entry holds its value before its key is still that Const (protobuf reads map entry
+    // fields in any order): SaveV2 writes at its absolute path.
+    {
+      name: 'SaveV2 at a Const path whose attr entry lists the value first',
+      input: valueFirstSave(),
+      want: ['CPI070'],
+    },
   ])('savedmodel: $name → $want', ({ input, want }) => {
     expect(run(parseSavedModelPb, input).rules).toEqual(want);
   });
@@ -564,6 +591,27 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
   // saved_model.pb) names its assets in the same places, as `str(saved_model)` prints them.
   it.each([
     { name: 'asset named by a relative file', input: textAsset('"vocab.txt"'), want: [] },
+    // text_format.Parse reads an op however a string may be spelled (checked with python3-protobuf 3.21): single
+    // quotes, adjacent strings joined, C, \u and \N{…} escapes; and an attr entry's fields in either order.
+    { name: "op 'WriteFile' in single quotes", input: textNode("'WriteFile'"), want: ['CPI070'] },
+    { name: 'op as adjacent strings "Write" "File"', input: textNode('"Write" "File"'), want: ['CPI070'] },
+    { name: 'op spelled with a \\u escape', input: textNode('"Write\\u0046ile"'), want: ['CPI070'] },
+    {
+      name: 'op spelled with a \\N{…} escape',
+      input: textNode('"Write\\N{latin capital letter f}ile"'),
+      want: ['CPI070'],
+    },
+    {
+      name: 'PrintV2 whose output_stream entry holds its value before its key',
+      input: textNode('"PrintV2"', 'attr { value { s: \'file:///home/u/.bashrc\' } key: "output_stream" }'),
+      want: ['CPI070'],
+    },
+    { name: "op 'MatMul' in single quotes", input: textNode("'MatMul'"), want: [] },
+    {
+      name: 'an OpDef in stripped_op_list is no node',
+      input: Buffer.from('meta_graphs { meta_info_def { stripped_op_list { op { name: "WriteFile" } } } }\n'),
+      want: [],
+    },
     { name: 'asset named by an absolute path', input: textAsset('"/etc/passwd"'), want: ['CPI070'] },
     {
       name: 'asset climbing out with .., octal escapes',
@@ -619,7 +667,19 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
       input: flexModel('FlexAddV2', 'WriteFile'),
       want: ['CPI070', 'CPI075'],
     },
+    // A model in the buffer_offset layout keeps custom options after the flatbuffer; ParseNodes hands the kernel
+    // the bytes large_custom_options_offset/_size name when the operator has no custom_options.
+    {
+      name: 'Flex op whose appended large custom options run WriteFile',
+      input: flexModel('FlexAddV2', 'WriteFile', {}, { appended: true }),
+      want: ['CPI070', 'CPI075'],
+    },
     { name: 'Flex op whose NodeDef is AddV2', input: flexModel('FlexAddV2', 'AddV2'), want: ['CPI075'] },
+    {
+      name: 'Flex op whose appended large custom options run AddV2',
+      input: flexModel('FlexAddV2', 'AddV2', {}, { appended: true }),
+      want: ['CPI075'],
+    },
     { name: 'non-Flex custom op carrying WriteFile bytes', input: flexModel('MyOp', 'WriteFile'), want: ['CPI075'] },
     // `tf.print(..., output_stream="file://…")`: PrintV2Op appends to that file (kernels/logging_ops.cc).
     {
@@ -627,10 +687,78 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
       input: flexModel('FlexPrintV2', 'PrintV2', { output_stream: 'file:///home/u/.bashrc', end: '\n' }),
       want: ['CPI070', 'CPI075'],
     },
+    // protobuf's ReadTag/ReadSize take over-long varints: `92 00` is the tag 0x12 (op) and `89 00` the length 9.
+    {
+      name: 'Flex op whose NodeDef op is WriteFile behind an over-long tag and length',
+      input: flexModel('FlexAddV2', 'AddV2', {}, { nodeDef: nodeDefBytes([0x92, 0x00, 0x89, 0x00], 'WriteFile') }),
+      want: ['CPI070', 'CPI075'],
+    },
+    // A map entry may hold its value before its key; NodeDef.attr reads it all the same.
+    {
+      name: 'Flex PrintV2 whose output_stream entry holds its value first',
+      input: flexModel('FlexPrintV2', 'PrintV2', {}, { nodeDef: printV2ValueFirst('file:///home/u/.bashrc') }),
+      want: ['CPI070', 'CPI075'],
+    },
     {
       name: 'Flex PrintV2 to stderr',
       input: flexModel('FlexPrintV2', 'PrintV2', { output_stream: 'stderr', end: '\n' }),
       want: ['CPI075'],
+    },
+    // LiteRT's external weight loader (ResolveGroupPath) opens an absolute group name as it is and joins any other
+    // to the model's folder, `..` and all; only groups a shaped tensor reads through an external buffer are opened.
+    {
+      name: 'external weights from an absolute path',
+      input: externalWeightsModel({
+        groups: ['/home/u/.ssh/id_rsa'],
+        buffers: [{ id: 0x80000000, group: 0 }],
+        tensors: [{ buffer: 0x80000000 }],
+      }),
+      want: ['CPI077'],
+    },
+    {
+      name: 'external weights that climb out of the folder',
+      input: externalWeightsModel({
+        groups: ['weights.bin', '../../.aws/credentials'],
+        buffers: [
+          { id: 1, group: 0 },
+          { id: 2, group: 1 },
+        ],
+        tensors: [{ buffer: 1 }, { buffer: 2 }],
+      }),
+      want: ['CPI077'],
+    },
+    {
+      name: 'external weights beside the model',
+      input: externalWeightsModel({
+        groups: ['weights.bin'],
+        buffers: [{ id: 1, group: 0 }],
+        tensors: [{ buffer: 1 }],
+      }),
+      want: [],
+    },
+    {
+      name: 'an absolute group no tensor reads',
+      input: externalWeightsModel({
+        groups: ['weights.bin', '/etc/passwd'],
+        buffers: [
+          { id: 1, group: 0 },
+          { id: 2, group: 1 },
+        ],
+        tensors: [{ buffer: 1 }, { buffer: 2, shape: false }],
+      }),
+      want: [],
+    },
+    {
+      name: 'a repeated external buffer id: the first wins',
+      input: externalWeightsModel({
+        groups: ['weights.bin', '/etc/passwd'],
+        buffers: [
+          { id: 1, group: 0 },
+          { id: 1, group: 1 },
+        ],
+        tensors: [{ buffer: 1 }],
+      }),
+      want: [],
     },
   ])('tflite: $name → $want', ({ input, want }) => {
     expect(run(parseTflite, input).rules).toEqual(want);
@@ -745,6 +873,44 @@ meta_graphs {
 `);
 }
 
+/** saved_model.pb: a Const "/etc/cron.d/x" whose attr entry is (value, key), and a SaveV2 writing at it. */
+function valueFirstSave(): Buffer {
+  const entry: Pb = [
+    [2, [[8, [[8, '/etc/cron.d/x']]]]],
+    [1, 'value'],
+  ];
+  const konst: Pb = [
+    [1, 'prefix'],
+    [2, 'Const'],
+    [5, entry],
+  ];
+  const save: Pb = [
+    [1, 'save'],
+    [2, 'SaveV2'],
+    [3, 'prefix'],
+  ];
+  return pb([
+    [1, 1],
+    [
+      2,
+      [
+        [
+          2,
+          [
+            [1, konst],
+            [1, save],
+          ],
+        ],
+      ],
+    ],
+  ]);
+}
+
+/** A text SavedModel whose one node has the op written as `op` (text-format spelling) and the given attrs. */
+function textNode(op: string, attrs = ''): Buffer {
+  return Buffer.from(`meta_graphs {\n  graph_def { node { name: "n" op: ${op} ${attrs} } }\n}\n`);
+}
+
 /** A TF1 text SavedModel listing an asset in collection_def, packed in an Any that text format prints expanded. */
 function textCollection(
   filename: string,
@@ -770,4 +936,20 @@ meta_graphs {
   ${opts.alsoAssetFileDef === true ? 'asset_file_def { filename: "vocab.txt" }' : ''}
 }
 `);
+}
+
+/** A NodeDef `{name: "node", op, input: "x"}` whose op field starts with the given tag and length bytes. */
+function nodeDefBytes(head: number[], op: string): Buffer {
+  return Buffer.concat([pb([[1, 'node']]), Buffer.from(head), Buffer.from(op), pb([[3, 'x']])]);
+}
+
+/** A PrintV2 NodeDef whose `output_stream` attr entry writes its value (2) before its key (1). */
+function printV2ValueFirst(stream: string): Buffer {
+  const entry = Buffer.concat([pb([[2, [[2, stream]]]]), pb([[1, 'output_stream']])]);
+  return pb([
+    [1, 'node'],
+    [2, 'PrintV2'],
+    [3, 'x'],
+    [5, entry],
+  ]);
 }

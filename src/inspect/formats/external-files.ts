@@ -1,0 +1,30 @@
+import path from 'node:path';
+import type { DiscoveredFile } from '../../core/files.js';
+import { locateInRoot } from '../../io/open-regular.js';
+import { folderOf } from '../../io/raw-names.js';
+
+/** Distinct external files looked up per model; real models name one to a few hundred. */
+const MAX_LOOKUPS = 1000;
+
+/** How a relative name beside a model leads somewhere its loader should not read. */
+export type Misplaced = 'symlink-outside-root' | 'not-regular-file';
+
+/**
+ * The relative names a model reads files by (ONNX external data, LiteRT external weights) that lead out of the model
+ * folder through the file system: a symbolic link whose target is outside the scan root, or something that is not a
+ * regular file. Loaders that `open` the joined path follow the link; here it is never followed, only where it
+ * resolves is looked up (`locateInRoot`), as discovery does. Distinct names, at most `MAX_LOOKUPS` of them.
+ */
+export async function misplacedBeside(
+  file: DiscoveredFile,
+  root: string | undefined,
+  names: readonly string[],
+): Promise<Map<string, Misplaced>> {
+  const out = new Map<string, Misplaced>();
+  if (root === undefined) return out;
+  for (const name of [...new Set(names)].slice(0, MAX_LOOKUPS)) {
+    const located = await locateInRoot(root, path.resolve(folderOf(file.abs), name));
+    if (located.kind === 'symlink-outside-root' || located.kind === 'not-regular-file') out.set(name, located.kind);
+  }
+  return out;
+}
