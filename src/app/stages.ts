@@ -1,12 +1,6 @@
 import type { DiscoveredFile } from '../core/files.js';
 import type { Stage, StageInput } from '../core/stage.js';
-import {
-  CATALOGUE,
-  LOCKFILE_FORMATS,
-  MODEL_FORMATS,
-  PYTHON_LOCKFILE_FORMATS,
-  type FileFormat,
-} from '../discover/catalogue/index.js';
+import { CATALOGUE, LOCKFILE_FORMATS, MODEL_FORMATS, type FileFormat } from '../discover/catalogue/index.js';
 import { parseHfCachePath } from '../discover/hf-cache.js';
 import { extensionMismatch } from '../models/mismatch.js';
 import { mayBeAttestation } from '../verify/provenance/names.js';
@@ -14,6 +8,7 @@ import { signaturesApply } from '../verify/stage/applies.js';
 import { lazyStage } from './lazy-stage.js';
 import { isAdapterConfig } from '../refs/sources.js';
 import { credentialFileOf } from '../deps/credential-files.js';
+import { isPythonDepsInput } from '../deps/python-inputs.js';
 
 /**
  * The model analysers by name (src/inspect/analysers.ts lists the analysers themselves; a test keeps the two equal),
@@ -82,7 +77,8 @@ export const STAGES: readonly Stage[] = [
   }),
   lazyStage({
     name: 'python-deps',
-    hasWork: (input) => input.files.some((f) => either(f, PYTHON_LOCKFILE_FORMATS)),
+    // Index settings and install commands are work without a lockfile too (pip.conf, a Dockerfile's pip install).
+    hasWork: (input) => input.files.some(isPythonDepsInput),
     load: async () => (await import('../deps/parsers/python/stage.js')).pythonDepsStage,
   }),
   lazyStage({

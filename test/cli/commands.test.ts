@@ -84,6 +84,7 @@ describe('the bundled CLI loads commands and heavy libraries only when used', ()
       'src/refs/needle-buckets.ts', // the bucket of each loader needle, 31 numbers
       'src/refs/wasm.ts', // the runtime's WebAssembly API, or none
       'src/deps/credential-files.ts', // the deps stage's other work: three config file names (CPD168)
+      'src/deps/python-inputs.ts', // the Python deps stage's files: lockfiles, index configs, install commands
     ]);
     const heavy = loaded.filter(
       (m) =>

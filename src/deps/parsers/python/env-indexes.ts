@@ -1,16 +1,7 @@
 import type { ConfigSetting, IndexSettings } from './config-indexes.js';
+import { isInstallEnvFile } from '../../python-inputs.js';
 
-/**
- * Files that set environment variables for the installs they run: Dockerfiles / Containerfiles (`ENV`, `ARG`),
- * GitHub workflows (`env:` maps) and shell scripts (`export X=…`, `X=… pip install`).
- */
-export function isInstallEnvFile(path: string): boolean {
-  return (
-    /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|(^|\/)[\w.-]+\.(Dockerfile|Containerfile)$/.test(path) ||
-    /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path) ||
-    /\.(sh|bash)$/.test(path)
-  );
-}
+export { isInstallEnvFile };
 
 /**
  * The environment variables pip and uv read for where to download from (pip's `ConfigOptionParser` maps

@@ -3,7 +3,7 @@ import { parsePdmLock } from './pdm.js';
 import { parsePipfileLock } from './pipfile.js';
 import { parsePoetryLock } from './poetry.js';
 import { parsePylock } from './pylock.js';
-import type { IncludeLoader } from './requirements.js';
+import type { IncludeLoader, RequirementsReading } from './requirements.js';
 import { parseRequirementsFile } from './requirements.js';
 import type { PythonLock } from './types.js';
 import { parseUvLock } from './uv.js';
@@ -13,7 +13,7 @@ import { entryOf } from '../../../discover/catalogue/index.js';
 export interface PythonLockParser {
   /** The name the format catalogue's `readBy` routes by. */
   readonly name: string;
-  parse(file: string, text: string, load: IncludeLoader): Promise<PythonLock> | PythonLock;
+  parse(file: string, text: string, load: IncludeLoader, how?: RequirementsReading): Promise<PythonLock> | PythonLock;
 }
 
 /** Every Python lockfile parser. Adding a format is one catalogue entry, one file, and one line here. */
@@ -32,9 +32,10 @@ export async function parsePythonLock(
   file: string,
   text: string,
   load: IncludeLoader = () => Promise.resolve(undefined),
+  how: RequirementsReading = {},
 ): Promise<PythonLock> {
   const readers = entryOf(format).readBy ?? [];
   const parser = PYTHON_LOCK_PARSERS.find((p) => readers.includes(p.name));
   if (!parser) throw new Error(`no Python lockfile parser for ${format}`);
-  return parser.parse(file, text, load);
+  return parser.parse(file, text, load, how);
 }

@@ -28,6 +28,11 @@ export interface IncludeLoader {
   readonly resolve?: (joined: string) => Promise<string | undefined>;
 }
 
+/** How a requirements file is read: as constraints when an install names it by `-c` (pip's `nested_constraint`). */
+export interface RequirementsReading {
+  readonly constraints?: boolean;
+}
+
 /** Bounds on `-r` / `-c` chains: pip has none, a hostile repository must not get an unbounded walk. */
 export const MAX_INCLUDE_DEPTH = 16;
 export const MAX_INCLUDED_FILES = 64;
@@ -49,7 +54,12 @@ interface ParseState {
  * relative to the including file, constraints only limit versions. Includes are followed only to files inside the
  * scan root the loader can read, within depth and count bounds, and a cycle is a problem, not a loop.
  */
-export async function parseRequirementsFile(file: string, text: string, load: IncludeLoader): Promise<PythonLock> {
+export async function parseRequirementsFile(
+  file: string,
+  text: string,
+  load: IncludeLoader,
+  how: RequirementsReading = {},
+): Promise<PythonLock> {
   const state: ParseState = {
     root: file,
     load,
@@ -62,7 +72,7 @@ export async function parseRequirementsFile(file: string, text: string, load: In
     envChoices: [],
   };
   // A constraints file scanned on its own still only narrows versions (pip `-c`): it installs nothing.
-  const isConstraints = /^constraints([-_.].*)?\.txt$/i.test(posix.basename(file));
+  const isConstraints = how.constraints === true || /^constraints([-_.].*)?\.txt$/i.test(posix.basename(file));
   await parseInto(state, file, text, isConstraints, [file]);
   return {
     file,

@@ -13,8 +13,7 @@ import { checkPythonLock, toPythonCheckPolicy } from './checks/index.js';
 import type { PythonCheckPolicy } from './checks/index.js';
 import { pyFileFinding } from './checks/finding.js';
 import type { PythonFileFormat } from './formats.js';
-import { PYTHON_LOCKFILE_FORMATS } from './formats.js';
-import { formatsReadBy } from '../../../discover/catalogue/index.js';
+import { PYTHON_CONFIG_FORMATS, PYTHON_LOCKFILE_FORMATS, isInstallEnvInput, isPythonLockfile } from './formats.js';
 import { toPythonGraph } from './graph.js';
 import { parsePythonLock } from './index.js';
 import type { PyProject } from './pyproject.js';
@@ -27,7 +26,9 @@ import type { PythonLock } from './types.js';
 import { poetryInstallIndexes } from './poetry-pool.js';
 import { pipConfSettings, tomlIndexSettings, withUvToml } from './config-indexes.js';
 import { checkIndexSettings } from './checks/config-indexes.js';
-import { envIndexSettings, isInstallEnvFile } from './env-indexes.js';
+import { envIndexSettings } from './env-indexes.js';
+import { installInputs } from './install-requirements.js';
+import type { RequirementsReading } from './requirements.js';
 import type { FileOpener } from '../../../core/file-source.js';
 
 interface FileResult {
@@ -38,29 +39,34 @@ interface FileResult {
 
 /**
  * The Python dependency stage: every requirements file and Python lockfile (including a file only named like
- * one) is parsed, with its `-r`/`-c` includes, into a DependencyGraph of ecosystem `pypi` and checked offline
+ * one, and a file of any name a Dockerfile's, workflow's or script's `pip install -r` / `-c` or `uv pip sync`
+ * names) is parsed, with its `-r`/`-c` includes, into a DependencyGraph of ecosystem `pypi` and checked offline
  * against the policy, the trusted registry's PyPI malicious list and the pyproject.toml beside it. A file that
  * cannot be parsed is a CPP001 (CPP002 for an unknown format version) finding; the others are still scanned.
  */
 export const pythonDepsStage: Stage = {
   name: 'python-deps',
   async run(input: StageInput, ctx: ScanContext): Promise<StageOutput> {
-    const isPy = (f: DiscoveredFile) =>
-      PYTHON_LOCKFILE_FORMATS.has(f.format) || (f.claimed !== undefined && PYTHON_LOCKFILE_FORMATS.has(f.claimed));
-    const lockfiles = input.files.filter(isPy);
+    const lockfiles = input.files.filter(isPythonLockfile);
     const byPath = new Map(input.files.map((f) => [f.path, f]));
     // The CI's own index settings (environment) count as allowed; the scanned tree's never do.
     const policy = toPythonCheckPolicy(ctx.policy, ctx.registry, ctx.options.env);
+    const envFiles = input.files.filter(isInstallEnvInput);
+    // pip reads whatever file an install command names with -r / -c, whatever its name.
+    const named = await installInputs(input.files, envFiles, (f) =>
+      readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined),
+    );
+    const inputs = [...lockfiles.map((file) => ({ file, constraints: false })), ...named.inputs];
     const results = await Promise.all(
-      lockfiles.map((file) =>
+      inputs.map(({ file, constraints }) =>
         ctx.limit(() =>
-          scanPythonFile(file, byPath, policy, ctx.files).catch((err: unknown): FileResult =>
+          scanPythonFile(file, byPath, policy, ctx.files, { constraints }).catch((err: unknown): FileResult =>
             failed(file, 'CPP001', errorMessage(err), undefined),
           ),
         ),
       ),
     );
-    const lockFindings = results.flatMap((r) => r.findings);
+    const lockFindings = [...results.flatMap((r) => r.findings), ...named.findings];
     // Index settings outside any lockfile (pip.conf, uv.toml, pyproject.toml, PIP_*/UV_* variables set by a
     // Dockerfile, workflow or script): a host a lockfile already locks
     // packages from is reported there.
@@ -76,11 +82,12 @@ export const pythonDepsStage: Stage = {
     const lockDirs = new Set(lockfiles.filter((f) => kindOf(f) !== 'pip-requirements').map((f) => dirOf(f.path)));
     const pdmDirs = new Set(lockfiles.filter((f) => kindOf(f) === 'pdm-lockfile').map((f) => dirOf(f.path)));
     const beside = (f: DiscoveredFile) => f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path));
-    const configs = input.files.filter(
-      (f) =>
-        (CONFIG_FORMATS.has(f.format) && (!beside(f) || pdmDirs.has(dirOf(f.path)))) ||
-        (f.format === 'other' && isInstallEnvFile(f.path)),
-    );
+    const configs = [
+      ...input.files.filter((f) => PYTHON_CONFIG_FORMATS.has(f.format) && (!beside(f) || pdmDirs.has(dirOf(f.path)))),
+      ...envFiles,
+      // A configuration file PIP_CONFIG_FILE / UV_CONFIG_FILE names, read as what the variable makes it.
+      ...named.configs,
+    ];
     const configFindings = await Promise.all(
       configs.map((file) =>
         ctx.limit(() => scanIndexSettings(file, policy, lockedHosts, ctx.files, beside(file) ? 'pdm' : 'all')),
@@ -120,6 +127,7 @@ async function scanPythonFile(
   byPath: ReadonlyMap<string, DiscoveredFile>,
   policy: PythonCheckPolicy,
   files: FileOpener,
+  how: RequirementsReading = {},
 ): Promise<FileResult> {
   const format = (PYTHON_LOCKFILE_FORMATS.has(file.format) ? file.format : file.claimed) as PythonFileFormat;
   // A requirements file is decoded as pip decodes it (byte-order mark, PEP 263 declaration); the rest are UTF-8.
@@ -142,7 +150,7 @@ async function scanPythonFile(
       },
       { resolve: (joined: string) => resolveInRoot(file, joined) },
     );
-    lock = await parsePythonLock(format, file.path, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, load);
+    lock = await parsePythonLock(format, file.path, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, load, how);
   } catch (err) {
     if (err instanceof PyLockError) {
       return failed(file, err.code === 'LOCKFILE_UNSUPPORTED' ? 'CPP002' : 'CPP001', err.message, err.line);
@@ -181,9 +189,6 @@ function decodeStrictUtf8(file: string, bytes: Buffer): string {
   const line = lineOfByte(bytes, at);
   throw new PyLockError('LOCKFILE_SYNTAX', file, `is not valid UTF-8 (byte ${at}, line ${line})`, line);
 }
-
-/** Configuration files whose index settings pip / uv / Poetry / PDM read (the catalogue routes them here). */
-const CONFIG_FORMATS: ReadonlySet<string> = new Set(formatsReadBy('python-index-settings'));
 
 async function scanIndexSettings(
   file: DiscoveredFile,

@@ -1,0 +1,331 @@
+import { posix } from 'node:path';
+import type { DiscoveredFile, FileFormat } from '../../../core/files.js';
+import type { Finding } from '../../../core/finding.js';
+import { pyFileFinding } from './checks/finding.js';
+import { shlexSplit } from './requirements-lines.js';
+
+/**
+ * Files `uv pip install -r` reads as project metadata, not requirements (uv-requirements'
+ * `RequirementsSource::from_requirements_file`: pyproject.toml, setup.py, setup.cfg, a `.py` / `.pyw` PEP 723 script,
+ * a pylock.toml); pip refuses them as requirements files.
+ */
+const PROJECT_FILE = /\.(py|pyw|cfg|toml)$/i;
+
+/** A requirements file an install command names: `pip install -r <path>` / `-c <path>`, as written, at its line. */
+export interface NamedRequirementsFile {
+  readonly written: string;
+  readonly line: number;
+  /** Named only by `-c` / `--constraint`: pip reads it as constraints, which install nothing. */
+  readonly constraint: boolean;
+  /**
+   * A bare word of `uv pip sync` / `pip-sync`, whose positional arguments are requirements files: it may as well be
+   * an option's value (`--python 3.12`), so it counts only where it is a file beside the command or at the root.
+   */
+  readonly positional?: true;
+}
+
+/** What a named file is in the repository: the files it can be, or why none could be read. */
+export type NamedFileTarget = { readonly paths: readonly string[] } | { readonly unread: string };
+
+interface Word {
+  readonly text: string;
+  readonly line: number;
+}
+
+/** Words that end one shell command and start the next. */
+const SEPARATORS = new Set(['&&', '||', ';', '|', '&', '(', ')']);
+/** pip's (and `uv pip`'s) file options: pip's `cmdoptions.requirements` / `constraints`, uv's `--requirements` alias. */
+const FILE_OPTIONS: ReadonlyMap<string, boolean> = new Map([
+  ['-r', false],
+  ['--requirement', false],
+  ['--requirements', false],
+  ['-c', true],
+  ['--constraint', true],
+  ['--constraints', true],
+]);
+
+/**
+ * The requirements and constraints files the `pip install` / `python -m pip install` / `uv pip install` commands of
+ * a Dockerfile, workflow or script read, and the files `uv pip sync` / `pip-sync` install exactly. pip opens each (`req_file.parse_requirements` → `get_file_content`)
+ * whatever its name, so a file named `deps/pins.lst` is as much a requirements file as `requirements.txt` is. Lines
+ * continued by a `\` are one command; a command ends at a shell separator. A file named by `-r` anywhere is read as
+ * requirements even if another command names it by `-c`.
+ */
+export function namedRequirementsFiles(text: string): NamedRequirementsFile[] {
+  const byPath = new Map<string, NamedRequirementsFile>();
+  for (const command of shellCommands(text)) {
+    for (const found of fileOptions(command)) {
+      // A bare `sync` word is looked for apart: the same name after `-r` is found where `-r` files are.
+      const key = `${found.positional === true ? 'p' : 'o'}\0${found.written}`;
+      const before = byPath.get(key);
+      if (before === undefined || (before.constraint && !found.constraint)) byPath.set(key, found);
+    }
+  }
+  return [...byPath.values()];
+}
+
+/**
+ * Where a named file is in the repository. The path is what the install sees: relative to the folder it runs in (a
+ * script's, a workflow's repository root, a Dockerfile's WORKDIR) or absolute inside an image (`COPY deps /deps`
+ * then `-r /deps/pins.lst`). So it is looked for as written beside the naming file and at the root, then by its
+ * longest trailing part some repository file ends with (`deps/pins.lst`, else `pins.lst`); each file found is one
+ * pip may read. A URL, a `$variable` or a path no file ends with cannot be read here and says so.
+ */
+export function locateNamedFile(
+  namedBy: string,
+  written: string,
+  files: ReadonlySet<string>,
+  byBaseName: ReadonlyMap<string, readonly string[]>,
+  exactOnly = false,
+): NamedFileTarget {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(written)) return { unread: 'it is a URL pip downloads' };
+  if (/[$`]/.test(written)) return { unread: 'a variable chooses it when the install runs' };
+  const dir = posix.dirname(namedBy);
+  if (!written.startsWith('/')) {
+    for (const joined of [posix.join(dir, written), posix.normalize(written)]) {
+      if (files.has(joined)) return { paths: [joined] };
+    }
+  }
+  if (exactOnly) return { unread: 'no file of the repository is at that path' };
+  const parts = written.split('/').filter((p) => p !== '' && p !== '.');
+  const from = parts.lastIndexOf('..') + 1;
+  const base = parts.at(-1);
+  const sameName = base !== undefined && from < parts.length ? (byBaseName.get(base) ?? []) : [];
+  for (let k = parts.length - from; k >= 1 && sameName.length > 0; k--) {
+    const tail = parts.slice(parts.length - k).join('/');
+    const paths = sameName.filter((p) => p === tail || p.endsWith(`/${tail}`));
+    if (paths.length > 0) return { paths: [...paths].sort().slice(0, MAX_SAME_NAME) };
+  }
+  return { unread: 'no file of the repository is at that path' };
+}
+
+/** Named files located per install file at most. */
+const MAX_NAMED = 256;
+
+/** Files read for one name at most: a name matched by a handful of files is one of them, not a file per folder. */
+const MAX_SAME_NAME = 8;
+
+/**
+ * The names of the files the text's commands write (`pip freeze > r.txt`, `poetry export -o r.txt`, `pip-compile
+ * --output-file r.txt`, `uv pip compile -o r.txt`): one it installs from is made by the build, and its source (a
+ * lockfile) is what is checked. One pass over the text, whatever the number of named files.
+ */
+export function filesWrittenByBuild(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const command of shellCommands(text)) {
+    for (let i = 0; i < command.length; i++) {
+      const w = command[i]!.text;
+      const target = /^(?:>>?|-o|--output|--output-file)$/.test(w)
+        ? command[i + 1]?.text
+        : /^(?:>>?|--output=|--output-file=)(.+)$/.exec(w)?.[1];
+      if (target !== undefined) out.add(posix.basename(target));
+    }
+  }
+  return out;
+}
+
+/** The `-r` / `-c` values of the install commands among one shell command's words. */
+function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
+  const out: NamedRequirementsFile[] = [];
+  let installing: 'install' | 'sync' | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!.text;
+    if (SEPARATORS.has(w)) {
+      installing = undefined;
+      continue;
+    }
+    if (installing === undefined) {
+      // `pip`, `pip3`, `pip3.12`, `/venv/bin/pip`, `python -m pip`, `uv pip`: then `install` (or uv's `sync`);
+      // pip-tools' `pip-sync`. A Makefile recipe may start with `@` (quiet), `-` (errors ignored) or `+`.
+      const pip = /(?:^[@+-]*|\/)pip(?:3(?:\.\d+)?)?$/.test(w);
+      const next = words[i + 1]?.text;
+      installing = pip && next === 'install' ? 'install' : pip && next === 'sync' ? 'sync' : undefined;
+      if (installing !== undefined) i++;
+      else if (/(?:^[@+-]*|\/)pip-sync$/.test(w)) installing = 'sync';
+      continue;
+    }
+    if (installing === 'sync' && !w.startsWith('-')) {
+      out.push({ written: w, line: words[i]!.line, constraint: false, positional: true });
+      continue;
+    }
+    const eq = w.indexOf('=');
+    const name = w.startsWith('--') && eq > 0 ? w.slice(0, eq) : /^-[rc]/.test(w) ? w.slice(0, 2) : w;
+    const constraint = FILE_OPTIONS.get(name);
+    if (constraint === undefined) continue;
+    // `--requirement=x`, or a short option glued to its value (`-rx`: optparse takes the rest of the word).
+    const glued = w.length > name.length ? w.slice(name.length + (name.startsWith('--') ? 1 : 0)) : undefined;
+    const value = glued ?? words[++i]?.text;
+    if (value !== undefined && value !== '' && !SEPARATORS.has(value)) {
+      out.push({ written: value, line: words[Math.min(i, words.length - 1)]!.line, constraint });
+    }
+  }
+  return out;
+}
+
+/**
+ * The shell commands of a file as word lists: lines a trailing `\` continues are one, a comment (a word starting
+ * with `#`) cut off, words split as the shell splits them (`shlex`: quotes group and are removed; a line whose quotes
+ * do not close here, a YAML block's or an apostrophe's, falls back to white space) and a trailing `;` split off as a
+ * separator. Each word keeps its line.
+ */
+function shellCommands(text: string): Word[][] {
+  const commands: Word[][] = [];
+  let words: Word[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const continued = raw.trimEnd().endsWith('\\');
+    const body = withoutShellComment(continued ? raw.trimEnd().slice(0, -1) : raw);
+    let expression: string | undefined;
+    for (const token of shlexSplit(body) ?? body.split(/[ \t]+/).map(unquote)) {
+      if (token === '') continue;
+      // A workflow's `${{ matrix.file }}` is one value, whatever its spaces: GitHub puts it in before the shell runs.
+      if (expression !== undefined || token.startsWith('${{')) {
+        expression = expression === undefined ? token : `${expression} ${token}`;
+        if (!expression.endsWith('}}')) continue;
+        words.push({ text: expression, line: index + 1 });
+        expression = undefined;
+        continue;
+      }
+      const semi = token.length > 1 && token.endsWith(';');
+      words.push({ text: semi ? token.slice(0, -1) : token, line: index + 1 });
+      if (semi) words.push({ text: ';', line: index + 1 });
+    }
+    if (!continued) {
+      if (words.length > 0) commands.push(words);
+      words = [];
+    }
+  });
+  if (words.length > 0) commands.push(words);
+  return commands;
+}
+
+/** The line up to its first word that starts with `#` (the shell's comment). */
+function withoutShellComment(line: string): string {
+  const m = /(^|[ \t])#/.exec(line);
+  return m ? line.slice(0, m.index) : line;
+}
+
+function unquote(word: string): string {
+  return word.length >= 2 && (word[0] === '"' || word[0] === "'") && word.at(-1) === word[0] ? word.slice(1, -1) : word;
+}
+
+/** The configuration file each variable names, in the format its tool reads it as. */
+const CONFIG_VARIABLES: ReadonlyMap<string, FileFormat> = new Map<string, FileFormat>([
+  ['PIP_CONFIG_FILE', 'pip-config'],
+  ['UV_CONFIG_FILE', 'uv-config'],
+]);
+/** `ENV X=v` / `ARG X=v` / `export X=v` / `X=v cmd` / `X: v` (YAML), as env-indexes.ts reads the index variables. */
+const CONFIG_ASSIGN =
+  /(?:^|[\s;&|(])(?:export\s+)?(PIP_CONFIG_FILE|UV_CONFIG_FILE)\s*(?:=|:\s)\s*("[^"]*"|'[^']*'|[^\s;&|#]*)/g;
+/** Dockerfile's old `ENV X v`. */
+const CONFIG_OLD_ENV = /^\s*ENV\s+(PIP_CONFIG_FILE|UV_CONFIG_FILE)\s+([^\s=]+)\s*$/;
+
+/**
+ * The configuration files a Dockerfile, workflow or script points pip or uv at: pip's `Configuration` loads the file
+ * `PIP_CONFIG_FILE` names (`_iter_config_files`, none at all when it is `os.devnull`), uv the `UV_CONFIG_FILE` one
+ * instead of its own search, whatever the file is called (`ci/pip-ci.cfg` is no pip.conf by name).
+ */
+export function namedConfigFiles(text: string): { written: string; line: number; format: FileFormat }[] {
+  const out: { written: string; line: number; format: FileFormat }[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (!raw.includes('_CONFIG_FILE') || /^\s*#/.test(raw)) return;
+    const old = CONFIG_OLD_ENV.exec(raw);
+    const hits: [string, string][] = old
+      ? [[old[1]!, old[2]!]]
+      : [...raw.matchAll(CONFIG_ASSIGN)].map((m) => [m[1]!, unquote(m[2]!)]);
+    for (const [name, written] of hits) {
+      if (written !== '' && written !== '/dev/null')
+        out.push({ written, line: i + 1, format: CONFIG_VARIABLES.get(name)! });
+    }
+  });
+  return out;
+}
+
+/** A file an install command reads as requirements, to be scanned as one. */
+export interface InstallInput {
+  readonly file: DiscoveredFile;
+  readonly constraints: boolean;
+}
+
+/**
+ * The files the install commands of Dockerfiles, workflows and scripts read with `-r` / `-c` that are not already
+ * scanned as Python dependency files (their names say nothing: `deps/pins.lst`, `ci/prod.lock`), each to be read as
+ * pip reads it; and CPP003 for each named file that cannot be read here (a URL, a variable, a path no file of the
+ * repository is at), one per install file with the count. A file the same text writes (`pip freeze > r.txt`) is
+ * made by the build, not unchecked. Files of another format (pyproject.toml, which `uv pip install -r` reads)
+ * are left to their own readers.
+ */
+export async function installInputs(
+  files: readonly DiscoveredFile[],
+  envFiles: readonly DiscoveredFile[],
+  read: (f: DiscoveredFile) => Promise<string | undefined>,
+): Promise<{ inputs: InstallInput[]; configs: DiscoveredFile[]; findings: Finding[] }> {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const byBaseName = new Map<string, string[]>();
+  for (const f of files) {
+    const base = posix.basename(f.path);
+    const same = byBaseName.get(base);
+    if (same) same.push(f.path);
+    else byBaseName.set(base, [f.path]);
+  }
+  const paths = new Set(byPath.keys());
+  const inputs = new Map<string, InstallInput>();
+  const configs = new Map<string, DiscoveredFile>();
+  const findings: Finding[] = [];
+  for (const env of envFiles) {
+    const text = await read(env);
+    if (text === undefined) continue;
+    const unread: { written: string; line: number; why: string }[] = [];
+    const made = filesWrittenByBuild(text);
+    const all = namedRequirementsFiles(text);
+    for (const named of all.slice(0, MAX_NAMED)) {
+      const target = locateNamedFile(env.path, named.written, paths, byBaseName, named.positional === true);
+      if ('unread' in target) {
+        if (named.positional !== true && !made.has(posix.basename(named.written))) {
+          unread.push({ ...named, why: target.unread });
+        }
+        continue;
+      }
+      for (const path of target.paths) {
+        const f = byPath.get(path)!;
+        // Scanned already by its name, or another format's file: its own reader judges it.
+        if (f.format !== 'other' || f.claimed !== undefined || PROJECT_FILE.test(path)) continue;
+        const before = inputs.get(path);
+        if (before === undefined || (before.constraints && !named.constraint)) {
+          inputs.set(path, { file: { ...f, claimed: 'pip-requirements' }, constraints: named.constraint });
+        }
+      }
+    }
+    for (const named of namedConfigFiles(text).slice(0, MAX_NAMED)) {
+      const target = locateNamedFile(env.path, named.written, paths, byBaseName);
+      for (const path of 'paths' in target ? target.paths : []) {
+        const f = byPath.get(path)!;
+        // A pip.conf / uv.toml by name is read already.
+        if (f.format === 'other' && !configs.has(path)) configs.set(path, { ...f, format: named.format });
+      }
+    }
+    // Bounded on a hostile file naming thousands: the rest is counted as not read, never passed.
+    for (const named of all.slice(MAX_NAMED)) unread.push({ ...named, why: `past the first ${MAX_NAMED} named files` });
+    if (unread.length > 0) findings.push(unreadFinding(env.path, unread));
+  }
+  const byName = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
+  return {
+    inputs: [...inputs.values()].sort((a, b) => byName(a.file, b.file)),
+    configs: [...configs.values()].sort(byName),
+    findings,
+  };
+}
+
+function unreadFinding(file: string, unread: readonly { written: string; line: number; why: string }[]): Finding {
+  const first = unread[0]!;
+  const shown = unread
+    .slice(0, 5)
+    .map((u) => `${u.written} (line ${u.line}: ${u.why})`)
+    .join(', ');
+  return pyFileFinding(
+    'CPP003',
+    file,
+    first.line,
+    `${file}:${first.line}: pip install reads ${unread.length === 1 ? 'a requirements file' : `${unread.length} requirements files`} chainproof could not read: ${shown}${unread.length > 5 ? ', …' : ''}. Its requirements were not checked; commit the file inside the repository and name it by a relative path.`,
+    { count: unread.length, files: unread.map((u) => u.written).join(' ') },
+  );
+}

@@ -1,0 +1,43 @@
+import type { DiscoveredFile } from '../core/files.js';
+import { PYTHON_LOCKFILE_FORMATS, formatsReadBy } from '../discover/catalogue/index.js';
+
+/**
+ * What the Python dependency stage reads, by name and format: small on purpose, as the pipeline's `hasWork` asks it of
+ * every file at start-up (src/app/stages.ts) before the stage's parsers load.
+ */
+
+/** Configuration files whose index settings pip / uv / Poetry / PDM read (the catalogue routes them here). */
+export const PYTHON_CONFIG_FORMATS: ReadonlySet<string> = new Set(formatsReadBy('python-index-settings'));
+
+/** A Python lockfile or requirements file, by its content or its name. */
+export function isPythonLockfile(f: DiscoveredFile): boolean {
+  return PYTHON_LOCKFILE_FORMATS.has(f.format) || (f.claimed !== undefined && PYTHON_LOCKFILE_FORMATS.has(f.claimed));
+}
+
+/**
+ * Files that set environment variables for the installs they run and run them: Dockerfiles / Containerfiles (`ENV`,
+ * `ARG`), GitHub workflows (`env:` maps), GitLab CI files, shell scripts (`export X=…`, `X=… pip install`) and
+ * Makefiles (whose recipes are shell lines).
+ */
+export function isInstallEnvFile(path: string): boolean {
+  return (
+    /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|(^|\/)[\w.-]+\.(Dockerfile|Containerfile)$/.test(path) ||
+    /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path) ||
+    /(^|\/)\.gitlab-ci\.ya?ml$/.test(path) ||
+    /(^|\/)(GNUmakefile|[Mm]akefile)$|\.mk$/.test(path) ||
+    /\.(sh|bash)$/.test(path)
+  );
+}
+
+/** A Dockerfile, workflow or script: its install commands set indexes and name requirements files (`-r`). */
+export function isInstallEnvInput(f: DiscoveredFile): boolean {
+  return f.format === 'other' && isInstallEnvFile(f.path);
+}
+
+/**
+ * Every file the Python dependency stage reads: lockfiles, and without any lockfile still the index settings of
+ * pip.conf, uv.toml, pyproject.toml and install commands, which the next `pip install` / `uv sync` obeys.
+ */
+export function isPythonDepsInput(f: DiscoveredFile): boolean {
+  return isPythonLockfile(f) || PYTHON_CONFIG_FORMATS.has(f.format) || isInstallEnvInput(f);
+}

@@ -1,0 +1,177 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { locateNamedFile, namedRequirementsFiles } from '../../../src/deps/parsers/python/install-requirements.js';
+import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
+import type { ScanResult } from '../../../src/core/result.js';
+import { scanAsCli, scanWith } from '../../helpers/scan.js';
+import { tempTrees } from '../../helpers/temp-tree.js';
+
+const CASES = path.resolve(import.meta.dirname, '../../../fixtures/python/cases');
+const tree = tempTrees('cp-pip-named-');
+const ids = (r: ScanResult) =>
+  r.findings
+    .filter((f) => f.ruleId !== 'CPP050')
+    .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`)
+    .sort();
+
+/**
+ * pip opens the file `-r` / `-c` names whatever it is called (`req_file.parse_requirements` → `get_file_content`):
+ * a Dockerfile's `pip install -r /deps/pins.lst` reads an extra index from a file no requirements*.txt name gives away.
+ */
+describe('requirements files named by the install commands of Dockerfiles, workflows and scripts', () => {
+  it('are read as pip reads them; what cannot be read is CPP003 at the install', async () => {
+    const r = await scanWith(path.join(CASES, 'install-named-requirements'), [pythonDepsStage]);
+    expect(ids(r)).toEqual(
+      [
+        // `${{ matrix.requirements }}`: chosen when the workflow runs.
+        'CPP003@.github/workflows/ci.yml:8',
+        // `-rci/dev.deps` in the workflow: its --trusted-host.
+        'CPP071@ci/dev.deps:1',
+        // `-r /deps/pins.lst` after `COPY deps /deps`: the repository's deps/pins.lst, its extra index.
+        'CPP012@deps/pins.lst:1',
+        'CPP070@deps/pins.lst:1',
+        // A URL and a missing constraints file; frozen.txt is written by the script, pyproject.toml is uv's own.
+        'CPP003@scripts/setup.sh:5',
+      ].sort(),
+    );
+    // `--constraint=ci/limits.lst` is read as constraints: its `torch>=2` installs nothing, so no CPP010.
+    expect(r.findings.filter((f) => f.location.path === 'ci/limits.lst')).toEqual([]);
+    const unread = r.findings.find((f) => f.location.path === 'scripts/setup.sh');
+    expect(unread?.evidence?.['files']).toBe('https://example.com/requirements.txt missing/limits.txt');
+  });
+
+  it('read the files uv pip sync / pip-sync install; a bare word that is no file is no finding', async () => {
+    const dir = tree({
+      'scripts/deploy.sh': 'uv pip sync --python 3.12 prod.lock\npip-sync ../ci/dev.lock missing.lock\n',
+      'scripts/prod.lock': '--extra-index-url https://sync.example/simple\nx==1\n',
+      'ci/dev.lock': '--trusted-host tls-off.example\ny==1\n',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      ['CPP071@ci/dev.lock:1', 'CPP012@scripts/prod.lock:1', 'CPP070@scripts/prod.lock:1'].sort(),
+    );
+  });
+
+  it('in a Makefile and a GitLab CI file too', async () => {
+    const dir = tree({
+      Makefile: 'install:\n\t@python -m pip install -r deps/dev.lst\n',
+      '.gitlab-ci.yml': 'test:\n  script:\n    - pip install -r deps/ci.lst\n',
+      'deps/dev.lst': '--extra-index-url https://make.example/simple\nx==1\n',
+      'deps/ci.lst': '-i https://gitlab.example/simple\ny==1\n',
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    const hosts = r.findings.filter((f) => f.ruleId === 'CPP070').map((f) => f.evidence?.['host']);
+    expect(hosts.sort()).toEqual(['gitlab.example', 'make.example']);
+  });
+
+  it('read the named file as requirements even where another command names it by -c', async () => {
+    const dir = tree({
+      Dockerfile: 'FROM python:3.12\nRUN pip install -c deps.lst\nRUN pip install -r deps.lst\n',
+      'deps.lst': 'evil>=1\n',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP010@deps.lst:1']);
+  });
+});
+
+/**
+ * pip's `Configuration._iter_config_files` loads the file PIP_CONFIG_FILE names (none when it is os.devnull), uv the
+ * UV_CONFIG_FILE one, whatever they are called: their indexes are the install's as a pip.conf's / uv.toml's are.
+ */
+describe('configuration files PIP_CONFIG_FILE / UV_CONFIG_FILE name', () => {
+  it('are read as pip.conf and uv.toml', async () => {
+    const dir = tree({
+      Dockerfile: 'FROM python:3.12\nCOPY ci/pip-ci.cfg /etc/pip-ci.cfg\nENV PIP_CONFIG_FILE=/etc/pip-ci.cfg\n',
+      'ci/pip-ci.cfg': '[global]\nextra-index-url = https://cfg.example/simple\n',
+      '.github/workflows/ci.yml':
+        'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    env:\n      UV_CONFIG_FILE: ci/uv-ci\n    steps:\n      - run: uv sync\n',
+      'ci/uv-ci': '[[index]]\nname = "corp"\nurl = "https://uvcfg.example/simple"\n',
+      'scripts/quiet.sh': 'export PIP_CONFIG_FILE=/dev/null\npip install x==1\n',
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    const got = r.findings.map(
+      (f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}=${String(f.evidence?.['host'])}`,
+    );
+    expect(got.sort()).toEqual([
+      'CPP012@ci/pip-ci.cfg:2=cfg.example',
+      'CPP070@ci/pip-ci.cfg:2=cfg.example',
+      'CPP070@ci/uv-ci:1=uvcfg.example',
+    ]);
+  });
+});
+
+describe('a Dockerfile naming thousands of files', () => {
+  it('is one CPP003 that counts every name, those past the bound included', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `RUN pip install -r /deps/missing-${i}.lst`);
+    const r = await scanWith(tree({ Dockerfile: `FROM python:3.12\n${lines.join('\n')}\n` }), [pythonDepsStage]);
+    expect(r.findings.map((f) => [f.ruleId, f.evidence?.['count']])).toEqual([['CPP003', 300]]);
+  });
+});
+
+/** Without any lockfile the stage still runs: pip.conf, a Dockerfile's PIP_* and its named files are pip's input. */
+describe('the Python stage in the whole pipeline, with no requirements*.txt or lockfile in the tree', () => {
+  it.each([
+    { name: 'pip.conf alone', files: { 'pip.conf': '[global]\nextra-index-url = https://evil.example/simple\n' } },
+    {
+      name: 'a Dockerfile alone',
+      files: { Dockerfile: 'FROM python:3.12\nENV PIP_EXTRA_INDEX_URL=https://evil.example/simple\n' },
+    },
+    {
+      name: 'a Dockerfile and the file its pip install names',
+      files: {
+        Dockerfile: 'FROM python:3.12\nRUN pip install -r pins.lst\n',
+        'pins.lst': '-i https://evil.example/simple\nx==1\n',
+      },
+    },
+  ])('$name: CPP070 for evil.example', async ({ files }) => {
+    const r = await scanAsCli(tree(files));
+    expect(r.findings.filter((f) => f.ruleId === 'CPP070').map((f) => f.evidence?.['host'])).toEqual(['evil.example']);
+  });
+});
+
+describe('namedRequirementsFiles', () => {
+  it.each([
+    ['RUN pip install -r a.txt', ['a.txt:r']],
+    ['RUN python3 -m pip install --no-deps -ra.lst --constraint=c.lst', ['a.lst:r', 'c.lst:c']],
+    ['uv pip install --requirements x.lst -c y.lst', ['x.lst:r', 'y.lst:c']],
+    ['RUN /opt/venv/bin/pip3.12 install \\\n  --requirement "q u.lst"', ['q u.lst:r']],
+    // Not an install, or past the end of one: the option belongs to another command.
+    ['pip download -r a.lst', []],
+    ['pip install foo && grep -r needle src', []],
+    ['pip install foo; sort -c x', []],
+    ['# pip install -r commented.lst', []],
+    // Positional files of `uv pip sync` / pip-tools' `pip-sync` (p): an option's value may be among them.
+    ['uv pip sync --python 3.12 deps.lock -c c.lst', ['3.12:p', 'deps.lock:p', 'c.lst:c']],
+    ['pip-sync ci/a.lock ci/b.lock', ['ci/a.lock:p', 'ci/b.lock:p']],
+    // A Makefile recipe's quiet `@`.
+    ['dev:\n\t@pip install -r deps/dev.lst', ['deps/dev.lst:r']],
+  ])('%j', (text, want) => {
+    const got = namedRequirementsFiles(text).map(
+      (n) => `${n.written}:${n.positional === true ? 'p' : n.constraint ? 'c' : 'r'}`,
+    );
+    expect(got).toEqual(want);
+  });
+
+  it('keeps the line of the value', () => {
+    expect(namedRequirementsFiles('RUN pip install \\\n  -r \\\n  x.lst\n')).toEqual([
+      { written: 'x.lst', line: 3, constraint: false },
+    ]);
+  });
+});
+
+describe('locateNamedFile', () => {
+  const files = new Set(['docker/deps/pins.lst', 'other/pins.lst', 'ci/dev.deps', 'ci/sub/x.lst']);
+  const byBaseName = new Map<string, string[]>();
+  for (const f of files) byBaseName.set(path.posix.basename(f), [...(byBaseName.get(path.posix.basename(f)) ?? []), f]);
+  it.each([
+    // Beside the naming file, then from the root.
+    ['ci/run.sh', 'sub/x.lst', { paths: ['ci/sub/x.lst'] }],
+    ['.github/workflows/ci.yml', 'ci/dev.deps', { paths: ['ci/dev.deps'] }],
+    // An image path: the longest trailing part some file ends with.
+    ['docker/Dockerfile', '/app/deps/pins.lst', { paths: ['docker/deps/pins.lst'] }],
+    ['Dockerfile', '/app/pins.lst', { paths: ['docker/deps/pins.lst', 'other/pins.lst'] }],
+    ['Dockerfile', '/app/none.lst', { unread: 'no file of the repository is at that path' }],
+    ['Dockerfile', 'https://x.example/r.txt', { unread: 'it is a URL pip downloads' }],
+    ['Dockerfile', '$REQS', { unread: 'a variable chooses it when the install runs' }],
+  ])('%s names %s', (namedBy, written, want) => {
+    expect(locateNamedFile(namedBy, written, files, byBaseName)).toEqual(want);
+  });
+});
