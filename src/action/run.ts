@@ -8,15 +8,16 @@ import { renderReport } from '../app/render.js';
 import { VERSION } from '../app/version.js';
 import type { ScanOptions } from '../core/context.js';
 import { errorMessage, UsageError } from '../core/errors.js';
-import { levelRank, messageWithMember } from '../core/finding.js';
+import { levelRank, messageWithMember, type Location } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import { findRule } from '../core/rules/index.js';
 import { applyBaseline } from '../report/baseline.js';
 import { redactResult } from '../report/redact.js';
+import { positive } from '../report/sarif.js';
 import type { Format } from '../report/formats.js';
 import type { ReportOptions } from '../report/reporters.js';
 import { outputPathProblem, writeOutput } from '../io/write-output.js';
-import { annotationCommand, withoutCommands, workflowCommand, writeOutputs } from './commands.js';
+import { annotationCommand, withoutCommands, workflowCommand, writeOutputs, type Annotation } from './commands.js';
 import { readInputs, type ActionInputs, type Env } from './inputs.js';
 import { actionLogger, redactor } from './log.js';
 import { defaultCacheDir } from '../app/cache-dir.js';
@@ -230,10 +231,7 @@ export function annotations(scanned: ScanResult, max: number, repoPath: ((p: str
       level: f.level === 'note' ? 'notice' : f.level,
       title: rule ? `${f.ruleId} ${rule.name}` : f.ruleId,
       message: elideLongRuns(messageWithMember(f, (m) => ` (in ${m})`)),
-      ...(located ? { file: repoPath(f.location.path) } : {}),
-      ...(located && f.location.line !== undefined ? { line: f.location.line } : {}),
-      ...(located && f.location.endLine !== undefined ? { endLine: f.location.endLine } : {}),
-      ...(located && f.location.column !== undefined ? { col: f.location.column } : {}),
+      ...(located ? { file: repoPath(f.location.path), ...linesOf(f.location) } : {}),
     });
   });
   const more = sorted.length - shown.length;
@@ -247,6 +245,24 @@ export function annotations(scanned: ScanResult, max: number, repoPath: ((p: str
     );
   }
   return lines;
+}
+
+/**
+ * A finding's line, end line and column as the runner keeps them (ActionCommandManager.cs
+ * `IssueCommandExtension.ValidateLinesAndColumns`): an end line before the line makes it drop both, which put the
+ * annotation on the file's first line. A line or column below 1 (a parser's 0 for "unknown") is left out, as the
+ * SARIF region leaves it out (sarif.ts `regionOf`).
+ */
+function linesOf(loc: Location): Pick<Annotation, 'line' | 'endLine' | 'col'> {
+  const line = positive(loc.line);
+  if (line === undefined) return {};
+  const endLine = positive(loc.endLine);
+  const col = positive(loc.column);
+  return {
+    line,
+    ...(endLine !== undefined && endLine >= line ? { endLine } : {}),
+    ...(col !== undefined ? { col } : {}),
+  };
 }
 
 /**

@@ -47,14 +47,26 @@ const LONG_RUN = new RegExp(`\\S{${MAX_RUN + 1},}`, 'g');
 const at = (s: string, i: number) => (/[\udc00-\udfff]/.test(s[i] ?? '') ? i + 1 : i);
 
 /**
- * Messages quote scanned strings, and a hostile one may be a megabyte long (a lockfile URL of 100,000 `?`): the
- * reader of text, Markdown and SARIF output gets its start and end and how much was left out. JSON keeps it whole.
+ * A text longer than this once its long runs are shortened keeps its start and end. Spaces end a run: a pickle's
+ * GLOBAL module of 1,000 words (pickle.py `load_global` reads it to the line end) put 200 kB in one message. The
+ * longest message of the fixture scans is 656 characters.
+ */
+const MAX_TEXT = 2000;
+
+/**
+ * Messages quote scanned strings, and a hostile one may be a megabyte long (a lockfile URL of 100,000 `?`, or of
+ * short words): the reader of text, Markdown and SARIF output gets its start and end and how much was left out.
+ * JSON keeps it whole.
  */
 export function elideLongRuns(s: string): string {
   if (s.length <= MAX_RUN) return s;
-  return s.replace(LONG_RUN, (run) => {
-    const head = at(run, 160);
-    const tail = at(run, run.length - 60);
-    return `${run.slice(0, head)}…(${tail - head} characters left out)…${run.slice(tail)}`;
-  });
+  const short = s.replace(LONG_RUN, (run) => elideMiddle(run, 160, 60));
+  return short.length <= MAX_TEXT ? short : elideMiddle(short, 1500, 400);
+}
+
+/** `s` with its middle left out: `keepHead` characters, a count of those left out, `keepTail` characters. */
+function elideMiddle(s: string, keepHead: number, keepTail: number): string {
+  const head = at(s, keepHead);
+  const tail = at(s, s.length - keepTail);
+  return `${s.slice(0, head)}…(${tail - head} characters left out)…${s.slice(tail)}`;
 }

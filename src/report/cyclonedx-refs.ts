@@ -10,7 +10,7 @@ import type { CdxComponent } from './cyclonedx.js';
 export function referenceComponents(refs: readonly ModelReference[]): CdxComponent[] {
   const byRef = new Map<string, { ref: ModelReference; places: string[] }>();
   for (const r of refs) {
-    const key = `${r.hub}:${r.repoId ?? r.url ?? ''}@${r.revision ?? ''}`;
+    const key = `${r.hub}:${repoName(r) ?? r.url ?? ''}@${r.revision ?? ''}`;
     const entry = byRef.get(key) ?? { ref: r, places: [] };
     entry.places.push(`${r.path}:${r.line}`);
     byRef.set(key, entry);
@@ -40,23 +40,42 @@ export function referenceComponents(refs: readonly ModelReference[]): CdxCompone
     });
 }
 
+/**
+ * The purl's `@version`, or '' when the reference pins none a purl can name. The huggingface type's version is the
+ * commit (types/huggingface-definition.json), and only 40 lower-case hex is one to huggingface_hub (file_download.py
+ * `REGEX_COMMIT_HASH`; ids.ts `revisionKind`): an upper-case 40-hex revision is sent to the hub as a ref name, like a
+ * branch, and lower-cased into the purl it read as a pin to that commit. A branch or tag is named by the component's
+ * version instead. A revision the library settles at run time (spaCy's `en_core_web_sm-<compatible
+ * version>`: ids.ts `spacyReleaseTag`) names no version at all.
+ */
+function purlVersion(r: ModelReference): string {
+  if (r.revision === undefined || r.revision.includes('<')) return '';
+  if (r.hub === 'huggingface' && r.revisionKind !== 'commit') return '';
+  return `@${encodeUriComponent(r.revision)}`;
+}
+
+/**
+ * The repository as its purl names it. GitHub's owner and repository names are case-insensitive, and the github purl
+ * type says they "must be lowercased" (purl-spec types/github-definition.json): `torch.hub.load('PyTorch/Vision')`
+ * and `('pytorch/vision')` load one repository, one component with one purl. Hugging Face's are case-sensitive
+ * (types/huggingface-definition.json) and stay as written.
+ */
+function repoName(r: ModelReference): string | undefined {
+  return r.hub === 'github' ? r.repoId?.toLowerCase() : r.repoId;
+}
+
 function purlOf(r: ModelReference): string | undefined {
-  if (r.repoId === undefined || r.hub === 'url') return undefined;
+  const repoId = repoName(r);
+  if (repoId === undefined || r.hub === 'url') return undefined;
   // A dataset's or Space's repo (`datasets/<org>/<name>`: diffusers' community-pipelines mirror, a URL under
   // `/datasets/`) has no purl: the huggingface purl type names models only. Its name and URL still say what it is.
-  if (r.repoId.split('/').length > 2) return undefined;
-  const [ns, name] = r.repoId.includes('/') ? r.repoId.split('/', 2) : [undefined, r.repoId];
+  if (repoId.split('/').length > 2) return undefined;
+  const [ns, name] = repoId.includes('/') ? repoId.split('/', 2) : [undefined, repoId];
   const path = [ns, name]
     .filter((x): x is string => x !== undefined)
     .map(encodeUriComponent)
     .join('/');
-  // purl versions are case-sensitive except where the type says otherwise; Hugging Face commits are lower-case hex.
-  // A revision the library settles at run time (spaCy's `en_core_web_sm-<compatible version>`: ids.ts
-  // `spacyReleaseTag`) names no version a purl can: the package is named alone, the component's version says the rest.
-  const version =
-    r.revision !== undefined && !r.revision.includes('<')
-      ? `@${encodeUriComponent(r.hub === 'huggingface' ? r.revision.toLowerCase() : r.revision)}`
-      : '';
+  const version = purlVersion(r);
   // ModelScope has no purl type of its own: the generic type, with the hub it comes from.
   if (r.hub === 'modelscope')
     return `pkg:generic/${path}${version}?repository_url=${encodeURIComponent(MODELSCOPE_MODELS)}`;

@@ -161,7 +161,8 @@ export function toReviewMarkdown(review: ReviewResult): string {
     }
     out.push('');
   }
-  // Rows are bounded in number, not in size: 200 changed names of 10 kB each (spaces stop elideLongRuns).
+  // Rows are bounded in number, and each scanned string to about 2,000 characters (escapeMd's elideLongRuns), which
+  // escaping can double: hundreds of long changed names can still pass the byte limit.
   return clampBytes(out.join('\n'));
 }
 

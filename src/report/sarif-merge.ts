@@ -1,6 +1,7 @@
 import type { Invocation, Log, ReportingDescriptor, Result, Run } from 'sarif';
 import { UsageError } from '../core/errors.js';
-import { MAX_SARIF_RESULTS, mostSevere } from './sarif.js';
+import { unshardedCategory } from './sarif.js';
+import { fitUploadSize, MAX_SARIF_RESULTS, mostSevere } from './sarif-limits.js';
 import { isRecord } from '../core/is-record.js';
 
 export interface MergeOptions {
@@ -75,7 +76,9 @@ function mergeRuns(runs: readonly Run[], category: string | undefined): Run {
         : {}),
     })),
   );
-  const kept = mostSevere(results, MAX_SARIF_RESULTS, (r) => r.level ?? levelOfRule(r, rules));
+  const level = (r: Result) => r.level ?? levelOfRule(r, rules);
+  // Shards each within the upload limit can pass it together.
+  const kept = fitUploadSize(mostSevere(results, MAX_SARIF_RESULTS, level), (r) => JSON.stringify(r), level);
   const truncated = results.length - kept.length;
   if (truncated > 0) {
     invocations.push({
@@ -84,7 +87,7 @@ function mergeRuns(runs: readonly Run[], category: string | undefined): Run {
         {
           level: 'warning',
           message: {
-            text: `Merged results truncated: ${results.length} results, only the ${MAX_SARIF_RESULTS} most severe are included (GitHub's limit per run). Upload each shard with its own category instead.`,
+            text: `Merged results truncated: ${results.length} results, only the ${kept.length} most severe are included (GitHub's limits: ${MAX_SARIF_RESULTS} results per run, 10 MB gzipped per upload). Upload each shard's SARIF instead.`,
           },
         },
       ],
@@ -109,7 +112,10 @@ function mergeRuns(runs: readonly Run[], category: string | undefined): Run {
   return merged;
 }
 
-/** GitHub's category is everything before the last `/` of `automationDetails.id`. */
+/**
+ * GitHub's category is everything before the last `/` of `automationDetails.id`; the shards of one scan name theirs
+ * (`chainproof/shard-2-of-4/`) and merge back into it.
+ */
 function commonCategory(runs: readonly Run[]): string {
   const cats = new Set(runs.map((r) => categoryOf(r.automationDetails?.id)));
   if (cats.size > 1) {
@@ -123,7 +129,7 @@ function commonCategory(runs: readonly Run[]): string {
 function categoryOf(id: string | undefined): string {
   if (id === undefined || id === '') return 'chainproof';
   const slash = id.lastIndexOf('/');
-  return slash < 0 ? id : id.slice(0, slash);
+  return unshardedCategory(slash < 0 ? id : id.slice(0, slash));
 }
 
 function mergeBaseIds(runs: readonly Run[]): Pick<Run, 'originalUriBaseIds'> | undefined {

@@ -1,5 +1,5 @@
 import type { Log, Region, ReportingDescriptor, Result, Notification as SarifNotification } from 'sarif';
-import { levelRank, messageWithMember, type Level, type ResolvedFinding } from '../core/finding.js';
+import { messageWithMember, type ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import type { Rule } from '../core/rule.js';
 import { RULES } from '../core/rules/index.js';
@@ -8,9 +8,7 @@ import { encodeUriComponent } from '../core/uri-component.js';
 import { MappedItems } from './json-chunks.js';
 import { redactResult } from './redact.js';
 import { rebaseResult, rebaseSarif } from './sarif-rebase.js';
-
-/** GitHub code scanning rejects runs with more results than this. */
-export const MAX_SARIF_RESULTS = 25_000;
+import { fitUploadSize, MAX_SARIF_RESULTS, mostSevere } from './sarif-limits.js';
 
 /** Related locations per result: one cause reaching thousands of packages stays one readable result. */
 export const MAX_RELATED_LOCATIONS = 50;
@@ -25,7 +23,8 @@ export interface SarifOptions {
 
 /** SARIF 2.1.0 that `github/codeql-action/upload-sarif` accepts. */
 export function toSarif(result: ScanResult, opts: SarifOptions): Log {
-  return sarifLog(redactResult(result), opts, (kept, map) => kept.map(map));
+  const redacted = redactResult(result);
+  return sarifLog(redacted, keptResults(redacted.findings), opts, (kept, map) => kept.map(map));
 }
 
 /**
@@ -35,13 +34,13 @@ export function toSarif(result: ScanResult, opts: SarifOptions): Log {
  */
 export function toSarifStream(scanned: ScanResult, opts: SarifOptions & { readonly uriPrefix: string }): unknown {
   const result = redactResult(scanned);
+  const kept = keptResults(result.findings);
   const shell = rebaseSarif(
-    sarifLog(result, opts, () => []),
+    sarifLog(result, kept, opts, () => []),
     opts.uriPrefix,
   );
   const index = ruleIndex();
   const lineHash = lineHashes();
-  const kept = mostSevere(result.findings, MAX_SARIF_RESULTS);
   // The results key keeps its place in the run; a MappedItems stands in for the array it writes.
   const run = shell.runs[0] as unknown as { results: unknown };
   run.results = new MappedItems(kept, (f) => rebaseResult(toResult(f, index, lineHash), opts.uriPrefix));
@@ -49,29 +48,13 @@ export function toSarifStream(scanned: ScanResult, opts: SarifOptions & { readon
 }
 
 /**
- * The `max` most severe of `items` (errors, then warnings, then notes; the first of equals kept), in the order
- * given. Findings come sorted by path: cutting the first 25,000 let a flood of notes in `a/` push every error of
- * `z/` out of code scanning.
+ * The findings a run writes: the 25,000 most severe (GitHub's limit per run), and of those as many as code scanning
+ * takes in one upload (fitUploadSize).
  */
-export function mostSevere<T>(items: readonly T[], max: number, level: (item: T) => string | undefined = levelOf): T[] {
-  if (items.length <= max) return items.slice();
-  const rank = (i: number) => levelRank(asLevel(level(items[i]!)));
-  const chosen = Array.from(items.keys())
-    .sort((a, b) => rank(b) - rank(a) || a - b)
-    .slice(0, max)
-    .sort((a, b) => a - b);
-  return chosen.map((i) => items[i]!);
-}
-
-const levelOf = (item: unknown): string | undefined => (item as { level?: string }).level;
-
-/** A SARIF result's level as a rank: `none` and unknown values rank below notes; absent is SARIF's `warning`. */
-function asLevel(level: string | undefined): Level | 'none' {
-  return level === undefined
-    ? 'warning'
-    : level === 'error' || level === 'warning' || level === 'note'
-      ? level
-      : 'none';
+function keptResults(findings: readonly ResolvedFinding[]): ResolvedFinding[] {
+  const index = ruleIndex();
+  const lineHash = lineHashes();
+  return fitUploadSize(mostSevere(findings, MAX_SARIF_RESULTS), (f) => JSON.stringify(toResult(f, index, lineHash)));
 }
 
 type ResultList = (kept: readonly ResolvedFinding[], map: (f: ResolvedFinding) => Result) => Result[];
@@ -80,11 +63,10 @@ function ruleIndex(): Map<string, number> {
   return new Map(RULES.map((r, i) => [r.id, i]));
 }
 
-function sarifLog(result: ScanResult, opts: SarifOptions, list: ResultList): Log {
+function sarifLog(result: ScanResult, kept: readonly ResolvedFinding[], opts: SarifOptions, list: ResultList): Log {
   const rules = RULES.map(toDescriptor);
   const index = ruleIndex();
   const lineHash = lineHashes();
-  const kept = mostSevere(result.findings, MAX_SARIF_RESULTS);
   const truncated = result.findings.length - kept.length;
   const notifications: SarifNotification[] = result.notifications.map((n) => ({
     level: n.level,
@@ -98,7 +80,7 @@ function sarifLog(result: ScanResult, opts: SarifOptions, list: ResultList): Log
     notifications.push({
       level: 'warning',
       message: {
-        text: `Results truncated: ${result.findings.length} findings, only the ${MAX_SARIF_RESULTS} most severe are included (GitHub's limit per run). Use --shard or fix the most frequent rules first.`,
+        text: `Results truncated: ${result.findings.length} findings, only the ${kept.length} most severe are included (GitHub's limits: ${MAX_SARIF_RESULTS} results per run, 10 MB gzipped per upload). Use --shard or fix the most frequent rules first.`,
       },
     });
   }
@@ -117,9 +99,7 @@ function sarifLog(result: ScanResult, opts: SarifOptions, list: ResultList): Log
             rules,
           },
         },
-        automationDetails: {
-          id: `${category}/${result.shard ? `shard-${result.shard.index}-of-${result.shard.count}` : ''}`,
-        },
+        automationDetails: { id: `${shardCategory(category, result.shard)}/` },
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The scanned repository root.' } } },
         invocations: [
           {
@@ -135,6 +115,23 @@ function sarifLog(result: ScanResult, opts: SarifOptions, list: ResultList): Log
       },
     ],
   };
+}
+
+/**
+ * The category a run is uploaded under: code scanning keys an analysis by everything before the last `/` of
+ * `automationDetails.id`, and an upload replaces the alerts of the one before it in the same category. upload-sarif's
+ * own `category` input is written only into a run without automationDetails (codeql-action upload-lib.ts
+ * `populateRunAutomationDetails`), so the SARIF's id decides. An id of `<category>/shard-i-of-n` put every job of a
+ * matrix under `<category>`, each upload closing the alerts of the shards before it: the shard is part of the
+ * category instead, and `sarif merge` takes it off again (unshardedCategory).
+ */
+function shardCategory(category: string, shard: ScanResult['shard']): string {
+  return shard ? `${category}/shard-${shard.index}-of-${shard.count}` : category;
+}
+
+/** A shard's category back to the category of the whole scan (`chainproof/shard-2-of-4` → `chainproof`). */
+export function unshardedCategory(category: string): string {
+  return category.replace(/\/shard-\d+-of-\d+$/, '');
 }
 
 function ruleIndexOf(index: Map<string, number>, id: string): { index?: number } {
@@ -193,7 +190,8 @@ function regionOf(loc: ResolvedFinding['location']): Region {
   };
 }
 
-function positive(n: number | undefined): number | undefined {
+/** A line or column as SARIF and the runner take it: an integer from 1, else undefined. */
+export function positive(n: number | undefined): number | undefined {
   return n !== undefined && Number.isSafeInteger(n) && n >= 1 ? n : undefined;
 }
 
@@ -231,10 +229,28 @@ function toResult(f: ResolvedFinding, index: Map<string, number>, lineHash: (f: 
       ...(f.related !== undefined && f.related.length > MAX_RELATED_LOCATIONS
         ? { relatedLocationsTruncated: f.related.length - MAX_RELATED_LOCATIONS }
         : {}),
-      ...(f.artifact ? { artifact: f.artifact } : {}),
-      ...(f.evidence ? { evidence: f.evidence } : {}),
+      ...(f.artifact ? { artifact: elideValues(f.artifact) } : {}),
+      ...(f.evidence ? { evidence: elideValues(f.evidence) } : {}),
     },
   };
+}
+
+/**
+ * An artifact's or evidence's strings shortened as messages are (elideLongRuns). A pickle's GLOBAL may name a module of
+ * any length (pickle.py `_Unpickler.load_global` reads it to the line end), and a 200,000-character name reached the
+ * SARIF whole in each finding's evidence: 100 such files made a 20 MB log, 14.7 MB gzipped, over code scanning's
+ * 10 MB upload limit, so not one alert of the scan showed. The JSON report keeps them whole.
+ */
+function elideValues<T extends object>(record: T): T {
+  let out: Record<string, unknown> | undefined;
+  const values = record as Record<string, unknown>;
+  for (const k in values) {
+    const v = values[k];
+    if (typeof v !== 'string') continue;
+    const short = elideLongRuns(v);
+    if (short !== v) (out ??= { ...values })[k] = short;
+  }
+  return (out ?? record) as T;
 }
 
 /** Repo-relative POSIX path → relative URI reference (percent-encode what URIs forbid, keep `/`). */

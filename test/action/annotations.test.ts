@@ -52,6 +52,32 @@ describe('annotations GitHub shows', () => {
     expect(parseAnnotations(text + '\n')[0]!.message).toContain('https://***@npm.acme.example/');
   });
 
+  // The runner drops line and endLine both when endLine < line (ActionCommandManager.cs ValidateLinesAndColumns).
+  it.each([
+    { name: 'a line of 0', location: { line: 0, column: 4 }, want: {} },
+    {
+      name: 'an end line before the line',
+      location: { line: 9, endLine: 3, column: 2 },
+      want: { line: '9', col: '2' },
+    },
+    { name: 'a column of 0', location: { line: 9, endLine: 11, column: 0 }, want: { line: '9', endLine: '11' } },
+    {
+      name: 'a whole place',
+      location: { line: 9, endLine: 9, column: 2 },
+      want: { line: '9', endLine: '9', col: '2' },
+    },
+  ])('places a finding with $name where the runner keeps it, as the SARIF region does', ({ location, want }) => {
+    const result = makeResult({
+      findings: [
+        finding({ ruleId: 'CPD010', level: 'error', message: 'x', location: { path: 'a.json', ...location } }),
+      ],
+    });
+    const [a] = parseAnnotations(annotations(result, 50, (p) => p).join('\n') + '\n');
+    const { line, endLine, col } = a!.props;
+    expect(Object.fromEntries(Object.entries({ line, endLine, col }).filter(([, v]) => v !== undefined))).toEqual(want);
+    expect(a!.props['file']).toBe('a.json');
+  });
+
   it('stays within GitHub\'s per-step limit of each kind, leaving room for the verdict error and the "more" notice', () => {
     const lines = annotations(findings({ error: 30, warning: 30, note: 30 }), 50, (p) => p);
     const k = kinds(lines);

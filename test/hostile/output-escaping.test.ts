@@ -177,6 +177,18 @@ describe('a megabyte-long scanned string in a message', () => {
     expect(JSON.stringify(result)).toContain(long);
   });
 
+  // Spaces end a run: a pickle GLOBAL naming a module of a thousand words put 200 kB in each message.
+  it('shortens a text of a hundred thousand short words too, in text and SARIF; JSON keeps it whole', () => {
+    const words = Array.from({ length: 100_000 }, (_, i) => `w${i}`).join(' ');
+    const wordy: ScanResult = { ...base, findings: [{ ...base.findings[0]!, message: `imports \`${words}\`` }] };
+    const sarif = toSarif(wordy, { toolVersion: '0.0.0' }).runs[0]!.results![0]!.message.text!;
+    for (const out of [elideLongRuns(words), toText(wordy, { color: false }), sarif]) {
+      expect(out.length).toBeLessThan(3_000);
+      expect(out).toMatch(/w0 w1 w2 .*…\(\d+ characters left out\)….* w99999/s);
+    }
+    expect(JSON.stringify(wordy)).toContain(words);
+  });
+
   it('keeps short words as they are and counts what it leaves out', () => {
     expect(elideLongRuns('a short message')).toBe('a short message');
     const run = 'x'.repeat(1000);

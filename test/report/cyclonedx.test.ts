@@ -172,6 +172,47 @@ describe('CycloneDX references', () => {
     ]);
   });
 
+  it('a Hugging Face purl carries a commit only: an upper-case 40-hex revision is a ref name to huggingface_hub', () => {
+    const hf = (revision: string, revisionKind: 'commit' | 'ref') => ({
+      path: 'p.py',
+      line: 1,
+      column: 1,
+      via: 'from_pretrained',
+      hub: 'huggingface' as const,
+      repoId: 'acme/tok',
+      revision,
+      revisionKind,
+      runsRemoteCode: false,
+    });
+    const commit = '0123456789abcdef0123456789abcdef01234567';
+    const got = referenceComponents([hf(commit, 'commit'), hf(commit.toUpperCase(), 'ref'), hf('main', 'ref')]);
+    expect(got.map((c) => [c.version, c.purl])).toEqual([
+      [commit.toUpperCase(), 'pkg:huggingface/acme/tok'],
+      [commit, `pkg:huggingface/acme/tok@${commit}`],
+      ['main', 'pkg:huggingface/acme/tok'],
+    ]);
+  });
+
+  it('a GitHub repository (torch.hub) is one lower-cased purl however the code spells it', () => {
+    const hub = (path: string, repoId: string) => ({
+      path,
+      line: 3,
+      column: 1,
+      via: 'torch.hub.load',
+      hub: 'github' as const,
+      repoId,
+      revision: 'v0.10.0',
+      revisionKind: 'ref' as const,
+      runsRemoteCode: true,
+    });
+    const got = referenceComponents([hub('a.py', 'PyTorch/Vision'), hub('b.py', 'pytorch/vision')]);
+    expect(got.map((c) => [c.purl, c.version])).toEqual([['pkg:github/pytorch/vision@v0.10.0', 'v0.10.0']]);
+    expect(got[0]!.properties!.filter((p) => p.name === 'chainproof:referenced-at').map((p) => p.value)).toEqual([
+      'a.py:3',
+      'b.py:3',
+    ]);
+  });
+
   it('a release tag the library picks at run time (spaCy) is the version, never a purl version', () => {
     const [got] = referenceComponents([
       {

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Log, Result } from 'sarif';
 import { renderReport } from '../../src/app/render.js';
-import { MAX_SARIF_RESULTS, toSarif } from '../../src/report/sarif.js';
+import { toSarif } from '../../src/report/sarif.js';
+import { MAX_SARIF_RESULTS } from '../../src/report/sarif-limits.js';
 import { rebaseSarif } from '../../src/report/sarif-rebase.js';
 import { finding, makeResult, sarifValidator } from '../action/helpers.js';
 import { runMain } from '../helpers/cli.js';
@@ -133,6 +136,54 @@ describe('locations code scanning accepts', () => {
     const rebased = rebaseSarif(toSarif(result, { toolVersion: '1' }), 'ml');
     expect(uris(rebased.runs[0]!.results![0]!)).toEqual(want);
     expectValid(streamed);
+  });
+});
+
+describe("GitHub's limit of 10 MB (gzip) per upload", () => {
+  // A pickle's GLOBAL names a module of any length: 100 files naming 200,000 random letters made a 20 MB SARIF, 14.7 MB
+  // gzipped, which code scanning refuses whole.
+  it('shortens evidence and artifact strings as it shortens messages; the JSON report keeps them whole', () => {
+    const module = Array.from({ length: 200_000 }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join('');
+    const result = makeResult({
+      findings: [
+        finding({
+          ruleId: 'CPI002',
+          level: 'warning',
+          message: `m.pkl: the pickle imports \`${module}.system\``,
+          location: { path: 'm.pkl' },
+          artifact: { kind: 'model', path: 'm.pkl', format: 'pickle' },
+          evidence: { global: `${module}.system`, opcode: 'GLOBAL', offset: 2 },
+        }),
+      ],
+    });
+    const log = toSarif(result, { toolVersion: '0' });
+    expectValid(log);
+    const written = JSON.stringify(log.runs[0]!.results![0]);
+    expect(written.length).toBeLessThan(3_000);
+    expect(log.runs[0]!.results![0]!.properties!['evidence']).toMatchObject({
+      global: expect.stringMatching(/^[a-z]{160}…\(199\d{3} characters left out\)…[a-z]{53}\.system$/),
+      opcode: 'GLOBAL',
+      offset: 2,
+    });
+    expect(renderReport(result, 'json', { toolVersion: '0', color: false })).toContain(`${module}.system`);
+  });
+
+  // Paths of 4,000 random characters (a folder name may be 255 bytes; 16 nested make one) compress little.
+  it('leaves out the least severe results past it, so code scanning takes the upload and its errors', () => {
+    const noise = (i: number) =>
+      Array.from({ length: 100 }, (_, k) => createHash('sha256').update(`${i}:${k}`).digest('base64url')).join('');
+    const notes = Array.from({ length: 4000 }, (_, i) =>
+      finding({ ruleId: 'CPM001', level: 'note', message: 'unknown model', location: { path: `a/${noise(i)}.pkl` } }),
+    );
+    const error = finding({ ruleId: 'CPI001', level: 'error', message: 'os.system', location: { path: 'z/evil.pkl' } });
+    const result = makeResult({ findings: [...notes, error] });
+    const text = renderReport(result, 'sarif', { toolVersion: '1', color: false });
+    expect(gzipSync(text).length).toBeLessThan(10_000_000);
+    const run = (JSON.parse(text) as Log).runs[0]!;
+    expect(run.results!.length).toBeGreaterThan(1000);
+    expect(run.properties?.['truncatedResults']).toBe(4001 - run.results!.length);
+    expect(run.results!.at(-1)!.ruleId).toBe('CPI001');
+    expect(JSON.stringify(run.invocations)).toMatch(/10 MB gzipped per upload/);
   });
 });
 

@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { Log } from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { ChainproofError } from '../../src/core/errors.js';
-import { MAX_SARIF_RESULTS, toSarif } from '../../src/report/sarif.js';
+import type { ResolvedFinding } from '../../src/core/finding.js';
+import { toSarif } from '../../src/report/sarif.js';
+import { MAX_SARIF_RESULTS } from '../../src/report/sarif-limits.js';
 import { mergeSarif, parseSarifLog } from '../../src/report/sarif-merge.js';
 import { finding, makeResult, sampleResult, sarifValidator } from '../action/helpers.js';
 
@@ -48,9 +52,29 @@ describe('sarif merge', () => {
   });
 
   it('drops the shard part of the category and concatenates invocations', () => {
-    expect(a.runs[0]!.automationDetails!.id).toBe('chainproof/shard-1-of-2');
+    expect(a.runs[0]!.automationDetails!.id).toBe('chainproof/shard-1-of-2/');
     expect(merged.runs[0]!.automationDetails!.id).toBe('chainproof/');
     expect(merged.runs[0]!.invocations).toHaveLength(2);
+  });
+
+  // Code scanning's category is the id up to its last `/`, and upload-sarif's `category` input does not replace an
+  // id the SARIF has: shards sharing one category replaced each other's alerts upload by upload.
+  it('gives each shard its own code-scanning category, and --category keeps them apart too', () => {
+    const category = (log: Log) => log.runs[0]!.automationDetails!.id!.replace(/\/[^/]*$/, '');
+    const three = shardLog(3, 4, () => true);
+    expect(new Set([a, b, three].map(category))).toEqual(
+      new Set(['chainproof/shard-1-of-2', 'chainproof/shard-2-of-2', 'chainproof/shard-3-of-4']),
+    );
+    const models = (index: number) =>
+      toSarif(makeResult({ findings: [...all.findings], shard: { index, count: 2 } }), { ...OPTS, category: 'models' });
+    expect(category(models(1))).not.toBe(category(models(2)));
+    expect(mergeSarif([models(1), models(2)]).runs[0]!.automationDetails!.id).toBe('models/');
+  });
+
+  it('merges shards written before their category named them (`chainproof/shard-1-of-2`)', () => {
+    const old = structuredClone(a);
+    old.runs[0]!.automationDetails = { id: 'chainproof/shard-1-of-2' };
+    expect(mergeSarif([old, b]).runs[0]!.automationDetails!.id).toBe('chainproof/');
   });
 
   it('does not depend on input order and dedupes identical results', () => {
@@ -89,6 +113,31 @@ describe('sarif merge', () => {
     expect(m.results).toHaveLength(MAX_SARIF_RESULTS);
     expect(m.properties?.['truncatedResults']).toBe(3);
     expect(JSON.stringify(m.invocations)).toMatch(/truncated/);
+  });
+
+  // Two shards at 2,000 paths of 4,400 random characters each fit one upload; merged, they are 13 MB gzipped.
+  it('keeps the merged log within the 10 MB (gzip) upload limit, the least severe left out first', () => {
+    const noise = (i: number) =>
+      Array.from({ length: 100 }, (_, k) => createHash('sha256').update(`${i}:${k}`).digest('base64url')).join('');
+    const note = (i: number) =>
+      finding({ ruleId: 'CPM001', level: 'note', message: 'unknown model', location: { path: `a/${noise(i)}.pkl` } });
+    const error = finding({ ruleId: 'CPI001', level: 'error', message: 'x', location: { path: 'z/evil.pkl' } });
+    const shard = (index: number, findings: ResolvedFinding[]) =>
+      toSarif(makeResult({ findings, shard: { index, count: 2 } }), OPTS);
+    const parts = [
+      shard(
+        1,
+        Array.from({ length: 2000 }, (_, i) => note(i)),
+      ),
+      shard(2, [...Array.from({ length: 2000 }, (_, i) => note(2000 + i)), error]),
+    ];
+    for (const part of parts) expect(part.runs[0]!.properties?.['truncatedResults']).toBeUndefined();
+    const merged = mergeSarif(parts);
+    expect(gzipSync(JSON.stringify(merged, null, 2)).length).toBeLessThan(10_000_000);
+    const m = merged.runs[0]!;
+    expect(m.properties?.['truncatedResults']).toBe(4001 - m.results!.length);
+    expect(m.results!.at(-1)!.ruleId).toBe('CPI001');
+    expect(JSON.stringify(m.invocations)).toMatch(/10 MB gzipped per upload/);
   });
 
   it('truncates the least severe results, whichever input and file they come from', () => {

@@ -117,7 +117,7 @@ describe.each(TREES)('--shard i/n over $name', ({ dir, min }) => {
       const files = Array.from({ length: n }, (_, i) => path.join(work, `shard-${i + 1}-of-${n}.sarif`));
       const parts: any[] = [];
       for (const [i, file] of files.entries()) parts.push(await scan(root, ['--shard', `${i + 1}/${n}`], file));
-      parts.forEach((part, i) => expect(part.runs[0].automationDetails.id).toBe(`chainproof/shard-${i + 1}-of-${n}`));
+      parts.forEach((part, i) => expect(part.runs[0].automationDetails.id).toBe(`chainproof/shard-${i + 1}-of-${n}/`));
       shardKeys.set(n, parts.map(keysOf));
       expect(parts.flatMap(keysOf).sort()).toEqual(wholeKeys); // same multiset: nothing lost, nothing twice
 
