@@ -110,6 +110,11 @@ export interface ParsedLockfile {
   readonly duplicateKeys?: readonly { readonly key: string; readonly line: number }[];
   readonly duplicateKept?: 'first';
   /**
+   * yarn 1: the line of the first `<<<<<<<` of a merge conflict yarn resolves itself (parsers/yarn-classic.ts). The
+   * lockfile is read as yarn reads it then, both sides merged; `duplicateKeys` holds the keys both sides write.
+   */
+  readonly mergeConflictLine?: number;
+  /**
    * npm: packages with install scripts that package.json `allowScripts` denies, left to run because nothing pins an
    * npm that reads `allowScripts` (parsers/npm-allow-scripts.ts `pinsAllowScriptsNpm`).
    */

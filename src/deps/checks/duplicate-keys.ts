@@ -10,6 +10,7 @@ import type { ParsedLockfile } from '../types.js';
  * later copy), with the count.
  */
 export function checkDuplicateKeys(graph: DependencyGraph, parsed: ParsedLockfile): Finding[] {
+  if (parsed.mergeConflictLine !== undefined) return [mergeConflict(graph, parsed, parsed.mergeConflictLine)];
   const list = parsed.duplicateKeys ?? [];
   const first = list[0];
   if (first === undefined) return [];
@@ -26,4 +27,23 @@ export function checkDuplicateKeys(graph: DependencyGraph, parsed: ParsedLockfil
       ...(n > 1 ? { related: list.slice(1).map((d) => ({ path: graph.lockfile, line: d.line })) } : {}),
     },
   ];
+}
+
+/**
+ * A yarn.lock committed with merge-conflict markers: yarn 1 resolves the conflict itself (Lockfile.fromDirectory →
+ * parseWithConflict: both sides parsed and merged with Object.assign, the later side's entry kept for a key both
+ * write), installs that on a plain `yarn install` and rewrites the file, while `--frozen-lockfile` refuses it
+ * (checked with yarn 1.22.22). The merge is what was checked; the conflict is one cause, said once with the keys
+ * both sides write.
+ */
+function mergeConflict(graph: DependencyGraph, parsed: ParsedLockfile, line: number): Finding {
+  const both = parsed.duplicateKeys ?? [];
+  const names = both.slice(0, 5).map((d) => d.key.slice(0, 200));
+  return {
+    ruleId: 'CPD025',
+    message: `${graph.lockfile} holds an unresolved merge conflict (line ${line})${both.length > 0 ? `, and both sides write ${both.length === 1 ? 'a key' : `${both.length} keys`} (first: ${names[0]!})` : ''}. yarn 1 merges the sides itself on a plain install, keeping the later side's entry for each key, which is what was checked; --frozen-lockfile refuses the file. Resolve the conflict with yarn install, review the diff, and commit the result.`,
+    location: { path: graph.lockfile, line },
+    artifact: { kind: 'file', path: graph.lockfile },
+    evidence: { count: both.length, keys: names.join('; ') },
+  };
 }

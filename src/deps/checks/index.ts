@@ -22,6 +22,7 @@ import { checkLockfileCredentials } from './credentials.js';
 import { checkSources } from './sources.js';
 import type { LoadedManifest } from './sync.js';
 import { checkSync } from './sync.js';
+import { checkTransitiveRanges } from './transitive-range.js';
 import { collapseSystemic } from './systemic.js';
 import { checkYarnProtocols } from './yarn-protocols.js';
 
@@ -71,6 +72,12 @@ export function checkDependencies(
       !(f.ruleId === 'CPD015' && f.artifact?.kind === 'package' && staleOverrides.has(f.artifact.name)) &&
       !(f.ruleId === 'CPD015' && swappedAt.has(`${f.location.path}:${f.location.line}`)),
   );
+  // A transitive entry outside its dependant's range is the same cause as the root's CPD015 or a CPD010 there.
+  const reportedAt = new Set<number | undefined>(
+    [...sync, ...sources]
+      .filter((f) => (f.ruleId === 'CPD015' || f.ruleId === 'CPD010') && f.location.path === graph.lockfile)
+      .map((f) => f.location.line),
+  );
   return [
     ...collapseSystemic(checkIntegrity(graph, parsed), graph),
     ...collapseSystemic(sources, graph),
@@ -78,6 +85,7 @@ export function checkDependencies(
     ...checkScopeRegistries(graph, policy),
     ...checkLockfileCredentials(graph),
     ...sync,
+    ...checkTransitiveRanges(graph, parsed, manifests, reportedAt),
     ...swaps,
     ...rangeSources,
     ...checkLocalPaths(graph),

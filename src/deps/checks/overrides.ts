@@ -37,3 +37,21 @@ export function targetName(key: string): string | undefined {
   if (at > 0) name = name.slice(0, at);
   return name === '' || name === '**' ? undefined : name;
 }
+
+/**
+ * Every name an npm override, yarn resolution or pnpm override of the root package.json may force, at any depth of
+ * npm's nested override objects (`{ "a": { "b": "github:x/b" } }` forces b under a).
+ */
+export function overriddenAnywhere(root: Manifest | undefined): ReadonlySet<string> {
+  const names = new Set(overridesOf(root).keys());
+  const walk = (v: unknown, depth: number) => {
+    if (v === null || typeof v !== 'object' || depth > 32) return;
+    for (const [k, inner] of Object.entries(v)) {
+      const name = targetName(k);
+      if (name !== undefined) names.add(name);
+      walk(inner, depth + 1);
+    }
+  };
+  walk((root as Record<string, unknown> | undefined)?.['overrides'], 0);
+  return names;
+}

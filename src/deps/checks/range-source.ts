@@ -1,10 +1,11 @@
 import semver from 'semver';
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
-import type { Manifest, ParsedLockfile } from '../types.js';
+import type { ParsedLockfile } from '../types.js';
 import { strMap } from '../types.js';
 import { label, redactUrls, via } from './finding.js';
-import { overridesOf, targetName } from './overrides.js';
+import { overriddenAnywhere, overridesOf } from './overrides.js';
+import { registryRange } from './transitive-range.js';
 import type { LoadedManifest } from './sync.js';
 import { packageArtifact } from '../../core/finding.js';
 import { ecosystemOf } from '../../core/package-key.js';
@@ -69,7 +70,9 @@ export function checkRangeSources(
     parsed.nodes.forEach((parent, from) => {
       for (const e of parent.edges) {
         if (e.target === undefined || seen.has(e.target) || forced.has(e.name)) continue;
-        if (semver.validRange(e.spec, { loose: true }) === null) continue;
+        // yarn berry writes a registry range with its protocol (`npm:^2.0.0`).
+        const range = graph.kind === 'yarn-berry' ? registryRange(e.name, e.spec, graph.kind)?.range : e.spec;
+        if (range === undefined || semver.validRange(range, { loose: true }) === null) continue;
         const node = graph.packages[e.target];
         const up = graph.packages[from];
         if (node === undefined || up === undefined || !Object.hasOwn(FROM, node.source)) continue;
@@ -112,23 +115,10 @@ function lockedElsewhere(
   };
 }
 
-/** Lockfiles whose entries record each package's own dependency ranges as the edges' specs. */
-const TRANSITIVE_KINDS: ReadonlySet<DependencyGraph['kind']> = new Set(['npm', 'yarn-classic']);
-
 /**
- * Every name an npm override, yarn resolution or pnpm override of the root package.json may force, at any depth of
- * npm's nested override objects (`{ "a": { "b": "github:x/b" } }` forces b under a).
+ * Lockfiles whose entries record each package's own dependency ranges as the edges' specs. yarn berry installs the
+ * stored resolution of such a descriptor whatever it is (`LockfileResolver.getCandidates`): `b@npm:^2.0.0` resolved
+ * to `b@https://…/b.tgz` fetches the tarball (yarn 4.18.1 `--immutable`). Bun binds a tuple's `b: ^2.0.0` to the
+ * entry its hoisting finds, a tarball tuple too (Bun 1.4.5 `--frozen-lockfile` fetched it).
  */
-function overriddenAnywhere(root: Manifest | undefined): ReadonlySet<string> {
-  const names = new Set(overridesOf(root).keys());
-  const walk = (v: unknown, depth: number) => {
-    if (v === null || typeof v !== 'object' || depth > 32) return;
-    for (const [k, inner] of Object.entries(v)) {
-      const name = targetName(k);
-      if (name !== undefined) names.add(name);
-      walk(inner, depth + 1);
-    }
-  };
-  walk((root as Record<string, unknown> | undefined)?.['overrides'], 0);
-  return names;
-}
+const TRANSITIVE_KINDS: ReadonlySet<DependencyGraph['kind']> = new Set(['npm', 'yarn-classic', 'yarn-berry', 'bun']);

@@ -2,7 +2,7 @@ import type { DraftEdge, DraftImporter, DraftNode, EdgeKind, Manifest, ParsedLoc
 import { LockfileError, splitDescriptor, str, strMap } from '../types.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { DEP_FIELDS, parseAlias } from './npm-common.js';
-import { readYarnV1, YarnSyntaxError } from './yarn-v1-syntax.js';
+import { readYarnV1, YarnSyntaxError, type YarnScalar, type YarnV1Sink } from './yarn-v1-syntax.js';
 import { Entry, EntryCollector, type DepList } from './yarn-classic-entries.js';
 
 /**
@@ -16,17 +16,22 @@ export function parseYarnClassic(
   text: string,
   manifests: Readonly<Record<string, Manifest>> | undefined,
 ): ParsedLockfile {
-  const conflict = markerLine(text);
-  if (conflict !== undefined)
-    throw new LockfileError('LOCKFILE_SYNTAX', file, 'contains unresolved merge-conflict markers', conflict);
+  const variants = hasMergeConflicts(text) ? conflictVariants(text) : undefined;
   const collected = new EntryCollector();
+  let reading: Variant | undefined;
   try {
-    readYarnV1(text, collected);
+    if (variants === undefined) readYarnV1(text, collected);
+    // Object.assign({}, parse(ours), parse(theirs)): keys in first-seen order, each with the later side's entry.
+    else for (reading of variants.sides) readYarnV1(reading.text, new LineMapped(collected, reading.lines));
   } catch (err) {
     if (!(err instanceof YarnSyntaxError)) throw err;
-    throw new LockfileError('LOCKFILE_SYNTAX', file, `not a valid yarn.lock v1: ${err.message}`, err.line, {
-      cause: err,
-    });
+    // A side yarn's parser throws on makes parseWithConflict return an empty lockfile: everything resolves afresh.
+    const why =
+      variants === undefined
+        ? `not a valid yarn.lock v1: ${err.message}`
+        : `contains merge-conflict markers, and one side is not a valid yarn.lock v1 (${err.message.replace(/ \(line \d+\)$/, '')}); where yarn 1's parser throws, it ignores the whole lockfile (parseWithConflict) and resolves every dependency afresh`;
+    const line = reading === undefined ? err.line : (reading.lines[err.line - 1] ?? err.line);
+    throw new LockfileError('LOCKFILE_SYNTAX', file, why, line, { cause: err });
   }
   const byDescriptor = new Map<string, number>();
   const groups: Entry[] = [];
@@ -55,6 +60,7 @@ export function parseYarnClassic(
     nodes,
     importers,
     ...(collected.duplicates.length > 0 ? { duplicateKeys: collected.duplicates } : {}),
+    ...(variants !== undefined ? { mergeConflictLine: variants.start } : {}),
     resolveDeclared: (_importer, name, spec) => {
       const hit = byDescriptor.get(`${name}@${spec}`);
       if (hit !== undefined) return hit;
@@ -191,8 +197,68 @@ function splitFragment(resolved: string | undefined, gitLike: boolean): { resolv
   return /^[0-9a-f]{40}$/i.test(frag) && !gitLike ? { resolved: resolved.slice(0, hash), sha1: frag } : { resolved };
 }
 
-function markerLine(text: string): number | undefined {
-  const m = /^(<<<<<<<|=======|>>>>>>>)/m.exec(text);
-  if (!m) return undefined;
-  return text.slice(0, m.index).split('\n').length;
+/** yarn 1's lockfile `hasMergeConflicts`: all three markers anywhere in the text. */
+function hasMergeConflicts(text: string): boolean {
+  return text.includes('<<<<<<<') && text.includes('=======') && text.includes('>>>>>>>');
+}
+
+/** One side of a conflicted yarn.lock: its text and, for each of its lines, the file's line. */
+interface Variant {
+  readonly text: string;
+  readonly lines: readonly number[];
+}
+
+/**
+ * yarn 1's `extractConflictVariants` (src/lockfile/parse.js), keeping where each line came from: outside a conflict a
+ * line goes to both sides; after `<<<<<<<` lines go to the first side up to a line that is exactly `=======` (from a
+ * `|||||||` ancestor section on, nowhere), then to the second side up to a line starting `>>>>>>>`. Lines split on
+ * `\r?\n` and joined with `\n`, as yarn does. `start` is the line of the first `<<<<<<<`.
+ */
+function conflictVariants(text: string): { start: number; sides: readonly Variant[] } {
+  const texts: [string[], string[]] = [[], []];
+  const lines: [number[], number[]] = [[], []];
+  const push = (side: 0 | 1, i: number) => {
+    texts[side].push(all[i]!);
+    lines[side].push(i + 1);
+  };
+  const all = text.split(/\r?\n/);
+  let start = 0;
+  for (let i = 0; i < all.length; i++) {
+    if (!all[i]!.startsWith('<<<<<<<')) {
+      push(0, i);
+      push(1, i);
+      continue;
+    }
+    if (start === 0) start = i + 1;
+    let skip = false;
+    for (i++; i < all.length && all[i] !== '======='; i++) {
+      skip ||= all[i]!.startsWith('|||||||');
+      if (!skip) push(0, i);
+    }
+    for (i++; i < all.length && !all[i]!.startsWith('>>>>>>>'); i++) push(1, i);
+  }
+  return {
+    start,
+    sides: [0, 1].map((k) => ({ text: texts[k as 0 | 1].join('\n'), lines: lines[k as 0 | 1] })),
+  };
+}
+
+/** A sink that reports each assignment at the conflicted file's line instead of the side's. */
+class LineMapped implements YarnV1Sink {
+  constructor(
+    private readonly sink: YarnV1Sink,
+    private readonly lines: readonly number[],
+  ) {}
+
+  private at(line: number): number {
+    return this.lines[line - 1] ?? line;
+  }
+
+  value(depth: number, keys: readonly string[], value: YarnScalar, line: number): void {
+    this.sink.value(depth, keys, value, this.at(line));
+  }
+
+  open(depth: number, keys: readonly string[], line: number): void {
+    this.sink.open(depth, keys, this.at(line));
+  }
 }
