@@ -1,6 +1,7 @@
 import type { CallKind } from './result.js';
 import { toPython3 } from './compat.js';
 import type { Value } from './values.js';
+import { argItems } from './values.js';
 
 interface ArgumentCall {
   /** Which argument is called. */
@@ -51,14 +52,15 @@ export function argumentCall(
   const instance = instanceCall(kind, callee, args);
   if (instance) return instance;
   const entry = helperEntry(kind, callee);
-  if (!entry || args?.k !== 'tuple') return undefined;
+  const given = argItems(args);
+  if (!entry || !given) return undefined;
   const qualified = callee.k === 'global' ? qualifiedOf(callee.ref.module, callee.ref.name) : '';
-  const arg = args.items[entry.position];
+  const arg = given.items[entry.position];
   if (arg === undefined || (arg.k !== 'global' && arg.k !== 'obj' && arg.k !== 'persistent')) return undefined;
   // `_reconstructor(cls, object, None)` is `object.__new__(cls)`: how protocols 0 and 1 pickle a plain instance.
   if (qualified === 'copyreg._reconstructor' && arg.k === 'global' && isObject(arg.ref.module, arg.ref.name))
     return undefined;
-  return { callee: arg, kind: entry.as, args: entry.argsAt !== undefined ? args.items[entry.argsAt] : undefined };
+  return { callee: arg, kind: entry.as, args: entry.argsAt !== undefined ? given.items[entry.argsAt] : undefined };
 }
 
 /**
@@ -75,7 +77,7 @@ function instanceCall(
 ): { readonly callee: Value; readonly kind: CallKind; readonly args: Value | undefined } | undefined {
   if (!CALLING.has(kind) || callee.k !== 'obj' || callee.callee.k !== 'global') return undefined;
   if (!INSTANCE_CALLS.has(qualifiedOf(callee.callee.ref.module, callee.callee.ref.name))) return undefined;
-  const built = callee.args?.k === 'tuple' ? callee.args.items[0] : undefined;
+  const built = argItems(callee.args)?.items[0];
   if (built === undefined || (built.k !== 'global' && built.k !== 'obj' && built.k !== 'persistent')) return undefined;
   return { callee: built, kind: 'REDUCE', args };
 }
@@ -86,8 +88,9 @@ function instanceCall(
  */
 export function calledArgumentLost(kind: CallKind, callee: Value, args: Value | undefined): boolean {
   const entry = helperEntry(kind, callee);
+  const given = argItems(args);
   return (
-    entry !== undefined && args?.k === 'tuple' && entry.position >= args.items.length && entry.position < args.count
+    entry !== undefined && given !== undefined && entry.position >= given.items.length && entry.position < given.count
   );
 }
 

@@ -1,5 +1,6 @@
 import { GADGETS, gadgetOf } from './gadgets.js';
 import { isModelLibrary } from './known-libraries.js';
+import { KEEP_STRING } from './values.js';
 
 /**
  * Known-dangerous globals: importing or calling them can run code, start processes, touch files or the network,
@@ -406,6 +407,12 @@ const DANGEROUS: readonly string[] = [
   'joblib.Parallel',
   'joblib._parallel_backends',
   'sklearn.utils.parallel',
+  // joblib/memory.py: `Memory(location)`, `MemorizedFunc(func, location)` and `MemorizedResult(location, …)` make
+  // their store backend, whose `configure` creates directories under `location` (_store_backends.py `mkdirp`): a
+  // pickle that calls one creates directories anywhere (Debian's joblib 1.2: `joblib.Memory('/tmp/d')` made
+  // /tmp/d/joblib, `MemorizedFunc(len, '/tmp/d')` made /tmp/d/builtins).
+  'joblib.memory',
+  'joblib.Memory',
   'numpy.compat.py3k.npy_load_module',
   'numpy.compat.npy_load_module',
   'numpy.compat.py3k.open_latin1',
@@ -483,6 +490,13 @@ function isLoaderName(name: string): boolean {
 /** The module or name of a STACK_GLOBAL whose string is the result of a call (vm/calls.ts). */
 export const COMPUTED_NAME = '<computed at load time>';
 
+/**
+ * The module or name of a STACK_GLOBAL whose string is longer than the machine keeps (values.ts KEEP_STRING).
+ * `find_class` walks a protocol 4 name part by part whatever its length (Lib/pickle.py `_getattribute`, `_pickle.c`
+ * get_deep_attribute), so `torch` + `serialization.os.path.os.path.…os.system` is os.system.
+ */
+export const LONG_NAME = `<name longer than ${KEEP_STRING} characters>`;
+
 const DANGEROUS_SET: ReadonlySet<string> = new Set([...DANGEROUS, ...GADGETS.map((g) => g.target)]);
 
 /** Whether a dotted path is, or lies inside, a dangerous entry; a gadget names its source. */
@@ -506,7 +520,9 @@ function hits(path: string): string | undefined {
  */
 export function dangerOf(module: string, name: string): string | undefined {
   if (module === COMPUTED_NAME || name === COMPUTED_NAME)
-    return 'a module or name computed while loading: STACK_GLOBAL on what a call returned imports any global';
+    return 'a module or name computed while loading (STACK_GLOBAL on what a call returned, or a helper that imports what its arguments name): it may import any global';
+  if (module === LONG_NAME || name === LONG_NAME)
+    return `a module or name longer than ${KEEP_STRING} characters, not read: a dotted name that long may walk to any global`;
   const direct = hits(`${module}.${name}`);
   if (direct !== undefined) return direct;
   const parts = name.split('.');

@@ -1,6 +1,6 @@
 import type { PickleRun } from './result.js';
 import type { GlobalRef, Value } from './values.js';
-import { dictGet, originGlobal } from './values.js';
+import { argItems, dictGet, originGlobal } from './values.js';
 
 /** State that the class's `__setstate__` hands to `exec` while the pickle loads. */
 export interface ExecState {
@@ -48,7 +48,7 @@ const INSTANCE_MAKERS = new Set(['copyreg._reconstructor', 'copyreg.__newobj__',
 /** The class an object is an instance of: the callee, or the class copyreg's helpers were given. */
 function classOf(obj: Value & { k: 'obj' }): GlobalRef | undefined {
   const g = originGlobal(obj);
-  const cls = obj.args?.k === 'tuple' ? obj.args.items[0] : undefined;
+  const cls = argItems(obj.args)?.items[0];
   if (g && INSTANCE_MAKERS.has(`${g.module}.${g.name}`) && cls?.k === 'global') return cls.ref;
   return g;
 }

@@ -14,6 +14,9 @@ import { judgeTorchBytes, judgeTorchBytesSync } from './torch-bytes.js';
 import { joblibHook, plainBuild, type SidecarRef } from './joblib.js';
 import { isLegacyMagic, legacyTorchRestSteps } from './torch-legacy-stream.js';
 import { scanTail } from './tail-scan.js';
+import { COMPUTED_NAME, dangerWhenCalled } from './danger.js';
+import { toPython3 } from './compat.js';
+import { isImportingHelper } from './vm/calls.js';
 
 /** The first pickle of a legacy (pre-1.6) torch.save file: the LONG1 magic number 0x1950a86a20f9469cfc6c. */
 const LEGACY_TORCH_MAGIC = Buffer.from([
@@ -91,16 +94,47 @@ function stoppedAt(runs: readonly PickleRun[]): number | undefined {
 
 /**
  * What the bytes after a stop import joins the stopped pickle's imports (tail-scan.ts): where our reading of
- * CPython's rules says it fails, a loader that goes on — the other unpickler, another version — imports these.
+ * CPython's rules says it fails, a loader that goes on — the other unpickler, another version — imports these, and
+ * a call there may be made on any global the pickle imported (addTailCalls).
  */
 function addTailImports(runs: readonly PickleRun[], tail: Buffer | undefined, at: number): void {
   const run = runs[runs.length - 1];
   if (run === undefined || tail === undefined) return;
-  for (const t of scanTail(tail, at)) {
+  const { imports, callAt } = scanTail(tail, at);
+  for (const t of imports) {
     const key = `${t.module}\u0000${t.name}`;
     if (!run.globals.has(key)) run.globals.set(key, { ...t, count: 1 });
   }
+  if (callAt !== undefined) addTailCalls(run, callAt);
 }
+
+/**
+ * Globals judged by their calls, not their names: numpy's `_ufunc_reconstruct(module, name)` imports whatever its
+ * arguments name (vm/calls.ts), `numpy.memmap(path, mode)` opens its file (danger.ts), `builtins.getattr` is spared
+ * only when every call fetches a member it can name (enum-members.ts). A call in the bytes read lexically may be
+ * theirs, with arguments that read cannot see (the stack and memo of before the stop): each counts as made — the
+ * helper's import as a computed one, memmap and getattr as called with what cannot be named — so a payload moved past
+ * a stop is not a pass.
+ */
+function addTailCalls(run: PickleRun, at: number): void {
+  for (const g of [...run.globals.values()]) {
+    const py3 = toPython3(g.module, g.name);
+    if (isImportingHelper(py3)) {
+      const key = `${COMPUTED_NAME}\u0000${COMPUTED_NAME}`;
+      if (!run.globals.has(key))
+        run.globals.set(key, { module: COMPUTED_NAME, name: COMPUTED_NAME, opcode: 'REDUCE', offset: at, count: 1 });
+    } else if (dangerWhenCalled(py3.module, py3.name) !== undefined || isGetattr(py3)) {
+      // The key record.ts gives a REDUCE on the global itself; one more call than the VM saw, with no member named.
+      const key = `REDUCE\u0000${g.module}\u0000${g.name}\u0000true`;
+      const seen = run.calls.get(key);
+      if (seen) seen.count++;
+      else run.calls.set(key, { kind: 'REDUCE', target: g, onGlobal: true, computed: false, offset: at, count: 1 });
+    }
+  }
+}
+
+const isGetattr = (g: { readonly module: string; readonly name: string }) =>
+  g.module === 'builtins' && g.name === 'getattr';
 
 /** A module or attribute path as Python spells one; random array bytes practically never form two in a row. */
 const PY_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -124,7 +158,9 @@ const isPythonName = (g: { readonly module: string; readonly name: string }) =>
 function addPlainLoad(run: PickleRun, plain: PickleRun | undefined): void {
   if (plain === undefined) {
     if (run.arrayData === undefined) return;
-    for (const t of scanTail(run.arrayData.bytes, run.arrayData.at)) {
+    // Imports only: these bytes are a legitimate file's array data to joblib.load, where a byte that reads as
+    // REDUCE says nothing (a joblib memmap names numpy.memmap as its wrapper's subclass).
+    for (const t of scanTail(run.arrayData.bytes, run.arrayData.at).imports) {
       const key = `${t.module}\u0000${t.name}`;
       if (isPythonName(t) && !run.globals.has(key)) run.globals.set(key, { ...t, count: 1 });
     }

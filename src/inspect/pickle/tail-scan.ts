@@ -1,6 +1,7 @@
 import { OPCODES } from '../../discover/formats/pickle-opcodes.js';
 import { decodeRawUnicodeEscape, decodeStringLine, decodeUtf8Lenient } from './text.js';
 import { pickleDecimalArg } from '../../discover/formats/pickle-numbers.js';
+import { LONG_NAME } from './danger.js';
 
 /** An import named in the bytes after the point where the VM stopped. */
 export interface TailImport {
@@ -10,12 +11,20 @@ export interface TailImport {
   readonly offset: number;
 }
 
+/** What the bytes after a stop import, and where they first call something, if they do. */
+export interface TailScan {
+  readonly imports: TailImport[];
+  /** The first REDUCE, OBJ, INST, NEWOBJ or NEWOBJ_EX: it may call any global the pickle imported. */
+  readonly callAt: number | undefined;
+}
+
 /** Most opcodes and imports read past a stop: the tail is a second opinion, bounded like everything else. */
 const MAX_TAIL_OPS = 1_000_000;
 const MAX_TAIL_IMPORTS = 256;
 const MAX_NAME = 1024;
 
 const STACK_GLOBAL = 0x93;
+const CALL_OPS = new Set([0x52, 0x6f, 0x69, 0x81, 0x92]);
 const STRING_OPS = new Set([0x53, 0x55, 0x54, 0x56, 0x58, 0x8c, 0x8d]);
 const PUT_OPS = new Set([0x70, 0x71, 0x72]);
 const GET_OPS = new Set([0x67, 0x68, 0x6a]);
@@ -25,10 +34,12 @@ const GET_OPS = new Set([0x67, 0x68, 0x6a]);
  * judged CPython would refuse. If the two unpicklers (`_pickle.c`, and `Lib/pickle.py` which joblib uses) or a
  * later CPython go on there, these are what they import next. Read lexically, as `pickletools.genops` walks a
  * stream: each opcode's argument by its encoding, no stack. STACK_GLOBAL takes the last two strings pushed
- * (directly or through the memo). Stops at an unknown opcode or the end of the bytes.
+ * (directly or through the memo). Stops at an unknown opcode or the end of the bytes. Which values a call takes is
+ * not read (there is no stack), only that one is made.
  */
-export function scanTail(data: Buffer, base: number): TailImport[] {
+export function scanTail(data: Buffer, base: number): TailScan {
   const out: TailImport[] = [];
+  let callAt: number | undefined;
   const strings: string[] = [];
   const memo = new Map<number, string>();
   let memoSize = 0;
@@ -42,6 +53,7 @@ export function scanTail(data: Buffer, base: number): TailImport[] {
     const arg = readArg(data, pos, spec.arg);
     if (arg === undefined) break;
     pos = arg.end;
+    if (CALL_OPS.has(code)) callAt ??= base + at;
     if (spec.arg === 'name-pair' && arg.lines !== undefined) {
       const [module, name] = arg.lines;
       out.push({ module: module!, name: name!, opcode: code === 0x69 ? 'INST' : 'GLOBAL', offset: base + at });
@@ -54,7 +66,8 @@ export function scanTail(data: Buffer, base: number): TailImport[] {
     pushedString = false;
     if (STRING_OPS.has(code)) {
       const s = stringOf(code, data, arg);
-      if (s !== undefined) strings.push(s.slice(0, MAX_NAME));
+      // A longer name is not cut (its last parts may be the global it walks to), but judged unread.
+      if (s !== undefined) strings.push(s.length > MAX_NAME ? LONG_NAME : s);
       if (strings.length > 64) strings.shift();
       pushedString = s !== undefined;
     } else if (code === 0x94 || PUT_OPS.has(code)) {
@@ -69,7 +82,7 @@ export function scanTail(data: Buffer, base: number): TailImport[] {
       pushedString = s !== undefined;
     }
   }
-  return out;
+  return { imports: out, callAt };
 }
 
 interface Arg {

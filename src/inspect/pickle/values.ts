@@ -9,7 +9,14 @@ export type Value =
   | { readonly k: 'str'; readonly s: string | undefined; readonly len: number; readonly at?: number }
   /** `at`: absolute offset of the payload in the source, so a verdict can re-read it (keras-object.ts). */
   | { readonly k: 'bytes'; readonly len: number; readonly mutable: boolean; readonly at?: number }
-  | { readonly k: 'tuple'; readonly items: readonly Value[]; readonly count: number; expanded: number }
+  /** `unhashable`: an item is, decided once when the tuple is made (a tuple's items never change). */
+  | {
+      readonly k: 'tuple';
+      readonly items: readonly Value[];
+      readonly count: number;
+      expanded: number;
+      readonly unhashable?: boolean;
+    }
   | { readonly k: 'list'; readonly items: Value[]; count: number; expanded: number }
   /** `opaqueKeys`: a key is a value computed while loading, which may equal (and so replace) any kept key. */
   | { readonly k: 'dict'; readonly entries: [Value, Value][]; count: number; expanded: number; opaqueKeys?: true }
@@ -55,7 +62,9 @@ export function isUnhashable(v: Value, depth = 0): boolean {
     case 'bytes':
       return v.mutable;
     case 'tuple':
-      return depth < 32 && v.items.some((x) => isUnhashable(x, depth + 1));
+      // Read from the flag when the VM made the tuple: walking nested tuples at every SETITEM cost the size of the
+      // whole tree each time (a tuple of 64 tuples of 64 tuples… as the key of 20,000 dicts ran for minutes).
+      return v.unhashable ?? (depth < 32 && v.items.some((x) => isUnhashable(x, depth + 1)));
     case 'scalar':
     case 'str':
     case 'global':
@@ -77,11 +86,29 @@ export function addExpanded(into: ContainerValue, child: Value): void {
   into.expanded = Math.min(EXPANSION_CAP, into.expanded + expandedSize(child));
 }
 
+/**
+ * The items a call unpacks from its argument value: a tuple's, or a list's, which Lib/pickle.py `load_reduce`
+ * (`func(*args)`) and `load_newobj` (`cls.__new__(cls, *args)`) unpack alike — joblib.load runs those, while
+ * `_pickle.c` refuses anything but a tuple.
+ */
+export function argItems(
+  v: Value | undefined,
+): { readonly items: readonly Value[]; readonly count: number } | undefined {
+  return v?.k === 'tuple' || v?.k === 'list' ? v : undefined;
+}
+
 export function strOf(v: Value | undefined): string | undefined {
   return v?.k === 'str' ? v.s : undefined;
 }
 
-export function describe(v: Value): string {
+/**
+ * How many calls deep `describe` names a value: a stream of REDUCEs on what the last one returned makes each value
+ * one call deeper, and naming every level made a string per call as long as the chain (a 390 KiB pickle of 200,000
+ * REDUCEs built 1.7 GB of call-site keys before the distinct-call budget stopped it).
+ */
+const DESCRIBE_DEPTH = 8;
+
+export function describe(v: Value, depth = 0): string {
   switch (v.k) {
     case 'scalar':
       return v.v === undefined ? 'number' : String(v.v);
@@ -100,7 +127,7 @@ export function describe(v: Value): string {
     case 'global':
       return `${v.ref.module}.${v.ref.name}`;
     case 'obj':
-      return `${describe(v.callee)}(…)`;
+      return depth < DESCRIBE_DEPTH ? `${describe(v.callee, depth + 1)}(…)` : '…';
     case 'persistent':
       return 'persistent_load(…)';
     case 'buffer':

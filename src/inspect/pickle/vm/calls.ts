@@ -1,4 +1,4 @@
-import { COMPUTED_NAME } from '../danger.js';
+import { COMPUTED_NAME, LONG_NAME } from '../danger.js';
 import { noteKerasUnpickle } from '../keras-object.js';
 import { noteMemberAccess } from '../member-access.js';
 import { argumentCall, calledArgumentLost } from '../arg-calls.js';
@@ -9,7 +9,7 @@ import type { CallKind } from '../result.js';
 import { TruncatedError } from '../source.js';
 import { decodeUtf8Strict } from '../text.js';
 import type { GlobalRef, Value } from '../values.js';
-import { describe } from '../values.js';
+import { argItems, describe } from '../values.js';
 import { makeTuple } from './containers.js';
 import { LOST_STR } from './memo.js';
 import { importGlobal, recordCall } from './record.js';
@@ -38,6 +38,11 @@ const IMPORTING_HELPERS: ReadonlySet<string> = new Set([
 ]);
 const DIRECT: ReadonlySet<CallKind> = new Set<CallKind>(['REDUCE', 'OBJ', 'INST']);
 
+/** Whether a global is a helper that imports whatever its arguments name (judged by its calls, not its name). */
+export function isImportingHelper(ref: Pick<GlobalRef, 'module' | 'name'>): boolean {
+  return IMPORTING_HELPERS.has(`${ref.module}.${ref.name}`);
+}
+
 /**
  * numpy's `_ufunc_reconstruct(module, name)`, copyreg's reconstructor for ufuncs in older pickles, is
  * `getattr(__import__(module, fromlist=[name]), name)`: an import of any global. It is recorded as the import it
@@ -46,8 +51,8 @@ const DIRECT: ReadonlySet<CallKind> = new Set<CallKind>(['REDUCE', 'OBJ', 'INST'
  */
 function helperImport(vm: VmState, kind: CallKind, callee: Value, args: Value | undefined): Value | undefined {
   if (!DIRECT.has(kind) || callee.k !== 'global') return undefined;
-  if (!IMPORTING_HELPERS.has(`${callee.ref.module}.${callee.ref.name}`)) return undefined;
-  const items = args?.k === 'tuple' ? args.items : [];
+  if (!isImportingHelper(callee.ref)) return undefined;
+  const items = argItems(args)?.items ?? [];
   const text = (v: Value | undefined): string => (v?.k === 'str' && v.s !== undefined ? v.s : COMPUTED_NAME);
   return importGlobal(vm, text(items[0]), text(items[1]), 'REDUCE');
 }
@@ -92,7 +97,7 @@ function isText(v: Value): boolean {
 function nameOf(vm: VmState, v: Value): string {
   if (v === LOST_STR) vm.lost('STACK_GLOBAL');
   if (v.k !== 'str') return COMPUTED_NAME;
-  return v.s ?? '<long string>';
+  return v.s ?? LONG_NAME;
 }
 
 /**

@@ -14,6 +14,7 @@ export function makeTuple(items: Value[]): Value {
     items: items.length > KEEP_ITEMS ? items.slice(0, KEEP_ITEMS) : items,
     count: items.length,
     expanded: 1,
+    unhashable: items.some((x) => isUnhashable(x)),
   };
   for (const x of items) addExpanded(t, x);
   return t;
@@ -43,6 +44,9 @@ function appendTo(vm: VmState, target: Value, items: Value[], kind: CallKind): v
     grew(vm, target);
   } else if (target.k === 'global' || target.k === 'obj') {
     recordCall(vm, kind, target); // calls target.append / target.extend
+  } else if (isBytearray(target)) {
+    // `_pickle.c` do_append calls the `extend` of anything that is not a list (Lib/pickle.py load_append its
+    // `append`): a protocol 5 BYTEARRAY8 value has both, so the stream goes on.
   } else {
     vm.fail(`${vm.opName()} on ${describe(target)}`);
   }
@@ -71,6 +75,10 @@ function setItems(vm: VmState, target: Value, kv: Value[], kind: CallKind): void
     grew(vm, target);
   } else if (target.k === 'global' || target.k === 'obj') {
     recordCall(vm, kind, target); // calls target.__setitem__
+  } else if (isBytearray(target) || target.k === 'persistent') {
+    // `_pickle.c` do_setitems is `PyObject_SetItem` (Lib/pickle.py load_setitems `dict[key] = value`): a bytearray
+    // takes `ba[i] = byte`, and the storage torch.load's persistent_load returns (`TypedStorage.__setitem__`)
+    // takes `storage[i] = value`. The stream goes on.
   } else if (target.k === 'list') {
     // `list[i] = v` (load_setitem's `dict[key] = value` works on a list): the stream goes on. Values put there are
     // not tracked; nothing can read them back out of the list without a call, which is judged on its own.
@@ -79,6 +87,11 @@ function setItems(vm: VmState, target: Value, kv: Value[], kind: CallKind): void
   } else {
     vm.fail(`${vm.opName()} on ${describe(target)}`);
   }
+}
+
+/** A protocol 5 BYTEARRAY8 value: a `bytearray`, which has `extend`, `append` and `__setitem__`. */
+function isBytearray(v: Value): boolean {
+  return v.k === 'bytes' && v.mutable;
 }
 
 type Entries = [Value, Value][];

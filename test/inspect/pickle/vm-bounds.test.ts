@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ByteSource } from '../../../src/inspect/pickle/source.js';
+import { runPickle } from '../../../src/inspect/pickle/vm.js';
+
+/**
+ * `builtins.len`, then REDUCE on what the last REDUCE returned, `n` times: each value is one call deeper than the one
+ * before. Past the depth where a call is traced to its global (values.ts originGlobal), calls are told apart by how
+ * they are named, and naming every level made one string per call as long as the chain — a 390 KiB stream of
+ * 200,000 REDUCEs held 1.7 GB of keys when the distinct-call budget stopped it.
+ */
+const chain = (n: number): Buffer => Buffer.from(`\x80\x02cbuiltins\nlen\n${')R'.repeat(n)}.`, 'latin1');
+
+describe('a chain of calls on computed values', () => {
+  it('is named to a bounded depth, so its calls aggregate and the stream is read to STOP', () => {
+    const run = runPickle(ByteSource.fromBuffer(chain(200_000)));
+    expect(run.stopped).toBe(true);
+    expect(run.problems).toEqual([]);
+    expect(run.calls.size).toBeLessThan(100);
+    const counted = [...run.calls.values()].reduce((n, c) => n + c.count, 0);
+    expect(counted).toBe(200_000);
+  });
+});
+
+/** A list inside `depth` one-item tuples (TUPLE1), used as the key of a dict (SETITEM). */
+const deepKey = (depth: number): Buffer => Buffer.from(`\x80\x02}]${'\x85'.repeat(depth)}Ns.`, 'latin1');
+
+describe('whether a tuple can be a dict key', () => {
+  it('is decided once, when it is made, however deep its items nest', () => {
+    // Python hashes the whole tuple: `{((([],),),): None}` raises TypeError at any depth. Walking the tree at every
+    // SETITEM instead (to 32 levels) cost its size each time: a 120 KiB pickle using a tuple of 64 tuples of 64
+    // tuples… as the key of 20,000 dicts ran for over two minutes.
+    const run = runPickle(ByteSource.fromBuffer(deepKey(40)));
+    expect(run.stopped).toBe(false);
+    expect(run.problems.map((p) => p.message)).toEqual(['unhashable dict key tuple(1)']);
+  });
+
+  it('lets a hashable tuple tree through', () => {
+    const run = runPickle(ByteSource.fromBuffer(Buffer.from(`\x80\x02}N${'\x85'.repeat(40)}Ns.`, 'latin1')));
+    expect(run.stopped).toBe(true);
+    expect(run.problems).toEqual([]);
+  });
+});
