@@ -212,7 +212,14 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
         diffSubmodules(baseSnap.submodules, headSnap?.submodules ?? (await submodulesAt(git, 'HEAD'))),
       ),
       ...trustChangeFindings(judges.trustChanges, judges.judgedBy),
-      ...(await installChangeFindings(dir, baseSnap, headSnap, policy, newScriptPatches(baseScan, headScan))),
+      ...(await installChangeFindings(
+        dir,
+        baseSnap,
+        headSnap,
+        policy,
+        headScan.graphs,
+        newScriptPatches(baseScan, headScan),
+      )),
       ...(await cacheArchiveFindings({
         dir,
         baseCommit,

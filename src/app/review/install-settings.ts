@@ -1,4 +1,5 @@
 import { parse as parseIni } from 'ini';
+import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { parseYarnrcV1 } from '../../deps/yarnrc-v1.js';
 import { parse as parseToml } from 'smol-toml';
 import { parseYarnrcYml } from './yarn-settings.js';
@@ -84,6 +85,23 @@ const FILE_WATCHES: Readonly<Record<string, readonly Watch[]>> = {
     guard(/^(script-shell|shell|git|node-options|onload-script)$/, isSet),
     // pnpm's requireHooks loads the pnpmfile these name on every install (@pnpm/pnpmfile).
     guard(/^(global-)?pnpmfile$/, isSet),
+  ],
+  // pnpm-workspace.yaml holds every setting `.npmrc` accepts, in camelCase (pnpm 10.6, pnpm/pnpm#9211; pnpm 11
+  // reads only auth from `.npmrc`), and `registries` in both of its shapes (URL values by `default` / `@scope`, or
+  // URL keys). `dangerouslyAllowAllBuilds` and the build lists are the parser's (enabled-builds.ts), overrides
+  // manifest-changes.ts's.
+  'pnpm-workspace.yaml': [
+    source(/^(registry|registries\..+|namedRegistries\..+)$/),
+    guard(/^ignoreScripts$/, notTrue),
+    guard(/^strictSsl$/, isFalse),
+    guard(/^(ca|cafile)(\.\d+)?$/, isSet),
+    guard(/^frozenLockfile$/, isFalse),
+    guard(/^verifyStoreIntegrity$/, isFalse),
+    guard(/^(scriptShell|nodeOptions)$/, isSet),
+    guard(/^(global)?[pP]npmfile$/, isSet),
+    // Installed before anything else, its pnpmfile loaded on every install when it is a `pnpm-plugin-*` (pnpm 10.14,
+    // @pnpm/config-deps-installer): a new or re-pinned entry is new code the install runs.
+    { key: /^configDependencies\..+$/, rule: 'CPU026', weakened: (b, h) => h !== undefined && h !== b },
   ],
   // berry's core settings (Configuration.ts) and plugin-npm's.
   '.yarnrc.yml': [
@@ -217,7 +235,12 @@ function flatten(p: string, text: string | undefined): Flat | Error | undefined 
     // Only the setting: the rest of a manifest, and a manifest that does not parse, are manifest-changes.ts's.
     else if (kind === 'package.json') data = { packageManager: at(parseJsonOr(text), 'packageManager') };
     else if (kind === '.yarnrc.yml') data = parseYarnrcYml(text);
-    else data = parseToml(text, { maxDepth: 32 });
+    else if (kind === 'pnpm-workspace.yaml') {
+      // As pnpm reads it, `<<` merge keys applied (manifest-changes.ts reads the overrides the same way).
+      const ws = parsePnpmWorkspace(text);
+      if ('error' in ws) return new Error(ws.error);
+      data = ws.settings;
+    } else data = parseToml(text, { maxDepth: 32 });
     let requires: unknown;
     if (kind === 'pyproject.toml') {
       const tool = at(data, 'tool');
@@ -349,7 +372,8 @@ export function installSettingFindings(changes: readonly InstallFileChange[], al
     const before = flatten(c.path, c.base);
     const after = flatten(c.path, c.head);
     if (after instanceof Error) {
-      out.push(unreadableConfig(c.path, after.message));
+      // A pnpm-workspace.yaml that does not parse is manifest-changes.ts's CPU030: one finding for one file.
+      if (kind !== 'pnpm-workspace.yaml') out.push(unreadableConfig(c.path, after.message));
       continue;
     }
     const was = before instanceof Map ? before : new Map<string, string>();

@@ -5,6 +5,7 @@ import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { classifySpec } from '../../deps/source.js';
 import type { InstallFileChange } from './install-files.js';
 import { unreadableConfig } from './install-settings.js';
+import type { ProjectRole } from './project-manifests.js';
 
 /**
  * What a project's own package.json (and pnpm-workspace.yaml) makes every install do:
@@ -24,11 +25,22 @@ const LIFECYCLE = [
   'pnpm:devPreinstall',
 ];
 
+/**
+ * Scripts an install runs for the package.json it was started in, never for a workspace: npm's `preunpack` before
+ * anything is fetched and `prepublish` after the install scripts (npm lib/commands/install.js and ci.js `exec`; yarn 1
+ * runs `prepublish` too, cli/commands/install.js `wrapLifecycle`), and `predependencies` / `dependencies` /
+ * `postdependencies` once node_modules changed, which a clean install on CI always does (arborist reify.js `reify`).
+ */
+const ROOT_LIFECYCLE = ['preunpack', 'prepublish', 'predependencies', 'dependencies', 'postdependencies'];
+
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** `projects`: the package.json files an install runs the scripts of (project-manifests.ts); others are notes. */
-export function manifestFindings(changes: readonly InstallFileChange[], projects: ReadonlySet<string>): Finding[] {
+export function manifestFindings(
+  changes: readonly InstallFileChange[],
+  projects: ReadonlyMap<string, ProjectRole>,
+): Finding[] {
   const out: Finding[] = [];
   for (const c of changes) {
     const name = c.path.slice(c.path.lastIndexOf('/') + 1);
@@ -58,9 +70,9 @@ export function manifestFindings(changes: readonly InstallFileChange[], projects
     const now = after ?? {};
     if (name === 'package.json') {
       const scripts = (o: Json) => (isObj(o['scripts']) ? o['scripts'] : {});
-      const changed = LIFECYCLE.filter(
-        (s) => typeof scripts(now)[s] === 'string' && scripts(now)[s] !== scripts(was)[s],
-      );
+      // A fixture's package.json runs the root's scripts too if someone installs in its folder.
+      const events = projects.get(c.path) === 'workspace' ? LIFECYCLE : [...LIFECYCLE, ...ROOT_LIFECYCLE];
+      const changed = events.filter((s) => typeof scripts(now)[s] === 'string' && scripts(now)[s] !== scripts(was)[s]);
       if (changed.length > 0) out.push(scriptFinding(c, changed, scripts(was), scripts(now), projects.has(c.path)));
     }
     const ob = overridesOf(name, was);
@@ -169,7 +181,7 @@ const forcedKeyText = (k: string) =>
  * The 1-based line where `"key":` (JSON) or `key:` (YAML, in block or flow style, as in `<<: {overrides: {key: …}}`)
  * is written, or 1.
  */
-function lineOfKey(text: string, key: string): number {
+export function lineOfKey(text: string, key: string): number {
   const flow = (l: string) => [`{${key}:`, `{ ${key}:`, `, ${key}:`, `,${key}:`].some((k) => l.includes(k));
   const i = text
     .split('\n')

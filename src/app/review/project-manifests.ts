@@ -3,14 +3,21 @@ import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { LOCKFILE_FORMATS, formatFromName } from '../../discover/catalogue/index.js';
 import { dirOf, joinRel } from '../../deps/read.js';
 
+/** Whether an install runs a package.json's scripts as the project it was started in, or as one of its workspaces. */
+export type ProjectRole = 'root' | 'workspace';
+
 /**
- * The package.json files whose lifecycle scripts an install runs: the root of a project (the repository root, or a
- * folder with a lockfile beside its package.json) and its workspaces (`workspaces` of the root package.json, or
- * pnpm-workspace.yaml `packages`). npm runs `preinstall` / `postinstall` / `prepare` for the root node and each
- * workspace link (arborist `reify` → `[_runScripts]`), never for a package.json that merely sits in the tree — a test
- * fixture or an example — unless someone installs in that folder.
+ * The package.json files whose lifecycle scripts an install runs, each with its role: the root of a project (the
+ * repository root, or a folder with a lockfile beside its package.json) and its workspaces (`workspaces` of the root
+ * package.json, or pnpm-workspace.yaml `packages`). npm runs `preinstall` / `postinstall` / `prepare` for the root
+ * node and each workspace link (arborist `reify` → `[_runScripts]`), and a few more for the root alone (see
+ * manifest-changes.ts), never for a package.json that merely sits in the tree — a test fixture or an example — unless
+ * someone installs in that folder.
  */
-export function projectManifests(paths: readonly string[], read: (p: string) => string | undefined): Set<string> {
+export function projectManifests(
+  paths: readonly string[],
+  read: (p: string) => string | undefined,
+): Map<string, ProjectRole> {
   const isManifest = (p: string) => p === 'package.json' || p.endsWith('/package.json');
   const locked = new Set(
     paths
@@ -22,7 +29,7 @@ export function projectManifests(paths: readonly string[], read: (p: string) => 
   );
   const manifests = paths.filter(isManifest);
   const roots = manifests.filter((p) => dirOf(p) === '' || locked.has(dirOf(p)));
-  const out = new Set(roots);
+  const out = new Map<string, ProjectRole>(roots.map((p) => [p, 'root']));
   const pnpmRoots = paths.filter((p) => p === 'pnpm-workspace.yaml' || p.endsWith('/pnpm-workspace.yaml')).map(dirOf);
   for (const base of new Set([...roots.map(dirOf), ...pnpmRoots])) {
     const globs = [
@@ -37,7 +44,7 @@ export function projectManifests(paths: readonly string[], read: (p: string) => 
     for (const m of manifests) {
       const d = dirOf(m);
       const rel = base === '' ? d : d.startsWith(base + '/') ? d.slice(base.length + 1) : undefined;
-      if (rel !== undefined && rel !== '' && match(rel) && !skip(rel)) out.add(m);
+      if (rel !== undefined && rel !== '' && match(rel) && !skip(rel) && !out.has(m)) out.set(m, 'workspace');
     }
   }
   return out;

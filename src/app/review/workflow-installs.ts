@@ -8,10 +8,11 @@ import { tailIndexOf } from '../../core/linear-text.js';
  * CPU029: a workflow that now installs dependencies without holding the package manager to the lockfile. `npm ci`
  * installs exactly the lockfile and fails when package.json disagrees; `npm install` re-resolves and rewrites it
  * (arborist `buildIdealTree`). The same for `pnpm install --no-frozen-lockfile` (pnpm freezes by default in CI),
- * `yarn install --no-immutable` / `--no-frozen-lockfile`, `bun install` without `--frozen-lockfile` (bun does not
- * freeze by default), `uv sync` without `--locked` / `--frozen`, and `pip install` of names rather than a
- * requirements file or hash-pinned set, in workflows and Dockerfiles alike. The install commands each revision
- * runs are compared as text (comments dropped); one finding per workflow with both sides.
+ * `yarn install --no-immutable` / `--no-frozen-lockfile` (yarn 1: without `--frozen-lockfile`), `bun install`
+ * without `--frozen-lockfile` (bun does not freeze by default), `uv sync` without `--locked` / `--frozen`, and
+ * `pip install` of names rather than a requirements file or hash-pinned set, in workflows and Dockerfiles alike. The
+ * install commands each revision runs are compared as text (comments dropped); one finding per workflow with both
+ * sides.
  */
 const PIP = /\b(pip3?|-m\s+pip|uv\s+pip)\s+install\b/;
 /**
@@ -19,7 +20,12 @@ const PIP = /\b(pip3?|-m\s+pip|uv\s+pip)\s+install\b/;
  * follows `re`'s first match (`re` then `.*flag`, without an expression that ran to the end of the line from every
  * occurrence of `re`), unless `unless` matches.
  */
-const UNLOCKED: readonly { readonly re: RegExp; readonly then?: readonly string[]; readonly unless?: RegExp }[] = [
+interface UnlockedRule {
+  readonly re: RegExp;
+  readonly then?: readonly string[];
+  readonly unless?: RegExp;
+}
+const UNLOCKED: readonly UnlockedRule[] = [
   // A global tool install (`npm i -g x`) does not read the project's lockfile at all.
   { re: /\bnpm\s+(install|i|isntall|add|update|up)\b/, unless: /\s(-g|--global|--package-lock-only)\b/ },
   { re: /\bpnpm\s+(install|i)\b/, then: ['--no-frozen-lockfile'] },
@@ -34,8 +40,18 @@ const UNLOCKED: readonly { readonly re: RegExp; readonly then?: readonly string[
       /\s(-r|--requirement|-c|--constraint)[\s=]|--require-hashes|--upgrade\s+(pip|setuptools|wheel)(\s|$)|-U\s+(pip|setuptools|wheel)(\s|$)/,
   },
 ];
-const INSTALL =
-  /\b(npm\s+(ci|install|i|isntall|add|update|up)|pnpm\s+(install|i)|yarn(\s+install)?(?=\s+-|\s*$)|bun\s+(install|i)|uv\s+sync|(pip3?|-m\s+pip|uv\s+pip)\s+install)\b/;
+/** `yarn` or `yarn install` run as a command: it ends the line, takes a flag, or another command follows. */
+const YARN_INSTALL = /\byarn(\s+install)?(?=\s+-|\s*$|\s*(&&|\|\||;))/;
+/**
+ * yarn 1 freezes only when asked (cli/commands/install.js: `--frozen-lockfile` throws `frozenLockfileError` where the
+ * lockfile does not satisfy package.json; without it, `yarn install` resolves the missing patterns and rewrites the
+ * lockfile). yarn 2+ freezes on CI by default (`enableImmutableInstalls`), so a bare `yarn install` is unlocked only
+ * where the project's lockfile is yarn 1's and no `.yarnrc` adds the flag to every install (rc.js `getRcArgs`).
+ */
+const YARN_CLASSIC_UNLOCKED: UnlockedRule = { re: YARN_INSTALL, unless: /--frozen-lockfile|--immutable\b/ };
+const INSTALL = new RegExp(
+  String.raw`\b(npm\s+(ci|install|i|isntall|add|update|up)|pnpm\s+(install|i)|${YARN_INSTALL.source}|bun\s+(install|i)|uv\s+sync|(pip3?|-m\s+pip|uv\s+pip)\s+install)\b`,
+);
 
 /** Install commands of a workflow, one per line that runs one, whitespace normalised. */
 function installs(text: string | undefined): string[] {
@@ -48,8 +64,9 @@ function installs(text: string | undefined): string[] {
   return out;
 }
 
-export function unlocked(cmd: string): boolean {
-  return UNLOCKED.some((u) => {
+/** `yarnClassic`: the project installs with yarn 1 and nothing freezes its installs but the command's own flag. */
+export function unlocked(cmd: string, yarnClassic = false): boolean {
+  return (yarnClassic ? [...UNLOCKED, YARN_CLASSIC_UNLOCKED] : UNLOCKED).some((u) => {
     const m = u.re.exec(cmd);
     if (!m) return false;
     // A command line has no line break (white space is normalised), so `.*` reached its end.
@@ -63,7 +80,7 @@ export function unlocked(cmd: string): boolean {
 export const isBuildScript = (p: string) =>
   p.startsWith('.github/workflows/') || /(^|\/)(Dockerfile|Containerfile)([.-][^/]*)?$|\.[Dd]ockerfile$/.test(p);
 
-export function workflowInstallFindings(changes: readonly InstallFileChange[]): Finding[] {
+export function workflowInstallFindings(changes: readonly InstallFileChange[], yarnClassic: boolean): Finding[] {
   const out: Finding[] = [];
   for (const c of changes) {
     if (!isBuildScript(c.path) || c.unread !== undefined || c.head === undefined) continue;
@@ -75,7 +92,7 @@ export function workflowInstallFindings(changes: readonly InstallFileChange[]): 
     const lineOf = (cmd: string) => Math.max(1, lines.findIndex((l) => l.replace(/\s+/g, ' ').includes(cmd)) + 1);
     const was = before.length > 0 ? before.join('; ') : '(no install)';
     pushAll(out, sourceFlags(c, added, before, lineOf));
-    const fresh = [...new Set(added.filter(unlocked))];
+    const fresh = [...new Set(added.filter((cmd) => unlocked(cmd, yarnClassic)))];
     if (fresh.length === 0) continue;
     const line = lineOf(fresh[0]!);
     out.push({

@@ -65,3 +65,64 @@ export function workflowRegistryFindings(changes: readonly InstallFileChange[], 
   }
   return out;
 }
+
+/**
+ * Environment variables that turn a safeguard of the install off, and the values that do: Node's TLS check (`tls`
+ * rejects unauthorised certificates unless NODE_TLS_REJECT_UNAUTHORIZED is `0`), npm's `strict-ssl`,
+ * `ignore-scripts` and `package-lock` (@npmcli/config reads `npm_config_*` in any case, `_` as `-`), berry's
+ * `enableStrictSsl`, `enableImmutableInstalls` and `checksumBehavior` (Configuration.ts reads `YARN_<SETTING>`), pip's
+ * `trusted-host` (`PIP_<OPTION>`), uv's insecure hosts and `--no-verify-hashes`. The same settings in `.npmrc`,
+ * `.yarnrc.yml`, pip.conf or uv.toml are install-settings.ts's CPU026.
+ */
+const GUARD_ENV =
+  /(?:^|[\s"'])(NODE_TLS_REJECT_UNAUTHORIZED|npm_config_strict[_-]ssl|npm_config_ignore[_-]scripts|npm_config_package[_-]lock|YARN_ENABLE_STRICT_SSL|YARN_ENABLE_IMMUTABLE_INSTALLS|YARN_CHECKSUM_BEHAVIOR|PIP_TRUSTED_HOST|UV_INSECURE_HOST|UV_NO_VERIFY_HASHES)\s*[:=]\s*["']?([^\s"']+)/gi;
+const FALSE = /^(false|0|no|off)$/i;
+const UNSAFE: Readonly<Record<string, RegExp>> = {
+  NODE_TLS_REJECT_UNAUTHORIZED: /^0$/,
+  NPM_CONFIG_STRICT_SSL: FALSE,
+  NPM_CONFIG_IGNORE_SCRIPTS: FALSE,
+  NPM_CONFIG_PACKAGE_LOCK: FALSE,
+  YARN_ENABLE_STRICT_SSL: FALSE,
+  YARN_ENABLE_IMMUTABLE_INSTALLS: FALSE,
+  YARN_CHECKSUM_BEHAVIOR: /^(ignore|update|reset)$/i,
+  PIP_TRUSTED_HOST: /./,
+  UV_INSECURE_HOST: /./,
+  UV_NO_VERIFY_HASHES: /^(true|1|yes|on)$/i,
+};
+
+/** Every safeguard-dropping environment setting of a workflow or Dockerfile, `KEY=value`, comments dropped. */
+function droppedGuards(text: string | undefined): Map<string, { setting: string; line: number }> {
+  const out = new Map<string, { setting: string; line: number }>();
+  if (text === undefined) return out;
+  text.split('\n').forEach((raw, i) => {
+    for (const m of cutComment(raw).matchAll(GUARD_ENV)) {
+      const key = m[1]!.toUpperCase().replace(/-/g, '_');
+      const setting = `${key}=${m[2]!}`;
+      if (UNSAFE[key]?.test(m[2]!) === true && !out.has(setting)) out.set(setting, { setting, line: i + 1 });
+    }
+  });
+  return out;
+}
+
+/**
+ * CPU026 for a workflow or Dockerfile that now turns a safeguard of the install off through the environment (TLS,
+ * the lockfile's checksums, the frozen lockfile, ignore-scripts). A setting the base already made is not new.
+ */
+export function workflowGuardFindings(changes: readonly InstallFileChange[]): Finding[] {
+  const out: Finding[] = [];
+  for (const c of changes) {
+    if (!isBuildScript(c.path) || c.unread !== undefined || c.head === undefined) continue;
+    const before = droppedGuards(c.base);
+    const fresh = [...droppedGuards(c.head)].filter(([k]) => !before.has(k)).map(([, v]) => v);
+    if (fresh.length === 0) continue;
+    const shown = fresh.map((f) => redactUrls(f.setting).slice(0, 200));
+    out.push({
+      ruleId: 'CPU026',
+      message: `${c.path} now turns off a safeguard of the install through the environment: ${shown.join('; ')}. The package manager obeys it on every build of this workflow. Land it in a pull request of its own and approve it by hand.`,
+      location: { path: c.path, line: fresh[0]!.line },
+      artifact: { kind: 'file', path: c.path },
+      evidence: { settings: shown.join('\n') },
+    });
+  }
+  return out;
+}

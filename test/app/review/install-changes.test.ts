@@ -29,6 +29,13 @@ const workflow = (install: string) =>
     '',
   ].join('\n');
 
+/** A yarn 1 project: its lockfile and manifest. */
+const YARN_V1: Tree = {
+  'package.json': pkg({}),
+  'yarn.lock':
+    '# yarn lockfile v1\n\n\na@^1.0.0:\n  version "1.0.0"\n  resolved "https://registry.yarnpkg.com/a/-/a-1.0.0.tgz#0000000000000000000000000000000000000000"\n  integrity sha512-AAAA\n',
+};
+
 interface Case {
   name: string;
   base: Tree;
@@ -98,6 +105,28 @@ const cases: Case[] = [
     want: ['CPU025@.yarnrc.yml:4', 'CPU026@.yarnrc.yml:5'],
   },
   {
+    name: 'pnpm-workspace.yaml (which holds .npmrc settings in camelCase) drops TLS and store checks → one CPU026',
+    base: { 'pnpm-workspace.yaml': 'packages:\n  - packages/*\n' },
+    head: { 'pnpm-workspace.yaml': 'packages:\n  - packages/*\nstrictSsl: false\nverifyStoreIntegrity: false\n' },
+    want: ['CPU026@pnpm-workspace.yaml:3'],
+    sides: ['strictSsl=(unset) verifyStoreIntegrity=(unset)', 'strictSsl=false verifyStoreIntegrity=false'],
+  },
+  {
+    name: 'pnpm-workspace.yaml repointed to a registry the policy allows → CPU025 as a warning',
+    base: { 'pnpm-workspace.yaml': 'packages:\n  - packages/*\n' },
+    head: { 'pnpm-workspace.yaml': 'packages:\n  - packages/*\nregistry: https://registry.yarnpkg.com/\n' },
+    want: ['CPU025@pnpm-workspace.yaml:3'],
+    level: 'warning',
+  },
+  {
+    name: 'pnpm-workspace.yaml gains a config dependency (installed first, its pnpmfile loaded) → CPU026',
+    base: { 'pnpm-workspace.yaml': 'packages:\n  - packages/*\n' },
+    head: {
+      'pnpm-workspace.yaml': 'packages:\n  - packages/*\nconfigDependencies:\n  pnpm-plugin-x: "1.0.0+sha512-AAAA"\n',
+    },
+    want: ['CPU026@pnpm-workspace.yaml:4'],
+  },
+  {
     name: 'bunfig.toml gains an [install] registry → CPU025',
     base: { 'bunfig.toml': '[install]\nexact = true\n' },
     head: { 'bunfig.toml': '[install]\nexact = true\nregistry = "https://npm.evil.example/"\n' },
@@ -136,6 +165,26 @@ const cases: Case[] = [
       'packages/lib/package.json': pkg({ scripts: { prepare: 'sh ./setup.sh' } }),
     },
     want: ['CPU027@package.json:12', 'CPU027@packages/lib/package.json:8'],
+  },
+  {
+    name: 'the root gains prepublish, preunpack and dependencies (npm install and ci run them) → one CPU027 naming them',
+    base: {
+      'package.json': pkg({ workspaces: ['packages/*'], scripts: { test: 'vitest' } }),
+      'packages/lib/package.json': pkg({}),
+    },
+    head: {
+      'package.json': pkg({
+        workspaces: ['packages/*'],
+        scripts: { test: 'vitest', preunpack: 'sh y.sh', prepublish: 'node x.js', dependencies: 'node z.js' },
+      }),
+      // npm runs these for the package it was started in only, never for a workspace: nothing here.
+      'packages/lib/package.json': pkg({ scripts: { prepublish: 'node x.js', dependencies: 'node z.js' } }),
+    },
+    want: ['CPU027@package.json:12'],
+    sides: [
+      'preunpack=(none)\nprepublish=(none)\ndependencies=(none)',
+      'preunpack=sh y.sh\nprepublish=node x.js\ndependencies=node z.js',
+    ],
   },
   {
     name: 'a pnpm workspace package and a folder with its own lockfile gain install scripts → CPU027 each',
@@ -196,6 +245,64 @@ const cases: Case[] = [
     head: { '.github/workflows/ci.yml': workflow('npm install') },
     want: ['CPU029@.github/workflows/ci.yml:8'],
     sides: ['npm ci', 'npm install'],
+  },
+  {
+    name: 'yarn 1: a workflow drops --frozen-lockfile (yarn 1 then rewrites the lockfile) → CPU029',
+    base: { ...YARN_V1, '.github/workflows/ci.yml': workflow('yarn install --frozen-lockfile') },
+    head: { '.github/workflows/ci.yml': workflow('yarn && yarn build') },
+    want: ['CPU029@.github/workflows/ci.yml:8'],
+    sides: ['yarn install --frozen-lockfile', 'yarn && yarn build'],
+  },
+  {
+    name: 'yarn 1: a frozen install kept, and another command that runs yarn scripts only → nothing',
+    base: { ...YARN_V1, '.github/workflows/ci.yml': workflow('yarn install --frozen-lockfile') },
+    head: {
+      '.github/workflows/ci.yml': workflow(
+        'yarn install --frozen-lockfile --prefer-offline\n      - run: npm ci && yarn build',
+      ),
+    },
+    want: [],
+  },
+  {
+    name: 'yarn 1 frozen for every install by .yarnrc (rc.js getRcArgs): the flag dropped → nothing',
+    base: {
+      ...YARN_V1,
+      '.yarnrc': '--install.frozen-lockfile true\n',
+      '.github/workflows/ci.yml': workflow('yarn install --frozen-lockfile'),
+    },
+    head: { '.github/workflows/ci.yml': workflow('yarn install') },
+    want: [],
+  },
+  {
+    name: 'yarn 2+ (immutable on CI by default): the flag dropped → nothing',
+    base: {
+      'package.json': pkg({}),
+      'yarn.lock': '__metadata:\n  version: 8\n  cacheKey: 10c0\n',
+      '.github/workflows/ci.yml': workflow('yarn install --immutable'),
+    },
+    head: { '.github/workflows/ci.yml': workflow('yarn install') },
+    want: [],
+  },
+  {
+    name: 'a workflow turns checksums, the frozen lockfile and TLS off through env → one CPU026 naming them',
+    base: { '.github/workflows/ci.yml': workflow('yarn install') },
+    head: {
+      '.github/workflows/ci.yml': workflow('yarn install').replace(
+        '    steps:',
+        '    env:\n      YARN_CHECKSUM_BEHAVIOR: update\n      YARN_ENABLE_IMMUTABLE_INSTALLS: "false"\n      npm_config_strict_ssl: false\n    steps:',
+      ),
+    },
+    want: ['CPU026@.github/workflows/ci.yml:7'],
+  },
+  {
+    name: 'the same settings already at the base, or set to keep the safeguard, → nothing',
+    base: { '.github/workflows/ci.yml': workflow('NODE_TLS_REJECT_UNAUTHORIZED=0 yarn install') },
+    head: {
+      '.github/workflows/ci.yml': workflow(
+        'NODE_TLS_REJECT_UNAUTHORIZED=0 yarn install && YARN_CHECKSUM_BEHAVIOR=throw NODE_TLS_REJECT_UNAUTHORIZED=1 yarn build',
+      ),
+    },
+    want: [],
   },
   {
     name: 'a workflow adds a global tool install and a frozen bun install → nothing',

@@ -1,0 +1,205 @@
+import { parse as parseToml } from 'smol-toml';
+import type { Finding } from '../../core/finding.js';
+import { ecosystemOf } from '../../core/package-key.js';
+import { listedWithMore } from '../../core/plural.js';
+import type { DependencyGraph } from '../../core/records.js';
+import { redactUrls } from '../../deps/checks/finding.js';
+import { parseAlias } from '../../deps/parsers/npm-common.js';
+import { dirOf } from '../../deps/read.js';
+import { classifySpec } from '../../deps/source.js';
+import type { InstallFileChange } from './install-files.js';
+import { lineOfKey } from './manifest-changes.js';
+import type { ProjectRole } from './project-manifests.js';
+
+/** The fields arborist builds edges from, peers included (npm 7+ installs them: `legacy-peer-deps` is off). */
+const FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
+/** At most this many dependencies are named in a message, and this many in the evidence. */
+const NAMED = 5;
+const EVIDENCE = 50;
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** One dependency a package.json now declares from outside the registry. */
+interface Declared {
+  readonly name: string;
+  readonly field: string;
+  readonly before: string | undefined;
+  readonly after: string;
+  /** The package the lockfile would hold for it: the name, or the aliased package. */
+  readonly installs: string;
+}
+
+/**
+ * CPU002 for a project's package.json (a root or a workspace) that now declares a dependency from outside the
+ * registry — a git repository, a tarball URL, or another package under the name (`npm:other@1`) — or a pyproject.toml
+ * (at the root, or under a Python lockfile) a PEP 508 direct reference (`name @ git+https://…`), while no lockfile of
+ * the project locks that package from anywhere but the registry or index. The lockfile comparison cannot see it:
+ * nothing in the lockfile moved. A frozen install refuses the pair (npm ci `validateLockfile`, pnpm
+ * `--frozen-lockfile` `satisfiesPackageManifest`, yarn `--frozen-lockfile` / `--immutable`, `uv sync --locked`,
+ * Poetry's stale-lock check); every other install (`npm install`, a plain `yarn install`, `uv sync`, which re-locks,
+ * `pip install .`, which reads no lock) resolves the new spec afresh — fetches the repository or URL and runs its
+ * scripts or build backend. Where a lockfile does lock it from such a source, the lockfile comparison reports the
+ * entry (CPU002, CPU016, CPU024): not again here.
+ */
+export function declaredSourceFindings(
+  changes: readonly InstallFileChange[],
+  projects: ReadonlyMap<string, ProjectRole>,
+  headGraphs: readonly DependencyGraph[],
+): Finding[] {
+  const out: Finding[] = [];
+  // Each lockfile's names off the registry, gathered once, and only when a manifest declares such a dependency.
+  const offRegistry = new Map<DependencyGraph, Set<string>>();
+  const lockedOff = (ecosystem: 'npm' | 'pypi', folder: string, name: string) =>
+    headGraphs.some((g) => {
+      if (ecosystemOf(g) !== ecosystem || !covers(g, folder)) return false;
+      let names = offRegistry.get(g);
+      if (names === undefined) offRegistry.set(g, (names = namesOffRegistry(g)));
+      return names.has(name);
+    });
+  for (const c of changes) {
+    if (c.head === undefined || c.unread !== undefined) continue;
+    const name = c.path.slice(c.path.lastIndexOf('/') + 1);
+    const folder = dirOf(c.path);
+    let moved: Declared[] = [];
+    if (name === 'package.json' && projects.has(c.path)) {
+      const now = parse(c.head);
+      if (now === undefined) continue; // manifest-changes.ts reports a package.json that does not parse (CPU030)
+      const was = c.base === undefined ? {} : (parse(c.base) ?? {});
+      moved = offRegistryDeclarations(was, now).filter((d) => !lockedOff('npm', folder, d.installs));
+    } else if (name === 'pyproject.toml' && (folder === '' || pythonLockfilesOver(headGraphs, folder))) {
+      const now = directReferences(c.head);
+      if (now === undefined) continue; // install-settings.ts reports a pyproject.toml that does not parse (CPU030)
+      const was = (c.base === undefined ? undefined : directReferences(c.base)) ?? new Map<string, Declared>();
+      moved = [...now.values()]
+        .filter((d) => was.get(d.installs)?.after !== d.after && !lockedOff('pypi', folder, d.installs))
+        .map((d) => ({ ...d, before: was.get(d.installs)?.after }));
+    }
+    if (moved.length > 0) out.push(toFinding(c.path, c.head, moved, name === 'pyproject.toml' ? PYTHON : NPM));
+  }
+  return out;
+}
+
+function parse(text: string): Json | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return isObj(v) ? v : {};
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each dependency whose head spec is new or changed and names a git repository, a URL or another package. */
+function offRegistryDeclarations(was: Json, now: Json): Declared[] {
+  const specs = (o: Json, field: string): Json => (isObj(o[field]) ? o[field] : {});
+  const out: Declared[] = [];
+  for (const field of FIELDS) {
+    for (const [name, after] of Object.entries(specs(now, field))) {
+      if (typeof after !== 'string') continue;
+      const before = FIELDS.map((f) => specs(was, f)[name]).find((v): v is string => typeof v === 'string');
+      if (after === before) continue;
+      const alias = parseAlias(after);
+      if (alias ? alias[0] !== name : ['git', 'tarball'].includes(classifySpec(after)))
+        out.push({ name, field, before, after, installs: alias ? alias[0] : name });
+    }
+  }
+  return out;
+}
+
+/**
+ * The names a lockfile locks from a source other than the registry or index, or as the package an alias installs;
+ * Python names in PEP 503's form. A lockfile covers the manifests in its folder and below (a workspace's lockfile is
+ * the root's).
+ */
+function namesOffRegistry(g: DependencyGraph): Set<string> {
+  const normal = ecosystemOf(g) === 'pypi' ? pep503 : (n: string) => n;
+  const out = new Set<string>();
+  for (const p of g.packages) if (p.source !== 'registry' || p.alias !== undefined) out.add(normal(p.name));
+  return out;
+}
+
+const covers = (g: DependencyGraph, folder: string) => {
+  const d = dirOf(g.lockfile);
+  return d === '' || folder === d || folder.startsWith(`${d}/`);
+};
+
+const pythonLockfilesOver = (graphs: readonly DependencyGraph[], folder: string) =>
+  graphs.some((g) => ecosystemOf(g) === 'pypi' && covers(g, folder));
+
+/** PEP 503's normal form of a project name. */
+const pep503 = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+/**
+ * The PEP 508 direct references (`name @ url`, a `@` before any `;` marker) a pyproject.toml declares — in
+ * `[project] dependencies`, `optional-dependencies`, PEP 735 `[dependency-groups]`, uv's legacy `dev-dependencies`
+ * and its `override-dependencies` — by normalised name; `undefined` for a file that does not parse.
+ */
+function directReferences(text: string): Map<string, Declared> | undefined {
+  let data: unknown;
+  try {
+    data = parseToml(text, { maxDepth: 32 });
+  } catch {
+    return undefined;
+  }
+  const at = (o: unknown, k: string): unknown => (isObj(o) ? o[k] : undefined);
+  const project = at(data, 'project');
+  const lists: [string, unknown][] = [
+    ['dependencies', at(project, 'dependencies')],
+    ...Object.entries(
+      isObj(at(project, 'optional-dependencies')) ? (at(project, 'optional-dependencies') as Json) : {},
+    ).map(([k, v]): [string, unknown] => [`optional-dependencies.${k}`, v]),
+    ...Object.entries(isObj(at(data, 'dependency-groups')) ? (at(data, 'dependency-groups') as Json) : {}).map(
+      ([k, v]): [string, unknown] => [`dependency-groups.${k}`, v],
+    ),
+    ['tool.uv.dev-dependencies', at(at(at(data, 'tool'), 'uv'), 'dev-dependencies')],
+    // uv's overrides replace every requirement of the name, deep in the tree too (as npm `overrides` do).
+    ['tool.uv.override-dependencies', at(at(at(data, 'tool'), 'uv'), 'override-dependencies')],
+  ];
+  const out = new Map<string, Declared>();
+  for (const [field, list] of lists) {
+    if (!Array.isArray(list)) continue;
+    for (const spec of list) {
+      if (typeof spec !== 'string' || !/^[^;]*@/.test(spec)) continue;
+      const name = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec)?.[1];
+      if (name === undefined || out.has(pep503(name))) continue;
+      out.set(pep503(name), { name, field, before: undefined, after: spec.trim(), installs: pep503(name) });
+    }
+  }
+  return out;
+}
+
+const shown = (v: string | undefined) => (v === undefined ? '(none)' : redactUrls(v).slice(0, 200));
+
+/** What the package managers of each ecosystem do with a manifest its lockfile does not satisfy. */
+const NPM =
+  'A frozen install (npm ci, --frozen-lockfile, --immutable) refuses the pair; any other install (npm install, a plain yarn install) fetches the new source and runs its scripts';
+const PYTHON =
+  '`uv sync --locked` and `poetry install` refuse the pair; `uv sync` re-locks, and `pip install .` reads no lock: both fetch the new source and run its build backend';
+
+function toFinding(file: string, head: string, moved: readonly Declared[], outcome: string): Finding {
+  const pairs = moved.map((d) => `${d.name}: ${shown(d.before)} → ${shown(d.after)}`);
+  const first = moved[0]!;
+  const listed = moved.slice(0, EVIDENCE);
+  return {
+    ruleId: 'CPU002',
+    message: `${file} now declares ${moved.length === 1 ? 'a dependency' : `${moved.length} dependencies`} from outside the registry that no lockfile of the project locks: ${listedWithMore(pairs, NAMED)}. ${outcome}, and none of it was in the lockfiles this review compared. Restore the spec from the base revision, or commit the lockfile the package manager writes for it and review that.`,
+    location: {
+      path: file,
+      line: file.endsWith('.json') ? lineOfKey(head, first.name) : lineOfText(head, first.after),
+    },
+    artifact: { kind: 'file', path: file },
+    // The first EVIDENCE of a hostile manifest's thousands: the count says how many more.
+    evidence: {
+      count: moved.length,
+      dependencies: listed.map((d) => `${d.field}.${d.name}`).join(' '),
+      before: listed.map((d) => `${d.name}=${shown(d.before)}`).join('\n'),
+      after: listed.map((d) => `${d.name}=${shown(d.after)}`).join('\n'),
+    },
+  };
+}
+
+/** The 1-based line holding `needle`, or 1. */
+function lineOfText(text: string, needle: string): number {
+  const i = text.split('\n').findIndex((l) => l.includes(needle));
+  return i < 0 ? 1 : i + 1;
+}

@@ -1,0 +1,160 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ReviewResult } from '../../../src/app/review/index.js';
+import { manifest, npmLock, sri } from './npm-lock.js';
+import { pairReviewer } from './repo.js';
+
+/**
+ * A package.json that now declares a dependency from a git repository, a URL or another package while the lockfile
+ * stays as it was: `npm ci` refuses the pair, but `npm install` or a plain `yarn install` fetches the new source and
+ * runs its scripts, and the lockfile comparison sees nothing move. CPU002 at the manifest, unless a lockfile of the
+ * project locks that package off the registry (then the lockfile's own finding says it, once).
+ */
+const { review, cleanup } = pairReviewer();
+afterAll(cleanup);
+
+const LOCK = npmLock(
+  { ms: '^2.1.3', lodash: '^4.17.21' },
+  {
+    ms: { version: '2.1.3', resolved: 'https://registry.npmjs.org/ms/-/ms-2.1.3.tgz', integrity: sri(1) },
+    lodash: {
+      version: '4.17.21',
+      resolved: 'https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz',
+      integrity: sri(2),
+    },
+  },
+);
+const BASE = { 'package.json': manifest({ ms: '^2.1.3', lodash: '^4.17.21' }), 'package-lock.json': LOCK };
+
+const atManifests = (r: ReviewResult) =>
+  r.findings
+    .filter((f) => f.ruleId === 'CPU002' && f.location.path.endsWith('package.json'))
+    .map((f) => `${f.location.path}:${f.location.line}:${f.level ?? 'error'}`);
+
+describe('review of a dependency declared off the registry that the lockfile does not lock', () => {
+  it('git and URL specs under an unchanged package-lock → one CPU002 naming both, and the gate fails', async () => {
+    const r = await review(BASE, {
+      'package.json': manifest({
+        ms: 'github:evil/ms#main',
+        lodash: '^4.17.21',
+        'left-pad': 'https://evil.example/left-pad.tgz',
+      }),
+    });
+    expect(atManifests(r)).toEqual(['package.json:5:error']);
+    const f = r.findings.find((x) => x.ruleId === 'CPU002')!;
+    expect(f.evidence?.['after']).toBe('ms=github:evil/ms#main\nleft-pad=https://evil.example/left-pad.tgz');
+    expect(r.gate?.passed).toBe(false);
+  });
+
+  it('a name aliased to another package → CPU002; to itself (npm:ms@2) → nothing', async () => {
+    const r = await review(BASE, { 'package.json': manifest({ ms: 'npm:ms@^2.1.3', lodash: 'npm:lodahs@4.17.21' }) });
+    expect(atManifests(r)).toEqual(['package.json:6:error']);
+    expect(r.findings.find((x) => x.ruleId === 'CPU002')?.evidence?.['dependencies']).toBe('dependencies.lodash');
+  });
+
+  it('a workspace of the root lockfile is a project; a fixture package.json nothing installs is not', async () => {
+    const ws = (deps: Record<string, string>) =>
+      JSON.stringify({ name: 'web', version: '1.0.0', dependencies: deps }, null, 2) + '\n';
+    const root = JSON.stringify({ name: 'app', workspaces: ['packages/*'], dependencies: { ms: '^2.1.3' } }) + '\n';
+    const r = await review(
+      {
+        ...BASE,
+        'package.json': root,
+        'packages/web/package.json': ws({ ms: '^2.1.3' }),
+        'test/fixtures/x/package.json': ws({}),
+      },
+      {
+        'packages/web/package.json': ws({ ms: 'git+https://evil.example/ms.git' }),
+        'test/fixtures/x/package.json': ws({ ms: 'github:evil/ms' }),
+      },
+    );
+    expect(atManifests(r)).toEqual(['packages/web/package.json:5:error']);
+  });
+
+  it('the lockfile locks the new source too → the lockfile entry is the finding, not the manifest', async () => {
+    const r = await review(BASE, {
+      'package.json': manifest({ ms: 'github:evil/ms#main', lodash: '^4.17.21' }),
+      'package-lock.json': npmLock(
+        { ms: 'github:evil/ms#main', lodash: '^4.17.21' },
+        {
+          ms: {
+            version: '2.1.3',
+            resolved: 'git+ssh://git@github.com/evil/ms.git#0123456789abcdef0123456789abcdef01234567',
+          },
+          lodash: {
+            version: '4.17.21',
+            resolved: 'https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz',
+            integrity: sri(2),
+          },
+        },
+      ),
+    });
+    expect(atManifests(r)).toEqual([]);
+    // The same version re-pointed at a commit with no integrity: the lockfile entry's CPU016.
+    expect(
+      r.findings.filter((f) => /^CPU0(02|16)$/.test(f.ruleId)).map((f) => `${f.ruleId}@${f.location.path}`),
+    ).toEqual(['CPU016@package-lock.json']);
+  });
+
+  it('a range update, or a git spec the base already declared, → nothing', async () => {
+    const gitBase = { ...BASE, 'package.json': manifest({ ms: 'github:acme/ms#v1', lodash: '^4.17.21' }) };
+    const bumped = await review(BASE, { 'package.json': manifest({ ms: '^2.1.4', lodash: '^4.17.21' }) });
+    const moved = await review(gitBase, { 'package.json': manifest({ ms: '^2.1.3', lodash: 'github:acme/ms#v1' }) });
+    const same = await review(gitBase, {
+      'package.json': manifest({ ms: 'github:acme/ms#v1', lodash: '^4.17.22' }),
+    });
+    expect(atManifests(bumped)).toEqual([]);
+    // A spec moved between names is new for the name it now sits under.
+    expect(atManifests(moved)).toEqual(['package.json:6:error']);
+    expect(atManifests(same)).toEqual([]);
+  });
+});
+
+describe('review of a pyproject.toml direct reference that the lock does not lock', () => {
+  const pyproject = (...deps: string[]) =>
+    `[project]\nname = "app"\nversion = "0.1.0"\ndependencies = [\n${deps.map((d) => `    "${d}",\n`).join('')}]\n`;
+  const pkg = (name: string, source: string, extra = '') =>
+    `[[package]]\nname = "${name}"\nversion = "3.7"\nsource = ${source}\n${extra}\n`;
+  const idna = pkg(
+    'idna',
+    '{ registry = "https://pypi.org/simple" }',
+    `wheels = [{ url = "https://files.pythonhosted.org/packages/i/idna-3.7-py3-none-any.whl", hash = "sha256:${'1'.repeat(64)}" }]\n`,
+  );
+  const uvLock = (...packages: string[]) =>
+    [
+      'version = 1',
+      'requires-python = ">=3.10"',
+      '',
+      pkg('app', '{ virtual = "." }', 'dependencies = [{ name = "idna" }]\n'),
+      ...packages,
+    ].join('\n');
+  const BASE_PY = { 'pyproject.toml': pyproject('idna>=3.6'), 'uv.lock': uvLock(idna) };
+  const GIT = 'requests @ git+https://evil.example/requests.git';
+
+  it('a git direct reference under an unchanged uv.lock → CPU002 at its line', async () => {
+    const r = await review(BASE_PY, { 'pyproject.toml': pyproject('idna>=3.6', GIT) });
+    const found = r.findings.filter((f) => f.ruleId === 'CPU002');
+    expect(found.map((f) => `${f.location.path}:${f.location.line}`)).toEqual(['pyproject.toml:6']);
+    expect(found[0]?.evidence?.['after']).toBe(`requests=${GIT}`);
+    expect(r.gate?.passed).toBe(false);
+  });
+
+  it('a uv override to a wheel URL (every requirement of the name takes it) under an unchanged uv.lock → CPU002', async () => {
+    const url = 'idna @ https://evil.example/idna-3.7-py3-none-any.whl';
+    const r = await review(BASE_PY, {
+      'pyproject.toml': `${pyproject('idna>=3.6')}\n[tool.uv]\noverride-dependencies = ["${url}"]\n`,
+    });
+    const found = r.findings.filter((f) => f.ruleId === 'CPU002');
+    expect(found.map((f) => `${f.location.path}:${f.location.line}`)).toEqual(['pyproject.toml:9']);
+    expect(found[0]?.evidence?.['dependencies']).toBe('tool.uv.override-dependencies.idna');
+  });
+
+  it('the lock locks it from that repository too → not said at the manifest; an index range → nothing', async () => {
+    const locked = await review(BASE_PY, {
+      'pyproject.toml': pyproject('idna>=3.6', GIT),
+      'uv.lock': uvLock(idna, pkg('requests', `{ git = "https://evil.example/requests.git#${'a'.repeat(40)}" }`)),
+    });
+    const ranged = await review(BASE_PY, { 'pyproject.toml': pyproject('idna>=3.7', 'requests>=2') });
+    for (const r of [locked, ranged])
+      expect(r.findings.filter((f) => f.ruleId === 'CPU002' && f.location.path === 'pyproject.toml')).toEqual([]);
+  });
+});
