@@ -22,7 +22,20 @@ export async function checkProvenance(
   const { pkg, registry } = state;
   let identity: BuilderIdentity | undefined;
   let hasProvenanceAttestation = false;
-  if (meta.attestationsUrl !== undefined) {
+  if (meta.listsAttestations) {
+    // pacote follows `dist.attestations.url` (`new URL(dist.attestations.url)`): without one, npm audit signatures
+    // stops at the version; here its provenance is not verified, never passed over.
+    const url = meta.attestationsUrl !== undefined ? attestationsUrl(meta.attestationsUrl, registry) : undefined;
+    if (url === undefined) {
+      unverifiable(
+        state,
+        meta.attestationsUrl !== undefined
+          ? `${spec(pkg)} (${where(pkg)}) names an attestations URL that is not a URL.`
+          : `${spec(pkg)} (${where(pkg)}) lists attestations (dist.attestations) without a URL to read them from; its provenance is not verified.`,
+        { url: meta.attestationsUrl ?? '' },
+      );
+      return;
+    }
     const keys = await sources.registryKeys(registry);
     if (keys.kind === 'unavailable') {
       unverifiable(
@@ -31,13 +44,6 @@ export async function checkProvenance(
         { registry, reason: keys.reason },
         { kind: keys.cause, what: 'signing keys', reason: keys.reason },
       );
-      return;
-    }
-    const url = attestationsUrl(meta.attestationsUrl, registry);
-    if (url === undefined) {
-      unverifiable(state, `${spec(pkg)} (${where(pkg)}) names an attestations URL that is not a URL.`, {
-        url: meta.attestationsUrl,
-      });
       return;
     }
     const out = await sources.attestationsFor(url, registry);
@@ -125,7 +131,10 @@ export async function checkProvenance(
     }
   }
 
-  if (!hasProvenanceAttestation && !meta.hasProvenance) {
+  // Whether this version has provenance is what its served attestations show, not the packument's unsigned
+  // `dist.attestations.provenance`: a claim next to attestations without an SLSA one would hide a downgrade. (Every
+  // way the attestations could not be read has returned above.)
+  if (!hasProvenanceAttestation) {
     const prev = await previousWithProvenance(state, sources);
     if (prev !== undefined)
       state.findings.push(

@@ -4,6 +4,7 @@ import type { KeysOutcome, RegistrySources } from './sources.js';
 import { unverifiable, type CheckState } from './state.js';
 import { embeddedNpmKeys, findKeys, type RegistryKey } from '../verify/npm/keys.js';
 import { verifyRegistrySignatures } from '../verify/npm/signatures.js';
+import { shasumToSri } from '../verify/npm/sri.js';
 
 /** The registry signature of the version (CPD110, CPD112; a missing one is settled across the registry). */
 export async function checkSignature(
@@ -28,14 +29,15 @@ export async function checkSignature(
     unverifiable(state, '', {}, { kind: keys.cause, what: 'signing keys', reason: keys.reason });
     return;
   }
-  if (meta.integrity === undefined) return; // reported as unverifiable by the integrity check
+  const integrity = signedIntegrity(meta);
+  if (integrity === undefined) return; // reported as unverifiable by the integrity check
   const time = await signingTime(state, meta, packument, keys.keys, sources);
   if (time === undefined) return; // recorded as unverifiable
   const verdict = verifyRegistrySignatures(
     {
       name: pkg.name,
       version: pkg.version,
-      integrity: meta.integrity,
+      integrity,
       signatures: meta.signatures,
       ...(time.at ? { publishedAt: time.at } : {}),
     },
@@ -57,8 +59,8 @@ export async function checkSignature(
         packageFinding(
           pkg,
           'CPD110',
-          `The registry signature of ${spec(pkg)} (${where(pkg)}) does not verify over "${pkg.name}@${pkg.version}:${meta.integrity}" with key ${verdict.keyid}. Do not install it; check which registry served it.`,
-          { keyid: verdict.keyid, integrity: meta.integrity, registry },
+          `The registry signature of ${spec(pkg)} (${where(pkg)}) does not verify over "${pkg.name}@${pkg.version}:${integrity}" with key ${verdict.keyid}. Do not install it; check which registry served it.`,
+          { keyid: verdict.keyid, integrity, registry },
         ),
       );
       return;
@@ -75,6 +77,16 @@ export async function checkSignature(
       );
       return;
   }
+}
+
+/**
+ * The integrity a registry signature covers, as pacote takes it (lib/registry.js `manifest`): `dist.integrity` when
+ * set, else `ssri.fromHex(dist.shasum, 'sha1')`. Old publishes and some private registries serve only the shasum;
+ * npm checks their signature over `name@version:sha1-…` (or counts it missing) all the same.
+ */
+function signedIntegrity(meta: VersionMeta): string | undefined {
+  if (meta.integrity !== undefined && meta.integrity !== '') return meta.integrity;
+  return meta.shasum !== undefined ? shasumToSri(meta.shasum) : undefined;
 }
 
 /**
@@ -97,7 +109,7 @@ async function signedDocument(
   const full = await sources.fullPackument(state.registry, state.pkg.name);
   const fullMeta = full.kind === 'ok' ? full.value.version(meta.version) : undefined;
   if (full.kind !== 'ok' || fullMeta === undefined || fullMeta.signatures.length === 0) return same;
-  if (fullMeta.integrity !== meta.integrity) return same;
+  if (signedIntegrity(fullMeta) !== signedIntegrity(meta)) return same;
   state.notes.push('signatures read from the full packument (the abbreviated one omits them)');
   return { meta: fullMeta, packument: full.value };
 }

@@ -1,6 +1,9 @@
 import { unverifiable, type CheckState } from './state.js';
 import { packageFinding, spec, where } from './findings.js';
 import type { VersionMeta } from './packument.js';
+import type { Finding } from '../core/finding.js';
+import type { Policy } from '../core/policy.js';
+import { installScriptFinding } from './install-scripts.js';
 import type { RegistrySources } from './sources.js';
 import { compareSri, parseSri, strongestAlgorithm, type Sri } from '../verify/npm/sri.js';
 
@@ -14,6 +17,7 @@ export async function checkTarball(
   expected: Sri,
   published: Sri,
   sources: RegistrySources,
+  policy: Policy,
 ): Promise<void> {
   const { pkg, registry } = state;
   const algorithm = strongestAlgorithm(expected);
@@ -78,18 +82,52 @@ export async function checkTarball(
         },
       ),
     );
-  if (facts.installScripts.length > 0 && installScriptsDeclaredKnown(state) && pkg.hasInstallScript !== true)
-    state.findings.push(
-      packageFinding(
-        pkg,
-        'CPD105',
-        `${spec(pkg)} (${where(pkg)}) runs ${facts.installScripts.join(', ')} on install, but its lockfile entry does not declare hasInstallScript. Regenerate the lockfile and decide whether it may run scripts.`,
-        {
-          scripts: facts.installScripts.join(', '),
-        },
-      ),
-    );
+  const undeclared = await undeclaredScripts(state, meta, facts.installScripts, sources, policy);
+  if (undeclared !== undefined) state.findings.push(undeclared);
   if (facts.problems.length === 0) state.notes.push('tarball verified');
+}
+
+/**
+ * The tarball runs install scripts nothing declared (CPD105). An npm lockfile v2+ declares them (`hasInstallScript`);
+ * for every other lockfile the registry's metadata is what said whether scripts run (CPD136, `installScriptFinding`),
+ * so a tarball whose package.json runs scripts the version document does not list is a manifest that differs from
+ * the package (npm's registry takes the manifest from the publish request, not from the tarball): what the metadata
+ * was trusted for is wrong. The scripts are then named from package.json only: a `binding.gyp` alone is left out, as
+ * publishing clients other than npm may not add its `node-gyp rebuild` to the manifest. Before saying the registry
+ * lists none, its full document is asked too: where only the abbreviated one left out `hasInstallScript`, the scripts
+ * are the install-script policy's (CPD136), which that omission had kept from judging them.
+ */
+async function undeclaredScripts(
+  state: CheckState,
+  meta: VersionMeta,
+  scripts: readonly string[],
+  sources: RegistrySources,
+  policy: Policy,
+): Promise<Finding | undefined> {
+  const { pkg } = state;
+  if (installScriptsDeclaredKnown(state)) {
+    if (scripts.length === 0 || pkg.hasInstallScript === true) return undefined;
+    return packageFinding(
+      pkg,
+      'CPD105',
+      `${spec(pkg)} (${where(pkg)}) runs ${scripts.join(', ')} on install, but its lockfile entry does not declare hasInstallScript. Regenerate the lockfile and decide whether it may run scripts.`,
+      { scripts: scripts.join(', ') },
+    );
+  }
+  const named = scripts.filter((s) => s !== 'binding.gyp');
+  // A build the package manager will not run (yarn `built: false`) runs nothing, whatever the tarball holds.
+  if (named.length === 0 || meta.installScripts.length > 0 || pkg.buildDisabled !== undefined) return undefined;
+  const full = await sources.fullPackument(state.registry, pkg.name);
+  const listed = full.kind === 'ok' ? full.value.version(pkg.version) : undefined;
+  // The abbreviated document left out a flag the full one backs: the install-script policy is judged on that.
+  if (listed !== undefined && listed.installScripts.length > 0)
+    return installScriptFinding(pkg, state.graph, listed, policy);
+  return packageFinding(
+    pkg,
+    'CPD105',
+    `${spec(pkg)} (${where(pkg)}) runs ${named.join(', ')} on install according to the package.json in its tarball, but ${state.registry} lists no install script for this version and ${state.graph.lockfile} records none: the registry's metadata is not the package's manifest, so whatever trusted it (the install-script policy, a review) missed this. Do not install it until explained; decide whether it may run scripts.`,
+    { scripts: named.join(', '), source: 'tarball' },
+  );
 }
 
 /** Only npm lockfiles v2+ record `hasInstallScript`; elsewhere its absence says nothing. */

@@ -76,7 +76,8 @@ export async function checkPackage(
       r.packages.some((p) => picomatch.isMatch(pkg.name, p)),
     );
     await checkProvenance(state, meta, regSri, required, sources);
-    if (settings.verifyTarballs) await checkTarball(state, meta, lockSri.size > 0 ? lockSri : regSri, regSri, sources);
+    if (settings.verifyTarballs)
+      await checkTarball(state, meta, lockSri.size > 0 ? lockSri : regSri, regSri, sources, settings.policy);
   }
   return state;
 }

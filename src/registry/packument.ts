@@ -11,6 +11,8 @@ export interface VersionMeta {
   readonly signatures: readonly RegistrySignature[];
   /** `dist.attestations.url`, when the registry holds attestations for the version. */
   readonly attestationsUrl?: string;
+  /** `dist.attestations` is set, with or without a URL: the registry says the version has attestations. */
+  readonly listsAttestations: boolean;
   /** `dist.attestations.provenance` is set: the version was published with provenance. */
   readonly hasProvenance: boolean;
   readonly publishedAt?: Date;
@@ -64,6 +66,7 @@ export function toPackument(json: unknown): Packument | undefined {
       ...(typeof m.deprecated === 'string' && m.deprecated !== '' ? { deprecated: m.deprecated } : {}),
       signatures: parseSignatures(dist.signatures),
       ...(att && typeof att.url === 'string' ? { attestationsUrl: att.url } : {}),
+      listsAttestations: att !== undefined,
       hasProvenance: hasProvenance(m),
       ...(publishedAt ? { publishedAt } : {}),
       installScripts: installScriptsOf(m),

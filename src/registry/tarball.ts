@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ReadEntry } from 'tar';
 import type { SriAlgorithm } from '../verify/npm/sri.js';
@@ -35,6 +36,22 @@ export interface TarballFacts {
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
 
 /**
+ * The file of the installed package an entry becomes, as pacote extracts it (lib/fetcher.js `[_tarxOptions]`:
+ * node-tar with `strip: 1`, links filtered out, `File`, `OldFile` and `ContiguousFile` written as files). node-tar's
+ * Unpack `[CHECKPATH]` drops the first `/`-separated part as written, without normalising it, strips a leading root
+ * and writes to `path.resolve(cwd, rest)`; a path with a `..` part is not written. So `./package.json`,
+ * `package/./package.json` and `package//package.json` are the package's package.json as much as
+ * `package/package.json` is, and the last one written is the one installed. Undefined: not written as a file.
+ */
+function extractedAs(entry: ReadEntry): string | undefined {
+  if (!/File$/.test(entry.type)) return undefined;
+  const rest = entry.path.split('/').slice(1);
+  if (rest.includes('..')) return undefined;
+  const file = posix.normalize(`/${rest.join('/')}`).slice(1);
+  return file === '' ? undefined : file;
+}
+
+/**
  * Hash the tarball while streaming it through tar's parser (gzip detected by tar, decompression ratio bounded),
  * reading only `<top>/package.json` and whether `<top>/binding.gyp` exists. Hostile input: every count and size is
  * bounded, and a bound hit is a problem, not a silent pass.
@@ -52,7 +69,13 @@ export async function inspectTarball(
   let manifestText: string | undefined;
   let manifestCount = 0;
   let bindingGyp = false;
+  // Reading goes on past an entry npm skips (one escaping the folder, an invalid header), as node-tar's extraction
+  // does: a later entry may still become the installed package.json. A bound or a broken archive ends it.
   let parsing = true;
+  const stop = (problem: string) => {
+    problems.add(problem);
+    parsing = false;
+  };
 
   // tar is loaded only when a tarball is read (--verify-tarballs), not by every registry check.
   const { Parser } = await import('tar');
@@ -60,19 +83,20 @@ export async function inspectTarball(
     strict: false,
     maxDecompressionRatio: 200,
     onwarn: (code: string) => {
-      if (code === 'TAR_ABORT' || code === 'TAR_BAD_ARCHIVE' || code === 'TAR_ENTRY_INVALID')
-        problems.add(`the archive is malformed (${code})`);
+      if (code === 'TAR_ABORT' || code === 'TAR_BAD_ARCHIVE') stop(`the archive is malformed (${code})`);
+      else if (code === 'TAR_ENTRY_INVALID') problems.add(`the archive is malformed (${code})`);
     },
     onReadEntry: (entry: ReadEntry) => {
       entries++;
       unpacked += entry.size;
-      if (entries > bounds.maxEntries) problems.add(`more than ${bounds.maxEntries} entries`);
-      if (unpacked > bounds.maxUnpackedBytes) problems.add(`more than ${bounds.maxUnpackedBytes} bytes unpacked`);
+      if (entries > bounds.maxEntries) stop(`more than ${bounds.maxEntries} entries`);
+      if (unpacked > bounds.maxUnpackedBytes) stop(`more than ${bounds.maxUnpackedBytes} bytes unpacked`);
       const parts = entry.path.split('/').filter((p) => p !== '' && p !== '.');
       if (entry.path.startsWith('/') || /^[a-zA-Z]:/.test(entry.path) || parts.includes('..'))
         problems.add(`entry ${JSON.stringify(entry.path.slice(0, 200))} escapes the package folder`);
-      if (parts.length === 2 && entry.type === 'File' && parts[1] === 'binding.gyp') bindingGyp = true;
-      if (parts.length === 2 && entry.type === 'File' && parts[1] === 'package.json') {
+      const at = extractedAs(entry);
+      if (at === 'binding.gyp') bindingGyp = true;
+      if (at === 'package.json') {
         manifestCount++;
         if (entry.size > bounds.maxManifestBytes) {
           problems.add(`package.json is larger than ${bounds.maxManifestBytes} bytes`);
@@ -87,10 +111,7 @@ export async function inspectTarball(
       entry.resume();
     },
   });
-  parser.on('error', (err: Error) => {
-    problems.add(`the archive could not be read (${err.message.slice(0, 200)})`);
-    parsing = false;
-  });
+  parser.on('error', (err: Error) => stop(`the archive could not be read (${err.message.slice(0, 200)})`));
 
   for await (const chunk of body as AsyncIterable<Buffer>) {
     bytes += chunk.length;
@@ -100,10 +121,10 @@ export async function inspectTarball(
       return { bytes, entries, installScripts: [], problems: [...problems] };
     }
     hash.update(chunk);
-    if (parsing && problems.size === 0) parser.write(chunk);
+    if (parsing) parser.write(chunk);
   }
   const integrity = `${algorithm}-${hash.digest('base64')}`;
-  if (parsing && problems.size === 0)
+  if (parsing)
     await new Promise<void>((resolve) => {
       parser
         .once('end', resolve)
@@ -114,12 +135,14 @@ export async function inspectTarball(
 
   let manifest: TarballFacts['manifest'];
   const installScripts: string[] = [];
-  if (manifestCount > 1) problems.add('the archive holds more than one package.json at its top level');
+  if (manifestCount > 1)
+    problems.add('more than one entry of the archive extracts to its package.json (npm installs the last one)');
   if (manifestText === undefined) {
-    if (problems.size === 0) problems.add('the archive has no package.json at its top level');
+    if (parsing) problems.add('the archive has no package.json at its top level');
   } else {
     try {
-      const parsed = JSON.parse(manifestText) as unknown;
+      // npm reads it with json-parse-even-better-errors, which drops a leading byte order mark (`stripBOM`).
+      const parsed = JSON.parse(manifestText.replace(/^\uFEFF/, '')) as unknown;
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
       const m = parsed as Record<string, unknown>;
       manifest = { name: m.name, version: m.version };

@@ -88,6 +88,31 @@ describe('registry signatures (ECDSA P-256 over name@version:integrity)', () => 
     if (v.kind === 'untrusted-key') expect(v.reason).toBe('not-valid-at-publish-time');
   });
 
+  // pacote: `!publicKey.expires || publishedTime < Date.parse(publicKey.expires)`, so an `expires` Date.parse cannot
+  // read fails every time (EEXPIREDSIGNATUREKEY) and an empty one never expires.
+  it.each([
+    { name: 'an expiry that is no date', expires: 'never', want: 'untrusted-key' },
+    { name: 'an expiry that is no string', expires: true, want: 'untrusted-key' },
+    { name: 'an empty expiry', expires: '', want: 'verified' },
+    { name: 'a null expiry', expires: null, want: 'verified' },
+  ])('reads a key expiry as pacote does: $name', ({ expires, want }) => {
+    const served = registryKeysFromTuf(readFixtureJson('sigstore/public-good/npm-registry-keys.json')) as {
+      keys: Record<string, unknown>[];
+    };
+    const keys = parseRegistryKeys({ keys: served.keys.map((k) => ({ ...k, expires })) });
+    const v = verifyRegistrySignatures(
+      {
+        name: first.name,
+        version: first.version,
+        integrity: first.integrity,
+        signatures: [{ keyid: first.keyid, sig: first.sig }],
+        publishedAt: IN_WINDOW,
+      },
+      keys,
+    );
+    expect(v.kind).toBe(want);
+  });
+
   // pacote (lib/registry.js `manifest`) checks every entry of dist.signatures and throws at the first that fails.
   it.each([
     {

@@ -55,8 +55,9 @@ export const REGISTRY_RULES = defineRules([
   {
     id: 'CPD105',
     name: 'UndeclaredInstallScript',
-    short: 'The tarball runs install scripts that the lockfile does not declare.',
-    full: 'The package tarball has a `preinstall`, `install` or `postinstall` script (or a `binding.gyp`, which npm builds with `node-gyp rebuild`), but its lockfile entry lacks `hasInstallScript`. Reviews and `--ignore-scripts` allowlists that trust the lockfile will not see that code runs on install.',
+    short:
+      'The tarball runs install scripts that the lockfile (or, for yarn and pnpm, the registry metadata) does not declare.',
+    full: "The package tarball has a `preinstall`, `install` or `postinstall` script (or a `binding.gyp`, which npm builds with `node-gyp rebuild`), but its lockfile entry lacks `hasInstallScript`. Reviews and `--ignore-scripts` allowlists that trust the lockfile will not see that code runs on install. Lockfiles that record no install scripts (yarn, pnpm) leave it to the registry metadata (CPD136); a package.json whose `preinstall`, `install` or `postinstall` that metadata does not list is a manifest that differs from the package (npm's registry takes the manifest from the publish request, not from the tarball), reported here too.",
     help: 'Regenerate the lockfile so the entry records `hasInstallScript: true`, then decide whether the package may run scripts (`dependencies.allowInstallScripts` in the policy) or install with `--ignore-scripts`.',
     level: 'error',
     severity: '8.0',

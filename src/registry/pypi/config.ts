@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /** Where Python packages are verified: the index, its JSON base, and credentials (never printed). */
 export interface PypiIndexConfig {
   /** The simple index URL with a trailing slash, without credentials, e.g. `https://pypi.org/simple/`. */
@@ -10,20 +12,21 @@ export const DEFAULT_PYPI_INDEX = 'https://pypi.org/simple/';
 
 /**
  * The index pip / uv would use, in their order of precedence: `UV_INDEX_URL` / `UV_DEFAULT_INDEX` for uv,
- * `PIP_INDEX_URL`, then `[global] index-url` of a pip.conf, then PyPI. Credentials come from the URL's userinfo or
- * a netrc entry for its host (pip reads ~/.netrc through requests); they are moved to a header and the URL is
- * stored without them so no message can print them.
+ * `PIP_INDEX_URL`, then the `index-url` of pip's configuration files (`pipConfs`, lowest precedence first:
+ * `pipConfIndex`), then PyPI. Credentials come from the URL's userinfo or a netrc entry for its host (pip reads
+ * ~/.netrc through requests); they are moved to a header and the URL is stored without them so no message can print
+ * them.
  */
 export function resolvePypiIndex(
   env: Readonly<Record<string, string | undefined>>,
-  pipConf: string | undefined,
+  pipConfs: readonly string[],
   netrc: string | undefined,
 ): PypiIndexConfig {
   const raw =
     env['UV_INDEX_URL'] ??
     env['UV_DEFAULT_INDEX'] ??
     env['PIP_INDEX_URL'] ??
-    (pipConf !== undefined ? pipConfIndex(pipConf) : undefined) ??
+    pipConfIndex(pipConfs) ??
     DEFAULT_PYPI_INDEX;
   return toIndexConfig(raw, netrc);
 }
@@ -50,20 +53,80 @@ export function toIndexConfig(raw: string, netrc: string | undefined): PypiIndex
   return { indexUrl, ...(authorization !== undefined ? { authorization } : {}) };
 }
 
-/** `[global]` (or `[install]`) `index-url` of a pip.conf / pip.ini. */
-export function pipConfIndex(text: string): string | undefined {
+/**
+ * The `index-url` `pip install` takes from its configuration files, lowest precedence first. pip merges each
+ * `section.option` over the files, a later file's value winning (configuration.py `Configuration._dictionary`), then
+ * applies `[global]` and over it the command's own section (ConfigOptionParser `_get_ordered_configuration_items`:
+ * "global", then "install"): an `[install]` index-url in any file beats a `[global]` one in any other.
+ */
+export function pipConfIndex(files: readonly string[]): string | undefined {
+  let global: string | undefined;
+  let install: string | undefined;
+  for (const text of files) {
+    const found = pipConfSections(text);
+    global = found.global ?? global;
+    install = found.install ?? install;
+  }
+  return install ?? global;
+}
+
+/**
+ * `global.index-url` and `install.index-url` of one pip.conf / pip.ini as RawConfigParser reads it for pip: section
+ * names as written (configparser compares them case-sensitively), option names in any case with `_` as `-`
+ * (`_normalize_name`), the last value of a section winning.
+ */
+function pipConfSections(text: string): { global?: string; install?: string } {
+  const out: { global?: string; install?: string } = {};
   let section = '';
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     const head = /^\[([^\]]+)\]$/.exec(line);
     if (head) {
-      section = head[1]!.trim().toLowerCase();
+      section = head[1]!;
       continue;
     }
     const kv = /^index[-_]url\s*[=:]\s*(\S+)/i.exec(line);
-    if (kv && (section === 'global' || section === 'install')) return kv[1];
+    if (kv && (section === 'global' || section === 'install')) out[section] = kv[1]!;
   }
-  return undefined;
+  return out;
+}
+
+/**
+ * The pip configuration files of the user running the scan, lowest precedence first, as pip's
+ * `Configuration.iter_config_files` finds them on Linux: the user's `~/.pip/pip.conf` and
+ * `$XDG_CONFIG_HOME/pip/pip.conf` (`~/.config/pip/pip.conf`), unless `PIP_CONFIG_FILE` names a file that exists,
+ * which is then read instead of them and over them; `PIP_CONFIG_FILE=/dev/null` turns every file off. A pip.conf in
+ * the scanned tree is never one of them. `read` gives a file's text, undefined when it is missing or unreadable.
+ */
+export async function readPipConfigs(
+  env: Readonly<Record<string, string | undefined>>,
+  read: (file: string) => Promise<string | undefined>,
+): Promise<string[]> {
+  const named = env['PIP_CONFIG_FILE'];
+  if (named === '/dev/null') return [];
+  const own = named !== undefined && named !== '' ? await read(named) : undefined;
+  if (own !== undefined) return [own];
+  const home = env['HOME'];
+  if (home === undefined || home === '') return [];
+  const xdg = env['XDG_CONFIG_HOME']?.trim();
+  const files = [
+    path.join(home, '.pip', 'pip.conf'),
+    path.join(xdg !== undefined && xdg !== '' ? xdg : path.join(home, '.config'), 'pip', 'pip.conf'),
+  ];
+  const texts = await Promise.all(files.map(read));
+  return texts.filter((t): t is string => t !== undefined);
+}
+
+/** requests' `get_netrc_auth`, as pip uses it: the file `NETRC` names, else the first of `~/.netrc`, `~/_netrc`. */
+export async function readNetrc(
+  env: Readonly<Record<string, string | undefined>>,
+  read: (file: string) => Promise<string | undefined>,
+): Promise<string | undefined> {
+  const named = env['NETRC'];
+  if (named !== undefined) return read(named);
+  const home = env['HOME'];
+  if (home === undefined || home === '') return undefined;
+  return (await read(path.join(home, '.netrc'))) ?? (await read(path.join(home, '_netrc')));
 }
 
 /** The `machine <host> login <l> password <p>` entry for host (or `default`), as Python's netrc module reads it. */

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { Verifier, toTrustMaterial } from '@sigstore/verify';
 import type { ScanContext } from '../../core/context.js';
 import { inShard } from '../../core/shard.js';
@@ -13,11 +12,12 @@ import { checkPypiPackage } from '../../verify/pypi/check-package.js';
 import { groupMissingProjects, names, perIndexFindings } from './causes.js';
 import { PypiClient } from './client.js';
 import type { PypiIndexConfig } from './config.js';
-import { resolvePypiIndex, toIndexConfig } from './config.js';
+import { readNetrc, readPipConfigs, resolvePypiIndex, toIndexConfig } from './config.js';
 import { normalizePrefix } from '../../deps/checks/context.js';
 import { allowedPythonIndexes } from '../../deps/parsers/python/checks/context.js';
 import { projectMatcher } from '../../deps/parsers/python/pep508.js';
 import { trimEndRun } from '../../core/linear-text.js';
+import { readRegularFile } from '../../io/open-regular.js';
 import { packageKey } from '../../core/package-key.js';
 
 export interface PypiStageOptions {
@@ -66,13 +66,11 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
   // Online, sharded runs split packages as the npm registry stage does, by their key (the pipeline's shard key).
   const work = all.filter((p) => inShard(packageKey('pypi', p.name, p.version), ctx.options.shard));
   if (work.length === 0) return {};
-  // The CI's pip configuration (PIP_CONFIG_FILE), never a pip.conf from the scanned repository: a repository must not
-  // choose the index its own lockfile is verified against.
-  const pipConfPath = ctx.options.env['PIP_CONFIG_FILE'];
-  const pipConf = pipConfPath !== undefined ? await readSmall(pipConfPath) : undefined;
-  const netrcPath = ctx.options.env['NETRC'];
-  const netrc = netrcPath !== undefined ? await readSmall(netrcPath) : undefined;
-  const configured = resolvePypiIndex(ctx.options.env, pipConf, netrc);
+  // The pip configuration of the user running the scan (PIP_CONFIG_FILE, else their own pip.conf files), never a
+  // pip.conf from the scanned repository: a repository must not choose the index its own lockfile is verified against.
+  const pipConfs = await readPipConfigs(ctx.options.env, readSmall);
+  const netrc = await readNetrc(ctx.options.env, readSmall);
+  const configured = resolvePypiIndex(ctx.options.env, pipConfs, netrc);
   const root = ctx.trust.sigstore.root;
   const verifier = new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
   const clients = new Map<string, PypiClient>();
@@ -210,13 +208,9 @@ function unverifiable(pkg: PackageNode, detail: string): VerificationRecord {
   return { key: packageKey('pypi', pkg.name, pkg.version), status: 'unverifiable', detail };
 }
 
+/** A configuration file of the user's, regular files only (a FIFO at ~/.netrc must not hang the scan), bounded. */
 async function readSmall(file: string): Promise<string | undefined> {
-  try {
-    const buf = await readFile(file);
-    return buf.length <= MAX_CONFIG_BYTES ? buf.toString('utf8') : undefined;
-  } catch {
-    return undefined;
-  }
+  return (await readRegularFile(file, MAX_CONFIG_BYTES).catch(() => undefined))?.toString('utf8');
 }
 
 function prefix(url: string): string {

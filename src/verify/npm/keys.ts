@@ -36,7 +36,7 @@ function fromRegistryShape(k: Record<string, unknown>): RegistryKey | undefined 
   if (k.keytype !== 'ecdsa-sha2-nistp256' || typeof k.key !== 'string') return undefined;
   const publicKey = toKey(k.key);
   if (!publicKey) return undefined;
-  const end = typeof k.expires === 'string' ? toDate(k.expires) : undefined;
+  const end = expiryOf(k.expires);
   return { keyid: k.keyid as string, publicKey, usages: BOTH, ...(end ? { end } : {}) };
 }
 
@@ -50,7 +50,8 @@ function fromTufShape(k: Record<string, unknown>): RegistryKey | undefined {
   if (!usage || !publicKey) return undefined;
   const vf = isRecord(pk.validFor) ? pk.validFor : {};
   const start = typeof vf.start === 'string' ? toDate(vf.start) : undefined;
-  const end = typeof vf.end === 'string' ? toDate(vf.end) : undefined;
+  // npm's verify-signatures.js `setKeys` maps a TUF key to `expires: validFor.end || null`.
+  const end = expiryOf(vf.end);
   return { keyid: k.keyId, publicKey, usages: new Set([usage]), ...(start ? { start } : {}), ...(end ? { end } : {}) };
 }
 
@@ -82,6 +83,19 @@ function toKey(b64: string): KeyObject | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A key's `expires` as pacote tests it (lib/registry.js `manifest`: `!publicKey.expires || time <
+ * Date.parse(publicKey.expires)`): unset, empty or otherwise falsy, the key never expires; any other value is an
+ * expiry, and one Date.parse cannot read is an Invalid Date no time is before, so the key is expired for every
+ * signature, as npm finds it (EEXPIREDSIGNATUREKEY).
+ */
+function expiryOf(expires: unknown): Date | undefined {
+  if (expires === undefined || expires === null || expires === false || expires === '' || expires === 0)
+    return undefined;
+  const text = typeof expires === 'string' || typeof expires === 'number' ? String(expires) : '';
+  return new Date(text === '' ? Number.NaN : Date.parse(text));
 }
 
 function toDate(s: string): Date | undefined {
