@@ -88,9 +88,17 @@ export interface CallFacts {
 
 /**
  * Calls that hand their first argument's file on as it is: an unpickler given `open(hf_hub_download(…), "rb")` or
- * `Path(hf_hub_download(…))` unpickles the download.
+ * `Path(hf_hub_download(…))` unpickles the download, and one given `io.BytesIO(requests.get(url).content)` the bytes
+ * fetched (a file over them).
  */
-const PASSES_FILE_ON: ReadonlySet<string> = new Set(['open', 'io.open', 'str', 'pathlib.Path', 'os.fspath']);
+const PASSES_FILE_ON: ReadonlySet<string> = new Set([
+  'open',
+  'io.open',
+  'str',
+  'pathlib.Path',
+  'os.fspath',
+  'io.BytesIO',
+]);
 
 /**
  * torch.load with no weights_only in a file that turns its default off (python-torch-load-default.ts): the unpickler's
@@ -109,6 +117,7 @@ const TORCH_LOAD_TURNED_OFF = 'torch.load (which this file makes default to weig
 const FILE_PARAMETERS: ReadonlyMap<string, string> = new Map([
   ['open', 'file'],
   ['io.open', 'file'],
+  ['io.BytesIO', 'initial_bytes'],
   ['joblib.load', 'filename'],
   ['pickle.load', 'file'],
   ['dill.load', 'file'],
@@ -127,8 +136,8 @@ export interface ArgumentView<N> {
   /** A call's first positional argument, else its argument `keyword=` when one is named. */
   argument(n: N, keyword: string | undefined): N | undefined;
   /**
-   * `x.read()` or `x.read_bytes()` (a file's or a `pathlib.Path`'s bytes: what `pickle.loads` is given): `x`;
-   * undefined for anything else.
+   * `x.read()` or `x.read_bytes()` (a file's or a `pathlib.Path`'s bytes: what `pickle.loads` is given), or
+   * `x.content` (requests' and httpx's `Response.content`, the body fetched): `x`; undefined for anything else.
    */
   bytesOf(n: N): N | undefined;
   /** Where a call starts (the key its facts are found by), undefined for anything else. */

@@ -211,6 +211,9 @@ export const LM_EVAL_CONFIG_VIA = 'lm_eval --config';
 /** The `via` of a KServe storage URI's reference (prefilter.ts KSERVE_STORAGE_URI; judge.ts names the pin it takes). */
 export const KSERVE_VIA = `KServe ${KSERVE_STORAGE_URI}`;
 
+/** The `via` of transformers' `get_class_from_dynamic_module` (python-loaders.ts `dynamicClassShape`; judge.ts). */
+export const DYNAMIC_CLASS_VIA = 'get_class_from_dynamic_module';
+
 /** The `via` of a KubeAI Model's `url: hf://…` (config-fast.ts `kubeaiModel`; judge.ts names the pin it takes). */
 export const KUBEAI_VIA = 'KubeAI Model url';
 

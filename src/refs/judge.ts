@@ -3,6 +3,7 @@ import { isPinnedReference, modelScopeRepoOf } from '../core/records.js';
 import type { Policy } from '../core/policy.js';
 import type { RevokedArtifact, TrustedRegistry } from '../core/trusted-registry.js';
 import {
+  DYNAMIC_CLASS_VIA,
   KSERVE_VIA,
   LM_EVAL_CONFIG_VIA,
   KUBEAI_VIA,
@@ -19,6 +20,7 @@ import { languageOf } from './sources.js';
 import { JAVASCRIPT_CONSTRUCTED } from './javascript-classes.js';
 import { vllmPinAdvice } from './python-vllm.js';
 import { EVALUATE_VIA } from './python-evaluate.js';
+import { HF_PATH_VIA } from './python-hf-paths.js';
 import { sentenceTransformersPinAdvice } from './sentence-transformers.js';
 import { revokedBySha256 } from '../trust/registry/lookup.js';
 
@@ -61,6 +63,9 @@ export function whatRuns(
   // lightning/fabric/utilities/cloud_io.py `_load`: weights_only=False for a checkpoint URL unless the call says True.
   if (ref.via.endsWith('load_from_checkpoint'))
     return 'Lightning unpickles a checkpoint URL with weights_only=False unless the call passes weights_only=True, and a pickle runs whatever code it names';
+  // transformers dynamic_module_utils.py: `get_class_in_module` imports the file `get_cached_module_file` downloaded.
+  if (ref.via === DYNAMIC_CLASS_VIA)
+    return "get_class_from_dynamic_module imports the repository's Python module, with no trust_remote_code asked";
   // evaluate/loading.py `load`: the Space's `<name>.py`, imported with no trust_remote_code asked.
   if (ref.via === EVALUATE_VIA)
     return "evaluate's load imports the Space's metric script, with no trust_remote_code asked";
@@ -435,6 +440,9 @@ export function pinAdvice(ref: ModelReference): string {
     return "gensim's downloader takes no revision: download the release once, review its __init__.py and data, and load those files from this repository (KeyedVectors.load), their digest recorded in the trusted registry.";
   // torch/hub.py `_parse_repo_info`: `owner/repo[:ref]`, the ref checked out from GitHub.
   if (ref.hub === 'github') return `Pin the reviewed commit in the repository string ("${repo}:<40-hex>").`;
+  // hf_file_system.py `HfFileSystem.resolve_path`: `hf://<repo>@<revision>/<file>`.
+  if (ref.via.endsWith(HF_PATH_VIA))
+    return `Pin the reviewed commit in the path ("hf://${repo}@<40-hex>/${ref.file ?? '<file>'}").`;
   // modelscope/pipelines/builder.py `pipeline(…, model_revision=…)`; its downloads and from_pretrained: `revision=`.
   if (ref.hub === 'modelscope')
     return ref.via === 'pipeline' || ref.via.endsWith('.pipeline')

@@ -241,6 +241,12 @@ export const PYTHON_LIBRARIES_ALONE: readonly string[] = [
   'HF_MODEL_ID',
   // basicsr's `load_file_from_url` and the copies repositories keep of it (python-loaders.ts).
   'load_file_from_url',
+  // huggingface_hub's HfFileSystem, which reads a repository's files by a path with no `hf://` (python-hf-paths.ts).
+  'HfFileSystem',
+  // transformers' `get_class_from_dynamic_module` (python-loaders.ts `dynamicClassShape`): the end of its name, which a
+  // file that calls it holds (in the import or the call), and whose rarest window is rarer than its module's
+  // (`dynamic_module` sent a twentieth more blocks to the compare).
+  'from_dynamic_module',
   // Ray Serve LLM (`from ray.serve.llm import LLMConfig`, python-loaders.ts): the module's path.
   'serve.llm',
   // LitGPT `LLM.load`, LMDeploy `pipeline` / `serve`, MLC LLM `MLCEngine` (python-loaders.ts `toolkitShape`).

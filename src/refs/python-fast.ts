@@ -224,12 +224,14 @@ export function findPythonReferencesFast(
       callee: (n) => (n.k === 'call' ? calledName(n, imports) : undefined),
       argument: (n, keyword) => (n.k === 'call' ? firstOrKeyword(n.args, keyword) : undefined),
       bytesOf: (n) =>
-        n.k === 'call' &&
-        n.args.length === 0 &&
-        n.callee.k === 'attribute' &&
-        (n.callee.property === 'read' || n.callee.property === 'read_bytes')
-          ? n.callee.object
-          : undefined,
+        n.k === 'attribute' && n.property === 'content'
+          ? n.object
+          : n.k === 'call' &&
+              n.args.length === 0 &&
+              n.callee.k === 'attribute' &&
+              (n.callee.property === 'read' || n.callee.property === 'read_bytes')
+            ? n.callee.object
+            : undefined,
       callStart: (n) => (n.k === 'call' ? n.from : undefined),
       name: (n) => (n.k === 'name' ? n.name : undefined),
       // The kept statements hold no block structure: lezer finds the `with` around the call.

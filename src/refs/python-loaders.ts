@@ -1,11 +1,20 @@
 import type { CallFacts, LoaderShape, Resolved } from './calls.js';
 import type { TableDownload } from './types.js';
 import { CHOSEN_MEMBER, RUN_TIME } from './syntax.js';
-import { GENSIM_DATA, RAY_LLM_VIA, SPACY_MODELS, TRL_TRAINERS, spacyReleaseTag, urlFileName } from './ids.js';
+import {
+  DYNAMIC_CLASS_VIA,
+  GENSIM_DATA,
+  RAY_LLM_VIA,
+  SPACY_MODELS,
+  TRL_TRAINERS,
+  spacyReleaseTag,
+  urlFileName,
+} from './ids.js';
 import { PYTHON_LIBRARIES_ALONE } from './prefilter.js';
 import { vllmShape } from './python-vllm.js';
 import { EVALUATE_LOADS, evaluateShape } from './python-evaluate.js';
 import { haystackShape } from './python-haystack.js';
+import { PANDAS_READERS, hfPathShape } from './python-hf-paths.js';
 import { MODEL_FORMATS, formatFromName } from '../discover/catalogue/index.js';
 
 /**
@@ -129,6 +138,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'modelscope',
   // 🤗 evaluate's `load` (python-evaluate.ts), a metric's code from a Space.
   'evaluate',
+  // Hub files read by `hf://` path through fsspec's openers (python-hf-paths.ts; HfFileSystem is a word of its own).
+  'fsspec',
   // HTTP downloads of a hub file's URL (`HTTP_GETS`).
   'requests',
   'urllib',
@@ -203,6 +214,42 @@ const inModule = (resolved: string, modules: readonly string[]) => modules.some(
 const literal = (value: string): Resolved => ({ value, isString: true });
 const literalOf = (value: string | undefined): Resolved | undefined =>
   value === undefined ? undefined : literal(value);
+
+/** transformers' loader of a class from a repository's Python file, as its module exports it. */
+const DYNAMIC_CLASS_LOADERS: ReadonlySet<string> = new Set([
+  'transformers.dynamic_module_utils.get_class_from_dynamic_module',
+]);
+
+/**
+ * transformers dynamic_module_utils.py `get_class_from_dynamic_module(class_reference, pretrained_model_name_or_path,
+ * cache_dir, force_download, resume_download, proxies, token, revision, local_files_only, repo_type, code_revision)`:
+ * `<repo>--<module>.<Class>` names the repository in the reference, else it is the second argument; `code_revision`,
+ * else (for that same repository) `revision`, is the revision `get_cached_module_file` downloads `<module>.py` at, and
+ * `get_class_in_module` imports it: the repository's code runs, with no trust_remote_code asked.
+ */
+function dynamicClassShape(
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+): LoaderShape {
+  const reference = (kw('class_reference') ?? pos(0))?.value;
+  const given = kw('pretrained_model_name_or_path') ?? pos(1);
+  const split = reference?.indexOf('--') ?? -1;
+  const named = split >= 0 ? reference!.slice(0, split) : undefined;
+  const inRepo = split >= 0 ? reference!.slice(split + 2) : reference;
+  const sameRepo = named === undefined || named === given?.value;
+  const dot = inRepo?.indexOf('.') ?? -1;
+  return {
+    via: DYNAMIC_CLASS_VIA,
+    name: named !== undefined ? literal(named) : given,
+    revision: kw('code_revision') ?? (sameRepo ? (kw('revision') ?? pos(7)) : undefined),
+    ...(dot > 0 ? { file: literal(`${inRepo!.slice(0, dot)}.py`) } : {}),
+    runsRemoteCode: true,
+  };
+}
+
+/** SetFit's model classes (setfit/modeling.py, setfit/span/modeling.py) and the head file each unpickles. */
+const SETFIT_MODELS: ReadonlySet<string> = new Set(['SetFitModel', 'AspectModel', 'PolarityModel']);
+const SETFIT_HEAD = 'model_head.pkl';
 
 /** faster_whisper/utils.py `_MODELS`: the sizes `download_model` maps to hub repos. */
 const FASTER_WHISPER_MODELS: ReadonlyMap<string, string> = new Map([
@@ -896,6 +943,8 @@ export const NARROW_LOADER_MODULES: ReadonlyMap<string, readonly string[]> = new
   ],
   // The unpicklers a download may be handed to, through a name (calls.ts `MAY_UNPICKLE`).
   ...UNPICKLER_MODULES.map((m): [string, string[]] => [m, MAY_UNPICKLE.filter((u) => u.startsWith(`${m}.`))]),
+  // pandas' readers fetch a hub file by its `hf://` path or URL (python-hf-paths.ts), read_pickle among them.
+  ['pandas', PANDAS_READERS],
   ['keras', [...KERAS_LOAD_MODEL, ...KERAS_APPLICATIONS, ...KERAS_GET_FILE].filter((l) => l.startsWith('keras.'))],
   [
     'tensorflow',
@@ -1142,6 +1191,9 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   const pos = (i: number) => f.positional[i];
   const name = lastName(f.resolved);
   if (name === 'from_single_file') return singleFileShape(f, kw);
+  if (DYNAMIC_CLASS_LOADERS.has(f.resolved)) return dynamicClassShape(kw, pos);
+  const hfPath = hfPathShape(f);
+  if (hfPath !== null) return hfPath;
   const adapter = ADAPTER_LOADERS.get(name);
   if (adapter) {
     const [keys, weightAt] = adapter;
@@ -1518,6 +1570,20 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     return quantizedShape(f, kw, pos);
   if (HTTP_GETS.has(f.resolved) || HUB_URL_GETS.has(f.resolved))
     return { via: f.resolved, name: kw('url') ?? pos(0), runsRemoteCode: false, hubUrlOnly: true };
+  // SetFit `SetFitModel.from_pretrained(model_id, …, revision=…)` (setfit/modeling.py `SetFitModel._from_pretrained`,
+  // which the span models AspectModel and PolarityModel inherit): besides the Sentence Transformer body, it downloads
+  // the repository's `model_head.pkl` at that revision and `joblib.load`s it whenever the repository holds one, with no
+  // flag asked: a pickle from the hub that runs whatever code it names.
+  const setfitModel = name === 'from_pretrained' && lastName(f.resolved.slice(0, -'.from_pretrained'.length));
+  if (setfitModel && SETFIT_MODELS.has(setfitModel) && inModule(f.resolved, ['setfit']))
+    return {
+      via: f.written,
+      name: kw('pretrained_model_name_or_path') ?? pos(0),
+      revision: kw('revision'),
+      file: literal(SETFIT_HEAD),
+      runsRemoteCode: true,
+      unpickledBy: 'joblib.load',
+    };
   // unsloth `FastLanguageModel.from_pretrained(model_name, …, trust_remote_code, …, revision)` (and FastModel,
   // FastVisionModel; unsloth/models/loader.py): the model is `model_name`, not transformers' keyword, and is read with
   // AutoConfig/AutoModel….from_pretrained at `revision`.

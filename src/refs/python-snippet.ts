@@ -3,6 +3,7 @@ import { HIT, assignedIn, lineEnd, lineTable, namedAt, nativeLines, type NativeL
 import { PYTHON_LOADER_WORDS } from './calls.js';
 import { KEYWORDS, tokenize, type Token } from './python-tokens.js';
 import { NARROW_LOADER_MODULES } from './python-loaders.js';
+import { LOADER_CLASS_NAMES } from './syntax.js';
 import { CodeMask, isWordPart } from './python-code-mask.js';
 
 /**
@@ -659,8 +660,10 @@ function mayReturnNamespace(text: string, table: Int32Array): boolean {
 }
 
 /**
- * What a statement binds and reads when it is `name = a.b.c` (the dotted name's parts) or `name =
- * functools.partial(…)` (every word of it): the shapes syntax.ts `bindAliases` and `throughPartial` follow.
+ * What a statement binds and reads when it is `name = a.b.c` (the dotted name's parts), `name =
+ * functools.partial(…)` (every word of it) or `name = Cls(…)` with `Cls` named as a loader class is
+ * (`fs = HfFileSystem()`, `client = ollama.Client(…)`: the callee's parts): the shapes syntax.ts `bindAliases`,
+ * `throughPartial` and `resolveMethod` follow.
  */
 function boundReads(
   line: string,
@@ -668,9 +671,12 @@ function boundReads(
 ): { readonly name: string; readonly read: readonly string[] } | undefined {
   const alias = line.includes('(') ? null : ALIAS.exec(line);
   const bound = alias ? null : BOUND_PARTIAL.exec(line);
-  const partial = bound && bound[2]!.split('.').some((part) => partialCallees.has(part.trim())) ? bound : null;
-  const name = alias?.[1] ?? partial?.[1];
+  const callee = bound ? bound[2]!.split('.').map((part) => part.trim()) : [];
+  const partial = bound && callee.some((part) => partialCallees.has(part)) ? bound : null;
+  const instance = bound && !partial && LOADER_CLASS_NAMES.has(callee[callee.length - 1]!) ? bound : null;
+  const name = alias?.[1] ?? partial?.[1] ?? instance?.[1];
   if (name === undefined) return undefined;
+  if (instance) return { name, read: callee };
   return { name, read: (alias ? alias[2]!.split('.') : (line.match(WORD) ?? [])).map((part) => part.trim()) };
 }
 

@@ -1313,6 +1313,12 @@ function referencesInTree(
       callee: (n) => (n.name === 'CallExpression' ? calledName(n) : undefined),
       argument: (n, keyword) => (n.name === 'CallExpression' ? firstOrKeyword(n, keyword, src) : undefined),
       bytesOf: (n) => {
+        if (n.name === 'MemberExpression') {
+          const [object, dot, property] = childrenOf(n);
+          return dot?.name === '.' && property?.name === 'PropertyName' && src(property) === 'content'
+            ? object
+            : undefined;
+        }
         const [callee, args] = n.name === 'CallExpression' ? childrenOf(n) : [];
         const [object, dot, property] = callee?.name === 'MemberExpression' ? childrenOf(callee) : [];
         const read = property?.name === 'PropertyName' && (src(property) === 'read' || src(property) === 'read_bytes');

@@ -4,6 +4,7 @@ import type { ImportedValue } from './types.js';
 import type { EnvRead } from './python-env.js';
 import { bodyAt } from './python-lines-native.js';
 import { isLineTerminator } from '../core/linear-text.js';
+import { HF_FILE_SYSTEMS } from './python-hf-paths.js';
 
 /**
  * What both language front ends share over a lezer tree: one iterative walk (no recursion over attacker-controlled
@@ -88,10 +89,20 @@ export function resolveCallee(imports: ReadonlyMap<string, string>, written: str
 const LOADER_CLASSES: ReadonlySet<string> = new Set([
   'huggingface_hub.HfApi',
   'huggingface_hub.hf_api.HfApi',
+  // huggingface_hub hf_file_system.py: HfFileSystem reads a repository's files by path (python-hf-paths.ts).
+  ...HF_FILE_SYSTEMS,
   // ollama-python _client.py: the module's functions are a default Client's methods.
   'ollama.Client',
   'ollama.AsyncClient',
 ]);
+
+/**
+ * The names LOADER_CLASSES go by in a call that constructs one (`HfFileSystem()`, `ollama.Client(…)`):
+ * python-snippet.ts keeps the statements that name an instance so bound.
+ */
+export const LOADER_CLASS_NAMES: ReadonlySet<string> = new Set(
+  [...LOADER_CLASSES].map((c) => c.slice(c.lastIndexOf('.') + 1)),
+);
 
 /** The loader class a call constructs (`HfApi(token=…)`, through the file's imports), or undefined. */
 export function loaderClassOf(resolvedCallee: string | undefined): string | undefined {

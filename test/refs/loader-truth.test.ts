@@ -171,12 +171,96 @@ const CASES: { name: string; text: string; want: string[] }[] = [
       'CPR003:8 acme/bound@-',
     ],
   },
+  {
+    // refs12: requests' and httpx's `Response.content` is the body fetched, and `io.BytesIO(b)` a file over it:
+    // pickle.loads and torch.load (weights_only=False) given either unpickle the hub file. torch.load with no
+    // weights_only loads weights only (torch >= 2.6): no CPR002.
+    name: 'a hub URL fetched over HTTP and unpickled from its body',
+    text: [
+      'import pickle, requests, torch, httpx',
+      'from io import BytesIO',
+      'm = pickle.loads(requests.get("https://huggingface.co/acme/m/resolve/main/a.pkl").content)',
+      'resp = httpx.get("https://huggingface.co/acme/m/resolve/main/b.pt")',
+      'sd = torch.load(BytesIO(resp.content), weights_only=False)',
+      'ok = torch.load(BytesIO(requests.get("https://huggingface.co/acme/m/resolve/main/c.pt").content))',
+      '',
+    ].join('\n'),
+    want: [
+      'CPR001:3 https://huggingface.co/acme/m/resolve/main/a.pkl@main',
+      'CPR001:4 https://huggingface.co/acme/m/resolve/main/b.pt@main',
+      'CPR001:6 https://huggingface.co/acme/m/resolve/main/c.pt@main',
+      'CPR002:3 https://huggingface.co/acme/m/resolve/main/a.pkl@main',
+      'CPR002:4 https://huggingface.co/acme/m/resolve/main/b.pt@main',
+      'CPR003:3 https://huggingface.co/acme/m/resolve/main/a.pkl@main',
+      'CPR003:4 https://huggingface.co/acme/m/resolve/main/b.pt@main',
+      'CPR003:6 https://huggingface.co/acme/m/resolve/main/c.pt@main',
+    ],
+  },
+  {
+    // refs12: setfit/modeling.py `SetFitModel._from_pretrained` downloads the repository's model_head.pkl at the
+    // revision and joblib.loads it, with no flag asked (the span models inherit it): CPR002 even when pinned.
+    name: "SetFit's from_pretrained unpickles the repository's head",
+    text: [
+      'from setfit import SetFitModel',
+      'from setfit.span.modeling import AspectModel',
+      'a = SetFitModel.from_pretrained("acme/setfit-head")',
+      `b = AspectModel.from_pretrained("acme/aspect", revision="${C}")`,
+      '',
+    ].join('\n'),
+    want: [
+      'CPR001:3 acme/setfit-head@-',
+      `CPR002:3 acme/setfit-head@-`,
+      `CPR002:4 acme/aspect@${C}`,
+      'CPR003:3 acme/setfit-head@-',
+      `CPR003:4 acme/aspect@${C}`,
+    ],
+  },
+  {
+    // refs12: transformers dynamic_module_utils.py `get_class_from_dynamic_module` downloads `<module>.py` (of the
+    // repository `<repo>--` names, else the second argument's) at code_revision, else revision, and imports it: no
+    // trust_remote_code is asked. A local folder's module is this repository's code.
+    name: "get_class_from_dynamic_module imports a hub repository's module",
+    text: [
+      'from transformers.dynamic_module_utils import get_class_from_dynamic_module as load_class',
+      'a = load_class("modeling.MyModel", "acme/custom")',
+      `b = load_class("acme/other--tok.MyTok", "acme/base", revision="${C}")`,
+      `c = load_class("modeling.MyModel", "acme/base", revision="${C}", code_revision="main")`,
+      'd = load_class("modeling.MyModel", "./checkpoints/run-1")',
+      '',
+    ].join('\n'),
+    want: [
+      'CPR001:2 acme/custom@-',
+      'CPR001:3 acme/other@-',
+      'CPR001:4 acme/base@main',
+      'CPR002:2 acme/custom@-',
+      'CPR002:3 acme/other@-',
+      'CPR002:4 acme/base@main',
+      'CPR003:2 acme/custom@-',
+      'CPR003:3 acme/other@-',
+      'CPR003:4 acme/base@main',
+    ],
+  },
 ];
 
 describe('refs6: references as the loading library reads them', () => {
   it.each(CASES)('$name', ({ text, want }) => {
     expect(findings(text)).toEqual(want);
     expect(findings(text, findPythonReferencesInWholeFile)).toEqual(want);
+  });
+});
+
+describe('refs12: the byte pre-filter lets loaders with no other loader word through', () => {
+  it.each([
+    [
+      'get_class_from_dynamic_module',
+      'from transformers.dynamic_module_utils import get_class_from_dynamic_module\nc = get_class_from_dynamic_module("m.C", "acme/x")\n',
+    ],
+    ['HfFileSystem', 'from huggingface_hub import HfFileSystem\nraw = HfFileSystem().read_bytes("acme/x/w.bin")\n'],
+  ])('%s', (_name, text) => {
+    const got = searchBytes('app.py', Buffer.from(text), noLocal);
+    expect(got.kind === 'found' ? got.refs.references.map((r) => `${r.line} ${r.repoId}`) : got.kind).toEqual([
+      '2 acme/x',
+    ]);
   });
 });
 
