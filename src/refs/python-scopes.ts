@@ -1,6 +1,6 @@
 import type { LogicalLine } from './python-lines.js';
 import { headerKind, lineBlocks, lineHolding } from './python-lines-native.js';
-import { keptStatements } from './python-snippet.js';
+import { keptScopeStatements } from './python-snippet.js';
 import { KEYWORDS, tokenize, Unsure, type Token } from './python-tokens.js';
 import { isWordPart } from './python-code-mask.js';
 
@@ -211,10 +211,11 @@ function readScopes(
     }
     return 0;
   };
-  // Bindings, then uses, of the kept statements (or all).
+  // Bindings, then uses, of the kept statements and every binding of a name they read (or all lines). The caller's
+  // tokens of the kept ones are read again, not made again.
   const lines: readonly LogicalLine[] =
+    keptScopeStatements(text) ??
     kept ??
-    keptStatements(text) ??
     [...Array(count).keys()].map((i) => ({
       start: table[2 * i]!,
       end: table[2 * i + 1]! & 0x7fffffff,
@@ -229,10 +230,14 @@ function readScopes(
   )
     return undefined;
   const read: { tokens: readonly Token[]; scope: number; params: number }[] = [];
-  for (const [k, line] of lines.entries()) {
+  // The next of the caller's kept lines (`tokenized[keptAt]` are its tokens): `lines` holds them all, in file order.
+  let keptAt = 0;
+  for (const line of lines) {
     let tokens: readonly Token[];
     try {
-      tokens = (lines === kept ? tokenized?.[k] : undefined) ?? tokenize(text, line.start, line.end);
+      tokens =
+        (line.start === kept?.[keptAt]?.start ? tokenized?.[keptAt++] : undefined) ??
+        tokenize(text, line.start, line.end);
     } catch (err) {
       if (err instanceof Unsure) continue;
       throw err;

@@ -1,5 +1,15 @@
 import { logicalLines, type LogicalLine } from './python-lines.js';
-import { HIT, assignedIn, lineEnd, lineTable, namedAt, nativeLines, type NativeLines } from './python-lines-native.js';
+import {
+  HIT,
+  assignedIn,
+  headerKind,
+  lineBlocks,
+  lineEnd,
+  lineTable,
+  namedAt,
+  nativeLines,
+  type NativeLines,
+} from './python-lines-native.js';
 import { PYTHON_LOADER_WORDS } from './calls.js';
 import { KEYWORDS, tokenize, type Token } from './python-tokens.js';
 import { NARROW_LOADER_MODULES } from './python-loaders.js';
@@ -87,13 +97,32 @@ export function pythonSnippet(text: string): Snippet | undefined {
  * MOST_OF_FILE_MIN). python-fast.ts reads them without a parser when it can.
  */
 export function keptStatements(text: string): readonly LogicalLine[] | undefined {
+  return keptAndScoped(text)?.kept;
+}
+
+/**
+ * The kept statements with every other statement that may bind a name they read, in any scope (`scopeOnly` of
+ * `keepAssigners`), in file order: what python-scopes.ts reads bindings from, so that a name another function binds
+ * for itself still counts as that function's own — and keeps its own meaning for the readers that see the whole file.
+ * Undefined where `keptStatements` is.
+ */
+export function keptScopeStatements(text: string): readonly LogicalLine[] | undefined {
+  return keptAndScoped(text)?.scope;
+}
+
+interface Kept {
+  readonly kept: readonly LogicalLine[];
+  readonly scope: readonly LogicalLine[];
+}
+
+function keptAndScoped(text: string): Kept | undefined {
   // The same file asked again (python-fast.ts, then the snippet, then python-scopes.ts over the whole file, when each
   // before gave up): a large file's statements cost as much as its parse.
   if (lastKept?.text !== text) lastKept = { text, kept: findKeptStatements(text) };
   return lastKept.kept;
 }
 
-let lastKept: { readonly text: string; readonly kept: readonly LogicalLine[] | undefined } | undefined;
+let lastKept: { readonly text: string; readonly kept: Kept | undefined } | undefined;
 
 /**
  * A file at least this large whose statements that matter come to more than half of it is parsed whole: its snippet
@@ -105,7 +134,7 @@ export const MOST_OF_FILE_MIN = 16 * 1024;
 /** Thrown by `take` once the statements kept pass half of a large file (one instance: no stack taken each time). */
 const MOST_OF_FILE = new (class MostOfFile extends Error {})('the statements that matter are most of the file');
 
-function findKeptStatements(text: string): readonly LogicalLine[] | undefined {
+function findKeptStatements(text: string): Kept | undefined {
   try {
     return keptOrMostOfFile(text);
   } catch (err) {
@@ -114,7 +143,7 @@ function findKeptStatements(text: string): readonly LogicalLine[] | undefined {
   }
 }
 
-function keptOrMostOfFile(text: string): readonly LogicalLine[] | undefined {
+function keptOrMostOfFile(text: string): Kept | undefined {
   // python-argparse.ts: HfArgumentParser's dataclass fields and tuple-bound instances are read over the whole file.
   if (text.includes('HfArgumentParser') || text.includes('TrlParser')) return undefined;
   // The lines (and the assignment hits below) from WebAssembly when it reads the file, else from python-lines.ts.
@@ -246,7 +275,10 @@ function keptOrMostOfFile(text: string): readonly LogicalLine[] | undefined {
   // every method).
   const reads = (i: number) =>
     isDefHeader(text, table, i) ? defaultWords(text, table[2 * i]!, lineEnd(table, i), words(i)) : words(i);
-  keepAssigners(work, reads, withOtherBindings(text, table, words, assigners, named, mask), take);
+  // A name read in a function is one of its scopes' (python-scopes.ts): the statements binding it in another
+  // function bind another variable, and what they read matters to no kept statement. Those go to the scopes only.
+  const scoped = scopedBindings(text, table);
+  keepAssigners(work, reads, withOtherBindings(text, table, words, assigners, named, mask), take, scoped);
   // The decorators above a kept `def` (python-env.ts `CLICK_PARAMETERS`: `@click.option(…, default=…)` gives a
   // parameter its default), with what their arguments read; kept in place, over the `def` (`build`).
   const before = work.length;
@@ -255,9 +287,134 @@ function keptOrMostOfFile(text: string): readonly LogicalLine[] | undefined {
   for (const i of [...marked])
     if (isDefHeader(text, lines, i)) for (let j = i - 1; j >= 0 && isDecorator(j); j--) take(j);
   if (work.length > before)
-    keepAssigners(work, reads, withOtherBindings(text, lines, words, assigners, named, mask), take);
-  return keptLines(lines, marked);
+    keepAssigners(work, reads, withOtherBindings(text, lines, words, assigners, named, mask), take, scoped);
+  const kept = keptLines(lines, marked);
+  if (!scoped || scoped.scopeOnly.size === 0) return { kept, scope: kept };
+  for (const i of marked) scoped.scopeOnly.add(i);
+  return { kept, scope: scoped.scopeOnly.size === marked.length ? kept : keptLines(lines, [...scoped.scopeOnly]) };
 }
+
+/**
+ * Where a name may be bound for a statement that reads it, by Python's scopes (CPython's symtable, as python-scopes.ts
+ * reads it): in the statement's own scope or one around it — a function's body, a class's, the module — never in
+ * another function's. A `def` header binds its name where it stands and its parameters in the body it opens: both
+ * count. A name any `global` or `nonlocal` statement names (anywhere in the text: a superset) is not narrowed, as a
+ * binding elsewhere may be the one read. Undefined where the lines give no blocks: every binding counts.
+ */
+interface ScopedBindings {
+  /** The scope of line `i`'s statement: 0 for the module, `h + 1` for the body of the header at line `h`. */
+  scopeOf(i: number): number;
+  /** The lines of `lines` (a name's bindings) that may bind it for a statement in scope `scope`. */
+  visible(name: string, lines: readonly number[], scope: number): readonly number[];
+  /** Names declared `global` or `nonlocal`: every binding of them counts. */
+  readonly declared: ReadonlySet<string>;
+  /** Every binding of the names `visible` was asked of: python-scopes.ts reads them (`keptScopeStatements`). */
+  readonly scopeOnly: Set<number>;
+}
+
+function scopedBindings(text: string, table: Int32Array): ScopedBindings | undefined {
+  // Only a file with a `def` or a `class` has more than one scope.
+  if (!/(?:^|[\s;])(?:def|class)[ \t]/.test(text)) return undefined;
+  const blocks = lineBlocks(text);
+  if (!blocks || blocks.lines.length !== table.length) return undefined;
+  const { parents } = blocks;
+  const known = new Int32Array(table.length / 2);
+  const bodyOf = (h: number) => (headerKind(text, table, h) ? h + 1 : -1);
+  const scopeOf = (i: number): number => {
+    if (known[i]! > 0) return known[i]! - 1;
+    let scope = 0;
+    for (let above = parents[i]!; above >= 0; above = parents[above]!) {
+      if (table[2 * above + 1]! >= 0) continue;
+      const body = bodyOf(above);
+      if (body >= 0) {
+        scope = body;
+        break;
+      }
+    }
+    known[i] = scope + 1;
+    return scope;
+  };
+  // Each name's bindings by the scope they bind in, sorted once per name.
+  const byScope = new Map<string, Map<number, number[]>>();
+  const bucketed = (name: string, lines: readonly number[]) => {
+    const asked = byScope.get(name);
+    if (asked) return asked;
+    const buckets = new Map<number, number[]>();
+    byScope.set(name, buckets);
+    // Every binding of a name asked is read for the scopes, kept or not.
+    for (const j of lines) scopeOnly.add(j);
+    const add = (scope: number, j: number) => {
+      const list = buckets.get(scope);
+      if (list) list.push(j);
+      else buckets.set(scope, [j]);
+    };
+    for (const j of lines) {
+      // An attribute (`self.name = …`, in any method) is no scope's name: python.ts reads instances over every
+      // method alike; nor is a comprehension's target, which the readers bind on their own, over the whole file.
+      // Such a line counts from everywhere.
+      if (bindsOutsideScopes(text, table, j, name)) add(ANY_SCOPE, j);
+      else add(scopeOf(j), j);
+      const body = bodyOf(j);
+      if (body >= 0) add(body, j);
+    }
+    return buckets;
+  };
+  const scopeOnly = new Set<number>();
+  return {
+    scopeOf,
+    declared: declaredNames(text),
+    scopeOnly,
+    visible(name, lines, scope) {
+      const buckets = bucketed(name, lines);
+      const out: number[] = [...(buckets.get(ANY_SCOPE) ?? [])];
+      for (let s = scope; ; s = scopeOf(s - 1)) {
+        const here = buckets.get(s);
+        if (here) out.push(...here);
+        if (s === 0) break;
+      }
+      return out;
+    },
+  };
+}
+
+/** `scopedBindings`' bucket of the lines that may bind a name for a statement in any scope. */
+const ANY_SCOPE = -1;
+
+/**
+ * Whether logical line `i` may bind `name` where the readers' scopes do not place it (python-scopes.ts `boundNames`):
+ * as an attribute (`.` and blanks before it) in its targets — before its first `=` that assigns, or anywhere on a
+ * line with none (`self.n += 1`, `with … as self.n`) — or as a comprehension's target (`comprehensionTarget`). An
+ * attribute read on the right (`rank = self.rank`) binds nothing.
+ */
+function bindsOutsideScopes(text: string, table: Int32Array, i: number, name: string): boolean {
+  const start = table[2 * i]!;
+  const end = lineEnd(table, i);
+  const eq = assignmentAt(text, start, end);
+  const targetsEnd = eq >= 0 ? eq : end;
+  for (let k = text.indexOf(name, start); k >= 0 && k < end; k = text.indexOf(name, k + name.length)) {
+    if (isWordPart(text.charCodeAt(k - 1)) || isWordPart(text.charCodeAt(k + name.length))) continue;
+    let b = k - 1;
+    while (b >= start && isBlank(text.charCodeAt(b))) b--;
+    if (k < targetsEnd && b >= start && text.charCodeAt(b) === 46 /* . */) return true;
+    if (comprehensionTarget(text, start, k)) return true;
+  }
+  return false;
+}
+
+/**
+ * Every word after a `global` or `nonlocal` keyword up to the end of its line (continued lines too), wherever it
+ * stands — strings and comments included: a superset of the names the file declares.
+ */
+function declaredNames(text: string): ReadonlySet<string> {
+  const out = new Set<string>();
+  if (!text.includes('global') && !text.includes('nonlocal')) return out;
+  DECLARED.lastIndex = 0;
+  for (let m = DECLARED.exec(text); m; m = DECLARED.exec(text)) for (const w of m[1]!.match(WORD) ?? []) out.add(w);
+  return out;
+}
+
+/** `global` / `nonlocal`, blanks, then what a declaration may hold: names, commas, blanks, continued lines. */
+const DECLARED = /(?<![\w\u00a1-\uffff])(?:global|nonlocal)[ \t]+((?:[\w\u00a1-\uffff, \t]|\\\r?\n)+)/g;
 
 /**
  * Whether a name bound to `target` (a dotted path) may reach a loader a call follows: for a module of
@@ -483,12 +640,17 @@ function withOtherBindings(
     }
     return out;
   };
+  // Each name's answer once: `keepAssigners` asks again for each scope that reads it, and the module's places are
+  // looked up against one budget for the file.
+  const answers = new Map<string, readonly number[] | undefined>();
   return {
     get: (name) => {
+      if (answers.has(name)) return answers.get(name);
       const lines = assigners.get(name);
       const more = bindings(name);
-      if (!more) return lines;
-      return lines ? [...new Set([...lines, ...more])].sort((a, b) => a - b) : more;
+      const answer = !more ? lines : lines ? [...new Set([...lines, ...more])].sort((a, b) => a - b) : more;
+      answers.set(name, answer);
+      return answer;
     },
     all: () => assigners.all(),
   };
@@ -807,14 +969,24 @@ function keepAssigners(
   words: (line: number) => readonly string[],
   assigners: Assigners,
   take: (line: number) => void,
+  scoped: ScopedBindings | undefined,
 ): void {
+  // Names asked: plain where every binding counts, `name#scope` where only the scope's chain does.
   const names = new Set<string>();
   while (work.length > 0) {
-    for (const w of words(work.pop()!)) {
+    const i = work.pop()!;
+    // A `def` header is read for its defaults: they are evaluated where the header stands (`scopeOf`).
+    const scope = scoped ? scoped.scopeOf(i) : 0;
+    for (const w of words(i)) {
       // A keyword is never bound (`None` is in every `=None` default, and would bring in every header with one).
-      if (names.has(w) || KEYWORDS.has(w)) continue;
-      names.add(w);
-      for (const j of assigners.get(w) ?? []) take(j);
+      if (KEYWORDS.has(w)) continue;
+      const narrowed = scoped !== undefined && !scoped.declared.has(w);
+      const key = narrowed ? `${w}#${scope}` : w;
+      if (names.has(key)) continue;
+      names.add(key);
+      const lines = assigners.get(w);
+      if (!lines) continue;
+      for (const j of narrowed ? scoped.visible(w, lines, scope) : lines) take(j);
     }
   }
 }
