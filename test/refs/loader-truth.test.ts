@@ -5,6 +5,7 @@ import { judgeReference, reviewedCommits } from '../../src/refs/judge.js';
 import { findConfigReferences } from '../../src/refs/config.js';
 import { searchBytes } from '../../src/refs/find.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { pythonFindings } from './python-readers.js';
 
 /**
  * refs6: what the library would download, read from its source, against what chainproof reports. Each case is a
@@ -13,18 +14,6 @@ import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src
  */
 const C = '0123456789abcdef0123456789abcdef01234567';
 const noLocal = () => false;
-
-function findings(text: string, finder = findPythonReferences): string[] {
-  const r = finder('app.py', text, noLocal);
-  return [
-    ...r.references.flatMap((ref) =>
-      judgeReference(ref, new Map(), DEFAULT_POLICY).map(
-        (f) => `${f.ruleId}:${f.location.line} ${ref.url ?? ref.repoId}@${ref.revision ?? '-'}`,
-      ),
-    ),
-    ...r.dynamic.map((d) => `dynamic:${d.line} ${d.via}`),
-  ].sort();
-}
 
 const CASES: { name: string; text: string; want: string[] }[] = [
   {
@@ -244,8 +233,8 @@ const CASES: { name: string; text: string; want: string[] }[] = [
 
 describe('refs6: references as the loading library reads them', () => {
   it.each(CASES)('$name', ({ text, want }) => {
-    expect(findings(text)).toEqual(want);
-    expect(findings(text, findPythonReferencesInWholeFile)).toEqual(want);
+    expect(pythonFindings(text)).toEqual(want);
+    expect(pythonFindings(text, findPythonReferencesInWholeFile)).toEqual(want);
   });
 });
 

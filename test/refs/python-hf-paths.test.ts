@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
-import { judgeReference } from '../../src/refs/judge.js';
 import { searchBytes } from '../../src/refs/find.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { pythonFindings } from './python-readers.js';
 import { parseHfPath } from '../../src/refs/python-hf-paths.js';
 import { runMain } from '../helpers/cli.js';
 
@@ -17,18 +16,6 @@ import { runMain } from '../helpers/cli.js';
  */
 const C = '0123456789abcdef0123456789abcdef01234567';
 const noLocal = () => false;
-
-function findings(text: string, finder = findPythonReferences): string[] {
-  const r = finder('app.py', text, noLocal);
-  return [
-    ...r.references.flatMap((ref) =>
-      judgeReference(ref, new Map(), DEFAULT_POLICY).map(
-        (f) => `${f.ruleId}:${f.location.line} ${ref.url ?? ref.repoId}@${ref.revision ?? '-'}`,
-      ),
-    ),
-    ...r.dynamic.map((d) => `dynamic:${d.line} ${d.via}`),
-  ].sort();
-}
 
 const lines = (...l: string[]) => [...l, ''].join('\n');
 
@@ -121,9 +108,9 @@ const CASES: { name: string; text: string; want: string[] }[] = [
 describe('refs12: hub files read by path through fsspec and pandas', () => {
   it.each(CASES)('$name', ({ text, want }) => {
     const got = searchBytes('app.py', Buffer.from(text), noLocal);
-    const scanned = got.kind === 'found' ? findings(text) : [];
+    const scanned = got.kind === 'found' ? pythonFindings(text) : [];
     expect(scanned).toEqual([...want].sort());
-    expect(findings(text, findPythonReferencesInWholeFile)).toEqual([...want].sort());
+    expect(pythonFindings(text, findPythonReferencesInWholeFile)).toEqual([...want].sort());
   });
 });
 

@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { judgeReference } from '../../src/refs/judge.js';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 
 const noLocal = () => false;
 
@@ -19,4 +21,20 @@ export function pythonReferenceLines(text: string, path = 'app.py'): string[] {
     ),
     ...got.dynamic.map((d) => `${d.line} dynamic`),
   ];
+}
+
+/**
+ * Every finding the default policy gives the references `finder` reads in `text` (as app.py), as `RULE:line
+ * repo@revision`, with `dynamic:line via` per run-time note, sorted.
+ */
+export function pythonFindings(text: string, finder = findPythonReferences): string[] {
+  const r = finder('app.py', text, noLocal);
+  return [
+    ...r.references.flatMap((ref) =>
+      judgeReference(ref, new Map(), DEFAULT_POLICY).map(
+        (f) => `${f.ruleId}:${f.location.line} ${ref.url ?? ref.repoId}@${ref.revision ?? '-'}`,
+      ),
+    ),
+    ...r.dynamic.map((d) => `dynamic:${d.line} ${d.via}`),
+  ].sort();
 }
