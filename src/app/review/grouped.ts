@@ -1,6 +1,6 @@
 import type { Finding, ResolvedFinding } from '../../core/finding.js';
 import { fingerprintOf } from '../../core/fingerprint.js';
-import { groupSystemic } from '../../deps/checks/systemic.js';
+import { groupSystemic, lockfileOf } from '../../deps/checks/systemic.js';
 
 /**
  * What a change adds to grouped findings. A group (one finding per cause, e.g. most of a lockfile without integrity:
@@ -19,9 +19,10 @@ export function addedToGroups(base: readonly ResolvedFinding[], head: readonly R
   for (const group of head) {
     for (const m of group.members ?? []) {
       if (known.has(fingerprintOf(m))) continue;
-      const list = byLockfile.get(m.location.path) ?? [];
+      const lockfile = lockfileOf(m);
+      const list = byLockfile.get(lockfile) ?? [];
       list.push(m);
-      byLockfile.set(m.location.path, list);
+      byLockfile.set(lockfile, list);
     }
   }
   return [...byLockfile].flatMap(([lockfile, added]) => groupSystemic(added, { lockfile }));

@@ -84,7 +84,7 @@ export function checkDependencies(
     ...checkPackages(graph, policy),
     ...checkScopeRegistries(graph, policy),
     ...checkLockfileCredentials(graph),
-    ...sync,
+    ...collapseSystemic(sync, graph),
     ...checkTransitiveRanges(graph, parsed, manifests, reportedAt),
     ...swaps,
     ...rangeSources,

@@ -53,7 +53,8 @@ export function checkSync(
             ruleId: 'CPD014',
             message: `${m.file} declares ${name}@${spec} in ${field}, but ${graph.lockfile} does not lock it${m.importer !== '' ? ` for workspace ${m.importer}` : ''}. Run the package manager's install, commit the updated lockfile, and use a frozen install in CI.`,
             location: where,
-            ...base,
+            // The name for a group of them (systemic.ts CPD014).
+            evidence: { ...base.evidence, dependency: `${name}@${spec}` },
           });
           continue;
         }

@@ -16,8 +16,11 @@ interface Systemic {
   /** What the members have in common, for the message; `key` is the group's key when the rule has `keyOf`. */
   readonly what: (key: string) => string;
   readonly todo: string | ((key: string) => string);
-  /** What the members are: packages (the default, counted against the lockfile's entries) or lines of the file. */
-  readonly unit?: 'lines';
+  /**
+   * What the members are: packages (the default, counted against the lockfile's entries), lines of the file, or
+   * dependencies a manifest declares (`evidence.dependency`), which the lockfile does not hold.
+   */
+  readonly unit?: 'lines' | 'declared';
   /** Members from which a group forms (SYSTEMIC_MIN unless said). */
   readonly min?: number;
   /** Splits a rule's findings into one cause each (CPD005: the refused host); the key is kept in evidence. */
@@ -81,6 +84,15 @@ const SYSTEMIC: Readonly<Record<string, Systemic>> = {
     keyOf: (f) => String(f.evidence?.['algorithms'] ?? ''),
     keyName: 'algorithms',
   },
+  // A package.json that declares many dependencies the lockfile does not lock was changed without running the install
+  // (or the lockfile was replaced): one cause per manifest. A few stay per dependency, each at its line.
+  CPD014: {
+    what: (manifest) => `declared in ${manifest} are not locked by`,
+    todo: "A frozen install stops; a plain install resolves each of them at build time, to whatever the registry serves then. Run the package manager's install, commit the lockfile it writes, and use a frozen install in CI; if only some of them came in a pull request, review those one by one.",
+    keyOf: (f) => f.location.path,
+    keyName: 'manifest',
+    unit: 'declared',
+  },
   CPP004: {
     what: (problem) => `are refused by pip with the same error (${problem})`,
     todo: 'pip stops at the first of them, so nothing in the file installs. Fix how the file is generated, then regenerate it.',
@@ -89,6 +101,15 @@ const SYSTEMIC: Readonly<Record<string, Systemic>> = {
     unit: 'lines',
   },
 };
+
+/**
+ * The lockfile a grouped rule's member belongs to: where it stands, or for a dependency a manifest declares and the
+ * lockfile does not lock (CPD014, which stands in package.json), the lockfile its evidence names.
+ */
+export function lockfileOf(f: Finding): string {
+  const named = f.evidence?.['lockfile'];
+  return SYSTEMIC[f.ruleId]?.unit === 'declared' && typeof named === 'string' ? named : f.location.path;
+}
 
 export function collapseSystemic(findings: readonly Finding[], graph: DependencyGraph): Finding[] {
   return groupSystemic(findings, { lockfile: graph.lockfile, packages: graph.packages.length });
@@ -121,7 +142,9 @@ function summarise(
   const names = list.map((f) =>
     f.artifact?.kind === 'package'
       ? `${f.artifact.name}${f.artifact.ecosystem === 'pypi' ? '==' : '@'}${f.artifact.version}`
-      : `${f.location.path}:${f.location.line ?? 1}`,
+      : typeof f.evidence?.['dependency'] === 'string'
+        ? f.evidence['dependency']
+        : `${f.location.path}:${f.location.line ?? 1}`,
   );
   const among =
     unit === 'lines' ? 'lines' : scope.packages === undefined ? 'packages' : `of the ${scope.packages} packages`;
@@ -133,9 +156,13 @@ function summarise(
           .join(', ')}${list.length > 5 ? ', …' : ''}`
       : `first: ${names.slice(0, 3).join(', ')} at ${first.location.path}:${first.location.line ?? 1}`;
   const related: Location[] = list.slice(1, MAX_RELATED + 1).map((f) => f.location);
+  const advice = typeof todo === 'string' ? todo : todo(key);
   return {
     ruleId,
-    message: `${list.length} ${among} in ${scope.lockfile} ${what(key)} (${where}). ${typeof todo === 'string' ? todo : todo(key)}`,
+    message:
+      unit === 'declared'
+        ? `${list.length} dependencies ${what(key)} ${scope.lockfile} (${where}). ${advice}`
+        : `${list.length} ${among} in ${scope.lockfile} ${what(key)} (${where}). ${advice}`,
     location: first.location,
     artifact: { kind: 'file', path: scope.lockfile },
     evidence: {

@@ -57,3 +57,32 @@ describe('review: entries a change adds to a grouped finding are shown', () => {
     expect(await introducedCpd002(lock(few, []), lock([...few, 'n0'], []))).toEqual(['n0']);
   });
 });
+
+describe('review: dependencies a change declares without locking them', () => {
+  /** package.json declaring `declared`, and a lockfile locking `locked` (each name at ^1.0.0). */
+  const project = (declared: readonly string[], locked: readonly string[]) => {
+    const lockfile = JSON.parse(lock([], locked)) as { packages: Record<string, Record<string, unknown>> };
+    lockfile.packages['']!['dependencies'] = Object.fromEntries(locked.map((n) => [n, '^1.0.0']));
+    return {
+      'package.json': JSON.stringify(
+        { name: 'app', version: '1.0.0', dependencies: Object.fromEntries(declared.map((n) => [n, '^1.0.0'])) },
+        null,
+        2,
+      ),
+      [F]: JSON.stringify(lockfile, null, 2),
+    };
+  };
+
+  it('hundreds added to package.json with the lockfile left alone: one CPD014 naming the lockfile', async () => {
+    const locked = names('q', 3);
+    const repo = makeRepo(project(locked, locked), project([...locked, ...names('n', 300)], locked));
+    cleanups.push(repo.cleanup);
+    const r = await reviewHead(repo.dir);
+    const unlocked = r.findings.filter((f) => f.ruleId === 'CPD014');
+    expect(unlocked).toHaveLength(1);
+    expect(unlocked[0]!.evidence?.['count']).toBe(300);
+    expect(unlocked[0]!.message).toMatch(
+      /^300 dependencies declared in package\.json are not locked by package-lock\.json/,
+    );
+  });
+});

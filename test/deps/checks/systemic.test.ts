@@ -119,3 +119,44 @@ describe('CPD005: one finding per refused host, with the count; its members kept
     }
   });
 });
+
+describe('one finding per cause: dependencies a package.json declares and the lockfile does not lock', () => {
+  /** A package.json declaring p0…p(n-1) and q0…q(unlocked-1); the lockfile locks the p's only. */
+  async function project(unlocked: number): Promise<string> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-systemic-unlocked-'));
+    const dependencies: Record<string, string> = {};
+    for (let i = 0; i < 30; i++) dependencies[`p${i}`] = '^1.0.0';
+    for (let i = 0; i < unlocked; i++) dependencies[`q${i}`] = '^2.0.0';
+    await writeFile(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: 'app', version: '1.0.0', dependencies }, null, 2),
+    );
+    const locked = JSON.parse(lock(30, 0, 0)) as { packages: Record<string, Record<string, unknown>> };
+    locked.packages['']!['dependencies'] = Object.fromEntries(
+      Object.keys(dependencies)
+        .filter((n) => n.startsWith('p'))
+        .map((n) => [n, '^1.0.0']),
+    );
+    await writeFile(path.join(dir, 'package-lock.json'), JSON.stringify(locked, null, 2));
+    return dir;
+  }
+
+  it('a few stay per dependency, each at its line in package.json', async () => {
+    const r = await scanDeps(await project(3));
+    const unlocked = r.findings.filter((f) => f.ruleId === 'CPD014');
+    expect(unlocked.map((f) => f.evidence?.['dependency'])).toEqual(['q0@^2.0.0', 'q1@^2.0.0', 'q2@^2.0.0']);
+    expect(new Set(unlocked.map((f) => f.location.line)).size).toBe(3);
+  });
+
+  it('many become one finding for the manifest, with the count, the names and every place', async () => {
+    const r = await scanDeps(await project(500));
+    const unlocked = r.findings.filter((f) => f.ruleId === 'CPD014');
+    expect(unlocked).toHaveLength(1);
+    const [one] = unlocked;
+    expect(one!.evidence).toMatchObject({ count: 500, manifest: 'package.json' });
+    expect(one!.message).toMatch(
+      /^500 dependencies declared in package\.json are not locked by package-lock\.json \(first: q0@\^2\.0\.0, q1@\^2\.0\.0, q2@\^2\.0\.0 at package\.json:\d+\)\. A frozen install stops/,
+    );
+    expect(one!.related).toHaveLength(499);
+  });
+});
