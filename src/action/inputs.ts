@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseNpmRegistry } from '../cli/npm-registry-option.js';
 import { UsageError } from '../core/errors.js';
 import type { Level } from '../core/finding.js';
+import { parseShardSpec } from '../core/shard.js';
 import { FORMATS, type Format } from '../report/formats.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -214,12 +215,5 @@ function sameFile(a: string, b: string): boolean {
 }
 
 export function parseShardInput(raw: string): { index: number; count: number } | undefined {
-  if (raw === '') return undefined;
-  const m = /^(\d+)\s*\/\s*(\d+)$/.exec(raw);
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) {
-    throw new UsageError(`input shard must be i/n with 1 <= i <= n (e.g. 2/4), got "${raw}"`);
-  }
-  return { index, count };
+  return parseShardSpec(raw, 'input shard', true);
 }

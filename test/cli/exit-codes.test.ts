@@ -27,6 +27,7 @@ describe('exit codes through the CLI', () => {
     { name: 'missing directory', args: ['scan', '/nonexistent/chainproof-dir'], want: 2 },
     { name: 'bad --fail-on', args: ['scan', '.', '--fail-on', 'critical'], want: 2 },
     { name: 'bad --shard', args: ['scan', '.', '--shard', '5/4'], want: 2 },
+    { name: '--shard past MAX_SHARDS', args: ['scan', '.', '--shard', '1/99999999999999999999'], want: 2 },
     { name: 'two formats on stdout', args: ['scan', '.', '--format', 'json', '--format', 'sarif'], want: 2 },
     { name: 'no command', args: [], want: 2 },
   ])('$name → $want', async ({ args, want }) => {

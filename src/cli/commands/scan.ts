@@ -19,6 +19,7 @@ import {
   type OutputTarget,
 } from '../output.js';
 import { plural } from '../../core/plural.js';
+import { parseShardSpec } from '../../core/shard.js';
 import { baselinedText, notScannedText } from '../../report/text.js';
 import { levelRank } from '../../core/finding.js';
 import type { ScanResult } from '../../core/result.js';
@@ -174,11 +175,5 @@ export function verdictLine(
 }
 
 export function parseShard(raw: string | undefined): { index: number; count: number } | undefined {
-  if (raw === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(raw);
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count)
-    throw new UsageError(`--shard must be i/n with 1 <= i <= n, got "${raw}"`);
-  return { index, count };
+  return parseShardSpec(raw, '--shard');
 }
