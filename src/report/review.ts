@@ -235,7 +235,14 @@ export function toReviewText(review: ReviewResult): string {
     out.push(
       `reference ${c.kind.padEnd(6)} ${c.reference.repoId ?? c.reference.url ?? '?'} ${c.kind === 'moved' ? `${c.from ?? '(none)'} → ` : ''}${c.reference.revision ?? '(none)'} at ${c.reference.path}:${c.reference.line}`,
     );
-  if (out.length === 0) out.push('No dependency or model change.');
+  // Nothing moved a version, a model or a reference — but a finding may still say what did change (the same versions
+  // re-pointed to another host, a lockfile's settings): the header must not read as all clear above it.
+  if (out.length === 0)
+    out.push(
+      r.findings.length === 0
+        ? 'No dependency or model change.'
+        : 'No version, model or reference changed; what did change is below.',
+    );
   out.push('');
   for (const f of r.findings) {
     const where = `${f.location.path}${f.location.line !== undefined ? `:${f.location.line}` : ''}`;

@@ -99,6 +99,10 @@ describe('a registry entry re-pointed at the same version (CPU016)', () => {
     const f = r.findings.find((x) => x.ruleId === 'CPU016');
     expect(f?.message).toContain('ms@2.1.3 now resolves to https://evil.example/ms-2.1.3.tgz (was the registry)');
     expect(r.gate?.passed).toBe(false);
+    // No version moved, but the text's header must not read as all clear above the finding.
+    const text = toReviewText(r);
+    expect(text).not.toContain('No dependency or model change');
+    expect(text.split('\n')[0]).toBe('No version, model or reference changed; what did change is below.');
   });
 
   it('pnpm: a tarball URL beside the same integrity → no CPU016 (the bytes are held)', async () => {
