@@ -390,6 +390,28 @@ export function headerKind(text: string, lines: Int32Array, i: number): 'functio
   return /^(?:async[ \t]+)?def\b/.test(head) ? 'function' : /^class\b/.test(head) ? 'class' : undefined;
 }
 
+/**
+ * The scope of each logical line's statement, as CPython's symtable nests them: 0 for the module, `h + 1` for the body
+ * of the `def` or `class` header at line `h` — the nearest such header among the blocks open around the line (an
+ * `if`, `for` or `with` opens no scope). Worked out once a line, when first asked. python-scopes.ts and
+ * python-snippet.ts `scopedBindings` read it.
+ */
+export function lineScopes(text: string, blocks: Blocks): (i: number) => number {
+  const { lines, parents } = blocks;
+  const known = new Int32Array(parents.length);
+  return (i) => {
+    if (known[i]! > 0) return known[i]! - 1;
+    let scope = 0;
+    for (let above = parents[i]!; above >= 0; above = parents[above]!) {
+      if (lines[2 * above + 1]! >= 0 || !headerKind(text, lines, above)) continue;
+      scope = above + 1;
+      break;
+    }
+    known[i] = scope + 1;
+    return scope;
+  };
+}
+
 /** `inFunctionBody`'s answers for the last text it read, each line's worked out on first need (0 not yet, 1 no, 2 yes). */
 let bodiesOf: { readonly text: string; readonly blocks: Blocks | undefined; readonly answers: Uint8Array } | undefined;
 

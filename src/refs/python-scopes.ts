@@ -1,5 +1,5 @@
 import type { LogicalLine } from './python-lines.js';
-import { headerKind, lineBlocks, lineHolding } from './python-lines-native.js';
+import { headerKind, lineBlocks, lineHolding, lineScopes } from './python-lines-native.js';
 import { keptScopeStatements } from './python-snippet.js';
 import { KEYWORDS, tokenize, Unsure, type Token } from './python-tokens.js';
 import { isWordPart } from './python-code-mask.js';
@@ -149,15 +149,15 @@ function readScopes(
   if (!/(?:^|[\s;])(?:def|class)[ \t]/.test(text)) return undefined;
   const blocks = lineBlocks(text);
   if (!blocks) return undefined;
-  const { lines: table, parents } = blocks;
+  const { lines: table } = blocks;
   const count = table.length / 2;
   // Scope `h + 1` is the body of the `def` or `class` at line h; 0 is the module. Each is made when first asked for.
   const scopes = new Map<number, Scope>([
     [0, { parent: -1, kind: 'module', locals: new Set(), globals: new Set(), nonlocals: new Set() }],
   ]);
   // Per line: the scope its statement is in, + 1 (0: not yet worked out).
-  const lineScopes = new Int32Array(count);
-  /** The scope line i's body opens (a `def` or `class` header), else -1. */
+  const scopeOfLine = lineScopes(text, blocks);
+  /** The scope line i's body opens (a `def` or `class` header), else -1; made when first asked for. */
   const opened = (i: number): number => {
     const kind = headerKind(text, table, i);
     if (!kind) return -1;
@@ -167,17 +167,8 @@ function readScopes(
   };
   /** The scope of line i's statement: the body of the nearest `def` or `class` among the blocks open around it. */
   const lineScope = (i: number): number => {
-    const known = lineScopes[i]!;
-    if (known > 0) return known - 1;
-    let scope = 0;
-    for (let above = parents[i]!; above >= 0; above = parents[above]!) {
-      if (table[2 * above + 1]! >= 0) continue;
-      const body = opened(above);
-      scope = body >= 0 ? body : lineScope(above);
-      break;
-    }
-    lineScopes[i] = scope + 1;
-    return scope;
+    const scope = scopeOfLine(i);
+    return scope > 0 ? opened(scope - 1) : 0;
   };
   const lineAt = (offset: number) => lineHolding(table, offset);
   const scopeAt = (offset: number) => {

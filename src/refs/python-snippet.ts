@@ -5,6 +5,7 @@ import {
   headerKind,
   lineBlocks,
   lineEnd,
+  lineScopes,
   lineTable,
   namedAt,
   nativeLines,
@@ -317,23 +318,8 @@ function scopedBindings(text: string, table: Int32Array): ScopedBindings | undef
   if (!/(?:^|[\s;])(?:def|class)[ \t]/.test(text)) return undefined;
   const blocks = lineBlocks(text);
   if (!blocks || blocks.lines.length !== table.length) return undefined;
-  const { parents } = blocks;
-  const known = new Int32Array(table.length / 2);
+  const scopeOf = lineScopes(text, blocks);
   const bodyOf = (h: number) => (headerKind(text, table, h) ? h + 1 : -1);
-  const scopeOf = (i: number): number => {
-    if (known[i]! > 0) return known[i]! - 1;
-    let scope = 0;
-    for (let above = parents[i]!; above >= 0; above = parents[above]!) {
-      if (table[2 * above + 1]! >= 0) continue;
-      const body = bodyOf(above);
-      if (body >= 0) {
-        scope = body;
-        break;
-      }
-    }
-    known[i] = scope + 1;
-    return scope;
-  };
   // Each name's bindings by the scope they bind in, sorted once per name.
   const byScope = new Map<string, Map<number, number[]>>();
   const bucketed = (name: string, lines: readonly number[]) => {
