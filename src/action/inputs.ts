@@ -159,7 +159,7 @@ export function readInputs(env: Env): ActionInputs {
     failOn: failOn as Level | 'none',
     offline: getBooleanInput(env, 'offline', false),
     verifyTarballs: getBooleanInput(env, 'verify-tarballs', false),
-    shard: parseShardInput(getInput(env, 'shard')),
+    shard: parseShardSpec(getInput(env, 'shard'), 'input shard', true),
     cacheDirectory: getSingleInput(env, 'cache-directory') || undefined,
     baseline: getSingleInput(env, 'baseline') || undefined,
     category: getSingleInput(env, 'category') || undefined,

@@ -89,7 +89,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
   if (!st?.isDirectory()) throw new UsageError(`${argv.dir} is not a directory`);
   const targets = pairOutputs(argv.format, argv.output);
   await checkOutputFiles(targets);
-  const shard = parseShard(argv.shard);
+  const shard = parseShardSpec(argv.shard, '--shard');
   const npmRegistry = parseNpmRegistry(argv['npm-registry']);
   if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1)
     throw new UsageError('--concurrency must be a whole number of at least 1');
