@@ -28,7 +28,6 @@ export function checkSync(
   manifests: readonly LoadedManifest[],
 ): Finding[] {
   const out: Finding[] = [];
-  const unlocked: Unlocked[] = [];
   // The package manager installs an overridden name by the override, not by the declared spec: check against it.
   const overrides = overridesOf(manifests.find((m) => m.importer === '')?.data);
   for (const m of manifests) {
@@ -48,7 +47,6 @@ export function checkSync(
               'unknown');
         const recordedSpec = recorded?.[name];
         if ((records && recordedSpec === undefined) || target === undefined) {
-          unlocked.push({ file: m.file, dependency: `${name}@${spec}`, location: where });
           out.push({
             ruleId: 'CPD014',
             message: `${m.file} declares ${name}@${spec} in ${field}, but ${graph.lockfile} does not lock it${m.importer !== '' ? ` for workspace ${m.importer}` : ''}. Run the package manager's install, commit the updated lockfile, and use a frozen install in CI.`,
@@ -100,7 +98,7 @@ export function checkSync(
       }
     }
   }
-  return graph.packages.length === 0 ? lockingNothing(graph, out, unlocked) : out;
+  return graph.packages.length === 0 ? lockingNothing(graph, out) : out;
 }
 
 /**
@@ -108,14 +106,16 @@ export function checkSync(
  * leaves every declared dependency unlocked for one reason: one CPD014 per package.json, with the count and names,
  * instead of one per dependency.
  */
-function lockingNothing(graph: DependencyGraph, findings: Finding[], unlocked: readonly Unlocked[]): Finding[] {
-  const byFile = new Map<string, Unlocked[]>();
-  for (const u of unlocked) byFile.set(u.file, [...(byFile.get(u.file) ?? []), u]);
+function lockingNothing(graph: DependencyGraph, findings: Finding[]): Finding[] {
+  // The CPD014s by the package.json they stand in (each names its dependency in evidence).
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings)
+    if (f.ruleId === 'CPD014') byFile.set(f.location.path, [...(byFile.get(f.location.path) ?? []), f]);
   const grouped = new Set([...byFile].filter(([, list]) => list.length > 1).map(([file]) => file));
   const out = findings.filter((f) => f.ruleId !== 'CPD014' || !grouped.has(f.location.path));
   for (const file of grouped) {
     const list = byFile.get(file) ?? [];
-    const names = list.map((u) => u.dependency);
+    const names = list.map((f) => String(f.evidence?.['dependency']));
     out.push({
       ruleId: 'CPD014',
       message: `${graph.lockfile} locks no package, so none of the ${list.length} dependencies ${file} declares (${names.slice(0, 20).join(', ')}${list.length > 20 ? ', …' : ''}) is locked: a frozen install stops and a plain install resolves every one at build time. Run the package manager's install, commit the lockfile it writes, and use a frozen install in CI.`,
@@ -124,13 +124,6 @@ function lockingNothing(graph: DependencyGraph, findings: Finding[], unlocked: r
     });
   }
   return out;
-}
-
-/** A declared dependency the lockfile does not lock. */
-interface Unlocked {
-  readonly file: string;
-  readonly dependency: string;
-  readonly location: Finding['location'];
 }
 
 /** yarn berry records plain ranges with the `npm:` protocol. */

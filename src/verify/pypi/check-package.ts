@@ -7,7 +7,8 @@ import type { PypiClient } from '../../registry/pypi/client.js';
 import { listedWithMore } from '../../core/plural.js';
 import { pyFinding } from './finding.js';
 import type { IndexFile } from './index-files.js';
-import { parseProjectPage, sameVersion } from './index-files.js';
+import { parseProjectPage } from './index-files.js';
+import { samePep440Version } from '../../core/package-key.js';
 import { provenanceWanted, verifyProvenance } from './check-provenance.js';
 import { yankedRelease } from './yanked.js';
 import { sourceOnlyRelease } from './builds.js';
@@ -57,7 +58,7 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
     const reason = 'the project page is not a simple API page (PEP 503 HTML or PEP 691 JSON)';
     return { findings: [], status: 'unverifiable', detail: reason, unreachable: reason };
   }
-  const release = files.filter((f) => sameVersion(f.version, pkg.version));
+  const release = files.filter((f) => samePep440Version(f.version, pkg.version));
   if (release.length === 0) {
     const f = pyFinding(
       'CPP052',
@@ -241,7 +242,7 @@ function provenanceDowngrade(
     if (previous === undefined || compare(f.version, previous) > 0) previous = f.version;
   }
   if (previous === undefined) return undefined;
-  const prevFiles = files.filter((f) => sameVersion(f.version, previous));
+  const prevFiles = files.filter((f) => samePep440Version(f.version, previous));
   if (!prevFiles.some((f) => typeof f.provenance === 'string')) return undefined;
   return pyFinding(
     'CPP066',

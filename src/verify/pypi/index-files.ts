@@ -1,5 +1,3 @@
-import { samePep440Version } from '../../core/package-key.js';
-
 /** One file of a project's PEP 691 JSON simple page. */
 export interface IndexFile {
   readonly filename: string;
@@ -46,9 +44,6 @@ export function versionOfFile(filename: string): string {
   const stem = filename.replace(/\.(tar\.gz|tar\.bz2|tar\.xz|zip|tgz|tar)$/i, '');
   return stem.slice(stem.lastIndexOf('-') + 1);
 }
-
-/** PEP 440 equality (`1.0` = `1.0.0`), string equality for versions PEP 440 cannot parse: `samePep440Version`. */
-export const sameVersion = samePep440Version;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

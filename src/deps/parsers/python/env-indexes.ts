@@ -1,7 +1,4 @@
 import type { ConfigSetting, IndexSettings } from './config-indexes.js';
-import { isInstallEnvFile } from '../../python-inputs.js';
-
-export { isInstallEnvFile };
 
 /**
  * The environment variables pip and uv read for where to download from (pip's `ConfigOptionParser` maps

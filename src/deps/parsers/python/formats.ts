@@ -6,7 +6,6 @@ import type { FileFormat } from '../../../core/files.js';
 import { PYTHON_LOCKFILE_FORMATS } from '../../../discover/catalogue/index.js';
 
 export { PYTHON_LOCKFILE_FORMATS };
-export { PYTHON_CONFIG_FORMATS, isInstallEnvInput, isPythonDepsInput, isPythonLockfile } from '../../python-inputs.js';
 
 /** A format of `PYTHON_LOCKFILE_FORMATS` (checked where a file is routed). */
 export type PythonFileFormat = FileFormat;

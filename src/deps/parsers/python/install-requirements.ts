@@ -110,7 +110,7 @@ const MAX_SAME_NAME = 8;
  * --output-file r.txt`, `uv pip compile -o r.txt`): one it installs from is made by the build, and its source (a
  * lockfile) is what is checked. One pass over the text, whatever the number of named files.
  */
-export function filesWrittenByBuild(text: string): Set<string> {
+function filesWrittenByBuild(text: string): Set<string> {
   const out = new Set<string>();
   for (const command of shellCommands(text)) {
     for (let i = 0; i < command.length; i++) {
@@ -224,7 +224,7 @@ const CONFIG_OLD_ENV = /^\s*ENV\s+(PIP_CONFIG_FILE|UV_CONFIG_FILE)\s+([^\s=]+)\s
  * `PIP_CONFIG_FILE` names (`_iter_config_files`, none at all when it is `os.devnull`), uv the `UV_CONFIG_FILE` one
  * instead of its own search, whatever the file is called (`ci/pip-ci.cfg` is no pip.conf by name).
  */
-export function namedConfigFiles(text: string): { written: string; line: number; format: FileFormat }[] {
+function namedConfigFiles(text: string): { written: string; line: number; format: FileFormat }[] {
   const out: { written: string; line: number; format: FileFormat }[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     if (!raw.includes('_CONFIG_FILE') || /^\s*#/.test(raw)) return;
@@ -275,12 +275,13 @@ export async function installInputs(
     const text = await read(env);
     if (text === undefined) continue;
     const unread: { written: string; line: number; why: string }[] = [];
-    const made = filesWrittenByBuild(text);
+    // What the build writes matters only for a file that cannot be read (a second pass of the commands).
+    let made: Set<string> | undefined;
     const all = namedRequirementsFiles(text);
     for (const named of all.slice(0, MAX_NAMED)) {
       const target = locateNamedFile(env.path, named.written, paths, byBaseName, named.positional === true);
       if ('unread' in target) {
-        if (named.positional !== true && !made.has(posix.basename(named.written))) {
+        if (named.positional !== true && !(made ??= filesWrittenByBuild(text)).has(posix.basename(named.written))) {
           unread.push({ ...named, why: target.unread });
         }
         continue;

@@ -31,7 +31,6 @@ export function releaseOfFile(filename: string): { name: string; version: string
 }
 
 /** PEP 440 equality (`1.0` = `1.0.0`, `2.5.1+cpu` as written or URL-decoded), string equality otherwise. */
-const sameVersion = samePep440Version;
 
 /**
  * The package's downloaded files (URL or path) whose name is another project's or another version's. A direct-URL
@@ -51,7 +50,7 @@ function foreignFiles(p: PyPackage): { file: PyDistribution; filename: string; n
       const release = releaseOfFile(filename);
       if (!release) continue;
       const sameName = release.name === p.name;
-      if (sameName && (p.version === '' || sameVersion(release.version, p.version))) continue;
+      if (sameName && (p.version === '' || samePep440Version(release.version, p.version))) continue;
       out.push({ file: d, filename, ...release });
       break;
     }
