@@ -206,7 +206,6 @@ function readScopes(
   // tokens of the kept ones are read again, not made again.
   const lines: readonly LogicalLine[] =
     keptScopeStatements(text) ??
-    kept ??
     [...Array(count).keys()].map((i) => ({
       start: table[2 * i]!,
       end: table[2 * i + 1]! & 0x7fffffff,

@@ -279,7 +279,9 @@ function keptOrMostOfFile(text: string): Kept | undefined {
   // A name read in a function is one of its scopes' (python-scopes.ts): the statements binding it in another
   // function bind another variable, and what they read matters to no kept statement. Those go to the scopes only.
   const scoped = scopedBindings(text, table);
-  keepAssigners(work, reads, withOtherBindings(text, table, words, assigners, named, mask), take, scoped);
+  // One answer per name and one lookup budget for the file, for both passes below.
+  const bindings = withOtherBindings(text, table, words, assigners, named, mask);
+  keepAssigners(work, reads, bindings, take, scoped);
   // The decorators above a kept `def` (python-env.ts `CLICK_PARAMETERS`: `@click.option(…, default=…)` gives a
   // parameter its default), with what their arguments read; kept in place, over the `def` (`build`).
   const before = work.length;
@@ -287,8 +289,7 @@ function keptOrMostOfFile(text: string): Kept | undefined {
   const isDecorator = (j: number) => text.charCodeAt(lines[2 * j]!) === 64; /* @ */
   for (const i of [...marked])
     if (isDefHeader(text, lines, i)) for (let j = i - 1; j >= 0 && isDecorator(j); j--) take(j);
-  if (work.length > before)
-    keepAssigners(work, reads, withOtherBindings(text, lines, words, assigners, named, mask), take, scoped);
+  if (work.length > before) keepAssigners(work, reads, bindings, take, scoped);
   const kept = keptLines(lines, marked);
   if (!scoped || scoped.scopeOnly.size === 0) return { kept, scope: kept };
   for (const i of marked) scoped.scopeOnly.add(i);
