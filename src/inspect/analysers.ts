@@ -19,10 +19,7 @@ function lazy(name: string, load: () => Promise<ModelAnalyser>): ModelAnalyser {
   };
 }
 
-/**
- * Every model-content analyser, in the order they run. Adding a format is one catalogue entry, one analyser file
- * and one line here.
- */
+// The readers of model members in archives (content/member-formats.ts), loaded with the first file that may hold one.
 setMemberReadersLoader(() =>
   Promise.all([
     import('./formats/skops.js'),
@@ -33,13 +30,17 @@ setMemberReadersLoader(() =>
   ]),
 );
 
+/**
+ * Every model-content analyser, in the order they run. Adding a format is one catalogue entry, one analyser file
+ * and one line here.
+ */
 export const ANALYSERS: readonly ModelAnalyser[] = [
   // A pickled Keras model is judged by its embedded .keras archive, through the judge formats/keras.ts registers
   // when it loads (pickle/keras-object.ts): without it a scan of pickles alone failed every such model closed.
   // The same goes for model files inside archives (content/member-formats.ts): a `.keras`, a Keras `.h5`, a
   // SavedModel's `saved_model.pb` in a zip or tar is judged by its own format's analyser, registered when it loads;
   // a `.skops`, GGUF, ONNX, TFLite or safetensors member's reader loads with the first file that may hold members
-  // (`setMemberReadersLoader` below).
+  // (`setMemberReadersLoader` above).
   lazy(
     'pickle',
     async () =>

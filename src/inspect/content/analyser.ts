@@ -118,10 +118,12 @@ async function analyseFile(
   }
   if (size > MAX_IN_MEMORY && isTar(h)) {
     const byRanges = await inspectTarByRanges(src, file.path, allow, limits);
-    // content.ts `inspectTarHead`, with the pickle read from the file: its head may run past the 64 KiB read here.
-    const lead = leadingPickle(h, false);
-    const head = lead === 'no' ? [] : await analyseLeadingPickleFile(src, { path: file.path, allow, what: TAR_HEAD });
-    if (byRanges !== undefined) return leadingFindings(lead, head).concat(byRanges);
+    if (byRanges !== undefined) {
+      // content.ts `inspectTarHead`, with the pickle read from the file: its head may run past the 64 KiB read here.
+      const lead = leadingPickle(h, false);
+      const head = lead === 'no' ? [] : await analyseLeadingPickleFile(src, { path: file.path, allow, what: TAR_HEAD });
+      return leadingFindings(lead, head).concat(byRanges);
+    }
   }
   if (plainPickle) {
     return analysePickleFile(src, { path: file.path, allow, what: 'pickle', onSidecar });
