@@ -24,7 +24,11 @@ export interface SarifOptions {
 /** SARIF 2.1.0 that `github/codeql-action/upload-sarif` accepts. */
 export function toSarif(result: ScanResult, opts: SarifOptions): Log {
   const redacted = redactResult(result);
-  return sarifLog(redacted, keptResults(redacted.findings), opts, (kept, map) => kept.map(map));
+  // Each result is built once: measured for the upload limit, then written — unless the limit cut some, when the
+  // rest are built again so their line hashes count among themselves (as the stream's do).
+  const built = measuredResults(redacted.findings);
+  const cut = built.fitted.length < built.all.length;
+  return sarifLog(redacted, built.fitted, opts, (kept, map) => (cut ? kept.map(map) : built.results));
 }
 
 /**
@@ -55,6 +59,28 @@ function keptResults(findings: readonly ResolvedFinding[]): ResolvedFinding[] {
   const index = ruleIndex();
   const lineHash = lineHashes();
   return fitUploadSize(mostSevere(findings, MAX_SARIF_RESULTS), (f) => JSON.stringify(toResult(f, index, lineHash)));
+}
+
+/**
+ * `keptResults` for a log held whole (`toSarif`), with the results it measured: `all` the most severe findings,
+ * `results` theirs (one rule index and line-hash count, as `sarifLog` builds them), `fitted` the findings the upload
+ * size keeps. The stream measures one result at a time instead: it never holds them all.
+ */
+function measuredResults(findings: readonly ResolvedFinding[]): {
+  readonly all: readonly ResolvedFinding[];
+  readonly results: Result[];
+  readonly fitted: ResolvedFinding[];
+} {
+  const index = ruleIndex();
+  const lineHash = lineHashes();
+  const all = mostSevere(findings, MAX_SARIF_RESULTS);
+  const results = all.map((f) => toResult(f, index, lineHash));
+  const fitted = fitUploadSize(
+    Array.from(all.keys()),
+    (i) => JSON.stringify(results[i]),
+    (i) => all[i]!.level,
+  ).map((i) => all[i]!);
+  return { all, results, fitted };
 }
 
 type ResultList = (kept: readonly ResolvedFinding[], map: (f: ResolvedFinding) => Result) => Result[];
