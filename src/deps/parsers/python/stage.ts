@@ -53,10 +53,14 @@ export const pythonDepsStage: Stage = {
     // The CI's own index settings (environment) count as allowed; the scanned tree's never do.
     const policy = toPythonCheckPolicy(ctx.policy, ctx.registry, ctx.options.env);
     const envFiles = input.files.filter(isInstallEnvInput);
-    // pip reads whatever file an install command names with -r / -c, whatever its name.
-    const named = await installInputs(input.files, envFiles, (f) =>
-      readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined),
+    const readText = (f: DiscoveredFile) => readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+    // Each Dockerfile, workflow and script read once, for the files its installs name and for its index settings.
+    const envTexts = new Map(
+      await Promise.all(envFiles.map((f) => ctx.limit(async () => [f.path, await readText(f)] as const))),
     );
+    const read = (f: DiscoveredFile) => (envTexts.has(f.path) ? Promise.resolve(envTexts.get(f.path)) : readText(f));
+    // pip reads whatever file an install command names with -r / -c, whatever its name.
+    const named = await installInputs(input.files, envFiles, read);
     const inputs = [...lockfiles.map((file) => ({ file, constraints: false })), ...named.inputs];
     const results = await Promise.all(
       inputs.map(({ file, constraints }) =>
@@ -91,7 +95,7 @@ export const pythonDepsStage: Stage = {
     ];
     const configFindings = await Promise.all(
       configs.map((file) =>
-        ctx.limit(() => scanIndexSettings(file, policy, lockedHosts, ctx.files, beside(file) ? 'pdm' : 'all')),
+        ctx.limit(() => scanIndexSettings(file, policy, lockedHosts, read, beside(file) ? 'pdm' : 'all')),
       ),
     );
     return {
@@ -195,10 +199,10 @@ async function scanIndexSettings(
   file: DiscoveredFile,
   policy: PythonCheckPolicy,
   lockedHosts: ReadonlySet<string>,
-  files: FileOpener,
+  read: (f: DiscoveredFile) => Promise<string | undefined>,
   only: 'all' | 'pdm',
 ): Promise<Finding[]> {
-  const text = await readBounded(files, file, MAX_MANIFEST_BYTES).catch(() => undefined);
+  const text = await read(file);
   if (text === undefined) return [];
   try {
     // PIP_* / UV_* variables a Dockerfile, workflow or script sets reach every pip / uv it runs.
