@@ -1,14 +1,14 @@
 import { parse as parseToml } from 'smol-toml';
 import type { Finding } from '../../core/finding.js';
-import { ecosystemOf } from '../../core/package-key.js';
+import { isRecord } from '../../core/is-record.js';
+import { ecosystemOf, pep503Name } from '../../core/package-key.js';
 import { listedWithMore } from '../../core/plural.js';
 import type { DependencyGraph } from '../../core/records.js';
-import { redactUrls } from '../../deps/checks/finding.js';
 import { parseAlias } from '../../deps/parsers/npm-common.js';
 import { dirOf } from '../../deps/read.js';
 import { classifySpec } from '../../deps/source.js';
 import type { InstallFileChange } from './install-files.js';
-import { lineOfKey } from './manifest-changes.js';
+import { lineOfKey, shown } from './manifest-changes.js';
 import type { ProjectRole } from './project-manifests.js';
 
 /** The fields arborist builds edges from, peers included (npm 7+ installs them: `legacy-peer-deps` is off). */
@@ -18,7 +18,6 @@ const NAMED = 5;
 const EVIDENCE = 50;
 
 type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** One dependency a package.json now declares from outside the registry. */
 interface Declared {
@@ -83,7 +82,7 @@ export function declaredSourceFindings(
 function parse(text: string): Json | undefined {
   try {
     const v: unknown = JSON.parse(text);
-    return isObj(v) ? v : {};
+    return isRecord(v) ? v : {};
   } catch {
     return undefined;
   }
@@ -91,7 +90,7 @@ function parse(text: string): Json | undefined {
 
 /** Each dependency whose head spec is new or changed and names a git repository, a URL or another package. */
 function offRegistryDeclarations(was: Json, now: Json): Declared[] {
-  const specs = (o: Json, field: string): Json => (isObj(o[field]) ? o[field] : {});
+  const specs = (o: Json, field: string): Json => (isRecord(o[field]) ? o[field] : {});
   const out: Declared[] = [];
   for (const field of FIELDS) {
     for (const [name, after] of Object.entries(specs(now, field))) {
@@ -112,7 +111,7 @@ function offRegistryDeclarations(was: Json, now: Json): Declared[] {
  * the root's).
  */
 function namesOffRegistry(g: DependencyGraph): Set<string> {
-  const normal = ecosystemOf(g) === 'pypi' ? pep503 : (n: string) => n;
+  const normal = ecosystemOf(g) === 'pypi' ? pep503Name : (n: string) => n;
   const out = new Set<string>();
   for (const p of g.packages) if (p.source !== 'registry' || p.alias !== undefined) out.add(normal(p.name));
   return out;
@@ -126,9 +125,6 @@ const covers = (g: DependencyGraph, folder: string) => {
 const pythonLockfilesOver = (graphs: readonly DependencyGraph[], folder: string) =>
   graphs.some((g) => ecosystemOf(g) === 'pypi' && covers(g, folder));
 
-/** PEP 503's normal form of a project name. */
-const pep503 = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
-
 /**
  * The PEP 508 direct references (`name @ url`, a `@` before any `;` marker) a pyproject.toml declares — in
  * `[project] dependencies`, `optional-dependencies`, PEP 735 `[dependency-groups]`, uv's legacy `dev-dependencies`
@@ -141,14 +137,14 @@ function directReferences(text: string): Map<string, Declared> | undefined {
   } catch {
     return undefined;
   }
-  const at = (o: unknown, k: string): unknown => (isObj(o) ? o[k] : undefined);
+  const at = (o: unknown, k: string): unknown => (isRecord(o) ? o[k] : undefined);
   const project = at(data, 'project');
   const lists: [string, unknown][] = [
     ['dependencies', at(project, 'dependencies')],
     ...Object.entries(
-      isObj(at(project, 'optional-dependencies')) ? (at(project, 'optional-dependencies') as Json) : {},
+      isRecord(at(project, 'optional-dependencies')) ? (at(project, 'optional-dependencies') as Json) : {},
     ).map(([k, v]): [string, unknown] => [`optional-dependencies.${k}`, v]),
-    ...Object.entries(isObj(at(data, 'dependency-groups')) ? (at(data, 'dependency-groups') as Json) : {}).map(
+    ...Object.entries(isRecord(at(data, 'dependency-groups')) ? (at(data, 'dependency-groups') as Json) : {}).map(
       ([k, v]): [string, unknown] => [`dependency-groups.${k}`, v],
     ),
     ['tool.uv.dev-dependencies', at(at(at(data, 'tool'), 'uv'), 'dev-dependencies')],
@@ -161,14 +157,12 @@ function directReferences(text: string): Map<string, Declared> | undefined {
     for (const spec of list) {
       if (typeof spec !== 'string' || !/^[^;]*@/.test(spec)) continue;
       const name = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec)?.[1];
-      if (name === undefined || out.has(pep503(name))) continue;
-      out.set(pep503(name), { name, field, before: undefined, after: spec.trim(), installs: pep503(name) });
+      if (name === undefined || out.has(pep503Name(name))) continue;
+      out.set(pep503Name(name), { name, field, before: undefined, after: spec.trim(), installs: pep503Name(name) });
     }
   }
   return out;
 }
-
-const shown = (v: string | undefined) => (v === undefined ? '(none)' : redactUrls(v).slice(0, 200));
 
 /** What the package managers of each ecosystem do with a manifest its lockfile does not satisfy. */
 const NPM =

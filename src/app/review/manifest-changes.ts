@@ -122,7 +122,8 @@ function offRegistry(key: string, spec: string): boolean {
   return kind !== 'registry' && kind !== 'workspace';
 }
 
-const shown = (v: unknown) => (typeof v === 'string' ? redactUrls(v).slice(0, 200) : '(none)');
+/** A manifest value as a finding quotes it: URLs' credentials redacted, 200 characters at most. */
+export const shown = (v: unknown) => (typeof v === 'string' ? redactUrls(v).slice(0, 200) : '(none)');
 
 function scriptFinding(
   c: InstallFileChange,
