@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { isDeferred, type Finding, type Level, type ResolvedFinding } from './finding.js';
 import { compareFindings, fingerprintOf } from './fingerprint.js';
 import { byCodePoint } from './order.js';
-import { pep503Name, samePep440Version, type Ecosystem } from './package-key.js';
+import { pep503Name, sameVersion, type Ecosystem } from './package-key.js';
 import type { Policy, Suppression } from './policy.js';
 import { findRule } from './rules/index.js';
 
@@ -128,15 +128,6 @@ export function suppresses(s: Suppression, f: Finding): boolean {
     if (!namesPackage(s.package, f.artifact)) return false;
   }
   return true;
-}
-
-/**
- * npm versions compare as written (semver strings, which npm keys its tree by); a PyPI version by PEP 440, as pip
- * compares releases (package-key.ts `pep440Canonical`): a suppression of `six@1.16.0` covers the `six==1.16` pip
- * installs as that release, and `torch@2.1.0` never covers the other build `2.1.0+cpu`.
- */
-function sameVersion(ecosystem: Ecosystem, written: string, locked: string): boolean {
-  return ecosystem === 'pypi' ? samePep440Version(written, locked) : written === locked;
 }
 
 /**

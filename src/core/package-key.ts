@@ -164,3 +164,12 @@ export function parsePackagePurl(text: string): PurlPackage | string {
   if (type === 'pypi' && /[@/]/.test(name)) return `${expected}: a PyPI name has no namespace`;
   return { ecosystem: type, name, ...(version !== undefined ? { version } : {}) };
 }
+
+/**
+ * npm versions compare as written (semver strings, which npm keys its tree by); a PyPI version by PEP 440, as pip
+ * compares releases (package-key.ts `pep440Canonical`): a suppression of `six@1.16.0` covers the `six==1.16` pip
+ * installs as that release, and `torch@2.1.0` never covers the other build `2.1.0+cpu`.
+ */
+export function sameVersion(ecosystem: Ecosystem, written: string, locked: string): boolean {
+  return ecosystem === 'pypi' ? samePep440Version(written, locked) : written === locked;
+}

@@ -3,7 +3,7 @@ import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { withinEditDistance } from '../../trust/policy/suggest.js';
 import type { LockfileChanges } from './diff.js';
 import { packageArtifact } from '../../core/finding.js';
-import { ecosystemOf, samePep440Version, type Ecosystem } from '../../core/package-key.js';
+import { ecosystemOf, sameVersion, type Ecosystem } from '../../core/package-key.js';
 
 /** Names shorter than this (`ms`, `qs`, `ws`) are a letter apart from many real packages: not compared. */
 const MIN_LENGTH = 4;
@@ -101,16 +101,14 @@ export function lookalikeRenames(
       const from = gone.find((p) => p.workspace === c.head.workspace && isLookalike(p.name, c.name));
       if (from === undefined) continue;
       // A PyPI version as pip reads it: `requests==2.31` swapped for `reqeusts==2.31.0` keeps the version.
-      const sameVersion =
-        from.version !== '' &&
-        (lf.ecosystem === 'pypi' ? samePep440Version(from.version, c.head.version) : from.version === c.head.version);
-      if (!sameVersion && numberedSibling(from.name, c.name)) continue;
+      const same = from.version !== '' && sameVersion(lf.ecosystem, from.version, c.head.version);
+      if (!same && numberedSibling(from.name, c.name)) continue;
       out.push({
         ruleId: 'CPU037',
-        message: `The change replaces ${from.name} with ${c.name}${sameVersion ? ` at the same version ${from.version}` : ''}, a look-alike name: the package manager installs whatever is published as ${c.name}, another package from possibly another owner. Check the new name letter by letter and who publishes it before merging.`,
+        message: `The change replaces ${from.name} with ${c.name}${same ? ` at the same version ${from.version}` : ''}, a look-alike name: the package manager installs whatever is published as ${c.name}, another package from possibly another owner. Check the new name letter by letter and who publishes it before merging.`,
         location: { path: c.head.lockfile, line: c.head.line },
         artifact: packageArtifact(lf.ecosystem, c.name, c.head.version),
-        ...(sameVersion ? {} : { level: 'warning' as const }),
+        ...(same ? {} : { level: 'warning' as const }),
         evidence: { from: from.name, to: c.name, fromVersion: from.version, toVersion: c.head.version },
       });
     }
