@@ -23,6 +23,7 @@ import {
   UNPICKLERS,
   CHECKPOINT_UNPICKLERS,
   unpicklesFile,
+  literal,
 } from './python-loaders.js';
 import { isTransformersJs, underTransformersJsEnv, type TransformersJsEnv } from './transformersjs-env.js';
 import { reportOllamaName } from './runtimes.js';
@@ -419,7 +420,7 @@ function nodeLlamaCppShape(f: CallFacts, takes: 'first' | 'options'): LoaderShap
   if (v === undefined) return uri === undefined ? none : { via, name: uri, runsRemoteCode: false };
   const base = { via, runsRemoteCode: false, hubOnly: true as const };
   const page = /^https?:\/\/(?:www\.)?(?:huggingface\.co|hf\.co)\/([^/?#]+)\/([^/?#]+)\/?$/.exec(v);
-  if (page) return { ...base, name: literalOf(`${page[1]!}/${page[2]!}`) };
+  if (page) return { ...base, name: literal(`${page[1]!}/${page[2]!}`) };
   const prefix = NODE_LLAMA_CPP_HF.exec(v);
   if (!prefix) return /^https?:\/\//.test(v) ? { via, name: uri, runsRemoteCode: false } : none;
   const [user, model, ...parts] = v.slice(prefix[0].length).split('/');
@@ -427,15 +428,15 @@ function nodeLlamaCppShape(f: CallFacts, takes: 'first' | 'options'): LoaderShap
   if (!user || !model) return none;
   let rest = parts.join('/');
   // `user/model:quant` (or no path): the manifest of that quant tag, at `main`.
-  if (rest === '' || model.includes(':')) return { ...base, name: literalOf(`${user}/${model.split(':')[0]!}`) };
+  if (rest === '' || model.includes(':')) return { ...base, name: literal(`${user}/${model.split(':')[0]!}`) };
   const hash = rest.indexOf('#');
   const branch = hash >= 0 ? rest.slice(hash + 1) : '';
   if (hash >= 0) rest = rest.slice(0, hash);
   return {
     ...base,
-    name: literalOf(`${user}/${model}`),
-    ...(branch !== '' ? { revision: literalOf(branch) } : {}),
-    file: literalOf(rest),
+    name: literal(`${user}/${model}`),
+    ...(branch !== '' ? { revision: literal(branch) } : {}),
+    file: literal(rest),
   };
 }
 
@@ -767,7 +768,7 @@ function withCodeDownloads(shape: LoaderShape, kw: (k: string) => Resolved | und
   if (custom !== undefined && custom.notString === undefined && !name?.endsWith('.py')) {
     if (name === undefined) extra.push({ via, name: custom, runsRemoteCode: true });
     else if (name.includes('/'))
-      extra.push({ via, name: custom, revision: customRevision, file: literalOf('pipeline.py'), runsRemoteCode: true });
+      extra.push({ via, name: custom, revision: customRevision, file: literal('pipeline.py'), runsRemoteCode: true });
     else {
       const folder =
         customRevision === undefined
@@ -777,8 +778,8 @@ function withCodeDownloads(shape: LoaderShape, kw: (k: string) => Resolved | und
             : `v${customRevision.value ?? '<version>'}`;
       extra.push({
         via,
-        name: literalOf(COMMUNITY_PIPELINES_MIRROR),
-        file: literalOf(`${folder}/${name}.py`),
+        name: literal(COMMUNITY_PIPELINES_MIRROR),
+        file: literal(`${folder}/${name}.py`),
         runsRemoteCode: true,
       });
     }
@@ -840,7 +841,6 @@ const TOKENIZERS_FROM_PRETRAINED: ReadonlySet<string> = new Set([
 
 /** diffusers dynamic_modules_utils.py `COMMUNITY_PIPELINES_MIRROR_ID`, a dataset repository. */
 const COMMUNITY_PIPELINES_MIRROR = 'datasets/diffusers/community-pipelines-mirror';
-const literalOf = (value: string): Resolved => ({ value, isString: true });
 
 /** transformers `pipeline()` arguments that name a repo of their own when given as a str. */
 const PIPELINE_PARTS = ['config', 'tokenizer', 'feature_extractor', 'image_processor', 'processor'];

@@ -120,7 +120,8 @@ export function parseModelUrl(value: string): ParsedModelUrl | undefined {
   return { hub: 'url', url: value };
 }
 
-function safeDecode(segment: string): string {
+/** A URL path segment decoded (`urllib.parse.unquote`), as written where it is not valid percent-encoding. */
+export function safeDecode(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {

@@ -1,4 +1,5 @@
 import type { CallFacts, LoaderShape, Resolved } from './calls.js';
+import { safeDecode } from './ids.js';
 import { trimEndRun } from '../core/linear-text.js';
 
 /**
@@ -47,7 +48,7 @@ export function parseHfPath(written: string): HfPath | undefined {
     const special = SPECIAL_REFS.exec(rest)?.[0];
     const cut = special !== undefined ? special.length : rest.indexOf('/') < 0 ? rest.length : rest.indexOf('/');
     const file = rest.slice(cut).replace(/^\/+/, '');
-    return withParts(repoType, repoId, unquote(special ?? rest.slice(0, cut)), file);
+    return withParts(repoType, repoId, safeDecode(special ?? rest.slice(0, cut)), file);
   }
   const parts = path.split('/');
   if (parts.length === 1) return withParts(repoType, path, undefined, '');
@@ -67,15 +68,6 @@ function withParts(
     ...(revision !== undefined ? { revision } : {}),
     ...(file !== '' ? { file } : {}),
   };
-}
-
-/** Python's `urllib.parse.unquote`, which resolve_path applies to the revision (`refs%2Fpr%2F1`). */
-function unquote(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
 
 /**

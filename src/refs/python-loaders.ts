@@ -211,7 +211,8 @@ const lastName = (s: string) => s.slice(s.lastIndexOf('.') + 1);
 /** Python's `None` (or nothing) given for an argument. */
 const none = (r: Resolved | undefined) => r?.notString === 'absent' || (r?.value === 'None' && r.isString !== true);
 const inModule = (resolved: string, modules: readonly string[]) => modules.some((m) => resolved.startsWith(`${m}.`));
-const literal = (value: string): Resolved => ({ value, isString: true });
+/** A string the code writes as it is. */
+export const literal = (value: string): Resolved => ({ value, isString: true });
 const literalOf = (value: string | undefined): Resolved | undefined =>
   value === undefined ? undefined : literal(value);
 
