@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { DiscoveredFile } from '../../core/files.js';
+import type { Finding } from '../../core/finding.js';
 import { locateInRoot } from '../../io/open-regular.js';
 import { folderOf } from '../../io/raw-names.js';
+import { Findings } from './report.js';
 
 /** Distinct external files looked up per model; real models name one to a few hundred. */
 const MAX_LOOKUPS = 1000;
@@ -27,4 +29,29 @@ export async function misplacedBeside(
     if (located.kind === 'symlink-outside-root' || located.kind === 'not-regular-file') out.set(name, located.kind);
   }
   return out;
+}
+
+/**
+ * The findings of a model's external files whose names lead out (`misplacedBeside`): one per distinct name, at the
+ * first external that names it, worded by `add` for how it leads out.
+ */
+export async function misplacedFindings<T>(
+  file: DiscoveredFile,
+  root: string | undefined,
+  externals: readonly T[],
+  nameOf: (e: T) => string,
+  add: (out: Findings, e: T, kind: Misplaced) => void,
+): Promise<Finding[]> {
+  if (externals.length === 0) return [];
+  const misplaced = await misplacedBeside(file, root, externals.map(nameOf));
+  const out = new Findings(file.path, file.format);
+  const reported = new Set<string>();
+  for (const e of externals) {
+    const name = nameOf(e);
+    const kind = misplaced.get(name);
+    if (kind === undefined || reported.has(name)) continue;
+    reported.add(name);
+    add(out, e, kind);
+  }
+  return out.list;
 }

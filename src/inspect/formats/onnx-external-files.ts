@@ -1,8 +1,7 @@
 import type { DiscoveredFile } from '../../core/files.js';
 import type { Finding } from '../../core/finding.js';
-import { misplacedBeside } from './external-files.js';
+import { misplacedFindings } from './external-files.js';
 import type { OnnxExternal } from './onnx.js';
-import { Findings } from './report.js';
 
 /**
  * A relative `location` can still lead out of the model folder through the file system. onnx's
@@ -15,30 +14,24 @@ export async function checkExternalFiles(
   root: string | undefined,
   externals: readonly OnnxExternal[],
 ): Promise<Finding[]> {
-  if (externals.length === 0) return [];
-  const misplaced = await misplacedBeside(
+  return misplacedFindings(
     file,
     root,
-    externals.map((e) => e.location),
+    externals,
+    (e) => e.location,
+    (out, e, kind) => {
+      if (kind === 'symlink-outside-root')
+        out.add(
+          'CPI065',
+          `tensor ${JSON.stringify(e.tensor)} loads external data from ${JSON.stringify(e.location)}, a symbolic link that leads out of the scan root; onnx before 1.21 (resolve_external_data_location) follows it and reads that file, 1.21 refuses the link. Do not load the model; replace the link with the data file.`,
+          { tensor: e.tensor, location: e.location, offset: e.at, resolves: 'outside-root' },
+        );
+      else
+        out.add(
+          'CPI065',
+          `tensor ${JSON.stringify(e.tensor)} loads external data from ${JSON.stringify(e.location)}, which is not a regular file (a device, FIFO or folder); onnx's resolve_external_data_location refuses it, other runtimes may block or read a device. Replace it with the data file.`,
+          { tensor: e.tensor, location: e.location, offset: e.at, resolves: 'not-regular-file' },
+        );
+    },
   );
-  const out = new Findings(file.path, file.format);
-  const reported = new Set<string>();
-  for (const e of externals) {
-    const kind = misplaced.get(e.location);
-    if (kind === undefined || reported.has(e.location)) continue;
-    reported.add(e.location);
-    if (kind === 'symlink-outside-root')
-      out.add(
-        'CPI065',
-        `tensor ${JSON.stringify(e.tensor)} loads external data from ${JSON.stringify(e.location)}, a symbolic link that leads out of the scan root; onnx before 1.21 (resolve_external_data_location) follows it and reads that file, 1.21 refuses the link. Do not load the model; replace the link with the data file.`,
-        { tensor: e.tensor, location: e.location, offset: e.at, resolves: 'outside-root' },
-      );
-    else
-      out.add(
-        'CPI065',
-        `tensor ${JSON.stringify(e.tensor)} loads external data from ${JSON.stringify(e.location)}, which is not a regular file (a device, FIFO or folder); onnx's resolve_external_data_location refuses it, other runtimes may block or read a device. Replace it with the data file.`,
-        { tensor: e.tensor, location: e.location, offset: e.at, resolves: 'not-regular-file' },
-      );
-  }
-  return out.list;
 }

@@ -1,8 +1,9 @@
 import type { DiscoveredFile } from '../../core/files.js';
 import type { Finding } from '../../core/finding.js';
 import type { ModelAnalyser } from '../analyser.js';
-import { misplacedBeside } from './external-files.js';
-import { analyseWith, Findings, registerReadMember } from './report.js';
+import { misplacedFindings } from './external-files.js';
+import type { Findings } from './report.js';
+import { analyseWith, registerReadMember } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { driveSync, FormatError, readAt } from './source.js';
 import { memberIs } from '../content/member-formats.js';
@@ -311,32 +312,25 @@ async function checkExternalWeightFiles(
   root: string | undefined,
   externals: readonly TfliteExternal[],
 ): Promise<Finding[]> {
-  if (externals.length === 0) return [];
-  const misplaced = await misplacedBeside(
+  return misplacedFindings(
     file,
     root,
-    externals.map((e) => e.file),
+    externals,
+    (e) => e.file,
+    (out, e, kind) =>
+      out.add(
+        'CPI077',
+        kind === 'symlink-outside-root'
+          ? `external weights group ${e.group} is the file ${JSON.stringify(e.file)}, a symbolic link that leads out of the scan root; LiteRT opens it and reads what it points at into the model's weights. Do not load the model; replace the link with the weights file.`
+          : `external weights group ${e.group} is the file ${JSON.stringify(e.file)}, which is not a regular file (a device, FIFO or folder); LiteRT opens it as the model's weights. Replace it with the weights file.`,
+        {
+          group: e.group,
+          file: e.file.slice(0, 200),
+          offset: e.at,
+          resolves: kind === 'symlink-outside-root' ? 'outside-root' : kind,
+        },
+      ),
   );
-  const out = new Findings(file.path, file.format);
-  const reported = new Set<string>();
-  for (const e of externals) {
-    const kind = misplaced.get(e.file);
-    if (kind === undefined || reported.has(e.file)) continue;
-    reported.add(e.file);
-    out.add(
-      'CPI077',
-      kind === 'symlink-outside-root'
-        ? `external weights group ${e.group} is the file ${JSON.stringify(e.file)}, a symbolic link that leads out of the scan root; LiteRT opens it and reads what it points at into the model's weights. Do not load the model; replace the link with the weights file.`
-        : `external weights group ${e.group} is the file ${JSON.stringify(e.file)}, which is not a regular file (a device, FIFO or folder); LiteRT opens it as the model's weights. Replace it with the weights file.`,
-      {
-        group: e.group,
-        file: e.file.slice(0, 200),
-        offset: e.at,
-        resolves: kind === 'symlink-outside-root' ? 'outside-root' : kind,
-      },
-    );
-  }
-  return out.list;
 }
 
 const TFLITE_NAME = /\.tflite$/i;
