@@ -17,6 +17,7 @@ import { scanTail } from './tail-scan.js';
 import { COMPUTED_NAME, dangerWhenCalled } from './danger.js';
 import { toPython3 } from './compat.js';
 import { isImportingHelper } from './vm/calls.js';
+import { callKey, globalKey } from './vm/record.js';
 
 /** The first pickle of a legacy (pre-1.6) torch.save file: the LONG1 magic number 0x1950a86a20f9469cfc6c. */
 const LEGACY_TORCH_MAGIC = Buffer.from([
@@ -102,7 +103,7 @@ function addTailImports(runs: readonly PickleRun[], tail: Buffer | undefined, at
   if (run === undefined || tail === undefined) return;
   const { imports, callAt } = scanTail(tail, at);
   for (const t of imports) {
-    const key = `${t.module}\u0000${t.name}`;
+    const key = globalKey(t.module, t.name);
     if (!run.globals.has(key)) run.globals.set(key, { ...t, count: 1 });
   }
   if (callAt !== undefined) addTailCalls(run, callAt);
@@ -120,12 +121,12 @@ function addTailCalls(run: PickleRun, at: number): void {
   for (const g of [...run.globals.values()]) {
     const py3 = toPython3(g.module, g.name);
     if (isImportingHelper(py3)) {
-      const key = `${COMPUTED_NAME}\u0000${COMPUTED_NAME}`;
+      const key = globalKey(COMPUTED_NAME, COMPUTED_NAME);
       if (!run.globals.has(key))
         run.globals.set(key, { module: COMPUTED_NAME, name: COMPUTED_NAME, opcode: 'REDUCE', offset: at, count: 1 });
     } else if (dangerWhenCalled(py3.module, py3.name) !== undefined || isGetattr(py3)) {
       // The key record.ts gives a REDUCE on the global itself; one more call than the VM saw, with no member named.
-      const key = `REDUCE\u0000${g.module}\u0000${g.name}\u0000true`;
+      const key = callKey('REDUCE', globalKey(g.module, g.name), true);
       const seen = run.calls.get(key);
       if (seen) seen.count++;
       else run.calls.set(key, { kind: 'REDUCE', target: g, onGlobal: true, computed: false, offset: at, count: 1 });
@@ -161,7 +162,7 @@ function addPlainLoad(run: PickleRun, plain: PickleRun | undefined): void {
     // Imports only: these bytes are a legitimate file's array data to joblib.load, where a byte that reads as
     // REDUCE says nothing (a joblib memmap names numpy.memmap as its wrapper's subclass).
     for (const t of scanTail(run.arrayData.bytes, run.arrayData.at).imports) {
-      const key = `${t.module}\u0000${t.name}`;
+      const key = globalKey(t.module, t.name);
       if (isPythonName(t) && !run.globals.has(key)) run.globals.set(key, { ...t, count: 1 });
     }
     return;

@@ -8,10 +8,17 @@ import { Stop } from './state.js';
 /** Opcodes whose callee is called directly (the others call a method of an existing object). */
 const CALLS: ReadonlySet<CallKind> = new Set<CallKind>(['REDUCE', 'OBJ', 'INST', 'NEWOBJ', 'NEWOBJ_EX']);
 
+/** The key an import is recorded by in `run.globals`. */
+export const globalKey = (module: string, name: string): string => `${module}\u0000${name}`;
+
+/** The key a call is recorded by in `run.calls`: its opcode, its callee (a global's key, else a description), whether on a global. */
+export const callKey = (kind: string, callee: string, onGlobal: boolean): string =>
+  `${kind}\u0000${callee}\u0000${onGlobal}`;
+
 /** Record an import (aggregated by module and name) and return the one value that stands for it. */
 export function importGlobal(vm: VmState, module: string, name: string, opcode: GlobalRef['opcode']): Value {
   const { run } = vm;
-  const key = `${module}\u0000${name}`;
+  const key = globalKey(module, name);
   let ref = run.globals.get(key);
   if (ref) ref.count++;
   else {
@@ -43,7 +50,7 @@ export function recordCall(vm: VmState, kind: CallKind, callee: Value): void {
     }
   }
   const computed = CALLS.has(kind) && callee.k !== 'global';
-  const key = `${kind}\u0000${target ? `${target.module}\u0000${target.name}` : describe(callee)}\u0000${onGlobal}`;
+  const key = callKey(kind, target ? globalKey(target.module, target.name) : describe(callee), onGlobal);
   const seen = run.calls.get(key);
   if (seen) {
     seen.count++;
