@@ -1,4 +1,4 @@
-import { packageFinding, spec, where } from './findings.js';
+import { packageFinding, spec, unknownKeyWhere, where } from './findings.js';
 import type { Packument, VersionMeta } from './packument.js';
 import type { KeysOutcome, RegistrySources } from './sources.js';
 import { unverifiable, type CheckState } from './state.js';
@@ -70,9 +70,9 @@ export async function checkSignature(
           pkg,
           'CPD112',
           verdict.reason === 'unknown'
-            ? `${spec(pkg)} (${where(pkg)}) is signed with key ${verdict.keyid}, which ${registry} does not publish. Re-resolve it from the origin registry.`
+            ? `${spec(pkg)} (${where(pkg)}) is signed with key ${verdict.keyid}, which ${unknownKeyWhere(keys.source, registry)}. Re-resolve it from the origin registry.`
             : `${spec(pkg)} (${where(pkg)}) is signed with key ${verdict.keyid}, which was not valid when the version was published (${published}). Re-resolve it from the origin registry.`,
-          { keyid: verdict.keyid, reason: verdict.reason, publishedAt: published, registry },
+          { keyid: verdict.keyid, reason: verdict.reason, publishedAt: published, registry, keySource: keys.source },
         ),
       );
       return;

@@ -49,3 +49,10 @@ export function spec(pkg: PackageNode): string {
 export function where(pkg: PackageNode): string {
   return `${pkg.lockfile}:${pkg.line}`;
 }
+
+/** CPD112: where a key a signature names was looked for and not found (`RegistrySources.registryKeys`). */
+export function unknownKeyWhere(source: 'registry' | 'embedded', registry: string): string {
+  return source === 'registry'
+    ? `${registry} does not publish`
+    : "is not among npm's keys in Sigstore's TUF repository as this chainproof embeds it (npm trusts no other key for this registry; if npm rotated its key, update chainproof)";
+}

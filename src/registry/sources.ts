@@ -3,7 +3,7 @@ import type { Verifier } from '@sigstore/verify';
 import type { RegistryClient, FetchOutcome, KeptPart, UnavailableCause } from './client.js';
 import { keptOfPackument, toPackument, type Packument } from './packument.js';
 import { inspectTarball, type TarballBounds, type TarballFacts } from './tarball.js';
-import { embeddedNpmKeys, parseRegistryKeys, type RegistryKey } from '../verify/npm/keys.js';
+import { parseRegistryKeys, tufRegistryKeys, type RegistryKey } from '../verify/npm/keys.js';
 import { createAttestationVerifier, type VerifierThresholds } from '../verify/npm/trust.js';
 import type { SriAlgorithm } from '../verify/npm/sri.js';
 import { encodeUriComponent } from '../core/uri-component.js';
@@ -14,13 +14,11 @@ export type KeysOutcome =
   | { readonly kind: 'none'; readonly cause: 'no-keys' | 'keys-unusable'; readonly reason: string }
   | { readonly kind: 'unavailable'; readonly reason: string; readonly cause: UnavailableCause };
 
-const NPMJS_HOSTS = new Set(['registry.npmjs.org', 'registry.npmjs.com']);
-
 /** pacote's Accept for installs (lib/registry.js `corgiDoc`): the abbreviated packument, else the full one. */
-const ABBREVIATED_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
+export const ABBREVIATED_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
 const FULL_ACCEPT = 'application/json';
 /** Packuments are cached as the part the checks read (`keptOfPackument`); bump the id when that part grows. */
-const KEPT_PACKUMENT: KeptPart = { id: 'packument-checks-2', of: keptOfPackument };
+export const KEPT_PACKUMENT: KeptPart = { id: 'packument-checks-2', of: keptOfPackument };
 
 /**
  * Everything fetched from registries, each asked once per scan (memoised promises): packuments, signing keys,
@@ -84,22 +82,26 @@ export class RegistrySources {
   }
 
   /**
-   * The registry's signing keys from `/-/npm/v1/keys`. For registry.npmjs.org, the keys distributed through
-   * Sigstore's TUF repository (embedded) stand in when the endpoint cannot be read — offline, or a mirror.
+   * The keys a registry's signatures and publish attestations are checked with, as npm's `audit signatures` takes
+   * them (lib/utils/verify-signatures.js `setKeys`): from Sigstore's TUF repository when it has a target for the
+   * registry (`${host}${pathname}/keys.json`: registry.npmjs.org's keys), and from the registry's own
+   * `/-/npm/v1/keys` only when TUF has none (`TUF_FIND_TARGET_ERROR`). For registry.npmjs.org the endpoint is never
+   * asked: a proxy that intercepts TLS, or a poisoned cache, could list a key of its own there and sign what it
+   * serves. chainproof has no online TUF client, so the target is the one `@sigstore/tuf` embeds (`tufRegistryKeys`).
    */
   registryKeys(registry: string): Promise<KeysOutcome> {
     return memo(this.keys, registry, async () => {
-      // npm's `audit signatures` (lib/utils/verify-signatures.js `setKeys`) reads E404 and E400 alike as "this
-      // registry has no keys": a registry without the endpoint may answer either, and neither is a registry in trouble.
+      const tuf = tufRegistryKeys(registry);
+      if (tuf !== undefined) return { kind: 'keys', keys: tuf, source: 'embedded' };
+      // npm's `setKeys` reads E404 and E400 alike as "this registry has no keys": a registry without the endpoint
+      // may answer either, and neither is a registry in trouble.
       const out = await this.client.getJson(new URL('-/npm/v1/keys', registry).toString(), registry, {
         absent: [400],
       });
-      const npmjs = NPMJS_HOSTS.has(new URL(registry).hostname);
       if (out.kind === 'ok') {
         const keys = parseRegistryKeys(out.value);
         if (keys.length > 0) return { kind: 'keys', keys, source: 'registry' };
       }
-      if (npmjs) return { kind: 'keys', keys: embeddedNpmKeys(), source: 'embedded' };
       if (out.kind === 'unavailable') return out;
       // A 404, a body of the wrong shape or only key types we cannot use: nothing can be verified, never a pass.
       if (out.kind === 'not-found') return { kind: 'none', cause: 'no-keys', reason: `HTTP ${out.status}` };

@@ -1,5 +1,6 @@
 import type { Finding, Location } from '../core/finding.js';
 import { groupCauses, MAX_RELATED } from '../core/group-causes.js';
+import { unknownKeyWhere } from './findings.js';
 
 /**
  * One finding per cause for two per-package rules whose every instance in a lockfile can share one cause:
@@ -10,6 +11,9 @@ import { groupCauses, MAX_RELATED } from '../core/group-causes.js';
  * - CPD101 "has no package" (the packument answered 404) for every package a registry was asked about: the
  *   registry URL or scope mapping is wrong, or the registry hides them (GitHub Packages answers 404 without read
  *   access). One CPD158 per lockfile and registry.
+ * - CPD112 for a signature by a key the registry's keys do not hold: every package signed with that key shares the
+ *   cause (a rotation the embedded TUF keys predate, or a mirror that signs with a key of its own). One CPD112 per
+ *   lockfile, registry and key, naming the packages.
  *
  * From GROUP_MIN findings of one cause on; fewer stay per package, as that is what a tampered entry looks like.
  * Verdicts are settled before this runs: each package keeps its own status; the members stay on the group.
@@ -33,6 +37,9 @@ function groupKey(f: Finding, registriesWithoutAny: ReadonlySet<string>): string
     registriesWithoutAny.has(registry)
   )
     return `CPD158\0${f.location.path}\0${registry}`;
+  const keyid = f.evidence?.keyid;
+  if (f.ruleId === 'CPD112' && f.evidence?.reason === 'unknown' && typeof keyid === 'string')
+    return `CPD112\0${f.location.path}\0${String(registry)}\0${keyid}`;
   return undefined;
 }
 
@@ -56,6 +63,18 @@ function summarise(list: readonly Finding[]): Finding {
     };
   }
   const registry = String(first.evidence?.registry);
+  if (first.ruleId === 'CPD112') {
+    const keyid = String(first.evidence?.keyid);
+    const source = first.evidence?.keySource === 'embedded' ? 'embedded' : 'registry';
+    return {
+      ruleId: 'CPD112',
+      message: `${n} packages of ${lockfile} are signed with key ${keyid}, which ${unknownKeyWhere(source, registry)}. Re-resolve them from the origin registry.`,
+      location: first.location,
+      evidence: { registry, keyid, reason: 'unknown', keySource: source, count: n, packages: specs.join(' ') },
+      related,
+      members: sorted,
+    };
+  }
   return {
     ruleId: 'CPD158',
     message: `${registry} has none of the ${n} packages of ${lockfile} it was asked for (HTTP ${String(first.evidence?.status)} for each): the registry URL or the scope's registry in .npmrc is wrong, or it hides them from these credentials. npm would fail to install them from there; fix the registry configuration.`,

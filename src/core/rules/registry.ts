@@ -107,7 +107,7 @@ export const REGISTRY_RULES = defineRules([
     id: 'CPD112',
     name: 'UntrustedRegistrySigningKey',
     short: 'The registry signature is made with an unknown key or a key not valid at publish time.',
-    full: 'The signature names a key the registry does not publish, or a key whose validity period does not cover the time this version was published (an expired or not-yet-valid key).',
+    full: "The signature names a key the registry does not publish (for registry.npmjs.org: a key not among npm's keys in Sigstore's TUF repository, the only place npm takes that registry's keys from), or a key whose validity period does not cover the time this version was published (an expired or not-yet-valid key). Every package signed with one unknown key is one finding, naming them.",
     help: 'Re-resolve the package from the origin registry. If the registry rotated keys, update chainproof or the cached keys.',
     level: 'error',
     severity: '8.0',

@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { embeddedNpmRegistryKeys } from '../embedded.js';
+import { embeddedNpmRegistryKeys, embeddedTufTarget } from '../embedded.js';
 import { isRecord } from '../../core/is-record.js';
 
 export type KeyUsage = 'signatures' | 'attestations';
@@ -58,6 +58,23 @@ function fromTufShape(k: Record<string, unknown>): RegistryKey | undefined {
 /** npm's keys shipped in Sigstore's TUF seed: used offline for registry.npmjs.org. */
 export function embeddedNpmKeys(): RegistryKey[] {
   return parseRegistryKeys(embeddedNpmRegistryKeys());
+}
+
+/**
+ * The keys npm takes from Sigstore's TUF repository for a registry (lib/utils/verify-signatures.js `setKeys`): the
+ * target `${host}${pathname}/keys.json`, the pathname without its trailing slash (registry.npmjs.org/keys.json for
+ * https://registry.npmjs.org/). Undefined when TUF has no such target: npm then asks the registry's `/-/npm/v1/keys`.
+ * The targets are those `@sigstore/tuf` embeds (no online TUF client here).
+ */
+export function tufRegistryKeys(registry: string): RegistryKey[] | undefined {
+  let url: URL;
+  try {
+    url = new URL(registry);
+  } catch {
+    return undefined;
+  }
+  const target = embeddedTufTarget(`${url.host}${url.pathname.replace(/\/$/, '')}/keys.json`);
+  return target === undefined ? undefined : parseRegistryKeys(target);
 }
 
 /**
