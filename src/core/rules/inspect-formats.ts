@@ -199,9 +199,9 @@ export const INSPECT_FORMATS_RULES = defineRules([
   {
     id: 'CPI124',
     name: 'SavedModelCheckpointPathComputed',
-    short: "A SavedModel checkpoint op's path is computed by an op chainproof does not evaluate.",
-    full: 'SaveV2, RestoreV2, MergeV2Checkpoints and the older Save/Restore ops write or read files at the path in their first input. chainproof follows the string ops TensorFlow savers build that path with (StringJoin, ShardedFilename, Pack, Select, Identity, Const, Placeholder) and reports a path that leaves the model as CPI070; when another op computes the path (RegexReplace, StringFormat, AsString, a file read…) where it writes or reads is unknown, so it is said rather than passed.',
-    help: "Inspect the named op and its inputs (`saved_model_cli show --all`, or load the graph without running it) to see which path the checkpoint op receives; re-export the model with `tf.saved_model.save` if the graph was not built by TensorFlow's saver.",
+    short: "A SavedModel checkpoint op's or vocabulary table's path is computed by an op chainproof does not evaluate.",
+    full: 'SaveV2, RestoreV2, MergeV2Checkpoints and the older Save/Restore ops write or read files at the path in their first input, and InitializeTableFromTextFile reads a vocabulary at the path in its second. chainproof follows the string ops TensorFlow savers build that path with (StringJoin, ShardedFilename, Pack, Select, Identity, Const, Placeholder) and reports a path that leaves the model as CPI070; when another op computes the path (RegexReplace, StringFormat, AsString, a file read…) where it writes or reads is unknown, so it is said rather than passed.',
+    help: "Inspect the named op and its inputs (`saved_model_cli show --all`, or load the graph without running it) to see which path the op receives; re-export the model with `tf.saved_model.save` if the graph was not built by TensorFlow's saver.",
     level: 'note',
     severity: '3.0',
     tags: [...MODELS, 'tensorflow'],
@@ -292,7 +292,7 @@ export const INSPECT_FORMATS_RULES = defineRules([
     name: 'SavedModelDangerousOp',
     short:
       'A TensorFlow SavedModel graph (or a TFLite Flex operator) holds an op that runs Python or touches files or the network.',
-    full: 'Ops such as PyFunc/EagerPyFunc call back into Python, and ReadFile, WriteFile, MatchingFiles, ImmutableConst, dataset and summary writers read or write arbitrary paths when a signature or function of the model runs. Normal checkpoint ops (SaveV2, RestoreV2, MergeV2Checkpoints) are not reported, unless their path prefix is a constant that is absolute, climbs with `..` or names a URL (the saver feeds a placeholder or a relative default). A TFLite `Flex*` custom operator carries a TensorFlow NodeDef that the Flex delegate runs, so the same ops are reported there.',
+    full: 'Ops such as PyFunc/EagerPyFunc call back into Python, and ReadFile, WriteFile, MatchingFiles, ImmutableConst, dataset and summary writers read or write arbitrary paths when a signature or function of the model runs. Normal checkpoint ops (SaveV2, RestoreV2, MergeV2Checkpoints) are not reported, unless their path prefix is a constant that is absolute, climbs with `..` or names a URL (the saver feeds a placeholder or a relative default); nor are vocabulary tables (InitializeTableFromTextFile), which read their file when the model loads, unless its name is such a constant and not an asset the loader feeds. A TFLite `Flex*` custom operator carries a TensorFlow NodeDef that the Flex delegate runs, so the same ops are reported there.',
     help: 'Do not serve this model until you know why it reads or writes files or calls Python. Re-export it from a trusted training pipeline.',
     level: 'error',
     severity: '8.5',

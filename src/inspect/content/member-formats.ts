@@ -20,7 +20,7 @@ export interface MemberFormat {
    * The member's findings as the format's analyser gives them for a file, `where` naming the member; undefined when
    * the bytes are not this format after all (the generic container reading then goes on).
    */
-  readonly judge: (data: Buffer, name: string, where: MemberPlace) => MemberVerdict | undefined;
+  readonly judge: (data: Buffer, name: string, where: MemberPlace, sniffed: Sniffed) => MemberVerdict | undefined;
   /**
    * The same judgement of a member too large to hold (a multi-gigabyte GGUF in a release `.tar.gz`), read by ranges
    * where the tar walk finds it. Only for formats whose parser reads what it judges forward, in a bounded prefix
@@ -32,7 +32,17 @@ export interface MemberFormat {
     head: Buffer,
     name: string,
     where: SourcePlace,
+    sniffed: Sniffed,
   ) => Promise<MemberVerdict | undefined>;
+}
+
+/** What discovery's content detection makes of the member's head, detected once for all the formats that ask. */
+export type Sniffed = () => FileFormat | undefined;
+
+function sniffOnce(head: Buffer, size: number): Sniffed {
+  let sniffed: { readonly format: FileFormat | undefined } | undefined;
+  return () =>
+    (sniffed ??= { format: sniffContent({ head: head.subarray(0, 1 << 16), size, claimed: undefined }) }).format;
 }
 
 /** Where a member read by ranges sits: what it decompresses is bounded by the stream it is read from. */
@@ -68,9 +78,9 @@ const formats: MemberFormat[] = [];
  * format, or its name claims the format and its content is detected as nothing else (a `.onnx` whose protobuf head
  * is unusual is still read by onnx.load; a `.onnx` that is a pickle is the pickle reader's).
  */
-export function memberIs(head: Buffer, size: number, name: string, format: FileFormat, named: RegExp): boolean {
-  const sniffed = sniffContent({ head: head.subarray(0, 1 << 16), size, claimed: undefined });
-  return sniffed === format || (sniffed === undefined && named.test(baseName(name)));
+export function memberIs(sniffed: Sniffed, name: string, format: FileFormat, named: RegExp): boolean {
+  const detected = sniffed();
+  return detected === format || (detected === undefined && named.test(baseName(name)));
 }
 
 /**
@@ -127,8 +137,9 @@ export function judgeMember(data: Buffer, name: string, where: MemberPlace): Mem
   }
   nesting++;
   try {
+    const sniffed = sniffOnce(data, data.length);
     for (const f of byClaim(name)) {
-      const found = f.judge(data, baseName(name), where);
+      const found = f.judge(data, baseName(name), where, sniffed);
       // The scanned file is the artifact (the container analyser adds it), not a model of the member's format.
       if (found !== undefined) return { ...found, findings: found.findings.map(withoutArtifact) };
     }
@@ -148,8 +159,9 @@ export async function judgeMemberSource(
   name: string,
   where: SourcePlace,
 ): Promise<MemberVerdict | undefined> {
+  const sniffed = sniffOnce(head, src.size);
   for (const f of byClaim(name)) {
-    const found = await f.judgeSource?.(src, head, baseName(name), where);
+    const found = await f.judgeSource?.(src, head, baseName(name), where, sniffed);
     if (found !== undefined) return { ...found, findings: found.findings.map(withoutArtifact) };
   }
   return undefined;

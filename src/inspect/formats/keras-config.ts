@@ -1,7 +1,8 @@
 import type { JsonValue } from './json.js';
-import { isObject } from './json.js';
+import { isObject, parseJson } from './json.js';
 import type { Level } from '../../core/finding.js';
 import type { Findings } from './report.js';
+import { FormatError } from './source.js';
 import { dangerOf } from '../pickle/danger.js';
 import { isModelLibrary } from '../pickle/known-libraries.js';
 
@@ -68,6 +69,32 @@ const FILE_KEYS = new Set(['vocabulary', 'merges', 'proto']);
 const LEAVES_MODEL = /^(\/|\\|~|[A-Za-z]:[\\/]|[A-Za-z][A-Za-z0-9+.-]*:\/\/)|(^|[\\/])\.\.([\\/]|$)/;
 
 const MAX_FINDINGS = 50;
+/** Nesting read in a Keras config; deeper text is reported unread at error (`parseKerasConfigJson`). */
+export const MAX_KERAS_JSON_DEPTH = 512;
+
+/**
+ * A Keras config's JSON as the loaders read it (`saving_lib._load_model_from_fileobj` and tf_keras's SavedModel
+ * loader call `json.loads`), or undefined when it nests past `MAX_KERAS_JSON_DEPTH`. json.loads reads nesting up to
+ * Python's recursion limit (about 1000 levels on 3.11, more on later versions) and `deserialize_keras_object` skips
+ * keys it does not use, so deep junk beside a Lambda or a module reference (which safe mode does not refuse before
+ * Keras 3.9) leaves them loading: an unread config is an error, never a warning a default gate lets through.
+ */
+export function parseKerasConfigJson(text: string, out: Findings, member: string): JsonValue | undefined {
+  try {
+    return parseJson(text, { allowNonFinite: true, maxDepth: MAX_KERAS_JSON_DEPTH }).value;
+  } catch (err) {
+    if (!(err instanceof FormatError) || err.kind !== 'limit') throw err;
+    out.add(
+      'CPI051',
+      `the Keras config nests deeper than ${MAX_KERAS_JSON_DEPTH} levels (at byte ${err.offset}); json.loads reads it and Keras deserializes what it holds, but it was not checked for code that runs on load. Do not load it until you know why it nests this deep.`,
+      { offset: err.offset, limit: MAX_KERAS_JSON_DEPTH },
+      member,
+      'error',
+    );
+    out.incomplete = true;
+    return undefined;
+  }
+}
 
 /**
  * Check a Keras model config (Keras 3 `config.json` or legacy `model_config`) for what deserialization would run:

@@ -1,6 +1,5 @@
 import type { Finding } from '../../core/finding.js';
-import { parseJson } from './json.js';
-import { checkKerasConfig } from './keras-config.js';
+import { checkKerasConfig, parseKerasConfigJson } from './keras-config.js';
 import { asMessage, isNeed, pbFields, pbString } from './protobuf.js';
 import { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
@@ -36,9 +35,10 @@ export function* kerasMetadataSteps(src: RandomAccess, out: Findings): ParseStep
  * in `seen` (the model's node repeats its layers' configs) is not reported again.
  */
 export function checkKerasNodeMetadata(json: string, member: string, seen: Set<string>, out: Findings): void {
-  const { value } = parseJson(json, { allowNonFinite: true, maxDepth: 512 });
   const one = new Findings(out.path, out.format);
-  checkKerasConfig(value, one, member);
+  const value = parseKerasConfigJson(json, one, member);
+  if (value !== undefined) checkKerasConfig(value, one, member);
+  if (one.incomplete) out.incomplete = true;
   for (const x of one.list) {
     const key = causeKey(x);
     if (!seen.has(key)) {

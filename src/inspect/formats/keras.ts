@@ -3,8 +3,8 @@ import type { ContentContext } from '../content/content.js';
 import { registerMemberFormat } from '../content/member-formats.js';
 import { DEFAULT_CONTENT_LIMITS, inspectContent } from '../content/content.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
-import { decodeJsonBytes, parseJson } from './json.js';
-import { checkKerasConfig } from './keras-config.js';
+import { decodeJsonBytes } from './json.js';
+import { checkKerasConfig, parseKerasConfigJson } from './keras-config.js';
 import { findHdf5External } from './hdf5-external.js';
 import { registerKerasArchiveJudge } from '../pickle/keras-object.js';
 import { Findings, analyseWith, runParser } from './report.js';
@@ -74,9 +74,9 @@ export function* kerasArchiveSteps(
     // `_load_model_from_fileobj` reads the member as bytes and calls `json.loads(config_json)` (detect_encoding).
     const raw = yield* readMember(src, config, MAX_KERAS_CONFIG);
     if (config.method !== 0) budget.used += raw.length;
-    const text = decodeJsonBytes(raw);
-    const { value } = parseJson(text, { allowNonFinite: true, maxDepth: 512 });
-    checkKerasConfig(value, out, config.unicodeName === 'config.json' ? config.name : 'config.json');
+    const member = config.unicodeName === 'config.json' ? config.name : 'config.json';
+    const value = parseKerasConfigJson(decodeJsonBytes(raw), out, member);
+    if (value !== undefined) checkKerasConfig(value, out, member);
   }
   yield* checkKerasWeights(src, entries, out, allowedGlobals, budget);
 }

@@ -57,8 +57,8 @@ export function* nemo2ContextFindings(src: RandomAccess, out: Findings, allow: A
   // import nothing, and is not reported even when Python's `json.load` would refuse it.
   const mayHoldPyrefs = /pyref|\\u/i.test(text);
   if (!mayHoldPyrefs) return;
-  // Python's json.loads takes NaN and Infinity.
-  const { value } = parseJson(text, { maxDepth: 512, allowNonFinite: true });
+  const value = readContext(text, out);
+  if (value === undefined) return;
   const dangerous: { ref: string; module: string; why: string }[] = [];
   const unknown: { ref: string; module: string }[] = [];
   for (const { module, name } of pyrefsOf(value)) {
@@ -86,6 +86,32 @@ export function* nemo2ContextFindings(src: RandomAccess, out: Findings, allow: A
       undefined,
       lineOf(text, unknown[0]!.module),
     );
+}
+
+/** Nesting read in a context; real ones nest a few dozen levels. */
+const MAX_DEPTH = 512;
+
+/**
+ * The context as `serialization.load_json` reads it (json.loads, which takes NaN and Infinity), or undefined when it
+ * nests past `MAX_DEPTH`: json.loads reads that up to Python's recursion limit (about 1000 levels on 3.11, more on
+ * later versions), so the pyrefs beside the deep part are still imported — unread is an error, not a warning the
+ * default gate passes.
+ */
+function readContext(text: string, out: Findings): JsonValue | undefined {
+  try {
+    return parseJson(text, { maxDepth: MAX_DEPTH, allowNonFinite: true }).value;
+  } catch (err) {
+    if (!(err instanceof FormatError) || err.kind !== 'limit') throw err;
+    out.add(
+      'CPI051',
+      `the NeMo 2 context nests deeper than ${MAX_DEPTH} levels (at byte ${err.offset}); json.loads reads it and nemo.lightning.io.load_context imports the pyrefs it holds, but they were not checked. Do not load this checkpoint until you know why it nests this deep.`,
+      { offset: err.offset, limit: MAX_DEPTH },
+      undefined,
+      'error',
+    );
+    out.incomplete = true;
+    return undefined;
+  }
 }
 
 /** The 1-based line where the module of a reported reference is first named, for the message. */

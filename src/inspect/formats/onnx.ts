@@ -202,12 +202,11 @@ export const onnxAnalyser: ModelAnalyser = {
  * Protobuf is read forward, so a member too large to hold is read by ranges; its tensor data is skipped, never held.
  */
 const ONNX_NAME = /\.onnx$/i;
-const isOnnxMember = (head: Buffer, size: number, name: string) => memberIs(head, size, name, 'onnx', ONNX_NAME);
 
 registerReadMember({
   format: 'onnx',
   named: ONNX_NAME,
-  is: isOnnxMember,
+  is: (_head, name, sniffed) => memberIs(sniffed, name, 'onnx', ONNX_NAME),
   what: 'the ONNX model',
   parse: parseOnnx,
   steps: onnxSteps,

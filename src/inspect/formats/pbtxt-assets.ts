@@ -7,17 +7,39 @@ export interface TextAsset {
   readonly at: number;
 }
 
-/** A NodeDef's `op`, or an `output_stream` attr's `s` (what PrintV2 appends to), and at which character. */
-export interface TextValue {
+/** A string value and the character it starts at. */
+interface TextValue {
   readonly value: string;
   readonly at: number;
 }
 
-/** What the loaders take from a text SavedModel: asset filenames, every node's op, every `output_stream` attr. */
+/** A NodeDef as the op scan reads it (savedmodel-paths.ts `OpUse`): op, name, data inputs and the attrs it uses. */
+export interface TextNode {
+  op: string;
+  name: string;
+  readonly inputs: string[];
+  /** Where the node's `op` is spelled, else where the node opens. */
+  at: number;
+  /** attr `value` → tensor → the first `string_val`: what a string Const holds. */
+  constString?: string;
+  /** attr `separator` → `s` (StringJoin). */
+  separator?: string;
+  /** attr `output_stream` → `s` (PrintV2). */
+  outputStream?: string;
+}
+
+/** The nodes of one scope: a meta graph's `graph_def`, or one function of its library. */
+export interface TextScope {
+  readonly where: string;
+  readonly nodes: TextNode[];
+  /** The graph's nodes the loader feeds with an asset's path (AssetFileDef `tensor_info.name`); none in a function. */
+  readonly fed: ReadonlySet<string>;
+}
+
+/** What the loaders take from a text SavedModel: asset filenames and every scope's nodes. */
 export interface TextSavedModel {
   readonly assets: TextAsset[];
-  readonly ops: TextValue[];
-  readonly outputStreams: TextValue[];
+  readonly scopes: TextScope[];
 }
 
 /** The `collection_def` key TF1 SavedModels list their assets under (`saved_model/constants.py` `ASSETS_KEY`). */
@@ -28,6 +50,17 @@ export const ASSET_TYPE = 'tensorflow.AssetFileDef';
 const MAX_DEPTH = 100;
 /** Bytes of a string kept: asset paths are short, and one past PATH_MAX (4096) cannot be opened. */
 const MAX_KEPT = 64 * 1024;
+/**
+ * The fields whose values `scalar` reads; any other string (a Const's `tensor_content`, a docstring) is only stepped
+ * over, never decoded.
+ */
+const READ_FIELDS = new Set(['key', 'op', 's', 'filename', 'name', 'input', 'string_val']);
+
+/** The assets of one meta graph, or of one `collection_def` entry until its key is known. */
+interface Assets {
+  readonly files: TextAsset[];
+  readonly tensors: string[];
+}
 
 interface Frame {
   readonly name: string;
@@ -35,25 +68,53 @@ interface Frame {
   key?: string;
   /** An `attr` entry's `value.s`, kept until the entry closes: a map entry may hold its value before its key. */
   s?: TextValue;
-  readonly fileDefs: TextAsset[];
-  readonly collected: TextAsset[];
+  /** An `attr` entry's `value.tensor.string_val` (the first), kept until the entry closes. */
+  t?: string;
+  readonly fileDefs: Assets;
+  readonly collected: Assets;
+  /** A `node` / `node_def` frame's node. */
+  node?: TextNode;
+  /** A `graph_def` or library `function` frame's nodes, and a function's name (its `signature.name`). */
+  scope?: { where: string; readonly nodes: TextNode[] };
+  /** A meta graph's scopes, given its asset tensors when it closes. */
+  readonly scopes: { where: string; readonly nodes: TextNode[]; readonly graph: boolean }[];
 }
+
+/**
+ * Where an AssetFileDef message at path `p` sits: a meta graph's `asset_file_def`, an Any of type AssetFileDef in a
+ * collection entry (`ParseAnyTypeUrl`: the type name is what follows the URL's last `/`), or neither.
+ */
+function assetPlace(p: readonly string[]): 'fileDefs' | 'collected' | undefined {
+  if (p.length === 2 && p[0] === 'meta_graphs' && p[1] === 'asset_file_def') return 'fileDefs';
+  const any = p.at(-1) ?? '';
+  const inCollection = p.length === 6 && p[0] === 'meta_graphs' && p[1] === 'collection_def';
+  const listed = p[2] === 'value' && p[3] === 'any_list' && p[4] === 'value';
+  return inCollection && listed && any.slice(any.lastIndexOf('/') + 1, -1) === ASSET_TYPE ? 'collected' : undefined;
+}
+
+const frame = (name: string): Frame => ({
+  name,
+  fileDefs: { files: [], tensors: [] },
+  collected: { files: [], tensors: [] },
+  scopes: [],
+});
 
 /**
  * A text-format SavedModel (`saved_model.pbtxt`), which the loaders read when there is no `saved_model.pb`
  * (`loader_impl.parse_saved_model` → `text_format.Parse`; C++ `ReadSavedModel` → `ReadTextProto`), read as they read
- * it. Asset filenames from the places the binary reader reads (savedmodel.ts `readAssetFile`): each meta graph's
- * `asset_file_def`, or, only when a meta graph has none, its `saved_model_assets` collection's Anys of type
+ * it. Asset filenames and tensors from the places the binary reader reads (savedmodel.ts `readAssetFile`): each meta
+ * graph's `asset_file_def`, or, only when a meta graph has none, its `saved_model_assets` collection's Anys of type
  * AssetFileDef, which text format writes expanded (`[type.googleapis.com/tensorflow.AssetFileDef] { filename: "…" }`).
- * The `op` of every `node` (graph) and `node_def` (function), and every `attr` entry `output_stream`'s `value.s`,
- * however the text spells them: single or double quotes, C escapes, adjacent strings joined, fields in any order. A
- * small text-format walker: field names, strings, scalars, lists and `{}`/`<>` messages, `#` comments.
+ * Every `node` (graph) and `node_def` (function) with its op, name, inputs and the attrs the op scan reads, however
+ * the text spells them: single or double quotes, C escapes, adjacent strings joined, fields in any order. A small
+ * text-format walker: field names, strings, scalars, lists and `{}`/`<>` messages, `#` comments.
  */
 export function readTextSavedModel(text: string): TextSavedModel {
   const out: TextAsset[] = [];
-  const ops: TextValue[] = [];
-  const outputStreams: TextValue[] = [];
-  const stack: Frame[] = [{ name: '', fileDefs: [], collected: [] }];
+  const scopes: TextScope[] = [];
+  // Nodes outside any graph_def or function (a NodeDef elsewhere) are still judged, as the graph's.
+  const loose: TextNode[] = [];
+  const stack: Frame[] = [frame('')];
   const path = () => stack.slice(1).map((f) => f.name);
   let i = 0;
   const skipSpace = () => {
@@ -65,36 +126,71 @@ export function readTextSavedModel(text: string): TextSavedModel {
   };
   const open = (name: string) => {
     if (stack.length > MAX_DEPTH) throw new FormatError(`messages nested past ${MAX_DEPTH} levels`, i);
-    stack.push({ name, fileDefs: [], collected: [] });
+    const p = path();
+    const f = frame(name);
+    if (name === 'node' || name === 'node_def') f.node = { op: '', name: '', inputs: [], at: i };
+    const graph = name === 'graph_def' && p.length === 1 && p[0] === 'meta_graphs';
+    const fn = name === 'function' && p.length === 3 && p[1] === 'graph_def' && p[2] === 'library';
+    if (graph || fn) {
+      const scope = { where: graph ? 'graph' : 'function', nodes: [], graph };
+      stack[1]!.scopes.push(scope);
+      f.scope = scope;
+    }
+    stack.push(f);
   };
   const close = () => {
     if (stack.length === 1) throw new FormatError('a closing brace with no message open', i);
     const f = stack.pop()!;
     const p = path();
+    const parent = stack.at(-1)!;
     // A `collection_def` map entry (key, value) hands its assets to the meta graph once its key is known.
-    if (f.name === 'collection_def' && f.key === ASSETS_KEY) stack.at(-1)!.collected.push(...f.collected);
-    if (f.name === 'attr' && f.key === 'output_stream' && f.s !== undefined) outputStreams.push(f.s);
-    if (f.name === 'meta_graphs' && p.length === 0) out.push(...(f.fileDefs.length > 0 ? f.fileDefs : f.collected));
+    if (f.name === 'collection_def' && f.key === ASSETS_KEY) {
+      parent.collected.files.push(...f.collected.files);
+      parent.collected.tensors.push(...f.collected.tensors);
+    }
+    if (f.name === 'attr' && parent.node !== undefined) {
+      if (f.key === 'output_stream' && f.s !== undefined) parent.node.outputStream = f.s.value;
+      if (f.key === 'separator' && f.s !== undefined) parent.node.separator = f.s.value;
+      if (f.key === 'value' && f.t !== undefined) parent.node.constString = f.t;
+    }
+    if (f.node !== undefined) (stack.findLast((g) => g.scope !== undefined)?.scope?.nodes ?? loose).push(f.node);
+    if (f.name === 'meta_graphs' && p.length === 0) {
+      const assets = f.fileDefs.files.length > 0 ? f.fileDefs : f.collected;
+      out.push(...assets.files);
+      const fed = new Set(assets.tensors);
+      for (const s of f.scopes) scopes.push({ where: s.where, nodes: s.nodes, fed: s.graph ? fed : new Set() });
+    }
   };
   const scalar = (name: string, value: string, at: number) => {
     const p = path();
     const top = stack.at(-1)!;
     if (name === 'key' && (top.name === 'collection_def' || top.name === 'attr')) top.key = value;
-    // NodeDef `op` (graph_def.node, library.function.node_def); AttrValue `s` of an attr entry's `value`.
-    if (name === 'op' && (top.name === 'node' || top.name === 'node_def')) ops.push({ value, at });
-    const entry = stack.at(-2);
-    if (name === 's' && top.name === 'value' && entry?.name === 'attr') entry.s = { value, at };
-    if (name !== 'filename') return;
-    if (p.length === 2 && p[0] === 'meta_graphs' && p[1] === 'asset_file_def') {
-      stack[1]!.fileDefs.push({ filename: value, where: 'asset_file_def', at });
-      return;
+    // NodeDef `op`, `name` and data `input`s (a `^name` control input orders, it feeds no value).
+    if (top.node !== undefined) {
+      if (name === 'op') {
+        top.node.op = value;
+        top.node.at = at;
+      } else if (name === 'name') top.node.name = value;
+      else if (name === 'input' && !value.startsWith('^')) top.node.inputs.push(value);
     }
-    const any = p.at(-1) ?? '';
-    const inCollection = p.length === 6 && p[0] === 'meta_graphs' && p[1] === 'collection_def';
-    const listed = p[2] === 'value' && p[3] === 'any_list' && p[4] === 'value';
-    // `ParseAnyTypeUrl`: the type name is what follows the URL's last `/`.
-    if (inCollection && listed && any.slice(any.lastIndexOf('/') + 1, -1) === ASSET_TYPE)
-      stack[2]!.collected.push({ filename: value, where: `collection_def["${ASSETS_KEY}"]`, at });
+    const entry = stack.at(-2);
+    // AttrValue `s` of an attr entry's `value`, and the first `string_val` of its `tensor`.
+    if (name === 's' && top.name === 'value' && entry?.name === 'attr') entry.s = { value, at };
+    const attr = stack.at(-3);
+    if (name === 'string_val' && top.name === 'tensor' && entry?.name === 'value' && attr?.name === 'attr')
+      attr.t ??= value;
+    // A library function's name: `signature` (OpDef) `name`.
+    if (name === 'name' && top.name === 'signature' && entry?.scope !== undefined)
+      entry.scope.where = `function ${value}`;
+    if (name === 'name' && top.name === 'tensor_info') {
+      const place = assetPlace(p.slice(0, -1));
+      if (place !== undefined) stack[place === 'fileDefs' ? 1 : 2]![place].tensors.push(value.split(':', 1)[0]!);
+    }
+    if (name !== 'filename') return;
+    const place = assetPlace(p);
+    if (place === 'fileDefs') stack[1]!.fileDefs.files.push({ filename: value, where: 'asset_file_def', at });
+    else if (place === 'collected')
+      stack[2]!.collected.files.push({ filename: value, where: `collection_def["${ASSETS_KEY}"]`, at });
   };
   /** Open `name: [ … ]` lists: their items are messages or scalars of that field, at the depth the list opened. */
   const lists: { readonly name: string; readonly depth: number }[] = [];
@@ -109,7 +205,7 @@ export function readTextSavedModel(text: string): TextSavedModel {
       else if (c === '{' || c === '<') {
         i++;
         open(list.name);
-      } else scalar(list.name, value(), i);
+      } else scalar(list.name, value(READ_FIELDS.has(list.name)), i);
       continue;
     }
     if (c === '}' || c === '>') {
@@ -135,10 +231,11 @@ export function readTextSavedModel(text: string): TextSavedModel {
     } else if (text[i] === '[') {
       i++;
       lists.push({ name, depth: stack.length });
-    } else scalar(name, value(), at);
+    } else scalar(name, value(READ_FIELDS.has(name)), at);
   }
   if (stack.length > 1 || lists.length > 0) throw new FormatError('the text ends inside a message', text.length);
-  return { assets: out, ops, outputStreams };
+  if (loose.length > 0) scopes.push({ where: 'graph', nodes: loose, fed: new Set() });
+  return { assets: out, scopes };
 
   function identifier(): string | undefined {
     const m = /^[A-Za-z_][\w.]*/.exec(text.slice(i, i + 256));
@@ -153,8 +250,11 @@ export function readTextSavedModel(text: string): TextSavedModel {
     i = end + 1;
     return name;
   }
-  /** A scalar: one or more adjacent strings, joined, or a bare token (number, enum, bool). */
-  function value(): string {
+  /**
+   * A scalar: one or more adjacent strings, joined, or a bare token (number, enum, bool). Strings of a field nobody
+   * reads (`read` false) are stepped over where `quoted` would end them, and the value is empty.
+   */
+  function value(read: boolean): string {
     if (text[i] !== '"' && text[i] !== "'") {
       const start = i;
       while (i < text.length && !/[\s,;{}<>[\]#"']/.test(text[i]!)) i++;
@@ -163,10 +263,27 @@ export function readTextSavedModel(text: string): TextSavedModel {
     }
     const parts: Buffer[] = [];
     while (text[i] === '"' || text[i] === "'") {
-      parts.push(quoted());
+      if (read) parts.push(quoted());
+      else skipQuoted();
       skipSpace();
     }
     return Buffer.concat(parts).toString('utf8');
+  }
+  /** Past a quoted string without decoding it: its escapes are stepped over as `quoted` reads them. */
+  function skipQuoted(): void {
+    const quote = text[i++]!;
+    const stop = /[\\\n"']/g;
+    for (;;) {
+      stop.lastIndex = i;
+      const at = stop.exec(text)?.index ?? text.length;
+      if (at >= text.length || text[at] === '\n') throw new FormatError('an unterminated string', at);
+      i = at + 1;
+      if (text[at] === quote) return;
+      if (text[at] !== '\\') continue;
+      // `\N{…}` is one escape whatever its braces hold (a quote included); every other escape ends before a quote.
+      const named = text[i] === 'N' ? /^\{[^}\n]{1,100}\}/.exec(text.slice(i + 1, i + 103)) : null;
+      i += named ? named[0].length + 1 : 1;
+    }
   }
   /**
    * A quoted string with protobuf's C escapes (`CUnescape`): octal, hex, `\u`/`\U` code points (C++

@@ -5,7 +5,7 @@ import type { AnalysisReport } from '../analyser.js';
 import { createFileOpener } from '../../io/file-source.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { bufferSource, driveAsync, FileWindow, FormatError, WINDOW } from './source.js';
-import { registerMemberFormat, type SourcePlace } from '../content/member-formats.js';
+import { registerMemberFormat, type Sniffed, type SourcePlace } from '../content/member-formats.js';
 
 /** Collects one file's findings; every finding carries the file as its artifact. */
 export class Findings {
@@ -162,7 +162,7 @@ function done(out: Findings): AnalysisReport {
 export function registerReadMember(f: {
   readonly format: string;
   readonly named: RegExp;
-  readonly is: (head: Buffer, size: number, name: string) => boolean;
+  readonly is: (head: Buffer, name: string, sniffed: Sniffed) => boolean;
   /** The file as messages name it: "the GGUF file". */
   readonly what: string;
   readonly parse: (src: RandomAccess, out: Findings) => void;
@@ -172,15 +172,15 @@ export function registerReadMember(f: {
   registerMemberFormat({
     format: f.format,
     claimsName: (name) => f.named.test(name),
-    judge(data, name, where) {
-      if (!f.is(data, data.length, name)) return undefined;
+    judge(data, name, where, sniffed) {
+      if (!f.is(data, name, sniffed)) return undefined;
       const out = new Findings(where.path, f.format, where.member);
       runParser(bufferSource(data), out, f.what, f.parse);
       return { findings: out.list, decompressed: 0, readsAllOfIt: true };
     },
     ...(steps && {
-      async judgeSource(src: FileSource, head: Buffer, name: string, where: SourcePlace) {
-        if (!f.is(head, src.size, name)) return undefined;
+      async judgeSource(src: FileSource, head: Buffer, name: string, where: SourcePlace, sniffed: Sniffed) {
+        if (!f.is(head, name, sniffed)) return undefined;
         const report = await analyseSource(src, new Findings(where.path, f.format, where.member), f.what, steps);
         return { findings: report.findings, decompressed: 0, readsAllOfIt: true };
       },

@@ -241,7 +241,7 @@ const SAFETENSORS_NAME = /\.safetensors$/i;
 registerReadMember({
   format: 'safetensors',
   named: SAFETENSORS_NAME,
-  is: (head, size, name) => memberIs(head, size, name, 'safetensors', SAFETENSORS_NAME),
+  is: (_head, name, sniffed) => memberIs(sniffed, name, 'safetensors', SAFETENSORS_NAME),
   what: 'the safetensors file',
   parse: parseSafetensors,
   steps: safetensorsSteps,

@@ -3,12 +3,12 @@ import { checkKerasNodeMetadata, kerasMetadataSteps, MAX_KERAS_CONFIG } from './
 import type { PbField } from './protobuf.js';
 import { asMessage, checkDepth, isNeed, pbFields, pbString } from './protobuf.js';
 import type { OpUse } from './savedmodel-paths.js';
-import { CHECKPOINT_OPS, checkpointPathUses } from './savedmodel-paths.js';
+import { PATH_OPS, pathOpUses } from './savedmodel-paths.js';
 import { analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { bufferSource, driveSync, FormatError, readAt } from './source.js';
 import { registerMemberFormat } from '../content/member-formats.js';
-import { ASSET_TYPE, ASSETS_KEY, readTextSavedModel } from './pbtxt-assets.js';
+import { ASSET_TYPE, ASSETS_KEY, readTextSavedModel, type TextNode } from './pbtxt-assets.js';
 
 /**
  * TensorFlow ops that call Python or reach the filesystem or network from a graph. Checkpoint ops that every
@@ -95,25 +95,27 @@ export function* savedModelPbSteps(src: RandomAccess, out: Findings): ParseSteps
     if (isNeed(f) || f.field !== 2) continue;
     let assetFileDefs = 0;
     const collections: PbField[] = [];
+    // The graph's nodes are judged once the whole MetaGraphDef is read: its asset tensors may come after them.
+    const graphUses: OpUse[] = [];
+    const assetTensors = new Set<string>();
     for (const m of pbFields(src, f.start, f.end)) {
       if (isNeed(m)) yield m;
       if (!isNeed(m) && m.field === 7) yield* readObjectGraph(src, asMessage(m), kerasCauses, out);
       if (!isNeed(m) && m.field === 6) {
         assetFileDefs++;
-        yield* readAssetFile(src, asMessage(m), 'asset_file_def', out);
+        yield* readAssetFile(src, asMessage(m), 'asset_file_def', assetTensors, out);
       }
       if (!isNeed(m) && m.field === 4) collections.push(asMessage(m));
       if (isNeed(m) || m.field !== 2) continue;
       graphs++;
-      const graphUses: OpUse[] = [];
       for (const g of pbFields(src, m.start, m.end)) {
         if (isNeed(g)) yield g;
         else if (g.field === 1) graphUses.push(yield* readNode(src, asMessage(g), 'graph'));
         else if (g.field === 2) yield* readLibrary(src, asMessage(g), uses);
       }
-      uses.push(...graphUses, ...checkpointPathUses(graphUses));
     }
-    if (assetFileDefs === 0) for (const c of collections) yield* readAssetCollection(src, c, out);
+    if (assetFileDefs === 0) for (const c of collections) yield* readAssetCollection(src, c, assetTensors, out);
+    uses.push(...graphUses, ...pathOpUses(graphUses, assetTensors));
   }
   if (graphs === 0 && src.size > 0) throw new FormatError('no meta graph with a graph_def', 0);
   report(uses, out);
@@ -158,13 +160,23 @@ function* readObjectGraph(src: RandomAccess, graph: PbField, seen: Set<string>, 
  * MetaGraphDef `asset_file_def` (6) → AssetFileDef `filename` (2). The loaders join it to the assets folder with
  * `os.path.join` (TF1 `loader_impl.get_asset_tensors`, TF2 `load.py` `_recreate_asset`), which an absolute name
  * replaces and `..` climbs out of; the path is then fed to the graph (a vocabulary table reads that file), so the
- * model reads a file of the host's.
+ * model reads a file of the host's. The node TF1 feeds it to, `tensor_info` (1) → TensorInfo `name` (1), goes to
+ * `fed`.
  */
-function* readAssetFile(src: RandomAccess, asset: PbField, where: string, out: Findings): ParseSteps<void> {
+function* readAssetFile(
+  src: RandomAccess,
+  asset: PbField,
+  where: string,
+  fed: Set<string>,
+  out: Findings,
+): ParseSteps<void> {
   for (const f of pbFields(src, asset.start, asset.end)) {
     if (isNeed(f)) yield f;
-    if (isNeed(f) || f.field !== 2) continue;
-    checkAsset(yield* pbString(src, f), where, f.start, out);
+    else if (f.field === 2) checkAsset(yield* pbString(src, f), where, f.start, out);
+    else if (f.field === 1)
+      for (const t of pbFields(src, asMessage(f).start, f.end))
+        if (isNeed(t)) yield t;
+        else if (t.field === 1) fed.add((yield* pbString(src, t)).split(':', 1)[0]!);
   }
 }
 
@@ -185,7 +197,7 @@ function checkAsset(filename: string, where: string, offset: number, out: Findin
  * Serving runs) and TF1 `loader_impl.get_asset_tensors` read it whenever the MetaGraphDef has no `asset_file_def`,
  * unpacking each Any whose type is AssetFileDef, and join its filename to the assets folder as they do the others'.
  */
-function* readAssetCollection(src: RandomAccess, entry: PbField, out: Findings): ParseSteps<void> {
+function* readAssetCollection(src: RandomAccess, entry: PbField, fed: Set<string>, out: Findings): ParseSteps<void> {
   let key = '';
   let collection: PbField | undefined;
   for (const e of pbFields(src, entry.start, entry.end))
@@ -207,7 +219,7 @@ function* readAssetCollection(src: RandomAccess, entry: PbField, out: Findings):
         else if (a.field === 2) packed = asMessage(a);
       // `ParseAnyTypeUrl`: the type name is what follows the URL's last `/`.
       if (packed === undefined || type.slice(type.lastIndexOf('/') + 1) !== ASSET_TYPE) continue;
-      yield* readAssetFile(src, packed, `collection_def["${ASSETS_KEY}"]`, out);
+      yield* readAssetFile(src, packed, `collection_def["${ASSETS_KEY}"]`, fed, out);
     }
   }
 }
@@ -232,7 +244,7 @@ function* readFunction(src: RandomAccess, fn: PbField, uses: OpUse[], depth: num
   }
   const own: OpUse[] = [];
   for (const n of nodes) own.push(yield* readNode(src, n, `function ${name}`));
-  uses.push(...own, ...checkpointPathUses(own));
+  uses.push(...own, ...pathOpUses(own));
 }
 
 function* readNode(src: RandomAccess, n: PbField, where: string): ParseSteps<OpUse> {
@@ -276,7 +288,7 @@ function* readNode(src: RandomAccess, n: PbField, where: string): ParseSteps<OpU
     where,
     at: n.start,
     ...(detail !== undefined ? { detail } : {}),
-    ...(inputs[0] !== undefined ? { input: inputs[0], inputs } : {}),
+    ...(inputs.length > 0 ? { inputs } : {}),
     ...(constString !== undefined ? { constString } : {}),
     ...(separator !== undefined ? { separator } : {}),
   };
@@ -295,19 +307,37 @@ export function parseSavedModelPb(src: RandomAccess, out: Findings): void {
   driveSync(savedModelPbSteps(src, out));
 }
 
-/** A text SavedModel: every node's op and `output_stream` attr, and the asset filenames, as `text_format` reads them. */
+/**
+ * A text SavedModel, as `text_format` reads it: every scope's nodes judged as the binary graph's are (ops, PrintV2's
+ * `output_stream`, the paths of checkpoint ops and vocabulary tables), and the asset filenames.
+ */
 export function* savedModelPbtxtSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   const max = 256 * 1024 * 1024;
   if (src.size > max)
     throw new FormatError(`text SavedModel of ${src.size} bytes is past the ${max}-byte limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8');
   const model = readTextSavedModel(text);
-  const uses: OpUse[] = [
-    ...model.ops.map((o) => ({ op: o.value, node: '', where: 'graph', at: o.at })),
-    ...model.outputStreams.map((o) => ({ op: 'PrintV2', node: '', where: 'graph', at: o.at, detail: o.value })),
-  ];
+  const uses: OpUse[] = [];
+  for (const scope of model.scopes) {
+    const own = scope.nodes.map((n) => textUse(n, scope.where));
+    uses.push(...own, ...pathOpUses(own, scope.fed));
+  }
   report(uses, out);
   for (const a of model.assets) checkAsset(a.filename, a.where, a.at, out);
+}
+
+/** A text node as `readNode` gives a binary one. */
+function textUse(n: TextNode, where: string): OpUse {
+  return {
+    op: n.op,
+    node: n.name,
+    where,
+    at: n.at,
+    ...(n.outputStream !== undefined && n.op === 'PrintV2' ? { detail: n.outputStream } : {}),
+    ...(n.inputs.length > 0 ? { inputs: n.inputs } : {}),
+    ...(n.constString !== undefined ? { constString: n.constString } : {}),
+    ...(n.separator !== undefined ? { separator: n.separator } : {}),
+  };
 }
 
 /** `savedModelPbtxtSteps` over bytes in memory. */
@@ -333,13 +363,13 @@ function report(uses: OpUse[], out: Findings): void {
     if (u.pathFrom !== undefined) {
       out.add(
         'CPI124',
-        `op ${u.op}${u.node ? ` (node ${JSON.stringify(u.node)})` : ''} in the ${u.where} takes its checkpoint path from op ${u.pathFrom.op} (node ${JSON.stringify(u.pathFrom.node)}), which chainproof does not evaluate, so where it ${CHECKPOINT_OPS.get(u.op)?.split(' ')[0] ?? 'goes'} was not checked. Look at how that op builds the path before serving the model.`,
+        `op ${u.op}${u.node ? ` (node ${JSON.stringify(u.node)})` : ''} in the ${u.where} takes its path from op ${u.pathFrom.op} (node ${JSON.stringify(u.pathFrom.node)}), which chainproof does not evaluate, so where it ${PATH_OPS.get(u.op)?.does.split(' ')[0] ?? 'goes'} was not checked. Look at how that op builds the path before serving the model.`,
         { op: u.op, node: u.node, where: u.where, offset: u.at, pathOp: u.pathFrom.op, pathNode: u.pathFrom.node },
       );
       continue;
     }
     let why = DANGEROUS_TF_OPS.get(u.op);
-    if (!why && CHECKPOINT_OPS.has(u.op) && u.detail !== undefined) why = u.detail;
+    if (!why && PATH_OPS.has(u.op) && u.detail !== undefined) why = u.detail;
     if (!why && u.op === 'PrintV2' && u.detail !== undefined && /^file:/i.test(u.detail)) why = `writes to ${u.detail}`;
     if (!why) continue;
     const key = `${u.op}\0${u.where}`;
@@ -347,7 +377,7 @@ function report(uses: OpUse[], out: Findings): void {
     seen.add(key);
     out.add(
       'CPI070',
-      `op ${u.op}${u.node ? ` (node ${JSON.stringify(u.node)})` : ''} in the ${u.where} ${why}; running the model's signatures triggers it. Do not serve the model until you know why it is there.`,
+      `op ${u.op}${u.node ? ` (node ${JSON.stringify(u.node)})` : ''} in the ${u.where} ${why}; ${PATH_OPS.get(u.op)?.runs ?? "running the model's signatures triggers it"}. Do not serve the model until you know why it is there.`,
       { op: u.op, node: u.node, where: u.where, offset: u.at },
     );
   }

@@ -132,9 +132,8 @@ function* checkExternalBuffers(
   for (const subgraph of yield* tables(fb, root, 2))
     for (const tensor of yield* tables(fb, subgraph, 0)) {
       const id = yield* fb.u32Field(tensor, 10);
-      // BuildRankedTensorType fails a tensor without a shape, and the loader skips it.
       const group = id === 0 ? undefined : groupOf.get(id);
-      if (group !== undefined && (yield* fb.field(tensor, 0)) !== undefined) read.add(group);
+      if (group !== undefined && (yield* hasLiteRtRank(fb, tensor))) read.add(group);
     }
   const groups = yield* tables(fb, root, 8);
   for (const g of [...read].sort((a, b) => a - b)) {
@@ -150,6 +149,18 @@ function* checkExternalBuffers(
         { group: g, file: name.slice(0, 200), offset: nameAt },
       );
   }
+}
+
+/** litert_layout.h `LITERT_TENSOR_MAX_RANK`: the most dimensions a LiteRT tensor type holds. */
+const LITERT_TENSOR_MAX_RANK = 8;
+
+/**
+ * Whether `BuildRankedTensorType` gives the tensor a type: it fails a tensor without a shape (0) or with more than
+ * `LITERT_TENSOR_MAX_RANK` dimensions, and `ParseFlatBuffer` then skips the tensor, so its group is never opened.
+ */
+function* hasLiteRtRank(fb: Flat, tensor: number): ParseSteps<boolean> {
+  const shape = yield* fb.field(tensor, 0);
+  return shape !== undefined && (yield* fb.u32(yield* fb.deref(shape))) <= LITERT_TENSOR_MAX_RANK;
 }
 
 /**
@@ -345,7 +356,7 @@ const TFLITE_NAME = /\.tflite$/i;
 registerReadMember({
   format: 'tflite',
   named: TFLITE_NAME,
-  is: (head, size, name) => memberIs(head, size, name, 'tflite', TFLITE_NAME),
+  is: (_head, name, sniffed) => memberIs(sniffed, name, 'tflite', TFLITE_NAME),
   what: 'the TFLite model',
   parse: parseTflite,
 });

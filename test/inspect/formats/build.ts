@@ -298,11 +298,14 @@ export function sequential(layers: unknown[]): unknown {
   };
 }
 
-/** A flatbuffer object for `flatbuffer()`: a table (fields by slot), a vector of tables, bytes or a string. */
+/**
+ * A flatbuffer object for `flatbuffer()`: a table (fields by slot), a vector of tables, bytes, int32s or a string.
+ */
 export type FbNode =
   | { readonly table: readonly (FbField | undefined)[] }
   | { readonly tables: readonly FbNode[] }
   | { readonly bytes: Buffer }
+  | { readonly ints: readonly number[] }
   | { readonly str: string };
 export type FbField =
   { readonly u32: number } | { readonly i32: number } | { readonly u64: bigint } | { readonly ref: FbNode };
@@ -327,6 +330,12 @@ export function flatbuffer(root: FbNode, ident: string): Buffer {
       const at = out.length;
       u32('str' in node ? data.length - 1 : data.length);
       out.push(...data);
+      return at;
+    }
+    if ('ints' in node) {
+      const at = out.length;
+      u32(node.ints.length);
+      node.ints.forEach(u32);
       return at;
     }
     if ('tables' in node) {
@@ -431,10 +440,11 @@ export function flexModel(
 export function externalWeightsModel(spec: {
   groups: readonly string[];
   buffers: readonly { id: number; group: number }[];
-  tensors: readonly { buffer: number; shape?: boolean }[];
+  /** `shape`: the tensor's dimensions, none (the default: a scalar) or false for no shape at all. */
+  tensors: readonly { buffer: number; shape?: readonly number[] | false }[];
 }): Buffer {
-  const tensor = ({ buffer, shape = true }: { buffer: number; shape?: boolean }): FbNode => ({
-    table: [shape ? { ref: { bytes: Buffer.alloc(0) } } : undefined, ...Array<undefined>(9), { u32: buffer }],
+  const tensor = ({ buffer, shape = [] }: { buffer: number; shape?: readonly number[] | false }): FbNode => ({
+    table: [shape ? { ref: { ints: shape } } : undefined, ...Array<undefined>(9), { u32: buffer }],
   });
   const slots: (FbField | undefined)[] = [
     { u32: 3 },

@@ -643,6 +643,56 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
       ),
       want: [],
     },
+    // The text graph's checkpoint and vocabulary paths are resolved as the binary graph's are (savedmodel-paths.ts).
+    {
+      name: 'a vocabulary table initialised from a constant host path',
+      input: textTable('"/etc/passwd"'),
+      want: ['CPI070'],
+    },
+    {
+      name: 'a vocabulary table whose Const is the asset the loader feeds',
+      input: textTable(
+        '"/home/me/export/vocab.txt"',
+        'asset_file_def { tensor_info { name: "Const:0" } filename: "vocab.txt" }',
+      ),
+      want: [],
+    },
+    {
+      name: 'a vocabulary table whose Const is a collection asset the loader feeds',
+      input: textTable(
+        '"/home/me/export/vocab.txt"',
+        'collection_def { key: "saved_model_assets" value { any_list { value { [type.googleapis.com/tensorflow.AssetFileDef] { tensor_info { name: "Const:0" } filename: "vocab.txt" } } } } }',
+      ),
+      want: [],
+    },
+    {
+      name: 'SaveV2 at a constant path that climbs out',
+      input: Buffer.from(
+        'meta_graphs { graph_def {\n node { name: "p" op: "Const" attr { key: "value" value { tensor { dtype: DT_STRING string_val: "../../../etc/cron.d/x" } } } }\n node { name: "save" op: "SaveV2" input: "p" input: "^p" }\n} }\n',
+      ),
+      want: ['CPI070'],
+    },
+    {
+      name: 'a function initialising its table from its asset argument',
+      input: Buffer.from(
+        'meta_graphs { graph_def { library { function { signature { name: "__inference_init_7" } node_def { name: "init" op: "InitializeTableFromTextFileV2" input: "table" input: "asset_path" } } } } }\n',
+      ),
+      want: [],
+    },
+    // Strings of fields nobody reads are stepped over, not decoded: they still end where a decoded string ends.
+    {
+      name: 'a tensor_content with escaped quotes and a \\N{"} escape before the op',
+      input: textNode(
+        '"WriteFile"',
+        'attr { key: "value" value { tensor { tensor_content: "a\\"b\\N{"}c\'d" \'e\\\'\' } } }',
+      ),
+      want: ['CPI070'],
+    },
+    {
+      name: 'an unterminated tensor_content is refused',
+      input: textNode('"MatMul"', 'attr { key: "value" value { tensor { tensor_content: "abc\n } } }'),
+      want: ['CPI050'],
+    },
     {
       name: 'an unclosed message is refused, as text_format refuses it',
       input: Buffer.from('meta_graphs {\n'),
@@ -747,6 +797,28 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
         tensors: [{ buffer: 1 }, { buffer: 2, shape: false }],
       }),
       want: [],
+    },
+    // BuildRankedTensorType refuses a rank past LITERT_TENSOR_MAX_RANK (8) and ParseFlatBuffer skips the tensor.
+    {
+      name: 'an absolute group only a rank-9 tensor reads',
+      input: externalWeightsModel({
+        groups: ['weights.bin', '/etc/passwd'],
+        buffers: [
+          { id: 1, group: 0 },
+          { id: 2, group: 1 },
+        ],
+        tensors: [{ buffer: 1 }, { buffer: 2, shape: Array<number>(9).fill(1) }],
+      }),
+      want: [],
+    },
+    {
+      name: 'an absolute group a rank-8 tensor reads',
+      input: externalWeightsModel({
+        groups: ['/etc/passwd'],
+        buffers: [{ id: 2, group: 0 }],
+        tensors: [{ buffer: 2, shape: Array<number>(8).fill(1) }],
+      }),
+      want: ['CPI077'],
     },
     {
       name: 'a repeated external buffer id: the first wins',
@@ -907,6 +979,13 @@ function valueFirstSave(): Buffer {
 }
 
 /** A text SavedModel whose one node has the op written as `op` (text-format spelling) and the given attrs. */
+/** A TF1 text graph whose vocabulary table reads the file its Const `Const` names; `extra` sits in the meta graph. */
+function textTable(filename: string, extra = ''): Buffer {
+  return Buffer.from(
+    `meta_graphs {\n  graph_def {\n    node { name: "hash_table" op: "HashTableV2" }\n    node { name: "Const" op: "Const" attr { key: "value" value { tensor { dtype: DT_STRING string_val: ${filename} } } } }\n    node { name: "hash_table/table_init" op: "InitializeTableFromTextFileV2" input: "hash_table" input: "Const" }\n  }\n  ${extra}\n}\n`,
+  );
+}
+
 function textNode(op: string, attrs = ''): Buffer {
   return Buffer.from(`meta_graphs {\n  graph_def { node { name: "n" op: ${op} ${attrs} } }\n}\n`);
 }

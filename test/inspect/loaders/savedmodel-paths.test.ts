@@ -36,6 +36,30 @@ function savedModel(nodes: Pb[], inFunction = false): Buffer {
   ]);
 }
 
+/** A TF1 SavedModel's graph beside its `asset_file_def`s (6): tensor_info (1) → name (1), filename (2). */
+function withAssets(nodes: Pb[], assets: [tensor: string, filename: string][]): Buffer {
+  const assetDefs = assets.map(([tensor, filename]): Pb[number] => [
+    6,
+    [
+      [1, [[1, tensor]]],
+      [2, filename],
+    ],
+  ]);
+  return pb([
+    [1, 1],
+    [2, [[2, nodes.map((m): Pb[number] => [1, m])], ...assetDefs]],
+  ]);
+}
+
+/** A vocabulary table TF1's `TextFileInitializer` builds: HashTableV2, initialised from the file `filename` names. */
+const table = (filename: Pb) => [
+  node('hash_table', 'HashTableV2'),
+  filename,
+  node('hash_table/table_init', 'InitializeTableFromTextFileV2', ['hash_table', 'Const']),
+];
+const TABLE_INIT =
+  'InitializeTableFromTextFileOp reads `filename` when loader_impl.run_init_ops runs the main op, fed by get_asset_tensors';
+
 /** What tf.saved_model.save writes in its save function: file_prefix is an argument, the rest string ops. */
 const tf2Save = (suffix: string) => [
   node('StaticRegexFullMatch', 'StaticRegexFullMatch', ['file_prefix']),
@@ -130,6 +154,48 @@ const CASES: readonly UnseenCase[] = [
     },
     want: ['CPI070:error'],
   },
+  {
+    name: 'SavedModel TF1 vocabulary table whose asset Const kept the absolute export path',
+    loader: `${TABLE_INIT}: the AssetFileDef's tensor is fed assets/vocab.txt`,
+    files: {
+      'saved_model.pb': withAssets(table(konst('Const', '/home/me/export/vocab.txt')), [['Const:0', 'vocab.txt']]),
+    },
+    want: [],
+  },
+  {
+    name: 'SavedModel vocabulary table initialised from a constant host path that is no asset',
+    loader: `${TABLE_INIT}: nothing feeds Const, so the table reads /etc/passwd`,
+    files: { 'saved_model.pb': withAssets(table(konst('Const', '/etc/passwd')), [['Other:0', 'vocab.txt']]) },
+    want: ['CPI070:error'],
+  },
+  {
+    name: 'SavedModel vocabulary table initialised from ../ joined to a placeholder',
+    loader: `${TABLE_INIT}: StringJoin(fed, "/../../.ssh/id_rsa")`,
+    files: {
+      'saved_model.pb': withAssets(
+        [
+          node('hash_table', 'HashTableV2'),
+          node('dir', 'Placeholder'),
+          konst('tail', '/../../.ssh/id_rsa'),
+          node('Const', 'StringJoin', ['dir', 'tail']),
+          node('hash_table/table_init', 'InitializeTableFromTextFile', ['hash_table', 'Const']),
+        ],
+        [],
+      ),
+    },
+    want: ['CPI070:error'],
+  },
+  {
+    name: 'SavedModel TF2 table initializer function: the filename is its captured asset argument',
+    loader: 'TF2 load.py _recreate_asset captures the asset path and feeds it to the initializer function',
+    files: {
+      'saved_model.pb': savedModel(
+        [node('table_init', 'InitializeTableFromTextFileV2', ['table_handle', 'asset_path'])],
+        true,
+      ),
+    },
+    want: [],
+  },
 ];
 
-describeUnseenCases('SavedModel checkpoint paths built at run time are resolved like the kernels build them', CASES);
+describeUnseenCases('SavedModel checkpoint and vocabulary paths are resolved like the kernels build them', CASES);
