@@ -206,7 +206,7 @@ async function scanLockfile(
   if (denied > 0)
     notifications.push({
       level: 'note',
-      message: `${file.path}: ${denied} package(s) with install scripts are denied by package.json allowScripts, and package.json pins an npm that reads it (11.19+), so they do not run and are not reported (CPD012)`,
+      message: `${file.path}: ${denied} package(s) with install scripts are kept from running by package.json allowScripts, and package.json pins an npm that reads it (11.19+ skips what it denies, 12+ runs only what it allows), so they do not run and are not reported (CPD012)`,
       path: file.path,
     });
   if ((parsed.allowScriptsUnpinned ?? 0) > 0)

@@ -116,7 +116,7 @@ export interface ParsedLockfile {
   readonly mergeConflictLine?: number;
   /**
    * npm: packages with install scripts that package.json `allowScripts` denies, left to run because nothing pins an
-   * npm that reads `allowScripts` (parsers/npm-allow-scripts.ts `pinsAllowScriptsNpm`).
+   * npm that reads `allowScripts` (parsers/npm-allow-scripts.ts `allowScriptsGate`).
    */
   readonly allowScriptsUnpinned?: number;
   /** pnpm: settings the lockfile records that differ from the configuration (parsers/pnpm-settings.ts). */

@@ -108,28 +108,48 @@ describe('bun.lock: whose lifecycle scripts Bun runs (Lockfile.hasTrustedDepende
     );
   it.each([
     {
-      name: 'no trustedDependencies: only registry packages on Bun’s built-in list run scripts',
+      name: 'no trustedDependencies: only packages on Bun’s built-in list run scripts (git `g` is not on it)',
       extra: '',
-      want: { a: 'bunDefaultTrusted', b: 'bunDefaultTrusted', esbuild: null, g: null },
+      want: { a: 'bunDefaultTrusted', b: 'bunDefaultTrusted', esbuild: null, g: 'bunDefaultTrusted' },
     },
     {
-      name: 'package.json trustedDependencies: only the listed registry packages run scripts',
+      name: 'package.json trustedDependencies: only the listed packages run scripts, whatever their source',
       extra: '',
-      manifest: { trustedDependencies: ['a'] },
+      manifest: { trustedDependencies: ['a', 'g'] },
       want: { a: null, b: 'trustedDependencies', esbuild: 'trustedDependencies', g: null },
     },
     {
       name: 'trustedDependencies: [] trusts nothing',
       extra: '',
       manifest: { trustedDependencies: [] },
-      want: { a: 'trustedDependencies', b: 'trustedDependencies', esbuild: 'trustedDependencies', g: null },
+      want: {
+        a: 'trustedDependencies',
+        b: 'trustedDependencies',
+        esbuild: 'trustedDependencies',
+        g: 'trustedDependencies',
+      },
     },
     {
       name: 'without package.json, the list bun.lock repeats',
       extra: '\n  "trustedDependencies": ["b"],',
-      want: { a: 'trustedDependencies', b: null, esbuild: 'trustedDependencies', g: null },
+      want: { a: 'trustedDependencies', b: null, esbuild: 'trustedDependencies', g: 'trustedDependencies' },
     },
   ])('$name', ({ extra, manifest, want }) => {
     expect(disabled(lock(extra), manifest)).toEqual(want);
+  });
+
+  // The installers ask with the dependency's name (`dep.name`, the alias), so a package installed under a trusted
+  // name runs its scripts whatever it is.
+  const aliased = (extra: string) =>
+    `{\n  "lockfileVersion": 1,\n  "workspaces": { "": { "name": "app", "dependencies": { "esbuild": "npm:evil@1.0.0", "a": "npm:worse@1.0.0" } } },${extra}\n  "packages": {\n    "a": ["worse@1.0.0", "", {}, "${SHA}"],\n    "esbuild": ["evil@1.0.0", "", {}, "${SHA}"],\n  },\n}\n`;
+  it.each([
+    { name: 'an alias on the built-in list', extra: '', want: { evil: null, worse: 'bunDefaultTrusted' } },
+    {
+      name: 'an alias trustedDependencies lists',
+      extra: '\n  "trustedDependencies": ["a"],',
+      want: { evil: 'trustedDependencies', worse: null },
+    },
+  ])('a package installed under a trusted alias runs its scripts: $name', ({ extra, want }) => {
+    expect(disabled(aliased(extra))).toEqual(want);
   });
 });

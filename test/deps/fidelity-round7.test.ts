@@ -4,7 +4,7 @@ import { FIDELITY, describeFidelity, type FidelityCase } from './fidelity-cases.
 import { scanDeps } from './helpers.js';
 
 /**
- * Round 7: verdicts that follow npm 11.19's `allowScripts` policy in package.json, and pnpm 9's reading of
+ * Round 7: verdicts that follow npm 11.19's (and 12's) `allowScripts` policy in package.json, and pnpm 9's reading of
  * `snapshots` and `packages` as one table. Fixtures and where each came
  * from: fixtures/lockfiles/fidelity/README.md. The offline-only notes (CPD131 not verified, CPD137 install scripts
  * unknown) are left out.
@@ -50,6 +50,11 @@ const cases: FidelityCase[] = [
     name: 'npm: allowScripts with devEngines onFail "warn" (another npm installs anyway): every install script is reported',
     dir: 'allow-scripts-devengines-warn.v3',
     want: ALL_FIVE,
+  },
+  {
+    name: 'npm 12 (devEngines): allowScripts runs only what it allows (a name allow, not overridden by a deny of another version); denied, unreviewed and range-keyed packages do not run',
+    dir: 'allow-scripts-npm12.v3',
+    want: ['CPD012:warning@package-lock.json:19'],
   },
   {
     name: 'pnpm 9: a snapshot without its packages entry stops a frozen install (no resolution): CPD165, not a silent pass',

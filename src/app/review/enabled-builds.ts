@@ -13,21 +13,23 @@ const NAMED = 5;
  * did not build at the base — pnpm's `onlyBuiltDependencies` / `allowBuilds` widened or `neverBuiltDependencies`
  * narrowed (pnpm `createAllowBuildFunction`), a `packageManager` pin moved to a pnpm that builds by default, Bun's
  * `trustedDependencies` widened (`Lockfile.hasTrustedDependency`), yarn berry's `dependenciesMeta.<pkg>.built`
- * dropped. The parsers already say which packages each revision leaves unbuilt (`buildDisabled`), so the class is
- * one comparison whatever setting or file did it. Only packages whose lockfile does not record scripts are named:
- * an npm entry with `hasInstallScript` is the head scan's CPD012, `false` runs nothing. `enableScripts` turned on is
- * the `.yarnrc.yml` setting's own CPU026, and a package the policy allows to run scripts is no news. One finding per
- * lockfile: one setting change, however many packages it reaches.
+ * dropped, npm's `allowScripts` deny lifted or (npm ≥ 12) allow added (arborist rebuild on `isScriptAllowed`). The
+ * parsers already say which packages each revision leaves unbuilt (`buildDisabled`), so the class is one comparison
+ * whatever setting or file did it. An npm entry that records `hasInstallScript` is named too — the lockfile then says
+ * the scripts exist — and the head scan's CPD012 for it is the same cause (`withoutEnabledScripts`). `enableScripts`
+ * turned on is the `.yarnrc.yml` setting's own CPU026, and a package the policy allows to run scripts is no news. One
+ * finding per lockfile: one setting change, however many packages it reaches.
  */
 export function enabledBuilds(
   base: readonly DependencyGraph[],
   head: readonly DependencyGraph[],
   policy: Policy,
-): Finding[] {
+): EnabledBuilds {
   const patterns = policy.dependencies.allowInstallScripts;
   const allowed = patterns.length > 0 ? picomatch([...patterns]) : () => false;
   const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
-  const out: Finding[] = [];
+  const findings: Finding[] = [];
+  const covered = new Set<string>();
   for (const g of head) {
     const before = baseByPath.get(g.lockfile);
     if (!before) continue;
@@ -37,15 +39,38 @@ export function enabledBuilds(
     for (const p of g.packages) {
       const was = wasOff.get(idOf(p));
       if (was === undefined || was === 'enableScripts' || p.buildDisabled !== undefined) continue;
-      if (p.hasInstallScript !== undefined || p.bundled === true || allowed(p.name)) continue;
+      if (p.bundled === true || allowed(p.name)) continue;
       const old = built.get(idOf(p));
       if (!old || p.line < old.node.line) built.set(idOf(p), { node: p, was });
     }
     if (built.size === 0) continue;
     const items = [...built.values()].sort((a, b) => a.node.line - b.node.line);
-    out.push(toFinding(g.lockfile, items));
+    for (const i of items) covered.add(coveredKey(g.lockfile, i.node.name, i.node.version));
+    findings.push(toFinding(g.lockfile, items));
   }
-  return out;
+  return { findings, covered };
+}
+
+export interface EnabledBuilds {
+  readonly findings: readonly Finding[];
+  /** Each package the findings name, as `coveredKey` of its lockfile, name and version. */
+  readonly covered: ReadonlySet<string>;
+}
+
+const coveredKey = (lockfile: string, name: string, version: string) => `${lockfile}\0${name}@${version}`;
+
+/**
+ * The head scan's CPD012 (a lockfile-recorded install script outside the allowlist) for a package whose build the
+ * change turned on is the CPU026 above, said once: one finding per cause.
+ */
+export function withoutEnabledScripts<F extends Finding>(introduced: readonly F[], enabled: EnabledBuilds): F[] {
+  if (enabled.covered.size === 0) return [...introduced];
+  return introduced.filter(
+    (f) =>
+      f.ruleId !== 'CPD012' ||
+      f.artifact?.kind !== 'package' ||
+      !enabled.covered.has(coveredKey(f.location.path, f.artifact.name, f.artifact.version)),
+  );
 }
 
 const idOf = (p: PackageNode) => `${p.name}@${p.version}`;
@@ -73,11 +98,19 @@ function toFinding(lockfile: string, items: readonly { node: PackageNode; was: B
   const said = reasons.map((r) => BLOCKED_BY[r]);
   return {
     ruleId: 'CPU026',
-    message: `${lockfile}: the change lets the package manager run the install scripts of ${names.length} package(s) it did not build at the base revision (${shown}), kept from building by ${said.join(' and ')}. This lockfile does not record whether they have scripts: read them (or keep them unbuilt) before merging, and land build-setting changes in a pull request of their own.`,
+    message: `${lockfile}: the change lets the package manager run the install scripts of ${names.length} package(s) it did not build at the base revision (${shown}), kept from building by ${said.join(' and ')}. ${scriptsSaid(items)}: read them (or keep them unbuilt) before merging, and land build-setting changes in a pull request of their own.`,
     location: { path: lockfile, line: first.line },
     // Builds only npm-ecosystem package managers run or hold back.
     artifact: packageArtifact('npm', first.name, first.version),
     evidence: { packages: names.join(' '), count: names.length, before: reasons.join(' ') },
     ...(items.length > 1 ? { related: items.slice(1).map((i) => ({ path: lockfile, line: i.node.line })) } : {}),
   };
+}
+
+/** What the lockfile says of the scripts: npm v2+ records `hasInstallScript`, the others record nothing. */
+function scriptsSaid(items: readonly { node: PackageNode }[]): string {
+  const recorded = items.filter((i) => i.node.hasInstallScript === true).length;
+  if (recorded === 0) return 'This lockfile does not record whether they have scripts';
+  if (recorded === items.length) return 'The lockfile records install scripts for them';
+  return `The lockfile records install scripts for ${recorded} of them and does not say for the rest`;
 }

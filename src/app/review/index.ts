@@ -14,7 +14,7 @@ import { scanRepository } from '../scan.js';
 import { aliasRetargets } from './aliases.js';
 import { cacheArchiveFindings } from './cache-archives.js';
 import { movedCacheKeys } from './cache-keys.js';
-import { enabledBuilds } from './enabled-builds.js';
+import { enabledBuilds, withoutEnabledScripts } from './enabled-builds.js';
 import { droppedHashes } from './hashes-dropped.js';
 import { linkToRegistry, registryToLink } from './workspace-swaps.js';
 import { withoutUnstatedScripts } from './unstated-scripts.js';
@@ -193,6 +193,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
       const migrated = kindAt(baseScan.graphs, from) !== kindAt(headScan.graphs, lf.lockfile);
       return { ...lf, movedFrom: from, ...(migrated ? { migrated: true as const } : {}) };
     });
+    const enabled = enabledBuilds(baseGraphs, headScan.graphs, policy);
     const raw: Finding[] = [
       ...groupByCause([
         ...lockfileQuestions(lockfiles, baseGraphs, headScan.graphs),
@@ -202,7 +203,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
       ...lookalikeRenames(lockfiles, baseGraphs, headScan.graphs),
       ...registryToLink(baseGraphs, headScan.graphs),
       ...linkToRegistry(baseGraphs, headScan.graphs),
-      ...enabledBuilds(baseGraphs, headScan.graphs, policy),
+      ...enabled.findings,
       ...droppedHashes(baseGraphs, headScan.graphs, rulePaths(headScan, 'CPP011')),
       ...movedCacheKeys(baseGraphs, headScan.graphs),
       ...removedLockfiles(baseScan.files, headScan.files, baseScan.graphs, moves),
@@ -290,7 +291,10 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
     pushAll(raw, addedToGroups(baseFindings, headScan.findings));
     const own = applyPolicy(raw, policy, today);
     // A head finding whose content fingerprint the base already had is not this change's doing.
-    const introduced = withoutUnstatedScripts(introducedAlone(baseFindings, headScan.findings), baseGraphs);
+    const introduced = withoutEnabledScripts(
+      withoutUnstatedScripts(introducedAlone(baseFindings, headScan.findings), baseGraphs),
+      enabled,
+    );
     const findings = dedupeSorted([...own.findings, ...introduced, ...content.findings]);
     const byLevel = { error: 0, warning: 0, note: 0 };
     for (const f of findings) byLevel[f.level]++;

@@ -106,9 +106,14 @@ export function workflowInstallFindings(changes: readonly InstallFileChange[], y
   return out;
 }
 
-/** Flags of an install command that choose where packages come from, or drop TLS checks for a host. */
+/**
+ * Flags of an install command that choose where packages come from, drop TLS checks for a host, or run every install
+ * script the project's allowlist holds back (npm's `--dangerously-allow-all-scripts`, which arborist rebuild lets past
+ * `allowScripts`; pnpm's `--dangerously-allow-all-builds`), unless given `=false`.
+ */
 const SOURCE_FLAG = /(?:^|\s)(--index-url|--extra-index-url|-i|--find-links|-f|--registry)[=\s]+(\S+)/g;
 const TRUST_FLAG = /(?:^|\s)(--trusted-host|--allow-insecure-host|--strict-ssl[=\s]+false)(?:[=\s]+(\S+))?/g;
+const SCRIPTS_FLAG = /(?:^|\s)(--dangerously-allow-all-(?:scripts|builds)(?:=(?!false(?:\s|$))\S+)?)(?=\s|$)/g;
 
 /**
  * CPU025 / CPU026 for install commands the change adds to a workflow or Dockerfile: the same settings a pip.conf or
@@ -124,9 +129,10 @@ function sourceFlags(
   const flags = (cmds: readonly string[], re: RegExp) =>
     cmds.flatMap((cmd) => [...cmd.matchAll(re)].map((m) => ({ cmd, flag: m[0].trim() })));
   const out: Finding[] = [];
-  for (const [rule, re] of [
-    ['CPU025', SOURCE_FLAG],
-    ['CPU026', TRUST_FLAG],
+  for (const [rule, re, what] of [
+    ['CPU025', SOURCE_FLAG, 'pointed at another registry or index'],
+    ['CPU026', TRUST_FLAG, 'with TLS checks off for a host'],
+    ['CPU026', SCRIPTS_FLAG, 'that runs the install scripts the project holds back'],
   ] as const) {
     const had = new Set(flags(before, re).map((f) => f.flag));
     const fresh = flags(added, re).filter((f) => !had.has(f.flag));
@@ -134,7 +140,7 @@ function sourceFlags(
     const shown = [...new Set(fresh.map((f) => redactUrls(f.flag).slice(0, 200)))];
     out.push({
       ruleId: rule,
-      message: `${c.path} now runs an install ${rule === 'CPU025' ? 'pointed at another registry or index' : 'with TLS checks off for a host'}: ${shown.join('; ')}. The package manager obeys the command line over its configuration files on every build. Land it in a pull request of its own and approve it by hand.`,
+      message: `${c.path} now runs an install ${what}: ${shown.join('; ')}. The package manager obeys the command line over its configuration files on every build. Land it in a pull request of its own and approve it by hand.`,
       location: { path: c.path, line: lineOf(fresh[0]!.cmd) },
       artifact: { kind: 'file', path: c.path },
       evidence: { flags: shown.join('\n'), commands: [...new Set(fresh.map((f) => redactUrls(f.cmd)))].join('\n') },

@@ -69,25 +69,31 @@ export function workflowRegistryFindings(changes: readonly InstallFileChange[], 
 /**
  * Environment variables that turn a safeguard of the install off, and the values that do: Node's TLS check (`tls`
  * rejects unauthorised certificates unless NODE_TLS_REJECT_UNAUTHORIZED is `0`), npm's `strict-ssl`,
- * `ignore-scripts` and `package-lock` (@npmcli/config reads `npm_config_*` in any case, `_` as `-`), berry's
- * `enableStrictSsl`, `enableImmutableInstalls` and `checksumBehavior` (Configuration.ts reads `YARN_<SETTING>`), pip's
- * `trusted-host` (`PIP_<OPTION>`), uv's insecure hosts and `--no-verify-hashes`. The same settings in `.npmrc`,
- * `.yarnrc.yml`, pip.conf or uv.toml are install-settings.ts's CPU026.
+ * `ignore-scripts` and `package-lock` (@npmcli/config reads `npm_config_*` in any case, `_` as `-`), npm's
+ * `dangerously-allow-all-scripts` (arborist rebuild then runs every script `allowScripts` holds back; any value but
+ * `false`, as the scan counts it) and pnpm's `dangerously-allow-all-builds` (read from `npm_config_*` and
+ * `pnpm_config_*`), berry's `enableStrictSsl`, `enableImmutableInstalls` and `checksumBehavior` (Configuration.ts
+ * reads `YARN_<SETTING>`), pip's `trusted-host` (`PIP_<OPTION>`), uv's insecure hosts and `--no-verify-hashes`. The
+ * same settings in `.npmrc`, `.yarnrc.yml`, pip.conf or uv.toml are install-settings.ts's CPU026.
  */
 const GUARD_ENV =
-  /(?:^|[\s"'])(NODE_TLS_REJECT_UNAUTHORIZED|npm_config_strict[_-]ssl|npm_config_ignore[_-]scripts|npm_config_package[_-]lock|YARN_ENABLE_STRICT_SSL|YARN_ENABLE_IMMUTABLE_INSTALLS|YARN_CHECKSUM_BEHAVIOR|PIP_TRUSTED_HOST|UV_INSECURE_HOST|UV_NO_VERIFY_HASHES)\s*[:=]\s*["']?([^\s"']+)/gi;
+  /(?:^|[\s"'])(NODE_TLS_REJECT_UNAUTHORIZED|npm_config_strict[_-]ssl|npm_config_ignore[_-]scripts|npm_config_package[_-]lock|npm_config_dangerously[_-]allow[_-]all[_-]scripts|(?:npm|pnpm)_config_dangerously[_-]allow[_-]all[_-]builds|YARN_ENABLE_STRICT_SSL|YARN_ENABLE_IMMUTABLE_INSTALLS|YARN_CHECKSUM_BEHAVIOR|PIP_TRUSTED_HOST|UV_INSECURE_HOST|UV_NO_VERIFY_HASHES)\s*[:=]\s*["']?([^\s"']+)/gi;
 const FALSE = /^(false|0|no|off)$/i;
+const TRUE = /^(true|1|yes|on)$/i;
 const UNSAFE: Readonly<Record<string, RegExp>> = {
   NODE_TLS_REJECT_UNAUTHORIZED: /^0$/,
   NPM_CONFIG_STRICT_SSL: FALSE,
   NPM_CONFIG_IGNORE_SCRIPTS: FALSE,
   NPM_CONFIG_PACKAGE_LOCK: FALSE,
+  NPM_CONFIG_DANGEROUSLY_ALLOW_ALL_SCRIPTS: /^(?!false$)/i,
+  NPM_CONFIG_DANGEROUSLY_ALLOW_ALL_BUILDS: TRUE,
+  PNPM_CONFIG_DANGEROUSLY_ALLOW_ALL_BUILDS: TRUE,
   YARN_ENABLE_STRICT_SSL: FALSE,
   YARN_ENABLE_IMMUTABLE_INSTALLS: FALSE,
   YARN_CHECKSUM_BEHAVIOR: /^(ignore|update|reset)$/i,
   PIP_TRUSTED_HOST: /./,
   UV_INSECURE_HOST: /./,
-  UV_NO_VERIFY_HASHES: /^(true|1|yes|on)$/i,
+  UV_NO_VERIFY_HASHES: TRUE,
 };
 
 /** Every safeguard-dropping environment setting of a workflow or Dockerfile, `KEY=value`, comments dropped. */
@@ -106,7 +112,8 @@ function droppedGuards(text: string | undefined): Map<string, { setting: string;
 
 /**
  * CPU026 for a workflow or Dockerfile that now turns a safeguard of the install off through the environment (TLS,
- * the lockfile's checksums, the frozen lockfile, ignore-scripts). A setting the base already made is not new.
+ * the lockfile's checksums, the frozen lockfile, ignore-scripts, the script allowlists). A setting the base already made
+ * is not new.
  */
 export function workflowGuardFindings(changes: readonly InstallFileChange[]): Finding[] {
   const out: Finding[] = [];

@@ -78,10 +78,7 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
   const trusted = trustedOf(options.manifests?.[''], data);
   const nodes: DraftNode[] = keys.map((key) => {
     const node = toNode(key, pk[key], lines.get(`packages\0${key}`) ?? 1, index);
-    // Registry packages and local (`file:`) ones are built by the same name test (`Lockfile.hasTrustedDependency`).
-    if (node.source !== 'registry' && node.source !== 'file') return node;
-    if (trusted !== undefined) return trusted.has(node.name) ? node : { ...node, buildDisabled: 'trustedDependencies' };
-    return BUN_DEFAULT_TRUSTED.has(node.name) ? node : { ...node, buildDisabled: 'bunDefaultTrusted' };
+    return trustedBuild(node, trusted);
   });
   const importers: DraftImporter[] = Object.keys(ws).map((path) => {
     const entry = isRecord(ws[path]) ? ws[path] : {};
@@ -106,12 +103,22 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
 }
 
 /**
- * Bun runs a dependency's lifecycle scripts only when it is trusted (`Lockfile.hasTrustedDependency`): with a
+ * Bun runs a dependency's lifecycle scripts only when it is trusted (`Lockfile.hasTrustedDependency`, asked by the
+ * installers with the dependency's own name — the alias it is installed under, not the package's name): with a
  * `trustedDependencies` list (the root package.json's; bun.lock repeats it at the top level) only the listed names,
- * `[]` none; without one, only names on Bun's built-in list (bun-default-trusted.ts), tested by name for registry
- * and local (`file:`) packages alike. Packages from git or a remote tarball are left as they are (not assumed
- * unbuilt).
+ * `[]` none, whatever the resolution; without one, only names on Bun's built-in list (bun-default-trusted.ts), which
+ * newer Bun applies to npm resolutions alone and older Bun to every one. A package from git, a tarball or a folder
+ * that neither trusts is built by no Bun.
  */
+function trustedBuild(node: DraftNode, trusted: ReadonlySet<string> | undefined): DraftNode {
+  // The folder (alias) is the name Bun asks about; the package's own name is asked too, so a doubt builds.
+  const names = node.alias !== undefined ? [node.alias, node.name] : [node.name];
+  if (trusted !== undefined)
+    return names.some((n) => trusted.has(n)) ? node : { ...node, buildDisabled: 'trustedDependencies' };
+  return names.some((n) => BUN_DEFAULT_TRUSTED.has(n)) ? node : { ...node, buildDisabled: 'bunDefaultTrusted' };
+}
+
+/** The `trustedDependencies` list in effect: the root package.json's, else the copy bun.lock keeps. */
 function trustedOf(
   root: { trustedDependencies?: unknown } | undefined,
   data: Record<string, unknown>,

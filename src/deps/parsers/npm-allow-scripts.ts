@@ -4,97 +4,171 @@ import { isRecord } from '../types.js';
 import { classifySpec } from '../source.js';
 
 /**
- * npm ≥ 11.19's `allowScripts` (RFC npm/rfcs#868), as far as it stops a package's install scripts: `npm install` and
- * `npm ci` read the policy from the root package.json (`resolveAllowScripts`: the CLI flag is refused in a project,
- * and `.npmrc` `allow-scripts` only lists packages to allow, so only package.json can deny), and arborist's rebuild
- * (`#buildQueues`) skips the lifecycle scripts of a node for which `isScriptAllowed` (arborist
- * lib/script-allowed.js) is `false`: some entry matching it says `false` (a deny wins over any allow). An unreviewed
- * or allowed package still runs them, so only a denial changes a verdict, and an allow never widens the policy's
- * allowlist (the tree is untrusted). `--dangerously-allow-all-scripts` bypasses the gate: the stage does not pass
- * the policy when the repository's `.npmrc` or the environment sets it.
+ * How the pinned npm gates install scripts with `allowScripts` (RFC npm/rfcs#868), in arborist's rebuild
+ * (`#buildQueues`, on `isScriptAllowed` of arborist lib/script-allowed.js): npm 11.19–11.x skips a node only when
+ * the policy denies it (`=== false`; an unreviewed one still runs), npm ≥ 12 runs a node only when the policy allows
+ * it (`=== true`).
+ */
+export type AllowScriptsGate = 'deny' | 'allow';
+
+/**
+ * npm's `allowScripts`, as far as it stops a package's install scripts: `npm install` and `npm ci` read the policy
+ * from the root package.json (`resolveAllowScripts`: the CLI flag is refused in a project, and `.npmrc`
+ * `allow-scripts` only lists packages to allow and loses to package.json), and arborist's rebuild skips the lifecycle
+ * scripts of a node the gate keeps out (`AllowScriptsGate`). A deny wins over any allow; an allow never widens the
+ * policy's allowlist (the tree is untrusted). `--dangerously-allow-all-scripts` bypasses the gate: the stage does not
+ * pass the policy when the repository's `.npmrc` or the environment sets it.
+ *
+ * Under npm ≥ 12 the package.json policy must list something: without one, `.npmrc` files outside the repository
+ * (the user's, the global one) may allow anything, so nothing is taken as blocked. Entries the matcher cannot decide
+ * offline (git, shorthands) count as allowing every package not from the registry and each registry package they name,
+ * never as blocking one: a package is marked unbuilt only where npm surely skips it.
  *
  * Entries are matched the way `matches` does for the forms it can decide offline: a registry name (`pkg`, `pkg@*`),
  * exact versions (`pkg@1.2.3`, `pkg@1.0.0 || 1.0.1`, compared with the version of the lockfile's `resolved` URL,
- * never the entry's own), and a `file:` path or tarball URL equal to `resolved`. Ranges and dist-tags are dropped as
- * `validatePolicy` drops them; aliases match nothing. Git entries are not matched here: such a package keeps its
- * finding (never a silent pass).
+ * never the entry's own), and a `file:` path or tarball URL equal to `resolved`. Ranges are dropped as
+ * `validatePolicy` drops them; aliases match nothing; a dist-tag (`pkg@latest`) denies nothing (the newer matcher
+ * refuses tags) but allows by name (the older one read it so).
  */
-export function applyNpmAllowScripts(parsed: ParsedLockfile, allowScripts: unknown): ParsedLockfile {
+export function applyNpmAllowScripts(
+  parsed: ParsedLockfile,
+  allowScripts: unknown,
+  gate: AllowScriptsGate = 'deny',
+): ParsedLockfile {
   if (!isRecord(allowScripts)) return parsed;
-  const denies = Object.entries(allowScripts)
-    .filter(([, v]) => v === false)
-    .map(([k]) => parseEntry(k))
-    .filter((e): e is Entry => e !== undefined);
-  if (denies.length === 0 || !parsed.nodes.some((n) => n.hasInstallScript === true)) return parsed;
+  const entries = Object.entries(allowScripts)
+    .filter((kv): kv is [string, boolean] => typeof kv[1] === 'boolean')
+    .map(([k, v]) => ({ entry: parseEntry(k), allow: v }))
+    .filter((e) => e.entry.type !== 'dropped');
+  const denies = entries.filter((e) => !e.allow).map((e) => e.entry);
+  const allows = entries.filter((e) => e.allow).map((e) => e.entry);
+  if (gate === 'deny' ? denies.length === 0 : entries.length === 0) return parsed;
+  if (!parsed.nodes.some((n) => n.hasInstallScript === true)) return parsed;
   const edgesIn = incomingSpecs(parsed);
   const nodes = parsed.nodes.map((node, i) => {
-    if (node.hasInstallScript !== true || node.bundled === true) return node;
+    if (node.hasInstallScript !== true) return node;
     const specs = edgesIn.get(i) ?? [];
-    return denies.some((e) => matches(node, specs, e)) ? { ...node, buildDisabled: 'npmAllowScripts' as const } : node;
+    const blocked =
+      gate === 'deny'
+        ? node.bundled !== true && denies.some((e) => matches(node, specs, e, 'deny'))
+        : notAllowed(node, specs, denies, allows);
+    return blocked ? { ...node, buildDisabled: 'npmAllowScripts' as const } : node;
   });
   return { ...parsed, nodes };
 }
 
+/**
+ * npm ≥ 12: rebuild runs a node's scripts when it is a workspace or `isScriptAllowed` is `true`; a bundled node is
+ * never allowed (`inBundle` → null). Folders and links (workspaces, `file:` directories) are left as they are.
+ */
+function notAllowed(
+  node: DraftNode,
+  specs: readonly EdgeIn[],
+  denies: readonly Entry[],
+  allows: readonly Entry[],
+): boolean {
+  if (node.source === 'workspace' || node.source === 'link' || !node.key.includes('node_modules/')) return false;
+  if (node.bundled === true) return true;
+  if (denies.some((e) => matches(node, specs, e, 'deny'))) return true;
+  return !allows.some((e) => matches(node, specs, e, 'allow'));
+}
+
 /** The first npm that reads `allowScripts` (npm/cli 11.19.0, RFC npm/rfcs#868). */
 const ALLOW_SCRIPTS_NPM = '11.19.0';
+/** The first npm that runs only what `allowScripts` allows (rebuild's `isScriptAllowed(…) === true`). */
+const ALLOW_ONLY_NPM = '12.0.0';
 
 /**
- * Whether the root package.json pins an npm that reads `allowScripts`, so that denials hold for whoever installs:
- * `packageManager: "npm@<version>"` (corepack runs exactly that npm), or `devEngines.packageManager` naming npm with
- * a range no older npm satisfies and `onFail` left at `error` (npm ≥ 10.9 `checkDevEngines` refuses to install with
- * another; `warn` and `ignore` let it go on). Anything else installs with the runner's npm, which on Node 20 and 22
- * is npm 10: it ignores `allowScripts` and runs every script, so a denial there must not hide a package's scripts
- * (an attacker's `"evil": false` would otherwise make chainproof look away while npm 10 runs them).
+ * How the npm the root package.json pins reads `allowScripts`, if it pins one that reads it: `packageManager:
+ * "npm@<version>"` (corepack runs exactly that npm where its npm shim is enabled), or `devEngines.packageManager`
+ * naming npm with a range and `onFail` left at `error` (npm ≥ 10.9 `checkDevEngines` refuses to install with
+ * another; `warn` and `ignore` let it go on), judged by the oldest npm the ranges admit. Anything else installs with
+ * the runner's npm, which on Node 20 and 22 is npm 10: it ignores `allowScripts` and runs every script, so a denial
+ * there must not hide a package's scripts (an attacker's `"evil": false` would otherwise make chainproof look away
+ * while npm 10 runs them).
+ *
+ * Only npm ≥ 12 keeps an unreviewed package from running (`allow`), and that is taken only from `devEngines`, which
+ * npm enforces itself: corepack installs no npm shim by default, so a `packageManager` pin leaves the runner's npm —
+ * no Node release bundles npm 12 — and its denials are all that may be assumed.
  */
-export function pinsAllowScriptsNpm(root: Record<string, unknown> | undefined): boolean {
+export function allowScriptsGate(root: Record<string, unknown> | undefined): AllowScriptsGate | undefined {
+  const enforced = devEnginesNpmFloor(root);
+  if (enforced !== undefined && semver.gte(enforced, ALLOW_ONLY_NPM)) return 'allow';
+  const floor = packageManagerNpm(root) ?? enforced;
+  return floor === undefined || semver.lt(floor, ALLOW_SCRIPTS_NPM) ? undefined : 'deny';
+}
+
+/** The npm version `packageManager: "npm@<version>"` names. */
+function packageManagerNpm(root: Record<string, unknown> | undefined): string | undefined {
   const pm = typeof root?.['packageManager'] === 'string' ? /^npm@([^+\s]+)/.exec(root['packageManager'].trim()) : null;
-  if (pm) return semver.valid(pm[1]) !== null && semver.gte(pm[1]!, ALLOW_SCRIPTS_NPM);
+  return pm ? (semver.valid(pm[1]) ?? undefined) : undefined;
+}
+
+/** The oldest npm `devEngines.packageManager` lets install, when every npm entry makes npm refuse another. */
+function devEnginesNpmFloor(root: Record<string, unknown> | undefined): string | undefined {
   const devEngines = root?.['devEngines'];
   const declared = isRecord(devEngines) ? devEngines['packageManager'] : undefined;
   const entries = (Array.isArray(declared) ? declared : [declared]).filter(isRecord).filter((e) => e['name'] === 'npm');
-  return (
-    entries.length > 0 &&
-    entries.every((e) => {
-      if (e['onFail'] === 'warn' || e['onFail'] === 'ignore') return false;
-      const range = typeof e['version'] === 'string' ? semver.validRange(e['version']) : null;
-      const min = range === null ? null : semver.minVersion(range);
-      return min !== null && semver.gte(min, ALLOW_SCRIPTS_NPM);
-    })
-  );
+  let floor: string | undefined;
+  for (const e of entries) {
+    if (e['onFail'] === 'warn' || e['onFail'] === 'ignore') return undefined;
+    const range = typeof e['version'] === 'string' ? semver.validRange(e['version']) : null;
+    const min = range === null ? null : semver.minVersion(range);
+    if (min === null) return undefined;
+    if (floor === undefined || semver.lt(min, floor)) floor = min.version;
+  }
+  return floor;
 }
 
 type Entry =
   | { readonly type: 'registry'; readonly name: string; readonly versions: readonly string[] | undefined }
-  | { readonly type: 'resolved'; readonly spec: string };
+  | { readonly type: 'tag'; readonly name: string }
+  | { readonly type: 'resolved'; readonly spec: string }
+  | { readonly type: 'undecided'; readonly key: string }
+  | { readonly type: 'dropped' };
 
 const NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/i;
 
-/** npa(key) for the forms decided offline; undefined for what `validatePolicy` drops or this cannot decide. */
-function parseEntry(key: string): Entry | undefined {
+/**
+ * npa(key) for the forms decided offline. `dropped`: what `validatePolicy` drops (ranges other than exact versions)
+ * or npa refuses; `undecided`: a git or hosted key, or anything else this does not match as npm would.
+ */
+function parseEntry(key: string): Entry {
   const k = key.trim();
   if (/^file:/.test(k) || /^https?:\/\//i.test(k)) return { type: 'resolved', spec: k };
   const at = k.indexOf('@', k.startsWith('@') ? 1 : 0);
   const name = at < 0 ? k : k.slice(0, at);
   const spec = at < 0 ? '' : k.slice(at + 1).trim();
-  if (!NAME.test(name)) return undefined;
+  if (!NAME.test(name)) return { type: 'undecided', key: k };
   if (spec === '' || spec === '*') return { type: 'registry', name, versions: undefined };
   // isExactVersionDisjunction: exact versions joined by `||`; a `version` key is its cleaned version.
   const versions = spec.split('||').map((p) => semver.valid(p.trim(), { loose: true }));
-  if (versions.some((v) => v === null)) return undefined;
-  return { type: 'registry', name, versions: versions as string[] };
+  if (versions.every((v): v is string => v !== null)) return { type: 'registry', name, versions };
+  if (semver.validRange(spec, { loose: true }) !== null) return { type: 'dropped' };
+  // npa reads any other spec a URI component leaves alone as a dist-tag, and refuses the rest (`Invalid tag name`).
+  if (encodeURIComponent(spec) === spec) return { type: 'tag', name };
+  return spec.startsWith('npm:') ? { type: 'dropped' } : { type: 'undecided', key: k };
 }
 
-function matches(node: DraftNode, edgeSpecs: readonly EdgeIn[], e: Entry): boolean {
+function matches(node: DraftNode, edgeSpecs: readonly EdgeIn[], e: Entry, as: 'deny' | 'allow'): boolean {
+  if (e.type === 'dropped') return false;
   if (e.type === 'resolved') return node.resolved === e.spec;
+  // Said only so far as npm surely says it: an undecided key may allow what is not from the registry, or a registry
+  // package whose name it holds (a name this reads otherwise than npm), but never denies.
+  if (e.type === 'undecided') return as === 'allow' && (!isRegistryNode(edgeSpecs) || e.key.includes(node.name));
   // isRegistryNode → arborist's isRegistryDependency: every incoming edge's spec is a registry spec.
-  if (edgeSpecs.length === 0 || !edgeSpecs.every((s) => isRegistrySpec(s.spec))) return false;
+  if (!isRegistryNode(edgeSpecs)) return false;
   const trusted = trustedIdentity(node, edgeSpecs);
   if (trusted === undefined || trusted.name !== e.name) return false;
+  if (e.type === 'tag') return as === 'allow';
   if (e.versions === undefined) return true;
-  // Unverifiable version (no resolved URL): a deny still blocks (`failClosed`).
-  if (trusted.version === undefined) return true;
+  // matchRegistry: a key with versions matches nothing without a version from the resolved URL.
+  if (trusted.version === undefined) return false;
   return e.versions.some((v) => semver.eq(trusted.version!, v, { loose: true }));
 }
+
+const isRegistryNode = (edgeSpecs: readonly EdgeIn[]) =>
+  edgeSpecs.length > 0 && edgeSpecs.every((s) => isRegistrySpec(s.spec));
 
 interface EdgeIn {
   readonly name: string;

@@ -2,7 +2,7 @@ import type { ParseOptions, ParsedLockfile } from '../types.js';
 import { LockfileError, isRecord } from '../types.js';
 import { jsonErrorAt } from '../lines.js';
 import { parseNpmPackages } from './npm.js';
-import { applyNpmAllowScripts, pinsAllowScriptsNpm } from './npm-allow-scripts.js';
+import { allowScriptsGate, applyNpmAllowScripts } from './npm-allow-scripts.js';
 import { parseNpmV1 } from './npm-v1.js';
 import { jsonNestingDepth } from '../../core/json-depth.js';
 
@@ -16,13 +16,15 @@ export function parseNpmLock(file: string, text: string, options: ParseOptions):
   // the nested `dependencies` tree is migrated only when there is none (`data.dependencies && !data.packages`).
   if (isRecord(data.packages)) {
     const parsed = parseNpmPackages(file, data, text);
-    // Only `packages` entries record `hasInstallScript`; npm ≥ 11.19 skips the scripts package.json denies — when
-    // the project pins such an npm. Without a pin, the runner's npm installs (Node 20's and 22's npm 10 ignore
-    // allowScripts and run every script): the denials are counted and said, never applied.
+    // Only `packages` entries record `hasInstallScript`; npm ≥ 11.19 skips the scripts package.json denies, npm ≥ 12
+    // all it does not allow — when the project pins such an npm. Without a pin, the runner's npm installs (Node 20's
+    // and 22's npm 10 ignore allowScripts and run every script): the denials are counted and said, never applied.
     const root = options.manifests?.[''] as Record<string, unknown> | undefined;
     if (options.npmAllScriptsRun === true) return parsed;
+    const gate = allowScriptsGate(root);
+    if (gate !== undefined) return applyNpmAllowScripts(parsed, root?.allowScripts, gate);
     const denied = applyNpmAllowScripts(parsed, root?.allowScripts);
-    if (denied === parsed || pinsAllowScriptsNpm(root)) return denied;
+    if (denied === parsed) return parsed;
     const count = denied.nodes.filter((n) => n.buildDisabled === 'npmAllowScripts').length;
     return { ...parsed, allowScriptsUnpinned: count };
   }

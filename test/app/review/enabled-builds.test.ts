@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
 import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { makeRepo, reviewHead, type Tree } from './repo.js';
-import { sri } from './npm-lock.js';
+import { npmLock, sri } from './npm-lock.js';
 
 /**
  * A change that only edits a build setting makes the package manager run install scripts it did not run before
@@ -77,6 +77,29 @@ const bunLock = (trusted: readonly string[]) =>
   ].join('\n');
 const bunManifest = (trusted: readonly string[]) =>
   JSON.stringify({ name: 'app', dependencies: { evil: '^1.0.0' }, trustedDependencies: trusted });
+
+const NPM_LOCK = npmLock(
+  { evil: '^1.0.0' },
+  {
+    evil: {
+      version: '1.0.0',
+      resolved: 'https://registry.npmjs.org/evil/-/evil-1.0.0.tgz',
+      integrity: sri(1),
+      hasInstallScript: true,
+    },
+  },
+);
+/** `npm@x` is a `packageManager` pin; a range is `devEngines.packageManager` (npm 12's gate is taken only from it). */
+const npmManifest = (npm: string, allowScripts: Record<string, boolean> | undefined) =>
+  JSON.stringify({
+    name: 'app',
+    version: '1.0.0',
+    dependencies: { evil: '^1.0.0' },
+    allowScripts,
+    ...(npm.startsWith('npm@')
+      ? { packageManager: npm }
+      : { devEngines: { packageManager: { name: 'npm', version: npm } } }),
+  });
 
 describe('review of a change that lets the package manager build more packages (CPU026)', () => {
   it.each([
@@ -161,5 +184,66 @@ describe('review of a change that lets the package manager build more packages (
       },
     );
     expect(cpu026(same)).toEqual([]);
+  });
+
+  it.each([
+    {
+      name: 'npm 11.19 allowScripts deny flipped to allow',
+      npm: 'npm@11.19.1',
+      base: { evil: false },
+      head: { evil: true },
+    },
+    { name: 'npm 11.19 allowScripts deny removed', npm: 'npm@11.19.1', base: { evil: false }, head: {} },
+    {
+      name: 'npm 12 (devEngines) allowScripts allow added',
+      npm: '^12.0.0',
+      base: { other: true },
+      head: { other: true, evil: true },
+    },
+    {
+      name: 'packageManager moved from npm 11.19 to npm 10, which ignores allowScripts',
+      npm: 'npm@11.19.1',
+      headNpm: 'npm@10.9.2',
+      base: { evil: false },
+      head: { evil: false },
+    },
+  ])(
+    '$name: the lockfile records the install script, and the change lets npm run it: CPU026, not the head CPD012 as well',
+    async ({ npm, headNpm, base, head }) => {
+      const r = await review(
+        { 'package.json': npmManifest(npm, base), 'package-lock.json': NPM_LOCK },
+        { 'package.json': npmManifest(headNpm ?? npm, head), 'package-lock.json': NPM_LOCK },
+      );
+      const found = cpu026(r);
+      expect(found.map((f) => `${f.location.path}:${f.location.line}`)).toEqual(['package-lock.json:14']);
+      expect(found[0]!.message).toContain("npm's allowScripts");
+      expect(found[0]!.message).toContain('records install scripts');
+      expect(found[0]!.evidence?.['packages']).toBe('evil@1.0.0');
+      expect(r.findings.filter((f) => f.ruleId === 'CPD012')).toEqual([]);
+      expect(r.gate?.passed).toBe(false);
+    },
+  );
+
+  it('Bun: a package moved under the name of a trusted package (an alias Bun asks about) now builds: CPU026', async () => {
+    const aliasLock = (dep: string, spec: string) =>
+      [
+        '{',
+        '  "lockfileVersion": 1,',
+        `  "workspaces": { "": { "name": "app", "dependencies": { "${dep}": "${spec}" } } },`,
+        '  "packages": {',
+        `    "${dep}": ["evil@1.0.0", "", {}, "${sri(1)}"],`,
+        '  },',
+        '}',
+        '',
+      ].join('\n');
+    const manifestOf = (dep: string, spec: string) => JSON.stringify({ name: 'app', dependencies: { [dep]: spec } });
+    const r = await review(
+      { 'package.json': manifestOf('evil', '^1.0.0'), 'bun.lock': aliasLock('evil', '^1.0.0') },
+      { 'package.json': manifestOf('esbuild', 'npm:evil@1.0.0'), 'bun.lock': aliasLock('esbuild', 'npm:evil@1.0.0') },
+    );
+    const found = cpu026(r);
+    expect(found.map((f) => `${f.location.path}:${f.location.line}`)).toEqual(['bun.lock:5']);
+    expect(found[0]!.message).toContain("Bun's default trusted list");
+    expect(found[0]!.evidence?.['packages']).toBe('evil@1.0.0');
   });
 });

@@ -295,6 +295,37 @@ const cases: Case[] = [
     want: ['CPU026@.github/workflows/ci.yml:7'],
   },
   {
+    name: 'a workflow lets npm run the install scripts allowScripts holds back, through env → CPU026',
+    base: { '.github/workflows/ci.yml': workflow('npm ci') },
+    head: {
+      '.github/workflows/ci.yml': workflow('npm ci').replace(
+        '    steps:',
+        '    env:\n      npm_config_dangerously_allow_all_scripts: true\n    steps:',
+      ),
+    },
+    want: ['CPU026@.github/workflows/ci.yml:7'],
+  },
+  {
+    name: 'a workflow passes --dangerously-allow-all-scripts (npm) or --dangerously-allow-all-builds (pnpm) → CPU026',
+    base: { '.github/workflows/ci.yml': workflow('npm ci') },
+    head: {
+      '.github/workflows/ci.yml': workflow(
+        'npm ci --dangerously-allow-all-scripts\n      - run: pnpm install --frozen-lockfile --dangerously-allow-all-builds',
+      ),
+    },
+    want: ['CPU026@.github/workflows/ci.yml:8'],
+  },
+  {
+    name: 'the same flag set to false, or the env set to false → nothing',
+    base: { '.github/workflows/ci.yml': workflow('npm ci') },
+    head: {
+      '.github/workflows/ci.yml': workflow(
+        'npm_config_dangerously_allow_all_scripts=false npm ci --dangerously-allow-all-scripts=false',
+      ),
+    },
+    want: [],
+  },
+  {
     name: 'the same settings already at the base, or set to keep the safeguard, → nothing',
     base: { '.github/workflows/ci.yml': workflow('NODE_TLS_REJECT_UNAUTHORIZED=0 yarn install') },
     head: {
