@@ -206,13 +206,13 @@ async function scanLockfile(
   if (denied > 0)
     notifications.push({
       level: 'note',
-      message: `${file.path}: ${denied} package(s) with install scripts are kept from running by package.json allowScripts, and package.json pins an npm that reads it (11.19+ skips what it denies, 12+ runs only what it allows), so they do not run and are not reported (CPD012)`,
+      message: `${file.path}: ${denied} package(s) with install scripts are kept from running by package.json allowScripts, and package.json makes an npm that reads it install (devEngines: 11.19+ skips what it denies, 12+ runs only what it allows), so they do not run and are not reported (CPD012)`,
       path: file.path,
     });
   if ((parsed.allowScriptsUnpinned ?? 0) > 0)
     notifications.push({
       level: 'note',
-      message: `${file.path}: package.json allowScripts denies the install scripts of ${parsed.allowScriptsUnpinned} package(s), but nothing pins an npm that reads it (packageManager npm@11.19+ or devEngines.packageManager): npm 10 (Node 20's and 22's) ignores allowScripts and runs them, so they are reported (CPD012)`,
+      message: `${file.path}: package.json allowScripts denies the install scripts of ${parsed.allowScriptsUnpinned} package(s), but nothing makes npm ≥ 11.19 install (devEngines.packageManager with onFail error; a packageManager pin is not enforced, as corepack has no npm shim by default): npm 10 (Node 20's and 22's) ignores allowScripts and runs them, so they are reported (CPD012)`,
       path: file.path,
     });
   // yarn 1 reads `.yarnrc` beside `.npmrc` (yarn 2+ reads neither): npm-registry.js `getRegistry` takes npm's scope

@@ -79,29 +79,19 @@ const ALLOW_SCRIPTS_NPM = '11.19.0';
 const ALLOW_ONLY_NPM = '12.0.0';
 
 /**
- * How the npm the root package.json pins reads `allowScripts`, if it pins one that reads it: `packageManager:
- * "npm@<version>"` (corepack runs exactly that npm where its npm shim is enabled), or `devEngines.packageManager`
- * naming npm with a range and `onFail` left at `error` (npm ≥ 10.9 `checkDevEngines` refuses to install with
- * another; `warn` and `ignore` let it go on), judged by the oldest npm the ranges admit. Anything else installs with
- * the runner's npm, which on Node 20 and 22 is npm 10: it ignores `allowScripts` and runs every script, so a denial
- * there must not hide a package's scripts (an attacker's `"evil": false` would otherwise make chainproof look away
- * while npm 10 runs them).
- *
- * Only npm ≥ 12 keeps an unreviewed package from running (`allow`), and that is taken only from `devEngines`, which
- * npm enforces itself: corepack installs no npm shim by default, so a `packageManager` pin leaves the runner's npm —
- * no Node release bundles npm 12 — and its denials are all that may be assumed.
+ * How the npm a root package.json makes install reads `allowScripts`, if it makes one that reads it:
+ * `devEngines.packageManager` naming npm with a range and `onFail` left at `error` (npm ≥ 10.9 `checkDevEngines`
+ * refuses to install with another; `warn` and `ignore` let it go on), judged by the oldest npm the ranges admit.
+ * Anything else installs with the runner's npm, which on Node 20 and 22 is npm 10: it ignores `allowScripts` and
+ * runs every script, so a denial there must not hide a package's scripts (an attacker's `"evil": false` would
+ * otherwise make chainproof look away while npm 10 runs them). A `packageManager: "npm@…"` pin is such an
+ * "anything else": corepack runs that npm only where its npm shim is enabled, which `corepack enable` does not do by
+ * default, and npm itself does not check the field.
  */
 export function allowScriptsGate(root: Record<string, unknown> | undefined): AllowScriptsGate | undefined {
-  const enforced = devEnginesNpmFloor(root);
-  if (enforced !== undefined && semver.gte(enforced, ALLOW_ONLY_NPM)) return 'allow';
-  const floor = packageManagerNpm(root) ?? enforced;
-  return floor === undefined || semver.lt(floor, ALLOW_SCRIPTS_NPM) ? undefined : 'deny';
-}
-
-/** The npm version `packageManager: "npm@<version>"` names. */
-function packageManagerNpm(root: Record<string, unknown> | undefined): string | undefined {
-  const pm = typeof root?.['packageManager'] === 'string' ? /^npm@([^+\s]+)/.exec(root['packageManager'].trim()) : null;
-  return pm ? (semver.valid(pm[1]) ?? undefined) : undefined;
+  const floor = devEnginesNpmFloor(root);
+  if (floor === undefined || semver.lt(floor, ALLOW_SCRIPTS_NPM)) return undefined;
+  return semver.gte(floor, ALLOW_ONLY_NPM) ? 'allow' : 'deny';
 }
 
 /** The oldest npm `devEngines.packageManager` lets install, when every npm entry makes npm refuse another. */

@@ -189,11 +189,11 @@ describe('review of a change that lets the package manager build more packages (
   it.each([
     {
       name: 'npm 11.19 allowScripts deny flipped to allow',
-      npm: 'npm@11.19.1',
+      npm: '~11.19.1',
       base: { evil: false },
       head: { evil: true },
     },
-    { name: 'npm 11.19 allowScripts deny removed', npm: 'npm@11.19.1', base: { evil: false }, head: {} },
+    { name: 'npm 11.19 allowScripts deny removed', npm: '~11.19.1', base: { evil: false }, head: {} },
     {
       name: 'npm 12 (devEngines) allowScripts allow added',
       npm: '^12.0.0',
@@ -201,9 +201,9 @@ describe('review of a change that lets the package manager build more packages (
       head: { other: true, evil: true },
     },
     {
-      name: 'packageManager moved from npm 11.19 to npm 10, which ignores allowScripts',
-      npm: 'npm@11.19.1',
-      headNpm: 'npm@10.9.2',
+      name: 'devEngines moved from npm 11.19 to npm 10, which ignores allowScripts',
+      npm: '~11.19.1',
+      headNpm: '^10.9.2',
       base: { evil: false },
       head: { evil: false },
     },
