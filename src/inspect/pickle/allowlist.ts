@@ -277,6 +277,12 @@ const EXACT: readonly string[] = [
   'torch._utils._rebuild_tensor_v2',
   'torch.nn.parameter.Parameter',
   'torch.nn.parameter.Buffer',
+  // Lazy modules (nn.LazyLinear…) before their first forward: torch/nn/parameter.py `UninitializedTensorMixin
+  // .__reduce_ex__` is `(self.__class__, (self.requires_grad,))`, an empty placeholder; the whole module also keeps the
+  // handles of its hooks, whose torch/utils/hooks.py `RemovableHandle.__setstate__` only makes weak references.
+  'torch.nn.parameter.UninitializedParameter',
+  'torch.nn.parameter.UninitializedBuffer',
+  'torch.utils.hooks.RemovableHandle',
   'torch.storage.TypedStorage',
   'torch.storage.UntypedStorage',
   'torch.serialization._get_layout',

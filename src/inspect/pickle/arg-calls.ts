@@ -10,6 +10,13 @@ interface ArgumentCall {
   readonly as: CallKind;
   /** Which argument is the tuple it is called with, when there is one. */
   readonly argsAt?: number;
+  /** Which argument is the one argument it is called with (`bit_generator_ctor(name)`), when there is one. */
+  readonly argAt?: number;
+  /**
+   * When the argument at `position` is not given, the helper's default calls this one instead, if it is an imported
+   * global (a class; an instance or a name is not called).
+   */
+  readonly defaultCalls?: number;
 }
 
 /**
@@ -17,22 +24,27 @@ interface ArgumentCall {
  * the helper then calls the argument with no opcode of its own, so the VM records that as the call it is:
  * - torch/_tensor.py `_rebuild_from_type_v2(func, new_type, args, state)`: `func(*args)` (and `_rebuild_from_type`);
  * - numpy/random/_pickle.py `__generator_ctor` / `__randomstate_ctor(name, bit_generator_ctor)`:
- *   `bit_generator_ctor(name)`;
+ *   `bit_generator_ctor(name)`, whose default (numpy >= 2) is `__bit_generator_ctor(bit_generator)`:
+ *   `bit_generator()` when it is a class (`isinstance(bit_generator, type)`), so any class is called with no argument;
  * - Lib/copyreg.py `_reconstructor(cls, base, state)`: `base.__new__(cls, state)` and `base.__init__(obj, state)`;
  *   `__newobj__(cls, *args)` / `__newobj_ex__(cls, args, kwargs)`: `cls.__new__(cls, …)`, as NEWOBJ does;
- * - pandas/core/indexes/base.py `_new_Index(cls, d)`: `cls.__new__(cls, **d)`; scikit-learn's Cython
+ * - pandas/core/indexes/base.py `_new_Index(cls, d)`: `cls.__new__(cls, **d)`, as datetimes.py
+ *   `_new_DatetimeIndex(cls, d)` does when `d` holds no "data" (`numpy.memmap` with a filename and mode w+ creates
+ *   or truncates the file); scikit-learn's Cython
  *   `newObj(obj)`: `obj.__new__(obj)`;
  * - torch/utils/checkpoint.py `checkpoint(function, *args)`: `function(*args)`.
  */
 const ARGUMENT_CALLS: ReadonlyMap<string, ArgumentCall> = new Map<string, ArgumentCall>([
   ['torch._tensor._rebuild_from_type_v2', { position: 0, as: 'REDUCE', argsAt: 2 }],
   ['torch._tensor._rebuild_from_type', { position: 0, as: 'REDUCE', argsAt: 2 }],
-  ['numpy.random._pickle.__generator_ctor', { position: 1, as: 'REDUCE' }],
-  ['numpy.random._pickle.__randomstate_ctor', { position: 1, as: 'REDUCE' }],
+  ['numpy.random._pickle.__generator_ctor', { position: 1, as: 'REDUCE', argAt: 0, defaultCalls: 0 }],
+  ['numpy.random._pickle.__randomstate_ctor', { position: 1, as: 'REDUCE', argAt: 0, defaultCalls: 0 }],
+  ['numpy.random._pickle.__bit_generator_ctor', { position: 0, as: 'REDUCE' }],
   ['copyreg._reconstructor', { position: 1, as: 'REDUCE' }],
   ['copyreg.__newobj__', { position: 0, as: 'NEWOBJ' }],
   ['copyreg.__newobj_ex__', { position: 0, as: 'NEWOBJ_EX' }],
   ['pandas.core.indexes.base._new_Index', { position: 0, as: 'NEWOBJ' }],
+  ['pandas.core.indexes.datetimes._new_DatetimeIndex', { position: 0, as: 'NEWOBJ' }],
   ['torch.utils.checkpoint.checkpoint', { position: 0, as: 'REDUCE' }],
 ]);
 
@@ -55,12 +67,23 @@ export function argumentCall(
   const given = argItems(args);
   if (!entry || !given) return undefined;
   const qualified = callee.k === 'global' ? qualifiedOf(callee.ref.module, callee.ref.name) : '';
+  if (given.count <= entry.position && entry.defaultCalls !== undefined) {
+    const cls = given.items[entry.defaultCalls];
+    return cls?.k === 'global' ? { callee: cls, kind: entry.as, args: undefined } : undefined;
+  }
   const arg = given.items[entry.position];
   if (arg === undefined || (arg.k !== 'global' && arg.k !== 'obj' && arg.k !== 'persistent')) return undefined;
   // `_reconstructor(cls, object, None)` is `object.__new__(cls)`: how protocols 0 and 1 pickle a plain instance.
   if (qualified === 'copyreg._reconstructor' && arg.k === 'global' && isObject(arg.ref.module, arg.ref.name))
     return undefined;
-  return { callee: arg, kind: entry.as, args: entry.argsAt !== undefined ? given.items[entry.argsAt] : undefined };
+  return { callee: arg, kind: entry.as, args: argumentsOf(entry, given.items) };
+}
+
+/** What the helper passes to the argument it calls: a tuple it was given, or one argument as a 1-tuple. */
+function argumentsOf(entry: ArgumentCall, items: readonly Value[]): Value | undefined {
+  if (entry.argsAt !== undefined) return items[entry.argsAt];
+  const one = entry.argAt !== undefined ? items[entry.argAt] : undefined;
+  return one !== undefined ? { k: 'tuple', items: [one], count: 1, expanded: 1 } : undefined;
 }
 
 /**

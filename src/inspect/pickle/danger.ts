@@ -469,6 +469,10 @@ const REEXPORTED_LOADERS: ReadonlySet<string> = new Set([
     'fromfile make_memmap mkdirp ' +
     // joblib/numpy_pickle.py `_unpickle(fobj)`: NumpyUnpickler(filename, fobj).load() of any file object
     'unpickle ' +
+    // functools.partial (sklearn/metrics/_ranking.py `from functools import partial`, in a module whose lowercase
+    // names are safe-listed metrics): C `partial_setstate` sets any function, arguments and keywords from a BUILD
+    // state, so calling it calls numpy.memmap(path, mode='w+') — a pickle writes partial under functools' name
+    'partial ' +
     // Classes kept under their own name in modules of allowlisted class families (a CapWords name there is
     // otherwise allowed): sklearn's estimator modules import `Parallel` from sklearn.utils.parallel (runs each task's
     // function, starts worker processes); numpy.lib, numpy.matlib and scipy keep numpy's `DataSource` (downloads);

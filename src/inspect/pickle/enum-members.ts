@@ -51,8 +51,9 @@ export function isBenignGetattr(
     if (a.attr === undefined || fetchedDangerOf(a) !== undefined) return false;
     if (a.owner !== undefined)
       return (
-        MEMBER_NAME.test(a.attr) &&
-        (isSafe(a.owner) || isTorchFunctionAccess(a.owner, a.attr) || isUnlistedClass(a.owner, judge))
+        (MEMBER_NAME.test(a.attr) &&
+          (isSafe(a.owner) || isTorchFunctionAccess(a.owner, a.attr) || isUnlistedClass(a.owner, judge))) ||
+        isSafeDottedName(a.owner, a.attr, isSafe)
       );
     return a.instanceOf !== undefined && METHOD_NAME.test(a.attr) && isSafe(a.instanceOf);
   });
@@ -65,6 +66,16 @@ export function fetchedDangerOf(a: MemberAccess): string | undefined {
   const py3 = toPython3(owner.module, owner.name);
   const why = memberDangerOf(py3.module, py3.name, a.attr);
   return why !== undefined ? `getattr fetches \`${py3.module}.${py3.name}.${a.attr}\` (${why})` : undefined;
+}
+
+/**
+ * `getattr(<class>, '<name>')` where `<class>.<name>` is itself on the safe list: how protocols 2 and 3 write a
+ * function whose qualname is dotted (Lib/pickle.py `_Pickler.save_global`: `save_reduce(getattr, (parent,
+ * lastname))` below protocol 4, where protocol 4 writes STACK_GLOBAL of the dotted name and `find_class` walks it).
+ * torch.save writes protocol 2, so an `interp1d` in a checkpoint keeps `getattr(interp1d, '_call_linear_np')`.
+ */
+function isSafeDottedName(owner: GlobalRef, attr: string, isSafe: (owner: GlobalRef) => boolean): boolean {
+  return METHOD_NAME.test(attr) && isSafe({ ...owner, name: `${owner.name}.${attr}` });
 }
 
 /** An enum class nobody has listed: judged unknown (not dangerous) and named like a class, not a module alias. */

@@ -171,6 +171,12 @@ export const KNOWN_EXACT: readonly string[] = [
     (m) => `scipy.interpolate._interpolate.interp1d.${m}`,
   ),
   'scipy.stats._kde.gaussian_kde',
+  // Function references fitted estimators keep by default (never called by the unpickler):
+  // sklearn/cluster/_agglomerative.py `FeatureAgglomeration(pooling_func=np.mean)`, and
+  // sklearn/cluster/_bisect_k_means.py `BisectingKMeans.fit`, which keeps `_kmeans_single_lloyd` or `_elkan`.
+  'numpy.mean',
+  'sklearn.cluster._kmeans._kmeans_single_lloyd',
+  'sklearn.cluster._kmeans._kmeans_single_elkan',
   // scipy.stats discrete distributions keep `vectorize(self._entropy)`: a class, instantiated (NEWOBJ + BUILD).
   'numpy.vectorize',
   'numpy.lib.function_base.vectorize',

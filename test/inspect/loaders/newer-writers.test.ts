@@ -52,6 +52,34 @@ const CASES: readonly UnseenCase[] = [
     },
     want: [],
   },
+  // Controls: numpy 2's `__bit_generator_ctor` calls any class it is given (`bit_gen_class()`), and it is the
+  // default `bit_generator_ctor` of `__generator_ctor` / `__randomstate_ctor`: a class the stream passes there is
+  // called while loading, as if REDUCE called it (CPI100 for a class nobody listed, not CPI002 for a reference).
+  ...[
+    ['__bit_generator_ctor', ''],
+    ['__generator_ctor', ''],
+    ['__randomstate_ctor', ''],
+    ['__randomstate_ctor', 'cnumpy.random._pickle\n__bit_generator_ctor\n'],
+  ].map(([helper, ctor]): UnseenCase => ({
+    name: `numpy 2 ${helper}(${ctor ? 'cls, __bit_generator_ctor' : 'cls'}) calls an unlisted class`,
+    loader: 'numpy/random/_pickle.py __bit_generator_ctor: isinstance(bit_generator, type) → bit_gen_class()',
+    files: {
+      'rng.pkl': P(
+        `\x80\x02cnumpy.random._pickle\n${helper}\ncmytools.jobs\nRunner\n${ctor}${ctor ? '\x86' : '\x85'}R.`,
+      ),
+    },
+    want: ['CPI100:error'],
+  })),
+  {
+    name: 'control: numpy < 2 names the bit generator, a string, which nothing calls',
+    loader: 'numpy/random/_pickle.py __randomstate_ctor(bit_generator_name, bit_generator_ctor)',
+    files: {
+      'rng.pkl': P(
+        `\x80\x02cnumpy.random._pickle\n__randomstate_ctor\n${u('MT19937')}cnumpy.random._pickle\n__bit_generator_ctor\n\x86R.`,
+      ),
+    },
+    want: [],
+  },
   {
     name: 'numpy 2 scalar type `numpy.bool` kept as an estimator parameter (OneHotEncoder(dtype=np.bool_))',
     loader: 'numpy/_core/numerictypes.py: numpy 2 names the type `bool`',

@@ -19,10 +19,11 @@ import { ROUND14_WEIGHTS_ONLY_CASES } from './round14-weights-only-cases.js';
 import { ROUND15_PICKLE_SNIFF_CASES } from './round15-pickle-sniff-cases.js';
 import { ROUND16_PICKLE_NUMBER_CASES } from './round16-pickle-number-cases.js';
 import { ROUND17_PICKLE_STATE_CASES } from './round17-pickle-state-cases.js';
+import { ROUND18_PICKLE_HELPER_CASES } from './round18-pickle-helper-cases.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
 /**
- * Rounds 6 to 17 of cases nobody showed us, each judged by the real loader named in `loader` (see
+ * Rounds 6 to 18 of cases nobody showed us, each judged by the real loader named in `loader` (see
  * unseen-attacks.test.ts). One file for both: each test file pays the inspect stage's cold load once.
  */
 const CASES: readonly UnseenCase[] = [
@@ -47,6 +48,7 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND15_PICKLE_SNIFF_CASES,
   ...ROUND16_PICKLE_NUMBER_CASES,
   ...ROUND17_PICKLE_STATE_CASES,
+  ...ROUND18_PICKLE_HELPER_CASES,
 ];
 
-describeUnseenCases('rounds 6 to 17: verdicts on unseen model files agree with the real loader', CASES);
+describeUnseenCases('rounds 6 to 18: verdicts on unseen model files agree with the real loader', CASES);

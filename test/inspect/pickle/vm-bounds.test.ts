@@ -40,3 +40,28 @@ describe('whether a tuple can be a dict key', () => {
     expect(run.problems).toEqual([]);
   });
 });
+
+/**
+ * `n` objects (`Identity()` by NEWOBJ), each given `numpy.memmap` as an attribute by BUILD and dropped (POP), then
+ * one more built the same way and called: state-calls.ts keeps what BUILD gave at most 100,000 objects.
+ */
+const builtThenCalled = (n: number): Buffer => {
+  const built = 'ctorch.nn.modules.linear\nIdentity\n)\x81}X\x07\x00\x00\x00forwardcnumpy\nmemmap\nsb';
+  return Buffer.from(`\x80\x02${`${built}0`.repeat(n)}${built}X\x06\x00\x00\x00/tmp/x\x85R.`, 'latin1');
+};
+
+describe('callables that BUILD gives objects', () => {
+  it('are judged as called when the object is called', () => {
+    const run = runPickle(ByteSource.fromBuffer(builtThenCalled(0)));
+    expect(run.problems).toEqual([]);
+    expect([...run.calls.values()].some((c) => c.onGlobal && c.kind === 'REDUCE' && c.target?.name === 'memmap')).toBe(
+      true,
+    );
+  });
+
+  it('are kept for a bounded number of objects; past it, calling a built object is a budget problem', () => {
+    const run = runPickle(ByteSource.fromBuffer(builtThenCalled(100_000)));
+    expect(run.stopped).toBe(true);
+    expect(run.problems.map((p) => p.kind)).toEqual(['budget']);
+  });
+});

@@ -88,6 +88,38 @@ describe('severity of unknown and known globals', () => {
     },
   );
 
+  // What genuine files hold (Debian's scipy 1.10, scikit-learn 1.2, torch 1.13), each once reported.
+  it.each([
+    {
+      // pickle.dump(interp1d, protocol=2), and torch.save of a dict holding one: pickle.py `save_global` writes the
+      // dotted qualname `interp1d._call_linear_np` as getattr(interp1d, '_call_linear_np') below protocol 4
+      name: 'protocol 2 method reference by getattr, its dotted name on the safe list',
+      data: getattr('scipy.interpolate._interpolate\ninterp1d', '_call_linear_np'),
+      want: [],
+    },
+    {
+      name: 'control: getattr of a private member whose dotted name is not on the safe list',
+      data: getattr('scipy.interpolate._interpolate\ninterp1d', '_prepare_x'),
+      want: ['CPI001'],
+    },
+    { name: 'FeatureAgglomeration default pooling_func', data: P('\x80\x02cnumpy\nmean\n.'), want: [] },
+    {
+      name: 'BisectingKMeans keeps its k-means step',
+      data: P(
+        '\x80\x02(csklearn.cluster._kmeans\n_kmeans_single_lloyd\ncsklearn.cluster._kmeans\n_kmeans_single_elkan\nl.',
+      ),
+      want: [],
+    },
+    {
+      name: 'lazy module placeholder parameter',
+      data: P('\x80\x02ctorch.nn.parameter\nUninitializedParameter\n\x88\x85R.'),
+      want: [],
+    },
+    { name: 'hook handle of a whole lazy module', data: newobj('torch.utils.hooks', 'RemovableHandle'), want: [] },
+  ])('$name → $want', ({ data, want }) => {
+    expect(rules(data).sort()).toEqual(want);
+  });
+
   it('exact allowlist entries beat the module-wide dangerous entry they sit in (transformers)', () => {
     expect(judgeGlobal('transformers.training_args', 'TrainingArguments', {}).kind).toBe('safe');
     expect(judgeGlobal('transformers.modeling_utils', 'PreTrainedModel', {}).kind).toBe('dangerous');

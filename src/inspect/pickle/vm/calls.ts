@@ -2,6 +2,7 @@ import { COMPUTED_NAME, LONG_NAME } from '../danger.js';
 import { noteKerasUnpickle } from '../keras-object.js';
 import { noteMemberAccess } from '../member-access.js';
 import { argumentCall, calledArgumentLost } from '../arg-calls.js';
+import { noteStateCallables, stateCallablesOf } from '../state-calls.js';
 import { noteTorchBytesLoad } from '../torch-bytes.js';
 import { noteDillCall } from '../dill-calls.js';
 import { noteTypeCall } from '../singleton-types.js';
@@ -57,17 +58,30 @@ function helperImport(vm: VmState, kind: CallKind, callee: Value, args: Value | 
   return importGlobal(vm, text(items[0]), text(items[1]), 'REDUCE');
 }
 
+/**
+ * Calling an object the stream built may call the callables a BUILD gave it as attributes (state-calls.ts): each is
+ * recorded as called, so `numpy.memmap` there is judged as called and an unknown class as one the pickle calls.
+ */
+function callStateCallables(vm: VmState, callee: Value): void {
+  const held = stateCallablesOf(vm.stateCalls, callee);
+  if (held === undefined) return;
+  if (held.unread) vm.lost(`the attributes of ${describe(callee)}, which the stream calls,`);
+  for (const g of held.globals) recordCall(vm, 'REDUCE', g);
+}
+
 function call(vm: VmState, kind: CallKind, callee: Value, args: Value | undefined): Value {
   recordCall(vm, kind, callee);
   noteMemberAccess(vm.run, kind, callee, args, vm.opAt);
   const imported = helperImport(vm, kind, callee, args);
   // A helper that calls its argument (arg-calls.ts) makes that call itself: record it as the unpickler's own.
   if (calledArgumentLost(kind, callee, args)) vm.lost(`the argument ${describe(callee)} calls`);
+  if (DIRECT.has(kind)) callStateCallables(vm, callee);
   let inner = argumentCall(kind, callee, args);
   for (let depth = 0; inner && depth < 8; depth++) {
     recordCall(vm, inner.kind, inner.callee);
     noteMemberAccess(vm.run, inner.kind, inner.callee, inner.args, vm.opAt);
     helperImport(vm, inner.kind, inner.callee, inner.args);
+    if (DIRECT.has(inner.kind)) callStateCallables(vm, inner.callee);
     inner = argumentCall(inner.kind, inner.callee, inner.args);
   }
   if (imported) return imported;
@@ -121,8 +135,10 @@ function build(vm: VmState): void {
   const state = vm.pop();
   const inst = vm.top();
   recordCall(vm, 'BUILD', inst);
-  if (inst.k === 'obj') inst.state = state;
-  else if (inst.k !== 'global' && inst.k !== 'persistent' && !isEmptyState(state))
+  if (inst.k === 'obj') {
+    inst.state = state;
+    noteStateCallables(vm.stateCalls, inst, state);
+  } else if (inst.k !== 'global' && inst.k !== 'persistent' && !isEmptyState(state))
     vm.fail(`BUILD on ${describe(inst)}`);
   vm.buildEnd = vm.src.pos;
   const hook = vm.opts.afterBuild;

@@ -3,6 +3,8 @@ import type { ByteSource } from '../source.js';
 import type { CallSite, PickleBudget, PickleRun, ProblemKind } from '../result.js';
 import type { GlobalRef, Value } from '../values.js';
 import { Memo } from './memo.js';
+import type { StateCalls } from '../state-calls.js';
+import { newStateCalls } from '../state-calls.js';
 
 export interface VmOptions {
   readonly budget?: Partial<PickleBudget>;
@@ -69,6 +71,8 @@ export class VmState {
   resume: { readonly error?: unknown } | undefined;
   /** A dropped memo entry was used where its content matters: reported once. */
   lostReported = false;
+  /** Globals that BUILD gave objects as attributes, called if the stream calls the object (state-calls.ts). */
+  readonly stateCalls: StateCalls = newStateCalls();
 
   constructor(
     readonly src: ByteSource,
