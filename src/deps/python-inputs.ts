@@ -16,8 +16,9 @@ export function isPythonLockfile(f: DiscoveredFile): boolean {
 
 /**
  * Files that set environment variables for the installs they run and run them: Dockerfiles / Containerfiles (`ENV`,
- * `ARG`), GitHub workflows (`env:` maps), GitLab CI files, shell scripts (`export X=…`, `X=… pip install`) and
- * Makefiles (whose recipes are shell lines).
+ * `ARG`), GitHub workflows (`env:` maps), GitLab CI files, shell scripts (`export X=…`, `X=… pip install`),
+ * Makefiles (whose recipes are shell lines), and tox.ini / noxfile.py, whose `deps` and `session.install(…)` run pip
+ * (tox-nox-installs.ts reads them as the commands they make).
  */
 export function isInstallEnvFile(path: string): boolean {
   return (
@@ -25,7 +26,8 @@ export function isInstallEnvFile(path: string): boolean {
     /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path) ||
     /(^|\/)\.gitlab-ci\.ya?ml$/.test(path) ||
     /(^|\/)(GNUmakefile|[Mm]akefile)$|\.mk$/.test(path) ||
-    /\.(sh|bash)$/.test(path)
+    /\.(sh|bash)$/.test(path) ||
+    /(^|\/)(tox\.ini|noxfile\.py)$/.test(path)
   );
 }
 

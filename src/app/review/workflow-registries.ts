@@ -76,8 +76,6 @@ export function workflowRegistryFindings(changes: readonly InstallFileChange[], 
  * reads `YARN_<SETTING>`), pip's `trusted-host` (`PIP_<OPTION>`), uv's insecure hosts and `--no-verify-hashes`. The
  * same settings in `.npmrc`, `.yarnrc.yml`, pip.conf or uv.toml are install-settings.ts's CPU026.
  */
-const GUARD_ENV =
-  /(?:^|[\s"'])(NODE_TLS_REJECT_UNAUTHORIZED|npm_config_strict[_-]ssl|npm_config_ignore[_-]scripts|npm_config_package[_-]lock|npm_config_dangerously[_-]allow[_-]all[_-]scripts|(?:npm|pnpm)_config_dangerously[_-]allow[_-]all[_-]builds|YARN_ENABLE_STRICT_SSL|YARN_ENABLE_IMMUTABLE_INSTALLS|YARN_CHECKSUM_BEHAVIOR|PIP_TRUSTED_HOST|UV_INSECURE_HOST|UV_NO_VERIFY_HASHES)\s*[:=]\s*["']?([^\s"']+)/gi;
 const FALSE = /^(false|0|no|off)$/i;
 const TRUE = /^(true|1|yes|on)$/i;
 const UNSAFE: Readonly<Record<string, RegExp>> = {
@@ -95,6 +93,16 @@ const UNSAFE: Readonly<Record<string, RegExp>> = {
   UV_INSECURE_HOST: /./,
   UV_NO_VERIFY_HASHES: TRUE,
 };
+/** Each variable of UNSAFE, in any case; npm's and pnpm's with `-` or `_` between the words of the setting. */
+const GUARD_ENV = new RegExp(
+  `(?:^|[\\s"'])(${Object.keys(UNSAFE)
+    .map((k) => {
+      const prefix = /^P?NPM_CONFIG_/.exec(k)?.[0];
+      return prefix === undefined ? k : `${prefix}${k.slice(prefix.length).replace(/_/g, '[_-]')}`;
+    })
+    .join('|')})\\s*[:=]\\s*["']?([^\\s"']+)`,
+  'gi',
+);
 
 /** Every safeguard-dropping environment setting of a workflow or Dockerfile, `KEY=value`, comments dropped. */
 function droppedGuards(text: string | undefined): Map<string, { setting: string; line: number }> {

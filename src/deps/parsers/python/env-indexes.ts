@@ -17,13 +17,26 @@ const VARS: Record<string, { key: string; tool: string; insecure?: true }> = {
   UV_FIND_LINKS: { key: 'find-links', tool: 'uv' },
   UV_INSECURE_HOST: { key: 'allow-insecure-host', tool: 'uv', insecure: true },
 };
-const NAMES = Object.keys(VARS).join('|');
-/** `ENV X=v` / `ARG X=v` / `export X=v` / `X=v cmd` / `X: v` (YAML), and Dockerfile's old `ENV X v`. */
-const ASSIGN = new RegExp(
-  `(?:^|[\\s;&|(])(?:export\\s+)?(${NAMES})\\s*(?:=|:\\s)\\s*("[^"]*"|'[^']*'|[^\\s;&|#]*)`,
-  'g',
-);
-const OLD_ENV = new RegExp(`^\\s*ENV\\s+(${NAMES})\\s+(\\S.*)$`);
+const indexAssignments = envAssignmentReader(Object.keys(VARS));
+
+/**
+ * The settings of the named variables one line of a Dockerfile, workflow or script makes, `[name, value]` with the
+ * value's quotes removed: `ENV X=v` / `ARG X=v` / `export X=v` / `X=v cmd` / `X: v` (YAML), and Dockerfile's old
+ * `ENV X v` (the rest of the line).
+ */
+export function envAssignmentReader(names: readonly string[]): (line: string) => [string, string][] {
+  const alt = names.join('|');
+  const assign = new RegExp(
+    `(?:^|[\\s;&|(])(?:export\\s+)?(${alt})\\s*(?:=|:\\s)\\s*("[^"]*"|'[^']*'|[^\\s;&|#]*)`,
+    'g',
+  );
+  const oldEnv = new RegExp(`^\\s*ENV\\s+(${alt})\\s+(\\S.*)$`);
+  return (line) => {
+    const old = oldEnv.exec(line);
+    if (old && !/^\S*=/.test(old[2]!)) return [[old[1]!, old[2]!.trim()]];
+    return [...line.matchAll(assign)].map((m) => [m[1]!, m[2]!.replace(/^(["'])(.*)\1$/, '$2')]);
+  };
+}
 
 /**
  * The index settings a Dockerfile, workflow or script gives pip / uv through their environment variables or on an
@@ -54,11 +67,7 @@ export function envIndexSettings(file: string, text: string): IndexSettings | un
       (o.insecure ? insecureHosts : indexes).push({ key: o.key, value: o.value, line: i + 1, ...extra });
     }
     if (!/(PIP|UV)_/.test(raw)) return;
-    const hits: [string, string][] = [];
-    const old = OLD_ENV.exec(raw);
-    if (old && !/^\S*=/.test(old[2]!)) hits.push([old[1]!, old[2]!]);
-    else for (const m of raw.matchAll(ASSIGN)) hits.push([m[1]!, m[2]!.replace(/^(["'])(.*)\1$/, '$2')]);
-    for (const [name, value] of hits) {
+    for (const [name, value] of indexAssignments(raw)) {
       const v = VARS[name]!;
       tools.add(v.tool);
       for (const item of value.split(/[\s,]+/).filter((x) => x !== '')) {

@@ -3,6 +3,7 @@ import type { DiscoveredFile, FileFormat } from '../../../core/files.js';
 import type { Finding } from '../../../core/finding.js';
 import { pyFileFinding } from './checks/finding.js';
 import { shlexSplit } from './requirements-lines.js';
+import { envAssignmentReader } from './env-indexes.js';
 
 /**
  * Files `uv pip install -r` reads as project metadata, not requirements (uv-requirements'
@@ -213,11 +214,7 @@ const CONFIG_VARIABLES: ReadonlyMap<string, FileFormat> = new Map<string, FileFo
   ['PIP_CONFIG_FILE', 'pip-config'],
   ['UV_CONFIG_FILE', 'uv-config'],
 ]);
-/** `ENV X=v` / `ARG X=v` / `export X=v` / `X=v cmd` / `X: v` (YAML), as env-indexes.ts reads the index variables. */
-const CONFIG_ASSIGN =
-  /(?:^|[\s;&|(])(?:export\s+)?(PIP_CONFIG_FILE|UV_CONFIG_FILE)\s*(?:=|:\s)\s*("[^"]*"|'[^']*'|[^\s;&|#]*)/g;
-/** Dockerfile's old `ENV X v`. */
-const CONFIG_OLD_ENV = /^\s*ENV\s+(PIP_CONFIG_FILE|UV_CONFIG_FILE)\s+([^\s=]+)\s*$/;
+const configAssignments = envAssignmentReader([...CONFIG_VARIABLES.keys()]);
 
 /**
  * The configuration files a Dockerfile, workflow or script points pip or uv at: pip's `Configuration` loads the file
@@ -228,11 +225,7 @@ function namedConfigFiles(text: string): { written: string; line: number; format
   const out: { written: string; line: number; format: FileFormat }[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     if (!raw.includes('_CONFIG_FILE') || /^\s*#/.test(raw)) return;
-    const old = CONFIG_OLD_ENV.exec(raw);
-    const hits: [string, string][] = old
-      ? [[old[1]!, old[2]!]]
-      : [...raw.matchAll(CONFIG_ASSIGN)].map((m) => [m[1]!, unquote(m[2]!)]);
-    for (const [name, written] of hits) {
+    for (const [name, written] of configAssignments(raw)) {
       if (written !== '' && written !== '/dev/null')
         out.push({ written, line: i + 1, format: CONFIG_VARIABLES.get(name)! });
     }

@@ -6,7 +6,7 @@
  */
 export type Tri = true | false | undefined;
 
-/** Marker variables of one platform; the others are unknown. */
+/** Marker variables of one platform or interpreter; the others are unknown. */
 export type MarkerEnv = Readonly<Record<string, string>>;
 
 const TOKEN = /\s*(?:(\()|(\))|'([^']*)'|"([^"]*)"|(===|==|!=|<=|>=|~=|<|>)|(not\s+in\b)|([A-Za-z_][A-Za-z0-9_.]*))/y;
@@ -81,21 +81,98 @@ export function evaluateMarker(text: string, env: MarkerEnv): Tri {
     const right = value();
     if (!left || !right || op === undefined) return null;
     if (!left.known || !right.known) return undefined;
-    switch (op) {
-      case '==':
-      case '===':
-        return left.v === right.v;
-      case '!=':
-        return left.v !== right.v;
-      case 'in':
-        return right.v.includes(left.v);
-      case 'not in':
-        return !right.v.includes(left.v);
-      default:
-        // Version comparisons are not needed for platforms; PEP 440 ordering is not reproduced here.
-        return undefined;
-    }
+    return compare(left.v, op, right.v);
   };
   const r = orExpr(0);
   return r === null || i !== toks.length ? undefined : r;
+}
+
+/**
+ * packaging's `_eval_op`: when `op` and the right side make a PEP 440 `Specifier`, the left side is a version it
+ * contains (`python_version < "3.10"` orders 3.9 before 3.10, `== "3.*"` is a prefix match); otherwise `in`, `not
+ * in`, `==`, `!=` compare strings (`sys_platform == "win32"`). Only plain releases (`3`, `3.10`, `3.*`) are ordered
+ * here: pre-, post- and dev-releases, local versions and epochs (whose rules packaging's versions disagree on) are
+ * unknown, as is anything packaging would compare as strings but by equality.
+ */
+function compare(left: string, op: string, right: string): Tri {
+  if (op === 'in') return right.includes(left);
+  if (op === 'not in') return !right.includes(left);
+  // `===` compares packaging's normal form of the left side (`3.08` is `3.8`): only the same text is sure.
+  if (op === '===') return left === right ? true : undefined;
+  // A right side that cannot start a version (PEP 440 `v?N…`, blanks around it allowed) makes no Specifier.
+  if (!/^\s*v?\d/i.test(right)) return op === '==' ? left === right : op === '!=' ? left !== right : undefined;
+  return compareReleases(left.trim(), op, right.trim());
+}
+
+const RELEASE = /^\d+(?:\.\d+)*$/;
+
+/** packaging's `Specifier` operators on plain releases, `.*` after `==` / `!=` only; undefined for anything else. */
+function compareReleases(left: string, op: string, right: string): Tri {
+  const wildcard = right.endsWith('.*');
+  const spec = wildcard ? right.slice(0, -2) : right;
+  if (!RELEASE.test(left) || !RELEASE.test(spec) || (wildcard && op !== '==' && op !== '!=')) return undefined;
+  const a = left.split('.').map(Number);
+  const b = spec.split('.').map(Number);
+  const order = (x: readonly number[], y: readonly number[]) => {
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+      const d = (x[i] ?? 0) - (y[i] ?? 0);
+      if (d !== 0) return Math.sign(d);
+    }
+    return 0;
+  };
+  // `_compare_equal` with `.*`: the left side's release, padded, cut to the prefix's length.
+  const equal = wildcard
+    ? order(
+        b.map((_, i) => a[i] ?? 0),
+        b,
+      ) === 0
+    : order(a, b) === 0;
+  switch (op) {
+    case '==':
+      return equal;
+    case '!=':
+      return !equal;
+    case '<':
+      return order(a, b) < 0;
+    case '<=':
+      return order(a, b) <= 0;
+    case '>':
+      return order(a, b) > 0;
+    case '>=':
+      return order(a, b) >= 0;
+    case '~=':
+      // `_compare_compatible`: `>= V` and `== V` without its last part, `.*`; V needs two parts.
+      return b.length < 2
+        ? undefined
+        : order(a, b) >= 0 &&
+            order(
+              b.slice(0, -1).map((_, i) => a[i] ?? 0),
+              b.slice(0, -1),
+            ) === 0;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Whether a requirement is skipped on every CPython 3 from `oldest` on, whatever the platform: pip's
+ * `InstallRequirement.match_markers` evaluates a requirement line's markers with `extra` empty (no extra is asked
+ * for a root requirement) and the resolver ignores the line when they are false (`Factory.collect_root_requirements`:
+ * "markers … don't match your environment"), so it is never downloaded, hashed or installed there. Newer minors
+ * than 3.14 count too (`python_version >= "3.15"`). A marker naming too many numbers to try is not decided.
+ */
+export function excludedOnEveryPython(markers: string, oldest: number): boolean {
+  const runs = markers.match(/\d+/g) ?? [];
+  if (runs.some((run) => run.length > 6)) return false;
+  // The answer changes only at a number the marker names, or one a number of it starts with (`"3.15" in "3.150"`):
+  // the minor after each such point stands for every minor up to the next one.
+  const minors = new Set([oldest]);
+  for (const run of runs) {
+    for (let i = 1; i <= run.length; i++) {
+      const point = Number(run.slice(0, i));
+      for (const m of [point, point + 1]) if (m >= oldest) minors.add(m);
+    }
+  }
+  if (minors.size > 64) return false;
+  return [...minors].every((m) => evaluateMarker(markers, { python_version: `3.${m}`, extra: '' }) === false);
 }

@@ -5,6 +5,8 @@ import { breakArgsOptions, logicalLines, shlexSplit } from './requirements-lines
 import { parseOptions } from './requirements-options.js';
 import type { ReqOption, ReqOptionKind } from './requirements-options.js';
 import { choosingVariables } from './env-vars.js';
+import { excludedOnEveryPython } from './markers.js';
+import { PYTHON_MINORS } from './checks/wheel-python.js';
 import type {
   PyDistribution,
   PyEnvChoice,
@@ -292,6 +294,12 @@ function addRequirement(
     });
     return;
   }
+  // A line no supported Python installs (`futures==3.4; python_version < "3"`) is not pip's input there. An editable
+  // has no markers (pip's `parse_req_from_editable`): its `;` is part of the location. A line with `--hash` stays:
+  // pip's `RequirementCommand.get_requirements` turns hash-checking mode on before markers are evaluated.
+  const markers = req ? req.markers : splitMarkers(text)[1];
+  if (!editable && hashList.length === 0 && markers !== undefined && excludedOnEveryPython(markers, PYTHON_MINORS[0]!))
+    return;
   if (req) {
     const source: PySource = req.url !== undefined ? urlSource(req.url) : 'index';
     state.packages.push({
@@ -307,7 +315,7 @@ function addRequirement(
     return;
   }
   // A bare URL or path (pip's install_req_from_line / _from_editable): the name is the `#egg=` fragment, if any.
-  const [written, markers] = splitMarkers(text);
+  const [written] = splitMarkers(text);
   // pip's `_strip_extras`: a path's trailing `[extras]` are not part of it.
   const where = location === 'path' ? withoutExtras(written) : written;
   const egg = /[#&]egg=([A-Za-z0-9._-]+)/.exec(where)?.[1];

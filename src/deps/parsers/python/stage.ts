@@ -29,6 +29,7 @@ import { pipConfSettings, tomlIndexSettings, withUvToml } from './config-indexes
 import { checkIndexSettings } from './checks/config-indexes.js';
 import { envIndexSettings } from './env-indexes.js';
 import { installInputs } from './install-requirements.js';
+import { asInstallCommands } from './tox-nox-installs.js';
 import type { RequirementsReading } from './requirements.js';
 import type { FileOpener } from '../../../core/file-source.js';
 
@@ -54,10 +55,13 @@ export const pythonDepsStage: Stage = {
     const policy = toPythonCheckPolicy(ctx.policy, ctx.registry, ctx.options.env);
     const envFiles = input.files.filter(isInstallEnvInput);
     const readText = (f: DiscoveredFile) => readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
-    // Each Dockerfile, workflow and script read once, for the files its installs name and for its index settings.
-    const envTexts = new Map(
-      await Promise.all(envFiles.map((f) => ctx.limit(async () => [f.path, await readText(f)] as const))),
-    );
+    // Each Dockerfile, workflow and script read once, for the files its installs name and for its index settings
+    // (tox.ini and noxfile.py as the pip commands they run).
+    const readCommands = async (f: DiscoveredFile) => {
+      const text = await readText(f);
+      return [f.path, text === undefined ? undefined : asInstallCommands(f.path, text)] as const;
+    };
+    const envTexts = new Map(await Promise.all(envFiles.map((f) => ctx.limit(() => readCommands(f)))));
     const read = (f: DiscoveredFile) => (envTexts.has(f.path) ? Promise.resolve(envTexts.get(f.path)) : readText(f));
     // pip reads whatever file an install command names with -r / -c, whatever its name.
     const named = await installInputs(input.files, envFiles, read);

@@ -1,13 +1,13 @@
 import { satisfies } from '@renovatebot/pep440';
 
 /** The CPython 3 minors an installer may run today; a lock's `requires-python` narrows them. */
-const MINORS = [8, 9, 10, 11, 12, 13, 14];
+export const PYTHON_MINORS: readonly number[] = [8, 9, 10, 11, 12, 13, 14];
 
 /** The CPython minors (3.x) a `requires-python` specifier admits; all of them when the lock records none. */
 export function pythonMinors(requiresPython: string | undefined): number[] {
-  if (requiresPython === undefined) return MINORS;
+  if (requiresPython === undefined) return [...PYTHON_MINORS];
   // A minor is in range when any of its patch releases is (`>=3.10.2` admits 3.10).
-  const inRange = MINORS.filter((m) =>
+  const inRange = PYTHON_MINORS.filter((m) =>
     [`3.${m}.0`, `3.${m}.99`].some((v) => {
       try {
         return satisfies(v, requiresPython);
