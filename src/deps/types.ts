@@ -115,6 +115,11 @@ export interface ParsedLockfile {
    */
   readonly mergeConflictLine?: number;
   /**
+   * yarn 1: where yarn's own grammar rejected the file and why. yarn then read it as YAML (parsers/yarn-v1-yaml.ts),
+   * and so was it read here; for a conflict, the first side read that way, at the file's line.
+   */
+  readonly readAsYaml?: { readonly line: number; readonly reason: string };
+  /**
    * npm: packages with install scripts that package.json `allowScripts` denies, left to run because nothing pins an
    * npm that reads `allowScripts` (parsers/npm-allow-scripts.ts `allowScriptsGate`).
    */

@@ -1,6 +1,6 @@
 import { unverifiable, type CheckState } from './state.js';
 import { packageFinding, spec, where } from './findings.js';
-import type { VersionMeta } from './packument.js';
+import type { Packument, VersionMeta } from './packument.js';
 import type { Finding } from '../core/finding.js';
 import type { Policy } from '../core/policy.js';
 import { installScriptFinding } from './install-scripts.js';
@@ -14,6 +14,7 @@ import { compareSri, parseSri, strongestAlgorithm, type Sri } from '../verify/np
 export async function checkTarball(
   state: CheckState,
   meta: VersionMeta,
+  packument: Packument,
   expected: Sri,
   published: Sri,
   sources: RegistrySources,
@@ -82,7 +83,7 @@ export async function checkTarball(
         },
       ),
     );
-  const undeclared = await undeclaredScripts(state, meta, facts.installScripts, sources, policy);
+  const undeclared = await undeclaredScripts(state, meta, packument, facts.installScripts, sources, policy);
   if (undeclared !== undefined) state.findings.push(undeclared);
   if (facts.problems.length === 0) state.notes.push('tarball verified');
 }
@@ -100,6 +101,7 @@ export async function checkTarball(
 async function undeclaredScripts(
   state: CheckState,
   meta: VersionMeta,
+  packument: Packument,
   scripts: readonly string[],
   sources: RegistrySources,
   policy: Policy,
@@ -117,7 +119,8 @@ async function undeclaredScripts(
   const named = scripts.filter((s) => s !== 'binding.gyp');
   // A build the package manager will not run (yarn `built: false`) runs nothing, whatever the tarball holds.
   if (named.length === 0 || meta.installScripts.length > 0 || pkg.buildDisabled !== undefined) return undefined;
-  const full = await sources.fullPackument(state.registry, pkg.name);
+  // The document in hand is already the full one when it has publish times (a registry that ignores the Accept).
+  const full = await sources.completePackument(state.registry, pkg.name, packument);
   const listed = full.kind === 'ok' ? full.value.version(pkg.version) : undefined;
   // The abbreviated document left out a flag the full one backs: the install-script policy is judged on that.
   if (listed !== undefined && listed.installScripts.length > 0)

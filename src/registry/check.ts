@@ -77,7 +77,7 @@ export async function checkPackage(
     );
     await checkProvenance(state, meta, regSri, required, sources);
     if (settings.verifyTarballs)
-      await checkTarball(state, meta, lockSri.size > 0 ? lockSri : regSri, regSri, sources, settings.policy);
+      await checkTarball(state, meta, packument, lockSri.size > 0 ? lockSri : regSri, regSri, sources, settings.policy);
   }
   return state;
 }

@@ -38,9 +38,9 @@ const cases: FidelityCase[] = [
     want: ['CPD005:error@yarn.lock:20', 'CPD025:error@yarn.lock:5'],
   },
   {
-    name: 'yarn 1: a conflicted yarn.lock with a side that is no yarn.lock v1 is CPD001 at the line of the file where that side breaks',
+    name: 'yarn 1: a conflicted yarn.lock with a side that is no yarn.lock v1 reads that side as YAML (CPD028 at the file line where it breaks), where left-pad becomes a string that locks nothing (CPD014)',
     dir: 'merge-conflict-broken.yarn-v1',
-    want: ['CPD001:error@yarn.lock:13'],
+    want: ['CPD014:warning@package.json:1', 'CPD025:error@yarn.lock:5', 'CPD028:warning@yarn.lock:13'],
   },
 ];
 

@@ -78,7 +78,8 @@ describe('parseLockfile errors', () => {
     { name: 'pnpm-lock.yaml', text: "lockfileVersion: '9.0'\npackages:\n  a: [\n", code: 'LOCKFILE_SYNTAX', line: 4 },
     {
       name: 'yarn.lock',
-      text: '# yarn lockfile v1\n\na@^1:\n  version "1\n',
+      // The `]` makes the YAML reading yarn 1 falls back to fail too (as `version "1` alone reads as a string).
+      text: '# yarn lockfile v1\n\na@^1:\n  version "1\n]\n',
       code: 'LOCKFILE_SYNTAX',
       line: undefined,
     },

@@ -25,21 +25,28 @@ const yarnEntry = (i: number) =>
 
 describe('hostile yarn.lock v1', () => {
   it.each([
-    { name: '20 bytes, no header', text: 'a@^1:\n  version "1\n', code: 'LOCKFILE_SYNTAX', line: 2 },
-    { name: '20 bytes after the header', text: `${V1}a@^1:\n  version "1\n`, code: 'LOCKFILE_SYNTAX', line: 4 },
+    // `]` ends the small texts so YAML, which yarn 1 falls back to, refuses them too and the grammar's error stands.
+    { name: '20 bytes, no header', text: 'a@^1:\n  version "1\n]\n', code: 'LOCKFILE_SYNTAX', line: 2 },
+    { name: '20 bytes after the header', text: `${V1}a@^1:\n  version "1\n]\n`, code: 'LOCKFILE_SYNTAX', line: 4 },
     { name: 'huge key without a colon', text: `${V1}${'a'.repeat(5_000_000)}\n`, code: 'LOCKFILE_SYNTAX', line: 3 },
     { name: 'huge unterminated string', text: `${V1}"${'a'.repeat(5_000_000)}\n`, code: 'LOCKFILE_SYNTAX', line: 3 },
-    { name: 'entry that is a plain value', text: `${V1}"a@^1" "1.0.0"\n`, code: 'LOCKFILE_SHAPE', line: undefined },
+    { name: 'entry that is a plain value', text: `${V1}"a@^1" true\n`, code: 'LOCKFILE_SHAPE', line: 3 },
+    {
+      name: 'entries pointing at each other',
+      text: `${V1}"a@^1" "b@^1"\n"b@^1" "a@^1"\n`,
+      code: 'LOCKFILE_SHAPE',
+      line: 3,
+    },
     {
       name: 'indent yarn stops reading at',
       text: `${V1}a@^1:\n  version "1.0.0"\n      hidden "x"\n${yarnEntry(1)}`,
       code: 'LOCKFILE_SYNTAX',
       line: 5,
     },
-    { name: 'odd indentation', text: `${V1}a@^1:\n   version "1.0.0"\n`, code: 'LOCKFILE_SYNTAX', line: 4 },
+    { name: 'odd indentation', text: `${V1}a@^1:\n   version "1.0.0"\n]\n`, code: 'LOCKFILE_SYNTAX', line: 4 },
     {
       name: 'newer lockfile version',
-      text: '# yarn lockfile v2\n\na@^1:\n  version "1"\n',
+      text: '# yarn lockfile v2\n\na@^1:\n  version "1"\n]\n',
       code: 'LOCKFILE_SYNTAX',
       line: 1,
     },
@@ -124,7 +131,7 @@ describe('hostile pnpm-lock.yaml', () => {
 
 describe('through the deps stage', () => {
   it.each([
-    { name: 'yarn.lock', text: 'a@^1:\n  version "1\n' },
+    { name: 'yarn.lock', text: 'a@^1:\n  version "1\n]\n' },
     { name: 'pnpm-lock.yaml', text: "lockfileVersion: '9.0'\npackages: [a]\n" },
   ])('a hostile $name is a CPD001 finding naming the file', async ({ name, text }) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-lock-'));

@@ -29,7 +29,11 @@ function yarnGraph(integrity: string, resolved: string): DependencyGraph {
   return { ...graphOf([pkg]), lockfile: 'yarn.lock', kind: 'yarn-classic', formatVersion: '1' };
 }
 
-async function scanConfused(versionDoc: Record<string, unknown>, corgiDoc?: Record<string, unknown>) {
+async function scanConfused(
+  versionDoc: Record<string, unknown>,
+  corgiDoc?: Record<string, unknown>,
+  top: Record<string, unknown> = {},
+) {
   const reg = await startRegistry();
   const bytes = tarball({ name: 'confused', version: '1.0.0', scripts: { postinstall: 'node steal.js' } });
   const integrity = sri('sha512', bytes);
@@ -37,16 +41,18 @@ async function scanConfused(versionDoc: Record<string, unknown>, corgiDoc?: Reco
   reg.route('/confused/-/confused-1.0.0.tgz', { body: bytes, headers: { 'content-type': 'application/octet-stream' } });
   const doc = (extra: Record<string, unknown>) => ({
     name: 'confused',
+    ...top,
     versions: { '1.0.0': { name: 'confused', version: '1.0.0', ...extra, dist: { integrity, tarball: url } } },
   });
   reg.route('/confused', { body: doc(versionDoc), ...(corgiDoc !== undefined ? { corgi: doc(corgiDoc) } : {}) });
-  return scanGraphs({
+  const result = await scanGraphs({
     root: tempDir(),
     graphs: [yarnGraph(integrity, url)],
     registry: reg.url,
     verifyTarballs: true,
     policy: { verifySignatures: false },
   });
+  return { ...result, packumentRequests: reg.seen.filter((r) => r.path === '/confused').length };
 }
 
 describe('install scripts in the tarball that the registry metadata does not list (yarn.lock)', () => {
@@ -61,6 +67,12 @@ describe('install scripts in the tarball that the registry metadata does not lis
     const result = await scanConfused({ scripts: { postinstall: 'node steal.js' } }, {});
     expect(result.findings.map((f) => f.ruleId)).toEqual(['CPD136']);
     expect(result.findings[0]?.evidence).toMatchObject({ scripts: 'postinstall' });
+  });
+
+  it('a registry that answers every Accept with the full document (publish times) is asked for it once', async () => {
+    const result = await scanConfused({}, undefined, { time: { '1.0.0': '2020-01-01T00:00:00.000Z' } });
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['CPD105']);
+    expect(result.packumentRequests).toBe(1);
   });
 
   it('the packument lists it: the install-script policy finding (CPD136) alone', async () => {

@@ -278,6 +278,16 @@ export const DEPS_RULES = defineRules([
     tags: [...TAGS, 'lockfile-sync'],
   },
   {
+    id: 'CPD028',
+    name: 'YarnLockfileReadAsYaml',
+    short: "A yarn.lock is not in yarn 1's format, and yarn 1 reads it as YAML instead.",
+    full: 'yarn 1 reads yarn.lock with its own grammar, and where that fails it reads the file again as YAML (src/lockfile/parse.js `parse` → js-yaml `safeLoad`, FAILSAFE schema) and installs from the result, `--frozen-lockfile` included. yarn never writes such a file: it was made or edited by hand, and what it locks can differ from what it looks like (a key written as `a@^1, a@^2` in YAML is one pattern no dependency asks for, so those dependencies resolve afresh; an entry whose fields fail the grammar may become a plain string that locks nothing). The entries were read as yarn reads them and checked.',
+    help: 'Regenerate the lockfile with `yarn install` (yarn 1) and commit it; review who wrote a lockfile by hand.',
+    level: 'warning',
+    severity: '5.0',
+    tags: [...TAGS, 'lockfile-injection'],
+  },
+  {
     id: 'CPD161',
     name: 'LocalTarballIntegrityMismatch',
     short: 'A `file:` tarball in the repository is not the one the lockfile pins.',

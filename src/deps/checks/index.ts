@@ -25,6 +25,7 @@ import { checkSync } from './sync.js';
 import { checkTransitiveRanges } from './transitive-range.js';
 import { collapseSystemic } from './systemic.js';
 import { checkYarnProtocols } from './yarn-protocols.js';
+import { checkYarnYaml } from './yarn-yaml.js';
 
 export type { CheckPolicy } from './context.js';
 export { toCheckPolicy } from './context.js';
@@ -97,6 +98,7 @@ export function checkDependencies(
     ...checkNpmShrinkwraps(graph, parsed),
     ...checkBerryVersions(graph, parsed),
     ...checkDuplicateKeys(graph, parsed),
+    ...checkYarnYaml(graph, parsed),
     ...checkPnpmMissingEntries(graph, parsed),
     ...checkPnpmSettings(graph, parsed, graph.kind === 'pnpm' ? patchHashMismatches(uses, patches) : []),
   ];

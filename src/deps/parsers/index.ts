@@ -17,8 +17,14 @@ export interface LockfileParser {
   matches?(text: string): boolean;
   load(): Promise<LockfileParse>;
 }
-/** Berry files carry `__metadata:` near the top; yarn 1 files never do. */
-const isBerry = (text: string) => /^__metadata:/m.test(text.slice(0, 4096));
+/**
+ * Berry files carry a top-level `__metadata` key; yarn 1 files never do. Berry's writer puts it first, but its reader
+ * takes it anywhere (Project `setupResolutions`: `parseSyml(content)`, then `if (parsed.__metadata)`), so the whole
+ * text is searched: a berry lockfile whose `__metadata` sits past the first lines, read with yarn 1's grammar, had
+ * its `resolution` fields (what berry fetches) ignored. yarn 1 ignores a lockfile with `__metadata` altogether
+ * (`Lockfile.fromDirectory`), so the file is no yarn 1 lockfile either way.
+ */
+const isBerry = (text: string) => /^(?:__metadata|"__metadata"|'__metadata')[ \t]*:/m.test(text);
 
 /** Every parser, in match order. Adding a format is one catalogue entry, one parser file and one line here. */
 export const LOCKFILE_PARSERS: readonly LockfileParser[] = [

@@ -7,9 +7,15 @@ import type { YarnScalar, YarnV1Sink } from './yarn-v1-syntax.js';
  * are array indices come first in ascending order (`Object.keys` order), exactly as reading that tree did.
  */
 
-/** A top-level key given a plain value (`"a@^1" "1.0.0"`): no entry yarn can install from. */
+/**
+ * A top-level key given a plain value (`"a@^1" "b@1.0.0"`): yarn 1's `Lockfile.getLocked` reads a string as the
+ * pattern whose entry this one uses; any other value is no entry.
+ */
 export class PlainValue {
-  constructor(readonly line: number) {}
+  constructor(
+    readonly value: YarnScalar,
+    readonly line: number,
+  ) {}
 }
 
 /** The dependency map of an entry (`dependencies:` / `optionalDependencies:`), name → spec. */
@@ -77,7 +83,7 @@ export class EntryCollector implements YarnV1Sink {
 
   value(depth: number, keys: readonly string[], value: YarnScalar, line: number): void {
     if (depth === 0) {
-      const plain = new PlainValue(line);
+      const plain = new PlainValue(value, line);
       for (const k of keys) this.setKey(k, plain);
       this.entry = undefined;
     } else if (depth === 1) {
@@ -114,6 +120,12 @@ export class EntryCollector implements YarnV1Sink {
 
   /** Top-level keys written again, at the line of the later copy (the one yarn's `parse` keeps). */
   readonly duplicates: { key: string; line: number }[] = [];
+
+  /** `Object.assign(this, other)`: other's keys after this one's, each with other's value; both count as twice. */
+  assign(other: EntryCollector): void {
+    this.duplicates.push(...other.duplicates);
+    for (const [k, v] of other.ordered()) this.setKey(k, v);
+  }
 
   private setKey(k: string, v: Entry | PlainValue): void {
     if (this.keys.has(k)) this.duplicates.push({ key: k, line: v.line });

@@ -3,12 +3,15 @@ import { LockfileError, splitDescriptor, str, strMap } from '../types.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { DEP_FIELDS, parseAlias } from './npm-common.js';
 import { readYarnV1, YarnSyntaxError, type YarnScalar, type YarnV1Sink } from './yarn-v1-syntax.js';
-import { Entry, EntryCollector, type DepList } from './yarn-classic-entries.js';
+import { MAX_YAML_LOCKFILE, readYarnYaml } from './yarn-v1-yaml.js';
+import { Entry, EntryCollector, PlainValue, type DepList } from './yarn-classic-entries.js';
 
 /**
  * yarn.lock v1 (yarn classic), read with yarn 1's grammar in linear time (yarn-v1-syntax.ts) straight into the
  * fields each entry needs (yarn-classic-entries.ts). One entry can carry several descriptors
- * (`a@^1.0.0, a@^1.2.0:`); they share one object, so entries are counted by identity.
+ * (`a@^1.0.0, a@^1.2.0:`); they share one object, so entries are counted by identity. A file yarn's grammar
+ * rejects is read as YAML, as yarn 1 falls back to (`readEntries`), and a key whose value names another pattern
+ * shares that pattern's entry (`PointedEntries`).
  * Root dependencies are not in the file: they come from the package.json files when given.
  */
 export function parseYarnClassic(
@@ -17,39 +20,61 @@ export function parseYarnClassic(
   manifests: Readonly<Record<string, Manifest>> | undefined,
 ): ParsedLockfile {
   const variants = hasMergeConflicts(text) ? conflictVariants(text) : undefined;
-  const collected = new EntryCollector();
+  let collected = new EntryCollector();
+  let readAsYaml: ParsedLockfile['readAsYaml'];
   let reading: Variant | undefined;
   try {
-    if (variants === undefined) readYarnV1(text, collected);
+    if (variants === undefined) ({ collected, readAsYaml } = readEntries(text, undefined));
     // Object.assign({}, parse(ours), parse(theirs)): keys in first-seen order, each with the later side's entry.
-    else for (reading of variants.sides) readYarnV1(reading.text, new LineMapped(collected, reading.lines));
+    else
+      for (reading of variants.sides) {
+        const side = readEntries(reading.text, reading.lines);
+        collected.assign(side.collected);
+        readAsYaml ??= side.readAsYaml;
+      }
   } catch (err) {
     if (!(err instanceof YarnSyntaxError)) throw err;
     // A side yarn's parser throws on makes parseWithConflict return an empty lockfile: everything resolves afresh.
+    // The error's line is given with the finding, mapped to the file's for a conflict side.
+    const reason = withoutLine(err);
     const why =
       variants === undefined
-        ? `not a valid yarn.lock v1: ${err.message}`
-        : `contains merge-conflict markers, and one side is not a valid yarn.lock v1 (${err.message.replace(/ \(line \d+\)$/, '')}); where yarn 1's parser throws, it ignores the whole lockfile (parseWithConflict) and resolves every dependency afresh`;
+        ? `not a valid yarn.lock v1: ${reason}`
+        : `contains merge-conflict markers, and one side is not a valid yarn.lock v1 (${reason}); where yarn 1's parser throws, it ignores the whole lockfile (parseWithConflict) and resolves every dependency afresh`;
     const line = reading === undefined ? err.line : (reading.lines[err.line - 1] ?? err.line);
     throw new LockfileError('LOCKFILE_SYNTAX', file, why, line, { cause: err });
   }
+  const metadata = collected.keys.get('__metadata');
+  // parsers/index.ts sends a file with a `__metadata` line to the berry parser; this one wrote the key otherwise.
+  if (metadata !== undefined)
+    throw new LockfileError(
+      'LOCKFILE_SHAPE',
+      file,
+      'has a top-level __metadata key in a form berry does not write: yarn 1 ignores such a lockfile (Lockfile.fromDirectory) and yarn berry reads it as its own, so it is read as neither',
+      metadata.line,
+    );
   const byDescriptor = new Map<string, number>();
   const groups: Entry[] = [];
+  const pointers: string[] = [];
   for (const [descriptor, value] of collected.ordered()) {
-    // A top-level key with a plain value is no entry yarn can install from: the file is not what it claims.
-    if (!(value instanceof Entry))
-      throw new LockfileError(
-        'LOCKFILE_SHAPE',
-        file,
-        `entry ${JSON.stringify(descriptor.slice(0, 200))} is not a map of fields`,
-        value.line,
-      );
+    if (!(value instanceof Entry)) {
+      pointers.push(descriptor);
+      continue;
+    }
     if (value.index < 0) {
       value.index = groups.length;
       value.first = descriptor;
       groups.push(value);
     } else (value.more ??= []).push(descriptor);
     byDescriptor.set(descriptor, value.index);
+  }
+  // A descriptor pointing at another pattern's entry is one more descriptor of that entry, as yarn installs it.
+  const pointed = new PointedEntries(file, collected.keys);
+  for (const descriptor of pointers) {
+    const entry = pointed.of(descriptor);
+    if (entry === undefined) continue;
+    (entry.more ??= []).push(descriptor);
+    byDescriptor.set(descriptor, entry.index);
   }
   const nodes = toDraftNodes(groups, byDescriptor);
 
@@ -61,6 +86,7 @@ export function parseYarnClassic(
     importers,
     ...(collected.duplicates.length > 0 ? { duplicateKeys: collected.duplicates } : {}),
     ...(variants !== undefined ? { mergeConflictLine: variants.start } : {}),
+    ...(readAsYaml !== undefined ? { readAsYaml } : {}),
     resolveDeclared: (_importer, name, spec) => {
       const hit = byDescriptor.get(`${name}@${spec}`);
       if (hit !== undefined) return hit;
@@ -68,6 +94,89 @@ export function parseYarnClassic(
       return classifySpec(spec) === 'registry' && !/^[a-z]/i.test(spec) ? undefined : 'unknown';
     },
   };
+}
+
+/**
+ * yarn 1's `parse` (src/lockfile/parse.js), for a whole file or one side of a conflict (`lines`: the file's line of
+ * each of the side's): its own grammar, and where that throws, the text again as YAML (yarn-v1-yaml.ts), saying
+ * where and why the grammar stopped; when both fail, the grammar's error, as yarn throws it. Each reading fills its
+ * own collector, so nothing the failed one read is kept.
+ */
+function readEntries(
+  text: string,
+  lines: readonly number[] | undefined,
+): { collected: EntryCollector; readAsYaml?: ParsedLockfile['readAsYaml'] } {
+  const sinkOf = (c: EntryCollector): YarnV1Sink => (lines === undefined ? c : new LineMapped(c, lines));
+  const collected = new EntryCollector();
+  try {
+    readYarnV1(text, sinkOf(collected));
+    return { collected };
+  } catch (err) {
+    if (!(err instanceof YarnSyntaxError)) throw err;
+    if (text.length > MAX_YAML_LOCKFILE)
+      throw new YarnSyntaxError(
+        `${withoutLine(err)}; yarn 1 would then read the file as YAML, not done here past ${MAX_YAML_LOCKFILE} characters`,
+        err.line,
+      );
+    const again = new EntryCollector();
+    if (!readYarnYaml(text, sinkOf(again))) throw err;
+    return { collected: again, readAsYaml: { line: lines?.[err.line - 1] ?? err.line, reason: withoutLine(err) } };
+  }
+}
+
+/** A YarnSyntaxError's message without its `(line n)`, which the finding gives as its location. */
+const withoutLine = (err: YarnSyntaxError): string => err.message.replace(/ \(line \d+\)$/, '');
+
+/**
+ * yarn 1's `Lockfile.getLocked`: a top-level key whose value is a string uses the entry of the pattern that string
+ * names, followed from pointer to pointer. A pattern with no entry, or a `false` / `0` value, leaves the descriptor
+ * unlocked: yarn resolves it on the registry, `--frozen-lockfile` included (yarn 1.22.22, checked). A loop recurses
+ * until yarn's stack overflows, and any other value makes `explodeEntry` throw: no install can read such a file.
+ * Each key is followed once (`memo`), so a long chain of pointers costs its length, not its square.
+ */
+class PointedEntries {
+  private readonly memo = new Map<string, Entry | undefined>();
+
+  constructor(
+    private readonly file: string,
+    private readonly keys: ReadonlyMap<string, Entry | PlainValue>,
+  ) {}
+
+  of(descriptor: string): Entry | undefined {
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    let key = descriptor;
+    let found: Entry | undefined;
+    for (;;) {
+      if (this.memo.has(key)) {
+        found = this.memo.get(key);
+        break;
+      }
+      const value = this.keys.get(key);
+      if (!(value instanceof PlainValue)) {
+        found = value;
+        break;
+      }
+      if (onPath.has(key)) throw this.refused(descriptor, 'points at itself through a loop of patterns', value);
+      path.push(key);
+      onPath.add(key);
+      if (value.value === false || value.value === 0) break;
+      if (typeof value.value !== 'string')
+        throw this.refused(key, `is ${String(value.value)}, no map of fields`, value);
+      key = value.value;
+    }
+    for (const k of path) this.memo.set(k, found);
+    return found;
+  }
+
+  private refused(descriptor: string, why: string, at: PlainValue): LockfileError {
+    return new LockfileError(
+      'LOCKFILE_SHAPE',
+      this.file,
+      `entry ${JSON.stringify(descriptor.slice(0, 200))} ${why}: yarn 1 fails on it (Lockfile.getLocked), so no install reads this lockfile`,
+      at.line,
+    );
+  }
 }
 
 /**

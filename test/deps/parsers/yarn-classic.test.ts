@@ -27,10 +27,10 @@ describe('yarn.lock v1 entry lines', () => {
     expect(parseLockfile('yarn.lock', text).packages.map((p) => p.line)).toEqual(want);
   });
 
-  it('a top-level plain value is LOCKFILE_SHAPE at its line', () => {
+  it('a top-level value yarn 1 cannot use (explodeEntry throws on `true`) is LOCKFILE_SHAPE at its line', () => {
     let err: unknown;
     try {
-      parseLockfile('yarn.lock', `${V1}${entry('a@^1')}\n"b@^1" "1.0.0"\n`);
+      parseLockfile('yarn.lock', `${V1}${entry('a@^1')}\n"b@^1" true\n`);
     } catch (e) {
       err = e;
     }
@@ -39,6 +39,89 @@ describe('yarn.lock v1 entry lines', () => {
     expect((err as LockfileError).line).toBe(6);
   });
 });
+
+/**
+ * yarn 1's `Lockfile.getLocked`: a top-level string is the pattern whose entry a descriptor uses. Checked with yarn
+ * 1.22.22 and a loopback registry: a pointer at another package's entry installs that package; one at a pattern no
+ * key has leaves the dependency to the registry, `--frozen-lockfile` included.
+ */
+describe('yarn.lock v1 pattern pointers', () => {
+  const named = (text: string) =>
+    parseLockfile('yarn.lock', text).packages.map((p) => [p.name, p.key, p.line] as const);
+
+  it('a chain of pointers ends at an entry, which gets every descriptor on the way', () => {
+    const text = `${V1}"a@^1" "a@~1.0"\n"a@~1.0" "a@1.0.0"\n${entry('a@1.0.0')}`;
+    expect(named(text)).toEqual([['a', 'a@1.0.0, a@^1, a@~1.0', 5]]);
+  });
+
+  it('a pointer at a pattern no key has, or `false` / `0`, locks nothing', () => {
+    const text = `${V1}"a@^1" "a@9.9.9"\n"b@^1" false\n"c@^1" 0\n${entry('d@^1')}`;
+    expect(named(text)).toEqual([['d', 'd@^1', 6]]);
+  });
+});
+
+describe('yarn.lock v1 read as YAML, as yarn 1 falls back to', () => {
+  it('keeps the lines of the YAML keys', () => {
+    const text = `${V1}a@^1:\n  version: 1.0.0\n"b@^1": {version: "2.0.0"}\n`;
+    const parsed = parseLockfile('yarn.lock', text);
+    expect(parsed.packages.map((p) => [p.name, p.version, p.line])).toEqual([
+      ['a', '1.0.0', 3],
+      ['b', '2.0.0', 5],
+    ]);
+  });
+
+  it('a key holding two descriptors is one pattern, which no dependency asks for', () => {
+    const text = `${V1}"a@^1, a@^1.1": {version: "1.2.0"}\n`;
+    expect(parseLockfile('yarn.lock', text).packages.map((p) => p.key)).toEqual(['a@^1, a@^1.1']);
+  });
+
+  it('a __metadata key in YAML flow style is no yarn 1 lockfile (yarn 1 ignores it, berry reads it): LOCKFILE_SHAPE', () => {
+    let err: unknown;
+    try {
+      parseLockfile('yarn.lock', `${V1}{__metadata: {version: "8"}, "a@npm:^1": {version: "1.0.0"}}\n`);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as LockfileError).code).toBe('LOCKFILE_SHAPE');
+    expect((err as LockfileError).line).toBe(3);
+  });
+
+  it.each([
+    {
+      name: 'a __proto__ key (js-yaml makes its entries inherited ones)',
+      text: `${V1}__proto__: {"a@^1": {version: "1"}}\n`,
+    },
+    { name: 'a sequence', text: `${V1}a@^1: [1, 2]\n` },
+    { name: 'aliases expanding past the size of the file', text: `${V1}${aliasBomb(12)}` },
+  ])('refuses $name (LOCKFILE_SYNTAX)', ({ text }) => {
+    let err: unknown;
+    try {
+      parseLockfile('yarn.lock', text);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LockfileError);
+    expect((err as LockfileError).code).toBe('LOCKFILE_SYNTAX');
+  });
+
+  it('a duplicate YAML key fails as js-yaml does, and the grammar error stands', () => {
+    let err: unknown;
+    try {
+      parseLockfile('yarn.lock', `${V1}a@^1: {version: "1"}\na@^1: {version: "2"}\n`);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as LockfileError).message).toMatch(/not a valid yarn\.lock v1/);
+    expect((err as LockfileError).line).toBe(3);
+  });
+});
+
+/** Each level a map of three aliases of the one before: 3^depth nodes from a few hundred bytes. */
+function aliasBomb(depth: number): string {
+  const lines = ['l0: &a0 {k: v}'];
+  for (let d = 1; d <= depth; d++) lines.push(`l${d}: &a${d} {x: *a${d - 1}, y: *a${d - 1}, z: *a${d - 1}}`);
+  return `${lines.join('\n')}\n`;
+}
 
 describe('yarn.lock v1 resolved classification', () => {
   // The fast path for plain registry URLs must say what classifyResolved says; these take the slow path or not.
