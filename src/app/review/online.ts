@@ -5,6 +5,7 @@ import { toPackument } from '../../registry/packument.js';
 import type { VersionMove } from './diff.js';
 import { pushAll } from '../../core/push-all.js';
 import { packageArtifact } from '../../core/finding.js';
+import { issuerVouchesFor, readCertificateSource, sameRepository } from '../../verify/provenance/source.js';
 
 /**
  * The review questions only the registry can answer, asked for the packages the change touches (a handful, not
@@ -135,7 +136,7 @@ async function ask(t: Target, json: unknown, lookup: RegistryLookup, opts: Onlin
         provenanceSource(before.attestationsUrl, t.head.name, t.head.lockfile, lookup),
         provenanceSource(now.attestationsUrl, t.head.name, t.head.lockfile, lookup),
       ]);
-      if (a && b && (a.repository !== b.repository || a.builder !== b.builder)) {
+      if (a && b && (!sameRepository(a.repository, b.repository) || a.builder !== b.builder)) {
         out.push({
           ruleId: 'CPU005',
           message: `${t.head.name} ${t.head.version} was built from ${b.repository} by ${b.builder}; ${t.base.version} came from ${a.repository} by ${a.builder}. Check the move before merging.`,
@@ -165,7 +166,14 @@ function installScripts(json: unknown, version: string): string[] {
   return field(v, 'hasInstallScript') === true ? ['an install script'] : [];
 }
 
-/** The source repository and builder an SLSA v1 provenance statement names (claims only; `scan` verifies them). */
+/**
+ * The source repository and builder an SLSA v1 provenance attestation names (not verified here; `scan` verifies
+ * them). The repository is the signing certificate's Source Repository URI where its issuer speaks for that host, as
+ * `scan` takes it (verify/npm/identity.ts, verify/provenance/attestation.ts `attestedSource`): npm writes the
+ * statement's `externalParameters.workflow.repository` from the publishing job's environment
+ * (`GITHUB_REPOSITORY`), which a step can set to any repository, while Fulcio fills the certificate from the job's
+ * OIDC token. The statement's claim stands in only for a bundle without such a certificate.
+ */
 async function provenanceSource(
   url: string,
   name: string,
@@ -192,10 +200,25 @@ async function provenanceSource(
       'repository',
     );
     const builder = field(field(field(predicate, 'runDetails'), 'builder'), 'id');
+    const certified = certificateRepository(field(att, 'bundle'));
+    if (typeof builder === 'string' && certified !== undefined) return { repository: certified, builder };
     if (typeof repository === 'string' && typeof builder === 'string') return { repository, builder };
   }
   return undefined;
 }
+
+/** The Source Repository URI of a bundle's signing certificate (v0.3 `certificate`, v0.1/v0.2 chain's leaf). */
+function certificateRepository(bundle: unknown): string | undefined {
+  const material = field(bundle, 'verificationMaterial');
+  const leaf =
+    field(material, 'certificate') ?? firstOf(field(field(material, 'x509CertificateChain'), 'certificates'));
+  const raw = field(leaf, 'rawBytes');
+  if (typeof raw !== 'string' || raw.length > 64 * 1024) return undefined;
+  const cert = readCertificateSource(Buffer.from(raw, 'base64'));
+  return cert.repository !== undefined && issuerVouchesFor(cert.issuer, cert.repository) ? cert.repository : undefined;
+}
+
+const firstOf = (v: unknown): unknown => (Array.isArray(v) ? (v as unknown[])[0] : undefined);
 
 function field(v: unknown, key: string): unknown {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, key)

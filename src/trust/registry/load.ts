@@ -19,6 +19,7 @@ import { checkRegistryValue } from './validate.js';
 import { pushAll } from '../../core/push-all.js';
 import { isDownloadPath } from './lookup.js';
 import { RegistryError } from './error.js';
+import type { RegistryDocument } from './document-type.js';
 
 export { REGISTRY_DIR } from './files.js';
 export { RegistryError };
@@ -64,6 +65,53 @@ export async function loadRegistryFile(absRoot: string, file: string): Promise<T
   return parseRegistryText(read.text, rel);
 }
 
+type RegistryModel = NonNullable<RegistryDocument['models']>[number];
+type Problem = { code: ProblemCode; path: JsonPath; message: string };
+
+/**
+ * Fields of a model entry the scan could never check, refused rather than silently passed. Signatures are required
+ * of the entry's files by path, so an entry listing no file of the repository (a hub repository, a download the
+ * code fetches at run time) cannot have its `signer` checked. Provenance is required of a model file the entry
+ * matched (by path or digest: verify/provenance/judge.ts `registryCommitFor`), so a hub reference, which lists no
+ * file at all, cannot have its `sourceCommit` checked; and `sourceRepository` is held to only together with the
+ * commit it names: alone it would require nothing.
+ */
+function unenforceableFields(m: RegistryModel, i: number): Problem[] {
+  const files = m.files ?? [];
+  const inTree = files.some((f) => !isDownloadPath(f.path));
+  const refuse = (field: string, message: string): Problem => ({
+    code: 'bad-value',
+    path: ['models', i, field],
+    message,
+  });
+  return [
+    ...(m.signer !== undefined && !inTree
+      ? [
+          refuse(
+            'signer',
+            'cannot be checked: the entry lists no file of the repository (a hub repository or a download the code fetches at run time), and chainproof verifies the signatures of files in the scanned tree; list the files, or remove signer',
+          ),
+        ]
+      : []),
+    ...(m.sourceCommit !== undefined && files.length === 0
+      ? [
+          refuse(
+            'sourceCommit',
+            'cannot be checked: the entry lists no file (a hub repository the code downloads at run time), and chainproof verifies the provenance attestations of model files it finds; list the files, or remove sourceCommit',
+          ),
+        ]
+      : []),
+    ...(m.sourceRepository !== undefined && m.sourceCommit === undefined
+      ? [
+          refuse(
+            'sourceRepository',
+            'cannot be checked alone: it names the repository sourceCommit is in, and without sourceCommit the scan requires no provenance at all; add sourceCommit (chainproof registry add records both from verified provenance), or remove sourceRepository',
+          ),
+        ]
+      : []),
+  ];
+}
+
 /** Parse and validate registry text (pure: tests and `registry check` use it without a disk). */
 export function parseRegistryText(text: string, rel: string): TrustedRegistry {
   const parsed = parseRegistrySource(text);
@@ -86,18 +134,7 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
     return { ...EMPTY_REGISTRY, files: [rel], malicious: conv.packages, pypiMalicious: py.packages };
   }
   const doc = checked.doc;
-  const unenforceable = (doc.models ?? []).flatMap((m, i) =>
-    m.signer !== undefined && !(m.files ?? []).some((f) => !isDownloadPath(f.path))
-      ? [
-          {
-            code: 'bad-value' as const,
-            path: ['models', i, 'signer'],
-            message:
-              'cannot be checked: the entry lists no file of the repository (a hub repository or a download the code fetches at run time), and chainproof verifies the signatures of files in the scanned tree; list the files, or remove signer',
-          },
-        ]
-      : [],
-  );
+  const unenforceable = (doc.models ?? []).flatMap((m, i) => unenforceableFields(m, i));
   if (unenforceable.length > 0) fail(rel, src, unenforceable);
   const malicious: MaliciousPackage[] = [];
   const pypiMalicious: PypiMaliciousPackage[] = [];
@@ -141,11 +178,7 @@ export function parseRegistryText(text: string, rel: string): TrustedRegistry {
   };
 }
 
-function fail(
-  rel: string,
-  src: SourceDocument,
-  problems: readonly { code: ProblemCode; path: JsonPath; message: string }[],
-): never {
+function fail(rel: string, src: SourceDocument, problems: readonly Problem[]): never {
   throw new RegistryError(
     rel,
     problems.map((p) => ({ ...p, ...src.locate(p.path) })),

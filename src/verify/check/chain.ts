@@ -12,8 +12,9 @@ export { parseCertificatesPem } from '../../trust/sigstore/certificates.js';
 
 /**
  * Verify that `chain` (DER, leaf first, then intermediates) leads to one of `anchors`, as model_signing's
- * certificate method does: at the leaf's notBefore (there is no timestamp), every intermediate a CA, and the leaf
- * usable for signing (KeyUsage digitalSignature or EKU codeSigning).
+ * certificate method does: at the leaf's notBefore (there is no timestamp), every intermediate a CA, up to a
+ * self-signed anchor, and the leaf usable for signing (a KeyUsage with digitalSignature, or one without it and EKU
+ * codeSigning).
  */
 export function verifyChainToAnchors(chain: readonly Buffer[], anchors: readonly NodeX509[]): ChainResult {
   let certs: NodeX509[];
@@ -33,10 +34,20 @@ export function verifyChainToAnchors(chain: readonly Buffer[], anchors: readonly
   for (let depth = 0; depth < MAX_PATH; depth++) {
     if (!validAt(current, at))
       return { ok: false, reason: `certificate ${current.subject} is not valid at signing time` };
-    const anchor = anchors.find((a) => issued(a, current));
+    // A self-signed issuer first: the same key may also be trusted as a cross-signed intermediate.
+    const anchor = anchors.find((a) => issued(a, current) && issued(a, a)) ?? anchors.find((a) => issued(a, current));
     if (anchor) {
       if (!validAt(anchor, at))
         return { ok: false, reason: `CA certificate ${anchor.subject} is not valid at signing time` };
+      // X509_verify_cert without X509_V_FLAG_PARTIAL_CHAIN (model_signing's X509Store sets no flag) ends the path at a
+      // self-signed trusted certificate: a trusted intermediate is one step of it, and its own issuer must be trusted
+      // too ("unable to get issuer certificate" otherwise), so the path goes on from it.
+      if (!issued(anchor, anchor)) {
+        if (!anchor.ca) return { ok: false, reason: `certificate ${name(anchor)} is not a CA` };
+        current = anchor;
+        path.push(anchor);
+        continue;
+      }
       const broken = pathConstraintError([...path, anchor]);
       return broken ? { ok: false, reason: broken } : { ok: true, leaf };
     }
@@ -107,6 +118,11 @@ function pathConstraintError(path: readonly NodeX509[]): string | undefined {
       if (i > 0 && oid === OID_NAME_CONSTRAINTS)
         return `CA certificate ${name(cert)} restricts the names it may certify (name constraints), which chainproof does not evaluate`;
     }
+    // X509_check_ca, which check_chain_extensions asks of every certificate above the leaf, the trusted root too: a
+    // basicConstraints saying it is no CA is "invalid CA certificate". (A KeyUsage without keyCertSign fails earlier:
+    // X509_check_issued, Node's checkIssued, refuses such an issuer.)
+    if (i > 0 && parsed.extBasicConstraints !== undefined && !parsed.extBasicConstraints.isCA)
+      return `certificate ${name(cert)} is not a CA (basic constraints)`;
     // RFC 5280 4.2.1.9: the number of intermediate certificates that may follow this CA, the leaf not counted.
     const pathLen = i > 0 ? parsed.extBasicConstraints?.pathLenConstraint : undefined;
     if (pathLen !== undefined && BigInt(i - 1) > BigInt(pathLen))
@@ -129,10 +145,16 @@ function validAt(cert: NodeX509, at: number): boolean {
   return Date.parse(cert.validFrom) <= at && at <= Date.parse(cert.validTo);
 }
 
+/**
+ * sign_certificate.py `_verify_certificates`: KeyUsage digitalSignature, else ExtendedKeyUsage codeSigning. The
+ * KeyUsage is read with `get_extension_for_class`, which raises ExtensionNotFound when there is none, so a leaf
+ * without KeyUsage fails there whatever its EKU; the EKU is consulted only beside a KeyUsage lacking digitalSignature.
+ */
 function usableForSigning(der: Buffer, leaf: NodeX509): boolean {
   try {
     const ku = SigstoreX509.parse(Buffer.from(der)).extKeyUsage;
-    if (ku?.digitalSignature) return true;
+    if (ku === undefined) return false;
+    if (ku.digitalSignature) return true;
   } catch {
     return false;
   }

@@ -14,6 +14,7 @@ import {
   type CompiledProvenanceRequirement,
 } from './judge.js';
 import { fileKey } from '../../core/package-key.js';
+import { DETACHED_BUNDLE } from './names.js';
 
 interface Work {
   readonly model: ModelRecord;
@@ -139,20 +140,14 @@ async function checkModel(
     const required = w.reqs.length > 0 || w.expected !== undefined;
     for (const f of failures) out.findings.push(failureFinding(model, f, required));
     if (failures.length > 0) {
-      // Never "verified": a format not verified (CPM026) counts as unverifiable, like a bundle that fails to check;
-      // a subject mismatch (CPM021) or a self-contradicting source (CPM027) is a failed check.
-      const unverifiable = failures.every((f) => f.rule === 'CPM025' || f.rule === 'CPM026');
-      out.verifications.push({
-        key,
-        status: unverifiable ? 'unverifiable' : 'failed',
-        detail: `provenance: ${failures[0]!.reason}`,
-      });
+      out.verifications.push({ key, status: failureStatus(failures), detail: `provenance: ${failures[0]!.reason}` });
     } else if (w.reqs.length > 0 || w.expected !== undefined) {
       out.findings.push(missingProvenance(model, w.reqs, w.expected));
       out.verifications.push({ key, status: 'failed', detail: 'required provenance missing' });
     }
     return;
   }
+  reportBrokenSignatures(model, failures, w.reqs.length > 0 || w.expected !== undefined, out);
   const { provenance: found, problems } = chooseProvenance(model, matched, w.reqs, w.expected);
   out.findings.push(...problems);
   if (problems.length > 0) {
@@ -165,4 +160,32 @@ async function checkModel(
     status: 'verified',
     detail: `provenance: ${found.repository}@${found.commit} built by ${found.builder}`,
   });
+}
+
+/**
+ * A detached bundle named for the model (`<file>.sigstore.json`, `<file>.sigstore`) is the file's signature to the
+ * signatures stage, which leaves the failure of a provenance bundle to this stage (stage/detached.ts `provenanceOwns`)
+ * and counts it as the file's failed signature, already reported (stage/enforce.ts). So its failure is reported here
+ * as when it is the model's only attestation, even when another one verifies: dropped, a `signatures.require` over
+ * the file would pass with no finding although its signature does not verify (cosign verify-blob --bundle refuses
+ * it). Failures in other files (`.intoto.jsonl` lines) are no signature: any verified attestation answers for the
+ * model, as in `gh attestation verify`.
+ */
+function reportBrokenSignatures(model: ModelRecord, failures: readonly Failure[], required: boolean, out: Out): void {
+  const broken = failures.filter((f) => DETACHED_BUNDLE.test(f.at.file));
+  for (const f of broken) out.findings.push(failureFinding(model, f, required));
+  if (broken.length > 0)
+    out.verifications.push({
+      key: fileKey(model.path),
+      status: failureStatus(broken),
+      detail: `signature ${broken[0]!.at.file}: ${broken[0]!.reason}`,
+    });
+}
+
+/**
+ * Never "verified": a format not verified (CPM026) counts as unverifiable, like a bundle that fails to check; a
+ * subject mismatch (CPM021) or a self-contradicting source (CPM027) is a failed check.
+ */
+function failureStatus(failures: readonly Failure[]): 'unverifiable' | 'failed' {
+  return failures.every((f) => f.rule === 'CPM025' || f.rule === 'CPM026') ? 'unverifiable' : 'failed';
 }

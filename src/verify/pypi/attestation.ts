@@ -45,7 +45,11 @@ export function verifyPypiAttestation(att: unknown, file: AttestedFile, verifier
   if (!isRecord(vm) || !isRecord(env)) return bad('malformed', 'verification_material or envelope missing');
   if (typeof vm.certificate !== 'string' || typeof env.statement !== 'string' || typeof env.signature !== 'string')
     return bad('malformed', 'certificate, statement or signature is not a string');
-  const entries = Array.isArray(vm.transparency_entries) ? (vm.transparency_entries as unknown[]).slice(0, 8) : [];
+  // `VerificationMaterial.transparency_entries` is a list of at least one entry, and `Attestation.to_bundle` builds
+  // the bundle from `transparency_entries[0]` alone: later entries are never read, so they cannot fail it either.
+  if (!Array.isArray(vm.transparency_entries) || vm.transparency_entries.length === 0)
+    return bad('malformed', 'verification_material.transparency_entries is not a list of at least one entry');
+  const entries = (vm.transparency_entries as unknown[]).slice(0, 1);
   let bundle;
   try {
     bundle = bundleFromJSON({

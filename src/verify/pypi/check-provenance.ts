@@ -69,9 +69,25 @@ export async function verifyProvenance(
       isRecord(res.json) && Array.isArray(res.json.attestation_bundles)
         ? (res.json.attestation_bundles as unknown[])
         : [];
-    for (const b of bundles.slice(0, MAX_BUNDLES)) {
-      const atts = isRecord(b) && Array.isArray(b.attestations) ? (b.attestations as unknown[]) : [];
-      for (const att of atts.slice(0, MAX_ATTESTATIONS)) {
+    const attestationsOf = (b: unknown): unknown[] =>
+      isRecord(b) && Array.isArray(b.attestations) ? (b.attestations as unknown[]) : [];
+    // A release file carries one attestation per kind its publisher made (publish, SLSA): more than the bound is not
+    // PyPI's answer. Verifying only the first ones would pass over the rest unseen, so none is taken (as npm's list).
+    if (bundles.length > MAX_BUNDLES || bundles.some((b) => attestationsOf(b).length > MAX_ATTESTATIONS)) {
+      failing.add(file.filename);
+      findings.push(
+        pyFinding(
+          'CPP060',
+          pkg,
+          `has more attestations for ${file.filename} than chainproof checks (${bundles.length} bundle(s); at most ${MAX_BUNDLES} of ${MAX_ATTESTATIONS} attestations each are read): none was taken`,
+          'Do not install the file until explained; report it to the index.',
+          { filename: file.filename, problem: 'too-many' },
+        ),
+      );
+      continue;
+    }
+    for (const b of bundles) {
+      for (const att of attestationsOf(b)) {
         const v = verifyPypiAttestation(att, { filename: file.filename, sha256 }, check.verifier);
         if (!v.ok) {
           failing.add(file.filename);

@@ -113,12 +113,16 @@ export function describeIdentity(id: RecordedIdentity): string {
 
 /**
  * The publisher PyPI's Integrity API claims for a bundle (`attestation_bundles[].publisher`), compared with the one
- * the certificate proves: a claim the certificate does not back is not trusted.
+ * the certificate proves: a claim the certificate does not back is not trusted. pypi-attestations verifies each
+ * attestation against its bundle's publisher (`Attestation.verify(bundle.publisher, dist)`): GitHub and GitLab by
+ * repository and workflow, Google by `email`, the certificate's SAN exactly (`GooglePublisher._as_policy`:
+ * `policy.Identity(identity=email, issuer="https://accounts.google.com")`).
  */
 export function claimMatches(claim: unknown, proven: PypiPublisher): boolean {
   if (typeof claim !== 'object' || claim === null) return true;
   const c = claim as Record<string, unknown>;
   if (typeof c.kind === 'string' && c.kind !== proven.kind) return false;
+  if (typeof c.email === 'string' && proven.email !== undefined && c.email !== proven.email) return false;
   const repo = typeof c.repository === 'string' ? c.repository : undefined;
   if (repo !== undefined && proven.repository !== undefined && repo.toLowerCase() !== proven.repository.toLowerCase())
     return false;

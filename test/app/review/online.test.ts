@@ -22,6 +22,8 @@ interface Scenario {
   readonly scripts?: Record<string, string>;
   readonly provenanceBefore?: string;
   readonly provenanceAfter?: string;
+  /** Real Sigstore bundles served instead of a bare statement, by version. */
+  readonly bundles?: Readonly<Record<string, unknown>>;
 }
 
 let scenario: Scenario = { published: '2026-06-01T00:00:00Z' };
@@ -39,6 +41,26 @@ function statement(repository: string): string {
     },
   };
   return Buffer.from(JSON.stringify(s)).toString('base64');
+}
+
+/**
+ * The SLSA bundle of a real npm attestations response (../shared/corpora/sigstore/npm-provenance), optionally with its
+ * statement's workflow repository rewritten (the review reads, and does not verify, the bundle).
+ */
+function npmSlsaBundle(name: string, claimedRepository?: string): unknown {
+  const doc = JSON.parse(readFileSync(corpusPath('sigstore', 'npm-provenance', 'gha', `${name}.tgz.json`), 'utf8')) as {
+    attestations: { predicateType: string; bundle: { dsseEnvelope: { payload: string } } }[];
+  };
+  const bundle = doc.attestations.find((a) => a.predicateType === 'https://slsa.dev/provenance/v1')!.bundle;
+  if (claimedRepository === undefined) return bundle;
+  const s = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')) as {
+    predicate: { buildDefinition: { externalParameters: { workflow: { repository: string } } } };
+  };
+  s.predicate.buildDefinition.externalParameters.workflow.repository = claimedRepository;
+  return {
+    ...bundle,
+    dsseEnvelope: { ...bundle.dsseEnvelope, payload: Buffer.from(JSON.stringify(s)).toString('base64') },
+  };
 }
 
 function packument(): unknown {
@@ -85,7 +107,7 @@ beforeAll(async () => {
         attestations: [
           {
             predicateType: 'https://slsa.dev/provenance/v1',
-            bundle: { dsseEnvelope: { payload: statement(repo ?? '') } },
+            bundle: scenario.bundles?.[att[1]!] ?? { dsseEnvelope: { payload: statement(repo ?? '') } },
           },
         ],
       });
@@ -158,6 +180,43 @@ describe('review: registry questions for the changed packages (loopback registry
     });
     expect(ids(r)).toEqual(['CPU005']);
     expect(r.findings[0]?.evidence?.['toRepository']).toBe('https://github.com/evil/js-yaml');
+  });
+
+  it.each([
+    { name: 'the genuine statement of another repository', lie: false },
+    // npm writes externalParameters.workflow.repository from GITHUB_REPOSITORY, which the publishing step can set.
+    { name: 'a statement claiming the previous repository', lie: true },
+  ])(
+    'real provenance signed in another repository, $name → CPU005 with the certificate repository',
+    async ({ lie }) => {
+      const before = npmSlsaBundle('provenance-npm-test-cli-v1-prega');
+      const after = npmSlsaBundle(
+        'gundam-visor-cli-v1-tag',
+        lie ? 'https://github.com/sigstore/sigstore-js' : undefined,
+      );
+      const r = await review({
+        published: '2026-06-01T00:00:00Z',
+        provenanceBefore: 'real',
+        provenanceAfter: 'real',
+        bundles: { '4.1.0': before, '4.2.0': after },
+      });
+      expect(ids(r)).toEqual(['CPU005']);
+      expect(r.findings[0]?.evidence).toMatchObject({
+        fromRepository: 'https://github.com/sigstore/sigstore-js',
+        toRepository: 'https://github.com/ramonpetgrave64/gundam-visor',
+      });
+    },
+  );
+
+  it('the same real provenance on both versions → no finding', async () => {
+    const bundle = npmSlsaBundle('provenance-npm-test-cli-v1-prega');
+    const r = await review({
+      published: '2026-06-01T00:00:00Z',
+      provenanceBefore: 'real',
+      provenanceAfter: 'real',
+      bundles: { '4.1.0': bundle, '4.2.0': bundle },
+    });
+    expect(ids(r)).toEqual([]);
   });
 
   it('the same provenance repository on both versions → no finding', async () => {

@@ -43,6 +43,16 @@ describe('loadTrustedRegistry: invalid files name the file, line, column and fie
       code: 'bad-value',
       want: '7:13: models[0].signer: cannot be checked: the entry lists no file of the repository',
     },
+    {
+      name: 'hub-source-commit.yml',
+      code: 'bad-value',
+      want: '7:19: models[0].sourceCommit: cannot be checked: the entry lists no file',
+    },
+    {
+      name: 'repository-without-commit.yml',
+      code: 'bad-value',
+      want: '7:23: models[0].sourceRepository: cannot be checked alone',
+    },
     { name: 'bad-yaml.yml', code: 'yaml-syntax', want: '5:1: (root): YAML syntax error' },
     { name: 'duplicate-key.yml', code: 'yaml-syntax', want: '4:5: (root): YAML syntax error' },
     {

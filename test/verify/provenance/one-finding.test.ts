@@ -25,7 +25,7 @@ const recordAsModels: Stage = {
   run: (input) =>
     Promise.resolve({
       models: input.files
-        .filter((f) => !f.path.endsWith('.sigstore.json'))
+        .filter((f) => !/\.(sigstore\.json|intoto\.jsonl)$/.test(f.path))
         .map((f) => ({
           path: f.path,
           format: f.format,
@@ -38,12 +38,18 @@ const recordAsModels: Stage = {
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
 
-function repo(model: string, bundle: string | Buffer, bundleName = BUNDLE): string {
+function repo(
+  model: string,
+  bundle: string | Buffer,
+  bundleName = BUNDLE,
+  extra: Readonly<Record<string, string>> = {},
+): string {
   const root = mkdtempSync(path.join(tmpdir(), 'cp-one-finding-'));
   roots.push(root);
   mkdirSync(path.join(root, 'models'));
   copyFileSync(model, path.join(root, MODEL));
   writeFileSync(path.join(root, bundleName), bundle);
+  for (const [rel, text] of Object.entries(extra)) writeFileSync(path.join(root, rel), text);
   return root;
 }
 
@@ -52,6 +58,15 @@ const requireSigned: Policy = {
   source: '<test>',
   signatures: { ...DEFAULT_POLICY.signatures, require: [{ paths: ['models/**'], signers: [] }] },
 };
+
+/** Only the model file must be signed, not the attestation files beside it. */
+const requireModelSigned: Policy = {
+  ...requireSigned,
+  signatures: { ...requireSigned.signatures, require: [{ paths: [MODEL], signers: [] }] },
+};
+
+/** The genuine provenance of the tarball as `<model>.intoto.jsonl`, one bundle a line. */
+const genuineJsonl = () => ({ [`${MODEL}.intoto.jsonl`]: `${npmProvenanceBundle(NPM)}\n` });
 
 const messageSignature = () =>
   readFileSync(corpusPath('sigstore', 'conformance', 'bundle-verify', 'happy-path-v0.3', 'bundle.sigstore.json'));
@@ -66,6 +81,8 @@ interface Case {
   isModel?: boolean;
   /** Where the bundle is written (default `<model>.sigstore.json`). */
   bundleName?: string;
+  /** Other files written beside it (repo path → content). */
+  extra?: () => Readonly<Record<string, string>>;
   want: string[];
 }
 
@@ -96,6 +113,32 @@ const CASES: Case[] = [
     model: npmTarball(NPM),
     bundle: () => npmProvenanceBundle(NPM),
     policy: requireSigned,
+    want: [],
+  },
+  {
+    // The signatures stage leaves the bad `.sigstore.json` to the provenance stage and counts it as the file's failed
+    // signature; another attestation verifying must not make that failure vanish with the required signature.
+    name: 'bad signature on provenance under signatures.require, another attestation verifying: CPM025',
+    model: npmTarball(NPM),
+    bundle: () => npmProvenanceBundle(`${NPM}-invalidsigprov`),
+    extra: genuineJsonl,
+    policy: requireModelSigned,
+    want: ['CPM025'],
+  },
+  {
+    name: 'bad signature on the .sigstore.json, another attestation verifying: CPM025, as for any detached bundle',
+    model: npmTarball(NPM),
+    bundle: () => npmProvenanceBundle(`${NPM}-invalidsigprov`),
+    extra: genuineJsonl,
+    want: ['CPM025'],
+  },
+  {
+    // An `.intoto.jsonl` is no signature: any verified attestation answers for the model (gh attestation verify).
+    name: 'genuine .sigstore.json under signatures.require, a bad line in the .intoto.jsonl: nothing',
+    model: npmTarball(NPM),
+    bundle: () => npmProvenanceBundle(NPM),
+    extra: () => ({ [`${MODEL}.intoto.jsonl`]: `${npmProvenanceBundle(`${NPM}-invalidsigprov`)}\n` }),
+    policy: requireModelSigned,
     want: [],
   },
   {
@@ -132,7 +175,7 @@ const CASES: Case[] = [
 
 describe('one finding per cause between provenance and detached signatures', () => {
   it.each(CASES)('$name', async (c) => {
-    const root = repo(c.model, c.bundle(), c.bundleName);
+    const root = repo(c.model, c.bundle(), c.bundleName, c.extra?.());
     c.change?.(root);
     const models = c.isModel === false ? [] : [recordAsModels];
     const result = await scanWith(root, [...models, provenanceStage, signaturesStage], {

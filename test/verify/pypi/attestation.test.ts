@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Verifier } from '@sigstore/verify';
 import { describe, expect, it } from 'vitest';
 import { loadTrustedRoot } from '../../../src/verify/trust/root.js';
 import { verifyPypiAttestation } from '../../../src/verify/pypi/attestation.js';
-import { publisherAllowed, publisherFromIdentity } from '../../../src/verify/pypi/publisher.js';
+import { claimMatches, publisherAllowed, publisherFromIdentity } from '../../../src/verify/pypi/publisher.js';
 import type { BuilderIdentity } from '../../../src/verify/npm/identity.js';
 import { corpusPath } from '../../helpers/corpus.js';
 
@@ -123,6 +123,35 @@ describe('PEP 740 attestations from ../shared/corpora/pypi (public-good root)', 
     const v = verifyPypiAttestation(tampered, { filename: file, sha256: sha256(file) }, await publicGood());
     expect(v.ok ? 'ok' : v.problem).toBe('signature');
   });
+});
+
+// pypi-attestations `Attestation.to_bundle` takes `transparency_entries[0]` and nothing after it; an empty list fails
+// `VerificationMaterial` (`MinLen(1)`), and a first entry of another signature fails as the bundle's log entry.
+it.each([
+  { name: 'the entry twice', entries: (own: unknown) => [own, own], want: 'ok' },
+  { name: "another attestation's entry second", entries: (own: unknown, other: unknown) => [own, other], want: 'ok' },
+  { name: 'a stray object second', entries: (own: unknown) => [own, { note: 'not an entry' }], want: 'ok' },
+  {
+    name: "another attestation's entry first",
+    entries: (own: unknown, other: unknown) => [other, own],
+    want: 'signature',
+  },
+  { name: 'no entry', entries: () => [], want: 'malformed' },
+])('transparency entries: $name → $want', async ({ entries, want }) => {
+  type Att = { verification_material: { transparency_entries: unknown[] } };
+  const file = 'gitlab_oidc_project-0.0.3.tar.gz';
+  const att = json(`${file}.publish.attestation`) as Att;
+  const other = json('pypi_attestations-0.0.19.tar.gz.publish.attestation') as Att;
+  const own = att.verification_material.transparency_entries[0];
+  const edited = {
+    ...att,
+    verification_material: {
+      ...att.verification_material,
+      transparency_entries: entries(own, other.verification_material.transparency_entries[0]),
+    },
+  };
+  const v = verifyPypiAttestation(edited, { filename: file, sha256: sha256(file) }, await publicGood());
+  expect(v.ok ? 'ok' : v.problem).toBe(want);
 });
 
 /*
@@ -278,5 +307,24 @@ describe('the publisher is the one the certificate proves, as pypi-attestations 
     const p = publisherFromIdentity(await id());
     expect(p).toEqual(want);
     expect(publisherAllowed(p, policy)).toBe(false);
+  });
+});
+
+/*
+ * pypi-attestations verifies an attestation against its bundle's publisher, as the Integrity API states it: a Google
+ * publisher by `email`, the certificate's SAN (`GooglePublisher._as_policy`). The identity is the corpus's Google
+ * service-account certificate (200170367.pem: SAN email, issuer https://accounts.google.com).
+ */
+describe("the index's publisher claim against the certificate's", () => {
+  const SA = new X509Certificate(readFileSync(dir('200170367.pem'))).subjectAltName!.replace(/^email:/, '');
+  const google = publisherFromIdentity({ issuer: 'https://accounts.google.com', subject: SA });
+
+  it.each([
+    { name: 'the same service account', claim: { kind: 'Google', email: SA }, want: true },
+    { name: 'another service account', claim: { kind: 'Google', email: `x${SA}` }, want: false },
+    { name: 'another kind', claim: { kind: 'GitHub', repository: 'acme/pkg', workflow: 'release.yml' }, want: false },
+  ])('Google certificate, claim $name → $want', ({ claim, want }) => {
+    expect(google).toEqual({ kind: 'Google', email: '919436158236-compute@developer.gserviceaccount.com' });
+    expect(claimMatches(claim, google)).toBe(want);
   });
 });

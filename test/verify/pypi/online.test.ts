@@ -272,6 +272,29 @@ describe('PyPI verification through a loopback index (PEP 691 + Integrity API, r
     expect(online(r)).toEqual(['CPP060@4']);
   });
 
+  // PyPI serves what one upload's publisher signed (one attestation per kind); past chainproof's bound the rest would
+  // go unchecked, so the file takes none and says so.
+  it.each([
+    { name: '9 bundles', bundles: 9, per: 1 },
+    { name: 'a bundle of 9 attestations', bundles: 1, per: 9 },
+  ])('more attestations than are checked ($name) is CPP060, not a pass', async ({ bundles, per }) => {
+    const digest = await sha(GITLAB_SDIST);
+    const one = await json(`${GITLAB_SDIST}.publish.attestation`);
+    const bundle = (gitlabProvenance as { attestation_bundles: { publisher: unknown }[] }).attestation_bundles[0]!;
+    const many = {
+      version: 1,
+      attestation_bundles: Array.from({ length: bundles }, () => ({
+        publisher: bundle.publisher,
+        attestations: Array.from({ length: per }, () => one),
+      })),
+    };
+    const r = await scanOnline(
+      { 'gitlab-oidc-project': [{ filename: GITLAB_SDIST, sha256: digest, provenance: many }] },
+      [{ name: 'gitlab-oidc-project', version: '0.0.3', file: GITLAB_SDIST, sha256: digest }],
+    );
+    expect(online(r)).toEqual(['CPP060@4']);
+  });
+
   it('the index claiming another publisher than the certificate is CPP063', async () => {
     const digest = await sha(GITLAB_SDIST);
     const lying = {
