@@ -227,6 +227,16 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...CODE, 'pytorch'],
   },
   {
+    id: 'CPI132',
+    name: 'TorchPackageRunsArchiveCode',
+    short: "A torch.package archive's pickle imports a Python module shipped in the archive, which runs on load.",
+    full: "`torch.package.PackageImporter.load_pickle` unpickles with `PackageUnpickler.find_class`, which imports every global's module through the importer: a module whose source the archive ships (`<module path>.py` or `__init__.py`, and every such parent package first) is compiled and executed by `_make_module`, with the whole of Python's builtins, whenever the pickle is loaded — no opt-in. Only modules listed in `.data/extern_modules` come from the host, and those are judged by the pickle rules. A pickle that reaches `torch_package_importer` gets the importer itself, which can execute any member of the archive as code (`_make_module`, `_compile_source`).",
+    help: 'Review every module the finding names (and what they import from the archive) before loading the package, and load it only from builds you control, pinned by digest. To share weights alone, save a state_dict as safetensors and keep the model code in your own repository.',
+    level: 'error',
+    severity: '8.8',
+    tags: [...CODE, 'pytorch'],
+  },
+  {
     id: 'CPI130',
     name: 'ModelFileIsProgram',
     short: 'A model file is a program (a llamafile): using it runs the machine code inside.',

@@ -254,7 +254,8 @@ export const ENTRIES = [
     summary: 'PyTorch torch.save zip (data.pkl inside)',
     names: { extensions: ['pt', 'pth', 'ckpt'] },
     families: ['pytorch-zip', 'pytorch', 'pickle'],
-    compatible: ['pytorch-legacy', 'torchscript'],
+    // torch.package's own examples name their archives `.pt` (`PackageExporter("my_package.pt")`).
+    compatible: ['pytorch-legacy', 'torchscript', 'torch-package'],
     readBy: PICKLE_READERS,
   },
   {
@@ -264,6 +265,15 @@ export const ENTRIES = [
     names: {},
     families: ['torchscript', 'pytorch', 'pickle'],
     readBy: PICKLE_READERS,
+  },
+  {
+    id: 'torch-package',
+    kind: 'model',
+    summary:
+      'torch.package archive (PackageExporter: `.data/extern_modules` inside): its pickles and the Python modules PackageImporter runs for them',
+    names: {},
+    families: ['torch-package', 'pytorch', 'pickle'],
+    readBy: ['pickle', 'torch-package'],
   },
   {
     id: 'keras',

@@ -53,13 +53,43 @@ export function isTorchScriptZip(names: readonly string[]): boolean {
 export const TORCH_DATA_PKL = /^([^/]+\/)?data\.pkl$/i;
 
 /**
- * What a zip is, from its member names, the way each loader recognises its own archives:
- * TorchScript (`isTorchScriptZip`), torch.save (`<root>/data.pkl`), Keras v3 (`config.json` +
- * `metadata.json`/`model.weights.h5` at the top), numpy .npz (every member `.npy`), else a plain zip.
+ * The folder `PyTorchStreamReader` reads an archive under (caffe2/serialize/inline_container.cc `init`): the first
+ * directory entry's name up to its first `/`. `getAllRecords` refuses the archive ("file in archive is not in a
+ * subdirectory") when any entry lies outside it, so then there is no root.
  */
-export function classifyZip(names: readonly string[]): 'torchscript' | 'pytorch-zip' | 'keras' | 'numpy-npz' | 'zip' {
+export function torchArchiveRoot(names: readonly string[]): string | undefined {
+  const first = names[0];
+  const slash = first?.indexOf('/') ?? -1;
+  if (first === undefined || slash < 0) return undefined;
+  const root = first.slice(0, slash + 1);
+  return names.every((n) => n.startsWith(root)) ? root.slice(0, -1) : undefined;
+}
+
+/**
+ * Whether `torch.package.PackageImporter` opens this zip (torch/package/package_importer.py `__init__`): the reader
+ * finds a version record (`.data/version`, else `version`) and `_read_extern` the `.data/extern_modules` record
+ * without which the importer raises. Records are looked up with miniz's case-insensitive search (`TORCH_DATA_PKL`),
+ * so the test ignores case; checked against Debian's torch 1.13.
+ */
+export function isTorchPackageZip(names: readonly string[]): boolean {
+  const root = torchArchiveRoot(names);
+  if (root === undefined) return false;
+  const records = new Set(names.map((n) => n.slice(root.length + 1).toLowerCase()));
+  return records.has('.data/extern_modules') && (records.has('.data/version') || records.has('version'));
+}
+
+/**
+ * What a zip is, from its member names, the way each loader recognises its own archives: a torch.package archive
+ * (`isTorchPackageZip`, whatever else it holds: PackageImporter runs its Python modules), TorchScript
+ * (`isTorchScriptZip`), torch.save (`<root>/data.pkl`), Keras v3 (`config.json` + `metadata.json`/`model.weights.h5`
+ * at the top), numpy .npz (every member `.npy`), else a plain zip.
+ */
+export function classifyZip(
+  names: readonly string[],
+): 'torch-package' | 'torchscript' | 'pytorch-zip' | 'keras' | 'numpy-npz' | 'zip' {
   const hasTop = (n: string) => names.includes(n);
   const underRoot = (re: RegExp) => names.some((n) => re.test(n));
+  if (isTorchPackageZip(names)) return 'torch-package';
   if (isTorchScriptZip(names)) return 'torchscript';
   if (underRoot(TORCH_DATA_PKL)) return 'pytorch-zip';
   if (hasTop('config.json') && (hasTop('metadata.json') || hasTop('model.weights.h5') || hasTop('model.weights.npz')))

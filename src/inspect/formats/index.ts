@@ -8,3 +8,4 @@ export { parseSavedModelPb, savedModelAnalyser } from './savedmodel.js';
 export { parseTfjsManifest, tfjsAnalyser } from './tfjs.js';
 export { parseTflite, tfliteAnalyser } from './tflite.js';
 export { repoCodeAnalyser } from './repo-code.js';
+export { torchPackageAnalyser } from './torch-package.js';

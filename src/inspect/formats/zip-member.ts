@@ -51,9 +51,12 @@ export function* readMember(src: RandomAccess, e: CentralEntry, maxSize: number)
   if (e.flags & 1) throw new FormatError(`${e.name} is encrypted`, e.offset);
   if (e.size > maxSize)
     throw new FormatError(`${e.name} is ${e.size} bytes, past the ${maxSize}-byte limit`, e.offset, 'limit');
-  // `ZipFile.open` takes the name and extra lengths from the local header, the sizes from the directory.
-  const headLen = Math.min(LOCAL_SIZE + 2 * 0xffff, src.size - e.offset);
-  if (headLen < LOCAL_SIZE) throw new FormatError(`no local header for ${e.name}`, e.offset);
+  // `ZipFile.open` takes the name and extra lengths from the local header, the sizes from the directory. The fixed
+  // part first, then exactly the header: a reader of many members (torch-package.ts) would otherwise load 128 KiB
+  // for each.
+  if (src.size - e.offset < LOCAL_SIZE) throw new FormatError(`no local header for ${e.name}`, e.offset);
+  const fixed = yield* readAt(src, e.offset, LOCAL_SIZE);
+  const headLen = Math.min(LOCAL_SIZE + fixed.readUInt16LE(26) + fixed.readUInt16LE(28), src.size - e.offset);
   const local = parseLocalHeader(yield* readAt(src, e.offset, headLen));
   if (!local) throw new FormatError(`no local header for ${e.name}`, e.offset);
   const start = e.offset + local.headerLength;

@@ -46,7 +46,14 @@ describe('the format catalogue', () => {
 
   it('derives the sets the stages use', () => {
     expect([...LOCKFILE_FORMATS].sort()).toEqual(['bun-lockfile', 'npm-lockfile', 'pnpm-lockfile', 'yarn-lockfile']);
-    expect([...PICKLE_CLAIMS].sort()).toEqual(['joblib', 'pickle', 'pytorch-legacy', 'pytorch-zip', 'torchscript']);
+    expect([...PICKLE_CLAIMS].sort()).toEqual([
+      'joblib',
+      'pickle',
+      'pytorch-legacy',
+      'pytorch-zip',
+      'torch-package',
+      'torchscript',
+    ]);
     expect(MODEL_FORMATS.has('tfjs-manifest')).toBe(false);
     expect(MODEL_FORMATS.has('tfjs-weights')).toBe(true);
     expect(POLICY_FORMAT_NAMES).toEqual(expect.arrayContaining(['pickle', 'pytorch', 'tensorflow', 'tfjs', 'hdf5']));

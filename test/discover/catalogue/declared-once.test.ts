@@ -23,15 +23,17 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // Python module names in the gadget table
   'inspect/pickle/danger.ts': ['gzip,pickle'],
   // classifyZip narrows its return type to the zip-based formats; the catalogue test pins what it may return
-  'discover/formats/zip-names.ts': ['keras,numpy-npz,pytorch-zip,torchscript,zip'],
+  'discover/formats/zip-names.ts': ['keras,numpy-npz,pytorch-zip,torch-package,torchscript,zip'],
   // the analyser's own `formats` line; routing ignores it and catalogue.test.ts keeps it equal to the catalogue
   'inspect/formats/keras.ts': ['keras,zip'],
   'inspect/formats/skops.ts': ['skops,zip'],
   // analyser names (the catalogue's `readBy` routing keys), listed so the lazy pipeline can tell whether the inspect
   // stage has work without loading it; a test in test/app keeps the list equal to src/inspect/analysers.ts
-  'app/stages.ts': ['chat-template,gguf,keras,keras-h5,onnx,pickle,safetensors,savedmodel,skops,tflite'],
+  'app/stages.ts': ['chat-template,gguf,keras,keras-h5,onnx,pickle,safetensors,savedmodel,skops,tflite,torch-package'],
   // the same analyser names, each beside the module that loads on its first file (catalogue.test.ts checks them)
-  'inspect/analysers.ts': ['chat-template,gguf,keras,keras-h5,onnx,pickle,safetensors,savedmodel,skops,tflite'],
+  'inspect/analysers.ts': [
+    'chat-template,gguf,keras,keras-h5,onnx,pickle,safetensors,savedmodel,skops,tflite,torch-package',
+  ],
 };
 
 const LOCKFILE_NAMES = CATALOGUE.filter((e) => LOCKFILE_FORMATS.has(e.id)).flatMap((e) => e.names.basenames ?? []);

@@ -13,6 +13,7 @@ import type { RandomAccess } from '../../../src/inspect/formats/source.js';
 import { bufferSource, driveSync } from '../../../src/inspect/formats/source.js';
 import { parseTfjsManifest } from '../../../src/inspect/formats/tfjs.js';
 import { parseTflite } from '../../../src/inspect/formats/tflite.js';
+import { torchPackageSteps } from '../../../src/inspect/formats/torch-package.js';
 import { corpusPath } from '../../helpers/corpus.js';
 import { gguf, kerasArchive, onnxModel, safetensors, savedModel, sequential, zip } from './build.js';
 
@@ -90,6 +91,12 @@ const PARSERS: { name: string; parse: Parser; seeds: Buffer[]; own?: string }[] 
       ]),
     ],
     own: 'CPI130',
+  },
+  {
+    name: 'torch.package',
+    parse: (s, o) => driveSync(torchPackageSteps(s, o)),
+    seeds: [readFileSync(new URL('../../../fixtures/torch-package/interned.pt', import.meta.url))],
+    own: 'CPI132',
   },
   {
     name: 'tfjs',

@@ -1,0 +1,178 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../../src/core/finding.js';
+import { inspectStage } from '../../../src/inspect/stage.js';
+import { scanWith } from '../../helpers/scan.js';
+import { zip } from './build.js';
+
+const FIXTURES = new URL('../../../fixtures/torch-package/', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'cp-torch-package-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The inspect stage over one file, as a scan of a folder holding it finds it. */
+async function inspect(name: string, data?: Buffer): Promise<Finding[]> {
+  const dir = mkdtempSync(join(tmp, 'case-'));
+  if (data === undefined) cpSync(join(FIXTURES, name), join(dir, name));
+  else writeFileSync(join(dir, name), data);
+  const res = await scanWith(dir, [inspectStage]);
+  return res.findings.filter((f) => f.ruleId.startsWith('CPI'));
+}
+
+const ruleLevels = (fs: readonly Finding[]) => [...new Set(fs.map((f) => `${f.ruleId}:${f.level}`))].sort();
+
+/** A protocol-`proto` pickle that imports `module.name` with GLOBAL and returns it. */
+function globalPickle(module: string, name: string, proto = 3): Buffer {
+  return Buffer.concat([Buffer.from([0x80, proto]), Buffer.from(`c${module}\n${name}\n.`)]);
+}
+
+/** A torch.package archive as PackageExporter lays it out, under `archive/`, with these records and externs. */
+function torchPackage(records: Record<string, Buffer | string>, externs: Buffer | string = ''): Buffer {
+  return zip([
+    ...Object.entries(records).map(([name, data]) => ({ name: `archive/${name}`, data })),
+    { name: 'archive/.data/extern_modules', data: externs },
+    { name: 'archive/.data/version', data: '6\n' },
+  ]);
+}
+
+describe('torch.package archives written by PackageExporter (fixtures/torch-package)', () => {
+  it('a pickle of an interned class runs the shipped module: CPI132 names it and the pickle', async () => {
+    const found = await inspect('interned.pt');
+    const shipped = found.filter((f) => f.ruleId === 'CPI132');
+    expect(shipped).toHaveLength(1);
+    expect(shipped[0]!.level).toBe('error');
+    expect(shipped[0]!.location.member).toBe('interned/model/net.pkl');
+    // `from tpfix import helper` in model.py: the real load left tpfix.model and tpfix.helper in `imp.modules`.
+    expect(shipped[0]!.evidence).toMatchObject({
+      modules: 'tpfix.model',
+      sources: 'tpfix/model.py, tpfix/helper.py',
+      count: 1,
+      sourceCount: 2,
+    });
+  });
+
+  it('the same class marked extern comes from the host: only the pickle rules judge it', async () => {
+    expect(ruleLevels(await inspect('extern.pt'))).toEqual(['CPI002:warning']);
+  });
+
+  it('shipped source no pickle imports does not run on load_pickle: nothing to report', async () => {
+    expect(await inspect('unused-source.package')).toEqual([]);
+  });
+});
+
+describe('torch.package archives crafted as an attacker would', () => {
+  it.each([
+    {
+      name: 'a module shipped under the name the pickle imports, any file name',
+      file: 'weights.bin',
+      data: torchPackage({ 'res/m.pkl': globalPickle('evil', 'X'), 'evil.py': 'X = 1\n' }),
+      modules: 'evil',
+    },
+    {
+      name: 'the mangled name a PackagePickler never writes (`<torch_package_0>.` is demangled by import_module)',
+      file: 'm.pt',
+      data: torchPackage({ 'res/m.pkl': globalPickle('<torch_package_0>.evil', 'X'), 'evil.py': 'X = 1\n' }),
+      modules: '<torch_package_0>.evil',
+    },
+    {
+      name: 'a parent package whose __init__.py runs before its missing submodule fails to import',
+      file: 'm.pt',
+      data: torchPackage({ 'res/m.pkl': globalPickle('pkg.absent', 'X'), 'pkg/__init__.py': 'X = 1\n' }),
+      modules: 'pkg.absent',
+    },
+    {
+      name: "protocol 2: find_class renames with _compat_pickle first (copy_reg → copyreg), then imports the archive's",
+      file: 'm.pt',
+      data: torchPackage({ 'res/m.pkl': globalPickle('copy_reg', '_reconstructor', 2), 'copyreg.py': 'X = 1\n' }),
+      modules: 'copyreg',
+    },
+    {
+      name: 'a UTF-8 module name stored without the UTF-8 flag (torch decodes the raw name as UTF-8)',
+      file: 'm.pt',
+      data: torchPackage({ 'res/m.pkl': globalPickle('évil', 'X'), 'évil.py': 'X = 1\n' }),
+      modules: 'évil',
+    },
+    {
+      name: 'a record replaces an extern of the same name (_add_file runs after _add_extern)',
+      file: 'm.pt',
+      data: torchPackage({ 'res/m.pkl': globalPickle('evil', 'X'), 'evil.py': 'X = 1\n' }, 'evil\n'),
+      modules: 'evil',
+    },
+  ])('$name: CPI132', async ({ file, data, modules }) => {
+    const found = (await inspect(file, data)).filter((f) => f.ruleId === 'CPI132');
+    expect(found.map((f) => [f.level, f.location.member, f.evidence?.['modules']])).toEqual([
+      ['error', 'archive/res/m.pkl', modules],
+    ]);
+  });
+
+  it('a pickle that takes torch_package_importer gets the importer, which runs any member: CPI132', async () => {
+    const data = torchPackage({
+      'res/a.pkl': globalPickle('torch_package_importer', '_make_module'),
+      'res/b.pkl': globalPickle('torch_package_importer', 'import_module'),
+    });
+    const found = (await inspect('m.pt', data)).filter((f) => f.ruleId === 'CPI132');
+    expect(found.map((f) => [f.level, f.location.member, f.evidence?.['attributes']])).toEqual([
+      ['error', 'archive/res/a.pkl', '_make_module, import_module'],
+    ]);
+  });
+
+  it.each([
+    { name: 'an extern module (from the host)', externs: 'evil\n', shipped: {} },
+    { name: 'an extern parent covers its submodules', externs: 'evil\n', shipped: { 'other.py': 'X = 1\n' } },
+    { name: 'a name neither shipped nor extern (ModuleNotFoundError)', externs: '', shipped: { 'other.py': '' } },
+    { name: 'extern_modules split as str.splitlines does (CRLF, \\v)', externs: 'a\r\nevil\vb', shipped: {} },
+  ])('no archive code runs for $name', async ({ externs, shipped }) => {
+    const data = torchPackage({ 'res/m.pkl': globalPickle('evil.sub', 'X'), ...shipped }, externs);
+    expect((await inspect('m.pt', data)).filter((f) => f.ruleId === 'CPI132')).toEqual([]);
+  });
+
+  it.each([
+    {
+      name: 'a module inside a module marked extern',
+      data: torchPackage({ 'res/m.pkl': globalPickle('evil', 'X'), 'evil/sub.py': '' }, 'evil\n'),
+    },
+    {
+      name: 'a module that is also a folder of modules',
+      data: torchPackage({ 'res/m.pkl': globalPickle('evil', 'X'), 'evil.py': '', 'evil/sub.py': '' }),
+    },
+    {
+      name: 'an extern_modules that is not UTF-8',
+      data: torchPackage({ 'res/m.pkl': globalPickle('evil', 'X') }, Buffer.from([0xff, 0x0a])),
+    },
+  ])('the importer refuses $name: a parse finding, not a pass', async ({ data }) => {
+    const found = await inspect('m.pt', data);
+    expect(found.filter((f) => f.ruleId === 'CPI050' && f.message.includes('torch.package refuses'))).toHaveLength(1);
+  });
+});
+
+describe('bounds', () => {
+  it('one finding names every shipped module however many pickles import them', async () => {
+    const records: Record<string, Buffer | string> = {};
+    for (let i = 0; i < 300; i++) {
+      records[`res/p${i}.pkl`] = globalPickle(`m${i}`, 'X');
+      records[`m${i}.py`] = '';
+    }
+    const found = (await inspect('m.pt', torchPackage(records))).filter((f) => f.ruleId === 'CPI132');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.evidence).toMatchObject({ count: 300 });
+    expect(String(found[0]!.evidence?.['modules']).split(', ')).toHaveLength(20);
+  });
+
+  it('the shipped code imports are followed to the end, each source read once', async () => {
+    // m0 imports m1, which imports m2, …: loading the pickle runs all 2,000 (a cycle back to m0 ends the chain).
+    const records: Record<string, Buffer | string> = { 'res/m.pkl': globalPickle('m0', 'X') };
+    for (let i = 0; i < 2000; i++) records[`m${i}.py`] = `import m${(i + 1) % 2000}\nX = 1\n`;
+    const found = (await inspect('m.pt', torchPackage(records))).filter((f) => f.ruleId === 'CPI132');
+    expect(found.map((f) => [f.evidence?.['count'], f.evidence?.['sourceCount']])).toEqual([[1, 2000]]);
+  });
+
+  it('a pickle too large to read is counted as unchecked (CPI051), never passed; a large resource is no pickle', async () => {
+    const big = Buffer.alloc(65 * 1024 * 1024, 0x4e); // NONE opcodes: pickle-shaped, past MAX_PICKLE
+    big[0] = 0x80;
+    big[1] = 0x03;
+    const resource = Buffer.alloc(65 * 1024 * 1024); // `save_binary` bytes, no pickle
+    const found = await inspect('m.pt', torchPackage({ 'res/big.pkl': big, 'res/blob.bin': resource, 'evil.py': '' }));
+    expect(found.filter((f) => f.ruleId === 'CPI051' && f.evidence?.['unchecked'] === 1)).toHaveLength(1);
+  });
+});
