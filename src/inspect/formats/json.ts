@@ -1,3 +1,4 @@
+import type { Findings } from './report.js';
 import { FormatError } from './source.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -226,4 +227,38 @@ function utf32(b: Buffer, le: boolean): string {
     out += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
   }
   return out;
+}
+
+/**
+ * A config a Python loader reads with `json.loads` (NaN and Infinity taken), or undefined when it nests past
+ * `maxDepth`. json.loads reads nesting up to Python's recursion limit (about 1000 levels on 3.11, more on later
+ * versions) and the loaders skip keys they do not use, so what sits beside deep junk still loads: the unread config
+ * is CPI051 at error, never a warning a default gate lets through. `then`: what the loader does with it, and what was
+ * not checked; `not`: what the reader should not load.
+ */
+export function loadsOrUnread(
+  text: string,
+  out: Findings,
+  opts: {
+    readonly maxDepth: number;
+    readonly what: string;
+    readonly then: string;
+    readonly not: string;
+    readonly member?: string;
+  },
+): JsonValue | undefined {
+  try {
+    return parseJson(text, { allowNonFinite: true, maxDepth: opts.maxDepth }).value;
+  } catch (err) {
+    if (!(err instanceof FormatError) || err.kind !== 'limit') throw err;
+    out.add(
+      'CPI051',
+      `${opts.what} nests deeper than ${opts.maxDepth} levels (at byte ${err.offset}); json.loads reads it and ${opts.then}. Do not load ${opts.not} until you know why it nests this deep.`,
+      { offset: err.offset, limit: opts.maxDepth },
+      opts.member,
+      'error',
+    );
+    out.incomplete = true;
+    return undefined;
+  }
 }

@@ -1,8 +1,7 @@
 import type { JsonValue } from './json.js';
-import { isObject, parseJson } from './json.js';
+import { isObject, loadsOrUnread } from './json.js';
 import type { Level } from '../../core/finding.js';
 import type { Findings } from './report.js';
-import { FormatError } from './source.js';
 import { dangerOf } from '../pickle/danger.js';
 import { isModelLibrary } from '../pickle/known-libraries.js';
 
@@ -80,20 +79,13 @@ export const MAX_KERAS_JSON_DEPTH = 512;
  * Keras 3.9) leaves them loading: an unread config is an error, never a warning a default gate lets through.
  */
 export function parseKerasConfigJson(text: string, out: Findings, member: string): JsonValue | undefined {
-  try {
-    return parseJson(text, { allowNonFinite: true, maxDepth: MAX_KERAS_JSON_DEPTH }).value;
-  } catch (err) {
-    if (!(err instanceof FormatError) || err.kind !== 'limit') throw err;
-    out.add(
-      'CPI051',
-      `the Keras config nests deeper than ${MAX_KERAS_JSON_DEPTH} levels (at byte ${err.offset}); json.loads reads it and Keras deserializes what it holds, but it was not checked for code that runs on load. Do not load it until you know why it nests this deep.`,
-      { offset: err.offset, limit: MAX_KERAS_JSON_DEPTH },
-      member,
-      'error',
-    );
-    out.incomplete = true;
-    return undefined;
-  }
+  return loadsOrUnread(text, out, {
+    maxDepth: MAX_KERAS_JSON_DEPTH,
+    what: 'the Keras config',
+    then: 'Keras deserializes what it holds, but it was not checked for code that runs on load',
+    not: 'it',
+    member,
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AllowContext } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
-import { isObject, parseJson, type JsonValue } from './json.js';
+import { isObject, loadsOrUnread, type JsonValue } from './json.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError, readAt } from './source.js';
@@ -98,20 +98,12 @@ const MAX_DEPTH = 512;
  * default gate passes.
  */
 function readContext(text: string, out: Findings): JsonValue | undefined {
-  try {
-    return parseJson(text, { maxDepth: MAX_DEPTH, allowNonFinite: true }).value;
-  } catch (err) {
-    if (!(err instanceof FormatError) || err.kind !== 'limit') throw err;
-    out.add(
-      'CPI051',
-      `the NeMo 2 context nests deeper than ${MAX_DEPTH} levels (at byte ${err.offset}); json.loads reads it and nemo.lightning.io.load_context imports the pyrefs it holds, but they were not checked. Do not load this checkpoint until you know why it nests this deep.`,
-      { offset: err.offset, limit: MAX_DEPTH },
-      undefined,
-      'error',
-    );
-    out.incomplete = true;
-    return undefined;
-  }
+  return loadsOrUnread(text, out, {
+    maxDepth: MAX_DEPTH,
+    what: 'the NeMo 2 context',
+    then: 'nemo.lightning.io.load_context imports the pyrefs it holds, but they were not checked',
+    not: 'this checkpoint',
+  });
 }
 
 /** The 1-based line where the module of a reported reference is first named, for the message. */
