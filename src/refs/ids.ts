@@ -218,6 +218,13 @@ export const DYNAMIC_CLASS_VIA = 'get_class_from_dynamic_module';
 /** The `via` of a KubeAI Model's `url: hf://…` (config-fast.ts `kubeaiModel`; judge.ts names the pin it takes). */
 export const KUBEAI_VIA = 'KubeAI Model url';
 
+/**
+ * The unpickler of a flair model fetched by name (python-loaders.ts `flairShape`): flair/file_utils.py
+ * `load_torch_state` calls `torch.load(f, map_location="cpu", weights_only=False)`, a full unpickling whatever torch's
+ * default (flair's models hold flair classes, which a weights-only load refuses). judge.ts names the pin it takes.
+ */
+export const FLAIR_TORCH_LOAD = "flair's load_torch_state (torch.load, weights_only=False)";
+
 /** The `via` of Ray Serve LLM's LLMConfig references (config-fast.ts `rayModelLoading`, python-loaders.ts). */
 export const RAY_LLM_VIA = 'LLMConfig';
 

@@ -4,6 +4,7 @@ import type { Policy } from '../core/policy.js';
 import type { RevokedArtifact, TrustedRegistry } from '../core/trusted-registry.js';
 import {
   DYNAMIC_CLASS_VIA,
+  FLAIR_TORCH_LOAD,
   KSERVE_VIA,
   LM_EVAL_CONFIG_VIA,
   KUBEAI_VIA,
@@ -457,6 +458,8 @@ export function pinAdvice(ref: ModelReference): string {
   // speechbrain/utils/fetching.py: the revision travels in a FetchConfig (a `revision=` keyword before 1.0).
   if (isSpeechBrain(ref.via))
     return 'Pin the reviewed commit: fetch_config=FetchConfig(revision="<40-hex>") (before SpeechBrain 1.0, revision="<40-hex>").';
+  // flair/models/sequence_tagger_model.py `_fetch_model`: `<org>/<name>@<revision>`, split at the `@`.
+  if (ref.unpickledBy === FLAIR_TORCH_LOAD) return `Pin the reviewed commit in the name ("${repo}@<40-hex>").`;
   // timm _hub.py `hf_split`: `hf-hub:<org>/<name>@<revision>`.
   if (ref.via === 'timm.create_model') return `Pin the reviewed commit in the name ("hf-hub:${repo}@<40-hex>").`;
   // A hub URL fetched as written (onnxruntime, tfjs, torch.hub's load_state_dict_from_url): the commit is a segment.
@@ -587,7 +590,7 @@ export function dynamicFinding(d: DynamicReference, policy?: Policy): Finding {
     };
   }
   if (d.table !== undefined && d.fetched) {
-    const { library, host, check } = d.fetched;
+    const { library, host, check, loads } = d.fetched;
     const how =
       check === 'none'
         ? 'the version of the library fixes the URL, and nothing pins or checks the bytes it answers'
@@ -596,7 +599,7 @@ export function dynamicFinding(d: DynamicReference, policy?: Policy): Finding {
           : 'the version of the library fixes the URL and the digest the bytes are checked against (file_hash), but chainproof does not resolve that table, so the weights are neither listed nor matched against the trusted registry';
     return {
       ruleId: 'CPR015',
-      message: `${d.via} downloads the weights ${library}'s own table names (${d.table}) from ${host} when they are not in its cache: ${how}. Ship the reviewed weights, record their digest in the trusted registry, and load them from that file.`,
+      message: `${d.via} downloads the weights ${library}'s own table names (${d.table}) from ${host} when they are not in its cache: ${how}.${loads !== undefined ? ` ${loads}` : ''} Ship the reviewed weights, record their digest in the trusted registry, and load them from that file.`,
       location: { path: d.path, line: d.line, column: d.column },
       evidence: { via: d.via, model: d.table, host },
     };

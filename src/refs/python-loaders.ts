@@ -3,6 +3,7 @@ import type { TableDownload } from './types.js';
 import { CHOSEN_MEMBER, RUN_TIME } from './syntax.js';
 import {
   DYNAMIC_CLASS_VIA,
+  FLAIR_TORCH_LOAD,
   GENSIM_DATA,
   RAY_LLM_VIA,
   SPACY_MODELS,
@@ -49,13 +50,28 @@ const ULTRALYTICS_MODELS: ReadonlySet<string> = new Set([
   'NAS',
 ]);
 /**
+ * flair's loads that fall back to the hub (flair/nn/model.py `Model.load` → `_fetch_model`): SequenceTagger's,
+ * PrefixedSequenceTagger's (HunFlair2's), and the abstract Classifier's, which asks each subclass's `_fetch_model` in
+ * turn, those two among them.
+ */
+const FLAIR_LOADERS: ReadonlySet<string> = new Set([
+  'flair.models.SequenceTagger.load',
+  'flair.models.sequence_tagger_model.SequenceTagger.load',
+  'flair.models.PrefixedSequenceTagger.load',
+  'flair.models.prefixed_tagger.PrefixedSequenceTagger.load',
+  'flair.nn.Classifier.load',
+  'flair.nn.model.Classifier.load',
+]);
+/**
  * Loaders that unpickle a checkpoint file they are given: ultralytics' model classes (nn/tasks.py `torch_safe_load`
- * through utils/patches.py `torch_load`, which passes weights_only=False) for a `.pt` file, and fastai's
- * `load_learner` (fastai/learner.py: `torch.load` with weights_only=False), as its modules export it.
+ * through utils/patches.py `torch_load`, which passes weights_only=False) for a `.pt` file, fastai's `load_learner`
+ * (fastai/learner.py: `torch.load` with weights_only=False), as its modules export it, and flair's loads of a file
+ * that exists (flair/file_utils.py `load_torch_state`: `FLAIR_TORCH_LOAD`).
  */
 export const CHECKPOINT_UNPICKLERS: ReadonlySet<string> = new Set([
   ...[...ULTRALYTICS_MODELS].map((m) => `ultralytics.${m}`),
   ...['learner', 'basics', 'vision.all', 'text.all', 'tabular.all', 'collab'].map((m) => `fastai.${m}.load_learner`),
+  ...FLAIR_LOADERS,
 ]);
 /**
  * Whether an unpickler unpickles a download of this file name: ultralytics reads an exported model (`.onnx`,
@@ -67,11 +83,12 @@ export function unpicklesFile(unpickler: string, file: string | undefined): bool
 /** Every call `unpicklerOf` may take for an unpickler, whatever its arguments. */
 export const MAY_UNPICKLE: readonly string[] = [...UNPICKLERS, ...CHECKPOINT_UNPICKLERS, 'torch.load', 'numpy.load'];
 /**
- * Their modules but torch's and ultralytics' (loader words already, with loaders of their own): python-snippet.ts
- * keeps the statements that call one.
+ * Their modules but torch's, ultralytics' and flair's (loader words already, with loaders of their own):
+ * python-snippet.ts keeps the statements that call one.
  */
+const OWN_LOADER_MODULES: ReadonlySet<string> = new Set(['torch', 'ultralytics', 'flair']);
 export const UNPICKLER_MODULES: readonly string[] = [
-  ...new Set(MAY_UNPICKLE.map((u) => u.slice(0, u.indexOf('.'))).filter((m) => m !== 'torch' && m !== 'ultralytics')),
+  ...new Set(MAY_UNPICKLE.map((u) => u.slice(0, u.indexOf('.'))).filter((m) => !OWN_LOADER_MODULES.has(m))),
 ];
 
 /** Module names and words python-snippet.ts must keep statements for (calls.ts PYTHON_LOADER_WORDS). */
@@ -619,16 +636,6 @@ const FASTAI_OR_KERAS: ReadonlySet<string> = new Set([
   'huggingface_hub.keras_mixin.from_pretrained_keras',
 ]);
 
-/**
- * flair's loads that fall back to the hub (flair/nn/model.py `Model.load` → `_fetch_model`): SequenceTagger's, and
- * the abstract Classifier's, which asks each subclass's `_fetch_model` in turn, SequenceTagger's among them.
- */
-const FLAIR_LOADERS: ReadonlySet<string> = new Set([
-  'flair.models.SequenceTagger.load',
-  'flair.models.sequence_tagger_model.SequenceTagger.load',
-  'flair.nn.Classifier.load',
-  'flair.nn.model.Classifier.load',
-]);
 /** flair/models/sequence_tagger_model.py `_fetch_model` `huggingface_model_map`: short names for hub repos. */
 const FLAIR_HUB_NAMES: ReadonlyMap<string, string> = new Map([
   ['ner', 'flair/ner-english'],
@@ -668,6 +675,15 @@ const FLAIR_HUB_NAMES: ReadonlyMap<string, string> = new Map([
   ['de-historic-reported', 'aehrm/redewiedergabe-reported'],
   ['de-historic-free-indirect', 'aehrm/redewiedergabe-freeindirect'],
 ]);
+/**
+ * flair/models/prefixed_tagger.py `PrefixedSequenceTagger._fetch_model` `huggingface_model_map`: HunFlair2's short
+ * names, which SequenceTagger's own map lacks (its hub download of the bare name finds no repository, so
+ * Classifier.load goes on to PrefixedSequenceTagger).
+ */
+const FLAIR_PREFIXED_HUB_NAMES: ReadonlyMap<string, string> = new Map([
+  ['hunflair2', 'hunflair/hunflair2-ner'],
+  ['bioner', 'hunflair/hunflair2-ner'],
+]);
 /** The same method's `hu_model_map`: short names fetched by URL (`cached_path`) with no digest. */
 const FLAIR_URL_NAMES: ReadonlySet<string> = new Set([
   'ner-pooled',
@@ -689,7 +705,56 @@ const FLAIR_URL_NAMES: ReadonlySet<string> = new Set([
   'hunflair-gene',
   'hunflair-species',
 ]);
-const FLAIR_URL_MODELS: TableDownload = { library: 'flair', host: 'nlp.informatik.hu-berlin.de', check: 'none' };
+const FLAIR_URL_MODELS: TableDownload = {
+  library: 'flair',
+  host: 'nlp.informatik.hu-berlin.de',
+  check: 'none',
+  loads: `Then ${FLAIR_TORCH_LOAD} unpickles them, so whoever can change what that server answers runs code here.`,
+};
+
+/**
+ * flair `SequenceTagger.load(model_path)` (flair/models/sequence_tagger_model.py `_fetch_model`): a file that exists
+ * is read; a short name of `huggingface_model_map` is that hub repo, one of `hu_model_map` a URL of flair's own table;
+ * anything else is the hub's `pytorch_model.bin` of that name, at the revision after an `@` (`model_name.split("@")`:
+ * the repo is the first part, the revision the last) or `main`. What loads is unpickled (`FLAIR_TORCH_LOAD`).
+ */
+function flairShape(f: CallFacts, arg: Resolved | undefined): LoaderShape {
+  const v = arg?.value;
+  if (v !== undefined && FLAIR_URL_NAMES.has(v))
+    return { via: f.written, name: arg, runsRemoteCode: false, table: v, tableFile: v, fetched: FLAIR_URL_MODELS };
+  // The name as written, or the default of the environment variable it is read from (`os.environ.get("NER", …)`).
+  const written = v ?? arg?.env?.fallback;
+  // A name the file does not show: most often a checkpoint of the app's own (a file handed over from a download is
+  // that download's finding: `CHECKPOINT_UNPICKLERS`).
+  if (arg === undefined || written === undefined) return { via: f.written, name: arg, runsRemoteCode: false };
+  const hub =
+    v === undefined
+      ? undefined
+      : (FLAIR_HUB_NAMES.get(v) ??
+        (f.resolved.includes('.SequenceTagger.') ? undefined : FLAIR_PREFIXED_HUB_NAMES.get(v)));
+  const parts = hub === undefined ? written.split('@') : [];
+  // An empty revision (`org/x@`) names no commit: judged as none.
+  const revision = parts.length > 1 && parts[parts.length - 1] !== '' ? parts[parts.length - 1] : undefined;
+  const pinned =
+    parts.length > 1
+      ? {
+          name: withText(arg, parts[0]!),
+          ...(revision !== undefined ? { revision: withText(arg, revision) } : {}),
+          localFile: written,
+        }
+      : { name: hub !== undefined ? literal(hub) : arg };
+  return {
+    via: f.written,
+    ...pinned,
+    file: literal('pytorch_model.bin'),
+    runsRemoteCode: true,
+    unpickledBy: FLAIR_TORCH_LOAD,
+  };
+}
+
+/** A part of a name: in place of its text, or of the default of the environment variable it is read from. */
+const withText = (r: Resolved, text: string): Resolved =>
+  r.value === undefined && r.env !== undefined ? { ...r, env: { ...r.env, fallback: text } } : { ...r, value: text };
 
 /** keras_hub's built-in presets: a versioned Kaggle Models handle each, fetched by kagglehub with no pinned digest. */
 const KERAS_HUB_PRESETS: TableDownload = { library: 'KerasHub', host: 'www.kaggle.com', check: 'none' };
@@ -1296,18 +1361,7 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     if (tag === undefined) return undefined;
     return { via, name: literal(`${SPACY_MODELS}:${tag}`), runsRemoteCode: true, hub: 'github' };
   }
-  // flair `SequenceTagger.load(model_path)` (flair/models/sequence_tagger_model.py `_fetch_model`): a file that exists
-  // is read; a short name of `huggingface_model_map` is that hub repo, one of `hu_model_map` a URL of flair's own
-  // table; anything else is `hf_download(name)`, the repo's default branch (no revision can be given). What loads is
-  // a torch.load of the file (flair/file_utils.py `load_torch_state`).
-  if (FLAIR_LOADERS.has(f.resolved)) {
-    const arg = kw('model_path') ?? pos(0);
-    const v = arg?.value;
-    if (v !== undefined && FLAIR_URL_NAMES.has(v))
-      return { via: f.written, name: arg, runsRemoteCode: false, table: v, tableFile: v, fetched: FLAIR_URL_MODELS };
-    const hub = v === undefined ? undefined : FLAIR_HUB_NAMES.get(v);
-    return { via: f.written, name: hub ? literal(hub) : arg, runsRemoteCode: false, takesNoRevision: true };
-  }
+  if (FLAIR_LOADERS.has(f.resolved)) return flairShape(f, kw('model_path') ?? pos(0));
   // llama-cpp-python `Llama.from_pretrained(repo_id, filename, …)`: calls hf_hub_download without a revision (any
   // `revision=` goes on to `Llama(**kwargs)`), so it always loads the default branch.
   if (name === 'from_pretrained' && inModule(f.resolved, ['llama_cpp']))

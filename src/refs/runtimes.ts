@@ -237,7 +237,7 @@ export function readMlxLm(line: ShellLine): void {
     if (!model) continue;
     const place = { path, ...where(model.at), via: `${m[1]!}.${m[2]!}` };
     const runsRemoteCode =
-      args.some((t) => t.text === '--trust-remote-code') || (m[1] === 'mlx_lm' && mlxTrustedBefore(command, m.index));
+      args.some((t) => t.text === '--trust-remote-code') || (m[1] === 'mlx_lm' && mlxTrusted(line, m.index));
     if (model.expands) {
       out.dynamic.push({ ...place, runsRemoteCode });
       continue;
@@ -255,14 +255,60 @@ export function readMlxLm(line: ShellLine): void {
 }
 
 /**
+ * A container that runs mlx-lm or mlx-vlm itself (a Compose service's `command:`, a Dockerfile's exec-form CMD, a
+ * Kubernetes container's `command:` and `args:`: servers.ts `readServer`), read as `readMlxLm` reads a command line,
+ * in the container's environment (Compose `environment:`, the image's ENV, a pod's `env:`): mlx_lm/utils.py
+ * `_trust_remote_code` reads `MLX_LM_TRUST_REMOTE_CODE` there. True when the container's program is one of them.
+ */
+export function readMlxContainer(
+  words: readonly Token[],
+  env: ReadonlyMap<string, Token>,
+  sink: Pick<ShellLine, 'path' | 'existsLocally' | 'out'> & { at: Where },
+): boolean {
+  const program = posix.basename(words[0]?.text ?? '');
+  const module = /^python[\d.]*$/.test(program) && words[1]?.text === '-m' ? words[2]?.text : program;
+  if (module === undefined || !/^mlx_v?lm(?:\.|$)/.test(module)) return false;
+  // The words as one command line, each where the file holds it: a word the run time expands stays an expansion,
+  // one with blanks or quotes is single-quoted (its text starts a character later).
+  let command = '';
+  const starts: { from: number; at: number }[] = [];
+  for (const w of words) {
+    const quoted = !w.expands && /[\s"'\\$`;&|()<>]/.test(w.text);
+    if (quoted && w.text.includes("'")) return false;
+    if (command !== '') command += ' ';
+    starts.push({ from: command.length + (quoted ? 1 : 0), at: w.at });
+    command += quoted ? `'${w.text}'` : w.text;
+  }
+  const where = (offset: number) => {
+    let i = starts.length - 1;
+    while (i > 0 && starts[i]!.from > offset) i--;
+    return sink.at(starts[i]!.at + Math.max(0, offset - starts[i]!.from));
+  };
+  const hubEnv = new Map([...env].filter(([, t]) => !t.expands).map(([name, t]) => [name, t.text]));
+  readMlxLm({ command, where, path: sink.path, existsLocally: sink.existsLocally, out: sink.out, hubEnv });
+  return true;
+}
+
+/**
  * mlx-lm's `MLX_LM_TRUST_REMOTE_CODE` (python-env.ts `readMlxTrustSetting`: mlx_lm/utils.py `_trust_remote_code`
- * reads it at each load, `1`, `true` or `yes` in any case) in the environment of the mlx_lm command a line runs: an
- * assignment word of the same simple command (`MLX_LM_TRUST_REMOTE_CODE=1 mlx_lm.server …`, `env VAR=1 python -m
- * mlx_lm …`) or an `export` of it earlier on the line. A plain `VAR=1;` before the command sets a shell variable the
- * command does not see; a Dockerfile's `ENV` on another line is not followed here.
+ * reads it at each load, `1`, `true` or `yes` in any case) in the environment of the mlx_lm command a line runs. A
+ * line that names the variable decides on its own (`mlxTrustedBefore`); any other runs with what earlier lines
+ * exported (`hubAssignments`: a Dockerfile's `ENV`, which its RUN and CMD lines inherit, or a script's `export`).
+ */
+function mlxTrusted(line: ShellLine, at: number): boolean {
+  if (line.command.includes(MLX_TRUST_VARIABLE)) return mlxTrustedBefore(line.command, at);
+  const inherited = line.hubEnv?.get(MLX_TRUST_VARIABLE);
+  return inherited !== undefined && MLX_TRUE_VALUES.has(inherited.toLowerCase());
+}
+const MLX_TRUST_VARIABLE = 'MLX_LM_TRUST_REMOTE_CODE';
+const MLX_TRUE_VALUES: ReadonlySet<string> = new Set(['1', 'true', 'yes']);
+
+/**
+ * The variable as the line itself sets it for the mlx_lm command at `at`: an assignment word of the same simple
+ * command (`MLX_LM_TRUST_REMOTE_CODE=1 mlx_lm.server …`, `env VAR=1 python -m mlx_lm …`) or an `export` of it earlier
+ * on the line. A plain `VAR=1;` before the command sets a shell variable the command does not see.
  */
 function mlxTrustedBefore(command: string, at: number): boolean {
-  if (!command.includes('MLX_LM_TRUST_REMOTE_CODE')) return false;
   const before = command.slice(0, at);
   const simple = Math.max(...[';', '&', '|', '(', '\n'].map((c) => before.lastIndexOf(c))) + 1;
   return MLX_TRUST_WORD.test(before.slice(simple)) || MLX_TRUST_EXPORT.test(before);
@@ -291,14 +337,15 @@ export interface HubAssignment {
 /**
  * The hub variables a command line sets: `HF_ENDPOINT`, `HF_HUB_OFFLINE`, `TRANSFORMERS_OFFLINE`, vLLM's and
  * LMDeploy's switches to ModelScope's hub (`VLLM_USE_MODELSCOPE`, vllm/envs.py; `LMDEPLOY_USE_MODELSCOPE`,
- * lmdeploy/utils.py `get_model`) and ms-swift's to Hugging Face's (`USE_HF`), where a run's environment is made:
+ * lmdeploy/utils.py `get_model`), ms-swift's to Hugging Face's (`USE_HF`) and mlx-lm's trust in a repository's code
+ * (`MLX_LM_TRUST_REMOTE_CODE`, `mlxTrusted`), where a run's environment is made:
  * `export X=…`, `X=… command`, a Dockerfile's `ENV`/`ARG` (`ENV X value`, its old form, too), a workflow's `env:` map
  * (`X: value`).
  */
 export function hubAssignments(command: string): HubAssignment[] {
   const out: HubAssignment[] = [];
   const re =
-    /(?:^|[\s;&|(])(?:(export|ENV|ARG)\s+)?(HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|VLLM_USE_MODELSCOPE|LMDEPLOY_USE_MODELSCOPE|USE_HF)(=|:[ \t]+|[ \t]+(?=\S))("[^"]*"|'[^']*'|\$\{\{[^}\n]*\}\}|[^\s;&|)#]*)/g;
+    /(?:^|[\s;&|(])(?:(export|ENV|ARG)\s+)?(HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|VLLM_USE_MODELSCOPE|LMDEPLOY_USE_MODELSCOPE|USE_HF|MLX_LM_TRUST_REMOTE_CODE)(=|:[ \t]+|[ \t]+(?=\S))("[^"]*"|'[^']*'|\$\{\{[^}\n]*\}\}|[^\s;&|)#]*)/g;
   for (const m of command.matchAll(re)) {
     const [, scope, variable, sep, raw] = m as unknown as [string, string | undefined, string, string, string];
     // `X value` (no `=`) is a Dockerfile ENV's old form only.
@@ -315,13 +362,16 @@ export function hubAssignments(command: string): HubAssignment[] {
   return out;
 }
 
+/** Variables `hubAssignments` reads for the commands they reach (`ShellLine.hubEnv`), which are no hub setting. */
+const SWITCHES_ONLY: ReadonlySet<string> = new Set(['USE_HF', MLX_TRUST_VARIABLE]);
+
 /** The hub settings a command line makes that change where models come from (`reportHubSetting`). */
 export function readHubSettings(
   { command, where, path, out }: ShellLine,
   assignments: readonly HubAssignment[] = hubAssignments(command),
 ): void {
   for (const a of assignments)
-    if (a.variable !== 'USE_HF') reportHubSetting({ path, ...where(a.at) }, a.variable, a.value, a.expands, out);
+    if (!SWITCHES_ONLY.has(a.variable)) reportHubSetting({ path, ...where(a.at) }, a.variable, a.value, a.expands, out);
 }
 
 /**

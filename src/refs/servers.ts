@@ -10,7 +10,7 @@ import {
   type Token,
 } from './shell-words.js';
 import { SERVER_WORDS } from './prefilter.js';
-import { llamaCppDownloads } from './runtimes.js';
+import { llamaCppDownloads, readMlxContainer } from './runtimes.js';
 import { readLoraModules, readTokenizer, type ServerOptions } from './vllm-options.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
@@ -195,7 +195,7 @@ interface ServerSink {
   readonly hostEnv?: ReadonlyMap<string, string> | undefined;
   /** A script a container hands to a shell (`sh -c`), with the variables its environment sets: read as shell. */
   readonly script?: (script: Token, env: ReadonlyMap<string, ShellValue>) => void;
-  /** The container is started from a shell line, whose llama.cpp `-hf` runtimes.ts reads. */
+  /** The container is started from a shell line, whose llama.cpp `-hf` and mlx-lm command runtimes.ts reads. */
   readonly llamaRead?: boolean;
 }
 
@@ -223,6 +223,7 @@ const namesServer = (words: readonly Token[]) =>
  */
 function readServer(c: Container, { path, at, existsLocally, out, hostEnv, llamaRead }: ServerSink): void {
   const own = [...c.entrypoint, ...c.command];
+  if (!llamaRead && readMlxContainer(own, c.env, { path, at, existsLocally, out })) return;
   const server = c.image === undefined ? undefined : SERVER_IMAGES.find(([re]) => re.test(c.image!));
   // A command that runs the server itself (`vllm serve …`) is read as it is; else a server image's entrypoint.
   const named = namesServer(own);

@@ -61,8 +61,10 @@ export function findShellReferences(
   // `ollama create NAME -f Modelfile`: NAME is a model built here, not pulled (its Modelfile's FROM is what pulls).
   const created = new Set<string>();
   for (const m of text.matchAll(/(?:^|[\s;&|(`])ollama\s+create\s+([\w.:/-]+)/g)) created.add(ollamaName(m[1]!));
-  // The hub switches the script has set from here on (`export VLLM_USE_MODELSCOPE=True`, a Dockerfile's `ENV`).
-  const file: FileContext = { exported: new Map(), created, modelfile };
+  // The hub switches the script has set from here on (`export VLLM_USE_MODELSCOPE=True`, a Dockerfile's `ENV`); a
+  // container's environment is exported to every command of the script it runs.
+  const exported = new Map([...(env ?? [])].filter(([, v]) => v.runTime !== true).map(([k, v]) => [k, v.value]));
+  const file: FileContext = { exported, created, modelfile };
   for (let i = 0; i < lines.length; i++) {
     // A backslash at the end continues the command on the next line.
     let command = lines[i]!;

@@ -167,3 +167,77 @@ describe('MLX_LM_TRUST_REMOTE_CODE on a command line that runs mlx_lm', () => {
     expect(remoteCode(findShellReferences('run.sh', `#!/bin/sh\n${line}\n`, noLocal))).toEqual([`org/sh ${level}`]);
   });
 });
+
+describe('MLX_LM_TRUST_REMOTE_CODE exported by an earlier line', () => {
+  // runtimes.ts `mlxTrusted`: a Dockerfile's ENV is the environment of its later RUN and CMD lines, a script's export
+  // that of its later commands; a line that names the variable itself decides for its command.
+  it.each([
+    ['Dockerfile', 'FROM python:3.12\nENV MLX_LM_TRUST_REMOTE_CODE=1\nRUN mlx_lm.generate --model org/sh\n', 'error'],
+    [
+      'Dockerfile',
+      'FROM python:3.12\nENV MLX_LM_TRUST_REMOTE_CODE true\nCMD ["mlx_lm.server", "--model", "org/sh"]\n',
+      'error',
+    ],
+    [
+      'Dockerfile',
+      'FROM python:3.12\nENV MLX_LM_TRUST_REMOTE_CODE=0\nCMD ["mlx_lm.server", "--model", "org/sh"]\n',
+      '-',
+    ],
+    [
+      'Dockerfile',
+      'FROM python:3.12\nENV MLX_LM_TRUST_REMOTE_CODE=1\nCMD ["mlx_vlm.server", "--model", "org/sh"]\n',
+      '-',
+    ],
+    [
+      'Dockerfile',
+      'FROM python:3.12\nENV MLX_LM_TRUST_REMOTE_CODE=1\nRUN MLX_LM_TRUST_REMOTE_CODE=0 mlx_lm.generate --model org/sh\n',
+      '-',
+    ],
+    ['run.sh', '#!/bin/sh\nexport MLX_LM_TRUST_REMOTE_CODE=Yes\nmlx_lm.generate --model org/sh\n', 'error'],
+    // A shell variable on a line of its own is not exported: the command does not see it.
+    ['run.sh', '#!/bin/sh\nMLX_LM_TRUST_REMOTE_CODE=1\nmlx_lm.generate --model org/sh\n', '-'],
+  ])('%s: %j', (file, text, level) => {
+    expect(remoteCode(findShellReferences(file, text, noLocal))).toEqual([`org/sh ${level}`]);
+  });
+});
+
+describe('MLX_LM_TRUST_REMOTE_CODE in the environment of a container that runs mlx_lm', () => {
+  // runtimes.ts `readMlxContainer` (servers.ts `readServer`): a Compose service's `environment:` (interpolated from
+  // the project's `.env`), or the image's ENV for its exec-form CMD, is the environment mlx_lm's load reads.
+  const compose = (environment: string, command = 'mlx_lm.server --model org/sh') =>
+    `services:\n  llm:\n    image: python:3.12\n    environment:\n${environment}\n    command: ${command}\n`;
+  it.each([
+    ['a map entry', compose('      MLX_LM_TRUST_REMOTE_CODE: "1"'), 'error'],
+    [
+      'a list entry, exec form',
+      compose('      - MLX_LM_TRUST_REMOTE_CODE=true', '["mlx_lm.server", "--model", "org/sh"]'),
+      'error',
+    ],
+    ['off', compose('      MLX_LM_TRUST_REMOTE_CODE: "0"'), '-'],
+    ['from .env', compose('      MLX_LM_TRUST_REMOTE_CODE: ${TRUST}'), 'error'],
+    ['unset in .env: the run time decides', compose('      MLX_LM_TRUST_REMOTE_CODE: ${OTHER}'), '-'],
+    [
+      'mlx-vlm reads no such variable',
+      compose('      MLX_LM_TRUST_REMOTE_CODE: "1"', 'mlx_vlm.server --model org/sh'),
+      '-',
+    ],
+  ])('%s', (_, text, level) => {
+    const dotenv = new Map([['TRUST', '1']]);
+    expect(remoteCode(findShellReferences('docker-compose.yml', text, noLocal, dotenv))).toEqual([`org/sh ${level}`]);
+  });
+
+  it('reads a container a shell line starts once, as that line', () => {
+    // servers.ts `readModelServers` reads the `docker run` (its image's name holds a server word); the line's own
+    // mlx_lm command is runtimes.ts `readMlxLm`'s, with the `-e` the container gets.
+    const line = 'docker run -e MLX_LM_TRUST_REMOTE_CODE=1 acme/vllm-mlx mlx_lm.server --model org/sh';
+    expect(remoteCode(findShellReferences('run.sh', `#!/bin/sh\n${line}\n`, noLocal))).toEqual(['org/sh error']);
+  });
+
+  it("reads a Dockerfile's exec-form `python -m mlx_lm server` with the image's ENV", () => {
+    const text =
+      'FROM python:3.12\nENV MLX_LM_TRUST_REMOTE_CODE=1\nCMD ["python", "-m", "mlx_lm", "server", "--model", "org/sh"]\n';
+    const found = findShellReferences('Dockerfile', text, noLocal);
+    expect(remoteCode(found)).toEqual(['org/sh error']);
+    expect(found.references.map((r) => [r.line, r.column])).toEqual([[3, 53]]);
+  });
+});

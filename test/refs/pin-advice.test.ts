@@ -49,6 +49,14 @@ const CASES: { name: string; path: string; text: string; repo: string; advice: s
     advice: 'Pin the reviewed commit in the name ("hf-hub:acme/vit@<40-hex>").',
   },
   {
+    // flair/models/sequence_tagger_model.py `_fetch_model`: `model_name.split("@")`, the revision after the `@`.
+    name: 'flair name@revision',
+    path: 'tagger.py',
+    text: 'from flair.models import SequenceTagger\nt = SequenceTagger.load("acme/ner@main")\n',
+    repo: 'acme/ner',
+    advice: 'Pin the reviewed commit in the name ("acme/ner@<40-hex>").',
+  },
+  {
     // torch.hub.load_state_dict_from_url fetches the URL as written: the branch in it is what moves.
     name: 'hub URL fetched as written',
     path: 'weights.py',
