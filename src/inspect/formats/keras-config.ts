@@ -69,7 +69,7 @@ const LEAVES_MODEL = /^(\/|\\|~|[A-Za-z]:[\\/]|[A-Za-z][A-Za-z0-9+.-]*:\/\/)|(^|
 
 const MAX_FINDINGS = 50;
 /** Nesting read in a Keras config; deeper text is reported unread at error (`parseKerasConfigJson`). */
-export const MAX_KERAS_JSON_DEPTH = 512;
+const MAX_KERAS_JSON_DEPTH = 512;
 
 /**
  * A Keras config's JSON as the loaders read it (`saving_lib._load_model_from_fileobj` and tf_keras's SavedModel

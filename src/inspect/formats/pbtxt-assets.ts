@@ -29,7 +29,7 @@ export interface TextNode {
 }
 
 /** The nodes of one scope: a meta graph's `graph_def`, or one function of its library. */
-export interface TextScope {
+interface TextScope {
   readonly where: string;
   readonly nodes: TextNode[];
   /** The graph's nodes the loader feeds with an asset's path (AssetFileDef `tensor_info.name`); none in a function. */

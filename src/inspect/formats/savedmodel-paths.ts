@@ -16,7 +16,7 @@ export interface OpUse {
 }
 
 /** An op that takes a path as an input: which input, and what the op does there. */
-export interface PathOp {
+interface PathOp {
   readonly input: number;
   readonly does: string;
   /** What makes the op run, for the message. */
@@ -40,7 +40,7 @@ export interface PathOp {
  * of the host's into the table.
  */
 const pathOps = (ops: readonly string[], op: PathOp) => ops.map((name): [string, PathOp] => [name, op]);
-const SIGNATURES = "running the model's signatures triggers it";
+export const SIGNATURES = "running the model's signatures triggers it";
 export const PATH_OPS: ReadonlyMap<string, PathOp> = new Map([
   ...pathOps(['SaveV2', 'Save', 'SaveSlices', 'MergeV2Checkpoints'], {
     input: 0,

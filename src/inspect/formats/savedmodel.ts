@@ -3,7 +3,7 @@ import { checkKerasNodeMetadata, kerasMetadataSteps, MAX_KERAS_CONFIG } from './
 import type { PbField } from './protobuf.js';
 import { asMessage, checkDepth, isNeed, pbFields, pbString } from './protobuf.js';
 import type { OpUse } from './savedmodel-paths.js';
-import { PATH_OPS, pathOpUses } from './savedmodel-paths.js';
+import { PATH_OPS, pathOpUses, SIGNATURES } from './savedmodel-paths.js';
 import { analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { bufferSource, driveSync, FormatError, readAt } from './source.js';
@@ -287,7 +287,9 @@ function* readNode(src: RandomAccess, n: PbField, where: string): ParseSteps<OpU
     node: name,
     where,
     at: n.start,
-    ...(detail !== undefined ? { detail } : {}),
+    // Only PrintV2's output_stream names where it writes; a path op's reason comes from `pathOpUses`, as the text
+    // reader's `textUse` does.
+    ...(detail !== undefined && op === 'PrintV2' ? { detail } : {}),
     ...(inputs.length > 0 ? { inputs } : {}),
     ...(constString !== undefined ? { constString } : {}),
     ...(separator !== undefined ? { separator } : {}),
@@ -377,7 +379,7 @@ function report(uses: OpUse[], out: Findings): void {
     seen.add(key);
     out.add(
       'CPI070',
-      `op ${u.op}${u.node ? ` (node ${JSON.stringify(u.node)})` : ''} in the ${u.where} ${why}; ${PATH_OPS.get(u.op)?.runs ?? "running the model's signatures triggers it"}. Do not serve the model until you know why it is there.`,
+      `op ${u.op}${u.node ? ` (node ${JSON.stringify(u.node)})` : ''} in the ${u.where} ${why}; ${PATH_OPS.get(u.op)?.runs ?? SIGNATURES}. Do not serve the model until you know why it is there.`,
       { op: u.op, node: u.node, where: u.where, offset: u.at },
     );
   }

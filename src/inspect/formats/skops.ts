@@ -10,7 +10,6 @@ import { analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { bufferSource, driveSync, FormatError } from './source.js';
 import { registerMemberFormat } from '../content/member-formats.js';
-import { sniffContent } from '../../discover/catalogue/index.js';
 import type { CentralEntry } from './zip-member.js';
 import { centralDirectorySteps, entriesLoadedAs, readMember } from './zip-member.js';
 
@@ -194,10 +193,10 @@ function claimsSkops(file: DiscoveredFile): boolean {
 registerMemberFormat({
   format: 'skops',
   claimsName: (name) => SKOPS_NAME.test(name),
-  judge(data, name, where) {
-    const sniffed = sniffContent({ head: data.subarray(0, 1 << 16), size: data.length, claimed: undefined });
-    const zip = sniffed === 'zip' || sniffed === 'skops';
-    const named = SKOPS_NAME.test(name) && (zip || sniffed === undefined);
+  judge(data, name, where, sniffed) {
+    const detected = sniffed();
+    const zip = detected === 'zip' || detected === 'skops';
+    const named = SKOPS_NAME.test(name) && (zip || detected === undefined);
     // `skops.io.load` opens any file with ZipFile; a member that is a pickle or another archive is theirs to judge.
     if (!zip && !named) return undefined;
     const out = new Findings(where.path, 'skops', where.member);

@@ -2,6 +2,7 @@ import type { CallKind } from './result.js';
 import { toPython3 } from './compat.js';
 import type { Value } from './values.js';
 import { argItems } from './values.js';
+import { makeTuple } from './vm/containers.js';
 
 interface ArgumentCall {
   /** Which argument is called. */
@@ -83,7 +84,7 @@ export function argumentCall(
 function argumentsOf(entry: ArgumentCall, items: readonly Value[]): Value | undefined {
   if (entry.argsAt !== undefined) return items[entry.argsAt];
   const one = entry.argAt !== undefined ? items[entry.argAt] : undefined;
-  return one !== undefined ? { k: 'tuple', items: [one], count: 1, expanded: 1 } : undefined;
+  return one !== undefined ? makeTuple([one]) : undefined;
 }
 
 /**

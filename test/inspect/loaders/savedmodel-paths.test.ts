@@ -1,5 +1,11 @@
 import type { Pb } from '../formats/build.js';
 import { pb } from '../formats/build.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { inspectStage } from '../../../src/inspect/stage.js';
+import { scanWith } from '../../helpers/scan.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
 /** NodeDef: name (1), op (2), inputs (3), attrs (5); a string Const keeps its value in value → tensor → string_val. */
@@ -199,3 +205,23 @@ const CASES: readonly UnseenCase[] = [
 ];
 
 describeUnseenCases('SavedModel checkpoint and vocabulary paths are resolved like the kernels build them', CASES);
+
+it("a path op's reason is the path it reaches, not an output_stream attribute it carries (binary and text agree)", async () => {
+  const withStream: Pb = [
+    ...node('save', 'SaveV2', ['j']),
+    [
+      5,
+      [
+        [1, 'output_stream'],
+        [2, [[2, 'nothing to see']]],
+      ],
+    ],
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'cp-savedmodel-detail-'));
+  writeFileSync(join(dir, 'saved_model.pb'), savedModel([konst('j', '/etc/cron.d/job'), withStream]));
+  const res = await scanWith(dir, [inspectStage]);
+  const found = res.findings.filter((f) => f.ruleId === 'CPI070');
+  expect(found).toHaveLength(1);
+  expect(found[0]!.message).toContain('/etc/cron.d/job');
+  expect(found[0]!.message).not.toContain('nothing to see');
+});
