@@ -1,2 +1,2 @@
 // Moved to trust/: trust material is loaded before any stage runs. Kept so existing imports keep working.
-export { embeddedPublicGoodTrustedRoot, embeddedNpmRegistryKeys, embeddedTufTarget } from '../trust/sigstore/embedded.js';
+export { embeddedPublicGoodTrustedRoot, embeddedTufTarget } from '../trust/sigstore/embedded.js';

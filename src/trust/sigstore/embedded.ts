@@ -30,18 +30,12 @@ export function embeddedPublicGoodTrustedRoot(): unknown {
   return seedJson('trusted_root.json');
 }
 
-/** npm's registry signing keys (`{ keys: [{ keyId, keyUsage, publicKey: { rawBytes, keyDetails, validFor } }] }`). */
-export function embeddedNpmRegistryKeys(): unknown {
-  return seedJson(seedName('registry.npmjs.org/keys.json'));
-}
-
-/** A TUF target by its name (`registry.npmjs.org/keys.json`), or undefined when the seed has none of that name. */
+/**
+ * A TUF target by its name (`registry.npmjs.org/keys.json`: npm's registry signing keys, `{ keys: [{ keyId, keyUsage,
+ * publicKey: { rawBytes, keyDetails, validFor } }] }`), or undefined when the seed has none of that name. The seed
+ * names a target as its path URL-encoded (`registry.npmjs.org%2Fkeys.json`), as tuf-js stores them.
+ */
 export function embeddedTufTarget(target: string): unknown {
-  const name = seedName(target);
+  const name = encodeURIComponent(target);
   return Object.hasOwn(seedTargets(), name) ? seedJson(name) : undefined;
-}
-
-/** The seed names a target as its path URL-encoded (`registry.npmjs.org%2Fkeys.json`), as tuf-js stores them. */
-function seedName(target: string): string {
-  return encodeURIComponent(target);
 }

@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { embeddedNpmRegistryKeys, embeddedTufTarget } from '../embedded.js';
+import { embeddedTufTarget } from '../embedded.js';
 import { isRecord } from '../../core/is-record.js';
 
 export type KeyUsage = 'signatures' | 'attestations';
@@ -55,9 +55,11 @@ function fromTufShape(k: Record<string, unknown>): RegistryKey | undefined {
   return { keyid: k.keyId, publicKey, usages: new Set([usage]), ...(start ? { start } : {}), ...(end ? { end } : {}) };
 }
 
-/** npm's keys shipped in Sigstore's TUF seed: used offline for registry.npmjs.org. */
+/** npm's keys for registry.npmjs.org, as the embedded TUF seed holds them (`tufRegistryKeys`). */
 export function embeddedNpmKeys(): RegistryKey[] {
-  return parseRegistryKeys(embeddedNpmRegistryKeys());
+  const keys = tufRegistryKeys('https://registry.npmjs.org/');
+  if (keys === undefined) throw new Error('@sigstore/tuf seeds.json lacks target registry.npmjs.org/keys.json');
+  return keys;
 }
 
 /**
