@@ -1,7 +1,7 @@
 import { KeyedConstants } from './syntax.js';
 import { plainName } from './python-scopes.js';
 import { logicalLines } from './python-lines.js';
-import { reportHubSetting } from './runtimes.js';
+import { MLX_TRUE_VALUES, reportHubSetting } from './runtimes.js';
 import { looksLikeRepoId } from './ids.js';
 import { sentenceTransformersRepo } from './sentence-transformers.js';
 import type { FileReferences } from './types.js';
@@ -210,7 +210,6 @@ export function readPythonHubSettings(
  */
 const MLX_TRUST_SETTING =
   /^[ \t]*(?:os\.)?environ(?:\[\s*(["'])MLX_LM_TRUST_REMOTE_CODE\1\s*\]\s*=(?!=)\s*|\.setdefault\(\s*(["'])MLX_LM_TRUST_REMOTE_CODE\2\s*,\s*)(?:(?:"([^"\\\n]*)"|'([^'\\\n]*)')(?=[ \t]*(?:[#);\r]|$))|([^\s#)][^#\n]*))/gm;
-const MLX_TRUE_VALUES: ReadonlySet<string> = new Set(['1', 'true', 'yes']);
 
 /** What the file's setting of `MLX_LM_TRUST_REMOTE_CODE` does to its mlx_lm loads (`MLX_TRUST_SETTING`). */
 export function readMlxTrustSetting(text: string, out: FileReferences): void {

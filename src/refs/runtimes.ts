@@ -300,8 +300,9 @@ function mlxTrusted(line: ShellLine, at: number): boolean {
   const inherited = line.hubEnv?.get(MLX_TRUST_VARIABLE);
   return inherited !== undefined && MLX_TRUE_VALUES.has(inherited.toLowerCase());
 }
-const MLX_TRUST_VARIABLE = 'MLX_LM_TRUST_REMOTE_CODE';
-const MLX_TRUE_VALUES: ReadonlySet<string> = new Set(['1', 'true', 'yes']);
+/** mlx-lm's trust in a repository's code, and the values (any case) that turn it on. */
+export const MLX_TRUST_VARIABLE = 'MLX_LM_TRUST_REMOTE_CODE';
+export const MLX_TRUE_VALUES: ReadonlySet<string> = new Set(['1', 'true', 'yes']);
 
 /**
  * The variable as the line itself sets it for the mlx_lm command at `at`: an assignment word of the same simple
@@ -314,8 +315,8 @@ function mlxTrustedBefore(command: string, at: number): boolean {
   return MLX_TRUST_WORD.test(before.slice(simple)) || MLX_TRUST_EXPORT.test(before);
 }
 const MLX_TRUE = `(["']?)(?:1|[Tt][Rr][Uu][Ee]|[Yy][Ee][Ss])\\1`;
-const MLX_TRUST_WORD = new RegExp(`(?:^|\\s)MLX_LM_TRUST_REMOTE_CODE=${MLX_TRUE}(?=\\s|$)`);
-const MLX_TRUST_EXPORT = new RegExp(`(?:^|[\\s;&|(])export[ \\t]+MLX_LM_TRUST_REMOTE_CODE=${MLX_TRUE}(?=[\\s;&|)]|$)`);
+const MLX_TRUST_WORD = new RegExp(`(?:^|\\s)${MLX_TRUST_VARIABLE}=${MLX_TRUE}(?=\\s|$)`);
+const MLX_TRUST_EXPORT = new RegExp(`(?:^|[\\s;&|(])export[ \\t]+${MLX_TRUST_VARIABLE}=${MLX_TRUE}(?=[\\s;&|)]|$)`);
 
 /** huggingface_hub constants.py `_is_true` (and transformers' ENV_VARS_TRUE_VALUES): what turns offline mode on. */
 const TRUE_VALUES = new Set(['1', 'ON', 'YES', 'TRUE']);
