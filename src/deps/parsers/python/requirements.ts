@@ -297,7 +297,8 @@ function addRequirement(
   // A line no supported Python installs (`futures==3.4; python_version < "3"`) is not pip's input there. An editable
   // has no markers (pip's `parse_req_from_editable`): its `;` is part of the location. A line with `--hash` stays:
   // pip's `RequirementCommand.get_requirements` turns hash-checking mode on before markers are evaluated.
-  const markers = req ? req.markers : splitMarkers(text)[1];
+  // A bare URL or path is split once: its location (`written`, read below) and its markers.
+  const [written, markers] = req ? [text, req.markers] : splitMarkers(text);
   if (!editable && hashList.length === 0 && markers !== undefined && excludedOnEveryPython(markers, PYTHON_MINORS[0]!))
     return;
   if (req) {
@@ -315,7 +316,6 @@ function addRequirement(
     return;
   }
   // A bare URL or path (pip's install_req_from_line / _from_editable): the name is the `#egg=` fragment, if any.
-  const [written] = splitMarkers(text);
   // pip's `_strip_extras`: a path's trailing `[extras]` are not part of it.
   const where = location === 'path' ? withoutExtras(written) : written;
   const egg = /[#&]egg=([A-Za-z0-9._-]+)/.exec(where)?.[1];
