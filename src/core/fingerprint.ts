@@ -59,7 +59,12 @@ function artifactText(f: Finding): string {
   return JSON.stringify(a, Object.keys(a).sort());
 }
 
-const CAUSE_TALLIES: ReadonlySet<string> = new Set(['count', 'packages']);
+/**
+ * Evidence that sums up a cause's members rather than naming the cause: besides the count and the names (`packages`,
+ * `files`), `formats`, the file formats among CPM001's unknown model files, which changed with the first ONNX file
+ * added beside pickles and re-keyed the alert.
+ */
+const CAUSE_TALLIES: ReadonlySet<string> = new Set(['count', 'packages', 'files', 'formats']);
 const NONE: ReadonlySet<string> = new Set();
 
 /** Total order used for every output. */

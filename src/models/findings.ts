@@ -46,6 +46,9 @@ export function unknownModelsInFolder(folder: string, files: readonly Subject[],
     location: { path: folder },
     artifact: { kind: 'file', path: folder },
     evidence: { expected: 'a trusted-registry entry', count: files.length, formats, first },
+    // Its files, as for any one-cause finding: reporters list them, and the tallies are then no part of its identity
+    // (a shard added to the folder kept the alert, where a changed count had closed it and opened a new one).
+    related: files.slice(0, MAX_RELATED).map((f) => ({ path: f.path })),
   };
 }
 

@@ -21,6 +21,7 @@ import {
 } from './sources.js';
 import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
+import { MAX_RELATED } from '../core/group-causes.js';
 
 /**
  * Model references: models the code downloads by name at run time, found by parsing Python, JavaScript/TypeScript
@@ -203,6 +204,9 @@ function notSearched(files: readonly string[], reason: string | undefined, messa
       message: `${files.length} ${message}`,
       location: { path: files[0]! },
       evidence: { count: files.length, ...(reason ? { reason } : {}), files: files.slice(0, 200).join(' ') },
+      // The other files, as for any one-cause finding: reporters list them, and the count and names are then no part
+      // of its identity (one more minified file kept the alert, where a changed count had re-keyed it).
+      related: files.slice(1, MAX_RELATED + 1).map((f) => ({ path: f })),
     },
   ];
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/finding.js';
 import { fingerprintOf } from '../../src/core/fingerprint.js';
+import { unknownModelsInFolder } from '../../src/models/findings.js';
 
 // Fingerprints are identities stored in code scanning and in baselines: these values were computed by the
 // createHash-based implementation before the one-shot rewrite, and must never change.
@@ -106,5 +107,29 @@ describe('fingerprintOf', () => {
     const moved: Finding = { ...base, message: 'other', location: { path: base.location.path, line: 99 } };
     expect(fingerprintOf(moved)).toBe(fingerprintOf(base));
     expect(fingerprintOf({ ...base, evidence: { ...base.evidence, source: 'git' } })).not.toBe(fingerprintOf(base));
+  });
+
+  it("keeps a folder's unrecorded-models identity when a shard of another format joins it", () => {
+    const shards = [
+      { path: 'ckpt/model-00001.bin', format: 'pytorch-zip' as const },
+      { path: 'ckpt/model-00002.bin', format: 'pytorch-zip' as const },
+    ];
+    const more = [...shards, { path: 'ckpt/model-00003.safetensors', format: 'safetensors' as const }];
+    expect(fingerprintOf(unknownModelsInFolder('ckpt', more, 'warning'))).toBe(
+      fingerprintOf(unknownModelsInFolder('ckpt', shards, 'warning')),
+    );
+  });
+
+  it('ignores the files a cause reaches, as it ignores its count', () => {
+    const group = (files: string, count: number): Finding => ({
+      ruleId: 'CPU040',
+      message: 'm',
+      location: { path: 'a/requirements.txt', line: 3 },
+      evidence: { cause: 'x', count, files },
+      related: [{ path: 'b/requirements.txt', line: 1 }],
+    });
+    expect(fingerprintOf(group('a/requirements.txt b/requirements.txt c/requirements.txt', 3))).toBe(
+      fingerprintOf(group('a/requirements.txt b/requirements.txt', 2)),
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -69,6 +69,70 @@ describe('primaryLocationLineHash', () => {
     const after = hashesOf(await scanRequirements(`# pinned for the GPU runners\n\n${twice}`), 'CPP013');
     expect(after.map(([l]) => l)).toEqual([3, 4]);
     expect(after.map(([, h]) => h)).toEqual(before.map(([, h]) => h));
+  });
+});
+
+/** The SARIF of a CLI scan of a folder holding `files` (name → bytes). */
+async function scanFiles(files: Record<string, string | Uint8Array>): Promise<Log> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-sarif-'));
+  dirs.push(dir);
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(path.join(dir, name), bytes);
+  const r = await runMain(['scan', dir, '--offline', '--quiet', '-f', 'sarif', '--fail-on', 'none', '--no-cache']);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Log;
+}
+
+/** A minimal safetensors file: the header's length, one F32 tensor's header, its four bytes. */
+function safetensors(): Uint8Array {
+  const header = Buffer.from(JSON.stringify({ t: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }));
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64LE(BigInt(header.length));
+  return Buffer.concat([size, header, Buffer.alloc(4)]);
+}
+
+/** `pickle.dumps(n, protocol=2)` for a small int: PROTO 2, BININT1 n, STOP. */
+const intPickle = (n: number) => Uint8Array.of(0x80, 0x02, 0x4b, n, 0x2e);
+
+describe('one-cause alerts across edits that add to the cause', () => {
+  // Code scanning keys an alert by its partialFingerprints: a new hash closes the alert (and any dismissal of it)
+  // and opens another, on a pull request that only added one more member of the same cause.
+  it('keeps the alert of an unpinned requirements file when one more unpinned requirement is added', async () => {
+    const before = hashesOf(await scanRequirements('requests>=2\nnumpy\n'), 'CPP010');
+    const log = await scanRequirements('# runtime\nrequests>=2\nnumpy\nflask<3\n');
+    expectValid(log);
+    const after = hashesOf(log, 'CPP010');
+    expect(before).toHaveLength(1);
+    expect(after.map(([, h]) => h)).toEqual(before.map(([, h]) => h));
+    // The other requirements are the alert's related locations, at their lines.
+    const related = log.runs[0]!.results!.find((r) => r.ruleId === 'CPP010')!.relatedLocations ?? [];
+    expect(related.map((r) => r.physicalLocation?.region?.startLine)).toEqual([3, 4]);
+  });
+
+  it('keeps the alert of unrecorded model files when a file of another format joins them', async () => {
+    const before = hashesOf(await scanFiles({ 'a.pkl': intPickle(1), 'b.pkl': intPickle(2) }), 'CPM001');
+    const log = await scanFiles({ 'a.pkl': intPickle(1), 'b.pkl': intPickle(2), 'c.safetensors': safetensors() });
+    expectValid(log);
+    expect(before).toHaveLength(1);
+    expect(hashesOf(log, 'CPM001').map(([, h]) => h)).toEqual(before.map(([, h]) => h));
+  });
+
+  it('keeps the alert of source files left unsearched when one more joins them', async () => {
+    const site = 'venv/lib/python3.11/site-packages/p';
+    const load = 'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/x")\n';
+    const scanInstalled = async (names: string[]) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-sarif-'));
+      dirs.push(dir);
+      mkdirSync(path.join(dir, site), { recursive: true });
+      for (const n of names) writeFileSync(path.join(dir, site, n), load);
+      const r = await runMain(['scan', dir, '--offline', '--quiet', '-f', 'sarif', '--fail-on', 'none', '--no-cache']);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as Log;
+    };
+    const before = hashesOf(await scanInstalled(['m1.py', 'm2.py']), 'CPR011');
+    const log = await scanInstalled(['m1.py', 'm2.py', 'm3.py']);
+    expectValid(log);
+    expect(before).toHaveLength(1);
+    expect(hashesOf(log, 'CPR011').map(([, h]) => h)).toEqual(before.map(([, h]) => h));
   });
 });
 

@@ -4,6 +4,7 @@ import { STRONG_HASHES } from '../requirements-options.js';
 import { pyFileFinding, pyPackageFinding } from './finding.js';
 import type { PythonCheckPolicy } from './context.js';
 import { cutTailAny } from '../../../../core/linear-text.js';
+import { MAX_RELATED } from '../../../../core/group-causes.js';
 
 /** pip's `STRONG_HASHES`: the only algorithms `--hash` takes (a URL's `#md5=` fragment still counts for pip). */
 const STRONG = new Set(STRONG_HASHES);
@@ -41,8 +42,8 @@ export function checkPinning(lock: PythonLock): Finding[] {
     const inFile = fromIndex.filter((p) => p.file === file);
     const loose = inFile.filter((p) => p.version === '' && !hashPinned(p));
     if (loose.length > 1 && loose.length === inFile.length) {
-      out.push(
-        pyFileFinding(
+      out.push({
+        ...pyFileFinding(
           'CPP010',
           file,
           loose[0]!.line,
@@ -60,7 +61,11 @@ export function checkPinning(lock: PythonLock): Finding[] {
               .join(' '),
           },
         ),
-      );
+        // The other requirements, as for any one-cause finding: reporters list them (SARIF relatedLocations), and
+        // the count and names are then no part of its identity (fingerprintOf) — one more unpinned line kept the
+        // alert, where a changed count had closed it and opened a new one.
+        related: loose.slice(1, MAX_RELATED + 1).map((p) => ({ path: file, line: p.line })),
+      });
       continue;
     }
     for (const p of loose) {
