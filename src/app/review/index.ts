@@ -33,6 +33,7 @@ import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
 import { injectionQuestions } from './injection.js';
 import { lookalikeRenames } from './lookalike-renames.js';
+import { withoutInjectedMoves, withoutMovedSourceWarnings } from './moved-entries.js';
 import { installChangeFindings } from './install-changes.js';
 import { pickJudges } from './judges.js';
 import { inspectChangedContent } from './model-content.js';
@@ -194,9 +195,14 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
       return { ...lf, movedFrom: from, ...(migrated ? { migrated: true as const } : {}) };
     });
     const enabled = enabledBuilds(baseGraphs, headScan.graphs, policy);
+    // A head finding whose content fingerprint the base already had is not this change's doing.
+    const introduced = withoutEnabledScripts(
+      withoutUnstatedScripts(introducedAlone(baseFindings, headScan.findings), baseGraphs),
+      enabled,
+    );
     const raw: Finding[] = [
       ...groupByCause([
-        ...lockfileQuestions(lockfiles, baseGraphs, headScan.graphs),
+        ...withoutInjectedMoves(lockfileQuestions(lockfiles, baseGraphs, headScan.graphs), introduced),
         ...injectionQuestions(lockfiles, baseGraphs, headScan.graphs),
       ]),
       ...aliasRetargets(baseGraphs, headScan.graphs),
@@ -290,12 +296,11 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
     const today = req.today ?? new Date().toISOString().slice(0, 10);
     pushAll(raw, addedToGroups(baseFindings, headScan.findings));
     const own = applyPolicy(raw, policy, today);
-    // A head finding whose content fingerprint the base already had is not this change's doing.
-    const introduced = withoutEnabledScripts(
-      withoutUnstatedScripts(introducedAlone(baseFindings, headScan.findings), baseGraphs),
-      enabled,
-    );
-    const findings = dedupeSorted([...own.findings, ...introduced, ...content.findings]);
+    const findings = dedupeSorted([
+      ...own.findings,
+      ...withoutMovedSourceWarnings(introduced, own.findings),
+      ...content.findings,
+    ]);
     const byLevel = { error: 0, warning: 0, note: 0 };
     for (const f of findings) byLevel[f.level]++;
     const gate = req.gate !== undefined ? judgeGate(req.gate, lockfiles, models, findings, refs.changes) : undefined;

@@ -11,7 +11,7 @@ import { namedCodeFindings } from './named-code.js';
 import { pnpRuntimeFindings } from './pnp-runtime.js';
 import { isRequirementsName } from './named-inputs.js';
 import { manifestFindings } from './manifest-changes.js';
-import { projectManifests } from './project-manifests.js';
+import { linkedManifests, projectManifests } from './project-manifests.js';
 import { pythonStartupFindings } from './python-startup.js';
 import { symlinkedInputs } from './symlinked-inputs.js';
 import { unreadLockfiles } from './unread-lockfiles.js';
@@ -42,6 +42,7 @@ export async function installChangeFindings(
   const allowed = [...policy.dependencies.allowedRegistries, ...(policy.dependencies.trustedMirrors ?? [])];
   const { changes, headPaths, headText } = await changedInstallFiles(dir, base, head);
   const projects = projectManifests(headPaths, headText);
+  for (const p of linkedManifests(headGraphs)) if (!projects.has(p)) projects.set(p, 'workspace');
   return [
     // A requirements file is read here only for its options; too large for that, it is still the scan's lockfile
     // (read within the lockfile bound, compared package by package), not an unread input.

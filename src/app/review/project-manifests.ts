@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { LOCKFILE_FORMATS, formatFromName } from '../../discover/catalogue/index.js';
+import type { DependencyGraph } from '../../core/records.js';
 import { dirOf, joinRel } from '../../deps/read.js';
 
 /** Whether an install runs a package.json's scripts as the project it was started in, or as one of its workspaces. */
@@ -48,6 +49,26 @@ export function projectManifests(
     }
   }
   return out;
+}
+
+/**
+ * The package.json of each folder an npm lockfile links into node_modules (`"node_modules/z": {"link": true,
+ * "resolved": "vendor/z"}`, a `file:` dependency or a workspace): npm ci runs its lifecycle scripts, read from the
+ * folder at install time whatever the lockfile records (arborist load-virtual.js `resolveLinks` reads the package.json
+ * of a link target outside node_modules, "because they can be changed by the local user"; rebuild.js builds link
+ * nodes from `node.target.package.scripts`). Only folders in the repository: a target outside it is not the change's.
+ */
+export function linkedManifests(graphs: readonly DependencyGraph[]): string[] {
+  const out = new Set<string>();
+  for (const g of graphs) {
+    if (g.kind !== 'npm') continue;
+    for (const n of g.packages) {
+      if (n.source !== 'link' || n.resolved === undefined) continue;
+      const folder = joinRel(dirOf(g.lockfile), n.resolved);
+      if (folder !== '' && folder !== '..' && !folder.startsWith('../')) out.add(joinRel(folder, 'package.json'));
+    }
+  }
+  return [...out].sort();
 }
 
 function workspacesOf(text: string | undefined): string[] {

@@ -92,6 +92,7 @@ export function workflowInstallFindings(changes: readonly InstallFileChange[], y
     const lineOf = (cmd: string) => Math.max(1, lines.findIndex((l) => l.replace(/\s+/g, ' ').includes(cmd)) + 1);
     const was = before.length > 0 ? before.join('; ') : '(no install)';
     pushAll(out, sourceFlags(c, added, before, lineOf));
+    pushAll(out, scriptsLetRun(c, added, before, lineOf));
     const fresh = [...new Set(added.filter((cmd) => unlocked(cmd, yarnClassic)))];
     if (fresh.length === 0) continue;
     const line = lineOf(fresh[0]!);
@@ -147,6 +148,45 @@ function sourceFlags(
     });
   }
   return out;
+}
+
+/**
+ * The JavaScript package manager an install command runs, and whether it holds install scripts back: npm's, pnpm's,
+ * yarn 1's and bun's `--ignore-scripts` (a boolean flag; nopt reads `--ignore-scripts false` and `=false` as off), yarn
+ * 2+'s `--mode=skip-build`.
+ */
+const SCRIPT_TOOL = /\b(npm|pnpm|yarn|bun)\b/;
+const HOLDS_SCRIPTS = /\s(--ignore-scripts(?![=\s]+false(?:\s|$))|--mode[=\s]+skip-build)(?=[\s=]|$)/;
+
+/**
+ * CPU026 for install commands the change adds to a workflow or Dockerfile that run install scripts where the base's
+ * install of that package manager held them back: `npm ci --ignore-scripts` → `npm ci` runs every dependency's
+ * preinstall / install / postinstall on the build machine, with its secrets (arborist rebuild skips them only under
+ * `ignoreScripts`). The environment and `.npmrc` forms of the same setting are checked where those are read.
+ */
+function scriptsLetRun(
+  c: InstallFileChange,
+  added: readonly string[],
+  before: readonly string[],
+  lineOf: (cmd: string) => number,
+): Finding[] {
+  const held = new Set(before.filter((cmd) => HOLDS_SCRIPTS.test(cmd)).map((cmd) => SCRIPT_TOOL.exec(cmd)?.[1]));
+  const fresh = added.filter((cmd) => {
+    const tool = SCRIPT_TOOL.exec(cmd)?.[1];
+    return tool !== undefined && held.has(tool) && !HOLDS_SCRIPTS.test(cmd);
+  });
+  if (fresh.length === 0) return [];
+  const shown = [...new Set(fresh.map((cmd) => redactUrls(cmd).slice(0, 200)))];
+  const was = before.filter((cmd) => HOLDS_SCRIPTS.test(cmd)).map((cmd) => redactUrls(cmd).slice(0, 200));
+  return [
+    {
+      ruleId: 'CPU026',
+      message: `${c.path} now runs install scripts the base held back: ${shown.join('; ')} (the base ran: ${was.join('; ')}). Every dependency's preinstall, install and postinstall now runs on the build machine, with its secrets. Keep the flag, or land the change in a pull request of its own and approve it by hand.`,
+      location: { path: c.path, line: lineOf(fresh[0]!) },
+      artifact: { kind: 'file', path: c.path },
+      evidence: { before: was.join('\n'), commands: shown.join('\n') },
+    },
+  ];
 }
 
 /**

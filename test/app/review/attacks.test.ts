@@ -68,14 +68,14 @@ describe('review attack cases (npm v3, actions/checkout js-yaml update)', () => 
     expect(r.gate?.passed).toBe(false);
   });
 
-  it('the updated package now comes from a git repository → CPU002', async () => {
+  it('the updated package now comes from a git repository → CPD020 (the manifest asks for a range), not also CPU002', async () => {
     const moved = replaceOnce(
       NPM.after,
       '"resolved": "https://registry.npmjs.org/js-yaml/-/js-yaml-4.2.0.tgz"',
       '"resolved": "git+ssh://git@github.com/evil/js-yaml.git#0123456789abcdef0123456789abcdef01234567"',
     );
     const r = await review({ [F]: NPM.before }, { [F]: moved });
-    expect(ruleLines(r)).toContain(`CPU002@${F}:${jsYamlLine}`);
+    expect(ruleLines(r).filter((l) => l.endsWith(`:${jsYamlLine}`))).toEqual([`CPD020@${F}:${jsYamlLine}`]);
   });
 
   it('install scripts appear in the new version → CPU003', async () => {

