@@ -37,7 +37,14 @@ const FINDERS: Readonly<Record<Language, Finder>> = {
   },
 };
 
-export { mayCallLoader, MAX_SOURCE_BYTES, searchOversized, type Searched } from './search.js';
+export {
+  mayCallLoader,
+  MAX_SOURCE_BYTES,
+  maxSourceBytes,
+  NOT_SEARCHED,
+  searchOversized,
+  type Searched,
+} from './search.js';
 export { LOADER_NEEDLES, mayCallLoaderBytes } from './prefilter.js';
 export { isReferenceSource };
 

@@ -163,6 +163,19 @@ function continued(text: string, i: number): boolean {
 }
 export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 
+/**
+ * A notebook's file may be this large: its outputs (base64 images, tables) are data the kernel never runs, and
+ * notebooks with plots pass MAX_SOURCE_BYTES by nature. Its code cells are held to MAX_SOURCE_BYTES (`screenText`).
+ */
+export const MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024;
+
+/** The most bytes of the file at `path` a finder is given. */
+export const maxSourceBytes = (path: string): number =>
+  sourceExtension(path) === 'ipynb' ? MAX_NOTEBOOK_BYTES : MAX_SOURCE_BYTES;
+
+/** Why a file was left unsearched (CPR011, after its count): what `screenText` and the size bound skip, and why. */
+export const NOT_SEARCHED = `source file(s) were not searched for model references: minified, generated, nested deeper than ${MAX_NESTING} brackets, over ${MAX_SOURCE_BYTES} bytes of code (a notebook file: ${MAX_NOTEBOOK_BYTES}), unreadable, or a config that names a model key but does not parse as YAML or JSON (comments in JSON, a template).`;
+
 /** The outcome of searching one file: references found, nothing to find, or skipped (counted by the caller). */
 export type Searched =
   { readonly kind: 'found'; readonly refs: FileReferences } | { readonly kind: 'none' } | { readonly kind: 'skipped' };
@@ -199,7 +212,9 @@ export function screenText(path: string, text: string): Searched | undefined {
   // and its `!cmd` shell escapes as a shell script.
   const notebook = sourceExtension(path) === 'ipynb';
   // A notebook's code is what its JSON strings decode to: `\u0066rom_pretrained` is `from_pretrained` to the kernel.
-  const code = notebook && ESCAPED_ASCII.test(text) ? notebookCellText(text) : text;
+  // A notebook past MAX_SOURCE_BYTES is screened on its cells, which are held to that bound.
+  const code = notebook && (text.length > MAX_SOURCE_BYTES || ESCAPED_ASCII.test(text)) ? notebookCellText(text) : text;
+  if (notebook && code.length > MAX_SOURCE_BYTES) return { kind: 'skipped' };
   if (
     config
       ? !mentionsModelKey(text)
@@ -212,8 +227,21 @@ export function screenText(path: string, text: string): Searched | undefined {
   const generated = shape
     ? generatedByLines(text.length, shape.long, shape.lines)
     : !config && !notebook && looksGenerated(text, languageOf(path) === 'javascript');
-  if (generated || (shape ? shape.depth : nestingDepth(text)) > MAX_NESTING) return { kind: 'skipped' };
+  if (generated || (shape ? shape.depth : depthOf(text, notebook ? code : undefined)) > MAX_NESTING)
+    return { kind: 'skipped' };
   return undefined;
+}
+
+/**
+ * How deep the brackets of what the finder parses nest. A notebook's finder parses only its code cells: nbformat
+ * reads metadata and outputs nested far past MAX_NESTING (`json.loads` recurses to Python's ~1,000-frame limit) and
+ * the kernel runs the cells, so deep metadata must not turn a loader call into an unsearched file.
+ */
+function depthOf(text: string, notebookCode: string | undefined): number {
+  const depth = nestingDepth(notebookCode ?? text);
+  if (notebookCode === undefined || depth <= MAX_NESTING || notebookCode !== text) return depth;
+  // Measured on the raw JSON; the cells alone only when that is too deep (one JSON.parse, which V8 does iteratively).
+  return nestingDepth(notebookCellText(text));
 }
 
 /**

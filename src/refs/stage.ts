@@ -1,4 +1,5 @@
 import path from 'node:path';
+import pLimit from 'p-limit';
 import type { ScanContext } from '../core/context.js';
 import type { DiscoveredFile } from '../core/files.js';
 import type { Finding } from '../core/finding.js';
@@ -19,7 +20,6 @@ import {
   isTestData,
   languageOf,
 } from './sources.js';
-import { MAX_NESTING } from './text.js';
 import { pushAll } from '../core/push-all.js';
 import { MAX_RELATED } from '../core/group-causes.js';
 
@@ -33,7 +33,8 @@ export const refsStage: Stage = {
     if (ctx.options.references === false) return { references: [], findings: [] };
     // The parsers load with the stage's first run, not with the CLI: a scan with --no-refs never loads them.
     // Only the light search rules load here; each language's parser loads with the first file that needs it.
-    const { MAX_SOURCE_BYTES, runFinder, runQuickFinder, screenText, searchOversized } = await import('./search.js');
+    const { MAX_SOURCE_BYTES, NOT_SEARCHED, maxSourceBytes, runFinder, runQuickFinder, screenText, searchOversized } =
+      await import('./search.js');
     const finders = new Map<Language, Promise<Finder>>();
     // Each language's finder once loaded, called without an await: a file the quick finder gave up on goes on to
     // the parser before another file's task runs, so what the quick finder worked out of it (python-snippet.ts
@@ -103,16 +104,24 @@ export const refsStage: Stage = {
         );
       return values;
     };
+    // A notebook past MAX_SOURCE_BYTES (its outputs) is read one at a time: its text and JSON tree are up to
+    // MAX_NOTEBOOK_BYTES and more, which every task of the scan's concurrency at once could not afford.
+    const oneLarge = pLimit(1);
+    const limitFor = (file: DiscoveredFile): ScanContext['limit'] =>
+      file.size > MAX_SOURCE_BYTES && file.size <= maxSourceBytes(file.path)
+        ? (fn) => oneLarge(() => ctx.limit(fn))
+        : ctx.limit;
     await Promise.all(
       toSearch.map((file) =>
-        ctx.limit(async () => {
-          if (file.size > MAX_SOURCE_BYTES) {
+        limitFor(file)(async () => {
+          const max = maxSourceBytes(file.path);
+          if (file.size > max) {
             if (searchOversized(file.path).kind === 'skipped') skipped.push(file.path);
             return;
           }
           // Small files come whole from the walk's read, already through the byte pre-filter; the rest through the
           // scan's I/O edge.
-          const bytes = file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES));
+          const bytes = file.content ?? (await readBytes(ctx, file, max));
           // Opened by the walk, gone or swapped since: not searched, and counted (never a silent pass).
           if (bytes === undefined) {
             skipped.push(file.path);
@@ -169,11 +178,7 @@ export const refsStage: Stage = {
       ),
     );
     findings.push(
-      ...notSearched(
-        skipped.sort(),
-        undefined,
-        `source file(s) were not searched for model references: minified, generated, nested deeper than ${MAX_NESTING} brackets, over ${MAX_SOURCE_BYTES} bytes, unreadable, or a config that names a model key but does not parse as YAML or JSON (comments in JSON, a template).`,
-      ),
+      ...notSearched(skipped.sort(), undefined, NOT_SEARCHED),
       ...notSearched(
         installed,
         'installed-packages',

@@ -28,7 +28,7 @@ import type { GateKind, GateVerdict } from './gate.js';
 import { judgeGate } from './gate.js';
 import { BlobCache, run, submodulesAt, type SizedEntry, type TreeEntry } from './git.js';
 import { GitObjects } from './objects.js';
-import { isReferenceSource, MAX_SOURCE_BYTES } from '../../refs/find.js';
+import { isReferenceSource, maxSourceBytes } from '../../refs/find.js';
 import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
 import { injectionQuestions } from './injection.js';
@@ -346,5 +346,5 @@ async function changedSources(blobs: BlobCache, base: Listing, head: Listing): P
   const out: TreeEntry[] = [];
   for (const [p, e] of after) if (before.get(p)?.oid !== e.oid) out.push(e);
   for (const [p, e] of before) if (after.get(p)?.oid !== e.oid) out.push(e);
-  return (await blobs.sized(out)).filter((e) => e.size <= MAX_SOURCE_BYTES);
+  return (await blobs.sized(out)).filter((e) => e.size <= maxSourceBytes(e.path));
 }

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from '../../core/finding.js';
+import { readConfigInRoot } from '../../io/open-regular.js';
 import { isPinnedReference, type ModelReference } from '../../core/records.js';
-import { MAX_SOURCE_BYTES, isReferenceSource, searchText } from '../../refs/find.js';
+import { NOT_SEARCHED, isReferenceSource, maxSourceBytes, searchText } from '../../refs/find.js';
 import { RepositoryModules, withImportedValues } from '../../refs/imported-values.js';
 import type { ImportedValue } from '../../refs/types.js';
 import { mayCallLoader } from '../../refs/search.js';
@@ -44,15 +44,15 @@ export function blobReader(
     const id = ids.get(p);
     return id === undefined
       ? undefined
-      : (await blobs.one(id, MAX_SOURCE_BYTES).catch(() => undefined))?.toString('utf8');
+      : (await blobs.one(id, maxSourceBytes(p)).catch(() => undefined))?.toString('utf8');
   };
 }
 
 export function fileReader(dir: string): (p: string) => Promise<string | undefined> {
-  return async (p) => {
-    const text = await readFile(path.join(dir, ...p.split('/')), 'utf8').catch(() => undefined);
-    return text !== undefined && text.length <= MAX_SOURCE_BYTES ? text : undefined;
-  };
+  // Sized before it is read (a 400 MB file was read whole, then refused: 850 MB peak), a regular file inside the
+  // tree only, as the scan's walk opens it.
+  return async (p) =>
+    (await readConfigInRoot(dir, path.join(dir, ...p.split('/')), maxSourceBytes(p)))?.toString('utf8');
 }
 
 /**
@@ -78,16 +78,18 @@ export async function referenceChanges(
   const compared = [...touched, ...importers.keys()].sort();
   const textOf = (p: string, read: (p: string) => Promise<string | undefined>) =>
     importers.has(p) ? Promise.resolve(importers.get(p)) : read(p);
+  // Head files the change touched that could not be searched (too large, unreadable, too deep): counted, as scan does.
+  const unsearched: string[] = [];
   const files = await Promise.all(
     compared.map(async (p) => ({
       p,
       before: await refsIn(p, await textOf(p, s.readBase), modules.base, s),
-      after: await refsIn(p, await textOf(p, s.readHead), modules.head, s),
+      after: await refsIn(p, await textOf(p, s.readHead), modules.head, s, s.head.has(p) ? unsearched : undefined),
     })),
   );
   const left = movedAway(files, s.head);
   const changes: ReferenceChange[] = [];
-  const findings: Finding[] = [];
+  const findings: Finding[] = notSearched(unsearched.sort());
   for (const { p, before, after } of files) {
     // A file new at the head may be a renamed one: its calls are paired with those of the files the change deleted.
     const retargets = pairRetargets(before.length > 0 || s.base.has(p) ? before : left.deleted, after, left.used);
@@ -272,12 +274,29 @@ async function refsIn(
   text: string | undefined,
   modules: RepositoryModules,
   s: ReferenceSides,
+  unsearched?: string[],
 ): Promise<ModelReference[]> {
-  if (text === undefined) return [];
-  const got = searchText(p, text, s.existsLocally);
-  if (got.kind !== 'found') return [];
+  const got = text === undefined ? ({ kind: 'skipped' } as const) : searchText(p, text, s.existsLocally);
+  if (got.kind === 'skipped') unsearched?.push(p);
+  if (got.kind !== 'found' || text === undefined) return [];
   if (!importsValues(p)) return got.refs.references;
   return (await withImportedValues(p, text, got.refs, modules, s.existsLocally)).references;
+}
+
+/**
+ * One CPR011 for the head's changed sources no finder read, as the refs stage of `scan` counts them: a call a change
+ * adds in a file padded past MAX_SOURCE_BYTES (or nested past the parsers' bound) is not passed as clean.
+ */
+function notSearched(files: readonly string[]): Finding[] {
+  if (files.length === 0) return [];
+  return [
+    {
+      ruleId: 'CPR011',
+      message: `${files.length} ${NOT_SEARCHED}`,
+      location: { path: files[0]! },
+      evidence: { count: files.length, files: files.slice(0, 200).join(' ') },
+    },
+  ];
 }
 
 /**
