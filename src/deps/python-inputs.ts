@@ -17,8 +17,9 @@ export function isPythonLockfile(f: DiscoveredFile): boolean {
 /**
  * Files that set environment variables for the installs they run and run them: Dockerfiles / Containerfiles (`ENV`,
  * `ARG`), GitHub workflows (`env:` maps), GitLab CI files, shell scripts (`export X=…`, `X=… pip install`),
- * Makefiles (whose recipes are shell lines), and tox.ini / noxfile.py, whose `deps` and `session.install(…)` run pip
- * (tox-nox-installs.ts reads them as the commands they make).
+ * Makefiles (whose recipes are shell lines), and tox's tox.ini / tox.toml / setup.cfg and noxfile.py, whose `deps` and
+ * `session.install(…)` run pip (tox-nox-installs.ts reads them as the commands they make; pyproject.toml's
+ * `[tool.tox]` is read there too, the Python dependency stage passing it along).
  */
 export function isInstallEnvFile(path: string): boolean {
   return (
@@ -27,7 +28,7 @@ export function isInstallEnvFile(path: string): boolean {
     /(^|\/)\.gitlab-ci\.ya?ml$/.test(path) ||
     /(^|\/)(GNUmakefile|[Mm]akefile)$|\.mk$/.test(path) ||
     /\.(sh|bash)$/.test(path) ||
-    /(^|\/)(tox\.ini|noxfile\.py)$/.test(path)
+    /(^|\/)(tox\.ini|tox\.toml|setup\.cfg|noxfile\.py)$/.test(path)
   );
 }
 

@@ -53,16 +53,22 @@ export const pythonDepsStage: Stage = {
     const byPath = new Map(input.files.map((f) => [f.path, f]));
     // The CI's own index settings (environment) count as allowed; the scanned tree's never do.
     const policy = toPythonCheckPolicy(ctx.policy, ctx.registry, ctx.options.env);
-    const envFiles = input.files.filter(isInstallEnvInput);
+    // pyproject.toml's `[tool.tox]` runs pip as tox.ini does: read a second time, as the commands it makes.
+    const toxProjects = input.files
+      .filter((f) => f.format === 'pyproject-toml')
+      .map((f): DiscoveredFile => ({ ...f, format: 'other' }));
+    const envFiles = [...input.files.filter(isInstallEnvInput), ...toxProjects];
     const readText = (f: DiscoveredFile) => readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
     // Each Dockerfile, workflow and script read once, for the files its installs name and for its index settings
-    // (tox.ini and noxfile.py as the pip commands they run).
+    // (tox configuration and noxfile.py as the pip commands they run).
     const readCommands = async (f: DiscoveredFile) => {
       const text = await readText(f);
       return [f.path, text === undefined ? undefined : asInstallCommands(f.path, text)] as const;
     };
     const envTexts = new Map(await Promise.all(envFiles.map((f) => ctx.limit(() => readCommands(f)))));
-    const read = (f: DiscoveredFile) => (envTexts.has(f.path) ? Promise.resolve(envTexts.get(f.path)) : readText(f));
+    // The rewritten text only for the install file itself, never for pyproject.toml read as a configuration file.
+    const read = (f: DiscoveredFile) =>
+      f.format === 'other' && envTexts.has(f.path) ? Promise.resolve(envTexts.get(f.path)) : readText(f);
     // pip reads whatever file an install command names with -r / -c, whatever its name.
     const named = await installInputs(input.files, envFiles, read);
     const inputs = [...lockfiles.map((file) => ({ file, constraints: false })), ...named.inputs];
