@@ -16,4 +16,9 @@ export interface ModelAnalyser {
 export interface AnalysisReport {
   readonly status: 'ok' | 'partial' | 'failed';
   readonly findings: readonly Finding[];
+  /**
+   * Findings of other analysers whose cause one of these findings already is (one finding per cause): the inspect
+   * stage drops them. torch-package.ts: the unknown-global warning for a global the archive's own code provides.
+   */
+  readonly supersedes?: (f: Finding) => boolean;
 }

@@ -27,6 +27,7 @@ setMemberReadersLoader(() =>
     import('./formats/onnx.js'),
     import('./formats/tflite.js'),
     import('./formats/safetensors.js'),
+    import('./formats/torch-package.js'),
   ]),
 );
 

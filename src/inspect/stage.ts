@@ -37,6 +37,7 @@ export function createInspectStage(analysers: readonly ModelAnalyser[] = ANALYSE
       const findings: Finding[] = [];
       const notifications: Notification[] = [];
       const jobs: Promise<void>[] = [];
+      const superseded: ((f: Finding) => boolean)[] = [];
       for (const file of input.files) {
         if (file.format === 'other' && file.claimed === undefined && UNREADABLE_ARCHIVE.test(file.path)) {
           findings.push(
@@ -77,6 +78,7 @@ export function createInspectStage(analysers: readonly ModelAnalyser[] = ANALYSE
               try {
                 const report = await analyser.analyze(file, ctx);
                 pushAll(findings, report.findings);
+                if (report.supersedes !== undefined) superseded.push(report.supersedes);
                 if (report.status !== 'ok') {
                   notifications.push({
                     level: 'warning',
@@ -107,14 +109,15 @@ export function createInspectStage(analysers: readonly ModelAnalyser[] = ANALYSE
         }
       }
       await Promise.all(jobs);
-      findings.sort(
+      const kept = superseded.length === 0 ? findings : findings.filter((f) => !superseded.some((s) => s(f)));
+      kept.sort(
         (a, b) =>
           cmp(a.location.path, b.location.path) ||
           cmp(a.location.member ?? '', b.location.member ?? '') ||
           cmp(a.ruleId, b.ruleId) ||
           cmp(a.message, b.message),
       );
-      return { findings: groupAcrossFiles(findings, ctx.policy.suppressions), notifications };
+      return { findings: groupAcrossFiles(kept, ctx.policy.suppressions), notifications };
     },
   };
 }

@@ -276,6 +276,16 @@ export const ENTRIES = [
     readBy: ['pickle', 'torch-package'],
   },
   {
+    id: 'torch-package-dir',
+    kind: 'model-manifest',
+    summary:
+      'extracted torch.package folder (`.data/extern_modules`): PackageImporter opens the folder with DirectoryReader and runs the Python modules its pickles import, as from the archive',
+    // Keyed on the record `_read_extern` needs (torch/package/_directory_reader.py reads nothing else first).
+    names: { pathPatterns: [/(^|\/)\.data\/extern_modules$/] },
+    nameOnly: true,
+    readBy: ['torch-package'],
+  },
+  {
     id: 'keras',
     kind: 'model',
     summary: 'Keras 3 .keras zip',

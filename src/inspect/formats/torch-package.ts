@@ -1,35 +1,32 @@
+import { formatsReadBy } from '../../discover/catalogue/index.js';
 import type { ModelAnalyser } from '../analyser.js';
-import { torchArchiveRoot } from '../../discover/formats/zip-names.js';
+import { isTorchPackageZip, torchArchiveRoot } from '../../discover/formats/zip-names.js';
+import { registerMemberFormat } from '../content/member-formats.js';
 import { LOCAL_SIZE, parseLocalHeader } from '../../discover/formats/zip-directory.js';
 import { decodeHead } from '../containers/zip.js';
-import { toPython3 } from '../pickle/compat.js';
-import { driveSync } from '../pickle/drive.js';
 import { looksLikePickleStream } from '../pickle/pickles.js';
-import { ByteSource } from '../pickle/source.js';
-import { pickleSteps } from '../pickle/vm.js';
-import type { Findings } from './report.js';
-import { analyseWith } from './report.js';
+import { analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { FormatError, readAt } from './source.js';
+import { bufferSource, driveSync, FormatError, readAt } from './source.js';
 import type { ShippedRun } from './torch-package-modules.js';
-import { importedNames } from './torch-package-imports.js';
-import { IMPORTER_MODULE, PackageModules, pythonSplitLines } from './torch-package-modules.js';
+import { PackageModules, pythonSplitLines } from './torch-package-modules.js';
+import { analyseTorchPackageDir } from './torch-package-dir.js';
+import type { Followed } from './torch-package-shipped.js';
+import {
+  HEAD,
+  MAX_EXTERNS,
+  MAX_PICKLE,
+  MAX_PICKLES_TOTAL,
+  MAX_SOURCE,
+  MAX_SOURCES_TOTAL,
+  notePickle,
+  reportShipped,
+  runsImportedBy,
+  ShippedImports,
+  withSuperseded,
+} from './torch-package-shipped.js';
 import type { CentralEntry } from './zip-member.js';
 import { centralDirectorySteps, readMember } from './zip-member.js';
-
-/** `.data/extern_modules` lists module names, a few KiB at most; past this it is a limit finding. */
-const MAX_EXTERNS = 1024 * 1024;
-/** One pickle `load_pickle` may unpickle (tensors live in `.data/*.storage`, not in it); past this it is unchecked. */
-const MAX_PICKLE = 64 * 1024 * 1024;
-/** All the pickles of one archive read for their imports; past this the rest are unchecked. */
-const MAX_PICKLES_TOTAL = 256 * 1024 * 1024;
-/** One shipped source read for its imports, and all of them; past these their imports are not followed. */
-const MAX_SOURCE = 4 * 1024 * 1024;
-const MAX_SOURCES_TOTAL = 64 * 1024 * 1024;
-/** Bytes of a large member's head read to tell a pickle. */
-const HEAD = 4096;
-/** Modules and pickles named in one finding's evidence, at most. */
-const MAX_LISTED = 20;
 
 /** A record as `PyTorchStreamReader.getAllRecords` names it (the root folder stripped), and its entry. */
 interface PackageRecord {
@@ -37,21 +34,12 @@ interface PackageRecord {
   readonly entry: CentralEntry;
 }
 
-/** Shipped code a pickle's imports run, gathered over every pickle of the archive. */
-class ShippedImports {
-  /** Entry module → what runs, and the pickles that import it. */
-  readonly modules = new Map<string, { runs: readonly ShippedRun[]; pickles: Set<string> }>();
-  /** Pickles that import `torch_package_importer`, and the attributes they take from it. */
-  readonly importer = new Map<string, Set<string>>();
-  unchecked = 0;
-}
-
 /**
  * Judge a torch.package archive as `PackageImporter.load_pickle` loads it: every pickle's globals are imported
  * through the importer (`_package_unpickler.py` `PackageUnpickler.find_class`), so a module the archive ships runs.
  * Globals the host provides (`.data/extern_modules`) are the pickle analyser's to judge, as in any pickle.
  */
-export function* torchPackageSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
+export function* torchPackageSteps(src: RandomAccess, out: Findings, found = new ShippedImports()): ParseSteps<void> {
   const entries = yield* centralDirectorySteps(src);
   const names = entries.map(torchName);
   const root = torchArchiveRoot(names);
@@ -61,7 +49,6 @@ export function* torchPackageSteps(src: RandomAccess, out: Findings): ParseSteps
     yield* externsOf(src, records),
     records.map((r) => r.record),
   );
-  const found = new ShippedImports();
   let budget = MAX_PICKLES_TOTAL;
   for (const r of records) {
     if (!mayBePickle(r)) continue;
@@ -85,15 +72,7 @@ export function* torchPackageSteps(src: RandomAccess, out: Findings): ParseSteps
   }
   const first = [...found.modules.values()].flatMap((m) => m.runs);
   const byRecord = new Map(records.map((r) => [r.record, r.entry]));
-  report(found, yield* followImports(src, byRecord, modules, first), out);
-}
-
-/** What the shipped code that runs imports from the archive in turn, to the end (torch-package-imports.ts). */
-interface Followed {
-  /** Every shipped source that runs: the pickles' modules, their parents, and all they import from the archive. */
-  readonly runs: readonly ShippedRun[];
-  /** Sources not read (past the limits, unreadable): their imports were not followed. */
-  readonly unread: number;
+  reportShipped(found, yield* followImports(src, byRecord, modules, first), out);
 }
 
 function* followImports(
@@ -121,11 +100,8 @@ function* followImports(
       continue;
     }
     budget -= source.length;
-    for (const name of importedNames(source.toString('utf8'), run.module, run.record.endsWith('__init__.py'))) {
-      const outcome = modules.importOf(name);
-      if (outcome.kind !== 'runs') continue;
-      for (const r of outcome.runs) if (!seen.has(r.record)) todo.push(seen.set(r.record, r).get(r.record)!);
-    }
+    for (const r of runsImportedBy(source, run, modules))
+      if (!seen.has(r.record)) todo.push(seen.set(r.record, r).get(r.record)!);
   }
   return { runs: [...seen.values()], unread };
 }
@@ -188,90 +164,40 @@ function* externsOf(src: RandomAccess, records: readonly PackageRecord[]): Parse
   return common;
 }
 
-/**
- * The globals of the one pickle `load_pickle` reads (`unpickler.load()`, to the first STOP), each as `find_class`
- * imports it: `_compat_pickle`'s renames below protocol 3, then the importer. A global a helper imports with the
- * host's `__import__` (opcode REDUCE) never goes through the importer.
- */
-function notePickle(data: Buffer, member: string, modules: PackageModules, found: ShippedImports): void {
-  const run = driveSync(pickleSteps(ByteSource.fromBuffer(data)));
-  for (const g of run.globals.values()) {
-    if (g.opcode === 'REDUCE') continue;
-    const { module, name } = run.protocol < 3 ? toPython3(g.module, g.name) : g;
-    const outcome = modules.importOf(module);
-    if (outcome.kind === 'importer') {
-      const names = found.importer.get(member) ?? new Set<string>();
-      found.importer.set(member, names.add(name));
-      continue;
-    }
-    if (outcome.runs.length === 0) continue;
-    const seen = found.modules.get(module) ?? { runs: outcome.runs, pickles: new Set<string>() };
-    found.modules.set(module, seen);
-    seen.pickles.add(member);
-  }
-}
-
-function report(found: ShippedImports, followed: Followed, out: Findings): void {
-  const imported = [...found.modules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (imported.length > 0) {
-    const direct = new Set(imported.flatMap(([, m]) => m.runs.map((r) => r.record)));
-    const pulled = followed.runs.map((r) => r.record).filter((r) => !direct.has(r));
-    const records = [...direct, ...pulled.sort()];
-    const pickles = [...new Set(imported.flatMap(([, m]) => [...m.pickles]))].sort();
-    const shown = imported.slice(0, 3).map(([name, m]) => `\`${name}\` (${m.runs.map((r) => r.record).join(', ')})`);
-    const more = imported.length > shown.length ? ` and ${imported.length - shown.length} more` : '';
-    const others = pickles.slice(1);
-    const who =
-      others.length === 0
-        ? 'the pickle imports'
-        : `this pickle and ${others.length} more (${others.slice(0, 2).join(', ')}${others.length > 2 ? ', …' : ''}) import`;
-    out.add(
-      'CPI132',
-      `${who} ${shown.join(', ')}${more} from the archive: torch.package's PackageImporter.load_pickle executes that Python source${pulled.length > 0 ? `, and ${pulled.length} more source${pulled.length > 1 ? 's' : ''} it imports from the archive (${pulled.slice(0, 3).join(', ')}${pulled.length > 3 ? ', …' : ''})` : ''}, while unpickling — no opt-in. Review that code (and what it imports at run time) before loading this package, or load weights from a format that holds no code.`,
-      {
-        modules: imported
-          .slice(0, MAX_LISTED)
-          .map(([name]) => name)
-          .join(', '),
-        sources: records.slice(0, MAX_LISTED).join(', '),
-        pickles: pickles.slice(0, MAX_LISTED).join(', '),
-        count: imported.length,
-        sourceCount: records.length,
-        ...(followed.unread > 0 ? { sourcesUnread: followed.unread } : {}),
-      },
-      pickles[0],
-    );
-  }
-  const takers = [...found.importer].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (takers.length > 0) {
-    const attributes = [...new Set(takers.flatMap(([, names]) => [...names]))].sort();
-    out.add(
-      'CPI132',
-      `${takers.length > 1 ? `this pickle and ${takers.length - 1} more import` : 'the pickle imports'} \`${IMPORTER_MODULE}\` (${attributes.slice(0, 5).join(', ')}): PackageImporter hands a pickle itself under that name, and its methods (_make_module, _compile_source, import_module) execute any member of the archive as Python. Do not load this package.`,
-      {
-        global: IMPORTER_MODULE,
-        attributes: attributes.slice(0, MAX_LISTED).join(', '),
-        pickles: takers
-          .slice(0, MAX_LISTED)
-          .map(([member]) => member)
-          .join(', '),
-      },
-      takers[0]![0],
-    );
-  }
-  if (found.unchecked > 0) {
-    out.incomplete = true;
-    out.add(
-      'CPI051',
-      `${found.unchecked} member${found.unchecked > 1 ? 's' : ''} PackageImporter.load_pickle could unpickle ${found.unchecked > 1 ? 'were' : 'was'} past the size limits or unreadable, so which of the archive's Python modules ${found.unchecked > 1 ? 'they import' : 'it imports'} was not checked. Do not load it until you know why.`,
-      { unchecked: found.unchecked, limit: MAX_PICKLE },
-    );
-  }
-}
-
 export const torchPackageAnalyser: ModelAnalyser = {
   name: 'torch-package',
-  formats: ['torch-package'],
-  analyze: (file, ctx) =>
-    analyseWith(file, 'the torch.package archive', (src, out) => torchPackageSteps(src, out), ctx.files),
+  formats: formatsReadBy('torch-package'),
+  async analyze(file, ctx) {
+    if (file.format === 'torch-package-dir') return analyseTorchPackageDir(file, ctx);
+    const found = new ShippedImports();
+    const steps = (src: RandomAccess, out: Findings) => torchPackageSteps(src, out, found);
+    const report = await analyseWith(file, 'the torch.package archive', steps, ctx.files);
+    return withSuperseded(report, found, (member) => ({ path: file.path, member }));
+  },
 };
+
+/**
+ * A torch.package inside a bundle (a `.zip` or `.tar` of models): nobody opens the bundle with PackageImporter, the
+ * user extracts it and hands the member over (`PackageImporter(path)`), so it is judged as the same archive outside
+ * (content/member-formats.ts). Recognised by its records as discovery recognises the file (`isTorchPackageZip`),
+ * whatever its name. Its pickles are still read by the container reader too (the pickle rules), so not `readsAllOfIt`.
+ */
+registerMemberFormat({
+  format: 'torch-package',
+  claimsName: () => false,
+  judge(data, _name, where) {
+    if (!isTorchPackageMember(data)) return undefined;
+    const out = new Findings(where.path, 'torch-package', where.member);
+    runParser(bufferSource(data), out, 'the torch.package archive', (src, o) => driveSync(torchPackageSteps(src, o)));
+    return { findings: out.list, decompressed: 0, readsAllOfIt: false };
+  },
+});
+
+function isTorchPackageMember(data: Buffer): boolean {
+  try {
+    return isTorchPackageZip(driveSync(centralDirectorySteps(bufferSource(data))).map(torchName));
+  } catch (err) {
+    if (err instanceof FormatError) return false;
+    throw err;
+  }
+}

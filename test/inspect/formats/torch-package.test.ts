@@ -1,6 +1,6 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/core/finding.js';
 import { inspectStage } from '../../../src/inspect/stage.js';
@@ -50,6 +50,10 @@ describe('torch.package archives written by PackageExporter (fixtures/torch-pack
       count: 1,
       sourceCount: 2,
     });
+  });
+
+  it('one finding per cause: no CPI002 beside the CPI132 for the shipped class', async () => {
+    expect(ruleLevels(await inspect('interned.pt'))).toEqual(['CPI132:error']);
   });
 
   it('the same class marked extern comes from the host: only the pickle rules judge it', async () => {
@@ -103,6 +107,17 @@ describe('torch.package archives crafted as an attacker would', () => {
     const found = (await inspect(file, data)).filter((f) => f.ruleId === 'CPI132');
     expect(found.map((f) => [f.level, f.location.member, f.evidence?.['modules']])).toEqual([
       ['error', 'archive/res/m.pkl', modules],
+    ]);
+  });
+
+  it('CPI132 replaces CPI002 only for the globals the archive ships; a host global keeps its CPI002', async () => {
+    // One pickle: `evil.X` (shipped), `tpfix.Y` (extern) and `other.Z` (neither: the host's, or ModuleNotFoundError).
+    const pickle = Buffer.concat([Buffer.from([0x80, 3]), Buffer.from('cevil\nX\n0ctpfix\nY\n0cother\nZ\n.')]);
+    const found = await inspect('m.pt', torchPackage({ 'res/m.pkl': pickle, 'evil.py': '' }, 'tpfix\n'));
+    expect(found.map((f) => [f.ruleId, f.evidence?.['global'] ?? f.evidence?.['modules']]).sort()).toEqual([
+      ['CPI002', 'other.Z'],
+      ['CPI002', 'tpfix.Y'],
+      ['CPI132', 'evil'],
     ]);
   });
 
@@ -174,5 +189,66 @@ describe('bounds', () => {
     const resource = Buffer.alloc(65 * 1024 * 1024); // `save_binary` bytes, no pickle
     const found = await inspect('m.pt', torchPackage({ 'res/big.pkl': big, 'res/blob.bin': resource, 'evil.py': '' }));
     expect(found.filter((f) => f.ruleId === 'CPI051' && f.evidence?.['unchecked'] === 1)).toHaveLength(1);
+  });
+});
+
+describe('a torch.package inside a bundle (extracted, then handed to PackageImporter)', () => {
+  it('a zip holding the archive under any name: CPI132 on the member, beside the pickle rules', async () => {
+    const inner = readFileSync(join(FIXTURES, 'interned.pt'));
+    const found = await inspect('bundle.zip', zip([{ name: 'models/weights.bin', data: inner }]));
+    expect(found.filter((f) => f.ruleId === 'CPI132').map((f) => [f.level, f.location.member])).toEqual([
+      ['error', 'models/weights.bin!interned/model/net.pkl'],
+    ]);
+  });
+
+  it('a zip member that only looks like one (no .data/extern_modules) is no torch.package', async () => {
+    const inner = zip([
+      { name: 'archive/res/m.pkl', data: globalPickle('evil', 'X') },
+      { name: 'archive/evil.py', data: '' },
+    ]);
+    const found = await inspect('bundle.zip', zip([{ name: 'm.pt', data: inner }]));
+    expect(found.filter((f) => f.ruleId === 'CPI132')).toEqual([]);
+  });
+});
+
+describe('an extracted torch.package (PackageImporter(<folder>) reads it with DirectoryReader)', () => {
+  /** A folder as `unzip` leaves a PackageExporter archive: `pkg/` holding the records, `.data/` among them. */
+  async function scanFolder(records: Record<string, Buffer | string>, externs: string | null = ''): Promise<Finding[]> {
+    const dir = mkdtempSync(join(tmp, 'dir-'));
+    const all = { ...records, ...(externs !== null ? { '.data/extern_modules': externs } : {}) };
+    for (const [name, data] of Object.entries({ ...all, '.data/version': '6\n' })) {
+      mkdirSync(dirname(join(dir, 'pkg', name)), { recursive: true });
+      writeFileSync(join(dir, 'pkg', name), data);
+    }
+    const res = await scanWith(dir, [inspectStage]);
+    return res.findings.filter((f) => f.ruleId === 'CPI132' || f.ruleId === 'CPI002');
+  }
+
+  const interned = {
+    'model/net.pkl': globalPickle('tpfix.model', 'Net'),
+    'tpfix/model.py': 'from tpfix import helper\n',
+    'tpfix/helper.py': 'SCALE = 2\n',
+  };
+
+  it('a pickle importing a module shipped in the folder: one CPI132 for the folder, as for the archive', async () => {
+    const found = await scanFolder(interned);
+    expect(found.filter((f) => f.ruleId === 'CPI002')).toEqual([]);
+    expect(found.map((f) => [f.level, f.location.path, f.location.member, f.evidence?.['sources']])).toEqual([
+      ['error', 'pkg/.data/extern_modules', 'model/net.pkl', 'tpfix/model.py, tpfix/helper.py'],
+    ]);
+  });
+
+  it('load_pickle reads a pickle in a hidden folder too (get_record opens any path); glob lists no hidden module', async () => {
+    const found = await scanFolder({ '.cache/m.pkl': globalPickle('evil', 'X'), 'evil.py': '', '.hid/x.py': '' });
+    expect(found.filter((f) => f.ruleId === 'CPI132').map((f) => [f.location.member, f.evidence?.['modules']])).toEqual(
+      [['.cache/m.pkl', 'evil']],
+    );
+  });
+
+  it.each([
+    { name: 'the module is extern (imported from the host)', externs: 'tpfix\n' },
+    { name: 'without .data/extern_modules DirectoryReader refuses the folder', externs: null },
+  ])('no CPI132 when $name: the pickle rules judge the global (CPI002)', async ({ externs }) => {
+    expect(ruleLevels(await scanFolder(interned, externs))).toEqual(['CPI002:warning']);
   });
 });
