@@ -2,7 +2,6 @@ import { formatsReadBy } from '../../discover/catalogue/index.js';
 import type { ModelAnalyser } from '../analyser.js';
 import { isTorchPackageZip, torchArchiveRoot } from '../../discover/formats/zip-names.js';
 import { registerMemberFormat } from '../content/member-formats.js';
-import { LOCAL_SIZE, parseLocalHeader } from '../../discover/formats/zip-directory.js';
 import { decodeHead } from '../containers/zip.js';
 import { looksLikePickleStream } from '../pickle/pickles.js';
 import { analyseWith, Findings, runParser } from './report.js';
@@ -26,7 +25,7 @@ import {
   withSuperseded,
 } from './torch-package-shipped.js';
 import type { CentralEntry } from './zip-member.js';
-import { centralDirectorySteps, readMember } from './zip-member.js';
+import { centralDirectorySteps, memberDataStart, readMember } from './zip-member.js';
 
 /** A record as `PyTorchStreamReader.getAllRecords` names it (the root folder stripped), and its entry. */
 interface PackageRecord {
@@ -52,10 +51,15 @@ export function* torchPackageSteps(src: RandomAccess, out: Findings, found = new
   let budget = MAX_PICKLES_TOTAL;
   for (const r of records) {
     if (!mayBePickle(r)) continue;
-    if (r.entry.size > Math.min(MAX_PICKLE, budget)) {
-      // Past the limits only a pickle is left unchecked; a large resource of another kind is no pickle to load.
+    // A resource that does not start like a pickle (`save_binary`, `save_text`) is no pickle to load: neither read
+    // whole nor charged to the pickles' budget, so large blobs cannot leave the real pickles after them unchecked.
+    if (r.entry.size > HEAD) {
       const head = yield* memberHead(src, r.entry);
-      if (head === undefined || looksLikePickleStream(head, false)) found.unchecked++;
+      if (head !== undefined && !looksLikePickleStream(head, false)) continue;
+    }
+    // Past the limits a pickle (or a member whose head could not be read) is left unchecked, and counted.
+    if (r.entry.size > Math.min(MAX_PICKLE, budget)) {
+      found.unchecked++;
       continue;
     }
     let data: Buffer;
@@ -129,12 +133,8 @@ const minizReads = (e: CentralEntry): boolean => (e.method === 0 || e.method ===
 
 /** The first bytes of a member too large to read whole, after its local header (as content/zip-ranged.ts peeks). */
 function* memberHead(src: RandomAccess, e: CentralEntry): ParseSteps<Buffer | undefined> {
-  if (src.size - e.offset < LOCAL_SIZE) return undefined;
-  const fixed = yield* readAt(src, e.offset, LOCAL_SIZE);
-  const headLen = Math.min(LOCAL_SIZE + fixed.readUInt16LE(26) + fixed.readUInt16LE(28), src.size - e.offset);
-  const local = parseLocalHeader(yield* readAt(src, e.offset, headLen));
-  if (!local) return undefined;
-  const at = e.offset + local.headerLength;
+  const at = yield* memberDataStart(src, e);
+  if (at === undefined) return undefined;
   const len = Math.max(0, Math.min(e.compressedSize, HEAD, src.size - at));
   return decodeHead(e.method, e.flags, yield* readAt(src, at, len));
 }

@@ -46,20 +46,26 @@ export function readCentralDirectory(src: RandomAccess): CentralEntry[] {
   return driveSync(centralDirectorySteps(src));
 }
 
+/**
+ * Where a member's data starts: `ZipFile.open` takes the name and extra lengths from the local header, the sizes
+ * from the directory. The fixed part first, then exactly the header: a reader of many members (torch-package.ts)
+ * would otherwise load 128 KiB for each. Undefined when there is no local header there.
+ */
+export function* memberDataStart(src: RandomAccess, e: CentralEntry): ParseSteps<number | undefined> {
+  if (src.size - e.offset < LOCAL_SIZE) return undefined;
+  const fixed = yield* readAt(src, e.offset, LOCAL_SIZE);
+  const headLen = Math.min(LOCAL_SIZE + fixed.readUInt16LE(26) + fixed.readUInt16LE(28), src.size - e.offset);
+  const local = parseLocalHeader(yield* readAt(src, e.offset, headLen));
+  return local ? e.offset + local.headerLength : undefined;
+}
+
 /** Read one member's bytes through its local header, inflating with a hard output cap. */
 export function* readMember(src: RandomAccess, e: CentralEntry, maxSize: number): ParseSteps<Buffer> {
   if (e.flags & 1) throw new FormatError(`${e.name} is encrypted`, e.offset);
   if (e.size > maxSize)
     throw new FormatError(`${e.name} is ${e.size} bytes, past the ${maxSize}-byte limit`, e.offset, 'limit');
-  // `ZipFile.open` takes the name and extra lengths from the local header, the sizes from the directory. The fixed
-  // part first, then exactly the header: a reader of many members (torch-package.ts) would otherwise load 128 KiB
-  // for each.
-  if (src.size - e.offset < LOCAL_SIZE) throw new FormatError(`no local header for ${e.name}`, e.offset);
-  const fixed = yield* readAt(src, e.offset, LOCAL_SIZE);
-  const headLen = Math.min(LOCAL_SIZE + fixed.readUInt16LE(26) + fixed.readUInt16LE(28), src.size - e.offset);
-  const local = parseLocalHeader(yield* readAt(src, e.offset, headLen));
-  if (!local) throw new FormatError(`no local header for ${e.name}`, e.offset);
-  const start = e.offset + local.headerLength;
+  const start = yield* memberDataStart(src, e);
+  if (start === undefined) throw new FormatError(`no local header for ${e.name}`, e.offset);
   // The directory's compressed size is a claim: past the end of the file it is a truncated (or lying) member,
   // refused before any read is sized by it (CPython zipfile raises on the short read the same way).
   if (e.compressedSize > src.size - start)
