@@ -1,4 +1,5 @@
 /** Builders for hand-made model files: the smallest valid layouts, which tests then break on purpose. */
+import { closeSync, openSync, writeSync } from 'node:fs';
 
 export function safetensors(header: unknown, dataLen: number, pad = true): Buffer {
   let json = typeof header === 'string' ? header : JSON.stringify(header);
@@ -459,4 +460,56 @@ export function externalWeightsModel(spec: {
     },
   ];
   return flatbuffer({ table: slots }, 'TFL3');
+}
+
+export interface SparseMember {
+  readonly name: string;
+  /** Real bytes, or a length left as a hole in a sparse file. */
+  readonly data: Buffer | number;
+}
+
+/**
+ * A zip of stored members (CRCs left 0, as the readers here do not check them) written with positioned writes, so a
+ * multi-GB member is a hole of a sparse file that costs no disk and no memory.
+ */
+export function writeSparseZip(path: string, members: readonly SparseMember[]): number {
+  const fd = openSync(path, 'w');
+  const central: Buffer[] = [];
+  let pos = 0;
+  try {
+    for (const m of members) {
+      const name = Buffer.from(m.name, 'latin1');
+      const size = typeof m.data === 'number' ? m.data : m.data.length;
+      const local = Buffer.alloc(30);
+      local.writeUInt32LE(0x04034b50, 0);
+      local.writeUInt16LE(20, 4);
+      local.writeUInt32LE(size, 18);
+      local.writeUInt32LE(size, 22);
+      local.writeUInt16LE(name.length, 26);
+      writeSync(fd, Buffer.concat([local, name]), 0, 30 + name.length, pos);
+      if (typeof m.data !== 'number') writeSync(fd, m.data, 0, m.data.length, pos + 30 + name.length);
+      const c = Buffer.alloc(46);
+      c.writeUInt32LE(0x02014b50, 0);
+      c.writeUInt16LE(20, 4);
+      c.writeUInt16LE(20, 6);
+      c.writeUInt32LE(size, 20);
+      c.writeUInt32LE(size, 24);
+      c.writeUInt16LE(name.length, 28);
+      c.writeUInt32LE(pos, 42);
+      central.push(c, name);
+      pos += 30 + name.length + size;
+    }
+    const cd = Buffer.concat(central);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(members.length, 8);
+    end.writeUInt16LE(members.length, 10);
+    end.writeUInt32LE(cd.length, 12);
+    end.writeUInt32LE(pos, 16);
+    const tail = Buffer.concat([cd, end]);
+    writeSync(fd, tail, 0, tail.length, pos);
+    return pos + tail.length;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,22 +1,11 @@
-import {
-  closeSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/core/finding.js';
 import { inspectStage } from '../../../src/inspect/stage.js';
 import { scanWith } from '../../helpers/scan.js';
-import { zip } from './build.js';
+import { writeSparseZip, zip } from './build.js';
 
 const FIXTURES = new URL('../../../fixtures/torch-package/', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'cp-torch-package-'));
@@ -203,73 +192,16 @@ describe('bounds', () => {
   });
 });
 
-/**
- * A stored-member zip written to `file` with `holes` members of `holeSize` zero bytes first (left as holes of a sparse
- * file: a test of hundreds of MiB that costs no memory), then the `records` of an archive `archive/`.
- */
-function sparseTorchPackage(file: string, holes: number, holeSize: number, records: Record<string, Buffer>): void {
-  const zeroCrc = (() => {
-    const chunk = Buffer.alloc(1024 * 1024);
-    let c = 0;
-    for (let left = holeSize; left > 0; left -= chunk.length)
-      c = crc32(chunk.subarray(0, Math.min(left, chunk.length)), c);
-    return c;
-  })();
-  const members = [
-    ...Array.from({ length: holes }, (_, i) => ({
-      name: `archive/res/blob${i}.bin`,
-      size: holeSize,
-      crc: zeroCrc,
-      data: undefined as Buffer | undefined,
-    })),
-    ...Object.entries({ ...records, '.data/extern_modules': Buffer.alloc(0), '.data/version': Buffer.from('6\n') }).map(
-      ([name, data]) => ({ name: `archive/${name}`, size: data.length, crc: crc32(data), data }),
-    ),
-  ];
-  const fd = openSync(file, 'w');
-  let at = 0;
-  const central: Buffer[] = [];
-  for (const m of members) {
-    const name = Buffer.from(m.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(m.crc >>> 0, 14);
-    local.writeUInt32LE(m.size, 18);
-    local.writeUInt32LE(m.size, 22);
-    local.writeUInt16LE(name.length, 26);
-    writeSync(fd, Buffer.concat([local, name]), 0, 30 + name.length, at);
-    if (m.data !== undefined && m.data.length > 0) writeSync(fd, m.data, 0, m.data.length, at + 30 + name.length);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt32LE(m.crc >>> 0, 16);
-    entry.writeUInt32LE(m.size, 20);
-    entry.writeUInt32LE(m.size, 24);
-    entry.writeUInt16LE(name.length, 28);
-    entry.writeUInt32LE(at, 42);
-    central.push(entry, name);
-    at += 30 + name.length + m.size;
-  }
-  const dir = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(members.length, 8);
-  end.writeUInt16LE(members.length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(at, 16);
-  writeSync(fd, Buffer.concat([dir, end]), 0, dir.length + 22, at);
-  closeSync(fd);
-}
-
 describe('the pickles budget is spent on pickles only', () => {
   it('256 MiB of save_binary resources before the pickle leave it checked: CPI132, not an unchecked CPI051', async () => {
     const dir = mkdtempSync(join(tmp, 'case-'));
-    sparseTorchPackage(join(dir, 'm.pt'), 4, 64 * 1024 * 1024, {
-      'res/m.pkl': globalPickle('evil', 'X'),
-      'evil.py': Buffer.from('import os\n'),
-    });
+    writeSparseZip(join(dir, 'm.pt'), [
+      ...[0, 1, 2, 3].map((i) => ({ name: `archive/res/blob${i}.bin`, data: 64 * 1024 * 1024 })),
+      { name: 'archive/res/m.pkl', data: globalPickle('evil', 'X') },
+      { name: 'archive/evil.py', data: Buffer.from('import os\n') },
+      { name: 'archive/.data/extern_modules', data: Buffer.alloc(0) },
+      { name: 'archive/.data/version', data: Buffer.from('6\n') },
+    ]);
     const found = (await scanWith(dir, [inspectStage])).findings;
     expect(found.filter((f) => f.ruleId === 'CPI132')).toHaveLength(1);
     expect(found.filter((f) => f.ruleId === 'CPI051')).toEqual([]);
