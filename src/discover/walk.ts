@@ -11,7 +11,7 @@ import { leadingPickle } from './formats/pickle-head.js';
 import { readZipNames } from './formats/zip-names.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { byteKey, listDirectory } from '../io/raw-names.js';
-import { unreachable } from './walk-findings.js';
+import { EMPTY_MODEL_NAME, emptyModelsFinding, isEmptyModel, unreachable } from './walk-findings.js';
 import { directoryKey } from '../io/dir-identity.js';
 import { resolveLinkFrom } from '../io/resolve-link.js';
 
@@ -78,6 +78,8 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
   const realRoot = realpathSync(root);
   const { include, exclude, skipsDir } = selection(opts);
   const out: WalkResult = { files: [], skipped: [], findings: [] };
+  /** Model files of 0 bytes: one cause however many (a checkout that did not fetch them), one CPX023. */
+  const emptyModels: string[] = [];
   const visitedDirs = new Set<string>();
   // The real paths (byte strings) of the folders walked: a link's target is resolved from them (resolveLinkFrom).
   const realDirs = new Set<string>();
@@ -175,14 +177,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
         } else {
           if (file.content) keepLeft -= file.content.length;
           out.files.push(file);
-          if (file.size === 0 && (MODEL_FORMATS.has(file.claimed ?? file.format) || EMPTY_MODEL_NAME.test(rel)))
-            out.findings.push({
-              ruleId: 'CPX023',
-              message: `Model file ${rel} is empty (0 bytes); there is nothing to check and nothing a loader can use. Fetch the real file (e.g. git lfs pull) or remove it.`,
-              location: { path: rel },
-              artifact: { kind: 'file', path: rel },
-              evidence: { size: 0 },
-            });
+          if (isEmptyModel(file)) emptyModels.push(rel);
         }
       } else if (!(include && !include(rel))) {
         const u = unreachable(rel, 'Path', specialKind(abs), 'it was not read');
@@ -192,6 +187,8 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
   }
 
   await visitDir(realRoot, '', realRootKey, []);
+  const empty = emptyModelsFinding(emptyModels);
+  if (empty) out.findings.push(empty);
   return out;
 }
 
@@ -231,9 +228,6 @@ function selection(opts: Pick<WalkOptions, 'include' | 'exclude' | 'skipDirs'>) 
  */
 const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 const TURN_EVERY = 512;
-
-/** Weights whose extension alone (`.bin`) does not say "model", named as the Hugging Face libraries save them. */
-const EMPTY_MODEL_NAME = /(^|\/)(pytorch_model|model|diffusion_pytorch_model)(-\d+-of-\d+)?\.bin$/i;
 
 /** Whether the name alone says the file is model weights (the catalogue's names, or a Hugging Face `.bin`). */
 function isModelName(rel: string): boolean {

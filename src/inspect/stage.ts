@@ -1,3 +1,4 @@
+import { isEmptyModel } from '../discover/walk-findings.js';
 import type { ScanContext } from '../core/context.js';
 import { errorMessage } from '../core/errors.js';
 import type { DiscoveredFile } from '../core/files.js';
@@ -39,6 +40,9 @@ export function createInspectStage(analysers: readonly ModelAnalyser[] = ANALYSE
       const jobs: Promise<void>[] = [];
       const superseded: ((f: Finding) => boolean)[] = [];
       for (const file of input.files) {
+        // An empty model file is the walk's CPX023 (walk-findings.ts `emptyModelsFinding`): a parse error of no bytes
+        // would be a second finding of that one cause. (Other empty files, an extern list among them, are read.)
+        if (isEmptyModel(file)) continue;
         if (file.format === 'other' && file.claimed === undefined && UNREADABLE_ARCHIVE.test(file.path)) {
           findings.push(
             unreadFinding(

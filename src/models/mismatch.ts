@@ -7,7 +7,8 @@ import { NAME_ONLY_FORMATS, NON_MODEL_EXTENSIONS, compatibleWith } from '../disc
  * and no single loader reads both. LFS pointers stand in for their file and never mismatch.
  */
 export function extensionMismatch(file: DiscoveredFile): Finding | undefined {
-  if (file.format === 'lfs-pointer') return undefined;
+  // An empty file is CPX023 (walk-findings.ts `emptyModelsFinding`): its name and its no content are that cause.
+  if (file.format === 'lfs-pointer' || file.size === 0) return undefined;
   const claimed = file.claimed ?? nonModelClaim(file.path);
   if (claimed === undefined || claimed === file.format) return undefined;
   if (compatibleWith(claimed).includes(file.format)) return undefined;

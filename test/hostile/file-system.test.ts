@@ -8,7 +8,7 @@ import { depsStage } from '../../src/deps/stage.js';
 import { walkTree, DEFAULT_SKIP_DIRS } from '../../src/discover/walk.js';
 import { inspectStage } from '../../src/inspect/stage.js';
 import { loadRegistryConfig } from '../../src/registry/config.js';
-import { scanWith } from '../helpers/scan.js';
+import { scanAsCli, scanWith } from '../helpers/scan.js';
 
 const walk = (root: string) => walkTree(root, { include: [], exclude: [], skipDirs: DEFAULT_SKIP_DIRS });
 const tempDir = () => mkdtempSync(path.join(tmpdir(), 'chainproof-fs-'));
@@ -62,6 +62,23 @@ describe('only regular files are read', () => {
     const out = await walk(root);
     expect(out.findings.map((f) => f.ruleId)).toEqual(want);
     if (want.length > 0) expect(out.findings[0]!.location.path).toBe(file);
+  });
+});
+
+describe('empty model files are one cause', () => {
+  it('a scan of many zero-byte model files gives one CPX023 naming them, and no CPX005 or CPI016 beside it', async () => {
+    const root = tempDir();
+    const files = ['a.pkl', 'b.pt', 'models/c.safetensors', 'models/d.onnx', 'pytorch_model.bin'];
+    for (const f of files) {
+      mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+      writeFileSync(path.join(root, f), '');
+    }
+    const res = await scanAsCli(root);
+    const rules = res.findings.map((f) => f.ruleId).filter((r) => r.startsWith('CPX') || r.startsWith('CPI'));
+    expect(rules).toEqual(['CPX023']);
+    const cpx023 = res.findings.find((f) => f.ruleId === 'CPX023')!;
+    expect(cpx023.evidence).toMatchObject({ count: 5 });
+    expect([cpx023.location.path, ...(cpx023.related ?? []).map((l) => l.path)]).toEqual([...files].sort());
   });
 });
 
