@@ -64,12 +64,13 @@ export async function analyseTorchPackageDir(file: DiscoveredFile, ctx: ScanCont
     let budget = MAX_PICKLES_TOTAL;
     for (const f of listing.files) {
       if (f.record.endsWith('.py') || f.record.startsWith('.data/')) continue;
-      const data = await readRecord(ctx, f.abs, at(f.record), Math.min(MAX_PICKLE, budget));
-      if (data === 'unread' || (data === 'large' && (await mayBePickleHead(ctx, f.abs, at(f.record))))) {
+      const data = await readRecord(ctx, f.abs, at(f.record), Math.min(MAX_PICKLE, budget), true);
+      if (data === 'resource') continue;
+      // Past the limits a pickle (or a record that could not be read safely) is left unchecked, and counted.
+      if (data === 'unread' || data === 'large') {
         found.unchecked++;
         continue;
       }
-      if (data === 'large') continue;
       budget -= data.length;
       if (looksLikePickleStream(data.subarray(0, HEAD), data.length <= HEAD))
         notePickle(data, f.record, modules, found);
@@ -130,31 +131,26 @@ function listPackage(pkgDir: string): Listing {
   return listing;
 }
 
-/** A record's bytes read through the scan's opener; `large` past `max`, `unread` when it cannot be read safely. */
+/**
+ * A record's bytes read through the scan's opener; `large` past `max`, `unread` when it cannot be read safely. With
+ * `pickles`, a record past HEAD that does not start like a pickle is a `resource` (`save_binary`, `save_text`): no
+ * pickle to load, neither read whole nor charged to the pickles' budget (as torch-package.ts reads archives).
+ */
 async function readRecord(
   ctx: ScanContext,
   abs: string,
   rel: string,
   max: number,
-): Promise<Buffer | 'large' | 'unread'> {
+  pickles = false,
+): Promise<Buffer | 'large' | 'unread' | 'resource'> {
   const located = await locateInRoot(ctx.root, abs);
   if (located.kind !== 'file') return 'unread';
-  if (located.stats.size > max) return 'large';
+  if (!pickles && located.stats.size > max) return 'large';
   const source = await ctx.files.open(located.real, rel, located.stats);
   try {
+    if (pickles && source.size > HEAD && !looksLikePickleStream(await source.read(0, HEAD), false)) return 'resource';
+    if (source.size > max) return 'large';
     return await source.read(0, source.size);
-  } finally {
-    await source.close();
-  }
-}
-
-/** Whether a record too large to read whole starts as a pickle (a large resource of another kind is no pickle). */
-async function mayBePickleHead(ctx: ScanContext, abs: string, rel: string): Promise<boolean> {
-  const located = await locateInRoot(ctx.root, abs);
-  if (located.kind !== 'file') return true;
-  const source = await ctx.files.open(located.real, rel, located.stats);
-  try {
-    return looksLikePickleStream(await source.read(0, HEAD), false);
   } finally {
     await source.close();
   }

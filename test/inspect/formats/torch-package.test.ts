@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -252,6 +252,29 @@ describe('an extracted torch.package (PackageImporter(<folder>) reads it with Di
     expect(found.map((f) => [f.level, f.location.path, f.location.member, f.evidence?.['sources']])).toEqual([
       ['error', 'pkg/.data/extern_modules', 'model/net.pkl', 'tpfix/model.py, tpfix/helper.py'],
     ]);
+  });
+
+  it('256 MiB of resources (sparse files) before the pickle leave it checked: the budget is spent on pickles only', async () => {
+    const dir = mkdtempSync(join(tmp, 'dir-'));
+    const records = {
+      'z/m.pkl': globalPickle('evil', 'X'),
+      'evil.py': '',
+      '.data/extern_modules': '',
+      '.data/version': '6\n',
+    };
+    for (const [name, data] of Object.entries(records)) {
+      mkdirSync(dirname(join(dir, 'pkg', name)), { recursive: true });
+      writeFileSync(join(dir, 'pkg', name), data);
+    }
+    mkdirSync(join(dir, 'pkg', 'a'));
+    for (let i = 0; i < 4; i++) {
+      const blob = join(dir, 'pkg', 'a', `blob${i}.bin`);
+      writeFileSync(blob, '');
+      truncateSync(blob, 64 * 1024 * 1024); // a hole: no disk, no memory
+    }
+    const found = (await scanWith(dir, [inspectStage])).findings;
+    expect(found.filter((f) => f.ruleId === 'CPI132').map((f) => f.location.member)).toEqual(['z/m.pkl']);
+    expect(found.filter((f) => f.ruleId === 'CPI051')).toEqual([]);
   });
 
   it('load_pickle reads a pickle in a hidden folder too (get_record opens any path); glob lists no hidden module', async () => {
