@@ -13,11 +13,9 @@ import {
   MAX_EXTERNS,
   MAX_PICKLE,
   MAX_PICKLES_TOTAL,
-  MAX_SOURCE,
-  MAX_SOURCES_TOTAL,
   notePickle,
   reportShipped,
-  runsImportedBy,
+  ImportFollower,
   ShippedImports,
   withSuperseded,
 } from './torch-package-shipped.js';
@@ -164,21 +162,11 @@ async function followImports(
   modules: PackageModules,
   start: readonly ShippedRun[],
 ): Promise<Followed> {
-  const seen = new Map(start.map((r) => [r.record, r]));
-  const todo = [...seen.values()];
-  let unread = 0;
-  let budget = MAX_SOURCES_TOTAL;
-  for (let run = todo.pop(); run !== undefined; run = todo.pop()) {
-    const abs = byRecord.get(run.record);
-    const source =
-      abs === undefined ? 'unread' : await readRecord(ctx, abs, at(run.record), Math.min(MAX_SOURCE, budget));
-    if (typeof source === 'string') {
-      unread++;
-      continue;
-    }
-    budget -= source.length;
-    for (const r of runsImportedBy(source, run, modules))
-      if (!seen.has(r.record)) todo.push(seen.set(r.record, r).get(r.record)!);
+  const walk = new ImportFollower(modules, start);
+  for (let next = walk.next(); next !== undefined; next = walk.next()) {
+    const abs = byRecord.get(next.run.record);
+    const source = abs === undefined ? 'unread' : await readRecord(ctx, abs, at(next.run.record), next.max);
+    walk.read(next.run, typeof source === 'string' ? undefined : source);
   }
-  return { runs: [...seen.values()], unread };
+  return walk.followed();
 }

@@ -69,13 +69,53 @@ export interface Followed {
   readonly unread: number;
 }
 
-/** The archive's sources that one shipped source's import statements run next. */
-export function runsImportedBy(source: Buffer, run: ShippedRun, modules: PackageModules): ShippedRun[] {
-  const isPackage = run.record.endsWith('__init__.py');
-  return importedNames(source.toString('utf8'), run.module, isPackage).flatMap((name) => {
-    const outcome = modules.importOf(name);
-    return outcome.kind === 'runs' ? outcome.runs : [];
-  });
+/**
+ * The walk from the sources the pickles run to everything their imports run in turn, each source once, within
+ * MAX_SOURCE a source and MAX_SOURCES_TOTAL in all. Its readers (an archive's members, an extracted folder's files)
+ * ask `next` for a source and its byte limit, and hand `read` its bytes, or undefined when it could not be read.
+ */
+export class ImportFollower {
+  private readonly seen: Map<string, ShippedRun>;
+  private readonly todo: ShippedRun[];
+  private unread = 0;
+  private budget = MAX_SOURCES_TOTAL;
+
+  constructor(
+    private readonly modules: PackageModules,
+    start: readonly ShippedRun[],
+  ) {
+    this.seen = new Map(start.map((r) => [r.record, r]));
+    this.todo = [...this.seen.values()];
+  }
+
+  /** The next source to read, and the most bytes it may have. */
+  next(): { readonly run: ShippedRun; readonly max: number } | undefined {
+    const run = this.todo.pop();
+    return run && { run, max: Math.min(MAX_SOURCE, this.budget) };
+  }
+
+  /** A source's bytes: the archive's sources its import statements run join the walk. */
+  read(run: ShippedRun, source: Buffer | undefined): void {
+    if (source === undefined) {
+      this.unread++;
+      return;
+    }
+    this.budget -= source.length;
+    const isPackage = run.record.endsWith('__init__.py');
+    for (const name of importedNames(source.toString('utf8'), run.module, isPackage)) {
+      const outcome = this.modules.importOf(name);
+      if (outcome.kind !== 'runs') continue;
+      for (const r of outcome.runs)
+        if (!this.seen.has(r.record)) {
+          this.seen.set(r.record, r);
+          this.todo.push(r);
+        }
+    }
+  }
+
+  followed(): Followed {
+    return { runs: [...this.seen.values()], unread: this.unread };
+  }
 }
 
 /**

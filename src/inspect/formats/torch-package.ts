@@ -17,10 +17,9 @@ import {
   MAX_PICKLE,
   MAX_PICKLES_TOTAL,
   MAX_SOURCE,
-  MAX_SOURCES_TOTAL,
   notePickle,
   reportShipped,
-  runsImportedBy,
+  ImportFollower,
   ShippedImports,
   withSuperseded,
 } from './torch-package-shipped.js';
@@ -85,29 +84,19 @@ function* followImports(
   modules: PackageModules,
   start: readonly ShippedRun[],
 ): ParseSteps<Followed> {
-  const seen = new Map(start.map((r) => [r.record, r]));
-  const todo = [...seen.values()];
-  let unread = 0;
-  let budget = MAX_SOURCES_TOTAL;
-  for (let run = todo.pop(); run !== undefined; run = todo.pop()) {
-    const entry = byRecord.get(run.record);
-    if (entry === undefined || !minizReads(entry) || entry.size > Math.min(MAX_SOURCE, budget)) {
-      unread++;
-      continue;
-    }
-    let source: Buffer;
-    try {
-      source = yield* readMember(src, entry, MAX_SOURCE);
-    } catch (err) {
-      if (!(err instanceof FormatError)) throw err;
-      unread++;
-      continue;
-    }
-    budget -= source.length;
-    for (const r of runsImportedBy(source, run, modules))
-      if (!seen.has(r.record)) todo.push(seen.set(r.record, r).get(r.record)!);
+  const walk = new ImportFollower(modules, start);
+  for (let next = walk.next(); next !== undefined; next = walk.next()) {
+    const entry = byRecord.get(next.run.record);
+    let source: Buffer | undefined;
+    if (entry !== undefined && minizReads(entry) && entry.size <= next.max)
+      try {
+        source = yield* readMember(src, entry, MAX_SOURCE);
+      } catch (err) {
+        if (!(err instanceof FormatError)) throw err;
+      }
+    walk.read(next.run, source);
   }
-  return { runs: [...seen.values()], unread };
+  return walk.followed();
 }
 
 /**
