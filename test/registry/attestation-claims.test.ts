@@ -46,10 +46,10 @@ describe('dist.attestations without a URL (pacote: new URL(dist.attestations.url
 });
 
 describe('a provenance claim the served attestations do not bear out', () => {
-  it('only a publish attestation served: the version has no provenance, so losing it is CPD124', async () => {
-    const c = loadProvenanceCase('gundam-visor-cli-v1-tag');
-    const served = c.attestations as { attestations: { predicateType: string }[] };
-    const publishOnly = { attestations: served.attestations.filter((a) => !a.predicateType.includes('slsa.dev')) };
+  const c = loadProvenanceCase('gundam-visor-cli-v1-tag');
+
+  /** A scan of the real version served with `attestations`, after an earlier version that claims provenance. */
+  async function scanServing(attestations: unknown) {
     const earlier = new Date(Date.parse(c.time) - 86_400_000).toISOString();
     const mirror = await serveNpm({
       keys: NPM_KEYS,
@@ -59,32 +59,24 @@ describe('a provenance claim the served attestations do not bear out', () => {
           versions: [
             { version: '0.0.1', integrity: fakeIntegrity('older'), time: earlier, provenanceFlagOnly: true },
             // The packument claims provenance (dist.attestations.provenance) for this version too.
-            { version: c.version, integrity: c.integrity, time: c.time, attestations: publishOnly },
+            { version: c.version, integrity: c.integrity, time: c.time, attestations },
           ],
         },
       ],
     });
-    const result = await scan(mirror.url, [{ name: c.name, version: c.version, integrity: c.integrity }]);
+    return scan(mirror.url, [{ name: c.name, version: c.version, integrity: c.integrity }]);
+  }
+
+  it('only a publish attestation served: the version has no provenance, so losing it is CPD124', async () => {
+    const served = c.attestations as { attestations: { predicateType: string }[] };
+    const publishOnly = { attestations: served.attestations.filter((a) => !a.predicateType.includes('slsa.dev')) };
+    const result = await scanServing(publishOnly);
     expect(rules(result)).toEqual(['CPD124']);
     expect(result.findings[0]?.evidence).toMatchObject({ previous: '0.0.1' });
   });
 
   it('the real attestations (publish and provenance): no downgrade', async () => {
-    const c = loadProvenanceCase('gundam-visor-cli-v1-tag');
-    const earlier = new Date(Date.parse(c.time) - 86_400_000).toISOString();
-    const mirror = await serveNpm({
-      keys: NPM_KEYS,
-      packages: [
-        {
-          name: c.name,
-          versions: [
-            { version: '0.0.1', integrity: fakeIntegrity('older'), time: earlier, provenanceFlagOnly: true },
-            { version: c.version, integrity: c.integrity, time: c.time, attestations: c.attestations },
-          ],
-        },
-      ],
-    });
-    const result = await scan(mirror.url, [{ name: c.name, version: c.version, integrity: c.integrity }]);
+    const result = await scanServing(c.attestations);
     expect(rules(result)).toEqual([]);
     expect(result.verifications.map((v) => v.status)).toEqual(['verified']);
   });
