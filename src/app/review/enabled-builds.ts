@@ -1,3 +1,4 @@
+import { withoutScriptFindings } from './unstated-scripts.js';
 import picomatch from 'picomatch';
 import type { Finding } from '../../core/finding.js';
 import type { Policy } from '../../core/policy.js';
@@ -45,7 +46,7 @@ export function enabledBuilds(
     }
     if (built.size === 0) continue;
     const items = [...built.values()].sort((a, b) => a.node.line - b.node.line);
-    for (const i of items) covered.add(coveredKey(g.lockfile, i.node.name, i.node.version));
+    for (const i of items) covered.add(coveredKey(g.lockfile, idOf(i.node)));
     findings.push(toFinding(g.lockfile, items));
   }
   return { findings, covered };
@@ -53,11 +54,11 @@ export function enabledBuilds(
 
 export interface EnabledBuilds {
   readonly findings: readonly Finding[];
-  /** Each package the findings name, as `coveredKey` of its lockfile, name and version. */
+  /** Each package the findings name, as `coveredKey` of its lockfile and `name@version`. */
   readonly covered: ReadonlySet<string>;
 }
 
-const coveredKey = (lockfile: string, name: string, version: string) => `${lockfile}\0${name}@${version}`;
+const coveredKey = (lockfile: string, id: string) => `${lockfile}\0${id}`;
 
 /**
  * The head scan's CPD012 (a lockfile-recorded install script outside the allowlist) for a package whose build the
@@ -65,12 +66,7 @@ const coveredKey = (lockfile: string, name: string, version: string) => `${lockf
  */
 export function withoutEnabledScripts<F extends Finding>(introduced: readonly F[], enabled: EnabledBuilds): F[] {
   if (enabled.covered.size === 0) return [...introduced];
-  return introduced.filter(
-    (f) =>
-      f.ruleId !== 'CPD012' ||
-      f.artifact?.kind !== 'package' ||
-      !enabled.covered.has(coveredKey(f.location.path, f.artifact.name, f.artifact.version)),
-  );
+  return withoutScriptFindings(introduced, (lockfile, id) => enabled.covered.has(coveredKey(lockfile, id)));
 }
 
 const idOf = (p: PackageNode) => `${p.name}@${p.version}`;

@@ -1,4 +1,4 @@
-import type { ResolvedFinding } from '../../core/finding.js';
+import type { Finding, ResolvedFinding } from '../../core/finding.js';
 import type { DependencyGraph } from '../../core/records.js';
 
 /** Head-scan rules that come from a lockfile's `hasInstallScript` (deps/checks/packages.ts). */
@@ -19,8 +19,21 @@ export function withoutUnstatedScripts(
     if (g.kind === 'npm' && g.formatVersion === '1')
       unstated.set(g.lockfile, new Set(g.packages.map((p) => `${p.name}@${p.version}`)));
   if (unstated.size === 0) return [...introduced];
-  return introduced.filter((f) => {
-    if (!FROM_INSTALL_SCRIPT.has(f.ruleId) || f.artifact?.kind !== 'package') return true;
-    return !unstated.get(f.location.path)?.has(`${f.artifact.name}@${f.artifact.version}`);
-  });
+  return withoutScriptFindings(introduced, (lockfile, id) => unstated.get(lockfile)?.has(id) === true);
+}
+
+/**
+ * `introduced` without the install-script findings (CPD012) of the packages `covered` accounts for otherwise, by
+ * their lockfile and `name@version`: one finding per cause.
+ */
+export function withoutScriptFindings<F extends Finding>(
+  introduced: readonly F[],
+  covered: (lockfile: string, id: string) => boolean,
+): F[] {
+  return introduced.filter(
+    (f) =>
+      !FROM_INSTALL_SCRIPT.has(f.ruleId) ||
+      f.artifact?.kind !== 'package' ||
+      !covered(f.location.path, `${f.artifact.name}@${f.artifact.version}`),
+  );
 }
