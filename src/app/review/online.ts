@@ -1,3 +1,4 @@
+import { BundleParseError, tryParseBundle } from '../../verify/bundle/parse.js';
 import type { Finding } from '../../core/finding.js';
 import type { PackageNode } from '../../core/records.js';
 import type { FetchOutcome } from '../../registry/client.js';
@@ -207,18 +208,19 @@ async function provenanceSource(
   return undefined;
 }
 
-/** The Source Repository URI of a bundle's signing certificate (v0.3 `certificate`, v0.1/v0.2 chain's leaf). */
+/**
+ * The Source Repository URI of a bundle's signing certificate (v0.3 `certificate`, v0.1/v0.2 chain's leaf), read by
+ * the bundle parser every Sigstore check here uses (its shape and size bounds); none for a bundle it refuses.
+ */
 function certificateRepository(bundle: unknown): string | undefined {
-  const material = field(bundle, 'verificationMaterial');
-  const leaf =
-    field(material, 'certificate') ?? firstOf(field(field(material, 'x509CertificateChain'), 'certificates'));
-  const raw = field(leaf, 'rawBytes');
-  if (typeof raw !== 'string' || raw.length > 64 * 1024) return undefined;
-  const cert = readCertificateSource(Buffer.from(raw, 'base64'));
+  if (bundle === undefined) return undefined;
+  const parsed = tryParseBundle(JSON.stringify(bundle));
+  if (parsed instanceof BundleParseError || parsed.material.kind !== 'certificate') return undefined;
+  const leaf = parsed.material.certificates[0];
+  if (leaf === undefined) return undefined;
+  const cert = readCertificateSource(leaf);
   return cert.repository !== undefined && issuerVouchesFor(cert.issuer, cert.repository) ? cert.repository : undefined;
 }
-
-const firstOf = (v: unknown): unknown => (Array.isArray(v) ? (v as unknown[])[0] : undefined);
 
 function field(v: unknown, key: string): unknown {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, key)
