@@ -13,6 +13,8 @@ import { corpusPath } from '../helpers/corpus.js';
 
 export const MS = corpusPath('sigstore', 'model-signing');
 export const KEYS = path.join(MS, 'keys/certificate');
+/** The model-signing samples released later (v1.1.0), signed with the same keys (`released/sigstore/model-signing/keys`). */
+export const RELEASED_MS = corpusPath('released', 'sigstore', 'model-signing');
 
 /** The workflow that signs sigstore-conformance's bundles (its extremely-dangerous public OIDC beacon). */
 export const BEACON = {

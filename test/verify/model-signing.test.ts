@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyModelSignature } from '../../src/verify/model/verify.js';
 import { loadTrustedRoot } from '../../src/verify/trust/root.js';
-import { blockNetwork, copyToTemp, listFiles, MS, read, signers, type SPECS } from './helpers.js';
+import { blockNetwork, copyToTemp, listFiles, MS, read, RELEASED_MS, signers, type SPECS } from './helpers.js';
 
 beforeAll(blockNetwork);
 
@@ -39,9 +39,17 @@ const samples: { name: string; signer: SignerName; seen: string; ignore?: string
   { name: 'v1.0.1-sigstore', signer: 'ibm', seen: 'sigstore', ignore: ['ignore-me'], checked: 2 },
 ];
 
+/** The v1.1.0 samples released later (corpora `released/`), signed by the same keys and identity. */
+const released: typeof samples = [
+  { name: 'v1.1.0-certificate', signer: 'ca', seen: 'certificate', ignore: ['ignore-me'], checked: 2 },
+  { name: 'v1.1.0-elliptic-key', signer: 'ecKey', seen: 'key', ignore: ['ignore-me'], checked: 2 },
+  { name: 'v1.1.0-sigstore', signer: 'ibm', seen: 'sigstore', ignore: ['ignore-me'], checked: 2 },
+];
+const sampleDir = (name: string) => path.join(name.startsWith('v1.1.') ? RELEASED_MS : MS, name);
+
 describe('OpenSSF model signing samples', () => {
-  it.each(samples)('$name verifies with $signer', async ({ name, signer, seen, ignore, checked }) => {
-    const r = await verifyFolder(path.join(MS, name), [signer], ignore);
+  it.each([...samples, ...released])('$name verifies with $signer', async ({ name, signer, seen, ignore, checked }) => {
+    const r = await verifyFolder(sampleDir(name), [signer], ignore);
     expect(r.verdict).toMatchObject({ ok: true, signerName: signer, signer: { kind: seen } });
     expect(r.issues).toEqual([]);
     expect(r.checked).toBe(checked);
@@ -148,9 +156,21 @@ const failures: {
   },
 ];
 
+// Any change to a signed file of a released v1.1.0 sample fails, whatever signed it.
+for (const { name, signer, ignore } of released)
+  for (const file of ['signme-1', 'signme-2'])
+    failures.push({
+      name: `${name}: a changed ${file}`,
+      sample: name,
+      signer,
+      ...(ignore ? { ignore } : {}),
+      mutate: (d) => appendFileSync(path.join(d, file), '!'),
+      want: { verdictOk: true, issues: [{ kind: 'changed', path: file }] },
+    });
+
 describe('OpenSSF model signing failures', () => {
   it.each(failures)('$name', async ({ sample, signer, ignore, mutate, want }) => {
-    const dir = copyToTemp(path.join(MS, sample));
+    const dir = copyToTemp(sampleDir(sample));
     try {
       mutate?.(dir);
       const r = await verifyFolder(dir, [signer], ignore);
