@@ -114,7 +114,21 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
     const layerName = isObject(v.config) && typeof v.config.name === 'string' ? v.config.name : '';
     let lambda = inLambda;
     const named = cls === 'Lambda' && !inLambda ? namedLambdaFunction(v.config) : undefined;
-    if (named !== undefined) {
+    const source = named !== undefined && !PYTHON_NAME.test(named.name) ? named.name : undefined;
+    if (source !== undefined) {
+      // Python source text where a name or bytecode belongs (`"function": "lambda x: eval(…)"`). No Keras runs it:
+      // tf_keras `Lambda._parse_function_from_config` wants a `function_type` ("function" looks the text up as a
+      // name, "lambda" unmarshals it and fails on text, "raw" keeps the string), and Keras 3 `Lambda.from_config`
+      // looks a non-`__lambda__` function up by name. The layer exists to run this code, so a loader of the
+      // model's own would eval it: a warning, not the error a loadable Lambda is.
+      addAt(
+        'CPI060',
+        `layer ${JSON.stringify(layerName)} at ${path} is a Lambda layer whose function is Python source text (${JSON.stringify(source.slice(0, 120))}). Keras does not run it (it looks the text up as a function name and fails), but a loader that evals the text runs it. Do not load this model; find out who wrote the layer and why.`,
+        { path, layer: layerName, code: 'source-text' },
+        'warning',
+      );
+      lambda = true;
+    } else if (named !== undefined) {
       // No bytecode: the loader only looks the name up, so what runs is that function — judged as a reference.
       checkReference({ config: named.name }, named.module, 'function', `${path}.config.function`, add);
       lambda = true;
@@ -275,6 +289,9 @@ function pickleDanger(module: string, name: string): boolean {
  * name in `sys.modules[config.module]` (or its own globals and custom objects); Keras 3 `Lambda.from_config` passes
  * it to `deserialize_keras_object`, which looks in custom and Keras objects.
  */
+/** A name `deserialize_keras_object` can look up (dotted Python identifiers); anything else is source text. */
+const PYTHON_NAME = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/;
+
 function namedLambdaFunction(config: JsonValue | undefined): { name: string; module: string } | undefined {
   if (!isObject(config) || typeof config.function !== 'string' || config.function === '') return undefined;
   if (config.function_type !== undefined && config.function_type !== 'function') return undefined;

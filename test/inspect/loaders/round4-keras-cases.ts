@@ -49,6 +49,18 @@ export const ROUND4_KERAS_CASES: readonly UnseenCase[] = [
     want: ['CPI062:warning'],
   },
   {
+    name: 'Lambda whose function is Python source text (no function_type)',
+    loader: `${LOADER}: the text is looked up as a name and fails (tf_keras: KeyError on function_type); nothing runs`,
+    files: { 'm.keras': namedLambda({ function: "lambda x: __import__('os').system('id')" }) },
+    want: ['CPI060:warning'],
+  },
+  {
+    name: 'Lambda whose function is Python source text looked up by name (function_type "function")',
+    loader: 'tf_keras Lambda._parse_function_from_config: deserialize_keras_object(text) finds no such function',
+    files: { 'm.keras': namedLambda({ function: 'eval("1")', function_type: 'function', module: 'builtins' }) },
+    want: ['CPI060:warning'],
+  },
+  {
     name: 'Lambda with a named function but a marshalled output_shape',
     loader: 'tf_keras Lambda._parse_function_from_config: output_shape_type "lambda" → func_load(marshal)',
     files: {
