@@ -33,7 +33,7 @@ export const ROUND5_TORCH_CASES: readonly UnseenCase[] = [
   {
     name: 'legacy persistent id naming a user class: unknown global, nothing computed',
     loader: LOADER,
-    files: { 'model.pt': legacyFile(`${modulePid('__main__', 'Net')})\x81}b`) },
+    files: { 'model.pt': legacyFile(`${modulePid('mymodels.nets', 'Net')})\x81}b`) },
     want: ['CPI002:warning'],
   },
 ];

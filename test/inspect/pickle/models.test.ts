@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedFinding } from '../../../src/core/finding.js';
 import type { Policy } from '../../../src/core/policy.js';
@@ -41,18 +44,26 @@ describe('real models made by torch, numpy, scikit-learn and joblib', () => {
     expect(got.map((f) => [f.ruleId, f.level, f.location.member])).toEqual([['CPI120', 'note', 'obj.npy']]);
   });
 
-  it('a pickled user class (__main__.TinyNet) is an unknown global, a warning — not a dangerous one', () => {
+  it("a whole module of the saving script's class (__main__.TinyNet): only the note that torch.load refuses it", () => {
+    // The class is the loading program's own (pickle.py find_class('__main__', …)), only instantiated: nothing the
+    // file brings runs. torch.load's default weights_only=True still refuses the module classes.
     const got = findings.get('torch_full_module_zip.pt') ?? [];
-    expect(got.map((f) => [f.ruleId, f.level, f.evidence?.global])).toEqual([
-      ['CPI002', 'warning', '__main__.TinyNet'],
-    ]);
+    expect(got.map((f) => [f.ruleId, f.level])).toEqual([['CPI119', 'note']]);
     expect(got[0]!.location.member).toBe('torch_full_module_zip/data.pkl');
   });
 
   it('the policy allowlist extends the built-in one', async () => {
-    const policy: Policy = { ...DEFAULT_POLICY, models: { ...DEFAULT_POLICY.models, allowedGlobals: ['__main__.*'] } };
-    const again = await inspectFolder(corpusPath('models'), policy);
-    // Allowed by the policy, yet the default torch.load still refuses the module classes: only that note remains.
-    expect((again.get('torch_full_module_zip.pt') ?? []).map((f) => f.ruleId)).toEqual(['CPI119']);
+    const dir = mkdtempSync(path.join(tmpdir(), 'cp-allowed-globals-'));
+    try {
+      // An object of a class of an installed package nobody listed: CPI002 until the policy names it.
+      writeFileSync(path.join(dir, 'net.pkl'), Buffer.from('\x80\x02cmymodels.nets\nTinyNet\n)\x81}b.', 'latin1'));
+      const rules = async (policy?: Policy) =>
+        ((await inspectFolder(dir, policy)).get('net.pkl') ?? []).map((f) => f.ruleId);
+      expect(await rules()).toEqual(['CPI002']);
+      const models = { ...DEFAULT_POLICY.models, allowedGlobals: ['mymodels.nets.*'] };
+      expect(await rules({ ...DEFAULT_POLICY, models })).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
