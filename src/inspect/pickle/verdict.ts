@@ -239,8 +239,10 @@ function isTorchLoaded(ctx: VerdictContext): boolean {
   // whatever torch's default (content/distcp.ts), so the default protects nothing there.
   if ((ctx.location.member ?? '').startsWith(DISTCP_ITEM)) return false;
   if (ctx.what === 'legacy PyTorch file' || ctx.what === 'torch.load of embedded bytes') return true;
-  // Any case, as miniz finds it (zip-names.ts TORCH_DATA_PKL).
-  return /(^|[!/])data\.pkl$/i.test(ctx.location.member ?? '');
+  // Any case, as miniz finds it (zip-names.ts TORCH_DATA_PKL), and only as `<root>/data.pkl`: PyTorchStreamReader
+  // (inline_container.cc `init`) refuses an archive whose records are not in a folder ("file in archive is not in a
+  // subdirectory"), and reads data.pkl from that folder alone — a deeper one is not what torch.load unpickles.
+  return /(^|!)[^/!]+\/data\.pkl$/i.test(ctx.location.member ?? '');
 }
 
 /**

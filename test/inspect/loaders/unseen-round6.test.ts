@@ -21,6 +21,7 @@ import { ROUND16_PICKLE_NUMBER_CASES } from './round16-pickle-number-cases.js';
 import { ROUND17_PICKLE_STATE_CASES } from './round17-pickle-state-cases.js';
 import { ROUND18_PICKLE_HELPER_CASES } from './round18-pickle-helper-cases.js';
 import { MAIN_CLASS_CASES } from './main-class-cases.js';
+import { TORCH_ROOT_CASES } from './torch-root-cases.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
 /**
@@ -51,6 +52,7 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND17_PICKLE_STATE_CASES,
   ...ROUND18_PICKLE_HELPER_CASES,
   ...MAIN_CLASS_CASES,
+  ...TORCH_ROOT_CASES,
 ];
 
 describeUnseenCases('rounds 6 to 18: verdicts on unseen model files agree with the real loader', CASES);
