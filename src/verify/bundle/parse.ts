@@ -144,7 +144,22 @@ function readContent(json: Json): BundleContent {
   };
 }
 
+/**
+ * The three ways a bundle names its signer are one protobuf oneof (`VerificationMaterial.content`). sigstore-go, which
+ * `gh attestation verify` and cosign run, reads bundles with protojson, which refuses a JSON object setting two
+ * members of a oneof; @sigstore/bundle's fromJSON silently keeps the first of publicKey, x509CertificateChain,
+ * certificate, and this reader prefers the other order. A bundle carrying two would be verified with one signer and
+ * read for its identity (the provenance source) from the other, so it is refused, as dsseEnvelope beside
+ * messageSignature is.
+ */
+const MATERIAL_FIELDS = ['publicKey', 'x509CertificateChain', 'certificate'] as const;
+
 function readMaterial(vm: Json): BundleMaterial {
+  const set = MATERIAL_FIELDS.filter((f) => vm[f] !== undefined && vm[f] !== null);
+  if (set.length > 1)
+    throw new BundleParseError(
+      `verificationMaterial must hold one of ${MATERIAL_FIELDS.join(', ')}, not ${set.join(' and ')}`,
+    );
   const cert = vm['certificate'];
   const chain = vm['x509CertificateChain'];
   const key = vm['publicKey'];

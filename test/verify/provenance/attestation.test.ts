@@ -67,6 +67,39 @@ describe('verifyAttestation over real attestations', () => {
     expect(verifyAttestation(bundle(), check).ok).toBe(false);
   });
 
+  // VerificationMaterial.content is a protobuf oneof: sigstore-go's protojson refuses a bundle setting two members,
+  // @sigstore/bundle keeps the first of publicKey, x509CertificateChain, certificate. The actions/attest bundle, moved
+  // to a v0.2 chain of its one certificate, verifies; with another workflow's Fulcio certificate (any is public in
+  // Rekor) set beside it, the signature would be checked with the chain and the source read from the certificate.
+  it("a bundle carrying another workflow's certificate beside its own chain is refused, not given that source", () => {
+    const own = JSON.parse(
+      readFileSync(corpusPath('pypi', 'pypi-attestations', 'pypi_attestation_models-0.0.4a2.tar.gz.sigstore'), 'utf8'),
+    ) as { mediaType: string; verificationMaterial: Record<string, unknown> };
+    const { certificate, ...rest } = own.verificationMaterial;
+    const chained = {
+      ...own,
+      mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.2',
+      verificationMaterial: { ...rest, x509CertificateChain: { certificates: [certificate] } },
+    };
+    expect(verifyAttestation(JSON.stringify(chained), check)).toMatchObject({
+      ok: true,
+      repository: 'https://github.com/trailofbits/pypi-attestation-models',
+    });
+    const other = JSON.parse(npmProvenanceBundle('provenance-npm-test-cli-v1-prega')) as {
+      verificationMaterial: { x509CertificateChain: { certificates: unknown[] } };
+    };
+    const spliced = {
+      ...chained,
+      verificationMaterial: {
+        ...chained.verificationMaterial,
+        certificate: other.verificationMaterial.x509CertificateChain.certificates[0],
+      },
+    };
+    const r = verifyAttestation(JSON.stringify(spliced), check);
+    expect(r).toMatchObject({ ok: false });
+    expect(r.ok ? '' : r.reason).toMatch(/x509CertificateChain and certificate/);
+  });
+
   it('a message signature is not provenance at all (not a failure)', () => {
     const r = verifyAttestation(
       readFileSync(corpusPath('sigstore', 'conformance', 'bundle-verify', 'happy-path-v0.3', 'bundle.sigstore.json')),
@@ -142,6 +175,47 @@ describe('attestedSource: the certificate issuer must speak for the repository h
       repository: 'https://github.com/acme/models',
       commit: '1'.repeat(40),
     });
+  });
+
+  // A build that checks out a second repository can list that checkout among resolvedDependencies, before its own
+  // source. `gh attestation verify` takes the source from the certificate alone; the statement names it as well, so
+  // the attestation is consistent. A statement whose git entries never name the certificate's source still conflicts.
+  const ONES = '1'.repeat(40);
+  const withDependencies = (deps: { uri: string; commit: string }[]) =>
+    parseStatement(
+      'application/vnd.in-toto+json',
+      Buffer.from(
+        JSON.stringify({
+          _type: 'https://in-toto.io/Statement/v1',
+          subject: [{ name: 'model.safetensors', digest: { sha256: 'ab'.repeat(32) } }],
+          predicateType: 'https://slsa.dev/provenance/v1',
+          predicate: {
+            buildDefinition: {
+              resolvedDependencies: deps.map((d) => ({ uri: d.uri, digest: { gitCommit: d.commit } })),
+            },
+          },
+        }),
+      ),
+    );
+  const SOURCE = { uri: 'git+https://github.com/acme/models@refs/heads/main', commit: ONES };
+  const DATA = { uri: 'git+https://github.com/acme/datasets@refs/heads/main', commit: '3'.repeat(40) };
+  it.each([
+    { name: 'a second checkout listed first', deps: [DATA, SOURCE], ok: true },
+    { name: 'a second checkout listed after the source', deps: [SOURCE, DATA], ok: true },
+    {
+      name: 'the source repository twice, its built commit second',
+      deps: [{ ...SOURCE, commit: '4'.repeat(40) }, SOURCE],
+      ok: true,
+    },
+    { name: 'only another repository', deps: [DATA], ok: false },
+    { name: 'the source repository at another commit only', deps: [{ ...SOURCE, commit: '4'.repeat(40) }], ok: false },
+  ])('resolvedDependencies with $name → ok $ok', ({ deps, ok }) => {
+    const r = attestedSource(withDependencies(deps), made('fulcio-issuer-github-actions'));
+    expect(r).toMatchObject(
+      ok
+        ? { ok: true, repository: 'https://github.com/acme/models', commit: ONES }
+        : { ok: false, sourceConflict: true },
+    );
   });
 
   it('a Codefresh certificate naming a github.com repository is refused', () => {
