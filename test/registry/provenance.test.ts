@@ -131,6 +131,44 @@ describe('npm attestations (real responses from slsa-verifier testdata)', () => 
     expect(report.checks.find((c) => c.kind === 'publish')?.ok).toBe(ok);
   });
 
+  // pacote reads the key's expiry against `bundle.verificationMaterial.tlogEntries[0].integratedTime` whatever else the
+  // bundle carries; @sigstore/verify asks the key only at the times it verified (an inclusion promise, an RFC 3161
+  // timestamp), so a v0.2 bundle whose entry keeps only its inclusion proof, under `timestampThreshold: 0`, would
+  // otherwise never have its key's expiry read.
+  it.each([
+    { name: 'a key that expired before the log time', end: '2023-01-01T00:00:00.000Z', logged: true, ok: false },
+    { name: 'a key that expires after the log time', end: '2030-01-01T00:00:00.000Z', logged: true, ok: true },
+    // pacote reads `tlogEntries[0].integratedTime` of a keyed bundle unconditionally: with no entry it throws, and
+    // with no time to judge it by, a key that expires is not taken.
+    { name: 'no log entry at all', end: '2030-01-01T00:00:00.000Z', logged: false, ok: false },
+  ])('judges the publish key at the log time of a bundle without inclusion promise: $name', ({ end, logged, ok }) => {
+    const c = loadProvenanceCase('gundam-visor-cli-v1-tag');
+    const attestations = structuredClone(c.attestations) as {
+      attestations: { predicateType: string; bundle: { verificationMaterial: { tlogEntries: object[] } } }[];
+    };
+    for (const a of attestations.attestations)
+      a.bundle.verificationMaterial.tlogEntries = logged
+        ? a.bundle.verificationMaterial.tlogEntries.map((e) => {
+            const { inclusionPromise: _drop, ...rest } = e as { inclusionPromise?: unknown };
+            return rest;
+          })
+        : [];
+    const tuf = readFixtureJson('sigstore/public-good/npm-registry-keys.json') as {
+      keys: { keyUsage: string; publicKey: { validFor: Record<string, string> } }[];
+    };
+    for (const k of tuf.keys)
+      if (k.keyUsage === 'npm:attestations') k.publicKey.validFor = { ...k.publicKey.validFor, end };
+    const thresholds = { tlogThreshold: logged ? 1 : 0, timestampThreshold: 0 };
+    const report = verifyAttestations(
+      attestations,
+      { name: c.name, version: c.version, integrity: parseSri(c.integrity) },
+      createAttestationVerifier(ROOTS[0]!.trusted, parseRegistryKeys(tuf), thresholds),
+    );
+    const publish = report.checks.find((x) => x.kind === 'publish');
+    expect(publish?.ok).toBe(ok);
+    if (!ok) expect(publish?.ok === false && publish.reason).toMatch(/expired|no log entry/);
+  });
+
   it('extracts the builder identity and matches policy patterns anchored', () => {
     const report = verifyAttestations(
       good.attestations,
