@@ -114,23 +114,39 @@ export function describeIdentity(id: RecordedIdentity): string {
 /**
  * The publisher PyPI's Integrity API claims for a bundle (`attestation_bundles[].publisher`), compared with the one
  * the certificate proves: a claim the certificate does not back is not trusted. pypi-attestations verifies each
- * attestation against its bundle's publisher (`Attestation.verify(bundle.publisher, dist)`): GitHub and GitLab by
- * repository and workflow, Google by `email`, the certificate's SAN exactly (`GooglePublisher._as_policy`:
- * `policy.Identity(identity=email, issuer="https://accounts.google.com")`).
+ * attestation against its bundle's publisher (`Attestation.verify(bundle.publisher, dist)`), a pydantic model whose
+ * `kind` picks the fields it requires: GitHub `repository` and `workflow`, GitLab `repository` and
+ * `workflow_filepath` (`GitHubPublisher`, `GitLabPublisher`), Google `email`. Each becomes a policy the certificate
+ * must satisfy (`_GitHubTrustedPublisherPolicy.verify`: the Source Repository URI, then the Build Config URI at the
+ * Source Repository Digest or Ref; `GooglePublisher._as_policy`: the SAN exactly), so a field the claim lacks fails
+ * validation and one the certificate does not prove (no Build Config URI, one naming another workflow) fails
+ * verification: both are a mismatch here, as is a bundle without a publisher (`AttestationBundle.publisher` is
+ * required). A kind chainproof cannot prove from a certificate is held to nothing more than its name.
  */
 export function claimMatches(claim: unknown, proven: PypiPublisher): boolean {
-  if (typeof claim !== 'object' || claim === null) return true;
+  if (typeof claim !== 'object' || claim === null) return false;
   const c = claim as Record<string, unknown>;
-  if (typeof c.kind === 'string' && c.kind !== proven.kind) return false;
-  if (typeof c.email === 'string' && proven.email !== undefined && c.email !== proven.email) return false;
-  const repo = typeof c.repository === 'string' ? c.repository : undefined;
-  if (repo !== undefined && proven.repository !== undefined && repo.toLowerCase() !== proven.repository.toLowerCase())
-    return false;
-  const wf =
-    typeof c.workflow === 'string'
-      ? c.workflow
-      : typeof c.workflow_filepath === 'string'
-        ? c.workflow_filepath
-        : undefined;
-  return wf === undefined || proven.workflow === undefined || wf === proven.workflow;
+  if (c.kind !== proven.kind) return false;
+  return CLAIM_FIELDS[proven.kind].every(([field, provenAs]) => {
+    const value = c[field];
+    const proof = proven[provenAs];
+    if (typeof value !== 'string' || proof === undefined) return false;
+    // GitHub and GitLab paths are not case-sensitive: the index may keep another spelling of the same repository.
+    return provenAs === 'repository' ? value.toLowerCase() === proof.toLowerCase() : value === proof;
+  });
 }
+
+/** The fields each kind of claimed publisher must carry, and the proven field each must equal. */
+const CLAIM_FIELDS: Record<PypiPublisher['kind'], readonly (readonly [string, 'repository' | 'workflow' | 'email'])[]> =
+  {
+    GitHub: [
+      ['repository', 'repository'],
+      ['workflow', 'workflow'],
+    ],
+    GitLab: [
+      ['repository', 'repository'],
+      ['workflow_filepath', 'workflow'],
+    ],
+    Google: [['email', 'email']],
+    unknown: [],
+  };

@@ -308,6 +308,57 @@ describe('the publisher is the one the certificate proves, as pypi-attestations 
     expect(p).toEqual(want);
     expect(publisherAllowed(p, policy)).toBe(false);
   });
+
+  // `Attestation.verify(bundle.publisher, dist)` turns the index's claim into a policy: every field the claim's kind
+  // requires must be there and proven by the certificate, or pypi-attestations fails the attestation.
+  const GITHUB_CLAIM = { kind: 'GitHub', repository: 'trailofbits/pypi-attestations', workflow: 'release.yml' };
+  const GITLAB_CLAIM = {
+    kind: 'GitLab',
+    repository: 'facutuesca/gitlab-oidc-project',
+    workflow_filepath: '.gitlab-ci.yml',
+  };
+  const noWorkflow = async () => {
+    const { workflow: _drop, ...rest } = await github();
+    return rest;
+  };
+  it.each([
+    { name: 'GitHub: the genuine certificate and claim', id: github, claim: GITHUB_CLAIM, want: true },
+    {
+      name: 'GitHub: the repository in another case',
+      id: github,
+      claim: { ...GITHUB_CLAIM, repository: 'TrailOfBits/pypi-attestations' },
+      want: true,
+    },
+    { name: 'GitLab: the genuine certificate and claim', id: gitlab, claim: GITLAB_CLAIM, want: true },
+    {
+      name: 'GitHub: a workflow the certificate proves none of (no Build Config URI)',
+      id: noWorkflow,
+      claim: GITHUB_CLAIM,
+      want: false,
+    },
+    { name: 'GitHub: another workflow', id: github, claim: { ...GITHUB_CLAIM, workflow: 'other.yml' }, want: false },
+    {
+      name: 'GitHub: a claim without its required workflow',
+      id: github,
+      claim: { kind: 'GitHub', repository: GITHUB_CLAIM.repository },
+      want: false,
+    },
+    {
+      name: 'GitLab: the GitHub field name instead of workflow_filepath',
+      id: gitlab,
+      claim: { kind: 'GitLab', repository: GITLAB_CLAIM.repository, workflow: '.gitlab-ci.yml' },
+      want: false,
+    },
+    {
+      name: 'GitHub: a claim without a kind',
+      id: github,
+      claim: { repository: GITHUB_CLAIM.repository, workflow: 'release.yml' },
+      want: false,
+    },
+    { name: 'GitHub: no publisher at all', id: github, claim: undefined, want: false },
+  ])('index claim against the certificate, $name → $want', async ({ id, claim, want }) => {
+    expect(claimMatches(claim, publisherFromIdentity(await id()))).toBe(want);
+  });
 });
 
 /*

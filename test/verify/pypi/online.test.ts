@@ -313,6 +313,29 @@ describe('PyPI verification through a loopback index (PEP 691 + Integrity API, r
     expect(online(r)).toEqual(['CPP063@4']);
   });
 
+  // pypi-attestations' GitHubPublisher requires `workflow`, and `_GitHubTrustedPublisherPolicy` checks it against the
+  // certificate's Build Config URI: a claim that names none is not the publisher the certificate proves.
+  it('the index claiming the right repository but no workflow is CPP063', async () => {
+    const digest = await sha(GITHUB_SDIST);
+    const genuine = (await json(`${GITHUB_SDIST}.provenance`)) as {
+      attestation_bundles: { attestations: unknown[] }[];
+    };
+    const vague = {
+      version: 1,
+      attestation_bundles: [
+        {
+          publisher: { kind: 'GitHub', repository: 'trailofbits/pypi-attestations' },
+          attestations: genuine.attestation_bundles[0]!.attestations,
+        },
+      ],
+    };
+    const r = await scanOnline(
+      { 'pypi-attestations': [{ filename: GITHUB_SDIST, sha256: digest, provenance: vague }] },
+      [{ name: 'pypi-attestations', version: '0.0.19', file: GITHUB_SDIST, sha256: digest }],
+    );
+    expect(online(r)).toEqual(['CPP063@4']);
+  });
+
   it('a hash the index does not publish is an error (CPP054); a missing file, release and project each have a rule', async () => {
     const digest = await sha(GITLAB_SDIST);
     const r = await scanOnline(
