@@ -83,7 +83,7 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
  */
 export function attestedSource(statement: Statement, leaf: Buffer | undefined): AttestationResult {
   const cert = leaf ? readCertificateSource(leaf) : {};
-  const stated = readStatementSource(statement);
+  const stated = readStatementSource(statement, cert);
   if (!cert.repository && !stated.repository)
     return { ok: false, reason: 'the provenance and its certificate name no source repository' };
   if (!cert.repository)

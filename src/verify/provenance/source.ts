@@ -71,8 +71,15 @@ function refOf(uri: string): string | undefined {
  * the git entry of `buildDefinition.resolvedDependencies` with its `gitCommit`, else
  * `externalParameters.workflow.repository` / `ref`. SLSA v0.2: `invocation.configSource`. Signed but
  * attacker-chosen: read field by field, bounded.
+ *
+ * A build may check out more than its own repository (a second `actions/checkout` of a data or tooling repository),
+ * and each checkout can be a git entry of resolvedDependencies. The source is the entry of the repository the build
+ * ran from: the one `prefer` names (the certificate's repository and commit, which `gh attestation verify` takes as
+ * the source, cli/cli verification.VerifyCertExtensions), else the one of `externalParameters.workflow.repository`
+ * (the top-level workflow's repository, which slsa-verifier's TriggerURI reads), else the first. Another checkout
+ * listed first is an input of the build, not a second account of its source.
  */
-export function readStatementSource(statement: Statement): SourceClaim {
+export function readStatementSource(statement: Statement, prefer: SourceClaim = {}): SourceClaim {
   const p = statement.predicate;
   if (!isObject(p)) return {};
   if (SLSA_V1.test(statement.predicateType)) {
@@ -80,9 +87,12 @@ export function readStatementSource(statement: Statement): SourceClaim {
     const deps = Array.isArray(def['resolvedDependencies'])
       ? def['resolvedDependencies'].slice(0, MAX_DEPENDENCIES)
       : [];
-    const git = deps.find((d): d is Json => isObject(d) && typeof d['uri'] === 'string' && d['uri'].startsWith('git+'));
+    const gits = deps.filter(
+      (d): d is Json => isObject(d) && typeof d['uri'] === 'string' && d['uri'].startsWith('git+'),
+    );
     const ext = isObject(def['externalParameters']) ? def['externalParameters'] : {};
     const wf = isObject(ext['workflow']) ? ext['workflow'] : {};
+    const git = sourceEntry(gits, prefer.repository ?? str(wf['repository']), prefer.commit);
     const uri = git ? str(git['uri']) : undefined;
     const digest = git && isObject(git['digest']) ? git['digest'] : {};
     const repository = uri ?? str(wf['repository']);
@@ -98,6 +108,21 @@ export function readStatementSource(statement: Statement): SourceClaim {
     return claim(uri, str(digest['sha1'])?.toLowerCase(), uri ? refOf(uri) : undefined);
   }
   return {};
+}
+
+/** The git entry of `repository` (at `commit` if one is), else the first: see readStatementSource. */
+function sourceEntry(
+  gits: readonly Json[],
+  repository: string | undefined,
+  commit: string | undefined,
+): Json | undefined {
+  if (repository === undefined) return gits[0];
+  const same = gits.filter((g) => sameRepository(String(g['uri']), repository));
+  const atCommit = same.find((g) => {
+    const digest = isObject(g['digest']) ? g['digest'] : {};
+    return commit !== undefined && str(digest['gitCommit'])?.toLowerCase() === commit;
+  });
+  return atCommit ?? same[0] ?? gits[0];
 }
 
 /** The Source Repository URI / Digest / Ref and Build Signer URI extensions of a Fulcio leaf certificate (DER). */

@@ -134,6 +134,19 @@ describe('readStatementSource', () => {
       }),
       want: { repository: 'https://github.com/a/b' },
     },
+    {
+      name: 'SLSA v1 several git entries: the one of externalParameters.workflow.repository',
+      s: statement('https://slsa.dev/provenance/v1', {
+        buildDefinition: {
+          externalParameters: { workflow: { repository: 'https://github.com/a/b', ref: 'refs/heads/main' } },
+          resolvedDependencies: [
+            { uri: 'git+https://github.com/a/data@refs/heads/main', digest: { gitCommit: 'b'.repeat(40) } },
+            { uri: 'git+https://github.com/a/b@refs/heads/main', digest: { gitCommit: COMMIT } },
+          ],
+        },
+      }),
+      want: { repository: 'https://github.com/a/b', commit: COMMIT, ref: 'refs/heads/main' },
+    },
     { name: 'another predicate states nothing', s: statement('https://example.com/other', { x: 1 }), want: {} },
     { name: 'predicate not an object', s: statement('https://slsa.dev/provenance/v1', 'x'), want: {} },
   ])('$name', ({ s, want }) => {
