@@ -52,7 +52,7 @@ export function nestedFindings(
     out.push({
       ...base,
       ruleId: 'CPI101',
-      message: `${where}: the ${blob.encoding === 'base64' ? 'base64 ' : ''}${blob.encoding === 'bytes' ? 'bytes' : 'string'} value at byte ${blob.offset} is itself a pickle importing ${names}${dangerous.length ? ` (dangerous: ${dangerous.join(', ')})` : ''}. Code that unpickles it runs them. Do not load this file.`,
+      message: `${where}: the ${blob.encoding === 'base64' || blob.encoding === 'hex' ? `${blob.encoding} ` : ''}${blob.encoding === 'bytes' ? 'bytes' : 'string'} value at byte ${blob.offset} is itself a pickle importing ${names}${dangerous.length ? ` (dangerous: ${dangerous.join(', ')})` : ''}. Code that unpickles it runs them. Do not load this file.`,
       evidence: {
         offset: blob.offset,
         pickle: index,

@@ -6,7 +6,7 @@ export interface NestedBlob {
   readonly data: Buffer;
   /** Offset of the opcode that carried it in the outer stream. */
   readonly offset: number;
-  readonly encoding: 'bytes' | 'base64' | 'text';
+  readonly encoding: 'bytes' | 'base64' | 'hex' | 'text';
 }
 
 /** Blobs larger than this are not copied out (the read window of a file source is 1 MiB). */
@@ -46,6 +46,7 @@ export function noteBytes(run: PickleRun, src: ByteSource, n: number, at: number
     if (data.length === n) noteLatin1(run, data.toString('utf8'), at);
     return;
   }
+  if (first === 0x38) return noteHex(run, src.peekBytes(Math.min(n, 4)).toString('latin1'), () => src.peekBytes(n), at);
   if (first !== 0x80 && first !== 0x63 && first !== 0x67) return; // PROTO, GLOBAL, base64 "gA"
   const head = src.peekBytes(Math.min(n, 64));
   if (startsLikePickle(head)) {
@@ -58,6 +59,22 @@ export function noteBytes(run: PickleRun, src: ByteSource, n: number, at: number
   if (!BASE64.test(text)) return;
   const data = Buffer.from(text, 'base64');
   if (startsLikePickle(data)) keep(run, { data, offset: at, encoding: 'base64' });
+}
+
+/** Hex of PROTO 0–5 (`8004…`): what `pickle.dumps(x).hex()` starts with. */
+const HEX_PICKLE_HEAD = /^800[0-5]$/i;
+const HEX = /^(?:[0-9a-fA-F]{2})+$/;
+
+/**
+ * A value holding a pickle as hex text (`bytes.hex()`), for code that does `pickle.loads(bytes.fromhex(…))` as others
+ * do with base64: copied out only when its first 4 characters are hex of PROTO, so other text is never read whole.
+ */
+function noteHex(run: PickleRun, head: string, whole: () => Buffer, at: number): void {
+  if (!HEX_PICKLE_HEAD.test(head)) return;
+  const text = whole().toString('latin1');
+  if (!HEX.test(text)) return;
+  const data = Buffer.from(text, 'hex');
+  if (startsLikePickle(data)) keep(run, { data, offset: at, encoding: 'hex' });
 }
 
 /**
@@ -78,6 +95,7 @@ function noteLatin1(run: PickleRun, s: string, at: number): void {
  */
 export function noteText(run: PickleRun, s: string, at: number): void {
   if (s.charCodeAt(0) === 0x80) noteLatin1(run, s, at);
+  else if (s.startsWith('80')) noteHex(run, s.slice(0, 4), () => Buffer.from(s, 'latin1'), at);
   else if (s.startsWith('gA')) {
     const text = s.replace(/\s+/g, '');
     if (!BASE64.test(text)) return;

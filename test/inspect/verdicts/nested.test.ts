@@ -27,6 +27,18 @@ describe('nested pickles (CPI101)', () => {
     { name: 'raw bytes', data: dictOf([evil]), want: ['CPI101'] },
     { name: 'base64 text', data: dictOf([Buffer.from(evil.toString('base64'))], true), want: ['CPI101'] },
     { name: 'protocol-0 text', data: dictOf([Buffer.from('cposix\nsystem\n(S"id"\ntR.')], true), want: ['CPI101'] },
+    // pickle.loads(bytes.fromhex(…)) as others do with base64 (modelaudit's nested_pickle_hex shape).
+    { name: 'hex text', data: dictOf([Buffer.from(evil.toString('hex'))], true), want: ['CPI101'] },
+    {
+      name: 'hex text in a protocol-0 string',
+      data: Buffer.from(`(dp0\nVk\nV${evil.toString('hex')}\ns.`),
+      want: ['CPI101'],
+    },
+    {
+      name: 'hex that is not a pickle (a digest starting 8003)',
+      data: dictOf([Buffer.from(`8003${'ab'.repeat(30)}`)], true),
+      want: [],
+    },
     { name: 'a nested pickle of plain data', data: dictOf([plain]), want: [] },
     { name: 'text that only starts with c', data: dictOf([Buffer.from('classifier.weight')], true), want: [] },
   ])('$name → $want', ({ data, want }) => {
