@@ -49,9 +49,9 @@ export const INSPECT_FORMATS_RULES = defineRules([
     id: 'CPI133',
     name: 'ModelMetadataHoldsCode',
     short:
-      'Model metadata (safetensors `__metadata__`) holds text shaped like code, a shell command or an HTML script.',
-    full: 'The safetensors loader never runs its metadata: `safe_open(...).metadata()` returns the strings as they are. Text there that reads as Python (`__import__(`, `os.system(`, `exec(`), a shell command (`rm -rf`, `curl … | sh`) or an HTML `<script>` has no reason to be in a weights file: it is aimed at a tool that evaluates or renders metadata (a training script that `eval`s a field, a model browser that shows it as HTML).',
-    help: 'Find out who wrote the metadata and why. Re-save the tensors without it (`save_file(tensors, path)` with no metadata) before publishing or loading them in tools that read metadata.',
+      'Model metadata or config (safetensors `__metadata__`, a Keras config) holds text shaped like code, a shell command or an HTML script.',
+    full: 'The loaders never run this text: safetensors `safe_open(...).metadata()` returns the strings as they are, and Keras looks a string where it expects a loss, metric or function up as a name (and fails). Text there that reads as Python (`__import__(`, `os.system(`, `exec(`), a shell command (`rm -rf`, `curl … | sh`) or an HTML `<script>` has no reason to be in a model file: it is aimed at a tool that evaluates or renders metadata (a training script that `eval`s a field, a model browser that shows it as HTML).',
+    help: 'Find out who wrote the text and why. Re-save the model without it (safetensors: `save_file(tensors, path)` with no metadata; Keras: rebuild the config from code) before publishing it or loading it in tools that read metadata.',
     level: 'warning',
     severity: '5.0',
     tags: MODELS,

@@ -4,6 +4,7 @@ import type { Level } from '../../core/finding.js';
 import type { Findings } from './report.js';
 import { dangerOf } from '../pickle/danger.js';
 import { isModelLibrary } from '../pickle/known-libraries.js';
+import { codeShapeOf } from './metadata-code.js';
 
 /**
  * Module roots that are Keras itself, or the Keras packages `serialization_lib._retrieve_class_or_fn` imports on
@@ -98,9 +99,14 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
     if (count++ < MAX_FINDINGS) out.add(rule, message, evidence, member, level);
   };
   const add = (rule: string, message: string, evidence: Evidence) => addAt(rule, message, evidence);
+  // Code-shaped text where Keras expects a name (`"loss": "lambda y, p: __import__('os')…"`): Keras looks it up and
+  // fails, a loader that evals it runs it. One finding for the config (a Lambda's own text is CPI060's).
+  const coded: string[] = [];
   const walk = (v: JsonValue, path: string, inLambda: boolean): void => {
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}[${i}]`, inLambda));
     if (typeof v === 'string') {
+      const shape = inLambda ? undefined : codeShapeOf(v);
+      if (shape !== undefined) coded.push(`${path} (${shape}: ${JSON.stringify(v.slice(0, 80))})`);
       if (v.includes('enable_unsafe_deserialization'))
         add(
           'CPI063',
@@ -175,6 +181,13 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
     }
   };
   walk(config, '$', false);
+  if (coded.length > 0)
+    addAt(
+      'CPI133',
+      `the config holds text shaped like code where Keras expects names or values: ${coded.slice(0, 3).join(', ')}${coded.length > 3 ? ` and ${coded.length - 3} more` : ''}. Keras looks such text up as a name and does not run it, but a loader that evals it would. Find out why it is there.`,
+      { check: 'config-code', places: coded.length },
+      'warning',
+    );
 }
 
 type Evidence = Record<string, string | number | boolean>;
@@ -315,6 +328,8 @@ function referencedLambdaFunction(config: JsonValue | undefined): boolean {
 
 function lambdaKind(config: JsonValue | undefined): string {
   if (!isObject(config)) return 'unknown';
+  // tf_keras `func_load` unmarshals whatever string it is given (base64, else its raw_unicode_escape bytes).
+  if (config.function_type === 'lambda') return 'marshal';
   const f = config.function;
   if (Array.isArray(f) && typeof f[0] === 'string') return 'marshal';
   if (isObject(f) && f.class_name === '__lambda__') return 'marshal';

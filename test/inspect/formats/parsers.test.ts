@@ -382,6 +382,36 @@ describe('keras config', () => {
   });
   it.each([
     {
+      // Keras looks the loss up by name and fails; a loader that evals it would run it (CPI133, a warning).
+      name: 'compile config whose loss is Python source text',
+      input: { compile_config: { loss: "lambda y, p: __import__('os').system('id')", metrics: ['accuracy'] } },
+      want: ['CPI133'],
+    },
+    {
+      name: 'compile config with names and a layer with a shell command as a value',
+      input: sequential([{ class_name: 'Dense', config: { name: 'd', note: 'rm -rf / --no-preserve-root' } }]),
+      want: ['CPI133'],
+    },
+    {
+      name: 'realistic compile config',
+      input: {
+        compile_config: {
+          optimizer: { module: 'keras.optimizers', class_name: 'Adam', config: { learning_rate: 0.001 } },
+          loss: 'sparse_categorical_crossentropy',
+          metrics: ['accuracy'],
+        },
+      },
+      want: [],
+    },
+    {
+      // tf_keras func_load unmarshals any string (base64, else its raw_unicode_escape bytes): still bytecode.
+      name: 'Lambda with function_type lambda and a text function',
+      input: sequential([
+        { class_name: 'Lambda', config: { name: 'l', function: 'c\x00\x00', function_type: 'lambda' } },
+      ]),
+      want: ['CPI060'],
+    },
+    {
       name: 'dense with activation function object',
       input: sequential([
         {
