@@ -156,31 +156,7 @@ describe('attestedSource: the source repository and commit come from the certifi
 describe('attestedSource: the certificate issuer must speak for the repository host', () => {
   const made = (name: string) =>
     new X509Certificate(readFileSync(new URL(`../../../fixtures/provenance/${name}.pem`, import.meta.url))).raw;
-  // An SLSA v1 statement naming no source of its own: the certificate alone gives repository and commit.
-  const bare = parseStatement(
-    'application/vnd.in-toto+json',
-    Buffer.from(
-      JSON.stringify({
-        _type: 'https://in-toto.io/Statement/v1',
-        subject: [{ name: 'model.safetensors', digest: { sha256: 'ab'.repeat(32) } }],
-        predicateType: 'https://slsa.dev/provenance/v1',
-        predicate: { buildDefinition: { resolvedDependencies: [] } },
-      }),
-    ),
-  );
-
-  it('a GitHub Actions certificate naming a github.com repository gives the source', () => {
-    expect(attestedSource(bare, made('fulcio-issuer-github-actions'))).toMatchObject({
-      ok: true,
-      repository: 'https://github.com/acme/models',
-      commit: '1'.repeat(40),
-    });
-  });
-
-  // A build that checks out a second repository can list that checkout among resolvedDependencies, before its own
-  // source. `gh attestation verify` takes the source from the certificate alone; the statement names it as well, so
-  // the attestation is consistent. A statement whose git entries never name the certificate's source still conflicts.
-  const ONES = '1'.repeat(40);
+  /** An SLSA v1 statement over model.safetensors whose build resolved `deps` (git entries). */
   const withDependencies = (deps: { uri: string; commit: string }[]) =>
     parseStatement(
       'application/vnd.in-toto+json',
@@ -197,6 +173,21 @@ describe('attestedSource: the certificate issuer must speak for the repository h
         }),
       ),
     );
+  // A statement naming no source of its own: the certificate alone gives repository and commit.
+  const bare = withDependencies([]);
+
+  it('a GitHub Actions certificate naming a github.com repository gives the source', () => {
+    expect(attestedSource(bare, made('fulcio-issuer-github-actions'))).toMatchObject({
+      ok: true,
+      repository: 'https://github.com/acme/models',
+      commit: '1'.repeat(40),
+    });
+  });
+
+  // A build that checks out a second repository can list that checkout among resolvedDependencies, before its own
+  // source. `gh attestation verify` takes the source from the certificate alone; the statement names it as well, so
+  // the attestation is consistent. A statement whose git entries never name the certificate's source still conflicts.
+  const ONES = '1'.repeat(40);
   const SOURCE = { uri: 'git+https://github.com/acme/models@refs/heads/main', commit: ONES };
   const DATA = { uri: 'git+https://github.com/acme/datasets@refs/heads/main', commit: '3'.repeat(40) };
   it.each([
