@@ -14,6 +14,8 @@ import { checkResolved } from './check-resolved.js';
 import { checkSignature } from './check-signature.js';
 import { checkDocumentIdentity } from './check-identity.js';
 import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.js';
+import { ssriCheckedAlgorithm } from '../deps/checks/ssri-verdict.js';
+import { isSriAlgorithm } from '../core/sri.js';
 
 /** What one package's check found; `settleVerdicts` turns the checks of a scan into statuses and findings. */
 export type PackageCheck = Pick<
@@ -187,7 +189,11 @@ function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
     state.notes.push('bytes pinned by the yarn checksum (not comparable with the registry integrity)');
     return;
   }
-  if (lockSri.size === 0) {
+  // npm and yarn 1 check a download against one algorithm of the lockfile's integrity, the strongest (ssri
+  // IntegrityStream), never its others: with `sha1-<published> sha384-<other>`, npm 11.19 installed the other tarball.
+  // So that algorithm is the one compared; a sha1 beside it that matches the registry proves nothing.
+  const checked = ssriCheckedAlgorithm(pkg.integrity ?? '');
+  if (lockSri.size === 0 || checked === undefined) {
     unverifiable(
       state,
       `${spec(pkg)} (${where(pkg)}) has no integrity in the lockfile, so its bytes are not pinned and cannot be compared with the registry.`,
@@ -203,7 +209,7 @@ function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
     );
     return;
   }
-  const cmp = compareSri(regSri, lockSri);
+  const cmp = compareSri(regSri, lockSri, checked);
   if (cmp.kind === 'mismatch') {
     state.findings.push(
       packageFinding(
@@ -214,10 +220,18 @@ function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
       ),
     );
   } else if (cmp.kind === 'incomparable') {
-    unverifiable(
-      state,
-      `${spec(pkg)} (${where(pkg)}): the lockfile and the registry share no integrity algorithm, so they cannot be compared.`,
-      { reason: 'no common integrity algorithm', lockfile: pkg.integrity ?? '' },
-    );
+    unverifiable(state, `${spec(pkg)} (${where(pkg)}): ${incomparable(checked, regSri, state.registry)}`, {
+      reason: 'no common integrity algorithm',
+      lockfile: pkg.integrity ?? '',
+      checked,
+    });
   } else state.notes.push(`integrity matches the registry (${cmp.algorithm})`);
+}
+
+/** Why the digest the package manager checks (`checked`) cannot be held against the registry's. */
+function incomparable(checked: string, regSri: Sri, registry: string): string {
+  const published = [...regSri.keys()].join(', ');
+  return isSriAlgorithm(checked) && regSri.has(checked)
+    ? `the package manager checks the download against the lockfile's ${checked} digest alone, which is not a valid ${checked} digest (the registry publishes ${published}).`
+    : `the package manager checks the download against the lockfile's ${checked} digest alone, and ${registry} publishes no ${checked} to compare it with (only ${published}).`;
 }

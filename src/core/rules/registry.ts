@@ -6,7 +6,7 @@ export const REGISTRY_RULES = defineRules([
     id: 'CPD100',
     name: 'RegistryIntegrityMismatch',
     short: "The lockfile's integrity differs from the one the registry publishes for this version.",
-    full: 'The integrity recorded in the lockfile does not match `dist.integrity` (or `dist.shasum`) that the registry serves for the same name and version. Either the lockfile was edited to point at other bytes (a poisoned lockfile), or the registry content changed after the lockfile was written. Installing from this lockfile would accept bytes the registry never published under this version.',
+    full: "The integrity recorded in the lockfile does not match `dist.integrity` (or `dist.shasum`) that the registry serves for the same name and version. Either the lockfile was edited to point at other bytes (a poisoned lockfile), or the registry content changed after the lockfile was written. Installing from this lockfile would accept bytes the registry never published under this version. The comparison uses the one hash the package manager checks a download with, the strongest algorithm of the lockfile's value (ssri): a weaker hash beside it that matches the registry proves nothing.",
     help: 'Do not install from this lockfile until you know why it differs. Regenerate the entry (`npm install <name>@<version>` or delete it and reinstall) from a registry you trust, and review who changed the line in version control.',
     level: 'error',
     severity: '9.0',

@@ -71,6 +71,15 @@ export function ssriVerdict(value: string): SsriVerdict {
   return { kind: 'ok' };
 }
 
+/**
+ * The one algorithm of `value` a download is checked with (ssri `IntegrityStream`: `sri.pickAlgorithm(opts)`, the
+ * digest then matched within it alone); undefined when ssri keeps no token. Every other token is never looked at.
+ */
+export function ssriCheckedAlgorithm(value: string): string | undefined {
+  const { hashes } = parseSri(value, 'lenient');
+  return hashes.length === 0 ? undefined : pickAlgorithm(hashes.map((h) => h.algorithm));
+}
+
 const lengths = new Map<string, number>();
 
 /** Digest bytes of a node:crypto algorithm (hashing nothing: no scanned content is touched). */

@@ -39,11 +39,14 @@ export type SriComparison =
   | { readonly kind: 'incomparable' };
 
 /**
- * Compare on the strongest algorithm both sides have (as ssri does). Matching a weak sha1 when a strong one is
- * on only one side is still a match: that is what npm accepts at install time.
+ * Compare on the strongest algorithm both sides have, or on `checked` alone when given: the algorithm the installer
+ * checks the download with (deps/checks/ssri-verdict.ts `ssriCheckedAlgorithm`). Matching a weak sha1 when a strong
+ * one is on the registry's side only is still a match: that is what npm accepts at install time. But a lockfile's
+ * sha1 that matches says nothing when it also holds a stronger digest: npm checks that one and never the sha1.
  */
-export function compareSri(expected: Sri, actual: Sri): SriComparison {
+export function compareSri(expected: Sri, actual: Sri, checked?: string): SriComparison {
   for (const algorithm of SRI_ALGORITHMS) {
+    if (checked !== undefined && algorithm !== checked) continue;
     const e = expected.get(algorithm);
     const a = actual.get(algorithm);
     if (!e || !a) continue;
