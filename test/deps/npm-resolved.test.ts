@@ -33,6 +33,11 @@ const CASES: { name: string; resolved: string; want: string }[] = [
   { name: 'name@version (npm drops the name)', resolved: 'evil@1.0.0', want: 'registry' },
   { name: 'registry tarball URL as before', resolved: 'https://registry.npmjs.org/a/-/a-1.0.0.tgz', want: 'registry' },
   { name: 'file: URL as before', resolved: 'file:../a.tgz', want: 'file' },
+  // npa reads `[git+]scheme:` with `new URL`, which needs no `//` after http(s) and reads `\` as `/`.
+  { name: 'https without slashes', resolved: 'https:evil.example/left-pad-1.3.0.tgz', want: 'tarball' },
+  { name: 'http with one slash', resolved: 'http:/evil.example/left-pad-1.3.0.tgz', want: 'tarball' },
+  { name: 'backslashes', resolved: 'HTTPS:\\\\evil.example\\left-pad-1.3.0.tgz', want: 'tarball' },
+  { name: 'registry layout without slashes', resolved: 'https:registry.npmjs.org/a/-/a-1.0.0.tgz', want: 'registry' },
 ];
 
 describe('npm resolved values read as npm-package-arg reads them', () => {
@@ -86,6 +91,28 @@ describe('npm resolved values read as npm-package-arg reads them', () => {
       'CPD020 v1/package-lock.json:7 a',
       'CPD020 v3/package-lock.json:27 left-pad',
     ]);
+  });
+});
+
+describe('an npm resolved URL written without `//`', () => {
+  // npm 11.19: `"resolved": "http:127.0.0.1:<port>/left-pad/-/left-pad-1.3.0.tgz"` was fetched from that host and
+  // installed (npa fromURL, then fetch): before, such a value had no source and passed with no finding at all.
+  it.each([
+    { resolved: 'https:evil.example/b/-/b-1.0.0.tgz', want: ['CPD005'] },
+    { resolved: 'https:registry.npmjs.org/evil/-/evil-1.0.0.tgz', want: ['CPD010'] },
+    { resolved: 'https:/registry.npmjs.org/b/-/b-1.0.0.tgz', want: [] },
+    { resolved: 'https:evil.example/b.tgz', want: ['CPD008'] },
+  ])('$resolved → $want', async ({ resolved, want }) => {
+    const root = await repoWith({
+      'package-lock.json': JSON.stringify(
+        lockV3({ b: '^1.0.0' }, { 'node_modules/b': { version: '1.0.0', resolved, integrity } }),
+        null,
+        2,
+      ),
+    });
+    const r = await scanDeps(root);
+    expect(r.findings.map((f) => `${f.ruleId}@${f.location.line ?? ''}`).sort()).toEqual(want.map((id) => `${id}@14`));
+    expect(r.graphs[0]?.packages[0]?.source).toBe(want.includes('CPD008') ? 'tarball' : 'registry');
   });
 });
 

@@ -129,7 +129,11 @@ export function npmResolvedSource(resolved: string | undefined): Source | undefi
   // (isAliasSpec): pacote's RegistryFetcher installs the version it names of another package from the registry.
   if (/^[a-z]:/i.test(resolved)) return 'file';
   if (/^npm:/i.test(resolved)) return 'registry';
-  if (/^(?:git\+)?[a-z]+:/i.test(resolved)) return 'unknown';
+  // npa's isURL (`/^(?:git[+])?[a-z]+:/i`) values go to `new URL` (fromURL), which needs no `//` after an http(s)
+  // scheme and reads `\` as `/`: `https:evil.example/x.tgz` is a remote tarball on evil.example, and npm 11.19
+  // fetched `http:127.0.0.1:<port>/…` from that host. Classified as the URL npm fetches, not as no source at all.
+  if (/^https?:/i.test(resolved)) return classifyResolved(whatwgHref(resolved)) ?? 'unknown';
+  if (NPA_URL.test(resolved)) return 'unknown';
   if (/^[^@]+@[^:.]+\.[^:]+:.+$/i.test(resolved)) return 'git';
   if (/^(?:\.|~\/|\/)/.test(resolved)) return 'file';
   if (isGitHubShorthand(resolved)) return 'git';
@@ -145,9 +149,21 @@ export function npmResolvedSource(resolved: string | undefined): Source | undefi
  */
 export function npmResolvedRegistrySpec(resolved: string | undefined): string | undefined {
   if (resolved === undefined || resolved === '' || /^npm:/i.test(resolved)) return undefined;
-  if (npmResolvedSource(resolved) !== 'registry' || classifyResolved(resolved) === 'registry') return undefined;
+  if (npmResolvedSource(resolved) !== 'registry' || NPA_URL.test(resolved)) return undefined;
   const at = resolved.indexOf('@', 1);
   return at < 0 ? resolved : resolved.slice(at + 1) || '*';
+}
+
+/** npm-package-arg's isURL: a value npa reads with `new URL`, never as a registry spec or a path. */
+const NPA_URL = /^(?:git\+)?[a-z]+:/i;
+
+/** The WHATWG form of a URL (what npa and fetch read), or the value itself when it is none. */
+function whatwgHref(value: string): string {
+  try {
+    return new URL(value).href;
+  } catch {
+    return value;
+  }
 }
 
 /** hosted-git-info's isGitHubShorthand (from-url.js): `user/repo[#committish]`, nothing before `#` that says otherwise. */
