@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
-import { berryLock } from '../helpers/lockfile-text.js';
+import { berryLock, pnpmLock9 } from '../helpers/lockfile-text.js';
 import { policyWith, repoWith, scanDeps } from './helpers.js';
 
 /**
@@ -30,6 +30,27 @@ describe('a registry-relative resolved path that climbs out of the registry', ()
       allowedRegistries: [...DEFAULT_POLICY.dependencies.allowedRegistries, 'https://npm.corp.example/artifactory/'],
     });
     expect(cpd005(await scanDeps(DIR, { policy: wider }))).toEqual([]);
+  });
+
+  // `new URL('https:../npm-untrusted/…', 'https://…/npm-virtual/')` is a reference relative to the registry (a special
+  // scheme equal to the base's, no `//`): pnpm fetches it from npm-untrusted as it does the scheme-less path. Before,
+  // the value had no source at all and passed with no finding.
+  it('pnpm: an https: path without // is taken against the registry the same way', async () => {
+    const integrity = 'sha512-XI5MPzVNApjAyhQzphX8BkmKsKUxD4LdyK24iZeQHHlX5mJ5/bY6VVcZ1D3T0SXdC4cNuDgp5RX8RsfFuv3XrQ==';
+    const dir = await repoWith({
+      'package.json': '{"name":"app","version":"1.0.0","dependencies":{"is-odd":"^3.0.1","left-pad":"^1.3.0"}}',
+      '.npmrc': `registry=${VIRTUAL}\n`,
+      'pnpm-lock.yaml': pnpmLock9({ 'is-odd': '3.0.1', 'left-pad': '1.3.0' }, [
+        `  is-odd@3.0.1:\n    resolution: {integrity: ${integrity}, tarball: 'https:../npm-untrusted/is-odd/-/is-odd-3.0.1.tgz'}\n`,
+        `  left-pad@1.3.0:\n    resolution: {integrity: ${integrity}, tarball: 'https:left-pad/-/left-pad-1.3.0.tgz'}\n`,
+      ]),
+    });
+    const r = await scanDeps(dir, { policy });
+    expect(r.findings.map((f) => `${f.ruleId}@${f.location.line ?? ''}`)).toEqual(['CPD005@11']);
+    expect(r.findings[0]!.evidence?.fetched).toBe(
+      'https://npm.corp.example/artifactory/api/npm/npm-untrusted/is-odd/-/is-odd-3.0.1.tgz',
+    );
+    expect(r.graphs[0]?.packages.map((p) => p.source)).toEqual(['registry', 'registry']);
   });
 
   // yarn 1's TarballFetcher reads a `resolved` starting `./`, `../` or `/` as a local path (CPD009, its "legacy

@@ -33,7 +33,12 @@ export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Findi
     }
     // A tarball-URL dependency's host and missing integrity are CPD008's business, at the level policy gives
     // `sources.tarball`: one rule, so policy can keep a GitHub tarball below error.
-    if (resolved !== undefined && node.source === 'registry' && /^https?:/i.test(resolved)) {
+    if (
+      resolved !== undefined &&
+      node.source === 'registry' &&
+      /^https?:/i.test(resolved) &&
+      !onRegistryPath(resolved, graph.kind)
+    ) {
       if (!isUnder(resolved, policy.allowedRegistries)) {
         out.push(
           packageFinding(
@@ -90,7 +95,7 @@ function registryPathEscape(
 ): Finding | undefined {
   const resolved = node.resolved;
   if (resolved === undefined || node.source !== 'registry' || kind === 'npm' || kind === 'bun') return undefined;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return undefined;
+  if (!onRegistryPath(resolved, kind)) return undefined;
   const registry = policy.registryFor(node.name);
   const fetched = onRegistry(resolved, registry, kind);
   if (fetched === resolved || isUnder(fetched, [normalizePrefix(registry)])) return undefined;
@@ -242,6 +247,17 @@ function nameMismatch(node: PackageNode, kind: DependencyGraph['kind'], policy: 
 }
 
 /**
+ * A `resolved` the package manager takes against the package's registry: one without a scheme, and for pnpm also
+ * `http(s):<path>` without `//`, which `new URL(tarball, registry + '/')` (pkgSnapshotToResolution) reads as a
+ * reference relative to a registry of that scheme (WHATWG: a special scheme equal to the base's, no authority), and
+ * as an absolute URL against another. With pnpm 9.15.9 and an http registry `…/npm-virtual/`, `tarball:
+ * 'http:../npm-untrusted/left-pad/-/left-pad-1.3.0.tgz'` was fetched from `…/npm-untrusted/` and installed.
+ */
+function onRegistryPath(resolved: string, kind: DependencyGraph['kind'] | undefined): boolean {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(resolved) || (kind === 'pnpm' && /^https?:(?!\/\/)/i.test(resolved));
+}
+
+/**
  * A registry package's `resolved` without a protocol as the package manager requests it, against the package's
  * registry: yarn 1's `NpmRegistry.getRequestUrl` (`url.resolve(registry + '/', path)`), pnpm's
  * `pkgSnapshotToResolution` (`new URL(tarball, registry + '/')`), yarn berry's `npmHttpUtils.get` for an
@@ -249,7 +265,7 @@ function nameMismatch(node: PackageNode, kind: DependencyGraph['kind'], policy: 
  * registry spec there too. A URL stays as it is.
  */
 function onRegistry(resolved: string, registry: string, kind?: DependencyGraph['kind']): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return resolved;
+  if (!onRegistryPath(resolved, kind)) return resolved;
   try {
     if (kind === 'yarn-berry') return new URL(trimEndRun(registry, '/') + resolved).toString();
     return new URL(resolved, registry.endsWith('/') ? registry : `${registry}/`).toString();

@@ -517,7 +517,10 @@ function resolutionSource(res: Record<string, unknown>): { source: Source; resol
     // port, not the registry's). An http registry is the finding of the configuration that names it.
     if (tarball.startsWith('//')) return resolutionSource({ ...res, tarball: `https:${tarball}` });
     const source = classifyResolved(tarball) ?? 'tarball';
-    const onRegistry = source === 'unknown' && !/^[a-z][a-z0-9+.-]*:/i.test(tarball);
+    // `new URL(tarball, registry + '/')` (pkgSnapshotToResolution) takes a path, and `http(s):<path>` without `//` (a
+    // reference relative to a registry of that scheme), against the package's registry (sources.ts onRegistryPath).
+    const onRegistry =
+      source === 'unknown' && (!/^[a-z][a-z0-9+.-]*:/i.test(tarball) || /^https?:(?!\/\/)/i.test(tarball));
     return { source: onRegistry ? 'registry' : source, resolved: tarball };
   }
   return { source: 'registry' };
