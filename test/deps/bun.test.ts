@@ -63,6 +63,21 @@ describe('bun.lock: the real lockfiles in ../shared/corpora', () => {
   });
 });
 
+describe('bun.lock nested past any real one', () => {
+  it('is refused before parsing (LOCKFILE_SHAPE at line 1), not left to overflow the stack', () => {
+    const n = 300_000;
+    const text = `{"lockfileVersion": 1, "workspaces": {"": {}}, "packages": {"x": ${'['.repeat(n)}${']'.repeat(n)}}}`;
+    let err: unknown;
+    try {
+      parseLockfile('bun.lock', text);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LockfileError);
+    expect(err).toMatchObject({ code: 'LOCKFILE_SHAPE', line: 1, message: 'nests deeper than 1000 levels' });
+  });
+});
+
 describe('bun.lock: hand-made cases (fixtures/lockfiles/cases)', () => {
   it.each([
     { dir: 'malformed.bun', code: 'LOCKFILE_SYNTAX', line: 14 },
