@@ -46,7 +46,12 @@ export interface TextSavedModel {
 export const ASSETS_KEY = 'saved_model_assets';
 /** The type an asset `Any` must name for the loaders to unpack it (`ParseAny(…, "tensorflow.AssetFileDef")`). */
 export const ASSET_TYPE = 'tensorflow.AssetFileDef';
-/** protobuf's text parser refuses messages nested deeper than this (`TextFormat::Parser` recursion limit). */
+/**
+ * Messages walked; deeper ones are stepped over (`skipMessage`). protobuf's text parsers read deeper: C++
+ * `TextFormat::Parser` sets no recursion limit (`recursion_limit_` is INT_MAX), Python's `text_format` goes to its
+ * recursion limit (about 450 levels). Nothing the walker reads sits that deep (a function's node attrs are within ten
+ * levels): only the recursive values do (`AttrValue.func` → `NameAttrList.attr`, `StructuredValue`).
+ */
 const MAX_DEPTH = 100;
 /** Bytes of a string kept: asset paths are short, and one past PATH_MAX (4096) cannot be opened. */
 const MAX_KEPT = 64 * 1024;
@@ -125,7 +130,7 @@ export function readTextSavedModel(text: string): TextSavedModel {
     }
   };
   const open = (name: string) => {
-    if (stack.length > MAX_DEPTH) throw new FormatError(`messages nested past ${MAX_DEPTH} levels`, i);
+    if (stack.length > MAX_DEPTH) return skipMessage();
     const p = path();
     const f = frame(name);
     if (name === 'node' || name === 'node_def') f.node = { op: '', name: '', inputs: [], at: i };
@@ -237,6 +242,23 @@ export function readTextSavedModel(text: string): TextSavedModel {
   if (loose.length > 0) scopes.push({ where: 'graph', nodes: loose, fed: new Set() });
   return { assets: out, scopes };
 
+  /**
+   * Past a message too deep to walk, its opening brace read: braces counted outside strings and comments, in one
+   * pass (the loaders read it, and what sits beside it is still walked).
+   */
+  function skipMessage(): void {
+    for (let depth = 1; depth > 0;) {
+      skipSpace();
+      if (i >= text.length) throw new FormatError('the text ends inside a message', text.length);
+      const c = text[i]!;
+      if (c === '"' || c === "'") skipQuoted();
+      else {
+        i++;
+        if (c === '{' || c === '<') depth++;
+        else if (c === '}' || c === '>') depth--;
+      }
+    }
+  }
   function identifier(): string | undefined {
     const m = /^[A-Za-z_][\w.]*/.exec(text.slice(i, i + 256));
     if (!m) return undefined;
