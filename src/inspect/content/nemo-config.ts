@@ -3,7 +3,7 @@ import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
 import { extractedPath } from './member-path.js';
-import { parseShallowYaml } from '../../core/yaml-depth.js';
+import { MAX_YAML_DEPTH, parseShallowYaml } from '../../core/yaml-depth.js';
 
 /** A .nemo model config is KiB to a few MiB of YAML. */
 const MAX_CONFIG = 16 * 1024 * 1024;
@@ -98,6 +98,19 @@ export function nemoConfigFindings(
   const lines = new LineCounter();
   // Attacker-controlled YAML: walked as nodes, aliases never expanded.
   const doc = parseShallowYaml(body.toString('utf8'), { lineCounter: lines, prettyErrors: false });
+  const deep = doc.errors[0]?.code === 'RESOURCE_EXHAUSTION' ? doc.errors[0] : undefined;
+  // OmegaConf.load's PyYAML loader composes about 400 levels (Python's recursion limit) and from_config_dict
+  // instantiates the targets beside the deep part: unread is an error, never a warning a default gate lets through.
+  if (deep)
+    return [
+      {
+        ruleId: 'CPI051',
+        level: 'error',
+        message: `${where}: the NeMo model config nests deeper than ${MAX_YAML_DEPTH} levels (at byte ${deep.pos[0]}); OmegaConf.load reads it and restore_from instantiates the _target_ classes it names, which were not checked. Do not load this model until you know why it nests this deep.`,
+        location: at(deep.linePos?.[0].line),
+        evidence: { offset: deep.pos[0], limit: MAX_YAML_DEPTH },
+      },
+    ];
   if (doc.errors.length > 0)
     return [
       {

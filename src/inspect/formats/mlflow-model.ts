@@ -1,5 +1,5 @@
 import { isMap, isScalar, LineCounter } from 'yaml';
-import { PyYamlView } from './pyyaml-nodes.js';
+import { PyYamlView, unreadDeepYaml } from './pyyaml-nodes.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError, readAt } from './source.js';
@@ -43,6 +43,12 @@ export function* mlflowFindings(src: RandomAccess, out: Findings): ParseSteps<vo
   // Attacker-controlled YAML: read as nodes (aliases are looked through, never expanded), a parse error is a finding
   // (CPI050). `Model.load` reads it with `yaml.safe_load`: a repeated key is no error there, the last one wins.
   const doc = parseShallowYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  const deep = {
+    what: 'the MLmodel file',
+    reader: 'yaml.safe_load',
+    then: 'mlflow.pyfunc.load_model imports the loader_module and runs the code it names, which were not checked',
+  };
+  if (unreadDeepYaml(doc, out, deep)) return;
   if (doc.errors.length > 0) throw new FormatError(`invalid YAML: ${doc.errors[0]!.message}`, doc.errors[0]!.pos[0]);
   const view = new PyYamlView(doc);
   const flavors = view.get(doc.contents, 'flavors');

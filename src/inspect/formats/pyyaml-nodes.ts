@@ -1,5 +1,7 @@
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
+import { MAX_YAML_DEPTH } from '../../core/yaml-depth.js';
+import type { Findings } from './report.js';
 import { FormatError } from './source.js';
 
 /** Pairs one lookup may gather through merge keys; PyYAML would build the same lists, so past this it is a bomb. */
@@ -79,4 +81,35 @@ export class PyYamlView {
     this.flattened.set(map, all);
     return all;
   }
+}
+
+/** What a Python loader does with a YAML file too deep to read, for `unreadDeepYaml`'s message. */
+export interface UnreadYaml {
+  readonly what: string;
+  /** The loader's YAML reader. */
+  readonly reader: string;
+  /** What the loader does with the file, and what was not checked. */
+  readonly then: string;
+}
+
+/**
+ * A config a Python loader reads that `parseShallowYaml` refused for its nesting (RESOURCE_EXHAUSTION: past
+ * MAX_YAML_DEPTH, or past `yaml`'s own stack). The pure-Python YAML composers recurse per level until Python's
+ * recursion limit (PyYAML's `safe_load` reads about 400 levels on 3.11), and the loaders act on the keys beside the
+ * deep part, so the unread file is CPI051 at error, never a parse warning a default gate lets through. True when it
+ * was reported.
+ */
+export function unreadDeepYaml(doc: Document.Parsed, out: Findings, { what, reader, then }: UnreadYaml): boolean {
+  const err = doc.errors[0];
+  if (err?.code !== 'RESOURCE_EXHAUSTION') return false;
+  out.add(
+    'CPI051',
+    `${what} nests deeper than ${MAX_YAML_DEPTH} levels (at byte ${err.pos[0]}); ${reader} reads it and ${then}. Do not load it until you know why it nests this deep.`,
+    { offset: err.pos[0], limit: MAX_YAML_DEPTH },
+    undefined,
+    'error',
+    err.linePos?.[0].line,
+  );
+  out.incomplete = true;
+  return true;
 }
