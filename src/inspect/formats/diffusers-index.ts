@@ -54,7 +54,7 @@ function codeFilesOf(index: JsonValue | undefined): CodeFile[] {
 function* indexSteps(src: RandomAccess, found: { files: CodeFile[]; text: string }): ParseSteps<void> {
   if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
   found.text = (yield* readAt(src, 0, src.size)).toString('utf8').replace(/^\uFEFF/, '');
-  found.files = codeFilesOf(configOf(found.text));
+  found.files = codeFilesOf(configOf(found.text)?.value);
 }
 
 /**

@@ -25,7 +25,9 @@ export function* chatTemplateSteps(src: RandomAccess, out: Findings, isJinja: bo
   const templates: { key: string; template: string }[] = [];
   if (isJinja) templates.push({ key: 'template', template: text });
   else {
-    const { value } = parseJson(text, { maxDepth: 512, allowNonFinite: true });
+    // json.loads reads deeper nesting (to Python's recursion limit) and transformers then renders `chat_template`,
+    // a level or two down: deeper values elsewhere are skipped, not a failure that leaves the template unchecked.
+    const { value } = parseJson(text, { maxDepth: 512, allowNonFinite: true, skipDeeper: true });
     for (const t of templatesOf(isObject(value) ? value.chat_template : undefined)) templates.push(t);
   }
   let total = 0;

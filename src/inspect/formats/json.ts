@@ -10,6 +10,19 @@ export interface JsonOptions {
   readonly allowNonFinite?: boolean;
   /** Added to error offsets (where the text starts in the file). */
   readonly baseOffset?: number;
+  /**
+   * Skip arrays and objects nested past `maxDepth` (scanned to their end, not built: `null` in the value, `deep`
+   * says where) instead of failing: the loaders' parsers read them (json.loads to Python's recursion limit,
+   * JSON.parse to any depth), so what sits beside them still loads and is still read here.
+   */
+  readonly skipDeeper?: boolean;
+}
+
+/** Where `skipDeeper` left values unread: the first one's offset, how many, and the depth they were past. */
+export interface DeepJson {
+  readonly offset: number;
+  readonly count: number;
+  readonly limit: number;
 }
 
 export interface JsonResult {
@@ -22,6 +35,8 @@ export interface JsonResult {
    * reader that wants an integer (`usize`) rejects them.
    */
   readonly floats: string[];
+  /** Set when `skipDeeper` skipped a value. */
+  readonly deep?: DeepJson;
 }
 
 /** The literals JSON spells out, and Python's non-finite numbers when accepted (hoisted: no allocation per value). */
@@ -64,6 +79,7 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
   const base = opts.baseOffset ?? 0;
   const duplicates: string[] = [];
   const floats: string[] = [];
+  let deep: DeepJson | undefined;
   let i = 0;
   const fail = (msg: string): never => {
     throw new FormatError(`invalid JSON: ${msg}`, base + i);
@@ -121,10 +137,35 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
       floats.push(key === ROOT ? '$' : pathText({ parent, key }));
     return Number(m![0]);
   };
+  /**
+   * Past the array or object at `i` without building it, by counting brackets outside strings: a loop, not a
+   * recursion, so any depth is bounded by the text's length. It checks less than the parser does (strings only),
+   * so it takes all that json.loads takes.
+   */
+  const skip = (): null => {
+    const start = i;
+    let open = 0;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        str();
+        continue;
+      }
+      i++;
+      if (c === 0x5b || c === 0x7b) open++;
+      else if ((c === 0x5d || c === 0x7d) && --open === 0) {
+        deep = { offset: deep?.offset ?? base + start, count: (deep?.count ?? 0) + 1, limit: maxDepth };
+        return null;
+      }
+    }
+    return fail('unexpected end');
+  };
   const value = (depth: number, parent: Path, at: string | number | typeof ROOT): JsonValue => {
-    if (depth > maxDepth) throw new FormatError(`JSON nesting deeper than ${maxDepth}`, base + i, 'limit');
+    if (depth > maxDepth && !opts.skipDeeper)
+      throw new FormatError(`JSON nesting deeper than ${maxDepth}`, base + i, 'limit');
     ws();
     const c = text[i];
+    if (depth > maxDepth && (c === '{' || c === '[')) return skip();
     if (c === '{') {
       const path: Path = at === ROOT ? undefined : { parent, key: at };
       i++;
@@ -183,7 +224,7 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
   const v = value(0, undefined, ROOT);
   ws();
   if (i !== text.length) fail('trailing data');
-  return { value: v, duplicates, floats };
+  return { value: v, duplicates, floats, ...(deep !== undefined ? { deep } : {}) };
 }
 
 export function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
@@ -229,36 +270,44 @@ function utf32(b: Buffer, le: boolean): string {
   return out;
 }
 
+/** What a Python loader does with JSON `skipDeeper` left unread, for `unreadDeep`'s message. */
+export interface UnreadJson {
+  readonly what: string;
+  /** What the loader does with it, and what was not checked. */
+  readonly then: string;
+  /** What the reader should not load. */
+  readonly not: string;
+  readonly member?: string;
+}
+
 /**
- * A config a Python loader reads with `json.loads` (NaN and Infinity taken), or undefined when it nests past
- * `maxDepth`. json.loads reads nesting up to Python's recursion limit (about 1000 levels on 3.11, more on later
- * versions) and the loaders skip keys they do not use, so what sits beside deep junk still loads: the unread config
- * is CPI051 at error, never a warning a default gate lets through. `then`: what the loader does with it, and what was
- * not checked; `not`: what the reader should not load.
+ * JSON a Python loader reads whole (`json.loads` reads nesting up to Python's recursion limit: about 1000 levels on
+ * 3.11, more on later versions) and acts on at any depth, with values `skipDeeper` left unread: CPI051 at error,
+ * never a warning a default gate lets through, as the skipped part may hold what the loader runs.
+ */
+export function unreadDeep(deep: DeepJson | undefined, out: Findings, opts: UnreadJson): void {
+  if (deep === undefined) return;
+  out.add(
+    'CPI051',
+    `${opts.what} nests deeper than ${deep.limit} levels (at byte ${deep.offset}${deep.count > 1 ? ` and ${deep.count - 1} more places` : ''}); json.loads reads it and ${opts.then}. Do not load ${opts.not} until you know why it nests this deep.`,
+    { offset: deep.offset, limit: deep.limit, places: deep.count },
+    opts.member,
+    'error',
+  );
+  out.incomplete = true;
+}
+
+/**
+ * A config a Python loader reads with `json.loads` (NaN and Infinity taken). The loaders skip keys they do not use,
+ * so what sits beside deep junk still loads: it is returned and checked, the deep part (`null` in the value) is
+ * reported unread (`unreadDeep`).
  */
 export function loadsOrUnread(
   text: string,
   out: Findings,
-  opts: {
-    readonly maxDepth: number;
-    readonly what: string;
-    readonly then: string;
-    readonly not: string;
-    readonly member?: string;
-  },
-): JsonValue | undefined {
-  try {
-    return parseJson(text, { allowNonFinite: true, maxDepth: opts.maxDepth }).value;
-  } catch (err) {
-    if (!(err instanceof FormatError) || err.kind !== 'limit') throw err;
-    out.add(
-      'CPI051',
-      `${opts.what} nests deeper than ${opts.maxDepth} levels (at byte ${err.offset}); json.loads reads it and ${opts.then}. Do not load ${opts.not} until you know why it nests this deep.`,
-      { offset: err.offset, limit: opts.maxDepth },
-      opts.member,
-      'error',
-    );
-    out.incomplete = true;
-    return undefined;
-  }
+  opts: UnreadJson & { readonly maxDepth: number },
+): JsonValue {
+  const { value, deep } = parseJson(text, { allowNonFinite: true, maxDepth: opts.maxDepth, skipDeeper: true });
+  unreadDeep(deep, out, opts);
+  return value;
 }

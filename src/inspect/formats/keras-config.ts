@@ -1,5 +1,5 @@
 import type { JsonValue } from './json.js';
-import { isObject, loadsOrUnread } from './json.js';
+import { isObject, loadsOrUnread, unreadDeep, type DeepJson } from './json.js';
 import type { Level } from '../../core/finding.js';
 import type { Findings } from './report.js';
 import { dangerOf } from '../pickle/danger.js';
@@ -72,21 +72,27 @@ const MAX_FINDINGS = 50;
 /** Nesting read in a Keras config; deeper text is reported unread at error (`parseKerasConfigJson`). */
 const MAX_KERAS_JSON_DEPTH = 512;
 
+/** What Keras does with the part of a config nested too deep to read (`unreadDeep`). */
+const KERAS_UNREAD = {
+  what: 'the Keras config',
+  then: 'Keras deserializes what it holds, but it was not checked for code that runs on load',
+  not: 'it',
+};
+
 /**
  * A Keras config's JSON as the loaders read it (`saving_lib._load_model_from_fileobj` and tf_keras's SavedModel
- * loader call `json.loads`), or undefined when it nests past `MAX_KERAS_JSON_DEPTH`. json.loads reads nesting up to
- * Python's recursion limit (about 1000 levels on 3.11, more on later versions) and `deserialize_keras_object` skips
- * keys it does not use, so deep junk beside a Lambda or a module reference (which safe mode does not refuse before
- * Keras 3.9) leaves them loading: an unread config is an error, never a warning a default gate lets through.
+ * loader call `json.loads`). json.loads reads nesting up to Python's recursion limit (about 1000 levels on 3.11, more
+ * on later versions) and `deserialize_keras_object` skips keys it does not use, so deep junk beside a Lambda or a
+ * module reference (which safe mode does not refuse before Keras 3.9) leaves them loading: they are still checked,
+ * and the part past `MAX_KERAS_JSON_DEPTH` is reported unread at error.
  */
-export function parseKerasConfigJson(text: string, out: Findings, member: string): JsonValue | undefined {
-  return loadsOrUnread(text, out, {
-    maxDepth: MAX_KERAS_JSON_DEPTH,
-    what: 'the Keras config',
-    then: 'Keras deserializes what it holds, but it was not checked for code that runs on load',
-    not: 'it',
-    member,
-  });
+export function parseKerasConfigJson(text: string, out: Findings, member: string): JsonValue {
+  return loadsOrUnread(text, out, { maxDepth: MAX_KERAS_JSON_DEPTH, ...KERAS_UNREAD, member });
+}
+
+/** A Keras config read by `configOf` (a model folder's config.json, a preset object) that left a part unread. */
+export function unreadKerasDeep(deep: DeepJson | undefined, out: Findings): void {
+  unreadDeep(deep, out, KERAS_UNREAD);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ModelAnalyser } from '../analyser.js';
-import type { JsonValue } from './json.js';
+import type { JsonResult, JsonValue } from './json.js';
 import { isObject, parseJson } from './json.js';
 import { checkKerasConfig } from './keras-config.js';
 import { analyseWith, Findings, runParser } from './report.js';
@@ -68,25 +68,29 @@ export function* kerasH5Steps(src: RandomAccess, out: Findings): ParseSteps<void
         continue;
       }
       if (end < 0) continue;
-      const value = tryParse((yield* readAt(src, start, end - start)).toString('utf8'));
-      if (value === TOO_DEEP) {
+      const text = (yield* readAt(src, start, end - start)).toString('utf8');
+      const parsed = tryParse(text);
+      if (parsed?.deep !== undefined) {
         // json.loads reads nesting up to Python's recursion limit (about 1000 levels on 3.11, more on later
-        // versions), so a layer that wraps its bytecode in deep lists still loads: unread is reported, never passed.
+        // versions), so a layer that wraps its bytecode in deep lists still loads: unread is reported, never passed,
+        // and a config around it is still checked.
+        const deepAt = start + Buffer.byteLength(text.slice(0, parsed.deep.offset));
         out.add(
           'CPI051',
-          `JSON text at byte ${start} nests deeper than ${MAX_H5_JSON_DEPTH} levels; json.loads reads it, but it was not checked for a model config. Do not load it until you know why it nests this deep.`,
-          { offset: start, limit: MAX_H5_JSON_DEPTH },
+          `JSON text at byte ${start} nests deeper than ${MAX_H5_JSON_DEPTH} levels; json.loads reads it, but the part past that depth (from byte ${deepAt}) was not checked for a model config. Do not load it until you know why it nests this deep.`,
+          { offset: start, limit: MAX_H5_JSON_DEPTH, deepAt },
           undefined,
           'error',
         );
         out.incomplete = true;
         tooDeep++;
+        if (hasClassName(parsed.value, 0)) checkKerasConfig(parsed.value, out, `JSON at byte ${start}`);
         next = end;
         break;
       }
-      if (value === undefined || !hasClassName(value, 0)) continue;
+      if (parsed === undefined || !hasClassName(parsed.value, 0)) continue;
       configs++;
-      checkKerasConfig(value, out, `JSON at byte ${start}`);
+      checkKerasConfig(parsed.value, out, `JSON at byte ${start}`);
       next = end; // skip everything inside this object
       break;
     }
@@ -186,16 +190,15 @@ function* balancedEnd(src: RandomAccess, at: number): ParseSteps<{ end: number |
   return { end: -1, scanned: src.size - at };
 }
 
-/** Nesting read per candidate; deeper text is reported as unread (`TOO_DEEP`), not taken for non-JSON. */
+/** Nesting read per candidate; deeper values are skipped and reported as unread (`deep`), not taken for non-JSON. */
 const MAX_H5_JSON_DEPTH = 512;
-const TOO_DEEP = Symbol('too deep');
 
-/** A candidate's JSON value, undefined when it is not JSON, `TOO_DEEP` when it nests past the parser's depth. */
-function tryParse(text: string): JsonValue | undefined | typeof TOO_DEEP {
+/** A candidate's JSON, undefined when it is not JSON; `deep` when it nests past the parser's depth. */
+function tryParse(text: string): JsonResult | undefined {
   try {
-    return parseJson(text, { allowNonFinite: true, maxDepth: MAX_H5_JSON_DEPTH }).value;
+    return parseJson(text, { allowNonFinite: true, maxDepth: MAX_H5_JSON_DEPTH, skipDeeper: true });
   } catch (err) {
-    if (err instanceof FormatError) return err.kind === 'limit' ? TOO_DEEP : undefined;
+    if (err instanceof FormatError) return undefined;
     throw err;
   }
 }

@@ -8,7 +8,7 @@ import { configOf } from './config-json.js';
 import type { JsonValue } from './json.js';
 import { isObject } from './json.js';
 import { isKerasDirConfig } from './keras-dir.js';
-import { checkKerasConfig } from './keras-config.js';
+import { checkKerasConfig, unreadKerasDeep } from './keras-config.js';
 import { analyseWith } from './report.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
@@ -40,7 +40,7 @@ async function sibling(file: DiscoveredFile, ctx: ScanContext, name: string): Pr
   const source = await ctx.files.open(located.real, rel, located.stats);
   try {
     const text = (await source.read(0, source.size)).toString('utf8').replace(/^\uFEFF/, '');
-    const value = configOf(text);
+    const value = configOf(text)?.value;
     return value === undefined ? { kind: 'absent' } : { kind: 'json', value };
   } catch (err) {
     if (err instanceof FormatError) return { kind: 'unread' };
@@ -78,10 +78,13 @@ async function readsAsPreset(file: DiscoveredFile, ctx: ScanContext): Promise<bo
 function* presetObjectSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8').replace(/^\uFEFF/, '');
-  const config = configOf(text);
+  const parsed = configOf(text);
   // `load_serialized_object` merges into `config["config"]` and hands the whole to `deserialize_keras_object`;
   // anything without that shape raises first.
-  if (isKerasDirConfig(config)) checkKerasConfig(config, out);
+  const config = parsed?.value;
+  if (!isKerasDirConfig(config)) return;
+  unreadKerasDeep(parsed?.deep, out);
+  checkKerasConfig(config, out);
 }
 
 /**

@@ -36,8 +36,7 @@ export function* kerasMetadataSteps(src: RandomAccess, out: Findings): ParseStep
  */
 export function checkKerasNodeMetadata(json: string, member: string, seen: Set<string>, out: Findings): void {
   const one = new Findings(out.path, out.format);
-  const value = parseKerasConfigJson(json, one, member);
-  if (value !== undefined) checkKerasConfig(value, one, member);
+  checkKerasConfig(parseKerasConfigJson(json, one, member), one, member);
   if (one.incomplete) out.incomplete = true;
   for (const x of one.list) {
     const key = causeKey(x);

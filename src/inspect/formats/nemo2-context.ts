@@ -58,7 +58,6 @@ export function* nemo2ContextFindings(src: RandomAccess, out: Findings, allow: A
   const mayHoldPyrefs = /pyref|\\u/i.test(text);
   if (!mayHoldPyrefs) return;
   const value = readContext(text, out);
-  if (value === undefined) return;
   const dangerous: { ref: string; module: string; why: string }[] = [];
   const unknown: { ref: string; module: string }[] = [];
   for (const { module, name } of pyrefsOf(value)) {
@@ -92,12 +91,10 @@ export function* nemo2ContextFindings(src: RandomAccess, out: Findings, allow: A
 const MAX_DEPTH = 512;
 
 /**
- * The context as `serialization.load_json` reads it (json.loads, which takes NaN and Infinity), or undefined when it
- * nests past `MAX_DEPTH`: json.loads reads that up to Python's recursion limit (about 1000 levels on 3.11, more on
- * later versions), so the pyrefs beside the deep part are still imported — unread is an error, not a warning the
- * default gate passes.
+ * The context as `serialization.load_json` reads it (json.loads, which takes NaN and Infinity). Past `MAX_DEPTH` the
+ * pyrefs beside the deep part are still imported, and checked here; the deep part is reported unread at error.
  */
-function readContext(text: string, out: Findings): JsonValue | undefined {
+function readContext(text: string, out: Findings): JsonValue {
   return loadsOrUnread(text, out, {
     maxDepth: MAX_DEPTH,
     what: 'the NeMo 2 context',

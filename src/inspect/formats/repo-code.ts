@@ -5,7 +5,7 @@ import { analyseDiffusersIndex } from './diffusers-index.js';
 import { isObject } from './json.js';
 import type { JsonValue } from './json.js';
 import { isKerasDirConfig } from './keras-dir.js';
-import { checkKerasConfig } from './keras-config.js';
+import { checkKerasConfig, unreadKerasDeep } from './keras-config.js';
 import { analyseKerasHubPreset } from './keras-hub-preset.js';
 import { mlflowFindings } from './mlflow-model.js';
 import { nemo2ContextFindings } from './nemo2-context.js';
@@ -72,13 +72,17 @@ type ConfigKind = 'adapter' | 'config' | 'other';
 function* hfConfigSteps(src: RandomAccess, out: Findings, kind: ConfigKind = 'other'): ParseSteps<void> {
   if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8').replace(/^\uFEFF/, '');
-  const config = configOf(text);
+  const parsed = configOf(text);
+  const config = parsed?.value;
   if (Array.isArray(config)) return sentenceTransformerModules(config, text, out);
   if (kind === 'adapter') return peftAdapterFindings(config, text, out);
   // A Keras 3 model saved unzipped (or pulled from the Hub with `hf://`) is a folder whose config.json Keras
   // deserializes exactly as it does the archive's member (`saving_lib._load_model_from_dir`).
   // KerasHub presets keep their backbone there too (`KerasPresetLoader.load_backbone`).
-  if (kind === 'config' && isKerasDirConfig(config)) checkKerasConfig(config, out);
+  if (kind === 'config' && isKerasDirConfig(config)) {
+    unreadKerasDeep(parsed?.deep, out);
+    checkKerasConfig(config, out);
+  }
   const refs = referencesOf(config);
   if (refs.length === 0) return;
   const remote = refs.filter((r) => r.repo !== undefined);

@@ -33,7 +33,7 @@ function leavesFolder(name: string): boolean {
 export function* shardIndexSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8');
-  const index = configOf(text);
+  const index = configOf(text)?.value;
   if (!isObject(index) || !isObject(index.weight_map)) return;
   const names = new Set<string>();
   for (const v of Object.values(index.weight_map)) if (typeof v === 'string') names.add(v);

@@ -4,7 +4,7 @@ import { loadLzmaDecoder } from '../containers/lzma.js';
 import { matchesPolicy } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
 import type { JsonValue } from './json.js';
-import { decodeJsonBytes, isObject, parseJson } from './json.js';
+import { decodeJsonBytes, isObject, parseJson, unreadDeep } from './json.js';
 import { isSkopsTrustedByDefault } from './skops-trust.js';
 import { analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
@@ -29,6 +29,14 @@ const SKOPS_DATA_TYPES: ReadonlySet<string> = new Set([
   'numpy.random.mtrand.RandomState',
   'numpy.random._generator.Generator',
 ]);
+
+/** What skops does with the part of schema.json nested too deep to read (`unreadDeep`). */
+const SCHEMA_UNREAD = {
+  what: 'schema.json',
+  then: 'skops.io.load builds the nodes it holds, but the types they name were not checked',
+  not: 'this file',
+  member: 'schema.json',
+};
 
 /** One type or function the schema makes skops import, with the node kinds that use it. */
 interface SkopsName {
@@ -72,9 +80,12 @@ export function* skopsArchiveSteps(
     // `skops.io.load`: `json.loads(input_zip.read("schema.json"))`, bytes, so any encoding `detect_encoding` finds.
     const bytes = yield* readMember(src, schema, Math.min(MAX_SKOPS_SCHEMA, read.left - read.used));
     if (schema.method !== 0) read.used += bytes.length;
-    const { value } = parseJson(decodeJsonBytes(bytes), { maxDepth: 512 });
+    // json.loads reads nesting past the parser's depth (to Python's recursion limit): the names beside it are still
+    // judged, the deep part reported unread.
+    const { value, deep } = parseJson(decodeJsonBytes(bytes), { maxDepth: 512, skipDeeper: true });
     if (!claimAll && !isSkopsSchema(value)) continue;
     read.judged++;
+    unreadDeep(deep, out, SCHEMA_UNREAD);
     judgeNames(collectNames(value), out, allowed);
   }
 }

@@ -18,7 +18,9 @@ export function* tfjsManifestSteps(src: RandomAccess, out: Findings, isModelJson
   const text = (yield* readAt(src, 0, src.size)).toString('utf8');
   let value: JsonValue;
   try {
-    value = parseJson(text.replace(/^\uFEFF/, ''), { maxDepth: 512 }).value;
+    // tfjs parses the manifest with JSON.parse (`io.http` `load` → `response.json()`), which reads any depth, and
+    // fetches the paths beside a deep `modelTopology`: deeper values are skipped, the paths (a few levels down) read.
+    value = parseJson(text.replace(/^\uFEFF/, ''), { maxDepth: 512, skipDeeper: true }).value;
   } catch (err) {
     if (isModelJson && err instanceof FormatError) return; // any JSON named model.json: not necessarily tfjs
     throw err;

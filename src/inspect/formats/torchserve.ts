@@ -68,7 +68,9 @@ export function* torchServeArchiveSteps(src: RandomAccess, out: Findings): Parse
   const manifest = entries.filter((e) => extractedPath(e.name) === MANIFEST).at(-1);
   if (!manifest) return;
   const text = (yield* readMember(src, manifest, MAX_MANIFEST)).toString('utf8');
-  const { value } = parseJson(text, { maxDepth: 64 });
+  // The frontend (Gson) and `ts.model_loader` (json.load) read deeper nesting than this and then import `model.*`
+  // beside it: deeper values are skipped, not a failure that leaves the handler unchecked.
+  const { value } = parseJson(text, { maxDepth: 64, skipDeeper: true });
   const model = isObject(value) ? value.model : undefined;
   if (!isObject(model)) throw new FormatError(`${MANIFEST} has no "model" object, so TorchServe cannot load it`, 0);
   const names = new Set(entries.map((e) => extractedPath(e.name)));

@@ -44,8 +44,15 @@ const TABLE: readonly {
     want: [{ ruleId: 'CPI060', level: 'error', member: 'config.json' }],
   },
   // generate_bundles.py: json.loads reads the Lambda's 600-deep `arguments`, and tf.keras runs its bytecode. Past
-  // the parser's depth the text is reported unread, not skipped as though it were not JSON (it was clean before).
-  { file: 'malicious/lambda-deep-arguments.h5', want: [{ ruleId: 'CPI051', level: 'error', member: undefined }] },
+  // the parser's depth the text is reported unread, not skipped as though it were not JSON (it was clean before),
+  // and the Lambda around it is still found.
+  {
+    file: 'malicious/lambda-deep-arguments.h5',
+    want: [
+      { ruleId: 'CPI051', level: 'error', member: undefined },
+      { ruleId: 'CPI060', level: 'error', member: 'JSON at byte 984' },
+    ],
+  },
   {
     file: 'malicious/npz-weights-pickle.keras',
     want: [{ ruleId: 'CPI001', level: 'error', member: 'model.weights.npz!layers/dense/vars.npy' }],
