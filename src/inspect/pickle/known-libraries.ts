@@ -72,6 +72,8 @@ const HF_TRAINING = [
   'transformers.debug_utils.DebugOption',
   'transformers.trainer_pt_utils.AcceleratorConfig',
   'transformers.utils.generic.ExplicitEnum',
+  // `distributed_state.distributed_type` (the PartialState itself: instantiated-classes.ts).
+  'accelerate.utils.dataclasses.DistributedType',
 ];
 
 /**

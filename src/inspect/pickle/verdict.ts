@@ -13,7 +13,7 @@ import { kerasExplained, kerasFindings } from './keras-object-verdict.js';
 import { nestedFindings } from './nested-verdict.js';
 import { isLoadFromBytes, torchBytesExplained, torchBytesFindings } from './torch-bytes.js';
 import { dillExplained } from './dill-calls.js';
-import { loadingProgramClassExplained } from './main-classes.js';
+import { instantiatedClassExplained } from './instantiated-classes.js';
 import { singletonTypeExplained } from './singleton-types.js';
 import { torchFunctionOwnerExplained } from './torch-functions.js';
 import { isWeightsOnlyAllowed } from './weights-only.js';
@@ -125,7 +125,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         (keras !== undefined && isKerasPart(run, g, keras)) ||
         (torchBytes && isLoadFromBytes(g)) ||
         singletonTypeExplained(run, g) ||
-        loadingProgramClassExplained(run, g) ||
+        instantiatedClassExplained(run, g) ||
         torchFunctionOwnerExplained(run, g) ||
         dillExplained(run, g, (f) => judgeGlobal(f.module, f.name, ctx.allow).kind === 'safe')
           ? SAFE

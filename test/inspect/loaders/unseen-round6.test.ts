@@ -20,7 +20,7 @@ import { ROUND15_PICKLE_SNIFF_CASES } from './round15-pickle-sniff-cases.js';
 import { ROUND16_PICKLE_NUMBER_CASES } from './round16-pickle-number-cases.js';
 import { ROUND17_PICKLE_STATE_CASES } from './round17-pickle-state-cases.js';
 import { ROUND18_PICKLE_HELPER_CASES } from './round18-pickle-helper-cases.js';
-import { MAIN_CLASS_CASES } from './main-class-cases.js';
+import { INSTANTIATED_CLASS_CASES } from './instantiated-class-cases.js';
 import { TORCH_ROOT_CASES } from './torch-root-cases.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
@@ -51,7 +51,7 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND16_PICKLE_NUMBER_CASES,
   ...ROUND17_PICKLE_STATE_CASES,
   ...ROUND18_PICKLE_HELPER_CASES,
-  ...MAIN_CLASS_CASES,
+  ...INSTANTIATED_CLASS_CASES,
   ...TORCH_ROOT_CASES,
 ];
 

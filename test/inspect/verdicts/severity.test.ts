@@ -20,7 +20,7 @@ describe('severity of unknown and known globals', () => {
     { name: '__main__ function, called', data: call('__main__', 'make_model'), want: ['CPI100'] },
     { name: 'unknown class, only instantiated', data: newobj('mymodels.nets', 'TinyNet'), want: ['CPI002'] },
     // pickle.py find_class('__main__', name): the loading program's own class (or AttributeError), nothing the file
-    // brings — only instantiating it runs no foreign code (main-classes.ts).
+    // brings — only instantiating it runs no foreign code (instantiated-classes.ts).
     { name: 'class of the saving script, only instantiated', data: newobj('__main__', 'TinyNet'), want: [] },
     {
       name: 'unknown name of a model library, called',
