@@ -36,7 +36,7 @@ describe('what a reviewer reads on real model files', () => {
     const lambda = byRule.get('CPI060')!;
     const member = /\((JSON at byte \d+)\)/.exec(lambda)![1]!;
     expect(count(lambda, member)).toBe(1);
-    expect(count(byRule.get('CPI002')!, 'torch_full_module_zip/data.pkl')).toBe(1);
+    expect(count(byRule.get('CPI119')!, 'torch_full_module_zip/data.pkl')).toBe(1);
 
     const text = await runMain(['scan', dir, '--offline', '--no-cache', '--fail-on', 'none', '--exclude', '*.sarif']);
     const line = text.stdout.split('\n').find((l) => l.includes('CPI060'))!;
@@ -49,9 +49,9 @@ describe('what a reviewer reads on real model files', () => {
     expect(r.code).toBe(1);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('chainproof: '));
     expect(lines).toHaveLength(1);
-    // The Lambda layer (error) is named although the pickle warning's file sorts first.
+    // The Lambda layer (error) is named although the pickle note's file sorts first.
     expect(lines[0]).toMatch(
-      /^chainproof: 1 error, 1 warning, \d+ notes? in \d+ files?; most severe: error CPI060 at lambda\.h5;/,
+      /^chainproof: 1 error, 0 warnings, \d+ notes? in \d+ files?; most severe: error CPI060 at lambda\.h5;/,
     );
     expect(lines[0]).toContain(`report: ${sarifFile}`);
     expect(lines[0]).toMatch(/exit 1: findings at or above --fail-on error\.$/);
