@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { LOCKFILE_FORMATS, formatFromName } from '../../discover/catalogue/index.js';
 import type { DependencyGraph } from '../../core/records.js';
+import { localPathOf } from '../../deps/checks/local-paths.js';
 import { dirOf, joinRel } from '../../deps/read.js';
 
 /** Whether an install runs a package.json's scripts as the project it was started in, or as one of its workspaces. */
@@ -52,23 +53,44 @@ export function projectManifests(
 }
 
 /**
- * The package.json of each folder an npm lockfile links into node_modules (`"node_modules/z": {"link": true,
- * "resolved": "vendor/z"}`, a `file:` dependency or a workspace): npm ci runs its lifecycle scripts, read from the
- * folder at install time whatever the lockfile records (arborist load-virtual.js `resolveLinks` reads the package.json
- * of a link target outside node_modules, "because they can be changed by the local user"; rebuild.js builds link
- * nodes from `node.target.package.scripts`). Only folders in the repository: a target outside it is not the change's.
+ * The package.json of each repository folder an install reads a package from at install time and runs the
+ * lifecycle scripts of, whatever the lockfile records:
+ * - npm links it into node_modules (`"node_modules/z": {"link": true, "resolved": "vendor/z"}`, a `file:` dependency
+ *   or a workspace): arborist load-virtual.js `resolveLinks` reads the package.json of a link target outside
+ *   node_modules, "because they can be changed by the local user"; rebuild.js builds link nodes from
+ *   `node.target.package.scripts`.
+ * - pnpm fetches a `resolution: {type: directory}` from the folder, joined to the lockfile's (directory-fetcher
+ *   `createDirectoryFetcher`: `path.join(opts.lockfileDir, resolution.directory)`, its manifest read there), and
+ *   builds it as any dependency.
+ * - yarn 1 resolves a `file:` folder on every install (FileResolver `resolve`: `config.readManifest` of the folder
+ *   joined to the cwd, a fresh `copy` hash each time), so PackageInstallScripts runs its preinstall, install and
+ *   postinstall.
+ * Not yarn 2+'s `portal:` / `link:` folders: a soft link's build scripts are ignored (jsInstallUtils
+ * `extractBuildRequest`: "Soft links don't support build scripts"); pnpm's `link:` (a symlink, not fetched) is not
+ * counted either. Only folders in the repository: a target outside it is not the change's (CPD017 says so).
  */
 export function linkedManifests(graphs: readonly DependencyGraph[]): string[] {
   const out = new Set<string>();
   for (const g of graphs) {
-    if (g.kind !== 'npm') continue;
-    for (const n of g.packages) {
-      if (n.source !== 'link' || n.resolved === undefined) continue;
-      const folder = joinRel(dirOf(g.lockfile), n.resolved);
+    for (const folder of installedFolders(g)) {
       if (folder !== '' && folder !== '..' && !folder.startsWith('../')) out.add(joinRel(folder, 'package.json'));
     }
   }
   return [...out].sort();
+}
+
+/** The folders (repository-relative) a lockfile installs packages from as they are in the tree. */
+function installedFolders(g: DependencyGraph): string[] {
+  const root = dirOf(g.lockfile);
+  const out: string[] = [];
+  for (const n of g.packages) {
+    if (g.kind === 'npm' && n.source === 'link' && n.resolved !== undefined) out.push(joinRel(root, n.resolved));
+    if ((g.kind !== 'pnpm' && g.kind !== 'yarn-classic') || n.source !== 'file' || n.buildDisabled !== undefined)
+      continue;
+    const local = localPathOf(n, g.kind);
+    if (local !== undefined && !/^([a-z]:)?[\\/]/i.test(local)) out.push(joinRel(root, local));
+  }
+  return out;
 }
 
 function workspacesOf(text: string | undefined): string[] {
