@@ -1,5 +1,7 @@
 import type { ScanOptions } from '../../core/context.js';
-import type { Finding } from '../../core/finding.js';
+import type { Finding, Location } from '../../core/finding.js';
+import { MAX_RELATED } from '../../core/group-causes.js';
+import { byCodePoint } from '../../core/order.js';
 import type { Policy } from '../../core/policy.js';
 import type { ScanResult } from '../../core/result.js';
 import type { LockfileChanges, VersionMove } from './diff.js';
@@ -56,16 +58,36 @@ async function registryLookup(
   return make(root, options, policy, new AbortController().signal, berry, npmProjectsOf(head.graphs, head.files));
 }
 
-/** One finding per reason the registry could not be asked, with the count and the packages (one cause, one line). */
-function unansweredByCause(list: readonly { name: string; version: string; reason: string }[]): Finding[] {
-  const byReason = new Map<string, string[]>();
-  for (const u of list) byReason.set(u.reason, [...(byReason.get(u.reason) ?? []), `${u.name}@${u.version}`]);
-  return [...byReason.entries()].map(([reason, pkgs]) => ({
-    ruleId: 'CPD130',
-    message: `${pkgs.length} changed package(s) could not be checked against the registry: ${reason}. Their registry questions (age, deprecation, install scripts, provenance) were not asked.`,
-    location: { path: '.' },
-    evidence: { reason, count: pkgs.length, packages: pkgs.sort().join(' ') },
-  }));
+/**
+ * One finding per reason the registry could not be asked, with the count and the packages (one cause, one line), and
+ * each package's entry in `related`: the count and the names are then no part of its fingerprint, so one registry
+ * outage stays one alert however many packages a later push moves.
+ */
+function unansweredByCause(list: OnlineOutcome['unanswered']): Finding[] {
+  const byReason = new Map<string, OnlineOutcome['unanswered']>();
+  for (const u of list) byReason.set(u.reason, [...(byReason.get(u.reason) ?? []), u]);
+  return [...byReason.entries()].map(([reason, us]) => {
+    // Sorted: the registry answers in any order.
+    const sorted = [...us].sort((a, b) => compareLocations(a.at, b.at));
+    return {
+      ruleId: 'CPD130',
+      message: `${us.length} changed package(s) could not be checked against the registry: ${reason}. Their registry questions (age, deprecation, install scripts, provenance) were not asked.`,
+      location: { path: '.' },
+      evidence: {
+        reason,
+        count: us.length,
+        packages: us
+          .map((u) => `${u.name}@${u.version}`)
+          .sort()
+          .join(' '),
+      },
+      related: sorted.slice(0, MAX_RELATED).map((u) => u.at),
+    };
+  });
+}
+
+function compareLocations(a: Location, b: Location): number {
+  return byCodePoint(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0);
 }
 
 /** CPD154, as `scan` reports it: one finding per refused registry and lockfile, the packages in evidence. */

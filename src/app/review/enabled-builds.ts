@@ -99,7 +99,8 @@ function toFinding(lockfile: string, items: readonly { node: PackageNode; was: B
     // Builds only npm-ecosystem package managers run or hold back.
     artifact: packageArtifact('npm', first.name, first.version),
     evidence: { packages: names.join(' '), count: names.length, before: reasons.join(' ') },
-    ...(items.length > 1 ? { related: items.slice(1).map((i) => ({ path: lockfile, line: i.node.line })) } : {}),
+    // Always, even empty: a cause finding's count and names stay out of its fingerprint from its first package on.
+    related: items.slice(1).map((i) => ({ path: lockfile, line: i.node.line })),
   };
 }
 

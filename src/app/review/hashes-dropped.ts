@@ -1,5 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import { MAX_RELATED } from '../../core/group-causes.js';
 import { listedWithMore } from '../../core/plural.js';
 import { packageArtifact } from '../../core/finding.js';
 import { ecosystemOf } from '../../core/package-key.js';
@@ -41,6 +42,8 @@ export function droppedHashes(
       location: { path: g.lockfile, line: first.line },
       artifact: packageArtifact(ecosystemOf(g), first.name, first.version),
       evidence: { before: 'hash-checking', after: 'none', count: names.length },
+      // The other requirements are places of the same cause: their count stays out of its fingerprint.
+      related: lost.slice(1, MAX_RELATED + 1).map((p) => ({ path: g.lockfile, line: p.line })),
     });
   }
   return out;

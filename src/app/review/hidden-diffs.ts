@@ -1,6 +1,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { Finding } from '../../core/finding.js';
+import { MAX_RELATED } from '../../core/group-causes.js';
 import type { InstallFileChange } from './install-files.js';
 import { isInstallInput } from './install-files.js';
 import { isReviewInput } from './snapshot.js';
@@ -72,6 +73,8 @@ export function hiddenDiffFindings(changes: readonly InstallFileChange[], headPa
         message: `${c.path}:${l.line} (\`${l.key}\`) hides the diff of ${hidden.length} file(s) a reviewer must read (first: ${hidden[0]!}): git shows them as binary or through a driver, GitHub collapses generated files. chainproof compared their contents; read them yourself (\`git diff --text\`) or drop the attribute in a change of its own.`,
         location: { path: c.path, line: l.line },
         evidence: { attribute: l.key, count: hidden.length, files: hidden.slice(0, 50).join(' ') },
+        // The files it hides are the places of one cause: their count and names stay out of its fingerprint.
+        related: hidden.slice(0, MAX_RELATED).map((p) => ({ path: p })),
       });
     }
   }

@@ -1,5 +1,5 @@
 import { BundleParseError, tryParseBundle } from '../../verify/bundle/parse.js';
-import type { Finding } from '../../core/finding.js';
+import type { Finding, Location } from '../../core/finding.js';
 import type { PackageNode } from '../../core/records.js';
 import type { FetchOutcome } from '../../registry/client.js';
 import { toPackument } from '../../registry/packument.js';
@@ -38,7 +38,13 @@ export interface OnlineOptions {
 export interface OnlineOutcome {
   readonly findings: Finding[];
   /** Packages whose registry questions could not be asked, with why (one finding per cause is made from it). */
-  readonly unanswered: { readonly name: string; readonly version: string; readonly reason: string }[];
+  readonly unanswered: {
+    readonly name: string;
+    readonly version: string;
+    readonly reason: string;
+    /** The head lockfile's entry. */
+    readonly at: Location;
+  }[];
   /** Packages whose registry the policy does not allow (a repository `.yarnrc.yml` names it): never asked. */
   readonly refused: { readonly pkg: PackageNode; readonly registry: string; readonly setBy: string }[];
 }
@@ -70,7 +76,8 @@ export async function registryQuestions(
       const got = await lookup.packument(name, lockfile);
       if (got.kind !== 'ok') {
         const reason = got.kind === 'not-found' ? `the registry has no package ${name}` : got.reason;
-        for (const t of ts) unanswered.push({ name, version: t.head.version, reason });
+        for (const t of ts)
+          unanswered.push({ name, version: t.head.version, reason, at: { path: lockfile, line: t.head.line } });
         return;
       }
       for (const t of ts) pushAll(findings, await ask(t, got.value, lookup, opts));

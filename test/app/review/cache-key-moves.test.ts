@@ -62,6 +62,19 @@ describe('review of a yarn berry lockfile whose cache key moved', () => {
     expect(r.findings.find((f) => f.ruleId === 'CPU034')?.evidence?.count).toBe(1470);
   });
 
+  it('one cache key move keeps one fingerprint however many checksums carry it (a SARIF alert stays one alert)', async () => {
+    const moved = async (n: number) => {
+      let head = replaceOnce(BABEL, /cacheKey: 10\n/, 'cacheKey: 11\n');
+      for (let i = 0; i < n; i++) head = replaceOnce(head, /checksum: 10\//, 'checksum: 11/');
+      return (await review({ 'yarn.lock': BABEL }, { 'yarn.lock': head })).findings.filter(
+        (f) => f.ruleId === 'CPU034',
+      );
+    };
+    const [one, two] = [await moved(1), await moved(2)];
+    expect([one[0]?.evidence?.['count'], two[0]?.evidence?.['count']]).toEqual([1, 2]);
+    expect(two[0]?.fingerprint).toBe(one[0]?.fingerprint);
+  });
+
   it('yarn 3: only the cacheKey line moved (bare checksums take it) → CPU034', async () => {
     const r = await review({ 'package.json': MANIFEST, 'yarn.lock': yarn3('8') }, { 'yarn.lock': yarn3('9') });
     expect(cpu034(r)).toEqual(['yarn.lock:5:error']);

@@ -138,6 +138,20 @@ describe('review of a change that lets the package manager build more packages (
     expect(cpu026(r).map((f) => f.evidence?.['packages'])).toEqual(['evil@1.0.0']);
   });
 
+  it('one setting keeps one fingerprint however many packages it lets build (a SARIF alert stays one alert)', async () => {
+    const ws = (names: string[]) => `onlyBuiltDependencies: ${JSON.stringify(names)}\n`;
+    const widened = async (names: string[]) =>
+      cpu026(
+        await review(
+          { 'package.json': pnpmManifest({}), 'pnpm-lock.yaml': PNPM_LOCK, 'pnpm-workspace.yaml': ws([]) },
+          { 'package.json': pnpmManifest({}), 'pnpm-lock.yaml': PNPM_LOCK, 'pnpm-workspace.yaml': ws(names) },
+        ),
+      );
+    const [one, two] = [await widened(['esbuild']), await widened(['esbuild', 'evil'])];
+    expect([one[0]?.evidence?.['count'], two[0]?.evidence?.['count']]).toEqual([1, 2]);
+    expect(two[0]?.fingerprint).toBe(one[0]?.fingerprint);
+  });
+
   it('Bun trustedDependencies widened', async () => {
     const r = await review(
       { 'package.json': bunManifest([]), 'bun.lock': bunLock([]) },

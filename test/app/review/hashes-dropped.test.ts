@@ -21,6 +21,7 @@ async function review(base: Tree, head: Tree) {
     rules: r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line}`),
     passed: r.gate?.passed,
     evidence: r.findings.find((f) => f.ruleId === 'CPU034')?.evidence,
+    fingerprint: r.findings.find((f) => f.ruleId === 'CPU034')?.fingerprint,
   };
 }
 
@@ -30,6 +31,17 @@ describe('review of a requirements file that drops its hashes (CPU034)', () => {
     expect(r.rules).toEqual(['CPU034@requirements.txt:1']);
     expect(r.evidence?.['count']).toBe(2);
     expect(r.passed).toBe(false);
+  });
+
+  it('one file keeps one fingerprint however many requirements lost their hashes', async () => {
+    const six = 'six==1.16.0 \\\n    --hash=sha256:' + hex(3) + '\n';
+    const two = await review({ 'requirements.txt': hashed }, { 'requirements.txt': 'requests==2.31.0\nidna==3.7\n' });
+    const three = await review(
+      { 'requirements.txt': hashed + six },
+      { 'requirements.txt': 'requests==2.31.0\nidna==3.7\nsix==1.16.0\n' },
+    );
+    expect([two.evidence?.['count'], three.evidence?.['count']]).toEqual([2, 3]);
+    expect(three.fingerprint).toBe(two.fingerprint);
   });
 
   it('one hash removed while the file stays in hash mode is the head scan’s CPP011 alone', async () => {

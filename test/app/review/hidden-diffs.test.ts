@@ -76,4 +76,16 @@ describe('review of a change that hides a lockfile diff', () => {
     expect(got(r)).toEqual(['.gitattributes:1']);
     expect(r.gate?.passed).toBe(false);
   });
+
+  it('one attribute keeps one fingerprint however many files it hides (a SARIF alert stays one alert)', async () => {
+    const hiding = async (extra: Tree) => {
+      const repo = makeRepo({ ...base, ...extra }, { '.gitattributes': '*.lock binary\n', ...extra });
+      cleanups.push(repo.cleanup);
+      return (await reviewHead(repo.dir)).findings.filter((f) => f.ruleId === 'CPU035');
+    };
+    const [one, two] = [await hiding({}), await hiding({ 'other/yarn.lock': '# yarn lockfile v1\n' })];
+    expect([one[0]?.evidence?.['count'], two[0]?.evidence?.['count']]).toEqual([1, 2]);
+    expect(two[0]?.related).toEqual([{ path: 'other/yarn.lock' }, { path: 'sub/yarn.lock' }]);
+    expect(two[0]?.fingerprint).toBe(one[0]?.fingerprint);
+  });
 });

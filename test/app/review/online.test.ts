@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testOptions } from '../../helpers/scan.js';
 import { corpusPath } from '../../helpers/corpus.js';
 import { makeRepo, reviewHead } from './repo.js';
+import { manifest, npmLock, sri } from './npm-lock.js';
+import type { RegistryLookup } from '../../../src/app/review/online.js';
 
 /**
  * The registry questions of a review, answered by a loopback registry that serves packuments and attestation
@@ -233,4 +235,43 @@ describe('review: registry questions for the changed packages (loopback registry
     expect(unverified[0]?.evidence?.['count']).toBe(1);
     expect(r.gate?.passed).toBe(false);
   }, 60_000);
+});
+
+describe('a registry that cannot be asked, over changes of different sizes', () => {
+  const DOWN: RegistryLookup = {
+    packument: () => Promise.resolve({ kind: 'unavailable', reason: 'registry down', cause: 'unreachable' }),
+    attestations: () => Promise.resolve({ kind: 'unavailable', reason: 'registry down', cause: 'unreachable' }),
+  };
+  const entry = (n: string) => ({
+    version: '1.0.0',
+    resolved: `https://registry.npmjs.org/${n}/-/${n}-1.0.0.tgz`,
+    integrity: sri(1),
+  });
+  async function unverified(names: string[]) {
+    const deps = Object.fromEntries(names.map((n) => [n, '^1.0.0']));
+    const repo = makeRepo(
+      { 'package.json': manifest({}), 'package-lock.json': npmLock({}, {}) },
+      {
+        'package.json': manifest(deps),
+        'package-lock.json': npmLock(deps, Object.fromEntries(names.map((n) => [n, entry(n)]))),
+      },
+    );
+    try {
+      const r = await reviewHead(repo.dir, { options: testOptions({ offline: false }), lookup: DOWN, now: NOW });
+      return r.findings.filter((f) => f.ruleId === 'CPD130');
+    } finally {
+      repo.cleanup();
+    }
+  }
+
+  it('is one finding whose fingerprint stays when the change adds another package, every entry related', async () => {
+    const [one, two] = [await unverified(['a']), await unverified(['a', 'b'])];
+    expect([one.length, two.length]).toEqual([1, 1]);
+    expect(two[0]?.evidence).toMatchObject({ count: 2, packages: 'a@1.0.0 b@1.0.0' });
+    expect(two[0]?.related?.map((l) => `${l.path}:${l.line ?? 0}`)).toEqual([
+      'package-lock.json:15',
+      'package-lock.json:20',
+    ]);
+    expect(two[0]?.fingerprint).toBe(one[0]?.fingerprint);
+  });
 });
