@@ -17,7 +17,7 @@ import { movedCacheKeys } from './cache-keys.js';
 import { enabledBuilds, withoutEnabledScripts } from './enabled-builds.js';
 import { droppedHashes } from './hashes-dropped.js';
 import { linkToRegistry, registryToLink } from './workspace-swaps.js';
-import { withoutUnstatedScripts } from './unstated-scripts.js';
+import { withoutNewScriptFindings, withoutUnstatedScripts } from './unstated-scripts.js';
 import { askRegistry } from './ask-registry.js';
 import { groupByCause } from './causes.js';
 import type { LockfileChanges } from './diff.js';
@@ -33,7 +33,7 @@ import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
 import { injectionQuestions } from './injection.js';
 import { lookalikeRenames } from './lookalike-renames.js';
-import { withoutInjectedMoves, withoutMovedSourceWarnings } from './moved-entries.js';
+import { foldIntoInjections, withoutMovedSourceWarnings } from './moved-entries.js';
 import { installChangeFindings } from './install-changes.js';
 import { pickJudges } from './judges.js';
 import { inspectChangedContent } from './model-content.js';
@@ -195,17 +195,22 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
       return { ...lf, movedFrom: from, ...(migrated ? { migrated: true as const } : {}) };
     });
     const enabled = enabledBuilds(baseGraphs, headScan.graphs, policy);
-    // A head finding whose content fingerprint the base already had is not this change's doing.
-    const introduced = withoutEnabledScripts(
-      withoutUnstatedScripts(introducedAlone(baseFindings, headScan.findings), baseGraphs),
-      enabled,
-    );
-    const raw: Finding[] = [
-      ...groupByCause([
-        ...withoutInjectedMoves(lockfileQuestions(lockfiles, baseGraphs, headScan.graphs), introduced),
+    // A head finding whose content fingerprint the base already had is not this change's doing. One finding per
+    // changed entry: an injection the head scan found takes in the review's questions of that entry.
+    const entries = foldIntoInjections(
+      [
+        ...lockfileQuestions(lockfiles, baseGraphs, headScan.graphs),
         ...injectionQuestions(lockfiles, baseGraphs, headScan.graphs),
-      ]),
-      ...aliasRetargets(baseGraphs, headScan.graphs),
+        ...aliasRetargets(baseGraphs, headScan.graphs),
+      ],
+      withoutEnabledScripts(
+        withoutUnstatedScripts(introducedAlone(baseFindings, headScan.findings), baseGraphs),
+        enabled,
+      ),
+    );
+    const introduced = entries.introduced;
+    const raw: Finding[] = [
+      ...groupByCause(entries.questions),
       ...lookalikeRenames(lockfiles, baseGraphs, headScan.graphs),
       ...registryToLink(baseGraphs, headScan.graphs),
       ...linkToRegistry(baseGraphs, headScan.graphs),
@@ -298,7 +303,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
     const own = applyPolicy(raw, policy, today);
     const findings = dedupeSorted([
       ...own.findings,
-      ...withoutMovedSourceWarnings(introduced, own.findings),
+      ...withoutMovedSourceWarnings(withoutNewScriptFindings(introduced, own.findings), own.findings),
       ...content.findings,
     ]);
     const byLevel = { error: 0, warning: 0, note: 0 };

@@ -1,4 +1,4 @@
-import type { Finding, ResolvedFinding } from '../../core/finding.js';
+import { levelRank, type Finding, type ResolvedFinding } from '../../core/finding.js';
 import type { DependencyGraph } from '../../core/records.js';
 
 /** Head-scan rules that come from a lockfile's `hasInstallScript` (deps/checks/packages.ts). */
@@ -35,5 +35,27 @@ export function withoutScriptFindings<F extends Finding>(
       !FROM_INSTALL_SCRIPT.has(f.ruleId) ||
       f.artifact?.kind !== 'package' ||
       !covered(f.location.path, `${f.artifact.name}@${f.artifact.version}`),
+  );
+}
+
+/**
+ * The head scan's CPD012 for a package whose install script the review's CPU003 reports as new to this version, at
+ * the CPD012's level or higher (`reported`: the review's own findings after the policy): one script, said once, by
+ * the finding that also says the version before had none.
+ */
+export function withoutNewScriptFindings(
+  introduced: readonly ResolvedFinding[],
+  reported: readonly ResolvedFinding[],
+): ResolvedFinding[] {
+  const said = new Map<string, number>();
+  for (const f of reported)
+    if (f.ruleId === 'CPU003' && f.artifact?.kind === 'package')
+      said.set(`${f.location.path}\0${f.artifact.name}@${f.artifact.version}`, levelRank(f.level));
+  if (said.size === 0) return [...introduced];
+  return introduced.filter(
+    (f) =>
+      !FROM_INSTALL_SCRIPT.has(f.ruleId) ||
+      f.artifact?.kind !== 'package' ||
+      (said.get(`${f.location.path}\0${f.artifact.name}@${f.artifact.version}`) ?? 0) < levelRank(f.level),
   );
 }

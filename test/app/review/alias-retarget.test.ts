@@ -7,7 +7,8 @@ import { type AliasFormat, aliasProject, berryEntries } from './alias-formats.js
 /**
  * An npm alias pointed at another package: `"x": "npm:good@1.0.0"` becoming `"x": "npm:evil@1.0.0"` (manifest and
  * lockfile), or the lockfile alone swapping what `node_modules/x` holds. `require('x')` then loads another package,
- * while the diff by package name shows only "good removed, evil added". The review must say it once, naming both.
+ * while the diff by package name shows only "good removed, evil added". The review must say it once, naming both:
+ * where the head scan calls a lockfile-only swap an unasked alias (CPD021), that finding carries CPU024's facts.
  * Each case is its own lockfile in one repository (one base commit, one head commit, one review for the file).
  */
 const reg = (real: string, v: string, fill: number): Entry => ({
@@ -26,7 +27,7 @@ interface Case {
   dir: string;
   base: Tree;
   head: Tree;
-  /** `ruleId x: before → after` of the alias findings at `<dir>/<lockfile>`. */
+  /** `ruleId x: before → after` of the alias findings at `<dir>/<lockfile>` (CPU024, or the CPD021 standing for it). */
   want: string[];
   /** The head lockfile (default package-lock.json) and the text its entry for x starts with. */
   lockfile?: string;
@@ -47,14 +48,14 @@ const cases: Case[] = [
     want: ['CPU024 x: good@1.0.0 → evil@1.0.0'],
   },
   {
-    name: 'lockfile-only swap: node_modules/x now holds evil, package.json unchanged → one CPU024',
+    name: 'lockfile-only swap: node_modules/x now holds evil, package.json unchanged → one CPD021 carrying CPU024',
     dir: 'lockonly',
     base: project({ x: '^1.0.0' }, { x: plain('x', '1.0.0', 3) }),
     head: {
       'package.json': manifest({ x: '^1.0.0' }),
       'package-lock.json': npmLock({ x: '^1.0.0' }, { x: reg('evil', '1.0.0', 2) }),
     },
-    want: ['CPU024 x: x@1.0.0 → evil@1.0.0'],
+    want: ['CPD021 x: x@1.0.0 → evil@1.0.0'],
   },
   {
     name: 'an alias whose target is only updated (good 1.0.0 → 1.0.1) → no CPU024',
@@ -102,12 +103,14 @@ function formatCases(format: AliasFormat): Case[] {
   // yarn 1 takes the package's name from the descriptor, not the tarball: a swap there keeps the name `x`.
   if (format !== 'yarn-classic') {
     const swap = at('^1.0.0', 'evil', 2);
+    // The head scan's CPD021 (an alias no dependant asks for) reads npm, pnpm and bun entries.
+    const rule = format === 'yarn-berry' ? 'CPU024' : 'CPD021';
     list.push({
-      name: `${format}: lockfile-only swap, package.json unchanged → one CPU024`,
+      name: `${format}: lockfile-only swap, package.json unchanged → one ${rule}`,
       dir: `${format}-lockonly`,
       base: at('^1.0.0', 'x', 3).tree,
       head: swap.tree,
-      want: ['CPU024 x: x@1.0.0 → evil@1.0.0'],
+      want: [`${rule} x: x@1.0.0 → evil@1.0.0`],
       lockfile: swap.lockfile,
       entry: swap.entry,
     });
@@ -152,7 +155,10 @@ afterAll(() => repo.cleanup());
 
 describe('review names an alias pointed at another package', () => {
   it.each(cases)('$name', ({ dir, want, lockfile = 'package-lock.json', entry = '"node_modules/x": {' }) => {
-    const found = r.findings.filter((f) => f.ruleId === 'CPU024' && f.location.path === `${dir}/${lockfile}`);
+    const found = r.findings.filter(
+      (f) =>
+        (f.ruleId === 'CPU024' || f.evidence?.['reviewed'] === 'CPU024') && f.location.path === `${dir}/${lockfile}`,
+    );
     expect(
       found.map(
         (f) =>

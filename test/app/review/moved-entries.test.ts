@@ -8,8 +8,9 @@ import { manifest, npmLock, sri, type Entry } from './npm-lock.js';
 /**
  * One finding per moved entry: a version move that also leaves the registry is CPU002 in the review, and the head
  * scan judges the same entry as CPD020 (package.json still asks for a registry range) or CPD007 / CPD008 (it asks for
- * the git or tarball source). CPD020 stands alone over CPU002, CPU002 over CPD007 / CPD008, unless the policy puts the
- * survivor lower than the one it would replace.
+ * the git or tarball source). CPD020 stands alone over CPU002 — and over CPU001 / CPU016 when the version stayed and
+ * the bytes or the source moved — CPU002 over CPD007 / CPD008, unless the policy puts the survivor lower than the one
+ * it would replace.
  */
 const cleanups: (() => void)[] = [];
 afterAll(() => cleanups.forEach((c) => c()));
@@ -57,6 +58,43 @@ describe('review: one finding per moved entry', () => {
       'is-odd': { version: '1.3.1', resolved: GIT },
     });
     expect(atEntries(r)).toEqual(['CPD020@is-odd:error', 'CPD020@left-pad:error']);
+  });
+
+  it('the same version re-pointed off the registry is CPD020 alone, carrying what CPU001 / CPU016 knew of the base', async () => {
+    const deps = { 'left-pad': '^1.3.0', 'is-odd': '^1.3.0' };
+    const head = {
+      'left-pad': { version: '1.3.0', resolved: 'https://evil.example.com/left-pad-1.3.0.tgz', integrity: sri(2) },
+      'is-odd': { version: '1.3.0', resolved: GIT },
+    };
+    const r = await review(deps, deps, head);
+    expect(atEntries(r)).toEqual(['CPD020@is-odd:error', 'CPD020@left-pad:error']);
+    const [isOdd, leftPad] = ['is-odd', 'left-pad'].map((n) =>
+      r.findings.find((f) => f.ruleId === 'CPD020' && f.artifact?.kind === 'package' && f.artifact.name === n),
+    );
+    expect(leftPad?.evidence).toMatchObject({
+      reviewed: 'CPU001',
+      algorithm: 'sha512',
+      before: sri(1).slice('sha512-'.length),
+      after: sri(2).slice('sha512-'.length),
+      manifest: 'package.json',
+    });
+    expect(leftPad?.message).toContain("The review adds: its sha512 differs from the base revision's");
+    expect(isOdd?.evidence).toMatchObject({
+      reviewed: 'CPU016',
+      before: 'https://registry.npmjs.org/is-odd/-/is-odd-1.3.0.tgz',
+      declared: '^1.3.0',
+    });
+    expect(isOdd?.message).toContain(
+      'The review adds: the same version resolved to https://registry.npmjs.org/is-odd/-/is-odd-1.3.0.tgz at the base revision.',
+    );
+    // Below error the injection stands for nothing: the review's own finding stays.
+    const lowered = await review(deps, deps, head, withRules({ CPD020: 'warning' }));
+    expect(atEntries(lowered)).toEqual([
+      'CPD020@is-odd:warning',
+      'CPD020@left-pad:warning',
+      'CPU001@left-pad:error',
+      'CPU016@is-odd:error',
+    ]);
   });
 
   it('a dependency moved to the source package.json now asks for is CPU002 alone, not also CPD007 / CPD008', async () => {

@@ -8,16 +8,17 @@ import { manifest, sri } from './npm-lock.js';
  * CPU016 when the base entry recorded no URL: a registry entry of pnpm (`resolution: {integrity}`) or yarn berry
  * (`npm:` resolution) is installed from the registry, so a head entry of the same version that names a tarball or a
  * git commit, with no integrity, installs other code from elsewhere. And one finding, not two, when a Python entry is
- * re-pointed with its hashes replaced (CPU001 compares the hashes).
+ * re-pointed with its hashes replaced (CPU001 compares the hashes) — and one, not two, when pyproject.toml still asks
+ * the index for it: the head scan's injection (CPP081) then carries what CPU001 / CPU016 say of the base revision.
  */
 const { review, cleanup } = pairReviewer();
 afterAll(cleanup);
 
-/** The review's own errors (the head scan's CPP081 for a direct dependency moved off the index stays beside them). */
-const rules = (r: ReviewResult) =>
+/** Every error, with the review rules an injection finding stands for (`CPP081+CPU001`). */
+const errors = (r: ReviewResult) =>
   r.findings
-    .filter((f) => f.level === 'error' && f.ruleId.startsWith('CPU'))
-    .map((f) => f.ruleId)
+    .filter((f) => f.level === 'error')
+    .map((f) => [f.ruleId, f.evidence?.['reviewed'] ?? []].flat().join('+'))
     .sort();
 
 const pnpmLock = (msKey: string, msResolution: string, msRef = '2.1.3') =>
@@ -116,7 +117,7 @@ describe('a registry entry re-pointed at the same version (CPU016)', () => {
     expect(r.findings.map((f) => f.ruleId)).not.toContain('CPU016');
   });
 
-  it('yarn berry: the npm: resolution replaced by a git commit with no checksum → CPU016', async () => {
+  it('yarn berry: the npm: resolution replaced by a git commit with no checksum → CPD020 carrying CPU016', async () => {
     const r = await review(
       { 'package.json': MANIFEST, 'yarn.lock': berryLock('ms@npm:2.1.3', `10/${'a'.repeat(128)}`) },
       {
@@ -124,8 +125,11 @@ describe('a registry entry re-pointed at the same version (CPU016)', () => {
         'yarn.lock': berryLock(`ms@https://github.com/evil/ms.git#commit=${COMMIT}`, undefined),
       },
     );
-    expect(rules(r)).toEqual(['CPU016']);
-    expect(r.findings.find((f) => f.ruleId === 'CPU016')?.message).toContain('(was the registry)');
+    // express asks for ms@npm:2.1.3: the head scan's CPD020 (a registry range locked to git) stands for CPU016.
+    expect(errors(r)).toEqual(['CPD020+CPU016']);
+    expect(r.findings.find((f) => f.ruleId === 'CPD020')?.message).toContain(
+      'The review adds: the same version resolved to the registry at the base revision.',
+    );
   });
 });
 
@@ -164,7 +168,7 @@ const IDNA_PYPI = [
 ].join('\n');
 
 describe('a Python entry re-pointed at the same version: one finding per cause', () => {
-  it('uv: to a local wheel with another hash → CPU001 alone (the hash says it; no CPU016 "no integrity")', async () => {
+  it('uv: to a local wheel with another hash → CPP081 carrying CPU001 (the hash says it; no CPU016 "no integrity")', async () => {
     const local = [
       'source = { path = "vendor/idna-3.7-py3-none-any.whl" }',
       `wheels = [\n    { filename = "idna-3.7-py3-none-any.whl", hash = "sha256:${H('e')}" },\n]`,
@@ -173,10 +177,13 @@ describe('a Python entry re-pointed at the same version: one finding per cause',
       { 'pyproject.toml': pyproject, 'uv.lock': uvLock(IDNA_PYPI) },
       { 'pyproject.toml': pyproject, 'uv.lock': uvLock(local) },
     );
-    expect(rules(r)).toEqual(['CPU001']);
+    expect(errors(r)).toEqual(['CPP081+CPU001']);
+    const f = r.findings.find((x) => x.ruleId === 'CPP081');
+    expect(f?.evidence).toMatchObject({ before: `sha256:${H('d')}`, after: `sha256:${H('e')}` });
+    expect(f?.message).toContain("The review adds: its file hashes differ from the base revision's");
   });
 
-  it('uv: to a git commit (no hash) → CPU016', async () => {
+  it('uv: to a git commit (no hash) → CPP081 carrying CPU016', async () => {
     const r = await review(
       { 'pyproject.toml': pyproject, 'uv.lock': uvLock(IDNA_PYPI) },
       {
@@ -184,18 +191,19 @@ describe('a Python entry re-pointed at the same version: one finding per cause',
         'uv.lock': uvLock(`source = { git = "https://github.com/evil/idna?rev=main#${COMMIT}" }`),
       },
     );
-    expect(rules(r)).toEqual(['CPU016']);
+    expect(errors(r)).toEqual(['CPP081+CPU016']);
+    expect(r.findings.find((x) => x.ruleId === 'CPP081')?.evidence?.['before']).toBe('https://pypi.org/simple');
   });
 });
 
 describe('uv: a registry package moved to an editable folder inside the repository', () => {
-  it('is a path dependency uv builds and installs, not the project: CPU016, not "removed"', async () => {
+  it('is a path dependency uv builds and installs, not the project: CPP081 carrying CPU016, not "removed"', async () => {
     const r = await review(
       { 'pyproject.toml': pyproject, 'uv.lock': uvLock(IDNA_PYPI) },
       { 'pyproject.toml': pyproject, 'uv.lock': uvLock('source = { editable = "vendor/idna" }') },
     );
     expect(r.lockfiles.flatMap((lf) => lf.changes).map((c) => c.kind)).toEqual([]);
-    expect(rules(r)).toEqual(['CPU016']);
+    expect(errors(r)).toEqual(['CPP081+CPU016']);
   });
 
   it('an editable workspace member that [manifest] members lists stays the project', async () => {
