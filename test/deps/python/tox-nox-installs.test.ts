@@ -18,7 +18,7 @@ const ids = (r: ScanResult) =>
  * indexes they set are pip's input as much as a Dockerfile's `pip install -r` is.
  */
 describe('tox.ini', () => {
-  it('its deps includes, constraints, setenv and install_command are read; a requirement line is not', async () => {
+  it('its deps includes, constraints, setenv and install_command are read; a plain name is no finding', async () => {
     const dir = tree({
       'tox.ini': [
         '[tox]', // 1
@@ -64,7 +64,7 @@ describe('tox.ini', () => {
     expect(asInstallCommands('sub/tox.ini', ini).split('\n')).toEqual([
       '[testenv]',
       '',
-      '',
+      'pip install pytest',
       'pip install -r./r.lst',
       'pip install --index-url=https://i.example/simple',
       '',

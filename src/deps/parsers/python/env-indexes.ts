@@ -1,4 +1,5 @@
 import type { ConfigSetting, IndexSettings } from './config-indexes.js';
+import { pipLongOption } from './pip-options.js';
 
 /**
  * The environment variables pip and uv read for where to download from (pip's `ConfigOptionParser` maps
@@ -106,7 +107,9 @@ function commandLineOptions(
     let value;
     if (w.startsWith('--')) {
       const eq = w.indexOf('=');
-      opt = CLI_OPTIONS[eq > 0 ? w.slice(0, eq) : w];
+      const name = eq > 0 ? w.slice(0, eq) : w;
+      // pip's optparse takes a long option by any unambiguous prefix (`--extra-index` is `--extra-index-url`).
+      opt = CLI_OPTIONS[name] ?? (names && !uvOnly ? CLI_OPTIONS[pipLongOption(name)] : undefined);
       value = opt && (eq > 0 ? w.slice(eq + 1) : words[++i]);
     } else if (names && /^-[if]/.test(w)) {
       opt = CLI_OPTIONS[w.slice(0, 2)];

@@ -28,13 +28,13 @@ export interface NamedRequirementsFile {
 /** What a named file is in the repository: the files it can be, or why none could be read. */
 export type NamedFileTarget = { readonly paths: readonly string[] } | { readonly unread: string };
 
-interface Word {
+export interface Word {
   readonly text: string;
   readonly line: number;
 }
 
 /** Words that end one shell command and start the next. */
-const SEPARATORS = new Set(['&&', '||', ';', '|', '&', '(', ')']);
+export const SEPARATORS = new Set(['&&', '||', ';', '|', '&', '(', ')']);
 /** pip's (and `uv pip`'s) file options: pip's `cmdoptions.requirements` / `constraints`, uv's `--requirements` alias. */
 const FILE_OPTIONS: ReadonlyMap<string, boolean> = new Map([
   ['-r', false],
@@ -167,13 +167,18 @@ function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
  * The shell commands of a file as word lists: lines a trailing `\` continues are one, a comment (a word starting
  * with `#`) cut off, words split as the shell splits them (`shlex`: quotes group and are removed; a line whose quotes
  * do not close here, a YAML block's or an apostrophe's, falls back to white space) and a trailing `;` split off as a
- * separator. Each word keeps its line.
+ * separator. Each word keeps its line. A Dockerfile's exec form (`RUN ["pip", "install", "x"]`) is its words.
  */
-function shellCommands(text: string): Word[][] {
+export function shellCommands(text: string): Word[][] {
   const commands: Word[][] = [];
   let words: Word[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const continued = raw.trimEnd().endsWith('\\');
+    const exec = words.length === 0 && !continued ? execForm(raw) : undefined;
+    if (exec !== undefined) {
+      if (exec.length > 0) commands.push(exec.map((text) => ({ text, line: index + 1 })));
+      return;
+    }
     const body = withoutShellComment(continued ? raw.trimEnd().slice(0, -1) : raw);
     let expression: string | undefined;
     for (const token of shlexSplit(body) ?? body.split(/[ \t]+/).map(unquote)) {
@@ -197,6 +202,27 @@ function shellCommands(text: string): Word[][] {
   });
   if (words.length > 0) commands.push(words);
   return commands;
+}
+
+/**
+ * The words of a Dockerfile `RUN` in exec form, a JSON array the builder runs without a shell (`RUN ["pip",
+ * "install", "x"]`); a shell it names with `-c` runs its string as a command line. Undefined for any other line.
+ */
+function execForm(line: string): string[] | undefined {
+  const json = /^\s*RUN\s+(\[.*\])\s*$/i.exec(line)?.[1];
+  if (json === undefined) return undefined;
+  let words: unknown;
+  try {
+    words = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(words) || !words.every((w): w is string => typeof w === 'string')) return undefined;
+  const [shell, flag, command] = words;
+  if (/(^|\/)(ba|da)?sh$/.test(shell ?? '') && flag === '-c' && command !== undefined) {
+    return shellCommands(command).flatMap((c) => [...c.map((w) => w.text), ';']);
+  }
+  return words;
 }
 
 /** The line up to its first word that starts with `#` (the shell's comment). */

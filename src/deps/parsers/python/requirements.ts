@@ -264,6 +264,32 @@ function addRequirement(
   editable: boolean,
   fromEnv: boolean,
 ): void {
+  const read = readRequirement(file, line, text, { hashList, constraint, editable, fromEnv });
+  if (read === undefined) return;
+  if ('source' in read) state.packages.push(read);
+  else state.problems.push(read);
+}
+
+/** How one requirement is given: its `--hash` values; whether it is a constraint, an editable, chosen by a variable. */
+export interface RequirementContext {
+  readonly hashList?: readonly string[];
+  readonly constraint?: boolean;
+  readonly editable?: boolean;
+  readonly fromEnv?: boolean;
+}
+
+/**
+ * One requirement as pip's `install_req_from_line` (or `install_req_from_editable`) reads it, from a requirements
+ * file line or a command-line argument alike: the package it asks for, the problem that makes pip refuse it, or
+ * undefined when no supported Python installs it (its markers exclude them all).
+ */
+export function readRequirement(
+  file: string,
+  line: number,
+  text: string,
+  how: RequirementContext,
+): PyPackage | PyProblem | undefined {
+  const { hashList = [], constraint = false, editable = false, fromEnv = false } = how;
   const common = {
     file,
     line,
@@ -281,18 +307,16 @@ function addRequirement(
   const req = location === undefined ? parseRequirement(text) : undefined;
   if (location === undefined && req === undefined) {
     // Neither a location nor PEP 508: `_parse_req_string` raises InvalidRequirement and pip refuses the whole file.
-    state.problems.push({ file, line, kind: 'syntax', message: `invalid requirement: ${text.slice(0, 80)}` });
-    return;
+    return { file, line, kind: 'syntax', message: `invalid requirement: ${text.slice(0, 80)}` };
   }
   const bad = req && req.url === undefined && !fromEnv ? nonPep440Clause(req.specifier) : undefined;
   if (bad !== undefined) {
-    state.problems.push({
+    return {
       file,
       line,
       kind: 'syntax',
       message: `invalid requirement: ${text.slice(0, 80)} (${bad.slice(0, 40)} is no PEP 440 version clause: pip ≥ 24.1 refuses the file, an older pip finds no such release)`,
-    });
-    return;
+    };
   }
   // A line no supported Python installs (`futures==3.4; python_version < "3"`) is not pip's input there. An editable
   // has no markers (pip's `parse_req_from_editable`): its `;` is part of the location. A line with `--hash` stays:
@@ -300,10 +324,10 @@ function addRequirement(
   // A bare URL or path is split once: its location (`written`, read below) and its markers.
   const [written, markers] = req ? [text, req.markers] : splitMarkers(text);
   if (!editable && hashList.length === 0 && markers !== undefined && excludedOnEveryPython(markers, PYTHON_MINORS[0]!))
-    return;
+    return undefined;
   if (req) {
     const source: PySource = req.url !== undefined ? urlSource(req.url) : 'index';
-    state.packages.push({
+    return {
       name: normalizeName(req.name),
       displayName: req.name,
       version: req.url === undefined && !fromEnv ? pinnedVersion(req.specifier) : '',
@@ -312,8 +336,7 @@ function addRequirement(
       ...(req.url !== undefined ? { url: req.url } : {}),
       ...(req.markers !== undefined ? { markers: req.markers } : {}),
       ...common,
-    });
-    return;
+    };
   }
   // A bare URL or path (pip's install_req_from_line / _from_editable): the name is the `#egg=` fragment, if any.
   // pip's `_strip_extras`: a path's trailing `[extras]` are not part of it.
@@ -322,11 +345,8 @@ function addRequirement(
   // pip's `Wheel` file-name pattern: a wheel, remote or local, is `name==version`.
   const wheel = /(?:^|\/)([^\s/-]+)-([^\s/-]+)-[^/]*\.whl$/.exec(cutTailAny(where, '#?'));
   const display = egg ?? wheel?.[1] ?? where;
-  if (where === '') {
-    state.problems.push({ file, line, kind: 'syntax', message: `not a requirement: ${text.slice(0, 80)}` });
-    return;
-  }
-  state.packages.push({
+  if (where === '') return { file, line, kind: 'syntax', message: `not a requirement: ${text.slice(0, 80)}` };
+  return {
     name: normalizeName(display),
     displayName: display,
     version: wheel?.[2] ?? '',
@@ -335,7 +355,7 @@ function addRequirement(
     url: where,
     ...(markers !== undefined ? { markers } : {}),
     ...common,
-  });
+  };
 }
 
 /**
@@ -355,7 +375,7 @@ function nonPep440Clause(specifier: string): string | undefined {
 }
 
 /** pip's `ARCHIVE_EXTENSIONS` (utils/filetypes.py), `.tar` joined to the extension before it as its `splitext` does. */
-const ARCHIVE = /\.(zip|whl|tar\.bz2|tbz|tar\.gz|tgz|tar|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)$/i;
+export const ARCHIVE = /\.(zip|whl|tar\.bz2|tbz|tar\.gz|tgz|tar|tar\.xz|txz|tlz|tar\.lz|tar\.lzma)$/i;
 
 /**
  * Whether pip reads the line as a location rather than a PEP 508 requirement, and which kind: `'url'` for a URL

@@ -29,6 +29,8 @@ import { pipConfSettings, tomlIndexSettings, withUvToml } from './config-indexes
 import { checkIndexSettings } from './checks/config-indexes.js';
 import { envIndexSettings } from './env-indexes.js';
 import { installInputs } from './install-requirements.js';
+import { installArguments } from './install-arguments.js';
+import { checkInstallArguments } from './checks/install-arguments.js';
 import { asInstallCommands } from './tox-nox-installs.js';
 import type { RequirementsReading } from './requirements.js';
 import type { FileOpener } from '../../../core/file-source.js';
@@ -81,7 +83,15 @@ export const pythonDepsStage: Stage = {
         ),
       ),
     );
-    const lockFindings = [...results.flatMap((r) => r.findings), ...named.findings];
+    const repository = new Set(byPath.keys());
+    // The requirements their command lines give (`pip install git+https://…`, tox `deps`, nox `session.install`).
+    const argumentFindings = await Promise.all(
+      envFiles.map(async (f) => {
+        const text = await read(f);
+        return text === undefined ? [] : checkInstallArguments(f.path, installArguments(text), policy, repository);
+      }),
+    );
+    const lockFindings = [...results.flatMap((r) => r.findings), ...named.findings, ...argumentFindings.flat()];
     // Index settings outside any lockfile (pip.conf, uv.toml, pyproject.toml, PIP_*/UV_* variables set by a
     // Dockerfile, workflow or script): a host a lockfile already locks
     // packages from is reported there.

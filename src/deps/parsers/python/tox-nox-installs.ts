@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { parse } from 'smol-toml';
 import { MAX_TOML_DEPTH, isTable } from './toml.js';
+import { breakArgsOptions } from './requirements-lines.js';
 
 /**
  * tox and nox install packages without a `pip install` written anywhere: tox hands a `deps =` list to pip as a
@@ -27,8 +28,8 @@ type ToxKey = 'deps' | 'constraints';
  * tox.ini: every `deps` value line that is a pip option (`-r file`, `-c file`, `--index-url …`) becomes that option of
  * a `pip install`, as tox's `PythonDeps` (tox_env/python/pip/req_file.py, a `RequirementsFile` rooted at tox.ini)
  * reads it; every `constraints` line is a constraints file (`PythonConstraints` prefixes each with `-c`). A line a
- * factor guards (`py312: -r ci.txt`, tox's `expand_factors`) may run, so it counts. A requirement line is left out
- * (tox's deps name unpinned test tools; the files they include are what pins). Other lines (`setenv`,
+ * factor guards (`py312: -r ci.txt`, tox's `expand_factors`) may run, so it counts. A requirement line becomes a
+ * `pip install` of that requirement, judged as a command-line argument is. Other lines (`setenv`,
  * `install_command`, `commands`) stay as they are: they are shell-like commands and variable settings already.
  * As tox's `IniLoader.process_raw`: a `#` not escaped by `\` starts a comment wherever it is, and a line ending in
  * `\` goes on at the next (the joined value is written at its first line). Only the lines of sections `inSection`
@@ -42,7 +43,7 @@ function toxCommands(text: string, inSection: (name: string) => boolean): string
   // run of continued lines is not copied once per line) and its line.
   let held: { at: number; key: ToxKey; parts: string[] } | undefined;
   const emit = (at: number, k: ToxKey, content: string) => {
-    out[at] = k === 'deps' ? (content.startsWith('-') ? `pip install ${content}` : '') : `pip install -c ${content}`;
+    out[at] = k === 'deps' ? depsCommand(content) : `pip install -c ${content}`;
   };
   text.split(/\r?\n/).forEach((raw, i) => {
     out.push('');
@@ -87,6 +88,18 @@ function toxCommands(text: string, inSection: (name: string) => boolean): string
   });
   if (held) emit(held.at, held.key, held.parts.join('').trim());
   return out.join('\n');
+}
+
+/**
+ * The `pip install` one line of a `deps` value makes, as tox's `PythonDeps` hands it to pip in a requirements file: an
+ * option line as it stands (`-r file`, `--index-url …`), a requirement line as one argument, its requirement up to
+ * the first option word (pip's `break_args_options`; the options of a requirement line, `--hash` and build
+ * settings, say nothing of where it comes from, and pip's `handle_requirement_line` ignores the rest).
+ */
+function depsCommand(content: string): string {
+  return content.startsWith('-')
+    ? `pip install ${content}`
+    : `pip install ${shellQuote(breakArgsOptions(content).args)}`;
 }
 
 /**
@@ -158,7 +171,7 @@ function tomlEnvCommands(env: Record<string, unknown>, lineOf: (s: string) => nu
   const at = (v: unknown, command: string) => out[typeof v === 'string' ? lineOf(v) : 0]!.push(command);
   for (const dep of items(env['deps'])) {
     const content = word(dep).trim();
-    if (content.startsWith('-')) at(dep, `pip install ${content}`);
+    if (content !== '') at(dep, depsCommand(content));
   }
   for (const file of items(env['constraints'])) at(file, `pip install -c ${word(file).trim()}`);
   if (isTable(env['set_env'])) {

@@ -1,0 +1,70 @@
+import { posix } from 'node:path';
+import type { Finding } from '../../../../core/finding.js';
+import type { InstallArgument } from '../install-arguments.js';
+import { ARCHIVE, readRequirement, withoutExtras } from '../requirements.js';
+import type { PyPackage, PythonLock } from '../types.js';
+import type { PythonCheckPolicy } from './context.js';
+import { checkMalicious } from './malicious.js';
+import { checkSources } from './sources.js';
+
+/** The folder the install runs in, with or without extras (`.`, `./`, `.[dev]`): the repository's own project. */
+const OWN_PROJECT = /^\.\/?(\[[^\]]*\])?$/;
+
+/**
+ * The requirements an install's command line gives, judged as the same line of a requirements file is: pip reads
+ * each argument with `install_req_from_line` (`-e` ones with `install_req_from_editable`), as `req_file` reads a line.
+ * So a version-control, URL or local-path argument is CPP014 / CPP015 / CPP016 at the policy's `sources` levels (and
+ * CPP013 over plain http), and a pinned release on the malicious list CPP021, each at the command's file and line.
+ * What a requirements file alone is judged for is not: an unpinned name on a command line (`pip install pytest`)
+ * is how tools are installed, not a lock that failed to pin, and the install's own project (`pip install -e .`)
+ * is the repository itself. A local path is CPP016 only where it is an archive the repository holds (a committed
+ * wheel or sdist, which no review reads): a folder is source in the tree, and an archive no file of the repository is
+ * at (`dist/*.whl`, `/wheels/x.whl`) is one the build makes or fetches, whose own inputs are what is judged. An
+ * argument the shell fills in (`$PKG`, `"torch==${V}"`) says where it installs from
+ * only when its scheme is written before the variable (`git+https://github.com/o/r@${REF}`).
+ */
+export function checkInstallArguments(
+  file: string,
+  args: readonly InstallArgument[],
+  policy: PythonCheckPolicy,
+  repositoryFiles: ReadonlySet<string>,
+): Finding[] {
+  const packages: PyPackage[] = [];
+  for (const arg of args) {
+    if (OWN_PROJECT.test(arg.written) || !writtenOut(arg.written)) continue;
+    const read = readRequirement(file, arg.line, arg.written, { editable: arg.editable });
+    // One pip refuses (`invalid requirement`) fails the command: nothing is installed from it.
+    if (read === undefined || !('source' in read)) continue;
+    const local = read.source === 'path' || read.source === 'directory';
+    if (!local || committedArchive(file, read.url ?? '', repositoryFiles)) packages.push(read);
+  }
+  if (packages.length === 0) return [];
+  const lock: PythonLock = {
+    file,
+    kind: 'requirements',
+    formatVersion: '',
+    packages,
+    projects: [],
+    indexes: [],
+    problems: [],
+    requireHashes: false,
+  };
+  return [...checkSources(lock, policy), ...checkMalicious(lock, policy)];
+}
+
+/** Whether the argument's kind is in the text: no shell substitution, or one after a written URL scheme. */
+function writtenOut(word: string): boolean {
+  const at = word.search(/[$`]/);
+  return at < 0 || /(?:^|@\s*)[a-z][a-z0-9+.-]*:/i.test(word.slice(0, at));
+}
+
+/**
+ * Whether a local path names an archive (pip's `is_archive_file`) a file of the repository is at: relative to the
+ * folder of the file that runs the install (tox.ini's, noxfile.py's, a script's) or to the root (a workflow's
+ * checkout, a Dockerfile's build context).
+ */
+function committedArchive(file: string, where: string, repositoryFiles: ReadonlySet<string>): boolean {
+  const path = withoutExtras(where.replace(/^file:(\/\/)?/i, ''));
+  if (!ARCHIVE.test(path) || path.startsWith('/')) return false;
+  return [posix.join(posix.dirname(file), path), posix.normalize(path)].some((p) => repositoryFiles.has(p));
+}
