@@ -18,6 +18,8 @@ interface ArgumentCall {
    * global (a class; an instance or a name is not called).
    */
   readonly defaultCalls?: number;
+  /** The argument may be a `(callable, keyword)` pair whose callable is the one called. */
+  readonly pairHead?: boolean;
 }
 
 /**
@@ -33,7 +35,14 @@ interface ArgumentCall {
  *   `_new_DatetimeIndex(cls, d)` does when `d` holds no "data" (`numpy.memmap` with a filename and mode w+ creates
  *   or truncates the file); scikit-learn's Cython
  *   `newObj(obj)`: `obj.__new__(obj)`;
- * - torch/utils/checkpoint.py `checkpoint(function, *args)`: `function(*args)`.
+ * - torch/utils/checkpoint.py `checkpoint(function, *args)`: `function(*args)`;
+ * - pandas/core/common.py `pipe(obj, func, *args)`: `func(obj, *args)`, or for a pair `(func, target)`
+ *   `func(*args, target=obj)` (Debian's pandas 1.5: `pipe(path, numpy.memmap, 'u1', 'w+', 0, 4)` created the file),
+ *   which the `pipe` method of every pandas object calls on itself (pandas/core/generic.py `NDFrame.pipe`);
+ *   pandas/core/series.py `Series.apply(self, func, convert_dtype, args)`: `func(item, *args)` for each item;
+ * - torch/utils/_pytree.py `tree_map(func, tree, *rests)`: `func(x, *xs)` for the leaves of each tree (so
+ *   `tree_map(numpy.memmap, [path], ['u1'], ['w+'], [0], [4])` is `numpy.memmap(path, 'u1', 'w+', 0, 4)`), as
+ *   `tree_map_`, `tree_map_with_path` and `tree_map_only(type, func, tree)` do, and the `_cxx_pytree` twins.
  */
 const ARGUMENT_CALLS: ReadonlyMap<string, ArgumentCall> = new Map<string, ArgumentCall>([
   ['torch._tensor._rebuild_from_type_v2', { position: 0, as: 'REDUCE', argsAt: 2 }],
@@ -47,6 +56,25 @@ const ARGUMENT_CALLS: ReadonlyMap<string, ArgumentCall> = new Map<string, Argume
   ['pandas.core.indexes.base._new_Index', { position: 0, as: 'NEWOBJ' }],
   ['pandas.core.indexes.datetimes._new_DatetimeIndex', { position: 0, as: 'NEWOBJ' }],
   ['torch.utils.checkpoint.checkpoint', { position: 0, as: 'REDUCE' }],
+  ['pandas.core.common.pipe', { position: 1, as: 'REDUCE', pairHead: true }],
+  ...['torch.utils._pytree', 'torch.utils._cxx_pytree'].flatMap((m): [string, ArgumentCall][] => [
+    [`${m}.tree_map`, { position: 0, as: 'REDUCE' }],
+    [`${m}.tree_map_`, { position: 0, as: 'REDUCE' }],
+    [`${m}.tree_map_with_path`, { position: 0, as: 'REDUCE' }],
+    [`${m}.tree_map_only`, { position: 1, as: 'REDUCE' }],
+  ]),
+]);
+
+/**
+ * pandas methods that call a callable argument, under any class or alias (`DataFrame.pipe`, `Series.apply`): each
+ * calls it with data of the instance first, so what it is given is not the argument tuple (left unknown).
+ */
+const PANDAS_METHOD_CALLS: ReadonlyMap<string, ArgumentCall> = new Map<string, ArgumentCall>([
+  ['pipe', { position: 1, as: 'REDUCE', pairHead: true }],
+  ...['apply', 'applymap', 'map', 'agg', 'aggregate', 'transform'].map((m): [string, ArgumentCall] => [
+    m,
+    { position: 1, as: 'REDUCE' },
+  ]),
 ]);
 
 /** Opcodes that call their callee with the argument tuple (NEWOBJ calls `cls.__new__`, not a helper function). */
@@ -72,7 +100,8 @@ export function argumentCall(
     const cls = given.items[entry.defaultCalls];
     return cls?.k === 'global' ? { callee: cls, kind: entry.as, args: undefined } : undefined;
   }
-  const arg = given.items[entry.position];
+  const given0 = given.items[entry.position];
+  const arg = entry.pairHead === true && given0?.k === 'tuple' ? given0.items[0] : given0;
   if (arg === undefined || (arg.k !== 'global' && arg.k !== 'obj' && arg.k !== 'persistent')) return undefined;
   // `_reconstructor(cls, object, None)` is `object.__new__(cls)`: how protocols 0 and 1 pickle a plain instance.
   if (qualified === 'copyreg._reconstructor' && arg.k === 'global' && isObject(arg.ref.module, arg.ref.name))
@@ -90,9 +119,20 @@ function argumentsOf(entry: ArgumentCall, items: readonly Value[]): Value | unde
 /**
  * Callable objects that call what they were built with when the stream calls them (a computed call, CPI006):
  * numpy/lib/function_base.py `vectorize.__call__` calls `pyfunc` with the call's arguments, element by element, so
- * `vectorize(numpy.memmap)(path, 'u1', 'w+', 0, 4)` is `numpy.memmap(path, 'u1', 'w+', 0, 4)`.
+ * `vectorize(numpy.memmap)(path, 'u1', 'w+', 0, 4)` is `numpy.memmap(path, 'u1', 'w+', 0, 4)`; so is the ufunc
+ * `numpy.frompyfunc(numpy.memmap, 5, 1)` (Debian's numpy 1.24 created the file), kept by numpy's C module under
+ * several names (`numpy.core._multiarray_umath.frompyfunc`, `numpy.core.umath.frompyfunc`).
  */
 const INSTANCE_CALLS: ReadonlySet<string> = new Set(['numpy.vectorize', 'numpy.lib.function_base.vectorize']);
+
+function isInstanceCaller(module: string, name: string): boolean {
+  if (name !== 'vectorize' && name !== 'frompyfunc') return false;
+  const py3 = toPython3(module, name);
+  return (
+    INSTANCE_CALLS.has(`${py3.module}.${py3.name}`) ||
+    (py3.module.split('.', 1)[0] === 'numpy' && py3.name === 'frompyfunc')
+  );
+}
 
 function instanceCall(
   kind: CallKind,
@@ -100,7 +140,7 @@ function instanceCall(
   args: Value | undefined,
 ): { readonly callee: Value; readonly kind: CallKind; readonly args: Value | undefined } | undefined {
   if (!CALLING.has(kind) || callee.k !== 'obj' || callee.callee.k !== 'global') return undefined;
-  if (!INSTANCE_CALLS.has(qualifiedOf(callee.callee.ref.module, callee.callee.ref.name))) return undefined;
+  if (!isInstanceCaller(callee.callee.ref.module, callee.callee.ref.name)) return undefined;
   const built = argItems(callee.args)?.items[0];
   if (built === undefined || (built.k !== 'global' && built.k !== 'obj' && built.k !== 'persistent')) return undefined;
   return { callee: built, kind: 'REDUCE', args };
@@ -125,8 +165,16 @@ function helperEntry(kind: CallKind, callee: Value): ArgumentCall | undefined {
     ARGUMENT_CALLS.get(`${py3.module}.${py3.name}`) ??
     (py3.name === 'newObj' && py3.module.startsWith('sklearn.')
       ? ({ position: 0, as: 'NEWOBJ' } satisfies ArgumentCall)
-      : undefined)
+      : undefined) ??
+    pandasMethodCall(py3.module, py3.name)
   );
+}
+
+/** A pandas method reached by a dotted name (`pandas` + `DataFrame.pipe`), called with the instance first. */
+function pandasMethodCall(module: string, name: string): ArgumentCall | undefined {
+  const dot = name.lastIndexOf('.');
+  if (dot < 0 || module.split('.', 1)[0] !== 'pandas') return undefined;
+  return PANDAS_METHOD_CALLS.get(name.slice(dot + 1));
 }
 
 function qualifiedOf(module: string, name: string): string {

@@ -370,6 +370,19 @@ const DANGEROUS: readonly string[] = [
   ...['clipboard', 'csv', 'excel', 'feather', 'fwf', 'gbq', 'hdf', 'html', 'json', 'orc', 'parquet', 'pickle', 'sas']
     .concat(['spss', 'sql', 'sql_query', 'sql_table', 'stata', 'table', 'xml'])
     .map((r) => `pandas.read_${r}`),
+  // torch/_export/__init__.py `aot_load(so_path, device)` dlopens the shared library at so_path
+  // (AOTIModelContainerRunnerCpu), `aot_compile` runs the C++ compiler, and serde's deserializers `sympy.sympify` the
+  // expression strings they are given; torch/utils/_sympy/functions.py `FloorDiv`, `ModularIndexing`… are
+  // `sympy.Function` subclasses, whose constructor (sympy `Application.__new__`) sympifies a string argument — an
+  // eval (Debian's sympy 1.11 ran the code of `Function('<code>', 1)`); torch/_logging/_internal.py
+  // `_init_logs(log_file_name)` opens a `logging.FileHandler` on any path.
+  'torch._export',
+  'torch.utils._sympy',
+  'torch._logging',
+  // pandas/_testing/_io.py `write_to_compressed(compression, path, data)` writes the pickle's bytes to any path;
+  // pandas.util.testing is the pandas < 2 alias of pandas._testing
+  'pandas._testing',
+  'pandas.util.testing',
   'torch.utils.model_dump',
   'torch.utils.show_pickle',
   'torch.utils.hipify',
@@ -437,6 +450,14 @@ const FILE_AND_CODE_METHODS: ReadonlySet<string> = new Set(
     'tofile dump to_pickle to_csv to_json to_hdf to_parquet to_excel to_feather to_sql to_stata to_html to_latex ' +
     'to_markdown to_xml to_orc to_clipboard query eval from_file save savez load loads load_model load_weights ' +
     'read_pickle write_text write_bytes unlink rmdir rename touch mkdir symlink_to hardlink_to open exec_module ' +
+    // torch/autograd/profiler_util.py `EventList.export_chrome_trace(path)` opens path "w" and writes each event's
+    // `trace_name` unescaped (Debian's torch 1.13 wrote a BUILD-given name's lines into the file); `export_stacks`
+    // and torch.profiler's `export_memory_timeline` write too; pandas' `to_string(buf)` opens a path buf "w" and
+    // `to_gbq` uploads the frame
+    'export_chrome_trace export_stacks export_memory_timeline to_string to_gbq ' +
+    // boosters write their model to a path: lightgbm/basic.py `Booster.save_model(filename)`
+    // (LGBM_BoosterSaveModel), xgboost/core.py `save_model(fname)` and `dump_model(fout)`, keras `save_weights`
+    'save_model dump_model save_weights ' +
     // hub loaders download and load weights, configs and (with trust_remote_code) code; the rest reload pickles
     'from_pretrained from_preset from_single_file load_params load_pickle load_checkpoint load_from_checkpoint'
   ).split(' '),
@@ -469,6 +490,13 @@ const REEXPORTED_LOADERS: ReadonlySet<string> = new Set([
     'fromfile make_memmap mkdirp ' +
     // joblib/numpy_pickle.py `_unpickle(fobj)`: NumpyUnpickler(filename, fobj).load() of any file object
     'unpickle ' +
+    // torch/utils/_config_module.py `ConfigModule.load_config(maybe_pickled_config)` is pickle.loads of its argument,
+    // a method of every config module install_config_module made (`torch._functorch.config.load_config`,
+    // `torch.compiler.config.load_config`); pandas/util/_print_versions.py `show_versions(as_json)` opens a string
+    // `as_json` "w" (re-exported as `pandas.show_versions`; Debian's pandas 1.5 wrote the file); sklearn/utils/
+    // validation.py `check_memory(location)` is `joblib.Memory(location)`, which creates directories there (kept
+    // as `sklearn.pipeline.check_memory`, `sklearn.cluster._agglomerative.check_memory`)
+    'load_config show_versions check_memory ' +
     // functools.partial (sklearn/metrics/_ranking.py `from functools import partial`, in a module whose lowercase
     // names are safe-listed metrics): C `partial_setstate` sets any function, arguments and keywords from a BUILD
     // state, so calling it calls numpy.memmap(path, mode='w+') — a pickle writes partial under functools' name
