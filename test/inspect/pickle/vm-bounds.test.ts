@@ -65,3 +65,25 @@ describe('callables that BUILD gives objects', () => {
     expect(run.problems.map((p) => p.kind)).toEqual(['budget']);
   });
 });
+
+/**
+ * `Identity()` given by BUILD a global and a list of 64 lists of 64 ints, then called `n` times: each call walks the
+ * state for the callables its objects hold (state-calls.ts reachableStateCallables), 4,161 values a walk.
+ */
+const bigStateCalled = (n: number): Buffer => {
+  const rows = `(${'K\x01'.repeat(64)}l`.repeat(64);
+  const state = `}(X\x01\x00\x00\x00a(${rows}lX\x01\x00\x00\x00fcbuiltins\nlen\nu`;
+  return Buffer.from(
+    `\x80\x02ctorch.nn.modules.linear\nIdentity\n)\x81${state}bq\x010${'h\x01)R0'.repeat(n)}N.`,
+    'latin1',
+  );
+};
+
+describe('the state a called object holds', () => {
+  it('is walked for callables within a budget over the whole pickle; past it, a call is a budget problem', () => {
+    expect(runPickle(ByteSource.fromBuffer(bigStateCalled(1))).problems).toEqual([]);
+    const run = runPickle(ByteSource.fromBuffer(bigStateCalled(30_000)));
+    expect(run.stopped).toBe(true);
+    expect(run.problems.map((p) => p.kind)).toEqual(['budget']);
+  });
+});

@@ -2,7 +2,7 @@ import { COMPUTED_NAME, LONG_NAME } from '../danger.js';
 import { noteKerasUnpickle } from '../keras-object.js';
 import { noteMemberAccess } from '../member-access.js';
 import { argumentCall, calledArgumentLost } from '../arg-calls.js';
-import { noteStateCallables, stateCallablesOf } from '../state-calls.js';
+import { noteStateCallables, reachableStateCallables } from '../state-calls.js';
 import { noteTorchBytesLoad } from '../torch-bytes.js';
 import { noteDillCall } from '../dill-calls.js';
 import { noteTypeCall } from '../singleton-types.js';
@@ -63,10 +63,22 @@ function helperImport(vm: VmState, kind: CallKind, callee: Value, args: Value | 
  * recorded as called, so `numpy.memmap` there is judged as called and an unknown class as one the pickle calls.
  */
 function callStateCallables(vm: VmState, callee: Value): void {
-  const held = stateCallablesOf(vm.stateCalls, callee);
+  const held = reachableStateCallables(vm.stateCalls, callee);
   if (held === undefined) return;
   if (held.unread) vm.lost(`the attributes of ${describe(callee)}, which the stream calls,`);
   for (const g of held.globals) recordCall(vm, 'REDUCE', g);
+}
+
+/**
+ * A method reached through its class by a dotted protocol 4 name (`FunctionTransformer.transform`) is called with
+ * the instance first, and what it calls may be one of that instance's attributes: sklearn/preprocessing/
+ * _function_transformer.py `transform(self, X)` is `self.func(X, **self.kw_args)` (Debian's scikit-learn 1.2 made
+ * the file of `transform(<func=numpy.memmap, kw_args={mode: 'w+', …}>, path)`).
+ */
+function callSelfStateCallables(vm: VmState, callee: Value, args: Value | undefined): void {
+  if (callee.k !== 'global' || !callee.ref.name.includes('.')) return;
+  const self = argItems(args)?.items[0];
+  if (self !== undefined) callStateCallables(vm, self);
 }
 
 function call(vm: VmState, kind: CallKind, callee: Value, args: Value | undefined): Value {
@@ -75,7 +87,10 @@ function call(vm: VmState, kind: CallKind, callee: Value, args: Value | undefine
   const imported = helperImport(vm, kind, callee, args);
   // A helper that calls its argument (arg-calls.ts) makes that call itself: record it as the unpickler's own.
   if (calledArgumentLost(kind, callee, args)) vm.lost(`the argument ${describe(callee)} calls`);
-  if (DIRECT.has(kind)) callStateCallables(vm, callee);
+  if (DIRECT.has(kind)) {
+    callStateCallables(vm, callee);
+    callSelfStateCallables(vm, callee, args);
+  }
   let inner = argumentCall(kind, callee, args);
   for (let depth = 0; inner && depth < 8; depth++) {
     recordCall(vm, inner.kind, inner.callee);
