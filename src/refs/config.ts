@@ -25,7 +25,7 @@ import {
 import { MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import { readPodContainers } from './servers.js';
-import { readContainerScript } from './shell-commands.js';
+import { readContainerScript, scriptSearches } from './shell-commands.js';
 import { lineIndex } from './text.js';
 import { vllmConfigReferences, type ConfigNode } from './vllm-options.js';
 import { lmEvalConfigReferences } from './toolkit-clis.js';
@@ -58,6 +58,8 @@ export function findConfigReferencesWithYaml(
   const out: FileReferences = { references: [], dynamic: [] };
   const { docs, position } = sourceExtension(path) === 'json' ? jsonDocuments(text) : yamlDocuments(path, text);
   let budget = MAX_NODES;
+  // The file's containers' scripts share one budget of line searches (shell-commands.ts `readContainerScript`).
+  const searches = scriptSearches();
   // vLLM's and lm_eval's config files (vllm-options.ts, toolkit-clis.ts): `yaml.safe_load`, which refuses a stream of
   // several documents. vLLM reads only a .yaml or .yml; lm_eval any file, JSON being YAML.
   if (docs.length === 1) {
@@ -146,7 +148,8 @@ export function findConfigReferencesWithYaml(
             existsLocally,
             out,
             // `sh -c` scripts the containers run (shell-commands.ts).
-            script: (script, env) => readContainerScript(script, env, { path, text, at: position, existsLocally, out }),
+            script: (script, env) =>
+              readContainerScript(script, env, { path, text, at: position, existsLocally, out, searches }),
           });
       } else if (node && typeof node === 'object' && 'items' in node) {
         for (const item of (node as { items: unknown[] }).items) stack.push(isPair(item) ? item.value : item);

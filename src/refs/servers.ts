@@ -435,6 +435,8 @@ export function readComposeServers(
   out: FileReferences,
   /** The project's `.env` values (compose-env.ts `dotenvValues`), which Compose interpolates when the shell sets none. */
   dotenv: ReadonlyMap<string, string> = new Map(),
+  /** A `sh -c` script a service runs, with the variables its `environment:` fixes: read as shell. */
+  script?: ServerSink['script'],
 ): boolean {
   const doc = parseShallowYaml(text, { uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) return false;
@@ -446,21 +448,52 @@ export function readComposeServers(
   for (const item of services.items) {
     const service = node(item.value);
     if (!isMap(service)) continue;
+    // Compose's `entrypoint:` replaces the image's; `command:` is its arguments. Each value interpolated.
+    const entryWords = wordsOf(node(service.get('entrypoint', true)), text);
+    const commandWords = wordsOf(node(service.get('command', true)), text);
+    const entrypoint = entryWords.map((w) => interpolate(w, dotenv));
+    const command = commandWords.map((w) => interpolate(w, dotenv));
+    const env = new Map(
+      [...environmentOf(node(service.get('environment', true)), text)].map(([k, v]) => [k, interpolate(v, dotenv)]),
+    );
     readServer(
       {
         ...imageOf(node(service.get('image', true))),
-        // Compose's `entrypoint:` replaces the image's; `command:` is its arguments. Each value interpolated.
-        entrypoint: wordsOf(node(service.get('entrypoint', true)), text).map((w) => interpolate(w, dotenv)),
-        command: wordsOf(node(service.get('command', true)), text).map((w) => interpolate(w, dotenv)),
-        env: new Map(
-          [...environmentOf(node(service.get('environment', true)), text)].map(([k, v]) => [k, interpolate(v, dotenv)]),
-        ),
+        entrypoint,
+        command,
+        env,
         label: `Compose service ${String(isScalar(item.key) ? item.key.value : '?')}`,
       },
       { path, at, existsLocally, out },
     );
+    // `command: sh -c "mlx_lm.server …"`: the container's shell runs the script with the service's `environment:`
+    // exported (its `MLX_LM_TRUST_REMOTE_CODE`, `VLLM_USE_MODELSCOPE`, a `$$MODEL` the script reads), as a Kubernetes
+    // container's `env:` (`readPodContainers`).
+    const shell = shellScriptOf([...entrypoint, ...command]);
+    const raw = shellScriptOf([...entryWords, ...commandWords])?.text ?? '';
+    if (shell && script) script(unquoted(shell, text), withoutComposeVariables(fixedEnv(env), raw));
   }
   return true;
+}
+
+/**
+ * The container's variables but those the script's own `$NAME` reads: Compose replaces each of those from the shell
+ * that runs it (or `.env`) before the container starts, never from the service's `environment:`; only `$$NAME` is
+ * left for the container's shell (compose-env.ts `interpolate`).
+ */
+function withoutComposeVariables(env: Map<string, ShellValue>, raw: string): Map<string, ShellValue> {
+  for (const m of raw.matchAll(/\$(?:\$|\{?([A-Za-z_]\w*))/g)) if (m[1] !== undefined) env.delete(m[1]);
+  return env;
+}
+
+/** The variables a container's environment fixes (not the run time's), as a script it runs starts with them. */
+const fixedEnv = (env: ReadonlyMap<string, Token>): Map<string, ShellValue> =>
+  new Map([...env].filter(([, t]) => !t.expands).map(([k, t]) => [k, { value: t.text }]));
+
+/** A word the shell split from a string (`sh -c "…"`): placed past its opening quote, where its text starts. */
+function unquoted(word: Token, text: string): Token {
+  const quote = text[word.at];
+  return (quote === '"' || quote === "'") && !word.text.startsWith(quote) ? { ...word, at: word.at + 1 } : word;
 }
 
 /** A Dockerfile stage's container start, as the image it builds records it (`docker inspect` Config). */
@@ -632,10 +665,7 @@ export function readPodContainers(spec: YAMLMap, text: string, sink: ServerSink)
       // `command: ["/bin/sh", "-c"]` with the script in `args:` (or all in `command:`): a command line of its own,
       // with the container's environment (`value:`s the manifest fixes).
       const script = shellScriptOf([...entrypoint, ...command]);
-      if (script && sink.script) {
-        const fixed = new Map([...env].filter(([, t]) => !t.expands).map(([k, t]) => [k, { value: t.text }]));
-        sink.script(script, fixed);
-      }
+      if (script && sink.script) sink.script(script, fixedEnv(env));
     }
   }
 }

@@ -18,6 +18,7 @@ import { isComposeFile, isDockerfile, isMakefile, isModelfile, isWorkflowFile } 
 import { workflowRunEnv } from './workflow-env.js';
 import { interpolate, type ShellValue } from './compose-env.js';
 import { SPACY_MODELS, hubFileUrl, revisionKind, spacyReleaseTag } from './ids.js';
+import { lineIndex } from './text.js';
 import { hasLineTerminator } from '../core/linear-text.js';
 
 /**
@@ -41,9 +42,25 @@ export function findShellReferences(
   env?: ReadonlyMap<string, ShellValue>,
 ): FileReferences {
   const out: FileReferences = { references: [], dynamic: [] };
-  // A Compose file's services are read from its YAML (servers.ts), their command lines with them.
+  // A Compose file's services are read from its YAML (servers.ts), their command lines with them; a script one of
+  // them runs (`env` set) is shell.
   const served: FileReferences = { references: [], dynamic: [] };
-  const compose = isComposeFile(path) && readComposeServers(path, text, existsLocally, served, dotenv);
+  // Built once, for the first script: a file of many services is read in one pass of its lines.
+  let at: Where | undefined;
+  const searches = scriptSearches();
+  const compose =
+    isComposeFile(path) &&
+    env === undefined &&
+    readComposeServers(path, text, existsLocally, served, dotenv, (script, vars) =>
+      readContainerScript(script, vars, {
+        path,
+        text,
+        at: (at ??= lineIndex(text)),
+        existsLocally,
+        out: served,
+        searches,
+      }),
+    );
   // A Dockerfile's image starts its last stage's ENTRYPOINT and CMD, maybe the base image's server (servers.ts).
   const dockerfile = isDockerfile(path) && env === undefined;
   if (dockerfile) readDockerfileServers(path, text, existsLocally, served);
@@ -131,24 +148,49 @@ function withServed(served: FileReferences, lines: FileReferences): FileReferenc
 }
 
 /**
- * A script a Kubernetes container hands to a shell (servers.ts `readPodContainers`: `command: ["/bin/sh", "-c"]`,
- * `args: ["vllm serve …"]`), read as a shell script of its own with the container's environment; each finding at its
- * place in the manifest (a block scalar's later lines found in the file after the first).
+ * Lines of containers' scripts not found in the file that `readContainerScript` still searches for, over one file
+ * (`ScriptSearches`): each miss reads the rest of the file.
+ */
+const MAX_MISSED_LINES = 8;
+
+/** What is left of a file's `MAX_MISSED_LINES`, shared by the scripts of its containers. */
+export interface ScriptSearches {
+  misses: number;
+}
+
+/** A fresh budget of script-line searches for one file. */
+export const scriptSearches = (): ScriptSearches => ({ misses: MAX_MISSED_LINES });
+
+/**
+ * A script a Kubernetes container or Compose service hands to a shell (servers.ts `readPodContainers`: `command:
+ * ["/bin/sh", "-c"]`, `args: ["vllm serve …"]`; `readComposeServers`: `command: sh -c "…"`), read as a shell script of
+ * its own with the container's environment; each finding at its place in the file (each line of a block scalar found
+ * in the file from the token on).
  */
 export function readContainerScript(
   script: Token,
   env: ReadonlyMap<string, ShellValue>,
-  sink: { path: string; text: string; at: Where; existsLocally: (p: string) => boolean; out: FileReferences },
+  sink: {
+    path: string;
+    text: string;
+    at: Where;
+    existsLocally: (p: string) => boolean;
+    out: FileReferences;
+    searches: ScriptSearches;
+  },
 ): void {
   const found = findShellReferences(sink.path, script.text, sink.existsLocally, undefined, env);
-  // The file offset of each of the script's lines: the first at the token, each later one where the file holds it.
-  const lines = script.text.split('\n');
+  // The file offset of each of the script's lines: where the file holds it from the token on (a block scalar's first
+  // line stands past its `|`), else at the token (a line whose escapes the file spells otherwise). A line missed
+  // searches to the end of the file: past the file's MAX_MISSED_LINES of them the rest stand at the token (bounded
+  // work, however many containers).
   const starts: number[] = [];
   let from = script.at;
-  for (const [i, line] of lines.entries()) {
-    const at = i === 0 ? script.at : sink.text.indexOf(line, from);
-    starts.push(at < 0 ? script.at : at);
-    if (at >= 0) from = at + line.length;
+  for (const line of script.text.split('\n')) {
+    const held = sink.searches.misses > 0 ? sink.text.indexOf(line, from) : -1;
+    starts.push(held < 0 ? script.at : held);
+    if (held >= 0) from = held + line.length;
+    else sink.searches.misses--;
   }
   const place = <T extends { line: number; column: number }>(r: T): T => ({
     ...r,

@@ -221,9 +221,42 @@ describe('MLX_LM_TRUST_REMOTE_CODE in the environment of a container that runs m
       compose('      MLX_LM_TRUST_REMOTE_CODE: "1"', 'mlx_vlm.server --model org/sh'),
       '-',
     ],
+    // servers.ts `readComposeServers`: the service's environment is the shell's, exported to what its script runs.
+    [
+      'a `sh -c` script',
+      compose('      MLX_LM_TRUST_REMOTE_CODE: "1"', 'sh -c "pip install mlx-lm && mlx_lm.server --model org/sh"'),
+      'error',
+    ],
+    [
+      'a `bash -c` script, exec form, from .env',
+      compose('      - MLX_LM_TRUST_REMOTE_CODE=${TRUST}', '["bash", "-c", "mlx_lm.server --model org/sh"]'),
+      'error',
+    ],
+    [
+      'a `sh -c` script, off',
+      compose('      MLX_LM_TRUST_REMOTE_CODE: "no"', 'sh -c "mlx_lm.server --model org/sh"'),
+      '-',
+    ],
   ])('%s', (_, text, level) => {
     const dotenv = new Map([['TRUST', '1']]);
     expect(remoteCode(findShellReferences('docker-compose.yml', text, noLocal, dotenv))).toEqual([`org/sh ${level}`]);
+  });
+
+  it("reads the model a service's `sh -c` script takes from its environment, where the script names it", () => {
+    const text = compose(
+      '      MLX_LM_TRUST_REMOTE_CODE: "1"\n      MODEL: org/sh',
+      'sh -c "mlx_lm.server --model $$MODEL --port 8080"',
+    );
+    const found = findShellReferences('docker-compose.yml', text, noLocal);
+    expect(remoteCode(found)).toEqual(['org/sh error']);
+    expect(found.references.map((r) => [r.line, r.column])).toEqual([[7, 43]]);
+  });
+
+  it("leaves to the run time a `$MODEL` Compose replaces from its own shell, not the service's environment", () => {
+    const text = compose('      MODEL: org/sh', 'sh -c "mlx_lm.server --model $MODEL"');
+    const found = findShellReferences('docker-compose.yml', text, noLocal);
+    expect(found.references).toEqual([]);
+    expect(found.dynamic.map((d) => d.line)).toEqual([6]);
   });
 
   it('reads a container a shell line starts once, as that line', () => {
