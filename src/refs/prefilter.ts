@@ -100,6 +100,12 @@ const CONFIG_KEYS: readonly string[] = [...CONFIG_KEY_NAMES, ...CONFIG_VALUE_WOR
  * `readPodContainers`), whose `sh -c` scripts are read as shell for downloads no config word names.
  */
 const CONFIG_READ_KEYS: ReadonlySet<string> = new Set(['containers', 'initContainers']);
+/**
+ * What both of `CONFIG_READ_KEYS` hold: a YAML manifest that holds it passes the config screen when it also holds a
+ * word of a command line that downloads (`mentionsShellCommandDownload`): a pod's `sh -c "hf download …"`, `ollama
+ * pull`, `mlx_lm.server`, which no config word names. Other manifests are not parsed.
+ */
+const POD_CONTAINERS = 'ontainers';
 
 /** Nodes of a parsed JSON document `jsonMayNameModel` walks before it leaves the answer to the finder. */
 const JSON_SCREEN_NODES = 1_000_000;
@@ -151,7 +157,8 @@ const CONFIG_ESCAPES = [
 /** Whether a config's text may name a model key: the finder runs only when it does. */
 export function mentionsModelKey(text: string): boolean {
   for (const k of CONFIG_KEYS) if (text.includes(k)) return true;
-  return CONFIG_ESCAPES.some((e) => text.includes(e));
+  if (CONFIG_ESCAPES.some((e) => text.includes(e))) return true;
+  return text.includes(POD_CONTAINERS) && mentionsShellCommandDownload(text);
 }
 
 /** The keys scanned for in one pass (needle-scan.ts), then the backslash and the escapes looked up where none is. */
@@ -162,11 +169,15 @@ let configScanner: NeedleScan | undefined;
 export function mentionsModelKeyBytes(bytes: Buffer): boolean {
   // vLLM's option words are one group: the scanner answers for at most 31 needles or groups (needle-scan.ts).
   const scan = (configScanner ??= needleScanner(
-    [...CONFIG_KEY_NAMES, ...CONFIG_VALUE_WORDS, VLLM_CONFIG_WORDS],
+    [...CONFIG_KEY_NAMES, ...CONFIG_VALUE_WORDS, VLLM_CONFIG_WORDS, POD_CONTAINERS],
     CONFIG_LOOKUPS,
   ));
-  if (scan(bytes) !== 0) return true;
-  return scan.has(0) && CONFIG_ESCAPES.some((_, k) => scan.has(k + 1));
+  const found = scan(bytes);
+  // The last group's bit: `POD_CONTAINERS`, which lets a manifest through only with a download's word.
+  const pod = 1 << (CONFIG_KEY_NAMES.size + CONFIG_VALUE_WORDS.length + 1);
+  if ((found & ~pod) !== 0) return true;
+  if (scan.has(0) && CONFIG_ESCAPES.some((_, k) => scan.has(k + 1))) return true;
+  return found !== 0 && mentionsShellCommandDownload(bytes.toString('latin1'));
 }
 
 /**
@@ -224,7 +235,7 @@ export const PYTHON_LIBRARIES_ALONE: readonly string[] = [
   // `model_download`.
   'tensorflow_hub',
   'kagglehub',
-  // flair's `SequenceTagger.load` / `Classifier.load` (python-loaders.ts `FLAIR_LOADERS`).
+  // flair's `SequenceTagger.load` / `Classifier.load` / `TextClassifier.load`… (python-loaders.ts `FLAIR_LOADERS`).
   'flair',
   // Lightning's `load_from_checkpoint(url)` (python-loaders.ts `pythonLibraryShape`); gensim's downloader.
   'load_from_checkpoint',
