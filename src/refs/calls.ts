@@ -112,8 +112,8 @@ const TORCH_LOAD_TURNED_OFF = 'torch.load (which this file makes default to weig
  * (`joblib.load(filename=…)`): their signatures — builtins `open(file, …)`, joblib/numpy_pickle.py
  * `load(filename, mmap_mode=None)`, pickle `load(file, *, …)` (dill and cloudpickle re-export it), pandas
  * `read_pickle(filepath_or_buffer, …)`, torch/serialization.py `load(f, …)`, numpy `load(file, …)`, fastai/learner.py
- * `load_learner(fname, …)`, ultralytics engine/model.py `Model(model=…)`. `str`, `pathlib.Path`, `os.fspath` and
- * `pickle.loads` take theirs by position only.
+ * `load_learner(fname, …)`, ultralytics engine/model.py `Model(model=…)`, flair/nn/model.py `Model.load(model_path)`.
+ * `str`, `pathlib.Path`, `os.fspath` and `pickle.loads` take theirs by position only.
  */
 const FILE_PARAMETERS: ReadonlyMap<string, string> = new Map([
   ['open', 'file'],
@@ -127,8 +127,14 @@ const FILE_PARAMETERS: ReadonlyMap<string, string> = new Map([
   ['torch.load', 'f'],
   [TORCH_LOAD_TURNED_OFF, 'f'],
   ['numpy.load', 'file'],
-  ...[...CHECKPOINT_UNPICKLERS].map((u) => [u, u.startsWith('fastai.') ? 'fname' : 'model'] as const),
+  ...[...CHECKPOINT_UNPICKLERS].map((u) => [u, checkpointParameter(u)] as const),
 ]);
+
+/** The parameter a checkpoint unpickler (`CHECKPOINT_UNPICKLERS`) takes its file by (`FILE_PARAMETERS`). */
+function checkpointParameter(unpickler: string): string {
+  if (unpickler.startsWith('fastai.')) return 'fname';
+  return unpickler.startsWith('flair.') ? 'model_path' : 'model';
+}
 
 /** How a Python reader shows `unpickledCalls` an argument of its own tree. */
 export interface ArgumentView<N> {

@@ -63,6 +63,31 @@ const FLAIR_LOADERS: ReadonlySet<string> = new Set([
   'flair.nn.model.Classifier.load',
 ]);
 /**
+ * flair's loads whose class's `_fetch_model` knows only short names of its `model_map`, each a URL of flair's own
+ * server (`FLAIR_URL_MODELS`), and reads any other name as a file (flair/nn/model.py `Model.load`:
+ * `load_torch_state(cls._fetch_model(str(model_path)))`), never the hub: TextClassifier's
+ * (models/text_classification_model.py) and TARSClassifier's and TARSTagger's (models/tars_model.py).
+ */
+const FLAIR_TEXT_URL_NAMES: ReadonlySet<string> = new Set([
+  'de-offensive-language',
+  'sentiment',
+  'en-sentiment',
+  'sentiment-fast',
+  'communicative-functions',
+]);
+const FLAIR_TABLE_LOADERS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  (
+    [
+      ['TextClassifier', 'text_classification_model', FLAIR_TEXT_URL_NAMES],
+      ['TARSClassifier', 'tars_model', new Set(['tars-base'])],
+      ['TARSTagger', 'tars_model', new Set(['tars-ner'])],
+    ] as const
+  ).flatMap(([cls, module, names]) => [
+    [`flair.models.${cls}.load`, names],
+    [`flair.models.${module}.${cls}.load`, names],
+  ]),
+);
+/**
  * Loaders that unpickle a checkpoint file they are given: ultralytics' model classes (nn/tasks.py `torch_safe_load`
  * through utils/patches.py `torch_load`, which passes weights_only=False) for a `.pt` file, fastai's `load_learner`
  * (fastai/learner.py: `torch.load` with weights_only=False), as its modules export it, and flair's loads of a file
@@ -72,6 +97,7 @@ export const CHECKPOINT_UNPICKLERS: ReadonlySet<string> = new Set([
   ...[...ULTRALYTICS_MODELS].map((m) => `ultralytics.${m}`),
   ...['learner', 'basics', 'vision.all', 'text.all', 'tabular.all', 'collab'].map((m) => `fastai.${m}.load_learner`),
   ...FLAIR_LOADERS,
+  ...FLAIR_TABLE_LOADERS.keys(),
 ]);
 /**
  * Whether an unpickler unpickles a download of this file name: ultralytics reads an exported model (`.onnx`,
@@ -705,6 +731,14 @@ const FLAIR_URL_NAMES: ReadonlySet<string> = new Set([
   'hunflair-gene',
   'hunflair-species',
 ]);
+/**
+ * What the abstract Classifier's load fetches by URL: it asks each subclass's `_fetch_model` in turn and loads the
+ * first name one changes (flair/nn/model.py `Model.load`), SequenceTagger's and those of `FLAIR_TABLE_LOADERS`.
+ */
+const FLAIR_CLASSIFIER_URL_NAMES: ReadonlySet<string> = new Set([
+  ...FLAIR_URL_NAMES,
+  ...[...FLAIR_TABLE_LOADERS.values()].flatMap((names) => [...names]),
+]);
 const FLAIR_URL_MODELS: TableDownload = {
   library: 'flair',
   host: 'nlp.informatik.hu-berlin.de',
@@ -717,11 +751,16 @@ const FLAIR_URL_MODELS: TableDownload = {
  * is read; a short name of `huggingface_model_map` is that hub repo, one of `hu_model_map` a URL of flair's own table;
  * anything else is the hub's `pytorch_model.bin` of that name, at the revision after an `@` (`model_name.split("@")`:
  * the repo is the first part, the revision the last) or `main`. What loads is unpickled (`FLAIR_TORCH_LOAD`).
+ * The classes of `FLAIR_TABLE_LOADERS` fetch only their own short names; the abstract Classifier any subclass's.
  */
-function flairShape(f: CallFacts, arg: Resolved | undefined): LoaderShape {
+function flairShape(f: CallFacts, arg: Resolved | undefined): LoaderShape | undefined {
   const v = arg?.value;
-  if (v !== undefined && FLAIR_URL_NAMES.has(v))
+  const urlNames = FLAIR_TABLE_LOADERS.get(f.resolved);
+  const table = urlNames ?? (f.resolved.includes('.Classifier.') ? FLAIR_CLASSIFIER_URL_NAMES : FLAIR_URL_NAMES);
+  if (v !== undefined && table.has(v))
     return { via: f.written, name: arg, runsRemoteCode: false, table: v, tableFile: v, fetched: FLAIR_URL_MODELS };
+  // Any other name of these is a file of the app's own (a download handed over is that download's finding).
+  if (urlNames !== undefined) return undefined;
   // The name as written, or the default of the environment variable it is read from (`os.environ.get("NER", …)`).
   const written = v ?? arg?.env?.fallback;
   // A name the file does not show: most often a checkpoint of the app's own (a file handed over from a download is
@@ -749,6 +788,39 @@ function flairShape(f: CallFacts, arg: Resolved | undefined): LoaderShape {
     file: literal('pytorch_model.bin'),
     runsRemoteCode: true,
     unpickledBy: FLAIR_TORCH_LOAD,
+  };
+}
+
+/**
+ * flair's transformer embeddings, as flair.embeddings and the modules that define them export them
+ * (embeddings/token.py, document.py, transformer.py), each a hub model by name.
+ */
+const FLAIR_TRANSFORMER_EMBEDDINGS: ReadonlySet<string> = new Set(
+  [
+    ['TransformerWordEmbeddings', 'token'],
+    ['TransformerDocumentEmbeddings', 'document'],
+    ['TransformerEmbeddings', 'transformer'],
+  ].flatMap(([cls, module]) => [`flair.embeddings.${cls!}`, `flair.embeddings.${module!}.${cls!}`]),
+);
+
+/**
+ * flair `TransformerWordEmbeddings(model="bert-base-uncased", …, **kwargs)` and its siblings
+ * (flair/embeddings/transformer.py `TransformerEmbeddings.__init__`): AutoTokenizer's, AutoConfig's and AutoModel's
+ * `from_pretrained(model, …, **kwargs)`, so the call's `revision=` and `trust_remote_code=` reach each of them.
+ */
+function flairTransformerShape(
+  f: CallFacts,
+  kw: (k: string) => Resolved | undefined,
+  pos: (i: number) => Resolved | undefined,
+): LoaderShape | undefined {
+  const model = kw('model') ?? pos(0);
+  // A splat may name the model: the run time's, as far as the file shows.
+  if (model === undefined && f.splat) return undefined;
+  return {
+    via: f.written,
+    name: model ?? literal('bert-base-uncased'),
+    revision: kw('revision'),
+    runsRemoteCode: isTrue(kw('trust_remote_code')),
   };
 }
 
@@ -1361,7 +1433,9 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
     if (tag === undefined) return undefined;
     return { via, name: literal(`${SPACY_MODELS}:${tag}`), runsRemoteCode: true, hub: 'github' };
   }
-  if (FLAIR_LOADERS.has(f.resolved)) return flairShape(f, kw('model_path') ?? pos(0));
+  if (FLAIR_LOADERS.has(f.resolved) || FLAIR_TABLE_LOADERS.has(f.resolved))
+    return flairShape(f, kw('model_path') ?? pos(0));
+  if (FLAIR_TRANSFORMER_EMBEDDINGS.has(f.resolved)) return flairTransformerShape(f, kw, pos);
   // llama-cpp-python `Llama.from_pretrained(repo_id, filename, …)`: calls hf_hub_download without a revision (any
   // `revision=` goes on to `Llama(**kwargs)`), so it always loads the default branch.
   if (name === 'from_pretrained' && inModule(f.resolved, ['llama_cpp']))
