@@ -26,7 +26,10 @@ export interface DiscoveredFile {
   readonly ctimeMs: number;
   /** Detected from content, then name. */
   readonly format: FileFormat;
-  /** What the extension alone suggests, when it suggests a format. */
+  /**
+   * What the extension alone suggests, when it suggests a format; for a file whose name suggests none, what the
+   * walk's bounded search of its bytes found: `chat-template-file` (discover/formats/chat-template-head.ts).
+   */
   readonly claimed?: FileFormat;
   /**
    * The whole file as the walk read it, when the walk was asked to keep it (`WalkOptions.content`, small files

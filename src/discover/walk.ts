@@ -8,6 +8,12 @@ import { errorMessage } from '../core/errors.js';
 import { detectFormat, formatFromName, SNIFF_BYTES } from './detect.js';
 import { formatsReadBy } from './catalogue/index.js';
 import { leadingPickle } from './formats/pickle-head.js';
+import {
+  mayBeTemplateFile,
+  showsTemplateSign,
+  templateFileKind,
+  TEMPLATE_NEEDLE_OVERLAP,
+} from './formats/chat-template-head.js';
 import { readZipNames } from './formats/zip-names.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { byteKey, listDirectory } from '../io/raw-names.js';
@@ -312,6 +318,12 @@ function describeFile(
       const head = buf.subarray(0, Math.min(bytesRead, SNIFF_BYTES));
       detected = detectFormat(head, rel, st.size, PROBED);
       if (PROBED.probe.pickleUndecided) detected = sniffFurther(fd, rel, st.size);
+      if (
+        detected.format === 'other' &&
+        detected.claimed === undefined &&
+        isChatTemplateFile(fd, rel, buf, bytesRead, st.size)
+      )
+        detected = CHAT_TEMPLATE_FILE;
       // Kept only when read whole and nothing else claims it (the refs stage reads only `other` files).
       if (kind !== 0 && bytesRead === st.size && detected.format === 'other') {
         content = filter!.keep(kind, buf, bytesRead);
@@ -371,6 +383,44 @@ function sniffFurther(fd: number, rel: string, size: number): ReturnType<typeof 
   // The probe says again whether the stream is still undecided (never, once these bytes are all of the file).
   const again = detectFormat(more.subarray(0, n), rel, size, PROBED);
   return PROBED.probe.pickleUndecided ? { ...again, format: 'pickle' } : again;
+}
+
+/**
+ * A chat template under another name (discover/formats/chat-template-head.ts) is still `other`, so the readers of
+ * source and config keep it; what the bytes showed is its claim, which routes it to the chat-template inspector.
+ */
+const CHAT_TEMPLATE_FILE = { format: 'other', claimed: 'chat-template-file' } as const;
+
+/**
+ * Past this a file is not searched further for a chat template: the inspector reads a template file up to the same
+ * size (hf-chat-template.ts `MAX_FILE`), and real tokenizer configs are a few MiB at most.
+ */
+const TEMPLATE_SEARCH_BYTES = 32 * 1024 * 1024;
+/** The search reads this much at a time, into one buffer for the whole walk. */
+export const TEMPLATE_CHUNK = 256 * 1024;
+let templateChunk: Buffer | undefined;
+
+/**
+ * Whether a file is a chat template under another name: the `read` bytes decide (the head, or the whole file when
+ * the caller wanted it whole), else the rest of it up to TEMPLATE_SEARCH_BYTES, a chunk at a time.
+ */
+function isChatTemplateFile(fd: number, rel: string, buf: Buffer, read: number, size: number): boolean {
+  const kind = templateFileKind(rel);
+  if (kind === undefined || !mayBeTemplateFile(kind, buf.subarray(0, Math.min(read, SNIFF_BYTES)))) return false;
+  if (showsTemplateSign(kind, buf.subarray(0, read))) return true;
+  const end = Math.min(size, TEMPLATE_SEARCH_BYTES);
+  if (read >= end) return false;
+  // Made on the first file that needs it: a buffer made for every walk started a major GC early (bench `refs`).
+  const chunk = (templateChunk ??= Buffer.allocUnsafe(TEMPLATE_CHUNK));
+  // Each read starts a little before the last one ended, so a key cut in two by the boundary is still seen whole.
+  for (let at = Math.max(0, read - TEMPLATE_NEEDLE_OVERLAP); at + TEMPLATE_NEEDLE_OVERLAP < end;) {
+    const n = readSync(fd, chunk, 0, Math.min(TEMPLATE_CHUNK, end - at), at);
+    // A file that shrank since fstat reads short: what is left is not searched further.
+    if (n <= TEMPLATE_NEEDLE_OVERLAP) return false;
+    if (showsTemplateSign(kind, chunk.subarray(0, n))) return true;
+    at += n - TEMPLATE_NEEDLE_OVERLAP;
+  }
+  return false;
 }
 
 /** A buffer reused for every read of one walk, grown to the largest read (at most KEEP_FILE_MAX). */

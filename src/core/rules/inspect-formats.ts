@@ -59,8 +59,9 @@ export const INSPECT_FORMATS_RULES = defineRules([
   {
     id: 'CPI055',
     name: 'GgufChatTemplateInjection',
-    short: 'A chat template (GGUF, or a Hugging Face tokenizer config) contains a Jinja template injection payload.',
-    full: 'Runtimes such as llama-cpp-python render a GGUF `tokenizer.chat_template` with Jinja2; the same templates ship in Hugging Face folders as `tokenizer_config.json` / `chat_template.json` (`chat_template`) and `chat_template.jinja`, which transformers renders in a sandbox but other runtimes may not. This template reaches Python internals (dunder attributes, the `attr` filter, escaped or concatenated dunder names, `lipsum`/`cycler`/`joiner` globals, os/subprocess/eval references) — the shape of CVE-2024-34359, which runs code when the model is loaded and a chat is formatted.',
+    short:
+      'A chat template (GGUF, a Hugging Face tokenizer config, or a template file of any name) contains a Jinja template injection payload.',
+    full: 'Runtimes such as llama-cpp-python render a GGUF `tokenizer.chat_template` with Jinja2; the same templates ship in Hugging Face folders as `tokenizer_config.json` / `chat_template.json` (`chat_template`) and `chat_template.jinja`, which transformers renders in a sandbox but other runtimes may not; and under any other name, which runtimes load by path (vLLM and SGLang `--chat-template`, llama.cpp `--chat-template-file`, TGI `--tokenizer-config-path`): a JSON or YAML file with a top-level `chat_template`, a standalone `.jinja` / `.j2` / `.template` file. This template reaches Python internals (dunder attributes, the `attr` filter, escaped or concatenated dunder names, `lipsum`/`cycler`/`joiner` globals, os/subprocess/eval references) — the shape of CVE-2024-34359, which runs code when the model is loaded and a chat is formatted.',
     help: 'Do not load this model in a runtime that renders its chat template. Replace the template with a known-good one (for example from the base model card) or obtain the model from a trusted source.',
     level: 'error',
     severity: '9.6',

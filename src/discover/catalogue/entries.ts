@@ -482,10 +482,18 @@ export const ENTRIES = [
     readBy: ['chat-template', 'repo-code'],
   },
   {
+    id: 'chat-template-file',
+    kind: 'model-manifest',
+    summary:
+      'a chat template under another name, which runtimes load by path (vLLM / SGLang `--chat-template`, llama.cpp `--chat-template-file`, TGI `--tokenizer-config-path`): a JSON or YAML file holding `chat_template`, a `.jinja` / `.jinja2` / `.j2` file, a `.template` / `.tmpl` with Jinja syntax; found by the walk in a bounded search of the bytes (discover/formats/chat-template-head.ts), and still `other` to the readers of source and config',
+    names: {},
+    readBy: ['chat-template'],
+  },
+  {
     id: 'hf-config',
     kind: 'model-manifest',
     summary:
-      'Hugging Face model / processor config (config.json, preprocessor_config.json, video_preprocessor_config.json, processor_config.json), sentence-transformers modules.json and PEFT adapter_config.json: `auto_map`, `custom_pipelines`, module `type`s and `auto_mapping` name code the loader imports',
+      'Hugging Face model / processor config (config.json, preprocessor_config.json, video_preprocessor_config.json, processor_config.json), sentence-transformers modules.json and PEFT adapter_config.json: `auto_map`, `custom_pipelines`, module `type`s and `auto_mapping` name code the loader imports; processor_config.json may hold a legacy `chat_template`',
     names: {
       basenames: [
         'config.json',
@@ -497,7 +505,8 @@ export const ENTRIES = [
       ],
     },
     nameOnly: true,
-    readBy: ['repo-code'],
+    // chat-template: processor_config.json's legacy `chat_template` (processing_utils.py `get_processor_dict`).
+    readBy: ['repo-code', 'chat-template'],
   },
   {
     id: 'keras-hub-preset',

@@ -91,7 +91,8 @@ export function sniffContent(input: SniffInput): FileFormat | undefined {
   return SNIFF_ORDER.find((s) => s.sniff.test(input))?.format;
 }
 
-const NAMED = CATALOGUE.filter((e) => e.kind !== 'other');
+/** Entries a name can claim: `other` is never claimed, and a format known by content alone has no names. */
+const NAMED = CATALOGUE.filter((e) => e.kind !== 'other' && Object.keys(e.names).length > 0);
 
 /** What the name alone says: exact basename, then a pattern, then the extension. Case-insensitive. */
 export function formatFromName(name: string): FileFormat | undefined {

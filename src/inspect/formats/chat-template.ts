@@ -114,6 +114,29 @@ export function checkChatTemplate(template: string): TemplateHit[] {
   return [...hits.values()].sort((a, b) => a.index - b.index);
 }
 
+/**
+ * Whether the template reads `messages` as given to it, the conversation transformers' `apply_chat_template` renders
+ * it with (as do vLLM, llama.cpp and TGI): every chat template does. A template that binds the name itself (Flask's
+ * `{% with messages = get_flashed_messages() %}`) reads its own.
+ */
+export function readsMessages(template: string): boolean {
+  let reads = false;
+  for (const block of blocks(template)) {
+    const toks = tokenize(template, block.start, block.end);
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i]!;
+      if (t.kind !== 'name' || t.value !== 'messages') continue;
+      const prev = toks[i - 1];
+      const next = toks[i + 1];
+      if (prev?.kind === 'op' && prev.value === '.') continue;
+      const assigned = next?.kind === 'op' && next.value === '=' && toks[i + 2]?.value !== '=';
+      if (assigned || (prev?.kind === 'name' && (prev.value === 'set' || prev.value === 'for'))) return false;
+      reads = true;
+    }
+  }
+  return reads;
+}
+
 /** The indicator of a template the syntax tree could not be read from: what it hides was not checked. */
 export const UNPARSED = 'template does not parse (it cannot be checked)';
 

@@ -1,4 +1,8 @@
+import type { DiscoveredFile } from '../../core/files.js';
+import { formatsReadBy } from '../../discover/catalogue/index.js';
+import { templateFileKind, type TemplateFileKind } from '../../discover/formats/chat-template-head.js';
 import type { ModelAnalyser } from '../analyser.js';
+import { standaloneHits, topLevelChatTemplate } from './chat-template-file.js';
 import { checkChatTemplate, templateHitsMessage } from './chat-template.js';
 import { GGUF_LIMITS } from './gguf.js';
 import { isObject, parseJson } from './json.js';
@@ -11,25 +15,39 @@ import { FormatError, readAt } from './source.js';
 /** A tokenizer config is a few KiB to a few MiB (added-token tables); past this it is a limit finding. */
 const MAX_FILE = 32 * 1024 * 1024;
 
+/** Where a file's templates are: its name, or for a `chat-template-file` what the walk found in it. */
+type TemplateSource = 'tokenizer-config' | 'processor-config' | 'jinja' | { readonly byContent: TemplateFileKind };
+
 /**
  * The chat templates of a Hugging Face model folder, as transformers finds them (`PreTrainedTokenizerBase` /
  * `ProcessorMixin` loading, `_get_chat_template`): `tokenizer_config.json`'s `chat_template` (a string, or a list
  * of `{ name, template }` for named templates), `chat_template.json`'s `chat_template`, and the raw
- * `chat_template.jinja` / `additional_chat_templates/*.jinja` files. transformers renders them in Jinja's immutable
- * sandbox, but other runtimes that read the same files have not (llama-cpp-python before 0.2.72, CVE-2024-34359);
- * a payload has no benign use, so it is reported as in a GGUF file (CPI055).
+ * `chat_template.jinja` / `additional_chat_templates/*.jinja` files, and `processor_config.json`'s legacy
+ * `chat_template`, which `ProcessorMixin.get_processor_dict` still hands to the processor. transformers renders them in Jinja's immutable
+ * sandbox (chat_template_utils.py `_compile_jinja_template`: ImmutableSandboxedEnvironment), but other runtimes that
+ * read the same files have not (llama-cpp-python before 0.2.72, CVE-2024-34359); a payload has no benign use, so it
+ * is reported as in a GGUF file (CPI055).
+ *
+ * The same templates under other names (`chat-template-file`) are judged alike, at the same level: only how the file
+ * is loaded differs (by path: vLLM's `--chat-template`, llama.cpp's `--chat-template-file`…), and a name must not
+ * lower a verdict the same bytes get as tokenizer_config.json.
  */
-export function* chatTemplateSteps(src: RandomAccess, out: Findings, isJinja: boolean): ParseSteps<void> {
+export function* chatTemplateSteps(src: RandomAccess, out: Findings, from: TemplateSource): ParseSteps<void> {
   if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8').replace(/^\uFEFF/, '');
-  const templates: { key: string; template: string }[] = [];
-  if (isJinja) templates.push({ key: 'template', template: text });
-  else {
-    // json.loads reads deeper nesting (to Python's recursion limit) and transformers then renders `chat_template`,
-    // a level or two down: deeper values elsewhere are skipped, not a failure that leaves the template unchecked.
-    const { value } = parseJson(text, { maxDepth: 512, allowNonFinite: true, skipDeeper: true });
-    for (const t of templatesOf(isObject(value) ? value.chat_template : undefined)) templates.push(t);
-  }
+  const kind = typeof from === 'string' ? undefined : from.byContent;
+  const standalone = from === 'jinja' || kind === 'jinja' || kind === 'template';
+  // A processor config that is not JSON is the repo-code analyser's parse finding (it reads the same file).
+  const lenient = from === 'processor-config' ? 'json' : kind;
+  const templates = standalone
+    ? [{ key: 'template', template: text }]
+    : templatesOf(
+        lenient === 'json' || lenient === 'yaml'
+          ? topLevelChatTemplate(text, lenient)
+          : // json.loads reads deeper nesting (to Python's recursion limit) and transformers then renders
+            // `chat_template`, a level or two down: deeper values elsewhere are skipped, not a failure.
+            topLevelOf(parseJson(text, { maxDepth: 512, allowNonFinite: true, skipDeeper: true }).value),
+      );
   let total = 0;
   for (const { key, template } of templates) {
     total += template.length;
@@ -45,19 +63,27 @@ export function* chatTemplateSteps(src: RandomAccess, out: Findings, isJinja: bo
       out.incomplete = true;
       continue;
     }
-    const hits = checkChatTemplate(template);
+    const all = checkChatTemplate(template);
+    const hits = standalone && kind !== undefined ? standaloneHits(template, all) : all;
     const first = hits[0];
     if (first)
-      out.add(
-        'CPI055',
-        templateHitsMessage(
-          key,
-          hits,
-          "rendering it outside a sandbox can run code (CVE-2024-34359). Do not use this model's chat template; take a known-good one from the base model.",
-        ),
-        { key, indicators: hits.map((h) => h.indicator).join('; '), snippet: first.snippet },
-      );
+      out.add('CPI055', templateHitsMessage(key, hits, kind === undefined ? BY_NAME : BY_PATH), {
+        key,
+        indicators: hits.map((h) => h.indicator).join('; '),
+        snippet: first.snippet,
+        ...(kind !== undefined ? { recognisedBy: 'content' } : {}),
+      });
   }
+}
+
+const BY_NAME =
+  "rendering it outside a sandbox can run code (CVE-2024-34359). Do not use this model's chat template; take a known-good one from the base model.";
+const BY_PATH =
+  'this file is a chat template by its content, which runtimes load by path whatever its name (vLLM and SGLang `--chat-template`, llama.cpp `--chat-template-file`, TGI `--tokenizer-config-path`, or its text passed to `apply_chat_template(chat_template=…)`), and rendering it outside a sandbox can run code (CVE-2024-34359). Do not use this template; take a known-good one from the base model.';
+
+/** The `chat_template` of a tokenizer config's top-level object. */
+function topLevelOf(value: JsonValue): JsonValue | undefined {
+  return isObject(value) ? value.chat_template : undefined;
 }
 
 /**
@@ -82,12 +108,28 @@ function templatesOf(value: JsonValue | undefined): { key: string; template: str
 
 export const chatTemplateAnalyser: ModelAnalyser = {
   name: 'chat-template',
-  formats: ['chat-template'],
-  analyze: (file, ctx) =>
-    analyseWith(
+  formats: formatsReadBy('chat-template'),
+  analyze: (file, ctx) => {
+    // Of the model configs (`hf-config`) only the processor's holds a template transformers renders.
+    if (file.format === 'hf-config' && !PROCESSOR_CONFIG.test(file.path))
+      return Promise.resolve({ status: 'ok', findings: [] });
+    return analyseWith(
       file,
       'the chat template',
-      (src, out) => chatTemplateSteps(src, out, /\.jinja$/i.test(file.path)),
+      (src, out) => chatTemplateSteps(src, out, templateSource(file)),
       ctx.files,
-    ),
+    );
+  },
 };
+
+const PROCESSOR_CONFIG = /(^|\/)processor_config\.json$/;
+
+/** How a file's templates are read: by its name, or by what the walk found in it under another name. */
+function templateSource(file: DiscoveredFile): TemplateSource {
+  if (file.claimed === 'chat-template-file') {
+    const kind = templateFileKind(file.path);
+    if (kind !== undefined) return { byContent: kind };
+  }
+  if (file.format === 'hf-config') return 'processor-config';
+  return /\.jinja$/i.test(file.path) ? 'jinja' : 'tokenizer-config';
+}

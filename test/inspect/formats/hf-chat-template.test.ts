@@ -59,6 +59,22 @@ describe('Hugging Face chat templates are read where transformers finds them', (
       want: { 'chat_template.json': ['CPI055:error'] },
     },
     {
+      // processing_utils.py `get_processor_dict`: a legacy `chat_template` in processor_config.json reaches the
+      // processor's `chat_template` (a chat_template.jinja beside it takes precedence; older releases read only this).
+      name: 'processor_config.json, legacy chat_template',
+      files: { 'processor_config.json': JSON.stringify({ processor_class: 'LlavaProcessor', chat_template: PAYLOAD }) },
+      want: { 'processor_config.json': ['CPI055:error'] },
+    },
+    {
+      name: 'the other model configs hold no template transformers renders',
+      files: {
+        'config.json': JSON.stringify({ model_type: 'llama', chat_template: PAYLOAD }),
+        'preprocessor_config.json': JSON.stringify({ chat_template: PAYLOAD }),
+        'processor_config.json': JSON.stringify({ processor_class: 'LlavaProcessor', chat_template: BENIGN }),
+      },
+      want: {},
+    },
+    {
       name: 'chat_template.jinja and additional_chat_templates/*.jinja',
       files: { 'chat_template.jinja': BENIGN, 'additional_chat_templates/rag.jinja': PAYLOAD },
       want: { 'additional_chat_templates/rag.jinja': ['CPI055:error'] },

@@ -1,0 +1,75 @@
+import { YAMLParseError } from 'yaml';
+import { parseShallowYaml } from '../../core/yaml-depth.js';
+import { readsMessages, UNPARSED, type TemplateHit } from './chat-template.js';
+import { isObject, parseJson, type JsonValue } from './json.js';
+import { FormatError } from './source.js';
+
+/**
+ * Chat templates in a file the walk found by its content under another name (catalogue `chat-template-file`,
+ * discover/formats/chat-template-head.ts). The walk's search is a hint, not a verdict: a JSON or YAML file holds a
+ * template only in a top-level `chat_template`, as a tokenizer config does; a standalone template is judged for
+ * what only a payload does, unless it renders `messages` (a chat template by what it does, whatever its name).
+ */
+
+/** Aliases a YAML file may expand (an alias bomb is a limit finding, as for every YAML chainproof reads). */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The top-level `chat_template` of a JSON or YAML candidate's text. A text its loader would refuse (json.load,
+ * PyYAML's safe_load) holds none — nothing reads a template from it — but one past a parse limit is a limit
+ * finding: the loader may well read it.
+ */
+export function topLevelChatTemplate(text: string, kind: 'json' | 'yaml'): JsonValue | undefined {
+  const value = kind === 'json' ? jsonValue(text) : yamlValue(text);
+  return isObject(value) ? value.chat_template : undefined;
+}
+
+function jsonValue(text: string): JsonValue | undefined {
+  try {
+    // Deeper values than json.loads' reach elsewhere are stepped over: the top-level template is still checked.
+    return parseJson(text, { maxDepth: 512, allowNonFinite: true, skipDeeper: true }).value;
+  } catch (err) {
+    if (err instanceof FormatError && err.kind === 'limit') throw err;
+    return undefined;
+  }
+}
+
+/**
+ * The document as PyYAML's safe_load builds it: repeated keys keep the last value and `<<` merges a mapping in
+ * (SafeConstructor.flatten_mapping), so `<<: *base` brings a `chat_template` to the top level.
+ */
+function yamlValue(text: string): JsonValue | undefined {
+  const doc = parseShallowYaml(text, { uniqueKeys: false, merge: true, prettyErrors: false });
+  const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
+  if (exhausted) throw new FormatError(exhausted.message, exhausted.pos[0], 'limit');
+  if (doc.errors.length > 0) return undefined;
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as JsonValue;
+  } catch (err) {
+    // `yaml` throws a ReferenceError past maxAliasCount: an alias bomb.
+    if (err instanceof YAMLParseError || !(err instanceof Error)) return undefined;
+    throw new FormatError(`YAML ${err.message}`, 0, 'limit');
+  }
+}
+
+/**
+ * Indicators a web or configuration template shows in its own right (Flask's `url_for` and `request`, Jinja's
+ * `cycler`, `{% extends %}`). In a chat template they are no payload by themselves either: a global reaches Python
+ * only through a dunder or private attribute, which is its own sign, and the environments chat runtimes render in
+ * have no template loader.
+ */
+const CONTEXT_INDICATOR = /^(.* global|template-loading statement)$/;
+/** What the checks could not look at: reported for a chat template, not for a template that is none. */
+const NOT_CHECKED = new Set([UNPARSED, 'template too large to check', 'template too complex to check']);
+
+/**
+ * The hits of a standalone template found by content: what only a payload does (dunder and private attributes,
+ * `attr`, escapes, os/subprocess references…). What could not be checked counts only for a template that renders
+ * `messages` (a chat template by what it does); and a template that does not parse is no finding by itself —
+ * jinja2 would not compile it (a Django page, a Go template), and the token checks still read all of it.
+ */
+export function standaloneHits(template: string, hits: readonly TemplateHit[]): TemplateHit[] {
+  const chat = readsMessages(template);
+  const kept = hits.filter((h) => !CONTEXT_INDICATOR.test(h.indicator) && (chat || !NOT_CHECKED.has(h.indicator)));
+  return kept.every((h) => h.indicator === UNPARSED) ? [] : kept;
+}

@@ -1,0 +1,240 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../../src/core/result.js';
+import { corpusPath } from '../../helpers/corpus.js';
+import { scanAsCli } from '../../helpers/scan.js';
+import { tempTrees } from '../../helpers/temp-tree.js';
+
+const tree = tempTrees('chainproof-template-file-');
+
+const PAYLOAD = "{{ cycler.__init__.__globals__.os.popen('id').read() }}";
+const CHAT = "{% for message in messages %}{{ message['role'] }}: {{ message['content'] }}\n{% endfor %}";
+
+/** rule:level per repo-relative path, over every finding of a whole scan (`chainproof scan --offline`). */
+function byPath(res: ScanResult): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const f of res.findings) (out[f.location.path] ??= []).push(`${f.ruleId}:${f.level}`);
+  for (const rules of Object.values(out)) rules.sort();
+  return out;
+}
+
+const scanTree = async (files: Record<string, string>) => byPath(await scanAsCli(tree(files)));
+
+const JINJA2 = ['released', 'pickles', 'modelaudit', 'tests', 'assets', 'samples', 'jinja2'];
+
+/** Every file under a folder, repo-relative. */
+function filesUnder(dir: string, rel = ''): string[] {
+  return readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(dir, path.posix.join(rel, e.name)) : [path.posix.join(rel, e.name)],
+  );
+}
+
+/**
+ * The verdict modelaudit's samples expect, by name (`malicious*` flagged, `benign*` silent), and for the rest what
+ * the runtimes do: transformers renders only `chat_template` (not `custom_chat_template`), a template that does not
+ * parse is reported as at tokenizer_config.json, and a template past nothing is silent.
+ */
+function expected(rel: string): 'flagged' | 'silent' {
+  const named = rel.split('/').find((part) => /^(malicious|benign)/.test(part));
+  if (named !== undefined) return named.startsWith('malicious') ? 'flagged' : 'silent';
+  const rest: Record<string, 'flagged' | 'silent'> = {
+    'tokenizer_config.json': 'flagged',
+    'edge_cases/malformed_template.json': 'flagged',
+    'edge_cases/empty_template.json': 'silent',
+    'edge_cases/multiple_templates.json': 'silent',
+    'edge_cases/no_template.json': 'silent',
+    'edge_cases/oversized_template.json': 'silent',
+    'obfuscated/base64_payload.json': 'flagged',
+    'obfuscated/char_construction.json': 'flagged',
+    'obfuscated/format_bypass.json': 'flagged',
+    'obfuscated/getattr_bypass.json': 'flagged',
+    'standalone/suspicious_benign.template': 'silent',
+    'yaml/model_config.yaml': 'silent',
+  };
+  const want = rest[rel];
+  if (want === undefined) throw new Error(`no expected verdict for ${rel}: add it to the table`);
+  return want;
+}
+
+describe('chat templates under any name (chat-template-file)', () => {
+  it('modelaudit’s jinja2 samples, read in place: every malicious file flagged, no other finding', async () => {
+    const dir = corpusPath(...JINJA2);
+    const got = byPath(await scanAsCli(dir));
+    const want = Object.fromEntries(
+      filesUnder(dir)
+        .filter((rel) => expected(rel) === 'flagged')
+        .map((rel) => [rel, ['CPI055:error']]),
+    );
+    expect(got).toEqual(want);
+  });
+
+  it.each([
+    {
+      name: 'a tokenizer config under another name',
+      files: { 'my_tokenizer.json': JSON.stringify({ tokenizer_class: 'LlamaTokenizer', chat_template: PAYLOAD }) },
+    },
+    {
+      name: 'a list of named templates, the payload in the second',
+      files: {
+        'models/tok.json': JSON.stringify({
+          chat_template: [
+            { name: 'default', template: CHAT },
+            { name: 'tool_use', template: PAYLOAD },
+          ],
+        }),
+      },
+    },
+    {
+      name: 'the key spelled with an escape',
+      files: { 'cfg.json': `{"chat\\u005ftemplate": ${JSON.stringify(PAYLOAD)}}` },
+    },
+    {
+      name: 'the key after a large added-token table, past what the walk reads whole',
+      files: {
+        'tok.json': JSON.stringify({
+          added_tokens_decoder: Object.fromEntries(
+            Array.from({ length: 6000 }, (_, i) => [String(i), { content: `<t${i}>`, special: true }]),
+          ),
+          chat_template: PAYLOAD,
+        }),
+      },
+    },
+    { name: 'a YAML config', files: { 'serve.yaml': `chat_template: ${JSON.stringify(PAYLOAD)}\nport: 8000\n` } },
+    {
+      // PyYAML's safe_load merges `<<` (SafeConstructor.flatten_mapping): the key reaches the top level.
+      name: 'a YAML merge key bringing the template to the top level',
+      files: { 'serve.yml': `base: &b\n  chat_template: ${JSON.stringify(PAYLOAD)}\n<<: *b\n` },
+    },
+    {
+      name: 'a YAML list of named templates',
+      files: { 'serve.yaml': `chat_template:\n  - name: default\n    template: ${JSON.stringify(PAYLOAD)}\n` },
+    },
+    { name: 'a standalone .jinja chat template', files: { 'templates/llama.jinja': `${CHAT}${PAYLOAD}` } },
+    { name: 'a standalone .j2 payload with no chat in it', files: { 'x.j2': PAYLOAD } },
+    { name: 'a .jinja2 template', files: { 'chat.jinja2': `${CHAT}\n${PAYLOAD}` } },
+    {
+      name: 'a .tmpl whose Jinja starts past the sniffed head',
+      files: { 'prompt.tmpl': `${'Text before the template.\n'.repeat(400)}${CHAT}${PAYLOAD}` },
+    },
+    {
+      name: 'a .template hiding a dunder in an escape',
+      files: { 'chat.template': `${CHAT}{{ cycler['\\x5f\\x5finit\\x5f\\x5f'] }}` },
+    },
+  ])('flagged: $name', async ({ files }) => {
+    const [file] = Object.keys(files);
+    expect(await scanTree(files)).toEqual({ [file!]: ['CPI055:error'] });
+  });
+
+  it.each([
+    {
+      name: 'benign templates under other names (string, list, YAML, standalone)',
+      files: {
+        'tok.json': JSON.stringify({ tokenizer_class: 'GPT2Tokenizer', chat_template: CHAT }),
+        'named.json': JSON.stringify({ chat_template: [{ name: 'default', template: CHAT }] }),
+        'serve.yaml': `chat_template: ${JSON.stringify(CHAT)}\n`,
+        'chat.jinja': CHAT,
+        'chat.j2': CHAT,
+        'axolotl.yml': 'chat_template: chatml\nsequence_len: 4096\n',
+      },
+    },
+    {
+      // A top-level key only: transformers reads no other (a nested key, `custom_chat_template`, a value).
+      name: 'the key anywhere but at the top level',
+      files: {
+        'helm/values.yaml': `vllm:\n  chat_template: ${JSON.stringify(PAYLOAD)}\n`,
+        'nested.json': JSON.stringify({ tokenizer: { chat_template: PAYLOAD } }),
+        'other-key.json': JSON.stringify({ custom_chat_template: PAYLOAD }),
+        'notes.json': JSON.stringify({ notes: 'set chat_template in the tokenizer' }),
+        'list.json': JSON.stringify([{ chat_template: PAYLOAD }]),
+      },
+    },
+    {
+      name: 'Ansible templates',
+      files: {
+        'roles/web/templates/nginx.conf.j2': [
+          '# {{ ansible_managed }}',
+          'user {{ nginx_user }};',
+          'worker_processes {{ ansible_processor_vcpus | default(2) }};',
+          'http {',
+          '{% for vhost in nginx_vhosts %}',
+          '  server { listen {{ vhost.listen | default("80") }}; server_name {{ vhost.server_name }}; }',
+          '{% endfor %}',
+          "{% include 'upstreams.conf.j2' %}",
+          '}',
+        ].join('\n'),
+        'roles/web/templates/hosts.j2': [
+          '127.0.0.1 localhost',
+          "{% for host in groups['all'] %}",
+          "{{ hostvars[host]['ansible_default_ipv4']['address'] }} {{ host }} {{ hostvars[host]['ansible_facts']['os_family'] | lower }}",
+          '{% endfor %}',
+          "{{ lookup('env', 'HOME') }} {{ lookup('pipe', 'date +%Y') }}",
+        ].join('\n'),
+      },
+    },
+    {
+      name: 'Flask templates, one of them a chat page over `messages`',
+      files: {
+        'app/templates/base.jinja2': [
+          "<title>{% block title %}{{ config['SITE_NAME'] }}{% endblock %}</title>",
+          '<link rel="stylesheet" href="{{ url_for(\'static\', filename=\'style.css\') }}">',
+          '<body class="{{ request.endpoint }}">',
+          '{% with messages = get_flashed_messages(with_categories=true) %}',
+          '{% for category, message in messages %}<div class="{{ category }}">{{ message }}</div>{% endfor %}',
+          '{% endwith %}',
+          "{% set row = cycler('odd', 'even') %}",
+          '{% for item in items %}<tr class="{{ row.next() }}"><td>{{ item.name }}</td></tr>{% endfor %}',
+          '{% block content %}{% endblock %}</body>',
+        ].join('\n'),
+        'app/templates/chat.html.j2': [
+          '{% extends "base.jinja2" %}',
+          '{% import "macros.jinja2" as m %}',
+          '{% block content %}',
+          '<form action="{{ url_for(\'chat.send\') }}">{{ m.csrf(request) }}</form>',
+          '{% for message in messages %}<div class="{{ message.role }}">{{ message.content | e }}</div>{% endfor %}',
+          '{{ super() }}',
+          '{% endblock %}',
+        ].join('\n'),
+      },
+    },
+    {
+      name: 'a Django template and a Helm (Go) template',
+      files: {
+        'web/page.tmpl': [
+          '{% extends "base.html" %}{% load static i18n %}',
+          '{% for message in messages %}<li class="{{ message.tags }}">{{ message }}</li>{% endfor %}',
+          '<a href="{% url \'profile\' user.pk %}">{{ user.get_full_name|default:"anon" }}</a>{% csrf_token %}',
+          '{{ request.user.username }}',
+        ].join('\n'),
+        'chart/templates/_labels.tmpl': [
+          '{{- define "app.labels" -}}',
+          'app: {{ .Chart.Name }}',
+          '{{- range $k, $v := .Values.labels }}',
+          '{{ $k }}: {{ $v | quote }}',
+          '{{- end }}',
+          '{{- end -}}',
+        ].join('\n'),
+        'chart/templates/deployment.yaml': [
+          'apiVersion: apps/v1',
+          'kind: Deployment',
+          'metadata:',
+          '  name: {{ include "vllm.fullname" . }}',
+          'spec:',
+          '  template:',
+          '    spec:',
+          '      containers:',
+          '        - args: ["--chat-template", "/templates/chat_template.jinja"]',
+        ].join('\n'),
+      },
+    },
+    {
+      name: '.env templates',
+      files: {
+        '.env.template': 'DATABASE_URL=postgres://{{ db_user }}:{{ db_password }}@{{ db_host }}/app\nDEBUG=false\n',
+        'config.env.template': 'API_URL=${API_URL}\nTOKEN=\n',
+      },
+    },
+  ])('no finding at all: $name', async ({ files }) => {
+    expect(await scanTree(files)).toEqual({});
+  });
+});
