@@ -189,7 +189,7 @@ export const INSPECT_PICKLE_RULES = defineRules([
   {
     id: 'CPI101',
     name: 'NestedPickle',
-    short: 'A value inside a pickle is itself a pickle (raw, or base64) that imports globals.',
+    short: 'A value inside a pickle is itself a pickle (raw, base64 or hex) that imports globals.',
     full: 'A bytes or string value carried by the pickle is a second pickle stream that imports globals. Code that loads the outer object can hand that value to pickle.loads, torch.load or joblib.load later (a common way to smuggle a payload past scanners that only read the outer stream). chainproof analyses the inner stream too, to a bounded depth; the finding names what it imports.',
     help: 'Do not load this file unless you know why it carries a pickled blob. Re-create it without nested pickles (plain tensors and arrays).',
     level: 'error',
