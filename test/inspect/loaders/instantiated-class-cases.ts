@@ -1,15 +1,9 @@
+import { b, short, binunicode } from './pickle-bytes.js';
 import type { UnseenCase } from './unseen-runner.js';
 
-const b = (s: string): Buffer => Buffer.from(s, 'latin1');
-const short = (s: string): Buffer => Buffer.concat([b('\x8c'), Buffer.from([s.length]), b(s)]);
 /** `{'w': 1}`: an instance's state. */
 const STATE = b('}X\x01\x00\x00\x00wK\x01s');
 const FIND_CLASS = "pickle.py find_class('__main__', name): getattr(sys.modules['__main__'], name)";
-const binunicode = (s: string): Buffer => {
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(Buffer.byteLength(s));
-  return Buffer.concat([b('X'), len, Buffer.from(s)]);
-};
 /** `cls(value)` of an enum class by REDUCE. */
 const member = (cls: string, value: string) => Buffer.concat([b(`c${cls}\n`), binunicode(value), b('\x85R')]);
 /**

@@ -1,14 +1,6 @@
 import { numpyArrayWrapper, SYSTEM_OPS } from '../pickle/joblib-wrapper.js';
+import { b, short, binunicode } from './pickle-bytes.js';
 import type { UnseenCase } from './unseen-runner.js';
-
-const b = (s: string): Buffer => Buffer.from(s, 'latin1');
-const short = (s: string): Buffer => Buffer.concat([b('\x8c'), Buffer.from([s.length]), b(s)]);
-const binunicode = (s: string): Buffer => {
-  const utf8 = Buffer.from(s, 'utf8');
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(utf8.length);
-  return Buffer.concat([b('X'), len, utf8]);
-};
 
 const JOBLIB = 'joblib.load (NumpyUnpickler.load_build → NumpyArrayWrapper.read_array: reads prod(self.shape) items)';
 const PICKLE = 'pickle.load (_pickle.c load_reduce)';

@@ -1,12 +1,5 @@
+import { b, binunicode } from './pickle-bytes.js';
 import type { UnseenCase } from './unseen-runner.js';
-
-const b = (s: string): Buffer => Buffer.from(s, 'latin1');
-const binunicode = (s: string): Buffer => {
-  const utf8 = Buffer.from(s, 'utf8');
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(utf8.length);
-  return Buffer.concat([b('X'), len, utf8]);
-};
 
 /** `module.name(*args)` by GLOBAL and REDUCE, protocol 2, each argument a string. */
 const call = (module: string, name: string, ...args: string[]): Buffer =>
