@@ -1,4 +1,4 @@
-import type { PackageNode } from '../core/records.js';
+import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { hasLineTerminator } from '../core/linear-text.js';
 import { parseSri } from '../core/sri.js';
 
@@ -185,4 +185,15 @@ export function isRuntimeRelease(name: string, url: string, integrity: string | 
   if (integrity === undefined) return false;
   const { hashes, rejected } = parseSri(integrity, 'strict');
   return rejected.length === 0 && hashes.length > 0 && hashes.every((h) => h.algorithm !== 'sha1');
+}
+
+/**
+ * A `resolved` the package manager takes against the package's registry: one without a scheme, and for pnpm also
+ * `http(s):<path>` without `//`, which `new URL(tarball, registry + '/')` (pkgSnapshotToResolution) reads as a
+ * reference relative to a registry of that scheme (WHATWG: a special scheme equal to the base's, no authority), and
+ * as an absolute URL against another. With pnpm 9.15.9 and an http registry `…/npm-virtual/`, `tarball:
+ * 'http:../npm-untrusted/left-pad/-/left-pad-1.3.0.tgz'` was fetched from `…/npm-untrusted/` and installed.
+ */
+export function onRegistryPath(resolved: string, kind: DependencyGraph['kind'] | undefined): boolean {
+  return !/^[a-z][a-z0-9+.-]*:/i.test(resolved) || (kind === 'pnpm' && /^https?:(?!\/\/)/i.test(resolved));
 }

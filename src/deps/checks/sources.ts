@@ -3,7 +3,7 @@ import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { CheckPolicy } from './context.js';
 import { PUBLIC_REGISTRIES, isUnder, levelOf, normalizePrefix } from './context.js';
 import { packageFinding } from './finding.js';
-import { hostOf, isRuntimeRelease, parseRegistryTarball } from '../source.js';
+import { hostOf, isRuntimeRelease, onRegistryPath, parseRegistryTarball } from '../source.js';
 import { splitDescriptor } from '../types.js';
 import { npmResolvedRegistrySpec, parseAlias } from '../parsers/npm-common.js';
 import { pushAll } from '../../core/push-all.js';
@@ -244,17 +244,6 @@ function nameMismatch(node: PackageNode, kind: DependencyGraph['kind'], policy: 
     }
   }
   return undefined;
-}
-
-/**
- * A `resolved` the package manager takes against the package's registry: one without a scheme, and for pnpm also
- * `http(s):<path>` without `//`, which `new URL(tarball, registry + '/')` (pkgSnapshotToResolution) reads as a
- * reference relative to a registry of that scheme (WHATWG: a special scheme equal to the base's, no authority), and
- * as an absolute URL against another. With pnpm 9.15.9 and an http registry `…/npm-virtual/`, `tarball:
- * 'http:../npm-untrusted/left-pad/-/left-pad-1.3.0.tgz'` was fetched from `…/npm-untrusted/` and installed.
- */
-function onRegistryPath(resolved: string, kind: DependencyGraph['kind'] | undefined): boolean {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(resolved) || (kind === 'pnpm' && /^https?:(?!\/\/)/i.test(resolved));
 }
 
 /**

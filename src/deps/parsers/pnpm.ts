@@ -11,7 +11,7 @@ import type {
 } from '../types.js';
 import { LockfileError, isRecord, str } from '../types.js';
 import { lineOfFirst, yamlSectionKeyLines } from '../lines.js';
-import { classifyResolved, isRuntimeRelease } from '../source.js';
+import { classifyResolved, isRuntimeRelease, onRegistryPath } from '../source.js';
 import type { Source } from '../source.js';
 import { pushAll } from '../../core/push-all.js';
 import { pnpmBuildsDisabledBy } from './pnpm-builds.js';
@@ -517,10 +517,9 @@ function resolutionSource(res: Record<string, unknown>): { source: Source; resol
     // port, not the registry's). An http registry is the finding of the configuration that names it.
     if (tarball.startsWith('//')) return resolutionSource({ ...res, tarball: `https:${tarball}` });
     const source = classifyResolved(tarball) ?? 'tarball';
-    // `new URL(tarball, registry + '/')` (pkgSnapshotToResolution) takes a path, and `http(s):<path>` without `//` (a
-    // reference relative to a registry of that scheme), against the package's registry (sources.ts onRegistryPath).
-    const onRegistry =
-      source === 'unknown' && (!/^[a-z][a-z0-9+.-]*:/i.test(tarball) || /^https?:(?!\/\/)/i.test(tarball));
+    // `new URL(tarball, registry + '/')` (pkgSnapshotToResolution) takes a path, and `http(s):<path>` without `//`,
+    // against the package's registry (source.ts onRegistryPath).
+    const onRegistry = source === 'unknown' && onRegistryPath(tarball, 'pnpm');
     return { source: onRegistry ? 'registry' : source, resolved: tarball };
   }
   return { source: 'registry' };
