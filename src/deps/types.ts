@@ -1,5 +1,6 @@
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { isRecord } from '../core/is-record.js';
+import { jsonNestingDepth } from '../core/json-depth.js';
 
 /** How a dependency is declared: decides the dev/optional flags computed from reachability. */
 export type EdgeKind = 'prod' | 'dev' | 'optional' | 'peer';
@@ -178,6 +179,18 @@ export class LockfileError extends Error {
     this.file = file;
     this.line = line;
   }
+}
+
+/** JSON lockfiles (npm v1 nests a level per dependency depth, Bun's tuples a few): real ones stay far below this. */
+const MAX_LOCKFILE_DEPTH = 1000;
+
+/**
+ * Refuse a JSON lockfile nested deeper than any real one before parsing it: the parsers' line finders and the
+ * readers after them recurse over the tree (300,000 nested arrays overflowed the stack).
+ */
+export function refuseDeepLockfile(file: string, text: string): void {
+  if (jsonNestingDepth(text, MAX_LOCKFILE_DEPTH) > MAX_LOCKFILE_DEPTH)
+    throw new LockfileError('LOCKFILE_SHAPE', file, `nests deeper than ${MAX_LOCKFILE_DEPTH} levels`, 1);
 }
 
 /** Attacker-controlled data: only plain objects count as maps. */

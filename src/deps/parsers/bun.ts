@@ -1,12 +1,11 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { DraftEdge, DraftImporter, DraftNode, ParseOptions, ParsedLockfile } from '../types.js';
-import { LockfileError, isRecord, splitDescriptor, str } from '../types.js';
+import { LockfileError, isRecord, refuseDeepLockfile, splitDescriptor, str } from '../types.js';
 import { jsonPropertyLines, lineAt } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
 import { DEP_FIELDS, declaredOf } from './npm-common.js';
 import { BUN_DEFAULT_TRUSTED } from './bun-default-trusted.js';
 import { readBunFirstWins } from './bun-first-wins.js';
-import { jsonNestingDepth } from '../../core/json-depth.js';
 
 /**
  * `lockfileVersion` values Bun's text lockfile has used (bun.lock.rs `Version::from_int`): 0 = v1.1.39–1.1.x, 1 = 1.2+
@@ -236,15 +235,9 @@ function resolve(from: readonly string[], name: string, index: ReadonlyMap<strin
   return undefined;
 }
 
-/** Bun's tuples and maps nest a few levels; real lockfiles stay far below this. */
-const MAX_LOCKFILE_DEPTH = 1000;
-
 /** JSONC as Bun writes and reads it: comments and trailing commas allowed, nothing else. */
 function parseLockJsonc(file: string, text: string): Record<string, unknown> {
-  // jsonc-parser and the line finder after it recurse over the tree, and overflowed the stack on 300,000 nested
-  // arrays: refuse absurd depth first, as the npm lockfile reader does.
-  if (jsonNestingDepth(text, MAX_LOCKFILE_DEPTH) > MAX_LOCKFILE_DEPTH)
-    throw new LockfileError('LOCKFILE_SHAPE', file, `nests deeper than ${MAX_LOCKFILE_DEPTH} levels`, 1);
+  refuseDeepLockfile(file, text);
   const errors: ParseError[] = [];
   const data: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
   const first = errors[0];

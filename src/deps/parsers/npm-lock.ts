@@ -1,13 +1,9 @@
 import type { ParseOptions, ParsedLockfile } from '../types.js';
-import { LockfileError, isRecord } from '../types.js';
+import { LockfileError, isRecord, refuseDeepLockfile } from '../types.js';
 import { jsonErrorAt } from '../lines.js';
 import { parseNpmPackages } from './npm.js';
 import { allowScriptsGate, applyNpmAllowScripts } from './npm-allow-scripts.js';
 import { parseNpmV1 } from './npm-v1.js';
-import { jsonNestingDepth } from '../../core/json-depth.js';
-
-/** npm v1 lockfiles nest a level per dependency depth; real trees stay far below this. */
-const MAX_LOCKFILE_DEPTH = 1000;
 
 /** package-lock.json / npm-shrinkwrap.json: v2–3 (`packages`) or v1 (`dependencies`). */
 export function parseNpmLock(file: string, text: string, options: ParseOptions): ParsedLockfile {
@@ -39,9 +35,7 @@ export function parseNpmLock(file: string, text: string, options: ParseOptions):
 
 function parseJson(file: string, text: string): Record<string, unknown> {
   let data: unknown;
-  // jsonc-parser's line finder and the readers after it recurse over the tree: refuse absurd depth first.
-  if (jsonNestingDepth(text, MAX_LOCKFILE_DEPTH) > MAX_LOCKFILE_DEPTH)
-    throw new LockfileError('LOCKFILE_SHAPE', file, `nests deeper than ${MAX_LOCKFILE_DEPTH} levels`, 1);
+  refuseDeepLockfile(file, text);
   try {
     data = JSON.parse(text);
   } catch (err) {
