@@ -46,7 +46,13 @@ export function noteBytes(run: PickleRun, src: ByteSource, n: number, at: number
     if (data.length === n) noteLatin1(run, data.toString('utf8'), at);
     return;
   }
-  if (first === 0x38) return noteHex(run, src.peekBytes(Math.min(n, 4)).toString('latin1'), () => src.peekBytes(n), at);
+  if (first === 0x38)
+    return noteHex(
+      run,
+      src.peekBytes(Math.min(n, 4)).toString('latin1'),
+      () => src.peekBytes(n).toString('latin1'),
+      at,
+    );
   if (first !== 0x80 && first !== 0x63 && first !== 0x67) return; // PROTO, GLOBAL, base64 "gA"
   const head = src.peekBytes(Math.min(n, 64));
   if (startsLikePickle(head)) {
@@ -69,9 +75,9 @@ const HEX = /^(?:[0-9a-fA-F]{2})+$/;
  * A value holding a pickle as hex text (`bytes.hex()`), for code that does `pickle.loads(bytes.fromhex(…))` as others
  * do with base64: copied out only when its first 4 characters are hex of PROTO, so other text is never read whole.
  */
-function noteHex(run: PickleRun, head: string, whole: () => Buffer, at: number): void {
+function noteHex(run: PickleRun, head: string, whole: () => string, at: number): void {
   if (!HEX_PICKLE_HEAD.test(head)) return;
-  const text = whole().toString('latin1');
+  const text = whole();
   if (!HEX.test(text)) return;
   const data = Buffer.from(text, 'hex');
   if (startsLikePickle(data)) keep(run, { data, offset: at, encoding: 'hex' });
@@ -95,7 +101,8 @@ function noteLatin1(run: PickleRun, s: string, at: number): void {
  */
 export function noteText(run: PickleRun, s: string, at: number): void {
   if (s.charCodeAt(0) === 0x80) noteLatin1(run, s, at);
-  else if (s.startsWith('80')) noteHex(run, s.slice(0, 4), () => Buffer.from(s, 'latin1'), at);
+  // Bounded as a bytes value is (noteBytes); the text itself, not a Latin-1 copy of it, is what must be hex.
+  else if (s.startsWith('80') && s.length <= MAX_NESTED_BYTES) noteHex(run, s.slice(0, 4), () => s, at);
   else if (s.startsWith('gA')) {
     const text = s.replace(/\s+/g, '');
     if (!BASE64.test(text)) return;
