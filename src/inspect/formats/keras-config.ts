@@ -4,7 +4,8 @@ import type { Level } from '../../core/finding.js';
 import type { Findings } from './report.js';
 import { dangerOf } from '../pickle/danger.js';
 import { isModelLibrary } from '../pickle/known-libraries.js';
-import { codeShapeOf } from './metadata-code.js';
+import { codeNote } from './metadata-code.js';
+import { listedWithMore } from '../../core/plural.js';
 
 /**
  * Module roots that are Keras itself, or the Keras packages `serialization_lib._retrieve_class_or_fn` imports on
@@ -111,8 +112,8 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
   const walk = (v: JsonValue, path: string, inLambda: boolean): void => {
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}[${i}]`, inLambda));
     if (typeof v === 'string') {
-      const shape = inLambda ? undefined : codeShapeOf(v);
-      if (shape !== undefined) coded.push(`${path} (${shape}: ${JSON.stringify(v.slice(0, 80))})`);
+      const note = inLambda ? undefined : codeNote(path, v);
+      if (note !== undefined) coded.push(note);
       if (v.includes('enable_unsafe_deserialization'))
         add(
           'CPI063',
@@ -190,7 +191,7 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
   if (coded.length > 0)
     addAt(
       'CPI133',
-      `the config holds text shaped like code where Keras expects names or values: ${coded.slice(0, 3).join(', ')}${coded.length > 3 ? ` and ${coded.length - 3} more` : ''}. Keras looks such text up as a name and does not run it, but a loader that evals it would. Find out why it is there.`,
+      `the config holds text shaped like code where Keras expects names or values: ${listedWithMore(coded, 3)}. Keras looks such text up as a name and does not run it, but a loader that evals it would. Find out why it is there.`,
       { check: 'config-code', places: coded.length },
       'warning',
     );

@@ -21,3 +21,9 @@ const SHAPES: readonly { readonly kind: string; readonly pattern: RegExp }[] = [
 export function codeShapeOf(text: string): string | undefined {
   return SHAPES.find((s) => s.pattern.test(text))?.kind;
 }
+
+/** `where (kind: "text…")` when `text` reads as code (`codeShapeOf`): one entry of a CPI133 message. */
+export function codeNote(where: string, text: string): string | undefined {
+  const shape = codeShapeOf(text);
+  return shape === undefined ? undefined : `${where} (${shape}: ${JSON.stringify(text.slice(0, 80))})`;
+}

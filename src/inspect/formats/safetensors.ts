@@ -1,7 +1,8 @@
 import type { ModelAnalyser } from '../analyser.js';
 import { isObject, parseJson } from './json.js';
 import type { JsonValue } from './json.js';
-import { codeShapeOf } from './metadata-code.js';
+import { codeNote } from './metadata-code.js';
+import { listedWithMore } from '../../core/plural.js';
 import type { Findings } from './report.js';
 import { analyseWith, FirstOfEach, registerReadMember } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
@@ -115,15 +116,15 @@ function checkMetadata(meta: JsonValue, out: Findings): void {
         key: k,
       });
     else {
-      const shape = codeShapeOf(v);
-      if (shape !== undefined) coded.push(`${k} (${shape}: ${JSON.stringify(v.slice(0, 80))})`);
+      const note = codeNote(k, v);
+      if (note !== undefined) coded.push(note);
     }
   }
   // One finding for the file: the keys are one author's one choice.
   if (coded.length > 0)
     out.add(
       'CPI133',
-      `__metadata__ holds text shaped like code: ${coded.slice(0, 3).join(', ')}${coded.length > 3 ? ` and ${coded.length - 3} more` : ''}. safetensors never runs metadata (safe_open().metadata() returns strings), but a tool that evals or renders it would. Find out why it is there.`,
+      `__metadata__ holds text shaped like code: ${listedWithMore(coded, 3)}. safetensors never runs metadata (safe_open().metadata() returns strings), but a tool that evals or renders it would. Find out why it is there.`,
       { check: 'metadata-code', keys: coded.length },
     );
 }
