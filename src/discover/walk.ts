@@ -9,6 +9,7 @@ import { detectFormat, formatFromName, SNIFF_BYTES } from './detect.js';
 import { formatsReadBy } from './catalogue/index.js';
 import { leadingPickle } from './formats/pickle-head.js';
 import {
+  MAX_TEMPLATE_FILE,
   mayBeTemplateFile,
   showsTemplateSign,
   templateFileKind,
@@ -391,24 +392,19 @@ function sniffFurther(fd: number, rel: string, size: number): ReturnType<typeof 
  */
 const CHAT_TEMPLATE_FILE = { format: 'other', claimed: 'chat-template-file' } as const;
 
-/**
- * Past this a file is not searched further for a chat template: the inspector reads a template file up to the same
- * size (hf-chat-template.ts `MAX_FILE`), and real tokenizer configs are a few MiB at most.
- */
-const TEMPLATE_SEARCH_BYTES = 32 * 1024 * 1024;
 /** The search reads this much at a time, into one buffer for the whole walk. */
 export const TEMPLATE_CHUNK = 256 * 1024;
 let templateChunk: Buffer | undefined;
 
 /**
  * Whether a file is a chat template under another name: the `read` bytes decide (the head, or the whole file when
- * the caller wanted it whole), else the rest of it up to TEMPLATE_SEARCH_BYTES, a chunk at a time.
+ * the caller wanted it whole), else the rest of it up to MAX_TEMPLATE_FILE, a chunk at a time.
  */
 function isChatTemplateFile(fd: number, rel: string, buf: Buffer, read: number, size: number): boolean {
   const kind = templateFileKind(rel);
   if (kind === undefined || !mayBeTemplateFile(kind, buf.subarray(0, Math.min(read, SNIFF_BYTES)))) return false;
   if (showsTemplateSign(kind, buf.subarray(0, read))) return true;
-  const end = Math.min(size, TEMPLATE_SEARCH_BYTES);
+  const end = Math.min(size, MAX_TEMPLATE_FILE);
   if (read >= end) return false;
   // Made on the first file that needs it: a buffer made for every walk started a major GC early (bench `refs`).
   const chunk = (templateChunk ??= Buffer.allocUnsafe(TEMPLATE_CHUNK));

@@ -64,6 +64,12 @@ export function mayBeTemplateFile(kind: TemplateFileKind, head: Buffer): boolean
 export const TEMPLATE_NEEDLE_OVERLAP = 16;
 
 /**
+ * The most of a file read for a chat template: the walk searches no further, and the inspector reads a template
+ * file up to this size (a tokenizer config is a few KiB to a few MiB, with its added-token tables).
+ */
+export const MAX_TEMPLATE_FILE = 32 * 1024 * 1024;
+
+/**
  * Whether `bytes` (a part of the file) show the candidate's sign: for JSON and YAML the key `chat_template`, literal
  * or with a letter spelled as an escape (json.load decodes `"chat\u005ftemplate"`, PyYAML `"chat\x5ftemplate"`
  * in a double-quoted key); for `.template` / `.tmpl` a Jinja delimiter (`{{`, `{%`, `{#`); a `.jinja` file is one

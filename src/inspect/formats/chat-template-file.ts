@@ -1,7 +1,8 @@
 import { YAMLParseError } from 'yaml';
 import { parseShallowYaml } from '../../core/yaml-depth.js';
 import { readsMessages, UNPARSED, type TemplateHit } from './chat-template.js';
-import { isObject, parseJson, type JsonValue } from './json.js';
+import { configOf } from './config-json.js';
+import { isObject, type JsonValue } from './json.js';
 import { FormatError } from './source.js';
 
 /**
@@ -16,22 +17,16 @@ const MAX_ALIAS_COUNT = 100;
 
 /**
  * The top-level `chat_template` of a JSON or YAML candidate's text. A text its loader would refuse (json.load,
- * PyYAML's safe_load) holds none — nothing reads a template from it — but one past a parse limit is a limit
- * finding: the loader may well read it.
+ * PyYAML's safe_load) holds none — nothing reads a template from it. JSON nested past the parser's depth is stepped
+ * over (config-json.ts `configOf`); a YAML past its limits is a limit finding: the loader may well read it.
  */
-export function topLevelChatTemplate(text: string, kind: 'json' | 'yaml'): JsonValue | undefined {
-  const value = kind === 'json' ? jsonValue(text) : yamlValue(text);
+export function topLevelOf(value: JsonValue | undefined): JsonValue | undefined {
   return isObject(value) ? value.chat_template : undefined;
 }
 
-function jsonValue(text: string): JsonValue | undefined {
-  try {
-    // Deeper values than json.loads' reach elsewhere are stepped over: the top-level template is still checked.
-    return parseJson(text, { maxDepth: 512, allowNonFinite: true, skipDeeper: true }).value;
-  } catch (err) {
-    if (err instanceof FormatError && err.kind === 'limit') throw err;
-    return undefined;
-  }
+/** `topLevelOf` the candidate's text read as its kind. */
+export function topLevelChatTemplate(text: string, kind: 'json' | 'yaml'): JsonValue | undefined {
+  return topLevelOf(kind === 'json' ? configOf(text)?.value : yamlValue(text));
 }
 
 /**

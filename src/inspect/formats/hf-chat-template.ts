@@ -1,8 +1,12 @@
 import type { DiscoveredFile } from '../../core/files.js';
 import { formatsReadBy } from '../../discover/catalogue/index.js';
-import { templateFileKind, type TemplateFileKind } from '../../discover/formats/chat-template-head.js';
+import {
+  MAX_TEMPLATE_FILE,
+  templateFileKind,
+  type TemplateFileKind,
+} from '../../discover/formats/chat-template-head.js';
 import type { ModelAnalyser } from '../analyser.js';
-import { standaloneHits, topLevelChatTemplate } from './chat-template-file.js';
+import { standaloneHits, topLevelChatTemplate, topLevelOf } from './chat-template-file.js';
 import { checkChatTemplate, templateHitsMessage } from './chat-template.js';
 import { GGUF_LIMITS } from './gguf.js';
 import { isObject, parseJson } from './json.js';
@@ -11,9 +15,6 @@ import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError, readAt } from './source.js';
-
-/** A tokenizer config is a few KiB to a few MiB (added-token tables); past this it is a limit finding. */
-const MAX_FILE = 32 * 1024 * 1024;
 
 /** Where a file's templates are: its name, or for a `chat-template-file` what the walk found in it. */
 type TemplateSource = 'tokenizer-config' | 'processor-config' | 'jinja' | { readonly byContent: TemplateFileKind };
@@ -33,7 +34,7 @@ type TemplateSource = 'tokenizer-config' | 'processor-config' | 'jinja' | { read
  * lower a verdict the same bytes get as tokenizer_config.json.
  */
 export function* chatTemplateSteps(src: RandomAccess, out: Findings, from: TemplateSource): ParseSteps<void> {
-  if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
+  if (src.size > MAX_TEMPLATE_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8').replace(/^\uFEFF/, '');
   const kind = typeof from === 'string' ? undefined : from.byContent;
   const standalone = from === 'jinja' || kind === 'jinja' || kind === 'template';
@@ -80,11 +81,6 @@ const BY_NAME =
   "rendering it outside a sandbox can run code (CVE-2024-34359). Do not use this model's chat template; take a known-good one from the base model.";
 const BY_PATH =
   'this file is a chat template by its content, which runtimes load by path whatever its name (vLLM and SGLang `--chat-template`, llama.cpp `--chat-template-file`, TGI `--tokenizer-config-path`, or its text passed to `apply_chat_template(chat_template=…)`), and rendering it outside a sandbox can run code (CVE-2024-34359). Do not use this template; take a known-good one from the base model.';
-
-/** The `chat_template` of a tokenizer config's top-level object. */
-function topLevelOf(value: JsonValue): JsonValue | undefined {
-  return isObject(value) ? value.chat_template : undefined;
-}
 
 /**
  * `chat_template` as transformers accepts it: a string, a list of `{ name, template }`, or an object of name →
