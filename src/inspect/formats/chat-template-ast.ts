@@ -3,6 +3,10 @@ import { pushAll } from '../../core/push-all.js';
 import { bindValues } from './chat-template-bindings.js';
 import { CLEAN, filterArgs, filterName, valueOf, type Node, type Val } from './chat-template-values.js';
 
+/** Indicators of a template the checks could not finish reading: what it hides was not checked. */
+export const TOO_LARGE = 'template too large to check';
+export const TOO_COMPLEX = 'template too complex to check';
+
 /** The package's .d.ts files use extensionless imports that NodeNext cannot follow: type the two calls here. */
 const { parse, tokenize } = jinja as unknown as {
   parse: (tokens: unknown) => Node;
@@ -153,12 +157,12 @@ function indicators(program: Node): AstHit[] {
   try {
     nodes = [...walk(program)];
   } catch {
-    return [{ indicator: 'template too large to check' }];
+    return [{ indicator: TOO_LARGE }];
   }
   const { env, macros, settled } = bindValues(nodes);
   const value = (e: Node): Val => valueOf(e, env, macros);
   const hits = new Set<string>();
-  if (!settled) hits.add('template too complex to check');
+  if (!settled) hits.add(TOO_COMPLEX);
   const callees = new Set<Node>();
   for (const n of nodes) if (n.type === 'CallExpression') callees.add(n.callee as Node);
   for (const n of nodes) {

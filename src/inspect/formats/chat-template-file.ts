@@ -1,6 +1,7 @@
 import { YAMLParseError } from 'yaml';
 import { parseShallowYaml } from '../../core/yaml-depth.js';
-import { readsMessages, UNPARSED, type TemplateHit } from './chat-template.js';
+import { TOO_COMPLEX, TOO_LARGE } from './chat-template-ast.js';
+import { isGlobalIndicator, readsMessages, TEMPLATE_LOADING, UNPARSED, type TemplateHit } from './chat-template.js';
 import { configOf } from './config-json.js';
 import { isObject, type JsonValue } from './json.js';
 import { FormatError } from './source.js';
@@ -53,9 +54,9 @@ function yamlValue(text: string): JsonValue | undefined {
  * only through a dunder or private attribute, which is its own sign, and the environments chat runtimes render in
  * have no template loader.
  */
-const CONTEXT_INDICATOR = /^(.* global|template-loading statement)$/;
+const isContextIndicator = (indicator: string) => isGlobalIndicator(indicator) || indicator === TEMPLATE_LOADING;
 /** What the checks could not look at: reported for a chat template, not for a template that is none. */
-const NOT_CHECKED = new Set([UNPARSED, 'template too large to check', 'template too complex to check']);
+const NOT_CHECKED = new Set([UNPARSED, TOO_LARGE, TOO_COMPLEX]);
 
 /**
  * The hits of a standalone template found by content: what only a payload does (dunder and private attributes,
@@ -64,7 +65,9 @@ const NOT_CHECKED = new Set([UNPARSED, 'template too large to check', 'template 
  * jinja2 would not compile it (a Django page, a Go template), and the token checks still read all of it.
  */
 export function standaloneHits(template: string, hits: readonly TemplateHit[]): TemplateHit[] {
-  const chat = readsMessages(template);
-  const kept = hits.filter((h) => !CONTEXT_INDICATOR.test(h.indicator) && (chat || !NOT_CHECKED.has(h.indicator)));
+  if (hits.length === 0) return [];
+  let chat: boolean | undefined;
+  const isChat = () => (chat ??= readsMessages(template));
+  const kept = hits.filter((h) => !isContextIndicator(h.indicator) && (!NOT_CHECKED.has(h.indicator) || isChat()));
   return kept.every((h) => h.indicator === UNPARSED) ? [] : kept;
 }

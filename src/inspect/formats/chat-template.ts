@@ -61,7 +61,7 @@ export function checkChatTemplate(template: string): TemplateHit[] {
   for (const block of blocks(template)) {
     const toks = tokenize(template, block.start, block.end);
     if (block.kind === '%' && toks[0]?.kind === 'name' && /^(import|include|extends|from)$/.test(toks[0].value))
-      hit('template-loading statement', toks[0].index);
+      hit(TEMPLATE_LOADING, toks[0].index);
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i]!;
       const prev = toks[i - 1];
@@ -77,7 +77,7 @@ export function checkChatTemplate(template: string): TemplateHit[] {
           hit(`reference to ${t.value}`, t.index);
         if (afterDot && DANGEROUS_ATTRS.has(t.value) && next?.kind === 'op' && next.value === '(')
           hit(`call of .${t.value}`, t.index);
-        if (!afterDot && GADGET_GLOBALS.has(t.value)) hit(`${t.value} global`, t.index);
+        if (!afterDot && GADGET_GLOBALS.has(t.value)) hit(globalIndicator(t.value), t.index);
         if (t.value === 'attr' && ((prev?.kind === 'op' && prev.value === '|') || next?.value === '('))
           hit('attr filter', t.index);
       } else if (t.kind === 'string') {
@@ -139,6 +139,19 @@ export function readsMessages(template: string): boolean {
 
 /** The indicator of a template the syntax tree could not be read from: what it hides was not checked. */
 export const UNPARSED = 'template does not parse (it cannot be checked)';
+
+/** The indicator of `{% import %}`, `{% include %}`, `{% extends %}` or `{% from %}`. */
+export const TEMPLATE_LOADING = 'template-loading statement';
+
+/** The indicator of a Jinja global that reaches Python objects (GADGET_GLOBALS: `cycler`, `joiner`, …). */
+export function globalIndicator(name: string): string {
+  return `${name} global`;
+}
+
+/** Whether an indicator is one `globalIndicator` makes. */
+export function isGlobalIndicator(indicator: string): boolean {
+  return indicator.endsWith(' global');
+}
 
 /**
  * CPI055's message for a template's hits (at least one): the payload's indicators, and apart from them whether the
