@@ -163,19 +163,20 @@ export function mentionsModelKey(text: string): boolean {
 
 /** The keys scanned for in one pass (needle-scan.ts), then the backslash and the escapes looked up where none is. */
 const CONFIG_LOOKUPS = ['\\', ...CONFIG_ESCAPES];
+/**
+ * The config scanner's needles, vLLM's option words as one group: it answers for at most 31 needles or groups
+ * (needle-scan.ts). `POD_CONTAINERS` is last, so its bit is the top one.
+ */
+const CONFIG_NEEDLES = [...CONFIG_KEY_NAMES, ...CONFIG_VALUE_WORDS, VLLM_CONFIG_WORDS, POD_CONTAINERS];
+/** The bit of `POD_CONTAINERS`, which lets a manifest through only with a download's word. */
+const POD_BIT = 1 << (CONFIG_NEEDLES.length - 1);
 let configScanner: NeedleScan | undefined;
 
 /** Whether a config's bytes may name a model key (the keys are ASCII, which UTF-8 keeps byte for byte). */
 export function mentionsModelKeyBytes(bytes: Buffer): boolean {
-  // vLLM's option words are one group: the scanner answers for at most 31 needles or groups (needle-scan.ts).
-  const scan = (configScanner ??= needleScanner(
-    [...CONFIG_KEY_NAMES, ...CONFIG_VALUE_WORDS, VLLM_CONFIG_WORDS, POD_CONTAINERS],
-    CONFIG_LOOKUPS,
-  ));
+  const scan = (configScanner ??= needleScanner(CONFIG_NEEDLES, CONFIG_LOOKUPS));
   const found = scan(bytes);
-  // The last group's bit: `POD_CONTAINERS`, which lets a manifest through only with a download's word.
-  const pod = 1 << (CONFIG_KEY_NAMES.size + CONFIG_VALUE_WORDS.length + 1);
-  if ((found & ~pod) !== 0) return true;
+  if ((found & ~POD_BIT) !== 0) return true;
   if (scan.has(0) && CONFIG_ESCAPES.some((_, k) => scan.has(k + 1))) return true;
   return found !== 0 && mentionsShellCommandDownload(bytes.toString('latin1'));
 }
