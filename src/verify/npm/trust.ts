@@ -21,9 +21,7 @@ export function createAttestationVerifier(
   thresholds: VerifierThresholds,
 ): Verifier {
   const material = toTrustMaterial(root, (hint: string) => {
-    const found = findKeys(keys, hint, 'attestations');
-    // pacote uses the first key of that id (lib/registry.js `manifest`, `attestationRegistryKeys.find`).
-    const key = found[0];
+    const key = attestationKey(keys, hint);
     if (!key) throw new Error(`the registry publishes no attestation key ${hint}`);
     return {
       publicKey: sigcrypto.createPublicKey(key.publicKey.export({ format: 'der', type: 'spki' }), 'spki'),
@@ -63,7 +61,7 @@ class AttestationVerifier extends Verifier {
 /** Why the registry key `hint` was not valid at the bundle's first log entry's time, as pacote judges it, if it was not. */
 function keyExpiredAtLogTime(entity: SignedEntity, hint: string, keys: readonly RegistryKey[]): string | undefined {
   // An unknown key is left to the trust material, which refuses it.
-  const key = findKeys(keys, hint, 'attestations')[0];
+  const key = attestationKey(keys, hint);
   if (!key) return undefined;
   // pacote reads the first entry unconditionally (and throws without one); with no time, only a key that never expires
   // is valid (keyValidAt), so a keyed bundle with no log entry cannot outlive its key.
@@ -74,4 +72,9 @@ function keyExpiredAtLogTime(entity: SignedEntity, hint: string, keys: readonly 
   return logged
     ? `the registry's attestation key ${key.keyid} expired (${when(key.end)}) before the bundle's log time (${when(logged)})`
     : `the registry's attestation key ${key.keyid} expires (${when(key.end)}) and the bundle carries no log entry to date it by`;
+}
+
+/** The registry's attestation key `hint`: pacote uses the first key of that id (lib/registry.js `manifest`). */
+function attestationKey(keys: readonly RegistryKey[], hint: string): RegistryKey | undefined {
+  return findKeys(keys, hint, 'attestations')[0];
 }
