@@ -28,13 +28,13 @@ export function withoutUnstatedScripts(
  */
 export function withoutScriptFindings<F extends Finding>(
   introduced: readonly F[],
-  covered: (lockfile: string, id: string) => boolean,
+  covered: (lockfile: string, id: string, finding: F) => boolean,
 ): F[] {
   return introduced.filter(
     (f) =>
       !FROM_INSTALL_SCRIPT.has(f.ruleId) ||
       f.artifact?.kind !== 'package' ||
-      !covered(f.location.path, `${f.artifact.name}@${f.artifact.version}`),
+      !covered(f.location.path, `${f.artifact.name}@${f.artifact.version}`, f),
   );
 }
 
@@ -52,10 +52,8 @@ export function withoutNewScriptFindings(
     if (f.ruleId === 'CPU003' && f.artifact?.kind === 'package')
       said.set(`${f.location.path}\0${f.artifact.name}@${f.artifact.version}`, levelRank(f.level));
   if (said.size === 0) return [...introduced];
-  return introduced.filter(
-    (f) =>
-      !FROM_INSTALL_SCRIPT.has(f.ruleId) ||
-      f.artifact?.kind !== 'package' ||
-      (said.get(`${f.location.path}\0${f.artifact.name}@${f.artifact.version}`) ?? 0) < levelRank(f.level),
+  return withoutScriptFindings(
+    introduced,
+    (lockfile, id, f) => (said.get(`${lockfile}\0${id}`) ?? 0) >= levelRank(f.level),
   );
 }
