@@ -1,3 +1,4 @@
+import { abbrevMatches } from './requirements-options.js';
 /**
  * pip's options of `install` / `wheel` / `download` that take a value (optparse `takes_value()`, read off pip
  * 23.0.1's own parsers, with `--group`, `--keyring-provider` and `--resume-retries` of later pips): their value is no
@@ -102,8 +103,7 @@ const PIP_LONG = [...PIP_VALUE_OPTIONS, ...PIP_FLAGS];
  * `--extra-index` is `--extra-index-url`); an ambiguous or unknown word stays as written (pip refuses it).
  */
 export function pipLongOption(word: string): string {
-  if (PIP_LONG.includes(word)) return word;
-  const hits = PIP_LONG.filter((name) => name.startsWith(word));
+  const hits = abbrevMatches(word, PIP_LONG);
   return hits.length === 1 ? hits[0]! : word;
 }
 

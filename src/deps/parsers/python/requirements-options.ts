@@ -98,10 +98,15 @@ export function parseOptions(words: readonly string[]): ParsedOptions {
   return { options };
 }
 
+/** optparse's `_match_abbrev` over `names`: the typed word if it is one, else every name it is a prefix of. */
+export function abbrevMatches(typed: string, names: Iterable<string>): string[] {
+  const all = [...names];
+  return all.includes(typed) ? [typed] : all.filter((k) => k.startsWith(typed));
+}
+
 /** optparse's `_match_abbrev`: an exact name, else the only long option the text is a prefix of. */
 function matchLong(typed: string): string | { error: string } {
-  if (LONG.has(typed)) return typed;
-  const hits = [...LONG.keys()].filter((k) => k.startsWith(typed));
+  const hits = abbrevMatches(typed, LONG.keys());
   if (hits.length === 1) return hits[0]!;
   return {
     error:
