@@ -1,4 +1,5 @@
 import { abbrevMatches } from './requirements-options.js';
+
 /**
  * pip's options of `install` / `wheel` / `download` that take a value (optparse `takes_value()`, read off pip
  * 23.0.1's own parsers, with `--group`, `--keyring-provider` and `--resume-retries` of later pips): their value is no
