@@ -1,4 +1,4 @@
-import { posix } from 'node:path';
+import { locateNamedFile } from '../install-requirements.js';
 import type { Finding } from '../../../../core/finding.js';
 import type { InstallArgument } from '../install-arguments.js';
 import { ARCHIVE, readRequirement, withoutExtras } from '../requirements.js';
@@ -65,6 +65,8 @@ function writtenOut(word: string): boolean {
  */
 function committedArchive(file: string, where: string, repositoryFiles: ReadonlySet<string>): boolean {
   const path = withoutExtras(where.replace(/^file:(\/\/)?/i, ''));
-  if (!ARCHIVE.test(path) || path.startsWith('/')) return false;
-  return [posix.join(posix.dirname(file), path), posix.normalize(path)].some((p) => repositoryFiles.has(p));
+  return ARCHIVE.test(path) && 'paths' in locateNamedFile(file, path, repositoryFiles, NO_BASE_NAMES, true);
 }
+
+/** `locateNamedFile` looks an archive up as written only (exactOnly): no lookup by base name. */
+const NO_BASE_NAMES: ReadonlyMap<string, readonly string[]> = new Map();
