@@ -1,8 +1,9 @@
-import { YAMLParseError } from 'yaml';
+import { isScalar, YAMLParseError } from 'yaml';
 import { parseShallowYaml } from '../../core/yaml-depth.js';
 import { TOO_COMPLEX, TOO_LARGE } from './chat-template-ast.js';
 import { isGlobalIndicator, readsMessages, TEMPLATE_LOADING, UNPARSED, type TemplateHit } from './chat-template.js';
 import { configOf } from './config-json.js';
+import { PyYamlView } from './pyyaml-nodes.js';
 import { isObject, type JsonValue } from './json.js';
 import { FormatError } from './source.js';
 
@@ -27,20 +28,24 @@ export function topLevelOf(value: JsonValue | undefined): JsonValue | undefined 
 
 /** `topLevelOf` the candidate's text read as its kind. */
 export function topLevelChatTemplate(text: string, kind: 'json' | 'yaml'): JsonValue | undefined {
-  return topLevelOf(kind === 'json' ? configOf(text)?.value : yamlValue(text));
+  return kind === 'json' ? topLevelOf(configOf(text)?.value) : yamlChatTemplate(text);
 }
 
 /**
- * The document as PyYAML's safe_load builds it: repeated keys keep the last value and `<<` merges a mapping in
- * (SafeConstructor.flatten_mapping), so `<<: *base` brings a `chat_template` to the top level.
+ * The top-level `chat_template` as PyYAML's safe_load builds it: repeated keys keep the last value and `<<` merges a
+ * mapping in (SafeConstructor.flatten_mapping), so `<<: *base` brings a `chat_template` to the top level. Only that
+ * value is built (pyyaml-nodes.ts `PyYamlView`): aliases elsewhere in the file are never expanded.
  */
-function yamlValue(text: string): JsonValue | undefined {
-  const doc = parseShallowYaml(text, { uniqueKeys: false, merge: true, prettyErrors: false });
+function yamlChatTemplate(text: string): JsonValue | undefined {
+  const doc = parseShallowYaml(text, { uniqueKeys: false, prettyErrors: false });
   const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
   if (exhausted) throw new FormatError(exhausted.message, exhausted.pos[0], 'limit');
   if (doc.errors.length > 0) return undefined;
+  const node = new PyYamlView(doc).get(doc.contents, 'chat_template');
+  if (node === undefined) return undefined;
+  if (isScalar(node)) return typeof node.value === 'string' ? node.value : undefined;
   try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as JsonValue;
+    return node.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) as JsonValue;
   } catch (err) {
     // `yaml` throws a ReferenceError past maxAliasCount: an alias bomb.
     if (err instanceof YAMLParseError || !(err instanceof Error)) return undefined;

@@ -139,6 +139,18 @@ describe('chat templates under any name (chat-template-file)', () => {
       },
     },
     {
+      // Only the template's own node is built (PyYamlView): anchors and aliases elsewhere are never expanded, so a
+      // config that reuses blocks many times is no limit finding.
+      name: 'a YAML config with a benign template and many aliases elsewhere',
+      files: {
+        'serve.yaml': [
+          `chat_template: ${JSON.stringify(CHAT)}`,
+          'defaults: &d {gpu: 1, dtype: bf16}',
+          ...Array.from({ length: 150 }, (_, i) => `replica${i}: *d`),
+        ].join('\n'),
+      },
+    },
+    {
       // A top-level key only: transformers reads no other (a nested key, `custom_chat_template`, a value).
       name: 'the key anywhere but at the top level',
       files: {
