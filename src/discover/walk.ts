@@ -9,7 +9,6 @@ import { detectFormat, formatFromName, SNIFF_BYTES } from './detect.js';
 import { formatsReadBy } from './catalogue/index.js';
 import { leadingPickle } from './formats/pickle-head.js';
 import {
-  MAX_TEMPLATE_FILE,
   mayBeTemplateFile,
   showsTemplateSign,
   templateFileKind,
@@ -398,19 +397,20 @@ let templateChunk: Buffer | undefined;
 
 /**
  * Whether a file is a chat template under another name: the `read` bytes decide (the head, or the whole file when
- * the caller wanted it whole), else the rest of it up to MAX_TEMPLATE_FILE, a chunk at a time.
+ * the caller wanted it whole), else the rest of it, a chunk at a time. The whole file, not its first
+ * MAX_TEMPLATE_FILE: json.load and PyYAML read a config of any size, so a key padded past that bound is still a
+ * template a runtime renders; found there, the inspector reports the file as past its limit (CPI051), not a pass.
  */
 function isChatTemplateFile(fd: number, rel: string, buf: Buffer, read: number, size: number): boolean {
   const kind = templateFileKind(rel);
   if (kind === undefined || !mayBeTemplateFile(kind, buf.subarray(0, Math.min(read, SNIFF_BYTES)))) return false;
   if (showsTemplateSign(kind, buf.subarray(0, read))) return true;
-  const end = Math.min(size, MAX_TEMPLATE_FILE);
-  if (read >= end) return false;
+  if (read >= size) return false;
   // Made on the first file that needs it: a buffer made for every walk started a major GC early (bench `refs`).
   const chunk = (templateChunk ??= Buffer.allocUnsafe(TEMPLATE_CHUNK));
   // Each read starts a little before the last one ended, so a key cut in two by the boundary is still seen whole.
-  for (let at = Math.max(0, read - TEMPLATE_NEEDLE_OVERLAP); at + TEMPLATE_NEEDLE_OVERLAP < end;) {
-    const n = readSync(fd, chunk, 0, Math.min(TEMPLATE_CHUNK, end - at), at);
+  for (let at = Math.max(0, read - TEMPLATE_NEEDLE_OVERLAP); at + TEMPLATE_NEEDLE_OVERLAP < size;) {
+    const n = readSync(fd, chunk, 0, Math.min(TEMPLATE_CHUNK, size - at), at);
     // A file that shrank since fstat reads short: what is left is not searched further.
     if (n <= TEMPLATE_NEEDLE_OVERLAP) return false;
     if (showsTemplateSign(kind, chunk.subarray(0, n))) return true;

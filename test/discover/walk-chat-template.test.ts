@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SKIP_DIRS, KEEP_FILE_MAX, TEMPLATE_CHUNK, walkTree } from '../../src/discover/walk.js';
 import { SNIFF_BYTES } from '../../src/discover/detect.js';
+import { MAX_TEMPLATE_FILE } from '../../src/discover/formats/chat-template-head.js';
 import { ownReferenceSources } from '../../src/refs/sources.js';
 import { tempTrees } from '../helpers/temp-tree.js';
 
@@ -55,6 +56,13 @@ describe('the walk finds chat templates under other names by content', () => {
       name: 'the key across the end of the first read past the head',
       file: 'tok.json',
       text: keyAt(SNIFF_BYTES - 16 + TEMPLATE_CHUNK - 6),
+      want: true,
+    },
+    {
+      // json.load reads a config of any size: a key padded past the inspector's limit is still found (CPI051 there).
+      name: 'the key past the largest template file the inspector reads',
+      file: 'serving.json',
+      text: keyAt(MAX_TEMPLATE_FILE + 1000),
       want: true,
     },
     { name: 'a YAML config', file: 'serve.yaml', text: `model: x\nchat_template: "{{ messages }}"\n`, want: true },

@@ -64,8 +64,8 @@ export function mayBeTemplateFile(kind: TemplateFileKind, head: Buffer): boolean
 export const TEMPLATE_NEEDLE_OVERLAP = 16;
 
 /**
- * The most of a file read for a chat template: the walk searches no further, and the inspector reads a template
- * file up to this size (a tokenizer config is a few KiB to a few MiB, with its added-token tables).
+ * The most of a file read for a chat template: the inspector reads a template file up to this size (a tokenizer
+ * config is a few KiB to a few MiB, with its added-token tables) and reports a larger one as past its limit.
  */
 export const MAX_TEMPLATE_FILE = 32 * 1024 * 1024;
 

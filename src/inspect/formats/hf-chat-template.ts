@@ -14,7 +14,7 @@ import type { JsonValue } from './json.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { FormatError, readAt } from './source.js';
+import { readAt } from './source.js';
 
 /** Where a file's templates are: its name, or for a `chat-template-file` what the walk found in it. */
 type TemplateSource = 'tokenizer-config' | 'processor-config' | 'jinja' | { readonly byContent: TemplateFileKind };
@@ -34,7 +34,7 @@ type TemplateSource = 'tokenizer-config' | 'processor-config' | 'jinja' | { read
  * lower a verdict the same bytes get as tokenizer_config.json.
  */
 export function* chatTemplateSteps(src: RandomAccess, out: Findings, from: TemplateSource): ParseSteps<void> {
-  if (src.size > MAX_TEMPLATE_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
+  if (src.size > MAX_TEMPLATE_FILE) return tooLargeToCheck(src.size, out);
   const text = (yield* readAt(src, 0, src.size)).toString('utf8').replace(/^\uFEFF/, '');
   const kind = typeof from === 'string' ? undefined : from.byContent;
   const standalone = from === 'jinja' || kind === 'jinja' || kind === 'template';
@@ -117,6 +117,22 @@ export const chatTemplateAnalyser: ModelAnalyser = {
     );
   },
 };
+
+/**
+ * A file past MAX_TEMPLATE_FILE may hold a template json.load or PyYAML reads whole and a runtime renders (transformers
+ * reads a tokenizer_config.json of any size): unread, it fails the default gate as a template past its own limit does
+ * in chatTemplateSteps, not as a warning about a header.
+ */
+function tooLargeToCheck(size: number, out: Findings): void {
+  out.add(
+    'CPI051',
+    `the file is ${size} bytes, past the ${MAX_TEMPLATE_FILE}-byte limit for a file holding a chat template; its template was not checked for template injection. Do not render it until you know why it is this large.`,
+    { size, limit: MAX_TEMPLATE_FILE },
+    undefined,
+    'error',
+  );
+  out.incomplete = true;
+}
 
 const PROCESSOR_CONFIG = /(^|\/)processor_config\.json$/;
 

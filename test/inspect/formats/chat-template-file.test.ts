@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../../src/core/result.js';
+import { MAX_TEMPLATE_FILE } from '../../../src/discover/formats/chat-template-head.js';
 import { corpusPath } from '../../helpers/corpus.js';
 import { scanAsCli } from '../../helpers/scan.js';
 import { tempTrees } from '../../helpers/temp-tree.js';
@@ -124,6 +125,11 @@ describe('chat templates under any name (chat-template-file)', () => {
   ])('flagged: $name', async ({ files }) => {
     const [file] = Object.keys(files);
     expect(await scanTree(files)).toEqual({ [file!]: ['CPI055:error'] });
+  });
+
+  it('a config padded past the limit before its template: unchecked, so an error (json.load reads it whole)', async () => {
+    const padded = `{"pad": "${'x'.repeat(MAX_TEMPLATE_FILE)}", "chat_template": ${JSON.stringify(PAYLOAD)}}`;
+    expect(await scanTree({ 'serving.json': padded })).toEqual({ 'serving.json': ['CPI051:error'] });
   });
 
   it.each([
