@@ -9,7 +9,7 @@ import { findPythonReferences } from '../../src/refs/python.js';
 import { readPythonHubSettings } from '../../src/refs/python-env.js';
 import { DECLARATION } from '../../src/refs/python-scopes.js';
 import { findShellReferences } from '../../src/refs/shell-commands.js';
-import { codeShapeOf } from '../../src/inspect/formats/metadata-code.js';
+import { codeShapeOf } from '../../src/core/code-shape.js';
 import type { FileReferences } from '../../src/refs/types.js';
 
 // Scanned source lines that V8's backtracking engine (or a rescan from the line's start) ran in exponential,
@@ -247,7 +247,7 @@ describe('Python: a `global` / `nonlocal` statement (python-scopes.ts)', () => {
 // safetensors `__metadata__` values (a header up to 100 MB) and Keras config strings. The `import` statement's
 // `^\s*` rescanned a run of blank lines from each line start (40,000: 3.7 s; a 400 KB file scanned 35 s), the
 // downloader's `curl\b[^\n|;]*\|` the rest of the line from each `curl` (200 KB: 7 s). These would take hours.
-describe('model metadata shaped like code (CPI133, metadata-code.ts)', () => {
+describe('model metadata shaped like code (CPI133, core/code-shape.ts)', () => {
   it.each([
     { name: 'blank lines before an import', text: `${'\n'.repeat(2_000_000)}x\nimport os`, want: 'Python' },
     { name: 'blank lines with spaces', text: `${' \n'.repeat(1_000_000)}x;\n import socket;`, want: 'Python' },
@@ -259,11 +259,30 @@ describe('model metadata shaped like code (CPI133, metadata-code.ts)', () => {
 
   it('reads as the expressions with the unbounded runs', () => {
     const python =
-      /\b__import__\s*\(|\b(?:exec|eval|compile)\s*\(\s*["'a-z_]|\bos\s*\.\s*(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?)\s*\(|\bsubprocess\s*\.\s*[A-Za-z_]+\s*\(|\b(?:pickle|marshal|dill|cloudpickle)\s*\.\s*loads?\s*\(|(?:^|;)\s*import\s+(?:os|sys|subprocess|socket|base64|pty|shutil|ctypes|urllib|requests)\s*(?:;|$)/m;
+      /\b__import__\s*\(|\b(?:exec|eval|compile)\s*\(\s*["'a-z_]|\bos\s*\.\s*(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?)\s*\(|\bsubprocess\s*\.\s*[A-Za-z_]+\s*\(|\b(?:pickle|marshal|dill|cloudpickle)\s*\.\s*loads?\s*\(|(?:^|;)\s*(?:import|from)\s+(?:os|sys|subprocess|socket|base64|pty|shutil|ctypes|urllib|requests)(?:\.\w+)*(?:\s*(?:;|$)|[^\S\n\r]*,[^\S\n\r]*\w|\s+import\b)/m;
     const shell =
       /\brm\s+-(?:rf|fr|r)\s|\b(?:curl|wget)\b[^\n|;]*\|\s*(?:ba|z|da)?sh\b|\bchmod\s+(?:\+x|[0-7]?77[0-7])\s|\/bin\/(?:ba)?sh\s+-c\b|\bnc\s+(?:-\w+\s+)*-e\s/;
     const before = (s: string) => (python.test(s) ? 'Python' : shell.test(s) ? 'shell' : undefined);
-    const pieces = ['import', 'os', 'curl', 'wget', 'sh', 'bash', 'x', ' ', '\t', '\n', '\r', '\u2028', '\v', ';', '|'];
+    const pieces = [
+      'import',
+      'from',
+      'os',
+      ',',
+      '.',
+      'curl',
+      'wget',
+      'sh',
+      'bash',
+      'x',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\u2028',
+      '\v',
+      ';',
+      '|',
+    ];
     fc.assert(
       fc.property(
         fc.array(fc.constantFrom(...pieces), { maxLength: 14 }).map((a) => a.join('')),

@@ -49,8 +49,8 @@ export const INSPECT_FORMATS_RULES = defineRules([
     id: 'CPI133',
     name: 'ModelMetadataHoldsCode',
     short:
-      'Model metadata or config (safetensors `__metadata__`, a Keras config) holds text shaped like code, a shell command or an HTML script.',
-    full: 'The loaders never run this text: safetensors `safe_open(...).metadata()` returns the strings as they are, and Keras looks a string where it expects a loss, metric or function up as a name (and fails). Text there that reads as Python (`__import__(`, `os.system(`, `exec(`), a shell command (`rm -rf`, `curl … | sh`) or an HTML `<script>` has no reason to be in a model file: it is aimed at a tool that evaluates or renders metadata (a training script that `eval`s a field, a model browser that shows it as HTML).',
+      'Model metadata, config or pickled data (safetensors `__metadata__`, a Keras config, a pickle string) holds text shaped like code, a shell command or an HTML script.',
+    full: 'The loaders never run this text: safetensors `safe_open(...).metadata()` returns the strings as they are, Keras looks a string where it expects a loss, metric or function up as a name (and fails), and `pickle.load` returns a string (plain or base64) as data. Text there that reads as Python (`__import__(`, `os.system(`, `exec(`), a shell command (`rm -rf`, `curl … | sh`) or an HTML `<script>` has no reason to be in a model file: it is aimed at a tool that evaluates or renders metadata (a training script that `eval`s a field, a model browser that shows it as HTML).',
     help: 'Find out who wrote the text and why. Re-save the model without it (safetensors: `save_file(tensors, path)` with no metadata; Keras: rebuild the config from code) before publishing it or loading it in tools that read metadata.',
     level: 'warning',
     severity: '5.0',

@@ -4,7 +4,7 @@ import type { Level } from '../../core/finding.js';
 import type { Findings } from './report.js';
 import { dangerOf } from '../pickle/danger.js';
 import { isModelLibrary } from '../pickle/known-libraries.js';
-import { codeNote } from './metadata-code.js';
+import { codeNote } from '../../core/code-shape.js';
 import { listedWithMore } from '../../core/plural.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { ModelAnalyser } from '../analyser.js';
 import { isObject, parseJson } from './json.js';
 import type { JsonValue } from './json.js';
-import { codeNote } from './metadata-code.js';
+import { codeNote } from '../../core/code-shape.js';
 import { listedWithMore } from '../../core/plural.js';
 import type { Findings } from './report.js';
 import { analyseWith, FirstOfEach, registerReadMember } from './report.js';

@@ -1,3 +1,4 @@
+import type { CodeText } from './code-text.js';
 import type { ExecState } from './exec-state.js';
 import type { KerasUnpickle } from './keras-object.js';
 import type { MemberAccess } from './member-access.js';
@@ -102,6 +103,9 @@ export interface PickleRun {
   nested?: NestedBlob[];
   /** Pickle-like values past the per-pickle cap: not analysed, reported. */
   nestedSkipped?: number;
+  /** The first string shaped like code (code-text.ts), and the characters looked at for it. */
+  codeText?: CodeText;
+  codeTextRead?: number;
   /** Object state a class's `__setstate__` executes as code (exec-state.ts). */
   execState?: ExecState[];
   /** Keras 3 `_unpickle_model` calls and their embedded archives (keras-object.ts). */

@@ -106,6 +106,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
   const seen = new Set<string>();
   const torchLoaded = isTorchLoaded(ctx);
   runs.forEach((run, index) => {
+    const before = out.length;
     const callsOf = (g: GlobalRef): string =>
       [...run.calls.values()]
         .filter((c) => c.target?.module === g.module && c.target.name === g.name)
@@ -220,6 +221,23 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         ruleId: PROBLEM_RULES[p.kind],
         message: `${where}: ${p.message} (pickle ${index}, byte ${p.offset}); the ${ctx.what} is not known to be safe.`,
         evidence: { problem: p.kind, offset: p.offset, pickle: index, detail: p.message },
+      });
+    }
+    const code = run.codeText;
+    // Only where nothing else is said of this pickle: a string that feeds a reported call is that call's cause.
+    if (code !== undefined && !seen.has('code-text') && out.slice(before).every((f) => f.ruleId === 'CPI119')) {
+      seen.add('code-text');
+      out.push({
+        ...base,
+        ruleId: 'CPI133',
+        message: `${where}: the ${ctx.what} holds a string shaped like code (${code.kind}${code.encoding === 'base64' ? ', base64' : ''}: ${JSON.stringify(code.snippet)}) at byte ${code.offset} of pickle ${index}. Unpickling does not run a string, and this one imports nothing; code that evals or execs it would. Find out why a model carries it.`,
+        evidence: {
+          check: 'pickle-code-text',
+          kind: code.kind,
+          encoding: code.encoding,
+          offset: code.offset,
+          pickle: index,
+        },
       });
     }
   });

@@ -23,6 +23,7 @@ import { ROUND18_PICKLE_HELPER_CASES } from './round18-pickle-helper-cases.js';
 import { INSTANTIATED_CLASS_CASES } from './instantiated-class-cases.js';
 import { TORCH_ROOT_CASES } from './torch-root-cases.js';
 import { ROUND19_LIBRARY_GADGET_CASES } from './round19-library-gadget-cases.js';
+import { CODE_TEXT_CASES } from './code-text-cases.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
 /**
@@ -54,6 +55,7 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND18_PICKLE_HELPER_CASES,
   ...INSTANTIATED_CLASS_CASES,
   ...TORCH_ROOT_CASES,
+  ...CODE_TEXT_CASES,
   ...ROUND19_LIBRARY_GADGET_CASES,
 ];
 

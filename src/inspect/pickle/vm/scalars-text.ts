@@ -1,3 +1,4 @@
+import { noteCodeBytes, noteCodeText } from '../code-text.js';
 import { noteBytes, noteText } from '../nested.js';
 import { decodeRawUnicodeEscape, decodeStringLine } from '../text.js';
 import { pickleFloatArg, pickleIntArg, pickleLongArg } from '../../../discover/formats/pickle-numbers.js';
@@ -34,6 +35,7 @@ function readText(vm: VmState, n: number, utf8: boolean): Value {
     if (!ok) vm.fail(`a str of ${n} bytes is not valid UTF-8`);
   }
   noteBytes(vm.run, src, n, vm.opAt, utf8);
+  noteCodeBytes(vm.run, src, n, vm.opAt, utf8);
   if (n > KEEP_STRING) {
     const at = src.pos;
     src.skip(n);
@@ -95,6 +97,7 @@ export function addScalarTextOps(t: HandlerTable): void {
     const s = decodeStringLine(vm.readLine());
     if (s === undefined) return vm.fail('the STRING opcode argument must be quoted');
     noteText(vm.run, s, vm.opAt);
+    noteCodeText(vm.run, s, vm.opAt);
     vm.push({ k: 'str', s: s.length <= KEEP_STRING ? s : undefined, len: s.length });
   };
   t[0x56] = (vm) => {
@@ -102,6 +105,7 @@ export function addScalarTextOps(t: HandlerTable): void {
     const s = decodeRawUnicodeEscape(vm.readLine());
     if (s === undefined) return vm.fail('invalid raw-unicode-escape in UNICODE');
     noteText(vm.run, s, vm.opAt);
+    noteCodeText(vm.run, s, vm.opAt);
     vm.push({ k: 'str', s: s.length <= KEEP_STRING ? s : undefined, len: s.length });
   };
   t[0x54] = (vm) => {

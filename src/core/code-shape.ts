@@ -8,9 +8,10 @@ const SHAPES: readonly { readonly kind: string; readonly shows: (text: string) =
   {
     kind: 'Python',
     // An `import` statement starts a line or follows `;`: the space before it stays on its line, as a `\s*` that
-    // crossed newlines would rescan a run of blank lines from each of its line starts (quadratic in the run).
+    // crossed newlines would rescan a run of blank lines from each of its line starts (quadratic in the run). It
+    // imports one of these modules alone, first in a list (`import os, json`), or names what to take from it.
     shows: matches(
-      /\b__import__\s*\(|\b(?:exec|eval|compile)\s*\(\s*["'a-z_]|\bos\s*\.\s*(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?)\s*\(|\bsubprocess\s*\.\s*[A-Za-z_]+\s*\(|\b(?:pickle|marshal|dill|cloudpickle)\s*\.\s*loads?\s*\(|(?:^|;)[^\S\n\r\u2028\u2029]*import\s+(?:os|sys|subprocess|socket|base64|pty|shutil|ctypes|urllib|requests)\s*(?:;|$)/m,
+      /\b__import__\s*\(|\b(?:exec|eval|compile)\s*\(\s*["'a-z_]|\bos\s*\.\s*(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?)\s*\(|\bsubprocess\s*\.\s*[A-Za-z_]+\s*\(|\b(?:pickle|marshal|dill|cloudpickle)\s*\.\s*loads?\s*\(|(?:^|;)[^\S\n\r\u2028\u2029]*(?:import|from)\s+(?:os|sys|subprocess|socket|base64|pty|shutil|ctypes|urllib|requests)(?:\.\w+)*(?:\s*(?:;|$)|[^\S\n\r]*,[^\S\n\r]*\w|\s+import\b)/m,
     ),
   },
   { kind: 'shell', shows: (text) => SHELL_COMMANDS.test(text) || pipesDownloadToShell(text) },
