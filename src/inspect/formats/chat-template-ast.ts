@@ -7,6 +7,11 @@ import { CLEAN, filterArgs, filterName, valueOf, type Node, type Val } from './c
 export const TOO_LARGE = 'template too large to check';
 export const TOO_COMPLEX = 'template too complex to check';
 
+/** Material a payload spells names from (`'_'`, `'%c'`), and a call of what a key looked up. */
+export const UNDERSCORE_STRING = 'underscore string';
+export const CHARACTER_FORMATTING = 'character formatting';
+export const COMPUTED_CALL = 'call through a computed attribute';
+
 /** The package's .d.ts files use extensionless imports that NodeNext cannot follow: type the two calls here. */
 const { parse, tokenize } = jinja as unknown as {
   parse: (tokens: unknown) => Node;
@@ -146,9 +151,13 @@ const isLiteralKey = (k: Node): boolean =>
   (k.type === 'UnaryExpression' && (k.argument as Node).type === 'IntegerLiteral') ||
   k.type === 'SliceExpression';
 
-/** A name looked up at render time: built from the template's own characters, or a `_`-prefixed literal choice. */
-function judgeName(v: Val, hits: Set<string>): void {
-  if (v.built) hits.add('attribute name built at render time');
+/**
+ * A name looked up at render time: built from the template's own characters (unless its start already rules out
+ * every internal attribute — for a subscript only: `map(attribute=…)` splits a dotted path and looks each part up,
+ * jinja2 filters.py `make_attrgetter`), or a `_`-prefixed literal choice.
+ */
+function judgeName(v: Val, hits: Set<string>, dotted = false): void {
+  if (v.built && (dotted || v.plainStart !== true)) hits.add('attribute name built at render time');
   if ([...v.lits].some(privateName)) hits.add('private attribute');
 }
 
@@ -182,8 +191,8 @@ function indicators(program: Node): AstHit[] {
       if (name === 'namespace' && !callees.has(n)) hits.add('namespace used as a gadget');
     } else if (n.type === 'StringLiteral') {
       const s = n.value as string;
-      if (/^_+$|^__/.test(s)) hits.add('underscore string');
-      if (hasCharFormat(s)) hits.add('character formatting');
+      if (/^_+$|^__/.test(s)) hits.add(UNDERSCORE_STRING);
+      if (hasCharFormat(s)) hits.add(CHARACTER_FORMATTING);
     } else if (n.type === 'KeywordArgumentExpression') {
       // `dict(_=1)|first` is an underscore with no underscore string in sight.
       if (((n.key as Node).value as string).startsWith('_')) hits.add('underscore keyword');
@@ -199,7 +208,7 @@ function indicators(program: Node): AstHit[] {
           const arg = a.type === 'KeywordArgumentExpression' ? (a.value as Node) : a;
           if (a.type !== 'KeywordArgumentExpression' || (a.key as Node).value === 'attribute') {
             const v = value(arg);
-            judgeName(v, hits);
+            judgeName(v, hits, true);
             // `fmts|map(attribute='format')` hands out the bound methods, to be called by a loop variable
             // (`map('format', …)` without the keyword applies Jinja's own %-style `format` filter instead).
             const attribute = a.type === 'KeywordArgumentExpression' || name !== 'map';
@@ -237,5 +246,5 @@ function judgeFormat(v: Val, hits: Set<string>): void {
 function callOn(n: Node, hits: Set<string>): void {
   const callee = n.callee as Node;
   if (callee.type === 'MemberExpression' && callee.computed && !isLiteralKey(callee.property as Node))
-    hits.add('call through a computed attribute');
+    hits.add(COMPUTED_CALL);
 }

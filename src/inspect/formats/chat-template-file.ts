@@ -1,7 +1,15 @@
 import { isScalar, YAMLParseError } from 'yaml';
 import { parseShallowYaml } from '../../core/yaml-depth.js';
-import { TOO_COMPLEX, TOO_LARGE } from './chat-template-ast.js';
-import { isGlobalIndicator, readsMessages, TEMPLATE_LOADING, UNPARSED, type TemplateHit } from './chat-template.js';
+import { CHARACTER_FORMATTING, COMPUTED_CALL, TOO_COMPLEX, TOO_LARGE, UNDERSCORE_STRING } from './chat-template-ast.js';
+import {
+  isGlobalIndicator,
+  isNameStringIndicator,
+  readsMessages,
+  TEMPLATE_LOADING,
+  UNDERSCORES_KEPT,
+  UNPARSED,
+  type TemplateHit,
+} from './chat-template.js';
 import { configOf } from './config-json.js';
 import { PyYamlView } from './pyyaml-nodes.js';
 import { isObject, type JsonValue } from './json.js';
@@ -64,15 +72,32 @@ const isContextIndicator = (indicator: string) => isGlobalIndicator(indicator) |
 const NOT_CHECKED = new Set([UNPARSED, TOO_LARGE, TOO_COMPLEX]);
 
 /**
+ * Indicators of material, not of a lookup: Ansible's `name | replace('-', '_')` and `[app, env] | join('_')`, a
+ * date's `'%c' | strftime`, Flask-WTF's `form[field](…)`, Salt's `grains['os']` (a string naming a module). A payload
+ * turns such material into a name jinja2 looks up (`Environment.getattr` / `getitem`), and the syntax tree judges
+ * every such name where it is looked up (built at render time, `attr`, a format string); a module's name is reached
+ * only through `__globals__` or the like, a sign of its own — so once the tree was read whole, material is no sign.
+ */
+const MATERIAL = new Set([UNDERSCORE_STRING, UNDERSCORES_KEPT, CHARACTER_FORMATTING, COMPUTED_CALL]);
+const isMaterial = (indicator: string) => MATERIAL.has(indicator) || isNameStringIndicator(indicator);
+
+/**
  * The hits of a standalone template found by content: what only a payload does (dunder and private attributes,
  * `attr`, escapes, os/subprocess references…). What could not be checked counts only for a template that renders
- * `messages` (a chat template by what it does); and a template that does not parse is no finding by itself —
- * jinja2 would not compile it (a Django page, a Go template), and the token checks still read all of it.
+ * `messages` (a chat template by what it does), as does material for a payload; and a template that does not parse
+ * is no finding by itself — jinja2 would not compile it (a Django page, a Go template), and the token checks still
+ * read all of it (its material then counts: no lookup was judged).
  */
 export function standaloneHits(template: string, hits: readonly TemplateHit[]): TemplateHit[] {
   if (hits.length === 0) return [];
   let chat: boolean | undefined;
   const isChat = () => (chat ??= readsMessages(template));
-  const kept = hits.filter((h) => !isContextIndicator(h.indicator) && (!NOT_CHECKED.has(h.indicator) || isChat()));
+  const readWhole = !hits.some((h) => NOT_CHECKED.has(h.indicator));
+  const kept = hits.filter(
+    (h) =>
+      !isContextIndicator(h.indicator) &&
+      (!NOT_CHECKED.has(h.indicator) || isChat()) &&
+      (!readWhole || !isMaterial(h.indicator) || isChat()),
+  );
   return kept.every((h) => h.indicator === UNPARSED) ? [] : kept;
 }

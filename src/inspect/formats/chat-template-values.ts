@@ -9,11 +9,14 @@
  * The abstract value: `built` — text assembled at render time from the template's own material; `lits` — exactly
  * one of these literals; `object` — a template-made Python object (a generator, a namespace, a function) whose
  * text, once stringified, has underscores. A value with none of the three is caller data or a number.
+ * `plainStart` marks built text that begins with a literal no internal attribute's name begins with (Ansible's
+ * `hostvars[host]['ansible_' ~ iface]`): whatever follows, it cannot name one.
  */
 export interface Val {
   readonly built: boolean;
   readonly lits: ReadonlySet<string>;
   readonly object: boolean;
+  readonly plainStart?: true;
 }
 
 export type Node = { readonly type?: string } & Record<string, unknown>;
@@ -22,6 +25,25 @@ const EMPTY: ReadonlySet<string> = new Set();
 export const CLEAN: Val = { built: false, lits: EMPTY, object: false };
 const BUILT: Val = { built: true, lits: EMPTY, object: false };
 const OBJECT: Val = { built: false, lits: EMPTY, object: true };
+const PLAIN_START: Val = { ...BUILT, plainStart: true };
+
+/**
+ * How the names of Python internals begin, as jinja2's sandbox tells them (sandbox.py `is_safe_attribute` refuses a
+ * `_` prefix; `is_internal_attribute` refuses `mro` of a type, the `gi_`/`cr_`/`ag_` frames and code of generators
+ * and coroutines, every attribute of a frame, code object or traceback, and Python 2's `func_`/`im_`).
+ */
+const INTERNAL_STARTS = ['_', 'mro', 'gi_', 'cr_', 'ag_', 'f_', 'co_', 'tb_', 'func_', 'im_'];
+
+/** Whether a name that begins with `s` (and goes on with anything) can never be an internal attribute's. */
+function plainLiteralStart(s: string): boolean {
+  return s.length > 0 && !INTERNAL_STARTS.some((start) => start.startsWith(s) || s.startsWith(start));
+}
+
+/** Whether text beginning with `v` cannot name an internal attribute: plain-start text, or plain literals only. */
+function startsPlain(v: Val): boolean {
+  if (v.built) return v.plainStart === true;
+  return !v.object && v.lits.size > 0 && [...v.lits].every(plainLiteralStart);
+}
 
 /** Jinja filters (jinja2 `filters.py`) that yield the operand's items (lazily or as a list), not new text. */
 const ITEM_FILTERS = new Set(
@@ -52,12 +74,16 @@ export function join(a: Val, b: Val): Val {
   if (b.lits.size === 0 && !b.built && !b.object) return a;
   if (a.lits.size === 0 && !a.built && !a.object) return b;
   const object = a.object || b.object;
-  if (a.built || b.built || a.lits.size + b.lits.size > MAX_LITS) return { built: true, lits: EMPTY, object };
+  if (a.built || b.built || a.lits.size + b.lits.size > MAX_LITS) {
+    // One plain start stays plain only joined with another: a literal alone could be judged by its text.
+    const plain = a.plainStart === true && b.plainStart === true;
+    return { built: true, lits: EMPTY, object, ...(plain ? { plainStart: true as const } : {}) };
+  }
   return { built: false, lits: new Set([...a.lits, ...b.lits]), object };
 }
 
 export function sameVal(a: Val, b: Val): boolean {
-  return a.built === b.built && a.object === b.object && a.lits.size === b.lits.size;
+  return a.built === b.built && a.object === b.object && a.lits.size === b.lits.size && a.plainStart === b.plainStart;
 }
 
 /** New text made from these values: any template material in it makes it `built`. */
@@ -129,6 +155,8 @@ export function valueOf(e: Node | undefined | null, env: Env, macros: ReadonlySe
       if (BOOLEAN_OPERATORS.has(op)) return CLEAN;
       if (op === 'and' || op === 'or') return join(l, r); // Python returns one of the operands
       if (NUMERIC_OPERATORS.has(op)) return l.built || r.built ? BUILT : CLEAN;
+      // `~` and `+` keep the left side's start (a list on the left makes a list, or text starting with `[`).
+      if ((op === '~' || op === '+') && startsPlain(l)) return PLAIN_START;
       return text(l, r); // ~ + * % build text
     }
     case 'MemberExpression': {

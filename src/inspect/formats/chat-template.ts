@@ -4,7 +4,7 @@
  * `raise_exception` and `namespace()`; payloads need Python internals, which they reach through the shapes below.
  */
 
-import { checkTemplateAst } from './chat-template-ast.js';
+import { CHARACTER_FORMATTING, checkTemplateAst } from './chat-template-ast.js';
 
 export interface TemplateHit {
   readonly indicator: string;
@@ -83,14 +83,14 @@ export function checkChatTemplate(template: string): TemplateHit[] {
       } else if (t.kind === 'string') {
         if (t.hidden) hit('escaped characters in a string', t.index);
         if (t.value.includes('__')) hit('dunder string', t.index);
-        if (DANGEROUS_STRINGS.has(t.value.toLowerCase())) hit(`string ${JSON.stringify(t.value)}`, t.index);
-        if (t.value.includes('%c')) hit('character formatting', t.index);
+        if (DANGEROUS_STRINGS.has(t.value.toLowerCase())) hit(nameStringIndicator(t.value), t.index);
+        if (t.value.includes('%c')) hit(CHARACTER_FORMATTING, t.index);
         const concatenated = (o: Token | undefined) =>
           o?.kind === 'op' && (o.value === '~' || o.value === '+' || o.value === '*');
         // Underscores kept aside (`set u = '_'`) or glued on (`'_' ~ x`) are how dunders get spelled piecewise.
         const assigned = prev?.kind === 'op' && prev.value === '=';
         if (/^_+$/.test(t.value) && (assigned || concatenated(prev) || concatenated(next)))
-          hit('concatenated underscores', t.index);
+          hit(UNDERSCORES_KEPT, t.index);
       }
     }
     // Adjacent string literals joined by ~ or + that spell a dunder or a dangerous name.
@@ -140,12 +140,25 @@ export function readsMessages(template: string): boolean {
 /** The indicator of a template the syntax tree could not be read from: what it hides was not checked. */
 export const UNPARSED = 'template does not parse (it cannot be checked)';
 
+/** The indicator of underscores kept aside or glued on (`set u = '_'`, `x ~ '_'`): material for a dunder. */
+export const UNDERSCORES_KEPT = 'concatenated underscores';
+
 /** The indicator of `{% import %}`, `{% include %}`, `{% extends %}` or `{% from %}`. */
 export const TEMPLATE_LOADING = 'template-loading statement';
 
 /** The indicator of a Jinja global that reaches Python objects (GADGET_GLOBALS: `cycler`, `joiner`, …). */
 export function globalIndicator(name: string): string {
   return `${name} global`;
+}
+
+/** The indicator of a string that names what a payload reaches for (DANGEROUS_STRINGS: `'os'`, `'popen'`). */
+function nameStringIndicator(value: string): string {
+  return `string ${JSON.stringify(value)}`;
+}
+
+/** Whether an indicator is one `nameStringIndicator` makes. */
+export function isNameStringIndicator(indicator: string): boolean {
+  return indicator.startsWith('string "');
 }
 
 /** Whether an indicator is one `globalIndicator` makes. */

@@ -68,7 +68,8 @@ export function* chatTemplateSteps(src: RandomAccess, out: Findings, from: Templ
     const hits = standalone && kind !== undefined ? standaloneHits(template, all) : all;
     const first = hits[0];
     if (first)
-      out.add('CPI055', templateHitsMessage(key, hits, kind === undefined ? BY_NAME : BY_PATH), {
+      // A standalone file is the template itself: "chat template file …", not the key's "chat template template …".
+      out.add('CPI055', templateHitsMessage(standalone ? 'file' : key, hits, kind === undefined ? BY_NAME : BY_PATH), {
         key,
         indicators: hits.map((h) => h.indicator).join('; '),
         snippet: first.snippet,

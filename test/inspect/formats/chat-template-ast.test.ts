@@ -24,6 +24,12 @@ const BENIGN: readonly { name: string; template: string }[] = [
     template:
       "{% set key = 'content' if messages[0]['content'] is defined else 'text' %}{% for m in messages %}{{ m[key] }}{% endfor %}{% raw %}{{ not code }}{% endraw %}",
   },
+  {
+    // No internal attribute's name starts `content_` (jinja2 sandbox.py `is_internal_attribute`).
+    name: 'key built after a plain literal',
+    template:
+      "{% for m in messages %}{% set key = 'content_' ~ m.type %}{{ m[key] if m[key] is defined else m['content_' + m.type + '_url'] }}{% endfor %}",
+  },
 ];
 
 /** Payloads with no `__` in their text: dunders spelled at render time and reached through subscripts. */
@@ -45,12 +51,12 @@ const MALICIOUS: readonly { name: string; template: string; want: string }[] = [
   },
   {
     name: 'concatenation with ~',
-    template: "{% set x = 'cla' ~ 'ss' %}{{ messages[x] }}",
+    template: "{% set x = '_' ~ '_class_' ~ '_' %}{{ messages[x] }}",
     want: 'attribute name built at render time',
   },
   {
     name: 'concatenation with +',
-    template: "{% set x = 'cla' + 'ss' %}{{ messages[x] }}",
+    template: "{% set x = '_' + '_class_' + '_' %}{{ messages[x] }}",
     want: 'attribute name built at render time',
   },
   {
@@ -62,6 +68,38 @@ const MALICIOUS: readonly { name: string; template: string; want: string }[] = [
     name: 'private attribute',
     template: '{{ messages._x }}',
     want: 'private attribute',
+  },
+  // A literal start rules a name out only when no internal attribute's name could begin with it.
+  {
+    name: 'generator frame spelled from its start',
+    template: "{{ (messages | select)['gi' ~ '_frame'] }}",
+    want: 'attribute name built at render time',
+  },
+  {
+    name: 'frame globals spelled from a one-letter start',
+    template: "{% set g = (messages | select).gi_frame %}{{ g['f' ~ '_globals'] }}",
+    want: 'attribute name built at render time',
+  },
+  {
+    name: 'empty literal start',
+    template: "{% set u = '_' %}{{ ''['' ~ u ~ u ~ 'class' ~ u ~ u] }}",
+    want: 'attribute name built at render time',
+  },
+  {
+    name: 'plain start sliced off',
+    template: "{% set u = '_' %}{{ ''[('x' ~ u ~ u ~ 'class' ~ u ~ u)[1:]] }}",
+    want: 'attribute name built at render time',
+  },
+  {
+    // make_attrgetter splits the path at its dots: only the first part has the plain start.
+    name: 'dotted attribute path after a plain start',
+    template: "{% set u = '_' %}{{ messages | map(attribute='content.' ~ u ~ u ~ 'class' ~ u ~ u) | list }}",
+    want: 'attribute name built at render time',
+  },
+  {
+    name: 'a name set twice, once with a plain start',
+    template: "{% set k = 'content_' ~ x %}{% set k = '_' * 2 ~ 'class' ~ '_' * 2 %}{{ ''[k] }}",
+    want: 'attribute name built at render time',
   },
 ];
 

@@ -113,6 +113,15 @@ describe('chat templates under any name (chat-template-file)', () => {
     },
     { name: 'a standalone .jinja chat template', files: { 'templates/llama.jinja': `${CHAT}${PAYLOAD}` } },
     { name: 'a standalone .j2 payload with no chat in it', files: { 'x.j2': PAYLOAD } },
+    {
+      // Underscores are material only: where they become a name jinja2 looks up, that lookup is the sign.
+      name: 'a .j2 with no chat in it that looks up a name spelled from underscores',
+      files: { 'roles/x/templates/a.j2': "{% set u = '_' %}{{ config[u ~ u ~ 'class' ~ u ~ u] }}" },
+    },
+    {
+      name: 'a .j2 with no chat in it that hands a %c-spelled name to attr',
+      files: { 'b.j2': "{{ lipsum | attr('%c%cglobals%c%c' | format(95, 95, 95, 95)) }}" },
+    },
     { name: 'a .jinja2 template', files: { 'chat.jinja2': `${CHAT}\n${PAYLOAD}` } },
     {
       name: 'a .tmpl whose Jinja starts past the sniffed head',
@@ -130,6 +139,16 @@ describe('chat templates under any name (chat-template-file)', () => {
   it('a config padded past the limit before its template: unchecked, so an error (json.load reads it whole)', async () => {
     const padded = `{"pad": "${'x'.repeat(MAX_TEMPLATE_FILE)}", "chat_template": ${JSON.stringify(PAYLOAD)}}`;
     expect(await scanTree({ 'serving.json': padded })).toEqual({ 'serving.json': ['CPI051:error'] });
+  });
+
+  it('names a standalone file as the template, and a config by its key', async () => {
+    const res = await scanAsCli(
+      tree({ 'roles/x/templates/a.j2': PAYLOAD, 'tok.json': JSON.stringify({ chat_template: PAYLOAD }) }),
+    );
+    expect(res.findings.map((f) => f.message.slice(0, f.message.indexOf(' (')))).toEqual([
+      'roles/x/templates/a.j2: chat template file contains a template-injection payload',
+      'tok.json: chat template chat_template contains a template-injection payload',
+    ]);
   });
 
   it.each([
@@ -187,6 +206,51 @@ describe('chat templates under any name (chat-template-file)', () => {
           "{{ hostvars[host]['ansible_default_ipv4']['address'] }} {{ host }} {{ hostvars[host]['ansible_facts']['os_family'] | lower }}",
           '{% endfor %}',
           "{{ lookup('env', 'HOME') }} {{ lookup('pipe', 'date +%Y') }}",
+        ].join('\n'),
+      },
+    },
+    {
+      // Ansible's own idioms: facts per interface, variables per item (`hostvars[host]['ansible_' + item]`).
+      name: 'Ansible templates that build fact and variable names',
+      files: {
+        'roles/net/templates/interfaces.j2': [
+          '{% for iface in ansible_interfaces | sort %}',
+          "{% set facts = hostvars[inventory_hostname]['ansible_' ~ iface] %}",
+          "{{ iface }} {{ facts['ipv4']['address'] | default('-') }}",
+          '{% endfor %}',
+          "{% for host in groups['db'] %}{{ hostvars[host]['ansible_' + db_iface]['ipv4']['address'] }}{% endfor %}",
+          "{% for app in apps %}{{ app }}: {{ vars['app_' ~ app ~ '_port'] }}{% endfor %}",
+        ].join('\n'),
+        'roles/app/templates/app.env.j2': [
+          "APP_ID={{ [app_name, deploy_env] | join('_') }}",
+          "SERVICE={{ app_name | replace('-', '_') | upper }}",
+          "LOG_PREFIX={{ inventory_hostname ~ '_' ~ app_name }}",
+          "BUILT={{ '%c' | strftime(ansible_date_time.epoch) }}",
+        ].join('\n'),
+      },
+    },
+    {
+      // A Salt formula's map.jinja and a state template: grains are looked up by their names, `os` among them.
+      name: 'a Salt formula keyed by the os grain',
+      files: {
+        'nginx/map.jinja': [
+          "{% set nginx = salt['grains.filter_by']({'Debian': {'pkg': 'nginx'}, 'RedHat': {'pkg': 'nginx'}}, grain='os_family') %}",
+          "{% set osmap = salt['grains.filter_by']({'Ubuntu': {'ppa': true}}, grain='os', default='Ubuntu') %}",
+        ].join('\n'),
+        'nginx/files/nginx.conf.j2': [
+          "{% if grains['os'] == 'Ubuntu' %}include /etc/nginx/ubuntu.conf;{% endif %}",
+          "{% if pillar.get('mode') == 'exec' %}daemon off;{% endif %}",
+        ].join('\n'),
+      },
+    },
+    {
+      // Flask-WTF's render_field macro calls the field its caller names.
+      name: 'a Flask-WTF macro calling a form field by name',
+      files: {
+        'app/templates/_forms.html.j2': [
+          '{% macro render_field(form, name) %}',
+          "<label>{{ form[name].label }}</label>{{ form[name](class_='form-control') }}",
+          '{% endmacro %}',
         ].join('\n'),
       },
     },
