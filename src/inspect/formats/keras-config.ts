@@ -188,13 +188,15 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
     }
   };
   walk(config, '$', false);
-  if (coded.length > 0)
+  if (coded.length > 0) {
+    const code = listedWithMore(coded, 3);
     addAt(
       'CPI133',
-      `the config holds text shaped like code where Keras expects names or values: ${listedWithMore(coded, 3)}. Keras looks such text up as a name and does not run it, but a loader that evals it would. Find out why it is there.`,
-      { check: 'config-code', places: coded.length },
+      `the config holds text shaped like code where Keras expects names or values: ${code}. Keras looks such text up as a name and does not run it, but a loader that evals it would. Find out why it is there.`,
+      { check: 'config-code', places: coded.length, code },
       'warning',
     );
+  }
 }
 
 type Evidence = Record<string, string | number | boolean>;

@@ -120,13 +120,16 @@ function checkMetadata(meta: JsonValue, out: Findings): void {
       if (note !== undefined) coded.push(note);
     }
   }
-  // One finding for the file: the keys are one author's one choice.
-  if (coded.length > 0)
+  // One finding for the file: the keys are one author's one choice. `code` names the cause across files (a
+  // trainer writes the same metadata into every epoch's file: inspect/causes.ts).
+  if (coded.length > 0) {
+    const code = listedWithMore(coded, 3);
     out.add(
       'CPI133',
-      `__metadata__ holds text shaped like code: ${listedWithMore(coded, 3)}. safetensors never runs metadata (safe_open().metadata() returns strings), but a tool that evals or renders it would. Find out why it is there.`,
-      { check: 'metadata-code', keys: coded.length },
+      `__metadata__ holds text shaped like code: ${code}. safetensors never runs metadata (safe_open().metadata() returns strings), but a tool that evals or renders it would. Find out why it is there.`,
+      { check: 'metadata-code', keys: coded.length, code },
     );
+  }
 }
 
 /**

@@ -94,6 +94,27 @@ describe('safetensors', () => {
       status: 'ok',
     },
     {
+      name: 'metadata holding a spaced call on a string',
+      input: safetensors({ __metadata__: { note: "exec ('import os')" } }, 0),
+      want: ['CPI133'],
+      status: 'ok',
+    },
+    {
+      // Prose puts a space before a parenthesis; a call on a string would still count (the case above).
+      name: 'training notes with a parenthesis after eval and compile',
+      input: safetensors(
+        {
+          __metadata__: {
+            ss_training_comment: 'eval (every 500 steps) on the val split; compile (torch 2.1) was off',
+            'modelspec.description': 'Best epoch by eval (CLIP score). Exec (producer): jane',
+          },
+        },
+        0,
+      ),
+      want: [],
+      status: 'ok',
+    },
+    {
       // kohya-ss LoRA and ModelSpec fields as trainers write them: paths, tags, JSON, prose — no code.
       name: 'realistic training metadata',
       input: safetensors(
