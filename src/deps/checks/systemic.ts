@@ -46,6 +46,14 @@ const hostKey = (f: Finding): string => {
   }
 };
 
+/** CPP014–CPP016: the source (`evidence.url`, as pyPackageFinding redacted it) is the cause, counted in lines. */
+const bySource = {
+  min: 2,
+  keyOf: (f: Finding) => String(f.evidence?.['url'] ?? ''),
+  keyName: 'url',
+  unit: 'lines',
+} as const;
+
 const SYSTEMIC: Readonly<Record<string, Systemic>> = {
   CPD005: {
     what: (host) => `resolve from ${host}, which the policy does not allow`,
@@ -92,6 +100,23 @@ const SYSTEMIC: Readonly<Record<string, Systemic>> = {
     keyOf: (f) => f.location.path,
     keyName: 'manifest',
     unit: 'declared',
+  },
+  // One source installed on many lines of a file (a tox.ini whose 200 environments each install the same repository,
+  // a script that repeats one URL): one source, one decision. Different sources stay apart, each from two lines on.
+  CPP014: {
+    what: (url) => `install ${url} from version control`,
+    todo: 'Prefer a released version from the index; if not, pin a full commit hash.',
+    ...bySource,
+  },
+  CPP015: {
+    what: (url) => `install ${url}, a direct URL`,
+    todo: 'Depend on an index version instead.',
+    ...bySource,
+  },
+  CPP016: {
+    what: (url) => `install ${url}, a local path`,
+    todo: 'Use a workspace member or a published version.',
+    ...bySource,
   },
   CPP004: {
     what: (problem) => `are refused by pip with the same error (${problem})`,
@@ -157,8 +182,11 @@ function summarise(
       : `first: ${names.slice(0, 3).join(', ')} at ${first.location.path}:${first.location.line ?? 1}`;
   const related: Location[] = list.slice(1, MAX_RELATED + 1).map((f) => f.location);
   const advice = typeof todo === 'string' ? todo : todo(key);
+  // A level the policy set on the members (dependencies.sources for CPP014–CPP016) is the group's.
+  const level = list.every((f) => f.level === first.level) ? first.level : undefined;
   return {
     ruleId,
+    ...(level !== undefined ? { level } : {}),
     message:
       unit === 'declared'
         ? `${list.length} dependencies ${what(key)} ${scope.lockfile} (${where}). ${advice}`

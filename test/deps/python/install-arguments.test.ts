@@ -106,6 +106,48 @@ describe('requirements given on an install command line', () => {
     );
   });
 
+  // A bare URL's name is known only once pip builds it: the message names the URL once, not as `url @ url (url)`.
+  it('name a bare URL once, and a named one by its name and URL', async () => {
+    const dir = tree({
+      'setup.sh': [
+        'pip install git+https://github.com/o/peft.git@v1 https://e.example/p.tar.gz',
+        'pip install "peft @ git+https://github.com/o/peft.git@v2"',
+      ].join('\n'),
+    });
+    const messages = (await scanWith(dir, [pythonDepsStage])).findings
+      .filter((f) => SOURCE_RULES.has(f.ruleId))
+      .map((f) => f.message.slice(0, f.message.indexOf(' at setup.sh')))
+      .sort();
+    expect(messages).toEqual([
+      'git+https://github.com/o/peft.git@v1 is installed from version control, not pinned to a commit',
+      'https://e.example/p.tar.gz is installed from a direct URL',
+      'peft @ git+https://github.com/o/peft.git@v2 is installed from version control (git+https://github.com/o/peft.git@v2), not pinned to a commit',
+    ]);
+  });
+
+  // A monorepo's tox.ini: every environment installs the shared fixtures repository; one installs another too.
+  it('one source on many lines of a file is one finding with the count, at the level the policy gives', async () => {
+    const envs = Array.from({ length: 40 }, (_, i) =>
+      [`[testenv:pkg${i}]`, 'deps =', '    pytest', '    git+https://github.com/acme/fixtures.git@v2'].join('\n'),
+    );
+    const dir = tree({
+      'tox.ini': [...envs, '[testenv:docs]', 'deps = git+https://github.com/acme/theme.git@main'].join('\n\n') + '\n',
+    });
+    const policy = {
+      ...DEFAULT_POLICY,
+      dependencies: { ...DEFAULT_POLICY.dependencies, sources: { git: 'error', tarball: 'warning', file: 'note' } },
+    } as const;
+    const found = (await scanWith(dir, [pythonDepsStage], { policy })).findings.filter((f) => f.ruleId === 'CPP014');
+    expect(found.map((f) => [f.location.line, f.level, f.evidence?.['count']])).toEqual([
+      [4, 'error', 40],
+      [203, 'error', undefined],
+    ]);
+    expect(found[0]!.message).toMatch(
+      /^40 lines in tox\.ini install git\+https:\/\/github\.com\/acme\/fixtures\.git@v2 from version control \(lines 4, 9, 14, 19, 24, …\)\./,
+    );
+    expect(found[0]!.related).toHaveLength(39);
+  });
+
   it("follow the policy's sources levels, and a pinned malicious release is CPP021", async () => {
     const dir = tree({
       'install.sh': 'pip install git+https://github.com/o/r@main ctx==0.2.2 ctx\n',

@@ -232,8 +232,8 @@ const cases: Case[] = [
     want: [
       'CPP004@invalid/requirements.txt:1',
       'CPP015@requirements.txt:8',
+      // Lines 1 and 2 install one folder (`pkgs/evil`, editable or not): one finding, line 2 related.
       'CPP016@requirements.txt:1',
-      'CPP016@requirements.txt:2',
       'CPP016@requirements.txt:3',
       'CPP016@requirements.txt:4',
       'CPP016@requirements.txt:5',

@@ -3,11 +3,20 @@ import { redactUrls } from '../../../checks/finding.js';
 import type { PyPackage } from '../types.js';
 import { packageArtifact } from '../../../../core/finding.js';
 
-/** `name==version`, or `name<spec>` when not pinned, as pip writes it. */
+/**
+ * `name==version`, or `name<spec>` when not pinned, as pip writes it; a bare URL or path (no `#egg=`, no wheel name:
+ * its name is known only once pip builds it) is its location alone.
+ */
 export function pyLabel(pkg: PyPackage): string {
   if (pkg.version !== '') return `${pkg.displayName}==${pkg.version}`;
-  if (pkg.url !== undefined && pkg.source !== 'index') return `${pkg.displayName} @ ${pkg.url}`;
+  if (pkg.url !== undefined && pkg.source !== 'index')
+    return namedByLocation(pkg) ? pkg.url : `${pkg.displayName} @ ${pkg.url}`;
   return `${pkg.displayName}${pkg.specifier}`;
+}
+
+/** Whether the entry's only name is its location (requirements.ts `readRequirement` of a bare URL or path). */
+export function namedByLocation(pkg: PyPackage): boolean {
+  return pkg.url !== undefined && pkg.displayName === pkg.url;
 }
 
 /** A finding on one package entry, at its file and line; URLs are stripped of credentials. */

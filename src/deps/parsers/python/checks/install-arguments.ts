@@ -1,5 +1,6 @@
 import { locateNamedFile } from '../install-requirements.js';
 import type { Finding } from '../../../../core/finding.js';
+import { groupSystemic } from '../../../checks/systemic.js';
 import type { InstallArgument } from '../install-arguments.js';
 import { ARCHIVE, readRequirement, withoutExtras } from '../requirements.js';
 import type { PyPackage, PythonLock } from '../types.js';
@@ -14,7 +15,8 @@ const OWN_PROJECT = /^\.\/?(\[[^\]]*\])?$/;
  * The requirements an install's command line gives, judged as the same line of a requirements file is: pip reads
  * each argument with `install_req_from_line` (`-e` ones with `install_req_from_editable`), as `req_file` reads a line.
  * So a version-control, URL or local-path argument is CPP014 / CPP015 / CPP016 at the policy's `sources` levels (and
- * CPP013 over plain http), and a pinned release on the malicious list CPP021, each at the command's file and line.
+ * CPP013 over plain http), and a pinned release on the malicious list CPP021, each at the command's file and line
+ * (one source on many lines of a file once, with the count: deps/checks/systemic.ts).
  * What a requirements file alone is judged for is not: an unpinned name on a command line (`pip install pytest`)
  * is how tools are installed, not a lock that failed to pin, and the install's own project (`pip install -e .`)
  * is the repository itself. A local path is CPP016 only where it is an archive the repository holds (a committed
@@ -49,7 +51,8 @@ export function checkInstallArguments(
     problems: [],
     requireHashes: false,
   };
-  return [...checkSources(lock, policy), ...checkMalicious(lock, policy)];
+  // One source a file installs on many lines (tox's 200 environments each installing one repository) is one finding.
+  return groupSystemic([...checkSources(lock, policy), ...checkMalicious(lock, policy)], { lockfile: file });
 }
 
 /** Whether the argument's kind is in the text: no shell substitution, or one after a written URL scheme. */

@@ -2,7 +2,7 @@ import type { Finding } from '../../../../core/finding.js';
 import type { PyPackage, PythonLock } from '../types.js';
 import { levelOf } from './context.js';
 import type { PythonCheckPolicy } from './context.js';
-import { pyFileFinding, pyPackageFinding } from './finding.js';
+import { namedByLocation, pyFileFinding, pyPackageFinding } from './finding.js';
 
 const PLAIN_HTTP = /^http:\/\//i;
 
@@ -63,6 +63,8 @@ function insecureUrl(p: PyPackage): string | undefined {
 
 function sourceRule(p: PyPackage, policy: PythonCheckPolicy): Finding | undefined {
   const where = p.url ?? '';
+  // A bare URL is the finding's label already (pyLabel): the message names it once.
+  const shown = namedByLocation(p) ? '' : ` (${where})`;
   switch (p.source) {
     case 'vcs': {
       const level = levelOf(policy.sources.git);
@@ -73,7 +75,7 @@ function sourceRule(p: PyPackage, policy: PythonCheckPolicy): Finding | undefine
         ? pyPackageFinding(
             'CPP014',
             p,
-            `is installed from version control (${where})${pinned ? '' : ', not pinned to a commit'}`,
+            `is installed from version control${shown}${pinned ? '' : ', not pinned to a commit'}`,
             'Prefer a released version from the index; if not, pin a full commit hash.',
             { url: where, pinnedToCommit: pinned, ...(p.commit !== undefined ? { commit: p.commit } : {}) },
             level,
@@ -86,7 +88,7 @@ function sourceRule(p: PyPackage, policy: PythonCheckPolicy): Finding | undefine
         ? pyPackageFinding(
             'CPP015',
             p,
-            `is installed from a direct URL (${where})`,
+            `is installed from a direct URL${shown}`,
             'Depend on an index version instead.',
             { url: where },
             level,
@@ -100,7 +102,7 @@ function sourceRule(p: PyPackage, policy: PythonCheckPolicy): Finding | undefine
         ? pyPackageFinding(
             'CPP016',
             p,
-            `is installed from a local path (${where})`,
+            `is installed from a local path${shown}`,
             'Use a workspace member or a published version.',
             { url: where },
             level,
