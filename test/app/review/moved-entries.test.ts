@@ -3,6 +3,7 @@ import type { ReviewResult } from '../../../src/app/review/index.js';
 import type { Policy } from '../../../src/core/policy.js';
 import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { makeRepo, reviewHead } from './repo.js';
+import { idnaPyproject, idnaUvLock } from './projects.js';
 import { manifest, npmLock, sri, type Entry } from './npm-lock.js';
 
 /**
@@ -133,31 +134,6 @@ describe('review: one finding per moved entry', () => {
 
 describe('review: one finding per moved Python entry', () => {
   const COMMIT = '0123456789abcdef0123456789abcdef01234567';
-  const pyproject = (idna: string) =>
-    `[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["${idna}"]\n`;
-  const uvLock = (asked: string, version: string, source: string) =>
-    [
-      'version = 1',
-      'revision = 2',
-      'requires-python = ">=3.10"',
-      '',
-      '[[package]]',
-      'name = "app"',
-      'version = "0.1.0"',
-      'source = { virtual = "." }',
-      'dependencies = [',
-      '    { name = "idna" },',
-      ']',
-      '',
-      '[package.metadata]',
-      `requires-dist = [{ name = "idna", ${asked} }]`,
-      '',
-      '[[package]]',
-      'name = "idna"',
-      `version = "${version}"`,
-      source,
-      '',
-    ].join('\n');
   const PYPI = [
     'source = { registry = "https://pypi.org/simple" }',
     `sdist = { url = "https://files.pythonhosted.org/packages/i/idna-3.6.tar.gz", hash = "sha256:${'c'.repeat(64)}", size = 10 }`,
@@ -166,7 +142,7 @@ describe('review: one finding per moved Python entry', () => {
 
   async function reviewUv(headProject: string, headLock: string): Promise<ReviewResult> {
     const repo = makeRepo(
-      { 'pyproject.toml': pyproject('idna>=3'), 'uv.lock': uvLock('specifier = ">=3"', '3.6', PYPI) },
+      { 'pyproject.toml': idnaPyproject('idna>=3'), 'uv.lock': idnaUvLock('specifier = ">=3"', '3.6', PYPI) },
       { 'pyproject.toml': headProject, 'uv.lock': headLock },
     );
     cleanups.push(repo.cleanup);
@@ -176,13 +152,13 @@ describe('review: one finding per moved Python entry', () => {
     r.findings.filter((f) => f.location.path === 'uv.lock').map((f) => `${f.ruleId}:${f.level}`);
 
   it('uv: an index requirement locked to git by the update is CPP081 alone, not also CPU002', async () => {
-    const r = await reviewUv(pyproject('idna>=3'), uvLock('specifier = ">=3"', '3.7', GIT_SOURCE));
+    const r = await reviewUv(idnaPyproject('idna>=3'), idnaUvLock('specifier = ">=3"', '3.7', GIT_SOURCE));
     expect(atUvEntries(r)).toEqual(['CPP081:error']);
   });
 
   it('uv: a requirement moved to git in pyproject.toml is CPU002 alone, not also CPP014', async () => {
     const url = `git+https://github.com/evil/idna@${COMMIT}`;
-    const r = await reviewUv(pyproject(`idna @ ${url}`), uvLock(`git = "${url}"`, '3.7', GIT_SOURCE));
+    const r = await reviewUv(idnaPyproject(`idna @ ${url}`), idnaUvLock(`git = "${url}"`, '3.7', GIT_SOURCE));
     expect(atUvEntries(r)).toEqual(['CPU002:error']);
   });
 });

@@ -39,3 +39,35 @@ const PNPM_LOCK = [
   '',
 ].join('\n');
 export const PNPM_PROJECT = { 'package.json': manifest({ lodash: '^4.17.20' }), 'pnpm-lock.yaml': PNPM_LOCK };
+
+/** A uv project's pyproject.toml asking for idna with `requirement` (PEP 508). */
+export const idnaPyproject = (requirement: string): string =>
+  `[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["${requirement}"]\n`;
+
+/**
+ * Its uv.lock as uv writes it: the virtual project asking for idna with `asked` (the requires-dist fields, e.g.
+ * `specifier = ">=3"`), and idna at `version` from the `source` lines given.
+ */
+export const idnaUvLock = (asked: string, version: string, source: string): string =>
+  [
+    'version = 1',
+    'revision = 2',
+    'requires-python = ">=3.10"',
+    '',
+    '[[package]]',
+    'name = "app"',
+    'version = "0.1.0"',
+    'source = { virtual = "." }',
+    'dependencies = [',
+    '    { name = "idna" },',
+    ']',
+    '',
+    '[package.metadata]',
+    `requires-dist = [{ name = "idna", ${asked} }]`,
+    '',
+    '[[package]]',
+    'name = "idna"',
+    `version = "${version}"`,
+    source,
+    '',
+  ].join('\n');

@@ -3,6 +3,7 @@ import type { ReviewResult } from '../../../src/app/review/index.js';
 import { toReviewText } from '../../../src/report/review.js';
 import { pairReviewer } from './repo.js';
 import { manifest, sri } from './npm-lock.js';
+import { idnaPyproject, idnaUvLock } from './projects.js';
 
 /**
  * CPU016 when the base entry recorded no URL: a registry entry of pnpm (`resolution: {integrity}`) or yarn berry
@@ -134,31 +135,8 @@ describe('a registry entry re-pointed at the same version (CPU016)', () => {
 });
 
 const H = (c: string) => c.repeat(64);
-const pyproject =
-  '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["idna>=3"]\n';
-const uvLock = (idna: string) =>
-  [
-    'version = 1',
-    'revision = 2',
-    'requires-python = ">=3.10"',
-    '',
-    '[[package]]',
-    'name = "app"',
-    'version = "0.1.0"',
-    'source = { virtual = "." }',
-    'dependencies = [',
-    '    { name = "idna" },',
-    ']',
-    '',
-    '[package.metadata]',
-    'requires-dist = [{ name = "idna", specifier = ">=3" }]',
-    '',
-    '[[package]]',
-    'name = "idna"',
-    'version = "3.7"',
-    idna,
-    '',
-  ].join('\n');
+const pyproject = idnaPyproject('idna>=3');
+const uvLock = (idna: string) => idnaUvLock('specifier = ">=3"', '3.7', idna);
 const IDNA_PYPI = [
   'source = { registry = "https://pypi.org/simple" }',
   `sdist = { url = "https://files.pythonhosted.org/packages/i/idna-3.7.tar.gz", hash = "sha256:${H('c')}", size = 10 }`,
