@@ -230,6 +230,43 @@ function crc32(b: Buffer): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+/** A stored member's local header (30 bytes, version 20): what zip readers find at the member's offset. */
+function storedLocalHeader(nameLength: number, size: number, crc: number): Buffer {
+  const lh = Buffer.alloc(30);
+  lh.writeUInt32LE(0x04034b50, 0);
+  lh.writeUInt16LE(20, 4);
+  lh.writeUInt32LE(crc, 14);
+  lh.writeUInt32LE(size, 18);
+  lh.writeUInt32LE(size, 22);
+  lh.writeUInt16LE(nameLength, 26);
+  return lh;
+}
+
+/** A stored member's central directory record (46 bytes), pointing at its local header. */
+function storedCentralRecord(nameLength: number, size: number, crc: number, offset: number): Buffer {
+  const ch = Buffer.alloc(46);
+  ch.writeUInt32LE(0x02014b50, 0);
+  ch.writeUInt16LE(20, 4);
+  ch.writeUInt16LE(20, 6);
+  ch.writeUInt32LE(crc, 16);
+  ch.writeUInt32LE(size, 20);
+  ch.writeUInt32LE(size, 24);
+  ch.writeUInt16LE(nameLength, 28);
+  ch.writeUInt32LE(offset, 42);
+  return ch;
+}
+
+/** The central directory `cd` (of `count` members, written at `at`) and the end record after it. */
+function centralDirectoryTail(cd: Buffer, count: number, at: number): Buffer {
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(count, 8);
+  eocd.writeUInt16LE(count, 10);
+  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(at, 16);
+  return Buffer.concat([cd, eocd]);
+}
+
 /** A stored (uncompressed) zip, as Python's zipfile writes it. */
 export function zip(entries: { name: string; data: Buffer | string }[]): Buffer {
   const locals: Buffer[] = [];
@@ -239,34 +276,11 @@ export function zip(entries: { name: string; data: Buffer | string }[]): Buffer 
     const data = Buffer.isBuffer(e.data) ? e.data : Buffer.from(e.data);
     const name = Buffer.from(e.name);
     const crc = crc32(data);
-    const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0);
-    lh.writeUInt16LE(20, 4);
-    lh.writeUInt32LE(crc, 14);
-    lh.writeUInt32LE(data.length, 18);
-    lh.writeUInt32LE(data.length, 22);
-    lh.writeUInt16LE(name.length, 26);
-    const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0);
-    ch.writeUInt16LE(20, 4);
-    ch.writeUInt16LE(20, 6);
-    ch.writeUInt32LE(crc, 16);
-    ch.writeUInt32LE(data.length, 20);
-    ch.writeUInt32LE(data.length, 24);
-    ch.writeUInt16LE(name.length, 28);
-    ch.writeUInt32LE(offset, 42);
-    locals.push(lh, name, data);
-    centrals.push(ch, name);
+    locals.push(storedLocalHeader(name.length, data.length, crc), name, data);
+    centrals.push(storedCentralRecord(name.length, data.length, crc, offset), name);
     offset += 30 + name.length + data.length;
   }
-  const cd = Buffer.concat(centrals);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(entries.length, 8);
-  eocd.writeUInt16LE(entries.length, 10);
-  eocd.writeUInt32LE(cd.length, 12);
-  eocd.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, eocd]);
+  return Buffer.concat([...locals, centralDirectoryTail(Buffer.concat(centrals), entries.length, offset)]);
 }
 
 /** A Keras 3 archive around a model config. */
@@ -480,33 +494,13 @@ export function writeSparseZip(path: string, members: readonly SparseMember[]): 
     for (const m of members) {
       const name = Buffer.from(m.name, 'latin1');
       const size = typeof m.data === 'number' ? m.data : m.data.length;
-      const local = Buffer.alloc(30);
-      local.writeUInt32LE(0x04034b50, 0);
-      local.writeUInt16LE(20, 4);
-      local.writeUInt32LE(size, 18);
-      local.writeUInt32LE(size, 22);
-      local.writeUInt16LE(name.length, 26);
-      writeSync(fd, Buffer.concat([local, name]), 0, 30 + name.length, pos);
+      const local = Buffer.concat([storedLocalHeader(name.length, size, 0), name]);
+      writeSync(fd, local, 0, local.length, pos);
       if (typeof m.data !== 'number') writeSync(fd, m.data, 0, m.data.length, pos + 30 + name.length);
-      const c = Buffer.alloc(46);
-      c.writeUInt32LE(0x02014b50, 0);
-      c.writeUInt16LE(20, 4);
-      c.writeUInt16LE(20, 6);
-      c.writeUInt32LE(size, 20);
-      c.writeUInt32LE(size, 24);
-      c.writeUInt16LE(name.length, 28);
-      c.writeUInt32LE(pos, 42);
-      central.push(c, name);
+      central.push(storedCentralRecord(name.length, size, 0, pos), name);
       pos += 30 + name.length + size;
     }
-    const cd = Buffer.concat(central);
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(members.length, 8);
-    end.writeUInt16LE(members.length, 10);
-    end.writeUInt32LE(cd.length, 12);
-    end.writeUInt32LE(pos, 16);
-    const tail = Buffer.concat([cd, end]);
+    const tail = centralDirectoryTail(Buffer.concat(central), members.length, pos);
     writeSync(fd, tail, 0, tail.length, pos);
     return pos + tail.length;
   } finally {
