@@ -200,3 +200,19 @@ function skipBlockScalar(text: string, i: number, parent: number): number {
   }
   return i;
 }
+
+/** What a Python loader does with a YAML file too deep to read (CPI051's message). */
+export interface DeepYaml {
+  readonly what: string;
+  /** The loader's YAML reader. */
+  readonly reader: string;
+  /** What the loader does with the file, and what was not checked. */
+  readonly then: string;
+  /** What not to load ("it" unless given). */
+  readonly not?: string;
+}
+
+/** CPI051's text for a YAML file nested past MAX_YAML_DEPTH at byte `offset`. */
+export function deepYamlMessage({ what, reader, then, not = 'it' }: DeepYaml, offset: number): string {
+  return `${what} nests deeper than ${MAX_YAML_DEPTH} levels (at byte ${offset}); ${reader} reads it and ${then}. Do not load ${not} until you know why it nests this deep.`;
+}

@@ -3,7 +3,7 @@ import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
 import { extractedPath } from './member-path.js';
-import { MAX_YAML_DEPTH, parseShallowYaml } from '../../core/yaml-depth.js';
+import { deepYamlMessage, MAX_YAML_DEPTH, parseShallowYaml, type DeepYaml } from '../../core/yaml-depth.js';
 
 /** A .nemo model config is KiB to a few MiB of YAML. */
 const MAX_CONFIG = 16 * 1024 * 1024;
@@ -66,6 +66,14 @@ function targetsOf(doc: Document, lines: LineCounter): { targets: Target[]; cut:
   return { targets, cut: false };
 }
 
+/** OmegaConf.load's reading of a config too deep for chainproof (CPI051's message). */
+const NEMO_DEEP: DeepYaml = {
+  what: 'the NeMo model config',
+  reader: 'OmegaConf.load',
+  then: 'restore_from instantiates the _target_ classes it names, which were not checked',
+  not: 'this model',
+};
+
 /**
  * NeMo's `ModelPT.restore_from` (SaveRestoreConnector) unpacks the .nemo tar, `OmegaConf.load`s
  * `model_config.yaml`, and builds the model with `from_config_dict`: the root `target` through
@@ -106,7 +114,7 @@ export function nemoConfigFindings(
       {
         ruleId: 'CPI051',
         level: 'error',
-        message: `${where}: the NeMo model config nests deeper than ${MAX_YAML_DEPTH} levels (at byte ${deep.pos[0]}); OmegaConf.load reads it and restore_from instantiates the _target_ classes it names, which were not checked. Do not load this model until you know why it nests this deep.`,
+        message: `${where}: ${deepYamlMessage(NEMO_DEEP, deep.pos[0])}`,
         location: at(deep.linePos?.[0].line),
         evidence: { offset: deep.pos[0], limit: MAX_YAML_DEPTH },
       },

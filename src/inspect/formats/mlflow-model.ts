@@ -1,5 +1,5 @@
 import { isMap, isScalar, LineCounter } from 'yaml';
-import { PyYamlView, unreadDeepYaml } from './pyyaml-nodes.js';
+import { PyYamlView, unreadDeepYaml, type UnreadYaml } from './pyyaml-nodes.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError, readAt } from './source.js';
@@ -20,6 +20,13 @@ interface Setting {
   readonly flavour: string;
   readonly line: number | undefined;
 }
+
+/** What the loader does with the file when it is too deep to read (CPI051's message). */
+const MLMODEL_DEEP: UnreadYaml = {
+  what: 'the MLmodel file',
+  reader: 'yaml.safe_load',
+  then: 'mlflow.pyfunc.load_model imports the loader_module and runs the code it names, which were not checked',
+};
 
 /**
  * `mlflow.pyfunc.load_model` (mlflow/pyfunc/__init__.py) reads the `python_function` flavour of `MLmodel`
@@ -43,12 +50,7 @@ export function* mlflowFindings(src: RandomAccess, out: Findings): ParseSteps<vo
   // Attacker-controlled YAML: read as nodes (aliases are looked through, never expanded), a parse error is a finding
   // (CPI050). `Model.load` reads it with `yaml.safe_load`: a repeated key is no error there, the last one wins.
   const doc = parseShallowYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
-  const deep = {
-    what: 'the MLmodel file',
-    reader: 'yaml.safe_load',
-    then: 'mlflow.pyfunc.load_model imports the loader_module and runs the code it names, which were not checked',
-  };
-  if (unreadDeepYaml(doc, out, deep)) return;
+  if (unreadDeepYaml(doc, out, MLMODEL_DEEP)) return;
   if (doc.errors.length > 0) throw new FormatError(`invalid YAML: ${doc.errors[0]!.message}`, doc.errors[0]!.pos[0]);
   const view = new PyYamlView(doc);
   const flavors = view.get(doc.contents, 'flavors');

@@ -1,6 +1,6 @@
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
-import { MAX_YAML_DEPTH } from '../../core/yaml-depth.js';
+import { deepYamlMessage, MAX_YAML_DEPTH, type DeepYaml } from '../../core/yaml-depth.js';
 import type { Findings } from './report.js';
 import { FormatError } from './source.js';
 
@@ -84,13 +84,7 @@ export class PyYamlView {
 }
 
 /** What a Python loader does with a YAML file too deep to read, for `unreadDeepYaml`'s message. */
-export interface UnreadYaml {
-  readonly what: string;
-  /** The loader's YAML reader. */
-  readonly reader: string;
-  /** What the loader does with the file, and what was not checked. */
-  readonly then: string;
-}
+export type UnreadYaml = DeepYaml;
 
 /**
  * A config a Python loader reads that `parseShallowYaml` refused for its nesting (RESOURCE_EXHAUSTION: past
@@ -99,12 +93,12 @@ export interface UnreadYaml {
  * deep part, so the unread file is CPI051 at error, never a parse warning a default gate lets through. True when it
  * was reported.
  */
-export function unreadDeepYaml(doc: Document.Parsed, out: Findings, { what, reader, then }: UnreadYaml): boolean {
+export function unreadDeepYaml(doc: Document.Parsed, out: Findings, unread: UnreadYaml): boolean {
   const err = doc.errors[0];
   if (err?.code !== 'RESOURCE_EXHAUSTION') return false;
   out.add(
     'CPI051',
-    `${what} nests deeper than ${MAX_YAML_DEPTH} levels (at byte ${err.pos[0]}); ${reader} reads it and ${then}. Do not load it until you know why it nests this deep.`,
+    deepYamlMessage(unread, err.pos[0]),
     { offset: err.pos[0], limit: MAX_YAML_DEPTH },
     undefined,
     'error',

@@ -2,7 +2,7 @@ import { isNode, LineCounter, visit } from 'yaml';
 import { listedWithMore } from '../../core/plural.js';
 import { isAllowed, type AllowContext } from '../pickle/allowlist.js';
 import { judgeGlobal } from '../pickle/verdict.js';
-import { unreadDeepYaml } from './pyyaml-nodes.js';
+import { unreadDeepYaml, type UnreadYaml } from './pyyaml-nodes.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError, readAt } from './source.js';
@@ -41,6 +41,13 @@ interface Use {
   readonly line: number | undefined;
 }
 
+/** What the loader does with the file when it is too deep to read (CPI051's message). */
+const HPARAMS_DEEP: UnreadYaml = {
+  what: 'the hyperparams file',
+  reader: "load_hyperpyyaml (ruamel.yaml, then PyYAML's yaml.Loader)",
+  then: 'from_hparams builds the objects its tags name, which were not checked',
+};
+
 /**
  * SpeechBrain's `Pretrained.from_hparams` (speechbrain/inference/interfaces.py `pretrained_from_hparams`) and
  * `foreign_class` fetch the model's `hyperparams.yaml` and build it with `load_hyperpyyaml`, which resolves every
@@ -57,12 +64,7 @@ export function* speechbrainHparamsFindings(src: RandomAccess, out: Findings, al
   // Tags are read from the parsed nodes (keys included), so `%TAG` handles and verbatim `!<…>` tags resolve as PyYAML
   // resolves them; custom tags are warnings to the `yaml` package, never errors.
   const doc = parseShallowYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
-  const deep = {
-    what: 'the hyperparams file',
-    reader: "load_hyperpyyaml (ruamel.yaml, then PyYAML's yaml.Loader)",
-    then: 'from_hparams builds the objects its tags name, which were not checked',
-  };
-  if (unreadDeepYaml(doc, out, deep)) return;
+  if (unreadDeepYaml(doc, out, HPARAMS_DEEP)) return;
   if (doc.errors.length > 0) throw new FormatError(`invalid YAML: ${doc.errors[0]!.message}`, doc.errors[0]!.pos[0]);
   const dangerous: (Use & { why: string })[] = [];
   const unknown: Use[] = [];
