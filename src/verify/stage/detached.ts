@@ -7,7 +7,6 @@ import { BundleParseError, MAX_BUNDLE_BYTES, tryParseBundle, type ParsedBundle }
 import { verifyParsedBundle } from '../check/verify-bundle.js';
 import { describeSigner } from '../check/types.js';
 import { isProvenanceBundle } from '../provenance/kind.js';
-import { readBareEnvelope } from '../provenance/envelope.js';
 import { DETACHED_BUNDLE } from '../provenance/names.js';
 import { folderCovers, isFolderAttestation } from '../provenance/files.js';
 import { allowedSigners, registryRequirementsOf, type SignatureSetup } from './setup.js';
@@ -120,7 +119,11 @@ async function checkOne(
     out.verifications.push(record(target, 'failed', 'signed artifact missing'));
     return;
   }
-  if (bundle.size > MAX_BUNDLE_BYTES) return unverifiable(`${bundle.path} is larger than 16 MiB and was not read.`);
+  if (bundle.size > MAX_BUNDLE_BYTES) {
+    // Next to a model, the provenance stage reads the same file and reports it not read (CPM025): one finding.
+    if (!byDigest && models.has(target)) return markFailed(out, target, bundle.path, undefined);
+    return unverifiable(`${bundle.path} is larger than 16 MiB and was not read.`);
+  }
   if (artifact.size > MAX_DETACHED_ARTIFACT_BYTES)
     return unverifiable(`${target} is larger than 512 MiB; its detached bundle ${bundle.path} was not checked.`);
   const registry = ctx.policy.signatures.registry;
@@ -128,7 +131,6 @@ async function checkOne(
     registryFiles.has(target) && registry
       ? allowedSigners(setup, [target], registry.signers)
       : allowedSigners(setup, [target, bundle.path]);
-  const bytes = await readBundle();
   const parsedBundle = await parseBundleOnce();
   const how = byDigest ? `, which names no file but signs this one's digest` : '';
   // verify/artifact.ts `verifyArtifactBundle`, over the bundle parsed once.
@@ -153,19 +155,13 @@ async function checkOne(
       verdict.code === 'untrusted-signer' ||
       !models.has(target) ||
       !provenanceReads ||
-      !provenanceOwns(parsedBundle, bytes)
+      !provenanceOwns(parsedBundle)
     ) {
       const required = byDigest ? [] : registryRequirementsOf(setup, [target]);
       out.findings.push(verdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed, required));
       out.verifications.push(record(target, statusOf(verdict.code), `${bundle.path}${how}: ${verdict.reason}`));
     }
-    if (!byDigest)
-      out.coverage.set(target, {
-        signature: bundle.path,
-        ok: false,
-        signerName: undefined,
-        signerSeen: verdict.signer ? describeSigner(verdict.signer) : undefined,
-      });
+    if (!byDigest) markFailed(out, target, bundle.path, verdict.signer ? describeSigner(verdict.signer) : undefined);
     return;
   }
   const seen = describeSigner(verdict.signer);
@@ -180,9 +176,15 @@ async function checkOne(
     });
 }
 
-function provenanceOwns(parsed: ParsedBundle | BundleParseError, bytes: Buffer): boolean {
-  // Unreadable as a bundle: not provenance, the verdict already says why; except a bare DSSE envelope, which the
-  // provenance stage reports as provenance in a format not verified (CPM026).
-  if (parsed instanceof BundleParseError) return readBareEnvelope(bytes.toString('utf8')) !== undefined;
+/** The bundle counts as the file's signature, and it failed (reported by whichever stage owns the cause). */
+function markFailed(out: PartResult, target: string, bundlePath: string, signerSeen: string | undefined): void {
+  out.coverage.set(target, { signature: bundlePath, ok: false, signerName: undefined, signerSeen });
+}
+
+function provenanceOwns(parsed: ParsedBundle | BundleParseError): boolean {
+  // Unreadable as a bundle: the provenance stage reads every `<model>.sigstore.json` too, and reports one that does
+  // not parse (CPM025, or CPM026 for a bare DSSE envelope) naming the model and any provenance it requires; a CPS008
+  // beside it would be a second finding for the one cause.
+  if (parsed instanceof BundleParseError) return true;
   return isProvenanceBundle(parsed);
 }

@@ -65,6 +65,19 @@ const requireModelSigned: Policy = {
   signatures: { ...requireSigned.signatures, require: [{ paths: [MODEL], signers: [] }] },
 };
 
+/** The model must carry build provenance from one repository (any builder). */
+const requireProvenance: Policy = {
+  ...DEFAULT_POLICY,
+  source: '<test>',
+  models: {
+    ...DEFAULT_POLICY.models,
+    requireProvenance: [{ paths: ['models/**'], builders: [], sourceRepository: 'https://github.com/acme/models' }],
+  },
+};
+
+/** Past MAX_BUNDLE_BYTES: neither stage reads it. */
+const oversized = () => Buffer.alloc(16 * 1024 * 1024 + 1, 0x20);
+
 /** The genuine provenance of the tarball as `<model>.intoto.jsonl`, one bundle a line. */
 const genuineJsonl = () => ({ [`${MODEL}.intoto.jsonl`]: `${npmProvenanceBundle(NPM)}\n` });
 
@@ -146,6 +159,42 @@ const CASES: Case[] = [
     model: npmTarball(NPM),
     bundle: () => JSON.stringify((JSON.parse(npmProvenanceBundle(NPM)) as { dsseEnvelope: unknown }).dsseEnvelope),
     want: ['CPM026'],
+  },
+  {
+    // Both stages read `<model>.sigstore.json`; the provenance stage's finding names the model (CPM025: "does not
+    // parse as a Sigstore bundle"), a CPS008 beside it was the same cause again.
+    name: 'a .sigstore.json that is not JSON next to a model: CPM025 alone',
+    model: npmTarball(NPM),
+    bundle: () => 'not json{',
+    want: ['CPM025'],
+  },
+  {
+    name: 'a .sigstore.json of no bundle media type under models.requireProvenance: CPM025 alone',
+    model: npmTarball(NPM),
+    bundle: () => '{"mediaType":"application/json"}',
+    policy: requireProvenance,
+    want: ['CPM025'],
+  },
+  {
+    name: 'an unreadable .sigstore.json under signatures.require: CPM025 alone, the bundle still covers the file',
+    model: npmTarball(NPM),
+    bundle: () => '{}',
+    policy: requireSigned,
+    want: ['CPM025'],
+  },
+  {
+    name: 'a .sigstore.json over 16 MiB next to a model under models.requireProvenance: CPM025 alone',
+    model: npmTarball(NPM),
+    bundle: oversized,
+    policy: requireProvenance,
+    want: ['CPM025'],
+  },
+  {
+    name: 'an unreadable .sigstore.json next to a file that is no model stays with the signatures stage: CPS008',
+    model: npmTarball(NPM),
+    bundle: () => 'not json{',
+    isModel: false,
+    want: ['CPS008'],
   },
   {
     name: 'changed file under a plain message signature stays with the signatures stage: CPS009 alone',
