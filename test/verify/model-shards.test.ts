@@ -70,6 +70,18 @@ describe('shard serialization', () => {
       edit: () => writeFileSync(path.join(dir, 'extra.json'), '{}'),
       want: [{ kind: 'extra', path: 'extra.json' }],
     },
+    {
+      // file_shard.py `Serializer._get_shards` cuts an empty file into no shard: no manifest lists it, so model_signing
+      // verify finds the same manifest whether it is there or not.
+      name: 'an added empty file',
+      edit: () => writeFileSync(path.join(dir, '__init__.py'), ''),
+      want: [],
+    },
+    {
+      name: 'an added empty file that then holds bytes',
+      edit: () => writeFileSync(path.join(dir, '__init__.py'), 'import os'),
+      want: [{ kind: 'extra', path: '__init__.py' }],
+    },
   ])('$name', async ({ edit, want }) => {
     dir = mkdtempSync(path.join(tmpdir(), 'cp-shards-'));
     writeFileSync(path.join(dir, 'weights.bin'), 'a'.repeat(24));

@@ -152,7 +152,9 @@ function parseName(
   i: number,
 ): Pick<ManifestItem, 'name' | 'path' | 'start' | 'end'> {
   if (method === 'files') return { name, path: safePath(name, i) };
-  const m = /^(.*):(\d+):(\d+)$/.exec(name);
+  // manifest.py `_ShardSerialization.new_item` splits the name at every `:` and wants three parts: a shard of a file
+  // whose path holds a `:` cannot be read back, and model_signing refuses the whole signature.
+  const m = /^([^:]*):(\d+):(\d+)$/.exec(name);
   if (!m) throw new ManifestError(`resources[${i}].name ${JSON.stringify(name)} is not path:start:end`);
   const start = Number(m[2]);
   const end = Number(m[3]);

@@ -58,6 +58,14 @@ describe('model signature resource names', () => {
     expect(refusal(statement(['w.bin:0:100', 'w.bin:100:150'], 'shards'))).toBe('accepted');
   });
 
+  it('refuses a shard of a path holding a colon: model_signing splits the name at every colon', () => {
+    expect(refusal(statement(['ckpt:v2/w.bin:0:100'], 'shards'))).toBe(
+      'resources[0].name "ckpt:v2/w.bin:0:100" is not path:start:end',
+    );
+    // A file name may hold one in the files serialization, which does not split names.
+    expect(refusal(statement(['ckpt:v2/w.bin']))).toBe('accepted');
+  });
+
   it('reads a name as PurePosixPath does, so it meets the file the walk finds', () => {
     const m = toModelManifest(statement(['d/./w.bin', 'e//x.bin', './f/']));
     expect(m.items.map((i) => i.path)).toEqual(['d/w.bin', 'e/x.bin', 'f']);
