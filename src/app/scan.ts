@@ -73,6 +73,7 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
   const ctx: ScanContext = {
     root,
     leftOut: leftOutBy(walkOptions),
+    unwalkedDirs: walk.pruned,
     trust,
     policy: trust.policy,
     registry: trust.registry,

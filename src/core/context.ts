@@ -61,6 +61,11 @@ export interface ScanContext {
    * skipped folder such as node_modules): a file there is not missing, only not scanned. Absent: nothing left out.
    */
   readonly leftOut?: (path: string) => boolean;
+  /**
+   * The folders the walk skips by name (`.git`, `node_modules`) that it met and did not enter, repo-relative: what
+   * is in them is unknown, not absent. Absent: none, or not walked by this scan.
+   */
+  readonly unwalkedDirs?: readonly string[];
   /** Policy, trusted registry, Sigstore root and signer keys: loaded once, frozen; stages read no config files. */
   readonly trust: TrustMaterial;
   /** Same as `trust.policy`. */

@@ -68,6 +68,8 @@ export interface WalkResult {
   readonly files: DiscoveredFile[];
   readonly skipped: SkippedFile[];
   readonly findings: Finding[];
+  /** The folders of `skipDirs` the walk did not enter (repo-relative), in walk order. */
+  readonly pruned: string[];
 }
 
 /**
@@ -83,7 +85,7 @@ export interface WalkResult {
 export async function walkTree(root: string, opts: WalkOptions): Promise<WalkResult> {
   const realRoot = realpathSync(root);
   const { include, exclude, skipsDir } = selection(opts);
-  const out: WalkResult = { files: [], skipped: [], findings: [] };
+  const out: WalkResult = { files: [], skipped: [], findings: [], pruned: [] };
   /** Model files of 0 bytes: one cause however many (a checkout that did not fetch them), one CPX023. */
   const emptyModels: string[] = [];
   const visitedDirs = new Set<string>();
@@ -170,7 +172,10 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
       }
       const via = entry.isSymbolicLink() ? [...links, rel] : links;
       if (isDir) {
-        if (skipsDir(name, rel)) continue;
+        if (skipsDir(name, rel)) {
+          out.pruned.push(rel);
+          continue;
+        }
         await visitDir(abs, rel, realPath ?? childKey(realDir, abs), via);
       } else if (isFile) {
         if (include && !include(rel)) continue;

@@ -48,6 +48,17 @@ describe('walkTree', () => {
     expect(r.files.map((f) => f.path)).toEqual(['.gitignore', 'a.txt', 'b/z.txt', 'weights/model.pkl']);
   });
 
+  it('records the skipped folders it met, not those an include glob reaches into', async () => {
+    const root = tree({
+      '.git/config': 'x',
+      'm/node_modules/a.js': 'x',
+      'm/sub/.git/HEAD': 'x',
+      'n/node_modules/b.js': 'x',
+    });
+    expect((await walk(root)).pruned).toEqual(['.git', 'm/node_modules', 'm/sub/.git', 'n/node_modules']);
+    expect((await walk(root, ['n/node_modules/**'])).pruned).toEqual(['.git', 'm/node_modules', 'm/sub/.git']);
+  });
+
   it('applies --include and --exclude globs', async () => {
     const root = tree({ 'models/a.pt': 'x', 'models/b.onnx': 'x', 'src/c.ts': 'x' });
     expect((await walk(root, ['models/**'])).files.map((f) => f.path)).toEqual(['models/a.pt', 'models/b.onnx']);

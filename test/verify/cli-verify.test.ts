@@ -250,3 +250,36 @@ describe('chainproof verify <model.sig> <folder> with a symbolic link in it', ()
     expect(r.out).toContain('symlink: weights.bin');
   });
 });
+
+/*
+ * model_signing leaves out the model root's .git alone (hashing.py `Config.hash` joins `.git/` to the model path;
+ * `serialization.should_ignore` is `is_relative_to`): a .git folder deeper in the model is hashed like any folder.
+ */
+describe('chainproof verify <model.sig> <folder> with .git folders in it', () => {
+  const KEY = ['--key', path.join(KEYS, 'signing-key-pub.pem')];
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+  /** A signed folder (weights.bin) with `extra` written into it after signing. */
+  function signedWith(extra: string): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cp-verify-git-'));
+    dirs.push(dir);
+    writeFileSync(path.join(dir, 'weights.bin'), 'weights');
+    signFiles(dir, ['weights.bin'], false);
+    mkdirSync(path.dirname(path.join(dir, extra)), { recursive: true });
+    writeFileSync(path.join(dir, extra), 'x');
+    return dir;
+  }
+
+  it('a file in the root .git does not count', async () => {
+    const dir = signedWith('.git/HEAD');
+    const r = await run([path.join(dir, 'model.sig'), dir, ...KEY]);
+    expect(r.code, r.out).toBe(0);
+  });
+
+  it('a file in a .git below the root is an unsigned file', async () => {
+    const dir = signedWith('sub/.git/hooks/post-checkout');
+    const r = await run([path.join(dir, 'model.sig'), dir, ...KEY]);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toContain('extra: sub/.git/hooks/post-checkout');
+  });
+});

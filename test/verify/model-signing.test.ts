@@ -1,4 +1,4 @@
-import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyModelSignature } from '../../src/verify/model/verify.js';
@@ -101,6 +101,18 @@ const failures: {
     ignore: ['ignore-me'],
     mutate: (d) => writeFileSync(path.join(d, 'extra.pkl'), 'x'),
     want: { verdictOk: true, issues: [{ kind: 'extra', path: 'extra.pkl' }] },
+  },
+  {
+    // hashing.py `Config.hash` leaves out `.git` at the model root only; a deeper one is part of the model.
+    name: 'a file added in a .git folder below the model root',
+    sample: 'v1.0.1-certificate',
+    signer: 'ca',
+    ignore: ['ignore-me'],
+    mutate: (d) => {
+      mkdirSync(path.join(d, 'sub/.git'), { recursive: true });
+      writeFileSync(path.join(d, 'sub/.git/config'), 'x');
+    },
+    want: { verdictOk: true, issues: [{ kind: 'extra', path: 'sub/.git/config' }] },
   },
   {
     name: 'an unsigned file nobody said to ignore',

@@ -186,7 +186,8 @@ async function listModelFolder(
       const r = rel ? `${rel}/${e.name}` : e.name;
       const abs = path.join(dir, r);
       if (e.isDirectory()) {
-        if (e.name !== '.git') await walk(r);
+        // model_signing leaves out the model root's .git alone (hashing.py `Config.hash`); a deeper one is hashed.
+        if (rel !== '' || e.name !== '.git') await walk(r);
       } else if (e.isFile()) files.push({ path: r, abs, size: (await lstat(abs)).size });
       else if (e.isSymbolicLink()) {
         const target = await stat(abs).catch(() => undefined);

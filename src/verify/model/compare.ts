@@ -38,6 +38,8 @@ export type ModelIssue =
   | { readonly kind: 'missing'; readonly path: string }
   | { readonly kind: 'extra'; readonly path: string }
   | { readonly kind: 'symlink'; readonly path: string; readonly files: number }
+  /** A folder in the model the scan's walk did not enter (`node_modules`, a `.git` below the root). */
+  | { readonly kind: 'unwalked'; readonly path: string }
   | { readonly kind: 'unverifiable'; readonly path: string; readonly reason: string };
 
 export interface FolderContent {
@@ -46,6 +48,8 @@ export interface FolderContent {
   readonly unreadable: readonly string[];
   /** Those of `unreadable` that are symbolic links themselves (out of the scan root, or broken). */
   readonly unreadableLinks?: readonly string[];
+  /** Folders (relative to the model root) the walk skipped by name: their files are unknown, not absent. */
+  readonly unwalked?: readonly string[];
   /** The signature file's own path relative to the model root (excluded, as model_signing excludes it). */
   readonly signatureFile: string;
   /** Extra globs to ignore (policy), relative to the model root. */
@@ -54,7 +58,10 @@ export interface FolderContent {
   readonly digest?: WholeFileDigest;
 }
 
-/** model_signing ignores these at the model root by default. */
+/**
+ * model_signing ignores these at the model root by default, and nowhere else: hashing.py `Config.hash` joins them to
+ * the model path, and `serialization.should_ignore` is `path.is_relative_to(ignored)`, so `sub/.git/x` is hashed.
+ */
 const GIT_PATHS = ['.git', '.gitattributes', '.github', '.gitignore'];
 type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
 
@@ -70,6 +77,11 @@ export async function compareModel(
   const kept = folder.files.filter((f) => !ignored(f.path));
   const unfollowed = (folder.unreadableLinks ?? []).filter((p) => !ignored(p));
   const issues: ModelIssue[] = symlinkIssues(manifest, kept, unfollowed);
+  // model_signing hashes every file under these (file.py `Serializer.serialize` walks `model_path.glob("**/*")`);
+  // the scan never listed them, so whether they match the signature is unknown: never a pass.
+  const unwalked = (folder.unwalked ?? []).filter((p) => !ignored(p));
+  const inUnwalked = (p: string) => unwalked.some((d) => p.startsWith(`${d}/`));
+  for (const p of unwalked) issues.push({ kind: 'unwalked', path: p });
   const links = new Set(issues.map((i) => i.path));
   // A file reached through a refused link is not hashed: the link is the one cause model_signing reports.
   const linked = new Set(kept.filter((f) => f.link !== undefined && links.has(f.link)).map((f) => f.path));
@@ -78,7 +90,7 @@ export async function compareModel(
   const jobs: Promise<ModelIssue[]>[] = [];
   for (const [p, items] of byPath) {
     const file = present.get(p);
-    if (linked.has(p) || links.has(p)) continue;
+    if (linked.has(p) || links.has(p) || inUnwalked(p)) continue;
     if (file) jobs.push(limit(() => checkFile(file, items, manifest, folder.digest)));
     else if (unreadable.has(p))
       issues.push({
@@ -206,5 +218,5 @@ const HASHER_ALGORITHMS: Readonly<Record<string, DigestAlgorithm>> = {
 
 function ignoreMatcher(paths: readonly string[], globs: readonly string[]): (p: string) => boolean {
   const globMatch = globs.length > 0 ? picomatch([...globs], { dot: true }) : () => false;
-  return (p) => paths.some((i) => p === i || p.startsWith(`${i}/`)) || p.split('/').includes('.git') || globMatch(p);
+  return (p) => paths.some((i) => p === i || p.startsWith(`${i}/`)) || globMatch(p);
 }

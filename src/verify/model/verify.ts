@@ -16,6 +16,8 @@ export interface ModelSignatureRequest extends Omit<BundleCheck, 'artifact'> {
   readonly unreadable?: readonly string[];
   /** Those of `unreadable` that are symbolic links (out of the scan root, or broken). */
   readonly unreadableLinks?: readonly string[];
+  /** Folders under the model folder the scan's walk skipped by name (`node_modules`, `.git`), relative to it. */
+  readonly unwalked?: readonly string[];
   /** Extra globs (relative to the folder) that are not part of the model. */
   readonly ignore?: readonly string[];
   readonly limit?: <T>(fn: () => Promise<T>) => Promise<T>;
@@ -84,6 +86,7 @@ export async function verifyModelSignature(req: ModelSignatureRequest): Promise<
   const folder = {
     unreadable: req.unreadable ?? [],
     unreadableLinks: req.unreadableLinks ?? [],
+    unwalked: req.unwalked ?? [],
     signatureFile: req.signatureFile,
     ignore: req.ignore ?? [],
     ...(req.digest !== undefined ? { digest: req.digest } : {}),
@@ -109,6 +112,8 @@ export async function verifyModelSignature(req: ModelSignatureRequest): Promise<
     files = file ? [{ ...withoutLink(file), path: '.', ...(file.link === name ? { link: '.' } : {}) }] : [];
     if (!file && (req.unreadable ?? []).includes(name)) folder.unreadable = ['.'];
     folder.unreadableLinks = !file && (req.unreadableLinks ?? []).includes(name) ? ['.'] : [];
+    // model_signing given a file hashes that file alone: no folder beside it is part of the model.
+    folder.unwalked = [];
   }
   const { issues, checked } = await compareModel(manifest, { ...folder, files }, req.limit);
   const named = manifest.singleFile ? issues.map((i) => ({ ...i, path: name || i.path })) : issues;

@@ -58,6 +58,7 @@ async function checkOne(
   const skipped = input.skipped.filter((s) => s.path.startsWith(prefix));
   const unreadable = skipped.map((s) => rel(s.path));
   const unreadableLinks = skipped.filter((s) => s.reason.startsWith('symlink-')).map((s) => rel(s.path));
+  const unwalked = (ctx.unwalkedDirs ?? []).filter((d) => d.startsWith(prefix)).map(rel);
   const repoPaths = [sig.path, folder, ...files.map((f) => prefix + f.path)];
   const allowed = allowedSigners(setup, repoPaths);
   const ignore = setup.requirements
@@ -78,6 +79,7 @@ async function checkOne(
     files,
     unreadable,
     unreadableLinks,
+    unwalked,
     ignore,
     trust: setup.trust,
     signers: allowed,
@@ -93,11 +95,14 @@ async function checkOne(
       verdictFinding(verdict, 'Model signature', sig.path, folder, allowed, registryRequirementsOf(setup, repoPaths)),
     );
   const bad = new Map<string, ModelIssue>();
-  // A refused link fails the whole model, as model_signing verify does: no file of it counts as verified.
+  // A refused link fails the whole model, as model_signing verify does: no file of it counts as verified. A folder
+  // the walk skipped leaves the whole model unknown: model_signing compares one manifest of every file.
   let refused: ModelIssue | undefined;
+  let unknown: ModelIssue | undefined;
   for (const issue of issues) {
     const p = issue.path === '.' ? folder : prefix + issue.path;
     if (issue.kind === 'symlink') refused ??= issue;
+    else if (issue.kind === 'unwalked') unknown ??= issue;
     else bad.set(p, issue);
     out.findings.push(issueFinding(issue, p, sig.path, signerSeen));
   }
@@ -107,12 +112,12 @@ async function checkOne(
       : [...new Set(manifest.items.map((i) => prefix + i.path))]
     : files.map((f) => prefix + f.path);
   for (const p of new Set([...signed, ...bad.keys()])) {
-    const issue = bad.get(p) ?? refused;
+    const issue = bad.get(p) ?? refused ?? unknown;
     const ok = verdict.ok && !issue;
     const status = !verdict.ok
       ? statusOf(verdict.code)
       : issue
-        ? issue.kind === 'unverifiable'
+        ? issue.kind === 'unverifiable' || issue.kind === 'unwalked'
           ? 'unverifiable'
           : 'failed'
         : 'verified';
@@ -188,6 +193,13 @@ function issueFinding(issue: ModelIssue, p: string, sigPath: string, signerSeen:
         ruleId: 'CPS004',
         message: `${p} in the model signed by ${sigPath} is a symbolic link${issue.files > 1 ? ` (${issue.files} files are reached through it)` : ''}, and the signature was made without allow_symlinks: model_signing verify refuses the model ("Cannot use … because it is a symlink"). Replace the link with the signed content, or re-sign the model with allow_symlinks.`,
         evidence: { ...ev, files: issue.files },
+      };
+    case 'unwalked':
+      return {
+        ...base,
+        ruleId: 'CPS007',
+        message: `${p} is a folder in the model signed by ${sigPath}, and the scan does not enter folders named .git or node_modules; model_signing verify hashes every file in it (only the model root's .git is left out), so the model was not verified. Move the folder out of the model, or list it under the requirement's ignore globs if it is no part of the model.`,
+        evidence: ev,
       };
     case 'unverifiable':
       return {
