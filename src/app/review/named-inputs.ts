@@ -2,6 +2,9 @@ import { cutComment, settingLineValue } from '../../core/linear-text.js';
 import { pnpmfilePath } from '../../deps/checks/pnpmfile.js';
 import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { formatFromName } from '../../discover/catalogue/index.js';
+import { isInstallEnvFile } from '../../deps/python-inputs.js';
+import { installNamedPaths } from '../../deps/parsers/python/install-requirements.js';
+import { asInstallCommands } from '../../deps/parsers/python/tox-nox-installs.js';
 
 /**
  * Files a review input names by path, whatever they are called: the snapshot holds them too, so the head scan reads
@@ -10,7 +13,7 @@ import { formatFromName } from '../../discover/catalogue/index.js';
  * pnpmfile `.npmrc` `pnpmfile=` or pnpm-workspace.yaml `pnpmfile:` names (@pnpm/pnpmfile `getPnpmfilePath`, joined to
  * the folder of the file that sets it).
  */
-export type NamedKind = 'requirements' | 'code';
+export type NamedKind = 'requirements' | 'code' | 'config';
 
 export interface NamedPath {
   readonly path: string;
@@ -22,6 +25,39 @@ export const isRequirementsName = (p: string) => formatFromName(p) === 'pip-requ
 
 /** The default pnpmfile names: pnpm loads `.pnpmfile.cjs` beside the lockfile (pnpm 10 also `.pnpmfile.mjs`). */
 export const isDefaultPnpmfile = (p: string) => /(^|\/)\.pnpmfile\.(c|m)?js$/.test(p);
+
+/**
+ * A file whose install commands the Python dependency stage reads (python/stage.ts `envFiles`): a Dockerfile,
+ * workflow, script, tox or nox file, and pyproject.toml for its `[tool.tox]`.
+ */
+export const isInstallInput = (p: string) =>
+  isInstallEnvFile(p) || p.slice(p.lastIndexOf('/') + 1) === 'pyproject.toml';
+
+/** The tree's paths by base name, for installNames: built once per revision. */
+export function byBaseName(files: Iterable<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const f of files) {
+    const base = f.slice(f.lastIndexOf('/') + 1);
+    const same = out.get(base);
+    if (same) same.push(f);
+    else out.set(base, [f]);
+  }
+  return out;
+}
+
+/**
+ * The files of the tree (`files`, `bases` its byBaseName) the install commands of `p` name, located as the Python
+ * dependency stage locates them (install-requirements.ts `installNamedPaths`): a requirements file under any name,
+ * a pip or uv config file.
+ */
+export function installNames(
+  p: string,
+  text: string,
+  files: ReadonlySet<string>,
+  bases: ReadonlyMap<string, readonly string[]>,
+): NamedPath[] {
+  return installNamedPaths(p, asInstallCommands(p, text), files, bases);
+}
 
 /** The paths `text` (the file at `p`, read as `kind`) names, repo-relative; ones outside the tree are left out. */
 export function namedBy(p: string, text: string, asRequirements: boolean): NamedPath[] {

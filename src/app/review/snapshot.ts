@@ -8,7 +8,14 @@ import { POLICY_FILE_CANDIDATES } from '../../trust/policy/find.js';
 import { listTree, type BlobCache, type SizedEntry, type TreeEntry } from './git.js';
 import type { GitObjects } from './objects.js';
 import { isPatchFile } from './dependency-patches.js';
-import { isDefaultPnpmfile, isRequirementsName, namedBy } from './named-inputs.js';
+import {
+  byBaseName,
+  installNames,
+  isDefaultPnpmfile,
+  isInstallInput,
+  isRequirementsName,
+  namedBy,
+} from './named-inputs.js';
 
 /** The kinds of file a review reads at a revision: what the package managers read. */
 const REVIEW_KINDS: ReadonlySet<string> = new Set(['lockfile', 'manifest', 'config']);
@@ -34,6 +41,10 @@ export function isReviewInput(p: string): boolean {
     (isDefaultPnpmfile(p) && !p.split('/').includes('node_modules')) ||
     // The patches pnpm and yarn apply to dependencies: the head scan reads them for added install scripts (CPD024).
     isPatchFile(p) ||
+    // Dockerfiles, workflows, scripts and tox/nox files, whose install commands the Python dependency stage reads:
+    // the work tree's were read at the head and none at the base, so each `pip install git+…` already there was
+    // reported as introduced by every change (and failed every --gate).
+    (isInstallInput(p) && !p.split('/').includes('node_modules')) ||
     p.startsWith('trusted-registry/') ||
     p.startsWith('.chainproof/') ||
     POLICY_FILE_CANDIDATES.includes(p)
@@ -127,6 +138,8 @@ async function readNamed(
   read: Map<string, Buffer>,
 ): Promise<TreeEntry[]> {
   const byPath = new Map(entries.map((e) => [e.path, e]));
+  const files = new Set(byPath.keys());
+  let bases: Map<string, string[]> | undefined;
   const seen = new Set(inputs.map((e) => e.path));
   const out: TreeEntry[] = [];
   let level = inputs.map((e) => ({ e, requirements: isRequirementsName(e.path) }));
@@ -135,7 +148,12 @@ async function readNamed(
     for (const { e, requirements } of level) {
       const bytes = read.get(e.oid);
       if (bytes === undefined) continue;
-      for (const n of namedBy(e.path, bytes.toString('utf8'), requirements)) {
+      const text = bytes.toString('utf8');
+      // An install file names its files as the Python dependency stage locates them (also by base name).
+      const names = isInstallInput(e.path)
+        ? installNames(e.path, text, files, (bases ??= byBaseName(files)))
+        : namedBy(e.path, text, requirements);
+      for (const n of names) {
         const hit = byPath.get(n.path);
         if (!hit || seen.has(n.path) || out.length >= MAX_NAMED_FILES) continue;
         seen.add(n.path);

@@ -259,6 +259,30 @@ function namedConfigFiles(text: string): { written: string; line: number; format
   return out;
 }
 
+/**
+ * The repository files the install commands of `envPath` (its text as asInstallCommands gives it) name, located as
+ * installInputs locates them: the requirements files `-r` / `-c` / `uv pip sync` read, and the configuration files
+ * PIP_CONFIG_FILE / UV_CONFIG_FILE point at. A review lays them out beside the file at both revisions, so the
+ * scan of each reads the same inputs.
+ */
+export function installNamedPaths(
+  envPath: string,
+  text: string,
+  files: ReadonlySet<string>,
+  byBaseName: ReadonlyMap<string, readonly string[]>,
+): { path: string; kind: 'requirements' | 'config' }[] {
+  const out: { path: string; kind: 'requirements' | 'config' }[] = [];
+  for (const named of namedRequirementsFiles(text).slice(0, MAX_NAMED)) {
+    const target = locateNamedFile(envPath, named.written, files, byBaseName, named.positional === true);
+    for (const path of 'paths' in target ? target.paths : []) out.push({ path, kind: 'requirements' });
+  }
+  for (const named of namedConfigFiles(text).slice(0, MAX_NAMED)) {
+    const target = locateNamedFile(envPath, named.written, files, byBaseName);
+    for (const path of 'paths' in target ? target.paths : []) out.push({ path, kind: 'config' });
+  }
+  return out;
+}
+
 /** A file an install command reads as requirements, to be scanned as one. */
 export interface InstallInput {
   readonly file: DiscoveredFile;
