@@ -3,6 +3,8 @@ import { ConfigError } from '../core/errors.js';
 import type { Level, ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import { isRecord } from '../core/is-record.js';
+import { toRedacted } from './redact.js';
+import { memberFingerprint } from './sarif.js';
 
 /** A baseline SARIF larger than this is refused rather than read into memory. */
 export const MAX_BASELINE_BYTES = 256 * 1024 * 1024;
@@ -24,7 +26,13 @@ export function baselineKeys(log: unknown, source = 'baseline'): Set<string> {
       if (!isRecord(r)) continue;
       const ruleId = resultRuleId(r, Array.isArray(rules) ? rules : []);
       const fp = isRecord(r['partialFingerprints']) ? r['partialFingerprints']['primaryLocationLineHash'] : undefined;
-      if (ruleId !== undefined && typeof fp === 'string') keys.add(keyOf(ruleId, fp));
+      if (ruleId === undefined || typeof fp !== 'string') continue;
+      const key = keyOf(ruleId, fp);
+      keys.add(key);
+      const members = isRecord(r['properties']) ? r['properties']['memberFingerprints'] : undefined;
+      if (!Array.isArray(members)) continue;
+      keys.add(membersListedKey(key));
+      for (const m of members) if (typeof m === 'string') keys.add(memberKey(key, m));
     }
   }
   return keys;
@@ -40,7 +48,7 @@ export function findingKey(f: ResolvedFinding): string {
  * a notification says how many known findings were left out, so a quiet report is never mistaken for a clean tree.
  */
 export function filterNewFindings(result: ScanResult, keys: ReadonlySet<string>, source = 'baseline'): ScanResult {
-  const findings = result.findings.filter((f) => !keys.has(findingKey(f)));
+  const findings = result.findings.filter((f) => !keys.has(findingKey(f)) || gainedMembers(f, keys));
   const known = result.findings.length - findings.length;
   const byLevel: Record<Level, number> = { error: 0, warning: 0, note: 0 };
   for (const f of findings) byLevel[f.level]++;
@@ -83,6 +91,21 @@ export async function applyBaseline(result: ScanResult, file: string): Promise<S
   }
   return filterNewFindings(result, baselineKeys(log, file), file);
 }
+
+/**
+ * A grouped finding the baseline holds, with members it did not list (sarif.ts `memberFingerprints`): a package
+ * without integrity added to a lockfile already reported for hundreds is this change's, and is reported again. A
+ * baseline that lists no members for the group (written before, or a group too large to list) judges it as before.
+ */
+function gainedMembers(f: ResolvedFinding, keys: ReadonlySet<string>): boolean {
+  const key = findingKey(f);
+  if (f.members === undefined || !keys.has(membersListedKey(key))) return false;
+  // Fingerprinted as the SARIF writer fingerprinted them: redacted (a member's evidence may quote a tokenised URL).
+  return f.members.some((m) => !keys.has(memberKey(key, memberFingerprint(toRedacted(m)))));
+}
+
+const membersListedKey = (key: string) => `${key}\u0000members`;
+const memberKey = (key: string, member: string) => `${key}\u0000member\u0000${member}`;
 
 function keyOf(ruleId: string, lineHash: string): string {
   return `${ruleId}\u0000${lineHash.replace(/:\d+$/, '')}`;

@@ -152,6 +152,6 @@ class RedactedFinding {
  * (exactOptionalPropertyTypes): reporters test the value (`f.artifact ? …`) and JSON.stringify drops undefined, so
  * the two read alike.
  */
-function toRedacted<F extends Finding>(f: F): F {
+export function toRedacted<F extends Finding>(f: F): F {
   return new RedactedFinding(f) as unknown as F;
 }

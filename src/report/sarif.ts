@@ -1,5 +1,6 @@
 import type { Log, Region, ReportingDescriptor, Result, Notification as SarifNotification } from 'sarif';
-import { messageWithMember, type ResolvedFinding } from '../core/finding.js';
+import { messageWithMember, type Finding, type ResolvedFinding } from '../core/finding.js';
+import { fingerprintOf } from '../core/fingerprint.js';
 import type { ScanResult } from '../core/result.js';
 import type { Rule } from '../core/rule.js';
 import { RULES } from '../core/rules/index.js';
@@ -12,6 +13,14 @@ import { fitUploadSize, MAX_SARIF_RESULTS, mostSevere } from './sarif-limits.js'
 
 /** Related locations per result: one cause reaching thousands of packages stays one readable result. */
 export const MAX_RELATED_LOCATIONS = 50;
+
+/**
+ * A grouped finding's members listed by fingerprint (`properties.memberFingerprints`, the first 16 hex digits: 64
+ * bits tell a set of members apart) up to this many, about 95 KB per group: a baseline then tells a group that gained
+ * a member from the group it already held (baseline.ts). A larger group is listed by no member, and a baseline judges
+ * it by its own fingerprint alone, within code scanning's upload size.
+ */
+export const MAX_MEMBER_FINGERPRINTS = 5_000;
 
 export const INFORMATION_URI = 'https://github.com/chainproof/chainproof';
 
@@ -257,8 +266,25 @@ function toResult(f: ResolvedFinding, index: Map<string, number>, lineHash: (f: 
         : {}),
       ...(f.artifact ? { artifact: elideValues(f.artifact) } : {}),
       ...(f.evidence ? { evidence: elideValues(f.evidence) } : {}),
+      ...memberFingerprints(f),
     },
   };
+}
+
+/** How a member is named in `memberFingerprints`, and looked up by a baseline. */
+export function memberFingerprint(member: Finding): string {
+  return fingerprintOf(member).slice(0, 16);
+}
+
+/**
+ * The fingerprints of a grouped finding's members, sorted. A group keeps its fingerprint when members join it (one
+ * alert in code scanning), so a baseline holding "811 packages have no integrity" hid the 812th, added by a lockfile
+ * injection, and the scan passed: with the members listed, the baseline sees the new one.
+ */
+function memberFingerprints(f: ResolvedFinding): { memberFingerprints?: string[] } {
+  const members = f.members;
+  if (members === undefined || members.length === 0 || members.length > MAX_MEMBER_FINGERPRINTS) return {};
+  return { memberFingerprints: [...new Set(members.map(memberFingerprint))].sort() };
 }
 
 /**
