@@ -40,12 +40,21 @@ export function npmPurl(name: string, version: string): string {
   const slash = name.startsWith('@') ? name.indexOf('/') : -1;
   const ns = slash > 0 ? `${encodeUriComponent(name.slice(0, slash))}/` : '';
   const base = slash > 0 ? name.slice(slash + 1) : name;
-  return `pkg:npm/${ns}${encodeUriComponent(base)}@${encodeUriComponent(version)}`;
+  return `pkg:npm/${ns}${encodeUriComponent(base)}${purlVersion(version)}`;
 }
 
 /** purl for PyPI: the PEP 503 name (lower case, runs of `-_.` as `-`), version percent-encoded. */
 export function pypiPurl(name: string, version: string): string {
-  return `pkg:pypi/${encodeUriComponent(pep503Name(name))}@${encodeUriComponent(version)}`;
+  return `pkg:pypi/${encodeUriComponent(pep503Name(name))}${purlVersion(version)}`;
+}
+
+/**
+ * A purl's `@version`, or nothing for a package locked at no version (a requirements.txt line `peft` or `torch>=2`):
+ * purl-spec puts the `@` only before a version, and `pkg:pypi/peft@` is no purl — parsePackagePurl below refuses it,
+ * so a suppression could not be written with the key the JSON report showed.
+ */
+function purlVersion(version: string): string {
+  return version === '' ? '' : `@${encodeUriComponent(version)}`;
 }
 
 /** PEP 503: runs of `-`, `_`, `.` become one `-`, lower-cased — the name pip and an index compare projects by. */

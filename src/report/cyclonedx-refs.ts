@@ -8,16 +8,19 @@ import type { CdxComponent } from './cyclonedx.js';
  * purl type's version is the commit), `pkg:github/<owner>/<repo>@<ref>` for torch.hub — or the URL it is fetched from.
  */
 export function referenceComponents(refs: readonly ModelReference[]): CdxComponent[] {
-  const byRef = new Map<string, { ref: ModelReference; places: string[] }>();
+  const byRef = new Map<string, { ref: ModelReference; places: string[]; runsRemoteCode: boolean }>();
   for (const r of refs) {
     const key = `${r.hub}:${repoName(r) ?? r.url ?? ''}@${r.revision ?? ''}`;
-    const entry = byRef.get(key) ?? { ref: r, places: [] };
+    const entry = byRef.get(key) ?? { ref: r, places: [], runsRemoteCode: false };
     entry.places.push(`${r.path}:${r.line}`);
+    // One place that loads the model with trust_remote_code is enough for its code to run: the component says so
+    // whichever place came first.
+    entry.runsRemoteCode ||= r.runsRemoteCode;
     byRef.set(key, entry);
   }
   return [...byRef.entries()]
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([key, { ref, places }]): CdxComponent => {
+    .map(([key, { ref, places, runsRemoteCode }]): CdxComponent => {
       const purl = purlOf(ref);
       return {
         type: 'machine-learning-model',
@@ -33,7 +36,7 @@ export function referenceComponents(refs: readonly ModelReference[]): CdxCompone
         properties: [
           { name: 'chainproof:reference', value: 'loaded by name at run time' },
           { name: 'chainproof:revision-kind', value: ref.revisionKind },
-          { name: 'chainproof:runs-remote-code', value: String(ref.runsRemoteCode) },
+          { name: 'chainproof:runs-remote-code', value: String(runsRemoteCode) },
           ...places.sort().map((p) => ({ name: 'chainproof:referenced-at', value: p })),
         ],
       };

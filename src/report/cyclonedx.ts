@@ -159,7 +159,8 @@ function toLibrary(
     type: 'library',
     'bom-ref': local ? `local:${p.lockfile}:${p.key}` : purl,
     ...(slash > 0 ? { group: p.name.slice(0, slash), name: p.name.slice(slash + 1) } : { name: p.name }),
-    version: p.version,
+    // An unpinned requirement has no version: CycloneDX's is optional, and an empty one names nothing.
+    ...(p.version !== '' ? { version: p.version } : {}),
     scope: p.dev || p.optional ? 'optional' : 'required',
     ...(local ? {} : { purl }),
     ...(hashes.length > 0 ? { hashes } : {}),

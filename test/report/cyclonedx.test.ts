@@ -4,9 +4,9 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import addDraft2019Formats from 'ajv-formats-draft2019';
 import { describe, expect, it } from 'vitest';
-import { npmPurl } from '../../src/core/package-key.js';
+import { npmPurl, parsePackagePurl, pypiPurl } from '../../src/core/package-key.js';
 import { sriToHashes, toCycloneDx, uuidV5 } from '../../src/report/cyclonedx.js';
-import { makeResult, sampleResult } from '../action/helpers.js';
+import { finding, makeResult, pkg, sampleResult } from '../action/helpers.js';
 import { referenceComponents } from '../../src/report/cyclonedx-refs.js';
 import { REPO } from '../helpers/cli.js';
 
@@ -167,6 +167,52 @@ describe('CycloneDX 1.6', () => {
   });
 });
 
+describe('CycloneDX: a requirement locked at no version', () => {
+  // requirements.txt `peft` or `torch>=2`: the graph holds the package with the version ''.
+  const bom = toCycloneDx(
+    makeResult({
+      graphs: [
+        {
+          lockfile: 'requirements.txt',
+          kind: 'pip-requirements',
+          ecosystem: 'pypi',
+          formatVersion: '1',
+          importers: {},
+          packages: [
+            pkg({ lockfile: 'requirements.txt', name: 'peft', version: '', line: 4 }),
+            pkg({ lockfile: 'requirements.txt', name: 'Torch', version: '2.3.1', line: 1 }),
+          ],
+        },
+      ],
+      findings: [
+        finding({
+          ruleId: 'CPP010',
+          level: 'warning',
+          message: 'peft has no version specifier',
+          location: { path: 'requirements.txt', line: 4 },
+          artifact: { kind: 'package', ecosystem: 'pypi', name: 'peft', version: '' },
+        }),
+      ],
+    }),
+    { toolVersion: '1.2.3' },
+  );
+
+  it('has a purl without `@` and no empty version, and its findings are counted on it', () => {
+    expect(cdxValidator()(bom)).toBe(true);
+    const peft = bom.components.find((c) => c.name === 'peft')!;
+    expect(peft.purl).toBe('pkg:pypi/peft');
+    expect(peft['bom-ref']).toBe('pkg:pypi/peft');
+    expect(peft).not.toHaveProperty('version');
+    expect(peft.properties?.find((p) => p.name === 'chainproof:findings')?.value).toBe('1');
+    expect(bom.components.find((c) => c.name === 'Torch')?.purl).toBe('pkg:pypi/torch@2.3.1');
+  });
+
+  it('the key is a purl a suppression can be written with', () => {
+    expect(parsePackagePurl(pypiPurl('peft', ''))).toEqual({ ecosystem: 'pypi', name: 'peft' });
+    expect(parsePackagePurl(npmPurl('@scope/x', ''))).toEqual({ ecosystem: 'npm', name: '@scope/x' });
+  });
+});
+
 describe('CycloneDX references', () => {
   it('a dataset repo loaded by name (diffusers community pipelines) gets no model purl; a model repo does', () => {
     const ref = (repoId: string) => ({
@@ -205,6 +251,25 @@ describe('CycloneDX references', () => {
       [commit, `pkg:huggingface/acme/tok@${commit}`],
       ['main', 'pkg:huggingface/acme/tok'],
     ]);
+  });
+
+  it('runs remote code when any place that loads it does, whichever place comes first', () => {
+    const load = (line: number, runsRemoteCode: boolean) => ({
+      path: 'train.py',
+      line,
+      column: 1,
+      via: 'from_pretrained',
+      hub: 'huggingface' as const,
+      repoId: 'acme/llm',
+      revisionKind: 'none' as const,
+      runsRemoteCode,
+    });
+    const remote = (refs: ReturnType<typeof load>[]) =>
+      referenceComponents(refs).map((c) => c.properties?.find((p) => p.name === 'chainproof:runs-remote-code')?.value);
+    // The tokenizer at line 8, then the model with trust_remote_code=True at line 9: one component.
+    expect(remote([load(8, false), load(9, true)])).toEqual(['true']);
+    expect(remote([load(9, true), load(8, false)])).toEqual(['true']);
+    expect(remote([load(8, false), load(9, false)])).toEqual(['false']);
   });
 
   it('a GitHub repository (torch.hub) is one lower-cased purl however the code spells it', () => {
