@@ -23,9 +23,23 @@ export function pairOutputs(formats: readonly string[], outputs: readonly string
   const targets = list.map((raw, i): OutputTarget => {
     const eq = raw.indexOf('=');
     const name = eq >= 0 ? raw.slice(0, eq) : raw;
-    const file = eq >= 0 ? raw.slice(eq + 1) : outputs[i];
+    const given = outputs[i];
     if (!(FORMATS as readonly string[]).includes(name))
       throw new UsageError(`unknown --format "${name}"; expected one of ${FORMATS.join(', ')}`);
+    // `-f json=a.json -f sarif -o b.sarif`: the --output at position 0 was dropped without a word, the SARIF went to
+    // standard output and b.sarif was never written (a later upload step found no file, or an old one). An empty
+    // --output is the placeholder that lets a later --output reach its format.
+    if (eq >= 0 && given !== undefined && given !== '')
+      throw new UsageError(
+        `--format ${raw} names its file, and the --output at the same position (${given}) names another; give each format one file, as FORMAT=FILE or as --format FORMAT --output FILE`,
+      );
+    const file = eq >= 0 ? raw.slice(eq + 1) : given;
+    if (file === '')
+      throw new UsageError(
+        eq >= 0
+          ? `--format ${raw} names no file; write ${name}=FILE, or ${name}=- for standard output`
+          : `--output for --format ${name} is empty; name a file, or - for standard output`,
+      );
     return { format: name as Format, file: file === '-' ? undefined : file };
   });
   if (targets.filter((t) => t.file === undefined).length > 1)

@@ -26,6 +26,27 @@ describe('pairOutputs: two formats into one file is a usage error', () => {
     expect(() => pairOutputs(formats, outputs)).toThrow(/given for both json and sarif/);
   });
 
+  it.each([
+    // The --output at position 0 belongs to json=a.json, which names its own file: it was dropped, and SARIF went to stdout.
+    { name: 'FORMAT=FILE and an --output at its position', formats: ['json=a.json', 'sarif'], outputs: ['b.sarif'] },
+    { name: 'FORMAT= with no file', formats: ['sarif='], outputs: [] },
+  ])('$name is a usage error naming the flag', ({ formats, outputs }) => {
+    expect(() => pairOutputs(formats, outputs)).toThrow(UsageError);
+    expect(() => pairOutputs(formats, outputs)).toThrow(/^--format /);
+  });
+
+  it('an empty --output of a format without a file is a usage error naming --output', () => {
+    expect(() => pairOutputs(['sarif'], [''])).toThrow(/^--output for --format sarif is empty/);
+  });
+
+  it('FORMAT=FILE beside paired formats keeps each pair', () => {
+    expect(pairOutputs(['sarif', 'json=a.json', 'text'], ['a.sarif'])).toEqual([
+      { format: 'sarif', file: 'a.sarif' },
+      { format: 'json', file: 'a.json' },
+      { format: 'text', file: undefined },
+    ]);
+  });
+
   it('distinct files and one standard output pass', () => {
     expect(pairOutputs(['json', 'sarif', 'text'], ['a.json', 'a.sarif'])).toHaveLength(3);
   });
