@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,35 @@ describe('what a reviewer reads on real model files', () => {
     );
     expect(lines[0]).toContain(`report: ${sarifFile}`);
     expect(lines[0]).toMatch(/exit 1: findings at or above --fail-on error\.$/);
+  });
+
+  it('names the error of the highest security-severity, not the first error by path', async () => {
+    // requirements.txt in hash-checking mode with a line without --hash (CPP011, 7.0) sorts before the pickle that
+    // calls os.system on load (CPI001, 9.8). Pickle bytes written here, never loaded.
+    const repo = mkdtempSync(path.join(tmpdir(), 'cp-verdict-'));
+    try {
+      writeFileSync(path.join(repo, 'requirements.txt'), `six==1.16.0 --hash=sha256:${'a'.repeat(64)}\nidna==3.7\n`);
+      mkdirSync(path.join(repo, 'zz'));
+      writeFileSync(path.join(repo, 'zz', 'evil.pkl'), "cos\nsystem\n(S'id'\ntR.");
+      const r = await runMain([
+        'scan',
+        repo,
+        '--offline',
+        '--no-cache',
+        '-f',
+        'json',
+        '-o',
+        path.join(repo, 'out.json'),
+      ]);
+      expect(r.code).toBe(1);
+      const report = JSON.parse(readFileSync(path.join(repo, 'out.json'), 'utf8')) as {
+        findings: { ruleId: string }[];
+      };
+      expect(report.findings.map((f) => f.ruleId)).toEqual(expect.arrayContaining(['CPP011', 'CPI001']));
+      expect(r.stderr).toMatch(/; most severe: error CPI001 at zz\/evil\.pkl;/);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 
   it('writes no verdict line with --quiet, nor when the text report is on stdout (its summary says it)', async () => {

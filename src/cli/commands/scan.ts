@@ -22,6 +22,7 @@ import { plural } from '../../core/plural.js';
 import { parseShardSpec } from '../../core/shard.js';
 import { baselinedText, notScannedText } from '../../report/text.js';
 import { levelRank } from '../../core/finding.js';
+import { findRule } from '../../core/rules/index.js';
 import type { ScanResult } from '../../core/result.js';
 import { VERSION } from '../version.js';
 import { cliOutcome } from '../outcome.js';
@@ -158,8 +159,7 @@ export function verdictLine(
 ): string {
   const s = result.summary;
   const counts = `${plural(s.byLevel.error, 'error')}, ${plural(s.byLevel.warning, 'warning')}, ${plural(s.byLevel.note, 'note')}`;
-  let worst = result.findings[0];
-  for (const f of result.findings) if (worst !== undefined && levelRank(f.level) > levelRank(worst.level)) worst = f;
+  const worst = mostSevere(result.findings);
   const first =
     worst !== undefined
       ? `; most severe: ${worst.level} ${worst.ruleId} at ${worst.location.path}${worst.location.line !== undefined ? `:${worst.location.line}` : ''}`
@@ -172,6 +172,22 @@ export function verdictLine(
         ? `exit 0 (--fail-on ${failOn})`
         : `exit ${code}`;
   return `chainproof: ${counts}${baselinedText(s.baselined)} in ${plural(s.files, 'file')}${notScannedText(result.skipped.length)}${first}${where}; ${why}.`;
+}
+
+/**
+ * The finding the verdict line names: the highest level, and within it the rule of the highest SARIF
+ * `security-severity` (the order code scanning ranks alerts by); equals keep the report's order (by path). The first
+ * error by path named a requirements.txt missing a hash (7.0) over a pickle that runs `os.system` on load (9.8).
+ */
+function mostSevere(findings: ScanResult['findings']): ScanResult['findings'][number] | undefined {
+  const severity = (f: ScanResult['findings'][number]) => Number(findRule(f.ruleId)?.severity ?? 0);
+  let worst = findings[0];
+  for (const f of findings) {
+    if (worst === undefined) break;
+    const rank = levelRank(f.level) - levelRank(worst.level);
+    if (rank > 0 || (rank === 0 && severity(f) > severity(worst))) worst = f;
+  }
+  return worst;
 }
 
 export function parseShard(raw: string | undefined): { index: number; count: number } | undefined {
