@@ -194,10 +194,15 @@ function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
   // So that algorithm is the one compared; a sha1 beside it that matches the registry proves nothing.
   const checked = ssriCheckedAlgorithm(pkg.integrity ?? '');
   if (lockSri.size === 0 || checked === undefined) {
+    // A value that is there but no valid SRI (CPD004 says so) is not "no integrity": npm compares the download with
+    // it and stops (EINTEGRITY), and the reader must not go looking for a missing field.
+    const written = (pkg.integrity ?? '').trim() !== '';
     unverifiable(
       state,
-      `${spec(pkg)} (${where(pkg)}) has no integrity in the lockfile, so its bytes are not pinned and cannot be compared with the registry.`,
-      { reason: 'no lockfile integrity' },
+      written
+        ? `${spec(pkg)} (${where(pkg)}) has an integrity in the lockfile that is not a valid SRI hash (CPD004), so it cannot be compared with the registry.`
+        : `${spec(pkg)} (${where(pkg)}) has no integrity in the lockfile, so its bytes are not pinned and cannot be compared with the registry.`,
+      { reason: written ? 'lockfile integrity not valid SRI' : 'no lockfile integrity' },
     );
     return;
   }

@@ -60,3 +60,26 @@ describe('the integrity npm checks, not one that merely matches', () => {
       expect(result.findings[0]?.evidence).toMatchObject({ checked: integrity.split(' ')[1]!.split('-')[0] });
   });
 });
+
+describe('a lockfile integrity that is no valid SRI', () => {
+  it('is unverifiable as not valid, not as missing', async () => {
+    const reg = await startRegistry();
+    const tarball = `${reg.url}left-pad/-/left-pad-1.3.0.tgz`;
+    reg.route('/left-pad', {
+      body: {
+        name: 'left-pad',
+        'dist-tags': { latest: '1.3.0' },
+        versions: { '1.3.0': { name: 'left-pad', version: '1.3.0', dist: { ...published, tarball } } },
+      },
+    });
+    const root = tempDir();
+    // A sha512 digest 40 bytes long: ssri reads it (npm then fails the download with EINTEGRITY), SRI refuses it.
+    const integrity = `sha512-${Buffer.alloc(40, 7).toString('base64')}`;
+    const graph = writeLockfile(root, [{ name: 'left-pad', version: '1.3.0', resolved: tarball, integrity }]);
+    const result = await scanGraphs({ root, graphs: [graph], registry: reg.url, policy: { verifySignatures: false } });
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['CPD130']);
+    expect(result.findings[0]?.evidence).toEqual({ reason: 'lockfile integrity not valid SRI' });
+    expect(result.findings[0]?.message).not.toContain('has no integrity');
+    expect(result.verifications.map((v) => v.status)).toEqual(['unverifiable']);
+  });
+});
