@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands/index.js';
+import { POLICY_FILE_CANDIDATES } from '../../src/trust/policy/find.js';
 import { runCli } from '../helpers/cli.js';
 
 /** Whitespace-separated words of the help text, with every wrapped line joined back to the one before it. */
@@ -26,5 +27,16 @@ describe('top-level --help wraps at word boundaries', () => {
 
   it('the exit-code epilog keeps its words whole', () => {
     expect(words(help.stdout).has('failure,')).toBe(true);
+  });
+});
+
+describe('scan --help says where scan looks for a policy', () => {
+  it('names every file findPolicyFile tries, in its order', () => {
+    const help = runCli(['scan', '--help']);
+    expect(help.code).toBe(0);
+    const text = help.stdout.replace(/\s+/g, ' ');
+    const at = POLICY_FILE_CANDIDATES.map((name) => text.indexOf(name));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
 });

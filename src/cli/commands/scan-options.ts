@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { FORMATS } from '../../report/formats.js';
+import { POLICY_FILE_CANDIDATES } from '../../trust/policy/find.js';
 import type { OptionSpec } from '../fast-args.js';
 
 /**
@@ -29,7 +30,9 @@ export const SCAN_OPTIONS = {
   policy: {
     alias: 'p',
     type: 'string',
-    describe: 'Policy file (default: .chainproof/policy.yml if present, else the embedded default)',
+    // Named from the list findPolicyFile walks: the help said `.chainproof/policy.yml` alone, and a repository's
+    // `chainproof.policy.yml` judged its scan while the help said the embedded default would.
+    describe: `Policy file (default: the first of ${POLICY_FILE_CANDIDATES.join(', ')} in <dir>, else the embedded default)`,
   },
   registry: {
     alias: 'r',
