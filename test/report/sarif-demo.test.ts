@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sarifValidator } from '../action/helpers.js';
+import path from 'node:path';
+import { repositoryPrefix } from '../../src/cli/repository-prefix.js';
 import { REPO, runCliAsync, runMain } from '../helpers/cli.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed SARIF JSON
@@ -54,9 +56,12 @@ describe('SARIF of the demo scan', () => {
   });
 
   it('points lockfile findings at their line', () => {
+    // Relative to the repository that holds the demo (this checkout, when it is a git work tree).
+    const prefix = repositoryPrefix(path.join(REPO, 'fixtures/demo-project'));
+    const lockUri = prefix === '' ? 'package-lock.json' : `${prefix}/package-lock.json`;
     const lock = first.runs[0].results.filter(
       (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
-        r.locations[0]!.physicalLocation.artifactLocation.uri === 'package-lock.json',
+        r.locations[0]!.physicalLocation.artifactLocation.uri === lockUri,
     );
     expect(lock.length).toBeGreaterThan(0);
     for (const r of lock) expect(r.locations[0].physicalLocation.region.startLine).toBeGreaterThan(1);

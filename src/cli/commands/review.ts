@@ -19,6 +19,7 @@ import {
 import { plural } from '../../core/plural.js';
 import type { ReviewResult } from '../../app/review/index.js';
 import { VERSION } from '../version.js';
+import { repositoryPrefix } from '../repository-prefix.js';
 import { cliOutcome } from '../outcome.js';
 import { defaultCacheDir } from '../../app/cache-dir.js';
 import { parseNpmRegistry } from '../npm-registry-option.js';
@@ -164,11 +165,13 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
     else if (t.format === 'markdown') text = toReviewMarkdown(result);
     else if (t.format === 'sarif') {
       const { toSarif } = await import('../../report/sarif.js');
+      const { rebaseSarif } = await import('../../report/sarif-rebase.js');
       const log = toSarif(result.scan, {
         toolVersion: VERSION,
         category: argv.category ?? 'chainproof-review',
       });
-      text = JSON.stringify(log, null, 2) + '\n';
+      // Relative to the repository, as code scanning reads them (repository-prefix.ts).
+      text = JSON.stringify(rebaseSarif(log, repositoryPrefix(root)), null, 2) + '\n';
     } else text = toReviewText(result);
     if (t.file === undefined) process.stdout.write(text);
     else await writeOutput(t.file, text);

@@ -26,6 +26,7 @@ import { findRule } from '../../core/rules/index.js';
 import type { ScanResult } from '../../core/result.js';
 import { VERSION } from '../version.js';
 import { cliOutcome } from '../outcome.js';
+import { repositoryPrefix } from '../repository-prefix.js';
 import { defaultCacheDir } from '../../app/cache-dir.js';
 import type { FastCommand } from '../fast-args.js';
 import { SCAN_OPTIONS } from './scan-options.js';
@@ -128,12 +129,15 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     result = await applyBaseline(result, argv.baseline);
   }
   const color = !('NO_COLOR' in env) && process.stdout.isTTY === true;
+  // SARIF paths relative to the repository, as code scanning reads them (repository-prefix.ts): asked once, only for SARIF.
+  const uriPrefix = targets.some((t) => t.format === 'sarif') ? repositoryPrefix(root) : '';
   for (const t of targets) {
     // Streamed: a report of 300k findings is never held as one string.
     const pieces = renderReportChunks(result, t.format, {
       toolVersion: VERSION,
       color: t.file === undefined && color,
       verbose: argv.verbose,
+      uriPrefix,
       ...(argv.category !== undefined ? { category: argv.category } : {}),
     });
     if (t.file === undefined) await writeStdout(pieces);
