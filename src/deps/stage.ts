@@ -15,7 +15,7 @@ import { toDependencyGraph } from './graph.js';
 import { parseLockfileOnDemand } from './parsers/index.js';
 import { checkRepoNpmrc, committedCredentials, type RepoNpmrc } from './checks/npmrc.js';
 import { pnpmWorkspaceRegistries, workspaceRegistryEntries } from './parsers/pnpm-workspace-registries.js';
-import { pnpmfileFinding, pnpmfilePath } from './checks/pnpmfile.js';
+import { loadedPnpmfiles, pluginPnpmfileFindings, pnpmfileFinding } from './checks/pnpmfile.js';
 import { checkRepoYarnrc, yarnrcCredentials, type RepoYarnrc } from './checks/yarnrc.js';
 import { effectiveYarnrcs, enableScriptsOf, loadRepoYarnrcs, mergeYarnrcs } from './yarnrc-files.js';
 import { npmrcFromEntries, parseNpmrc } from './npmrc.js';
@@ -239,28 +239,31 @@ async function scanLockfile(
       workspace !== undefined ? [...installConfigs, workspaceAsNpmrc(workspace)] : installConfigs,
       policy.allowedRegistries,
     ),
-    ...(isPnpm ? pnpmfileFindings(dir, file.path, pnpmWorkspace, repoNpmrcs, byPath) : []),
+    ...(isPnpm ? pnpmfileFindings(dir, file.path, workspace, repoNpmrcs, manifests.get('')?.data, byPath) : []),
   ];
   return { findings, graphs: [graph], notifications, yarnrcs: inEffect };
 }
 
-/** CPD167 for the pnpmfile pnpm loads for this lockfile, when the tree holds it (checks/pnpmfile.ts). */
+/** CPD167 for the pnpmfiles pnpm loads for this lockfile: the tree's, and config dependencies' (checks/pnpmfile.ts). */
 function pnpmfileFindings(
   dir: string,
   lockfile: string,
-  workspace: Record<string, unknown> | undefined,
+  workspace: PnpmWorkspaceFile | undefined,
   npmrcs: readonly RepoNpmrc[],
+  root: Manifest | undefined,
   byPath: ReadonlyMap<string, DiscoveredFile>,
 ): Finding[] {
-  // pnpm-workspace.yaml settings take precedence over .npmrc; the nearest .npmrc is listed first.
-  const fromRc = (key: string) => npmrcs.find((n) => n.config.raw[key] !== undefined)?.config.raw[key];
-  const pnpmfile = typeof workspace?.pnpmfile === 'string' ? workspace.pnpmfile : fromRc('pnpmfile');
-  const ignore = workspace?.ignorePnpmfile !== undefined ? workspace.ignorePnpmfile : fromRc('ignore-pnpmfile');
-  const path = pnpmfilePath(dir, {
-    ...(pnpmfile !== undefined ? { pnpmfile } : {}),
-    ignore: ignore === true || ignore === 'true',
-  });
-  return path !== undefined && byPath.has(path) ? [pnpmfileFinding(path, lockfile)] : [];
+  // The nearest .npmrc that sets a key is listed first; pnpm-workspace.yaml's settings win over it (pnpm 10+).
+  const npmrc = (key: string) => npmrcs.find((n) => n.config.raw[key] !== undefined)?.config.raw[key];
+  const sources = {
+    ...(workspace !== undefined ? { workspace } : {}),
+    npmrc,
+    packageManager: root?.packageManager,
+  };
+  return [
+    ...loadedPnpmfiles(dir, sources, (p) => byPath.has(p)).map((p) => pnpmfileFinding(p, lockfile)),
+    ...pluginPnpmfileFindings(sources, lockfile),
+  ];
 }
 
 /**

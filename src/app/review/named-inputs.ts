@@ -65,7 +65,7 @@ export function namedBy(p: string, text: string, asRequirements: boolean): Named
   const base = p.slice(p.lastIndexOf('/') + 1);
   const out: NamedPath[] = [];
   const add = (name: string, kind: NamedKind) => {
-    const resolved = pnpmfilePath(dir, { pnpmfile: name, ignore: false });
+    const resolved = pnpmfilePath(dir, name);
     if (resolved !== undefined && resolved !== '') out.push({ path: resolved, kind });
   };
   if (asRequirements) for (const name of requirementIncludes(text)) add(name, 'requirements');

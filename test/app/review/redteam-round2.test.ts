@@ -62,6 +62,12 @@ describe('pnpmfiles (cfg-pnpmfile-added, cfg-npmrc-pnpmfile)', () => {
     expect(r.gate?.passed).toBe(false);
   });
 
+  it('a new .pnpmfile.mjs (pnpm 11+ loads it first) → the head scan CPD167 is introduced, the gate fails', async () => {
+    const r = await review(PNPM_PROJECT, { '.pnpmfile.mjs': 'export const hooks = {};\n' });
+    expect(rulesAt(r)).toContain('CPD167@.pnpmfile.mjs');
+    expect(r.gate?.passed).toBe(false);
+  });
+
   it('.npmrc pnpmfile= naming a new file → CPD167 at that file', async () => {
     const r = await review(PNPM_PROJECT, {
       '.npmrc': 'pnpmfile=tools/hooks.cjs\n',
