@@ -28,7 +28,8 @@ export interface PackageNode {
    * pnpm 10+ (package.json `pnpm`, pnpm-workspace.yaml: deps/parsers/pnpm-builds.ts), where `pnpmDefault` is pnpm
    * 10/11 building no dependency that no setting allows; bun's `trustedDependencies` (not listed), or without one
    * `bunDefaultTrusted`: not on bun's built-in list of trusted packages; npm ≥ 11.19's root package.json
-   * `allowScripts` entry set to `false` (`npmAllowScripts`, deps/parsers/npm-allow-scripts.ts).
+   * `allowScripts` entry set to `false` (`npmAllowScripts`, deps/parsers/npm-allow-scripts.ts); `ignore-scripts` in
+   * the project's `.npmrc` or pnpm-workspace.yaml (`ignoreScripts`: npm and pnpm run no dependency's scripts).
    */
   readonly buildDisabled?:
     | 'dependenciesMeta'
@@ -39,7 +40,8 @@ export interface PackageNode {
     | 'pnpmDefault'
     | 'trustedDependencies'
     | 'bunDefaultTrusted'
-    | 'npmAllowScripts';
+    | 'npmAllowScripts'
+    | 'ignoreScripts';
   /** For aliases (`npm:`), the name the code imports. */
   readonly alias?: string;
   readonly bundled?: boolean;

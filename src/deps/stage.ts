@@ -189,7 +189,13 @@ async function scanLockfile(
     for (const [k, m] of manifests) given[k] = m.data;
     parsed = await parseLockfileOnDemand(file.path, text, {
       manifests: given,
-      ...(npmAllScriptsRun(repoNpmrcs, ctx.options.env) ? { npmAllScriptsRun: true } : {}),
+      ...(npmrcSwitchOn(repoNpmrcs, ctx.options.env, 'dangerously-allow-all-scripts')
+        ? { npmAllScriptsRun: true }
+        : {}),
+      ...(isPnpm && npmrcSwitchOn(repoNpmrcs, ctx.options.env, 'dangerously-allow-all-builds')
+        ? { pnpmNpmrcAllBuilds: true }
+        : {}),
+      ...(npmrcIgnoresScripts(dir, repoNpmrcs, ctx.options.env) ? { npmrcIgnoresScripts: true } : {}),
       ...(enableScripts !== undefined ? { enableScripts } : {}),
       ...(pnpmWorkspace !== undefined ? { pnpmWorkspace } : {}),
     });
@@ -499,14 +505,34 @@ async function loadNpmrcs(
 }
 
 /**
- * npm's `dangerously-allow-all-scripts` (@npmcli/config definitions; arborist rebuild then skips the `allowScripts`
- * gate), from the repository's `.npmrc` files or the environment (`npm_config_*`, any case). Any value but `false`
- * counts: assuming scripts run is the safe side.
+ * A boolean switch set in the repository's `.npmrc` files or the environment (`npm_config_*`, any case): npm's
+ * `dangerously-allow-all-scripts` (@npmcli/config definitions; arborist rebuild then skips the `allowScripts` gate),
+ * pnpm 10's `dangerously-allow-all-builds`. Any value but `false` counts: assuming scripts run is the safe side.
  */
-function npmAllScriptsRun(npmrcs: readonly RepoNpmrc[], env: Readonly<Record<string, string | undefined>>): boolean {
+function npmrcSwitchOn(
+  npmrcs: readonly RepoNpmrc[],
+  env: Readonly<Record<string, string | undefined>>,
+  key: string,
+): boolean {
   const on = (v: string | undefined) => v !== undefined && v !== 'false';
-  if (npmrcs.some((n) => on(n.config.raw['dangerously-allow-all-scripts']))) return true;
-  return Object.entries(env).some(([k, v]) => k.toLowerCase() === 'npm_config_dangerously_allow_all_scripts' && on(v));
+  if (npmrcs.some((n) => on(n.config.raw[key]))) return true;
+  const name = `npm_config_${key.replace(/-/g, '_')}`;
+  return Object.entries(env).some(([k, v]) => k.toLowerCase() === name && on(v));
+}
+
+/**
+ * `ignore-scripts` as npm and pnpm read it: the environment (`npm_config_ignore_scripts`, a layer above the project's
+ * config), else the `.npmrc` in the lockfile's folder — the project's own, the one file of the tree they read it
+ * from. Only `true` counts: assuming scripts run is the safe side. yarn 1 and Bun are not told (their parsers ignore it).
+ */
+function npmrcIgnoresScripts(
+  dir: string,
+  npmrcs: readonly RepoNpmrc[],
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  const fromEnv = Object.entries(env).find(([k]) => k.toLowerCase() === 'npm_config_ignore_scripts')?.[1];
+  const project = npmrcs.find((n) => n.path === joinRel(dir, '.npmrc'));
+  return (fromEnv ?? project?.config.raw['ignore-scripts'])?.trim().toLowerCase() === 'true';
 }
 
 function fail(file: DiscoveredFile, reason: string, line: number | undefined): LockfileResult {

@@ -77,6 +77,10 @@ export interface ParseOptions {
   readonly pnpmWorkspace?: Readonly<Record<string, unknown>>;
   /** npm: `dangerously-allow-all-scripts` is set (repository `.npmrc` or environment), so `allowScripts` denies nothing. */
   readonly npmAllScriptsRun?: boolean;
+  /** pnpm: `dangerously-allow-all-builds` is set in a repository `.npmrc` or the environment (pnpm 10 reads it there). */
+  readonly pnpmNpmrcAllBuilds?: boolean;
+  /** npm, pnpm: `ignore-scripts=true` in the project's `.npmrc` or the environment (deps/stage.ts `npmrcIgnoresScripts`). */
+  readonly npmrcIgnoresScripts?: boolean;
 }
 
 export interface ParsedLockfile {

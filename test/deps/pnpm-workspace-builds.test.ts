@@ -41,12 +41,13 @@ const MANIFEST = JSON.stringify({
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-async function project(workspace: string | undefined): Promise<string> {
+async function project(workspace: string | undefined, npmrc?: string, manifest = MANIFEST): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cp-pnpm-ws-'));
   dirs.push(dir);
   await writeFile(path.join(dir, 'pnpm-lock.yaml'), LOCK);
-  await writeFile(path.join(dir, 'package.json'), MANIFEST);
+  await writeFile(path.join(dir, 'package.json'), manifest);
   if (workspace !== undefined) await writeFile(path.join(dir, 'pnpm-workspace.yaml'), workspace);
+  if (npmrc !== undefined) await writeFile(path.join(dir, '.npmrc'), npmrc);
   return dir;
 }
 
@@ -76,5 +77,43 @@ describe('the deps stage reads pnpm-workspace.yaml beside pnpm-lock.yaml (pnpm 1
     const r = await scanDeps(await project(yaml));
     expect(r.graphs[0]!.packages.map((p) => p.buildDisabled ?? null)).toEqual(want);
     expect(r.notifications.filter((n) => n.path === 'pnpm-workspace.yaml')).toHaveLength(warn);
+  });
+});
+
+/**
+ * pnpm 10 reads `dangerously-allow-all-builds` from `.npmrc` too (checked: with it, pnpm 10.34.9 ran a dependency's
+ * postinstall that it skipped without; pnpm 12.26.0 skipped it either way), under package.json and pnpm-workspace.yaml.
+ */
+describe('pnpm 10: dangerously-allow-all-builds in the repository .npmrc', () => {
+  const pinned = (v: string) => JSON.stringify({ ...(JSON.parse(MANIFEST) as object), packageManager: `pnpm@${v}` });
+  it.each([
+    {
+      name: 'pnpm@10 builds everything',
+      yaml: undefined,
+      rc: 'dangerously-allow-all-builds=true\n',
+      want: [null, null],
+    },
+    {
+      name: 'a value of false changes nothing',
+      yaml: undefined,
+      rc: 'dangerously-allow-all-builds=false\n',
+      want: ['pnpmDefault', 'pnpmDefault'],
+    },
+    {
+      name: 'pnpm-workspace.yaml onlyBuiltDependencies still decides',
+      yaml: 'onlyBuiltDependencies:\n  - b\n',
+      rc: 'dangerously-allow-all-builds=true\n',
+      want: ['onlyBuiltDependencies', null],
+    },
+    {
+      name: 'pnpm@11 does not read it from .npmrc',
+      yaml: undefined,
+      rc: 'dangerously-allow-all-builds=true\n',
+      pm: '11.1.2',
+      want: ['pnpmDefault', 'pnpmDefault'],
+    },
+  ])('$name', async ({ yaml, rc, pm, want }) => {
+    const r = await scanDeps(await project(yaml, rc, pinned(pm ?? '10.34.9')));
+    expect(r.graphs[0]!.packages.map((p) => p.buildDisabled ?? null)).toEqual(want);
   });
 });

@@ -39,7 +39,9 @@ export function enabledBuilds(
     const built = new Map<string, { node: PackageNode; was: Block }>();
     for (const p of g.packages) {
       const was = wasOff.get(idOf(p));
-      if (was === undefined || was === 'enableScripts' || p.buildDisabled !== undefined) continue;
+      // A switch that stopped every build (yarn's enableScripts, ignore-scripts) is the settings change's own CPU026.
+      if (was === undefined || was === 'enableScripts' || was === 'ignoreScripts' || p.buildDisabled !== undefined)
+        continue;
       if (p.bundled === true || allowed(p.name)) continue;
       const old = built.get(idOf(p));
       if (!old || p.line < old.node.line) built.set(idOf(p), { node: p, was });
@@ -84,6 +86,7 @@ const BLOCKED_BY: Readonly<Record<Block, string>> = {
   trustedDependencies: "Bun's trustedDependencies",
   bunDefaultTrusted: "Bun's default trusted list",
   npmAllowScripts: "npm's allowScripts",
+  ignoreScripts: 'ignore-scripts',
 };
 
 function toFinding(lockfile: string, items: readonly { node: PackageNode; was: Block }[]): Finding {

@@ -1,7 +1,8 @@
 import { isRecord, str } from '../types.js';
 
 /** Why pnpm will not run a dependency's install scripts (`PackageNode.buildDisabled`). */
-export type PnpmBuildBlock = 'onlyBuiltDependencies' | 'neverBuiltDependencies' | 'allowBuilds' | 'pnpmDefault';
+export type PnpmBuildBlock =
+  'onlyBuiltDependencies' | 'neverBuiltDependencies' | 'allowBuilds' | 'pnpmDefault' | 'ignoreScripts';
 
 /** The settings pnpm reads for builds, from where each pnpm major reads them. */
 export interface PnpmBuildSources {
@@ -13,6 +14,10 @@ export interface PnpmBuildSources {
   readonly packageManager?: unknown;
   /** The parsed pnpm-workspace.yaml beside the lockfile (settings read from it since pnpm 10). */
   readonly workspace?: Readonly<Record<string, unknown>>;
+  /** `dangerously-allow-all-builds` set in a repository `.npmrc` or the environment. */
+  readonly npmrcAllowsAllBuilds?: boolean;
+  /** `ignore-scripts=true` in the project's `.npmrc` or the environment. */
+  readonly npmrcIgnoresScripts?: boolean;
 }
 
 const BUILD_KEYS = [
@@ -33,7 +38,7 @@ type Verdict = (name: string, version: string) => PnpmBuildBlock | undefined;
  * only when no candidate would build it. Before lockfile 9 (pnpm 7/8) the lockfile records the settings.
  */
 export function pnpmBuildsDisabledBy(sources: PnpmBuildSources, lockfileMajor: number): Verdict {
-  if (lockfileMajor < 9) return lockfileSettings(sources.lockfile);
+  if (lockfileMajor < 9) return sources.npmrcIgnoresScripts === true ? ignoreAll : lockfileSettings(sources.lockfile);
   const pinned = pinnedPnpmMajor(sources.packageManager);
   // pnpm 9 reads no build setting from pnpm-workspace.yaml: a project that keeps them there installs with pnpm 10+.
   const yamlSettings = BUILD_KEYS.some((k) => sources.workspace?.[k] !== undefined);
@@ -65,8 +70,15 @@ export function pinnedPnpmMajor(packageManager: unknown): number | undefined {
 function verdictFor(major: number, sources: PnpmBuildSources): Verdict {
   const manifest = isRecord(sources.manifestPnpm) ? sources.manifestPnpm : {};
   const workspace = sources.workspace ?? {};
+  if (ignoresScripts(major, sources)) return ignoreAll;
   if (major <= 9) return allowBuildVerdict(manifest, false);
-  if (major === 10) return allowBuildVerdict({ ...manifest, ...workspace }, true);
+  if (major === 10) {
+    // pnpm 10 reads `dangerously-allow-all-builds` from `.npmrc` as well (10.9+); package.json and pnpm-workspace.yaml
+    // settings are laid over the `.npmrc` ones. pnpm 12.26.0 did not read it there: 10.34.9 built a postinstall with
+    // it, 12.26.0 refused the install ("Ignored build scripts").
+    const rc = sources.npmrcAllowsAllBuilds === true ? { dangerouslyAllowAllBuilds: true } : {};
+    return allowBuildVerdict({ ...rc, ...manifest, ...workspace }, true);
+  }
   return allowBuildsMap(workspace);
 }
 
@@ -111,6 +123,20 @@ function allowBuildsMap(workspace: Readonly<Record<string, unknown>>): Verdict {
     const hit = allowed.get(`${name}@${version}`) ?? allowed.get(name);
     return hit === true ? undefined : hit === false ? 'allowBuilds' : 'pnpmDefault';
   };
+}
+
+const ignoreAll: Verdict = () => 'ignoreScripts';
+
+/**
+ * `ignoreScripts` stops every dependency's build: pnpm 9 and 10 read `ignore-scripts` from `.npmrc`, pnpm 10+ reads
+ * `ignoreScripts` from pnpm-workspace.yaml (over `.npmrc`), pnpm 11+ not from `.npmrc` (checked with a postinstall
+ * every build setting allowed: 9.15.9 and 10.34.9 skipped it under `.npmrc`, 10.34.9 and 12.26.0 under the YAML
+ * key, 12.26.0 ran it under `.npmrc`).
+ */
+function ignoresScripts(major: number, sources: PnpmBuildSources): boolean {
+  const rc = major <= 10 && sources.npmrcIgnoresScripts === true;
+  const yaml = major >= 10 ? sources.workspace?.ignoreScripts : undefined;
+  return yaml !== undefined ? yaml === true : rc;
 }
 
 /** pnpm 7/8: the settings recorded at the lockfile's top level (a frozen install refuses one that differs). */

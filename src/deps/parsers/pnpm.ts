@@ -19,6 +19,8 @@ import { pnpmSettingMismatches } from './pnpm-settings.js';
 import { findYamlKeyProblem } from '../../core/yaml-key-problems.js';
 import { parseShallowYaml } from '../../core/yaml-depth.js';
 
+/** The sources whose install scripts pnpm's build settings decide (pnpm-builds.ts). */
+const BUILD_POLICY_SOURCES: ReadonlySet<string> = new Set(['registry', 'tarball', 'file']);
 /**
  * pnpm writes no aliases (`@pnpm/lockfile.fs` dumps with js-yaml's `noRefs`), but reads them; allow a few, and
  * refuse the exponential expansion of an alias bomb (`yaml`'s `maxAliasCount` counts expanded nodes).
@@ -99,6 +101,8 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
       ...(root?.pnpm !== undefined ? { manifestPnpm: root.pnpm } : {}),
       ...(root?.packageManager !== undefined ? { packageManager: root.packageManager } : {}),
       ...(options.pnpmWorkspace !== undefined ? { workspace: options.pnpmWorkspace } : {}),
+      ...(options.pnpmNpmrcAllBuilds === true ? { npmrcAllowsAllBuilds: true } : {}),
+      ...(options.npmrcIgnoresScripts === true ? { npmrcIgnoresScripts: true } : {}),
     },
     major,
   );
@@ -114,7 +118,10 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     const res = installedResolution(name, isRecord(entry.resolution) ? entry.resolution : {});
     const { source, resolved } = resolutionSource(res);
     const integrity = str(res.integrity);
-    const disabled = source === 'registry' ? buildDisabled(name, version) : undefined;
+    // pnpm's build step asks `allowBuild(name, version)` of every dependency it built, whatever its source: with
+    // pnpm 10.34.9 a `file:` tarball and a tarball URL with a postinstall were not built by default, pnpm 9.15.9
+    // built both. Git packages are left out: their `prepare` runs when they are fetched, not in that step.
+    const disabled = BUILD_POLICY_SOURCES.has(source) ? buildDisabled(name, version) : undefined;
     return {
       name,
       version,

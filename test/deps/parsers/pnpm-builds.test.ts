@@ -133,3 +133,47 @@ describe('pnpm 9/10/11 on lockfile 9: what the pnpm that installs would build (c
     expect(disabled9(m, ws)).toEqual(want);
   });
 });
+
+/**
+ * pnpm's build step asks its allowBuild function of every dependency, not only registry ones: a `file:` tarball and
+ * a tarball URL with a postinstall were built by pnpm 9.15.9 and not by pnpm 10.34.9 without a setting.
+ */
+describe('pnpm build settings decide tarball and local dependencies too', () => {
+  const LOCK9 = `lockfileVersion: '9.0'
+
+packages:
+
+  local@file:local-1.0.0.tgz:
+    resolution: {integrity: ${SHA}, tarball: file:local-1.0.0.tgz}
+    version: 1.0.0
+
+  remote@https://cdn.example/remote-1.0.0.tgz:
+    resolution: {integrity: ${SHA}, tarball: https://cdn.example/remote-1.0.0.tgz}
+    version: 1.0.0
+
+  from-git@https://codeload.github.com/o/r/tar.gz/${'a'.repeat(40)}:
+    resolution: {tarball: https://codeload.github.com/o/r/tar.gz/${'a'.repeat(40)}}
+    version: 1.0.0
+
+snapshots:
+
+  local@file:local-1.0.0.tgz: {}
+
+  remote@https://cdn.example/remote-1.0.0.tgz: {}
+
+  from-git@https://codeload.github.com/o/r/tar.gz/${'a'.repeat(40)}: {}
+`;
+  const blocked = (packageManager: string) =>
+    Object.fromEntries(
+      parseLockfile('pnpm-lock.yaml', LOCK9, { manifests: { '': { packageManager } } }).packages.map((p) => [
+        p.name,
+        p.buildDisabled ?? null,
+      ]),
+    );
+  it('pnpm@10 builds neither tarball without a setting; a git package (prepare at fetch) is left to the checks', () => {
+    expect(blocked('pnpm@10.34.9')).toEqual({ local: 'pnpmDefault', remote: 'pnpmDefault', 'from-git': null });
+  });
+  it('pnpm@9 builds them all', () => {
+    expect(blocked('pnpm@9.15.9')).toEqual({ local: null, remote: null, 'from-git': null });
+  });
+});

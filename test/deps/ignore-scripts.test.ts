@@ -1,0 +1,143 @@
+import { rm } from 'node:fs/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoWith, scanDeps } from './helpers.js';
+
+/**
+ * `ignore-scripts` keeps npm and pnpm from running any dependency's install scripts, so CPD012 does not stand for
+ * them. Checked with a file: tarball whose postinstall writes a marker: npm 11.19.1 and pnpm 9.15.9 / 10.34.9 skipped
+ * it with `ignore-scripts=true` in the project's .npmrc, pnpm 10.34.9 and 12.26.0 with `ignoreScripts: true` in
+ * pnpm-workspace.yaml, while pnpm 12.26.0 ran it under the .npmrc line (with every build allowed).
+ */
+const SHA = `sha512-${'A'.repeat(86)}==`;
+const NPM_LOCK = JSON.stringify(
+  {
+    name: 'p',
+    lockfileVersion: 3,
+    requires: true,
+    packages: {
+      '': { name: 'p', dependencies: { 'hello-build': '1.0.0' } },
+      'node_modules/hello-build': {
+        version: '1.0.0',
+        resolved: 'https://registry.npmjs.org/hello-build/-/hello-build-1.0.0.tgz',
+        integrity: SHA,
+        hasInstallScript: true,
+      },
+    },
+  },
+  null,
+  2,
+);
+const NPM_MANIFEST = JSON.stringify({ name: 'p', dependencies: { 'hello-build': '1.0.0' } });
+
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function scriptFindings(files: Record<string, string>, env: Record<string, string> = {}): Promise<string[]> {
+  const dir = await repoWith(files);
+  dirs.push(dir);
+  const r = await scanDeps(dir, { env });
+  return r.findings.filter((f) => f.ruleId === 'CPD012').map((f) => `${f.location.path}:${f.location.line ?? ''}`);
+}
+
+describe('npm: ignore-scripts in the project .npmrc', () => {
+  const project = (npmrc?: string, at = '') => ({
+    'app/package-lock.json': NPM_LOCK,
+    'app/package.json': NPM_MANIFEST,
+    ...(npmrc !== undefined ? { [`${at}.npmrc`]: npmrc } : {}),
+  });
+  it.each([
+    { name: 'not set: the install script runs', files: project(), want: ['app/package-lock.json:12'] },
+    { name: 'ignore-scripts=true: nothing runs', files: project('ignore-scripts=true\n', 'app/'), want: [] },
+    {
+      name: 'ignore-scripts=false',
+      files: project('ignore-scripts=false\n', 'app/'),
+      want: ['app/package-lock.json:12'],
+    },
+    {
+      // npm reads the project's own .npmrc (beside package.json), not one in a parent folder of the tree.
+      name: 'a parent folder .npmrc is not the project config',
+      files: project('ignore-scripts=true\n', ''),
+      want: ['app/package-lock.json:12'],
+    },
+  ])('$name', async ({ files, want }) => {
+    expect(await scriptFindings(files)).toEqual(want);
+  });
+
+  it('the environment (npm_config_ignore_scripts) is a layer above the project .npmrc', async () => {
+    const files = project('ignore-scripts=true\n', 'app/');
+    expect(await scriptFindings(files, { npm_config_ignore_scripts: 'false' })).toEqual(['app/package-lock.json:12']);
+    expect(await scriptFindings(project(), { NPM_CONFIG_IGNORE_SCRIPTS: 'true' })).toEqual([]);
+  });
+});
+
+describe('pnpm: ignore-scripts in .npmrc (pnpm ≤ 10) and ignoreScripts in pnpm-workspace.yaml (pnpm 10+)', () => {
+  const lock = `lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    dependencies:
+      hello-build:
+        specifier: file:hello-build-1.0.0.tgz
+        version: file:hello-build-1.0.0.tgz
+
+packages:
+
+  hello-build@file:hello-build-1.0.0.tgz:
+    resolution: {integrity: ${SHA}, tarball: file:hello-build-1.0.0.tgz}
+    version: 1.0.0
+
+snapshots:
+
+  hello-build@file:hello-build-1.0.0.tgz: {}
+`;
+  const graphBlock = async (files: Record<string, string>) => {
+    const dir = await repoWith({ 'pnpm-lock.yaml': lock, ...files });
+    dirs.push(dir);
+    const r = await scanDeps(dir);
+    return r.graphs[0]!.packages.map((p) => p.buildDisabled ?? null);
+  };
+  const manifest = (pm: string) =>
+    JSON.stringify({
+      name: 'p',
+      packageManager: `pnpm@${pm}`,
+      dependencies: { 'hello-build': 'file:hello-build-1.0.0.tgz' },
+    });
+  const allowAll = 'dangerouslyAllowAllBuilds: true\n';
+  it.each([
+    { name: 'pnpm@9 reads .npmrc', pm: '9.15.9', npmrc: 'ignore-scripts=true\n', want: ['ignoreScripts'] },
+    { name: 'pnpm@9 without it builds', pm: '9.15.9', want: [null] },
+    {
+      name: 'pnpm@10 reads .npmrc',
+      pm: '10.34.9',
+      yaml: allowAll,
+      npmrc: 'ignore-scripts=true\n',
+      want: ['ignoreScripts'],
+    },
+    {
+      name: 'pnpm@10: the YAML key wins over .npmrc',
+      pm: '10.34.9',
+      yaml: `${allowAll}ignoreScripts: false\n`,
+      npmrc: 'ignore-scripts=true\n',
+      want: [null],
+    },
+    {
+      name: 'pnpm@12 ignores the .npmrc line',
+      pm: '12.26.0',
+      yaml: allowAll,
+      npmrc: 'ignore-scripts=true\n',
+      want: [null],
+    },
+    {
+      name: 'pnpm@12 reads the YAML key',
+      pm: '12.26.0',
+      yaml: `${allowAll}ignoreScripts: true\n`,
+      want: ['ignoreScripts'],
+    },
+  ])('$name', async ({ pm, yaml, npmrc, want }) => {
+    const files: Record<string, string> = { 'package.json': manifest(pm) };
+    if (yaml !== undefined) files['pnpm-workspace.yaml'] = yaml;
+    if (npmrc !== undefined) files['.npmrc'] = npmrc;
+    expect(await graphBlock(files)).toEqual(want);
+  });
+});
