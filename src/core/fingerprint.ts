@@ -61,10 +61,19 @@ function artifactText(f: Finding): string {
 
 /**
  * Evidence that sums up a cause's members rather than naming the cause: besides the count and the names (`packages`,
- * `files`), `formats`, the file formats among CPM001's unknown model files, which changed with the first ONNX file
- * added beside pickles and re-keyed the alert.
+ * `files`, and review's `archives`, `mappings`, `dependencies` with their `specs`), `formats`, the file formats among
+ * CPM001's unknown model files, which changed with the first ONNX file added beside pickles and re-keyed the alert.
  */
-const CAUSE_TALLIES: ReadonlySet<string> = new Set(['count', 'packages', 'files', 'formats']);
+const CAUSE_TALLIES: ReadonlySet<string> = new Set([
+  'count',
+  'packages',
+  'files',
+  'archives',
+  'mappings',
+  'dependencies',
+  'specs',
+  'formats',
+]);
 const NONE: ReadonlySet<string> = new Set();
 
 /** Total order used for every output. */

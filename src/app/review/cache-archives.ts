@@ -11,6 +11,7 @@ import { run, type BlobCache } from './git.js';
 import type { Snapshot } from './snapshot.js';
 import { workTreeText, yarnFolder, yarnrcPaths } from './yarn-settings.js';
 import { listedWithMore } from '../../core/plural.js';
+import { MAX_RELATED } from '../../core/group-causes.js';
 
 /** At most this many archives are named in a message; the evidence carries the count. */
 const NAMED = 5;
@@ -101,6 +102,7 @@ function mismatchFinding(folder: string, mismatched: readonly { archive: Archive
     location: { path: first.archive.path },
     artifact: { kind: 'file', path: first.archive.path },
     evidence: { count: mismatched.length, lockfile: first.entry.lockfile, archives: names.join(' ').slice(0, 400) },
+    related: otherArchives(mismatched.map((m) => m.archive)),
   };
 }
 
@@ -113,8 +115,15 @@ function orphanFinding(folder: string, orphans: readonly Archive[]): Finding {
     location: { path: orphans[0]!.path },
     artifact: { kind: 'file', path: orphans[0]!.path },
     evidence: { count: orphans.length, archives: names.join(' ').slice(0, 400) },
+    related: otherArchives(orphans),
   };
 }
+
+/**
+ * The archives after the first, as places of the same cause: always set (empty for one), so the count and the names
+ * stay out of the fingerprint and one rewritten cache stays one SARIF alert however many archives a later push adds.
+ */
+const otherArchives = (list: readonly Archive[]) => list.slice(1, MAX_RELATED + 1).map((a) => ({ path: a.path }));
 
 const count = (n: number) => (n === 1 ? '1 cache archive' : `${n} cache archives`);
 const base = (p: string) => path.posix.basename(p);

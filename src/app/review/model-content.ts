@@ -5,6 +5,7 @@ import type { Logger, ScanOptions } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import { MODEL_FORMATS } from '../../core/files.js';
 import type { Finding, ResolvedFinding } from '../../core/finding.js';
+import { MAX_RELATED } from '../../core/group-causes.js';
 import type { Policy } from '../../core/policy.js';
 import type { ModelRecord } from '../../core/records.js';
 import type { TrustedRegistry } from '../../core/trusted-registry.js';
@@ -172,6 +173,8 @@ function notInspectedFinding(skipped: readonly TreeEntry[]): Finding {
     message: `${list.length} changed file(s) were not inspected: the review reads at most ${MAX_INSPECT_FILES} changed files and ${MAX_INSPECT_BYTES / 1024 ** 3} GiB per run (first: ${list[0] ?? ''}). Scan the head revision with \`chainproof scan\` before merging.`,
     location: { path: list[0] ?? '.' },
     evidence: { count: list.length, files: list.slice(0, 50).join(' ') },
+    // The other files are places of the same cause: their count and names stay out of its fingerprint.
+    related: list.slice(1, MAX_RELATED + 1).map((p) => ({ path: p })),
   };
 }
 

@@ -127,6 +127,36 @@ describe('review of committed yarn cache archives (CPU036)', () => {
     const r = await reviewHead(repo({ [orphan]: EVIL }));
     expect(cpu036(r)).toEqual([`warning@${orphan}`]);
   });
+
+  it('each cause keeps one fingerprint however many archives a later push adds (a SARIF alert stays one)', async () => {
+    const good = archive('zz', 'module.exports = 1;\n');
+    const zz = `.yarn/cache/zz-npm-1.0.0-${locatorHash('zz@npm:1.0.0').slice(0, 10)}-${sha512(good).slice(0, 10)}.zip`;
+    const entry = `\n"zz@npm:1.0.0":\n  version: 1.0.0\n  resolution: "zz@npm:1.0.0"\n  checksum: 10c0/${sha512(good)}\n  languageName: node\n  linkType: hard\n`;
+    const start = { ...BASE, 'yarn.lock': yarnLock(sha512(GOOD)) + entry, [zz]: good };
+    const orphan = (v: string) =>
+      `.yarn/cache/left-pad-npm-${v}-${locatorHash(`left-pad@npm:${v}`).slice(0, 10)}-0123456789.zip`;
+    const causes = async (head: Tree) => {
+      const r = makeRepo(start, head);
+      cleanups.push(r.cleanup);
+      const found = (await reviewHead(r.dir)).findings.filter((f) => f.ruleId === 'CPU036');
+      return found.map((f) => ({
+        at: `${f.level}@${f.location.path}`,
+        count: f.evidence?.['count'],
+        id: f.fingerprint,
+      }));
+    };
+    const one = await causes({ [ZIP]: EVIL, [orphan('9.9.8')]: EVIL });
+    const more = await causes({ [ZIP]: EVIL, [zz]: EVIL, [orphan('9.9.8')]: EVIL, [orphan('9.9.9')]: EVIL });
+    expect(one.map((c) => [c.at, c.count])).toEqual([
+      [`error@${ZIP}`, 1],
+      [`warning@${orphan('9.9.8')}`, 1],
+    ]);
+    expect(more.map((c) => [c.at, c.count])).toEqual([
+      [`error@${ZIP}`, 2],
+      [`warning@${orphan('9.9.8')}`, 2],
+    ]);
+    expect(more.map((c) => c.id)).toEqual(one.map((c) => c.id));
+  });
 });
 
 /**
@@ -264,6 +294,37 @@ describe("review of a Plug'n'Play package map kept in .pnp.data.json (CPU036)", 
     const next = `./.yarn/cache/left-pad-npm-1.3.1-${locatorHash('left-pad@npm:1.3.1').slice(0, 10)}-0123456789.zip/node_modules/left-pad/`;
     const bumped = yarnLock('0'.repeat(128)).replaceAll('1.3.0', '1.3.1');
     expect(lines(await review({ '.pnp.data.json': data('npm:1.3.1', next), 'yarn.lock': bumped }))).toEqual([]);
+  });
+
+  it('each cause keeps one fingerprint however many packages a later push moves (a SARIF alert stays one)', async () => {
+    const map = (entries: readonly (readonly [string, string, string])[]) =>
+      JSON.stringify({
+        packageRegistryData: entries.map(([name, ref, at]) => [
+          name,
+          [[ref, { packageLocation: at, linkType: 'HARD' }]],
+        ]),
+      });
+    const archived = (name: string, v: string) =>
+      `./.yarn/cache/${name}-npm-${v}-${locatorHash(`${name}@npm:${v}`).slice(0, 10)}-0123456789.zip/node_modules/${name}/`;
+    const causes = async (entries: readonly (readonly [string, string, string])[]) =>
+      (await review({ '.pnp.data.json': map(entries) })).findings
+        .filter((f) => f.ruleId === 'CPU036')
+        .map((f) => ({ count: f.evidence?.['count'], id: f.fingerprint }));
+    // Mapped to a vendored folder, then to its own archive of a version yarn.lock does not lock.
+    for (const [first, second] of [
+      [
+        ['left-pad', 'npm:1.3.0', './vendor/left-pad/'],
+        ['zz', 'npm:1.0.0', './vendor/zz/'],
+      ],
+      [
+        ['left-pad', 'npm:1.3.1', archived('left-pad', '1.3.1')],
+        ['zz', 'npm:1.0.0', archived('zz', '1.0.0')],
+      ],
+    ] as const) {
+      const [one, two] = [await causes([first]), await causes([first, second])];
+      expect([one.map((c) => c.count), two.map((c) => c.count)]).toEqual([[1], [2]]);
+      expect(two[0]?.id).toBe(one[0]?.id);
+    }
   });
 
   it('a map that no longer parses is an error; one moved out of the loader is compared with the inlined one', async () => {

@@ -1,4 +1,14 @@
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BlobCache } from '../../../src/app/review/git.js';
+import { inspectChangedContent, MAX_INSPECT_BYTES } from '../../../src/app/review/model-content.js';
+import { GitObjects } from '../../../src/app/review/objects.js';
+import { silentLogger } from '../../../src/core/context.js';
+import type { DiscoveredFile } from '../../../src/core/files.js';
+import { fingerprintOf } from '../../../src/core/fingerprint.js';
+import { EMPTY_REGISTRY } from '../../../src/core/trusted-registry.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
+import { testOptions } from '../../helpers/scan.js';
 import { makeRepo, type Tree, reviewHead, reviewWorkTree, writeTree } from './repo.js';
 
 /**
@@ -113,5 +123,50 @@ describe('review inspects the model files a change adds or changes', () => {
       after: `sha256:${'b'.repeat(64)}`,
       size: 1234,
     });
+  });
+
+  it('CPU017 keeps one fingerprint however many files it could not inspect (a SARIF alert stays one)', async () => {
+    const repo = makeRepo({ 'README.md': 'model card\n' });
+    cleanups.push(repo.cleanup);
+    // Work-tree files the walk saw as models, each past the byte bound (the sizes are the walk's, the files small):
+    // none is read, every one is reported.
+    const walked = (names: readonly string[]): DiscoveredFile[] =>
+      names.map((p) => {
+        writeTree(repo.dir, { [p]: safetensors() });
+        const abs = path.join(repo.dir, p);
+        return {
+          path: p,
+          abs,
+          size: MAX_INSPECT_BYTES + 1,
+          format: 'safetensors',
+          dev: 0,
+          ino: 0,
+          mtimeMs: 0,
+          ctimeMs: 0,
+        };
+      });
+    const notInspected = async (names: readonly string[]) => {
+      const git = new GitObjects(repo.dir);
+      const { notInspected } = await inspectChangedContent({
+        dir: repo.dir,
+        blobs: new BlobCache(git),
+        base: new Map(),
+        head: undefined,
+        headFiles: walked(names),
+        policy: DEFAULT_POLICY,
+        registry: EMPTY_REGISTRY,
+        options: testOptions(),
+        logger: silentLogger,
+      });
+      await git.close();
+      return notInspected.filter((f) => f.ruleId === 'CPU017');
+    };
+    const [two, three] = [
+      await notInspected(['a.safetensors', 'b.safetensors']),
+      await notInspected(['a.safetensors', 'b.safetensors', 'c.safetensors']),
+    ];
+    expect([two[0]?.evidence?.['count'], three[0]?.evidence?.['count']]).toEqual([2, 3]);
+    expect(three[0]?.related).toEqual([{ path: 'b.safetensors' }, { path: 'c.safetensors' }]);
+    expect(fingerprintOf(three[0]!)).toBe(fingerprintOf(two[0]!));
   });
 });
