@@ -1,10 +1,12 @@
 import { parse as parseToml } from 'smol-toml';
 import type { Finding } from '../../core/finding.js';
+import { MAX_RELATED } from '../../core/group-causes.js';
 import { isRecord } from '../../core/is-record.js';
 import { ecosystemOf, pep503Name } from '../../core/package-key.js';
 import { listedWithMore } from '../../core/plural.js';
 import type { DependencyGraph } from '../../core/records.js';
 import { parseAlias } from '../../deps/parsers/npm-common.js';
+import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { dirOf } from '../../deps/read.js';
 import { classifySpec } from '../../deps/source.js';
 import type { InstallFileChange } from './install-files.js';
@@ -32,8 +34,9 @@ interface Declared {
 /**
  * CPU002 for a project's package.json (a root or a workspace) that now declares a dependency from outside the
  * registry — a git repository, a tarball URL, or another package under the name (`npm:other@1`) — or a pyproject.toml
- * (at the root, or under a Python lockfile) a PEP 508 direct reference (`name @ git+https://…`), while no lockfile of
- * the project locks that package from anywhere but the registry or index. The lockfile comparison cannot see it:
+ * (at the root, or under a Python lockfile) a PEP 508 direct reference (`name @ git+https://…`), or a
+ * pnpm-workspace.yaml catalog such a spec (what every `catalog:` dependency then installs), while no lockfile of the
+ * project locks that package from anywhere but the registry or index. The lockfile comparison cannot see it:
  * nothing in the lockfile moved. A frozen install refuses the pair (npm ci `validateLockfile`, pnpm
  * `--frozen-lockfile` `satisfiesPackageManifest`, yarn `--frozen-lockfile` / `--immutable`, `uv sync --locked`,
  * Poetry's stale-lock check); every other install (`npm install`, a plain `yarn install`, `uv sync`, which re-locks,
@@ -73,6 +76,15 @@ export function declaredSourceFindings(
       moved = [...now.values()]
         .filter((d) => was.get(d.installs)?.after !== d.after && !lockedOff('pypi', folder, d.installs))
         .map((d) => ({ ...d, before: was.get(d.installs)?.after }));
+    } else if (name === 'pnpm-workspace.yaml' && pnpmLockfilesOver(headGraphs, folder)) {
+      const now = catalogSpecs(c.head);
+      if (now === undefined) continue; // manifest-changes.ts reports a pnpm-workspace.yaml that does not parse (CPU030)
+      const was = (c.base === undefined ? undefined : catalogSpecs(c.base)) ?? [];
+      moved = offRegistryDeclarations(
+        Object.fromEntries(was.map((d) => [d.field, d.specs])),
+        Object.fromEntries(now.map((d) => [d.field, d.specs])),
+        now.map((d) => d.field),
+      ).filter((d) => !lockedOff('npm', folder, d.installs));
     }
     if (moved.length > 0) out.push(toFinding(c.path, c.head, moved, name === 'pyproject.toml' ? PYTHON : NPM));
   }
@@ -88,14 +100,18 @@ function parse(text: string): Json | undefined {
   }
 }
 
-/** Each dependency whose head spec is new or changed and names a git repository, a URL or another package. */
-function offRegistryDeclarations(was: Json, now: Json): Declared[] {
+/**
+ * Each dependency whose head spec is new or changed and names a git repository, a URL or another package; `fields`:
+ * the objects of specs to read (a package.json's dependency fields, or pnpm catalogs), the base's spec of a name taken
+ * from any of them.
+ */
+function offRegistryDeclarations(was: Json, now: Json, fields: readonly string[] = FIELDS): Declared[] {
   const specs = (o: Json, field: string): Json => (isRecord(o[field]) ? o[field] : {});
   const out: Declared[] = [];
-  for (const field of FIELDS) {
+  for (const field of fields) {
     for (const [name, after] of Object.entries(specs(now, field))) {
       if (typeof after !== 'string') continue;
-      const before = FIELDS.map((f) => specs(was, f)[name]).find((v): v is string => typeof v === 'string');
+      const before = fields.map((f) => specs(was, f)[name]).find((v): v is string => typeof v === 'string');
       if (after === before) continue;
       const alias = parseAlias(after);
       if (alias ? alias[0] !== name : ['git', 'tarball'].includes(classifySpec(after)))
@@ -124,6 +140,26 @@ const covers = (g: DependencyGraph, folder: string) => {
 
 const pythonLockfilesOver = (graphs: readonly DependencyGraph[], folder: string) =>
   graphs.some((g) => ecosystemOf(g) === 'pypi' && covers(g, folder));
+
+const pnpmLockfilesOver = (graphs: readonly DependencyGraph[], folder: string) =>
+  graphs.some((g) => g.kind === 'pnpm' && covers(g, folder));
+
+/**
+ * A pnpm-workspace.yaml's catalogs as pnpm reads them (the scan's parsePnpmWorkspace, `<<` merges applied): `catalog`
+ * (the default) and each `catalogs.<name>`, whose specs every `catalog:` dependency of the workspace installs
+ * (@pnpm/catalogs.config `getCatalogsFromWorkspaceManifest`); `undefined` for a file that does not parse.
+ */
+function catalogSpecs(text: string): { field: string; specs: Json }[] | undefined {
+  const ws = parsePnpmWorkspace(text);
+  if ('error' in ws) return undefined;
+  const { catalog, catalogs } = ws.settings;
+  return [
+    ...(isRecord(catalog) ? [{ field: 'catalog', specs: catalog }] : []),
+    ...Object.entries(isRecord(catalogs) ? catalogs : {}).flatMap(([n, specs]) =>
+      isRecord(specs) ? [{ field: `catalogs.${n}`, specs }] : [],
+    ),
+  ];
+}
 
 /**
  * The PEP 508 direct references (`name @ url`, a `@` before any `;` marker) a pyproject.toml declares — in
@@ -174,26 +210,30 @@ function toFinding(file: string, head: string, moved: readonly Declared[], outco
   const pairs = moved.map((d) => `${d.name}: ${shown(d.before)} → ${shown(d.after)}`);
   const first = moved[0]!;
   const listed = moved.slice(0, EVIDENCE);
+  // Split once: a hostile manifest's thousand related lines must not split it a thousand times.
+  const lines = head.split('\n');
   return {
     ruleId: 'CPU002',
     message: `${file} now declares ${moved.length === 1 ? 'a dependency' : `${moved.length} dependencies`} from outside the registry that no lockfile of the project locks: ${listedWithMore(pairs, NAMED)}. ${outcome}, and none of it was in the lockfiles this review compared. Restore the spec from the base revision, or commit the lockfile the package manager writes for it and review that.`,
-    location: {
-      path: file,
-      line: file.endsWith('.json') ? lineOfKey(head, first.name) : lineOfText(head, first.after),
-    },
+    location: { path: file, line: lineOf(file, lines, first) },
     artifact: { kind: 'file', path: file },
-    // The first EVIDENCE of a hostile manifest's thousands: the count says how many more.
+    // The first dependency's spec at both revisions names the cause. The count, the names and specs (the first
+    // EVIDENCE of a hostile manifest's thousands) and the other lines are its places, out of the fingerprint: a
+    // later push that moves one more dependency keeps the alert.
     evidence: {
+      before: shown(first.before),
+      after: shown(first.after),
       count: moved.length,
       dependencies: listed.map((d) => `${d.field}.${d.name}`).join(' '),
-      before: listed.map((d) => `${d.name}=${shown(d.before)}`).join('\n'),
-      after: listed.map((d) => `${d.name}=${shown(d.after)}`).join('\n'),
+      specs: listed.map((d) => `${d.name}: ${shown(d.before)} → ${shown(d.after)}`).join('\n'),
     },
+    related: moved.slice(1, MAX_RELATED + 1).map((d) => ({ path: file, line: lineOf(file, lines, d) })),
   };
 }
 
-/** The 1-based line holding `needle`, or 1. */
-function lineOfText(text: string, needle: string): number {
-  const i = text.split('\n').findIndex((l) => l.includes(needle));
+/** The 1-based line that declares `d`: its key in a package.json, its requirement in a pyproject.toml (or 1). */
+function lineOf(file: string, lines: readonly string[], d: Declared): number {
+  if (file.endsWith('.json')) return lineOfKey(lines, d.name);
+  const i = lines.findIndex((l) => l.includes(d.after));
   return i < 0 ? 1 : i + 1;
 }

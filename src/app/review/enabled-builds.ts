@@ -76,7 +76,7 @@ const idOf = (p: PackageNode) => `${p.name}@${p.version}`;
 type Block = NonNullable<PackageNode['buildDisabled']>;
 
 /** What kept each package unbuilt at the base, in the package manager's words. */
-const BLOCKED_BY: Readonly<Record<Block, string>> = {
+export const BLOCKED_BY: Readonly<Record<Block, string>> = {
   dependenciesMeta: "yarn's dependenciesMeta built: false",
   enableScripts: "yarn's enableScripts: false",
   onlyBuiltDependencies: "pnpm's onlyBuiltDependencies",

@@ -1,6 +1,6 @@
 import type { ResolvedFinding } from '../../core/finding.js';
 import { pushAll } from '../../core/push-all.js';
-import type { LockfileChanges } from './diff.js';
+import { versionLabel, type LockfileChanges } from './diff.js';
 import type { ModelChange } from './models.js';
 import type { ReferenceChange } from './references.js';
 
@@ -66,10 +66,11 @@ function versionReasons(lf: LockfileChanges, allowed: ReadonlySet<string>): stri
   const groups = new Map<string, string[]>();
   const add = (key: string, text: string) => groups.set(key, [...(groups.get(key) ?? []), text]);
   for (const c of lf.changes) {
-    if (c.kind === 'added') add('added', `${c.name}@${c.head.version}`);
-    else if (c.kind === 'downgraded') add('downgraded', `${c.name} ${c.base.version} → ${c.head.version}`);
+    // By versionLabel, as the change list: a git, tarball or folder entry may record no version (bun).
+    if (c.kind === 'added') add('added', `${c.name}@${versionLabel(c.head)}`);
+    else if (c.kind === 'downgraded') add('downgraded', `${c.name} ${versionLabel(c.base)} → ${versionLabel(c.head)}`);
     else if (c.kind === 'upgraded' && !allowed.has(c.type))
-      add(c.type, `${c.name} ${c.base.version} → ${c.head.version}`);
+      add(c.type, `${c.name} ${versionLabel(c.base)} → ${versionLabel(c.head)}`);
   }
   const order = ['added', 'downgraded', 'major', 'prerelease', 'other', 'minor', 'patch'];
   const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);

@@ -1,6 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { redactUrls } from '../../deps/checks/finding.js';
+import { localPathOf } from '../../deps/checks/local-paths.js';
 import type { LockfileChanges } from './diff.js';
 import { packageArtifact } from '../../core/finding.js';
 import { ecosystemOf, releaseId } from '../../core/package-key.js';
@@ -109,7 +110,19 @@ function pullerOf(
  * package manager computes the tarball URL from (pnpm lockfile-utils `pkgSnapshotToResolution` → `getNpmTarballUrl`).
  */
 const REGISTRY = 'the registry';
-const originOf = (p: PackageNode) => p.resolved ?? (p.source === 'registry' ? REGISTRY : undefined);
+const originOf = (p: PackageNode, kind: DependencyGraph['kind']) =>
+  p.resolved ?? (p.source === 'registry' ? REGISTRY : folderOf(p, kind));
+
+/**
+ * A folder entry that records no URL — yarn 1's `"ms@file:vendor/ms"`, which names it in its key only — by the path
+ * the package manager copies it from (yarn 1 FileResolver). npm's folder entries are link targets: a registry package
+ * swapped for one is workspace-swaps.ts's CPU002, at the link.
+ */
+function folderOf(p: PackageNode, kind: DependencyGraph['kind']): string | undefined {
+  if (p.source !== 'file' || kind === 'npm') return undefined;
+  const local = localPathOf(p, kind);
+  return local === undefined ? undefined : `file:${local}`;
+}
 
 /** The entry holds its bytes to a digest: an SRI integrity (JavaScript) or a hash of a pinned file (Python). */
 const pinned = (p: PackageNode) =>
@@ -127,7 +140,7 @@ function repointed(base: DependencyGraph, head: DependencyGraph): Finding[] {
   const before = new Map<string, Set<string>>();
   const pinnedBefore = new Set<string>();
   for (const p of base.packages) {
-    const origin = originOf(p);
+    const origin = originOf(p, base.kind);
     if (origin === undefined) continue;
     const key = releaseId(ecosystemOf(base), p.name, p.version);
     before.set(key, (before.get(key) ?? new Set()).add(origin));
@@ -138,12 +151,13 @@ function repointed(base: DependencyGraph, head: DependencyGraph): Finding[] {
   for (const p of head.packages) {
     const key = releaseId(ecosystemOf(head), p.name, p.version);
     const olds = before.get(key);
-    if (p.resolved === undefined || olds === undefined || olds.has(p.resolved) || reported.has(key)) continue;
+    const resolved = p.resolved ?? folderOf(p, head.kind);
+    if (resolved === undefined || olds === undefined || olds.has(resolved) || reported.has(key)) continue;
     // Integrity at both revisions: the bytes are compared by CPU001, and the same bytes from elsewhere are the same code.
     if (pinned(p) && pinnedBefore.has(key)) continue;
     reported.add(key);
     const was = [...olds].sort().map((o) => (o === REGISTRY ? o : redactUrls(o)));
-    const now = redactUrls(p.resolved);
+    const now = redactUrls(resolved);
     out.push({
       ruleId: 'CPU016',
       message: `${p.name}@${p.version} now resolves to ${now} (was ${was.join(', ')}) with no integrity to hold the bytes: the same version now installs other code. Check the new commit or URL before merging, or restore the entry from the base revision.`,

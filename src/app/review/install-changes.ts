@@ -11,7 +11,7 @@ import { namedCodeFindings } from './named-code.js';
 import { pnpRuntimeFindings } from './pnp-runtime.js';
 import { isRequirementsName } from './named-inputs.js';
 import { manifestFindings } from './manifest-changes.js';
-import { linkedManifests, projectManifests } from './project-manifests.js';
+import { linkedManifests, projectManifests, type LinkedManifest } from './project-manifests.js';
 import { pythonStartupFindings } from './python-startup.js';
 import { symlinkedInputs } from './symlinked-inputs.js';
 import { unreadLockfiles } from './unread-lockfiles.js';
@@ -42,7 +42,13 @@ export async function installChangeFindings(
   const allowed = [...policy.dependencies.allowedRegistries, ...(policy.dependencies.trustedMirrors ?? [])];
   const { changes, headPaths, headText } = await changedInstallFiles(dir, base, head);
   const projects = projectManifests(headPaths, headText);
-  for (const p of linkedManifests(headGraphs)) if (!projects.has(p)) projects.set(p, 'workspace');
+  // A folder pnpm installs but does not build (its settings leave the name out) runs none of its scripts: said apart.
+  const unbuilt = new Map<string, NonNullable<LinkedManifest['unbuilt']>>();
+  for (const l of linkedManifests(headGraphs)) {
+    if (projects.has(l.manifest)) continue;
+    if (l.unbuilt === undefined) projects.set(l.manifest, l.role);
+    else unbuilt.set(l.manifest, l.unbuilt);
+  }
   return [
     // A requirements file is read here only for its options; too large for that, it is still the scan's lockfile
     // (read within the lockfile bound, compared package by package), not an unread input.
@@ -50,7 +56,7 @@ export async function installChangeFindings(
       c.unread !== undefined && !isRequirementsName(c.path) ? [unreadableConfig(c.path, c.unread)] : [],
     ),
     ...installSettingFindings(changes, allowed),
-    ...manifestFindings(changes, projects),
+    ...manifestFindings(changes, projects, unbuilt),
     ...declaredSourceFindings(changes, projects, headGraphs),
     ...workflowInstallFindings(changes, yarnClassicUnfrozen(headGraphs, headPaths, headText)),
     ...workflowRegistryFindings(changes, allowed),

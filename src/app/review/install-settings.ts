@@ -157,9 +157,9 @@ const FILE_WATCHES: Readonly<Record<string, readonly Watch[]>> = {
     { key: /^(global|install)\.no-binary$/, rule: 'CPU026', weakened: widened },
     { key: /^(global|install)\.only-binary$/, rule: 'CPU026', weakened: (b, h) => widened(h, b) },
   ],
-  // uv's settings (`uv.toml`, or `[tool.uv]` in pyproject.toml).
+  // uv's settings (`uv.toml`, or `[tool.uv]` in pyproject.toml); `extra-index-url` and `find-links` are lists.
   'uv.toml': [
-    source(/^(index-url|extra-index-url|find-links(\.\d+)?|index\.\d+\.url)$/),
+    source(/^(index-url|extra-index-url(\.\d+)?|find-links(\.\d+)?|index\.\d+\.url)$/),
     guard(/^allow-insecure-host(\.\d+)?$/, isSet),
     guard(/^index-strategy$/, (v) => v !== undefined && v.startsWith('unsafe')),
     guard(/^(no-verify-hashes)$/, (v) => !notTrue(v)),
@@ -169,6 +169,16 @@ const FILE_WATCHES: Readonly<Record<string, readonly Watch[]>> = {
     guard(/^no-binary-package(\.\d+)?$/, isSet),
     guard(/^no-build$/, notTrue),
     guard(/^no-build-package(\.\d+)?$/, (v) => !isSet(v)),
+    // `[pip]`: what `uv pip install` / `uv pip sync` read over the top-level settings (uv-settings PipOptions), so a
+    // workflow that installs with `uv pip` takes its index and its safeguards from here.
+    source(/^pip\.(index-url|extra-index-url(\.\d+)?|find-links(\.\d+)?)$/),
+    guard(/^pip\.allow-insecure-host(\.\d+)?$/, isSet),
+    guard(/^pip\.index-strategy$/, (v) => v !== undefined && v.startsWith('unsafe')),
+    guard(/^pip\.verify-hashes$/, isFalse),
+    guard(/^pip\.require-hashes$/, notTrue),
+    // A list here (`:all:` or names): any entry new at its place builds another package from its sdist.
+    { key: /^pip\.no-binary(\.\d+)?$/, rule: 'CPU026', weakened: (b, h) => h !== undefined && h !== b },
+    guard(/^pip\.no-build$/, notTrue),
   ],
 };
 // pyproject.toml: uv's settings under `[tool.uv]`, Poetry's `[[tool.poetry.source]]` and PDM's `[[tool.pdm.source]]`

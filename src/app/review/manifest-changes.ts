@@ -5,7 +5,8 @@ import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { classifySpec } from '../../deps/source.js';
 import type { InstallFileChange } from './install-files.js';
 import { unreadableConfig } from './install-settings.js';
-import type { ProjectRole } from './project-manifests.js';
+import { BLOCKED_BY } from './enabled-builds.js';
+import type { LinkedManifest, ProjectRole } from './project-manifests.js';
 
 /**
  * What a project's own package.json (and pnpm-workspace.yaml) makes every install do:
@@ -26,6 +27,12 @@ const LIFECYCLE = [
 ];
 
 /**
+ * What pnpm and yarn 1 run for a folder they install as a dependency: pnpm's runPostinstallHooks and yarn 1's
+ * PackageInstallScripts run these three and no `prepare`.
+ */
+const DEPENDENCY_LIFECYCLE = ['preinstall', 'install', 'postinstall'];
+
+/**
  * Scripts an install runs for the package.json it was started in, never for a workspace: npm's `preunpack` before
  * anything is fetched and `prepublish` after the install scripts (npm lib/commands/install.js and ci.js `exec`; yarn 1
  * runs `prepublish` too, cli/commands/install.js `wrapLifecycle`), and `predependencies` / `dependencies` /
@@ -36,10 +43,14 @@ const ROOT_LIFECYCLE = ['preunpack', 'prepublish', 'predependencies', 'dependenc
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** `projects`: the package.json files an install runs the scripts of (project-manifests.ts); others are notes. */
+/**
+ * `projects`: the package.json files an install runs the scripts of (project-manifests.ts); others are notes, and so
+ * are the folders pnpm installs as dependencies without building them (`unbuilt`, with the setting that says so).
+ */
 export function manifestFindings(
   changes: readonly InstallFileChange[],
   projects: ReadonlyMap<string, ProjectRole>,
+  unbuilt: ReadonlyMap<string, NonNullable<LinkedManifest['unbuilt']>> = new Map(),
 ): Finding[] {
   const out: Finding[] = [];
   for (const c of changes) {
@@ -71,9 +82,16 @@ export function manifestFindings(
     if (name === 'package.json') {
       const scripts = (o: Json) => (isObj(o['scripts']) ? o['scripts'] : {});
       // A fixture's package.json runs the root's scripts too if someone installs in its folder.
-      const events = projects.get(c.path) === 'workspace' ? LIFECYCLE : [...LIFECYCLE, ...ROOT_LIFECYCLE];
+      const role = projects.get(c.path);
+      const events =
+        role === 'workspace'
+          ? LIFECYCLE
+          : role === 'dependency'
+            ? DEPENDENCY_LIFECYCLE
+            : [...LIFECYCLE, ...ROOT_LIFECYCLE];
       const changed = events.filter((s) => typeof scripts(now)[s] === 'string' && scripts(now)[s] !== scripts(was)[s]);
-      if (changed.length > 0) out.push(scriptFinding(c, changed, scripts(was), scripts(now), projects.has(c.path)));
+      const runs = projects.has(c.path) ? 'project' : (unbuilt.get(c.path) ?? 'nothing');
+      if (changed.length > 0) out.push(scriptFinding(c, changed, scripts(was), scripts(now), runs));
     }
     const ob = overridesOf(name, was);
     const oh = overridesOf(name, now);
@@ -125,22 +143,29 @@ function offRegistry(key: string, spec: string): boolean {
 /** A manifest value as a finding quotes it: URLs' credentials redacted, 200 characters at most. */
 export const shown = (v: unknown) => (typeof v === 'string' ? redactUrls(v).slice(0, 200) : '(none)');
 
+/** Who runs a package.json's install scripts: every install, pnpm once a setting allows the folder's build, or none. */
+type ScriptRunner = 'project' | 'nothing' | NonNullable<LinkedManifest['unbuilt']>;
+
 function scriptFinding(
   c: InstallFileChange,
   names: readonly string[],
   was: Json,
   now: Json,
-  project: boolean,
+  runs: ScriptRunner,
 ): Finding {
   const pairs = names.map((n) => `${n}: ${shown(was[n])} → ${shown(now[n])}`).join('; ');
   return {
     ruleId: 'CPU027',
     // A package.json that is neither a project root (lockfile beside it, or the repository root) nor a workspace —
-    // a fixture, an example — runs its scripts only when someone installs in that folder: said, not alarmed.
-    ...(project ? {} : { level: 'note' as const }),
-    message: project
-      ? `${c.path} ${pairs}. The project's own install scripts run on every install, in CI with its secrets; review the command and what it fetches before merging.`
-      : `${c.path} ${pairs}. No install of this repository runs it (the folder is neither a project with a lockfile nor a workspace); it runs only if someone installs in that folder.`,
+    // a fixture, an example — runs its scripts only when someone installs in that folder; a folder pnpm installs
+    // without building runs them only once someone allows its build: said, not alarmed.
+    ...(runs === 'project' ? {} : { level: 'note' as const }),
+    message:
+      runs === 'project'
+        ? `${c.path} ${pairs}. The project's own install scripts run on every install, in CI with its secrets; review the command and what it fetches before merging.`
+        : runs === 'nothing'
+          ? `${c.path} ${pairs}. No install of this repository runs it (the folder is neither a project with a lockfile nor a workspace); it runs only if someone installs in that folder.`
+          : `${c.path} ${pairs}. pnpm installs this folder as the dependency ${runs.name} but does not run its install scripts (${BLOCKED_BY[runs.by]}); they run once someone allows its build (\`pnpm approve-builds\`, a build setting naming ${runs.name}), so review them before anyone does.`,
     location: { path: c.path, line: lineOfKey(c.head!, names[0]!) },
     artifact: { kind: 'file', path: c.path },
     evidence: {
@@ -180,14 +205,12 @@ const forcedKeyText = (k: string) =>
 
 /**
  * The 1-based line where `"key":` (JSON) or `key:` (YAML, in block or flow style, as in `<<: {overrides: {key: …}}`)
- * is written, or 1.
+ * is written, or 1. A caller that looks up many keys passes the lines, split once.
  */
-export function lineOfKey(text: string, key: string): number {
+export function lineOfKey(text: string | readonly string[], key: string): number {
   const flow = (l: string) => [`{${key}:`, `{ ${key}:`, `, ${key}:`, `,${key}:`].some((k) => l.includes(k));
-  const i = text
-    .split('\n')
-    .findIndex(
-      (l) => l.includes(`"${key}"`) || l.trimStart().startsWith(`${key}:`) || l.includes(`'${key}'`) || flow(l),
-    );
+  const i = (typeof text === 'string' ? text.split('\n') : text).findIndex(
+    (l) => l.includes(`"${key}"`) || l.trimStart().startsWith(`${key}:`) || l.includes(`'${key}'`) || flow(l),
+  );
   return i < 0 ? 1 : i + 1;
 }

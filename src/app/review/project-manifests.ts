@@ -1,12 +1,16 @@
 import picomatch from 'picomatch';
 import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { LOCKFILE_FORMATS, formatFromName } from '../../discover/catalogue/index.js';
-import type { DependencyGraph } from '../../core/records.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { localPathOf } from '../../deps/checks/local-paths.js';
 import { dirOf, joinRel } from '../../deps/read.js';
 
-/** Whether an install runs a package.json's scripts as the project it was started in, or as one of its workspaces. */
-export type ProjectRole = 'root' | 'workspace';
+/**
+ * Whether an install runs a package.json's scripts as the project it was started in, as one of its workspaces (or an
+ * npm link, which arborist builds as one), or as a folder it installs as a dependency (pnpm, yarn 1), whose build runs
+ * only `preinstall`, `install` and `postinstall`.
+ */
+export type ProjectRole = 'root' | 'workspace' | 'dependency';
 
 /**
  * The package.json files whose lifecycle scripts an install runs, each with its role: the root of a project (the
@@ -52,6 +56,14 @@ export function projectManifests(
   return out;
 }
 
+/** A folder's package.json an install reads as a dependency; `unbuilt`: the setting that keeps pnpm from building it. */
+export interface LinkedManifest {
+  readonly manifest: string;
+  /** `workspace`: an npm link, whose `prepare` arborist runs too (rebuild.js queues it for links). */
+  readonly role: Exclude<ProjectRole, 'root'>;
+  readonly unbuilt?: { readonly name: string; readonly by: NonNullable<PackageNode['buildDisabled']> };
+}
+
 /**
  * The package.json of each repository folder an install reads a package from at install time and runs the
  * lifecycle scripts of, whatever the lockfile records:
@@ -61,7 +73,9 @@ export function projectManifests(
  *   `node.target.package.scripts`.
  * - pnpm fetches a `resolution: {type: directory}` from the folder, joined to the lockfile's (directory-fetcher
  *   `createDirectoryFetcher`: `path.join(opts.lockfileDir, resolution.directory)`, its manifest read there), and
- *   builds it as any dependency.
+ *   builds it as any dependency (runPostinstallHooks: `preinstall`, `install`, `postinstall`, never `prepare`), only
+ *   if its build settings allow the name (buildModules → `allowBuild`), which pnpm 10 and later do for no dependency
+ *   by default. A folder they do not allow comes back with `unbuilt`.
  * - yarn 1 resolves a `file:` folder on every install (FileResolver `resolve`: `config.readManifest` of the folder
  *   joined to the cwd, a fresh `copy` hash each time), so PackageInstallScripts runs its preinstall, install and
  *   postinstall.
@@ -69,26 +83,40 @@ export function projectManifests(
  * `extractBuildRequest`: "Soft links don't support build scripts"); pnpm's `link:` (a symlink, not fetched) is not
  * counted either. Only folders in the repository: a target outside it is not the change's (CPD017 says so).
  */
-export function linkedManifests(graphs: readonly DependencyGraph[]): string[] {
-  const out = new Set<string>();
+export function linkedManifests(graphs: readonly DependencyGraph[]): LinkedManifest[] {
+  const out = new Map<string, LinkedManifest>();
   for (const g of graphs) {
-    for (const folder of installedFolders(g)) {
-      if (folder !== '' && folder !== '..' && !folder.startsWith('../')) out.add(joinRel(folder, 'package.json'));
+    for (const { folder, node } of installedFolders(g)) {
+      if (folder === '' || folder === '..' || folder.startsWith('../')) continue;
+      const manifest = joinRel(folder, 'package.json');
+      // pnpm's settings only: npm runs a linked folder's scripts (rebuild.js) and yarn 1 every package's.
+      const by = g.kind === 'pnpm' ? node.buildDisabled : undefined;
+      const next: LinkedManifest = {
+        manifest,
+        role: g.kind === 'npm' ? 'workspace' : 'dependency',
+        ...(by !== undefined ? { unbuilt: { name: node.name, by } } : {}),
+      };
+      // Several lockfiles may install one folder: the one that runs the most of its scripts decides.
+      const was = out.get(manifest);
+      if (was === undefined || runs(next) > runs(was)) out.set(manifest, next);
     }
   }
-  return [...out].sort();
+  return [...out.values()].sort((a, b) => (a.manifest < b.manifest ? -1 : a.manifest > b.manifest ? 1 : 0));
 }
 
-/** The folders (repository-relative) a lockfile installs packages from as they are in the tree. */
-function installedFolders(g: DependencyGraph): string[] {
+/** How much of a folder's scripts an install runs: none (unbuilt), the install scripts, those and `prepare` (npm). */
+const runs = (l: LinkedManifest) => (l.unbuilt !== undefined ? 0 : l.role === 'dependency' ? 1 : 2);
+
+/** The folders (repository-relative) a lockfile installs packages from as they are in the tree, with their nodes. */
+function installedFolders(g: DependencyGraph): { folder: string; node: PackageNode }[] {
   const root = dirOf(g.lockfile);
-  const out: string[] = [];
+  const out: { folder: string; node: PackageNode }[] = [];
   for (const n of g.packages) {
-    if (g.kind === 'npm' && n.source === 'link' && n.resolved !== undefined) out.push(joinRel(root, n.resolved));
-    if ((g.kind !== 'pnpm' && g.kind !== 'yarn-classic') || n.source !== 'file' || n.buildDisabled !== undefined)
-      continue;
+    if (g.kind === 'npm' && n.source === 'link' && n.resolved !== undefined)
+      out.push({ folder: joinRel(root, n.resolved), node: n });
+    if ((g.kind !== 'pnpm' && g.kind !== 'yarn-classic') || n.source !== 'file') continue;
     const local = localPathOf(n, g.kind);
-    if (local !== undefined && !/^([a-z]:)?[\\/]/i.test(local)) out.push(joinRel(root, local));
+    if (local !== undefined && !/^([a-z]:)?[\\/]/i.test(local)) out.push({ folder: joinRel(root, local), node: n });
   }
   return out;
 }

@@ -6,6 +6,19 @@ import { ecosystemOf } from '../../core/package-key.js';
 const isLink = (p: PackageNode) => p.source === 'link' || p.source === 'workspace';
 
 /**
+ * Whether a package is the repository's own in this lockfile: a link, or the folder entry a link points at. npm
+ * locks a `file:` folder as a link (`node_modules/ms: {link: true, resolved: vendor/ms}`) and the folder itself
+ * (`vendor/ms: {name, version}`, arborist `Link.target`): the folder's name and version are the package.json the
+ * change committed there, not a package installed from anywhere, so they must not read as "still installed".
+ */
+function ownPackages(g: DependencyGraph): (p: PackageNode) => boolean {
+  const targets = new Set(
+    g.packages.flatMap((p) => (p.source === 'link' && p.resolved !== undefined ? [p.resolved] : [])),
+  );
+  return (p) => isLink(p) || (p.source === 'file' && targets.has(p.key));
+}
+
+/**
  * CPU002: a name the base installed from a registry (or any source outside the repository) is now a link to a folder
  * of the repository — npm's `{ "link": true, "resolved": "packages/x" }` for a workspace of the same name, pnpm's
  * `link:`. The diff leaves links out (they are the project, not dependencies), so this read as a removal; but
@@ -15,10 +28,11 @@ const isLink = (p: PackageNode) => p.source === 'link' || p.source === 'workspac
 export function registryToLink(base: readonly DependencyGraph[], head: readonly DependencyGraph[]): Finding[] {
   const out: Finding[] = [];
   for (const [g, before] of withBase(base, head)) {
+    const [ownBefore, ownNow] = [ownPackages(before), ownPackages(g)];
     const wasLink = new Set(before.packages.filter(isLink).map(name));
     const installed = new Map<string, PackageNode>();
-    for (const p of before.packages) if (!isLink(p) && !installed.has(name(p))) installed.set(name(p), p);
-    const stillInstalled = new Set(g.packages.filter((p) => !isLink(p)).map(name));
+    for (const p of before.packages) if (!ownBefore(p) && !installed.has(name(p))) installed.set(name(p), p);
+    const stillInstalled = new Set(g.packages.filter((p) => !ownNow(p)).map(name));
     const links = g.packages
       .filter((p) => isLink(p) && !wasLink.has(name(p)) && installed.has(name(p)) && !stillInstalled.has(name(p)))
       .sort((a, b) => a.line - b.line);
@@ -50,9 +64,10 @@ export function registryToLink(base: readonly DependencyGraph[], head: readonly 
 export function linkToRegistry(base: readonly DependencyGraph[], head: readonly DependencyGraph[]): Finding[] {
   const out: Finding[] = [];
   for (const [g, before] of withBase(base, head)) {
+    const ownBefore = ownPackages(before);
     const links = new Map<string, PackageNode>();
     for (const p of before.packages) if (isLink(p) && !links.has(name(p))) links.set(name(p), p);
-    const installedBefore = new Set(before.packages.filter((p) => !isLink(p)).map(name));
+    const installedBefore = new Set(before.packages.filter((p) => !ownBefore(p)).map(name));
     const stillLinked = new Set(g.packages.filter(isLink).map(name));
     const swapped = g.packages
       .filter((p) => !isLink(p) && links.has(name(p)) && !stillLinked.has(name(p)) && !installedBefore.has(name(p)))

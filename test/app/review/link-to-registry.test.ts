@@ -73,3 +73,35 @@ describe('review of a workspace package swapped for a registry one', () => {
     expect(r.found).toEqual([]);
   });
 });
+
+/**
+ * npm locks a `file:` folder as a link and the folder entry it points at (`vendor/x: {name, version}`), whose name and
+ * version are whatever package.json the change committed there. That entry read as the registry package still being
+ * installed, so a registry package moved into the repository (or a vendored one moved to the registry) at the same
+ * version passed `--gate patch` as "No dependency or model change".
+ */
+describe('review of an npm file: folder swapped with a registry package of the same version', () => {
+  const FOLDER = {
+    'node_modules/@corp/x': { resolved: 'vendor/x', link: true },
+    'vendor/x': { name: '@corp/x', version: '1.0.0' },
+  };
+  const vendored: Tree = {
+    'package.json': JSON.stringify({ ...ROOT, workspaces: undefined, dependencies: { '@corp/x': 'file:vendor/x' } }),
+    'vendor/x/package.json': '{"name":"@corp/x","version":"1.0.0"}',
+  };
+
+  it('registry → a folder of the repository → CPU002 at the link entry; the any gate fails', async () => {
+    const head = npmLock(FOLDER);
+    const r = await cpu002(
+      { ...files, 'package-lock.json': npmLock({ 'node_modules/@corp/x': REGISTRY_X }) },
+      { ...vendored, 'package-lock.json': head },
+    );
+    expect(r).toEqual({ found: [`package-lock.json:${lineOf(head, '"node_modules/@corp/x"')}:error`], any: false });
+  });
+
+  it('a folder of the repository → the registry → CPU002 at the entry', async () => {
+    const head = npmLock({ 'node_modules/@corp/x': REGISTRY_X });
+    const r = await cpu002({ ...vendored, 'package-lock.json': npmLock(FOLDER) }, { 'package-lock.json': head });
+    expect(r).toEqual({ found: [`package-lock.json:${lineOf(head, '"node_modules/@corp/x"')}:error`], any: false });
+  });
+});

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
 import { toReviewText } from '../../../src/report/review.js';
-import { pairReviewer } from './repo.js';
+import { makeRepo, pairReviewer, reviewHead } from './repo.js';
 import { manifest, sri } from './npm-lock.js';
 import { idnaPyproject, idnaUvLock } from './projects.js';
 
@@ -132,6 +132,27 @@ describe('a registry entry re-pointed at the same version (CPU016)', () => {
       'The review adds: the same version resolved to the registry at the base revision.',
     );
   });
+
+  it('yarn 1: the registry entry replaced by a file: folder of the same version → CPU016 naming the folder', async () => {
+    // yarn 1 names a folder in the entry's key only (`"ms@file:vendor/ms"`, no `resolved`); FileResolver copies it.
+    const yarn1 = (entry: string) => `# yarn lockfile v1\n\n\n${entry}`;
+    const r = await review(
+      {
+        'package.json': manifest({ ms: '^2.1.3' }),
+        'yarn.lock': yarn1(
+          `ms@^2.1.3:\n  version "2.1.3"\n  resolved "https://registry.yarnpkg.com/ms/-/ms-2.1.3.tgz"\n  integrity ${sri(2)}\n`,
+        ),
+      },
+      {
+        'package.json': manifest({ ms: 'file:vendor/ms' }),
+        'yarn.lock': yarn1('"ms@file:vendor/ms":\n  version "2.1.3"\n'),
+        'vendor/ms/package.json': '{"name":"ms","version":"2.1.3"}',
+      },
+    );
+    const f = r.findings.find((x) => x.ruleId === 'CPU016');
+    expect(f?.message).toContain('ms@2.1.3 now resolves to file:vendor/ms (was https://registry.yarnpkg.com/');
+    expect(r.gate?.passed).toBe(false);
+  });
 });
 
 const H = (c: string) => c.repeat(64);
@@ -217,14 +238,16 @@ describe('a bun entry moved off the registry reads by its source, not as a blank
       '',
     ].join('\n');
 
-  it('ms 2.1.3 → github:evil/ms#0123456 (the change row and CPD020)', async () => {
-    const r = await review(
+  it('ms 2.1.3 → github:evil/ms#0123456 (the change row, the patch gate and CPD020)', async () => {
+    const repo = makeRepo(
       { 'package.json': MANIFEST, 'bun.lock': bunLock(`["ms@2.1.3", "", {}, "${sri(2)}"]`) },
       { 'package.json': MANIFEST, 'bun.lock': bunLock('["ms@github:evil/ms#0123456", {}, "evil-ms-0123456"]') },
     );
+    const r = await reviewHead(repo.dir, { gate: 'patch' }).finally(repo.cleanup);
     const row = r.lockfiles.flatMap((lf) => lf.changes).find((c) => c.name === 'ms');
     expect(row?.kind).toBe('upgraded');
     expect(toReviewText(r)).toContain('upgraded   ms 2.1.3 → github:evil/ms#0123456 (other)');
+    expect(r.gate?.reasons).toContain('bun.lock: other update of ms 2.1.3 → github:evil/ms#0123456');
     // express asks for ms 2.1.3 from the registry: the head scan's CPD020 (injection) says it, CPU002 folds into it.
     expect(r.findings.filter((f) => f.ruleId === 'CPU002' || f.ruleId === 'CPD020').map((f) => f.message)).toEqual([
       expect.stringContaining('installs it from git (github:evil/ms#0123456)'),
