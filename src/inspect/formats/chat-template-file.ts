@@ -1,4 +1,4 @@
-import { isScalar, YAMLParseError } from 'yaml';
+import { isScalar, isSeq, YAMLParseError } from 'yaml';
 import { parseShallowYaml } from '../../core/yaml-depth.js';
 import { CHARACTER_FORMATTING, COMPUTED_CALL, TOO_COMPLEX, TOO_LARGE, UNDERSCORE_STRING } from './chat-template-ast.js';
 import {
@@ -34,22 +34,82 @@ export function topLevelOf(value: JsonValue | undefined): JsonValue | undefined 
   return isObject(value) ? value.chat_template : undefined;
 }
 
-/** `topLevelOf` the candidate's text read as its kind. */
-export function topLevelChatTemplate(text: string, kind: 'json' | 'yaml'): JsonValue | undefined {
-  return kind === 'json' ? topLevelOf(configOf(text)?.value) : yamlChatTemplate(text);
+/** A template a config holds as a string, named by where it is (`datasets[0].chat_template_jinja`). */
+export interface KeyedTemplate {
+  readonly key: string;
+  readonly template: string;
+}
+
+/** What a JSON or YAML candidate holds: its top-level `chat_template`, and the trainer templates beside it. */
+export interface ConfigTemplates {
+  readonly chatTemplate: JsonValue | undefined;
+  readonly trainer: readonly KeyedTemplate[];
+}
+
+/**
+ * axolotl keeps a custom template in its YAML config as `chat_template_jinja`: `extract_chat_template_args` takes a
+ * dataset entry's own when that entry sets `chat_template`, else the top level's; `get_chat_template` returns it when
+ * the choice is `jinja`, and `load_tokenizer` makes it the tokenizer's `chat_template`, saved with the trained model. Both places are read whatever `chat_template` says (the choice is one command-line flag
+ * away, and a payload has no benign use); a value that is a path axolotl reads names a file judged on its own.
+ */
+const TRAINER_KEY = 'chat_template_jinja';
+/** axolotl's lists of dataset entries, each of which may carry its own template. */
+const DATASET_LISTS = ['datasets', 'test_datasets'];
+
+/** `ConfigTemplates` of the candidate's text read as its kind, parsed once. */
+export function configTemplates(text: string, kind: 'json' | 'yaml'): ConfigTemplates {
+  if (kind === 'yaml') return yamlConfigTemplates(text);
+  const value = configOf(text)?.value;
+  return { chatTemplate: topLevelOf(value), trainer: trainerTemplatesOf(value) };
+}
+
+/** The `chat_template_jinja` strings of a config read as JSON (axolotl's places). */
+function trainerTemplatesOf(value: JsonValue | undefined): KeyedTemplate[] {
+  if (!isObject(value)) return [];
+  const out: KeyedTemplate[] = [];
+  const take = (v: JsonValue | undefined, key: string) => {
+    if (typeof v === 'string') out.push({ key, template: v });
+  };
+  take(value[TRAINER_KEY], TRAINER_KEY);
+  for (const list of DATASET_LISTS) {
+    const entries = value[list];
+    if (Array.isArray(entries))
+      entries.forEach((e, i) => {
+        if (isObject(e)) take(e[TRAINER_KEY], `${list}[${i}].${TRAINER_KEY}`);
+      });
+  }
+  return out;
 }
 
 /**
  * The top-level `chat_template` as PyYAML's safe_load builds it: repeated keys keep the last value and `<<` merges a
  * mapping in (SafeConstructor.flatten_mapping), so `<<: *base` brings a `chat_template` to the top level. Only that
- * value is built (pyyaml-nodes.ts `PyYamlView`): aliases elsewhere in the file are never expanded.
+ * value and the trainer templates' strings are built (pyyaml-nodes.ts `PyYamlView`): aliases elsewhere in the file
+ * are never expanded.
  */
-function yamlChatTemplate(text: string): JsonValue | undefined {
+function yamlConfigTemplates(text: string): ConfigTemplates {
   const doc = parseShallowYaml(text, { uniqueKeys: false, prettyErrors: false });
   const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
   if (exhausted) throw new FormatError(exhausted.message, exhausted.pos[0], 'limit');
-  if (doc.errors.length > 0) return undefined;
-  const node = new PyYamlView(doc).get(doc.contents, 'chat_template');
+  if (doc.errors.length > 0) return { chatTemplate: undefined, trainer: [] };
+  const view = new PyYamlView(doc);
+  const trainer: KeyedTemplate[] = [];
+  const take = (node: unknown, key: string) => {
+    if (isScalar(node) && typeof node.value === 'string') trainer.push({ key, template: node.value });
+  };
+  take(view.get(doc.contents, TRAINER_KEY), TRAINER_KEY);
+  for (const list of DATASET_LISTS) {
+    const entries = view.get(doc.contents, list);
+    if (isSeq(entries)) entries.items.forEach((e, i) => take(view.get(e, TRAINER_KEY), `${list}[${i}].${TRAINER_KEY}`));
+  }
+  return { chatTemplate: yamlNodeValue(doc, view.get(doc.contents, 'chat_template')), trainer };
+}
+
+/** A node's value as PyYAML builds it, its aliases expanded up to the alias-bomb limit. */
+function yamlNodeValue(
+  doc: ReturnType<typeof parseShallowYaml>,
+  node: ReturnType<PyYamlView['get']>,
+): JsonValue | undefined {
   if (node === undefined) return undefined;
   if (isScalar(node)) return typeof node.value === 'string' ? node.value : undefined;
   try {

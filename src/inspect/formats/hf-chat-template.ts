@@ -6,7 +6,7 @@ import {
   type TemplateFileKind,
 } from '../../discover/formats/chat-template-head.js';
 import type { ModelAnalyser } from '../analyser.js';
-import { standaloneHits, topLevelChatTemplate, topLevelOf } from './chat-template-file.js';
+import { configTemplates, standaloneHits, topLevelOf } from './chat-template-file.js';
 import { checkChatTemplate, templateHitsMessage } from './chat-template.js';
 import { GGUF_LIMITS } from './gguf.js';
 import { isObject, parseJson } from './json.js';
@@ -40,17 +40,15 @@ export function* chatTemplateSteps(src: RandomAccess, out: Findings, from: Templ
   const standalone = from === 'jinja' || kind === 'jinja' || kind === 'template';
   // A processor config that is not JSON is the repo-code analyser's parse finding (it reads the same file).
   const lenient = from === 'processor-config' ? 'json' : kind;
-  const templates = standalone
+  const templates: Template[] = standalone
     ? [{ key: 'template', template: text }]
-    : templatesOf(
-        lenient === 'json' || lenient === 'yaml'
-          ? topLevelChatTemplate(text, lenient)
-          : // json.loads reads deeper nesting (to Python's recursion limit) and transformers then renders
-            // `chat_template`, a level or two down: deeper values elsewhere are skipped, not a failure.
-            topLevelOf(parseJson(text, { maxDepth: 512, allowNonFinite: true, skipDeeper: true }).value),
-      );
+    : lenient === 'json' || lenient === 'yaml'
+      ? configTemplateList(text, lenient)
+      : // json.loads reads deeper nesting (to Python's recursion limit) and transformers then renders
+        // `chat_template`, a level or two down: deeper values elsewhere are skipped, not a failure.
+        templatesOf(topLevelOf(parseJson(text, { maxDepth: 512, allowNonFinite: true, skipDeeper: true }).value));
   let total = 0;
-  for (const { key, template } of templates) {
+  for (const { key, template, trainer } of templates) {
     total += template.length;
     if (template.length > GGUF_LIMITS.maxTemplateBytes || total > GGUF_LIMITS.maxTemplateTotal) {
       // Unchecked template text is where an injection hides: as in GGUF, this fails the default gate.
@@ -69,7 +67,7 @@ export function* chatTemplateSteps(src: RandomAccess, out: Findings, from: Templ
     const first = hits[0];
     if (first)
       // A standalone file is the template itself: "chat template file …", not the key's "chat template template …".
-      out.add('CPI055', templateHitsMessage(standalone ? 'file' : key, hits, kind === undefined ? BY_NAME : BY_PATH), {
+      out.add('CPI055', templateHitsMessage(standalone ? 'file' : key, hits, suffixOf(trainer, kind)), {
         key,
         indicators: hits.map((h) => h.indicator).join('; '),
         snippet: first.snippet,
@@ -83,13 +81,34 @@ const BY_NAME =
 const BY_PATH =
   'this file is a chat template by its content, which runtimes load by path whatever its name (vLLM and SGLang `--chat-template`, llama.cpp `--chat-template-file`, TGI `--tokenizer-config-path`, or its text passed to `apply_chat_template(chat_template=…)`), and rendering it outside a sandbox can run code (CVE-2024-34359). Do not use this template; take a known-good one from the base model.';
 
+const BY_TRAINER =
+  "axolotl renders a config's `chat_template_jinja` when its `chat_template` is `jinja` and saves it into the trained model's tokenizer, whose users render it in turn; rendering it outside a sandbox can run code (CVE-2024-34359). Do not train with this config; take a known-good template from the base model.";
+
+/** What the message says about who renders the template. */
+function suffixOf(trainer: boolean | undefined, kind: TemplateFileKind | undefined): string {
+  return trainer ? BY_TRAINER : kind === undefined ? BY_NAME : BY_PATH;
+}
+
+/** A template to check, named by its key; `trainer` when a training config holds it rather than a tokenizer's. */
+interface Template {
+  readonly key: string;
+  readonly template: string;
+  readonly trainer?: boolean;
+}
+
+/** A JSON or YAML config's templates: transformers' `chat_template`, then a trainer's (axolotl) beside it. */
+function configTemplateList(text: string, kind: 'json' | 'yaml'): Template[] {
+  const found = configTemplates(text, kind);
+  return [...templatesOf(found.chatTemplate), ...found.trainer.map((t) => ({ ...t, trainer: true }))];
+}
+
 /**
  * `chat_template` as transformers accepts it: a string, a list of `{ name, template }`, or an object of name →
  * template. `PreTrainedTokenizerBase.__init__` turns only a list into a dict and keeps any other value as
  * `self.chat_template`; `get_chat_template` (and `ProcessorMixin.apply_chat_template`) then render an object's
  * "default" or "tool_use" entry, or the one named by the caller.
  */
-function templatesOf(value: JsonValue | undefined): { key: string; template: string }[] {
+function templatesOf(value: JsonValue | undefined): Template[] {
   if (typeof value === 'string') return [{ key: 'chat_template', template: value }];
   if (isObject(value))
     return Object.entries(value).flatMap(([name, t]) =>

@@ -111,6 +111,28 @@ describe('chat templates under any name (chat-template-file)', () => {
       name: 'a YAML list of named templates',
       files: { 'serve.yaml': `chat_template:\n  - name: default\n    template: ${JSON.stringify(PAYLOAD)}\n` },
     },
+    {
+      // axolotl extract_chat_template_args / get_chat_template: `chat_template: jinja` renders chat_template_jinja.
+      name: 'an axolotl config with its template in chat_template_jinja',
+      files: {
+        'axolotl.yml': `chat_template: jinja\nchat_template_jinja: ${JSON.stringify(PAYLOAD)}\n`,
+      },
+    },
+    {
+      name: 'an axolotl dataset entry with its own chat_template_jinja',
+      files: {
+        'train.yaml': `datasets:\n  - path: a/b\n    type: chat_template\n    chat_template: jinja\n    chat_template_jinja: ${JSON.stringify(CHAT + PAYLOAD)}\n`,
+      },
+    },
+    {
+      name: 'an axolotl config as JSON, the template in a test dataset entry',
+      files: {
+        'axolotl.json': JSON.stringify({
+          chat_template: 'chatml',
+          test_datasets: [{ path: 'a/b', chat_template: 'jinja', chat_template_jinja: PAYLOAD }],
+        }),
+      },
+    },
     { name: 'a standalone .jinja chat template', files: { 'templates/llama.jinja': `${CHAT}${PAYLOAD}` } },
     { name: 'a standalone .j2 payload with no chat in it', files: { 'x.j2': PAYLOAD } },
     {
@@ -161,6 +183,7 @@ describe('chat templates under any name (chat-template-file)', () => {
         'chat.jinja': CHAT,
         'chat.j2': CHAT,
         'axolotl.yml': 'chat_template: chatml\nsequence_len: 4096\n',
+        'axolotl-jinja.yml': `chat_template: jinja\nchat_template_jinja: ${JSON.stringify(CHAT)}\n`,
       },
     },
     {
