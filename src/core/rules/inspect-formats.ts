@@ -100,8 +100,8 @@ export const INSPECT_FORMATS_RULES = defineRules([
   {
     id: 'CPI062',
     name: 'KerasExternalModule',
-    short: 'A Keras config references a module outside Keras.',
-    full: 'The config names a module outside Keras. Loading imports that module (running its top-level code) and calls the referenced class or function. This is how custom layers work, but it also means the model depends on code that is not in the file.',
+    short: 'A Keras config references a module outside Keras, or a layer, loss or metric Keras does not have.',
+    full: 'The config names a module outside Keras: loading imports that module (running its top-level code) and calls the referenced class or function. Or a legacy `.h5` config names a layer, loss or metric without a module that is none of Keras’s own: `deserialize_keras_object` then finds it only in what the loading program supplies (`custom_objects`, a registered class) and refuses the model otherwise; so does a `builtins` function that neither Keras nor Python has (how Keras 3.6 and older saved a custom function). This is how custom layers work, but it also means the model depends on code that is not in the file.',
     help: 'Check that the module is your own code or a library you trust, and that the referenced name is a layer or function you expect. Otherwise do not load the model.',
     level: 'warning',
     severity: '6.5',

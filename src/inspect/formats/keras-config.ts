@@ -6,6 +6,7 @@ import { dangerOf } from '../pickle/danger.js';
 import { isModelLibrary } from '../pickle/known-libraries.js';
 import { codeNote } from '../../core/code-shape.js';
 import { listedWithMore } from '../../core/plural.js';
+import { BUILTINS_MODULE_FUNCTIONS, normalName } from './keras-builtins.js';
 
 /**
  * Module roots that are Keras itself, or the Keras packages `serialization_lib._retrieve_class_or_fn` imports on
@@ -236,6 +237,15 @@ function checkReference(v: { [key: string]: JsonValue }, module: string, cls: st
         'CPI061',
         `the config at ${path} makes Keras fall back to Python's builtins.${gadget}; loading the model calls it. Do not load this model.`,
         { path, reference: `${module}.${gadget}` },
+      );
+    // A `builtins` function neither Keras nor Python has is found only among the loading program's own functions:
+    // custom_objects, or a registered `package>name` (`_retrieve_class_or_fn`'s workaround for Keras <= 3.6, which
+    // saved custom functions by bare name). Code outside the file, as a module outside Keras is.
+    else if (cls === 'function' && !BUILTINS_MODULE_FUNCTIONS.has(normalName(name)))
+      add(
+        'CPI062',
+        `the config at ${path} names the function ${JSON.stringify(name.slice(0, 120))}, which neither Keras nor Python has; Keras finds it only among the loading program's own registered functions or custom_objects, and calls it. Load it only with code you trust for it.`,
+        { path, reference: `${module}.${name.slice(0, 120)}` },
       );
     return;
   }

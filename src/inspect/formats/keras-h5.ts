@@ -2,6 +2,7 @@ import type { ModelAnalyser } from '../analyser.js';
 import type { JsonResult, JsonValue } from './json.js';
 import { isObject, parseJson } from './json.js';
 import { checkKerasConfig } from './keras-config.js';
+import { checkLegacyCustomObjects } from './keras-custom-objects.js';
 import { analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { bufferSource, driveSync, FormatError, need, readAt } from './source.js';
@@ -84,13 +85,13 @@ export function* kerasH5Steps(src: RandomAccess, out: Findings): ParseSteps<void
         );
         out.incomplete = true;
         tooDeep++;
-        if (hasClassName(parsed.value, 0)) checkKerasConfig(parsed.value, out, `JSON at byte ${start}`);
+        if (hasClassName(parsed.value, 0)) checkLegacyConfig(parsed.value, out, `JSON at byte ${start}`);
         next = end;
         break;
       }
       if (parsed === undefined || !hasClassName(parsed.value, 0)) continue;
       configs++;
-      checkKerasConfig(parsed.value, out, `JSON at byte ${start}`);
+      checkLegacyConfig(parsed.value, out, `JSON at byte ${start}`);
       next = end; // skip everything inside this object
       break;
     }
@@ -105,6 +106,15 @@ export function* kerasH5Steps(src: RandomAccess, out: Findings): ParseSteps<void
     );
     out.incomplete = true;
   }
+}
+
+/**
+ * A config the legacy loader reads (`legacy_h5_format.load_model_from_hdf5`: `model_config`, then `training_config`
+ * when it compiles): what deserializing it runs, and the names only code outside the file resolves.
+ */
+function checkLegacyConfig(config: JsonValue, out: Findings, member: string): void {
+  checkKerasConfig(config, out, member);
+  checkLegacyCustomObjects(config, out, member);
 }
 
 /** `kerasH5Steps` over bytes in memory. */

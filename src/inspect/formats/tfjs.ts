@@ -1,6 +1,8 @@
 import type { ModelAnalyser } from '../analyser.js';
 import { isObject, parseJson } from './json.js';
-import type { JsonValue } from './json.js';
+import type { JsonResult, JsonValue } from './json.js';
+import { checkKerasConfig, parseKerasConfigJson, unreadKerasDeep } from './keras-config.js';
+import { isKerasDirConfig } from './keras-dir.js';
 import { escapeReason } from './onnx.js';
 import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
@@ -16,14 +18,23 @@ const MAX_MANIFEST = 64 * 1024 * 1024;
 export function* tfjsManifestSteps(src: RandomAccess, out: Findings, isModelJson: boolean): ParseSteps<void> {
   if (src.size > MAX_MANIFEST) throw new FormatError(`manifest of ${src.size} bytes is past the limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8');
-  let value: JsonValue;
+  let parsed: JsonResult;
   try {
     // tfjs parses the manifest with JSON.parse (`io.http` `load` → `response.json()`), which reads any depth, and
     // fetches the paths beside a deep `modelTopology`: deeper values are skipped, the paths (a few levels down) read.
-    value = parseJson(text.replace(/^\uFEFF/, ''), { maxDepth: 512, skipDeeper: true }).value;
+    parsed = parseJson(text.replace(/^\uFEFF/, ''), { maxDepth: 512, skipDeeper: true });
   } catch (err) {
     if (isModelJson && err instanceof FormatError) return; // any JSON named model.json: not necessarily tfjs
     throw err;
+  }
+  const value = parsed.value;
+  const topology = isObject(value) ? kerasTopology(topologyValue(value.modelTopology, out)) : undefined;
+  // A `model.json` that is the model itself: Keras's `model.to_json()`, which `keras.models.model_from_json` reads
+  // back (the architecture saved beside a weights-only `.h5`), as `_deserialize_keras_model` reads a topology.
+  const keras = topology ?? (isModelJson && isKerasDirConfig(value) ? value : undefined);
+  if (keras !== undefined) {
+    unreadKerasDeep(parsed.deep, out);
+    checkKerasConfig(keras, out, topology !== undefined ? 'modelTopology' : undefined);
   }
   const groups = isObject(value) ? value.weightsManifest : value;
   if (groups === undefined && isModelJson) return;
@@ -42,6 +53,33 @@ export function* tfjsManifestSteps(src: RandomAccess, out: Findings, isModelJson
         );
     }
   });
+}
+
+/**
+ * `_deserialize_keras_model` also takes the topology as JSON text (`json.loads` of a string), so a topology written
+ * as a string is read as the object it holds; text json.loads refuses holds nothing the loader would build.
+ */
+function topologyValue(topology: JsonValue | undefined, out: Findings): JsonValue | undefined {
+  if (typeof topology !== 'string') return topology;
+  try {
+    return parseKerasConfigJson(topology, out, 'modelTopology');
+  } catch (err) {
+    if (err instanceof FormatError && err.kind !== 'limit') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The Keras model of a layers-model `model.json`. tensorflowjs's Python loader (`keras_tfjs_loader.load_keras_model`
+ * → `_deserialize_keras_model`, which `tensorflowjs_converter --input_format tfjs_layers_model` also runs) hands
+ * `modelTopology.model_config` — or `modelTopology` itself — to `tf.keras.models.model_from_json`, which deserializes
+ * it as a legacy `.h5` config is (a Lambda's marshalled bytecode runs; no safe-mode scope is set there). A graph
+ * model's topology is a GraphDef, with neither key.
+ */
+function kerasTopology(topology: JsonValue | undefined): JsonValue | undefined {
+  if (!isObject(topology)) return undefined;
+  if (isObject(topology.model_config)) return topology.model_config;
+  return typeof topology.class_name === 'string' ? topology : undefined;
 }
 
 /**

@@ -53,6 +53,23 @@ const TABLE: readonly {
       { ruleId: 'CPI060', level: 'error', member: 'JSON at byte 984' },
     ],
   },
+  // legacy_serialization.deserialize_keras_object finds a bare name only in what the loading program supplies
+  // (custom_objects, a registered class) or in Keras's own tables: a layer, loss or metric Keras does not have is
+  // code outside the file (modelaudit's custom_layer_attack / loss_injection / metric_injection shapes).
+  {
+    file: 'malicious/custom-layer-legacy.h5',
+    want: [{ ruleId: 'CPI062', level: 'warning', member: expect.stringMatching(/^JSON at byte \d+$/) }],
+  },
+  {
+    file: 'malicious/custom-loss-legacy.h5',
+    want: [{ ruleId: 'CPI062', level: 'warning', member: expect.stringMatching(/^JSON at byte \d+$/) }],
+  },
+  {
+    file: 'malicious/custom-metric-legacy.h5',
+    want: [{ ruleId: 'CPI062', level: 'warning', member: expect.stringMatching(/^JSON at byte \d+$/) }],
+  },
+  // Keras's own layers nested in wrappers and cells, compiled with its own losses and metrics (snake-case aliases too).
+  { file: 'benign/compiled-legacy.h5', want: [] },
   {
     file: 'malicious/npz-weights-pickle.keras',
     want: [{ ruleId: 'CPI001', level: 'error', member: 'model.weights.npz!layers/dense/vars.npy' }],

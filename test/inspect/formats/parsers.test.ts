@@ -475,6 +475,15 @@ describe('keras config', () => {
       want: ['CPI060'],
     },
     { name: 'builtins.exec function', input: sequential([fn('builtins', 'exec')]), want: ['CPI061'] },
+    // _retrieve_class_or_fn: a `builtins` function is Keras's (BUILTIN_MODULES), then Python's; any other name only
+    // the loading program's registered functions or custom_objects resolve (Keras <= 3.6 saved custom ones so).
+    { name: 'builtins relu (Keras 2.13 activation)', input: sequential([fn('builtins', 'relu')]), want: [] },
+    { name: 'builtins sum (a Python builtin)', input: sequential([fn('builtins', 'sum')]), want: [] },
+    {
+      name: 'builtins function neither Keras nor Python has (a custom loss)',
+      input: { compile_config: { loss: fn('builtins', 'malicious_loss') } },
+      want: ['CPI062'],
+    },
     { name: 'subprocess class', input: { module: 'subprocess', class_name: 'Popen', config: {} }, want: ['CPI061'] },
     {
       name: 'keras.src.utils.file_utils.get_file',
@@ -931,6 +940,53 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
       want: [],
     },
     { name: 'model.json that is not tfjs', input: { name: 'something else' }, modelJson: true, want: [] },
+    // tensorflowjs keras_tfjs_loader._deserialize_keras_model: tf.keras.models.model_from_json(model_config).
+    {
+      name: 'layers model whose Keras topology holds a Lambda of marshalled bytecode',
+      input: layersModel({ model_config: kerasModel([TFJS_DENSE, TFJS_LAMBDA]), keras_version: '2.13.1' }),
+      modelJson: true,
+      want: ['CPI060'],
+    },
+    {
+      name: 'layers model saved by tfjs (the topology is the model) naming os.system in a Lambda',
+      input: layersModel(
+        kerasModel([TFJS_DENSE, { class_name: 'Lambda', config: { function: 'system', module: 'os' } }]),
+      ),
+      modelJson: true,
+      want: ['CPI061'],
+    },
+    {
+      // _deserialize_keras_model json.loads a string topology.
+      name: 'layers model whose topology is JSON text holding a Lambda of marshalled bytecode',
+      input: layersModel(JSON.stringify({ model_config: kerasModel([TFJS_DENSE, TFJS_LAMBDA]) })),
+      modelJson: true,
+      want: ['CPI060'],
+    },
+    {
+      name: 'layers model whose topology is text json.loads refuses',
+      input: layersModel('not json'),
+      modelJson: true,
+      want: [],
+    },
+    {
+      // keras.models.model_from_json(open("model.json").read()): the architecture saved beside weights-only .h5.
+      name: "Keras's model.to_json() saved as model.json, with a Lambda of marshalled bytecode",
+      input: { ...kerasModel([TFJS_DENSE, TFJS_LAMBDA]), keras_version: '2.13.1', backend: 'tensorflow' },
+      modelJson: true,
+      want: ['CPI060'],
+    },
+    {
+      name: 'layers model of Keras layers',
+      input: layersModel({ model_config: kerasModel([TFJS_DENSE]), keras_version: '2.13.1', backend: 'tensorflow' }),
+      modelJson: true,
+      want: [],
+    },
+    {
+      name: 'graph model: a GraphDef topology is no Keras config',
+      input: { format: 'graph-model', modelTopology: { node: [{ name: 'Lambda', op: 'Const', attr: {} }] } },
+      modelJson: true,
+      want: [],
+    },
     { name: 'absolute path', input: [{ paths: ['/etc/passwd'] }], modelJson: false, want: ['CPI076'] },
     { name: 'manifest not a list', input: { paths: [] }, modelJson: false, want: ['CPI050'] },
     { name: 'group without paths', input: [{ weights: [] }], modelJson: false, want: ['CPI050'] },
@@ -938,6 +994,24 @@ describe('onnx, savedmodel, tflite, tfjs', () => {
     expect(run((s, o) => parseTfjsManifest(s, o, modelJson), Buffer.from(JSON.stringify(input))).rules).toEqual(want);
   });
 });
+
+/** A tfjs layers-model `model.json` around a topology, with one weights shard. */
+function layersModel(modelTopology: unknown): unknown {
+  return {
+    format: 'layers-model',
+    modelTopology,
+    weightsManifest: [
+      { paths: ['group1-shard1of1.bin'], weights: [{ name: 'd/kernel', shape: [4, 2], dtype: 'float32' }] },
+    ],
+  };
+}
+const kerasModel = (layers: unknown[]) => ({ class_name: 'Sequential', config: { name: 's', layers } });
+const TFJS_DENSE = { class_name: 'Dense', config: { name: 'd', units: 2, batch_input_shape: [null, 4] } };
+/** tf_keras Lambda.get_config of a lambda: generic_utils.func_dump (base64 of marshalled code, defaults, closure). */
+const TFJS_LAMBDA = {
+  class_name: 'Lambda',
+  config: { name: 'l', function: ['4wEAAAAAAAAA', null, null], function_type: 'lambda', module: '__main__' },
+};
 
 /** A SavedModel whose meta graph lists one asset (MetaGraphDef.asset_file_def (6) → AssetFileDef.filename (2)). */
 function withAsset(filename: string): Buffer {
