@@ -19,7 +19,7 @@ import { workflowRunEnv } from './workflow-env.js';
 import { interpolate, type ShellValue } from './compose-env.js';
 import { SPACY_MODELS, hubFileUrl, revisionKind, spacyReleaseTag } from './ids.js';
 import { lineIndex } from './text.js';
-import { hasLineTerminator } from '../core/linear-text.js';
+import { makeAssignment } from '../core/make-assignment.js';
 
 /**
  * Model downloads in shell scripts and Dockerfiles (`RUN` lines are shell): the Hugging Face CLI
@@ -285,23 +285,6 @@ function makeAssignments(lines: readonly string[]): Map<string, string> {
     out.set(m.name, m.value);
   }
   return out;
-}
-
-/**
- * `/^(?:(?:override|export)\s+)?([A-Za-z_]\w*)\s*(\?=|:{0,3}=)\s*([^#]*?)\s*(?:#.*)?$/.exec(line)` in one pass
- * (redos): the value is what precedes the first `#`, trimmed; the line matches only if no line terminator follows
- * that `#` (`.` stops at one). The expression split a run of blanks three ways (its two `\s*` and the lazy value):
- * a 3 KB line of tabs ending `#\r…` took 15 s, cubic in its length.
- */
-export function makeAssignment(line: string): { name: string; op: string; value: string } | undefined {
-  // The name and operator are found as before (anchored, one way to match: linear).
-  const head = /^(?:(?:override|export)\s+)?([A-Za-z_]\w*)\s*(\?=|:{0,3}=)/.exec(line);
-  if (!head) return undefined;
-  const rest = line.slice(head[0].length);
-  const hash = rest.indexOf('#');
-  if (hash >= 0 && hasLineTerminator(rest.slice(hash))) return undefined;
-  // JavaScript's `trim` removes what `\s` matches.
-  return { name: head[1]!, op: head[2]!, value: (hash < 0 ? rest : rest.slice(0, hash)).trim() };
 }
 
 /**

@@ -24,7 +24,7 @@ import { expandYarnEnv } from '../../src/deps/yarnrc.js';
 import { isTorchScriptCode } from '../../src/inspect/content/content.js';
 import { braceGroups, hasCharFormat } from '../../src/inspect/formats/chat-template-ast.js';
 import { hasEnvFallback, hasParameterDefault } from '../../src/refs/javascript-fast.js';
-import { makeAssignment } from '../../src/refs/shell-commands.js';
+import { makeAssignment } from '../../src/core/make-assignment.js';
 import { bindingOffsets } from '../../src/refs/syntax.js';
 import { mentionsShellDownload } from '../../src/refs/prefilter.js';
 import { stripLinks } from '../../src/report/sarif.js';

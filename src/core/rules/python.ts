@@ -71,7 +71,7 @@ export const PYTHON_RULES = defineRules([
     id: 'CPP012',
     name: 'PythonExtraIndex',
     short: 'An extra package index sits beside the default one (dependency confusion).',
-    full: 'With `--extra-index-url` — in a requirements file, on a `pip install` line of a Dockerfile or script, in `PIP_EXTRA_INDEX_URL`, in pip.conf — or several Pipfile sources, pip looks a name up on every index and installs the highest version found anywhere (`PackageFinder.find_best_candidate`). Anyone can register an internal package name on PyPI with a higher version and have it installed.',
+    full: 'With `--extra-index-url` — in a requirements file, on a `pip install` line of a Dockerfile or script, in `PIP_EXTRA_INDEX_URL`, in pip.conf — or several Pipfile sources, pip looks a name up on every index and installs the highest version found anywhere (`PackageFinder.find_best_candidate`). uv does the same with an extra index (`--extra-index-url`, `--index`, `UV_EXTRA_INDEX_URL`, `UV_INDEX`, or a `[[tool.uv.index]]` neither explicit nor default of a pyproject.toml not yet locked) when the command, `UV_INDEX_STRATEGY` or `[tool.uv]` sets `index-strategy` to `unsafe-first-match` or `unsafe-best-match`. Anyone can register an internal package name on PyPI with a higher version and have it installed.',
     help: 'Use a single index that proxies PyPI and serves internal packages (set `--index-url` only), or use uv with explicit per-package index pinning (`[tool.uv.sources]`).',
     level: 'warning',
     severity: '7.5',

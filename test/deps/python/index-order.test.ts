@@ -2,6 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
 import { scanWith } from '../../helpers/scan.js';
+import { tempTrees } from '../../helpers/temp-tree.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 
 const CASES = path.resolve(import.meta.dirname, '../../../fixtures/python/cases/index-order');
 
@@ -77,6 +79,56 @@ describe('index order and dependency confusion in pyproject.toml (CPP075)', () =
     if (c.packages !== undefined) {
       expect(r.findings.find((f) => f.ruleId === 'CPP075')?.evidence?.['packages']).toBe(c.packages);
     }
+  });
+});
+
+// No uv.lock yet: the next `uv lock` resolves with the pyproject.toml's indexes and strategy, so its unsafe
+// strategy makes each uv index neither explicit nor default a pip-style extra index (CPP012).
+describe('a lone pyproject.toml with an unsafe uv index-strategy (CPP012)', () => {
+  const tree = tempTrees('cp-uv-lone-strategy-');
+  it.each([
+    { strategy: 'unsafe-best-match', want: ['CPP012@pyproject.toml:17', 'CPP012@pyproject.toml:6'] },
+    { strategy: 'first-index', want: [] },
+  ])('index-strategy = $strategy', async ({ strategy, want }) => {
+    const dir = tree({
+      'pyproject.toml': [
+        '[project]', // 1
+        'name = "app"', // 2
+        'version = "0.1.0"', // 3
+        'dependencies = ["corp-utils", "torch"]', // 4
+        '', // 5
+        '[[tool.uv.index]]', // 6
+        'name = "corp"', // 7
+        'url = "https://pypi.corp.example/simple"', // 8
+        '', // 9
+        '[[tool.uv.index]]', // 10
+        'name = "pytorch"', // 11
+        'url = "https://download.pytorch.org/whl/cpu"', // 12
+        'explicit = true', // 13
+        '', // 14
+        '[tool.uv]', // 15
+        `index-strategy = "${strategy}"`, // 16
+        'extra-index-url = ["https://pypi.corp2.example/simple"]', // 17
+        '', // 18
+        '[tool.uv.sources]', // 19
+        'torch = { index = "pytorch" }', // 20
+      ].join('\n'),
+    });
+    const policy = {
+      ...DEFAULT_POLICY,
+      dependencies: {
+        ...DEFAULT_POLICY.dependencies,
+        python: {
+          indexes: [
+            'https://pypi.corp.example/simple/',
+            'https://pypi.corp2.example/simple/',
+            'https://download.pytorch.org/whl/',
+          ],
+        },
+      },
+    };
+    const r = await scanWith(dir, [pythonDepsStage], { policy });
+    expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort()).toEqual(want);
   });
 });
 

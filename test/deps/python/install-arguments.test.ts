@@ -164,6 +164,176 @@ describe('requirements given on an install command line', () => {
   });
 });
 
+describe('install commands as make, the CI runner and docker build hand them to the shell', () => {
+  // POSIX sh `-c`: the first operand is the command string the shell runs.
+  it("a shell's -c script is read as the commands it runs", async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM continuumio/miniconda3', // 1
+        'RUN /bin/bash -c "source activate env && pip install git+https://github.com/evil/bash-c.git"', // 2
+        "RUN sh -ec 'pip install -r deps/pins.lst' && bash -o pipefail -c 'uvx --from git+https://github.com/o/u u'", // 3
+        'RUN bash install.sh git+https://github.com/evil/script-arg.git', // 4
+        'RUN echo -c "pip install git+https://github.com/evil/echoed.git"', // 5
+      ].join('\n'),
+      'deps/pins.lst': 'https://evil.example/pin-1.0.tar.gz\n',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      ['CPP014@Dockerfile:2', 'CPP014@Dockerfile:3', 'CPP015@deps/pins.lst:1'].sort(),
+    );
+  });
+
+  // BuildKit's parser drops blank and comment lines inside a continued instruction (`isEmptyContinuationLine`); a
+  // shell ends the command there.
+  it('a Dockerfile: a comment or blank line inside a continued RUN does not end it; in a script it does', async () => {
+    const lines = [
+      'FROM python:3.12', // 1
+      'RUN pip install --no-cache-dir \\', // 2
+      '    # pinned below', // 3
+      '    git+https://github.com/evil/commented.git \\', // 4
+      '', // 5
+      '    requests && pip install \\', // 6
+      '#', // 7
+      '    https://evil.example/after-1.0.tar.gz', // 8
+      'RUN pip install flask', // 9
+      '# git+https://github.com/evil/comment-only.git', // 10
+    ];
+    const dir = tree({
+      Dockerfile: lines.join('\n'),
+      'build.sh': lines
+        .slice(1)
+        .map((l) => l.replace(/^RUN /, ''))
+        .join('\n'),
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP014@Dockerfile:4', 'CPP015@Dockerfile:8']);
+  });
+
+  // make expands `$(PIP)` before the shell runs the recipe (GNU make `variable_expand_string`): the line is the
+  // `pip install` it becomes.
+  it('a Makefile: variables the file sets are expanded, unset ones named after the program are that program', async () => {
+    const dir = tree({
+      Makefile: [
+        'VENV := .venv', // 1
+        'PIP = $(VENV)/bin/pip', // 2
+        'UV ?= uv', // 3
+        'UV ?= echo', // 4
+        'ECHO = echo', // 5
+        'A = $(B)$(B)', // 6
+        'B = $(C)$(C)', // 7
+        'C = $(D)$(D)', // 8
+        'D = $(E)$(E)', // 9
+        'E = $(F)$(F)', // 10
+        'F = $(G)$(G)', // 11
+        'G = $(H)$(H)', // 12
+        'H = $(I)$(I)', // 13
+        'I = $(J)$(J)', // 14
+        'J = $(K)$(K)', // 15
+        'K = $(L)$(L)', // 16
+        'L =', // 17
+        'install:', // 18
+        '\t$(PIP) install git+https://github.com/evil/make.git', // 19
+        '\t@${UV} pip install https://evil.example/uv-1.0.tar.gz', // 20
+        '\t$(PIP3) install git+https://github.com/evil/unset.git', // 21
+        '\t$(ECHO) install git+https://github.com/evil/echoed.git', // 22
+        '\tPIP=pip; $$PIP install git+https://github.com/evil/shell.git', // 23
+        '\t$(A) $(PIP) install git+https://github.com/evil/bombed.git', // 24
+        '\t$(PIP) install -r deps/pins.lst', // 25
+      ].join('\n'),
+      'deps/pins.lst': 'https://evil.example/pinned-1.0.tar.gz\n',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      [
+        'CPP014@Makefile:19',
+        'CPP015@Makefile:20',
+        'CPP014@Makefile:21',
+        'CPP014@Makefile:23',
+        // Past the bound on expansions the line is read as written: `$(PIP)` is pip by its name.
+        'CPP014@Makefile:24',
+        'CPP015@deps/pins.lst:1',
+      ].sort(),
+    );
+  });
+
+  // A YAML quoted scalar is the string the runner hands to the shell, not one quoted word.
+  it('workflows and GitLab CI: a quoted run value or a flow sequence of them is the script', async () => {
+    const dir = tree({
+      '.github/workflows/ci.yml': [
+        'on: push', // 1
+        'jobs:', // 2
+        '  t:', // 3
+        '    runs-on: ubuntu-latest', // 4
+        '    steps:', // 5
+        '      - run: "pip install git+https://github.com/evil/double.git"', // 6
+        "      - run: 'pip install https://evil.example/single-1.0.tar.gz' # comment", // 7
+        '      - run: "echo \\"pip install git+https://github.com/evil/echoed.git\\""', // 8
+        '      - run: "python -m pip install -r ci/pins.lst"', // 9
+        '      - name: "pip install git+https://github.com/evil/unclosed.git', // 10
+      ].join('\n'),
+      '.gitlab-ci.yml': [
+        'test:', // 1
+        '  script: ["pip install git+https://github.com/evil/flow.git", \'uvx --from https://e.example/u.zip u\']', // 2
+        '  after_script:', // 3
+        "    - 'pip install git+https://github.com/evil/item.git'", // 4
+      ].join('\n'),
+      'ci/pins.lst': 'git+https://github.com/evil/pinned.git\n',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      [
+        'CPP014@.github/workflows/ci.yml:6',
+        'CPP015@.github/workflows/ci.yml:7',
+        'CPP014@ci/pins.lst:1',
+        'CPP014@.gitlab-ci.yml:2',
+        'CPP015@.gitlab-ci.yml:2',
+        'CPP014@.gitlab-ci.yml:4',
+      ].sort(),
+    );
+  });
+});
+
+describe('the requirements of a pyproject.toml no lockfile pins', () => {
+  // `pip install .` fetches the build requirements into its isolated build environment, then the dependencies;
+  // uv and Poetry lock them afresh, with `[tool.uv.sources]` and Poetry's git tables.
+  const project = [
+    '[build-system]', // 1
+    'requires = ["setuptools @ https://evil.example/setuptools-70.0.tar.gz"]', // 2
+    '', // 3
+    '[project]', // 4
+    'name = "app"', // 5
+    'version = "0.1.0"', // 6
+    'dependencies = [', // 7
+    '  "requests>=2",', // 8
+    '  "foo @ git+https://github.com/evil/foo.git",', // 9
+    ']', // 10
+    '[project.optional-dependencies]', // 11
+    "gpu = ['bar @ https://evil.example/bar-1.0.tar.gz']", // 12
+    '[dependency-groups]', // 13
+    'dev = ["pytest", { include-group = "lint" }, "baz @ git+https://github.com/evil/baz@v1"]', // 14
+    '[tool.uv.sources]', // 15
+    'qux = { git = "https://github.com/evil/qux", branch = "main" }', // 16
+    '[tool.poetry.dependencies]', // 17
+    'quux = { git = "https://github.com/evil/quux.git", rev = "0123456789abcdef0123456789abcdef01234567" }', // 18
+  ].join('\n');
+
+  it('are judged as install arguments at their lines when no lockfile is beside it', async () => {
+    const dir = tree({ 'pkg/pyproject.toml': project, 'pkg/requirements.txt': 'requests==2.31.0\n' });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      [
+        'CPP015@pkg/pyproject.toml:2',
+        'CPP014@pkg/pyproject.toml:9',
+        'CPP015@pkg/pyproject.toml:12',
+        'CPP014@pkg/pyproject.toml:14',
+        'CPP014@pkg/pyproject.toml:16',
+        // At a full commit, still from version control (as the same requirements-file line).
+        'CPP014@pkg/pyproject.toml:18',
+      ].sort(),
+    );
+  });
+
+  it('are left to the lockfile beside it, which the install follows', async () => {
+    const dir = tree({ 'pyproject.toml': project, 'uv.lock': 'version = 1\nrequires-python = ">=3.10"\n' });
+    expect(ids(await scanWith(dir, [pythonDepsStage])).filter((id) => id.includes('pyproject'))).toEqual([]);
+  });
+});
+
 describe('abbreviated pip options on a command line', () => {
   it("are the options they abbreviate (optparse's _match_abbrev): an index, not a URL requirement", async () => {
     const dir = tree({
@@ -204,6 +374,31 @@ describe('installArguments', () => {
       '5:https://e.example/w.tar.gz',
       '6:pkg',
       '6:./r.tar.gz',
+    ]);
+  });
+
+  // uv-cli's `ToolRunArgs` / `ToolInstallArgs` / `RunArgs` and pipx main.py's parsers, option by option.
+  it("reads uv's and pipx's requirement options and skips their value options", () => {
+    const text = [
+      'uvx -w git+https://github.com/o/w ruff && uv tool install -wgit+https://github.com/o/glued tool',
+      'uv run --env-file .env --no-group dev --only-group ci --no-extra x --with git+https://github.com/o/r s.py',
+      'uv tool install --with-executables-from a,git+https://github.com/o/e tool',
+      'pipx install --fetch-python missing --preinstall git+https://github.com/o/pre pkg',
+      'pipx inject -r reqs.txt app git+https://github.com/o/inj dep && pipx run --preinstall ./p.tar.gz r',
+    ].join('\n');
+    expect(installArguments(text).map((a) => `${a.line}:${a.written}`)).toEqual([
+      '1:git+https://github.com/o/w',
+      '1:git+https://github.com/o/glued',
+      '1:tool',
+      '2:git+https://github.com/o/r',
+      '3:a',
+      '3:git+https://github.com/o/e',
+      '3:tool',
+      '4:git+https://github.com/o/pre',
+      '4:pkg',
+      '5:git+https://github.com/o/inj',
+      '5:dep',
+      '5:./p.tar.gz',
     ]);
   });
 });

@@ -66,6 +66,57 @@ describe('a pip extra index set outside requirements files (CPP012)', () => {
       .sort();
     expect(got).toEqual(['CPP012@Dockerfile:3×1', 'CPP012@scripts/install.sh:6×2']);
   });
+
+  // uv-resolver's `IndexStrategy`: `first-index` (the default) stops at the first index that has the name;
+  // `unsafe-first-match` / `unsafe-best-match` ask every index for every name, as pip does.
+  it("is uv's extra index too when its command or UV_INDEX_STRATEGY picks an unsafe index-strategy", async () => {
+    const tree = tempTrees('cp-uv-strategy-');
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12', // 1
+        'RUN uv pip install --system --extra-index-url https://pypi.corp.example/simple a', // 2
+        'RUN uv pip install --system --index-strategy unsafe-best-match \\', // 3
+        '    --extra-index-url https://pypi.corp.example/simple b', // 4
+        'RUN uv pip install --index-strategy=first-index --index corp=https://pypi.corp.example/simple c', // 5
+      ].join('\n'),
+      'ci.sh': [
+        'export UV_INDEX_STRATEGY=unsafe-first-match', // 1
+        'export UV_INDEX="corp=https://pypi.corp.example/simple"', // 2
+        'uv pip install d', // 3
+      ].join('\n'),
+    });
+    const policy = {
+      ...DEFAULT_POLICY,
+      dependencies: { ...DEFAULT_POLICY.dependencies, python: { indexes: ['https://pypi.corp.example/simple/'] } },
+    };
+    const r = await scanWith(dir, [pythonDepsStage], { policy });
+    const got = r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort();
+    expect(got).toEqual(['CPP012@Dockerfile:4', 'CPP012@ci.sh:2']);
+    expect(r.findings.map((f) => f.evidence?.['strategy']).sort()).toEqual(['unsafe-best-match', 'unsafe-first-match']);
+  });
+});
+
+// pipx main.py: `--index-url` / `-i` and the words of `--pip-args` (shlex.split) go to pip.
+describe("pipx's index options", () => {
+  const tree = tempTrees('cp-pipx-index-');
+  it('-i, --index-url and the index options inside --pip-args are read as pip reads them', async () => {
+    const dir = tree({
+      'install.sh': [
+        'pipx install -i https://one.example/simple mypy', // 1
+        'pipx install --pip-args "--extra-index-url https://two.example/simple" black', // 2
+        "pipx run --pip-args='--index-url=https://three.example/simple --trusted-host three.example' ruff", // 3
+      ].join('\n'),
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    const got = r.findings.map((f) => `${f.ruleId}@${f.location.line ?? 0}=${String(f.evidence?.['host'])}`).sort();
+    expect(got).toEqual([
+      'CPP012@2=two.example',
+      'CPP070@1=one.example',
+      'CPP070@2=two.example',
+      'CPP070@3=three.example',
+      'CPP071@3=three.example',
+    ]);
+  });
 });
 
 describe('index URLs in findings carry no token', () => {

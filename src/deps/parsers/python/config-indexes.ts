@@ -14,6 +14,12 @@ export interface ConfigSetting {
    * (CPP012). uv's extra indexes are not marked: its default `first-index` takes a name from the first that has it.
    */
   readonly pipExtra?: true;
+  /**
+   * A uv extra index (`--extra-index-url`, `--index`, `UV_EXTRA_INDEX_URL`, `UV_INDEX`) used under an unsafe
+   * `index-strategy` (this value: `unsafe-first-match` / `unsafe-best-match`), which searches every index for every
+   * name as pip does (CPP012).
+   */
+  readonly uvUnsafe?: string;
 }
 
 /** What one configuration file tells pip, uv, Poetry or PDM about where to download from. */
@@ -27,6 +33,9 @@ export interface IndexSettings {
 }
 
 const PIP_INDEX_KEYS = new Set(['index-url', 'extra-index-url', 'find-links']);
+
+/** uv's index strategies that ask every index for every name (uv-configuration `IndexStrategy`). */
+export const UNSAFE_STRATEGY = /^unsafe-(?:first|best)-match$/;
 
 /**
  * pip.conf / pip.ini as pip's `Configuration` reads it (`configparser.RawConfigParser`): `[section]` headers,
@@ -69,11 +78,18 @@ export function tomlIndexSettings(file: string, text: string, kind: 'uv.toml' | 
   const asPyproject = kind === 'uv.toml' ? { tool: { uv: doc } } : doc;
   const lineText = kind === 'uv.toml' ? asToolIndex(text) : text;
   const uv = kind === 'uv.toml' ? doc : isTable(doc.tool) && isTable(doc.tool.uv) ? doc.tool.uv : {};
-  const declared = readIndexConfig(asPyproject, lineText).indexes.filter((d) => d.url !== '');
+  const config = readIndexConfig(asPyproject, lineText);
+  const declared = config.indexes.filter((d) => d.url !== '');
+  // Under an unsafe `[tool.uv] index-strategy` a uv index neither explicit nor the default one is asked for every
+  // name beside PyPI. A pyproject.toml beside its uv.lock is judged there (CPP075), so only a lone one is read here.
+  const strategy = config.uvStrategy?.value;
+  const unsafe =
+    kind === 'pyproject' && strategy !== undefined && UNSAFE_STRATEGY.test(strategy) ? strategy : undefined;
   const indexes: ConfigSetting[] = declared.map((d) => ({
     key: `${d.tool} index ${d.name}`,
     value: d.url,
     line: d.line,
+    ...(unsafe !== undefined && d.tool === 'uv' && d.priority === 'primary' ? { uvUnsafe: unsafe } : {}),
   }));
   const list = (v: unknown) =>
     (Array.isArray(v) ? v : typeof v === 'string' ? [v] : []).filter((x) => typeof x === 'string');

@@ -1,5 +1,7 @@
+import { UNSAFE_STRATEGY } from './config-indexes.js';
 import type { ConfigSetting, IndexSettings } from './config-indexes.js';
 import { pipLongOption } from './pip-options.js';
+import { shlexSplit } from './requirements-lines.js';
 
 /**
  * The environment variables pip and uv read for where to download from (pip's `ConfigOptionParser` maps
@@ -19,6 +21,9 @@ const VARS: Record<string, { key: string; tool: string; insecure?: true }> = {
   UV_INSECURE_HOST: { key: 'allow-insecure-host', tool: 'uv', insecure: true },
 };
 const indexAssignments = envAssignmentReader(Object.keys(VARS));
+const strategyAssignments = envAssignmentReader(['UV_INDEX_STRATEGY']);
+/** The uv settings that add an index beside the default one. */
+const UV_EXTRA = new Set(['--extra-index-url', '--index', 'UV_EXTRA_INDEX_URL', 'UV_INDEX']);
 
 /**
  * The settings of the named variables one line of a Dockerfile, workflow or script makes, `[name, value]` with the
@@ -48,10 +53,12 @@ export function envIndexSettings(file: string, text: string): IndexSettings | un
   const indexes: ConfigSetting[] = [];
   const insecureHosts: ConfigSetting[] = [];
   const tools = new Set<string>();
+  const lines = text.split(/\r?\n/);
+  const strategies = unsafeStrategies(lines);
   // The shell command a line continues (`\` at the end of the lines before it) decides whose options it holds:
   // counted line by line, so a long run of continued lines is not re-read.
   let command = { uv: false, pip: 0, uvPip: 0 };
-  text.split(/\r?\n/).forEach((raw, i) => {
+  lines.forEach((raw, i) => {
     const count = (re: RegExp) => (raw.match(re) ?? []).length;
     command = {
       uv: command.uv || /\buv\b/.test(raw),
@@ -64,7 +71,13 @@ export function envIndexSettings(file: string, text: string): IndexSettings | un
     if (/^\s*#/.test(raw)) return;
     for (const o of commandLineOptions(raw, uvOnly)) {
       tools.add(o.tool);
-      const extra = o.key === '--extra-index-url' && o.tool === 'pip' ? { pipExtra: true as const } : {};
+      const unsafe = o.tool === 'uv' && UV_EXTRA.has(o.key) ? (strategies.byLine[i] ?? strategies.env) : undefined;
+      const extra =
+        o.key === '--extra-index-url' && o.tool === 'pip'
+          ? { pipExtra: true as const }
+          : unsafe !== undefined
+            ? { uvUnsafe: unsafe }
+            : {};
       (o.insecure ? insecureHosts : indexes).push({ key: o.key, value: o.value, line: i + 1, ...extra });
     }
     if (!/(PIP|UV)_/.test(raw)) return;
@@ -73,11 +86,13 @@ export function envIndexSettings(file: string, text: string): IndexSettings | un
       tools.add(v.tool);
       for (const item of value.split(/[\s,]+/).filter((x) => x !== '')) {
         const url = v.key === 'index' ? item.replace(/^[\w.-]+=(?=[a-z][a-z0-9+.-]*:)/i, '') : item;
+        const unsafe = UV_EXTRA.has(name) ? (strategies.env ?? strategies.anyCommand) : undefined;
         const setting = {
           key: `${name} (${v.key})`,
           value: v.insecure ? url.toLowerCase() : url,
           line: i + 1,
           ...(name === 'PIP_EXTRA_INDEX_URL' ? { pipExtra: true as const } : {}),
+          ...(unsafe !== undefined ? { uvUnsafe: unsafe } : {}),
         };
         (v.insecure ? insecureHosts : indexes).push(setting);
       }
@@ -88,19 +103,62 @@ export function envIndexSettings(file: string, text: string): IndexSettings | un
 }
 
 /**
+ * The unsafe uv `index-strategy` in force: per line, the one its shell command passes (`--index-strategy
+ * unsafe-best-match`, on any of the lines a trailing `\` joins), and the one `UV_INDEX_STRATEGY` sets for the file's
+ * commands (uv-cli `IndexArgs`: the option, else the variable). `anyCommand` is some command's, for the extra indexes
+ * the environment gives every command.
+ */
+function unsafeStrategies(lines: readonly string[]): {
+  byLine: (string | undefined)[];
+  env: string | undefined;
+  anyCommand: string | undefined;
+} {
+  const byLine: (string | undefined)[] = [];
+  let env: string | undefined;
+  let anyCommand: string | undefined;
+  let start = 0;
+  let found: string | undefined;
+  lines.forEach((raw, i) => {
+    if (raw.includes('UV_INDEX_STRATEGY')) {
+      for (const [, value] of strategyAssignments(raw)) if (UNSAFE_STRATEGY.test(value)) env ??= value;
+    }
+    const option = /--index-strategy(?:=|\s+)["']?([\w-]+)/.exec(raw)?.[1];
+    if (option !== undefined && UNSAFE_STRATEGY.test(option)) found ??= option;
+    if (raw.trimEnd().endsWith('\\')) return;
+    for (let k = start; k <= i; k++) byLine[k] = found;
+    anyCommand ??= found;
+    start = i + 1;
+    found = undefined;
+  });
+  for (let k = start; k < lines.length; k++) byLine[k] = found;
+  return { byLine, env, anyCommand: anyCommand ?? found };
+}
+
+/**
  * Index options on a `pip install` / `uv pip install` / `uv add|sync|lock` command line (a `RUN`, a workflow `run:`,
  * a script; continuation lines of one command are read on their own): `--index-url`, `--extra-index-url`,
  * `--find-links`, `--trusted-host`, uv's `--index`, `--default-index`, `--allow-insecure-host`, as `--opt value` or
- * `--opt=value`. The short `-i` / `-f` count only on a line that names pip or uv (`-f` is `rm -f` elsewhere).
+ * `--opt=value`, and those pipx's `--pip-args` hands pip. The short `-i` / `-f` count only on a line that names pip,
+ * pipx or uv (`-f` is `rm -f` elsewhere).
  */
-function commandLineOptions(
-  line: string,
-  uvOnly: boolean,
-): { key: string; value: string; tool: string; insecure: boolean }[] {
+function commandLineOptions(line: string, uvOnly: boolean): CommandLineOption[] {
   if (!line.includes('--') && !/\s-[if]\S*/.test(line)) return [];
-  const names = /\b(pip3?|uv)\b/.test(line);
-  const words = line.split(/\s+/).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'));
-  const out: { key: string; value: string; tool: string; insecure: boolean }[] = [];
+  const names = /\b(pip3?|pipx|uv)\b/.test(line);
+  const words = shlexSplit(line) ?? line.split(/\s+/).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'));
+  const out: CommandLineOption[] = [];
+  readOptions(words, names, uvOnly, out);
+  return out;
+}
+
+interface CommandLineOption {
+  readonly key: string;
+  readonly value: string;
+  readonly tool: string;
+  readonly insecure: boolean;
+}
+
+/** The index options among a command's words into `out`; `names` when the words are pip's, uv's or pipx's own. */
+function readOptions(words: readonly string[], names: boolean, uvOnly: boolean, out: CommandLineOption[]): void {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     let opt;
@@ -108,6 +166,11 @@ function commandLineOptions(
     if (w.startsWith('--')) {
       const eq = w.indexOf('=');
       const name = eq > 0 ? w.slice(0, eq) : w;
+      // pipx hands `--pip-args` to pip, split as the shell splits (pipx main.py `get_pip_args`: `shlex.split`).
+      if (name === '--pip-args') {
+        readOptions(shlexSplit((eq > 0 ? w.slice(eq + 1) : words[++i]) ?? '') ?? [], true, false, out);
+        continue;
+      }
       // pip's optparse takes a long option by any unambiguous prefix (`--extra-index` is `--extra-index-url`).
       opt = CLI_OPTIONS[name] ?? (names && !uvOnly ? CLI_OPTIONS[pipLongOption(name)] : undefined);
       value = opt && (eq > 0 ? w.slice(eq + 1) : words[++i]);
@@ -121,7 +184,6 @@ function commandLineOptions(
     const item = opt.key === '--index' ? value.replace(/^[\w.-]+=(?=[a-z][a-z0-9+.-]*:)/i, '') : value;
     out.push({ key: opt.key, value: opt.insecure ? item.toLowerCase() : item, tool: opt.tool, insecure: opt.insecure });
   }
-  return out;
 }
 
 const CLI_OPTIONS: Record<string, { key: string; tool: string; insecure: boolean }> = {

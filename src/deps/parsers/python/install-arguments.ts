@@ -1,4 +1,4 @@
-import { SEPARATORS, shellCommands } from './install-requirements.js';
+import { SEPARATORS, program, shellCommands } from './install-requirements.js';
 import type { Word } from './install-requirements.js';
 import { PIP_SHORT_VALUES, PIP_VALUE_OPTIONS, pipLongOption } from './pip-options.js';
 
@@ -74,12 +74,21 @@ interface Tool {
   readonly option?: (word: string) => string;
   readonly values: ReadonlySet<string>;
   readonly shortValues: ReadonlySet<string>;
-  /** Options whose value is a requirement (`--editable`, uv's `--from` / `--with`, pipx's `--spec`), and its kind. */
-  readonly requirements: ReadonlyMap<string, 'editable' | 'one' | 'list'>;
+  /**
+   * Options whose value is a requirement (`--editable` / `-e`, uv's `--from` / `--with` / `-w`, pipx's `--spec` /
+   * `--preinstall`), and its kind.
+   */
+  readonly requirements: ReadonlyMap<string, RequirementKind>;
   /** The first positional argument is a command to run (`uvx ruff check`): it and the words after it are not read. */
   readonly runs?: true;
+  /** The first positional argument names the environment installed into (`pipx inject <app> <dependency>…`). */
+  readonly into?: true;
 }
-const EDITABLE = new Map([['--editable', 'editable' as const]]);
+type RequirementKind = 'editable' | 'one' | 'list';
+const EDITABLE = new Map<string, RequirementKind>([
+  ['--editable', 'editable'],
+  ['-e', 'editable'],
+]);
 const PIP: Tool = {
   option: pipLongOption,
   values: PIP_VALUE_OPTIONS,
@@ -96,7 +105,11 @@ const UV_PROJECT_VALUES = new Set([
   ...[...UV_VALUE_OPTIONS].filter((o) => o !== '--editable'),
   '--bounds',
   '--branch',
+  '--env-file',
   '--marker',
+  '--no-extra',
+  '--no-group',
+  '--only-group',
   '--optional',
   '--package',
   '--rev',
@@ -104,22 +117,54 @@ const UV_PROJECT_VALUES = new Set([
   '--tag',
   '--with-requirements',
 ]);
-const UV_TOOL_REQUIREMENTS = new Map([
-  ['--from', 'one' as const],
-  ['--with', 'list' as const],
-  ['--with-editable', 'list' as const],
+/**
+ * What `uv tool install` / `uv tool run` / `uv run` install besides the package (`ToolInstallArgs`, `ToolRunArgs`,
+ * `RunArgs`): `--with` (short `-w`), `--with-editable` and `--with-executables-from`, each a comma-separated list
+ * (uv-cli's `CommaSeparatedRequirements`), and `--from`.
+ */
+const UV_TOOL_REQUIREMENTS = new Map<string, RequirementKind>([
+  ['--from', 'one'],
+  ['--with', 'list'],
+  ['-w', 'list'],
+  ['--with-editable', 'list'],
+  ['--with-executables-from', 'list'],
 ]);
 const UV_ADD: Tool = {
   values: UV_PROJECT_VALUES,
   shortValues: new Set([...UV_SHORT_VALUES, 'm'].filter((c) => c !== 'e')),
   requirements: new Map(),
 };
-const UV_TOOL_INSTALL: Tool = { ...UV_ADD, requirements: UV_TOOL_REQUIREMENTS };
+const UV_TOOL_INSTALL: Tool = {
+  ...UV_ADD,
+  shortValues: new Set([...UV_ADD.shortValues, 'w']),
+  requirements: UV_TOOL_REQUIREMENTS,
+};
 const UVX: Tool = { ...UV_TOOL_INSTALL, runs: true };
-/** pipx's `install` / `run` options that take a value (its `-e` and `-f` are flags); `--spec` names the package run. */
-const PIPX_VALUES = new Set(['--python', '--pip-args', '--suffix', '--index-url', '--backend', '--spec']);
-const PIPX_INSTALL: Tool = { values: PIPX_VALUES, shortValues: new Set(['i']), requirements: new Map() };
-const PIPX_RUN: Tool = { ...PIPX_INSTALL, requirements: new Map([['--spec', 'one' as const]]), runs: true };
+/**
+ * pipx's options that take a value (pipx main.py's parsers; its `-e` and `-f` are flags): `--spec` names the package
+ * `run` installs, each `--preinstall` (action `append`) one installed into the environment before the package, and
+ * `inject`'s `-r` / `--requirement` a file of them.
+ */
+const PIPX_VALUES = new Set([
+  '--backend',
+  '--fetch-python',
+  '--index-url',
+  '--pip-args',
+  '--python',
+  '--requirement',
+  '--suffix',
+]);
+const PIPX_INSTALL: Tool = {
+  values: PIPX_VALUES,
+  shortValues: new Set(['i', 'r']),
+  requirements: new Map([['--preinstall', 'one']]),
+};
+const PIPX_INJECT: Tool = { ...PIPX_INSTALL, into: true };
+const PIPX_RUN: Tool = {
+  ...PIPX_INSTALL,
+  requirements: new Map([...PIPX_INSTALL.requirements, ['--spec', 'one']]),
+  runs: true,
+};
 
 /** The pip commands that fetch and build what their arguments name (`wheel` and `download` build sdists' metadata). */
 const PIP_FETCHES = new Set(['install', 'wheel', 'download']);
@@ -129,7 +174,7 @@ const PIP_FETCHES = new Set(['install', 'wheel', 'download']);
  * install` / `pip wheel` / `pip download` (also `python -m pip …`, `pip3.12 …`) and `uv pip install` — what pip's
  * `RequirementCommand.get_requirements` hands `install_req_from_line` (positional arguments) and
  * `install_req_from_editable` (`-e` values) —, `uv add`, `uv tool install`, `uvx` / `uv tool run` / `uv run`
- * (`--from`, `--with`), `pipx install` and `pipx run --spec`. Option values are skipped by each tool's option table;
+ * (`--from`, `--with`), `pipx install`, `pipx inject` and `pipx run --spec`. Option values are skipped by each tool's option table;
  * a shell redirection and its target are no argument.
  */
 export function installArguments(text: string): InstallArgument[] {
@@ -142,11 +187,6 @@ export function installArguments(text: string): InstallArgument[] {
     }
   }
   return out;
-}
-
-/** The program a word runs (`/venv/bin/pip` is `pip`); a Makefile recipe may start with `@`, `-` or `+`. */
-function program(word: Word | undefined): string {
-  return word?.text.replace(/^[@+-]+/, '').replace(/^.*\//, '') ?? '';
 }
 
 /** The install command starting at `words[i]`, if one does: its tool and how many words name it. */
@@ -167,6 +207,7 @@ function installAt(words: readonly Word[], i: number): { tool: Tool; words: numb
   if (name === 'uv' && verb === 'run') return { tool: UVX, words: 2 };
   if (name === 'uvx') return { tool: UVX, words: 1 };
   if (name === 'pipx' && verb === 'install') return { tool: PIPX_INSTALL, words: 2 };
+  if (name === 'pipx' && verb === 'inject') return { tool: PIPX_INJECT, words: 2 };
   if (name === 'pipx' && verb === 'run') return { tool: PIPX_RUN, words: 2 };
   return undefined;
 }
@@ -174,6 +215,8 @@ function installAt(words: readonly Word[], i: number): { tool: Tool; words: numb
 /** Reads one command's arguments from `start` into `out`; returns the index of the word it stopped at. */
 function readArguments(words: readonly Word[], start: number, tool: Tool, out: InstallArgument[]): number {
   let i = start;
+  // Whether the environment a `pipx inject` installs into has been named.
+  let into = false;
   for (; i < words.length; i++) {
     const { text: w, line } = words[i]!;
     if (SEPARATORS.has(w)) return i;
@@ -197,10 +240,7 @@ function readArguments(words: readonly Word[], start: number, tool: Tool, out: I
       const kind = tool.requirements.get(name);
       const takes = tool.values.has(name) || kind !== undefined;
       const value = eq > 0 ? { text: w.slice(eq + 1), line } : takes ? next() : undefined;
-      if (kind === undefined || value === undefined) continue;
-      for (const written of kind === 'list' ? value.text.split(',') : [value.text]) {
-        if (written !== '') out.push({ written, line: value.line, editable: kind === 'editable' });
-      }
+      if (kind !== undefined && value !== undefined) pushRequirements(kind, value, out);
       continue;
     }
     if (w.startsWith('-')) {
@@ -208,7 +248,12 @@ function readArguments(words: readonly Word[], start: number, tool: Tool, out: I
       const at = [...w.slice(1)].findIndex((c) => tool.shortValues.has(c)) + 1;
       if (at === 0) continue;
       const value = w.length > at + 1 ? { text: w.slice(at + 1), line } : next();
-      if (w[at] === 'e' && value !== undefined) out.push({ written: value.text, line: value.line, editable: true });
+      const kind = tool.requirements.get(`-${w[at]}`);
+      if (kind !== undefined && value !== undefined) pushRequirements(kind, value, out);
+      continue;
+    }
+    if (tool.into && !into) {
+      into = true;
       continue;
     }
     if (tool.runs) {
@@ -219,4 +264,11 @@ function readArguments(words: readonly Word[], start: number, tool: Tool, out: I
     out.push({ written: w, line, editable: false });
   }
   return i;
+}
+
+/** An option's value as the requirements it names: one, or a comma-separated list (uv's `--with a,b`). */
+function pushRequirements(kind: RequirementKind, value: Word, out: InstallArgument[]): void {
+  for (const written of kind === 'list' ? value.text.split(',') : [value.text]) {
+    if (written !== '') out.push({ written, line: value.line, editable: kind === 'editable' });
+  }
 }

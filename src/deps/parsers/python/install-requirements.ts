@@ -33,6 +33,18 @@ export interface Word {
   readonly line: number;
 }
 
+/**
+ * The program a word runs (`/venv/bin/pip` is `pip`); a Makefile recipe may start with `@`, `-` or `+`. A variable
+ * the file does not set, named after the program (`$(PIP)`, `${UV}`, `$PIP`: set by an included makefile, the
+ * environment or `make PIP=…`), is read as that program.
+ */
+export function program(word: Word | undefined): string {
+  const text = word?.text.replace(/^[@+-]+/, '') ?? '';
+  const variable = /^\$(?:\((\w+)\)|\{(\w+)\}|(\w+))$/.exec(text);
+  if (variable) return (variable[1] ?? variable[2] ?? variable[3]!).toLowerCase();
+  return text.replace(/^.*\//, '');
+}
+
 /** Words that end one shell command and start the next. */
 export const SEPARATORS = new Set(['&&', '||', ';', '|', '&', '(', ')']);
 /** pip's (and `uv pip`'s) file options: pip's `cmdoptions.requirements` / `constraints`, uv's `--requirements` alias. */
@@ -138,11 +150,12 @@ function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
     if (installing === undefined) {
       // `pip`, `pip3`, `pip3.12`, `/venv/bin/pip`, `python -m pip`, `uv pip`: then `install` (or uv's `sync`);
       // pip-tools' `pip-sync`. A Makefile recipe may start with `@` (quiet), `-` (errors ignored) or `+`.
-      const pip = /(?:^[@+-]*|\/)pip(?:3(?:\.\d+)?)?$/.test(w);
+      const name = program(words[i]);
+      const pip = /^pip(?:3(?:\.\d+)?)?$/.test(name);
       const next = words[i + 1]?.text;
       installing = pip && next === 'install' ? 'install' : pip && next === 'sync' ? 'sync' : undefined;
       if (installing !== undefined) i++;
-      else if (/(?:^[@+-]*|\/)pip-sync$/.test(w)) installing = 'sync';
+      else if (name === 'pip-sync') installing = 'sync';
       continue;
     }
     if (installing === 'sync' && !w.startsWith('-')) {
@@ -196,12 +209,44 @@ export function shellCommands(text: string): Word[][] {
       if (semi) words.push({ text: ';', line: index + 1 });
     }
     if (!continued) {
-      if (words.length > 0) commands.push(words);
+      if (words.length > 0) commands.push(withShellScripts(words));
       words = [];
     }
   });
-  if (words.length > 0) commands.push(words);
+  if (words.length > 0) commands.push(withShellScripts(words));
   return commands;
+}
+
+/** The shells whose `-c` argument is a command line they run. */
+const SHELLS = /^(?:a|ba|da|k|z)?sh$/;
+
+/**
+ * A command's words with the script a shell runs (`bash -c "pip install …"`, `sh -ec '…'`, `bash -o pipefail -c …`:
+ * POSIX sh's `-c`, the first operand being the command string) spliced in as the words of its own commands, each at
+ * the script's line, then a `;`: the string is what the shell runs, not one word. Nested shells are read in turn
+ * (the string is shorter each time).
+ */
+function withShellScripts(words: readonly Word[]): Word[] {
+  const out: Word[] = [];
+  for (let i = 0; i < words.length; i++) {
+    out.push(words[i]!);
+    if (!SHELLS.test(program(words[i]))) continue;
+    let j = i + 1;
+    let runs = false;
+    for (; j < words.length && !runs && /^[-+]/.test(words[j]!.text); j++) {
+      const flag = words[j]!.text;
+      if (flag === '-o' || flag === '+o') j++;
+      else runs = /^-[A-Za-z]*c[A-Za-z]*$/.test(flag);
+    }
+    const script = words[j];
+    if (!runs || script === undefined) continue;
+    out.push(...words.slice(i + 1, j));
+    for (const command of shellCommands(script.text)) {
+      out.push(...command.map((w) => ({ text: w.text, line: script.line })), { text: ';', line: script.line });
+    }
+    i = j;
+  }
+  return out;
 }
 
 /**

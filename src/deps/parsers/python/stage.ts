@@ -31,6 +31,7 @@ import { envIndexSettings } from './env-indexes.js';
 import { installInputs } from './install-requirements.js';
 import { installArguments } from './install-arguments.js';
 import { checkInstallArguments } from './checks/install-arguments.js';
+import { projectRequirements } from './project-requirements.js';
 import { asInstallCommands } from './tox-nox-installs.js';
 import type { RequirementsReading } from './requirements.js';
 import type { FileOpener } from '../../../core/file-source.js';
@@ -107,6 +108,16 @@ export const pythonDepsStage: Stage = {
     const lockDirs = new Set(lockfiles.filter((f) => kindOf(f) !== 'pip-requirements').map((f) => dirOf(f.path)));
     const pdmDirs = new Set(lockfiles.filter((f) => kindOf(f) === 'pdm-lockfile').map((f) => dirOf(f.path)));
     const beside = (f: DiscoveredFile) => f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path));
+    // A pyproject.toml no lockfile pins: its requirements are what the next `pip install .` or `uv sync` fetches.
+    const projectFindings = await Promise.all(
+      input.files
+        .filter((f) => f.format === 'pyproject-toml' && !lockDirs.has(dirOf(f.path)))
+        .map(async (f) => {
+          const text = await readText(f);
+          if (text === undefined) return [];
+          return checkInstallArguments(f.path, projectRequirements(f.path, text), policy, repository);
+        }),
+    );
     const configs = [
       ...input.files.filter((f) => PYTHON_CONFIG_FORMATS.has(f.format) && (!beside(f) || pdmDirs.has(dirOf(f.path)))),
       ...envFiles,
@@ -119,7 +130,7 @@ export const pythonDepsStage: Stage = {
       ),
     );
     return {
-      findings: dedupe([...lockFindings, ...configFindings.flat()]),
+      findings: dedupe([...lockFindings, ...projectFindings.flat(), ...configFindings.flat()]),
       graphs: results.flatMap((r) => r.graphs),
       notifications: results.flatMap((r) => r.notifications),
     };

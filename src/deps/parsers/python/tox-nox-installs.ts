@@ -2,6 +2,9 @@ import { posix } from 'node:path';
 import { parse } from 'smol-toml';
 import { MAX_TOML_DEPTH, isTable } from './toml.js';
 import { breakArgsOptions } from './requirements-lines.js';
+import { dockerfileCommands } from './dockerfile-commands.js';
+import { makeCommands } from './make-commands.js';
+import { yamlCommands } from './yaml-commands.js';
 
 /**
  * tox and nox install packages without a `pip install` written anywhere: tox hands a `deps =` list to pip as a
@@ -10,9 +13,16 @@ import { breakArgsOptions } from './requirements-lines.js';
  * the shell commands it makes, one output line per input line: a finding keeps its line in the real file. tox reads
  * its configuration from any of tox.ini, setup.cfg (`[tox:tox]`), pyproject.toml (`[tool.tox]`) and tox.toml (tox's
  * `SOURCE_TYPES`: `ToxIni`, `SetupCfg`, `LegacyToml`, `ToxToml`, `TomlPyProject`); each is read (`tox -c` picks any).
+ * Makefiles, CI YAML and Dockerfiles are rewritten the same way, as the lines their shell runs (make-commands.ts,
+ * yaml-commands.ts, dockerfile-commands.ts).
  */
 export function asInstallCommands(path: string, text: string): string {
   const base = posix.basename(path);
+  // Make expands its variables before the shell runs a recipe line; a CI file's quoted YAML value is the script.
+  if (/^(GNUmakefile|[Mm]akefile)$|\.mk$/.test(base)) return makeCommands(text);
+  if (/\.ya?ml$/.test(base)) return yamlCommands(text);
+  if (/^(Dockerfile|Containerfile)(\.[\w-]+)?$|\.(Dockerfile|Containerfile)$/.test(base))
+    return dockerfileCommands(text);
   if (base === 'tox.ini') return toxCommands(text, () => true);
   if (base === 'setup.cfg') return setupCfgCommands(text);
   if (base === 'tox.toml') return toxTomlCommands(text, []);

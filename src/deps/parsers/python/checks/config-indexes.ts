@@ -73,26 +73,43 @@ export function checkIndexSettings(
  * CPP012 for pip's extra indexes a file sets (`PIP_EXTRA_INDEX_URL`, `pip install --extra-index-url`, pip.conf
  * `extra-index-url`), as for the same option in a requirements file: pip's `PackageFinder.find_all_candidates` asks
  * every URL of `SearchScope.index_urls` (`[index_url] + extra_index_urls`) for each name and `find_best_candidate`
- * takes the highest version any of them serves, so a name published on PyPI replaces the private package. One
- * finding per file and URL, at its first line, with the number of settings.
+ * takes the highest version any of them serves, so a name published on PyPI replaces the private package. uv's
+ * extra indexes under an unsafe `index-strategy` are the same (uv-resolver's `IndexStrategy::UnsafeFirstMatch` /
+ * `UnsafeBestMatch` ask every index for every name). One finding per file and URL, at its first line, with the
+ * number of settings.
  */
 function pipExtraIndexes(s: IndexSettings): Finding[] {
-  const byUrl = new Map<string, { url: string; line: number; keys: string[]; count: number }>();
+  type Group = { url: string; line: number; keys: string[]; count: number; uvUnsafe?: string };
+  const byUrl = new Map<string, Group>();
   for (const ix of s.indexes) {
-    if (ix.pipExtra !== true || !WEB_URL.test(ix.value)) continue;
-    const key = normalizePrefix(ix.value);
-    const g = byUrl.get(key) ?? { url: withoutCredentials(ix.value), line: ix.line, keys: [], count: 0 };
+    if ((ix.pipExtra !== true && ix.uvUnsafe === undefined) || !WEB_URL.test(ix.value)) continue;
+    const key = `${ix.uvUnsafe !== undefined ? 'uv' : 'pip'}\0${normalizePrefix(ix.value)}`;
+    const g: Group = byUrl.get(key) ?? {
+      url: withoutCredentials(ix.value),
+      line: ix.line,
+      keys: [],
+      count: 0,
+      ...(ix.uvUnsafe !== undefined ? { uvUnsafe: ix.uvUnsafe } : {}),
+    };
     if (!g.keys.includes(ix.key)) g.keys.push(ix.key);
     g.count++;
     byUrl.set(key, g);
   }
-  return [...byUrl.values()].map(({ url, ...g }) =>
+  return [...byUrl.values()].map(({ url, uvUnsafe, ...g }) =>
     pyFileFinding(
       'CPP012',
       s.file,
       g.line,
-      `${s.file}:${g.line}: ${g.keys.join(', ')} adds ${url} beside pip's main index; pip installs the highest version of each name from whichever index has it, so a name registered on the public index can take over (dependency confusion) in every pip install this file runs. Serve everything through one index (an index URL only).`,
-      { url, host: hostOf(url), settings: g.keys.join(' '), count: g.count },
+      uvUnsafe === undefined
+        ? `${s.file}:${g.line}: ${g.keys.join(', ')} adds ${url} beside pip's main index; pip installs the highest version of each name from whichever index has it, so a name registered on the public index can take over (dependency confusion) in every pip install this file runs. Serve everything through one index (an index URL only).`
+        : `${s.file}:${g.line}: ${g.keys.join(', ')} adds ${url} beside uv's default index under index-strategy ${uvUnsafe}, which asks every index for every name; a name registered on the public index can take over (dependency confusion). Drop the unsafe index-strategy (uv's default first-index takes each name from the first index that has it), or serve everything through one index.`,
+      {
+        url,
+        host: hostOf(url),
+        settings: g.keys.join(' '),
+        count: g.count,
+        ...(uvUnsafe ? { strategy: uvUnsafe } : {}),
+      },
     ),
   );
 }
