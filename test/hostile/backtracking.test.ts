@@ -324,7 +324,8 @@ describe('review: the setting lines of package-manager configs', () => {
   });
 
   it.each([
-    { file: '.npmrc', text: 'pnpmfile=\t', want: ['.pnpmfile.cjs'] },
+    // An empty value is no setting: the default pnpmfiles (pnpm 11+ prefers .mjs).
+    { file: '.npmrc', text: 'pnpmfile=\t', want: ['.pnpmfile.mjs', '.pnpmfile.cjs'] },
     { file: '.npmrc', text: "  pnpmfile = 'a.cjs' # x", want: [] },
     { file: '.npmrc', text: 'pnpmfile=a.cjs ;x\npnpmfile=b.cjs', want: ['b.cjs'] },
     { file: 'pnpm-workspace.yaml', text: 'pnpmfile: "a.cjs"  \u2028x', want: ['a.cjs'] },

@@ -1,5 +1,5 @@
 import { cutComment, settingLineValue } from '../../core/linear-text.js';
-import { pnpmfilePath } from '../../deps/checks/pnpmfile.js';
+import { DEFAULT_PNPMFILES, pnpmfilePath } from '../../deps/checks/pnpmfile.js';
 import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { formatFromName } from '../../discover/catalogue/index.js';
 import { isInstallEnvFile } from '../../deps/python-inputs.js';
@@ -68,13 +68,17 @@ export function namedBy(p: string, text: string, asRequirements: boolean): Named
     const resolved = pnpmfilePath(dir, name);
     if (resolved !== undefined && resolved !== '') out.push({ path: resolved, kind });
   };
+  // An empty `pnpmfile` is no setting: pnpm loads its default files (@pnpm/pnpmfile `getPnpmfilePath`), the ones
+  // pnpm 11+ prefers first.
+  const addPnpmfile = (name: string) =>
+    name.trim() === '' ? DEFAULT_PNPMFILES.forEach((d) => add(d, 'code')) : add(name, 'code');
   if (asRequirements) for (const name of requirementIncludes(text)) add(name, 'requirements');
   else if (base === '.npmrc') {
     // `/^[ \t]*pnpmfile[ \t]*=[ \t]*["']?([^"'\r\n#;]+?)["']?[ \t]*$/m`, in one pass (the expression was cubic).
     const v = settingLineValue(text, /[ \t]*pnpmfile[ \t]*=/y, 0, `"'`, `"'\r\n#;`);
-    if (v !== undefined) add(v, 'code');
+    if (v !== undefined) addPnpmfile(v);
   } else if (base === 'pnpm-workspace.yaml') {
-    for (const v of workspacePnpmfiles(text)) add(v, 'code');
+    for (const v of workspacePnpmfiles(text)) addPnpmfile(v);
   }
   return out;
 }

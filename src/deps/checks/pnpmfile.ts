@@ -12,6 +12,9 @@ export interface PnpmfileSources {
   readonly packageManager?: unknown;
 }
 
+/** The pnpmfiles pnpm loads when no setting names one: pnpm 11+ prefers `.pnpmfile.mjs`, pnpm ≤ 10 knows `.cjs` only. */
+export const DEFAULT_PNPMFILES: readonly string[] = ['.pnpmfile.mjs', '.pnpmfile.cjs'];
+
 /**
  * The pnpmfile a `pnpmfile` setting names, joined to the lockfile's folder `dir` (repo-relative, '' for the root) as
  * `getPnpmfilePath` / `pathAbsolute` (@pnpm/pnpmfile) join it; undefined for an absolute path or one above the scan.
@@ -90,7 +93,7 @@ function pnpmfilesOfMajor(
   if (ignored(major, sources)) return [];
   const globals = pathsOf(settingOf(major, sources, 'globalPnpmfile', 'global-pnpmfile'));
   const named = pathsOf(settingOf(major, sources, 'pnpmfile', 'pnpmfile'));
-  const defaults = major >= 11 ? ['.pnpmfile.mjs', '.pnpmfile.cjs'] : ['.pnpmfile.cjs'];
+  const defaults = major >= 11 ? DEFAULT_PNPMFILES : ['.pnpmfile.cjs'];
   const first = named.length > 0 ? [] : defaults.filter((n) => has(pnpmfilePath(dir, n)!)).slice(0, 1);
   return [...globals, ...named, ...first]
     .map((n) => pnpmfilePath(dir, n))
