@@ -35,7 +35,24 @@ interface ArgumentCall {
  *   `_new_DatetimeIndex(cls, d)` does when `d` holds no "data" (`numpy.memmap` with a filename and mode w+ creates
  *   or truncates the file); scikit-learn's Cython
  *   `newObj(obj)`: `obj.__new__(obj)`;
- * - torch/utils/checkpoint.py `checkpoint(function, *args)`: `function(*args)`;
+ * - torch/utils/checkpoint.py `checkpoint(function, *args)`: `function(*args)`, as `CheckpointFunction.apply(function,
+ *   preserve_rng_state, *args)` reached through the class (autograd's `Function.apply` runs the static `forward(ctx,
+ *   run_function, preserve_rng_state, *args)`: `run_function(*args)`; Debian's torch 1.13 created the file of
+ *   `CheckpointFunction.apply(numpy.memmap, False, path, 'u1', 'w+', 0, 4)`), and torch < 2's
+ *   `_checkpoint_without_reentrant(function, preserve_rng_state, *args)`: `function(*args)` (created the file too);
+ * - torch/nn/utils/stateless.py `functional_call(module, parameters_and_buffers, args)` (the deprecated
+ *   `_stateless` alias; torch ≥ 2 `torch.func.functional_call`, torch/_functorch/functional_call.py, which calls
+ *   `_functional_call`): `module(*args)` once the given tensors are swapped in, so the `forward` a BUILD gave the
+ *   module is called (Debian's torch 1.13 created the file of an Identity whose `forward` was numpy.memmap); this
+ *   and the next two are judged by their names (CALLING_NAMES);
+ * - torch/autograd/gradcheck.py `gradgradcheck(func, inputs)`: `func(*inputs)` for the outputs to differentiate
+ *   (`gradcheck` checks its inputs first), and torch/ao/quantization/utils.py `get_fqn_to_example_inputs(model,
+ *   example_inputs)`: `model(*example_inputs)` (Debian's torch 1.13 created the file from each);
+ * - torch/masked/maskedtensor/passthrough.py `_apply_pass_through_fn(fn, *args)`: `fn(*args)` once any MaskedTensor
+ *   argument is replaced by its data (Debian's torch 1.13 created the file; torch.masked.maskedtensor re-exports it);
+ * - `torch.ScriptFunction.graph_for(self, *args)` / `ScriptMethod.graph_for` (torch/jit/_script.py `_graph_for`,
+ *   bound on the classes torch re-exports from torch._C): `self(*args)` to record a graph (Debian's torch 1.13
+ *   created the file of `ScriptFunction.graph_for(numpy.memmap, path, 'u1', 'w+', 0, 4)`);
  * - pandas/core/common.py `pipe(obj, func, *args)`: `func(obj, *args)`, or for a pair `(func, target)`
  *   `func(*args, target=obj)` (Debian's pandas 1.5: `pipe(path, numpy.memmap, 'u1', 'w+', 0, 4)` created the file),
  *   which the `pipe` method of every pandas object calls on itself (pandas/core/generic.py `NDFrame.pipe`);
@@ -56,6 +73,11 @@ const ARGUMENT_CALLS: ReadonlyMap<string, ArgumentCall> = new Map<string, Argume
   ['pandas.core.indexes.base._new_Index', { position: 0, as: 'NEWOBJ' }],
   ['pandas.core.indexes.datetimes._new_DatetimeIndex', { position: 0, as: 'NEWOBJ' }],
   ['torch.utils.checkpoint.checkpoint', { position: 0, as: 'REDUCE' }],
+  ['torch.utils.checkpoint.CheckpointFunction.apply', { position: 0, as: 'REDUCE' }],
+  ['torch.utils.checkpoint.CheckpointFunction.forward', { position: 1, as: 'REDUCE' }],
+  ['torch.utils.checkpoint._checkpoint_without_reentrant', { position: 0, as: 'REDUCE' }],
+  ['torch.ScriptFunction.graph_for', { position: 0, as: 'REDUCE' }],
+  ['torch.ScriptMethod.graph_for', { position: 0, as: 'REDUCE' }],
   ['pandas.core.common.pipe', { position: 1, as: 'REDUCE', pairHead: true }],
   ...['torch.utils._pytree', 'torch.utils._cxx_pytree'].flatMap((m): [string, ArgumentCall][] => [
     [`${m}.tree_map`, { position: 0, as: 'REDUCE' }],
@@ -63,6 +85,28 @@ const ARGUMENT_CALLS: ReadonlyMap<string, ArgumentCall> = new Map<string, Argume
     [`${m}.tree_map_with_path`, { position: 0, as: 'REDUCE' }],
     [`${m}.tree_map_only`, { position: 1, as: 'REDUCE' }],
   ]),
+]);
+
+/**
+ * Helpers above that their library's own modules import under the same name (torch/nn/utils/_per_sample_grad.py and
+ * `_stateless.py` keep `functional_call`, torch/autograd/__init__.py `gradgradcheck`, torch/masked/maskedtensor/
+ * __init__.py `_apply_pass_through_fn`), and scipy/linalg/lapack.py `_compute_lwork(routine, *args)`:
+ * `routine(*args)` (Debian's scipy 1.10 created the file of `_compute_lwork(numpy.memmap, path, 'u1', 'w+', 0, 4)`;
+ * scipy.linalg's `_basic`, `_decomp`, `_decomp_svd`, `_decomp_ldl` and `_decomp_cossin` import it). Judged by the
+ * name anywhere in the library, as a protocol 4 name reaches each through any module that holds it.
+ */
+const CALLING_NAMES: ReadonlyMap<string, ReadonlyMap<string, ArgumentCall>> = new Map([
+  [
+    'torch',
+    new Map<string, ArgumentCall>([
+      ['functional_call', { position: 0, as: 'REDUCE', argsAt: 2 }],
+      ['_functional_call', { position: 0, as: 'REDUCE', argsAt: 2 }],
+      ['gradgradcheck', { position: 0, as: 'REDUCE', argsAt: 1 }],
+      ['get_fqn_to_example_inputs', { position: 0, as: 'REDUCE', argsAt: 1 }],
+      ['_apply_pass_through_fn', { position: 0, as: 'REDUCE' }],
+    ]),
+  ],
+  ['scipy', new Map<string, ArgumentCall>([['_compute_lwork', { position: 0, as: 'REDUCE' }]])],
 ]);
 
 /**
@@ -166,8 +210,14 @@ function helperEntry(kind: CallKind, callee: Value): ArgumentCall | undefined {
     (py3.name === 'newObj' && py3.module.startsWith('sklearn.')
       ? ({ position: 0, as: 'NEWOBJ' } satisfies ArgumentCall)
       : undefined) ??
-    pandasMethodCall(py3.module, py3.name)
+    pandasMethodCall(py3.module, py3.name) ??
+    namedCall(py3.module, py3.name)
   );
+}
+
+/** A helper of CALLING_NAMES, under whichever module of its library holds it. */
+function namedCall(module: string, name: string): ArgumentCall | undefined {
+  return CALLING_NAMES.get(module.split('.', 1)[0]!)?.get(name.slice(name.lastIndexOf('.') + 1));
 }
 
 /** A pandas method reached by a dotted name (`pandas` + `DataFrame.pipe`), called with the instance first. */

@@ -257,6 +257,15 @@ const DANGEROUS: readonly string[] = [
   'torch.storage._load_from_bytes',
   'torch.hub',
   'torch.jit',
+  // torch/__init__.py `from torch._C import *` re-exports torch.jit's native functions and classes as `torch.X`,
+  // outside the torch._C family: `fork(func, *args)` runs `func(*args)` (torch.jit.fork; Debian's torch 1.13 created
+  // the file of `torch.fork(numpy.memmap, path, 'u1', 'w+', 0, 4)`), `PyTorchFileWriter(path)` opens the path for
+  // writing and truncates it (Debian's torch 1.13 emptied the file), and `import_ir_module` /
+  // `import_ir_module_from_buffer` are what torch.jit.load runs on a path or on bytes (torch/jit/_serialization.py).
+  'torch.fork',
+  'torch.PyTorchFileWriter',
+  'torch.import_ir_module',
+  'torch.import_ir_module_from_buffer',
   'torch._dynamo',
   'torch._inductor',
   'torch.compile',
