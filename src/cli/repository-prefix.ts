@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync } from 'node:fs';
+import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -8,26 +8,24 @@ import path from 'node:path';
  * `requirements.txt` (the Action does the same from its workspace: action/run.ts). The work tree is found by its `.git`
  * (a folder, or a file in a worktree or submodule), never by running git.
  */
-export function repositoryPrefix(root: string): string {
+export async function repositoryPrefix(root: string): Promise<string> {
   let real: string;
   try {
-    real = realpathSync(root);
+    real = await realpath(root);
   } catch {
     return '';
   }
   for (let dir = real; ;) {
-    if (hasGitEntry(dir)) return path.relative(dir, real).split(path.sep).join('/');
+    if (await hasGitEntry(dir)) return path.relative(dir, real).split(path.sep).join('/');
     const parent = path.dirname(dir);
     if (parent === dir) return '';
     dir = parent;
   }
 }
 
-function hasGitEntry(dir: string): boolean {
-  try {
-    lstatSync(path.join(dir, '.git'));
-    return true;
-  } catch {
-    return false;
-  }
+function hasGitEntry(dir: string): Promise<boolean> {
+  return lstat(path.join(dir, '.git')).then(
+    () => true,
+    () => false,
+  );
 }

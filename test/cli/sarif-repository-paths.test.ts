@@ -27,18 +27,18 @@ describe('SARIF paths are relative to the repository, as GitHub code scanning re
     expect(text.stdout).toContain('at requirements.txt:1');
   });
 
-  it('a worktree or submodule (.git is a file) is a work tree too', () => {
+  it('a worktree or submodule (.git is a file) is a work tree too', async () => {
     const dir = tree({ '.git': 'gitdir: ../elsewhere/.git/worktrees/x\n', 'ml/requirements.txt': REQUIREMENTS });
-    expect(repositoryPrefix(path.join(dir, 'ml'))).toBe('ml');
+    expect(await repositoryPrefix(path.join(dir, 'ml'))).toBe('ml');
   });
 
-  it('at the top of a work tree, or in none, URIs are the scan root’s own paths', () => {
+  it('at the top of a work tree, or in none, URIs are the scan root’s own paths', async () => {
     const top = tree({ '.git/HEAD': 'ref: refs/heads/main\n', 'requirements.txt': REQUIREMENTS });
-    expect(repositoryPrefix(top)).toBe('');
+    expect(await repositoryPrefix(top)).toBe('');
     const loose = tree({ 'requirements.txt': REQUIREMENTS });
     mkdirSync(path.join(loose, 'sub'));
     // The temporary folder sits in no work tree (os.tmpdir()).
-    expect(repositoryPrefix(path.join(loose, 'sub'))).toBe('');
+    expect(await repositoryPrefix(path.join(loose, 'sub'))).toBe('');
     const sarif = runCli(['scan', loose, '--offline', '--no-cache', '-f', 'sarif', '--fail-on', 'none']);
     expect(uris(sarif.stdout)).toEqual(['requirements.txt']);
   });

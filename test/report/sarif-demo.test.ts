@@ -55,9 +55,9 @@ describe('SARIF of the demo scan', () => {
     expect(JSON.stringify(second)).toBe(JSON.stringify(first));
   });
 
-  it('points lockfile findings at their line', () => {
+  it('points lockfile findings at their line', async () => {
     // Relative to the repository that holds the demo (this checkout, when it is a git work tree).
-    const prefix = repositoryPrefix(path.join(REPO, 'fixtures/demo-project'));
+    const prefix = await repositoryPrefix(path.join(REPO, 'fixtures/demo-project'));
     const lockUri = prefix === '' ? 'package-lock.json' : `${prefix}/package-lock.json`;
     const lock = first.runs[0].results.filter(
       (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>

@@ -171,7 +171,7 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
         category: argv.category ?? 'chainproof-review',
       });
       // Relative to the repository, as code scanning reads them (repository-prefix.ts).
-      text = JSON.stringify(rebaseSarif(log, repositoryPrefix(root)), null, 2) + '\n';
+      text = JSON.stringify(rebaseSarif(log, await repositoryPrefix(root)), null, 2) + '\n';
     } else text = toReviewText(result);
     if (t.file === undefined) process.stdout.write(text);
     else await writeOutput(t.file, text);

@@ -130,7 +130,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
   }
   const color = !('NO_COLOR' in env) && process.stdout.isTTY === true;
   // SARIF paths relative to the repository, as code scanning reads them (repository-prefix.ts): asked once, only for SARIF.
-  const uriPrefix = targets.some((t) => t.format === 'sarif') ? repositoryPrefix(root) : '';
+  const uriPrefix = targets.some((t) => t.format === 'sarif') ? await repositoryPrefix(root) : '';
   for (const t of targets) {
     // Streamed: a report of 300k findings is never held as one string.
     const pieces = renderReportChunks(result, t.format, {
