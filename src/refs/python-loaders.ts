@@ -15,6 +15,7 @@ import { PYTHON_LIBRARIES_ALONE } from './prefilter.js';
 import { vllmShape } from './python-vllm.js';
 import { EVALUATE_LOADS, evaluateShape } from './python-evaluate.js';
 import { haystackShape } from './python-haystack.js';
+import { FLAIR_EMBEDDINGS, flairEmbeddingsShape } from './python-flair-embeddings.js';
 import { PANDAS_READERS, hfPathShape } from './python-hf-paths.js';
 import { MODEL_FORMATS, formatFromName } from '../discover/catalogue/index.js';
 
@@ -117,6 +118,17 @@ export const UNPICKLER_MODULES: readonly string[] = [
   ...new Set(MAY_UNPICKLE.map((u) => u.slice(0, u.indexOf('.'))).filter((m) => !OWN_LOADER_MODULES.has(m))),
 ];
 
+/**
+ * langchain's sentence-transformers embeddings and the model each loads with no `model_name`
+ * (langchain_huggingface/embeddings/huggingface.py `DEFAULT_MODEL_NAME`; langchain_community/embeddings/huggingface.py
+ * `DEFAULT_BGE_MODEL`, `DEFAULT_INSTRUCT_MODEL`): `SentenceTransformer(model_name, cache_folder=…, **model_kwargs)`,
+ * or InstructorEmbedding's `INSTRUCTOR`, a SentenceTransformer, the same way.
+ */
+const LANGCHAIN_ST_EMBEDDINGS: ReadonlyMap<string, string> = new Map([
+  ['HuggingFaceEmbeddings', 'sentence-transformers/all-mpnet-base-v2'],
+  ['HuggingFaceBgeEmbeddings', 'BAAI/bge-large-en'],
+  ['HuggingFaceInstructEmbeddings', 'hkunlp/instructor-large'],
+]);
 /** Module names and words python-snippet.ts must keep statements for (calls.ts PYTHON_LOADER_WORDS). */
 export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'vllm',
@@ -126,7 +138,8 @@ export const PYTHON_LIBRARY_WORDS: readonly string[] = [
   'keras_nlp',
   'datasets',
   'from_single_file',
-  'HuggingFaceEmbeddings',
+  // langchain's sentence-transformers embeddings (`LANGCHAIN_ST_EMBEDDINGS`).
+  ...LANGCHAIN_ST_EMBEDDINGS.keys(),
   // refs5: langchain's HuggingFacePipeline.from_model_id, LlamaIndex's HuggingFaceEmbedding / HuggingFaceLLM, ollama.
   'HuggingFacePipeline',
   'HuggingFaceEmbedding',
@@ -496,11 +509,6 @@ const DIGEST_LOADERS: ReadonlyMap<string, DigestTable> = new Map([
   ['clip.clip.load', CLIP_MODELS],
 ]);
 
-/**
- * langchain's HuggingFaceEmbeddings: with no `model_name` it loads its default
- * (langchain_huggingface/embeddings/huggingface.py `DEFAULT_MODEL_NAME`), through SentenceTransformer.
- */
-const LANGCHAIN_DEFAULT_EMBEDDINGS = 'sentence-transformers/all-mpnet-base-v2';
 /** LlamaIndex's defaults (llama_index/embeddings/huggingface/utils.py, llama_index/llms/huggingface/base.py). */
 const LLAMA_INDEX_DEFAULT_EMBEDDING = 'BAAI/bge-small-en';
 const LLAMA_INDEX_DEFAULT_LLM = 'StabilityAI/stablelm-tuned-alpha-3b';
@@ -1436,6 +1444,7 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   if (FLAIR_LOADERS.has(f.resolved) || FLAIR_TABLE_LOADERS.has(f.resolved))
     return flairShape(f, kw('model_path') ?? pos(0));
   if (FLAIR_TRANSFORMER_EMBEDDINGS.has(f.resolved)) return flairTransformerShape(f, kw, pos);
+  if (FLAIR_EMBEDDINGS.has(f.resolved)) return flairEmbeddingsShape(f, kw, pos);
   // llama-cpp-python `Llama.from_pretrained(repo_id, filename, …)`: calls hf_hub_download without a revision (any
   // `revision=` goes on to `Llama(**kwargs)`), so it always loads the default branch.
   if (name === 'from_pretrained' && inModule(f.resolved, ['llama_cpp']))
@@ -1487,14 +1496,10 @@ export function pythonLibraryShape(f: CallFacts): LoaderShape | undefined {
   }
   // langchain HuggingFaceEmbeddings(model_name=…, model_kwargs={…}): `SentenceTransformer(model_name, **model_kwargs)`,
   // so a bare name is the sentence-transformers organisation's too.
-  if (
-    (name === 'HuggingFaceEmbeddings' || name === 'HuggingFaceBgeEmbeddings') &&
-    inModule(f.resolved, ['langchain_huggingface', 'langchain_community', 'langchain'])
-  ) {
+  const fallback = LANGCHAIN_ST_EMBEDDINGS.get(name);
+  if (fallback !== undefined && inModule(f.resolved, ['langchain_huggingface', 'langchain_community', 'langchain'])) {
     const options = kw('model_kwargs')?.entries;
-    const n =
-      kw('model_name') ??
-      (name === 'HuggingFaceEmbeddings' && !f.splat ? literal(LANGCHAIN_DEFAULT_EMBEDDINGS) : undefined);
+    const n = kw('model_name') ?? (f.splat ? undefined : literal(fallback));
     return {
       via: name,
       name: n,

@@ -48,6 +48,27 @@ const CASES: { name: string; text: string; want: string[] }[] = [
     ],
   },
   {
+    // langchain_community/embeddings/huggingface.py: HuggingFaceBgeEmbeddings and HuggingFaceInstructEmbeddings hand
+    // `model_name` (else DEFAULT_BGE_MODEL, DEFAULT_INSTRUCT_MODEL) and `**model_kwargs` to SentenceTransformer, or to
+    // InstructorEmbedding's INSTRUCTOR, a SentenceTransformer.
+    name: 'langchain BGE and Instructor embeddings',
+    text: [
+      'from langchain_community.embeddings import HuggingFaceBgeEmbeddings, HuggingFaceInstructEmbeddings',
+      'a = HuggingFaceBgeEmbeddings()',
+      'b = HuggingFaceInstructEmbeddings(model_kwargs={"device": "cpu"})',
+      `c = HuggingFaceInstructEmbeddings(model_name="acme/instructor", model_kwargs={"revision": "${C}", "trust_remote_code": True})`,
+      '',
+    ].join('\n'),
+    want: [
+      'CPR001:2 BAAI/bge-large-en@-',
+      'CPR001:3 hkunlp/instructor-large@-',
+      'CPR002:4 acme/instructor@' + C,
+      'CPR003:2 BAAI/bge-large-en@-',
+      'CPR003:3 hkunlp/instructor-large@-',
+      'CPR003:4 acme/instructor@' + C,
+    ],
+  },
+  {
     // pipelines/__init__.py `pipeline`: a str tokenizer / image_processor / config is loaded with
     // Auto….from_pretrained(identifier, **hub_kwargs): the call's revision and trust_remote_code apply to it too.
     name: 'pipeline tokenizer and processors given by name',
