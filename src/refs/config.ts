@@ -25,6 +25,8 @@ import {
 import { MODEL_KEYS } from './prefilter.js';
 import { sourceExtension } from './sources.js';
 import { readPodContainers } from './servers.js';
+import { configMapsOf, type ConfigMaps } from './kubernetes-env.js';
+import { MAX_ENV_VALUES, type EnvBudget } from './compose-env-files.js';
 import { readContainerScript, scriptSearches } from './shell-commands.js';
 import { lineIndex } from './text.js';
 import { vllmConfigReferences, type ConfigNode } from './vllm-options.js';
@@ -67,6 +69,9 @@ export function findConfigReferencesWithYaml(
     if (sourceExtension(path) !== 'json') vllmConfigReferences(out, path, root, existsLocally, position);
     lmEvalConfigReferences(out, path, root, existsLocally, position);
   }
+  // The ConfigMaps its pods' containers take variables from (kubernetes-env.ts), read once a stream holds a pod.
+  let configMaps: ConfigMaps | undefined;
+  const envBudget: EnvBudget = { left: MAX_ENV_VALUES };
   for (const doc of docs) budget = walkDocument(doc, budget);
   return out;
 
@@ -142,15 +147,21 @@ export function findConfigReferencesWithYaml(
         );
         // A Kubernetes pod spec's containers: the model servers they start (servers.ts).
         if (node.has('containers') || node.has('initContainers'))
-          readPodContainers(node, text, {
-            path,
-            at: position,
-            existsLocally,
-            out,
-            // `sh -c` scripts the containers run (shell-commands.ts).
-            script: (script, env) =>
-              readContainerScript(script, env, { path, text, at: position, existsLocally, out, searches }),
-          });
+          readPodContainers(
+            node,
+            text,
+            {
+              path,
+              at: position,
+              existsLocally,
+              out,
+              configMaps: (configMaps ??= configMapsOf(docs, text)),
+              // `sh -c` scripts the containers run (shell-commands.ts).
+              script: (script, env) =>
+                readContainerScript(script, env, { path, text, at: position, existsLocally, out, searches }),
+            },
+            envBudget,
+          );
       } else if (node && typeof node === 'object' && 'items' in node) {
         for (const item of (node as { items: unknown[] }).items) stack.push(isPair(item) ? item.value : item);
       }

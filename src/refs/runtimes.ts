@@ -322,6 +322,21 @@ const MLX_TRUST_EXPORT = new RegExp(`(?:^|[\\s;&|(])export[ \\t]+${MLX_TRUST_VAR
 const TRUE_VALUES = new Set(['1', 'ON', 'YES', 'TRUE']);
 const DEFAULT_ENDPOINTS = new Set(['https://huggingface.co', 'https://huggingface.co/']);
 
+/** The hub settings `reportHubSetting` judges: where huggingface_hub, vLLM and LMDeploy download from. */
+export const HUB_SETTING_VARIABLES: ReadonlySet<string> = new Set([
+  'HF_ENDPOINT',
+  'HF_HUB_OFFLINE',
+  'TRANSFORMERS_OFFLINE',
+  'VLLM_USE_MODELSCOPE',
+  'LMDEPLOY_USE_MODELSCOPE',
+]);
+/** Variables `hubAssignments` reads for the commands they reach (`ShellLine.hubEnv`), which are no hub setting. */
+const SWITCHES_ONLY: ReadonlySet<string> = new Set(['USE_HF', MLX_TRUST_VARIABLE]);
+const HUB_ASSIGNMENT = new RegExp(
+  `(?:^|[\\s;&|(])(?:(export|ENV|ARG)\\s+)?(${[...HUB_SETTING_VARIABLES, ...SWITCHES_ONLY].join('|')})(=|:[ \\t]+|[ \\t]+(?=\\S))("[^"]*"|'[^']*'|\\$\\{\\{[^}\\n]*\\}\\}|[^\\s;&|)#]*)`,
+  'g',
+);
+
 /** A variable that chooses where hub models come from, as a command line sets it (`hubAssignments`). */
 export interface HubAssignment {
   readonly variable: string;
@@ -345,9 +360,7 @@ export interface HubAssignment {
  */
 export function hubAssignments(command: string): HubAssignment[] {
   const out: HubAssignment[] = [];
-  const re =
-    /(?:^|[\s;&|(])(?:(export|ENV|ARG)\s+)?(HF_ENDPOINT|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|VLLM_USE_MODELSCOPE|LMDEPLOY_USE_MODELSCOPE|USE_HF|MLX_LM_TRUST_REMOTE_CODE)(=|:[ \t]+|[ \t]+(?=\S))("[^"]*"|'[^']*'|\$\{\{[^}\n]*\}\}|[^\s;&|)#]*)/g;
-  for (const m of command.matchAll(re)) {
+  for (const m of command.matchAll(HUB_ASSIGNMENT)) {
     const [, scope, variable, sep, raw] = m as unknown as [string, string | undefined, string, string, string];
     // `X value` (no `=`) is a Dockerfile ENV's old form only.
     if (sep.trim() === '' && scope !== 'ENV') continue;
@@ -362,9 +375,6 @@ export function hubAssignments(command: string): HubAssignment[] {
   }
   return out;
 }
-
-/** Variables `hubAssignments` reads for the commands they reach (`ShellLine.hubEnv`), which are no hub setting. */
-const SWITCHES_ONLY: ReadonlySet<string> = new Set(['USE_HF', MLX_TRUST_VARIABLE]);
 
 /** The hub settings a command line makes that change where models come from (`reportHubSetting`). */
 export function readHubSettings(

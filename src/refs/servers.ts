@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Node as YamlNode, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type YAMLMap } from 'yaml';
 import { looksLikeRepoId } from './ids.js';
 import {
   commandArguments,
@@ -10,13 +10,22 @@ import {
   type Token,
 } from './shell-words.js';
 import { SERVER_WORDS } from './prefilter.js';
-import { llamaCppDownloads, readMlxContainer } from './runtimes.js';
+import { HUB_SETTING_VARIABLES, llamaCppDownloads, readMlxContainer, reportHubSetting } from './runtimes.js';
+import {
+  MAX_ENV_VALUES,
+  envFileEntries,
+  envFromFiles,
+  type EnvBudget,
+  type EnvFileValues,
+} from './compose-env-files.js';
 import { readLoraModules, readTokenizer, type ServerOptions } from './vllm-options.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
 import { interpolate, type ShellValue } from './compose-env.js';
 import { SHELL_PROGRAM } from './shell-scope.js';
 import { parseShallowYaml } from '../core/yaml-depth.js';
+import { scalarText, valueStart } from './yaml-scalars.js';
+import { configMapKeyValue, envFromOf, type ConfigMaps } from './kubernetes-env.js';
 
 /**
  * Model servers started from shell lines (scripts, Dockerfile `RUN`/`CMD`, workflow `run:`), which download the hub
@@ -197,6 +206,8 @@ interface ServerSink {
   readonly script?: (script: Token, env: ReadonlyMap<string, ShellValue>) => void;
   /** The container is started from a shell line, whose llama.cpp `-hf` and mlx-lm command runtimes.ts reads. */
   readonly llamaRead?: boolean;
+  /** The ConfigMaps of a Kubernetes manifest stream, which its containers' `envFrom` and `valueFrom` read. */
+  readonly configMaps?: ConfigMaps;
 }
 
 /** A container's `image:` (Compose and Kubernetes alike): its name, and where it is written. */
@@ -437,6 +448,8 @@ export function readComposeServers(
   dotenv: ReadonlyMap<string, string> = new Map(),
   /** A `sh -c` script a service runs, with the variables its `environment:` fixes: read as shell. */
   script?: ServerSink['script'],
+  /** The variables of the env files its services name (compose-env-files.ts), by repository path. */
+  envFiles: EnvFileValues = new Map(),
 ): boolean {
   const doc = parseShallowYaml(text, { uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) return false;
@@ -445,6 +458,7 @@ export function readComposeServers(
   const services = isMap(doc.contents) ? node(doc.contents.get('services', true)) : undefined;
   if (!isMap(services)) return true;
   const at = lineIndex(text);
+  const budget: EnvBudget = { left: MAX_ENV_VALUES };
   for (const item of services.items) {
     const service = node(item.value);
     if (!isMap(service)) continue;
@@ -453,9 +467,23 @@ export function readComposeServers(
     const commandWords = wordsOf(node(service.get('command', true)), text);
     const entrypoint = entryWords.map((w) => interpolate(w, dotenv));
     const command = commandWords.map((w) => interpolate(w, dotenv));
-    const env = new Map(
+    // compose-go `WithServicesEnvironmentResolved`: the env files first, in order, then `environment:` over them.
+    const fromFiles = envFromFiles(
+      envFileEntries(node(service.get('env_file', true)), path, text, dotenv),
+      envFiles,
+      dotenv,
+      [...TGI_ENV.values()],
+      budget,
+    );
+    const own = new Map(
       [...environmentOf(node(service.get('environment', true)), text)].map(([k, v]) => [k, interpolate(v, dotenv)]),
     );
+    const env = new Map([...fromFiles, ...own]);
+    // A hub setting only an env file makes (`HF_ENDPOINT`): reported at the entry that names the file, as the line
+    // reader reports one `environment:` makes at its line.
+    for (const [name, t] of fromFiles)
+      if (!own.has(name) && HUB_SETTING_VARIABLES.has(name))
+        reportHubSetting({ path, ...at(t.at) }, name, t.text, t.expands, out);
     readServer(
       {
         ...imageOf(node(service.get('image', true))),
@@ -620,17 +648,24 @@ function envOf(rest: string, at: number): Map<string, Token> {
 /**
  * The model servers a Kubernetes pod spec starts (a Deployment's, StatefulSet's, Job's… `containers:` and
  * `initContainers:`), read as Compose services are: a container's `command:` replaces the image's entrypoint and
- * `args:` are its arguments (the Kubernetes API's Container), `env:` a list of `name`/`value` (a `valueFrom` is the
- * run time's, and sets nothing here).
+ * `args:` are its arguments (the Kubernetes API's Container), `env:` a list of `name`/`value` over what `envFrom` sets
+ * (a `valueFrom` or a source that is no ConfigMap of the stream is the run time's: kubernetes-env.ts).
  */
-export function readPodContainers(spec: YAMLMap, text: string, sink: ServerSink): void {
+export function readPodContainers(
+  spec: YAMLMap,
+  text: string,
+  sink: ServerSink,
+  /** What is left of the file's `MAX_ENV_VALUES` (compose-env-files.ts), shared by its pods. */
+  budget: EnvBudget = { left: MAX_ENV_VALUES },
+): void {
   for (const key of ['containers', 'initContainers']) {
     const list = spec.get(key, true);
     if (!isSeq(list)) continue;
     for (const container of list.items) {
       if (!isMap(container)) continue;
       const name = container.get('name', true);
-      const env = new Map<string, Token>();
+      // kubelet `makeEnvironmentVariables`: `envFrom` first, then `env` over it (kubernetes-env.ts).
+      const env = envFromOf(container, sink.configMaps ?? new Map(), [...TGI_ENV.values()], budget);
       const vars = container.get('env', true);
       for (const v of isSeq(vars) ? vars.items : []) {
         if (!isMap(v)) continue;
@@ -639,12 +674,17 @@ export function readPodContainers(spec: YAMLMap, text: string, sink: ServerSink)
         const value = v.get('value', true);
         const valueText = isScalar(value) ? scalarText(value.value) : undefined;
         // A value refers to the variables set above it (kubelet `makeEnvironmentVariables`); a `valueFrom` (or a
-        // value that is no scalar) is the run time's, and replaces what an earlier entry of the name set.
+        // value that is no scalar) is the run time's, and replaces what an earlier entry of the name set, unless it
+        // is a key of a ConfigMap the manifest holds.
         env.set(
           n.value,
           isScalar(value) && valueText !== undefined
             ? kubernetesExpand({ text: valueText, at: valueStart(value, text), expands: false }, env)
-            : { text: `$(${n.value})`, at: n.range?.[0] ?? 0, expands: true },
+            : (configMapKeyValue(v.get('valueFrom', true), sink.configMaps ?? new Map()) ?? {
+                text: `$(${n.value})`,
+                at: n.range?.[0] ?? 0,
+                expands: true,
+              }),
         );
       }
       // `$(VAR)` in `command:` and `args:` is replaced from the container's whole `env:` (kubelet
@@ -755,13 +795,4 @@ function environmentOf(node: unknown, text: string): Map<string, Token> {
         });
     }
   return env;
-}
-
-const scalarText = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
-
-/** Where a scalar's value starts in the text: past its opening quote. */
-function valueStart(node: YamlNode, text: string): number {
-  const start = node.range?.[0] ?? 0;
-  return text[start] === '"' || text[start] === "'" ? start + 1 : start;
 }

@@ -17,6 +17,7 @@ import { readToolkitClis } from './toolkit-clis.js';
 import { isComposeFile, isDockerfile, isMakefile, isModelfile, isWorkflowFile } from './sources.js';
 import { workflowRunEnv } from './workflow-env.js';
 import { interpolate, type ShellValue } from './compose-env.js';
+import type { EnvFileValues } from './compose-env-files.js';
 import { SPACY_MODELS, hubFileUrl, revisionKind, spacyReleaseTag } from './ids.js';
 import { lineIndex } from './text.js';
 import { makeAssignment } from '../core/make-assignment.js';
@@ -40,6 +41,8 @@ export function findShellReferences(
   dotenv?: ReadonlyMap<string, string>,
   /** The variables a script starts with (a container's environment, `readContainerScript`). */
   env?: ReadonlyMap<string, ShellValue>,
+  /** The variables of the env files a compose file's services name (compose-env-files.ts), by repository path. */
+  envFiles?: EnvFileValues,
 ): FileReferences {
   const out: FileReferences = { references: [], dynamic: [] };
   // A Compose file's services are read from its YAML (servers.ts), their command lines with them; a script one of
@@ -51,15 +54,22 @@ export function findShellReferences(
   const compose =
     isComposeFile(path) &&
     env === undefined &&
-    readComposeServers(path, text, existsLocally, served, dotenv, (script, vars) =>
-      readContainerScript(script, vars, {
-        path,
-        text,
-        at: (at ??= lineIndex(text)),
-        existsLocally,
-        out: served,
-        searches,
-      }),
+    readComposeServers(
+      path,
+      text,
+      existsLocally,
+      served,
+      dotenv,
+      (script, vars) =>
+        readContainerScript(script, vars, {
+          path,
+          text,
+          at: (at ??= lineIndex(text)),
+          existsLocally,
+          out: served,
+          searches,
+        }),
+      envFiles,
     );
   // A Dockerfile's image starts its last stage's ENTRYPOINT and CMD, maybe the base image's server (servers.ts).
   const dockerfile = isDockerfile(path) && env === undefined;

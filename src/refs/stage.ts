@@ -11,6 +11,7 @@ import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { holdsInlinePython, mayNameModelBytes, runsCommands, runsJavaScriptCommands } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
 import { withMoreReferences } from './types.js';
+import type { EnvFileValues } from './compose-env-files.js';
 import { RepositoryModules, withImportedValues } from './imported-values.js';
 import {
   isAdapterConfig,
@@ -89,20 +90,26 @@ export const refsStage: Stage = {
     // imported-values.ts: the modules source files import values from, read on first need.
     const modules = new RepositoryModules(() => filesByPath().keys(), readText);
     // Docker Compose interpolates a compose file's `${VAR}` from the shell, else from the `.env` of the project
-    // directory (the compose file's folder): read once a folder when there is one, its secrets left out
-    // (compose-dotenv.ts).
+    // directory (the compose file's folder), and a service's `env_file:` sets its container's variables: each file
+    // read once, its secrets left out (compose-dotenv.ts).
     const dotenvs = new Map<string, Promise<ReadonlyMap<string, string> | undefined>>();
-    const projectDotenv = (composePath: string): Promise<ReadonlyMap<string, string> | undefined> => {
-      const dir = path.posix.dirname(composePath);
-      let values = dotenvs.get(dir);
+    const dotenvAt = (p: string): Promise<ReadonlyMap<string, string> | undefined> => {
+      let values = dotenvs.get(p);
       if (!values)
         dotenvs.set(
-          dir,
-          (values = readText(path.posix.join(dir, '.env')).then(async (text) =>
+          p,
+          (values = readText(p).then(async (text) =>
             text === undefined ? undefined : (await import('./compose-dotenv.js')).dotenvValues(text),
           )),
         );
       return values;
+    };
+    const composeProject = async (composePath: string, text: string): Promise<Finder> => {
+      const dotenv = await dotenvAt(path.posix.join(path.posix.dirname(composePath), '.env'));
+      const { envFilePaths } = await import('./compose-env-files.js');
+      const named = envFilePaths(composePath, text, dotenv ?? new Map());
+      const envFiles = new Map(await Promise.all(named.map(async (p) => [p, await dotenvAt(p)] as const)));
+      return composeFinder(dotenv, envFiles);
     };
     // A notebook past MAX_SOURCE_BYTES (its outputs) is read one at a time: its text and JSON tree are up to
     // MAX_NOTEBOOK_BYTES and more, which every task of the scan's concurrency at once could not afford.
@@ -141,7 +148,7 @@ export const refsStage: Stage = {
             (quick && runQuickFinder(quick, file.path, text, existsLocally)) ??
             runFinder(
               language === 'shell' && isComposeFile(file.path)
-                ? await composeFinder(await projectDotenv(file.path))
+                ? await composeProject(file.path, text)
                 : (loaded.get(language) ?? (await finderFor(language))),
               file.path,
               text,
@@ -194,10 +201,13 @@ export const refsStage: Stage = {
   },
 };
 
-/** The shell finder for a compose file, interpolating from its project's `.env` values. */
-async function composeFinder(dotenv: ReadonlyMap<string, string> | undefined): Promise<Finder> {
+/** The shell finder for a compose file: its project's `.env` values, and those of the env files its services name. */
+async function composeFinder(
+  dotenv: ReadonlyMap<string, string> | undefined,
+  envFiles: EnvFileValues,
+): Promise<Finder> {
   const { findShellReferences } = await import('./shell-commands.js');
-  return (p, t, l) => findShellReferences(p, t, l, dotenv);
+  return (p, t, l) => findShellReferences(p, t, l, dotenv, undefined, envFiles);
 }
 
 /** One CPR011 for files left unsearched for one reason, with their count (none when there are none). */
