@@ -6,7 +6,7 @@ import { noProgress } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import type { Policy } from '../core/policy.js';
 import type { ScanResult } from '../core/result.js';
-import type { Stage } from '../core/stage.js';
+import type { Notification, Stage } from '../core/stage.js';
 import type { TrustMaterial } from '../core/trust-material.js';
 import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { runPipeline } from '../core/pipeline.js';
@@ -64,6 +64,7 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
       : ` (globs match whole paths: a folder's files are "${glob.replace(/\/+$/, '')}/**")`;
     req.logger.warn(`include glob "${glob}" matches no file in the scan root, so it selected nothing to scan${hint}`);
   }
+  const unwalked = undescribedFolders(walk);
   const limit = pLimit(Math.max(1, req.options.concurrency));
   // Files are read only while they are still the ones the walk vetted (a swap since is refused, not followed).
   const files = createFileOpener({ refuseSwapped: true });
@@ -93,18 +94,21 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
         files: walk.files,
         skipped: walk.skipped,
         findings: walk.findings,
-        notifications: walk.skipped.map((s) => ({
-          level: 'warning' as const,
-          message: `${s.path} not scanned: ${s.reason} (${s.detail})`,
-          path: s.path,
-        })),
+        notifications: [
+          ...walk.skipped.map((s) => ({
+            level: 'warning' as const,
+            message: `${s.path} not scanned: ${s.reason} (${s.detail})`,
+            path: s.path,
+          })),
+          ...unwalkedNotice(unwalked),
+        ],
       },
       ctx,
       req.today,
     );
     const { hashedBytes, cacheHits } = await digests.stats();
     ctx.logger.debug(`hash: ${hashedBytes} bytes read, ${cacheHits} digests from the digest cache`);
-    return { ...result, io: ctx.files.stats() };
+    return { ...result, ...(unwalked.length > 0 ? { unwalked } : {}), io: ctx.files.stats() };
   } finally {
     // Saves the digest cache: also after a stage stopped the scan, so reads already done are kept.
     await digests.close();
@@ -125,3 +129,52 @@ export function unmatchedIncludes(
     return !walk.files.some((f) => matches(f.path)) && !walk.skipped.some((f) => matches(f.path));
   });
 }
+
+/** The lockfiles of the package managers that write `node_modules` (npm, yarn, pnpm, bun). */
+const NODE_LOCKFILES = new Set([
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lock',
+  'bun.lockb',
+]);
+
+/**
+ * The folders the walk skipped by name (DEFAULT_SKIP_DIRS) that no scanned file accounts for: a `node_modules` with
+ * no lockfile in its folder or above. A committed `node_modules` of 30,000 files was left out without a word, and the
+ * report read as if the repository were scanned whole. An installed tree a lockfile describes (the lockfile checks
+ * judge what it holds; in a workspace the lockfile sits at its root) and `.git` (git's own store; the working tree it
+ * tracks is walked) are the usual case and are not listed.
+ */
+export function undescribedFolders(walk: {
+  readonly files: readonly { path: string }[];
+  readonly pruned: readonly string[];
+}): string[] {
+  const lockfileDirs = new Set(
+    walk.files.filter((f) => NODE_LOCKFILES.has(path.posix.basename(f.path))).map((f) => path.posix.dirname(f.path)),
+  );
+  const described = (dir: string): boolean => {
+    for (let d = dir; ; d = path.posix.dirname(d)) {
+      if (lockfileDirs.has(d)) return true;
+      if (d === '.' || d === '/') return false;
+    }
+  };
+  return walk.pruned.filter((d) => path.posix.basename(d) === 'node_modules' && !described(path.posix.dirname(d)));
+}
+
+/** One notification for every folder `undescribedFolders` gives, with how to scan them. */
+function unwalkedNotice(unwalked: readonly string[]): Notification[] {
+  if (unwalked.length === 0) return [];
+  const listed = unwalked.slice(0, UNWALKED_LISTED).join(', ');
+  const more = unwalked.length > UNWALKED_LISTED ? ` and ${unwalked.length - UNWALKED_LISTED} more` : '';
+  return [
+    {
+      level: 'warning',
+      message: `${unwalked.length} node_modules folder${unwalked.length === 1 ? '' : 's'} that no lockfile describes ${unwalked.length === 1 ? 'was' : 'were'} not scanned (skipped by name): ${listed}${more}. Include one to scan it (--include '<folder>/**'), or add the lockfile that installed it.`,
+    },
+  ];
+}
+
+/** Folders a notification names before it counts the rest. */
+const UNWALKED_LISTED = 20;

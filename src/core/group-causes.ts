@@ -3,6 +3,14 @@ import type { Finding } from './finding.js';
 /** At most this many `related` locations on a grouped finding (every member stays in `members`). */
 export const MAX_RELATED = 1000;
 
+/** How a group names one member: its package (`name@version`, `name==version` for PyPI), dependency, or place. */
+export function memberName(f: Finding): string {
+  if (f.artifact?.kind === 'package')
+    return `${f.artifact.name}${f.artifact.ecosystem === 'pypi' ? '==' : '@'}${f.artifact.version}`;
+  const dependency = f.evidence?.['dependency'];
+  return typeof dependency === 'string' ? dependency : `${f.location.path}:${f.location.line ?? 1}`;
+}
+
 /**
  * One finding per cause: findings that `causeOf` gives the same key become one finding (`summarise` of the group)
  * once the group holds `min(group)` of them; the rest stay as they are, in their order, with the summaries after

@@ -28,6 +28,11 @@ export interface ScanResult {
   readonly suppressed: readonly ResolvedFinding[];
   readonly files: readonly DiscoveredFile[];
   readonly skipped: readonly SkippedFile[];
+  /**
+   * Folders skipped by name that no lockfile describes (app/scan.ts `undescribedFolders`), repo-relative; absent when
+   * none. Counted beside the files, as `skipped` is, so a partly scanned tree does not read as scanned whole.
+   */
+  readonly unwalked?: readonly string[];
   readonly graphs: readonly DependencyGraph[];
   readonly models: readonly ModelRecord[];
   readonly verifications: readonly VerificationRecord[];

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { ConfigError } from '../core/errors.js';
-import type { Level, ResolvedFinding } from '../core/finding.js';
+import type { Finding, Level, ResolvedFinding } from '../core/finding.js';
+import { memberName } from '../core/group-causes.js';
 import type { ScanResult } from '../core/result.js';
 import { isRecord } from '../core/is-record.js';
 import { toRedacted } from './redact.js';
@@ -48,7 +49,15 @@ export function findingKey(f: ResolvedFinding): string {
  * a notification says how many known findings were left out, so a quiet report is never mistaken for a clean tree.
  */
 export function filterNewFindings(result: ScanResult, keys: ReadonlySet<string>, source = 'baseline'): ScanResult {
-  const findings = result.findings.filter((f) => !keys.has(findingKey(f)) || gainedMembers(f, keys));
+  const findings: ResolvedFinding[] = [];
+  for (const f of result.findings) {
+    if (!keys.has(findingKey(f))) {
+      findings.push(f);
+      continue;
+    }
+    const added = newMembers(f, keys);
+    if (added.length > 0) findings.push(namingNewMembers(f, added));
+  }
   const known = result.findings.length - findings.length;
   const byLevel: Record<Level, number> = { error: 0, warning: 0, note: 0 };
   for (const f of findings) byLevel[f.level]++;
@@ -93,15 +102,52 @@ export async function applyBaseline(result: ScanResult, file: string): Promise<S
 }
 
 /**
- * A grouped finding the baseline holds, with members it did not list (sarif.ts `memberFingerprints`): a package
- * without integrity added to a lockfile already reported for hundreds is this change's, and is reported again. A
- * baseline that lists no members for the group (written before, or a group too large to list) judges it as before.
+ * The members of a grouped finding the baseline holds that it did not list (sarif.ts `memberFingerprints`): a package
+ * without integrity added to a lockfile already reported for hundreds is this change's, and the group is reported
+ * again. A baseline that lists no members for the group (written before, or a group too large to list) judges it as
+ * before: none.
  */
-function gainedMembers(f: ResolvedFinding, keys: ReadonlySet<string>): boolean {
+function newMembers(f: ResolvedFinding, keys: ReadonlySet<string>): readonly Finding[] {
   const key = findingKey(f);
-  if (f.members === undefined || !keys.has(membersListedKey(key))) return false;
+  if (f.members === undefined || !keys.has(membersListedKey(key))) return [];
   // Fingerprinted as the SARIF writer fingerprinted them: redacted (a member's evidence may quote a tokenised URL).
-  return f.members.some((m) => !keys.has(memberKey(key, memberFingerprint(toRedacted(m)))));
+  return f.members.filter((m) => !keys.has(memberKey(key, memberFingerprint(toRedacted(m)))));
+}
+
+/** Names in a re-reported group's message; the evidence lists up to MAX_NEW_MEMBER_NAMES. */
+const NEW_MEMBERS_IN_MESSAGE = 5;
+const MAX_NEW_MEMBER_NAMES = 50;
+
+/**
+ * A group re-reported for members it gained, saying which: "812 packages have no integrity" again sent the reviewer
+ * hunting for the one added. The message names them with their places and the evidence lists them (`newMembers`).
+ * `related` keeps its order: the verbose text pairs it with the evidence's `packages` (text.ts `relatedLines`). The
+ * fingerprint is the group's, so its alert stays one. Fields are copied by name: the finding may format its text on
+ * demand (finding.ts DeferredFinding).
+ */
+function namingNewMembers(f: ResolvedFinding, added: readonly Finding[]): ResolvedFinding {
+  const named = [...new Set(added.map(namedAt))];
+  const shown = named.slice(0, NEW_MEMBERS_IN_MESSAGE).join(', ');
+  const more = named.length > NEW_MEMBERS_IN_MESSAGE ? ` and ${named.length - NEW_MEMBERS_IN_MESSAGE} more` : '';
+  const names = [...new Set(added.map(memberName))];
+  return {
+    ruleId: f.ruleId,
+    level: f.level,
+    fingerprint: f.fingerprint,
+    message: `${f.message} New since the baseline: ${shown}${more}.`,
+    location: f.location,
+    ...(f.artifact !== undefined ? { artifact: f.artifact } : {}),
+    evidence: { ...f.evidence, newMembers: names.slice(0, MAX_NEW_MEMBER_NAMES).join(' ') },
+    ...(f.related !== undefined ? { related: f.related } : {}),
+    ...(f.members !== undefined ? { members: f.members } : {}),
+  };
+}
+
+/** `evil@1.0.0 at package-lock.json:111`: a member by name and place (a SARIF group links only its first 50). */
+function namedAt(m: Finding): string {
+  const place = `${m.location.path}:${m.location.line ?? 1}`;
+  const name = memberName(m);
+  return name === place ? place : `${name} at ${place}`;
 }
 
 const membersListedKey = (key: string) => `${key}\u0000members`;

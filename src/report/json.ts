@@ -54,6 +54,7 @@ function jsonReport(
     })),
     verifications: result.verifications,
     notScanned: result.skipped,
+    ...(result.unwalked !== undefined ? { notScannedFolders: result.unwalked } : {}),
     notifications: result.notifications,
   };
 }

@@ -1,4 +1,5 @@
-import { levelRank, memberToAdd, type Level } from '../core/finding.js';
+import { levelRank, memberToAdd, type Finding, type Level, type Location } from '../core/finding.js';
+import { memberName } from '../core/group-causes.js';
 import type { ScanResult } from '../core/result.js';
 import { elideLongRuns, escapeControl as esc, guardLineStart } from '../core/escape-text.js';
 import { pushAll } from '../core/push-all.js';
@@ -48,7 +49,7 @@ export function* textChunks(scanned: ScanResult, opts: TextOptions): Generator<s
     lines.push(
       `  ${where.padEnd(6)} ${paint(levelStyle[f.level], f.level.padEnd(7))} ${paint('dim', esc(f.ruleId))}  ${esc(elideLongRuns(f.message))}${member}`,
     );
-    if (opts.verbose === true) pushAll(lines, relatedLines(f.related, f.evidence?.['packages'], paint));
+    if (opts.verbose === true) pushAll(lines, relatedLines(f, paint));
     if (lines.length >= LINES_PER_PIECE) {
       yield lines.map(guardLineStart).join('\n') + '\n';
       lines = [];
@@ -101,7 +102,7 @@ export function* textChunks(scanned: ScanResult, opts: TextOptions): Generator<s
   const by = (l: Level) => paint(levelStyle[l], `${s.byLevel[l]} ${l}${s.byLevel[l] === 1 ? '' : 's'}`);
   lines.push(paint('bold', 'Summary'));
   lines.push(
-    `  files ${s.files}${notScannedText(result.skipped.length)}, lockfiles ${s.lockfiles}, packages ${s.packages}, model files ${s.models}${referencesText(result)}`,
+    `  files ${s.files}${notScannedText(result.skipped.length, result.unwalked?.length)}, lockfiles ${s.lockfiles}, packages ${s.packages}, model files ${s.models}${referencesText(result)}`,
   );
   lines.push(`  verified ${s.verified}, failed ${s.failed}, unverifiable ${s.unverifiable}`);
   lines.push(
@@ -123,9 +124,14 @@ function shownPath(p: string): string {
 /**
  * ` (3 not scanned)`: the paths the walk could not read (links out of the root, special files, unreadable files),
  * listed under "Not scanned" and in JSON and SARIF; the count beside the files checked, where a log reader looks.
+ * `folders`: the node_modules folders skipped by name that no lockfile describes (ScanResult.unwalked).
  */
-export function notScannedText(skipped: number): string {
-  return skipped > 0 ? ` (${skipped} not scanned)` : '';
+export function notScannedText(skipped: number, folders = 0): string {
+  const parts = [
+    ...(skipped > 0 ? [`${skipped} not scanned`] : []),
+    ...(folders > 0 ? [`${folders} node_modules folder${folders === 1 ? '' : 's'} not scanned`] : []),
+  ];
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 /** `, 10 already in the baseline (not listed)`: the findings a --baseline left out, or '' without one. */
@@ -217,19 +223,38 @@ function digestLines(
 /** Lines gathered into one piece: few pieces, each small. */
 const LINES_PER_PIECE = 256;
 
-/** `--verbose`: one line per place a cause reaches, with the package when the evidence lists them in order. */
-function relatedLines(
-  related: readonly { path: string; line?: number }[] | undefined,
-  packages: string | number | boolean | undefined,
-  paint: (s: Style, t: string) => string,
-): string[] {
+/** `--verbose`: one line per place a cause reaches, with what is there when that is known (relatedNames). */
+function relatedLines(f: Finding, paint: (s: Style, t: string) => string): string[] {
+  const related = f.related;
   if (related === undefined) return [];
-  const names = typeof packages === 'string' ? packages.split(' ') : [];
+  const nameOf = relatedNames(f, related);
   // Paths and package names are scanned text, escaped as on every other line.
-  return related.map(
-    (r, i) =>
-      `         ${paint('dim', `${esc(r.path)}:${r.line ?? '-'}`)}${names.length === related.length ? `  ${esc(names[i]!)}` : ''}`,
-  );
+  return related.map((r, i) => {
+    const name = nameOf(r, i);
+    return `         ${paint('dim', `${esc(r.path)}:${r.line ?? '-'}`)}${name !== undefined ? `  ${esc(name)}` : ''}`;
+  });
+}
+
+/**
+ * The member at each related place, found by its place: a group's `related` leaves out the member at the finding's
+ * own location (deps/checks/systemic.ts) or keeps it (registry/systemic.ts), so pairing by position named each line
+ * after the package one entry before it. A place two members share names none. A finding without members pairs its
+ * evidence's `packages` by position, when there is one name per place.
+ */
+function relatedNames(f: Finding, related: readonly Location[]): (r: Location, i: number) => string | undefined {
+  const placeOf = (loc: Location) => `${loc.path}\u0000${loc.line ?? ''}\u0000${loc.member ?? ''}`;
+  if (f.members !== undefined) {
+    const byPlace = new Map<string, string | undefined>();
+    for (const m of f.members) {
+      const place = placeOf(m.location);
+      const name = memberName(m);
+      byPlace.set(place, byPlace.has(place) && byPlace.get(place) !== name ? undefined : name);
+    }
+    return (r) => byPlace.get(placeOf(r));
+  }
+  const packages = f.evidence?.['packages'];
+  const names = typeof packages === 'string' ? packages.split(' ') : [];
+  return (_, i) => (names.length === related.length ? names[i] : undefined);
 }
 
 function formatSize(n: number): string {

@@ -23,6 +23,18 @@ function lockfile(names: readonly string[]): string {
   return JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2);
 }
 
+interface SarifResult {
+  ruleId: string;
+  message: { text: string };
+  partialFingerprints: { primaryLocationLineHash: string };
+  properties: { evidence?: Record<string, unknown> };
+}
+
+/** The 1-based line of a package's entry in the lockfile `lockfile` writes. */
+function entryLine(lockNames: readonly string[], name: string): number {
+  return lockfile(lockNames).split('\n').indexOf(`    "node_modules/${name}": {`) + 1;
+}
+
 const names = Array.from({ length: 25 }, (_, i) => `pkg-${String(i).padStart(2, '0')}`);
 
 async function scanWith(lockNames: readonly string[], baseline: string | undefined) {
@@ -38,10 +50,13 @@ async function scanWith(lockNames: readonly string[], baseline: string | undefin
     '--no-cache',
     '-f',
     `sarif=${out}`,
+    '-f',
+    'text',
     ...(baseline !== undefined ? ['--baseline', baseline] : []),
   ]);
-  const sarif = JSON.parse(readFileSync(out, 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
-  return { code: r.code, rules: sarif.runs[0]!.results.map((x) => x.ruleId), sarif: out };
+  const sarif = JSON.parse(readFileSync(out, 'utf8')) as { runs: { results: SarifResult[] }[] };
+  const results = sarif.runs[0]!.results;
+  return { code: r.code, rules: results.map((x) => x.ruleId), results, text: r.stdout, sarif: out };
 }
 
 describe('--baseline and a grouped finding', () => {
@@ -60,5 +75,21 @@ describe('--baseline and a grouped finding', () => {
     const injected = await scanWith([...names, 'evil-pkg'], base.sarif);
     expect(injected.rules).toEqual(['CPD002']);
     expect(injected.code).toBe(1);
+  });
+
+  it('names the members that joined the group with their places, and keeps its fingerprint', async () => {
+    const base = await scanWith(names, undefined);
+    const before = base.results.find((x) => x.ruleId === 'CPD002')!;
+    const lockNames = [...names.slice(0, 10), 'evil-pkg', ...names.slice(10), 'evil-two'];
+
+    const injected = await scanWith(lockNames, base.sarif);
+    const [group] = injected.results;
+    expect(group!.message.text).toContain(
+      `New since the baseline: evil-pkg@1.0.0 at package-lock.json:${entryLine(lockNames, 'evil-pkg')}, ` +
+        `evil-two@1.0.0 at package-lock.json:${entryLine(lockNames, 'evil-two')}.`,
+    );
+    expect(group!.properties.evidence?.['newMembers']).toBe('evil-pkg@1.0.0 evil-two@1.0.0');
+    expect(group!.partialFingerprints).toEqual(before.partialFingerprints);
+    expect(injected.text).toContain('evil-pkg@1.0.0');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { reportChunks } from '../../src/report/reporters.js';
 import { textChunks, toText } from '../../src/report/text.js';
+import { packageArtifact } from '../../src/core/finding.js';
+import { groupSystemic } from '../../src/deps/checks/systemic.js';
 import { finding, makeResult, sampleResult } from '../action/helpers.js';
 
 function manyFindings(n: number) {
@@ -73,6 +75,22 @@ describe('text reporter', () => {
       expect(raw).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
       expect(raw).toContain('x\\x1b]8;;https://evil.example\\x07y/package-lock.json:7  \\x1b[2Jwipe\\x0d@1.0.0');
     }
+  });
+
+  it('--verbose names each place of a lockfile group after the package there', () => {
+    // 51 packages: the group's evidence names 50 and its `related` holds the 50 places after the first, so pairing by
+    // position named line 6 after the package on line 2.
+    const members = Array.from({ length: 51 }, (_, i) => ({
+      ruleId: 'CPD002',
+      message: `p${i}@1.0.0 has no integrity hash.`,
+      location: { path: 'package-lock.json', line: 4 * i + 2 },
+      artifact: packageArtifact('npm', `p${i}`, '1.0.0'),
+    }));
+    const [group] = groupSystemic(members, { lockfile: 'package-lock.json' });
+    const result = makeResult({ findings: [finding({ ...group!, level: 'error' })] });
+    const lines = toText(result, { color: false, verbose: true }).split('\n');
+    expect(lines).toContain('         package-lock.json:6  p1@1.0.0');
+    expect(lines).toContain('         package-lock.json:202  p50@1.0.0');
   });
 
   it('counts the models the code loads by name beside the model files, and how many are pinned', () => {

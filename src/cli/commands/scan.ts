@@ -175,7 +175,7 @@ export function verdictLine(
       : code === EXIT.ok
         ? `exit 0 (--fail-on ${failOn})`
         : `exit ${code}`;
-  return `chainproof: ${counts}${baselinedText(s.baselined)} in ${plural(s.files, 'file')}${notScannedText(result.skipped.length)}${first}${where}; ${why}.`;
+  return `chainproof: ${counts}${baselinedText(s.baselined)} in ${plural(s.files, 'file')}${notScannedText(result.skipped.length, result.unwalked?.length)}${first}${where}; ${why}.`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Finding, Location } from '../../core/finding.js';
-import { groupCauses, MAX_RELATED } from '../../core/group-causes.js';
+import { groupCauses, MAX_RELATED, memberName } from '../../core/group-causes.js';
 import type { DependencyGraph } from '../../core/records.js';
 
 /**
@@ -164,13 +164,7 @@ function summarise(
 ): Finding {
   const { what, todo, keyName, unit } = SYSTEMIC[ruleId]!;
   const first = list[0]!;
-  const names = list.map((f) =>
-    f.artifact?.kind === 'package'
-      ? `${f.artifact.name}${f.artifact.ecosystem === 'pypi' ? '==' : '@'}${f.artifact.version}`
-      : typeof f.evidence?.['dependency'] === 'string'
-        ? f.evidence['dependency']
-        : `${f.location.path}:${f.location.line ?? 1}`,
-  );
+  const names = list.map(memberName);
   const among =
     unit === 'lines' ? 'lines' : scope.packages === undefined ? 'packages' : `of the ${scope.packages} packages`;
   const where =

@@ -1,0 +1,99 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runMain } from '../helpers/cli.js';
+
+/**
+ * The walk skips `node_modules` and `.git` by name. A repository with a committed `node_modules` no lockfile
+ * describes was then scanned in part without a word: the summary counted the files walked and the report read as
+ * the whole tree. Such folders are now counted beside the files and named in one notification; the usual installed
+ * tree beside its lockfile (or under a workspace's) and `.git` stay quiet.
+ */
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const LOCKFILE = JSON.stringify({
+  name: 'app',
+  version: '1.0.0',
+  lockfileVersion: 3,
+  requires: true,
+  packages: { '': { name: 'app', version: '1.0.0' } },
+});
+
+/** A tree of the given files (repo-relative path → content). */
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'cp-unwalked-'));
+  dirs.push(root);
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), content);
+  }
+  return root;
+}
+
+interface Report {
+  notScannedFolders?: string[];
+  notifications: { level: string; message: string }[];
+}
+
+async function scan(root: string) {
+  const json = `${root}.json`;
+  const sarif = `${root}.sarif`;
+  dirs.push(json, sarif);
+  const r = await runMain([
+    'scan',
+    root,
+    '--offline',
+    '--no-cache',
+    '-f',
+    'text',
+    '-f',
+    `json=${json}`,
+    '-f',
+    `sarif=${sarif}`,
+  ]);
+  const log = JSON.parse(readFileSync(sarif, 'utf8')) as {
+    runs: { invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[];
+  };
+  return {
+    code: r.code,
+    text: r.stdout,
+    json: JSON.parse(readFileSync(json, 'utf8')) as Report,
+    sarifNotes: log.runs[0]!.invocations[0]!.toolExecutionNotifications.map((n) => n.message.text),
+  };
+}
+
+describe('folders the walk skips by name', () => {
+  it('counts and names a node_modules no lockfile describes in text, JSON and SARIF', async () => {
+    const root = tree({
+      'tools/bundle/node_modules/left-pad/index.js': 'module.exports = 1;\n',
+      'tools/bundle/index.js': 'require("left-pad");\n',
+      '.git/HEAD': 'ref: refs/heads/main\n',
+    });
+    const r = await scan(root);
+    expect(r.json.notScannedFolders).toEqual(['tools/bundle/node_modules']);
+    const notes = r.json.notifications.filter((n) => n.message.includes('skipped by name'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.level).toBe('warning');
+    expect(notes[0]!.message).toContain('1 node_modules folder that no lockfile describes was not scanned');
+    expect(notes[0]!.message).toContain('tools/bundle/node_modules');
+    expect(r.sarifNotes.some((t) => t.includes('tools/bundle/node_modules'))).toBe(true);
+    expect(r.text).toContain('files 1 (1 node_modules folder not scanned)');
+  });
+
+  it('says nothing of an installed tree its lockfile describes, a workspace member, or .git', async () => {
+    const root = tree({
+      'package-lock.json': LOCKFILE,
+      'node_modules/a/index.js': 'module.exports = 1;\n',
+      'packages/web/node_modules/b/index.js': 'module.exports = 2;\n',
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'vendor/lib/.git/HEAD': 'ref: refs/heads/main\n',
+    });
+    const r = await scan(root);
+    expect(r.json.notScannedFolders).toBeUndefined();
+    expect(r.json.notifications.filter((n) => n.message.includes('skipped by name'))).toEqual([]);
+    expect(r.text).not.toContain('folder not scanned');
+    expect(r.code).toBe(0);
+  });
+});
