@@ -29,7 +29,8 @@ export interface PackageNode {
    * 10/11 building no dependency that no setting allows; bun's `trustedDependencies` (not listed), or without one
    * `bunDefaultTrusted`: not on bun's built-in list of trusted packages; npm ≥ 11.19's root package.json
    * `allowScripts` entry set to `false` (`npmAllowScripts`, deps/parsers/npm-allow-scripts.ts); `ignore-scripts` in
-   * the project's `.npmrc` or pnpm-workspace.yaml (`ignoreScripts`: npm and pnpm run no dependency's scripts).
+   * the project's `.npmrc` or pnpm-workspace.yaml, or yarn 1's `.yarnrc` (`ignoreScripts`: npm, pnpm and yarn 1 run
+   * no dependency's scripts).
    */
   readonly buildDisabled?:
     | 'dependenciesMeta'

@@ -41,6 +41,8 @@ export interface NpmrcConfig {
    * written and makes `${NAME?}` empty): what they are is chosen where npm runs, unknown to the scan.
    */
   unresolved?: Record<string, string[]>;
+  /** Keys written as `key[]=value` lines (ini arrays), with their values: pnpm reads some settings only so. */
+  lists?: Record<string, string[]>;
 }
 
 export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org/';
@@ -85,6 +87,7 @@ function configOf(parsed: Record<string, unknown>, env: Record<string, string | 
   const raw: Record<string, string> = Object.create(null) as Record<string, string>;
   const written: Record<string, string> = {};
   const unresolved: Record<string, string[]> = {};
+  const lists: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   const ca: string[] = [];
   for (const [rawKey, rawValue] of Object.entries(parsed)) {
     const key = expandEnv(rawKey, env);
@@ -92,6 +95,7 @@ function configOf(parsed: Record<string, unknown>, env: Record<string, string | 
       // `ca[]=…` lines: npm's only array-valued setting in practice.
       const values = rawValue.filter((v): v is string => typeof v === 'string').map((v) => expandEnv(v, env));
       if (key === 'ca') pushAll(ca, values);
+      lists[key] = values;
       raw[key] = values.join('\n');
       continue;
     }
@@ -115,6 +119,7 @@ function configOf(parsed: Record<string, unknown>, env: Record<string, string | 
     raw,
     written,
     ...(Object.keys(unresolved).length > 0 ? { unresolved } : {}),
+    ...(Object.keys(lists).length > 0 ? { lists } : {}),
   };
   const auth: Record<string, NpmrcAuth> = Object.create(null) as Record<string, NpmrcAuth>;
   const scopes: Record<string, string> = Object.create(null) as Record<string, string>;

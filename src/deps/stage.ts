@@ -31,6 +31,7 @@ import {
   workspaceDirs,
   workspaceGlobs,
 } from './read.js';
+import type { YarnScalar } from './parsers/yarn-v1-syntax.js';
 import type { Manifest } from './types.js';
 import { LockfileError } from './types.js';
 import { lockfilesNotRead } from './lockfile-precedence.js';
@@ -173,7 +174,8 @@ async function scanLockfile(
   const yarnrcs = isYarn ? await loadRepoYarnrcs(dir, byPath, ctx.files, ctx.options.env) : [];
   const enableScripts = enableScriptsOf(yarnrcs);
   const inEffect = effectiveYarnrcs(yarnrcs);
-  const yarnrcV1s = isYarn ? await loadYarnrcV1s(dir, byPath, ctx, notifications) : [];
+  const yarnV1 = isYarn ? await loadYarnrcV1s(dir, byPath, ctx, notifications) : undefined;
+  const yarnrcV1s = yarnV1?.layers ?? [];
   const isPnpm = file.format === 'pnpm-lockfile' || file.claimed === 'pnpm-lockfile';
   const workspace = isPnpm ? await loadPnpmWorkspace(dir, byPath, ctx, notifications) : undefined;
   const pnpmWorkspace = workspace?.settings;
@@ -196,6 +198,8 @@ async function scanLockfile(
         ? { pnpmNpmrcAllBuilds: true }
         : {}),
       ...(npmrcIgnoresScripts(dir, repoNpmrcs, ctx.options.env) ? { npmrcIgnoresScripts: true } : {}),
+      ...(yarnV1?.ignoresScripts === true ? { yarnV1IgnoresScripts: true } : {}),
+      ...(isPnpm ? npmrcOnlyBuilt(dir, repoNpmrcs) : {}),
       ...(enableScripts !== undefined ? { enableScripts } : {}),
       ...(pnpmWorkspace !== undefined ? { pnpmWorkspace } : {}),
     });
@@ -440,16 +444,18 @@ async function loadBunfig(
  * CPD135). A `--registry` line is a command-line option rc.js `getRcArgs` prepends to yarn's arguments, and
  * `BaseRegistry.init` sets that override over the files' `registry`: it is read as the file's `registry`. yarn
  * stops at a file its syntax refuses: said, and none of its settings judged. Credentials are not yarn's to read
- * here (`NpmRegistry.getAuth` reads npm's), so none are kept.
+ * here (`NpmRegistry.getAuth` reads npm's), so none are kept. Also whether yarn 1 runs lifecycle scripts at all
+ * under these files and the environment (`yarnV1IgnoresScripts`).
  */
 async function loadYarnrcV1s(
   dir: string,
   byPath: ReadonlyMap<string, DiscoveredFile>,
   ctx: ScanContext,
   notifications: Notification[],
-): Promise<RepoNpmrc[]> {
-  const { readYarnrcV1 } = await import('./yarnrc-v1.js');
+): Promise<{ layers: RepoNpmrc[]; ignoresScripts: boolean }> {
+  const { readYarnrcV1, yarnV1IgnoresScripts } = await import('./yarnrc-v1.js');
   const out: RepoNpmrc[] = [];
+  const values: ReadonlyMap<string, YarnScalar>[] = [];
   for (let d: string | undefined = dir; d !== undefined; d = d === '' ? undefined : dirOf(d)) {
     const f = byPath.get(joinRel(d, '.yarnrc'));
     if (!f) continue;
@@ -475,8 +481,10 @@ async function loadYarnrcV1s(
     for (const [key, as] of written) keys[key] = { key: as, line: read.lines.get(as) };
     const config = { ...npmrcFromEntries(settings, ctx.options.env), auth: {} };
     out.push({ path: f.path, text, config, keys, credentials: [] });
+    values.push(read.values);
   }
-  return out;
+  const projectHasOne = out[0]?.path === joinRel(dir, '.yarnrc');
+  return { layers: out, ignoresScripts: yarnV1IgnoresScripts(values, projectHasOne, ctx.options.env) };
 }
 
 /** `.npmrc` in the lockfile's folder and each parent up to the scan root, nearest first. */
@@ -523,7 +531,8 @@ function npmrcSwitchOn(
 /**
  * `ignore-scripts` as npm and pnpm read it: the environment (`npm_config_ignore_scripts`, a layer above the project's
  * config), else the `.npmrc` in the lockfile's folder — the project's own, the one file of the tree they read it
- * from. Only `true` counts: assuming scripts run is the safe side. yarn 1 and Bun are not told (their parsers ignore it).
+ * from. Only `true` counts: assuming scripts run is the safe side. Bun is not told (its parser ignores it); yarn 1
+ * never reads it (deps/yarnrc-v1.ts `yarnV1IgnoresScripts`).
  */
 function npmrcIgnoresScripts(
   dir: string,
@@ -533,6 +542,16 @@ function npmrcIgnoresScripts(
   const fromEnv = Object.entries(env).find(([k]) => k.toLowerCase() === 'npm_config_ignore_scripts')?.[1];
   const project = npmrcs.find((n) => n.path === joinRel(dir, '.npmrc'));
   return (fromEnv ?? project?.config.raw['ignore-scripts'])?.trim().toLowerCase() === 'true';
+}
+
+/**
+ * pnpm 9's `only-built-dependencies[]=` lines in the project's `.npmrc` (the lockfile's folder, as for
+ * `ignore-scripts`). Only the ini array form is read: a plain `only-built-dependencies=name` line built nothing
+ * under pnpm 9.15.9, not even `name`; it is left out, so its packages are reported as built (the safe side).
+ */
+function npmrcOnlyBuilt(dir: string, npmrcs: readonly RepoNpmrc[]): { pnpmNpmrcOnlyBuilt?: readonly string[] } {
+  const list = npmrcs.find((n) => n.path === joinRel(dir, '.npmrc'))?.config.lists?.['only-built-dependencies'];
+  return list !== undefined ? { pnpmNpmrcOnlyBuilt: list } : {};
 }
 
 function fail(file: DiscoveredFile, reason: string, line: number | undefined): LockfileResult {

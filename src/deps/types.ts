@@ -81,6 +81,10 @@ export interface ParseOptions {
   readonly pnpmNpmrcAllBuilds?: boolean;
   /** npm, pnpm: `ignore-scripts=true` in the project's `.npmrc` or the environment (deps/stage.ts `npmrcIgnoresScripts`). */
   readonly npmrcIgnoresScripts?: boolean;
+  /** yarn 1: `ignore-scripts` as yarn 1 reads it from `.yarnrc` and `YARN_IGNORE_SCRIPTS` (deps/yarnrc-v1.ts). */
+  readonly yarnV1IgnoresScripts?: boolean;
+  /** pnpm 9: the `only-built-dependencies[]=` lines of the project's `.npmrc` (deps/stage.ts `npmrcOnlyBuilt`). */
+  readonly pnpmNpmrcOnlyBuilt?: readonly string[];
 }
 
 export interface ParsedLockfile {

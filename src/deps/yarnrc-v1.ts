@@ -1,8 +1,16 @@
 import { readYarnV1, YarnSyntaxError } from './parsers/yarn-v1-syntax.js';
+import type { YarnScalar } from './parsers/yarn-v1-syntax.js';
 
-/** A `.yarnrc` read: each top-level setting's value and the line that set it last, or why yarn refuses the file. */
+/**
+ * A `.yarnrc` read: each top-level setting's value as text, as yarn typed it (an unquoted `true` is a boolean, a
+ * quoted one a string) and the line that set it last, or why yarn refuses the file.
+ */
 export type YarnrcV1 =
-  | { readonly settings: Map<string, string>; readonly lines: Map<string, number> }
+  | {
+      readonly settings: Map<string, string>;
+      readonly values: Map<string, YarnScalar>;
+      readonly lines: Map<string, number>;
+    }
   | { readonly error: string; readonly line: number };
 
 /**
@@ -12,6 +20,7 @@ export type YarnrcV1 =
  */
 export function readYarnrcV1(text: string): YarnrcV1 {
   const settings = new Map<string, string>();
+  const values = new Map<string, YarnScalar>();
   const lines = new Map<string, number>();
   try {
     readYarnV1(text, {
@@ -19,6 +28,7 @@ export function readYarnrcV1(text: string): YarnrcV1 {
         if (depth === 0)
           for (const key of keys) {
             settings.set(key, String(value));
+            values.set(key, value);
             lines.set(key, line);
           }
       },
@@ -28,11 +38,35 @@ export function readYarnrcV1(text: string): YarnrcV1 {
     if (err instanceof YarnSyntaxError) return { error: err.message, line: err.line };
     throw err;
   }
-  return { settings, lines };
+  return { settings, values, lines };
 }
 
 /** The settings of {@link readYarnrcV1}, none for a file yarn refuses. */
 export function parseYarnrcV1(text: string): Map<string, string> {
   const read = readYarnrcV1(text);
   return 'settings' in read ? read.settings : new Map<string, string>();
+}
+
+/**
+ * Whether yarn 1 runs no lifecycle script for this project. `Config.init` sets `ignoreScripts` from the
+ * `--ignore-scripts` flag or `Boolean(getOption('ignore-scripts'))`, and `Install` skips the build step under it:
+ * - a `--ignore-scripts` / `--install.ignore-scripts` line (rc.js `buildRcArgs`, the nearest file setting the key
+ *   wins) becomes the flag only when its value is an unquoted `true`;
+ * - `ignore-scripts` comes from `YARN_IGNORE_SCRIPTS` (`BaseRegistry.mergeEnv`, over every file), else the first
+ *   `.yarnrc` that sets it (`YarnRegistry.loadConfig`: the project's, then the user's, then the parent folders', so
+ *   only the project's is certain). `YarnRegistry` fills in its default (`false`) before `getOption` would ask npm, so
+ *   `.npmrc` and `npm_config_ignore_scripts` are never read for it.
+ * `files` is nearest first and starts with the project's `.yarnrc` when `projectHasOne`.
+ */
+export function yarnV1IgnoresScripts(
+  files: readonly ReadonlyMap<string, YarnScalar>[],
+  projectHasOne: boolean,
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  const nearest = (key: string) => files.find((f) => f.has(key))?.get(key);
+  if (nearest('--ignore-scripts') === true || nearest('--install.ignore-scripts') === true) return true;
+  const fromEnv = Object.entries(env).find(([k]) => k.toLowerCase() === 'yarn_ignore_scripts')?.[1];
+  // `normalizeConfigOption` turns 'false' into false; any other non-empty text is truthy to `Boolean`.
+  if (fromEnv !== undefined) return fromEnv !== '' && fromEnv !== 'false';
+  return projectHasOne && Boolean(files[0]?.get('ignore-scripts'));
 }

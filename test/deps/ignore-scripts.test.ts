@@ -141,3 +141,76 @@ snapshots:
     expect(await graphBlock(files)).toEqual(want);
   });
 });
+
+/**
+ * yarn 1.22.22 with the same file: tarball: the postinstall was skipped under `ignore-scripts true`, `ignore-scripts
+ * "false"`, `--ignore-scripts true` / `--install.ignore-scripts true` (in the project's or a parent's .yarnrc) and
+ * YARN_IGNORE_SCRIPTS=true; it ran under `ignore-scripts false`, `--ignore-scripts "true"`, a nearer
+ * `--ignore-scripts false`, YARN_IGNORE_SCRIPTS=false over `ignore-scripts true`, `.npmrc` `ignore-scripts=true` and
+ * npm_config_ignore_scripts=true.
+ */
+describe('yarn 1: ignore-scripts as Config.init reads it', () => {
+  const lock = `# yarn lockfile v1
+
+
+"hello-build@file:hello-build-1.0.0.tgz":
+  version "1.0.0"
+  resolved "file:hello-build-1.0.0.tgz#abc"
+`;
+  const manifest = JSON.stringify({ name: 'p', dependencies: { 'hello-build': 'file:hello-build-1.0.0.tgz' } });
+  const graphBlock = async (files: Record<string, string>, env: Record<string, string> = {}) => {
+    const dir = await repoWith({ 'app/yarn.lock': lock, 'app/package.json': manifest, ...files });
+    dirs.push(dir);
+    const r = await scanDeps(dir, { env });
+    return r.graphs[0]!.packages.map((p) => p.buildDisabled ?? null);
+  };
+  it.each([
+    { name: 'not set: yarn builds', files: {}, want: [null] },
+    { name: "the project's .yarnrc", files: { 'app/.yarnrc': 'ignore-scripts true\n' }, want: ['ignoreScripts'] },
+    { name: 'set false', files: { 'app/.yarnrc': 'ignore-scripts false\n' }, want: [null] },
+    {
+      // Boolean("false"): a quoted value is a string, and any non-empty string is truthy.
+      name: 'a quoted "false" still ignores',
+      files: { 'app/.yarnrc': 'ignore-scripts "false"\n' },
+      want: ['ignoreScripts'],
+    },
+    {
+      // The user's ~/.yarnrc ranks above a parent folder's (getPossibleConfigLocations), so it is not certain.
+      name: "a parent folder's plain setting",
+      files: { '.yarnrc': 'ignore-scripts true\n' },
+      want: [null],
+    },
+    {
+      // yarn's DEFAULTS fill `ignore-scripts: false` before getOption falls back to npm's config.
+      name: '.npmrc is not read',
+      files: { 'app/.npmrc': 'ignore-scripts=true\n' },
+      want: [null],
+    },
+    {
+      name: 'a --ignore-scripts line in a parent folder is a command-line flag',
+      files: { '.yarnrc': '--ignore-scripts true\n' },
+      want: ['ignoreScripts'],
+    },
+    {
+      name: '--install.ignore-scripts applies to install',
+      files: { 'app/.yarnrc': '--install.ignore-scripts true\n' },
+      want: ['ignoreScripts'],
+    },
+    {
+      // buildRcArgs pushes a boolean flag only for an unquoted true; the nearer file's key wins.
+      name: 'the nearest --ignore-scripts wins, and only true sets the flag',
+      files: { '.yarnrc': '--ignore-scripts true\n', 'app/.yarnrc': '--ignore-scripts "true"\n' },
+      want: [null],
+    },
+  ])('$name', async ({ files, want }) => {
+    expect(await graphBlock(files)).toEqual(want);
+  });
+
+  it('YARN_IGNORE_SCRIPTS is over the files; npm_config_ignore_scripts is not read', async () => {
+    expect(await graphBlock({}, { YARN_IGNORE_SCRIPTS: 'true' })).toEqual(['ignoreScripts']);
+    expect(await graphBlock({ 'app/.yarnrc': 'ignore-scripts true\n' }, { yarn_ignore_scripts: 'false' })).toEqual([
+      null,
+    ]);
+    expect(await graphBlock({}, { npm_config_ignore_scripts: 'true' })).toEqual([null]);
+  });
+});

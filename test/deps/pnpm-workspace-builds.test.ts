@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanDeps } from './helpers.js';
@@ -114,6 +114,99 @@ describe('pnpm 10: dangerously-allow-all-builds in the repository .npmrc', () =>
     },
   ])('$name', async ({ yaml, rc, pm, want }) => {
     const r = await scanDeps(await project(yaml, rc, pinned(pm ?? '10.34.9')));
+    expect(r.graphs[0]!.packages.map((p) => p.buildDisabled ?? null)).toEqual(want);
+  });
+});
+
+/**
+ * pnpm 9 reads `only-built-dependencies[]=` lines from the project's `.npmrc` (checked with pnpm 9.15.9 and a file:
+ * tarball whose postinstall writes a marker: `[]=other` and `[]=` alone skipped it, `[]=hello-build` ran it, a
+ * package.json `pnpm.onlyBuiltDependencies` naming it ran it over `[]=other`, and `onlyBuiltDependencies[]=other`
+ * or `never-built-dependencies[]=hello-build` changed nothing).
+ */
+describe('pnpm 9: only-built-dependencies[]= in the project .npmrc', () => {
+  const pinned = (v: string, pnpm?: object) =>
+    JSON.stringify({ ...(JSON.parse(MANIFEST) as object), packageManager: `pnpm@${v}`, ...(pnpm ? { pnpm } : {}) });
+  const unpinned = JSON.stringify({ name: 'root', dependencies: { a: '1.0.0', b: '1.0.0' } });
+  it.each([
+    { name: 'without it pnpm 9 builds all', rc: undefined, want: [null, null] },
+    { name: 'only the listed name builds', rc: 'only-built-dependencies[]=b\n', want: ['onlyBuiltDependencies', null] },
+    {
+      name: 'an empty entry builds nothing',
+      rc: 'only-built-dependencies[]=\n',
+      want: ['onlyBuiltDependencies', 'onlyBuiltDependencies'],
+    },
+    {
+      name: "package.json's list is laid over it",
+      rc: 'only-built-dependencies[]=b\n',
+      manifest: pinned('9.15.9', { onlyBuiltDependencies: ['a'] }),
+      want: [null, 'onlyBuiltDependencies'],
+    },
+    { name: 'the camelCase key is not read', rc: 'onlyBuiltDependencies[]=b\n', want: [null, null] },
+    {
+      // Unpinned, pnpm 10 and 11 build neither by default, and pnpm 9 only b.
+      name: 'unpinned: a package no major builds is not built',
+      rc: 'only-built-dependencies[]=b\n',
+      manifest: unpinned,
+      want: ['onlyBuiltDependencies', null],
+    },
+  ])('$name', async ({ rc, manifest, want }) => {
+    const r = await scanDeps(await project(undefined, rc, manifest ?? pinned('9.15.9')));
+    expect(r.graphs[0]!.packages.map((p) => p.buildDisabled ?? null)).toEqual(want);
+  });
+
+  it('a parent folder .npmrc is not the project config', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-pnpm-ws-'));
+    dirs.push(dir);
+    await writeFile(path.join(dir, '.npmrc'), 'only-built-dependencies[]=b\n');
+    await mkdir(path.join(dir, 'app'));
+    await writeFile(path.join(dir, 'app', 'pnpm-lock.yaml'), LOCK);
+    await writeFile(path.join(dir, 'app', 'package.json'), pinned('9.15.9'));
+    const r = await scanDeps(dir);
+    expect(r.graphs[0]!.packages.map((p) => p.buildDisabled ?? null)).toEqual([null, null]);
+  });
+});
+
+/**
+ * pnpm asks its build policy with the dependency path's version: pnpm 10.34.9 ran a file: tarball's postinstall when
+ * onlyBuiltDependencies listed `hello-build@file:hello-build-1.0.0.tgz`, and not for `hello-build@1.0.0`.
+ */
+describe('pnpm 10: a file: tarball allowed by its dependency path', () => {
+  const lock = `lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    dependencies:
+      hello-build:
+        specifier: file:hello-build-1.0.0.tgz
+        version: file:hello-build-1.0.0.tgz
+
+packages:
+
+  hello-build@file:hello-build-1.0.0.tgz:
+    resolution: {integrity: ${SHA}, tarball: file:hello-build-1.0.0.tgz}
+    version: 1.0.0
+
+snapshots:
+
+  hello-build@file:hello-build-1.0.0.tgz: {}
+`;
+  const manifest = JSON.stringify({
+    name: 'p',
+    packageManager: 'pnpm@10.34.9',
+    dependencies: { 'hello-build': 'file:hello-build-1.0.0.tgz' },
+  });
+  it.each([
+    { entry: 'hello-build@file:hello-build-1.0.0.tgz', want: [null] },
+    { entry: 'other@file:hello-build-1.0.0.tgz', want: ['onlyBuiltDependencies'] },
+  ])('onlyBuiltDependencies: $entry', async ({ entry, want }) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-pnpm-ws-'));
+    dirs.push(dir);
+    await writeFile(path.join(dir, 'pnpm-lock.yaml'), lock);
+    await writeFile(path.join(dir, 'package.json'), manifest);
+    await writeFile(path.join(dir, 'pnpm-workspace.yaml'), `onlyBuiltDependencies:\n  - '${entry}'\n`);
+    const r = await scanDeps(dir);
     expect(r.graphs[0]!.packages.map((p) => p.buildDisabled ?? null)).toEqual(want);
   });
 });

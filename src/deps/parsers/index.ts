@@ -47,7 +47,8 @@ export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
     kind: 'yarn-classic',
     load: async () => {
       const { parseYarnClassic } = await import('./yarn-classic.js');
-      return (file, text, options) => parseYarnClassic(file, text, options.manifests);
+      return (file, text, options) =>
+        parseYarnClassic(file, text, options.manifests, options.yarnV1IgnoresScripts === true);
     },
   },
   {

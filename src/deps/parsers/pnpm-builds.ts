@@ -18,6 +18,8 @@ export interface PnpmBuildSources {
   readonly npmrcAllowsAllBuilds?: boolean;
   /** `ignore-scripts=true` in the project's `.npmrc` or the environment. */
   readonly npmrcIgnoresScripts?: boolean;
+  /** The `only-built-dependencies[]=` lines of the project's `.npmrc` (pnpm 9 reads them). */
+  readonly npmrcOnlyBuilt?: readonly string[];
 }
 
 const BUILD_KEYS = [
@@ -62,16 +64,22 @@ export function pinnedPnpmMajor(packageManager: unknown): number | undefined {
 }
 
 /**
- * One pnpm major's verdict. pnpm 9 reads the settings from package.json `pnpm` only and builds everything by
- * default; pnpm 10 also reads pnpm-workspace.yaml (its keys win, `getOptionsFromPnpmSettings` assigned after
- * `getOptionsFromRootManifest` in `getConfig`) and builds nothing that no setting allows; pnpm 11 reads
+ * One pnpm major's verdict. pnpm 9 reads the settings from package.json `pnpm`, over `only-built-dependencies[]=`
+ * lines in `.npmrc`, and builds everything by default (9.15.9, a file: tarball with a postinstall: not built under
+ * `only-built-dependencies[]=other` or `[]=` alone, built under `[]=hello-build` or when package.json's list names
+ * it; the camelCase key and `never-built-dependencies[]=` in `.npmrc` changed nothing); pnpm 10 also reads
+ * pnpm-workspace.yaml (its keys win, `getOptionsFromPnpmSettings` assigned after `getOptionsFromRootManifest` in
+ * `getConfig`) and builds nothing that no setting allows; pnpm 11 reads
  * pnpm-workspace.yaml only and allows builds through its `allowBuilds` map.
  */
 function verdictFor(major: number, sources: PnpmBuildSources): Verdict {
   const manifest = isRecord(sources.manifestPnpm) ? sources.manifestPnpm : {};
   const workspace = sources.workspace ?? {};
   if (ignoresScripts(major, sources)) return ignoreAll;
-  if (major <= 9) return allowBuildVerdict(manifest, false);
+  if (major <= 9) {
+    const rc = sources.npmrcOnlyBuilt !== undefined ? { onlyBuiltDependencies: sources.npmrcOnlyBuilt } : {};
+    return allowBuildVerdict({ ...rc, ...manifest }, false);
+  }
   if (major === 10) {
     // pnpm 10 reads `dangerously-allow-all-builds` from `.npmrc` as well (10.9+); package.json and pnpm-workspace.yaml
     // settings are laid over the `.npmrc` ones. pnpm 12.26.0 did not read it there: 10.34.9 built a postinstall with

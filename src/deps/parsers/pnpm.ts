@@ -103,6 +103,7 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
       ...(options.pnpmWorkspace !== undefined ? { workspace: options.pnpmWorkspace } : {}),
       ...(options.pnpmNpmrcAllBuilds === true ? { npmrcAllowsAllBuilds: true } : {}),
       ...(options.npmrcIgnoresScripts === true ? { npmrcIgnoresScripts: true } : {}),
+      ...(options.pnpmNpmrcOnlyBuilt !== undefined ? { npmrcOnlyBuilt: options.pnpmNpmrcOnlyBuilt } : {}),
     },
     major,
   );
@@ -121,7 +122,12 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     // pnpm's build step asks `allowBuild(name, version)` of every dependency it built, whatever its source: with
     // pnpm 10.34.9 a `file:` tarball and a tarball URL with a postinstall were not built by default, pnpm 9.15.9
     // built both. Git packages are left out: their `prepare` runs when they are fetched, not in that step.
-    const disabled = BUILD_POLICY_SOURCES.has(source) ? buildDisabled(name, version) : undefined;
+    // It asks with the dependency path's version (`file:x.tgz` for a tarball): pnpm 10.34.9 built a file: tarball
+    // that onlyBuiltDependencies listed as `name@file:x.tgz`, not as `name@1.0.0`. Asked with both, a doubt builds.
+    const keyVersion = parsedKey.named ? parsedKey.version : version;
+    const disabled = BUILD_POLICY_SOURCES.has(source)
+      ? buildDisabled(name, version) && buildDisabled(name, keyVersion)
+      : undefined;
     return {
       name,
       version,
