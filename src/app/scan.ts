@@ -11,6 +11,7 @@ import type { TrustMaterial } from '../core/trust-material.js';
 import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { runPipeline } from '../core/pipeline.js';
 import { DEFAULT_SKIP_DIRS, leftOutBy, walkTree } from '../discover/walk.js';
+import { LOCKFILE_FORMATS, type FileFormat } from '../discover/catalogue/index.js';
 import { ScanHasher } from './scan-digests.js';
 import { createFileOpener } from '../io/file-source.js';
 import { stageHeapTrimmer } from '../io/heap.js';
@@ -130,16 +131,6 @@ export function unmatchedIncludes(
   });
 }
 
-/** The lockfiles of the package managers that write `node_modules` (npm, yarn, pnpm, bun). */
-const NODE_LOCKFILES = new Set([
-  'package-lock.json',
-  'npm-shrinkwrap.json',
-  'yarn.lock',
-  'pnpm-lock.yaml',
-  'bun.lock',
-  'bun.lockb',
-]);
-
 /**
  * The folders the walk skipped by name (DEFAULT_SKIP_DIRS) that no scanned file accounts for: a `node_modules` with
  * no lockfile in its folder or above. A committed `node_modules` of 30,000 files was left out without a word, and the
@@ -148,11 +139,12 @@ const NODE_LOCKFILES = new Set([
  * tracks is walked) are the usual case and are not listed.
  */
 export function undescribedFolders(walk: {
-  readonly files: readonly { path: string }[];
+  readonly files: readonly { path: string; format: FileFormat }[];
   readonly pruned: readonly string[];
 }): string[] {
   const lockfileDirs = new Set(
-    walk.files.filter((f) => NODE_LOCKFILES.has(path.posix.basename(f.path))).map((f) => path.posix.dirname(f.path)),
+    // The lockfiles of the package managers that write node_modules (npm, yarn, pnpm, bun), as the catalogue knows them.
+    walk.files.filter((f) => LOCKFILE_FORMATS.has(f.format)).map((f) => path.posix.dirname(f.path)),
   );
   const described = (dir: string): boolean => {
     for (let d = dir; ; d = path.posix.dirname(d)) {
