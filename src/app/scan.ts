@@ -138,7 +138,7 @@ export function unmatchedIncludes(
  * judge what it holds; in a workspace the lockfile sits at its root) and `.git` (git's own store; the working tree it
  * tracks is walked) are the usual case and are not listed.
  */
-export function undescribedFolders(walk: {
+function undescribedFolders(walk: {
   readonly files: readonly { path: string; format: FileFormat }[];
   readonly pruned: readonly string[];
 }): string[] {

@@ -19,3 +19,18 @@ export function makeAssignment(line: string): { name: string; op: string; value:
   // JavaScript's `trim` removes what `\s` matches.
   return { name: head[1]!, op: head[2]!, value: (hash < 0 ? rest : rest.slice(0, hash)).trim() };
 }
+
+/**
+ * A Makefile's variables as its top-level assignments set them: for `?=` the first assignment holds, for the others
+ * the last (what a recipe's `$(X)` expands to unless `make X=…`, or for `?=` the environment, sets another). A value
+ * `skip` turns away is not read.
+ */
+export function makeAssignments(lines: readonly string[], skip: (value: string) => boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of lines) {
+    const m = makeAssignment(line);
+    if (!m || skip(m.value) || (m.op === '?=' && out.has(m.name))) continue;
+    out.set(m.name, m.value);
+  }
+  return out;
+}

@@ -20,7 +20,7 @@ import { interpolate, type ShellValue } from './compose-env.js';
 import type { EnvFileValues } from './compose-env-files.js';
 import { SPACY_MODELS, hubFileUrl, revisionKind, spacyReleaseTag } from './ids.js';
 import { lineIndex } from './text.js';
-import { makeAssignment } from '../core/make-assignment.js';
+import { makeAssignments } from '../core/make-assignment.js';
 
 /**
  * Model downloads in shell scripts and Dockerfiles (`RUN` lines are shell): the Hugging Face CLI
@@ -76,7 +76,8 @@ export function findShellReferences(
   if (dockerfile) readDockerfileServers(path, text, existsLocally, served);
   const lines = text.split('\n');
   const modelfile = isModelfile(path);
-  const makeVariables = isMakefile(path) ? makeAssignments(lines) : undefined;
+  // A Makefile's variables set to plain values (so a finding names the variable); one that expands anything is not read.
+  const makeVariables = isMakefile(path) ? makeAssignments(lines, (value) => value.includes('$')) : undefined;
   // What a script's or Dockerfile's lines set for the commands after them: variables, the folder (shell-scope.ts).
   const scope =
     makeVariables || compose || modelfile
@@ -278,23 +279,6 @@ function hubSwitches(
     if (a.persists) exported.set(a.variable, a.value);
   }
   return here;
-}
-
-/**
- * A Makefile's variables set to plain values at the top level (`MODEL ?= org/x`, `REV := main`, `X = y`; GNU make's
- * recursive, simple and conditional assignments, `override`/`export` before them): what a recipe's `$(MODEL)` expands
- * to unless `make MODEL=…` (or, for `?=`, the environment) sets another — so the finding names the variable. A value
- * that expands anything itself is not read; for `?=` the first assignment holds, for the others the last.
- */
-function makeAssignments(lines: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const line of lines) {
-    const m = makeAssignment(line);
-    if (!m || m.value.includes('$')) continue;
-    if (m.op === '?=' && out.has(m.name)) continue;
-    out.set(m.name, m.value);
-  }
-  return out;
 }
 
 /**

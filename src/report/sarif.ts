@@ -20,7 +20,7 @@ export const MAX_RELATED_LOCATIONS = 50;
  * a member from the group it already held (baseline.ts). A larger group is listed by no member, and a baseline judges
  * it by its own fingerprint alone, within code scanning's upload size.
  */
-export const MAX_MEMBER_FINGERPRINTS = 5_000;
+const MAX_MEMBER_FINGERPRINTS = 5_000;
 
 export const INFORMATION_URI = 'https://github.com/chainproof/chainproof';
 

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoWith, scanDeps } from './helpers.js';
+import { PNPM_FILE_TARBALL_LOCK } from '../helpers/lockfile-text.js';
 
 /**
  * `ignore-scripts` keeps npm and pnpm from running any dependency's install scripts, so CPD012 does not stand for
@@ -71,26 +72,7 @@ describe('npm: ignore-scripts in the project .npmrc', () => {
 });
 
 describe('pnpm: ignore-scripts in .npmrc (pnpm ≤ 10) and ignoreScripts in pnpm-workspace.yaml (pnpm 10+)', () => {
-  const lock = `lockfileVersion: '9.0'
-
-importers:
-
-  .:
-    dependencies:
-      hello-build:
-        specifier: file:hello-build-1.0.0.tgz
-        version: file:hello-build-1.0.0.tgz
-
-packages:
-
-  hello-build@file:hello-build-1.0.0.tgz:
-    resolution: {integrity: ${SHA}, tarball: file:hello-build-1.0.0.tgz}
-    version: 1.0.0
-
-snapshots:
-
-  hello-build@file:hello-build-1.0.0.tgz: {}
-`;
+  const lock = PNPM_FILE_TARBALL_LOCK;
   const graphBlock = async (files: Record<string, string>) => {
     const dir = await repoWith({ 'pnpm-lock.yaml': lock, ...files });
     dirs.push(dir);

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scanDeps } from './helpers.js';
+import { PNPM_FILE_TARBALL_LOCK } from '../helpers/lockfile-text.js';
 
 const SHA = `sha512-${'A'.repeat(86)}==`;
 const LOCK = `lockfileVersion: '9.0'
@@ -172,26 +173,7 @@ describe('pnpm 9: only-built-dependencies[]= in the project .npmrc', () => {
  * onlyBuiltDependencies listed `hello-build@file:hello-build-1.0.0.tgz`, and not for `hello-build@1.0.0`.
  */
 describe('pnpm 10: a file: tarball allowed by its dependency path', () => {
-  const lock = `lockfileVersion: '9.0'
-
-importers:
-
-  .:
-    dependencies:
-      hello-build:
-        specifier: file:hello-build-1.0.0.tgz
-        version: file:hello-build-1.0.0.tgz
-
-packages:
-
-  hello-build@file:hello-build-1.0.0.tgz:
-    resolution: {integrity: ${SHA}, tarball: file:hello-build-1.0.0.tgz}
-    version: 1.0.0
-
-snapshots:
-
-  hello-build@file:hello-build-1.0.0.tgz: {}
-`;
+  const lock = PNPM_FILE_TARBALL_LOCK;
   const manifest = JSON.stringify({
     name: 'p',
     packageManager: 'pnpm@10.34.9',

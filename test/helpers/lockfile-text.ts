@@ -50,3 +50,28 @@ export function berryLock(deps: Record<string, string>, entries: readonly string
     ...entries,
   ].join('\n');
 }
+
+/**
+ * A pnpm lockfile 9 whose root depends on the `file:` tarball hello-build-1.0.0.tgz, keyed by its dependency path as
+ * pnpm writes it: the shape pnpm's build settings are checked on (ignore-scripts, allowlists by name@file:…).
+ */
+export const PNPM_FILE_TARBALL_LOCK = `lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    dependencies:
+      hello-build:
+        specifier: file:hello-build-1.0.0.tgz
+        version: file:hello-build-1.0.0.tgz
+
+packages:
+
+  hello-build@file:hello-build-1.0.0.tgz:
+    resolution: {integrity: sha512-${'A'.repeat(86)}==, tarball: file:hello-build-1.0.0.tgz}
+    version: 1.0.0
+
+snapshots:
+
+  hello-build@file:hello-build-1.0.0.tgz: {}
+`;

@@ -42,15 +42,7 @@ describe('the integrity npm checks, not one that merely matches', () => {
       status: 'failed',
     },
   ])('$name', async ({ integrity, want, status }) => {
-    const reg = await startRegistry();
-    const tarball = `${reg.url}left-pad/-/left-pad-1.3.0.tgz`;
-    reg.route('/left-pad', {
-      body: {
-        name: 'left-pad',
-        'dist-tags': { latest: '1.3.0' },
-        versions: { '1.3.0': { name: 'left-pad', version: '1.3.0', dist: { ...published, tarball } } },
-      },
-    });
+    const { reg, tarball } = await leftPadRegistry();
     const root = tempDir();
     const graph = writeLockfile(root, [{ name: 'left-pad', version: '1.3.0', resolved: tarball, integrity }]);
     const result = await scanGraphs({ root, graphs: [graph], registry: reg.url, policy: { verifySignatures: false } });
@@ -61,17 +53,23 @@ describe('the integrity npm checks, not one that merely matches', () => {
   });
 });
 
+/** A loopback registry publishing left-pad 1.3.0 with `published` as its dist, and the tarball URL it names. */
+async function leftPadRegistry() {
+  const reg = await startRegistry();
+  const tarball = `${reg.url}left-pad/-/left-pad-1.3.0.tgz`;
+  reg.route('/left-pad', {
+    body: {
+      name: 'left-pad',
+      'dist-tags': { latest: '1.3.0' },
+      versions: { '1.3.0': { name: 'left-pad', version: '1.3.0', dist: { ...published, tarball } } },
+    },
+  });
+  return { reg, tarball };
+}
+
 describe('a lockfile integrity that is no valid SRI', () => {
   it('is unverifiable as not valid, not as missing', async () => {
-    const reg = await startRegistry();
-    const tarball = `${reg.url}left-pad/-/left-pad-1.3.0.tgz`;
-    reg.route('/left-pad', {
-      body: {
-        name: 'left-pad',
-        'dist-tags': { latest: '1.3.0' },
-        versions: { '1.3.0': { name: 'left-pad', version: '1.3.0', dist: { ...published, tarball } } },
-      },
-    });
+    const { reg, tarball } = await leftPadRegistry();
     const root = tempDir();
     // A sha512 digest 40 bytes long: ssri reads it (npm then fails the download with EINTEGRITY), SRI refuses it.
     const integrity = `sha512-${Buffer.alloc(40, 7).toString('base64')}`;

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pae } from '../../src/verify/bundle/dsse.js';
 import { resolveSigners } from '../../src/verify/policy/signers.js';
-import type { SignerSpec } from '../../src/core/policy.js';
+import type { Policy, SignerSpec } from '../../src/core/policy.js';
+import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import type { ModelFile } from '../../src/verify/model/compare.js';
 import { corpusPath } from '../helpers/corpus.js';
 
@@ -39,6 +40,24 @@ export const SPECS = {
 
 export async function signers(...names: (keyof typeof SPECS)[]) {
   return resolveSigners(Object.fromEntries(names.map((n) => [n, SPECS[n]])), MS, 'test-policy');
+}
+
+/**
+ * The default policy requiring `models/**` signed by one of `names` (SPECS), the rest of the model folder matched
+ * against the signature but the `ignore` globs. Thresholds 0: model_signing's key method never logs.
+ */
+export function modelsSignedBy(names: readonly (keyof typeof SPECS)[], ignore: readonly string[]): Policy {
+  return {
+    ...DEFAULT_POLICY,
+    source: '<test>',
+    signatures: {
+      ...DEFAULT_POLICY.signatures,
+      tlogThreshold: 0,
+      timestampThreshold: 0,
+      signers: Object.fromEntries(names.map((n) => [n, SPECS[n]])),
+      require: [{ paths: ['models/**'], signers: [...names], ignore: [...ignore] }],
+    },
+  };
 }
 
 /** Every regular file under `dir`, relative POSIX paths. */

@@ -2,12 +2,10 @@ import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeF
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Policy } from '../../src/core/policy.js';
 import type { ScanResult } from '../../src/core/result.js';
-import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { signaturesStage } from '../../src/verify/stage.js';
 import { scanWith } from '../helpers/scan.js';
-import { blockNetwork, MS, signFiles, SPECS } from './helpers.js';
+import { blockNetwork, modelsSignedBy, MS, signFiles } from './helpers.js';
 
 beforeAll(blockNetwork);
 
@@ -17,17 +15,7 @@ beforeAll(blockNetwork);
  * `serialization.check_file_or_directory`: "Cannot use … because it is a symlink"). The scan's walk follows links
  * that stay inside the scan root, so a signed file swapped for a link to identical bytes elsewhere used to verify.
  */
-const policy: Policy = {
-  ...DEFAULT_POLICY,
-  source: '<test>',
-  signatures: {
-    ...DEFAULT_POLICY.signatures,
-    tlogThreshold: 0,
-    timestampThreshold: 0,
-    signers: { ibm: SPECS.ibm, ecKey: SPECS.ecKey },
-    require: [{ paths: ['models/**'], signers: ['ibm', 'ecKey'], ignore: ['ignore-me'] }],
-  },
-};
+const policy = modelsSignedBy(['ibm', 'ecKey'], ['ignore-me']);
 
 let root: string;
 afterEach(() => rmSync(root, { recursive: true, force: true }));

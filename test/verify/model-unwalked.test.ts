@@ -2,12 +2,10 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Policy } from '../../src/core/policy.js';
 import type { ScanResult } from '../../src/core/result.js';
-import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { signaturesStage } from '../../src/verify/stage.js';
 import { scanWith } from '../helpers/scan.js';
-import { blockNetwork, RELEASED_MS, SPECS } from './helpers.js';
+import { blockNetwork, modelsSignedBy, RELEASED_MS } from './helpers.js';
 
 beforeAll(blockNetwork);
 
@@ -17,17 +15,7 @@ beforeAll(blockNetwork);
  * `Config.hash`), and fails on any file the signature does not list. The scan's walk never enters a folder named
  * node_modules or .git, so a file added in one inside a signed model was invisible and the model verified.
  */
-const policy: Policy = {
-  ...DEFAULT_POLICY,
-  source: '<test>',
-  signatures: {
-    ...DEFAULT_POLICY.signatures,
-    tlogThreshold: 0,
-    timestampThreshold: 0,
-    signers: { ecKey: SPECS.ecKey },
-    require: [{ paths: ['models/**'], signers: ['ecKey'], ignore: ['ignore-me', 'vendor/**'] }],
-  },
-};
+const policy = modelsSignedBy(['ecKey'], ['ignore-me', 'vendor/**']);
 
 let root: string;
 afterEach(() => rmSync(root, { recursive: true, force: true }));

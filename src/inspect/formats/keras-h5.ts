@@ -1,6 +1,7 @@
 import type { ModelAnalyser } from '../analyser.js';
-import type { JsonResult, JsonValue } from './json.js';
-import { isObject, parseJson } from './json.js';
+import type { JsonValue } from './json.js';
+import { isObject } from './json.js';
+import { configOf } from './config-json.js';
 import { checkKerasConfig } from './keras-config.js';
 import { checkLegacyCustomObjects } from './keras-custom-objects.js';
 import { analyseWith, Findings, runParser } from './report.js';
@@ -70,7 +71,8 @@ export function* kerasH5Steps(src: RandomAccess, out: Findings): ParseSteps<void
       }
       if (end < 0) continue;
       const text = (yield* readAt(src, start, end - start)).toString('utf8');
-      const parsed = tryParse(text);
+      // As a config file is read (config-json.ts): not JSON is undefined, deeper values skipped and reported below.
+      const parsed = configOf(text);
       if (parsed?.deep !== undefined) {
         // json.loads reads nesting up to Python's recursion limit (about 1000 levels on 3.11, more on later
         // versions), so a layer that wraps its bytecode in deep lists still loads: unread is reported, never passed,
@@ -201,17 +203,7 @@ function* balancedEnd(src: RandomAccess, at: number): ParseSteps<{ end: number |
 }
 
 /** Nesting read per candidate; deeper values are skipped and reported as unread (`deep`), not taken for non-JSON. */
-const MAX_H5_JSON_DEPTH = 512;
-
-/** A candidate's JSON, undefined when it is not JSON; `deep` when it nests past the parser's depth. */
-function tryParse(text: string): JsonResult | undefined {
-  try {
-    return parseJson(text, { allowNonFinite: true, maxDepth: MAX_H5_JSON_DEPTH, skipDeeper: true });
-  } catch (err) {
-    if (err instanceof FormatError) return undefined;
-    throw err;
-  }
-}
+const MAX_H5_JSON_DEPTH = 512; // configOf's depth, named in the message
 
 function hasClassName(v: JsonValue, depth: number): boolean {
   if (depth > 4) return false;

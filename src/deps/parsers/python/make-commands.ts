@@ -1,4 +1,4 @@
-import { makeAssignment } from '../../../core/make-assignment.js';
+import { makeAssignments } from '../../../core/make-assignment.js';
 
 /** Expansions of one variable inside another at most (make itself stops only at a self-reference). */
 const MAX_DEPTH = 16;
@@ -19,13 +19,8 @@ const MAX_EXPANSIONS = 1_024;
  */
 export function makeCommands(text: string): string {
   const lines = text.split('\n');
-  const values = new Map<string, string>();
-  for (const line of lines) {
-    const set = makeAssignment(line);
-    // A value on the next line (`X = \`) is none of these: it is not read.
-    if (!set || set.value.endsWith('\\') || (set.op === '?=' && values.has(set.name))) continue;
-    values.set(set.name, set.value);
-  }
+  // A value on the next line (`X = \`) is none of these: it is not read.
+  const values = makeAssignments(lines, (value) => value.endsWith('\\'));
   return lines.map((line) => (line.includes('$') ? (expandLine(line, values) ?? line) : line)).join('\n');
 }
 

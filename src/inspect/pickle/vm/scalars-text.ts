@@ -35,7 +35,9 @@ function readText(vm: VmState, n: number, utf8: boolean): Value {
     if (!ok) vm.fail(`a str of ${n} bytes is not valid UTF-8`);
   }
   noteBytes(vm.run, src, n, vm.opAt, utf8);
-  noteCodeBytes(vm.run, src, n, vm.opAt, utf8);
+  // A short str is decoded already (`s`, the whole string, within code-text.ts's window): not decoded again.
+  if (s !== undefined) noteCodeText(vm.run, s, vm.opAt);
+  else noteCodeBytes(vm.run, src, n, vm.opAt, utf8);
   if (n > KEEP_STRING) {
     const at = src.pos;
     src.skip(n);
