@@ -10,6 +10,7 @@ import type { Notification, Stage } from '../core/stage.js';
 import type { TrustMaterial } from '../core/trust-material.js';
 import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { runPipeline } from '../core/pipeline.js';
+import { listedWithMore, plural } from '../core/plural.js';
 import { DEFAULT_SKIP_DIRS, leftOutBy, walkTree } from '../discover/walk.js';
 import { LOCKFILE_FORMATS, type FileFormat } from '../discover/catalogue/index.js';
 import { ScanHasher } from './scan-digests.js';
@@ -158,12 +159,10 @@ function undescribedFolders(walk: {
 /** One notification for every folder `undescribedFolders` gives, with how to scan them. */
 function unwalkedNotice(unwalked: readonly string[]): Notification[] {
   if (unwalked.length === 0) return [];
-  const listed = unwalked.slice(0, UNWALKED_LISTED).join(', ');
-  const more = unwalked.length > UNWALKED_LISTED ? ` and ${unwalked.length - UNWALKED_LISTED} more` : '';
   return [
     {
       level: 'warning',
-      message: `${unwalked.length} node_modules folder${unwalked.length === 1 ? '' : 's'} that no lockfile describes ${unwalked.length === 1 ? 'was' : 'were'} not scanned (skipped by name): ${listed}${more}. Include one to scan it (--include '<folder>/**'), or add the lockfile that installed it.`,
+      message: `${plural(unwalked.length, 'node_modules folder')} that no lockfile describes ${unwalked.length === 1 ? 'was' : 'were'} not scanned (skipped by name): ${listedWithMore(unwalked, UNWALKED_LISTED)}. Include one to scan it (--include '<folder>/**'), or add the lockfile that installed it.`,
     },
   ];
 }

@@ -1,3 +1,4 @@
+import { plural } from '../core/plural.js';
 import { levelRank, memberToAdd, type Finding, type Level, type Location } from '../core/finding.js';
 import { memberName } from '../core/group-causes.js';
 import type { ScanResult } from '../core/result.js';
@@ -129,7 +130,7 @@ function shownPath(p: string): string {
 export function notScannedText(skipped: number, folders = 0): string {
   const parts = [
     ...(skipped > 0 ? [`${skipped} not scanned`] : []),
-    ...(folders > 0 ? [`${folders} node_modules folder${folders === 1 ? '' : 's'} not scanned`] : []),
+    ...(folders > 0 ? [`${plural(folders, 'node_modules folder')} not scanned`] : []),
   ];
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

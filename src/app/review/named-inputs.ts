@@ -30,23 +30,11 @@ export const isDefaultPnpmfile = (p: string) => /(^|\/)\.pnpmfile\.(c|m)?js$/.te
  * A file whose install commands the Python dependency stage reads (python/stage.ts `envFiles`): a Dockerfile,
  * workflow, script, tox or nox file, and pyproject.toml for its `[tool.tox]`.
  */
-export const isInstallInput = (p: string) =>
+export const readsInstallCommands = (p: string) =>
   isInstallEnvFile(p) || p.slice(p.lastIndexOf('/') + 1) === 'pyproject.toml';
 
-/** The tree's paths by base name, for installNames: built once per revision. */
-export function byBaseName(files: Iterable<string>): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const f of files) {
-    const base = f.slice(f.lastIndexOf('/') + 1);
-    const same = out.get(base);
-    if (same) same.push(f);
-    else out.set(base, [f]);
-  }
-  return out;
-}
-
 /**
- * The files of the tree (`files`, `bases` its byBaseName) the install commands of `p` name, located as the Python
+ * The files of the tree (`files`, `bases` its pathsByBaseName) the install commands of `p` name, located as the Python
  * dependency stage locates them (install-requirements.ts `installNamedPaths`): a requirements file under any name,
  * a pip or uv config file.
  */

@@ -8,14 +8,8 @@ import { POLICY_FILE_CANDIDATES } from '../../trust/policy/find.js';
 import { listTree, type BlobCache, type SizedEntry, type TreeEntry } from './git.js';
 import type { GitObjects } from './objects.js';
 import { isPatchFile } from './dependency-patches.js';
-import {
-  byBaseName,
-  installNames,
-  isDefaultPnpmfile,
-  isInstallInput,
-  isRequirementsName,
-  namedBy,
-} from './named-inputs.js';
+import { installNames, isDefaultPnpmfile, readsInstallCommands, isRequirementsName, namedBy } from './named-inputs.js';
+import { pathsByBaseName } from '../../deps/parsers/python/install-requirements.js';
 
 /** The kinds of file a review reads at a revision: what the package managers read. */
 const REVIEW_KINDS: ReadonlySet<string> = new Set(['lockfile', 'manifest', 'config']);
@@ -44,7 +38,7 @@ export function isReviewInput(p: string): boolean {
     // Dockerfiles, workflows, scripts and tox/nox files, whose install commands the Python dependency stage reads:
     // the work tree's were read at the head and none at the base, so each `pip install git+…` already there was
     // reported as introduced by every change (and failed every --gate).
-    (isInstallInput(p) && !p.split('/').includes('node_modules')) ||
+    (readsInstallCommands(p) && !p.split('/').includes('node_modules')) ||
     p.startsWith('trusted-registry/') ||
     p.startsWith('.chainproof/') ||
     POLICY_FILE_CANDIDATES.includes(p)
@@ -150,8 +144,8 @@ async function readNamed(
       if (bytes === undefined) continue;
       const text = bytes.toString('utf8');
       // An install file names its files as the Python dependency stage locates them (also by base name).
-      const names = isInstallInput(e.path)
-        ? installNames(e.path, text, files, (bases ??= byBaseName(files)))
+      const names = readsInstallCommands(e.path)
+        ? installNames(e.path, text, files, (bases ??= pathsByBaseName(files)))
         : namedBy(e.path, text, requirements);
       for (const n of names) {
         const hit = byPath.get(n.path);

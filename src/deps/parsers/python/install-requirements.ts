@@ -334,6 +334,18 @@ export interface InstallInput {
   readonly constraints: boolean;
 }
 
+/** The tree's paths by base name, in the order given: where installInputs and a review look a named file up. */
+export function pathsByBaseName(paths: Iterable<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of paths) {
+    const base = posix.basename(p);
+    const same = out.get(base);
+    if (same) same.push(p);
+    else out.set(base, [p]);
+  }
+  return out;
+}
+
 /**
  * The files the install commands of Dockerfiles, workflows and scripts read with `-r` / `-c` that are not already
  * scanned as Python dependency files (their names say nothing: `deps/pins.lst`, `ci/prod.lock`), each to be read as
@@ -348,13 +360,7 @@ export async function installInputs(
   read: (f: DiscoveredFile) => Promise<string | undefined>,
 ): Promise<{ inputs: InstallInput[]; configs: DiscoveredFile[]; findings: Finding[] }> {
   const byPath = new Map(files.map((f) => [f.path, f]));
-  const byBaseName = new Map<string, string[]>();
-  for (const f of files) {
-    const base = posix.basename(f.path);
-    const same = byBaseName.get(base);
-    if (same) same.push(f.path);
-    else byBaseName.set(base, [f.path]);
-  }
+  const byBaseName = pathsByBaseName(files.map((f) => f.path));
   const paths = new Set(byPath.keys());
   const inputs = new Map<string, InstallInput>();
   const configs = new Map<string, DiscoveredFile>();

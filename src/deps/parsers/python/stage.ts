@@ -61,11 +61,15 @@ export const pythonDepsStage: Stage = {
       .filter((f) => f.format === 'pyproject-toml')
       .map((f): DiscoveredFile => ({ ...f, format: 'other' }));
     const envFiles = [...input.files.filter(isInstallEnvInput), ...toxProjects];
+    const projectPaths = new Set(toxProjects.map((f) => f.path));
     const readText = (f: DiscoveredFile) => readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
     // Each Dockerfile, workflow and script read once, for the files its installs name and for its index settings
     // (tox configuration and noxfile.py as the pip commands they run).
+    // pyproject.toml's own text too, kept for its requirements below (read once, as the file it is).
+    const projectTexts = new Map<string, string>();
     const readCommands = async (f: DiscoveredFile) => {
       const text = await readText(f);
+      if (text !== undefined && projectPaths.has(f.path)) projectTexts.set(f.path, text);
       return [f.path, text === undefined ? undefined : asInstallCommands(f.path, text)] as const;
     };
     const envTexts = new Map(await Promise.all(envFiles.map((f) => ctx.limit(() => readCommands(f)))));
@@ -109,15 +113,14 @@ export const pythonDepsStage: Stage = {
     const pdmDirs = new Set(lockfiles.filter((f) => kindOf(f) === 'pdm-lockfile').map((f) => dirOf(f.path)));
     const beside = (f: DiscoveredFile) => f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path));
     // A pyproject.toml no lockfile pins: its requirements are what the next `pip install .` or `uv sync` fetches.
-    const projectFindings = await Promise.all(
-      input.files
-        .filter((f) => f.format === 'pyproject-toml' && !lockDirs.has(dirOf(f.path)))
-        .map(async (f) => {
-          const text = await readText(f);
-          if (text === undefined) return [];
-          return checkInstallArguments(f.path, projectRequirements(f.path, text), policy, repository);
-        }),
-    );
+    const projectFindings = input.files
+      .filter((f) => f.format === 'pyproject-toml' && !lockDirs.has(dirOf(f.path)))
+      .map((f) => {
+        const text = projectTexts.get(f.path);
+        return text === undefined
+          ? []
+          : checkInstallArguments(f.path, projectRequirements(f.path, text), policy, repository);
+      });
     const configs = [
       ...input.files.filter((f) => PYTHON_CONFIG_FORMATS.has(f.format) && (!beside(f) || pdmDirs.has(dirOf(f.path)))),
       ...envFiles,
