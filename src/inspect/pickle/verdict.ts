@@ -233,6 +233,8 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         message: `${where}: the ${ctx.what} holds a string shaped like code (${code.kind}${code.encoding === 'base64' ? ', base64' : ''}: ${JSON.stringify(code.snippet)}) at byte ${code.offset} of pickle ${index}. Unpickling does not run a string, and this one imports nothing; code that evals or execs it would. Find out why a model carries it.`,
         evidence: {
           check: 'pickle-code-text',
+          // The cause across files (causes.ts CAUSE_KEYS): pickles holding the same text are one finding, others not.
+          code: `${code.kind}${code.encoding === 'base64' ? ', base64' : ''}: ${JSON.stringify(code.snippet)}`,
           kind: code.kind,
           encoding: code.encoding,
           offset: code.offset,
