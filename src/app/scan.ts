@@ -9,10 +9,11 @@ import type { ScanResult } from '../core/result.js';
 import type { Notification, Stage } from '../core/stage.js';
 import type { TrustMaterial } from '../core/trust-material.js';
 import type { TrustedRegistry } from '../core/trusted-registry.js';
-import { runPipeline } from '../core/pipeline.js';
+import { runPipeline, sortNotifications } from '../core/pipeline.js';
 import { listedWithMore, plural } from '../core/plural.js';
 import { DEFAULT_SKIP_DIRS, leftOutBy, walkTree } from '../discover/walk.js';
-import { LOCKFILE_FORMATS, type FileFormat } from '../discover/catalogue/index.js';
+import { LOCKFILE_FORMATS } from '../discover/catalogue/index.js';
+import { nodeModulesNoLockfileInstalls } from '../deps/install-folders.js';
 import { ScanHasher } from './scan-digests.js';
 import { createFileOpener } from '../io/file-source.js';
 import { stageHeapTrimmer } from '../io/heap.js';
@@ -66,7 +67,6 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
       : ` (globs match whole paths: a folder's files are "${glob.replace(/\/+$/, '')}/**")`;
     req.logger.warn(`include glob "${glob}" matches no file in the scan root, so it selected nothing to scan${hint}`);
   }
-  const unwalked = undescribedFolders(walk);
   const limit = pLimit(Math.max(1, req.options.concurrency));
   // Files are read only while they are still the ones the walk vetted (a swap since is refused, not followed).
   const files = createFileOpener({ refuseSwapped: true });
@@ -102,7 +102,6 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
             message: `${s.path} not scanned: ${s.reason} (${s.detail})`,
             path: s.path,
           })),
-          ...unwalkedNotice(unwalked),
         ],
       },
       ctx,
@@ -110,7 +109,20 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
     );
     const { hashedBytes, cacheHits } = await digests.stats();
     ctx.logger.debug(`hash: ${hashedBytes} bytes read, ${cacheHits} digests from the digest cache`);
-    return { ...result, ...(unwalked.length > 0 ? { unwalked } : {}), io: ctx.files.stats() };
+    // The folders the walk skipped by name (DEFAULT_SKIP_DIRS) that no scanned lockfile installs: a committed
+    // `node_modules` of 30,000 files was left out without a word, and the report read as if the repository were
+    // scanned whole. `.git` (git's own store; the working tree it tracks is walked) is the usual case and not listed.
+    const unwalked = nodeModulesNoLockfileInstalls(
+      walk.pruned,
+      walk.files.filter((f) => LOCKFILE_FORMATS.has(f.format)).map((f) => f.path),
+      result.graphs,
+    );
+    return {
+      ...result,
+      notifications: sortNotifications([...result.notifications, ...unwalkedNotice(unwalked)]),
+      ...(unwalked.length > 0 ? { unwalked } : {}),
+      io: ctx.files.stats(),
+    };
   } finally {
     // Saves the digest cache: also after a stage stopped the scan, so reads already done are kept.
     await digests.close();
@@ -132,31 +144,7 @@ export function unmatchedIncludes(
   });
 }
 
-/**
- * The folders the walk skipped by name (DEFAULT_SKIP_DIRS) that no scanned file accounts for: a `node_modules` with
- * no lockfile in its folder or above. A committed `node_modules` of 30,000 files was left out without a word, and the
- * report read as if the repository were scanned whole. An installed tree a lockfile describes (the lockfile checks
- * judge what it holds; in a workspace the lockfile sits at its root) and `.git` (git's own store; the working tree it
- * tracks is walked) are the usual case and are not listed.
- */
-function undescribedFolders(walk: {
-  readonly files: readonly { path: string; format: FileFormat }[];
-  readonly pruned: readonly string[];
-}): string[] {
-  const lockfileDirs = new Set(
-    // The lockfiles of the package managers that write node_modules (npm, yarn, pnpm, bun), as the catalogue knows them.
-    walk.files.filter((f) => LOCKFILE_FORMATS.has(f.format)).map((f) => path.posix.dirname(f.path)),
-  );
-  const described = (dir: string): boolean => {
-    for (let d = dir; ; d = path.posix.dirname(d)) {
-      if (lockfileDirs.has(d)) return true;
-      if (d === '.' || d === '/') return false;
-    }
-  };
-  return walk.pruned.filter((d) => path.posix.basename(d) === 'node_modules' && !described(path.posix.dirname(d)));
-}
-
-/** One notification for every folder `undescribedFolders` gives, with how to scan them. */
+/** One notification for every folder `nodeModulesNoLockfileInstalls` gives, with how to scan them. */
 function unwalkedNotice(unwalked: readonly string[]): Notification[] {
   if (unwalked.length === 0) return [];
   return [

@@ -107,9 +107,7 @@ export async function runPipeline(
           ),
         }
       : {}),
-    notifications: [...notifications].sort((a, b) =>
-      (a.path ?? '') < (b.path ?? '') ? -1 : (a.path ?? '') > (b.path ?? '') ? 1 : a.message < b.message ? -1 : 1,
-    ),
+    notifications: sortNotifications(notifications),
     summary: {
       files: shard ? start.files.filter((f) => inShard(f.path, shard)).length : start.files.length,
       lockfiles: sortedGraphs.length,
@@ -127,6 +125,13 @@ export async function runPipeline(
     complete,
     ...(failClosed.length > 0 ? { failClosed } : {}),
   };
+}
+
+/** Notifications in report order: by path (none first), then message. */
+export function sortNotifications(notifications: readonly Notification[]): Notification[] {
+  return [...notifications].sort((a, b) =>
+    (a.path ?? '') < (b.path ?? '') ? -1 : (a.path ?? '') > (b.path ?? '') ? 1 : a.message < b.message ? -1 : 1,
+  );
 }
 
 /** Later stages may enrich a model record (e.g. add a digest); merge by path. An index keeps this linear. */
