@@ -169,25 +169,59 @@ describe('pnpm 9: only-built-dependencies[]= in the project .npmrc', () => {
 });
 
 /**
- * pnpm asks its build policy with the dependency path's version: pnpm 10.34.9 ran a file: tarball's postinstall when
- * onlyBuiltDependencies listed `hello-build@file:hello-build-1.0.0.tgz`, and not for `hello-build@1.0.0`.
+ * pnpm ≥ 10.34.2 asks its build policy with the dependency path (`createAllowBuildFunction`): pnpm 10.34.9 ran a
+ * file: tarball's postinstall when onlyBuiltDependencies listed `hello-build@file:hello-build-1.0.0.tgz`, and printed
+ * "Ignored build scripts" for `hello-build` and for `hello-build@1.0.0` (a name allows only a registry path). 10.34.1
+ * still asked with the package's name and version, so a bare name built the tarball there.
  */
-describe('pnpm 10: a file: tarball allowed by its dependency path', () => {
+describe('pnpm 10 and 11: a file: tarball allowed by its dependency path', () => {
   const lock = PNPM_FILE_TARBALL_LOCK;
-  const manifest = JSON.stringify({
-    name: 'p',
-    packageManager: 'pnpm@10.34.9',
-    dependencies: { 'hello-build': 'file:hello-build-1.0.0.tgz' },
-  });
+  const manifest = (pnpm: string) =>
+    JSON.stringify({
+      name: 'p',
+      packageManager: `pnpm@${pnpm}`,
+      dependencies: { 'hello-build': 'file:hello-build-1.0.0.tgz' },
+    });
   it.each([
-    { entry: 'hello-build@file:hello-build-1.0.0.tgz', want: [null] },
-    { entry: 'other@file:hello-build-1.0.0.tgz', want: ['onlyBuiltDependencies'] },
-  ])('onlyBuiltDependencies: $entry', async ({ entry, want }) => {
+    { pnpm: '10.34.9', entry: 'hello-build@file:hello-build-1.0.0.tgz', want: [null] },
+    { pnpm: '10.34.9', entry: 'other@file:hello-build-1.0.0.tgz', want: ['onlyBuiltDependencies'] },
+    { pnpm: '10.34.9', entry: 'hello-build', want: ['onlyBuiltDependencies'] },
+    { pnpm: '10.34.9', entry: 'hello-build@1.0.0', want: ['onlyBuiltDependencies'] },
+    { pnpm: '10.34.1', entry: 'hello-build', want: [null] },
+    { pnpm: '10.34.1', entry: 'hello-build@1.0.0', want: [null] },
+  ])('pnpm $pnpm, onlyBuiltDependencies: $entry', async ({ pnpm, entry, want }) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cp-pnpm-ws-'));
     dirs.push(dir);
     await writeFile(path.join(dir, 'pnpm-lock.yaml'), lock);
-    await writeFile(path.join(dir, 'package.json'), manifest);
+    await writeFile(path.join(dir, 'package.json'), manifest(pnpm));
     await writeFile(path.join(dir, 'pnpm-workspace.yaml'), `onlyBuiltDependencies:\n  - '${entry}'\n`);
+    const r = await scanDeps(dir);
+    expect(r.graphs[0]!.packages.map((p) => p.buildDisabled ?? null)).toEqual(want);
+  });
+
+  // pnpm 11.5.3+ (`decideAllowBuild`): a false entry for the name wins, a true one for the name is no identity for a
+  // tarball path; 11.5.2 still matched names. Read from the 11.5.2, 11.5.3 and 11.29.0 bundles (they need Node 22).
+  it.each([
+    { pnpm: '11.29.0', allow: { 'hello-build': true }, want: ['pnpmDefault'] },
+    { pnpm: '11.5.2', allow: { 'hello-build': true }, want: [null] },
+    { pnpm: '11.29.0', allow: { 'hello-build@file:hello-build-1.0.0.tgz': true }, want: [null] },
+    {
+      pnpm: '11.29.0',
+      allow: { 'hello-build': false, 'hello-build@file:hello-build-1.0.0.tgz': true },
+      want: ['allowBuilds'],
+    },
+    {
+      pnpm: '11.29.0',
+      allow: { 'hello-build@1.0.0': false, 'hello-build@file:hello-build-1.0.0.tgz': true },
+      want: [null],
+    },
+  ])('pnpm $pnpm, allowBuilds: $allow', async ({ pnpm, allow, want }) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-pnpm-ws-'));
+    dirs.push(dir);
+    await writeFile(path.join(dir, 'pnpm-lock.yaml'), lock);
+    await writeFile(path.join(dir, 'package.json'), manifest(pnpm));
+    const entries = Object.entries(allow).map(([k, v]) => `  '${k}': ${String(v)}\n`);
+    await writeFile(path.join(dir, 'pnpm-workspace.yaml'), `allowBuilds:\n${entries.join('')}`);
     const r = await scanDeps(dir);
     expect(r.graphs[0]!.packages.map((p) => p.buildDisabled ?? null)).toEqual(want);
   });

@@ -1,4 +1,5 @@
 import { isRecord, str } from '../types.js';
+import { isDepPathKey, pinnedPnpmTrustsDepPathOnly, registryIdentityOf, stripPeers } from './pnpm-dep-path.js';
 
 /** Why pnpm will not run a dependency's install scripts (`PackageNode.buildDisabled`). */
 export type PnpmBuildBlock =
@@ -31,7 +32,23 @@ const BUILD_KEYS = [
   'allowBuilds',
 ] as const;
 
-type Verdict = (name: string, version: string) => PnpmBuildBlock | undefined;
+/** A package as pnpm's build policy is asked about it. */
+export interface BuildQuery {
+  readonly name: string;
+  /** The package's version (the entry's `version`, else its dependency path's). */
+  readonly version: string;
+  /** Its dependency path, peers suffix removed: `a@1.0.0`, `hello@file:hello-1.0.0.tgz`. */
+  readonly depPath: string;
+}
+
+type Verdict = (pkg: BuildQuery) => PnpmBuildBlock | undefined;
+
+/**
+ * How a pnpm release matches allow-list entries: by the package's name and version, asked with both its version and
+ * its dependency path's (`file:x.tgz` for a tarball; a doubt builds), or — pnpm ≥ 10.34.2 / 11.5.3 — by dependency
+ * path, where a name or `name@version` allows only a registry path (`name@<semver>`).
+ */
+type Identity = 'package' | 'depPath';
 
 /**
  * Which registry packages pnpm will not build. The settings and the default differ per pnpm major, and the lockfile
@@ -45,11 +62,13 @@ export function pnpmBuildsDisabledBy(sources: PnpmBuildSources, lockfileMajor: n
   // pnpm 9 reads no build setting from pnpm-workspace.yaml: a project that keeps them there installs with pnpm 10+.
   const yamlSettings = BUILD_KEYS.some((k) => sources.workspace?.[k] !== undefined);
   const majors = pinned !== undefined ? [pinned] : yamlSettings ? [10, 11] : [9, 10, 11];
-  const verdicts = majors.map((m) => verdictFor(m, sources));
-  return (name, version) => {
+  // Without a pinned release an older one may install, and it builds all a newer one builds (a doubt builds).
+  const identity: Identity = pinnedPnpmTrustsDepPathOnly(sources.packageManager) ? 'depPath' : 'package';
+  const verdicts = majors.map((m) => verdictFor(m, sources, identity));
+  return (pkg) => {
     let first: PnpmBuildBlock | undefined;
     for (const v of verdicts) {
-      const block = v(name, version);
+      const block = v(pkg);
       if (block === undefined) return undefined;
       first ??= block;
     }
@@ -72,22 +91,22 @@ export function pinnedPnpmMajor(packageManager: unknown): number | undefined {
  * `getConfig`) and builds nothing that no setting allows; pnpm 11 reads
  * pnpm-workspace.yaml only and allows builds through its `allowBuilds` map.
  */
-function verdictFor(major: number, sources: PnpmBuildSources): Verdict {
+function verdictFor(major: number, sources: PnpmBuildSources, identity: Identity): Verdict {
   const manifest = isRecord(sources.manifestPnpm) ? sources.manifestPnpm : {};
   const workspace = sources.workspace ?? {};
   if (ignoresScripts(major, sources)) return ignoreAll;
   if (major <= 9) {
     const rc = sources.npmrcOnlyBuilt !== undefined ? { onlyBuiltDependencies: sources.npmrcOnlyBuilt } : {};
-    return allowBuildVerdict({ ...rc, ...manifest }, false);
+    return allowBuildVerdict({ ...rc, ...manifest }, false, 'package');
   }
   if (major === 10) {
     // pnpm 10 reads `dangerously-allow-all-builds` from `.npmrc` as well (10.9+); package.json and pnpm-workspace.yaml
     // settings are laid over the `.npmrc` ones. pnpm 12.26.0 did not read it there: 10.34.9 built a postinstall with
     // it, 12.26.0 refused the install ("Ignored build scripts").
     const rc = sources.npmrcAllowsAllBuilds === true ? { dangerouslyAllowAllBuilds: true } : {};
-    return allowBuildVerdict({ ...rc, ...manifest, ...workspace }, true);
+    return allowBuildVerdict({ ...rc, ...manifest, ...workspace }, true, identity);
   }
-  return allowBuildsMap(workspace);
+  return allowBuildsMap(workspace, identity);
 }
 
 /**
@@ -97,39 +116,70 @@ function verdictFor(major: number, sources: PnpmBuildSources): Verdict {
  * `neverBuiltDependencies: []` (`getConfig`). `onlyBuiltDependenciesFile` names a JSON list we do not read: its
  * names are unknown, so nothing is assumed unbuilt then.
  */
-function allowBuildVerdict(settings: Readonly<Record<string, unknown>>, defaultNone: boolean): Verdict {
+function allowBuildVerdict(
+  settings: Readonly<Record<string, unknown>>,
+  defaultNone: boolean,
+  identity: Identity,
+): Verdict {
   if (settings.onlyBuiltDependenciesFile !== undefined) return () => undefined;
   const only = names(settings.onlyBuiltDependencies);
   if (only !== undefined) {
-    const allowed = expandVersionSpecs(only);
-    return (name, version) =>
-      allowed.has(name) || allowed.has(`${name}@${version}`) ? undefined : 'onlyBuiltDependencies';
+    const listed = allowListMatcher(only, identity);
+    return (pkg) => (listed(pkg) ? undefined : 'onlyBuiltDependencies');
   }
   if (settings.dangerouslyAllowAllBuilds === true) return () => undefined;
   const never = names(settings.neverBuiltDependencies);
   if (never !== undefined && never.length > 0) {
     const blocked = new Set(never);
-    return (name) => (blocked.has(name) ? 'neverBuiltDependencies' : undefined);
+    return ({ name }) => (blocked.has(name) ? 'neverBuiltDependencies' : undefined);
   }
   if (never !== undefined || !defaultNone) return () => undefined;
   return () => 'pnpmDefault';
 }
 
 /**
- * pnpm 11's `allowBuilds: { name: true, "name@1.0.0": false }`: a package builds when its entry (the exact version's
- * first) is true, or under `dangerouslyAllowAllBuilds`; nothing else builds.
+ * pnpm 11's `allowBuilds: { name: true, "name@1.0.0": false }` (`createAllowBuildFunction`): an entry set to false
+ * wins over one set to true, a true entry builds, `dangerouslyAllowAllBuilds` builds everything, and nothing else
+ * builds.
  */
-function allowBuildsMap(workspace: Readonly<Record<string, unknown>>): Verdict {
+function allowBuildsMap(workspace: Readonly<Record<string, unknown>>, identity: Identity): Verdict {
   if (workspace.dangerouslyAllowAllBuilds === true) return () => undefined;
   const map = isRecord(workspace.allowBuilds) ? workspace.allowBuilds : {};
-  const allowed = new Map<string, boolean>();
-  for (const [key, value] of Object.entries(map)) {
-    if (typeof value !== 'boolean') continue;
-    for (const k of expandVersionSpecs([key])) allowed.set(k, value);
+  const entries = Object.entries(map);
+  const keysSetTo = (value: boolean) => entries.filter(([, v]) => v === value).map(([k]) => k);
+  // A false name entry names the package whatever its source (pnpm 11.29: `matchesPackageSpec` of the disallowed
+  // specs is asked before the identity is trusted); a true one needs a registry path.
+  const denied = allowListMatcher(keysSetTo(false), identity, true);
+  const allowed = allowListMatcher(keysSetTo(true), identity);
+  return (pkg) => (denied(pkg) ? 'allowBuilds' : allowed(pkg) ? undefined : 'pnpmDefault');
+}
+
+/**
+ * Whether an allow list (names, `name@1.0.0 || 2.0.0`, or — pnpm ≥ 10.34.2 / 11.5.3 — dependency paths) names a
+ * package. By `package` identity it is asked with the version and with the dependency path's version; by `depPath`
+ * (`createAllowBuildFunction` of those releases) a dependency-path entry matches its path, and a name or version
+ * only a registry path (`nameOfAnySource`: a bare name matches any path, as pnpm 11's disallowed entries do):
+ * `hello@file:hello-1.0.0.tgz` is not built by `onlyBuiltDependencies: [hello]` (pnpm 10.34.9 printed "Ignored build
+ * scripts: hello@file:hello-1.0.0.tgz").
+ */
+function allowListMatcher(
+  list: readonly string[],
+  identity: Identity,
+  nameOfAnySource = false,
+): (pkg: BuildQuery) => boolean {
+  if (identity === 'package') {
+    const specs = expandVersionSpecs(list);
+    const pathVersion = (depPath: string) => depPath.slice(depPath.indexOf('@', 1) + 1);
+    return ({ name, version, depPath }) =>
+      specs.has(name) || specs.has(`${name}@${version}`) || specs.has(`${name}@${pathVersion(depPath)}`);
   }
-  return (name, version) => {
-    const hit = allowed.get(`${name}@${version}`) ?? allowed.get(name);
-    return hit === true ? undefined : hit === false ? 'allowBuilds' : 'pnpmDefault';
+  const depPaths = new Set(list.filter(isDepPathKey).map(stripPeers));
+  const specs = expandVersionSpecs(list.filter((e) => !isDepPathKey(e)));
+  return ({ name, depPath }) => {
+    if (depPaths.has(depPath)) return true;
+    const id = registryIdentityOf(depPath);
+    if (id === undefined) return nameOfAnySource && specs.has(name);
+    return specs.has(id.name) || specs.has(`${id.name}@${id.version}`);
   };
 }
 
@@ -152,12 +202,12 @@ function lockfileSettings(data: Readonly<Record<string, unknown>>): Verdict {
   const only = names(data.onlyBuiltDependencies);
   if (only !== undefined) {
     const set = new Set(only);
-    return (name) => (set.has(name) ? undefined : 'onlyBuiltDependencies');
+    return ({ name }) => (set.has(name) ? undefined : 'onlyBuiltDependencies');
   }
   const never = names(data.neverBuiltDependencies);
   if (never !== undefined) {
     const set = new Set(never);
-    return (name) => (set.has(name) ? 'neverBuiltDependencies' : undefined);
+    return ({ name }) => (set.has(name) ? 'neverBuiltDependencies' : undefined);
   }
   return () => undefined;
 }

@@ -15,6 +15,7 @@ import { classifyResolved, isRuntimeRelease, onRegistryPath } from '../source.js
 import type { Source } from '../source.js';
 import { pushAll } from '../../core/push-all.js';
 import { pnpmBuildsDisabledBy } from './pnpm-builds.js';
+import { stripPeers } from './pnpm-dep-path.js';
 import { pnpmSettingMismatches } from './pnpm-settings.js';
 import { findYamlKeyProblem } from '../../core/yaml-key-problems.js';
 import { parseShallowYaml } from '../../core/yaml-depth.js';
@@ -119,15 +120,12 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     const res = installedResolution(name, isRecord(entry.resolution) ? entry.resolution : {});
     const { source, resolved } = resolutionSource(res);
     const integrity = str(res.integrity);
-    // pnpm's build step asks `allowBuild(name, version)` of every dependency it built, whatever its source: with
-    // pnpm 10.34.9 a `file:` tarball and a tarball URL with a postinstall were not built by default, pnpm 9.15.9
-    // built both. Git packages are left out: their `prepare` runs when they are fetched, not in that step.
-    // It asks with the dependency path's version (`file:x.tgz` for a tarball): pnpm 10.34.9 built a file: tarball
-    // that onlyBuiltDependencies listed as `name@file:x.tgz`, not as `name@1.0.0`. Asked with both, a doubt builds.
-    const keyVersion = parsedKey.named ? parsedKey.version : version;
-    const disabled = BUILD_POLICY_SOURCES.has(source)
-      ? buildDisabled(name, version) && buildDisabled(name, keyVersion)
-      : undefined;
+    // pnpm's build step asks its build policy of every dependency it built, whatever its source: with pnpm 10.34.9
+    // a `file:` tarball and a tarball URL with a postinstall were not built by default, pnpm 9.15.9 built both. Git
+    // packages are left out: their `prepare` runs when they are fetched, not in that step. It asks with the
+    // dependency path (pnpm-builds.ts `allowListMatcher`): the key, which names the package for lockfile 6+.
+    const depPath = parsedKey.named ? `${parsedKey.name}@${parsedKey.version}` : `${name}@${version}`;
+    const disabled = BUILD_POLICY_SOURCES.has(source) ? buildDisabled({ name, version, depPath }) : undefined;
     return {
       name,
       version,
@@ -453,12 +451,6 @@ function configuredPatches(options: ParseOptions): Record<string, unknown> {
   if (isRecord(ws)) return ws;
   const pnpm = options.manifests?.['']?.pnpm;
   return isRecord(pnpm) && isRecord(pnpm.patchedDependencies) ? pnpm.patchedDependencies : {};
-}
-
-/** `name@1.0.0(peer@1)(x@2)` → `name@1.0.0`. */
-function stripPeers(key: string): string {
-  const p = key.indexOf('(');
-  return p < 0 ? key : key.slice(0, p);
 }
 
 /** The name and version a key spells; `named` when pnpm's dependency-path `parse` reads a name from it (6+: a

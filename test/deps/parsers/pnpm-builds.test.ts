@@ -124,6 +124,12 @@ describe('pnpm 9/10/11 on lockfile 9: what the pnpm that installs would build (c
       want: { a: null, b: null, c: 'onlyBuiltDependencies' },
     },
     {
+      name: 'pnpm@11 allowBuilds: a false entry wins over a true one for the exact version',
+      m: pm('11.1.2'),
+      ws: { allowBuilds: { a: false, 'a@1.0.0': true, 'b@1.0.0': false, b: true } },
+      want: { a: 'allowBuilds', b: 'allowBuilds', c: 'pnpmDefault' },
+    },
+    {
       name: 'onlyBuiltDependenciesFile (not read here): nothing is assumed unbuilt',
       m: pm('10.4.1'),
       ws: { onlyBuiltDependenciesFile: 'allow.json' },
