@@ -18,7 +18,7 @@ import { pnpmWorkspaceRegistries, workspaceRegistryEntries } from './parsers/pnp
 import { loadedPnpmfiles, pluginPnpmfileFindings, pnpmfileFinding } from './checks/pnpmfile.js';
 import { checkRepoYarnrc, yarnrcCredentials, type RepoYarnrc } from './checks/yarnrc.js';
 import { effectiveYarnrcs, enableScriptsOf, loadRepoYarnrcs, mergeYarnrcs } from './yarnrc-files.js';
-import { npmrcFromEntries, parseNpmrc } from './npmrc.js';
+import { npmrcFromEntries, npmrcFromEnv, parseNpmrc, type NpmrcConfig } from './npmrc.js';
 import { credentialFileOf } from './credential-files.js';
 import {
   MAX_LOCKFILE_BYTES,
@@ -32,7 +32,7 @@ import {
   workspaceGlobs,
 } from './read.js';
 import type { YarnScalar } from './parsers/yarn-v1-syntax.js';
-import type { Manifest } from './types.js';
+import type { Manifest, ParsedLockfile } from './types.js';
 import { LockfileError } from './types.js';
 import { lockfilesNotRead } from './lockfile-precedence.js';
 
@@ -181,6 +181,7 @@ async function scanLockfile(
   const pnpmWorkspace = workspace?.settings;
 
   const isBun = file.format === 'bun-lockfile' || file.claimed === 'bun-lockfile';
+  const envNpmrc = npmrcFromEnv(ctx.options.env);
   const repoNpmrcs = [
     ...(isBun ? await loadBunfig(dir, byPath, ctx, notifications) : []),
     ...(await loadNpmrcs(dir, byPath, ctx, notifications)),
@@ -189,20 +190,19 @@ async function scanLockfile(
   try {
     const given: Record<string, Manifest> = {};
     for (const [k, m] of manifests) given[k] = m.data;
+    const npmrcIgnores = npmrcIgnoresScripts(dir, repoNpmrcs, envNpmrc);
     parsed = await parseLockfileOnDemand(file.path, text, {
       manifests: given,
-      ...(npmrcSwitchOn(repoNpmrcs, ctx.options.env, 'dangerously-allow-all-scripts')
-        ? { npmAllScriptsRun: true }
-        : {}),
-      ...(isPnpm && npmrcSwitchOn(repoNpmrcs, ctx.options.env, 'dangerously-allow-all-builds')
+      ...(npmrcSwitchOn(repoNpmrcs, envNpmrc, 'dangerously-allow-all-scripts') ? { npmAllScriptsRun: true } : {}),
+      ...(isPnpm && npmrcSwitchOn(repoNpmrcs, envNpmrc, 'dangerously-allow-all-builds')
         ? { pnpmNpmrcAllBuilds: true }
         : {}),
-      ...(npmrcIgnoresScripts(dir, repoNpmrcs, ctx.options.env) ? { npmrcIgnoresScripts: true } : {}),
-      ...(yarnV1?.ignoresScripts === true ? { yarnV1IgnoresScripts: true } : {}),
+      ...(npmrcIgnores ? { npmrcIgnoresScripts: true } : {}),
       ...(isPnpm ? npmrcOnlyBuilt(dir, repoNpmrcs) : {}),
       ...(enableScripts !== undefined ? { enableScripts } : {}),
       ...(pnpmWorkspace !== undefined ? { pnpmWorkspace } : {}),
     });
+    parsed = withScriptsIgnored(parsed, npmrcIgnores, yarnV1?.ignoresScripts === true);
   } catch (err) {
     if (err instanceof LockfileError) return { ...fail(file, err.message, err.line), yarnrcs: inEffect };
     return { ...fail(file, errorMessage(err), undefined), yarnrcs: inEffect };
@@ -517,15 +517,9 @@ async function loadNpmrcs(
  * `dangerously-allow-all-scripts` (@npmcli/config definitions; arborist rebuild then skips the `allowScripts` gate),
  * pnpm 10's `dangerously-allow-all-builds`. Any value but `false` counts: assuming scripts run is the safe side.
  */
-function npmrcSwitchOn(
-  npmrcs: readonly RepoNpmrc[],
-  env: Readonly<Record<string, string | undefined>>,
-  key: string,
-): boolean {
+function npmrcSwitchOn(npmrcs: readonly RepoNpmrc[], env: NpmrcConfig | undefined, key: string): boolean {
   const on = (v: string | undefined) => v !== undefined && v !== 'false';
-  if (npmrcs.some((n) => on(n.config.raw[key]))) return true;
-  const name = `npm_config_${key.replace(/-/g, '_')}`;
-  return Object.entries(env).some(([k, v]) => k.toLowerCase() === name && on(v));
+  return npmrcs.some((n) => on(n.config.raw[key])) || on(env?.raw[key]);
 }
 
 /**
@@ -534,14 +528,22 @@ function npmrcSwitchOn(
  * from. Only `true` counts: assuming scripts run is the safe side. Bun is not told (its parser ignores it); yarn 1
  * never reads it (deps/yarnrc-v1.ts `yarnV1IgnoresScripts`).
  */
-function npmrcIgnoresScripts(
-  dir: string,
-  npmrcs: readonly RepoNpmrc[],
-  env: Readonly<Record<string, string | undefined>>,
-): boolean {
-  const fromEnv = Object.entries(env).find(([k]) => k.toLowerCase() === 'npm_config_ignore_scripts')?.[1];
+function npmrcIgnoresScripts(dir: string, npmrcs: readonly RepoNpmrc[], env: NpmrcConfig | undefined): boolean {
   const project = npmrcs.find((n) => n.path === joinRel(dir, '.npmrc'));
-  return (fromEnv ?? project?.config.raw['ignore-scripts'])?.trim().toLowerCase() === 'true';
+  return (env?.raw['ignore-scripts'] ?? project?.config.raw['ignore-scripts'])?.trim().toLowerCase() === 'true';
+}
+
+/**
+ * Every dependency's build off when the lockfile's package manager is told to run no script: npm by `ignore-scripts`
+ * (@npmcli/config; arborist's reify then runs no dependency's lifecycle scripts: with it in the project's .npmrc,
+ * npm 11.19.1 installed a file: tarball without running its postinstall), yarn 1 by its own `ignore-scripts` (its
+ * `Install` skips the build step). pnpm weighs `.npmrc` against pnpm-workspace.yaml per major in its parser
+ * (parsers/pnpm-builds.ts); bun and yarn berry read neither.
+ */
+function withScriptsIgnored(parsed: ParsedLockfile, npm: boolean, yarnV1: boolean): ParsedLockfile {
+  const ignored = parsed.kind === 'npm' ? npm : parsed.kind === 'yarn-classic' ? yarnV1 : false;
+  if (!ignored) return parsed;
+  return { ...parsed, nodes: parsed.nodes.map((n) => ({ ...n, buildDisabled: 'ignoreScripts' as const })) };
 }
 
 /**

@@ -79,10 +79,11 @@ export interface ParseOptions {
   readonly npmAllScriptsRun?: boolean;
   /** pnpm: `dangerously-allow-all-builds` is set in a repository `.npmrc` or the environment (pnpm 10 reads it there). */
   readonly pnpmNpmrcAllBuilds?: boolean;
-  /** npm, pnpm: `ignore-scripts=true` in the project's `.npmrc` or the environment (deps/stage.ts `npmrcIgnoresScripts`). */
+  /**
+   * pnpm: `ignore-scripts=true` in the project's `.npmrc` or the environment (deps/stage.ts `npmrcIgnoresScripts`),
+   * which pnpm-workspace.yaml may override (parsers/pnpm-builds.ts). npm and yarn 1 take theirs in deps/stage.ts.
+   */
   readonly npmrcIgnoresScripts?: boolean;
-  /** yarn 1: `ignore-scripts` as yarn 1 reads it from `.yarnrc` and `YARN_IGNORE_SCRIPTS` (deps/yarnrc-v1.ts). */
-  readonly yarnV1IgnoresScripts?: boolean;
   /** pnpm 9: the `only-built-dependencies[]=` lines of the project's `.npmrc` (deps/stage.ts `npmrcOnlyBuilt`). */
   readonly pnpmNpmrcOnlyBuilt?: readonly string[];
 }

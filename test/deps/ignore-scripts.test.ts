@@ -69,6 +69,11 @@ describe('npm: ignore-scripts in the project .npmrc', () => {
     expect(await scriptFindings(files, { npm_config_ignore_scripts: 'false' })).toEqual(['app/package-lock.json:12']);
     expect(await scriptFindings(project(), { NPM_CONFIG_IGNORE_SCRIPTS: 'true' })).toEqual([]);
   });
+
+  it('an empty npm_config_ignore_scripts is no setting: the project .npmrc decides (@npmcli/config loadEnv)', async () => {
+    const files = project('ignore-scripts=true\n', 'app/');
+    expect(await scriptFindings(files, { npm_config_ignore_scripts: '' })).toEqual([]);
+  });
 });
 
 describe('pnpm: ignore-scripts in .npmrc (pnpm ≤ 10) and ignoreScripts in pnpm-workspace.yaml (pnpm 10+)', () => {

@@ -47,8 +47,7 @@ export const LOCKFILE_PARSERS: readonly LockfileParser[] = [
     kind: 'yarn-classic',
     load: async () => {
       const { parseYarnClassic } = await import('./yarn-classic.js');
-      return (file, text, options) =>
-        parseYarnClassic(file, text, options.manifests, options.yarnV1IgnoresScripts === true);
+      return (file, text, options) => parseYarnClassic(file, text, options.manifests);
     },
   },
   {

@@ -7,14 +7,6 @@ import { parseNpmV1 } from './npm-v1.js';
 
 /** package-lock.json / npm-shrinkwrap.json: v2–3 (`packages`) or v1 (`dependencies`). */
 export function parseNpmLock(file: string, text: string, options: ParseOptions): ParsedLockfile {
-  const parsed = readNpmLock(file, text, options);
-  // `ignore-scripts` (@npmcli/config) makes arborist's reify run no dependency's lifecycle scripts: with it in the
-  // project's .npmrc, npm 11.19.1 installed a file: tarball without running its postinstall.
-  if (options.npmrcIgnoresScripts !== true) return parsed;
-  return { ...parsed, nodes: parsed.nodes.map((n) => ({ ...n, buildDisabled: 'ignoreScripts' as const })) };
-}
-
-function readNpmLock(file: string, text: string, options: ParseOptions): ParsedLockfile {
   const data = parseJson(file, text);
   // As arborist's `Shrinkwrap.load`: a `packages` section, whatever `lockfileVersion` says, is what npm ≥ 7 installs;
   // the nested `dependencies` tree is migrated only when there is none (`data.dependencies && !data.packages`).

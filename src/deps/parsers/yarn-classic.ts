@@ -18,7 +18,6 @@ export function parseYarnClassic(
   file: string,
   text: string,
   manifests: Readonly<Record<string, Manifest>> | undefined,
-  ignoreScripts = false,
 ): ParsedLockfile {
   const variants = hasMergeConflicts(text) ? conflictVariants(text) : undefined;
   let collected = new EntryCollector();
@@ -77,9 +76,7 @@ export function parseYarnClassic(
     (entry.more ??= []).push(descriptor);
     byDescriptor.set(descriptor, entry.index);
   }
-  const drafts = toDraftNodes(groups, byDescriptor);
-  // Under `ignore-scripts` yarn 1's `Install` skips the build step: no package's lifecycle scripts run.
-  const nodes = ignoreScripts ? drafts.map((n) => ({ ...n, buildDisabled: 'ignoreScripts' as const })) : drafts;
+  const nodes = toDraftNodes(groups, byDescriptor);
 
   const importers = importersFrom(manifests, byDescriptor, nodes);
   return {
