@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { LOCKFILE_FORMATS, formatFromName } from '../../discover/catalogue/index.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
-import { localPathOf } from '../../deps/checks/local-paths.js';
+import { declaringFolders, localPathOf } from '../../deps/checks/local-paths.js';
 import { dirOf, joinRel } from '../../deps/read.js';
 
 /**
@@ -107,7 +107,12 @@ export function linkedManifests(graphs: readonly DependencyGraph[]): LinkedManif
 /** How much of a folder's scripts an install runs: none (unbuilt), the install scripts, those and `prepare` (npm). */
 const runs = (l: LinkedManifest) => (l.unbuilt !== undefined ? 0 : l.role === 'dependency' ? 1 : 2);
 
-/** The folders (repository-relative) a lockfile installs packages from as they are in the tree, with their nodes. */
+/**
+ * The folders (repository-relative) a lockfile installs packages from as they are in the tree, with their nodes. A
+ * `file:` path is read against the folder that declares it (local-paths.ts `declaringFolders`: pnpm's lockfile
+ * folder; for yarn 1, which records no declaring workspace, each workspace — yarn 1.22.22 reads a member's
+ * `file:../x` from the member's folder and runs that folder's preinstall).
+ */
 function installedFolders(g: DependencyGraph): { folder: string; node: PackageNode }[] {
   const root = dirOf(g.lockfile);
   const out: { folder: string; node: PackageNode }[] = [];
@@ -116,7 +121,9 @@ function installedFolders(g: DependencyGraph): { folder: string; node: PackageNo
       out.push({ folder: joinRel(root, n.resolved), node: n });
     if ((g.kind !== 'pnpm' && g.kind !== 'yarn-classic') || n.source !== 'file') continue;
     const local = localPathOf(n, g.kind);
-    if (local !== undefined && !/^([a-z]:)?[\\/]/i.test(local)) out.push({ folder: joinRel(root, local), node: n });
+    if (local === undefined || /^([a-z]:)?[\\/]/i.test(local)) continue;
+    for (const from of new Set(declaringFolders(n, g) ?? []))
+      out.push({ folder: joinRel(joinRel(root, from), local), node: n });
   }
   return out;
 }

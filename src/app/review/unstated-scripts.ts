@@ -1,8 +1,11 @@
 import { levelRank, type Finding, type ResolvedFinding } from '../../core/finding.js';
 import type { DependencyGraph } from '../../core/records.js';
 
-/** Head-scan rules that come from a lockfile's `hasInstallScript` (deps/checks/packages.ts). */
-const FROM_INSTALL_SCRIPT: ReadonlySet<string> = new Set(['CPD012']);
+/**
+ * Head-scan rules that say a package runs code on install from what its lockfile records: `hasInstallScript`
+ * (deps/checks/packages.ts), a Python package locked with only an sdist (python/checks/builds.ts).
+ */
+const FROM_INSTALL_SCRIPT: ReadonlySet<string> = new Set(['CPD012', 'CPP074']);
 
 /**
  * A base lockfile that cannot say whether a package has install scripts: npm's lockfileVersion 1 never records
@@ -39,7 +42,7 @@ export function withoutScriptFindings<F extends Finding>(
 }
 
 /**
- * The head scan's CPD012 for a package whose install script the review's CPU003 reports as new to this version, at
+ * The head scan's CPD012 / CPP074 for a package whose install script the review's CPU003 reports as new to this version, at
  * the CPD012's level or higher (`reported`: the review's own findings after the policy): one script, said once, by
  * the finding that also says the version before had none.
  */

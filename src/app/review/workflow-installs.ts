@@ -2,7 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import { pushAll } from '../../core/push-all.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import type { InstallFileChange } from './install-files.js';
-import { tailIndexOf } from '../../core/linear-text.js';
+import { cutComment } from '../../core/linear-text.js';
 
 /**
  * CPU029: a workflow that now installs dependencies without holding the package manager to the lockfile. `npm ci`
@@ -28,7 +28,11 @@ interface UnlockedRule {
 const UNLOCKED: readonly UnlockedRule[] = [
   // A global tool install (`npm i -g x`) does not read the project's lockfile at all.
   { re: /\bnpm\s+(install|i|isntall|add|update|up)\b/, unless: /\s(-g|--global|--package-lock-only)\b/ },
-  { re: /\bpnpm\s+(install|i)\b/, then: ['--no-frozen-lockfile'] },
+  // nopt (pnpm's parse-cli-args) reads a boolean flag's `=false` or following `false` as off.
+  {
+    re: /\bpnpm\s+(install|i)\b/,
+    then: ['--no-frozen-lockfile', '--frozen-lockfile=false', '--frozen-lockfile false'],
+  },
   { re: /\byarn\b/, then: ['--no-immutable', '--no-frozen-lockfile'] },
   { re: /\bbun\s+(install|i)\b/, unless: /--frozen-lockfile/ },
   { re: /\buv\s+sync\b/, unless: /--(locked|frozen)\b/ },
@@ -49,17 +53,51 @@ const YARN_INSTALL = /\byarn(\s+install)?(?=\s+-|\s*$|\s*(&&|\|\||;))/;
  * where the project's lockfile is yarn 1's and no `.yarnrc` adds the flag to every install (rc.js `getRcArgs`).
  */
 const YARN_CLASSIC_UNLOCKED: UnlockedRule = { re: YARN_INSTALL, unless: /--frozen-lockfile|--immutable\b/ };
+/**
+ * A rebuild runs the install scripts of every installed package (npm's and pnpm's `rebuild` / `rb`: arborist
+ * `rebuild` → `#build` runs preinstall, install and postinstall unless `ignoreScripts`; yarn 2+'s `rebuild`).
+ */
+const REBUILD = /\b((npm|pnpm)\s+(rebuild|rb)|yarn\s+rebuild)\b/;
 const INSTALL = new RegExp(
-  String.raw`\b(npm\s+(ci|install|i|isntall|add|update|up)|pnpm\s+(install|i)|${YARN_INSTALL.source}|bun\s+(install|i)|uv\s+sync|(pip3?|-m\s+pip|uv\s+pip)\s+install)\b`,
+  String.raw`\b(npm\s+(ci|install|i|isntall|add|update|up)|pnpm\s+(install|i)|${YARN_INSTALL.source}|bun\s+(install|i)|uv\s+sync|(pip3?|-m\s+pip|uv\s+pip)\s+install)\b|${REBUILD.source}`,
 );
 
-/** Install commands of a workflow, one per line that runs one, whitespace normalised. */
-function installs(text: string | undefined): string[] {
-  if (text === undefined) return [];
-  const out: string[] = [];
-  for (const raw of text.split('\n')) {
-    const line = withoutComment(raw).trim();
-    if (INSTALL.test(line)) out.push(line.replace(/^(-\s*)?(run:\s*[|>]?-?\s*|RUN\s+)?/, '').replace(/\s+/g, ' '));
+/** A command line of a workflow or Dockerfile, comments cut, with the line it starts at. */
+export interface CommandLine {
+  readonly text: string;
+  readonly line: number;
+}
+
+/**
+ * The command lines of a workflow or Dockerfile: lines a trailing `\` continues are one, as the shell (and BuildKit's
+ * `RUN`: parser `trimContinuationCharacter`) reads them, so `npm ci \` then `--ignore-scripts` is one install that
+ * holds scripts back, and `npm config set \` then `registry …` one setting. Each physical line's comment is cut first.
+ */
+export function commandLines(text: string): CommandLine[] {
+  const lines = text.split('\n');
+  const out: CommandLine[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const start = i;
+    const parts = [cutComment(lines[i]!).trim()];
+    while (parts.at(-1)!.endsWith('\\') && i + 1 < lines.length) {
+      parts.push(parts.pop()!.slice(0, -1), cutComment(lines[++i]!).trim());
+    }
+    out.push({ text: parts.join(' '), line: start + 1 });
+  }
+  return out;
+}
+
+/** Install commands of a workflow, one per command line that runs one, whitespace normalised, with its line. */
+function installs(text: string | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  if (text === undefined) return out;
+  for (const { text: line, line: at } of commandLines(text)) {
+    if (!INSTALL.test(line)) continue;
+    const cmd = line
+      .replace(/^(-\s*)?(run:\s*[|>]?-?\s*|RUN\s+)?/, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (!out.has(cmd)) out.set(cmd, at);
   }
   return out;
 }
@@ -84,12 +122,12 @@ export function workflowInstallFindings(changes: readonly InstallFileChange[], y
   const out: Finding[] = [];
   for (const c of changes) {
     if (!isBuildScript(c.path) || c.unread !== undefined || c.head === undefined) continue;
-    const before = installs(c.base);
-    const after = installs(c.head);
+    const before = [...installs(c.base).keys()];
+    const at = installs(c.head);
+    const after = [...at.keys()];
     const had = new Set(before);
     const added = after.filter((cmd) => !had.has(cmd));
-    const lines = c.head.split('\n');
-    const lineOf = (cmd: string) => Math.max(1, lines.findIndex((l) => l.replace(/\s+/g, ' ').includes(cmd)) + 1);
+    const lineOf = (cmd: string) => at.get(cmd) ?? 1;
     const was = before.length > 0 ? before.join('; ') : '(no install)';
     pushAll(out, sourceFlags(c, added, before, lineOf));
     pushAll(out, scriptsLetRun(c, added, before, lineOf));
@@ -170,11 +208,18 @@ function scriptsLetRun(
   before: readonly string[],
   lineOf: (cmd: string) => number,
 ): Finding[] {
-  const held = new Set(before.filter((cmd) => HOLDS_SCRIPTS.test(cmd)).map((cmd) => SCRIPT_TOOL.exec(cmd)?.[1]));
-  const fresh = added.filter((cmd) => {
-    const tool = SCRIPT_TOOL.exec(cmd)?.[1];
-    return tool !== undefined && held.has(tool) && !HOLDS_SCRIPTS.test(cmd);
-  });
+  const held = new Set(
+    before
+      .flatMap(runners)
+      .filter((cmd) => HOLDS_SCRIPTS.test(cmd))
+      .map((cmd) => SCRIPT_TOOL.exec(cmd)?.[1]),
+  );
+  const fresh = added.filter((cmd) =>
+    runners(cmd).some((run) => {
+      const tool = SCRIPT_TOOL.exec(run)?.[1];
+      return tool !== undefined && held.has(tool) && !HOLDS_SCRIPTS.test(run);
+    }),
+  );
   if (fresh.length === 0) return [];
   const shown = [...new Set(fresh.map((cmd) => redactUrls(cmd).slice(0, 200)))];
   const was = before.filter((cmd) => HOLDS_SCRIPTS.test(cmd)).map((cmd) => redactUrls(cmd).slice(0, 200));
@@ -190,11 +235,17 @@ function scriptsLetRun(
 }
 
 /**
- * `raw.replace(/(^|\s)#.*$/, '')`: from the first `#` that starts the text or follows white space (the white space
- * too), on the last line. By hand: the expression scanned to the end from each such `#` of a hostile line.
+ * The shell commands of a line that install or rebuild every package, each judged alone: `npm ci --ignore-scripts &&
+ * npm rebuild` holds the scripts back in its first command and runs them all in its second. A rebuild that names
+ * its packages (`npm rebuild esbuild`) runs only theirs, by a choice the change states.
  */
-function withoutComment(raw: string): string {
-  for (let at = tailIndexOf(raw, '#'); at >= 0; at = raw.indexOf('#', at + 1))
-    if (at === 0 || /\s/.test(raw[at - 1]!)) return raw.slice(0, Math.max(0, at - 1));
-  return raw;
+function runners(line: string): string[] {
+  return line.split(/\s*(?:&&|\|\||;|\|)\s*/).filter((cmd) => {
+    const rebuild = REBUILD.exec(cmd);
+    if (rebuild === null) return INSTALL.test(cmd);
+    return cmd
+      .slice(rebuild.index + rebuild[0].length)
+      .split(/\s+/)
+      .every((word) => word === '' || word.startsWith('-'));
+  });
 }

@@ -1,9 +1,8 @@
 import type { Finding } from '../../core/finding.js';
-import { cutComment } from '../../core/linear-text.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import { isAllowed } from '../../deps/npmrc-trust.js';
 import type { InstallFileChange } from './install-files.js';
-import { isBuildScript } from './workflow-installs.js';
+import { commandLines, isBuildScript } from './workflow-installs.js';
 
 /**
  * Environment variables the package managers read as their registry or index: npm's `npm_config_*` (any case,
@@ -25,17 +24,16 @@ const CONFIG_SET: readonly RegExp[] = [
 function registrySettings(text: string | undefined): Map<string, { setting: string; value: string; line: number }> {
   const out = new Map<string, { setting: string; value: string; line: number }>();
   if (text === undefined) return out;
-  text.split('\n').forEach((raw, i) => {
-    const line = cutComment(raw);
+  for (const { text: line, line: at } of commandLines(text)) {
     const add = (setting: string, value: string) => {
       const key = `${setting}=${value}`;
-      if (!out.has(key)) out.set(key, { setting, value, line: i + 1 });
+      if (!out.has(key)) out.set(key, { setting, value, line: at });
     };
     for (const m of line.matchAll(ENV_KEYS)) add(m[1]!.toUpperCase(), m[2]!);
     const setup = SETUP_NODE.exec(line);
     if (setup) add('setup-node registry-url', setup[1]!);
     for (const re of CONFIG_SET) for (const m of line.matchAll(re)) add(`config set ${m[1]!}`, m[2]!);
-  });
+  }
   return out;
 }
 
@@ -108,13 +106,13 @@ const GUARD_ENV = new RegExp(
 function droppedGuards(text: string | undefined): Map<string, { setting: string; line: number }> {
   const out = new Map<string, { setting: string; line: number }>();
   if (text === undefined) return out;
-  text.split('\n').forEach((raw, i) => {
-    for (const m of cutComment(raw).matchAll(GUARD_ENV)) {
+  for (const { text: line, line: at } of commandLines(text)) {
+    for (const m of line.matchAll(GUARD_ENV)) {
       const key = m[1]!.toUpperCase().replace(/-/g, '_');
       const setting = `${key}=${m[2]!}`;
-      if (UNSAFE[key]?.test(m[2]!) === true && !out.has(setting)) out.set(setting, { setting, line: i + 1 });
+      if (UNSAFE[key]?.test(m[2]!) === true && !out.has(setting)) out.set(setting, { setting, line: at });
     }
-  });
+  }
   return out;
 }
 

