@@ -226,6 +226,16 @@ function perChange(c: PackageChange, ecosystem: Ecosystem): Finding[] {
       evidence: { from: c.base.version, to: c.head.version, source: 'lockfile' },
     });
   }
+  const sdist = ecosystem === 'pypi' ? newSourceBuild(c.base, c.head) : undefined;
+  if (sdist !== undefined) {
+    out.push({
+      ruleId: 'CPU003',
+      message: `${label}: the new version is locked with only a source distribution (${sdist}) where ${c.base.version} had a wheel, so installing it now runs the package's build backend (setup.py / PEP 517). Read what its build runs before merging.`,
+      location: at(c.head),
+      artifact: pkg(c.head, ecosystem),
+      evidence: { from: c.base.version, to: c.head.version, source: 'lockfile', sdist },
+    });
+  }
   const weaker = weakerIntegrity(c.base.integrity, c.head.integrity);
   if (weaker)
     out.push({
@@ -245,6 +255,22 @@ function perChange(c: PackageChange, ecosystem: Ecosystem): Finding[] {
     });
   }
   return out;
+}
+
+const WHEEL = /\.whl$/i;
+
+/**
+ * Python's install script, introduced: the base entry locked a wheel and the head entry locks none, only an sdist.
+ * Every installer takes a compatible wheel when the lock has one and otherwise builds the sdist, running the package's
+ * build backend (uv-resolver `lock::Package::to_dist`: best wheel, else `to_source_dist`; Poetry's `Chooser`, wheels
+ * first). Only lockfiles that name their files (uv.lock, poetry.lock, pdm.lock, pylock.toml) can say; the sdist's
+ * file name, or undefined.
+ */
+function newSourceBuild(base: PackageNode, head: PackageNode): string | undefined {
+  const names = (n: PackageNode) => (n.distributions ?? []).map((d) => d.filename ?? '').filter((f) => f !== '');
+  const [before, after] = [names(base), names(head)];
+  if (!before.some((f) => WHEEL.test(f)) || after.length === 0 || after.some((f) => WHEEL.test(f))) return undefined;
+  return after[0];
 }
 
 /**

@@ -28,7 +28,7 @@ export const REVIEW_RULES = defineRules([
     id: 'CPU003',
     name: 'InstallScriptIntroduced',
     short: 'The new version runs an install script; the version it replaces did not.',
-    full: "The package manager runs `preinstall`/`install`/`postinstall` scripts with the developer's or the CI runner's rights. A patch release that gains an install script is the most common shape of a hijacked package.",
+    full: "The package manager runs `preinstall`/`install`/`postinstall` scripts with the developer's or the CI runner's rights. A patch release that gains an install script is the most common shape of a hijacked package. Python's install script is the build backend: an update a uv.lock, poetry.lock, pdm.lock or pylock.toml now locks with only a source distribution, where the version before had a wheel, is built on install and runs the package's `setup.py` / PEP 517 backend.",
     help: 'Read the script in the new version (`npm pack <pkg>@<version>` and look at `package.json` `scripts`). If it is legitimate, allow it in the policy (`dependencies.installScripts.allow`); otherwise pin the previous version.',
     level: 'error',
     severity: '8.5',
