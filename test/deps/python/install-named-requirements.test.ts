@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { locateNamedFile, namedRequirementsFiles } from '../../../src/deps/parsers/python/install-requirements.js';
+import {
+  locateNamedFile,
+  namedRequirementsFiles,
+  shellCommands,
+} from '../../../src/deps/parsers/python/install-requirements.js';
 import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
 import type { ScanResult } from '../../../src/core/result.js';
 import { scanAsCli, scanWith } from '../../helpers/scan.js';
@@ -144,14 +148,14 @@ describe('namedRequirementsFiles', () => {
     // A Makefile recipe's quiet `@`.
     ['dev:\n\t@pip install -r deps/dev.lst', ['deps/dev.lst:r']],
   ])('%j', (text, want) => {
-    const got = namedRequirementsFiles(text).map(
+    const got = namedRequirementsFiles(shellCommands(text)).map(
       (n) => `${n.written}:${n.positional === true ? 'p' : n.constraint ? 'c' : 'r'}`,
     );
     expect(got).toEqual(want);
   });
 
   it('keeps the line of the value', () => {
-    expect(namedRequirementsFiles('RUN pip install \\\n  -r \\\n  x.lst\n')).toEqual([
+    expect(namedRequirementsFiles(shellCommands('RUN pip install \\\n  -r \\\n  x.lst\n'))).toEqual([
       { written: 'x.lst', line: 3, constraint: false },
     ]);
   });

@@ -62,11 +62,11 @@ const FILE_OPTIONS: ReadonlyMap<string, boolean> = new Map([
  * a Dockerfile, workflow or script read, and the files `uv pip sync` / `pip-sync` install exactly. pip opens each (`req_file.parse_requirements` → `get_file_content`)
  * whatever its name, so a file named `deps/pins.lst` is as much a requirements file as `requirements.txt` is. Lines
  * continued by a `\` are one command; a command ends at a shell separator. A file named by `-r` anywhere is read as
- * requirements even if another command names it by `-c`.
+ * requirements even if another command names it by `-c`. `commands`: the file's shellCommands.
  */
-export function namedRequirementsFiles(text: string): NamedRequirementsFile[] {
+export function namedRequirementsFiles(commands: readonly (readonly Word[])[]): NamedRequirementsFile[] {
   const byPath = new Map<string, NamedRequirementsFile>();
-  for (const command of shellCommands(text)) {
+  for (const command of commands) {
     for (const found of fileOptions(command)) {
       // A bare `sync` word is looked for apart: the same name after `-r` is found where `-r` files are.
       const key = `${found.positional === true ? 'p' : 'o'}\0${found.written}`;
@@ -121,11 +121,11 @@ const MAX_SAME_NAME = 8;
 /**
  * The names of the files the text's commands write (`pip freeze > r.txt`, `poetry export -o r.txt`, `pip-compile
  * --output-file r.txt`, `uv pip compile -o r.txt`): one it installs from is made by the build, and its source (a
- * lockfile) is what is checked. One pass over the text, whatever the number of named files.
+ * lockfile) is what is checked. One pass over the commands, whatever the number of named files.
  */
-function filesWrittenByBuild(text: string): Set<string> {
+function filesWrittenByBuild(commands: readonly (readonly Word[])[]): Set<string> {
   const out = new Set<string>();
-  for (const command of shellCommands(text)) {
+  for (const command of commands) {
     for (let i = 0; i < command.length; i++) {
       const w = command[i]!.text;
       const target = /^(?:>>?|-o|--output|--output-file)$/.test(w)
@@ -287,13 +287,20 @@ const CONFIG_VARIABLES: ReadonlyMap<string, FileFormat> = new Map<string, FileFo
 ]);
 const configAssignments = envAssignmentReader([...CONFIG_VARIABLES.keys()]);
 
+/** A configuration file an install names by a variable, as written, at its line, in the format its tool reads. */
+interface NamedConfigFile {
+  readonly written: string;
+  readonly line: number;
+  readonly format: FileFormat;
+}
+
 /**
  * The configuration files a Dockerfile, workflow or script points pip or uv at: pip's `Configuration` loads the file
  * `PIP_CONFIG_FILE` names (`_iter_config_files`, none at all when it is `os.devnull`), uv the `UV_CONFIG_FILE` one
  * instead of its own search, whatever the file is called (`ci/pip-ci.cfg` is no pip.conf by name).
  */
-function namedConfigFiles(text: string): { written: string; line: number; format: FileFormat }[] {
-  const out: { written: string; line: number; format: FileFormat }[] = [];
+function namedConfigFiles(text: string): NamedConfigFile[] {
+  const out: NamedConfigFile[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     if (!raw.includes('_CONFIG_FILE') || /^\s*#/.test(raw)) return;
     for (const [name, written] of configAssignments(raw)) {
@@ -304,10 +311,54 @@ function namedConfigFiles(text: string): { written: string; line: number; format
   return out;
 }
 
+/** A file the install commands of one file name, as written, and where it is in the repository. */
+interface LocatedName<N> {
+  readonly named: N;
+  readonly target: NamedFileTarget;
+}
+
+/** What the install commands of one file name, located: installInputs and a review's snapshot read the same. */
+interface InstallNames {
+  /** The first MAX_NAMED requirements files. */
+  readonly requirements: readonly LocatedName<NamedRequirementsFile>[];
+  /** Requirements files past MAX_NAMED: counted as not read, never passed. */
+  readonly past: readonly NamedRequirementsFile[];
+  readonly configs: readonly LocatedName<NamedConfigFile>[];
+  /** The base names of the files the commands write (`pip freeze > r.txt`): computed when first asked. */
+  readonly written: () => ReadonlySet<string>;
+}
+
+/**
+ * The requirements files `-r` / `-c` / `uv pip sync` read and the configuration files PIP_CONFIG_FILE /
+ * UV_CONFIG_FILE point at, of the install commands of `envPath` (its text as asInstallCommands gives it), each
+ * located in the repository (locateNamedFile). The text is split into shell commands once.
+ */
+function locateInstallNames(
+  envPath: string,
+  text: string,
+  files: ReadonlySet<string>,
+  byBaseName: ReadonlyMap<string, readonly string[]>,
+): InstallNames {
+  const commands = shellCommands(text);
+  const all = namedRequirementsFiles(commands);
+  let written: Set<string> | undefined;
+  return {
+    requirements: all.slice(0, MAX_NAMED).map((named) => ({
+      named,
+      target: locateNamedFile(envPath, named.written, files, byBaseName, named.positional === true),
+    })),
+    past: all.slice(MAX_NAMED),
+    configs: namedConfigFiles(text)
+      .slice(0, MAX_NAMED)
+      .map((named) => ({ named, target: locateNamedFile(envPath, named.written, files, byBaseName) })),
+    // Only a file that cannot be read asks (a second pass over the commands).
+    written: () => (written ??= filesWrittenByBuild(commands)),
+  };
+}
+
 /**
  * The repository files the install commands of `envPath` (its text as asInstallCommands gives it) name, located as
- * installInputs locates them: the requirements files `-r` / `-c` / `uv pip sync` read, and the configuration files
- * PIP_CONFIG_FILE / UV_CONFIG_FILE point at. A review lays them out beside the file at both revisions, so the
+ * installInputs locates them (locateInstallNames). A review lays them out beside the file at both revisions, so the
  * scan of each reads the same inputs.
  */
 export function installNamedPaths(
@@ -316,16 +367,10 @@ export function installNamedPaths(
   files: ReadonlySet<string>,
   byBaseName: ReadonlyMap<string, readonly string[]>,
 ): { path: string; kind: 'requirements' | 'config' }[] {
-  const out: { path: string; kind: 'requirements' | 'config' }[] = [];
-  for (const named of namedRequirementsFiles(text).slice(0, MAX_NAMED)) {
-    const target = locateNamedFile(envPath, named.written, files, byBaseName, named.positional === true);
-    for (const path of 'paths' in target ? target.paths : []) out.push({ path, kind: 'requirements' });
-  }
-  for (const named of namedConfigFiles(text).slice(0, MAX_NAMED)) {
-    const target = locateNamedFile(envPath, named.written, files, byBaseName);
-    for (const path of 'paths' in target ? target.paths : []) out.push({ path, kind: 'config' });
-  }
-  return out;
+  const names = locateInstallNames(envPath, text, files, byBaseName);
+  const found = (located: readonly LocatedName<unknown>[], kind: 'requirements' | 'config') =>
+    located.flatMap(({ target }) => ('paths' in target ? target.paths.map((path) => ({ path, kind })) : []));
+  return [...found(names.requirements, 'requirements'), ...found(names.configs, 'config')];
 }
 
 /** A file an install command reads as requirements, to be scanned as one. */
@@ -369,13 +414,10 @@ export async function installInputs(
     const text = await read(env);
     if (text === undefined) continue;
     const unread: { written: string; line: number; why: string }[] = [];
-    // What the build writes matters only for a file that cannot be read (a second pass of the commands).
-    let made: Set<string> | undefined;
-    const all = namedRequirementsFiles(text);
-    for (const named of all.slice(0, MAX_NAMED)) {
-      const target = locateNamedFile(env.path, named.written, paths, byBaseName, named.positional === true);
+    const names = locateInstallNames(env.path, text, paths, byBaseName);
+    for (const { named, target } of names.requirements) {
       if ('unread' in target) {
-        if (named.positional !== true && !(made ??= filesWrittenByBuild(text)).has(posix.basename(named.written))) {
+        if (named.positional !== true && !names.written().has(posix.basename(named.written))) {
           unread.push({ ...named, why: target.unread });
         }
         continue;
@@ -390,8 +432,7 @@ export async function installInputs(
         }
       }
     }
-    for (const named of namedConfigFiles(text).slice(0, MAX_NAMED)) {
-      const target = locateNamedFile(env.path, named.written, paths, byBaseName);
+    for (const { named, target } of names.configs) {
       for (const path of 'paths' in target ? target.paths : []) {
         const f = byPath.get(path)!;
         // A pip.conf / uv.toml by name is read already.
@@ -399,7 +440,7 @@ export async function installInputs(
       }
     }
     // Bounded on a hostile file naming thousands: the rest is counted as not read, never passed.
-    for (const named of all.slice(MAX_NAMED)) unread.push({ ...named, why: `past the first ${MAX_NAMED} named files` });
+    for (const named of names.past) unread.push({ ...named, why: `past the first ${MAX_NAMED} named files` });
     if (unread.length > 0) findings.push(unreadFinding(env.path, unread));
   }
   const byName = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
