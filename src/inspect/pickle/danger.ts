@@ -412,6 +412,9 @@ const DANGEROUS: readonly string[] = [
   // file) and `open_latin1`; numpy's `fromfile` under its C-module names.
   'torch._utils._import_dotted_name',
   'torch._utils._type',
+  // torch/storage.py keeps it as `_type` and as every storage class's `type` method (isStorageType below):
+  // `torch.UntypedStorage.type(storage, 'evil_mod.x')` imported the shipped module on Debian's torch 1.13
+  'torch.storage._type',
   // torch/__init__.py `_preload_cuda_deps(lib_folder, lib_name)`: ctypes.CDLL of the first match of
   // <sys.path>/nvidia/<lib_folder>/lib/<lib_name>, a path its arguments can lead anywhere with `..`
   'torch._preload_cuda_deps',
@@ -435,6 +438,15 @@ const DANGEROUS: readonly string[] = [
   // /tmp/d/joblib, `MemorizedFunc(len, '/tmp/d')` made /tmp/d/builtins).
   'joblib.memory',
   'joblib.Memory',
+  // joblib/__init__.py re-exports memory.py's `MemorizedResult(location, func, args_id)`, which makes its store
+  // backend under `location` (Debian's joblib 1.2 created the folder)
+  'joblib.MemorizedResult',
+  // pandas/core/interchange/from_dataframe.py `buffer_to_ndarray(buffer, dtype, offset, length)` makes an ndarray over
+  // the memory at `buffer.ptr` (ctypes.cast of an integer): with a Bunch for the buffer, a pickle reads and, by
+  // SETITEM on the array, writes any address (Debian's pandas 1.5 crashed writing to 0x10 while unpickling); the
+  // module's other helpers reach it, and pandas.api.interchange re-exports them
+  'pandas.core.interchange.from_dataframe',
+  'pandas.api.interchange',
   'numpy.compat.py3k.npy_load_module',
   'numpy.compat.npy_load_module',
   'numpy.compat.py3k.open_latin1',
@@ -510,6 +522,32 @@ const REEXPORTED_LOADERS: ReadonlySet<string> = new Set([
     // names are safe-listed metrics): C `partial_setstate` sets any function, arguments and keywords from a BUILD
     // state, so calling it calls numpy.memmap(path, mode='w+') — a pickle writes partial under functools' name
     'partial ' +
+    // Helpers that import the module their argument names, which runs its top-level code (a `.py` shipped beside the
+    // model is on sys.path when the loader runs from there): numpy/core/function_base.py `add_newdoc(place, obj, doc)`
+    // is `__import__(place, …, [obj])` (kept as `numpy.add_newdoc`, `numpy.lib.add_newdoc`, `scipy.add_newdoc`…);
+    // numpy/lib/utils.py `lookfor(what, module)` imports `module` and every submodule of it (`numpy.lookfor`);
+    // pandas/compat/_optional.py `import_optional_dependency(name)` is importlib.import_module(name) (kept in a dozen
+    // pandas modules); pandas/util/_test_decorators.py `safe_import(mod_name)` is `__import__(mod_name)`;
+    // pandas/plotting/_core.py `_load_backend(backend)` imports the backend it is given. Debian's numpy 1.24 and
+    // pandas 1.5 ran a shipped module's code for each.
+    'add_newdoc lookfor import_optional_dependency safe_import load_backend ' +
+    // scipy/optimize/_nonlin.py `_nonlin_wrapper(name, jac)` formats `name` into the source of a `def` and execs it
+    // (Debian's scipy 1.10 ran the code of a name holding a newline); joblib/logger.py `PrintTime(logfile)` creates
+    // its folders, copies the file aside and truncates it ("w"), scipy/odr/_odrpack.py `ODR(…, errfile, rptfile,
+    // overwrite=True)` os.remove()s both (Debian's joblib 1.2 and scipy 1.10 did so to a pickle's paths)
+    'nonlin_wrapper PrintTime ODR ' +
+    // Helpers that call the method their argument names on the object they are given, as operator.methodcaller does:
+    // numpy/core/fromnumeric.py `_wrapfunc(obj, method, *args)` is `getattr(obj, method)(*args)`, and so is
+    // sklearn/metrics/_scorer.py `_cached_call(None, estimator, method, *args)` (Debian's numpy 1.24 and
+    // scikit-learn 1.2 ran `os.system` through each, and `DataFrame.to_csv(path)`); `_wrapit(obj, method, *args)`
+    // calls it on `asarray(obj)`, so `ndarray.tofile(path)` writes any file
+    'wrapfunc wrapit cached_call ' +
+    // File classes kept in the libraries that create or truncate the path they are given: torch/utils/_zip.py keeps
+    // zipfile's `ZipFile` (mode "w"), joblib/compressor.py `BinaryZlibFile(path, "wb")` and its gzip subclass (kept
+    // in joblib.numpy_pickle too) and lz4's `LZ4FrameFile`; sklearn/utils/fixes.py `_open_binary(module, name)` and
+    // `_open_text` are importlib.resources.files(module), which imports it (Debian's torch 1.13, joblib 1.2 and
+    // scikit-learn 1.2 did each)
+    'ZipFile BinaryZlibFile BinaryGzipFile LZ4FrameFile open_binary open_text ' +
     // Classes kept under their own name in modules of allowlisted class families (a CapWords name there is
     // otherwise allowed): sklearn's estimator modules import `Parallel` from sklearn.utils.parallel (runs each task's
     // function, starts worker processes); numpy.lib, numpy.matlib and scipy keep numpy's `DataSource` (downloads);
@@ -526,6 +564,33 @@ const REEXPORTED_LOADERS: ReadonlySet<string> = new Set([
  */
 function isLoaderName(name: string): boolean {
   return REEXPORTED_LOADERS.has(name) || REEXPORTED_LOADERS.has(name.replace(/^_+/, ''));
+}
+
+/**
+ * pandas methods that, given a function's name as a string, call the object's method of that name with the rest of
+ * their arguments: pandas/core/apply.py `Apply.apply_str` and pandas/core/base.py `_try_aggregate_string_function`
+ * (`getattr(obj, arg)(*args, **kwargs)`), behind `DataFrame.apply`, `agg`/`aggregate` and `transform` and their
+ * Series, GroupBy and window counterparts. `DataFrame.apply(frame, 'to_csv', 0, False, None, (path,))` reached by a
+ * protocol 4 name wrote the file on Debian's pandas 1.5, as did `aggregate` and `transform`.
+ */
+const PANDAS_STRING_DISPATCH: ReadonlySet<string> = new Set([
+  'apply',
+  'agg',
+  'aggregate',
+  'transform',
+  'apply_str',
+  'try_aggregate_string_function',
+]);
+
+/**
+ * A torch storage class's `type` method reached by a protocol 4 name (`torch` + `UntypedStorage.type`): torch/storage.py
+ * sets `_StorageBase.type = _type`, and torch/_utils.py `_type(self, dtype)` passes a string dtype to
+ * `_import_dotted_name`, which imports its first part and walks the rest.
+ */
+function isStorageType(module: string, parts: readonly string[]): boolean {
+  return (
+    module.split('.', 1)[0] === 'torch' && parts.length > 1 && parts.at(-1) === 'type' && /Storage$/.test(parts.at(-2)!)
+  );
 }
 
 /** The module or name of a STACK_GLOBAL whose string is the result of a call (vm/calls.ts). */
@@ -566,9 +631,14 @@ export function dangerOf(module: string, name: string): string | undefined {
     return `a module or name longer than ${KEEP_STRING} characters, not read: a dotted name that long may walk to any global`;
   const direct = hits(`${module}.${name}`);
   if (direct !== undefined) return direct;
+  const kept = keptModule(name);
+  if (kept !== undefined) return `the module \`${kept}\` itself, which \`${module}\` keeps as \`${name}\``;
   const parts = name.split('.');
   const last = parts[parts.length - 1]!;
   if (parts.length > 1 && FILE_AND_CODE_METHODS.has(last)) return `method ${last}`;
+  if (isStorageType(module, parts)) return `method ${name}: torch/_utils.py \`_type\` imports a dotted type name`;
+  if (parts.length > 1 && module.split('.', 1)[0] === 'pandas' && PANDAS_STRING_DISPATCH.has(last.replace(/^_+/, '')))
+    return `method ${last}: given a string, it calls the method of that name on the frame (\`to_csv\` writes a file)`;
   // A dotted name reaches the same function through a module alias (`scipy` + `_importlib.import_module`).
   if (isLoaderName(last) && isModelLibrary(module))
     return `\`${last}\`: the name of a loader, writer or launcher, kept in a model library`;
@@ -583,6 +653,34 @@ export function dangerOf(module: string, name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Dangerous modules that modules keep at module level under their own name (`import os`; Debian's torch, numpy,
+ * scipy, scikit-learn, pandas and joblib keep each of these somewhere), or a private spelling (`import sys as _sys`)
+ * or a common alias. `find_class('torch', 'os')` returns the os module itself (Lib/pickle.py `_Unpickler.find_class`:
+ * getattr of the imported module), and a library helper that calls a method it is told by name turns it into any
+ * of the module's functions: numpy/core/fromnumeric.py `_wrapfunc(torch.os, 'system', cmd)` ran the command on
+ * Debian's numpy 1.24. pickle.dumps refuses a module ("cannot pickle 'module' object"), so no genuine file names one.
+ * Names that are also functions in those libraries (`scipy.select`, `scipy.trace`, `torch.autograd.profiler.profile`,
+ * a `types` attribute of scipy.integrate) are left to the dotted-path checks.
+ */
+const KEPT_MODULES: ReadonlyMap<string, string> = new Map([
+  ...(
+    'os posix nt sys builtins subprocess _posixsubprocess pty shutil tempfile io _io pickle _pickle marshal ' +
+    'importlib pkgutil runpy code pydoc linecache inspect ast gc site signal resource platform ctypes socket ' +
+    'webbrowser pdb timeit traceback warnings operator functools itertools threading _thread multiprocessing ' +
+    'concurrent asyncio zlib gzip bz2 lzma'
+  )
+    .split(' ')
+    .map((m): [string, string] => [m, m]),
+  ['mp', 'multiprocessing'],
+  ['pkl', 'pickle'],
+]);
+
+/** The dangerous module a one-part name is, by its name, its name without leading underscores, or its alias. */
+function keptModule(name: string): string | undefined {
+  return KEPT_MODULES.get(name) ?? KEPT_MODULES.get(name.replace(/^_+/, ''));
 }
 
 /**
