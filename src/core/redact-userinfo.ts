@@ -116,8 +116,12 @@ export function redactPathTokens(text: string): string {
   return text.includes('//') ? text.replace(PATH_TOKEN, '$1***') : text;
 }
 
-/** Names of query parameters whose values are secrets, any case. */
-const SECRET_NAMES = ['token', 'auth', 'key', 'secret', 'password', 'sig'];
+/**
+ * Names of query parameters whose values are secrets, any case. `credential`: a presigned URL's key (S3 and GCS V4
+ * signing, `X-Amz-Credential=AKIA…/date/region/s3/aws4_request`, `X-Goog-Credential=<service account>/…`) names the
+ * access key the signature was made with; masking the signature alone printed it.
+ */
+const SECRET_NAMES = ['token', 'auth', 'key', 'secret', 'password', 'sig', 'credential'];
 const isValueStop = (c: number) => c === 0x26 || c === 0x23 || isRegExpSpace(c); // & # \s
 const isParameterStop = (c: number) => c === 0x3d || isValueStop(c); // = & # \s
 

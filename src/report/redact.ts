@@ -11,10 +11,10 @@ import { redactUrls } from '../core/redact-userinfo.js';
  *
  * What is masked is redactUrls' (src/deps/checks/finding.ts): the user info of any `scheme://…@` URL
  * (`https://***@host/path`) and the value of a query parameter named like a secret (`token`, `auth`, `key`, `secret`,
- * `password`, `sig`: `access_token=***`). The host and path stay, so a finding still says where. An scp-style SSH
- * address (`git@github.com:org/repo`) has no `://` and is left alone: its `git` user is a fixed name, not a secret;
- * `ssh://git@host/…` is masked like any URL user info, as the lockfile checks always have (a user name alone can be
- * a token, e.g. `https://ghp_…@github.com/`, and the two forms cannot be told apart safely).
+ * `password`, `sig`, `credential`: `access_token=***`). The host and path stay, so a finding still says where. An
+ * scp-style SSH address (`git@github.com:org/repo`) has no `://` and is left alone: its `git` user is a fixed name,
+ * not a secret; `ssh://git@host/…` is masked like any URL user info, as the lockfile checks always have (a user name
+ * alone can be a token, e.g. `https://ghp_…@github.com/`, and the two forms cannot be told apart safely).
  *
  * Fingerprints are kept as they were computed: findings without credentials are unchanged, so their identity is.
  */

@@ -102,7 +102,7 @@ describe('one-pass string surgery holds to the expression it replaces', () => {
       (s) => {
         const out = redactUserinfo(s);
         return out.includes('?') || out.includes('&')
-          ? out.replace(/([?&][^=&#\s]*(?:token|auth|key|secret|password|sig)[^=&#\s]*=)[^&#\s]+/gi, '$1***')
+          ? out.replace(/([?&][^=&#\s]*(?:token|auth|key|secret|password|sig|credential)[^=&#\s]*=)[^&#\s]+/gi, '$1***')
           : out;
       },
       hostile('?', 'token'),

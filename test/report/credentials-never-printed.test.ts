@@ -14,6 +14,8 @@ const SECRETS = {
   npmrcRegistry: 'SECRETNPMRCREG0005',
   pyUrl: 'SECRETPYURL0024',
   pyQuery: 'SECRETPYQUERY0031',
+  pyPresignedKey: 'AKIASECRETPRESIGNED0035',
+  pyPresignedSig: 'SECRETPRESIGNEDSIG0036',
   reqIndex: 'SECRETREQ0011',
   reqUrl: 'SECRETREQURL0013',
   reqQuery: 'SECRETREQQUERY0032',
@@ -37,6 +39,9 @@ const TREE = {
     'from transformers import AutoModel',
     `m = AutoModel.from_pretrained("https://u:${SECRETS.pyUrl}@huggingface.co/org/model7")`,
     `m2 = AutoModel.from_pretrained("https://huggingface.co/org/model8?access_token=${SECRETS.pyQuery}")`,
+    'import torch',
+    // An S3 presigned URL (SigV4 query string): the access key id is in X-Amz-Credential, beside the signature.
+    `w = torch.hub.load_state_dict_from_url("https://bucket.s3.amazonaws.com/m.pt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${SECRETS.pyPresignedKey}%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=${SECRETS.pyPresignedSig}")`,
     '',
   ].join('\n'),
   'requirements.txt': [
@@ -128,5 +133,11 @@ describe('credentials in scanned URLs never reach a report', () => {
     const urls = (json.references ?? []).map((r) => r.url).filter((u) => u !== undefined);
     expect(urls).toContain('https://***@huggingface.co/org/model7');
     expect(reports['cyclonedx']).toContain('huggingface.co/org/model7');
+  });
+
+  it('a presigned URL keeps its host and path, with its access key and signature masked', () => {
+    expect(reports['text']).toContain(
+      'https://bucket.s3.amazonaws.com/m.pt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=***&X-Amz-Signature=***',
+    );
   });
 });

@@ -19,7 +19,7 @@ function plainPackageFinding(
   const redact = (t: string) =>
     t
       .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@')
-      .replace(/([?&][^=&#\s]*(?:token|auth|key|secret|password|sig)[^=&#\s]*=)[^&#\s]+/gi, '$1***');
+      .replace(/([?&][^=&#\s]*(?:token|auth|key|secret|password|sig|credential)[^=&#\s]*=)[^&#\s]+/gi, '$1***');
   const path = node.path.join(' > ');
   const name = node.alias !== undefined ? `${node.alias} (npm:${node.name})` : node.name;
   const label = node.version === '' ? name : `${name}@${node.version}`;
