@@ -1,5 +1,5 @@
 import type { Finding, Location } from '../core/finding.js';
-import { groupCauses, MAX_RELATED } from '../core/group-causes.js';
+import { groupCauses, MAX_RELATED, memberName } from '../core/group-causes.js';
 import { unknownKeyWhere } from './findings.js';
 
 /**
@@ -14,6 +14,10 @@ import { unknownKeyWhere } from './findings.js';
  * - CPD112 for a signature by a key the registry's keys do not hold: every package signed with that key shares the
  *   cause (a rotation the embedded TUF keys predate, or a mirror that signs with a key of its own). One CPD112 per
  *   lockfile, registry and key, naming the packages.
+ * - CPD130 for a lockfile integrity that is missing or no valid SRI: how the lockfile was written (sigstore-js's
+ *   lacks 811 of 1,062), which CPD002 / CPD004 already report from the lockfile alone. Per package, a scan of it
+ *   printed 450 CPD130 beside the one CPD002 group; one CPD130 per lockfile and reason says what the registry
+ *   check could not do.
  *
  * From GROUP_MIN findings of one cause on; fewer stay per package, as that is what a tampered entry looks like.
  * Verdicts are settled before this runs: each package keeps its own status; the members stay on the group.
@@ -40,8 +44,23 @@ function groupKey(f: Finding, registriesWithoutAny: ReadonlySet<string>): string
   const keyid = f.evidence?.keyid;
   if (f.ruleId === 'CPD112' && f.evidence?.reason === 'unknown' && typeof keyid === 'string')
     return `CPD112\0${f.location.path}\0${String(registry)}\0${keyid}`;
+  const reason = f.evidence?.reason;
+  if (f.ruleId === 'CPD130' && typeof reason === 'string' && LOCKFILE_INTEGRITY_REASONS.has(reason))
+    return `CPD130\0${f.location.path}\0${reason}`;
   return undefined;
 }
+
+/** CPD130's reasons (check.ts checkIntegrity) that lie in how the lockfile was written, each with what it means. */
+const LOCKFILE_INTEGRITY_REASONS: ReadonlyMap<string, string> = new Map([
+  [
+    'no lockfile integrity',
+    'have no integrity in the lockfile (CPD002): their bytes are not pinned and cannot be compared with the registry',
+  ],
+  [
+    'lockfile integrity not valid SRI',
+    'have a lockfile integrity that is no valid SRI hash (CPD004), which cannot be compared with the registry',
+  ],
+]);
 
 function summarise(list: readonly Finding[]): Finding {
   const sorted = [...list].sort((a, b) => (a.location.line ?? 0) - (b.location.line ?? 0));
@@ -62,6 +81,7 @@ function summarise(list: readonly Finding[]): Finding {
       members: sorted,
     };
   }
+  if (first.ruleId === 'CPD130') return lockfileIntegrityGroup(sorted, related);
   const registry = String(first.evidence?.registry);
   if (first.ruleId === 'CPD112') {
     const keyid = String(first.evidence?.keyid);
@@ -80,6 +100,26 @@ function summarise(list: readonly Finding[]): Finding {
     message: `${registry} has none of the ${n} packages of ${lockfile} it was asked for (HTTP ${String(first.evidence?.status)} for each): the registry URL or the scope's registry in .npmrc is wrong, or it hides them from these credentials. npm would fail to install them from there; fix the registry configuration.`,
     location: first.location,
     evidence: { registry, status: String(first.evidence?.status), count: n, packages: specs.join(' ') },
+    related,
+    members: sorted,
+  };
+}
+
+/**
+ * One CPD130 for the packages of a lockfile whose integrity cannot be compared with the registry for one reason. A
+ * level the policy set on the members (fail-closed makes them errors) is the group's; each package stays unverifiable.
+ */
+function lockfileIntegrityGroup(sorted: readonly Finding[], related: Location[]): Finding {
+  const first = sorted[0]!;
+  const reason = String(first.evidence?.reason);
+  const names = sorted.map(memberName);
+  return {
+    ruleId: 'CPD130',
+    ...(first.level !== undefined ? { level: first.level } : {}),
+    message: `${sorted.length} packages of ${first.location.path} ${LOCKFILE_INTEGRITY_REASONS.get(reason)!} (first: ${names.slice(0, 3).join(', ')} at ${first.location.path}:${first.location.line ?? 1}). Delete the entries and reinstall with a current package manager so the integrities are recorded.`,
+    location: first.location,
+    artifact: { kind: 'file', path: first.location.path },
+    evidence: { reason, count: sorted.length, packages: names.slice(0, 50).join(' ') },
     related,
     members: sorted,
   };
