@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { digestBytes, parseSri } from '../core/sri.js';
 import { publicHttpUrl } from '../core/url.js';
+import { encodeUriComponent } from '../core/uri-component.js';
 import { ecosystemOf, fileKey, packageKey } from '../core/package-key.js';
 import type { Ecosystem } from '../core/package-key.js';
 import type { ModelProvenance, PackageNode, VerificationStatus } from '../core/records.js';
@@ -40,12 +41,15 @@ export interface CdxComponent {
   readonly scope?: 'required' | 'optional';
   readonly purl?: string;
   readonly hashes?: readonly CdxHash[];
-  readonly externalReferences?: readonly {
-    readonly type: 'distribution' | 'vcs';
-    readonly url: string;
-    readonly comment?: string;
-  }[];
+  readonly externalReferences?: readonly CdxReference[];
   readonly properties?: readonly CdxProperty[];
+}
+
+export interface CdxReference {
+  readonly type: 'distribution' | 'vcs';
+  readonly url: string;
+  readonly comment?: string;
+  readonly hashes?: readonly CdxHash[];
 }
 
 export interface CycloneDxOptions {
@@ -91,7 +95,8 @@ export function toCycloneDx(scanned: ScanResult, opts: CycloneDxOptions): Cyclon
       const ref = c['bom-ref']!;
       const old = libraries.get(ref);
       // The same package in two lockfiles is one component; a runtime use anywhere makes it required.
-      if (!old || (old.scope === 'optional' && c.scope === 'required')) libraries.set(ref, c);
+      if (!old || (old.scope === 'optional' && c.scope === 'required')) libraries.set(ref, withReferencesOf(c, old));
+      else libraries.set(ref, withReferencesOf(old, c));
     }
   }
   const models = result.models.map((m): CdxComponent => {
@@ -152,8 +157,13 @@ function toLibrary(
   const local = p.source === 'workspace' || p.source === 'link' || p.source === 'file';
   const pypi = ecosystem === 'pypi';
   const purl = packageKey(ecosystem, p.name, p.version);
-  const hashes = pypi ? distributionHashes(p) : p.integrity !== undefined ? sriToHashes(p.integrity) : [];
   const url = p.resolved !== undefined ? publicUrl(p.resolved) : undefined;
+  const references = pypi
+    ? distributionReferences(p, url)
+    : url !== undefined
+      ? [{ type: 'distribution' as const, url }]
+      : [];
+  const hashes = !pypi && p.integrity !== undefined ? sriToHashes(p.integrity) : [];
   const slash = p.name.startsWith('@') ? p.name.indexOf('/') : -1;
   return {
     type: 'library',
@@ -164,7 +174,7 @@ function toLibrary(
     scope: p.dev || p.optional ? 'optional' : 'required',
     ...(local ? {} : { purl }),
     ...(hashes.length > 0 ? { hashes } : {}),
-    ...(url !== undefined ? { externalReferences: [{ type: 'distribution' as const, url }] } : {}),
+    ...(references.length > 0 ? { externalReferences: references } : {}),
     properties: [
       { name: 'chainproof:lockfile', value: p.lockfile },
       { name: 'chainproof:source', value: p.source },
@@ -176,16 +186,55 @@ function toLibrary(
   };
 }
 
-/** The digests of every distribution file a Python lockfile pins (a release has one per wheel and sdist), sorted. */
-function distributionHashes(p: PackageNode): CdxHash[] {
-  const seen = new Map<string, CdxHash>();
+/**
+ * A Python release's files as `distribution` references, each with its own digests, as cyclonedx-py writes a lockfile
+ * (`__extrefs4lock`: one reference per sdist and wheel). A release has a file per platform, and a component's `hashes`
+ * name one artifact: the 24 SHA-256 of torch's wheels listed there each contradicted the others. A file the lockfile
+ * names without a URL (poetry.lock `files`) is `<index>/<name>/#<file>`, as cyclonedx-py's `__extrefs4lock_legacy`
+ * writes it; digests of no named file (a requirements line's `--hash` options) go on `<index>/<name>/`, its "implicit
+ * dist url". The index is the package's, else pip's default (PyPI).
+ */
+function distributionReferences(p: PackageNode, index: string | undefined): CdxReference[] {
+  const project = `${(index ?? PYPI_SIMPLE).replace(/\/+$/, '')}/${encodeUriComponent(p.name)}/`;
+  const byUrl = new Map<string, CdxHash[]>(index !== undefined ? [[index, []]] : []);
   for (const d of p.distributions ?? []) {
-    for (const [alg, hex] of Object.entries(d.hashes)) {
-      const h = toHash(alg, hex);
-      if (h) seen.set(`${h.alg}:${h.content}`, h);
-    }
+    const named = d.filename !== undefined ? `${project}#${encodeUriComponent(d.filename)}` : project;
+    const url = (d.url !== undefined ? publicUrl(d.url) : undefined) ?? named;
+    const hashes = Object.entries(d.hashes).flatMap(([alg, hex]) => toHash(alg, hex) ?? []);
+    byUrl.set(url, [...(byUrl.get(url) ?? []), ...hashes]);
   }
-  return [...seen.values()].sort((a, b) => cmp(`${a.alg}:${a.content}`, `${b.alg}:${b.content}`));
+  return [...byUrl].map(([url, hashes]) => toReference(url, hashes));
+}
+
+const PYPI_SIMPLE = 'https://pypi.org/simple';
+
+function toReference(url: string, hashes: readonly CdxHash[]): CdxReference {
+  const unique = uniqueHashes(hashes);
+  return { type: 'distribution', url, ...(unique.length > 0 ? { hashes: unique } : {}) };
+}
+
+function uniqueHashes(hashes: readonly CdxHash[]): CdxHash[] {
+  const byKey = new Map(hashes.map((h) => [`${h.alg}:${h.content}`, h]));
+  return [...byKey.keys()].sort(cmp).map((k) => byKey.get(k)!);
+}
+
+/**
+ * `kept` with the references of `other`, the same package found again (in another lockfile, or a release locked from
+ * two indexes: torch 2.9.1 from PyPI and from download.pytorch.org share a purl), so no file's digest is dropped.
+ */
+function withReferencesOf(kept: CdxComponent, other: CdxComponent | undefined): CdxComponent {
+  if (other?.externalReferences === undefined) return kept;
+  const byPlace = new Map<string, CdxReference[]>();
+  for (const r of [...(kept.externalReferences ?? []), ...other.externalReferences]) {
+    const place = `${r.type}\0${r.url}`;
+    byPlace.set(place, [...(byPlace.get(place) ?? []), r]);
+  }
+  const merged = [...byPlace.keys()].sort(cmp).map((place) => {
+    const refs = byPlace.get(place)!;
+    const hashes = uniqueHashes(refs.flatMap((r) => r.hashes ?? []));
+    return { ...refs[0]!, ...(hashes.length > 0 ? { hashes } : {}) };
+  });
+  return { ...kept, externalReferences: merged };
 }
 
 /** SRI (`sha512-<base64> sha1-<base64>`) → hex hashes; entries of unknown algorithm or wrong length are dropped. */

@@ -6,6 +6,7 @@ import addDraft2019Formats from 'ajv-formats-draft2019';
 import { describe, expect, it } from 'vitest';
 import { npmPurl, parsePackagePurl, pypiPurl } from '../../src/core/package-key.js';
 import { sriToHashes, toCycloneDx, uuidV5 } from '../../src/report/cyclonedx.js';
+import type { PackageNode } from '../../src/core/records.js';
 import { finding, makeResult, pkg, sampleResult } from '../action/helpers.js';
 import { referenceComponents } from '../../src/report/cyclonedx-refs.js';
 import { REPO } from '../helpers/cli.js';
@@ -310,5 +311,87 @@ describe('CycloneDX references', () => {
       'pkg:github/explosion/spacy-models',
       'en_core_web_sm-<compatible version>',
     ]);
+  });
+});
+
+describe('CycloneDX: a Python release is one component, each of its files a reference with its own digest', () => {
+  // cyclonedx-py `__extrefs4lock`: a component's `hashes` name one artifact, and a release has a file per platform.
+  const hex = (c: string) => c.repeat(64);
+  const wheel = (url: string, digest: string) => ({ url, hashes: { sha256: hex(digest) } });
+  const pypiGraph = (lockfile: string, packages: PackageNode[]) => ({
+    lockfile,
+    kind: 'uv' as const,
+    ecosystem: 'pypi' as const,
+    formatVersion: '1',
+    importers: {},
+    packages: packages.map((p) => ({ ...p, lockfile })),
+  });
+  const CPU = 'https://download.pytorch.org/whl/cpu';
+  const bom = toCycloneDx(
+    makeResult({
+      graphs: [
+        pypiGraph('uv.lock', [
+          pkg({
+            name: 'torch',
+            version: '2.9.1',
+            resolved: CPU,
+            distributions: [wheel(`${CPU}/torch-2.9.1-cp312-a.whl`, 'a'), wheel(`${CPU}/torch-2.9.1-cp313-b.whl`, 'b')],
+          }),
+          // The same release from PyPI (uv forks by marker): the same purl, other files.
+          pkg({
+            name: 'torch',
+            version: '2.9.1',
+            resolved: 'https://pypi.org/simple',
+            distributions: [wheel('https://files.pythonhosted.org/p/torch-2.9.1-c.whl', 'c')],
+          }),
+        ]),
+        pypiGraph('poetry.lock', [
+          pkg({
+            name: 'absl-py',
+            version: '1.2.0',
+            distributions: [
+              { filename: 'absl-py-1.2.0.tar.gz', hashes: { sha256: hex('d') } },
+              { filename: 'absl_py-1.2.0-py3-none-any.whl', hashes: { sha256: hex('e') } },
+            ],
+          }),
+        ]),
+        pypiGraph('requirements.txt', [
+          pkg({
+            name: 'six',
+            version: '1.16.0',
+            distributions: [{ hashes: { sha256: hex('f') } }, { hashes: { sha256: hex('1') } }],
+          }),
+        ]),
+      ],
+    }),
+    { toolVersion: '1.2.3' },
+  );
+  const refs = (name: string) =>
+    bom.components
+      .find((c) => c.name === name)!
+      .externalReferences!.map((r) => [r.url, (r.hashes ?? []).map((h) => `${h.alg}:${h.content[0]}`)]);
+
+  it('is valid, and no component carries the digests of several files', () => {
+    expect(cdxValidator()(bom)).toBe(true);
+    expect(bom.components.filter((c) => c.hashes !== undefined).map((c) => c.name)).toEqual([]);
+  });
+
+  it('files with URLs: one reference each, and a release locked from two indexes keeps both', () => {
+    expect(bom.components.filter((c) => c.name === 'torch')).toHaveLength(1);
+    expect(refs('torch')).toEqual([
+      [CPU, []],
+      [`${CPU}/torch-2.9.1-cp312-a.whl`, ['SHA-256:a']],
+      [`${CPU}/torch-2.9.1-cp313-b.whl`, ['SHA-256:b']],
+      ['https://files.pythonhosted.org/p/torch-2.9.1-c.whl', ['SHA-256:c']],
+      ['https://pypi.org/simple', []],
+    ]);
+  });
+
+  it('named files without URLs (poetry.lock) and bare --hash options (requirements) hang on the index', () => {
+    expect(refs('absl-py')).toEqual([
+      ['https://pypi.org/simple/absl-py/#absl-py-1.2.0.tar.gz', ['SHA-256:d']],
+      ['https://pypi.org/simple/absl-py/#absl_py-1.2.0-py3-none-any.whl', ['SHA-256:e']],
+    ]);
+    expect(refs('six')).toEqual([['https://pypi.org/simple/six/', ['SHA-256:1', 'SHA-256:f']]]);
   });
 });
