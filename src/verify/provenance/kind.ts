@@ -2,8 +2,13 @@ import type { ParsedBundle } from '../bundle/parse.js';
 import { parseStatement, StatementError } from '../bundle/intoto.js';
 import { readCertificateSource, readStatementSource } from './source.js';
 
-/** SLSA provenance of any version (what actions/attest-build-provenance, npm and slsa-github-generator write). */
-const SLSA_PROVENANCE = /^https:\/\/slsa\.dev\/provenance\/v\d/;
+/**
+ * SLSA provenance of any version (what actions/attest-build-provenance, npm and slsa-github-generator write), the
+ * whole predicate type: verifiers compare it exactly (`gh attestation verify --predicate-type`, default
+ * `https://slsa.dev/provenance/v1`; slsa-verifier's `ProvenanceV02Type` / `ProvenanceV1Type`), so a type that only
+ * begins like one (`…/provenance/v1-scan`, `…/provenance/v1/sbom`) is another claim, as npm's `SLSA_PREDICATE` reads it.
+ */
+const SLSA_PROVENANCE = /^https:\/\/slsa\.dev\/provenance\/v\d+(\.\d+)?$/;
 
 /** Whether a statement's predicate is build provenance (SLSA, any version) rather than another claim (an SBOM, a scan). */
 export const isBuildProvenance = (predicateType: string): boolean => SLSA_PROVENANCE.test(predicateType);

@@ -88,6 +88,15 @@ describe('chooseProvenance', () => {
     expect(chooseProvenance(model, [v02], reqs, undefined).problems).toEqual([]);
   });
 
+  // gh and slsa-verifier compare the predicate type whole: one that only begins like SLSA's is another claim.
+  it.each(['https://slsa.dev/provenance/v1-scan', 'https://slsa.dev/provenance/v1/sbom'])(
+    'a predicate type that only begins like SLSA provenance (%s) does not meet a requirement',
+    (predicateType) => {
+      const r = chooseProvenance(model, [{ ...RELEASE, predicateType }], reqs, undefined);
+      expect(r.problems.map((f) => f.ruleId)).toEqual(['CPM020']);
+    },
+  );
+
   it('a registry repository: the same commit built in a fork is CPM024', () => {
     const fork = { ...RELEASE, repository: 'https://github.com/mallory/models' };
     const expected = {
