@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ScanContext } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
+import type { Finding } from '../../core/finding.js';
 import type { StageInput } from '../../core/stage.js';
 import { bundleReadFailure } from '../artifact.js';
 import { BundleParseError, MAX_BUNDLE_BYTES, tryParseBundle, type ParsedBundle } from '../bundle/parse.js';
@@ -8,11 +9,12 @@ import { verifyParsedBundle } from '../check/verify-bundle.js';
 import { describeSigner } from '../check/types.js';
 import { isProvenanceBundle } from '../provenance/kind.js';
 import { DETACHED_BUNDLE } from '../provenance/names.js';
+import { readBareEnvelope } from '../provenance/envelope.js';
 import { folderCovers, isFolderAttestation } from '../provenance/files.js';
-import { allowedSigners, registryRequirementsOf, type SignatureSetup } from './setup.js';
+import { allowedSigners, registryRequirementsOf, signatureRequirementsOf, type SignatureSetup } from './setup.js';
 import { emptyPart, type PartResult } from './coverage.js';
 import { MAX_CANDIDATES, MAX_FILE_BYTES, NearbyArtifacts, bundleClaim, type BundleClaim } from './nearby-artifact.js';
-import { record, statusOf, verdictFinding } from './findings.js';
+import { record, requiredUnverifiable, statusOf, verdictFinding } from './findings.js';
 
 /** Artifacts are read whole for a message signature; beyond this a detached check is reported as not done. */
 export const MAX_DETACHED_ARTIFACT_BYTES = 512 * 1024 * 1024;
@@ -68,13 +70,17 @@ async function checkOne(
   let parsed: Promise<ParsedBundle | BundleParseError> | undefined;
   const parseBundleOnce = () => (parsed ??= readBundle().then(tryParseBundle));
   const unverifiable = (message: string) => {
-    out.findings.push({
+    const finding: Finding = {
       ruleId: 'CPS007',
       message,
       location: { path: bundle.path },
       artifact: { kind: 'file', path: target },
-    });
+    };
     out.verifications.push(record(target, 'unverifiable', message));
+    if (byDigest) return void out.findings.push(finding);
+    // Beside its file the bundle is the file's signature, one not checked: this finding says so, not a CPS003 too.
+    out.findings.push(requiredUnverifiable(finding, signatureRequirementsOf(setup, [target])));
+    markFailed(out, target, bundle.path, undefined);
   };
   let claim: BundleClaim | undefined;
   if (!artifact && !skipped.has(target) && bundle.size <= MAX_BUNDLE_BYTES) {
@@ -151,17 +157,20 @@ async function checkOne(
     // The provenance stage reads a bundle by its name (next to the model) or in an attestations/ folder above it; one
     // named for no file and found here by digest is not among those, and its failure must not vanish.
     const provenanceReads = !byDigest || (isFolderAttestation(bundle.path) && folderCovers(bundle.path, target));
-    if (
-      verdict.code === 'untrusted-signer' ||
-      !models.has(target) ||
-      !provenanceReads ||
-      !provenanceOwns(parsedBundle)
-    ) {
+    const owned =
+      verdict.code !== 'untrusted-signer' && models.has(target) && provenanceReads && provenanceOwns(parsedBundle);
+    if (!owned) {
+      // Found by digest, the bundle is no file's signature for a requirement (CPS003 says the file is unsigned).
       const required = byDigest ? [] : registryRequirementsOf(setup, [target]);
-      out.findings.push(verdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed, required));
+      const finding = verdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed, required);
+      out.findings.push(byDigest ? finding : requiredUnverifiable(finding, signatureRequirementsOf(setup, [target])));
       out.verifications.push(record(target, statusOf(verdict.code), `${bundle.path}${how}: ${verdict.reason}`));
     }
-    if (!byDigest) markFailed(out, target, bundle.path, verdict.signer ? describeSigner(verdict.signer) : undefined);
+    // A bare DSSE envelope is no signature a Sigstore verifier reads (the provenance stage reports it, CPM026, a
+    // warning where no provenance is required): the file is left unsigned for signatures.require (CPS003).
+    const bare = owned && parsedBundle instanceof BundleParseError && isBareEnvelope(await readBundle());
+    if (!byDigest && !bare)
+      markFailed(out, target, bundle.path, verdict.signer ? describeSigner(verdict.signer) : undefined);
     return;
   }
   const seen = describeSigner(verdict.signer);
@@ -179,6 +188,10 @@ async function checkOne(
 /** The bundle counts as the file's signature, and it failed (reported by whichever stage owns the cause). */
 function markFailed(out: PartResult, target: string, bundlePath: string, signerSeen: string | undefined): void {
   out.coverage.set(target, { signature: bundlePath, ok: false, signerName: undefined, signerSeen });
+}
+
+function isBareEnvelope(bytes: Buffer): boolean {
+  return readBareEnvelope(bytes.toString('utf8')) !== undefined;
 }
 
 function provenanceOwns(parsed: ParsedBundle | BundleParseError): boolean {

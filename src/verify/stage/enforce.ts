@@ -67,6 +67,16 @@ export function enforceRequirements(
     );
   }
   for (const w of wrong.values()) out.findings.push(wrongSignerFinding(w));
+  for (const s of input.skipped) {
+    // A broken link loads nothing. Any other path the walk could not read (a link out of the scan root, a file it may
+    // not read) is what the loader opens all the same: no signature checked it, unless one speaks for it already.
+    if (s.reason === 'symlink-broken' || coverage.has(s.path)) continue;
+    const policy = setup.requirements.filter((r) => r.matches(s.path));
+    const registry = setup.registryRequirements.filter((r) => r.matches(s.path));
+    if (policy.length === 0 && registry.length === 0) continue;
+    out.findings.push(unsignedFinding(s.path, policy, registry, s.detail));
+    out.verifications.push(record(s.path, 'failed', `required signature missing: ${s.detail}`));
+  }
   return out;
 }
 
@@ -136,11 +146,17 @@ function unsignedFinding(
   path: string,
   policy: readonly CompiledRequirement[],
   registry: readonly CompiledRegistryRequirement[],
+  unread?: string,
 ): Finding {
   const where = [...policy.map(policyWhere), ...registry.map(registryWhere)].join('; ');
+  const how = `(model_signing sign for a model folder, cosign sign-blob --bundle ${path}.sigstore.json ${path}) and commit the signature`;
+  const message =
+    unread === undefined
+      ? `${path} must be signed (${where}) but no signature covers it. Sign it ${how}.`
+      : `${path} must be signed (${where}) but the scan could not read it (${unread}), so no signature can be checked over it; a loader opens it all the same. Replace it with the file itself, sign that ${how}.`;
   return {
     ruleId: 'CPS003',
-    message: `${path} must be signed (${where}) but no signature covers it. Sign it (model_signing sign for a model folder, cosign sign-blob --bundle ${path}.sigstore.json ${path}) and commit the signature.`,
+    message,
     location: { path },
     artifact: { kind: 'file', path },
     evidence: { ...requirementEvidence(policy, registry), expectedSigner: expectedOf(policy, registry) },

@@ -51,6 +51,23 @@ export function verdictFinding(
   };
 }
 
+/**
+ * A signature that could not be checked (CPS007, a warning where nothing requires one) over a file the policy or the
+ * trusted registry requires to be signed: the requirement is not met, an error as CPS003 is for no signature at all.
+ * Otherwise any file could dodge a requirement by carrying a bundle chainproof cannot check (a message digest labelled
+ * with an algorithm chainproof does not compute), or by a part of a signed model the scan could not read, which
+ * model_signing verify hashes: what is not verified does not meet "must be signed".
+ */
+export function requiredUnverifiable(finding: Finding, requirements: readonly string[]): Finding {
+  if (finding.ruleId !== RULE_FOR.unverifiable || requirements.length === 0) return finding;
+  return {
+    ...finding,
+    level: 'error',
+    message: `${finding.message} A signature that verifies is required here (${requirements.join('; ')}): one that cannot be checked does not meet the requirement.`,
+    evidence: { ...finding.evidence, requiredBy: requirements.join('; ') },
+  };
+}
+
 export function record(path: string, status: VerificationRecord['status'], detail: string): VerificationRecord {
   return { key: fileKey(path), status, detail };
 }

@@ -9,9 +9,9 @@ import { MAX_BUNDLE_BYTES } from '../bundle/parse.js';
 import { describeSigner } from '../check/types.js';
 import type { ModelIssue, WholeFileDigest } from '../model/compare.js';
 import { verifyModelSignature } from '../model/verify.js';
-import { allowedSigners, registryRequirementsOf, type SignatureSetup } from './setup.js';
+import { allowedSigners, registryRequirementsOf, signatureRequirementsOf, type SignatureSetup } from './setup.js';
 import { emptyPart, type PartResult } from './coverage.js';
-import { record, statusOf, verdictFinding } from './findings.js';
+import { record, requiredUnverifiable, statusOf, verdictFinding } from './findings.js';
 
 /** Verify every `model.sig` over the folder it sits in (or the single file it names). */
 export async function checkModelSignatures(
@@ -90,10 +90,24 @@ async function checkOne(
   });
   const { verdict, manifest, issues } = result;
   const signerSeen = verdict.ok || verdict.signer ? describeSigner(verdict.signer!) : undefined;
-  if (!verdict.ok)
-    out.findings.push(
-      verdictFinding(verdict, 'Model signature', sig.path, folder, allowed, registryRequirementsOf(setup, repoPaths)),
+  // The files a requirement asks a signature of, but those its `ignore` globs leave out of the model.
+  const isIgnored = picomatch(ignore, { dot: true });
+  const required = (paths: readonly string[]) =>
+    signatureRequirementsOf(
+      setup,
+      paths.filter((p) => !isIgnored(rel(p))),
     );
+  if (!verdict.ok) {
+    const finding = verdictFinding(
+      verdict,
+      'Model signature',
+      sig.path,
+      folder,
+      allowed,
+      registryRequirementsOf(setup, repoPaths),
+    );
+    out.findings.push(requiredUnverifiable(finding, required(files.map((f) => prefix + f.path))));
+  }
   const bad = new Map<string, ModelIssue>();
   // A refused link fails the whole model, as model_signing verify does: no file of it counts as verified. A folder
   // the walk skipped leaves the whole model unknown: model_signing compares one manifest of every file.
@@ -101,10 +115,13 @@ async function checkOne(
   let unknown: ModelIssue | undefined;
   for (const issue of issues) {
     const p = issue.path === '.' ? folder : prefix + issue.path;
-    if (issue.kind === 'symlink') refused ??= issue;
-    else if (issue.kind === 'unwalked') unknown ??= issue;
+    // The refused link is this signature's failure (CPS004), not a file no signature covers.
+    if (issue.kind === 'symlink') {
+      refused ??= issue;
+      out.coverage.set(p, { signature: sig.path, ok: false, signerName: undefined, signerSeen });
+    } else if (issue.kind === 'unwalked') unknown ??= issue;
     else bad.set(p, issue);
-    out.findings.push(issueFinding(issue, p, sig.path, signerSeen));
+    out.findings.push(requiredUnverifiable(issueFinding(issue, p, sig.path, signerSeen), required([p])));
   }
   const signed = manifest
     ? manifest.singleFile
@@ -139,10 +156,10 @@ async function checkOne(
     });
   }
   if (ignore.length > 0) {
-    const isIgnored = picomatch(ignore, { dot: true });
-    for (const f of files)
-      if (isIgnored(f.path) && !out.coverage.has(prefix + f.path))
-        out.coverage.set(prefix + f.path, {
+    // Files the walk could not read too: the requirement exempts them as it does the others.
+    for (const f of [...files.map((f) => f.path), ...skipped.map((s) => rel(s.path))])
+      if (isIgnored(f) && !out.coverage.has(prefix + f))
+        out.coverage.set(prefix + f, {
           signature: sig.path,
           ok: false,
           signerName: undefined,

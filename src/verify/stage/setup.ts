@@ -67,6 +67,17 @@ export function registryRequirementsOf(setup: SignatureSetup, paths: readonly st
 }
 
 /**
+ * Every requirement of a signature over any of these paths, said for a finding: the policy's `signatures.require`
+ * entries and the trusted-registry entries naming a signer.
+ */
+export function signatureRequirementsOf(setup: SignatureSetup, paths: readonly string[]): string[] {
+  const policy = setup.requirements
+    .filter((r) => paths.some((p) => r.matches(p)))
+    .map((r) => `policy signatures.require[${r.index}]: ${r.requirement.paths.join(', ')}`);
+  return [...policy, ...registryRequirementsOf(setup, paths)];
+}
+
+/**
  * The repo paths a policy requirement's `paths` cover (signatures.require, models.requireProvenance): globs, with a
  * leading `./` ignored, and a glob naming a folder (`models/bert`) covering everything under it.
  */
