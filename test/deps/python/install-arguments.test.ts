@@ -107,6 +107,40 @@ describe('requirements given on an install command line', () => {
   });
 
   // A bare URL's name is known only once pip builds it: the message names the URL once, not as `url @ url (url)`.
+  // poetry console/commands/add.py, pdm cli/commands/add.py + cli/options.py, pipenv cli/options.py: each adds what
+  // it names to the project and installs it, as pip would fetch it.
+  it('poetry add, pdm add and pipenv install: their arguments, each by its own option table', async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12', // 1
+        'RUN poetry add --source internal -G dev git+https://github.com/o/poetry.git#develop', // 2
+        'RUN poetry add -e ./vendor/lib pendulum@^2.0.5 requests@latest https://e.example/p-1.0.tar.gz', // 3
+        'RUN pdm add -G dev -e git+https://github.com/o/pdm-e#egg=e --venv http://plain.example/v.zip', // 4
+        'RUN pipenv install --index https://i.example/simple -e git+https://github.com/o/pipenv#egg=p', // 5
+        'RUN pipenv install --python 3.12 -r req.lst https://e.example/pe.whl', // 6
+        'RUN poetry add -C /app --python ">=3.9" evil@1.0.0 && pdm add -p /app evil==1.0.0', // 7
+      ].join('\n'),
+      'req.lst': 'ok==1.0\n',
+    });
+    const registry = {
+      ...EMPTY_REGISTRY,
+      pypiMalicious: [{ id: 'MAL-0000-8', name: 'evil', ranges: [], versions: ['1.0.0'], file: 'mal.json' }],
+    };
+    expect(ids(await scanWith(dir, [pythonDepsStage], { registry }))).toEqual(
+      [
+        'CPP014@Dockerfile:2',
+        'CPP015@Dockerfile:3',
+        'CPP014@Dockerfile:4',
+        'CPP013@Dockerfile:4',
+        'CPP015@Dockerfile:4',
+        'CPP014@Dockerfile:5',
+        'CPP015@Dockerfile:6',
+        // `evil@1.0.0` is poetry's exact pin; pdm's `-p` takes a value.
+        'CPP021@Dockerfile:7',
+      ].sort(),
+    );
+  });
+
   it('name a bare URL once, and a named one by its name and URL', async () => {
     const dir = tree({
       'setup.sh': [

@@ -119,6 +119,24 @@ describe("pipx's index options", () => {
   });
 });
 
+// pipenv cli/options.py `index_option`: `-i` / `--index` is the index pipenv installs from.
+describe("pipenv's index options", () => {
+  const tree = tempTrees('cp-pipenv-index-');
+  it('-i and --index are the index pipenv installs from, named as pipenv', async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12', // 1
+        'RUN pipenv install -i https://one.example/simple requests', // 2
+        'RUN pipenv install --index=https://two.example/simple requests', // 3
+      ].join('\n'),
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    const got = r.findings.map((f) => `${f.ruleId}@${f.location.line ?? 0}=${String(f.evidence?.['host'])}`).sort();
+    expect(got).toEqual(['CPP070@2=one.example', 'CPP070@3=two.example']);
+    expect(r.findings.every((f) => f.message.includes('configures pipenv'))).toBe(true);
+  });
+});
+
 describe('index URLs in findings carry no token', () => {
   const tree = tempTrees('cp-env-token-');
   it('drops user information and the query, whatever the parameter is called', async () => {

@@ -55,6 +55,42 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     );
   });
 
+  // uv-cli `AddArgs` (`-r` / `-c`), `RunArgs` / `ToolInstallArgs` / `ToolRunArgs` (`--with-requirements`), pipx
+  // main.py's `inject -r`, pipenv cli/options.py `requirementstxt_option`.
+  it('read the files uv add, uv run / uv tool / uvx --with-requirements, pipx inject and pipenv install name', async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12', // 1
+        'RUN uv add -r deps/add.lst --constraints=deps/add-limits.lst', // 2
+        'RUN uv run --with-requirements deps/run.lst pytest -r fE', // 3
+        'RUN uv tool install --with-requirements=deps/tool.lst ruff && uvx --with-requirements deps/uvx.lst black', // 4
+        'RUN pipx inject app -r deps/inject.lst && pipenv install --requirements deps/pipenv.lst', // 5
+      ].join('\n'),
+      'deps/add.lst': 'a @ git+https://github.com/o/add\n',
+      'deps/add-limits.lst': 'torch>=2\n',
+      'deps/run.lst': 'r @ git+https://github.com/o/run\n',
+      'deps/tool.lst': 't @ git+https://github.com/o/tool\n',
+      'deps/uvx.lst': 'x @ git+https://github.com/o/uvx\n',
+      'deps/inject.lst': 'i @ git+https://github.com/o/inject\n',
+      'deps/pipenv.lst': 'p @ git+https://github.com/o/pipenv\n',
+      fE: '--index-url https://not-a-requirements-file.example/simple\n',
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    expect(ids(r).filter((id) => id.startsWith('CPP014'))).toEqual(
+      [
+        'CPP014@deps/add.lst:1',
+        'CPP014@deps/run.lst:1',
+        'CPP014@deps/tool.lst:1',
+        'CPP014@deps/uvx.lst:1',
+        'CPP014@deps/inject.lst:1',
+        'CPP014@deps/pipenv.lst:1',
+      ].sort(),
+    );
+    // `-c` is a constraints file (its unpinned `torch>=2` installs nothing); pytest's `-r fE` is no file of uv's.
+    expect(r.findings.filter((f) => ['deps/add-limits.lst', 'fE'].includes(f.location.path))).toEqual([]);
+    expect(namedRequirementsFiles(shellCommands('uv add -c deps/add-limits.lst')).map((n) => n.constraint)).toEqual([true]);
+  });
+
   it('in a Makefile and a GitLab CI file too', async () => {
     const dir = tree({
       Makefile: 'install:\n\t@python -m pip install -r deps/dev.lst\n',

@@ -138,15 +138,19 @@ function unsafeStrategies(lines: readonly string[]): {
  * Index options on a `pip install` / `uv pip install` / `uv add|sync|lock` command line (a `RUN`, a workflow `run:`,
  * a script; continuation lines of one command are read on their own): `--index-url`, `--extra-index-url`,
  * `--find-links`, `--trusted-host`, uv's `--index`, `--default-index`, `--allow-insecure-host`, as `--opt value` or
- * `--opt=value`, and those pipx's `--pip-args` hands pip. The short `-i` / `-f` count only on a line that names pip,
- * pipx or uv (`-f` is `rm -f` elsewhere).
+ * `--opt=value`, and those pipx's `--pip-args` hands pip; pipenv's `-i` / `--index`. The short `-i` / `-f` count
+ * only on a line that names pip, pipx, pipenv or uv (`-f` is `rm -f` elsewhere).
  */
 function commandLineOptions(line: string, uvOnly: boolean): CommandLineOption[] {
   if (!line.includes('--') && !/\s-[if]\S*/.test(line)) return [];
-  const names = /\b(pip3?|pipx|uv)\b/.test(line);
+  const names = /\b(pip3?|pipx|pipenv|uv)\b/.test(line);
   const words = shlexSplit(line) ?? line.split(/\s+/).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'));
   const out: CommandLineOption[] = [];
   readOptions(words, names, uvOnly, out);
+  // pipenv's `-i` / `--index` (cli/options.py `index_option`) is the index it installs from, as pip's --index-url.
+  if (/\bpipenv\b/.test(line) && !/\buv\b/.test(line)) {
+    return out.map((o) => (o.key === '--index' || o.key === '--index-url' ? { ...o, tool: 'pipenv' } : o));
+  }
   return out;
 }
 

@@ -81,8 +81,16 @@ interface Tool {
   readonly requirements: ReadonlyMap<string, RequirementKind>;
   /** The first positional argument is a command to run (`uvx ruff check`): it and the words after it are not read. */
   readonly runs?: true;
+  /**
+   * The command run may be a script whose PEP 723 inline metadata names what is installed before it runs: for uv a
+   * `.py` / `.pyw` name, or any after `--script` (uv's `RunCommand::from_args` → `PythonScript`); for pipx any local
+   * file, unless `--spec` names the package (pipx commands/run.py `run` → `maybe_script_content`).
+   */
+  readonly scripts?: 'uv' | 'pipx';
   /** The first positional argument names the environment installed into (`pipx inject <app> <dependency>…`). */
   readonly into?: true;
+  /** A positional argument as the requirement it names, where the tool has a form of its own (`poetry add x@^1`). */
+  readonly written?: (word: string) => string;
 }
 type RequirementKind = 'editable' | 'one' | 'list';
 const EDITABLE = new Map<string, RequirementKind>([
@@ -140,6 +148,8 @@ const UV_TOOL_INSTALL: Tool = {
   requirements: UV_TOOL_REQUIREMENTS,
 };
 const UVX: Tool = { ...UV_TOOL_INSTALL, runs: true };
+/** `uv run`: its `--script` is a flag (`RunArgs`), where `uv add --script <path>` takes a value. */
+const UV_RUN: Tool = { ...UVX, values: new Set([...UVX.values].filter((o) => o !== '--script')), scripts: 'uv' };
 /**
  * pipx's options that take a value (pipx main.py's parsers; its `-e` and `-f` are flags): `--spec` names the package
  * `run` installs, each `--preinstall` (action `append`) one installed into the environment before the package, and
@@ -164,7 +174,71 @@ const PIPX_RUN: Tool = {
   ...PIPX_INSTALL,
   requirements: new Map([...PIPX_INSTALL.requirements, ['--spec', 'one']]),
   runs: true,
+  scripts: 'pipx',
 };
+
+/**
+ * `poetry add` (poetry console/commands/add.py `AddCommand.options`; its `-e` / `--editable`, `--optional` and
+ * `--dev` are flags, taken as such where a version differs) with the application's `--directory` / `-C` and
+ * `--project` / `-P`, which cleo takes after the command too. A `name@constraint` argument is poetry's own form.
+ */
+const POETRY_ADD: Tool = {
+  values: new Set([
+    '--directory',
+    '--extras',
+    '--group',
+    '--markers',
+    '--platform',
+    '--project',
+    '--python',
+    '--source',
+  ]),
+  shortValues: new Set(['C', 'E', 'G', 'P']),
+  requirements: new Map(),
+  written: poetryRequirement,
+};
+/**
+ * `pdm add` (pdm cli/commands/add.py and cli/options.py: `-G` / `--group`, `-L` / `--lockfile`, `-k` / `--skip`,
+ * `-p` / `--project` take values; `-e` / `--editable` (append) is an editable requirement; `--venv`'s value is
+ * optional, so it is read as a flag and a requirement after it stays one).
+ */
+const PDM_ADD: Tool = {
+  values: new Set(['--group', '--lockfile', '--project', '--skip']),
+  shortValues: new Set(['G', 'L', 'k', 'p', 'e']),
+  requirements: EDITABLE,
+};
+/**
+ * `pipenv install` (pipenv cli/options.py `install_options`: `-i` / `--index`, `--extra-index-url`, `-r` /
+ * `--requirements`, `-c` (`--code`, later `--constraints`), `--python`, `--pypi-mirror`, `--categories`,
+ * `--extra-pip-args` take values; `-e` / `--editable` is an editable requirement, as pip reads it).
+ */
+const PIPENV_INSTALL: Tool = {
+  values: new Set([
+    '--categories',
+    '--code',
+    '--constraints',
+    '--extra-index-url',
+    '--extra-pip-args',
+    '--index',
+    '--pypi-mirror',
+    '--python',
+    '--requirements',
+  ]),
+  shortValues: new Set(['i', 'r', 'c', 'e']),
+  requirements: EDITABLE,
+};
+
+/**
+ * A `poetry add` argument as the requirement it names (poetry utils/dependency_specification.py
+ * `RequirementsParser`): a URL, version-control or path argument is read as pip reads it; `name@constraint` (with
+ * `latest`) is the name at that constraint, an exact version (`name@1.2.3`, `name@==1.2.3`) being a pin.
+ */
+function poetryRequirement(word: string): string {
+  const m = /^([A-Za-z0-9][\w.-]*(?:\[[^\]]*\])?)@(?!\s*[a-z][a-z0-9+.-]*:\/\/)(.*)$/i.exec(word);
+  if (m === null) return word;
+  const exact = /^(?:==)?\s*(\d[\w.!+-]*)$/.exec(m[2]!.trim());
+  return exact ? `${m[1]!}==${exact[1]!}` : m[1]!;
+}
 
 /** The pip commands that fetch and build what their arguments name (`wheel` and `download` build sdists' metadata). */
 const PIP_FETCHES = new Set(['install', 'wheel', 'download']);
@@ -174,11 +248,25 @@ const PIP_FETCHES = new Set(['install', 'wheel', 'download']);
  * install` / `pip wheel` / `pip download` (also `python -m pip …`, `pip3.12 …`) and `uv pip install` — what pip's
  * `RequirementCommand.get_requirements` hands `install_req_from_line` (positional arguments) and
  * `install_req_from_editable` (`-e` values) —, `uv add`, `uv tool install`, `uvx` / `uv tool run` / `uv run`
- * (`--from`, `--with`), `pipx install`, `pipx inject` and `pipx run --spec`. Option values are skipped by each tool's option table;
+ * (`--from`, `--with`), `pipx install`, `pipx inject`, `pipx run --spec`, `poetry add`, `pdm add` and `pipenv
+ * install`, which add what they name to the project and install it. Option values are skipped by each tool's option table;
  * a shell redirection and its target are no argument.
  */
 export function installArguments(text: string): InstallArgument[] {
-  const out: InstallArgument[] = [];
+  return installCommands(text).args;
+}
+
+/** A script an install command runs (`uv run tools/x.py`), as written, at its line. */
+export interface RunScript {
+  readonly written: string;
+  readonly line: number;
+  /** Only a file at that very path is a script (pipx's `pipx run black` runs a package when no file is there). */
+  readonly exact: boolean;
+}
+
+/** The requirement arguments of the text's install commands (installArguments) and the scripts they run. */
+export function installCommands(text: string): { args: InstallArgument[]; scripts: RunScript[] } {
+  const out = { args: [] as InstallArgument[], scripts: [] as RunScript[] };
   for (const words of shellCommands(text)) {
     for (let i = 0; i < words.length; i++) {
       const found = installAt(words, i);
@@ -204,19 +292,30 @@ function installAt(words: readonly Word[], i: number): { tool: Tool; words: numb
     if (sub === 'install') return { tool: UV_TOOL_INSTALL, words: 3 };
     if (sub === 'run') return { tool: UVX, words: 3 };
   }
-  if (name === 'uv' && verb === 'run') return { tool: UVX, words: 2 };
+  if (name === 'uv' && verb === 'run') return { tool: UV_RUN, words: 2 };
   if (name === 'uvx') return { tool: UVX, words: 1 };
   if (name === 'pipx' && verb === 'install') return { tool: PIPX_INSTALL, words: 2 };
   if (name === 'pipx' && verb === 'inject') return { tool: PIPX_INJECT, words: 2 };
   if (name === 'pipx' && verb === 'run') return { tool: PIPX_RUN, words: 2 };
+  if (name === 'poetry' && verb === 'add') return { tool: POETRY_ADD, words: 2 };
+  if (name === 'pdm' && verb === 'add') return { tool: PDM_ADD, words: 2 };
+  if (name === 'pipenv' && verb === 'install') return { tool: PIPENV_INSTALL, words: 2 };
   return undefined;
 }
 
 /** Reads one command's arguments from `start` into `out`; returns the index of the word it stopped at. */
-function readArguments(words: readonly Word[], start: number, tool: Tool, out: InstallArgument[]): number {
+function readArguments(
+  words: readonly Word[],
+  start: number,
+  tool: Tool,
+  { args: out, scripts }: { args: InstallArgument[]; scripts: RunScript[] },
+): number {
   let i = start;
   // Whether the environment a `pipx inject` installs into has been named.
   let into = false;
+  // uv run's `--script` / `-s`: the command is a script whatever its name; pipx run's `--spec`: it is none.
+  let script = false;
+  let spec = false;
   for (; i < words.length; i++) {
     const { text: w, line } = words[i]!;
     if (SEPARATORS.has(w)) return i;
@@ -226,6 +325,8 @@ function readArguments(words: readonly Word[], start: number, tool: Tool, out: I
       continue;
     }
     if (w === '--' || w === '-') continue;
+    if (w === '--script' || w === '-s') script = true;
+    if (w === '--spec' || w.startsWith('--spec=')) spec = true;
     // The option's value as a word of its own, at its line (a value past the command's end is none).
     const next = (): Word | undefined => {
       const value = words[i + 1];
@@ -257,11 +358,14 @@ function readArguments(words: readonly Word[], start: number, tool: Tool, out: I
       continue;
     }
     if (tool.runs) {
+      const named = /\.pyw?$/i.test(w);
+      if (tool.scripts === 'uv' && (script || named)) scripts.push({ written: w, line, exact: false });
+      if (tool.scripts === 'pipx' && !spec) scripts.push({ written: w, line, exact: !named });
       // The command run, maybe with its version (`ruff@0.5`): the package named so is an index one.
       for (i++; i < words.length && !SEPARATORS.has(words[i]!.text); i++);
       return i;
     }
-    out.push({ written: w, line, editable: false });
+    out.push({ written: tool.written?.(w) ?? w, line, editable: false });
   }
   return i;
 }

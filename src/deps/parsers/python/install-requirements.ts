@@ -56,6 +56,48 @@ const FILE_OPTIONS: ReadonlyMap<string, boolean> = new Map([
   ['--constraint', true],
   ['--constraints', true],
 ]);
+/** uv's `--with-requirements` (`uv run`, `uv tool install`, `uvx`: uv-cli `RunArgs`, `ToolInstallArgs`, `ToolRunArgs`). */
+const WITH_REQUIREMENTS: ReadonlyMap<string, boolean> = new Map([['--with-requirements', false]]);
+/** `pipx inject -r` / `--requirement` (pipx main.py's `inject` parser, action `append`). */
+const PIPX_INJECT_FILES: ReadonlyMap<string, boolean> = new Map([
+  ['-r', false],
+  ['--requirement', false],
+]);
+/** `pipenv install -r` / `--requirements` (pipenv cli/options.py `requirementstxt_option`: imported, then installed). */
+const PIPENV_FILES: ReadonlyMap<string, boolean> = new Map([
+  ['-r', false],
+  ['--requirements', false],
+]);
+
+/**
+ * The command starting at `words[i]` that reads requirements files, if one does: its file options (or `sync`, whose
+ * positional arguments are the files) and how many words name it. `uv add -r` / `-c` read requirements and
+ * constraints files as `uv pip install` does (uv-cli `AddArgs`).
+ */
+function fileCommandAt(
+  words: readonly Word[],
+  i: number,
+): { options: ReadonlyMap<string, boolean> | 'sync'; words: number } | undefined {
+  // `pip`, `pip3`, `pip3.12`, `/venv/bin/pip`, `python -m pip`, `uv pip`: then `install` (or uv's `sync`);
+  // pip-tools' `pip-sync`. A Makefile recipe may start with `@` (quiet), `-` (errors ignored) or `+`.
+  const name = program(words[i]);
+  const verb = words[i + 1]?.text;
+  if (/^pip(?:3(?:\.\d+)?)?$/.test(name)) {
+    if (verb === 'install') return { options: FILE_OPTIONS, words: 2 };
+    return verb === 'sync' ? { options: 'sync', words: 2 } : undefined;
+  }
+  if (name === 'pip-sync') return { options: 'sync', words: 1 };
+  if (name === 'uv' && verb === 'add') return { options: FILE_OPTIONS, words: 2 };
+  if (name === 'uv' && verb === 'run') return { options: WITH_REQUIREMENTS, words: 2 };
+  if (name === 'uv' && verb === 'tool') {
+    const sub = words[i + 2]?.text;
+    return sub === 'install' || sub === 'run' ? { options: WITH_REQUIREMENTS, words: 3 } : undefined;
+  }
+  if (name === 'uvx') return { options: WITH_REQUIREMENTS, words: 1 };
+  if (name === 'pipx' && verb === 'inject') return { options: PIPX_INJECT_FILES, words: 2 };
+  if (name === 'pipenv' && verb === 'install') return { options: PIPENV_FILES, words: 2 };
+  return undefined;
+}
 
 /**
  * The requirements and constraints files the `pip install` / `python -m pip install` / `uv pip install` commands of
@@ -140,7 +182,7 @@ function filesWrittenByBuild(commands: readonly (readonly Word[])[]): Set<string
 /** The `-r` / `-c` values of the install commands among one shell command's words. */
 function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
   const out: NamedRequirementsFile[] = [];
-  let installing: 'install' | 'sync' | undefined;
+  let installing: ReadonlyMap<string, boolean> | 'sync' | undefined;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!.text;
     if (SEPARATORS.has(w)) {
@@ -148,14 +190,9 @@ function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
       continue;
     }
     if (installing === undefined) {
-      // `pip`, `pip3`, `pip3.12`, `/venv/bin/pip`, `python -m pip`, `uv pip`: then `install` (or uv's `sync`);
-      // pip-tools' `pip-sync`. A Makefile recipe may start with `@` (quiet), `-` (errors ignored) or `+`.
-      const name = program(words[i]);
-      const pip = /^pip(?:3(?:\.\d+)?)?$/.test(name);
-      const next = words[i + 1]?.text;
-      installing = pip && next === 'install' ? 'install' : pip && next === 'sync' ? 'sync' : undefined;
-      if (installing !== undefined) i++;
-      else if (name === 'pip-sync') installing = 'sync';
+      const found = fileCommandAt(words, i);
+      installing = found?.options;
+      if (found !== undefined) i += found.words - 1;
       continue;
     }
     if (installing === 'sync' && !w.startsWith('-')) {
@@ -164,7 +201,7 @@ function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
     }
     const eq = w.indexOf('=');
     const name = w.startsWith('--') && eq > 0 ? w.slice(0, eq) : /^-[rc]/.test(w) ? w.slice(0, 2) : w;
-    const constraint = FILE_OPTIONS.get(name);
+    const constraint = (installing === 'sync' ? FILE_OPTIONS : installing).get(name);
     if (constraint === undefined) continue;
     // `--requirement=x`, or a short option glued to its value (`-rx`: optparse takes the rest of the word).
     const glued = w.length > name.length ? w.slice(name.length + (name.startsWith('--') ? 1 : 0)) : undefined;
