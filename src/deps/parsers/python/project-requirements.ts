@@ -47,7 +47,7 @@ function tableLists(v: unknown): string[] {
  * The line of the first place each string is written between quotes on one line (one pass over the text, whatever
  * the number of requirements); line 1 for one written otherwise (escapes, a multi-line string).
  */
-function lineFinder(text: string): (s: string) => number {
+export function lineFinder(text: string): (s: string) => number {
   const lines = new Map<string, number>();
   let line = 1;
   for (let i = 0; i < text.length; i++) {

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../../src/core/result.js';
+import { namedCondaEnvironments } from '../../../src/deps/parsers/python/conda-environments.js';
+import { installCommands } from '../../../src/deps/parsers/python/install-arguments.js';
+import { scriptRequirements } from '../../../src/deps/parsers/python/script-metadata.js';
+import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
+import { scanWith } from '../../helpers/scan.js';
+import { tempTrees } from '../../helpers/temp-tree.js';
+
+const tree = tempTrees('cp-install-scripts-');
+const ids = (r: ScanResult) =>
+  r.findings
+    .filter((f) => f.ruleId !== 'CPP050')
+    .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`)
+    .sort();
+
+const script = (...deps: string[]) =>
+  ['#!/usr/bin/env python3', '# /// script', '# dependencies = [', ...deps.map((d) => `#   "${d}",`), '# ]', '# ///']
+    .concat(['print("hi")', ''])
+    .join('\n');
+
+/**
+ * `uv run tools/x.py` and `pipx run tools/x.py` install the script's PEP 723 inline `dependencies` (and uv its
+ * `[tool.uv.sources]`) before it runs. Only scripts an install file runs are read: no `.py` file is an input by itself.
+ */
+describe('PEP 723 scripts that uv run / pipx run install for', () => {
+  it('are judged at their own lines; a script nothing runs is not read', async () => {
+    const dir = tree({
+      '.github/workflows/ci.yml': [
+        'on: push', // 1
+        'jobs:', // 2
+        '  t:', // 3
+        '    runs-on: ubuntu-latest', // 4
+        '    steps:', // 5
+        '      - run: uv run --python 3.12 tools/gen.py --out x && pipx run scripts/fetch.py', // 6
+        '      - run: uv run --script tools/task && uv run python tools/skip.py', // 7
+        '      - run: pipx run bin/pipx-task && pipx run --spec black black && pipx run pipx-task', // 8
+      ].join('\n'),
+      'tools/gen.py': script('requests', 'gen @ git+https://github.com/o/gen'),
+      'scripts/fetch.py': script('fetch @ https://e.example/fetch-1.0.tar.gz'),
+      'bin/pipx-task': script('task @ https://e.example/task-1.0.zip'),
+      black: script('black @ https://e.example/black.zip'),
+      'tools/task': [
+        '# /// script',
+        '# dependencies = ["pinned-by-source"]',
+        '# [tool.uv.sources]',
+        '# pinned-by-source = { git = "https://github.com/o/src" }',
+        '# ///',
+      ].join('\n'),
+      'tools/skip.py': script('skip @ git+https://github.com/o/skip'),
+      'tools/unrun.py': script('unrun @ git+https://github.com/o/unrun'),
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      // pipx runs any local file as a script: bin/pipx-task by its path, not `pipx-task` (a package of that name).
+      ['CPP014@tools/gen.py:5', 'CPP015@scripts/fetch.py:4', 'CPP014@tools/task:4', 'CPP015@bin/pipx-task:4'].sort(),
+    );
+  });
+
+  it('name the scripts uv run and pipx run execute, not the commands or their arguments', () => {
+    const text = [
+      'uv run -s deps.txt && uv run --with rich tools/a.PY arg.py && uvx tools/not-run.py',
+      'pipx run --spec x tools/b.pyw && uv run pytest tests/test_a.py && uv tool run tools/c.py',
+      'pipx run --python 3.12 tools/d.py arg && pipx run black',
+    ].join('\n');
+    expect(installCommands(text).scripts.map((s) => `${s.line}:${s.written}${s.exact ? ' (exact)' : ''}`)).toEqual([
+      '1:deps.txt',
+      '1:tools/a.PY',
+      '3:tools/d.py',
+      '3:black (exact)',
+    ]);
+  });
+});
+
+describe('scriptRequirements', () => {
+  it.each([
+    { name: 'one block', text: script('a @ https://e.example/a.zip'), want: ['4:a @ https://e.example/a.zip'] },
+    {
+      name: 'CRLF line ends',
+      text: script('a @ https://e.example/a.zip').replace(/\n/g, '\r\n'),
+      want: ['4:a @ https://e.example/a.zip'],
+    },
+    // The reference regex's greedy content: the block closes at the last `# ///` of the comment run, so the first
+    // one is content, `///`, which no TOML parser takes.
+    {
+      name: 'closed by the last # /// of the run',
+      text: '# /// script\n# dependencies = ["x @ https://e.example/x.zip"]\n# ///\n#\n# ///\n',
+      want: [],
+    },
+    { name: 'two script blocks: refused', text: `${script('a')}\n${script('b')}`, want: [] },
+    { name: 'not TOML: refused', text: '# /// script\n# dependencies = [\n# ///\n', want: [] },
+    { name: 'not closed', text: '# /// script\n# dependencies = ["x @ https://e.example/x.zip"]\nx = 1\n', want: [] },
+    {
+      name: 'another type only',
+      text: '# /// pyproject\n# dependencies = ["x @ https://e.example/x.zip"]\n# ///\n',
+      want: [],
+    },
+    // 4 MiB of openers and no closer: each opener rescanning the run to its end was 5e10 line tests.
+    { name: 'a run of openers without a closer', text: `${'# /// script\n'.repeat(320_000)}x = 1\n`, want: [] },
+  ])('$name', ({ text, want }) => {
+    expect(scriptRequirements(text).map((a) => `${a.line}:${a.written}`)).toEqual(want);
+  });
+});
+
+/**
+ * conda's pip installer (env/installers/pip.py `_pip_install_via_requirements`) writes an environment file's `pip:`
+ * list to a requirements file and runs `pip install -U -r` on it. Read for the files an install file builds from.
+ */
+describe('the pip: list of a conda environment file an install builds from', () => {
+  const environment = (...pip: string[]) =>
+    ['name: ml', 'channels: [conda-forge]', 'dependencies:', '  - python=3.11', '  - pip', '  - pip:']
+      .concat(pip.map((p) => `      - ${p}`))
+      .join('\n');
+
+  it('is judged at its lines, for conda env create (its default file too), micromamba and setup-miniconda', async () => {
+    const dir = tree({
+      Dockerfile: 'FROM mambaorg/micromamba\nRUN micromamba install -y -n base -f /tmp/envs/gpu.yaml\n',
+      'scripts/setup.sh': 'conda env create && mamba env update --file=../envs/dev.yml --prune\n',
+      '.github/workflows/ci.yml': [
+        'on: push',
+        'jobs:',
+        '  t:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - uses: conda-incubator/setup-miniconda@v3',
+        '        with:',
+        '          environment-file: envs/ci.yml',
+      ].join('\n'),
+      'envs/gpu.yaml': environment('torch==2.3.0', 'gpu @ git+https://github.com/o/gpu'), // gpu: line 8
+      'scripts/environment.yml': environment('--index-url https://i.example/simple', 'https://e.example/d.zip'),
+      'envs/dev.yml': environment('-e git+https://github.com/o/dev#egg=dev'),
+      'envs/ci.yml': environment('"ci @ https://e.example/ci.tar.gz"'),
+      'envs/unbuilt.yml': environment('unbuilt @ git+https://github.com/o/unbuilt'),
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      [
+        'CPP014@envs/gpu.yaml:8',
+        'CPP015@scripts/environment.yml:8',
+        'CPP014@envs/dev.yml:7',
+        'CPP015@envs/ci.yml:7',
+      ].sort(),
+    );
+  });
+
+  it('names the files conda, mamba and micromamba build environments from', () => {
+    const text = [
+      'conda env create -f env.yml && conda create -n x python && conda env update',
+      'micromamba create -fmm.yaml && mamba install numpy && conda env create --file spec.txt',
+    ].join('\n');
+    expect(namedCondaEnvironments(text).map((e) => `${e.line}:${e.written}${e.exact ? ' (exact)' : ''}`)).toEqual([
+      '1:env.yml',
+      '1:environment.yml (exact)',
+      '2:mm.yaml',
+    ]);
+  });
+});
