@@ -75,19 +75,55 @@ export const KERAS_LOSSES_AND_METRICS = names(`
 `);
 
 /**
+ * Activation functions: Keras 3 `activations.ALL_OBJECTS_DICT` (with its `swish`/`hard_swish` aliases) and tf_keras
+ * `activations.deserialize`'s module globals.
+ */
+const ACTIVATION_FUNCTIONS = names(`
+  celu elu exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh leaky_relu linear log_sigmoid
+  log_softmax mish relu relu6 selu sigmoid silu soft_shrink softmax softplus softsign sparse_plus sparse_sigmoid
+  sparsemax squareplus swish tanh tanh_shrink threshold
+`);
+
+/**
+ * What a layer's `activation` resolves to: the functions, and the activation layers tf_keras
+ * `activations.deserialize` adds from `advanced_activations` (a layer instance is saved as its `class_name`).
+ */
+export const KERAS_ACTIVATIONS: ReadonlySet<string> = new Set([
+  ...ACTIVATION_FUNCTIONS,
+  ...names('ELU LeakyReLU PReLU ReLU Softmax ThresholdedReLU'),
+]);
+
+/**
+ * Initializers: Keras 3 `initializers.ALL_OBJECTS_DICT` (classes, their snake-case names, `uniform`/`normal`/`one`/
+ * `zero` aliases) and tf_keras `initializers.populate_deserializable_objects` (v1 classes, the `…V2` compatibility
+ * names, the functional aliases).
+ */
+export const KERAS_INITIALIZERS = names(`
+  Initializer Constant Identity Ones Zeros GlorotNormal GlorotUniform HeNormal HeUniform LecunNormal LecunUniform
+  RandomNormal RandomUniform TruncatedNormal VarianceScaling Orthogonal OrthogonalInitializer STFT STFTInitializer
+  uniform normal one zero
+  ConstantV2 GlorotNormalV2 GlorotUniformV2 HeNormalV2 HeUniformV2 IdentityV2 LecunNormalV2 LecunUniformV2 OnesV2
+  OrthogonalV2 RandomNormalV2 RandomUniformV2 TruncatedNormalV2 VarianceScalingV2 ZerosV2
+`);
+
+/** Regularizers: Keras 3 `regularizers.ALL_OBJECTS_DICT` and tf_keras `regularizers` (classes and function aliases). */
+export const KERAS_REGULARIZERS = names('Regularizer L1 L2 L1L2 OrthogonalRegularizer');
+
+/** Constraints: Keras 3 `constraints.ALL_OBJECTS_DICT` and tf_keras `constraints` (with `maxnorm`-style aliases). */
+export const KERAS_CONSTRAINTS = names('Constraint MaxNorm MinMaxNorm NonNeg UnitNorm RadialConstraint');
+
+/**
  * The functions `serialization_lib._retrieve_class_or_fn` finds for `module: "builtins"`: Keras's own in
  * `BUILTIN_MODULES` (activations, constraints, initializers, losses, metrics, regularizers; tf_keras 2.13+ wrote
  * them this way), then Python's builtins.
  */
 export const BUILTINS_MODULE_FUNCTIONS: ReadonlySet<string> = new Set([
   ...KERAS_LOSSES_AND_METRICS,
+  ...ACTIVATION_FUNCTIONS,
+  ...KERAS_INITIALIZERS,
+  ...KERAS_REGULARIZERS,
+  ...KERAS_CONSTRAINTS,
   ...names(`
-    celu elu exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh leaky_relu linear log_sigmoid
-    log_softmax mish relu relu6 selu sigmoid silu soft_shrink softmax softplus softsign sparse_plus sparse_sigmoid
-    sparsemax squareplus swish tanh tanh_shrink threshold
-    constant glorot_normal glorot_uniform he_normal he_uniform identity lecun_normal lecun_uniform ones orthogonal
-    random_normal random_uniform truncated_normal variance_scaling zeros uniform normal stft
-    l1 l2 l1_l2 orthogonal_regularizer max_norm min_max_norm non_neg unit_norm radial_constraint
     abs aiter all anext any ascii bin bool breakpoint bytearray bytes callable chr classmethod compile complex copyright
     credits delattr dict dir divmod enumerate eval exec exit filter float format frozenset getattr globals hasattr hash
     help hex id input int isinstance issubclass iter len license list locals map max memoryview min next object oct

@@ -99,6 +99,52 @@ const CASES: { name: string; config: JsonValue; want: string | undefined }[] = [
     }),
     want: 'exfil_metric',
   },
+  {
+    name: 'built-in activations, initializers, regularizers and constraints, tf_keras and Keras 3 shapes',
+    config: model(
+      layer('Dense', {
+        activation: 'relu',
+        kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
+        bias_initializer: 'zeros',
+        kernel_regularizer: { class_name: 'L1L2', config: { l1: 0, l2: 0.01 } },
+        activity_regularizer: null,
+        kernel_constraint: { module: 'keras.constraints', class_name: 'MaxNorm', config: {}, registered_name: null },
+      }),
+      layer('LSTM', { recurrent_activation: 'hard_sigmoid', recurrent_initializer: { class_name: 'Orthogonal' } }),
+      layer('Dense', { activation: { class_name: 'LeakyReLU', config: { alpha: 0.3 } } }),
+    ),
+    want: undefined,
+  },
+  {
+    name: 'a custom activation function by name',
+    config: model(layer('Dense', { activation: 'backdoor_activation' })),
+    want: 'backdoor_activation',
+  },
+  {
+    name: 'a custom initializer, regularizer and constraint',
+    config: model(
+      layer('Conv2D', {
+        kernel_initializer: { class_name: 'EvilInit', config: {} },
+        kernel_regularizer: { class_name: 'EvilReg', config: {} },
+        bias_constraint: { module: 'keras.constraints', class_name: 'EvilConstraint', config: {} },
+      }),
+    ),
+    want: 'EvilInit, EvilReg, EvilConstraint',
+  },
+  {
+    name: 'a custom recurrent activation in a wrapped cell',
+    config: model(layer('RNN', { cell: layer('LSTMCell', { recurrent_activation: 'my_gate' }) })),
+    want: 'my_gate',
+  },
+  {
+    name: 'a setting with a module outside Keras is judged as a reference, not here',
+    config: model(
+      layer('Dense', {
+        activation: { module: 'builtins', class_name: 'function', config: 'my_act', registered_name: 'function' },
+      }),
+    ),
+    want: undefined,
+  },
 ];
 
 describe('legacy Keras names that only code outside the file resolves', () => {
