@@ -14,6 +14,7 @@ import {
   templateFileKind,
   TEMPLATE_NEEDLE_OVERLAP,
 } from './formats/chat-template-head.js';
+import { jsonChunkSign, KERAS_JSON_NEEDLE_OVERLAP } from './formats/keras-json-head.js';
 import { readZipNames } from './formats/zip-names.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { byteKey, listDirectory } from '../io/raw-names.js';
@@ -323,12 +324,8 @@ function describeFile(
       const head = buf.subarray(0, Math.min(bytesRead, SNIFF_BYTES));
       detected = detectFormat(head, rel, st.size, PROBED);
       if (PROBED.probe.pickleUndecided) detected = sniffFurther(fd, rel, st.size);
-      if (
-        detected.format === 'other' &&
-        detected.claimed === undefined &&
-        isChatTemplateFile(fd, rel, buf, bytesRead, st.size)
-      )
-        detected = CHAT_TEMPLATE_FILE;
+      if (detected.format === 'other' && detected.claimed === undefined)
+        detected = searchedClaim(fd, rel, buf, bytesRead, st.size) ?? detected;
       // Kept only when read whole and nothing else claims it (the refs stage reads only `other` files).
       if (kind !== 0 && bytesRead === st.size && detected.format === 'other') {
         content = filter!.keep(kind, buf, bytesRead);
@@ -401,25 +398,64 @@ export const TEMPLATE_CHUNK = 256 * 1024;
 let templateChunk: Buffer | undefined;
 
 /**
- * Whether a file is a chat template under another name: the `read` bytes decide (the head, or the whole file when
- * the caller wanted it whole), else the rest of it, a chunk at a time. The whole file, not its first
- * MAX_TEMPLATE_FILE: json.load and PyYAML read a config of any size, so a key padded past that bound is still a
- * template a runtime renders; found there, the inspector reports the file as past its limit (CPI051), not a pass.
+ * A Keras model JSON under another name (discover/formats/keras-json-head.ts) is still `other`, like a chat template
+ * file; its claim routes it to the Keras config check.
  */
-function isChatTemplateFile(fd: number, rel: string, buf: Buffer, read: number, size: number): boolean {
+const KERAS_JSON_FILE = { format: 'other', claimed: 'keras-json-file' } as const;
+
+/** The bytes a search must see again after a chunk boundary: the longer of the two signs'. */
+const SIGN_OVERLAP = Math.max(TEMPLATE_NEEDLE_OVERLAP, KERAS_JSON_NEEDLE_OVERLAP);
+
+/**
+ * Whether a file is a chat template or a Keras model JSON under another name, in one pass over its bytes. The whole
+ * file, not its first MAX_TEMPLATE_FILE: json.load and PyYAML read a config of any size, so a key padded past that
+ * bound is still a template a runtime renders (or a model `model_from_json` builds); found there, the inspector
+ * reports the file as past its limit (CPI051), not a pass. A JSON file that shows both is a chat template
+ * candidate, which the Keras check reads too.
+ */
+function searchedClaim(
+  fd: number,
+  rel: string,
+  buf: Buffer,
+  read: number,
+  size: number,
+): typeof CHAT_TEMPLATE_FILE | typeof KERAS_JSON_FILE | undefined {
   const kind = templateFileKind(rel);
-  if (kind === undefined || !mayBeTemplateFile(kind, buf.subarray(0, Math.min(read, SNIFF_BYTES)))) return false;
-  if (showsTemplateSign(kind, buf.subarray(0, read))) return true;
+  if (kind === undefined || !mayBeTemplateFile(kind, buf.subarray(0, Math.min(read, SNIFF_BYTES)))) return undefined;
+  // `model_from_json` takes the text json.loads reads: only a `.json` file (an object, as mayBeTemplateFile saw).
+  let keras = false;
+  const template = searchFile(fd, buf, read, size, SIGN_OVERLAP, (bytes) => {
+    if (kind !== 'json') return showsTemplateSign(kind, bytes);
+    const sign = jsonChunkSign(bytes);
+    keras ||= sign === 'class-name';
+    return sign === 'template-key';
+  });
+  return template ? CHAT_TEMPLATE_FILE : keras ? KERAS_JSON_FILE : undefined;
+}
+
+/**
+ * Whether `shows` finds its sign in a file: the `read` bytes decide (the head, or the whole file when the caller
+ * wanted it whole), else the rest of it, a chunk at a time.
+ */
+function searchFile(
+  fd: number,
+  buf: Buffer,
+  read: number,
+  size: number,
+  overlap: number,
+  shows: (bytes: Buffer) => boolean,
+): boolean {
+  if (shows(buf.subarray(0, read))) return true;
   if (read >= size) return false;
   // Made on the first file that needs it: a buffer made for every walk started a major GC early (bench `refs`).
   const chunk = (templateChunk ??= Buffer.allocUnsafe(TEMPLATE_CHUNK));
   // Each read starts a little before the last one ended, so a key cut in two by the boundary is still seen whole.
-  for (let at = Math.max(0, read - TEMPLATE_NEEDLE_OVERLAP); at + TEMPLATE_NEEDLE_OVERLAP < size;) {
+  for (let at = Math.max(0, read - overlap); at + overlap < size;) {
     const n = readSync(fd, chunk, 0, Math.min(TEMPLATE_CHUNK, size - at), at);
     // A file that shrank since fstat reads short: what is left is not searched further.
-    if (n <= TEMPLATE_NEEDLE_OVERLAP) return false;
-    if (showsTemplateSign(kind, chunk.subarray(0, n))) return true;
-    at += n - TEMPLATE_NEEDLE_OVERLAP;
+    if (n <= overlap) return false;
+    if (shows(chunk.subarray(0, n))) return true;
+    at += n - overlap;
   }
   return false;
 }

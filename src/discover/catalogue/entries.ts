@@ -487,7 +487,16 @@ export const ENTRIES = [
     summary:
       'a chat template under another name, which runtimes load by path (vLLM / SGLang `--chat-template`, llama.cpp `--chat-template-file`, TGI `--tokenizer-config-path`): a JSON or YAML file holding `chat_template`, a `.jinja` / `.jinja2` / `.j2` file, a `.template` / `.tmpl` with Jinja syntax; found by the walk in a bounded search of the bytes (discover/formats/chat-template-head.ts), and still `other` to the readers of source and config',
     names: {},
-    readBy: ['chat-template'],
+    // repo-code: a JSON candidate may hold a Keras model too (both keys escaped alike), judged as keras-json-file.
+    readBy: ['chat-template', 'repo-code'],
+  },
+  {
+    id: 'keras-json-file',
+    kind: 'model-manifest',
+    summary:
+      "a Keras model architecture saved as JSON under another name (`model.to_json()` written to `model_architecture.json`…, read back by `keras.models.model_from_json`): a `.json` object holding the key `class_name`, found by the walk in a bounded search of the bytes (discover/formats/keras-json-head.ts) and checked only when it has a Keras model's shape; still `other` to the readers of source and config",
+    names: {},
+    readBy: ['repo-code'],
   },
   {
     id: 'hf-config',

@@ -78,11 +78,19 @@ export const MAX_TEMPLATE_FILE = 32 * 1024 * 1024;
 export function showsTemplateSign(kind: TemplateFileKind, bytes: Buffer): boolean {
   if (kind === 'jinja') return true;
   if (kind === 'template') return bytes.includes('{{') || bytes.includes('{%') || bytes.includes('{#');
-  return bytes.includes('chat_template') || hasEscapedKeyLetter(bytes, kind === 'json' ? JSON_ESCAPES : YAML_ESCAPES);
+  return (
+    bytes.includes('chat_template') ||
+    hasEscapedKeyLetter(bytes, TEMPLATE_KEY_CODES, kind === 'json' ? JSON_ESCAPES : YAML_ESCAPES)
+  );
 }
 
 /** The code points of `chat_template`: an escape spelling one of them may be hiding the key. */
-const KEY_CODES = new Set([...'chat_template'].map((c) => c.charCodeAt(0)));
+export const TEMPLATE_KEY_CODES = keyCodes('chat_template');
+
+/** The code points of a key, for `hasEscapedKeyLetter`. */
+export function keyCodes(key: string): ReadonlySet<number> {
+  return new Set([...key].map((c) => c.charCodeAt(0)));
+}
 
 /**
  * The escapes that spell an ASCII letter, by the digits before its two: json.loads knows only `\u00XX`; PyYAML's
@@ -95,11 +103,30 @@ const YAML_ESCAPES = ['\\u00', '\\x', '\\U000000'];
  * Some escape spelling a letter of the key. Each form is found by a native search, so a vocabulary's `\u0120`
  * escapes and a run of backslashes are passed over without a step of JavaScript per byte.
  */
-function hasEscapedKeyLetter(bytes: Buffer, prefixes: readonly string[]): boolean {
+function hasEscapedKeyLetter(bytes: Buffer, codes: ReadonlySet<number>, prefixes: readonly string[]): boolean {
   for (const prefix of prefixes)
     for (let i = bytes.indexOf(prefix); i >= 0; i = bytes.indexOf(prefix, i + 1))
-      if (KEY_CODES.has(hexByte(bytes, i + prefix.length))) return true;
+      if (codes.has(hexByte(bytes, i + prefix.length))) return true;
   return false;
+}
+
+/**
+ * One pass over a JSON chunk's `\u00XX` escapes for two keys: `first` as soon as one spells a letter of the first
+ * key, else `second` when one spelled a letter of the second, else undefined.
+ */
+export function escapedKeyLetterOf(
+  bytes: Buffer,
+  first: ReadonlySet<number>,
+  second: ReadonlySet<number>,
+): 'first' | 'second' | undefined {
+  const prefix = JSON_ESCAPES[0]!;
+  let seen = false;
+  for (let i = bytes.indexOf(prefix); i >= 0; i = bytes.indexOf(prefix, i + 1)) {
+    const code = hexByte(bytes, i + prefix.length);
+    if (first.has(code)) return 'first';
+    seen ||= second.has(code);
+  }
+  return seen ? 'second' : undefined;
 }
 
 /** The byte two hex digits at `at` spell, or -1. */

@@ -2,6 +2,7 @@ import type { ModelAnalyser } from '../analyser.js';
 import { isObject, parseJson } from './json.js';
 import type { JsonResult, JsonValue } from './json.js';
 import { checkKerasConfig, parseKerasConfigJson, unreadKerasDeep } from './keras-config.js';
+import { checkLegacyCustomObjects } from './keras-custom-objects.js';
 import { isKerasDirConfig } from './keras-dir.js';
 import { escapeReason } from './onnx.js';
 import type { Findings } from './report.js';
@@ -35,6 +36,8 @@ export function* tfjsManifestSteps(src: RandomAccess, out: Findings, isModelJson
   if (keras !== undefined) {
     unreadKerasDeep(parsed.deep, out);
     checkKerasConfig(keras, out, topology !== undefined ? 'modelTopology' : undefined);
+    // `model_from_json` of tf_keras builds it with `legacy_serialization`, as keras-json-file.ts judges any name.
+    if (topology === undefined) checkLegacyCustomObjects(keras, out);
   }
   const groups = isObject(value) ? value.weightsManifest : value;
   if (groups === undefined && isModelJson) return;

@@ -1,0 +1,29 @@
+import { escapedKeyLetterOf, keyCodes, TEMPLATE_KEY_CODES } from './chat-template-head.js';
+
+/**
+ * A Keras model's architecture saved as JSON under a name of its own (`model_architecture.json`, `my_model.json`):
+ * `model.to_json()` written to a file that code reads back with `keras.models.model_from_json(open(path).read())`,
+ * whatever the file is called. Keras 3 hands the JSON to `serialization_lib.deserialize_keras_object`, tf_keras to
+ * `legacy_serialization` (`model_from_config`), so it is as dangerous as the config inside a `.keras` or `.h5`.
+ * Discovery tells a candidate by its bytes: a `.json` file that is an object and holds the key `class_name` (literal
+ * or with a letter spelled `\u00XX`, which json.loads decodes) anywhere — Keras writes it first, but json.loads
+ * takes the keys in any order. The inspector parses the candidate and judges only a Keras model's shape, so a
+ * candidate costs a parse, never a finding by itself.
+ */
+
+const KEY = 'class_name';
+const KEY_CODES = keyCodes(KEY);
+
+/** Bytes a match may straddle between two reads: the key, or one `\u00XX` escape. */
+export const KERAS_JSON_NEEDLE_OVERLAP = KEY.length;
+
+/**
+ * What a part of a `.json` file shows, in one pass over its escapes: a chat template's key (chat-template-head.ts
+ * `showsTemplateSign`, which wins: that reader's candidates get the Keras check too), else the key `class_name`.
+ */
+export function jsonChunkSign(bytes: Buffer): 'template-key' | 'class-name' | undefined {
+  if (bytes.includes('chat_template')) return 'template-key';
+  const escaped = escapedKeyLetterOf(bytes, TEMPLATE_KEY_CODES, KEY_CODES);
+  if (escaped === 'first') return 'template-key';
+  return escaped === 'second' || bytes.includes(KEY) ? 'class-name' : undefined;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SKIP_DIRS, KEEP_FILE_MAX, TEMPLATE_CHUNK, walkTree } from '../../src/discover/walk.js';
+import { ownReferenceSources } from '../../src/refs/sources.js';
+import { tempTrees } from '../helpers/temp-tree.js';
+
+const tree = tempTrees('chainproof-walk-keras-json-');
+
+/** The walk as a scan runs it: with the refs stage's content filter (small JSON is read whole). */
+async function claimOf(file: string, text: string): Promise<string> {
+  const root = tree({ [file]: text });
+  const { files } = await walkTree(root, {
+    include: [],
+    exclude: [],
+    skipDirs: DEFAULT_SKIP_DIRS,
+    content: ownReferenceSources,
+  });
+  return `${files[0]!.format}/${files[0]!.claimed ?? '-'}`;
+}
+
+const MODEL = '"class_name": "Sequential", "config": {"layers": []}';
+/** A JSON object too large to be read whole whose `class_name` key starts near byte `at`. */
+const keyAt = (at: number) => `{"pad": "${'x'.repeat(at - 10)}", ${MODEL}}`;
+
+describe('the walk finds Keras model JSON under other names by content', () => {
+  it.each([
+    { name: 'the key in the head', file: 'arch.json', text: `{${MODEL}}`, want: 'other/keras-json-file' },
+    {
+      name: 'the key in the second chunk of a file too large to be read whole',
+      file: 'arch.json',
+      text: keyAt(KEEP_FILE_MAX + TEMPLATE_CHUNK - 14),
+      want: 'other/keras-json-file',
+    },
+    {
+      name: 'the key with a letter escaped: a candidate of both, claimed as a chat template the Keras check reads too',
+      file: 'arch.json',
+      text: '{"\\u0063lass_name": "Sequential", "config": {}}',
+      want: 'other/chat-template-file',
+    },
+    { name: 'a JSON array is no model', file: 'list.json', text: '[{"class_name": "x"}]', want: 'other/-' },
+    { name: 'not a .json file', file: 'arch.txt', text: `{${MODEL}}`, want: 'other/-' },
+    { name: 'JSON without the key', file: 'data.json', text: '{"name": "x"}', want: 'other/-' },
+    {
+      name: 'a name some loader claims keeps its own format',
+      file: 'config.json',
+      text: `{${MODEL}}`,
+      want: 'hf-config/hf-config',
+    },
+  ])('$name', async ({ file, text, want }) => {
+    expect(await claimOf(file, text)).toBe(want);
+  });
+});
