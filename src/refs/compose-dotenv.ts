@@ -8,12 +8,14 @@ import { parse } from 'dotenv';
 export function dotenvValues(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const [key, value] of Object.entries(parse(text))) {
-    // A token must never reach a finding: a variable named like a secret, or a value shaped like a token, is left out.
-    if (SECRET_NAME.test(key) || TOKEN_VALUE.test(value)) continue;
+    if (isSecret(key, value)) continue;
     out.set(key, value);
   }
   return out;
 }
+
+/** A token must never reach a finding: a variable named like a secret, or a value shaped like a token, is left out. */
+export const isSecret = (key: string, value: string): boolean => SECRET_NAME.test(key) || TOKEN_VALUE.test(value);
 
 /** Variable names that hold credentials (HF_TOKEN, HUGGING_FACE_HUB_TOKEN, API_KEY, AWS_SECRET_ACCESS_KEY…). */
 const SECRET_NAME = /TOKEN|SECRET|PASSW|PASSPHRASE|API_?KEY|ACCESS_?KEY|PRIVATE|CREDENTIAL|AUTH/i;

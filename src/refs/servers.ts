@@ -18,6 +18,7 @@ import {
   type EnvBudget,
   type EnvFileValues,
 } from './compose-env-files.js';
+import type { DockerEnvFiles } from './docker-env-file.js';
 import { readLoraModules, readTokenizer, type ServerOptions } from './vllm-options.js';
 import { lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
@@ -98,7 +99,7 @@ export function readModelServers(line: ShellLine): void {
   for (const segment of command.matchAll(/[^;&|`]+/g)) {
     const words = execFormWords(segment[0], segment.index, line.vars);
     // A container started here is read as Compose's services are (`dockerRun`).
-    const container = dockerRun(words);
+    const container = dockerRun(words, line.dockerEnvFiles);
     if (container) {
       // runtimes.ts `readLlamaCpp` reads a llama.cpp container's `-hf` from the line itself.
       readServer(container, { path, at: where, existsLocally, out, hostEnv: line.hubEnv, llamaRead: true });
@@ -386,7 +387,7 @@ const DOCKER_RUN_FLAGS: ReadonlySet<string> = new Set([
  * `--env K=V` its environment. `-e K` alone passes the host's value, and `--env-file` sets what this line does not
  * show: the server's model and revision variables are then the run time's. Undefined for any other command.
  */
-function dockerRun(words: readonly Token[]): Container | undefined {
+function dockerRun(words: readonly Token[], envFiles: DockerEnvFiles = new Map()): Container | undefined {
   const start = words.findIndex(
     (w, k) =>
       /(^|\/)(docker|podman)$/.test(w.text) &&
@@ -396,7 +397,7 @@ function dockerRun(words: readonly Token[]): Container | undefined {
   let i = start + (words[start + 1]!.text === 'run' ? 2 : 3);
   const env = new Map<string, Token>();
   let entrypoint: Token[] = [];
-  let envFile: Token | undefined;
+  const files: Token[] = [];
   for (; i < words.length; i++) {
     const w = words[i]!;
     if (w.text === '--') {
@@ -421,15 +422,44 @@ function dockerRun(words: readonly Token[]): Container | undefined {
       if (k > 0) env.set(value.text.slice(0, k), { ...value, text: value.text.slice(k + 1), at: value.at + k + 1 });
       // The host's value, passed through: whatever the run's environment holds.
       else env.set(value.text, { ...value, expands: true });
-    } else if (name === '--env-file') envFile = value;
+    } else if (name === '--env-file') files.push(value);
     else if (name === '--entrypoint') entrypoint = [value];
   }
   const image = words[i];
   if (!image) return undefined;
-  // A file of variables this line does not show may set the servers' model and revision.
-  if (envFile)
-    for (const v of TGI_ENV.values()) if (!env.has(v)) env.set(v, { text: '', at: envFile.at, expands: true });
-  return { image: image.text, imageAt: image.at, entrypoint, command: words.slice(i + 1), env, label: 'docker run' };
+  return {
+    image: image.text,
+    imageAt: image.at,
+    entrypoint,
+    command: words.slice(i + 1),
+    env: withEnvFiles(files, envFiles, env),
+    label: 'docker run',
+  };
+}
+
+/**
+ * A `docker run` container's environment (docker/cli opts `ReadKVEnvStrings`): its `--env-file` files in order, a
+ * later one overriding an earlier one, then `-e` over them all. A file the repository holds sets what it writes, each
+ * variable placed at the option's value; one it does not (or one the shell expands, or docker refuses) may set the
+ * servers' model and revision, which are then the run time's.
+ */
+function withEnvFiles(
+  files: readonly Token[],
+  envFiles: DockerEnvFiles,
+  given: ReadonlyMap<string, Token>,
+): Map<string, Token> {
+  const env = new Map<string, Token>();
+  for (const f of files) {
+    const held = f.expands ? undefined : envFiles.get(f.text);
+    if (held === undefined) {
+      for (const v of TGI_ENV.values()) env.set(v, { text: '', at: f.at, expands: true });
+      continue;
+    }
+    // `NAME` alone: the host's value, passed through.
+    for (const [name, value] of held) env.set(name, { text: value ?? name, at: f.at, expands: value === null });
+  }
+  for (const [name, value] of given) env.set(name, value);
+  return env;
 }
 
 /**

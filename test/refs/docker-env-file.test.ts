@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
+import { refsStage } from '../../src/refs/stage.js';
+import { dockerEnvFile } from '../../src/refs/docker-env-file.js';
+import { scanWith } from '../helpers/scan.js';
+import { tempTrees, type Tree } from '../helpers/temp-tree.js';
+
+/**
+ * `docker run --env-file F` (docker/cli opts/file.go `parseKeyValueFile`, opts `ReadKVEnvStrings`): F sets the
+ * container's environment, text-generation-inference reads `MODEL_ID`, `REVISION` and `TRUST_REMOTE_CODE` from it,
+ * a later file overrides an earlier one and `-e` overrides them all. F is found from the script's folder, else the
+ * repository's root; one the repository does not hold is the run time's.
+ */
+const tree = tempTrees('chainproof-docker-env-file-');
+const TGI = 'ghcr.io/huggingface/text-generation-inference:2.0';
+
+async function scan(files: Tree): Promise<string[]> {
+  const r = await scanWith(tree(files), [refsStage], { registry: EMPTY_REGISTRY });
+  const refs = new Map((r.references ?? []).map((x) => [`${x.path}:${x.line}:${x.column}`, x]));
+  return r.findings
+    .filter((f) => f.ruleId !== 'CPR003')
+    .map((f) => {
+      const where = `${f.location.path}:${f.location.line}:${f.location.column}`;
+      const ref = refs.get(where);
+      return `${f.ruleId} ${where} ${ref ? `${ref.repoId}@${ref.revision ?? '-'}` : 'dynamic'}`;
+    })
+    .sort();
+}
+
+describe('docker run --env-file (docker-env-file.ts)', () => {
+  it('reads the model, revision and trust_remote_code a server takes from the file', async () => {
+    expect(
+      await scan({
+        'deploy/run.sh': [
+          `docker run --gpus all --env-file tgi.env ${TGI}`,
+          `docker run --env-file deploy/tgi.env --env-file=later.env -e REVISION=main ${TGI}`,
+          `docker run --env-file missing.env ${TGI}`,
+          '',
+        ].join('\n'),
+        'deploy/tgi.env': '\uFEFF# the server\n  MODEL_ID=acme/from-file\nTRUST_REMOTE_CODE=true\nHF_TOKEN\n',
+        'later.env': 'TRUST_REMOTE_CODE=false\n',
+      }),
+    ).toEqual([
+      'CPR001 deploy/run.sh:1:34 acme/from-file@-',
+      'CPR001 deploy/run.sh:2:23 acme/from-file@main',
+      'CPR002 deploy/run.sh:1:34 acme/from-file@-',
+      'CPR010 deploy/run.sh:3:23 dynamic',
+    ]);
+  });
+
+  it("reads a file as docker does: values as written, a bare name the host's, a blank in a name refused", () => {
+    expect([...dockerEnvFile('A="org/x" \r\n#c\n\n B\nC=a=b\nHF_TOKEN=x\nD=hf_abc\n')!]).toEqual([
+      ['A', '"org/x" '],
+      ['B', null],
+      ['C', 'a=b'],
+    ]);
+    expect(dockerEnvFile('MODEL_ID =org/x\n')).toBeUndefined();
+    expect(dockerEnvFile('=org/x\n')).toBeUndefined();
+  });
+});
