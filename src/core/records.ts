@@ -211,6 +211,11 @@ export interface ModelReference {
    * pins it. A config node Hydra instantiates (`_target_`: refs/config-fast.ts `hydraCall`) is a Python call too.
    */
   readonly inline?: 'python' | 'shell';
+  /**
+   * The script and its command-line option (`train.py --model_name_or_path`) this reference's command line gives the
+   * name or revision to (refs/script-arguments.ts): the load is the script's, the value the command's.
+   */
+  readonly argumentOf?: string;
 }
 
 /** `ModelReference.hashPrefix`: the digits the call writes, or a value it computes. */

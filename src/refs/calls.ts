@@ -1180,10 +1180,16 @@ function collectShape(
   });
 }
 
-/** Where a call's `trust_remote_code` comes from when it is a default (an env read, a flag, a parameter's default). */
+/**
+ * Where a call's `trust_remote_code` comes from when it is a default (an env read, a flag, a parameter's default). A
+ * command-line flag is kept whatever its default: a command line that gives `--trust_remote_code` turns it on
+ * (script-arguments.ts).
+ */
 function remoteCodeFrom(f: CallFacts, shape: LoaderShape): { remoteCodeFrom?: EnvRead } {
   const env = f.lang === 'python' && !shape.remoteCodeByDefault ? f.keywords.get('trust_remote_code')?.env : undefined;
-  return env !== undefined && (shape.runsRemoteCode || remoteCodeAtRunTime(f)) ? { remoteCodeFrom: env } : {};
+  return env !== undefined && (shape.runsRemoteCode || remoteCodeAtRunTime(f) || env.variable.startsWith('-'))
+    ? { remoteCodeFrom: env }
+    : {};
 }
 
 /**

@@ -16,7 +16,7 @@ export const FILE_GROUP_MIN = 5;
  * model or revision it is: left out of the cause, so every unpinned load of one model in a file is one cause whatever
  * the class (`AutoModel`, `AutoTokenizer`) or the variable, and every run-time choice (CPR010) of a file is one.
  */
-const PER_CALL: ReadonlySet<string> = new Set(['via', 'nameFrom', 'revisionFrom', 'definedIn', 'oneOf']);
+const PER_CALL: ReadonlySet<string> = new Set(['via', 'nameFrom', 'revisionFrom', 'definedIn', 'oneOf', 'argumentOf']);
 
 /** Lines named in a grouped finding's message; the rest are counted (all are in `related`). */
 const LINES_SHOWN = 5;

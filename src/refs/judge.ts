@@ -160,6 +160,7 @@ export function judgeReference(
   const unset =
     (ref.nameFrom !== undefined ? ` (${defaultWhen(ref.nameFrom)})` : '') +
     (ref.definedIn !== undefined ? ` (as imported from ${ref.definedIn})` : '') +
+    (ref.argumentOf !== undefined ? ` (by this command's ${argumentOfText(ref.argumentOf)})` : '') +
     (ref.oneOf !== undefined ? ` (one of ${ref.oneOf} models the call chooses among at run time)` : '');
   const id = ref.hub === 'modelscope' ? `ModelScope's ${ref.repoId ?? '?'}` : (ref.repoId ?? ref.url ?? '?');
   const name = `${id}${unset}`;
@@ -173,6 +174,7 @@ export function judgeReference(
     ...(ref.revisionFrom !== undefined ? { revisionFrom: ref.revisionFrom } : {}),
     ...(ref.nameFrom !== undefined ? { nameFrom: ref.nameFrom } : {}),
     ...(ref.definedIn !== undefined ? { definedIn: ref.definedIn } : {}),
+    ...(ref.argumentOf !== undefined ? { argumentOf: ref.argumentOf } : {}),
     ...(ref.oneOf !== undefined ? { oneOf: ref.oneOf } : {}),
     ...(ref.sha256 !== undefined ? { sha256: ref.sha256 } : {}),
     ...(ref.hashPrefix !== undefined
@@ -333,7 +335,7 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
   // transformers.js hub.js `getModelFile`: its cache (keyed by the revision unless `main`), else env.localModelPath.
   if (ref.cacheOnly && ref.revisionFrom === undefined) {
     const at = ref.revision === undefined ? 'the default branch' : `"${ref.revision}"`;
-    return (ref.inline ?? languageOf(ref.path)) === 'javascript'
+    return codeLanguage(ref) === 'javascript'
       ? `${ref.via} loads ${name} from transformers.js's cache or env.localModelPath only (local_files_only: true), at ${at} as an earlier download or the app's own files left it: whatever files those were, not a revision this code names. ${pin} The cache then serves those files or nothing.`
       : `${ref.via} loads ${name} from the local hub cache only (local_files_only=True), at ${at} as an earlier download left it there: whatever snapshot that was, not one this code names. ${pin} The cache then serves that snapshot or nothing.`;
   }
@@ -355,9 +357,9 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
         : `at "${ref.revision}", a name that can move`;
     const hint = flag
       ? ' (default="<40-hex>" where the argument is declared)'
-      : languageOf(ref.path) === 'python'
+      : codeLanguage(ref) === 'python'
         ? ` (os.environ.get("${from}", "<40-hex>"))`
-        : languageOf(ref.path) === 'javascript'
+        : codeLanguage(ref) === 'javascript'
           ? ` (process.env.${from} ?? "<40-hex>")`
           : '';
     // The call already reads the revision from there: the pin is the default, and what the run passes.
@@ -365,7 +367,7 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
   }
   if (ref.revision === undefined)
     return ref.revisionKind === 'ref'
-      ? `${ref.via} loads ${name} at a revision this file does not decide (${(ref.inline ?? languageOf(ref.path)) === 'python' ? 'a value chosen at run time, or **kwargs it cannot read' : 'a value chosen at run time'}): nothing shows it is a commit. ${pin}`
+      ? `${ref.via} loads ${name} at a revision this file does not decide (${codeLanguage(ref) === 'python' ? 'a value chosen at run time, or **kwargs it cannot read' : 'a value chosen at run time'}): nothing shows it is a commit. ${pin}`
       : `${ref.via} loads ${name} with no revision: whatever its default branch holds at run time. ${pin}`;
   // huggingface_hub's REGEX_COMMIT_HASH: anything but 40 lowercase hex goes to the hub as a ref name.
   if (looksLikeAbbreviatedCommit(ref.revision))
@@ -377,6 +379,18 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
  * A command-line argument (python-argparse.ts: `--flag`, or `<name>` for a positional one) rather than an environment
  * variable, where a name or revision is read at run time.
  */
+/** records.ts `argumentOf` (`<script> <flag>`) as a message shows it: `--flag to <script>`. */
+function argumentOfText(argumentOf: string): string {
+  const space = argumentOf.lastIndexOf(' ');
+  return `${argumentOf.slice(space + 1)} to ${argumentOf.slice(0, space)}`;
+}
+
+/**
+ * The language of the code that loads: a script's inline code's, the Python script's a command line gives its name
+ * to (script-arguments.ts), else the file's.
+ */
+const codeLanguage = (ref: ModelReference) =>
+  ref.inline ?? (ref.argumentOf !== undefined ? 'python' : languageOf(ref.path));
 const isCommandLine = (from: string) => from.startsWith('-') || from.startsWith('<');
 const absent = (from: string) => (isCommandLine(from) ? 'is not given' : 'is unset');
 /** A shell `for` loop's variable (`for m`): its values the loop's list. */
@@ -429,7 +443,7 @@ function llamaFactoryAdapterAdvice(repo: string): string {
 
 export function pinAdvice(ref: ModelReference): string {
   const repo = ref.repoId ?? '<org>/<name>';
-  const language = ref.inline ?? languageOf(ref.path);
+  const language = codeLanguage(ref);
   // A plain URL has no revision: only the bytes, shipped and recorded, are fixed.
   if (ref.hub === 'url')
     return 'Ship the reviewed file with the app and record its digest in the trusted registry, or load it from a hub at a reviewed commit.';

@@ -17,7 +17,8 @@ export const COMMAND_LINE_METHOD = /\.(?:add_argument|set_defaults)$/;
  *   first short one, without its leading `-`s and with `-` made `_`;
  * - `_get_positional_kwargs`: a positional's dest is its name; its default is used only when `nargs` is `?` or `*`
  *   (otherwise the argument is required);
- * - `required=True`: the default is never used; an `action` other than `store` stores no given string; a default
+ * - `required=True`: the default is never used, the flag's value is what the attribute holds (no default in the
+ *   file); an `action` other than `store` stores no given string; a default
  *   the file does not decide, a dest added twice, a `**kwargs` call or `set_defaults` on the parser: chosen at run
  *   time (no read);
  * - `add_argument_group` / `add_mutually_exclusive_group` add to their parser's namespace;
@@ -63,8 +64,14 @@ export class CommandLineDefaults {
   ): void {
     const key = `${cls}:${name}`;
     const given = field ? (field.has('default_factory') ? null : (field.get('default') ?? null)) : (value ?? null);
-    // No default (required), or one a factory makes: chosen at run time.
-    const read = given === null ? undefined : stringOrNone(`--${name}`, given);
+    // No default: required, the command line gives the value (hf_argparser.py `_parse_dataclass_field`); one a
+    // factory makes: chosen at run time.
+    const read =
+      given !== null
+        ? stringOrNone(`--${name}`, given)
+        : field?.has('default_factory') === true
+          ? undefined
+          : { variable: `--${name}` };
     this.fields.set(key, this.fields.has(key) ? undefined : read);
   }
 
@@ -225,8 +232,13 @@ function destOf(names: readonly (string | undefined)[]): string | undefined {
  */
 function defaultRead(keywords: ReadonlyMap<string, Resolved>, optional: boolean, flag: string): EnvRead | undefined {
   const required = keywords.get('required');
-  if (required !== undefined && !(required.value === 'False' && !required.isString)) return undefined;
   const action = keywords.get('action');
+  // argparse.py `_parse_known_args`: a required argument's default never loads; the command line gives the value
+  // (a required flag of the `store` action: its value is the flag's, with no default in the file).
+  if (required !== undefined && !(required.value === 'False' && !required.isString))
+    return optional && (action === undefined || (action.isString && action.value === 'store'))
+      ? { variable: flag }
+      : undefined;
   // argparse.py `_StoreTrueAction` / `_StoreFalseAction`: `default=False` / `default=True` unless given.
   const flagged = action?.isString === true ? STORE_FLAGS.get(action.value ?? '') : undefined;
   if (flagged !== undefined) {

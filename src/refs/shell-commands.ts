@@ -18,6 +18,7 @@ import { isComposeFile, isDockerfile, isMakefile, isModelfile, isWorkflowFile } 
 import { workflowRunEnv } from './workflow-env.js';
 import { interpolate, type ShellValue } from './compose-env.js';
 import type { EnvFileValues } from './compose-env-files.js';
+import type { DockerEnvFiles } from './docker-env-file.js';
 import { SPACY_MODELS, hubFileUrl, revisionKind, spacyReleaseTag } from './ids.js';
 import { lineIndex } from './text.js';
 import { makeAssignments } from '../core/make-assignment.js';
@@ -43,6 +44,8 @@ export function findShellReferences(
   env?: ReadonlyMap<string, ShellValue>,
   /** The variables of the env files a compose file's services name (compose-env-files.ts), by repository path. */
   envFiles?: EnvFileValues,
+  /** The files a script's `docker run --env-file` options name (docker-env-file.ts), as written. */
+  dockerEnvFiles?: DockerEnvFiles,
 ): FileReferences {
   const out: FileReferences = { references: [], dynamic: [] };
   // A Compose file's services are read from its YAML (servers.ts), their command lines with them; a script one of
@@ -132,7 +135,8 @@ export function findShellReferences(
       let dir = here ? here.dir : '.';
       for (const [k, part] of [{ text: outer, at: 0 }, ...inner].entries()) {
         const at = (offset: number) => where(part.at + offset);
-        readCommand({ command: part.text, where: at, path, existsLocally, out, vars }, words, file);
+        const line = { command: part.text, where: at, path, existsLocally, out, vars };
+        readCommand(dockerEnvFiles ? { ...line, dockerEnvFiles } : line, words, file);
         dir = clones.walk(k === 0 ? outerSegments : shellSegments(part.text, 0), dir, vars, at);
       }
       // A `cd` to a different folder each time round leaves where the script is to the run time.

@@ -1,6 +1,7 @@
 import { interpolate, type ShellValue } from './compose-env.js';
 import { looksLikeRepoId, looksLikeTypedRepoId, revisionKind } from './ids.js';
 import type { FileReferences } from './types.js';
+import type { DockerEnvFiles } from './docker-env-file.js';
 
 /** Shell words as the line readers (shell-commands.ts, runtimes.ts) see them. Never run. */
 
@@ -18,6 +19,8 @@ export interface ShellLine {
   readonly hubEnv?: ReadonlyMap<string, string>;
   /** The variables the file has set for the command (shell-scope.ts), which its words' expansions read. */
   readonly vars?: Variables;
+  /** The files the file's `docker run --env-file` options name (docker-env-file.ts), as written. */
+  readonly dockerEnvFiles?: DockerEnvFiles;
 }
 
 /** Variables a file sets: a Makefile's or a Compose project's (by name), a script's (`ShellValue`). */

@@ -10,8 +10,9 @@ import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { holdsInlinePython, mayNameModelBytes, runsCommands, runsJavaScriptCommands } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
-import { withMoreReferences } from './types.js';
+import { withMoreReferences, type DynamicReference, type FileReferences } from './types.js';
 import type { EnvFileValues } from './compose-env-files.js';
+import type { DockerEnvFile } from './docker-env-file.js';
 import { RepositoryModules, withImportedValues } from './imported-values.js';
 import {
   isAdapterConfig,
@@ -77,6 +78,8 @@ export const refsStage: Stage = {
     const skipped: string[] = [];
     // Test data that names a model key (sources.ts `isTestData`): counted, not read.
     const testData: string[] = [];
+    // Python loads of a name chosen at run time by a command-line flag: script-arguments.ts may find their values.
+    const named: DynamicReference[] = [];
     const reviewed = reviewedCommits(ctx.registry);
     const digests = registryDigests(ctx.registry);
     let byPath: Map<string, DiscoveredFile> | undefined;
@@ -110,6 +113,32 @@ export const refsStage: Stage = {
       const named = envFilePaths(composePath, text, dotenv ?? new Map());
       const envFiles = new Map(await Promise.all(named.map(async (p) => [p, await dotenvAt(p)] as const)));
       return composeFinder(dotenv, envFiles);
+    };
+    // `docker run --env-file F` (docker-env-file.ts): F from the script's folder, else the repository's root (the
+    // run's working folder is not the file's to say); each file read once.
+    const dockerFiles = new Map<string, Promise<DockerEnvFile | undefined>>();
+    const dockerFileAt = (p: string) => {
+      let values = dockerFiles.get(p);
+      if (!values)
+        dockerFiles.set(
+          p,
+          (values = readText(p).then(async (t) =>
+            t === undefined ? t : (await import('./docker-env-file.js')).dockerEnvFile(t),
+          )),
+        );
+      return values;
+    };
+    const dockerProject = async (scriptPath: string, text: string): Promise<Finder> => {
+      const written = new Set([...text.matchAll(DOCKER_ENV_FILE)].map((m) => m[2]!));
+      const files = new Map<string, DockerEnvFile | undefined>();
+      for (const w of written) {
+        const held = [path.posix.join(path.posix.dirname(scriptPath), w), path.posix.normalize(w)].find(
+          (p) => !p.startsWith('../') && filesByPath().has(p),
+        );
+        files.set(w, held === undefined ? undefined : await dockerFileAt(held));
+      }
+      const { findShellReferences } = await import('./shell-commands.js');
+      return (p, t, l) => findShellReferences(p, t, l, undefined, undefined, undefined, files);
     };
     // A notebook past MAX_SOURCE_BYTES (its outputs) is read one at a time: its text and JSON tree are up to
     // MAX_NOTEBOOK_BYTES and more, which every task of the scan's concurrency at once could not afford.
@@ -149,7 +178,9 @@ export const refsStage: Stage = {
             runFinder(
               language === 'shell' && isComposeFile(file.path)
                 ? await composeProject(file.path, text)
-                : (loaded.get(language) ?? (await finderFor(language))),
+                : language === 'shell' && text.includes('--env-file')
+                  ? await dockerProject(file.path, text)
+                  : (loaded.get(language) ?? (await finderFor(language))),
               file.path,
               text,
               existsLocally,
@@ -177,6 +208,7 @@ export const refsStage: Stage = {
                   : undefined;
           const refs = second ? withMoreReferences(imported, second, () => skipped.push(file.path)) : imported;
           pushAll(references, refs.references);
+          if (language === 'python') for (const d of refs.dynamic) if (d.nameFrom?.startsWith('-')) named.push(d);
           const own: Finding[] = [];
           for (const r of refs.references) pushAll(own, judgeReference(r, reviewed, ctx.policy, digests));
           for (const d of refs.dynamic) own.push(dynamicFinding(d, ctx.policy));
@@ -184,6 +216,15 @@ export const refsStage: Stage = {
         }),
       ),
     );
+    const given = await scriptArguments(references, named, input.files, readText, existsLocally);
+    pushAll(references, given.references);
+    for (const p of new Set(given.references.map((r) => r.path).concat(given.dynamic.map((d) => d.path)))) {
+      const own: Finding[] = [];
+      for (const r of given.references)
+        if (r.path === p) pushAll(own, judgeReference(r, reviewed, ctx.policy, digests));
+      for (const d of given.dynamic) if (d.path === p) own.push(dynamicFinding(d, ctx.policy));
+      pushAll(findings, groupFileCauses(own));
+    }
     findings.push(
       ...notSearched(skipped.sort(), undefined, NOT_SEARCHED),
       ...notSearched(
@@ -201,6 +242,9 @@ export const refsStage: Stage = {
   },
 };
 
+/** A `--env-file` option's path as written (`--env-file F`, `--env-file=F`, quoted or not). */
+const DOCKER_ENV_FILE = /--env-file(?:=|\s+)(["']?)([^\s"'$;&|`]+)\1/g;
+
 /** The shell finder for a compose file: its project's `.env` values, and those of the env files its services name. */
 async function composeFinder(
   dotenv: ReadonlyMap<string, string> | undefined,
@@ -208,6 +252,37 @@ async function composeFinder(
 ): Promise<Finder> {
   const { findShellReferences } = await import('./shell-commands.js');
   return (p, t, l) => findShellReferences(p, t, l, dotenv, undefined, envFiles);
+}
+
+/**
+ * What command lines of the repository give the Python scripts that load a model by a command-line flag
+ * (script-arguments.ts): read only when some script does, from the files the shell finder reads, each that names one
+ * of those scripts.
+ */
+async function scriptArguments(
+  references: readonly ModelReference[],
+  dynamic: readonly DynamicReference[],
+  files: readonly DiscoveredFile[],
+  readText: (p: string) => Promise<string | undefined>,
+  existsLocally: (p: string) => boolean,
+): Promise<FileReferences> {
+  const found: FileReferences = { references: [], dynamic: [] };
+  const flag = (from: string | undefined) => from?.startsWith('-') === true;
+  if (!references.some((r) => flag(r.nameFrom) || flag(r.revisionFrom)) && !dynamic.some((d) => flag(d.nameFrom)))
+    return found;
+  const { argumentLoads, findScriptArgumentReferences, runsScripts } = await import('./script-arguments.js');
+  const loads = argumentLoads(references, dynamic);
+  if (loads.size === 0) return found;
+  const names = [...new Set([...loads.keys()].map((p) => path.posix.basename(p)))];
+  for (const file of files) {
+    if (!runsScripts(file.path)) continue;
+    const text = await readText(file.path);
+    if (text === undefined || !names.some((n) => text.includes(n))) continue;
+    const more = findScriptArgumentReferences(file.path, text, loads, existsLocally);
+    pushAll(found.references, more.references);
+    pushAll(found.dynamic, more.dynamic);
+  }
+  return found;
 }
 
 /** One CPR011 for files left unsearched for one reason, with their count (none when there are none). */

@@ -90,6 +90,15 @@ describe('argparse defaults', () => {
     expect(dynamicFinding(d!).message).toContain('chosen at run time (given as --model, with no default in the file)');
   });
 
+  it('a required flag, and a dataclass field with no default, are named as the command line gives them', () => {
+    // argparse.py `_parse_known_args`: a required argument's value is the command line's; hf_argparser.py
+    // `_parse_dataclass_field` makes a field with no default a required `--<field>`.
+    const argparse = `${head}parser.add_argument("--model", required=True, default="acme/never")\nargs = parser.parse_args()\nAutoModel.from_pretrained(args.model)\n`;
+    const dataclass = `from dataclasses import dataclass\nfrom transformers import AutoModel, HfArgumentParser\n@dataclass\nclass A:\n    model: str\n(a,) = HfArgumentParser((A,)).parse_args_into_dataclasses()\nAutoModel.from_pretrained(a.model)\n`;
+    for (const text of [argparse, dataclass])
+      expect(findPythonReferences('train.py', text, noLocal).dynamic.map((d) => d.nameFrom)).toEqual(['--model']);
+  });
+
   it('the finding names the flag, and how to pin its default', () => {
     const text = `${head}parser.add_argument("--model", default="acme/a")\nparser.add_argument("--revision", default="main")\nargs = parser.parse_args()\nAutoModel.from_pretrained(args.model, revision=args.revision)\n`;
     const [ref] = findPythonReferences('train.py', text, noLocal).references;

@@ -1,0 +1,297 @@
+import path from 'node:path';
+import type { DynamicReference, FileReferences, ModelReference } from './types.js';
+import type { EnvRead } from './python-env.js';
+import { execFormWords, type Token } from './shell-words.js';
+import { looksLikeRepoId, revisionKind } from './ids.js';
+import { lineIndex } from './text.js';
+import { isComposeFile, isInstalledPackage, languageOf } from './sources.js';
+
+/**
+ * A model a Python script loads by a command-line argument (python-argparse.ts: `--model_name_or_path` with its
+ * default, or with none), given its value by a command line elsewhere in the repository: a shell script, a Makefile
+ * recipe, a workflow's `run:` step or a Dockerfile's `RUN`/`CMD` that runs `python train.py --model_name_or_path
+ * org/x` loads org/x, whatever the script's default. Each such argument is reported at the command's line, as the
+ * loader it reaches judges it. Never run.
+ *
+ * argparse.py, followed here (`_parse_known_args` / `consume_optional`): an option's value is the next word, or what
+ * follows `=` in `--flag=value`; a later occurrence overrides an earlier one; after `--` every word is positional.
+ * What is not followed (left to the script's own finding, which names the default): an abbreviated long option
+ * (`allow_abbrev`), a short alias the finding does not name, a positional argument.
+ */
+
+/** A load whose model name or revision a script's command-line flag decides. */
+export interface ArgumentLoad {
+  /** The load with a default name (`nameFrom` the flag) or a name fixed by the file (`revisionFrom` the flag). */
+  readonly ref?: ModelReference;
+  /** The load with no default name (`nameFrom` the flag). */
+  readonly dynamic?: DynamicReference;
+}
+
+/** A command-line option of argparse's (python-argparse.ts names it as written: `--x` or `-x`). */
+const isFlag = (from: string | undefined): from is string => from !== undefined && from.startsWith('-');
+
+/** The loads of Python scripts (not inline code) that read a name or revision from a flag, by the script's path. */
+export function argumentLoads(
+  references: readonly ModelReference[],
+  dynamic: readonly DynamicReference[],
+): Map<string, ArgumentLoad[]> {
+  const out = new Map<string, ArgumentLoad[]>();
+  const add = (p: string, load: ArgumentLoad) => {
+    if (!p.endsWith('.py')) return;
+    const list = out.get(p);
+    if (list) list.push(load);
+    else out.set(p, [load]);
+  };
+  for (const ref of references)
+    if (ref.inline === undefined && ref.url === undefined && (isFlag(ref.nameFrom) || isFlag(ref.revisionFrom)))
+      add(ref.path, { ref });
+  for (const d of dynamic) if (isFlag(d.nameFrom) && HUB_LOADS.test(d.via)) add(d.path, { dynamic: d });
+  return out;
+}
+
+/**
+ * The loaders that take a Hugging Face hub id where a load with no default name is made a reference (a load with a
+ * default keeps its own hub): transformers' and diffusers' `from_pretrained`, `pipeline`, sentence-transformers, and
+ * huggingface_hub's downloads.
+ */
+const HUB_LOADS =
+  /(?:^|\.)(?:from_pretrained|pipeline|SentenceTransformer|CrossEncoder|hf_hub_download|snapshot_download)$/;
+
+/** Whether the refs stage reads `p` for command lines that run scripts: the shell finder's files, Compose's aside. */
+export function runsScripts(p: string): boolean {
+  return languageOf(p) === 'shell' && !isComposeFile(p) && !isInstalledPackage(p);
+}
+
+/**
+ * A Python interpreter or a launcher that runs a script with its arguments (`torchrun`, `accelerate launch`,
+ * `deepspeed`), at the start of a command or after a separator, a path's slash or an exec form's bracket or quote.
+ */
+const RUNNER = /(?:^|[\s;&|(`"'[,/])(?:python[\d.]*|torchrun|deepspeed|accelerate["',\s]+launch)(?=["',\s])/g;
+
+/** `python -m <module>` modules that run a script given after their own options. */
+const LAUNCH_MODULES = new Set(['torch.distributed.run', 'torch.distributed.launch', 'accelerate.commands.launch']);
+
+/** The references the command lines of `text` (a file at `p`) give the scripts of `loads`. */
+export function findScriptArgumentReferences(
+  p: string,
+  text: string,
+  loads: ReadonlyMap<string, readonly ArgumentLoad[]>,
+  existsLocally: (p: string) => boolean,
+): FileReferences {
+  const out: FileReferences = { references: [], dynamic: [] };
+  const where = lineIndex(text);
+  const comments = new CommentLines(text);
+  // A runner inside a command already read is one of its words (`python python …`): each segment is read once, and
+  // the work is linear in the text.
+  let read = 0;
+  for (const m of text.matchAll(RUNNER)) {
+    // A comment line (`# python train.py …`) runs nothing.
+    if (m.index < read || comments.at(m.index + (/^[a-z]/.test(m[0]) ? 0 : 1))) continue;
+    const { words, end } = commandWords(text, m.index + m[0].length);
+    read = end;
+    const at = scriptAt(words);
+    if (at < 0) continue;
+    const script = resolveScript(p, words[at]!.text, loads);
+    if (script === undefined) continue;
+    const args = words.slice(at + 1);
+    for (const load of loads.get(script)!) given(load, args, script, p, where, existsLocally, out);
+  }
+  return out;
+}
+
+/**
+ * The words of a command from `from` to the end of its shell segment, over the lines a trailing backslash continues
+ * it onto (each backslash-newline blanked, so every word keeps its offset).
+ */
+function commandWords(text: string, from: number): { words: Token[]; end: number } {
+  const separator = /[;&|`\n]/g;
+  separator.lastIndex = from;
+  let end = text.length;
+  for (let m = separator.exec(text); m; m = separator.exec(text))
+    if (!(m[0] === '\n' && /\\\r?$/.test(text.slice(Math.max(from, m.index - 2), m.index)))) {
+      end = m.index;
+      break;
+    }
+  const segment = text.slice(from, end).replace(/\\\r?\n/g, (c) => ' '.repeat(c.length));
+  return { words: execFormWords(segment, from), end };
+}
+
+/**
+ * Whether offsets, asked in increasing order, stand on a comment line (`# …` after blanks): each line is looked at
+ * once, however many runners it names.
+ */
+class CommentLines {
+  private lineStart = 0;
+  private lineEnd: number;
+  private comment: boolean | undefined;
+
+  constructor(private readonly text: string) {
+    this.lineEnd = this.endOf(0);
+  }
+
+  at(offset: number): boolean {
+    while (offset > this.lineEnd) {
+      this.lineStart = this.lineEnd + 1;
+      this.lineEnd = this.endOf(this.lineStart);
+      this.comment = undefined;
+    }
+    return (this.comment ??= /^[ \t]*#/.test(this.text.slice(this.lineStart, this.lineStart + 256)));
+  }
+
+  private endOf(from: number): number {
+    const nl = this.text.indexOf('\n', from);
+    return nl < 0 ? this.text.length : nl;
+  }
+}
+
+/**
+ * The index of the script a runner's words name: the first word that ends in `.py`, with only options before it;
+ * -1 for `python -c`, or `-m` of a module that is no launcher (`python -m pytest tests/x.py` runs pytest).
+ */
+function scriptAt(words: readonly Token[]): number {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!.text;
+    if (w === '-c') return -1;
+    if (w === '-m') {
+      if (!LAUNCH_MODULES.has(words[i + 1]?.text ?? '')) return -1;
+      i++;
+      continue;
+    }
+    if (w.endsWith('.py')) return words[i]!.expands ? -1 : i;
+  }
+  return -1;
+}
+
+/**
+ * The repository path of a script a command names: relative to the command file's folder or to the repository's root
+ * (a workflow step's and, usually, a Makefile's or a script's working folder); else the one script whose path ends in
+ * what is written, or that what is written ends in (`python /app/train.py` after `COPY . /app`); else the one script
+ * of that file name (`COPY scripts /app`). Undefined: none, or several.
+ */
+function resolveScript(p: string, written: string, loads: ReadonlyMap<string, unknown>): string | undefined {
+  const rel = written.replace(/^\.\//, '');
+  for (const base of [path.posix.dirname(p), '.']) {
+    const joined = path.posix.normalize(path.posix.join(base, rel));
+    if (loads.has(joined)) return joined;
+  }
+  const tail = `/${rel.replace(/^\/+/, '')}`;
+  const scripts = [...loads.keys()];
+  const ends = scripts.filter((s) => `/${s}`.endsWith(tail) || tail.endsWith(`/${s}`));
+  if (ends.length > 0) return ends.length === 1 ? ends[0] : undefined;
+  const named = scripts.filter((s) => path.posix.basename(s) === path.posix.basename(rel));
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/** argparse's value of `flag` in `args`: the last occurrence's (`--flag value`, `--flag=value`); none when absent. */
+function optionValue(args: readonly Token[], flag: string): Token | undefined {
+  // A flag followed by an option, or by nothing, has no value: argparse exits with an error, and nothing loads.
+  return lastOption(args, flag)?.value;
+}
+
+/** What one command line gives one load: a reference, a name chosen at run time, or nothing (the default stands). */
+function given(
+  load: ArgumentLoad,
+  args: readonly Token[],
+  script: string,
+  p: string,
+  where: (offset: number) => { line: number; column: number },
+  existsLocally: (p: string) => boolean,
+  out: FileReferences,
+): void {
+  const base: (ModelReference | DynamicReference) & { readonly remoteCodeFrom?: EnvRead } = load.ref ?? load.dynamic!;
+  const name = isFlag(base.nameFrom) ? optionValue(args, base.nameFrom) : undefined;
+  const rev = load.ref && isFlag(load.ref.revisionFrom) ? optionValue(args, load.ref.revisionFrom) : undefined;
+  const trust = trustGiven(base, args);
+  const token = name ?? rev ?? trust?.flag;
+  if (token === undefined) return;
+  const remote = trust?.setting ?? {
+    runsRemoteCode: base.runsRemoteCode,
+    ...(base.remoteCodeFrom !== undefined ? { remoteCodeFrom: base.remoteCodeFrom } : {}),
+  };
+  const place = { path: p, ...where(token.at), via: base.via, ...remote };
+  const own = load.ref;
+  // A name the shell expands, or one the script has no default for and the command does not give: the run time's.
+  if (name?.expands || (name === undefined && own === undefined)) {
+    const from = name ? name.variable : base.nameFrom;
+    out.dynamic.push({ ...place, ...(from !== undefined ? { nameFrom: from } : {}) });
+    return;
+  }
+  const repoId = name?.text ?? own?.repoId;
+  // A value that names a folder or a file: transformers' `from_pretrained` reads it from disk (`os.path.isdir`).
+  if (repoId === undefined || (name !== undefined && !looksLikeRepoId(repoId, existsLocally))) return;
+  const revision = rev ? (rev.expands ? undefined : rev.text) : own?.revision;
+  out.references.push({
+    ...(own ? withoutName(own) : {}),
+    ...place,
+    hub: own?.hub ?? 'huggingface',
+    repoId,
+    ...(revision !== undefined ? { revision } : {}),
+    revisionKind: rev ? (rev.expands ? 'ref' : revisionKind(revision)) : (own?.revisionKind ?? 'none'),
+    // The default name stands where the command gives only the revision; a revision flag the command does not give
+    // leaves its default.
+    ...(name === undefined && own?.nameFrom !== undefined ? { nameFrom: own.nameFrom } : {}),
+    ...(rev === undefined && own?.revisionFrom !== undefined ? { revisionFrom: own.revisionFrom } : {}),
+    argumentOf: `${script} ${name ? base.nameFrom! : rev ? own!.revisionFrom! : trust!.flag.text.split('=')[0]!}`,
+  });
+}
+
+/**
+ * The command's trust flag, where it turns the load's `trust_remote_code` on (calls.ts `remoteCodeFrom`: a flag whose
+ * default leaves it off): given alone (argparse `store_true`) or with a value Python takes as true (`type=bool` takes
+ * any non-empty string) it runs the repository's code; a value the shell expands is the run time's (judge.ts
+ * `RemoteCodeAtRunTime`). Undefined: the flag is not given, or changes nothing.
+ */
+function trustGiven(
+  load: { readonly runsRemoteCode: boolean; readonly remoteCodeFrom?: EnvRead },
+  args: readonly Token[],
+):
+  | { flag: Token; setting: { runsRemoteCode: boolean; remoteCodeAtRunTime?: true; remoteCodeFrom: EnvRead } }
+  | undefined {
+  const from = load.remoteCodeFrom;
+  if (load.runsRemoteCode || from === undefined || !isFlag(from.variable)) return undefined;
+  const at = lastOption(args, from.variable);
+  if (at === undefined) return undefined;
+  const { flag, value } = at;
+  if (value === undefined || (!value.expands && !FALSE_WORDS.has(value.text)))
+    return { flag, setting: { runsRemoteCode: true, remoteCodeFrom: { variable: from.variable } } };
+  return value.expands
+    ? { flag, setting: { runsRemoteCode: false, remoteCodeAtRunTime: true, remoteCodeFrom: from } }
+    : undefined;
+}
+
+/** Values of a trust flag that leave it off: argparse's `type` functions of the usual scripts (`str2bool`, `eval`). */
+const FALSE_WORDS = new Set(['False', 'false', '0', 'no', 'No', 'n', 'off', '']);
+
+/** The last occurrence of `flag` in `args` before `--`, and its value (`--flag=value`, or a next word no option). */
+function lastOption(args: readonly Token[], flag: string): { flag: Token; value?: Token } | undefined {
+  let found: { flag: Token; value?: Token } | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!;
+    if (t.text === '--') break;
+    if (t.text === flag) {
+      const next = args[i + 1];
+      found = next !== undefined && !next.text.startsWith('-') ? { flag: t, value: next } : { flag: t };
+    } else if (t.text.startsWith(`${flag}=`))
+      found = { flag: t, value: { ...t, text: t.text.slice(flag.length + 1), at: t.at + flag.length + 1 } };
+  }
+  return found;
+}
+
+/** A reference without what named its default: its place, name and revision, and where they were read from. */
+function withoutName(
+  ref: ModelReference,
+): Omit<ModelReference, 'path' | 'line' | 'column' | 'repoId' | 'revision' | 'revisionFrom'> {
+  const {
+    path: _path,
+    line: _line,
+    column: _column,
+    repoId: _repoId,
+    nameFrom: _nameFrom,
+    revision: _revision,
+    revisionFrom: _revisionFrom,
+    definedIn: _definedIn,
+    oneOf: _oneOf,
+    ...rest
+  } = ref;
+  return rest;
+}

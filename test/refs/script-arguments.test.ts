@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
+import { refsStage } from '../../src/refs/stage.js';
+import { scanWith } from '../helpers/scan.js';
+import { findScriptArgumentReferences } from '../../src/refs/script-arguments.js';
+import type { ModelReference } from '../../src/refs/types.js';
+import { tempTrees, type Tree } from '../helpers/temp-tree.js';
+
+/**
+ * script-arguments.ts: a Python script that loads a model by a command-line argument (argparse.py
+ * `_parse_known_args`: `--flag value`, `--flag=value`, the last occurrence; after `--` nothing is an option) loads
+ * whatever a command line of the repository gives it — a shell script, a Makefile recipe, a workflow step, a
+ * Dockerfile's exec form — reported at the command's line, as the script's loader judges it.
+ */
+const tree = tempTrees('chainproof-script-arguments-');
+const C = '0123456789abcdef0123456789abcdef01234567';
+
+/** Each finding outside the scripts (`rule path:line:column repo@revision`, or `dynamic`), sorted. */
+async function scan(files: Tree): Promise<string[]> {
+  const r = await scanWith(tree(files), [refsStage], { registry: EMPTY_REGISTRY });
+  const refs = new Map((r.references ?? []).map((x) => [`${x.path}:${x.line}:${x.column}`, x]));
+  return r.findings
+    .filter((f) => !f.location.path.endsWith('.py'))
+    .map((f) => {
+      const where = `${f.location.path}:${f.location.line}:${f.location.column}`;
+      const ref = refs.get(where);
+      return `${f.ruleId} ${where} ${ref ? `${ref.repoId}@${ref.revision ?? '-'}` : 'dynamic'}`;
+    })
+    .sort();
+}
+
+const TRAIN = [
+  'import argparse',
+  'from transformers import AutoModel',
+  'parser = argparse.ArgumentParser()',
+  'parser.add_argument("--model_name_or_path", default="acme/base")',
+  `parser.add_argument("--revision", default="${C}")`,
+  'parser.add_argument("--trust_remote_code", action="store_true")',
+  'args = parser.parse_args()',
+  'AutoModel.from_pretrained(args.model_name_or_path, revision=args.revision, trust_remote_code=args.trust_remote_code)',
+  '',
+].join('\n');
+
+describe('command lines that give a script its model (script-arguments.ts)', () => {
+  it('reads the value a shell script, a Makefile, a workflow and a Dockerfile give the flag', async () => {
+    expect(
+      await scan({
+        'train.py': TRAIN,
+        'run.sh':
+          '#!/bin/sh\n# python train.py --model_name_or_path acme/commented\npython train.py --model_name_or_path acme/shell\n',
+        Makefile: 'train:\n\tpython3 -u train.py --model_name_or_path=acme/make --revision main\n',
+        '.github/workflows/ci.yml':
+          'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          accelerate launch --num_processes 2 train.py \\\n            --model_name_or_path acme/workflow\n',
+        Dockerfile:
+          'FROM python:3.11\nCOPY . /app\nCMD ["python", "/app/train.py", "--model_name_or_path", "acme/docker"]\n',
+      }),
+    ).toEqual([
+      'CPR001 Makefile:2:43 acme/make@main',
+      `CPR003 .github/workflows/ci.yml:8:34 acme/workflow@${C}`,
+      `CPR003 Dockerfile:3:57 acme/docker@${C}`,
+      'CPR003 Makefile:2:43 acme/make@main',
+      `CPR003 run.sh:3:38 acme/shell@${C}`,
+    ]);
+  });
+
+  it('takes the last value before `--`, and no folder, test runner or inline code', async () => {
+    expect(
+      await scan({
+        'train.py': TRAIN,
+        'local/config.json': '{}\n',
+        'run.sh': [
+          'python train.py --model_name_or_path acme/first --model_name_or_path acme/last',
+          'python train.py -- --model_name_or_path acme/positional',
+          'python train.py --model_name_or_path local',
+          'python -m pytest train.py --model_name_or_path acme/pytest',
+          'python train.py --model_name_or_path "$MODEL"',
+          'python train.py --model_name_or_path',
+          '',
+        ].join('\n'),
+      }),
+    ).toEqual([`CPR003 run.sh:1:70 acme/last@${C}`, 'CPR010 run.sh:5:38 dynamic']);
+  });
+
+  it('turns trust_remote_code on where the command gives a store_true flag, with the default model', async () => {
+    expect(
+      await scan({
+        'train.py': TRAIN,
+        'run.sh': 'python train.py --trust_remote_code\npython train.py --revision main --model_name_or_path acme/x\n',
+      }),
+    ).toEqual(
+      [
+        `CPR002 run.sh:1:17 acme/base@${C}`,
+        `CPR003 run.sh:1:17 acme/base@${C}`,
+        'CPR001 run.sh:2:54 acme/x@main',
+        'CPR003 run.sh:2:54 acme/x@main',
+      ].sort(),
+    );
+  });
+
+  it('gives a model to a flag with no default: None, required=True, a dataclass field with none', async () => {
+    const script = (loads: string) => `import argparse\nfrom transformers import AutoModel\n${loads}`;
+    expect(
+      await scan({
+        'serve.py': script(
+          'p = argparse.ArgumentParser()\np.add_argument("--model")\np.add_argument("--base", required=True)\na = p.parse_args()\nAutoModel.from_pretrained(a.model)\nAutoModel.from_pretrained(a.base)\n',
+        ),
+        'tune.py': script(
+          'from dataclasses import dataclass\nfrom transformers import HfArgumentParser\n@dataclass\nclass Args:\n    model_name_or_path: str\n(args,) = HfArgumentParser((Args,)).parse_args_into_dataclasses()\nAutoModel.from_pretrained(args.model_name_or_path)\n',
+        ),
+        'run.sh':
+          'python serve.py --base acme/b --model acme/m\ntorchrun --nproc_per_node=8 tune.py --model_name_or_path=acme/t\n',
+      }),
+    ).toEqual([
+      'CPR001 run.sh:1:24 acme/b@-',
+      'CPR001 run.sh:1:39 acme/m@-',
+      'CPR001 run.sh:2:58 acme/t@-',
+      'CPR003 run.sh:1:24 acme/b@-',
+      'CPR003 run.sh:1:39 acme/m@-',
+      'CPR003 run.sh:2:58 acme/t@-',
+    ]);
+  });
+
+  it("finds the script from the command file's folder, the root, or one path that ends alike", async () => {
+    expect(
+      await scan({
+        'jobs/a/train.py': TRAIN,
+        'jobs/b/train.py': TRAIN,
+        'jobs/a/run.sh': 'python train.py --model_name_or_path acme/here\n',
+        Makefile: 'x:\n\tpython jobs/b/train.py --model_name_or_path acme/root\n',
+        Dockerfile: 'FROM python:3.11\nCMD python /app/train.py --model_name_or_path acme/either\n',
+      }),
+    ).toEqual([`CPR003 Makefile:2:46 acme/root@${C}`, `CPR003 jobs/a/run.sh:1:38 acme/here@${C}`]);
+  });
+
+  it('reads each command segment once on a line of a hundred thousand runners', () => {
+    const ref: ModelReference = {
+      path: 'train.py',
+      line: 8,
+      column: 1,
+      via: 'AutoModel.from_pretrained',
+      hub: 'huggingface',
+      repoId: 'acme/base',
+      nameFrom: '--model',
+      revisionKind: 'none',
+      runsRemoteCode: false,
+    };
+    const line = `${'python;'.repeat(50_000)}${'python python '.repeat(50_000)}; python train.py --model acme/end\n`;
+    const found = findScriptArgumentReferences('run.sh', line, new Map([['train.py', [{ ref }]]]), () => false);
+    expect(found.references.map((r) => `${r.line}:${r.column} ${r.repoId}`)).toEqual([
+      `1:${line.indexOf('acme/end') + 1} acme/end`,
+    ]);
+  });
+});
