@@ -32,7 +32,7 @@ import {
   workspaceGlobs,
 } from './read.js';
 import type { YarnScalar } from './parsers/yarn-v1-syntax.js';
-import type { Manifest, ParsedLockfile } from './types.js';
+import type { DraftNode, Manifest, ParsedLockfile } from './types.js';
 import { LockfileError } from './types.js';
 import { lockfilesNotRead } from './lockfile-precedence.js';
 
@@ -202,7 +202,7 @@ async function scanLockfile(
       ...(enableScripts !== undefined ? { enableScripts } : {}),
       ...(pnpmWorkspace !== undefined ? { pnpmWorkspace } : {}),
     });
-    parsed = withScriptsIgnored(parsed, npmrcIgnores, yarnV1?.ignoresScripts === true);
+    parsed = withScriptsIgnored(parsed, npmrcIgnores, yarnV1?.ignoresScripts);
   } catch (err) {
     if (err instanceof LockfileError) return { ...fail(file, err.message, err.line), yarnrcs: inEffect };
     return { ...fail(file, errorMessage(err), undefined), yarnrcs: inEffect };
@@ -452,8 +452,8 @@ async function loadYarnrcV1s(
   byPath: ReadonlyMap<string, DiscoveredFile>,
   ctx: ScanContext,
   notifications: Notification[],
-): Promise<{ layers: RepoNpmrc[]; ignoresScripts: boolean }> {
-  const { readYarnrcV1, yarnV1IgnoresScripts } = await import('./yarnrc-v1.js');
+): Promise<{ layers: RepoNpmrc[]; ignoresScripts: YarnV1Scripts }> {
+  const { readYarnrcV1, yarnV1EnvIgnoresScripts, yarnV1IgnoresScripts } = await import('./yarnrc-v1.js');
   const out: RepoNpmrc[] = [];
   const values: ReadonlyMap<string, YarnScalar>[] = [];
   for (let d: string | undefined = dir; d !== undefined; d = d === '' ? undefined : dirOf(d)) {
@@ -484,7 +484,8 @@ async function loadYarnrcV1s(
     values.push(read.values);
   }
   const projectHasOne = out[0]?.path === joinRel(dir, '.yarnrc');
-  return { layers: out, ignoresScripts: yarnV1IgnoresScripts(values, projectHasOne, ctx.options.env) };
+  const all = yarnV1IgnoresScripts(values, projectHasOne, ctx.options.env);
+  return { layers: out, ignoresScripts: { all, gitPrepare: yarnV1EnvIgnoresScripts(ctx.options.env) === true } };
 }
 
 /** `.npmrc` in the lockfile's folder and each parent up to the scan root, nearest first. */
@@ -534,16 +535,28 @@ function npmrcIgnoresScripts(dir: string, npmrcs: readonly RepoNpmrc[], env: Npm
 }
 
 /**
+ * Whether yarn 1 runs no lifecycle script: `all` for its build step, `gitPrepare` also for the preparation of a git
+ * dependency, which only the environment reaches (yarnrc-v1.ts `yarnV1EnvIgnoresScripts`).
+ */
+interface YarnV1Scripts {
+  readonly all: boolean;
+  readonly gitPrepare: boolean;
+}
+
+/**
  * Every dependency's build off when the lockfile's package manager is told to run no script: npm by `ignore-scripts`
  * (@npmcli/config; arborist's reify then runs no dependency's lifecycle scripts: with it in the project's .npmrc,
- * npm 11.19.1 installed a file: tarball without running its postinstall), yarn 1 by its own `ignore-scripts` (its
- * `Install` skips the build step). pnpm weighs `.npmrc` against pnpm-workspace.yaml per major in its parser
- * (parsers/pnpm-builds.ts); bun and yarn berry read neither.
+ * npm 11.19.1 installed a file: tarball without running its postinstall, and exports it to the `npm install` pacote
+ * runs in a git dependency's clone), yarn 1 by its own `ignore-scripts` (its `Install` skips the build step; a git
+ * dependency's preparation, which yarn.lock cannot show, only under `gitPrepare`). pnpm weighs `.npmrc` against
+ * pnpm-workspace.yaml per major in its parser (parsers/pnpm-builds.ts); bun and yarn berry read neither.
  */
-function withScriptsIgnored(parsed: ParsedLockfile, npm: boolean, yarnV1: boolean): ParsedLockfile {
-  const ignored = parsed.kind === 'npm' ? npm : parsed.kind === 'yarn-classic' ? yarnV1 : false;
-  if (!ignored) return parsed;
-  return { ...parsed, nodes: parsed.nodes.map((n) => ({ ...n, buildDisabled: 'ignoreScripts' as const })) };
+function withScriptsIgnored(parsed: ParsedLockfile, npm: boolean, yarnV1: YarnV1Scripts | undefined): ParsedLockfile {
+  if (parsed.kind === 'npm' ? !npm : parsed.kind !== 'yarn-classic' || yarnV1?.all !== true) return parsed;
+  const keepGit = parsed.kind === 'yarn-classic' && yarnV1?.gitPrepare !== true;
+  const ignored = (n: DraftNode) =>
+    keepGit && n.source === 'git' ? n : { ...n, buildDisabled: 'ignoreScripts' as const };
+  return { ...parsed, nodes: parsed.nodes.map(ignored) };
 }
 
 /**

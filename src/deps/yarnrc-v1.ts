@@ -65,8 +65,19 @@ export function yarnV1IgnoresScripts(
 ): boolean {
   const nearest = (key: string) => files.find((f) => f.has(key))?.get(key);
   if (nearest('--ignore-scripts') === true || nearest('--install.ignore-scripts') === true) return true;
+  return yarnV1EnvIgnoresScripts(env) ?? (projectHasOne && Boolean(files[0]?.get('ignore-scripts')));
+}
+
+/**
+ * `ignore-scripts` as `YARN_IGNORE_SCRIPTS` sets it (`BaseRegistry.mergeEnv`), undefined when unset. It is the one
+ * form that also reaches the preparation of a git dependency with a `prepare` script: GitFetcher
+ * `fetchFromInstallAndPack` clones it into yarn's temp folder and runs `install` (its preinstall, install,
+ * postinstall and prepare) under a `Config.create` of its own, which reads neither the command line nor the
+ * project's `.yarnrc`. Checked with yarn 1.22.22: `--ignore-scripts`, `.yarnrc` `ignore-scripts true` and
+ * `--ignore-scripts true` all ran such a dependency's postinstall and prepare; `YARN_IGNORE_SCRIPTS=true` ran neither.
+ */
+export function yarnV1EnvIgnoresScripts(env: Readonly<Record<string, string | undefined>>): boolean | undefined {
   const fromEnv = Object.entries(env).find(([k]) => k.toLowerCase() === 'yarn_ignore_scripts')?.[1];
   // `normalizeConfigOption` turns 'false' into false; any other non-empty text is truthy to `Boolean`.
-  if (fromEnv !== undefined) return fromEnv !== '' && fromEnv !== 'false';
-  return projectHasOne && Boolean(files[0]?.get('ignore-scripts'));
+  return fromEnv === undefined ? undefined : fromEnv !== '' && fromEnv !== 'false';
 }

@@ -193,11 +193,81 @@ describe('yarn 1: ignore-scripts as Config.init reads it', () => {
     expect(await graphBlock(files)).toEqual(want);
   });
 
+  it('a git dependency is still prepared (its prepare and install scripts run) unless the environment says so', async () => {
+    // GitFetcher fetchFromInstallAndPack installs the clone under a Config of its own: with yarn 1.22.22 the
+    // flag and both .yarnrc forms still ran a git dependency's postinstall and prepare, YARN_IGNORE_SCRIPTS did not.
+    const gitLock = `# yarn lockfile v1
+
+
+"gitdep@github:me/gitdep#0123456789abcdef0123456789abcdef01234567":
+  version "1.0.0"
+  resolved "git+https://github.com/me/gitdep.git#0123456789abcdef0123456789abcdef01234567"
+`;
+    const gitManifest = JSON.stringify({ name: 'p', dependencies: { gitdep: 'github:me/gitdep' } });
+    const git = { 'app/yarn.lock': gitLock, 'app/package.json': gitManifest };
+    expect(await graphBlock({ ...git, 'app/.yarnrc': 'ignore-scripts true\n' })).toEqual([null]);
+    expect(await graphBlock({ ...git, 'app/.yarnrc': '--ignore-scripts true\n' })).toEqual([null]);
+    expect(await graphBlock(git, { YARN_IGNORE_SCRIPTS: 'true' })).toEqual(['ignoreScripts']);
+    expect(
+      await graphBlock({ ...git, 'app/.yarnrc': '--ignore-scripts true\n' }, { YARN_IGNORE_SCRIPTS: 'false' }),
+    ).toEqual([null]);
+  });
+
   it('YARN_IGNORE_SCRIPTS is over the files; npm_config_ignore_scripts is not read', async () => {
     expect(await graphBlock({}, { YARN_IGNORE_SCRIPTS: 'true' })).toEqual(['ignoreScripts']);
     expect(await graphBlock({ 'app/.yarnrc': 'ignore-scripts true\n' }, { yarn_ignore_scripts: 'false' })).toEqual([
       null,
     ]);
     expect(await graphBlock({}, { npm_config_ignore_scripts: 'true' })).toEqual([null]);
+  });
+});
+
+/**
+ * A git dependency's scripts run when npm fetches it: pacote's GitFetcher `#prepareDir` spawns `npm install` in the
+ * clone, which runs the clone's own lifecycle (postinstall, prepare), before arborist's rebuild and its `allowScripts`
+ * gate. Checked with a git+file: dependency whose postinstall and prepare write markers: with `ignore-scripts=true` in
+ * the project .npmrc npm 11.19.1 and 11.21.3 ran neither (npm exports the setting to the child as
+ * `npm_config_ignore_scripts`, @npmcli/config `setEnvs`); npm 12.2.3 (`allow-git=all`) and 11.21.3 ran both although
+ * `allowScripts` left the package out or denied it ("install scripts blocked").
+ */
+describe('npm: a git dependency under ignore-scripts and allowScripts', () => {
+  const GIT_LOCK = JSON.stringify(
+    {
+      name: 'p',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name: 'p', dependencies: { gitdep: 'github:me/gitdep' } },
+        'node_modules/gitdep': {
+          version: '1.0.0',
+          resolved: 'git+ssh://git@github.com/me/gitdep.git#0123456789abcdef0123456789abcdef01234567',
+          hasInstallScript: true,
+        },
+      },
+    },
+    null,
+    2,
+  );
+  const npm12 = { devEngines: { packageManager: { name: 'npm', version: '^12.0.0' } } };
+  const project = (manifest: Record<string, unknown>, npmrc?: string) => ({
+    'package-lock.json': GIT_LOCK,
+    'package.json': JSON.stringify({ name: 'p', dependencies: { gitdep: 'github:me/gitdep' }, ...manifest }),
+    ...(npmrc !== undefined ? { '.npmrc': npmrc } : {}),
+  });
+  it.each([
+    { name: 'nothing set: its scripts run', files: project({}), want: ['package-lock.json:12'] },
+    { name: 'ignore-scripts=true: nothing runs', files: project({}, 'ignore-scripts=true\n'), want: [] },
+    {
+      name: 'npm 12 allowScripts without it: its scripts run when it is fetched',
+      files: project({ ...npm12, allowScripts: { 'left-pad': true } }, 'allow-git=all\n'),
+      want: ['package-lock.json:12'],
+    },
+    {
+      name: 'npm 12 allowScripts and ignore-scripts=true: nothing runs',
+      files: project({ ...npm12, allowScripts: { 'left-pad': true } }, 'allow-git=all\nignore-scripts=true\n'),
+      want: [],
+    },
+  ])('$name', async ({ files, want }) => {
+    expect(await scriptFindings(files)).toEqual(want);
   });
 });

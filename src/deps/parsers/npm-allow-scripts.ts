@@ -22,7 +22,8 @@ export type AllowScriptsGate = 'deny' | 'allow';
  * Under npm ≥ 12 the package.json policy must list something: without one, `.npmrc` files outside the repository
  * (the user's, the global one) may allow anything, so nothing is taken as blocked. Entries the matcher cannot decide
  * offline (git, shorthands) count as allowing every package not from the registry and each registry package they name,
- * never as blocking one: a package is marked unbuilt only where npm surely skips it.
+ * never as blocking one: a package is marked unbuilt only where npm surely skips it. A git dependency never is: its
+ * scripts run when npm fetches it, before the gate (`preparedAtFetch`).
  *
  * Entries are matched the way `matches` does for the forms it can decide offline: a registry name (`pkg`, `pkg@*`),
  * exact versions (`pkg@1.2.3`, `pkg@1.0.0 || 1.0.1`, compared with the version of the lockfile's `resolved` URL,
@@ -46,7 +47,7 @@ export function applyNpmAllowScripts(
   if (!parsed.nodes.some((n) => n.hasInstallScript === true)) return parsed;
   const edgesIn = incomingSpecs(parsed);
   const nodes = parsed.nodes.map((node, i) => {
-    if (node.hasInstallScript !== true) return node;
+    if (node.hasInstallScript !== true || preparedAtFetch(node)) return node;
     const specs = edgesIn.get(i) ?? [];
     const blocked =
       gate === 'deny'
@@ -55,6 +56,17 @@ export function applyNpmAllowScripts(
     return blocked ? { ...node, buildDisabled: 'npmAllowScripts' as const } : node;
   });
   return { ...parsed, nodes };
+}
+
+/**
+ * A git dependency runs its install scripts before any gate sees it: pacote's GitFetcher `#prepareDir` spawns `npm
+ * install` in the clone when its package.json has a preinstall, install, postinstall, build, prepack or prepare
+ * script, and that install runs the clone's own root lifecycle (lib/commands/install.js). Only `ignoreScripts` stops
+ * it; `allowScripts` gates arborist's rebuild alone. npm 12.2.3 (`allow-git=all`) and 11.21.3 ran a git dependency's
+ * postinstall and prepare while reporting its scripts "blocked because they are not covered by allowScripts".
+ */
+function preparedAtFetch(node: DraftNode): boolean {
+  return node.source === 'git';
 }
 
 /**

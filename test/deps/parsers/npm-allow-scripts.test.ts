@@ -65,24 +65,38 @@ describe('npm allowScripts: what the pinned npm keeps from running', () => {
       want: ['bare'],
     },
     { name: '11.19: an allow alone stops nothing', npm: '~11.19.1', policy: { evil: true }, want: [] },
-    { name: '12: only what is allowed runs', npm: '^12.0.0', policy: { evil: true }, want: ['bare', 'gitdep'] },
+    { name: '12: only what is allowed runs', npm: '^12.0.0', policy: { evil: true }, want: ['bare'] },
     {
       name: '12: a deny wins over an allow',
       npm: '^12.0.0',
       policy: { evil: true, 'evil@1.0.0': false },
-      want: ['bare', 'evil', 'gitdep'],
+      want: ['bare', 'evil'],
     },
     {
       name: '12: a version allow with no resolved URL allows nothing',
       npm: '^12.0.0',
       policy: { 'bare@2.0.0': true },
-      want: ['bare', 'evil', 'gitdep'],
+      want: ['bare', 'evil'],
     },
     {
       name: '12: a dist-tag allow is read by name (older matcher)',
       npm: '^12.0.0',
       policy: { 'evil@latest': true },
-      want: ['bare', 'gitdep'],
+      want: ['bare'],
+    },
+    {
+      // pacote GitFetcher #prepareDir runs `npm install` in the clone (its root lifecycle) before rebuild's gate:
+      // npm 12.2.3 ran an unlisted git dependency's postinstall and prepare while calling its scripts blocked.
+      name: '12: an unlisted git dependency still runs its scripts when it is fetched',
+      npm: '^12.0.0',
+      policy: { evil: true, bare: true },
+      want: [],
+    },
+    {
+      name: '11.19: a deny of a git dependency does not stop its preparation either',
+      npm: '~11.19.1',
+      policy: { 'github:me/gitdep': false, gitdep: false },
+      want: [],
     },
     {
       name: '12: a git allow it cannot match offline may allow any package off the registry',
