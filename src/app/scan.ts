@@ -13,7 +13,6 @@ import { runPipeline, sortNotifications } from '../core/pipeline.js';
 import { listedWithMore, plural } from '../core/plural.js';
 import { DEFAULT_SKIP_DIRS, leftOutBy, walkTree } from '../discover/walk.js';
 import { LOCKFILE_FORMATS } from '../discover/catalogue/index.js';
-import { nodeModulesNoLockfileInstalls } from '../deps/install-folders.js';
 import { ScanHasher } from './scan-digests.js';
 import { createFileOpener } from '../io/file-source.js';
 import { stageHeapTrimmer } from '../io/heap.js';
@@ -112,11 +111,14 @@ export async function scanRepository(req: ScanRequest): Promise<ScanResult> {
     // The folders the walk skipped by name (DEFAULT_SKIP_DIRS) that no scanned lockfile installs: a committed
     // `node_modules` of 30,000 files was left out without a word, and the report read as if the repository were
     // scanned whole. `.git` (git's own store; the working tree it tracks is walked) is the usual case and not listed.
-    const unwalked = nodeModulesNoLockfileInstalls(
-      walk.pruned,
-      walk.files.filter((f) => LOCKFILE_FORMATS.has(f.format)).map((f) => f.path),
-      result.graphs,
-    );
+    // Loaded only for a tree that has a node_modules (it reads lockfile paths with the deps stage's helpers).
+    const unwalked = walk.pruned.some((p) => path.posix.basename(p) === 'node_modules')
+      ? (await import('../deps/install-folders.js')).nodeModulesNoLockfileInstalls(
+          walk.pruned,
+          walk.files.filter((f) => LOCKFILE_FORMATS.has(f.format)).map((f) => f.path),
+          result.graphs,
+        )
+      : [];
     return {
       ...result,
       notifications: sortNotifications([...result.notifications, ...unwalkedNotice(unwalked)]),
