@@ -23,14 +23,15 @@ beforeAll(blockNetwork);
 const CONF = corpusPath('sigstore', 'conformance', 'bundle-verify');
 
 /**
- * sigstore-conformance's happy-path bundle over a.txt, its message digest relabelled SHA3_256, which chainproof does not
- * compute. The digest and signature stay SHA-256, so @sigstore/verify refuses it too (MessageSignatureContent).
+ * sigstore-conformance's happy-path bundle over a.txt, its message digest relabelled SHA3_512, which is no
+ * protobuf-specs HashAlgorithm: @sigstore/bundle refuses to read it (hashAlgorithmFromJSON) and chainproof cannot
+ * check it.
  */
 function unknownAlgorithmBundle(): string {
   const bundle = JSON.parse(readFileSync(path.join(CONF, 'happy-path-v0.3/bundle.sigstore.json'), 'utf8')) as {
     messageSignature: { messageDigest: { algorithm: string } };
   };
-  bundle.messageSignature.messageDigest.algorithm = 'SHA3_256';
+  bundle.messageSignature.messageDigest.algorithm = 'SHA3_512';
   return JSON.stringify(bundle);
 }
 
@@ -72,7 +73,7 @@ describe('a required signature that cannot be checked', () => {
     });
     expect(levels(r).filter((l) => l.includes('artifacts/'))).toEqual(['CPS007 error artifacts/a.txt.sigstore.json']);
     const finding = r.findings.find((f) => f.ruleId === 'CPS007')!;
-    expect(finding.message).toContain('unsupported message digest algorithm SHA3_256');
+    expect(finding.message).toContain('unsupported message digest algorithm SHA3_512');
     expect(finding.message).toContain('policy signatures.require[0]: artifacts/**');
   });
 

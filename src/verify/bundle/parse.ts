@@ -11,6 +11,20 @@ export type BundleContent =
     }
   | { readonly kind: 'message'; readonly algorithm: string; readonly digest: Buffer; readonly signature: Buffer };
 
+/**
+ * A message signature's digest algorithm (protobuf-specs HashAlgorithm, by its JSON name) → node:crypto's hash name.
+ * The ones @sigstore/verify verifies (bundle/message.ts `HASH_ALGORITHM_MAP`). That map also reads
+ * HASH_ALGORITHM_UNSPECIFIED as SHA-256; no signer names it for an ECDSA signature, so it is left out and such a
+ * bundle stays one chainproof cannot check (CPS007), as does any other name.
+ */
+export const MESSAGE_DIGEST_HASHES: Readonly<Record<string, string>> = {
+  SHA2_256: 'sha256',
+  SHA2_384: 'sha384',
+  SHA2_512: 'sha512',
+  SHA3_256: 'sha3-256',
+  SHA3_384: 'sha3-384',
+};
+
 /** Who the bundle says signed it. */
 export type BundleMaterial =
   | { readonly kind: 'certificate'; /** Leaf first. */ readonly certificates: readonly Buffer[] }

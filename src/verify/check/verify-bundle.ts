@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { Bundle } from '@sigstore/bundle';
-import type { ParsedBundle } from '../bundle/parse.js';
+import { MESSAGE_DIGEST_HASHES, type ParsedBundle } from '../bundle/parse.js';
 import { IN_TOTO_PAYLOAD_TYPE, parseStatement, subjectMatches, type Statement } from '../bundle/intoto.js';
 import { withPublicKey, type TrustRoot } from '../trust/root.js';
 import { describeKey, parsePublicKey } from '../trust/keys.js';
@@ -20,7 +20,6 @@ export interface BundleCheck extends Thresholds {
 
 /** A statement may list thousands of subjects; a mismatch names this many. */
 const MAX_SUBJECTS_SHOWN = 5;
-const MESSAGE_DIGESTS: Record<string, string> = { SHA2_256: 'sha256', SHA2_384: 'sha384', SHA2_512: 'sha512' };
 
 /** Verify one parsed bundle: signature, signer against the allowed ones, and its binding to the artifact. */
 export function verifyParsedBundle(bundle: ParsedBundle, check: BundleCheck): BundleVerdict {
@@ -28,8 +27,13 @@ export function verifyParsedBundle(bundle: ParsedBundle, check: BundleCheck): Bu
   if (content.kind === 'message') {
     if (!check.artifact)
       return fail('unverifiable', 'a message signature can only be checked against the artifact it signs');
-    const alg = MESSAGE_DIGESTS[content.algorithm];
-    if (!alg) return fail('unverifiable', `unsupported message digest algorithm ${content.algorithm}`);
+    const alg = MESSAGE_DIGEST_HASHES[content.algorithm];
+    if (!alg) {
+      // The name is the bundle's: shown bounded, as the statement's subjects are (bindStatement).
+      const known = Object.keys(MESSAGE_DIGEST_HASHES).join(', ');
+      const name = content.algorithm.slice(0, 64);
+      return fail('unverifiable', `unsupported message digest algorithm ${name} (Sigstore verifies ${known})`);
+    }
     const actual = createHash(alg).update(check.artifact).digest();
     if (!actual.equals(content.digest))
       return fail(
