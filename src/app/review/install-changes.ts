@@ -2,6 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import type { Policy } from '../../core/policy.js';
 import type { DependencyGraph } from '../../core/records.js';
 import { parseYarnrcV1 } from '../../deps/yarnrc-v1.js';
+import { allowedPythonIndexes } from '../../deps/parsers/python/checks/context.js';
 import { declaredSourceFindings } from './declared-sources.js';
 import { dependencyPatchFindings } from './dependency-patches.js';
 import { hiddenDiffFindings } from './hidden-diffs.js';
@@ -38,11 +39,13 @@ export async function installChangeFindings(
   headGraphs: readonly DependencyGraph[],
   /** Patch files whose added install script the head scan newly reports (CPD024): not reported again. */
   newScriptPatches: ReadonlySet<string> = new Set(),
+  /** The environment, whose pip / uv index variables the CI's installs (and the scan's CPP070) accept. */
+  env: Readonly<Record<string, string | undefined>> = {},
 ): Promise<Finding[]> {
   const allowed = [...policy.dependencies.allowedRegistries, ...(policy.dependencies.trustedMirrors ?? [])];
   const { changes, headPaths, headText } = await changedInstallFiles(dir, base, head);
   const projects = projectManifests(headPaths, headText);
-  // A folder pnpm installs but does not build (its settings leave the name out) runs none of its scripts: said apart.
+  // A folder pnpm or yarn 2+ installs unbuilt (its settings hold it back) runs none of its scripts: said apart.
   const unbuilt = new Map<string, NonNullable<LinkedManifest['unbuilt']>>();
   for (const l of linkedManifests(headGraphs)) {
     if (projects.has(l.manifest)) continue;
@@ -55,7 +58,7 @@ export async function installChangeFindings(
     ...changes.flatMap((c) =>
       c.unread !== undefined && !isRequirementsName(c.path) ? [unreadableConfig(c.path, c.unread)] : [],
     ),
-    ...installSettingFindings(changes, allowed),
+    ...installSettingFindings(changes, allowed, allowedPythonIndexes(policy, env)),
     ...manifestFindings(changes, projects, unbuilt),
     ...declaredSourceFindings(changes, projects, headGraphs),
     ...workflowInstallFindings(changes, yarnClassicUnfrozen(headGraphs, headPaths, headText)),

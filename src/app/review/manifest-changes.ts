@@ -45,7 +45,8 @@ const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && 
 
 /**
  * `projects`: the package.json files an install runs the scripts of (project-manifests.ts); others are notes, and so
- * are the folders pnpm installs as dependencies without building them (`unbuilt`, with the setting that says so).
+ * are the folders pnpm or yarn 2+ install as dependencies without building them (`unbuilt`, with the setting that
+ * says so).
  */
 export function manifestFindings(
   changes: readonly InstallFileChange[],
@@ -157,15 +158,15 @@ function scriptFinding(
   return {
     ruleId: 'CPU027',
     // A package.json that is neither a project root (lockfile beside it, or the repository root) nor a workspace —
-    // a fixture, an example — runs its scripts only when someone installs in that folder; a folder pnpm installs
-    // without building runs them only once someone allows its build: said, not alarmed.
+    // a fixture, an example — runs its scripts only when someone installs in that folder; a folder pnpm or yarn
+    // installs without building runs them only once someone allows its build: said, not alarmed.
     ...(runs === 'project' ? {} : { level: 'note' as const }),
     message:
       runs === 'project'
         ? `${c.path} ${pairs}. The project's own install scripts run on every install, in CI with its secrets; review the command and what it fetches before merging.`
         : runs === 'nothing'
           ? `${c.path} ${pairs}. No install of this repository runs it (the folder is neither a project with a lockfile nor a workspace); it runs only if someone installs in that folder.`
-          : `${c.path} ${pairs}. pnpm installs this folder as the dependency ${runs.name} but does not run its install scripts (${BLOCKED_BY[runs.by]}); they run once someone allows its build (\`pnpm approve-builds\`, a build setting naming ${runs.name}), so review them before anyone does.`,
+          : unbuiltMessage(c.path, pairs, runs),
     location: { path: c.path, line: lineOfKey(c.head!, names[0]!) },
     artifact: { kind: 'file', path: c.path },
     evidence: {
@@ -174,6 +175,16 @@ function scriptFinding(
       after: names.map((n) => `${n}=${shown(now[n])}`).join('\n'),
     },
   };
+}
+
+/** A folder the package manager installs as a dependency without running its scripts, and what would enable them. */
+function unbuiltMessage(path: string, pairs: string, { name, by }: NonNullable<LinkedManifest['unbuilt']>): string {
+  // yarn 2+ holds a build back by its own settings (yarn-berry-builds.ts); every other block here is pnpm's.
+  const yarn = by === 'enableScripts' || by === 'dependenciesMeta';
+  const allow = yarn
+    ? `\`enableScripts: true\` in .yarnrc.yml, \`dependenciesMeta\` built: true for ${name}`
+    : `\`pnpm approve-builds\`, a build setting naming ${name}`;
+  return `${path} ${pairs}. ${yarn ? 'yarn' : 'pnpm'} installs this folder as the dependency ${name} but does not run its install scripts (${BLOCKED_BY[by]}); they run once someone allows its build (${allow}), so review them before anyone does.`;
 }
 
 function overrideFinding(

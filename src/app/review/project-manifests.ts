@@ -79,9 +79,14 @@ export interface LinkedManifest {
  * - yarn 1 resolves a `file:` folder on every install (FileResolver `resolve`: `config.readManifest` of the folder
  *   joined to the cwd, a fresh `copy` hash each time), so PackageInstallScripts runs its preinstall, install and
  *   postinstall.
- * Not yarn 2+'s `portal:` / `link:` folders: a soft link's build scripts are ignored (jsInstallUtils
- * `extractBuildRequest`: "Soft links don't support build scripts"); pnpm's `link:` (a symlink, not fetched) is not
- * counted either. Only folders in the repository: a target outside it is not the change's (CPD017 says so).
+ * - yarn 2+ packs a `file:` folder into its cache on every install (FileFetcher `fetchFromDisk` →
+ *   `makeArchiveFromDirectory`; FileResolver `shouldPersistResolution` false) and resolves it with `linkType: HARD`,
+ *   so every linker builds it as any dependency (jsInstallUtils `extractBuildRequest`: `preinstall`, `install`,
+ *   `postinstall`), unless `enableScripts: false` or `dependenciesMeta` say otherwise (`unbuilt`).
+ * Not yarn 2+'s `portal:` / `link:` folders: PortalResolver and LinkResolver resolve them `linkType: SOFT`, and a
+ * soft link's build scripts are ignored (`extractBuildRequest`: "Soft links don't support build scripts"; every
+ * linker's `installPackageSoft` returns no build request); pnpm's `link:` (a symlink, not fetched) is not counted
+ * either. Only folders in the repository: a target outside it is not the change's (CPD017 says so).
  */
 export function linkedManifests(graphs: readonly DependencyGraph[]): LinkedManifest[] {
   const out = new Map<string, LinkedManifest>();
@@ -89,8 +94,8 @@ export function linkedManifests(graphs: readonly DependencyGraph[]): LinkedManif
     for (const { folder, node } of installedFolders(g)) {
       if (folder === '' || folder === '..' || folder.startsWith('../')) continue;
       const manifest = joinRel(folder, 'package.json');
-      // pnpm's settings only: npm runs a linked folder's scripts (rebuild.js) and yarn 1 every package's.
-      const by = g.kind === 'pnpm' ? node.buildDisabled : undefined;
+      // pnpm's and yarn 2+'s settings only: npm runs a linked folder's scripts (rebuild.js) and yarn 1 every package's.
+      const by = g.kind === 'pnpm' || g.kind === 'yarn-berry' ? node.buildDisabled : undefined;
       const next: LinkedManifest = {
         manifest,
         role: g.kind === 'npm' ? 'workspace' : 'dependency',
@@ -110,8 +115,8 @@ const runs = (l: LinkedManifest) => (l.unbuilt !== undefined ? 0 : l.role === 'd
 /**
  * The folders (repository-relative) a lockfile installs packages from as they are in the tree, with their nodes. A
  * `file:` path is read against the folder that declares it (local-paths.ts `declaringFolders`: pnpm's lockfile
- * folder; for yarn 1, which records no declaring workspace, each workspace — yarn 1.22.22 reads a member's
- * `file:../x` from the member's folder and runs that folder's preinstall).
+ * folder; yarn 2+'s `::locator=` workspace; for yarn 1, which records no declaring workspace, each workspace — yarn
+ * 1.22.22 reads a member's `file:../x` from the member's folder and runs that folder's preinstall).
  */
 function installedFolders(g: DependencyGraph): { folder: string; node: PackageNode }[] {
   const root = dirOf(g.lockfile);
@@ -119,9 +124,11 @@ function installedFolders(g: DependencyGraph): { folder: string; node: PackageNo
   for (const n of g.packages) {
     if (g.kind === 'npm' && n.source === 'link' && n.resolved !== undefined)
       out.push({ folder: joinRel(root, n.resolved), node: n });
-    if ((g.kind !== 'pnpm' && g.kind !== 'yarn-classic') || n.source !== 'file') continue;
+    if ((g.kind !== 'pnpm' && g.kind !== 'yarn-classic' && g.kind !== 'yarn-berry') || n.source !== 'file') continue;
     const local = localPathOf(n, g.kind);
     if (local === undefined || /^([a-z]:)?[\\/]/i.test(local)) continue;
+    // yarn 2+ reads a `file:` path that ends so as a tarball (TarballFileResolver, plugin-file TARBALL_REGEXP).
+    if (g.kind === 'yarn-berry' && /\.(?:tar\.gz|tgz)$/.test(local)) continue;
     for (const from of new Set(declaringFolders(n, g) ?? []))
       out.push({ folder: joinRel(joinRel(root, from), local), node: n });
   }

@@ -65,8 +65,11 @@ export function parseYarnBerry(
     const version = fetched ?? field;
     const checksum = str(entry.checksum);
     const notEnforced = checksum !== undefined ? checksumNotEnforced(checksum, cacheKey) : undefined;
-    // A patched package is built like the one it patches (enableScripts and dependenciesMeta apply to both).
-    const disabled = source === 'registry' || source === 'patch' ? buildDisabled(name, version) : undefined;
+    // A patched package is built like the one it patches (enableScripts and dependenciesMeta apply to both); a
+    // `file:` folder or tarball is a hard-linked package built like any other (FileResolver / TarballFileResolver
+    // `resolve`: `linkType: HARD`, then jsInstallUtils `extractBuildRequest`).
+    const built = source === 'registry' || source === 'patch' || source === 'file';
+    const disabled = built ? buildDisabled(name, version) : undefined;
     const optionalDeps = optionalByMeta(entry.dependenciesMeta);
     const edges: DraftEdge[] = Object.entries(strMap(entry.dependencies)).map(([dep, spec]) => ({
       name: dep,

