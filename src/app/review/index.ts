@@ -18,6 +18,7 @@ import { enabledBuilds, withoutEnabledScripts } from './enabled-builds.js';
 import { droppedHashes } from './hashes-dropped.js';
 import { linkToRegistry, registryToLink } from './workspace-swaps.js';
 import { withoutNewScriptFindings, withoutUnstatedScripts } from './unstated-scripts.js';
+import { withoutRepointedIndexes } from './repointed-indexes.js';
 import { askRegistry } from './ask-registry.js';
 import { groupByCause } from './causes.js';
 import type { LockfileChanges } from './diff.js';
@@ -231,6 +232,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
         policy,
         headScan.graphs,
         newScriptPatches(baseScan, headScan),
+        req.options.env,
       )),
       ...(await cacheArchiveFindings({
         dir,
@@ -303,7 +305,10 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
     const own = applyPolicy(raw, policy, today);
     const findings = dedupeSorted([
       ...own.findings,
-      ...withoutMovedSourceWarnings(withoutNewScriptFindings(introduced, own.findings), own.findings),
+      ...withoutMovedSourceWarnings(
+        withoutRepointedIndexes(withoutNewScriptFindings(introduced, own.findings), own.findings),
+        own.findings,
+      ),
       ...content.findings,
     ]);
     const byLevel = { error: 0, warning: 0, note: 0 };

@@ -9,13 +9,15 @@ import { redactUrls } from '../../deps/checks/finding.js';
 import { isAllowed } from '../../deps/npmrc-trust.js';
 import type { InstallFileChange } from './install-files.js';
 import { isRequirementsName } from './named-inputs.js';
+import { keyValue } from '../../deps/parsers/python/config-indexes.js';
+import { isUnder, normalizePrefix } from '../../deps/checks/context.js';
 
 /**
  * CPU025 / CPU026: a change to a package manager's configuration that the install on CI obeys. Each file is read as
- * its package manager reads it — `.npmrc` and pip.conf as ini (@npmcli/config, pip's `configparser`), `.yarnrc.yml`
- * as YAML (berry's `parseSyml`), yarn 1's `.yarnrc` as `key value` lines, `bunfig.toml`, `uv.toml` and pyproject's
- * `[tool.uv]`, `[[tool.poetry.source]]` and `[[tool.pdm.source]]` as TOML — and flattened to
- * dotted keys. One finding per file and rule, every setting with its value at both revisions.
+ * its package manager reads it — `.npmrc` as ini (@npmcli/config), pip.conf as pip's `configparser` (`pipConf`),
+ * `.yarnrc.yml` as YAML (berry's `parseSyml`), yarn 1's `.yarnrc` as `key value` lines, `bunfig.toml`, `uv.toml` and
+ * pyproject's `[tool.uv]`, `[[tool.poetry.source]]` and `[[tool.pdm.source]]` as TOML — and flattened to dotted keys.
+ * One finding per file and rule, every setting with its value at both revisions.
  */
 type Flat = Map<string, string>;
 
@@ -241,7 +243,8 @@ function flatten(p: string, text: string | undefined): Flat | Error | undefined 
     let data: unknown;
     if (kind === '.yarnrc') return parseYarnrcV1(text);
     if (kind === 'requirements') return requirementFormats(text);
-    if (kind === '.npmrc' || kind === 'pip.conf') data = parseIni(text);
+    if (kind === 'pip.conf') return pipConf(text);
+    if (kind === '.npmrc') data = parseIni(text);
     // Only the setting: the rest of a manifest, and a manifest that does not parse, are manifest-changes.ts's.
     else if (kind === 'package.json') data = { packageManager: at(parseJsonOr(text), 'packageManager') };
     else if (kind === '.yarnrc.yml') data = parseYarnrcYml(text);
@@ -273,6 +276,47 @@ function flatten(p: string, text: string | undefined): Flat | Error | undefined 
   } catch (err) {
     return err instanceof Error ? err : new Error(String(err));
   }
+}
+
+/**
+ * pip.conf / pip.ini as pip reads it (configuration.py `_construct_parser`: configparser.RawConfigParser), flattened
+ * to `section.name`: `=` or `:` after the name, indented lines continuing the value (a list's URLs, kept as its
+ * white-space-separated words), `#` / `;` only at the start of a line, names lower-cased and, as pip's
+ * `_normalize_name` does, `_` read as `-` and a leading `--` dropped. What RawConfigParser refuses — a setting before
+ * any section, a line that is no setting, a name or section given twice — makes pip refuse the file: an Error.
+ */
+function pipConf(text: string): Flat {
+  // Each value's words, joined once at the end: a file of continuation lines stays linear.
+  const words = new Map<string, string[]>();
+  // What RawConfigParser holds (names lower-cased, not yet normalised): `index_url` and `index-url` are two names
+  // to it, one to pip (the later wins, as pip's `_normalized_keys` loop overwrites).
+  const seen = new Set<string>();
+  let section: string | undefined;
+  let key: string | undefined;
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    if (/^\s*([#;]|$)/.test(raw)) continue;
+    if (/^\s/.test(raw) && key !== undefined) {
+      words.get(key)!.push(raw.trim());
+      continue;
+    }
+    const header = /^\[(.+)\]$/.exec(raw.trim());
+    if (header) {
+      section = header[1]!;
+      if (seen.has(`[${section}]`)) throw new Error(`line ${i + 1}: section [${section}] given twice`);
+      seen.add(`[${section}]`);
+      key = undefined;
+      continue;
+    }
+    const kv = keyValue(raw);
+    const name = kv?.key.trim().toLowerCase() ?? '';
+    if (section === undefined || name === '') throw new Error(`line ${i + 1}: not a setting inside a [section]`);
+    if (seen.has(`${section}\0${name}`)) throw new Error(`line ${i + 1}: ${name} given twice in [${section}]`);
+    seen.add(`${section}\0${name}`);
+    key = `${section}.${name.replace(/_/g, '-').replace(/^--/, '')}`;
+    // Set anew, not appended to: the later of `index_url` / `index-url` wins.
+    words.set(key, [kv!.value.trim()]);
+  }
+  return new Map([...words].map(([k, v]) => [k, v.filter((w) => w !== '').join(' ')]));
 }
 
 function parseJsonOr(text: string): unknown {
@@ -370,11 +414,20 @@ function lineOf(text: string, key: string): number {
 
 const shown = (v: string | undefined) => (v === undefined ? '(unset)' : redactUrls(v).slice(0, 200));
 
+/** The files pip, uv, Poetry and PDM read their indexes from: judged against the policy's Python indexes. */
+const PYTHON_KINDS: ReadonlySet<string> = new Set(['pip.conf', 'uv.toml', 'pyproject.toml']);
+
 /**
- * `allowed`: the policy's registries (and trusted mirrors). A repoint to one of them is still a change to review, but
- * one the policy already accepts: a warning (the `patch` gate still stops it), an error otherwise.
+ * `allowed`: the policy's registries (and trusted mirrors); `pythonAllowed`: the index prefixes Python packages may
+ * come from (python/checks/context.ts `allowedPythonIndexes`, the list the scan's CPP070 reads). A repoint to one of
+ * them is still a change to review, but one the policy already accepts: a warning (the `patch` gate still stops it),
+ * an error otherwise.
  */
-export function installSettingFindings(changes: readonly InstallFileChange[], allowed: readonly string[]): Finding[] {
+export function installSettingFindings(
+  changes: readonly InstallFileChange[],
+  allowed: readonly string[],
+  pythonAllowed: readonly string[] = [],
+): Finding[] {
   const out: Finding[] = [];
   for (const c of changes) {
     const kind = kindOf(c.path);
@@ -408,7 +461,9 @@ export function installSettingFindings(changes: readonly InstallFileChange[], al
         rule === 'CPU025'
           ? 'points the install at another registry or index'
           : 'turns off a safeguard of the install (TLS, integrity, lockfile, install scripts) or makes it run another program';
-      const vetted = rule === 'CPU025' && keys.every((k) => isAllowed(now.get(k) ?? '', allowed));
+      const accepts = (v: string) =>
+        PYTHON_KINDS.has(kind) ? pythonIndexAllowed(v, pythonAllowed) : isAllowed(v, allowed);
+      const vetted = rule === 'CPU025' && keys.every((k) => accepts(now.get(k) ?? ''));
       out.push({
         ruleId: rule,
         ...(vetted ? { level: 'warning' as const } : {}),
@@ -424,6 +479,15 @@ export function installSettingFindings(changes: readonly InstallFileChange[], al
     }
   }
   return out;
+}
+
+/**
+ * Whether every URL of a Python index setting (a pip list holds several, separated by white space) lies under an
+ * allowed prefix, as config-indexes.ts judges each for CPP070; a local path or an empty value is no allowed index.
+ */
+function pythonIndexAllowed(value: string, allowed: readonly string[]): boolean {
+  const urls = value.split(/\s+/).filter((u) => u !== '');
+  return urls.length > 0 && urls.every((u) => /^https?:\/\//i.test(u) && isUnder(normalizePrefix(u), allowed));
 }
 
 /** CPU030: an install input the change touched that could not be read or parsed at the head; not compared. */
