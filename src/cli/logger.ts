@@ -19,9 +19,9 @@ export function stderrLogger(opts: { quiet: boolean; verbose: boolean }): Logger
   };
 }
 
-/** A one-line progress bar on stderr, only when stderr is a terminal. */
+/** A one-line progress bar on stderr, when `enabled` (terminal.ts `progressWanted`). */
 export function stderrProgress(enabled: boolean): Progress | undefined {
-  if (!enabled || !process.stderr.isTTY) return undefined;
+  if (!enabled) return undefined;
   let label = '';
   let total = 0;
   let done = 0;

@@ -103,6 +103,10 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
       .option('category', { type: 'string', describe: 'SARIF automationDetails category' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No log lines on stderr' })
       .option('verbose', { type: 'boolean', default: false, describe: 'Debug log lines on stderr' })
+      // Accepted as scan accepts them, so a CI script can hand both commands the same flags; review draws neither a
+      // progress bar nor colour, so they change nothing here.
+      .option('progress', { type: 'boolean', default: true, describe: 'No effect: review draws no progress bar' })
+      .option('color', { type: 'boolean', describe: 'No effect: the review report has no colour' })
       .example('$0 review --base origin/main --gate patch', 'Pass only a clean patch-level update (for auto-merge)')
       .example(
         '$0 review --base "$BASE_SHA" -f markdown=review.md -f sarif=review.sarif',

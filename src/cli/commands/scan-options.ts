@@ -91,4 +91,8 @@ export const SCAN_OPTIONS = {
     default: true,
     describe: 'Progress bar on stderr when it is a terminal (--no-progress)',
   },
+  color: {
+    type: 'boolean',
+    describe: 'Colour the text report (default: on a terminal, unless NO_COLOR is set or TERM=dumb; --no-color)',
+  },
 } satisfies Record<string, OptionSpec>;

@@ -9,6 +9,7 @@ import { renderReportChunks } from '../../app/render.js';
 import { stagesForTest } from '../test-hooks.js';
 import { EXIT, exitCodeForScan, type FailOn } from '../exit-codes.js';
 import { stderrLogger, stderrProgress } from '../logger.js';
+import { colorWanted, progressWanted } from '../terminal.js';
 import {
   checkOutputFiles,
   pairOutputs,
@@ -45,6 +46,8 @@ export interface ScanArgs {
   quiet: boolean;
   verbose: boolean;
   progress: boolean;
+  /** --color / --no-color; undefined: decided from the terminal (terminal.ts `colorWanted`). */
+  color: boolean | undefined;
   include: string[];
   exclude: string[];
   'verify-tarballs': boolean;
@@ -112,7 +115,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     env,
     ...(argv.refs ? {} : { references: false }),
   };
-  const progress = stderrProgress(argv.progress && !argv.quiet);
+  const progress = stderrProgress(progressWanted(argv.progress && !argv.quiet, env, process.stderr.isTTY));
   const stages = stagesForTest(env);
   let result = await scanRepository({
     root,
@@ -128,7 +131,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     const { applyBaseline } = await import('../../report/baseline.js');
     result = await applyBaseline(result, argv.baseline);
   }
-  const color = !('NO_COLOR' in env) && process.stdout.isTTY === true;
+  const color = colorWanted(argv.color, env, process.stdout.isTTY);
   // SARIF paths relative to the repository, as code scanning reads them (repository-prefix.ts): asked once, only for SARIF.
   const uriPrefix = targets.some((t) => t.format === 'sarif') ? await repositoryPrefix(root) : '';
   for (const t of targets) {
