@@ -31,7 +31,7 @@ class WaitFirstSequencer extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    setupFiles: ['test/helpers/fast-check-seed.ts'],
+    setupFiles: ['test/helpers/fast-check-seed.ts', 'test/helpers/test-cache.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -2,6 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEST_CACHE_DIR } from './test-cache.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(REPO, 'bin', 'chainproof.js');
@@ -21,7 +22,7 @@ function spawnOptions(opts: { cwd?: string; env?: Record<string, string> }) {
     env: {
       ...process.env,
       NO_COLOR: '1',
-      CHAINPROOF_CACHE_DIR: path.join(REPO, 'node_modules', '.cache', 'chainproof-test'),
+      CHAINPROOF_CACHE_DIR: TEST_CACHE_DIR,
       ...opts.env,
     },
     encoding: 'utf8' as const,
@@ -58,7 +59,7 @@ export async function runMain(
   // caller's variables on top.
   const env: Record<string, string> = {
     NO_COLOR: '1',
-    CHAINPROOF_CACHE_DIR: path.join(REPO, 'node_modules', '.cache', 'chainproof-test'),
+    CHAINPROOF_CACHE_DIR: TEST_CACHE_DIR,
     ...opts.env,
   };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
