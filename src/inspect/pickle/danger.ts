@@ -276,6 +276,11 @@ const DANGEROUS: readonly string[] = [
   'torch._C',
   'torch.ops',
   'torch.fx',
+  // torch/ao/quantization/fx/graph_module.py: GraphModule subclasses (FusedGraphModule, ObservedGraphModule…) whose
+  // constructor execs the code generated from the graph it is given (see FX_GRAPH_CLASSES); torch.quantization.fx is
+  // the old name of the same module
+  'torch.ao.quantization.fx.graph_module',
+  'torch.quantization.fx.graph_module',
   'torch.export',
   'torch.onnx',
   'torch.cuda',
@@ -357,6 +362,10 @@ const DANGEROUS: readonly string[] = [
   'joblib.testing',
   // numpy/ma/mrecords.py `openfile(fname)`: open(fname) (`fromtextfile`, which reads it, is judged by its name)
   'numpy.ma.mrecords.openfile',
+  // scipy/_lib/decorator.py (a vendored `decorator`): `FunctionMaker.create("name(signature)", body, evaldict)` writes
+  // the signature into a `def` line and execs it, so a default value in it runs (Debian's scipy 1.10 ran
+  // `f(x=<code>)`); `FunctionMaker.make(template)` execs the template
+  'scipy._lib.decorator',
   // scipy's precompute scripts keep sympy's names at module level (scipy/interpolate/_interpnd_info.py
   // `from sympy import symbols, binomial, Matrix`), so `scipy.interpolate._interpnd_info.Matrix` — a CapWords name
   // in an allowlisted class family — is sympy's Matrix (a gadget: it sympifies, i.e. evals, the strings it holds).
@@ -574,12 +583,32 @@ function isLoaderName(name: string): boolean {
  * protocol 4 name wrote the file on Debian's pandas 1.5, as did `aggregate` and `transform`.
  */
 const PANDAS_STRING_DISPATCH: ReadonlySet<string> = new Set([
+  // pandas/core/groupby/generic.py `SeriesGroupBy.filter(func, dropna, *args)`: a string func is
+  // `getattr(group, func)(*args)` on each group (Debian's pandas 1.5 wrote `to_csv`'s path)
+  'filter',
   'apply',
   'agg',
   'aggregate',
   'transform',
   'apply_str',
   'try_aggregate_string_function',
+]);
+
+/**
+ * pandas' plotting entry points that take the plotting backend as a positional argument: pandas/plotting/_core.py
+ * `hist_series(self, …, backend)`, `hist_frame`, `boxplot_frame`, `boxplot_frame_groupby` (kept as `Series.hist`,
+ * `DataFrame.hist`, `DataFrame.boxplot`, `DataFrameGroupBy.boxplot`) pass it to `_get_plot_backend`, whose
+ * `_load_backend(backend)` is `importlib.import_module(backend)` for a name that is not an entry point: a module
+ * shipped beside the model runs (Debian's pandas 1.5 ran it for `Series.hist(s, …, 'evil_mod')` before refusing it).
+ */
+const PANDAS_PLOT_BACKEND: ReadonlySet<string> = new Set([
+  'hist',
+  'boxplot',
+  'hist_series',
+  'hist_frame',
+  'boxplot_frame',
+  'boxplot_frame_groupby',
+  'get_plot_backend',
 ]);
 
 /**
@@ -591,6 +620,44 @@ function isStorageType(module: string, parts: readonly string[]): boolean {
   return (
     module.split('.', 1)[0] === 'torch' && parts.length > 1 && parts.at(-1) === 'type' && /Storage$/.test(parts.at(-2)!)
   );
+}
+
+/**
+ * torch.fx's Graph and GraphModule and torch.ao's subclasses of GraphModule, which modules outside torch.fx keep under
+ * these names (torch/ao/quantization/fx/utils.py, prepare.py, convert.py, torch/_prims/executor.py `from torch.fx
+ * import GraphModule`, `from torch.fx.graph import Graph`). torch/fx/graph_module.py `GraphModule.__init__(root,
+ * graph)` sets `self.graph`, whose setter runs `recompile`: the graph's Python source is generated (torch/fx/graph.py
+ * `CodeGen._gen_python_code` writes a placeholder's target into the `def forward(…)` line as it is) and
+ * `_forward_from_src` execs it. A pickle that makes a Graph, adds a placeholder named `x=<code>` and calls GraphModule
+ * on it runs the code, and so does one that hands the Graph to a helper that makes the GraphModule itself
+ * (torch/ao/quantization/fx/fuse.py `fuse(model)` copies `model.graph` into a FusedGraphModule): Debian's torch 1.13
+ * did both, by `torch.ao.quantization.fx` names. A genuine Graph or GraphModule pickles under torch.fx's own names
+ * (`reduce_graph_module`), never under these.
+ */
+const FX_GRAPH_CLASSES: ReadonlySet<string> = new Set([
+  'Graph',
+  'GraphModule',
+  'FusedGraphModule',
+  'ObservedGraphModule',
+  'ObservedStandaloneGraphModule',
+  'QuantizedGraphModule',
+]);
+
+/** Package names under which the model libraries ship their tests (`pandas.tests`, `joblib.test`, `sklearn.*.tests`). */
+const TEST_PACKAGES: ReadonlySet<string> = new Set(['tests', 'test']);
+
+/**
+ * The test package a global of a model library lies in, by its module or a module its dotted name walks through.
+ * Test modules keep the libraries' test helpers at module level: sklearn/experimental/tests keep sklearn/utils/
+ * _testing.py `assert_run_python_script(source)`, which runs the source in a new interpreter, and pandas/tests keep
+ * pandas._testing as `tm` (`tm.write_to_compressed(compression, path, data)` writes any path); Debian's scikit-learn
+ * 1.2 and pandas 1.5 ship them and did both while unpickling. No model is saved with a class of a test module.
+ */
+function testPackage(module: string, parts: readonly string[]): string | undefined {
+  if (!isModelLibrary(module)) return undefined;
+  const path = [...module.split('.'), ...parts.slice(0, -1)];
+  const i = path.findIndex((p) => TEST_PACKAGES.has(p));
+  return i > 0 ? path.slice(0, i + 1).join('.') : undefined;
 }
 
 /** The module or name of a STACK_GLOBAL whose string is the result of a call (vm/calls.ts). */
@@ -637,6 +704,12 @@ export function dangerOf(module: string, name: string): string | undefined {
   const last = parts[parts.length - 1]!;
   if (parts.length > 1 && FILE_AND_CODE_METHODS.has(last)) return `method ${last}`;
   if (isStorageType(module, parts)) return `method ${name}: torch/_utils.py \`_type\` imports a dotted type name`;
+  if (isModelLibrary(module) && parts.some((p) => FX_GRAPH_CLASSES.has(p)))
+    return `\`${name}\`: torch.fx's Graph or GraphModule (a GraphModule execs the code generated from its graph)`;
+  if (module.split('.', 1)[0] === 'pandas' && PANDAS_PLOT_BACKEND.has(last.replace(/^_+/, '')))
+    return `\`${last}\`: imports the plotting backend module its \`backend\` argument names`;
+  const tests = testPackage(module, parts);
+  if (tests !== undefined) return `the test package \`${tests}\`, whose modules keep the library's test helpers`;
   if (parts.length > 1 && module.split('.', 1)[0] === 'pandas' && PANDAS_STRING_DISPATCH.has(last.replace(/^_+/, '')))
     return `method ${last}: given a string, it calls the method of that name on the frame (\`to_csv\` writes a file)`;
   // A dotted name reaches the same function through a module alias (`scipy` + `_importlib.import_module`).
@@ -696,7 +769,7 @@ function keptModule(name: string): string | undefined {
  * `_sys` in scipy/_lib/_bunch.py, `_functools` in torch/_weights_only_unpickler.py) is read without its leading
  * underscores.
  */
-const MODULE_ALIASES: ReadonlyMap<string, string> = new Map([
+const MODULE_ALIASES: ReadonlyMap<string, readonly string[]> = byAlias([
   ['op', 'operator'],
   ['mp', 'multiprocessing'],
   ['pkl', 'pickle'],
@@ -717,7 +790,27 @@ const MODULE_ALIASES: ReadonlyMap<string, string> = new Map([
   ['console', 'pandas.io.formats.console'],
   // sklearn/utils/fixes.py `from importlib import resources`
   ['resources', 'importlib.resources'],
+  // numpy, pandas and scipy under their usual short names, which most modules of the libraries keep (`import numpy as
+  // np`; `_np` in scipy/linalg/blas.py): find_class walks `np.testing` through numpy's module `__getattr__`, and
+  // numpy/testing/_private/utils.py `runstring(astr, dict)` is `exec(astr, dict)` (Debian's scikit-learn 1.2 and
+  // numpy 1.24 ran the code of `sklearn.utils` + `np.testing.runstring`). `sp` is scipy in scipy/optimize/
+  // _linprog_ip.py and scipy.sparse in scipy/sparse/_sputils.py.
+  ['np', 'numpy'],
+  ['pd', 'pandas'],
+  ['sp', 'scipy'],
+  ['sp', 'scipy.sparse'],
+  ['sps', 'scipy.sparse'],
+  ['sc', 'scipy.special'],
+  ['spec', 'scipy.special'],
+  ['rec', 'numpy.core.records'],
 ]);
+
+/** Alias → the modules kept under it (one alias may name different modules in different files). */
+function byAlias(pairs: readonly (readonly [string, string])[]): ReadonlyMap<string, readonly string[]> {
+  const map = new Map<string, string[]>();
+  for (const [alias, module] of pairs) map.set(alias, [...(map.get(alias) ?? []), module]);
+  return map;
+}
 
 /**
  * The dangerous entry a dotted attribute path reaches when its first part is a module alias (`_importlib.x`, and in
@@ -727,10 +820,12 @@ function viaAlias(path: readonly string[], modelLibrary: boolean): string | unde
   const [head, ...rest] = path;
   if (head === undefined || rest.length === 0) return undefined;
   const bare = head.replace(/^_+/, '');
-  const module = (modelLibrary ? MODULE_ALIASES.get(bare) : undefined) ?? (bare !== head ? bare : undefined);
-  if (module === undefined || module === '') return undefined;
-  const via = hits([module, ...rest].join('.'));
-  return via !== undefined ? `${path.join('.')} is ${via} under the module alias \`${head}\`` : undefined;
+  const modules = (modelLibrary ? MODULE_ALIASES.get(bare) : undefined) ?? (bare !== head ? [bare] : []);
+  for (const module of modules) {
+    const via = module === '' ? undefined : hits([module, ...rest].join('.'));
+    if (via !== undefined) return `${path.join('.')} is ${via} under the module alias \`${head}\``;
+  }
+  return undefined;
 }
 
 /**

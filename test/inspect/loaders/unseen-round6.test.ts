@@ -25,11 +25,12 @@ import { TORCH_ROOT_CASES } from './torch-root-cases.js';
 import { ROUND19_LIBRARY_GADGET_CASES } from './round19-library-gadget-cases.js';
 import { ROUND20_CALLABLE_HELPER_CASES } from './round20-callable-helper-cases.js';
 import { ROUND21_IMPORT_HELPER_CASES } from './round21-import-helper-cases.js';
+import { ROUND22_LIBRARY_EXEC_CASES } from './round22-library-exec-cases.js';
 import { CODE_TEXT_CASES } from './code-text-cases.js';
 import { describeUnseenCases, type UnseenCase } from './unseen-runner.js';
 
 /**
- * Rounds 6 to 21 of cases nobody showed us, each judged by the real loader named in `loader` (see
+ * Rounds 6 to 22 of cases nobody showed us, each judged by the real loader named in `loader` (see
  * unseen-attacks.test.ts). One file for both: each test file pays the inspect stage's cold load once.
  */
 const CASES: readonly UnseenCase[] = [
@@ -61,6 +62,7 @@ const CASES: readonly UnseenCase[] = [
   ...ROUND19_LIBRARY_GADGET_CASES,
   ...ROUND20_CALLABLE_HELPER_CASES,
   ...ROUND21_IMPORT_HELPER_CASES,
+  ...ROUND22_LIBRARY_EXEC_CASES,
 ];
 
-describeUnseenCases('rounds 6 to 21: verdicts on unseen model files agree with the real loader', CASES);
+describeUnseenCases('rounds 6 to 22: verdicts on unseen model files agree with the real loader', CASES);
