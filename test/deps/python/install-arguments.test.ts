@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../../src/core/result.js';
 import { EMPTY_REGISTRY } from '../../../src/core/trusted-registry.js';
 import { installArguments } from '../../../src/deps/parsers/python/install-arguments.js';
+import { namedRequirementsFiles, shellCommands } from '../../../src/deps/parsers/python/install-requirements.js';
 import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
 import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { scanWith } from '../../helpers/scan.js';
@@ -462,6 +463,79 @@ describe('abbreviated pip options on a command line', () => {
     expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort()).toEqual(
       ['CPP012@Dockerfile:2', 'CPP070@Dockerfile:2', 'CPP071@Dockerfile:2'].sort(),
     );
+  });
+});
+
+/**
+ * Each tool reads its global options before the command name (pip's `parse_command`, uv's clap `global = true`
+ * arguments, cleo's `first_argument` for poetry, pdm's and pipx's root parsers): `poetry -C app add x` adds x.
+ */
+describe('global options before an install command', () => {
+  it('are skipped, with their values, to the command and its arguments', async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12', // 1
+        'RUN poetry -C app add git+https://github.com/o/poetry-c', // 2
+        'RUN poetry --directory=app --no-interaction add https://e.example/p-1.0.tar.gz', // 3
+        'RUN pip --isolated --log /tmp/pip.log install git+https://github.com/o/pip', // 4
+        'RUN python -m pip --disable-pip-version-check -q download https://e.example/d-1.0.zip', // 5
+        'RUN pipx --verbose install git+https://github.com/o/pipx', // 6
+        'RUN uv --directory app add git+https://github.com/o/uv-dir', // 7
+        'RUN uv --project app --cache-dir /c tool --color never run --from git+https://github.com/o/uvx x', // 8
+        'RUN pdm -c /etc/pdm.toml -v add git+https://github.com/o/pdm', // 9
+        'RUN pipenv --python 3.12 install git+https://github.com/o/pipenv#egg=p', // 10
+      ].join('\n'),
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      [
+        'CPP014@Dockerfile:2',
+        'CPP015@Dockerfile:3',
+        'CPP014@Dockerfile:4',
+        'CPP015@Dockerfile:5',
+        'CPP014@Dockerfile:6',
+        'CPP014@Dockerfile:7',
+        'CPP014@Dockerfile:8',
+        'CPP014@Dockerfile:9',
+        'CPP014@Dockerfile:10',
+      ].sort(),
+    );
+  });
+
+  it("take their values by each tool's table: a value is no command, a flag's next word is", () => {
+    const text = [
+      // pip's `--cache-dir` takes a value (abbreviated `--cache` too), `--isolated` is a flag.
+      'pip --cache install install a && pip --isolated install b',
+      // poetry's `-C` glued or clustered; `--project` / `-P` take values.
+      'poetry -vCapp add c && poetry -P add add d',
+      // pdm's `-p` is no root option: pdm refuses `pdm -p app add e` (tried as `pdm run`, whose script is unknown).
+      'pdm -p app add e && pdm --config=add add f',
+      // uv's `--color` takes a value; `uv pip`'s own global options come after `pip`.
+      'uv --color add add g && uv pip -q --cache-dir /c install h',
+      // A value option at the command's end takes no word of the next command.
+      'pip --log && pip install i',
+    ].join('\n');
+    expect(installArguments(text).map((a) => `${a.line}:${a.written}`)).toEqual([
+      '1:a',
+      '1:b',
+      '2:c',
+      '2:d',
+      '3:f',
+      '4:g',
+      '4:h',
+      '5:i',
+    ]);
+  });
+});
+
+describe('a hostile line of global options', () => {
+  // Each `pip` read the rest of the line as its options looking for its command: 120 000 words did not return in
+  // five minutes. The words a program reads as its own options are read once.
+  it('is read once; the install after it is found', () => {
+    const text = `RUN ${'pip --log '.repeat(60_000)}x; pip install git+https://github.com/o/after`;
+    expect(installArguments(text).map((a) => a.written)).toEqual(['git+https://github.com/o/after']);
+    expect(namedRequirementsFiles(shellCommands(`${'uv --color '.repeat(60_000)}; pip install -r r.lst`))).toEqual([
+      { written: 'r.lst', line: 1, constraint: false },
+    ]);
   });
 });
 

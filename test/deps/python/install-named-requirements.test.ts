@@ -88,7 +88,9 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     );
     // `-c` is a constraints file (its unpinned `torch>=2` installs nothing); pytest's `-r fE` is no file of uv's.
     expect(r.findings.filter((f) => ['deps/add-limits.lst', 'fE'].includes(f.location.path))).toEqual([]);
-    expect(namedRequirementsFiles(shellCommands('uv add -c deps/add-limits.lst')).map((n) => n.constraint)).toEqual([true]);
+    expect(namedRequirementsFiles(shellCommands('uv add -c deps/add-limits.lst')).map((n) => n.constraint)).toEqual([
+      true,
+    ]);
   });
 
   it('in a Makefile and a GitLab CI file too', async () => {
@@ -101,6 +103,25 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     const r = await scanWith(dir, [pythonDepsStage]);
     const hosts = r.findings.filter((f) => f.ruleId === 'CPP070').map((f) => f.evidence?.['host']);
     expect(hosts.sort()).toEqual(['gitlab.example', 'make.example']);
+  });
+
+  // uv-cli `GlobalArgs.directory`: "Change to the given directory prior to running the command".
+  it("read a file uv's --directory names in that folder, not the one of the same name beside the install", async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12', // 1
+        'RUN uv --directory app pip install -r deps.lst', // 2
+        'RUN uv --directory app run tool.py', // 3
+      ].join('\n'),
+      'deps.lst': 'requests==2.31.0\n',
+      'app/deps.lst': '--extra-index-url https://app.example/simple\nrequests==2.31.0\n',
+      'tool.py': '# /// script\n# dependencies = ["requests==2.31.0"]\n# ///\n',
+      'app/tool.py': '# /// script\n# dependencies = ["t @ git+https://github.com/o/app-tool"]\n# ///\n',
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    expect(ids(r).filter((id) => /^CPP01[24]|^CPP070/.test(id))).toEqual(
+      ['CPP012@app/deps.lst:1', 'CPP070@app/deps.lst:1', 'CPP014@app/tool.py:2'].sort(),
+    );
   });
 
   it('read the named file as requirements even where another command names it by -c', async () => {
@@ -173,8 +194,10 @@ describe('namedRequirementsFiles', () => {
     ['RUN python3 -m pip install --no-deps -ra.lst --constraint=c.lst', ['a.lst:r', 'c.lst:c']],
     ['uv pip install --requirements x.lst -c y.lst', ['x.lst:r', 'y.lst:c']],
     ['RUN /opt/venv/bin/pip3.12 install \\\n  --requirement "q u.lst"', ['q u.lst:r']],
+    // pip wheel / download read `-r` / `-c` files as install does (`RequirementCommand.get_requirements`).
+    ['pip download -r a.lst && pip wheel -w /w -c b.lst', ['a.lst:r', 'b.lst:c']],
     // Not an install, or past the end of one: the option belongs to another command.
-    ['pip download -r a.lst', []],
+    ['pip list -r a.lst', []],
     ['pip install foo && grep -r needle src', []],
     ['pip install foo; sort -c x', []],
     ['# pip install -r commented.lst', []],
@@ -183,6 +206,14 @@ describe('namedRequirementsFiles', () => {
     ['pip-sync ci/a.lock ci/b.lock', ['ci/a.lock:p', 'ci/b.lock:p']],
     // A Makefile recipe's quiet `@`.
     ['dev:\n\t@pip install -r deps/dev.lst', ['deps/dev.lst:r']],
+    // Global options before the command (pip's `parse_command`, uv's clap `global = true`, pipx's root parser);
+    // uv's `--directory` runs the command in that folder, its `--project` leaves relative paths as they are.
+    ['pip --isolated --cache-dir /c install -r a.lst', ['a.lst:r']],
+    ['uv -q --project app add -r b.lst', ['b.lst:r']],
+    ['uv --directory app pip --no-cache install -r c.lst -c /abs/d.lst', ['app/c.lst:r', '/abs/d.lst:c']],
+    ['uv --directory=svc pip sync ../ci/x.lock', ['ci/x.lock:p']],
+    ['uv tool --directory t run --with-requirements r.lst x', ['t/r.lst:r']],
+    ['pipx --verbose inject app -r e.lst', ['e.lst:r']],
   ])('%j', (text, want) => {
     const got = namedRequirementsFiles(shellCommands(text)).map(
       (n) => `${n.written}:${n.positional === true ? 'p' : n.constraint ? 'c' : 'r'}`,

@@ -1,5 +1,6 @@
-import { SEPARATORS, program, shellCommands } from './install-requirements.js';
+import { SEPARATORS, shellCommands } from './install-requirements.js';
 import type { Word } from './install-requirements.js';
+import { inDirectory, toolCommandAt } from './global-options.js';
 import { PIP_SHORT_VALUES, PIP_VALUE_OPTIONS, pipLongOption } from './pip-options.js';
 
 /** A requirement given on an install's command line (`pip install <arg>`, `-e <arg>`), as the shell passes it. */
@@ -240,17 +241,15 @@ function poetryRequirement(word: string): string {
   return exact ? `${m[1]!}==${exact[1]!}` : m[1]!;
 }
 
-/** The pip commands that fetch and build what their arguments name (`wheel` and `download` build sdists' metadata). */
-const PIP_FETCHES = new Set(['install', 'wheel', 'download']);
-
 /**
  * The requirement arguments of the install commands of a Dockerfile, workflow or script, each at its line: `pip
  * install` / `pip wheel` / `pip download` (also `python -m pip …`, `pip3.12 …`) and `uv pip install` — what pip's
  * `RequirementCommand.get_requirements` hands `install_req_from_line` (positional arguments) and
  * `install_req_from_editable` (`-e` values) —, `uv add`, `uv tool install`, `uvx` / `uv tool run` / `uv run`
  * (`--from`, `--with`), `pipx install`, `pipx inject`, `pipx run --spec`, `poetry add`, `pdm add` and `pipenv
- * install`, which add what they name to the project and install it. Option values are skipped by each tool's option table;
- * a shell redirection and its target are no argument.
+ * install`, which add what they name to the project and install it, whatever global options come before the command
+ * (`pip --isolated install`, `poetry -C app add`). Option values are skipped by each tool's option table; a shell
+ * redirection and its target are no argument.
  */
 export function installArguments(text: string): InstallArgument[] {
   return installCommands(text).args;
@@ -269,45 +268,42 @@ export function installCommands(text: string): { args: InstallArgument[]; script
   const out = { args: [] as InstallArgument[], scripts: [] as RunScript[] };
   for (const words of shellCommands(text)) {
     for (let i = 0; i < words.length; i++) {
-      const found = installAt(words, i);
-      if (found === undefined) continue;
-      i = readArguments(words, i + found.words, found.tool, out);
+      const found = toolCommandAt(words, i);
+      const tool = INSTALL_COMMANDS.get(found.command);
+      // Not an install: the words its program read as its own options are no command either.
+      i = tool === undefined ? found.next - 1 : readArguments(words, found.next, { ...found, tool }, out);
     }
   }
   return out;
 }
 
-/** The install command starting at `words[i]`, if one does: its tool and how many words name it. */
-function installAt(words: readonly Word[], i: number): { tool: Tool; words: number } | undefined {
-  const name = program(words[i]);
-  const verb = words[i + 1]?.text;
-  // `pip`, `pip3`, `pip3.12`, `python -m pip`, `uv pip`.
-  if (/^pip(?:3(?:\.\d+)?)?$/.test(name)) {
-    if (i > 0 && program(words[i - 1]) === 'uv') return verb === 'install' ? { tool: UV_PIP, words: 2 } : undefined;
-    return verb !== undefined && PIP_FETCHES.has(verb) ? { tool: PIP, words: 2 } : undefined;
-  }
-  if (name === 'uv' && verb === 'add') return { tool: UV_ADD, words: 2 };
-  if (name === 'uv' && verb === 'tool') {
-    const sub = words[i + 2]?.text;
-    if (sub === 'install') return { tool: UV_TOOL_INSTALL, words: 3 };
-    if (sub === 'run') return { tool: UVX, words: 3 };
-  }
-  if (name === 'uv' && verb === 'run') return { tool: UV_RUN, words: 2 };
-  if (name === 'uvx') return { tool: UVX, words: 1 };
-  if (name === 'pipx' && verb === 'install') return { tool: PIPX_INSTALL, words: 2 };
-  if (name === 'pipx' && verb === 'inject') return { tool: PIPX_INJECT, words: 2 };
-  if (name === 'pipx' && verb === 'run') return { tool: PIPX_RUN, words: 2 };
-  if (name === 'poetry' && verb === 'add') return { tool: POETRY_ADD, words: 2 };
-  if (name === 'pdm' && verb === 'add') return { tool: PDM_ADD, words: 2 };
-  if (name === 'pipenv' && verb === 'install') return { tool: PIPENV_INSTALL, words: 2 };
-  return undefined;
-}
+/**
+ * The install commands by their words (toolCommandAt), each with the tool whose options it takes; pip's `wheel` and
+ * `download` fetch and build what their arguments name too (an sdist's metadata is built).
+ */
+const INSTALL_COMMANDS: ReadonlyMap<string, Tool> = new Map([
+  ['pip install', PIP],
+  ['pip wheel', PIP],
+  ['pip download', PIP],
+  ['uv pip install', UV_PIP],
+  ['uv add', UV_ADD],
+  ['uv tool install', UV_TOOL_INSTALL],
+  ['uv tool run', UVX],
+  ['uv run', UV_RUN],
+  ['uvx', UVX],
+  ['pipx install', PIPX_INSTALL],
+  ['pipx inject', PIPX_INJECT],
+  ['pipx run', PIPX_RUN],
+  ['poetry add', POETRY_ADD],
+  ['pdm add', PDM_ADD],
+  ['pipenv install', PIPENV_INSTALL],
+]);
 
 /** Reads one command's arguments from `start` into `out`; returns the index of the word it stopped at. */
 function readArguments(
   words: readonly Word[],
   start: number,
-  tool: Tool,
+  { tool, directory }: { tool: Tool; directory?: string },
   { args: out, scripts }: { args: InstallArgument[]; scripts: RunScript[] },
 ): number {
   let i = start;
@@ -359,7 +355,9 @@ function readArguments(
     }
     if (tool.runs) {
       const named = /\.pyw?$/i.test(w);
-      if (tool.scripts === 'uv' && (script || named)) scripts.push({ written: w, line, exact: false });
+      if (tool.scripts === 'uv' && (script || named)) {
+        scripts.push({ written: inDirectory(directory, w), line, exact: false });
+      }
       if (tool.scripts === 'pipx' && !spec) scripts.push({ written: w, line, exact: !named });
       // The command run, maybe with its version (`ruff@0.5`): the package named so is an index one.
       for (i++; i < words.length && !SEPARATORS.has(words[i]!.text); i++);

@@ -4,6 +4,7 @@ import type { Finding } from '../../../core/finding.js';
 import { pyFileFinding } from './checks/finding.js';
 import { shlexSplit } from './requirements-lines.js';
 import { envAssignmentReader } from './env-indexes.js';
+import { inDirectory, toolCommandAt } from './global-options.js';
 
 /**
  * Files `uv pip install -r` reads as project metadata, not requirements (uv-requirements'
@@ -70,34 +71,31 @@ const PIPENV_FILES: ReadonlyMap<string, boolean> = new Map([
 ]);
 
 /**
- * The command starting at `words[i]` that reads requirements files, if one does: its file options (or `sync`, whose
- * positional arguments are the files) and how many words name it. `uv add -r` / `-c` read requirements and
- * constraints files as `uv pip install` does (uv-cli `AddArgs`).
+ * The commands that read requirements files, by their words (toolCommandAt): their file options, or `sync`, whose
+ * positional arguments are the files. `pip install` (also `/venv/bin/pip`, `python -m pip`, `uv pip install`), and
+ * `pip wheel` / `pip download`, which take pip's `-r` / `-c` too (commands/wheel.py, download.py
+ * `cmdoptions.requirements()`) and fetch from the indexes the files name, building an sdist's metadata;
+ * `uv pip sync` and pip-tools' `pip-sync`; `uv add -r` / `-c` read requirements and constraints files as `uv pip
+ * install` does (uv-cli `AddArgs`).
  */
-function fileCommandAt(
-  words: readonly Word[],
-  i: number,
-): { options: ReadonlyMap<string, boolean> | 'sync'; words: number } | undefined {
-  // `pip`, `pip3`, `pip3.12`, `/venv/bin/pip`, `python -m pip`, `uv pip`: then `install` (or uv's `sync`);
-  // pip-tools' `pip-sync`. A Makefile recipe may start with `@` (quiet), `-` (errors ignored) or `+`.
-  const name = program(words[i]);
-  const verb = words[i + 1]?.text;
-  if (/^pip(?:3(?:\.\d+)?)?$/.test(name)) {
-    if (verb === 'install') return { options: FILE_OPTIONS, words: 2 };
-    return verb === 'sync' ? { options: 'sync', words: 2 } : undefined;
-  }
-  if (name === 'pip-sync') return { options: 'sync', words: 1 };
-  if (name === 'uv' && verb === 'add') return { options: FILE_OPTIONS, words: 2 };
-  if (name === 'uv' && verb === 'run') return { options: WITH_REQUIREMENTS, words: 2 };
-  if (name === 'uv' && verb === 'tool') {
-    const sub = words[i + 2]?.text;
-    return sub === 'install' || sub === 'run' ? { options: WITH_REQUIREMENTS, words: 3 } : undefined;
-  }
-  if (name === 'uvx') return { options: WITH_REQUIREMENTS, words: 1 };
-  if (name === 'pipx' && verb === 'inject') return { options: PIPX_INJECT_FILES, words: 2 };
-  if (name === 'pipenv' && verb === 'install') return { options: PIPENV_FILES, words: 2 };
-  return undefined;
-}
+const FILE_COMMANDS: ReadonlyMap<string, ReadonlyMap<string, boolean> | 'sync'> = new Map<
+  string,
+  ReadonlyMap<string, boolean> | 'sync'
+>([
+  ['pip install', FILE_OPTIONS],
+  ['pip wheel', FILE_OPTIONS],
+  ['pip download', FILE_OPTIONS],
+  ['uv pip install', FILE_OPTIONS],
+  ['uv pip sync', 'sync'],
+  ['pip-sync', 'sync'],
+  ['uv add', FILE_OPTIONS],
+  ['uv run', WITH_REQUIREMENTS],
+  ['uv tool install', WITH_REQUIREMENTS],
+  ['uv tool run', WITH_REQUIREMENTS],
+  ['uvx', WITH_REQUIREMENTS],
+  ['pipx inject', PIPX_INJECT_FILES],
+  ['pipenv install', PIPENV_FILES],
+]);
 
 /**
  * The requirements and constraints files the `pip install` / `python -m pip install` / `uv pip install` commands of
@@ -183,6 +181,8 @@ function filesWrittenByBuild(commands: readonly (readonly Word[])[]): Set<string
 function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
   const out: NamedRequirementsFile[] = [];
   let installing: ReadonlyMap<string, boolean> | 'sync' | undefined;
+  // The folder the command runs in (`uv --directory app …`): its relative file names are read there.
+  let directory: string | undefined;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!.text;
     if (SEPARATORS.has(w)) {
@@ -190,13 +190,15 @@ function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
       continue;
     }
     if (installing === undefined) {
-      const found = fileCommandAt(words, i);
-      installing = found?.options;
-      if (found !== undefined) i += found.words - 1;
+      const found = toolCommandAt(words, i);
+      installing = FILE_COMMANDS.get(found.command);
+      directory = found.directory;
+      // Past the words the program read as its own options, whatever the command.
+      i = found.next - 1;
       continue;
     }
     if (installing === 'sync' && !w.startsWith('-')) {
-      out.push({ written: w, line: words[i]!.line, constraint: false, positional: true });
+      out.push({ written: inDirectory(directory, w), line: words[i]!.line, constraint: false, positional: true });
       continue;
     }
     const eq = w.indexOf('=');
@@ -207,7 +209,11 @@ function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
     const glued = w.length > name.length ? w.slice(name.length + (name.startsWith('--') ? 1 : 0)) : undefined;
     const value = glued ?? words[++i]?.text;
     if (value !== undefined && value !== '' && !SEPARATORS.has(value)) {
-      out.push({ written: value, line: words[Math.min(i, words.length - 1)]!.line, constraint });
+      out.push({
+        written: inDirectory(directory, value),
+        line: words[Math.min(i, words.length - 1)]!.line,
+        constraint,
+      });
     }
   }
   return out;
