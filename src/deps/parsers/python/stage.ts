@@ -28,30 +28,13 @@ import { poetryInstallIndexes } from './poetry-pool.js';
 import { pipConfSettings, tomlIndexSettings, withUvToml } from './config-indexes.js';
 import { checkIndexSettings } from './checks/config-indexes.js';
 import { envIndexSettings } from './env-indexes.js';
-import { installInputs, locateNamedFile, pathsByBaseName } from './install-requirements.js';
-import { installCommands } from './install-arguments.js';
-import type { InstallArgument, RunScript } from './install-arguments.js';
-import { condaPipRequirements, namedCondaEnvironments } from './conda-environments.js';
-import { scriptRequirements } from './script-metadata.js';
+import { installInputs } from './install-requirements.js';
+import { installCommandFindings } from './install-command-findings.js';
 import { checkInstallArguments } from './checks/install-arguments.js';
 import { projectRequirements } from './project-requirements.js';
 import { asInstallCommands } from './tox-nox-installs.js';
 import type { RequirementsReading } from './requirements.js';
 import type { FileOpener } from '../../../core/file-source.js';
-
-/** Scripts located per install file at most: a hostile file naming thousands is not a lookup per name. */
-const MAX_SCRIPTS = 256;
-
-/** CPP003 for the scripts and environment files an install file names past the bound: not checked. */
-function scriptsPastBound(file: string, past: readonly RunScript[]): Finding {
-  return pyFileFinding(
-    'CPP003',
-    file,
-    past[0]!.line,
-    `${file}:${past[0]!.line}: names ${past.length} more scripts or conda environment files past the first ${MAX_SCRIPTS} (uv run / pipx run / conda env create) whose requirements chainproof did not read; they were not checked.`,
-    { count: past.length, files: past.map((s) => s.written).join(' ') },
-  );
-}
 
 interface FileResult {
   readonly findings: readonly Finding[];
@@ -107,56 +90,13 @@ export const pythonDepsStage: Stage = {
         ),
       ),
     );
-    const repository = new Set(byPath.keys());
-    // The requirements their command lines give (`pip install git+https://…`, tox `deps`, nox `session.install`),
-    // and those of the files they run or build from: a script's inline metadata (`uv run tools/x.py`), a conda
-    // environment file's `pip:` list (`conda env create -f env.yml`).
-    const ran = new Map<string, { file: DiscoveredFile; requirements: (text: string) => InstallArgument[] }>();
-    const byBaseName = pathsByBaseName(byPath.keys());
-    const locate = (
-      f: DiscoveredFile,
-      named: readonly RunScript[],
-      requirements: (text: string) => InstallArgument[],
-    ) => {
-      const written = [...new Map(named.map((s) => [s.written, s])).values()];
-      for (const s of written.slice(0, MAX_SCRIPTS)) {
-        const target = locateNamedFile(f.path, s.written, repository, byBaseName, s.exact);
-        for (const path of 'paths' in target ? target.paths : [])
-          ran.set(path, { file: byPath.get(path)!, requirements });
-      }
-      return written.slice(MAX_SCRIPTS);
-    };
-    const argumentFindings = await Promise.all(
-      envFiles.map(async (f) => {
-        const text = await read(f);
-        if (text === undefined) return [];
-        const { args, scripts } = installCommands(text);
-        const past = [
-          ...locate(f, scripts, scriptRequirements),
-          ...locate(f, namedCondaEnvironments(text), condaPipRequirements),
-        ];
-        return [
-          ...checkInstallArguments(f.path, args, policy, repository),
-          ...(past.length > 0 ? [scriptsPastBound(f.path, past)] : []),
-        ];
-      }),
-    );
-    const scriptFindings = await Promise.all(
-      [...ran.values()]
-        .sort((a, b) => (a.file.path < b.file.path ? -1 : 1))
-        .map(({ file, requirements }) =>
-          ctx.limit(async () => {
-            const text = await readText(file);
-            return text === undefined ? [] : checkInstallArguments(file.path, requirements(text), policy, repository);
-          }),
-        ),
-    );
-    const lockFindings = [
-      ...results.flatMap((r) => r.findings),
-      ...named.findings,
-      ...argumentFindings.flat(),
-      ...scriptFindings.flat(),
-    ];
+    // The requirements their command lines give and those of the scripts and environment files they run.
+    const commandFindings = await installCommandFindings(envFiles, byPath, policy, {
+      read,
+      readText,
+      limit: ctx.limit,
+    });
+    const lockFindings = [...results.flatMap((r) => r.findings), ...named.findings, ...commandFindings];
     // Index settings outside any lockfile (pip.conf, uv.toml, pyproject.toml, PIP_*/UV_* variables set by a
     // Dockerfile, workflow or script): a host a lockfile already locks
     // packages from is reported there.
@@ -173,6 +113,7 @@ export const pythonDepsStage: Stage = {
     const pdmDirs = new Set(lockfiles.filter((f) => kindOf(f) === 'pdm-lockfile').map((f) => dirOf(f.path)));
     const beside = (f: DiscoveredFile) => f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path));
     // A pyproject.toml no lockfile pins: its requirements are what the next `pip install .` or `uv sync` fetches.
+    const repository = new Set(byPath.keys());
     const projectFindings = input.files
       .filter((f) => f.format === 'pyproject-toml' && !lockDirs.has(dirOf(f.path)))
       .map((f) => {
