@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../src/core/policy.js';
 import type { ScanResult } from '../../src/core/result.js';
+import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { modelsStage } from '../../src/models/stage.js';
 import { provenanceStage } from '../../src/verify/provenance/stage.js';
@@ -75,6 +76,32 @@ describe('a required signature that cannot be checked', () => {
     const finding = r.findings.find((f) => f.ruleId === 'CPS007')!;
     expect(finding.message).toContain('unsupported message digest algorithm SHA3_512');
     expect(finding.message).toContain('policy signatures.require[0]: artifacts/**');
+  });
+
+  it('under a trusted-registry signer, names the entry once, in message and evidence', async () => {
+    const registry = {
+      ...EMPTY_REGISTRY,
+      files: ['trusted-registry/models.yml'],
+      models: [
+        {
+          name: 'acme/a',
+          revision: 'v1',
+          source: 'https://example.com/acme/a',
+          files: [{ path: 'artifacts/a.txt', sha256: 'a'.repeat(64) }],
+          signer: 'beacon',
+          signerAt: { line: 6, col: 13 },
+          file: 'trusted-registry/models.yml',
+          line: 3,
+        },
+      ],
+    };
+    const r = await scanWith(root, [signaturesStage], { policy: policy([]), registry });
+    expect(levels(r).filter((l) => l.includes('artifacts/'))).toEqual(['CPS007 error artifacts/a.txt.sigstore.json']);
+    const finding = r.findings.find((f) => f.ruleId === 'CPS007')!;
+    const entry = 'entry acme/a@v1 at trusted-registry/models.yml:6 names signer beacon';
+    expect(finding.message.split(entry)).toHaveLength(2);
+    expect(finding.evidence).toMatchObject({ requiredBy: entry });
+    expect(finding.evidence).not.toHaveProperty('registryEntry');
   });
 
   it('stays a warning where nothing requires the file to be signed', async () => {

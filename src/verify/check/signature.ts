@@ -1,7 +1,6 @@
-import { verify as cryptoVerify } from 'node:crypto';
 import { pae, paeModelSigningCompat } from '../bundle/dsse.js';
 import { MESSAGE_DIGEST_HASHES, type BundleContent } from '../bundle/parse.js';
-import { verifyWithKey, type PublicKeyInfo } from '../trust/keys.js';
+import { verifyHashed, verifyWithKey, type PublicKeyInfo } from '../trust/keys.js';
 
 /**
  * Verify a bundle's signature with a given key, in Node's crypto (no transparency log): DSSE over its PAE, a
@@ -22,16 +21,8 @@ export function verifyContentSignature(
   return content.signatures.some((s) => {
     if (verifyWithKey(key, real, s.sig)) return true;
     compat ??= paeModelSigningCompat(content.payloadType, content.payload);
-    return verifyWithKey(key, compat, s.sig) || (key.hash !== null && verifySha256(key, compat, s.sig));
+    return verifyWithKey(key, compat, s.sig) || (key.hash !== null && verifyHashed(key, 'sha256', compat, s.sig));
   });
-}
-
-function verifySha256(key: PublicKeyInfo, data: Buffer, sig: Buffer): boolean {
-  try {
-    return cryptoVerify('sha256', data, key.key, sig);
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -42,10 +33,5 @@ function verifySha256(key: PublicKeyInfo, data: Buffer, sig: Buffer): boolean {
  */
 function verifyMessage(key: PublicKeyInfo, content: BundleContent & { kind: 'message' }, artifact: Buffer): boolean {
   const hash = MESSAGE_DIGEST_HASHES[content.algorithm];
-  if (hash === undefined) return false;
-  try {
-    return cryptoVerify(key.hash === null ? null : hash, artifact, key.key, content.signature);
-  } catch {
-    return false;
-  }
+  return hash !== undefined && verifyHashed(key, key.hash === null ? null : hash, artifact, content.signature);
 }

@@ -20,4 +20,9 @@ export interface PartResult {
   readonly coverage: Map<string, Coverage>;
 }
 
+/** The signature counts as the file's signature, and it failed (reported by whichever stage owns the cause). */
+export function markFailed(out: PartResult, target: string, signature: string, signerSeen: string | undefined): void {
+  out.coverage.set(target, { signature, ok: false, signerName: undefined, signerSeen });
+}
+
 export const emptyPart = (): PartResult => ({ findings: [], verifications: [], coverage: new Map() });

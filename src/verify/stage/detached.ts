@@ -12,9 +12,9 @@ import { DETACHED_BUNDLE } from '../provenance/names.js';
 import { readBareEnvelope } from '../provenance/envelope.js';
 import { folderCovers, isFolderAttestation } from '../provenance/files.js';
 import { allowedSigners, registryRequirementsOf, signatureRequirementsOf, type SignatureSetup } from './setup.js';
-import { emptyPart, type PartResult } from './coverage.js';
+import { emptyPart, markFailed, type PartResult } from './coverage.js';
 import { MAX_CANDIDATES, MAX_FILE_BYTES, NearbyArtifacts, bundleClaim, type BundleClaim } from './nearby-artifact.js';
-import { record, requiredUnverifiable, statusOf, verdictFinding } from './findings.js';
+import { record, requiredVerdictFinding, requiredUnverifiable, statusOf, verdictFinding } from './findings.js';
 
 /** Artifacts are read whole for a message signature; beyond this a detached check is reported as not done. */
 export const MAX_DETACHED_ARTIFACT_BYTES = 512 * 1024 * 1024;
@@ -69,19 +69,6 @@ async function checkOne(
   const readBundle = () => (bundleBytes ??= readFile(bundle.abs));
   let parsed: Promise<ParsedBundle | BundleParseError> | undefined;
   const parseBundleOnce = () => (parsed ??= readBundle().then(tryParseBundle));
-  const unverifiable = (message: string) => {
-    const finding: Finding = {
-      ruleId: 'CPS007',
-      message,
-      location: { path: bundle.path },
-      artifact: { kind: 'file', path: target },
-    };
-    out.verifications.push(record(target, 'unverifiable', message));
-    if (byDigest) return void out.findings.push(finding);
-    // Beside its file the bundle is the file's signature, one not checked: this finding says so, not a CPS003 too.
-    out.findings.push(requiredUnverifiable(finding, signatureRequirementsOf(setup, [target])));
-    markFailed(out, target, bundle.path, undefined);
-  };
   let claim: BundleClaim | undefined;
   if (!artifact && !skipped.has(target) && bundle.size <= MAX_BUNDLE_BYTES) {
     claim = bundleClaim(await parseBundleOnce());
@@ -92,6 +79,20 @@ async function checkOne(
       byDigest = true;
     }
   }
+  // Found by digest, the bundle is no file's signature for a requirement (CPS003 says the file is unsigned).
+  const requirements = byDigest ? [] : signatureRequirementsOf(setup, [target]);
+  const unverifiable = (message: string) => {
+    const finding: Finding = {
+      ruleId: 'CPS007',
+      message,
+      location: { path: bundle.path },
+      artifact: { kind: 'file', path: target },
+    };
+    out.verifications.push(record(target, 'unverifiable', message));
+    out.findings.push(requiredUnverifiable(finding, requirements));
+    // Beside its file the bundle is the file's signature, one not checked: this finding says so, not a CPS003 too.
+    if (!byDigest) markFailed(out, target, bundle.path, undefined);
+  };
   if (!artifact) {
     if (skipped.has(target))
       return unverifiable(
@@ -160,10 +161,10 @@ async function checkOne(
     const owned =
       verdict.code !== 'untrusted-signer' && models.has(target) && provenanceReads && provenanceOwns(parsedBundle);
     if (!owned) {
-      // Found by digest, the bundle is no file's signature for a requirement (CPS003 says the file is unsigned).
-      const required = byDigest ? [] : registryRequirementsOf(setup, [target]);
-      const finding = verdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed, required);
-      out.findings.push(byDigest ? finding : requiredUnverifiable(finding, signatureRequirementsOf(setup, [target])));
+      const registryEntries = byDigest ? [] : registryRequirementsOf(setup, [target]);
+      out.findings.push(
+        requiredVerdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed, registryEntries, requirements),
+      );
       out.verifications.push(record(target, statusOf(verdict.code), `${bundle.path}${how}: ${verdict.reason}`));
     }
     // A bare DSSE envelope is no signature a Sigstore verifier reads (the provenance stage reports it, CPM026, a
@@ -183,11 +184,6 @@ async function checkOne(
       signerSeen: seen,
       seen: verdict.signer,
     });
-}
-
-/** The bundle counts as the file's signature, and it failed (reported by whichever stage owns the cause). */
-function markFailed(out: PartResult, target: string, bundlePath: string, signerSeen: string | undefined): void {
-  out.coverage.set(target, { signature: bundlePath, ok: false, signerName: undefined, signerSeen });
 }
 
 function isBareEnvelope(bytes: Buffer): boolean {

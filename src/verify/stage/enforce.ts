@@ -8,7 +8,9 @@ import { record } from './findings.js';
 import { matchesSigner } from '../policy/signers.js';
 import type { NamedSigner } from '../../core/trust-material.js';
 import {
+  policyWhere,
   registryPlace,
+  registryWhere,
   type CompiledRegistryRequirement,
   type CompiledRequirement,
   type SignatureSetup,
@@ -34,9 +36,9 @@ export function enforceRequirements(
   const wrong = new Map<string, WrongSigner>();
   for (const f of input.files) {
     if (isSignatureFile(f.format)) continue;
-    const policy = setup.requirements.filter((r) => r.matches(f.path));
-    const registry = setup.registryRequirements.filter((r) => r.matches(f.path));
-    if (policy.length === 0 && registry.length === 0) continue;
+    const required = requirementsAt(setup, f.path);
+    if (!required) continue;
+    const { policy, registry } = required;
     const c = coverage.get(f.path);
     if (c?.ignored) continue;
     if (!c) {
@@ -71,13 +73,22 @@ export function enforceRequirements(
     // A broken link loads nothing. Any other path the walk could not read (a link out of the scan root, a file it may
     // not read) is what the loader opens all the same: no signature checked it, unless one speaks for it already.
     if (s.reason === 'symlink-broken' || coverage.has(s.path)) continue;
-    const policy = setup.requirements.filter((r) => r.matches(s.path));
-    const registry = setup.registryRequirements.filter((r) => r.matches(s.path));
-    if (policy.length === 0 && registry.length === 0) continue;
-    out.findings.push(unsignedFinding(s.path, policy, registry, s.detail));
+    const required = requirementsAt(setup, s.path);
+    if (!required) continue;
+    out.findings.push(unsignedFinding(s.path, required.policy, required.registry, s.detail));
     out.verifications.push(record(s.path, 'failed', `required signature missing: ${s.detail}`));
   }
   return out;
+}
+
+/** The policy and registry requirements covering a path; undefined when none does. */
+function requirementsAt(
+  setup: SignatureSetup,
+  path: string,
+): { policy: CompiledRequirement[]; registry: CompiledRegistryRequirement[] } | undefined {
+  const policy = setup.requirements.filter((r) => r.matches(path));
+  const registry = setup.registryRequirements.filter((r) => r.matches(path));
+  return policy.length === 0 && registry.length === 0 ? undefined : { policy, registry };
 }
 
 interface WrongSigner {
@@ -120,14 +131,6 @@ function expectedOf(policy: readonly CompiledRequirement[], registry: readonly C
     ...registry.map((r) => r.signer.name),
   ];
   return [...new Set(names)].join(', ');
-}
-
-function policyWhere(r: CompiledRequirement): string {
-  return `policy signatures.require[${r.index}]: ${r.requirement.paths.join(', ')}`;
-}
-
-function registryWhere(r: CompiledRegistryRequirement): string {
-  return `trusted registry entry ${r.entry.name}@${r.entry.revision}, ${registryPlace(r.entry)}: signer ${r.signer.name}`;
 }
 
 function requirementEvidence(

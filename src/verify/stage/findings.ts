@@ -68,6 +68,25 @@ export function requiredUnverifiable(finding: Finding, requirements: readonly st
   };
 }
 
+/**
+ * A failed verdict over files some requirements cover (`requirements`, as `signatureRequirementsOf` says them): a
+ * CPS007 says each of them once, in `requiredUnverifiable`'s sentence, so the registry entries among them are not
+ * said again as the verdict's "Required by the trusted registry".
+ */
+export function requiredVerdictFinding(
+  verdict: BundleVerdict & { ok: false },
+  what: string,
+  sigPath: string,
+  artifactPath: string,
+  allowed: readonly NamedSigner[],
+  registryEntries: readonly string[],
+  requirements: readonly string[],
+): Finding {
+  const said =
+    verdict.code === 'unverifiable' ? registryEntries.filter((e) => !requirements.includes(e)) : registryEntries;
+  return requiredUnverifiable(verdictFinding(verdict, what, sigPath, artifactPath, allowed, said), requirements);
+}
+
 export function record(path: string, status: VerificationRecord['status'], detail: string): VerificationRecord {
   return { key: fileKey(path), status, detail };
 }

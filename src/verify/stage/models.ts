@@ -10,8 +10,8 @@ import { describeSigner } from '../check/types.js';
 import type { ModelIssue, WholeFileDigest } from '../model/compare.js';
 import { verifyModelSignature } from '../model/verify.js';
 import { allowedSigners, registryRequirementsOf, signatureRequirementsOf, type SignatureSetup } from './setup.js';
-import { emptyPart, type PartResult } from './coverage.js';
-import { record, requiredUnverifiable, statusOf, verdictFinding } from './findings.js';
+import { emptyPart, markFailed, type PartResult } from './coverage.js';
+import { record, requiredUnverifiable, requiredVerdictFinding, statusOf } from './findings.js';
 
 /** Verify every `model.sig` over the folder it sits in (or the single file it names). */
 export async function checkModelSignatures(
@@ -59,7 +59,8 @@ async function checkOne(
   const unreadable = skipped.map((s) => rel(s.path));
   const unreadableLinks = skipped.filter((s) => s.reason.startsWith('symlink-')).map((s) => rel(s.path));
   const unwalked = (ctx.unwalkedDirs ?? []).filter((d) => d.startsWith(prefix)).map(rel);
-  const repoPaths = [sig.path, folder, ...files.map((f) => prefix + f.path)];
+  const fileRepoPaths = files.map((f) => prefix + f.path);
+  const repoPaths = [sig.path, folder, ...fileRepoPaths];
   const allowed = allowedSigners(setup, repoPaths);
   const ignore = setup.requirements
     .filter((r) => repoPaths.some((p) => r.matches(p)))
@@ -97,17 +98,18 @@ async function checkOne(
       setup,
       paths.filter((p) => !isIgnored(rel(p))),
     );
-  if (!verdict.ok) {
-    const finding = verdictFinding(
-      verdict,
-      'Model signature',
-      sig.path,
-      folder,
-      allowed,
-      registryRequirementsOf(setup, repoPaths),
+  if (!verdict.ok)
+    out.findings.push(
+      requiredVerdictFinding(
+        verdict,
+        'Model signature',
+        sig.path,
+        folder,
+        allowed,
+        registryRequirementsOf(setup, repoPaths),
+        required(fileRepoPaths),
+      ),
     );
-    out.findings.push(requiredUnverifiable(finding, required(files.map((f) => prefix + f.path))));
-  }
   const bad = new Map<string, ModelIssue>();
   // A refused link fails the whole model, as model_signing verify does: no file of it counts as verified. A folder
   // the walk skipped leaves the whole model unknown: model_signing compares one manifest of every file.
@@ -118,7 +120,7 @@ async function checkOne(
     // The refused link is this signature's failure (CPS004), not a file no signature covers.
     if (issue.kind === 'symlink') {
       refused ??= issue;
-      out.coverage.set(p, { signature: sig.path, ok: false, signerName: undefined, signerSeen });
+      markFailed(out, p, sig.path, signerSeen);
     } else if (issue.kind === 'unwalked') unknown ??= issue;
     else bad.set(p, issue);
     out.findings.push(requiredUnverifiable(issueFinding(issue, p, sig.path, signerSeen), required([p])));
@@ -127,7 +129,7 @@ async function checkOne(
     ? manifest.singleFile
       ? [prefix + manifest.modelName]
       : [...new Set(manifest.items.map((i) => prefix + i.path))]
-    : files.map((f) => prefix + f.path);
+    : fileRepoPaths;
   for (const p of new Set([...signed, ...bad.keys()])) {
     const issue = bad.get(p) ?? refused ?? unknown;
     const ok = verdict.ok && !issue;
@@ -157,7 +159,7 @@ async function checkOne(
   }
   if (ignore.length > 0) {
     // Files the walk could not read too: the requirement exempts them as it does the others.
-    for (const f of [...files.map((f) => f.path), ...skipped.map((s) => rel(s.path))])
+    for (const f of [...files.map((f) => f.path), ...unreadable])
       if (isIgnored(f) && !out.coverage.has(prefix + f))
         out.coverage.set(prefix + f, {
           signature: sig.path,

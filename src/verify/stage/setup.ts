@@ -71,10 +71,18 @@ export function registryRequirementsOf(setup: SignatureSetup, paths: readonly st
  * entries and the trusted-registry entries naming a signer.
  */
 export function signatureRequirementsOf(setup: SignatureSetup, paths: readonly string[]): string[] {
-  const policy = setup.requirements
-    .filter((r) => paths.some((p) => r.matches(p)))
-    .map((r) => `policy signatures.require[${r.index}]: ${r.requirement.paths.join(', ')}`);
+  const policy = setup.requirements.filter((r) => paths.some((p) => r.matches(p))).map(policyWhere);
   return [...policy, ...registryRequirementsOf(setup, paths)];
+}
+
+/** A policy requirement, said for a finding: its index and paths. */
+export function policyWhere(r: CompiledRequirement): string {
+  return `policy signatures.require[${r.index}]: ${r.requirement.paths.join(', ')}`;
+}
+
+/** A trusted-registry entry's signer requirement, said for a finding: the entry, where it names its signer, who. */
+export function registryWhere(r: CompiledRegistryRequirement): string {
+  return `trusted registry entry ${r.entry.name}@${r.entry.revision}, ${registryPlace(r.entry)}: signer ${r.signer.name}`;
 }
 
 /**
