@@ -14,7 +14,7 @@ import {
   templateFileKind,
   TEMPLATE_NEEDLE_OVERLAP,
 } from './formats/chat-template-head.js';
-import { jsonChunkSign, KERAS_JSON_NEEDLE_OVERLAP } from './formats/keras-json-head.js';
+import { jsonChunkSign } from './formats/keras-json-head.js';
 import { readZipNames } from './formats/zip-names.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { byteKey, listDirectory } from '../io/raw-names.js';
@@ -403,9 +403,6 @@ let templateChunk: Buffer | undefined;
  */
 const KERAS_JSON_FILE = { format: 'other', claimed: 'keras-json-file' } as const;
 
-/** The bytes a search must see again after a chunk boundary: the longer of the two signs'. */
-const SIGN_OVERLAP = Math.max(TEMPLATE_NEEDLE_OVERLAP, KERAS_JSON_NEEDLE_OVERLAP);
-
 /**
  * Whether a file is a chat template or a Keras model JSON under another name, in one pass over its bytes. The whole
  * file, not its first MAX_TEMPLATE_FILE: json.load and PyYAML read a config of any size, so a key padded past that
@@ -424,7 +421,8 @@ function searchedClaim(
   if (kind === undefined || !mayBeTemplateFile(kind, buf.subarray(0, Math.min(read, SNIFF_BYTES)))) return undefined;
   // `model_from_json` takes the text json.loads reads: only a `.json` file (an object, as mayBeTemplateFile saw).
   let keras = false;
-  const template = searchFile(fd, buf, read, size, SIGN_OVERLAP, (bytes) => {
+  // The template needles' overlap covers the Keras sign too: `class_name` (10 bytes) or one `\u00XX` escape.
+  const template = searchFile(fd, buf, read, size, TEMPLATE_NEEDLE_OVERLAP, (bytes) => {
     if (kind !== 'json') return showsTemplateSign(kind, bytes);
     const sign = jsonChunkSign(bytes);
     keras ||= sign === 'class-name';

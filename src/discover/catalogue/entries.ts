@@ -487,8 +487,7 @@ export const ENTRIES = [
     summary:
       'a chat template under another name, which runtimes load by path (vLLM / SGLang `--chat-template`, llama.cpp `--chat-template-file`, TGI `--tokenizer-config-path`): a JSON or YAML file holding `chat_template`, a `.jinja` / `.jinja2` / `.j2` file, a `.template` / `.tmpl` with Jinja syntax; found by the walk in a bounded search of the bytes (discover/formats/chat-template-head.ts), and still `other` to the readers of source and config',
     names: {},
-    // repo-code: a JSON candidate may hold a Keras model too (both keys escaped alike), judged as keras-json-file.
-    readBy: ['chat-template', 'repo-code'],
+    readBy: ['chat-template'],
   },
   {
     id: 'keras-json-file',

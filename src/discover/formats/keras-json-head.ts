@@ -14,9 +14,6 @@ import { escapedKeyLetterOf, keyCodes, TEMPLATE_KEY_CODES } from './chat-templat
 const KEY = 'class_name';
 const KEY_CODES = keyCodes(KEY);
 
-/** Bytes a match may straddle between two reads: the key, or one `\u00XX` escape. */
-export const KERAS_JSON_NEEDLE_OVERLAP = KEY.length;
-
 /**
  * What a part of a `.json` file shows, in one pass over its escapes: a chat template's key (chat-template-head.ts
  * `showsTemplateSign`, which wins: that reader's candidates get the Keras check too), else the key `class_name`.

@@ -12,7 +12,7 @@ import {
 } from './chat-template.js';
 import { configOf } from './config-json.js';
 import { PyYamlView } from './pyyaml-nodes.js';
-import { isObject, type JsonValue } from './json.js';
+import { isObject, type JsonResult, type JsonValue } from './json.js';
 import { FormatError } from './source.js';
 
 /**
@@ -44,6 +44,8 @@ export interface KeyedTemplate {
 export interface ConfigTemplates {
   readonly chatTemplate: JsonValue | undefined;
   readonly trainer: readonly KeyedTemplate[];
+  /** A JSON text as `configOf` parsed it (undefined: YAML, or JSON json.load refuses), for a Keras model's check. */
+  readonly json?: JsonResult;
 }
 
 /**
@@ -59,8 +61,9 @@ const DATASET_LISTS = ['datasets', 'test_datasets'];
 /** `ConfigTemplates` of the candidate's text read as its kind, parsed once. */
 export function configTemplates(text: string, kind: 'json' | 'yaml'): ConfigTemplates {
   if (kind === 'yaml') return yamlConfigTemplates(text);
-  const value = configOf(text)?.value;
-  return { chatTemplate: topLevelOf(value), trainer: trainerTemplatesOf(value) };
+  const json = configOf(text);
+  const value = json?.value;
+  return { chatTemplate: topLevelOf(value), trainer: trainerTemplatesOf(value), ...(json ? { json } : {}) };
 }
 
 /** The `chat_template_jinja` strings of a config read as JSON (axolotl's places). */

@@ -6,9 +6,10 @@ import {
   type TemplateFileKind,
 } from '../../discover/formats/chat-template-head.js';
 import type { ModelAnalyser } from '../analyser.js';
-import { configTemplates, standaloneHits, topLevelOf } from './chat-template-file.js';
+import { configTemplates, standaloneHits, topLevelOf, type ConfigTemplates } from './chat-template-file.js';
 import { checkChatTemplate, templateHitsMessage } from './chat-template.js';
 import { GGUF_LIMITS } from './gguf.js';
+import { checkKerasModelJson } from './keras-json-file.js';
 import { isObject, parseJson } from './json.js';
 import type { JsonValue } from './json.js';
 import type { Findings } from './report.js';
@@ -43,7 +44,7 @@ export function* chatTemplateSteps(src: RandomAccess, out: Findings, from: Templ
   const templates: Template[] = standalone
     ? [{ key: 'template', template: text }]
     : lenient === 'json' || lenient === 'yaml'
-      ? configTemplateList(text, lenient)
+      ? configTemplateList(configTemplates(text, lenient), kind === 'json' ? out : undefined)
       : // json.loads reads deeper nesting (to Python's recursion limit) and transformers then renders
         // `chat_template`, a level or two down: deeper values elsewhere are skipped, not a failure.
         templatesOf(topLevelOf(parseJson(text, { maxDepth: 512, allowNonFinite: true, skipDeeper: true }).value));
@@ -96,9 +97,13 @@ interface Template {
   readonly trainer?: boolean;
 }
 
-/** A JSON or YAML config's templates: transformers' `chat_template`, then a trainer's (axolotl) beside it. */
-function configTemplateList(text: string, kind: 'json' | 'yaml'): Template[] {
-  const found = configTemplates(text, kind);
+/**
+ * A JSON or YAML config's templates: transformers' `chat_template`, then a trainer's (axolotl) beside it. A JSON
+ * candidate found by content may be a Keras model too (`keras`: where its findings go), judged from the same parse
+ * as keras-json-file.ts judges one.
+ */
+function configTemplateList(found: ConfigTemplates, keras: Findings | undefined): Template[] {
+  if (keras) checkKerasModelJson(found.json, keras);
   return [...templatesOf(found.chatTemplate), ...found.trainer.map((t) => ({ ...t, trainer: true }))];
 }
 

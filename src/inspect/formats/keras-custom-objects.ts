@@ -1,6 +1,7 @@
 import type { JsonValue } from './json.js';
 import { isObject } from './json.js';
 import type { Findings } from './report.js';
+import { checkKerasConfig } from './keras-config.js';
 import { listedWithMore } from '../../core/plural.js';
 import {
   KERAS_ACTIVATIONS,
@@ -163,4 +164,14 @@ function collectCompiled(v: JsonValue | undefined, path: string, kind: Kind, fou
     const name = objectName(v);
     if (name !== undefined && !KERAS_LOSSES_AND_METRICS.has(normalName(name))) found.push({ kind, name, path });
   } else if (isObject(v)) for (const [k, x] of Object.entries(v)) collectCompiled(x, `${path}.${k}`, kind, found);
+}
+
+/**
+ * A config the legacy loader reads (`legacy_h5_format.load_model_from_hdf5`: `model_config`, then `training_config`
+ * when it compiles; tf_keras `model_from_json` through `legacy_serialization`): what deserializing it runs, and the
+ * names only code outside the file resolves.
+ */
+export function checkLegacyConfig(config: JsonValue, out: Findings, member?: string): void {
+  checkKerasConfig(config, out, member);
+  checkLegacyCustomObjects(config, out, member);
 }

@@ -2,8 +2,7 @@ import type { ModelAnalyser } from '../analyser.js';
 import type { JsonValue } from './json.js';
 import { isObject } from './json.js';
 import { configOf } from './config-json.js';
-import { checkKerasConfig } from './keras-config.js';
-import { checkLegacyCustomObjects } from './keras-custom-objects.js';
+import { checkLegacyConfig } from './keras-custom-objects.js';
 import { analyseWith, Findings, runParser } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { bufferSource, driveSync, FormatError, need, readAt } from './source.js';
@@ -108,15 +107,6 @@ export function* kerasH5Steps(src: RandomAccess, out: Findings): ParseSteps<void
     );
     out.incomplete = true;
   }
-}
-
-/**
- * A config the legacy loader reads (`legacy_h5_format.load_model_from_hdf5`: `model_config`, then `training_config`
- * when it compiles): what deserializing it runs, and the names only code outside the file resolves.
- */
-function checkLegacyConfig(config: JsonValue, out: Findings, member: string): void {
-  checkKerasConfig(config, out, member);
-  checkLegacyCustomObjects(config, out, member);
 }
 
 /** `kerasH5Steps` over bytes in memory. */

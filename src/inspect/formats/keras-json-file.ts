@@ -1,9 +1,9 @@
 import { MAX_TEMPLATE_FILE } from '../../discover/formats/chat-template-head.js';
-import type { JsonValue } from './json.js';
+import type { JsonResult, JsonValue } from './json.js';
 import { isObject } from './json.js';
 import { configOf } from './config-json.js';
-import { checkKerasConfig, unreadKerasDeep } from './keras-config.js';
-import { checkLegacyCustomObjects } from './keras-custom-objects.js';
+import { unreadKerasDeep } from './keras-config.js';
+import { checkLegacyConfig } from './keras-custom-objects.js';
 import { isKerasDirConfig } from './keras-dir.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
@@ -11,30 +11,32 @@ import { FormatError, readAt } from './source.js';
 
 /**
  * An architecture JSON is KiB to a few MiB; past this it is a limit finding, never a pass. The chat template
- * reader's bound: a candidate of both (`chat-template-file`) is reported past it once, by that reader.
+ * reader's bound: a JSON chat template candidate past it is reported by that reader.
  */
 const MAX_FILE = MAX_TEMPLATE_FILE;
 
 /**
- * A `.json` file the walk found `class_name` in (discover/formats/keras-json-head.ts), or a JSON chat template
- * candidate (`limitReported`): a letter escaped `\u00XX` makes a file a candidate of both, and the walk claims it
- * for one reader only. `model_from_json` json.loads
+ * A `.json` file the walk found `class_name` in (discover/formats/keras-json-head.ts). `model_from_json` json.loads
  * the text and deserializes it: Keras 3 with `serialization_lib.deserialize_keras_object`, tf_keras with
  * `legacy_serialization`'s `model_from_config`, so it is judged as both the `.keras` config and a legacy `.h5`
  * `model_config` are. Only a Keras model's shape is judged; any other JSON that names a `class_name` is left alone.
  */
-export function* kerasJsonFileSteps(src: RandomAccess, out: Findings, limitReported = false): ParseSteps<void> {
-  if (src.size > MAX_FILE) {
-    if (limitReported) return;
-    throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
-  }
+export function* kerasJsonFileSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
+  if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8').replace(/^\uFEFF/, '');
-  const parsed = configOf(text);
+  checkKerasModelJson(configOf(text), out);
+}
+
+/**
+ * A JSON text as `configOf` parsed it, judged when it is a Keras model. The chat template reader calls it on a JSON
+ * candidate (hf-chat-template.ts `chatTemplateSteps`): a letter escaped `\u00XX` makes a file a candidate of both,
+ * and the walk claims it for that reader only.
+ */
+export function checkKerasModelJson(parsed: JsonResult | undefined, out: Findings): void {
   const config = parsed?.value;
   if (!isKerasModelJson(config)) return;
   unreadKerasDeep(parsed?.deep, out);
-  checkKerasConfig(config, out);
-  checkLegacyCustomObjects(config, out);
+  checkLegacyConfig(config, out);
 }
 
 /**

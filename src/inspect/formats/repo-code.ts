@@ -1,5 +1,4 @@
 import { formatsReadBy } from '../../discover/catalogue/index.js';
-import { templateFileKind } from '../../discover/formats/chat-template-head.js';
 import type { ModelAnalyser } from '../analyser.js';
 import { configOf, lineOfKey } from './config-json.js';
 import { analyseDiffusersIndex } from './diffusers-index.js';
@@ -144,16 +143,8 @@ export const repoCodeAnalyser: ModelAnalyser = {
   name: 'repo-code',
   formats: formatsReadBy('repo-code'),
   analyze(file, ctx) {
-    if (file.claimed === 'keras-json-file' || file.claimed === 'chat-template-file') {
-      const candidate = file.claimed === 'chat-template-file';
-      if (candidate && templateFileKind(file.path) !== 'json') return Promise.resolve({ status: 'ok', findings: [] });
-      return analyseWith(
-        file,
-        'the Keras model JSON',
-        (src, out) => kerasJsonFileSteps(src, out, candidate),
-        ctx.files,
-      );
-    }
+    if (file.claimed === 'keras-json-file')
+      return analyseWith(file, 'the Keras model JSON', (src, out) => kerasJsonFileSteps(src, out), ctx.files);
     if (file.format === 'diffusers-index') return analyseDiffusersIndex(file, ctx);
     if (file.format === 'keras-hub-preset') return analyseKerasHubPreset(file, ctx);
     if (file.format === 'mlflow-model')

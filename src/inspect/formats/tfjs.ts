@@ -2,7 +2,7 @@ import type { ModelAnalyser } from '../analyser.js';
 import { isObject, parseJson } from './json.js';
 import type { JsonResult, JsonValue } from './json.js';
 import { checkKerasConfig, parseKerasConfigJson, unreadKerasDeep } from './keras-config.js';
-import { checkLegacyCustomObjects } from './keras-custom-objects.js';
+import { checkLegacyConfig } from './keras-custom-objects.js';
 import { isKerasDirConfig } from './keras-dir.js';
 import { escapeReason } from './onnx.js';
 import type { Findings } from './report.js';
@@ -35,9 +35,9 @@ export function* tfjsManifestSteps(src: RandomAccess, out: Findings, isModelJson
   const keras = topology ?? (isModelJson && isKerasDirConfig(value) ? value : undefined);
   if (keras !== undefined) {
     unreadKerasDeep(parsed.deep, out);
-    checkKerasConfig(keras, out, topology !== undefined ? 'modelTopology' : undefined);
     // `model_from_json` of tf_keras builds it with `legacy_serialization`, as keras-json-file.ts judges any name.
-    if (topology === undefined) checkLegacyCustomObjects(keras, out);
+    if (topology === undefined) checkLegacyConfig(keras, out);
+    else checkKerasConfig(keras, out, 'modelTopology');
   }
   const groups = isObject(value) ? value.weightsManifest : value;
   if (groups === undefined && isModelJson) return;

@@ -702,15 +702,17 @@ export function dangerOf(module: string, name: string): string | undefined {
   if (kept !== undefined) return `the module \`${kept}\` itself, which \`${module}\` keeps as \`${name}\``;
   const parts = name.split('.');
   const last = parts[parts.length - 1]!;
+  const top = module.split('.', 1)[0];
+  const bareLast = last.replace(/^_+/, '');
   if (parts.length > 1 && FILE_AND_CODE_METHODS.has(last)) return `method ${last}`;
   if (isStorageType(module, parts)) return `method ${name}: torch/_utils.py \`_type\` imports a dotted type name`;
   if (isModelLibrary(module) && parts.some((p) => FX_GRAPH_CLASSES.has(p)))
     return `\`${name}\`: torch.fx's Graph or GraphModule (a GraphModule execs the code generated from its graph)`;
-  if (module.split('.', 1)[0] === 'pandas' && PANDAS_PLOT_BACKEND.has(last.replace(/^_+/, '')))
+  if (top === 'pandas' && PANDAS_PLOT_BACKEND.has(bareLast))
     return `\`${last}\`: imports the plotting backend module its \`backend\` argument names`;
   const tests = testPackage(module, parts);
   if (tests !== undefined) return `the test package \`${tests}\`, whose modules keep the library's test helpers`;
-  if (parts.length > 1 && module.split('.', 1)[0] === 'pandas' && PANDAS_STRING_DISPATCH.has(last.replace(/^_+/, '')))
+  if (parts.length > 1 && top === 'pandas' && PANDAS_STRING_DISPATCH.has(bareLast))
     return `method ${last}: given a string, it calls the method of that name on the frame (\`to_csv\` writes a file)`;
   // A dotted name reaches the same function through a module alias (`scipy` + `_importlib.import_module`).
   if (isLoaderName(last) && isModelLibrary(module))
@@ -738,22 +740,24 @@ export function dangerOf(module: string, name: string): string | undefined {
  * Names that are also functions in those libraries (`scipy.select`, `scipy.trace`, `torch.autograd.profiler.profile`,
  * a `types` attribute of scipy.integrate) are left to the dotted-path checks.
  */
-const KEPT_MODULES: ReadonlyMap<string, string> = new Map([
-  ...(
+const KEPT_MODULES: ReadonlySet<string> = new Set(
+  (
     'os posix nt sys builtins subprocess _posixsubprocess pty shutil tempfile io _io pickle _pickle marshal ' +
     'importlib pkgutil runpy code pydoc linecache inspect ast gc site signal resource platform ctypes socket ' +
     'webbrowser pdb timeit traceback warnings operator functools itertools threading _thread multiprocessing ' +
     'concurrent asyncio zlib gzip bz2 lzma'
-  )
-    .split(' ')
-    .map((m): [string, string] => [m, m]),
-  ['mp', 'multiprocessing'],
-  ['pkl', 'pickle'],
-]);
+  ).split(' '),
+);
 
-/** The dangerous module a one-part name is, by its name, its name without leading underscores, or its alias. */
+/**
+ * The dangerous module a one-part name is, by its name, its name without leading underscores, or its alias
+ * (MODULE_ALIASES: `mp`, `pkl`, `op`).
+ */
 function keptModule(name: string): string | undefined {
-  return KEPT_MODULES.get(name) ?? KEPT_MODULES.get(name.replace(/^_+/, ''));
+  if (KEPT_MODULES.has(name)) return name;
+  const bare = name.replace(/^_+/, '');
+  if (KEPT_MODULES.has(bare)) return bare;
+  return MODULE_ALIASES.get(bare)?.find((m) => KEPT_MODULES.has(m));
 }
 
 /**

@@ -72,8 +72,16 @@ export function describeKey(key: KeyObject): PublicKeyInfo {
 
 /** Verify `signature` over `data` with the key's curve-matched hash. Never throws for a bad signature. */
 export function verifyWithKey(info: PublicKeyInfo, data: Buffer, signature: Buffer): boolean {
+  return verifyHashed(info, info.hash, data, signature);
+}
+
+/**
+ * Verify `signature` over `data` hashed with `hash` (null: the key hashes internally, as Ed25519 does). Never throws:
+ * a malformed signature, or a hash the key refuses, is a signature that does not verify.
+ */
+export function verifyHashed(info: PublicKeyInfo, hash: string | null, data: Buffer, signature: Buffer): boolean {
   try {
-    return cryptoVerify(info.hash, data, info.key, signature);
+    return cryptoVerify(hash, data, info.key, signature);
   } catch {
     return false;
   }

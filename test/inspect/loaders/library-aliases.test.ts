@@ -59,6 +59,17 @@ const CASES: readonly UnseenCase[] = [
     want: ['CPI001:error', 'CPI006:warning'],
   },
   {
+    name: "the operator module itself under joblib's alias",
+    loader:
+      "joblib/_utils.py `import operator as op`: find_class('joblib._utils', 'op') is the module, whose functions a library helper calls by name (fromnumeric.py `_wrapfunc`)",
+    files: {
+      'm.pkl': p4(
+        `${global4('numpy.core.fromnumeric', '_wrapfunc')}${global4('joblib._utils', 'op')}${short('attrgetter')}${short('x')}\x87R`,
+      ),
+    },
+    want: ['CPI001:error'],
+  },
+  {
     name: "functools through torch's private alias",
     loader: 'torch/_weights_only_unpickler.py `import functools as _functools`',
     files: { 'm.pkl': call4('torch._weights_only_unpickler', '_functools.partial', 'x') },
