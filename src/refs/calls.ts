@@ -9,7 +9,7 @@ import {
 } from './ids.js';
 import { JAVASCRIPT_CONSTRUCTED } from './javascript-classes.js';
 import { RUN_TIME } from './syntax.js';
-import type { FileReferences, ModelHub, TableDownload } from './types.js';
+import { isFlag, type FileReferences, type ModelHub, type TableDownload } from './types.js';
 import type { EnvRead } from './python-env.js';
 import type { HashPrefix } from '../core/records.js';
 import {
@@ -1187,7 +1187,7 @@ function collectShape(
  */
 function remoteCodeFrom(f: CallFacts, shape: LoaderShape): { remoteCodeFrom?: EnvRead } {
   const env = f.lang === 'python' && !shape.remoteCodeByDefault ? f.keywords.get('trust_remote_code')?.env : undefined;
-  return env !== undefined && (shape.runsRemoteCode || remoteCodeAtRunTime(f) || env.variable.startsWith('-'))
+  return env !== undefined && (shape.runsRemoteCode || remoteCodeAtRunTime(f) || isFlag(env.variable))
     ? { remoteCodeFrom: env }
     : {};
 }

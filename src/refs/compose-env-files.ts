@@ -40,7 +40,7 @@ export function envFileEntries(
     if (!isScalar(scalar) || typeof scalar.value !== 'string') continue;
     const at = valueStart(scalar, text);
     const written = interpolate({ text: scalar.value, at, expands: scalar.value.includes('$') }, dotenv);
-    out.push({ path: written.expands ? undefined : repositoryPath(composePath, written.text), at });
+    out.push({ path: written.expands ? undefined : repositoryPath(path.posix.dirname(composePath), written.text), at });
   }
   return out;
 }
@@ -106,9 +106,12 @@ export function envFromFiles(
   return env;
 }
 
-/** A path relative to the compose file's folder, as the repository names it; undefined outside the scan root. */
-function repositoryPath(composePath: string, written: string): string | undefined {
+/**
+ * A path written relative to `folder` (a compose file's, a script's), as the repository names it; undefined for an
+ * absolute one (the host's, never the repository's) or one outside the scan root.
+ */
+export function repositoryPath(folder: string, written: string): string | undefined {
   if (written === '' || path.posix.isAbsolute(written)) return undefined;
-  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(composePath), written));
+  const joined = path.posix.normalize(path.posix.join(folder, written));
   return joined === '..' || joined.startsWith('../') ? undefined : joined;
 }

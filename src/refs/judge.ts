@@ -16,7 +16,7 @@ import {
   ownRevisionKey,
   urlFileName,
 } from './ids.js';
-import type { DynamicReference, ModelReference, RemoteCodeAtRunTime } from './types.js';
+import { isFlag, type DynamicReference, type ModelReference, type RemoteCodeAtRunTime } from './types.js';
 import { languageOf } from './sources.js';
 import { JAVASCRIPT_CONSTRUCTED } from './javascript-classes.js';
 import { vllmPinAdvice } from './python-vllm.js';
@@ -375,10 +375,6 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
   return `${ref.via} loads ${name} at "${ref.revision}", a name that can move. ${pin}`;
 }
 
-/**
- * A command-line argument (python-argparse.ts: `--flag`, or `<name>` for a positional one) rather than an environment
- * variable, where a name or revision is read at run time.
- */
 /** records.ts `argumentOf` (`<script> <flag>`) as a message shows it: `--flag to <script>`. */
 function argumentOfText(argumentOf: string): string {
   const space = argumentOf.lastIndexOf(' ');
@@ -391,7 +387,11 @@ function argumentOfText(argumentOf: string): string {
  */
 const codeLanguage = (ref: ModelReference) =>
   ref.inline ?? (ref.argumentOf !== undefined ? 'python' : languageOf(ref.path));
-const isCommandLine = (from: string) => from.startsWith('-') || from.startsWith('<');
+/**
+ * A command-line argument (python-argparse.ts: `--flag`, or `<name>` for a positional one) rather than an environment
+ * variable, where a name or revision is read at run time.
+ */
+const isCommandLine = (from: string) => from.startsWith('<') || isFlag(from);
 const absent = (from: string) => (isCommandLine(from) ? 'is not given' : 'is unset');
 /** A shell `for` loop's variable (`for m`): its values the loop's list. */
 const isLoop = (from: string) => from.startsWith('for ');

@@ -519,12 +519,26 @@ export function sourceReadBuffer(size: number): Buffer {
  * the rules; JavaScript with a backslash and a loader word comes back for `usesEscapedModuleWord`.
  */
 export function mayNameModelRead(language: Language, read: Buffer, n: number): boolean {
+  // A shell file that may run a Python script is kept too: the refs stage reads its command lines for the values
+  // they give scripts' flags (script-arguments.ts) from these bytes, not a second read.
+  if (language === 'shell') {
+    const text = read.toString('latin1', 0, n);
+    return mentionsShellDownload(text) || mayRunPythonScript(text);
+  }
   const scan = sourceScanner();
   // (Any other buffer: its bytes are not where the module reads.)
   if ((language !== 'python' && language !== 'javascript') || read !== scan.input(n))
     return mayNameModelBytes(language, read.subarray(0, n));
   const verdict = scan.verdict(n, language === 'javascript' ? ESCAPED_BITS : 0, BACKSLASH);
   return verdict === 2 ? mayCallLoaderBytes(read.subarray(0, n), language) : verdict === 1;
+}
+
+/**
+ * Whether a shell file may run a Python script with its arguments (script-arguments.ts `RUNNER`: an interpreter or a
+ * launcher, and a script's `.py`).
+ */
+function mayRunPythonScript(text: string): boolean {
+  return text.includes('.py') && /python|torchrun|deepspeed|accelerate/.test(text);
 }
 
 /**

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { DynamicReference, FileReferences, ModelReference } from './types.js';
+import { isFlag, type DynamicReference, type FileReferences, type ModelReference } from './types.js';
 import type { EnvRead } from './python-env.js';
 import { execFormWords, type Token } from './shell-words.js';
 import { looksLikeRepoId, revisionKind } from './ids.js';
-import { lineIndex } from './text.js';
+import { CommentLines, commandStart, lineIndex } from './text.js';
 import { isComposeFile, isInstalledPackage, languageOf } from './sources.js';
 
 /**
@@ -20,15 +20,12 @@ import { isComposeFile, isInstalledPackage, languageOf } from './sources.js';
  */
 
 /** A load whose model name or revision a script's command-line flag decides. */
-export interface ArgumentLoad {
+interface ArgumentLoad {
   /** The load with a default name (`nameFrom` the flag) or a name fixed by the file (`revisionFrom` the flag). */
   readonly ref?: ModelReference;
   /** The load with no default name (`nameFrom` the flag). */
   readonly dynamic?: DynamicReference;
 }
-
-/** A command-line option of argparse's (python-argparse.ts names it as written: `--x` or `-x`). */
-const isFlag = (from: string | undefined): from is string => from !== undefined && from.startsWith('-');
 
 /** The loads of Python scripts (not inline code) that read a name or revision from a flag, by the script's path. */
 export function argumentLoads(
@@ -81,17 +78,18 @@ export function findScriptArgumentReferences(
   const out: FileReferences = { references: [], dynamic: [] };
   const where = lineIndex(text);
   const comments = new CommentLines(text);
+  const scripts = [...loads.keys()];
   // A runner inside a command already read is one of its words (`python python …`): each segment is read once, and
   // the work is linear in the text.
   let read = 0;
   for (const m of text.matchAll(RUNNER)) {
     // A comment line (`# python train.py …`) runs nothing.
-    if (m.index < read || comments.at(m.index + (/^[a-z]/.test(m[0]) ? 0 : 1))) continue;
+    if (m.index < read || comments.at(commandStart(m))) continue;
     const { words, end } = commandWords(text, m.index + m[0].length);
     read = end;
     const at = scriptAt(words);
     if (at < 0) continue;
-    const script = resolveScript(p, words[at]!.text, loads);
+    const script = resolveScript(p, words[at]!.text, loads, scripts);
     if (script === undefined) continue;
     const args = words.slice(at + 1);
     for (const load of loads.get(script)!) given(load, args, script, p, where, existsLocally, out);
@@ -114,34 +112,6 @@ function commandWords(text: string, from: number): { words: Token[]; end: number
     }
   const segment = text.slice(from, end).replace(/\\\r?\n/g, (c) => ' '.repeat(c.length));
   return { words: execFormWords(segment, from), end };
-}
-
-/**
- * Whether offsets, asked in increasing order, stand on a comment line (`# …` after blanks): each line is looked at
- * once, however many runners it names.
- */
-class CommentLines {
-  private lineStart = 0;
-  private lineEnd: number;
-  private comment: boolean | undefined;
-
-  constructor(private readonly text: string) {
-    this.lineEnd = this.endOf(0);
-  }
-
-  at(offset: number): boolean {
-    while (offset > this.lineEnd) {
-      this.lineStart = this.lineEnd + 1;
-      this.lineEnd = this.endOf(this.lineStart);
-      this.comment = undefined;
-    }
-    return (this.comment ??= /^[ \t]*#/.test(this.text.slice(this.lineStart, this.lineStart + 256)));
-  }
-
-  private endOf(from: number): number {
-    const nl = this.text.indexOf('\n', from);
-    return nl < 0 ? this.text.length : nl;
-  }
 }
 
 /**
@@ -168,24 +138,22 @@ function scriptAt(words: readonly Token[]): number {
  * what is written, or that what is written ends in (`python /app/train.py` after `COPY . /app`); else the one script
  * of that file name (`COPY scripts /app`). Undefined: none, or several.
  */
-function resolveScript(p: string, written: string, loads: ReadonlyMap<string, unknown>): string | undefined {
+function resolveScript(
+  p: string,
+  written: string,
+  loads: ReadonlyMap<string, unknown>,
+  scripts: readonly string[],
+): string | undefined {
   const rel = written.replace(/^\.\//, '');
   for (const base of [path.posix.dirname(p), '.']) {
     const joined = path.posix.normalize(path.posix.join(base, rel));
     if (loads.has(joined)) return joined;
   }
   const tail = `/${rel.replace(/^\/+/, '')}`;
-  const scripts = [...loads.keys()];
   const ends = scripts.filter((s) => `/${s}`.endsWith(tail) || tail.endsWith(`/${s}`));
   if (ends.length > 0) return ends.length === 1 ? ends[0] : undefined;
   const named = scripts.filter((s) => path.posix.basename(s) === path.posix.basename(rel));
   return named.length === 1 ? named[0] : undefined;
-}
-
-/** argparse's value of `flag` in `args`: the last occurrence's (`--flag value`, `--flag=value`); none when absent. */
-function optionValue(args: readonly Token[], flag: string): Token | undefined {
-  // A flag followed by an option, or by nothing, has no value: argparse exits with an error, and nothing loads.
-  return lastOption(args, flag)?.value;
 }
 
 /** What one command line gives one load: a reference, a name chosen at run time, or nothing (the default stands). */
@@ -199,8 +167,10 @@ function given(
   out: FileReferences,
 ): void {
   const base: (ModelReference | DynamicReference) & { readonly remoteCodeFrom?: EnvRead } = load.ref ?? load.dynamic!;
-  const name = isFlag(base.nameFrom) ? optionValue(args, base.nameFrom) : undefined;
-  const rev = load.ref && isFlag(load.ref.revisionFrom) ? optionValue(args, load.ref.revisionFrom) : undefined;
+  // argparse's value of each flag, the last occurrence's; a flag followed by an option, or by nothing, has none:
+  // argparse exits with an error, and nothing loads.
+  const name = isFlag(base.nameFrom) ? lastOption(args, base.nameFrom)?.value : undefined;
+  const rev = load.ref && isFlag(load.ref.revisionFrom) ? lastOption(args, load.ref.revisionFrom)?.value : undefined;
   const trust = trustGiven(base, args);
   const token = name ?? rev ?? trust?.flag;
   if (token === undefined) return;
@@ -280,7 +250,10 @@ function lastOption(args: readonly Token[], flag: string): { flag: Token; value?
 /** A reference without what named its default: its place, name and revision, and where they were read from. */
 function withoutName(
   ref: ModelReference,
-): Omit<ModelReference, 'path' | 'line' | 'column' | 'repoId' | 'revision' | 'revisionFrom'> {
+): Omit<
+  ModelReference,
+  'path' | 'line' | 'column' | 'repoId' | 'nameFrom' | 'revision' | 'revisionFrom' | 'definedIn' | 'oneOf'
+> {
   const {
     path: _path,
     line: _line,

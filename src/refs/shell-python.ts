@@ -1,6 +1,6 @@
 import { findPythonReferences } from './python.js';
 import { PYTHON_INTERPRETER } from './prefilter.js';
-import { MAX_NESTING, lineIndex, lineStarts, nestingDepth } from './text.js';
+import { CommentLines, MAX_NESTING, commandStart, lineIndex, lineStarts, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
 
 /**
@@ -97,35 +97,6 @@ function inlinePython(text: string): InlineCode[] {
     read = code.end;
   }
   return out.sort((a, b) => a.start - b.start);
-}
-
-/** Where a match's interpreter starts: past the blank or separator PYTHON_INTERPRETER takes before it. */
-const commandStart = (m: RegExpMatchArray) => m.index! + (/^[\s;&|(`]/.test(m[0]) ? 1 : 0);
-
-/**
- * Whether offsets, asked in increasing order, are on a comment line (`# …`, as shell-commands.ts skips them): each
- * character is looked at once, however many matches a line holds.
- */
-class CommentLines {
-  private scanned = 0;
-  private lineStart = 0;
-  private comment: boolean | undefined;
-
-  constructor(private readonly text: string) {}
-
-  at(offset: number): boolean {
-    for (; this.scanned < offset; this.scanned++)
-      if (this.text[this.scanned] === '\n') {
-        this.lineStart = this.scanned + 1;
-        this.comment = undefined;
-      }
-    if (this.comment === undefined) {
-      let i = this.lineStart;
-      while (i < offset && (this.text[i] === ' ' || this.text[i] === '\t')) i++;
-      this.comment = this.text[i] === '#';
-    }
-    return this.comment;
-  }
 }
 
 /** `'…'`: the text up to the next `'`, as written (undefined when it never closes). */

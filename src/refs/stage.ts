@@ -10,7 +10,7 @@ import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { holdsInlinePython, mayNameModelBytes, runsCommands, runsJavaScriptCommands } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
-import { withMoreReferences, type DynamicReference, type FileReferences } from './types.js';
+import { isFlag, withMoreReferences, type FileReferences } from './types.js';
 import type { EnvFileValues } from './compose-env-files.js';
 import type { DockerEnvFile } from './docker-env-file.js';
 import { RepositoryModules, withImportedValues } from './imported-values.js';
@@ -78,10 +78,18 @@ export const refsStage: Stage = {
     const skipped: string[] = [];
     // Test data that names a model key (sources.ts `isTestData`): counted, not read.
     const testData: string[] = [];
-    // Python loads of a name chosen at run time by a command-line flag: script-arguments.ts may find their values.
-    const named: DynamicReference[] = [];
+    // Loads whose name or revision a command-line flag decides (Python's with no default name: the others name
+    // none): script-arguments.ts may find the values command lines give them.
+    const flagged: FileReferences = { references: [], dynamic: [] };
     const reviewed = reviewedCommits(ctx.registry);
     const digests = registryDigests(ctx.registry);
+    // One file's findings, each cause once (causes.ts).
+    const judgeFile = (refs: FileReferences) => {
+      const own: Finding[] = [];
+      for (const r of refs.references) pushAll(own, judgeReference(r, reviewed, ctx.policy, digests));
+      for (const d of refs.dynamic) own.push(dynamicFinding(d, ctx.policy));
+      pushAll(findings, groupFileCauses(own));
+    };
     let byPath: Map<string, DiscoveredFile> | undefined;
     const filesByPath = () => (byPath ??= new Map(input.files.map((f) => [f.path, f])));
     // A repository file's text through the scan's I/O edge, bounded; undefined for none, or one too large to search.
@@ -92,49 +100,38 @@ export const refsStage: Stage = {
     };
     // imported-values.ts: the modules source files import values from, read on first need.
     const modules = new RepositoryModules(() => filesByPath().keys(), readText);
+    // Each file a finder reads besides the searched one (a `.env`, an env file) read and parsed once, on first need.
+    const parsedOnce = <T>(parse: (text: string) => Promise<T>) => {
+      const parsed = new Map<string, Promise<T | undefined>>();
+      return (p: string): Promise<T | undefined> => {
+        let values = parsed.get(p);
+        if (!values) parsed.set(p, (values = readText(p).then((t) => (t === undefined ? undefined : parse(t)))));
+        return values;
+      };
+    };
     // Docker Compose interpolates a compose file's `${VAR}` from the shell, else from the `.env` of the project
     // directory (the compose file's folder), and a service's `env_file:` sets its container's variables: each file
     // read once, its secrets left out (compose-dotenv.ts).
-    const dotenvs = new Map<string, Promise<ReadonlyMap<string, string> | undefined>>();
-    const dotenvAt = (p: string): Promise<ReadonlyMap<string, string> | undefined> => {
-      let values = dotenvs.get(p);
-      if (!values)
-        dotenvs.set(
-          p,
-          (values = readText(p).then(async (text) =>
-            text === undefined ? undefined : (await import('./compose-dotenv.js')).dotenvValues(text),
-          )),
-        );
-      return values;
-    };
+    const dotenvAt = parsedOnce(async (t) => (await import('./compose-dotenv.js')).dotenvValues(t));
     const composeProject = async (composePath: string, text: string): Promise<Finder> => {
       const dotenv = await dotenvAt(path.posix.join(path.posix.dirname(composePath), '.env'));
       const { envFilePaths } = await import('./compose-env-files.js');
-      const named = envFilePaths(composePath, text, dotenv ?? new Map());
-      const envFiles = new Map(await Promise.all(named.map(async (p) => [p, await dotenvAt(p)] as const)));
+      const envFilesNamed = envFilePaths(composePath, text, dotenv ?? new Map());
+      const envFiles = new Map(await Promise.all(envFilesNamed.map(async (p) => [p, await dotenvAt(p)] as const)));
       return composeFinder(dotenv, envFiles);
     };
     // `docker run --env-file F` (docker-env-file.ts): F from the script's folder, else the repository's root (the
-    // run's working folder is not the file's to say); each file read once.
-    const dockerFiles = new Map<string, Promise<DockerEnvFile | undefined>>();
-    const dockerFileAt = (p: string) => {
-      let values = dockerFiles.get(p);
-      if (!values)
-        dockerFiles.set(
-          p,
-          (values = readText(p).then(async (t) =>
-            t === undefined ? t : (await import('./docker-env-file.js')).dockerEnvFile(t),
-          )),
-        );
-      return values;
-    };
+    // run's working folder is not the file's to say); an absolute F is the host's (compose-env-files.ts
+    // `repositoryPath`). Each file read once.
+    const dockerFileAt = parsedOnce(async (t) => (await import('./docker-env-file.js')).dockerEnvFile(t));
     const dockerProject = async (scriptPath: string, text: string): Promise<Finder> => {
+      const { repositoryPath } = await import('./compose-env-files.js');
       const written = new Set([...text.matchAll(DOCKER_ENV_FILE)].map((m) => m[2]!));
       const files = new Map<string, DockerEnvFile | undefined>();
       for (const w of written) {
-        const held = [path.posix.join(path.posix.dirname(scriptPath), w), path.posix.normalize(w)].find(
-          (p) => !p.startsWith('../') && filesByPath().has(p),
-        );
+        const held = [path.posix.dirname(scriptPath), '.']
+          .map((folder) => repositoryPath(folder, w))
+          .find((p) => p !== undefined && filesByPath().has(p));
         files.set(w, held === undefined ? undefined : await dockerFileAt(held));
       }
       const { findShellReferences } = await import('./shell-commands.js');
@@ -208,22 +205,15 @@ export const refsStage: Stage = {
                   : undefined;
           const refs = second ? withMoreReferences(imported, second, () => skipped.push(file.path)) : imported;
           pushAll(references, refs.references);
-          if (language === 'python') for (const d of refs.dynamic) if (d.nameFrom?.startsWith('-')) named.push(d);
-          const own: Finding[] = [];
-          for (const r of refs.references) pushAll(own, judgeReference(r, reviewed, ctx.policy, digests));
-          for (const d of refs.dynamic) own.push(dynamicFinding(d, ctx.policy));
-          pushAll(findings, groupFileCauses(own));
+          for (const r of refs.references) if (isFlag(r.nameFrom) || isFlag(r.revisionFrom)) flagged.references.push(r);
+          if (language === 'python') for (const d of refs.dynamic) if (isFlag(d.nameFrom)) flagged.dynamic.push(d);
+          judgeFile(refs);
         }),
       ),
     );
-    const given = await scriptArguments(references, named, input.files, readText, existsLocally);
-    pushAll(references, given.references);
-    for (const p of new Set(given.references.map((r) => r.path).concat(given.dynamic.map((d) => d.path)))) {
-      const own: Finding[] = [];
-      for (const r of given.references)
-        if (r.path === p) pushAll(own, judgeReference(r, reviewed, ctx.policy, digests));
-      for (const d of given.dynamic) if (d.path === p) own.push(dynamicFinding(d, ctx.policy));
-      pushAll(findings, groupFileCauses(own));
+    for (const given of await scriptArguments(flagged, input.files, readText, existsLocally, ctx.limit)) {
+      pushAll(references, given.references);
+      judgeFile(given);
     }
     findings.push(
       ...notSearched(skipped.sort(), undefined, NOT_SEARCHED),
@@ -256,33 +246,35 @@ async function composeFinder(
 
 /**
  * What command lines of the repository give the Python scripts that load a model by a command-line flag
- * (script-arguments.ts): read only when some script does, from the files the shell finder reads, each that names one
- * of those scripts.
+ * (script-arguments.ts), each command file's apart: read only when some script does, from the files the shell finder
+ * reads, each that names one of those scripts.
  */
 async function scriptArguments(
-  references: readonly ModelReference[],
-  dynamic: readonly DynamicReference[],
+  flagged: FileReferences,
   files: readonly DiscoveredFile[],
   readText: (p: string) => Promise<string | undefined>,
   existsLocally: (p: string) => boolean,
-): Promise<FileReferences> {
-  const found: FileReferences = { references: [], dynamic: [] };
-  const flag = (from: string | undefined) => from?.startsWith('-') === true;
-  if (!references.some((r) => flag(r.nameFrom) || flag(r.revisionFrom)) && !dynamic.some((d) => flag(d.nameFrom)))
-    return found;
+  limit: ScanContext['limit'],
+): Promise<FileReferences[]> {
+  if (flagged.references.length === 0 && flagged.dynamic.length === 0) return [];
   const { argumentLoads, findScriptArgumentReferences, runsScripts } = await import('./script-arguments.js');
-  const loads = argumentLoads(references, dynamic);
-  if (loads.size === 0) return found;
+  const loads = argumentLoads(flagged.references, flagged.dynamic);
+  if (loads.size === 0) return [];
   const names = [...new Set([...loads.keys()].map((p) => path.posix.basename(p)))];
-  for (const file of files) {
-    if (!runsScripts(file.path)) continue;
-    const text = await readText(file.path);
-    if (text === undefined || !names.some((n) => text.includes(n))) continue;
-    const more = findScriptArgumentReferences(file.path, text, loads, existsLocally);
-    pushAll(found.references, more.references);
-    pushAll(found.dynamic, more.dynamic);
-  }
-  return found;
+  // Read through the scan's limit, as the files searched are; each command file's references in file order.
+  const found = await Promise.all(
+    files
+      // A file the walk's pre-filter declined runs no script (prefilter.ts `mayNameModelRead`): not read again.
+      .filter((f) => !f.contentDeclined && runsScripts(f.path))
+      .map((f) =>
+        limit(async () => {
+          const text = await readText(f.path);
+          if (text === undefined || !names.some((n) => text.includes(n))) return undefined;
+          return findScriptArgumentReferences(f.path, text, loads, existsLocally);
+        }),
+      ),
+  );
+  return found.filter((refs) => refs !== undefined);
 }
 
 /** One CPR011 for files left unsearched for one reason, with their count (none when there are none). */

@@ -86,3 +86,43 @@ export function nestingDepth(text: string): number {
   }
   return max;
 }
+
+/**
+ * Where the command a pattern matched starts: past the one blank or separator the pattern takes before it (none at a
+ * line's start), so the offset is on the command's own line (`CommentLines`).
+ */
+export const commandStart = (m: RegExpMatchArray): number => m.index! + (/^[\s;&|(`"'[,]/.test(m[0]) ? 1 : 0);
+
+/**
+ * Whether offsets, asked in increasing order, stand on a comment line (`# …` after blanks, as shell-commands.ts skips
+ * them): each line is looked at once, however many matches it holds.
+ */
+export class CommentLines {
+  private lineStart = 0;
+  private lineEnd: number;
+  private comment: boolean | undefined;
+
+  constructor(private readonly text: string) {
+    this.lineEnd = this.endOf(0);
+  }
+
+  at(offset: number): boolean {
+    // From line end to line end by indexOf, not a loop turn per character.
+    while (offset > this.lineEnd) {
+      this.lineStart = this.lineEnd + 1;
+      this.lineEnd = this.endOf(this.lineStart);
+      this.comment = undefined;
+    }
+    if (this.comment === undefined) {
+      let i = this.lineStart;
+      while (this.text[i] === ' ' || this.text[i] === '\t') i++;
+      this.comment = this.text[i] === '#';
+    }
+    return this.comment;
+  }
+
+  private endOf(from: number): number {
+    const nl = this.text.indexOf('\n', from);
+    return nl < 0 ? this.text.length : nl;
+  }
+}

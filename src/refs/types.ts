@@ -2,6 +2,12 @@ export type { ModelReference } from '../core/records.js';
 import type { ModelReference } from '../core/records.js';
 import type { EnvRead } from './python-env.js';
 
+/**
+ * A name or revision read from a command-line option (python-argparse.ts names it as written: `--x` or `-x`), not from
+ * an environment variable or a parameter.
+ */
+export const isFlag = (from: string | undefined): from is string => from !== undefined && from.startsWith('-');
+
 /** Where a model is fetched from at run time. */
 export type ModelHub = ModelReference['hub'];
 

@@ -48,6 +48,17 @@ describe('docker run --env-file (docker-env-file.ts)', () => {
     ]);
   });
 
+  it("reads an absolute path as the host's file, never a repository file below the script's folder", async () => {
+    // docker/cli opens `/etc/x.env` on the host (opts/file.go `parseKeyValueFile`): `scripts/etc/x.env` is not it.
+    expect(
+      await scan({
+        'scripts/run.sh': `docker run --env-file /etc/x.env ${TGI}\n`,
+        'scripts/etc/x.env': 'MODEL_ID=acme/not-this\n',
+        'etc/x.env': 'MODEL_ID=acme/nor-this\n',
+      }),
+    ).toEqual(['CPR010 scripts/run.sh:1:23 dynamic']);
+  });
+
   it("reads a file as docker does: values as written, a bare name the host's, a blank in a name refused", () => {
     expect([...dockerEnvFile('A="org/x" \r\n#c\n\n B\nC=a=b\nHF_TOKEN=x\nD=hf_abc\n')!]).toEqual([
       ['A', '"org/x" '],

@@ -4,6 +4,7 @@ import { refsStage } from '../../src/refs/stage.js';
 import { scanWith } from '../helpers/scan.js';
 import { findScriptArgumentReferences } from '../../src/refs/script-arguments.js';
 import type { ModelReference } from '../../src/refs/types.js';
+import { keptByWalk } from '../helpers/own-sources.js';
 import { tempTrees, type Tree } from '../helpers/temp-tree.js';
 
 /**
@@ -130,6 +131,15 @@ describe('command lines that give a script its model (script-arguments.ts)', () 
         Dockerfile: 'FROM python:3.11\nCMD python /app/train.py --model_name_or_path acme/either\n',
       }),
     ).toEqual([`CPR003 Makefile:2:46 acme/root@${C}`, `CPR003 jobs/a/run.sh:1:38 acme/here@${C}`]);
+  });
+
+  it("keeps the walk's read of a file that runs a script, and declines one that runs none (not read again)", () => {
+    // The refs stage reads a command file's text from the walk's copy (prefilter.ts `mayNameModelRead`).
+    expect(keptByWalk('jobs/run.sh', Buffer.from('cd jobs\npython3 train.py --model_name_or_path acme/x\n'))).toBe(
+      true,
+    );
+    expect(keptByWalk('Makefile', Buffer.from('x:\n\ttorchrun --nproc_per_node 8 jobs/train.py\n'))).toBe(true);
+    expect(keptByWalk('jobs/run.sh', Buffer.from('make -C jobs\necho done\n'))).toBe(false);
   });
 
   it('reads each command segment once on a line of a hundred thousand runners', () => {
