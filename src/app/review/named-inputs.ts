@@ -4,6 +4,7 @@ import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { formatFromName } from '../../discover/catalogue/index.js';
 import { isInstallEnvFile } from '../../deps/python-inputs.js';
 import { installNamedPaths } from '../../deps/parsers/python/install-requirements.js';
+import type { InstallTree } from '../../deps/parsers/python/install-requirements.js';
 import { asInstallCommands } from '../../deps/parsers/python/tox-nox-installs.js';
 
 /**
@@ -34,17 +35,12 @@ export const readsInstallCommands = (p: string) =>
   isInstallEnvFile(p) || p.slice(p.lastIndexOf('/') + 1) === 'pyproject.toml';
 
 /**
- * The files of the tree (`files`, `bases` its pathsByBaseName) the install commands of `p` name, located as the Python
- * dependency stage locates them (install-requirements.ts `installNamedPaths`): a requirements file under any name,
- * a pip or uv config file.
+ * The files of the tree (its installTree) the install commands of `p` name, located as the Python dependency stage
+ * locates them (install-requirements.ts `installNamedPaths`): a requirements file under any name, a pip or uv config
+ * file, a script `uv run` / `pipx run` installs the inline metadata of, a conda environment file with its `pip:` list.
  */
-export function installNames(
-  p: string,
-  text: string,
-  files: ReadonlySet<string>,
-  bases: ReadonlyMap<string, readonly string[]>,
-): NamedPath[] {
-  return installNamedPaths(p, asInstallCommands(p, text), files, bases);
+export function installNames(p: string, text: string, tree: InstallTree): NamedPath[] {
+  return installNamedPaths(p, asInstallCommands(p, text), tree);
 }
 
 /** The paths `text` (the file at `p`, read as `kind`) names, repo-relative; ones outside the tree are left out. */

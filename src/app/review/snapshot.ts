@@ -9,7 +9,7 @@ import { listTree, type BlobCache, type SizedEntry, type TreeEntry } from './git
 import type { GitObjects } from './objects.js';
 import { isPatchFile } from './dependency-patches.js';
 import { installNames, isDefaultPnpmfile, readsInstallCommands, isRequirementsName, namedBy } from './named-inputs.js';
-import { pathsByBaseName } from '../../deps/parsers/python/install-requirements.js';
+import { installTree, type InstallTree } from '../../deps/parsers/python/install-requirements.js';
 
 /** The kinds of file a review reads at a revision: what the package managers read. */
 const REVIEW_KINDS: ReadonlySet<string> = new Set(['lockfile', 'manifest', 'config']);
@@ -132,8 +132,7 @@ async function readNamed(
   read: Map<string, Buffer>,
 ): Promise<TreeEntry[]> {
   const byPath = new Map(entries.map((e) => [e.path, e]));
-  const files = new Set(byPath.keys());
-  let bases: Map<string, string[]> | undefined;
+  let tree: InstallTree | undefined;
   const seen = new Set(inputs.map((e) => e.path));
   const out: TreeEntry[] = [];
   let level = inputs.map((e) => ({ e, requirements: isRequirementsName(e.path) }));
@@ -145,7 +144,7 @@ async function readNamed(
       const text = bytes.toString('utf8');
       // An install file names its files as the Python dependency stage locates them (also by base name).
       const names = readsInstallCommands(e.path)
-        ? installNames(e.path, text, files, (bases ??= pathsByBaseName(files)))
+        ? installNames(e.path, text, (tree ??= installTree(byPath.keys())))
         : namedBy(e.path, text, requirements);
       for (const n of names) {
         const hit = byPath.get(n.path);

@@ -13,7 +13,30 @@ afterAll(() => cleanups.forEach((c) => c()));
 
 const DOCKERFILE =
   'FROM python:3.12\nRUN pip install -r deps/prod.pins\nRUN pip install git+https://github.com/acme/tool\n';
-const BASE: Tree = { 'README.md': 'x\n', Dockerfile: DOCKERFILE, 'deps/prod.pins': 'six==1.16.0\nidna==3.7\n' };
+/** A workflow that runs a PEP 723 script with uv and builds a conda environment whose `pip:` list pip installs. */
+const WORKFLOW = [
+  'on: push',
+  'jobs:',
+  '  t:',
+  '    runs-on: ubuntu-latest',
+  '    steps:',
+  '      - run: uv run tools/gen.py && conda env create -f envs/ci.yml',
+  '',
+].join('\n');
+const script = (...deps: string[]) =>
+  ['# /// script', '# dependencies = [', ...deps.map((d) => `#   "${d}",`), '# ]', '# ///', 'print("hi")', ''].join(
+    '\n',
+  );
+const condaEnv = (...pip: string[]) =>
+  ['name: ci', 'dependencies:', '  - python=3.12', '  - pip:', ...pip.map((p) => `      - ${p}`), ''].join('\n');
+const BASE: Tree = {
+  'README.md': 'x\n',
+  Dockerfile: DOCKERFILE,
+  'deps/prod.pins': 'six==1.16.0\nidna==3.7\n',
+  '.github/workflows/ci.yml': WORKFLOW,
+  'tools/gen.py': script('requests==2.31.0'),
+  'envs/ci.yml': condaEnv('six==1.16.0'),
+};
 
 interface Case {
   name: string;
@@ -44,6 +67,22 @@ const cases: Case[] = [
     name: 'the change adds an install from git → CPP014 at its line',
     head: { Dockerfile: `${DOCKERFILE}RUN pip install git+https://github.com/evil/pkg\n` },
     want: ['CPP014@Dockerfile:4'],
+    changes: [],
+    gate: false,
+  },
+  {
+    // The snapshot lays out the script `uv run` runs: its inline metadata is what uv installs.
+    name: "the change adds a git requirement to the inline metadata of a script uv runs → CPP014 at the script's line",
+    head: { 'tools/gen.py': script('requests==2.31.0', 'gen @ git+https://github.com/evil/gen') },
+    want: ['CPP014@tools/gen.py:4'],
+    changes: [],
+    gate: false,
+  },
+  {
+    // And the conda environment file: conda hands its `pip:` list to `pip install -r`.
+    name: "the change adds a git requirement to the pip list of a conda environment the workflow builds → CPP014 at the file's line",
+    head: { 'envs/ci.yml': condaEnv('six==1.16.0', 'git+https://github.com/evil/env') },
+    want: ['CPP014@envs/ci.yml:6'],
     changes: [],
     gate: false,
   },

@@ -165,6 +165,24 @@ describe('a Dockerfile naming thousands of files', () => {
     const r = await scanWith(tree({ Dockerfile: `FROM python:3.12\n${lines.join('\n')}\n` }), [pythonDepsStage]);
     expect(r.findings.map((f) => [f.ruleId, f.evidence?.['count']])).toEqual([['CPP003', 300]]);
   });
+
+  it('counts the scripts past the bound in the same CPP003, and reads the first ones', async () => {
+    const files: Record<string, string> = {};
+    const runs: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      files[`tools/t${i}.py`] = '# /// script\n# dependencies = ["six==1.16.0"]\n# ///\n';
+      runs.push(`RUN uv run tools/t${i}.py`);
+    }
+    files['tools/t0.py'] = '# /// script\n# dependencies = ["x @ git+https://github.com/o/x"]\n# ///\n';
+    const r = await scanWith(
+      tree({ ...files, Dockerfile: `FROM python:3.12\nRUN pip install -r /deps/missing.lst\n${runs.join('\n')}\n` }),
+      [pythonDepsStage],
+    );
+    expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${String(f.evidence?.['count'] ?? '')}`)).toEqual([
+      'CPP003@Dockerfile:45',
+      'CPP014@tools/t0.py:',
+    ]);
+  });
 });
 
 /** Without any lockfile the stage still runs: pip.conf, a Dockerfile's PIP_* and its named files are pip's input. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../../src/core/result.js';
 import { namedCondaEnvironments } from '../../../src/deps/parsers/python/conda-environments.js';
 import { installCommands } from '../../../src/deps/parsers/python/install-arguments.js';
+import { shellCommands } from '../../../src/deps/parsers/python/install-requirements.js';
 import { scriptRequirements } from '../../../src/deps/parsers/python/script-metadata.js';
 import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
 import { scanWith } from '../../helpers/scan.js';
@@ -62,12 +63,9 @@ describe('PEP 723 scripts that uv run / pipx run install for', () => {
       'pipx run --spec x tools/b.pyw && uv run pytest tests/test_a.py && uv tool run tools/c.py',
       'pipx run --python 3.12 tools/d.py arg && pipx run black',
     ].join('\n');
-    expect(installCommands(text).scripts.map((s) => `${s.line}:${s.written}${s.exact ? ' (exact)' : ''}`)).toEqual([
-      '1:deps.txt',
-      '1:tools/a.PY',
-      '3:tools/d.py',
-      '3:black (exact)',
-    ]);
+    expect(
+      installCommands(shellCommands(text)).scripts.map((s) => `${s.line}:${s.written}${s.exact ? ' (exact)' : ''}`),
+    ).toEqual(['1:deps.txt', '1:tools/a.PY', '3:tools/d.py', '3:black (exact)']);
   });
 });
 
@@ -146,10 +144,8 @@ describe('the pip: list of a conda environment file an install builds from', () 
       'conda env create -f env.yml && conda create -n x python && conda env update',
       'micromamba create -fmm.yaml && mamba install numpy && conda env create --file spec.txt',
     ].join('\n');
-    expect(namedCondaEnvironments(text).map((e) => `${e.line}:${e.written}${e.exact ? ' (exact)' : ''}`)).toEqual([
-      '1:env.yml',
-      '1:environment.yml (exact)',
-      '2:mm.yaml',
-    ]);
+    expect(
+      namedCondaEnvironments(shellCommands(text)).map((e) => `${e.line}:${e.written}${e.exact ? ' (exact)' : ''}`),
+    ).toEqual(['1:env.yml', '1:environment.yml (exact)', '2:mm.yaml']);
   });
 });

@@ -1,7 +1,8 @@
 import { isMap, isScalar, isSeq, LineCounter } from 'yaml';
 import { parseShallowYaml } from '../../../core/yaml-depth.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
-import { SEPARATORS, program, shellCommands } from './install-requirements.js';
+import { SEPARATORS, program } from './install-requirements.js';
+import type { Word } from './install-requirements.js';
 
 /** The conda front-ends whose `env create` / `env update` (micromamba also `create` / `install`) read an env file. */
 const CONDA = /^(?:conda|mamba|micromamba)$/;
@@ -10,10 +11,13 @@ const CONDA = /^(?:conda|mamba|micromamba)$/;
  * The conda environment files an install file has built: `conda env create -f F` / `conda env update --file=F`
  * (`mamba` alike; without `-f`, conda's default `environment.yml`), `micromamba create|install|update -f F.yml`,
  * and a workflow's `environment-file:` (setup-miniconda, setup-micromamba). Only a `.yml` / `.yaml` file is one.
+ * `commands`: the file's shellCommands.
  */
-export function namedCondaEnvironments(text: string): RunScript[] {
+export function namedCondaEnvironments(commands: readonly (readonly Word[])[]): RunScript[] {
   const out: RunScript[] = [];
-  for (const words of shellCommands(text)) {
+  for (const words of commands) {
+    const setting = environmentFileSetting(words);
+    if (setting !== undefined) out.push(setting);
     for (let i = 0; i < words.length; i++) {
       if (!CONDA.test(program(words[i]))) continue;
       const env = words[i + 1]?.text === 'env';
@@ -36,11 +40,19 @@ export function namedCondaEnvironments(text: string): RunScript[] {
       i = j - 1;
     }
   }
-  text.split('\n').forEach((raw, k) => {
-    const m = /^\s*(?:-\s+)?environment-file:\s*["']?([^"'\s#]+)/.exec(raw);
-    if (m && /\.ya?ml$/i.test(m[1]!)) out.push({ written: m[1]!, line: k + 1, exact: false });
-  });
   return out;
+}
+
+/**
+ * A workflow step's `environment-file: F` (`- environment-file: F`) as the words of its line, the shell's quotes
+ * and comment already gone; only a `.yml` / `.yaml` file.
+ */
+function environmentFileSetting(words: readonly Word[]): RunScript | undefined {
+  const at = words[0]?.text === '-' ? 1 : 0;
+  const key = words[at];
+  const value = words[at + 1];
+  if (key?.text !== 'environment-file:' || value === undefined || value.line !== key.line) return undefined;
+  return /\.ya?ml$/i.test(value.text) ? { written: value.text, line: value.line, exact: false } : undefined;
 }
 
 /**

@@ -252,7 +252,7 @@ function poetryRequirement(word: string): string {
  * redirection and its target are no argument.
  */
 export function installArguments(text: string): InstallArgument[] {
-  return installCommands(text).args;
+  return installCommands(shellCommands(text)).args;
 }
 
 /** A script an install command runs (`uv run tools/x.py`), as written, at its line. */
@@ -263,10 +263,16 @@ export interface RunScript {
   readonly exact: boolean;
 }
 
-/** The requirement arguments of the text's install commands (installArguments) and the scripts they run. */
-export function installCommands(text: string): { args: InstallArgument[]; scripts: RunScript[] } {
+/**
+ * The requirement arguments of a file's install commands (installArguments) and the scripts they run. `commands`:
+ * the file's shellCommands.
+ */
+export function installCommands(commands: readonly (readonly Word[])[]): {
+  args: InstallArgument[];
+  scripts: RunScript[];
+} {
   const out = { args: [] as InstallArgument[], scripts: [] as RunScript[] };
-  for (const words of shellCommands(text)) {
+  for (const words of commands) {
     for (let i = 0; i < words.length; i++) {
       const found = toolCommandAt(words, i);
       const tool = INSTALL_COMMANDS.get(found.command);

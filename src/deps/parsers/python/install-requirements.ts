@@ -5,6 +5,9 @@ import { pyFileFinding } from './checks/finding.js';
 import { shlexSplit } from './requirements-lines.js';
 import { envAssignmentReader } from './env-indexes.js';
 import { inDirectory, toolCommandAt } from './global-options.js';
+import { namedCondaEnvironments } from './conda-environments.js';
+import { installCommands } from './install-arguments.js';
+import type { InstallArgument, RunScript } from './install-arguments.js';
 
 /**
  * Files `uv pip install -r` reads as project metadata, not requirements (uv-requirements'
@@ -355,65 +358,100 @@ function namedConfigFiles(text: string): NamedConfigFile[] {
 }
 
 /** A file the install commands of one file name, as written, and where it is in the repository. */
-interface LocatedName<N> {
+export interface LocatedName<N> {
   readonly named: N;
   readonly target: NamedFileTarget;
 }
 
+/** A named file that cannot be read here, and why: counted in CPP003, never passed. */
+interface UnreadName {
+  readonly written: string;
+  readonly line: number;
+  readonly why: string;
+}
+
 /** What the install commands of one file name, located: installInputs and a review's snapshot read the same. */
-interface InstallNames {
+export interface InstallNames {
   /** The first MAX_NAMED requirements files. */
   readonly requirements: readonly LocatedName<NamedRequirementsFile>[];
-  /** Requirements files past MAX_NAMED: counted as not read, never passed. */
-  readonly past: readonly NamedRequirementsFile[];
   readonly configs: readonly LocatedName<NamedConfigFile>[];
+  /** The requirement arguments of the commands (`pip install git+https://…`). */
+  readonly args: readonly InstallArgument[];
+  /** The first MAX_NAMED scripts `uv run` / `pipx run` run, whose inline metadata they install. */
+  readonly scripts: readonly LocatedName<RunScript>[];
+  /** The first MAX_NAMED conda environment files `conda env create -f` builds from, with their `pip:` lists. */
+  readonly condaEnvs: readonly LocatedName<RunScript>[];
+  /** Requirements files, scripts and environment files past MAX_NAMED: counted as not read, never passed. */
+  readonly past: readonly UnreadName[];
   /** The base names of the files the commands write (`pip freeze > r.txt`): computed when first asked. */
   readonly written: () => ReadonlySet<string>;
 }
 
+/** The repository's paths as locateNamedFile looks them up, built once per scan (or per review revision). */
+export interface InstallTree {
+  readonly files: ReadonlySet<string>;
+  readonly byBaseName: ReadonlyMap<string, readonly string[]>;
+}
+
 /**
- * The requirements files `-r` / `-c` / `uv pip sync` read and the configuration files PIP_CONFIG_FILE /
- * UV_CONFIG_FILE point at, of the install commands of `envPath` (its text as asInstallCommands gives it), each
- * located in the repository (locateNamedFile). The text is split into shell commands once.
+ * The requirements files `-r` / `-c` / `uv pip sync` read, the configuration files PIP_CONFIG_FILE / UV_CONFIG_FILE
+ * point at, the scripts `uv run` / `pipx run` run and the conda environment files `conda env create` builds from, of
+ * the install commands of `envPath` (its text as asInstallCommands gives it), each located in the repository
+ * (locateNamedFile); and the requirement arguments of those commands. The text is split into shell commands once.
  */
-function locateInstallNames(
-  envPath: string,
-  text: string,
-  files: ReadonlySet<string>,
-  byBaseName: ReadonlyMap<string, readonly string[]>,
-): InstallNames {
+export function locateInstallNames(envPath: string, text: string, { files, byBaseName }: InstallTree): InstallNames {
   const commands = shellCommands(text);
-  const all = namedRequirementsFiles(commands);
+  const { args, scripts } = installCommands(commands);
+  const past: UnreadName[] = [];
+  // Bounded on a hostile file naming thousands: the rest is counted as not read, never passed.
+  const bounded = <N extends { readonly written: string; readonly line: number }>(
+    all: readonly N[],
+    exact: (n: N) => boolean,
+  ): LocatedName<N>[] => {
+    for (const named of all.slice(MAX_NAMED)) past.push({ ...named, why: `past the first ${MAX_NAMED} named files` });
+    return all.slice(0, MAX_NAMED).map((named) => ({
+      named,
+      target: locateNamedFile(envPath, named.written, files, byBaseName, exact(named)),
+    }));
+  };
+  // A script or environment file named twice is located once.
+  const once = (named: readonly RunScript[]) => [...new Map(named.map((s) => [s.written, s])).values()];
   let written: Set<string> | undefined;
   return {
-    requirements: all.slice(0, MAX_NAMED).map((named) => ({
-      named,
-      target: locateNamedFile(envPath, named.written, files, byBaseName, named.positional === true),
-    })),
-    past: all.slice(MAX_NAMED),
-    configs: namedConfigFiles(text)
-      .slice(0, MAX_NAMED)
-      .map((named) => ({ named, target: locateNamedFile(envPath, named.written, files, byBaseName) })),
+    requirements: bounded(namedRequirementsFiles(commands), (n) => n.positional === true),
+    configs: bounded(namedConfigFiles(text), () => false),
+    args,
+    scripts: bounded(once(scripts), (s) => s.exact),
+    condaEnvs: bounded(once(namedCondaEnvironments(commands)), (s) => s.exact),
+    past,
     // Only a file that cannot be read asks (a second pass over the commands).
     written: () => (written ??= filesWrittenByBuild(commands)),
   };
 }
 
+/** The kind of file each name of InstallNames is, as a review reads it next. */
+type InstallNameKind = 'requirements' | 'config' | 'code';
+
 /**
  * The repository files the install commands of `envPath` (its text as asInstallCommands gives it) name, located as
- * installInputs locates them (locateInstallNames). A review lays them out beside the file at both revisions, so the
- * scan of each reads the same inputs.
+ * installInputs and installCommandFindings locate them (locateInstallNames). A review lays them out beside the file
+ * at both revisions, so the scan of each reads the same inputs: a script's inline metadata and a conda environment
+ * file's `pip:` list too.
  */
 export function installNamedPaths(
   envPath: string,
   text: string,
-  files: ReadonlySet<string>,
-  byBaseName: ReadonlyMap<string, readonly string[]>,
-): { path: string; kind: 'requirements' | 'config' }[] {
-  const names = locateInstallNames(envPath, text, files, byBaseName);
-  const found = (located: readonly LocatedName<unknown>[], kind: 'requirements' | 'config') =>
+  tree: InstallTree,
+): { path: string; kind: InstallNameKind }[] {
+  const names = locateInstallNames(envPath, text, tree);
+  const found = (located: readonly LocatedName<unknown>[], kind: InstallNameKind) =>
     located.flatMap(({ target }) => ('paths' in target ? target.paths.map((path) => ({ path, kind })) : []));
-  return [...found(names.requirements, 'requirements'), ...found(names.configs, 'config')];
+  return [
+    ...found(names.requirements, 'requirements'),
+    ...found(names.configs, 'config'),
+    ...found(names.scripts, 'code'),
+    ...found(names.condaEnvs, 'config'),
+  ];
 }
 
 /** A file an install command reads as requirements, to be scanned as one. */
@@ -422,16 +460,17 @@ export interface InstallInput {
   readonly constraints: boolean;
 }
 
-/** The tree's paths by base name, in the order given: where installInputs and a review look a named file up. */
-export function pathsByBaseName(paths: Iterable<string>): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const p of paths) {
+/** The tree's paths, and by base name in the order given: where installInputs and a review look a named file up. */
+export function installTree(paths: Iterable<string>): InstallTree {
+  const files = new Set(paths);
+  const byBaseName = new Map<string, string[]>();
+  for (const p of files) {
     const base = posix.basename(p);
-    const same = out.get(base);
+    const same = byBaseName.get(base);
     if (same) same.push(p);
-    else out.set(base, [p]);
+    else byBaseName.set(base, [p]);
   }
-  return out;
+  return { files, byBaseName };
 }
 
 /**
@@ -440,24 +479,17 @@ export function pathsByBaseName(paths: Iterable<string>): Map<string, string[]> 
  * pip reads it; and CPP003 for each named file that cannot be read here (a URL, a variable, a path no file of the
  * repository is at), one per install file with the count. A file the same text writes (`pip freeze > r.txt`) is
  * made by the build, not unchecked. Files of another format (pyproject.toml, which `uv pip install -r` reads)
- * are left to their own readers.
+ * are left to their own readers. `envNames`: each install file's path with its locateInstallNames.
  */
-export async function installInputs(
-  files: readonly DiscoveredFile[],
-  envFiles: readonly DiscoveredFile[],
-  read: (f: DiscoveredFile) => Promise<string | undefined>,
-): Promise<{ inputs: InstallInput[]; configs: DiscoveredFile[]; findings: Finding[] }> {
-  const byPath = new Map(files.map((f) => [f.path, f]));
-  const byBaseName = pathsByBaseName(files.map((f) => f.path));
-  const paths = new Set(byPath.keys());
+export function installInputs(
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  envNames: readonly (readonly [string, InstallNames])[],
+): { inputs: InstallInput[]; configs: DiscoveredFile[]; findings: Finding[] } {
   const inputs = new Map<string, InstallInput>();
   const configs = new Map<string, DiscoveredFile>();
   const findings: Finding[] = [];
-  for (const env of envFiles) {
-    const text = await read(env);
-    if (text === undefined) continue;
-    const unread: { written: string; line: number; why: string }[] = [];
-    const names = locateInstallNames(env.path, text, paths, byBaseName);
+  for (const [envPath, names] of envNames) {
+    const unread: UnreadName[] = [];
     for (const { named, target } of names.requirements) {
       if ('unread' in target) {
         if (named.positional !== true && !names.written().has(posix.basename(named.written))) {
@@ -482,9 +514,8 @@ export async function installInputs(
         if (f.format === 'other' && !configs.has(path)) configs.set(path, { ...f, format: named.format });
       }
     }
-    // Bounded on a hostile file naming thousands: the rest is counted as not read, never passed.
-    for (const named of names.past) unread.push({ ...named, why: `past the first ${MAX_NAMED} named files` });
-    if (unread.length > 0) findings.push(unreadFinding(env.path, unread));
+    unread.push(...names.past);
+    if (unread.length > 0) findings.push(unreadFinding(envPath, unread));
   }
   const byName = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
   return {
@@ -494,7 +525,7 @@ export async function installInputs(
   };
 }
 
-function unreadFinding(file: string, unread: readonly { written: string; line: number; why: string }[]): Finding {
+function unreadFinding(file: string, unread: readonly UnreadName[]): Finding {
   const first = unread[0]!;
   const shown = unread
     .slice(0, 5)
@@ -504,7 +535,7 @@ function unreadFinding(file: string, unread: readonly { written: string; line: n
     'CPP003',
     file,
     first.line,
-    `${file}:${first.line}: pip install reads ${unread.length === 1 ? 'a requirements file' : `${unread.length} requirements files`} chainproof could not read: ${shown}${unread.length > 5 ? ', …' : ''}. Its requirements were not checked; commit the file inside the repository and name it by a relative path.`,
+    `${file}:${first.line}: its install commands read ${unread.length === 1 ? 'a file' : `${unread.length} files`} (requirements, scripts, conda environments) chainproof could not read: ${shown}${unread.length > 5 ? ', …' : ''}. Their requirements were not checked; commit the file inside the repository and name it by a relative path.`,
     { count: unread.length, files: unread.map((u) => u.written).join(' ') },
   );
 }

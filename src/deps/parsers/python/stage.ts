@@ -28,7 +28,7 @@ import { poetryInstallIndexes } from './poetry-pool.js';
 import { pipConfSettings, tomlIndexSettings, withUvToml } from './config-indexes.js';
 import { checkIndexSettings } from './checks/config-indexes.js';
 import { envIndexSettings } from './env-indexes.js';
-import { installInputs } from './install-requirements.js';
+import { installInputs, installTree, locateInstallNames } from './install-requirements.js';
 import { installCommandFindings } from './install-command-findings.js';
 import { checkInstallArguments } from './checks/install-arguments.js';
 import { projectRequirements } from './project-requirements.js';
@@ -78,8 +78,20 @@ export const pythonDepsStage: Stage = {
     // The rewritten text only for the install file itself, never for pyproject.toml read as a configuration file.
     const read = (f: DiscoveredFile) =>
       f.format === 'other' && envTexts.has(f.path) ? Promise.resolve(envTexts.get(f.path)) : readText(f);
+    // What each install file's commands name, located once for the -r / -c inputs and the scripts' requirements.
+    const tree = installTree(byPath.keys());
+    const envNames = (
+      await Promise.all(
+        envFiles.map((f) =>
+          ctx.limit(async () => {
+            const text = await read(f);
+            return text === undefined ? [] : [[f.path, locateInstallNames(f.path, text, tree)] as const];
+          }),
+        ),
+      )
+    ).flat();
     // pip reads whatever file an install command names with -r / -c, whatever its name.
-    const named = await installInputs(input.files, envFiles, read);
+    const named = installInputs(byPath, envNames);
     const inputs = [...lockfiles.map((file) => ({ file, constraints: false })), ...named.inputs];
     const results = await Promise.all(
       inputs.map(({ file, constraints }) =>
@@ -91,11 +103,7 @@ export const pythonDepsStage: Stage = {
       ),
     );
     // The requirements their command lines give and those of the scripts and environment files they run.
-    const commandFindings = await installCommandFindings(envFiles, byPath, policy, {
-      read,
-      readText,
-      limit: ctx.limit,
-    });
+    const commandFindings = await installCommandFindings(envNames, byPath, tree, policy, readText, ctx.limit);
     const lockFindings = [...results.flatMap((r) => r.findings), ...named.findings, ...commandFindings];
     // Index settings outside any lockfile (pip.conf, uv.toml, pyproject.toml, PIP_*/UV_* variables set by a
     // Dockerfile, workflow or script): a host a lockfile already locks
@@ -113,14 +121,13 @@ export const pythonDepsStage: Stage = {
     const pdmDirs = new Set(lockfiles.filter((f) => kindOf(f) === 'pdm-lockfile').map((f) => dirOf(f.path)));
     const beside = (f: DiscoveredFile) => f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path));
     // A pyproject.toml no lockfile pins: its requirements are what the next `pip install .` or `uv sync` fetches.
-    const repository = new Set(byPath.keys());
     const projectFindings = input.files
       .filter((f) => f.format === 'pyproject-toml' && !lockDirs.has(dirOf(f.path)))
       .map((f) => {
         const text = projectTexts.get(f.path);
         return text === undefined
           ? []
-          : checkInstallArguments(f.path, projectRequirements(f.path, text), policy, repository);
+          : checkInstallArguments(f.path, projectRequirements(f.path, text), policy, tree.files);
       });
     const configs = [
       ...input.files.filter((f) => PYTHON_CONFIG_FORMATS.has(f.format) && (!beside(f) || pdmDirs.has(dirOf(f.path)))),
