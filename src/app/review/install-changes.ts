@@ -38,9 +38,9 @@ export async function installChangeFindings(
   /** The head's lockfiles: a dependency declared off the registry that none of them locks is said here. */
   headGraphs: readonly DependencyGraph[],
   /** Patch files whose added install script the head scan newly reports (CPD024): not reported again. */
-  newScriptPatches: ReadonlySet<string> = new Set(),
+  newScriptPatches: ReadonlySet<string>,
   /** The environment, whose pip / uv index variables the CI's installs (and the scan's CPP070) accept. */
-  env: Readonly<Record<string, string | undefined>> = {},
+  env: Readonly<Record<string, string | undefined>>,
 ): Promise<Finding[]> {
   const allowed = [...policy.dependencies.allowedRegistries, ...(policy.dependencies.trustedMirrors ?? [])];
   const { changes, headPaths, headText } = await changedInstallFiles(dir, base, head);

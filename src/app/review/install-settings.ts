@@ -9,8 +9,9 @@ import { redactUrls } from '../../deps/checks/finding.js';
 import { isAllowed } from '../../deps/npmrc-trust.js';
 import type { InstallFileChange } from './install-files.js';
 import { isRequirementsName } from './named-inputs.js';
-import { keyValue } from '../../deps/parsers/python/config-indexes.js';
-import { isUnder, normalizePrefix } from '../../deps/checks/context.js';
+import { pipConfLines } from '../../deps/parsers/python/config-indexes.js';
+import { hostOf } from '../../deps/parsers/python/checks/indexes.js';
+import { isAllowedIndex } from '../../deps/parsers/python/checks/context.js';
 
 /**
  * CPU025 / CPU026: a change to a package manager's configuration that the install on CI obeys. Each file is read as
@@ -293,28 +294,22 @@ function pipConf(text: string): Flat {
   const seen = new Set<string>();
   let section: string | undefined;
   let key: string | undefined;
-  for (const [i, raw] of text.split(/\r?\n/).entries()) {
-    if (/^\s*([#;]|$)/.test(raw)) continue;
-    if (/^\s/.test(raw) && key !== undefined) {
-      words.get(key)!.push(raw.trim());
-      continue;
-    }
-    const header = /^\[(.+)\]$/.exec(raw.trim());
-    if (header) {
-      section = header[1]!;
-      if (seen.has(`[${section}]`)) throw new Error(`line ${i + 1}: section [${section}] given twice`);
+  for (const l of pipConfLines(text)) {
+    if (l.kind === 'continuation') {
+      words.get(key!)!.push(l.value);
+    } else if (l.kind === 'section') {
+      section = l.name;
+      if (seen.has(`[${section}]`)) throw new Error(`line ${l.line}: section [${section}] given twice`);
       seen.add(`[${section}]`);
-      key = undefined;
-      continue;
+    } else if (l.kind === 'invalid' || section === undefined) {
+      throw new Error(`line ${l.line}: not a setting inside a [section]`);
+    } else {
+      if (seen.has(`${section}\0${l.name}`)) throw new Error(`line ${l.line}: ${l.name} given twice in [${section}]`);
+      seen.add(`${section}\0${l.name}`);
+      key = `${section}.${l.name.replace(/_/g, '-').replace(/^--/, '')}`;
+      // Set anew, not appended to: the later of `index_url` / `index-url` wins.
+      words.set(key, [l.value.trim()]);
     }
-    const kv = keyValue(raw);
-    const name = kv?.key.trim().toLowerCase() ?? '';
-    if (section === undefined || name === '') throw new Error(`line ${i + 1}: not a setting inside a [section]`);
-    if (seen.has(`${section}\0${name}`)) throw new Error(`line ${i + 1}: ${name} given twice in [${section}]`);
-    seen.add(`${section}\0${name}`);
-    key = `${section}.${name.replace(/_/g, '-').replace(/^--/, '')}`;
-    // Set anew, not appended to: the later of `index_url` / `index-url` wins.
-    words.set(key, [kv!.value.trim()]);
   }
   return new Map([...words].map(([k, v]) => [k, v.filter((w) => w !== '').join(' ')]));
 }
@@ -474,6 +469,9 @@ export function installSettingFindings(
           settings: keys.join(' '),
           before: keys.map((k) => `${k}=${shown(was.get(k))}`).join(' '),
           after: keys.map((k) => `${k}=${shown(now.get(k))}`).join(' '),
+          // What repointed-indexes.ts matches the head scan's CPP070 against: every host, not the display's first 200
+          // characters.
+          ...(rule === 'CPU025' ? { hosts: settingHosts(keys.map((k) => now.get(k) ?? '')) } : {}),
         },
       });
     }
@@ -482,12 +480,21 @@ export function installSettingFindings(
 }
 
 /**
+ * The hosts of the URLs the values set (a pip list value holds several, separated by white space), lower-cased as
+ * CPP070's `host` is (checks/indexes.ts `hostOf`), sorted and space-separated.
+ */
+function settingHosts(values: readonly string[]): string {
+  const urls = values.flatMap((v) => v.split(/\s+/)).filter((u) => /^https?:\/\//i.test(u));
+  return [...new Set(urls.map(hostOf))].sort().join(' ');
+}
+
+/**
  * Whether every URL of a Python index setting (a pip list holds several, separated by white space) lies under an
  * allowed prefix, as config-indexes.ts judges each for CPP070; a local path or an empty value is no allowed index.
  */
 function pythonIndexAllowed(value: string, allowed: readonly string[]): boolean {
   const urls = value.split(/\s+/).filter((u) => u !== '');
-  return urls.length > 0 && urls.every((u) => /^https?:\/\//i.test(u) && isUnder(normalizePrefix(u), allowed));
+  return urls.length > 0 && urls.every((u) => /^https?:\/\//i.test(u) && isAllowedIndex(u, allowed));
 }
 
 /** CPU030: an install input the change touched that could not be read or parsed at the head; not compared. */

@@ -1,4 +1,5 @@
-import { levelRank, type Evidence, type Finding, type ResolvedFinding } from '../../core/finding.js';
+import type { Evidence, Finding, ResolvedFinding } from '../../core/finding.js';
+import { withoutSaidOnce } from './said-once.js';
 
 /**
  * One finding per changed entry. The review asks of an entry whether its source moved with its version (CPU002),
@@ -86,16 +87,11 @@ export function withoutMovedSourceWarnings(
   introduced: readonly ResolvedFinding[],
   reported: readonly ResolvedFinding[],
 ): ResolvedFinding[] {
-  const moved = new Map<string, number>();
-  for (const f of reported) {
-    if (f.ruleId !== 'CPU002') continue;
-    for (const m of f.members ?? [f]) {
-      const entry = entryOf(m);
-      if (entry !== undefined) moved.set(entry, levelRank(f.level));
-    }
-  }
-  return introduced.filter(
-    (f) => !SOURCE_WARNINGS.has(f.ruleId) || (moved.get(entryOf(f) ?? '') ?? 0) < levelRank(f.level),
+  return withoutSaidOnce(
+    introduced,
+    reported,
+    (f) => (f.ruleId === 'CPU002' ? (f.members ?? [f]).map(entryOf) : []),
+    (f) => (SOURCE_WARNINGS.has(f.ruleId) ? entryOf(f) : undefined),
   );
 }
 

@@ -8,6 +8,7 @@ import type { SriAlgorithm } from '../../core/sri.js';
 import { SRI_DIGEST_BYTES, isSriAlgorithm, parseSri } from '../../core/sri.js';
 import { packageArtifact } from '../../core/finding.js';
 import { ecosystemOf } from '../../core/package-key.js';
+import { SDIST, WHEEL } from '../../deps/parsers/python/checks/builds.js';
 import type { Ecosystem } from '../../core/package-key.js';
 
 /**
@@ -257,8 +258,6 @@ function perChange(c: PackageChange, ecosystem: Ecosystem): Finding[] {
   return out;
 }
 
-const WHEEL = /\.whl$/i;
-
 /**
  * Python's install script, introduced: the base entry locked a wheel and the head entry locks none, only an sdist.
  * Every installer takes a compatible wheel when the lock has one and otherwise builds the sdist, running the package's
@@ -269,8 +268,8 @@ const WHEEL = /\.whl$/i;
 function newSourceBuild(base: PackageNode, head: PackageNode): string | undefined {
   const names = (n: PackageNode) => (n.distributions ?? []).map((d) => d.filename ?? '').filter((f) => f !== '');
   const [before, after] = [names(base), names(head)];
-  if (!before.some((f) => WHEEL.test(f)) || after.length === 0 || after.some((f) => WHEEL.test(f))) return undefined;
-  return after[0];
+  if (!before.some((f) => WHEEL.test(f)) || after.some((f) => WHEEL.test(f))) return undefined;
+  return after.find((f) => SDIST.test(f));
 }
 
 /**

@@ -1,5 +1,5 @@
-import { levelRank, type ResolvedFinding } from '../../core/finding.js';
-import { hostOf } from '../../deps/parsers/python/checks/indexes.js';
+import type { ResolvedFinding } from '../../core/finding.js';
+import { withoutSaidOnce } from './said-once.js';
 
 /**
  * The head scan's CPP070 for an index a pip.conf / uv.toml / pyproject.toml sets (python/checks/config-indexes.ts)
@@ -12,32 +12,17 @@ export function withoutRepointedIndexes(
   introduced: readonly ResolvedFinding[],
   reported: readonly ResolvedFinding[],
 ): ResolvedFinding[] {
-  const said = new Map<string, number>();
-  for (const f of reported) {
-    if (f.ruleId !== 'CPU025') continue;
-    for (const host of hostsIn(String(f.evidence?.['after'] ?? ''))) {
-      const key = `${f.location.path}\0${host}`;
-      said.set(key, Math.max(said.get(key) ?? 0, levelRank(f.level)));
-    }
-  }
-  if (said.size === 0) return [...introduced];
-  return introduced.filter(
-    (f) =>
-      f.ruleId !== 'CPP070' ||
-      (said.get(`${f.location.path}\0${String(f.evidence?.['host'] ?? '')}`) ?? 0) < levelRank(f.level),
+  return withoutSaidOnce(
+    introduced,
+    reported,
+    (f) => (f.ruleId === 'CPU025' ? hostsOf(f).map((host) => `${f.location.path}\0${host}`) : []),
+    (f) => (f.ruleId === 'CPP070' ? `${f.location.path}\0${String(f.evidence?.['host'] ?? '')}` : undefined),
   );
 }
 
-/**
- * The hosts of the URLs in a CPU025's `after` evidence (`key=value` pairs, space-separated; a pip list value holds
- * several URLs separated by white space), lower-cased as CPP070's `host` is.
- */
-function hostsIn(after: string): Set<string> {
-  const out = new Set<string>();
-  for (const token of after.split(/\s+/)) {
-    // A setting's name (`global.index-url=`, `tool.uv.index.0.url=`) before its first value; a URL has a `:` first.
-    const value = token.replace(/^[\w.-]+=/, '');
-    if (/^https?:\/\//i.test(value)) out.add(hostOf(value));
-  }
-  return out;
+/** The hosts a CPU025 sets (install-settings.ts `evidence.hosts`, space-separated, lower-cased as CPP070's `host`). */
+function hostsOf(f: ResolvedFinding): string[] {
+  return String(f.evidence?.['hosts'] ?? '')
+    .split(' ')
+    .filter((h) => h !== '');
 }

@@ -1,5 +1,6 @@
-import { levelRank, type Finding, type ResolvedFinding } from '../../core/finding.js';
+import type { Finding, ResolvedFinding } from '../../core/finding.js';
 import type { DependencyGraph } from '../../core/records.js';
+import { withoutSaidOnce } from './said-once.js';
 
 /**
  * Head-scan rules that say a package runs code on install from what its lockfile records: `hasInstallScript`
@@ -50,13 +51,12 @@ export function withoutNewScriptFindings(
   introduced: readonly ResolvedFinding[],
   reported: readonly ResolvedFinding[],
 ): ResolvedFinding[] {
-  const said = new Map<string, number>();
-  for (const f of reported)
-    if (f.ruleId === 'CPU003' && f.artifact?.kind === 'package')
-      said.set(`${f.location.path}\0${f.artifact.name}@${f.artifact.version}`, levelRank(f.level));
-  if (said.size === 0) return [...introduced];
-  return withoutScriptFindings(
+  const key = (f: Finding) =>
+    f.artifact?.kind === 'package' ? `${f.location.path}\0${f.artifact.name}@${f.artifact.version}` : undefined;
+  return withoutSaidOnce(
     introduced,
-    (lockfile, id, f) => (said.get(`${lockfile}\0${id}`) ?? 0) >= levelRank(f.level),
+    reported,
+    (f) => (f.ruleId === 'CPU003' ? [key(f)] : []),
+    (f) => (FROM_INSTALL_SCRIPT.has(f.ruleId) ? key(f) : undefined),
   );
 }

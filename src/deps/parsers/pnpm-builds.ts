@@ -33,7 +33,7 @@ const BUILD_KEYS = [
 ] as const;
 
 /** A package as pnpm's build policy is asked about it. */
-export interface BuildQuery {
+interface BuildQuery {
   readonly name: string;
   /** The package's version (the entry's `version`, else its dependency path's). */
   readonly version: string;

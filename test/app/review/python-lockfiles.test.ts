@@ -102,6 +102,16 @@ const cases: Case[] = [
     want: ['CPU003@poetry.lock:1'],
   },
   {
+    // Poetry's Chooser takes a wheel or an sdist; an egg is neither, so nothing is built from source.
+    name: 'poetry.lock: an update to a release with neither wheel nor sdist (an egg) → no CPU003',
+    base: {
+      'pyproject.toml': pyproject,
+      'poetry.lock': poetryLock('2.31.0', ['requests-2.31.0-py3-none-any.whl', 'requests-2.31.0.tar.gz']),
+    },
+    head: { 'poetry.lock': poetryLock('2.31.1', ['requests-2.31.1-py3.12.egg']) },
+    want: [],
+  },
+  {
     name: 'requirements: every --hash of a pin replaced → CPU001',
     base: { 'requirements.txt': pinned(1) },
     head: { 'requirements.txt': pinned(2) },

@@ -47,6 +47,13 @@ describe('review: an index added to a Python configuration file is one finding',
     expect(r.gate?.passed).toBe(false);
   });
 
+  it('a host the setting names past the 200 characters CPU025 shows is folded too', async () => {
+    // The first URL is an allowed index (no CPP070 of its own) long enough to push the evil host out of `after`.
+    const long = `https://download.pytorch.org/whl/${'a'.repeat(220)}`;
+    const r = await review({ 'pip.conf': `[global]\nextra-index-url =\n    ${long}\n    ${EVIL}\n` });
+    expect(indexFindings(r)).toEqual(['CPU025@pip.conf:error']);
+  });
+
   it('a CPU025 the policy lowers to a warning leaves the CPP070 error standing', async () => {
     const policy = { ...DEFAULT_POLICY, rules: { ...DEFAULT_POLICY.rules, CPU025: 'warning' as const } };
     const r = await review({ 'uv.toml': `index-url = "${EVIL}"\n` }, policy);
@@ -73,9 +80,7 @@ describe('review: an index added to a Python configuration file is one finding',
       location: { path, line: 2 },
       evidence,
     });
-    const cpu025 = found('CPU025', 'pip.conf', {
-      after: 'global.extra-index-url=https://***@a.example/simple https://download.pytorch.org/whl/cpu',
-    });
+    const cpu025 = found('CPU025', 'pip.conf', { hosts: 'a.example download.pytorch.org' });
     const kept = withoutRepointedIndexes(
       [
         found('CPP070', 'pip.conf', { host: 'a.example' }),

@@ -46,25 +46,55 @@ export const UNSAFE_STRATEGY = /^unsafe-(?:first|best)-match$/;
 export function pipConfSettings(file: string, text: string): IndexSettings {
   const indexes: ConfigSetting[] = [];
   const insecureHosts: ConfigSetting[] = [];
-  let current: { key: string; line: number } | undefined;
-  const add = (key: string, value: string, line: number) => {
+  let key: string | undefined;
+  const add = (value: string, line: number) => {
     for (const v of value.split(/\s+/).filter((x) => x !== '')) {
-      if (PIP_INDEX_KEYS.has(key))
-        indexes.push({ key, value: v, line, ...(key === 'extra-index-url' ? { pipExtra: true as const } : {}) });
+      if (PIP_INDEX_KEYS.has(key!))
+        indexes.push({ key: key!, value: v, line, ...(key === 'extra-index-url' ? { pipExtra: true as const } : {}) });
       else if (key === 'trusted-host') insecureHosts.push({ key, value: v.toLowerCase(), line });
     }
   };
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = i + 1;
-    if (/^\s*([#;]|$)/.test(raw)) return;
-    if (/^\s/.test(raw) && current) return add(current.key, raw.trim(), line);
-    if (/^\[.*\]\s*$/.test(raw)) return void (current = undefined);
-    const m = keyValue(raw);
-    if (!m) return void (current = undefined);
-    current = { key: m.key.trim().toLowerCase().replace(/_/g, '-'), line };
-    add(current.key, m.value, line);
-  });
+  for (const l of pipConfLines(text)) {
+    if (l.kind === 'setting') {
+      key = l.name.replace(/_/g, '-');
+      add(l.value, l.line);
+    } else if (l.kind === 'continuation') add(l.value, l.line);
+  }
   return { file, tool: 'pip', indexes, insecureHosts };
+}
+
+/** A line of a pip.conf that means something to RawConfigParser (pipConfLines). */
+export type PipConfLine =
+  | { readonly kind: 'section'; readonly name: string; readonly line: number }
+  /** `name = value` / `name: value`, the name trimmed and lower-cased (not yet read as pip reads it). */
+  | { readonly kind: 'setting'; readonly name: string; readonly value: string; readonly line: number }
+  /** An indented line right after a setting (or its continuation): more of its value, trimmed. */
+  | { readonly kind: 'continuation'; readonly value: string; readonly line: number }
+  /** Neither a section nor a setting: RawConfigParser refuses the file. */
+  | { readonly kind: 'invalid'; readonly line: number };
+
+/**
+ * The lines of a pip.conf / pip.ini as RawConfigParser reads them (configparser `_read`): blank lines and `#` / `;`
+ * comment lines skipped, an indented line after a setting continuing its value, `[section]` headers, `key = value`
+ * or `key: value`. The one reader of the scan's index settings and the review's CPU025 / CPU026.
+ */
+export function* pipConfLines(text: string): Generator<PipConfLine> {
+  let inSetting = false;
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line = i + 1;
+    if (/^\s*([#;]|$)/.test(raw)) continue;
+    if (inSetting && /^\s/.test(raw)) {
+      yield { kind: 'continuation', value: raw.trim(), line };
+      continue;
+    }
+    const header = /^\[(.+)\]$/.exec(raw.trim());
+    const kv = header ? undefined : keyValue(raw);
+    const name = kv?.key.trim().toLowerCase() ?? '';
+    inSetting = name !== '';
+    if (header) yield { kind: 'section', name: header[1]!, line };
+    else if (inSetting) yield { kind: 'setting', name, value: kv!.value, line };
+    else yield { kind: 'invalid', line };
+  }
 }
 
 /**

@@ -12,8 +12,9 @@ import { pythonMinors, wheelFitsPython } from './wheel-python.js';
  */
 const NAMES_FILES: ReadonlySet<PythonLock['kind']> = new Set(['uv', 'poetry', 'pylock', 'pdm']);
 
-const WHEEL = /\.whl$/i;
-const SDIST = /\.(tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar)$/i;
+/** A wheel's file name, and an sdist's (the archive forms a source distribution is published as). */
+export const WHEEL = /\.whl$/i;
+export const SDIST = /\.(tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar)$/i;
 
 /**
  * CPP074, Python's install script: an index package locked with an sdist and no wheel at all. Every installer

@@ -1,7 +1,8 @@
 import type { Finding } from '../../../../core/finding.js';
-import { isUnder, normalizePrefix } from '../../../checks/context.js';
+import { normalizePrefix } from '../../../checks/context.js';
 import type { IndexSettings } from '../config-indexes.js';
 import type { PythonCheckPolicy } from './context.js';
+import { isAllowedIndex } from './context.js';
 import { pyFileFinding } from './finding.js';
 import { hostOf } from './indexes.js';
 
@@ -34,7 +35,7 @@ export function checkIndexSettings(
         ),
       );
     }
-    if (isUnder(normalizePrefix(ix.value), policy.allowedIndexes)) continue;
+    if (isAllowedIndex(ix.value, policy.allowedIndexes)) continue;
     const host = hostOf(ix.value);
     const g = byHost.get(host) ?? { line: ix.line, keys: [], urls: [] };
     if (!g.keys.includes(ix.key)) g.keys.push(ix.key);

@@ -2,7 +2,7 @@ import { projectMatcher } from '../pep508.js';
 import type { Level } from '../../../../core/finding.js';
 import type { Policy, RuleSetting } from '../../../../core/policy.js';
 import type { PypiMaliciousPackage, TrustedRegistry } from '../../../../core/trusted-registry.js';
-import { normalizePrefix } from '../../../checks/context.js';
+import { isUnder, normalizePrefix } from '../../../checks/context.js';
 
 /** What the offline Python checks need, prepared once per scan. Pure data. */
 export interface PythonCheckPolicy {
@@ -68,6 +68,14 @@ export function allowedPythonIndexes(
     ...fromEnv,
   ].map((u) => normalizePrefix(stripUserinfo(u)));
   return [...new Set(all)];
+}
+
+/**
+ * Whether an index URL lies under one of the allowed prefixes (allowedPythonIndexes): the one test the scan's CPP070
+ * (a lockfile's or a configuration file's index) and the review's CPU025 level share.
+ */
+export function isAllowedIndex(url: string, allowed: readonly string[]): boolean {
+  return isUnder(normalizePrefix(url), allowed);
 }
 
 function stripUserinfo(url: string): string {

@@ -2,7 +2,7 @@ import type { Finding } from '../../../../core/finding.js';
 import { isUnder, normalizePrefix } from '../../../checks/context.js';
 import type { PythonLock } from '../types.js';
 import type { PythonCheckPolicy } from './context.js';
-import { PYPI_INDEXES } from './context.js';
+import { PYPI_INDEXES, isAllowedIndex } from './context.js';
 import { pyFileFinding } from './finding.js';
 import { holdsPathToken, secretUserinfo } from '../../../checks/credentials.js';
 
@@ -84,7 +84,7 @@ function addTo(groups: Map<string, Group>, key: string, line: number, url: strin
  */
 function untrustedIndexes(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
   // `https://pypi.org/simple` is the index `https://pypi.org/simple/`: compare both with a trailing slash.
-  const allowed = (url: string) => isUnder(normalizePrefix(url), policy.allowedIndexes);
+  const allowed = (url: string) => isAllowedIndex(url, policy.allowedIndexes);
   const groups = new Map<string, Group>();
   // pip's `--no-index` ignores every index URL (only find-links are read: `PackageFinder` gets no index_urls).
   const noIndex = lock.indexes.some((o) => o.kind === 'no-index');
