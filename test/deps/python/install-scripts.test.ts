@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../../src/core/result.js';
-import { namedCondaEnvironments } from '../../../src/deps/parsers/python/conda-environments.js';
+import {
+  condaPipRequirementsFile,
+  namedCondaEnvironments,
+} from '../../../src/deps/parsers/python/conda-environments.js';
 import { installCommands } from '../../../src/deps/parsers/python/install-arguments.js';
 import { shellCommands } from '../../../src/deps/parsers/python/install-requirements.js';
 import { scriptRequirements } from '../../../src/deps/parsers/python/script-metadata.js';
@@ -132,11 +135,64 @@ describe('the pip: list of a conda environment file an install builds from', () 
     expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
       [
         'CPP014@envs/gpu.yaml:8',
+        'CPP070@scripts/environment.yml:7',
         'CPP015@scripts/environment.yml:8',
         'CPP014@envs/dev.yml:7',
         'CPP015@envs/ci.yml:7',
       ].sort(),
     );
+  });
+
+  it('obeys its option lines as pip does in requirements.txt, -r beside the environment file', async () => {
+    const list = [
+      'torch==2.3.0',
+      '--extra-index-url https://evil.example/simple',
+      '--trusted-host evil.example',
+      '-r extra.txt',
+    ];
+    const included = 'numpy==1.26.4\nrogue @ https://e.example/rogue.zip\n';
+    const conda = tree({
+      'setup.sh': 'conda env create -f envs/ml.yml\n',
+      'envs/ml.yml': environment(...list), // items at lines 7–10
+      'envs/extra.txt': included,
+    });
+    const pip = tree({ 'requirements.txt': list.join('\n') + '\n', 'extra.txt': included });
+    const condaIds = ids(await scanWith(conda, [pythonDepsStage]));
+    // requirements.txt's findings, each moved to the environment file's line of its item.
+    const pipIds = ids(await scanWith(pip, [pythonDepsStage])).map((id) =>
+      id
+        .replace(/requirements\.txt:(\d+)/, (_, n: string) => `envs/ml.yml:${Number(n) + 6}`)
+        .replace('@extra.txt', '@envs/extra.txt'),
+    );
+    expect(condaIds).toEqual(pipIds);
+    expect(condaIds).toEqual(
+      ['CPP012@envs/ml.yml:8', 'CPP070@envs/ml.yml:8', 'CPP071@envs/ml.yml:9', 'CPP015@envs/extra.txt:2'].sort(),
+    );
+  });
+
+  it('reads a block scalar item as the lines conda joins into the file, each at its own line', async () => {
+    const text = [
+      'dependencies:',
+      '  - pip:',
+      '      - |',
+      '        --extra-index-url https://evil.example/simple',
+      '        gpu @ git+https://github.com/o/gpu',
+      '      - --trusted-host evil.example',
+    ].join('\n');
+    const dir = tree({ 'setup.sh': 'conda env create -f env.yml\n', 'env.yml': text });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual([
+      'CPP012@env.yml:4',
+      'CPP014@env.yml:5',
+      'CPP070@env.yml:4',
+      'CPP071@env.yml:6',
+    ]);
+  });
+
+  it('reads a list of plain requirements as before: no requirements file of its own', async () => {
+    const text = environment('torch==2.3.0', 'numpy>=1.26', 'gpu @ git+https://github.com/o/gpu');
+    expect(condaPipRequirementsFile(text)).toBeUndefined();
+    const dir = tree({ 'setup.sh': 'conda env create -f env.yml\n', 'env.yml': text });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP014@env.yml:9']);
   });
 
   it('names the files conda, mamba and micromamba build environments from', () => {

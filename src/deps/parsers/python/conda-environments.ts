@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, Scalar } from 'yaml';
 import { parseShallowYaml } from '../../../core/yaml-depth.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
 import { SEPARATORS, program } from './install-requirements.js';
@@ -62,21 +62,58 @@ function environmentFileSetting(words: readonly Word[]): RunScript | undefined {
  * editable; other option lines are not requirements). Each at its line; a file that does not parse gives none.
  */
 export function condaPipRequirements(text: string): InstallArgument[] {
+  const out: InstallArgument[] = [];
+  for (const { line: at, text: part } of pipItems(text)) {
+    const text = part.trim();
+    const editable = /^(?:-e|--editable)(?:\s+|=)(.+)$/.exec(text)?.[1];
+    if (editable !== undefined) out.push({ written: editable.trim(), line: at, editable: true });
+    else if (!text.startsWith('-') && text !== '') out.push({ written: text, line: at, editable: false });
+  }
+  return out;
+}
+
+/**
+ * The requirements file conda writes for the `pip:` list (`_pip_install_via_requirements`: the items joined by
+ * newlines, in a temporary file in the environment file's folder, so a `-r` is relative to it), each item at its own
+ * line of the environment file so that what pip reads is found where it is written; `options`: the lines holding an
+ * option line (`--extra-index-url`, `--trusted-host`, `-r`, …), which pip obeys as in any requirements file.
+ * Undefined when no item is an option line: the list is requirements only, which condaPipRequirements gives.
+ */
+export function condaPipRequirementsFile(text: string): { text: string; options: ReadonlySet<number> } | undefined {
+  const lines: string[] = [];
+  const options = new Set<number>();
+  for (const { line, text: part } of pipItems(text)) {
+    // The lines of a quoted item holding `\n` share its line: those after the first, and the items after it, move down.
+    const at = Math.max(line - 1, lines.length);
+    lines[at] = part;
+    const trimmed = part.trim();
+    if (trimmed.startsWith('-') && !/^(?:-e|--editable)(?:\s|=|$)/.test(trimmed)) options.add(at + 1);
+  }
+  if (options.size === 0) return undefined;
+  return { text: Array.from(lines, (l) => l ?? '').join('\n'), options };
+}
+
+/**
+ * The lines of the requirements file conda writes from the `pip:` entry of `dependencies` (its string items), each
+ * with its line in the environment file; none when the file does not parse.
+ */
+function pipItems(text: string): { line: number; text: string }[] {
   const lineCounter = new LineCounter();
   const doc = parseShallowYaml(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const root = doc.contents;
   if (doc.errors.length > 0 || !isMap(root)) return [];
   const dependencies = root.get('dependencies', true);
-  const out: InstallArgument[] = [];
+  const out: { line: number; text: string }[] = [];
   for (const item of isSeq(dependencies) ? dependencies.items : []) {
     const pip = isMap(item) ? item.get('pip', true) : undefined;
     for (const line of isSeq(pip) ? pip.items : []) {
       if (!isScalar(line) || typeof line.value !== 'string' || !line.range) continue;
-      const at = lineCounter.linePos(line.range[0]).line;
-      const text = line.value.trim();
-      const editable = /^(?:-e|--editable)(?:\s+|=)(.+)$/.exec(text)?.[1];
-      if (editable !== undefined) out.push({ written: editable.trim(), line: at, editable: true });
-      else if (!text.startsWith('-') && text !== '') out.push({ written: text, line: at, editable: false });
+      // A block scalar (`- |`) starts on the line after its indicator; conda's join makes each of an item's lines
+      // one of the requirements file (its final line break ends the last).
+      const block = line.type === Scalar.BLOCK_LITERAL || line.type === Scalar.BLOCK_FOLDED ? 1 : 0;
+      const at = lineCounter.linePos(line.range[0]).line + block;
+      const parts = line.value.replace(/(?:\r?\n|\r)$/, '').split(/\r?\n|\r/);
+      parts.forEach((part, i) => out.push({ line: at + i, text: part }));
     }
   }
   return out;

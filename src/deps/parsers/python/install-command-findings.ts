@@ -1,10 +1,12 @@
 import type { DiscoveredFile } from '../../../core/files.js';
 import type { Finding } from '../../../core/finding.js';
 import type { PythonCheckPolicy } from './checks/index.js';
+import { checkPythonLock } from './checks/index.js';
 import { checkInstallArguments } from './checks/install-arguments.js';
-import { condaPipRequirements } from './conda-environments.js';
+import { condaPipRequirements, condaPipRequirementsFile } from './conda-environments.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
 import type { InstallNames, InstallTree, LocatedName } from './install-requirements.js';
+import { parseRequirementsFile } from './requirements.js';
 import { scriptRequirements } from './script-metadata.js';
 
 /**
@@ -22,26 +24,59 @@ export async function installCommandFindings(
   readText: (f: DiscoveredFile) => Promise<string | undefined>,
   limit: <T>(fn: () => Promise<T>) => Promise<T>,
 ): Promise<Finding[]> {
-  const ran = new Map<string, (text: string) => InstallArgument[]>();
-  const add = (located: readonly LocatedName<RunScript>[], requirements: (text: string) => InstallArgument[]) => {
-    for (const { target } of located)
-      for (const path of 'paths' in target ? target.paths : []) ran.set(path, requirements);
+  type Judge = (path: string, text: string) => Promise<Finding[]>;
+  const ran = new Map<string, Judge>();
+  const add = (located: readonly LocatedName<RunScript>[], judge: Judge) => {
+    for (const { target } of located) for (const path of 'paths' in target ? target.paths : []) ran.set(path, judge);
   };
+  const asArguments =
+    (requirements: (text: string) => InstallArgument[]): Judge =>
+    (path, text) =>
+      Promise.resolve(checkInstallArguments(path, requirements(text), policy, files));
+  const load = async (path: string) => {
+    const file = byPath.get(path);
+    return file === undefined ? undefined : readText(file);
+  };
+  const condaEnvironment: Judge = async (path, text) => [
+    ...checkInstallArguments(path, condaPipRequirements(text), policy, files),
+    ...(await condaPipOptions(path, text, policy, load)),
+  ];
   const argumentFindings = envNames.map(([envPath, names]) => {
-    add(names.scripts, scriptRequirements);
-    add(names.condaEnvs, condaPipRequirements);
+    add(names.scripts, asArguments(scriptRequirements));
+    add(names.condaEnvs, condaEnvironment);
     return checkInstallArguments(envPath, names.args, policy, files);
   });
   const ranFindings = await Promise.all(
     [...ran]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([path, requirements]) =>
+      .map(([path, judge]) =>
         limit(async () => {
           const file = byPath.get(path)!;
           const text = await readText(file);
-          return text === undefined ? [] : checkInstallArguments(path, requirements(text), policy, files);
+          return text === undefined ? [] : judge(path, text);
         }),
       ),
   );
   return [...argumentFindings.flat(), ...ranFindings.flat()];
+}
+
+/**
+ * What the option lines of a conda environment file's `pip:` list do: pip reads the list as the requirements file
+ * conda writes beside the environment file (conda env/installers/pip.py `_pip_install_via_requirements`), so an
+ * `--extra-index-url`, `--trusted-host` or `-r` there is judged as in requirements.txt (`-r` relative to the
+ * environment file's folder, an included file's findings its own). Findings at the list's requirement lines are left
+ * to condaPipRequirements' install-argument checks, which say today what they say: one cause, one finding.
+ */
+async function condaPipOptions(
+  path: string,
+  text: string,
+  policy: PythonCheckPolicy,
+  load: (path: string) => Promise<string | undefined>,
+): Promise<Finding[]> {
+  const list = condaPipRequirementsFile(text);
+  if (list === undefined) return [];
+  const lock = await parseRequirementsFile(path, list.text, load);
+  return checkPythonLock(lock, policy, undefined).filter(
+    (f) => f.location.path !== path || (f.location.line !== undefined && list.options.has(f.location.line)),
+  );
 }
