@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,19 @@ interface JsonFinding {
   related?: { path: string }[];
 }
 
+/** `chainproof scan <dir> --offline --fail-on none` as a user runs it, its JSON report (written beside the folder). */
+async function scanJson(dir: string, ...extra: string[]) {
+  const out = `${dir}.json`;
+  const r = await runMain(['scan', dir, '--offline', '--no-cache', '--fail-on', 'none', '-f', `json=${out}`, ...extra]);
+  expect(r.code, r.stderr).toBe(0);
+  const json = JSON.parse(readFileSync(out, 'utf8')) as {
+    findings: JsonFinding[];
+    summary: { byLevel: { warning: number }; suppressed: number };
+  };
+  rmSync(out);
+  return json;
+}
+
 describe('one finding per unlisted global across files (inspect/causes.ts)', () => {
   let dir: string;
   beforeAll(() => {
@@ -27,28 +40,7 @@ describe('one finding per unlisted global across files (inspect/causes.ts)', () 
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const scan = async (...extra: string[]) => {
-    const out = path.join(dir, '..', `${path.basename(dir)}.json`);
-    const r = await runMain([
-      'scan',
-      dir,
-      '--offline',
-      '--no-cache',
-      '--fail-on',
-      'none',
-      '-f',
-      `json=${out}`,
-      ...extra,
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    const { readFileSync } = await import('node:fs');
-    const json = JSON.parse(readFileSync(out, 'utf8')) as {
-      findings: JsonFinding[];
-      summary: { byLevel: { warning: number }; suppressed: number };
-    };
-    rmSync(out);
-    return json;
-  };
+  const scan = (...extra: string[]) => scanJson(dir, ...extra);
   const cpi002 = (findings: readonly JsonFinding[]) => findings.filter((f) => f.ruleId === 'CPI002');
 
   it('reports the global five files import once, with the count and every other file related', async () => {
@@ -138,12 +130,7 @@ describe('one finding per code-shaped metadata text across files (CPI133)', () =
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reports the text ten epoch files share once, with the count and the other files related', async () => {
-    const out = `${dir}.json`;
-    const r = await runMain(['scan', dir, '--offline', '--no-cache', '--fail-on', 'none', '-f', `json=${out}`]);
-    expect(r.code, r.stderr).toBe(0);
-    const { readFileSync } = await import('node:fs');
-    const { findings } = JSON.parse(readFileSync(out, 'utf8')) as { findings: JsonFinding[] };
-    rmSync(out);
+    const { findings } = await scanJson(dir);
     const cpi133 = findings.filter((f) => f.ruleId === 'CPI133');
     expect(cpi133.map((f) => f.location.path)).toEqual(['char-000001.safetensors', 'other.safetensors']);
     expect(cpi133[0]!.evidence).toMatchObject({ count: 10, first: 'char-000001.safetensors' });
@@ -171,12 +158,7 @@ describe('code-shaped text in pickles across files (CPI133)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('groups the pickles holding the same text, and only those', async () => {
-    const out = `${dir}.json`;
-    const r = await runMain(['scan', dir, '--offline', '--no-cache', '--fail-on', 'none', '-f', `json=${out}`]);
-    expect(r.code, r.stderr).toBe(0);
-    const { readFileSync } = await import('node:fs');
-    const { findings } = JSON.parse(readFileSync(out, 'utf8')) as { findings: JsonFinding[] };
-    rmSync(out);
+    const { findings } = await scanJson(dir);
     const cpi133 = findings.filter((f) => f.ruleId === 'CPI133');
     expect(cpi133.map((f) => f.location.path)).toEqual(['a.pkl', 'c.pkl']);
     expect(cpi133[0]!.evidence).toMatchObject({ count: 2, first: 'a.pkl' });

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
-import { refsStage } from '../../src/refs/stage.js';
 import { dockerEnvFile } from '../../src/refs/docker-env-file.js';
-import { scanWith } from '../helpers/scan.js';
+import { refFindingLines } from './finding-lines.js';
 import { tempTrees, type Tree } from '../helpers/temp-tree.js';
 
 /**
@@ -14,17 +12,8 @@ import { tempTrees, type Tree } from '../helpers/temp-tree.js';
 const tree = tempTrees('chainproof-docker-env-file-');
 const TGI = 'ghcr.io/huggingface/text-generation-inference:2.0';
 
-async function scan(files: Tree): Promise<string[]> {
-  const r = await scanWith(tree(files), [refsStage], { registry: EMPTY_REGISTRY });
-  const refs = new Map((r.references ?? []).map((x) => [`${x.path}:${x.line}:${x.column}`, x]));
-  return r.findings
-    .filter((f) => f.ruleId !== 'CPR003')
-    .map((f) => {
-      const where = `${f.location.path}:${f.location.line}:${f.location.column}`;
-      const ref = refs.get(where);
-      return `${f.ruleId} ${where} ${ref ? `${ref.repoId}@${ref.revision ?? '-'}` : 'dynamic'}`;
-    })
-    .sort();
+function scan(files: Tree): Promise<string[]> {
+  return refFindingLines(tree(files), (f) => f.ruleId !== 'CPR003');
 }
 
 describe('docker run --env-file (docker-env-file.ts)', () => {

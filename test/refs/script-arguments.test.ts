@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
-import { refsStage } from '../../src/refs/stage.js';
-import { scanWith } from '../helpers/scan.js';
+import { refFindingLines } from './finding-lines.js';
 import { findScriptArgumentReferences } from '../../src/refs/script-arguments.js';
 import type { ModelReference } from '../../src/refs/types.js';
 import { keptByWalk } from '../helpers/own-sources.js';
@@ -17,17 +15,8 @@ const tree = tempTrees('chainproof-script-arguments-');
 const C = '0123456789abcdef0123456789abcdef01234567';
 
 /** Each finding outside the scripts (`rule path:line:column repo@revision`, or `dynamic`), sorted. */
-async function scan(files: Tree): Promise<string[]> {
-  const r = await scanWith(tree(files), [refsStage], { registry: EMPTY_REGISTRY });
-  const refs = new Map((r.references ?? []).map((x) => [`${x.path}:${x.line}:${x.column}`, x]));
-  return r.findings
-    .filter((f) => !f.location.path.endsWith('.py'))
-    .map((f) => {
-      const where = `${f.location.path}:${f.location.line}:${f.location.column}`;
-      const ref = refs.get(where);
-      return `${f.ruleId} ${where} ${ref ? `${ref.repoId}@${ref.revision ?? '-'}` : 'dynamic'}`;
-    })
-    .sort();
+function scan(files: Tree): Promise<string[]> {
+  return refFindingLines(tree(files), (f) => !f.location.path.endsWith('.py'));
 }
 
 const TRAIN = [

@@ -43,10 +43,13 @@ export async function signers(...names: (keyof typeof SPECS)[]) {
 }
 
 /**
- * The default policy requiring `models/**` signed by one of `names` (SPECS), the rest of the model folder matched
- * against the signature but the `ignore` globs. Thresholds 0: model_signing's key method never logs.
+ * The default policy with `signers` and the `require` entries. Thresholds 0: model_signing's key method never logs,
+ * and a bundle made in a test has no log entry.
  */
-export function modelsSignedBy(names: readonly (keyof typeof SPECS)[], ignore: readonly string[]): Policy {
+export function policyRequiring(
+  signers: Readonly<Record<string, SignerSpec>>,
+  require: Policy['signatures']['require'],
+): Policy {
   return {
     ...DEFAULT_POLICY,
     source: '<test>',
@@ -54,10 +57,20 @@ export function modelsSignedBy(names: readonly (keyof typeof SPECS)[], ignore: r
       ...DEFAULT_POLICY.signatures,
       tlogThreshold: 0,
       timestampThreshold: 0,
-      signers: Object.fromEntries(names.map((n) => [n, SPECS[n]])),
-      require: [{ paths: ['models/**'], signers: [...names], ignore: [...ignore] }],
+      signers: { ...signers },
+      require,
     },
   };
+}
+
+/**
+ * The default policy requiring `models/**` signed by one of `names` (SPECS), the rest of the model folder matched
+ * against the signature but the `ignore` globs.
+ */
+export function modelsSignedBy(names: readonly (keyof typeof SPECS)[], ignore: readonly string[]): Policy {
+  return policyRequiring(Object.fromEntries(names.map((n) => [n, SPECS[n]])), [
+    { paths: ['models/**'], signers: [...names], ignore: [...ignore] },
+  ]);
 }
 
 /** Every regular file under `dir`, relative POSIX paths. */

@@ -6,13 +6,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Policy } from '../../src/core/policy.js';
 import type { ScanResult } from '../../src/core/result.js';
 import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
-import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { modelsStage } from '../../src/models/stage.js';
 import { provenanceStage } from '../../src/verify/provenance/stage.js';
 import { signaturesStage } from '../../src/verify/stage.js';
 import { scanWith } from '../helpers/scan.js';
 import { corpusPath } from '../helpers/corpus.js';
-import { BEACON, blockNetwork, modelsSignedBy, MS, SPECS } from './helpers.js';
+import { BEACON, blockNetwork, modelsSignedBy, MS, policyRequiring, SPECS } from './helpers.js';
 
 // A file `signatures.require` covers must carry a signature that verifies. Without it the scan fails (CPS003); an
 // attacker who swaps the file used to pass instead by adding what nobody can check: a bundle chainproof cannot verify
@@ -37,17 +36,7 @@ function unknownAlgorithmBundle(): string {
 }
 
 function policy(require: Policy['signatures']['require']): Policy {
-  return {
-    ...DEFAULT_POLICY,
-    source: '<test>',
-    signatures: {
-      ...DEFAULT_POLICY.signatures,
-      tlogThreshold: 0,
-      timestampThreshold: 0,
-      signers: { beacon: BEACON, ibm: SPECS.ibm },
-      require,
-    },
-  };
+  return policyRequiring({ beacon: BEACON, ibm: SPECS.ibm }, require);
 }
 
 const levels = (r: ScanResult) => r.findings.map((f) => `${f.ruleId} ${f.level} ${f.location.path}`).sort();

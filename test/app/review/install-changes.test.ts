@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
 import { makeRepo, type Tree, reviewHead, reviewWorkTree } from './repo.js';
 import { manifest } from './npm-lock.js';
+import { berryLock } from '../../helpers/lockfile-text.js';
 
 /**
  * What a change makes the next install on CI do besides the lockfile: package-manager configuration pointing at
@@ -42,19 +43,7 @@ const PNPM_DIRECTORY_LOCK = [
  * FileResolver / PortalResolver / LinkResolver bind it to the declaring workspace (`::locator=app@workspace:.`).
  */
 const berryFolderLock = (protocol: string, linkType: 'hard' | 'soft') =>
-  [
-    '__metadata:',
-    '  version: 8',
-    '  cacheKey: 10c0',
-    '',
-    '"app@workspace:.":',
-    '  version: 0.0.0-use.local',
-    '  resolution: "app@workspace:."',
-    '  dependencies:',
-    `    z: "${protocol}vendor/z"`,
-    '  languageName: unknown',
-    '  linkType: soft',
-    '',
+  berryLock({ z: `${protocol}vendor/z` }, [
     `"z@${protocol}vendor/z::locator=app%40workspace%3A.":`,
     '  version: 1.0.0',
     // A folder's resolution also carries its content hash (fileUtils `makeLocator`: `#path::hash=…&locator=…`).
@@ -64,7 +53,7 @@ const berryFolderLock = (protocol: string, linkType: 'hard' | 'soft') =>
     '  languageName: node',
     `  linkType: ${linkType}`,
     '',
-  ].join('\n');
+  ]);
 const workflow = (install: string) =>
   [
     'name: ci',
