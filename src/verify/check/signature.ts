@@ -1,21 +1,39 @@
 import { pae, paeModelSigningCompat } from '../bundle/dsse.js';
-import { MESSAGE_DIGEST_HASHES, type BundleContent } from '../bundle/parse.js';
+import { messageDigestHash, type BundleContent } from '../bundle/parse.js';
 import { verifyHashed, verifyWithKey, type PublicKeyInfo } from '../trust/keys.js';
 
 /**
+ * Who has the last word on a keyed DSSE signature. A bundle with no log entry or timestamp is model_signing's (the
+ * key method never logs): the curve picks the hash. A logged one goes on to @sigstore/verify, which decides.
+ */
+export type Verifier = 'model_signing' | 'sigstore';
+
+/**
+ * The hash a logged DSSE signature is checked with: SHA-256 on every ECDSA curve. @sigstore/verify (bundle/dsse.ts
+ * `DSSESignatureContent.verifySignature`) calls core `crypto.verify` with no algorithm, which node:crypto reads as
+ * SHA-256 for EC keys, and cosign verify-blob(-attestation) --key loads the key with crypto.SHA256 (pkg/signature
+ * `PublicKeyFromKeyRef`); both cosign and sigstore-js sign with SHA-256 too. Ed25519 hashes internally.
+ */
+function sigstoreDsseHash(key: PublicKeyInfo): 'sha256' | null {
+  return key.hash === null ? null : 'sha256';
+}
+
+/**
  * Verify a bundle's signature with a given key, in Node's crypto (no transparency log): DSSE over its PAE, a
- * message signature over the artifact bytes. DSSE hashes follow the curve, so P-384 keys verify with SHA-384 as
- * model_signing signs; a message signature names its hash (verifyMessage). model_signing v0.2 signed its mis-encoded
- * PAE with ECDSA/SHA-256 on any curve; that encoding (prefix `DSSEV1`, Python bytes repr) can never collide with a
- * real PAE, so accepting it adds no forgery.
+ * message signature over the artifact bytes. For model_signing, DSSE hashes follow the curve, so P-384 keys verify
+ * with SHA-384 as it signs; for Sigstore, with SHA-256 (sigstoreDsseHash); a message signature names its hash
+ * (verifyMessage). model_signing v0.2 signed its mis-encoded PAE with ECDSA/SHA-256 on any curve; that encoding
+ * (prefix `DSSEV1`, Python bytes repr) can never collide with a real PAE, so accepting it adds no forgery.
  */
 export function verifyContentSignature(
   content: BundleContent,
   key: PublicKeyInfo,
   artifact: Buffer | undefined,
+  by: Verifier,
 ): boolean {
   if (content.kind === 'message') return artifact !== undefined && verifyMessage(key, content, artifact);
   const real = pae(content.payloadType, content.payload);
+  if (by === 'sigstore') return content.signatures.some((s) => verifyHashed(key, sigstoreDsseHash(key), real, s.sig));
   // Built only when the real encoding fails: it is a copy of the payload up to four times its size.
   let compat: Buffer | undefined;
   return content.signatures.some((s) => {
@@ -32,6 +50,6 @@ export function verifyContentSignature(
  * with a log entry goes on to @sigstore/verify, which hands Ed25519 a hash that node:crypto refuses.
  */
 function verifyMessage(key: PublicKeyInfo, content: BundleContent & { kind: 'message' }, artifact: Buffer): boolean {
-  const hash = MESSAGE_DIGEST_HASHES[content.algorithm];
+  const hash = messageDigestHash(content.algorithm);
   return hash !== undefined && verifyHashed(key, key.hash === null ? null : hash, artifact, content.signature);
 }

@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { Bundle } from '@sigstore/bundle';
-import { MESSAGE_DIGEST_HASHES, type ParsedBundle } from '../bundle/parse.js';
+import { MESSAGE_DIGEST_HASHES, messageDigestHash, type ParsedBundle } from '../bundle/parse.js';
 import { IN_TOTO_PAYLOAD_TYPE, parseStatement, subjectMatches, type Statement } from '../bundle/intoto.js';
 import { withPublicKey, type TrustRoot } from '../trust/root.js';
 import { describeKey, parsePublicKey } from '../trust/keys.js';
@@ -27,7 +27,7 @@ export function verifyParsedBundle(bundle: ParsedBundle, check: BundleCheck): Bu
   if (content.kind === 'message') {
     if (!check.artifact)
       return fail('unverifiable', 'a message signature can only be checked against the artifact it signs');
-    const alg = MESSAGE_DIGEST_HASHES[content.algorithm];
+    const alg = messageDigestHash(content.algorithm);
     if (!alg) {
       // The name is the bundle's: shown bounded, as the statement's subjects are (bindStatement).
       const known = Object.keys(MESSAGE_DIGEST_HASHES).join(', ');
@@ -90,9 +90,14 @@ function verifyKeyed(bundle: ParsedBundle, check: BundleCheck): BundleVerdict {
       ? fail('unverifiable', `${what}; the policy names no key to verify it with`, claimedSeen)
       : fail('untrusted-signer', `${what}; allowed: ${describeExpected(check.signers)}`, claimedSeen);
   }
+  // A logged bundle is checked by @sigstore/verify below, and its signature hash is the one that library uses
+  // (signature.ts sigstoreDsseHash): identifying the key by another would refuse every bundle cosign and sigstore-js
+  // make with a P-384 key, and pass to the library ones it then refuses.
+  const logged = bundle.strict !== undefined && (bundle.tlogEntries > 0 || hasTimestamp(bundle.strict));
+  const by = logged ? 'sigstore' : 'model_signing';
   for (const signer of keys) {
     const seen: SeenSigner = { kind: 'key', fingerprint: signer.key.fingerprint };
-    if (!verifyContentSignature(bundle.content, signer.key, check.artifact)) continue;
+    if (!verifyContentSignature(bundle.content, signer.key, check.artifact, by)) continue;
     // The key made this signature. The policy's thresholds hold for it as for a certificate: @sigstore/verify
     // (Verifier.verifyTimestamps, verifyTLogs) counts a keyed bundle's log entries and timestamps against the same
     // tlogThreshold and timestampThreshold, and cosign verify-blob --key wants a log entry unless told
@@ -100,7 +105,7 @@ function verifyKeyed(bundle: ParsedBundle, check: BundleCheck): BundleVerdict {
     // never logs: policies/examples/keyed-signing.yml sets both to 0).
     const unlogged = unloggedSignature(bundle, check, 'key');
     if (unlogged) return fail('invalid', unlogged, seen);
-    if (bundle.strict && (bundle.tlogEntries > 0 || hasTimestamp(bundle.strict))) {
+    if (logged) {
       const result = verifyWithSigstore(
         bundle.strict,
         check.artifact,
@@ -115,7 +120,7 @@ function verifyKeyed(bundle: ParsedBundle, check: BundleCheck): BundleVerdict {
   if (
     claimed &&
     !keys.some((k) => k.key.fingerprint === claimed.fingerprint) &&
-    verifyContentSignature(bundle.content, claimed, check.artifact)
+    verifyContentSignature(bundle.content, claimed, check.artifact, by)
   )
     return fail(
       'untrusted-signer',
@@ -200,7 +205,8 @@ function verifyCertificateChain(bundle: ParsedBundle, check: BundleCheck): Bundl
     } catch (err) {
       return fail('unverifiable', `the signing certificate's key is not supported (${(err as Error).message})`, seen);
     }
-    if (!verifyContentSignature(bundle.content, key, check.artifact))
+    // Only bundles with no log entry come here (model_signing sign certificate): model_signing's hash.
+    if (!verifyContentSignature(bundle.content, key, check.artifact, 'model_signing'))
       return fail('invalid', `the signature does not verify with the key of certificate ${seen.subject}`, seen);
     if (!matchesSigner(seen, signer)) {
       reasons.push(`${signer.name}: subject ${seen.subject} is not ${signer.subject ?? ''}`);
