@@ -105,7 +105,8 @@ describe('a message signature under each digest algorithm @sigstore/verify accep
 
   it('an algorithm no signer writes, or one outside HashAlgorithm, stays unverifiable, named bounded', async () => {
     const long = `SHA3_${'9'.repeat(100_000)}`;
-    for (const algorithm of ['SHA3_512', 'HASH_ALGORITHM_UNSPECIFIED', 'BLAKE2B', long]) {
+    // Names every object inherits are no hash either: looked up as one, they crashed the signatures stage.
+    for (const algorithm of ['SHA3_512', 'HASH_ALGORITHM_UNSPECIFIED', 'BLAKE2B', long, 'constructor', '__proto__']) {
       const v = await verify(messageBundle(artifact, { algorithm, hash: 'sha256', material: 'key' }), 'key');
       expect(v).toMatchObject({ ok: false, code: 'unverifiable' });
       const reason = v.ok ? '' : v.reason;
@@ -163,13 +164,33 @@ describe('a required file signed under SHA3_256 in the scan', () => {
     expect(await findings()).toEqual(sha2);
   });
 
-  it('renamed, is a bundle signing a missing file (the scan searches by SHA-2 digests only)', async () => {
+  it('renamed, is found near its bundle by its SHA3_256 digest and verified, as under SHA2_256', async () => {
+    // Found by digest, a bundle vouches for the bytes, not for the file's place: it meets no `require` (detached.ts).
+    const unrequired = { ...policy, signatures: { ...policy.signatures, require: [] } };
+    for (const algorithm of ['SHA2_256', 'SHA3_256'] as const) {
+      write(algorithm, artifact);
+      renameSync(path.join(root, 'models/weights.bin'), path.join(root, 'models/renamed.bin'));
+      const r = await scanWith(root, [signaturesStage], { policy: unrequired });
+      expect(r.findings.map((f) => f.ruleId)).toEqual([]);
+      const renamed = r.verifications.find((v) => v.key === 'file:models/renamed.bin');
+      expect(renamed).toMatchObject({ status: 'verified' });
+      expect(renamed?.detail).toContain('models/weights.bin.sigstore.json, which names no file but signs this one');
+      rmSync(path.join(root, 'models/renamed.bin'));
+    }
+  });
+
+  it('beside a bundle naming an inherited property as its algorithm, is still verified', async () => {
     write('SHA3_256', artifact);
-    renameSync(path.join(root, 'models/weights.bin'), path.join(root, 'models/renamed.bin'));
+    const hostile = JSON.parse(messageBundle(artifact, { algorithm: 'SHA2_256', hash: 'sha256', material: 'key' })) as {
+      messageSignature: { messageDigest: { algorithm: string } };
+    };
+    hostile.messageSignature.messageDigest.algorithm = 'constructor';
+    writeFileSync(path.join(root, 'models/other.bin'), artifact);
+    writeFileSync(path.join(root, 'models/other.bin.sigstore.json'), JSON.stringify(hostile));
     const r = await scanWith(root, [signaturesStage], { policy });
-    const cps005 = r.findings.filter((f) => f.ruleId === 'CPS005');
-    expect(cps005.map((f) => f.location.path)).toEqual(['models/weights.bin.sigstore.json']);
-    expect(cps005[0]!.message).toContain('chainproof searches by SHA-2 message digests and in-toto subjects');
-    rmSync(path.join(root, 'models/renamed.bin'));
+    expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['CPS007 models/other.bin.sigstore.json']);
+    expect(r.verifications.find((v) => v.key === 'file:models/weights.bin')).toMatchObject({ status: 'verified' });
+    rmSync(path.join(root, 'models/other.bin'));
+    rmSync(path.join(root, 'models/other.bin.sigstore.json'));
   });
 });

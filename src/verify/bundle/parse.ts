@@ -1,5 +1,6 @@
 import { bundleFromJSON, ValidationError, type Bundle } from '@sigstore/bundle';
 import { JsonTooDeepError, parseShallowJson } from '../../core/json-depth.js';
+import type { DigestAlgorithm } from '../../hash/algorithms.js';
 
 /** What a Sigstore bundle signs. */
 export type BundleContent =
@@ -17,13 +18,21 @@ export type BundleContent =
  * HASH_ALGORITHM_UNSPECIFIED as SHA-256; no signer names it for an ECDSA signature, so it is left out and such a
  * bundle stays one chainproof cannot check (CPS007), as does any other name.
  */
-export const MESSAGE_DIGEST_HASHES: Readonly<Record<string, string>> = {
+export const MESSAGE_DIGEST_HASHES: Readonly<Record<string, DigestAlgorithm>> = {
   SHA2_256: 'sha256',
   SHA2_384: 'sha384',
   SHA2_512: 'sha512',
   SHA3_256: 'sha3-256',
   SHA3_384: 'sha3-384',
 };
+
+/**
+ * The hash a message digest algorithm names, or undefined. The name is the bundle's: only the table's own entries
+ * count, never what every object inherits (`constructor`, `__proto__`, `toString`), which is no hash name.
+ */
+export function messageDigestHash(name: string): DigestAlgorithm | undefined {
+  return Object.hasOwn(MESSAGE_DIGEST_HASHES, name) ? MESSAGE_DIGEST_HASHES[name] : undefined;
+}
 
 /** Who the bundle says signed it. */
 export type BundleMaterial =

@@ -115,7 +115,7 @@ async function checkOne(
     }
     const searched =
       claim && claim.digests.size === 0
-        ? 'and the bundle names no digest to find it by elsewhere (chainproof searches by SHA-2 message digests and in-toto subjects; this bundle has neither)'
+        ? 'and the bundle names no digest to find it by elsewhere (chainproof searches by the message digests Sigstore verifies and by SHA-2 in-toto subjects; this bundle has neither)'
         : `and no file near it has the digest it signs (chainproof hashed up to ${MAX_CANDIDATES} files of at most ${MAX_FILE_BYTES / 1024 / 1024} MiB in its folder and the folders above)`;
     out.findings.push({
       ruleId: 'CPS005',

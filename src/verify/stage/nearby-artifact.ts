@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ScanDigests } from '../../core/digests.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { DigestAlgorithm } from '../../hash/algorithms.js';
-import { BundleParseError, type ParsedBundle } from '../bundle/parse.js';
+import { BundleParseError, messageDigestHash, type ParsedBundle } from '../bundle/parse.js';
 import { StatementError, parseStatement } from '../bundle/intoto.js';
 
 /**
@@ -43,7 +43,9 @@ export function bundleClaim(bundle: ParsedBundle | BundleParseError): BundleClai
   if (bundle instanceof BundleParseError) return { digests: new Set(), unreadable: bundle };
   const { content } = bundle;
   if (content.kind === 'message') {
-    const algorithm = MESSAGE_ALGORITHMS[content.algorithm];
+    // Every hash the verification accepts (bundle/parse.ts MESSAGE_DIGEST_HASHES, SHA-3 included), so a message
+    // signature the check would pass is never reported as signing a missing file.
+    const algorithm = messageDigestHash(content.algorithm);
     return { digests: new Set(algorithm ? [`${algorithm}:${content.digest.toString('hex')}`] : []) };
   }
   try {
@@ -65,7 +67,11 @@ export function bundleClaim(bundle: ParsedBundle | BundleParseError): BundleClai
 export class NearbyArtifacts {
   /** Files by folder (POSIX, '' for the root), in path order; built on the first question. */
   private byFolder: Map<string, DiscoveredFile[]> | undefined;
-  /** Files counted against MAX_TOTAL_BYTES already. */
+  /**
+   * Reads counted against MAX_TOTAL_BYTES already, by file and algorithms: the hasher shares a read only when it
+   * computes every algorithm asked, so a bundle naming another digest algorithm reads the file again, and that read
+   * is charged too.
+   */
   private readonly charged = new Set<string>();
   private bytesLeft = MAX_TOTAL_BYTES;
 
