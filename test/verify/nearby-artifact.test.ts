@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +8,13 @@ import type { ScanResult } from '../../src/core/result.js';
 import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { signaturesStage } from '../../src/verify/stage.js';
-import { MAX_CANDIDATES, bundleClaim } from '../../src/verify/stage/nearby-artifact.js';
-import { tryParseBundle } from '../../src/verify/bundle/parse.js';
+import {
+  MAX_CANDIDATES,
+  MAX_FILE_BYTES,
+  MAX_TOTAL_BYTES,
+  bundleClaim,
+} from '../../src/verify/stage/nearby-artifact.js';
+import { MESSAGE_DIGEST_HASHES, tryParseBundle } from '../../src/verify/bundle/parse.js';
 
 const signedDigests = (bundle: Buffer) => bundleClaim(tryParseBundle(bundle)).digests;
 import { corpusPath } from '../helpers/corpus.js';
@@ -144,5 +149,26 @@ describe('a detached bundle whose name points at no file', () => {
     // `a.txt` sorts after every filler, so the bound is reached first.
     const r = await scan(tree({ ...many, 'conf/a.txt': A_TXT }));
     expect(ids(r)).toEqual(['CPS005 conf/case/bundle.sigstore.json']);
+  });
+
+  it(`reads at most ${MAX_TOTAL_BYTES / 1024 / 1024} MiB in all, however many digest algorithms the bundles name`, async () => {
+    // Eight candidates of the largest size searched (sparse: no disk), and one bundle per message digest algorithm,
+    // each signing a digest no file has: every bundle would hash every candidate with its own algorithm.
+    const dir = tree({});
+    mkdirSync(path.join(dir, 'm'));
+    for (let i = 0; i < MAX_TOTAL_BYTES / MAX_FILE_BYTES; i++) {
+      const candidate = path.join(dir, `m/f${i}.bin`);
+      writeFileSync(candidate, '');
+      truncateSync(candidate, MAX_FILE_BYTES);
+    }
+    const bundle = JSON.parse(readFileSync(bundleOf('happy-path-v0.3'), 'utf8'));
+    for (const algorithm of Object.keys(MESSAGE_DIGEST_HASHES)) {
+      bundle.messageSignature.messageDigest = { algorithm, digest: Buffer.alloc(32, 7).toString('base64') };
+      writeFileSync(path.join(dir, `m/gone-${algorithm}.bin.sigstore.json`), JSON.stringify(bundle));
+    }
+    const r = await scan(dir);
+    expect(ids(r)).toHaveLength(Object.keys(MESSAGE_DIGEST_HASHES).length);
+    expect(ids(r).every((id) => id.startsWith('CPS005 '))).toBe(true);
+    expect(r.io?.byKind.hash.bytesRead).toBeLessThanOrEqual(MAX_TOTAL_BYTES);
   });
 });

@@ -15,19 +15,14 @@ import { StatementError, parseStatement } from '../bundle/intoto.js';
  *
  * Near is the bundle's own folder, then each folder above it up to the scan root (never into other folders), nearest
  * first. Hostile trees are bounded: at most MAX_CANDIDATES files are hashed for one bundle, none over MAX_FILE_BYTES,
- * MAX_TOTAL_BYTES in all for a scan. The scan's hasher reads each file once for every algorithm asked at a time, shares
- * a read another stage started and keeps the digests in its cache.
+ * MAX_TOTAL_BYTES read in all for a scan. The scan's hasher reads each file once for every algorithm asked at a time,
+ * shares a read another stage started and keeps the digests in its cache.
  */
 export const MAX_CANDIDATES = 64;
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
 
-/** Digest algorithms by their names in a bundle's `messageDigest` and in an in-toto subject (node:crypto's names). */
-const MESSAGE_ALGORITHMS: Readonly<Record<string, DigestAlgorithm>> = {
-  SHA2_256: 'sha256',
-  SHA2_384: 'sha384',
-  SHA2_512: 'sha512',
-};
+/** Digest algorithms by their names in an in-toto subject (node:crypto's names). */
 const SUBJECT_ALGORITHMS = ['sha256', 'sha384', 'sha512'] as const;
 
 /**
@@ -93,10 +88,11 @@ export class NearbyArtifacts {
       for (const f of this.folder(folder)) {
         if (f.path === bundlePath || !this.isCandidate(f) || f.size > MAX_FILE_BYTES) continue;
         if (left-- === 0) return undefined;
-        if (!this.charged.has(f.path)) {
+        const read = `${f.path}\0${algorithms.join(',')}`;
+        if (!this.charged.has(read)) {
           if (this.bytesLeft < f.size) return undefined;
           this.bytesLeft -= f.size;
-          this.charged.add(f.path);
+          this.charged.add(read);
         }
         // Gone or unreadable since the walk: no match (the bundle is then reported as signing a missing file).
         const res = await this.digests.hash({ abs: f.abs, identity: f, algorithms });
