@@ -7,6 +7,7 @@ import type { ScanResult } from '../../core/result.js';
 import type { LockfileChanges, VersionMove } from './diff.js';
 import type { OnlineOutcome, RegistryLookup } from './online.js';
 import { onlineTargets, registryQuestions } from './online.js';
+import { scriptsAllowedBy } from './new-scripts.js';
 
 export interface AskRegistryRequest {
   readonly lockfiles: readonly LockfileChanges[];
@@ -33,6 +34,7 @@ export async function askRegistry(req: AskRegistryRequest): Promise<Finding[]> {
   const asked = await registryQuestions(onlineTargets(moves, added), lookup, {
     now: req.now,
     minReleaseAgeHours: req.minReleaseAgeHours,
+    scriptsAllowed: scriptsAllowedBy(req.policy),
   });
   return [
     ...asked.findings,

@@ -7,6 +7,7 @@ import type { VersionMove } from './diff.js';
 import { pushAll } from '../../core/push-all.js';
 import { packageArtifact } from '../../core/finding.js';
 import { issuerVouchesFor, readCertificateSource, sameRepository } from '../../verify/provenance/source.js';
+import { addedScriptFinding, runsUnallowedScripts, type ScriptsAllowed } from './new-scripts.js';
 
 /**
  * The review questions only the registry can answer, asked for the packages the change touches (a handful, not
@@ -33,6 +34,8 @@ export interface OnlineOptions {
   readonly now: Date;
   /** Versions younger than this are CPU007. */
   readonly minReleaseAgeHours: number;
+  /** Packages whose install scripts the policy allows: no CPU003. */
+  readonly scriptsAllowed: ScriptsAllowed;
 }
 
 export interface OnlineOutcome {
@@ -116,19 +119,8 @@ async function ask(t: Target, json: unknown, lookup: RegistryLookup, opts: Onlin
       evidence: { deprecated: now.deprecated.slice(0, 500) },
     });
   }
-  if (t.base !== undefined && t.head.hasInstallScript !== true) {
-    const scriptsNow = installScripts(json, t.head.version);
-    const scriptsBefore = installScripts(json, t.base.version);
-    if (scriptsNow.length > 0 && scriptsBefore.length === 0) {
-      out.push({
-        ruleId: 'CPU003',
-        message: `${t.head.name} ${t.base.version} → ${t.head.version}: the new version runs ${scriptsNow.join(', ')} and ${t.base.version} ran none (the registry says so). Read the script before merging.`,
-        location: where,
-        artifact,
-        evidence: { from: t.base.version, to: t.head.version, scripts: scriptsNow.join(' '), source: 'registry' },
-      });
-    }
-  }
+  const scripts = registryScripts(t, json, opts.scriptsAllowed);
+  if (scripts) out.push(scripts);
   if (t.base !== undefined) {
     const before = doc.version(t.base.version);
     if (before?.hasProvenance === true && !now.hasProvenance) {
@@ -161,6 +153,26 @@ async function ask(t: Target, json: unknown, lookup: RegistryLookup, opts: Onlin
     }
   }
   return out;
+}
+
+/**
+ * CPU003 from the registry, for a lockfile that does not record install scripts: the new version runs one and the
+ * version it replaces ran none, or the package is new to the lockfile. One the lockfile records is the offline
+ * CPU003's (questions.ts).
+ */
+function registryScripts(t: Target, json: unknown, allowed: ScriptsAllowed): Finding | undefined {
+  if (t.head.hasInstallScript === true || !runsUnallowedScripts(t.head, allowed)) return undefined;
+  const scriptsNow = installScripts(json, t.head.version);
+  if (scriptsNow.length === 0) return undefined;
+  if (t.base === undefined) return addedScriptFinding(t.head, 'npm', { source: 'registry', scripts: scriptsNow });
+  if (installScripts(json, t.base.version).length > 0) return undefined;
+  return {
+    ruleId: 'CPU003',
+    message: `${t.head.name} ${t.base.version} → ${t.head.version}: the new version runs ${scriptsNow.join(', ')} and ${t.base.version} ran none (the registry says so). Read the script before merging.`,
+    location: { path: t.head.lockfile, line: t.head.line },
+    artifact: packageArtifact('npm', t.head.name, t.head.version),
+    evidence: { from: t.base.version, to: t.head.version, scripts: scriptsNow.join(' '), source: 'registry' },
+  };
 }
 
 const INSTALL_HOOKS = ['preinstall', 'install', 'postinstall'] as const;

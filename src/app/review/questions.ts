@@ -10,6 +10,8 @@ import { packageArtifact } from '../../core/finding.js';
 import { ecosystemOf } from '../../core/package-key.js';
 import { SDIST, WHEEL } from '../../deps/parsers/python/checks/builds.js';
 import type { Ecosystem } from '../../core/package-key.js';
+import { addedScriptFinding, runsUnallowedScripts, scriptsRunIn, type ScriptsAllowed } from './new-scripts.js';
+import { recordsInstallScripts } from './unstated-scripts.js';
 
 /**
  * The questions a reviewer asks of each change that the two lockfiles alone can answer (no network):
@@ -20,11 +22,13 @@ export function lockfileQuestions(
   changes: readonly LockfileChanges[],
   base: readonly DependencyGraph[],
   head: readonly DependencyGraph[],
+  scriptsAllowed: ScriptsAllowed,
 ): Finding[] {
   const out: Finding[] = [];
   const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
   const elsewhere = digestsByVersion(base.filter((g) => g.ecosystem !== 'pypi'));
   const releases = pinsByVersion(base);
+  const ranAtBase = scriptsRunIn(base);
   for (const g of head) {
     const before = baseByPath.get(g.lockfile);
     if (before) pushAll(out, republished(before, g));
@@ -32,7 +36,13 @@ export function lockfileQuestions(
     if (g.ecosystem !== 'pypi') pushAll(out, republishedElsewhere(g, before, elsewhere));
   }
   for (const lf of changes) {
-    for (const c of lf.changes) pushAll(out, perChange(c, lf.ecosystem));
+    const before = baseByPath.get(lf.lockfile);
+    const scripts: ScriptJudge = {
+      allowed: scriptsAllowed,
+      ranAtBase,
+      baseSays: before !== undefined && recordsInstallScripts(before),
+    };
+    for (const c of lf.changes) pushAll(out, perChange(c, lf.ecosystem, scripts));
     const grown = outgrown(
       lf,
       head.find((g) => g.lockfile === lf.lockfile),
@@ -203,8 +213,20 @@ function hostOf(url: string | undefined): string | undefined {
   }
 }
 
-function perChange(c: PackageChange, ecosystem: Ecosystem): Finding[] {
-  if (c.kind !== 'upgraded' && c.kind !== 'downgraded') return [];
+/** What CPU003 weighs: the policy's allowlist, and the install scripts the base revision already ran. */
+interface ScriptJudge {
+  readonly allowed: ScriptsAllowed;
+  readonly ranAtBase: ReadonlySet<string>;
+  /**
+   * Whether the lockfile's base records install scripts: one relocked from npm v1 or migrated from yarn cannot say
+   * the version before ran none — the head scan's CPD012 says what the head records.
+   */
+  readonly baseSays: boolean;
+}
+
+function perChange(c: PackageChange, ecosystem: Ecosystem, scripts: ScriptJudge): Finding[] {
+  if (c.kind === 'added') return addedScript(c.head, ecosystem, scripts);
+  if (c.kind === 'removed') return [];
   const out: Finding[] = [];
   const label = `${c.name} ${versionLabel(c.base)} → ${versionLabel(c.head)}`;
   const fromHost = hostOf(c.base.resolved);
@@ -218,7 +240,12 @@ function perChange(c: PackageChange, ecosystem: Ecosystem): Finding[] {
       evidence: { fromSource: describeSource(c.base), toSource: describeSource(c.head) },
     });
   }
-  if (c.head.hasInstallScript === true && c.base.hasInstallScript !== true) {
+  if (
+    c.head.hasInstallScript === true &&
+    c.base.hasInstallScript !== true &&
+    scripts.baseSays &&
+    runsUnallowedScripts(c.head, scripts.allowed)
+  ) {
     out.push({
       ruleId: 'CPU003',
       message: `${label}: the new version runs an install script and ${c.base.version} did not (the lockfile says so). Read the script before merging.`,
@@ -256,6 +283,13 @@ function perChange(c: PackageChange, ecosystem: Ecosystem): Finding[] {
     });
   }
   return out;
+}
+
+/** CPU003 for a package new to the lockfile whose recorded install script runs, unless the base already ran it. */
+function addedScript(node: PackageNode, ecosystem: Ecosystem, scripts: ScriptJudge): Finding[] {
+  if (node.hasInstallScript !== true || !runsUnallowedScripts(node, scripts.allowed)) return [];
+  if (scripts.ranAtBase.has(`${node.name}@${node.version}`)) return [];
+  return [addedScriptFinding(node, ecosystem, { source: 'lockfile' })];
 }
 
 /**

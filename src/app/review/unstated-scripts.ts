@@ -9,6 +9,14 @@ import { withoutSaidOnce } from './said-once.js';
 const FROM_INSTALL_SCRIPT: ReadonlySet<string> = new Set(['CPD012', 'CPP074']);
 
 /**
+ * Whether a lockfile records which packages run install scripts: only npm's v2/v3 `packages` entries do
+ * (`hasInstallScript`); npm's v1, yarn's, pnpm's and Bun's lockfiles never say, so "it had none" cannot be read there.
+ */
+export function recordsInstallScripts(g: DependencyGraph): boolean {
+  return g.kind === 'npm' && g.formatVersion !== '1';
+}
+
+/**
  * A base lockfile that cannot say whether a package has install scripts: npm's lockfileVersion 1 never records
  * `hasInstallScript` (only the v2/v3 `packages` entries do, arborist's `Shrinkwrap`). Relocked to v3, an unchanged
  * package's CPD012 is new only because of the format; nothing new runs. A head finding about a name@version that such

@@ -27,9 +27,10 @@ export const REVIEW_RULES = defineRules([
   {
     id: 'CPU003',
     name: 'InstallScriptIntroduced',
-    short: 'The new version runs an install script; the version it replaces did not.',
-    full: "The package manager runs `preinstall`/`install`/`postinstall` scripts with the developer's or the CI runner's rights. A patch release that gains an install script is the most common shape of a hijacked package. Python's install script is the build backend: an update a uv.lock, poetry.lock, pdm.lock or pylock.toml now locks with only a source distribution, where the version before had a wheel, is built on install and runs the package's `setup.py` / PEP 517 backend.",
-    help: 'Read the script in the new version (`npm pack <pkg>@<version>` and look at `package.json` `scripts`). If it is legitimate, allow it in the policy (`dependencies.installScripts.allow`); otherwise pin the previous version.',
+    short:
+      'The change brings in an install script: a new version runs one the version it replaces did not, or a new package runs one.',
+    full: "The package manager runs `preinstall`/`install`/`postinstall` scripts with the developer's or the CI runner's rights. A patch release that gains an install script is the most common shape of a hijacked package, and a new dependency that arrives with one (deep in the tree too) runs on the same install: both are reported, from what the lockfile records (npm's `hasInstallScript`) or, online, from the registry for lockfiles that record no scripts. A script the package manager will not run is not reported: a build held back by pnpm (10's default, `onlyBuiltDependencies`, `allowBuilds`), Bun (`trustedDependencies`), yarn (`enableScripts`, `dependenciesMeta`) or npm (`ignore-scripts`, package.json `allowScripts`) — the change that later lets it run is CPU026 — and neither is an npm package the policy lets run them (`dependencies.allowInstallScripts`). Python's install script is the build backend: an update a uv.lock, poetry.lock, pdm.lock or pylock.toml now locks with only a source distribution, where the version before had a wheel, is built on install and runs the package's `setup.py` / PEP 517 backend.",
+    help: 'Read the script in the new version (`npm pack <pkg>@<version>` and look at `package.json` `scripts`). If it is legitimate, allow it in the policy (`dependencies.allowInstallScripts`); otherwise pin the previous version or drop the new package.',
     level: 'error',
     severity: '8.5',
     tags: [...TAGS, 'install-script'],
