@@ -91,7 +91,7 @@ export function manifestFindings(
             ? DEPENDENCY_LIFECYCLE
             : [...LIFECYCLE, ...ROOT_LIFECYCLE];
       const changed = events.filter((s) => typeof scripts(now)[s] === 'string' && scripts(now)[s] !== scripts(was)[s]);
-      const runs = projects.has(c.path) ? 'project' : (unbuilt.get(c.path) ?? 'nothing');
+      const runs = role ?? unbuilt.get(c.path) ?? 'nothing';
       if (changed.length > 0) out.push(scriptFinding(c, changed, scripts(was), scripts(now), runs));
     }
     const ob = overridesOf(name, was);
@@ -144,8 +144,21 @@ function offRegistry(key: string, spec: string): boolean {
 /** A manifest value as a finding quotes it: URLs' credentials redacted, 200 characters at most. */
 export const shown = (v: unknown) => (typeof v === 'string' ? redactUrls(v).slice(0, 200) : '(none)');
 
-/** Who runs a package.json's install scripts: every install, pnpm once a setting allows the folder's build, or none. */
-type ScriptRunner = 'project' | 'nothing' | NonNullable<LinkedManifest['unbuilt']>;
+/**
+ * Who runs a package.json's install scripts: every install (as the project's own, a workspace's or a folder's it
+ * installs as a dependency), pnpm or yarn once a setting allows the folder's build, or none.
+ */
+type ScriptRunner = ProjectRole | 'nothing' | NonNullable<LinkedManifest['unbuilt']>;
+
+/** What every install runs, by the folder's role: said as the package manager runs it. */
+const RUN_AS: Readonly<Record<ProjectRole, string>> = {
+  root: "The project's own install scripts run on every install",
+  // npm runs a workspace's and a linked folder's lifecycle scripts as the root's (arborist rebuild.js, links too).
+  workspace: "An install runs the lifecycle scripts of this workspace or linked folder as it does the project's own",
+  // pnpm runPostinstallHooks, yarn 1 PackageInstallScripts, yarn 2+ extractBuildRequest: the three install hooks.
+  dependency:
+    'The package manager installs this folder as a dependency and runs its preinstall, install and postinstall (not prepare) on every install',
+};
 
 function scriptFinding(
   c: InstallFileChange,
@@ -160,10 +173,10 @@ function scriptFinding(
     // A package.json that is neither a project root (lockfile beside it, or the repository root) nor a workspace —
     // a fixture, an example — runs its scripts only when someone installs in that folder; a folder pnpm or yarn
     // installs without building runs them only once someone allows its build: said, not alarmed.
-    ...(runs === 'project' ? {} : { level: 'note' as const }),
+    ...(typeof runs === 'string' && runs !== 'nothing' ? {} : { level: 'note' as const }),
     message:
-      runs === 'project'
-        ? `${c.path} ${pairs}. The project's own install scripts run on every install, in CI with its secrets; review the command and what it fetches before merging.`
+      typeof runs === 'string' && runs !== 'nothing'
+        ? `${c.path} ${pairs}. ${RUN_AS[runs]}, in CI with its secrets; review the command and what it fetches before merging.`
         : runs === 'nothing'
           ? `${c.path} ${pairs}. No install of this repository runs it (the folder is neither a project with a lockfile nor a workspace); it runs only if someone installs in that folder.`
           : unbuiltMessage(c.path, pairs, runs),

