@@ -306,12 +306,29 @@ function pipConf(text: string): Flat {
     } else {
       if (seen.has(`${section}\0${l.name}`)) throw new Error(`line ${l.line}: ${l.name} given twice in [${section}]`);
       seen.add(`${section}\0${l.name}`);
-      key = `${section}.${l.name.replace(/_/g, '-').replace(/^--/, '')}`;
+      key = pipConfKey(section, l.name);
       // Set anew, not appended to: the later of `index_url` / `index-url` wins.
       words.set(key, [l.value.trim()]);
     }
   }
   return new Map([...words].map(([k, v]) => [k, v.filter((w) => w !== '').join(' ')]));
+}
+
+/** pip's name for a pip.conf setting: configuration.py `_normalize_name` reads `_` as `-` and drops a leading `--`. */
+const pipConfKey = (section: string, name: string) => `${section}.${name.replace(/_/g, '-').replace(/^--/, '')}`;
+
+/**
+ * The line of the pip.conf setting pip reads `key` from, or 1: the last one naming it (the later of `index_url` and
+ * `index-url` wins, as in pipConf), in its own section — the key's spelling in the file need not be pip's.
+ */
+function pipConfLineOf(text: string, key: string): number {
+  let section: string | undefined;
+  let line = 1;
+  for (const l of pipConfLines(text)) {
+    if (l.kind === 'section') section = l.name;
+    else if (l.kind === 'setting' && section !== undefined && pipConfKey(section, l.name) === key) line = l.line;
+  }
+  return line;
 }
 
 function parseJsonOr(text: string): unknown {
@@ -393,6 +410,12 @@ function flattenInto(out: Flat, prefix: string, v: unknown, depth: number): void
     out.set(prefix, String(v));
 }
 
+/** Where the head file sets `key`; 1 when the change removed the file. */
+function settingLine(kind: string, head: string | undefined, key: string): number {
+  if (head === undefined) return 1;
+  return kind === 'pip.conf' ? pipConfLineOf(head, key) : lineOf(head, key);
+}
+
 /** The 1-based line that sets `key` (its last segment) in `text`, or 1. */
 function lineOf(text: string, key: string): number {
   const leaf =
@@ -463,7 +486,7 @@ export function installSettingFindings(
         ruleId: rule,
         ...(vetted ? { level: 'warning' as const } : {}),
         message: `${c.path} ${what}: ${pairs.join('; ')}${vetted ? ' (a registry the policy allows)' : ''}. The package manager obeys it on the next install in CI. Land configuration changes in a pull request of their own and approve them by hand.`,
-        location: { path: c.path, line: c.head !== undefined ? lineOf(c.head, keys[0]!) : 1 },
+        location: { path: c.path, line: settingLine(kind, c.head, keys[0]!) },
         artifact: { kind: 'file', path: c.path },
         evidence: {
           settings: keys.join(' '),

@@ -185,7 +185,17 @@ const cases: Case[] = [
     name: 'pip.conf gains `no_binary = :all:` → CPU026 (every package built from its sdist)',
     base: { 'pip.conf': '[global]\ntimeout = 60\n' },
     head: { 'pip.conf': '[global]\ntimeout = 60\nno_binary = :all:\n' },
-    want: ['CPU026@pip.conf:1'],
+    want: ['CPU026@pip.conf:3'],
+  },
+  {
+    // Reported at the `_` spelling's own line, in its own section: not at a `-` spelling another section keeps.
+    name: 'pip.conf gains `extra_index_url` under [install] → CPU025 at that line',
+    base: { 'pip.conf': '[download]\nextra-index-url = https://pypi.org/simple\n' },
+    head: {
+      'pip.conf':
+        '[download]\nextra-index-url = https://pypi.org/simple\n[install]\nextra_index_url = https://pypi.evil.example/simple\n',
+    },
+    want: ['CPU025@pip.conf:4'],
   },
   {
     // An indented line continues the value (RawConfigParser); pip splits the list on white space.
