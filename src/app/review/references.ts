@@ -4,7 +4,8 @@ import { readConfigInRoot } from '../../io/open-regular.js';
 import { isPinnedReference, type ModelReference } from '../../core/records.js';
 import { NOT_SEARCHED, isReferenceSource, maxSourceBytes, searchText } from '../../refs/find.js';
 import { RepositoryModules, withImportedValues } from '../../refs/imported-values.js';
-import type { ImportedValue } from '../../refs/types.js';
+import type { FileReferences, ImportedValue } from '../../refs/types.js';
+import { argumentLoads, findScriptArgumentReferences, runsScripts } from '../../refs/script-arguments.js';
 import { mayCallLoader } from '../../refs/search.js';
 import { pinAdvice, reviewedKey, whatRuns } from '../../refs/judge.js';
 import { languageOf } from '../../refs/sources.js';
@@ -80,11 +81,20 @@ export async function referenceChanges(
     importers.has(p) ? Promise.resolve(importers.get(p)) : read(p);
   // Head files the change touched that could not be searched (too large, unreadable, too deep): counted, as scan does.
   const unsearched: string[] = [];
+  // The Python scripts each side's command lines may run, searched once per side.
+  const scripts = { base: new ScriptLoads(s.base, s.readBase, s), head: new ScriptLoads(s.head, s.readHead, s) };
   const files = await Promise.all(
     compared.map(async (p) => ({
       p,
-      before: await refsIn(p, await textOf(p, s.readBase), modules.base, s),
-      after: await refsIn(p, await textOf(p, s.readHead), modules.head, s, s.head.has(p) ? unsearched : undefined),
+      before: await refsIn(p, await textOf(p, s.readBase), modules.base, s, scripts.base),
+      after: await refsIn(
+        p,
+        await textOf(p, s.readHead),
+        modules.head,
+        s,
+        scripts.head,
+        s.head.has(p) ? unsearched : undefined,
+      ),
     })),
   );
   const left = movedAway(files, s.head);
@@ -274,13 +284,57 @@ async function refsIn(
   text: string | undefined,
   modules: RepositoryModules,
   s: ReferenceSides,
+  scripts: ScriptLoads,
   unsearched?: string[],
 ): Promise<ModelReference[]> {
   const got = text === undefined ? ({ kind: 'skipped' } as const) : searchText(p, text, s.existsLocally);
   if (got.kind === 'skipped') unsearched?.push(p);
-  if (got.kind !== 'found' || text === undefined) return [];
-  if (!importsValues(p)) return got.refs.references;
-  return (await withImportedValues(p, text, got.refs, modules, s.existsLocally)).references;
+  if (got.kind === 'skipped' || text === undefined) return [];
+  const given = await scripts.givenBy(p, text);
+  if (got.kind !== 'found') return given;
+  if (!importsValues(p)) return [...got.refs.references, ...given];
+  return [...(await withImportedValues(p, text, got.refs, modules, s.existsLocally)).references, ...given];
+}
+
+/**
+ * The models command lines give the Python scripts they run, at one revision: `python train.py --model_name_or_path
+ * org/x` loads org/x through train.py's argparse flag, as scan's refs stage joins them (refs/script-arguments.ts). A
+ * change to the command line alone re-points the load, so a touched command file is compared with these too; the
+ * scripts it names (by file name) are read at the same revision, each searched once.
+ */
+class ScriptLoads {
+  private readonly searched = new Map<string, Promise<FileReferences | undefined>>();
+
+  constructor(
+    private readonly ids: ReadonlyMap<string, string>,
+    private readonly read: (p: string) => Promise<string | undefined>,
+    private readonly s: ReferenceSides,
+  ) {}
+
+  async givenBy(p: string, text: string): Promise<ModelReference[]> {
+    if (!runsScripts(p)) return [];
+    const named = [...this.ids.keys()].filter((q) => q.endsWith('.py') && text.includes(path.posix.basename(q)));
+    if (named.length === 0) return [];
+    const found = (await Promise.all(named.map((q) => this.search(q)))).filter((r) => r !== undefined);
+    const loads = argumentLoads(
+      found.flatMap((r) => r.references),
+      found.flatMap((r) => r.dynamic),
+    );
+    if (loads.size === 0) return [];
+    return findScriptArgumentReferences(p, text, loads, this.s.existsLocally).references;
+  }
+
+  private search(q: string): Promise<FileReferences | undefined> {
+    let got = this.searched.get(q);
+    if (got === undefined) {
+      got = this.read(q).then((t) => {
+        const r = t === undefined ? undefined : searchText(q, t, this.s.existsLocally);
+        return r?.kind === 'found' ? r.refs : undefined;
+      });
+      this.searched.set(q, got);
+    }
+    return got;
+  }
 }
 
 /**
