@@ -538,7 +538,7 @@ export function mayNameModelRead(language: Language, read: Buffer, n: number): b
  * launcher, and a script's `.py`).
  */
 function mayRunPythonScript(text: string): boolean {
-  return text.includes('.py') && /python|torchrun|deepspeed|accelerate/.test(text);
+  return text.includes('.py') && /python|torchrun|deepspeed|accelerate|\buv\s+run\b/.test(text);
 }
 
 /**
@@ -579,7 +579,18 @@ export function mayNameModelBytes(language: Language, bytes: Buffer): boolean {
   if (mayCallLoaderBytes(bytes, language)) return true;
   if (language !== 'notebook') return false;
   const latin1 = bytes.toString('latin1');
-  return mentionsShellDownload(latin1) || ESCAPED_ASCII.test(latin1);
+  return mentionsShellDownload(latin1) || ESCAPED_ASCII.test(latin1) || mayRunNotebookScript(latin1);
+}
+
+/**
+ * Whether a notebook's JSON text may run a Python script with its arguments from a shell escape (`"!python train.py
+ * …"`, a line of its own or after a `\n` in one string) or a shell cell (`%%bash`): script-arguments.ts reads those
+ * (python-notebook.ts `notebookShell`). Each escape's line is read to its string's end or next `\n`, once.
+ */
+function mayRunNotebookScript(text: string): boolean {
+  if (/"%%(?:bash|sh|script)\b/.test(text)) return mayRunPythonScript(text);
+  for (const m of text.matchAll(/(?:"|\\n)[ \t]*!((?:[^"\\]|\\[^n])*)/g)) if (mayRunPythonScript(m[1]!)) return true;
+  return false;
 }
 
 /**

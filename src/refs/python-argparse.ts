@@ -253,3 +253,94 @@ function defaultRead(keywords: ReadonlyMap<string, Resolved>, optional: boolean,
   const given = keywords.get('default');
   return given === undefined ? { variable: flag } : stringOrNone(flag, given);
 }
+
+/** How a command line may write the options of a script's parser, beyond the option itself. */
+export interface ScriptOptions {
+  /**
+   * The option strings of each argument of the script's one argparse parser (argparse's own `-h`/`--help` first),
+   * where the file writes them all: each string of an argument is that argument (`-m` for `--model`).
+   */
+  readonly arguments?: readonly (readonly string[])[];
+  /** The parser takes a unique prefix of a long option for it (`allow_abbrev`, True unless the file sets it). */
+  readonly abbreviates?: true;
+  /**
+   * transformers' `HfArgumentParser` (and TRL's `TrlParser`, its subclass) adds each field's option with its `_`s as
+   * `-`s too: `--model-name-or-path` is `--model_name_or_path` (hf_argparser.py `_parse_dataclass_field`).
+   */
+  readonly hyphenated?: true;
+}
+
+/**
+ * How a command line may write a script's options (`ScriptOptions`); undefined: only as the finding names them.
+ * Hyphenated where the file's flags are all dataclass fields: a dataclass parser, and no argparse parser of its own.
+ */
+export function scriptOptions(text: string): ScriptOptions | undefined {
+  const args = parserArguments(text);
+  if (args) return allowsAbbreviations(text) ? { arguments: args, abbreviates: true } : { arguments: args };
+  return DATACLASS_PARSER.test(text) && !PARSER_MADE_ONE.test(text) ? { hyphenated: true } : undefined;
+}
+
+/** A dataclass parser made in the file (`DATACLASS_PARSERS`, by its class name). */
+const DATACLASS_PARSER = /\b(?:HfArgumentParser|TrlParser)\s*\(/;
+
+/** An argparse parser made in the file. */
+const PARSER_MADE_ONE = /\bArgumentParser\s*\(/;
+
+/**
+ * The option strings of each argument of the one argparse parser a script builds, which argparse matches a command
+ * line's words against (argparse.py `_parse_optional`, `_get_option_tuples`: a short option with its value joined,
+ * and with `allow_abbrev` a unique prefix of a long option). Read from the text, every `add_argument` of the file (a
+ * group's too) and argparse's own `-h`/`--help`: an option of another parser, or one a comment shows, only makes more
+ * words ambiguous, which is argparse's error (nothing loads). Undefined — only the option as the finding names it
+ * counts — where the file may add options it does not write or match them otherwise: not exactly one
+ * `ArgumentParser(…)`, other prefix characters, parent parsers or subparsers, the parser handed to a function, an
+ * option name that is not a plain string literal.
+ */
+function parserArguments(text: string): readonly (readonly string[])[] | undefined {
+  const parsers = [...text.matchAll(PARSER_MADE)];
+  if (parsers.length !== 1 || UNFOLLOWED.test(text)) return undefined;
+  // A parser bound to no name, or handed to a function (`add_model_args(parser)`), may get options elsewhere.
+  const name = parsers[0]![1];
+  if (name === undefined || new RegExp(`[(,=]\\s*${name}\\s*[,)]`).test(text)) return undefined;
+  const args: string[][] = [['-h', '--help']];
+  for (const call of text.matchAll(/\.add_argument\s*\(/g)) {
+    const names = optionNames(text, call.index + call[0].length);
+    if (names === undefined) return undefined;
+    if (names.length > 0) args.push(names);
+  }
+  return args;
+}
+
+/** `argparse.ArgumentParser(` (or a name imported from argparse), with the name it is bound to when it is. */
+const PARSER_MADE = /(?:\b([A-Za-z_]\w*)\s*=\s*)?(?:\bargparse\s*\.\s*)?\bArgumentParser\s*\(/g;
+
+/**
+ * What makes a parser's options other than its `add_argument` strings: parent parsers, subparsers, other prefix
+ * characters, a parser class of its own (one that overrides the matching), a dataclass parser (transformers'
+ * `HfArgumentParser` adds an option per field of classes the file may import).
+ */
+const UNFOLLOWED =
+  /\b(?:add_subparsers|prefix_chars|_get_option_tuples|_parse_optional|HfArgumentParser|TrlParser)\b|\bparents\s*=/;
+
+/** Whether every `allow_abbrev` the file writes is `allow_abbrev=True` (argparse's default). */
+function allowsAbbreviations(text: string): boolean {
+  for (const m of text.matchAll(/\ballow_abbrev\b(\s*=\s*True\b)?/g)) if (m[1] === undefined) return false;
+  return true;
+}
+
+/**
+ * The names an `add_argument(` call gives from `from`: its leading plain string literals that start with `-` (a
+ * positional's name is none); undefined where its first argument is no plain string literal.
+ */
+function optionNames(text: string, from: number): string[] | undefined {
+  const literal = /\s*[rRuU]?(["'])([^"'\\\n]*)\1\s*([,)])/y;
+  const names: string[] = [];
+  for (let at = from; ;) {
+    literal.lastIndex = at;
+    const m = literal.exec(text);
+    if (m === null) return at > from ? names : undefined;
+    if (m[2]!.startsWith('-')) names.push(m[2]!);
+    if (m[3] === ')') return names;
+    at = literal.lastIndex;
+  }
+}

@@ -30,11 +30,27 @@ export function findNotebookReferences(
   const shell = lines.some((l) => l.shell !== '')
     ? findShellReferences(path, lines.map((l) => l.shell).join('\n'), existsLocally)
     : undefined;
-  const found = {
+  return placedInNotebook(lines, {
     // A shell escape's command is pinned as the CLI pins it (a flag), unless it is Python the command runs itself.
     references: [...python.references, ...(shell?.references ?? []).map((r) => ({ inline: 'shell' as const, ...r }))],
     dynamic: [...python.dynamic, ...(shell?.dynamic ?? [])],
-  };
+  });
+}
+
+/**
+ * The shell a notebook's escapes and shell cells run, one line per cell line (blank for Python), with what a reader of
+ * that script finds moved to its place in the notebook's JSON text; undefined when it runs no shell.
+ */
+export function notebookShell(
+  text: string,
+): { shell: string; placed: (found: FileReferences) => FileReferences } | undefined {
+  const lines = codeLines(text);
+  if (!lines?.some((l) => l.shell !== '')) return undefined;
+  return { shell: lines.map((l) => l.shell).join('\n'), placed: (found) => placedInNotebook(lines, found) };
+}
+
+/** References found at a line and column of the cells' lines, each at its place in the notebook's JSON text. */
+function placedInNotebook(lines: readonly CodeLine[], found: FileReferences): FileReferences {
   const place = (line: number, column: number) => {
     const l = lines[line - 1];
     if (!l) return { line, column };

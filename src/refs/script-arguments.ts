@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isFlag, type DynamicReference, type FileReferences, type ModelReference } from './types.js';
 import type { EnvRead } from './python-env.js';
+import type { ScriptOptions } from './python-argparse.js';
 import { execFormWords, type Token } from './shell-words.js';
 import { looksLikeRepoId, revisionKind } from './ids.js';
 import { CommentLines, commandStart, lineIndex } from './text.js';
@@ -14,9 +15,11 @@ import { isComposeFile, isInstalledPackage, languageOf } from './sources.js';
  * loader it reaches judges it. Never run.
  *
  * argparse.py, followed here (`_parse_known_args` / `consume_optional`): an option's value is the next word, or what
- * follows `=` in `--flag=value`; a later occurrence overrides an earlier one; after `--` every word is positional.
- * What is not followed (left to the script's own finding, which names the default): an abbreviated long option
- * (`allow_abbrev`), a short alias the finding does not name, a positional argument.
+ * follows `=` in `--flag=value`; a later occurrence overrides an earlier one; after `--` every word is positional; a
+ * unique prefix of a long option is that option (`_parse_optional` / `_get_option_tuples`, `allow_abbrev`), where the
+ * script's options are known (python-argparse.ts `scriptOptions`); a dataclass parser's field option with its `_`s
+ * written `-`. What is not followed (left to the script's own finding, which names the default): a short alias the
+ * finding does not name, a positional argument.
  */
 
 /** A load whose model name or revision a script's command-line flag decides. */
@@ -25,19 +28,27 @@ interface ArgumentLoad {
   readonly ref?: ModelReference;
   /** The load with no default name (`nameFrom` the flag). */
   readonly dynamic?: DynamicReference;
+  /** How a command line may write the script's options other than as the load names them. */
+  readonly options?: ScriptOptions;
 }
 
-/** The loads of Python scripts (not inline code) that read a name or revision from a flag, by the script's path. */
+/**
+ * The loads of Python scripts (not inline code) that read a name or revision from a flag, by the script's path, each
+ * with its parser's options where `options` (by the script's path) knows them.
+ */
 export function argumentLoads(
   references: readonly ModelReference[],
   dynamic: readonly DynamicReference[],
+  options: ReadonlyMap<string, ScriptOptions>,
 ): Map<string, ArgumentLoad[]> {
   const out = new Map<string, ArgumentLoad[]>();
-  const add = (p: string, load: ArgumentLoad) => {
+  const add = (p: string, load: { ref: ModelReference } | { dynamic: DynamicReference }) => {
     if (!p.endsWith('.py')) return;
+    const known = options.get(p);
+    const full = known ? { ...load, options: known } : load;
     const list = out.get(p);
-    if (list) list.push(load);
-    else out.set(p, [load]);
+    if (list) list.push(full);
+    else out.set(p, [full]);
   };
   for (const ref of references)
     if (ref.inline === undefined && ref.url === undefined && (isFlag(ref.nameFrom) || isFlag(ref.revisionFrom)))
@@ -61,9 +72,11 @@ export function runsScripts(p: string): boolean {
 
 /**
  * A Python interpreter or a launcher that runs a script with its arguments (`torchrun`, `accelerate launch`,
- * `deepspeed`), at the start of a command or after a separator, a path's slash or an exec form's bracket or quote.
+ * `deepspeed`, `uv run`: "a file ending in .py is run with a Python interpreter"), at the start of a command or after
+ * a separator, a path's slash or an exec form's bracket or quote.
  */
-const RUNNER = /(?:^|[\s;&|(`"'[,/])(?:python[\d.]*|torchrun|deepspeed|accelerate["',\s]+launch)(?=["',\s])/g;
+const RUNNER =
+  /(?:^|[\s;&|(`"'[,/])(?:python[\d.]*|torchrun|deepspeed|accelerate["',\s]+launch|uv["',\s]+run)(?=["',\s])/g;
 
 /** `python -m <module>` modules that run a script given after their own options. */
 const LAUNCH_MODULES = new Set(['torch.distributed.run', 'torch.distributed.launch', 'accelerate.commands.launch']);
@@ -169,9 +182,12 @@ function given(
   const base: (ModelReference | DynamicReference) & { readonly remoteCodeFrom?: EnvRead } = load.ref ?? load.dynamic!;
   // argparse's value of each flag, the last occurrence's; a flag followed by an option, or by nothing, has none:
   // argparse exits with an error, and nothing loads.
-  const name = isFlag(base.nameFrom) ? lastOption(args, base.nameFrom)?.value : undefined;
-  const rev = load.ref && isFlag(load.ref.revisionFrom) ? lastOption(args, load.ref.revisionFrom)?.value : undefined;
-  const trust = trustGiven(base, args);
+  const name = isFlag(base.nameFrom) ? lastOption(args, base.nameFrom, load.options)?.value : undefined;
+  const rev =
+    load.ref && isFlag(load.ref.revisionFrom)
+      ? lastOption(args, load.ref.revisionFrom, load.options)?.value
+      : undefined;
+  const trust = trustGiven(base, args, load.options);
   const token = name ?? rev ?? trust?.flag;
   if (token === undefined) return;
   const remote = trust?.setting ?? {
@@ -201,7 +217,7 @@ function given(
     // leaves its default.
     ...(name === undefined && own?.nameFrom !== undefined ? { nameFrom: own.nameFrom } : {}),
     ...(rev === undefined && own?.revisionFrom !== undefined ? { revisionFrom: own.revisionFrom } : {}),
-    argumentOf: `${script} ${name ? base.nameFrom! : rev ? own!.revisionFrom! : trust!.flag.text.split('=')[0]!}`,
+    argumentOf: `${script} ${name ? base.nameFrom! : rev ? own!.revisionFrom! : trust!.setting.remoteCodeFrom.variable}`,
   });
 }
 
@@ -214,12 +230,13 @@ function given(
 function trustGiven(
   load: { readonly runsRemoteCode: boolean; readonly remoteCodeFrom?: EnvRead },
   args: readonly Token[],
+  options: ScriptOptions | undefined,
 ):
   | { flag: Token; setting: { runsRemoteCode: boolean; remoteCodeAtRunTime?: true; remoteCodeFrom: EnvRead } }
   | undefined {
   const from = load.remoteCodeFrom;
   if (load.runsRemoteCode || from === undefined || !isFlag(from.variable)) return undefined;
-  const at = lastOption(args, from.variable);
+  const at = lastOption(args, from.variable, options);
   if (at === undefined) return undefined;
   const { flag, value } = at;
   if (value === undefined || (!value.expands && !FALSE_WORDS.has(value.text)))
@@ -232,19 +249,56 @@ function trustGiven(
 /** Values of a trust flag that leave it off: argparse's `type` functions of the usual scripts (`str2bool`, `eval`). */
 const FALSE_WORDS = new Set(['False', 'false', '0', 'no', 'No', 'n', 'off', '']);
 
-/** The last occurrence of `flag` in `args` before `--`, and its value (`--flag=value`, or a next word no option). */
-function lastOption(args: readonly Token[], flag: string): { flag: Token; value?: Token } | undefined {
+/**
+ * The last occurrence of `flag` in `args` before `--`, and its value (joined to it, or a next word no option), the
+ * flag written as `options` allows (`occurrence`).
+ */
+function lastOption(
+  args: readonly Token[],
+  flag: string,
+  options: ScriptOptions | undefined,
+): { flag: Token; value?: Token } | undefined {
   let found: { flag: Token; value?: Token } | undefined;
   for (let i = 0; i < args.length; i++) {
     const t = args[i]!;
     if (t.text === '--') break;
-    if (t.text === flag) {
+    const at = occurrence(t.text, flag, options);
+    if (at === undefined) continue;
+    if (at.valueAt === undefined) {
       const next = args[i + 1];
       found = next !== undefined && !next.text.startsWith('-') ? { flag: t, value: next } : { flag: t };
-    } else if (t.text.startsWith(`${flag}=`))
-      found = { flag: t, value: { ...t, text: t.text.slice(flag.length + 1), at: t.at + flag.length + 1 } };
+    } else found = { flag: t, value: { ...t, text: t.text.slice(at.valueAt), at: t.at + at.valueAt } };
   }
   return found;
+}
+
+/**
+ * Whether argparse reads `word` as `flag` (argparse.py `_parse_optional`), and where in it a value joined to it
+ * starts: the flag or, with the parser's options known, another string of its argument (`--flag=value` too); its
+ * hyphenated alias where the parser adds one; else one option string alone that `_get_option_tuples` matches — a
+ * short option that starts the word (`-mVALUE`), or where the parser abbreviates, a long option the word (before any
+ * `=`) is a prefix of. Two matches are argparse's "ambiguous option" error: no occurrence.
+ */
+function occurrence(word: string, flag: string, options: ScriptOptions | undefined): { valueAt?: number } | undefined {
+  const all = options?.arguments;
+  const eq = word.indexOf('=');
+  const written = eq < 0 ? word : word.slice(0, eq);
+  const joined = eq < 0 ? {} : { valueAt: eq + 1 };
+  const own = all?.find((names) => names.includes(flag)) ?? [flag];
+  if (own.includes(written) || (options?.hyphenated && flag.startsWith('--') && written === flag.replace(/_/g, '-')))
+    return joined;
+  if (all === undefined || !word.startsWith('-') || all.some((names) => names.includes(written))) return undefined;
+  const matches: { names: readonly string[]; valueAt?: number }[] = [];
+  for (const names of all)
+    for (const s of names)
+      if (written.startsWith('--')) {
+        if (options!.abbreviates && s.startsWith(written)) matches.push({ names, ...joined });
+      } else if (word.length > 2 && !word.startsWith('--')) {
+        if (s === word.slice(0, 2)) matches.push({ names, valueAt: 2 });
+        else if (s.startsWith(word)) matches.push({ names });
+      }
+  const [only] = matches;
+  return matches.length === 1 && only!.names.includes(flag) ? only : undefined;
 }
 
 /** A reference without what named its default: its place, name and revision, and where they were read from. */

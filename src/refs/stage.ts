@@ -13,6 +13,7 @@ import type { Finder, QuickFinder } from './search.js';
 import { isFlag, withMoreReferences, type FileReferences } from './types.js';
 import type { EnvFileValues } from './compose-env-files.js';
 import type { DockerEnvFile } from './docker-env-file.js';
+import type { ScriptOptions } from './python-argparse.js';
 import { RepositoryModules, withImportedValues } from './imported-values.js';
 import {
   isAdapterConfig,
@@ -81,6 +82,7 @@ export const refsStage: Stage = {
     // Loads whose name or revision a command-line flag decides (Python's with no default name: the others name
     // none): script-arguments.ts may find the values command lines give them.
     const flagged: FileReferences = { references: [], dynamic: [] };
+    const parserOptions = new Map<string, ScriptOptions>();
     const reviewed = reviewedCommits(ctx.registry);
     const digests = registryDigests(ctx.registry);
     // One file's findings, each cause once (causes.ts).
@@ -205,13 +207,27 @@ export const refsStage: Stage = {
                   : undefined;
           const refs = second ? withMoreReferences(imported, second, () => skipped.push(file.path)) : imported;
           pushAll(references, refs.references);
+          const before = flagged.references.length + flagged.dynamic.length;
           for (const r of refs.references) if (isFlag(r.nameFrom) || isFlag(r.revisionFrom)) flagged.references.push(r);
           if (language === 'python') for (const d of refs.dynamic) if (isFlag(d.nameFrom)) flagged.dynamic.push(d);
+          // A script a command line may give a model: how that command may write its parser's options (an alias, a
+          // prefix), read from the script's text (python-argparse.ts `scriptOptions`).
+          if (language === 'python' && flagged.references.length + flagged.dynamic.length > before) {
+            const options = (await import('./python-argparse.js')).scriptOptions(text);
+            if (options) parserOptions.set(file.path, options);
+          }
           judgeFile(refs);
         }),
       ),
     );
-    for (const given of await scriptArguments(flagged, input.files, readText, existsLocally, ctx.limit)) {
+    for (const given of await scriptArguments(
+      flagged,
+      parserOptions,
+      input.files,
+      readText,
+      existsLocally,
+      ctx.limit,
+    )) {
       pushAll(references, given.references);
       judgeFile(given);
     }
@@ -247,10 +263,11 @@ async function composeFinder(
 /**
  * What command lines of the repository give the Python scripts that load a model by a command-line flag
  * (script-arguments.ts), each command file's apart: read only when some script does, from the files the shell finder
- * reads, each that names one of those scripts.
+ * reads and notebooks' shell escapes (python-notebook.ts `notebookShell`), each that names one of those scripts.
  */
 async function scriptArguments(
   flagged: FileReferences,
+  parserOptions: ReadonlyMap<string, ScriptOptions>,
   files: readonly DiscoveredFile[],
   readText: (p: string) => Promise<string | undefined>,
   existsLocally: (p: string) => boolean,
@@ -258,19 +275,23 @@ async function scriptArguments(
 ): Promise<FileReferences[]> {
   if (flagged.references.length === 0 && flagged.dynamic.length === 0) return [];
   const { argumentLoads, findScriptArgumentReferences, runsScripts } = await import('./script-arguments.js');
-  const loads = argumentLoads(flagged.references, flagged.dynamic);
+  const loads = argumentLoads(flagged.references, flagged.dynamic, parserOptions);
   if (loads.size === 0) return [];
   const names = [...new Set([...loads.keys()].map((p) => path.posix.basename(p)))];
   // Read through the scan's limit, as the files searched are; each command file's references in file order.
   const found = await Promise.all(
     files
       // A file the walk's pre-filter declined runs no script (prefilter.ts `mayNameModelRead`): not read again.
-      .filter((f) => !f.contentDeclined && runsScripts(f.path))
+      .filter((f) => !f.contentDeclined && (runsScripts(f.path) || languageOf(f.path) === 'notebook'))
       .map((f) =>
         limit(async () => {
           const text = await readText(f.path);
           if (text === undefined || !names.some((n) => text.includes(n))) return undefined;
-          return findScriptArgumentReferences(f.path, text, loads, existsLocally);
+          if (languageOf(f.path) !== 'notebook')
+            return findScriptArgumentReferences(f.path, text, loads, existsLocally);
+          // `!python train.py --model …` runs in a shell (IPython `InteractiveShell.system`), as a script's line does.
+          const cells = (await import('./python-notebook.js')).notebookShell(text);
+          return cells?.placed(findScriptArgumentReferences(f.path, cells.shell, loads, existsLocally));
         }),
       ),
   );

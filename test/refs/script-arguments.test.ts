@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { refFindingLines } from './finding-lines.js';
 import { findScriptArgumentReferences } from '../../src/refs/script-arguments.js';
 import type { ModelReference } from '../../src/refs/types.js';
+import { scriptOptions } from '../../src/refs/python-argparse.js';
 import { keptByWalk } from '../helpers/own-sources.js';
 import { tempTrees, type Tree } from '../helpers/temp-tree.js';
 
@@ -53,13 +54,14 @@ describe('command lines that give a script its model (script-arguments.ts)', () 
     ]);
   });
 
-  it('takes the last value before `--`, and no folder, test runner or inline code', async () => {
+  it("takes the last value before `--`, `uv run`'s script, and no folder, test runner or inline code", async () => {
     expect(
       await scan({
         'train.py': TRAIN,
         'local/config.json': '{}\n',
         'run.sh': [
           'python train.py --model_name_or_path acme/first --model_name_or_path acme/last',
+          'uv run --with rich train.py --model_name_or_path acme/uv',
           'python train.py -- --model_name_or_path acme/positional',
           'python train.py --model_name_or_path local',
           'python -m pytest train.py --model_name_or_path acme/pytest',
@@ -68,7 +70,7 @@ describe('command lines that give a script its model (script-arguments.ts)', () 
           '',
         ].join('\n'),
       }),
-    ).toEqual([`CPR003 run.sh:1:70 acme/last@${C}`, 'CPR010 run.sh:5:38 dynamic']);
+    ).toEqual([`CPR003 run.sh:1:70 acme/last@${C}`, `CPR003 run.sh:2:50 acme/uv@${C}`, 'CPR010 run.sh:6:38 dynamic']);
   });
 
   it('turns trust_remote_code on where the command gives a store_true flag, with the default model', async () => {
@@ -110,6 +112,126 @@ describe('command lines that give a script its model (script-arguments.ts)', () 
     ]);
   });
 
+  it('reads a unique prefix of a long option as argparse does (allow_abbrev), and no ambiguous or disallowed one', async () => {
+    // argparse.py `_parse_optional` / `_get_option_tuples`: `--model_n` is `--model_name_or_path` (the only option
+    // it starts), `--model` could be `--model_type` too (argparse exits: nothing loads); `allow_abbrev=False` takes
+    // only the whole option.
+    const typed = TRAIN.replace(
+      'parser.add_argument("--revision"',
+      'parser.add_argument("--model_type")\nparser.add_argument("--revision"',
+    );
+    expect(
+      await scan({
+        'train.py': typed,
+        'strict/train.py': typed.replace('ArgumentParser()', 'ArgumentParser(allow_abbrev=False)'),
+        'run.sh': [
+          'python train.py --model_n acme/abbrev',
+          'python train.py --model_name_or_path acme/whole --model_na=acme/later',
+          'python train.py --model acme/ambiguous',
+          'python train.py --rev main --trust',
+          'python strict/train.py --model_n acme/strict',
+          '',
+        ].join('\n'),
+      }),
+    ).toEqual(
+      [
+        `CPR003 run.sh:1:27 acme/abbrev@${C}`,
+        `CPR003 run.sh:2:60 acme/later@${C}`,
+        'CPR001 run.sh:4:23 acme/base@main',
+        'CPR002 run.sh:4:23 acme/base@main',
+        'CPR003 run.sh:4:23 acme/base@main',
+      ].sort(),
+    );
+  });
+
+  it("knows a script's options only where the file writes them all (python-argparse.ts scriptOptions)", () => {
+    const made = 'import argparse\nparser = argparse.ArgumentParser()\n';
+    expect(
+      scriptOptions(`${made}parser.add_argument("-m", "--model", default="a/b")\nparser.add_argument("path")\n`),
+    ).toEqual({
+      arguments: [
+        ['-h', '--help'],
+        ['-m', '--model'],
+      ],
+      abbreviates: true,
+    });
+    // Options the file does not write, or matched some other way: only the option as the finding names it.
+    for (const more of [
+      'add_model_args(parser)\n',
+      'parser.add_argument(*FLAGS)\n',
+      'other = argparse.ArgumentParser()\n',
+      'sub = parser.add_subparsers()\n',
+      'child = argparse.ArgumentParser(parents=[base])\n',
+    ])
+      expect(scriptOptions(`${made}parser.add_argument("--model")\n${more}`)).toBeUndefined();
+    expect(scriptOptions(made.replace('()', '(allow_abbrev=False)'))).toEqual({ arguments: [['-h', '--help']] });
+  });
+
+  it("takes the other strings of the flag's argument: a short option, alone, after `=` or joined", async () => {
+    // argparse.py `_parse_optional`: `-m` is the argument `--model_name_or_path` names too; `-m=v` and `-mv`
+    // (`_get_option_tuples`: a short option that starts the word) give it a value, allow_abbrev or not.
+    const short = TRAIN.replace('"--model_name_or_path"', '"-m", "--model_name_or_path"').replace(
+      'ArgumentParser()',
+      'ArgumentParser(allow_abbrev=False)',
+    );
+    expect(
+      await scan({
+        'train.py': short,
+        'run.sh':
+          'python train.py -m acme/a\npython train.py -m=acme/b\npython train.py -macme/c\npython train.py --model_n acme/d\n',
+      }),
+    ).toEqual([`CPR003 run.sh:1:20 acme/a@${C}`, `CPR003 run.sh:2:20 acme/b@${C}`, `CPR003 run.sh:3:19 acme/c@${C}`]);
+  });
+
+  it("takes a dataclass field's hyphenated option (HfArgumentParser), and no argparse flag's", async () => {
+    // hf_argparser.py `_parse_dataclass_field`: `--model_name_or_path` and `--model-name-or-path` are one option; a
+    // plain argparse parser has only the option as written (`--model-name-or-path` is no prefix of it: an error).
+    const tune = [
+      'from dataclasses import dataclass',
+      'from transformers import AutoModel, HfArgumentParser',
+      '@dataclass',
+      'class Args:',
+      '    model_name_or_path: str = "acme/base"',
+      '(args,) = HfArgumentParser((Args,)).parse_args_into_dataclasses()',
+      'AutoModel.from_pretrained(args.model_name_or_path)',
+      '',
+    ].join('\n');
+    expect(
+      await scan({
+        'tune.py': tune,
+        'train.py': TRAIN,
+        'run.sh':
+          'python tune.py --model-name-or-path acme/hyphen\npython train.py --model-name-or-path acme/argparse\n',
+      }),
+    ).toEqual(['CPR001 run.sh:1:37 acme/hyphen@-', 'CPR003 run.sh:1:37 acme/hyphen@-']);
+  });
+
+  it("reads a notebook's shell escapes and shell cells as command lines, at their place in its JSON", async () => {
+    // IPython `InteractiveShell.system` runs `!cmd` in a shell; `%%bash` runs its cell's lines.
+    const notebook = JSON.stringify(
+      {
+        cells: [
+          {
+            cell_type: 'code',
+            source: ['!pip install transformers\n', '!python train.py --model_name_or_path acme/nb'],
+          },
+          { cell_type: 'code', source: ['%%bash\n', 'python3 train.py --model_name_or_path=acme/cell\n'] },
+          { cell_type: 'markdown', source: ['!python train.py --model_name_or_path acme/prose'] },
+        ],
+        metadata: { language_info: { name: 'python', file_extension: '.py' } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      },
+      null,
+      1,
+    );
+    expect(keptByWalk('run.ipynb', Buffer.from(notebook))).toBe(true);
+    expect(await scan({ 'train.py': TRAIN, 'run.ipynb': notebook })).toEqual([
+      `CPR003 run.ipynb:14:44 acme/cell@${C}`,
+      `CPR003 run.ipynb:7:44 acme/nb@${C}`,
+    ]);
+  });
+
   it("finds the script from the command file's folder, the root, or one path that ends alike", async () => {
     expect(
       await scan({
@@ -128,6 +250,7 @@ describe('command lines that give a script its model (script-arguments.ts)', () 
       true,
     );
     expect(keptByWalk('Makefile', Buffer.from('x:\n\ttorchrun --nproc_per_node 8 jobs/train.py\n'))).toBe(true);
+    expect(keptByWalk('jobs/run.sh', Buffer.from('uv run train.py --model_name_or_path acme/x\n'))).toBe(true);
     expect(keptByWalk('jobs/run.sh', Buffer.from('make -C jobs\necho done\n'))).toBe(false);
   });
 

@@ -6,6 +6,7 @@ import { NOT_SEARCHED, isReferenceSource, maxSourceBytes, searchText } from '../
 import { RepositoryModules, withImportedValues } from '../../refs/imported-values.js';
 import type { FileReferences, ImportedValue } from '../../refs/types.js';
 import { argumentLoads, findScriptArgumentReferences, runsScripts } from '../../refs/script-arguments.js';
+import { scriptOptions, type ScriptOptions } from '../../refs/python-argparse.js';
 import { mayCallLoader } from '../../refs/search.js';
 import { pinAdvice, reviewedKey, whatRuns } from '../../refs/judge.js';
 import { languageOf } from '../../refs/sources.js';
@@ -303,7 +304,7 @@ async function refsIn(
  * scripts it names (by file name) are read at the same revision, each searched once.
  */
 class ScriptLoads {
-  private readonly searched = new Map<string, Promise<FileReferences | undefined>>();
+  private readonly searched = new Map<string, Promise<SearchedScript | undefined>>();
 
   constructor(
     private readonly ids: ReadonlyMap<string, string>,
@@ -316,25 +317,34 @@ class ScriptLoads {
     const named = [...this.ids.keys()].filter((q) => q.endsWith('.py') && text.includes(path.posix.basename(q)));
     if (named.length === 0) return [];
     const found = (await Promise.all(named.map((q) => this.search(q)))).filter((r) => r !== undefined);
+    const options = new Map(found.flatMap((r) => (r.options ? [[r.path, r.options] as const] : [])));
     const loads = argumentLoads(
-      found.flatMap((r) => r.references),
-      found.flatMap((r) => r.dynamic),
+      found.flatMap((r) => r.refs.references),
+      found.flatMap((r) => r.refs.dynamic),
+      options,
     );
     if (loads.size === 0) return [];
     return findScriptArgumentReferences(p, text, loads, this.s.existsLocally).references;
   }
 
-  private search(q: string): Promise<FileReferences | undefined> {
+  /** A script's references, and how a command line may write its parser's options (as scan's refs stage reads them). */
+  private search(q: string): Promise<SearchedScript | undefined> {
     let got = this.searched.get(q);
     if (got === undefined) {
       got = this.read(q).then((t) => {
         const r = t === undefined ? undefined : searchText(q, t, this.s.existsLocally);
-        return r?.kind === 'found' ? r.refs : undefined;
+        return r?.kind === 'found' ? { path: q, refs: r.refs, options: scriptOptions(t!) } : undefined;
       });
       this.searched.set(q, got);
     }
     return got;
   }
+}
+
+interface SearchedScript {
+  readonly path: string;
+  readonly refs: FileReferences;
+  readonly options: ScriptOptions | undefined;
 }
 
 /**
