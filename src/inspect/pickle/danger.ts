@@ -419,6 +419,10 @@ const DANGEROUS: readonly string[] = [
   // shutil.rmtree, `mkdirp`); joblib's memmap reducers and pools (`_strided_from_memmap` opens files mode w+, pools
   // start processes); numpy/compat/py3k.py `npy_load_module` (SourceFileLoader(...).load_module() runs a .py
   // file) and `open_latin1`; numpy's `fromfile` under its C-module names.
+  // torch/_deploy.py (torch::deploy's serialization): `_load_storages(id, zip_reader, obj_bytes, …)` is
+  // `PackageUnpickler(sys_importer, io.BytesIO(obj_bytes)).load()`, a full unpickle of bytes the pickle may build at
+  // load time (Debian's torch 1.13 ran os.system from bytes a numpy XOR made); it keeps torch.package's importers too
+  'torch._deploy',
   'torch._utils._import_dotted_name',
   'torch._utils._type',
   // torch/storage.py keeps it as `_type` and as every storage class's `type` method (isStorageType below):
@@ -545,24 +549,49 @@ const REEXPORTED_LOADERS: ReadonlySet<string> = new Set([
     // its folders, copies the file aside and truncates it ("w"), scipy/odr/_odrpack.py `ODR(…, errfile, rptfile,
     // overwrite=True)` os.remove()s both (Debian's joblib 1.2 and scipy 1.10 did so to a pickle's paths)
     'nonlin_wrapper PrintTime ODR ' +
+    // scipy/stats/_distn_infrastructure.py `rv_generic._attach_argparser_methods(self)` is
+    // `exec(self._parse_arg_template, ns)`, and every distribution's `_attach_methods(self)` calls it: reached by
+    // a dotted name with a Bunch holding that key for `self`, Debian's scipy 1.10 ran the text
+    'attach_argparser_methods attach_methods ' +
     // Helpers that call the method their argument names on the object they are given, as operator.methodcaller does:
     // numpy/core/fromnumeric.py `_wrapfunc(obj, method, *args)` is `getattr(obj, method)(*args)`, and so is
     // sklearn/metrics/_scorer.py `_cached_call(None, estimator, method, *args)` (Debian's numpy 1.24 and
     // scikit-learn 1.2 ran `os.system` through each, and `DataFrame.to_csv(path)`); `_wrapit(obj, method, *args)`
     // calls it on `asarray(obj)`, so `ndarray.tofile(path)` writes any file
     'wrapfunc wrapit cached_call ' +
+    // ...as do pandas/core/arraylike.py's ufunc dispatchers, `getattr(ufunc, method)(*inputs)` for any object and
+    // method name: `default_array_ufunc(None, frame, 'to_csv', path, None)` opened the path "w" on Debian's pandas 1.5
+    // before failing (`array_ufunc`, `dispatch_ufunc_with_out` and `_maybe_fallback` end the same way)
+    'default_array_ufunc array_ufunc dispatch_ufunc_with_out maybe_fallback ' +
     // File classes kept in the libraries that create or truncate the path they are given: torch/utils/_zip.py keeps
     // zipfile's `ZipFile` (mode "w"), joblib/compressor.py `BinaryZlibFile(path, "wb")` and its gzip subclass (kept
     // in joblib.numpy_pickle too) and lz4's `LZ4FrameFile`; sklearn/utils/fixes.py `_open_binary(module, name)` and
     // `_open_text` are importlib.resources.files(module), which imports it (Debian's torch 1.13, joblib 1.2 and
     // scikit-learn 1.2 did each)
     'ZipFile BinaryZlibFile BinaryGzipFile LZ4FrameFile open_binary open_text ' +
+    // ...and the joblib helpers that make those files in mode "wb": joblib/numpy_pickle_utils.py
+    // `_write_fileobject(filename, compress)` (kept in joblib.numpy_pickle) and joblib/compressor.py
+    // `CompressorWrapper.compressor_file(fileobj)` of every wrapper (Debian's joblib 1.2 overwrote the path of each)
+    'write_fileobject compressor_file ' +
+    // Lib/tokenize.py `from builtins import open as _builtin_open`, which joblib/_deprecated_format_stack.py keeps as
+    // `tokenize` (Debian's joblib 1.2 opened a path "w" by `tokenize._builtin_open`)
+    'builtin_open ' +
     // Classes kept under their own name in modules of allowlisted class families (a CapWords name there is
     // otherwise allowed): sklearn's estimator modules import `Parallel` from sklearn.utils.parallel (runs each task's
     // function, starts worker processes); numpy.lib, numpy.matlib and scipy keep numpy's `DataSource` (downloads);
     // scipy/_lib/_ccallback.py keeps ctypes' `PyCFuncPtr` (a function pointer at any address); PytestTester runs
     // test files; sympy's Matrix sympifies (evals) its entries
-    'Parallel DataSource PyCFuncPtr PytestTester Matrix'
+    'Parallel DataSource PyCFuncPtr PytestTester Matrix ' +
+    // scipy/spatial/_plotutils.py `from scipy._lib.decorator import decorator as _decorator`: `decorator(caller)`
+    // writes `caller.__name__` into the `def` line FunctionMaker.create execs, and a BUILD sets the name of a function
+    // the stream made (Debian's scipy 1.10 ran a default value written into it)
+    'decorator ' +
+    // pickle's own classes kept in the libraries: joblib/numpy_pickle_utils.py `Unpickler = pickle._Unpickler` and
+    // `Pickler = pickle._Pickler` (re-exported by joblib.numpy_pickle), joblib/numpy_pickle.py's subclasses and
+    // pandas/compat/pickle_compat.py `Unpickler`; `_Unpickler.find_class(self, module, name)` is a plain function
+    // that imports any module and returns any global for a `self` with a `proto` attribute (Debian's joblib 1.2
+    // returned os.system for `joblib.numpy_pickle` + `Unpickler.find_class`), and `load` reads a nested pickle
+    'Unpickler Pickler NumpyUnpickler NumpyPickler find_class'
   ).split(' '),
 ]);
 
@@ -643,8 +672,11 @@ const FX_GRAPH_CLASSES: ReadonlySet<string> = new Set([
   'QuantizedGraphModule',
 ]);
 
-/** Package names under which the model libraries ship their tests (`pandas.tests`, `joblib.test`, `sklearn.*.tests`). */
-const TEST_PACKAGES: ReadonlySet<string> = new Set(['tests', 'test']);
+/**
+ * Package names under which the model libraries ship their tests (`pandas.tests`, `joblib.test`, `sklearn.*.tests`),
+ * and pytest's `conftest` modules beside them (sklearn/conftest.py keeps sklearn.datasets' `fetch_*` downloaders).
+ */
+const TEST_PACKAGES: ReadonlySet<string> = new Set(['tests', 'test', 'conftest']);
 
 /**
  * The test package a global of a model library lies in, by its module or a module its dotted name walks through.
@@ -704,6 +736,11 @@ export function dangerOf(module: string, name: string): string | undefined {
   const last = parts[parts.length - 1]!;
   const top = module.split('.', 1)[0];
   const bareLast = last.replace(/^_+/, '');
+  // A dotted name may end at a module that a module on its way keeps: `scipy.linalg._matfuncs_expm` + `random._os` is
+  // os itself (Lib/random.py `import os as _os`), as are `collections._sys`, `argparse._os`, `codecs.builtins` and
+  // `pickle_compat.pkl` (pandas.compat keeps pandas/compat/pickle_compat.py, which keeps `import pickle as pkl`).
+  const keptLast = parts.length > 1 ? keptModule(last) : undefined;
+  if (keptLast !== undefined) return `the module \`${keptLast}\` itself, which \`${module}\` reaches as \`${name}\``;
   if (parts.length > 1 && FILE_AND_CODE_METHODS.has(last)) return `method ${last}`;
   if (isStorageType(module, parts)) return `method ${name}: torch/_utils.py \`_type\` imports a dotted type name`;
   if (isModelLibrary(module) && parts.some((p) => FX_GRAPH_CLASSES.has(p)))
@@ -807,6 +844,15 @@ const MODULE_ALIASES: ReadonlyMap<string, readonly string[]> = byAlias([
   ['sc', 'scipy.special'],
   ['spec', 'scipy.special'],
   ['rec', 'numpy.core.records'],
+  // pandas/core/ops/array_ops.py and pandas/core/internals/blocks.py `import pandas.core.computation.expressions as
+  // expressions`, which keeps `import numexpr as ne` (so does pandas/core/computation/check.py): numexpr 2.8's
+  // `evaluate(ex)` compiles and evals the Python expression it is given (Debian's pandas 1.5 ran `os.system` from
+  // `pandas.core.ops.array_ops` + `expressions.ne.evaluate`)
+  ['expressions', 'pandas.core.computation.expressions'],
+  ['ne', 'numexpr'],
+  // Lib/enum.py (Python 3.11+) `import sys, builtins as bltns`, and the libraries keep enum (torch/_jit_internal.py
+  // `import enum`): `torch._jit_internal` + `enum.bltns.exec` is builtins.exec (Debian's torch 1.13 ran its text)
+  ['bltns', 'builtins'],
 ]);
 
 /** Alias → the modules kept under it (one alias may name different modules in different files). */

@@ -26,6 +26,25 @@ const getterChain = (module: string, name: string) =>
       `${global4(module, name)}${short('system')}\x85Rh\x00\x85R${short('touch /tmp/marker')}\x85R`,
   );
 
+/** BINBYTES of raw bytes, as latin1 text. */
+const binbytes = (data: Buffer) => {
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(data.length);
+  return `B${len.toString('latin1')}${data.toString('latin1')}`;
+};
+
+/**
+ * `torch._deploy._load_storages(0, None, ndarray.tobytes(bitwise_xor(frombuffer(<pickle ^ 0x55>, 'u1'), 0x55)), [], [])`:
+ * the nested pickle (`os.system('touch …')`) exists only once numpy has decoded it while loading.
+ */
+const XORED_NESTED = (() => {
+  const inner = Buffer.from(`\x80\x04${global4('os', 'system')}${short('touch /tmp/marker')}\x85R.`, 'latin1');
+  const xored = Buffer.from(inner.map((c) => c ^ 0x55));
+  const arr = `${global4('numpy', 'frombuffer')}(${binbytes(xored)}${short('u1')}tR`;
+  const data = `${global4('numpy', 'ndarray.tobytes')}(${global4('numpy', 'bitwise_xor')}(${arr}K\x55tRtR`;
+  return p4(`${global4('torch._deploy', '_load_storages')}(K\x00N${data}]]tR`);
+})();
+
 const CASES: readonly UnseenCase[] = [
   {
     name: "sympy's Matrix under scipy.interpolate's precompute module (ran)",
@@ -142,6 +161,137 @@ const CASES: readonly UnseenCase[] = [
     loader: 'sklearn/calibration.py `from .utils.parallel import delayed, Parallel`: Parallel()(tasks) runs each task',
     files: { 'm.pkl': p4(`${global4('sklearn.calibration', 'Parallel')})R]\x85R`) },
     want: ['CPI001:error', 'CPI006:warning'],
+  },
+  {
+    name: "scipy's vendored decorator() under scipy.spatial._plotutils, given a function named by a BUILD (ran)",
+    loader:
+      'scipy/spatial/_plotutils.py `decorator as _decorator`; scipy/_lib/decorator.py decorator(caller) → FunctionMaker.create execs `def <caller.__name__>(func)`',
+    files: {
+      'm.pkl': p4(
+        `${global4('scipy.spatial._plotutils', '_decorator')}\x94${global4('scipy.spatial._plotutils', '_adjust_bounds')}` +
+          `\x85RN}${short('__name__')}${short("f(x=open('/tmp/marker','w')):\n  if 1: #")}s\x86b\x940h\x00h\x01\x85R`,
+      ),
+    },
+    want: ['CPI001:error', 'CPI002:warning'],
+  },
+  {
+    name: "numexpr's evaluate under pandas' expressions alias (ran)",
+    loader:
+      'pandas/core/ops/array_ops.py `import pandas.core.computation.expressions as expressions`, which keeps `import numexpr as ne`; numexpr/necompiler.py stringToExpression evals the text',
+    files: {
+      'm.pkl': call4(
+        'pandas.core.ops.array_ops',
+        'expressions.ne.evaluate',
+        "[c for c in ().__class__.__base__.__subclasses__() if c.__name__=='_wrap_close'][0].__init__.__globals__['system']('touch /tmp/marker')",
+      ),
+    },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "pickle's _Unpickler.find_class under joblib.numpy_pickle returns os.system (ran)",
+    loader:
+      'joblib/numpy_pickle_utils.py `Unpickler = pickle._Unpickler`; Lib/pickle.py `_Unpickler.find_class(self, module, name)` imports the module for any self with `proto`',
+    files: {
+      'm.pkl': p4(
+        `${global4('joblib.numpy_pickle', 'Unpickler.find_class')}(${global4('collections', 'OrderedDict')})R}` +
+          `${short('proto')}K\x04sb${short('os')}${short('system')}tR${short('touch /tmp/marker')}\x85R`,
+      ),
+    },
+    want: ['CPI001:error', 'CPI006:warning'],
+  },
+  {
+    name: "the os module at the end of a dotted name, through random's `_os` (resolved)",
+    loader: 'Lib/random.py `import os as _os`, kept by scipy/linalg/_matfuncs_expm.py `import random`',
+    files: { 'm.pkl': p4(global4('scipy.linalg._matfuncs_expm', 'random._os')) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'the builtins module at the end of a dotted name, through codecs (resolved)',
+    loader: 'Lib/codecs.py `import builtins`, kept by pandas/util/_print_versions.py `import codecs`',
+    files: { 'm.pkl': p4(global4('pandas.util._print_versions', 'codecs.builtins')) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "the pickle module at the end of a dotted name, through pandas' pickle_compat alias (resolved)",
+    loader: 'pandas/compat/pickle_compat.py `import pickle as pkl`, kept by pandas/compat/__init__.py',
+    files: { 'm.pkl': p4(global4('pandas.compat', 'pickle_compat.pkl')) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "scikit-learn's conftest keeps the dataset downloaders (resolved)",
+    loader: 'sklearn/conftest.py `from sklearn.datasets import fetch_covtype`, which downloads from the network',
+    files: { 'm.pkl': call4('sklearn.conftest', 'fetch_covtype', '/tmp/data') },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "torch::deploy's _load_storages unpickles bytes numpy decoded while loading (ran)",
+    loader: 'torch/_deploy.py `_load_storages`: PackageUnpickler(sys_importer, io.BytesIO(obj_bytes)).load()',
+    files: { 'm.pkl': XORED_NESTED },
+    want: ['CPI001:error', 'CPI002:warning'],
+  },
+  {
+    name: "joblib's _write_fileobject opens the path it is given in mode wb (ran)",
+    loader: 'joblib/numpy_pickle_utils.py `_write_fileobject(filename, compress)` → BinaryZlibFile(filename, "wb")',
+    files: {
+      'm.pkl': p4(
+        `${global4('joblib.numpy_pickle', '_write_fileobject')}(${short('/tmp/marker')}(${short('zlib')}K\x03ttR`,
+      ),
+    },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "joblib's CompressorWrapper.compressor_file opens the path it is given in mode wb (ran)",
+    loader: 'joblib/compressor.py `GzipCompressorWrapper.compressor_file(fileobj)` → BinaryGzipFile(fileobj, "wb")',
+    files: {
+      'm.pkl': p4(
+        `${global4('joblib.compressor', 'GzipCompressorWrapper.compressor_file')}(` +
+          `${global4('joblib.compressor', 'GzipCompressorWrapper')})R${short('/tmp/marker')}tR`,
+      ),
+    },
+    want: ['CPI001:error', 'CPI002:warning'],
+  },
+  {
+    name: "scipy's rv_generic._attach_argparser_methods execs the _parse_arg_template of any object (ran)",
+    loader:
+      'scipy/stats/_distn_infrastructure.py `rv_generic._attach_argparser_methods(self)`: exec(self._parse_arg_template, ns)',
+    files: {
+      'm.pkl': p4(
+        `${global4('scipy.stats._distn_infrastructure', 'rv_generic._attach_argparser_methods')}(` +
+          `${global4('sklearn.utils', 'Bunch')})R(${short('_parse_arg_template')}` +
+          `${short("__import__('os').system('touch /tmp/marker')")}utR`,
+      ),
+    },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "builtins.exec through enum's `bltns`, which torch._jit_internal keeps (ran)",
+    loader: 'Lib/enum.py `import builtins as bltns`; torch/_jit_internal.py `import enum`',
+    files: { 'm.pkl': call4('torch._jit_internal', 'enum.bltns.exec', "__import__('os').system('touch /tmp/marker')") },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "builtins.open through tokenize's `_builtin_open`, which joblib keeps (ran)",
+    loader:
+      'Lib/tokenize.py `from builtins import open as _builtin_open`; joblib/_deprecated_format_stack.py `import tokenize`',
+    files: {
+      'm.pkl': p4(
+        `${global4('joblib._deprecated_format_stack', 'tokenize._builtin_open')}${short('/tmp/marker')}${short('w')}\x86R`,
+      ),
+    },
+    want: ['CPI001:error'],
+  },
+  {
+    name: "pandas' default_array_ufunc calls the method it is told on the object it is given (ran)",
+    loader:
+      'pandas/core/arraylike.py `default_array_ufunc(self, ufunc, method, *inputs)`: getattr(ufunc, method)(*inputs)',
+    files: {
+      'm.pkl': p4(
+        `${global4('pandas.core.arraylike', 'default_array_ufunc')}(N` +
+          `${global4('pandas.core.frame', 'DataFrame')}}${short('a')}]K\x01as\x85R` +
+          `${short('to_csv')}${short('/tmp/marker')}NtR`,
+      ),
+    },
+    want: ['CPI001:error'],
   },
   {
     name: 'a computed call fed by an unknown model-library name fails the gate',
