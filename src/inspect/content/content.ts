@@ -28,6 +28,7 @@ import { isTorchScriptZip } from '../../discover/formats/zip-names.js';
 import { pushAll } from '../../core/push-all.js';
 import { isZstdFrame, isZstdPickleName, zstdPickleMessage } from './zstd-pickle.js';
 import { tailIndexOf } from '../../core/linear-text.js';
+import type { MemberVerdict } from './member-formats.js';
 import { judgeMember } from './member-formats.js';
 
 /** Limits for one top-level file, across all nesting. */
@@ -553,7 +554,9 @@ function inspectMember(
     return;
   }
   // np.load reads an .npz member as an array or as raw bytes, whatever its name: no other loader is in play.
-  if (!npz && judgedAsModel(body, e.name, child(e.name), ctx)) return;
+  const judged = npz ? undefined : judgeAsModel(body, e.name, child(e.name), ctx);
+  if (judged?.readsAllOfIt === true) return;
+  const from = ctx.findings.length;
   inspectContent(
     body,
     e.name,
@@ -562,23 +565,35 @@ function inspectMember(
     /\.(pkl|pickle|debug_pkl)$/i.test(e.name) ? 'claimed' : 'sniff',
     ctx,
   );
+  dropSuperseded(ctx, from, judged);
 }
 
 /**
  * A member that a model format's own loader reads once the archive is extracted (a `.keras`, a Keras `.h5`, a
  * SavedModel's `saved_model.pb`: member-formats.ts) is judged by that format's analyser, as the same file outside
- * the archive is. True when that reading is all there is to do; otherwise the member is then read as any other (a
- * pickle head before an HDF5 superblock is a pickle too). What the judge decompresses is charged to the file's
- * budget; once that is spent nothing more is judged (the budget's one CPI012 says so).
+ * the archive is. Its `readsAllOfIt` says whether that reading is all there is to do; otherwise the member is then
+ * read as any other (a pickle head before an HDF5 superblock is a pickle too). What the judge decompresses is
+ * charged to the file's budget; once that is spent nothing more is judged (the budget's one CPI012 says so).
  */
-function judgedAsModel(body: Buffer, name: string, member: string, ctx: ContentContext): boolean {
-  if (ctx.budgetSpent === true) return false;
+function judgeAsModel(body: Buffer, name: string, member: string, ctx: ContentContext): MemberVerdict | undefined {
+  if (ctx.budgetSpent === true) return undefined;
   const budget = ctx.limits.maxTotalBytes - ctx.extracted;
   const verdict = judgeMember(body, name, { path: ctx.path, member, allow: ctx.allow, budget });
-  if (verdict === undefined) return false;
+  if (verdict === undefined) return undefined;
   pushAll(ctx.findings, verdict.findings);
   ctx.extracted += verdict.decompressed;
-  return verdict.readsAllOfIt;
+  return verdict;
+}
+
+/** Drop what the container reading added since `from` that the member's judged finding is the cause of. */
+function dropSuperseded(ctx: ContentContext, from: number, judged: MemberVerdict | undefined): void {
+  const supersedes = judged?.supersedes;
+  if (supersedes === undefined) return;
+  const added = ctx.findings.splice(from);
+  pushAll(
+    ctx.findings,
+    added.filter((f) => !supersedes(f)),
+  );
 }
 
 /** Compressed bytes decoded to read a `.npy` member's header: enough for any header numpy accepts (10,000 bytes). */
@@ -694,8 +709,10 @@ function inspectTar(
       pushAll(ctx.findings, nemoConfigFindings(body, ctx.path, child(e.name), ctx.allow));
       continue;
     }
-    if (judgedAsModel(body, e.name, child(e.name), ctx)) continue;
+    const judged = judgeAsModel(body, e.name, child(e.name), ctx);
+    if (judged?.readsAllOfIt === true) continue;
     const claimed = legacyTorch && (record === 'sys_info' || record === 'pickle');
+    const from = ctx.findings.length;
     inspectContent(
       body,
       e.name,
@@ -704,6 +721,7 @@ function inspectTar(
       claimed || /\.(pkl|pickle)$/i.test(e.name) ? 'claimed' : 'sniff',
       ctx,
     );
+    dropSuperseded(ctx, from, judged);
   }
 }
 

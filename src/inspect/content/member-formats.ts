@@ -59,6 +59,12 @@ export interface MemberVerdict {
    * which `pickle.load` of the same file would run.
    */
   readonly readsAllOfIt: boolean;
+  /**
+   * Findings of the container reading that follows (`readsAllOfIt` false) whose cause one of these findings already
+   * is (one finding per cause): the container reader drops them. torch-package.ts: the pickle rules' CPI002 for a
+   * class the archive's own code provides, beside the CPI132 that names that code.
+   */
+  readonly supersedes?: (f: Finding) => boolean;
 }
 
 export interface MemberPlace {

@@ -48,7 +48,17 @@ export function withSuperseded(
   found: ShippedImports,
   place: (member: string) => { path: string; member?: string },
 ): AnalysisReport {
-  if (!report.findings.some((f) => f.ruleId === 'CPI132')) return report;
+  const supersedes = supersededBy(report.findings, found, place);
+  return supersedes === undefined ? report : { ...report, supersedes };
+}
+
+/** Which CPI002 findings the CPI132 among `findings` is the cause of; undefined when there is no CPI132. */
+export function supersededBy(
+  findings: readonly Finding[],
+  found: ShippedImports,
+  place: (member: string) => { path: string; member?: string },
+): ((f: Finding) => boolean) | undefined {
+  if (!findings.some((f) => f.ruleId === 'CPI132')) return undefined;
   const keys = new Set(
     [...found.globals].map((g) => {
       const at = place(g.slice(0, g.indexOf('\0')));
@@ -58,7 +68,7 @@ export function withSuperseded(
   const supersedes = (f: Finding): boolean =>
     f.ruleId === 'CPI002' &&
     keys.has(`${f.location.path}\0${f.location.member ?? ''}\0${String(f.evidence?.['global'] ?? '')}`);
-  return { ...report, supersedes };
+  return supersedes;
 }
 
 /** What the shipped code that runs imports from the archive in turn, to the end (torch-package-imports.ts). */

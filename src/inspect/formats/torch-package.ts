@@ -21,6 +21,7 @@ import {
   reportShipped,
   ImportFollower,
   ShippedImports,
+  supersededBy,
   withSuperseded,
 } from './torch-package-shipped.js';
 import type { CentralEntry } from './zip-member.js';
@@ -169,7 +170,8 @@ export const torchPackageAnalyser: ModelAnalyser = {
  * A torch.package inside a bundle (a `.zip` or `.tar` of models): nobody opens the bundle with PackageImporter, the
  * user extracts it and hands the member over (`PackageImporter(path)`), so it is judged as the same archive outside
  * (content/member-formats.ts). Recognised by its records as discovery recognises the file (`isTorchPackageZip`),
- * whatever its name. Its pickles are still read by the container reader too (the pickle rules), so not `readsAllOfIt`.
+ * whatever its name. Its pickles are still read by the container reader too (the pickle rules), so not `readsAllOfIt`;
+ * the CPI002 that reader gives a class the archive ships is dropped beside the CPI132 naming it, as for the archive.
  */
 registerMemberFormat({
   format: 'torch-package',
@@ -177,8 +179,15 @@ registerMemberFormat({
   judge(data, _name, where) {
     if (!isTorchPackageMember(data)) return undefined;
     const out = new Findings(where.path, 'torch-package', where.member);
-    runParser(bufferSource(data), out, 'the torch.package archive', (src, o) => driveSync(torchPackageSteps(src, o)));
-    return { findings: out.list, decompressed: 0, readsAllOfIt: false };
+    const found = new ShippedImports();
+    runParser(bufferSource(data), out, 'the torch.package archive', (src, o) =>
+      driveSync(torchPackageSteps(src, o, found)),
+    );
+    const supersedes = supersededBy(out.list, found, (record) => ({
+      path: where.path,
+      member: `${where.member}!${record}`,
+    }));
+    return { findings: out.list, decompressed: 0, readsAllOfIt: false, ...(supersedes ? { supersedes } : {}) };
   },
 });
 

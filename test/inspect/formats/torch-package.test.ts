@@ -1,10 +1,12 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/core/finding.js';
 import { inspectStage } from '../../../src/inspect/stage.js';
 import { scanWith } from '../../helpers/scan.js';
+import { buildTar } from '../containers/build.js';
 import { writeSparseZip, zip } from './build.js';
 
 const FIXTURES = new URL('../../../fixtures/torch-package/', import.meta.url).pathname;
@@ -214,6 +216,24 @@ describe('a torch.package inside a bundle (extracted, then handed to PackageImpo
     const found = await inspect('bundle.zip', zip([{ name: 'models/weights.bin', data: inner }]));
     expect(found.filter((f) => f.ruleId === 'CPI132').map((f) => [f.level, f.location.member])).toEqual([
       ['error', 'models/weights.bin!interned/model/net.pkl'],
+    ]);
+  });
+
+  it.each([
+    { name: 'a zip', file: 'bundle.zip', bundle: (inner: Buffer) => zip([{ name: 'm.pt', data: inner }]) },
+    { name: 'a .tar.gz', file: 'bundle.tar.gz', bundle: (inner: Buffer) => gzipSync(buildTar('m.pt', inner)) },
+  ])('one finding per cause in $name too: no CPI002 beside the CPI132 for the shipped class', async (c) => {
+    const inner = readFileSync(join(FIXTURES, 'interned.pt'));
+    expect(ruleLevels(await inspect(c.file, c.bundle(inner)))).toEqual(['CPI132:error']);
+  });
+
+  it('inside a bundle a host global keeps its CPI002 beside the CPI132', async () => {
+    const pickle = Buffer.concat([Buffer.from([0x80, 3]), Buffer.from('cevil\nX\n0ctpfix\nY\n.')]);
+    const inner = torchPackage({ 'res/m.pkl': pickle, 'evil.py': '' }, 'tpfix\n');
+    const found = await inspect('bundle.zip', zip([{ name: 'm.pt', data: inner }]));
+    expect(found.map((f) => [f.ruleId, f.evidence?.['global'] ?? f.evidence?.['modules']]).sort()).toEqual([
+      ['CPI002', 'tpfix.Y'],
+      ['CPI132', 'evil'],
     ]);
   });
 
