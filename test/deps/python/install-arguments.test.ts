@@ -527,6 +527,43 @@ describe('global options before an install command', () => {
   });
 });
 
+/**
+ * A relative path argument is read in the folder the command runs in: uv changes into `--directory` (a global option,
+ * after the command too), poetry reads `add`'s paths relative to its project (`--project`, relative to
+ * `--directory`: console/application.py `_configure_global_options`, `InitCommand._parse_requirements`), the last
+ * option given counting for every argument.
+ */
+describe('a path argument under a directory option', () => {
+  it('is the archive in that folder', async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12', // 1
+        'RUN poetry -C app add ./vendor/a-1.0-py3-none-any.whl', // 2
+        'RUN poetry add vendor/b-1.0.tar.gz --directory=app', // 3
+        'RUN poetry -C app -P lib add ./c-1.0.zip', // 4
+        'RUN uv --directory app pip install ./vendor/d-1.0-py3-none-any.whl', // 5
+        'RUN uv pip install vendor/e-1.0.tar.gz --directory app', // 6
+        // Not a file there: built or fetched by the build, whose inputs are judged instead.
+        'RUN poetry -C other add ./vendor/a-1.0-py3-none-any.whl && uv --project app pip install ./vendor/e-1.0.tar.gz', // 7
+      ].join('\n'),
+      'app/vendor/a-1.0-py3-none-any.whl': 'not a wheel',
+      'app/vendor/b-1.0.tar.gz': 'not an sdist',
+      'app/lib/c-1.0.zip': 'not an sdist',
+      'app/vendor/d-1.0-py3-none-any.whl': 'not a wheel',
+      'app/vendor/e-1.0.tar.gz': 'not an sdist',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      [
+        'CPP016@Dockerfile:2',
+        'CPP016@Dockerfile:3',
+        'CPP016@Dockerfile:4',
+        'CPP016@Dockerfile:5',
+        'CPP016@Dockerfile:6',
+      ].sort(),
+    );
+  });
+});
+
 describe('a hostile line of global options', () => {
   // Each `pip` read the rest of the line as its options looking for its command: 120 000 words did not return in
   // five minutes. The words a program reads as its own options are read once.

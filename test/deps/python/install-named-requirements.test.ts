@@ -124,6 +124,43 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     );
   });
 
+  // uv-cli `PipCompileArgs` (`src_file`, `-c`, `--overrides`, `-b`), pip-tools' `pip-compile` (`src_files`, `-c`):
+  // the compile resolves against the indexes its inputs name, building what has no wheel; its output is installed.
+  it('read the inputs uv pip compile / pip-compile resolve: their options judged, their ranges no lock', async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12',
+        'RUN uv pip compile deps/base.lst -o /tmp/r.txt --python-version 3.12 && uv pip sync /tmp/r.txt',
+        'RUN pip-compile --output-file deps/lock.lst deps/tools.lst -c deps/pins.lst',
+        'RUN uv pip compile --overrides=deps/over.lst -b deps/build.lst deps/tools.lst missing.lst',
+      ].join('\n'),
+      'deps/base.lst': '--extra-index-url https://evil.example/simple\nrequests\nflask>=2\n',
+      'deps/tools.lst': 'black\nisort\nrogue @ https://e.example/rogue.zip\n',
+      // The output, written by the compile: no input.
+      'deps/lock.lst': '--index-url https://output.example/simple\nx==1.0\n',
+      'deps/pins.lst': '--trusted-host pins.example\nrequests==2.31.0\n',
+      'deps/over.lst': '--find-links https://over.example/wheels\nflask==3.0.0\n',
+      'deps/build.lst': 'setuptools>=68\n',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      [
+        'CPP012@deps/base.lst:1',
+        'CPP070@deps/base.lst:1',
+        'CPP015@deps/tools.lst:3',
+        'CPP071@deps/pins.lst:1',
+        'CPP070@deps/over.lst:1',
+      ].sort(),
+    );
+  });
+
+  it('read a compile input an install names by -r as the install reads it', async () => {
+    const dir = tree({
+      Dockerfile: 'FROM python:3.12\nRUN uv pip compile deps.lst -o r.txt\nRUN pip install -r deps.lst\n',
+      'deps.lst': 'evil>=1\n',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP010@deps.lst:1']);
+  });
+
   it('read the named file as requirements even where another command names it by -c', async () => {
     const dir = tree({
       Dockerfile: 'FROM python:3.12\nRUN pip install -c deps.lst\nRUN pip install -r deps.lst\n',

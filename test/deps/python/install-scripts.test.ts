@@ -170,6 +170,28 @@ describe('the pip: list of a conda environment file an install builds from', () 
     );
   });
 
+  it('reads the files its -r names as pip decodes them: a byte-order mark, a PEP 263 declaration', async () => {
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('--extra-index-url https://evil.example/simple\nfoo==1.0\n', 'utf16le'),
+    ]);
+    // Under latin-1 the 0x85 after `café` ends the comment (pip's `splitlines`): the option is read, at the line an
+    // editor shows it on.
+    const latin1 = Buffer.from(
+      '# -*- coding: latin-1 -*-\n# caf\xe9\x85--extra-index-url https://other.example/simple\nbar==1.0\n',
+      'latin1',
+    );
+    const dir = tree({
+      'setup.sh': 'conda env create -f env.yml\n',
+      'env.yml': environment('-r wide.lst', '-r old.lst'),
+      'wide.lst': utf16,
+      'old.lst': latin1,
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      ['CPP012@wide.lst:1', 'CPP070@wide.lst:1', 'CPP012@old.lst:2', 'CPP070@old.lst:2'].sort(),
+    );
+  });
+
   it('reads a block scalar item as the lines conda joins into the file, each at its own line', async () => {
     const text = [
       'dependencies:',
@@ -186,6 +208,30 @@ describe('the pip: list of a conda environment file an install builds from', () 
       'CPP070@env.yml:4',
       'CPP071@env.yml:6',
     ]);
+  });
+
+  it('finds what a quoted item holding \\n says at its line, and the items after it at theirs', async () => {
+    const text = [
+      'dependencies:',
+      '  - pip:',
+      '      - "--extra-index-url https://a.example/simple\\n--trusted-host a.example"',
+      '      - --extra-index-url https://b.example/simple',
+      '      - "gpu @ git+https://github.com/o/gpu\\nrogue @ https://e.example/rogue.zip"',
+      '      - --trusted-host b.example',
+    ].join('\n');
+    const dir = tree({ 'setup.sh': 'conda env create -f env.yml\n', 'env.yml': text });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      [
+        'CPP012@env.yml:3',
+        'CPP070@env.yml:3',
+        'CPP071@env.yml:3',
+        'CPP012@env.yml:4',
+        'CPP070@env.yml:4',
+        'CPP014@env.yml:5',
+        'CPP015@env.yml:5',
+        'CPP071@env.yml:6',
+      ].sort(),
+    );
   });
 
   it('reads a list of plain requirements as before: no requirements file of its own', async () => {

@@ -72,25 +72,38 @@ export function condaPipRequirements(text: string): InstallArgument[] {
   return out;
 }
 
+/** The requirements file conda writes for a `pip:` list, and where each of its lines is in the environment file. */
+export interface CondaPipFile {
+  readonly text: string;
+  /** The environment file's lines holding an option line. */
+  readonly options: ReadonlySet<number>;
+  /** The environment file's line of each line of `text` (index 0: line 1), where it has one. */
+  readonly lineOf: readonly (number | undefined)[];
+}
+
 /**
  * The requirements file conda writes for the `pip:` list (`_pip_install_via_requirements`: the items joined by
  * newlines, in a temporary file in the environment file's folder, so a `-r` is relative to it), each item at its own
- * line of the environment file so that what pip reads is found where it is written; `options`: the lines holding an
- * option line (`--extra-index-url`, `--trusted-host`, `-r`, …), which pip obeys as in any requirements file.
- * Undefined when no item is an option line: the list is requirements only, which condaPipRequirements gives.
+ * line of the environment file where it can be, so that what pip reads is found where it is written; `options`: the
+ * lines holding an option line (`--extra-index-url`, `--trusted-host`, `-r`, …), which pip obeys as in any
+ * requirements file. Undefined when no item is an option line: the list is requirements only, which
+ * condaPipRequirements gives.
  */
-export function condaPipRequirementsFile(text: string): { text: string; options: ReadonlySet<number> } | undefined {
+export function condaPipRequirementsFile(text: string): CondaPipFile | undefined {
   const lines: string[] = [];
+  const lineOf: (number | undefined)[] = [];
   const options = new Set<number>();
   for (const { line, text: part } of pipItems(text)) {
-    // The lines of a quoted item holding `\n` share its line: those after the first, and the items after it, move down.
+    // The lines of a quoted item holding `\n` share its line: those after the first, and the items after it, move
+    // down in the file pip reads, each keeping its own line of the environment file.
     const at = Math.max(line - 1, lines.length);
     lines[at] = part;
+    lineOf[at] = line;
     const trimmed = part.trim();
-    if (trimmed.startsWith('-') && !/^(?:-e|--editable)(?:\s|=|$)/.test(trimmed)) options.add(at + 1);
+    if (trimmed.startsWith('-') && !/^(?:-e|--editable)(?:\s|=|$)/.test(trimmed)) options.add(line);
   }
   if (options.size === 0) return undefined;
-  return { text: Array.from(lines, (l) => l ?? '').join('\n'), options };
+  return { text: Array.from(lines, (l) => l ?? '').join('\n'), options, lineOf };
 }
 
 /**
@@ -108,12 +121,13 @@ function pipItems(text: string): { line: number; text: string }[] {
     const pip = isMap(item) ? item.get('pip', true) : undefined;
     for (const line of isSeq(pip) ? pip.items : []) {
       if (!isScalar(line) || typeof line.value !== 'string' || !line.range) continue;
-      // A block scalar (`- |`) starts on the line after its indicator; conda's join makes each of an item's lines
-      // one of the requirements file (its final line break ends the last).
+      // A block scalar (`- |`) starts on the line after its indicator, each of its lines on its own; conda's join
+      // makes each of an item's lines one of the requirements file (its final line break ends the last). A quoted
+      // item's lines (`"a\nb"`) are all at the item's line.
       const block = line.type === Scalar.BLOCK_LITERAL || line.type === Scalar.BLOCK_FOLDED ? 1 : 0;
       const at = lineCounter.linePos(line.range[0]).line + block;
       const parts = line.value.replace(/(?:\r?\n|\r)$/, '').split(/\r?\n|\r/);
-      parts.forEach((part, i) => out.push({ line: at + i, text: part }));
+      parts.forEach((part, i) => out.push({ line: at + i * block, text: part }));
     }
   }
   return out;

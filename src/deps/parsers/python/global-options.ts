@@ -13,6 +13,11 @@ interface GlobalOptions {
   readonly abbreviates?: readonly string[];
   /** The options whose value is the folder the command runs in: relative file names are read from there. */
   readonly directory?: ReadonlySet<string>;
+  /**
+   * The options whose value is the project's folder, relative to the one the command runs in: poetry reads a path
+   * argument relative to the project (`poetry -C app -P lib add ./x` adds `app/lib/x`).
+   */
+  readonly project?: ReadonlySet<string>;
 }
 
 /**
@@ -82,13 +87,17 @@ const UV: GlobalOptions = {
 
 /**
  * Poetry's application options (console/application.py `_default_definition`): `--directory` / `-C` (the working
- * directory of the command) and `--project` / `-P` take values; the others (`-v`, `-q`, `-n`, `--no-plugins`,
- * `--no-cache`, `--ansi`) are flags. cleo's `ArgvInput.first_argument` skips them to find the command name.
+ * directory of the command) and `--project` / `-P` (the project's folder, relative to it:
+ * `_configure_global_options`) take values; the others (`-v`, `-q`, `-n`, `--no-plugins`, `--no-cache`, `--ansi`)
+ * are flags. cleo's `ArgvInput.first_argument` skips them to find the command name.
  */
+export const POETRY_DIRECTORY = new Set(['--directory', '-C']);
+export const POETRY_PROJECT = new Set(['--project', '-P']);
 const POETRY: GlobalOptions = {
   values: new Set(['--directory', '--project']),
   shortValues: new Set(['C', 'P']),
-  directory: new Set(['--directory', '-C']),
+  directory: POETRY_DIRECTORY,
+  project: POETRY_PROJECT,
 };
 
 /**
@@ -134,6 +143,8 @@ export interface ToolCommand {
   readonly next: number;
   /** The folder `--directory` / `-C` names, as written: relative file names on the command line are read in it. */
   readonly directory?: string;
+  /** The project folder poetry's `--project` / `-P` names, as written (relative to `directory`). */
+  readonly project?: string;
 }
 
 /**
@@ -157,13 +168,25 @@ export function toolCommandAt(words: readonly Word[], i: number): ToolCommand {
     const sub = skipGlobalOptions(UV, words, start.at + 1);
     const subVerb = words[sub.at]?.text;
     if (subVerb === undefined || SEPARATORS.has(subVerb)) return { command: `uv ${verb}`, next: sub.at };
-    return withDirectory(`uv ${verb} ${subVerb}`, sub.at + 1, sub.directory ?? start.directory);
+    return withFolders(`uv ${verb} ${subVerb}`, sub.at + 1, { directory: sub.directory ?? start.directory });
   }
-  return withDirectory(`${tool} ${verb}`, start.at + 1, start.directory);
+  return withFolders(`${tool} ${verb}`, start.at + 1, start);
 }
 
-function withDirectory(command: string, next: number, directory: string | undefined): ToolCommand {
-  return directory === undefined ? { command, next } : { command, next, directory };
+function withFolders(command: string, next: number, folders: Folders): ToolCommand {
+  const { directory, project } = folders;
+  return {
+    command,
+    next,
+    ...(directory === undefined ? {} : { directory }),
+    ...(project === undefined ? {} : { project }),
+  };
+}
+
+/** The folders a command's directory and project options name, as written. */
+interface Folders {
+  readonly directory?: string | undefined;
+  readonly project?: string | undefined;
 }
 
 /**
@@ -171,12 +194,9 @@ function withDirectory(command: string, next: number, directory: string | undefi
  * flag (or a cluster of short flags), an option with its value glued (`--directory=app`, `-Capp`) or as the next
  * word (`-C app`). Returns the index of the first other word and the folder a directory option names.
  */
-function skipGlobalOptions(
-  options: GlobalOptions,
-  words: readonly Word[],
-  at: number,
-): { at: number; directory?: string } {
+function skipGlobalOptions(options: GlobalOptions, words: readonly Word[], at: number): Folders & { at: number } {
   let directory: string | undefined;
+  let project: string | undefined;
   let i = at;
   for (; i < words.length; i++) {
     const w = words[i]!.text;
@@ -187,8 +207,9 @@ function skipGlobalOptions(
     // A value past the command's end (`pip --log && pip install x`) is none: the separator ends the options.
     if (!read.glued) i++;
     if (options.directory?.has(read.name) === true) directory = read.value;
+    if (options.project?.has(read.name) === true) project = read.value;
   }
-  return directory === undefined ? { at: i } : { at: i, directory };
+  return { at: i, ...(directory === undefined ? {} : { directory }), ...(project === undefined ? {} : { project }) };
 }
 
 /** The option `w` names and its value, if it takes one (undefined for a flag). */
@@ -211,6 +232,17 @@ function optionValue(
   if (at === 0) return undefined;
   const name = `-${w[at]!}`;
   return w.length > at + 1 ? { name, value: w.slice(at + 1), glued: true } : { name, value: nextValue, glued: false };
+}
+
+/**
+ * The folder poetry reads a path argument relative to, as written from where the command was typed: the project's
+ * (`--project`, relative to `--directory`), else `--directory`'s (console/application.py
+ * `_configure_global_options`, then `InitCommand._parse_requirements`: `cwd = self.poetry.file.path.parent`).
+ * Undefined for the folder the command was typed in.
+ */
+export function projectFolder(directory: string | undefined, project: string | undefined): string | undefined {
+  if (project === undefined) return directory;
+  return inDirectory(directory, project);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { SEPARATORS, shellCommands } from './install-requirements.js';
 import type { Word } from './install-requirements.js';
-import { inDirectory, toolCommandAt } from './global-options.js';
+import { POETRY_DIRECTORY, POETRY_PROJECT, inDirectory, projectFolder, toolCommandAt } from './global-options.js';
+import type { ToolCommand } from './global-options.js';
 import { PIP_SHORT_VALUES, PIP_VALUE_OPTIONS, pipLongOption } from './pip-options.js';
 
 /** A requirement given on an install's command line (`pip install <arg>`, `-e <arg>`), as the shell passes it. */
@@ -8,6 +9,11 @@ export interface InstallArgument {
   readonly written: string;
   readonly line: number;
   readonly editable: boolean;
+  /**
+   * The folder the tool reads a relative path argument in, as written from where the command was typed (`uv
+   * --directory app pip install ./x.whl`, `poetry -C app add ./x.whl` read `app/x.whl`); absent for that folder.
+   */
+  readonly directory?: string;
 }
 
 /**
@@ -92,6 +98,10 @@ interface Tool {
   readonly into?: true;
   /** A positional argument as the requirement it names, where the tool has a form of its own (`poetry add x@^1`). */
   readonly written?: (word: string) => string;
+  /** The global options the tool's parser takes after the command too that name the folder it runs in. */
+  readonly directory?: ReadonlySet<string>;
+  /** Likewise, those naming the project's folder, relative to that one (poetry's `--project` / `-P`). */
+  readonly project?: ReadonlySet<string>;
 }
 type RequirementKind = 'editable' | 'one' | 'list';
 const EDITABLE = new Map<string, RequirementKind>([
@@ -104,7 +114,14 @@ const PIP: Tool = {
   shortValues: PIP_SHORT_VALUES,
   requirements: EDITABLE,
 };
-const UV_PIP: Tool = { values: UV_VALUE_OPTIONS, shortValues: UV_SHORT_VALUES, requirements: EDITABLE };
+/** uv's `--directory` is a global option (uv-cli `GlobalArgs`, `global = true`): clap takes it after the command too. */
+const UV_DIRECTORY = new Set(['--directory']);
+const UV_PIP: Tool = {
+  values: UV_VALUE_OPTIONS,
+  shortValues: UV_SHORT_VALUES,
+  requirements: EDITABLE,
+  directory: UV_DIRECTORY,
+};
 /**
  * `uv add` (uv-cli `AddArgs`: its `--editable` is a flag, `--rev` / `--tag` / `--branch` / `--optional` / `--marker`
  * … take values) and the tool commands (`ToolInstallArgs`, `ToolRunArgs`: `--from` names the package, `--with` /
@@ -142,6 +159,7 @@ const UV_ADD: Tool = {
   values: UV_PROJECT_VALUES,
   shortValues: new Set([...UV_SHORT_VALUES, 'm'].filter((c) => c !== 'e')),
   requirements: new Map(),
+  directory: UV_DIRECTORY,
 };
 const UV_TOOL_INSTALL: Tool = {
   ...UV_ADD,
@@ -181,7 +199,8 @@ const PIPX_RUN: Tool = {
 /**
  * `poetry add` (poetry console/commands/add.py `AddCommand.options`; its `-e` / `--editable`, `--optional` and
  * `--dev` are flags, taken as such where a version differs) with the application's `--directory` / `-C` and
- * `--project` / `-P`, which cleo takes after the command too. A `name@constraint` argument is poetry's own form.
+ * `--project` / `-P`, which poetry takes after the command too (console/application.py `_sort_global_options`
+ * moves them before it, argparse keeping the last value). A `name@constraint` argument is poetry's own form.
  */
 const POETRY_ADD: Tool = {
   values: new Set([
@@ -197,6 +216,8 @@ const POETRY_ADD: Tool = {
   shortValues: new Set(['C', 'E', 'G', 'P']),
   requirements: new Map(),
   written: poetryRequirement,
+  directory: POETRY_DIRECTORY,
+  project: POETRY_PROJECT,
 };
 /**
  * `pdm add` (pdm cli/commands/add.py and cli/options.py: `-G` / `--group`, `-L` / `--lockfile`, `-k` / `--skip`,
@@ -305,11 +326,46 @@ const INSTALL_COMMANDS: ReadonlyMap<string, Tool> = new Map([
   ['pipenv install', PIPENV_INSTALL],
 ]);
 
-/** Reads one command's arguments from `start` into `out`; returns the index of the word it stopped at. */
+/**
+ * Reads one command's arguments from `start` into `out`; returns the index of the word it stopped at. Each argument
+ * keeps the folder the tool reads a relative path in, from the directory options on the whole command: the last one
+ * given counts for every argument, before or after it (poetry's argparse, uv's clap).
+ */
 function readArguments(
   words: readonly Word[],
   start: number,
-  { tool, directory }: { tool: Tool; directory?: string },
+  found: ToolCommand & { tool: Tool },
+  out: { args: InstallArgument[]; scripts: RunScript[] },
+): number {
+  const from = out.args.length;
+  const folders: Folders = { directory: found.directory, project: found.project };
+  const end = readWords(words, start, found.tool, folders, out);
+  const directory = projectFolder(folders.directory, folders.project);
+  if (directory !== undefined) {
+    for (let k = from; k < out.args.length; k++) out.args[k] = { ...out.args[k]!, directory };
+  }
+  return end;
+}
+
+/** The folders a command's directory options name so far, as written. */
+interface Folders {
+  directory: string | undefined;
+  project: string | undefined;
+}
+
+/** Notes the folder an option names, if it is one of the tool's directory options. */
+function noteFolder(tool: Tool, name: string, value: Word | undefined, folders: Folders): void {
+  if (value === undefined) return;
+  if (tool.directory?.has(name) === true) folders.directory = value.text;
+  if (tool.project?.has(name) === true) folders.project = value.text;
+}
+
+/** readArguments' walk over the words, noting the directory options it meets in `folders`. */
+function readWords(
+  words: readonly Word[],
+  start: number,
+  tool: Tool,
+  folders: Folders,
   { args: out, scripts }: { args: InstallArgument[]; scripts: RunScript[] },
 ): number {
   let i = start;
@@ -343,6 +399,7 @@ function readArguments(
       const kind = tool.requirements.get(name);
       const takes = tool.values.has(name) || kind !== undefined;
       const value = eq > 0 ? { text: w.slice(eq + 1), line } : takes ? next() : undefined;
+      noteFolder(tool, name, value, folders);
       if (kind !== undefined && value !== undefined) pushRequirements(kind, value, out);
       continue;
     }
@@ -351,6 +408,7 @@ function readArguments(
       const at = [...w.slice(1)].findIndex((c) => tool.shortValues.has(c)) + 1;
       if (at === 0) continue;
       const value = w.length > at + 1 ? { text: w.slice(at + 1), line } : next();
+      noteFolder(tool, `-${w[at]}`, value, folders);
       const kind = tool.requirements.get(`-${w[at]}`);
       if (kind !== undefined && value !== undefined) pushRequirements(kind, value, out);
       continue;
@@ -362,7 +420,7 @@ function readArguments(
     if (tool.runs) {
       const named = /\.pyw?$/i.test(w);
       if (tool.scripts === 'uv' && (script || named)) {
-        scripts.push({ written: inDirectory(directory, w), line, exact: false });
+        scripts.push({ written: inDirectory(folders.directory, w), line, exact: false });
       }
       if (tool.scripts === 'pipx' && !spec) scripts.push({ written: w, line, exact: !named });
       // The command run, maybe with its version (`ruff@0.5`): the package named so is an index one.

@@ -4,9 +4,12 @@ import type { PythonCheckPolicy } from './checks/index.js';
 import { checkPythonLock } from './checks/index.js';
 import { checkInstallArguments } from './checks/install-arguments.js';
 import { condaPipRequirements, condaPipRequirementsFile } from './conda-environments.js';
+import type { CondaPipFile } from './conda-environments.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
+import type { PythonLock } from './types.js';
 import type { InstallNames, InstallTree, LocatedName } from './install-requirements.js';
 import { parseRequirementsFile } from './requirements.js';
+import type { IncludeLoader } from './requirements.js';
 import { scriptRequirements } from './script-metadata.js';
 
 /**
@@ -14,16 +17,16 @@ import { scriptRequirements } from './script-metadata.js';
  * nox `session.install`), and those of the files they run or build from: a script's inline metadata (`uv run
  * tools/x.py`), a conda environment file's `pip:` list (`conda env create -f env.yml`), each located in the
  * repository (locateInstallNames; names past its bound are installInputs' CPP003) and read once, whatever the number
- * of install files naming it. `readText`: a file's own text; `limit`: the scan's bound on files read at once.
+ * of install files naming it.
  */
 export async function installCommandFindings(
   envNames: readonly (readonly [string, InstallNames])[],
   byPath: ReadonlyMap<string, DiscoveredFile>,
   { files }: InstallTree,
   policy: PythonCheckPolicy,
-  readText: (f: DiscoveredFile) => Promise<string | undefined>,
-  limit: <T>(fn: () => Promise<T>) => Promise<T>,
+  reading: FileReading,
 ): Promise<Finding[]> {
+  const { readText, includes, limit } = reading;
   type Judge = (path: string, text: string) => Promise<Finding[]>;
   const ran = new Map<string, Judge>();
   const add = (located: readonly LocatedName<RunScript>[], judge: Judge) => {
@@ -33,13 +36,9 @@ export async function installCommandFindings(
     (requirements: (text: string) => InstallArgument[]): Judge =>
     (path, text) =>
       Promise.resolve(checkInstallArguments(path, requirements(text), policy, files));
-  const load = async (path: string) => {
-    const file = byPath.get(path);
-    return file === undefined ? undefined : readText(file);
-  };
   const condaEnvironment: Judge = async (path, text) => [
     ...checkInstallArguments(path, condaPipRequirements(text), policy, files),
-    ...(await condaPipOptions(path, text, policy, load)),
+    ...(await condaPipOptions(path, text, policy, includes(byPath.get(path)!))),
   ];
   const argumentFindings = envNames.map(([envPath, names]) => {
     add(names.scripts, asArguments(scriptRequirements));
@@ -60,6 +59,16 @@ export async function installCommandFindings(
   return [...argumentFindings.flat(), ...ranFindings.flat()];
 }
 
+/** How installCommandFindings reads the files it judges. */
+interface FileReading {
+  /** A file's own text. */
+  readonly readText: (f: DiscoveredFile) => Promise<string | undefined>;
+  /** The loader of the files a requirements file at `f` includes, each decoded as pip decodes it. */
+  readonly includes: (f: DiscoveredFile) => IncludeLoader;
+  /** The scan's bound on files read at once. */
+  readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
 /**
  * What the option lines of a conda environment file's `pip:` list do: pip reads the list as the requirements file
  * conda writes beside the environment file (conda env/installers/pip.py `_pip_install_via_requirements`), so an
@@ -71,12 +80,29 @@ async function condaPipOptions(
   path: string,
   text: string,
   policy: PythonCheckPolicy,
-  load: (path: string) => Promise<string | undefined>,
+  load: IncludeLoader,
 ): Promise<Finding[]> {
   const list = condaPipRequirementsFile(text);
   if (list === undefined) return [];
-  const lock = await parseRequirementsFile(path, list.text, load);
+  const lock = atEnvironmentLines(await parseRequirementsFile(path, list.text, load), list);
   return checkPythonLock(lock, policy, undefined).filter(
     (f) => f.location.path !== path || (f.location.line !== undefined && list.options.has(f.location.line)),
   );
+}
+
+/**
+ * The lock read from a `pip:` list's requirements file with what it says of the list moved to the environment file's
+ * lines (a quoted item holding `\n` is several lines of the one and one of the other); its includes keep theirs.
+ */
+function atEnvironmentLines(lock: PythonLock, list: CondaPipFile): PythonLock {
+  const moved = <T extends { readonly file: string; readonly line: number }>(entries: readonly T[]): T[] =>
+    entries.map((e) => (e.file === lock.file ? { ...e, line: list.lineOf[e.line - 1] ?? e.line } : e));
+  return {
+    ...lock,
+    packages: moved(lock.packages),
+    indexes: moved(lock.indexes),
+    problems: moved(lock.problems),
+    ...(lock.trustedHosts === undefined ? {} : { trustedHosts: moved(lock.trustedHosts) }),
+    ...(lock.envChoices === undefined ? {} : { envChoices: moved(lock.envChoices) }),
+  };
 }

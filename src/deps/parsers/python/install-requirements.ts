@@ -27,6 +27,8 @@ export interface NamedRequirementsFile {
    * an option's value (`--python 3.12`), so it counts only where it is a file beside the command or at the root.
    */
   readonly positional?: true;
+  /** Read only by a compile (`uv pip compile <file>`, `pip-compile <file>`): its ranges resolve into the output. */
+  readonly compileInput?: true;
 }
 
 /** What a named file is in the repository: the files it can be, or why none could be read. */
@@ -67,6 +69,23 @@ const PIPX_INJECT_FILES: ReadonlyMap<string, boolean> = new Map([
   ['-r', false],
   ['--requirement', false],
 ]);
+/**
+ * The files a compile reads beside its inputs, each of which only narrows or replaces versions: `-c` /
+ * `--constraint`, uv's `--override` and `-b` / `--build-constraint` (uv-cli `PipCompileArgs`; pip-tools'
+ * `pip-compile -c`).
+ */
+const COMPILE_OPTIONS: ReadonlyMap<string, boolean> = new Map([
+  ['-c', true],
+  ['--constraint', true],
+  ['--constraints', true],
+  ['--override', true],
+  ['--overrides', true],
+  ['-b', true],
+  ['--build-constraint', true],
+  ['--build-constraints', true],
+]);
+/** A compile's output file options, whose value is the file written, not an input. */
+const OUTPUT_OPTIONS = new Set(['-o', '--output-file']);
 /** `pipenv install -r` / `--requirements` (pipenv cli/options.py `requirementstxt_option`: imported, then installed). */
 const PIPENV_FILES: ReadonlyMap<string, boolean> = new Map([
   ['-r', false],
@@ -75,22 +94,24 @@ const PIPENV_FILES: ReadonlyMap<string, boolean> = new Map([
 
 /**
  * The commands that read requirements files, by their words (toolCommandAt): their file options, or `sync`, whose
- * positional arguments are the files. `pip install` (also `/venv/bin/pip`, `python -m pip`, `uv pip install`), and
- * `pip wheel` / `pip download`, which take pip's `-r` / `-c` too (commands/wheel.py, download.py
- * `cmdoptions.requirements()`) and fetch from the indexes the files name, building an sdist's metadata;
- * `uv pip sync` and pip-tools' `pip-sync`; `uv add -r` / `-c` read requirements and constraints files as `uv pip
- * install` does (uv-cli `AddArgs`).
+ * positional arguments are the files, or `compile`, whose positional arguments are the inputs it resolves. `pip
+ * install` (also `/venv/bin/pip`, `python -m pip`, `uv pip install`), and `pip wheel` / `pip download`, which take
+ * pip's `-r` / `-c` too (commands/wheel.py, download.py `cmdoptions.requirements()`) and fetch from the indexes the
+ * files name, building an sdist's metadata; `uv pip sync` and pip-tools' `pip-sync`; `uv add -r` / `-c` read
+ * requirements and constraints files as `uv pip install` does (uv-cli `AddArgs`). `uv pip compile` and pip-tools'
+ * `pip-compile` (uv-cli `PipCompileArgs.src_file`, pip-tools `src_files`) resolve their inputs against the indexes
+ * those files name, building what has no wheel to learn its dependencies: their options are judged as an install's.
  */
-const FILE_COMMANDS: ReadonlyMap<string, ReadonlyMap<string, boolean> | 'sync'> = new Map<
-  string,
-  ReadonlyMap<string, boolean> | 'sync'
->([
+type FileCommand = ReadonlyMap<string, boolean> | 'sync' | 'compile';
+const FILE_COMMANDS: ReadonlyMap<string, FileCommand> = new Map<string, FileCommand>([
   ['pip install', FILE_OPTIONS],
   ['pip wheel', FILE_OPTIONS],
   ['pip download', FILE_OPTIONS],
   ['uv pip install', FILE_OPTIONS],
   ['uv pip sync', 'sync'],
   ['pip-sync', 'sync'],
+  ['uv pip compile', 'compile'],
+  ['pip-compile', 'compile'],
   ['uv add', FILE_OPTIONS],
   ['uv run', WITH_REQUIREMENTS],
   ['uv tool install', WITH_REQUIREMENTS],
@@ -183,7 +204,7 @@ function filesWrittenByBuild(commands: readonly (readonly Word[])[]): Set<string
 /** The `-r` / `-c` values of the install commands among one shell command's words. */
 function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
   const out: NamedRequirementsFile[] = [];
-  let installing: ReadonlyMap<string, boolean> | 'sync' | undefined;
+  let installing: FileCommand | undefined;
   // The folder the command runs in (`uv --directory app …`): its relative file names are read there.
   let directory: string | undefined;
   for (let i = 0; i < words.length; i++) {
@@ -200,13 +221,20 @@ function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
       i = found.next - 1;
       continue;
     }
-    if (installing === 'sync' && !w.startsWith('-')) {
-      out.push({ written: inDirectory(directory, w), line: words[i]!.line, constraint: false, positional: true });
+    if (installing === 'compile' && OUTPUT_OPTIONS.has(w)) {
+      i++;
+      continue;
+    }
+    if ((installing === 'sync' || installing === 'compile') && !w.startsWith('-')) {
+      const written = inDirectory(directory, w);
+      const compiled = installing === 'compile' ? { compileInput: true as const } : {};
+      out.push({ written, line: words[i]!.line, constraint: false, positional: true, ...compiled });
       continue;
     }
     const eq = w.indexOf('=');
-    const name = w.startsWith('--') && eq > 0 ? w.slice(0, eq) : /^-[rc]/.test(w) ? w.slice(0, 2) : w;
-    const constraint = (installing === 'sync' ? FILE_OPTIONS : installing).get(name);
+    const name = w.startsWith('--') && eq > 0 ? w.slice(0, eq) : /^-[rcb]/.test(w) ? w.slice(0, 2) : w;
+    const options = installing === 'sync' ? FILE_OPTIONS : installing === 'compile' ? COMPILE_OPTIONS : installing;
+    const constraint = options.get(name);
     if (constraint === undefined) continue;
     // `--requirement=x`, or a short option glued to its value (`-rx`: optparse takes the rest of the word).
     const glued = w.length > name.length ? w.slice(name.length + (name.startsWith('--') ? 1 : 0)) : undefined;
@@ -458,6 +486,8 @@ export function installNamedPaths(
 export interface InstallInput {
   readonly file: DiscoveredFile;
   readonly constraints: boolean;
+  /** Only a compile reads it as its input (NamedRequirementsFile's `compileInput`). */
+  readonly compileInput?: true;
 }
 
 /** The tree's paths, and by base name in the order given: where installInputs and a review look a named file up. */
@@ -502,8 +532,9 @@ export function installInputs(
         // Scanned already by its name, or another format's file: its own reader judges it.
         if (f.format !== 'other' || f.claimed !== undefined || PROJECT_FILE.test(path)) continue;
         const before = inputs.get(path);
-        if (before === undefined || (before.constraints && !named.constraint)) {
-          inputs.set(path, { file: { ...f, claimed: 'pip-requirements' }, constraints: named.constraint });
+        if (before === undefined || stricter(named, before)) {
+          const compiled = named.compileInput === true ? { compileInput: true as const } : {};
+          inputs.set(path, { file: { ...f, claimed: 'pip-requirements' }, constraints: named.constraint, ...compiled });
         }
       }
     }
@@ -523,6 +554,15 @@ export function installInputs(
     configs: [...configs.values()].sort(byName),
     findings,
   };
+}
+
+/**
+ * Whether a name reads its file more strictly than the reading before: an install's `-r` over a constraint or a
+ * compile's input, a compile's input over a constraint (an install's `-c` only narrows).
+ */
+function stricter(named: NamedRequirementsFile, before: InstallInput): boolean {
+  const rank = (constraint: boolean, compileInput: boolean) => (constraint ? 0 : compileInput ? 1 : 2);
+  return rank(named.constraint, named.compileInput === true) > rank(before.constraints, before.compileInput === true);
 }
 
 function unreadFinding(file: string, unread: readonly UnreadName[]): Finding {

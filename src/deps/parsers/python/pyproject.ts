@@ -32,6 +32,20 @@ export interface PyProject {
   readonly directPins: ReadonlyMap<string, DirectPin>;
   /** The poetry.lock `content-hash` Poetry would write for this file; absent when it cannot be reproduced. */
   readonly poetryContentHashes?: PoetryContentHashes;
+  /** `[tool.uv]`'s build settings: which packages `uv sync` refuses to build, and which it builds whatever wheels. */
+  readonly uvBuilds: UvBuilds;
+}
+
+/**
+ * uv's `no-build` / `no-build-package` (never build an sdist: an install that needs one fails) and `no-binary` /
+ * `no-binary-package` (never install a wheel: every such package is built from its sdist), as `[tool.uv]` sets them
+ * (uv-settings `ResolverInstallerOptions`; uv-configuration `NoBuild::from_args`, `NoBinary::from_args`).
+ */
+export interface UvBuilds {
+  readonly noBuild: boolean;
+  readonly noBuildPackages: ReadonlySet<string>;
+  readonly noBinary: boolean;
+  readonly noBinaryPackages: ReadonlySet<string>;
 }
 
 /**
@@ -97,7 +111,19 @@ export function parsePyproject(file: string, text: string): PyProject {
     dependencies: out,
     indexConfig: readIndexConfig(doc, text),
     directPins: directPins(doc),
+    uvBuilds: uvBuilds(uvTool),
     ...(contentHashes !== undefined ? { poetryContentHashes: contentHashes } : {}),
+  };
+}
+
+function uvBuilds(uv: Record<string, unknown>): UvBuilds {
+  const names = (v: unknown) =>
+    new Set(Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string').map(normalizeName) : []);
+  return {
+    noBuild: uv['no-build'] === true,
+    noBuildPackages: names(uv['no-build-package']),
+    noBinary: uv['no-binary'] === true,
+    noBinaryPackages: names(uv['no-binary-package']),
   };
 }
 

@@ -30,9 +30,13 @@ export interface IncludeLoader {
   readonly resolve?: (joined: string) => Promise<string | undefined>;
 }
 
-/** How a requirements file is read: as constraints when an install names it by `-c` (pip's `nested_constraint`). */
+/**
+ * How a requirements file is read: as constraints when an install names it by `-c` (pip's `nested_constraint`); as
+ * the input of a compile when only `uv pip compile` / `pip-compile` read it.
+ */
 export interface RequirementsReading {
   readonly constraints?: boolean;
+  readonly compileInput?: boolean;
 }
 
 /** Bounds on `-r` / `-c` chains: pip has none, a hostile repository must not get an unbounded walk. */
@@ -87,6 +91,7 @@ export async function parseRequirementsFile(
     requireHashes: state.requireHashes,
     problems: state.problems,
     ...(state.envChoices.length > 0 ? { envChoices: state.envChoices } : {}),
+    ...(how.compileInput === true ? { compileInput: true as const } : {}),
   };
 }
 

@@ -29,17 +29,21 @@ import { pipConfSettings, tomlIndexSettings, withUvToml } from './config-indexes
 import { checkIndexSettings } from './checks/config-indexes.js';
 import { envIndexSettings } from './env-indexes.js';
 import { installInputs, installTree, locateInstallNames } from './install-requirements.js';
+import type { InstallInput } from './install-requirements.js';
 import { installCommandFindings } from './install-command-findings.js';
 import { checkInstallArguments } from './checks/install-arguments.js';
 import { projectRequirements } from './project-requirements.js';
 import { asInstallCommands } from './tox-nox-installs.js';
-import type { RequirementsReading } from './requirements.js';
+import { uvLockReresolves } from './uv-remotes.js';
+import type { IncludeLoader, RequirementsReading } from './requirements.js';
 import type { FileOpener } from '../../../core/file-source.js';
 
 interface FileResult {
   readonly findings: readonly Finding[];
   readonly graphs: readonly DependencyGraph[];
   readonly notifications: readonly Notification[];
+  /** The pyproject.toml whose indexes `uv sync` resolves from again, the uv.lock not matching them (uvLockReresolves). */
+  readonly reresolvedBy?: string;
 }
 
 /**
@@ -92,18 +96,25 @@ export const pythonDepsStage: Stage = {
     ).flat();
     // pip reads whatever file an install command names with -r / -c, whatever its name.
     const named = installInputs(byPath, envNames);
-    const inputs = [...lockfiles.map((file) => ({ file, constraints: false })), ...named.inputs];
+    const inputs: InstallInput[] = [...lockfiles.map((file) => ({ file, constraints: false })), ...named.inputs];
     const results = await Promise.all(
-      inputs.map(({ file, constraints }) =>
+      inputs.map(({ file, constraints, compileInput }) =>
         ctx.limit(() =>
-          scanPythonFile(file, byPath, policy, ctx.files, { constraints }).catch((err: unknown): FileResult =>
-            failed(file, 'CPP001', errorMessage(err), undefined),
+          scanPythonFile(file, byPath, policy, ctx.files, { constraints, compileInput: compileInput === true }).catch(
+            (err: unknown): FileResult => failed(file, 'CPP001', errorMessage(err), undefined),
           ),
         ),
       ),
     );
     // The requirements their command lines give and those of the scripts and environment files they run.
-    const commandFindings = await installCommandFindings(envNames, byPath, tree, policy, readText, ctx.limit);
+    // A conda environment's `pip:` list is a requirements file: what it includes is read as pip reads any include.
+    const includes = (f: DiscoveredFile) =>
+      includeLoader(f, byPath, (g) => readLockText(ctx.files, g, decodeRequirementsFile));
+    const commandFindings = await installCommandFindings(envNames, byPath, tree, policy, {
+      readText,
+      includes,
+      limit: ctx.limit,
+    });
     const lockFindings = [...results.flatMap((r) => r.findings), ...named.findings, ...commandFindings];
     // Index settings outside any lockfile (pip.conf, uv.toml, pyproject.toml, PIP_*/UV_* variables set by a
     // Dockerfile, workflow or script): a host a lockfile already locks
@@ -119,7 +130,10 @@ export const pythonDepsStage: Stage = {
     const kindOf = (f: DiscoveredFile) => f.claimed ?? f.format;
     const lockDirs = new Set(lockfiles.filter((f) => kindOf(f) !== 'pip-requirements').map((f) => dirOf(f.path)));
     const pdmDirs = new Set(lockfiles.filter((f) => kindOf(f) === 'pdm-lockfile').map((f) => dirOf(f.path)));
-    const beside = (f: DiscoveredFile) => f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path));
+    // A uv.lock its project's indexes do not match is resolved again from them by `uv sync`: they are the install's.
+    const reresolved = new Set(results.flatMap((r) => r.reresolvedBy ?? []));
+    const beside = (f: DiscoveredFile) =>
+      f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path)) && !reresolved.has(f.path);
     // A pyproject.toml no lockfile pins: its requirements are what the next `pip install .` or `uv sync` fetches.
     const projectFindings = input.files
       .filter((f) => f.format === 'pyproject-toml' && !lockDirs.has(dirOf(f.path)))
@@ -178,25 +192,15 @@ async function scanPythonFile(
 ): Promise<FileResult> {
   const format = (PYTHON_LOCKFILE_FORMATS.has(file.format) ? file.format : file.claimed) as PythonFileFormat;
   // A requirements file is decoded as pip decodes it (byte-order mark, PEP 263 declaration); the rest are UTF-8.
-  const read = async (f: DiscoveredFile): Promise<string | undefined> => {
-    const bytes = await readBoundedBytes(files, f, MAX_LOCKFILE_BYTES);
-    if (bytes === undefined) return undefined;
-    return format === 'pip-requirements' ? decodeRequirementsFile(f.path, bytes) : decodeStrictUtf8(f.path, bytes);
-  };
+  const read = (f: DiscoveredFile) =>
+    readLockText(files, f, format === 'pip-requirements' ? decodeRequirementsFile : decodeStrictUtf8);
   let lock;
   try {
     const text = await read(file);
     if (text === undefined) {
       return failed(file, 'CPP001', `is ${file.size} bytes, over the ${MAX_LOCKFILE_BYTES}-byte limit`, undefined);
     }
-    // Includes resolve only to files the walk took in: inside the scan root, symlinks already vetted.
-    const load = Object.assign(
-      async (path: string) => {
-        const f = byPath.get(path);
-        return f ? read(f).catch(() => undefined) : undefined;
-      },
-      { resolve: (joined: string) => resolveInRoot(file, joined) },
-    );
+    const load = includeLoader(file, byPath, read);
     lock = await parsePythonLock(format, file.path, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, load, how);
   } catch (err) {
     if (err instanceof PyLockError) {
@@ -222,7 +226,41 @@ async function scanPythonFile(
   // pyproject.toml declares what uv and Poetry lock for; PDM's declarations include `[tool.pdm.dev-dependencies]`,
   // which parsePyproject does not read, so a PDM graph's roots are what no edge reaches.
   const declares = lock.kind === 'uv' || lock.kind === 'poetry' ? project : undefined;
-  return { findings: checkPythonLock(lock, policy, project), graphs: [toPythonGraph(lock, declares)], notifications };
+  const reresolves = lock.kind === 'uv' && project !== undefined && uvLockReresolves(lock, project.indexConfig);
+  return {
+    findings: checkPythonLock(lock, policy, project),
+    graphs: [toPythonGraph(lock, declares)],
+    notifications,
+    ...(reresolves ? { reresolvedBy: project.file } : {}),
+  };
+}
+
+/** A lockfile's text, decoded by `decode`; undefined when it is over the size bound. */
+async function readLockText(
+  files: FileOpener,
+  f: DiscoveredFile,
+  decode: (file: string, bytes: Buffer) => string,
+): Promise<string | undefined> {
+  const bytes = await readBoundedBytes(files, f, MAX_LOCKFILE_BYTES);
+  return bytes === undefined ? undefined : decode(f.path, bytes);
+}
+
+/**
+ * The files a requirements file `file` includes (`-r` / `-c`), each read by `read`. Includes resolve only to files
+ * the walk took in: inside the scan root, symlinks already vetted.
+ */
+function includeLoader(
+  file: DiscoveredFile,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  read: (f: DiscoveredFile) => Promise<string | undefined>,
+): IncludeLoader {
+  return Object.assign(
+    async (path: string) => {
+      const f = byPath.get(path);
+      return f ? read(f).catch(() => undefined) : undefined;
+    },
+    { resolve: (joined: string) => resolveInRoot(file, joined) },
+  );
 }
 
 /**

@@ -134,6 +134,11 @@ export interface PythonLock {
   readonly trustedHosts?: readonly PyTrustedHost[];
   /** `--require-hashes` given in the file (pip then demands a hash on every requirement). */
   readonly requireHashes: boolean;
+  /**
+   * A requirements file only a compile reads (`uv pip compile <file>`, `pip-compile <file>`): its ranges are resolved
+   * into the pinned output, which is what is installed; its indexes and sources are still what the resolver uses.
+   */
+  readonly compileInput?: true;
   readonly problems: readonly PyProblem[];
   /**
    * pipenv only: the Pipfile beside sets `[pipenv] install_search_all_sources`, so every package is installed with

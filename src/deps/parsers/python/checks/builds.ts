@@ -1,4 +1,5 @@
 import type { Finding } from '../../../../core/finding.js';
+import type { PyProject } from '../pyproject.js';
 import type { PythonLock } from '../types.js';
 import type { PythonCheckPolicy } from './context.js';
 import { pyPackageFinding } from './finding.js';
@@ -24,9 +25,13 @@ export const SDIST = /\.(tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar)$/i;
  * (wheels first) then `prepare_distribution_metadata` (the backend runs even to read the metadata). With no wheel
  * locked, the build runs on every platform. Its build requirements are resolved at build time and are in no lock.
  * Packages on `dependencies.allowInstallScripts` (the one allowlist of code that runs on install) are not reported.
+ * Beside uv.lock, the project's `[tool.uv]` build settings count: a package uv may not build (`no-build`) is never
+ * built (the install fails instead), and one it may not install a wheel of (`no-binary`) is built from its sdist
+ * whatever wheels are locked.
  */
-export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
+export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy, project?: PyProject): Finding[] {
   if (!NAMES_FILES.has(lock.kind)) return [];
+  const uv = lock.kind === 'uv' ? project?.uvBuilds : undefined;
   const out: Finding[] = [];
   // A wheel only for Pythons the lock never runs on is as good as none (uv picks among wheels compatible with the
   // interpreter's tags); with no Python left in range (a future requires-python), versions are not compared.
@@ -34,9 +39,23 @@ export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy): 
   const fits = (w: string) => minors.length === 0 || wheelFitsPython(w, minors);
   for (const p of lock.packages) {
     if (p.source !== 'index' || policy.buildAllowed(p.name)) continue;
+    // uv-resolver `Package::to_dist`: a wheel unless `no_binary`, else the sdist unless `no_build`, else an error.
+    if (uv !== undefined && (uv.noBuild || uv.noBuildPackages.has(p.name))) continue;
     const names = p.distributions.map((d) => d.filename ?? '');
     const sdists = names.filter((f) => SDIST.test(f));
     if (sdists.length === 0) continue;
+    if (uv !== undefined && (uv.noBinary || uv.noBinaryPackages.has(p.name))) {
+      out.push(
+        pyPackageFinding(
+          'CPP074',
+          p,
+          `is built from its source distribution (${sdists[0]!}) whatever wheels are locked, as ${project!.file}'s [tool.uv] ${uv.noBinary ? 'no-binary' : 'no-binary-package'} tells uv, so installing it runs the package's build backend (setup.py)`,
+          FIX,
+          { sdist: sdists.join(' '), wheels: names.filter((n) => WHEEL.test(n)).length, noBinary: project!.file },
+        ),
+      );
+      continue;
+    }
     const allWheels = names.filter((n) => WHEEL.test(n));
     const wheels = allWheels.filter(fits);
     if (wheels.length === 0) {

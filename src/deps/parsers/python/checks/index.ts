@@ -55,7 +55,7 @@ export function checkPythonLock(
     ...outside,
     ...injected,
     ...checkMalicious(lock, policy),
-    ...checkSourceBuilds(lock, policy),
+    ...checkSourceBuilds(lock, policy, project),
     ...checkFileNames(lock),
     ...sync,
     ...checkLockHash(lock, lock.kind === 'pipenv' ? pipfile : poetryManifest(lock, project), sync.length),

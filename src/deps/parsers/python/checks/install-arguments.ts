@@ -1,3 +1,4 @@
+import { inDirectory } from '../global-options.js';
 import { locateNamedFile } from '../install-requirements.js';
 import type { Finding } from '../../../../core/finding.js';
 import { groupSystemic } from '../../../checks/systemic.js';
@@ -38,7 +39,9 @@ export function checkInstallArguments(
     // One pip refuses (`invalid requirement`) fails the command: nothing is installed from it.
     if (read === undefined || !('source' in read)) continue;
     const local = read.source === 'path' || read.source === 'directory';
-    if (!local || committedArchive(file, read.url ?? '', repositoryFiles)) packages.push(read);
+    if (!local || committedArchive(file, inDirectory(arg.directory, localPath(read.url ?? '')), repositoryFiles)) {
+      packages.push(read);
+    }
   }
   if (packages.length === 0) return [];
   const lock: PythonLock = {
@@ -61,13 +64,17 @@ function writtenOut(word: string): boolean {
   return at < 0 || /(?:^|@\s*)[a-z][a-z0-9+.-]*:/i.test(word.slice(0, at));
 }
 
+/** A local requirement's path as written, without its `file:` scheme or extras. */
+function localPath(where: string): string {
+  return withoutExtras(where.replace(/^file:(\/\/)?/i, ''));
+}
+
 /**
  * Whether a local path names an archive (pip's `is_archive_file`) a file of the repository is at: relative to the
  * folder of the file that runs the install (tox.ini's, noxfile.py's, a script's) or to the root (a workflow's
- * checkout, a Dockerfile's build context).
+ * checkout, a Dockerfile's build context), each joined with the folder the command runs in.
  */
-function committedArchive(file: string, where: string, repositoryFiles: ReadonlySet<string>): boolean {
-  const path = withoutExtras(where.replace(/^file:(\/\/)?/i, ''));
+function committedArchive(file: string, path: string, repositoryFiles: ReadonlySet<string>): boolean {
   return ARCHIVE.test(path) && 'paths' in locateNamedFile(file, path, repositoryFiles, NO_BASE_NAMES, true);
 }
 

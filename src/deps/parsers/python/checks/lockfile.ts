@@ -23,9 +23,10 @@ export function checkProblems(lock: PythonLock): Finding[] {
 }
 
 /**
- * CPP010: a requirements-file entry that allows more than one version. Constraints only narrow, and `*.in` files are
- * pip-compile / `uv pip compile` inputs whose ranges are resolved into the pinned output, so both pass. A file that
- * pins none of its requirements is a list of ranges by design (one cause): one finding for the file, with the count.
+ * CPP010: a requirements-file entry that allows more than one version. Constraints only narrow, and `*.in` files
+ * (and files only a compile reads) are pip-compile / `uv pip compile` inputs whose ranges are resolved into the
+ * pinned output, so both pass. A file that pins none of its requirements is a list of ranges by design (one cause):
+ * one finding for the file, with the count.
  */
 export function checkPinning(lock: PythonLock): Finding[] {
   if (lock.kind !== 'requirements') return [];
@@ -35,7 +36,7 @@ export function checkPinning(lock: PythonLock): Finding[] {
   const hashPinned = (p: PyPackage) => hashMode && pipPinned(p.specifier) && p.distributions.some(hasHash);
   const fromIndex = lock.packages.filter(
     // A version an environment variable supplies is CPP079's finding, not a range's.
-    (p) => p.source === 'index' && p.constraint !== true && p.fromEnvironment !== true && !/\.in$/i.test(p.file),
+    (p) => p.source === 'index' && p.constraint !== true && p.fromEnvironment !== true && !compileInput(lock, p.file),
   );
   const out: Finding[] = [];
   for (const file of [...new Set(fromIndex.map((p) => p.file))]) {
@@ -160,8 +161,8 @@ export function checkHashes(lock: PythonLock, policy: PythonCheckPolicy): Findin
     return out;
   }
   if (lock.kind === 'requirements' && !fileUsesHashes) {
-    // A pip-compile input (`*.in`) never carries hashes; its compiled output is what the policy holds to them.
-    if (!policy.requireHashes || /\.in$/i.test(lock.file)) return out;
+    // A pip-compile input never carries hashes; its compiled output is what the policy holds to them.
+    if (!policy.requireHashes || compileInput(lock, lock.file)) return out;
     const what =
       hashed.length === 0
         ? `pins no hashes for any of its ${missing.length} requirement${missing.length === 1 ? '' : 's'}`
@@ -260,4 +261,9 @@ function isArchive(url: string | undefined): boolean {
 function hashable(lock: PythonLock, source: string): boolean {
   if (lock.kind === 'requirements') return true;
   return source === 'index' || source === 'url';
+}
+
+/** Whether `file` of the lock is a compile's input: a `*.in` by name, or a file only a compile reads. */
+function compileInput(lock: PythonLock, file: string): boolean {
+  return lock.compileInput === true || /\.in$/i.test(file);
 }

@@ -1,0 +1,24 @@
+import { normalizePrefix } from '../../checks/context.js';
+import type { IndexConfig } from './pyproject-indexes.js';
+import type { PythonLock } from './types.js';
+
+/** uv's `DEFAULT_INDEX`: PyPI's simple index. */
+const PYPI_SIMPLE = 'https://pypi.org/simple';
+
+/**
+ * Whether `uv sync` (without `--locked` / `--frozen`) resolves again instead of installing uv.lock as it stands:
+ * `Lock::satisfies` answers `MissingRemoteIndex` for a package locked from a registry URL that none of the configured
+ * indexes is — the project's `[[tool.uv.index]]` (explicit ones too), `[tool.uv] index-url` / `extra-index-url`, and
+ * PyPI unless one of them is the default (`IndexLocations::allowed_indexes`) — and `ValidatedLock::validate` then
+ * keeps the lock as a preference only: what is installed is resolved from the project's indexes.
+ */
+export function uvLockReresolves(lock: PythonLock, config: IndexConfig): boolean {
+  const declared = config.indexes.filter((i) => i.tool === 'uv');
+  // Compared as uv compares them: without credentials (`UrlString` of `without_credentials`).
+  const remotes = new Set(declared.map((i) => normalizePrefix(i.url)));
+  if (!declared.some((i) => i.priority === 'default')) remotes.add(normalizePrefix(PYPI_SIMPLE));
+  return lock.packages.some(
+    (p) =>
+      p.source === 'index' && p.url !== undefined && /^https?:/i.test(p.url) && !remotes.has(normalizePrefix(p.url)),
+  );
+}
