@@ -35,6 +35,7 @@ import type { YarnScalar } from './parsers/yarn-v1-syntax.js';
 import type { DraftNode, Manifest, ParsedLockfile } from './types.js';
 import { LockfileError } from './types.js';
 import { lockfilesNotRead } from './lockfile-precedence.js';
+import { sourcesNpmRefuses } from './parsers/npm-allow-scripts.js';
 
 /**
  * The dependency stage: every lockfile (including a file only *named* like one) is read, parsed into a
@@ -203,6 +204,7 @@ async function scanLockfile(
       ...(pnpmWorkspace !== undefined ? { pnpmWorkspace } : {}),
     });
     parsed = withScriptsIgnored(parsed, npmrcIgnores, yarnV1?.ignoresScripts);
+    if (parsed.kind === 'npm') parsed = withSourcesRefused(parsed, given[''], dir, repoNpmrcs, envNpmrc);
   } catch (err) {
     if (err instanceof LockfileError) return { ...fail(file, err.message, err.line), yarnrcs: inEffect };
     return { ...fail(file, errorMessage(err), undefined), yarnrcs: inEffect };
@@ -530,8 +532,40 @@ function npmrcSwitchOn(npmrcs: readonly RepoNpmrc[], env: NpmrcConfig | undefine
  * never reads it (deps/yarnrc-v1.ts `yarnV1IgnoresScripts`).
  */
 function npmrcIgnoresScripts(dir: string, npmrcs: readonly RepoNpmrc[], env: NpmrcConfig | undefined): boolean {
-  const project = npmrcs.find((n) => n.path === joinRel(dir, '.npmrc'));
-  return (env?.raw['ignore-scripts'] ?? project?.config.raw['ignore-scripts'])?.trim().toLowerCase() === 'true';
+  return projectSetting(dir, npmrcs, env, 'ignore-scripts')?.trim().toLowerCase() === 'true';
+}
+
+/** A setting as npm reads it from what the repository shows: the environment, else the project's `.npmrc`. */
+function projectSetting(
+  dir: string,
+  npmrcs: readonly RepoNpmrc[],
+  env: NpmrcConfig | undefined,
+  key: string,
+): string | undefined {
+  return env?.raw[key] ?? npmrcs.find((n) => n.path === joinRel(dir, '.npmrc'))?.config.raw[key];
+}
+
+/** npm: the git and tarball-URL sources the pinned npm refuses (parsers/npm-allow-scripts.ts `sourcesNpmRefuses`). */
+function withSourcesRefused(
+  parsed: ParsedLockfile,
+  root: Manifest | undefined,
+  dir: string,
+  npmrcs: readonly RepoNpmrc[],
+  env: NpmrcConfig | undefined,
+): ParsedLockfile {
+  const refused = sourcesNpmRefuses(root as Record<string, unknown> | undefined, (key) =>
+    projectSetting(dir, npmrcs, env, key),
+  );
+  if (refused.size === 0) return parsed;
+  const notes: Partial<Record<'git' | 'tarball', string>> = {};
+  for (const source of refused) {
+    const [key, code] = source === 'git' ? ['allow-git', 'EALLOWGIT'] : ['allow-remote', 'EALLOWREMOTE'];
+    // npm 12 stops the install: the source is fetched, and its scripts run, only where the command line or the
+    // user's configuration allows it.
+    notes[source] =
+      `npm ≥ 12 (package.json devEngines) refuses it (${code}): neither the project's .npmrc nor the environment sets ${key}, so only --${key} or the user's .npmrc lets it install`;
+  }
+  return { ...parsed, sourceNotes: notes };
 }
 
 /**

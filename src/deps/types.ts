@@ -134,6 +134,12 @@ export interface ParsedLockfile {
    * npm that reads `allowScripts` (parsers/npm-allow-scripts.ts `allowScriptsGate`).
    */
   readonly allowScriptsUnpinned?: number;
+  /**
+   * What the package manager does with every git or tarball-URL dependency of this lockfile that the source's
+   * finding (CPD007, CPD008) should say: the npm package.json pins refuses it (deps/stage.ts `withSourcesRefused`),
+   * yarn 2+ prepares a git dependency whatever `enableScripts` says (parsers/yarn-berry.ts).
+   */
+  readonly sourceNotes?: Readonly<Partial<Record<'git' | 'tarball', string>>>;
   /** pnpm: settings the lockfile records that differ from the configuration (parsers/pnpm-settings.ts). */
   readonly pnpmSettingMismatches?: readonly PnpmSettingMismatch[];
   /** pnpm 9: dependency paths a snapshot needs that the lockfile has no entry for, at the snapshot's line. */

@@ -168,6 +168,32 @@ describe('folders the walk skips by name', () => {
     },
   );
 
+  // npm ≥ 7 migrates a v1 lockfile's `file:` folder entry to a link and puts what is nested under it into the
+  // folder (arborist Shrinkwrap `#loadAll`); npm 11.19 installed such a nested package into vendor/x/node_modules.
+  it('says nothing of the node_modules of a file: folder a lockfile v1 nests packages under', async () => {
+    const root = tree({
+      'package.json': JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { x: 'file:vendor/x' } }),
+      'package-lock.json': JSON.stringify({
+        name: 'app',
+        version: '1.0.0',
+        lockfileVersion: 1,
+        requires: true,
+        dependencies: {
+          x: {
+            version: 'file:vendor/x',
+            requires: { y: 'file:y' },
+            dependencies: { y: { version: 'file:y' } },
+          },
+        },
+      }),
+      'vendor/x/package.json': JSON.stringify({ name: 'x', version: '1.0.0', dependencies: { y: 'file:y' } }),
+      'vendor/x/y/package.json': JSON.stringify({ name: 'y', version: '1.0.0' }),
+      'vendor/x/node_modules/y/index.js': 'module.exports = 1;\n',
+    });
+    const r = await scan(root);
+    expect(r.json.notScannedFolders).toBeUndefined();
+  });
+
   it('keeps quiet below a lockfile that could not be parsed (its own finding says so)', async () => {
     const root = tree({
       'package-lock.json': '{ not json',

@@ -70,7 +70,8 @@ export interface LinkedManifest {
  * - npm links it into node_modules (`"node_modules/z": {"link": true, "resolved": "vendor/z"}`, a `file:` dependency
  *   or a workspace): arborist load-virtual.js `resolveLinks` reads the package.json of a link target outside
  *   node_modules, "because they can be changed by the local user"; rebuild.js builds link nodes from
- *   `node.target.package.scripts`.
+ *   `node.target.package.scripts`. A v1 lockfile's `x: {"version": "file:vendor/x"}` is migrated to such a link
+ *   (Shrinkwrap `#metaFromLock`).
  * - pnpm fetches a `resolution: {type: directory}` from the folder, joined to the lockfile's (directory-fetcher
  *   `createDirectoryFetcher`: `path.join(opts.lockfileDir, resolution.directory)`, its manifest read there), and
  *   builds it as any dependency (runPostinstallHooks: `preinstall`, `install`, `postinstall`, never `prepare`), only
@@ -124,11 +125,15 @@ function installedFolders(g: DependencyGraph): { folder: string; node: PackageNo
   for (const n of g.packages) {
     if (g.kind === 'npm' && n.source === 'link' && n.resolved !== undefined)
       out.push({ folder: joinRel(root, n.resolved), node: n });
-    if ((g.kind !== 'pnpm' && g.kind !== 'yarn-classic' && g.kind !== 'yarn-berry') || n.source !== 'file') continue;
+    const npmV1 = g.kind === 'npm' && g.formatVersion === '1';
+    if ((g.kind !== 'pnpm' && g.kind !== 'yarn-classic' && g.kind !== 'yarn-berry' && !npmV1) || n.source !== 'file')
+      continue;
     const local = localPathOf(n, g.kind);
     if (local === undefined || /^([a-z]:)?[\\/]/i.test(local)) continue;
     // yarn 2+ reads a `file:` path that ends so as a tarball (TarballFileResolver, plugin-file TARBALL_REGEXP).
     if (g.kind === 'yarn-berry' && /\.(?:tar\.gz|tgz)$/.test(local)) continue;
+    // npm ≥ 7 links a v1 `file:` entry that is no tarball (npa `fromFile`) to the folder (npm-v1.ts `linkFolder`).
+    if (npmV1 && /\.(?:tgz|tar\.gz|tar)$/i.test(local)) continue;
     for (const from of new Set(declaringFolders(n, g) ?? []))
       out.push({ folder: joinRel(joinRel(root, from), local), node: n });
   }

@@ -51,7 +51,7 @@ export function checkDependencies(
   // A git entry locked to a moving ref is CPD023 (unpinned), not also the git-source warning; injection stays first.
   const gitPins = checkGitPins(graph, parsed).filter((f) => !injectedAt.has(f.location.line));
   const unpinnedAt = new Set(gitPins.map((f) => f.location.line));
-  const sources = checkSources(graph, policy).filter(
+  const sources = checkSources(graph, policy, parsed.sourceNotes).filter(
     (f) =>
       !(f.ruleId === 'CPD009' && execAt.has(f.location.line)) &&
       !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)) &&

@@ -76,9 +76,10 @@ function resolvedLocation(key: string): string {
 
 /**
  * The folders (relative to the lockfile's) a relative path may be read against. npm writes paths relative to the
- * project root (arborist `relpath`), pnpm to the lockfile's folder; yarn berry names the declaring workspace in the
- * reference (`::locator=name@workspace:path`, LinkResolver/FileResolver `parseLocator`): a locator that is no
- * workspace is a path inside another package, undecidable here. yarn 1 does not say which workspace declared it:
+ * project root (arborist `relpath`; a v1 entry under a link target, relative to the target), pnpm to the lockfile's
+ * folder; yarn berry names the declaring workspace in the reference (`::locator=name@workspace:path`,
+ * LinkResolver/FileResolver `parseLocator`): a locator that is no workspace is a path inside another package,
+ * undecidable here. yarn 1 does not say which workspace declared it:
  * every workspace is a candidate. Undefined: do not judge.
  */
 export function declaringFolders(node: PackageNode, graph: DependencyGraph): string[] | undefined {
@@ -97,7 +98,20 @@ export function declaringFolders(node: PackageNode, graph: DependencyGraph): str
   }
   if (graph.kind === 'yarn-classic')
     return Object.keys(graph.importers).length > 0 ? Object.keys(graph.importers) : [''];
+  if (graph.kind === 'npm' && graph.formatVersion === '1') return [v1DeclaringFolder(node.key)];
   return [''];
+}
+
+/**
+ * The folder of the package that declares a v1 entry: its parent location (`vendor/x` for `vendor/x/node_modules/y`,
+ * where npm-v1.ts puts what is nested under a link), '' for a top-level entry. npm 6 wrote a nested entry's `file:`
+ * path as that package's package.json declares it, and npm ≥ 7 installs it from there (npm-v1.ts `linkFolder`): with
+ * npm 11.19, `npm ci` of a v1 lockfile installed `file:../../../pk/y-1.0.0.tgz` nested under `vendor/deep/x` from the
+ * project's `pk/`.
+ */
+export function v1DeclaringFolder(key: string): string {
+  const at = key.lastIndexOf('/node_modules/');
+  return at < 0 ? '' : key.slice(0, at);
 }
 
 /** The target when `local` leaves the repository from every candidate folder (an absolute path always does). */

@@ -5,7 +5,7 @@ import type { TarballFacts } from '../../registry/tarball.js';
 import { compareSri, parseSri } from '../../verify/npm/sri.js';
 import type { CheckPolicy } from './context.js';
 import { packageFinding } from './finding.js';
-import { declaringFolders, localPathOf } from './local-paths.js';
+import { declaringFolders, localPathOf, v1DeclaringFolder } from './local-paths.js';
 
 /** A `file:` tarball a lockfile installs from inside the repository. */
 export interface LocalTarball {
@@ -36,6 +36,15 @@ export function localTarballsOf(graph: DependencyGraph): LocalTarball[] {
   return out;
 }
 
+/**
+ * A v1 `file:` tarball nested under another package: npm ≥ 7 reads its path against the root, so it never satisfies
+ * its dependant's edge and build-ideal-tree fetches the edge's spec instead, without the lockfile's integrity
+ * (local-paths.ts `v1DeclaringFolder`; npm 11.19 installed a replaced tarball there with no EINTEGRITY).
+ */
+function replacedNested(graph: DependencyGraph, node: PackageNode): boolean {
+  return graph.kind === 'npm' && graph.formatVersion === '1' && v1DeclaringFolder(node.key) !== '';
+}
+
 /** What reading a local tarball found: the file read and its facts (inspectTarball, never extracted or run). */
 export interface LocalTarballFacts {
   readonly path: string;
@@ -64,13 +73,14 @@ export function checkLocalTarballs(
   for (const [node, { path: file, facts }] of read) {
     const cmp =
       graph.kind !== 'yarn-berry' ? compareSri(parseSri(node.integrity), parseSri(facts.integrity)) : undefined;
+    const unchecked = replacedNested(graph, node);
     if (cmp?.kind === 'mismatch')
       out.push(
         packageFinding(
           'CPD161',
           node,
-          `is installed from ${file}, whose ${cmp.algorithm} is not the integrity the lockfile records (${cmp.expected.slice(0, 120)})`,
-          'Find out who replaced the tarball or the lockfile entry; the package manager refuses the install (EINTEGRITY). Restore the tarball the lockfile pins, or reinstall to record the new one after reviewing it.',
+          `is installed from ${file}, whose ${cmp.algorithm} is not the integrity the lockfile records (${cmp.expected.slice(0, 120)})${unchecked ? '; npm ≥ 7 does not check it: it replaces a nested v1 entry with the spec its dependant declares and installs the tarball as it is' : ''}`,
+          `Find out who replaced the tarball or the lockfile entry; ${unchecked ? 'npm installs it unchecked' : 'the package manager refuses the install (EINTEGRITY)'}. Restore the tarball the lockfile pins, or reinstall to record the new one after reviewing it.`,
           { tarball: file, expected: cmp.expected.slice(0, 200), actual: cmp.actual.slice(0, 200) },
         ),
       );

@@ -5,13 +5,19 @@ import { PUBLIC_REGISTRIES, isUnder, levelOf, normalizePrefix } from './context.
 import { packageFinding } from './finding.js';
 import { hostOf, isRuntimeRelease, onRegistryPath, parseRegistryTarball } from '../source.js';
 import { splitDescriptor } from '../types.js';
+import type { ParsedLockfile } from '../types.js';
 import { npmResolvedRegistrySpec, parseAlias } from '../parsers/npm-common.js';
 import { pushAll } from '../../core/push-all.js';
 import { npmFetchUrl } from '../../registry/resolved-url.js';
 import { trimEndRun } from '../../core/linear-text.js';
 
 /** Where packages come from: hosts, transport, non-registry sources, name/URL agreement, private scopes. */
-export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Finding[] {
+export function checkSources(
+  graph: DependencyGraph,
+  policy: CheckPolicy,
+  /** What the package manager does with a git or tarball-URL source (ParsedLockfile.sourceNotes). */
+  notes: ParsedLockfile['sourceNotes'] = {},
+): Finding[] {
   const out: Finding[] = [];
   // CPD005's evidence, read from the node when reported: a flood of it held a joined list and an object per package.
   const allowed = policy.allowedRegistries.join(' ');
@@ -54,7 +60,7 @@ export function checkSources(graph: DependencyGraph, policy: CheckPolicy): Findi
     const escaped = registryPathEscape(node, graph.kind, policy);
     if (escaped) out.push(escaped);
     if (!(graph.kind === 'pnpm' && isRuntimeRelease(node.name, resolved ?? '', node.integrity)))
-      pushAll(out, sourceKind(node, policy));
+      pushAll(out, sourceKind(node, policy, notes));
     const mismatch = nameMismatch(node, graph.kind, policy);
     if (mismatch) out.push(mismatch);
     const confusion = dependencyConfusion(node, policy, graph.kind);
@@ -115,8 +121,10 @@ function notAllowedHost(node: PackageNode): string {
   return `resolves from ${hostOf(resolved) ?? resolved}, which the policy does not allow`;
 }
 
-function sourceKind(node: PackageNode, policy: CheckPolicy): Finding[] {
+function sourceKind(node: PackageNode, policy: CheckPolicy, notes: ParsedLockfile['sourceNotes']): Finding[] {
   const where = node.resolved ?? node.key;
+  const note = node.source === 'git' || node.source === 'tarball' ? notes?.[node.source] : undefined;
+  const noted = note !== undefined ? `; ${note}` : '';
   switch (node.source) {
     case 'git': {
       const level = levelOf(policy.sources.git);
@@ -125,7 +133,7 @@ function sourceKind(node: PackageNode, policy: CheckPolicy): Finding[] {
             packageFinding(
               'CPD007',
               node,
-              `is installed from git (${where})`,
+              `is installed from git (${where})${noted}`,
               'Prefer a registry version; if not, pin a full commit SHA.',
               { resolved: where },
               level,
@@ -140,7 +148,7 @@ function sourceKind(node: PackageNode, policy: CheckPolicy): Finding[] {
             packageFinding(
               'CPD008',
               node,
-              `is installed from a tarball URL (${where})${node.integrity === undefined ? ' with no integrity pinning its bytes' : ''}`,
+              `is installed from a tarball URL (${where})${node.integrity === undefined ? ' with no integrity pinning its bytes' : ''}${noted}`,
               node.version.startsWith('runtime:')
                 ? "This is a runtime pnpm installs for devEngines.runtime: re-resolve it (pnpm install) so each platform's archive comes from the runtime's own releases with a digest, and review who edited the lockfile."
                 : 'Depend on a registry version instead, or accept tarballs in the policy.',

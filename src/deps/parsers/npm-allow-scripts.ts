@@ -106,6 +106,29 @@ export function allowScriptsGate(root: Record<string, unknown> | undefined): All
   return semver.gte(floor, ALLOW_ONLY_NPM) ? 'allow' : 'deny';
 }
 
+/** npm 12's default of `allow-git` and `allow-remote` ("none"): it fetches no git or tarball-URL dependency. */
+const REFUSES_BY_DEFAULT_NPM = '12.0.0';
+
+/**
+ * The dependency sources the npm package.json pins refuses to fetch: npm ≥ 12 defaults `allow-git` and `allow-remote`
+ * to "none" (npm 12.0.0 changelog, npm/cli#9466: "set them to \"all\" (or \"root\") to install git or user-supplied
+ * tarball-URL dependencies"), and stops with EALLOWGIT / EALLOWREMOTE. `setting` gives the value the repository and
+ * the environment set; a value other than "none" is taken as allowing (`root` allows the root's own). Without a
+ * devEngines pin (corepack has no npm shim), the runner's npm installs, which may be older: nothing is refused.
+ */
+export function sourcesNpmRefuses(
+  root: Record<string, unknown> | undefined,
+  setting: (key: 'allow-git' | 'allow-remote') => string | undefined,
+): ReadonlySet<'git' | 'tarball'> {
+  const floor = devEnginesNpmFloor(root);
+  const out = new Set<'git' | 'tarball'>();
+  if (floor === undefined || semver.lt(floor, REFUSES_BY_DEFAULT_NPM)) return out;
+  const refuses = (key: 'allow-git' | 'allow-remote') => (setting(key)?.trim().toLowerCase() ?? 'none') === 'none';
+  if (refuses('allow-git')) out.add('git');
+  if (refuses('allow-remote')) out.add('tarball');
+  return out;
+}
+
 /** The oldest npm `devEngines.packageManager` lets install, when every npm entry makes npm refuse another. */
 function devEnginesNpmFloor(root: Record<string, unknown> | undefined): string | undefined {
   const devEngines = root?.['devEngines'];

@@ -123,7 +123,7 @@ function differenceOf(entry: Record<string, unknown>, pkg: Record<string, unknow
 }
 
 /** The folder a legacy `file:` entry links to (arborist: a `directory` spec), or undefined. */
-function linkTarget(entry: Record<string, unknown>): string | undefined {
+export function linkTarget(entry: Record<string, unknown>): string | undefined {
   const version = str(entry.version);
   if (version === undefined || !version.startsWith('file:')) return undefined;
   if (/\.(tgz|tar\.gz|tar)$/i.test(version)) return undefined;

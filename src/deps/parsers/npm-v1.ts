@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { DraftEdge, DraftImporter, DraftNode, Manifest, ParsedLockfile } from '../types.js';
 import { isRecord, str, strMap } from '../types.js';
 import { strictJsonPropertyLines } from '../lines.js';
@@ -5,7 +6,7 @@ import { classifySpec } from '../source.js';
 import { NodeModulesIndex, declaredOf, edgesOf, npmResolvedSource, parseAlias } from './npm-common.js';
 import { pushAll } from '../../core/push-all.js';
 import { findBundled } from './npm-bundles.js';
-import { TOP_LEVEL_PREFIX, readableKey } from './npm-legacy.js';
+import { TOP_LEVEL_PREFIX, linkTarget, readableKey } from './npm-legacy.js';
 
 /**
  * npm 5/6 lockfileVersion 1: a nested `dependencies` tree mirroring node_modules. Locations are rewritten to the
@@ -34,40 +35,41 @@ export function parseNpmV1(
   );
 
   // Iterative walk: hostile files may nest deeply.
-  const entries: { key: string; name: string; entry: Record<string, unknown> }[] = [];
-  const stack: { prefix: string; deps: unknown }[] = [{ prefix: '', deps: data.dependencies }];
+  // `nested`: the key of the entry's place in the file's nesting, which `lines` is keyed by.
+  const entries: { key: string; nested: string; name: string; entry: Record<string, unknown>; folder?: string }[] = [];
+  const stack: { prefix: string; nested: string; deps: unknown }[] = [
+    { prefix: '', nested: '', deps: data.dependencies },
+  ];
   while (stack.length > 0) {
-    const { prefix, deps } = stack.pop()!;
+    const { prefix, nested, deps } = stack.pop()!;
     if (!isRecord(deps)) continue;
-    const children: { prefix: string; deps: unknown }[] = [];
+    const children: { prefix: string; nested: string; deps: unknown }[] = [];
     for (const [name, entry] of Object.entries(deps)) {
       const key = `${prefix}node_modules/${name}`;
+      const at = `${nested}node_modules/${name}`;
       const e = isRecord(entry) ? entry : {};
-      entries.push({ key, name, entry: e });
-      children.push({ prefix: `${key}/`, deps: e.dependencies });
+      const folder = linkFolder(e, prefix.slice(0, -1));
+      entries.push({ key, nested: at, name, entry: e, ...(folder !== undefined ? { folder } : {}) });
+      // arborist Shrinkwrap `#loadAll`: "dependencies nested under a link are actually under the link target".
+      children.push({ prefix: `${folder ?? key}/`, nested: `${at}/`, deps: e.dependencies });
     }
     pushAll(stack, children.reverse());
   }
   const index = new NodeModulesIndex(entries.map((e) => e.key));
 
-  const nodes: DraftNode[] = entries.map(({ key, name, entry }) => {
+  const nodes: DraftNode[] = entries.map(({ key, nested, name, entry, folder }) => {
     const written = str(entry.version) ?? '';
     const alias = parseAlias(written);
     // A `file:` spec in `version` is where npm reads the package (arborist Shrinkwrap `#metaFromLock` migrates it to
     // a link to that folder, or to `resolved: file:…` for a tarball), the `resolved` npm 6 never wrote for it.
     const resolved = str(entry.resolved) ?? (/^file:/i.test(written) ? written : undefined);
     const integrity = str(entry.integrity);
-    const edges: DraftEdge[] = Object.entries(strMap(entry.requires)).map(([dep, spec]) => ({
-      name: dep,
-      spec,
-      kind: 'prod',
-      target: index.resolve(key, dep),
-    }));
+    const edges = requiresOf(entry, folder ?? key, index);
     return {
       name: alias ? alias[0] : name,
       version: alias ? alias[1] : written,
       key,
-      line: lines.get(key) ?? 1,
+      line: lines.get(nested) ?? 1,
       ...(resolved !== undefined ? { resolved } : {}),
       ...(integrity !== undefined ? { integrity } : {}),
       source:
@@ -102,10 +104,53 @@ export function parseNpmV1(
     kind: 'npm',
     formatVersion: '1',
     nodes,
-    importers: [rootImporter(manifest, nodes, index)],
+    importers: [rootImporter(manifest, nodes, index), ...linkTargets(entries, index)],
     resolveDeclared: (importer, name) => index.resolve(importer, name),
     ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),
   };
+}
+
+/**
+ * The repository folder a `file:` folder entry links to, where npm ≥ 7 reads it and puts what is nested under it
+ * (arborist Shrinkwrap `#loadAll`; npm 11.19 installed the packages nested under `x: {version: "file:vendor/x"}` into
+ * `vendor/x/node_modules`). The path is read from the folder of the package that declares it (`from`: '' for the
+ * root's, the parent's for a nested entry), as npm 6 wrote it: arborist's `#metaFromLock` reads it against the root,
+ * so a nested entry never matches its dependant's edge, and build-ideal-tree replaces it with the edge's own spec,
+ * read from the dependant's folder ("placeDep vendor/deep/x y@1.0.0 REPLACE", npm 11.19). Undefined for any other
+ * entry, and for an absolute or home path, whose place is the machine's, not the repository's.
+ */
+function linkFolder(entry: Record<string, unknown>, from: string): string | undefined {
+  const target = linkTarget(entry);
+  if (target === undefined || /^(?:[\\/~]|[a-z]:)/i.test(target)) return undefined;
+  const folder = posix.join(from, target).replace(/\/+$/, '');
+  return folder === '.' || folder === '' ? undefined : folder;
+}
+
+/** A v1 entry's `requires`, resolved from the folder its package sits in (the link target for a `file:` folder). */
+function requiresOf(entry: Record<string, unknown>, from: string, index: NodeModulesIndex): DraftEdge[] {
+  return Object.entries(strMap(entry.requires)).map(([dep, spec]) => ({
+    name: dep,
+    spec,
+    kind: 'prod',
+    target: index.resolve(from, dep),
+  }));
+}
+
+/**
+ * Each link target as npm ≥ 7 migrates it: an install folder like a v2 lockfile's folder key (npm.ts), declaring
+ * what the entry `requires` (`#fixDependencies` turns them into its dependencies). With npm 11.19, `npm ci` refused
+ * a v1 lockfile whose link target's package.json declared a devDependency the lockfile did not hold ("Missing: z").
+ */
+function linkTargets(
+  entries: readonly { entry: Record<string, unknown>; folder?: string }[],
+  index: NodeModulesIndex,
+): DraftImporter[] {
+  const out = new Map<string, DraftImporter>();
+  for (const { entry, folder } of entries) {
+    if (folder === undefined || out.has(folder)) continue;
+    out.set(folder, { path: folder, declared: strMap(entry.requires), edges: requiresOf(entry, folder, index) });
+  }
+  return [...out.values()];
 }
 
 function readableV1Key(key: string): string {

@@ -8,6 +8,16 @@ import type { Source } from '../source.js';
 import { bindingParameter, cutTail } from '../../core/linear-text.js';
 
 /**
+ * `enableScripts: false` stops the build step of the project's install, not the preparation of a git dependency:
+ * GitFetcher `cloneFromRemote` (and plugin-github's fetcher, on the repository's tarball) packs it with
+ * `scriptUtils.prepareExternalProject`, which runs `yarn pack --install-if-needed` (or yarn 1's or npm's `install`
+ * and `pack`) in a temporary folder — its dependencies' install scripts and its own prepack — with an environment
+ * built without the project (`makeScriptEnv({binFolder})`), out of reach of the project's `.yarnrc.yml`.
+ */
+const GIT_PREPARED =
+  "enableScripts: false does not stop it: yarn packs a git dependency its cache lacks by running an install and its prepack in a clone (prepareExternalProject), outside the project's .yarnrc.yml";
+
+/**
  * yarn berry (2+) lockfiles, parsed with yarn's own `parseSyml`. Every entry except `__metadata` is a node,
  * workspace entries included (source `workspace`); they are also the importers. Berry records no download URL
  * for registry packages (only `::__archiveUrl=` when the registry layout is not standard) and its `checksum` is
@@ -108,6 +118,7 @@ export function parseYarnBerry(
     kind: 'yarn-berry',
     formatVersion: String(str(meta.version) ?? ''),
     ...(cacheKey !== undefined ? { cacheKey } : {}),
+    ...(!enableScripts ? { sourceNotes: { git: GIT_PREPARED } } : {}),
     nodes,
     importers,
     ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),

