@@ -14,7 +14,7 @@ import {
   templateFileKind,
   TEMPLATE_NEEDLE_OVERLAP,
 } from './formats/chat-template-head.js';
-import { jsonChunkSign } from './formats/keras-json-head.js';
+import { jsonChunkSign, opensJsonObject, showsKerasKey } from './formats/keras-json-head.js';
 import { readZipNames } from './formats/zip-names.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { byteKey, listDirectory } from '../io/raw-names.js';
@@ -418,8 +418,10 @@ function searchedClaim(
   size: number,
 ): typeof CHAT_TEMPLATE_FILE | typeof KERAS_JSON_FILE | undefined {
   const kind = templateFileKind(rel);
-  if (kind === undefined || !mayBeTemplateFile(kind, buf.subarray(0, Math.min(read, SNIFF_BYTES)))) return undefined;
-  // `model_from_json` takes the text json.loads reads: only a `.json` file (an object, as mayBeTemplateFile saw).
+  const head = buf.subarray(0, Math.min(read, SNIFF_BYTES));
+  if (kind === undefined) return kerasJsonUnderAnyName(fd, buf, read, size, head);
+  if (!mayBeTemplateFile(kind, head)) return undefined;
+  // Of the template names, `model_from_json`'s text is a `.json` file's (an object, as mayBeTemplateFile saw).
   let keras = false;
   // The template needles' overlap covers the Keras sign too: `class_name` (10 bytes) or one `\u00XX` escape.
   const template = searchFile(fd, buf, read, size, TEMPLATE_NEEDLE_OVERLAP, (bytes) => {
@@ -429,6 +431,22 @@ function searchedClaim(
     return sign === 'template-key';
   });
   return template ? CHAT_TEMPLATE_FILE : keras ? KERAS_JSON_FILE : undefined;
+}
+
+/**
+ * A file of a name no reader takes that may be `model.to_json()`'s text: `model_from_json(open(path).read())` reads
+ * any name (`model.cfg`, `arch.txt`). Its head must open a JSON object, so other files cost one look at a byte or
+ * two; a candidate's `class_name` is searched for in the whole file, as for a `.json` file.
+ */
+function kerasJsonUnderAnyName(
+  fd: number,
+  buf: Buffer,
+  read: number,
+  size: number,
+  head: Buffer,
+): typeof KERAS_JSON_FILE | undefined {
+  if (!opensJsonObject(head)) return undefined;
+  return searchFile(fd, buf, read, size, TEMPLATE_NEEDLE_OVERLAP, showsKerasKey) ? KERAS_JSON_FILE : undefined;
 }
 
 /**

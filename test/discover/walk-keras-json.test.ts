@@ -37,7 +37,22 @@ describe('the walk finds Keras model JSON under other names by content', () => {
       want: 'other/chat-template-file',
     },
     { name: 'a JSON array is no model', file: 'list.json', text: '[{"class_name": "x"}]', want: 'other/-' },
-    { name: 'not a .json file', file: 'arch.txt', text: `{${MODEL}}`, want: 'other/-' },
+    { name: 'a .txt file', file: 'arch.txt', text: `{${MODEL}}`, want: 'other/keras-json-file' },
+    {
+      name: 'a file of no extension, after a BOM',
+      file: 'arch',
+      text: `\ufeff \n{ ${MODEL}}`,
+      want: 'other/keras-json-file',
+    },
+    {
+      name: 'a .cfg file with the key in the second chunk',
+      file: 'model.cfg',
+      text: keyAt(KEEP_FILE_MAX + TEMPLATE_CHUNK - 14),
+      want: 'other/keras-json-file',
+    },
+    { name: 'a .txt file that is no JSON object', file: 'notes.txt', text: `see ${MODEL}`, want: 'other/-' },
+    { name: 'a block of code, no JSON object', file: 'snippet.txt', text: `{ class_name = 1 }`, want: 'other/-' },
+    { name: 'a .txt JSON object without the key', file: 'data.txt', text: '{"name": "x"}', want: 'other/-' },
     { name: 'JSON without the key', file: 'data.json', text: '{"name": "x"}', want: 'other/-' },
     {
       name: 'a name some loader claims keeps its own format',

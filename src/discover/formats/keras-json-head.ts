@@ -7,12 +7,15 @@ import { escapedKeyLetterOf, keyCodes, TEMPLATE_KEY_CODES } from './chat-templat
  * `legacy_serialization` (`model_from_config`), so it is as dangerous as the config inside a `.keras` or `.h5`.
  * Discovery tells a candidate by its bytes: a `.json` file that is an object and holds the key `class_name` (literal
  * or with a letter spelled `\u00XX`, which json.loads decodes) anywhere — Keras writes it first, but json.loads
- * takes the keys in any order. The inspector parses the candidate and judges only a Keras model's shape, so a
- * candidate costs a parse, never a finding by itself.
+ * takes the keys in any order. `model_from_json` takes text, not a path, so the file may have any name
+ * (`model.cfg`, `arch.txt`, none): a file of a name no other reader takes is a candidate too when its head opens a
+ * JSON object with a key (`{"`), which `model.to_json()` always writes. The inspector parses the candidate and
+ * judges only a Keras model's shape, so a candidate costs a parse, never a finding by itself.
  */
 
 const KEY = 'class_name';
 const KEY_CODES = keyCodes(KEY);
+const NO_CODES: ReadonlySet<number> = new Set();
 
 /**
  * What a part of a `.json` file shows, in one pass over its escapes: a chat template's key (chat-template-head.ts
@@ -23,4 +26,27 @@ export function jsonChunkSign(bytes: Buffer): 'template-key' | 'class-name' | un
   const escaped = escapedKeyLetterOf(bytes, TEMPLATE_KEY_CODES, KEY_CODES);
   if (escaped === 'first') return 'template-key';
   return escaped === 'second' || bytes.includes(KEY) ? 'class-name' : undefined;
+}
+
+/** Whether a part of a file of another name shows the key `class_name`, literal or with a letter escaped. */
+export function showsKerasKey(bytes: Buffer): boolean {
+  return bytes.includes(KEY) || escapedKeyLetterOf(bytes, KEY_CODES, NO_CODES) === 'first';
+}
+
+/**
+ * Whether a head opens a JSON object with a key, as `json.dumps` writes a model's config: `{` then `"`, either after
+ * JSON's whitespace, and after a UTF-8 BOM (json.loads decodes bytes as `utf-8-sig`: `detect_encoding`). One look at
+ * a few bytes: the walk asks it of every file of a name no reader takes.
+ */
+export function opensJsonObject(head: Buffer): boolean {
+  let i = skipJsonSpace(head, head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0);
+  if (head[i] !== 0x7b /* { */) return false;
+  i = skipJsonSpace(head, i + 1);
+  return head[i] === 0x22; /* " */
+}
+
+function skipJsonSpace(head: Buffer, from: number): number {
+  let i = from;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+  return i;
 }

@@ -58,7 +58,26 @@ const CASES: readonly { name: string; file: string; text: string; want: readonly
     text: JSON.stringify(sequential(dense({ activation: 'evil_act' }))),
     want: ['CPI062'],
   },
+  {
+    name: 'a Lambda layer in a file with no .json name (model_from_json reads text, whatever the name)',
+    file: 'model.cfg',
+    text: JSON.stringify(sequential(lambda, dense())),
+    want: ['CPI060'],
+  },
+  {
+    name: 'a module reference in a .txt file padded past the head',
+    file: 'arch.txt',
+    text: JSON.stringify({ pad: 'x'.repeat(KEEP_FILE_MAX + 10_000), ...sequential(dense(), osSystem) }),
+    want: ['CPI061'],
+  },
+  {
+    name: 'a Lambda layer in a file with no extension at all, every class_name escaped',
+    file: 'architecture',
+    text: escaped(sequential(lambda)),
+    want: ['CPI060'],
+  },
   { name: 'a benign architecture', file: 'arch.json', text: JSON.stringify(sequential(dense())), want: [] },
+  { name: 'a benign architecture in arch.txt', file: 'arch.txt', text: JSON.stringify(sequential(dense())), want: [] },
   {
     name: 'other JSON with a class_name: a label map',
     file: 'labels.json',
