@@ -169,7 +169,7 @@ export const INSPECT_PICKLE_RULES = defineRules([
     id: 'CPI017',
     name: 'TorchScriptDangerousCall',
     short: 'TorchScript code in the archive calls an operator that reads or writes files or runs code.',
-    full: 'TorchScript archives carry code (`code/*.py`) that torch.jit.load compiles and runs when the model executes. This code calls an operator outside what model inference needs (file reads and writes, loading other files, Python fallbacks).',
+    full: 'TorchScript archives carry code (`code/*.py`) that torch.jit.load compiles and runs when the model executes, and lite-interpreter archives bytecode (`bytecode.pkl`, whose `operators` the mobile `_load_for_lite_interpreter` runs instead of `code/`). This code calls an operator outside what model inference needs (file reads and writes, loading other files, Python fallbacks).',
     help: 'Do not run this model. Re-export it from source you trust.',
     level: 'error',
     severity: '8.5',

@@ -16,7 +16,7 @@ const DANGEROUS_CALLS: readonly [RegExp, string][] = [
  * named for a file (torchvision's `image::read_file` / `image::write_file`, `video_reader::read_video_from_file`,
  * torchaudio's `*_audio_file`) or starting with save/load opens the path it is given.
  */
-function fileOperator(ns: string, name: string): string | undefined {
+export function fileOperator(ns: string, name: string): string | undefined {
   if (ns === 'aten' || ns === 'prim')
     return name === 'from_file'
       ? 'reads an arbitrary file'

@@ -22,6 +22,7 @@ import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
 import { WEIGHTS_ONLY_REFUSED } from '../pickle/weights-only.js';
 import { isNemoConfig, nemoConfigFindings } from './nemo-config.js';
 import { scanTorchScriptCode } from '../containers/torchscript.js';
+import { scanMobileBytecode, TORCH_BYTECODE_PKL } from '../containers/torchscript-bytecode.js';
 import type { MinizView, ZipArchive, ZipEntry } from '../containers/zip.js';
 import { readZip } from '../containers/zip.js';
 import { isTorchScriptZip } from '../../discover/formats/zip-names.js';
@@ -553,6 +554,10 @@ function inspectMember(
       ctx.findings.push({ ...f, location: { path: ctx.path, member: child(e.name) } });
     return;
   }
+  // The lite interpreter's code; still a pickle, judged as one below.
+  if (TORCH_BYTECODE_PKL.test(e.name))
+    for (const f of scanMobileBytecode(body, e.name))
+      ctx.findings.push({ ...f, location: { path: ctx.path, member: child(e.name) } });
   // np.load reads an .npz member as an array or as raw bytes, whatever its name: no other loader is in play.
   const judged = npz ? undefined : judgeAsModel(body, e.name, child(e.name), ctx);
   if (judged?.readsAllOfIt === true) return;

@@ -25,6 +25,7 @@ import {
 import { analyseDeflatedMember } from './member-stream.js';
 import { looksLikePickleStream } from '../pickle/pickles.js';
 import { pushAll } from '../../core/push-all.js';
+import { TORCH_BYTECODE_PKL } from '../containers/torchscript-bytecode.js';
 
 /** Deflated pickle members larger than this are inflated as the pickle reader goes, not held whole. */
 const STREAM_MEMBER = 8 << 20;
@@ -173,7 +174,14 @@ async function readEntry(
     if (plainNpyHeader(head) !== undefined)
       return { ...e, readHead: () => head, read: () => failing(new Error('read by its header only')).read() };
   }
-  if (e.method === 8 && !((e.flags ?? 0) & 0x41) && e.size > STREAM_MEMBER && !overlaps.has(e)) {
+  // A lite interpreter's bytecode.pkl is read whole like code/: its operator names are judged besides its pickle.
+  if (
+    e.method === 8 &&
+    !((e.flags ?? 0) & 0x41) &&
+    e.size > STREAM_MEMBER &&
+    !overlaps.has(e) &&
+    !TORCH_BYTECODE_PKL.test(e.name)
+  ) {
     // A large deflated pickle is inflated as the pickle reader goes, never held; its findings are the member's.
     const head = decodeHead(8, e.flags ?? 0, await src.read(dataAt, Math.min(e.compressedSize, 4096)));
     if (PICKLE_NAME.test(e.name) || (head !== undefined && looksLikePickleStream(head, false))) {
