@@ -29,6 +29,7 @@ export const ANALYSER_NAMES: readonly string[] = [
   'onnx',
   'savedmodel',
   'tflite',
+  'torch-mobile',
   'tfjs',
   'chat-template',
   'repo-code',

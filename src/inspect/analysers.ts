@@ -26,6 +26,7 @@ setMemberReadersLoader(() =>
     import('./formats/gguf.js'),
     import('./formats/onnx.js'),
     import('./formats/tflite.js'),
+    import('./formats/torch-mobile.js'),
     import('./formats/safetensors.js'),
     import('./formats/torch-package.js'),
   ]),
@@ -40,7 +41,7 @@ export const ANALYSERS: readonly ModelAnalyser[] = [
   // when it loads (pickle/keras-object.ts): without it a scan of pickles alone failed every such model closed.
   // The same goes for model files inside archives (content/member-formats.ts): a `.keras`, a Keras `.h5`, a
   // SavedModel's `saved_model.pb` in a zip or tar is judged by its own format's analyser, registered when it loads;
-  // a `.skops`, GGUF, ONNX, TFLite or safetensors member's reader loads with the first file that may hold members
+  // a `.skops`, GGUF, ONNX, TFLite, PyTorch Mobile or safetensors member's reader loads with the first file that may hold members
   // (`setMemberReadersLoader` above).
   lazy(
     'pickle',
@@ -68,6 +69,7 @@ export const ANALYSERS: readonly ModelAnalyser[] = [
   lazy('onnx', async () => (await import('./formats/onnx.js')).onnxAnalyser),
   lazy('savedmodel', async () => (await import('./formats/savedmodel.js')).savedModelAnalyser),
   lazy('tflite', async () => (await import('./formats/tflite.js')).tfliteAnalyser),
+  lazy('torch-mobile', async () => (await import('./formats/torch-mobile.js')).torchMobileAnalyser),
   lazy('tfjs', async () => (await import('./formats/tfjs.js')).tfjsAnalyser),
   lazy('chat-template', async () => (await import('./formats/hf-chat-template.js')).chatTemplateAnalyser),
   lazy('repo-code', async () => (await import('./formats/repo-code.js')).repoCodeAnalyser),

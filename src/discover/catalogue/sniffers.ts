@@ -35,6 +35,8 @@ export const isHdf5 = ({ head }: SniffInput) =>
   [0, 512, 1024, 2048].some((off) => head.length >= off + 8 && startsWith(head.subarray(off), HDF5_SIGNATURE));
 
 export const isTflite = ({ head }: SniffInput) => head.length >= 8 && latin(head, 4, 8) === 'TFL3';
+/** torch/csrc/jit/mobile/file_format.h `getFileFormat`: the mobile flatbuffer's identifier `PTMF` at byte 4. */
+export const isTorchMobileFlatbuffer = ({ head }: SniffInput) => head.length >= 8 && latin(head, 4, 8) === 'PTMF';
 export const isZip = ({ head }: SniffInput) =>
   startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06]);
 /**

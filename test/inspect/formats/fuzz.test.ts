@@ -14,6 +14,7 @@ import { bufferSource, driveSync } from '../../../src/inspect/formats/source.js'
 import { parseTfjsManifest } from '../../../src/inspect/formats/tfjs.js';
 import { parseTflite } from '../../../src/inspect/formats/tflite.js';
 import { torchPackageSteps } from '../../../src/inspect/formats/torch-package.js';
+import { torchMobileSteps } from '../../../src/inspect/formats/torch-mobile.js';
 import { corpusPath } from '../../helpers/corpus.js';
 import { gguf, kerasArchive, onnxModel, safetensors, savedModel, sequential, zip } from './build.js';
 
@@ -97,6 +98,11 @@ const PARSERS: { name: string; parse: Parser; seeds: Buffer[]; own?: string }[] 
     parse: (s, o) => driveSync(torchPackageSteps(s, o)),
     seeds: [readFileSync(new URL('../../../fixtures/torch-package/interned.pt', import.meta.url))],
     own: 'CPI132',
+  },
+  {
+    name: 'torch mobile flatbuffer',
+    parse: (s, o) => driveSync(torchMobileSteps(s, o)),
+    seeds: [readFileSync(new URL('../../../fixtures/models-benign/mobile/tinynet_flatbuffer.ptl', import.meta.url))],
   },
   {
     name: 'tfjs',

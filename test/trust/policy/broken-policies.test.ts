@@ -51,7 +51,7 @@ const CASES: readonly Case[] = [
     name: 'bad-model-format',
     codes: ['bad-value'],
     want: [
-      '3:22: models.forbiddenFormats[0]: expected one of executable, gguf, hdf5, joblib, keras, keras-h5, llamafile, numpy, numpy-npz, onnx, onnx-external-data, pickle, pytorch, pytorch-legacy, pytorch-zip, safetensors, savedmodel, skops, tensorflow, tfjs, tfjs-manifest, tfjs-weights, tflite, torch-package, torchscript, got "pickles"; did you mean "pickle"?',
+      '3:22: models.forbiddenFormats[0]: expected one of executable, gguf, hdf5, joblib, keras, keras-h5, llamafile, numpy, numpy-npz, onnx, onnx-external-data, pickle, pytorch, pytorch-legacy, pytorch-zip, safetensors, savedmodel, skops, tensorflow, tfjs, tfjs-manifest, tfjs-weights, tflite, torch-mobile-flatbuffer, torch-package, torchscript, got "pickles"; did you mean "pickle"?',
     ],
   },
   {
