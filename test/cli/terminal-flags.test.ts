@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { colorWanted, progressWanted } from '../../src/cli/terminal.js';
 import { runMain } from '../helpers/cli.js';
@@ -51,5 +52,39 @@ describe('scan and review take the same common flags', () => {
     const plain = await runMain([...args, '--no-color']);
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stdout).not.toContain('\u001b[');
+  });
+});
+
+describe("every command takes scan's --[no-]progress and --[no-]color (terminal-options.ts)", () => {
+  const dir = tempTrees('cp-flags-')({
+    'shard.sarif': JSON.stringify({
+      version: '2.1.0',
+      runs: [{ tool: { driver: { name: 'chainproof', rules: [] } }, results: [] }],
+    }),
+  });
+  // One working invocation of each command: verify, registry add and sarif merge stop at their own usage check, later
+  // than the argument parser that refused the flags before.
+  const COMMANDS = [
+    { name: 'rules', args: ['rules', '--json'], code: 0 },
+    { name: 'policy validate', args: ['policy', 'validate', '--root', dir], code: 0 },
+    { name: 'policy explain', args: ['policy', 'explain', '--root', dir], code: 0 },
+    { name: 'registry check', args: ['registry', 'check', '--root', dir], code: 0 },
+    { name: 'registry add', args: ['registry', 'add', '--root', dir], code: 2 },
+    { name: 'verify', args: ['verify', path.join(dir, 'none.sigstore.json'), dir], code: 2 },
+    { name: 'sarif merge', args: ['sarif', 'merge', path.join(dir, 'shard.sarif')], code: 0 },
+  ];
+  const FLAGS = ['--no-progress', '--progress', '--no-color', '--color'];
+  it.each(COMMANDS.flatMap((c) => FLAGS.map((flag) => ({ ...c, flag }))))(
+    '$name $flag',
+    async ({ args, flag, code }) => {
+      const r = await runMain([...args, flag]);
+      expect(r.stderr).not.toMatch(/Unknown argument/);
+      expect(r.code, r.stderr).toBe(code);
+    },
+  );
+
+  it('init takes them too', async () => {
+    const r = await runMain(['init', tempTrees('cp-flags-init-')({}), '--no-progress', '--no-color']);
+    expect(r.code, r.stderr).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { FORMATS } from '../../report/formats.js';
 import { POLICY_FILE_CANDIDATES } from '../../trust/policy/find.js';
 import type { OptionSpec } from '../fast-args.js';
+import { TERMINAL_OPTIONS } from '../terminal-options.js';
 
 /**
  * `chainproof scan`'s options, in help order. One table for both parsers: yargs reads it for help and error
@@ -86,13 +87,5 @@ export const SCAN_OPTIONS = {
     default: false,
     describe: 'Debug log lines on stderr; list every package a cause finding covers',
   },
-  progress: {
-    type: 'boolean',
-    default: true,
-    describe: 'Progress bar on stderr when it is a terminal (--no-progress)',
-  },
-  color: {
-    type: 'boolean',
-    describe: 'Colour the text report (default: on a terminal, unless NO_COLOR is set or TERM=dumb; --no-color)',
-  },
+  ...TERMINAL_OPTIONS,
 } satisfies Record<string, OptionSpec>;
