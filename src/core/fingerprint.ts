@@ -8,7 +8,7 @@ import { byCodePoint } from './order.js';
  */
 export function fingerprintOf(f: Finding): string {
   // A finding for one cause across many places keeps its identity when the count or the list changes.
-  const volatile = f.related !== undefined ? CAUSE_TALLIES : NONE;
+  const volatile = f.related === undefined ? NONE : f.evidence?.['cause'] !== undefined ? CAUSE_DETAILS : CAUSE_TALLIES;
   let evidence = '';
   if (f.evidence) {
     // `k=v` pairs in key order joined by `&`, built in one pass (no filtered, mapped and joined arrays per finding).
@@ -74,6 +74,13 @@ const CAUSE_TALLIES: ReadonlySet<string> = new Set([
   'specs',
   'formats',
 ]);
+/**
+ * A cause named by `evidence.cause` (registry/causes.ts groups by cause, registry, scope and lockfile) also keeps
+ * `reason` out: it is one member's failure, and which request met the dead registry first and which the breaker
+ * stopped is a race — one run "connect ECONNREFUSED", the next "failed 3 times in a row", a new SARIF alert and a
+ * finding --baseline called new on every run.
+ */
+const CAUSE_DETAILS: ReadonlySet<string> = new Set([...CAUSE_TALLIES, 'reason']);
 const NONE: ReadonlySet<string> = new Set();
 
 /** Total order used for every output. */

@@ -73,7 +73,8 @@ export function causeFindings(items: readonly CausedPackage[], level: Level | un
   for (const group of groups.values()) {
     const sorted = [...group].sort((a, b) => a.pkg.line - b.pkg.line || cmp(spec(a.pkg), spec(b.pkg)));
     const first = sorted[0]!;
-    const { kind, registry, reason, what } = first.cause;
+    const { kind, registry, what } = first.cause;
+    const reason = commonReason(sorted);
     const lockfile = first.pkg.lockfile;
     const specs = [...new Set(sorted.map((x) => spec(x.pkg)))];
     const n = specs.length;
@@ -100,6 +101,25 @@ export function causeFindings(items: readonly CausedPackage[], level: Level | un
     });
   }
   return out;
+}
+
+/**
+ * The reason a group quotes: the one most of its members carry, ties to the first in code-point order. Members are
+ * asked concurrently, and which requests met a dead registry and which its breaker stopped is a race: the first
+ * member's reason ("connect ECONNREFUSED" one run, "failed 3 times in a row" the next) made two runs of one scan
+ * differ.
+ */
+function commonReason(group: readonly CausedPackage[]): string {
+  const counts = new Map<string, number>();
+  for (const { cause } of group) counts.set(cause.reason, (counts.get(cause.reason) ?? 0) + 1);
+  let best = '';
+  let most = 0;
+  for (const [reason, n] of counts)
+    if (n > most || (n === most && reason < best)) {
+      best = reason;
+      most = n;
+    }
+  return best;
 }
 
 function describe(

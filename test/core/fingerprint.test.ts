@@ -132,4 +132,22 @@ describe('fingerprintOf', () => {
       fingerprintOf(group('a/requirements.txt b/requirements.txt', 2)),
     );
   });
+
+  it("ignores which member's failure a registry cause quotes, not the cause or the registry", () => {
+    // Two runs over one dead registry: which lockfile's request met it first (and which the breaker stopped) is a race.
+    const unverified = (reason: string, registry = 'https://r.example/'): Finding => ({
+      ruleId: 'CPD131',
+      message: `641 packages in d/package-lock.json were not verified: ${registry} could not be asked (${reason})`,
+      location: { path: 'd/package-lock.json', line: 7 },
+      evidence: { cause: 'unreachable', registry, reason, count: 641, packages: 'a@1.0.0 b@2.0.0' },
+      related: [{ path: 'd/package-lock.json', line: 7 }],
+    });
+    const refused = unverified('request failed: request to https://r.example/a failed, reason: connect ECONNREFUSED');
+    const stopped = unverified('the registry failed 3 times in a row (unreachable), so it was not asked again');
+    expect(fingerprintOf(stopped)).toBe(fingerprintOf(refused));
+    expect(fingerprintOf(unverified('x', 'https://other.example/'))).not.toBe(fingerprintOf(unverified('x')));
+    expect(fingerprintOf({ ...refused, evidence: { ...refused.evidence, cause: 'timeout' } })).not.toBe(
+      fingerprintOf(refused),
+    );
+  });
 });

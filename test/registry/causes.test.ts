@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/result.js';
+import type { PackageNode } from '../../src/core/records.js';
+import { causeFindings, type CausedPackage } from '../../src/registry/causes.js';
 import { createRegistryStage, NETWORK_CONCURRENCY } from '../../src/registry/stage.js';
 import { toJson } from '../../src/report/json.js';
 import { MAX_RELATED_LOCATIONS, toSarif } from '../../src/report/sarif.js';
@@ -271,5 +273,40 @@ describe('mirrors and keys: no false "verified", and a mirror without signatures
     expect(rulesOf(result)).toEqual(['CPD133']);
     expect(result.findings[0]?.evidence).toMatchObject({ cause, count: 2 });
     expect(result.summary).toMatchObject({ verified: 0, unverifiable: 2 });
+  });
+});
+
+describe('a cause finding quotes the reason most of its packages carry, whatever order they failed in', () => {
+  const REFUSED = 'request failed: request to https://r.example/a failed, reason: connect ECONNREFUSED';
+  const STOPPED = 'the registry failed 3 times in a row (unreachable), so it was not asked again';
+  /** Package i of a lockfile, failed with `reason` (the first asked meets the dead registry, the rest its breaker). */
+  const failed = (i: number, reason: string): CausedPackage => ({
+    pkg: {
+      name: `p${i}`,
+      version: '1.0.0',
+      key: `node_modules/p${i}`,
+      lockfile: 'package-lock.json',
+      line: 10 + i,
+      dev: false,
+      optional: false,
+      peer: false,
+      workspace: '',
+      path: [],
+      source: 'registry',
+    } satisfies PackageNode,
+    cause: { kind: 'unreachable', registry: 'https://r.example/', what: 'packument', reason },
+  });
+
+  it.each([
+    { name: 'the first entry met the registry', refused: [0] },
+    { name: 'a later entry met it (another run)', refused: [3] },
+    { name: 'two entries met it', refused: [1, 2] },
+  ])('$name', ({ refused }) => {
+    const items = Array.from({ length: 6 }, (_, i) => failed(i, refused.includes(i) ? REFUSED : STOPPED));
+    const [f, ...rest] = causeFindings(items, undefined);
+    expect(rest).toEqual([]);
+    expect(f!.ruleId).toBe('CPD131');
+    expect(f!.evidence?.['reason']).toBe(STOPPED);
+    expect(f!.message).toContain(STOPPED);
   });
 });
