@@ -46,6 +46,22 @@ const hostKey = (f: Finding): string => {
   }
 };
 
+/**
+ * CPD006: the insecure origin (`http://npm.corp.example`). A lockfile built against a registry served over http holds
+ * every package from it that way — one cause, not one error per package (30 entries were 30 findings beside the one
+ * CPD005 for the same host); a single stray entry stays per package, as CPD005's does.
+ */
+const originKey = (f: Finding): string => {
+  const resolved = f.evidence?.resolved;
+  if (typeof resolved !== 'string') return '';
+  try {
+    const url = new URL(resolved);
+    return `${url.protocol}//${url.host.toLowerCase()}`;
+  } catch {
+    return resolved;
+  }
+};
+
 /** CPP014–CPP016: the source (`evidence.url`, as pyPackageFinding redacted it) is the cause, counted in lines. */
 const bySource = {
   min: 2,
@@ -61,6 +77,13 @@ const SYSTEMIC: Readonly<Record<string, Systemic>> = {
     min: 2,
     keyOf: hostKey,
     keyName: 'host',
+  },
+  CPD006: {
+    what: (origin) => `are fetched over an insecure protocol from ${origin}`,
+    todo: 'Anyone on the network path can replace them. Serve the registry over https (or use git+ssh) and regenerate the lockfile.',
+    min: 2,
+    keyOf: originKey,
+    keyName: 'origin',
   },
   CPD002: {
     what: () => 'have no integrity hash',

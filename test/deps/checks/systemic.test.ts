@@ -69,13 +69,13 @@ describe('one finding per cause: integrity missing or SHA-1 across the lockfile'
   });
 });
 
-/** A v3 package-lock.json whose entry i resolves from `hosts[i]`. */
-function lockFrom(hosts: readonly string[]): string {
+/** A v3 package-lock.json whose entry i resolves from `hosts[i]` over `scheme`. */
+function lockFrom(hosts: readonly string[], scheme = 'https'): string {
   const packages: Record<string, unknown> = { '': { name: 'app', version: '1.0.0' } };
   hosts.forEach((host, i) => {
     packages[`node_modules/p${i}`] = {
       version: '1.0.0',
-      resolved: `https://${host}/p${i}/-/p${i}-1.0.0.tgz`,
+      resolved: `${scheme}://${host}/p${i}/-/p${i}-1.0.0.tgz`,
       integrity: SHA512,
     };
   });
@@ -114,6 +114,44 @@ describe('CPD005: one finding per refused host, with the count; its members kept
     expect(got).toEqual(want);
     // Every grouped finding points at its first entry and keeps its members (src/app/review/grouped.ts).
     for (const f of cpd005.filter((g) => g.evidence?.['count'] !== undefined)) {
+      expect(f.members).toHaveLength(Number(f.evidence?.['count']));
+      expect(f.location.line).toBe(Math.min(...f.members!.map((m) => m.location.line ?? 0)));
+    }
+  });
+});
+
+describe('CPD006: one finding per insecure origin, with the count', () => {
+  it.each([
+    {
+      name: 'one stray http entry stays per package',
+      hosts: ['registry.yarnpkg.com', 'a.example', 'registry.yarnpkg.com'],
+      want: { 'http://a.example': 1 },
+    },
+    {
+      name: 'a lockfile built against a registry served over http: one finding for the origin',
+      hosts: Array.from({ length: 30 }, () => 'npm.corp.example'),
+      want: { 'http://npm.corp.example': 30 },
+    },
+    {
+      name: 'two insecure origins: one finding each',
+      hosts: ['a.example', 'b.example', 'a.example', 'b.example', 'b.example'],
+      want: { 'http://a.example': 2, 'http://b.example': 3 },
+    },
+  ])('$name', async ({ hosts, want }) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-cpd006-'));
+    // Every entry over http, but the stray case's registry.yarnpkg.com ones, which stay https.
+    const lockfile = lockFrom(hosts, 'http').replaceAll('http://registry.yarnpkg.com', 'https://registry.yarnpkg.com');
+    await writeFile(path.join(dir, 'package-lock.json'), lockfile);
+    const r = await scanDeps(dir);
+    const cpd006 = r.findings.filter((f) => f.ruleId === 'CPD006');
+    const got = Object.fromEntries(
+      cpd006.map((f) => {
+        const origin = String(f.evidence?.['origin'] ?? new URL(String(f.evidence?.['resolved'])).origin);
+        return [origin, Number(f.evidence?.['count'] ?? 1)];
+      }),
+    );
+    expect(got).toEqual(want);
+    for (const f of cpd006.filter((g) => g.evidence?.['count'] !== undefined)) {
       expect(f.members).toHaveLength(Number(f.evidence?.['count']));
       expect(f.location.line).toBe(Math.min(...f.members!.map((m) => m.location.line ?? 0)));
     }
