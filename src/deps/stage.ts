@@ -54,15 +54,19 @@ export const depsStage: Stage = {
     const notRead = lockfilesNotRead(candidates, byPath);
     const lockfiles = candidates.filter((f) => !notRead.ignored.has(f.path));
     const manifestFiles = new Map(input.files.filter((f) => f.path.endsWith('package.json')).map((f) => [f.path, f]));
+    // The `npm_config_*` settings are the scan's environment, the same for every lockfile: read once.
+    const envNpmrc = npmrcFromEnv(ctx.options.env);
     ctx.progress.start('lockfiles', lockfiles.length);
     const results = await Promise.all(
       lockfiles.map((file) =>
         ctx.limit(async () => {
-          const r = await scanLockfile(file, byPath, manifestFiles, ctx).catch((err: unknown): LockfileResult => ({
-            findings: [unparseable(file, errorMessage(err), undefined)],
-            graphs: [] as DependencyGraph[],
-            notifications: [] as Notification[],
-          }));
+          const r = await scanLockfile(file, byPath, manifestFiles, envNpmrc, ctx).catch(
+            (err: unknown): LockfileResult => ({
+              findings: [unparseable(file, errorMessage(err), undefined)],
+              graphs: [] as DependencyGraph[],
+              notifications: [] as Notification[],
+            }),
+          );
           ctx.progress.tick();
           return r;
         }),
@@ -127,6 +131,7 @@ async function scanLockfile(
   file: DiscoveredFile,
   byPath: ReadonlyMap<string, DiscoveredFile>,
   manifestFiles: ReadonlyMap<string, DiscoveredFile>,
+  envNpmrc: NpmrcConfig | undefined,
   ctx: ScanContext,
 ): Promise<LockfileResult> {
   let text = await readBounded(ctx.files, file, MAX_LOCKFILE_BYTES);
@@ -182,7 +187,6 @@ async function scanLockfile(
   const pnpmWorkspace = workspace?.settings;
 
   const isBun = file.format === 'bun-lockfile' || file.claimed === 'bun-lockfile';
-  const envNpmrc = npmrcFromEnv(ctx.options.env);
   const repoNpmrcs = [
     ...(isBun ? await loadBunfig(dir, byPath, ctx, notifications) : []),
     ...(await loadNpmrcs(dir, byPath, ctx, notifications)),

@@ -1,6 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import { lineOfFirst, yamlSectionKeyLines } from '../lines.js';
-import { pinnedPnpmMajor } from '../parsers/pnpm-builds.js';
+import { readPnpmPin } from '../parsers/pnpm-dep-path.js';
 
 /** Where pnpm takes its pnpmfile settings from, for a lockfile. */
 export interface PnpmfileSources {
@@ -40,7 +40,7 @@ export function pnpmfilePath(dir: string, name: string): string | undefined {
  * hooks/a.cjs`), so the setting would hide the default file from a pnpm 9 install.
  */
 function candidateMajors(sources: PnpmfileSources): number[] {
-  const pinned = pinnedPnpmMajor(sources.packageManager);
+  const pinned = readPnpmPin(sources.packageManager)?.major;
   return pinned !== undefined ? [pinned] : [9, 10, 11];
 }
 

@@ -1,5 +1,11 @@
-import { isRecord, str } from '../types.js';
-import { isDepPathKey, pinnedPnpmTrustsDepPathOnly, registryIdentityOf, stripPeers } from './pnpm-dep-path.js';
+import { isRecord } from '../types.js';
+import {
+  isDepPathKey,
+  pinnedPnpmTrustsDepPathOnly,
+  readPnpmPin,
+  registryIdentityOf,
+  stripPeers,
+} from './pnpm-dep-path.js';
 
 /** Why pnpm will not run a dependency's install scripts (`PackageNode.buildDisabled`). */
 export type PnpmBuildBlock =
@@ -58,12 +64,13 @@ type Identity = 'package' | 'depPath';
  */
 export function pnpmBuildsDisabledBy(sources: PnpmBuildSources, lockfileMajor: number): Verdict {
   if (lockfileMajor < 9) return sources.npmrcIgnoresScripts === true ? ignoreAll : lockfileSettings(sources.lockfile);
-  const pinned = pinnedPnpmMajor(sources.packageManager);
+  const pin = readPnpmPin(sources.packageManager);
+  const pinned = pin?.major;
   // pnpm 9 reads no build setting from pnpm-workspace.yaml: a project that keeps them there installs with pnpm 10+.
   const yamlSettings = BUILD_KEYS.some((k) => sources.workspace?.[k] !== undefined);
   const majors = pinned !== undefined ? [pinned] : yamlSettings ? [10, 11] : [9, 10, 11];
   // Without a pinned release an older one may install, and it builds all a newer one builds (a doubt builds).
-  const identity: Identity = pinnedPnpmTrustsDepPathOnly(sources.packageManager) ? 'depPath' : 'package';
+  const identity: Identity = pinnedPnpmTrustsDepPathOnly(pin) ? 'depPath' : 'package';
   const verdicts = majors.map((m) => verdictFor(m, sources, identity));
   return (pkg) => {
     let first: PnpmBuildBlock | undefined;
@@ -74,12 +81,6 @@ export function pnpmBuildsDisabledBy(sources: PnpmBuildSources, lockfileMajor: n
     }
     return first;
   };
-}
-
-/** The major of `packageManager: "pnpm@10.4.1+sha512…"` (`parsePackageManager`, @pnpm/config); undefined otherwise. */
-export function pinnedPnpmMajor(packageManager: unknown): number | undefined {
-  const m = /^pnpm@(\d+)\./.exec(str(packageManager)?.trim() ?? '');
-  return m ? Number(m[1]) : undefined;
 }
 
 /**

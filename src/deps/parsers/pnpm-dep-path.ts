@@ -35,16 +35,32 @@ export function isDepPathKey(entry: string): boolean {
   return entry.includes('/') || entry.includes(':');
 }
 
+/** What `packageManager` pins of pnpm: a major (`pnpm@10.5`), and the release when it names one in full. */
+export interface PnpmPin {
+  readonly major: number;
+  readonly version: string | undefined;
+}
+
 /**
- * Whether the pnpm that `packageManager` pins trusts a package name only for a registry dependency path: pnpm
- * 10.34.2 and 11.5.3 made `createAllowBuildFunction` take the dependency path, so `onlyBuiltDependencies: [x]` /
- * `allowBuilds: { x: true }` no longer build a `file:` or URL tarball named x (10.34.1 and 11.5.2 asked with the
- * package's name and version). Read from the pnpm bundles of those releases; an unpinned pnpm may be older.
+ * The one reader of `packageManager: "pnpm@10.4.1+sha512…"` (`parsePackageManager`, @pnpm/config: the version
+ * after `@`, before `+`). `pnpm@10.5` names the major but no release; undefined when it pins no pnpm.
  */
-export function pinnedPnpmTrustsDepPathOnly(packageManager: unknown): boolean {
-  const m = /^pnpm@(\d+\.\d+\.\d+)/.exec(typeof packageManager === 'string' ? packageManager.trim() : '');
-  const v = m ? semver.valid(m[1]) : null;
-  if (v === null) return false;
-  const major = semver.major(v);
-  return major === 10 ? semver.gte(v, '10.34.2') : major === 11 ? semver.gte(v, '11.5.3') : major > 11;
+export function readPnpmPin(packageManager: unknown): PnpmPin | undefined {
+  const text = typeof packageManager === 'string' ? packageManager.trim() : '';
+  const major = /^pnpm@(\d+)\./.exec(text);
+  if (!major) return undefined;
+  const full = /^pnpm@(\d+\.\d+\.\d+)/.exec(text);
+  return { major: Number(major[1]), version: (full && semver.valid(full[1])) ?? undefined };
+}
+
+/**
+ * Whether the pinned pnpm trusts a package name only for a registry dependency path: pnpm 10.34.2 and 11.5.3 made
+ * `createAllowBuildFunction` take the dependency path, so `onlyBuiltDependencies: [x]` / `allowBuilds: { x: true }`
+ * no longer build a `file:` or URL tarball named x (10.34.1 and 11.5.2 asked with the package's name and version).
+ * Read from the pnpm bundles of those releases; a pin without a full release (or none) may be older.
+ */
+export function pinnedPnpmTrustsDepPathOnly(pin: PnpmPin | undefined): boolean {
+  if (pin?.version === undefined) return false;
+  const { major, version } = pin;
+  return major === 10 ? semver.gte(version, '10.34.2') : major === 11 ? semver.gte(version, '11.5.3') : major > 11;
 }
