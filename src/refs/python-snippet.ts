@@ -237,9 +237,11 @@ function keptOrMostOfFile(text: string): Kept | undefined {
     const found: string[] = [];
     // Each narrowed name's attributes on the way to its loaders, found once for the pattern or for every place.
     const narrowed = new Map<string, readonly string[]>();
+    // Only a name an import binds on the way to a narrow loader, or such a module's own, can be narrowed: those are
+    // asked, not each of the hundred triggers (a call per trigger made `narrowedTo` hot enough for V8 to compile).
     if (round === 1)
-      for (const n of fresh) {
-        const target = narrowedTo(n);
+      for (const n of [...narrowImports.keys(), ...NARROW_LOADER_MODULES.keys()]) {
+        const target = triggers.has(n) ? narrowedTo(n) : undefined;
         if (target !== undefined) narrowed.set(n, nextParts(target));
       }
     const pattern = () =>

@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CodeMask } from '../../src/refs/python-code-mask.js';
 import { logicalLines } from '../../src/refs/python-lines.js';
 import { lineTable } from '../../src/refs/python-lines-native.js';
 import { keptStatements, MOST_OF_FILE_MIN, pythonSnippet } from '../../src/refs/python-snippet.js';
 import { findPythonReferences, findPythonReferencesInWholeFile } from '../../src/refs/python.js';
+import { differentialRuns } from './differential-runs.js';
 
 /** The words of `text` that CodeMask calls code, in order. */
 function codeWords(text: string): string[] {
@@ -37,6 +39,85 @@ describe('CodeMask: where names stand (CPython tokenizer: a literal is one STRIN
     ['multi-line-statement', 'x = f(\n    "a b",  # c\n    d,\n)', ['x', 'f', 'd']],
   ])('%s', (_name, text, want) => {
     expect(codeWords(text)).toEqual(want);
+  });
+});
+
+/**
+ * CodeMask's reading of a logical line, one character at a time as CPython's lexer reads a literal: 1 per masked
+ * character (a plain literal with its prefix and quotes, a comment). What the mask's searches must give exactly.
+ */
+function maskedByLoop(text: string, start: number, end: number, masked: Uint8Array): void {
+  const word = (c: string | undefined) => c !== undefined && /[\w\u00a1-\uffff]/.test(c);
+  for (let k = start; k < end;) {
+    const c = text[k]!;
+    if (c === '#') {
+      let stop = k;
+      while (stop < end && text[stop] !== '\n' && text[stop] !== '\r') stop++;
+      masked.fill(1, k, stop);
+      k = stop;
+    } else if (c === '"' || c === "'") {
+      let from = k;
+      while (from > start && from > k - 3 && /[A-Za-z]/.test(text[from - 1]!)) from--;
+      if (from > start && word(text[from - 1])) return;
+      if (!['', 'r', 'u', 'b', 'br', 'rb'].includes(text.slice(from, k).toLowerCase())) return;
+      const triple = text[k + 1] === c && text[k + 2] === c;
+      let to: number | undefined;
+      for (let j = k + (triple ? 3 : 1); j < end; j++) {
+        if (text[j] === '\\') j++;
+        else if (text[j] === c && (!triple || (text[j + 1] === c && text[j + 2] === c))) {
+          to = j + (triple ? 3 : 1);
+          break;
+        } else if (!triple && (text[j] === '\n' || text[j] === '\r')) return;
+      }
+      if (to === undefined) return;
+      masked.fill(1, from, to);
+      k = to;
+    } else k++;
+  }
+}
+
+describe('CodeMask agrees with a reading one character at a time', () => {
+  const piece = fc.constantFrom(
+    ...[
+      '"',
+      "'",
+      '"""',
+      "'''",
+      '#',
+      '\\',
+      '\n',
+      '\r',
+      ' ',
+      'x',
+      'rb',
+      'f',
+      'U',
+      'é',
+      '=',
+      '(',
+      ')',
+      ',',
+      'a_1',
+      '\\\n',
+    ],
+  );
+  it('on generated text, at every offset of every logical line', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join('');
+        const lines = logicalLines(text);
+        if (!lines) return;
+        const table = lineTable(lines);
+        const mask = new CodeMask(text, table);
+        const want = new Uint8Array(text.length);
+        for (const [i, line] of lines.entries()) {
+          maskedByLoop(text, line.start, line.end, want);
+          for (let at = line.start; at < line.end; at++)
+            expect([i, at, mask.inCode(i, at)]).toEqual([i, at, !want[at]]);
+        }
+      }),
+      { numRuns: differentialRuns(3000) },
+    );
   });
 });
 
