@@ -42,8 +42,14 @@ export function argumentLoads(
   options: ReadonlyMap<string, ScriptOptions>,
 ): Map<string, ArgumentLoad[]> {
   const out = new Map<string, ArgumentLoad[]>();
-  const add = (p: string, load: { ref: ModelReference } | { dynamic: DynamicReference }) => {
+  // Loads of one script that differ only in their place give every command line the same reference: one is kept, so
+  // that a script of thousands of `from_pretrained(args.model)` lines costs each command one reference, not thousands.
+  const seen = new Set<string>();
+  const add = (p: string, load: { ref: ModelReference } | { dynamic: DynamicReference }, key: object) => {
     if (!p.endsWith('.py')) return;
+    const id = JSON.stringify([p, key]);
+    if (seen.has(id)) return;
+    seen.add(id);
     const known = options.get(p);
     const full = known ? { ...load, options: known } : load;
     const list = out.get(p);
@@ -52,9 +58,17 @@ export function argumentLoads(
   };
   for (const ref of references)
     if (ref.inline === undefined && ref.url === undefined && (isFlag(ref.nameFrom) || isFlag(ref.revisionFrom)))
-      add(ref.path, { ref });
-  for (const d of dynamic) if (isFlag(d.nameFrom) && HUB_LOADS.test(d.via)) add(d.path, { dynamic: d });
+      add(ref.path, { ref }, givenOf(ref));
+  for (const d of dynamic)
+    if (isFlag(d.nameFrom) && HUB_LOADS.test(d.via))
+      add(d.path, { dynamic: d }, [d.nameFrom, d.via, d.runsRemoteCode, d.remoteCodeFrom ?? null]);
   return out;
+}
+
+/** What `given` takes from a load with a default: all of it but its place, which the command line's replaces. */
+function givenOf(ref: ModelReference): object {
+  const { repoId, nameFrom, revision, revisionFrom } = ref;
+  return [withoutName(ref), repoId, nameFrom ?? null, revision ?? null, revisionFrom ?? null];
 }
 
 /**
@@ -104,8 +118,10 @@ export function findScriptArgumentReferences(
     if (at < 0) continue;
     const script = resolveScript(p, words[at]!.text, loads, scripts);
     if (script === undefined) continue;
-    const args = words.slice(at + 1);
-    for (const load of loads.get(script)!) given(load, args, script, p, where, existsLocally, out);
+    const scriptLoads = loads.get(script)!;
+    // The loads of one script share its parser's options.
+    const args = lastOptions(words.slice(at + 1), scriptLoads[0]?.options);
+    for (const load of scriptLoads) given(load, args, script, p, where, existsLocally, out);
   }
   return out;
 }
@@ -172,7 +188,7 @@ function resolveScript(
 /** What one command line gives one load: a reference, a name chosen at run time, or nothing (the default stands). */
 function given(
   load: ArgumentLoad,
-  args: readonly Token[],
+  args: LastOptions,
   script: string,
   p: string,
   where: (offset: number) => { line: number; column: number },
@@ -182,12 +198,9 @@ function given(
   const base: (ModelReference | DynamicReference) & { readonly remoteCodeFrom?: EnvRead } = load.ref ?? load.dynamic!;
   // argparse's value of each flag, the last occurrence's; a flag followed by an option, or by nothing, has none:
   // argparse exits with an error, and nothing loads.
-  const name = isFlag(base.nameFrom) ? lastOption(args, base.nameFrom, load.options)?.value : undefined;
-  const rev =
-    load.ref && isFlag(load.ref.revisionFrom)
-      ? lastOption(args, load.ref.revisionFrom, load.options)?.value
-      : undefined;
-  const trust = trustGiven(base, args, load.options);
+  const name = isFlag(base.nameFrom) ? args(base.nameFrom)?.value : undefined;
+  const rev = load.ref && isFlag(load.ref.revisionFrom) ? args(load.ref.revisionFrom)?.value : undefined;
+  const trust = trustGiven(base, args);
   const token = name ?? rev ?? trust?.flag;
   if (token === undefined) return;
   const remote = trust?.setting ?? {
@@ -229,14 +242,13 @@ function given(
  */
 function trustGiven(
   load: { readonly runsRemoteCode: boolean; readonly remoteCodeFrom?: EnvRead },
-  args: readonly Token[],
-  options: ScriptOptions | undefined,
+  args: LastOptions,
 ):
   | { flag: Token; setting: { runsRemoteCode: boolean; remoteCodeAtRunTime?: true; remoteCodeFrom: EnvRead } }
   | undefined {
   const from = load.remoteCodeFrom;
   if (load.runsRemoteCode || from === undefined || !isFlag(from.variable)) return undefined;
-  const at = lastOption(args, from.variable, options);
+  const at = args(from.variable);
   if (at === undefined) return undefined;
   const { flag, value } = at;
   if (value === undefined || (!value.expands && !FALSE_WORDS.has(value.text)))
@@ -249,56 +261,79 @@ function trustGiven(
 /** Values of a trust flag that leave it off: argparse's `type` functions of the usual scripts (`str2bool`, `eval`). */
 const FALSE_WORDS = new Set(['False', 'false', '0', 'no', 'No', 'n', 'off', '']);
 
+/** A command's options before `--`: the last occurrence of a flag, and its value, as argparse reads the words. */
+type LastOptions = (flag: string) => { flag: Token; value?: Token } | undefined;
+
 /**
- * The last occurrence of `flag` in `args` before `--`, and its value (joined to it, or a next word no option), the
- * flag written as `options` allows (`occurrence`).
+ * The last occurrence of each option in `args` before `--`, and its value (joined to it, or a next word no option),
+ * read in one pass: each load then looks its flags up, where reading the words again per load was loads × words. A
+ * word counts under what it is written as, and, where the parser's options are known, under the argument argparse
+ * reads it as (`argumentOf`: an option string of it, or the one option a prefix or a short option's head matches).
  */
-function lastOption(
-  args: readonly Token[],
-  flag: string,
-  options: ScriptOptions | undefined,
-): { flag: Token; value?: Token } | undefined {
-  let found: { flag: Token; value?: Token } | undefined;
+function lastOptions(args: readonly Token[], options: ScriptOptions | undefined): LastOptions {
+  const all = options?.arguments;
+  const found = new Map<string, { at: number; flag: Token; value?: Token }>();
+  const resolved = new Map<string, { index: number; valueAt?: number } | undefined>();
+  const set = (key: string, i: number, t: Token, valueAt: number | undefined) => {
+    const next = args[i + 1];
+    const value =
+      valueAt !== undefined
+        ? { ...t, text: t.text.slice(valueAt), at: t.at + valueAt }
+        : next !== undefined && !next.text.startsWith('-')
+          ? next
+          : undefined;
+    found.set(key, value ? { at: i, flag: t, value } : { at: i, flag: t });
+  };
   for (let i = 0; i < args.length; i++) {
     const t = args[i]!;
     if (t.text === '--') break;
-    const at = occurrence(t.text, flag, options);
-    if (at === undefined) continue;
-    if (at.valueAt === undefined) {
-      const next = args[i + 1];
-      found = next !== undefined && !next.text.startsWith('-') ? { flag: t, value: next } : { flag: t };
-    } else found = { flag: t, value: { ...t, text: t.text.slice(at.valueAt), at: t.at + at.valueAt } };
+    const eq = t.text.indexOf('=');
+    const written = eq < 0 ? t.text : t.text.slice(0, eq);
+    const joined = eq < 0 ? undefined : eq + 1;
+    set(written, i, t, joined);
+    if (all === undefined || !t.text.startsWith('-')) continue;
+    if (!resolved.has(t.text)) resolved.set(t.text, argumentOf(t.text, written, joined, all, options!.abbreviates));
+    const r = resolved.get(t.text);
+    if (r !== undefined) set(`\0${r.index}`, i, t, r.valueAt);
   }
-  return found;
+  return (flag) => {
+    const index = all?.findIndex((names) => names.includes(flag)) ?? -1;
+    const hit = index >= 0 ? found.get(`\0${index}`) : found.get(flag);
+    // HfArgumentParser's hyphenated alias of a field's option: the later of the two spellings.
+    const alias =
+      index < 0 && options?.hyphenated && flag.startsWith('--') ? found.get(flag.replace(/_/g, '-')) : undefined;
+    const last = alias && (!hit || alias.at > hit.at) ? alias : hit;
+    return last && (last.value ? { flag: last.flag, value: last.value } : { flag: last.flag });
+  };
 }
 
 /**
- * Whether argparse reads `word` as `flag` (argparse.py `_parse_optional`), and where in it a value joined to it
- * starts: the flag or, with the parser's options known, another string of its argument (`--flag=value` too); its
- * hyphenated alias where the parser adds one; else one option string alone that `_get_option_tuples` matches — a
- * short option that starts the word (`-mVALUE`), or where the parser abbreviates, a long option the word (before any
- * `=`) is a prefix of. Two matches are argparse's "ambiguous option" error: no occurrence.
+ * The argument of the parser's options `all` that argparse reads `word` as (argparse.py `_parse_optional`), and where
+ * in it a value joined to it starts: one of its option strings (`--flag=value` too); else the one option string that
+ * `_get_option_tuples` matches — a short option that starts the word (`-mVALUE`), or where the parser abbreviates, a
+ * long option the word (before any `=`) is a prefix of. Two matches are argparse's "ambiguous option" error: none.
  */
-function occurrence(word: string, flag: string, options: ScriptOptions | undefined): { valueAt?: number } | undefined {
-  const all = options?.arguments;
-  const eq = word.indexOf('=');
-  const written = eq < 0 ? word : word.slice(0, eq);
-  const joined = eq < 0 ? {} : { valueAt: eq + 1 };
-  const own = all?.find((names) => names.includes(flag)) ?? [flag];
-  if (own.includes(written) || (options?.hyphenated && flag.startsWith('--') && written === flag.replace(/_/g, '-')))
-    return joined;
-  if (all === undefined || !word.startsWith('-') || all.some((names) => names.includes(written))) return undefined;
-  const matches: { names: readonly string[]; valueAt?: number }[] = [];
-  for (const names of all)
+function argumentOf(
+  word: string,
+  written: string,
+  joined: number | undefined,
+  all: readonly (readonly string[])[],
+  abbreviates: true | undefined,
+): { index: number; valueAt?: number } | undefined {
+  const at = (valueAt: number | undefined) => (valueAt === undefined ? {} : { valueAt });
+  const exact = all.findIndex((names) => names.includes(written));
+  if (exact >= 0) return { index: exact, ...at(joined) };
+  const matches: { index: number; valueAt?: number }[] = [];
+  all.forEach((names, index) => {
     for (const s of names)
       if (written.startsWith('--')) {
-        if (options!.abbreviates && s.startsWith(written)) matches.push({ names, ...joined });
+        if (abbreviates && s.startsWith(written)) matches.push({ index, ...at(joined) });
       } else if (word.length > 2 && !word.startsWith('--')) {
-        if (s === word.slice(0, 2)) matches.push({ names, valueAt: 2 });
-        else if (s.startsWith(word)) matches.push({ names });
+        if (s === word.slice(0, 2)) matches.push({ index, valueAt: 2 });
+        else if (s.startsWith(word)) matches.push({ index });
       }
-  const [only] = matches;
-  return matches.length === 1 && only!.names.includes(flag) ? only : undefined;
+  });
+  return matches.length === 1 ? matches[0] : undefined;
 }
 
 /** A reference without what named its default: its place, name and revision, and where they were read from. */

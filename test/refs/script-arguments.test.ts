@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { refFindingLines } from './finding-lines.js';
-import { findScriptArgumentReferences } from '../../src/refs/script-arguments.js';
+import { argumentLoads, findScriptArgumentReferences } from '../../src/refs/script-arguments.js';
 import type { ModelReference } from '../../src/refs/types.js';
 import { scriptOptions } from '../../src/refs/python-argparse.js';
 import { keptByWalk } from '../helpers/own-sources.js';
@@ -271,5 +271,49 @@ describe('command lines that give a script its model (script-arguments.ts)', () 
     expect(found.references.map((r) => `${r.line}:${r.column} ${r.repoId}`)).toEqual([
       `1:${line.indexOf('acme/end') + 1} acme/end`,
     ]);
+  });
+
+  // A script of thousands of loads by one flag, run by thousands of command lines: each line was given a reference
+  // per load (3,000 × 3,000 references took minutes and gigabytes), and each load read the line's words again.
+  const load = (line: number, revisionFrom?: string): ModelReference => ({
+    path: 'train.py',
+    line,
+    column: 1,
+    via: 'AutoModel.from_pretrained',
+    hub: 'huggingface',
+    repoId: 'acme/base',
+    nameFrom: '--model',
+    revisionKind: 'none',
+    runsRemoteCode: false,
+    ...(revisionFrom !== undefined ? { revisionFrom } : {}),
+  });
+
+  it('gives each command line one reference for the loads of a script that differ only in their place', () => {
+    const loads = argumentLoads(
+      Array.from({ length: 3_000 }, (_, i) => load(i + 8)),
+      [],
+      new Map(),
+    );
+    const text = Array.from(
+      { length: 3_000 },
+      (_, i) => `python train.py --model acme/m${i}
+`,
+    ).join('');
+    const found = findScriptArgumentReferences('run.sh', text, loads, () => false);
+    expect(found.references).toHaveLength(3_000);
+    expect(found.references.map((r) => `${r.line} ${r.repoId}`).slice(0, 2)).toEqual(['1 acme/m0', '2 acme/m1']);
+  });
+
+  it('reads a command of half a million words once for thousands of loads by distinct flags', () => {
+    const loads = argumentLoads(
+      Array.from({ length: 4_000 }, (_, i) => load(i + 8, `--rev${i}`)),
+      [],
+      new Map(),
+    );
+    const line = `python train.py ${'--x y '.repeat(250_000)}--model=acme/end --rev7 main\n`;
+    const found = findScriptArgumentReferences('run.sh', line, loads, () => false);
+    const byRevision = found.references.filter((r) => r.revision === 'main');
+    expect(found.references).toHaveLength(4_000);
+    expect(byRevision.map((r) => `${r.repoId} ${r.argumentOf}`)).toEqual(['acme/end train.py --model']);
   });
 });
