@@ -103,11 +103,19 @@ export const refsStage: Stage = {
     // imported-values.ts: the modules source files import values from, read on first need.
     const modules = new RepositoryModules(() => filesByPath().keys(), readText);
     // Each file a finder reads besides the searched one (a `.env`, an env file) read and parsed once, on first need.
+    // One the repository holds but that could not be read (past MAX_SOURCE_BYTES, gone) decides nothing here, so the
+    // models it would name are the run time's: it is counted among the files not searched, never a silent pass.
     const parsedOnce = <T>(parse: (text: string) => Promise<T>) => {
       const parsed = new Map<string, Promise<T | undefined>>();
+      const read = async (p: string) => {
+        const text = await readText(p);
+        if (text !== undefined) return parse(text);
+        if (filesByPath().has(p)) skipped.push(p);
+        return undefined;
+      };
       return (p: string): Promise<T | undefined> => {
         let values = parsed.get(p);
-        if (!values) parsed.set(p, (values = readText(p).then((t) => (t === undefined ? undefined : parse(t)))));
+        if (!values) parsed.set(p, (values = read(p)));
         return values;
       };
     };
@@ -232,7 +240,8 @@ export const refsStage: Stage = {
       judgeFile(given);
     }
     findings.push(
-      ...notSearched(skipped.sort(), undefined, NOT_SEARCHED),
+      // A file searched and also read aside (an env file of a `docker run`) is one file.
+      ...notSearched([...new Set(skipped)].sort(), undefined, NOT_SEARCHED),
       ...notSearched(
         installed,
         'installed-packages',

@@ -48,6 +48,17 @@ describe('docker run --env-file (docker-env-file.ts)', () => {
     ).toEqual(['CPR010 scripts/run.sh:1:23 dynamic']);
   });
 
+  it('counts an env file too large to read as not searched, where it left the model to the run time', async () => {
+    // docker reads a file of any size; past the search's 2 MiB its MODEL_ID was lost with no word (CPR010 alone).
+    const padding = `# ${'x'.repeat(62)}\n`.repeat(40_000);
+    expect(
+      await scan({
+        'run.sh': `docker run --env-file tgi.env ${TGI}\n`,
+        'tgi.env': `${padding}MODEL_ID=acme/past-the-bound\n`,
+      }),
+    ).toEqual(['CPR010 run.sh:1:23 dynamic', 'CPR011 tgi.env:undefined:undefined dynamic']);
+  });
+
   it("reads a file as docker does: values as written, a bare name the host's, a blank in a name refused", () => {
     expect([...dockerEnvFile('A="org/x" \r\n#c\n\n B\nC=a=b\nHF_TOKEN=x\nD=hf_abc\n')!]).toEqual([
       ['A', '"org/x" '],
