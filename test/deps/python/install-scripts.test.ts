@@ -72,6 +72,25 @@ describe('PEP 723 scripts that uv run / pipx run install for', () => {
   });
 });
 
+describe('a script or environment file an install reads past the bound of what is read', () => {
+  it('is a CPP001 naming its size, not a pass: uv and conda read any size', async () => {
+    // 4.8 MB each: the inline block and the pip: list come first, padded after by comment lines.
+    const padding = `# ${'x'.repeat(94)}\n`.repeat(50_000);
+    const big = `${script('big @ git+https://github.com/o/big')}${padding}`;
+    const env = `name: ml\ndependencies:\n  - pip:\n      - env @ git+https://github.com/o/env\n${padding}`;
+    const dir = tree({
+      'setup.sh': 'uv run tools/big.py\nconda env create -f env.yml\n',
+      'tools/big.py': big,
+      'env.yml': env,
+    });
+    const found = (await scanWith(dir, [pythonDepsStage])).findings.filter((f) => f.ruleId !== 'CPP050');
+    expect(found.map((f) => `${f.ruleId}@${f.location.path} ${f.evidence?.['reason']}`).sort()).toEqual([
+      `CPP001@env.yml is ${env.length} bytes, over the 4194304-byte limit`,
+      `CPP001@tools/big.py is ${big.length} bytes, over the 4194304-byte limit`,
+    ]);
+  });
+});
+
 describe('scriptRequirements', () => {
   it.each([
     { name: 'one block', text: script('a @ https://e.example/a.zip'), want: ['4:a @ https://e.example/a.zip'] },

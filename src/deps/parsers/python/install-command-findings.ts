@@ -3,6 +3,8 @@ import type { Finding } from '../../../core/finding.js';
 import type { PythonCheckPolicy } from './checks/index.js';
 import { checkPythonLock } from './checks/index.js';
 import { checkInstallArguments } from './checks/install-arguments.js';
+import { pyFileFinding } from './checks/finding.js';
+import { MAX_MANIFEST_BYTES } from '../../read.js';
 import { condaPipRequirements, condaPipRequirementsFile } from './conda-environments.js';
 import type { CondaPipFile } from './conda-environments.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
@@ -17,7 +19,7 @@ import { scriptRequirements } from './script-metadata.js';
  * nox `session.install`), and those of the files they run or build from: a script's inline metadata (`uv run
  * tools/x.py`), a conda environment file's `pip:` list (`conda env create -f env.yml`), each located in the
  * repository (locateInstallNames; names past its bound are installInputs' CPP003) and read once, whatever the number
- * of install files naming it.
+ * of install files naming it; one that cannot be read is a CPP001.
  */
 export async function installCommandFindings(
   envNames: readonly (readonly [string, InstallNames])[],
@@ -52,7 +54,7 @@ export async function installCommandFindings(
         limit(async () => {
           const file = byPath.get(path)!;
           const text = await readText(file);
-          return text === undefined ? [] : judge(path, text);
+          return text === undefined ? [unread(file)] : judge(path, text);
         }),
       ),
   );
@@ -67,6 +69,25 @@ interface FileReading {
   readonly includes: (f: DiscoveredFile) => IncludeLoader;
   /** The scan's bound on files read at once. */
   readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
+/**
+ * A script or environment file an install runs or builds from that could not be read (past MAX_MANIFEST_BYTES, or
+ * gone since the walk): uv, pipx and conda read it whatever its size, so its requirements install unchecked — a
+ * CPP001, never a silent pass.
+ */
+function unread(file: DiscoveredFile): Finding {
+  const reason =
+    file.size > MAX_MANIFEST_BYTES
+      ? `is ${file.size} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit`
+      : 'is unreadable';
+  return pyFileFinding(
+    'CPP001',
+    file.path,
+    undefined,
+    `${file.path} could not be read for the requirements an install command takes from it: it ${reason}. None of them were checked; keep the requirements in a file of ordinary size.`,
+    { reason, format: file.claimed ?? file.format },
+  );
 }
 
 /**
