@@ -197,3 +197,11 @@ export function isRuntimeRelease(name: string, url: string, integrity: string | 
 export function onRegistryPath(resolved: string, kind: DependencyGraph['kind'] | undefined): boolean {
   return !/^[a-z][a-z0-9+.-]*:/i.test(resolved) || (kind === 'pnpm' && /^https?:(?!\/\/)/i.test(resolved));
 }
+
+/**
+ * Whether npm reads a `file:` path (or a bare one) as a tarball rather than a folder: npm-package-arg's `isFilename`
+ * (`fromFile`), its ending `.tgz`, `.tar.gz` or `.tar`, in any case.
+ */
+export function isNpmFileTarball(p: string): boolean {
+  return /\.(?:tgz|tar\.gz|tar)$/i.test(p);
+}

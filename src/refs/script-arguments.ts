@@ -357,3 +357,27 @@ function withoutName(
   } = ref;
   return rest;
 }
+
+/** Whether the refs stage reads `p` for the command lines it runs: the shell finder's files, and notebooks. */
+export function readsCommandLines(p: string): boolean {
+  return runsScripts(p) || languageOf(p) === 'notebook';
+}
+
+/**
+ * What the command lines of a file at `p` give the scripts of `loads`: a notebook's shell escapes (`!python train.py
+ * --model …` runs in a shell, IPython `InteractiveShell.system`, as a script's line does), each placed in the
+ * notebook's JSON text; a shell finder's file whole. Undefined: a file that runs no command line.
+ */
+export async function commandLineArguments(
+  p: string,
+  text: string,
+  loads: ReadonlyMap<string, readonly ArgumentLoad[]>,
+  existsLocally: (p: string) => boolean,
+): Promise<FileReferences | undefined> {
+  if (languageOf(p) === 'notebook') {
+    // Loaded on need: the notebook reader brings the Python parser with it.
+    const cells = (await import('./python-notebook.js')).notebookShell(text);
+    return cells?.placed(findScriptArgumentReferences(p, cells.shell, loads, existsLocally));
+  }
+  return runsScripts(p) ? findScriptArgumentReferences(p, text, loads, existsLocally) : undefined;
+}

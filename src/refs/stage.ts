@@ -13,7 +13,7 @@ import type { Finder, QuickFinder } from './search.js';
 import { isFlag, withMoreReferences, type FileReferences } from './types.js';
 import type { EnvFileValues } from './compose-env-files.js';
 import type { DockerEnvFile } from './docker-env-file.js';
-import type { ScriptOptions } from './python-argparse.js';
+import { scriptOptions, type ScriptOptions } from './python-argparse.js';
 import { RepositoryModules, withImportedValues } from './imported-values.js';
 import {
   isAdapterConfig,
@@ -219,9 +219,14 @@ export const refsStage: Stage = {
           for (const r of refs.references) if (isFlag(r.nameFrom) || isFlag(r.revisionFrom)) flagged.references.push(r);
           if (language === 'python') for (const d of refs.dynamic) if (isFlag(d.nameFrom)) flagged.dynamic.push(d);
           // A script a command line may give a model: how that command may write its parser's options (an alias, a
-          // prefix), read from the script's text (python-argparse.ts `scriptOptions`).
-          if (language === 'python' && flagged.references.length + flagged.dynamic.length > before) {
-            const options = (await import('./python-argparse.js')).scriptOptions(text);
+          // prefix), read from the script's text (python-argparse.ts `scriptOptions`). Only a `.py` script's are asked
+          // for (script-arguments.ts `argumentLoads`).
+          if (
+            language === 'python' &&
+            file.path.endsWith('.py') &&
+            flagged.references.length + flagged.dynamic.length > before
+          ) {
+            const options = scriptOptions(text);
             if (options) parserOptions.set(file.path, options);
           }
           judgeFile(refs);
@@ -283,7 +288,7 @@ async function scriptArguments(
   limit: ScanContext['limit'],
 ): Promise<FileReferences[]> {
   if (flagged.references.length === 0 && flagged.dynamic.length === 0) return [];
-  const { argumentLoads, findScriptArgumentReferences, runsScripts } = await import('./script-arguments.js');
+  const { argumentLoads, commandLineArguments, readsCommandLines } = await import('./script-arguments.js');
   const loads = argumentLoads(flagged.references, flagged.dynamic, parserOptions);
   if (loads.size === 0) return [];
   const names = [...new Set([...loads.keys()].map((p) => path.posix.basename(p)))];
@@ -291,16 +296,12 @@ async function scriptArguments(
   const found = await Promise.all(
     files
       // A file the walk's pre-filter declined runs no script (prefilter.ts `mayNameModelRead`): not read again.
-      .filter((f) => !f.contentDeclined && (runsScripts(f.path) || languageOf(f.path) === 'notebook'))
+      .filter((f) => !f.contentDeclined && readsCommandLines(f.path))
       .map((f) =>
         limit(async () => {
           const text = await readText(f.path);
           if (text === undefined || !names.some((n) => text.includes(n))) return undefined;
-          if (languageOf(f.path) !== 'notebook')
-            return findScriptArgumentReferences(f.path, text, loads, existsLocally);
-          // `!python train.py --model …` runs in a shell (IPython `InteractiveShell.system`), as a script's line does.
-          const cells = (await import('./python-notebook.js')).notebookShell(text);
-          return cells?.placed(findScriptArgumentReferences(f.path, cells.shell, loads, existsLocally));
+          return commandLineArguments(f.path, text, loads, existsLocally);
         }),
       ),
   );

@@ -7,7 +7,7 @@ import type { ScanResult } from '../../core/result.js';
 import type { LockfileChanges, VersionMove } from './diff.js';
 import type { OnlineOutcome, RegistryLookup } from './online.js';
 import { onlineTargets, registryQuestions } from './online.js';
-import { scriptsAllowedBy } from './new-scripts.js';
+import type { ScriptsAllowed } from './new-scripts.js';
 
 export interface AskRegistryRequest {
   readonly lockfiles: readonly LockfileChanges[];
@@ -15,6 +15,8 @@ export interface AskRegistryRequest {
   readonly root: string;
   readonly head: ScanResult;
   readonly policy: Policy;
+  /** The policy's `dependencies.allowInstallScripts`, compiled once per review (new-scripts.ts `scriptsAllowedBy`). */
+  readonly scriptsAllowed: ScriptsAllowed;
   readonly options: ScanOptions;
   readonly now: Date;
   readonly minReleaseAgeHours: number;
@@ -34,7 +36,7 @@ export async function askRegistry(req: AskRegistryRequest): Promise<Finding[]> {
   const asked = await registryQuestions(onlineTargets(moves, added), lookup, {
     now: req.now,
     minReleaseAgeHours: req.minReleaseAgeHours,
-    scriptsAllowed: scriptsAllowedBy(req.policy),
+    scriptsAllowed: req.scriptsAllowed,
   });
   return [
     ...asked.findings,

@@ -1,10 +1,9 @@
 import { withoutScriptFindings } from './unstated-scripts.js';
-import picomatch from 'picomatch';
 import type { Finding } from '../../core/finding.js';
-import type { Policy } from '../../core/policy.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { listedWithMore } from '../../core/plural.js';
 import { packageArtifact } from '../../core/finding.js';
+import type { ScriptsAllowed } from './new-scripts.js';
 
 /** At most this many packages are named in a message; the evidence and `related` carry every one. */
 const NAMED = 5;
@@ -24,10 +23,8 @@ const NAMED = 5;
 export function enabledBuilds(
   base: readonly DependencyGraph[],
   head: readonly DependencyGraph[],
-  policy: Policy,
+  allowed: ScriptsAllowed,
 ): EnabledBuilds {
-  const patterns = policy.dependencies.allowInstallScripts;
-  const allowed = patterns.length > 0 ? picomatch([...patterns]) : () => false;
   const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
   const findings: Finding[] = [];
   const covered = new Set<string>();

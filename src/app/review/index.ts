@@ -196,12 +196,14 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
       const migrated = kindAt(baseScan.graphs, from) !== kindAt(headScan.graphs, lf.lockfile);
       return { ...lf, movedFrom: from, ...(migrated ? { migrated: true as const } : {}) };
     });
-    const enabled = enabledBuilds(baseGraphs, headScan.graphs, policy);
+    // The policy's install-script globs, compiled once for every question that asks them.
+    const scriptsAllowed = scriptsAllowedBy(policy);
+    const enabled = enabledBuilds(baseGraphs, headScan.graphs, scriptsAllowed);
     // A head finding whose content fingerprint the base already had is not this change's doing. One finding per
     // changed entry: an injection the head scan found takes in the review's questions of that entry.
     const entries = foldIntoInjections(
       [
-        ...lockfileQuestions(lockfiles, baseGraphs, headScan.graphs, scriptsAllowedBy(policy)),
+        ...lockfileQuestions(lockfiles, baseGraphs, headScan.graphs, scriptsAllowed),
         ...injectionQuestions(lockfiles, baseGraphs, headScan.graphs),
         ...aliasRetargets(baseGraphs, headScan.graphs),
       ],
@@ -293,6 +295,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
         root: headSnap?.root ?? dir,
         head: headScan,
         policy,
+        scriptsAllowed,
         options: req.options,
         now: req.now ?? new Date(),
         minReleaseAgeHours: req.minReleaseAgeHours ?? 24,

@@ -20,7 +20,10 @@ import { isAllowedIndex } from '../../deps/parsers/python/checks/context.js';
  * pyproject's `[tool.uv]`, `[[tool.poetry.source]]` and `[[tool.pdm.source]]` as TOML — and flattened to dotted keys.
  * One finding per file and rule, every setting with its value at both revisions.
  */
-type Flat = Map<string, string>;
+type Flat = Map<string, string> & {
+  /** Where each setting is read from, for a file whose settings know their lines (pip.conf: `pipConf`). */
+  readonly lines?: ReadonlyMap<string, number>;
+};
 
 interface Watch {
   readonly key: RegExp;
@@ -289,6 +292,7 @@ function flatten(p: string, text: string | undefined): Flat | Error | undefined 
 function pipConf(text: string): Flat {
   // Each value's words, joined once at the end: a file of continuation lines stays linear.
   const words = new Map<string, string[]>();
+  const lines = new Map<string, number>();
   // What RawConfigParser holds (names lower-cased, not yet normalised): `index_url` and `index-url` are two names
   // to it, one to pip (the later wins, as pip's `_normalized_keys` loop overwrites).
   const seen = new Set<string>();
@@ -309,27 +313,14 @@ function pipConf(text: string): Flat {
       key = pipConfKey(section, l.name);
       // Set anew, not appended to: the later of `index_url` / `index-url` wins.
       words.set(key, [l.value.trim()]);
+      lines.set(key, l.line);
     }
   }
-  return new Map([...words].map(([k, v]) => [k, v.filter((w) => w !== '').join(' ')]));
+  return Object.assign(new Map([...words].map(([k, v]) => [k, v.filter((w) => w !== '').join(' ')])), { lines });
 }
 
 /** pip's name for a pip.conf setting: configuration.py `_normalize_name` reads `_` as `-` and drops a leading `--`. */
 const pipConfKey = (section: string, name: string) => `${section}.${name.replace(/_/g, '-').replace(/^--/, '')}`;
-
-/**
- * The line of the pip.conf setting pip reads `key` from, or 1: the last one naming it (the later of `index_url` and
- * `index-url` wins, as in pipConf), in its own section — the key's spelling in the file need not be pip's.
- */
-function pipConfLineOf(text: string, key: string): number {
-  let section: string | undefined;
-  let line = 1;
-  for (const l of pipConfLines(text)) {
-    if (l.kind === 'section') section = l.name;
-    else if (l.kind === 'setting' && section !== undefined && pipConfKey(section, l.name) === key) line = l.line;
-  }
-  return line;
-}
 
 function parseJsonOr(text: string): unknown {
   try {
@@ -410,10 +401,13 @@ function flattenInto(out: Flat, prefix: string, v: unknown, depth: number): void
     out.set(prefix, String(v));
 }
 
-/** Where the head file sets `key`; 1 when the change removed the file. */
-function settingLine(kind: string, head: string | undefined, key: string): number {
+/**
+ * Where the head file sets `key`; 1 when the change removed the file, or the setting. A pip.conf setting's line is the
+ * one pip reads it from (`pipConf`): the later of `index_url` and `index-url`, the key's spelling in the file not pip's.
+ */
+function settingLine(kind: string, head: string | undefined, settings: Flat, key: string): number {
   if (head === undefined) return 1;
-  return kind === 'pip.conf' ? pipConfLineOf(head, key) : lineOf(head, key);
+  return kind === 'pip.conf' ? (settings.lines?.get(key) ?? 1) : lineOf(head, key);
 }
 
 /** The 1-based line that sets `key` (its last segment) in `text`, or 1. */
@@ -458,7 +452,7 @@ export function installSettingFindings(
       continue;
     }
     const was = before instanceof Map ? before : new Map<string, string>();
-    const now = after ?? new Map<string, string>();
+    const now: Flat = after ?? new Map<string, string>();
     const byRule = new Map<'CPU025' | 'CPU026', string[]>();
     for (const key of [...new Set([...was.keys(), ...now.keys()])].sort()) {
       const w = WATCHES[kind]!.find((x) => x.key.test(key));
@@ -486,7 +480,7 @@ export function installSettingFindings(
         ruleId: rule,
         ...(vetted ? { level: 'warning' as const } : {}),
         message: `${c.path} ${what}: ${pairs.join('; ')}${vetted ? ' (a registry the policy allows)' : ''}. The package manager obeys it on the next install in CI. Land configuration changes in a pull request of their own and approve them by hand.`,
-        location: { path: c.path, line: settingLine(kind, c.head, keys[0]!) },
+        location: { path: c.path, line: settingLine(kind, c.head, now, keys[0]!) },
         artifact: { kind: 'file', path: c.path },
         evidence: {
           settings: keys.join(' '),

@@ -168,16 +168,18 @@ function scriptFinding(
   runs: ScriptRunner,
 ): Finding {
   const pairs = names.map((n) => `${n}: ${shown(was[n])} → ${shown(now[n])}`).join('; ');
+  // Who runs the scripts on an install of the repository; undefined where none does.
+  const runner = typeof runs === 'string' && runs !== 'nothing' ? RUN_AS[runs] : undefined;
   return {
     ruleId: 'CPU027',
     // A package.json that is neither a project root (lockfile beside it, or the repository root) nor a workspace —
     // a fixture, an example — runs its scripts only when someone installs in that folder; a folder pnpm or yarn
     // installs without building runs them only once someone allows its build: said, not alarmed.
-    ...(typeof runs === 'string' && runs !== 'nothing' ? {} : { level: 'note' as const }),
+    ...(runner !== undefined ? {} : { level: 'note' as const }),
     message:
-      typeof runs === 'string' && runs !== 'nothing'
-        ? `${c.path} ${pairs}. ${RUN_AS[runs]}, in CI with its secrets; review the command and what it fetches before merging.`
-        : runs === 'nothing'
+      runner !== undefined
+        ? `${c.path} ${pairs}. ${runner}, in CI with its secrets; review the command and what it fetches before merging.`
+        : typeof runs === 'string' // 'nothing': every other role has a runner
           ? `${c.path} ${pairs}. No install of this repository runs it (the folder is neither a project with a lockfile nor a workspace); it runs only if someone installs in that folder.`
           : unbuiltMessage(c.path, pairs, runs),
     location: { path: c.path, line: lineOfKey(c.head!, names[0]!) },

@@ -4,6 +4,7 @@ import { LOCKFILE_FORMATS, formatFromName } from '../../discover/catalogue/index
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { declaringFolders, localPathOf } from '../../deps/checks/local-paths.js';
 import { dirOf, joinRel } from '../../deps/read.js';
+import { isNpmFileTarball } from '../../deps/source.js';
 
 /**
  * Whether an install runs a package.json's scripts as the project it was started in, as one of its workspaces (or an
@@ -133,7 +134,7 @@ function installedFolders(g: DependencyGraph): { folder: string; node: PackageNo
     // yarn 2+ reads a `file:` path that ends so as a tarball (TarballFileResolver, plugin-file TARBALL_REGEXP).
     if (g.kind === 'yarn-berry' && /\.(?:tar\.gz|tgz)$/.test(local)) continue;
     // npm ≥ 7 links a v1 `file:` entry that is no tarball (npa `fromFile`) to the folder (npm-v1.ts `linkFolder`).
-    if (npmV1 && /\.(?:tgz|tar\.gz|tar)$/i.test(local)) continue;
+    if (npmV1 && isNpmFileTarball(local)) continue;
     for (const from of new Set(declaringFolders(n, g) ?? []))
       out.push({ folder: joinRel(joinRel(root, from), local), node: n });
   }

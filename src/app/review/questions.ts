@@ -11,7 +11,7 @@ import { ecosystemOf } from '../../core/package-key.js';
 import { SDIST, WHEEL } from '../../deps/parsers/python/checks/builds.js';
 import type { Ecosystem } from '../../core/package-key.js';
 import { addedScriptFinding, runsUnallowedScripts, scriptsRunIn, type ScriptsAllowed } from './new-scripts.js';
-import { recordsInstallScripts } from './unstated-scripts.js';
+import { lockfileRecordsScripts } from '../../registry/install-scripts.js';
 
 /**
  * The questions a reviewer asks of each change that the two lockfiles alone can answer (no network):
@@ -40,7 +40,7 @@ export function lockfileQuestions(
     const scripts: ScriptJudge = {
       allowed: scriptsAllowed,
       ranAtBase,
-      baseSays: before !== undefined && recordsInstallScripts(before),
+      baseSays: before !== undefined && lockfileRecordsScripts(before),
     };
     for (const c of lf.changes) pushAll(out, perChange(c, lf.ecosystem, scripts));
     const grown = outgrown(

@@ -5,7 +5,7 @@ import { isPinnedReference, type ModelReference } from '../../core/records.js';
 import { NOT_SEARCHED, isReferenceSource, maxSourceBytes, searchText } from '../../refs/find.js';
 import { RepositoryModules, withImportedValues } from '../../refs/imported-values.js';
 import type { FileReferences, ImportedValue } from '../../refs/types.js';
-import { argumentLoads, findScriptArgumentReferences, runsScripts } from '../../refs/script-arguments.js';
+import { argumentLoads, commandLineArguments, readsCommandLines } from '../../refs/script-arguments.js';
 import { scriptOptions, type ScriptOptions } from '../../refs/python-argparse.js';
 import { mayCallLoader } from '../../refs/search.js';
 import { pinAdvice, reviewedKey, whatRuns } from '../../refs/judge.js';
@@ -300,8 +300,8 @@ async function refsIn(
 /**
  * The models command lines give the Python scripts they run, at one revision: `python train.py --model_name_or_path
  * org/x` loads org/x through train.py's argparse flag, as scan's refs stage joins them (refs/script-arguments.ts). A
- * change to the command line alone re-points the load, so a touched command file is compared with these too; the
- * scripts it names (by file name) are read at the same revision, each searched once.
+ * change to the command line alone re-points the load, so a touched command file (a notebook's shell escapes too) is
+ * compared with these; the scripts it names (by file name) are read at the same revision, each searched once.
  */
 class ScriptLoads {
   private readonly searched = new Map<string, Promise<SearchedScript | undefined>>();
@@ -313,7 +313,7 @@ class ScriptLoads {
   ) {}
 
   async givenBy(p: string, text: string): Promise<ModelReference[]> {
-    if (!runsScripts(p)) return [];
+    if (!readsCommandLines(p)) return [];
     const named = [...this.ids.keys()].filter((q) => q.endsWith('.py') && text.includes(path.posix.basename(q)));
     if (named.length === 0) return [];
     const found = (await Promise.all(named.map((q) => this.search(q)))).filter((r) => r !== undefined);
@@ -324,7 +324,7 @@ class ScriptLoads {
       options,
     );
     if (loads.size === 0) return [];
-    return findScriptArgumentReferences(p, text, loads, this.s.existsLocally).references;
+    return (await commandLineArguments(p, text, loads, this.s.existsLocally))?.references ?? [];
   }
 
   /** A script's references, and how a command line may write its parser's options (as scan's refs stage reads them). */

@@ -1,5 +1,6 @@
 import type { Finding, ResolvedFinding } from '../../core/finding.js';
 import type { DependencyGraph } from '../../core/records.js';
+import { lockfileRecordsScripts } from '../../registry/install-scripts.js';
 import { withoutSaidOnce } from './said-once.js';
 
 /**
@@ -7,14 +8,6 @@ import { withoutSaidOnce } from './said-once.js';
  * (deps/checks/packages.ts), a Python package locked with only an sdist (python/checks/builds.ts).
  */
 const FROM_INSTALL_SCRIPT: ReadonlySet<string> = new Set(['CPD012', 'CPP074']);
-
-/**
- * Whether a lockfile records which packages run install scripts: only npm's v2/v3 `packages` entries do
- * (`hasInstallScript`); npm's v1, yarn's, pnpm's and Bun's lockfiles never say, so "it had none" cannot be read there.
- */
-export function recordsInstallScripts(g: DependencyGraph): boolean {
-  return g.kind === 'npm' && g.formatVersion !== '1';
-}
 
 /**
  * A base lockfile that cannot say whether a package has install scripts: npm's lockfileVersion 1 never records
@@ -28,7 +21,7 @@ export function withoutUnstatedScripts(
 ): ResolvedFinding[] {
   const unstated = new Map<string, Set<string>>();
   for (const g of base)
-    if (g.kind === 'npm' && g.formatVersion === '1')
+    if (g.kind === 'npm' && !lockfileRecordsScripts(g))
       unstated.set(g.lockfile, new Set(g.packages.map((p) => `${p.name}@${p.version}`)));
   if (unstated.size === 0) return [...introduced];
   return withoutScriptFindings(introduced, (lockfile, id) => unstated.get(lockfile)?.has(id) === true);

@@ -6,6 +6,7 @@ import { compareSri, parseSri } from '../../verify/npm/sri.js';
 import type { CheckPolicy } from './context.js';
 import { packageFinding } from './finding.js';
 import { declaringFolders, localPathOf, v1DeclaringFolder } from './local-paths.js';
+import { isNpmFileTarball } from '../source.js';
 
 /** A `file:` tarball a lockfile installs from inside the repository. */
 export interface LocalTarball {
@@ -13,8 +14,6 @@ export interface LocalTarball {
   /** Repository-relative paths it may be read from, most likely first (yarn 1 does not say which workspace). */
   readonly candidates: readonly string[];
 }
-
-const TARBALL = /\.(tgz|tar\.gz|tar)$/i;
 
 /**
  * The `file:` tarballs of a lockfile that lie inside the repository, resolved as each package manager does (npm and
@@ -27,7 +26,7 @@ export function localTarballsOf(graph: DependencyGraph): LocalTarball[] {
   for (const node of graph.packages) {
     if (node.source !== 'file') continue;
     const local = localPathOf(node, graph.kind)?.replace(/\\/g, '/');
-    if (local === undefined || !TARBALL.test(local) || local.startsWith('/') || /^[a-z]:\//i.test(local)) continue;
+    if (local === undefined || !isNpmFileTarball(local) || local.startsWith('/') || /^[a-z]:\//i.test(local)) continue;
     const candidates = (declaringFolders(node, graph) ?? [])
       .map((folder) => path.posix.normalize(path.posix.join(root, folder, local)))
       .filter((p) => p !== '..' && !p.startsWith('../'));

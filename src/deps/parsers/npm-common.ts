@@ -1,6 +1,6 @@
 import type { DraftEdge, EdgeKind } from '../types.js';
 import { forEachStr, isRecord, str } from '../types.js';
-import { classifyResolved, type Source } from '../source.js';
+import { classifyResolved, isNpmFileTarball, type Source } from '../source.js';
 
 /** Dependency maps of a package.json-like object and the edge kind each gives. */
 export const DEP_FIELDS: readonly (readonly [string, EdgeKind])[] = [
@@ -137,7 +137,7 @@ export function npmResolvedSource(resolved: string | undefined): Source | undefi
   if (/^[^@]+@[^:.]+\.[^:]+:.+$/i.test(resolved)) return 'git';
   if (/^(?:\.|~\/|\/)/.test(resolved)) return 'file';
   if (isGitHubShorthand(resolved)) return 'git';
-  if (resolved.includes('/') || /\.(?:tgz|tar\.gz|tar)$/i.test(resolved)) return 'file';
+  if (resolved.includes('/') || isNpmFileTarball(resolved)) return 'file';
   return 'registry';
 }
 

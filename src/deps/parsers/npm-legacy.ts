@@ -1,6 +1,7 @@
 import semver from 'semver';
 import type { LegacyDisagreement } from '../types.js';
 import { isRecord, str } from '../types.js';
+import { isNpmFileTarball } from '../source.js';
 import { trimEndRun } from '../../core/linear-text.js';
 
 /** Line-map key of a legacy `dependencies` entry, kept apart from the `packages` keys it mirrors. */
@@ -126,7 +127,7 @@ function differenceOf(entry: Record<string, unknown>, pkg: Record<string, unknow
 export function linkTarget(entry: Record<string, unknown>): string | undefined {
   const version = str(entry.version);
   if (version === undefined || !version.startsWith('file:')) return undefined;
-  if (/\.(tgz|tar\.gz|tar)$/i.test(version)) return undefined;
+  if (isNpmFileTarball(version)) return undefined;
   return normalPath(version.slice(5));
 }
 

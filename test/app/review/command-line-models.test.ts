@@ -56,6 +56,21 @@ describe('review of a model a command line gives a script', () => {
     expect(refs).toEqual(['CPU012@run.sh:3:warning']);
   });
 
+  it("a notebook's shell escape passes another model → CPU032 at the escape", async () => {
+    const notebook = (args: string) =>
+      JSON.stringify({
+        cells: [{ cell_type: 'code', metadata: {}, source: [`!python train.py ${args}\n`], outputs: [] }],
+        metadata: {},
+        nbformat: 4,
+        nbformat_minor: 5,
+      });
+    const { refs } = await review(
+      { 'train.py': TRAIN, 'run.ipynb': notebook(`--model_name_or_path acme/encoder --revision ${A}`) },
+      { 'run.ipynb': notebook(`--model_name_or_path acme-ai/encoder --revision ${A}`) },
+    );
+    expect(refs).toEqual(['CPU032@run.ipynb:1:error']);
+  });
+
   it('a command line that runs no script of the repository says nothing', async () => {
     const { refs } = await review(
       { 'train.py': TRAIN, 'run.sh': run(`--model_name_or_path acme/encoder --revision ${A}`) },
