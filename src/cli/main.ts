@@ -6,11 +6,20 @@ import { commandName, COMMANDS } from './commands/index.js';
 import { exitCodeForError, EXIT } from './exit-codes.js';
 import { parsePlainArgs } from './fast-args.js';
 import { cliOutcome } from './outcome.js';
+import { IGNORED_TERMINAL_OPTIONS } from './terminal-options.js';
 import { VERSION } from './version.js';
 
-/** The command the user typed: the first argument that is not an option (no option is global). */
+/** The global flags (`--progress`, `--color`): the root parser registers them, so they may stand before the command. */
+const GLOBAL_FLAGS = new Set(Object.keys(IGNORED_TERMINAL_OPTIONS).map((name) => `--${name}`));
+
+/** `--color false`: yargs-parser takes a `true`/`false` after a boolean flag as its value, not as a positional. */
+function isGlobalFlagValue(argv: readonly string[], i: number): boolean {
+  return /^(true|false)$/.test(argv[i] ?? '') && GLOBAL_FLAGS.has(argv[i - 1] ?? '');
+}
+
+/** The command the user typed: the first argument that is neither an option nor a global flag's value. */
 function invokedCommand(argv: readonly string[]): string | undefined {
-  return argv.find((a) => !a.startsWith('-'));
+  return argv.find((a, i) => !a.startsWith('-') && !isGlobalFlagValue(argv, i));
 }
 
 /** Run the CLI; resolves to the process exit code. Errors are mapped to exit codes here and only here. */
@@ -40,6 +49,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       .strict()
       .demandCommand(1, 'Give a command, e.g. `chainproof scan .`')
       .recommendCommands()
+      // yargs root options are global: every command takes scan's terminal flags; scan redefines them with effect.
+      .options(IGNORED_TERMINAL_OPTIONS)
       .exitProcess(false)
       .wrap(Math.min(120, process.stdout.columns || 120))
       .epilog(

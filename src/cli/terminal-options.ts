@@ -18,8 +18,8 @@ export const TERMINAL_OPTIONS = {
 } satisfies Record<string, OptionSpec>;
 
 /**
- * The same flags for a command that draws neither a progress bar nor colour (`.options(IGNORED_TERMINAL_OPTIONS)`):
- * taken, and they change nothing.
+ * The same flags for every command that draws neither a progress bar nor colour: main.ts registers them once on the
+ * root parser (yargs root options are global), where they are taken and change nothing. Scan redefines both.
  */
 export const IGNORED_TERMINAL_OPTIONS = {
   progress: { ...TERMINAL_OPTIONS.progress, describe: 'No effect: this command draws no progress bar' },

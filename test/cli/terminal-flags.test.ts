@@ -53,6 +53,19 @@ describe('scan and review take the same common flags', () => {
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stdout).not.toContain('\u001b[');
   });
+
+  // They are global (main.ts registers them on the root parser), so they may stand before the command, with a value:
+  // yargs-parser takes the `false` of `--color false` as the flag's, and the command after it is still the one run.
+  it('a terminal flag before the command, with or without its value, is read by the command after it', async () => {
+    const dir = tempTrees('cp-color-')({ 'requirements.txt': 'requests\n' });
+    const args = ['scan', dir, '--offline', '--no-cache', '--quiet', '--fail-on', 'none'];
+    const plain = await runMain(['--color', 'false', ...args]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).not.toContain('\u001b[');
+    const forced = await runMain(['--color', ...args]);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain('\u001b[');
+  });
 });
 
 describe("every command takes scan's --[no-]progress and --[no-]color (terminal-options.ts)", () => {

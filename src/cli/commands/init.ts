@@ -5,7 +5,6 @@ import { INIT_POLICY_FILE, initRepository } from '../../app/init.js';
 import { UsageError } from '../../core/errors.js';
 import { escapeControl, guardLineStart } from '../../core/escape-text.js';
 import { cliOutcome } from '../outcome.js';
-import { IGNORED_TERMINAL_OPTIONS } from '../terminal-options.js';
 
 export interface InitArgs {
   dir: string;
@@ -19,7 +18,6 @@ export const initCommand: CommandModule<object, InitArgs> = {
     y
       .positional('dir', { type: 'string', default: '.', describe: 'Repository root' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite files that already exist' })
-      .options(IGNORED_TERMINAL_OPTIONS)
       .example('$0 init', `Scaffold ${INIT_POLICY_FILE} and trusted-registry/models.yml here`),
   handler: async (argv) => {
     cliOutcome.exitCode = await runInit(argv, process.env);

@@ -6,7 +6,6 @@ import { readPolicy } from '../../trust/policy/load.js';
 import { todayUtc } from '../../trust/policy/patterns.js';
 import { formatProblem, PolicyError } from '../../trust/policy/problems.js';
 import { cliOutcome } from '../outcome.js';
-import { IGNORED_TERMINAL_OPTIONS } from '../terminal-options.js';
 
 export interface PolicyArgs {
   action: 'validate' | 'explain';
@@ -42,7 +41,6 @@ export const policyCommand: CommandModule<object, PolicyArgs> = {
         default: false,
         describe: 'explain: print the loaded policy as JSON (paths resolved)',
       })
-      .options(IGNORED_TERMINAL_OPTIONS)
       .example(
         '$0 policy validate policies/policy.yml',
         'Check a policy: every problem with file, line and field; exit 2 if any',

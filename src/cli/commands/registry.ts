@@ -14,7 +14,6 @@ import { upsertModelEntry, type HashedFile } from '../../trust/registry/add.js';
 import { loadTrustedRegistry, REGISTRY_DIR } from '../../trust/registry/load.js';
 import { checkRegistrySigners, registrySignerProblem } from '../../trust/registry/signers.js';
 import { cliOutcome } from '../outcome.js';
-import { IGNORED_TERMINAL_OPTIONS } from '../terminal-options.js';
 import { addReferences } from './registry-refs.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -86,7 +85,6 @@ const addCommand: CommandModule<object, AddArgs> = {
         describe: 'Registry file to write (relative to --root)',
       })
       .option('root', { type: 'string', default: '.', describe: 'Repository root; registry paths are relative to it' })
-      .options(IGNORED_TERMINAL_OPTIONS)
       .example(
         '$0 registry add models/minilm --name sentence-transformers/all-MiniLM-L6-v2 --revision c9745ed --source https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2',
         'Record a model folder',
@@ -268,8 +266,7 @@ const checkCommand: CommandModule<object, CheckArgs> = {
         alias: 'p',
         type: 'string',
         describe: "Policy whose signatures.signers the entries' signer fields name (default as for scan)",
-      })
-      .options(IGNORED_TERMINAL_OPTIONS),
+      }),
   handler: async (argv) => {
     const root = path.resolve(argv.root);
     // A bad file throws ConfigError: the CLI prints every message (file:line: field: problem) and exits 2.

@@ -21,7 +21,6 @@ import type { ReviewResult } from '../../app/review/index.js';
 import { VERSION } from '../version.js';
 import { repositoryPrefix } from '../repository-prefix.js';
 import { cliOutcome } from '../outcome.js';
-import { IGNORED_TERMINAL_OPTIONS } from '../terminal-options.js';
 import { defaultCacheDir } from '../../app/cache-dir.js';
 import { parseNpmRegistry } from '../npm-registry-option.js';
 
@@ -104,7 +103,6 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
       .option('category', { type: 'string', describe: 'SARIF automationDetails category' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No log lines on stderr' })
       .option('verbose', { type: 'boolean', default: false, describe: 'Debug log lines on stderr' })
-      .options(IGNORED_TERMINAL_OPTIONS)
       .example('$0 review --base origin/main --gate patch', 'Pass only a clean patch-level update (for auto-merge)')
       .example(
         '$0 review --base "$BASE_SHA" -f markdown=review.md -f sarif=review.sarif',

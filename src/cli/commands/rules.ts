@@ -1,14 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { RULES } from '../../core/rules/index.js';
-import { IGNORED_TERMINAL_OPTIONS } from '../terminal-options.js';
 
 export const rulesCommand: CommandModule<object, { json: boolean }> = {
   command: 'rules',
   describe: 'List every rule with its level, security severity and help',
-  builder: (y) =>
-    y
-      .option('json', { type: 'boolean', default: false, describe: 'Print the catalogue as JSON' })
-      .options(IGNORED_TERMINAL_OPTIONS),
+  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print the catalogue as JSON' }),
   handler: (argv) => {
     if (argv.json) {
       process.stdout.write(JSON.stringify(RULES, null, 2) + '\n');

@@ -4,7 +4,6 @@ import { UsageError } from '../../core/errors.js';
 import { mergeSarif, parseSarifLog } from '../../report/sarif-merge.js';
 import { EXIT } from '../exit-codes.js';
 import { cliOutcome } from '../outcome.js';
-import { IGNORED_TERMINAL_OPTIONS } from '../terminal-options.js';
 import { checkOutputFiles, writeOutput } from '../output.js';
 
 /** Input SARIF files larger than this are refused rather than read into memory. */
@@ -31,7 +30,6 @@ const mergeCommand: CommandModule<object, SarifMergeArgs> = {
         type: 'string',
         describe: "automationDetails category of the merged run (default: the inputs' common one)",
       })
-      .options(IGNORED_TERMINAL_OPTIONS)
       .example('$0 sarif merge shard-*.sarif --output chainproof.sarif', 'Join the SARIF of every matrix job'),
   handler: async (argv) => {
     cliOutcome.exitCode = await runSarifMerge(argv);

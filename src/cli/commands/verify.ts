@@ -15,7 +15,6 @@ import {
   type ModelIssue,
 } from '../../verify/index.js';
 import { cliOutcome } from '../outcome.js';
-import { IGNORED_TERMINAL_OPTIONS } from '../terminal-options.js';
 import { EXIT } from '../exit-codes.js';
 import { regexError } from '../../trust/policy/patterns.js';
 
@@ -73,7 +72,6 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         describe: 'Model folder: globs of files that are not part of the model',
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
-      .options(IGNORED_TERMINAL_OPTIONS)
       .example(
         '$0 verify a.txt.sigstore.json a.txt --identity me@example.com --issuer https://github.com/login/oauth',
         'Keyless (Sigstore)',
