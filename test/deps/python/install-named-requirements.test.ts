@@ -268,6 +268,12 @@ describe('namedRequirementsFiles', () => {
     ['uv --directory app pip --no-cache install -r c.lst -c /abs/d.lst', ['app/c.lst:r', '/abs/d.lst:c']],
     ['uv --directory=svc pip sync ../ci/x.lock', ['ci/x.lock:p']],
     ['uv tool --directory t run --with-requirements r.lst x', ['t/r.lst:r']],
+    // clap takes uv's global `--directory` after the command too, the last one given counting for the whole command;
+    // after the program `uvx` runs, the words are that program's.
+    ['uv pip install -r c.lst --directory app', ['app/c.lst:r']],
+    ['uv --directory a pip sync x.lock --directory=svc', ['svc/x.lock:p']],
+    ['uv add -r r.lst --directory app -c c.lst', ['app/r.lst:r', 'app/c.lst:c']],
+    ['uvx --with-requirements r.lst --directory t ruff --directory x', ['t/r.lst:r']],
     ['pipx --verbose inject app -r e.lst', ['e.lst:r']],
   ])('%j', (text, want) => {
     const got = namedRequirementsFiles(shellCommands(text)).map(

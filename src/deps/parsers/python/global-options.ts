@@ -4,7 +4,7 @@ import type { Word } from './install-requirements.js';
 import { abbrevMatches } from './requirements-options.js';
 
 /** The options a tool takes before its command word (`poetry -C app add x`, `pip --isolated install x`). */
-interface GlobalOptions {
+export interface GlobalOptions {
   /** Long options that take a value (as the next word, or after `=`); every other option is a flag. */
   readonly values: ReadonlySet<string>;
   /** Short options that take a value, glued (`-Capp`) or the next word; others are flags a cluster may hold. */
@@ -174,19 +174,18 @@ export function toolCommandAt(words: readonly Word[], i: number): ToolCommand {
 }
 
 function withFolders(command: string, next: number, folders: Folders): ToolCommand {
-  const { directory, project } = folders;
-  return {
-    command,
-    next,
-    ...(directory === undefined ? {} : { directory }),
-    ...(project === undefined ? {} : { project }),
-  };
+  return { command, next, ...definedFolders(folders) };
 }
 
 /** The folders a command's directory and project options name, as written. */
-interface Folders {
+export interface Folders {
   readonly directory?: string | undefined;
   readonly project?: string | undefined;
+}
+
+/** The folders that are named, as an object whose optional members are absent rather than undefined. */
+function definedFolders({ directory, project }: Folders): { directory?: string; project?: string } {
+  return { ...(directory === undefined ? {} : { directory }), ...(project === undefined ? {} : { project }) };
 }
 
 /**
@@ -209,7 +208,7 @@ function skipGlobalOptions(options: GlobalOptions, words: readonly Word[], at: n
     if (options.directory?.has(read.name) === true) directory = read.value;
     if (options.project?.has(read.name) === true) project = read.value;
   }
-  return { at: i, ...(directory === undefined ? {} : { directory }), ...(project === undefined ? {} : { project }) };
+  return { at: i, ...definedFolders({ directory, project }) };
 }
 
 /** The option `w` names and its value, if it takes one (undefined for a flag). */
@@ -232,6 +231,35 @@ function optionValue(
   if (at === 0) return undefined;
   const name = `-${w[at]!}`;
   return w.length > at + 1 ? { name, value: w.slice(at + 1), glued: true } : { name, value: nextValue, glued: false };
+}
+
+/**
+ * The folders a command's options name over its words from `start`, the last of each counting (clap's `global = true`
+ * arguments and poetry's `_sort_global_options` take them after the command word too, keeping the last value), over
+ * `folders`, those named before the command word. The walk ends at the command's end, or for a tool that `runs` its
+ * first positional argument (`uvx ruff --directory x`) there: what follows is that program's.
+ */
+export function lastFolders(
+  options: GlobalOptions & { readonly runs?: true },
+  words: readonly Word[],
+  start: number,
+  folders: Folders,
+): Folders {
+  let { directory, project } = folders;
+  for (let i = start; i < words.length; i++) {
+    const w = words[i]!.text;
+    if (SEPARATORS.has(w)) break;
+    if (!w.startsWith('-') || w === '-' || w === '--') {
+      if (options.runs === true && w !== '-' && w !== '--') break;
+      continue;
+    }
+    const read = optionValue(options, w, words[i + 1]?.text);
+    if (read?.value === undefined) continue;
+    if (!read.glued) i++;
+    if (options.directory?.has(read.name) === true) directory = read.value;
+    if (options.project?.has(read.name) === true) project = read.value;
+  }
+  return definedFolders({ directory, project });
 }
 
 /**

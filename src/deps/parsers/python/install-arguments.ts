@@ -1,7 +1,14 @@
 import { SEPARATORS, shellCommands } from './install-requirements.js';
 import type { Word } from './install-requirements.js';
-import { POETRY_DIRECTORY, POETRY_PROJECT, inDirectory, projectFolder, toolCommandAt } from './global-options.js';
-import type { ToolCommand } from './global-options.js';
+import {
+  POETRY_DIRECTORY,
+  POETRY_PROJECT,
+  inDirectory,
+  lastFolders,
+  projectFolder,
+  toolCommandAt,
+} from './global-options.js';
+import type { Folders, GlobalOptions, ToolCommand } from './global-options.js';
 import { PIP_SHORT_VALUES, PIP_VALUE_OPTIONS, pipLongOption } from './pip-options.js';
 
 /** A requirement given on an install's command line (`pip install <arg>`, `-e <arg>`), as the shell passes it. */
@@ -326,6 +333,29 @@ const INSTALL_COMMANDS: ReadonlyMap<string, Tool> = new Map([
   ['pipenv install', PIPENV_INSTALL],
 ]);
 
+/** The tool's options as lastFolders reads them: an option whose value is a requirement (`--from x`) takes one too. */
+function folderOptions(tool: Tool): GlobalOptions & { readonly runs?: true } {
+  const requirementValues = [...tool.requirements.keys()].filter((name) => name.startsWith('--'));
+  return { ...tool, values: new Set([...tool.values, ...requirementValues]) };
+}
+
+/** The option table each command's folders are read by: its tool's; `uv pip sync` / `compile` take `uv pip`'s. */
+const FOLDER_OPTIONS = new Map(
+  [...INSTALL_COMMANDS, ['uv pip sync', UV_PIP] as const, ['uv pip compile', UV_PIP] as const].map(
+    ([command, tool]) => [command, folderOptions(tool)],
+  ),
+);
+
+/**
+ * The folders a command runs in and reads its project from, as its tool's parser reads them over the whole command
+ * (lastFolders): those before the command word, then the last given after it. Also for the requirements files a
+ * command names (install-requirements.ts `fileOptions`).
+ */
+export function commandFolders(words: readonly Word[], found: ToolCommand): Folders {
+  const options = FOLDER_OPTIONS.get(found.command);
+  return options === undefined ? found : lastFolders(options, words, found.next, found);
+}
+
 /**
  * Reads one command's arguments from `start` into `out`; returns the index of the word it stopped at. Each argument
  * keeps the folder the tool reads a relative path in, from the directory options on the whole command: the last one
@@ -338,7 +368,7 @@ function readArguments(
   out: { args: InstallArgument[]; scripts: RunScript[] },
 ): number {
   const from = out.args.length;
-  const folders: Folders = { directory: found.directory, project: found.project };
+  const folders = commandFolders(words, found);
   const end = readWords(words, start, found.tool, folders, out);
   const directory = projectFolder(folders.directory, folders.project);
   if (directory !== undefined) {
@@ -347,20 +377,7 @@ function readArguments(
   return end;
 }
 
-/** The folders a command's directory options name so far, as written. */
-interface Folders {
-  directory: string | undefined;
-  project: string | undefined;
-}
-
-/** Notes the folder an option names, if it is one of the tool's directory options. */
-function noteFolder(tool: Tool, name: string, value: Word | undefined, folders: Folders): void {
-  if (value === undefined) return;
-  if (tool.directory?.has(name) === true) folders.directory = value.text;
-  if (tool.project?.has(name) === true) folders.project = value.text;
-}
-
-/** readArguments' walk over the words, noting the directory options it meets in `folders`. */
+/** readArguments' walk over the words; `folders`: those the command's options name (a script is read in them). */
 function readWords(
   words: readonly Word[],
   start: number,
@@ -399,7 +416,6 @@ function readWords(
       const kind = tool.requirements.get(name);
       const takes = tool.values.has(name) || kind !== undefined;
       const value = eq > 0 ? { text: w.slice(eq + 1), line } : takes ? next() : undefined;
-      noteFolder(tool, name, value, folders);
       if (kind !== undefined && value !== undefined) pushRequirements(kind, value, out);
       continue;
     }
@@ -408,7 +424,6 @@ function readWords(
       const at = [...w.slice(1)].findIndex((c) => tool.shortValues.has(c)) + 1;
       if (at === 0) continue;
       const value = w.length > at + 1 ? { text: w.slice(at + 1), line } : next();
-      noteFolder(tool, `-${w[at]}`, value, folders);
       const kind = tool.requirements.get(`-${w[at]}`);
       if (kind !== undefined && value !== undefined) pushRequirements(kind, value, out);
       continue;

@@ -6,7 +6,7 @@ import { shlexSplit } from './requirements-lines.js';
 import { envAssignmentReader } from './env-indexes.js';
 import { inDirectory, toolCommandAt } from './global-options.js';
 import { namedCondaEnvironments } from './conda-environments.js';
-import { installCommands } from './install-arguments.js';
+import { commandFolders, installCommands } from './install-arguments.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
 
 /**
@@ -216,7 +216,8 @@ function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
     if (installing === undefined) {
       const found = toolCommandAt(words, i);
       installing = FILE_COMMANDS.get(found.command);
-      directory = found.directory;
+      // uv takes `--directory` after the command too (`uv pip install -r r.txt --directory app` reads app/r.txt).
+      directory = commandFolders(words, found).directory;
       // Past the words the program read as its own options, whatever the command.
       i = found.next - 1;
       continue;
