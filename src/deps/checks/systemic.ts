@@ -29,6 +29,19 @@ interface Systemic {
 }
 
 /**
+ * A key from the finding's `evidence.resolved` URL: '' when it has none, the text as written when it is no URL.
+ */
+function urlKeyOf(f: Finding, keyOfUrl: (url: URL) => string): string {
+  const resolved = f.evidence?.resolved;
+  if (typeof resolved !== 'string') return '';
+  try {
+    return keyOfUrl(new URL(resolved));
+  } catch {
+    return resolved;
+  }
+}
+
+/**
  * CPD005: every entry from one host the policy refuses has the same cause — the lockfile was built against that
  * registry — so from two entries on, a host is one finding with the count (a single stray entry stays per package).
  */
@@ -37,13 +50,7 @@ const hostKey = (f: Finding): string => {
   // repository it lands in on an allowed host, so the key is that repository's URL, not the host.
   const fetched = f.evidence?.fetched;
   if (typeof fetched === 'string') return /^(.*?\/)(?:@[^/]+\/)?[^/]+\/-\/[^/]+$/.exec(fetched)?.[1] ?? fetched;
-  const resolved = f.evidence?.resolved;
-  if (typeof resolved !== 'string') return '';
-  try {
-    return new URL(resolved).host.toLowerCase();
-  } catch {
-    return resolved;
-  }
+  return urlKeyOf(f, (url) => url.host.toLowerCase());
 };
 
 /**
@@ -51,16 +58,7 @@ const hostKey = (f: Finding): string => {
  * every package from it that way — one cause, not one error per package (30 entries were 30 findings beside the one
  * CPD005 for the same host); a single stray entry stays per package, as CPD005's does.
  */
-const originKey = (f: Finding): string => {
-  const resolved = f.evidence?.resolved;
-  if (typeof resolved !== 'string') return '';
-  try {
-    const url = new URL(resolved);
-    return `${url.protocol}//${url.host.toLowerCase()}`;
-  } catch {
-    return resolved;
-  }
-};
+const originKey = (f: Finding): string => urlKeyOf(f, (url) => `${url.protocol}//${url.host.toLowerCase()}`);
 
 /** CPP014–CPP016: the source (`evidence.url`, as pyPackageFinding redacted it) is the cause, counted in lines. */
 const bySource = {

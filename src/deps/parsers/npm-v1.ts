@@ -104,7 +104,7 @@ export function parseNpmV1(
     kind: 'npm',
     formatVersion: '1',
     nodes,
-    importers: [rootImporter(manifest, nodes, index), ...linkTargets(entries, index)],
+    importers: [rootImporter(manifest, nodes, index), ...linkTargets(entries, nodes)],
     resolveDeclared: (importer, name) => index.resolve(importer, name),
     ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),
   };
@@ -143,13 +143,14 @@ function requiresOf(entry: Record<string, unknown>, from: string, index: NodeMod
  */
 function linkTargets(
   entries: readonly { entry: Record<string, unknown>; folder?: string }[],
-  index: NodeModulesIndex,
+  nodes: readonly DraftNode[],
 ): DraftImporter[] {
   const out = new Map<string, DraftImporter>();
-  for (const { entry, folder } of entries) {
-    if (folder === undefined || out.has(folder)) continue;
-    out.set(folder, { path: folder, declared: strMap(entry.requires), edges: requiresOf(entry, folder, index) });
-  }
+  entries.forEach(({ entry, folder }, i) => {
+    if (folder === undefined || out.has(folder)) return;
+    // The link entry's node already holds them: its `requires`, resolved from the folder.
+    out.set(folder, { path: folder, declared: strMap(entry.requires), edges: nodes[i]!.edges });
+  });
   return [...out.values()];
 }
 

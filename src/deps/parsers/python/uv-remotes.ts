@@ -1,9 +1,7 @@
 import { normalizePrefix } from '../../checks/context.js';
+import { DEFAULT_PYPI_INDEX } from '../../../registry/pypi/config.js';
 import type { IndexConfig } from './pyproject-indexes.js';
 import type { PythonLock } from './types.js';
-
-/** uv's `DEFAULT_INDEX`: PyPI's simple index. */
-const PYPI_SIMPLE = 'https://pypi.org/simple';
 
 /**
  * Whether `uv sync` (without `--locked` / `--frozen`) resolves again instead of installing uv.lock as it stands:
@@ -16,7 +14,7 @@ export function uvLockReresolves(lock: PythonLock, config: IndexConfig): boolean
   const declared = config.indexes.filter((i) => i.tool === 'uv');
   // Compared as uv compares them: without credentials (`UrlString` of `without_credentials`).
   const remotes = new Set(declared.map((i) => normalizePrefix(i.url)));
-  if (!declared.some((i) => i.priority === 'default')) remotes.add(normalizePrefix(PYPI_SIMPLE));
+  if (!declared.some((i) => i.priority === 'default')) remotes.add(normalizePrefix(DEFAULT_PYPI_INDEX));
   return lock.packages.some(
     (p) =>
       p.source === 'index' && p.url !== undefined && /^https?:/i.test(p.url) && !remotes.has(normalizePrefix(p.url)),
