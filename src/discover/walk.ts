@@ -9,6 +9,7 @@ import { detectFormat, formatFromName, SNIFF_BYTES } from './detect.js';
 import { formatsReadBy } from './catalogue/index.js';
 import { leadingPickle } from './formats/pickle-head.js';
 import {
+  MAX_TEMPLATE_FILE,
   mayBeTemplateFile,
   showsTemplateSign,
   templateFileKind,
@@ -446,6 +447,9 @@ function kerasJsonUnderAnyName(
   head: Buffer,
 ): typeof KERAS_JSON_FILE | undefined {
   if (!opensJsonObject(head)) return undefined;
+  // The inspector reads such a file only up to MAX_TEMPLATE_FILE and reports a larger one as past its limit: under a
+  // name of any kind that is a dataset (a `.jsonl` of COCO-style `class_name` labels), not `model.to_json()`'s text.
+  if (size > MAX_TEMPLATE_FILE) return undefined;
   return searchFile(fd, buf, read, size, TEMPLATE_NEEDLE_OVERLAP, showsKerasKey) ? KERAS_JSON_FILE : undefined;
 }
 

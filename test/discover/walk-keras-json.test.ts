@@ -1,13 +1,20 @@
+import { truncateSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAX_TEMPLATE_FILE } from '../../src/discover/formats/chat-template-head.js';
 import { DEFAULT_SKIP_DIRS, KEEP_FILE_MAX, TEMPLATE_CHUNK, walkTree } from '../../src/discover/walk.js';
 import { ownReferenceSources } from '../../src/refs/sources.js';
 import { tempTrees } from '../helpers/temp-tree.js';
 
 const tree = tempTrees('chainproof-walk-keras-json-');
 
-/** The walk as a scan runs it: with the refs stage's content filter (small JSON is read whole). */
-async function claimOf(file: string, text: string): Promise<string> {
+/**
+ * The walk as a scan runs it: with the refs stage's content filter (small JSON is read whole). `size`: the file is
+ * `text` then zeros up to it (sparse, so a large file costs no disk).
+ */
+async function claimOf(file: string, text: string, size?: number): Promise<string> {
   const root = tree({ [file]: text });
+  if (size !== undefined) truncateSync(path.join(root, file), size);
   const { files } = await walkTree(root, {
     include: [],
     exclude: [],
@@ -62,5 +69,12 @@ describe('the walk finds Keras model JSON under other names by content', () => {
     },
   ])('$name', async ({ file, text, want }) => {
     expect(await claimOf(file, text)).toBe(want);
+  });
+
+  it('passes over a file of another name larger than the inspector reads (a dataset of class_name labels)', async () => {
+    const labels = '{"image_id": 1, "class_name": "person"}\n';
+    expect(await claimOf('labels.jsonl', labels, MAX_TEMPLATE_FILE + 1)).toBe('other/-');
+    // A `.json` file of that size is still read as a candidate, as before.
+    expect(await claimOf('labels.json', labels, MAX_TEMPLATE_FILE + 1)).toBe('other/keras-json-file');
   });
 });

@@ -54,10 +54,22 @@ function sameLowerCase(s: string, at: number, lower: string): boolean {
  * (json.load of a tokenizer config; an array or a scalar holds no top-level key), the others may be anything.
  */
 export function mayBeTemplateFile(kind: TemplateFileKind, head: Buffer): boolean {
-  if (kind !== 'json') return true;
-  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-  return head[i] === 0x7b; /* { */
+  return kind !== 'json' || head[jsonTextStart(head)] === 0x7b; /* { */
+}
+
+/**
+ * Where a JSON document's first value starts: past a UTF-8 BOM (json.loads decodes bytes as `utf-8-sig`:
+ * `detect_encoding`) and JSON's whitespace.
+ */
+export function jsonTextStart(head: Buffer): number {
+  return skipJsonSpace(head, head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0);
+}
+
+/** The first byte at or past `from` that is not JSON's whitespace. */
+export function skipJsonSpace(bytes: Buffer, from: number): number {
+  let i = from;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  return i;
 }
 
 /** Bytes a match may straddle between two reads: the longest needle, `\U0000005f`-spelled letters included. */
@@ -98,6 +110,11 @@ export function keyCodes(key: string): ReadonlySet<number> {
  */
 const JSON_ESCAPES = ['\\u00'];
 const YAML_ESCAPES = ['\\u00', '\\x', '\\U000000'];
+
+/** Some `\u00XX` escape (the only one json.loads knows for a letter) spelling a letter of the key. */
+export function hasJsonEscapedKeyLetter(bytes: Buffer, codes: ReadonlySet<number>): boolean {
+  return hasEscapedKeyLetter(bytes, codes, JSON_ESCAPES);
+}
 
 /**
  * Some escape spelling a letter of the key. Each form is found by a native search, so a vocabulary's `\u0120`

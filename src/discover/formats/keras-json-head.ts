@@ -1,4 +1,11 @@
-import { escapedKeyLetterOf, keyCodes, TEMPLATE_KEY_CODES } from './chat-template-head.js';
+import {
+  escapedKeyLetterOf,
+  hasJsonEscapedKeyLetter,
+  jsonTextStart,
+  keyCodes,
+  skipJsonSpace,
+  TEMPLATE_KEY_CODES,
+} from './chat-template-head.js';
 
 /**
  * A Keras model's architecture saved as JSON under a name of its own (`model_architecture.json`, `my_model.json`):
@@ -15,7 +22,6 @@ import { escapedKeyLetterOf, keyCodes, TEMPLATE_KEY_CODES } from './chat-templat
 
 const KEY = 'class_name';
 const KEY_CODES = keyCodes(KEY);
-const NO_CODES: ReadonlySet<number> = new Set();
 
 /**
  * What a part of a `.json` file shows, in one pass over its escapes: a chat template's key (chat-template-head.ts
@@ -30,7 +36,7 @@ export function jsonChunkSign(bytes: Buffer): 'template-key' | 'class-name' | un
 
 /** Whether a part of a file of another name shows the key `class_name`, literal or with a letter escaped. */
 export function showsKerasKey(bytes: Buffer): boolean {
-  return bytes.includes(KEY) || escapedKeyLetterOf(bytes, KEY_CODES, NO_CODES) === 'first';
+  return bytes.includes(KEY) || hasJsonEscapedKeyLetter(bytes, KEY_CODES);
 }
 
 /**
@@ -39,14 +45,6 @@ export function showsKerasKey(bytes: Buffer): boolean {
  * a few bytes: the walk asks it of every file of a name no reader takes.
  */
 export function opensJsonObject(head: Buffer): boolean {
-  let i = skipJsonSpace(head, head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0);
-  if (head[i] !== 0x7b /* { */) return false;
-  i = skipJsonSpace(head, i + 1);
-  return head[i] === 0x22; /* " */
-}
-
-function skipJsonSpace(head: Buffer, from: number): number {
-  let i = from;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-  return i;
+  const i = jsonTextStart(head);
+  return head[i] === 0x7b /* { */ && head[skipJsonSpace(head, i + 1)] === 0x22; /* " */
 }

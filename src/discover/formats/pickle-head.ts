@@ -1,5 +1,5 @@
 import type { OpArg } from './pickle-opcodes.js';
-import { OPCODES } from './pickle-opcodes.js';
+import { LENGTH_WIDTH, OPCODES, opArgEnd } from './pickle-opcodes.js';
 import { isCSpace, pickleDecimalArg, pickleFloatArg, pickleIntArg, pickleLongArg } from './pickle-numbers.js';
 
 /**
@@ -141,10 +141,7 @@ function walkPickleHead(head: Buffer, size?: number): HeadWalk {
 
 /** Where a length-prefixed argument at `p` says it ends, when its length field is in the head. */
 function declaredEnd(b: Buffer, p: number, arg: OpArg): number | undefined {
-  if (arg === 'len1') return p < b.length ? p + 1 + b[p]! : undefined;
-  if (arg === 'len4') return p + 4 <= b.length ? p + 4 + b.readUInt32LE(p) : undefined;
-  if (arg === 'len8') return p + 8 <= b.length ? p + 8 + Number(b.readBigUInt64LE(p)) : undefined;
-  return undefined;
+  return LENGTH_WIDTH[arg] === undefined ? undefined : opArgEnd(b, p, arg);
 }
 
 const NAME = /^[A-Za-z_][\w.]*$/;

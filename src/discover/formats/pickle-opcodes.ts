@@ -23,6 +23,33 @@ export type OpArg =
   | 'float-line'
   | 'name-pair'; // GLOBAL, INST: module and name lines
 
+/** Bytes of a fixed-size argument. */
+const FIXED_WIDTH: Partial<Record<OpArg, number>> = { none: 0, u1: 1, u2: 2, i4: 4, u4: 4, u8: 8, f8: 8 };
+
+/** Bytes of a length-prefixed argument's length field: its payload starts that far past the opcode. */
+export const LENGTH_WIDTH: Partial<Record<OpArg, number>> = { len1: 1, len4: 4, len8: 8 };
+
+/**
+ * Where an opcode's argument starting at `at` ends by its encoding (pickletools' `ArgumentDescriptor`s): its fixed
+ * width or its declared length, either of which may lie past the bytes, or its line's newline (GLOBAL and INST take
+ * two lines). Undefined when the length field or the newline is not in the bytes.
+ */
+export function opArgEnd(bytes: Buffer, at: number, arg: OpArg): number | undefined {
+  const fixed = FIXED_WIDTH[arg];
+  if (fixed !== undefined) return at + fixed;
+  const width = LENGTH_WIDTH[arg];
+  if (width !== undefined) {
+    if (at + width > bytes.length) return undefined;
+    const len = width === 1 ? bytes[at]! : width === 4 ? bytes.readUInt32LE(at) : Number(bytes.readBigUInt64LE(at));
+    return at + width + len;
+  }
+  const first = bytes.indexOf(0x0a, at);
+  if (first < 0) return undefined;
+  if (arg !== 'name-pair') return first + 1;
+  const second = bytes.indexOf(0x0a, first + 1);
+  return second < 0 ? undefined : second + 1;
+}
+
 export interface OpcodeSpec {
   readonly name: string;
   readonly arg: OpArg;

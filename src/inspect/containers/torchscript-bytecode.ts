@@ -1,5 +1,5 @@
 import type { Finding } from '../../core/finding.js';
-import { OPCODES, type OpArg } from '../../discover/formats/pickle-opcodes.js';
+import { OPCODES, opArgEnd } from '../../discover/formats/pickle-opcodes.js';
 import { fileOperator } from './torchscript.js';
 
 /**
@@ -24,20 +24,45 @@ const STOP = 0x2e;
  * that is an operator name is judged, wherever it stands: one more string is never less checked.
  */
 export function scanMobileBytecode(bytes: Buffer, member: string): Omit<Finding, 'location'>[] {
-  const out: Omit<Finding, 'location'>[] = [];
-  const seen = new Set<string>();
+  return [...fileOperatorsOnce(operatorNames(bytes), new Set())].map(({ name, why }) => ({
+    ruleId: 'CPI017',
+    message: `TorchScript mobile bytecode ${member} calls ${name}, which ${why}; the lite interpreter (_load_for_lite_interpreter) runs bytecode.pkl, not code/. Do not run this model.`,
+    evidence: { member, operator: name },
+  }));
+}
+
+/** Longer than any operator name (`ns::name`). */
+export const MAX_OPERATOR_NAME = 256;
+
+/** An operator name split as `parseOperators` looks it up: namespace and name. */
+export interface OperatorName {
+  readonly name: string;
+  readonly ns: string;
+  readonly op: string;
+}
+
+/**
+ * The names among `names` whose operators reach files (torchscript.ts `fileOperator`), with why: each once, `seen`
+ * holding the names already given (one finding per operator, however often a file names it).
+ */
+export function* fileOperatorsOnce<T extends OperatorName>(
+  names: Iterable<T>,
+  seen: Set<string>,
+): Generator<T & { why: string }> {
+  for (const n of names) {
+    const why = fileOperator(n.ns, n.op);
+    if (why === undefined || seen.has(n.name)) continue;
+    seen.add(n.name);
+    yield { ...n, why };
+  }
+}
+
+/** The BINUNICODE strings of the pickle that are operator names. */
+function* operatorNames(bytes: Buffer): Generator<OperatorName> {
   for (const name of binUnicodeStrings(bytes)) {
     const m = OPERATOR_NAME.exec(name);
-    const why = m ? fileOperator(m[1]!, m[2]!) : undefined;
-    if (why === undefined || seen.has(name)) continue;
-    seen.add(name);
-    out.push({
-      ruleId: 'CPI017',
-      message: `TorchScript mobile bytecode ${member} calls ${name}, which ${why}; the lite interpreter (_load_for_lite_interpreter) runs bytecode.pkl, not code/. Do not run this model.`,
-      evidence: { member, operator: name },
-    });
+    if (m) yield { name, ns: m[1]!, op: m[2]! };
   }
-  return out;
 }
 
 /**
@@ -50,34 +75,10 @@ function* binUnicodeStrings(bytes: Buffer): Generator<string> {
     const code = bytes[at]!;
     const spec = OPCODES.get(code);
     if (spec === undefined || code === STOP) return;
-    const next = argumentEnd(bytes, at + 1, spec.arg);
-    if (next === undefined) return;
+    const next = opArgEnd(bytes, at + 1, spec.arg);
+    if (next === undefined || next > bytes.length) return;
     // Operator names are short: a long string is no name, and is not decoded.
-    if (code === BINUNICODE && next - at - 5 <= MAX_NAME) yield bytes.toString('utf8', at + 5, next);
+    if (code === BINUNICODE && next - at - 5 <= MAX_OPERATOR_NAME) yield bytes.toString('utf8', at + 5, next);
     at = next;
   }
 }
-
-/** Longer than any operator name. */
-const MAX_NAME = 256;
-
-/** Where an opcode's argument starting at `at` ends, or undefined when it runs past the bytes. */
-function argumentEnd(bytes: Buffer, at: number, arg: OpArg): number | undefined {
-  const fixed = FIXED_SIZE[arg];
-  if (fixed !== undefined) return at + fixed <= bytes.length ? at + fixed : undefined;
-  if (arg === 'len1' || arg === 'len4' || arg === 'len8') {
-    const width = arg === 'len1' ? 1 : arg === 'len4' ? 4 : 8;
-    if (at + width > bytes.length) return undefined;
-    const len = width === 1 ? bytes[at]! : width === 4 ? bytes.readUInt32LE(at) : Number(bytes.readBigUInt64LE(at));
-    const end = at + width + len;
-    return end <= bytes.length ? end : undefined;
-  }
-  // Text arguments end at a newline; GLOBAL and INST take two lines.
-  const first = bytes.indexOf(0x0a, at);
-  if (first < 0) return undefined;
-  if (arg !== 'name-pair') return first + 1;
-  const second = bytes.indexOf(0x0a, first + 1);
-  return second < 0 ? undefined : second + 1;
-}
-
-const FIXED_SIZE: Partial<Record<OpArg, number>> = { none: 0, u1: 1, u2: 2, i4: 4, u4: 4, u8: 8, f8: 8 };

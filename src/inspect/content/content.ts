@@ -29,8 +29,7 @@ import { isTorchScriptZip } from '../../discover/formats/zip-names.js';
 import { pushAll } from '../../core/push-all.js';
 import { isZstdFrame, isZstdPickleName, zstdPickleMessage } from './zstd-pickle.js';
 import { tailIndexOf } from '../../core/linear-text.js';
-import type { MemberVerdict } from './member-formats.js';
-import { judgeMember } from './member-formats.js';
+import { judgeMember, type MemberVerdict } from './member-formats.js';
 
 /** Limits for one top-level file, across all nesting. */
 export interface ContentLimits {

@@ -730,17 +730,17 @@ export function dangerOf(module: string, name: string): string | undefined {
     return `a module or name longer than ${KEEP_STRING} characters, not read: a dotted name that long may walk to any global`;
   const direct = hits(`${module}.${name}`);
   if (direct !== undefined) return direct;
-  const kept = keptModule(name);
-  if (kept !== undefined) return `the module \`${kept}\` itself, which \`${module}\` keeps as \`${name}\``;
   const parts = name.split('.');
   const last = parts[parts.length - 1]!;
   const top = module.split('.', 1)[0];
   const bareLast = last.replace(/^_+/, '');
-  // A dotted name may end at a module that a module on its way keeps: `scipy.linalg._matfuncs_expm` + `random._os` is
-  // os itself (Lib/random.py `import os as _os`), as are `collections._sys`, `argparse._os`, `codecs.builtins` and
-  // `pickle_compat.pkl` (pandas.compat keeps pandas/compat/pickle_compat.py, which keeps `import pickle as pkl`).
-  const keptLast = parts.length > 1 ? keptModule(last) : undefined;
-  if (keptLast !== undefined) return `the module \`${keptLast}\` itself, which \`${module}\` reaches as \`${name}\``;
+  // A module kept under a name (`subprocess` + `os`) is the module itself; a dotted name may end at one that a module
+  // on its way keeps: `scipy.linalg._matfuncs_expm` + `random._os` is os itself (Lib/random.py `import os as _os`),
+  // as are `collections._sys`, `argparse._os`, `codecs.builtins` and `pickle_compat.pkl` (pandas.compat keeps
+  // pandas/compat/pickle_compat.py, which keeps `import pickle as pkl`).
+  const kept = keptModule(last);
+  if (kept !== undefined)
+    return `the module \`${kept}\` itself, which \`${module}\` ${parts.length === 1 ? 'keeps' : 'reaches'} as \`${name}\``;
   if (parts.length > 1 && FILE_AND_CODE_METHODS.has(last)) return `method ${last}`;
   if (isStorageType(module, parts)) return `method ${name}: torch/_utils.py \`_type\` imports a dotted type name`;
   if (isModelLibrary(module) && parts.some((p) => FX_GRAPH_CLASSES.has(p)))

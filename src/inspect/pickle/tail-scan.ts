@@ -1,4 +1,4 @@
-import { OPCODES } from '../../discover/formats/pickle-opcodes.js';
+import { LENGTH_WIDTH, OPCODES, opArgEnd, type OpArg } from '../../discover/formats/pickle-opcodes.js';
 import { decodeRawUnicodeEscape, decodeStringLine, decodeUtf8Lenient } from './text.js';
 import { pickleDecimalArg } from '../../discover/formats/pickle-numbers.js';
 import { LONG_NAME } from './danger.js';
@@ -91,28 +91,18 @@ interface Arg {
   readonly lines?: string[];
 }
 
-const FIXED: Readonly<Record<string, number>> = { none: 0, u1: 1, u2: 2, i4: 4, u4: 4, u8: 8, f8: 8 };
+/** An argument's bytes (a length-prefixed one's payload) and, for GLOBAL and INST, its module and name lines. */
+function readArg(data: Buffer, pos: number, kind: OpArg): Arg | undefined {
+  const end = opArgEnd(data, pos, kind);
+  if (end === undefined || end > data.length) return undefined;
+  const start = pos + (LENGTH_WIDTH[kind] ?? 0);
+  return kind === 'name-pair' ? { start, end, lines: nameLines(data, pos, end) } : { start, end };
+}
 
-function readArg(data: Buffer, pos: number, kind: string): Arg | undefined {
-  const fixed = FIXED[kind];
-  if (fixed !== undefined) return pos + fixed <= data.length ? { start: pos, end: pos + fixed } : undefined;
-  if (kind === 'len1' || kind === 'len4' || kind === 'len8') {
-    const w = kind === 'len1' ? 1 : kind === 'len4' ? 4 : 8;
-    if (pos + w > data.length) return undefined;
-    const n = w === 1 ? data[pos]! : w === 4 ? data.readUInt32LE(pos) : Number(data.readBigUInt64LE(pos));
-    const end = pos + w + n;
-    return end <= data.length ? { start: pos + w, end } : undefined;
-  }
-  const lines = kind === 'name-pair' ? 2 : 1;
-  const got: string[] = [];
-  let p = pos;
-  for (let i = 0; i < lines; i++) {
-    const nl = data.indexOf(0x0a, p);
-    if (nl < 0) return undefined;
-    got.push(decodeUtf8Lenient(data.subarray(p, nl)));
-    p = nl + 1;
-  }
-  return { start: pos, end: p, lines: got };
+/** The module and name lines of a GLOBAL or INST argument `[pos, end)`. */
+function nameLines(data: Buffer, pos: number, end: number): string[] {
+  const nl = data.indexOf(0x0a, pos);
+  return [decodeUtf8Lenient(data.subarray(pos, nl)), decodeUtf8Lenient(data.subarray(nl + 1, end - 1))];
 }
 
 function stringOf(code: number, data: Buffer, arg: Arg): string | undefined {

@@ -6,7 +6,7 @@ import { verifyHashed, verifyWithKey, type PublicKeyInfo } from '../trust/keys.j
  * Who has the last word on a keyed DSSE signature. A bundle with no log entry or timestamp is model_signing's (the
  * key method never logs): the curve picks the hash. A logged one goes on to @sigstore/verify, which decides.
  */
-export type Verifier = 'model_signing' | 'sigstore';
+type DsseVerifier = 'model_signing' | 'sigstore';
 
 /**
  * The hash a logged DSSE signature is checked with: SHA-256 on every ECDSA curve. @sigstore/verify (bundle/dsse.ts
@@ -29,7 +29,7 @@ export function verifyContentSignature(
   content: BundleContent,
   key: PublicKeyInfo,
   artifact: Buffer | undefined,
-  by: Verifier,
+  by: DsseVerifier,
 ): boolean {
   if (content.kind === 'message') return artifact !== undefined && verifyMessage(key, content, artifact);
   const real = pae(content.payloadType, content.payload);

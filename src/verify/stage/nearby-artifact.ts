@@ -83,12 +83,13 @@ export class NearbyArtifacts {
   async find(bundlePath: string, wanted: ReadonlySet<string>): Promise<DiscoveredFile | undefined> {
     if (wanted.size === 0) return undefined;
     const algorithms = [...new Set([...wanted].map((d) => d.slice(0, d.indexOf(':')) as DigestAlgorithm))].sort();
+    const hashed = algorithms.join(',');
     let left = MAX_CANDIDATES;
     for (const folder of foldersUp(bundlePath)) {
       for (const f of this.folder(folder)) {
         if (f.path === bundlePath || !this.isCandidate(f) || f.size > MAX_FILE_BYTES) continue;
         if (left-- === 0) return undefined;
-        const read = `${f.path}\0${algorithms.join(',')}`;
+        const read = `${f.path}\0${hashed}`;
         if (!this.charged.has(read)) {
           if (this.bytesLeft < f.size) return undefined;
           this.bytesLeft -= f.size;
