@@ -40,4 +40,23 @@ describe("uv.lock's source builds under the project's [tool.uv] build settings",
     expect(builds(await scanWith(one, [pythonDepsStage]))).toEqual(['CPP074@uv.lock:30']);
     expect(builds(await scanWith(all, [pythonDepsStage]))).toEqual([]);
   });
+
+  it('a uv.toml beside pyproject.toml is read instead of [tool.uv], its build settings too', async () => {
+    const noBinary = tree({ 'uv.lock': UV_LOCK, 'pyproject.toml': project(), 'uv.toml': 'no-binary = true\n' });
+    const noBuild = tree({
+      'uv.lock': UV_LOCK,
+      'pyproject.toml': project('no-binary = true'),
+      'uv.toml': 'no-build = true\n',
+    });
+    const plain = tree({
+      'uv.lock': UV_LOCK,
+      'pyproject.toml': project('no-binary-package = ["has-wheel"]'),
+      'uv.toml': 'index-strategy = "first-index"\n',
+    });
+    const all = await scanWith(noBinary, [pythonDepsStage]);
+    expect(builds(all)).toEqual(['CPP074@uv.lock:10', 'CPP074@uv.lock:16', 'CPP074@uv.lock:30'].sort());
+    expect(all.findings.find((f) => f.location.line === 16)?.evidence?.['noBinary']).toBe('uv.toml');
+    expect(builds(await scanWith(noBuild, [pythonDepsStage]))).toEqual([]);
+    expect(builds(await scanWith(plain, [pythonDepsStage]))).toEqual(['CPP074@uv.lock:10', 'CPP074@uv.lock:30']);
+  });
 });

@@ -8,7 +8,7 @@ import { MAX_MANIFEST_BYTES } from '../../read.js';
 import { condaPipRequirements, condaPipRequirementsFile } from './conda-environments.js';
 import type { CondaPipFile } from './conda-environments.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
-import type { PythonLock } from './types.js';
+import type { PyFormatControl, PyLineAt, PythonLock } from './types.js';
 import type { InstallNames, InstallTree, LocatedName } from './install-requirements.js';
 import { parseRequirementsFile } from './requirements.js';
 import type { IncludeLoader } from './requirements.js';
@@ -125,5 +125,12 @@ function atEnvironmentLines(lock: PythonLock, list: CondaPipFile): PythonLock {
     problems: moved(lock.problems),
     ...(lock.trustedHosts === undefined ? {} : { trustedHosts: moved(lock.trustedHosts) }),
     ...(lock.envChoices === undefined ? {} : { envChoices: moved(lock.envChoices) }),
+    ...(lock.formatControl === undefined ? {} : { formatControl: movedFormatControl(lock.formatControl, moved) }),
   };
+}
+
+/** The `--no-binary` / `--only-binary` entries of a `pip:` list, each at its line of the environment file. */
+function movedFormatControl(fc: PyFormatControl, moved: (entries: readonly PyLineAt[]) => PyLineAt[]): PyFormatControl {
+  const at = (m: ReadonlyMap<string, PyLineAt>) => new Map([...m].map(([name, line]) => [name, moved([line])[0]!]));
+  return { noBinary: at(fc.noBinary), onlyBinary: at(fc.onlyBinary) };
 }

@@ -42,6 +42,10 @@ export interface PyProject {
  * (uv-settings `ResolverInstallerOptions`; uv-configuration `NoBuild::from_args`, `NoBinary::from_args`).
  */
 export interface UvBuilds {
+  /** The file that sets them: the pyproject.toml (its `[tool.uv]`), or the uv.toml beside it (read instead). */
+  readonly file: string;
+  /** That file or table, as a message names it. */
+  readonly label: string;
   readonly noBuild: boolean;
   readonly noBuildPackages: ReadonlySet<string>;
   readonly noBinary: boolean;
@@ -111,15 +115,18 @@ export function parsePyproject(file: string, text: string): PyProject {
     dependencies: out,
     indexConfig: readIndexConfig(doc, text),
     directPins: directPins(doc),
-    uvBuilds: uvBuilds(uvTool),
+    uvBuilds: readUvBuilds(uvTool, file, `${file}'s [tool.uv]`),
     ...(contentHashes !== undefined ? { poetryContentHashes: contentHashes } : {}),
   };
 }
 
-function uvBuilds(uv: Record<string, unknown>): UvBuilds {
+/** The build settings of a uv settings table (`[tool.uv]`, or a uv.toml's top level) in `file`. */
+export function readUvBuilds(uv: Record<string, unknown>, file: string, label: string): UvBuilds {
   const names = (v: unknown) =>
     new Set(Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string').map(normalizeName) : []);
   return {
+    file,
+    label,
     noBuild: uv['no-build'] === true,
     noBuildPackages: names(uv['no-build-package']),
     noBinary: uv['no-binary'] === true,

@@ -10,6 +10,8 @@ export type ReqOptionKind =
   | 'editable'
   | 'require-hashes'
   | 'hash'
+  | 'no-binary'
+  | 'only-binary'
   | 'ignored';
 
 interface OptionSpec {
@@ -31,8 +33,8 @@ const LONG: ReadonlyMap<string, OptionSpec> = new Map([
   ['--requirement', { kind: 'requirement', takesValue: true }],
   ['--editable', { kind: 'editable', takesValue: true }],
   ['--find-links', { kind: 'find-links', takesValue: true }],
-  ['--no-binary', { kind: 'ignored', takesValue: true }],
-  ['--only-binary', { kind: 'ignored', takesValue: true }],
+  ['--no-binary', { kind: 'no-binary', takesValue: true }],
+  ['--only-binary', { kind: 'only-binary', takesValue: true }],
   ['--prefer-binary', { kind: 'ignored', takesValue: false }],
   ['--require-hashes', { kind: 'require-hashes', takesValue: false }],
   ['--pre', { kind: 'ignored', takesValue: false }],
@@ -83,7 +85,7 @@ export function parseOptions(words: readonly string[]): ParsedOptions {
       }
       const value = eq >= 0 ? arg.slice(eq + 1) : words[++i];
       if (value === undefined) return { error: `${name} option requires 1 argument` };
-      const bad = spec.kind === 'hash' ? hashValueError(value) : undefined;
+      const bad = valueError(spec.kind, value);
       if (bad !== undefined) return { error: bad };
       options.push({ kind: spec.kind, value });
     } else if (arg.startsWith('-') && arg.length > 1) {
@@ -114,6 +116,15 @@ function matchLong(typed: string): string | { error: string } {
         ? `no such option: ${typed.slice(0, 60)}`
         : `ambiguous option: ${typed.slice(0, 60)} (${hits.join(', ')}?)`,
   };
+}
+
+/** What pip's option callback refuses in the value of the option: it aborts the whole install. */
+function valueError(kind: ReqOptionKind, value: string): string | undefined {
+  if (kind === 'hash') return hashValueError(value);
+  // `FormatControl.handle_mutual_excludes` raises CommandError for a value that looks like an option.
+  if ((kind === 'no-binary' || kind === 'only-binary') && value.startsWith('-'))
+    return '--no-binary / --only-binary option requires 1 argument.';
+  return undefined;
 }
 
 /** pip's `STRONG_HASHES` (pip/_internal/utils/hashes.py), spelt as pip compares them: lower case only. */

@@ -11,6 +11,7 @@ import type {
   PyDistribution,
   PyEnvChoice,
   PyIndexOption,
+  PyLineAt,
   PyPackage,
   PyProblem,
   PySource,
@@ -52,6 +53,8 @@ interface ParseState {
   readonly problems: PyProblem[];
   readonly visited: Set<string>;
   readonly envChoices: PyEnvChoice[];
+  readonly noBinary: Map<string, PyLineAt>;
+  readonly onlyBinary: Map<string, PyLineAt>;
   requireHashes: boolean;
 }
 
@@ -76,6 +79,8 @@ export async function parseRequirementsFile(
     visited: new Set([file]),
     requireHashes: false,
     envChoices: [],
+    noBinary: new Map(),
+    onlyBinary: new Map(),
   };
   // A constraints file scanned on its own still only narrows versions (pip `-c`): it installs nothing.
   const isConstraints = how.constraints === true || /^constraints([-_.].*)?\.txt$/i.test(posix.basename(file));
@@ -91,6 +96,9 @@ export async function parseRequirementsFile(
     requireHashes: state.requireHashes,
     problems: state.problems,
     ...(state.envChoices.length > 0 ? { envChoices: state.envChoices } : {}),
+    ...(state.noBinary.size + state.onlyBinary.size > 0
+      ? { formatControl: { noBinary: state.noBinary, onlyBinary: state.onlyBinary } }
+      : {}),
     ...(how.compileInput === true ? { compileInput: true as const } : {}),
   };
 }
@@ -137,6 +145,7 @@ async function parseLine(
     state.problems.push({ file, line, kind: 'syntax', message: `pip option error: ${parsed.error.slice(0, 120)}` });
   }
   const options = 'error' in parsed ? [] : parsed.options;
+  applyFormatControl(state, file, line, options);
   const valuesOf = (kind: ReqOptionKind) => options.filter((o) => o.kind === kind).map((o) => o.value);
   // `ParsedLine`: a line with a requirement (or, failing that, `-e`) is a requirement line; on it only `--hash`
   // (and build settings) apply, every other option is ignored.
@@ -204,9 +213,54 @@ function applyOptionLine(state: ParseState, file: string, line: number, options:
       case 'constraint':
       case 'editable':
       case 'hash':
+      case 'no-binary':
+      case 'only-binary':
       case 'ignored':
         break;
     }
+  }
+}
+
+/**
+ * `--no-binary` / `--only-binary` on any line, a requirement line too: pip's line parser hands optparse the finder's
+ * own `format_control` as the default (`get_line_parser`), so the options' callbacks change it for the whole install
+ * whatever kind of line holds them (checked with pip 23.0.1: `demo==1.0 --no-binary demo` builds the sdist).
+ */
+function applyFormatControl(state: ParseState, file: string, line: number, options: readonly ReqOption[]): void {
+  for (const o of options) {
+    if (o.kind === 'no-binary') mutualExcludes(o.value, { file, line }, state.noBinary, state.onlyBinary);
+    if (o.kind === 'only-binary') mutualExcludes(o.value, { file, line }, state.onlyBinary, state.noBinary);
+  }
+}
+
+/**
+ * pip's `FormatControl.handle_mutual_excludes`: `:all:` empties both sets and stands alone in `target` (names after
+ * it count only when a `:none:` follows), `:none:` empties `target`, a name moves from `other` to `target`.
+ */
+function mutualExcludes(
+  value: string,
+  at: PyLineAt,
+  target: Map<string, PyLineAt>,
+  other: Map<string, PyLineAt>,
+): void {
+  // pip loops over every `:all:`; only the last one decides, so that is the one looked for (a hostile line of
+  // `:all:,:none:,…` is read once, not once per `:all:`).
+  const all = value.split(',');
+  const last = all.lastIndexOf(':all:');
+  const names = all.slice(last + 1);
+  if (last >= 0) {
+    other.clear();
+    target.clear();
+    target.set(':all:', at);
+    if (!names.includes(':none:')) return;
+  }
+  for (const name of names) {
+    if (name === ':none:') {
+      target.clear();
+      continue;
+    }
+    other.delete(normalizeName(name));
+    target.set(normalizeName(name), at);
   }
 }
 

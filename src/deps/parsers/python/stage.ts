@@ -18,7 +18,8 @@ import { PYTHON_CONFIG_FORMATS, isInstallEnvInput, isPythonLockfile } from '../.
 import { toPythonGraph } from './graph.js';
 import { parsePythonLock } from './index.js';
 import type { PyProject } from './pyproject.js';
-import { parsePyproject } from './pyproject.js';
+import { parsePyproject, readUvBuilds } from './pyproject.js';
+import { parseToml } from './toml.js';
 import { poetryTomlTlsOff } from './poetry-toml.js';
 import { readPipfile } from './pipfile-hash.js';
 import type { PipfileFacts } from './pipfile-hash.js';
@@ -336,7 +337,8 @@ async function loadPyproject(
 
 /**
  * The uv.toml beside uv.lock's pyproject.toml, whose settings uv reads instead of `[tool.uv]` (`withUvToml`): the
- * index-strategy CPP075 judges the lock by. One that does not parse is said (uv refuses to run with it).
+ * index-strategy CPP075 judges the lock by, the build settings CPP074 does. One that does not parse is said (uv
+ * refuses to run with it).
  */
 async function withProjectUvToml(
   project: PyProject | undefined,
@@ -349,11 +351,17 @@ async function withProjectUvToml(
   const text = await readBounded(files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
   try {
     if (text === undefined) throw new Error('could not be read');
-    return { ...project, indexConfig: withUvToml(project.indexConfig, f.path, text) };
+    // uv-settings `FilesystemOptions::from_directory`: a uv.toml's settings replace `[tool.uv]`'s whole, build
+    // settings included (`[tool.uv]` is "ignored in favor of the `uv.toml` file").
+    return {
+      ...project,
+      indexConfig: withUvToml(project.indexConfig, f.path, text),
+      uvBuilds: readUvBuilds(parseToml(f.path, text), f.path, f.path),
+    };
   } catch (err) {
     notifications.push({
       level: 'warning',
-      message: `${f.path} ${text === undefined ? 'could not be read' : `is not valid TOML (${errorMessage(err)})`}; its index-strategy was not checked`,
+      message: `${f.path} ${text === undefined ? 'could not be read' : `is not valid TOML (${errorMessage(err)})`}; its index-strategy and build settings were not checked`,
       path: f.path,
     });
     return project;

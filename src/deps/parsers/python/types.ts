@@ -97,6 +97,21 @@ export interface PyTrustedHost {
   readonly line: number;
 }
 
+/** Where an option line of a requirements file is. */
+export interface PyLineAt {
+  readonly file: string;
+  readonly line: number;
+}
+
+/**
+ * pip's `FormatControl` as the requirements files leave it (`--no-binary` / `--only-binary`, on any line): each
+ * normalised name, or `:all:`, with the line that put it there.
+ */
+export interface PyFormatControl {
+  readonly noBinary: ReadonlyMap<string, PyLineAt>;
+  readonly onlyBinary: ReadonlyMap<string, PyLineAt>;
+}
+
 /** A problem inside a file that is not fatal: an include that could not be followed, an unknown option. */
 export interface PyProblem {
   readonly file: string;
@@ -134,6 +149,8 @@ export interface PythonLock {
   readonly trustedHosts?: readonly PyTrustedHost[];
   /** `--require-hashes` given in the file (pip then demands a hash on every requirement). */
   readonly requireHashes: boolean;
+  /** Requirements files only: the `--no-binary` / `--only-binary` they set; absent when none does. */
+  readonly formatControl?: PyFormatControl;
   /**
    * A requirements file only a compile reads (`uv pip compile <file>`, `pip-compile <file>`): its ranges are resolved
    * into the pinned output, which is what is installed; its indexes and sources are still what the resolver uses.

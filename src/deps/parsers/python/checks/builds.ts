@@ -1,8 +1,8 @@
 import type { Finding } from '../../../../core/finding.js';
 import type { PyProject } from '../pyproject.js';
-import type { PythonLock } from '../types.js';
+import type { PyFormatControl, PyLineAt, PyPackage, PythonLock } from '../types.js';
 import type { PythonCheckPolicy } from './context.js';
-import { pyPackageFinding } from './finding.js';
+import { pyFileFinding, pyLabel, pyPackageFinding } from './finding.js';
 import type { MarkerEnv } from '../markers.js';
 import { evaluateMarker } from '../markers.js';
 import { pythonMinors, wheelFitsPython } from './wheel-python.js';
@@ -27,9 +27,10 @@ export const SDIST = /\.(tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar)$/i;
  * Packages on `dependencies.allowInstallScripts` (the one allowlist of code that runs on install) are not reported.
  * Beside uv.lock, the project's `[tool.uv]` build settings count: a package uv may not build (`no-build`) is never
  * built (the install fails instead), and one it may not install a wheel of (`no-binary`) is built from its sdist
- * whatever wheels are locked.
+ * whatever wheels are locked. A requirements file's `--no-binary` does the same for pip (`forcedBuilds`).
  */
 export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy, project?: PyProject): Finding[] {
+  if (lock.kind === 'requirements') return forcedBuilds(lock, policy);
   if (!NAMES_FILES.has(lock.kind)) return [];
   const uv = lock.kind === 'uv' ? project?.uvBuilds : undefined;
   const out: Finding[] = [];
@@ -49,9 +50,13 @@ export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy, p
         pyPackageFinding(
           'CPP074',
           p,
-          `is built from its source distribution (${sdists[0]!}) whatever wheels are locked, as ${project!.file}'s [tool.uv] ${uv.noBinary ? 'no-binary' : 'no-binary-package'} tells uv, so installing it runs the package's build backend (setup.py)`,
+          `is built from its source distribution (${sdists[0]!}) whatever wheels are locked, as ${uv.label} ${uv.noBinary ? 'no-binary' : 'no-binary-package'} tells uv, so installing it runs the package's build backend (setup.py)`,
           FIX,
-          { sdist: sdists.join(' '), wheels: names.filter((n) => WHEEL.test(n)).length, noBinary: project!.file },
+          {
+            sdist: sdists.join(' '),
+            wheels: names.filter((n) => WHEEL.test(n)).length,
+            noBinary: uv.file,
+          },
         ),
       );
       continue;
@@ -96,6 +101,53 @@ export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy, p
   }
   return out;
 }
+
+/**
+ * CPP074 for requirements files: a package their `--no-binary` leaves without wheels is built from its sdist by pip,
+ * whatever wheels its release has — `LinkEvaluator.evaluate_link` skips every wheel link when `binary` is not among
+ * the package's allowed formats. One finding per option line (one cause), naming the index packages it makes pip
+ * build; constraints install nothing, and a compile's input is judged by the file it compiles to.
+ */
+function forcedBuilds(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
+  const fc = lock.formatControl;
+  if (fc === undefined || lock.compileInput === true) return [];
+  const byLine = new Map<string, { at: PyLineAt; packages: PyPackage[] }>();
+  for (const p of lock.packages) {
+    if (p.source !== 'index' || p.constraint === true || policy.buildAllowed(p.name)) continue;
+    const at = binaryRefusedBy(fc, p.name);
+    if (at === undefined) continue;
+    const key = `${at.file}:${at.line}`;
+    const group = byLine.get(key);
+    if (group) group.packages.push(p);
+    else byLine.set(key, { at, packages: [p] });
+  }
+  return [...byLine].map(([key, { at, packages }]) => {
+    const labels = packages.map(pyLabel);
+    const shown = labels.slice(0, 3).join(', ') + (labels.length > 3 ? `, … (${labels.length - 3} more)` : '');
+    const what = packages.length === 1 ? '1 package' : `${packages.length} packages`;
+    return pyFileFinding(
+      'CPP074',
+      at.file,
+      at.line,
+      `--no-binary at ${key} makes pip install ${what} from source distributions whatever wheels exist (${shown}), so installing runs each package's build backend (setup.py). ${NO_BINARY_FIX}`,
+      { noBinary: key, packages: packages.length, names: packages.map((p) => p.name).join(' ') },
+    );
+  });
+}
+
+/**
+ * The `--no-binary` line that takes wheels away from `name`, by pip's `FormatControl.get_allowed_formats`: its name
+ * under `--only-binary`, else under `--no-binary`, else `:all:` under `--only-binary`, else under `--no-binary`.
+ */
+function binaryRefusedBy(fc: PyFormatControl, name: string): PyLineAt | undefined {
+  if (fc.onlyBinary.has(name)) return undefined;
+  const named = fc.noBinary.get(name);
+  if (named !== undefined) return named;
+  return fc.onlyBinary.has(':all:') ? undefined : fc.noBinary.get(':all:');
+}
+
+const NO_BINARY_FIX =
+  'Drop the --no-binary (or narrow it to the packages whose build you reviewed), or add those packages to dependencies.allowInstallScripts.';
 
 const FIX =
   'Review what its build runs and add it to dependencies.allowInstallScripts, move to a release that publishes wheels for your platforms, or install with --only-binary :all: / uv --no-build to refuse the build.';
