@@ -67,6 +67,8 @@ export interface Resolved {
    * `cfg["flag"]`, a call's result, `not flag`, a comparison the file cannot decide). python-loaders.ts `pythonTruth`.
    */
   readonly truth?: boolean | 'run-time';
+  /** Python: a plain name as written (`type=bool`), which python-argparse.ts reads as the function argparse calls. */
+  readonly name?: string;
 }
 
 /** A call as the language front ends see it: the callee as written and with import aliases resolved. */

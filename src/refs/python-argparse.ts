@@ -1,5 +1,5 @@
 import type { Resolved } from './calls.js';
-import { boolDefault, type EnvRead } from './python-env.js';
+import { boolDefault, type EnvRead, type FlagParse } from './python-env.js';
 import { Constants } from './syntax.js';
 
 /** The calls `CommandLineDefaults.call` reads, by their callee as written. */
@@ -54,13 +54,14 @@ export class CommandLineDefaults {
 
   /**
    * A dataclass field `name: T = value` in class `cls`: `value` the default's node as the reader resolved it, `field`
-   * when it is a `field(…)` call (its keywords), undefined for no value.
+   * when it is a `field(…)` call (its keywords), undefined for no value; `annotation` the `T` as written.
    */
   dataclassField(
     cls: string,
     name: string,
     value: Resolved | undefined,
     field: ReadonlyMap<string, Resolved> | undefined,
+    annotation: string,
   ): void {
     const key = `${cls}:${name}`;
     const given = field ? (field.has('default_factory') ? null : (field.get('default') ?? null)) : (value ?? null);
@@ -72,7 +73,7 @@ export class CommandLineDefaults {
         : field?.has('default_factory') === true
           ? undefined
           : { variable: `--${name}` };
-    this.fields.set(key, this.fields.has(key) ? undefined : read);
+    this.fields.set(key, this.fields.has(key) ? undefined : withParse(read, fieldParse(annotation)));
   }
 
   /** `name = HfArgumentParser(<classes>)`, bound once: the dataclasses' names in order. */
@@ -161,7 +162,7 @@ export class CommandLineDefaults {
     const key = `${parser}:${dest}`;
     // The flag as the command line gives it; a positional argument as `<name>` (judge.ts tells the two from a variable).
     const shown = flags.find((n) => n!.startsWith('--')) ?? flags[0] ?? `<${dest}>`;
-    const read = splat ? undefined : defaultRead(keywords, flags.length > 0, shown);
+    const read = splat ? undefined : withParse(defaultRead(keywords, flags.length > 0, shown), flagParse(keywords));
     this.defaults.set(key, this.defaults.has(key) ? undefined : read);
   }
 
@@ -208,6 +209,36 @@ function stringOrNone(variable: string, given: Resolved): EnvRead | undefined {
   // A bool (`default=True`, `trust_remote_code: bool = False`): python-env.ts `boolDefault`.
   if (!given.isString && (given.value === 'True' || given.value === 'False')) return boolDefault(variable, given.value);
   return given.isString && given.value !== undefined ? { variable, fallback: given.value } : undefined;
+}
+
+/** A read with how a command line's value becomes the attribute's (none: the run decides it). */
+function withParse(read: EnvRead | undefined, parsed: FlagParse | undefined): EnvRead | undefined {
+  return read !== undefined && parsed !== undefined && read.variable.startsWith('-') ? { ...read, parsed } : read;
+}
+
+/**
+ * python-env.ts `FlagParse` of an `add_argument` call (argparse.py `_StoreTrueAction`, `_get_values`): undefined for
+ * a `type` function other than `str` and `bool` (a script's `str2bool`: whatever it returns), another action, or a
+ * `nargs`/`const` that changes what the flag takes.
+ */
+function flagParse(keywords: ReadonlyMap<string, Resolved>): FlagParse | undefined {
+  const action = keywords.get('action');
+  const named = action === undefined ? 'store' : action.isString ? action.value : undefined;
+  if (named === 'store_true') return 'switch';
+  if (named !== 'store' || keywords.has('nargs') || keywords.has('const')) return undefined;
+  const type = keywords.get('type');
+  return type === undefined || type.name === 'str' || type.name === 'bool' ? 'string' : undefined;
+}
+
+/**
+ * python-env.ts `FlagParse` of a dataclass field by its annotation (hf_argparser.py `_parse_dataclass_field`): `bool`
+ * or `Optional[bool]` is `string_to_bool`'s; `str` (or `Optional[str]`) the string as given; any other type its own.
+ */
+function fieldParse(annotation: string): FlagParse | undefined {
+  const type = annotation
+    .replace(/\s+/g, '')
+    .replace(/^(?:typing\.)?Optional\[(\w+)\]$|^(\w+)\|None$|^None\|(\w+)$/, '$1$2$3');
+  return type === 'bool' ? 'words' : type === 'str' ? 'string' : undefined;
 }
 
 /** A keyword's string value, when the file decides it. */

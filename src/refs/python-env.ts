@@ -20,7 +20,24 @@ export interface EnvRead {
    * field `trust: bool = False`): `fallback` is its text, and its truth is this (python-loaders.ts `pythonTruth`).
    */
   readonly truth?: boolean;
+  /**
+   * A command-line flag's: what the attribute holds when a command line gives it (python-argparse.ts `FlagParse`);
+   * none where a function the script names (`type=str2bool`) or a form this does not follow decides it.
+   */
+  readonly parsed?: FlagParse;
 }
+
+/**
+ * How a parser turns a flag a command line gives into the attribute's value (script-arguments.ts `trustGiven`):
+ * - `switch`: argparse `store_true` (argparse.py `_StoreTrueAction`) takes no value: the flag alone is True, and
+ *   `--flag=value` is argparse's "ignored explicit argument" error;
+ * - `string`: one value, as given (no `type`, or `type=str`) or `bool(value)` (`type=bool`): true unless empty
+ *   (argparse.py `_get_values`; transformers takes a non-empty string as a true `trust_remote_code`);
+ * - `words`: transformers' `HfArgumentParser` bool field (hf_argparser.py `_parse_dataclass_field`: `type=string_to_bool`,
+ *   `nargs="?"`, `const=True`): the flag alone is True, `yes`/`true`/`t`/`y`/`1` (any case) True, `no`/`false`/`f`/`n`/`0`
+ *   False, anything else an error.
+ */
+export type FlagParse = 'switch' | 'string' | 'words';
 
 /** CPython os.py: `getenv(key, default=None)` is `environ.get(key, default)`. */
 const ENV_READERS: ReadonlySet<string> = new Set(['os.environ.get', 'os.getenv']);

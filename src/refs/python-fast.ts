@@ -617,6 +617,7 @@ class Values {
       ...(this.isPathCall(n) ? { localPath: true } : {}),
       ...(n.k === 'other' && n.none === true ? { notString: 'absent' as const } : {}),
       ...(truth !== undefined ? { truth } : {}),
+      ...(n.k === 'name' ? { name: n.name } : {}),
     };
   }
 

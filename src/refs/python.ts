@@ -203,7 +203,7 @@ function referencesInTree(
   const cli = new CommandLineDefaults();
   // Dataclass fields `name: T = value` ([class, field, value]) and tuple assignments `a, b = value`, for
   // python-argparse.ts's HfArgumentParser reading.
-  const fieldDefs: [string, string, SyntaxNode | undefined][] = [];
+  const fieldDefs: [string, string, SyntaxNode | undefined, string][] = [];
   const tupleBinds: [(string | undefined)[], SyntaxNode][] = [];
   const functions: SyntaxNode[] = [];
   const lambdas: SyntaxNode[] = [];
@@ -491,7 +491,7 @@ function referencesInTree(
     if (kids[1]?.name === 'TypeDef' && kids[0]!.name === 'VariableName') {
       const value = kids[2]?.name === 'AssignOp' ? kids[3] : undefined;
       if (className) {
-        fieldDefs.push([raw(className), raw(kids[0]!), value]);
+        fieldDefs.push([raw(className), raw(kids[0]!), value, raw(kids[1]).replace(/^:\s*/, '')]);
         if (value) recordClassAttr(`${raw(className)}.${raw(kids[0]!)}`, value);
       }
       // `NAME: str = "org/x"` binds NAME as `NAME = "org/x"` does (a tuple after `=` is `rebound`) — at the left margin
@@ -943,6 +943,7 @@ function referencesInTree(
       // `None`: the loader's default, as if not given (calls.ts `Resolved.notString`).
       ...(n.name === 'None' ? { notString: 'absent' as const } : {}),
       ...(truth !== undefined ? { truth } : {}),
+      ...(n.name === 'VariableName' ? { name: src(n) } : {}),
     };
   }
 
@@ -1245,10 +1246,10 @@ function referencesInTree(
         cli.bindDataclasses([name], parseCallee(call), Number(src(index)));
       else cli.assignedOtherwise(name);
     }
-    for (const [cls, name, value] of fieldDefs) {
+    for (const [cls, name, value, annotation] of fieldDefs) {
       const field =
         value?.name === 'CallExpression' && calledName(value) === 'dataclasses.field' ? facts(value) : undefined;
-      cli.dataclassField(cls, name, value && !field ? resolve(value) : undefined, field?.keywords);
+      cli.dataclassField(cls, name, value && !field ? resolve(value) : undefined, field?.keywords, annotation);
     }
   }
 

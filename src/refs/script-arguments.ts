@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { isFlag, type DynamicReference, type FileReferences, type ModelReference } from './types.js';
-import type { EnvRead } from './python-env.js';
+import type { EnvRead, FlagParse } from './python-env.js';
 import type { ScriptOptions } from './python-argparse.js';
 import { execFormWords, type Token } from './shell-words.js';
 import { looksLikeRepoId, revisionKind } from './ids.js';
@@ -236,9 +236,9 @@ function given(
 
 /**
  * The command's trust flag, where it turns the load's `trust_remote_code` on (calls.ts `remoteCodeFrom`: a flag whose
- * default leaves it off): given alone (argparse `store_true`) or with a value Python takes as true (`type=bool` takes
- * any non-empty string) it runs the repository's code; a value the shell expands is the run time's (judge.ts
- * `RemoteCodeAtRunTime`). Undefined: the flag is not given, or changes nothing.
+ * default leaves it off), as the script's parser reads it (`FlagParse`, the flag's `parsed`); a value the shell
+ * expands, or one a function of the script converts (`type=str2bool`), is the run time's (judge.ts
+ * `RemoteCodeAtRunTime`). Undefined: the flag is not given, turns nothing on, or is the parser's error (nothing loads).
  */
 function trustGiven(
   load: { readonly runsRemoteCode: boolean; readonly remoteCodeFrom?: EnvRead },
@@ -248,62 +248,82 @@ function trustGiven(
   | undefined {
   const from = load.remoteCodeFrom;
   if (load.runsRemoteCode || from === undefined || !isFlag(from.variable)) return undefined;
-  const at = args(from.variable);
+  const at = args(from.variable, from.parsed === 'switch');
   if (at === undefined) return undefined;
   const { flag, value } = at;
-  if (value === undefined || (!value.expands && !FALSE_WORDS.has(value.text)))
-    return { flag, setting: { runsRemoteCode: true, remoteCodeFrom: { variable: from.variable } } };
-  return value.expands
+  const on = flagTruth(from.parsed, value);
+  if (on === true) return { flag, setting: { runsRemoteCode: true, remoteCodeFrom: { variable: from.variable } } };
+  return on === 'run-time'
     ? { flag, setting: { runsRemoteCode: false, remoteCodeAtRunTime: true, remoteCodeFrom: from } }
     : undefined;
 }
 
-/** Values of a trust flag that leave it off: argparse's `type` functions of the usual scripts (`str2bool`, `eval`). */
-const FALSE_WORDS = new Set(['False', 'false', '0', 'no', 'No', 'n', 'off', '']);
+/**
+ * What a flag given with `value` (joined, or the next word; none for the flag alone) makes the attribute, by its
+ * parser's `FlagParse`: true, false (or the parser's error), or only the run's.
+ */
+function flagTruth(parsed: FlagParse | undefined, value: Token | undefined): boolean | 'run-time' {
+  // argparse.py `consume_optional`: a `store_true` flag takes no word after it; one joined to it by `=` is an error.
+  if (parsed === 'switch') return value === undefined;
+  if (value?.expands || parsed === undefined) return 'run-time';
+  // argparse.py `_match_argument`: the flag alone is "expected one argument", unless `nargs="?"` gives `const=True`.
+  if (value === undefined) return parsed === 'words';
+  if (parsed === 'string') return value.text !== '';
+  // hf_argparser.py `string_to_bool`.
+  return TRUE_WORDS.has(value.text.toLowerCase());
+}
 
-/** A command's options before `--`: the last occurrence of a flag, and its value, as argparse reads the words. */
-type LastOptions = (flag: string) => { flag: Token; value?: Token } | undefined;
+/** hf_argparser.py `string_to_bool`'s true strings, lowered. */
+const TRUE_WORDS: ReadonlySet<string> = new Set(['yes', 'true', 't', 'y', '1']);
 
 /**
- * The last occurrence of each option in `args` before `--`, and its value (joined to it, or a next word no option),
- * read in one pass: each load then looks its flags up, where reading the words again per load was loads × words. A
- * word counts under what it is written as, and, where the parser's options are known, under the argument argparse
- * reads it as (`argumentOf`: an option string of it, or the one option a prefix or a short option's head matches).
+ * A command's options before `--`: the last occurrence of a flag, and its value, as argparse reads the words. A flag
+ * that takes no value (`alone`, argparse's `store_true`) has none but one joined by `=` (argparse.py
+ * `consume_optional`: `-tv` is `-t -v`).
+ */
+type LastOptions = (flag: string, alone?: boolean) => { flag: Token; value?: Token } | undefined;
+
+/**
+ * The last occurrence of each option in `args` before `--`, and where its value is (joined to it, or a next word no
+ * option), read in one pass: each load then looks its flags up, where reading the words again per load was loads ×
+ * words. A word counts under what it is written as, and, where the parser's options are known, under the argument
+ * argparse reads it as (`argumentOf`: an option string of it, or the one option a prefix or a short option's head
+ * matches).
  */
 function lastOptions(args: readonly Token[], options: ScriptOptions | undefined): LastOptions {
   const all = options?.arguments;
-  const found = new Map<string, { at: number; flag: Token; value?: Token }>();
+  const found = new Map<string, { at: number; valueAt?: number }>();
   const resolved = new Map<string, { index: number; valueAt?: number } | undefined>();
-  const set = (key: string, i: number, t: Token, valueAt: number | undefined) => {
-    const next = args[i + 1];
-    const value =
-      valueAt !== undefined
-        ? { ...t, text: t.text.slice(valueAt), at: t.at + valueAt }
-        : next !== undefined && !next.text.startsWith('-')
-          ? next
-          : undefined;
-    found.set(key, value ? { at: i, flag: t, value } : { at: i, flag: t });
-  };
   for (let i = 0; i < args.length; i++) {
     const t = args[i]!;
     if (t.text === '--') break;
     const eq = t.text.indexOf('=');
     const written = eq < 0 ? t.text : t.text.slice(0, eq);
-    const joined = eq < 0 ? undefined : eq + 1;
-    set(written, i, t, joined);
+    found.set(written, eq < 0 ? { at: i } : { at: i, valueAt: eq + 1 });
     if (all === undefined || !t.text.startsWith('-')) continue;
-    if (!resolved.has(t.text)) resolved.set(t.text, argumentOf(t.text, written, joined, all, options!.abbreviates));
+    if (!resolved.has(t.text))
+      resolved.set(t.text, argumentOf(t.text, written, eq < 0 ? undefined : eq + 1, all, options!.abbreviates));
     const r = resolved.get(t.text);
-    if (r !== undefined) set(`\0${r.index}`, i, t, r.valueAt);
+    if (r !== undefined)
+      found.set(`\0${r.index}`, { at: i, ...(r.valueAt !== undefined ? { valueAt: r.valueAt } : {}) });
   }
-  return (flag) => {
+  const occurrence = (o: { at: number; valueAt?: number }, alone: boolean): { flag: Token; value?: Token } => {
+    const t = args[o.at]!;
+    if (o.valueAt === undefined) {
+      const next = args[o.at + 1];
+      return !alone && next !== undefined && !next.text.startsWith('-') ? { flag: t, value: next } : { flag: t };
+    }
+    if (alone && t.text[o.valueAt - 1] !== '=') return { flag: t };
+    return { flag: t, value: { ...t, text: t.text.slice(o.valueAt), at: t.at + o.valueAt } };
+  };
+  return (flag, alone = false) => {
     const index = all?.findIndex((names) => names.includes(flag)) ?? -1;
     const hit = index >= 0 ? found.get(`\0${index}`) : found.get(flag);
     // HfArgumentParser's hyphenated alias of a field's option: the later of the two spellings.
     const alias =
       index < 0 && options?.hyphenated && flag.startsWith('--') ? found.get(flag.replace(/_/g, '-')) : undefined;
     const last = alias && (!hit || alias.at > hit.at) ? alias : hit;
-    return last && (last.value ? { flag: last.flag, value: last.value } : { flag: last.flag });
+    return last && occurrence(last, alone);
   };
 }
 

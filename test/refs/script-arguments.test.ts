@@ -5,6 +5,9 @@ import type { ModelReference } from '../../src/refs/types.js';
 import { scriptOptions } from '../../src/refs/python-argparse.js';
 import { keptByWalk } from '../helpers/own-sources.js';
 import { tempTrees, type Tree } from '../helpers/temp-tree.js';
+import { scanWith } from '../helpers/scan.js';
+import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
+import { refsStage } from '../../src/refs/stage.js';
 
 /**
  * script-arguments.ts: a Python script that loads a model by a command-line argument (argparse.py
@@ -315,5 +318,107 @@ describe('command lines that give a script its model (script-arguments.ts)', () 
     const byRevision = found.references.filter((r) => r.revision === 'main');
     expect(found.references).toHaveLength(4_000);
     expect(byRevision.map((r) => `${r.repoId} ${r.argumentOf}`)).toEqual(['acme/end train.py --model']);
+  });
+});
+
+describe("a trust flag's value as the script's parser reads it (script-arguments.ts `flagTruth`)", () => {
+  /**
+   * A script loading `--model` (acme/base) whose `--trust_remote_code` is added by `argument` (its keywords after
+   * it), with `before` (a function it calls) and a positional `data`.
+   */
+  const argparseScript = (argument: string, before = '') =>
+    [
+      'import argparse',
+      'from transformers import AutoModel',
+      before,
+      'parser = argparse.ArgumentParser()',
+      'parser.add_argument("--model", default="acme/base")',
+      `parser.add_argument("--trust_remote_code"${argument})`,
+      'parser.add_argument("data", nargs="?")',
+      'args = parser.parse_args()',
+      'AutoModel.from_pretrained(args.model, trust_remote_code=args.trust_remote_code)',
+      '',
+    ].join('\n');
+  const dataclassScript = (annotation: string) =>
+    [
+      'from dataclasses import dataclass',
+      'from transformers import AutoModel, HfArgumentParser',
+      '@dataclass',
+      'class Args:',
+      '    model_name_or_path: str = "acme/base"',
+      `    trust_remote_code: ${annotation} = False`,
+      '(args,) = HfArgumentParser((Args,)).parse_args_into_dataclasses()',
+      'AutoModel.from_pretrained(args.model_name_or_path, trust_remote_code=args.trust_remote_code)',
+      '',
+    ].join('\n');
+  const STR2BOOL = 'def str2bool(v):\n    return v.lower() in ("true", "1")\n';
+
+  /**
+   * The line of each command that runs the repository's code (CPR002), marked `run-time` where the finding says only
+   * the run decides it, sorted.
+   */
+  async function trustLines(files: Tree): Promise<string[]> {
+    const r = await scanWith(tree(files), [refsStage], { registry: EMPTY_REGISTRY });
+    return r.findings
+      .filter((f) => f.ruleId === 'CPR002' && f.location.path === 'run.sh')
+      .map((f) => `${f.location.line}${f.message.includes('chosen at run time') ? ' run-time' : ''}`)
+      .sort();
+  }
+
+  it('reads `type=bool` and a plain string as Python does: every non-empty value, "False" too, is true', async () => {
+    // argparse.py `_get_values`: `bool("False")` is True; a string flag hands "False" on, which transformers takes
+    // as a true `trust_remote_code`. `--trust_remote_code` alone is argparse's "expected one argument" error.
+    expect(
+      await trustLines({
+        'typed.py': argparseScript(', type=bool, default=False'),
+        'plain.py': argparseScript(', default=False'),
+        'run.sh': [
+          'python typed.py --trust_remote_code False',
+          'python typed.py --trust_remote_code=0',
+          'python typed.py --trust_remote_code ""',
+          'python typed.py --trust_remote_code',
+          'python plain.py --trust_remote_code no',
+          '',
+        ].join('\n'),
+      }),
+    ).toEqual(['1', '2', '5']);
+  });
+
+  it("takes no value after a store_true flag, and one joined by `=` is argparse's error", async () => {
+    // argparse.py `consume_optional`: `store_true` consumes no word (`False` here is `data`), and
+    // `--flag=yes` is "ignored explicit argument" (argparse exits: nothing loads).
+    expect(
+      await trustLines({
+        'switch.py': argparseScript(', action="store_true"'),
+        'run.sh': 'python switch.py --trust_remote_code False\npython switch.py --trust_remote_code=yes\n',
+      }),
+    ).toEqual(['1']);
+  });
+
+  it("reads a dataclass bool field as transformers' string_to_bool does, in any case", async () => {
+    // hf_argparser.py `_parse_dataclass_field`: `type=string_to_bool`, `nargs="?"`, `const=True`.
+    expect(
+      await trustLines({
+        'tune.py': dataclassScript('bool'),
+        'run.sh': [
+          'python tune.py --trust_remote_code F',
+          'python tune.py --trust_remote_code FALSE',
+          'python tune.py --trust_remote_code T',
+          'python tune.py --trust-remote-code Yes',
+          'python tune.py --trust_remote_code',
+          'python tune.py --trust_remote_code off',
+          '',
+        ].join('\n'),
+      }),
+    ).toEqual(['3', '4', '5']);
+  });
+
+  it("leaves a value a script's own type function converts to the run, whatever it is", async () => {
+    expect(
+      await trustLines({
+        'helper.py': argparseScript(', type=str2bool, default=False', STR2BOOL),
+        'run.sh': 'python helper.py --trust_remote_code False\npython helper.py --trust_remote_code True\n',
+      }),
+    ).toEqual(['1 run-time', '2 run-time']);
   });
 });
