@@ -1,11 +1,11 @@
 import type { Invocation, Log, ReportingDescriptor, Result, Run } from 'sarif';
 import { UsageError } from '../core/errors.js';
-import { unshardedCategory } from './sarif.js';
+import { automationId, unshardedCategory } from './sarif.js';
 import { fitUploadSize, MAX_SARIF_RESULTS, mostSevere } from './sarif-limits.js';
 import { isRecord } from '../core/is-record.js';
 
 export interface MergeOptions {
-  /** Category for the merged run (`automationDetails.id` becomes `<category>/`); default: the inputs' common one. */
+  /** Category for the merged run (its `automationDetails.id` is automationId's); default: the inputs' common one. */
   readonly category?: string;
 }
 
@@ -96,7 +96,7 @@ function mergeRuns(runs: readonly Run[], category: string | undefined): Run {
 
   const merged: Run = {
     tool: { ...first.tool, driver: { ...first.tool.driver, rules } },
-    automationDetails: { id: `${category ?? commonCategory(runs)}/` },
+    automationDetails: { id: automationId(category ?? commonCategory(runs)) },
     ...(mergeBaseIds(runs) ?? {}),
     invocations,
     results: kept,

@@ -26,7 +26,7 @@ export const INFORMATION_URI = 'https://github.com/chainproof/chainproof';
 
 export interface SarifOptions {
   readonly toolVersion: string;
-  /** `automationDetails.id` prefix (GitHub's category); the run id is `<category>/`. */
+  /** `automationDetails.id` prefix (GitHub's category); the run id is `<category>/` (automationId). */
   readonly category?: string;
 }
 
@@ -134,7 +134,7 @@ function sarifLog(result: ScanResult, kept: readonly ResolvedFinding[], opts: Sa
             rules,
           },
         },
-        automationDetails: { id: `${shardCategory(category, result.shard)}/` },
+        automationDetails: { id: automationId(shardCategory(category, result.shard)) },
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The scanned repository root.' } } },
         invocations: [
           {
@@ -161,7 +161,17 @@ function sarifLog(result: ScanResult, kept: readonly ResolvedFinding[], opts: Sa
  * category instead, and `sarif merge` takes it off again (unshardedCategory).
  */
 function shardCategory(category: string, shard: ScanResult['shard']): string {
-  return shard ? `${category}/shard-${shard.index}-of-${shard.count}` : category;
+  // `models/` is the category `models` (automationId): its shards are `models/shard-i-of-n`, not `models//shard-…`.
+  return shard ? `${category.replace(/\/$/, '')}/shard-${shard.index}-of-${shard.count}` : category;
+}
+
+/**
+ * The run id of a category as upload-sarif writes one (codeql-action upload-lib.ts `getAutomationID`): a `/` is
+ * added unless the category ends in one. `--category models/` wrote `models//`, the category `models/`, apart
+ * from the `models` an upload-sarif `category: models/` keys its runs under.
+ */
+export function automationId(category: string): string {
+  return category.endsWith('/') ? category : `${category}/`;
 }
 
 /** A shard's category back to the category of the whole scan (`chainproof/shard-2-of-4` → `chainproof`). */

@@ -6,6 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import type { ScanOptions } from '../../core/context.js';
 import { loadTrust } from '../../app/trust.js';
 import { GATE_KINDS, type GateKind } from '../../app/review/gate.js';
+import { parseCategory } from '../category-option.js';
 import { EXIT, exitCodeForScan, type FailOn } from '../exit-codes.js';
 import { stderrLogger } from '../logger.js';
 import {
@@ -129,6 +130,7 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
     throw new UsageError('--min-release-age must be a number of hours, 0 or more');
   checkRevisionArg('--base', argv.base);
   const npmRegistry = parseNpmRegistry(argv['npm-registry']);
+  const category = parseCategory(argv.category) ?? 'chainproof-review';
   if (argv.head !== undefined) checkRevisionArg('--head', argv.head);
   const logger = stderrLogger({ quiet: argv.quiet, verbose: argv.verbose });
   const { policy, registry } = await loadTrust(root, argv.policy, argv.registry);
@@ -168,7 +170,7 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
       const { rebaseSarif } = await import('../../report/sarif-rebase.js');
       const log = toSarif(result.scan, {
         toolVersion: VERSION,
-        category: argv.category ?? 'chainproof-review',
+        category,
       });
       // Relative to the repository, as code scanning reads them (repository-prefix.ts).
       text = JSON.stringify(rebaseSarif(log, await repositoryPrefix(root)), null, 2) + '\n';

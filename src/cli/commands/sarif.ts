@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../core/errors.js';
 import { mergeSarif, parseSarifLog } from '../../report/sarif-merge.js';
+import { parseCategory } from '../category-option.js';
 import { EXIT } from '../exit-codes.js';
 import { cliOutcome } from '../outcome.js';
 import { checkOutputFiles, writeOutput } from '../output.js';
@@ -46,6 +47,7 @@ export const sarifCommand: CommandModule<object, object> = {
 };
 
 export async function runSarifMerge(argv: SarifMergeArgs): Promise<number> {
+  const category = parseCategory(argv.category);
   if (argv.output !== undefined && argv.output !== '-')
     await checkOutputFiles([{ format: 'sarif', file: argv.output }]);
   const logs = [];
@@ -56,7 +58,7 @@ export async function runSarifMerge(argv: SarifMergeArgs): Promise<number> {
       throw new UsageError(`${file} is ${st.size} bytes, over the ${MAX_INPUT_BYTES}-byte limit`);
     logs.push(parseSarifLog(await readFile(file, 'utf8'), file));
   }
-  const merged = mergeSarif(logs, argv.category !== undefined ? { category: argv.category } : {});
+  const merged = mergeSarif(logs, category !== undefined ? { category } : {});
   const text = JSON.stringify(merged, null, 2) + '\n';
   if (argv.output === undefined || argv.output === '-') process.stdout.write(text);
   else await writeOutput(argv.output, text);

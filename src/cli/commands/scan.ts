@@ -21,6 +21,7 @@ import {
 } from '../output.js';
 import { plural } from '../../core/plural.js';
 import { parseShardSpec } from '../../core/shard.js';
+import { parseCategory } from '../category-option.js';
 import { baselinedText, notScannedText } from '../../report/text.js';
 import { levelRank } from '../../core/finding.js';
 import { findRule } from '../../core/rules/index.js';
@@ -95,6 +96,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
   const targets = pairOutputs(argv.format, argv.output);
   await checkOutputFiles(targets);
   const shard = parseShardSpec(argv.shard, '--shard');
+  const category = parseCategory(argv.category);
   const npmRegistry = parseNpmRegistry(argv['npm-registry']);
   if (!Number.isInteger(argv.concurrency) || argv.concurrency < 1)
     throw new UsageError('--concurrency must be a whole number of at least 1');
@@ -141,7 +143,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
       color: t.file === undefined && color,
       verbose: argv.verbose,
       uriPrefix,
-      ...(argv.category !== undefined ? { category: argv.category } : {}),
+      ...(category !== undefined ? { category } : {}),
     });
     if (t.file === undefined) await writeStdout(pieces);
     else await writeOutput(t.file, pieces);
