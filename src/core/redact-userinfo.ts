@@ -122,6 +122,12 @@ export function redactPathTokens(text: string): string {
  * access key the signature was made with; masking the signature alone printed it.
  */
 const SECRET_NAMES = ['token', 'auth', 'key', 'secret', 'password', 'sig', 'credential'];
+
+/** Whether a query parameter's name names a secret (SECRET_NAMES, any case): its value is masked in every report. */
+export function isSecretParameterName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SECRET_NAMES.some((n) => lower.includes(n));
+}
 const isValueStop = (c: number) => c === 0x26 || c === 0x23 || isRegExpSpace(c); // & # \s
 const isParameterStop = (c: number) => c === 0x3d || isValueStop(c); // = & # \s
 
@@ -142,8 +148,7 @@ function redactSecretParameters(text: string): string {
     }
     let stop = i + 1;
     while (stop < text.length && !isParameterStop(text.charCodeAt(stop))) stop++;
-    const name = text.slice(i + 1, stop).toLowerCase();
-    if (text[stop] !== '=' || !SECRET_NAMES.some((n) => name.includes(n))) {
+    if (text[stop] !== '=' || !isSecretParameterName(text.slice(i + 1, stop))) {
       // A `&` at the stop may open the next parameter; anything else cannot.
       i = text[stop] === '&' ? stop : stop + 1;
       continue;

@@ -153,3 +153,57 @@ describe('CPD168 needs no lockfile', () => {
     expect(r.stdout + r.stderr).not.toMatch(/MadeUp/);
   });
 });
+
+/**
+ * A token in a URL's query is as much a secret as one in its user info: every report masks it
+ * (core/redact-userinfo.ts), and npm fetches the URL query and all (pacote RemoteFetcher), so the lockfile's link
+ * works for anyone who reads it. CPD163 for a lockfile, CPD168 for an .npmrc registry.
+ */
+describe('credentials in a URL query', () => {
+  const lock = (resolved: Record<string, string>) =>
+    JSON.stringify({
+      name: 'app',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': {
+          name: 'app',
+          version: '1.0.0',
+          dependencies: Object.fromEntries(Object.keys(resolved).map((n) => [n, '^1.0.0'])),
+        },
+        ...Object.fromEntries(
+          Object.entries(resolved).map(([n, url]) => [
+            `node_modules/${n}`,
+            { version: '1.0.0', resolved: url, integrity: `sha512-${Buffer.alloc(64, n).toString('base64')}` },
+          ]),
+        ),
+      },
+    });
+
+  it('a lockfile whose resolved URLs carry ?token=, access_token or a presigned credential is one CPD163', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-query-token-'));
+    await writeFile(
+      path.join(dir, 'package-lock.json'),
+      lock({
+        a: 'https://npm.corp.example/a/-/a-1.0.0.tgz?token=MadeUpQuery1',
+        b: 'https://gitlab.corp.example/api/v4/projects/7/packages/npm/b/-/b-1.0.0.tgz?private_token=MadeUpQuery2',
+        c: 'https://bucket.s3.amazonaws.com/c-1.0.0.tgz?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAMADEUP3%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=MadeUpQuery4',
+        d: 'https://registry.npmjs.org/d/-/d-1.0.0.tgz?cache=1',
+        e: 'https://npm.corp.example/e/-/e-1.0.0.tgz?token=',
+      }),
+    );
+    const r = await runMain(['scan', dir, '--offline', '--no-cache', '-f', 'json', '--fail-on', 'none']);
+    const hits = (JSON.parse(r.stdout) as { findings: Finding[] }).findings.filter((f) => f.ruleId === 'CPD163');
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.evidence).toMatchObject({ count: 3, packages: 'a@1.0.0, b@1.0.0, c@1.0.0' });
+    expect(r.stdout + r.stderr).not.toMatch(/MadeUp/);
+  });
+
+  it('an .npmrc registry with a token in its query is one CPD168; a plain query is none', () => {
+    const text =
+      'registry=https://npm.corp.example/?access_token=MadeUpQuery5\n@acme:registry=https://npm.acme.example/?v=2\n';
+    const found = committedCredentials({ path: '.npmrc', text, config: parseNpmrc(text, {}) });
+    expectCredentials(found, { line: 1, keys: 'registry' }, undefined, /MadeUp/);
+  });
+});

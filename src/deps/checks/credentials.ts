@@ -1,5 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import { isSecretParameterName } from '../../core/redact-userinfo.js';
 import { hostOf } from '../source.js';
 import { redactUrls } from './finding.js';
 
@@ -47,16 +48,35 @@ export function holdsPathToken(url: string, name?: string): boolean {
   return at > 0 && segments(u.pathname.slice(1, at)).length >= 2;
 }
 
-/** Whether a package's resolved URL carries credentials: a secret user info or a token in its path. */
+/**
+ * Whether a URL's query holds a secret: a parameter whose name reports mask as one (core/redact-userinfo.ts
+ * isSecretParameterName: `token`, `access_token`, `X-Amz-Credential`, `sig`, …) with a value that is not a `${VAR}`
+ * placeholder. A query is part of the URL npm fetches (pacote RemoteFetcher, npm-registry-fetch), so a tarball link
+ * with `?token=` or a presigned one works for anyone who reads it, as a password in its user info does.
+ */
+export function holdsSecretQuery(url: string): boolean {
+  const q = url.indexOf('?');
+  if (q < 0) return false;
+  const hash = url.indexOf('#', q);
+  // URLSearchParams decodes `%74oken` and `+` as the server reads them.
+  for (const [name, value] of new URLSearchParams(url.slice(q + 1, hash < 0 ? undefined : hash))) {
+    if (value !== '' && !/^\$\{[^}]+\}$/.test(value) && isSecretParameterName(name)) return true;
+  }
+  return false;
+}
+
+/** Whether a package's resolved URL carries credentials: a secret user info, a token in its path or its query. */
 function carriesCredentials(node: PackageNode): boolean {
   const url = node.resolved;
   if (url === undefined) return false;
-  return (url.includes('@') && secretUserinfo(url) !== undefined) || holdsPathToken(url, node.name);
+  return (
+    (url.includes('@') && secretUserinfo(url) !== undefined) || holdsPathToken(url, node.name) || holdsSecretQuery(url)
+  );
 }
 
 /**
- * CPD163: lockfile URLs that carry credentials (`https://user:token@registry/…`, or a token in the path as Gemfury
- * and Cloudsmith take it). npm, yarn 1 and Bun write the URL they resolved, user info and path included, when the
+ * CPD163: lockfile URLs that carry credentials (`https://user:token@registry/…`, a token in the path as Gemfury
+ * and Cloudsmith take it, or in the query: `?token=…`, a presigned URL's signature). npm, yarn 1 and Bun write the URL they resolved, user info and path included, when the
  * registry was configured with it (`registry=https://user:pass@…`), and send it back at install; committed, the
  * secret is readable by everyone with the repository. One cause per lockfile: one finding with the count, every
  * package and the hosts, the secrets themselves never shown.

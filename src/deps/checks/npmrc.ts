@@ -2,7 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import { lineOfKey, untrustedSettings } from '../npmrc-trust.js';
 import type { NpmrcConfig } from '../npmrc.js';
 import { unknownRegistryFinding } from './unknown-registry.js';
-import { committedCredentialsFinding, holdsPathToken, secretUserinfo } from './credentials.js';
+import { committedCredentialsFinding, holdsPathToken, holdsSecretQuery, secretUserinfo } from './credentials.js';
 
 export interface RepoNpmrc {
   /** Repo-relative path. */
@@ -61,7 +61,8 @@ const SECRET_FIELDS = ['_authToken', '_auth', '_password'];
 /**
  * CPD168: credentials written into a repository `.npmrc` (or bunfig.toml, read as one): a `_authToken`, `_auth` or
  * `_password` whose value is text rather than `${VAR}` npm expands (`written` holds every key expansion touched), and
- * a registry URL with a password or a path token in it. One finding per file: keys and lines, never a value.
+ * a registry URL with a password, a path token or a secret query parameter in it. One finding per file: keys and
+ * lines, never a value.
  */
 export function committedCredentials(f: RepoNpmrc): Finding | undefined {
   if (f.credentials !== undefined)
@@ -76,7 +77,8 @@ export function committedCredentials(f: RepoNpmrc): Finding | undefined {
     const field = key.slice(key.lastIndexOf(':') + 1);
     const secret =
       (SECRET_FIELDS.includes(field) && (key === field || key.startsWith('//'))) ||
-      (isRegistryValueKey(key) && (secretUserinfo(value) !== undefined || holdsPathToken(value)));
+      (isRegistryValueKey(key) &&
+        (secretUserinfo(value) !== undefined || holdsPathToken(value) || holdsSecretQuery(value)));
     if (secret) keys.push(key);
   }
   if (keys.length === 0) return undefined;
