@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { FIDELITY, describeFidelity, type FidelityCase } from './fidelity-cases.js';
-import { policyWith, scanDeps } from './helpers.js';
+import { policyWith, repoWith, scanDeps } from './helpers.js';
 
 /**
  * Round 8: integrity values read the way ssri reads them (npm, yarn 1), and registry tarball URLs in the shapes
@@ -64,5 +64,50 @@ describe('GitLab-style scoped tarball file names are registry tarballs (gitlab-s
       'CPD010@package-lock.json:29',
       'CPD010@package-lock.json:34',
     ]);
+  });
+});
+
+/**
+ * arborist reify.js `registryResolved` moves a `resolved` on `replace-registry-host` (registry.npmjs.org by default)
+ * onto the configured registry with that registry's scheme: a repository `.npmrc` with `registry=http://…` makes npm
+ * fetch the lockfile's https registry.npmjs.org tarballs over http. A URL on another host is fetched as written.
+ */
+describe('an http registry in the repository .npmrc makes https lockfile URLs insecure downloads (CPD006)', () => {
+  const entry = (name: string, host: string) => ({
+    version: '1.0.0',
+    resolved: `https://${host}/${name}/-/${name}-1.0.0.tgz`,
+    integrity: `sha512-${Buffer.alloc(64, name).toString('base64')}`,
+  });
+  const lockfile = JSON.stringify({
+    name: 'app',
+    version: '1.0.0',
+    lockfileVersion: 3,
+    requires: true,
+    packages: {
+      '': { name: 'app', version: '1.0.0', dependencies: { a: '^1.0.0', b: '^1.0.0', c: '^1.0.0' } },
+      'node_modules/a': entry('a', 'registry.npmjs.org'),
+      'node_modules/b': entry('b', 'registry.npmjs.org'),
+      'node_modules/c': entry('c', 'registry.yarnpkg.com'),
+    },
+  });
+  const policy = policyWith({
+    allowedRegistries: [...DEFAULT_POLICY.dependencies.allowedRegistries, 'http://npm.corp.example/'],
+  });
+  const insecure = async (npmrc: string) => {
+    const dir = await repoWith({ '.npmrc': npmrc, 'package-lock.json': lockfile });
+    return (await scanDeps(dir, { policy })).findings.filter((f) => f.ruleId === 'CPD006');
+  };
+
+  it('the two registry.npmjs.org entries are one CPD006 for the http registry; the yarnpkg one is none', async () => {
+    const found = await insecure('registry=http://npm.corp.example/\n');
+    expect(found).toHaveLength(1);
+    expect(found[0]!.evidence).toMatchObject({ origin: 'http://npm.corp.example', count: 2 });
+    expect(found[0]!.message).toContain('a@1.0.0');
+    expect(found[0]!.message).not.toContain('c@1.0.0');
+  });
+
+  it('with replace-registry-host=never, or an https registry, npm fetches them as written: none', async () => {
+    expect(await insecure('registry=http://npm.corp.example/\nreplace-registry-host=never\n')).toEqual([]);
+    expect(await insecure('registry=https://npm.corp.example/\n')).toEqual([]);
   });
 });

@@ -24,16 +24,17 @@ export function checkSources(
   const notAllowedEvidence = (n: PackageNode) => ({ resolved: n.resolved ?? '', allowed });
   for (const node of graph.packages) {
     const resolved = node.resolved;
-    if (resolved !== undefined && INSECURE.test(resolved) && INSECURE.test(fetchedUrl(resolved, graph.kind, policy))) {
+    const insecure = resolved !== undefined ? insecureFetch(resolved, graph.kind, policy) : undefined;
+    if (resolved !== undefined && insecure !== undefined) {
       out.push(
         packageFinding(
           'CPD006',
           node,
-          `is fetched over an insecure protocol (${resolved.slice(0, resolved.indexOf(':'))}:)`,
-          'Use https (or git+ssh) and regenerate the lockfile.',
-          {
-            resolved,
-          },
+          `is fetched over an insecure protocol (${insecure.slice(0, insecure.indexOf(':'))}:)${insecure === resolved ? '' : ` from ${insecure}`}`,
+          insecure === resolved
+            ? 'Use https (or git+ssh) and regenerate the lockfile.'
+            : 'Set the registry the .npmrc names to https; npm moves the lockfile URL onto it.',
+          insecure === resolved ? { resolved } : { resolved, fetched: insecure },
         ),
       );
     }
@@ -70,6 +71,18 @@ export function checkSources(
 }
 
 const INSECURE = /^(http|git|git\+http|ftp|svn):/i;
+
+/**
+ * The URL a `resolved` is fetched from when that is over an insecure protocol, else undefined. npm moves a URL on
+ * `replace-registry-host` to the configured registry, scheme included (arborist reify.js `registryResolved`): with
+ * `registry=http://…` every https registry.npmjs.org entry of the lockfile is fetched over http. Only an npm
+ * lockfile under an insecure registry needs the URL read when `resolved` itself is secure.
+ */
+function insecureFetch(resolved: string, kind: DependencyGraph['kind'], policy: CheckPolicy): string | undefined {
+  if (!INSECURE.test(resolved) && !(kind === 'npm' && INSECURE.test(policy.defaultRegistry))) return undefined;
+  const fetched = fetchedUrl(resolved, kind, policy);
+  return INSECURE.test(fetched) ? fetched : undefined;
+}
 // yarn 1 NpmRegistry.getRequestUrl: REGEX_REGISTRY_ENFORCED_HTTPS.
 const YARN_ENFORCED_HTTPS = /^https?:\/\/([^/]+\.)?(yarnpkg\.com|npmjs\.(org|com))(\/|$)/i;
 

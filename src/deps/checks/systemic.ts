@@ -29,10 +29,10 @@ interface Systemic {
 }
 
 /**
- * A key from the finding's `evidence.resolved` URL: '' when it has none, the text as written when it is no URL.
+ * A key from a finding's URL (its evidence's `resolved`, or where it is fetched from): '' when it has none, the text
+ * as written when it is no URL.
  */
-function urlKeyOf(f: Finding, keyOfUrl: (url: URL) => string): string {
-  const resolved = f.evidence?.resolved;
+function urlKeyOf(resolved: unknown, keyOfUrl: (url: URL) => string): string {
   if (typeof resolved !== 'string') return '';
   try {
     return keyOfUrl(new URL(resolved));
@@ -50,7 +50,7 @@ const hostKey = (f: Finding): string => {
   // repository it lands in on an allowed host, so the key is that repository's URL, not the host.
   const fetched = f.evidence?.fetched;
   if (typeof fetched === 'string') return /^(.*?\/)(?:@[^/]+\/)?[^/]+\/-\/[^/]+$/.exec(fetched)?.[1] ?? fetched;
-  return urlKeyOf(f, (url) => url.host.toLowerCase());
+  return urlKeyOf(f.evidence?.resolved, (url) => url.host.toLowerCase());
 };
 
 /**
@@ -58,7 +58,9 @@ const hostKey = (f: Finding): string => {
  * every package from it that way — one cause, not one error per package (30 entries were 30 findings beside the one
  * CPD005 for the same host); a single stray entry stays per package, as CPD005's does.
  */
-const originKey = (f: Finding): string => urlKeyOf(f, (url) => `${url.protocol}//${url.host.toLowerCase()}`);
+// An https entry npm moves onto an http registry (sources.ts `insecureFetch`): the cause is that registry.
+const originKey = (f: Finding): string =>
+  urlKeyOf(f.evidence?.fetched ?? f.evidence?.resolved, (url) => `${url.protocol}//${url.host.toLowerCase()}`);
 
 /** CPP014–CPP016: the source (`evidence.url`, as pyPackageFinding redacted it) is the cause, counted in lines. */
 const bySource = {
