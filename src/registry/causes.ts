@@ -62,13 +62,7 @@ export interface CausedPackage {
  * locations), instead of one line per package. `level` is the policy's level for "not verified".
  */
 export function causeFindings(items: readonly CausedPackage[], level: Level | undefined): Finding[] {
-  const groups = new Map<string, CausedPackage[]>();
-  for (const it of items) {
-    const key = `${it.cause.kind}\0${it.cause.registry}\0${it.cause.scope ?? ''}\0${it.pkg.lockfile}`;
-    const g = groups.get(key);
-    if (g) g.push(it);
-    else groups.set(key, [it]);
-  }
+  const groups = groupCauses(items);
   const out: Finding[] = [];
   for (const group of groups.values()) {
     const sorted = [...group].sort((a, b) => a.pkg.line - b.pkg.line || cmp(spec(a.pkg), spec(b.pkg)));
@@ -101,6 +95,32 @@ export function causeFindings(items: readonly CausedPackage[], level: Level | un
     });
   }
   return out;
+}
+
+/** The packages of one cause: one kind, registry and scope, in one lockfile (one finding each). */
+function groupCauses(items: readonly CausedPackage[]): Map<string, CausedPackage[]> {
+  const groups = new Map<string, CausedPackage[]>();
+  for (const it of items) {
+    const key = causeKey(it);
+    const g = groups.get(key);
+    if (g) g.push(it);
+    else groups.set(key, [it]);
+  }
+  return groups;
+}
+
+function causeKey(it: CausedPackage): string {
+  return `${it.cause.kind}\0${it.cause.registry}\0${it.cause.scope ?? ''}\0${it.pkg.lockfile}`;
+}
+
+/**
+ * The reason each package's verification record quotes: its group's (commonReason), as the finding does, so the
+ * JSON report's `verification[].detail` does not depend on which request met a dead registry first either.
+ */
+export function sharedReasons(items: readonly CausedPackage[]): (it: CausedPackage) => string {
+  const reasons = new Map<string, string>();
+  for (const [key, group] of groupCauses(items)) reasons.set(key, commonReason(group));
+  return (it) => reasons.get(causeKey(it)) ?? it.cause.reason;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Finding, Level } from '../core/finding.js';
 import type { VerificationRecord, VerificationStatus } from '../core/records.js';
 import type { PackageCheck } from './check.js';
-import { causeFindings, type CausedPackage } from './causes.js';
+import { causeFindings, sharedReasons, type CausedPackage } from './causes.js';
 import { FAILING_RULES, UNVERIFIABLE_RULES, packageFinding, spec, where } from './findings.js';
 import type { UnverifiedCause } from './state.js';
 import { lockfileRecordsScripts, unknownScriptsFindings } from './install-scripts.js';
@@ -49,7 +49,8 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
   const unreachableRegistries = new Set<string>();
   let unreachable = 0;
   const scriptsUnknown: PackageNode[] = [];
-  const detailOf = causeTexts();
+  const settled: { readonly key: string; readonly own: readonly Finding[]; readonly notes: readonly string[] }[] = [];
+  const causeOf = new Map<number, CausedPackage>();
   for (const c of checks) {
     // Copied only when something is added: most packages of a large scan add nothing (O(1) bookkeeping each).
     let own: readonly Finding[] = c.findings;
@@ -84,7 +85,9 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
       cause = undefined;
     }
     if (cause !== undefined) {
-      caused.push({ pkg: c.pkg, cause });
+      const it = { pkg: c.pkg, cause };
+      caused.push(it);
+      causeOf.set(settled.length, it);
       if (!SIGNING_CAUSES.has(cause.kind)) {
         // A registry the policy refuses was not asked, not unreachable: CPD150 fails the gate, not fail-closed.
         if (cause.kind !== 'registry-not-allowed') {
@@ -98,8 +101,12 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
       }
     }
     for (const f of own) findings.push(f);
-    verifications.push({ key: packageKey('npm', c.pkg.name, c.pkg.version), ...verdict(own, notes, cause, detailOf) });
+    settled.push({ key: packageKey('npm', c.pkg.name, c.pkg.version), own, notes });
   }
+  // A cause's text is known once all its packages are: the reason most of them share (causes.ts sharedReasons).
+  const detailOf = causeTexts(sharedReasons(caused));
+  for (const [i, s] of settled.entries())
+    verifications.push({ key: s.key, ...verdict(s.own, s.notes, causeOf.get(i), detailOf) });
   // Settled per package above (statuses stay per package); one cause shared by many becomes one finding.
   const out = groupRegistryCauses(findings, registriesWithoutAny(checks));
   out.push(...causeFindings(caused, opts.unverifiableLevel));
@@ -111,10 +118,10 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
 function verdict(
   own: readonly Finding[],
   notes: readonly string[],
-  cause: UnverifiedCause | undefined,
-  detailOf: (cause: UnverifiedCause) => string,
+  caused: CausedPackage | undefined,
+  detailOf: (caused: CausedPackage) => string,
 ): { status: VerificationStatus; detail: string } {
-  const causeText = cause !== undefined ? detailOf(cause) : undefined;
+  const causeText = caused !== undefined ? detailOf(caused) : undefined;
   // No finding of its own (the usual case): no arrays or sets to build.
   if (own.length === 0)
     return causeText !== undefined
@@ -123,7 +130,7 @@ function verdict(
   const failed = own.filter((f) => FAILING_RULES.has(f.ruleId));
   const unknown = own.filter((f) => UNVERIFIABLE_RULES.has(f.ruleId));
   const status: VerificationStatus =
-    failed.length > 0 ? 'failed' : unknown.length > 0 || cause !== undefined ? 'unverifiable' : 'verified';
+    failed.length > 0 ? 'failed' : unknown.length > 0 || caused !== undefined ? 'unverifiable' : 'verified';
   const detail =
     status === 'verified'
       ? notes.join('; ')
@@ -138,15 +145,18 @@ function verdict(
  * `kind: reason` of a cause, one string per distinct text: the packages of a shared cause (130k of them offline)
  * then hold one detail string between them, not a copy each.
  */
-function causeTexts(): (cause: UnverifiedCause) => string {
+function causeTexts(reasonOf: (caused: CausedPackage) => string): (caused: CausedPackage) => string {
   const texts = new Map<string, string>();
-  let last: { cause: UnverifiedCause; text: string } | undefined;
-  return (cause) => {
-    if (last?.cause === cause) return last.text; // refusedChecks shares one cause object per registry
-    const made = `${cause.kind}: ${cause.reason}`;
+  let last: { cause: UnverifiedCause; reason: string; text: string } | undefined;
+  return (caused) => {
+    const { cause } = caused;
+    const reason = reasonOf(caused);
+    // refusedChecks shares one cause object per registry
+    if (last?.cause === cause && last.reason === reason) return last.text;
+    const made = `${cause.kind}: ${reason}`;
     let text = texts.get(made);
     if (text === undefined) texts.set(made, (text = made));
-    last = { cause, text };
+    last = { cause, reason, text };
     return text;
   };
 }

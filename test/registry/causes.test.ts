@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/result.js';
 import type { PackageNode } from '../../src/core/records.js';
+import type { PackageCheck } from '../../src/registry/check.js';
 import { causeFindings, type CausedPackage } from '../../src/registry/causes.js';
+import { settleVerdicts } from '../../src/registry/settle.js';
 import { createRegistryStage, NETWORK_CONCURRENCY } from '../../src/registry/stage.js';
 import { toJson } from '../../src/report/json.js';
 import { MAX_RELATED_LOCATIONS, toSarif } from '../../src/report/sarif.js';
@@ -308,5 +310,44 @@ describe('a cause finding quotes the reason most of its packages carry, whatever
     expect(f!.ruleId).toBe('CPD131');
     expect(f!.evidence?.['reason']).toBe(STOPPED);
     expect(f!.message).toContain(STOPPED);
+  });
+});
+
+describe("each package's verification detail quotes its cause's shared reason, whatever order they failed in", () => {
+  const REFUSED = 'request failed: request to https://r.example/a failed, reason: connect ECONNREFUSED';
+  const STOPPED = 'the registry failed 3 times in a row (unreachable), so it was not asked again';
+  const graph = { kind: 'npm', lockfile: 'package-lock.json', packages: [] } as unknown as PackageCheck['graph'];
+  const check = (i: number, reason: string): PackageCheck => ({
+    pkg: {
+      name: `p${i}`,
+      version: '1.0.0',
+      key: `node_modules/p${i}`,
+      lockfile: 'package-lock.json',
+      line: 10 + i,
+      dev: false,
+      optional: false,
+      peer: false,
+      workspace: '',
+      path: [],
+      source: 'registry',
+    },
+    graph,
+    registry: 'https://r.example/',
+    findings: [],
+    notes: [],
+    cause: { kind: 'unreachable', registry: 'https://r.example/', what: 'packument', reason },
+    signatureMissing: undefined,
+    signed: false,
+  });
+
+  it.each([
+    { name: 'the first entry met the registry', refused: 0 },
+    { name: 'a later entry met it (another run)', refused: 3 },
+  ])('$name', ({ refused }) => {
+    const checks = Array.from({ length: 6 }, (_, i) => check(i, i === refused ? REFUSED : STOPPED));
+    const { verifications } = settleVerdicts(checks, { unverifiableLevel: undefined, trustedMirrors: [] });
+    expect(verifications.map((v) => [v.status, v.detail])).toEqual(
+      Array.from({ length: 6 }, () => ['unverifiable', `unreachable: ${STOPPED}`]),
+    );
   });
 });
