@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { repoWith, scanDeps } from './helpers.js';
+import { berryLock } from '../helpers/lockfile-text.js';
 
 /**
  * yarn 2+ packs a git dependency its cache lacks in a temporary clone (GitFetcher `cloneFromRemote`, plugin-github's
@@ -9,26 +10,14 @@ import { repoWith, scanDeps } from './helpers.js';
  * setting to read as a safeguard.
  */
 const SHA = '0123456789abcdef0123456789abcdef01234567';
-const LOCK = [
-  '__metadata:',
-  '  version: 8',
-  '  cacheKey: 10c0',
-  '',
-  '"app@workspace:.":',
-  '  version: 0.0.0-use.local',
-  '  resolution: "app@workspace:."',
-  '  dependencies:',
-  `    g: "https://github.com/o/g.git#${SHA}"`,
-  '  languageName: unknown',
-  '  linkType: soft',
-  '',
+const LOCK = berryLock({ g: `https://github.com/o/g.git#${SHA}` }, [
   `"g@https://github.com/o/g.git#${SHA}":`,
   '  version: 1.0.0',
   `  resolution: "g@https://github.com/o/g.git#commit=${SHA}"`,
   '  languageName: node',
   '  linkType: hard',
   '',
-].join('\n');
+]);
 
 async function gitMessage(yarnrc: string | undefined): Promise<string> {
   const root = await repoWith({
