@@ -73,7 +73,8 @@ export class CommandLineDefaults {
         : field?.has('default_factory') === true
           ? undefined
           : { variable: `--${name}` };
-    this.fields.set(key, this.fields.has(key) ? undefined : withParse(read, fieldParse(annotation)));
+    const valued = given !== null && given.notString !== 'absent';
+    this.fields.set(key, this.fields.has(key) ? undefined : withParse(read, fieldParse(annotation, valued)));
   }
 
   /** `name = HfArgumentParser(<classes>)`, bound once: the dataclasses' names in order. */
@@ -233,12 +234,16 @@ function flagParse(keywords: ReadonlyMap<string, Resolved>): FlagParse | undefin
 /**
  * python-env.ts `FlagParse` of a dataclass field by its annotation (hf_argparser.py `_parse_dataclass_field`): `bool`
  * or `Optional[bool]` is `string_to_bool`'s; `str` (or `Optional[str]`) the string as given; any other type its own.
+ * `valued`: the field's default is neither `None` nor missing.
  */
-function fieldParse(annotation: string): FlagParse | undefined {
-  const type = annotation
-    .replace(/\s+/g, '')
-    .replace(/^(?:typing\.)?Optional\[(\w+)\]$|^(\w+)\|None$|^None\|(\w+)$/, '$1$2$3');
-  return type === 'bool' ? 'words' : type === 'str' ? 'string' : undefined;
+function fieldParse(annotation: string, valued: boolean): FlagParse | undefined {
+  const written = annotation.replace(/\s+/g, '');
+  const optional = /^(?:typing\.)?Optional\[(\w+)\]$|^(\w+)\|None$|^None\|(\w+)$/;
+  const type = written.replace(optional, '$1$2$3');
+  // hf_argparser.py `_parse_dataclass_field`: `nargs="?"` and `const=True` only where the type `is bool` or the
+  // default is neither `None` nor missing.
+  if (type === 'bool') return written === 'bool' || valued ? 'words' : 'word';
+  return type === 'str' ? 'string' : undefined;
 }
 
 /** A keyword's string value, when the file decides it. */
@@ -295,6 +300,11 @@ export interface ScriptOptions {
   /** The parser takes a unique prefix of a long option for it (`allow_abbrev`, True unless the file sets it). */
   readonly abbreviates?: true;
   /**
+   * The parser takes no positional argument and the file parses with `parse_args` alone: a word no option consumes
+   * is argparse's "unrecognized arguments" error (argparse.py `parse_args`), where `parse_known_args` returns it.
+   */
+  readonly noPositionals?: true;
+  /**
    * transformers' `HfArgumentParser` (and TRL's `TrlParser`, its subclass) adds each field's option with its `_`s as
    * `-`s too: `--model-name-or-path` is `--model_name_or_path` (hf_argparser.py `_parse_dataclass_field`).
    */
@@ -306,19 +316,30 @@ export interface ScriptOptions {
  * Hyphenated where the file's flags are all dataclass fields: a dataclass parser, and no argparse parser of its own.
  */
 export function scriptOptions(text: string): ScriptOptions | undefined {
-  const args = parserArguments(text);
-  if (args) return allowsAbbreviations(text) ? { arguments: args, abbreviates: true } : { arguments: args };
+  const parsed = parserArguments(text);
+  if (parsed) {
+    const { args, positional } = parsed;
+    return {
+      arguments: args,
+      ...(allowsAbbreviations(text) ? { abbreviates: true as const } : {}),
+      ...(!positional && !KEEPS_EXTRAS.test(text) ? { noPositionals: true as const } : {}),
+    };
+  }
   return DATACLASS_PARSER.test(text) && !PARSER_MADE_ONE.test(text) ? { hyphenated: true } : undefined;
 }
 
 /** A dataclass parser made in the file (`DATACLASS_PARSERS`, by its class name). */
 const DATACLASS_PARSER = /\b(?:HfArgumentParser|TrlParser)\s*\(/;
 
+/** A parse that returns the words no argument consumes instead of exiting on them. */
+const KEEPS_EXTRAS = /\bparse_known_(?:intermixed_)?args\b/;
+
 /** An argparse parser made in the file. */
 const PARSER_MADE_ONE = /\bArgumentParser\s*\(/;
 
 /**
- * The option strings of each argument of the one argparse parser a script builds, which argparse matches a command
+ * The option strings of each argument of the one argparse parser a script builds (and whether it adds a positional,
+ * a name with no `-`), which argparse matches a command
  * line's words against (argparse.py `_parse_optional`, `_get_option_tuples`: a short option with its value joined,
  * and with `allow_abbrev` a unique prefix of a long option). Read from the text, every `add_argument` of the file (a
  * group's too) and argparse's own `-h`/`--help`: an option of another parser, or one a comment shows, only makes more
@@ -327,19 +348,21 @@ const PARSER_MADE_ONE = /\bArgumentParser\s*\(/;
  * `ArgumentParser(…)`, other prefix characters, parent parsers or subparsers, the parser handed to a function, an
  * option name that is not a plain string literal.
  */
-function parserArguments(text: string): readonly (readonly string[])[] | undefined {
+function parserArguments(text: string): { args: readonly (readonly string[])[]; positional: boolean } | undefined {
   const parsers = [...text.matchAll(PARSER_MADE)];
   if (parsers.length !== 1 || UNFOLLOWED.test(text)) return undefined;
   // A parser bound to no name, or handed to a function (`add_model_args(parser)`), may get options elsewhere.
   const name = parsers[0]![1];
   if (name === undefined || new RegExp(`[(,=]\\s*${name}\\s*[,)]`).test(text)) return undefined;
   const args: string[][] = [['-h', '--help']];
+  let positional = false;
   for (const call of text.matchAll(/\.add_argument\s*\(/g)) {
     const names = optionNames(text, call.index + call[0].length);
     if (names === undefined) return undefined;
     if (names.length > 0) args.push(names);
+    else positional = true;
   }
-  return args;
+  return { args, positional };
 }
 
 /** `argparse.ArgumentParser(` (or a name imported from argparse), with the name it is bound to when it is. */

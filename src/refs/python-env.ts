@@ -35,9 +35,11 @@ export interface EnvRead {
  *   (argparse.py `_get_values`; transformers takes a non-empty string as a true `trust_remote_code`);
  * - `words`: transformers' `HfArgumentParser` bool field (hf_argparser.py `_parse_dataclass_field`: `type=string_to_bool`,
  *   `nargs="?"`, `const=True`): the flag alone is True, `yes`/`true`/`t`/`y`/`1` (any case) True, `no`/`false`/`f`/`n`/`0`
- *   False, anything else an error.
+ *   False, anything else an error;
+ * - `word`: the same over one value that must be given: an `Optional[bool]` field whose default is `None` or none
+ *   gets neither `nargs="?"` nor `const=True`, and the flag alone is argparse's "expected one argument" error.
  */
-export type FlagParse = 'switch' | 'string' | 'words';
+export type FlagParse = 'switch' | 'string' | 'words' | 'word';
 
 /** CPython os.py: `getenv(key, default=None)` is `environ.get(key, default)`. */
 const ENV_READERS: ReadonlySet<string> = new Set(['os.environ.get', 'os.getenv']);

@@ -279,7 +279,7 @@ const TRUE_WORDS: ReadonlySet<string> = new Set(['yes', 'true', 't', 'y', '1']);
 /**
  * A command's options before `--`: the last occurrence of a flag, and its value, as argparse reads the words. A flag
  * that takes no value (`alone`, argparse's `store_true`) has none but one joined by `=` (argparse.py
- * `consume_optional`: `-tv` is `-t -v`).
+ * `consume_optional`: `-tv` is `-t -v`), or the word after it where the parser takes no positional (its error).
  */
 type LastOptions = (flag: string, alone?: boolean) => { flag: Token; value?: Token } | undefined;
 
@@ -311,7 +311,13 @@ function lastOptions(args: readonly Token[], options: ScriptOptions | undefined)
     const t = args[o.at]!;
     if (o.valueAt === undefined) {
       const next = args[o.at + 1];
-      return !alone && next !== undefined && !next.text.startsWith('-') ? { flag: t, value: next } : { flag: t };
+      const bare = next !== undefined && !next.text.startsWith('-');
+      // A flag that takes no value leaves the word after it to the positionals; a parser with none exits on it
+      // (argparse.py `consume_optional`, then `parse_args`: "unrecognized arguments"), which the word's value shows
+      // (`flagTruth`: a switch given a value is the parser's error). A word the shell expands may be an option, or
+      // none.
+      if (alone) return bare && options?.noPositionals && !next.expands ? { flag: t, value: next } : { flag: t };
+      return bare ? { flag: t, value: next } : { flag: t };
     }
     if (alone && t.text[o.valueAt - 1] !== '=') return { flag: t };
     return { flag: t, value: { ...t, text: t.text.slice(o.valueAt), at: t.at + o.valueAt } };

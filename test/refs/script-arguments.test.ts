@@ -167,7 +167,15 @@ describe('command lines that give a script its model (script-arguments.ts)', () 
       'child = argparse.ArgumentParser(parents=[base])\n',
     ])
       expect(scriptOptions(`${made}parser.add_argument("--model")\n${more}`)).toBeUndefined();
-    expect(scriptOptions(made.replace('()', '(allow_abbrev=False)'))).toEqual({ arguments: [['-h', '--help']] });
+    // No positional: a bare word no option takes is `parse_args`'s error, unless the file keeps such words.
+    expect(scriptOptions(made.replace('()', '(allow_abbrev=False)'))).toEqual({
+      arguments: [['-h', '--help']],
+      noPositionals: true,
+    });
+    expect(scriptOptions(`${made}args, rest = parser.parse_known_args()\n`)).toEqual({
+      arguments: [['-h', '--help']],
+      abbreviates: true,
+    });
   });
 
   it("takes the other strings of the flag's argument: a short option, alone, after `=` or joined", async () => {
@@ -395,6 +403,24 @@ describe("a trust flag's value as the script's parser reads it (script-arguments
     ).toEqual(['1']);
   });
 
+  it('takes the word after a store_true flag as the error it is where the parser has no positional', async () => {
+    // argparse.py `consume_optional` leaves `False` to the positionals; with none, `parse_args` exits
+    // ("unrecognized arguments: False") and nothing loads. A word the shell expands may be an option, or no word:
+    // it stays on.
+    expect(
+      await trustLines({
+        'strict.py': argparseScript(', action="store_true"').replace('parser.add_argument("data", nargs="?")\n', ''),
+        'run.sh': [
+          'python strict.py --trust_remote_code False',
+          'python strict.py --trust_remote_code --model acme/other',
+          'python strict.py --trust_remote_code "$EXTRA"',
+          'python strict.py --trust_remote_code',
+          '',
+        ].join('\n'),
+      }),
+    ).toEqual(['2', '3', '4']);
+  });
+
   it("reads a dataclass bool field as transformers' string_to_bool does, in any case", async () => {
     // hf_argparser.py `_parse_dataclass_field`: `type=string_to_bool`, `nargs="?"`, `const=True`.
     expect(
@@ -411,6 +437,32 @@ describe("a trust flag's value as the script's parser reads it (script-arguments
         ].join('\n'),
       }),
     ).toEqual(['3', '4', '5']);
+  });
+
+  it('takes an Optional[bool] field with no default but None as one value the command must give', async () => {
+    // hf_argparser.py `_parse_dataclass_field`: no `nargs="?"`/`const=True` for it, so the flag alone is argparse's
+    // "expected one argument" error; a value is `string_to_bool`'s. A `bool` field takes the flag alone as True.
+    const optional = (fieldLine: string) =>
+      dataclassScript('bool').replace('    trust_remote_code: bool = False', fieldLine);
+    expect(
+      await trustLines({
+        'none.py': optional('    trust_remote_code: Optional[bool] = None').replace(
+          'from dataclasses',
+          'from typing import Optional\nfrom dataclasses',
+        ),
+        'bare.py': optional('    trust_remote_code: bool | None = field(default=None)').replace(
+          'import dataclass',
+          'import dataclass, field',
+        ),
+        'run.sh': [
+          'python none.py --trust_remote_code',
+          'python none.py --trust_remote_code yes',
+          'python bare.py --trust-remote-code',
+          'python bare.py --trust-remote-code 1',
+          '',
+        ].join('\n'),
+      }),
+    ).toEqual(['2', '4']);
   });
 
   it("leaves a value a script's own type function converts to the run, whatever it is", async () => {
