@@ -1,6 +1,6 @@
 import type { NpmrcConfig } from './npmrc.js';
 import { isTable, parseToml, strOf } from './parsers/python/toml.js';
-import { holdsPathToken, secretUserinfo } from './checks/credentials.js';
+import { carriesUrlCredentials } from './checks/credentials.js';
 
 /** Where a bunfig.toml setting sits, under the `.npmrc` key it stands for (`registry`, `@scope:registry`, `cafile`). */
 export interface BunfigKey {
@@ -40,10 +40,11 @@ export function parseBunfig(file: string, text: string): Bunfig {
   };
   const credentials: BunfigKey[] = [];
   // bunfig.zig `Parser.parseRegistry`: a `token` or `password` (or a URL's user info) is sent to the registry; bun
-  // expands `$NAME` in them from the environment, so a value without `$` is the secret itself.
+  // expands `$NAME` in them from the environment, so a value without `$` is the secret itself. The URL, its query
+  // too, is the base of every request, so a `?token=` there is written out as a password in its user info is.
   const written = (value: unknown, key: string, line: () => number | undefined): void => {
     const raw = isTable(value) ? strOf(value.url) : strOf(value);
-    if (raw !== undefined && !raw.includes('$') && (secretUserinfo(raw.trim()) !== undefined || holdsPathToken(raw)))
+    if (raw !== undefined && !raw.includes('$') && carriesUrlCredentials(raw.trim()))
       credentials.push({ key, line: line() });
     if (!isTable(value)) return;
     for (const field of ['token', 'password']) {

@@ -1,6 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node, type YAMLMap } from 'yaml';
 import { publicHttpUrl } from '../core/url.js';
-import { holdsPathToken, secretUserinfo } from './checks/credentials.js';
+import { carriesUrlCredentials } from './checks/credentials.js';
 import { parseShallowYaml } from '../core/yaml-depth.js';
 
 /** A `.yarnrc.yml` setting that says where packages come from or how far TLS is trusted. Never a credential. */
@@ -102,8 +102,9 @@ export function parseYarnrc(text: string, env: Readonly<Record<string, string | 
     const missing: string[] = [];
     const target = displayUrl(expandYarnEnv(raw, env, missing));
     const line = lineAt(node);
-    if (!raw.includes('${') && (secretUserinfo(raw) !== undefined || holdsPathToken(raw)))
-      credentials.push({ key, line });
+    // plugin-npm `npmHttpUtils.get` requests the registry URL with the path appended: a query in it travels with
+    // every request, and a `?token=` there is written out as a password in its user info is.
+    if (!raw.includes('${') && carriesUrlCredentials(raw)) credentials.push({ key, line });
     settings.push({
       kind: 'registry',
       key,

@@ -206,4 +206,28 @@ describe('credentials in a URL query', () => {
     const found = committedCredentials({ path: '.npmrc', text, config: parseNpmrc(text, {}) });
     expectCredentials(found, { line: 1, keys: 'registry' }, undefined, /MadeUp/);
   });
+
+  it('a bunfig.toml registry or scope URL with a token in its query is CPD168, as one with a password is', () => {
+    const text =
+      '[install]\nregistry = "https://npm.corp.example/?token=MadeUpQuery6"\n\n' +
+      '[install.scopes]\nacme = { url = "https://npm.acme.example/?private_token=MadeUpQuery7" }\n' +
+      'plain = "https://npm.plain.example/?v=2"\n';
+    const { config, keys, credentials } = parseBunfig('bunfig.toml', text);
+    const found = committedCredentials({ path: 'bunfig.toml', text, config, keys, credentials: credentials ?? [] });
+    expectCredentials(found, { line: 2, keys: 'install.registry, install.scopes.acme' }, config, /MadeUp/);
+  });
+
+  it('a .yarnrc.yml npmRegistryServer with a token in its query is CPD168, at the top level and per scope', () => {
+    const text =
+      'npmRegistryServer: "https://npm.corp.example/?access_token=MadeUpQuery8"\n' +
+      'npmScopes:\n  acme:\n    npmRegistryServer: "https://npm.acme.example/?token=MadeUpQuery9"\n' +
+      '  plain:\n    npmRegistryServer: "https://npm.plain.example/?token=${PLAIN_TOKEN}"\n';
+    const config = parseYarnrc(text, {});
+    expectCredentials(
+      yarnrcCredentials('.yarnrc.yml', config),
+      { line: 1, keys: 'npmRegistryServer, npmScopes.acme.npmRegistryServer' },
+      config,
+      /MadeUp/,
+    );
+  });
 });

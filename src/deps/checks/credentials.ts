@@ -65,13 +65,18 @@ export function holdsSecretQuery(url: string): boolean {
   return false;
 }
 
-/** Whether a package's resolved URL carries credentials: a secret user info, a token in its path or its query. */
+/**
+ * Whether a URL carries credentials: a secret user info, a token in its path or in its query. The one test every
+ * committed-URL check (lockfiles, .npmrc, bunfig.toml, .yarnrc.yml, Python index URLs) applies; `name` is the
+ * package a tarball URL is of (holdsPathToken).
+ */
+export function carriesUrlCredentials(url: string, name?: string): boolean {
+  return (url.includes('@') && secretUserinfo(url) !== undefined) || holdsPathToken(url, name) || holdsSecretQuery(url);
+}
+
+/** Whether a package's resolved URL carries credentials (carriesUrlCredentials). */
 function carriesCredentials(node: PackageNode): boolean {
-  const url = node.resolved;
-  if (url === undefined) return false;
-  return (
-    (url.includes('@') && secretUserinfo(url) !== undefined) || holdsPathToken(url, node.name) || holdsSecretQuery(url)
-  );
+  return node.resolved !== undefined && carriesUrlCredentials(node.resolved, node.name);
 }
 
 /**

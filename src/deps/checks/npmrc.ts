@@ -2,7 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import { lineOfKey, untrustedSettings } from '../npmrc-trust.js';
 import type { NpmrcConfig } from '../npmrc.js';
 import { unknownRegistryFinding } from './unknown-registry.js';
-import { committedCredentialsFinding, holdsPathToken, holdsSecretQuery, secretUserinfo } from './credentials.js';
+import { carriesUrlCredentials, committedCredentialsFinding } from './credentials.js';
 
 export interface RepoNpmrc {
   /** Repo-relative path. */
@@ -77,8 +77,7 @@ export function committedCredentials(f: RepoNpmrc): Finding | undefined {
     const field = key.slice(key.lastIndexOf(':') + 1);
     const secret =
       (SECRET_FIELDS.includes(field) && (key === field || key.startsWith('//'))) ||
-      (isRegistryValueKey(key) &&
-        (secretUserinfo(value) !== undefined || holdsPathToken(value) || holdsSecretQuery(value)));
+      (isRegistryValueKey(key) && carriesUrlCredentials(value));
     if (secret) keys.push(key);
   }
   if (keys.length === 0) return undefined;

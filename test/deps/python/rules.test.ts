@@ -529,6 +529,16 @@ describe('offline Python rules over case fixtures', () => {
         '--extra-index-url https://pypi.fury.io/acme/\nrequests==2.31.0\n',
       want: undefined,
     },
+    {
+      // pip sends an index URL's query with every request (SearchScope `get_index_urls_locations` joins onto it).
+      name: 'a token in an index or link URL query is CPP093 as one in its user info is; a plain query is none',
+      text:
+        '--index-url https://pypi.corp.example/simple?private_token=MadeUpQuery1\n' +
+        '--extra-index-url https://pypi.plain.example/simple?v=2\n' +
+        '--find-links https://dl.corp.example/wheels/?X-Amz-Credential=MadeUpQuery2\n' +
+        '--extra-index-url https://pypi.env.example/simple?token=${PIP_TOKEN}\nrequests==2.31.0\n',
+      want: { count: 2, lines: '1 3' },
+    },
   ])('CPP093: $name', async ({ text, want }) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-cred-'));
     await writeFile(path.join(dir, 'requirements.txt'), text);
@@ -537,6 +547,42 @@ describe('offline Python rules over case fixtures', () => {
     expect(hits.map((f) => f.evidence && { count: f.evidence['count'], lines: f.evidence['lines'] })).toEqual(
       want === undefined ? [] : [want],
     );
+    expect(JSON.stringify(r.findings)).not.toMatch(/MadeUp/);
+  });
+
+  it('CPP093: credentials in pip.conf, uv and Poetry index URLs and a Dockerfile, not the variables it expands', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-cfg-cred-'));
+    await mkdir(path.join(dir, 'uv'));
+    await mkdir(path.join(dir, 'poetry'));
+    await writeFile(
+      path.join(dir, 'pip.conf'),
+      '[global]\nindex-url = https://pypi.corp.example/simple?private_token=MadeUpCfg1\n' +
+        'extra-index-url = https://pypi.plain.example/simple\n    https://ci:MadeUpCfg2@pypi.corp.example/extra\n',
+    );
+    await writeFile(
+      path.join(dir, 'uv', 'pyproject.toml'),
+      '[project]\nname = "a"\nversion = "1"\ndependencies = ["requests"]\n\n' +
+        '[[tool.uv.index]]\nname = "corp"\nurl = "https://ci:MadeUpCfg3@pypi.corp.example/simple"\n',
+    );
+    await writeFile(
+      path.join(dir, 'poetry', 'pyproject.toml'),
+      '[tool.poetry]\nname = "b"\nversion = "1"\n\n[[tool.poetry.source]]\nname = "corp"\n' +
+        'url = "https://pypi.corp.example/simple?token=MadeUpCfg4"\n',
+    );
+    await writeFile(
+      path.join(dir, 'Dockerfile'),
+      'FROM python:3.12\nENV PIP_INDEX_URL=https://ci:$PIP_TOKEN@pypi.corp.example/simple\n' +
+        'RUN pip install --extra-index-url https://pypi.corp.example/simple?token=${TOKEN} x\n' +
+        'RUN pip install --extra-index-url https://ci:MadeUpCfg5@pypi.corp.example/simple y\n',
+    );
+    const r = await scanPython(dir);
+    const hits = r.findings.filter((f) => f.ruleId === 'CPP093');
+    expect(hits.map((f) => [f.location.path, f.evidence?.['lines']])).toEqual([
+      ['Dockerfile', '4'],
+      ['pip.conf', '2 4'],
+      ['poetry/pyproject.toml', '5'],
+      ['uv/pyproject.toml', '6'],
+    ]);
     expect(JSON.stringify(r.findings)).not.toMatch(/MadeUp/);
   });
 

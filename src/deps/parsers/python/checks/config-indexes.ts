@@ -4,7 +4,8 @@ import type { IndexSettings } from '../config-indexes.js';
 import type { PythonCheckPolicy } from './context.js';
 import { isAllowedIndex } from './context.js';
 import { pyFileFinding } from './finding.js';
-import { hostOf } from './indexes.js';
+import { carriesUrlCredentials } from '../../../checks/credentials.js';
+import { hostOf, indexCredentialsFinding } from './indexes.js';
 
 const WEB_URL = /^https?:\/\//i;
 
@@ -14,6 +15,8 @@ const WEB_URL = /^https?:\/\//i;
  * allow, one CPP013 per plain-http location, one CPP071 per host exempted from TLS checks. A host some lockfile
  * already locks packages from (its own CPP070, in `lockedHosts`) is that finding's cause and not repeated. A pip
  * extra index (CPP012) is reported whether the policy allows it or not: allowed or not, pip merges it with PyPI.
+ * Credentials written into an index URL (user info, path token, secret query) are one CPP093 per file, as in a
+ * requirements file: pip's `Configuration`, uv and Poetry send the URL as the file spells it.
  */
 export function checkIndexSettings(
   s: IndexSettings,
@@ -56,6 +59,18 @@ export function checkIndexSettings(
     );
   }
   out.push(...pipExtraIndexes(s));
+  // A `$` is a variable the shell or the CI runner substitutes (`$TOKEN`, `${TOKEN}`, `${{ secrets.T }}`) in a
+  // Dockerfile, workflow or script; in pip.conf and TOML, which expand nothing, it is no working secret either.
+  const secretLines = s.indexes.filter(
+    (ix) => WEB_URL.test(ix.value) && !ix.value.includes('$') && carriesUrlCredentials(ix.value),
+  );
+  if (secretLines.length > 0)
+    out.push(
+      indexCredentialsFinding(
+        s.file,
+        secretLines.map((ix) => ix.line),
+      ),
+    );
   for (const h of s.insecureHosts) {
     out.push(
       pyFileFinding(

@@ -4,7 +4,7 @@ import type { PythonLock } from '../types.js';
 import type { PythonCheckPolicy } from './context.js';
 import { PYPI_INDEXES, isAllowedIndex } from './context.js';
 import { pyFileFinding } from './finding.js';
-import { holdsPathToken, secretUserinfo } from '../../../checks/credentials.js';
+import { carriesUrlCredentials } from '../../../checks/credentials.js';
 
 const WEB_URL = /^https?:\/\//i;
 const WEB_OR_GIT_URL = /^(?:git\+)?https?:\/\//i;
@@ -29,14 +29,17 @@ export function checkIndexTrust(lock: PythonLock, policy: PythonCheckPolicy): Fi
  * CPP093: index credentials written into the file: a password in a URL's user info (pip's `MultiDomainBasicAuth`
  * takes `user:password@` from the URL itself) that is not a `${VAR}` pip expands, a bare user on an http(s) URL (a
  * token used as the user name, as GitHub and GitLab take it: `git+https://<token>@github.com/…`; `git@` is no
- * secret), as CPD163 reads lockfile URLs; or a path token (Gemfury, Cloudsmith, anaconda.org). Index options,
- * requirement and lockfile URLs alike. One finding per file, its lines, never the values.
+ * secret), as CPD163 reads lockfile URLs; a path token (Gemfury, Cloudsmith, anaconda.org); or a secret query
+ * parameter (`?private_token=`, a presigned `X-Amz-Credential`): pip's SearchScope `get_index_urls_locations` joins
+ * the project onto the index URL, query and all, and `LinkCollector` fetches `--find-links` pages as written, so the
+ * query reaches the server with every request. Index options, requirement and lockfile URLs alike. One finding per
+ * file, its lines, never the values.
  */
 function committedIndexCredentials(lock: PythonLock): Finding[] {
   const byFile = new Map<string, Set<number>>();
   const add = (file: string, line: number, url: string | undefined) => {
     if (url === undefined || !WEB_OR_GIT_URL.test(url)) return;
-    if (!(url.includes('@') && secretUserinfo(url) !== undefined) && !holdsPathToken(url)) return;
+    if (!carriesUrlCredentials(url)) return;
     const lines = byFile.get(file) ?? new Set<number>();
     lines.add(line);
     byFile.set(file, lines);
@@ -46,17 +49,20 @@ function committedIndexCredentials(lock: PythonLock): Finding[] {
     add(p.file, p.line, p.url);
     for (const d of p.distributions) add(p.file, p.line, d.url);
   }
-  return [...byFile].map(([file, set]) => {
-    const lines = [...set].sort((a, b) => a - b);
-    const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ', …' : '');
-    return pyFileFinding(
-      'CPP093',
-      file,
-      lines[0],
-      `${file} holds index credentials written into it (line${lines.length === 1 ? '' : 's'} ${shown}): anyone who can read the repository can use them. Revoke them and write the user name and password as variables pip expands (\`\${PIP_USER}\`, \`\${PIP_TOKEN}\`), or keep them in the runner's pip configuration.`,
-      { count: lines.length, lines: lines.join(' ') },
-    );
-  });
+  return [...byFile].map(([file, set]) => indexCredentialsFinding(file, set));
+}
+
+/** The one CPP093 of a file whose index URLs at `at` (its lines) carry credentials (carriesUrlCredentials). */
+export function indexCredentialsFinding(file: string, at: Iterable<number>): Finding {
+  const lines = [...new Set(at)].sort((a, b) => a - b);
+  const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ', …' : '');
+  return pyFileFinding(
+    'CPP093',
+    file,
+    lines[0],
+    `${file} holds index credentials written into it (line${lines.length === 1 ? '' : 's'} ${shown}): anyone who can read the repository can use them. Revoke them and write the user name and password as variables pip expands (\`\${PIP_USER}\`, \`\${PIP_TOKEN}\`), or keep them in the runner's pip configuration.`,
+    { count: lines.length, lines: lines.join(' ') },
+  );
 }
 
 interface Group {
