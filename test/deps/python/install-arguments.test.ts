@@ -570,9 +570,9 @@ describe('a hostile line of global options', () => {
   it('is read once; the install after it is found', () => {
     const text = `RUN ${'pip --log '.repeat(60_000)}x; pip install git+https://github.com/o/after`;
     expect(installArguments(text).map((a) => a.written)).toEqual(['git+https://github.com/o/after']);
-    expect(namedRequirementsFiles(shellCommands(`${'uv --color '.repeat(60_000)}; pip install -r r.lst`))).toEqual([
-      { written: 'r.lst', line: 1, constraint: false },
-    ]);
+    expect(
+      namedRequirementsFiles(shellCommands(`${'uv --color '.repeat(60_000)}; pip install -r r.lst`), 'Dockerfile'),
+    ).toEqual([{ written: 'r.lst', line: 1, constraint: false }]);
   });
 });
 

@@ -88,9 +88,9 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     );
     // `-c` is a constraints file (its unpinned `torch>=2` installs nothing); pytest's `-r fE` is no file of uv's.
     expect(r.findings.filter((f) => ['deps/add-limits.lst', 'fE'].includes(f.location.path))).toEqual([]);
-    expect(namedRequirementsFiles(shellCommands('uv add -c deps/add-limits.lst')).map((n) => n.constraint)).toEqual([
-      true,
-    ]);
+    expect(
+      namedRequirementsFiles(shellCommands('uv add -c deps/add-limits.lst'), 'Dockerfile').map((n) => n.constraint),
+    ).toEqual([true]);
   });
 
   it('in a Makefile and a GitLab CI file too', async () => {
@@ -276,14 +276,14 @@ describe('namedRequirementsFiles', () => {
     ['uvx --with-requirements r.lst --directory t ruff --directory x', ['t/r.lst:r']],
     ['pipx --verbose inject app -r e.lst', ['e.lst:r']],
   ])('%j', (text, want) => {
-    const got = namedRequirementsFiles(shellCommands(text)).map(
+    const got = namedRequirementsFiles(shellCommands(text), 'Dockerfile').map(
       (n) => `${n.written}:${n.positional === true ? 'p' : n.constraint ? 'c' : 'r'}`,
     );
     expect(got).toEqual(want);
   });
 
   it('keeps the line of the value', () => {
-    expect(namedRequirementsFiles(shellCommands('RUN pip install \\\n  -r \\\n  x.lst\n'))).toEqual([
+    expect(namedRequirementsFiles(shellCommands('RUN pip install \\\n  -r \\\n  x.lst\n'), 'Dockerfile')).toEqual([
       { written: 'x.lst', line: 3, constraint: false },
     ]);
   });

@@ -3,12 +3,14 @@ import type { Finding } from '../../../core/finding.js';
 import type { PythonCheckPolicy } from './checks/index.js';
 import { checkPythonLock } from './checks/index.js';
 import { checkInstallArguments } from './checks/install-arguments.js';
+import { checkSourceBuilds } from './checks/builds.js';
 import { pyFileFinding } from './checks/finding.js';
 import { MAX_MANIFEST_BYTES } from '../../read.js';
 import { condaPipRequirements, condaPipRequirementsFile } from './conda-environments.js';
 import type { CondaPipFile } from './conda-environments.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
 import type { PyFormatControl, PyLineAt, PythonLock } from './types.js';
+import { PROJECT_FILE } from './install-requirements.js';
 import type { InstallNames, InstallTree, LocatedName } from './install-requirements.js';
 import { parseRequirementsFile } from './requirements.js';
 import type { IncludeLoader } from './requirements.js';
@@ -58,7 +60,64 @@ export async function installCommandFindings(
         }),
       ),
   );
-  return [...argumentFindings.flat(), ...ranFindings.flat()];
+  const sourceBuilds = await Promise.all(
+    envNames.map(([envPath, names]) => commandSourceBuilds(envPath, names, byPath, policy, reading)),
+  );
+  return [...argumentFindings.flat(), ...ranFindings.flat(), ...sourceBuilds.flat()];
+}
+
+/**
+ * CPP074 for a pip command's own `--no-binary` (`pip install --no-binary :all: -r r.txt`): pip reads the files the
+ * command names into one install, each file's lines changing the format control the command line set
+ * (req_file.get_line_parser takes it as their default), and judges every package by the control left once all are
+ * read (`LinkEvaluator.evaluate_link` → `FormatControl.get_allowed_formats`, at resolve time). Only what the command
+ * line causes is found here, at its line; what a file's own lines cause is that file's finding. A file that cannot
+ * be read is its own scan's CPP001; a project file (`-r pyproject.toml`) is no requirements file pip can install.
+ */
+async function commandSourceBuilds(
+  envPath: string,
+  names: InstallNames,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  policy: PythonCheckPolicy,
+  { includes, limit }: FileReading,
+): Promise<Finding[]> {
+  const byCommand = new Map<PyFormatControl, string[]>();
+  for (const { named, target } of names.requirements) {
+    const fc = named.formatControl;
+    if (fc === undefined || named.constraint || !('paths' in target)) continue;
+    const paths = target.paths.filter((p) => !PROJECT_FILE.test(p));
+    byCommand.set(fc, [...(byCommand.get(fc) ?? []), ...paths]);
+  }
+  const found = await Promise.all(
+    [...byCommand].map(([fc, paths]) =>
+      limit(async () => {
+        let control = fc;
+        const packages = [];
+        for (const path of paths) {
+          const load = includes(byPath.get(path)!);
+          const text = await load(path);
+          if (text === undefined) continue;
+          const lock = await parseRequirementsFile(path, text, load, { formatControl: control });
+          control = lock.formatControl ?? { noBinary: new Map(), onlyBinary: new Map() };
+          packages.push(...lock.packages);
+        }
+        // The install as one requirements file: its packages, the control left, the command's file for its lines.
+        const install: PythonLock = {
+          file: envPath,
+          kind: 'requirements',
+          formatVersion: '',
+          packages,
+          projects: [],
+          indexes: [],
+          requireHashes: false,
+          problems: [],
+          formatControl: control,
+        };
+        return checkSourceBuilds(install, policy).filter((f) => f.location.path === envPath);
+      }),
+    ),
+  );
+  return found.flat();
 }
 
 /** How installCommandFindings reads the files it judges. */

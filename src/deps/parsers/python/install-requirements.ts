@@ -8,13 +8,16 @@ import { inDirectory, toolCommandAt } from './global-options.js';
 import { namedCondaEnvironments } from './conda-environments.js';
 import { commandFolders, installCommands } from './install-arguments.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
+import { pipLongOption } from './pip-options.js';
+import { mutualExcludes } from './requirements.js';
+import type { PyFormatControl, PyLineAt } from './types.js';
 
 /**
  * Files `uv pip install -r` reads as project metadata, not requirements (uv-requirements'
  * `RequirementsSource::from_requirements_file`: pyproject.toml, setup.py, setup.cfg, a `.py` / `.pyw` PEP 723 script,
  * a pylock.toml); pip refuses them as requirements files.
  */
-const PROJECT_FILE = /\.(py|pyw|cfg|toml)$/i;
+export const PROJECT_FILE = /\.(py|pyw|cfg|toml)$/i;
 
 /** A requirements file an install command names: `pip install -r <path>` / `-c <path>`, as written, at its line. */
 export interface NamedRequirementsFile {
@@ -29,6 +32,11 @@ export interface NamedRequirementsFile {
   readonly positional?: true;
   /** Read only by a compile (`uv pip compile <file>`, `pip-compile <file>`): its ranges resolve into the output. */
   readonly compileInput?: true;
+  /**
+   * The `--no-binary` / `--only-binary` of the pip command naming it, at their lines (commandFormatControl): the
+   * same object for every file of one command, which pip reads into one install.
+   */
+  readonly formatControl?: PyFormatControl;
 }
 
 /** What a named file is in the repository: the files it can be, or why none could be read. */
@@ -126,14 +134,19 @@ const FILE_COMMANDS: ReadonlyMap<string, FileCommand> = new Map<string, FileComm
  * a Dockerfile, workflow or script read, and the files `uv pip sync` / `pip-sync` install exactly. pip opens each (`req_file.parse_requirements` → `get_file_content`)
  * whatever its name, so a file named `deps/pins.lst` is as much a requirements file as `requirements.txt` is. Lines
  * continued by a `\` are one command; a command ends at a shell separator. A file named by `-r` anywhere is read as
- * requirements even if another command names it by `-c`. `commands`: the file's shellCommands.
+ * requirements even if another command names it by `-c`. `commands`: the shellCommands of `file`.
  */
-export function namedRequirementsFiles(commands: readonly (readonly Word[])[]): NamedRequirementsFile[] {
+export function namedRequirementsFiles(commands: readonly (readonly Word[])[], file: string): NamedRequirementsFile[] {
   const byPath = new Map<string, NamedRequirementsFile>();
+  // A file a command with --no-binary / --only-binary names is kept apart for that command.
+  const controls = new Map<PyFormatControl, number>();
   for (const command of commands) {
-    for (const found of fileOptions(command)) {
+    for (const found of fileOptions(command, file)) {
+      const fc = found.formatControl;
+      if (fc !== undefined && !controls.has(fc)) controls.set(fc, controls.size);
       // A bare `sync` word is looked for apart: the same name after `-r` is found where `-r` files are.
-      const key = `${found.positional === true ? 'p' : 'o'}\0${found.written}`;
+      const apart = fc === undefined ? '' : `\0${controls.get(fc)!}`;
+      const key = `${found.positional === true ? 'p' : 'o'}\0${found.written}${apart}`;
       const before = byPath.get(key);
       if (before === undefined || (before.constraint && !found.constraint)) byPath.set(key, found);
     }
@@ -201,10 +214,14 @@ function filesWrittenByBuild(commands: readonly (readonly Word[])[]): Set<string
   return out;
 }
 
-/** The `-r` / `-c` values of the install commands among one shell command's words. */
-function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
+/**
+ * The `-r` / `-c` values of the install commands among one shell command's words, those of a pip command with its
+ * format control (commandFormatControl).
+ */
+function fileOptions(words: readonly Word[], file: string): NamedRequirementsFile[] {
   const out: NamedRequirementsFile[] = [];
   let installing: FileCommand | undefined;
+  let control: { formatControl?: PyFormatControl } = {};
   // The folder the command runs in (`uv --directory app …`): its relative file names are read there.
   let directory: string | undefined;
   for (let i = 0; i < words.length; i++) {
@@ -218,6 +235,8 @@ function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
       installing = FILE_COMMANDS.get(found.command);
       // uv takes `--directory` after the command too (`uv pip install -r r.txt --directory app` reads app/r.txt).
       directory = commandFolders(words, found).directory;
+      const fc = PIP_FORMAT_COMMANDS.has(found.command) ? commandFormatControl(words, found.next, file) : undefined;
+      control = fc === undefined ? {} : { formatControl: fc };
       // Past the words the program read as its own options, whatever the command.
       i = found.next - 1;
       continue;
@@ -245,10 +264,44 @@ function fileOptions(words: readonly Word[]): NamedRequirementsFile[] {
         written: inDirectory(directory, value),
         line: words[Math.min(i, words.length - 1)]!.line,
         constraint,
+        ...control,
       });
     }
   }
   return out;
+}
+
+/** The commands whose own `--no-binary` / `--only-binary` set the format control their `-r` files start from. */
+const PIP_FORMAT_COMMANDS = new Set(['pip install', 'pip wheel', 'pip download']);
+
+/**
+ * The `--no-binary` / `--only-binary` of the pip command whose arguments start at `start`, wherever they stand among
+ * them, applied in order (pip's `FormatControl.handle_mutual_excludes`, optparse matching an abbreviation): pip sets
+ * the finder's format control from them before it reads any `-r` file (req_file.get_line_parser takes it as the
+ * lines' default), so a file's packages are built from source by them unless the file's own lines say otherwise.
+ * Undefined when the command has none.
+ */
+function commandFormatControl(words: readonly Word[], start: number, file: string): PyFormatControl | undefined {
+  const noBinary = new Map<string, PyLineAt>();
+  const onlyBinary = new Map<string, PyLineAt>();
+  let seen = false;
+  for (let i = start; i < words.length && !SEPARATORS.has(words[i]!.text); i++) {
+    const w = words[i]!.text;
+    if (!w.startsWith('--')) continue;
+    const eq = w.indexOf('=');
+    const name = pipLongOption(eq > 0 ? w.slice(0, eq) : w);
+    if (name !== '--no-binary' && name !== '--only-binary') continue;
+    const value = eq > 0 ? words[i]! : words[++i];
+    const text = eq > 0 ? w.slice(eq + 1) : value?.text;
+    // pip aborts the command on a value that looks like an option (`handle_mutual_excludes` raises CommandError)
+    // or none: nothing is installed.
+    if (value === undefined || text === undefined || text.startsWith('-') || SEPARATORS.has(text)) return undefined;
+    const at = { file, line: value.line };
+    if (name === '--no-binary') mutualExcludes(text, at, noBinary, onlyBinary);
+    else mutualExcludes(text, at, onlyBinary, noBinary);
+    seen = true;
+  }
+  return seen ? { noBinary, onlyBinary } : undefined;
 }
 
 /**
@@ -447,7 +500,7 @@ export function locateInstallNames(envPath: string, text: string, { files, byBas
   const once = (named: readonly RunScript[]) => [...new Map(named.map((s) => [s.written, s])).values()];
   let written: Set<string> | undefined;
   return {
-    requirements: bounded(namedRequirementsFiles(commands), (n) => n.positional === true),
+    requirements: bounded(namedRequirementsFiles(commands, envPath), (n) => n.positional === true),
     configs: bounded(namedConfigFiles(text), () => false),
     args,
     scripts: bounded(once(scripts), (s) => s.exact),

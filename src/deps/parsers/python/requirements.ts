@@ -10,6 +10,7 @@ import { PYTHON_MINORS } from './checks/wheel-python.js';
 import type {
   PyDistribution,
   PyEnvChoice,
+  PyFormatControl,
   PyIndexOption,
   PyLineAt,
   PyPackage,
@@ -38,6 +39,12 @@ export interface IncludeLoader {
 export interface RequirementsReading {
   readonly constraints?: boolean;
   readonly compileInput?: boolean;
+  /**
+   * The `--no-binary` / `--only-binary` of the install command that names the file (`pip install --no-binary :all: -r
+   * r.txt`): pip's optparse sets the finder's `format_control` from the command line before any file is read, and
+   * the file's lines then change it (req_file.get_line_parser takes it as their default).
+   */
+  readonly formatControl?: PyFormatControl;
 }
 
 /** Bounds on `-r` / `-c` chains: pip has none, a hostile repository must not get an unbounded walk. */
@@ -79,8 +86,8 @@ export async function parseRequirementsFile(
     visited: new Set([file]),
     requireHashes: false,
     envChoices: [],
-    noBinary: new Map(),
-    onlyBinary: new Map(),
+    noBinary: new Map(how.formatControl?.noBinary),
+    onlyBinary: new Map(how.formatControl?.onlyBinary),
   };
   // A constraints file scanned on its own still only narrows versions (pip `-c`): it installs nothing.
   const isConstraints = how.constraints === true || /^constraints([-_.].*)?\.txt$/i.test(posix.basename(file));
@@ -237,7 +244,7 @@ function applyFormatControl(state: ParseState, file: string, line: number, optio
  * pip's `FormatControl.handle_mutual_excludes`: `:all:` empties both sets and stands alone in `target` (names after
  * it count only when a `:none:` follows), `:none:` empties `target`, a name moves from `other` to `target`.
  */
-function mutualExcludes(
+export function mutualExcludes(
   value: string,
   at: PyLineAt,
   target: Map<string, PyLineAt>,

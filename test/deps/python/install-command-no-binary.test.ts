@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../../src/core/result.js';
+import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
+import { scanWith } from '../../helpers/scan.js';
+import { tempTrees } from '../../helpers/temp-tree.js';
+
+const tree = tempTrees('cp-cmd-no-binary-');
+const builds = (r: ScanResult) =>
+  r.findings
+    .filter((f) => f.ruleId === 'CPP074')
+    .map((f) => `${f.location.path}:${f.location.line ?? 0} ${String(f.evidence?.['names'])}`)
+    .sort();
+
+/**
+ * pip sets the finder's `format_control` from the command line's `--no-binary` / `--only-binary` before it reads the
+ * `-r` files, whose lines take it as their default (req_file.get_line_parser) and change it; every package is then
+ * judged by what is left (`FormatControl.get_allowed_formats`). So `pip install --no-binary :all: -r r.txt` builds
+ * the file's packages from their sdists, unless the file gives a package its wheels back.
+ */
+describe("an install command's own --no-binary makes pip build its -r files' packages from source", () => {
+  it('is one finding at the command line for all the files it names, less what a file gives back', async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12',
+        'COPY deps /deps',
+        'RUN pip install --no-binary :all: -r /deps/pins.lst -r requirements.txt -c constraints.txt',
+        '',
+      ].join('\n'),
+      'deps/pins.lst': ['six==1.16.0', '--only-binary idna', 'idna==3.4', ''].join('\n'),
+      'requirements.txt': 'PyYAML==6.0.1\n',
+      'constraints.txt': 'certifi==2024.2.2\n',
+    });
+    expect(builds(await scanWith(dir, [pythonDepsStage]))).toEqual(['Dockerfile:3 six pyyaml']);
+  });
+
+  it('wherever the option stands on the command, abbreviated or after `=`, for the names it gives', async () => {
+    const dir = tree({
+      'ci/build.sh':
+        'python -m pip install -r ../requirements.txt --no-bin=pyyaml && pip install -r requirements.txt\n',
+      'requirements.txt': ['six==1.16.0', 'PyYAML==6.0.1', ''].join('\n'),
+    });
+    expect(builds(await scanWith(dir, [pythonDepsStage]))).toEqual(['ci/build.sh:1 pyyaml']);
+  });
+
+  it('--only-binary :all: after it on the command, or a value pip refuses, builds nothing', async () => {
+    const dir = tree({
+      'install.sh': [
+        'pip install --no-binary six --only-binary :all: -r requirements.txt',
+        'pip install --no-binary -r requirements.txt',
+        '',
+      ].join('\n'),
+      'requirements.txt': 'six==1.16.0\n',
+    });
+    expect(builds(await scanWith(dir, [pythonDepsStage]))).toEqual([]);
+  });
+});
