@@ -45,6 +45,7 @@ export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy, p
     const names = p.distributions.map((d) => d.filename ?? '');
     const sdists = names.filter((f) => SDIST.test(f));
     if (sdists.length === 0) continue;
+    const allWheels = names.filter((n) => WHEEL.test(n));
     if (uv !== undefined && (uv.noBinary || uv.noBinaryPackages.has(p.name))) {
       out.push(
         pyPackageFinding(
@@ -54,14 +55,13 @@ export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy, p
           FIX,
           {
             sdist: sdists.join(' '),
-            wheels: names.filter((n) => WHEEL.test(n)).length,
+            wheels: allWheels.length,
             noBinary: uv.file,
           },
         ),
       );
       continue;
     }
-    const allWheels = names.filter((n) => WHEEL.test(n));
     const wheels = allWheels.filter(fits);
     if (wheels.length === 0) {
       const why =
