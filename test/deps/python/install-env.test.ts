@@ -151,3 +151,24 @@ describe('index URLs in findings carry no token', () => {
     expect(JSON.stringify(r.findings)).not.toMatch(/Zq8\dsecret/);
   });
 });
+
+describe('a GitHub expression inside an index URL on a command line', () => {
+  const tree = tempTrees('cp-env-expr-');
+  it('is one word, as the runner substitutes it before the shell splits the line: the host is the real one', async () => {
+    const dir = tree({
+      'requirements.txt': 'requests==2.32.3\n',
+      '.github/workflows/ci.yml': [
+        'on: push',
+        'jobs:',
+        '  t:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: pip install -r requirements.txt --index-url https://ci:${{ secrets.PIP_TOKEN }}@pypi.corp.example/simple',
+        '',
+      ].join('\n'),
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    const hosts = r.findings.filter((f) => f.ruleId === 'CPP070').map((f) => String(f.evidence?.['host']));
+    expect(hosts).toEqual(['pypi.corp.example']);
+  });
+});

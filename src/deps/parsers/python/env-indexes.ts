@@ -144,7 +144,10 @@ function unsafeStrategies(lines: readonly string[]): {
 function commandLineOptions(line: string, uvOnly: boolean): CommandLineOption[] {
   if (!line.includes('--') && !/\s-[if]\S*/.test(line)) return [];
   const names = /\b(pip3?|pipx|pipenv|uv)\b/.test(line);
-  const words = shlexSplit(line) ?? line.split(/\s+/).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'));
+  // A GitHub Actions expression (`${{ secrets.T }}`) is replaced by the runner before the shell reads the line: one
+  // word with what surrounds it, never split at its spaces (a URL's host read as `https://ci:${{`).
+  const shell = line.includes('${{') ? line.replace(/\$\{\{[^}]*\}\}/g, (e) => e.replace(/\s+/g, '')) : line;
+  const words = shlexSplit(shell) ?? shell.split(/\s+/).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'));
   const out: CommandLineOption[] = [];
   readOptions(words, names, uvOnly, out);
   // pipenv's `-i` / `--index` (cli/options.py `index_option`) is the index it installs from, as pip's --index-url.
