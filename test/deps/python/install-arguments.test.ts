@@ -514,7 +514,7 @@ describe('global options before an install command', () => {
       // A value option at the command's end takes no word of the next command.
       'pip --log && pip install i',
     ].join('\n');
-    expect(installArguments(text).map((a) => `${a.line}:${a.written}`)).toEqual([
+    expect(installArguments(text, 'Dockerfile').map((a) => `${a.line}:${a.written}`)).toEqual([
       '1:a',
       '1:b',
       '2:c',
@@ -569,7 +569,7 @@ describe('a hostile line of global options', () => {
   // five minutes. The words a program reads as its own options are read once.
   it('is read once; the install after it is found', () => {
     const text = `RUN ${'pip --log '.repeat(60_000)}x; pip install git+https://github.com/o/after`;
-    expect(installArguments(text).map((a) => a.written)).toEqual(['git+https://github.com/o/after']);
+    expect(installArguments(text, 'Dockerfile').map((a) => a.written)).toEqual(['git+https://github.com/o/after']);
     expect(
       namedRequirementsFiles(shellCommands(`${'uv --color '.repeat(60_000)}; pip install -r r.lst`), 'Dockerfile'),
     ).toEqual([{ written: 'r.lst', line: 1, constraint: false }]);
@@ -586,22 +586,24 @@ describe('installArguments', () => {
       'uvx --from git+https://github.com/o/x x --flag ./y && uv run --with https://e.example/w.tar.gz -m pytest z',
       'pipx install -f -e --pip-args "--no-cache-dir" pkg && pipx run --spec ./r.tar.gz r arg',
     ].join('\n');
-    expect(installArguments(text).map((a) => `${a.line}:${a.editable ? '-e ' : ''}${a.written}`)).toEqual([
-      '1:-e ./pkg',
-      '1:foo',
-      '1:-e bar',
-      '2:baz',
-      '3:qux',
-      '3:quux',
-      '4:git+https://github.com/o/a',
-      '4:a',
-      '4:b',
-      '4:tool',
-      '5:git+https://github.com/o/x',
-      '5:https://e.example/w.tar.gz',
-      '6:pkg',
-      '6:./r.tar.gz',
-    ]);
+    expect(installArguments(text, 'Dockerfile').map((a) => `${a.line}:${a.editable ? '-e ' : ''}${a.written}`)).toEqual(
+      [
+        '1:-e ./pkg',
+        '1:foo',
+        '1:-e bar',
+        '2:baz',
+        '3:qux',
+        '3:quux',
+        '4:git+https://github.com/o/a',
+        '4:a',
+        '4:b',
+        '4:tool',
+        '5:git+https://github.com/o/x',
+        '5:https://e.example/w.tar.gz',
+        '6:pkg',
+        '6:./r.tar.gz',
+      ],
+    );
   });
 
   // uv-cli's `ToolRunArgs` / `ToolInstallArgs` / `RunArgs` and pipx main.py's parsers, option by option.
@@ -613,7 +615,7 @@ describe('installArguments', () => {
       'pipx install --fetch-python missing --preinstall git+https://github.com/o/pre pkg',
       'pipx inject -r reqs.txt app git+https://github.com/o/inj dep && pipx run --preinstall ./p.tar.gz r',
     ].join('\n');
-    expect(installArguments(text).map((a) => `${a.line}:${a.written}`)).toEqual([
+    expect(installArguments(text, 'Dockerfile').map((a) => `${a.line}:${a.written}`)).toEqual([
       '1:git+https://github.com/o/w',
       '1:git+https://github.com/o/glued',
       '1:tool',

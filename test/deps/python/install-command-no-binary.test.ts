@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../../src/core/result.js';
 import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { scanWith } from '../../helpers/scan.js';
 import { tempTrees } from '../../helpers/temp-tree.js';
 
@@ -52,5 +53,35 @@ describe("an install command's own --no-binary makes pip build its -r files' pac
       'requirements.txt': 'six==1.16.0\n',
     });
     expect(builds(await scanWith(dir, [pythonDepsStage]))).toEqual([]);
+  });
+
+  // FormatControl is the finder's, for every requirement of the command: `install_req_from_line` reads an argument
+  // as a file's line is, so `pip install --no-binary :all: six==1.16.0` builds six from its sdist (setup.py runs).
+  it("names the command's own arguments with its files' packages, in the one finding of the command", async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12',
+        'RUN pip install --no-binary :all: six==1.16.0 "git+https://github.com/o/r@v1"', // 2
+        'RUN pip install --no-binary six,pyyaml -r requirements.txt six==1.16.0 idna==3.4', // 3
+        'RUN pip download PyYAML==6.0.1 --no-binary=pyyaml --only-binary idna idna==3.4', // 4
+        'RUN pip install six==1.16.0 && pip install --no-binary :all: -e ./lib', // 5
+        '',
+      ].join('\n'),
+      'requirements.txt': 'PyYAML==6.0.1\n',
+    });
+    expect(builds(await scanWith(dir, [pythonDepsStage]))).toEqual([
+      'Dockerfile:2 six',
+      'Dockerfile:3 six pyyaml',
+      'Dockerfile:4 pyyaml',
+    ]);
+  });
+
+  it("leaves the policy's allowed builds out of the command's arguments", async () => {
+    const dir = tree({ 'setup.sh': 'pip install --no-binary :all: Six==1.16.0 idna==3.4\n' });
+    const policy = {
+      ...DEFAULT_POLICY,
+      dependencies: { ...DEFAULT_POLICY.dependencies, allowInstallScripts: ['six'] },
+    };
+    expect(builds(await scanWith(dir, [pythonDepsStage], { policy }))).toEqual(['setup.sh:1 idna']);
   });
 });

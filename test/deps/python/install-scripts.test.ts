@@ -67,7 +67,9 @@ describe('PEP 723 scripts that uv run / pipx run install for', () => {
       'pipx run --python 3.12 tools/d.py arg && pipx run black',
     ].join('\n');
     expect(
-      installCommands(shellCommands(text)).scripts.map((s) => `${s.line}:${s.written}${s.exact ? ' (exact)' : ''}`),
+      installCommands(shellCommands(text), 'Dockerfile').scripts.map(
+        (s) => `${s.line}:${s.written}${s.exact ? ' (exact)' : ''}`,
+      ),
     ).toEqual(['1:deps.txt', '1:tools/a.PY', '3:tools/d.py', '3:black (exact)']);
   });
 });

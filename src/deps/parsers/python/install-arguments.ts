@@ -1,4 +1,4 @@
-import { SEPARATORS, shellCommands } from './install-requirements.js';
+import { SEPARATORS, pipFormatControl, shellCommands } from './install-requirements.js';
 import type { Word } from './install-requirements.js';
 import {
   POETRY_DIRECTORY,
@@ -10,6 +10,7 @@ import {
 } from './global-options.js';
 import type { Folders, GlobalOptions, ToolCommand } from './global-options.js';
 import { PIP_SHORT_VALUES, PIP_VALUE_OPTIONS, pipLongOption } from './pip-options.js';
+import type { PyFormatControl } from './types.js';
 
 /** A requirement given on an install's command line (`pip install <arg>`, `-e <arg>`), as the shell passes it. */
 export interface InstallArgument {
@@ -21,6 +22,11 @@ export interface InstallArgument {
    * --directory app pip install ./x.whl`, `poetry -C app add ./x.whl` read `app/x.whl`); absent for that folder.
    */
   readonly directory?: string;
+  /**
+   * The `--no-binary` / `--only-binary` of the pip command giving it (pipFormatControl), the same object as its `-r`
+   * files': pip's `FormatControl` applies to every requirement of the install.
+   */
+  readonly formatControl?: PyFormatControl;
 }
 
 /**
@@ -277,10 +283,10 @@ function poetryRequirement(word: string): string {
  * (`--from`, `--with`), `pipx install`, `pipx inject`, `pipx run --spec`, `poetry add`, `pdm add` and `pipenv
  * install`, which add what they name to the project and install it, whatever global options come before the command
  * (`pip --isolated install`, `poetry -C app add`). Option values are skipped by each tool's option table; a shell
- * redirection and its target are no argument.
+ * redirection and its target are no argument. `file`: the file the commands are in.
  */
-export function installArguments(text: string): InstallArgument[] {
-  return installCommands(shellCommands(text)).args;
+export function installArguments(text: string, file: string): InstallArgument[] {
+  return installCommands(shellCommands(text), file).args;
 }
 
 /** A script an install command runs (`uv run tools/x.py`), as written, at its line. */
@@ -293,9 +299,12 @@ export interface RunScript {
 
 /**
  * The requirement arguments of a file's install commands (installArguments) and the scripts they run. `commands`:
- * the file's shellCommands.
+ * the shellCommands of `file`.
  */
-export function installCommands(commands: readonly (readonly Word[])[]): {
+export function installCommands(
+  commands: readonly (readonly Word[])[],
+  file: string,
+): {
   args: InstallArgument[];
   scripts: RunScript[];
 } {
@@ -305,7 +314,7 @@ export function installCommands(commands: readonly (readonly Word[])[]): {
       const found = toolCommandAt(words, i);
       const tool = INSTALL_COMMANDS.get(found.command);
       // Not an install: the words its program read as its own options are no command either.
-      i = tool === undefined ? found.next - 1 : readArguments(words, found.next, { ...found, tool }, out);
+      i = tool === undefined ? found.next - 1 : readArguments(words, { ...found, tool }, file, out);
     }
   }
   return out;
@@ -357,22 +366,25 @@ export function commandFolders(words: readonly Word[], found: ToolCommand): Fold
 }
 
 /**
- * Reads one command's arguments from `start` into `out`; returns the index of the word it stopped at. Each argument
- * keeps the folder the tool reads a relative path in, from the directory options on the whole command: the last one
- * given counts for every argument, before or after it (poetry's argparse, uv's clap).
+ * Reads one command's arguments, from where `found` ends, into `out`; returns the index of the word it stopped at.
+ * Each argument keeps the folder the tool reads a relative path in, from the directory options on the whole command:
+ * the last one given counts for every argument, before or after it (poetry's argparse, uv's clap); and a pip
+ * command's format control, whatever its place among them (pipFormatControl).
  */
 function readArguments(
   words: readonly Word[],
-  start: number,
   found: ToolCommand & { tool: Tool },
+  file: string,
   out: { args: InstallArgument[]; scripts: RunScript[] },
 ): number {
   const from = out.args.length;
   const folders = commandFolders(words, found);
-  const end = readWords(words, start, found.tool, folders, out);
+  const end = readWords(words, found.next, found.tool, folders, out);
   const directory = projectFolder(folders.directory, folders.project);
-  if (directory !== undefined) {
-    for (let k = from; k < out.args.length; k++) out.args[k] = { ...out.args[k]!, directory };
+  const formatControl = pipFormatControl(words, found.command, found.next, file);
+  const command = { ...(directory !== undefined ? { directory } : {}), ...(formatControl ? { formatControl } : {}) };
+  if (directory !== undefined || formatControl !== undefined) {
+    for (let k = from; k < out.args.length; k++) out.args[k] = { ...out.args[k]!, ...command };
   }
   return end;
 }

@@ -9,11 +9,12 @@ import { MAX_MANIFEST_BYTES } from '../../read.js';
 import { condaPipRequirements, condaPipRequirementsFile } from './conda-environments.js';
 import type { CondaPipFile } from './conda-environments.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
-import type { PyFormatControl, PyLineAt, PythonLock } from './types.js';
+import type { PyFormatControl, PyLineAt, PyPackage, PythonLock } from './types.js';
 import { PROJECT_FILE } from './install-requirements.js';
 import type { InstallNames, InstallTree, LocatedName } from './install-requirements.js';
 import { parseRequirementsFile } from './requirements.js';
 import type { IncludeLoader } from './requirements.js';
+import { readRequirement } from './requirements.js';
 import { scriptRequirements } from './script-metadata.js';
 
 /**
@@ -67,8 +68,8 @@ export async function installCommandFindings(
 }
 
 /**
- * CPP074 for a pip command's own `--no-binary` (`pip install --no-binary :all: -r r.txt`): pip reads the files the
- * command names into one install, each file's lines changing the format control the command line set
+ * CPP074 for a pip command's own `--no-binary` (`pip install --no-binary :all: -r r.txt six==1.16.0`): pip reads the
+ * files the command names and its arguments (`install_req_from_line`, read as a file's line is) into one install, each file's lines changing the format control the command line set
  * (req_file.get_line_parser takes it as their default), and judges every package by the control left once all are
  * read (`LinkEvaluator.evaluate_link` → `FormatControl.get_allowed_formats`, at resolve time). Only what the command
  * line causes is found here, at its line; what a file's own lines cause is that file's finding. A file that cannot
@@ -81,18 +82,24 @@ async function commandSourceBuilds(
   policy: PythonCheckPolicy,
   { includes, limit }: FileReading,
 ): Promise<Finding[]> {
-  const byCommand = new Map<PyFormatControl, string[]>();
+  const byCommand = new Map<PyFormatControl, { paths: string[]; args: PyPackage[] }>();
+  const of = (fc: PyFormatControl) => byCommand.get(fc) ?? byCommand.set(fc, { paths: [], args: [] }).get(fc)!;
   for (const { named, target } of names.requirements) {
     const fc = named.formatControl;
     if (fc === undefined || named.constraint || !('paths' in target)) continue;
-    const paths = target.paths.filter((p) => !PROJECT_FILE.test(p));
-    byCommand.set(fc, [...(byCommand.get(fc) ?? []), ...paths]);
+    of(fc).paths.push(...target.paths.filter((p) => !PROJECT_FILE.test(p)));
+  }
+  for (const arg of names.args) {
+    if (arg.formatControl === undefined) continue;
+    const read = readRequirement(envPath, arg.line, arg.written, { editable: arg.editable });
+    // One pip refuses fails the command, and only an index package has wheels to refuse (forcedBuilds).
+    if (read !== undefined && 'source' in read) of(arg.formatControl).args.push(read);
   }
   const found = await Promise.all(
-    [...byCommand].map(([fc, paths]) =>
+    [...byCommand].map(([fc, { paths, args }]) =>
       limit(async () => {
         let control = fc;
-        const packages = [];
+        const packages = [...args];
         for (const path of paths) {
           const load = includes(byPath.get(path)!);
           const text = await load(path);

@@ -235,7 +235,7 @@ function fileOptions(words: readonly Word[], file: string): NamedRequirementsFil
       installing = FILE_COMMANDS.get(found.command);
       // uv takes `--directory` after the command too (`uv pip install -r r.txt --directory app` reads app/r.txt).
       directory = commandFolders(words, found).directory;
-      const fc = PIP_FORMAT_COMMANDS.has(found.command) ? commandFormatControl(words, found.next, file) : undefined;
+      const fc = pipFormatControl(words, found.command, found.next, file);
       control = fc === undefined ? {} : { formatControl: fc };
       // Past the words the program read as its own options, whatever the command.
       i = found.next - 1;
@@ -273,6 +273,27 @@ function fileOptions(words: readonly Word[], file: string): NamedRequirementsFil
 
 /** The commands whose own `--no-binary` / `--only-binary` set the format control their `-r` files start from. */
 const PIP_FORMAT_COMMANDS = new Set(['pip install', 'pip wheel', 'pip download']);
+
+/** The control of each command read (by the words it is in and where its arguments start). */
+const controls = new WeakMap<readonly Word[], Map<number, PyFormatControl | undefined>>();
+
+/**
+ * The format control of the command found at `start` of `words` (toolCommandAt's `next`) when it is a pip install
+ * (commandFormatControl): one object per command, whoever asks — fileOptions for its `-r` files, installCommands
+ * for its arguments — as commandSourceBuilds judges them together, pip reading them into one install.
+ */
+export function pipFormatControl(
+  words: readonly Word[],
+  command: string,
+  start: number,
+  file: string,
+): PyFormatControl | undefined {
+  if (!PIP_FORMAT_COMMANDS.has(command)) return undefined;
+  let byStart = controls.get(words);
+  if (byStart === undefined) controls.set(words, (byStart = new Map<number, PyFormatControl | undefined>()));
+  if (!byStart.has(start)) byStart.set(start, commandFormatControl(words, start, file));
+  return byStart.get(start);
+}
 
 /**
  * The `--no-binary` / `--only-binary` of the pip command whose arguments start at `start`, wherever they stand among
@@ -483,7 +504,7 @@ export interface InstallTree {
  */
 export function locateInstallNames(envPath: string, text: string, { files, byBaseName }: InstallTree): InstallNames {
   const commands = shellCommands(text);
-  const { args, scripts } = installCommands(commands);
+  const { args, scripts } = installCommands(commands, envPath);
   const past: UnreadName[] = [];
   // Bounded on a hostile file naming thousands: the rest is counted as not read, never passed.
   const bounded = <N extends { readonly written: string; readonly line: number }>(
