@@ -278,24 +278,29 @@ describe('mirrors and keys: no false "verified", and a mirror without signatures
   });
 });
 
+/** Two reasons of one dead registry: the first request asked meets it, the rest its circuit breaker. */
+const REFUSED = 'request failed: request to https://r.example/a failed, reason: connect ECONNREFUSED';
+const STOPPED = 'the registry failed 3 times in a row (unreachable), so it was not asked again';
+
+/** Package i of package-lock.json, from the registry: what both cause tests below fail. */
+const failedNode = (i: number): PackageNode => ({
+  name: `p${i}`,
+  version: '1.0.0',
+  key: `node_modules/p${i}`,
+  lockfile: 'package-lock.json',
+  line: 10 + i,
+  dev: false,
+  optional: false,
+  peer: false,
+  workspace: '',
+  path: [],
+  source: 'registry',
+});
+
 describe('a cause finding quotes the reason most of its packages carry, whatever order they failed in', () => {
-  const REFUSED = 'request failed: request to https://r.example/a failed, reason: connect ECONNREFUSED';
-  const STOPPED = 'the registry failed 3 times in a row (unreachable), so it was not asked again';
   /** Package i of a lockfile, failed with `reason` (the first asked meets the dead registry, the rest its breaker). */
   const failed = (i: number, reason: string): CausedPackage => ({
-    pkg: {
-      name: `p${i}`,
-      version: '1.0.0',
-      key: `node_modules/p${i}`,
-      lockfile: 'package-lock.json',
-      line: 10 + i,
-      dev: false,
-      optional: false,
-      peer: false,
-      workspace: '',
-      path: [],
-      source: 'registry',
-    } satisfies PackageNode,
+    pkg: failedNode(i),
     cause: { kind: 'unreachable', registry: 'https://r.example/', what: 'packument', reason },
   });
 
@@ -314,23 +319,9 @@ describe('a cause finding quotes the reason most of its packages carry, whatever
 });
 
 describe("each package's verification detail quotes its cause's shared reason, whatever order they failed in", () => {
-  const REFUSED = 'request failed: request to https://r.example/a failed, reason: connect ECONNREFUSED';
-  const STOPPED = 'the registry failed 3 times in a row (unreachable), so it was not asked again';
   const graph = { kind: 'npm', lockfile: 'package-lock.json', packages: [] } as unknown as PackageCheck['graph'];
   const check = (i: number, reason: string): PackageCheck => ({
-    pkg: {
-      name: `p${i}`,
-      version: '1.0.0',
-      key: `node_modules/p${i}`,
-      lockfile: 'package-lock.json',
-      line: 10 + i,
-      dev: false,
-      optional: false,
-      peer: false,
-      workspace: '',
-      path: [],
-      source: 'registry',
-    },
+    pkg: failedNode(i),
     graph,
     registry: 'https://r.example/',
     findings: [],
