@@ -422,15 +422,22 @@ function searchedClaim(
   const head = buf.subarray(0, Math.min(read, SNIFF_BYTES));
   if (kind === undefined) return kerasJsonUnderAnyName(fd, buf, read, size, head);
   if (!mayBeTemplateFile(kind, head)) return undefined;
-  // Of the template names, `model_from_json`'s text is a `.json` file's (an object, as mayBeTemplateFile saw).
+  // `model_from_json` reads text whatever the name: a `.json` file's (an object, as mayBeTemplateFile saw), and a
+  // YAML or template file's whose head opens a JSON object (`config.yaml` holding `model.to_json()`), bounded as a
+  // file of any other name is (kerasJsonUnderAnyName).
+  const json = kind === 'json' || (size <= MAX_TEMPLATE_FILE && opensJsonObject(head));
   let keras = false;
   // The template needles' overlap covers the Keras sign too: `class_name` (10 bytes) or one `\u00XX` escape.
   const template = searchFile(fd, buf, read, size, TEMPLATE_NEEDLE_OVERLAP, (bytes) => {
-    if (kind !== 'json') return showsTemplateSign(kind, bytes);
+    if (kind !== 'json') {
+      keras ||= json && showsKerasKey(bytes);
+      return showsTemplateSign(kind, bytes);
+    }
     const sign = jsonChunkSign(bytes);
     keras ||= sign === 'class-name';
     return sign === 'template-key';
   });
+  // A chat template candidate is judged as a Keras model too when it is JSON text (hf-chat-template.ts).
   return template ? CHAT_TEMPLATE_FILE : keras ? KERAS_JSON_FILE : undefined;
 }
 

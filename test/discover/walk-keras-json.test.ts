@@ -57,6 +57,25 @@ describe('the walk finds Keras model JSON under other names by content', () => {
       text: keyAt(KEEP_FILE_MAX + TEMPLATE_CHUNK - 14),
       want: 'other/keras-json-file',
     },
+    { name: 'a .yaml file that is JSON text', file: 'config.yaml', text: `{${MODEL}}`, want: 'other/keras-json-file' },
+    {
+      name: 'a .yml JSON text with the key in the second chunk',
+      file: 'net.yml',
+      text: keyAt(KEEP_FILE_MAX + TEMPLATE_CHUNK - 14),
+      want: 'other/keras-json-file',
+    },
+    {
+      name: 'a .template JSON text showing a Jinja delimiter: a chat template candidate the Keras check reads too',
+      file: 'model.template',
+      text: `{"note": "{{ x }}", ${MODEL}}`,
+      want: 'other/chat-template-file',
+    },
+    {
+      name: 'a real YAML file naming the key',
+      file: 'config.yaml',
+      text: 'class_name: Sequential\nconfig: {layers: []}\n',
+      want: 'other/-',
+    },
     { name: 'a .txt file that is no JSON object', file: 'notes.txt', text: `see ${MODEL}`, want: 'other/-' },
     { name: 'a block of code, no JSON object', file: 'snippet.txt', text: `{ class_name = 1 }`, want: 'other/-' },
     { name: 'a .txt JSON object without the key', file: 'data.txt', text: '{"name": "x"}', want: 'other/-' },
@@ -76,5 +95,7 @@ describe('the walk finds Keras model JSON under other names by content', () => {
     expect(await claimOf('labels.jsonl', labels, MAX_TEMPLATE_FILE + 1)).toBe('other/-');
     // A `.json` file of that size is still read as a candidate, as before.
     expect(await claimOf('labels.json', labels, MAX_TEMPLATE_FILE + 1)).toBe('other/keras-json-file');
+    // Nor is a YAML file of that size, JSON text or not, a Keras candidate (it is still searched for a chat template).
+    expect(await claimOf('labels.yaml', `{"x": 1, ${labels.slice(1)}`, MAX_TEMPLATE_FILE + 1)).toBe('other/-');
   });
 });

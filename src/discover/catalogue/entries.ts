@@ -503,7 +503,7 @@ export const ENTRIES = [
     id: 'keras-json-file',
     kind: 'model-manifest',
     summary:
-      "a Keras model architecture saved as JSON under another name (`model.to_json()` written to `model_architecture.json`…, read back by `keras.models.model_from_json`): a `.json` object holding the key `class_name` (or a file of a name no reader takes, `model.cfg`, `arch.txt`, whose head opens a JSON object: `model_from_json` reads text, whatever the name), found by the walk in a bounded search of the bytes (discover/formats/keras-json-head.ts) and checked only when it has a Keras model's shape; still `other` to the readers of source and config",
+      "a Keras model architecture saved as JSON under another name (`model.to_json()` written to `model_architecture.json`…, read back by `keras.models.model_from_json`): a `.json` object holding the key `class_name` (or a file of a name no reader takes, `model.cfg`, `arch.txt`, or a YAML or template file, `config.yaml`, whose head opens a JSON object: `model_from_json` reads text, whatever the name), found by the walk in a bounded search of the bytes (discover/formats/keras-json-head.ts) and checked only when it has a Keras model's shape; still `other` to the readers of source and config",
     names: {},
     readBy: ['repo-code'],
   },

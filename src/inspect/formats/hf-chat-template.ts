@@ -9,6 +9,7 @@ import type { ModelAnalyser } from '../analyser.js';
 import { configTemplates, standaloneHits, topLevelOf, type ConfigTemplates } from './chat-template-file.js';
 import { checkChatTemplate, templateHitsMessage } from './chat-template.js';
 import { GGUF_LIMITS } from './gguf.js';
+import { configOf } from './config-json.js';
 import { checkKerasModelJson } from './keras-json-file.js';
 import { isObject, parseJson } from './json.js';
 import type { JsonValue } from './json.js';
@@ -41,6 +42,9 @@ export function* chatTemplateSteps(src: RandomAccess, out: Findings, from: Templ
   const standalone = from === 'jinja' || kind === 'jinja' || kind === 'template';
   // A processor config that is not JSON is the repo-code analyser's parse finding (it reads the same file).
   const lenient = from === 'processor-config' ? 'json' : kind;
+  // `model_from_json` reads text whatever the name: a YAML or template candidate that json.loads reads may be
+  // `model.to_json()`'s text too (the walk claims it for this reader when it also shows a template's sign).
+  if (kind !== undefined && kind !== 'json') checkKerasModelJson(configOf(text), out);
   const templates: Template[] = standalone
     ? [{ key: 'template', template: text }]
     : lenient === 'json' || lenient === 'yaml'

@@ -76,6 +76,42 @@ const CASES: readonly { name: string; file: string; text: string; want: readonly
     text: escaped(sequential(lambda)),
     want: ['CPI060'],
   },
+  {
+    name: 'a Lambda layer in config.yaml that is JSON text (json.loads reads it; so does PyYAML)',
+    file: 'config.yaml',
+    text: JSON.stringify(sequential(lambda, dense())),
+    want: ['CPI060'],
+  },
+  {
+    name: 'a module reference in a .yml file that also holds a chat_template (read by the chat template reader)',
+    file: 'net.yml',
+    text: JSON.stringify({ ...sequential(dense(), osSystem), chat_template: '{{ messages }}' }),
+    want: ['CPI061'],
+  },
+  {
+    name: 'a Lambda layer in a .template file whose string shows a Jinja delimiter',
+    file: 'model.template',
+    text: JSON.stringify({ ...sequential(lambda), note: '{{ x }}' }),
+    want: ['CPI060'],
+  },
+  {
+    name: 'a Lambda layer in a .jinja file that is JSON text',
+    file: 'arch.jinja',
+    text: escaped(sequential(lambda)),
+    want: ['CPI060'],
+  },
+  {
+    name: 'a real YAML config naming a class_name and a module: not JSON, no model_from_json text',
+    file: 'config.yaml',
+    text: 'model:\n  class_name: Sequential\n  module: os\n  config:\n    layers: []\n',
+    want: [],
+  },
+  {
+    name: 'a benign architecture in config.yaml',
+    file: 'config.yaml',
+    text: JSON.stringify(sequential(dense())),
+    want: [],
+  },
   { name: 'a benign architecture', file: 'arch.json', text: JSON.stringify(sequential(dense())), want: [] },
   { name: 'a benign architecture in arch.txt', file: 'arch.txt', text: JSON.stringify(sequential(dense())), want: [] },
   {
