@@ -155,7 +155,13 @@ export function inspectContent(
     }
     ctx.extracted += inner.length;
     const behind = insideCompression(name, expect === 'claimed');
-    inspectContent(inner, behind.name, child(`<${compression}>`), depth + 1, behind.claimed ? 'claimed' : 'sniff', ctx);
+    const innerMember = child(`<${compression}>`);
+    // What the stream holds is judged as an archive's member is: decompressed, it goes to its own format's loader.
+    const judged = judgeAsModel(inner, behind.name, innerMember, ctx);
+    if (judged?.readsAllOfIt === true) return true;
+    const from = ctx.findings.length;
+    inspectContent(inner, behind.name, innerMember, depth + 1, behind.claimed ? 'claimed' : 'sniff', ctx);
+    dropSuperseded(ctx, from, judged);
     return true;
   }
   if (isTar(data)) {

@@ -116,6 +116,17 @@ export function memberNameClaimed(name: string): boolean {
 }
 
 /**
+ * Whether a registered format recognises a member by its content whatever its name (a PyTorch Mobile flatbuffer in
+ * `release/model.bin`, which `_load_for_lite_interpreter` reads by its `PTMF` identifier once extracted): `judgeMember`
+ * judges such a member by what it sniffs, so the tar walk keeps it whole, or reports it too large, as it does a
+ * member claimed by its name.
+ */
+export function memberContentClaimed(head: Buffer, size: number): boolean {
+  const sniffed = sniffOnce(head, size)();
+  return sniffed !== undefined && formats.some((f) => f.format === sniffed);
+}
+
+/**
  * Each member format judges in turn through its analyser, which may read the member's own members (a `.keras`'s npz
  * weights) and so meet another archive: past this many nested judgements the member is not opened (CPI012), as a
  * crafted file could nest thousands deep in a few megabytes. Judges are synchronous, so one counter is enough.

@@ -7,6 +7,8 @@ import type { AllowContext } from '../pickle/allowlist.js';
 import type { SidecarRef } from '../pickle/joblib.js';
 import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
 import type { ContentLimits } from './content.js';
+import { insideCompression } from './content.js';
+import { memberContentClaimed, memberNameClaimed } from './member-formats.js';
 import { walkTarStream } from './tar-stream.js';
 import { isTar } from '../containers/tar.js';
 
@@ -91,6 +93,10 @@ export async function analyseCompressedStream(
         return { tar, member, depth, findings, decompressed };
       }
       if (inner !== undefined || isContainerHead(head)) return undefined;
+      // A model its own format judges (a PyTorch Mobile flatbuffer gzipped for download): whoever decompresses it
+      // hands it to that format's loader, so the in-memory reader judges it as it judges an archive's member.
+      if (memberNameClaimed(insideCompression(t.path, false).name) || memberContentClaimed(head, head.length))
+        return undefined;
       // A gzipped CSV, JSON or yarn's .yarn/install-state.gz is data, not a pickle: joblib.load or
       // pickle.load(gzip.open(...)) would stop at its first bytes with "invalid load key" (_pickle.c load()) before
       // running anything. Unless something promises a pickle, the decompressed head must look like one, the same

@@ -13,7 +13,7 @@ import type { AllowContext } from '../pickle/allowlist.js';
 import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
 import { trimEndRun } from '../../core/linear-text.js';
 import { isHdf5 } from '../../discover/catalogue/sniffers.js';
-import { judgeMemberSource, memberNameClaimed } from './member-formats.js';
+import { judgeMemberSource, memberContentClaimed, memberNameClaimed } from './member-formats.js';
 import { sliceSource } from './member-stream.js';
 
 /** Members up to this size stay in the tar image that the in-memory reader walks; larger ones are read here. */
@@ -121,7 +121,8 @@ export async function walkTarStream(
     }
     // inspectTar: a `.pkl`/`.pickle` name is parsed whatever it holds; other members are sniffed.
     const pickle = /\.(pkl|pickle)$/i.test(name) || looksLikePickleStream(head, false);
-    if (!pickle && !unrecognised(head, name) && imageBytes + 512 + (next - start) <= t.maxImage) {
+    const recognised = !unrecognised(head, name, size);
+    if (!pickle && recognised && imageBytes + 512 + (next - start) <= t.maxImage) {
       // A nested archive or .npy that fits stays whole for the in-memory reader, as before.
       const body = await s.read(start, next - start);
       if (!keep(h) || !keep(body)) return undefined;
@@ -132,7 +133,7 @@ export async function walkTarStream(
     if (pickle) {
       const what = { path: t.path, allow: t.allow, what: 'pickle', member, ...(t.reopen ? { reopen: t.reopen } : {}) };
       findings.push(...(await analysePickleFile(s, what, start, start + size)));
-    } else if (!unrecognised(head, name)) {
+    } else if (recognised) {
       findings.push({
         ruleId: 'CPI012',
         level: 'error',
@@ -160,10 +161,12 @@ function listedOnly(h: Buffer): Buffer {
 
 /**
  * Bytes that no reader here would open: not a zip, compressed stream, tar, .npy, 7z, RAR or HDF5 file, nor a member
- * a model format claims by its name (a SavedModel's `saved_model.pb`: content/member-formats.ts judges those).
+ * a model format claims by its name (a SavedModel's `saved_model.pb`) or by its content (a PyTorch Mobile
+ * flatbuffer under any name): content/member-formats.ts judges those.
  */
-function unrecognised(h: Buffer, name: string): boolean {
+function unrecognised(h: Buffer, name: string, size: number): boolean {
   if (memberNameClaimed(name) || isHdf5({ head: h, size: h.length, claimed: undefined })) return false;
+  if (memberContentClaimed(h, size)) return false;
   if (h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) return false;
   if (h.toString('latin1', 0, 6) === '\x93NUMPY') return false;
   if (isTar(h)) return false;

@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildTar, buildZip } from '../containers/build.js';
 import {
+  flatbuffer,
   flexModel,
   gguf,
   kerasArchive,
@@ -20,6 +21,7 @@ import { inspectAtLimits, ROOMY_LIMITS, ruleAtMember } from './small-limits.js';
 import '../../../src/inspect/formats/gguf.js';
 import '../../../src/inspect/formats/onnx.js';
 import '../../../src/inspect/formats/safetensors.js';
+import '../../../src/inspect/formats/torch-mobile.js';
 
 const tree = tempTrees('cp-member-formats-');
 
@@ -240,5 +242,68 @@ describe('TFLite and safetensors files inside archives', () => {
     const tgz = gzipSync(buildTar('m/model.safetensors', safetensors(header, 12 << 20)));
     const got = await inspectAtLimits(tree({ 'release.tar.gz': tgz }), ROOMY_LIMITS);
     expect(got.map(ruleAtMember)).toEqual(['CPI053:<gzip>!m/model.safetensors']);
+  });
+});
+
+/** A PyTorch Mobile flatbuffer whose one string is an operator that writes files, padded to `size` bytes. */
+const mobileSaving = (size: number) => {
+  const fb = flatbuffer({ table: [{ ref: { str: 'aten::save' } }] }, 'PTMF');
+  return Buffer.concat([fb, Buffer.alloc(size - fb.length)]);
+};
+
+/**
+ * `_load_for_lite_interpreter` and the TFLite interpreter read a file by its identifier (`PTMF`, `TFL3`), whatever
+ * its name: a release `.tar.gz` holding `model.bin` runs as `model.ptl` would once extracted.
+ */
+describe('flatbuffer models under other names inside archives', () => {
+  it('a PyTorch Mobile flatbuffer past the tar walk’s 8 MiB cut-off is judged by its identifier', async () => {
+    const tgz = gzipSync(buildTar('release/model.bin', mobileSaving(9 << 20)));
+    expect(await findings('release.tar.gz', tgz)).toEqual([{ ruleId: 'CPI017', member: '<gzip>!release/model.bin' }]);
+  });
+
+  it('a TFLite model past the cut-off is judged by its identifier', async () => {
+    const tflite = flexModel('FlexAddV2', 'WriteFile');
+    const tgz = gzipSync(buildTar('m/weights.bin', Buffer.concat([tflite, Buffer.alloc(9 << 20)])));
+    expect((await findings('release.tar.gz', tgz)).map((f) => f.ruleId)).toEqual(['CPI070', 'CPI075']);
+  });
+
+  it('one larger than the tar image the walk may hold is too large to check (CPI012), not passed', async () => {
+    const tgz = gzipSync(buildTar('release/model.bin', mobileSaving(9 << 20)));
+    const got = await inspectAtLimits(tree({ 'release.tar.gz': tgz }), ROOMY_LIMITS);
+    expect(got.map(ruleAtMember)).toEqual(['CPI012:<gzip>!release/model.bin']);
+  });
+});
+
+/**
+ * A model gzipped for download (`model.ptl.gz`, `model.keras.gz`) is decompressed and handed to its own loader, as
+ * an archive's member is extracted: the stream's content is judged by its format, by its identifier or by the name
+ * inside the compression.
+ */
+describe('models inside a compressed stream', () => {
+  it('a gzipped PyTorch Mobile flatbuffer is judged by its identifier, whatever its name', async () => {
+    expect(await findings('model.bin.gz', gzipSync(mobileSaving(4096)))).toEqual([
+      { ruleId: 'CPI017', member: '<gzip>' },
+    ]);
+  });
+
+  it('an ONNX model whose external data leaves the folder, by the name inside the compression', async () => {
+    expect(await findings('model.onnx.gz', gzipSync(escaping))).toEqual([{ ruleId: 'CPI065', member: '<gzip>' }]);
+  });
+
+  it('a gzipped .keras holding a Lambda layer is judged by its config', async () => {
+    const lambda = {
+      module: 'keras.layers',
+      class_name: 'Lambda',
+      config: { name: 'l', function: { class_name: '__lambda__', config: { code: '4wEAAAAAAAAAAAAAAAEAAAAC' } } },
+      registered_name: null,
+    };
+    const got = await findings('model.keras.gz', gzipSync(kerasArchive(sequential([lambda]))));
+    expect(got.map((f) => f.ruleId)).toEqual(['CPI060']);
+  });
+
+  it('a gzipped CSV and a gzipped benign flatbuffer stay clean', async () => {
+    expect(await findings('data.csv.gz', gzipSync('a,b\n1,2\n'))).toEqual([]);
+    const benign = flatbuffer({ table: [{ ref: { str: 'aten::linear' } }] }, 'PTMF');
+    expect(await findings('model.bin.gz', gzipSync(benign))).toEqual([]);
   });
 });
