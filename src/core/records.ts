@@ -43,6 +43,12 @@ export interface PackageNode {
     | 'bunDefaultTrusted'
     | 'npmAllowScripts'
     | 'ignoreScripts';
+  /**
+   * The platforms the lockfile entry restricts the package to: npm's and pnpm's `os` / `cpu` / `libc` (`os: darwin`),
+   * yarn 2+'s `conditions` (`os=darwin & cpu=arm64`). Where the package manager skips it elsewhere, its install
+   * scripts run only on machines of those platforms (deps/platforms.ts `platformNote`).
+   */
+  readonly platforms?: string;
   /** For aliases (`npm:`), the name the code imports. */
   readonly alias?: string;
   readonly bundled?: boolean;

@@ -71,7 +71,7 @@ export function toDependencyGraph(lockfile: string, parsed: ParsedLockfile): Dep
 /** The optional fields a draft hands on to its package as they are (when present): toPackageNode copies each. */
 type OptionalField = Extract<
   keyof DraftNode,
-  'resolved' | 'integrity' | 'hasInstallScript' | 'alias' | 'bundled' | 'distributions' | 'buildDisabled'
+  'resolved' | 'integrity' | 'hasInstallScript' | 'platforms' | 'alias' | 'bundled' | 'distributions' | 'buildDisabled'
 >;
 type GraphFacts = Pick<PackageNode, 'lockfile' | 'dev' | 'optional' | 'peer' | 'workspace' | 'path'>;
 // Compile-time guard: a field added to DraftNode must be handed on here (or dropped on purpose in this list).
@@ -116,6 +116,7 @@ function toPackageNode(node: DraftNode, facts: GraphFacts): PackageNode {
   if (node.resolved !== undefined) out.resolved = node.resolved;
   if (node.integrity !== undefined) out.integrity = node.integrity;
   if (node.hasInstallScript !== undefined) out.hasInstallScript = node.hasInstallScript;
+  if (node.platforms !== undefined) out.platforms = node.platforms;
   if (node.alias !== undefined) out.alias = node.alias;
   if (node.bundled !== undefined) out.bundled = node.bundled;
   if (node.distributions !== undefined) out.distributions = node.distributions;

@@ -4,6 +4,7 @@ import type { Policy } from '../core/policy.js';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import { packageFinding, spec, where } from './findings.js';
 import type { VersionMeta } from './packument.js';
+import { platformNote } from '../deps/platforms.js';
 
 /**
  * Whether the lockfile itself says which packages run install scripts: npm lockfiles v2+ (`hasInstallScript`).
@@ -29,10 +30,12 @@ export function installScriptFinding(
   if (pkg.buildDisabled !== undefined) return undefined;
   const allowed = policy.dependencies.allowInstallScripts;
   if (allowed.length > 0 && picomatch.isMatch(pkg.name, [...allowed])) return undefined;
+  // In the message only: evidence is fingerprinted, and a finding a baseline already holds must keep its identity.
+  const platforms = platformNote(pkg, graph.kind);
   return packageFinding(
     pkg,
     'CPD136',
-    `${spec(pkg)} (${where(pkg)}) runs install scripts (${meta.installScripts.join(', ')}) according to its registry metadata; ${graph.lockfile} does not record install scripts, so this comes from the registry. Review what it runs and add it to dependencies.allowInstallScripts, or install with --ignore-scripts.`,
+    `${spec(pkg)} (${where(pkg)}) runs install scripts (${meta.installScripts.join(', ')}) according to its registry metadata; ${graph.lockfile} does not record install scripts, so this comes from the registry${platforms !== undefined ? `; ${platforms}` : ''}. Review what it runs and add it to dependencies.allowInstallScripts, or install with --ignore-scripts.`,
     { scripts: meta.installScripts.join(', '), source: 'packument' },
   );
 }

@@ -227,7 +227,7 @@ export const REGISTRY_RULES = defineRules([
     id: 'CPD136',
     name: 'InstallScriptFromRegistry',
     short: 'The registry says this package runs install scripts; the lockfile format does not record them.',
-    full: 'pnpm and yarn lockfiles do not record which packages run install scripts (the `requiresBuild` of older pnpm lockfiles marks every optional dependency, so it is not read), so the offline check (CPD012) cannot see them. Online, the version in the packument (`hasInstallScript`, or `preinstall` / `install` / `postinstall` scripts) says whether `npm install` would run code from it. A package outside `dependencies.allowInstallScripts` that runs one is reported.',
+    full: 'pnpm and yarn lockfiles do not record which packages run install scripts (the `requiresBuild` of older pnpm lockfiles marks every optional dependency, so it is not read), so the offline check (CPD012) cannot see them. Online, the version in the packument (`hasInstallScript`, or `preinstall` / `install` / `postinstall` scripts) says whether `npm install` would run code from it. A package outside `dependencies.allowInstallScripts` that runs one is reported; for an optional package the lockfile restricts to some platforms (pnpm `os` / `cpu` / `libc`, yarn `conditions`), which the package manager skips elsewhere, the finding says its scripts run only on those machines.',
     help: 'Review what the script does. If it is needed, add the package to `dependencies.allowInstallScripts`; otherwise install with `--ignore-scripts` (pnpm: `onlyBuiltDependencies`).',
     level: 'warning',
     severity: '6.0',

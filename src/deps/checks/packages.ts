@@ -4,6 +4,7 @@ import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { MaliciousPackage } from '../../core/trusted-registry.js';
 import type { CheckPolicy } from './context.js';
 import { packageFinding } from './finding.js';
+import { platformNote } from '../platforms.js';
 
 /** CPD012 install scripts outside the allowlist; CPD013 versions on the known-malicious list. */
 export function checkPackages(graph: DependencyGraph, policy: CheckPolicy): Finding[] {
@@ -15,11 +16,14 @@ export function checkPackages(graph: DependencyGraph, policy: CheckPolicy): Find
       node.buildDisabled === undefined &&
       !policy.installScriptsAllowed(node.name)
     ) {
+      // Built once for the rare platform-restricted package; every other one shares the literal. Message only: the
+      // evidence is in the fingerprint, which must not move for a finding a baseline or code scanning already holds.
+      const where = platformNote(node, graph.kind);
       out.push(
         packageFinding(
           'CPD012',
           node,
-          'runs install scripts and is not on the allowlist',
+          where === undefined ? SCRIPTS : `${SCRIPTS}; ${where}`,
           'Review its scripts; add it to dependencies.allowInstallScripts if they are needed, or install with --ignore-scripts.',
         ),
       );
@@ -48,6 +52,8 @@ export function checkPackages(graph: DependencyGraph, policy: CheckPolicy): Find
   }
   return out;
 }
+
+const SCRIPTS = 'runs install scripts and is not on the allowlist';
 
 /** The exact version or range of `adv` that covers the node's version, if any. */
 export function matchAdvisory(node: PackageNode, adv: MaliciousPackage): string | undefined {

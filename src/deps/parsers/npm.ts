@@ -4,6 +4,7 @@ import { LockfileError, isRecord, str } from '../types.js';
 import { strictJsonPropertyLines } from '../lines.js';
 import { classifySpec } from '../source.js';
 import { NodeModulesIndex, declaredOf, edgesOf, nameFromKey, npmResolvedSource } from './npm-common.js';
+import { platformsOf } from '../platforms.js';
 import type { BundleFacts } from './npm-bundles.js';
 import { bundleFactsOf, findBundled } from './npm-bundles.js';
 import { compareLegacySection, legacyLineKey, readableKey, TOP_LEVEL_PREFIX } from './npm-legacy.js';
@@ -50,6 +51,7 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
     const integrity = str(entry.integrity);
     const devOptional = entry.devOptional === true;
     const version = str(entry.version);
+    const platforms = platformsOf(entry);
     const facts = bundleFactsOf(entry);
     if (facts.bundles !== undefined) bundleFacts.set(nodes.length, facts);
     if (entry.inBundle === true) bundleClaims.add(nodes.length);
@@ -72,6 +74,7 @@ export function parseNpmPackages(file: string, data: Record<string, unknown>, te
       ...(integrity !== undefined ? { integrity } : {}),
       source,
       ...(entry.hasInstallScript === true ? { hasInstallScript: true } : {}),
+      ...(platforms !== undefined ? { platforms } : {}),
       ...(entry.hasShrinkwrap === true && !link && !folder ? { shrinkwrapped: true as const } : {}),
       ...(keyName !== undefined && str(entry.name) !== undefined && entry.name !== keyName ? { alias: keyName } : {}),
       flags: flagsOf(entry.dev === true || devOptional, entry.optional === true || devOptional, entry.peer === true),

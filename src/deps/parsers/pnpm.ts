@@ -15,6 +15,7 @@ import { classifyResolved, isRuntimeRelease, onRegistryPath } from '../source.js
 import type { Source } from '../source.js';
 import { pushAll } from '../../core/push-all.js';
 import { pnpmBuildsDisabledBy } from './pnpm-builds.js';
+import { platformsOf } from '../platforms.js';
 import { stripPeers } from './pnpm-dep-path.js';
 import { pnpmSettingMismatches } from './pnpm-settings.js';
 import { findYamlKeyProblem } from '../../core/yaml-key-problems.js';
@@ -126,6 +127,7 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     // dependency path (pnpm-builds.ts `allowListMatcher`): the key, which names the package for lockfile 6+.
     const depPath = parsedKey.named ? `${parsedKey.name}@${parsedKey.version}` : `${name}@${version}`;
     const disabled = BUILD_POLICY_SOURCES.has(source) ? buildDisabled({ name, version, depPath }) : undefined;
+    const platforms = platformsOf(entry);
     return {
       name,
       version,
@@ -136,6 +138,7 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
       ...(integrity !== undefined ? { integrity } : {}),
       source,
       ...(disabled !== undefined ? { buildDisabled: disabled } : {}),
+      ...(platforms !== undefined ? { platforms } : {}),
       ...(major < 9 ? { flags: { dev: entry.dev === true, optional: entry.optional === true, peer: false } } : {}),
       edges: dedupe(pushAll(depEdges(entry), extraEdges.get(i))),
     };

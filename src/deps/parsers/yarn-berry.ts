@@ -109,8 +109,9 @@ export function parseYarnBerry(
       ...(keyName !== name && keyName !== '' ? { alias: keyName } : {}),
       ...(disabled !== undefined ? { buildDisabled: disabled } : {}),
       edges: source === 'workspace' ? [] : edges,
-      // Whether the conditions exempt the entry from a checksum depends on how it is reached (checks/integrity.ts).
-      ...(conditions !== undefined ? { conditions } : {}),
+      // Whether the conditions exempt the entry from a checksum depends on how it is reached (checks/integrity.ts);
+      // as `platforms`, they say where the install scripts of an optional package run (deps/platforms.ts).
+      ...(conditions !== undefined ? { conditions, platforms: conditions.slice(0, 200) } : {}),
     };
   });
 
