@@ -40,6 +40,8 @@ export type ModelIssue =
   | { readonly kind: 'symlink'; readonly path: string; readonly files: number }
   /** A folder in the model the scan's walk did not enter (`node_modules`, a `.git` below the root). */
   | { readonly kind: 'unwalked'; readonly path: string }
+  /** Files of the model the scan left out by choice (`--exclude`, an `--include` they miss): one issue, the first. */
+  | { readonly kind: 'left-out'; readonly path: string; readonly files: number }
   | { readonly kind: 'unverifiable'; readonly path: string; readonly reason: string };
 
 export interface FolderContent {
@@ -50,6 +52,11 @@ export interface FolderContent {
   readonly unreadableLinks?: readonly string[];
   /** Folders (relative to the model root) the walk skipped by name: their files are unknown, not absent. */
   readonly unwalked?: readonly string[];
+  /**
+   * Paths (relative to the model root) the scan's walk left out by choice (`--exclude`, an `--include` they do not
+   * match): there on disk, never listed nor vetted, so never hashed here. Unknown, not absent.
+   */
+  readonly leftOut?: readonly string[];
   /** The signature file's own path relative to the model root (excluded, as model_signing excludes it). */
   readonly signatureFile: string;
   /** Extra globs to ignore (policy), relative to the model root. */
@@ -82,6 +89,12 @@ export async function compareModel(
   const unwalked = (folder.unwalked ?? []).filter((p) => !ignored(p));
   const inUnwalked = (p: string) => unwalked.some((d) => p.startsWith(`${d}/`));
   for (const p of unwalked) issues.push({ kind: 'unwalked', path: p });
+  // model_signing hashes these as any other file: a signed one may have changed, an unsigned one fails the model. The
+  // scan's choice to leave them out does not make them absent (not `missing`) nor part of the signature: the model
+  // is not verified, one cause for all of them.
+  const leftOut = new Set((folder.leftOut ?? []).filter((p) => !ignored(p) && !inUnwalked(p)));
+  const firstLeftOut = [...leftOut].sort()[0];
+  if (firstLeftOut !== undefined) issues.push({ kind: 'left-out', path: firstLeftOut, files: leftOut.size });
   const links = new Set(issues.map((i) => i.path));
   // A file reached through a refused link is not hashed: the link is the one cause model_signing reports.
   const linked = new Set(kept.filter((f) => f.link !== undefined && links.has(f.link)).map((f) => f.path));
@@ -90,7 +103,7 @@ export async function compareModel(
   const jobs: Promise<ModelIssue[]>[] = [];
   for (const [p, items] of byPath) {
     const file = present.get(p);
-    if (linked.has(p) || links.has(p) || inUnwalked(p)) continue;
+    if (linked.has(p) || links.has(p) || inUnwalked(p) || leftOut.has(p)) continue;
     if (file) jobs.push(limit(() => checkFile(file, items, manifest, folder.digest)));
     else if (unreadable.has(p))
       issues.push({

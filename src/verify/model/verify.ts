@@ -18,6 +18,8 @@ export interface ModelSignatureRequest extends Omit<BundleCheck, 'artifact'> {
   readonly unreadableLinks?: readonly string[];
   /** Folders under the model folder the scan's walk skipped by name (`node_modules`, `.git`), relative to it. */
   readonly unwalked?: readonly string[];
+  /** Paths under the model folder the scan's walk left out by choice (`--exclude`, `--include`), relative to it. */
+  readonly leftOut?: readonly string[];
   /** Extra globs (relative to the folder) that are not part of the model. */
   readonly ignore?: readonly string[];
   readonly limit?: <T>(fn: () => Promise<T>) => Promise<T>;
@@ -87,6 +89,7 @@ export async function verifyModelSignature(req: ModelSignatureRequest): Promise<
     unreadable: req.unreadable ?? [],
     unreadableLinks: req.unreadableLinks ?? [],
     unwalked: req.unwalked ?? [],
+    leftOut: req.leftOut ?? [],
     signatureFile: req.signatureFile,
     ignore: req.ignore ?? [],
     ...(req.digest !== undefined ? { digest: req.digest } : {}),
@@ -112,8 +115,9 @@ export async function verifyModelSignature(req: ModelSignatureRequest): Promise<
     files = file ? [{ ...withoutLink(file), path: '.', ...(file.link === name ? { link: '.' } : {}) }] : [];
     if (!file && (req.unreadable ?? []).includes(name)) folder.unreadable = ['.'];
     folder.unreadableLinks = !file && (req.unreadableLinks ?? []).includes(name) ? ['.'] : [];
-    // model_signing given a file hashes that file alone: no folder beside it is part of the model.
+    // model_signing given a file hashes that file alone: no folder or file beside it is part of the model.
     folder.unwalked = [];
+    folder.leftOut = !file && (req.leftOut ?? []).includes(name) ? ['.'] : [];
   }
   const { issues, checked } = await compareModel(manifest, { ...folder, files }, req.limit);
   const named = manifest.singleFile ? issues.map((i) => ({ ...i, path: name || i.path })) : issues;

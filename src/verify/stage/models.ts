@@ -12,6 +12,7 @@ import { verifyModelSignature } from '../model/verify.js';
 import { allowedSigners, registryRequirementsOf, signatureRequirementsOf, type SignatureSetup } from './setup.js';
 import { emptyPart, markFailed, type PartResult } from './coverage.js';
 import { record, requiredUnverifiable, requiredVerdictFinding, statusOf } from './findings.js';
+import { folderOf, leftOutUnder, MAX_LISTED_ENTRIES, type ListingBudget } from './left-out.js';
 
 /** Verify every `model.sig` over the folder it sits in (or the single file it names). */
 export async function checkModelSignatures(
@@ -31,7 +32,8 @@ export async function checkModelSignatures(
       throw Object.assign(new Error(r.ok ? 'no digest' : r.message), { code: r.ok ? 'EHASH' : r.code });
     return hex;
   };
-  for (const sig of sigs) await checkOne(sig, input, ctx, setup, out, digest);
+  const budget: ListingBudget = { left: MAX_LISTED_ENTRIES };
+  for (const sig of sigs) await checkOne(sig, input, ctx, setup, out, digest, budget);
   return out;
 }
 
@@ -42,6 +44,7 @@ async function checkOne(
   setup: SignatureSetup,
   out: PartResult,
   digest: WholeFileDigest,
+  budget: ListingBudget,
 ): Promise<void> {
   const folder = path.posix.dirname(sig.path);
   const prefix = folder === '.' ? '' : `${folder}/`;
@@ -58,7 +61,8 @@ async function checkOne(
   const skipped = input.skipped.filter((s) => s.path.startsWith(prefix));
   const unreadable = skipped.map((s) => rel(s.path));
   const unreadableLinks = skipped.filter((s) => s.reason.startsWith('symlink-')).map((s) => rel(s.path));
-  const unwalked = (ctx.unwalkedDirs ?? []).filter((d) => d.startsWith(prefix)).map(rel);
+  const unwalkedDirs = (ctx.unwalkedDirs ?? []).filter((d) => d.startsWith(prefix));
+  const unwalked = unwalkedDirs.map(rel);
   const fileRepoPaths = files.map((f) => prefix + f.path);
   const repoPaths = [sig.path, folder, ...fileRepoPaths];
   const allowed = allowedSigners(setup, repoPaths);
@@ -74,6 +78,9 @@ async function checkOne(
     });
     return;
   }
+  const listing = ctx.leftOut
+    ? leftOutUnder(folderOf(sig.abs), prefix, ctx.leftOut, new Set(unwalkedDirs), budget)
+    : { paths: [], truncated: false };
   const result = await verifyModelSignature({
     signature: await readFile(sig.abs),
     signatureFile: path.posix.basename(sig.path),
@@ -81,6 +88,7 @@ async function checkOne(
     unreadable,
     unreadableLinks,
     unwalked,
+    leftOut: listing.paths.map(rel),
     ignore,
     trust: setup.trust,
     signers: allowed,
@@ -89,7 +97,17 @@ async function checkOne(
     limit: ctx.limit,
     digest,
   });
-  const { verdict, manifest, issues } = result;
+  const { verdict, manifest } = result;
+  // Past the listing budget, whether the scan left a file of a model folder out is unknown: the whole model is.
+  const unlisted: ModelIssue | undefined =
+    listing.truncated && manifest !== undefined && !manifest.singleFile
+      ? {
+          kind: 'unverifiable',
+          path: '.',
+          reason: `the scan lists at most ${MAX_LISTED_ENTRIES} entries under signed model folders, so whether it left files of this one out (--include, --exclude) is unknown`,
+        }
+      : undefined;
+  const issues = unlisted ? [...result.issues, unlisted] : result.issues;
   const signerSeen = verdict.ok || verdict.signer ? describeSigner(verdict.signer!) : undefined;
   // The files a requirement asks a signature of, but those its `ignore` globs leave out of the model.
   const isIgnored = picomatch(ignore, { dot: true });
@@ -121,7 +139,7 @@ async function checkOne(
     if (issue.kind === 'symlink') {
       refused ??= issue;
       markFailed(out, p, sig.path, signerSeen);
-    } else if (issue.kind === 'unwalked') unknown ??= issue;
+    } else if (issue.kind === 'unwalked' || issue.kind === 'left-out' || issue === unlisted) unknown ??= issue;
     else bad.set(p, issue);
     out.findings.push(requiredUnverifiable(issueFinding(issue, p, sig.path, signerSeen), required([p])));
   }
@@ -136,7 +154,7 @@ async function checkOne(
     const status = !verdict.ok
       ? statusOf(verdict.code)
       : issue
-        ? issue.kind === 'unverifiable' || issue.kind === 'unwalked'
+        ? issue.kind === 'unverifiable' || issue.kind === 'unwalked' || issue.kind === 'left-out'
           ? 'unverifiable'
           : 'failed'
         : 'verified';
@@ -219,6 +237,13 @@ function issueFinding(issue: ModelIssue, p: string, sigPath: string, signerSeen:
         ruleId: 'CPS007',
         message: `${p} is a folder in the model signed by ${sigPath}, and the scan does not enter folders named .git or node_modules; model_signing verify hashes every file in it (only the model root's .git is left out), so the model was not verified. Move the folder out of the model, or list it under the requirement's ignore globs if it is no part of the model.`,
         evidence: ev,
+      };
+    case 'left-out':
+      return {
+        ...base,
+        ruleId: 'CPS007',
+        message: `${p}${issue.files > 1 ? ` and ${issue.files - 1} other file(s)` : ''} in the model signed by ${sigPath} ${issue.files > 1 ? 'were' : 'was'} left out of the scan (--include / --exclude), so the model was not verified: model_signing verify hashes every file of the folder, and a file the scan does not read may be changed or unsigned. Scan the whole model folder, or list the files under the requirement's ignore globs if they are no part of the model.`,
+        evidence: { ...ev, files: issue.files },
       };
     case 'unverifiable':
       return {

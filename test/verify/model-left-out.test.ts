@@ -1,0 +1,139 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { scanRepository } from '../../src/app/scan.js';
+import { silentLogger } from '../../src/core/context.js';
+import type { ScanResult } from '../../src/core/result.js';
+import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
+import { signaturesStage } from '../../src/verify/stage.js';
+import { leftOutUnder } from '../../src/verify/stage/left-out.js';
+import { testOptions } from '../helpers/scan.js';
+import { blockNetwork, modelsSignedBy, RELEASED_MS } from './helpers.js';
+
+beforeAll(blockNetwork);
+
+/**
+ * model_signing verify hashes every file under the model folder (file.py `Serializer.serialize` over
+ * `model_path.glob("**\/*")`) and fails on one the signature does not list. A scan run with `--exclude` or a narrow
+ * `--include` never lists the files it leaves out: an unsigned file added to a signed model under such a glob passed
+ * as verified, and a signed file the scan left out was reported missing (CPS005) although it is there.
+ */
+const policy = modelsSignedBy(['ecKey'], ['ignore-me', 'vendor/**']);
+
+let root: string;
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+/** The genuine v1.1.0 key-signed sample at `models/bert` (signme-1, signme-2 signed; ignore-me in ignore_paths). */
+function signedModel(files: Readonly<Record<string, string>>): void {
+  root = mkdtempSync(path.join(tmpdir(), 'cp-ms-left-out-'));
+  const dir = path.join(root, 'models/bert');
+  cpSync(path.join(RELEASED_MS, 'v1.1.0-elliptic-key'), dir, { recursive: true });
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  }
+}
+
+const scan = (sel: { include?: string[]; exclude?: string[] }): Promise<ScanResult> =>
+  scanRepository({
+    root,
+    policy,
+    registry: EMPTY_REGISTRY,
+    options: testOptions(),
+    include: sel.include ?? [],
+    exclude: sel.exclude ?? [],
+    logger: silentLogger,
+    stages: [signaturesStage],
+    today: '2025-01-01',
+  });
+const ids = (r: ScanResult) => r.findings.map((f) => `${f.ruleId} ${f.location.path}`).sort();
+const statuses = (r: ScanResult) =>
+  Object.fromEntries(r.verifications.filter((v) => v.key.startsWith('file:models/')).map((v) => [v.key, v.status]));
+
+describe('files of a signed model the scan leaves out by --include / --exclude', () => {
+  it.each([
+    {
+      name: 'an unsigned file under an exclude glob',
+      files: { 'models/bert/evil.pkl': 'x' },
+      sel: { exclude: ['**/*.pkl'] },
+      at: 'models/bert/evil.pkl',
+    },
+    {
+      name: 'an unsigned file in an excluded folder',
+      files: { 'models/bert/extra/evil.py': 'x', 'models/bert/extra/b.py': 'y' },
+      sel: { exclude: ['models/bert/extra'] },
+      at: 'models/bert/extra/b.py',
+    },
+    {
+      name: 'an unsigned file an include glob misses',
+      files: { 'models/bert/evil.pkl': 'x' },
+      sel: { include: ['**/signme-*', '**/model.sig'] },
+      at: 'models/bert/evil.pkl',
+    },
+    {
+      name: 'a signed file under an exclude glob (not missing: there, and not read)',
+      files: {},
+      sel: { exclude: ['**/signme-2'] },
+      at: 'models/bert/signme-2',
+    },
+  ])('$name: the model is not verified (one CPS007)', async ({ files, sel, at }) => {
+    signedModel(files);
+    const r = await scan(sel);
+    expect(ids(r)).toEqual([`CPS007 ${at}`]);
+    expect(statuses(r)).toMatchObject({ 'file:models/bert/signme-1': 'unverifiable' });
+    expect(r.findings[0]!.message).toContain('left out of the scan');
+  });
+
+  it('several left-out files are one cause', async () => {
+    signedModel({ 'models/bert/a.pkl': 'x', 'models/bert/sub/b.pkl': 'y' });
+    const r = await scan({ exclude: ['**/*.pkl'] });
+    expect(ids(r)).toEqual(['CPS007 models/bert/a.pkl']);
+    expect(r.findings[0]!.evidence).toMatchObject({ files: 2 });
+  });
+
+  it.each([
+    { name: 'left out outside the model', files: { 'docs/x.pkl': 'x' }, sel: { exclude: ['**/*.pkl'] } },
+    {
+      name: "the signature's ignore_paths cover it",
+      files: { 'models/bert/ignore-me': 'changed' },
+      sel: { exclude: ['**/ignore-me'] },
+    },
+    {
+      name: "the requirement's ignore globs cover it",
+      files: { 'models/bert/vendor/x.pkl': 'x' },
+      sel: { exclude: ['**/*.pkl'] },
+    },
+    { name: 'nothing left out', files: {}, sel: {} },
+  ])('$name: verified', async ({ files, sel }) => {
+    signedModel(files);
+    const r = await scan(sel);
+    expect(ids(r)).toEqual([]);
+    expect(statuses(r)).toMatchObject({ 'file:models/bert/signme-1': 'verified' });
+  });
+});
+
+describe('leftOutUnder', () => {
+  it('stops at the scan budget and says the listing is incomplete', () => {
+    signedModel({ 'models/bert/a.pkl': 'x', 'models/bert/b.pkl': 'y' });
+    const all = leftOutUnder(path.join(root, 'models/bert'), 'models/bert/', (p) => p.endsWith('.pkl'), new Set(), {
+      left: 100,
+    });
+    expect(all).toEqual({ paths: ['models/bert/a.pkl', 'models/bert/b.pkl'], truncated: false });
+    const cut = leftOutUnder(path.join(root, 'models/bert'), 'models/bert/', () => true, new Set(), { left: 2 });
+    expect(cut.truncated).toBe(true);
+    expect(cut.paths.length).toBeLessThanOrEqual(2);
+  });
+
+  it('does not enter the folders the walk skips by name', () => {
+    signedModel({ 'models/bert/node_modules/x.pkl': 'x' });
+    const got = leftOutUnder(
+      path.join(root, 'models/bert'),
+      'models/bert/',
+      () => true,
+      new Set(['models/bert/node_modules']),
+      { left: 100 },
+    );
+    expect(got.paths.filter((p) => p.includes('node_modules'))).toEqual([]);
+  });
+});
