@@ -8,6 +8,7 @@ import type { ScanResult } from '../../src/core/result.js';
 import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { signaturesStage } from '../../src/verify/stage.js';
 import { leftOutUnder } from '../../src/verify/stage/left-out.js';
+import { corpusPath } from '../helpers/corpus.js';
 import { testOptions } from '../helpers/scan.js';
 import { blockNetwork, modelsSignedBy, RELEASED_MS } from './helpers.js';
 
@@ -135,5 +136,31 @@ describe('leftOutUnder', () => {
       { left: 100 },
     );
     expect(got.paths.filter((p) => p.includes('node_modules'))).toEqual([]);
+  });
+});
+
+describe('a detached bundle whose file the scan leaves out', () => {
+  const CONF = corpusPath('sigstore', 'conformance', 'bundle-verify');
+
+  /** sigstore-conformance's happy-path bundle beside its artifact, at artifacts/a.txt. */
+  function bundled(): void {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-detached-left-out-'));
+    mkdirSync(path.join(root, 'artifacts'));
+    cpSync(path.join(CONF, 'a.txt'), path.join(root, 'artifacts/a.txt'));
+    cpSync(path.join(CONF, 'happy-path-v0.3/bundle.sigstore.json'), path.join(root, 'artifacts/a.txt.sigstore.json'));
+  }
+
+  it('is not checked (CPS007), and its file is not reported missing (CPS005)', async () => {
+    bundled();
+    const r = await scan({ exclude: ['**/*.txt'] });
+    expect(ids(r)).toEqual(['CPS007 artifacts/a.txt.sigstore.json']);
+    expect(r.findings[0]!.message).toContain('left out of the scan');
+  });
+
+  it('whose file does not exist is still a missing file (CPS005)', async () => {
+    bundled();
+    rmSync(path.join(root, 'artifacts/a.txt'));
+    const r = await scan({ exclude: ['**/*.txt'] });
+    expect(ids(r)).toEqual(['CPS005 artifacts/a.txt.sigstore.json']);
   });
 });

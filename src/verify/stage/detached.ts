@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import type { ScanContext } from '../../core/context.js';
-import type { DiscoveredFile } from '../../core/files.js';
+import type { DiscoveredFile, FsPath } from '../../core/files.js';
 import type { Finding } from '../../core/finding.js';
 import type { StageInput } from '../../core/stage.js';
 import { bundleReadFailure } from '../artifact.js';
@@ -69,8 +69,18 @@ async function checkOne(
   const readBundle = () => (bundleBytes ??= readFile(bundle.abs));
   let parsed: Promise<ParsedBundle | BundleParseError> | undefined;
   const parseBundleOnce = () => (parsed ??= readBundle().then(tryParseBundle));
+  // Its file is there but the scan left it out by choice (--include / --exclude): not read, so neither missing nor
+  // to be looked for elsewhere by digest.
+  const leftOut =
+    !artifact &&
+    !skipped.has(target) &&
+    ctx.leftOut?.(target) === true &&
+    (await lstat(artifactAbs(bundle, target)).then(
+      () => true,
+      () => false,
+    ));
   let claim: BundleClaim | undefined;
-  if (!artifact && !skipped.has(target) && bundle.size <= MAX_BUNDLE_BYTES) {
+  if (!artifact && !skipped.has(target) && !leftOut && bundle.size <= MAX_BUNDLE_BYTES) {
     claim = bundleClaim(await parseBundleOnce());
     const found = await nearby.find(bundle.path, claim.digests);
     if (found) {
@@ -97,6 +107,10 @@ async function checkOne(
     if (skipped.has(target))
       return unverifiable(
         `${target}, signed by ${bundle.path}, could not be read (symlink out of the scan root or unreadable), so the signature was not checked.`,
+      );
+    if (leftOut)
+      return unverifiable(
+        `${target}, signed by ${bundle.path}, was left out of the scan (--include / --exclude), so the signature was not checked.`,
       );
     // A bundle that does not parse signs nothing chainproof can name: it is malformed (CPS008), as it is beside its
     // file, and the message says the file is missing too.
@@ -184,6 +198,14 @@ async function checkOne(
       signerSeen: seen,
       seen: verdict.signer,
     });
+}
+
+/** Where the bundle's own name says its file is: the bundle's path without its (ASCII) `.sigstore[.json]` suffix. */
+function artifactAbs(bundle: DiscoveredFile, target: string): FsPath {
+  const suffix = bundle.path.length - target.length;
+  return typeof bundle.abs === 'string'
+    ? bundle.abs.slice(0, bundle.abs.length - suffix)
+    : bundle.abs.subarray(0, bundle.abs.length - suffix);
 }
 
 function isBareEnvelope(bytes: Buffer): boolean {
