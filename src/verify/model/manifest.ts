@@ -30,6 +30,8 @@ export interface ModelManifest {
 }
 
 export const PREDICATE_V1 = 'https://model_signing/signature/v1.0';
+/** The only statement type model_signing reads (signing.py `_IN_TOTO_STATEMENT_TYPE`), for either predicate. */
+const STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 export const PREDICATE_V01 = 'https://model_signing/Digests/v0.1';
 const MAX_ITEMS = 1_000_000;
 const HEX = /^[0-9a-f]+$/;
@@ -47,6 +49,11 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 /** Read the manifest a verified statement carries; checks the root digest over the listed resources (v1.0). */
 export function toModelManifest(statement: Statement): ModelManifest {
+  // signing.py `Verifier.verify` refuses any other `_type` before it reads the predicate ("Expected in-toto …").
+  if (statement.type !== STATEMENT_V1)
+    throw new ManifestError(
+      `statement _type ${statement.type} is not ${STATEMENT_V1}, the only one model_signing reads`,
+    );
   if (statement.predicateType === PREDICATE_V01) return fromCompat(statement);
   if (statement.predicateType !== PREDICATE_V1)
     throw new ManifestError(`predicate type ${statement.predicateType} is not a model signature (${PREDICATE_V1})`);

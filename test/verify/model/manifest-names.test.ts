@@ -88,3 +88,15 @@ describe('model signature resource names', () => {
     expect(refusal(s)).toBe('resources "w.bin" and "./w.bin" name the same file');
   });
 });
+
+describe('statement type', () => {
+  it.each([PREDICATE_V1, PREDICATE_V01])(
+    'refuses an in-toto v0.1 statement (%s): model_signing reads Statement/v1 alone',
+    (predicateType) => {
+      const s: Statement = { ...statement(['a']), type: 'https://in-toto.io/Statement/v0.1', predicateType };
+      expect(refusal(s)).toBe(
+        'statement _type https://in-toto.io/Statement/v0.1 is not https://in-toto.io/Statement/v1, the only one model_signing reads',
+      );
+    },
+  );
+});
