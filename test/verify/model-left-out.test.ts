@@ -10,7 +10,7 @@ import { signaturesStage } from '../../src/verify/stage.js';
 import { leftOutUnder } from '../../src/verify/stage/left-out.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { testOptions } from '../helpers/scan.js';
-import { blockNetwork, modelsSignedBy, RELEASED_MS } from './helpers.js';
+import { blockNetwork, modelsSignedBy, MS, RELEASED_MS } from './helpers.js';
 
 beforeAll(blockNetwork);
 
@@ -162,5 +162,27 @@ describe('a detached bundle whose file the scan leaves out', () => {
     rmSync(path.join(root, 'artifacts/a.txt'));
     const r = await scan({ exclude: ['**/*.txt'] });
     expect(ids(r)).toEqual(['CPS005 artifacts/a.txt.sigstore.json']);
+  });
+});
+
+describe('a single-file model signature', () => {
+  /** The genuine v1.0.0 key-signed single-file sample (subject signme-1) at models/single, with `files` beside it. */
+  function singleFile(files: Readonly<Record<string, string>>): void {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-ms-single-left-out-'));
+    cpSync(path.join(MS, 'v1.0.0-elliptic-key'), path.join(root, 'models/single'), { recursive: true });
+    for (const [rel, text] of Object.entries(files)) writeFileSync(path.join(root, rel), text);
+  }
+
+  it('over a file the scan leaves out is not verified (CPS007), not missing (CPS005)', async () => {
+    singleFile({});
+    const r = await scan({ exclude: ['**/signme-1'] });
+    expect(ids(r)).toEqual(['CPS007 models/single/signme-1']);
+  });
+
+  it('is not concerned by a file beside it that the scan leaves out', async () => {
+    singleFile({ 'models/single/other.pkl': 'x' });
+    const r = await scan({ exclude: ['**/*.pkl'] });
+    expect(ids(r)).toEqual([]);
+    expect(statuses(r)).toMatchObject({ 'file:models/single/signme-1': 'verified' });
   });
 });
