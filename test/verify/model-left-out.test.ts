@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { signaturesStage } from '../../src/verify/stage.js';
 import { leftOutUnder } from '../../src/verify/stage/left-out.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { testOptions } from '../helpers/scan.js';
-import { blockNetwork, modelsSignedBy, MS, RELEASED_MS } from './helpers.js';
+import { blockNetwork, modelsSignedBy, MS, RELEASED_MS, signFiles } from './helpers.js';
 
 beforeAll(blockNetwork);
 
@@ -184,5 +184,30 @@ describe('a single-file model signature', () => {
     const r = await scan({ exclude: ['**/*.pkl'] });
     expect(ids(r)).toEqual([]);
     expect(statuses(r)).toMatchObject({ 'file:models/single/signme-1': 'verified' });
+  });
+});
+
+describe('a link to a folder in a signed model (allow_symlinks)', () => {
+  /** models/m/link → ../../<target>/ holding w.bin, signed through the link with allow_symlinks. */
+  function linked(target: string): void {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-ms-left-out-link-'));
+    mkdirSync(path.join(root, target));
+    writeFileSync(path.join(root, target, 'w.bin'), 'weights');
+    mkdirSync(path.join(root, 'models/m'), { recursive: true });
+    symlinkSync(`../../${target}`, path.join(root, 'models/m/link'));
+    signFiles(path.join(root, 'models/m'), ['link/w.bin'], true);
+  }
+
+  it('is never left out by an --include (the walk enters every folder)', async () => {
+    linked('zdata');
+    const r = await scan({ include: ['**/*.bin', '**/model.sig'] });
+    expect(ids(r)).toEqual([]);
+    expect(statuses(r)).toMatchObject({ 'file:models/m/link/w.bin': 'verified' });
+  });
+
+  it('whose target the walk reached first by its own path is not reported left out', async () => {
+    linked('data');
+    const r = await scan({ include: ['**/*.bin', '**/model.sig'] });
+    expect(ids(r).filter((id) => id.startsWith('CPS007'))).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { FsPath } from '../../core/files.js';
 import { listDirectory } from '../../io/raw-names.js';
@@ -26,7 +27,9 @@ export interface LeftOutListing {
  * every file under the model folder (file.py `Serializer.serialize` over `model_path.glob("**\/*")`), so they are
  * part of the model all the same: unlisted, an unsigned one added there would pass. Only names are read (the walk's
  * own `listDirectory`, so paths are spelt as the walk spells them); links are not followed, and the folders the walk
- * skips by name (`unwalked`, reported on their own) are not entered. Bounded: `budget` (MAX_LISTED_ENTRIES a scan).
+ * skips by name (`unwalked`, reported on their own) are not entered. A link to a folder is not counted: an include
+ * glob never leaves a folder out (the walk enters every folder), and the walk may have reached its target by another
+ * path first (it enters each folder once). Bounded: `budget` (MAX_LISTED_ENTRIES a scan).
  */
 export function leftOutUnder(
   folderAbs: FsPath,
@@ -51,10 +54,18 @@ export function leftOutUnder(
       const rel = `${dir.rel}${name}`;
       if (dirent.isDirectory()) {
         if (!unwalked.has(rel)) stack.push({ abs, rel: `${rel}/` });
-      } else if (leftOut(rel)) paths.push(rel);
+      } else if (leftOut(rel) && !(dirent.isSymbolicLink() && isFolder(abs))) paths.push(rel);
     }
   }
   return { paths: paths.sort(), truncated: false };
+}
+
+function isFolder(abs: FsPath): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The folder holding `abs` (raw bytes stay bytes: a name that is not UTF-8 must reach the same folder). */
