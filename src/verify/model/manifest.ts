@@ -76,6 +76,9 @@ export function toModelManifest(statement: Statement): ModelManifest {
     if (!Number.isSafeInteger(shardSize) || shardSize <= 0)
       throw new ManifestError('serialization.shard_size must be a positive integer');
   }
+  // `_guess_hashing_config` reads `args["allow_symlinks"]` (a KeyError without it) and the serializer tests it as
+  // Python does (serialization.py `check_file_or_directory`: `if not allow_symlinks`).
+  if (!('allow_symlinks' in ser)) throw new ManifestError('serialization.allow_symlinks is missing');
   const ignore = ser['ignore_paths'];
   const ignorePaths = Array.isArray(ignore)
     ? ignore.filter((p): p is string => typeof p === 'string').map(normalizePath)
@@ -106,13 +109,24 @@ export function toModelManifest(statement: Statement): ModelManifest {
     method,
     hashType: baseHash(rawHash),
     ...(shardSize !== undefined ? { shardSize } : {}),
-    allowSymlinks: ser['allow_symlinks'] === true || ser['allow_symlinks'] === 'true',
+    allowSymlinks: pythonTruthy(ser['allow_symlinks']),
     ignorePaths,
     items,
   });
 }
 
-/** model_signing v0.2: one subject per file, sha256, no serialization record. */
+/** Python's truth value of a JSON value: false, null, 0, "" and empty lists and objects are false, all else true. */
+function pythonTruthy(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (isObject(v)) return Object.keys(v).length > 0;
+  return v !== false && v !== null && v !== 0 && v !== '';
+}
+
+/**
+ * model_signing v0.2: one subject per file, sha256, no serialization record. signing.py
+ * `dsse_payload_to_manifest_compat` makes one up, `{"method": "files", "hash_type": "sha256", "allow_symlinks":
+ * "false"}`, and the string "false" is true to Python: symbolic links are allowed when such a signature is verified.
+ */
 function fromCompat(statement: Statement): ModelManifest {
   const items = statement.subjects.map((s, i): ManifestItem => {
     const digest = s.digest['sha256'];
@@ -124,7 +138,7 @@ function fromCompat(statement: Statement): ModelManifest {
     modelName: '',
     method: 'files',
     hashType: 'sha256',
-    allowSymlinks: false,
+    allowSymlinks: true,
     ignorePaths: [],
     items,
   });

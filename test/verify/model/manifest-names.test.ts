@@ -100,3 +100,46 @@ describe('statement type', () => {
     },
   );
 });
+
+/**
+ * `allow_symlinks` as model_signing uses it: read with `args["allow_symlinks"]` (verifying.py
+ * `_guess_hashing_config`, a KeyError when absent) and tested with Python's `if not allow_symlinks`
+ * (serialization.py `check_file_or_directory`). The v0.1 compat manifest is given the string "false", which is true.
+ */
+describe('allow_symlinks', () => {
+  const withAllow = (value: unknown): Statement => {
+    const s = statement(['a']);
+    const p = s.predicate as { serialization: Record<string, unknown> };
+    return { ...s, predicate: { ...p, serialization: { ...p.serialization, allow_symlinks: value } } };
+  };
+
+  it.each([
+    [true, true],
+    ['true', true],
+    ['false', true],
+    [1, true],
+    [false, false],
+    [0, false],
+    ['', false],
+    [null, false],
+  ])('%j reads as %s', (value, want) => {
+    expect(toModelManifest(withAllow(value)).allowSymlinks).toBe(want);
+  });
+
+  it('a v1.0 manifest without it is refused (model_signing fails with a KeyError)', () => {
+    const s = statement(['a']);
+    const p = s.predicate as { serialization: Record<string, unknown> };
+    const { allow_symlinks: _drop, ...serialization } = p.serialization;
+    expect(refusal({ ...s, predicate: { ...p, serialization } })).toBe('serialization.allow_symlinks is missing');
+  });
+
+  it('a v0.1 compat manifest allows links', () => {
+    const s: Statement = {
+      type: 'https://in-toto.io/Statement/v1',
+      predicateType: PREDICATE_V01,
+      subjects: [{ name: 'w.bin', digest: { sha256: D1 } }],
+      predicate: {},
+    };
+    expect(toModelManifest(s).allowSymlinks).toBe(true);
+  });
+});
