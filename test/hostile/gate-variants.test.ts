@@ -144,7 +144,8 @@ const CASES: Case[] = [
     files: {
       'model.pth': buildZip([{ name: 'archive/data.pkl', data: Buffer.concat([LINE, b("cos\nsystem\n(S'id'\ntR.")]) }]),
     },
-    want: ['CPI004:error'],
+    // pickle.load reads a line of any length: the VM reads it on to its newline and judges the payload after it.
+    want: ['CPI001:error'],
   },
   // Zip64 and directory lies.
   {

@@ -96,6 +96,19 @@ function noteLatin1(run: PickleRun, s: string, at: number): void {
 }
 
 /**
+ * Whether `noteText` could keep a str that starts with `head`: for a line too long to be kept whole
+ * (vm/scalars-text.ts `startLongLine`), which is then not read on as if it held nothing.
+ */
+export function mayNoteText(head: string): boolean {
+  return (
+    head.charCodeAt(0) === 0x80 ||
+    head.startsWith('80') ||
+    head.startsWith('gA') ||
+    /^c[A-Za-z_][\w.]*(\n|$)/.test(head)
+  );
+}
+
+/**
  * Called by the VM for the protocol-0 strings it decodes (STRING, UNICODE): a protocol-0 pickle kept as text,
  * base64 of one, or the Latin-1 text of a binary one (noteLatin1).
  */

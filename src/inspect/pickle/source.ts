@@ -249,6 +249,18 @@ export class ByteSource {
     }
   }
 
+  /**
+   * Consume the buffered bytes through the next `\n` (`ended`), or all of them when none is buffered: a text line
+   * longer than the window, read on over refills. `last` is the last byte of the line consumed here, if any.
+   */
+  skipLinePart(): { readonly ended: boolean; readonly last: number | undefined } {
+    const i = this.buf.subarray(this.p, this.len).indexOf(0x0a);
+    const stop = i < 0 ? this.len : this.p + i;
+    const last = stop > this.p ? this.buf[stop - 1] : undefined;
+    this.p = i < 0 ? this.len : stop + 1;
+    return { ended: i >= 0, last };
+  }
+
   /** `n` bytes at an absolute position of an in-memory source (no copy); undefined for file sources. */
   region(abs: number, n: number): Buffer | undefined {
     if (this.file !== undefined || abs < this.base || abs + n > this.base + this.len) return undefined;

@@ -9,10 +9,11 @@ export function decodeStringLine(line: Buffer): string | undefined {
   if (line.length < 2) return undefined;
   const q = line[0];
   if ((q !== 0x27 && q !== 0x22) || line[line.length - 1] !== q) return undefined;
-  return escapeDecode(line.subarray(1, line.length - 1));
+  return decodeEscapes(line.subarray(1, line.length - 1));
 }
 
-function escapeDecode(b: Buffer): string | undefined {
+/** The text between a STRING's quotes, unescaped with `codecs.escape_decode`. */
+export function decodeEscapes(b: Buffer): string | undefined {
   const s = b.toString('latin1');
   let out = '';
   for (let i = 0; i < s.length; i++) {

@@ -10,7 +10,7 @@ import { isContainer } from './values.js';
 import { addCallOps, asStop } from './vm/calls.js';
 import { addContainerOps, checkExpansion } from './vm/containers.js';
 import { addFramingOps, checkFrameEnd, checkLoose, checkStopFrame } from './vm/framing.js';
-import { addScalarTextOps } from './vm/scalars-text.js';
+import { addScalarTextOps, readLongLine } from './vm/scalars-text.js';
 import { addStackMemoOps } from './vm/stack-memo.js';
 import type { HandlerTable, VmOptions } from './vm/state.js';
 import { Stop, VmState } from './vm/state.js';
@@ -75,6 +75,10 @@ function steps(vm: VmState): Outcome {
     }
     for (;;) {
       if (src.wants()) return REFILL;
+      if (vm.longLine !== undefined) {
+        if (!readLongLine(vm, vm.longLine)) continue;
+        afterOp(vm);
+      }
       const at = (vm.opAt = src.pos);
       if (vm.frameEnd >= 0 && at >= vm.frameEnd) vm.frameEnd = -1;
       if (++run.opcodes > budget.maxOpcodes) throw new Stop('budget', `more than ${budget.maxOpcodes} opcodes`);
@@ -95,7 +99,7 @@ function steps(vm: VmState): Outcome {
       }
       (HANDLERS[op] ?? invalidOpcode)(vm);
       if (vm.nested) return NESTED;
-      afterOp(vm);
+      if (vm.longLine === undefined) afterOp(vm);
     }
   } catch (err) {
     if (err instanceof Stop) vm.problem(err.kind, err.message);

@@ -61,6 +61,12 @@ function legacyHead(numel: number): Buffer {
   ]);
 }
 
+/** A text line longer than a window (`maxLine` is 1 MiB): pickle.load reads it whole, however long. */
+const LONG_LINE = Buffer.alloc(6 * MiB, 0x41);
+
+/** The bytes after a stop inside a long line are read again lexically (pickles.ts addTailImports). */
+const TAIL_REREAD = LONG_LINE.length + 64;
+
 /** Write `parts` (a number is a hole of that many bytes, left sparse). */
 function write(name: string, parts: (Buffer | number)[]): string {
   const path = join(root, name);
@@ -119,6 +125,49 @@ describe('pickles read through the FileSource in bounded windows', () => {
       name: 'a legacy torch file truncated inside its storage',
       parts: [legacyHead(1.5 * MiB), Buffer.alloc(5 * MiB, 7)],
       want: ['CPI003'],
+    },
+    {
+      // pickle.dumps(<6 MiB of bytes>, protocol=0) as Debian python3 writes it: one UNICODE line, read on to its end.
+      name: 'a protocol-0 pickle of 6 MiB of bytes (one UNICODE line across windows)',
+      parts: [b('c_codecs\nencode\np0\n(V'), LONG_LINE, b('\np1\nVlatin1\np2\ntp3\nRp4\n.')],
+      want: [],
+    },
+    {
+      // A Python 2 pickle.dump (protocol 0) of a str: one quoted STRING line of escapes.
+      name: 'a Python 2 protocol-0 str of 6 MiB (one STRING line across windows)',
+      parts: [b("S'"), Buffer.from('\\x00'.repeat(1.5 * MiB), 'latin1'), b("'\np0\n.")],
+      want: [],
+    },
+    {
+      name: 'a payload after a 6 MiB UNICODE line',
+      parts: [b('V'), LONG_LINE, b('\n0'), EVIL.subarray(2)],
+      want: ['CPI001'],
+    },
+    {
+      name: 'a payload after a 6 MiB STRING line',
+      parts: [b("S'"), LONG_LINE, b("'\n0"), EVIL.subarray(2)],
+      want: ['CPI001'],
+    },
+    {
+      // load_string: "the STRING opcode argument must be quoted"; the load stops there, and what the bytes after the
+      // stop import is reported as for a short line (pickles.ts addTailImports reads them again).
+      name: 'a 6 MiB STRING line without its closing quote',
+      parts: [b("S'"), LONG_LINE, b('\n0'), EVIL.subarray(2)],
+      want: ['CPI001', 'CPI003'],
+      reread: TAIL_REREAD,
+    },
+    {
+      name: 'a 6 MiB UNICODE line that never ends',
+      parts: [b('V'), LONG_LINE],
+      want: ['CPI003'],
+      reread: TAIL_REREAD,
+    },
+    {
+      // A protocol-0 pickle kept as text (nested.ts noteText) too long to keep whole: not read on as plain text.
+      name: 'a 6 MiB UNICODE line that starts like a protocol-0 pickle',
+      parts: [b('Vcos\\u000asystem\\u000a'), LONG_LINE, b('\np0\n.')],
+      want: ['CPI004'],
+      reread: TAIL_REREAD,
     },
   ] as { name: string; parts: Buffer[]; want: string[]; reread?: number }[])(
     '$name → $want, as in memory',

@@ -1,10 +1,11 @@
 import { noteCodeBytes, noteCodeText } from '../code-text.js';
-import { noteBytes, noteText } from '../nested.js';
-import { decodeRawUnicodeEscape, decodeStringLine } from '../text.js';
+import { mayNoteText, noteBytes, noteText } from '../nested.js';
+import { decodeEscapes, decodeRawUnicodeEscape, decodeStringLine } from '../text.js';
 import { pickleFloatArg, pickleIntArg, pickleLongArg } from '../../../discover/formats/pickle-numbers.js';
 import type { Value } from '../values.js';
 import { KEEP_STRING, NONE } from '../values.js';
-import type { HandlerTable, VmState } from './state.js';
+import type { HandlerTable, LongLine, VmState } from './state.js';
+import { Stop } from './state.js';
 
 /**
  * Numbers, strings and bytes. Numbers keep their value (shapes, counts and the legacy magic are read from them);
@@ -57,6 +58,75 @@ function readBytes(vm: VmState, n: number, mutable = false): Value {
   return { k: 'bytes', len: n, mutable, at };
 }
 
+const NOT_QUOTED = 'the STRING opcode argument must be quoted';
+const BAD_ESCAPE = 'invalid raw-unicode-escape in UNICODE';
+
+/** STRING (a quoted Python 2 repr, `load_string`) or UNICODE (raw-unicode-escape, `load_unicode`): a str. */
+function textLine(vm: VmState, quoted: boolean): void {
+  const line = vm.src.line(vm.budget.maxLine);
+  if (line === undefined) return startLongLine(vm, quoted);
+  const s = quoted ? decodeStringLine(line) : decodeRawUnicodeEscape(line);
+  if (s === undefined) return vm.fail(quoted ? NOT_QUOTED : BAD_ESCAPE);
+  noteText(vm.run, s, vm.opAt);
+  noteCodeText(vm.run, s, vm.opAt);
+  vm.push({ k: 'str', s: s.length <= KEEP_STRING ? s : undefined, len: s.length });
+}
+
+/**
+ * A line longer than `maxLine`: `_Unpickler.readline` reads a line of any length, and STRING and UNICODE only make a
+ * str of it, so it is read on to its newline over refills (`readLongLine`) rather than stopping the analysis — a
+ * Python 2 era protocol-0 pickle of a numpy array is one such line per array. Its first LONG_LINE_HEAD bytes are looked at
+ * as a shorter line's whole is (code-text.ts); a head that may be a pickle kept as text (nested.ts `mayNoteText`)
+ * stops the analysis as a budget problem, since the whole str is not kept to be read as one.
+ */
+function startLongLine(vm: VmState, quoted: boolean): void {
+  const { src, budget } = vm;
+  if (src.remaining <= budget.maxLine) vm.fail('pickle data was truncated (no newline)');
+  const head = src.peekBytes(LONG_LINE_HEAD);
+  const quote = quoted ? head[0] : undefined;
+  if (quoted && quote !== 0x27 && quote !== 0x22) vm.fail(NOT_QUOTED);
+  const text = decodeHead(quoted ? head.subarray(1) : head, quoted);
+  if (text === undefined) return vm.fail(quoted ? 'invalid escape in STRING' : BAD_ESCAPE);
+  if (mayNoteText(text)) throw new Stop('budget', `text argument longer than ${budget.maxLine} bytes`);
+  noteCodeText(vm.run, text, vm.opAt);
+  const line: LongLine = { from: src.pos, quote, last: undefined };
+  vm.longLine = line;
+  readLongLine(vm, line);
+}
+
+/** The head of a long line decoded: what code-text.ts looks at of a string (its WINDOW), not the megabytes after. */
+const LONG_LINE_HEAD = 64 * 1024;
+
+/** The longest escape (`\UXXXXXXXX`, `\xXX`) a cut head may end inside. */
+const LONGEST_ESCAPE = 10;
+
+/** The head of a long line decoded, less an escape its cut splits; undefined when an escape in it is invalid. */
+function decodeHead(head: Buffer, quoted: boolean): string | undefined {
+  for (let cut = 0; cut < LONGEST_ESCAPE && cut < head.length; cut++) {
+    const part = head.subarray(0, head.length - cut);
+    const s = quoted ? decodeEscapes(part) : decodeRawUnicodeEscape(part);
+    if (s !== undefined) return s;
+  }
+  return undefined;
+}
+
+/**
+ * Read on a long line (`startLongLine`) through the bytes buffered; true once its newline is read and its str pushed
+ * (vm.ts runs the checks that follow the opcode then). Its content is not decoded past the head.
+ */
+export function readLongLine(vm: VmState, line: LongLine): boolean {
+  const { ended, last } = vm.src.skipLinePart();
+  if (last !== undefined) line.last = last;
+  if (!ended) {
+    if (vm.src.atEnd()) vm.fail('pickle data was truncated (no newline)');
+    return false;
+  }
+  vm.longLine = undefined;
+  if (line.quote !== undefined && line.last !== line.quote) vm.fail(NOT_QUOTED);
+  vm.push({ k: 'str', s: undefined, len: vm.src.pos - 1 - line.from });
+  return true;
+}
+
 /** Signed little-endian integer; exact below 2^53, approximate above (only used for naming). */
 function littleLong(b: Buffer): number {
   if (b.length === 0) return 0;
@@ -94,22 +164,8 @@ export function addScalarTextOps(t: HandlerTable): void {
       vm.push(UNKNOWN_NUMBER);
     }
   };
-  t[0x53] = (vm) => {
-    // STRING
-    const s = decodeStringLine(vm.readLine());
-    if (s === undefined) return vm.fail('the STRING opcode argument must be quoted');
-    noteText(vm.run, s, vm.opAt);
-    noteCodeText(vm.run, s, vm.opAt);
-    vm.push({ k: 'str', s: s.length <= KEEP_STRING ? s : undefined, len: s.length });
-  };
-  t[0x56] = (vm) => {
-    // UNICODE
-    const s = decodeRawUnicodeEscape(vm.readLine());
-    if (s === undefined) return vm.fail('invalid raw-unicode-escape in UNICODE');
-    noteText(vm.run, s, vm.opAt);
-    noteCodeText(vm.run, s, vm.opAt);
-    vm.push({ k: 'str', s: s.length <= KEEP_STRING ? s : undefined, len: s.length });
-  };
+  t[0x53] = (vm) => textLine(vm, true); // STRING
+  t[0x56] = (vm) => textLine(vm, false); // UNICODE
   t[0x54] = (vm) => {
     // BINSTRING
     const n = vm.src.i32();

@@ -71,6 +71,8 @@ export class VmState {
   resume: { readonly error?: unknown } | undefined;
   /** A dropped memo entry was used where its content matters: reported once. */
   lostReported = false;
+  /** A UNICODE or STRING line longer than `maxLine`, read on to its newline over refills (scalars-text.ts). */
+  longLine: LongLine | undefined;
   /** Globals that BUILD gave objects as attributes, called if the stream calls the object (state-calls.ts). */
   readonly stateCalls: StateCalls = newStateCalls();
 
@@ -136,6 +138,13 @@ export class VmState {
     }
     return l;
   }
+}
+
+/** A long UNICODE or STRING line being read: where it starts, STRING's opening quote, its last byte so far. */
+export interface LongLine {
+  readonly from: number;
+  readonly quote: number | undefined;
+  last: number | undefined;
 }
 
 /** One opcode's effect on the state. */
