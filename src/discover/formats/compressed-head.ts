@@ -67,7 +67,12 @@ const INFLATE_INPUT = 1024;
 export function inflatesToPickle(head: Buffer): boolean {
   const out = tryInflate(head);
   if (out === undefined || out.length < 2) return false;
-  return (out[0] === 0x80 && out[1]! >= 2 && out[1]! <= 5) || sniffPickleStream(out, false) === 'pickle';
+  if (out[0] === 0x80 && out[1]! >= 2 && out[1]! <= 5) return true;
+  const sniff = sniffPickleStream(out, false);
+  // A zlib or ZF stream still well formed where its inflated head ends (a UNICODE line longer than it, which
+  // pickle.load reads whole before the opcodes after it) is taken for one, as nothing else would read it: the pickle
+  // inspector reads it to the end. A gzip file is inspected whatever it holds (streamed.ts `startsAsPickle` reads on).
+  return sniff === 'pickle' || (sniff === 'more' && sniffCompression(head) !== 'gzip');
 }
 
 function tryInflate(whole: Buffer): Buffer | undefined {

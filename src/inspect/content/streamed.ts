@@ -6,6 +6,7 @@ import { InflateSource } from '../containers/inflate-source.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import type { SidecarRef } from '../pickle/joblib.js';
 import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
+import { sniffPickleStream } from '../../discover/formats/pickle-head.js';
 import type { ContentLimits } from './content.js';
 import { insideCompression } from './content.js';
 import { memberContentClaimed, memberNameClaimed } from './member-formats.js';
@@ -13,6 +14,22 @@ import { walkTarStream } from './tar-stream.js';
 import { isTar } from '../containers/tar.js';
 
 const HEAD = 1 << 16;
+/** Decompressed bytes walked when HEAD cannot tell: within the history a stream keeps (inflate-source.ts HISTORY). */
+const FURTHER = 4 << 20;
+
+/**
+ * Whether a decompressed stream starts as a pickle: its head walks as one (pickle-head.ts). A head that ends inside a
+ * well-formed stream (a UNICODE or STRING line longer than it: `pickle.load` reads a line of any length, and
+ * joblib.load or pickle.load(gzip.open(…)) runs the opcodes after it) is walked again over FURTHER bytes; a stream
+ * that still cannot be told, or whose reading ahead hit a limit, is read as a pickle — never a silent pass.
+ */
+async function startsAsPickle(s: InflateSource, head: Buffer): Promise<boolean> {
+  const whole = head.length < HEAD;
+  if (looksLikePickleStream(head, whole)) return true;
+  if (whole || sniffPickleStream(head, false) !== 'more') return false;
+  const more = await s.read(0, FURTHER);
+  return sniffPickleStream(more, more.length < FURTHER && !s.limitHit) !== 'not-pickle';
+}
 /** Bytes any stream may produce whatever its ratio (see the cap below). */
 const RATIO_FLOOR = 16 << 20;
 
@@ -101,7 +118,7 @@ export async function analyseCompressedStream(
       // pickle.load(gzip.open(...)) would stop at its first bytes with "invalid load key" (_pickle.c load()) before
       // running anything. Unless something promises a pickle, the decompressed head must look like one, the same
       // test an uncompressed file of unknown kind passes (analyser.ts).
-      if (!t.claimed && !looksLikePickleStream(head, head.length < HEAD)) return [];
+      if (!t.claimed && !(await startsAsPickle(s, head))) return [];
       const findings = await analysePickleFile(s, {
         path: t.path,
         allow: t.allow,
