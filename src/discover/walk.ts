@@ -7,7 +7,7 @@ import type { Finding } from '../core/finding.js';
 import { errorMessage } from '../core/errors.js';
 import { detectFormat, formatFromName, SNIFF_BYTES } from './detect.js';
 import { formatsReadBy } from './catalogue/index.js';
-import { leadingPickle } from './formats/pickle-head.js';
+import { leadingPickle, openDataLine, sniffAfterLine, type PickleSniff } from './formats/pickle-head.js';
 import {
   MAX_TEMPLATE_FILE,
   mayBeTemplateFile,
@@ -384,8 +384,59 @@ function sniffFurther(fd: number, rel: string, size: number): ReturnType<typeof 
   const more = Buffer.allocUnsafe(Math.min(size, SNIFF_FURTHER_BYTES));
   const n = readRest(fd, more, 0, more.length);
   // The probe says again whether the stream is still undecided (never, once these bytes are all of the file).
-  const again = detectFormat(more.subarray(0, n), rel, size, PROBED);
-  return PROBED.probe.pickleUndecided ? { ...again, format: 'pickle' } : again;
+  const head = more.subarray(0, n);
+  const again = detectFormat(head, rel, size, PROBED);
+  if (!PROBED.probe.pickleUndecided) return again;
+  return sniffPastDataLine(fd, head, size) === 'not-pickle' ? again : { ...again, format: 'pickle' };
+}
+
+/** How far past the bytes `sniffFurther` read the newline of a long data line is looked for. */
+const MAX_LINE_SEARCH = 64 * 1024 * 1024;
+
+/**
+ * A head still undecided because it ends inside a long UNICODE or STRING line, with nothing imported or called before
+ * (pickle-head.ts `openDataLine`): `pickle.load` reads that line to its newline and goes on at the next opcode, so
+ * the bytes after the newline decide, as they would have in a shorter file. A line that runs to the end of the file
+ * is "pickle data was truncated" with nothing run. `more` (taken for a pickle) when no newline is found within
+ * MAX_LINE_SEARCH of a file that goes on.
+ */
+function sniffPastDataLine(fd: number, head: Buffer, size: number): PickleSniff {
+  const lineAt = openDataLine(head);
+  if (lineAt === undefined) return 'more';
+  const searchEnd = Math.min(size, head.length + MAX_LINE_SEARCH);
+  const nl = findNewline(fd, head.length, searchEnd);
+  if (nl === undefined) return searchEnd >= size ? 'not-pickle' : 'more';
+  const length = nl - lineAt;
+  const edges =
+    length >= 2 ? Buffer.concat([readAt(fd, lineAt, 1), readAt(fd, nl - 1, 1)]) : readAt(fd, lineAt, length);
+  const rest = readAt(fd, nl + 1, Math.min(SNIFF_FURTHER_BYTES, size - nl - 1));
+  const whole = nl + 1 + rest.length >= size;
+  return sniffAfterLine(head.subarray(0, lineAt), edges, rest, whole, size - length + edges.length);
+}
+
+/** The offset of the first newline in the file's bytes `[from, to)`, read a bounded chunk at a time. */
+function findNewline(fd: number, from: number, to: number): number | undefined {
+  const chunk = Buffer.allocUnsafe(Math.min(SNIFF_FURTHER_BYTES, Math.max(0, to - from)));
+  for (let pos = from; pos < to;) {
+    const n = readSync(fd, chunk, 0, Math.min(chunk.length, to - pos), pos);
+    if (n === 0) return undefined;
+    const i = chunk.subarray(0, n).indexOf(0x0a);
+    if (i >= 0) return pos + i;
+    pos += n;
+  }
+  return undefined;
+}
+
+/** Up to `length` bytes of the file at `pos` (fewer at its end). */
+function readAt(fd: number, pos: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let n = 0;
+  while (n < length) {
+    const r = readSync(fd, buf, n, length - n, pos + n);
+    if (r === 0) break;
+    n += r;
+  }
+  return buf.subarray(0, n);
 }
 
 /**

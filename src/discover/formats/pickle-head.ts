@@ -46,6 +46,39 @@ export function sniffPickleStream(head: Buffer, wholeFile: boolean, size?: numbe
   }
 }
 
+/** UNICODE and STRING: their line only makes a string (pickle.py `load_unicode`, `load_string`). */
+const DATA_LINES = new Set([0x56, 0x53]);
+
+/**
+ * Where `head` ends inside the line of a UNICODE or STRING with nothing imported or called before it: the offset of
+ * that line's first byte. `pickle.load` reads such a line to its newline however long it is (`_Unpickler.readline`)
+ * and goes on at the opcode after it, so the head alone says nothing yet; the bytes after the newline do
+ * (`sniffAfterLine`). A text file whose first line is a megabyte long and starts with `V` reads this way.
+ */
+export function openDataLine(head: Buffer): number | undefined {
+  const walk = walkPickleHead(head);
+  if (walk.end !== 'ended' || walk.ran || walk.cutOp === undefined || !DATA_LINES.has(walk.cutOp)) return undefined;
+  return walk.at + 1;
+}
+
+/**
+ * `sniffPickleStream` of a stream whose data line (`openDataLine`) ends at a newline past the head: `before` is the
+ * head up to that line, `edges` the line's first and last bytes (what `load_string` checks for quotes; a line of
+ * fewer than two bytes is itself), `rest` what follows its newline (`wholeFile` when it runs to the end of the file),
+ * `size` the file's bytes counted with the line cut down to `edges`.
+ */
+export function sniffAfterLine(
+  before: Buffer,
+  edges: Buffer,
+  rest: Buffer,
+  wholeFile: boolean,
+  size: number,
+): PickleSniff {
+  return sniffPickleStream(Buffer.concat([before, edges, NEWLINE, rest]), wholeFile, size);
+}
+
+const NEWLINE = Buffer.from([0x0a]);
+
 /**
  * Whether `head` is the start of a stream `pickle.load` reads without an error, however few opcodes it holds: for a
  * file its loader unpickles whatever it starts with (a `.pt`, `.pkl` or `pytorch_model.bin` goes to `torch.load`'s
@@ -80,6 +113,10 @@ interface HeadWalk {
   /** Opcodes read, and the offset after the last one. */
   readonly ops: number;
   readonly at: number;
+  /** An import or call was read before the walk ended. */
+  readonly ran: boolean;
+  /** For `ended`: the opcode whose argument the head cut off, and where that opcode starts. */
+  readonly cutOp?: number;
 }
 
 /** Walk the opcodes of `head` with `_pickle.c`'s stack and MARK rules, up to its first STOP. */
@@ -91,7 +128,14 @@ function walkPickleHead(head: Buffer, size?: number): HeadWalk {
   let ops = 0;
   let ran = false;
   let imported = false;
-  const end = (e: HeadWalk['end']): HeadWalk => ({ end: e, ops, at: p, imported });
+  const end = (e: HeadWalk['end'], cutOp?: number): HeadWalk => ({
+    end: e,
+    ops,
+    at: p,
+    imported,
+    ran,
+    ...(cutOp !== undefined ? { cutOp } : {}),
+  });
   while (p < head.length) {
     const code = head[p]!;
     const spec = OPCODES.get(code);
@@ -105,7 +149,7 @@ function walkPickleHead(head: Buffer, size?: number): HeadWalk {
     // and a length of 790 MB).
     if (after === 'short' && size !== undefined && !ran && (declaredEnd(head, p + 1, spec.arg) ?? 0) > size)
       return end('invalid');
-    if (after === 'short') return end('ended');
+    if (after === 'short') return end('ended', code);
     if (RUNS.has(code)) ran = true;
     p = after;
     ops++;
