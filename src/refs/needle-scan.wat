@@ -6,15 +6,15 @@
 ;; for byte j of a window, MASKS holds two 16-byte tables (low nibble, high nibble) whose entries are the bits of the
 ;; buckets that have a needle with such a nibble there. Sixteen windows (positions p…p+15) are tested at once: for
 ;; each j, the sixteen bytes from p+j give their nibbles' bucket bits (`i8x16.swizzle`), and the four results ANDed
-;; leave, in lane i, the buckets whose needles' windows may start at p+i. Most blocks of sixteen leave none; for the rest each
-;; needle of each bucket left is compared where it would start. A needle shorter than four bytes lets every byte
-;; through past its length.
+;; leave, in lane i, the buckets whose needles' windows may start at p+i. Most blocks of sixteen leave none; for the
+;; rest, at each lane left, the needles whose window is the four bytes there (SLOTS, a hash table of the windows) are
+;; compared where they would start: most lanes left hold no needle's window, as the nibble tables let through mixes
+;; of their needles' nibbles. A needle shorter than four bytes lets every byte through past its length, and is
+;; compared at every lane left.
 ;;
 ;; Memory, laid out by needle-scan.ts (`LAYOUT` there):
 ;;   MASKS   0      8 × 16 bytes: byte j's low-nibble table at 32j, its high-nibble table at 32j + 16
-;;   LANES   128    16 bytes: a block's bucket bits, stored to be read lane by lane
-;;   BUCKET  256    i32 per bucket (8): its first needle, -1 for none
-;;   NEXT    512    i32 per needle: the next needle of its bucket, -1 at the end
+;;   NEXT    512    i32 per needle: the next needle of its hash slot (or of the short needles), -1 at the end
 ;;   START   1024   i32 per needle, then per looked-up word (128 in all): where its bytes are
 ;;   LENGTH  1536   i32 per needle and word: its length; bit 31 set on a word that counts only standing alone (no
 ;;                  ASCII letter, digit or `_` just before or after it: a regular expression's `\b` on either side)
@@ -27,6 +27,9 @@
 ;;   RULES   32768  8 i32 per rule (64 at most): the needles it needs all of, the needles it needs one of, the entry
 ;;                  of a word it needs too (-1 for none), how many words may stand in for the one-of needles, and
 ;;                  their entries (4 at most)
+;;   SLOTS   36864  i32 per hash slot (1024): the first needle of four bytes or more whose window hashes there
+;;                  (`$verify`), -1 for none
+;;   WINDOW  40960  i32 per needle: its window's four bytes read little-endian (needles of four bytes or more)
 ;;   INPUT   65536  the bytes to scan, then at least 32 bytes of room (the last block reads past the end: what it
 ;;                  finds there is never compared, as no needle fits)
 ;; The memory is shared: needle-scan.ts grows it for a larger input, and a shared memory's buffer is never detached.
@@ -34,53 +37,74 @@
 (module
   (import "env" "memory" (memory 2 65536 shared))
   ;; The shortest needle's length from its window on (at least 2), the answer when every needle is found, the number
-;; of rules.
+;; of rules, the first needle shorter than four bytes (-1 for none; NEXT chains the rest).
   (global $m (mut i32) (i32.const 2))
   (global $all (mut i32) (i32.const 0))
   (global $rules (mut i32) (i32.const 0))
+  (global $short (mut i32) (i32.const -1))
 
-  (func (export "setup") (param $m i32) (param $all i32) (param $rules i32)
+  (func (export "setup") (param $m i32) (param $all i32) (param $rules i32) (param $short i32)
     (global.set $m (local.get $m))
     (global.set $all (local.get $all))
-    (global.set $rules (local.get $rules)))
+    (global.set $rules (local.get $rules))
+    (global.set $short (local.get $short)))
 
-  ;; $found with the bits of the needles of bucket $b whose windows start at $window (and that end by $n) added.
-  (func $verify (param $b i32) (param $window i32) (param $n i32) (param $found i32) (result i32)
-    (local $k i32) (local $length i32) (local $from i32) (local $j i32) (local $bit i32) (local $at i32)
-    (local.set $k (i32.load offset=256 (i32.shl (local.get $b) (i32.const 2))))
+  ;; $found with the bits of the needles whose windows start at $window (and that end by $n) added: the needles of
+  ;; four bytes or more whose window is the four bytes there, then the short ones.
+  (func $verify (param $window i32) (param $n i32) (param $found i32) (result i32)
+    (local $k i32) (local $bytes i32)
+    (local.set $bytes (i32.load offset=65536 (local.get $window)))
+    ;; Its hash slot: the top ten bits of a multiplicative hash of the four bytes (needle-scan.ts `slotOf`).
+    (local.set $k
+      (i32.load offset=36864
+        (i32.shl (i32.shr_u (i32.mul (local.get $bytes) (i32.const 0x9e3779b1)) (i32.const 22)) (i32.const 2))))
     (block $chained
       (loop $chain
         (br_if $chained (i32.lt_s (local.get $k) (i32.const 0)))
-        (block $next
-          (local.set $bit (i32.load offset=2560 (i32.shl (local.get $k) (i32.const 2))))
-          (br_if $next (i32.and (local.get $found) (local.get $bit)))
-          ;; Where the needle would start: before the input's start, it is not there.
-          (local.set $at (i32.sub (local.get $window) (i32.load offset=3072 (i32.shl (local.get $k) (i32.const 2)))))
-          (br_if $next (i32.lt_s (local.get $at) (i32.const 0)))
-          (local.set $length (i32.load offset=1536 (i32.shl (local.get $k) (i32.const 2))))
-          (br_if $next (i32.gt_u (i32.add (local.get $at) (local.get $length)) (local.get $n)))
-          (local.set $from (i32.load offset=1024 (i32.shl (local.get $k) (i32.const 2))))
-          (local.set $j (i32.const 0))
-          ;; Four bytes at once first: most candidates differ there.
-          (if (i32.ge_u (local.get $length) (i32.const 4))
-            (then
-              (br_if $next
-                (i32.ne (i32.load offset=65536 (local.get $at))
-                  (i32.load offset=2048 (i32.shl (local.get $k) (i32.const 2)))))
-              (local.set $j (i32.const 4))))
-          (block $differ
-            (loop $compare
-              (br_if $differ (i32.ge_u (local.get $j) (local.get $length)))
-              (br_if $differ
-                (i32.ne
-                  (i32.load8_u offset=65536 (i32.add (local.get $at) (local.get $j)))
-                  (i32.load8_u (i32.add (local.get $from) (local.get $j)))))
-              (local.set $j (i32.add (local.get $j) (i32.const 1)))
-              (br $compare)))
-          (br_if $next (i32.ne (local.get $j) (local.get $length)))
-          (local.set $found (i32.or (local.get $found) (local.get $bit))))
+        (if (i32.eq (i32.load offset=40960 (i32.shl (local.get $k) (i32.const 2))) (local.get $bytes))
+          (then (local.set $found (call $check (local.get $k) (local.get $window) (local.get $n) (local.get $found)))))
         (local.set $k (i32.load offset=512 (i32.shl (local.get $k) (i32.const 2))))
         (br $chain)))
+    (local.set $k (global.get $short))
+    (block $shorts
+      (loop $short
+        (br_if $shorts (i32.lt_s (local.get $k) (i32.const 0)))
+        (local.set $found (call $check (local.get $k) (local.get $window) (local.get $n) (local.get $found)))
+        (local.set $k (i32.load offset=512 (i32.shl (local.get $k) (i32.const 2))))
+        (br $short)))
+    (local.get $found))
+
+  ;; $found with the bit of needle $k added when its window starts at $window (and it ends by $n).
+  (func $check (param $k i32) (param $window i32) (param $n i32) (param $found i32) (result i32)
+    (local $length i32) (local $from i32) (local $j i32) (local $bit i32) (local $at i32)
+    (block $next
+      (local.set $bit (i32.load offset=2560 (i32.shl (local.get $k) (i32.const 2))))
+      (br_if $next (i32.and (local.get $found) (local.get $bit)))
+      ;; Where the needle would start: before the input's start, it is not there.
+      (local.set $at (i32.sub (local.get $window) (i32.load offset=3072 (i32.shl (local.get $k) (i32.const 2)))))
+      (br_if $next (i32.lt_s (local.get $at) (i32.const 0)))
+      (local.set $length (i32.load offset=1536 (i32.shl (local.get $k) (i32.const 2))))
+      (br_if $next (i32.gt_u (i32.add (local.get $at) (local.get $length)) (local.get $n)))
+      (local.set $from (i32.load offset=1024 (i32.shl (local.get $k) (i32.const 2))))
+      (local.set $j (i32.const 0))
+      ;; Four bytes at once first: most candidates differ there.
+      (if (i32.ge_u (local.get $length) (i32.const 4))
+        (then
+          (br_if $next
+            (i32.ne (i32.load offset=65536 (local.get $at))
+              (i32.load offset=2048 (i32.shl (local.get $k) (i32.const 2)))))
+          (local.set $j (i32.const 4))))
+      (block $differ
+        (loop $compare
+          (br_if $differ (i32.ge_u (local.get $j) (local.get $length)))
+          (br_if $differ
+            (i32.ne
+              (i32.load8_u offset=65536 (i32.add (local.get $at) (local.get $j)))
+              (i32.load8_u (i32.add (local.get $from) (local.get $j)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $compare)))
+      (br_if $next (i32.ne (local.get $j) (local.get $length)))
+      (local.set $found (i32.or (local.get $found) (local.get $bit))))
     (local.get $found))
 
   ;; The needles found in INPUT's first $n bytes, the BIT of each one there: blocks of sixteen window positions, up
@@ -93,7 +117,7 @@
     (local $p i32) (local $end i32) (local $v v128) (local $m v128) (local $nibble v128)
     (local $lo0 v128) (local $hi0 v128) (local $lo1 v128) (local $hi1 v128)
     (local $lo2 v128) (local $hi2 v128) (local $lo3 v128) (local $hi3 v128)
-    (local $lanes i32) (local $lane i32) (local $buckets i32) (local $found i32)
+    (local $lanes i32) (local $found i32)
     (if (i32.lt_u (local.get $n) (global.get $m)) (then (return (i32.const 0))))
     ;; One past the last position a needle's window can start at.
     (local.set $end (i32.sub (i32.add (local.get $n) (i32.const 1)) (global.get $m)))
@@ -138,17 +162,10 @@
             (br_if $hit (v128.any_true (local.get $m)))
             (local.set $p (i32.add (local.get $p) (i32.const 16)))
             (br $quiet)))
-        (v128.store (i32.const 128) (local.get $m))
         (local.set $lanes (i8x16.bitmask (i8x16.ne (local.get $m) (v128.const i64x2 0 0))))
         (loop $lane
-          (local.set $lane (i32.ctz (local.get $lanes)))
-          (local.set $buckets (i32.load8_u offset=128 (local.get $lane)))
-          (loop $bucket
-            (local.set $found
-              (call $verify (i32.ctz (local.get $buckets)) (i32.add (local.get $p) (local.get $lane)) (local.get $n)
-                (local.get $found)))
-            (local.set $buckets (i32.and (local.get $buckets) (i32.sub (local.get $buckets) (i32.const 1))))
-            (br_if $bucket (local.get $buckets)))
+          (local.set $found
+            (call $verify (i32.add (local.get $p) (i32.ctz (local.get $lanes))) (local.get $n) (local.get $found)))
           (local.set $lanes (i32.and (local.get $lanes) (i32.sub (local.get $lanes) (i32.const 1))))
           (br_if $lane (local.get $lanes)))
         (if (i32.eq (local.get $found) (global.get $all)) (then (return (local.get $found))))

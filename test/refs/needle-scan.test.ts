@@ -154,6 +154,28 @@ describe.each([
     expect([h(Buffer.from('..huby')), h(Buffer.from('hubz'))]).toEqual([2, 0]);
   });
 
+  it('needles that share a window, or whose windows share a hash slot, beside short needles (fast-check)', () => {
+    // The compare is reached through a hash table of windows (needle-scan.wat `$verify`): `torch` and `xtorc` (tested
+    // from its second byte) have the same window, `torc`; `agit` hashes to its slot; `ab` and `tor` are too short for
+    // a window and are compared wherever a block passes.
+    const needles = ['torch', 'agit8', 'xtorc', 'ab', 'tor'];
+    const offsets = [0, 0, 1, 0, 0];
+    const piece = fc.oneof(
+      fc.constantFrom(...needles),
+      fc.constantFrom(...needles).map((n) => n.slice(0, -1)),
+      fc.constantFrom(...needles).map((n) => n.slice(1)),
+      fc.constantFrom('torc', 'agit', 'xtor', 'a'),
+      fc.string({ maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 16 }), (pieces) => {
+        const b = Buffer.from(pieces.join(''), 'latin1');
+        expect(scanner(needles, [], [], api, [0, 0, 1, 2, 0], offsets)(b)).toBe(byIncludes(needles, b));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
   it('looks up words in the bytes it last scanned, as Buffer.includes does (fast-check)', () => {
     const words = ['hub', 'LLM', '\\', 'huggingface_hub', 'x'];
     const g = needleScanner(NEEDLES, words);
