@@ -43,7 +43,7 @@ import { diffModels, modelQuestions } from './models.js';
 import { notCompared } from './not-compared.js';
 import type { RegistryLookup } from './online.js';
 import { lockfileQuestions } from './questions.js';
-import { scriptsAllowedBy } from './new-scripts.js';
+import { scriptsAllowedBy, sourceBuildsIn } from './new-scripts.js';
 import { blobReader, fileReader, referenceChanges, workingTreeSources, type ReferenceChange } from './references.js';
 import { removedLockfiles } from './removed-lockfiles.js';
 import { atHeadPaths, findingsAtHeadPaths, movedLockfiles } from './renames.js';
@@ -203,7 +203,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
     // changed entry: an injection the head scan found takes in the review's questions of that entry.
     const entries = foldIntoInjections(
       [
-        ...lockfileQuestions(lockfiles, baseGraphs, headScan.graphs, scriptsAllowed),
+        ...lockfileQuestions(lockfiles, baseGraphs, headScan.graphs, scriptsAllowed, sourceBuildsIn(headScan.findings)),
         ...injectionQuestions(lockfiles, baseGraphs, headScan.graphs),
         ...aliasRetargets(baseGraphs, headScan.graphs),
       ],

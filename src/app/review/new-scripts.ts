@@ -4,6 +4,7 @@ import { packageArtifact } from '../../core/finding.js';
 import type { Ecosystem } from '../../core/package-key.js';
 import type { Policy } from '../../core/policy.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import { buildsEverywhere, WHEEL } from '../../deps/parsers/python/checks/builds.js';
 
 /** Whether the policy lets a package run install scripts (`dependencies.allowInstallScripts`, globs as CPD012 reads them). */
 export type ScriptsAllowed = (name: string) => boolean;
@@ -35,6 +36,55 @@ export function scriptsRunIn(graphs: readonly DependencyGraph[]): Set<string> {
     for (const p of g.packages)
       if (p.hasInstallScript === true && p.buildDisabled === undefined) out.add(`${p.name}@${p.version}`);
   return out;
+}
+
+/** `lockfile\0name@version` of a package entry: how the review keys one lockfile's entry across the two scans. */
+export function entryKey(lockfile: string, name: string, version: string): string {
+  return `${lockfile}\0${name}@${version}`;
+}
+
+/**
+ * The Python entries the head scan says the installer builds from their sdist on every platform (CPP074,
+ * `buildsEverywhere`): Python's install script, already weighed against the policy's allowlist and uv's `no-build`.
+ */
+export function sourceBuildsIn(findings: readonly Finding[]): Set<string> {
+  const out = new Set<string>();
+  for (const f of findings)
+    if (buildsEverywhere(f) && f.artifact?.kind === 'package')
+      out.add(entryKey(f.location.path, f.artifact.name, f.artifact.version));
+  return out;
+}
+
+/**
+ * The Python name@versions some base lockfile may already have built: locked with no wheel among its files, which
+ * includes the lockfiles that name no files at all (requirements, Pipfile.lock: pip takes a wheel when the release has
+ * one, else builds — `CandidateEvaluator._sort_key` — and the lock cannot say which). A package new to one lockfile
+ * that another already installed that way brings no build the project did not run.
+ */
+export function buildsRunIn(graphs: readonly DependencyGraph[]): Set<string> {
+  const out = new Set<string>();
+  for (const g of graphs)
+    if (g.ecosystem === 'pypi')
+      for (const p of g.packages)
+        if (p.source === 'registry' && !(p.distributions ?? []).some((d) => WHEEL.test(d.filename ?? '')))
+          out.add(`${p.name}@${p.version}`);
+  return out;
+}
+
+/**
+ * CPU003 for a Python package new to its lockfile that the installer builds from its sdist: pip
+ * (`SourceDistribution.prepare_distribution_metadata`, even to read the metadata), uv (`Package::to_dist` →
+ * `to_source_dist`) and Poetry (`Executor._prepare_archive`) run its `setup.py` / PEP 517 backend at install, with
+ * the rights of the developer or the CI job — the npm `postinstall` of a new dependency, so the same rule and level.
+ */
+export function addedBuildFinding(node: PackageNode, sdist: string): Finding {
+  return {
+    ruleId: 'CPU003',
+    message: `${node.name}@${node.version} is new to ${node.lockfile} and is installed by building its source distribution (${sdist}): that runs the package's build backend (setup.py / PEP 517), with the rights of the developer or the CI job. Read what its build runs before merging, or add it to dependencies.allowInstallScripts once reviewed.`,
+    location: { path: node.lockfile, line: node.line },
+    artifact: packageArtifact('pypi', node.name, node.version),
+    evidence: { to: node.version, source: 'lockfile', added: true, sdist },
+  };
 }
 
 /**

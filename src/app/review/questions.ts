@@ -10,7 +10,15 @@ import { packageArtifact } from '../../core/finding.js';
 import { ecosystemOf } from '../../core/package-key.js';
 import { SDIST, WHEEL } from '../../deps/parsers/python/checks/builds.js';
 import type { Ecosystem } from '../../core/package-key.js';
-import { addedScriptFinding, runsUnallowedScripts, scriptsRunIn, type ScriptsAllowed } from './new-scripts.js';
+import {
+  addedBuildFinding,
+  addedScriptFinding,
+  buildsRunIn,
+  entryKey,
+  runsUnallowedScripts,
+  scriptsRunIn,
+  type ScriptsAllowed,
+} from './new-scripts.js';
 import { lockfileRecordsScripts } from '../../registry/install-scripts.js';
 
 /**
@@ -23,12 +31,14 @@ export function lockfileQuestions(
   base: readonly DependencyGraph[],
   head: readonly DependencyGraph[],
   scriptsAllowed: ScriptsAllowed,
+  sourceBuilds: ReadonlySet<string>,
 ): Finding[] {
   const out: Finding[] = [];
   const baseByPath = new Map(base.map((g) => [g.lockfile, g]));
   const elsewhere = digestsByVersion(base.filter((g) => g.ecosystem !== 'pypi'));
   const releases = pinsByVersion(base);
   const ranAtBase = scriptsRunIn(base);
+  const builtAtBase = buildsRunIn(base);
   for (const g of head) {
     const before = baseByPath.get(g.lockfile);
     if (before) pushAll(out, republished(before, g));
@@ -40,6 +50,8 @@ export function lockfileQuestions(
     const scripts: ScriptJudge = {
       allowed: scriptsAllowed,
       ranAtBase,
+      sourceBuilds,
+      builtAtBase,
       baseSays: before !== undefined && lockfileRecordsScripts(before),
     };
     for (const c of lf.changes) pushAll(out, perChange(c, lf.ecosystem, scripts));
@@ -217,6 +229,10 @@ function hostOf(url: string | undefined): string | undefined {
 interface ScriptJudge {
   readonly allowed: ScriptsAllowed;
   readonly ranAtBase: ReadonlySet<string>;
+  /** The head's Python entries built from their sdist on every platform (`sourceBuildsIn`, by `entryKey`). */
+  readonly sourceBuilds: ReadonlySet<string>;
+  /** The Python name@versions a base lockfile may already have built (`buildsRunIn`). */
+  readonly builtAtBase: ReadonlySet<string>;
   /**
    * Whether the lockfile's base records install scripts: one relocked from npm v1 or migrated from yarn cannot say
    * the version before ran none — the head scan's CPD012 says what the head records.
@@ -254,7 +270,7 @@ function perChange(c: PackageChange, ecosystem: Ecosystem, scripts: ScriptJudge)
       evidence: { from: c.base.version, to: c.head.version, source: 'lockfile' },
     });
   }
-  const sdist = ecosystem === 'pypi' ? newSourceBuild(c.base, c.head) : undefined;
+  const sdist = builtNow(c.head, scripts) ? newSourceBuild(c.base, c.head) : undefined;
   if (sdist !== undefined) {
     out.push({
       ruleId: 'CPU003',
@@ -285,11 +301,27 @@ function perChange(c: PackageChange, ecosystem: Ecosystem, scripts: ScriptJudge)
   return out;
 }
 
-/** CPU003 for a package new to the lockfile whose recorded install script runs, unless the base already ran it. */
+/**
+ * CPU003 for a package new to the lockfile whose recorded install script runs, or (Python) that is built from its
+ * sdist, unless the base already ran it.
+ */
 function addedScript(node: PackageNode, ecosystem: Ecosystem, scripts: ScriptJudge): Finding[] {
+  if (ecosystem === 'pypi') return addedBuild(node, scripts);
   if (node.hasInstallScript !== true || !runsUnallowedScripts(node, scripts.allowed)) return [];
   if (scripts.ranAtBase.has(`${node.name}@${node.version}`)) return [];
   return [addedScriptFinding(node, ecosystem, { source: 'lockfile' })];
+}
+
+function addedBuild(node: PackageNode, scripts: ScriptJudge): Finding[] {
+  const sdist = (node.distributions ?? []).map((d) => d.filename ?? '').find((f) => SDIST.test(f));
+  if (sdist === undefined || !builtNow(node, scripts) || scripts.builtAtBase.has(`${node.name}@${node.version}`))
+    return [];
+  return [addedBuildFinding(node, sdist)];
+}
+
+/** Whether the head scan's CPP074 says the installer builds this entry on every platform (see `sourceBuildsIn`). */
+function builtNow(node: PackageNode, scripts: ScriptJudge): boolean {
+  return scripts.sourceBuilds.has(entryKey(node.lockfile, node.name, node.version));
 }
 
 /**

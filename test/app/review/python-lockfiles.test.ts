@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Policy } from '../../../src/core/policy.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { makeRepo, reviewHead, type Tree } from './repo.js';
 
 /**
@@ -131,6 +133,100 @@ const cases: Case[] = [
   },
 ];
 
+/** uvLock's requests entry, then `evilpkg` 1.0.0 locked with only an sdist. */
+const withSdistOnly = (lock: string) =>
+  [
+    lock,
+    '[[package]]',
+    'name = "evilpkg"',
+    'version = "1.0.0"',
+    'source = { registry = "https://pypi.org/simple" }',
+    `sdist = { url = "https://files.pythonhosted.org/packages/e/evilpkg-1.0.0.tar.gz", hash = "sha256:${hex(7)}", size = 1 }`,
+    '',
+  ].join('\n');
+const evilProject = pyproject.replace('["requests"]', '["requests", "evilpkg"]');
+
+/**
+ * A dependency new to the lock that the installer builds from its sdist runs its setup.py / PEP 517 backend at install
+ * (pip `SourceDistribution.prepare_distribution_metadata`, uv `Package::to_dist` → `to_source_dist`): the same code
+ * at the same moment as a new npm package's `postinstall`, so the same CPU003 — and, like it, not when the installer
+ * will not build it or the policy allows it.
+ */
+const newBuilds: (Case & { policy?: Policy })[] = [
+  {
+    name: 'uv.lock: a new package locked with only an sdist → CPU003 at its entry',
+    base: { 'pyproject.toml': pyproject, 'uv.lock': uvLock('2.31.0', 1, 2) },
+    head: { 'pyproject.toml': evilProject, 'uv.lock': withSdistOnly(uvLock('2.31.0', 1, 2)) },
+    want: ['CPU003@uv.lock:13'],
+  },
+  {
+    name: 'poetry.lock: a new package locked with only an sdist → CPU003',
+    base: { 'pyproject.toml': pyproject, 'poetry.lock': poetryLock('2.31.0', ['requests-2.31.0-py3-none-any.whl']) },
+    head: { 'poetry.lock': poetryLock('2.31.0', ['requests-2.31.0.tar.gz']).replace(/"requests"/, '"evilpkg"') },
+    want: ['CPU003@poetry.lock:1'],
+  },
+  {
+    name: 'uv.lock: a new package with a wheel → nothing',
+    base: { 'pyproject.toml': pyproject, 'uv.lock': uvLock('2.31.0', 1, 2) },
+    head: {
+      'pyproject.toml': evilProject,
+      'uv.lock': `${uvLock('2.31.0', 1, 2)}\n${uvLock('1.0.0', 7, 8).split('\n').slice(3).join('\n').replaceAll('requests', 'evilpkg')}`,
+    },
+    want: [],
+  },
+  {
+    name: 'uv.lock: a new sdist-only package the policy allows to build → nothing',
+    base: { 'pyproject.toml': pyproject, 'uv.lock': uvLock('2.31.0', 1, 2) },
+    head: { 'pyproject.toml': evilProject, 'uv.lock': withSdistOnly(uvLock('2.31.0', 1, 2)) },
+    want: [],
+    policy: {
+      ...DEFAULT_POLICY,
+      dependencies: { ...DEFAULT_POLICY.dependencies, allowInstallScripts: ['evilpkg'] },
+    },
+  },
+  {
+    // uv-resolver `Package::to_dist`: a package uv may not build is never built; the install fails instead.
+    name: 'uv.lock: a new sdist-only package uv may not build (no-build-package) → nothing',
+    base: { 'pyproject.toml': pyproject, 'uv.lock': uvLock('2.31.0', 1, 2) },
+    head: {
+      'pyproject.toml': `${evilProject}\n[tool.uv]\nno-build-package = ["evilpkg"]\n`,
+      'uv.lock': withSdistOnly(uvLock('2.31.0', 1, 2)),
+    },
+    want: [],
+  },
+  {
+    name: 'uv.lock: an update to an sdist-only release uv may not build (no-build-package) → nothing',
+    base: {
+      'pyproject.toml': `${pyproject}\n[tool.uv]\nno-build-package = ["requests"]\n`,
+      'uv.lock': uvLock('2.31.0', 1, 2),
+    },
+    head: { 'uv.lock': uvLock('2.31.1', 3) },
+    want: [],
+  },
+  {
+    name: 'uv.lock: an update to an sdist-only release the policy allows to build → nothing',
+    base: { 'pyproject.toml': pyproject, 'uv.lock': uvLock('2.31.0', 1, 2) },
+    head: { 'uv.lock': uvLock('2.31.1', 3) },
+    want: [],
+    policy: {
+      ...DEFAULT_POLICY,
+      dependencies: { ...DEFAULT_POLICY.dependencies, allowInstallScripts: ['requests'] },
+    },
+  },
+  {
+    // The base requirements file installed evilpkg==1.0.0 too, wheel or sdist as the release offered: no new build,
+    // and the head scan's warning about the build stays.
+    name: 'uv.lock: a new sdist-only package a base requirements file already pinned → CPP074 only',
+    base: {
+      'pyproject.toml': pyproject,
+      'uv.lock': uvLock('2.31.0', 1, 2),
+      'tools/requirements.txt': `evilpkg==1.0.0 --hash=sha256:${hex(7)}\n`,
+    },
+    head: { 'pyproject.toml': evilProject, 'uv.lock': withSdistOnly(uvLock('2.31.0', 1, 2)) },
+    want: ['CPP074@uv.lock:13'],
+  },
+];
+
 describe('review compares Python lockfiles', () => {
   it.each(cases)('$name', async ({ base, head, want, changes }) => {
     const repo = makeRepo(base, head);
@@ -141,6 +237,16 @@ describe('review compares Python lockfiles', () => {
       .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line}`);
     expect(got.sort()).toEqual(want);
     if (changes) expect(r.lockfiles.flatMap((lf) => lf.changes.map((c) => `${c.kind} ${c.name}`))).toEqual(changes);
+  });
+
+  it.each(newBuilds)('$name', async ({ base, head, want, policy }) => {
+    const repo = makeRepo(base, head);
+    cleanups.push(repo.cleanup);
+    const r = await reviewHead(repo.dir, policy ? { policy } : {});
+    const got = r.findings
+      .filter((f) => /^CP(U003|P074)$/.test(f.ruleId))
+      .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line}`);
+    expect(got).toEqual(want);
   });
 
   it("a release now built from its sdist is said once: CPU003, not also the head scan's CPP074", async () => {

@@ -146,6 +146,15 @@ function binaryRefusedBy(fc: PyFormatControl, name: string): PyLineAt | undefine
   return fc.onlyBinary.has(':all:') ? undefined : fc.noBinary.get(':all:');
 }
 
+/**
+ * Whether a finding is a package's CPP074 that holds on every platform: no wheel the lock can install (none, or only
+ * for other Pythons) or uv told to refuse the wheels, as opposed to a build only where a platform has no wheel
+ * (`buildsOn`). The finding has already weighed the policy's allowlist and uv's `no-build`.
+ */
+export function buildsEverywhere(f: Finding): boolean {
+  return f.ruleId === 'CPP074' && f.artifact?.kind === 'package' && f.evidence?.['buildsOn'] === undefined;
+}
+
 const NO_BINARY_FIX =
   'Drop the --no-binary (or narrow it to the packages whose build you reviewed), or add those packages to dependencies.allowInstallScripts.';
 
