@@ -25,21 +25,26 @@ export function republishedDistributions(
 ): Finding[] {
   if (head.ecosystem !== 'pypi') return [];
   const own = pinsByVersion(base ? [base] : []);
-  const now = new Map<string, { node: PackageNode; pins: Pins }>();
+  const now = new Map<string, { node: PackageNode; pins: Pins; entries: { node: PackageNode; pins: Pins }[] }>();
   for (const p of head.packages) {
     if (p.version === '') continue;
     const key = releaseId('pypi', p.name, p.version);
     const pins = pinsOf(p);
+    if (pins.all.size === 0) continue;
     const seen = now.get(key);
-    if (seen) merge(seen.pins, pins);
-    else if (pins.all.size > 0) now.set(key, { node: p, pins });
+    // The release's pins start as a copy: `merge` adds to its first argument, and each entry keeps its own.
+    if (seen) {
+      seen.entries.push({ node: p, pins });
+      merge(seen.pins, pins);
+    } else now.set(key, { node: p, pins: pinsOf(p), entries: [{ node: p, pins }] });
   }
   const out: Finding[] = [];
-  for (const [key, { node, pins }] of now) {
+  for (const [key, release] of now) {
     const mine = own.get(key);
-    const old = mine ?? elsewhere.get(`${key}${indexOf(node)}`);
-    const why = old && disagreement(old, pins);
-    if (!old || !why) continue;
+    const old = mine ?? elsewhere.get(`${key}${indexOf(release.node)}`);
+    const found = old && disagreeingEntry(old, release);
+    if (!old || !found) continue;
+    const { node, why } = found;
     out.push({
       ruleId: 'CPU001',
       message: `${node.name}@${node.version} now pins ${describe(why, old, mine !== undefined)}: the same release now names other bytes, pip and uv accept a download that matches any hash listed, and PyPI never takes a file name twice. Restore the entry from the base revision and find where the new bytes come from.`,
@@ -54,6 +59,27 @@ export function republishedDistributions(
     });
   }
   return out;
+}
+
+/**
+ * The entry of a release whose pins disagree with the base ones: the release's pins over all its entries, else each
+ * entry's own. One lockfile may lock a release twice, each entry installed with its own hashes: Pipfile.lock's
+ * `default` and `develop` (pipenv `do_install_dependencies` installs each category from its own section, `develop`
+ * only with `--dev`), a requirements pin repeated under other markers. A hash swapped in one while the other keeps
+ * the old ones is still other bytes for the installs that read it.
+ */
+function disagreeingEntry(
+  old: Pins,
+  release: { node: PackageNode; pins: Pins; entries: readonly { node: PackageNode; pins: Pins }[] },
+): { node: PackageNode; why: Disagreement } | undefined {
+  const merged = disagreement(old, release.pins);
+  if (merged) return { node: release.node, why: merged };
+  if (release.entries.length < 2) return undefined;
+  for (const e of release.entries) {
+    const why = disagreement(old, e.pins);
+    if (why) return { node: e.node, why };
+  }
+  return undefined;
 }
 
 /** How a head pin set disagrees with the base one, if it does; the digests shown are those that explain it. */

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { corpusPath } from '../../helpers/corpus.js';
 import { makeRepo, reviewHead, type Tree } from './repo.js';
 
 /**
@@ -62,7 +64,8 @@ const poetryLock = (files: number[]) =>
 const poetryProject =
   '[tool.poetry]\nname = "app"\nversion = "1.0.0"\ndescription = ""\nauthors = []\n\n[tool.poetry.dependencies]\npython = "^3.8"\nrequests = "2.31.0"\n';
 
-const pipfileLock = (hashes: number[]) =>
+/** Pipfile.lock: requests 2.31.0 in `default` with these hashes, and in `develop` too when `develop` names some. */
+const pipfileLock = (hashes: number[], develop: number[] = []) =>
   JSON.stringify(
     {
       _meta: {
@@ -71,7 +74,10 @@ const pipfileLock = (hashes: number[]) =>
         sources: [{ name: 'pypi', url: 'https://pypi.org/simple', verify_ssl: true }],
       },
       default: { requests: { hashes: hashes.map((n) => `sha256:${hex(n)}`), index: 'pypi', version: '==2.31.0' } },
-      develop: {},
+      develop:
+        develop.length > 0
+          ? { requests: { hashes: develop.map((n) => `sha256:${hex(n)}`), index: 'pypi', version: '==2.31.0' } }
+          : {},
     },
     null,
     4,
@@ -146,6 +152,26 @@ const cases: Case[] = [
     want: ['CPU001@Pipfile.lock:14'],
   },
   {
+    // pipenv installs each category from its own section (`do_install_dependencies`): `pipenv sync` reads `default`
+    // alone, so the `develop` copy keeping the old hashes does not make the swapped ones safe.
+    name: 'Pipfile.lock: both hashes of the default entry replaced, the develop entry of the release kept',
+    base: { 'Pipfile.lock': pipfileLock([1, 2], [1, 2]) },
+    head: { 'Pipfile.lock': pipfileLock([3, 4], [1, 2]) },
+    want: ['CPU001@Pipfile.lock:14'],
+  },
+  {
+    name: 'Pipfile.lock: one hash of the develop entry replaced, the default entry kept',
+    base: { 'Pipfile.lock': pipfileLock([1, 2], [1, 2]) },
+    head: { 'Pipfile.lock': pipfileLock([1, 2], [1, 3]) },
+    want: ['CPU001@Pipfile.lock:24'],
+  },
+  {
+    name: 'Pipfile.lock: a hash added to both entries (a wheel uploaded later) passes',
+    base: { 'Pipfile.lock': pipfileLock([1, 2], [1, 2]) },
+    head: { 'Pipfile.lock': pipfileLock([1, 2, 3], [1, 2, 3]) },
+    want: [],
+  },
+  {
     name: 'pdm.lock: one file swapped for another',
     base: { 'pyproject.toml': pyproject, 'pdm.lock': pdmLock([1, 2]) },
     head: { 'pdm.lock': pdmLock([1, 3]) },
@@ -202,5 +228,23 @@ describe('review: a Python hash replaced at the same version (CPU001)', () => {
       'requests@2.31.0 now pins a hash it did not have at the base revision, in place of a hash it dropped',
     );
     expect(f?.evidence).toMatchObject({ before: `sha256:${hex(2)}`, after: `sha256:${hex(3)}` });
+  });
+});
+
+describe('review: a hash swapped in one section of a real Pipfile.lock', () => {
+  it('microsoft/presidio: filelock locked in default and develop, the default hashes replaced → CPU001 there', async () => {
+    const real = readFileSync(corpusPath('python', 'lockfiles', 'microsoft-presidio.Pipfile.lock'), 'utf8');
+    const entry = /("filelock": \{\n\s+"hashes": \[\n)((?:\s+"sha256:[0-9a-f]{64}",?\n)+)/.exec(real)!;
+    const swapped = entry[2]!.replace(/[0-9a-f]{64}/g, (_, i: number) => hex(i + 1));
+    const head = real.replace(entry[0], entry[1]! + swapped);
+    // The develop section locks the same release and keeps the genuine hashes.
+    expect(real.indexOf(entry[2]!, entry.index + entry[0].length)).toBeGreaterThan(0);
+    const repo = makeRepo({ 'Pipfile.lock': real }, { 'Pipfile.lock': head });
+    cleanups.push(repo.cleanup);
+    const line = real.slice(0, entry.index).split('\n').length;
+    const got = (await reviewHead(repo.dir)).findings.filter((f) => f.ruleId === 'CPU001');
+    expect(got.map((f) => `${f.artifact?.kind === 'package' ? f.artifact.name : ''}@${f.location.line}`)).toEqual([
+      `filelock@${line}`,
+    ]);
   });
 });
