@@ -54,7 +54,8 @@ export function lockfileQuestions(
       builtAtBase,
       baseSays: before !== undefined && lockfileRecordsScripts(before),
     };
-    for (const c of lf.changes) pushAll(out, perChange(c, lf.ecosystem, scripts));
+    const kind = (head.find((g) => g.lockfile === lf.lockfile) ?? before)?.kind;
+    for (const c of lf.changes) pushAll(out, perChange(c, lf.ecosystem, scripts, kind === 'poetry'));
     const grown = outgrown(
       lf,
       head.find((g) => g.lockfile === lf.lockfile),
@@ -240,14 +241,22 @@ interface ScriptJudge {
   readonly baseSays: boolean;
 }
 
-function perChange(c: PackageChange, ecosystem: Ecosystem, scripts: ScriptJudge): Finding[] {
+/**
+ * `unnamedIsDefault`: the lockfile writes no index for an entry from its default one, so an entry gaining or losing
+ * one moved (poetry.lock, see `indexMoved`).
+ */
+function perChange(c: PackageChange, ecosystem: Ecosystem, scripts: ScriptJudge, unnamedIsDefault: boolean): Finding[] {
   if (c.kind === 'added') return addedScript(c.head, ecosystem, scripts);
   if (c.kind === 'removed') return [];
   const out: Finding[] = [];
   const label = `${c.name} ${versionLabel(c.base)} → ${versionLabel(c.head)}`;
   const fromHost = hostOf(c.base.resolved);
   const toHost = hostOf(c.head.resolved);
-  if (c.base.source !== c.head.source || (fromHost !== undefined && toHost !== undefined && fromHost !== toHost)) {
+  if (
+    c.base.source !== c.head.source ||
+    (fromHost !== undefined && toHost !== undefined && fromHost !== toHost) ||
+    (unnamedIsDefault && indexMoved(c.base, c.head))
+  ) {
     out.push({
       ruleId: 'CPU002',
       message: `${label} moved from ${describeSource(c.base)} to ${describeSource(c.head)}. Updates keep their source; check the resolved URL before merging.`,
@@ -352,6 +361,20 @@ function weakerIntegrity(
   return was !== undefined && now !== undefined && SRI_DIGEST_BYTES[now] < SRI_DIGEST_BYTES[was]
     ? { was, now }
     : undefined;
+}
+
+/**
+ * poetry.lock names an entry's index only when it is not the default one: Poetry's `Locker` writes `[package.source]`
+ * only for a package with a `source_type`, and `Chooser._get_links` fetches one without it from PyPI (or the pool's
+ * first repository). An update that gains such a table leaves PyPI for another index, one that loses it now takes the
+ * name from PyPI, where anyone may publish it (dependency confusion): both move the package as a host change does.
+ */
+function indexMoved(base: PackageNode, head: PackageNode): boolean {
+  return (
+    base.source === 'registry' &&
+    head.source === 'registry' &&
+    (base.resolved === undefined) !== (head.resolved === undefined)
+  );
 }
 
 function describeSource(n: PackageNode): string {

@@ -227,6 +227,48 @@ const newBuilds: (Case & { policy?: Policy })[] = [
   },
 ];
 
+/** poetryLock with a `[package.source]` table naming the index the entry comes from. */
+const poetryFrom = (version: string, files: readonly string[], index: string) =>
+  poetryLock(version, files).replace(
+    '\n[metadata]',
+    `\n[package.source]\ntype = "legacy"\nurl = "${index}"\nreference = "idx"\n\n[metadata]`,
+  );
+const reqWheel = (v: string) => [`requests-${v}-py3-none-any.whl`];
+
+/**
+ * poetry.lock writes `[package.source]` only for an entry that does not come from the default index (Poetry's
+ * `Chooser._get_links`: no source type → PyPI), so an update gaining or losing the table moves the package to
+ * another index — as a uv.lock `source = { registry = … }` naming another host does (CPU002).
+ */
+const indexMoves: Case[] = [
+  {
+    // An index the default policy allows (the PyTorch one): only the move itself says anything.
+    name: 'poetry.lock: an update now from another index ([package.source] added) → CPU002',
+    base: { 'pyproject.toml': pyproject, 'poetry.lock': poetryLock('2.31.0', reqWheel('2.31.0')) },
+    head: { 'poetry.lock': poetryFrom('2.31.1', reqWheel('2.31.1'), 'https://download.pytorch.org/whl/cpu') },
+    want: ['CPU002@poetry.lock:1'],
+  },
+  {
+    // The private package's name is now looked up on PyPI, where anyone may publish it.
+    name: 'poetry.lock: an update no longer from its private index ([package.source] dropped) → CPU002',
+    base: {
+      'pyproject.toml': pyproject,
+      'poetry.lock': poetryFrom('2.31.0', reqWheel('2.31.0'), 'https://download.pytorch.org/whl/cpu'),
+    },
+    head: { 'poetry.lock': poetryLock('2.31.1', reqWheel('2.31.1')) },
+    want: ['CPU002@poetry.lock:1'],
+  },
+  {
+    name: 'poetry.lock: an update that keeps its index → nothing',
+    base: {
+      'pyproject.toml': pyproject,
+      'poetry.lock': poetryFrom('2.31.0', reqWheel('2.31.0'), 'https://download.pytorch.org/whl/cpu'),
+    },
+    head: { 'poetry.lock': poetryFrom('2.31.1', reqWheel('2.31.1'), 'https://download.pytorch.org/whl/cpu') },
+    want: [],
+  },
+];
+
 describe('review compares Python lockfiles', () => {
   it.each(cases)('$name', async ({ base, head, want, changes }) => {
     const repo = makeRepo(base, head);
@@ -237,6 +279,15 @@ describe('review compares Python lockfiles', () => {
       .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line}`);
     expect(got.sort()).toEqual(want);
     if (changes) expect(r.lockfiles.flatMap((lf) => lf.changes.map((c) => `${c.kind} ${c.name}`))).toEqual(changes);
+  });
+
+  it.each(indexMoves)('$name', async ({ base, head, want }) => {
+    const repo = makeRepo(base, head);
+    cleanups.push(repo.cleanup);
+    const got = (await reviewHead(repo.dir)).findings
+      .filter((f) => f.level === 'error')
+      .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line}`);
+    expect(got).toEqual(want);
   });
 
   it.each(newBuilds)('$name', async ({ base, head, want, policy }) => {
