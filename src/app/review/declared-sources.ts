@@ -5,6 +5,7 @@ import { isRecord } from '../../core/is-record.js';
 import { ecosystemOf, pep503Name } from '../../core/package-key.js';
 import { listedWithMore } from '../../core/plural.js';
 import type { DependencyGraph } from '../../core/records.js';
+import { FULL_SHA, lockedGitRef } from '../../deps/checks/git-pin.js';
 import { parseAlias } from '../../deps/parsers/npm-common.js';
 import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
 import { dirOf } from '../../deps/read.js';
@@ -68,7 +69,12 @@ export function declaredSourceFindings(
       const now = parse(c.head);
       if (now === undefined) continue; // manifest-changes.ts reports a package.json that does not parse (CPU030)
       const was = c.base === undefined ? {} : (parse(c.base) ?? {});
-      moved = offRegistryDeclarations(was, now).filter((d) => !lockedOff('npm', folder, d.installs));
+      const declared = offRegistryDeclarations(was, now);
+      moved = declared.filter((d) => !lockedOff('npm', folder, d.installs));
+      const unpinned = declared.filter(
+        (d) => !moved.includes(d) && commitPinDropped(d, lockedSpec(headGraphs, folder, d.name)),
+      );
+      if (unpinned.length > 0) out.push(toFinding(c.path, c.head, unpinned, NPM, UNPINNED));
     } else if (name === 'pyproject.toml' && (folder === '' || pythonLockfilesOver(headGraphs, folder))) {
       const now = directReferences(c.head);
       if (now === undefined) continue; // install-settings.ts reports a pyproject.toml that does not parse (CPU030)
@@ -119,6 +125,35 @@ function offRegistryDeclarations(was: Json, now: Json, fields: readonly string[]
     }
   }
   return out;
+}
+
+/**
+ * A git dependency whose spec named a full commit and now names a branch, tag or range, while the lockfile was still
+ * written for the commit (`locked`: the spec the lockfile records for the importer). The lockfile comparison sees no
+ * move, but the pair is out of step: `npm ci` refuses it (`validateLockfile`), and `npm install` resolves the new spec,
+ * where pacote's GitFetcher asks the remote what the ref points to that day (only a 40-hex committish counts as
+ * resolved): the code is no longer pinned.
+ */
+function commitPinDropped(d: Declared, locked: string | undefined): boolean {
+  return (
+    d.before !== undefined &&
+    locked === d.before &&
+    classifySpec(d.before) === 'git' &&
+    classifySpec(d.after) === 'git' &&
+    FULL_SHA.test(lockedGitRef(d.before)) &&
+    !FULL_SHA.test(lockedGitRef(d.after))
+  );
+}
+
+/** The spec an npm-family lockfile over `folder` records for `name` in that folder's importer, if one does. */
+function lockedSpec(graphs: readonly DependencyGraph[], folder: string, name: string): string | undefined {
+  for (const g of graphs) {
+    if (ecosystemOf(g) !== 'npm' || !covers(g, folder)) continue;
+    const d = dirOf(g.lockfile);
+    const spec = g.importers[folder === d ? '' : d === '' ? folder : folder.slice(d.length + 1)]?.[name];
+    if (spec !== undefined) return spec;
+  }
+  return undefined;
 }
 
 /**
@@ -206,7 +241,18 @@ const NPM =
 const PYTHON =
   '`uv sync --locked` and `poetry install` refuse the pair; `uv sync` re-locks, and `pip install .` reads no lock: both fetch the new source and run its build backend';
 
-function toFinding(file: string, head: string, moved: readonly Declared[], outcome: string): Finding {
+/** What the declared specs are, as a finding says it. */
+const UNLOCKED = 'from outside the registry that no lockfile of the project locks';
+const UNPINNED =
+  'from git by a branch, tag or range where it named a commit, while the lockfile was written for that commit';
+
+function toFinding(
+  file: string,
+  head: string,
+  moved: readonly Declared[],
+  outcome: string,
+  what: string = UNLOCKED,
+): Finding {
   const pairs = moved.map((d) => `${d.name}: ${shown(d.before)} → ${shown(d.after)}`);
   const first = moved[0]!;
   const listed = moved.slice(0, EVIDENCE);
@@ -214,7 +260,7 @@ function toFinding(file: string, head: string, moved: readonly Declared[], outco
   const lines = head.split('\n');
   return {
     ruleId: 'CPU002',
-    message: `${file} now declares ${moved.length === 1 ? 'a dependency' : `${moved.length} dependencies`} from outside the registry that no lockfile of the project locks: ${listedWithMore(pairs, NAMED)}. ${outcome}, and none of it was in the lockfiles this review compared. Restore the spec from the base revision, or commit the lockfile the package manager writes for it and review that.`,
+    message: `${file} now declares ${moved.length === 1 ? 'a dependency' : `${moved.length} dependencies`} ${what}: ${listedWithMore(pairs, NAMED)}. ${outcome}, and none of it was in the lockfiles this review compared. Restore the spec from the base revision, or commit the lockfile the package manager writes for it and review that.`,
     location: { path: file, line: lineOf(file, lines, first) },
     artifact: { kind: 'file', path: file },
     // The first dependency's spec at both revisions names the cause. The count, the names and specs (the first

@@ -4,7 +4,7 @@ import type { ParsedLockfile } from '../types.js';
 import { packageFinding } from './finding.js';
 
 /** A full commit id, the only committish pacote's GitFetcher takes as resolved (`hashre`). */
-const FULL_SHA = /^[0-9a-f]{40}$/i;
+export const FULL_SHA = /^[0-9a-f]{40}$/i;
 /** The commit id Bun writes for a `github:` entry: the hex tail of GitHub's `owner-repo-<sha>` tarball folder. */
 const BUN_GITHUB_COMMIT = /^[0-9a-f]{7,40}$/i;
 

@@ -124,6 +124,54 @@ describe('review of a dependency declared off the registry that the lockfile doe
 });
 
 /**
+ * A git dependency pinned to a commit, re-declared by a branch while the lockfile stays written for the commit: the
+ * lockfile comparison sees nothing move, `npm ci` refuses the pair, and `npm install` asks the remote what the branch
+ * points to (pacote's GitFetcher resolves any committish that is not 40 hex) — the code is no longer pinned, the
+ * manifest's own form of a model reference that drops its commit for a branch (CPU011).
+ */
+describe('review of a git dependency whose commit pin becomes a branch', () => {
+  const SHA = '0123456789abcdef0123456789abcdef01234567';
+  const gitLock = (spec: string) =>
+    npmLock(
+      { ms: spec, lodash: '^4.17.21' },
+      {
+        ms: { version: '2.1.3', resolved: `git+ssh://git@github.com/acme/ms.git#${SHA}` },
+        lodash: {
+          version: '4.17.21',
+          resolved: 'https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz',
+          integrity: sri(2),
+        },
+      },
+    );
+  const PINNED = {
+    'package.json': manifest({ ms: `github:acme/ms#${SHA}`, lodash: '^4.17.21' }),
+    'package-lock.json': gitLock(`github:acme/ms#${SHA}`),
+  };
+
+  it.each([
+    { name: 'a branch', spec: 'github:acme/ms#main' },
+    { name: 'a semver range', spec: 'github:acme/ms#semver:^2' },
+    { name: 'no ref at all (the default branch)', spec: 'github:acme/ms' },
+  ])('the commit replaced by $name under the unchanged lockfile → CPU002 at the manifest', async ({ spec }) => {
+    const r = await review(PINNED, { 'package.json': manifest({ ms: spec, lodash: '^4.17.21' }) });
+    expect(atManifests(r)).toEqual(['package.json:5:error']);
+    expect(r.gate?.passed).toBe(false);
+  });
+
+  it('another commit, or a lockfile written for the branch (it pins the commit it resolved) → not from here', async () => {
+    const other = await review(PINNED, {
+      'package.json': manifest({ ms: `github:acme/ms#${'f'.repeat(40)}`, lodash: '^4.17.21' }),
+    });
+    const relocked = await review(PINNED, {
+      'package.json': manifest({ ms: 'github:acme/ms#main', lodash: '^4.17.21' }),
+      'package-lock.json': gitLock('github:acme/ms#main'),
+    });
+    expect(atManifests(other)).toEqual([]);
+    expect(atManifests(relocked)).toEqual([]);
+  });
+});
+
+/**
  * pnpm's catalogs: every `catalog:` dependency installs the spec pnpm-workspace.yaml gives the name
  * (@pnpm/catalogs.config). A catalog moved to git while pnpm-lock.yaml stays is the package.json case in another
  * file: `--frozen-lockfile` refuses it (ERR_PNPM_LOCKFILE_CONFIG_MISMATCH, the head scan's CPD026, a warning), a
