@@ -79,9 +79,13 @@ export function declaredSourceFindings(
       const now = directReferences(c.head);
       if (now === undefined) continue; // install-settings.ts reports a pyproject.toml that does not parse (CPU030)
       const was = (c.base === undefined ? undefined : directReferences(c.base)) ?? new Map<string, Declared>();
-      moved = [...now.values()]
-        .filter((d) => was.get(d.installs)?.after !== d.after && !lockedOff('pypi', folder, d.installs))
+      const declared = [...now.values()]
+        .filter((d) => was.get(d.installs)?.after !== d.after)
         .map((d) => ({ ...d, before: was.get(d.installs)?.after }));
+      // A source table alone installs nothing new where the lock still says the index: the head scan's CPP080.
+      moved = declared.filter((d) => d.field !== 'tool.uv.sources' && !lockedOff('pypi', folder, d.installs));
+      const unpinned = declared.filter((d) => !moved.includes(d) && uvCommitPinDropped(d, headGraphs, folder));
+      if (unpinned.length > 0) out.push(toFinding(c.path, c.head, unpinned, PYTHON, UNPINNED));
     } else if (name === 'pnpm-workspace.yaml' && pnpmLockfilesOver(headGraphs, folder)) {
       const now = catalogSpecs(c.head);
       if (now === undefined) continue; // manifest-changes.ts reports a pnpm-workspace.yaml that does not parse (CPU030)
@@ -143,6 +147,39 @@ function commitPinDropped(d: Declared, locked: string | undefined): boolean {
     FULL_SHA.test(lockedGitRef(d.before)) &&
     !FULL_SHA.test(lockedGitRef(d.after))
   );
+}
+
+/**
+ * The Python form of `commitPinDropped`: a git direct reference (`name @ git+https://…@<commit>`, or a
+ * `[tool.uv.sources]` git table's `rev`) that named a full commit and now names a branch, tag or none, while a uv.lock
+ * over the project still locks the name for that commit (uv writes the requested ref into the source URL:
+ * `?rev=<commit>#<commit>`). `uv sync` sees the lock no longer satisfies the project (`Lock::satisfies`), re-locks and
+ * fetches what the branch points to; `uv sync --locked` refuses.
+ */
+function uvCommitPinDropped(d: Declared, graphs: readonly DependencyGraph[], folder: string): boolean {
+  const was = d.before === undefined ? undefined : gitRefOf(d.before);
+  const now = gitRefOf(d.after);
+  if (was === undefined || now === undefined || !FULL_SHA.test(was) || FULL_SHA.test(now)) return false;
+  return graphs.some(
+    (g) =>
+      g.kind === 'uv' &&
+      covers(g, folder) &&
+      g.packages.some(
+        (p) => pep503Name(p.name) === d.installs && p.source === 'git' && p.resolved?.includes(`rev=${was}`) === true,
+      ),
+  );
+}
+
+/**
+ * The ref a git direct reference names — pip's `git+<url>@<ref>` (`Git.get_url_rev_and_auth`: the part after the last
+ * `@` of the path) or a uv source table shown as `git+<url>@<ref>` — '' for none; undefined when it is not git.
+ */
+function gitRefOf(spec: string): string | undefined {
+  const url = /\bgit\+\S+/.exec(spec)?.[0].replace(/#.*$/, '');
+  if (url === undefined) return undefined;
+  const path = url.replace(/^git\+[a-z]+:\/\/[^/]*/i, '');
+  const at = path.lastIndexOf('@');
+  return at < 0 ? '' : path.slice(at + 1);
 }
 
 /** The spec an npm-family lockfile over `folder` records for `name` in that folder's importer, if one does. */
@@ -221,6 +258,7 @@ function directReferences(text: string): Map<string, Declared> | undefined {
     ['tool.uv.dev-dependencies', at(at(at(data, 'tool'), 'uv'), 'dev-dependencies')],
     // uv's overrides replace every requirement of the name, deep in the tree too (as npm `overrides` do).
     ['tool.uv.override-dependencies', at(at(at(data, 'tool'), 'uv'), 'override-dependencies')],
+    ['tool.uv.sources', uvGitSources(at(at(at(data, 'tool'), 'uv'), 'sources'))],
   ];
   const out = new Map<string, Declared>();
   for (const [field, list] of lists) {
@@ -231,6 +269,23 @@ function directReferences(text: string): Map<string, Declared> | undefined {
       if (name === undefined || out.has(pep503Name(name))) continue;
       out.set(pep503Name(name), { name, field, before: undefined, after: spec.trim(), installs: pep503Name(name) });
     }
+  }
+  return out;
+}
+
+/**
+ * `[tool.uv.sources]` git tables written as the direct references they stand for (`name @ git+<url>@<ref>`, the ref
+ * uv asks for: `rev`, else `tag`, else `branch`, else none), so a source table and a PEP 508 reference compare alike.
+ * A name with several sources (a list, split by markers) is read by its first git table.
+ */
+function uvGitSources(sources: unknown): string[] {
+  if (!isRecord(sources)) return [];
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(sources)) {
+    const git = (Array.isArray(value) ? value : [value]).find((v) => isRecord(v) && typeof v['git'] === 'string');
+    if (!isRecord(git)) continue;
+    const ref = [git['rev'], git['tag'], git['branch']].find((r): r is string => typeof r === 'string');
+    out.push(`${name} @ git+${String(git['git'])}${ref !== undefined ? `@${ref}` : ''}`);
   }
   return out;
 }
@@ -281,5 +336,9 @@ function toFinding(
 function lineOf(file: string, lines: readonly string[], d: Declared): number {
   if (file.endsWith('.json')) return lineOfKey(lines, d.name);
   const i = lines.findIndex((l) => l.includes(d.after));
-  return i < 0 ? 1 : i + 1;
+  if (i >= 0) return i + 1;
+  // A `[tool.uv.sources]` table, shown as the reference it stands for: its key's line.
+  const keyed = new RegExp(`^\\s*["']?${d.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*=`);
+  const key = lines.findIndex((l) => keyed.test(l));
+  return key < 0 ? 1 : key + 1;
 }

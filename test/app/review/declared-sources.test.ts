@@ -267,6 +267,49 @@ describe('review of a pyproject.toml direct reference that the lock does not loc
     expect(found[0]?.evidence?.['dependencies']).toBe('tool.uv.override-dependencies.idna');
   });
 
+  describe('a git reference whose commit pin becomes a branch under a uv.lock written for the commit', () => {
+    // uv writes the requested ref into the locked source (`?rev=<commit>#<commit>`); `uv sync` re-locks a project the
+    // lock no longer satisfies (`Lock::satisfies`) and fetches what the branch points to.
+    const SHA = 'b'.repeat(40);
+    const REPO = 'https://github.com/acme/mylib';
+    const mylib = pkg('mylib', `{ git = "${REPO}?rev=${SHA}#${SHA}" }`);
+    const sources = (ref: string) => `\n[tool.uv.sources]\nmylib = { git = "${REPO}", ${ref} }\n`;
+    const at = (r: ReviewResult) =>
+      r.findings
+        .filter((f) => f.ruleId === 'CPU002' && f.location.path === 'pyproject.toml')
+        .map((f) => `${f.location.path}:${f.location.line}`);
+
+    it('a PEP 508 reference from @<commit> to @main → CPU002 at its line', async () => {
+      const r = await review(
+        { 'pyproject.toml': pyproject('idna>=3.6', `mylib @ git+${REPO}@${SHA}`), 'uv.lock': uvLock(idna, mylib) },
+        { 'pyproject.toml': pyproject('idna>=3.6', `mylib @ git+${REPO}@main`) },
+      );
+      expect(at(r)).toEqual(['pyproject.toml:6']);
+      expect(r.gate?.passed).toBe(false);
+    });
+
+    it('a [tool.uv.sources] rev replaced by a branch → CPU002 at the source line', async () => {
+      const project = pyproject('idna>=3.6', 'mylib');
+      const r = await review(
+        { 'pyproject.toml': project + sources(`rev = "${SHA}"`), 'uv.lock': uvLock(idna, mylib) },
+        { 'pyproject.toml': project + sources('branch = "main"') },
+      );
+      expect(at(r)).toEqual(['pyproject.toml:10']);
+    });
+
+    it('re-locked for the branch, or moved to another commit → not from here', async () => {
+      const project = pyproject('idna>=3.6', 'mylib');
+      const base = { 'pyproject.toml': project + sources(`rev = "${SHA}"`), 'uv.lock': uvLock(idna, mylib) };
+      const relocked = await review(base, {
+        'pyproject.toml': project + sources('branch = "main"'),
+        'uv.lock': uvLock(idna, pkg('mylib', `{ git = "${REPO}?branch=main#${SHA}" }`)),
+      });
+      const other = await review(base, { 'pyproject.toml': project + sources(`rev = "${'c'.repeat(40)}"`) });
+      expect(at(relocked)).toEqual([]);
+      expect(at(other)).toEqual([]);
+    });
+  });
+
   it('the lock locks it from that repository too → not said at the manifest; an index range → nothing', async () => {
     const locked = await review(BASE_PY, {
       'pyproject.toml': pyproject('idna>=3.6', GIT),
