@@ -282,7 +282,8 @@ function uvGitSources(sources: unknown): string[] {
   if (!isRecord(sources)) return [];
   const out: string[] = [];
   for (const [name, value] of Object.entries(sources)) {
-    const git = (Array.isArray(value) ? value : [value]).find((v) => isRecord(v) && typeof v['git'] === 'string');
+    const tables: unknown[] = Array.isArray(value) ? value : [value];
+    const git = tables.find((v) => isRecord(v) && typeof v['git'] === 'string');
     if (!isRecord(git)) continue;
     const ref = [git['rev'], git['tag'], git['branch']].find((r): r is string => typeof r === 'string');
     out.push(`${name} @ git+${String(git['git'])}${ref !== undefined ? `@${ref}` : ''}`);
