@@ -4,6 +4,7 @@ import type { PyProject } from '../pyproject.js';
 import type { DeclaredIndex, IndexConfig } from '../pyproject-indexes.js';
 import type { PyPackage, PythonLock } from '../types.js';
 import { PYPI_INDEXES } from './context.js';
+import { uvUnconfiguredPackages } from '../uv-remotes.js';
 import { pyFileFinding } from './finding.js';
 
 /** An index whose packages a public name can take over, and the locked packages exposed. */
@@ -30,7 +31,7 @@ export function checkIndexPriority(lock: PythonLock, project: PyProject | undefi
     lock.kind === 'poetry'
       ? poetryExposures(lock, cfg)
       : lock.kind === 'uv'
-        ? uvExposures(lock, cfg)
+        ? [...uvExposures(lock, cfg), ...uvReresolveExposures(lock, cfg)]
         : lock.kind === 'pdm'
           ? pdmExposures(lock, cfg)
           : [];
@@ -137,6 +138,46 @@ function uvExposures(lock: PythonLock, cfg: IndexConfig): Exposure[] {
     });
   }
   return out;
+}
+
+/**
+ * uv's re-resolution: once the project configures any index, a package locked from a registry the configuration
+ * does not name makes `uv sync` / `uv run` resolve the lock again (uvUnconfiguredPackages), looking its name up on the
+ * configured indexes — PyPI among them unless a default index replaces it — so a package of that name published on
+ * PyPI is what installs (`uv sync --locked` fails instead, `--frozen` installs the lock). Reported at the first index
+ * the configuration declares, once per undeclared registry; a package pinned in `[tool.uv.sources]` is looked up only
+ * on its index (CPP078 judges the lock against it).
+ */
+function uvReresolveExposures(lock: PythonLock, cfg: IndexConfig): Exposure[] {
+  const declared = cfg.indexes.filter((i) => i.tool === 'uv');
+  const first = declared[0];
+  if (first === undefined || declared.some((i) => i.priority === 'default' && !isPypi(i.url))) return [];
+  const byIndex = new Map<string, PyPackage[]>();
+  for (const p of uvUnconfiguredPackages(lock, cfg)) {
+    if (isPypi(p.url!) || cfg.pinnedTo.has(p.name)) continue;
+    const key = normalizePrefix(p.url!);
+    const group = byIndex.get(key);
+    if (group) group.push(p);
+    else byIndex.set(key, [p]);
+  }
+  return [...byIndex.values()].map((packages) => {
+    const url = packages[0]!.url!;
+    return {
+      index: {
+        tool: 'uv',
+        // The lock names the registry by URL alone: its host stands for the name a declaration would give it.
+        name: /^https?:\/\/(?:[^/@]*@)?([^/:?#]+)/i.exec(url)?.[1] ?? url,
+        url,
+        line: first.line,
+        priority: 'primary',
+        ...(first.file ? { file: first.file } : {}),
+      },
+      why: `is not among the configured indexes, so uv sync and uv run resolve the lock again (Lock::satisfies: missing remote index) and look these names up on PyPI`,
+      fix: 'Declare the index ([[tool.uv.index]], explicit = true) and pin its packages to it in [tool.uv.sources], then re-lock; run uv sync --locked in CI so a lock the configuration does not match fails.',
+      packages,
+      counted: true,
+    };
+  });
 }
 
 /**
