@@ -61,6 +61,11 @@ export interface PackageNode {
     readonly hashes: Readonly<Record<string, string>>;
   }[];
   /**
+   * Python: the installer may take only a wheel of it (pip's `--only-binary` in the requirements file, by
+   * `FormatControl.get_allowed_formats`): with no wheel it fails rather than build the sdist.
+   */
+  readonly wheelsOnly?: true;
+  /**
    * Python (pylock.toml `attestation-identities`, PEP 751): the PEP 740 Trusted Publishers the lock recorded for the
    * package's files (`kind` and its string fields); the online check holds each file's attestations to them.
    */

@@ -14,10 +14,10 @@ export interface DraftEdge {
 }
 
 /** A package entry before graph-wide facts (path, workspace, computed flags) are known. */
-// `attestationIdentities` is Python's (pylock.toml), whose graph toPythonGraph builds without drafts.
+// `attestationIdentities` and `wheelsOnly` are Python's, whose graph toPythonGraph builds without drafts.
 export type DraftNode = Omit<
   PackageNode,
-  'dev' | 'optional' | 'peer' | 'workspace' | 'path' | 'lockfile' | 'attestationIdentities'
+  'dev' | 'optional' | 'peer' | 'workspace' | 'path' | 'lockfile' | 'attestationIdentities' | 'wheelsOnly'
 > & {
   /** Flags the lockfile itself records (npm, pnpm ≤ 6); otherwise computed from reachability. */
   readonly flags?: { readonly dev: boolean; readonly optional: boolean; readonly peer: boolean };

@@ -17,7 +17,9 @@ export function sourceOnlyRelease(
   buildAllowed: (name: string) => boolean,
 ): Finding | undefined {
   const dists = pkg.distributions ?? [];
-  if (dists.some((d) => d.filename !== undefined) || buildAllowed(pkg.name)) return undefined;
+  // pip under --only-binary skips every sdist link (wheelsOnly): no wheel fails the install, nothing is built.
+  if (dists.some((d) => d.filename !== undefined) || pkg.wheelsOnly === true || buildAllowed(pkg.name))
+    return undefined;
   const locked = dists.flatMap((d) => Object.entries(d.hashes));
   const usable =
     locked.length > 0 ? release.filter((f) => locked.some(([alg, hex]) => f.hashes[alg] === hex)) : release;

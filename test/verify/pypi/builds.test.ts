@@ -45,6 +45,16 @@ describe('online: a requirements pin that can only be built from its sdist (CPP0
     // canonicalize_name on both sides: the policy may spell the project as its authors do.
     { name: 'allowed as NATIVE', served: [SDIST], line: 'native==1.0', allow: ['NATIVE'], want: 0 },
     { name: 'allowed as the line spells it', served: [SDIST], line: 'Native==1.0', allow: ['Native'], want: 0 },
+    // FormatControl.get_allowed_formats: pip may take only a wheel, so with none the install fails; nothing builds.
+    { name: '--only-binary :all:', served: [SDIST], line: '--only-binary :all:\nnative==1.0', want: 0 },
+    { name: '--only-binary naming it', served: [SDIST], line: '--only-binary=Native\nnative==1.0', want: 0 },
+    // handle_mutual_excludes: `:none:` empties the set again.
+    {
+      name: '--only-binary :all: then :none:',
+      served: [SDIST],
+      line: '--only-binary :all:\n--only-binary :none:\nnative==1.0',
+      want: 1,
+    },
   ])('$name', async (c) => {
     index.serve({ native: c.served } satisfies ServedProjects);
     const dir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-build-'));
@@ -63,7 +73,7 @@ describe('online: a requirements pin that can only be built from its sdist (CPP0
     );
     const builds = r.findings.filter((f) => f.ruleId === 'CPP074');
     expect(builds.map((f) => `${f.location.path}:${f.location.line ?? 0}`)).toEqual(
-      c.want === 1 ? ['requirements.txt:1'] : [],
+      c.want === 1 ? [`requirements.txt:${c.line.split('\n').length}`] : [],
     );
     // A line without --hash pins no bytes: the release is on the index, but what pip downloads is not checked.
     const status = c.line.includes('--hash') ? 'verified' : 'unverifiable';

@@ -1,6 +1,7 @@
 import type { DependencyGraph, PackageNode } from '../../../core/records.js';
 import type { PyProject } from './pyproject.js';
 import type { PyEdge, PySource, PythonLock } from './types.js';
+import { sdistRefused } from './checks/builds.js';
 
 const KIND: Record<PythonLock['kind'], DependencyGraph['kind']> = {
   requirements: 'pip-requirements',
@@ -51,6 +52,7 @@ export function toPythonGraph(lock: PythonLock, project?: PyProject): Dependency
     key: `${p.name}==${p.version || p.specifier}`,
     distributions: p.distributions.map((d) => ({ ...d, hashes: { ...d.hashes } })),
     ...(p.attestationIdentities !== undefined ? { attestationIdentities: p.attestationIdentities } : {}),
+    ...(sdistRefused(lock.formatControl, p.name) ? { wheelsOnly: true as const } : {}),
   }));
   return {
     lockfile: lock.file,

@@ -136,6 +136,16 @@ function forcedBuilds(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
 }
 
 /**
+ * Whether pip may install only a wheel of `name`, by `FormatControl.get_allowed_formats`: its name under
+ * `--only-binary`, or `:all:` there and its name not under `--no-binary`. `LinkEvaluator.evaluate_link` then skips
+ * every sdist link, so pip never builds it (with no wheel the install fails).
+ */
+export function sdistRefused(fc: PyFormatControl | undefined, name: string): boolean {
+  if (fc === undefined) return false;
+  return fc.onlyBinary.has(name) || (!fc.noBinary.has(name) && fc.onlyBinary.has(':all:'));
+}
+
+/**
  * The `--no-binary` line that takes wheels away from `name`, by pip's `FormatControl.get_allowed_formats`: its name
  * under `--only-binary`, else under `--no-binary`, else `:all:` under `--only-binary`, else under `--no-binary`.
  */
