@@ -84,4 +84,16 @@ describe("an install command's own --no-binary makes pip build its -r files' pac
     };
     expect(builds(await scanWith(dir, [pythonDepsStage], { policy }))).toEqual(['setup.sh:1 idna']);
   });
+
+  // pip's resolver (resolvelib) pins one candidate per project name, merging the requirements that name it
+  // (`Factory.collect_root_requirements`, keyed by name): a package given twice is one build.
+  it('names a package the command and its -r file both give once', async () => {
+    const dir = tree({
+      'install.sh': 'pip install --no-binary :all: -r requirements.txt Six==1.16.0 six\n',
+      'requirements.txt': ['six==1.16.0', 'PyYAML==6.0.1', ''].join('\n'),
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    expect(builds(r)).toEqual(['install.sh:1 six pyyaml']);
+    expect(r.findings.find((f) => f.ruleId === 'CPP074')?.evidence?.['packages']).toBe(2);
+  });
 });

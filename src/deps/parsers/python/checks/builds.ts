@@ -112,8 +112,11 @@ function forcedBuilds(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
   const fc = lock.formatControl;
   if (fc === undefined || lock.compileInput === true) return [];
   const byLine = new Map<string, { at: PyLineAt; packages: PyPackage[] }>();
+  // pip's resolver (resolvelib) pins one candidate per project name, however many lines give it.
+  const seen = new Set<string>();
   for (const p of lock.packages) {
-    if (p.source !== 'index' || p.constraint === true || policy.buildAllowed(p.name)) continue;
+    if (p.source !== 'index' || p.constraint === true || policy.buildAllowed(p.name) || seen.has(p.name)) continue;
+    seen.add(p.name);
     const at = binaryRefusedBy(fc, p.name);
     if (at === undefined) continue;
     const key = `${at.file}:${at.line}`;
