@@ -449,4 +449,15 @@ export const PYTHON_RULES = defineRules([
     severity: '7.5',
     tags: [...TAGS, 'secrets'],
   },
+  {
+    id: 'CPP094',
+    name: 'PythonInstallFileNotRead',
+    short:
+      'A Dockerfile, workflow, script or tox/nox configuration was too large to read for its Python install commands.',
+    full: 'chainproof reads the install commands of Dockerfiles, CI workflows, shell scripts, Makefiles and tox / nox configuration (`pip install`, `uv pip install`, `uv sync`, the `PIP_*` / `UV_*` variables they set, the `-r` files they name) up to 4 MiB each. A larger one (or one that could not be read) was not: whatever it installs, from whichever index, was not checked. The shell, Docker and the CI runner read it whatever its size. One finding for all such files, with their count; a note, as most files that large hold no install at all.',
+    help: 'Keep install steps in files of ordinary size (move generated data out of the script or workflow), or check what these files install by hand.',
+    level: 'note',
+    severity: '2.0',
+    tags: [...TAGS, 'scanner-health'],
+  },
 ]);

@@ -6,6 +6,7 @@ import { checkInstallArguments } from './checks/install-arguments.js';
 import { checkSourceBuilds } from './checks/builds.js';
 import { pyFileFinding } from './checks/finding.js';
 import { MAX_MANIFEST_BYTES } from '../../read.js';
+import { MAX_RELATED } from '../../../core/group-causes.js';
 import { condaPipRequirements, condaPipRequirementsFile } from './conda-environments.js';
 import type { CondaPipFile } from './conda-environments.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
@@ -154,6 +155,30 @@ function unread(file: DiscoveredFile): Finding {
     `${file.path} could not be read for the requirements an install command takes from it: it ${reason}. None of them were checked; keep the requirements in a file of ordinary size.`,
     { reason, format: file.claimed ?? file.format },
   );
+}
+
+/**
+ * CPP094: the install files (Dockerfiles, workflows, scripts, Makefiles, tox / nox configuration) that could not be
+ * read for their commands — past MAX_MANIFEST_BYTES, or gone since the walk. The shell and the runner read them
+ * whatever their size, so what they install went unchecked: counted in one finding (one cause), never a silent pass.
+ */
+export function unreadInstallFiles(files: readonly DiscoveredFile[]): Finding[] {
+  if (files.length === 0) return [];
+  const paths = [...new Set(files.map((f) => f.path))].sort();
+  const n = paths.length;
+  const over = files.some((f) => f.size > MAX_MANIFEST_BYTES);
+  return [
+    {
+      ...pyFileFinding(
+        'CPP094',
+        paths[0]!,
+        undefined,
+        `${n} install file${n === 1 ? '' : 's'} (${paths.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''}) could not be read for the Python install commands ${n === 1 ? 'it runs' : 'they run'}${over ? `: over the ${MAX_MANIFEST_BYTES}-byte limit or unreadable` : ': unreadable'}. Their pip / uv commands, index settings and the requirements files they name were not checked.`,
+        { count: n, files: paths.slice(0, 200).join(' ') },
+      ),
+      related: paths.slice(1, MAX_RELATED + 1).map((path) => ({ path })),
+    },
+  ];
 }
 
 /**

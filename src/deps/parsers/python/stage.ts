@@ -31,7 +31,7 @@ import { checkIndexSettings } from './checks/config-indexes.js';
 import { envIndexSettings } from './env-indexes.js';
 import { installInputs, installTree, locateInstallNames } from './install-requirements.js';
 import type { InstallInput } from './install-requirements.js';
-import { installCommandFindings } from './install-command-findings.js';
+import { installCommandFindings, unreadInstallFiles } from './install-command-findings.js';
 import { checkInstallArguments } from './checks/install-arguments.js';
 import { projectRequirements } from './project-requirements.js';
 import { asInstallCommands } from './tox-nox-installs.js';
@@ -116,7 +116,8 @@ export const pythonDepsStage: Stage = {
       includes,
       limit: ctx.limit,
     });
-    const lockFindings = [...results.flatMap((r) => r.findings), ...named.findings, ...commandFindings];
+    const unreadEnv = unreadInstallFiles(envFiles.filter((f) => envTexts.get(f.path) === undefined));
+    const lockFindings = [...results.flatMap((r) => r.findings), ...named.findings, ...commandFindings, ...unreadEnv];
     // Index settings outside any lockfile (pip.conf, uv.toml, pyproject.toml, PIP_*/UV_* variables set by a
     // Dockerfile, workflow or script): a host a lockfile already locks
     // packages from is reported there.
