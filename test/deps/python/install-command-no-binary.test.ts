@@ -96,4 +96,33 @@ describe("an install command's own --no-binary makes pip build its -r files' pac
     expect(builds(r)).toEqual(['install.sh:1 six pyyaml']);
     expect(r.findings.find((f) => f.ruleId === 'CPP074')?.evidence?.['packages']).toBe(2);
   });
+
+  // ConfigOptionParser._update_defaults runs PIP_NO_BINARY / PIP_ONLY_BINARY through the option's callback before
+  // the command line is parsed: the command's own options and its files' lines change what they set.
+  it('reads PIP_NO_BINARY / PIP_ONLY_BINARY the file sets as the control its pip commands start from', async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12',
+        'ENV PIP_NO_BINARY=:all:', // 2
+        'RUN pip install -r requirements.txt six==1.16.0',
+        'RUN uv pip install idna==3.4', // uv reads no PIP_* variable
+        '',
+      ].join('\n'),
+      '.github/workflows/ci.yml': [
+        'jobs:',
+        '  build:',
+        '    runs-on: ubuntu-latest',
+        '    env:',
+        '      PIP_NO_BINARY: pyyaml',
+        '    steps:',
+        '      - run: pip install --only-binary :all: -r requirements.txt',
+        '',
+      ].join('\n'),
+      'ci/setup.sh': ['export PIP_ONLY_BINARY=:all:', 'pip install --no-binary six six==1.16.0 idna==3.4', ''].join(
+        '\n',
+      ),
+      'requirements.txt': ['six==1.16.0', 'PyYAML==6.0.1', ''].join('\n'),
+    });
+    expect(builds(await scanWith(dir, [pythonDepsStage]))).toEqual(['Dockerfile:2 six pyyaml', 'ci/setup.sh:2 six']);
+  });
 });

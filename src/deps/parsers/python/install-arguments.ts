@@ -304,6 +304,7 @@ export interface RunScript {
 export function installCommands(
   commands: readonly (readonly Word[])[],
   file: string,
+  envControl?: PyFormatControl,
 ): {
   args: InstallArgument[];
   scripts: RunScript[];
@@ -314,7 +315,7 @@ export function installCommands(
       const found = toolCommandAt(words, i);
       const tool = INSTALL_COMMANDS.get(found.command);
       // Not an install: the words its program read as its own options are no command either.
-      i = tool === undefined ? found.next - 1 : readArguments(words, { ...found, tool }, file, out);
+      i = tool === undefined ? found.next - 1 : readArguments(words, { ...found, tool }, file, out, envControl);
     }
   }
   return out;
@@ -376,12 +377,13 @@ function readArguments(
   found: ToolCommand & { tool: Tool },
   file: string,
   out: { args: InstallArgument[]; scripts: RunScript[] },
+  envControl: PyFormatControl | undefined,
 ): number {
   const from = out.args.length;
   const folders = commandFolders(words, found);
   const end = readWords(words, found.next, found.tool, folders, out);
   const directory = projectFolder(folders.directory, folders.project);
-  const formatControl = pipFormatControl(words, found.command, found.next, file);
+  const formatControl = pipFormatControl(words, found.command, found.next, file, envControl);
   const command = { ...(directory !== undefined ? { directory } : {}), ...(formatControl ? { formatControl } : {}) };
   if (directory !== undefined || formatControl !== undefined) {
     for (let k = from; k < out.args.length; k++) out.args[k] = { ...out.args[k]!, ...command };

@@ -10,6 +10,7 @@ import { commandFolders, installCommands } from './install-arguments.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
 import { pipLongOption } from './pip-options.js';
 import { mutualExcludes } from './requirements.js';
+import { envFormatControl } from './env-format-control.js';
 import type { PyFormatControl, PyLineAt } from './types.js';
 
 /**
@@ -136,12 +137,16 @@ const FILE_COMMANDS: ReadonlyMap<string, FileCommand> = new Map<string, FileComm
  * continued by a `\` are one command; a command ends at a shell separator. A file named by `-r` anywhere is read as
  * requirements even if another command names it by `-c`. `commands`: the shellCommands of `file`.
  */
-export function namedRequirementsFiles(commands: readonly (readonly Word[])[], file: string): NamedRequirementsFile[] {
+export function namedRequirementsFiles(
+  commands: readonly (readonly Word[])[],
+  file: string,
+  envControl?: PyFormatControl,
+): NamedRequirementsFile[] {
   const byPath = new Map<string, NamedRequirementsFile>();
   // A file a command with --no-binary / --only-binary names is kept apart for that command.
   const controls = new Map<PyFormatControl, number>();
   for (const command of commands) {
-    for (const found of fileOptions(command, file)) {
+    for (const found of fileOptions(command, file, envControl)) {
       const fc = found.formatControl;
       if (fc !== undefined && !controls.has(fc)) controls.set(fc, controls.size);
       // A bare `sync` word is looked for apart: the same name after `-r` is found where `-r` files are.
@@ -218,7 +223,7 @@ function filesWrittenByBuild(commands: readonly (readonly Word[])[]): Set<string
  * The `-r` / `-c` values of the install commands among one shell command's words, those of a pip command with its
  * format control (commandFormatControl).
  */
-function fileOptions(words: readonly Word[], file: string): NamedRequirementsFile[] {
+function fileOptions(words: readonly Word[], file: string, envControl?: PyFormatControl): NamedRequirementsFile[] {
   const out: NamedRequirementsFile[] = [];
   let installing: FileCommand | undefined;
   let control: { formatControl?: PyFormatControl } = {};
@@ -235,7 +240,7 @@ function fileOptions(words: readonly Word[], file: string): NamedRequirementsFil
       installing = FILE_COMMANDS.get(found.command);
       // uv takes `--directory` after the command too (`uv pip install -r r.txt --directory app` reads app/r.txt).
       directory = commandFolders(words, found).directory;
-      const fc = pipFormatControl(words, found.command, found.next, file);
+      const fc = pipFormatControl(words, found.command, found.next, file, envControl);
       control = fc === undefined ? {} : { formatControl: fc };
       // Past the words the program read as its own options, whatever the command.
       i = found.next - 1;
@@ -287,11 +292,12 @@ export function pipFormatControl(
   command: string,
   start: number,
   file: string,
+  envControl?: PyFormatControl,
 ): PyFormatControl | undefined {
   if (!PIP_FORMAT_COMMANDS.has(command)) return undefined;
   let byStart = controls.get(words);
   if (byStart === undefined) controls.set(words, (byStart = new Map<number, PyFormatControl | undefined>()));
-  if (!byStart.has(start)) byStart.set(start, commandFormatControl(words, start, file));
+  if (!byStart.has(start)) byStart.set(start, commandFormatControl(words, start, file, envControl));
   return byStart.get(start);
 }
 
@@ -302,10 +308,15 @@ export function pipFormatControl(
  * lines' default), so a file's packages are built from source by them unless the file's own lines say otherwise.
  * Undefined when the command has none.
  */
-function commandFormatControl(words: readonly Word[], start: number, file: string): PyFormatControl | undefined {
-  const noBinary = new Map<string, PyLineAt>();
-  const onlyBinary = new Map<string, PyLineAt>();
-  let seen = false;
+function commandFormatControl(
+  words: readonly Word[],
+  start: number,
+  file: string,
+  envControl: PyFormatControl | undefined,
+): PyFormatControl | undefined {
+  const noBinary = new Map<string, PyLineAt>(envControl?.noBinary);
+  const onlyBinary = new Map<string, PyLineAt>(envControl?.onlyBinary);
+  let seen = envControl !== undefined;
   for (let i = start; i < words.length && !SEPARATORS.has(words[i]!.text); i++) {
     const w = words[i]!.text;
     if (!w.startsWith('--')) continue;
@@ -504,7 +515,8 @@ export interface InstallTree {
  */
 export function locateInstallNames(envPath: string, text: string, { files, byBaseName }: InstallTree): InstallNames {
   const commands = shellCommands(text);
-  const { args, scripts } = installCommands(commands, envPath);
+  const envControl = envFormatControl(envPath, text);
+  const { args, scripts } = installCommands(commands, envPath, envControl);
   const past: UnreadName[] = [];
   // Bounded on a hostile file naming thousands: the rest is counted as not read, never passed.
   const bounded = <N extends { readonly written: string; readonly line: number }>(
@@ -521,7 +533,7 @@ export function locateInstallNames(envPath: string, text: string, { files, byBas
   const once = (named: readonly RunScript[]) => [...new Map(named.map((s) => [s.written, s])).values()];
   let written: Set<string> | undefined;
   return {
-    requirements: bounded(namedRequirementsFiles(commands, envPath), (n) => n.positional === true),
+    requirements: bounded(namedRequirementsFiles(commands, envPath, envControl), (n) => n.positional === true),
     configs: bounded(namedConfigFiles(text), () => false),
     args,
     scripts: bounded(once(scripts), (s) => s.exact),
