@@ -105,7 +105,8 @@ describe("an install command's own --no-binary makes pip build its -r files' pac
         'FROM python:3.12',
         'ENV PIP_NO_BINARY=:all:', // 2
         'RUN pip install -r requirements.txt six==1.16.0',
-        'RUN uv pip install idna==3.4', // uv reads no PIP_* variable
+        'RUN pip install idna==3.4 six==1.16.0', // the same line's cause: one finding
+        'RUN uv pip install certifi==2024.2.2', // uv reads no PIP_* variable
         '',
       ].join('\n'),
       '.github/workflows/ci.yml': [
@@ -123,6 +124,9 @@ describe("an install command's own --no-binary makes pip build its -r files' pac
       ),
       'requirements.txt': ['six==1.16.0', 'PyYAML==6.0.1', ''].join('\n'),
     });
-    expect(builds(await scanWith(dir, [pythonDepsStage]))).toEqual(['Dockerfile:2 six pyyaml', 'ci/setup.sh:2 six']);
+    expect(builds(await scanWith(dir, [pythonDepsStage]))).toEqual([
+      'Dockerfile:2 six pyyaml idna',
+      'ci/setup.sh:2 six',
+    ]);
   });
 });

@@ -3,7 +3,8 @@ import type { Finding } from '../../../core/finding.js';
 import type { PythonCheckPolicy } from './checks/index.js';
 import { checkPythonLock } from './checks/index.js';
 import { checkInstallArguments } from './checks/install-arguments.js';
-import { checkSourceBuilds } from './checks/builds.js';
+import { forcedBuildFindings } from './checks/builds.js';
+import type { PipInstall } from './checks/builds.js';
 import { pyFileFinding } from './checks/finding.js';
 import { MAX_MANIFEST_BYTES } from '../../read.js';
 import { MAX_RELATED } from '../../../core/group-causes.js';
@@ -96,9 +97,9 @@ async function commandSourceBuilds(
     // One pip refuses fails the command, and only an index package has wheels to refuse (forcedBuilds).
     if (read !== undefined && 'source' in read) of(arg.formatControl).args.push(read);
   }
-  const found = await Promise.all(
+  const installs = await Promise.all(
     [...byCommand].map(([fc, { paths, args }]) =>
-      limit(async () => {
+      limit(async (): Promise<PipInstall> => {
         let control = fc;
         const packages = [...args];
         for (const path of paths) {
@@ -109,23 +110,14 @@ async function commandSourceBuilds(
           control = lock.formatControl ?? { noBinary: new Map(), onlyBinary: new Map() };
           packages.push(...lock.packages);
         }
-        // The install as one requirements file: its packages, the control left, the command's file for its lines.
-        const install: PythonLock = {
-          file: envPath,
-          kind: 'requirements',
-          formatVersion: '',
-          packages,
-          projects: [],
-          indexes: [],
-          requireHashes: false,
-          problems: [],
-          formatControl: control,
-        };
-        return checkSourceBuilds(install, policy).filter((f) => f.location.path === envPath);
+        // The install's packages and the control left once all are read.
+        return { formatControl: control, packages };
       }),
     ),
   );
-  return found.flat();
+  // One finding per line that refuses wheels, however many of the file's commands it reaches (an `ENV
+  // PIP_NO_BINARY` line reaches all); what a file's own lines cause is that file's finding.
+  return forcedBuildFindings(installs, policy).filter((f) => f.location.path === envPath);
 }
 
 /** How installCommandFindings reads the files it judges. */

@@ -105,24 +105,39 @@ export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy, p
 /**
  * CPP074 for requirements files: a package their `--no-binary` leaves without wheels is built from its sdist by pip,
  * whatever wheels its release has — `LinkEvaluator.evaluate_link` skips every wheel link when `binary` is not among
- * the package's allowed formats. One finding per option line (one cause), naming the index packages it makes pip
- * build; constraints install nothing, and a compile's input is judged by the file it compiles to.
+ * the package's allowed formats. Constraints install nothing, and a compile's input is judged by the file it
+ * compiles to.
  */
 function forcedBuilds(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
   const fc = lock.formatControl;
   if (fc === undefined || lock.compileInput === true) return [];
-  const byLine = new Map<string, { at: PyLineAt; packages: PyPackage[] }>();
-  // pip's resolver (resolvelib) pins one candidate per project name, however many lines give it.
-  const seen = new Set<string>();
-  for (const p of lock.packages) {
-    if (p.source !== 'index' || p.constraint === true || policy.buildAllowed(p.name) || seen.has(p.name)) continue;
-    seen.add(p.name);
-    const at = binaryRefusedBy(fc, p.name);
-    if (at === undefined) continue;
-    const key = `${at.file}:${at.line}`;
-    const group = byLine.get(key);
-    if (group) group.packages.push(p);
-    else byLine.set(key, { at, packages: [p] });
+  return forcedBuildFindings([{ formatControl: fc, packages: lock.packages }], policy);
+}
+
+/** One pip install: the format control left once its command line and files are read, and what it installs. */
+export interface PipInstall {
+  readonly formatControl: PyFormatControl;
+  readonly packages: readonly PyPackage[];
+}
+
+/**
+ * The CPP074 findings of pip installs' `--no-binary` (forcedBuilds): one per option line (one cause, however many
+ * installs of a file it reaches), naming each index package it makes pip build once — pip's resolver (resolvelib)
+ * pins one candidate per project name, however many lines give it.
+ */
+export function forcedBuildFindings(installs: readonly PipInstall[], policy: PythonCheckPolicy): Finding[] {
+  const byLine = new Map<string, { at: PyLineAt; packages: PyPackage[]; names: Set<string> }>();
+  for (const { formatControl, packages } of installs) {
+    for (const p of packages) {
+      if (p.source !== 'index' || p.constraint === true || policy.buildAllowed(p.name)) continue;
+      const at = binaryRefusedBy(formatControl, p.name);
+      if (at === undefined) continue;
+      const key = `${at.file}:${at.line}`;
+      const group = byLine.get(key) ?? byLine.set(key, { at, packages: [], names: new Set() }).get(key)!;
+      if (group.names.has(p.name)) continue;
+      group.names.add(p.name);
+      group.packages.push(p);
+    }
   }
   return [...byLine].map(([key, { at, packages }]) => {
     const labels = packages.map(pyLabel);
