@@ -165,7 +165,7 @@ export function unreadInstallFiles(files: readonly DiscoveredFile[]): Finding[] 
         'CPP094',
         paths[0]!,
         undefined,
-        `${n} install file${n === 1 ? '' : 's'} (${paths.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''}) could not be read for the Python install commands ${n === 1 ? 'it runs' : 'they run'}${over ? `: over the ${MAX_MANIFEST_BYTES}-byte limit or unreadable` : ': unreadable'}. Their pip / uv commands, index settings and the requirements files they name were not checked.`,
+        `${n} install file${n === 1 ? '' : 's'} (${paths.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''}) could not be read for the Python install commands ${n === 1 ? 'it runs' : 'they run'}${over ? `: over the ${MAX_MANIFEST_BYTES}-byte limit or unreadable` : ': unreadable'}. ${n === 1 ? 'Its' : 'Their'} pip / uv commands, index settings and the requirements files named there were not checked.`,
         { count: n, files: paths.slice(0, 200).join(' ') },
       ),
       related: paths.slice(1, MAX_RELATED + 1).map((path) => ({ path })),
