@@ -129,4 +129,21 @@ describe("an install command's own --no-binary makes pip build its -r files' pac
       'ci/setup.sh:2 six',
     ]);
   });
+
+  // uv keeps no-binary and no-build (--only-binary, --no-build) apart (NoBinary / NoBuild::from_pip_args) and builds
+  // a package only under no-binary and not under no-build (`Package::to_dist`: both is an error, nothing built).
+  it('reads uv pip install / sync --no-binary as uv combines it with --only-binary and --no-build', async () => {
+    const dir = tree({
+      'ci/uv.sh': [
+        'uv pip install --no-binary :all: --only-binary six six==1.16.0 idna==3.4', // 1: idna
+        'uv pip install --only-binary :all: --no-binary pyyaml PyYAML==6.0.1', // 2: nothing (pip would build pyyaml)
+        'uv pip install --no-binary=PyYAML,idna --no-build PyYAML==6.0.1', // 3: nothing
+        'uv pip sync --no-binary certifi requirements.txt', // 4: certifi, of the synced file
+        'uv pip install --no-binary six --no-binary :none: six==1.16.0', // 5: nothing
+        '',
+      ].join('\n'),
+      'requirements.txt': ['certifi==2024.2.2', ''].join('\n'),
+    });
+    expect(builds(await scanWith(dir, [pythonDepsStage]))).toEqual(['ci/uv.sh:1 idna', 'ci/uv.sh:4 certifi']);
+  });
 });

@@ -11,6 +11,7 @@ import type { InstallArgument, RunScript } from './install-arguments.js';
 import { pipLongOption } from './pip-options.js';
 import { mutualExcludes } from './requirements.js';
 import { envFormatControl } from './env-format-control.js';
+import { uvFormatControl } from './uv-format-control.js';
 import type { PyFormatControl, PyLineAt } from './types.js';
 
 /**
@@ -252,8 +253,9 @@ function fileOptions(words: readonly Word[], file: string, envControl?: PyFormat
     }
     if ((installing === 'sync' || installing === 'compile') && !w.startsWith('-')) {
       const written = inDirectory(directory, w);
-      const compiled = installing === 'compile' ? { compileInput: true as const } : {};
-      out.push({ written, line: words[i]!.line, constraint: false, positional: true, ...compiled });
+      // A compile installs nothing: only what `uv pip sync` installs is built under the command's control.
+      const how = installing === 'compile' ? { compileInput: true as const } : control;
+      out.push({ written, line: words[i]!.line, constraint: false, positional: true, ...how });
       continue;
     }
     const eq = w.indexOf('=');
@@ -278,13 +280,16 @@ function fileOptions(words: readonly Word[], file: string, envControl?: PyFormat
 
 /** The commands whose own `--no-binary` / `--only-binary` set the format control their `-r` files start from. */
 const PIP_FORMAT_COMMANDS = new Set(['pip install', 'pip wheel', 'pip download']);
+/** uv's, whose sets combine its own way (uvFormatControl); it reads no PIP_* variable. */
+const UV_FORMAT_COMMANDS = new Set(['uv pip install', 'uv pip sync']);
 
 /** The control of each command read (by the words it is in and where its arguments start). */
 const controls = new WeakMap<readonly Word[], Map<number, PyFormatControl | undefined>>();
 
 /**
  * The format control of the command found at `start` of `words` (toolCommandAt's `next`) when it is a pip install
- * (commandFormatControl): one object per command, whoever asks — fileOptions for its `-r` files, installCommands
+ * (commandFormatControl, from the PIP_* variables of the file: `envControl`) or a `uv pip` one (uvFormatControl):
+ * one object per command, whoever asks — fileOptions for its `-r` files, installCommands
  * for its arguments — as commandSourceBuilds judges them together, pip reading them into one install.
  */
 export function pipFormatControl(
@@ -294,10 +299,12 @@ export function pipFormatControl(
   file: string,
   envControl?: PyFormatControl,
 ): PyFormatControl | undefined {
-  if (!PIP_FORMAT_COMMANDS.has(command)) return undefined;
+  const uv = UV_FORMAT_COMMANDS.has(command);
+  if (!uv && !PIP_FORMAT_COMMANDS.has(command)) return undefined;
   let byStart = controls.get(words);
   if (byStart === undefined) controls.set(words, (byStart = new Map<number, PyFormatControl | undefined>()));
-  if (!byStart.has(start)) byStart.set(start, commandFormatControl(words, start, file, envControl));
+  if (!byStart.has(start))
+    byStart.set(start, uv ? uvFormatControl(words, start, file) : commandFormatControl(words, start, file, envControl));
   return byStart.get(start);
 }
 
