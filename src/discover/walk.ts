@@ -11,6 +11,7 @@ import { leadingPickle, openDataLine, sniffAfterLine, type PickleSniff } from '.
 import {
   MAX_TEMPLATE_FILE,
   mayBeTemplateFile,
+  showsPythonTagSign,
   showsTemplateSign,
   templateFileKind,
   TEMPLATE_NEEDLE_OVERLAP,
@@ -455,8 +456,12 @@ let templateChunk: Buffer | undefined;
  */
 const KERAS_JSON_FILE = { format: 'other', claimed: 'keras-json-file' } as const;
 
+/** A YAML file showing PyYAML's python tags is still `other`; its claim routes it to the python-tag check. */
+const YAML_PYTHON_TAGS = { format: 'other', claimed: 'yaml-python-tags' } as const;
+
 /**
- * Whether a file is a chat template or a Keras model JSON under another name, in one pass over its bytes. The whole
+ * Whether a file is a chat template or a Keras model JSON under another name, or a YAML file with python tags, in one
+ * pass over its bytes. The whole
  * file, not its first MAX_TEMPLATE_FILE: json.load and PyYAML read a config of any size, so a key padded past that
  * bound is still a template a runtime renders (or a model `model_from_json` builds); found there, the inspector
  * reports the file as past its limit (CPI051), not a pass. A JSON file that shows both is a chat template
@@ -468,7 +473,7 @@ function searchedClaim(
   buf: Buffer,
   read: number,
   size: number,
-): typeof CHAT_TEMPLATE_FILE | typeof KERAS_JSON_FILE | undefined {
+): typeof CHAT_TEMPLATE_FILE | typeof KERAS_JSON_FILE | typeof YAML_PYTHON_TAGS | undefined {
   const kind = templateFileKind(rel);
   const head = buf.subarray(0, Math.min(read, SNIFF_BYTES));
   if (kind === undefined) return kerasJsonUnderAnyName(fd, buf, read, size, head);
@@ -478,18 +483,21 @@ function searchedClaim(
   // file of any other name is (kerasJsonUnderAnyName).
   const json = kind === 'json' || (size <= MAX_TEMPLATE_FILE && opensJsonObject(head));
   let keras = false;
-  // The template needles' overlap covers the Keras sign too: `class_name` (10 bytes) or one `\u00XX` escape.
+  let pythonTags = false;
+  // The template needles' overlap covers the Keras and python-tag signs too: `class_name` (10 bytes), `python/`.
   const template = searchFile(fd, buf, read, size, TEMPLATE_NEEDLE_OVERLAP, (bytes) => {
     if (kind !== 'json') {
       keras ||= json && showsKerasKey(bytes);
+      pythonTags ||= kind === 'yaml' && showsPythonTagSign(bytes);
       return showsTemplateSign(kind, bytes);
     }
     const sign = jsonChunkSign(bytes);
     keras ||= sign === 'class-name';
     return sign === 'template-key';
   });
-  // A chat template candidate is judged as a Keras model too when it is JSON text (hf-chat-template.ts).
-  return template ? CHAT_TEMPLATE_FILE : keras ? KERAS_JSON_FILE : undefined;
+  // A chat template candidate is judged as a Keras model too when it is JSON text, and for python tags when it is
+  // YAML (hf-chat-template.ts).
+  return template ? CHAT_TEMPLATE_FILE : keras ? KERAS_JSON_FILE : pythonTags ? YAML_PYTHON_TAGS : undefined;
 }
 
 /**

@@ -290,6 +290,16 @@ export const INSPECT_FORMATS_RULES = defineRules([
     tags: [...CODE, 'speechbrain'],
   },
   {
+    id: 'CPI134',
+    name: 'YamlPythonTagRunsCode',
+    short: "A YAML file carries PyYAML python tags that PyYAML's unsafe Loader imports or calls while loading.",
+    full: "PyYAML's unsafe constructor (`yaml.Loader`, `yaml.UnsafeLoader`, `yaml.unsafe_load`, and `yaml.load(f)` before PyYAML 5.1) builds `!!python/object/apply:` (calls the named callable with the node's arguments), `!!python/object/new:` and `!!python/object:` (instantiate a class), `!!python/module:` and `!!python/name:` (import). tf.keras before 2.6 read `Model.to_yaml()` output back with `model_from_yaml`, which used `yaml.unsafe_load` (CVE-2021-37678): such a tag in a Keras model YAML (`class_name` and `config`) runs when the model is loaded (error). In any other YAML a dangerous callable (`os.system`, `subprocess.Popen`, …) is an error; other callables are a note, since tools write them into legitimate files (mkdocs' `!!python/name:`, `yaml.dump` of an OrderedDict). `safe_load` refuses every such tag; value tags such as `!!python/tuple` are not reported.",
+    help: "Do not load the file with PyYAML's unsafe Loader, nor a Keras model YAML with tf.keras before 2.6. Remove the tags, or review the callables and add trusted ones to `models.allowedGlobals`.",
+    level: 'warning',
+    severity: '8.8',
+    tags: [...CODE, 'yaml'],
+  },
+  {
     id: 'CPI065',
     name: 'OnnxExternalDataEscape',
     short: 'An ONNX tensor loads external data from an absolute path or outside the model folder.',

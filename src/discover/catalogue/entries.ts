@@ -508,6 +508,14 @@ export const ENTRIES = [
     readBy: ['repo-code'],
   },
   {
+    id: 'yaml-python-tags',
+    kind: 'model-manifest',
+    summary:
+      "a YAML file carrying PyYAML python tags (`!!python/object/apply:`…), which PyYAML's unsafe Loader builds and tf.keras before 2.6 `model_from_yaml` read: a `.yaml` / `.yml` file whose bytes hold `python/` or a `%TAG` directive, found by the walk in a bounded search of the bytes (discover/formats/chat-template-head.ts); still `other` to the readers of source and config",
+    names: {},
+    readBy: ['repo-code'],
+  },
+  {
     id: 'hf-config',
     kind: 'model-manifest',
     summary:

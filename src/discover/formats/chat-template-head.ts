@@ -96,6 +96,35 @@ export function showsTemplateSign(kind: TemplateFileKind, bytes: Buffer): boolea
   );
 }
 
+/**
+ * Whether YAML bytes may carry one of PyYAML's python tags: the tag's own text (`!!python/…`, a `%TAG` prefix ending
+ * in `python/`), the prefix a verbatim tag spells out (`!<tag:yaml.org,2002:…>`), a `%TAG` directive, whose handle
+ * may split the name, or a tag that hides one of those with a `%XX` escape, which PyYAML's `scan_tag_uri` decodes
+ * (`!!py%74hon/…`). Native searches, and a bounded look past each `!`: a YAML file without these costs no parse.
+ */
+export function showsPythonTagSign(bytes: Buffer): boolean {
+  return bytes.includes('python/') || bytes.includes('%TAG') || bytes.includes('tag:yaml.org') || hasEscapedTag(bytes);
+}
+
+/**
+ * How far past a tag's `!` an escape hiding one of the texts above starts: at most 13 bytes (`!<` and 11 letters of
+ * `tag:yaml.org`; `!!` and 6 of `python/`). Within TEMPLATE_NEEDLE_OVERLAP, so the walk's chunks never split it.
+ */
+const ESCAPED_TAG_REACH = 14;
+
+/** Some `!` followed, before a blank or a line break, by a `%` within ESCAPED_TAG_REACH bytes. */
+function hasEscapedTag(bytes: Buffer): boolean {
+  for (let i = bytes.indexOf(0x21 /* ! */); i >= 0; i = bytes.indexOf(0x21, i + 1)) {
+    const end = Math.min(bytes.length, i + ESCAPED_TAG_REACH);
+    for (let j = i + 1; j < end; j++) {
+      const b = bytes[j]!;
+      if (b === 0x25 /* % */) return true;
+      if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) break;
+    }
+  }
+  return false;
+}
+
 /** The code points of `chat_template`: an escape spelling one of them may be hiding the key. */
 export const TEMPLATE_KEY_CODES = keyCodes('chat_template');
 

@@ -2,10 +2,12 @@ import type { DiscoveredFile } from '../../core/files.js';
 import { formatsReadBy } from '../../discover/catalogue/index.js';
 import {
   MAX_TEMPLATE_FILE,
+  showsPythonTagSign,
   templateFileKind,
   type TemplateFileKind,
 } from '../../discover/formats/chat-template-head.js';
 import type { ModelAnalyser } from '../analyser.js';
+import type { AllowContext } from '../pickle/allowlist.js';
 import { configTemplates, standaloneHits, topLevelOf, type ConfigTemplates } from './chat-template-file.js';
 import { checkChatTemplate, templateHitsMessage } from './chat-template.js';
 import { GGUF_LIMITS } from './gguf.js';
@@ -17,6 +19,7 @@ import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { readAt } from './source.js';
+import { yamlPythonTagFindings } from './yaml-python-tags.js';
 
 /** Where a file's templates are: its name, or for a `chat-template-file` what the walk found in it. */
 type TemplateSource = 'tokenizer-config' | 'processor-config' | 'jinja' | { readonly byContent: TemplateFileKind };
@@ -35,16 +38,25 @@ type TemplateSource = 'tokenizer-config' | 'processor-config' | 'jinja' | { read
  * is loaded differs (by path: vLLM's `--chat-template`, llama.cpp's `--chat-template-file`…), and a name must not
  * lower a verdict the same bytes get as tokenizer_config.json.
  */
-export function* chatTemplateSteps(src: RandomAccess, out: Findings, from: TemplateSource): ParseSteps<void> {
-  if (src.size > MAX_TEMPLATE_FILE) return tooLargeToCheck(src.size, out);
-  const text = (yield* readAt(src, 0, src.size)).toString('utf8').replace(/^\uFEFF/, '');
+export function* chatTemplateSteps(
+  src: RandomAccess,
+  out: Findings,
+  from: TemplateSource,
+  allow: AllowContext,
+): ParseSteps<void> {
   const kind = typeof from === 'string' ? undefined : from.byContent;
+  const limit = kind === 'yaml' ? MAX_YAML_TEMPLATE_FILE : MAX_TEMPLATE_FILE;
+  if (src.size > limit) return tooLargeToCheck(src.size, limit, out);
+  const bytes = yield* readAt(src, 0, src.size);
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   const standalone = from === 'jinja' || kind === 'jinja' || kind === 'template';
   // A processor config that is not JSON is the repo-code analyser's parse finding (it reads the same file).
   const lenient = from === 'processor-config' ? 'json' : kind;
   // `model_from_json` reads text whatever the name: a YAML or template candidate that json.loads reads may be
   // `model.to_json()`'s text too (the walk claims it for this reader when it also shows a template's sign).
   if (kind !== undefined && kind !== 'json') checkKerasModelJson(configOf(text), out);
+  // The walk claims a YAML file for its template first: its python tags are judged here (yaml-python-tags.ts).
+  if (kind === 'yaml' && showsPythonTagSign(bytes)) yield* yamlPythonTagFindings(src, out, allow);
   const templates: Template[] = standalone
     ? [{ key: 'template', template: text }]
     : lenient === 'json' || lenient === 'yaml'
@@ -141,27 +153,37 @@ export const chatTemplateAnalyser: ModelAnalyser = {
     return analyseWith(
       file,
       'the chat template',
-      (src, out) => chatTemplateSteps(src, out, templateSource(file)),
+      (src, out) => chatTemplateSteps(src, out, templateSource(file), { extra: ctx.policy.models.allowedGlobals }),
       ctx.files,
     );
   },
 };
 
 /**
- * A file past MAX_TEMPLATE_FILE may hold a template json.load or PyYAML reads whole and a runtime renders (transformers
- * reads a tokenizer_config.json of any size): unread, it fails the default gate as a template past its own limit does
- * in chatTemplateSteps, not as a warning about a header.
+ * A file past its limit (MAX_TEMPLATE_FILE, MAX_YAML_TEMPLATE_FILE) may hold a template json.load or PyYAML reads
+ * whole and a runtime renders (transformers reads a tokenizer_config.json of any size): unread, it fails the default
+ * gate as a template past its own limit does in chatTemplateSteps, not as a warning about a header.
  */
-function tooLargeToCheck(size: number, out: Findings): void {
+function tooLargeToCheck(size: number, limit: number, out: Findings): void {
   out.add(
     'CPI051',
-    `the file is ${size} bytes, past the ${MAX_TEMPLATE_FILE}-byte limit for a file holding a chat template; its template was not checked for template injection. Do not render it until you know why it is this large.`,
-    { size, limit: MAX_TEMPLATE_FILE },
+    `the file is ${size} bytes, past the ${limit}-byte limit for a file holding a chat template; its template was not checked for template injection. Do not render it until you know why it is this large.`,
+    { size, limit },
     undefined,
     'error',
   );
   out.incomplete = true;
 }
+
+/**
+ * The most of a YAML candidate parsed. The `yaml` package's parser costs time and memory linear in a text's nodes
+ * but large: a 3.2 MB flow sequence of small items took 23 s and 830 MB (23 MB: 2 minutes and 3 GB), where JSON is
+ * read in one native pass. The only program that reads a chat template from YAML is a trainer: axolotl
+ * (`axolotl.cli.config.load_cfg`, yaml.safe_load) takes `chat_template_jinja` from its config, a few KiB. The
+ * templates of one file are checked up to GGUF_LIMITS.maxTemplateTotal in all, so a YAML text past that size is
+ * refused as a template past the total would be, unparsed: an error, not a pass.
+ */
+const MAX_YAML_TEMPLATE_FILE = GGUF_LIMITS.maxTemplateTotal;
 
 const PROCESSOR_CONFIG = /(^|\/)processor_config\.json$/;
 

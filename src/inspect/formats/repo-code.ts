@@ -12,6 +12,7 @@ import { mlflowFindings } from './mlflow-model.js';
 import { nemo2ContextFindings } from './nemo2-context.js';
 import { nemoExtractedConfigFindings } from './nemo-extracted.js';
 import { speechbrainHparamsFindings } from './speechbrain-hparams.js';
+import { yamlPythonTagFindings } from './yaml-python-tags.js';
 import { shardIndexSteps } from './shard-index.js';
 import { peftAdapterFindings } from './peft-adapter.js';
 import type { Findings } from './report.js';
@@ -168,6 +169,13 @@ export const repoCodeAnalyser: ModelAnalyser = {
         file,
         'the SpeechBrain hyperparams',
         (src, out) => speechbrainHparamsFindings(src, out, { extra: ctx.policy.models.allowedGlobals }),
+        ctx.files,
+      );
+    if (file.claimed === 'yaml-python-tags')
+      return analyseWith(
+        file,
+        'the YAML python tags',
+        (src, out) => yamlPythonTagFindings(src, out, { extra: ctx.policy.models.allowedGlobals }),
         ctx.files,
       );
     if (file.format === 'shard-index') return analyseWith(file, 'the shard index', shardIndexSteps, ctx.files);

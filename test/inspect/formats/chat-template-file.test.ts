@@ -163,6 +163,14 @@ describe('chat templates under any name (chat-template-file)', () => {
     expect(await scanTree({ 'serving.json': padded })).toEqual({ 'serving.json': ['CPI051:error'] });
   });
 
+  it('a YAML config past its parse limit: refused unparsed as an error, however cheap its padding', async () => {
+    // `yaml` parses many small nodes at a few hundred KB/s: a YAML candidate is parsed only up to 1 MiB.
+    const padded = `${'# padding\n'.repeat(110_000)}chat_template_jinja: ${JSON.stringify(PAYLOAD)}\n`;
+    expect(await scanTree({ 'axolotl.yaml': padded })).toEqual({ 'axolotl.yaml': ['CPI051:error'] });
+    const small = `# padding\nchat_template_jinja: ${JSON.stringify(PAYLOAD)}\n`;
+    expect(await scanTree({ 'axolotl.yaml': small })).toEqual({ 'axolotl.yaml': ['CPI055:error'] });
+  });
+
   it('names a standalone file as the template, and a config by its key', async () => {
     const res = await scanAsCli(
       tree({ 'roles/x/templates/a.j2': PAYLOAD, 'tok.json': JSON.stringify({ chat_template: PAYLOAD }) }),
