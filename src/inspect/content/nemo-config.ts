@@ -5,8 +5,12 @@ import { judgeGlobal } from '../pickle/verdict.js';
 import { extractedPath } from './member-path.js';
 import { deepYamlMessage, MAX_YAML_DEPTH, parseShallowYaml, type DeepYaml } from '../../core/yaml-depth.js';
 
-/** A .nemo model config is KiB to a few MiB of YAML. */
-const MAX_CONFIG = 16 * 1024 * 1024;
+/**
+ * A .nemo model config is KiB of YAML (tens of KiB for the largest). The `yaml` package parses many small nodes at a
+ * few hundred KB/s and about 250 bytes of memory a byte (a 3.2 MB config: 23 s and 830 MB), so 16 MiB of hostile
+ * YAML would take gigabytes: 4 MiB keeps one config to about a gigabyte at worst.
+ */
+export const MAX_CONFIG = 4 * 1024 * 1024;
 /** Nodes visited at most: a config nested past this is not walked further (and says so). */
 const MAX_NODES = 200_000;
 

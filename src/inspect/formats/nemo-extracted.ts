@@ -1,11 +1,8 @@
-import { nemoConfigFindings } from '../content/nemo-config.js';
+import { MAX_CONFIG, nemoConfigFindings } from '../content/nemo-config.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { readAt } from './source.js';
-
-/** The size `nemoConfigFindings` reads at most. */
-const MAX_CONFIG = 16 * 1024 * 1024;
 
 /**
  * A `model_config.yaml` outside a tar: an extracted .nemo. `SaveRestoreConnector.load_config_and_state_dict` reads
