@@ -283,6 +283,9 @@ function defaultRead(keywords: ReadonlyMap<string, Resolved>, optional: boolean,
   }
   if (action !== undefined && !(action.isString && action.value === 'store')) return undefined;
   if (!optional) {
+    // argparse.py `_get_positional_kwargs`: no `nargs`, the command line's one word (required); `?`/`*`, the default
+    // where none is given; any other a list.
+    if (!keywords.has('nargs')) return { variable: flag };
     const nargs = keywordString(keywords, 'nargs');
     if (nargs !== '?' && nargs !== '*') return undefined;
   }
@@ -309,6 +312,26 @@ export interface ScriptOptions {
    * `-`s too: `--model-name-or-path` is `--model_name_or_path` (hf_argparser.py `_parse_dataclass_field`).
    */
   readonly hyphenated?: true;
+  /** How the parser assigns a command line's words to its positional arguments (undefined: not decided by the file). */
+  readonly words?: CommandWords;
+}
+
+/**
+ * argparse.py `Action.nargs` as `_get_nargs_pattern` reads it: null for none (one word), `?`, `*`, `+`, `...`
+ * (REMAINDER), `A...` (PARSER), or a count (0 for an action that takes no word: `store_true`, `count`, …).
+ */
+export type Nargs = null | '?' | '*' | '+' | '...' | 'A...' | number;
+
+/** What argparse.py `_parse_known_args` needs to give a command line's words to a parser's positional arguments. */
+export interface CommandWords {
+  /** The nargs of each argument of `ScriptOptions.arguments`, by index (undefined: not decided by the file). */
+  readonly nargs: readonly (Nargs | undefined)[];
+  /** The positional arguments in the order they were added: each one's dest (its name) and nargs. */
+  readonly positionals: readonly { readonly dest: string; readonly nargs: Nargs | undefined }[];
+  /** The file parses with `parse_known_args`: a word no argument takes is returned, not the parser's error. */
+  readonly keepsExtras: boolean;
+  /** An option string looks like a negative number (argparse.py `_has_negative_number_optionals`). */
+  readonly negativeOptions: boolean;
 }
 
 /**
@@ -318,11 +341,16 @@ export interface ScriptOptions {
 export function scriptOptions(text: string): ScriptOptions | undefined {
   const parsed = parserArguments(text);
   if (parsed) {
-    const { args, positional } = parsed;
+    const { args, positional, nargs, positionals } = parsed;
+    const keepsExtras = KEEPS_EXTRAS.test(text);
     return {
       arguments: args,
       ...(allowsAbbreviations(text) ? { abbreviates: true as const } : {}),
-      ...(!positional && !KEEPS_EXTRAS.test(text) ? { noPositionals: true as const } : {}),
+      ...(!positional && !keepsExtras ? { noPositionals: true as const } : {}),
+      // `parse_intermixed_args` assigns positionals another way, and `fromfile_prefix_chars` reads words from files.
+      ...(UNFOLLOWED_WORDS.test(text)
+        ? {}
+        : { words: { nargs, positionals, keepsExtras, negativeOptions: args.some((a) => a.some(isNegative)) } }),
     };
   }
   return DATACLASS_PARSER.test(text) && !PARSER_MADE_ONE.test(text) ? { hyphenated: true } : undefined;
@@ -333,6 +361,12 @@ const DATACLASS_PARSER = /\b(?:HfArgumentParser|TrlParser)\s*\(/;
 
 /** A parse that returns the words no argument consumes instead of exiting on them. */
 const KEEPS_EXTRAS = /\bparse_known_(?:intermixed_)?args\b/;
+
+/** What makes argparse give a command line's words to positionals other than `_parse_known_args` does. */
+const UNFOLLOWED_WORDS = /\b(?:parse_(?:known_)?intermixed_args|fromfile_prefix_chars)\b/;
+
+/** argparse.py `_negative_number_matcher`. */
+export const isNegative = (word: string) => /^-\d+$|^-\d*\.\d+$/.test(word);
 
 /** An argparse parser made in the file. */
 const PARSER_MADE_ONE = /\bArgumentParser\s*\(/;
@@ -348,21 +382,34 @@ const PARSER_MADE_ONE = /\bArgumentParser\s*\(/;
  * `ArgumentParser(…)`, other prefix characters, parent parsers or subparsers, the parser handed to a function, an
  * option name that is not a plain string literal.
  */
-function parserArguments(text: string): { args: readonly (readonly string[])[]; positional: boolean } | undefined {
+function parserArguments(text: string): ParserArguments | undefined {
   const parsers = [...text.matchAll(PARSER_MADE)];
   if (parsers.length !== 1 || UNFOLLOWED.test(text)) return undefined;
   // A parser bound to no name, or handed to a function (`add_model_args(parser)`), may get options elsewhere.
   const name = parsers[0]![1];
   if (name === undefined || new RegExp(`[(,=]\\s*${name}\\s*[,)]`).test(text)) return undefined;
   const args: string[][] = [['-h', '--help']];
-  let positional = false;
+  const nargs: (Nargs | undefined)[] = [0];
+  const positionals: { dest: string; nargs: Nargs | undefined }[] = [];
   for (const call of text.matchAll(/\.add_argument\s*\(/g)) {
-    const names = optionNames(text, call.index + call[0].length);
+    const from = call.index + call[0].length;
+    const names = argumentNames(text, from);
     if (names === undefined) return undefined;
-    if (names.length > 0) args.push(names);
-    else positional = true;
+    const taken = argumentNargs(text, from);
+    if (names[0]?.startsWith('-')) {
+      args.push(names.filter((n) => n.startsWith('-')));
+      nargs.push(taken);
+    } else positionals.push({ dest: names[0] ?? '', nargs: taken });
   }
-  return { args, positional };
+  return { args, positional: positionals.length > 0, nargs, positionals };
+}
+
+interface ParserArguments {
+  readonly args: readonly (readonly string[])[];
+  /** The parser adds a positional argument (a name with no `-`). */
+  readonly positional: boolean;
+  readonly nargs: readonly (Nargs | undefined)[];
+  readonly positionals: readonly { readonly dest: string; readonly nargs: Nargs | undefined }[];
 }
 
 /** `argparse.ArgumentParser(` (or a name imported from argparse), with the name it is bound to when it is. */
@@ -383,18 +430,90 @@ function allowsAbbreviations(text: string): boolean {
 }
 
 /**
- * The names an `add_argument(` call gives from `from`: its leading plain string literals that start with `-` (a
- * positional's name is none); undefined where its first argument is no plain string literal.
+ * The names an `add_argument(` call gives from `from`: its leading plain string literals (an option's strings, or a
+ * positional's name); undefined where its first argument is no plain string literal.
  */
-function optionNames(text: string, from: number): string[] | undefined {
+function argumentNames(text: string, from: number): string[] | undefined {
   const literal = /\s*[rRuU]?(["'])([^"'\\\n]*)\1\s*([,)])/y;
   const names: string[] = [];
   for (let at = from; ;) {
     literal.lastIndex = at;
     const m = literal.exec(text);
     if (m === null) return at > from ? names : undefined;
-    if (m[2]!.startsWith('-')) names.push(m[2]!);
+    names.push(m[2]!);
     if (m[3] === ')') return names;
     at = literal.lastIndex;
   }
+}
+
+/** argparse.py's action classes that take no word (`nargs=0`), by their `action=` string. */
+const NO_WORD_ACTIONS = new Set([
+  'store_true',
+  'store_false',
+  'store_const',
+  'append_const',
+  'count',
+  'help',
+  'version',
+]);
+
+/** The `action=` strings whose argument takes its `nargs` (one word without it). */
+const WORD_ACTIONS = new Set(['store', 'append', 'extend']);
+
+/** argparse's nargs constants by the name a file writes (`argparse.REMAINDER`) or their string. */
+const NARGS_WRITTEN: ReadonlyMap<string, Nargs> = new Map<string, Nargs>([
+  ['?', '?'],
+  ['*', '*'],
+  ['+', '+'],
+  ['...', '...'],
+  ['A...', 'A...'],
+  ['OPTIONAL', '?'],
+  ['ZERO_OR_MORE', '*'],
+  ['ONE_OR_MORE', '+'],
+  ['REMAINDER', '...'],
+  ['PARSER', 'A...'],
+]);
+
+/**
+ * The nargs of the `add_argument(` call whose arguments start at `from` (argparse.py `_StoreAction` and the other
+ * action classes), from its `action=` and `nargs=` keywords; undefined where the file does not decide it (another
+ * action, a value that is no literal, `**kwargs`, a call longer than `MAX_CALL` or not closed).
+ */
+function argumentNargs(text: string, from: number): Nargs | undefined {
+  const call = callArguments(text, from);
+  if (call === undefined || call.includes('**')) return undefined;
+  const action = /\baction\s*=\s*([^,)]*)/.exec(call)?.[1]?.trim();
+  const named = action === undefined ? 'store' : /^(["'])(\w+)\1$/.exec(action)?.[2];
+  if (named !== undefined && NO_WORD_ACTIONS.has(named)) return 0;
+  if (named === undefined || !WORD_ACTIONS.has(named)) return undefined;
+  const nargs = /\bnargs\s*=\s*([^,)]*)/.exec(call)?.[1]?.trim();
+  if (nargs === undefined) return null;
+  if (/^\d+$/.test(nargs)) return Number(nargs);
+  return NARGS_WRITTEN.get(nargs.replace(/^(["'])(.*)\1$|^argparse\./, '$2'));
+}
+
+/** The longest `add_argument(…)` call read for its keywords. */
+const MAX_CALL = 4_096;
+
+/**
+ * The text of a call's arguments from `from` to its closing parenthesis, over nested brackets and string literals;
+ * undefined where it is not closed within `MAX_CALL` characters.
+ */
+function callArguments(text: string, from: number): string | undefined {
+  let depth = 0;
+  let quote: string | undefined;
+  const end = Math.min(text.length, from + MAX_CALL);
+  for (let i = from; i < end; i++) {
+    const c = text[i]!;
+    if (quote !== undefined) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return text.slice(from, i);
+      depth--;
+    }
+  }
+  return undefined;
 }

@@ -1,11 +1,13 @@
 import path from 'node:path';
-import { isFlag, type DynamicReference, type FileReferences, type ModelReference } from './types.js';
+import { isCommandArgument, isFlag, type DynamicReference, type FileReferences, type ModelReference } from './types.js';
 import type { EnvRead, FlagParse } from './python-env.js';
 import type { ScriptOptions } from './python-argparse.js';
 import { execFormWords, type Token } from './shell-words.js';
+import { parseCommand } from './script-positionals.js';
 import { looksLikeRepoId, revisionKind } from './ids.js';
 import { CommentLines, commandStart, lineIndex } from './text.js';
-import { isComposeFile, isInstalledPackage, languageOf } from './sources.js';
+import { isComposeFile, isDockerfile, isInstalledPackage, languageOf } from './sources.js';
+import { dockerfileStart } from './dockerfile-start.js';
 
 /**
  * A model a Python script loads by a command-line argument (python-argparse.ts: `--model_name_or_path` with its
@@ -18,8 +20,10 @@ import { isComposeFile, isInstalledPackage, languageOf } from './sources.js';
  * follows `=` in `--flag=value`; a later occurrence overrides an earlier one; after `--` every word is positional; a
  * unique prefix of a long option is that option (`_parse_optional` / `_get_option_tuples`, `allow_abbrev`), where the
  * script's options are known (python-argparse.ts `scriptOptions`); a dataclass parser's field option with its `_`s
- * written `-`. What is not followed (left to the script's own finding, which names the default): a short alias the
- * finding does not name, a positional argument.
+ * written `-`. A positional argument (`<model>`), and a switch in a cluster of short options (`-vt`), as argparse
+ * gives the command's words to the parser's arguments (script-positionals.ts), where the script's file decides its
+ * parser. What is not followed (left to the script's own finding, which names the default): a short alias the
+ * finding does not name.
  */
 
 /** A load whose model name or revision a script's command-line flag decides. */
@@ -57,10 +61,14 @@ export function argumentLoads(
     else out.set(p, [full]);
   };
   for (const ref of references)
-    if (ref.inline === undefined && ref.url === undefined && (isFlag(ref.nameFrom) || isFlag(ref.revisionFrom)))
+    if (
+      ref.inline === undefined &&
+      ref.url === undefined &&
+      (isCommandArgument(ref.nameFrom) || isCommandArgument(ref.revisionFrom))
+    )
       add(ref.path, { ref }, givenOf(ref));
   for (const d of dynamic)
-    if (isFlag(d.nameFrom) && HUB_LOADS.test(d.via))
+    if (isCommandArgument(d.nameFrom) && HUB_LOADS.test(d.via))
       add(d.path, { dynamic: d }, [d.nameFrom, d.via, d.runsRemoteCode, d.remoteCodeFrom ?? null]);
   return out;
 }
@@ -109,10 +117,15 @@ export function findScriptArgumentReferences(
   // A runner inside a command already read is one of its words (`python python …`): each segment is read once, and
   // the work is linear in the text.
   let read = 0;
+  const image = isDockerfile(p) ? imageCommand(text) : undefined;
   for (const m of text.matchAll(RUNNER)) {
     // A comment line (`# python train.py …`) runs nothing.
     if (m.index < read || comments.at(commandStart(m))) continue;
-    const { words, end } = commandWords(text, m.index + m[0].length);
+    const from = m.index + m[0].length;
+    const { words, end } =
+      image !== undefined && from > image.from && from <= image.to
+        ? { words: [...image.entry.filter((w) => w.at >= from), ...image.cmd], end: image.to }
+        : commandWords(text, from);
     read = end;
     const at = scriptAt(words);
     if (at < 0) continue;
@@ -120,10 +133,27 @@ export function findScriptArgumentReferences(
     if (script === undefined) continue;
     const scriptLoads = loads.get(script)!;
     // The loads of one script share its parser's options.
-    const args = lastOptions(words.slice(at + 1), scriptLoads[0]?.options);
+    // A word the shell does not split: quoted.
+    const args = lastOptions(words.slice(at + 1), scriptLoads[0]?.options, (t) => text[t.at] === '"');
     for (const load of scriptLoads) given(load, args, script, p, where, existsLocally, out);
   }
   return out;
+}
+
+/**
+ * The command a Dockerfile's image runs where its exec-form ENTRYPOINT has an exec-form CMD (written before or after
+ * it): the ENTRYPOINT's words (from `from` to `to`) with the CMD's after them (docs.docker.com reference/dockerfile
+ * "Understand how CMD and ENTRYPOINT interact", as servers.ts reads it: dockerfile-start.ts). Undefined where either
+ * is missing or in shell form: each line is then read as its own command.
+ */
+function imageCommand(
+  text: string,
+): { from: number; to: number; entry: readonly Token[]; cmd: readonly Token[] } | undefined {
+  const start = dockerfileStart(text);
+  const [entry, cmd] = [start?.entrypoint, start?.cmd];
+  if (typeof entry !== 'object' || typeof cmd !== 'object' || entry.length === 0 || cmd.length === 0) return undefined;
+  const last = entry[entry.length - 1]!;
+  return { from: entry[0]!.at, to: last.at + last.text.length, entry, cmd };
 }
 
 /**
@@ -198,8 +228,8 @@ function given(
   const base: (ModelReference | DynamicReference) & { readonly remoteCodeFrom?: EnvRead } = load.ref ?? load.dynamic!;
   // argparse's value of each flag, the last occurrence's; a flag followed by an option, or by nothing, has none:
   // argparse exits with an error, and nothing loads.
-  const name = isFlag(base.nameFrom) ? args(base.nameFrom)?.value : undefined;
-  const rev = load.ref && isFlag(load.ref.revisionFrom) ? args(load.ref.revisionFrom)?.value : undefined;
+  const name = isCommandArgument(base.nameFrom) ? args(base.nameFrom)?.value : undefined;
+  const rev = load.ref && isCommandArgument(load.ref.revisionFrom) ? args(load.ref.revisionFrom)?.value : undefined;
   const trust = trustGiven(base, args);
   const token = name ?? rev ?? trust?.flag;
   if (token === undefined) return;
@@ -279,7 +309,8 @@ const TRUE_WORDS: ReadonlySet<string> = new Set(['yes', 'true', 't', 'y', '1']);
 /**
  * A command's options before `--`: the last occurrence of a flag, and its value, as argparse reads the words. A flag
  * that takes no value (`alone`, argparse's `store_true`) has none but one joined by `=` (argparse.py
- * `consume_optional`: `-tv` is `-t -v`), or the word after it where the parser takes no positional (its error).
+ * `consume_optional`: `-tv` is `-t -v`), or the word after it where the parser takes no positional (its error). A
+ * positional argument (`<dest>`): its one word, where it takes one.
  */
 type LastOptions = (flag: string, alone?: boolean) => { flag: Token; value?: Token } | undefined;
 
@@ -290,7 +321,11 @@ type LastOptions = (flag: string, alone?: boolean) => { flag: Token; value?: Tok
  * argparse reads it as (`argumentOf`: an option string of it, or the one option a prefix or a short option's head
  * matches).
  */
-function lastOptions(args: readonly Token[], options: ScriptOptions | undefined): LastOptions {
+function lastOptions(
+  args: readonly Token[],
+  options: ScriptOptions | undefined,
+  quoted: (t: Token) => boolean,
+): LastOptions {
   const all = options?.arguments;
   const found = new Map<string, { at: number; valueAt?: number }>();
   const resolved = new Map<string, { index: number; valueAt?: number } | undefined>();
@@ -322,7 +357,7 @@ function lastOptions(args: readonly Token[], options: ScriptOptions | undefined)
     if (alone && t.text[o.valueAt - 1] !== '=') return { flag: t };
     return { flag: t, value: { ...t, text: t.text.slice(o.valueAt), at: t.at + o.valueAt } };
   };
-  return (flag, alone = false) => {
+  const flagOccurrence = (flag: string, alone: boolean): { flag: Token; value?: Token } | undefined => {
     const index = all?.findIndex((names) => names.includes(flag)) ?? -1;
     const hit = index >= 0 ? found.get(`\0${index}`) : found.get(flag);
     // HfArgumentParser's hyphenated alias of a field's option: the later of the two spellings.
@@ -330,6 +365,41 @@ function lastOptions(args: readonly Token[], options: ScriptOptions | undefined)
       index < 0 && options?.hyphenated && flag.startsWith('--') ? found.get(flag.replace(/_/g, '-')) : undefined;
     const last = alias && (!hit || alias.at > hit.at) ? alias : hit;
     return last && occurrence(last, alone);
+  };
+  // The whole command as the parser reads it (script-positionals.ts), where the file decides it: with a quoted
+  // expansion taken for one argument, and without.
+  const words = options?.words;
+  const parsed = new Map<boolean, ReturnType<typeof parseCommand>>();
+  const parse = (lenient: boolean) => {
+    if (!parsed.has(lenient))
+      parsed.set(
+        lenient,
+        parseCommand(args, { ...options, arguments: all! }, words!, (t) => lenient && quoted(t)),
+      );
+    return parsed.get(lenient);
+  };
+  return (flag, alone = false) => {
+    if (all === undefined || words === undefined) return flag.startsWith('<') ? undefined : flagOccurrence(flag, alone);
+    if (flag.startsWith('<')) {
+      // The one word of a positional whose nargs is none or `?` (a list for any other); none given, its default
+      // stands.
+      const command = parse(true);
+      const dest = flag.slice(1, -1);
+      const nargs = words.positionals.find((p) => p.dest === dest)?.nargs;
+      const given = typeof command === 'object' ? command.positionals.get(dest) : undefined;
+      return given?.length === 1 && (nargs === null || nargs === '?')
+        ? { flag: given[0]!, value: given[0]! }
+        : undefined;
+    }
+    // A switch the parser reads in a cluster (`-vt` is `-v -t`), and none where the command is the parser's error
+    // (`-tX`: "ignored explicit argument"); a word the shell may make an option leaves it to the words as written.
+    const command = alone ? parse(false) : undefined;
+    if (command === 'error') return undefined;
+    if (command !== undefined) {
+      const at = command.options.get(all.findIndex((names) => names.includes(flag)));
+      return at === undefined ? undefined : { flag: args[at]! };
+    }
+    return flagOccurrence(flag, alone);
   };
 }
 

@@ -10,7 +10,7 @@ import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { holdsInlinePython, mayNameModelBytes, runsCommands, runsJavaScriptCommands } from './prefilter.js';
 import type { Finder, QuickFinder } from './search.js';
-import { isFlag, withMoreReferences, type FileReferences } from './types.js';
+import { isCommandArgument, withMoreReferences, type FileReferences } from './types.js';
 import type { EnvFileValues } from './compose-env-files.js';
 import type { DockerEnvFile } from './docker-env-file.js';
 import { scriptOptions, type ScriptOptions } from './python-argparse.js';
@@ -216,8 +216,10 @@ export const refsStage: Stage = {
           const refs = second ? withMoreReferences(imported, second, () => skipped.push(file.path)) : imported;
           pushAll(references, refs.references);
           const before = flagged.references.length + flagged.dynamic.length;
-          for (const r of refs.references) if (isFlag(r.nameFrom) || isFlag(r.revisionFrom)) flagged.references.push(r);
-          if (language === 'python') for (const d of refs.dynamic) if (isFlag(d.nameFrom)) flagged.dynamic.push(d);
+          for (const r of refs.references)
+            if (isCommandArgument(r.nameFrom) || isCommandArgument(r.revisionFrom)) flagged.references.push(r);
+          if (language === 'python')
+            for (const d of refs.dynamic) if (isCommandArgument(d.nameFrom)) flagged.dynamic.push(d);
           // A script a command line may give a model: how that command may write its parser's options (an alias, a
           // prefix), read from the script's text (python-argparse.ts `scriptOptions`). Only a `.py` script's are asked
           // for (script-arguments.ts `argumentLoads`).

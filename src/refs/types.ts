@@ -8,6 +8,13 @@ import type { EnvRead } from './python-env.js';
  */
 export const isFlag = (from: string | undefined): from is string => from !== undefined && from.startsWith('-');
 
+/**
+ * A name or revision read from the command line: an option (`isFlag`) or a positional argument (python-argparse.ts
+ * names it `<dest>`).
+ */
+export const isCommandArgument = (from: string | undefined): from is string =>
+  from !== undefined && (from.startsWith('-') || from.startsWith('<'));
+
 /** Where a model is fetched from at run time. */
 export type ModelHub = ModelReference['hub'];
 

@@ -57,6 +57,29 @@ describe('command lines that give a script its model (script-arguments.ts)', () 
     ]);
   });
 
+  it("reads a Dockerfile's exec-form ENTRYPOINT with its CMD's words after it, as the image runs them", async () => {
+    // docs.docker.com reference/dockerfile "Understand how CMD and ENTRYPOINT interact": the last stage's exec-form
+    // ENTRYPOINT runs with the CMD's words as its arguments; a shell-form ENTRYPOINT ignores CMD, and an earlier
+    // stage's start is no part of the image.
+    expect(
+      await scan({
+        'train.py': TRAIN,
+        Dockerfile: [
+          'FROM python:3.11 AS build',
+          'ENTRYPOINT ["python", "/app/train.py"]',
+          'CMD ["--model_name_or_path", "acme/built"]',
+          'FROM python:3.11',
+          'COPY . /app',
+          'CMD ["--model_name_or_path", "acme/entry"]',
+          'ENTRYPOINT ["python", "/app/train.py"]',
+          '',
+        ].join('\n'),
+        'shell.Dockerfile':
+          'FROM python:3.11\nENTRYPOINT python /app/train.py\nCMD ["--model_name_or_path", "acme/ignored"]\n',
+      }),
+    ).toEqual([`CPR003 Dockerfile:6:30 acme/entry@${C}`]);
+  });
+
   it("takes the last value before `--`, `uv run`'s script, and no folder, test runner or inline code", async () => {
     expect(
       await scan({
@@ -157,6 +180,13 @@ describe('command lines that give a script its model (script-arguments.ts)', () 
         ['-m', '--model'],
       ],
       abbreviates: true,
+      // How argparse gives words to the positionals: each argument's nargs (none for `--model`, 0 for `--help`).
+      words: {
+        nargs: [0, null],
+        positionals: [{ dest: 'path', nargs: null }],
+        keepsExtras: false,
+        negativeOptions: false,
+      },
     });
     // Options the file does not write, or matched some other way: only the option as the finding names it.
     for (const more of [
@@ -168,13 +198,16 @@ describe('command lines that give a script its model (script-arguments.ts)', () 
     ])
       expect(scriptOptions(`${made}parser.add_argument("--model")\n${more}`)).toBeUndefined();
     // No positional: a bare word no option takes is `parse_args`'s error, unless the file keeps such words.
+    const words = { nargs: [0], positionals: [], keepsExtras: false, negativeOptions: false };
     expect(scriptOptions(made.replace('()', '(allow_abbrev=False)'))).toEqual({
       arguments: [['-h', '--help']],
       noPositionals: true,
+      words,
     });
     expect(scriptOptions(`${made}args, rest = parser.parse_known_args()\n`)).toEqual({
       arguments: [['-h', '--help']],
       abbreviates: true,
+      words: { ...words, keepsExtras: true },
     });
   });
 
@@ -421,6 +454,23 @@ describe("a trust flag's value as the script's parser reads it (script-arguments
     ).toEqual(['2', '3', '4']);
   });
 
+  it('reads a short switch in a cluster as argparse does, and no cluster argparse rejects', async () => {
+    // argparse.py `consume_optional` (Python 3.11): `-vt` is `-v -t`, and `-tm acme/x` is `-t -m acme/x`; in `-tX`
+    // the `X` is no option of the parser ("ignored explicit argument"): argparse exits, nothing loads.
+    const cluster = argparseScript(', "-t", action="store_true"')
+      .replace('"--model", default', '"-m", "--model", default')
+      .replace(
+        'parser.add_argument("data"',
+        'parser.add_argument("-v", action="store_true")\nparser.add_argument("data"',
+      );
+    expect(
+      await trustLines({
+        'cluster.py': cluster,
+        'run.sh': ['python cluster.py -vt', 'python cluster.py -tX', 'python cluster.py -tm acme/x', ''].join('\n'),
+      }),
+    ).toEqual(['1', '3']);
+  });
+
   it("reads a dataclass bool field as transformers' string_to_bool does, in any case", async () => {
     // hf_argparser.py `_parse_dataclass_field`: `type=string_to_bool`, `nargs="?"`, `const=True`.
     expect(
@@ -472,5 +522,78 @@ describe("a trust flag's value as the script's parser reads it (script-arguments
         'run.sh': 'python helper.py --trust_remote_code False\npython helper.py --trust_remote_code True\n',
       }),
     ).toEqual(['1 run-time', '2 run-time']);
+  });
+});
+
+describe("a script's positional model argument, as argparse gives it the command's words (script-positionals.ts)", () => {
+  /** A script that loads its positional `model` (nargs none) after a positional `data` of `dataNargs`, if any. */
+  const positionalScript = (data = '') =>
+    [
+      'import argparse',
+      'from transformers import AutoModel',
+      'parser = argparse.ArgumentParser()',
+      'parser.add_argument("--lr", type=float, default=1e-4)',
+      'parser.add_argument("-v", "--verbose", action="store_true")',
+      'parser.add_argument("-t", "--tiny", action="store_true")',
+      data === '' ? '' : `parser.add_argument("data"${data})`,
+      'parser.add_argument("model")',
+      'args = parser.parse_args()',
+      'AutoModel.from_pretrained(args.model)',
+      '',
+    ].join('\n');
+
+  it('reads the word argparse gives the positional, past options and their values', async () => {
+    // argparse.py `_parse_known_args`: `--lr` takes `3e-4`, `-vt` is `-v -t` (`consume_optional`), after `--` every
+    // word is an argument; a word left over (`extra`) is `parse_args`' error, an unquoted expansion may be several
+    // words, and a folder of the repository is read from disk: none loads a hub model the command names.
+    expect(
+      await scan({
+        'train.py': positionalScript(),
+        'local/config.json': '{}\n',
+        'run.sh': [
+          'python train.py acme/plain',
+          'python train.py --lr 3e-4 -vt acme/after',
+          'python train.py --verbose -- acme/dashed',
+          'python train.py "$MODEL"',
+          'python train.py $MODEL',
+          'python train.py acme/first extra',
+          'python train.py -vX acme/cluster',
+          'python train.py local',
+          '',
+        ].join('\n'),
+      }),
+    ).toEqual([
+      'CPR001 run.sh:1:17 acme/plain@-',
+      'CPR001 run.sh:2:31 acme/after@-',
+      'CPR001 run.sh:3:30 acme/dashed@-',
+      'CPR003 run.sh:1:17 acme/plain@-',
+      'CPR003 run.sh:2:31 acme/after@-',
+      'CPR003 run.sh:3:30 acme/dashed@-',
+      'CPR010 run.sh:4:17 dynamic',
+    ]);
+  });
+
+  it("matches the positionals as argparse's patterns do: an optional one before it takes a word only when two are given", async () => {
+    // argparse.py `_match_arguments_partial`: `(-*A?-*)(-*A-*)` over one word gives it to `model`, over two the first
+    // to `data`; `nargs="+"` before it leaves `model` the last word.
+    expect(
+      await scan({
+        'maybe.py': positionalScript(', nargs="?"'),
+        'many.py': positionalScript(', nargs="+"'),
+        'run.sh': [
+          'python maybe.py acme/one',
+          'python maybe.py data.csv acme/two',
+          'python many.py a.csv b.csv acme/three',
+          '',
+        ].join('\n'),
+      }),
+    ).toEqual([
+      'CPR001 run.sh:1:17 acme/one@-',
+      'CPR001 run.sh:2:26 acme/two@-',
+      'CPR001 run.sh:3:28 acme/three@-',
+      'CPR003 run.sh:1:17 acme/one@-',
+      'CPR003 run.sh:2:26 acme/two@-',
+      'CPR003 run.sh:3:28 acme/three@-',
+    ]);
   });
 });
