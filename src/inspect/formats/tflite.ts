@@ -15,6 +15,12 @@ const BUILTIN_CUSTOM = 32;
 const MAX_OPCODES = 100_000;
 /** Subgraphs and operators walked at most (real models: a few subgraphs, thousands of operators). */
 const MAX_OPERATORS = 1_000_000;
+/**
+ * Tensor tables visited in all subgraphs. Each subgraph is an offset, so a few kilobytes of subgraphs can all name one
+ * vector of a million tensors (a walk of 10^12 tables); flatbuffers' verifier counts every table it visits against
+ * `max_tables` (verifier.h `Verifier::VerifyComplexity`, 1,000,000 by default) and refuses such a file.
+ */
+const MAX_TABLES_VISITED = 1_000_000;
 /** Bytes of Flex custom options read in all: each is one serialized NodeDef of a few hundred bytes. */
 const MAX_FLEX_OPTIONS = 64 * 1024 * 1024;
 
@@ -39,7 +45,26 @@ export function* tfliteSteps(
   const fb = new Flat(src);
   const root = yield* fb.u32(0);
   if (root < 8 || root + 4 > src.size) throw new FormatError(`root table offset ${root} is out of bounds`, 0);
-  yield* checkExternalBuffers(fb, root, out, onExternal);
+  // A malformed or oversized external-weights section stops that walk, not the operators' (its error comes last).
+  const externalFailed = yield* settled(checkExternalBuffers(fb, root, out, onExternal));
+  yield* checkOperatorCodes(fb, root, out);
+  if (externalFailed !== undefined) throw externalFailed;
+}
+
+/** The FormatError that stopped `steps`, undefined when they ran to the end. */
+function* settled(steps: ParseSteps<void>): ParseSteps<FormatError | undefined> {
+  try {
+    yield* steps;
+    return undefined;
+  } catch (err) {
+    if (err instanceof FormatError) return err;
+    throw err;
+  }
+}
+
+/** The custom operators the model needs (CPI075) and the TensorFlow ops its Flex operators run (checkFlexOps). */
+function* checkOperatorCodes(fb: Flat, root: number, out: Findings): ParseSteps<void> {
+  const src = fb.src;
   const codesField = yield* fb.field(root, 1);
   if (codesField === undefined) return;
   const vec = yield* fb.deref(codesField);
@@ -95,12 +120,19 @@ function* checkExternalBuffers(
     if (!groupOf.has(id)) groupOf.set(id, yield* fb.u32Field(buffer, 1));
   }
   const read = new Set<number>();
-  for (const subgraph of yield* tables(fb, root, 2))
-    for (const tensor of yield* tables(fb, subgraph, 0)) {
+  // Subgraphs may all point at one tensor vector: the tensors are counted as visited, not as distinct tables.
+  let tensorsVisited = 0;
+  for (const subgraph of yield* tables(fb, root, 2)) {
+    const tensors = yield* tables(fb, subgraph, 0);
+    tensorsVisited += tensors.length;
+    if (tensorsVisited > MAX_TABLES_VISITED)
+      throw new FormatError(`subgraphs list more than ${MAX_TABLES_VISITED} tensors`, subgraph, 'limit');
+    for (const tensor of tensors) {
       const id = yield* fb.u32Field(tensor, 10);
       const group = id === 0 ? undefined : groupOf.get(id);
       if (group !== undefined && (yield* hasLiteRtRank(fb, tensor))) read.add(group);
     }
+  }
   const groups = yield* tables(fb, root, 8);
   for (const g of [...read].sort((a, b) => a - b)) {
     const nameAt = g < groups.length ? yield* fb.field(groups[g]!, 0) : undefined;
