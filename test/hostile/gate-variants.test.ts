@@ -127,6 +127,17 @@ const CASES: Case[] = [
     // payload after the line is read.
     want: ['CPI001:error'],
   },
+  // Cut short: bzcat / xzcat write, and BZ2File / LZMAFile.read hand the unpickler, what was decoded before the cut.
+  {
+    name: 'joblib (bz2): the payload in a whole first stream, then a second cut short',
+    files: { 'model.joblib': readFileSync(path.join(FIXTURES, 'evil-then-cut.bz2.joblib')) },
+    want: ['CPI001:error'],
+  },
+  {
+    name: 'joblib (xz): the payload, the stream’s index and footer cut off',
+    files: { 'clf.joblib': readFileSync(path.join(FIXTURES, 'evil-then-cut.xz.joblib')) },
+    want: ['CPI001:error'],
+  },
   {
     name: 'joblib (gzip): payload, then 10,001 distinct globals',
     files: { 'model.joblib': gzipSync(P2(EVIL, b('0'), GLOBALS, b('.'))) },

@@ -1,4 +1,5 @@
 import seekBzip from 'seek-bzip';
+import { StreamCutError } from './errors.js';
 
 /**
  * bzip2 (joblib `compress='bz2'`, zip method 12) through seek-bzip, a pure-JS synchronous decoder that bundles
@@ -12,9 +13,9 @@ export function bunzip2Capped(data: Buffer, cap: number, onLimit: () => Error): 
     seekBzip.decode(source, sink, true);
   } catch (err) {
     if (err === sink.limitError) throw err;
-    if (err instanceof Error) throw new Error(`corrupt bzip2 data: ${err.message}`);
     // seek-bzip throws plain strings or objects on corrupt data.
-    throw new Error(`corrupt bzip2 data: ${typeof err === 'string' ? err : 'decoder error'}`);
+    const why = err instanceof Error ? err.message : typeof err === 'string' ? err : 'decoder error';
+    throw new StreamCutError(`corrupt bzip2 data: ${why}`, sink.result());
   }
   return sink.result();
 }

@@ -10,6 +10,21 @@ export class ContainerLimitError extends Error {
   }
 }
 
+/**
+ * A compressed stream that failed to decode part way (cut short, or a later block corrupt): `decoded` is what came
+ * out before the failure, which bzcat / xzcat write and Python's `BZ2File.read` / `LZMAFile.read` return to their
+ * reader before they raise.
+ */
+export class StreamCutError extends Error {
+  override readonly name = 'StreamCutError';
+  constructor(
+    message: string,
+    readonly decoded: Buffer,
+  ) {
+    super(message);
+  }
+}
+
 /** Content chainproof cannot open (encryption, unsupported compression or archive format). */
 export class UnsupportedContentError extends Error {
   override readonly name = 'UnsupportedContentError';

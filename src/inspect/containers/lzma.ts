@@ -1,7 +1,7 @@
 import type { LZMAModule } from 'node-liblzma/wasm';
 import { WasmLzmaStream, copyFromWasm, getModule, initModule } from 'node-liblzma/wasm';
 import createLzma from 'node-liblzma/wasm/liblzma.js';
-import { ContainerLimitError, UnsupportedContentError } from './errors.js';
+import { ContainerLimitError, StreamCutError, UnsupportedContentError } from './errors.js';
 import { loadLzmaWasm } from './lzma-wasm.js';
 
 /**
@@ -95,7 +95,7 @@ export function unlzmaCapped(data: Buffer, cap: number, onLimit: () => Error, co
         throw new ContainerLimitError(`the stream needs more than ${MEMLIMIT} bytes of decoder memory`);
       if (ret !== LZMA_OK) {
         if (ended > 0) break; // a later stream: trailing data to Python, or where LZMAFile raises mid-read
-        throw new Error(`corrupt xz/lzma data (liblzma code ${ret})`);
+        throw new StreamCutError(`corrupt xz/lzma data (liblzma code ${ret})`, Buffer.concat(chunks, total));
       }
     }
     return Buffer.concat(chunks, total);

@@ -1,7 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import { namePromisesPickle } from '../../discover/catalogue/index.js';
 import type { AllowContext } from '../pickle/allowlist.js';
-import { decompress, sniffCompression } from '../containers/compression.js';
+import { decompress, sniffCompression, truncatedPrefix } from '../containers/compression.js';
 import { inflatesToPickle } from '../../discover/formats/compressed-head.js';
 import { ContainerLimitError, UnsupportedContentError } from '../containers/errors.js';
 import { parseNpyHeader } from '../containers/npy.js';
@@ -133,11 +133,12 @@ export function inspectContent(
   if (compression !== undefined && (compression !== 'zlib' || expect === 'claimed' || inflatesToPickle(data))) {
     if (budgetSpent(ctx, where, member)) return true;
     let inner: Buffer;
+    const limits = {
+      maxOutput: Math.min(ctx.limits.maxEntrySize, ctx.limits.maxInMemory, ctx.limits.maxTotalBytes - ctx.extracted),
+      maxRatio: ctx.limits.maxRatio,
+    };
     try {
-      inner = decompress(compression, data, {
-        maxOutput: Math.min(ctx.limits.maxEntrySize, ctx.limits.maxInMemory, ctx.limits.maxTotalBytes - ctx.extracted),
-        maxRatio: ctx.limits.maxRatio,
-      });
+      inner = decompress(compression, data, limits);
     } catch (err) {
       chargeFailure(err, ctx);
       // joblib.load (`numpy_pickle_utils._detect_compressor`) decompresses LZMA_Alone whatever the file is called,
@@ -151,17 +152,12 @@ export function inspectContent(
           ? (id, msg, ev) => ctx.findings.push(withLevel(id, msg, ev, member, ctx))
           : add;
       reportReadError(err, where, `${compression} stream`, addAs);
+      // A stream cut short still hands its loader what it inflated up to the cut (truncatedPrefix): judged as well.
+      const prefix = truncatedPrefix(compression, data, err, limits);
+      if (prefix !== undefined) inspectInflated(prefix, name, child(`<${compression}>`), depth, expect, ctx);
       return true;
     }
-    ctx.extracted += inner.length;
-    const behind = insideCompression(name, expect === 'claimed');
-    const innerMember = child(`<${compression}>`);
-    // What the stream holds is judged as an archive's member is: decompressed, it goes to its own format's loader.
-    const judged = judgeAsModel(inner, behind.name, innerMember, ctx);
-    if (judged?.readsAllOfIt === true) return true;
-    const from = ctx.findings.length;
-    inspectContent(inner, behind.name, innerMember, depth + 1, behind.claimed ? 'claimed' : 'sniff', ctx);
-    dropSuperseded(ctx, from, judged);
+    inspectInflated(inner, name, child(`<${compression}>`), depth, expect, ctx);
     return true;
   }
   if (isTar(data)) {
@@ -208,6 +204,27 @@ export function inspectContent(
     return true;
   }
   return inspectAsPickle(data, member, expect, ctx);
+}
+
+/**
+ * The content of a compressed stream named `name`, at `innerMember`: judged as an archive's member is (decompressed,
+ * it goes to its own format's loader), then read as any content one level deeper. Charged to the file's budget.
+ */
+function inspectInflated(
+  inner: Buffer,
+  name: string,
+  innerMember: string,
+  depth: number,
+  expect: Expectation,
+  ctx: ContentContext,
+): void {
+  ctx.extracted += inner.length;
+  const behind = insideCompression(name, expect === 'claimed');
+  const judged = judgeAsModel(inner, behind.name, innerMember, ctx);
+  if (judged?.readsAllOfIt === true) return;
+  const from = ctx.findings.length;
+  inspectContent(inner, behind.name, innerMember, depth + 1, behind.claimed ? 'claimed' : 'sniff', ctx);
+  dropSuperseded(ctx, from, judged);
 }
 
 /**

@@ -129,3 +129,40 @@ describe('compressed pickles are decompressed as the pickle reader goes', () => 
     ]);
   });
 });
+
+/**
+ * A stream whose end is cut off (a gzip trailer dropped, a zlib stream stopped mid-block): `zcat` writes what it
+ * inflated before "unexpected end of file", and `pickle.load(gzip.open(...))` runs the payload before the EOFError at
+ * the cut. The payload is judged beside the CPI013 for the stream, not hidden behind it.
+ */
+describe('compressed pickles cut short', () => {
+  const evil = Buffer.concat([EVAL_PICKLE, Buffer.from('padding '.repeat(4096))]);
+  it.each([
+    {
+      name: 'state.pkl.gz without its trailer',
+      file: 'state.pkl.gz',
+      bytes: gzipSync(evil).subarray(0, -8),
+      member: '<gzip>',
+    },
+    {
+      name: 'model.joblib: zlib stopped mid-stream',
+      file: 'model.joblib',
+      bytes: deflateSync(evil).subarray(0, -12),
+      member: '<zlib>',
+    },
+    {
+      name: 'bundle.tar.gz: its member model.pkl.gz cut short',
+      file: 'bundle.tar.gz',
+      bytes: gzipSync(buildTar('model.pkl.gz', gzipSync(evil).subarray(0, -8))),
+      member: '<gzip>!model.pkl.gz!<gzip>',
+    },
+  ])('$name → CPI001 at the stream member beside CPI013, exit 1', async ({ name, file, bytes, member }) => {
+    const dir = join(root, `cut-${name.replace(/[^a-z0-9]+/gi, '-')}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, file), bytes);
+    const res = await scanWith(dir, [inspectStage]);
+    expect(res.findings.filter((f) => f.ruleId === 'CPI001').map((f) => f.location.member)).toEqual([member]);
+    expect(res.findings.map((f) => f.ruleId)).toContain('CPI013');
+    expect(exitCodeForFindings(res, 'error')).toBe(1);
+  });
+});

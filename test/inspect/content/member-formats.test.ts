@@ -301,6 +301,14 @@ describe('models inside a compressed stream', () => {
     expect(got.map((f) => f.ruleId)).toEqual(['CPI060']);
   });
 
+  it('a gzipped flatbuffer cut short is judged up to the cut, as zcat writes it: CPI017 beside CPI013', async () => {
+    const cut = gzipSync(mobileSaving(4096)).subarray(0, -8);
+    expect(await findings('model.bin.gz', cut)).toEqual([
+      { ruleId: 'CPI013', member: undefined },
+      { ruleId: 'CPI017', member: '<gzip>' },
+    ]);
+  });
+
   it('a gzipped CSV and a gzipped benign flatbuffer stay clean', async () => {
     expect(await findings('data.csv.gz', gzipSync('a,b\n1,2\n'))).toEqual([]);
     const benign = flatbuffer({ table: [{ ref: { str: 'aten::linear' } }] }, 'PTMF');
