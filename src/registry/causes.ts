@@ -36,7 +36,7 @@ const ADVICE: Record<UnverifiedCause['kind'], string> = {
   'auth-required':
     'Give the scan the credentials npm installs with: the token in the user .npmrc (or the environment variable it names) under the key in evidence.authKey, with read access to these packages.',
   'mirror-unsigned':
-    'Point the scan at the origin registry (--registry), or name this mirror in the policy (dependencies.trustedMirrors) if you trust its metadata.',
+    'Point the scan at the origin registry (--npm-registry), or name this mirror in the policy (dependencies.trustedMirrors) if you trust its metadata.',
   'scope-unsigned':
     'If the scope is your own, published to this registry, its packages cannot carry npm signatures: name the registry in dependencies.trustedMirrors to accept them unsigned, or give the scope a registry of its own in .npmrc. If it is a public scope, the registry serves copies its publishers did not sign: resolve them from the origin registry.',
   'no-keys':
@@ -44,7 +44,7 @@ const ADVICE: Record<UnverifiedCause['kind'], string> = {
   'keys-unusable':
     'The keys endpoint answered with nothing usable (wrong shape or unsupported key types); check what serves that URL.',
   'attestations-unserved':
-    'Point the scan at the origin registry (--registry), or have the mirror proxy /-/npm/v1/attestations/; name it in dependencies.trustedMirrors if you trust its metadata without them.',
+    'Point the scan at the origin registry (--npm-registry), or have the mirror proxy /-/npm/v1/attestations/; name it in dependencies.trustedMirrors if you trust its metadata without them.',
   'registry-not-allowed':
     'A repository .yarnrc.yml cannot widen the allowed registries (CPD150): add the registry to dependencies.allowedRegistries if you trust it, or remove the setting and regenerate the lockfile.',
 };
@@ -57,44 +57,66 @@ export interface CausedPackage {
   readonly cause: UnverifiedCause;
 }
 
+/** The findings of a scan's shared causes, and the reason each package's verification record quotes. */
+export interface SettledCauses {
+  readonly findings: Finding[];
+  /**
+   * Its group's reason (commonReason), as the finding quotes it, so the JSON report's `verification[].detail` does
+   * not depend on which request met a dead registry first either.
+   */
+  readonly reasonOf: (it: CausedPackage) => string;
+}
+
 /**
  * One finding per cause, registry and lockfile, with the count and every package in evidence (and as related
- * locations), instead of one line per package. `level` is the policy's level for "not verified".
+ * locations), instead of one line per package; the packages are grouped once, for the findings and the reasons
+ * alike. `level` is the policy's level for "not verified".
  */
-export function causeFindings(items: readonly CausedPackage[], level: Level | undefined): Finding[] {
-  const groups = groupCauses(items);
-  const out: Finding[] = [];
-  for (const group of groups.values()) {
-    const sorted = [...group].sort((a, b) => a.pkg.line - b.pkg.line || cmp(spec(a.pkg), spec(b.pkg)));
-    const first = sorted[0]!;
-    const { kind, registry, what } = first.cause;
-    const reason = commonReason(sorted);
-    const lockfile = first.pkg.lockfile;
-    const specs = [...new Set(sorted.map((x) => spec(x.pkg)))];
-    const n = specs.length;
-    const related: Location[] = sorted.map((x) => ({ path: x.pkg.lockfile, line: x.pkg.line }));
-    const origin = originNamed(sorted.map((x) => x.pkg.resolved));
-    const mirrorOf =
-      kind === 'mirror-unsigned' && origin !== undefined && !registry.startsWith(origin) ? origin : undefined;
-    out.push({
-      ruleId: RULE_OF[kind],
-      message: `${n} package${n === 1 ? '' : 's'} in ${lockfile} ${n === 1 ? 'was' : 'were'} not verified: ${describe(kind, registry, reason, what, mirrorOf, first.cause.scope)}. ${ADVICE[kind]}`,
-      location: { path: lockfile, line: first.pkg.line },
-      ...(level !== undefined && UNREACHABLE_RULES.has(RULE_OF[kind]) ? { level } : {}),
-      evidence: {
-        cause: kind,
-        registry,
-        reason,
-        count: n,
-        packages: specs.join(' '),
-        ...(mirrorOf !== undefined ? { origin: mirrorOf } : {}),
-        ...(first.cause.scope !== undefined ? { scope: first.cause.scope } : {}),
-        ...(kind === 'auth-required' ? { authKey: registryAuthKey(registry) } : {}),
-      },
-      related,
-    });
+export function settleCauses(items: readonly CausedPackage[], level: Level | undefined): SettledCauses {
+  const reasons = new Map<string, string>();
+  const findings: Finding[] = [];
+  for (const [key, group] of groupCauses(items)) {
+    const reason = commonReason(group);
+    reasons.set(key, reason);
+    findings.push(causeFinding(group, reason, level));
   }
-  return out;
+  return { findings, reasonOf: (it) => reasons.get(causeKey(it)) ?? it.cause.reason };
+}
+
+/** The findings of settleCauses alone, for callers that keep no per-package records. */
+export function causeFindings(items: readonly CausedPackage[], level: Level | undefined): Finding[] {
+  return settleCauses(items, level).findings;
+}
+
+/** The one finding of a group of packages sharing a cause, quoting `reason` (its commonReason). */
+function causeFinding(group: readonly CausedPackage[], reason: string, level: Level | undefined): Finding {
+  const sorted = [...group].sort((a, b) => a.pkg.line - b.pkg.line || cmp(spec(a.pkg), spec(b.pkg)));
+  const first = sorted[0]!;
+  const { kind, registry, what } = first.cause;
+  const lockfile = first.pkg.lockfile;
+  const specs = [...new Set(sorted.map((x) => spec(x.pkg)))];
+  const n = specs.length;
+  const related: Location[] = sorted.map((x) => ({ path: x.pkg.lockfile, line: x.pkg.line }));
+  const origin = originNamed(sorted.map((x) => x.pkg.resolved));
+  const mirrorOf =
+    kind === 'mirror-unsigned' && origin !== undefined && !registry.startsWith(origin) ? origin : undefined;
+  return {
+    ruleId: RULE_OF[kind],
+    message: `${n} package${n === 1 ? '' : 's'} in ${lockfile} ${n === 1 ? 'was' : 'were'} not verified: ${describe(kind, registry, reason, what, mirrorOf, first.cause.scope)}. ${ADVICE[kind]}`,
+    location: { path: lockfile, line: first.pkg.line },
+    ...(level !== undefined && UNREACHABLE_RULES.has(RULE_OF[kind]) ? { level } : {}),
+    evidence: {
+      cause: kind,
+      registry,
+      reason,
+      count: n,
+      packages: specs.join(' '),
+      ...(mirrorOf !== undefined ? { origin: mirrorOf } : {}),
+      ...(first.cause.scope !== undefined ? { scope: first.cause.scope } : {}),
+      ...(kind === 'auth-required' ? { authKey: registryAuthKey(registry) } : {}),
+    },
+    related,
+  };
 }
 
 /** The packages of one cause: one kind, registry and scope, in one lockfile (one finding each). */
@@ -111,16 +133,6 @@ function groupCauses(items: readonly CausedPackage[]): Map<string, CausedPackage
 
 function causeKey(it: CausedPackage): string {
   return `${it.cause.kind}\0${it.cause.registry}\0${it.cause.scope ?? ''}\0${it.pkg.lockfile}`;
-}
-
-/**
- * The reason each package's verification record quotes: its group's (commonReason), as the finding does, so the
- * JSON report's `verification[].detail` does not depend on which request met a dead registry first either.
- */
-export function sharedReasons(items: readonly CausedPackage[]): (it: CausedPackage) => string {
-  const reasons = new Map<string, string>();
-  for (const [key, group] of groupCauses(items)) reasons.set(key, commonReason(group));
-  return (it) => reasons.get(causeKey(it)) ?? it.cause.reason;
 }
 
 /**

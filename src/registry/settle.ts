@@ -1,7 +1,7 @@
 import type { Finding, Level } from '../core/finding.js';
 import type { VerificationRecord, VerificationStatus } from '../core/records.js';
 import type { PackageCheck } from './check.js';
-import { causeFindings, sharedReasons, type CausedPackage } from './causes.js';
+import { settleCauses, type CausedPackage } from './causes.js';
 import { FAILING_RULES, UNVERIFIABLE_RULES, packageFinding, spec, where } from './findings.js';
 import type { UnverifiedCause } from './state.js';
 import { lockfileRecordsScripts, unknownScriptsFindings } from './install-scripts.js';
@@ -103,13 +103,14 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
     for (const f of own) findings.push(f);
     settled.push({ key: packageKey('npm', c.pkg.name, c.pkg.version), own, notes });
   }
-  // A cause's text is known once all its packages are: the reason most of them share (causes.ts sharedReasons).
-  const detailOf = causeTexts(sharedReasons(caused));
+  // A cause's text is known once all its packages are: the reason most of them share (causes.ts settleCauses).
+  const causes = settleCauses(caused, opts.unverifiableLevel);
+  const detailOf = causeTexts(causes.reasonOf);
   for (const [i, s] of settled.entries())
     verifications.push({ key: s.key, ...verdict(s.own, s.notes, causeOf.get(i), detailOf) });
   // Settled per package above (statuses stay per package); one cause shared by many becomes one finding.
   const out = groupRegistryCauses(findings, registriesWithoutAny(checks));
-  out.push(...causeFindings(caused, opts.unverifiableLevel));
+  out.push(...causes.findings);
   out.push(...unknownScriptsFindings(scriptsUnknown, undefined));
   return { findings: out, verifications, unreachable, unreachableRegistries };
 }

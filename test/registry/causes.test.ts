@@ -8,6 +8,8 @@ import { createRegistryStage, NETWORK_CONCURRENCY } from '../../src/registry/sta
 import { toJson } from '../../src/report/json.js';
 import { MAX_RELATED_LOCATIONS, toSarif } from '../../src/report/sarif.js';
 import { toText } from '../../src/report/text.js';
+import { findRule } from '../../src/core/rules/index.js';
+import { SCAN_OPTIONS } from '../../src/cli/commands/scan-options.js';
 import { sri, type EndpointsOptions, type EndpointsServer, type Fault } from '../helpers/npm-endpoints-server.js';
 import { scanGraphs, tempDir, writeLockfile, type LockEntry, type ScanSetup } from './scan.js';
 import { NPM_KEYS, SIGNED_VERSIONS, endpointsPerTest } from './scan.js';
@@ -340,5 +342,22 @@ describe("each package's verification detail quotes its cause's shared reason, w
     expect(verifications.map((v) => [v.status, v.detail])).toEqual(
       Array.from({ length: 6 }, () => ['unverifiable', `unreachable: ${STOPPED}`]),
     );
+  });
+});
+
+describe('advice to scan against the origin registry names the flag that takes an npm registry', () => {
+  it.each([
+    { kind: 'mirror-unsigned', ruleId: 'CPD132' },
+    { kind: 'attestations-unserved', ruleId: 'CPD160' },
+  ] as const)('$ruleId', ({ kind, ruleId }) => {
+    const cause = { kind, registry: 'https://mirror.example/', what: 'signatures', reason: 'HTTP 404' };
+    const [f] = causeFindings([{ pkg: failedNode(0), cause }], undefined);
+    expect(f!.ruleId).toBe(ruleId);
+    // `--registry` is the trusted-registry file: given a registry URL, the scan stops with exit 2.
+    for (const text of [f!.message, findRule(ruleId)!.help]) {
+      const flags = [...text.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]!);
+      expect(flags).toEqual(['npm-registry']);
+      expect(SCAN_OPTIONS[flags[0] as keyof typeof SCAN_OPTIONS].describe).toMatch(/^npm registry URL/);
+    }
   });
 });
