@@ -1,10 +1,12 @@
 import type { ResolvedFinding } from '../core/finding.js';
-import { groupByRule, LEVEL_RANK as RANK, referenceTally } from './by-rule.js';
+import { groupByRule, LEVEL_RANK as RANK, referenceTally, severityOf } from './by-rule.js';
 import type { ScanResult } from '../core/result.js';
 import { findRule } from '../core/rules/index.js';
 import { elideLongRuns, escapeControl } from '../core/escape-text.js';
 import { redactResult } from './redact.js';
-import { plural } from '../core/plural.js';
+import { listedWithMore, plural } from '../core/plural.js';
+import { groupUnverified } from './unverified.js';
+import { groupNotes } from './scanner-notes.js';
 
 export interface MarkdownOptions {
   readonly toolVersion: string;
@@ -84,7 +86,10 @@ export function toMarkdown(scanned: ScanResult, opts: MarkdownOptions): string {
     }
     pushMore(out, groups.length - maxRows, 'rules');
     out.push('', '### Findings', '', '| Level | Rule | Location | Message |', '| --- | --- | --- | --- |');
-    const ordered = [...result.findings].sort((a, b) => RANK[b.level] - RANK[a.level]); // stable: keeps file order
+    // The gravest rule of a level first (by-rule.ts), as in the table above; stable: file order within a rule.
+    const ordered = [...result.findings].sort(
+      (a, b) => RANK[b.level] - RANK[a.level] || severityOf(b.ruleId) - severityOf(a.ruleId),
+    );
     const errors = ordered.filter((f) => f.level === 'error');
     // Every error is listed (up to a hard cap); warnings and notes fill what is left of maxRows.
     const shown = [
@@ -102,14 +107,18 @@ export function toMarkdown(scanned: ScanResult, opts: MarkdownOptions): string {
     out.push('');
   }
 
-  const unverified = result.verifications.filter((v) => v.status !== 'verified');
+  // One row per status and reason (one cause, one row), failed first: a row per artifact buried a failed one.
+  const unverified = groupUnverified(result.verifications);
   if (unverified.length > 0 || result.skipped.length > 0) {
     out.push('### Not verified', '');
     if (unverified.length > 0) {
-      out.push('| Artifact | Status | Detail |', '| --- | --- | --- |');
-      for (const v of unverified.slice(0, maxRows))
-        out.push(`| ${cell(v.key)} | ${v.status} | ${cell(v.detail ?? '')} |`);
-      pushMore(out, unverified.length - maxRows, 'artifacts');
+      out.push('| Status | Reason | Artifacts | Which |', '| --- | --- | ---: | --- |');
+      for (const g of unverified.slice(0, maxRows)) {
+        const more = g.keys.length > EXAMPLE_KEYS ? `, …${g.keys.length - EXAMPLE_KEYS} more` : '';
+        const which = g.keys.slice(0, EXAMPLE_KEYS).map(cell).join(', ') + more;
+        out.push(`| ${g.status} | ${cell(g.detail)} | ${g.keys.length} | ${which} |`);
+      }
+      pushMore(out, unverified.length - maxRows, 'reasons (see the JSON report)');
       out.push('');
     }
     if (result.skipped.length > 0) {
@@ -120,10 +129,10 @@ export function toMarkdown(scanned: ScanResult, opts: MarkdownOptions): string {
       out.push('');
     }
   }
-  const problems = result.notifications.filter((n) => n.level !== 'note');
+  const problems = groupNotes(result.notifications.filter((n) => n.level !== 'note'));
   if (problems.length > 0) {
     out.push('<details><summary>Scanner notes</summary>', '');
-    for (const n of problems.slice(0, maxRows)) out.push(`- ${n.level}: ${cell(n.message)}`);
+    for (const n of problems.slice(0, maxRows)) out.push(`- ${n.level}: ${cell(n.message)}${sameIn(n.others)}`);
     pushMore(out, problems.length - maxRows, 'notes');
     out.push('', '</details>', '');
   }
@@ -132,6 +141,8 @@ export function toMarkdown(scanned: ScanResult, opts: MarkdownOptions): string {
 }
 
 const TOP_FILES = 3;
+/** Artifacts named in a "Not verified" row; the JSON report lists every one. */
+const EXAMPLE_KEYS = 3;
 /** Errors are listed whatever maxRows says, up to this many (the byte limit still applies). */
 const MAX_ERROR_ROWS = 2000;
 
@@ -139,6 +150,12 @@ function fileCell(text: string, f: ResolvedFinding | undefined, opts: MarkdownOp
   const path = f ? f.location.path : text;
   const url = opts.fileUrl?.(path, f?.location.line);
   return url !== undefined && /^https:\/\/[^\s()<>]+$/.test(url) ? `[${cell(text)}](${url})` : cell(text);
+}
+
+/** The other files a scanner note is the same for, the first few named. */
+function sameIn(others: readonly string[]): string {
+  if (others.length === 0) return '';
+  return ` \\(the same for ${plural(others.length, 'more file')}: ${listedWithMore(others.map(cell), EXAMPLE_KEYS)}\\)`;
 }
 
 function pushMore(out: string[], more: number, what: string): void {

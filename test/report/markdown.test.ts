@@ -56,12 +56,31 @@ describe('markdown job summary', () => {
   it('has one row per rule, worst level first, with the count and the top files', () => {
     const rows = tableRows(md, 'Findings by rule');
     expect(rows.map((r) => [r[0], r[1], r[2]])).toEqual([
-      ['`CPD002` MissingIntegrity', 'error', '2'],
       ['`CPI001` DangerousPickleGlobal', 'error', '1'],
+      ['`CPD002` MissingIntegrity', 'error', '2'],
       ['`CPM001` UnknownModel', 'warning', '1'],
       ['`CPX001` UnreadableFile', 'note', '1'],
     ]);
-    expect(rows[0]![3]).toBe('package-lock.json (2)');
+    expect(rows[1]![3]).toBe('package-lock.json (2)');
+  });
+
+  it('puts the gravest rule of a level first, however many findings a lesser one has', () => {
+    const at = (line: number) => ({ path: 'package-lock.json', line });
+    const unsigned = Array.from({ length: 40 }, (_, i) =>
+      finding({ ruleId: 'CPD111', level: 'error', message: 'no signature', location: at(10 + i) }),
+    );
+    const poisoned = finding({ ruleId: 'CPD100', level: 'error', message: 'other bytes', location: at(90) });
+    const rows = tableRows(toMarkdown(makeResult({ findings: [...unsigned, poisoned] }), OPTS), 'Findings by rule');
+    expect(rows.map((r) => [r[0], r[2]])).toEqual([
+      ['`CPD100` RegistryIntegrityMismatch', '1'],
+      ['`CPD111` MissingRegistrySignature', '40'],
+    ]);
+    const listed = tableRows(toMarkdown(makeResult({ findings: [...unsigned, poisoned] }), OPTS), 'Findings');
+    expect(listed.map((r) => r[2]).slice(0, 3)).toEqual([
+      'package-lock.json\\:90',
+      'package-lock.json\\:10',
+      'package-lock.json\\:11',
+    ]);
   });
 
   it('lists every finding with its location, errors first', () => {
@@ -101,10 +120,52 @@ describe('markdown job summary', () => {
   it('says what could not be verified or scanned', () => {
     const rows = tableRows(md, 'Not verified');
     expect(rows).toEqual([
-      ['pkg\\:npm/lodash\\@4.17.20', 'unverifiable', 'registry unreachable'],
-      ['file\\:models/evil.pkl', 'failed', 'digest mismatch'],
+      ['failed', 'digest mismatch', '1', 'file\\:models/evil.pkl'],
+      ['unverifiable', 'registry unreachable', '1', 'pkg\\:npm/lodash\\@4.17.20'],
     ]);
     expect(md).toContain('| link-out | symlink-outside-root\\: -\\> /etc/passwd |');
+  });
+
+  it('lists what was not verified once per reason, failed first, however many artifacts share a reason', () => {
+    const offline = Array.from({ length: 300 }, (_, i) => ({
+      key: `pkg:npm/a${String(i).padStart(3, '0')}@1.0.0`,
+      status: 'unverifiable' as const,
+      detail: 'offline: offline, and the cache holds no answer',
+    }));
+    const models = ['file:m/b.pt', 'file:m/a.pt'].map((key) => ({
+      key,
+      status: 'unverifiable' as const,
+      detail: 'no trusted-registry entry',
+    }));
+    const failed = { key: 'pkg:npm/zz@1.0.0', status: 'failed' as const, detail: 'CPD100' };
+    const out = toMarkdown(makeResult({ verifications: [...offline, ...models, failed] }), { ...OPTS, maxRows: 2 });
+    expect(tableRows(out, 'Not verified')).toEqual([
+      ['failed', 'CPD100', '1', 'pkg\\:npm/zz\\@1.0.0'],
+      [
+        'unverifiable',
+        'offline\\: offline, and the cache holds no answer',
+        '300',
+        'pkg\\:npm/a000\\@1.0.0, pkg\\:npm/a001\\@1.0.0, pkg\\:npm/a002\\@1.0.0, …297 more',
+      ],
+    ]);
+    expect(out).toContain('…and 1 more reasons (see the JSON report).');
+  });
+
+  it('says a scanner note once for every file it is the same for', () => {
+    const partly = Array.from({ length: 30 }, (_, i) => ({
+      level: 'warning' as const,
+      message: `ml/broken/b${i}.pkl was only partly inspected by pickle`,
+      path: `ml/broken/b${i}.pkl`,
+    }));
+    const link = { level: 'warning' as const, message: 'm/l.pt not scanned: symlink', path: 'm/l.pt' };
+    const failClosed = { level: 'error' as const, message: 'registry unreachable (fail-closed)' };
+    const out = toMarkdown(makeResult({ notifications: [...partly, link, failClosed, failClosed] }), OPTS);
+    const notes = out.split('\n').filter((l) => l.startsWith('- '));
+    expect(notes).toEqual([
+      '- warning: ml/broken/b0.pkl was only partly inspected by pickle \\(the same for 29 more files: ml/broken/b1.pkl, ml/broken/b2.pkl, ml/broken/b3.pkl and 26 more\\)',
+      '- warning: m/l.pt not scanned\\: symlink',
+      '- error: registry unreachable \\(fail-closed\\)',
+    ]);
   });
 
   it.each([
