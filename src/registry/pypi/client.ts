@@ -46,9 +46,12 @@ export class PypiClient {
   private readonly disk: HttpCache | undefined;
   /** Requests sent (not answered from the cache); tests use it to prove a warm scan asks nothing. */
   requests = 0;
-  private failures = 0;
-  /** Set when the breaker opened: the failure that opened it. */
-  private open: string | undefined;
+  /**
+   * One breaker per API: the simple pages pip reads, and PEP 740's Integrity API, which pip never asks and many
+   * private indexes and mirrors do not serve (or answer with 5xx). Its failures say nothing of the pages, so they
+   * never stop the pages from being asked.
+   */
+  private readonly breakers: Record<Api, Breaker> = { simple: { failures: 0 }, integrity: { failures: 0 } };
   constructor(private readonly opts: PypiClientOptions) {
     this.disk = opts.cacheDir !== undefined ? new HttpCache(opts.cacheDir) : undefined;
   }
@@ -59,7 +62,7 @@ export class PypiClient {
 
   /** `<index>/<name>/` as JSON: `{ files: [{ filename, url, hashes, provenance?, yanked }] }`. */
   project(name: string): Promise<Fetched> {
-    return this.get(this.projectUrl(name), SIMPLE_ACCEPT);
+    return this.get(this.projectUrl(name), SIMPLE_ACCEPT, 'simple');
   }
 
   /**
@@ -74,68 +77,68 @@ export class PypiClient {
   provenance(name: string, version: string, filename: string, listed?: string): Promise<Fetched> {
     const page = this.projectUrl(name);
     const at = listed !== undefined ? sameOrigin(listed, page, this.opts.index.indexUrl) : undefined;
-    if (at !== undefined) return this.get(at, 'application/json');
+    if (at !== undefined) return this.get(at, 'application/json', 'integrity');
     const base = apiBase(this.opts.index.indexUrl);
     const parts = [name, version, filename].map(encodeUriComponent).join('/');
-    return this.get(`${base}integrity/${parts}/provenance`, 'application/json');
+    return this.get(`${base}integrity/${parts}/provenance`, 'application/json', 'integrity');
   }
 
   private projectUrl(name: string): string {
     return `${this.opts.index.indexUrl}${encodeUriComponent(name)}/`;
   }
 
-  private get(url: string, accept: string): Promise<Fetched> {
+  private get(url: string, accept: string, api: Api): Promise<Fetched> {
     let p = this.cache.get(url);
     if (!p) {
-      p = this.load(url, accept);
+      p = this.load(url, accept, this.breakers[api]);
       this.cache.set(url, p);
     }
     return p;
   }
 
   /** A fresh cached answer as is; a stale one revalidated (ETag / Last-Modified); else the index. */
-  private async load(url: string, accept: string): Promise<Fetched> {
+  private async load(url: string, accept: string, breaker: Breaker): Promise<Fetched> {
     const hit = await this.disk?.get(url, accept);
     const fresh = this.opts.freshMs ?? DEFAULT_FRESH_MS;
     if (hit && Date.now() - hit.storedAt < fresh) {
       const parsed = parseJson(hit.body.toString('utf8'));
       if (parsed.kind === 'ok') return parsed;
     }
-    return this.fetchWithRetries(url, accept, hit);
+    return this.fetchWithRetries(url, accept, breaker, hit);
   }
 
-  private async fetchWithRetries(url: string, accept: string, hit?: CachedAnswer): Promise<Fetched> {
+  private async fetchWithRetries(url: string, accept: string, breaker: Breaker, hit?: CachedAnswer): Promise<Fetched> {
     let last: Attempt = { kind: 'error', reason: 'not attempted' };
     for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
-      const refused = this.refusal();
+      const refused = this.refusal(breaker);
       if (refused) return refused;
       if (attempt > 0) await sleep(this.opts.minRetryDelayMs * 2 ** (attempt - 1));
       last = await this.fetchOnce(url, accept, hit);
-      this.record(last);
+      this.record(breaker, last);
       if (last.kind !== 'error' || last.trouble === undefined || last.trouble === 'rate-limited') break;
     }
     if (last.kind !== 'error') return last;
     // The budget, not the index, ended it: say so (one cause for every package it left).
-    return this.refusal() ?? toFetched(last);
+    return this.refusal(breaker) ?? toFetched(last);
   }
 
-  /** Without asking: the scan's index budget is spent, or this index failed `breakerThreshold` times in a row. */
-  private refusal(): Fetched | undefined {
+  /** Without asking: the scan's index budget is spent, or this API of the index failed `breakerThreshold` times in a row. */
+  private refusal(breaker: Breaker): Fetched | undefined {
     const budget = this.opts.budget;
     if (budget?.signal.aborted === true)
       return { kind: 'error', reason: `the index budget of this scan (${Math.round(budget.ms / 1000)} s) was spent` };
-    if (this.open !== undefined)
+    if (breaker.open !== undefined)
       return {
         kind: 'error',
-        reason: `the index failed ${this.threshold()} times in a row (${this.open}), so it was not asked again`,
+        reason: `the index failed ${this.threshold()} times in a row (${breaker.open}), so it was not asked again`,
       };
     return undefined;
   }
 
   /** The circuit breaker (as npm's, breaker.ts): consecutive index-level failures open it; an answer resets it. */
-  private record(out: Attempt): void {
-    if (out.kind !== 'error') this.failures = 0;
-    else if (out.trouble !== undefined && ++this.failures >= this.threshold()) this.open ??= out.reason;
+  private record(breaker: Breaker, out: Attempt): void {
+    if (out.kind !== 'error') breaker.failures = 0;
+    else if (out.trouble !== undefined && ++breaker.failures >= this.threshold()) breaker.open ??= out.reason;
   }
 
   private threshold(): number {
@@ -217,6 +220,15 @@ export class PypiClient {
 }
 
 type Trouble = 'unreachable' | 'http-error' | 'rate-limited';
+
+/** The two APIs of an index a scan asks: the simple pages (PEP 503 / 691) and PEP 740's Integrity API. */
+type Api = 'simple' | 'integrity';
+
+/** Consecutive index-level failures of one API, and (once open) the failure that opened its breaker. */
+interface Breaker {
+  failures: number;
+  open?: string;
+}
 
 /** One attempt's outcome; `trouble` marks an index-level failure (the breaker counts it; retried but 429). */
 type Attempt =

@@ -263,3 +263,26 @@ describe('a mirror that passes PEP 740 provenance URLs through but serves no Int
     expect(seen.filter((s) => s.path.startsWith('/integrity/'))).toHaveLength(2);
   });
 });
+
+describe('a private index whose PEP 740 Integrity API fails (pip never asks it: index/collector.py reads only the pages)', () => {
+  it('answering 500 on /integrity/ never stops the simple pages being asked: every package verified, no CPP056', async () => {
+    const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
+    const { base, seen } = await start((_req, res, url) => {
+      if (!url.pathname.startsWith('/simple/')) {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
+        return;
+      }
+      const name = url.pathname.split('/')[2]!;
+      res.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' });
+      res.end(jsonPage([{ filename: `${name}-1.0-py3-none-any.whl`, hashes: { sha256: SHA } }]));
+    });
+    const r = await scan(
+      await project(NAMES.map((name) => ({ name, version: '1.0', sha256: SHA }))),
+      `${base}/simple/`,
+    );
+    expect(rules(r)).toEqual([]);
+    expect(r.summary).toMatchObject({ verified: NAMES.length, failed: 0, unverifiable: 0 });
+    const pages = seen.filter((s) => s.path.startsWith('/simple/')).map((s) => s.path);
+    expect(pages.sort()).toEqual(NAMES.map((n) => `/simple/${n}/`).sort());
+  });
+});
