@@ -157,6 +157,8 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
   if (unhashed.length > 0)
     return { findings, status: 'unverifiable', detail: 'the index publishes no hash to compare', unhashed };
   if (unpinned !== undefined) return { findings, status: 'unverifiable', detail: unpinned };
+  if (prov.unanswered !== undefined)
+    return { findings, status: 'unverifiable', detail: prov.unanswered, unreachable: prov.unanswered };
   if (prov.unfetched.length > 0)
     return {
       findings,

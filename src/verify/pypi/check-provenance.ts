@@ -45,10 +45,20 @@ export async function verifyProvenance(
   pkg: PackageNode,
   files: readonly IndexFile[],
   check: PackageCheck,
-): Promise<{ findings: Finding[]; summary: string; unfetched: string[]; unattested: string[] }> {
+): Promise<{
+  findings: Finding[];
+  summary: string;
+  unfetched: string[];
+  unattested: string[];
+  unanswered: string | undefined;
+}> {
   const findings: Finding[] = [];
   // Files the index says are attested (a PEP 740 provenance URL) whose attestations it did not serve.
   const unfetched: string[] = [];
+  // Files whose attestations were expected (listed, or wanted) but the Integrity API did not answer for (5xx, a
+  // timeout, its breaker open), and the first reason: whether they are attested is unknown.
+  const unansweredFiles: string[] = [];
+  let unanswered: string | undefined;
   const publishers = new Set<string>();
   const wanted = provenanceWanted(pkg, check);
   const recorded = pkg.attestationIdentities ?? [];
@@ -61,8 +71,15 @@ export async function verifyProvenance(
     if (file.provenance === null || sha256 === undefined) continue;
     const listed = typeof file.provenance === 'string' ? file.provenance : undefined;
     const res = await check.client.provenance(pkg.name, file.version || pkg.version, file.filename, listed);
+    if (res.kind === 'error' && (listed !== undefined || wanted !== undefined)) {
+      // An outage is not "no attestation" (CPP065) nor "the index does not serve them" (CPP092): unverifiable, under
+      // the one per-index cause of an index that did not answer.
+      unansweredFiles.push(file.filename);
+      unanswered ??= res.reason;
+      continue;
+    }
     if (res.kind !== 'ok') {
-      if (typeof file.provenance === 'string') unfetched.push(file.filename);
+      if (listed !== undefined) unfetched.push(file.filename);
       continue;
     }
     const bundles =
@@ -159,7 +176,8 @@ export async function verifyProvenance(
       f.hashes.sha256 !== undefined &&
       !attested.has(f.filename) &&
       !failing.has(f.filename) &&
-      !unfetched.includes(f.filename),
+      !unfetched.includes(f.filename) &&
+      !unansweredFiles.includes(f.filename),
   );
   if (wanted !== undefined && publishers.size > 0 && unattested.length > 0) {
     const names = unattested.map((f) => f.filename);
@@ -173,7 +191,7 @@ export async function verifyProvenance(
       ),
     );
   }
-  if (wanted !== undefined && publishers.size === 0 && findings.length === 0) {
+  if (wanted !== undefined && publishers.size === 0 && findings.length === 0 && unanswered === undefined) {
     findings.push(
       pyFinding(
         'CPP065',
@@ -193,6 +211,7 @@ export async function verifyProvenance(
         ? `hashes match the index; attested by ${[...publishers].sort().join(', ')}`
         : 'hashes match the index',
     unattested: unattested.map((f) => f.filename),
+    unanswered,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +39,14 @@ function jsonPage(files: readonly { filename: string; hashes: Record<string, str
     meta: { 'api-version': '1.1' },
     files: files.map((f) => ({ ...f, url: `/files/${f.filename}`, yanked: false })),
   });
+}
+
+/** The scanned project's policy: PEP 740 provenance required of every Python package, from any publisher. */
+async function requireProvenance(dir: string): Promise<string> {
+  await mkdir(path.join(dir, '.chainproof'));
+  const policy = ['version: 1', 'dependencies:', '  python:', '    requireProvenance:', "      - packages: ['*']"];
+  await writeFile(path.join(dir, '.chainproof', 'policy.yml'), [...policy, '        publishers: []', ''].join('\n'));
+  return dir;
 }
 
 /** A requirements file pinning each `name==version` to `sha256:<hash>`. */
@@ -284,5 +292,51 @@ describe('a private index whose PEP 740 Integrity API fails (pip never asks it: 
     expect(r.summary).toMatchObject({ verified: NAMES.length, failed: 0, unverifiable: 0 });
     const pages = seen.filter((s) => s.path.startsWith('/simple/')).map((s) => s.path);
     expect(pages.sort()).toEqual(NAMES.map((n) => `/simple/${n}/`).sort());
+  });
+});
+
+describe('an index whose Integrity API does not answer while provenance is required (an outage, not a missing attestation)', () => {
+  const NAMES = ['alpha', 'beta', 'gamma'];
+  const serve = (provenance: (name: string, file: string) => string | undefined) =>
+    start((_req, res, url) => {
+      if (!url.pathname.startsWith('/simple/')) {
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+        return;
+      }
+      const name = url.pathname.split('/')[2]!;
+      const filename = `${name}-1.0-py3-none-any.whl`;
+      const listed = provenance(name, filename);
+      res.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' });
+      res.end(
+        JSON.stringify({
+          meta: { 'api-version': '1.3' },
+          files: [
+            {
+              filename,
+              url: `/files/${filename}`,
+              hashes: { sha256: SHA },
+              yanked: false,
+              ...(listed !== undefined ? { provenance: listed } : {}),
+            },
+          ],
+        }),
+      );
+    });
+
+  it.each([
+    { name: 'a page that does not say (no provenance key)', provenance: () => undefined },
+    {
+      name: 'a page that lists a provenance URL on the index',
+      provenance: (name: string, file: string) => `/integrity/${name}/1.0/${file}/provenance`,
+    },
+  ])('$name: one CPP056 with the count, every package unverifiable, no CPP065 or CPP092', async ({ provenance }) => {
+    const { base } = await serve(provenance);
+    const dir = await requireProvenance(await project(NAMES.map((name) => ({ name, version: '1.0', sha256: SHA }))));
+    const r = await scan(dir, `${base}/simple/`);
+    expect(rules(r)).toEqual(['CPP056']);
+    const cause = r.findings.find((f) => f.ruleId === 'CPP056')!;
+    expect(cause.evidence).toMatchObject({ count: 3 });
+    expect(String(cause.evidence?.reason)).toContain('/integrity/');
+    expect(r.summary).toMatchObject({ verified: 0, failed: 0, unverifiable: 3 });
   });
 });
