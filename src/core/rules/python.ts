@@ -332,7 +332,7 @@ export const PYTHON_RULES = defineRules([
     id: 'CPP056',
     name: 'PypiIndexUnreachable',
     short: 'A Python package index could not be queried; its packages were not verified.',
-    full: 'Requests to the index failed (network error, timeout, server error, or an answer that is no simple API page). One finding per index counts every package it left unverified.',
+    full: 'Requests to the index failed (network error, timeout, server error, or an answer that is no simple API page), or, where attestations were expected (the page lists PEP 740 provenance, or provenance is required), its Integrity API did not answer: whether the files are attested is unknown, so this is never CPP065. One finding per index counts every package it left unverified.',
     help: 'Check connectivity and the index URL (PIP_INDEX_URL / UV_INDEX_URL / pip.conf); a mirror must serve the simple API, as PEP 503 HTML or PEP 691 JSON.',
     level: 'warning',
     severity: '4.0',
