@@ -6,7 +6,7 @@ import type npmRegistryFetch from 'npm-registry-fetch';
 import pLimit from 'p-limit';
 import { errorMessage } from '../core/errors.js';
 import { withRetries } from './attempts.js';
-import { CircuitBreakers } from './breaker.js';
+import { CircuitBreakers, laneKey, type Lane } from './breaker.js';
 import { authOptions, type RegistryConfig } from './config.js';
 import { refusedCredentials } from './credentials.js';
 import { InFlight, isTimeoutError, MIN_BODY_BYTES_PER_SECOND, watchBodyRate } from './deadlines.js';
@@ -159,6 +159,8 @@ export class RegistryClient {
       keep?: KeptPart;
       /** Statuses that mean "this document does not exist" here besides 404/410 (npm's keys: E400 too). */
       absent?: readonly number[];
+      /** The breaker this request counts against (default: the registry's install lane). */
+      lane?: Lane;
     } = {},
   ): Promise<FetchOutcome<unknown>> {
     const accept = extra.accept ?? 'application/json';
@@ -178,7 +180,7 @@ export class RegistryClient {
     const validators: Record<string, string> = {};
     if (hit?.etag !== undefined) validators['if-none-match'] = hit.etag;
     if (hit?.lastModified !== undefined) validators['if-modified-since'] = hit.lastModified;
-    const how = { accept, headers: validators, absent: extra.absent ?? [] };
+    const how = { accept, headers: validators, absent: extra.absent ?? [], lane: extra.lane ?? 'install' };
     return this.request<unknown>(url, registry, how, async (res) => {
       if (res.status === 304 && hit) {
         await this.cache?.touch(url, cacheKey, hit, Date.now());
@@ -208,7 +210,7 @@ export class RegistryClient {
   /** GET a tarball and hand its body stream to `consume` (which must read it fully or throw). */
   getStream<T>(url: string, registry: string, consume: (body: Readable) => Promise<T>): Promise<FetchOutcome<T>> {
     if (this.opts.offline) return Promise.resolve(unavailable('offline', 'offline: tarballs are not cached'));
-    const how = { accept: 'application/octet-stream', headers: {}, absent: [] };
+    const how = { accept: 'application/octet-stream', headers: {}, absent: [], lane: 'install' as const };
     return this.request(url, registry, how, async (res) => ({
       kind: 'ok',
       value: await consume(res.body),
@@ -233,16 +235,17 @@ export class RegistryClient {
   private request<T>(
     url: string,
     registry: string,
-    how: { accept: string; headers: Record<string, string>; absent: readonly number[] },
+    how: { accept: string; headers: Record<string, string>; absent: readonly number[]; lane: Lane },
     read: (res: FetchResponse) => Promise<FetchOutcome<T>>,
   ): Promise<FetchOutcome<T>> {
+    const lane = how.lane;
     return this.limit(async () => {
-      const refused = this.refusal(registry);
+      const refused = this.refusal(registry, lane);
       if (refused) return refused;
       // Loaded before the deadline starts: loading code is not the registry being slow.
       const { npmFetch, getAgent } = await loadNpmFetch();
       // Loading can outlast the budget on a loaded machine: an abort that came meanwhile has no listener to reach.
-      const late = this.refusal(registry);
+      const late = this.refusal(registry, lane);
       if (late) return late;
       // Credentials go to the origin they were attached for, never to another one a redirect names.
       const agent = originBoundAgent(new URL(url).origin, (hop) => getAgent(hop.href, this.agentOptions));
@@ -255,7 +258,7 @@ export class RegistryClient {
       const abort = () => ctrl.abort();
       this.scan.signal.addEventListener('abort', abort, { once: true });
       if (this.scan.signal.aborted) abort();
-      const untrack = this.inFlight.add(registry, ctrl);
+      const untrack = this.inFlight.add(laneKey(registry, lane), ctrl);
       const timer = setTimeout(abort, deadline);
       // A timed-out attempt is a registry-level failure as it happens; the final outcome is not counted twice.
       let lastTimedOut = false;
@@ -280,7 +283,7 @@ export class RegistryClient {
             signal: ctrl.signal,
             onFailure: (err) => {
               lastTimedOut = isTimeoutError(err);
-              if (lastTimedOut && !ctrl.signal.aborted) this.trip(registry, 'timeout');
+              if (lastTimedOut && !ctrl.signal.aborted) this.trip(registry, lane, 'timeout');
             },
           },
         );
@@ -290,12 +293,12 @@ export class RegistryClient {
           abort();
         });
         const out = await abortable(read({ status: res.status, headers: res.headers, body }), ctrl.signal);
-        this.trip(registry, out.kind === 'unavailable' ? out.cause : 'ok');
+        this.trip(registry, lane, out.kind === 'unavailable' ? out.cause : 'ok');
         return out;
       } catch (err) {
-        const out = this.toOutcome(err, url, registry, slow, how.absent);
+        const out = this.toOutcome(err, url, registry, lane, slow, how.absent);
         if (!(lastTimedOut && out.kind === 'unavailable' && out.cause === 'timeout'))
-          this.trip(registry, out.kind === 'unavailable' ? out.cause : 'ok');
+          this.trip(registry, lane, out.kind === 'unavailable' ? out.cause : 'ok');
         return out;
       } finally {
         clearTimeout(timer);
@@ -306,19 +309,19 @@ export class RegistryClient {
   }
 
   /** Count an outcome against the registry's breaker; when that opens it, end the requests still waiting on it. */
-  private trip(registry: string, outcome: UnavailableCause | 'ok'): void {
-    if (this.breakers.record(registry, outcome)) this.inFlight.abortRegistry(registry);
+  private trip(registry: string, lane: Lane, outcome: UnavailableCause | 'ok'): void {
+    if (this.breakers.record(registry, lane, outcome)) this.inFlight.abortRegistry(laneKey(registry, lane));
   }
 
-  /** Without asking: the scan budget is spent, or this registry's breaker is open. */
-  private refusal(registry: string): FetchOutcome<never> | undefined {
+  /** Without asking: the scan budget is spent, or this registry's breaker for the lane is open. */
+  private refusal(registry: string, lane: Lane): FetchOutcome<never> | undefined {
     if (this.budgetSpent)
       return unavailable(
         'budget-exhausted',
         `the registry budget of this scan (${Math.round(this.opts.budgetMs / 1000)} s) was spent`,
       );
     if (this.opts.signal.aborted) return unavailable('timeout', 'the scan was aborted');
-    const open = this.breakers.isOpen(registry);
+    const open = this.breakers.isOpen(registry, lane);
     // Reported under the cause that tripped the breaker: one cause, one finding.
     if (open)
       return unavailable(
@@ -332,6 +335,7 @@ export class RegistryClient {
     err: unknown,
     url: string,
     registry: string,
+    lane: Lane,
     slow: boolean,
     absent: readonly number[] = [],
   ): FetchOutcome<never> {
@@ -350,7 +354,7 @@ export class RegistryClient {
     if (e.code === 'ENOTCACHED') return unavailable('offline', 'offline, and the cache holds no answer');
     if (err instanceof ResponseTooLarge) return unavailable('too-large', err.message);
     // Ended from outside: the budget ran out, or the breaker opened while this request waited.
-    const stopped = this.refusal(registry);
+    const stopped = this.refusal(registry, lane);
     if (stopped && (this.budgetSpent || (err as Error).name === 'AbortError')) return stopped;
     if (slow)
       return unavailable(

@@ -71,22 +71,23 @@ export function watchBodyRate(
 }
 
 /**
- * The abort controllers of the requests in flight, by registry origin: when a registry's breaker opens (or the scan
+ * The abort controllers of the requests in flight, by registry origin and lane (breaker.ts `laneKey`): when its breaker opens (or the scan
  * budget runs out) the requests already waiting on it are ended at once, not left to their own timeouts.
  */
 export class InFlight {
   private readonly byOrigin = new Map<string, Set<AbortController>>();
 
-  add(registry: string, ctrl: AbortController): () => void {
-    const key = originOf(registry);
+  /** `key`: the registry's `laneKey`. */
+  add(key: string, ctrl: AbortController): () => void {
     let set = this.byOrigin.get(key);
     if (set === undefined) this.byOrigin.set(key, (set = new Set()));
     set.add(ctrl);
     return () => set.delete(ctrl);
   }
 
-  abortRegistry(registry: string): void {
-    for (const ctrl of this.byOrigin.get(originOf(registry)) ?? []) ctrl.abort();
+  /** `key`: the registry's `laneKey`. */
+  abortRegistry(key: string): void {
+    for (const ctrl of this.byOrigin.get(key) ?? []) ctrl.abort();
   }
 }
 

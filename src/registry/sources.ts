@@ -122,7 +122,9 @@ export class RegistrySources {
   }
 
   attestationsFor(url: string, registry: string): Promise<FetchOutcome<unknown>> {
-    return memo(this.attestations, url, () => this.client.getJson(url, registry, { immutable: true }));
+    return memo(this.attestations, url, () =>
+      this.client.getJson(url, registry, { immutable: true, lane: 'attestations' }),
+    );
   }
 
   tarball(url: string, registry: string, algorithm: SriAlgorithm): Promise<FetchOutcome<TarballFacts>> {

@@ -599,3 +599,33 @@ describe('a mirror that passes dist.attestations through but does not serve /-/n
     expect(result.findings[0]?.artifact).toEqual({ kind: 'package', ecosystem: 'npm', name: 'p1', version: '1.0.0' });
   });
 });
+
+describe('a mirror whose /-/npm/v1/attestations/ answers 500 (only npm audit signatures reads it; npm install never does)', () => {
+  const serveNpm = endpointsPerTest();
+
+  it('never stops the packuments being asked: a lock entry changed after the breaker opened is still found', async () => {
+    const names = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'];
+    const mirror = await serveNpm({
+      keys: undefined,
+      fault: 'http-500',
+      faultPaths: /^\/-\/npm\/v1\/attestations\//,
+      packages: names.map((n) => ({
+        name: n,
+        versions: [
+          { version: '1.0.0', integrity: fakeIntegrity(n), time: '2024-01-01T00:00:00.000Z', provenanceFlagOnly: true },
+        ],
+      })),
+    });
+    // The last entry's integrity is not what the registry publishes: the packument check must still see it.
+    const result = await scan(
+      names.map((n) => ({ name: n, version: '1.0.0', integrity: fakeIntegrity(n === 'p8' ? 'tampered' : n) })),
+      { registry: mirror.url, policy: { verifySignatures: false } },
+    );
+    const packuments = mirror.requests.filter((r) => !r.url.startsWith('/-/')).map((r) => r.url);
+    expect([...new Set(packuments)].sort()).toEqual(names.map((n) => `/${n}`));
+    expect(result.verifications.find((v) => v.key === 'pkg:npm/p8@1.0.0')?.status).toBe('failed');
+    // p8's integrity is CPD100; the attestations that could not be read stay one cause for the rest, each unverifiable.
+    expect(rules(result)).toEqual(['CPD100', 'CPD131']);
+    expect(statuses(result).filter((s) => s === 'unverifiable')).toHaveLength(7);
+  });
+});
