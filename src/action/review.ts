@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ReviewResult } from '../app/review/index.js';
 import { reviewChange } from '../app/review/index.js';
 import { exitCodeForScan, EXIT } from '../cli/exit-codes.js';
+import { notComparedError } from '../cli/not-compared-error.js';
 import { writeOutput } from '../cli/output.js';
 import { VERSION } from '../cli/version.js';
 import type { Logger, ScanOptions } from '../core/context.js';
@@ -13,6 +14,7 @@ import { toSarif } from '../report/sarif.js';
 import { withoutCommands, workflowCommand, writeOutputs } from './commands.js';
 import type { ActionInputs, Env } from './inputs.js';
 import { rebaseSarif } from './rebase.js';
+import { rootInRepo } from './repo-path.js';
 
 export interface ReviewSetup {
   readonly inputs: ActionInputs & { readonly reviewBase: string };
@@ -46,10 +48,7 @@ export async function reviewAndReport(s: ReviewSetup): Promise<number> {
     logger: s.logger,
     ...(inputs.gate !== undefined ? { gate: inputs.gate } : {}),
   });
-  const rel = path.relative(s.workspace, s.root).split(path.sep).join('/');
-  const insideRepo = !rel.startsWith('..') && !path.isAbsolute(rel);
-  const prefix = rel === '' || !insideRepo ? '' : rel;
-  const repoPath = (p: string) => (prefix === '' ? p : p === '.' ? prefix : `${prefix}/${p}`);
+  const { prefix, repoPath } = rootInRepo(s.workspace, s.root);
   const written: Record<string, string> = {};
   for (const t of inputs.reports) {
     const abs = path.resolve(s.workspace, t.file);
@@ -72,8 +71,7 @@ export async function reviewAndReport(s: ReviewSetup): Promise<number> {
     written[t.format] = abs;
   }
   write(withoutCommands(toReviewText(result)));
-  if (inputs.annotations)
-    for (const line of s.annotate(result.scan, insideRepo ? repoPath : undefined)) write(line + '\n');
+  if (inputs.annotations) for (const line of s.annotate(result.scan, repoPath)) write(line + '\n');
   const summaryFile = s.env['GITHUB_STEP_SUMMARY'];
   if (inputs.jobSummary && summaryFile) await appendFile(summaryFile, s.redact(toReviewMarkdown(result)) + '\n');
   const sum = result.scan.summary;
@@ -93,11 +91,15 @@ export async function reviewAndReport(s: ReviewSetup): Promise<number> {
     failed: String(sum.failed),
     unverifiable: String(sum.unverifiable),
     changes: String(result.lockfiles.reduce((n, lf) => n + lf.changes.length, 0)),
-    'gate-passed': result.gate ? String(result.gate.passed) : '',
+    // A review that compared nothing passes no gate, whatever the policy made of its CPU022.
+    'gate-passed': result.gate ? String(result.gate.passed && result.notCompared === undefined) : '',
     complete: String(result.scan.complete),
   };
   const outputFile = s.env['GITHUB_OUTPUT'];
   if (outputFile) await writeOutputs(outputFile, outputs);
+  // As `chainproof review`: exit 2 with the reason. The gate was judged on CPU022 alone, and a policy that turned it
+  // off (or suppressed it) made an unread base revision pass the gate: exit 0, `gate-passed: true`, an auto-merge.
+  if (result.notCompared !== undefined) throw notComparedError(result.notCompared);
   if (result.gate) {
     if (!result.gate.passed)
       write(

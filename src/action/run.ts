@@ -11,7 +11,7 @@ import { errorMessage, UsageError } from '../core/errors.js';
 import { levelRank, messageWithMember, type Location } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import { findRule } from '../core/rules/index.js';
-import { applyBaseline } from '../report/baseline.js';
+import { loadBaseline } from '../report/baseline.js';
 import { redactResult } from '../report/redact.js';
 import { positive } from '../report/sarif.js';
 import type { Format } from '../report/formats.js';
@@ -19,6 +19,7 @@ import type { ReportOptions } from '../report/reporters.js';
 import { outputPathProblem, writeOutput } from '../io/write-output.js';
 import { annotationCommand, withoutCommands, workflowCommand, writeOutputs, type Annotation } from './commands.js';
 import { readInputs, type ActionInputs, type Env } from './inputs.js';
+import { rootInRepo } from './repo-path.js';
 import { actionLogger, redactor } from './log.js';
 import { defaultCacheDir } from '../app/cache-dir.js';
 import { elideLongRuns } from '../core/escape-text.js';
@@ -66,6 +67,7 @@ async function scanAndReport(
       throw new UsageError(`input ${t.format === 'sarif' ? 'sarif-file' : 'formats'}: ${t.file} ${problem}`);
   }
   const logger = actionLogger(write);
+  const baseline = inputs.baseline !== undefined ? await loadBaseline(inWorkspace(inputs.baseline)) : undefined;
   const trust = await loadTrust(
     root,
     inputs.policy !== undefined ? inWorkspace(inputs.policy) : undefined,
@@ -108,15 +110,12 @@ async function scanAndReport(
     exclude: inputs.exclude,
     logger,
   });
-  if (inputs.baseline !== undefined) result = await applyBaseline(result, inWorkspace(inputs.baseline));
+  if (baseline !== undefined) result = baseline(result);
 
   // Paths in findings are relative to the scan root; GitHub wants them relative to the repository (workspace).
-  const rel = path.relative(workspace, root).split(path.sep).join('/');
-  const prefix = rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? '' : rel;
-  const repoPath = (p: string) => (prefix === '' ? p : p === '.' ? prefix : `${prefix}/${p}`);
-  const insideRepo = !rel.startsWith('..') && !path.isAbsolute(rel);
+  const { prefix, repoPath } = rootInRepo(workspace, root);
 
-  const links = blobUrl(env, insideRepo ? repoPath : undefined);
+  const links = blobUrl(env, repoPath);
   const reportOptions: ReportOptions = {
     toolVersion: VERSION,
     color: false,
@@ -132,9 +131,7 @@ async function scanAndReport(
   }
 
   write(withoutCommands(renderReport(result, 'text', reportOptions)));
-  if (inputs.annotations)
-    for (const line of annotations(result, inputs.maxAnnotations, insideRepo ? repoPath : undefined))
-      write(line + '\n');
+  if (inputs.annotations) for (const line of annotations(result, inputs.maxAnnotations, repoPath)) write(line + '\n');
 
   const summaryFile = env['GITHUB_STEP_SUMMARY'];
   if (inputs.jobSummary && summaryFile) {

@@ -78,8 +78,17 @@ export function filterNewFindings(result: ScanResult, keys: ReadonlySet<string>,
   };
 }
 
-/** Read a previous SARIF file and report only findings that are new. A missing or malformed file is a config error. */
-export async function applyBaseline(result: ScanResult, file: string): Promise<ScanResult> {
+/**
+ * A previous SARIF file, read now, as the filter that keeps a result's new findings only. A missing or malformed file
+ * is a config error. Commands load it before the scan: such a baseline was found only after the whole scan had run,
+ * to end in the same exit 2.
+ */
+export async function loadBaseline(file: string): Promise<(result: ScanResult) => ScanResult> {
+  const keys = await baselineKeysOf(file);
+  return (result) => filterNewFindings(result, keys, file);
+}
+
+async function baselineKeysOf(file: string): Promise<Set<string>> {
   const st = await stat(file).catch((err: unknown) => {
     throw new ConfigError(`cannot read baseline ${file}: ${(err as { code?: string }).code ?? String(err)}`, file, {
       cause: err,
@@ -98,7 +107,7 @@ export async function applyBaseline(result: ScanResult, file: string): Promise<S
       { cause: err },
     );
   }
-  return filterNewFindings(result, baselineKeys(log, file), file);
+  return baselineKeys(log, file);
 }
 
 /**

@@ -94,4 +94,23 @@ describe('the bundled Action in review mode (dist/index.js, review-base)', () =>
     };
     expect(sarif.runs[0]!.results.map((x) => x.ruleId)).toContain('CPU002');
   }, 300_000);
+
+  it('fails with exit 2 when the base revision is missing, even under a policy that turns CPU022 off', async () => {
+    // A shallow clone (actions/checkout's default) and a policy that silenced CPU022: the gate was judged on no
+    // finding at all and passed (exit 0, gate-passed true) with nothing compared. `chainproof review` exits 2 there.
+    const policy = 'version: 1\nrules:\n  CPU022: "off"\n';
+    const repo = makeRepo({ [F]: lock('before') }, { [F]: evil(), '.chainproof/policy.yml': policy });
+    cleanups.push(repo.cleanup);
+    const r = await runActionInProcess(repo.dir, {
+      path: '.',
+      'review-base': '0123456789abcdef0123456789abcdef01234567',
+      gate: 'patch',
+      offline: 'true',
+    });
+    expect(r.code, r.stdout).toBe(2);
+    expect(r.outputs['gate-passed']).toBe('false');
+    expect(r.stdout).toMatch(
+      /::error title=chainproof::chainproof: error: the base revision "0123456789abcdef0123456789abcdef01234567" could not be read/,
+    );
+  }, 300_000);
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ChainproofError } from '../../src/core/errors.js';
-import { applyBaseline, baselineKeys, filterNewFindings } from '../../src/report/baseline.js';
+import { baselineKeys, filterNewFindings, loadBaseline } from '../../src/report/baseline.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { finding, makeResult, sampleResult } from '../action/helpers.js';
 
@@ -82,19 +82,19 @@ describe('baseline', () => {
   ])('$name is a configuration error naming the file', async ({ text, want }) => {
     const file =
       text === undefined ? path.join(tmpdir(), 'chainproof-no-such-baseline.sarif') : tempFile('prev.sarif', text);
-    const err = await applyBaseline(previous, file).catch((e: unknown) => e);
+    const err = await loadBaseline(file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ChainproofError);
     expect((err as ChainproofError).code).toBe('CONFIG');
     expect((err as Error).message).toMatch(want);
     expect((err as Error).message).toContain(file);
   });
 
-  it('applyBaseline reads a SARIF file', async () => {
+  it('loadBaseline reads a SARIF file', async () => {
     const file = tempFile(
       'prev.sarif',
       JSON.stringify(toSarif(makeResult({ findings: previous.findings.slice(0, 2) }), OPTS)),
     );
-    const out = await applyBaseline(previous, file);
+    const out = (await loadBaseline(file))(previous);
     expect(out.findings.map((f) => f.ruleId)).toEqual(previous.findings.slice(2).map((f) => f.ruleId));
   });
 });

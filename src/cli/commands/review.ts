@@ -24,6 +24,7 @@ import { repositoryPrefix } from '../repository-prefix.js';
 import { cliOutcome } from '../outcome.js';
 import { defaultCacheDir } from '../../app/cache-dir.js';
 import { parseNpmRegistry } from '../npm-registry-option.js';
+import { notComparedError } from '../not-compared-error.js';
 
 export interface ReviewArgs {
   dir: string;
@@ -180,12 +181,7 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
   }
   // A revision that is not there is the caller's setup (a shallow clone, a typo), not a crash: the reports say CPU022,
   // and the exit code is a usage error's, whatever the gate says.
-  if (result.notCompared) {
-    const { side, ref, why } = result.notCompared;
-    throw new UsageError(
-      `the ${side} revision ${JSON.stringify(ref)} could not be read: ${why}. Nothing was compared. In a shallow clone (actions/checkout), check out with \`fetch-depth: 0\` or fetch that commit before the review.`,
-    );
-  }
+  if (result.notCompared) throw notComparedError(result.notCompared);
   const code = result.gate
     ? result.gate.passed
       ? EXIT.ok

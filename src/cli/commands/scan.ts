@@ -102,6 +102,10 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     throw new UsageError('--concurrency must be a whole number of at least 1');
   const logger = stderrLogger({ quiet: argv.quiet, verbose: argv.verbose });
   const trust = await loadTrust(root, argv.policy, argv.registry);
+  const baseline =
+    argv.baseline !== undefined
+      ? await (await import('../../report/baseline.js')).loadBaseline(argv.baseline)
+      : undefined;
   const env = process.env;
   const options: ScanOptions = {
     offline: argv.offline,
@@ -129,10 +133,7 @@ export async function runScan(argv: ScanArgs): Promise<number> {
     ...(progress ? { progress } : {}),
     ...(stages ? { stages } : {}),
   });
-  if (argv.baseline !== undefined) {
-    const { applyBaseline } = await import('../../report/baseline.js');
-    result = await applyBaseline(result, argv.baseline);
-  }
+  if (baseline !== undefined) result = baseline(result);
   const color = colorWanted(argv.color, env, process.stdout.isTTY);
   // SARIF paths relative to the repository, as code scanning reads them (repository-prefix.ts): asked once, only for SARIF.
   const uriPrefix = targets.some((t) => t.format === 'sarif') ? await repositoryPrefix(root) : '';
