@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { leavesBase } from '../core/relative-path.js';
 
 /** Where the scan root is in the repository (the workspace), and how a root-relative path reads from there. */
 export interface RootInRepo {
@@ -15,7 +16,7 @@ export interface RootInRepo {
  */
 export function rootInRepo(workspace: string, root: string): RootInRepo {
   const rel = path.relative(workspace, root);
-  const outside = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  const outside = leavesBase(rel);
   const prefix = outside ? '' : rel.split(path.sep).join('/');
   const repoPath = (p: string) => (prefix === '' ? p : p === '.' ? prefix : `${prefix}/${p}`);
   return { prefix, repoPath: outside ? undefined : repoPath };

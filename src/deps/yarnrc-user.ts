@@ -4,6 +4,7 @@ import { publicHttpUrl } from '../core/url.js';
 import { MAX_NPMRC_BYTES } from './read.js';
 import { expandYarnEnv } from './yarnrc.js';
 import { readRegularFile } from '../io/open-regular.js';
+import { leavesBase } from '../core/relative-path.js';
 
 /** yarn's npm credentials of one configuration level: `npmAuthToken` (Bearer) and `npmAuthIdent` (Basic). Secrets. */
 export interface YarnAuth {
@@ -187,7 +188,7 @@ export async function loadYarnUserConfig(
   const file = homeYarnrcPath(env);
   if (file === undefined) return readYarnUserConfig(env, undefined);
   const rel = path.relative(path.resolve(root), file);
-  if (!rel.startsWith('..') && !path.isAbsolute(rel)) return readYarnUserConfig(env, undefined);
+  if (!leavesBase(rel)) return readYarnUserConfig(env, undefined);
   let text: string | undefined;
   try {
     const buf = await readRegularFile(file, MAX_NPMRC_BYTES);

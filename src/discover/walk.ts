@@ -23,6 +23,7 @@ import { byteKey, listDirectory } from '../io/raw-names.js';
 import { EMPTY_MODEL_NAME, emptyModelsFinding, isEmptyModel, unreachable } from './walk-findings.js';
 import { directoryKey } from '../io/dir-identity.js';
 import { resolveLinkFrom } from '../io/resolve-link.js';
+import { leavesBase } from '../core/relative-path.js';
 
 export interface WalkOptions {
   readonly include: readonly string[];
@@ -271,12 +272,11 @@ function resolveInside(linkKey: string, realDir: string, realRoot: string, realD
     // An unresolvable link whose own target already leaves the root (`/dev/stdin` → a pipe) is "outside".
     const literal = readlinkOrUndefined(Buffer.from(linkKey, 'latin1'));
     const first = literal !== undefined ? path.relative(realRoot, path.resolve(realDir, byteKey(literal))) : '';
-    if (first.startsWith('..') || path.isAbsolute(first)) return { kind: 'outside', detail: 'target outside root' };
+    if (leavesBase(first)) return { kind: 'outside', detail: 'target outside root' };
     return { kind: 'broken', detail: resolved.code };
   }
   const relToRoot = path.relative(realRoot, resolved.path);
-  if (relToRoot.startsWith('..') || path.isAbsolute(relToRoot))
-    return { kind: 'outside', detail: 'target outside root' };
+  if (leavesBase(relToRoot)) return { kind: 'outside', detail: 'target outside root' };
   const st = statSync(Buffer.from(resolved.path, 'latin1'));
   return { kind: 'inside', isDir: st.isDirectory(), isFile: st.isFile(), real: resolved.path };
 }

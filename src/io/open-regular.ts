@@ -1,8 +1,9 @@
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { lstat, open, realpath, stat, type FileHandle } from 'node:fs/promises';
-import { isAbsolute, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { Stats } from 'node:fs';
 import type { FsPath } from '../core/files.js';
+import { leavesBase } from '../core/relative-path.js';
 
 /** The path is not a regular file (FIFO, socket, device, directory) at the moment it was opened. */
 export class NotRegularFileError extends Error {
@@ -103,7 +104,7 @@ export async function readConfigInRoot(root: string, abs: string, max: number): 
   try {
     const [realRoot, real] = await Promise.all([realpath(root), realpath(abs)]);
     const rel = relative(realRoot, real);
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+    if (rel === '' || leavesBase(rel)) return undefined;
     return await readRegularFile(real, max);
   } catch {
     return undefined;
@@ -129,7 +130,7 @@ export async function locateInRoot(root: string, abs: string): Promise<LocatedIn
     return { kind: 'missing' };
   }
   const realRel = relative(await realpath(root), real);
-  if (realRel.startsWith('..') || isAbsolute(realRel)) return { kind: 'symlink-outside-root' };
+  if (leavesBase(realRel)) return { kind: 'symlink-outside-root' };
   let stats: Stats;
   try {
     stats = await stat(real);

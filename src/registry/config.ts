@@ -16,6 +16,7 @@ import { toReplaceRegistryHost } from './resolved-url.js';
 import { readConfigInRoot, readRegularFile } from '../io/open-regular.js';
 import { MAX_NPMRC_BYTES } from '../deps/read.js';
 import type { BerryProject, BerryRegistries } from './yarn-config.js';
+import { leavesBase } from '../core/relative-path.js';
 
 /** A CA bundle is a few hundred KB; more is not a CA file. */
 const MAX_CA_BYTES = 4 * 1024 * 1024;
@@ -359,7 +360,7 @@ async function loadBerry(src: RegistryConfigSources) {
   if (user.caFile !== undefined) {
     // A CA file inside the scanned tree is the tree's to change, whoever names it: never trusted.
     const rel = path.relative(path.resolve(src.root), user.caFile);
-    const inTree = !rel.startsWith('..') && !path.isAbsolute(rel);
+    const inTree = !leavesBase(rel);
     const pem = inTree
       ? undefined
       : (await readRegularFile(user.caFile, MAX_CA_BYTES).catch(() => undefined))?.toString('utf8');

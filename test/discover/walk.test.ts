@@ -85,6 +85,17 @@ describe('walkTree', () => {
     ]);
   });
 
+  it('follows a link to a file or folder inside the root whose name starts with two dots', async () => {
+    const root = tree({ '..data/w.pt': 'inside', '..real.pt': 'inside' });
+    symlinkSync(path.join(root, '..data'), path.join(root, 'data'));
+    symlinkSync(path.join(root, '..real.pt'), path.join(root, 'alias.pt'));
+    const r = await walk(root);
+    // The folder is walked once, by its own path (the walk enters each real folder once).
+    expect(r.files.map((f) => f.path)).toEqual(['..data/w.pt', '..real.pt', 'alias.pt']);
+    expect(r.skipped).toEqual([]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPX002')).toEqual([]);
+  });
+
   it('survives a directory symlink loop', async () => {
     const root = tree({ 'a/file.txt': 'x' });
     symlinkSync(path.join(root, 'a'), path.join(root, 'a/loop'));

@@ -6,6 +6,7 @@ import { EMBEDDED_DEFAULT_SOURCE } from '../../trust/policy/default.js';
 import { POLICY_FILE_CANDIDATES } from '../../trust/policy/find.js';
 import type { TreeEntry } from './git.js';
 import { hashWorkingFiles } from './git.js';
+import { leavesBase } from '../../core/relative-path.js';
 
 /**
  * The files that decide what a review passes: the policy and the trusted registry. A change that edits them is
@@ -29,7 +30,7 @@ const REGISTRY_FILE = /\.(ya?ml|json)$/i;
 export function policyPaths(policy: Policy): string[] {
   const own = policy.source;
   if (own === EMBEDDED_DEFAULT_SOURCE || POLICY_FILE_CANDIDATES.includes(own)) return [...POLICY_FILE_CANDIDATES];
-  const inside = !own.startsWith('<') && !own.startsWith('..') && !path.isAbsolute(own);
+  const inside = !own.startsWith('<') && !leavesBase(own);
   return inside ? [own] : [];
 }
 

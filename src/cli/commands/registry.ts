@@ -16,6 +16,7 @@ import { checkRegistrySigners, registrySignerProblem } from '../../trust/registr
 import { cliOutcome } from '../outcome.js';
 import { addReferences } from './registry-refs.js';
 import { EXIT } from '../exit-codes.js';
+import { leavesBase } from '../../core/relative-path.js';
 
 interface AddArgs {
   path: string | undefined;
@@ -119,8 +120,7 @@ async function addFiles(argv: AddArgs & { path: string; name: string; revision: 
   const root = path.resolve(argv.root);
   const target = path.resolve(argv.path);
   const rel = path.relative(root, target);
-  if (rel.startsWith('..') || path.isAbsolute(rel))
-    throw new UsageError(`${argv.path} is outside the repository root ${argv.root}`);
+  if (leavesBase(rel)) throw new UsageError(`${argv.path} is outside the repository root ${argv.root}`);
   const { readPolicy } = await import('../../trust/policy/load.js');
   const loaded = await readPolicy(argv.policy, root);
   if (argv.signer !== undefined) checkSigner(argv.signer, loaded);

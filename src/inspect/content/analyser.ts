@@ -34,6 +34,7 @@ import { declaredRanges } from './distcp-metadata.js';
 import { locateInRoot } from '../../io/open-regular.js';
 import { folderOf } from '../../io/raw-names.js';
 import path from 'node:path';
+import { leavesBase } from '../../core/relative-path.js';
 
 /** Files larger than this are never read whole: pickles stream from disk, containers past it are a finding. */
 const MAX_IN_MEMORY = 64 * 1024 ** 2;
@@ -246,7 +247,7 @@ async function inspectOtherTargets(
   for (const rel of [...declared.keys()].sort()) {
     const abs = path.resolve(folderOf(file.abs), rel);
     const inRoot = path.relative(root, abs);
-    if (inRoot.startsWith('..') || path.isAbsolute(inRoot)) {
+    if (leavesBase(inRoot)) {
       unchecked.push([rel, 'outside the scan root']);
       continue;
     }

@@ -4,6 +4,7 @@ import type { Finding } from '../../core/finding.js';
 import type { SidecarRef } from './joblib.js';
 import { locateInRoot, type LocatedInRoot } from '../../io/open-regular.js';
 import { folderOf } from '../../io/raw-names.js';
+import { leavesBase } from '../../core/relative-path.js';
 
 /** Distinct sidecar names followed per joblib file; past it one finding counts the rest. */
 const MAX_FOLLOWED = 4096;
@@ -51,7 +52,7 @@ export async function followSidecars(
     // os.path.join: an absolute name replaces the folder; `..` is kept and resolved by the file system.
     const abs = path.resolve(folderOf(file.abs), ref.filename);
     const rel = path.relative(root, abs);
-    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    if (rel === '' || leavesBase(rel)) {
       unchecked('outside-root', 'it lies outside the scan root');
       continue;
     }

@@ -12,6 +12,7 @@ import { toPolicy } from './to-policy.js';
 import { toPolicyDocument, validateSchema } from './validate-schema.js';
 import { validateSemantics } from './validate-semantic.js';
 import { pushAll } from '../../core/push-all.js';
+import { leavesBase } from '../../core/relative-path.js';
 
 // Kept in their own module so a scan under the embedded default loads no YAML or schema code (src/app/trust.ts).
 export { POLICY_FILE_CANDIDATES, findPolicyFile } from './find.js';
@@ -111,7 +112,7 @@ async function readPolicyText(abs: string, display: string): Promise<string> {
 /** Repo-relative POSIX when inside the root; otherwise the path as the user gave it. */
 function displayName(abs: string, root: string, given: string | undefined): string {
   const rel = path.relative(path.resolve(root), abs);
-  if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
+  if (rel !== '' && !leavesBase(rel)) return rel.split(path.sep).join('/');
   return given ?? abs;
 }
 

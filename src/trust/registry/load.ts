@@ -20,6 +20,7 @@ import { pushAll } from '../../core/push-all.js';
 import { isDownloadPath } from './lookup.js';
 import { RegistryError } from './error.js';
 import type { RegistryDocument } from './document-type.js';
+import { leavesBase } from '../../core/relative-path.js';
 
 export { REGISTRY_DIR } from './files.js';
 export { RegistryError };
@@ -230,7 +231,7 @@ function checkDuplicates(reg: TrustedRegistry): void {
 
 function toDisplayPath(absRoot: string, abs: string): string {
   const rel = path.relative(absRoot, abs);
-  return rel.startsWith('..') || path.isAbsolute(rel) ? abs.split(path.sep).join('/') : rel.split(path.sep).join('/');
+  return leavesBase(rel) ? abs.split(path.sep).join('/') : rel.split(path.sep).join('/');
 }
 
 function deepFreeze<T>(o: T): T {
