@@ -1,5 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import type { PackageNode } from '../../core/records.js';
+import { byCodePoint } from '../../core/order.js';
+import { PYTHON_MINORS, wheelFitsPython } from '../../deps/parsers/python/checks/wheel-python.js';
 import { pyFinding } from './finding.js';
 import type { IndexFile } from './index-files.js';
 
@@ -8,8 +10,8 @@ const WHEEL = /\.whl$/i;
 /**
  * CPP074 online, for lockfiles that pin hashes but name no files (requirements `--hash`, Pipfile.lock) or nothing
  * at all (`name==1.0`): the files pip may install are those of the release whose hash is locked (all of them when no
- * hash is). If none is a wheel, pip builds the sdist, running its build backend (`prepare_distribution_metadata`,
- * even just to read the metadata). A lockfile that names its files was judged offline.
+ * hash is). If none is a wheel a CPython 3 installs, pip builds the sdist, running its build backend
+ * (`prepare_distribution_metadata`, even just to read the metadata). A lockfile that names its files was judged offline.
  */
 export function sourceOnlyRelease(
   pkg: PackageNode,
@@ -20,16 +22,31 @@ export function sourceOnlyRelease(
   // pip under --only-binary skips every sdist link (wheelsOnly): no wheel fails the install, nothing is built.
   if (dists.some((d) => d.filename !== undefined) || pkg.wheelsOnly === true || buildAllowed(pkg.name))
     return undefined;
-  const locked = dists.flatMap((d) => Object.entries(d.hashes));
-  const usable =
-    locked.length > 0 ? release.filter((f) => locked.some(([alg, hex]) => f.hashes[alg] === hex)) : release;
-  if (usable.length === 0 || usable.some((f) => WHEEL.test(f.filename))) return undefined;
-  const sdists = usable.map((f) => f.filename).sort();
+  const sdists = builtFrom(pkg, release);
+  if (sdists === undefined) return undefined;
+  const hashed = dists.some((d) => Object.keys(d.hashes).length > 0);
   return pyFinding(
     'CPP074',
     pkg,
-    `can only be installed from a source distribution (${sdists.slice(0, 2).join(', ')}${locked.length > 0 ? ', the only file whose hash is pinned' : ', the index lists no wheel'}), so installing it runs the package's build backend (setup.py)`,
+    `can only be installed from a source distribution (${sdists.slice(0, 2).join(', ')}${hashed ? ', the only file whose hash is pinned' : ', the index lists no wheel for CPython 3.8–3.14'}), so installing it runs the package's build backend (setup.py)`,
     'Review what its build runs and add it to dependencies.allowInstallScripts, move to a release that publishes wheels (and pin their hashes), or install with --only-binary :all: to refuse the build.',
     { sdist: sdists.join(' '), wheels: 0, checkedOnline: true },
   );
+}
+
+/**
+ * The files pip builds `pkg` from, sorted, when those it may take (the ones whose hash is pinned, all of them when
+ * none is: pip's hash mode) hold no wheel a CPython the scan assumes (3.8–3.14, `PYTHON_MINORS`; the lock names none)
+ * installs: `LinkEvaluator.evaluate_link` drops a wheel whose tags `packaging.tags.sys_tags` does not list
+ * (`Wheel.supported`), so a release of py2-only or PyPy wheels is an sdist install. Undefined when a wheel fits, or
+ * nothing is left to take (pip then fails: nothing runs).
+ */
+export function builtFrom(pkg: PackageNode, release: readonly IndexFile[]): string[] | undefined {
+  const locked = (pkg.distributions ?? []).flatMap((d) => Object.entries(d.hashes));
+  const usable =
+    locked.length > 0 ? release.filter((f) => locked.some(([alg, hex]) => f.hashes[alg] === hex)) : release;
+  if (usable.length === 0 || usable.some((f) => WHEEL.test(f.filename) && wheelFitsPython(f.filename, PYTHON_MINORS)))
+    return undefined;
+  const sdists = usable.filter((f) => !WHEEL.test(f.filename)).map((f) => f.filename);
+  return sdists.length > 0 ? sdists.sort(byCodePoint) : undefined;
 }

@@ -14,6 +14,8 @@ const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
 const WHEEL = { filename: 'native-1.0-cp312-cp312-manylinux_2_17_x86_64.whl', sha256: A };
 const SDIST = { filename: 'native-1.0.tar.gz', sha256: B };
+// pip on CPython 3 skips a wheel whose tags `packaging.tags.sys_tags` does not list (`Wheel.supported`).
+const PY2_WHEEL = { filename: 'native-1.0-py2-none-any.whl', sha256: 'c'.repeat(64) };
 
 let index: PypiIndexServer;
 beforeAll(async () => {
@@ -35,6 +37,7 @@ describe('online: a requirements pin that can only be built from its sdist (CPP0
     },
     { name: 'no hash, a wheel on the index', served: [WHEEL, SDIST], line: 'native==1.0', want: 0 },
     { name: 'no hash, no wheel on the index', served: [SDIST], line: 'native==1.0', want: 1 },
+    { name: 'no hash, only a py2 wheel beside the sdist', served: [PY2_WHEEL, SDIST], line: 'native==1.0', want: 1 },
     {
       name: 'allowed by dependencies.allowInstallScripts',
       served: [SDIST],
