@@ -8,9 +8,13 @@ import type { LockfileChanges, VersionMove } from './diff.js';
 import type { OnlineOutcome, RegistryLookup } from './online.js';
 import { onlineTargets, registryQuestions } from './online.js';
 import type { ScriptsAllowed } from './new-scripts.js';
+import type { DependencyGraph } from '../../core/records.js';
+import { indexBuildQuestions, indexPages, unnamedAdditions } from './ask-index.js';
 
 export interface AskRegistryRequest {
   readonly lockfiles: readonly LockfileChanges[];
+  /** The base revision's graphs (at head paths): a build some base lockfile already ran is not new. */
+  readonly baseGraphs: readonly DependencyGraph[];
   /** The head's files on disk (a snapshot, or the work tree): its `.npmrc` / `.yarnrc.yml` pick the registries. */
   readonly root: string;
   readonly head: ScanResult;
@@ -30,8 +34,15 @@ export interface AskRegistryRequest {
  * registry the policy refuses are reported as `scan` reports them (CPD154).
  */
 export async function askRegistry(req: AskRegistryRequest): Promise<Finding[]> {
-  const moves = req.lockfiles.flatMap((lf) => lf.changes.filter((c): c is VersionMove => 'type' in c));
-  const added = req.lockfiles.flatMap((lf) => lf.changes.flatMap((c) => (c.kind === 'added' ? [c.head] : [])));
+  // The npm registry answers for npm's lockfiles only: a Python name there is another party's package.
+  const npm = req.lockfiles.filter((lf) => lf.ecosystem === 'npm');
+  const moves = npm.flatMap((lf) => lf.changes.filter((c): c is VersionMove => 'type' in c));
+  const added = npm.flatMap((lf) => lf.changes.flatMap((c) => (c.kind === 'added' ? [c.head] : [])));
+  const pins = unnamedAdditions(req.lockfiles, req.baseGraphs, req.policy);
+  const builds = indexBuildQuestions(
+    pins,
+    pins.length === 0 ? undefined : await indexPages(req.options, req.policy, new AbortController().signal),
+  );
   const lookup = req.lookup ?? (await registryLookup(req.root, req.options, req.head, req.policy));
   const asked = await registryQuestions(onlineTargets(moves, added), lookup, {
     now: req.now,
@@ -42,6 +53,7 @@ export async function askRegistry(req: AskRegistryRequest): Promise<Finding[]> {
     ...asked.findings,
     ...unansweredByCause(asked.unanswered),
     ...(await refusedByRegistry(asked.refused, req.policy)),
+    ...(await builds),
   ];
 }
 

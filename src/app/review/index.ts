@@ -20,6 +20,7 @@ import { linkToRegistry, registryToLink } from './workspace-swaps.js';
 import { withoutNewScriptFindings, withoutUnstatedScripts } from './unstated-scripts.js';
 import { withoutRepointedIndexes } from './repointed-indexes.js';
 import { askRegistry } from './ask-registry.js';
+import { indexBuildQuestions, unnamedAdditions } from './ask-index.js';
 import { groupByCause } from './causes.js';
 import type { LockfileChanges } from './diff.js';
 import { diffGraphs } from './diff.js';
@@ -292,6 +293,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
     if (online) {
       const asked = await askRegistry({
         lockfiles,
+        baseGraphs,
         root: headSnap?.root ?? dir,
         head: headScan,
         policy,
@@ -302,6 +304,8 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
         ...(req.lookup !== undefined ? { lookup: req.lookup } : {}),
       });
       pushAll(raw, asked);
+    } else {
+      pushAll(raw, await indexBuildQuestions(unnamedAdditions(lockfiles, baseGraphs, policy), undefined));
     }
 
     const today = req.today ?? new Date().toISOString().slice(0, 10);

@@ -76,14 +76,19 @@ export function buildsRunIn(graphs: readonly DependencyGraph[]): Set<string> {
  * (`SourceDistribution.prepare_distribution_metadata`, even to read the metadata), uv (`Package::to_dist` →
  * `to_source_dist`) and Poetry (`Executor._prepare_archive`) run its `setup.py` / PEP 517 backend at install, with
  * the rights of the developer or the CI job — the npm `postinstall` of a new dependency, so the same rule and level.
+ * `index`: the lock names no files and the index lists no wheel CPython 3.8–3.14 installs (ask-index.ts).
  */
-export function addedBuildFinding(node: PackageNode, sdist: string): Finding {
+export function addedBuildFinding(
+  node: PackageNode,
+  sdist: string,
+  source: 'lockfile' | 'index' = 'lockfile',
+): Finding {
   return {
     ruleId: 'CPU003',
-    message: `${node.name}@${node.version} is new to ${node.lockfile} and is installed by building its source distribution (${sdist}): that runs the package's build backend (setup.py / PEP 517), with the rights of the developer or the CI job. Read what its build runs before merging, or add it to dependencies.allowInstallScripts once reviewed.`,
+    message: `${node.name}@${node.version} is new to ${node.lockfile} and is installed by building its source distribution (${sdist}${source === 'index' ? ', the index lists no wheel for CPython 3.8–3.14' : ''}): that runs the package's build backend (setup.py / PEP 517), with the rights of the developer or the CI job. Read what its build runs before merging, or add it to dependencies.allowInstallScripts once reviewed.`,
     location: { path: node.lockfile, line: node.line },
     artifact: packageArtifact('pypi', node.name, node.version),
-    evidence: { to: node.version, source: 'lockfile', added: true, sdist },
+    evidence: { to: node.version, source, added: true, sdist },
   };
 }
 

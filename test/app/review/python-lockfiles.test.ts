@@ -175,6 +175,23 @@ const newBuilds: (Case & { policy?: Policy })[] = [
     want: [],
   },
   {
+    // The head scan's CPP074 says where it builds (`buildsOn`): a build only on some platforms stays that warning,
+    // as an update to such a release does.
+    name: 'uv.lock: a new package with wheels for Linux x86_64 only → the CPP074 warning, not CPU003',
+    base: { 'pyproject.toml': pyproject, 'uv.lock': uvLock('2.31.0', 1, 2) },
+    head: {
+      'pyproject.toml': evilProject,
+      'uv.lock': [
+        withSdistOnly(uvLock('2.31.0', 1, 2)).trimEnd(),
+        'wheels = [',
+        `    { url = "https://files.pythonhosted.org/packages/e/evilpkg-1.0.0-cp312-cp312-manylinux_2_17_x86_64.whl", hash = "sha256:${hex(8)}", size = 1 },`,
+        ']',
+        '',
+      ].join('\n'),
+    },
+    want: ['CPP074@uv.lock:13'],
+  },
+  {
     name: 'uv.lock: a new sdist-only package the policy allows to build → nothing',
     base: { 'pyproject.toml': pyproject, 'uv.lock': uvLock('2.31.0', 1, 2) },
     head: { 'pyproject.toml': evilProject, 'uv.lock': withSdistOnly(uvLock('2.31.0', 1, 2)) },
