@@ -71,7 +71,7 @@ export class RepositoryModules {
     const reexported = new Map<string, ImportedValue>();
     // `export * from`: a name two of them give is ambiguous and exported by neither (ResolveExport's `ambiguous`).
     const starred = new Map<string, ImportedValue | null>();
-    for (const { local, module, name, reexport } of javaScriptImportBindings(text)) {
+    for (const { local, module, name, reexport } of javaScriptImportBindings(importer, text)) {
       if (reexport && !asModule) continue;
       const file = importedJavaScriptModule(importer, module, exists);
       const exported = file !== undefined && file !== importer ? await valuesOf(file) : undefined;

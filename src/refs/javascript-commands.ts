@@ -1,6 +1,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/javascript';
 import { CommandScript, type Piece } from './command-script.js';
+import { componentScript } from './javascript-components.js';
 import { unquote } from './javascript-tokens.js';
 import { childrenOf, walkTree } from './syntax.js';
 import type { FileReferences } from './types.js';
@@ -23,9 +24,10 @@ const TS = parser.configure({ dialect: 'ts jsx' });
  */
 export function findJavaScriptCommandReferences(
   path: string,
-  text: string,
+  source: string,
   existsLocally: (p: string) => boolean,
 ): FileReferences & { readonly unread: number } {
+  const text = componentScript(path, source);
   const tree = TS.parse(text);
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   // Names bound to child_process's functions (`execSync`, `run` of `{ execSync: run }`), and to the module itself.

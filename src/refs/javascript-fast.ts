@@ -4,6 +4,7 @@ import { declaratorsOf } from './javascript-declarations.js';
 import { ITERATING_METHODS, tokenize, unquote, Unsure, type Token } from './javascript-tokens.js';
 import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { Values } from './javascript-values.js';
+import { componentScript } from './javascript-components.js';
 import { javaScriptImports } from './javascript-imports.js';
 import { Constants, resolveCallee } from './syntax.js';
 import { lineFeeds, lineIndex } from './text.js';
@@ -26,9 +27,10 @@ import { mayCallLoader } from './search.js';
  */
 export function findJavaScriptReferencesFast(
   path: string,
-  text: string,
+  source: string,
   existsLocally: (p: string) => boolean,
 ): FileReferences | undefined {
+  const text = componentScript(path, source);
   let toks: Token[];
   const comments: number[] = [];
   try {

@@ -66,7 +66,7 @@ function staticImport(toks: readonly Token[], k: number): [string, string][] {
     j = close + 1;
   }
   if (toks[j]?.text !== 'from' || toks[j + 1]?.t !== 'string') throw new Unsure();
-  const module = unquote(toks[j + 1]!.text);
+  const module = moduleOf(unquote(toks[j + 1]!.text));
   if (module === undefined) return endOfStatement(toks, j + 2, []);
   return endOfStatement(
     toks,
@@ -127,7 +127,7 @@ function requiredMember(toks: readonly Token[], k: number): { module: string; st
   const open = toks[k + 1]!;
   const args = toks.slice(k + 2, open.match);
   if (args.length !== 1 || args[0]!.t !== 'string') return undefined;
-  const module = unquote(args[0]!.text);
+  const module = moduleOf(unquote(args[0]!.text));
   if (module === undefined) return undefined;
   let start = k;
   let after = open.match + 1;
@@ -156,10 +156,31 @@ export function requiredModule(toks: readonly Token[], k: number): { readonly mo
   if (ends === 'continues') return 'none';
   if (ends === 'unsure') throw new Unsure();
   if (args.length === 1 && args[0]!.t === 'string') {
-    const module = unquote(args[0]!.text);
+    const module = moduleOf(unquote(args[0]!.text));
     return module === undefined ? 'value' : { module };
   }
   // javascript.ts takes the first string argument: anything but one string is left to the parser.
   if (args.some((a) => a.t === 'string')) throw new Unsure();
   return 'value';
+}
+
+/**
+ * npm CDNs serve a package's published files at `<host>/<name>@<version>/<file>` (jsDelivr under `/npm/`; its
+ * `/+esm` and esm.run an ES-module build of the entry point). A browser page or worker that imports
+ * `https://cdn.jsdelivr.net/npm/@xenova/transformers@2.17.2` runs the same code as `import … from
+ * '@xenova/transformers'` — how transformers.js's own README shows browser use without a bundler.
+ */
+const NPM_CDN =
+  /^https?:\/\/(?:cdn\.jsdelivr\.net\/npm|unpkg\.com|esm\.sh|esm\.run|cdn\.skypack\.dev)\/((?:@[\w.-]+\/)?[\w.-]+)(?:@[^/?#]*)?(\/[^?#]*)?(?:[?#].*)?$/;
+
+/**
+ * The module an import specifier names: a package served by an npm CDN (`NPM_CDN`) as its bare name — with the subpath
+ * it names (`pkg/sub`), but the package itself for the entry point's bundles (`/+esm`, a file right under `dist/`,
+ * `dist/transformers.min.js`); any other specifier as written.
+ */
+export function moduleOf(specifier: string | undefined): string | undefined {
+  const cdn = specifier === undefined ? null : NPM_CDN.exec(specifier);
+  if (!cdn) return specifier;
+  const sub = cdn[2] ?? '';
+  return sub === '' || sub === '/' || sub === '/+esm' || /^\/dist\/[^/]+\.[cm]?js$/.test(sub) ? cdn[1] : cdn[1] + sub;
 }

@@ -26,6 +26,8 @@ import {
 } from './calls.js';
 import { ITERATING_METHODS, tokenize, unquote, Unsure } from './javascript-tokens.js';
 import { startsLocal } from './javascript-arguments.js';
+import { componentScript } from './javascript-components.js';
+import { moduleOf } from './javascript-imports.js';
 import { ClassMembers, displayOf, objectLiteral, objectMembers, typeAsserted } from './javascript-members.js';
 import { onlyReadAsOptions } from './javascript-options.js';
 import { EnvConstants, type EnvRead } from './python-env.js';
@@ -72,8 +74,10 @@ export function javaScriptModuleValues(
  * The names a file's ES imports bind to the modules of the repository it names (`./…`, `../…`): `import { a as b }`
  * (b → export a), `import * as ns` (ns.X → export X), `import d` (d → the default export, d.X → its members); and
  * what it re-exports (`reexport`): `export { a as b } from`, `export * as ns from`, `export * from` (local '').
+ * A component's are its `<script>` elements' (`componentScript`).
  */
-export function javaScriptImportBindings(text: string): ImportBinding[] {
+export function javaScriptImportBindings(path: string, source: string): ImportBinding[] {
+  const text = componentScript(path, source);
   const out: ImportBinding[] = [];
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   walkTree(TS.parse(lineFeeds(text)), {
@@ -162,7 +166,7 @@ interface ImportBinding {
 function importBindings(n: SyntaxNode, src: (n: SyntaxNode) => string): ImportBinding[] {
   const kids = childrenOf(n);
   const modNode = kids.find((k) => k.name === 'String');
-  const module = modNode ? unquote(src(modNode)) : undefined;
+  const module = modNode ? moduleOf(unquote(src(modNode))) : undefined;
   if (module === undefined) return [];
   const out: ImportBinding[] = [];
   kids.forEach((k, i) => {
@@ -189,11 +193,12 @@ function groupNames(group: SyntaxNode, src: (n: SyntaxNode) => string): [string,
 
 function referencesIn(
   path: string,
-  text: string,
+  source: string,
   existsLocally: (p: string) => boolean,
   imported: ImportedValues | undefined,
   moduleValues?: Map<string, ImportedValue>,
 ): FileReferences {
+  const text = componentScript(path, source);
   // A lone CR ends a line comment in ECMAScript (`SingleLineComment`), where lezer's `LineComment` runs to the next LF.
   const lines = lineFeeds(text);
   const tree = parserFor(path).parse(lines);
@@ -497,13 +502,13 @@ function referencesIn(
     const call = n.name === 'AwaitExpression' ? childrenOf(n)[1] : n;
     if (call?.name === 'DynamicImport') {
       const arg = childrenOf(call).find((c) => c.name === 'String');
-      return arg ? unquote(src(arg)) : undefined;
+      return arg ? moduleOf(unquote(src(arg))) : undefined;
     }
     if (call?.name !== 'CallExpression') return undefined;
     const [callee, args] = childrenOf(call);
     if (!callee || !args || !['require', 'import'].includes(src(callee))) return undefined;
     const arg = childrenOf(args).find((c) => c.name === 'String');
-    return arg ? unquote(src(arg)) : undefined;
+    return arg ? moduleOf(unquote(src(arg))) : undefined;
   }
 
   function evaluate(n: SyntaxNode): string | undefined {

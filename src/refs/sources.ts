@@ -17,6 +17,9 @@ const LANGUAGE_BY_EXTENSION: Readonly<Record<string, Language>> = {
   mts: 'javascript',
   cts: 'javascript',
   tsx: 'javascript',
+  // Vue and Svelte single-file components: their `<script>` elements (javascript-components.ts `componentScript`).
+  vue: 'javascript',
+  svelte: 'javascript',
   yaml: 'config',
   yml: 'config',
   json: 'config',

@@ -3,6 +3,35 @@ import { C, type FidelityCase } from './fidelity-cases.js';
 /** fidelity.test.ts's cases of Javascript libraries' option shapes (fixtures/refs/fidelity), kept in a file of their own. */
 export const JAVASCRIPT_CASES: FidelityCase[] = [
   {
+    // A Vue component's code is its <script> elements' text (@vue/compiler-sfc `parse`; javascript-components.ts
+    // `componentScript`), read where it stands; the markup and its comments are not code.
+    file: 'component-transformersjs.vue',
+    want: [
+      'CPR001:8:24 acme/vue-module-model@main',
+      'CPR003:8:24 acme/vue-module-model@main',
+      'CPR001:9:19 acme/vue-tokenizer@-',
+      'CPR003:9:19 acme/vue-tokenizer@-',
+    ],
+  },
+  {
+    // Svelte's module and instance scripts (svelte `parse`), the env setting of one holding for the other's load.
+    file: 'component-transformersjs.svelte',
+    want: ['CPR014:8:17 local:acme/svelte-local', 'CPR018:4:3 env.allowRemoteModels=false'],
+  },
+  {
+    // An npm CDN's URL for transformers.js (javascript-imports.ts `moduleOf`) is the package: the same pipeline and
+    // from_pretrained as a bare `@xenova/transformers` / `@huggingface/transformers` import.
+    file: 'transformersjs-cdn-imports.js',
+    want: [
+      'CPR001:6:24 acme/cdn-sentiment@-',
+      'CPR003:6:24 acme/cdn-sentiment@-',
+      'CPR001:7:21 acme/cdn-model@main',
+      'CPR003:7:21 acme/cdn-model@main',
+      'CPR001:9:19 acme/cdn-tokenizer@-',
+      'CPR003:9:19 acme/cdn-tokenizer@-',
+    ],
+  },
+  {
     // @huggingface/hub's `repo` as a constant (javascript.ts `addOptionValue`): its { type, name } read as if written
     // in the call (a dataset as `datasets/<org>/<name>`, as toRepoId names it); an object handed to another function
     // is the run time's.

@@ -364,6 +364,37 @@ describe('JavaScript and TypeScript: values a relative import names', () => {
     ]);
     expect(r.findings.filter((f) => f.ruleId === 'CPR010')).toEqual([]);
   });
+
+  it("a Vue or Svelte component's <script> imports a module's constant; its markup is no code", async () => {
+    const root = repo({
+      'src/models.ts': "export const EMBEDDER = 'Xenova/all-MiniLM-L6-v2';",
+      'src/Search.vue': [
+        '<template>',
+        "  <p>{{ pipeline('x', 'acme/in-markup') }}</p>",
+        '</template>',
+        '<script setup lang="ts">',
+        "import { pipeline } from '@huggingface/transformers';",
+        "import { EMBEDDER } from './models';",
+        "const embed = await pipeline('feature-extraction', EMBEDDER);",
+        '</script>',
+      ].join('\n'),
+      'src/Chat.svelte': [
+        '<script>',
+        "  import { pipeline } from '@xenova/transformers';",
+        "  import { EMBEDDER as M } from './models.js';",
+        "  const embed = pipeline('feature-extraction', M);",
+        '</script>',
+      ].join('\n'),
+    });
+    const r = await scanWith(root, [refsStage]);
+    expect(
+      (r.references ?? []).map((x) => `${x.path}:${x.line}:${x.column} ${x.repoId} ${x.definedIn}`).sort(),
+    ).toEqual([
+      'src/Chat.svelte:4:17 Xenova/all-MiniLM-L6-v2 src/models.ts',
+      'src/Search.vue:7:21 Xenova/all-MiniLM-L6-v2 src/models.ts',
+    ]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPR010')).toEqual([]);
+  });
 });
 
 describe('CommonJS: module.exports and require()', () => {

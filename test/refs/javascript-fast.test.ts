@@ -128,6 +128,39 @@ describe('findJavaScriptReferencesFast', () => {
     expect(ids(findJavaScriptReferences('m.ts', text, local))).toEqual(['org/required', 'org/imported']);
   });
 
+  // A component's <script> elements (javascript-components.ts `componentScript`) are read by both, where they stand.
+  it.each([
+    {
+      name: 'Comp.vue',
+      text: `<template>\n  <p>{{ pipeline('x', 'org/markup') }}</p>\n</template>\n<script setup lang="ts">\n${IMPORT}await pipeline('x', 'org/vue');\n</script>\n`,
+      want: [{ repoId: 'org/vue', line: 6, column: 7 }],
+    },
+    {
+      name: 'Comp.svelte',
+      text: `<!-- <script>pipeline('x', 'org/comment')</script> -->\n<script>\n${IMPORT}  pipeline('x', 'org/svelte');\n</script>\n<h1>pipeline('x', 'org/markup')</h1>\n`,
+      want: [{ repoId: 'org/svelte', line: 4, column: 3 }],
+    },
+    {
+      // A quoted attribute value may hold `>`; a start tag never closed opens no script (the tokenizer is still in it).
+      name: 'Quoted.vue',
+      text: `<script data-note="a > b">${IMPORT.trim()} pipeline('x', 'org/quoted');</script>\n<script setup\npipeline('x', 'org/unclosed');\n`,
+      want: [{ repoId: 'org/quoted', line: 1, column: 81 }],
+    },
+  ])('reads only the <script> elements of $name, in both readers', ({ name, text, want }) => {
+    expect(agrees(name, text)).toBe(true);
+    const found = findJavaScriptReferences(name, text, local).references;
+    expect(found).toHaveLength(want.length);
+    expect(found).toMatchObject(want);
+  });
+
+  // An npm CDN's URL for the package (javascript-imports.ts `moduleOf`) binds as the bare name does, in both readers.
+  it('binds a transformers.js import from an npm CDN to the package, in both readers', () => {
+    const text = `import { pipeline } from 'https://cdn.jsdelivr.net/npm/@xenova/transformers@2.17.2';\nconst T = await import('https://esm.sh/@huggingface/transformers@3.0.0?bundle');\nawait pipeline('x', 'org/cdn');\nawait T.pipeline('y', 'org/esm');\n`;
+    const ids = (r: { references: { repoId?: string }[] } | undefined) => r?.references.map((x) => x.repoId);
+    expect(ids(findJavaScriptReferencesFast('cdn.js', text, local))).toEqual(['org/cdn', 'org/esm']);
+    expect(ids(findJavaScriptReferences('cdn.js', text, local))).toEqual(['org/cdn', 'org/esm']);
+  });
+
   it.each([
     { name: 'jsx', text: `const el = <Model id={AutoModel.from_pretrained('org/a')} />;\n` },
     { name: 'class-body', text: `class A {\n  m = AutoModel.from_pretrained('org/a');\n}\n` },
