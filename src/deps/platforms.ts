@@ -12,9 +12,12 @@ const MAX_PLATFORM_VALUES = 8;
  * values exclude a platform; an empty list or `["any"]` allows every one (`checkList`). Undefined when nothing
  * restricts it. Bounded: a hostile entry may list thousands of values.
  */
-export function platformsOf(entry: Record<string, unknown>): string | undefined {
+export function platformsOf(
+  entry: Record<string, unknown>,
+  fields: readonly (typeof PLATFORM_FIELDS)[number][] = PLATFORM_FIELDS,
+): string | undefined {
   const parts: string[] = [];
-  for (const field of PLATFORM_FIELDS) {
+  for (const field of fields) {
     const raw = entry[field];
     const list = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((v) => typeof v === 'string') : [];
     if (list.length === 0 || (list.length === 1 && list[0] === 'any')) continue;
@@ -33,7 +36,8 @@ export function platformsOf(entry: Record<string, unknown>): string | undefined 
  * conditional locator, `Project.resolveEverything`, with `supportedArchitectures`). A required one npm refuses
  * (EBADPLATFORM, unless `--force`); pnpm installs it with a warning (`packageIsInstallable` returns null) and yarn
  * as any other package, so their scripts run everywhere. The scripts still run on every machine of those platforms
- * that installs the project (a developer's, when CI runs on another), so the findings stay and say where.
+ * that installs the project (a developer's, when CI runs on another), so the findings stay and say where. bun skips
+ * an off-platform package whether optional or not.
  */
 export function platformNote(node: PackageNode, kind: DependencyGraph['kind']): string | undefined {
   if (node.platforms === undefined) return undefined;
@@ -41,6 +45,10 @@ export function platformNote(node: PackageNode, kind: DependencyGraph['kind']): 
   // entry marked `optional: true` that package.json requires failed `npm ci` on Linux, so both cases are named.
   if (kind === 'npm')
     return `npm installs it only where the platform matches ${node.platforms} (its lockfile entry, or npm's os / cpu / libc settings when set): elsewhere it skips the package when optional dependencies alone bring it in and refuses the install otherwise (EBADPLATFORM), so the scripts run on those machines alone: a developer's, when CI runs on another platform`;
+  // bun skips a disabled package, optional or not, and says nothing (lockfile.zig `isResolvedDependencyDisabled`:
+  // `meta.isDisabled()` against the target, `--os` / `--cpu` when given).
+  if (kind === 'bun')
+    return `bun installs it only where the platform matches ${node.platforms} (its bun.lock entry, or bun install's --os / --cpu when given) and skips it on any other platform, required or optional, so the scripts run on those machines alone: a developer's, when CI runs on another platform`;
   const pm = kind === 'pnpm' ? 'pnpm' : kind === 'yarn-berry' ? 'yarn' : undefined;
   if (pm === undefined || !node.optional) return undefined;
   return `${pm} installs this optional package only where the platform matches ${node.platforms} (its lockfile entry, or supportedArchitectures when set) and skips it on any other platform, so the scripts run on those machines alone: a developer's, when CI runs on another platform`;

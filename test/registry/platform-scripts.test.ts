@@ -111,6 +111,30 @@ const BERRY = `__metadata:
   linkType: hard
 `;
 
+/**
+ * bun.lock keeps `os` / `cpu` in an entry's info object, as bun writes them (a string or a list); bun.lock.zig reads
+ * them into `Package.Meta`, and `libc` not at all.
+ */
+const BUN = JSON.stringify(
+  {
+    lockfileVersion: 1,
+    workspaces: {
+      '': {
+        name: 'app',
+        dependencies: { 'linux-native': '^1.0.0' },
+        optionalDependencies: { 'mac-only': '^2.0.0' },
+      },
+    },
+    trustedDependencies: ['linux-native', 'mac-only'],
+    packages: {
+      'linux-native': ['linux-native@1.0.0', '', { os: 'linux', libc: 'glibc' }, sri('sha512', Buffer.from('l'))],
+      'mac-only': ['mac-only@2.0.0', '', { os: 'darwin', cpu: ['arm64', 'x64'] }, sri('sha512', Buffer.from('m'))],
+    },
+  },
+  null,
+  2,
+);
+
 async function scriptFindings(file: string, text: string, manifest: Record<string, unknown>) {
   const server = await startNpmEndpoints({ keys: undefined, packages: SCRIPTED, abbreviated: true });
   servers.push(server);
@@ -145,5 +169,14 @@ describe('install scripts of platform-restricted packages, from the registry (CP
       'yarn installs this optional package only where the platform matches os=darwin & cpu=arm64',
     );
     expect(linux?.message).not.toContain('platform');
+  });
+
+  it('bun: os and cpu of bun.lock name where scripts run, optional or required (bun skips it elsewhere)', async () => {
+    const manifest = { name: 'app', trustedDependencies: ['linux-native', 'mac-only'] };
+    const { mac, linux } = await scriptFindings('bun.lock', BUN, manifest);
+    expect(mac?.message).toContain('bun installs it only where the platform matches os: darwin; cpu: arm64, x64');
+    // lockfile.zig isResolvedDependencyDisabled: a required package off the target is skipped too; libc is not read.
+    expect(linux?.message).toContain('bun installs it only where the platform matches os: linux (its bun.lock entry');
+    expect(linux?.message).toContain('skips it on any other platform, required or optional');
   });
 });

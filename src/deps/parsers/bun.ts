@@ -6,6 +6,7 @@ import { classifyResolved, classifySpec } from '../source.js';
 import { DEP_FIELDS, declaredOf } from './npm-common.js';
 import { BUN_DEFAULT_TRUSTED } from './bun-default-trusted.js';
 import { readBunFirstWins } from './bun-first-wins.js';
+import { platformsOf } from '../platforms.js';
 
 /**
  * `lockfileVersion` values Bun's text lockfile has used (bun.lock.rs `Version::from_int`): 0 = v1.1.39–1.1.x, 1 = 1.2+
@@ -164,11 +165,14 @@ function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<stri
       if (typeof spec === 'string') edges.push({ name: dep, spec, kind: edgeKind, target: resolve(path, dep, index) });
     }
   }
+  // bun.lock.zig: `os` and `cpu` of every entry but a workspace are read into Package.Meta (`libc` is not).
+  const platforms = /^workspace:/.test(resolution) ? undefined : platformsOf(meta, BUN_PLATFORM_FIELDS);
   return {
     name,
     version: kind === 'npm' ? resolution : '',
     key,
     line,
+    ...(platforms !== undefined ? { platforms } : {}),
     ...(resolved !== undefined ? { resolved } : {}),
     ...(integrity !== undefined && integrity !== '' ? { integrity } : {}),
     ...(integrity !== undefined && /\S\s+\S/.test(integrity.trim()) ? { integrityNotEnforced: SEVERAL_HASHES } : {}),
@@ -185,6 +189,9 @@ function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<stri
  */
 const SEVERAL_HASHES =
   'Bun reads a single hash and ignores a value holding several (Integrity.parse), so the tarball is installed unchecked';
+
+/** The platform fields bun reads from a bun.lock entry (Negatable `fromJson` into `meta.os` / `meta.arch`). */
+const BUN_PLATFORM_FIELDS = ['os', 'cpu'] as const;
 
 type ResolutionKind = 'npm' | 'git' | 'tarball' | 'local';
 
