@@ -2,6 +2,7 @@ import type { Finding } from '../core/finding.js';
 import type { DiscoveredFile } from '../core/files.js';
 import type { ScanContext } from '../core/context.js';
 import { Readable } from 'node:stream';
+import { posix } from 'node:path';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import type { TarballFacts } from '../registry/tarball.js';
 import { checkLocalTarballs, localTarballsOf } from './checks/local-tarballs.js';
@@ -76,10 +77,14 @@ export const depsStage: Stage = {
     // A .yarnrc.yml shared by several yarn.lock files is reported once.
     const yarnrcs = mergeYarnrcs(results.flatMap((r) => r.yarnrcs ?? []));
     const allowed = toCheckPolicy(ctx.policy, ctx.registry, []).allowedRegistries;
+    const oversized = oversizedConfigs(input.files);
+    const tooLarge = new Set(oversized.map((f) => f.location.path));
     return {
       findings: [
         ...results.flatMap((r) => r.findings),
-        ...checkRepoYarnrc(yarnrcs, allowed),
+        // A .yarnrc.yml too large to read is said once, by CPD169, not again as unreadable (CPD153).
+        ...checkRepoYarnrc(yarnrcs, allowed).filter((f) => f.ruleId !== 'CPD153' || !tooLarge.has(f.location.path)),
+        ...oversized,
         ...(await configCredentials(input.files, ctx)),
       ],
       graphs: results.flatMap((r) => r.graphs),
@@ -88,11 +93,43 @@ export const depsStage: Stage = {
   },
 };
 
+/** The repository configuration files npm, yarn, bun and pnpm read whatever their size, with the bound we read them to. */
+const CONFIG_BOUNDS: ReadonlyMap<string, number> = new Map([
+  ['.npmrc', MAX_NPMRC_BYTES],
+  ['.yarnrc', MAX_NPMRC_BYTES],
+  ['.yarnrc.yml', MAX_NPMRC_BYTES],
+  ['bunfig.toml', MAX_NPMRC_BYTES],
+  ['pnpm-workspace.yaml', MAX_MANIFEST_BYTES],
+]);
+
+/**
+ * CPD169 for each package-manager configuration file of the tree past the bound it is read to. The package manager
+ * reads it whole (@npmcli/config `#loadFile` → `ini.parse` of the full text; yarn, bun and pnpm alike), so padding
+ * one would otherwise hide its credentials (CPD168), registry switches (CPD134, CPD150) and `strict-ssl=false`
+ * behind a notification. Once per file, wherever it is: every reader of it skips it.
+ */
+function oversizedConfigs(files: readonly DiscoveredFile[]): Finding[] {
+  const out: Finding[] = [];
+  for (const f of files) {
+    const bound = CONFIG_BOUNDS.get(posix.basename(f.path));
+    if (bound === undefined || f.size <= bound) continue;
+    out.push({
+      ruleId: 'CPD169',
+      message: `${f.path} is ${f.size} bytes, over the ${bound}-byte limit for package-manager configuration, and was not read; the package manager reads it whole, so its credentials, registries, TLS settings and script switches were not checked. Cut it down to the settings it needs.`,
+      location: { path: f.path },
+      artifact: { kind: 'file', path: f.path },
+      evidence: { size: f.size, limit: bound },
+    });
+  }
+  return out;
+}
+
 /**
  * CPD168 for every `.npmrc`, `.yarnrc.yml` and bunfig.toml of the tree, with or without a lockfile beside it: a
  * library that commits no lockfile still commits its `.npmrc`, and npm, yarn and bun read the project's own. Each
  * file once, here only: the per-lockfile checks (CPD134, CPD150…) judge what a file means for that lockfile's
- * install, not what it holds. A file that cannot be read or parsed is said where a lockfile reads it, not here.
+ * install, not what it holds. A file too large to read is CPD169 (`oversizedConfigs`); one that cannot be opened or
+ * parsed is said where a lockfile reads it, not here.
  */
 async function configCredentials(files: readonly DiscoveredFile[], ctx: ScanContext): Promise<Finding[]> {
   const out: Finding[] = [];

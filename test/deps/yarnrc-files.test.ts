@@ -40,13 +40,13 @@ describe('.yarnrc.yml files in the deps stage', () => {
     expect(ids(await scanDeps(root))).toEqual([]);
   });
 
-  it('a .yarnrc.yml over the size bound is CPD153, never a silent pass', async () => {
+  it('a .yarnrc.yml over the size bound is CPD169 (and not CPD153 too), never a silent pass', async () => {
     const root = await repoWith({
       '.yarnrc.yml': `enableScripts: false\n${'# padding\n'.repeat(MAX_NPMRC_BYTES / 10 + 1)}`,
       'yarn.lock': LOCK,
       'package.json': MANIFEST,
     });
-    expect(ids(await scanDeps(root))).toEqual(['CPD153@.yarnrc.yml:']);
+    expect(ids(await scanDeps(root))).toEqual(['CPD169@.yarnrc.yml:']);
   });
 
   it('a registry URL built from the environment is checked expanded but printed as written', async () => {

@@ -367,4 +367,14 @@ export const DEPS_RULES = defineRules([
     severity: '7.5',
     tags: [...TAGS, 'secrets'],
   },
+  {
+    id: 'CPD169',
+    name: 'PackageManagerConfigTooLarge',
+    short: 'A repository .npmrc, .yarnrc, .yarnrc.yml, bunfig.toml or pnpm-workspace.yaml is too large to check.',
+    full: 'npm reads a `.npmrc` of any size (@npmcli/config `#loadFile` hands the whole text to `ini.parse`), yarn 1 any `.yarnrc`, yarn 2+ any `.yarnrc.yml`, bun any bunfig.toml and pnpm any pnpm-workspace.yaml. chainproof reads them up to a bound (256 KiB; 4 MiB for pnpm-workspace.yaml) that no real configuration comes near: a larger file was not read, so the credentials, registries, TLS settings and script switches it may hold were not checked. Padding a configuration past the bound is the way to hide those lines from a scanner, so the file is reported once, with its size, and fails the gate like an unreadable lockfile.',
+    help: 'Find out why the file is that large (comments or blank lines added around a few settings are the usual shape) and cut it down to the settings it needs, then scan again.',
+    level: 'error',
+    severity: '6.0',
+    tags: [...TAGS, 'scanner-health', 'configuration'],
+  },
 ]);

@@ -277,7 +277,7 @@ export const REGISTRY_RULES = defineRules([
     id: 'CPD153',
     name: 'RepositoryYarnrcUnreadable',
     short: 'A repository .yarnrc.yml could not be read, so its settings were not checked.',
-    full: 'The `.yarnrc.yml` is not valid YAML (yarn itself refuses it), is too large, or could not be read. Its registries, TLS settings and `enableScripts` are unknown: packages are judged as if it set nothing (install scripts assumed to run).',
+    full: 'The `.yarnrc.yml` is not valid YAML (yarn itself refuses it) or could not be read (one too large to read is CPD169). Its registries, TLS settings and `enableScripts` are unknown: packages are judged as if it set nothing (install scripts assumed to run).',
     help: 'Fix the file so that `yarn config` reads it, then scan again.',
     level: 'warning',
     severity: '4.0',
