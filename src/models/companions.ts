@@ -3,6 +3,7 @@ import type { DiscoveredFile } from '../core/files.js';
 import type { FileOpener } from '../core/file-source.js';
 import { readHead } from './read-small.js';
 import { isRecord } from '../core/is-record.js';
+import { leavesBase } from '../core/relative-path.js';
 
 /** tfjs manifests are small JSON; a bigger one is not read (its shards are then found by name only). */
 const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
@@ -34,7 +35,7 @@ export async function tfjsWeightPaths(files: FileOpener, manifest: DiscoveredFil
     for (const p of g['paths'] as unknown[]) {
       if (typeof p !== 'string' || out.length >= MAX_PATHS) continue;
       const rel = path.posix.normalize(path.posix.join(dir === '.' ? '' : dir, p));
-      if (rel.startsWith('../') || rel === '..' || path.posix.isAbsolute(rel)) continue;
+      if (leavesBase(rel)) continue;
       out.push(rel);
     }
   }

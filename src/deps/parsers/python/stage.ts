@@ -1,5 +1,5 @@
 import { realpath } from 'node:fs/promises';
-import { isAbsolute, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { ScanContext } from '../../../core/context.js';
 import { errorMessage } from '../../../core/errors.js';
 import type { DiscoveredFile } from '../../../core/files.js';
@@ -38,6 +38,7 @@ import { asInstallCommands } from './tox-nox-installs.js';
 import { uvLockReresolves } from './uv-remotes.js';
 import type { IncludeLoader, RequirementsReading } from './requirements.js';
 import type { FileOpener } from '../../../core/file-source.js';
+import { leavesBase } from '../../../core/relative-path.js';
 
 interface FileResult {
   readonly findings: readonly Finding[];
@@ -178,7 +179,7 @@ async function resolveInRoot(file: DiscoveredFile, joined: string): Promise<stri
       realpath(`${root}${sep}${joined.split('/').join(sep)}`),
     ]);
     const rel = relative(realRoot, real);
-    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+    if (rel === '' || leavesBase(rel)) return undefined;
     return rel.split(sep).join('/');
   } catch {
     return undefined;
