@@ -89,10 +89,7 @@ export class CommandScript {
     const out: FileReferences = { references: [], dynamic: [] };
     if (this.commands === 0) return out;
     const found = findShellReferences(path, this.text, existsLocally);
-    const at = lineIndex(text);
-    const scriptLines = lineStarts(this.text);
-    const place = (line: number, column: number) =>
-      at(this.origin[Math.min((scriptLines[line - 1] ?? 0) + column - 1, this.origin.length - 1)] ?? 0);
+    const place = this.placer(text);
     for (const shown of found.references) {
       const where = place(shown.line, shown.column);
       if ((shown.repoId ?? shown.url ?? '').includes(RUN_TIME)) {
@@ -111,5 +108,27 @@ export class CommandScript {
     }
     for (const d of found.dynamic) out.dynamic.push({ ...d, ...place(d.line, d.column) });
     return out;
+  }
+
+  /** References found in the script (script-arguments.ts reads its command lines too), placed in the file `text`. */
+  placed(found: FileReferences, text: string): FileReferences {
+    const place = this.placer(text);
+    return {
+      references: found.references.map((r) => ({ ...r, ...place(r.line, r.column) })),
+      dynamic: found.dynamic.map((d) => ({ ...d, ...place(d.line, d.column) })),
+    };
+  }
+
+  /** The place in the file `text` of a line and column of the script: where that character came from. */
+  private placer(text: string): (line: number, column: number) => { line: number; column: number } {
+    const at = lineIndex(text);
+    const scriptLines = lineStarts(this.text);
+    return (line, column) =>
+      at(this.origin[Math.min((scriptLines[line - 1] ?? 0) + column - 1, this.origin.length - 1)] ?? 0);
+  }
+
+  /** Whether a word of the script holds a value the file does not decide: the run time's. */
+  static isRunTime(word: string): boolean {
+    return word.includes(RUN_TIME);
   }
 }

@@ -274,6 +274,14 @@ export const PYTHON_LIBRARIES_ALONE: readonly string[] = [
 ];
 
 /**
+ * The word a Python program that runs a command line names (`import subprocess`), looked up in a file the loader scan
+ * turned away (`mayRunPythonScriptBytes`): without its first letter, so that the lookup's quiet loop tests a pair of
+ * bytes Python seldom holds (`ub`). The lookup costs about 8 M instructions over bench `refs`'s 11.8 MB of Python;
+ * `os.system` and `os.popen` (a second lookup, as much again) are not looked for.
+ */
+const RUNNER_MODULE_WORD = 'ubprocess';
+
+/**
  * Words that each let a file through alone, bytes and text alike (search.ts looks them up first): loader calls any
  * file may make with no import, the hub's hosts, and the names of libraries whose loaders the finders follow (a file
  * that names one nearly always loads with it).
@@ -447,9 +455,13 @@ const SCANNED = SCANNED_NEEDLES;
  * too: JavaScript beside a backslash counts it anywhere, `usesEscapedModuleWord`.)
  */
 export const ALONE: ReadonlySet<string> = new Set(['hub', 'pipeline', 'trl']);
-/** Words looked up (needle-scan.ts `has`) in a file the scan let through: the rest of NEEDLES, and the backslash. */
-const LOOKUPS = [...NEEDLES.filter((w) => !SCANNED.includes(w) || ALONE.has(w)), '\\'];
-const BACKSLASH = LOOKUPS.length - 1;
+/**
+ * Words looked up (needle-scan.ts `has`): in a file the scan let through, the rest of NEEDLES and the backslash; in
+ * Python it turned away, RUNNER_MODULE_WORD.
+ */
+const LOOKUPS = [...NEEDLES.filter((w) => !SCANNED.includes(w) || ALONE.has(w)), '\\', RUNNER_MODULE_WORD];
+const BACKSLASH = LOOKUPS.indexOf('\\');
+const RUNNER_MODULE = LOOKUPS.indexOf(RUNNER_MODULE_WORD);
 /**
  * Needles that let a file through alone wherever they stand: named by entries with no module, by no other entry, and
  * needed neither whole (ALONE) nor by the escaped-module test. Which of them a file holds decides nothing, so they
@@ -530,7 +542,24 @@ export function mayNameModelRead(language: Language, read: Buffer, n: number): b
   if ((language !== 'python' && language !== 'javascript') || read !== scan.input(n))
     return mayNameModelBytes(language, read.subarray(0, n));
   const verdict = scan.verdict(n, language === 'javascript' ? ESCAPED_BITS : 0, BACKSLASH);
-  return verdict === 2 ? mayCallLoaderBytes(read.subarray(0, n), language) : verdict === 1;
+  if (verdict === 2) return mayCallLoaderBytes(read.subarray(0, n), language);
+  if (verdict === 1) return true;
+  // Looked up in the bytes just scanned, before any other test reads them again.
+  if (language !== 'python' || !scan.has(RUNNER_MODULE)) return false;
+  return mayRunPythonScriptBytes(read.subarray(0, n));
+}
+
+/**
+ * Whether a Python program may run a Python script with its arguments through subprocess (script-arguments.ts reads
+ * its command lines: `subprocess.run([sys.executable, "train.py", "--model", …])`): it names the module, an
+ * interpreter (`python`, `sys.executable`) and a script's `.py`.
+ */
+export function mayRunPythonScriptBytes(bytes: Buffer): boolean {
+  return (
+    bytes.includes(RUNNER_MODULE_WORD) &&
+    (bytes.includes('python') || bytes.includes('executable')) &&
+    bytes.includes('.py')
+  );
 }
 
 /**
@@ -577,6 +606,7 @@ export function mayNameModelBytes(language: Language, bytes: Buffer): boolean {
   // refs6: a notebook's `!cmd` shell escapes are read as a shell script (python-notebook.ts). A notebook that spells
   // an ASCII character as a JSON escape may spell any word so (search.ts ESCAPED_ASCII): its decoded cells decide.
   if (mayCallLoaderBytes(bytes, language)) return true;
+  if (language === 'python') return mayRunPythonScriptBytes(bytes);
   if (language !== 'notebook') return false;
   const latin1 = bytes.toString('latin1');
   return mentionsShellDownload(latin1) || ESCAPED_ASCII.test(latin1) || mayRunNotebookScript(latin1);

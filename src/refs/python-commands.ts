@@ -29,10 +29,22 @@ export function findPythonCommandReferences(
   text: string,
   existsLocally: (p: string) => boolean,
 ): FileReferences & { readonly unread: number } {
-  const out: FileReferences = { references: [], dynamic: [] };
+  const read = pythonCommandScript(text);
+  if (read === undefined) return { references: [], dynamic: [], unread: 1 };
+  const found = read.script.references(path, text, existsLocally);
+  // The commands inherit the script's os.environ: a MLX_LM_TRUST_REMOTE_CODE it sets reaches an mlx_lm command.
+  readMlxTrustSetting(text, found);
+  return { ...found, unread: read.unread };
+}
+
+/**
+ * The command lines a Python file runs, as one script with each character's place in the file, and how many calls
+ * or statements that may run one were not read. Undefined: a file the line reader does not take (a lone carriage
+ * return), whose commands are not read.
+ */
+export function pythonCommandScript(text: string): { script: CommandScript; unread: number } | undefined {
   const lines = logicalLines(text);
-  // A file the line reader does not take (a lone carriage return): its commands are not read, and counted.
-  if (!lines) return { ...out, unread: 1 };
+  if (!lines) return undefined;
   const reader = new StatementReader(text);
   let unread = 0;
   for (const line of lines) {
@@ -51,7 +63,7 @@ export function findPythonCommandReferences(
   const once = boundOnce([...reader.assignments.map((a) => a.name), ...reader.rebound]);
   const constants = new Map<string, Node>();
   for (const a of reader.assignments) if (once.has(a.name)) constants.set(a.name, a.value);
-  const script = new Script(text, constants);
+  const script = new Script(text, constants, imports);
   for (const call of reader.calls) {
     const written = dotted(call.callee);
     const head = written?.split('.')[0];
@@ -65,10 +77,7 @@ export function findPythonCommandReferences(
     }
     if (!script.command(kind, call.args, imports)) unread++;
   }
-  const found = script.references(path, text, existsLocally);
-  // The commands inherit the script's os.environ: a MLX_LM_TRUST_REMOTE_CODE it sets reaches an mlx_lm command.
-  readMlxTrustSetting(text, found);
-  return { ...found, unread };
+  return { script, unread };
 }
 
 /** How each runner takes its command (CPython subprocess.py, os, asyncio/subprocess.py). */
@@ -106,6 +115,7 @@ class Script extends CommandScript {
   constructor(
     private readonly file: string,
     private readonly constants: ReadonlyMap<string, Node>,
+    private readonly imports: ReadonlyMap<string, string>,
   ) {
     super();
   }
@@ -203,9 +213,18 @@ class Script extends CommandScript {
       return n.parts.flatMap((part) => this.literal(n.from, part).map((p) => ({ ...p, exact: false })));
     if (n.k === 'paren') return this.string(n.inner, depth + 1);
     if (n.k === 'plus') return [...this.string(n.left, depth + 1), ...this.string(n.right, depth + 1)];
+    // sys `executable`: the interpreter running the file, a Python one (`[sys.executable, "train.py", …]`).
+    if (this.isInterpreter(n)) return [{ text: 'python', from: n.from, exact: false }];
     if (n.k !== 'name') return unknown();
     const bound = this.constants.get(n.name);
     return bound ? this.string(bound, depth + 1).map((p) => ({ ...p, from: n.from, exact: false })) : unknown();
+  }
+
+  /** Whether `n` is `sys.executable` (`import sys`, `from sys import executable`). */
+  private isInterpreter(n: Node): boolean {
+    const written = dotted(n);
+    const head = written?.split('.')[0];
+    return head !== undefined && this.imports.has(head) && resolveCallee(this.imports, written!) === 'sys.executable';
   }
 
   /** A literal's text, placed at its characters when it is written as its value (no escapes). */

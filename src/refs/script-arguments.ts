@@ -8,6 +8,8 @@ import { looksLikeRepoId, revisionKind } from './ids.js';
 import { CommentLines, commandStart, lineIndex } from './text.js';
 import { isComposeFile, isDockerfile, isInstalledPackage, languageOf } from './sources.js';
 import { dockerfileStart } from './dockerfile-start.js';
+import { CommandScript } from './command-script.js';
+import { PYTHON_RUNNER_WORD } from './prefilter.js';
 
 /**
  * A model a Python script loads by a command-line argument (python-argparse.ts: `--model_name_or_path` with its
@@ -109,6 +111,7 @@ export function findScriptArgumentReferences(
   text: string,
   loads: ReadonlyMap<string, readonly ArgumentLoad[]>,
   existsLocally: (p: string) => boolean,
+  runTime?: (word: string) => boolean,
 ): FileReferences {
   const out: FileReferences = { references: [], dynamic: [] };
   const where = lineIndex(text);
@@ -122,19 +125,25 @@ export function findScriptArgumentReferences(
     // A comment line (`# python train.py …`) runs nothing.
     if (m.index < read || comments.at(commandStart(m))) continue;
     const from = m.index + m[0].length;
-    const { words, end } =
+    const command =
       image !== undefined && from > image.from && from <= image.to
         ? { words: [...image.entry.filter((w) => w.at >= from), ...image.cmd], end: image.to }
         : commandWords(text, from);
-    read = end;
+    read = command.end;
+    // A value a Python program's command takes at run time (python-commands.ts) is one word the run time chooses.
+    const words = runTime ? command.words.map((w) => (runTime(w.text) ? { ...w, expands: true } : w)) : command.words;
     const at = scriptAt(words);
     if (at < 0) continue;
     const script = resolveScript(p, words[at]!.text, loads, scripts);
     if (script === undefined) continue;
     const scriptLoads = loads.get(script)!;
     // The loads of one script share its parser's options.
-    // A word the shell does not split: quoted.
-    const args = lastOptions(words.slice(at + 1), scriptLoads[0]?.options, (t) => text[t.at] === '"');
+    // A word the shell does not split: quoted, or a Python command's run-time value.
+    const args = lastOptions(
+      words.slice(at + 1),
+      scriptLoads[0]?.options,
+      (t) => text[t.at] === '"' || (runTime?.(t.text) ?? false),
+    );
     for (const load of scriptLoads) given(load, args, script, p, where, existsLocally, out);
   }
   return out;
@@ -454,9 +463,13 @@ function withoutName(
   return rest;
 }
 
-/** Whether the refs stage reads `p` for the command lines it runs: the shell finder's files, and notebooks. */
+/**
+ * Whether the refs stage reads `p` for the command lines it runs: the shell finder's files, notebooks, and Python
+ * programs (`subprocess.run(["python", "train.py", …])`).
+ */
 export function readsCommandLines(p: string): boolean {
-  return runsScripts(p) || languageOf(p) === 'notebook';
+  const language = languageOf(p);
+  return runsScripts(p) || language === 'notebook' || language === 'python';
 }
 
 /**
@@ -475,5 +488,26 @@ export async function commandLineArguments(
     const cells = (await import('./python-notebook.js')).notebookShell(text);
     return cells?.placed(findScriptArgumentReferences(p, cells.shell, loads, existsLocally));
   }
+  if (languageOf(p) === 'python') return pythonCommandLines(p, text, loads, existsLocally);
   return runsScripts(p) ? findScriptArgumentReferences(p, text, loads, existsLocally) : undefined;
+}
+
+/**
+ * The command lines a Python program runs (python-commands.ts `pythonCommandScript`: `subprocess.run([sys.executable,
+ * "train.py", "--model", "org/x"])`, `os.system("python train.py …")`, a list as argv word for word, a string with
+ * `shell=True` as `/bin/sh` reads it), read as a shell file's, each found argument placed at the call's words. A
+ * value the file does not decide is the run time's. Loaded on need: the reader brings the Python parser with it.
+ */
+async function pythonCommandLines(
+  p: string,
+  text: string,
+  loads: ReadonlyMap<string, readonly ArgumentLoad[]>,
+  existsLocally: (p: string) => boolean,
+): Promise<FileReferences | undefined> {
+  if (!PYTHON_RUNNER_WORD.test(text)) return undefined;
+  const { pythonCommandScript } = await import('./python-commands.js');
+  const script = pythonCommandScript(text)?.script;
+  if (script === undefined || script.commands === 0) return undefined;
+  const found = findScriptArgumentReferences(p, script.text, loads, existsLocally, (w) => CommandScript.isRunTime(w));
+  return script.placed(found, text);
 }

@@ -298,6 +298,72 @@ describe('command lines that give a script its model (script-arguments.ts)', () 
     expect(keptByWalk('jobs/run.sh', Buffer.from('make -C jobs\necho done\n'))).toBe(false);
   });
 
+  it('reads the command lines a Python program runs, as subprocess hands them to the system', async () => {
+    expect(
+      await refFindingLines(
+        tree({
+          'train.py': TRAIN,
+          // A list is argv word for word, over several lines; sys.executable is the interpreter.
+          'launch.py': [
+            'import subprocess',
+            'import sys',
+            '',
+            'subprocess.run(',
+            '    [',
+            '        sys.executable,',
+            '        "train.py",',
+            '        "--model_name_or_path",',
+            '        "acme/list",',
+            '        "--trust_remote_code",',
+            '    ],',
+            '    check=True,',
+            ')',
+            '',
+          ].join('\n'),
+          // (The walk keeps a Python file that names subprocess: prefilter.ts `mayRunPythonScriptBytes`.)
+          'system.py': 'import os, subprocess\nos.system("python train.py --model_name_or_path acme/system")\n',
+          'shell.py':
+            'import subprocess\nsubprocess.check_call("cd . && python3 train.py --model_name_or_path acme/shell", shell=True)\n',
+          'split.py':
+            'import shlex\nfrom subprocess import Popen\nPopen(shlex.split("python train.py --model_name_or_path acme/split"))\n',
+          'constant.py': [
+            'import subprocess',
+            'from sys import executable',
+            'MODEL = "acme/constant"',
+            'subprocess.check_output([executable, "train.py", "--model_name_or_path", MODEL])',
+            '',
+          ].join('\n'),
+          // A value the file does not decide is the run time's; a comment and `-c` run no script.
+          'runtime.py': [
+            'import subprocess',
+            'def go(model):',
+            '    subprocess.run(["python", "train.py", "--model_name_or_path", model])',
+            '# subprocess.run(["python", "train.py", "--model_name_or_path", "acme/comment"])',
+            'subprocess.run(["python", "-c", "import train", "train.py", "--model_name_or_path", "acme/inline"])',
+            '',
+          ].join('\n'),
+        }),
+        (f) => f.location.path !== 'train.py',
+      ),
+    ).toEqual([
+      `CPR002 launch.py:9:10 acme/list@${C}`,
+      `CPR003 constant.py:4:74 acme/constant@${C}`,
+      `CPR003 launch.py:9:10 acme/list@${C}`,
+      `CPR003 shell.py:2:70 acme/shell@${C}`,
+      `CPR003 split.py:3:57 acme/split@${C}`,
+      `CPR003 system.py:2:49 acme/system@${C}`,
+      'CPR010 runtime.py:3:67 dynamic',
+    ]);
+  });
+
+  it("keeps the walk's read of a Python program that may run a script, and declines one that may not", () => {
+    const run = 'import subprocess, sys\nsubprocess.run([sys.executable, "train.py", "--model", "acme/x"])\n';
+    expect(keptByWalk('jobs/launch.py', Buffer.from(run))).toBe(true);
+    expect(keptByWalk('jobs/launch.py', Buffer.from(run.replace('sys.executable', '"python3"')))).toBe(true);
+    expect(keptByWalk('jobs/launch.py', Buffer.from(run.replace('train.py', 'train')))).toBe(false);
+    expect(keptByWalk('jobs/launch.py', Buffer.from('import sys\nprint(sys.executable, "train.py")\n'))).toBe(false);
+  });
+
   it('reads each command segment once on a line of a hundred thousand runners', () => {
     const ref: ModelReference = {
       path: 'train.py',
