@@ -6,7 +6,7 @@ import { execFormWords, tokens, type Token } from './shell-words.js';
  */
 
 /** A Dockerfile stage's container start, as the image it builds records it (`docker inspect` Config). */
-export interface StageStart {
+interface StageStart {
   /** The image the stage is built FROM when it is not an earlier stage: its ENTRYPOINT is the image's own. */
   readonly image: string | undefined;
   readonly imageAt: number;

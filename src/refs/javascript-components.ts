@@ -49,4 +49,4 @@ function startTagEnd(text: string, k: number): number | undefined {
 }
 
 /** Spaces for all but line breaks (ECMAScript's LineTerminators), so offsets, lines and columns hold. */
-const blank = (s: string) => s.replace(/[^\n\r\u2028\u2029]/g, ' ');
+export const blank = (s: string) => s.replace(/[^\n\r\u2028\u2029]/g, ' ');

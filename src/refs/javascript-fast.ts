@@ -4,7 +4,7 @@ import { declaratorsOf } from './javascript-declarations.js';
 import { ITERATING_METHODS, tokenize, unquote, Unsure, type Token } from './javascript-tokens.js';
 import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { Values } from './javascript-values.js';
-import { componentScript } from './javascript-components.js';
+import { blank, componentScript } from './javascript-components.js';
 import { javaScriptImports } from './javascript-imports.js';
 import { Constants, resolveCallee } from './syntax.js';
 import { lineFeeds, lineIndex } from './text.js';
@@ -59,10 +59,7 @@ function callsNoLoader(text: string, comments: readonly number[]): boolean {
   const parts: string[] = [];
   let at = 0;
   for (let k = 0; k < comments.length; k += 2) {
-    parts.push(
-      text.slice(at, comments[k]),
-      text.slice(comments[k], comments[k + 1]).replace(/[^\n\r\u2028\u2029]/g, ' '),
-    );
+    parts.push(text.slice(at, comments[k]), blank(text.slice(comments[k], comments[k + 1])));
     at = comments[k + 1]!;
   }
   parts.push(text.slice(at));

@@ -66,7 +66,7 @@ function staticImport(toks: readonly Token[], k: number): [string, string][] {
     j = close + 1;
   }
   if (toks[j]?.text !== 'from' || toks[j + 1]?.t !== 'string') throw new Unsure();
-  const module = moduleOf(unquote(toks[j + 1]!.text));
+  const module = moduleSpecifier(toks[j + 1]!.text);
   if (module === undefined) return endOfStatement(toks, j + 2, []);
   return endOfStatement(
     toks,
@@ -127,7 +127,7 @@ function requiredMember(toks: readonly Token[], k: number): { module: string; st
   const open = toks[k + 1]!;
   const args = toks.slice(k + 2, open.match);
   if (args.length !== 1 || args[0]!.t !== 'string') return undefined;
-  const module = moduleOf(unquote(args[0]!.text));
+  const module = moduleSpecifier(args[0]!.text);
   if (module === undefined) return undefined;
   let start = k;
   let after = open.match + 1;
@@ -156,7 +156,7 @@ export function requiredModule(toks: readonly Token[], k: number): { readonly mo
   if (ends === 'continues') return 'none';
   if (ends === 'unsure') throw new Unsure();
   if (args.length === 1 && args[0]!.t === 'string') {
-    const module = moduleOf(unquote(args[0]!.text));
+    const module = moduleSpecifier(args[0]!.text);
     return module === undefined ? 'value' : { module };
   }
   // javascript.ts takes the first string argument: anything but one string is left to the parser.
@@ -173,12 +173,15 @@ export function requiredModule(toks: readonly Token[], k: number): { readonly mo
 const NPM_CDN =
   /^https?:\/\/(?:cdn\.jsdelivr\.net\/npm|unpkg\.com|esm\.sh|esm\.run|cdn\.skypack\.dev)\/((?:@[\w.-]+\/)?[\w.-]+)(?:@[^/?#]*)?(\/[^?#]*)?(?:[?#].*)?$/;
 
+/** The module a quoted import specifier (`'pkg'`, as the source writes it) names (`moduleOf`); undefined: no string. */
+export const moduleSpecifier = (quoted: string) => moduleOf(unquote(quoted));
+
 /**
  * The module an import specifier names: a package served by an npm CDN (`NPM_CDN`) as its bare name — with the subpath
  * it names (`pkg/sub`), but the package itself for the entry point's bundles (`/+esm`, a file right under `dist/`,
  * `dist/transformers.min.js`); any other specifier as written.
  */
-export function moduleOf(specifier: string | undefined): string | undefined {
+function moduleOf(specifier: string | undefined): string | undefined {
   const cdn = specifier === undefined ? null : NPM_CDN.exec(specifier);
   if (!cdn) return specifier;
   const sub = cdn[2] ?? '';

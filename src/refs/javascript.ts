@@ -27,7 +27,7 @@ import {
 import { ITERATING_METHODS, tokenize, unquote, Unsure } from './javascript-tokens.js';
 import { startsLocal } from './javascript-arguments.js';
 import { componentScript } from './javascript-components.js';
-import { moduleOf } from './javascript-imports.js';
+import { moduleSpecifier } from './javascript-imports.js';
 import { ClassMembers, displayOf, objectLiteral, objectMembers, typeAsserted } from './javascript-members.js';
 import { onlyReadAsOptions } from './javascript-options.js';
 import { EnvConstants, type EnvRead } from './python-env.js';
@@ -166,7 +166,7 @@ interface ImportBinding {
 function importBindings(n: SyntaxNode, src: (n: SyntaxNode) => string): ImportBinding[] {
   const kids = childrenOf(n);
   const modNode = kids.find((k) => k.name === 'String');
-  const module = modNode ? moduleOf(unquote(src(modNode))) : undefined;
+  const module = modNode ? moduleSpecifier(src(modNode)) : undefined;
   if (module === undefined) return [];
   const out: ImportBinding[] = [];
   kids.forEach((k, i) => {
@@ -502,13 +502,13 @@ function referencesIn(
     const call = n.name === 'AwaitExpression' ? childrenOf(n)[1] : n;
     if (call?.name === 'DynamicImport') {
       const arg = childrenOf(call).find((c) => c.name === 'String');
-      return arg ? moduleOf(unquote(src(arg))) : undefined;
+      return arg ? moduleSpecifier(src(arg)) : undefined;
     }
     if (call?.name !== 'CallExpression') return undefined;
     const [callee, args] = childrenOf(call);
     if (!callee || !args || !['require', 'import'].includes(src(callee))) return undefined;
     const arg = childrenOf(args).find((c) => c.name === 'String');
-    return arg ? moduleOf(unquote(src(arg))) : undefined;
+    return arg ? moduleSpecifier(src(arg)) : undefined;
   }
 
   function evaluate(n: SyntaxNode): string | undefined {

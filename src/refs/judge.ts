@@ -16,7 +16,7 @@ import {
   ownRevisionKey,
   urlFileName,
 } from './ids.js';
-import { isFlag, type DynamicReference, type ModelReference, type RemoteCodeAtRunTime } from './types.js';
+import { isCommandArgument, type DynamicReference, type ModelReference, type RemoteCodeAtRunTime } from './types.js';
 import { languageOf } from './sources.js';
 import { JAVASCRIPT_CONSTRUCTED } from './javascript-classes.js';
 import { vllmPinAdvice } from './python-vllm.js';
@@ -350,7 +350,8 @@ function unpinnedMessage(ref: ModelReference, name: string): string {
   }
   if (ref.revisionFrom !== undefined) {
     const from = ref.revisionFrom;
-    const flag = isCommandLine(from);
+    // Annotated, so that the guard does not narrow `from` (a string) to never where it is no flag.
+    const flag: boolean = isCommandArgument(from);
     const fallback =
       ref.revision === undefined
         ? 'with none: whatever the default branch holds'
@@ -387,12 +388,7 @@ function argumentOfText(argumentOf: string): string {
  */
 const codeLanguage = (ref: ModelReference) =>
   ref.inline ?? (ref.argumentOf !== undefined ? 'python' : languageOf(ref.path));
-/**
- * A command-line argument (python-argparse.ts: `--flag`, or `<name>` for a positional one) rather than an environment
- * variable, where a name or revision is read at run time.
- */
-const isCommandLine = (from: string) => from.startsWith('<') || isFlag(from);
-const absent = (from: string) => (isCommandLine(from) ? 'is not given' : 'is unset');
+const absent = (from: string) => (isCommandArgument(from) ? 'is not given' : 'is unset');
 /** A shell `for` loop's variable (`for m`): its values the loop's list. */
 const isLoop = (from: string) => from.startsWith('for ');
 /** A function's parameter (python-env.ts `parameterDefault`: `load(model_id)`). */
@@ -406,7 +402,7 @@ function chosenBy(from: string): string {
   // shell-scope.ts `openLoop`: a `for` loop's variable over a list the file does not decide.
   if (isLoop(from)) return `each value of the \`${from}\` loop's list, which the file does not decide`;
   if (!isParameter(from))
-    return `${isCommandLine(from) ? 'given as' : 'environment variable'} ${from}, with no default in the file`;
+    return `${isCommandArgument(from) ? 'given as' : 'environment variable'} ${from}, with no default in the file`;
   const { fn, param } = parameterOf(from);
   return `passed to ${fn}() as ${param}, None by default`;
 }

@@ -341,12 +341,12 @@ export interface CommandWords {
 export function scriptOptions(text: string): ScriptOptions | undefined {
   const parsed = parserArguments(text);
   if (parsed) {
-    const { args, positional, nargs, positionals } = parsed;
+    const { args, nargs, positionals } = parsed;
     const keepsExtras = KEEPS_EXTRAS.test(text);
     return {
       arguments: args,
       ...(allowsAbbreviations(text) ? { abbreviates: true as const } : {}),
-      ...(!positional && !keepsExtras ? { noPositionals: true as const } : {}),
+      ...(positionals.length === 0 && !keepsExtras ? { noPositionals: true as const } : {}),
       // `parse_intermixed_args` assigns positionals another way, and `fromfile_prefix_chars` reads words from files.
       ...(UNFOLLOWED_WORDS.test(text)
         ? {}
@@ -372,10 +372,9 @@ export const isNegative = (word: string) => /^-\d+$|^-\d*\.\d+$/.test(word);
 const PARSER_MADE_ONE = /\bArgumentParser\s*\(/;
 
 /**
- * The option strings of each argument of the one argparse parser a script builds (and whether it adds a positional,
- * a name with no `-`), which argparse matches a command
- * line's words against (argparse.py `_parse_optional`, `_get_option_tuples`: a short option with its value joined,
- * and with `allow_abbrev` a unique prefix of a long option). Read from the text, every `add_argument` of the file (a
+ * The option strings of each argument of the one argparse parser a script builds (and its positionals, names with no
+ * `-`), which argparse matches a command line's words against (argparse.py `_parse_optional`, `_get_option_tuples`: a
+ * short option with its value joined, and with `allow_abbrev` a unique prefix of a long option). Read from the text, every `add_argument` of the file (a
  * group's too) and argparse's own `-h`/`--help`: an option of another parser, or one a comment shows, only makes more
  * words ambiguous, which is argparse's error (nothing loads). Undefined — only the option as the finding names it
  * counts — where the file may add options it does not write or match them otherwise: not exactly one
@@ -401,13 +400,11 @@ function parserArguments(text: string): ParserArguments | undefined {
       nargs.push(taken);
     } else positionals.push({ dest: names[0] ?? '', nargs: taken });
   }
-  return { args, positional: positionals.length > 0, nargs, positionals };
+  return { args, nargs, positionals };
 }
 
 interface ParserArguments {
   readonly args: readonly (readonly string[])[];
-  /** The parser adds a positional argument (a name with no `-`). */
-  readonly positional: boolean;
   readonly nargs: readonly (Nargs | undefined)[];
   readonly positionals: readonly { readonly dest: string; readonly nargs: Nargs | undefined }[];
 }
@@ -477,19 +474,37 @@ const NARGS_WRITTEN: ReadonlyMap<string, Nargs> = new Map<string, Nargs>([
 /**
  * The nargs of the `add_argument(` call whose arguments start at `from` (argparse.py `_StoreAction` and the other
  * action classes), from its `action=` and `nargs=` keywords; undefined where the file does not decide it (another
- * action, a value that is no literal, `**kwargs`, a call longer than `MAX_CALL` or not closed).
+ * action, a value that is no literal, `**kwargs`, a call longer than `MAX_CALL` or not closed). A keyword is read
+ * only outside string literals: `help="… nargs=2 …"` is one STRING token to Python's tokenizer, no keyword.
  */
 function argumentNargs(text: string, from: number): Nargs | undefined {
   const call = callArguments(text, from);
-  if (call === undefined || call.includes('**')) return undefined;
-  const action = /\baction\s*=\s*([^,)]*)/.exec(call)?.[1]?.trim();
+  if (call === undefined || call.code.includes('**')) return undefined;
+  const action = keywordValue(call, 'action');
   const named = action === undefined ? 'store' : /^(["'])(\w+)\1$/.exec(action)?.[2];
   if (named !== undefined && NO_WORD_ACTIONS.has(named)) return 0;
   if (named === undefined || !WORD_ACTIONS.has(named)) return undefined;
-  const nargs = /\bnargs\s*=\s*([^,)]*)/.exec(call)?.[1]?.trim();
+  const nargs = keywordValue(call, 'nargs');
   if (nargs === undefined) return null;
   if (/^\d+$/.test(nargs)) return Number(nargs);
   return NARGS_WRITTEN.get(nargs.replace(/^(["'])(.*)\1$|^argparse\./, '$2'));
+}
+
+/**
+ * The value written for keyword `name` in a call's arguments, trimmed, up to the next `,` or `)` outside a string
+ * literal: found in `code` (literals blanked), read from `text` at the same offsets.
+ */
+function keywordValue(call: CallText, name: string): string | undefined {
+  const m = new RegExp(`\\b${name}\\s*=\\s*([^,)]*)`).exec(call.code);
+  if (m === null) return undefined;
+  const at = m.index + m[0].length - m[1]!.length;
+  return call.text.slice(at, at + m[1]!.length).trim();
+}
+
+/** A call's arguments as written, and the same with each string literal's contents blanked (its quotes kept). */
+interface CallText {
+  readonly text: string;
+  readonly code: string;
 }
 
 /** The longest `add_argument(…)` call read for its keywords. */
@@ -499,21 +514,30 @@ const MAX_CALL = 4_096;
  * The text of a call's arguments from `from` to its closing parenthesis, over nested brackets and string literals;
  * undefined where it is not closed within `MAX_CALL` characters.
  */
-function callArguments(text: string, from: number): string | undefined {
+function callArguments(text: string, from: number): CallText | undefined {
   let depth = 0;
   let quote: string | undefined;
+  const code: string[] = [];
   const end = Math.min(text.length, from + MAX_CALL);
   for (let i = from; i < end; i++) {
     const c = text[i]!;
     if (quote !== undefined) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
+      // A literal's contents, an escape's two characters too, are blanks in `code`.
+      if (c === '\\') {
+        i++;
+        code.push('  ');
+      } else if (c === quote) {
+        quote = undefined;
+        code.push(c);
+      } else code.push(' ');
+      continue;
+    }
+    if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return { text: text.slice(from, i), code: code.join('') };
+      depth--;
     } else if (c === '"' || c === "'") quote = c;
     else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      if (depth === 0) return text.slice(from, i);
-      depth--;
-    }
+    code.push(c);
   }
   return undefined;
 }

@@ -3,7 +3,7 @@ import { isCommandArgument, isFlag, type DynamicReference, type FileReferences, 
 import type { EnvRead, FlagParse } from './python-env.js';
 import type { ScriptOptions } from './python-argparse.js';
 import { execFormWords, type Token } from './shell-words.js';
-import { parseCommand } from './script-positionals.js';
+import { isDecided, optionOf, optionStrings, parseCommand } from './script-positionals.js';
 import { looksLikeRepoId, revisionKind } from './ids.js';
 import { CommentLines, commandStart, lineIndex } from './text.js';
 import { isComposeFile, isDockerfile, isInstalledPackage, languageOf } from './sources.js';
@@ -120,11 +120,13 @@ export function findScriptArgumentReferences(
   // A runner inside a command already read is one of its words (`python python …`): each segment is read once, and
   // the work is linear in the text.
   let read = 0;
-  const image = isDockerfile(p) ? imageCommand(text) : undefined;
+  // The image's start command, read (the whole Dockerfile parsed) only once a runner is found.
+  let image: ReturnType<typeof imageCommand> | null = null;
   for (const m of text.matchAll(RUNNER)) {
     // A comment line (`# python train.py …`) runs nothing.
     if (m.index < read || comments.at(commandStart(m))) continue;
     const from = m.index + m[0].length;
+    if (image === null) image = isDockerfile(p) ? imageCommand(text) : undefined;
     const command =
       image !== undefined && from > image.from && from <= image.to
         ? { words: [...image.entry.filter((w) => w.at >= from), ...image.cmd], end: image.to }
@@ -338,15 +340,15 @@ function lastOptions(
   const all = options?.arguments;
   const found = new Map<string, { at: number; valueAt?: number }>();
   const resolved = new Map<string, { index: number; valueAt?: number } | undefined>();
+  const strings = all && optionStrings(all);
   for (let i = 0; i < args.length; i++) {
     const t = args[i]!;
     if (t.text === '--') break;
     const eq = t.text.indexOf('=');
     const written = eq < 0 ? t.text : t.text.slice(0, eq);
     found.set(written, eq < 0 ? { at: i } : { at: i, valueAt: eq + 1 });
-    if (all === undefined || !t.text.startsWith('-')) continue;
-    if (!resolved.has(t.text))
-      resolved.set(t.text, argumentOf(t.text, written, eq < 0 ? undefined : eq + 1, all, options!.abbreviates));
+    if (strings === undefined || !t.text.startsWith('-')) continue;
+    if (!resolved.has(t.text)) resolved.set(t.text, argumentOf(t.text, strings, options!.abbreviates === true));
     const r = resolved.get(t.text);
     if (r !== undefined)
       found.set(`\0${r.index}`, { at: i, ...(r.valueAt !== undefined ? { valueAt: r.valueAt } : {}) });
@@ -377,24 +379,24 @@ function lastOptions(
   };
   // The whole command as the parser reads it (script-positionals.ts), where the file decides it: with a quoted
   // expansion taken for one argument, and without.
-  const words = options?.words;
+  const decided = isDecided(options) ? options : undefined;
   const parsed = new Map<boolean, ReturnType<typeof parseCommand>>();
   const parse = (lenient: boolean) => {
     if (!parsed.has(lenient))
       parsed.set(
         lenient,
-        parseCommand(args, { ...options, arguments: all! }, words!, (t) => lenient && quoted(t)),
+        parseCommand(args, decided!, (t) => lenient && quoted(t)),
       );
     return parsed.get(lenient);
   };
   return (flag, alone = false) => {
-    if (all === undefined || words === undefined) return flag.startsWith('<') ? undefined : flagOccurrence(flag, alone);
+    if (decided === undefined) return flag.startsWith('<') ? undefined : flagOccurrence(flag, alone);
     if (flag.startsWith('<')) {
       // The one word of a positional whose nargs is none or `?` (a list for any other); none given, its default
       // stands.
       const command = parse(true);
       const dest = flag.slice(1, -1);
-      const nargs = words.positionals.find((p) => p.dest === dest)?.nargs;
+      const nargs = decided.words.positionals.find((p) => p.dest === dest)?.nargs;
       const given = typeof command === 'object' ? command.positionals.get(dest) : undefined;
       return given?.length === 1 && (nargs === null || nargs === '?')
         ? { flag: given[0]!, value: given[0]! }
@@ -405,7 +407,7 @@ function lastOptions(
     const command = alone ? parse(false) : undefined;
     if (command === 'error') return undefined;
     if (command !== undefined) {
-      const at = command.options.get(all.findIndex((names) => names.includes(flag)));
+      const at = command.options.get(decided.arguments.findIndex((names) => names.includes(flag)));
       return at === undefined ? undefined : { flag: args[at]! };
     }
     return flagOccurrence(flag, alone);
@@ -413,32 +415,19 @@ function lastOptions(
 }
 
 /**
- * The argument of the parser's options `all` that argparse reads `word` as (argparse.py `_parse_optional`), and where
- * in it a value joined to it starts: one of its option strings (`--flag=value` too); else the one option string that
- * `_get_option_tuples` matches — a short option that starts the word (`-mVALUE`), or where the parser abbreviates, a
- * long option the word (before any `=`) is a prefix of. Two matches are argparse's "ambiguous option" error: none.
+ * The argument of the parser's option `strings` that argparse reads `word` as (script-positionals.ts `optionOf`, after
+ * argparse.py `_parse_optional`), and where in it a value joined to it starts (`--flag=value`, `-mVALUE`); none for
+ * no option or argparse's "ambiguous option" error.
  */
 function argumentOf(
   word: string,
-  written: string,
-  joined: number | undefined,
-  all: readonly (readonly string[])[],
-  abbreviates: true | undefined,
+  strings: ReadonlyMap<string, number>,
+  abbreviates: boolean,
 ): { index: number; valueAt?: number } | undefined {
-  const at = (valueAt: number | undefined) => (valueAt === undefined ? {} : { valueAt });
-  const exact = all.findIndex((names) => names.includes(written));
-  if (exact >= 0) return { index: exact, ...at(joined) };
-  const matches: { index: number; valueAt?: number }[] = [];
-  all.forEach((names, index) => {
-    for (const s of names)
-      if (written.startsWith('--')) {
-        if (abbreviates && s.startsWith(written)) matches.push({ index, ...at(joined) });
-      } else if (word.length > 2 && !word.startsWith('--')) {
-        if (s === word.slice(0, 2)) matches.push({ index, valueAt: 2 });
-        else if (s.startsWith(word)) matches.push({ index });
-      }
-  });
-  return matches.length === 1 ? matches[0] : undefined;
+  const option = optionOf(word, strings, abbreviates);
+  if (option === undefined || option === 'error') return undefined;
+  const { index, explicit } = option;
+  return explicit === undefined ? { index } : { index, valueAt: word.length - explicit.length };
 }
 
 /** A reference without what named its default: its place, name and revision, and where they were read from. */

@@ -1,5 +1,5 @@
 import type { Token } from './shell-words.js';
-import { isNegative, type CommandWords, type Nargs } from './python-argparse.js';
+import { isNegative, type CommandWords, type Nargs, type ScriptOptions } from './python-argparse.js';
 
 /**
  * The words a command line gives each positional argument of a script's argparse parser, by its dest, as argparse.py
@@ -15,13 +15,12 @@ import { isNegative, type CommandWords, type Nargs } from './python-argparse.js'
  */
 export function parseCommand(
   args: readonly Token[],
-  options: { readonly arguments: readonly (readonly string[])[]; readonly abbreviates?: true },
-  words: CommandWords,
+  options: DecidedOptions,
   quoted: (t: Token) => boolean,
 ): ParsedCommand | 'error' | undefined {
-  if (!boundedPatterns(words.positionals)) return undefined;
+  if (!boundedPatterns(options.words.positionals)) return undefined;
   if (args.some((t) => t.expands && !quoted(t))) return undefined;
-  const parser = new Parser(options.arguments, options.abbreviates === true, words);
+  const parser = new Parser(options.arguments, options.abbreviates === true, options.words);
   const classified: Classified[] = [];
   let rest = false;
   for (const t of args) {
@@ -31,6 +30,56 @@ export function parseCommand(
     classified.push(c);
   }
   return parser.assign(args, classified);
+}
+
+/** Each option string of the parser's arguments `all` (`ScriptOptions.arguments`), with its argument's index. */
+export function optionStrings(all: readonly (readonly string[])[]): ReadonlyMap<string, number> {
+  const strings = new Map<string, number>();
+  all.forEach((names, index) => {
+    for (const s of names) strings.set(s, index);
+  });
+  return strings;
+}
+
+/**
+ * The option of the parser's `strings` (`optionStrings`) that argparse.py `_parse_optional` reads `word` (which starts
+ * with `-`) as: an option string, one joined to its value by `=`, else the one `_get_option_tuples` match; the
+ * parser's error for more than one ("ambiguous option"); undefined for none.
+ */
+export function optionOf(
+  word: string,
+  strings: ReadonlyMap<string, number>,
+  abbreviates: boolean,
+): Optional | 'error' | undefined {
+  const exact = strings.get(word);
+  if (exact !== undefined) return { index: exact, string: word };
+  if (word.length === 1) return undefined;
+  const eq = word.indexOf('=');
+  if (eq >= 0) {
+    const joined = strings.get(word.slice(0, eq));
+    if (joined !== undefined) return { index: joined, string: word.slice(0, eq), explicit: word.slice(eq + 1) };
+  }
+  const tuples = optionTuples(word, strings, abbreviates);
+  if (tuples.length > 1) return 'error';
+  return tuples[0];
+}
+
+/** argparse.py `_get_option_tuples`: a long option's prefix (with `allow_abbrev`), a short option's joined value. */
+function optionTuples(word: string, strings: ReadonlyMap<string, number>, abbreviates: boolean): Optional[] {
+  const out: Optional[] = [];
+  if (word[1] === '-') {
+    if (!abbreviates) return out;
+    const eq = word.indexOf('=');
+    const prefix = eq < 0 ? word : word.slice(0, eq);
+    for (const [s, index] of strings)
+      if (s.startsWith(prefix)) out.push({ index, string: s, ...(eq < 0 ? {} : { explicit: word.slice(eq + 1) }) });
+    return out;
+  }
+  const short = word.slice(0, 2);
+  for (const [s, index] of strings)
+    if (s === short) out.push({ index, string: s, explicit: word.slice(2) });
+    else if (s.startsWith(word)) out.push({ index, string: s });
+  return out;
 }
 
 /**
@@ -53,11 +102,18 @@ const MAX_POSITIONALS = 8;
 const MAX_VARIABLE = 3;
 const MAX_COUNT = 8;
 
+/** A script's options where the file decides both its option strings and how its words go to positionals. */
+export type DecidedOptions = ScriptOptions & Required<Pick<ScriptOptions, 'arguments' | 'words'>>;
+
+/** Whether the file decides how `_parse_known_args` reads a command line for the script (`parseCommand`). */
+export const isDecided = (options: ScriptOptions | undefined): options is DecidedOptions =>
+  options?.arguments !== undefined && options.words !== undefined;
+
 /** A word as `_parse_known_args` sees it: an option, an argument, or the first `--`. */
 type Classified = Optional | 'A' | '-';
 
 /** What a command line gives a parser: each positional's words by its dest, and the arguments of the options given. */
-export interface ParsedCommand {
+interface ParsedCommand {
   readonly positionals: ReadonlyMap<string, readonly Token[]>;
   /**
    * The options the command gives, by their index in `ScriptOptions.arguments`, in a cluster (`-vt`) too: the index
@@ -94,52 +150,24 @@ function nargsPattern(nargs: Nargs, optional: boolean): string {
 
 class Parser {
   /** Each option string's argument index (argparse's `_option_string_actions`). */
-  private readonly strings = new Map<string, number>();
+  private readonly strings: ReadonlyMap<string, number>;
 
   constructor(
     all: readonly (readonly string[])[],
     private readonly abbreviates: boolean,
     private readonly words: CommandWords,
   ) {
-    all.forEach((names, index) => {
-      for (const s of names) this.strings.set(s, index);
-    });
+    this.strings = optionStrings(all);
   }
 
   /** argparse.py `_parse_optional`: an option, an argument (`A`), or the parser's error (an ambiguous prefix). */
   parseOptional(word: string): Optional | 'A' | 'error' {
     if (!word.startsWith('-')) return 'A';
-    const exact = this.strings.get(word);
-    if (exact !== undefined) return { index: exact, string: word };
+    const option = optionOf(word, this.strings, this.abbreviates);
+    if (option !== undefined) return option;
     if (word.length === 1) return 'A';
-    const eq = word.indexOf('=');
-    if (eq >= 0) {
-      const joined = this.strings.get(word.slice(0, eq));
-      if (joined !== undefined) return { index: joined, string: word.slice(0, eq), explicit: word.slice(eq + 1) };
-    }
-    const tuples = this.optionTuples(word);
-    if (tuples.length > 1) return 'error';
-    if (tuples.length === 1) return tuples[0]!;
     if (isNegative(word) && !this.words.negativeOptions) return 'A';
     return word.includes(' ') ? 'A' : { index: -1, string: word };
-  }
-
-  /** argparse.py `_get_option_tuples`: a long option's prefix (with `allow_abbrev`), a short option's joined value. */
-  private optionTuples(word: string): Optional[] {
-    const out: Optional[] = [];
-    if (word[1] === '-') {
-      if (!this.abbreviates) return out;
-      const eq = word.indexOf('=');
-      const prefix = eq < 0 ? word : word.slice(0, eq);
-      for (const [s, index] of this.strings)
-        if (s.startsWith(prefix)) out.push({ index, string: s, ...(eq < 0 ? {} : { explicit: word.slice(eq + 1) }) });
-      return out;
-    }
-    const short = word.slice(0, 2);
-    for (const [s, index] of this.strings)
-      if (s === short) out.push({ index, string: s, explicit: word.slice(2) });
-      else if (s.startsWith(word)) out.push({ index, string: s });
-    return out;
   }
 
   /** argparse.py `_parse_known_args`' loop over `consume_positionals` and `consume_optional`. */

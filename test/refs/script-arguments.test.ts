@@ -227,6 +227,18 @@ describe('command lines that give a script its model (script-arguments.ts)', () 
     ).toEqual([`CPR003 run.sh:1:20 acme/a@${C}`, `CPR003 run.sh:2:20 acme/b@${C}`, `CPR003 run.sh:3:19 acme/c@${C}`]);
   });
 
+  it('takes a word that starts a single-dash long option for it, two characters too', async () => {
+    // argparse.py `_get_option_tuples` (Python 3.11), allow_abbrev or not: `-m` and `-mo` start `-model_name_or_path`
+    // only, so each is that option (`parse_args(['-m', 'acme/a'])` sets model_name_or_path).
+    const single = TRAIN.replace('"--model_name_or_path"', '"-model_name_or_path"').replace(
+      'ArgumentParser()',
+      'ArgumentParser(allow_abbrev=False)',
+    );
+    expect(
+      await scan({ 'train.py': single, 'run.sh': 'python train.py -m acme/a\npython train.py -mo acme/b\n' }),
+    ).toEqual([`CPR003 run.sh:1:20 acme/a@${C}`, `CPR003 run.sh:2:21 acme/b@${C}`]);
+  });
+
   it("takes a dataclass field's hyphenated option (HfArgumentParser), and no argparse flag's", async () => {
     // hf_argparser.py `_parse_dataclass_field`: `--model_name_or_path` and `--model-name-or-path` are one option; a
     // plain argparse parser has only the option as written (`--model-name-or-path` is no prefix of it: an error).
