@@ -1,22 +1,18 @@
 import pLimit from 'p-limit';
 import type { ScanOptions } from '../../core/context.js';
-import type { Finding, Location } from '../../core/finding.js';
-import { MAX_RELATED } from '../../core/group-causes.js';
+import type { Finding } from '../../core/finding.js';
 import { byCodePoint } from '../../core/order.js';
 import { samePep440Version } from '../../core/package-key.js';
 import type { Policy } from '../../core/policy.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
-import { allowedPythonIndexes } from '../../deps/parsers/python/checks/context.js';
 import { projectMatcher } from '../../deps/parsers/python/pep508.js';
-import { normalizePrefix } from '../../deps/checks/context.js';
-import { redactUrls } from '../../deps/checks/finding.js';
-import { readRegularFile } from '../../io/open-regular.js';
-import { PypiClient } from '../../registry/pypi/client.js';
-import { readNetrc, readPipConfigs, resolvePypiIndex, toIndexConfig } from '../../registry/pypi/config.js';
+import type { PypiClient } from '../../registry/pypi/client.js';
+import { PYPI_STAGE_DEFAULTS, pypiClientFor } from '../../registry/pypi/stage.js';
 import { parseProjectPage } from '../../verify/pypi/index-files.js';
-import { builtFrom } from '../../verify/pypi/builds.js';
+import { builtFrom, needsIndexForBuild } from '../../verify/pypi/builds.js';
 import type { LockfileChanges } from './diff.js';
 import { addedBuildFinding, buildsRunIn } from './new-scripts.js';
+import { type Unanswered, unansweredByCause } from './unanswered.js';
 
 /** The project page of one Python package, as the scan's PyPI client fetches it. */
 export type ProjectPage = (
@@ -25,14 +21,14 @@ export type ProjectPage = (
 
 /** The most new pins asked about in one review: the rest are counted, never passed. */
 const MAX_ASKED = 200;
-const MAX_CONFIG_BYTES = 256 * 1024;
 /** The review's budget for every index request: a dead index costs at most this, never a timeout per package. */
 const BUDGET_MS = 60_000;
 
 /**
  * The Python packages new to a lockfile that names no files (requirements, Pipfile.lock): whether the installer
- * builds them from their sdist is only known from the index. Not those the policy allows to build, nor a
- * name@version a base lockfile already installed without a recorded wheel (`buildsRunIn`: that build is not new).
+ * builds them from their sdist is only known from the index. Those the scan would ask about (verify/pypi/builds.ts
+ * `needsIndexForBuild`: not under --only-binary, not allowed to build by the policy), but not a name@version a base
+ * lockfile already installed without a recorded wheel (`buildsRunIn`: that build is not new).
  */
 export function unnamedAdditions(
   lockfiles: readonly LockfileChanges[],
@@ -48,8 +44,7 @@ export function unnamedAdditions(
       (p) =>
         p.source === 'registry' &&
         p.version !== '' &&
-        !(p.distributions ?? []).some((d) => d.filename !== undefined) &&
-        !allowed(p.name) &&
+        needsIndexForBuild(p, allowed) &&
         !ranAtBase.has(`${p.name}@${p.version}`),
     );
 }
@@ -65,20 +60,22 @@ export async function indexBuildQuestions(
 ): Promise<Finding[]> {
   if (added.length === 0) return [];
   // Offline, the npm questions are not asked either: a note, so the gap is said without failing a warning gate.
-  if (page === undefined) return [{ ...notAsked(added, 'the review is offline'), level: 'note' }];
+  if (page === undefined)
+    return notAsked(added.map((p) => unasked(p, 'the review is offline'))).map((f) => ({ ...f, level: 'note' }));
   const asked = added.slice(0, MAX_ASKED);
   const findings: Finding[] = [];
-  const unanswered = new Map<string, PackageNode[]>();
+  const unanswered: Unanswered[] = added
+    .slice(asked.length)
+    .map((p) => unasked(p, `more than ${MAX_ASKED} new Python pins`));
   const answers = await Promise.all(asked.map(async (p) => ({ p, got: await page(p) })));
   for (const { p, got } of answers) {
     if (got.kind === 'unanswered') {
-      unanswered.set(got.reason, [...(unanswered.get(got.reason) ?? []), p]);
+      unanswered.push(unasked(p, got.reason));
       continue;
     }
     const files = parseProjectPage(got.json);
     if (files === undefined) {
-      const reason = 'the project page is not a simple API page (PEP 503 HTML or PEP 691 JSON)';
-      unanswered.set(reason, [...(unanswered.get(reason) ?? []), p]);
+      unanswered.push(unasked(p, 'the project page is not a simple API page (PEP 503 HTML or PEP 691 JSON)'));
       continue;
     }
     const sdists = builtFrom(
@@ -87,69 +84,32 @@ export async function indexBuildQuestions(
     );
     if (sdists !== undefined) findings.push(addedBuildFinding(p, sdists[0]!, 'index'));
   }
-  if (added.length > asked.length) unanswered.set(`more than ${MAX_ASKED} new Python pins`, added.slice(asked.length));
-  for (const [reason, pkgs] of [...unanswered].sort(([a], [b]) => byCodePoint(a, b)))
-    findings.push(notAsked(pkgs, reason));
-  return findings;
+  // One cause per reason, in reason order (the index answers in any order).
+  return [...findings, ...notAsked(unanswered.sort((a, b) => byCodePoint(a.reason, b.reason)))];
+}
+
+function unasked(p: PackageNode, reason: string): Unanswered {
+  return { name: p.name, version: p.version, reason, at: { path: p.lockfile, line: p.line } };
 }
 
 /** One finding for every new pin the index was not asked about for one reason, the count and names in evidence. */
-function notAsked(pkgs: readonly PackageNode[], reason: string): Finding {
-  const at: Location[] = pkgs
-    .map((p) => ({ path: p.lockfile, line: p.line }))
-    .sort((a, b) => byCodePoint(a.path, b.path) || a.line - b.line);
-  return {
-    ruleId: 'CPD130',
-    message: redactUrls(
-      `${pkgs.length} Python package(s) new to a lockfile that names no files could not be checked against the index: ${reason}. Whether the installer builds them from source (running their setup.py) was not asked.`,
-    ),
-    location: { path: '.' },
-    evidence: {
-      reason: redactUrls(reason).slice(0, 300),
-      count: pkgs.length,
-      packages: pkgs
-        .map((p) => `${p.name}@${p.version}`)
-        .sort(byCodePoint)
-        .join(' '),
-    },
-    related: at.slice(0, MAX_RELATED),
-  };
+function notAsked(unanswered: readonly Unanswered[]): Finding[] {
+  return unansweredByCause(
+    unanswered,
+    (count, reason) =>
+      `${count} Python package(s) new to a lockfile that names no files could not be checked against the index: ${reason}. Whether the installer builds them from source (running their setup.py) was not asked.`,
+  );
 }
 
 /**
- * Project pages fetched as the scan's PyPI stage fetches them (registry/pypi/stage.ts `clientFor`): the user's
- * index (`PIP_INDEX_URL`, their pip.conf, never one from the scanned tree), or the lockfile's own index when it is
- * that one or one the policy trusts. One request per index and project (the client caches), one time budget.
+ * Project pages fetched as the scan's PyPI stage fetches them (registry/pypi/stage.ts `pypiClientFor`): the user's
+ * index (`PIP_INDEX_URL`, their pip.conf, never one from the scanned tree) with its credentials, or the lockfile's own
+ * index when it is another one the policy trusts. One request per index and project (the client caches), one time
+ * budget of the review's own.
  */
 export async function indexPages(options: ScanOptions, policy: Policy, signal: AbortSignal): Promise<ProjectPage> {
-  const read = async (file: string) =>
-    (await readRegularFile(file, MAX_CONFIG_BYTES).catch(() => undefined))?.toString('utf8');
-  const netrc = await readNetrc(options.env, read);
-  const configured = resolvePypiIndex(options.env, await readPipConfigs(options.env, read), netrc);
-  const trusted = [normalizePrefix(configured.indexUrl), ...allowedPythonIndexes(policy, options.env)];
   const budget = { signal: AbortSignal.any([signal, AbortSignal.timeout(BUDGET_MS)]), ms: BUDGET_MS };
-  const clients = new Map<string, PypiClient>();
-  const clientFor = (pkg: PackageNode): PypiClient => {
-    const own =
-      pkg.resolved !== undefined && /^https?:\/\//i.test(pkg.resolved) ? toIndexConfig(pkg.resolved, netrc) : undefined;
-    const index =
-      own !== undefined && trusted.some((p) => normalizePrefix(own.indexUrl).startsWith(p)) ? own : configured;
-    let c = clients.get(index.indexUrl);
-    if (c === undefined) {
-      c = new PypiClient({
-        index,
-        timeoutMs: 15_000,
-        retries: 2,
-        minRetryDelayMs: 500,
-        maxBytes: 32 * 1024 * 1024,
-        budget,
-        signal,
-        ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
-      });
-      clients.set(index.indexUrl, c);
-    }
-    return c;
-  };
+  const clientFor = await pypiClientFor(options, policy, { budget, signal, opts: PYPI_STAGE_DEFAULTS });
   // As many requests at once as the scan sends (`--concurrency`), however many pins the change adds.
   const limit = pLimit(Math.max(1, options.concurrency));
   return (pkg) => limit(() => projectPage(clientFor(pkg), pkg.name));

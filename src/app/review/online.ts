@@ -1,5 +1,5 @@
 import { BundleParseError, tryParseBundle } from '../../verify/bundle/parse.js';
-import type { Finding, Location } from '../../core/finding.js';
+import type { Finding } from '../../core/finding.js';
 import type { PackageNode } from '../../core/records.js';
 import type { FetchOutcome } from '../../registry/client.js';
 import { toPackument } from '../../registry/packument.js';
@@ -8,6 +8,7 @@ import { pushAll } from '../../core/push-all.js';
 import { packageArtifact } from '../../core/finding.js';
 import { issuerVouchesFor, readCertificateSource, sameRepository } from '../../verify/provenance/source.js';
 import { addedScriptFinding, runsUnallowedScripts, type ScriptsAllowed } from './new-scripts.js';
+import type { Unanswered } from './unanswered.js';
 
 /**
  * The review questions only the registry can answer, asked for the packages the change touches (a handful, not
@@ -41,13 +42,7 @@ export interface OnlineOptions {
 export interface OnlineOutcome {
   readonly findings: Finding[];
   /** Packages whose registry questions could not be asked, with why (one finding per cause is made from it). */
-  readonly unanswered: {
-    readonly name: string;
-    readonly version: string;
-    readonly reason: string;
-    /** The head lockfile's entry. */
-    readonly at: Location;
-  }[];
+  readonly unanswered: Unanswered[];
   /** Packages whose registry the policy does not allow (a repository `.yarnrc.yml` names it): never asked. */
   readonly refused: { readonly pkg: PackageNode; readonly registry: string; readonly setBy: string }[];
 }

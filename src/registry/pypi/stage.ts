@@ -1,10 +1,10 @@
 import { Verifier, toTrustMaterial } from '@sigstore/verify';
-import type { ScanContext } from '../../core/context.js';
+import type { ScanContext, ScanOptions } from '../../core/context.js';
 import { inShard } from '../../core/shard.js';
 import type { Finding, Location } from '../../core/finding.js';
 import { byCodePoint } from '../../core/order.js';
 import { MAX_RELATED } from '../../core/group-causes.js';
-import type { PythonPublisherRequirement } from '../../core/policy.js';
+import type { Policy, PythonPublisherRequirement } from '../../core/policy.js';
 import type { DependencyGraph, PackageNode, VerificationRecord } from '../../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../../core/stage.js';
 import { redactUrls } from '../../deps/checks/finding.js';
@@ -31,7 +31,8 @@ export interface PypiStageOptions {
   readonly breakerThreshold: number;
 }
 
-const DEFAULTS: PypiStageOptions = {
+/** The stage's limits, which the review's index questions share (with a budget of their own). */
+export const PYPI_STAGE_DEFAULTS: PypiStageOptions = {
   timeoutMs: 15_000,
   retries: 2,
   minRetryDelayMs: 500,
@@ -47,7 +48,7 @@ const MAX_CONFIG_BYTES = 256 * 1024;
  * configured one. Offline, and for an index that cannot be asked, it is one finding per cause with the count.
  */
 export function createPypiStage(overrides: Partial<PypiStageOptions> = {}): Stage {
-  const opts = { ...DEFAULTS, ...overrides };
+  const opts = { ...PYPI_STAGE_DEFAULTS, ...overrides };
   return { name: 'pypi', run: (input, ctx) => runPypiStage(input, ctx, opts) };
 }
 
@@ -66,40 +67,11 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
   // Online, sharded runs split packages as the npm registry stage does, by their key (the pipeline's shard key).
   const work = all.filter((p) => inShard(packageKey('pypi', p.name, p.version), ctx.options.shard));
   if (work.length === 0) return {};
-  // The pip configuration of the user running the scan (PIP_CONFIG_FILE, else their own pip.conf files), never a
-  // pip.conf from the scanned repository: a repository must not choose the index its own lockfile is verified against.
-  const pipConfs = await readPipConfigs(ctx.options.env, readSmall);
-  const netrc = await readNetrc(ctx.options.env, readSmall);
-  const configured = resolvePypiIndex(ctx.options.env, pipConfs, netrc);
   const root = ctx.trust.sigstore.root;
   const verifier = new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
-  const clients = new Map<string, PypiClient>();
   // One budget for every index: a hostile or dead index costs at most this, never a timeout per package.
   const budget = { signal: AbortSignal.timeout(opts.budgetMs), ms: opts.budgetMs };
-  // A lockfile's own index URL is followed only when it is the configured index or one the offline index rule
-  // (CPP070) accepts: PyPI, the policy's registries and mirrors, the CI's pip / uv index variables.
-  const trusted = [normalizePrefix(configured.indexUrl), ...allowedPythonIndexes(ctx.policy, ctx.options.env)];
-  // Same scheme too: an http URL under an https prefix is not followed (the configured index is asked instead).
-  const isTrusted = (url: string) => trusted.some((p) => normalizePrefix(url).startsWith(p));
-  const clientFor = (pkg: PackageNode): PypiClient => {
-    const own =
-      pkg.resolved !== undefined && /^https?:\/\//i.test(pkg.resolved) ? toIndexConfig(pkg.resolved, netrc) : undefined;
-    // The configured index keeps its credentials when the lockfile names the same URL.
-    const index: PypiIndexConfig =
-      own && prefix(own.indexUrl) !== prefix(configured.indexUrl) && isTrusted(own.indexUrl) ? own : configured;
-    let c = clients.get(index.indexUrl);
-    if (!c) {
-      c = new PypiClient({
-        index,
-        ...opts,
-        budget,
-        signal: ctx.signal,
-        ...(ctx.options.cacheDir !== undefined ? { cacheDir: ctx.options.cacheDir } : {}),
-      });
-      clients.set(index.indexUrl, c);
-    }
-    return c;
-  };
+  const clientFor = await pypiClientFor(ctx.options, ctx.policy, { budget, signal: ctx.signal, opts });
   const rules = ctx.policy.dependencies.python?.requireProvenance ?? [];
   // The one allowlist of packages that may run code on install (npm scripts, Python sdist builds).
   const buildAllowed = projectMatcher(ctx.policy.dependencies.allowInstallScripts);
@@ -133,6 +105,58 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
     detail: o.out.detail,
   }));
   return { findings: grouped, verifications };
+}
+
+/** What a PyPI client needs beside the user's configuration: the one time budget, the run's signal, the limits. */
+export interface PypiClientSettings {
+  readonly budget: { readonly signal: AbortSignal; readonly ms: number };
+  readonly signal: AbortSignal;
+  readonly opts: Omit<PypiStageOptions, 'budgetMs'>;
+}
+
+/**
+ * The client each Python package is asked through, one per index (the client caches): the scan's and the review's
+ * one rule for which index that is. The user's index comes from `PIP_INDEX_URL` or their pip configuration
+ * (PIP_CONFIG_FILE, else their own pip.conf files), never a pip.conf from the scanned repository: a repository must
+ * not choose the index its own lockfile is verified against.
+ */
+export async function pypiClientFor(
+  options: Pick<ScanOptions, 'env' | 'cacheDir'>,
+  policy: Policy,
+  settings: PypiClientSettings,
+): Promise<(pkg: PackageNode) => PypiClient> {
+  const netrc = await readNetrc(options.env, readSmall);
+  const configured = resolvePypiIndex(options.env, await readPipConfigs(options.env, readSmall), netrc);
+  // A lockfile's own index URL is followed only when it is the configured index or one the offline index rule
+  // (CPP070) accepts: PyPI, the policy's registries and mirrors, the CI's pip / uv index variables.
+  const trusted = [normalizePrefix(configured.indexUrl), ...allowedPythonIndexes(policy, options.env)];
+  // Same scheme too: an http URL under an https prefix is not followed (the configured index is asked instead).
+  const isTrusted = (url: string) => trusted.some((p) => normalizePrefix(url).startsWith(p));
+  const clients = new Map<string, PypiClient>();
+  return (pkg) => {
+    const own =
+      pkg.resolved !== undefined && /^https?:\/\//i.test(pkg.resolved) ? toIndexConfig(pkg.resolved, netrc) : undefined;
+    // The configured index keeps its credentials when the lockfile names the same URL.
+    const index: PypiIndexConfig =
+      own && prefix(own.indexUrl) !== prefix(configured.indexUrl) && isTrusted(own.indexUrl) ? own : configured;
+    let c = clients.get(index.indexUrl);
+    if (!c) {
+      const { timeoutMs, retries, minRetryDelayMs, maxBytes, breakerThreshold } = settings.opts;
+      c = new PypiClient({
+        index,
+        timeoutMs,
+        retries,
+        minRetryDelayMs,
+        maxBytes,
+        breakerThreshold,
+        budget: settings.budget,
+        signal: settings.signal,
+        ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+      });
+      clients.set(index.indexUrl, c);
+    }
+    return c;
+  };
 }
 
 /** Index packages pinned to a version, once per lockfile entry. */

@@ -18,10 +18,8 @@ export function sourceOnlyRelease(
   release: readonly IndexFile[],
   buildAllowed: (name: string) => boolean,
 ): Finding | undefined {
+  if (!needsIndexForBuild(pkg, buildAllowed)) return undefined;
   const dists = pkg.distributions ?? [];
-  // pip under --only-binary skips every sdist link (wheelsOnly): no wheel fails the install, nothing is built.
-  if (dists.some((d) => d.filename !== undefined) || pkg.wheelsOnly === true || buildAllowed(pkg.name))
-    return undefined;
   const sdists = builtFrom(pkg, release);
   if (sdists === undefined) return undefined;
   const hashed = dists.some((d) => Object.keys(d.hashes).length > 0);
@@ -31,6 +29,19 @@ export function sourceOnlyRelease(
     `can only be installed from a source distribution (${sdists.slice(0, 2).join(', ')}${hashed ? ', the only file whose hash is pinned' : ', the index lists no wheel for CPython 3.8–3.14'}), so installing it runs the package's build backend (setup.py)`,
     'Review what its build runs and add it to dependencies.allowInstallScripts, move to a release that publishes wheels (and pin their hashes), or install with --only-binary :all: to refuse the build.',
     { sdist: sdists.join(' '), wheels: 0, checkedOnline: true },
+  );
+}
+
+/**
+ * Whether only the index can tell if installing `pkg` builds it: its lockfile names no file (one that does was judged
+ * offline), pip may take an sdist (under --only-binary, `wheelsOnly`, it skips every sdist link: no wheel fails the
+ * install, nothing is built), and the policy does not allow it to build.
+ */
+export function needsIndexForBuild(pkg: PackageNode, buildAllowed: (name: string) => boolean): boolean {
+  return (
+    !(pkg.distributions ?? []).some((d) => d.filename !== undefined) &&
+    pkg.wheelsOnly !== true &&
+    !buildAllowed(pkg.name)
   );
 }
 

@@ -37,9 +37,22 @@ async function review(
   base: Tree,
   head: Tree,
   served: readonly ServedFile[],
-  opts: { offline?: boolean; fault?: 'http-500'; allow?: string[]; npmRegistry?: string } = {},
+  opts: {
+    offline?: boolean;
+    fault?: 'http-500';
+    allow?: string[];
+    npmRegistry?: string;
+    requireAuth?: string;
+    pipIndexUrl?: string;
+  } = {},
 ) {
-  index.serve({ native: served, other: served }, opts.fault !== undefined ? { fault: opts.fault } : {});
+  index.serve(
+    { native: served, other: served },
+    {
+      ...(opts.fault !== undefined ? { fault: opts.fault } : {}),
+      ...(opts.requireAuth !== undefined ? { requireAuth: opts.requireAuth } : {}),
+    },
+  );
   const repo = makeRepo(base, head);
   cleanups.push(repo.cleanup);
   index.requests.length = 0;
@@ -52,7 +65,7 @@ async function review(
     options: testOptions({
       offline: opts.offline ?? false,
       registry: opts.npmRegistry ?? 'http://127.0.0.1:9/',
-      env: { PIP_INDEX_URL: index.indexUrl, PIP_CONFIG_FILE: '/dev/null' },
+      env: { PIP_INDEX_URL: opts.pipIndexUrl ?? index.indexUrl, PIP_CONFIG_FILE: '/dev/null' },
     }),
   });
 }
@@ -128,6 +141,14 @@ describe('review online: a new requirements / Pipfile.lock pin that pip builds f
     expect(index.requests).toEqual([]);
   });
 
+  it('under --only-binary :all: → not asked, nothing said (pip skips the sdist: nothing is built)', async () => {
+    // verify/pypi/builds.ts `needsIndexForBuild`, as the scan's online CPP074 judges the same pin.
+    const base = `--only-binary :all:\n${BASE_REQ}`;
+    const r = await review({ 'requirements.txt': base }, { 'requirements.txt': `${base}native==1.0\n` }, [SDIST]);
+    expect(at(r)).toEqual([]);
+    expect(index.requests).toEqual([]);
+  });
+
   it('already pinned by a base requirements file → its build is not new', async () => {
     const r = await review(
       { 'requirements.txt': `${BASE_REQ}native==1.0\n` },
@@ -135,6 +156,20 @@ describe('review online: a new requirements / Pipfile.lock pin that pip builds f
       [SDIST],
     );
     expect(at(r)).toEqual([]);
+  });
+
+  it('a uv.lock naming the configured index by its bare URL → asked with the credentials PIP_INDEX_URL carries', async () => {
+    // registry/pypi/stage.ts `pypiClientFor`: the lockfile's own index is the configured one, so its credentials go.
+    const uvLock = (extra: string) =>
+      `version = 1\nrequires-python = ">=3.8"\n\n[[package]]\nname = "six"\nversion = "1.16.0"\nsource = { registry = "${index.indexUrl}" }\n${extra}`;
+    const native = `\n[[package]]\nname = "native"\nversion = "1.0"\nsource = { registry = "${index.indexUrl}" }\n`;
+    const r = await review({ 'uv.lock': uvLock('') }, { 'uv.lock': uvLock(native) }, [SDIST], {
+      requireAuth: `Basic ${Buffer.from('user:secret').toString('base64')}`,
+      pipIndexUrl: index.indexUrl.replace('http://', 'http://user:secret@'),
+    });
+    // CPP011 / CPP013 (no hashes, a plain-http index) are the hand-made lock's own; the question was answered.
+    expect(r.findings.map((f) => f.ruleId).filter((id) => id === 'CPU003' || id === 'CPD130')).toEqual(['CPU003']);
+    expect(index.requests).toEqual(['/simple/native/']);
   });
 
   it('an index that fails → one CPD130 for the cause with the count, not one per package', async () => {
