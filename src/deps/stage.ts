@@ -77,14 +77,11 @@ export const depsStage: Stage = {
     // A .yarnrc.yml shared by several yarn.lock files is reported once.
     const yarnrcs = mergeYarnrcs(results.flatMap((r) => r.yarnrcs ?? []));
     const allowed = toCheckPolicy(ctx.policy, ctx.registry, []).allowedRegistries;
-    const oversized = oversizedConfigs(input.files);
-    const tooLarge = new Set(oversized.map((f) => f.location.path));
     return {
       findings: [
         ...results.flatMap((r) => r.findings),
-        // A .yarnrc.yml too large to read is said once, by CPD169, not again as unreadable (CPD153).
-        ...checkRepoYarnrc(yarnrcs, allowed).filter((f) => f.ruleId !== 'CPD153' || !tooLarge.has(f.location.path)),
-        ...oversized,
+        ...checkRepoYarnrc(yarnrcs, allowed),
+        ...oversizedConfigs(input.files),
         ...(await configCredentials(input.files, ctx)),
       ],
       graphs: results.flatMap((r) => r.graphs),

@@ -48,7 +48,14 @@ async function readYarnrc(
     };
   }
   if (text === undefined)
-    return { kind: 'unreadable', path: f.path, reason: `it is over the ${MAX_NPMRC_BYTES}-byte limit` };
+    return {
+      kind: 'unreadable',
+      path: f.path,
+      reason: `it is over the ${MAX_NPMRC_BYTES}-byte limit`,
+      // Over it when the tree was walked: CPD169 says so (deps/stage.ts `oversizedConfigs`). One that grew since is
+      // CPD153's alone.
+      ...(f.size > MAX_NPMRC_BYTES ? { tooLarge: true as const } : {}),
+    };
   // Loaded only when a .yarnrc.yml exists: the deps stage holds no parsing library (test/cli/commands.test.ts).
   const { parseYarnrc, YarnrcError } = await import('./yarnrc.js');
   try {

@@ -1,7 +1,7 @@
 import type { Level, ResolvedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/result.js';
 import { isPinnedReference } from '../core/records.js';
-import { findRule } from '../core/rules/index.js';
+import { severityOf } from '../core/rules/index.js';
 
 /** A rule's findings, counted: the digest the Markdown summary's table and the text report's tail show. */
 export interface RuleGroup {
@@ -45,12 +45,6 @@ export function groupByRule(findings: readonly ResolvedFinding[]): RuleGroup[] {
       b.count - a.count ||
       cmp(a.ruleId, b.ruleId),
   );
-}
-
-/** The rule's SARIF security-severity as a number; 0 for an ID the catalogue does not hold. */
-export function severityOf(ruleId: string): number {
-  const rule = findRule(ruleId);
-  return rule !== undefined ? Number(rule.severity) : 0;
 }
 
 function cmp(a: string, b: string): number {

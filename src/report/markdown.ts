@@ -1,7 +1,7 @@
 import type { ResolvedFinding } from '../core/finding.js';
-import { groupByRule, LEVEL_RANK as RANK, referenceTally, severityOf } from './by-rule.js';
+import { groupByRule, LEVEL_RANK as RANK, referenceTally } from './by-rule.js';
 import type { ScanResult } from '../core/result.js';
-import { findRule } from '../core/rules/index.js';
+import { findRule, severityOf } from '../core/rules/index.js';
 import { elideLongRuns, escapeControl } from '../core/escape-text.js';
 import { redactResult } from './redact.js';
 import { listedWithMore, plural } from '../core/plural.js';

@@ -1,7 +1,5 @@
 import type { ScanOptions } from '../../core/context.js';
-import type { Finding, Location } from '../../core/finding.js';
-import { MAX_RELATED } from '../../core/group-causes.js';
-import { byCodePoint } from '../../core/order.js';
+import type { Finding } from '../../core/finding.js';
 import type { Policy } from '../../core/policy.js';
 import type { ScanResult } from '../../core/result.js';
 import type { LockfileChanges, VersionMove } from './diff.js';
@@ -10,6 +8,7 @@ import { onlineTargets, registryQuestions } from './online.js';
 import type { ScriptsAllowed } from './new-scripts.js';
 import type { DependencyGraph } from '../../core/records.js';
 import { indexBuildQuestions, indexPages, unnamedAdditions } from './ask-index.js';
+import { unansweredByCause } from './unanswered.js';
 
 export interface AskRegistryRequest {
   readonly lockfiles: readonly LockfileChanges[];
@@ -51,7 +50,11 @@ export async function askRegistry(req: AskRegistryRequest): Promise<Finding[]> {
   });
   return [
     ...asked.findings,
-    ...unansweredByCause(asked.unanswered),
+    ...unansweredByCause(
+      asked.unanswered,
+      (count, reason) =>
+        `${count} changed package(s) could not be checked against the registry: ${reason}. Their registry questions (age, deprecation, install scripts, provenance) were not asked.`,
+    ),
     ...(await refusedByRegistry(asked.refused, req.policy)),
     ...(await builds),
   ];
@@ -72,38 +75,6 @@ async function registryLookup(
   const berry = await berryProjectsOf(head.graphs, head.files, createFileOpener(), options.env);
   // Lockfiles in subfolders ask the registries of their own .npmrc, as the scan does.
   return make(root, options, policy, new AbortController().signal, berry, npmProjectsOf(head.graphs, head.files));
-}
-
-/**
- * One finding per reason the registry could not be asked, with the count and the packages (one cause, one line), and
- * each package's entry in `related`: the count and the names are then no part of its fingerprint, so one registry
- * outage stays one alert however many packages a later push moves.
- */
-function unansweredByCause(list: OnlineOutcome['unanswered']): Finding[] {
-  const byReason = new Map<string, OnlineOutcome['unanswered']>();
-  for (const u of list) byReason.set(u.reason, [...(byReason.get(u.reason) ?? []), u]);
-  return [...byReason.entries()].map(([reason, us]) => {
-    // Sorted: the registry answers in any order.
-    const sorted = [...us].sort((a, b) => compareLocations(a.at, b.at));
-    return {
-      ruleId: 'CPD130',
-      message: `${us.length} changed package(s) could not be checked against the registry: ${reason}. Their registry questions (age, deprecation, install scripts, provenance) were not asked.`,
-      location: { path: '.' },
-      evidence: {
-        reason,
-        count: us.length,
-        packages: us
-          .map((u) => `${u.name}@${u.version}`)
-          .sort()
-          .join(' '),
-      },
-      related: sorted.slice(0, MAX_RELATED).map((u) => u.at),
-    };
-  });
-}
-
-function compareLocations(a: Location, b: Location): number {
-  return byCodePoint(a.path, b.path) || (a.line ?? 0) - (b.line ?? 0);
 }
 
 /** CPD154, as `scan` reports it: one finding per refused registry and lockfile, the packages in evidence. */

@@ -12,6 +12,7 @@ import { dirOf } from '../../deps/read.js';
 import { classifySpec } from '../../deps/source.js';
 import type { InstallFileChange } from './install-files.js';
 import { lineOfKey, shown } from './manifest-changes.js';
+import { keyLine } from '../../deps/parsers/python/pyproject-indexes.js';
 import type { ProjectRole } from './project-manifests.js';
 
 /** The fields arborist builds edges from, peers included (npm 7+ installs them: `legacy-peer-deps` is off). */
@@ -339,7 +340,5 @@ function lineOf(file: string, lines: readonly string[], d: Declared): number {
   const i = lines.findIndex((l) => l.includes(d.after));
   if (i >= 0) return i + 1;
   // A `[tool.uv.sources]` table, shown as the reference it stands for: its key's line.
-  const keyed = new RegExp(`^\\s*["']?${d.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*=`);
-  const key = lines.findIndex((l) => keyed.test(l));
-  return key < 0 ? 1 : key + 1;
+  return keyLine(lines.join('\n'), d.name);
 }

@@ -45,6 +45,9 @@ export function lockfileQuestions(
     pushAll(out, republishedDistributions(before, g, releases));
     if (g.ecosystem !== 'pypi') pushAll(out, republishedElsewhere(g, before, elsewhere));
   }
+  // The first head graph of each path, as `find` took it.
+  const headByPath = new Map<string, DependencyGraph>();
+  for (const g of head) if (!headByPath.has(g.lockfile)) headByPath.set(g.lockfile, g);
   for (const lf of changes) {
     const before = baseByPath.get(lf.lockfile);
     const scripts: ScriptJudge = {
@@ -54,12 +57,10 @@ export function lockfileQuestions(
       builtAtBase,
       baseSays: before !== undefined && lockfileRecordsScripts(before),
     };
-    const kind = (head.find((g) => g.lockfile === lf.lockfile) ?? before)?.kind;
+    const after = headByPath.get(lf.lockfile);
+    const kind = (after ?? before)?.kind;
     for (const c of lf.changes) pushAll(out, perChange(c, lf.ecosystem, scripts, kind === 'poetry'));
-    const grown = outgrown(
-      lf,
-      head.find((g) => g.lockfile === lf.lockfile),
-    );
+    const grown = outgrown(lf, after);
     if (grown) out.push(grown);
   }
   return out;

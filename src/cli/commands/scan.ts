@@ -24,7 +24,7 @@ import { parseShardSpec } from '../../core/shard.js';
 import { parseCategory } from '../category-option.js';
 import { baselinedText, notScannedText } from '../../report/text.js';
 import { levelRank } from '../../core/finding.js';
-import { findRule } from '../../core/rules/index.js';
+import { severityOf } from '../../core/rules/index.js';
 import type { ScanResult } from '../../core/result.js';
 import { VERSION } from '../version.js';
 import { cliOutcome } from '../outcome.js';
@@ -190,12 +190,11 @@ export function verdictLine(
  * error by path named a requirements.txt missing a hash (7.0) over a pickle that runs `os.system` on load (9.8).
  */
 function mostSevere(findings: ScanResult['findings']): ScanResult['findings'][number] | undefined {
-  const severity = (f: ScanResult['findings'][number]) => Number(findRule(f.ruleId)?.severity ?? 0);
   let worst = findings[0];
   for (const f of findings) {
     if (worst === undefined) break;
     const rank = levelRank(f.level) - levelRank(worst.level);
-    if (rank > 0 || (rank === 0 && severity(f) > severity(worst))) worst = f;
+    if (rank > 0 || (rank === 0 && severityOf(f.ruleId) > severityOf(worst.ruleId))) worst = f;
   }
   return worst;
 }

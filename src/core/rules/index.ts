@@ -35,6 +35,12 @@ export function findRule(id: string): Rule | undefined {
   return BY_ID.get(id);
 }
 
+/** The rule's SARIF security-severity as a number; 0 for an ID the catalogue does not hold. */
+export function severityOf(ruleId: string): number {
+  const rule = findRule(ruleId);
+  return rule !== undefined ? Number(rule.severity) : 0;
+}
+
 export function getRule(id: string): Rule {
   const rule = BY_ID.get(id);
   if (!rule) throw new Error(`unknown rule ${id}`);

@@ -7,7 +7,14 @@ import { committedCredentialsFinding } from './credentials.js';
 /** A repository `.yarnrc.yml` as the deps stage read it: its settings, or why it could not be read. */
 export type RepoYarnrc =
   | { readonly kind: 'ok'; readonly path: string; readonly config: YarnrcConfig }
-  | { readonly kind: 'unreadable'; readonly path: string; readonly reason: string; readonly line?: number };
+  | {
+      readonly kind: 'unreadable';
+      readonly path: string;
+      readonly reason: string;
+      readonly line?: number;
+      /** Over the size limit: the deps stage's CPD169 says that once, not again as CPD153. */
+      readonly tooLarge?: true;
+    };
 
 /**
  * The scanned tree is untrusted configuration, for yarn as for npm (checks/npmrc.ts): a repository `.yarnrc.yml`
@@ -19,6 +26,7 @@ export function checkRepoYarnrc(files: readonly RepoYarnrc[], allowed: readonly 
   const out: Finding[] = [];
   for (const f of files) {
     if (f.kind === 'unreadable') {
+      if (f.tooLarge === true) continue;
       out.push({
         ruleId: 'CPD153',
         message: `${at(f.path, f.line)} could not be read as yarn configuration: ${f.reason}. Its registries, TLS settings and enableScripts were not checked (install scripts are assumed to run); fix the file so that yarn reads it.`,

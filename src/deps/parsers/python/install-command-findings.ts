@@ -1,3 +1,4 @@
+import { plural } from '../../../core/plural.js';
 import type { DiscoveredFile } from '../../../core/files.js';
 import type { Finding } from '../../../core/finding.js';
 import type { PythonCheckPolicy } from './checks/index.js';
@@ -165,7 +166,7 @@ export function unreadInstallFiles(files: readonly DiscoveredFile[]): Finding[] 
         'CPP094',
         paths[0]!,
         undefined,
-        `${n} install file${n === 1 ? '' : 's'} (${paths.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''}) could not be read for the Python install commands ${n === 1 ? 'it runs' : 'they run'}${over ? `: over the ${MAX_MANIFEST_BYTES}-byte limit or unreadable` : ': unreadable'}. ${n === 1 ? 'Its' : 'Their'} pip / uv commands, index settings and the requirements files named there were not checked.`,
+        `${plural(n, 'install file')} (${paths.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''}) could not be read for the Python install commands ${n === 1 ? 'it runs' : 'they run'}${over ? `: over the ${MAX_MANIFEST_BYTES}-byte limit or unreadable` : ': unreadable'}. ${n === 1 ? 'Its' : 'Their'} pip / uv commands, index settings and the requirements files named there were not checked.`,
         { count: n, files: paths.slice(0, 200).join(' ') },
       ),
       related: paths.slice(1, MAX_RELATED + 1).map((path) => ({ path })),

@@ -158,7 +158,8 @@ function pinnedDependencies(
 /** The first line assigning `key` (a line for the finding, not a parse); 1 when not found. */
 export function keyLine(text: string, key: string): number {
   const lines = text.split('\n');
-  const re = new RegExp(`^\\s*["']?${key}["']?\\s*=`);
+  // A package name may hold `.`: matched as itself, never as a pattern.
+  const re = new RegExp(`^\\s*["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*=`);
   const i = lines.findIndex((l) => re.test(l));
   return i < 0 ? 1 : i + 1;
 }

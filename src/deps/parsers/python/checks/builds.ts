@@ -126,20 +126,20 @@ export interface PipInstall {
  * pins one candidate per project name, however many lines give it.
  */
 export function forcedBuildFindings(installs: readonly PipInstall[], policy: PythonCheckPolicy): Finding[] {
-  const byLine = new Map<string, { at: PyLineAt; packages: PyPackage[]; names: Set<string> }>();
+  // Per option line, each project's first package by name: a Map keeps them in the order first met.
+  const byLine = new Map<string, { at: PyLineAt; byName: Map<string, PyPackage> }>();
   for (const { formatControl, packages } of installs) {
     for (const p of packages) {
       if (p.source !== 'index' || p.constraint === true || policy.buildAllowed(p.name)) continue;
       const at = binaryRefusedBy(formatControl, p.name);
       if (at === undefined) continue;
       const key = `${at.file}:${at.line}`;
-      const group = byLine.get(key) ?? byLine.set(key, { at, packages: [], names: new Set() }).get(key)!;
-      if (group.names.has(p.name)) continue;
-      group.names.add(p.name);
-      group.packages.push(p);
+      const group = byLine.get(key) ?? byLine.set(key, { at, byName: new Map() }).get(key)!;
+      if (!group.byName.has(p.name)) group.byName.set(p.name, p);
     }
   }
-  return [...byLine].map(([key, { at, packages }]) => {
+  return [...byLine].map(([key, { at, byName }]) => {
+    const packages = [...byName.values()];
     const labels = packages.map(pyLabel);
     const shown = labels.slice(0, 3).join(', ') + (labels.length > 3 ? `, … (${labels.length - 3} more)` : '');
     const what = packages.length === 1 ? '1 package' : `${packages.length} packages`;

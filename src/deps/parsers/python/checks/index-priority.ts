@@ -4,6 +4,7 @@ import type { PyProject } from '../pyproject.js';
 import type { DeclaredIndex, IndexConfig } from '../pyproject-indexes.js';
 import type { PyPackage, PythonLock } from '../types.js';
 import { PYPI_INDEXES } from './context.js';
+import { hostOf } from './indexes.js';
 import { uvUnconfiguredPackages } from '../uv-remotes.js';
 import { pyFileFinding } from './finding.js';
 
@@ -166,7 +167,7 @@ function uvReresolveExposures(lock: PythonLock, cfg: IndexConfig): Exposure[] {
       index: {
         tool: 'uv',
         // The lock names the registry by URL alone: its host stands for the name a declaration would give it.
-        name: /^https?:\/\/(?:[^/@]*@)?([^/:?#]+)/i.exec(url)?.[1] ?? url,
+        name: hostOf(url),
         url,
         line: first.line,
         priority: 'primary',
