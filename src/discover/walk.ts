@@ -19,6 +19,7 @@ import {
 import { jsonChunkSign, opensJsonObject, showsKerasKey } from './formats/keras-json-head.js';
 import { readZipNames } from './formats/zip-names.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
+import { readFullyAt } from '../io/read-fully.js';
 import { byteKey, listDirectory } from '../io/raw-names.js';
 import { EMPTY_MODEL_NAME, emptyModelsFinding, isEmptyModel, unreachable } from './walk-findings.js';
 import { directoryKey } from '../io/dir-identity.js';
@@ -322,7 +323,8 @@ function describeFile(
       // One read call for the sniff and the whole file alike (a second call site in a loop of its own cost V8 a
       // compile of readSync's internals, bench `refs`); a regular file reads short only when it shrank.
       const first = readSync(fd, buf, 0, want, 0);
-      const bytesRead = kind !== 0 && first > 0 && first < want ? readRest(fd, buf, first, want) : first;
+      const bytesRead =
+        kind !== 0 && first > 0 && first < want ? first + readFullyAt(fd, buf, first, want - first, first) : first;
       const head = buf.subarray(0, Math.min(bytesRead, SNIFF_BYTES));
       detected = detectFormat(head, rel, st.size, PROBED);
       if (PROBED.probe.pickleUndecided) detected = sniffFurther(fd, rel, st.size);
@@ -383,7 +385,7 @@ export const SNIFF_FURTHER_BYTES = 1024 * 1024;
  */
 function sniffFurther(fd: number, rel: string, size: number): ReturnType<typeof detectFormat> {
   const more = Buffer.allocUnsafe(Math.min(size, SNIFF_FURTHER_BYTES));
-  const n = readRest(fd, more, 0, more.length);
+  const n = readFullyAt(fd, more, 0, more.length, 0);
   // The probe says again whether the stream is still undecided (never, once these bytes are all of the file).
   const head = more.subarray(0, n);
   const again = detectFormat(head, rel, size, PROBED);
@@ -431,13 +433,7 @@ function findNewline(fd: number, from: number, to: number): number | undefined {
 /** Up to `length` bytes of the file at `pos` (fewer at its end). */
 function readAt(fd: number, pos: number, length: number): Buffer {
   const buf = Buffer.allocUnsafe(length);
-  let n = 0;
-  while (n < length) {
-    const r = readSync(fd, buf, n, length - n, pos + n);
-    if (r === 0) break;
-    n += r;
-  }
-  return buf.subarray(0, n);
+  return buf.subarray(0, readFullyAt(fd, buf, 0, length, pos));
 }
 
 /**
@@ -555,16 +551,6 @@ class ScratchBuffer {
       this.buf = Buffer.allocUnsafe(Math.max(size, Math.min(2 * this.buf.length, KEEP_FILE_MAX)));
     return this.buf.subarray(0, size);
   }
-}
-
-/** Fill `buf` up to `want` after the `n` bytes read; fewer bytes only when the file shrank since fstat. */
-function readRest(fd: number, buf: Buffer, n: number, want: number): number {
-  while (n < want) {
-    const bytesRead = readSync(fd, buf, n, want - n, n);
-    if (bytesRead === 0) break;
-    n += bytesRead;
-  }
-  return n;
 }
 
 /** What a non-regular, non-directory entry is, for the finding (lstat never blocks, even on a FIFO). */

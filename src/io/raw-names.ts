@@ -97,7 +97,12 @@ export const byteKey = (p: Buffer): string => p.toString('latin1');
  * beside the file finds nothing (and says so) rather than the lossily decoded twin folder an attacker could create.
  */
 export function folderOf(abs: FsPath): string {
-  if (typeof abs === 'string') return path.dirname(abs);
-  const dir = abs.subarray(0, Math.max(1, abs.lastIndexOf(0x2f)));
+  const dir = rawFolderOf(abs);
+  if (typeof dir === 'string') return dir;
   return isUtf8(dir) ? dir.toString('utf8') : `${displayName(dir)}\0`;
+}
+
+/** The folder holding `abs` (raw bytes stay bytes: a name that is not UTF-8 must reach the same folder). */
+export function rawFolderOf(abs: FsPath): FsPath {
+  return typeof abs === 'string' ? path.dirname(abs) : abs.subarray(0, Math.max(1, abs.lastIndexOf(0x2f)));
 }

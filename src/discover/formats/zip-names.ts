@@ -1,4 +1,4 @@
-import { readSync } from 'node:fs';
+import { readFullyAt } from '../../io/read-fully.js';
 
 import { directoryReadLength, EOCD_SEARCH, locateDirectory, parseDirectory } from './zip-directory.js';
 
@@ -24,12 +24,8 @@ export function readZipNames(fd: number, size: number): ZipNames {
 }
 
 function readFully(fd: number, buf: Buffer, position: number): void {
-  let off = 0;
-  while (off < buf.length) {
-    const bytesRead = readSync(fd, buf, off, buf.length - off, position + off);
-    if (bytesRead === 0) throw Object.assign(new Error('unexpected end of file'), { code: 'ESHORTREAD' });
-    off += bytesRead;
-  }
+  if (readFullyAt(fd, buf, 0, buf.length, position) < buf.length)
+    throw Object.assign(new Error('unexpected end of file'), { code: 'ESHORTREAD' });
 }
 
 /**

@@ -17,7 +17,13 @@ export interface DecompressLimits {
   readonly maxRatio: number;
 }
 
-/** Decompress a whole stream with a hard output cap; past the cap (size or ratio) is a ContainerLimitError. */
+/**
+ * Decompress a whole stream with a hard output cap; past the cap (size or ratio) is a ContainerLimitError. A stream
+ * that breaks part way is a StreamCutError carrying what it decoded before the break: a gzip or zlib stream cut short
+ * (`gzip -dc` / zcat write what they inflated, gzip's inflate.c `flush_window`, before "unexpected end of file", and
+ * Python's `GzipFile.read` hands it to the reader, a `pickle.load`, before the EOFError at the cut), and a bzip2 or xz
+ * stream that breaks part way (as bzcat / xzcat and `BZ2File` / `LZMAFile` do). The content is there to load.
+ */
 export function decompress(kind: Compression, data: Buffer, lim: DecompressLimits): Buffer {
   const cap = outputCap(data, lim);
   try {
@@ -27,7 +33,7 @@ export function decompress(kind: Compression, data: Buffer, lim: DecompressLimit
       case 'zlib':
         return inflateSync(data, { maxOutputLength: cap });
       case 'zf':
-        return inflateSync(data.subarray(zfDataStart(data) ?? ZF_HEADER), { maxOutputLength: cap });
+        return inflateSync(zfDeflated(data), { maxOutputLength: cap });
       case 'bzip2':
         return bunzip2Capped(data, cap, () => limitError(kind, cap));
       case 'xz':
@@ -38,38 +44,27 @@ export function decompress(kind: Compression, data: Buffer, lim: DecompressLimit
         return unlz4Capped(data, cap, () => limitError(kind, cap));
     }
   } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw limitError(kind, cap);
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw limitError(kind, cap);
+    if (code === 'Z_BUF_ERROR' && (kind === 'gzip' || kind === 'zlib' || kind === 'zf'))
+      throw new StreamCutError((err as Error).message, inflatedBeforeCut(kind, data, cap) ?? Buffer.alloc(0));
     throw err;
   }
 }
 
-/**
- * What a stream that failed part way decodes to before the failure, undefined for another error or no bytes: a gzip or
- * zlib stream cut short (`gzip -dc` / zcat write what they inflated, gzip's inflate.c `flush_window`, before
- * "unexpected end of file", and Python's `GzipFile.read` hands it to the reader, a `pickle.load`, before the EOFError
- * at the cut), and a bzip2 or xz stream that breaks part way (StreamCutError, as bzcat / xzcat and `BZ2File` /
- * `LZMAFile` do). The content is there to load. `err` is what `decompress` threw for the same stream and limits.
- */
-export function truncatedPrefix(
-  kind: Compression,
-  data: Buffer,
-  err: unknown,
-  lim: DecompressLimits,
-): Buffer | undefined {
-  if (err instanceof StreamCutError) return err.decoded.length > 0 ? err.decoded : undefined;
-  if ((err as { code?: string }).code !== 'Z_BUF_ERROR') return undefined;
-  if (kind !== 'gzip' && kind !== 'zlib' && kind !== 'zf') return undefined;
-  // Z_SYNC_FLUSH at the end of the input: zlib returns what it inflated instead of failing on the missing end.
-  const opts = { maxOutputLength: outputCap(data, lim), finishFlush: constants.Z_SYNC_FLUSH };
+/** A zlib-family stream cut short, re-inflated with Z_SYNC_FLUSH: zlib returns what it inflated up to the cut. */
+function inflatedBeforeCut(kind: 'gzip' | 'zlib' | 'zf', data: Buffer, cap: number): Buffer | undefined {
+  const opts = { maxOutputLength: cap, finishFlush: constants.Z_SYNC_FLUSH };
   try {
-    const out =
-      kind === 'gzip'
-        ? gunzipSync(data, opts)
-        : inflateSync(kind === 'zf' ? data.subarray(zfDataStart(data) ?? ZF_HEADER) : data, opts);
-    return out.length > 0 ? out : undefined;
+    return kind === 'gzip' ? gunzipSync(data, opts) : inflateSync(kind === 'zf' ? zfDeflated(data) : data, opts);
   } catch {
     return undefined;
   }
+}
+
+/** A zf (joblib's zlib) file's deflate stream, after its header. */
+function zfDeflated(data: Buffer): Buffer {
+  return data.subarray(zfDataStart(data) ?? ZF_HEADER);
 }
 
 function outputCap(data: Buffer, lim: DecompressLimits): number {

@@ -1,9 +1,9 @@
 import type { Finding } from '../../core/finding.js';
 import { namePromisesPickle } from '../../discover/catalogue/index.js';
 import type { AllowContext } from '../pickle/allowlist.js';
-import { decompress, sniffCompression, truncatedPrefix } from '../containers/compression.js';
+import { decompress, sniffCompression } from '../containers/compression.js';
 import { inflatesToPickle } from '../../discover/formats/compressed-head.js';
-import { ContainerLimitError, UnsupportedContentError } from '../containers/errors.js';
+import { ContainerLimitError, StreamCutError, UnsupportedContentError } from '../containers/errors.js';
 import { parseNpyHeader } from '../containers/npy.js';
 import { npyDataOffset } from '../../discover/formats/npy-header.js';
 import {
@@ -133,12 +133,11 @@ export function inspectContent(
   if (compression !== undefined && (compression !== 'zlib' || expect === 'claimed' || inflatesToPickle(data))) {
     if (budgetSpent(ctx, where, member)) return true;
     let inner: Buffer;
-    const limits = {
-      maxOutput: Math.min(ctx.limits.maxEntrySize, ctx.limits.maxInMemory, ctx.limits.maxTotalBytes - ctx.extracted),
-      maxRatio: ctx.limits.maxRatio,
-    };
     try {
-      inner = decompress(compression, data, limits);
+      inner = decompress(compression, data, {
+        maxOutput: Math.min(ctx.limits.maxEntrySize, ctx.limits.maxInMemory, ctx.limits.maxTotalBytes - ctx.extracted),
+        maxRatio: ctx.limits.maxRatio,
+      });
     } catch (err) {
       chargeFailure(err, ctx);
       // joblib.load (`numpy_pickle_utils._detect_compressor`) decompresses LZMA_Alone whatever the file is called,
@@ -152,9 +151,9 @@ export function inspectContent(
           ? (id, msg, ev) => ctx.findings.push(withLevel(id, msg, ev, member, ctx))
           : add;
       reportReadError(err, where, `${compression} stream`, addAs);
-      // A stream cut short still hands its loader what it inflated up to the cut (truncatedPrefix): judged as well.
-      const prefix = truncatedPrefix(compression, data, err, limits);
-      if (prefix !== undefined) inspectInflated(prefix, name, child(`<${compression}>`), depth, expect, ctx);
+      // A stream cut short still hands its loader what it decoded up to the cut (decompress): judged as well.
+      if (err instanceof StreamCutError && err.decoded.length > 0)
+        inspectInflated(err.decoded, name, child(`<${compression}>`), depth, expect, ctx);
       return true;
     }
     inspectInflated(inner, name, child(`<${compression}>`), depth, expect, ctx);

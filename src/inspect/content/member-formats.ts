@@ -41,8 +41,12 @@ export type Sniffed = () => FileFormat | undefined;
 
 function sniffOnce(head: Buffer, size: number): Sniffed {
   let sniffed: { readonly format: FileFormat | undefined } | undefined;
-  return () =>
-    (sniffed ??= { format: sniffContent({ head: head.subarray(0, 1 << 16), size, claimed: undefined }) }).format;
+  return () => (sniffed ??= { format: sniffMember(head, size) }).format;
+}
+
+/** The format a member's content shows, whatever its name. */
+function sniffMember(head: Buffer, size: number): FileFormat | undefined {
+  return sniffContent({ head: head.subarray(0, 1 << 16), size, claimed: undefined });
 }
 
 /** Where a member read by ranges sits: what it decompresses is bounded by the stream it is read from. */
@@ -122,7 +126,7 @@ export function memberNameClaimed(name: string): boolean {
  * member claimed by its name.
  */
 export function memberContentClaimed(head: Buffer, size: number): boolean {
-  const sniffed = sniffOnce(head, size)();
+  const sniffed = sniffMember(head, size);
   return sniffed !== undefined && formats.some((f) => f.format === sniffed);
 }
 

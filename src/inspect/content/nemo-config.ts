@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
 import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
-import { judgeGlobal } from '../pickle/verdict.js';
+import { judgeDotted } from '../pickle/verdict.js';
 import { extractedPath } from './member-path.js';
 import { deepYamlMessage, MAX_YAML_DEPTH, parseShallowYaml, type DeepYaml } from '../../core/yaml-depth.js';
 
@@ -135,9 +135,8 @@ export function nemoConfigFindings(
   const { targets, cut } = targetsOf(doc, lines);
   const out: Finding[] = [];
   for (const t of targets) {
-    const dot = t.value.lastIndexOf('.');
-    if (dot <= 0) continue; // import_class_by_path and hydra both need module.name
-    const v = judgeGlobal(t.value.slice(0, dot), t.value.slice(dot + 1), allow);
+    if (t.value.lastIndexOf('.') <= 0) continue; // import_class_by_path and hydra both need module.name
+    const v = judgeDotted(t.value, allow);
     if (v.kind === 'safe' || (v.kind === 'unknown' && NEMO_TARGET_LIBRARIES.test(t.value))) continue;
     out.push({
       ruleId: 'CPI122',

@@ -5,7 +5,7 @@ import type { DecompressBudget, StreamedCompression } from '../containers/inflat
 import { InflateSource } from '../containers/inflate-source.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import type { SidecarRef } from '../pickle/joblib.js';
-import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
+import { analysePickleFile, looksLikePickle } from '../pickle/pickles.js';
 import { sniffPickleStream } from '../../discover/formats/pickle-head.js';
 import type { ContentLimits } from './content.js';
 import { insideCompression } from './content.js';
@@ -25,8 +25,11 @@ const FURTHER = 4 << 20;
  */
 async function startsAsPickle(s: InflateSource, head: Buffer): Promise<boolean> {
   const whole = head.length < HEAD;
-  if (looksLikePickleStream(head, whole)) return true;
-  if (whole || sniffPickleStream(head, false) !== 'more') return false;
+  // pickles.ts looksLikePickleStream, keeping the head's verdict to tell 'more' apart.
+  if (looksLikePickle(head)) return true;
+  const sniffed = sniffPickleStream(head, whole);
+  if (sniffed === 'pickle') return true;
+  if (whole || sniffed !== 'more') return false;
   const more = await s.read(0, FURTHER);
   return sniffPickleStream(more, more.length < FURTHER && !s.limitHit) !== 'not-pickle';
 }

@@ -1,5 +1,4 @@
-import { isScalar, isSeq, YAMLParseError } from 'yaml';
-import { parseShallowYaml } from '../../core/yaml-depth.js';
+import { isScalar, isSeq, YAMLParseError, type Document } from 'yaml';
 import { CHARACTER_FORMATTING, COMPUTED_CALL, TOO_COMPLEX, TOO_LARGE, UNDERSCORE_STRING } from './chat-template-ast.js';
 import {
   isGlobalIndicator,
@@ -58,9 +57,8 @@ const TRAINER_KEY = 'chat_template_jinja';
 /** axolotl's lists of dataset entries, each of which may carry its own template. */
 const DATASET_LISTS = ['datasets', 'test_datasets'];
 
-/** `ConfigTemplates` of the candidate's text read as its kind, parsed once. */
-export function configTemplates(text: string, kind: 'json' | 'yaml'): ConfigTemplates {
-  if (kind === 'yaml') return yamlConfigTemplates(text);
+/** `ConfigTemplates` of a JSON candidate's text, parsed once. */
+export function jsonConfigTemplates(text: string): ConfigTemplates {
   const json = configOf(text);
   const value = json?.value;
   return { chatTemplate: topLevelOf(value), trainer: trainerTemplatesOf(value), ...(json ? { json } : {}) };
@@ -88,10 +86,9 @@ function trainerTemplatesOf(value: JsonValue | undefined): KeyedTemplate[] {
  * The top-level `chat_template` as PyYAML's safe_load builds it: repeated keys keep the last value and `<<` merges a
  * mapping in (SafeConstructor.flatten_mapping), so `<<: *base` brings a `chat_template` to the top level. Only that
  * value and the trainer templates' strings are built (pyyaml-nodes.ts `PyYamlView`): aliases elsewhere in the file
- * are never expanded.
+ * are never expanded. `doc` is parsed with `uniqueKeys: false` (yaml-python-tags.ts `parseTaggedYaml`).
  */
-function yamlConfigTemplates(text: string): ConfigTemplates {
-  const doc = parseShallowYaml(text, { uniqueKeys: false, prettyErrors: false });
+export function yamlConfigTemplates(doc: Document.Parsed): ConfigTemplates {
   const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');
   if (exhausted) throw new FormatError(exhausted.message, exhausted.pos[0], 'limit');
   if (doc.errors.length > 0) return { chatTemplate: undefined, trainer: [] };
@@ -109,10 +106,7 @@ function yamlConfigTemplates(text: string): ConfigTemplates {
 }
 
 /** A node's value as PyYAML builds it, its aliases expanded up to the alias-bomb limit. */
-function yamlNodeValue(
-  doc: ReturnType<typeof parseShallowYaml>,
-  node: ReturnType<PyYamlView['get']>,
-): JsonValue | undefined {
+function yamlNodeValue(doc: Document.Parsed, node: ReturnType<PyYamlView['get']>): JsonValue | undefined {
   if (node === undefined) return undefined;
   if (isScalar(node)) return typeof node.value === 'string' ? node.value : undefined;
   try {

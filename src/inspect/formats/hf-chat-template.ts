@@ -8,7 +8,13 @@ import {
 } from '../../discover/formats/chat-template-head.js';
 import type { ModelAnalyser } from '../analyser.js';
 import type { AllowContext } from '../pickle/allowlist.js';
-import { configTemplates, standaloneHits, topLevelOf, type ConfigTemplates } from './chat-template-file.js';
+import {
+  jsonConfigTemplates,
+  standaloneHits,
+  topLevelOf,
+  yamlConfigTemplates,
+  type ConfigTemplates,
+} from './chat-template-file.js';
 import { checkChatTemplate, templateHitsMessage } from './chat-template.js';
 import { GGUF_LIMITS } from './gguf.js';
 import { configOf } from './config-json.js';
@@ -19,7 +25,7 @@ import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { readAt } from './source.js';
-import { yamlPythonTagFindings } from './yaml-python-tags.js';
+import { judgePythonTags, MAX_TAGGED_YAML, parseTaggedYaml } from './yaml-python-tags.js';
 
 /** Where a file's templates are: its name, or for a `chat-template-file` what the walk found in it. */
 type TemplateSource = 'tokenizer-config' | 'processor-config' | 'jinja' | { readonly byContent: TemplateFileKind };
@@ -45,7 +51,7 @@ export function* chatTemplateSteps(
   allow: AllowContext,
 ): ParseSteps<void> {
   const kind = typeof from === 'string' ? undefined : from.byContent;
-  const limit = kind === 'yaml' ? MAX_YAML_TEMPLATE_FILE : MAX_TEMPLATE_FILE;
+  const limit = kind === 'yaml' ? MAX_TAGGED_YAML : MAX_TEMPLATE_FILE;
   if (src.size > limit) return tooLargeToCheck(src.size, limit, out);
   const bytes = yield* readAt(src, 0, src.size);
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
@@ -55,15 +61,18 @@ export function* chatTemplateSteps(
   // `model_from_json` reads text whatever the name: a YAML or template candidate that json.loads reads may be
   // `model.to_json()`'s text too (the walk claims it for this reader when it also shows a template's sign).
   if (kind !== undefined && kind !== 'json') checkKerasModelJson(configOf(text), out);
+  const yaml = kind === 'yaml' ? parseTaggedYaml(text) : undefined;
   // The walk claims a YAML file for its template first: its python tags are judged here (yaml-python-tags.ts).
-  if (kind === 'yaml' && showsPythonTagSign(bytes)) yield* yamlPythonTagFindings(src, out, allow);
+  if (yaml && showsPythonTagSign(bytes)) judgePythonTags(yaml, out, allow);
   const templates: Template[] = standalone
     ? [{ key: 'template', template: text }]
-    : lenient === 'json' || lenient === 'yaml'
-      ? configTemplateList(configTemplates(text, lenient), kind === 'json' ? out : undefined)
-      : // json.loads reads deeper nesting (to Python's recursion limit) and transformers then renders
-        // `chat_template`, a level or two down: deeper values elsewhere are skipped, not a failure.
-        templatesOf(topLevelOf(parseJson(text, { maxDepth: 512, allowNonFinite: true, skipDeeper: true }).value));
+    : yaml
+      ? configTemplateList(yamlConfigTemplates(yaml.doc), undefined)
+      : lenient === 'json'
+        ? configTemplateList(jsonConfigTemplates(text), kind === 'json' ? out : undefined)
+        : // json.loads reads deeper nesting (to Python's recursion limit) and transformers then renders
+          // `chat_template`, a level or two down: deeper values elsewhere are skipped, not a failure.
+          templatesOf(topLevelOf(parseJson(text, { maxDepth: 512, allowNonFinite: true, skipDeeper: true }).value));
   let total = 0;
   for (const { key, template, trainer } of templates) {
     total += template.length;
@@ -160,7 +169,7 @@ export const chatTemplateAnalyser: ModelAnalyser = {
 };
 
 /**
- * A file past its limit (MAX_TEMPLATE_FILE, MAX_YAML_TEMPLATE_FILE) may hold a template json.load or PyYAML reads
+ * A file past its limit (MAX_TEMPLATE_FILE, MAX_TAGGED_YAML) may hold a template json.load or PyYAML reads
  * whole and a runtime renders (transformers reads a tokenizer_config.json of any size): unread, it fails the default
  * gate as a template past its own limit does in chatTemplateSteps, not as a warning about a header.
  */
@@ -174,16 +183,6 @@ function tooLargeToCheck(size: number, limit: number, out: Findings): void {
   );
   out.incomplete = true;
 }
-
-/**
- * The most of a YAML candidate parsed. The `yaml` package's parser costs time and memory linear in a text's nodes
- * but large: a 3.2 MB flow sequence of small items took 23 s and 830 MB (23 MB: 2 minutes and 3 GB), where JSON is
- * read in one native pass. The only program that reads a chat template from YAML is a trainer: axolotl
- * (`axolotl.cli.config.load_cfg`, yaml.safe_load) takes `chat_template_jinja` from its config, a few KiB. The
- * templates of one file are checked up to GGUF_LIMITS.maxTemplateTotal in all, so a YAML text past that size is
- * refused as a template past the total would be, unparsed: an error, not a pass.
- */
-const MAX_YAML_TEMPLATE_FILE = GGUF_LIMITS.maxTemplateTotal;
 
 const PROCESSOR_CONFIG = /(^|\/)processor_config\.json$/;
 

@@ -1,5 +1,7 @@
-import type { Document, Node, Pair, YAMLMap } from 'yaml';
-import { isAlias, isMap, isScalar, isSeq } from 'yaml';
+import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, visit } from 'yaml';
+import type { Level } from '../../core/finding.js';
+import { listedWithMore } from '../../core/plural.js';
 import { deepYamlMessage, MAX_YAML_DEPTH, type DeepYaml } from '../../core/yaml-depth.js';
 import type { Findings } from './report.js';
 import { FormatError } from './source.js';
@@ -106,4 +108,91 @@ export function unreadDeepYaml(doc: Document.Parsed, out: Findings, unread: Unre
   );
   out.incomplete = true;
   return true;
+}
+
+/** Distinct callables named in one finding's text. */
+export const MAX_LISTED_TAGS = 5;
+
+/** The tags for a finding's text, `!!` shorthand for PyYAML's own, with what each does. */
+export function listedTags(uses: readonly PythonTagUse[]): string {
+  return listedWithMore(
+    uses.map((u) => `${u.tag.replace(/^tag:yaml\.org,2002:/, '!!')} (${u.action})`),
+    MAX_LISTED_TAGS,
+  );
+}
+
+/** A calling tag as a YAML file carries it: what it names, what it does with it, and the line it is on. */
+export interface PythonTagUse {
+  readonly kind: string;
+  readonly target: string;
+  /** The tag as resolved (`%TAG` handles expanded). */
+  readonly tag: string;
+  readonly action: string;
+  readonly line: number | undefined;
+}
+
+/**
+ * Every distinct tag `tagRegex` matches, keys included, as the parsed nodes carry it: `%TAG` handles and verbatim
+ * `!<…>` tags resolve as PyYAML resolves them. The regex's last group is the target; its first matched group before
+ * that is the kind handed to `actionOf`.
+ */
+export function pythonTagUses(
+  doc: Document.Parsed,
+  text: string,
+  lines: LineCounter,
+  tagRegex: RegExp,
+  actionOf: (kind: string) => string,
+): PythonTagUse[] {
+  const uses: PythonTagUse[] = [];
+  const seen = new Set<string>();
+  visit(doc, {
+    Node(_key, node) {
+      if (!isNode(node) || node.tag === undefined || seen.has(node.tag)) return;
+      const m = tagRegex.exec(node.tag);
+      if (!m) return;
+      seen.add(node.tag);
+      const kind = m.slice(1, -1).find((g) => g !== undefined)!;
+      const target = m[m.length - 1]!;
+      uses.push({
+        kind,
+        target,
+        tag: node.tag,
+        action: actionOf(kind),
+        line: tagLine(text, lines, target, node.range),
+      });
+    },
+  });
+  return uses;
+}
+
+/**
+ * The line of a tag naming `target`. The node's range starts at its content, which for a block under the tag is the
+ * next line: the target as written before it points at the tag itself (a `%TAG` shorthand still spells the dotted
+ * name out); searching back from the node skips an earlier mention, in a comment or another node.
+ */
+function tagLine(text: string, lines: LineCounter, target: string, range: Node['range']): number | undefined {
+  const at = target === '' ? -1 : text.lastIndexOf(target, range?.[0] ?? text.length);
+  if (at >= 0) return lines.linePos(at).line;
+  return range ? lines.linePos(range[0]).line : undefined;
+}
+
+/**
+ * A YAML file past the size a caller parses (`limit`): the Python loader reads any size and builds what its tags name,
+ * so the unread file is CPI051 (at `level`) and the scan is incomplete.
+ */
+export function unreadLargeYaml(
+  size: number,
+  limit: number,
+  out: Findings,
+  { what, reader, then, not = 'it' }: UnreadYaml,
+  level: Level,
+): void {
+  out.add(
+    'CPI051',
+    `${what} is ${size} bytes, past the ${limit}-byte limit; ${reader} reads any size and ${then}. Do not load ${not} until you know why it is this large.`,
+    { size, limit },
+    undefined,
+    level,
+  );
+  out.incomplete = true;
 }

@@ -1,8 +1,15 @@
-import { isNode, LineCounter, visit } from 'yaml';
-import { listedWithMore } from '../../core/plural.js';
+import { isNode, LineCounter, visit, type Document } from 'yaml';
 import { isAllowed, type AllowContext } from '../pickle/allowlist.js';
-import { judgeGlobal } from '../pickle/verdict.js';
-import { unreadDeepYaml, type UnreadYaml } from './pyyaml-nodes.js';
+import {
+  listedTags,
+  MAX_LISTED_TAGS,
+  pythonTagUses,
+  unreadDeepYaml,
+  unreadLargeYaml,
+  type PythonTagUse,
+  type UnreadYaml,
+} from './pyyaml-nodes.js';
+import { judgeDotted } from '../pickle/verdict.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError, readAt } from './source.js';
@@ -13,8 +20,6 @@ import { parseShallowYaml } from '../../core/yaml-depth.js';
  * memory a byte (a 3.2 MB flow sequence took 31 s and 830 MB here): 1 MiB keeps one file to seconds.
  */
 const MAX_FILE = 1024 * 1024;
-/** Distinct callables named in one finding's text. */
-const MAX_LISTED = 5;
 
 /**
  * HyperPyYAML's tags (hyperpyyaml/core.py `load_hyperpyyaml`: `add_multi_constructor("!new:", _construct_object)`,
@@ -37,18 +42,12 @@ function actionOf(kind: string): string {
   return 'imports it while loading';
 }
 
-interface Use {
-  readonly target: string;
-  readonly tag: string;
-  readonly action: string;
-  readonly line: number | undefined;
-}
-
-/** What the loader does with the file when it is too deep to read (CPI051's message). */
-const HPARAMS_DEEP: UnreadYaml = {
+/** What the loader does with the file when it is too deep or too large to read (CPI051's message). */
+const HPARAMS_UNREAD: UnreadYaml = {
   what: 'the hyperparams file',
   reader: "load_hyperpyyaml (ruamel.yaml, then PyYAML's yaml.Loader)",
   then: 'from_hparams builds the objects its tags name, which were not checked',
+  not: 'this model',
 };
 
 /**
@@ -59,7 +58,8 @@ const HPARAMS_DEEP: UnreadYaml = {
  * outside the libraries SpeechBrain hyperparams use is a warning. One finding per file names them all.
  */
 export function* speechbrainHparamsFindings(src: RandomAccess, out: Findings, allow: AllowContext): ParseSteps<void> {
-  if (src.size > MAX_FILE) return tooLargeToCheck(src.size, out);
+  // load_hyperpyyaml reads any size and builds every tag, so the unread file fails the default gate.
+  if (src.size > MAX_FILE) return unreadLargeYaml(src.size, MAX_FILE, out, HPARAMS_UNREAD, 'error');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8');
   // Without a tag nothing is imported, and YAML that does not parse is refused before anything runs.
   if (!text.includes('!')) return;
@@ -67,54 +67,26 @@ export function* speechbrainHparamsFindings(src: RandomAccess, out: Findings, al
   // Tags are read from the parsed nodes (keys included), so `%TAG` handles and verbatim `!<…>` tags resolve as PyYAML
   // resolves them; custom tags are warnings to the `yaml` package, never errors.
   const doc = parseShallowYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
-  if (unreadDeepYaml(doc, out, HPARAMS_DEEP)) return;
+  if (unreadDeepYaml(doc, out, HPARAMS_UNREAD)) return;
   if (doc.errors.length > 0) throw new FormatError(`invalid YAML: ${doc.errors[0]!.message}`, doc.errors[0]!.pos[0]);
-  const dangerous: (Use & { why: string })[] = [];
-  const unknown: Use[] = [];
-  const seen = new Set<string>();
-  /** `!include:` files: `_walk_tree_and_resolve` reads them beside this one and their tags are built like its own. */
-  const includes = new Set<string>();
-  visit(doc, {
-    Node(_key, node) {
-      if (!isNode(node) || node.tag === undefined) return;
-      if (node.tag.startsWith('!include:')) {
-        includes.add(node.tag.slice('!include:'.length));
-        return;
-      }
-      const m = CALLING_TAG.exec(node.tag);
-      if (!m || seen.has(node.tag)) return;
-      seen.add(node.tag);
-      const kind = m[1] ?? m[2]!;
-      const target = m[3]!;
-      // The node's range starts at its content, which for a block under the tag is the next line: the tag's target
-      // as written points at the tag itself (a `%TAG` shorthand still spells the dotted name out).
-      const at = text.indexOf(m[3]!);
-      const line = at >= 0 ? lines.linePos(at).line : node.range ? lines.linePos(node.range[0]).line : undefined;
-      const use = { target, tag: node.tag, action: actionOf(kind), line };
-      if (kind === 'module') {
-        // Importing runs only the module's own top-level code: judged by where it comes from, not by what it holds.
-        if (!SPEECHBRAIN_LIBRARIES.test(target) && !isAllowed(target, '*', allow)) unknown.push(use);
-        return;
-      }
-      // pydoc.locate looks a name with no importable module up in builtins (`!apply:eval`).
-      const dot = target.lastIndexOf('.');
-      const v =
-        dot <= 0
-          ? judgeGlobal('builtins', target, allow)
-          : judgeGlobal(target.slice(0, dot), target.slice(dot + 1), allow);
-      if (v.kind === 'dangerous') dangerous.push({ ...use, why: v.why });
-      else if (v.kind === 'unknown' && !SPEECHBRAIN_LIBRARIES.test(target)) unknown.push(use);
-    },
-  });
-  const list = (uses: readonly Use[]) =>
-    listedWithMore(
-      uses.map((u) => `${u.tag.replace(/^tag:yaml\.org,2002:/, '!!')} (${u.action})`),
-      MAX_LISTED,
-    );
+  const dangerous: (PythonTagUse & { why: string })[] = [];
+  const unknown: PythonTagUse[] = [];
+  for (const use of pythonTagUses(doc, text, lines, CALLING_TAG, actionOf)) {
+    if (use.kind === 'module') {
+      // Importing runs only the module's own top-level code: judged by where it comes from, not by what it holds.
+      if (!SPEECHBRAIN_LIBRARIES.test(use.target) && !isAllowed(use.target, '*', allow)) unknown.push(use);
+      continue;
+    }
+    // pydoc.locate looks a name with no importable module up in builtins (`!apply:eval`).
+    const v = judgeDotted(use.target, allow);
+    if (v.kind === 'dangerous') dangerous.push({ ...use, why: v.why });
+    else if (v.kind === 'unknown' && !SPEECHBRAIN_LIBRARIES.test(use.target)) unknown.push(use);
+  }
+  const includes = includedFiles(doc);
   if (dangerous.length > 0)
     out.add(
       'CPI129',
-      `HyperPyYAML tags name dangerous callables: ${list(dangerous)}; SpeechBrain's from_hparams loads this file with load_hyperpyyaml (PyYAML's unsafe Loader), so loading the model runs them. Do not load this model.`,
+      `HyperPyYAML tags name dangerous callables: ${listedTags(dangerous)}; SpeechBrain's from_hparams loads this file with load_hyperpyyaml (PyYAML's unsafe Loader), so loading the model runs them. Do not load this model.`,
       { targets: dangerous.map((d) => d.target).join(', '), resolvesTo: dangerous[0]!.why },
       undefined,
       'error',
@@ -123,7 +95,7 @@ export function* speechbrainHparamsFindings(src: RandomAccess, out: Findings, al
   else if (unknown.length > 0)
     out.add(
       'CPI129',
-      `HyperPyYAML tags name callables outside the libraries SpeechBrain models use: ${list(unknown)}; load_hyperpyyaml imports them with pydoc.locate. Review them before loading, and add them to models.allowedGlobals if you trust them.`,
+      `HyperPyYAML tags name callables outside the libraries SpeechBrain models use: ${listedTags(unknown)}; load_hyperpyyaml imports them with pydoc.locate. Review them before loading, and add them to models.allowedGlobals if you trust them.`,
       { targets: unknown.map((u) => u.target).join(', ') },
       undefined,
       undefined,
@@ -134,7 +106,7 @@ export function* speechbrainHparamsFindings(src: RandomAccess, out: Findings, al
     out.add(
       'CPI129',
       `HyperPyYAML includes ${files
-        .slice(0, MAX_LISTED)
+        .slice(0, MAX_LISTED_TAGS)
         .map((f) => JSON.stringify(f))
         .join(
           ', ',
@@ -147,19 +119,15 @@ export function* speechbrainHparamsFindings(src: RandomAccess, out: Findings, al
   }
 }
 
-/**
- * A file past MAX_FILE: load_hyperpyyaml reads any size and builds every tag, so the unread file fails the default
- * gate, as one too deep to read does (HPARAMS_DEEP).
- */
-function tooLargeToCheck(size: number, out: Findings): void {
-  out.add(
-    'CPI051',
-    `the hyperparams file is ${size} bytes, past the ${MAX_FILE}-byte limit; from_hparams builds the objects its tags name, which were not checked. Do not load this model until you know why the file is this large.`,
-    { size, limit: MAX_FILE },
-    undefined,
-    'error',
-  );
-  out.incomplete = true;
+/** `!include:` files: `_walk_tree_and_resolve` reads them beside this one and their tags are built like its own. */
+function includedFiles(doc: Document.Parsed): Set<string> {
+  const includes = new Set<string>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isNode(node) && node.tag?.startsWith('!include:')) includes.add(node.tag.slice('!include:'.length));
+    },
+  });
+  return includes;
 }
 
 /** The 1-based line of the first occurrence of `needle`. */

@@ -1,20 +1,29 @@
-import { isMap, isNode, isScalar, LineCounter, visit, type Document } from 'yaml';
-import { listedWithMore } from '../../core/plural.js';
+import { isMap, isScalar, LineCounter, type Document } from 'yaml';
 import { parseShallowYaml } from '../../core/yaml-depth.js';
 import type { AllowContext } from '../pickle/allowlist.js';
-import { judgeGlobal } from '../pickle/verdict.js';
-import { unreadDeepYaml, type UnreadYaml } from './pyyaml-nodes.js';
+import {
+  listedTags,
+  pythonTagUses,
+  unreadDeepYaml,
+  unreadLargeYaml,
+  type PythonTagUse,
+  type UnreadYaml,
+} from './pyyaml-nodes.js';
+import { judgeDotted } from '../pickle/verdict.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { readAt } from './source.js';
 
 /**
- * The most of a YAML file parsed for its tags: `yaml` parses many small nodes at a few hundred KB/s (as for a chat
- * template candidate, hf-chat-template.ts); a YAML file a model repository ships is a config of a few KiB.
+ * The most of a YAML file parsed, for its tags and for a chat template candidate's templates (hf-chat-template.ts).
+ * The `yaml` package's parser costs time and memory linear in a text's nodes but large: a 3.2 MB flow sequence of
+ * small items took 23 s and 830 MB (23 MB: 2 minutes and 3 GB). A YAML file a model repository ships is a config of a
+ * few KiB; the only program that reads a chat template from YAML is a trainer, axolotl (`axolotl.cli.config.load_cfg`,
+ * yaml.safe_load), whose `chat_template_jinja` is a few KiB, and one file's templates are checked up to
+ * GGUF_LIMITS.maxTemplateTotal (this size) in all, so a template candidate past it is refused as a template past the
+ * total would be, unparsed: an error, not a pass.
  */
 export const MAX_TAGGED_YAML = 1024 * 1024;
-/** Distinct callables named in one finding's text. */
-const MAX_LISTED = 5;
 
 /**
  * The python tags whose constructor imports or calls what the tag names: PyYAML's UnsafeConstructor (`yaml.Loader`,
@@ -34,18 +43,12 @@ function actionOf(kind: string): string {
   return 'imports it and hands it back';
 }
 
-interface Use {
-  readonly target: string;
-  readonly tag: string;
-  readonly action: string;
-  readonly line: number | undefined;
-}
-
-/** What PyYAML does with the file when it is too deep to read (CPI051's message). */
-const DEEP: UnreadYaml = {
+/** What PyYAML does with the file when it is too deep or too large to read (CPI051's message). */
+const UNREAD: UnreadYaml = {
   what: 'the YAML file with python tags',
   reader: "PyYAML's unsafe Loader",
   then: 'the objects its python tags name are built, which were not checked',
+  not: "it with PyYAML's unsafe Loader",
 };
 
 /**
@@ -57,24 +60,34 @@ const DEEP: UnreadYaml = {
  * legitimate files (mkdocs' `!!python/name:`, `yaml.dump` of an OrderedDict or argparse Namespace).
  */
 export function* yamlPythonTagFindings(src: RandomAccess, out: Findings, allow: AllowContext): ParseSteps<void> {
-  if (src.size > MAX_TAGGED_YAML) return tooLargeToCheck(src.size, out);
-  const text = (yield* readAt(src, 0, src.size)).toString('utf8');
+  if (src.size > MAX_TAGGED_YAML) return unreadLargeYaml(src.size, MAX_TAGGED_YAML, out, UNREAD, 'warning');
+  judgePythonTags(parseTaggedYaml((yield* readAt(src, 0, src.size)).toString('utf8')), out, allow);
+}
+
+/** A YAML text parsed for its python tags, with its lines counted for the findings. */
+export interface TaggedYaml {
+  readonly text: string;
+  readonly lines: LineCounter;
+  readonly doc: Document.Parsed;
+}
+
+/** Parse a YAML text as PyYAML reads it (repeated keys kept), shallow: within MAX_TAGGED_YAML, once per file. */
+export function parseTaggedYaml(text: string): TaggedYaml {
   const lines = new LineCounter();
-  const doc = parseShallowYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
-  if (unreadDeepYaml(doc, out, DEEP)) return;
+  return { text, lines, doc: parseShallowYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false }) };
+}
+
+/** yamlPythonTagFindings over a parsed text (a chat template candidate's, parsed once for its templates too). */
+export function judgePythonTags({ text, lines, doc }: TaggedYaml, out: Findings, allow: AllowContext): void {
+  if (unreadDeepYaml(doc, out, UNREAD)) return;
   // PyYAML refuses a text that does not parse before it builds anything.
   if (doc.errors.length > 0) return;
-  const uses = callingTags(doc, text, lines);
+  const uses = pythonTagUses(doc, text, lines, CALLING_TAG, actionOf);
   if (uses.length === 0) return;
-  const list = (found: readonly Use[]) =>
-    listedWithMore(
-      found.map((u) => `!!python/${u.tag} (${u.action})`),
-      MAX_LISTED,
-    );
   if (isKerasModel(doc)) {
     out.add(
       'CPI134',
-      `a Keras model YAML carries python tags: ${list(uses)}; tf.keras before 2.6 reads it with model_from_yaml (yaml.unsafe_load, CVE-2021-37678), which runs them. Do not load this model; take its architecture from a trusted source.`,
+      `a Keras model YAML carries python tags: ${listedTags(uses)}; tf.keras before 2.6 reads it with model_from_yaml (yaml.unsafe_load, CVE-2021-37678), which runs them. Do not load this model; take its architecture from a trusted source.`,
       { targets: uses.map((u) => u.target).join(', ') },
       undefined,
       'error',
@@ -82,17 +95,19 @@ export function* yamlPythonTagFindings(src: RandomAccess, out: Findings, allow: 
     );
     return;
   }
-  const dangerous: (Use & { why: string })[] = [];
-  const unknown: Use[] = [];
+  const dangerous: (PythonTagUse & { why: string })[] = [];
+  const unknown: PythonTagUse[] = [];
   for (const use of uses) {
-    const v = judgeTarget(use.target, allow);
+    // UnsafeConstructor.find_python_name; `python/module:` names a module, whose import runs only its own
+    // top-level code, judged as its `*`.
+    const v = judgeDotted(use.target, allow);
     if (v.kind === 'dangerous') dangerous.push({ ...use, why: v.why });
     else if (v.kind === 'unknown') unknown.push(use);
   }
   if (dangerous.length > 0)
     out.add(
       'CPI134',
-      `python tags name dangerous callables: ${list(dangerous)}; PyYAML's unsafe Loader (yaml.unsafe_load, yaml.load with Loader=yaml.Loader, or yaml.load before PyYAML 5.1) runs them when it reads this file. Do not load it with PyYAML's unsafe Loader; remove the tags.`,
+      `python tags name dangerous callables: ${listedTags(dangerous)}; PyYAML's unsafe Loader (yaml.unsafe_load, yaml.load with Loader=yaml.Loader, or yaml.load before PyYAML 5.1) runs them when it reads this file. Do not load it with PyYAML's unsafe Loader; remove the tags.`,
       { targets: dangerous.map((d) => d.target).join(', '), resolvesTo: dangerous[0]!.why },
       undefined,
       'error',
@@ -101,47 +116,12 @@ export function* yamlPythonTagFindings(src: RandomAccess, out: Findings, allow: 
   else if (unknown.length > 0)
     out.add(
       'CPI134',
-      `python tags name callables: ${list(unknown)}; PyYAML's unsafe Loader imports and builds them when it reads this file (safe_load refuses it). Review them, and add them to models.allowedGlobals if you trust them.`,
+      `python tags name callables: ${listedTags(unknown)}; PyYAML's unsafe Loader imports and builds them when it reads this file (safe_load refuses it). Review them, and add them to models.allowedGlobals if you trust them.`,
       { targets: unknown.map((u) => u.target).join(', ') },
       undefined,
       'note',
       unknown[0]!.line,
     );
-}
-
-/**
- * How UnsafeConstructor resolves a tag's name: `find_python_name` splits at the last dot (no dot: `builtins`);
- * `python/module:` names a module, whose import runs only its own top-level code, judged as its `*`.
- */
-function judgeTarget(target: string, allow: AllowContext) {
-  const dot = target.lastIndexOf('.');
-  return dot <= 0
-    ? judgeGlobal('builtins', target, allow)
-    : judgeGlobal(target.slice(0, dot), target.slice(dot + 1), allow);
-}
-
-/**
- * Every distinct calling tag, keys included, as the parsed nodes carry it: `%TAG` handles and verbatim `!<…>` tags
- * resolve as PyYAML resolves them.
- */
-function callingTags(doc: Document.Parsed, text: string, lines: LineCounter): Use[] {
-  const uses: Use[] = [];
-  const seen = new Set<string>();
-  visit(doc, {
-    Node(_key, node) {
-      if (!isNode(node) || node.tag === undefined || seen.has(node.tag)) return;
-      const m = CALLING_TAG.exec(node.tag);
-      if (!m) return;
-      seen.add(node.tag);
-      const kind = m[1]!;
-      const target = m[2]!;
-      // The node's range starts at its content: the target as written points at the tag itself.
-      const at = target === '' ? -1 : text.indexOf(target);
-      const line = at >= 0 ? lines.linePos(at).line : node.range ? lines.linePos(node.range[0]).line : undefined;
-      uses.push({ target, tag: `${kind}:${target}`, action: actionOf(kind), line });
-    },
-  });
-  return uses;
 }
 
 /** `Model.to_yaml()`'s shape, which `model_from_yaml` reads: a mapping with `class_name` and `config`. */
@@ -150,14 +130,4 @@ function isKerasModel(doc: Document.Parsed): boolean {
   if (!isMap(top)) return false;
   const keys = new Set(top.items.map((p) => (isScalar(p.key) ? p.key.value : undefined)));
   return keys.has('class_name') && keys.has('config');
-}
-
-/** A file past MAX_TAGGED_YAML: its tags were not read, and the unsafe Loader reads any size. */
-function tooLargeToCheck(size: number, out: Findings): void {
-  out.add(
-    'CPI051',
-    `the YAML file with python tags is ${size} bytes, past the ${MAX_TAGGED_YAML}-byte limit; the callables its tags name were not checked. Do not load it with PyYAML's unsafe Loader until you know why it is this large.`,
-    { size, limit: MAX_TAGGED_YAML },
-  );
-  out.incomplete = true;
 }

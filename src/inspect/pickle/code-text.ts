@@ -12,8 +12,8 @@ export interface CodeText {
 
 /** Shorter strings are names, keys and tokens: a script worth reporting is longer. */
 const MIN_CHARS = 40;
-/** The head of a string that is looked at. */
-const WINDOW = 64 * 1024;
+/** The head of a string that is looked at (also a long protocol-0 line's, vm/scalars-text.ts). */
+export const WINDOW = 64 * 1024;
 /** Characters looked at per pickle: a heuristic, so a string-heavy pickle stops costing past this. */
 const BUDGET = 4 * 1024 * 1024;
 const BASE64_TEXT = /^[A-Za-z0-9+/\r\n]+={0,2}$/;

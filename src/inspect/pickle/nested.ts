@@ -100,12 +100,19 @@ function noteLatin1(run: PickleRun, s: string, at: number): void {
  * (vm/scalars-text.ts `startLongLine`), which is then not read on as if it held nothing.
  */
 export function mayNoteText(head: string): boolean {
-  return (
-    head.charCodeAt(0) === 0x80 ||
-    head.startsWith('80') ||
-    head.startsWith('gA') ||
-    /^c[A-Za-z_][\w.]*(\n|$)/.test(head)
-  );
+  return nestedTextKind(head, true) !== undefined;
+}
+
+/**
+ * What a protocol-0 str may hold a nested pickle as, by its first characters: the Latin-1 text of a binary pickle,
+ * hex or base64 of one, or a protocol-0 pickle kept as text (a GLOBAL line). `cut`: `s` is only the head of a longer
+ * line, so the GLOBAL line may run past it.
+ */
+function nestedTextKind(s: string, cut: boolean): 'latin1' | 'hex' | 'base64' | 'text' | undefined {
+  if (s.charCodeAt(0) === 0x80) return 'latin1';
+  if (s.startsWith('80')) return 'hex';
+  if (s.startsWith('gA')) return 'base64';
+  return (cut ? /^c[A-Za-z_][\w.]*(\n|$)/ : /^c[A-Za-z_][\w.]*\n/).test(s) ? 'text' : undefined;
 }
 
 /**
@@ -113,15 +120,14 @@ export function mayNoteText(head: string): boolean {
  * base64 of one, or the Latin-1 text of a binary one (noteLatin1).
  */
 export function noteText(run: PickleRun, s: string, at: number): void {
-  if (s.charCodeAt(0) === 0x80) noteLatin1(run, s, at);
+  const kind = nestedTextKind(s, false);
+  if (kind === 'latin1') noteLatin1(run, s, at);
   // Bounded as a bytes value is (noteBytes); the text itself, not a Latin-1 copy of it, is what must be hex.
-  else if (s.startsWith('80') && s.length <= MAX_NESTED_BYTES) noteHex(run, s.slice(0, 4), () => s, at);
-  else if (s.startsWith('gA')) {
+  else if (kind === 'hex' && s.length <= MAX_NESTED_BYTES) noteHex(run, s.slice(0, 4), () => s, at);
+  else if (kind === 'base64') {
     const text = s.replace(/\s+/g, '');
     if (!BASE64.test(text)) return;
     const data = Buffer.from(text, 'base64');
     if (startsLikePickle(data)) keep(run, { data, offset: at, encoding: 'base64' });
-  } else if (/^c[A-Za-z_][\w.]*\n/.test(s)) {
-    keep(run, { data: Buffer.from(s, 'latin1'), offset: at, encoding: 'text' });
-  }
+  } else if (kind === 'text') keep(run, { data: Buffer.from(s, 'latin1'), offset: at, encoding: 'text' });
 }

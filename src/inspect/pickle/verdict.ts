@@ -45,6 +45,18 @@ export function judgeGlobal(module: string, name: string, ctx: AllowContext): Gl
   return { kind: 'unknown' };
 }
 
+/**
+ * A dotted name as PyYAML's `find_python_name` and `pydoc.locate` resolve it (YAML python tags, HyperPyYAML tags,
+ * NeMo's `_target_`): split at the last dot; a name with no module (no dot, or only a leading one) is looked up in
+ * `builtins` (`!apply:eval`).
+ */
+export function judgeDotted(target: string, allow: AllowContext): GlobalVerdict {
+  const dot = target.lastIndexOf('.');
+  return dot <= 0
+    ? judgeGlobal('builtins', target, allow)
+    : judgeGlobal(target.slice(0, dot), target.slice(dot + 1), allow);
+}
+
 /** Opcodes by which the unpickler calls the imported global itself as a function (not `cls.__new__`). */
 const DIRECT_CALLS: ReadonlySet<string> = new Set(['REDUCE', 'OBJ', 'INST']);
 

@@ -1,7 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import type { PackageNode } from '../../core/records.js';
 import { byCodePoint } from '../../core/order.js';
-import { PYTHON_MINORS, wheelFitsPython } from '../../deps/parsers/python/checks/wheel-python.js';
+import { PYTHON_MINORS, PYTHON_MINORS_LABEL, wheelFitsPython } from '../../deps/parsers/python/checks/wheel-python.js';
 import { pyFinding } from './finding.js';
 import type { IndexFile } from './index-files.js';
 
@@ -19,14 +19,13 @@ export function sourceOnlyRelease(
   buildAllowed: (name: string) => boolean,
 ): Finding | undefined {
   if (!needsIndexForBuild(pkg, buildAllowed)) return undefined;
-  const dists = pkg.distributions ?? [];
   const sdists = builtFrom(pkg, release);
   if (sdists === undefined) return undefined;
-  const hashed = dists.some((d) => Object.keys(d.hashes).length > 0);
+  const hashed = lockedHashes(pkg).length > 0;
   return pyFinding(
     'CPP074',
     pkg,
-    `can only be installed from a source distribution (${sdists.slice(0, 2).join(', ')}${hashed ? ', the only file whose hash is pinned' : ', the index lists no wheel for CPython 3.8–3.14'}), so installing it runs the package's build backend (setup.py)`,
+    `can only be installed from a source distribution (${sdists.slice(0, 2).join(', ')}${hashed ? ', the only file whose hash is pinned' : `, the index lists no wheel for ${PYTHON_MINORS_LABEL}`}), so installing it runs the package's build backend (setup.py)`,
     'Review what its build runs and add it to dependencies.allowInstallScripts, move to a release that publishes wheels (and pin their hashes), or install with --only-binary :all: to refuse the build.',
     { sdist: sdists.join(' '), wheels: 0, checkedOnline: true },
   );
@@ -53,11 +52,16 @@ export function needsIndexForBuild(pkg: PackageNode, buildAllowed: (name: string
  * nothing is left to take (pip then fails: nothing runs).
  */
 export function builtFrom(pkg: PackageNode, release: readonly IndexFile[]): string[] | undefined {
-  const locked = (pkg.distributions ?? []).flatMap((d) => Object.entries(d.hashes));
+  const locked = lockedHashes(pkg);
   const usable =
     locked.length > 0 ? release.filter((f) => locked.some(([alg, hex]) => f.hashes[alg] === hex)) : release;
   if (usable.length === 0 || usable.some((f) => WHEEL.test(f.filename) && wheelFitsPython(f.filename, PYTHON_MINORS)))
     return undefined;
   const sdists = usable.filter((f) => !WHEEL.test(f.filename)).map((f) => f.filename);
   return sdists.length > 0 ? sdists.sort(byCodePoint) : undefined;
+}
+
+/** The hashes the lock pins for `pkg`'s files, as [algorithm, hex]. */
+function lockedHashes(pkg: PackageNode): [string, string][] {
+  return (pkg.distributions ?? []).flatMap((d) => Object.entries(d.hashes));
 }

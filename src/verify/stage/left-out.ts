@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import path from 'node:path';
 import type { FsPath } from '../../core/files.js';
 import { listDirectory } from '../../io/raw-names.js';
 
@@ -66,9 +65,4 @@ function isFolder(abs: FsPath): boolean {
   } catch {
     return false;
   }
-}
-
-/** The folder holding `abs` (raw bytes stay bytes: a name that is not UTF-8 must reach the same folder). */
-export function folderOf(abs: FsPath): FsPath {
-  return typeof abs === 'string' ? path.dirname(abs) : abs.subarray(0, Math.max(1, abs.lastIndexOf(0x2f)));
 }

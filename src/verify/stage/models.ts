@@ -8,11 +8,12 @@ import type { StageInput } from '../../core/stage.js';
 import { MAX_BUNDLE_BYTES } from '../bundle/parse.js';
 import { describeSigner } from '../check/types.js';
 import type { ModelIssue, WholeFileDigest } from '../model/compare.js';
+import { rawFolderOf } from '../../io/raw-names.js';
 import { verifyModelSignature } from '../model/verify.js';
 import { allowedSigners, registryRequirementsOf, signatureRequirementsOf, type SignatureSetup } from './setup.js';
 import { emptyPart, markFailed, type PartResult } from './coverage.js';
 import { record, requiredUnverifiable, requiredVerdictFinding, statusOf } from './findings.js';
-import { folderOf, leftOutUnder, MAX_LISTED_ENTRIES, type ListingBudget } from './left-out.js';
+import { leftOutUnder, MAX_LISTED_ENTRIES, type ListingBudget } from './left-out.js';
 
 /** Verify every `model.sig` over the folder it sits in (or the single file it names). */
 export async function checkModelSignatures(
@@ -79,7 +80,7 @@ async function checkOne(
     return;
   }
   const listing = ctx.leftOut
-    ? leftOutUnder(folderOf(sig.abs), prefix, ctx.leftOut, new Set(unwalkedDirs), budget)
+    ? leftOutUnder(rawFolderOf(sig.abs), prefix, ctx.leftOut, new Set(unwalkedDirs), budget)
     : { paths: [], truncated: false };
   const result = await verifyModelSignature({
     signature: await readFile(sig.abs),

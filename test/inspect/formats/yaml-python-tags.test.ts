@@ -39,6 +39,13 @@ describe('YAML files with PyYAML python tags (CPI134)', () => {
       want: ['CPI134:error:2'],
     },
     {
+      name: 'the tag on the line it is on, past an earlier mention of its callable in a comment',
+      files: {
+        'config.yaml': '# hooks once used os.system\nlr: 0.1\nhook: !!python/object/apply:os.system\n  - echo hi\n',
+      },
+      want: ['CPI134:error:3'],
+    },
+    {
       name: 'a %TAG handle spelling the python prefix',
       files: {
         'train.yml': '%TAG !p! tag:yaml.org,2002:python/\n---\nx: !p!object/apply:subprocess.check_output [[id]]\n',

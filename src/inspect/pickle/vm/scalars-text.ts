@@ -1,4 +1,4 @@
-import { noteCodeBytes, noteCodeText } from '../code-text.js';
+import { noteCodeBytes, noteCodeText, WINDOW } from '../code-text.js';
 import { mayNoteText, noteBytes, noteText } from '../nested.js';
 import { decodeEscapes, decodeRawUnicodeEscape, decodeStringLine } from '../text.js';
 import { pickleFloatArg, pickleIntArg, pickleLongArg } from '../../../discover/formats/pickle-numbers.js';
@@ -94,8 +94,8 @@ function startLongLine(vm: VmState, quoted: boolean): void {
   readLongLine(vm, line);
 }
 
-/** The head of a long line decoded: what code-text.ts looks at of a string (its WINDOW), not the megabytes after. */
-const LONG_LINE_HEAD = 64 * 1024;
+/** The head of a long line decoded: what code-text.ts looks at of a string, not the megabytes after. */
+const LONG_LINE_HEAD = WINDOW;
 
 /** The longest escape (`\UXXXXXXXX`, `\xXX`) a cut head may end inside. */
 const LONGEST_ESCAPE = 10;

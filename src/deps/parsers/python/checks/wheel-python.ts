@@ -2,6 +2,8 @@ import { satisfies } from '@renovatebot/pep440';
 
 /** The CPython 3 minors an installer may run today; a lock's `requires-python` narrows them. */
 export const PYTHON_MINORS: readonly number[] = [8, 9, 10, 11, 12, 13, 14];
+/** PYTHON_MINORS for a message: `CPython 3.8–3.14`. */
+export const PYTHON_MINORS_LABEL = `CPython 3.${PYTHON_MINORS[0]}–3.${PYTHON_MINORS[PYTHON_MINORS.length - 1]}`;
 
 /** The CPython minors (3.x) a `requires-python` specifier admits; all of them when the lock records none. */
 export function pythonMinors(requiresPython: string | undefined): number[] {
