@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { readdirSync, type Dirent } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { FsPath } from '../core/files.js';
 
@@ -105,4 +105,16 @@ export function folderOf(abs: FsPath): string {
 /** The folder holding `abs` (raw bytes stay bytes: a name that is not UTF-8 must reach the same folder). */
 export function rawFolderOf(abs: FsPath): FsPath {
   return typeof abs === 'string' ? path.dirname(abs) : abs.subarray(0, Math.max(1, abs.lastIndexOf(0x2f)));
+}
+
+/**
+ * Whether `abs` is a folder, following links (a link to a folder); false when it cannot be stat'ed. Blocking, as
+ * `listDirectory` is, for the signature stage's bounded name listing under a signed model folder.
+ */
+export function isFolderThrough(abs: FsPath): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
 }

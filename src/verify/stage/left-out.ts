@@ -1,6 +1,5 @@
-import { statSync } from 'node:fs';
 import type { FsPath } from '../../core/files.js';
-import { listDirectory } from '../../io/raw-names.js';
+import { isFolderThrough, listDirectory } from '../../io/raw-names.js';
 
 /**
  * Entries listed under signed model folders in one scan at most (nested `model.sig` files list a subtree each): a
@@ -53,16 +52,8 @@ export function leftOutUnder(
       const rel = `${dir.rel}${name}`;
       if (dirent.isDirectory()) {
         if (!unwalked.has(rel)) stack.push({ abs, rel: `${rel}/` });
-      } else if (leftOut(rel) && !(dirent.isSymbolicLink() && isFolder(abs))) paths.push(rel);
+      } else if (leftOut(rel) && !(dirent.isSymbolicLink() && isFolderThrough(abs))) paths.push(rel);
     }
   }
   return { paths: paths.sort(), truncated: false };
-}
-
-function isFolder(abs: FsPath): boolean {
-  try {
-    return statSync(abs).isDirectory();
-  } catch {
-    return false;
-  }
 }
