@@ -198,11 +198,11 @@ describe('a link to a folder in a signed model (allow_symlinks)', () => {
     signFiles(path.join(root, 'models/m'), ['link/w.bin'], true);
   }
 
-  it('is never left out by an --include (the walk enters every folder)', async () => {
+  it('is never left out by an --include (the walk enters every folder): its file is missing, not unknown', async () => {
     linked('zdata');
     const r = await scan({ include: ['**/*.bin', '**/model.sig'] });
-    expect(ids(r)).toEqual([]);
-    expect(statuses(r)).toMatchObject({ 'file:models/m/link/w.bin': 'verified' });
+    // pathlib glob("**/*") does not descend into the link: model_signing hashes no w.bin there (model-symlinks test).
+    expect(ids(r)).toEqual(['CPS005 models/m/link/w.bin']);
   });
 
   it('whose target the walk reached first by its own path is not reported left out', async () => {

@@ -115,3 +115,36 @@ describe('symbolic links in a signed model folder', () => {
     expect(ids(await scan())).toEqual(['CPS004 models/keyed/weights.bin']);
   });
 });
+
+/**
+ * model_signing lists a model with pathlib `glob("**" + "/*")` (file.py `Serializer.serialize`), and `**` never
+ * descends into a linked folder (Python 3.10–3.13), even with `allow_symlinks`: the files below such a link are no part
+ * of the model, whichever path the scan's walk reached them by first (it enters each real folder once).
+ */
+describe('a link to a folder in a model signed with allow_symlinks', () => {
+  /** models/m/{config.json, link → ../../<target>/} with <target>/w.bin, signed over `signed` with allow_symlinks. */
+  function linked(target: string, signed: readonly string[]): void {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-ms-folder-link-'));
+    mkdirSync(path.join(root, target));
+    writeFileSync(path.join(root, target, 'w.bin'), 'weights');
+    mkdirSync(path.join(root, 'models/m'), { recursive: true });
+    writeFileSync(path.join(root, 'models/m/config.json'), '{}');
+    symlinkSync(`../../${target}`, path.join(root, 'models/m/link'));
+    signFiles(path.join(root, 'models/m'), signed, true);
+  }
+
+  it.each(['data', 'zdata'])('signed as the signer makes it, verifies (target %s/)', async (target) => {
+    linked(target, ['config.json']);
+    const r = await scan();
+    // Where the walk lists w.bin below the link, the policy's "models/** signed" sees an unsigned file (CPS003).
+    expect(ids(r)).toEqual(target === 'zdata' ? ['CPS003 models/m/link/w.bin'] : []);
+    expect(statuses(r)).toMatchObject({ 'file:models/m/config.json': 'verified' });
+  });
+
+  it.each(['data', 'zdata'])('a manifest listing a file below it is missing (target %s/)', async (target) => {
+    linked(target, ['config.json', 'link/w.bin']);
+    const r = await scan();
+    expect(ids(r)).toEqual(['CPS005 models/m/link/w.bin']);
+    expect(statuses(r)).toMatchObject({ 'file:models/m/link/w.bin': 'failed' });
+  });
+});

@@ -98,7 +98,7 @@ export async function compareModel(
   const links = new Set(issues.map((i) => i.path));
   // A file reached through a refused link is not hashed: the link is the one cause model_signing reports.
   const linked = new Set(kept.filter((f) => f.link !== undefined && links.has(f.link)).map((f) => f.path));
-  const present = new Map(kept.filter((f) => !linked.has(f.path)).map((f) => [f.path, f]));
+  const present = new Map(kept.filter((f) => !linked.has(f.path) && !belowFolderLink(f)).map((f) => [f.path, f]));
   const unreadable = new Set(folder.unreadable.filter((p) => !ignored(p) && !links.has(p)));
   const jobs: Promise<ModelIssue[]>[] = [];
   for (const [p, items] of byPath) {
@@ -127,6 +127,14 @@ export async function compareModel(
   for (const r of await Promise.all(jobs)) pushAll(issues, r);
   issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { issues, checked: byPath.size };
+}
+
+// A file the walk reached through a link to a folder in the model. model_signing lists the model with
+// `model_path.glob("**/*")` (file.py / file_shard.py `Serializer.serialize`), and pathlib's `**` never descends into a
+// linked folder (Python 3.10–3.13): the link itself is listed, `is_file()` is false, and nothing below it is hashed,
+// even with `allow_symlinks`. Such a file is no part of the model: signed, it is missing; unsigned, not extra.
+function belowFolderLink(file: ModelFile): boolean {
+  return file.link !== undefined && file.link !== '.' && file.link !== file.path;
 }
 
 /**
