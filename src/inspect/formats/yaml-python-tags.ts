@@ -1,5 +1,7 @@
 import { isMap, isScalar, LineCounter, type Document } from 'yaml';
 import { parseShallowYaml } from '../../core/yaml-depth.js';
+import { showsPythonTagSign, templateFileKind } from '../../discover/formats/chat-template-head.js';
+import { registerMemberFormat } from '../content/member-formats.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import {
   listedTags,
@@ -10,9 +12,9 @@ import {
   type UnreadYaml,
 } from './pyyaml-nodes.js';
 import { judgeDotted } from '../pickle/verdict.js';
-import type { Findings } from './report.js';
+import { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
-import { readAt } from './source.js';
+import { bufferSource, driveSync, readAt } from './source.js';
 
 /**
  * The most of a YAML file parsed, for its tags and for a chat template candidate's templates (hf-chat-template.ts).
@@ -131,3 +133,21 @@ function isKerasModel(doc: Document.Parsed): boolean {
   const keys = new Set(top.items.map((p) => (isScalar(p.key) ? p.key.value : undefined)));
   return keys.has('class_name') && keys.has('config');
 }
+
+/**
+ * A YAML member of an archive (a Keras model YAML in a model bundle, a config in a release `.tar.gz`): extracted, it
+ * is read by whatever reads the same file in a repository, so it is judged as the walk judges that file — a `.yaml` or
+ * `.yml` name (discover/walk.ts `searchedClaim`), the python-tag sign anywhere in its bytes, then
+ * yamlPythonTagFindings with its bounds and levels. Without the sign it is left to the container reader, as before.
+ */
+registerMemberFormat({
+  format: 'yaml-python-tags',
+  claimsName: (name) => templateFileKind(name) === 'yaml',
+  judge(data, name, where) {
+    if (templateFileKind(name) !== 'yaml' || !showsPythonTagSign(data)) return undefined;
+    const out = new Findings(where.path, 'yaml-python-tags', where.member);
+    driveSync(yamlPythonTagFindings(bufferSource(data), out, where.allow));
+    // A YAML text is no container, but a pickle head is read whatever the name: leave the container reader its turn.
+    return { findings: out.list, decompressed: 0, readsAllOfIt: false };
+  },
+});

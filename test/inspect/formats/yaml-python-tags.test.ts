@@ -1,11 +1,13 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { buildTar, buildZip } from '../containers/build.js';
 import { scanAsCli } from '../../helpers/scan.js';
 import { tempTrees } from '../../helpers/temp-tree.js';
 
 const tree = tempTrees('chainproof-yaml-python-tags-');
 
 /** `rule:level:line` per repo-relative path, over every finding of a whole scan (`chainproof scan --offline`). */
-async function scanTree(files: Record<string, string>): Promise<Record<string, string[]>> {
+async function scanTree(files: Record<string, string | Buffer>): Promise<Record<string, string[]>> {
   const res = await scanAsCli(tree(files));
   const out: Record<string, string[]> = {};
   for (const f of res.findings)
@@ -94,5 +96,82 @@ describe('YAML files with PyYAML python tags (CPI134)', () => {
   it('a chat template candidate is judged for its python tags too', async () => {
     const text = 'chat_template: "{{ messages }}"\nx: !!python/object/apply:os.system [id]\n';
     expect(await scanTree({ 'serve.yaml': text })).toEqual({ 'serve.yaml': ['CPI134:error:2'] });
+  });
+});
+
+/** `rule:level:member` per repo-relative path, for YAML files shipped inside an archive. */
+async function scanMembers(files: Record<string, Buffer>): Promise<Record<string, string[]>> {
+  const res = await scanAsCli(tree(files));
+  const out: Record<string, string[]> = {};
+  for (const f of res.findings) (out[f.location.path] ??= []).push(`${f.ruleId}:${f.level}:${f.location.member}`);
+  for (const rules of Object.values(out)) rules.sort();
+  return out;
+}
+
+/** A tar of several members: each buildTar ends in the two zero blocks, kept only after the last. */
+const tarOf = (members: Record<string, string | Buffer>) =>
+  Buffer.concat([
+    ...Object.entries(members).map(([name, data]) => {
+      const one = buildTar(name, Buffer.from(data));
+      return one.subarray(0, one.length - 1024);
+    }),
+    Buffer.alloc(1024),
+  ]);
+
+const SYSTEM = 'lr: 0.1\nhook: !!python/object/apply:os.system ["echo hi"]\n';
+
+describe('YAML members of archives: extracted, they are read as the same file in a repository is', () => {
+  it.each([
+    {
+      name: 'a config calling os.system in a release zip',
+      files: { 'release.zip': buildZip([{ name: 'cfg/train.yaml', data: Buffer.from(SYSTEM), deflate: true }]) },
+      want: { 'release.zip': ['CPI134:error:cfg/train.yaml'] },
+    },
+    {
+      name: 'a Keras model YAML in a .tar.gz',
+      files: {
+        'model.tar.gz': gzipSync(
+          tarOf({
+            'export/weights.txt': 'not a model\n',
+            'export/model.yml': KERAS.replace('units: 2', 'units: !!python/object/new:collections.OrderedDict []'),
+          }),
+        ),
+      },
+      want: { 'model.tar.gz': ['CPI134:error:<gzip>!export/model.yml'] },
+    },
+    {
+      name: 'a tag hidden behind a %XX escape in a plain tar',
+      files: { 'bundle.tar': tarOf({ 'hp.yaml': 'a: 1\nx: !!py%74hon/object/apply:os.system [id]\n' }) },
+      want: { 'bundle.tar': ['CPI134:error:hp.yaml'] },
+    },
+    {
+      name: 'a gzipped config (whoever gunzips it reads the YAML)',
+      files: { 'cfg.yaml.gz': gzipSync(SYSTEM) },
+      want: { 'cfg.yaml.gz': ['CPI134:error:<gzip>'] },
+    },
+    {
+      name: 'a member past the parse limit: not checked, counted',
+      files: {
+        'big.zip': buildZip([
+          {
+            name: 'big.yaml',
+            data: Buffer.from(`${'# padding\n'.repeat(110_000)}x: !!python/object/apply:os.system [id]\n`),
+            deflate: true,
+          },
+        ]),
+      },
+      want: { 'big.zip': ['CPI051:warning:big.yaml'] },
+    },
+  ])('$name', async ({ files, want }) => {
+    expect(await scanMembers(files)).toEqual(want);
+  });
+
+  it.each([
+    { name: 'tuples only', data: KERAS },
+    { name: 'no python tag sign', data: 'prefix: /usr/lib/python3/site-packages\nlr: 0.1\n' },
+    { name: 'the tag in a member not named YAML (as the walk ignores such a file)', data: SYSTEM, member: 'notes.txt' },
+  ])('silent: $name', async ({ data, member }) => {
+    const zip = buildZip([{ name: member ?? 'config.yaml', data: Buffer.from(data), deflate: true }]);
+    expect(await scanMembers({ 'bundle.zip': zip })).toEqual({});
   });
 });
