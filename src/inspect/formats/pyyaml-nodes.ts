@@ -110,6 +110,14 @@ export function unreadDeepYaml(doc: Document.Parsed, out: Findings, unread: Unre
   return true;
 }
 
+/**
+ * The most of a YAML file of a model repository parsed (python tags, SpeechBrain hparams, chat-template candidates).
+ * The `yaml` package parses many small nodes at a few hundred KB/s and about 250 bytes of memory a byte (a 3.2 MB flow
+ * sequence took 23–31 s and 830 MB; 23 MB: 2 minutes and 3 GB); the configs these readers expect are a few KiB, and
+ * 1 MiB keeps one file to seconds.
+ */
+export const MAX_PARSED_YAML = 1024 * 1024;
+
 /** Distinct callables named in one finding's text. */
 export const MAX_LISTED_TAGS = 5;
 

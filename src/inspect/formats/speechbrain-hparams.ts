@@ -3,6 +3,7 @@ import { isAllowed, type AllowContext } from '../pickle/allowlist.js';
 import {
   listedTags,
   MAX_LISTED_TAGS,
+  MAX_PARSED_YAML,
   pythonTagUses,
   unreadDeepYaml,
   unreadLargeYaml,
@@ -15,11 +16,8 @@ import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError, readAt } from './source.js';
 import { parseShallowYaml } from '../../core/yaml-depth.js';
 
-/**
- * A hyperparams.yaml is a few KiB. `yaml` parses many small nodes at a few hundred KB/s and about 250 bytes of
- * memory a byte (a 3.2 MB flow sequence took 31 s and 830 MB here): 1 MiB keeps one file to seconds.
- */
-const MAX_FILE = 1024 * 1024;
+/** A hyperparams.yaml is a few KiB. */
+const MAX_FILE = MAX_PARSED_YAML;
 
 /**
  * HyperPyYAML's tags (hyperpyyaml/core.py `load_hyperpyyaml`: `add_multi_constructor("!new:", _construct_object)`,

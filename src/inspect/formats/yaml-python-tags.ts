@@ -5,6 +5,7 @@ import { registerMemberFormat } from '../content/member-formats.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import {
   listedTags,
+  MAX_PARSED_YAML,
   pythonTagUses,
   unreadDeepYaml,
   unreadLargeYaml,
@@ -17,15 +18,13 @@ import type { ParseSteps, RandomAccess } from './source.js';
 import { bufferSource, driveSync, readAt } from './source.js';
 
 /**
- * The most of a YAML file parsed, for its tags and for a chat template candidate's templates (hf-chat-template.ts).
- * The `yaml` package's parser costs time and memory linear in a text's nodes but large: a 3.2 MB flow sequence of
- * small items took 23 s and 830 MB (23 MB: 2 minutes and 3 GB). A YAML file a model repository ships is a config of a
- * few KiB; the only program that reads a chat template from YAML is a trainer, axolotl (`axolotl.cli.config.load_cfg`,
- * yaml.safe_load), whose `chat_template_jinja` is a few KiB, and one file's templates are checked up to
- * GGUF_LIMITS.maxTemplateTotal (this size) in all, so a template candidate past it is refused as a template past the
- * total would be, unparsed: an error, not a pass.
+ * The most of a YAML file parsed, for its tags and for a chat template candidate's templates (hf-chat-template.ts):
+ * MAX_PARSED_YAML. The only program that reads a chat template from YAML is a trainer, axolotl
+ * (`axolotl.cli.config.load_cfg`, yaml.safe_load), whose `chat_template_jinja` is a few KiB, and one file's templates
+ * are checked up to GGUF_LIMITS.maxTemplateTotal (this size) in all, so a template candidate past it is refused as a
+ * template past the total would be, unparsed: an error, not a pass.
  */
-export const MAX_TAGGED_YAML = 1024 * 1024;
+export const MAX_TAGGED_YAML = MAX_PARSED_YAML;
 
 /**
  * The python tags whose constructor imports or calls what the tag names: PyYAML's UnsafeConstructor (`yaml.Loader`,
