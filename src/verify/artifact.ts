@@ -32,5 +32,7 @@ export function verifyArtifactBundle(req: ArtifactBundleRequest): BundleVerdict 
 
 /** The verdict on a bundle that does not parse: the same whether or not its artifact was found. */
 export function bundleReadFailure(err: BundleParseError): BundleVerdict & { ok: false } {
+  if (err.unverifiable)
+    return { ok: false, code: 'unverifiable', reason: `the bundle was not checked: ${err.message}` };
   return { ok: false, code: err.tooDeep ? 'too-deep' : 'malformed', reason: `cannot read the bundle: ${err.message}` };
 }

@@ -1,14 +1,16 @@
 import type { Stage, StageOutput } from '../core/stage.js';
 import { signaturesApply } from './stage/applies.js';
 import type { Coverage } from './stage/coverage.js';
+import { checkCosignSignatures } from './stage/cosign.js';
+import { cosignFiles } from './stage/cosign-names.js';
 import { checkDetachedBundles } from './stage/detached.js';
 import { enforceRegistrySignature, enforceRequirements } from './stage/enforce.js';
 import { checkModelSignatures } from './stage/models.js';
 import { signatureSetup } from './stage/setup.js';
 
 /**
- * Signatures: OpenSSF model signatures (`model.sig`) over their folders, detached Sigstore bundles over their
- * artifacts, `signatures.require` and the signed trusted registry. Offline: trust material is embedded or local.
+ * Signatures: OpenSSF model signatures (`model.sig`) over their folders, detached Sigstore and cosign bundles over
+ * their artifacts (cosign signatures without one reported as not checked), `signatures.require` and the signed trusted registry. Offline: trust material is embedded or local.
  */
 export const signaturesStage: Stage = {
   name: 'signatures',
@@ -16,14 +18,16 @@ export const signaturesStage: Stage = {
     if (!signaturesApply(input, ctx.policy, ctx.trust.registrySigners)) return {};
     const setup = signatureSetup(ctx);
     const registryFiles = new Set(ctx.registry.files);
+    const cosign = cosignFiles(input.files);
     const models = await checkModelSignatures(input, ctx, setup);
-    const detached = await checkDetachedBundles(input, ctx, setup, registryFiles);
-    const coverage = new Map<string, Coverage>([...models.coverage, ...detached.coverage]);
+    const detached = await checkDetachedBundles(input, ctx, setup, registryFiles, cosign);
+    const cosignSigs = await checkCosignSignatures(input, setup, cosign);
+    const coverage = new Map<string, Coverage>([...models.coverage, ...cosignSigs.coverage, ...detached.coverage]);
     // A file covered twice keeps the failing outcome: the worst result wins.
     for (const [p, c] of models.coverage) if (!c.ok) coverage.set(p, c);
-    const required = enforceRequirements(input, setup, coverage);
+    const required = enforceRequirements(input, setup, coverage, cosign.parts);
     const registry = enforceRegistrySignature(ctx, coverage);
-    const parts = [models, detached, required, registry];
+    const parts = [models, detached, cosignSigs, required, registry];
     return { findings: parts.flatMap((p) => p.findings), verifications: parts.flatMap((p) => p.verifications) };
   },
 };

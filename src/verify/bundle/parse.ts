@@ -1,6 +1,7 @@
 import { bundleFromJSON, ValidationError, type Bundle } from '@sigstore/bundle';
 import { JsonTooDeepError, parseShallowJson } from '../../core/json-depth.js';
 import type { DigestAlgorithm } from '../../hash/algorithms.js';
+import { cosignToSigstoreBundle, isCosignBundle } from './cosign.js';
 
 /** What a Sigstore bundle signs. */
 export type BundleContent =
@@ -58,9 +59,15 @@ export class BundleParseError extends Error {
   override readonly name = 'BundleParseError';
   /** The bundle nests deeper than any real one (a crash attempt), not merely malformed. */
   readonly tooDeep: boolean;
-  constructor(message: string, opts: { tooDeep?: boolean } = {}) {
+  /** Well formed, but of a kind chainproof does not verify (a cosign bundle never logged): not checked, not malformed. */
+  readonly unverifiable: boolean;
+  /** No JSON object with a bundle's marks (mediaType, cosign's base64Signature): a file only named like a bundle. */
+  readonly notBundle: boolean;
+  constructor(message: string, opts: { tooDeep?: boolean; unverifiable?: boolean; notBundle?: boolean } = {}) {
     super(message);
     this.tooDeep = opts.tooDeep ?? false;
+    this.unverifiable = opts.unverifiable ?? false;
+    this.notBundle = opts.notBundle ?? false;
   }
 }
 
@@ -83,15 +90,17 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  */
 export function parseBundle(input: string | Buffer): ParsedBundle {
   if (input.length > MAX_BUNDLE_BYTES) throw new BundleParseError('bundle is larger than 16 MiB');
-  let json: unknown;
+  let parsed: unknown;
   try {
     // Depth-checked first: bundleFromJSON and later readers recurse over the tree.
-    json = parseShallowJson(typeof input === 'string' ? input : input.toString('utf8'));
+    parsed = parseShallowJson(typeof input === 'string' ? input : input.toString('utf8'));
   } catch (err) {
     if (err instanceof JsonTooDeepError) throw new BundleParseError(err.message, { tooDeep: true });
-    throw new BundleParseError(`not valid JSON: ${(err as Error).message}`);
+    throw new BundleParseError(`not valid JSON: ${(err as Error).message}`, { notBundle: true });
   }
-  if (!isObject(json)) throw new BundleParseError('not a JSON object');
+  if (!isObject(parsed)) throw new BundleParseError('not a JSON object', { notBundle: true });
+  // cosign's own bundle format (`cosign sign-blob --bundle` before Sigstore bundles): the same facts, read as one.
+  const json = isCosignBundle(parsed) ? cosignToSigstoreBundle(parsed) : parsed;
   const mediaType = json['mediaType'];
   // npm's attestations document (registry `/-/npm/v1/attestations/…`): a list of bundles, not one.
   if (mediaType === undefined && Array.isArray(json['attestations']))
@@ -102,7 +111,9 @@ export function parseBundle(input: string | Buffer): ParsedBundle {
     typeof mediaType !== 'string' ||
     !/^application\/vnd\.dev\.sigstore\.bundle(\+json;version=0\.[123]|\.v0\.3\+json)$/.test(mediaType)
   )
-    throw new BundleParseError(`unsupported bundle mediaType ${JSON.stringify(mediaType)}`);
+    throw new BundleParseError(`unsupported bundle mediaType ${JSON.stringify(mediaType)}`, {
+      notBundle: mediaType === undefined,
+    });
   const vm = json['verificationMaterial'];
   if (!isObject(vm)) throw new BundleParseError('verificationMaterial is missing');
   const tlog = vm['tlogEntries'];

@@ -1,6 +1,7 @@
 import type { Policy } from '../../core/policy.js';
 import type { StageInput } from '../../core/stage.js';
 import type { RegistrySigner } from '../../core/trust-material.js';
+import { cosignFiles } from './cosign-names.js';
 
 /**
  * Whether the signatures stage has anything to check: a signature file in the tree, or a policy or trusted-registry
@@ -13,6 +14,8 @@ export function signaturesApply(
   registrySigners: readonly RegistrySigner[],
 ): boolean {
   const sig = policy.signatures;
-  const hasSignatures = input.files.some((f) => f.format === 'model-signature' || f.format === 'sigstore-bundle');
+  const hasSignatures =
+    input.files.some((f) => f.format === 'model-signature' || f.format === 'sigstore-bundle') ||
+    cosignFiles(input.files).parts.size > 0;
   return hasSignatures || sig.require.length > 0 || sig.registry?.required === true || registrySigners.length > 0;
 }

@@ -11,6 +11,7 @@ import { isProvenanceBundle } from '../provenance/kind.js';
 import { DETACHED_BUNDLE } from '../provenance/names.js';
 import { readBareEnvelope } from '../provenance/envelope.js';
 import { folderCovers, isFolderAttestation } from '../provenance/files.js';
+import type { CosignFiles } from './cosign-names.js';
 import { allowedSigners, registryRequirementsOf, signatureRequirementsOf, type SignatureSetup } from './setup.js';
 import { emptyPart, markFailed, type PartResult } from './coverage.js';
 import { MAX_CANDIDATES, MAX_FILE_BYTES, NearbyArtifacts, bundleClaim, type BundleClaim } from './nearby-artifact.js';
@@ -23,22 +24,30 @@ export function artifactOf(bundlePath: string): string {
   return bundlePath.replace(DETACHED_BUNDLE, '');
 }
 
-/** Verify each `<file>.sigstore.json` / `<file>.sigstore` against `<file>`. Registry files use the registry's signers. */
+/**
+ * Verify each `<file>.sigstore.json` / `<file>.sigstore`, and cosign's `<file>.bundle`, against `<file>`. Registry
+ * files use the registry's signers.
+ */
 export async function checkDetachedBundles(
   input: StageInput,
   ctx: ScanContext,
   setup: SignatureSetup,
   registryFiles: ReadonlySet<string>,
+  cosign: CosignFiles,
 ): Promise<PartResult> {
   const out = emptyPart();
   const byPath = new Map(input.files.map((f) => [f.path, f]));
   const skipped = new Set(input.skipped.map((s) => s.path));
-  const bundles = input.files.filter((f) => f.format === 'sigstore-bundle');
+  const bundles = input.files.filter((f) => f.format === 'sigstore-bundle' || cosign.bundles.has(f.path));
   const nearby = new NearbyArtifacts(input.files, (f) => f.format !== 'sigstore-bundle', ctx.digests);
   // The provenance stage judges the attestations next to the models it was given, and only those.
   const models = new Set(input.models.map((m) => m.path));
   await Promise.all(
-    bundles.map((b) => ctx.limit(() => checkOne(b, byPath, skipped, nearby, ctx, setup, registryFiles, models, out))),
+    bundles.map((b) =>
+      ctx.limit(() =>
+        checkOne(b, cosign.bundles.get(b.path), byPath, skipped, nearby, ctx, setup, registryFiles, models, out),
+      ),
+    ),
   );
   // Several bundles may speak of one file (found by digest): the pipeline keeps the worst status, and the first of
   // equal ones, so the order they finished in must not decide which.
@@ -49,6 +58,8 @@ export async function checkDetachedBundles(
 
 async function checkOne(
   bundle: DiscoveredFile,
+  /** The file a cosign `<file>.bundle` is named for (always in the scan); undefined for a Sigstore bundle. */
+  cosignArtifact: string | undefined,
   byPath: ReadonlyMap<string, DiscoveredFile>,
   skipped: ReadonlySet<string>,
   nearby: NearbyArtifacts,
@@ -58,7 +69,8 @@ async function checkOne(
   models: ReadonlySet<string>,
   out: PartResult,
 ): Promise<void> {
-  let target = artifactOf(bundle.path);
+  let target = cosignArtifact ?? artifactOf(bundle.path);
+  const what = cosignArtifact === undefined ? 'Sigstore bundle' : 'cosign bundle';
   let artifact = byPath.get(target);
   // Found by the digest the bundle signs, not by its name (nearby-artifact.ts): it vouches for the bytes, not for
   // the file's place, so it counts as no file's signature for the policy's `signatures.require`.
@@ -153,6 +165,14 @@ async function checkOne(
       ? allowedSigners(setup, [target], registry.signers)
       : allowedSigners(setup, [target, bundle.path]);
   const parsedBundle = await parseBundleOnce();
+  // A `<file>.bundle` is cosign's only when it reads as a bundle of either format: another program's file of that
+  // name is no signature, and the file it is named for is as signed as it was without it.
+  if (cosignArtifact !== undefined && parsedBundle instanceof BundleParseError && parsedBundle.notBundle) return;
+  // Well formed but never logged (cosign sign-blob --tlog-upload=false): not checked, which no signer named would change.
+  if (parsedBundle instanceof BundleParseError && parsedBundle.unverifiable)
+    return unverifiable(
+      `${bundle.path} over ${target} was not checked: ${parsedBundle.message}. Re-sign with the transparency log (cosign sign-blob --bundle ${target}.sigstore.json) and commit the bundle.`,
+    );
   const how = byDigest ? `, which names no file but signs this one's digest` : '';
   // verify/artifact.ts `verifyArtifactBundle`, over the bundle parsed once.
   const verdict =
@@ -171,13 +191,16 @@ async function checkOne(
     // bundle still counts as the file's signature.
     // The provenance stage reads a bundle by its name (next to the model) or in an attestations/ folder above it; one
     // named for no file and found here by digest is not among those, and its failure must not vanish.
-    const provenanceReads = !byDigest || (isFolderAttestation(bundle.path) && folderCovers(bundle.path, target));
+    // It reads no cosign `.bundle`.
+    const provenanceReads =
+      cosignArtifact === undefined &&
+      (!byDigest || (isFolderAttestation(bundle.path) && folderCovers(bundle.path, target)));
     const owned =
       verdict.code !== 'untrusted-signer' && models.has(target) && provenanceReads && provenanceOwns(parsedBundle);
     if (!owned) {
       const registryEntries = byDigest ? [] : registryRequirementsOf(setup, [target]);
       out.findings.push(
-        requiredVerdictFinding(verdict, 'Sigstore bundle', bundle.path, target, allowed, registryEntries, requirements),
+        requiredVerdictFinding(verdict, what, bundle.path, target, allowed, registryEntries, requirements),
       );
       out.verifications.push(record(target, statusOf(verdict.code), `${bundle.path}${how}: ${verdict.reason}`));
     }
