@@ -6,6 +6,8 @@ import type { Policy } from '../../src/core/policy.js';
 import type { ScanResult } from '../../src/core/result.js';
 import { verifyArtifactBundle } from '../../src/verify/artifact.js';
 import { resolveSigners } from '../../src/verify/policy/signers.js';
+import { modelsStage } from '../../src/models/stage.js';
+import { provenanceStage } from '../../src/verify/provenance/stage.js';
 import { signaturesStage } from '../../src/verify/stage.js';
 import { loadTrustedRoot, type TrustRoot } from '../../src/verify/trust/root.js';
 import { corpusPath } from '../helpers/corpus.js';
@@ -225,5 +227,27 @@ describe('cosign signature files beside a model under signatures.require', () =>
       'CPS007 warning models/paired.bin.sig',
       'CPS009 error models/tampered.bin.bundle',
     ]);
+  });
+});
+
+describe('a cosign bundle chainproof does not verify, beside a model', () => {
+  it('is one finding (CPS007, the signatures stage), not a provenance failure too', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'cp-cosign-model-'));
+    try {
+      mkdirSync(path.join(root, 'models'));
+      const model = corpusPath('models', 'real-safetensors', 'model2vec-test-model-float32.safetensors');
+      cpSync(model, path.join(root, 'models/model.safetensors'));
+      // Signed with --tlog-upload=false, saved under the Sigstore bundle name the provenance stage reads too.
+      const { rekorBundle: _, ...unlogged } = cosignBundleOf('happy-path-v0.3');
+      writeFileSync(path.join(root, 'models/model.safetensors.sigstore.json'), JSON.stringify(unlogged));
+      const r = await scanWith(root, [modelsStage, provenanceStage, signaturesStage]);
+      // CPM001 (a model no trusted-registry entry lists) is another cause, not the bundle's.
+      const about = r.findings.filter((f) => f.ruleId !== 'CPM001');
+      expect(about.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual([
+        'CPS007 models/model.safetensors.sigstore.json',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -45,6 +45,9 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
     parsed = parseBundle(bundle);
   } catch (err) {
     if (!(err instanceof BundleParseError)) throw err;
+    // A cosign bundle chainproof does not verify (no Rekor entry, an old entry kind) is a signature the signatures
+    // stage reports as not checked (CPS007): one finding for the one cause.
+    if (err.unverifiable) return { ok: false, notProvenance: true, reason: err.message };
     const envelope = readBareEnvelope(typeof bundle === 'string' ? bundle : bundle.toString('utf8'));
     if (envelope)
       return {
