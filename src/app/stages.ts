@@ -7,7 +7,7 @@ import { mayBeAttestation } from '../verify/provenance/names.js';
 import { signaturesApply } from '../verify/stage/applies.js';
 import { lazyStage } from './lazy-stage.js';
 import { isAdapterConfig } from '../refs/sources.js';
-import { credentialFileOf } from '../deps/credential-files.js';
+import { configFileOf } from '../deps/credential-files.js';
 import { isPythonDepsInput } from '../deps/python-inputs.js';
 
 /**
@@ -67,8 +67,9 @@ const isModelStageFile = (f: DiscoveredFile) =>
 export const STAGES: readonly Stage[] = [
   lazyStage({
     name: 'deps',
-    // A package-manager config alone is work too: credentials written into it (CPD168) need no lockfile.
-    hasWork: (input) => input.files.some((f) => either(f, LOCKFILE_FORMATS) || credentialFileOf(f.path) !== undefined),
+    // A package-manager config alone is work too: credentials written into it (CPD168) and a file padded past the
+    // size it is read to (CPD169) need no lockfile.
+    hasWork: (input) => input.files.some((f) => either(f, LOCKFILE_FORMATS) || configFileOf(f.path) !== undefined),
     load: async () => (await import('../deps/stage.js')).depsStage,
   }),
   lazyStage({

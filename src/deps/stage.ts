@@ -2,7 +2,6 @@ import type { Finding } from '../core/finding.js';
 import type { DiscoveredFile } from '../core/files.js';
 import type { ScanContext } from '../core/context.js';
 import { Readable } from 'node:stream';
-import { posix } from 'node:path';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import type { TarballFacts } from '../registry/tarball.js';
 import { checkLocalTarballs, localTarballsOf } from './checks/local-tarballs.js';
@@ -20,7 +19,7 @@ import { loadedPnpmfiles, pluginPnpmfileFindings, pnpmfileFinding } from './chec
 import { checkRepoYarnrc, yarnrcCredentials, type RepoYarnrc } from './checks/yarnrc.js';
 import { effectiveYarnrcs, enableScriptsOf, loadRepoYarnrcs, mergeYarnrcs } from './yarnrc-files.js';
 import { npmrcFromEntries, npmrcFromEnv, parseNpmrc, type NpmrcConfig } from './npmrc.js';
-import { credentialFileOf } from './credential-files.js';
+import { configFileOf, credentialFileOf, type ConfigFile } from './credential-files.js';
 import {
   MAX_LOCKFILE_BYTES,
   MAX_MANIFEST_BYTES,
@@ -91,13 +90,23 @@ export const depsStage: Stage = {
 };
 
 /** The repository configuration files npm, yarn, bun and pnpm read whatever their size, with the bound we read them to. */
-const CONFIG_BOUNDS: ReadonlyMap<string, number> = new Map([
-  ['.npmrc', MAX_NPMRC_BYTES],
-  ['.yarnrc', MAX_NPMRC_BYTES],
-  ['.yarnrc.yml', MAX_NPMRC_BYTES],
-  ['bunfig.toml', MAX_NPMRC_BYTES],
-  ['pnpm-workspace.yaml', MAX_MANIFEST_BYTES],
-]);
+const CONFIG_BOUNDS: Readonly<Record<ConfigFile, number>> = {
+  '.npmrc': MAX_NPMRC_BYTES,
+  '.yarnrc': MAX_NPMRC_BYTES,
+  '.yarnrc.yml': MAX_NPMRC_BYTES,
+  'bunfig.toml': MAX_NPMRC_BYTES,
+  'pnpm-workspace.yaml': MAX_MANIFEST_BYTES,
+};
+
+/**
+ * Whether a configuration file was past its bound when the tree was walked: CPD169 (`oversizedConfigs`) says so
+ * once, so a lockfile that reads it adds no notification of its own for the same cause. One that grew since the walk
+ * is still said where it is read.
+ */
+function reportedTooLarge(f: DiscoveredFile): boolean {
+  const name = configFileOf(f.path);
+  return name !== undefined && f.size > CONFIG_BOUNDS[name];
+}
 
 /**
  * CPD169 for each package-manager configuration file of the tree past the bound it is read to. The package manager
@@ -108,7 +117,8 @@ const CONFIG_BOUNDS: ReadonlyMap<string, number> = new Map([
 function oversizedConfigs(files: readonly DiscoveredFile[]): Finding[] {
   const out: Finding[] = [];
   for (const f of files) {
-    const bound = CONFIG_BOUNDS.get(posix.basename(f.path));
+    const name = configFileOf(f.path);
+    const bound = name === undefined ? undefined : CONFIG_BOUNDS[name];
     if (bound === undefined || f.size <= bound) continue;
     out.push({
       ruleId: 'CPD169',
@@ -354,6 +364,7 @@ async function loadPnpmWorkspace(
   const parsed =
     text !== undefined ? (await import('./parsers/pnpm-workspace.js')).parsePnpmWorkspace(text) : undefined;
   if (parsed !== undefined && 'settings' in parsed) return { path: f.path, text: text!, settings: parsed.settings };
+  if (text === undefined && reportedTooLarge(f)) return undefined;
   const why = parsed === undefined ? 'could not be read' : `is ${parsed.error}`;
   notifications.push({
     level: 'warning',
@@ -469,6 +480,7 @@ async function loadBunfig(
     const { config, keys } = parseBunfig(f.path, text);
     return [{ path: f.path, text, config, keys }];
   } catch (err) {
+    if (text === undefined && reportedTooLarge(f)) return [];
     notifications.push({
       level: 'warning',
       message: `${f.path} ${text === undefined ? 'could not be read' : `is not valid TOML (${errorMessage(err)})`}: bun refuses to install with it, and its registries were not judged`,
@@ -502,6 +514,7 @@ async function loadYarnrcV1s(
     const text = await readBounded(ctx.files, f, MAX_NPMRC_BYTES).catch(() => undefined);
     const read = text !== undefined ? readYarnrcV1(text) : undefined;
     if (text === undefined || read === undefined || 'error' in read) {
+      if (text === undefined && reportedTooLarge(f)) continue;
       notifications.push({
         level: 'warning',
         message: `${f.path} ${read !== undefined && 'error' in read ? `is not valid .yarnrc syntax (${read.error}): yarn 1 stops with that error` : 'could not be read'}; its registries were not judged`,
@@ -541,11 +554,12 @@ async function loadNpmrcs(
     if (!f) continue;
     const text = await readBounded(ctx.files, f, MAX_NPMRC_BYTES).catch(() => undefined);
     if (text === undefined) {
-      notifications.push({
-        level: 'warning',
-        message: `${f.path} could not be read; its registries are not allowed`,
-        path: f.path,
-      });
+      if (!reportedTooLarge(f))
+        notifications.push({
+          level: 'warning',
+          message: `${f.path} could not be read; its registries are not allowed`,
+          path: f.path,
+        });
       continue;
     }
     out.push({ path: f.path, text, config: parseNpmrc(text, ctx.options.env) });

@@ -24,10 +24,17 @@ const LOCK = JSON.stringify({
   packages: { '': { name: 'app', version: '1.0.0' } },
 });
 
-async function scan(dir: string, failOn: string): Promise<{ code: number; findings: Reported[]; out: string }> {
+interface Scanned {
+  code: number;
+  findings: Reported[];
+  notifications: { message: string; path?: string }[];
+  out: string;
+}
+
+async function scan(dir: string, failOn: string): Promise<Scanned> {
   const r = await runMain(['scan', dir, '--offline', '--quiet', '--no-progress', '-f', 'json', '--fail-on', failOn]);
-  const findings = (JSON.parse(r.stdout) as { findings: Reported[] }).findings;
-  return { code: r.code, findings, out: r.stdout + r.stderr };
+  const { findings, notifications } = JSON.parse(r.stdout) as Pick<Scanned, 'findings' | 'notifications'>;
+  return { code: r.code, findings, notifications, out: r.stdout + r.stderr };
 }
 
 /**
@@ -98,5 +105,55 @@ describe('a package-manager configuration too large to read (CPD169)', () => {
     expect(gated.findings.filter((f) => f.ruleId === 'CPD153')).toEqual([]);
     expect(gated.findings.filter((f) => f.ruleId === 'CPD168').map((f) => f.location.path)).toEqual(['ok/.npmrc']);
     expect(gated.out).not.toMatch(/MadeUp/);
+  });
+
+  it('needs no lockfile for a padded .yarnrc or pnpm-workspace.yaml either', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-cfg-nolock-other-'));
+    await writeFile(path.join(dir, 'package.json'), '{"name":"lib","version":"1.0.0"}\n');
+    await writeFile(path.join(dir, '.yarnrc'), padded(MAX_NPMRC_BYTES, 'registry "https://evil.example/"\n'));
+    await writeFile(
+      path.join(dir, 'pnpm-workspace.yaml'),
+      padded(MAX_MANIFEST_BYTES, 'dangerouslyAllowAllBuilds: true\n'),
+    );
+
+    const r = await scan(dir, 'error');
+    expect(r.code).toBe(1);
+    expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}`)).toEqual([
+      'CPD169@.yarnrc',
+      'CPD169@pnpm-workspace.yaml',
+    ]);
+  });
+
+  it('a lockfile that reads a padded config adds no notification beside its CPD169', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-cfg-once-'));
+    const lockfiles: Record<string, string> = {
+      npm: LOCK,
+      yarn: '# yarn lockfile v1\n\n',
+      pnpm: "lockfileVersion: '9.0'\n",
+      bun: '{"lockfileVersion": 1, "workspaces": {"": {"name": "app"}}, "packages": {}}\n',
+    };
+    const names = { npm: 'package-lock.json', yarn: 'yarn.lock', pnpm: 'pnpm-lock.yaml', bun: 'bun.lock' };
+    const configs = { npm: '.npmrc', yarn: '.yarnrc', pnpm: 'pnpm-workspace.yaml', bun: 'bunfig.toml' };
+    for (const pm of ['npm', 'yarn', 'pnpm', 'bun'] as const) {
+      await mkdir(path.join(dir, pm));
+      await writeFile(path.join(dir, pm, 'package.json'), '{"name":"app","version":"1.0.0"}\n');
+      await writeFile(path.join(dir, pm, names[pm]), lockfiles[pm]!);
+      const bound = pm === 'pnpm' ? MAX_MANIFEST_BYTES : MAX_NPMRC_BYTES;
+      await writeFile(path.join(dir, pm, configs[pm]), padded(bound, 'registry=https://evil.example/\n'));
+    }
+
+    const r = await scan(dir, 'none');
+    expect(r.findings.filter((f) => f.ruleId === 'CPD169').map((f) => f.location.path)).toEqual([
+      'bun/bunfig.toml',
+      'npm/.npmrc',
+      'pnpm/pnpm-workspace.yaml',
+      'yarn/.yarnrc',
+    ]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPD001')).toEqual([]);
+    expect(
+      r.notifications.filter(
+        (n) => n.path !== undefined && /\/(\.npmrc|\.yarnrc|pnpm-workspace\.yaml|bunfig\.toml)$/.test(n.path),
+      ),
+    ).toEqual([]);
   });
 });
