@@ -49,6 +49,11 @@ export interface PackageNode {
    * scripts run only on machines of those platforms (deps/platforms.ts `platformNote`).
    */
   readonly platforms?: string;
+  /**
+   * npm and pnpm: the platform-restricted optional package (`name@version (os: darwin)`) it is installed with alone,
+   * when it has no platform of its own: skipped with that package elsewhere (deps/platform-gates.ts).
+   */
+  readonly installedWith?: string;
   /** For aliases (`npm:`), the name the code imports. */
   readonly alias?: string;
   readonly bundled?: boolean;

@@ -1,5 +1,6 @@
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import type { DraftEdge, DraftNode, ParsedLockfile } from './types.js';
+import { platformGates } from './platform-gates.js';
 
 /**
  * Turn parser output into the shared DependencyGraph: a breadth-first walk from every importer gives each package
@@ -42,17 +43,28 @@ export function toDependencyGraph(lockfile: string, parsed: ParsedLockfile): Dep
     (k) => k !== 'optional',
   );
 
+  const optional = parsed.nodes.map((node, i) => (node.flags ? node.flags.optional : parent[i] !== -2 && !required[i]));
+  // npm skips a package as optional by its edges (calcDepFlags), whatever the entry's flag; pnpm by the flag.
+  const gates = platformGates(
+    parsed,
+    parsed.kind === 'npm' ? (i) => parent[i] !== -2 && !required[i] : (i) => optional[i]!,
+  );
   const packages: PackageNode[] = parsed.nodes.map((node, i) => {
     const seen = parent[i] !== -2;
     const workspace = seen ? owner[i]! : '';
-    return toPackageNode(node, {
+    const out = toPackageNode(node, {
       lockfile,
       dev: node.flags ? node.flags.dev : seen && !prod[i],
-      optional: node.flags ? node.flags.optional : seen && !required[i],
+      optional: optional[i]!,
       peer: node.flags ? node.flags.peer : false,
       workspace,
       path: seen ? pathTo(parsed, parent, i, workspace) : [node.name],
     });
+    const gate = gates.get(i);
+    // Rare (only what a platform package alone brings in): the one package of another shape.
+    if (gate === undefined) return out;
+    const g = parsed.nodes[gate]!;
+    return { ...out, installedWith: `${g.alias ?? g.name}@${g.version} (${g.platforms ?? ''})` };
   });
   const importers: Record<string, Record<string, string>> = {};
   // Each parser builds a fresh map per importer and never touches it again: hand it on rather than copy it (the

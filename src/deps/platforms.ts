@@ -40,7 +40,7 @@ export function platformsOf(
  * an off-platform package whether optional or not.
  */
 export function platformNote(node: PackageNode, kind: DependencyGraph['kind']): string | undefined {
-  if (node.platforms === undefined) return undefined;
+  if (node.platforms === undefined) return node.installedWith === undefined ? undefined : gatedNote(node, kind);
   // npm decides optional from the edges, not from the entry's flags (calcDepFlags): with npm 11.19 a darwin-only
   // entry marked `optional: true` that package.json requires failed `npm ci` on Linux, so both cases are named.
   if (kind === 'npm')
@@ -52,4 +52,16 @@ export function platformNote(node: PackageNode, kind: DependencyGraph['kind']): 
   const pm = kind === 'pnpm' ? 'pnpm' : kind === 'yarn-berry' ? 'yarn' : undefined;
   if (pm === undefined || !node.optional) return undefined;
   return `${pm} installs this optional package only where the platform matches ${node.platforms} (its lockfile entry, or supportedArchitectures when set) and skips it on any other platform, so the scripts run on those machines alone: a developer's, when CI runs on another platform`;
+}
+
+/**
+ * A package with no platform of its own that only a platform-restricted optional package brings in
+ * (deps/platform-gates.ts): skipped with it, so its scripts run where that package installs alone.
+ */
+function gatedNote(node: PackageNode, kind: DependencyGraph['kind']): string {
+  const how =
+    kind === 'npm'
+      ? 'npm skips that package elsewhere with what only it brings in (arborist optionalSet)'
+      : 'pnpm skips that package elsewhere with what only it brings in (an optional package under a skipped one)';
+  return `it is installed only with ${node.installedWith ?? ''}, an optional package installed only where its platform matches; ${how}, so the scripts run on those machines alone: a developer's, when CI runs on another platform`;
 }

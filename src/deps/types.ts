@@ -17,7 +17,15 @@ export interface DraftEdge {
 // `attestationIdentities` and `wheelsOnly` are Python's, whose graph toPythonGraph builds without drafts.
 export type DraftNode = Omit<
   PackageNode,
-  'dev' | 'optional' | 'peer' | 'workspace' | 'path' | 'lockfile' | 'attestationIdentities' | 'wheelsOnly'
+  | 'dev'
+  | 'optional'
+  | 'peer'
+  | 'workspace'
+  | 'path'
+  | 'lockfile'
+  | 'attestationIdentities'
+  | 'wheelsOnly'
+  | 'installedWith'
 > & {
   /** Flags the lockfile itself records (npm, pnpm ≤ 6); otherwise computed from reachability. */
   readonly flags?: { readonly dev: boolean; readonly optional: boolean; readonly peer: boolean };

@@ -74,4 +74,59 @@ describe('npm install scripts of platform-restricted packages (CPD012)', () => {
     expect(fsevents?.evidence).toEqual({ lockfileKey: 'node_modules/fsevents', dependencyPath: expect.any(String) });
     expect(fsevents?.message).toContain('npm installs it only where the platform matches os: darwin');
   });
+
+  it('a package only an off-platform optional package brings in is named with it (arborist optionalSet)', async () => {
+    const entry = (extra: Record<string, unknown>) => ({
+      version: '1.0.0',
+      integrity: 'sha512-' + 'A'.repeat(86) + '==',
+      ...extra,
+    });
+    const lock = {
+      name: 'app',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': {
+          name: 'app',
+          dependencies: { shared: '1.0.0' },
+          optionalDependencies: { native: '1.0.0', wrap: '1.0.0' },
+        },
+        // Reached through native alone: skipped with it, as is helper's own dependency.
+        'node_modules/native': entry({
+          optional: true,
+          os: ['darwin'],
+          dependencies: { helper: '1.0.0', shared: '1.0.0' },
+        }),
+        'node_modules/helper': entry({ optional: true, hasInstallScript: true, dependencies: { deep: '1.0.0' } }),
+        'node_modules/deep': entry({ optional: true, hasInstallScript: true }),
+        // The root needs shared too: npm installs it everywhere.
+        'node_modules/shared': entry({ hasInstallScript: true }),
+        // wrap requires sun-only (a plain dependency): its optional set reaches up to wrap and takes wrap-child too.
+        'node_modules/wrap': entry({
+          optional: true,
+          hasInstallScript: true,
+          dependencies: { 'sun-only': '1.0.0', 'wrap-child': '1.0.0' },
+        }),
+        'node_modules/sun-only': entry({ optional: true, os: ['sunos'] }),
+        'node_modules/wrap-child': entry({ optional: true, hasInstallScript: true }),
+      },
+    };
+    const dir = await repoWith({
+      'package.json': JSON.stringify(lock.packages['']),
+      'package-lock.json': JSON.stringify(lock, null, 2),
+    });
+    const r = await scanDeps(dir);
+    const notes = Object.fromEntries(
+      r.findings
+        .filter((f) => f.ruleId === 'CPD012')
+        .map((f) => [f.message.slice(0, f.message.indexOf('@')), /installed only with ([^,]*),/.exec(f.message)?.[1]]),
+    );
+    expect(notes).toEqual({
+      helper: 'native@1.0.0 (os: darwin)',
+      deep: 'native@1.0.0 (os: darwin)',
+      shared: undefined,
+      wrap: 'sun-only@1.0.0 (os: sunos)',
+      'wrap-child': 'sun-only@1.0.0 (os: sunos)',
+    });
+  });
 });
