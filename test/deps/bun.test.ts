@@ -157,6 +157,16 @@ describe('bun.lock: whose lifecycle scripts Bun runs (Lockfile.hasTrustedDepende
   // name runs its scripts whatever it is.
   const aliased = (extra: string) =>
     `{\n  "lockfileVersion": 1,\n  "workspaces": { "": { "name": "app", "dependencies": { "esbuild": "npm:evil@1.0.0", "a": "npm:worse@1.0.0" } } },${extra}\n  "packages": {\n    "a": ["worse@1.0.0", "", {}, "${SHA}"],\n    "esbuild": ["evil@1.0.0", "", {}, "${SHA}"],\n  },\n}\n`;
+  // Bun 1.2 keeps the list as 32-bit name hashes (Lockfile.hasTrustedDependency): `cp-pez7ntcaa` hashes like
+  // `esbuild`, and with `trustedDependencies: ["esbuild"]` Bun 1.2.0 ran its postinstall (and not its neighbour's).
+  it('a package whose name hashes like a listed one is trusted, as Bun 1.2 trusts it', () => {
+    const colliding = `{\n  "lockfileVersion": 1,\n  "workspaces": { "": { "name": "app", "dependencies": { "cp-pez7ntcaa": "1.0.0", "cp-pez7ntcab": "1.0.0" } } },\n  "packages": {\n    "cp-pez7ntcaa": ["cp-pez7ntcaa@1.0.0", "", {}, "${SHA}"],\n    "cp-pez7ntcab": ["cp-pez7ntcab@1.0.0", "", {}, "${SHA}"],\n  },\n}\n`;
+    expect(disabled(colliding, { trustedDependencies: ['esbuild'] })).toEqual({
+      'cp-pez7ntcaa': null,
+      'cp-pez7ntcab': 'trustedDependencies',
+    });
+  });
+
   it.each([
     { name: 'an alias on the built-in list', extra: '', want: { evil: null, worse: 'bunDefaultTrusted' } },
     {

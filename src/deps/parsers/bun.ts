@@ -6,6 +6,7 @@ import { classifyResolved, classifySpec } from '../source.js';
 import { DEP_FIELDS, declaredOf } from './npm-common.js';
 import { BUN_DEFAULT_TRUSTED } from './bun-default-trusted.js';
 import { readBunFirstWins } from './bun-first-wins.js';
+import { bunTrustedNameHash } from './bun-name-hash.js';
 import { platformsOf } from '../platforms.js';
 
 /**
@@ -111,25 +112,29 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
  * newer Bun applies to npm resolutions alone and older Bun to every one. A package from git, a tarball or a folder
  * that neither trusts is built by no Bun.
  */
-function trustedBuild(node: DraftNode, trusted: ReadonlySet<string> | undefined): DraftNode {
+function trustedBuild(node: DraftNode, trusted: ReadonlySet<number> | undefined): DraftNode {
   // The folder (alias) is the name Bun asks about; the package's own name is asked too, so a doubt builds.
   const names = node.alias !== undefined ? [node.alias, node.name] : [node.name];
+  // The list is kept and asked as 32-bit name hashes by Bun 1.2 (bun-name-hash.ts), the built-in list by name.
   if (trusted !== undefined)
-    return names.some((n) => trusted.has(n)) ? node : { ...node, buildDisabled: 'trustedDependencies' };
+    return names.some((n) => trusted.has(bunTrustedNameHash(n)))
+      ? node
+      : { ...node, buildDisabled: 'trustedDependencies' };
   return names.some((n) => BUN_DEFAULT_TRUSTED.has(n)) ? node : { ...node, buildDisabled: 'bunDefaultTrusted' };
 }
 
-/** The `trustedDependencies` list in effect: the root package.json's, else the copy bun.lock keeps. */
+/** The `trustedDependencies` list in effect (the root package.json's, else the copy bun.lock keeps), as Bun's hashes. */
 function trustedOf(
   root: { trustedDependencies?: unknown } | undefined,
   data: Record<string, unknown>,
-): Set<string> | undefined {
+): Set<number> | undefined {
   const list = Array.isArray(root?.trustedDependencies)
     ? root.trustedDependencies
     : Array.isArray(data.trustedDependencies)
       ? data.trustedDependencies
       : undefined;
-  return list === undefined ? undefined : new Set(list.filter((n): n is string => typeof n === 'string'));
+  if (list === undefined) return undefined;
+  return new Set(list.filter((n): n is string => typeof n === 'string').map(bunTrustedNameHash));
 }
 
 function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<string, number>): DraftNode {
