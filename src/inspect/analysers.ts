@@ -30,6 +30,7 @@ setMemberReadersLoader(() =>
     import('./formats/safetensors.js'),
     import('./formats/torch-package.js'),
     import('./formats/yaml-python-tags.js'),
+    import('./formats/chat-template-member.js'),
   ]),
 );
 
@@ -42,8 +43,8 @@ export const ANALYSERS: readonly ModelAnalyser[] = [
   // when it loads (pickle/keras-object.ts): without it a scan of pickles alone failed every such model closed.
   // The same goes for model files inside archives (content/member-formats.ts): a `.keras`, a Keras `.h5`, a
   // SavedModel's `saved_model.pb` in a zip or tar is judged by its own format's analyser, registered when it loads;
-  // a `.skops`, GGUF, ONNX, TFLite, PyTorch Mobile or safetensors member's reader, and the YAML python-tag check,
-  // loads with the first file that may hold members (`setMemberReadersLoader` above).
+  // a `.skops`, GGUF, ONNX, TFLite, PyTorch Mobile or safetensors member's reader, the YAML python-tag check and the
+  // chat template check load with the first file that may hold members (`setMemberReadersLoader` above).
   lazy(
     'pickle',
     async () =>
