@@ -31,6 +31,7 @@ setMemberReadersLoader(() =>
     import('./formats/torch-package.js'),
     import('./formats/yaml-python-tags.js'),
     import('./formats/chat-template-member.js'),
+    import('./formats/keras-json-member.js'),
   ]),
 );
 
@@ -43,8 +44,8 @@ export const ANALYSERS: readonly ModelAnalyser[] = [
   // when it loads (pickle/keras-object.ts): without it a scan of pickles alone failed every such model closed.
   // The same goes for model files inside archives (content/member-formats.ts): a `.keras`, a Keras `.h5`, a
   // SavedModel's `saved_model.pb` in a zip or tar is judged by its own format's analyser, registered when it loads;
-  // a `.skops`, GGUF, ONNX, TFLite, PyTorch Mobile or safetensors member's reader, the YAML python-tag check and the
-  // chat template check load with the first file that may hold members (`setMemberReadersLoader` above).
+  // a `.skops`, GGUF, ONNX, TFLite, PyTorch Mobile or safetensors member's reader, the YAML python-tag, chat template
+  // and Keras model JSON checks load with the first file that may hold members (`setMemberReadersLoader` above).
   lazy(
     'pickle',
     async () =>

@@ -1,0 +1,66 @@
+import { MAX_TEMPLATE_FILE, mayBeTemplateFile, templateFileKind } from '../../discover/formats/chat-template-head.js';
+import { opensJsonObject, showsKerasKey } from '../../discover/formats/keras-json-head.js';
+import { registerMemberFormat } from '../content/member-formats.js';
+import { configOf } from './config-json.js';
+import { isKerasDirConfig } from './keras-dir.js';
+import { checkKerasConfig, unreadKerasDeep } from './keras-config.js';
+import { kerasJsonFileSteps } from './keras-json-file.js';
+import { Findings, runParser } from './report.js';
+import type { RandomAccess } from './source.js';
+import { bufferSource, driveSync, FormatError, readAt } from './source.js';
+
+/** A folder's config.json is a KiB to a few MiB (repo-code.ts's bound for it): past this, a limit finding. */
+const MAX_CONFIG = 32 * 1024 * 1024;
+
+/**
+ * Whether a member's bytes are a `model_from_json` candidate as the walk tells one (discover/walk.ts
+ * `searchedClaim`): a `.json` object, or under another name a text that opens a JSON object within the chat
+ * template reader's bound, either holding the key `class_name`. A candidate that is a chat template too is that
+ * reader's (chat-template-member.ts judges it first, and runs the Keras check on it).
+ */
+function isKerasJsonCandidate(data: Buffer, name: string): boolean {
+  const kind = templateFileKind(name);
+  const json =
+    kind === 'json' ? mayBeTemplateFile('json', data) : data.length <= MAX_TEMPLATE_FILE && opensJsonObject(data);
+  return json && showsKerasKey(data);
+}
+
+/**
+ * A Keras 3 model saved unzipped, inside an archive: extracted, `saving_api.load_model(folder)` takes any folder with
+ * a `config.json` (`is_keras_dir`) and `saving_lib._load_model_from_dir` deserializes it, as repo-code.ts judges a
+ * folder's config.json on disk. Other JSON is no Keras model: nothing to judge.
+ */
+function checkKerasFolderConfig(src: RandomAccess, out: Findings): void {
+  if (src.size > MAX_CONFIG) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
+  const parsed = configOf(
+    driveSync(readAt(src, 0, src.size))
+      .toString('utf8')
+      .replace(/^\uFEFF/, ''),
+  );
+  if (!isKerasDirConfig(parsed?.value)) return;
+  unreadKerasDeep(parsed.deep, out);
+  checkKerasConfig(parsed.value, out);
+}
+
+/**
+ * A Keras model's architecture as JSON inside an archive (a release zip holding `model_architecture.json`, or a
+ * Keras 3 model folder's `config.json` in a `.tar.gz`): extracted, it is read by `keras.models.model_from_json` or
+ * `keras.saving.load_model` as the same file on disk is, so it is judged as the walk's readers judge that file
+ * (keras-json-file.ts, repo-code.ts), naming the member. No name is claimed: a JSON member the archive reader holds
+ * is judged, and large JSON datasets in a tar are not held for it.
+ */
+registerMemberFormat({
+  format: 'keras-json-file',
+  claimsName: () => false,
+  judge(data, name, where, sniffed) {
+    if (sniffed() !== undefined) return undefined;
+    const folder = name === 'config.json';
+    if (!folder && !isKerasJsonCandidate(data, name)) return undefined;
+    const out = new Findings(where.path, 'keras-json-file', where.member);
+    runParser(bufferSource(data), out, 'the Keras model JSON', (src) =>
+      folder ? checkKerasFolderConfig(src, out) : driveSync(kerasJsonFileSteps(src, out)),
+    );
+    // Text, no container; but a pickle head is read whatever the name: leave the container reader its turn.
+    return { findings: out.list, decompressed: 0, readsAllOfIt: false };
+  },
+});
