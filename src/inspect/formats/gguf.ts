@@ -114,16 +114,6 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   const kvAt = c.pos;
   const nKv = count();
   const lenBytes = version === 1 ? 4 : 8;
-  const nt = checkedCount(nTensors, 'tensor count', tensorsAt, {
-    left: c.left,
-    minItemBytes: lenBytes + 4 + 4 + 8,
-    cap: GGUF_LIMITS.maxTensors,
-  });
-  const nk = checkedCount(nKv, 'metadata count', kvAt, {
-    left: c.left,
-    minItemBytes: lenBytes + 4 + 1,
-    cap: GGUF_LIMITS.maxKv,
-  });
 
   const readString = (cap: number, what: string): { at: number; len: number } => {
     const at = c.pos;
@@ -139,75 +129,100 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   let alignmentSet = false;
   let currentKey = '';
   let nestedReported = false;
-  for (let i = 0; i < nk; i++) {
-    yield* c.need(lenBytes);
-    const keyRef = readString(GGUF_LIMITS.maxKeyBytes, `metadata key #${i}`);
-    // The key, its type, and the longest value head read before the next need (an array's item type and length).
-    yield* c.need(keyRef.len + 4 + 4 + 8);
-    const key = text(keyRef);
-    c.skip(keyRef.len);
-    if (keys.has(key))
-      out.add('CPI056', `metadata key ${JSON.stringify(key)} appears twice; llama.cpp rejects the file.`, {
-        check: 'duplicate-key',
-        key,
-        offset: keyRef.at,
-      });
-    keys.add(key);
-    // gguf.cpp keeps the key's bytes whole (its duplicate check compares them all), but every lookup reads it as a C
-    // string: gguf_get_key returns `key.c_str()`, gguf_find_key compares with strcmp, and llama_model::load_hparams
-    // puts each value into `gguf_kv` (what llama_model_chat_template and llama-cpp-python's metadata read) under that
-    // C string, the first key winning. So "tokenizer.chat_template\0x" is the chat template llama.cpp renders.
-    const name = cutAtNul(key);
-    const typeAt = c.pos;
-    const type = c.u32();
-    if (name === 'general.alignment' && !alignmentSet) {
-      if (type !== T.U32) throw new FormatError('general.alignment is not a u32', typeAt);
-      alignment = c.u32();
-      alignmentSet = true;
-      if (alignment === 0 || (alignment & (alignment - 1)) !== 0)
-        throw new FormatError(`general.alignment ${alignment} is not a power of two`, typeAt + 4);
-      continue;
-    }
-    const templateKey = name === 'tokenizer.chat_template' || name.startsWith('tokenizer.chat_template.');
-    if (templateKey && type === T.STRING) {
-      const s = readString(GGUF_LIMITS.maxStringBytes, `value of ${key}`);
-      yield* templates.check(key, s);
-      c.skip(s.len);
-      continue;
-    }
-    // transformers' `load_gguf_checkpoint` reads each field with gguf-py and unwraps a one-item array (`if len(value)
-    // == 1: value = value[0]`), so a template stored as an array of one string becomes the tokenizer's chat_template
-    // and is rendered; llama.cpp's `load_hparams` skips arrays, and transformers maps no named template
-    // (`tokenizer.chat_template.<name>`). Its strings are checked like a string value.
-    if (
-      name === 'tokenizer.chat_template' &&
-      type === T.ARRAY &&
-      c.left >= 4 &&
-      src.read(c.pos, 4).readUInt32LE(0) === T.STRING
-    ) {
-      c.skip(4);
-      const nAt = c.pos;
-      const n = checkedCount(count(), 'array length', nAt, {
-        left: c.left,
-        minItemBytes: lenBytes,
-        cap: GGUF_LIMITS.maxArray,
-      });
-      for (let j = 0; j < n; j++) {
-        if (c.wants(lenBytes)) yield* c.need(lenBytes);
-        const s = readString(GGUF_LIMITS.maxStringBytes, `item ${j} of ${key}`);
-        if (j < MAX_TEMPLATE_ITEMS) yield* templates.check(key, s);
-        c.skip(s.len);
+  // A limit hit before every key was read leaves the rest of the metadata unread, and chat templates are there
+  // (llama.cpp reads any count or length the file holds): an error, as an unchecked template is (gguf-templates.ts).
+  try {
+    yield* readMetadata();
+  } catch (err) {
+    if (!(err instanceof FormatError) || err.kind !== 'limit') throw err;
+    out.add(
+      'CPI051',
+      `the GGUF file's ${err.message} (at byte ${err.offset}); the metadata from there on, where chat templates are, was not checked for template injection. Do not load it until you know why.`,
+      { offset: err.offset, error: err.message },
+      undefined,
+      'error',
+    );
+    out.incomplete = true;
+    return;
+  }
+
+  function* readMetadata(): ParseSteps<void> {
+    const nk = checkedCount(nKv, 'metadata count', kvAt, {
+      left: c.left,
+      minItemBytes: lenBytes + 4 + 1,
+      cap: GGUF_LIMITS.maxKv,
+    });
+    for (let i = 0; i < nk; i++) {
+      yield* c.need(lenBytes);
+      const keyRef = readString(GGUF_LIMITS.maxKeyBytes, `metadata key #${i}`);
+      // The key, its type, and the longest value head read before the next need (an array's item type and length).
+      yield* c.need(keyRef.len + 4 + 4 + 8);
+      const key = text(keyRef);
+      c.skip(keyRef.len);
+      if (keys.has(key))
+        out.add('CPI056', `metadata key ${JSON.stringify(key)} appears twice; llama.cpp rejects the file.`, {
+          check: 'duplicate-key',
+          key,
+          offset: keyRef.at,
+        });
+      keys.add(key);
+      // gguf.cpp keeps the key's bytes whole (its duplicate check compares them all), but every lookup reads it as a C
+      // string: gguf_get_key returns `key.c_str()`, gguf_find_key compares with strcmp, and llama_model::load_hparams
+      // puts each value into `gguf_kv` (what llama_model_chat_template and llama-cpp-python's metadata read) under that
+      // C string, the first key winning. So "tokenizer.chat_template\0x" is the chat template llama.cpp renders.
+      const name = cutAtNul(key);
+      const typeAt = c.pos;
+      const type = c.u32();
+      if (name === 'general.alignment' && !alignmentSet) {
+        if (type !== T.U32) throw new FormatError('general.alignment is not a u32', typeAt);
+        alignment = c.u32();
+        alignmentSet = true;
+        if (alignment === 0 || (alignment & (alignment - 1)) !== 0)
+          throw new FormatError(`general.alignment ${alignment} is not a power of two`, typeAt + 4);
+        continue;
       }
-      continue;
+      const templateKey = name === 'tokenizer.chat_template' || name.startsWith('tokenizer.chat_template.');
+      if (templateKey && type === T.STRING) {
+        const s = readString(GGUF_LIMITS.maxStringBytes, `value of ${key}`);
+        yield* templates.check(key, s);
+        c.skip(s.len);
+        continue;
+      }
+      // transformers' `load_gguf_checkpoint` reads each field with gguf-py and unwraps a one-item array (`if len(value)
+      // == 1: value = value[0]`), so a template stored as an array of one string becomes the tokenizer's chat_template
+      // and is rendered; llama.cpp's `load_hparams` skips arrays, and transformers maps no named template
+      // (`tokenizer.chat_template.<name>`). Its strings are checked like a string value.
+      if (
+        name === 'tokenizer.chat_template' &&
+        type === T.ARRAY &&
+        c.left >= 4 &&
+        src.read(c.pos, 4).readUInt32LE(0) === T.STRING
+      ) {
+        c.skip(4);
+        const nAt = c.pos;
+        const n = checkedCount(count(), 'array length', nAt, {
+          left: c.left,
+          minItemBytes: lenBytes,
+          cap: GGUF_LIMITS.maxArray,
+        });
+        for (let j = 0; j < n; j++) {
+          if (c.wants(lenBytes)) yield* c.need(lenBytes);
+          const s = readString(GGUF_LIMITS.maxStringBytes, `item ${j} of ${key}`);
+          if (j < MAX_TEMPLATE_ITEMS) yield* templates.check(key, s);
+          c.skip(s.len);
+        }
+        continue;
+      }
+      currentKey = key;
+      yield* skipValue(type, typeAt, 0);
     }
-    currentKey = key;
-    yield* skipValue(type, typeAt, 0);
   }
 
   /** Skip a value whose type was just read; at most an array head (12 bytes) is read before the next need. */
   function* skipValue(type: number, typeAt: number, depth: number): ParseSteps<void> {
     if (type in SCALAR_SIZE) return c.skip(SCALAR_SIZE[type]!);
-    if (type === T.STRING) return c.skip(readString(GGUF_LIMITS.maxStringBytes, 'string').len);
+    // A value skipped unread costs nothing however long: only the file bounds it, as for llama.cpp.
+    if (type === T.STRING) return c.skip(readString(Number.MAX_SAFE_INTEGER, 'string').len);
     if (type !== T.ARRAY) throw new FormatError(`unknown metadata value type ${type}`, typeAt);
     if (depth >= GGUF_LIMITS.maxArrayDepth)
       throw new FormatError(`arrays nested deeper than ${GGUF_LIMITS.maxArrayDepth}`, typeAt, 'limit');
@@ -215,10 +230,11 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
     const item = c.u32();
     const nAt = c.pos;
     const minItem = item in SCALAR_SIZE ? SCALAR_SIZE[item]! : item === T.STRING ? lenBytes : 4 + lenBytes;
+    // Items walked one by one (strings, arrays) are capped; scalars are skipped at once, bounded by the file alone.
     const n = checkedCount(count(), 'array length', nAt, {
       left: c.left,
       minItemBytes: minItem,
-      cap: GGUF_LIMITS.maxArray,
+      cap: item in SCALAR_SIZE ? Number.MAX_SAFE_INTEGER : GGUF_LIMITS.maxArray,
     });
     if (item in SCALAR_SIZE) return c.skip(n * SCALAR_SIZE[item]!);
     // ggml's gguf.cpp (gguf_init_from_file_impl) reads array items of scalar or string type only and fails the
@@ -240,6 +256,12 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
     }
   }
 
+  // Tensor infos follow the metadata: their count is checked against what is left after it.
+  const nt = checkedCount(nTensors, 'tensor count', tensorsAt, {
+    left: c.left,
+    minItemBytes: lenBytes + 4 + 4 + 8,
+    cap: GGUF_LIMITS.maxTensors,
+  });
   const tensors: Tensor[] = [];
   const names = new Set<string>();
   for (let i = 0; i < nt; i++) {

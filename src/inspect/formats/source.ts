@@ -206,9 +206,10 @@ export function checkedCount(
 ): number {
   const v = BigInt(value);
   if (v < 0n) throw new FormatError(`${what} is negative (${v})`, offset);
-  if (v > BigInt(opts.cap)) throw new FormatError(`${what} is ${v}, past the limit of ${opts.cap}`, offset, 'limit');
+  // Past the file first: no loader reads that (a parse failure), while a cap refuses what a loader may well read.
   if (v * BigInt(opts.minItemBytes) > BigInt(opts.left))
     throw new FormatError(`${what} is ${v} but only ${opts.left} bytes are left in the file`, offset);
+  if (v > BigInt(opts.cap)) throw new FormatError(`${what} is ${v}, past the limit of ${opts.cap}`, offset, 'limit');
   return Number(v);
 }
 
