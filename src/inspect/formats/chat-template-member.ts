@@ -4,21 +4,14 @@ import {
   templateFileKind,
   type TemplateFileKind,
 } from '../../discover/formats/chat-template-head.js';
+import { formatFromName } from '../../discover/catalogue/index.js';
 import { registerMemberFormat, type MemberPlace, type Sniffed } from '../content/member-formats.js';
 import { chatTemplateSteps, type TemplateSource } from './hf-chat-template.js';
 import { Findings, runParser } from './report.js';
 import { bufferSource, driveSync } from './source.js';
 
-/**
- * The files transformers reads a chat template from by name (catalogue `chat-template`, and `hf-config`'s
- * processor_config.json), as hf-chat-template.ts `templateSource` reads them.
- */
-const BY_NAME: ReadonlyMap<string, TemplateSource> = new Map([
-  ['tokenizer_config.json', 'tokenizer-config'],
-  ['chat_template.json', 'tokenizer-config'],
-  ['processor_config.json', 'processor-config'],
-  ['chat_template.jinja', 'jinja'],
-]);
+/** The names transformers reads a chat template from (catalogue `chat-template`, and the processor's config). */
+const NAMED = new Set(['tokenizer_config.json', 'chat_template.json', 'chat_template.jinja', 'processor_config.json']);
 
 /** `additional_chat_templates/<name>.jinja` (catalogue `chat-template`'s path pattern), in a member's place. */
 const ADDITIONAL = /(^|[/!])additional_chat_templates\/[^/!]+\.jinja$/i;
@@ -31,15 +24,19 @@ const ADDITIONAL = /(^|[/!])additional_chat_templates\/[^/!]+\.jinja$/i;
 const CLAIMED_KINDS: ReadonlySet<TemplateFileKind> = new Set(['yaml', 'jinja', 'template']);
 
 /**
- * How the walk would read a file of this name and these bytes (discover/walk.ts `searchedClaim`): by its name, or as
- * a candidate by content when nothing else claims it; undefined when it holds no template.
+ * How the walk and the chat template analyser would read a file of this name and these bytes: content first
+ * (discover/detect.ts `detectFormat`), then the name (hf-chat-template.ts `templateSource`; of the model configs only
+ * processor_config.json), then, for a name nothing claims, a candidate by content (discover/walk.ts
+ * `searchedClaim`). Undefined when it holds no template that reader would check.
  */
 function sourceOf(data: Buffer, name: string, where: MemberPlace, sniffed: Sniffed): TemplateSource | undefined {
+  if (sniffed() !== undefined) return undefined;
   if (ADDITIONAL.test(where.member)) return 'jinja';
-  const named = BY_NAME.get(name);
-  if (named !== undefined) return named;
+  const named = formatFromName(name);
+  if (named === 'chat-template') return /\.jinja$/i.test(name) ? 'jinja' : 'tokenizer-config';
+  if (named === 'hf-config') return name === 'processor_config.json' ? 'processor-config' : undefined;
   const kind = templateFileKind(name);
-  if (kind === undefined || sniffed() !== undefined) return undefined;
+  if (named !== undefined || kind === undefined) return undefined;
   return mayBeTemplateFile(kind, data) && showsTemplateSign(kind, data) ? { byContent: kind } : undefined;
 }
 
@@ -50,7 +47,7 @@ function sourceOf(data: Buffer, name: string, where: MemberPlace, sniffed: Sniff
  */
 registerMemberFormat({
   format: 'chat-template',
-  claimsName: (name) => BY_NAME.has(name) || CLAIMED_KINDS.has(templateFileKind(name) as TemplateFileKind),
+  claimsName: (name) => NAMED.has(name) || CLAIMED_KINDS.has(templateFileKind(name) as TemplateFileKind),
   judge(data, name, where, sniffed) {
     const from = sourceOf(data, name, where, sniffed);
     if (from === undefined) return undefined;

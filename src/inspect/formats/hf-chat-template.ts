@@ -28,7 +28,8 @@ import { readAt } from './source.js';
 import { judgePythonTags, MAX_TAGGED_YAML, parseTaggedYaml } from './yaml-python-tags.js';
 
 /** Where a file's templates are: its name, or for a `chat-template-file` what the walk found in it. */
-export type TemplateSource = 'tokenizer-config' | 'processor-config' | 'jinja' | { readonly byContent: TemplateFileKind };
+export type TemplateSource =
+  'tokenizer-config' | 'processor-config' | 'jinja' | { readonly byContent: TemplateFileKind };
 
 /**
  * The chat templates of a Hugging Face model folder, as transformers finds them (`PreTrainedTokenizerBase` /

@@ -70,6 +70,9 @@ describe('chat templates inside archives are judged as the same file on disk (tr
     // A web page's template: its globals are no payload outside a chat template.
     { name: 'site/page.j2', text: `<a href="{{ url_for('index') }}">{{ request.path }}</a>` },
     { name: 'data/labels.json', text: JSON.stringify({ labels: ['__class__', 'os'] }) },
+    // transformers never renders a model config's `chat_template` (only processor_config.json's): the walk reads
+    // config.json by its name, not as a candidate.
+    { name: 'config.json', text: JSON.stringify({ model_type: 'llama', chat_template: PAYLOAD }) },
   ])('silent: $name', async ({ name, text }) => {
     expect(await threeWays(name, text)).toEqual({ onDisk: [], zipped: [], tgz: [] });
   });
