@@ -1,6 +1,6 @@
 import { MAX_TEMPLATE_FILE, mayBeTemplateFile, templateFileKind } from '../../discover/formats/chat-template-head.js';
 import { opensJsonObject, showsKerasKey } from '../../discover/formats/keras-json-head.js';
-import { registerMemberFormat } from '../content/member-formats.js';
+import { judgeMember, registerMemberFormat } from '../content/member-formats.js';
 import { configOf } from './config-json.js';
 import { isKerasDirConfig } from './keras-dir.js';
 import { checkKerasConfig, unreadKerasDeep } from './keras-config.js';
@@ -62,5 +62,16 @@ registerMemberFormat({
     );
     // Text, no container; but a pickle head is read whatever the name: leave the container reader its turn.
     return { findings: out.list, decompressed: 0, readsAllOfIt: false };
+  },
+  /**
+   * A JSON text past what the tar walk holds whole (content/tar-stream.ts `KEEP`), which it would skip unread: read
+   * whole, within the bound the walk reads such a file on disk to, and judged as a held member is — by this reader
+   * and the chat template reader (chat-template-member.ts) alike, in one forward read of the stream.
+   */
+  async judgeSource(src, head, name, where) {
+    const kind = templateFileKind(name);
+    const json = kind === 'json' ? mayBeTemplateFile('json', head) : opensJsonObject(head);
+    if (!json || src.size > MAX_TEMPLATE_FILE) return undefined;
+    return judgeMember(await src.read(0, src.size), name, { ...where, budget: 0 });
   },
 });

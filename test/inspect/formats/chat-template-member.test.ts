@@ -64,6 +64,14 @@ describe('chat templates inside archives are judged as the same file on disk (tr
     expect(zipped.map((f) => f.rule.split(':').slice(0, 2).join(':'))).toEqual(['CPI055:error', 'CPI134:error']);
   });
 
+  it('a candidate past what the tar walk holds whole (8 MiB) is still read, as on disk', async () => {
+    // A tokenizer config under another name whose added-token table pads it past the hold.
+    const text = JSON.stringify({ added_tokens_decoder: ' '.repeat(9 << 20), chat_template: PAYLOAD });
+    const { onDisk, tgz } = await threeWays('serving/chat-config.json', text);
+    expect(onDisk.map((f) => f.rule.split(':')[0])).toEqual(['CPI055']);
+    expect(tgz).toEqual(onDisk.map((f) => ({ ...f, at: '<gzip>!model/serving/chat-config.json' })));
+  });
+
   it.each([
     { name: 'tokenizer_config.json', text: JSON.stringify({ chat_template: BENIGN, eos_token: '</s>' }) },
     { name: 'chat_template.jinja', text: BENIGN },

@@ -59,6 +59,13 @@ describe('Keras model JSON inside archives is judged as the same file on disk (m
     expect(tgz).toEqual(onDisk.map((f) => ({ ...f, at: `<gzip>!model/${name}` })));
   });
 
+  it('a model JSON past what the tar walk holds whole (8 MiB) is still read, as on disk', async () => {
+    const text = JSON.stringify({ ...LEGACY_LAMBDA, padding: ' '.repeat(9 << 20) });
+    const { onDisk, tgz } = await threeWays('arch.json', text);
+    expect(onDisk.map((f) => f.rule)).toEqual(['CPI060:error']);
+    expect(tgz).toEqual(onDisk.map((f) => ({ ...f, at: '<gzip>!model/arch.json' })));
+  });
+
   it.each([
     { name: 'config.json', text: JSON.stringify({ model_type: 'bert', architectures: ['BertModel'] }) },
     { name: 'mymodel/config.json', text: JSON.stringify(sequential([])) },
