@@ -121,6 +121,8 @@ export interface PickleRun {
    * plain `pickle.load` reads them as opcodes (joblib.ts, pickles.ts `addPlainLoad`).
    */
   arrayData?: { readonly at: number; readonly bytes: Buffer };
+  /** Bytes the FRAME holding STOP declares past it (vm/framing.ts `checkStopFrame`): a reader may consume them. */
+  stopFrameRest?: number;
   /** The first opcode torch's weights-only unpickler does not implement (weights-only.ts `WEIGHTS_ONLY_OPCODES`). */
   notWeightsOnly?: { readonly op: number; readonly offset: number };
 }

@@ -9,7 +9,14 @@ import { DEFAULT_BUDGET } from './result.js';
 import { isContainer } from './values.js';
 import { addCallOps, asStop } from './vm/calls.js';
 import { addContainerOps, checkExpansion } from './vm/containers.js';
-import { addFramingOps, checkFrameEnd, checkLoose, checkStopFrame } from './vm/framing.js';
+import {
+  addFramingOps,
+  checkFrameEnd,
+  checkLoose,
+  checkStopFrame,
+  reportShortFrame,
+  withShortFrame,
+} from './vm/framing.js';
 import { addScalarTextOps, readLongLine } from './vm/scalars-text.js';
 import { addStackMemoOps } from './vm/stack-memo.js';
 import type { HandlerTable, VmOptions } from './vm/state.js';
@@ -82,7 +89,7 @@ function steps(vm: VmState): Outcome {
       const at = (vm.opAt = src.pos);
       if (vm.frameEnd >= 0 && at >= vm.frameEnd) vm.frameEnd = -1;
       if (++run.opcodes > budget.maxOpcodes) throw new Stop('budget', `more than ${budget.maxOpcodes} opcodes`);
-      if (src.atEnd()) vm.fail('pickle ended without STOP');
+      if (src.atEnd()) vm.ranOut('pickle ended without STOP');
       const op = (vm.op = src.u8());
       if (WEIGHTS_ONLY_OPCODES[op] === 0) run.notWeightsOnly ??= { op, offset: at };
       vm.unframed = vm.framed && vm.frameEnd < 0 && op !== FRAME;
@@ -92,6 +99,7 @@ function steps(vm: VmState): Outcome {
         if (stack.length > 0 || vm.marks.length > 0) {
           vm.problem('leftover', `STOP left ${stack.length} value(s) and ${vm.marks.length} MARK(s) on the stack`);
         }
+        reportShortFrame(vm);
         checkStopFrame(vm);
         run.stopped = true;
         run.end = src.pos;
@@ -102,9 +110,13 @@ function steps(vm: VmState): Outcome {
       if (vm.longLine === undefined) afterOp(vm);
     }
   } catch (err) {
-    if (err instanceof Stop) vm.problem(err.kind, err.message);
-    else if (err instanceof TruncatedError) vm.problem('malformed', `pickle data was truncated inside ${vm.opName()}`);
-    else throw err;
+    if (err instanceof Stop && !err.ranOut) {
+      reportShortFrame(vm);
+      vm.problem(err.kind, err.message);
+    } else if (err instanceof Stop || err instanceof TruncatedError) {
+      const message = err instanceof Stop ? err.message : `pickle data was truncated inside ${vm.opName()}`;
+      vm.problem('malformed', withShortFrame(vm, message));
+    } else throw err;
     run.end = src.pos;
     return STOPPED;
   }

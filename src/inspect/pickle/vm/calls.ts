@@ -159,7 +159,7 @@ function build(vm: VmState): void {
   const hook = vm.opts.afterBuild;
   if (!hook) return;
   try {
-    vm.nested = hook(inst, vm.src, vm.run) ?? undefined;
+    vm.nested = hook(inst, vm.src, vm.run, vm.frameEnd >= 0 ? vm.frameEnd - vm.src.pos : 0) ?? undefined;
   } catch (err) {
     throw asStop(err);
   }

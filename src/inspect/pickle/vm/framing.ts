@@ -1,4 +1,4 @@
-import type { HandlerTable, VmState } from './state.js';
+import type { HandlerTable, ShortFrame, VmState } from './state.js';
 
 /**
  * PROTO and FRAME, and the checks around them. CPython's C unpickler only checks that a frame's bytes exist; the
@@ -45,8 +45,29 @@ export function checkFrameEnd(vm: VmState): void {
 /** At STOP: a frame must not declare bytes past it. */
 export function checkStopFrame(vm: VmState): void {
   if (vm.frameEnd >= 0 && vm.src.pos !== vm.frameEnd) {
-    vm.problem('frame', `STOP inside a frame that declares ${vm.frameEnd - vm.src.pos} more byte(s)`);
+    vm.run.stopFrameRest = vm.frameEnd - vm.src.pos;
+    vm.problem('frame', `STOP inside a frame that declares ${vm.run.stopFrameRest} more byte(s)`);
   }
+}
+
+/** The pickle ended other than by running out of data: a short FRAME it declared is a problem of its own. */
+export function reportShortFrame(vm: VmState): void {
+  const f = vm.shortFrame;
+  if (f === undefined) return;
+  vm.shortFrame = undefined;
+  vm.problem('frame', shortFrameText(f), f.offset);
+}
+
+/** The pickle ran out of data: a short FRAME is the same cut, so the truncation says both (one cause, one finding). */
+export function withShortFrame(vm: VmState, truncation: string): string {
+  const f = vm.shortFrame;
+  if (f === undefined) return truncation;
+  vm.shortFrame = undefined;
+  return `${truncation}; its ${shortFrameText(f)}`;
+}
+
+function shortFrameText(f: ShortFrame): string {
+  return `FRAME at byte ${f.offset} declares ${f.declared} bytes but only ${f.remaining} remain`;
 }
 
 export function addFramingOps(t: HandlerTable): void {
@@ -63,8 +84,10 @@ export function addFramingOps(t: HandlerTable): void {
     if (vm.frameEnd >= 0) vm.problem('frame', 'a FRAME starts before the previous frame ended');
     // The C unpickler stops here (`load_frame` reads the whole frame first); `Lib/pickle.py` `_Unframer.load_frame`
     // takes the short read and runs what is there — and joblib.load unpickles with that one (`pickle._Unpickler`).
-    const short = n > src.remaining;
-    if (short) vm.problem('frame', `FRAME declares ${n} bytes but only ${src.remaining} remain`);
+    // Said when the pickle ends (vm.ts): in a stream that runs out before STOP it is that truncation.
+    if (n > src.remaining && vm.shortFrame === undefined) {
+      vm.shortFrame = { offset: vm.opAt, declared: n, remaining: src.remaining };
+    }
     vm.frameEnd = n === 0 ? -1 : src.pos + Math.min(n, src.remaining);
     vm.framed = true;
     vm.looseOk = false;

@@ -28,7 +28,7 @@ const scalar = (v: number): Value => (v >= 0 && v < 256 && Number.isInteger(v) ?
  */
 function readText(vm: VmState, n: number, utf8: boolean): Value {
   const { src } = vm;
-  if (n > src.remaining) vm.fail(`pickle data was truncated (string of ${n} bytes)`);
+  if (n > src.remaining) vm.ranOut(`pickle data was truncated (string of ${n} bytes)`);
   // Decoded before anything else looks at it: the load stops at a bad payload, so nothing in it counts.
   let s: string | undefined;
   if (utf8) {
@@ -51,7 +51,7 @@ function readText(vm: VmState, n: number, utf8: boolean): Value {
 
 function readBytes(vm: VmState, n: number, mutable = false): Value {
   const { src } = vm;
-  if (n > src.remaining) vm.fail(`pickle data was truncated (bytes of ${n})`);
+  if (n > src.remaining) vm.ranOut(`pickle data was truncated (bytes of ${n})`);
   noteBytes(vm.run, src, n, vm.opAt);
   const at = src.pos;
   src.skip(n);
@@ -81,7 +81,7 @@ function textLine(vm: VmState, quoted: boolean): void {
  */
 function startLongLine(vm: VmState, quoted: boolean): void {
   const { src, budget } = vm;
-  if (src.remaining <= budget.maxLine) vm.fail('pickle data was truncated (no newline)');
+  if (src.remaining <= budget.maxLine) vm.ranOut('pickle data was truncated (no newline)');
   const head = src.peekBytes(LONG_LINE_HEAD);
   const quote = quoted ? head[0] : undefined;
   if (quoted && quote !== 0x27 && quote !== 0x22) vm.fail(NOT_QUOTED);
@@ -118,7 +118,7 @@ export function readLongLine(vm: VmState, line: LongLine): boolean {
   const { ended, last } = vm.src.skipLinePart();
   if (last !== undefined) line.last = last;
   if (!ended) {
-    if (vm.src.atEnd()) vm.fail('pickle data was truncated (no newline)');
+    if (vm.src.atEnd()) vm.ranOut('pickle data was truncated (no newline)');
     return false;
   }
   vm.longLine = undefined;
@@ -157,7 +157,7 @@ export function addScalarTextOps(t: HandlerTable): void {
     // LONG4
     const n = vm.src.i32();
     if (n < 0) vm.fail('LONG pickle has negative byte count');
-    if (n > vm.src.remaining) vm.fail('pickle data was truncated (LONG4)');
+    if (n > vm.src.remaining) vm.ranOut('pickle data was truncated (LONG4)');
     if (n <= 16) vm.push(scalar(littleLong(vm.src.bytes(n))));
     else {
       vm.src.skip(n);

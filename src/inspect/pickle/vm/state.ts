@@ -9,10 +9,11 @@ import { newStateCalls } from '../state-calls.js';
 export interface VmOptions {
   readonly budget?: Partial<PickleBudget>;
   /**
-   * Called after BUILD with the object built; a loader with a custom BUILD (joblib's NumpyUnpickler) reads more
-   * bytes from the stream here. Throw to stop the pickle with a `malformed` problem.
+   * Called after BUILD with the object built and how many bytes of the current FRAME are left after it; a loader
+   * with a custom BUILD (joblib's NumpyUnpickler) reads more bytes from the stream here. Throw to stop the pickle
+   * with a `malformed` problem.
    */
-  readonly afterBuild?: (obj: Value, src: ByteSource, run: PickleRun) => NestedPickle | void;
+  readonly afterBuild?: (obj: Value, src: ByteSource, run: PickleRun, frameRest: number) => NestedPickle | void;
   /** Sees every BINPERSID id: a legacy torch file sizes its raw storages from them. */
   readonly onPersistent?: (pid: Value) => void;
   /**
@@ -36,9 +37,18 @@ export class Stop extends Error {
   constructor(
     readonly kind: ProblemKind,
     message: string,
+    /** The data ended before the opcode's argument or the STOP (CPython: "pickle data was truncated"). */
+    readonly ranOut = false,
   ) {
     super(message);
   }
+}
+
+/** A FRAME that declares more bytes than the stream has (framing.ts), reported when the pickle ends (vm.ts). */
+export interface ShortFrame {
+  readonly offset: number;
+  readonly declared: number;
+  readonly remaining: number;
 }
 
 /**
@@ -56,6 +66,8 @@ export class VmState {
   readonly globalValues = new Map<GlobalRef, Value>();
   frameEnd = -1;
   framed = false;
+  /** The first FRAME that declared more bytes than the stream holds, until the pickle ends (vm.ts). */
+  shortFrame: ShortFrame | undefined;
   /** Picklers write large payloads outside frames and may leave a tail of < 4 bytes unframed after one. */
   looseOk = false;
   looseBytes = 0;
@@ -92,6 +104,11 @@ export class VmState {
 
   fail(message: string): never {
     throw new Stop('malformed', message);
+  }
+
+  /** The stream ended where the opcode needs more bytes. */
+  ranOut(message: string): never {
+    throw new Stop('malformed', message, true);
   }
 
   /** A value whose content was dropped with its memo entry decided something: the rest is not known to be safe. */
@@ -134,7 +151,7 @@ export class VmState {
     if (l === undefined) {
       if (this.src.remaining > this.budget.maxLine)
         throw new Stop('budget', `text argument longer than ${this.budget.maxLine} bytes`);
-      return this.fail('pickle data was truncated (no newline)');
+      return this.ranOut('pickle data was truncated (no newline)');
     }
     return l;
   }

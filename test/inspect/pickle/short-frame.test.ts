@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inspectStage } from '../../../src/inspect/stage.js';
+import { scanWith } from '../../helpers/scan.js';
+
+const short = (s: string) => `\x8c${String.fromCharCode(s.length)}${s}`;
+
+/** `pickle.dumps({'a': 'x' * 40, 'b': [1, 2, 3]}, protocol=4)` as CPython frames it: PROTO 4, one FRAME, the body. */
+function framed(): Buffer {
+  const body = Buffer.from(
+    `}\x94(${short('a')}\x94${short('x'.repeat(40))}\x94${short('b')}\x94]\x94(K\x01K\x02K\x03eu.`,
+    'latin1',
+  );
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(body.length));
+  return Buffer.concat([Buffer.from('\x80\x04\x95', 'latin1'), len, body]);
+}
+
+describe('a protocol 4 pickle cut short inside its FRAME', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cp-short-frame-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('is one finding, the truncation, which also names the FRAME it cut', async () => {
+    // A download cut off mid-frame: `_pickle.c` `load_frame` fails reading the frame, `Lib/pickle.py`
+    // `_Unframer.read` at the first opcode past the data — one cause either way.
+    const whole = framed();
+    writeFileSync(join(root, 'cut.pkl'), whole.subarray(0, 40));
+    const res = await scanWith(root, [inspectStage]);
+    const cpi = res.findings.filter((f) => f.ruleId.startsWith('CPI'));
+    expect(cpi.map((f) => `${f.ruleId}:${f.level}`)).toEqual(['CPI003:warning']);
+    expect(cpi[0]!.message).toContain(`its FRAME at byte 2 declares ${whole.length - 11} bytes but only 29 remain`);
+    expect(cpi[0]!.evidence).toMatchObject({ problem: 'malformed', pickle: 0 });
+  });
+});
