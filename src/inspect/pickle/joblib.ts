@@ -42,7 +42,7 @@ export const plainBuild: NonNullable<VmOptions['afterBuild']> = (obj, src, run) 
  */
 export function joblibHook(onSidecar?: (ref: SidecarRef) => void): NonNullable<VmOptions['afterBuild']> {
   let sidecars = 0;
-  return (obj: Value, src: ByteSource, run: PickleRun): NestedPickle | undefined => {
+  return (obj: Value, src: ByteSource, run: PickleRun, frameRest: number): NestedPickle | undefined => {
     if (obj.k !== 'obj') return undefined;
     // Every BUILD passes here (the VM's one BUILD hook): state that a __setstate__ executes is checked first.
     checkExecState(obj, run, src.pos);
@@ -60,6 +60,7 @@ export function joblibHook(onSidecar?: (ref: SidecarRef) => void): NonNullable<V
       return undefined;
     }
     if (g.name !== 'NumpyArrayWrapper' || !g.module.endsWith('numpy_pickle')) return undefined;
+    if (frameRest > 0) throw unframedData(frameRest);
     const state = readableState(obj.state);
     // `NumpyArrayWrapper.read`: with joblib.load(…, mmap_mode=…) and `allow_mmap` set, `read_mmap` maps the data with
     // np.memmap(dtype=self.dtype, shape=self.shape), which also takes a dtype string and an int shape that
@@ -80,8 +81,11 @@ export function joblibHook(onSidecar?: (ref: SidecarRef) => void): NonNullable<V
       return {
         opts: { afterBuild: plainBuild },
         done: (nested) => {
-          merge(run, nested);
+          const rest = nested.stopFrameRest;
+          // A frame past STOP is said once, as what it leaves unchecked (below), not also as a frame problem.
+          merge(run, nested, rest === undefined ? undefined : nested.end - 1);
           if (!nested.stopped) throw new Error('the object array pickle inside the joblib stream is malformed');
+          if (rest !== undefined) throw frameAfterStop(rest);
         },
       };
     }
@@ -97,6 +101,32 @@ export function joblibHook(onSidecar?: (ref: SidecarRef) => void): NonNullable<V
     return undefined;
   };
 }
+
+/**
+ * A wrapper built with opcodes of its FRAME still to come. `pickle._Unframer.load_frame` (joblib unpickles with
+ * `pickle._Unpickler`) has read the whole frame, so `NumpyArrayWrapper.read_array` reads the array data — or the
+ * object array's pickle — from the file after the frame, and the unpickler then runs the rest of the frame and goes
+ * on after the data: not the order of the bytes. `NumpyPickler.save` commits the frame before writing the data, so
+ * only a crafted stream does this; what joblib runs from there was not checked (CPI004).
+ */
+const unframedData = (frameRest: number) =>
+  new Stop(
+    'budget',
+    `NumpyArrayWrapper built with ${frameRest} byte(s) of its FRAME after it: joblib reads the array data from after the frame and then runs the rest of the frame, so the array data joblib reads, and what follows it, were not checked`,
+  );
+
+/**
+ * An object array's pickle whose STOP sits inside a FRAME that declares more bytes. The C unpickler `read_array`
+ * calls takes a frame with `peek()` and skips only what it ran when the file has peek() and the frame is under 8 KiB
+ * (`_pickle.c` `_Unpickler_ReadFromFile`, PREFETCH), else with `read()`, which consumes the whole frame: joblib goes
+ * on after STOP or after the frame, by the file object (a compressed joblib file has no peek()). No pickler ends a
+ * frame past STOP; what joblib runs next was not checked (CPI004).
+ */
+const frameAfterStop = (rest: number) =>
+  new Stop(
+    'budget',
+    `the object array pickle's STOP sits inside a FRAME that declares ${rest} more byte(s): joblib goes on after the STOP or after the frame, by how its file is read, so what it runs next was not checked`,
+  );
 
 /** The wrapper's data cannot be sized: what joblib reads past it was not checked (CPI004). */
 const unsized = (what: string) =>
@@ -153,8 +183,12 @@ function readableState(state: Value | undefined): Value {
   return { k: 'dict', entries, count: entries.length, expanded: 1 };
 }
 
-function merge(into: PickleRun, from: PickleRun): void {
+/** The nested pickle's imports, calls and problems, less the frame problem of a STOP at `stopAt`. */
+function merge(into: PickleRun, from: PickleRun, stopAt?: number): void {
   for (const [k, g] of from.globals) if (!into.globals.has(k)) into.globals.set(k, g);
   for (const [k, c] of from.calls) if (!into.calls.has(k)) into.calls.set(k, c);
-  pushAll(into.problems, from.problems);
+  pushAll(
+    into.problems,
+    from.problems.filter((p) => !(p.kind === 'frame' && p.offset === stopAt)),
+  );
 }

@@ -32,6 +32,25 @@ function legacyModuleClass(pid: Value): Value | undefined {
 }
 
 /**
+ * A pickle whose STOP sits inside a FRAME that declares more bytes: `_legacy_load` reads on from wherever
+ * `pickle.load` left the file, and the C unpickler takes a frame with `peek()` (skipping only what it ran) or with
+ * `read()` (consuming the whole frame) by the file object and what its buffer holds (`_pickle.c`
+ * `_Unpickler_ReadFromFile`). No pickler ends a frame past STOP; what torch reads next was not checked (CPI004).
+ */
+function endsInFrame(run: PickleRun): boolean {
+  if (run.stopFrameRest === undefined) return false;
+  const stop = run.end - 1;
+  // Said once, as what it leaves unchecked: the STOP's frame problem is this cause.
+  const at = run.problems.findIndex((p) => p.kind === 'frame' && p.offset === stop);
+  run.problems.splice(at < 0 ? run.problems.length : at, 1, {
+    kind: 'budget',
+    message: `a legacy torch pickle's STOP sits inside a FRAME that declares ${run.stopFrameRest} more byte(s): torch reads the next record after the STOP or after the frame, by how its file is read, so the rest was not checked`,
+    offset: stop,
+  });
+  return true;
+}
+
+/**
  * The rest of a legacy (non-zip) `torch.save` file after its magic-number pickle, as torch `serialization._legacy_load`
  * reads it: protocol, sys_info, the model pickle (whose persistent ids name each storage's type), the storage
  * keys; then, per key in that order, an int64 element count and the raw bytes (`_set_from_file`). Anything after the
@@ -47,13 +66,14 @@ export function* legacyTorchRestSteps(src: ByteSource, first: PickleRun, opts: V
     const size = elementSize(type);
     if (size !== undefined) storageType.set(key.s, size);
   };
+  if (endsInFrame(first)) return runs;
   for (let i = 0; i < 4; i++) {
     const run = yield* pickleSteps(
       src,
       i === 2 ? { ...opts, onPersistent, resolvePersistent: legacyModuleClass } : opts,
     );
     runs.push(run);
-    if (!run.stopped) return runs;
+    if (!run.stopped || endsInFrame(run)) return runs;
   }
   const keysRun = runs[runs.length - 1]!;
   const keys = keysRun.result?.k === 'list' ? keysRun.result.items : [];
