@@ -193,3 +193,32 @@ it('an include walking up (..) out of a symlinked folder opens the file the OS f
     await rm(root, { recursive: true, force: true });
   }
 });
+
+it.each([
+  {
+    name: 'an empty first hash (#md5=&sha256=…) leaves the link unhashed: pip refuses it in hash-checking mode',
+    url: `https://files.example/w-1.0.tar.gz#md5=&sha256=${'a'.repeat(64)}`,
+    want: ['CPP011@requirements.txt:2', 'CPP015@requirements.txt:2'],
+  },
+  {
+    name: "a hash in the URL's query (?a&sha256=…) pins the link as a fragment's does",
+    url: `https://files.example/w-1.0.tar.gz?a&sha256=${'a'.repeat(64)}`,
+    want: ['CPP015@requirements.txt:2'],
+  },
+  {
+    name: 'the first hash of the URL is the one pip checks, a later one adds nothing',
+    url: `https://files.example/w-1.0.tar.gz#sha256=${'a'.repeat(64)}&md5=`,
+    want: ['CPP015@requirements.txt:2'],
+  },
+])('$name (pip LinkHash.find_hash_url_fragment)', async ({ url, want }) => {
+  // Checked with pip 24.2 `pip download --require-hashes` against a loopback server: HashMissing for the first URL,
+  // the download checked against the query's sha256 for the second.
+  const root = await mkdtemp(path.join(tmpdir(), 'cp-pip-link-hash-'));
+  try {
+    await writeFile(path.join(root, 'requirements.txt'), `six==1.16.0 --hash=sha256:${'b'.repeat(64)}\nw @ ${url}\n`);
+    const r = await scanWith(root, [pythonDepsStage]);
+    expect(ids(r)).toEqual(want);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

@@ -359,10 +359,7 @@ export function readRequirement(
   const common = {
     file,
     line,
-    distributions: [
-      ...toDistributions(hashList),
-      ...toDistributions(urlFragmentHashes(text)).map((d) => ({ ...d, fromUrl: true as const })),
-    ],
+    distributions: toDistributions(hashList),
     dev: false,
     optional: false,
     ...(constraint ? { constraint: true } : {}),
@@ -401,7 +398,7 @@ export function readRequirement(
       source,
       ...(req.url !== undefined ? { url: req.url } : {}),
       ...(req.markers !== undefined ? { markers: req.markers } : {}),
-      ...common,
+      ...withLinkHash(common, req.url),
     };
   }
   // A bare URL or path (pip's install_req_from_line / _from_editable): the name is the `#egg=` fragment, if any.
@@ -420,7 +417,7 @@ export function readRequirement(
     source: urlSource(where),
     url: where,
     ...(markers !== undefined ? { markers } : {}),
-    ...common,
+    ...withLinkHash(common, where),
   };
 }
 
@@ -482,16 +479,20 @@ export function urlSource(url: string): PySource {
 }
 
 /**
- * A direct URL's `#sha256=…` fragment pins the file as a `--hash` does: pip's `InstallRequirement.hashes` adds the
- * user-supplied link's hash (`Link.hash`, fragment `[#&](sha1|sha224|sha384|sha256|sha512|md5)=…`) to the allowed
- * hashes, hash-checking mode included.
+ * A direct URL's hash (`#sha256=…`) pins the file as a `--hash` does: pip's `InstallRequirement.hashes` adds the
+ * user-supplied link's `Link.hash` to the allowed hashes, hash-checking mode included. pip ≥ 23.1 takes it from
+ * `LinkHash.find_hash_url_fragment`: the first `[#&](sha512|sha384|sha256|sha224|sha1|md5)=([^&]*)` anywhere in the
+ * URL (its query too), names matched as written (`#SHA256=` is no hash); an empty value (`#md5=&sha256=…`) is no hash
+ * at all (`if link and link.hash`), whatever follows it (checked with pip 24.2: HashMissing).
  */
-function urlFragmentHashes(text: string): string[] {
-  const hash = text.indexOf('#');
-  if (hash < 0 || !/^[^\s;]*:\/\//.test(text.replace(/^[^@]*@\s*/, ''))) return [];
-  // `_SUPPORTED_HASHES` names are matched as written (`#SHA256=` is no hash to pip).
-  const m = /[#&](sha1|sha224|sha384|sha256|sha512|md5)=([0-9a-fA-F]+)/.exec(text.slice(hash));
-  return m ? [`${m[1]}:${m[2]}`] : [];
+const LINK_HASH = /[#&](sha512|sha384|sha256|sha224|sha1|md5)=([^&]*)/;
+
+function withLinkHash<C extends { readonly distributions: PyDistribution[] }>(common: C, url: string | undefined): C {
+  // Only a URL is a link whose text pip searches; a path becomes a `file:` URL with its `#` quoted.
+  const m = url !== undefined && /^[^\s;]*:\/\//.test(url) ? LINK_HASH.exec(url) : null;
+  if (!m || m[2] === '') return common;
+  const fromLink = toDistributions([`${m[1]}:${m[2]}`]).map((d) => ({ ...d, fromUrl: true as const }));
+  return { ...common, distributions: [...common.distributions, ...fromLink] };
 }
 
 /** Each `--hash` may belong to any file of the release (pip accepts a download matching any of them). */
