@@ -5,6 +5,7 @@ import type { ScanResult } from '../../../src/core/result.js';
 import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
 import { scanWith } from '../../helpers/scan.js';
 import { tempTrees } from '../../helpers/temp-tree.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 
 const tree = tempTrees('cp-uv-builds-');
 const builds = (r: ScanResult) =>
@@ -58,5 +59,84 @@ describe("uv.lock's source builds under the project's [tool.uv] build settings",
     expect(all.findings.find((f) => f.location.line === 16)?.evidence?.['noBinary']).toBe('uv.toml');
     expect(builds(await scanWith(noBuild, [pythonDepsStage]))).toEqual([]);
     expect(builds(await scanWith(plain, [pythonDepsStage]))).toEqual(['CPP074@uv.lock:10', 'CPP074@uv.lock:30']);
+  });
+});
+
+const causes = (r: ScanResult) =>
+  r.findings
+    .filter((f) => f.ruleId === 'CPP074' && f.artifact?.kind === 'file')
+    .map(
+      (f) =>
+        `${f.location.path}:${f.location.line ?? 0} ${String(f.evidence?.['setting'])} ${String(f.evidence?.['names'])}`,
+    )
+    .sort();
+
+/**
+ * uv-cli `BuildOptionsArgs`, flattened into `uv sync`, `uv run`, `uv add`, `uv tool install`, `uvx`…: `--no-binary`
+ * (`UV_NO_BINARY`, clap's BoolishValueParser) and `--no-binary-package` (`UV_NO_BINARY_PACKAGE`, names a space
+ * apart) make uv build those packages from their sdists whatever wheels uv.lock locks; `--no-build` /
+ * `--no-build-package` (`UV_NO_BUILD*`) refuse the build. A variable counts only where the command line does not
+ * give its option (clap `env`). uv's own `sync` tests: `UV_NO_BINARY=1` and `UV_NO_BINARY_PACKAGE=iniconfig` rebuild
+ * iniconfig from source.
+ */
+describe("an install file's uv build options and UV_* variables", () => {
+  it('UV_NO_BINARY / --no-binary / --no-binary-package make uv sync build from source: one finding per cause', async () => {
+    const dir = tree({
+      'uv.lock': UV_LOCK,
+      'pyproject.toml': project(),
+      Dockerfile: [
+        'FROM python:3.12',
+        'ENV UV_NO_BINARY=1',
+        'RUN uv sync --locked && uv run --frozen python -m app',
+        '',
+      ].join('\n'),
+      'docker/Dockerfile':
+        'FROM python:3.12\nRUN uv sync --locked --no-binary-package Has_Wheel --no-binary-package six\n',
+      '.github/workflows/ci.yml': [
+        'jobs:',
+        '  test:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - run: uv sync --no-binary --frozen',
+        '',
+      ].join('\n'),
+      'build.sh': 'UV_NO_BINARY_PACKAGE="numpy six" uvx ruff check\n',
+    });
+    expect(causes(await scanWith(dir, [pythonDepsStage]))).toEqual([
+      '.github/workflows/ci.yml:5 --no-binary :all:',
+      'Dockerfile:2 UV_NO_BINARY :all:',
+      'build.sh:1 UV_NO_BINARY_PACKAGE numpy six',
+      'docker/Dockerfile:2 --no-binary-package has-wheel six',
+    ]);
+  });
+
+  it('builds nothing under --no-build / UV_NO_BUILD, a false UV_NO_BINARY, --binary after it, or for uv pip install', async () => {
+    const dir = tree({
+      Dockerfile: ['FROM python:3.12', 'ENV UV_NO_BINARY=1 UV_NO_BUILD=true', 'RUN uv sync --locked', ''].join('\n'),
+      'a.sh': 'UV_NO_BINARY=0 uv sync\nuv sync --no-binary --no-build\nuv sync --no-binary --binary\n',
+      'b.sh': 'export UV_NO_BINARY=1\nuv pip install -r requirements.txt\n',
+      'c.sh': 'uv run --with x python -m pip install --no-binary :all: y\n',
+      'd.sh':
+        'UV_NO_BINARY_PACKAGE=six UV_NO_BUILD_PACKAGE=six uv sync\nuv sync --no-binary-package numpy --no-build-package numpy\n',
+      'requirements.txt': 'six==1.16.0\n',
+    });
+    expect(causes(await scanWith(dir, [pythonDepsStage]))).toEqual([]);
+  });
+
+  it('in doubt the build is assumed: a file that sets UV_NO_BUILD both ways does not stop it', async () => {
+    const dir = tree({
+      'ci.sh': 'export UV_NO_BINARY=yes\nUV_NO_BUILD=1 uv tool install ruff\nexport UV_NO_BUILD=0\nuv sync\n',
+    });
+    expect(causes(await scanWith(dir, [pythonDepsStage]))).toEqual(['ci.sh:1 UV_NO_BINARY :all:']);
+  });
+
+  it('names the policy does not allow to build, only', async () => {
+    const dir = tree({ 'run.sh': 'uv sync --no-binary-package=builds-here\n' });
+    const policy = {
+      ...DEFAULT_POLICY,
+      dependencies: { ...DEFAULT_POLICY.dependencies, allowInstallScripts: ['builds-here'] },
+    };
+    expect(causes(await scanWith(dir, [pythonDepsStage], { policy }))).toEqual([]);
+    expect(causes(await scanWith(dir, [pythonDepsStage]))).toEqual(['run.sh:1 --no-binary-package builds-here']);
   });
 });
