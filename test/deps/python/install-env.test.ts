@@ -172,3 +172,50 @@ describe('a GitHub expression inside an index URL on a command line', () => {
     expect(hosts).toEqual(['pypi.corp.example']);
   });
 });
+
+/**
+ * pip takes any `PIP_<NAME>` variable as the option `_normalize_name` makes of it (lower-cased, `_` as `-`, a leading
+ * `--` dropped), and a pip.conf key the same way; `--pypi-url` is an alias of `--index-url` (cmdoptions
+ * `index_url`). Checked with pip 24.2: `PIP_PYPI_URL=…`, `[global] pypi_url = …` and `[global] --index_url = …` each
+ * made `pip download` look in that index.
+ */
+describe('the spellings of an index pip accepts', () => {
+  const tree = tempTrees('cp-pip-spellings-');
+  it('PIP_PYPI_URL, PIP_Index_Url, PIP___EXTRA_INDEX_URL, --pypi-url, and pip.conf pypi_url / --index_url', async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12',
+        'ENV PIP_PYPI_URL=https://env-alias.example/simple',
+        'ENV PIP_Index_Url=https://env-case.example/simple PIP___EXTRA_INDEX_URL=https://env-dash.example/simple',
+        'RUN pip install --pypi-url https://cli-alias.example/simple six==1.16.0',
+        'RUN pip install --pypi=https://cli-abbrev.example/simple six==1.16.0',
+        '',
+      ].join('\n'),
+      'pip.conf': [
+        '[global]',
+        'pypi_url = https://conf-alias.example/simple',
+        '--extra_index_url = https://conf-dash.example/simple',
+        '',
+      ].join('\n'),
+      'ci.sh': 'PIP_No_Binary=:all: pip install six==1.16.0\n',
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    const got = r.findings
+      .filter((f) => f.ruleId === 'CPP070' || f.ruleId === 'CPP074')
+      .map(
+        (f) =>
+          `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}=${String(f.evidence?.['host'] ?? f.evidence?.['names'])}`,
+      )
+      .sort();
+    expect(got).toEqual([
+      'CPP070@Dockerfile:2=env-alias.example',
+      'CPP070@Dockerfile:3=env-case.example',
+      'CPP070@Dockerfile:3=env-dash.example',
+      'CPP070@Dockerfile:4=cli-alias.example',
+      'CPP070@Dockerfile:5=cli-abbrev.example',
+      'CPP070@pip.conf:2=conf-alias.example',
+      'CPP070@pip.conf:3=conf-dash.example',
+      'CPP074@ci.sh:1=six',
+    ]);
+  });
+});

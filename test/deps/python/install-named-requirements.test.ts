@@ -196,6 +196,40 @@ describe('configuration files PIP_CONFIG_FILE / UV_CONFIG_FILE name', () => {
   });
 });
 
+/**
+ * pip reads its configuration from fixed paths (configuration.py `get_configuration_files`: `/etc/pip.conf`,
+ * `~/.config/pip/pip.conf`, a virtualenv's `pip.conf`), so a file a build copies there is read whatever the
+ * repository calls it: its indexes and its `no-binary` are every later install's.
+ */
+describe('a file a Dockerfile or script copies to a pip.conf', () => {
+  it('is read as pip.conf; a copy from another stage, or to another name, is not', async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12',
+        'COPY --chown=app ci/pip-settings.ini /etc/pip.conf',
+        'COPY --from=base /ci/other.ini /etc/pip.conf',
+        'COPY ci/other.ini /etc/other.conf',
+        'RUN pip install six==1.16.0',
+        '',
+      ].join('\n'),
+      'ci/pip-settings.ini': '[global]\nindex-url = https://copied.example/simple\nno-binary = :all:\n',
+      'ci/other.ini': '[global]\nindex-url = https://other.example/simple\n',
+      'setup.sh': 'mkdir -p ~/.config/pip && cp ci/user.cfg ~/.config/pip/pip.conf && pip install six==1.16.0\n',
+      'ci/user.cfg': '[install]\ntrusted-host = user.example\n',
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    const got = r.findings.map(
+      (f) =>
+        `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}=${String(f.evidence?.['host'] ?? f.evidence?.['names'])}`,
+    );
+    expect(got.sort()).toEqual([
+      'CPP070@ci/pip-settings.ini:2=copied.example',
+      'CPP071@ci/user.cfg:2=user.example',
+      'CPP074@ci/pip-settings.ini:3=:all:',
+    ]);
+  });
+});
+
 describe('a Dockerfile naming thousands of files', () => {
   it('is one CPP003 that counts every name, those past the bound included', async () => {
     const lines = Array.from({ length: 300 }, (_, i) => `RUN pip install -r /deps/missing-${i}.lst`);

@@ -4,6 +4,7 @@ import { parseRequirementsFile } from '../../../src/deps/parsers/python/requirem
 import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
 import { scanWith } from '../../helpers/scan.js';
 import { tempTrees } from '../../helpers/temp-tree.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 
 const tree = tempTrees('cp-req-no-binary-');
 const builds = (r: ScanResult) =>
@@ -79,5 +80,33 @@ describe("a requirements file's --no-binary makes pip build from source", () => 
       '1 pip option error: --no-binary / --only-binary option requires 1 argument.',
     ]);
     expect(lock.formatControl).toBeUndefined();
+  });
+});
+
+/**
+ * pip's `ConfigOptionParser._update_defaults` runs a configuration file's `[global]`, then `[install]`, `no-binary` /
+ * `only-binary` through `FormatControl.handle_mutual_excludes` before the command line is read. Checked with pip 24.2:
+ * `PIP_CONFIG_FILE=pip.conf` holding `[global] no_binary = :all:` made `pip download demo==1.0` take demo's sdist
+ * over its wheel.
+ */
+describe("a pip.conf's no-binary makes every pip install that reads it build from source", () => {
+  it('is one finding per setting line, after [install] has had its say and less what the policy allows', async () => {
+    const dir = tree({
+      'pip.conf': ['[global]', 'no_binary = :all:', '', '[install]', 'only-binary = numpy', ''].join('\n'),
+      'ci/pip.ini': ['[install]', '--no-binary = six,PyYAML', '[wheel]', 'no-binary = :all:', ''].join('\n'),
+    });
+    expect(builds(await scanWith(dir, [pythonDepsStage]))).toEqual(['ci/pip.ini:2 pyyaml six', 'pip.conf:2 :all:']);
+    const deps = { ...DEFAULT_POLICY.dependencies, allowInstallScripts: ['six'] };
+    const allowed = await scanWith(dir, [pythonDepsStage], { policy: { ...DEFAULT_POLICY, dependencies: deps } });
+    expect(builds(allowed)).toEqual(['ci/pip.ini:2 pyyaml', 'pip.conf:2 :all:']);
+  });
+
+  it('builds nothing when [install] turns it off, or for a value pip refuses', async () => {
+    const dir = tree({
+      'pip.conf': ['[global]', 'no-binary = :all:', '[install]', 'only-binary = :all:', ''].join('\n'),
+      'b/pip.conf': ['[global]', 'no-binary = -r', ''].join('\n'),
+      'c/pip.conf': ['[freeze]', 'no-binary = :all:', ''].join('\n'),
+    });
+    expect(builds(await scanWith(dir, [pythonDepsStage]))).toEqual([]);
   });
 });

@@ -32,7 +32,8 @@ export interface IndexSettings {
   readonly insecureHosts: readonly ConfigSetting[];
 }
 
-const PIP_INDEX_KEYS = new Set(['index-url', 'extra-index-url', 'find-links']);
+/** pip's index options by their configuration names; `pypi-url` is cmdoptions' alias of `index-url`. */
+const PIP_INDEX_KEYS = new Set(['index-url', 'pypi-url', 'extra-index-url', 'find-links']);
 
 /** uv's index strategies that ask every index for every name (uv-configuration `IndexStrategy`). */
 export const UNSAFE_STRATEGY = /^unsafe-(?:first|best)-match$/;
@@ -56,7 +57,8 @@ export function pipConfSettings(file: string, text: string): IndexSettings {
   };
   for (const l of pipConfLines(text)) {
     if (l.kind === 'setting') {
-      key = l.name.replace(/_/g, '-');
+      // configuration.py `_normalize_name`: `_` is `-`, and a leading `--` is dropped (`--index_url = …` counts).
+      key = l.name.replace(/_/g, '-').replace(/^--/, '');
       add(l.value, l.line);
     } else if (l.kind === 'continuation') add(l.value, l.line);
   }

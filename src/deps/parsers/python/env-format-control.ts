@@ -1,8 +1,8 @@
-import { envAssignmentReader } from './env-indexes.js';
+import { PIP_VARIABLE, envAssignmentReader, pipOptionOf } from './env-indexes.js';
 import { mutualExcludes } from './requirements.js';
 import type { PyFormatControl, PyLineAt } from './types.js';
 
-const formatAssignments = envAssignmentReader(['PIP_NO_BINARY', 'PIP_ONLY_BINARY']);
+const formatAssignments = envAssignmentReader([PIP_VARIABLE]);
 
 /**
  * The format control `PIP_NO_BINARY` / `PIP_ONLY_BINARY` give the pip commands of a Dockerfile, workflow or script
@@ -14,16 +14,19 @@ const formatAssignments = envAssignmentReader(['PIP_NO_BINARY', 'PIP_ONLY_BINARY
  * or one that is itself a variable (`$X`, `${{ … }}`) says nothing known and is skipped.
  */
 export function envFormatControl(file: string, text: string): PyFormatControl | undefined {
-  if (!text.includes('PIP_NO_BINARY') && !text.includes('PIP_ONLY_BINARY')) return undefined;
+  if (!text.includes('PIP_')) return undefined;
   const noBinary = new Map<string, PyLineAt>();
   const onlyBinary = new Map<string, PyLineAt>();
   let seen = false;
   text.split(/\r?\n/).forEach((raw, i) => {
     if (/^\s*#/.test(raw)) return;
     for (const [name, value] of formatAssignments(raw)) {
+      // `PIP_No_Binary` is `--no-binary` to pip as `PIP_NO_BINARY` is (pipOptionOf).
+      const option = pipOptionOf(name);
+      if (option !== 'no-binary' && option !== 'only-binary') continue;
       if (value === '' || value.startsWith('-') || value.includes('$')) continue;
       const at = { file, line: i + 1 };
-      if (name === 'PIP_NO_BINARY') mutualExcludes(value, at, noBinary, onlyBinary);
+      if (option === 'no-binary') mutualExcludes(value, at, noBinary, onlyBinary);
       else mutualExcludes(value, at, onlyBinary, noBinary);
       seen = true;
     }

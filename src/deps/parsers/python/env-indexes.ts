@@ -20,7 +20,29 @@ const VARS: Record<string, { key: string; tool: string; insecure?: true }> = {
   UV_FIND_LINKS: { key: 'find-links', tool: 'uv' },
   UV_INSECURE_HOST: { key: 'allow-insecure-host', tool: 'uv', insecure: true },
 };
-const indexAssignments = envAssignmentReader(Object.keys(VARS));
+/**
+ * pip reads every `PIP_<NAME>` variable as the option configuration.py `_normalize_name` makes of its name
+ * (`get_environ_vars`: lower-cased, `_` read as `-`, a leading `--` dropped) and `ConfigOptionParser` looks up by its
+ * long spellings: `PIP_Index_Url`, `PIP___INDEX_URL` and `PIP_PYPI_URL` (`--pypi-url`, an alias of `--index-url` in
+ * cmdoptions) set the index as `PIP_INDEX_URL` does (checked with pip 24.2). The option a variable's name gives.
+ */
+export function pipOptionOf(name: string): string | undefined {
+  if (!name.startsWith('PIP_')) return undefined;
+  return name.slice(4).toLowerCase().replace(/_/g, '-').replace(/^--/, '');
+}
+
+/** Any `PIP_` variable, for envAssignmentReader: pipOptionOf says which option it sets. */
+export const PIP_VARIABLE = 'PIP_[A-Za-z0-9_-]+';
+
+/** The variable of VARS each pip index option is read as. */
+const PIP_INDEX_OPTIONS: Record<string, string> = {
+  'index-url': 'PIP_INDEX_URL',
+  'pypi-url': 'PIP_INDEX_URL',
+  'extra-index-url': 'PIP_EXTRA_INDEX_URL',
+  'find-links': 'PIP_FIND_LINKS',
+  'trusted-host': 'PIP_TRUSTED_HOST',
+};
+const indexAssignments = envAssignmentReader([...Object.keys(VARS).filter((n) => n.startsWith('UV_')), PIP_VARIABLE]);
 const strategyAssignments = envAssignmentReader(['UV_INDEX_STRATEGY']);
 /** The uv settings that add an index beside the default one. */
 const UV_EXTRA = new Set(['--extra-index-url', '--index', 'UV_EXTRA_INDEX_URL', 'UV_INDEX']);
@@ -81,14 +103,17 @@ export function envIndexSettings(file: string, text: string): IndexSettings | un
       (o.insecure ? insecureHosts : indexes).push({ key: o.key, value: o.value, line: i + 1, ...extra });
     }
     if (!/(PIP|UV)_/.test(raw)) return;
-    for (const [name, value] of indexAssignments(raw)) {
+    for (const [written, value] of indexAssignments(raw)) {
+      const pipOption = pipOptionOf(written);
+      const name = pipOption === undefined ? written : PIP_INDEX_OPTIONS[pipOption];
+      if (name === undefined) continue;
       const v = VARS[name]!;
       tools.add(v.tool);
       for (const item of value.split(/[\s,]+/).filter((x) => x !== '')) {
         const url = v.key === 'index' ? item.replace(/^[\w.-]+=(?=[a-z][a-z0-9+.-]*:)/i, '') : item;
         const unsafe = UV_EXTRA.has(name) ? (strategies.env ?? strategies.anyCommand) : undefined;
         const setting = {
-          key: `${name} (${v.key})`,
+          key: `${written} (${v.key})`,
           value: v.insecure ? url.toLowerCase() : url,
           line: i + 1,
           ...(name === 'PIP_EXTRA_INDEX_URL' ? { pipExtra: true as const } : {}),
@@ -200,6 +225,8 @@ const CLI_OPTIONS: Record<string, { key: string; tool: string; insecure: boolean
   '--find-links': { key: '--find-links', tool: 'pip', insecure: false },
   '-f': { key: '--find-links', tool: 'pip', insecure: false },
   '--trusted-host': { key: '--trusted-host', tool: 'pip', insecure: true },
+  // cmdoptions `index_url`: `-i`, `--index-url` and `--pypi-url` are one option.
+  '--pypi-url': { key: '--index-url', tool: 'pip', insecure: false },
   '--index': { key: '--index', tool: 'uv', insecure: false },
   '--default-index': { key: '--default-index', tool: 'uv', insecure: false },
   '--allow-insecure-host': { key: '--allow-insecure-host', tool: 'uv', insecure: true },

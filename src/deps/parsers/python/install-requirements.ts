@@ -464,17 +464,49 @@ interface NamedConfigFile {
 /**
  * The configuration files a Dockerfile, workflow or script points pip or uv at: pip's `Configuration` loads the file
  * `PIP_CONFIG_FILE` names (`_iter_config_files`, none at all when it is `os.devnull`), uv the `UV_CONFIG_FILE` one
- * instead of its own search, whatever the file is called (`ci/pip-ci.cfg` is no pip.conf by name).
+ * instead of its own search, whatever the file is called (`ci/pip-ci.cfg` is no pip.conf by name); and a file copied
+ * to a pip.conf (copiedPipConfig).
  */
 function namedConfigFiles(text: string): NamedConfigFile[] {
   const out: NamedConfigFile[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
-    if (!raw.includes('_CONFIG_FILE') || /^\s*#/.test(raw)) return;
+    if (/^\s*#/.test(raw)) return;
+    if (raw.includes('pip.conf') || raw.includes('pip.ini')) {
+      for (const written of copiedPipConfig(raw)) out.push({ written, line: i + 1, format: 'pip-config' });
+    }
+    if (!raw.includes('_CONFIG_FILE')) return;
     for (const [name, written] of configAssignments(raw)) {
       if (written !== '' && written !== '/dev/null')
         out.push({ written, line: i + 1, format: CONFIG_VARIABLES.get(name)! });
     }
   });
+  return out;
+}
+
+/**
+ * The sources a line's Dockerfile `COPY` / `ADD` or shell `cp` puts at a path named pip.conf (pip.ini on Windows):
+ * where pip looks for its configuration (configuration.py `get_configuration_files`: `/etc/pip.conf`,
+ * `/etc/xdg/pip/pip.conf`, `~/.config/pip/pip.conf`, `~/.pip/pip.conf`, `sys.prefix/pip.conf` of a virtualenv), so
+ * pip reads the repository's file whatever it is called there (`COPY ci/pip-settings.ini /etc/pip.conf`). One source
+ * and one destination only; `COPY --from=…` copies from another stage or image, not the repository.
+ */
+function copiedPipConfig(line: string): string[] {
+  const out: string[] = [];
+  const words = line.trim().split(/\s+/);
+  for (let i = 0; i < words.length; i++) {
+    const isCopy = (i === 0 && /^(COPY|ADD)$/i.test(words[i]!)) || program({ text: words[i]!, line: 0 }) === 'cp';
+    if (!isCopy) continue;
+    const operands: string[] = [];
+    let fromElsewhere = false;
+    for (i++; i < words.length && !SEPARATORS.has(words[i]!); i++) {
+      const w = words[i]!;
+      if (w.startsWith('--from')) fromElsewhere = true;
+      if (!w.startsWith('-')) operands.push(unquote(w));
+    }
+    const [source, target] = operands;
+    if (fromElsewhere || operands.length !== 2 || /[$`]/.test(source!)) continue;
+    if (/(^|[/\\])pip\.(conf|ini)$/.test(target!)) out.push(source!);
+  }
   return out;
 }
 

@@ -28,6 +28,7 @@ import type { PythonLock } from './types.js';
 import { poetryInstallIndexes } from './poetry-pool.js';
 import { pipConfSettings, tomlIndexSettings, withUvToml } from './config-indexes.js';
 import { checkIndexSettings } from './checks/config-indexes.js';
+import { pipConfBuildFindings } from './pip-conf-builds.js';
 import { envIndexSettings } from './env-indexes.js';
 import { installInputs, installTree, locateInstallNames } from './install-requirements.js';
 import type { InstallInput } from './install-requirements.js';
@@ -35,6 +36,7 @@ import { installCommandFindings, unreadInstallFiles } from './install-command-fi
 import { checkInstallArguments } from './checks/install-arguments.js';
 import { projectRequirements } from './project-requirements.js';
 import { asInstallCommands } from './tox-nox-installs.js';
+import { uvProjectBuildFindings } from './uv-project-builds.js';
 import { uvLockReresolves } from './uv-remotes.js';
 import type { IncludeLoader, RequirementsReading } from './requirements.js';
 import type { FileOpener } from '../../../core/file-source.js';
@@ -118,7 +120,17 @@ export const pythonDepsStage: Stage = {
       limit: ctx.limit,
     });
     const unreadEnv = unreadInstallFiles(envFiles.filter((f) => envTexts.get(f.path) === undefined));
-    const lockFindings = [...results.flatMap((r) => r.findings), ...named.findings, ...commandFindings, ...unreadEnv];
+    // `uv sync --no-binary`, `UV_NO_BINARY`: the uv installs an install file runs that build every package from source.
+    const uvBuilds = [...envTexts].flatMap(([path, text]) =>
+      text === undefined ? [] : uvProjectBuildFindings(path, text, policy),
+    );
+    const lockFindings = [
+      ...results.flatMap((r) => r.findings),
+      ...named.findings,
+      ...commandFindings,
+      ...uvBuilds,
+      ...unreadEnv,
+    ];
     // Index settings outside any lockfile (pip.conf, uv.toml, pyproject.toml, PIP_*/UV_* variables set by a
     // Dockerfile, workflow or script): a host a lockfile already locks
     // packages from is reported there.
@@ -293,10 +305,12 @@ async function scanIndexSettings(
       const env = envIndexSettings(file.path, text);
       return env ? checkIndexSettings(env, policy, lockedHosts) : [];
     }
-    const settings =
-      file.format === 'pip-config'
-        ? pipConfSettings(file.path, text)
-        : tomlIndexSettings(file.path, text, file.format === 'uv-config' ? 'uv.toml' : 'pyproject');
+    // A pip.conf's `no-binary` reaches every pip install that reads it, as its indexes do.
+    if (file.format === 'pip-config') {
+      const pip = checkIndexSettings(pipConfSettings(file.path, text), policy, lockedHosts);
+      return [...pip, ...pipConfBuildFindings(file.path, text, policy)];
+    }
+    const settings = tomlIndexSettings(file.path, text, file.format === 'uv-config' ? 'uv.toml' : 'pyproject');
     // Beside a pdm.lock only PDM's own sources are the install's (the lock's index check covers the rest).
     const pdm = (c: { readonly key: string }) => c.key.startsWith('pdm ');
     const read =
