@@ -7,7 +7,7 @@ import type { OnlineOutcome, RegistryLookup } from './online.js';
 import { onlineTargets, registryQuestions } from './online.js';
 import type { ScriptsAllowed } from './new-scripts.js';
 import type { DependencyGraph } from '../../core/records.js';
-import { indexBuildQuestions, indexPages, unnamedAdditions } from './ask-index.js';
+import { indexBuildQuestions, indexPages, unnamedPins } from './ask-index.js';
 import { unansweredByCause } from './unanswered.js';
 
 export interface AskRegistryRequest {
@@ -37,7 +37,7 @@ export async function askRegistry(req: AskRegistryRequest): Promise<Finding[]> {
   const npm = req.lockfiles.filter((lf) => lf.ecosystem === 'npm');
   const moves = npm.flatMap((lf) => lf.changes.filter((c): c is VersionMove => 'type' in c));
   const added = npm.flatMap((lf) => lf.changes.flatMap((c) => (c.kind === 'added' ? [c.head] : [])));
-  const pins = unnamedAdditions(req.lockfiles, req.baseGraphs, req.policy);
+  const pins = unnamedPins(req.lockfiles, req.baseGraphs, req.policy);
   const builds = indexBuildQuestions(
     pins,
     pins.length === 0 ? undefined : await indexPages(req.options, req.policy, new AbortController().signal),

@@ -94,6 +94,31 @@ export function addedBuildFinding(
 }
 
 /**
+ * CPU003 for a Python update whose new release the installer builds from its sdist where the base release had a
+ * wheel to take: the build backend of the new version runs at install, as for a package new to the lock. `lockfile`:
+ * the lock names the files (questions.ts `newSourceBuild`); `index`: it names none and the index was asked
+ * (ask-index.ts).
+ */
+export function movedBuildFinding(
+  base: PackageNode,
+  head: PackageNode,
+  sdist: string,
+  source: 'lockfile' | 'index',
+): Finding {
+  const where =
+    source === 'index'
+      ? `the index lists no wheel of the new version that pip may take for ${PYTHON_MINORS_LABEL}, only its source distribution (${sdist}),`
+      : `the new version is locked with only a source distribution (${sdist})`;
+  return {
+    ruleId: 'CPU003',
+    message: `${head.name} ${base.version} → ${head.version}: ${where} where ${base.version} had a wheel, so installing it now runs the package's build backend (setup.py / PEP 517). Read what its build runs before merging.`,
+    location: { path: head.lockfile, line: head.line },
+    artifact: packageArtifact('pypi', head.name, head.version),
+    evidence: { from: base.version, to: head.version, source, sdist },
+  };
+}
+
+/**
  * CPU003 for a package new to its lockfile whose install script the package manager runs: the same code at the same
  * moment (`npm ci`, `yarn install`, in CI with its secrets) as an update that gains one, so the same rule and level —
  * a dependency that appears with a `postinstall` is as much the shape of an attack as a release that gains one.

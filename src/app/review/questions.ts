@@ -15,6 +15,7 @@ import {
   addedScriptFinding,
   buildsRunIn,
   entryKey,
+  movedBuildFinding,
   runsUnallowedScripts,
   scriptsRunIn,
   type ScriptsAllowed,
@@ -281,15 +282,7 @@ function perChange(c: PackageChange, ecosystem: Ecosystem, scripts: ScriptJudge,
     });
   }
   const sdist = builtNow(c.head, scripts) ? newSourceBuild(c.base, c.head) : undefined;
-  if (sdist !== undefined) {
-    out.push({
-      ruleId: 'CPU003',
-      message: `${label}: the new version is locked with only a source distribution (${sdist}) where ${c.base.version} had a wheel, so installing it now runs the package's build backend (setup.py / PEP 517). Read what its build runs before merging.`,
-      location: at(c.head),
-      artifact: pkg(c.head, ecosystem),
-      evidence: { from: c.base.version, to: c.head.version, source: 'lockfile', sdist },
-    });
-  }
+  if (sdist !== undefined) out.push(movedBuildFinding(c.base, c.head, sdist, 'lockfile'));
   const weaker = weakerIntegrity(c.base.integrity, c.head.integrity);
   if (weaker)
     out.push({

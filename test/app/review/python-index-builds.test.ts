@@ -208,6 +208,63 @@ describe('review online: a new requirements / Pipfile.lock pin that pip builds f
   });
 });
 
+/**
+ * An update of a pin in a lockfile that names no files to a release pip builds from its sdist runs the new release's
+ * build backend, as a new package does: asked of the index too, and reported when the base release had a wheel to take
+ * (as questions.ts `newSourceBuild` judges a lock that names its files). The base release is read from the same page.
+ */
+describe('review online: an updated requirements / Pipfile.lock pin that pip now builds from its sdist', () => {
+  const WHEEL_1: ServedFile = { filename: 'native-1.0-py3-none-any.whl', sha256: A };
+  const SDIST_1: ServedFile = { filename: 'native-1.0.tar.gz', sha256: C };
+  const SDIST_2: ServedFile = { filename: 'native-2.0.tar.gz', sha256: B };
+  const WHEEL_2: ServedFile = { filename: 'native-2.0-py3-none-any.whl', sha256: C };
+
+  it.each([
+    { name: 'the base release had a wheel, the new one only an sdist', served: [WHEEL_1, SDIST_2], want: true },
+    { name: 'both releases have a wheel', served: [WHEEL_1, WHEEL_2, SDIST_2], want: false },
+    { name: 'the base release was built too: no new kind of install', served: [SDIST_1, SDIST_2], want: false },
+    { name: 'the base release is gone from the index: the build is reported', served: [SDIST_2], want: true },
+  ])('$name', async (c) => {
+    const r = await review(
+      { 'requirements.txt': `${BASE_REQ}native==1.0\n` },
+      { 'requirements.txt': `${BASE_REQ}native==2.0\n` },
+      c.served,
+    );
+    expect(at(r)).toEqual(c.want ? ['CPU003 requirements.txt:2'] : []);
+    expect(index.requests).toEqual(['/simple/native/']);
+    if (c.want) expect(r.findings[0]?.evidence).toMatchObject({ from: '1.0', to: '2.0', source: 'index' });
+  });
+
+  it('a Pipfile.lock downgrade to a release with only its sdist hash pinned → CPU003', async () => {
+    const lock = (version: string, hash: string) =>
+      JSON.stringify(
+        {
+          _meta: { hash: { sha256: 'x' }, 'pipfile-spec': 6, requires: {}, sources: [] },
+          default: { native: { hashes: [`sha256:${hash}`], version: `==${version}` } },
+          develop: {},
+        },
+        null,
+        4,
+      ) + '\n';
+    const r = await review({ 'Pipfile.lock': lock('2.0', C) }, { 'Pipfile.lock': lock('1.0', C) }, [
+      WHEEL_2,
+      { ...SDIST_1, sha256: C },
+    ]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPU003').map((f) => f.evidence?.['source'])).toEqual(['index']);
+  });
+
+  it('offline → the added and the updated pin are one CPD130 note', async () => {
+    const r = await review(
+      { 'requirements.txt': `${BASE_REQ}native==1.0\n` },
+      { 'requirements.txt': `${BASE_REQ}native==2.0\nother==1.0\n` },
+      [SDIST_2],
+      { offline: true },
+    );
+    expect(r.findings.map((f) => `${f.ruleId} ${f.level}`)).toEqual(['CPD130 note']);
+    expect(r.findings[0]?.evidence).toMatchObject({ count: 2, packages: 'native@2.0 other@1.0' });
+  });
+});
+
 describe('review online: a Python pin is never asked of the npm registry', () => {
   it('an npm package of the same name, deprecated, fresh and with a postinstall, says nothing about the pin', async () => {
     const asked: string[] = [];

@@ -42,7 +42,8 @@ async function reviewPins(from: string, to: string, gate: 'patch' | 'minor') {
   cleanups.push(repo.cleanup);
   const r = await reviewHead(repo.dir, { gate });
   const changes = r.lockfiles.flatMap((l) => l.changes.map((c) => `${c.kind} ${'type' in c ? c.type : ''}`));
-  return { changes, rules: r.findings.map((f) => f.ruleId), passed: r.gate?.passed };
+  // Offline, a moved requirements pin carries the note that its index was not asked (python-index-builds.test.ts).
+  return { changes, rules: r.findings.filter((f) => f.level !== 'note').map((f) => f.ruleId), passed: r.gate?.passed };
 }
 
 describe('a Python dependency the change declares is not a lockfile injection (CPU015)', () => {
