@@ -1,5 +1,5 @@
 import { parse as parseToml } from 'smol-toml';
-import type { Finding } from '../../core/finding.js';
+import type { Finding, Location, ResolvedFinding } from '../../core/finding.js';
 import { MAX_RELATED } from '../../core/group-causes.js';
 import { isRecord } from '../../core/is-record.js';
 import { ecosystemOf, pep503Name } from '../../core/package-key.js';
@@ -14,6 +14,7 @@ import type { InstallFileChange } from './install-files.js';
 import { lineOfKey, shown } from './manifest-changes.js';
 import { keyLine } from '../../deps/parsers/python/pyproject-indexes.js';
 import type { ProjectRole } from './project-manifests.js';
+import { withoutSaidOnce } from './said-once.js';
 
 /** The fields arborist builds edges from, peers included (npm 7+ installs them: `legacy-peer-deps` is off). */
 const FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
@@ -290,6 +291,32 @@ function uvGitSources(sources: unknown): string[] {
     out.push(`${name} @ git+${String(git['git'])}${ref !== undefined ? `@${ref}` : ''}`);
   }
   return out;
+}
+
+/** The head scan's manifest-against-lockfile warnings: package.json (CPD015) and pyproject.toml (CPP020). */
+const OUT_OF_SYNC: ReadonlySet<string> = new Set(['CPD015', 'CPP020']);
+
+/**
+ * The head scan's introduced CPD015 / CPP020 at a manifest line this review's CPU002 (`declaredSourceFindings`) names:
+ * one cause, a dependency now declared from outside the registry that the unchanged lockfile was not written for.
+ * CPU002 says what each install then does (a frozen one refuses, any other fetches the new source and runs its scripts
+ * or build backend), so the sync warning goes when CPU002 is reported at its level or higher.
+ */
+export function withoutOutOfSyncDeclarations(
+  introduced: readonly ResolvedFinding[],
+  reported: readonly ResolvedFinding[],
+): ResolvedFinding[] {
+  return withoutSaidOnce(
+    introduced,
+    reported,
+    (f) =>
+      f.ruleId === 'CPU002' && f.artifact?.kind === 'file' ? [f.location, ...(f.related ?? [])].map(lineKey) : [],
+    (f) => (OUT_OF_SYNC.has(f.ruleId) ? lineKey(f.location) : undefined),
+  );
+}
+
+function lineKey(at: Location): string | undefined {
+  return at.line === undefined ? undefined : `${at.path}\0${at.line}`;
 }
 
 /** What the package managers of each ecosystem do with a manifest its lockfile does not satisfy. */

@@ -20,7 +20,7 @@ import { linkToRegistry, registryToLink } from './workspace-swaps.js';
 import { withoutNewScriptFindings, withoutUnstatedScripts } from './unstated-scripts.js';
 import { withoutRepointedIndexes } from './repointed-indexes.js';
 import { askRegistry } from './ask-registry.js';
-import { indexBuildQuestions, unnamedAdditions } from './ask-index.js';
+import { indexBuildQuestions, unnamedPins } from './ask-index.js';
 import { groupByCause } from './causes.js';
 import type { LockfileChanges } from './diff.js';
 import { diffGraphs } from './diff.js';
@@ -35,7 +35,8 @@ import { MAX_LOCKFILE_BYTES } from '../../deps/read.js';
 import { addedToGroups, introducedAlone } from './grouped.js';
 import { injectionQuestions } from './injection.js';
 import { lookalikeRenames } from './lookalike-renames.js';
-import { foldIntoInjections, withoutMovedSourceWarnings } from './moved-entries.js';
+import { foldIntoInjections, foldMovesIntoDisallowedHosts, withoutMovedSourceWarnings } from './moved-entries.js';
+import { withoutOutOfSyncDeclarations } from './declared-sources.js';
 import { installChangeFindings } from './install-changes.js';
 import { pickJudges } from './judges.js';
 import { inspectChangedContent } from './model-content.js';
@@ -305,18 +306,25 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
       });
       pushAll(raw, asked);
     } else {
-      pushAll(raw, await indexBuildQuestions(unnamedAdditions(lockfiles, baseGraphs, policy), undefined));
+      pushAll(raw, await indexBuildQuestions(unnamedPins(lockfiles, baseGraphs, policy), undefined));
     }
 
     const today = req.today ?? new Date().toISOString().slice(0, 10);
     pushAll(raw, addedToGroups(baseFindings, headScan.findings));
     const own = applyPolicy(raw, policy, today);
+    // One finding per cause: a head finding the review's own says goes, and a moved entry's CPU002 folds into the
+    // head scan's refusal of its new host.
     const findings = dedupeSorted([
-      ...own.findings,
-      ...withoutMovedSourceWarnings(
-        withoutRepointedIndexes(withoutNewScriptFindings(introduced, own.findings), own.findings),
-        own.findings,
-      ),
+      ...foldMovesIntoDisallowedHosts([
+        ...own.findings,
+        ...withoutOutOfSyncDeclarations(
+          withoutMovedSourceWarnings(
+            withoutRepointedIndexes(withoutNewScriptFindings(introduced, own.findings), own.findings),
+            own.findings,
+          ),
+          own.findings,
+        ),
+      ]),
       ...content.findings,
     ]);
     const byLevel = { error: 0, warning: 0, note: 0 };

@@ -1,4 +1,5 @@
-import type { Evidence, Finding, ResolvedFinding } from '../../core/finding.js';
+import { levelRank, type Evidence, type Finding, type ResolvedFinding } from '../../core/finding.js';
+import { listedWithMore } from '../../core/plural.js';
 import { withoutSaidOnce } from './said-once.js';
 
 /**
@@ -93,6 +94,55 @@ export function withoutMovedSourceWarnings(
     (f) => (f.ruleId === 'CPU002' ? (f.members ?? [f]).map(entryOf) : []),
     (f) => (SOURCE_WARNINGS.has(f.ruleId) ? entryOf(f) : undefined),
   );
+}
+
+/**
+ * The review's CPU002 of entries whose new host CPD005 refuses (not a registry the policy allows; the head scan's, or
+ * the review's group of the entries a change adds to the head's group), folded into that CPD005: one cause, an entry
+ * now fetched from a disallowed host. CPD005 stands — the policy's verdict, with the scan's fingerprint, a group of
+ * every entry on that host — and says where the entries came from at the base revision. A CPU002 (or a grouped one)
+ * folds only when CPD005 reports each entry it names at its level or higher, so a policy that lowers one rule never
+ * lowers the entry's verdict.
+ */
+export function foldMovesIntoDisallowedHosts(findings: readonly ResolvedFinding[]): ResolvedFinding[] {
+  const refused = new Map<string, number>();
+  findings.forEach((f, i) => {
+    if (f.ruleId !== 'CPD005') return;
+    for (const m of f.members ?? [f]) {
+      const entry = entryOf(m);
+      if (entry !== undefined && !refused.has(entry)) refused.set(entry, i);
+    }
+  });
+  if (refused.size === 0) return [...findings];
+  const cameFrom = new Map<number, Set<string>>();
+  const folded = new Set<number>();
+  findings.forEach((f, i) => {
+    if (f.ruleId !== 'CPU002') return;
+    const members = f.members ?? [f];
+    const into = members.map((m) => refused.get(entryOf(m) ?? ''));
+    if (into.some((at) => at === undefined || levelRank(findings[at]!.level) < levelRank(f.level))) return;
+    folded.add(i);
+    members.forEach((m, k) => {
+      const sources = cameFrom.get(into[k]!) ?? new Set<string>();
+      cameFrom.set(into[k]!, sources.add(String(m.evidence?.['fromSource'])));
+    });
+  });
+  return findings.flatMap((f, i) => {
+    if (folded.has(i)) return [];
+    const sources = cameFrom.get(i);
+    return [sources ? withBaseSources(f, [...sources].sort()) : f];
+  });
+}
+
+/** CPD005 saying where its entries came from at the base revision (the folded CPU002's `fromSource`). */
+function withBaseSources(f: ResolvedFinding, sources: readonly string[]): ResolvedFinding {
+  const count = f.members?.length ?? f.evidence?.['count'] ?? 1;
+  const who = count === 1 ? 'it' : 'they';
+  return {
+    ...f,
+    message: `${f.message} The review adds: ${who} came from ${listedWithMore(sources, 3)} at the base revision.`,
+    evidence: { ...f.evidence, fromSource: sources.join(' '), reviewed: 'CPU002' },
+  };
 }
 
 /** A package entry of a lockfile: path, line and name (what CPU002 and the head scan's entry checks both locate). */

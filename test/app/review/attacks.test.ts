@@ -57,14 +57,18 @@ describe('review attack cases (npm v3, actions/checkout js-yaml update)', () => 
     expect(r.gate?.passed).toBe(false);
   });
 
-  it('the updated package now resolves from another host → CPU002', async () => {
+  it('the updated package now resolves from a host the policy does not allow → CPD005 alone, saying where it came from', async () => {
     const moved = replaceOnce(
       NPM.after,
       'https://registry.npmjs.org/js-yaml/-/js-yaml-4.2.0.tgz',
       'https://npm.evil.example/js-yaml/-/js-yaml-4.2.0.tgz',
     );
     const r = await review({ [F]: NPM.before }, { [F]: moved });
-    expect(ruleLines(r)).toContain(`CPU002@${F}:${jsYamlLine}`);
+    // One cause: the review's CPU002 folds into the head scan's CPD005 (moved-entries.test.ts).
+    expect(ruleLines(r).filter((l) => l.endsWith(`:${jsYamlLine}`))).toEqual([`CPD005@${F}:${jsYamlLine}`]);
+    expect(r.findings.find((f) => f.ruleId === 'CPD005')?.message).toContain(
+      'came from registry (registry.npmjs.org) at the base revision',
+    );
     expect(r.gate?.passed).toBe(false);
   });
 

@@ -49,6 +49,13 @@ describe('review of a dependency declared off the registry that the lockfile doe
     expect(r.gate?.passed).toBe(false);
   });
 
+  it("the head scan's CPD015 for the same line is not said again: CPU002 says what each install does", async () => {
+    const r = await review(BASE, { 'package.json': manifest({ ms: 'github:evil/ms#main', lodash: '^4.17.21' }) });
+    expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`)).toEqual([
+      'CPU002@package.json:5',
+    ]);
+  });
+
   it('one manifest keeps one fingerprint however many dependencies a later push moves (a SARIF alert stays one)', async () => {
     const one = await review(BASE, { 'package.json': manifest({ ms: 'github:evil/ms#main', lodash: '^4.17.21' }) });
     const two = await review(BASE, {
@@ -251,6 +258,8 @@ describe('review of a pyproject.toml direct reference that the lock does not loc
 
   it('a git direct reference under an unchanged uv.lock → CPU002 at its line', async () => {
     const r = await review(BASE_PY, { 'pyproject.toml': pyproject('idna>=3.6', GIT) });
+    // The head scan's CPP020 for the same line (uv.lock does not lock it) is the same cause: said once.
+    expect(r.findings.filter((f) => f.ruleId === 'CPP020')).toEqual([]);
     const found = r.findings.filter((f) => f.ruleId === 'CPU002');
     expect(found.map((f) => `${f.location.path}:${f.location.line}`)).toEqual(['pyproject.toml:6']);
     expect(found[0]?.evidence?.['after']).toBe(GIT);

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
 import { toReviewMarkdown } from '../../../src/report/review.js';
+import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { makeRepo, reviewHead } from './repo.js';
 
 /**
  * A huge pull request reads as its causes, not as hundreds of lines: 300 packages patch-bumped and moved to one new
- * registry host, plus 3 moved to another host. Before, review reported 303 CPU002 findings.
+ * registry host (one the policy allows), plus 3 moved to a host it refuses. Before, review reported 303 CPU002
+ * findings.
  */
 const N = 300;
 const sri = (i: number) => `sha512-${Buffer.alloc(64, i % 251).toString('base64')}`;
@@ -45,19 +47,25 @@ beforeAll(async () => {
     },
   );
   cleanup = repo.cleanup;
-  r = await reviewHead(repo.dir, { gate: 'patch' });
+  const policy = {
+    ...DEFAULT_POLICY,
+    dependencies: {
+      ...DEFAULT_POLICY.dependencies,
+      allowedRegistries: [...DEFAULT_POLICY.dependencies.allowedRegistries, 'https://mirror.corp.example/'],
+    },
+  };
+  r = await reviewHead(repo.dir, { gate: 'patch', policy });
 });
 afterAll(() => cleanup());
 
 describe('review of a huge change', () => {
-  it('300 packages moved to one host → one CPU002 with the count; 3 moved elsewhere stay per package', () => {
+  it('297 packages moved to one host → one CPU002 with the count; 3 moved to a refused host → one CPD005', () => {
     const cpu002 = r.findings.filter((f) => f.ruleId === 'CPU002');
-    expect(cpu002.map((f) => f.evidence?.['count'] ?? 1).sort((a, b) => Number(a) - Number(b))).toEqual([
-      1,
-      1,
-      1,
-      N - 3,
-    ]);
+    expect(cpu002.map((f) => f.evidence?.['count'])).toEqual([N - 3]);
+    // Their CPU002 folds into the head scan's CPD005 group for the host (moved-entries.test.ts).
+    const refused = r.findings.filter((f) => f.ruleId === 'CPD005');
+    expect(refused.map((f) => f.evidence?.['count'])).toEqual([3]);
+    expect(refused[0]?.message).toContain('they came from registry (registry.npmjs.org) at the base revision');
     const group = cpu002.find((f) => f.evidence?.['count'] === N - 3);
     expect(group?.evidence?.['cause']).toBe('registry (registry.npmjs.org) → registry (mirror.corp.example)');
     expect(group?.related).toHaveLength(N - 4);

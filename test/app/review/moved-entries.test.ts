@@ -132,6 +132,51 @@ describe('review: one finding per moved entry', () => {
   });
 });
 
+/**
+ * An update that moves a registry entry to a registry host the policy does not allow is CPD005 in the head scan and
+ * CPU002 in the review: one cause. CPD005 stands (the policy's verdict, the scan's fingerprint, one group per host) and
+ * says where the entries came from at the base revision.
+ */
+describe('review: one finding per entry moved to a disallowed host', () => {
+  const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+  const onHost = (n: string, host: string): Entry => ({
+    version: '1.3.1',
+    resolved: `https://${host}/${n}/-/${n}-1.3.1.tgz`,
+    integrity: sri(2),
+  });
+  const deps = (ns: readonly string[]) => Object.fromEntries(ns.map((n) => [n, '^1.3.0']));
+
+  it('one entry: CPD005 alone, with the base source', async () => {
+    const r = await review(deps(['left-pad']), deps(['left-pad']), {
+      'left-pad': onHost('left-pad', 'npm.evil.example'),
+    });
+    expect(r.findings.map((f) => `${f.ruleId}:${f.level}`)).toEqual(['CPD005:error']);
+    const f = r.findings[0]!;
+    expect(f.message).toContain('The review adds: it came from registry (registry.npmjs.org) at the base revision.');
+    expect(f.evidence?.['reviewed']).toBe('CPU002');
+  });
+
+  it('a whole host move: the grouped CPD005 takes in the grouped CPU002', async () => {
+    const r = await review(
+      deps(names),
+      deps(names),
+      Object.fromEntries(names.map((n) => [n, onHost(n, 'npm.evil.example')])),
+    );
+    expect(r.findings.map((f) => `${f.ruleId}:${String(f.evidence?.['count'] ?? 1)}`)).toEqual(['CPD005:6']);
+    expect(r.findings[0]?.message).toContain('they came from registry (registry.npmjs.org) at the base revision');
+  });
+
+  it('keeps both when the policy puts CPD005 lower than CPU002', async () => {
+    const r = await review(
+      deps(['left-pad']),
+      deps(['left-pad']),
+      { 'left-pad': onHost('left-pad', 'npm.evil.example') },
+      withRules({ CPD005: 'warning' }),
+    );
+    expect(r.findings.map((f) => `${f.ruleId}:${f.level}`).sort()).toEqual(['CPD005:warning', 'CPU002:error']);
+  });
+});
+
 describe('review: one finding per moved Python entry', () => {
   const COMMIT = '0123456789abcdef0123456789abcdef01234567';
   const PYPI = [
