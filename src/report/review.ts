@@ -5,6 +5,7 @@ import type { ResolvedFinding } from '../core/finding.js';
 import { clampBytes, escapeMd } from './markdown.js';
 import { escapeControl, guardLineStart } from '../core/escape-text.js';
 import { redactReview } from './redact.js';
+import { plural } from '../core/plural.js';
 
 /** Review JSON, shape version 1: the change set, the gate and the findings the change introduced. */
 export const REVIEW_JSON_VERSION = 1;
@@ -103,6 +104,8 @@ export function toReviewMarkdown(review: ReviewResult): string {
       (r.online ? '.' : ' (offline: registry questions not asked).'),
     '',
   );
+  const baselined = baselinedLine(r);
+  if (baselined !== undefined) out.push(baselined, '');
   if (r.gate && !r.gate.passed) {
     out.push('**Why the gate failed**', '');
     for (const reason of r.gate.reasons) out.push(`- ${escapeMd(reason)}`);
@@ -140,12 +143,13 @@ export function toReviewMarkdown(review: ReviewResult): string {
         `| ${escapeMd(lf)} | ${escapeMd(row.name)} | ${kind} | ${escapeMd(row.from ?? '')} | ${escapeMd(row.to ?? '')} | ${flagText} |`,
       );
     }
-    if (rows.length > MAX_ROWS) out.push('', `…and ${rows.length - MAX_ROWS} more changes (see the JSON report).`);
+    pushLeftOver(out, rows.length, 'changes');
     out.push('');
   }
   if (r.models.length > 0) {
     out.push('| Model file | Change |', '| --- | --- |');
     for (const m of r.models.slice(0, MAX_ROWS)) out.push(`| ${escapeMd(m.path)} | ${m.kind} |`);
+    pushLeftOver(out, r.models.length, 'model file changes');
     out.push('');
   }
   if (r.references.length > 0) {
@@ -159,11 +163,26 @@ export function toReviewMarkdown(review: ReviewResult): string {
         `| ${escapeMd(c.reference.repoId ?? c.reference.url ?? '?')} | ${c.kind} | ${escapeMd(`${c.reference.path}:${c.reference.line}`)} | ${escapeMd(rev)} |`,
       );
     }
+    pushLeftOver(out, r.references.length, 'model reference changes');
     out.push('');
   }
   // Rows are bounded in number, and each scanned string to about 2,000 characters (escapeMd's elideLongRuns), which
   // escaping can double: hundreds of long changed names can still pass the byte limit.
   return clampBytes(out.join('\n'));
+}
+
+/** The count a table left out past MAX_ROWS, as the change table says it: a cut table must not read as complete. */
+function pushLeftOver(out: string[], rows: number, what: string): void {
+  if (rows > MAX_ROWS) out.push('', `…and ${rows - MAX_ROWS} more ${what} (see the JSON report).`);
+}
+
+/**
+ * The findings the Action's baseline input hid (report/baseline.ts `filterNewFindings`): a quiet review under a
+ * baseline means no new findings, and the known ones are still there.
+ */
+function baselinedLine(r: ReviewResult): string | undefined {
+  const n = r.scan.summary.baselined ?? 0;
+  return n > 0 ? `${plural(n, 'finding')} already in the baseline ${n === 1 ? 'is' : 'are'} not listed.` : undefined;
 }
 
 function rank(fs: readonly ResolvedFinding[]): number {
@@ -248,6 +267,8 @@ export function toReviewText(review: ReviewResult): string {
     const where = `${f.location.path}${f.location.line !== undefined ? `:${f.location.line}` : ''}`;
     out.push(`${f.level.padEnd(7)} ${f.ruleId} ${where}  ${f.message}`);
   }
+  const baselined = baselinedLine(r);
+  if (baselined !== undefined) out.push(baselined);
   if (r.gate)
     out.push(
       '',

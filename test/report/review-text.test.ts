@@ -113,4 +113,30 @@ describe('review markdown', () => {
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(MAX_SUMMARY_BYTES + 200);
     expect(md).toMatch(/p0 word word[^\n]*…\\\(\d+ characters left out\\\)…/);
   });
+
+  it('counts the model files and references past the row limit, as the change table does', async () => {
+    // 205 new safetensors files (an 8-byte header length and `{}`) and 205 new references in one source file.
+    const n = 205;
+    const header = Buffer.alloc(8);
+    header.writeBigUInt64LE(2n);
+    const weights = Buffer.concat([header, Buffer.from('{}')]);
+    const models = Object.fromEntries(
+      Array.from({ length: n }, (_, i) => [`models/m${String(i).padStart(3, '0')}.safetensors`, weights]),
+    );
+    const source = Array.from(
+      { length: n },
+      (_, i) => `m${i} = AutoModel.from_pretrained("org/model-${i}", revision="${'a'.repeat(40)}")`,
+    ).join('\n');
+    const { dir, cleanup } = makeRepo(
+      { 'README.md': 'x\n' },
+      { 'README.md': 'x\n', ...models, 'load.py': `from transformers import AutoModel\n${source}\n` },
+    );
+    cleanups.push(cleanup);
+    const r = await reviewHead(dir);
+    expect(r.models).toHaveLength(n);
+    expect(r.references).toHaveLength(n);
+    const md = toReviewMarkdown(r);
+    expect(md).toContain(`…and ${n - 200} more model file changes (see the JSON report).`);
+    expect(md).toContain(`…and ${n - 200} more model reference changes (see the JSON report).`);
+  });
 });
