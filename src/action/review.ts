@@ -2,12 +2,14 @@ import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReviewResult } from '../app/review/index.js';
 import { reviewChange } from '../app/review/index.js';
+import { narrowReview } from '../app/review/narrow.js';
 import { exitCodeForScan, EXIT } from '../cli/exit-codes.js';
 import { notComparedError } from '../cli/not-compared-error.js';
 import { writeOutput } from '../cli/output.js';
 import { VERSION } from '../cli/version.js';
 import type { Logger, ScanOptions } from '../core/context.js';
 import type { Policy } from '../core/policy.js';
+import type { ScanResult } from '../core/result.js';
 import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { toReviewJson, toReviewMarkdown, toReviewText } from '../report/review.js';
 import { toSarif } from '../report/sarif.js';
@@ -24,6 +26,8 @@ export interface ReviewSetup {
   readonly policy: Policy;
   readonly registry: TrustedRegistry;
   readonly options: ScanOptions;
+  /** The `baseline` input, loaded before the review (report/baseline.ts `loadBaseline`). */
+  readonly baseline: ((scan: ScanResult) => ScanResult) | undefined;
   readonly logger: Logger;
   readonly write: (t: string) => void;
   readonly redact: (t: string) => string;
@@ -34,12 +38,13 @@ export interface ReviewSetup {
 /**
  * Review mode of the Action (`review-base` set): what the change from the base revision to the checked-out tree
  * brought in. SARIF carries only the findings the change introduced, at the head lockfile's lines; the job summary
- * is the review table; `gate` decides the exit code.
+ * is the review table; `gate` decides the exit code. `include` / `exclude` narrow what is reviewed and `baseline` hides
+ * known findings, as in a scan; `shard` does not apply (run.ts warns).
  */
 export async function reviewAndReport(s: ReviewSetup): Promise<number> {
   const { inputs, write } = s;
   s.logger.info(`chainproof ${VERSION}: reviewing ${inputs.path} against ${inputs.reviewBase}`);
-  const result = await reviewChange({
+  const reviewed = await reviewChange({
     dir: s.root,
     base: inputs.reviewBase,
     policy: s.policy,
@@ -48,6 +53,8 @@ export async function reviewAndReport(s: ReviewSetup): Promise<number> {
     logger: s.logger,
     ...(inputs.gate !== undefined ? { gate: inputs.gate } : {}),
   });
+  // `include` / `exclude` and `baseline` mean in review what they mean in a scan (app/review/narrow.ts).
+  const result = narrowReview(reviewed, inputs, s.baseline);
   const { prefix, repoPath } = rootInRepo(s.workspace, s.root);
   const written: Record<string, string> = {};
   for (const t of inputs.reports) {

@@ -85,6 +85,15 @@ async function scanAndReport(
   };
   if (inputs.reviewBase !== undefined) {
     const { reviewAndReport } = await import('./review.js');
+    // A review is one comparison with one gate verdict: each job of a matrix would review (and gate) the whole change.
+    if (inputs.shard !== undefined)
+      write(
+        workflowCommand(
+          'warning',
+          { title: 'chainproof' },
+          `input shard (${inputs.shard.index}/${inputs.shard.count}) does not apply in review mode: this job reviews the whole change`,
+        ) + '\n',
+      );
     return reviewAndReport({
       inputs: { ...inputs, reviewBase: inputs.reviewBase },
       env,
@@ -92,7 +101,8 @@ async function scanAndReport(
       workspace,
       policy: trust.policy,
       registry: trust.registry,
-      options,
+      options: { ...options, shard: undefined },
+      baseline,
       logger,
       write,
       redact,

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { corpusPath } from '../helpers/corpus.js';
 import { REPO, runCliAsync, runMain } from '../helpers/cli.js';
 import { git, makeRepo } from '../app/review/repo.js';
-import { runActionInProcess, runDist } from './run-dist.js';
+import { parseAnnotations, runActionInProcess, runDist } from './run-dist.js';
 
 /**
  * Review mode end to end, as a user and the runner run it: the built CLI (`chainproof review`) and the bundled
@@ -49,13 +50,14 @@ describe('chainproof review (built CLI)', () => {
         runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
       }
     ).runs[0]!.results;
+    // The moved entry's CPU002 folds into the head scan's CPD005 for the host the policy does not allow.
     const ids = results.map((x) => x.ruleId).sort();
-    expect(ids).toContain('CPU002');
+    expect(ids).toEqual(['CPD005']);
     const line =
       evil()
         .split('\n')
         .findIndex((l) => l.startsWith('form-data@')) + 1;
-    expect(results.find((x) => x.ruleId === 'CPU002')?.locations[0]?.physicalLocation.region.startLine).toBe(line);
+    expect(results.find((x) => x.ruleId === 'CPD005')?.locations[0]?.physicalLocation.region.startLine).toBe(line);
   });
 
   it('refuses a base that git could read as an option (exit 2)', async () => {
@@ -88,11 +90,11 @@ describe('the bundled Action in review mode (dist/index.js, review-base)', () =>
     const fail = await runDist(bad.dir, { path: '.', 'review-base': bad.base, gate: 'patch', offline: 'true' });
     expect(fail.code).toBe(1);
     expect(fail.outputs['gate-passed']).toBe('false');
-    expect(fail.stdout).toMatch(/::error title=CPU002 SourceChanged,file=yarn\.lock,line=\d+::/);
+    expect(fail.stdout).toMatch(/::error title=CPD005 DisallowedRegistryHost,file=yarn\.lock,line=\d+::/);
     const sarif = JSON.parse(readFileSync(fail.outputs['sarif-file']!, 'utf8')) as {
       runs: { results: { ruleId: string }[] }[];
     };
-    expect(sarif.runs[0]!.results.map((x) => x.ruleId)).toContain('CPU002');
+    expect(sarif.runs[0]!.results.map((x) => x.ruleId)).toContain('CPD005');
   }, 300_000);
 
   it('fails with exit 2 when the base revision is missing, even under a policy that turns CPU022 off', async () => {
@@ -113,4 +115,64 @@ describe('the bundled Action in review mode (dist/index.js, review-base)', () =>
       /::error title=chainproof::chainproof: error: the base revision "0123456789abcdef0123456789abcdef01234567" could not be read/,
     );
   }, 300_000);
+});
+
+/**
+ * The scan-mode inputs in review mode, as the runner passes them: `baseline` hides what a previous report holds and the
+ * gate is judged without it; `include` / `exclude` narrow what is reviewed; `shard` does not apply (one review, one
+ * gate verdict) and says so.
+ */
+describe('the Action in review mode: baseline, include / exclude, shard', () => {
+  const review = { path: '.', gate: 'patch', offline: 'true' };
+
+  it('a baseline holding the moved-host finding hides it, and the patch gate passes', async () => {
+    const first = repoWith(evil());
+    const before = await runActionInProcess(first.dir, { ...review, 'review-base': first.base });
+    expect(before.code, before.stdout).toBe(1);
+    const baseline = path.join(mkdtempSync(path.join(tmpdir(), 'chainproof-baseline-')), 'prev.sarif');
+    copyFileSync(before.outputs['sarif-file']!, baseline);
+    cleanups.push(() => rmSync(path.dirname(baseline), { recursive: true, force: true }));
+
+    const again = repoWith(evil());
+    const r = await runActionInProcess(again.dir, { ...review, 'review-base': again.base, baseline });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs['gate-passed']).toBe('true');
+    expect(r.outputs['findings']).toBe('0');
+    expect(r.outputs['changes']).toBe('1');
+    expect(r.summary).toContain('passes the `patch` gate');
+    // A quiet review under a baseline says the known findings are still there, in the summary and the log.
+    expect(r.summary).toContain('1 finding already in the baseline is not listed.');
+    expect(r.stdout).toContain('1 finding already in the baseline is not listed.');
+  });
+
+  it.each([
+    { name: 'exclude names the lockfile', inputs: { exclude: 'yarn.lock' } },
+    { name: 'include names another folder', inputs: { include: 'services/**' } },
+  ])('$name: the change there is not reviewed nor gated', async ({ inputs }) => {
+    const { dir, base } = repoWith(evil());
+    const r = await runActionInProcess(dir, { ...review, 'review-base': base, ...inputs });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs['changes']).toBe('0');
+    expect(r.outputs['findings']).toBe('0');
+  });
+
+  it('include naming the lockfile still reviews it', async () => {
+    const { dir, base } = repoWith(evil());
+    const r = await runActionInProcess(dir, { ...review, 'review-base': base, include: '*.lock' });
+    expect(r.code).toBe(1);
+    expect(r.outputs['gate-passed']).toBe('false');
+  });
+
+  it('shard: a warning that it does not apply, and the whole change is reviewed', async () => {
+    const { dir, base } = repoWith(evil());
+    const r = await runActionInProcess(dir, { ...review, 'review-base': base, shard: '2/2' });
+    expect(r.code).toBe(1);
+    expect(r.outputs['changes']).toBe('1');
+    const warnings = parseAnnotations(r.stdout).filter(
+      (a) => a.level === 'warning' && a.props['title'] === 'chainproof',
+    );
+    expect(warnings.map((a) => a.message)).toEqual([
+      'input shard (2/2) does not apply in review mode: this job reviews the whole change',
+    ]);
+  });
 });
