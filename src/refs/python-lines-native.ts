@@ -80,6 +80,16 @@ export function namedAt(
   return walked ? found.reverse() : undefined;
 }
 
+/**
+ * Whether a name whose `placeHash` is `hash` stands nowhere in the text `native` read (no chain of places under its
+ * hash: `namedAt` answers NOWHERE without a step of its budget), for a caller that hashed its names once for every
+ * file: the hundred loader words python-snippet.ts asks of each file, most of them in none, cost a call and a hash
+ * each otherwise (bench `refs`).
+ */
+export function standsNowhere(native: NativeLines, hash: number): boolean {
+  return native.wordHeads[hash] === 0;
+}
+
 /** `namedAt`'s answer for a name whose hash heads no chain (frozen: callers only read it). */
 const NOWHERE: readonly number[] = Object.freeze([]);
 
@@ -115,7 +125,7 @@ function hashOf(name: string): number {
  * FNV-1a over a name's length and its first, middle and last characters, low 12 bits: the module's chain of places
  * (python-lines.wat `$word`); a name has at least one character.
  */
-function placeHash(name: string): number {
+export function placeHash(name: string): number {
   const n = name.length;
   let h = Math.imul(0x811c9dc5 ^ n, 0x01000193);
   h = Math.imul(h ^ name.charCodeAt(0), 0x01000193);

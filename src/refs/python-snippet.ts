@@ -9,6 +9,8 @@ import {
   lineTable,
   namedAt,
   nativeLines,
+  placeHash,
+  standsNowhere,
   type NativeLines,
 } from './python-lines-native.js';
 import { PYTHON_LOADER_WORDS } from './calls.js';
@@ -66,6 +68,14 @@ const MAX_ALIAS_ROUNDS = 4;
 
 /** calls.ts `SavedFolders`: the methods whose folder a later `from_pretrained` of the same name reads. */
 const SAVES_MODEL = ['save_pretrained', 'save_model'];
+
+/**
+ * The words every file's first round looks for (`keptOrMostOfFile`'s triggers before its imports add names), each
+ * with its `placeHash`, worked out once: most stand nowhere in a file, which the module's chains tell from the hash.
+ */
+const TRIGGER_WORDS: ReadonlyMap<string, number> = new Map(
+  [...PYTHON_LOADER_WORDS, ...SAVES_MODEL].map((word) => [word, placeHash(word)]),
+);
 
 /**
  * Text a statement needs around it to parse alone: a block header gets a body, `else`/`elif` an `if` before it,
@@ -169,7 +179,7 @@ function keptOrMostOfFile(text: string): Kept | undefined {
   };
   // Names bound by imports of a loader's module (or of a `from_pretrained`): calls through them may be loaders.
   // With the methods that save a model to a folder a later load may read (calls.ts `SavedFolders`).
-  const triggers = new Set<string>([...PYTHON_LOADER_WORDS, ...SAVES_MODEL]);
+  const triggers = new Set<string>(TRIGGER_WORDS.keys());
   // Names an import of functools binds (`import functools as ft`, `from functools import partial as bind`): a call
   // through one may be `functools.partial`. Over-approximate: the finder resolves the import exactly.
   const partialCallees = new Set(['partial']);
@@ -1036,6 +1046,9 @@ function namePlaces(native: NativeLines | undefined, text: string, table: Int32A
     hits(names, pattern, hit, accepts) {
       const found: { start: number; line: number; name: string }[] = [];
       for (const name of names) {
+        // A trigger word whose hash heads no chain: `at` would answer no place (and take no step of the budget).
+        const hash = TRIGGER_WORDS.get(name);
+        if (hash !== undefined && native && budget.steps >= 0 && standsNowhere(native, hash)) continue;
         const places = at(name);
         if (!places)
           return lineHits(pattern(), text, table, (line, name, k) => {

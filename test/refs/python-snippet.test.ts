@@ -11,6 +11,8 @@ import {
   findPythonReferencesInWholeFile,
 } from '../../src/refs/python.js';
 import { REPO } from '../helpers/cli.js';
+import { PYTHON_LOADER_WORDS } from '../../src/refs/calls.js';
+import { nativeLines, placeHash, standsNowhere } from '../../src/refs/python-lines-native.js';
 import { differentialRuns } from './differential-runs.js';
 
 /**
@@ -359,6 +361,27 @@ describe('pythonSnippet', () => {
     fc.assert(
       fc.property(program, (text) => {
         same('gen.py', text);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  // `keptStatements` passes over a loader word whose place hash heads no chain (`standsNowhere`), without asking
+  // `namedAt`: the word must then stand nowhere, in code or not. Programs of loader words, their look-alikes
+  // (`torch_x`, `1torch`, `xtorch`), in code, strings and comments, are where a wrong chain would show.
+  const WORDS = [...PYTHON_LOADER_WORDS, 'save_pretrained', 'save_model'];
+  const lookalikes = pythonPrograms(
+    ['torch.load(p)', 'x = torch_x', 'y = 1torch', 'xtorch = 2', '# hub', 's = "timm"', 'np.load(q)', ...STATEMENTS],
+    10,
+  );
+  it('a loader word whose hash heads no chain of places stands nowhere (fast-check)', () => {
+    fc.assert(
+      fc.property(lookalikes, (text) => {
+        const native = nativeLines(text);
+        if (!native) return;
+        for (const word of WORDS)
+          if (standsNowhere(native, placeHash(word)))
+            expect(new RegExp(`(?<![A-Za-z_])${word}(?![\\w])`).test(text), word).toBe(false);
       }),
       { numRuns: RUNS },
     );
