@@ -84,7 +84,7 @@ const MAX_ROWS = 200;
 
 /**
  * The review for a pull-request comment and the job summary: the verdict, the findings (errors first), then the
- * changes with the flagged ones first. Every scanned string is escaped.
+ * changes with the flagged ones first, then by changeTier. Every scanned string is escaped.
  */
 export function toReviewMarkdown(review: ReviewResult): string {
   const r = redactReview(review);
@@ -130,7 +130,7 @@ export function toReviewMarkdown(review: ReviewResult): string {
   const rows = r.lockfiles.flatMap((lf) =>
     lf.changes.map((c) => ({ lf: lf.lockfile, c, flags: flagged.get(`${lf.lockfile}\0${c.name}`) ?? [] })),
   );
-  rows.sort((a, b) => rank(b.flags) - rank(a.flags));
+  rows.sort((a, b) => rank(b.flags) - rank(a.flags) || changeTier(a.c) - changeTier(b.c));
   if (rows.length > 0) {
     out.push('| Lockfile | Package | Change | From | To | Flags |', '| --- | --- | --- | --- | --- | --- |');
     for (const { lf, c, flags } of rows.slice(0, MAX_ROWS)) {
@@ -207,13 +207,23 @@ const TEXT_ROWS = 50;
 const routine = (c: PackageChange) => c.kind === 'upgraded' && (c.type === 'patch' || c.type === 'minor');
 
 /**
- * The rows to print: every one when there are at most TEXT_ROWS; else additions, removals, downgrades and major or
- * unusual moves first (in the diff's order), then routine upgrades, up to TEXT_ROWS. A thousand bumps print fifty lines
- * and one count, with every change the gate names among them when they fit.
+ * Which rows a large change lists first (after the flagged ones, in Markdown): what brings code in that was not there
+ * (additions, downgrades, major or unusual moves), then removals, which bring none in (the gate passes them), then
+ * routine upgrades.
+ */
+function changeTier(c: PackageChange): number {
+  return routine(c) ? 2 : c.kind === 'removed' ? 1 : 0;
+}
+
+/**
+ * The rows to print: every one when there are at most TEXT_ROWS; else by changeTier (in the diff's order within each),
+ * up to TEXT_ROWS. A thousand bumps print fifty lines and one count, with every change the gate names among them when
+ * they fit; a lockfile regenerated with hundreds of removals still lists its additions.
  */
 function textRows(changes: readonly PackageChange[]): { listed: PackageChange[]; left: PackageChange[] } {
   if (changes.length <= TEXT_ROWS) return { listed: [...changes], left: [] };
-  const ordered = [...changes.filter((c) => !routine(c)), ...changes.filter(routine)];
+  // Array.prototype.sort is stable: the diff's order holds within a tier.
+  const ordered = [...changes].sort((a, b) => changeTier(a) - changeTier(b));
   return { listed: ordered.slice(0, TEXT_ROWS), left: ordered.slice(TEXT_ROWS) };
 }
 
@@ -269,6 +279,7 @@ export function toReviewText(review: ReviewResult): string {
   }
   const baselined = baselinedLine(r);
   if (baselined !== undefined) out.push(baselined);
+  if (!r.online) out.push(offlineLine(r));
   if (r.gate)
     out.push(
       '',
@@ -276,6 +287,17 @@ export function toReviewText(review: ReviewResult): string {
       ...r.gate.reasons.map((x) => `  - ${x}`),
     );
   return out.map(stripControls).join('\n') + '\n';
+}
+
+/**
+ * Offline, the review asked the lockfile questions only (index.ts `reviewChange`): release age, publisher and install
+ * scripts of what the change brings in went unasked. The Markdown summary says so; the terminal must too, next to
+ * the gate, or an offline `--gate patch` that passed reads as a full review.
+ */
+function offlineLine(r: ReviewResult): string {
+  const brought = r.lockfiles.reduce((n, lf) => n + lf.changes.filter((c) => c.kind !== 'removed').length, 0);
+  const what = brought > 0 ? ` about ${plural(brought, 'added or moved package')}` : '';
+  return `offline: registry questions not asked${what}; run without --offline to ask them.`;
 }
 
 /**

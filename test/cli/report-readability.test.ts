@@ -182,12 +182,35 @@ describe('review with its reports in files', () => {
       rmSync(out, { force: true });
       expect(r.code).toBe(1);
       expect(r.stderr.split('\n').filter((l) => l.startsWith('chainproof review: '))).toEqual([
-        `chainproof review: 1 package change; gate patch FAILED: package-lock.json: minor update of js-yaml 4.1.0 → 4.2.0; report: ${out}; exit 1.`,
+        `chainproof review: 1 package change; gate patch FAILED: package-lock.json: minor update of js-yaml 4.1.0 → 4.2.0; offline: registry questions not asked; report: ${out}; exit 1.`,
       ]);
       // The text report on stdout says it itself: no second line.
       const text = await runMain([...args, '--gate', 'patch']);
       expect(text.stdout).toContain('gate patch: FAILED');
       expect(text.stderr).not.toContain('chainproof review: ');
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('says offline beside a passed gate: the registry questions were not asked (a real Renovate patch update)', async () => {
+    const read = (side: string) =>
+      readFileSync(corpusPath('lockfiles', 'update-pairs', `unjs-ufo-5fb179d.${side}.pnpm-lock.yaml`));
+    const repo = makeRepo({ 'pnpm-lock.yaml': read('before') }, { 'pnpm-lock.yaml': read('after') });
+    try {
+      const args = ['review', repo.dir, '--base', 'HEAD~1', '--head', 'HEAD', '--no-cache', '--gate', 'patch'];
+      const offline = await runMain([...args, '--offline']);
+      expect(offline.code, offline.stderr).toBe(0);
+      const lines = offline.stdout.trimEnd().split('\n');
+      expect(lines.slice(-3)).toEqual([
+        'offline: registry questions not asked about 1 added or moved package; run without --offline to ask them.',
+        '',
+        'gate patch: passed',
+      ]);
+      const out = path.join(repo.dir, '..', `${path.basename(repo.dir)}-review.json`);
+      const quiet = await runMain([...args, '--offline', '-f', `json=${out}`]);
+      rmSync(out, { force: true });
+      expect(quiet.stderr).toContain('gate patch passed; offline: registry questions not asked; report: ');
     } finally {
       repo.cleanup();
     }

@@ -83,6 +83,42 @@ describe('review text of a large update', () => {
   });
 });
 
+describe('review of a regenerated lockfile', () => {
+  it('lists the added packages before the removed ones, which bring no code in, in text and Markdown', async () => {
+    // 210 packages dropped, then (after them in name order) 5 new ones: removals alone filled both tables.
+    const entry = (n: string, i: number) => ({
+      version: '1.0.0',
+      resolved: `https://registry.npmjs.org/${n}/-/${n}-1.0.0.tgz`,
+      integrity: sri(i % 200),
+    });
+    const gone = Array.from({ length: 210 }, (_, i) => `a-old-${i}`);
+    const added = Array.from({ length: 5 }, (_, i) => `z-new-${i}`);
+    const lock = (names: readonly string[]) => {
+      const root = Object.fromEntries(names.map((n) => [n, '^1.0.0']));
+      return { root, lock: npmLock(root, Object.fromEntries(names.map((n, i) => [n, entry(n, i)]))) };
+    };
+    const base = lock(gone);
+    const head = lock(added);
+    const { dir, cleanup } = makeRepo(
+      { 'package.json': manifest(base.root), 'package-lock.json': base.lock },
+      { 'package.json': manifest(head.root), 'package-lock.json': head.lock },
+    );
+    cleanups.push(cleanup);
+    const r = await reviewHead(dir);
+    const lines = toReviewText(r).split('\n');
+    const rows = lines.filter((l) => /^ {2}(upgraded|downgraded|added|removed) /.test(l));
+    expect(rows).toHaveLength(50);
+    expect(rows.slice(0, 5)).toEqual(added.map((n) => `  added      ${n} 1.0.0`));
+    expect(lines).toContain('  … and 165 more (165 removed; -f json lists every change)');
+
+    const md = toReviewMarkdown(r).split('\n');
+    const table = md.filter((l) => l.startsWith('| package-lock.json |'));
+    expect(table).toHaveLength(200);
+    expect(table.slice(0, 5)).toEqual(added.map((n) => `| package-lock.json | ${n} | added |  | 1.0.0 |  |`));
+    expect(md).toContain('…and 15 more changes (see the JSON report).');
+  });
+});
+
 describe('review markdown', () => {
   it('stays under the job summary limit when a change holds hundreds of huge names', async () => {
     // Package names with spaces, which end elideLongRuns' runs: each is shortened as a whole text instead.

@@ -203,7 +203,9 @@ export function reviewVerdictLine(result: ReviewResult, code: number, targets: r
     gate === undefined
       ? findings
       : `gate ${gate.kind} ${gate.passed ? 'passed' : 'FAILED'}${first !== undefined ? `: ${first}${gate.reasons.length > 1 ? ` (and ${gate.reasons.length - 1} more)` : ''}` : ''}`;
-  return `chainproof review: ${plural(changes, 'package change')}; ${verdict}${reportsWritten(targets)}; exit ${code}.`;
+  // The reports say offline; this line is all a CI log shows when they go to files.
+  const offline = result.online ? '' : '; offline: registry questions not asked';
+  return `chainproof review: ${plural(changes, 'package change')}; ${verdict}${offline}${reportsWritten(targets)}; exit ${code}.`;
 }
 
 /**
