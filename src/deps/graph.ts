@@ -100,6 +100,7 @@ type NotHandedOn = Exclude<
   | 'integrityNotEnforced'
   | 'shrinkwrapped'
   | 'versionField'
+  | 'trustedByHash'
   | OptionalField
 >;
 const everyFieldHandedOn: [NotHandedOn] extends [never] ? true : NotHandedOn = true;

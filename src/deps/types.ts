@@ -47,6 +47,12 @@ export type DraftNode = Omit<
    * fetches (checks/berry-version.ts); `version` then holds the resolution's.
    */
   readonly versionField?: string;
+  /**
+   * bun: the package is trusted to run its lifecycle scripts only because `name` (its own or its alias) has the same
+   * 32-bit hash as `listed`, a name `trustedDependencies` holds (Lockfile.hasTrustedDependency asks by hash;
+   * checks/bun-trusted-hash.ts).
+   */
+  readonly trustedByHash?: { readonly name: string; readonly listed: string };
 };
 
 /** A project root in the lockfile (the root package or a workspace). */

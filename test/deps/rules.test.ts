@@ -171,6 +171,13 @@ const cases: Case[] = [
     dir: 'not-a-lockfile',
     want: ['CPD001@pnpm-lock.yaml:2', 'CPD001@yarn.lock:1'],
   },
+  {
+    // Bun 1.2 asks trustedDependencies by 32-bit name hash: `cp-pez7ntcaa` hashes like the listed `esbuild`, and
+    // Bun 1.2.0 ran its postinstall; its neighbour `cp-pez7ntcab` and the listed `esbuild` itself are no finding.
+    name: 'a bun package trusted only through a name-hash collision with a trustedDependencies name',
+    dir: 'trusted-name-hash.bun',
+    want: ['CPD170@bun.lock:17'],
+  },
 ];
 
 describe('offline dependency rules over case fixtures', () => {

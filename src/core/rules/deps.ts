@@ -377,4 +377,14 @@ export const DEPS_RULES = defineRules([
     severity: '6.0',
     tags: [...TAGS, 'scanner-health', 'configuration'],
   },
+  {
+    id: 'CPD170',
+    name: 'BunTrustedByNameHash',
+    short: 'Bun trusts a package to run install scripts only because its name hashes like a trustedDependencies name.',
+    full: "Bun runs a dependency's lifecycle scripts only when `trustedDependencies` (or, without one, Bun's built-in list) trusts it. Bun 1.2 keeps the project's list as 32-bit hashes of the names (`@truncate(String.Builder.stringHash(name))`, the low half of Wyhash11) and `Lockfile.hasTrustedDependency` asks with the dependency's name hashed the same way, so a package whose name was made to collide with a listed name (`cp-pez7ntcaa` with `esbuild`) has its postinstall run although nobody listed it; measured with Bun 1.2.0. Such a collision happens by chance about once in four billion name pairs: a name built to collide is an attack on the install. bun.lock records no install scripts, so this is the only offline sign that the package's scripts run.",
+    help: 'Treat the package as hostile: remove the dependency that brings it in, regenerate bun.lock, and check the machines and CI runners that ran `bun install` with it (rotate the credentials they held).',
+    level: 'error',
+    severity: '9.0',
+    tags: [...TAGS, 'install-scripts', 'malware'],
+  },
 ]);

@@ -4,6 +4,7 @@ import type { ParsedLockfile } from '../types.js';
 import type { CheckPolicy } from './context.js';
 import { checkAliasSwaps } from './alias-swap.js';
 import { checkBerryVersions } from './berry-version.js';
+import { checkBunTrustedHashes } from './bun-trusted-hash.js';
 import { checkDuplicateKeys } from './duplicate-keys.js';
 import { checkGitPins } from './git-pin.js';
 import { checkIntegrity } from './integrity.js';
@@ -83,6 +84,7 @@ export function checkDependencies(
     ...collapseSystemic(checkIntegrity(graph, parsed), graph),
     ...collapseSystemic(sources, graph),
     ...checkPackages(graph, policy),
+    ...checkBunTrustedHashes(graph, parsed),
     ...checkScopeRegistries(graph, policy),
     ...checkLockfileCredentials(graph),
     ...collapseSystemic(sync, graph),

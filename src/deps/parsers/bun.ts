@@ -112,29 +112,45 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
  * newer Bun applies to npm resolutions alone and older Bun to every one. A package from git, a tarball or a folder
  * that neither trusts is built by no Bun.
  */
-function trustedBuild(node: DraftNode, trusted: ReadonlySet<number> | undefined): DraftNode {
+function trustedBuild(node: DraftNode, trusted: TrustedList | undefined): DraftNode {
   // The folder (alias) is the name Bun asks about; the package's own name is asked too, so a doubt builds.
   const names = node.alias !== undefined ? [node.alias, node.name] : [node.name];
-  // The list is kept and asked as 32-bit name hashes by Bun 1.2 (bun-name-hash.ts), the built-in list by name.
-  if (trusted !== undefined)
-    return names.some((n) => trusted.has(bunTrustedNameHash(n)))
-      ? node
-      : { ...node, buildDisabled: 'trustedDependencies' };
-  return names.some((n) => BUN_DEFAULT_TRUSTED.has(n)) ? node : { ...node, buildDisabled: 'bunDefaultTrusted' };
+  if (trusted === undefined)
+    return names.some((n) => BUN_DEFAULT_TRUSTED.has(n)) ? node : { ...node, buildDisabled: 'bunDefaultTrusted' };
+  if (names.some((n) => trusted.names.has(n))) return node;
+  // The list is kept and asked as 32-bit name hashes by Bun 1.2 (bun-name-hash.ts), the built-in list by name: a
+  // name the list does not hold but whose hash it does is trusted all the same, and said so (CPD170).
+  for (const name of names) {
+    const listed = trusted.hashes.get(bunTrustedNameHash(name));
+    if (listed !== undefined) return { ...node, trustedByHash: { name, listed } };
+  }
+  return { ...node, buildDisabled: 'trustedDependencies' };
 }
 
-/** The `trustedDependencies` list in effect (the root package.json's, else the copy bun.lock keeps), as Bun's hashes. */
+/** A `trustedDependencies` list: its names, and Bun's hash of each with the first name that has it. */
+interface TrustedList {
+  readonly names: ReadonlySet<string>;
+  readonly hashes: ReadonlyMap<number, string>;
+}
+
+/** The `trustedDependencies` list in effect (the root package.json's, else the copy bun.lock keeps). */
 function trustedOf(
   root: { trustedDependencies?: unknown } | undefined,
   data: Record<string, unknown>,
-): Set<number> | undefined {
+): TrustedList | undefined {
   const list = Array.isArray(root?.trustedDependencies)
     ? root.trustedDependencies
     : Array.isArray(data.trustedDependencies)
       ? data.trustedDependencies
       : undefined;
   if (list === undefined) return undefined;
-  return new Set(list.filter((n): n is string => typeof n === 'string').map(bunTrustedNameHash));
+  const names = list.filter((n): n is string => typeof n === 'string');
+  const hashes = new Map<number, string>();
+  for (const n of names) {
+    const h = bunTrustedNameHash(n);
+    if (!hashes.has(h)) hashes.set(h, n);
+  }
+  return { names: new Set(names), hashes };
 }
 
 function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<string, number>): DraftNode {
