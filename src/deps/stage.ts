@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import type { TarballFacts } from '../registry/tarball.js';
 import { checkLocalTarballs, localTarballsOf } from './checks/local-tarballs.js';
+import { bunFoldersOf, bunInstallScripts, checkBunFolders, type BunFolder } from './checks/bun-folders.js';
 import type { LocalTarball, LocalTarballFacts } from './checks/local-tarballs.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
 import { errorMessage } from '../core/errors.js';
@@ -292,9 +293,11 @@ async function scanLockfile(
   );
   const patches = await loadPatches(patchUsesOf(graph, parsed), byPath, ctx, notifications);
   const tarballs = await loadLocalTarballs(localTarballsOf(graph), byPath, ctx, notifications);
+  const folders = await loadBunFolders(bunFoldersOf(graph), manifestFiles, ctx, notifications);
   const findings = [
     ...checkDependencies(graph, parsed, policy, [...manifests.values()], patches),
     ...checkLocalTarballs(graph, tarballs, policy),
+    ...checkBunFolders(folders, policy),
     ...checkRepoNpmrc(
       workspace !== undefined ? [...installConfigs, workspaceAsNpmrc(workspace)] : installConfigs,
       policy.allowedRegistries,
@@ -407,6 +410,51 @@ async function loadPatches(
  * tarball not in the scan is left out (the install fails without it); one that cannot be read, or only in part, is
  * said, so its integrity and scripts are not taken as checked.
  */
+/**
+ * The install scripts in the package.json of each trusted bun `file:` folder (checks/bun-folders.ts), read bounded
+ * as a manifest; one that cannot be read is said, never passed.
+ */
+async function loadBunFolders(
+  folders: readonly BunFolder[],
+  manifestFiles: ReadonlyMap<string, DiscoveredFile>,
+  ctx: ScanContext,
+  notifications: Notification[],
+): Promise<Map<PackageNode, { manifest: string; scripts: string[] }>> {
+  const out = new Map<PackageNode, { manifest: string; scripts: string[] }>();
+  const absent: string[] = [];
+  for (const { node, manifest } of folders) {
+    const f = manifestFiles.get(manifest);
+    if (f === undefined) {
+      absent.push(manifest);
+      continue;
+    }
+    const text = await readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+    let data: unknown;
+    try {
+      data = text === undefined ? undefined : JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+    if (data === undefined) {
+      notifications.push({
+        level: 'warning',
+        message: `${manifest} (the file: folder of ${node.name}) could not be read as JSON; its install scripts were not checked`,
+        path: manifest,
+      });
+      continue;
+    }
+    out.set(node, { manifest, scripts: bunInstallScripts(data) });
+  }
+  // Counted once: Bun fails on a folder without package.json, so these are most likely outside what was scanned.
+  if (absent.length > 0)
+    notifications.push({
+      level: 'note',
+      message: `${absent.length} trusted bun file: folder(s) have no package.json in the scan (${absent.slice(0, 3).join(', ')}${absent.length > 3 ? ', …' : ''}); their install scripts were not checked`,
+      path: absent[0]!,
+    });
+  return out;
+}
+
 async function loadLocalTarballs(
   tarballs: readonly LocalTarball[],
   byPath: ReadonlyMap<string, DiscoveredFile>,

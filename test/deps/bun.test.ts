@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LockfileError, parseLockfile, parseLockfileDetailed } from '../../src/deps/index.js';
 import { corpusPath } from '../helpers/corpus.js';
-import { CASES, scanDeps } from './helpers.js';
+import { CASES, repoWith, scanDeps } from './helpers.js';
 
 /** Package counts from the corpus INDEX.tsv ("291 packages", "1024 packages"), read independently of the parser. */
 function indexCounts(): Map<string, number> {
@@ -176,5 +176,43 @@ describe('bun.lock: whose lifecycle scripts Bun runs (Lockfile.hasTrustedDepende
     },
   ])('a package installed under a trusted alias runs its scripts: $name', ({ extra, want }) => {
     expect(disabled(aliased(extra))).toEqual(want);
+  });
+});
+
+// A `file:` folder's lifecycle scripts run when Bun trusts it: measured with Bun 1.2.0 and 1.4.5 (a trusted folder's
+// postinstall ran, an untrusted one's was blocked). Bun 1.4.5 records `hasInstallScript` in the entry, 1.2.0 nothing,
+// so the folder's own package.json says it. These are the lockfiles those two Bun versions wrote.
+describe('bun.lock: install scripts of file: folders', () => {
+  const folder = (name: string, scripts: Record<string, string>) => JSON.stringify({ name, version: '1.0.0', scripts });
+  const manifest = JSON.stringify({
+    name: 'app',
+    private: true,
+    dependencies: { good: 'file:./vendor/good', other: 'file:./vendor/other', plain: 'file:./vendor/plain' },
+    trustedDependencies: ['good', 'plain'],
+  });
+  const lock = (version: number, info: string) =>
+    `{\n  "lockfileVersion": ${version},\n  "workspaces": {\n    "": {\n      "name": "app",\n      "dependencies": {\n        "good": "file:./vendor/good",\n        "other": "file:./vendor/other",\n        "plain": "file:./vendor/plain",\n      },\n    },\n  },\n  "trustedDependencies": [\n    "good",\n    "plain",\n  ],\n  "packages": {\n    "good": ["good@file:vendor/good", ${info}],\n\n    "other": ["other@file:vendor/other", ${info}],\n\n    "plain": ["plain@file:vendor/plain", {}],\n  }\n}\n`;
+  const scripts = async (bunLock: string) => {
+    const dir = await repoWith({
+      'package.json': manifest,
+      'bun.lock': bunLock,
+      'vendor/good/package.json': folder('good', { postinstall: 'node hook.js' }),
+      'vendor/other/package.json': folder('other', { preinstall: 'node hook.js' }),
+      'vendor/plain/package.json': folder('plain', { test: 'node test.js' }),
+    });
+    const r = await scanDeps(dir);
+    return r.findings.filter((f) => f.ruleId === 'CPD012').map((f) => `${f.location.line} ${f.message}`);
+  };
+
+  it('Bun 1.2.0 records nothing: the trusted folder package.json postinstall is CPD012', async () => {
+    expect(await scripts(lock(1, '{}'))).toEqual([
+      "18 good runs install scripts (postinstall) from its folder's vendor/good/package.json and is not on the allowlist at bun.lock:18 (pulled in by root > good). Review the scripts in the folder; add the package to dependencies.allowInstallScripts if they are needed, or install with --ignore-scripts.",
+    ]);
+  });
+
+  it('Bun 1.4.5 records hasInstallScript: the trusted folder is CPD012, the untrusted one not', async () => {
+    const got = await scripts(lock(2, '{ "hasInstallScript": true }'));
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatch(/^18 good runs install scripts and is not on the allowlist/);
   });
 });

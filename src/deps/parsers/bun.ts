@@ -193,6 +193,9 @@ function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<stri
     version: kind === 'npm' ? resolution : '',
     key,
     line,
+    // Bun 1.4.5 writes `hasInstallScript` for a `file:` folder with lifecycle scripts (measured), Bun 1.2.0 writes
+    // none: its absence says nothing. Registry entries are left to the registry's answer (CPD136), one finding each.
+    ...(kind !== 'npm' && meta.hasInstallScript === true ? { hasInstallScript: true } : {}),
     ...(platforms !== undefined ? { platforms } : {}),
     ...(resolved !== undefined ? { resolved } : {}),
     ...(integrity !== undefined && integrity !== '' ? { integrity } : {}),
