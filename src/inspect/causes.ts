@@ -3,7 +3,8 @@ import { groupCauses, MAX_RELATED } from '../core/group-causes.js';
 import { suppresses } from '../core/apply-policy.js';
 import { listedWithMore, plural } from '../core/plural.js';
 import type { Suppression } from '../core/policy.js';
-import { WEIGHTS_ONLY_TEXT } from './pickle/weights-only.js';
+import { foldUnknownGlobals } from './pickle/unknown-globals.js';
+import { WEIGHTS_ONLY_TEXT, WEIGHTS_ONLY_TEXT_MANY } from './pickle/weights-only.js';
 
 /**
  * One finding per cause across files. A folder of training checkpoints that each pickle the same class of the
@@ -23,7 +24,8 @@ import { WEIGHTS_ONLY_TEXT } from './pickle/weights-only.js';
 const CAUSE_KEYS: Readonly<Record<string, readonly string[]>> = {
   // Whether torch.load refuses the global is a fact about each file (a checkpoint or a plain pickle), not about the
   // global: the open question and its one allowlist entry are the same, so the files are one finding (`refusedIn`).
-  CPI002: ['global'],
+  // A file's several unlisted globals are one finding first (unknown-globals.ts): files share it when all agree.
+  CPI002: ['global', 'globals', 'globalCount', 'namesSha256'],
   CPI119: ['globals', 'opcode', 'torchLoad'],
   CPI133: ['check', 'code'],
 };
@@ -32,7 +34,8 @@ const CAUSE_KEYS: Readonly<Record<string, readonly string[]>> = {
 const SHOWN = 3;
 
 /**
- * The inspect stage's findings with each cross-file cause made one finding. A finding a policy suppression names (by
+ * The inspect stage's findings with a file's unlisted globals made one finding (unknown-globals.ts), then each
+ * cross-file cause made one finding. A finding a policy suppression names (by
  * rule and path, live or expired) stays on its own: a suppression goes by file, so grouping it would either hide the
  * other files with it or keep it from being suppressed.
  */
@@ -44,7 +47,8 @@ export function groupAcrossFiles(findings: readonly Finding[], suppressions: rea
     for (const k of keys) key += `\0${k}=${String(f.evidence?.[k] ?? '')}`;
     return key;
   };
-  return groupCauses(findings, causeOf, () => 2, summarise) ?? [...findings];
+  const folded = foldUnknownGlobals(findings);
+  return groupCauses(folded, causeOf, () => 2, summarise) ?? folded;
 }
 
 const whereOf = (f: Finding) =>
@@ -60,7 +64,8 @@ function summarise(list: readonly Finding[]): Finding {
   const refused = refusedIn(list);
   let message = `The same in ${plural(files, 'model file')}${list.length > files ? ` (${list.length} pickles)` : ''}: ${listedWithMore(list.map(whereOf), SHOWN)}. The first: ${first.message}`;
   Object.assign(evidence, refused.evidence);
-  if (refused.text !== '') message = message.replace(` ${WEIGHTS_ONLY_TEXT}`, '') + refused.text;
+  if (refused.text !== '')
+    message = message.replace(` ${WEIGHTS_ONLY_TEXT}`, '').replace(` ${WEIGHTS_ONLY_TEXT_MANY}`, '') + refused.text;
   return {
     ruleId: first.ruleId,
     message,

@@ -19,7 +19,7 @@ export const INSPECT_PICKLE_RULES = defineRules([
     id: 'CPI002',
     name: 'UnknownPickleGlobal',
     short: 'A pickle imports a global that is not on the safe list.',
-    full: 'chainproof judges pickles by an allowlist: the globals legitimate models need (torch tensor rebuilding, numpy arrays, scikit-learn estimators, joblib wrappers, plain containers). This pickle imports something else. Importing a module runs its top-level code, and calling an unknown callable can do anything, so the file is not known to be safe — though it may be a legitimate user class.',
+    full: 'chainproof judges pickles by an allowlist: the globals legitimate models need (torch tensor rebuilding, numpy arrays, scikit-learn estimators, joblib wrappers, plain containers). This pickle imports something else. Importing a module runs its top-level code, and calling an unknown callable can do anything, so the file is not known to be safe — though it may be a legitimate user class. The unlisted globals of one file are one finding, naming the first of them with the count.',
     help: 'Check what the global is. If it is your own class or a library you trust, add it to `models.allowedGlobals` in the policy (`module.name`, or `module.*` for a whole module). Better: save weights only (`state_dict` + safetensors) so no class is pickled.',
     level: 'warning',
     severity: '6.5',

@@ -62,6 +62,10 @@ export function isWeightsOnlyAllowed(module: string, name: string): boolean {
 export const WEIGHTS_ONLY_TEXT =
   'torch.load refuses this global by default since torch 2.6 (weights_only=True); it runs with weights_only=False or an older torch.';
 
+/** The same of several globals (one finding for a file's unlisted globals, unknown-globals.ts). */
+export const WEIGHTS_ONLY_TEXT_MANY =
+  'torch.load refuses these globals by default since torch 2.6 (weights_only=True); they run with weights_only=False or an older torch.';
+
 /** Evidence of every "torch.load refuses this by default" finding (CPI119). */
 export const WEIGHTS_ONLY_REFUSED = {
   torchLoad: 'refused by the default weights_only=True (torch >= 2.6); runs with weights_only=False or torch < 2.6',
