@@ -43,17 +43,20 @@ export function normPath(p: string): string {
 }
 
 /**
- * The member a hard link at `index` stands for, as `tarfile.TarFile._find_link_target` finds it: the last member
+ * The member each hard link (type '1') stands for, as `tarfile.TarFile._find_link_target` finds it: the last member
  * before the link whose normalised name is the link's normalised target (`_getmember(linkname, tarinfo=link,
  * normalize=True)`). `extract` writes that member's bytes in the link's place when the target was not extracted.
+ * One pass over the members, so a tar of many links costs no more than one of many files.
  */
-export function hardLinkTarget<T extends { readonly name: string; readonly linkName?: string }>(
+export function hardLinkTargets<T extends { readonly name: string; readonly type: string; readonly linkName?: string }>(
   entries: readonly T[],
-  index: number,
-): T | undefined {
-  const link = entries[index];
-  if (link?.linkName === undefined) return undefined;
-  const want = normPath(link.linkName);
-  for (let i = index - 1; i >= 0; i--) if (normPath(entries[i]!.name) === want) return entries[i];
-  return undefined;
+): Map<T, T> {
+  const lastNamed = new Map<string, T>();
+  const out = new Map<T, T>();
+  for (const e of entries) {
+    const target = e.type === '1' && e.linkName !== undefined ? lastNamed.get(normPath(e.linkName)) : undefined;
+    if (target) out.set(e, target);
+    lastNamed.set(normPath(e.name), e);
+  }
+  return out;
 }

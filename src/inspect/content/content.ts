@@ -17,10 +17,10 @@ import {
 import { leadingPickle } from '../../discover/formats/pickle-head.js';
 import type { SidecarRef } from '../pickle/joblib.js';
 import { isTar, readTar, tarfileReadsAsFile, type TarEntry } from '../containers/tar.js';
-import { hardLinkTarget } from '../containers/tar-links.js';
+import { hardLinkTargets } from '../containers/tar-links.js';
 import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
 import { WEIGHTS_ONLY_REFUSED } from '../pickle/weights-only.js';
-import { isNemoConfig, nemoConfigFindings } from './nemo-config.js';
+import { nemoConfigFindings, nemoConfigMembers } from './nemo-config.js';
 import { scanTorchScriptCode } from '../containers/torchscript.js';
 import { scanMobileBytecode, TORCH_BYTECODE_PKL } from '../containers/torchscript-bytecode.js';
 import type { MinizView, ZipArchive, ZipEntry } from '../containers/zip.js';
@@ -369,6 +369,15 @@ function storageHoldsNpy(e: ZipEntry): boolean {
   return head === undefined || head.toString('latin1', 0, 6) === NPY_MAGIC;
 }
 
+/**
+ * A member with nothing to read: a folder entry. A name ending in '/' is all `ZipInfo.is_dir` tests, and neither
+ * `ZipFile.open` nor numpy's `NpzFile.__getitem__` (keys from `namelist()`) checks it, so `x.npy/` holding an array
+ * is loaded like any member. Only an empty one (zipfile reads at most `file_size` bytes) is skipped.
+ */
+export function emptyFolder(e: { readonly name: string; readonly size: number }): boolean {
+  return e.name.endsWith('/') && e.size === 0;
+}
+
 export const PICKLE_NAME = /\.(pkl|pickle|debug_pkl|pt|pth|bin|ckpt|joblib|dill)$/i;
 
 function inspectZip(
@@ -449,7 +458,7 @@ export function inspectZipArchive(
   }
   const storage = storageMembers(zip.entries, npz);
   for (const e of zip.entries) {
-    if (e.name.endsWith('/') || overlaps.has(e) || e.readElsewhere === true) continue;
+    if (emptyFolder(e) || overlaps.has(e) || e.readElsewhere === true) continue;
     if (storage(e.name) && !storageHoldsNpy(e)) continue;
     inspectMember(e, where, child, depth, sub, npz);
   }
@@ -484,8 +493,7 @@ function inspectMinizView(
   const storage = storageMembers(view.entries, npz);
   const minizChild = (n: string): string => child(`<miniz>!${n}`);
   for (const e of view.entries) {
-    if (e.name.endsWith('/') || overlaps.has(e) || e.readElsewhere === true || same.has(`${e.offset}:${e.name}`))
-      continue;
+    if (emptyFolder(e) || overlaps.has(e) || e.readElsewhere === true || same.has(`${e.offset}:${e.name}`)) continue;
     if (storage(e.name) && !storageHoldsNpy(e)) continue;
     inspectMember(e, where, minizChild, depth, ctx, npz);
   }
@@ -709,12 +717,13 @@ function inspectTar(
     );
   // `tar.extract('storages')` of a hard link writes its target's bytes there (tarfile `makelink` → `_extract_member`
   // of `_find_link_target`): that member is the record torch reads. (A symlink is left dangling: open() fails.)
+  const linkTargets = hardLinkTargets(tar.entries);
   const recordOf = new Map<TarEntry, string>();
-  tar.entries.forEach((e, i) => {
-    const record = legacyName(e.name);
-    const linked = e.type === '1' ? hardLinkTarget(tar.entries, i) : undefined;
-    if (legacyTorch && linked && (record === 'storages' || record === 'tensors')) recordOf.set(linked, record);
-  });
+  for (const [link, linked] of linkTargets) {
+    const record = legacyName(link.name);
+    if (legacyTorch && (record === 'storages' || record === 'tensors')) recordOf.set(linked, record);
+  }
+  const nemoConfigs = nemoConfigMembers(tar.entries, linkTargets);
   for (const e of tar.entries) {
     if (!tarfileReadsAsFile(e.type)) continue;
     let body: Buffer;
@@ -731,7 +740,7 @@ function inspectTar(
       pushAll(ctx.findings, analyseLegacyTarRecords(body, record, target(ctx, child(e.name), 'legacy PyTorch record')));
       continue;
     }
-    if (isNemoConfig(e.name)) {
+    if (nemoConfigs.has(e)) {
       pushAll(ctx.findings, nemoConfigFindings(body, ctx.path, child(e.name), ctx.allow));
       continue;
     }

@@ -31,6 +31,41 @@ export function isNemoConfig(member: string): boolean {
   return extractedPath(member) === 'model_config.yaml';
 }
 
+/**
+ * The members of a tar whose bytes `model_config.yaml` holds once extracted: each member of that path, and the one a
+ * link of that path stands for. `_unpack_nemo_file` runs `tar.extractall` (no filter before Python 3.14, whose
+ * `data` filter keeps links that stay in the folder): a hard link is written with its target's bytes (tarfile
+ * `makelink` → `_find_link_target`, `hardLinkTargets`), a symlink is made and `OmegaConf.load` follows it.
+ */
+export function nemoConfigMembers<
+  T extends { readonly name: string; readonly type: string; readonly linkName?: string },
+>(entries: readonly T[], hardLinkTargets: ReadonlyMap<T, T>): Set<T> {
+  const out = new Set<T>();
+  // The member last written to each path (a later one overwrites an earlier): what a symlink finds there.
+  let lastAt: Map<string, T> | undefined;
+  for (const e of entries) {
+    if (!isNemoConfig(e.name)) continue;
+    if (e.type === '2') lastAt ??= new Map(entries.map((m) => [extractedPath(m.name), m]));
+    const linked = e.type === '1' ? hardLinkTargets.get(e) : e.type === '2' ? symlinkTarget(lastAt!, e) : e;
+    if (linked) out.add(linked);
+  }
+  return out;
+}
+
+/**
+ * The member a symlink resolves to in the extracted folder: its target read from the link's own folder. An
+ * absolute target leaves the folder (CPX025); a link to itself resolves to nothing.
+ */
+function symlinkTarget<T extends { readonly name: string; readonly linkName?: string }>(
+  lastAt: ReadonlyMap<string, T>,
+  link: T,
+): T | undefined {
+  if (link.linkName === undefined || link.linkName.startsWith('/')) return undefined;
+  const folder = extractedPath(link.name).split('/').slice(0, -1);
+  const found = lastAt.get(extractedPath([...folder, link.linkName].join('/')));
+  return found === link ? undefined : found;
+}
+
 interface Target {
   readonly key: string;
   readonly value: string;

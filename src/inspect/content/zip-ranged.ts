@@ -13,6 +13,7 @@ import {
 } from '../../discover/formats/zip-directory.js';
 import type { Add, ContentContext } from './content.js';
 import {
+  emptyFolder,
   inspectZipArchive,
   isLargeNpy,
   NPY_MAGIC,
@@ -62,7 +63,7 @@ export async function inspectZipByRanges(src: FileSource, ctx: ContentContext): 
   const overlaps = overlapping(dir.entries);
   const storage = storageMembers(dir.entries, ctx.npz === true);
   for (const e of dir.entries) {
-    if (e.name.endsWith('/') || (storage(e.name) && !(await startsWithNpy(src, e)))) continue;
+    if (emptyFolder(e) || (storage(e.name) && !(await startsWithNpy(src, e)))) continue;
     entries.push(await readEntry(src, e, ctx, problems, mismatches, overlaps));
   }
   const directoryNames = dir.entries.map((e) => e.name);
@@ -106,7 +107,7 @@ async function readMinizView(
   const storage = storageMembers(dir.entries, ctx.npz === true);
   const entries: ZipEntry[] = [];
   for (const e of dir.entries) {
-    if (e.name.endsWith('/') || same.has(`${e.offset}:${e.name}`)) continue;
+    if (emptyFolder(e) || same.has(`${e.offset}:${e.name}`)) continue;
     if (storage(e.name) && !(await startsWithNpy(src, e))) continue;
     // miniz never compares the local header's name with the directory's: no name mismatch to report here.
     entries.push(await readEntry(src, e, ctx, problems, [], overlaps));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hardLinkTarget, normPath } from '../../../src/inspect/containers/tar-links.js';
+import { hardLinkTargets, normPath } from '../../../src/inspect/containers/tar-links.js';
 
 describe('normPath (os.path.normpath, POSIX)', () => {
   // Each row checked against Debian python3: os.path.normpath(p).
@@ -15,19 +15,20 @@ describe('normPath (os.path.normpath, POSIX)', () => {
   ])('%j → %j', (p, want) => expect(normPath(p)).toBe(want));
 });
 
-describe('hardLinkTarget (tarfile._find_link_target for a hard link)', () => {
+describe('hardLinkTargets (tarfile._find_link_target for each hard link)', () => {
   const entries = [
-    { name: 'blob' },
-    { name: './blob' },
-    { name: 'storages', linkName: 'x/../blob' },
-    { name: 'blob' },
-    { name: 'tensors', linkName: 'missing' },
+    { name: 'blob', type: '0' },
+    { name: './blob', type: '0' },
+    { name: 'storages', type: '1', linkName: 'x/../blob' },
+    { name: 'blob', type: '0' },
+    { name: 'tensors', type: '1', linkName: 'missing' },
+    { name: 'sym', type: '2', linkName: 'blob' },
   ];
+  const targets = hardLinkTargets(entries);
   it('takes the last member before the link with the same normalised name', () => {
-    expect(hardLinkTarget(entries, 2)).toBe(entries[1]);
+    expect(targets.get(entries[2]!)).toBe(entries[1]);
   });
-  it('finds nothing for a target that is not an earlier member, nor for a member that is no link', () => {
-    expect(hardLinkTarget(entries, 4)).toBeUndefined();
-    expect(hardLinkTarget(entries, 0)).toBeUndefined();
+  it('finds nothing for a target that is not an earlier member, nor for a member that is no hard link', () => {
+    expect([...targets.keys()]).toEqual([entries[2]]);
   });
 });
