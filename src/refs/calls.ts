@@ -733,18 +733,39 @@ function shapeOf(f: CallFacts): LoaderShape | undefined {
     return fromModule(f.resolved, ['onnxruntime-node'])
       ? undefined
       : { via: 'InferenceSession.create', name: pos(0), runsRemoteCode: false };
-  if (
-    (name === 'loadGraphModel' || name === 'loadLayersModel') &&
-    (fromModule(f.resolved, [
-      '@tensorflow/tfjs',
-      '@tensorflow/tfjs-node',
-      '@tensorflow/tfjs-converter',
-      '@tensorflow/tfjs-layers',
-    ]) ||
-      f.written.startsWith('tf.'))
-  )
-    return { via: name, name: pos(0), runsRemoteCode: false };
+  if (isTfjsLoader(f.written, f.resolved)) return { via: name, name: pos(0), runsRemoteCode: false };
   return undefined;
+}
+
+/** The packages that export tfjs's loaders: tfjs-node-gpu is tfjs-node's build for CUDA (`export * from '@tensorflow/tfjs'`). */
+const TFJS_MODULES = [
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-node',
+  '@tensorflow/tfjs-node-gpu',
+  '@tensorflow/tfjs-converter',
+  '@tensorflow/tfjs-layers',
+];
+
+/** tfjs `loadGraphModel` / `loadLayersModel`: imported from a tfjs package, or called on the customary `tf.`. */
+export function isTfjsLoader(written: string, resolved: string): boolean {
+  const name = last(resolved);
+  return (
+    (name === 'loadGraphModel' || name === 'loadLayersModel') &&
+    (fromModule(resolved, TFJS_MODULES) || written.startsWith('tf.'))
+  );
+}
+
+/**
+ * tfjs-core io/http.ts `http(path, loadOptions)` (and its deprecated alias `browserHTTPRequest`): `new
+ * HTTPRequest(path, loadOptions)`, the handler tfjs-converter `getLoaderForModelUrl` and tfjs-layers
+ * `loadLayersModelFromIOHandler` build from a plain `http(s)://` URL through `io.getLoadHandlers`'s http router. A
+ * loader given `tf.io.http(url)` loads that URL as it loads the string: the call's first argument is the model's.
+ */
+export function isTfjsHttpHandler(written: string, resolved: string): boolean {
+  const name = last(resolved);
+  if (name !== 'http' && name !== 'browserHTTPRequest') return false;
+  const io = resolved.slice(0, -name.length - 1);
+  return [...TFJS_MODULES, '@tensorflow/tfjs-core'].some((m) => io === `${m}.io`) || written === `tf.io.${name}`;
 }
 
 /**

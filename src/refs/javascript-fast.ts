@@ -1,4 +1,10 @@
-import { collectReference, isLoaderCall, JAVASCRIPT_CONSTRUCTED_LOADERS, JAVASCRIPT_LOADER_NAMES } from './calls.js';
+import {
+  collectReference,
+  isLoaderCall,
+  isTfjsLoader,
+  JAVASCRIPT_CONSTRUCTED_LOADERS,
+  JAVASCRIPT_LOADER_NAMES,
+} from './calls.js';
 import { argumentsOf } from './javascript-arguments.js';
 import { declaratorsOf } from './javascript-declarations.js';
 import { ITERATING_METHODS, tokenize, unquote, Unsure, type Token } from './javascript-tokens.js';
@@ -168,6 +174,16 @@ const DEFINES = new Set([
   'accessor',
 ]);
 
+/** Whether the arguments of the call opened at `open` call a name tfjs's `io.http` handler may be. */
+function callsHttpHandler(toks: readonly Token[], open: number): boolean {
+  for (let k = open + 1; k < toks[open]!.match; k++) {
+    const t = toks[k]!;
+    const next = toks[k + 1];
+    if (t.t === 'name' && (t.text === 'http' || t.text === 'browserHTTPRequest') && next?.text === '(') return true;
+  }
+  return false;
+}
+
 function read(
   path: string,
   text: string,
@@ -211,6 +227,8 @@ function read(
     const after = toks[toks[k]!.match + 1];
     if (after?.t === 'op' && ['{', ':', '=>'].includes(after.text)) throw new Unsure();
     checkEnclosingBraces(toks, head);
+    // `loadGraphModel(tf.io.http(url))`: javascript.ts reads the handler's URL (its `tfjsHttpPath`).
+    if (isTfjsLoader(written, resolved) && callsHttpHandler(toks, k)) throw new Unsure();
     calls.push({ head, written, resolved, open: k });
   }
 

@@ -21,6 +21,8 @@ import {
   JAVASCRIPT_CONSTRUCTED_LOADERS,
   collectReference,
   isLoaderCall,
+  isTfjsHttpHandler,
+  isTfjsLoader,
   type CallFacts,
   type Resolved,
 } from './calls.js';
@@ -575,6 +577,16 @@ function referencesIn(
     return inner.length === 1 && inner[0]!.name !== 'Spread' ? inner[0] : undefined;
   }
 
+  /** `tf.io.http(url, …)` (calls.ts `isTfjsHttpHandler`): the URL the handler fetches; undefined for anything else. */
+  function tfjsHttpPath(n: SyntaxNode): SyntaxNode | undefined {
+    const [callee, args] = typeAsserted(n).name === 'CallExpression' ? childrenOf(typeAsserted(n)) : [];
+    const written = callee && calleeName(callee);
+    if (written === undefined || args?.name !== 'ArgList') return undefined;
+    if (!isTfjsHttpHandler(written, resolveCallee(imports, written))) return undefined;
+    const first = childrenOf(args).find((k) => k.name !== '(');
+    return first && !['Spread', ')', ','].includes(first.name) ? first : undefined;
+  }
+
   /**
    * The object literal an options argument is, as the loader gets it: written in place (`{ revision }`, under
    * TypeScript's assertions or `Object.freeze`), or a name declared once with one (`const opts = { revision }` …
@@ -836,7 +848,10 @@ function referencesIn(
     const keywords = new Map<string, Resolved>();
     let splat = false;
     let spreading = false;
-    for (const a of childrenOf(args).filter((c) => !['(', ')', ','].includes(c.name))) {
+    const tfjs = isTfjsLoader(written, resolved);
+    for (const arg of childrenOf(args).filter((c) => !['(', ')', ','].includes(c.name))) {
+      // tfjs `loadGraphModel(tf.io.http(url))` loads the URL as `loadGraphModel(url)` does (`tfjsHttpPath`).
+      const a: SyntaxNode = (tfjs && !spreading && tfjsHttpPath(arg)) || arg;
       // `f(...args)`: lezer gives the Spread and then its operand, an iterable's items (no options object).
       const options = a.name === 'Spread' || spreading ? undefined : optionsObject(a, 0);
       spreading = a.name === 'Spread';

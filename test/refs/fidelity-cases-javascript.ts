@@ -54,6 +54,21 @@ export const JAVASCRIPT_CASES: FidelityCase[] = [
     want: ['CPR010:11:24 dynamic', 'CPR010:12:24 dynamic'],
   },
   {
+    // tfjs-core io/http.ts `http(path)` / `browserHTTPRequest(path)`: the handler the loader builds from a URL, so
+    // the URL it is given is the model's, unpinned as the plain string is (calls.ts `isTfjsHttpHandler`); tfjs-node-gpu
+    // exports the loaders as tfjs-node does.
+    file: 'tfjs-http-handler.js',
+    want: [
+      'CPR001:11:24 https://models.example.com/layers/model.json@-',
+      'CPR001:12:23 https://models.example.com/graph/model.json@-',
+      'CPR001:13:21 https://models.example.com/old/model.json@-',
+      'CPR001:16:21 https://models.example.com/gpu/model.json@-',
+      'CPR001:17:26 https://models.example.com/gpu-plain/model.json@-',
+      'CPR010:14:24 dynamic',
+      'CPR010:15:23 dynamic',
+    ],
+  },
+  {
     // onnxruntime-node js/node/lib/backend.ts: a string is a file the native binding opens, never a download — a
     // parameter or a path.join is no run-time model choice. onnxruntime-web's is (it fetches URLs).
     file: 'onnxruntime-node-paths.js',

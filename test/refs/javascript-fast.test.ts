@@ -255,6 +255,7 @@ describe('findJavaScriptReferencesFast', () => {
     `await pipeline('x', opts.model)`,
     `await ort.InferenceSession.create('https://huggingface.co/org/m/resolve/main/model.onnx')`,
     `await tf.loadGraphModel(\`https://storage.example.com/\${NAME}/model.json\`)`,
+    `await tf.loadLayersModel(tf.io.http(\`https://storage.example.com/\${NAME}/model.json\`, opts))`,
     `await dl({ repo: MODEL, path: 'w.bin' })`,
     `await hub.snapshotDownload({ repo: { name: BASE, type: 'model' }, revision: REV })`,
     `await M.from_pretrained('models/local')`,
