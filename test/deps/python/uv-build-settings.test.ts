@@ -140,3 +140,53 @@ describe("an install file's uv build options and UV_* variables", () => {
     expect(causes(await scanWith(dir, [pythonDepsStage]))).toEqual(['run.sh:1 --no-binary-package builds-here']);
   });
 });
+
+/**
+ * uv's `main` reads the settings file uv-settings `FilesystemOptions::find` finds from the project's folder up (the
+ * first uv.toml, else the first pyproject.toml with a `[tool.uv]` table) for `uv sync` / `run` / `add` / `remove`,
+ * never for `uv tool` / `uvx`; `ResolverInstallerOptions::combine` takes its `no-build` where neither the command
+ * line nor the environment gives one, and joins its `no-build-package` names to theirs.
+ */
+describe("an install file's uv builds under the settings file uv finds from its folder", () => {
+  it("no-build / no-build-package in the project's [tool.uv] or uv.toml stop the build", async () => {
+    const noBuild = tree({
+      'pyproject.toml': project('no-build = true'),
+      Dockerfile: 'FROM python:3.12\nENV UV_NO_BINARY=1\nRUN uv sync --locked\n',
+      '.github/workflows/ci.yml': 'jobs:\n  t:\n    steps:\n      - run: uv run --no-binary pytest\n',
+      // The pyproject.toml of app/ has no [tool.uv]: uv looks further up.
+      'app/pyproject.toml': '[project]\nname = "app"\n',
+      'app/build.sh': 'uv sync --no-binary\n',
+    });
+    expect(causes(await scanWith(noBuild, [pythonDepsStage]))).toEqual([]);
+    const names = tree({
+      'pyproject.toml': project('no-build = true'),
+      // Read instead of [tool.uv].
+      'uv.toml': 'no-build-package = ["Six"]\n',
+      'run.sh': 'uv sync --no-binary-package six --no-binary-package numpy\n',
+    });
+    expect(causes(await scanWith(names, [pythonDepsStage]))).toEqual(['run.sh:1 --no-binary-package numpy']);
+  });
+
+  it('builds where the command does not read that file or overrides it', async () => {
+    const dir = tree({
+      'pyproject.toml': project('no-build = true'),
+      'a.sh': 'uv sync --build --no-binary-package a\n',
+      'b.sh': 'uvx --no-binary-package b ruff\nuv tool install --no-binary-package b2 ruff\n',
+      'c.sh': 'uv --no-config sync --no-binary-package c\nuv sync --no-binary-package c2 --project sub\n',
+      'd.sh': 'cd sub\nuv sync --no-binary-package d\n',
+      'e.sh': 'export UV_CONFIG_FILE=ci/uv.toml\nuv sync --no-binary-package e\n',
+      'sub/uv.toml': 'index-strategy = "first-index"\n',
+      'sub/f.sh': 'uv sync --no-binary-package f\n',
+    });
+    expect(causes(await scanWith(dir, [pythonDepsStage]))).toEqual([
+      'a.sh:1 --no-binary-package a',
+      'b.sh:1 --no-binary-package b',
+      'b.sh:2 --no-binary-package b2',
+      'c.sh:1 --no-binary-package c',
+      'c.sh:2 --no-binary-package c2',
+      'd.sh:2 --no-binary-package d',
+      'e.sh:2 --no-binary-package e',
+      'sub/f.sh:1 --no-binary-package f',
+    ]);
+  });
+});

@@ -17,9 +17,9 @@ import { PYTHON_LOCKFILE_FORMATS } from './formats.js';
 import { PYTHON_CONFIG_FORMATS, isInstallEnvInput, isPythonLockfile } from '../../python-inputs.js';
 import { toPythonGraph } from './graph.js';
 import { parsePythonLock } from './index.js';
-import type { PyProject } from './pyproject.js';
+import type { PyProject, UvBuilds } from './pyproject.js';
 import { parsePyproject, readUvBuilds } from './pyproject.js';
-import { parseToml } from './toml.js';
+import { isTable, parseToml } from './toml.js';
 import { poetryTomlTlsOff } from './poetry-toml.js';
 import { readPipfile } from './pipfile-hash.js';
 import type { PipfileFacts } from './pipfile-hash.js';
@@ -121,9 +121,16 @@ export const pythonDepsStage: Stage = {
     });
     const unreadEnv = unreadInstallFiles(envFiles.filter((f) => envTexts.get(f.path) === undefined));
     // `uv sync --no-binary`, `UV_NO_BINARY`: the uv installs an install file runs that build every package from source.
-    const uvBuilds = [...envTexts].flatMap(([path, text]) =>
-      text === undefined ? [] : uvProjectBuildFindings(path, text, policy),
-    );
+    const uvSettings = uvSettingsFinder(byPath, ctx.files);
+    const uvBuilds = (
+      await Promise.all(
+        [...envTexts].map(async ([path, text]) =>
+          text === undefined || !/\buv/.test(text)
+            ? []
+            : uvProjectBuildFindings(path, text, policy, await uvSettings(dirOf(path))),
+        ),
+      )
+    ).flat();
     const lockFindings = [
       ...results.flatMap((r) => r.findings),
       ...named.findings,
@@ -381,6 +388,53 @@ async function withProjectUvToml(
       path: f.path,
     });
     return project;
+  }
+}
+
+/**
+ * The uv settings file a uv project command run in a folder reads, as uv-settings `FilesystemOptions::find` finds it:
+ * from the folder up to the scan root, the first uv.toml, else the first pyproject.toml with a `[tool.uv]` table (one
+ * without, or one that does not parse — uv warns — is passed over). Undefined when none is found, or the uv.toml
+ * found cannot be read (uv refuses to run with it): the builds then count. Each folder is looked up once.
+ */
+function uvSettingsFinder(
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  files: FileOpener,
+): (dir: string) => Promise<UvBuilds | undefined> {
+  const found = new Map<string, Promise<UvBuilds | undefined>>();
+  const read = async (f: DiscoveredFile) => readBounded(files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+  const at = async (dir: string): Promise<UvBuilds | undefined> => {
+    const uvToml = byPath.get(joinRel(dir, 'uv.toml'));
+    if (uvToml) {
+      const text = await read(uvToml);
+      return text === undefined ? undefined : tomlOrUndefined(uvToml.path, text, (doc) => doc);
+    }
+    const pyproject = byPath.get(joinRel(dir, 'pyproject.toml'));
+    const text = pyproject && (await read(pyproject));
+    const settings =
+      text === undefined
+        ? undefined
+        : tomlOrUndefined(pyproject!.path, text, (doc) =>
+            isTable(doc.tool) && isTable(doc.tool.uv) ? doc.tool.uv : undefined,
+          );
+    if (settings !== undefined || dir === '') return settings;
+    return lookUp(dirOf(dir));
+  };
+  const lookUp = (dir: string) => found.get(dir) ?? found.set(dir, at(dir)).get(dir)!;
+  return lookUp;
+}
+
+/** The build settings of the uv table `pick` takes from `file`'s TOML; undefined if it has none or does not parse. */
+function tomlOrUndefined(
+  file: string,
+  text: string,
+  pick: (doc: Record<string, unknown>) => Record<string, unknown> | undefined,
+): UvBuilds | undefined {
+  try {
+    const table = pick(parseToml(file, text));
+    return table === undefined ? undefined : readUvBuilds(table, file, file);
+  } catch {
+    return undefined;
   }
 }
 

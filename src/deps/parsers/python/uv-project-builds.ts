@@ -4,6 +4,7 @@ import { toolCommandAt } from './global-options.js';
 import { SEPARATORS, shellCommands } from './install-requirements.js';
 import type { Word } from './install-requirements.js';
 import { normalizeName } from './pep508.js';
+import type { UvBuilds } from './pyproject.js';
 import type { PyLineAt } from './types.js';
 import type { PythonCheckPolicy } from './checks/context.js';
 import { pyFileFinding } from './checks/finding.js';
@@ -24,6 +25,23 @@ const UV_INSTALLS = new Set([
   'uv tool run',
   'uv tool upgrade',
   'uvx',
+]);
+/**
+ * The commands that read the project's settings file (uv's `main`: `uv tool` and `uvx` read only the user's and the
+ * system's, never a project's).
+ */
+const READS_PROJECT = new Set(['uv sync', 'uv run', 'uv add', 'uv remove']);
+/**
+ * The options and variables after which the settings file is another one or none (`--no-config`, the deprecated
+ * `--isolated`, `--config-file`) or is looked for from another folder (`--directory`, `--project`): the settings
+ * file found from the install file's folder is then not the command's.
+ */
+const OTHER_SETTINGS = /^--(no-config|isolated|config-file|directory|project)(=|$)/;
+const otherSettingsAssignments = envAssignmentReader([
+  'UV_NO_CONFIG',
+  'UV_CONFIG_FILE',
+  'UV_PROJECT',
+  'UV_WORKING_DIR',
 ]);
 /** The commands whose first positional word is the program they run: the words after it are that program's. */
 const RUNS_PROGRAM = new Set(['uv run', 'uv tool run', 'uvx']);
@@ -156,23 +174,44 @@ interface ForcedBuild {
 /**
  * uv-resolver `lock::Package::to_dist` (and the installer's `Planner`): a package under no-binary is built from its
  * sdist whatever wheels exist, unless it is under no-build too (uv then fails: nothing is built). clap takes a
- * variable only where the command line does not give its option (`env = …`). Undefined when nothing is built.
+ * variable only where the command line does not give its option (`env = …`), and uv's settings take the settings
+ * file's value only where neither gives one (`ResolverInstallerOptions::combine`: a flag is `Option<bool>`, the first
+ * given stands; a list joins the file's, so `no-build-package` names from both count). `project` is the settings file
+ * the command reads, if known. Undefined when nothing is built.
  */
 function forcedBuild(
   command: string,
   own: BuildOptions,
   env: BuildOptions,
+  project: UvBuilds | undefined,
   policy: PythonCheckPolicy,
 ): ForcedBuild | undefined {
   const noBuild = own.noBuild ?? env.noBuild;
-  if (noBuild?.value === true) return undefined;
-  const noBuildPackages = (own.noBuildPackages ?? env.noBuildPackages)?.value ?? new Set<string>();
+  if (noBuild !== undefined ? noBuild.value : project?.noBuild === true) return undefined;
+  const noBuildPackages = new Set([
+    ...((own.noBuildPackages ?? env.noBuildPackages)?.value ?? []),
+    ...(project?.noBuildPackages ?? []),
+  ]);
   const noBinary = own.noBinary ?? env.noBinary;
   if (noBinary?.value === true) return { cause: noBinary, command, names: 'all' };
   const binaryPackages = own.noBinaryPackages ?? env.noBinaryPackages;
   if (binaryPackages === undefined) return undefined;
   const names = [...binaryPackages.value].filter((n) => !noBuildPackages.has(n) && !policy.buildAllowed(n)).sort();
   return names.length > 0 ? { cause: binaryPackages, command, names } : undefined;
+}
+
+/**
+ * Whether the uv command from `words[at]` (the `uv` word) to the end of its shell command reads the settings file
+ * uv-settings `FilesystemOptions::find` finds from the install file's folder: only a command that reads a project's
+ * settings, with no folder or settings option (clap's global options may stand before or after the subcommand), run
+ * where nothing before it moved the folder or the settings (`moved`).
+ */
+function readsSettings(words: readonly Word[], at: number, command: string, moved: boolean): boolean {
+  if (moved || !READS_PROJECT.has(command)) return false;
+  for (let i = at + 1; i < words.length && !SEPARATORS.has(words[i]!.text); i++) {
+    if (OTHER_SETTINGS.test(words[i]!.text)) return false;
+  }
+  return true;
 }
 
 /** The commands one setting reaches and the packages it makes them build. */
@@ -195,22 +234,37 @@ function addCause(byCause: Map<string, CauseGroup>, built: ForcedBuild): void {
  * CPP074 for the uv installs of a Dockerfile, workflow or script (its text as asInstallCommands gives it) that refuse
  * wheels — `uv sync --no-binary`, `--no-binary-package`, or `UV_NO_BINARY` / `UV_NO_BINARY_PACKAGE` in the file's
  * environment: uv builds those packages from their sdists whatever wheels the lock or the index has, running each
- * build backend. One finding per option or assignment (one cause, however many commands it reaches).
+ * build backend. One finding per option or assignment (one cause, however many commands it reaches). `settings`:
+ * the uv settings file found from the install file's folder (uv.toml, or a pyproject.toml's `[tool.uv]`), whose
+ * `no-build` / `no-build-package` stop the build of the project commands that read it.
  */
-export function uvProjectBuildFindings(file: string, text: string, policy: PythonCheckPolicy): Finding[] {
+export function uvProjectBuildFindings(
+  file: string,
+  text: string,
+  policy: PythonCheckPolicy,
+  settings?: UvBuilds,
+): Finding[] {
   if (!/\buv/.test(text)) return [];
   const env = envBuildOptions(file, text);
+  // A workflow step's `working-directory` runs its commands elsewhere, as a `cd` does.
+  let moved =
+    settings === undefined ||
+    /working-directory/.test(text) ||
+    text.split(/\r?\n/).some((l) => otherSettingsAssignments(l).length > 0);
   const byCause = new Map<string, CauseGroup>();
   for (const words of shellCommands(text)) {
     // Each word may start a command (`UV_NO_BINARY=1 uv sync`, `RUN uv sync`), as install-requirements.ts looks.
     for (let i = 0; i < words.length; i++) {
+      // A `cd` holds for the commands after it: the rest of the line, and of a script.
+      if (words[i]!.text === 'cd' || words[i]!.text === 'pushd') moved = true;
       const found = toolCommandAt(words, i);
       if (!UV_INSTALLS.has(found.command)) {
         i = Math.max(i, found.next - 1);
         continue;
       }
       const own = commandBuildOptions(words, found.next, file, RUNS_PROGRAM.has(found.command));
-      const built = own && forcedBuild(found.command, own, env, policy);
+      const project = readsSettings(words, i, found.command, moved) ? settings : undefined;
+      const built = own && forcedBuild(found.command, own, env, project, policy);
       if (built !== undefined) addCause(byCause, built);
       while (i + 1 < words.length && !SEPARATORS.has(words[i + 1]!.text)) i++;
     }
