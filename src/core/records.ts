@@ -71,6 +71,11 @@ export interface PackageNode {
    */
   readonly wheelsOnly?: true;
   /**
+   * Python: the Python versions its lockfile is installed with (uv.lock / pylock.toml `requires-python`, Pipfile.lock
+   * `_meta.requires`), a PEP 440 specifier; a wheel for none of them is not installed (verify/pypi/builds.ts).
+   */
+  readonly requiresPython?: string;
+  /**
    * Python (pylock.toml `attestation-identities`, PEP 751): the PEP 740 Trusted Publishers the lock recorded for the
    * package's files (`kind` and its string fields); the online check holds each file's attestations to them.
    */

@@ -14,7 +14,7 @@ export interface DraftEdge {
 }
 
 /** A package entry before graph-wide facts (path, workspace, computed flags) are known. */
-// `attestationIdentities` and `wheelsOnly` are Python's, whose graph toPythonGraph builds without drafts.
+// `attestationIdentities`, `wheelsOnly` and `requiresPython` are Python's, whose graph toPythonGraph builds without drafts.
 export type DraftNode = Omit<
   PackageNode,
   | 'dev'
@@ -25,6 +25,7 @@ export type DraftNode = Omit<
   | 'lockfile'
   | 'attestationIdentities'
   | 'wheelsOnly'
+  | 'requiresPython'
   | 'installedWith'
 > & {
   /** Flags the lockfile itself records (npm, pnpm ≤ 6); otherwise computed from reachability. */

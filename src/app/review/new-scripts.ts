@@ -5,7 +5,7 @@ import type { Ecosystem } from '../../core/package-key.js';
 import type { Policy } from '../../core/policy.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { buildsEverywhere, WHEEL } from '../../deps/parsers/python/checks/builds.js';
-import { PYTHON_MINORS_LABEL } from '../../deps/parsers/python/checks/wheel-python.js';
+import { pythonsLabel } from '../../deps/parsers/python/checks/wheel-python.js';
 
 /** Whether the policy lets a package run install scripts (`dependencies.allowInstallScripts`, globs as CPD012 reads them). */
 export type ScriptsAllowed = (name: string) => boolean;
@@ -86,7 +86,7 @@ export function addedBuildFinding(
 ): Finding {
   return {
     ruleId: 'CPU003',
-    message: `${node.name}@${node.version} is new to ${node.lockfile} and is installed by building its source distribution (${sdist}${source === 'index' ? `, the index lists no wheel for ${PYTHON_MINORS_LABEL}` : ''}): that runs the package's build backend (setup.py / PEP 517), with the rights of the developer or the CI job. Read what its build runs before merging, or add it to dependencies.allowInstallScripts once reviewed.`,
+    message: `${node.name}@${node.version} is new to ${node.lockfile} and is installed by building its source distribution (${sdist}${source === 'index' ? `, the index lists no wheel for ${pythonsLabel(node.requiresPython)}` : ''}): that runs the package's build backend (setup.py / PEP 517), with the rights of the developer or the CI job. Read what its build runs before merging, or add it to dependencies.allowInstallScripts once reviewed.`,
     location: { path: node.lockfile, line: node.line },
     artifact: packageArtifact('pypi', node.name, node.version),
     evidence: { to: node.version, source, added: true, sdist },
@@ -107,7 +107,7 @@ export function movedBuildFinding(
 ): Finding {
   const where =
     source === 'index'
-      ? `the index lists no wheel of the new version that pip may take for ${PYTHON_MINORS_LABEL}, only its source distribution (${sdist}),`
+      ? `the index lists no wheel of the new version that pip may take for ${pythonsLabel(head.requiresPython)}, only its source distribution (${sdist}),`
       : `the new version is locked with only a source distribution (${sdist})`;
   return {
     ruleId: 'CPU003',

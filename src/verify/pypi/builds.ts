@@ -1,7 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import type { PackageNode } from '../../core/records.js';
 import { byCodePoint } from '../../core/order.js';
-import { PYTHON_MINORS, PYTHON_MINORS_LABEL, wheelFitsPython } from '../../deps/parsers/python/checks/wheel-python.js';
+import { pythonMinors, pythonsLabel, wheelFitsPython } from '../../deps/parsers/python/checks/wheel-python.js';
 import { pyFinding } from './finding.js';
 import type { IndexFile } from './index-files.js';
 
@@ -25,7 +25,7 @@ export function sourceOnlyRelease(
   return pyFinding(
     'CPP074',
     pkg,
-    `can only be installed from a source distribution (${sdists.slice(0, 2).join(', ')}${hashed ? ', the only file whose hash is pinned' : `, the index lists no wheel for ${PYTHON_MINORS_LABEL}`}), so installing it runs the package's build backend (setup.py)`,
+    `can only be installed from a source distribution (${sdists.slice(0, 2).join(', ')}${hashed ? `, no wheel for ${pythonsLabel(pkg.requiresPython)} among the files whose hash is pinned` : `, the index lists no wheel for ${pythonsLabel(pkg.requiresPython)}`}), so installing it runs the package's build backend (setup.py)`,
     'Review what its build runs and add it to dependencies.allowInstallScripts, move to a release that publishes wheels (and pin their hashes), or install with --only-binary :all: to refuse the build.',
     { sdist: sdists.join(' '), wheels: 0, checkedOnline: true },
   );
@@ -46,8 +46,8 @@ export function needsIndexForBuild(pkg: PackageNode, buildAllowed: (name: string
 
 /**
  * The files pip builds `pkg` from, sorted, when those it may take (the ones whose hash is pinned, all of them when
- * none is: pip's hash mode) hold no wheel a CPython the scan assumes (3.8–3.14, `PYTHON_MINORS`; the lock names none)
- * installs: `LinkEvaluator.evaluate_link` drops a wheel whose tags `packaging.tags.sys_tags` does not list
+ * none is: pip's hash mode) hold no wheel a CPython the lock is installed with (`pkg.requiresPython`: Pipfile.lock's
+ * `_meta.requires`; else the 3.8–3.14 the scan assumes, `PYTHON_MINORS`) installs: `LinkEvaluator.evaluate_link` drops a wheel whose tags `packaging.tags.sys_tags` does not list
  * (`Wheel.supported`), so a release of py2-only or PyPy wheels is an sdist install. Undefined when a wheel fits, or
  * nothing is left to take (pip then fails: nothing runs).
  */
@@ -55,8 +55,10 @@ export function builtFrom(pkg: PackageNode, release: readonly IndexFile[]): stri
   const locked = lockedHashes(pkg);
   const usable =
     locked.length > 0 ? release.filter((f) => locked.some(([alg, hex]) => f.hashes[alg] === hex)) : release;
-  if (usable.length === 0 || usable.some((f) => WHEEL.test(f.filename) && wheelFitsPython(f.filename, PYTHON_MINORS)))
-    return undefined;
+  // As the offline check (checks/builds.ts): no CPython left in the lock's range (a future one) compares no versions.
+  const minors = pythonMinors(pkg.requiresPython);
+  const fits = (f: IndexFile) => WHEEL.test(f.filename) && (minors.length === 0 || wheelFitsPython(f.filename, minors));
+  if (usable.length === 0 || usable.some(fits)) return undefined;
   const sdists = usable.filter((f) => !WHEEL.test(f.filename)).map((f) => f.filename);
   return sdists.length > 0 ? sdists.sort(byCodePoint) : undefined;
 }

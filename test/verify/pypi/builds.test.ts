@@ -83,3 +83,41 @@ describe('online: a requirements pin that can only be built from its sdist (CPP0
     expect(r.verifications.map((v) => `${v.key} ${v.status}`)).toEqual([`pkg:pypi/native@1.0 ${status}`]);
   });
 });
+
+// pipenv creates the environment with the Pipfile's `[requires]` Python (`_meta.requires` in the lock:
+// `Project.required_python_version`), so a wheel only for another CPython is not one pip takes there.
+describe("online: a Pipfile.lock pin judged for the lock's own Python (CPP074)", () => {
+  const pipfileLock = (requires: Record<string, string>) =>
+    JSON.stringify(
+      {
+        _meta: {
+          hash: { sha256: '0'.repeat(64) },
+          'pipfile-spec': 6,
+          requires,
+          sources: [{ name: 'pypi', url: index.indexUrl, verify_ssl: true }],
+        },
+        default: { native: { hashes: [`sha256:${A}`, `sha256:${B}`], index: 'pypi', version: '==1.0' } },
+        develop: {},
+      },
+      null,
+      4,
+    ) + '\n';
+  it.each([
+    { name: 'python_version 3.11: the cp312 wheel does not fit', requires: { python_version: '3.11' }, want: 1 },
+    { name: 'python_full_version 3.11.9 likewise', requires: { python_full_version: '3.11.9' }, want: 1 },
+    { name: 'python_version 3.12: the wheel fits', requires: { python_version: '3.12' }, want: 0 },
+    { name: 'no [requires]: CPython 3.8–3.14, 3.12 among them', requires: {}, want: 0 },
+  ])('$name', async (c) => {
+    index.serve({ native: [WHEEL, SDIST] } satisfies ServedProjects);
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-build-'));
+    await writeFile(path.join(dir, 'Pipfile.lock'), pipfileLock(c.requires));
+    const r = await scanWith(
+      dir,
+      [pythonDepsStage, createPypiStage({ timeoutMs: 5000, retries: 1, minRetryDelayMs: 10 })],
+      { options: { offline: false, env: { PIP_INDEX_URL: index.indexUrl } } },
+    );
+    const builds = r.findings.filter((f) => f.ruleId === 'CPP074');
+    expect(builds.map((f) => f.location.path)).toEqual(c.want === 1 ? ['Pipfile.lock'] : []);
+    if (c.want === 1) expect(builds[0]!.message).toContain('no wheel for Python ==3.11');
+  });
+});

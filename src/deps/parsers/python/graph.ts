@@ -53,6 +53,7 @@ export function toPythonGraph(lock: PythonLock, project?: PyProject): Dependency
     distributions: p.distributions.map((d) => ({ ...d, hashes: { ...d.hashes } })),
     ...(p.attestationIdentities !== undefined ? { attestationIdentities: p.attestationIdentities } : {}),
     ...(sdistRefused(lock.formatControl, p.name) ? { wheelsOnly: true as const } : {}),
+    ...(lock.requiresPython !== undefined ? { requiresPython: lock.requiresPython } : {}),
   }));
   return {
     lockfile: lock.file,

@@ -99,6 +99,7 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
       });
     }
   }
+  const requiresPython = lockedPython(meta);
   // `_meta.hash.sha256`: pipenv's hash of the Pipfile it locked (checked by `pipenv install --deploy`).
   const lockedHash = isRecord(meta.hash) && typeof meta.hash.sha256 === 'string' ? meta.hash.sha256 : undefined;
   return {
@@ -115,7 +116,20 @@ export function parsePipfileLock(file: string, text: string): PythonLock {
     requireHashes: false,
     problems: [],
     ...(envChoices.length > 0 ? { envChoices } : {}),
+    ...(requiresPython !== undefined ? { requiresPython } : {}),
   };
+}
+
+/**
+ * The Python the lock is installed with, as a PEP 440 specifier of its minor (what a wheel's tags name): `_meta.requires`
+ * holds the Pipfile's `[requires]`, and pipenv creates the environment with `python_full_version`, else
+ * `python_version` (`Project.required_python_version`, `ensure_python`). Undefined when neither is a version number.
+ */
+function lockedPython(meta: Record<string, unknown>): string | undefined {
+  const requires = isRecord(meta.requires) ? meta.requires : {};
+  const minorOf = (v: unknown) => (typeof v === 'string' ? /^(\d+\.\d+)(\.\d+)*$/.exec(v)?.[1] : undefined);
+  const minor = minorOf(requires.python_full_version) ?? minorOf(requires.python_version);
+  return minor === undefined ? undefined : `==${minor}.*`;
 }
 
 /**

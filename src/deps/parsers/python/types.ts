@@ -164,7 +164,10 @@ export interface PythonLock {
   readonly searchAllSources?: boolean;
   /** Lines whose source or pin an environment variable chooses at install time; absent when none. */
   readonly envChoices?: readonly PyEnvChoice[];
-  /** The Python versions the lock is for (uv.lock / pylock.toml `requires-python`), a PEP 440 specifier. */
+  /**
+   * The Python versions the lock is for (uv.lock / pylock.toml `requires-python`, Pipfile.lock `_meta.requires`), a
+   * PEP 440 specifier.
+   */
   readonly requiresPython?: string;
   /**
    * The dependency edges the lockfile records (uv `dependencies` / `optional-dependencies` / `dev-dependencies`,

@@ -5,6 +5,11 @@ export const PYTHON_MINORS: readonly number[] = [8, 9, 10, 11, 12, 13, 14];
 /** PYTHON_MINORS for a message: `CPython 3.8–3.14`. */
 export const PYTHON_MINORS_LABEL = `CPython 3.${PYTHON_MINORS[0]}–3.${PYTHON_MINORS[PYTHON_MINORS.length - 1]}`;
 
+/** The Pythons a lock is installed with, for a message: its `requires-python`, else PYTHON_MINORS_LABEL. */
+export function pythonsLabel(requiresPython: string | undefined): string {
+  return requiresPython === undefined ? PYTHON_MINORS_LABEL : `Python ${requiresPython}`;
+}
+
 /** The CPython minors (3.x) a `requires-python` specifier admits; all of them when the lock records none. */
 export function pythonMinors(requiresPython: string | undefined): number[] {
   if (requiresPython === undefined) return [...PYTHON_MINORS];
