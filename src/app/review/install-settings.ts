@@ -9,7 +9,7 @@ import { redactUrls } from '../../deps/checks/finding.js';
 import { isAllowed } from '../../deps/npmrc-trust.js';
 import type { InstallFileChange } from './install-files.js';
 import { isRequirementsName } from './named-inputs.js';
-import { pipConfLines } from '../../deps/parsers/python/config-indexes.js';
+import { PIP_INDEX_KEYS, pipConfLines } from '../../deps/parsers/python/config-indexes.js';
 import { hostOf } from '../../deps/parsers/python/checks/indexes.js';
 import { isAllowedIndex } from '../../deps/parsers/python/checks/context.js';
 
@@ -157,7 +157,8 @@ const FILE_WATCHES: Readonly<Record<string, readonly Watch[]>> = {
   'package.json': [{ key: /^packageManager$/, rule: 'CPU026', weakened: corepackWeakened }],
   // pip's configuration (`pip config`: [global] and [install] sections).
   'pip.conf': [
-    source(/^(global|install)\.(index-url|extra-index-url|find-links)$/),
+    // Every name pip reads an index from (`pypi-url` is `--index-url`'s alias), as the head scan reads them.
+    source(new RegExp(`^(global|install)\\.(${[...PIP_INDEX_KEYS].join('|')})$`)),
     guard(/^(global|install)\.trusted-host$/, isSet),
     guard(/^(global|install)\.cert$/, isSet),
     { key: /^(global|install)\.no-binary$/, rule: 'CPU026', weakened: widened },

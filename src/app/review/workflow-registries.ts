@@ -1,23 +1,30 @@
 import type { Finding } from '../../core/finding.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import { isAllowed } from '../../deps/npmrc-trust.js';
+import { pipIndexVariable } from '../../deps/parsers/python/env-indexes.js';
 import type { InstallFileChange } from './install-files.js';
 import { commandLines, isBuildScript } from './workflow-installs.js';
 
 /**
  * Environment variables the package managers read as their registry or index: npm's `npm_config_*` (any case,
  * @npmcli/config `env` source; pnpm reads the same), yarn berry's `YARN_*` settings, bun's, and pip's / uv's
- * `PIP_<OPTION>` / `UV_<SETTING>` (pip's ConfigOptionParser `_get_environ_vars`, uv's `EnvVars`).
+ * `PIP_<OPTION>` / `UV_<SETTING>` (pip's ConfigOptionParser `_get_environ_vars`, uv's `EnvVars`). Any `PIP_`
+ * variable is matched here and read as pip reads its name (`pipIndexVariable`: `PIP_PYPI_URL`, `PIP___INDEX_URL`
+ * and `PIP_Index_Url` are `PIP_INDEX_URL`; the `PIP_` prefix is case-sensitive, `get_environ_vars`), as the head scan
+ * reads it, so one spelling traded for another is no new setting.
  */
 const ENV_KEYS =
-  /(?:^|[\s"'])((?:npm_config_(?:@[\w.-]+:)?registry)|YARN_NPM_REGISTRY_SERVER|YARN_REGISTRY|BUN_CONFIG_REGISTRY|PIP_INDEX_URL|PIP_EXTRA_INDEX_URL|PIP_FIND_LINKS|UV_INDEX_URL|UV_EXTRA_INDEX_URL|UV_DEFAULT_INDEX|UV_INDEX|UV_FIND_LINKS)\s*[:=]\s*["']?([^\s"']+)/gi;
+  /(?:^|[\s"'])((?:npm_config_(?:@[\w.-]+:)?registry)|YARN_NPM_REGISTRY_SERVER|YARN_REGISTRY|BUN_CONFIG_REGISTRY|PIP_[\w-]+|UV_INDEX_URL|UV_EXTRA_INDEX_URL|UV_DEFAULT_INDEX|UV_INDEX|UV_FIND_LINKS)\s*[:=]\s*["']?([^\s"']+)/gi;
 /** `actions/setup-node` `with: registry-url:` writes an `.npmrc` with that registry (and `NPM_CONFIG_USERCONFIG`). */
 const SETUP_NODE = /^\s*registry-url\s*:\s*["']?([^\s"'#]+)/;
-/** `npm config set registry …` (or `npm set`), pnpm's, yarn's (1 and berry), `pip config set global.index-url …`. */
+/**
+ * `npm config set registry …` (or `npm set`), pnpm's, yarn's (1 and berry), `pip config set global.index-url …` (or
+ * any name pip.conf reads as it: `index_url`, `pypi-url`; configuration.py `_normalize_name`).
+ */
 const CONFIG_SET: readonly RegExp[] = [
   /\b(?:npm|pnpm)\s+(?:config\s+)?set\s+(?:-\S+\s+)*((?:@[\w.-]+:)?registry)[\s=]+["']?([^\s"';&|]+)/g,
   /\byarn\s+config\s+set\s+(?:-\S+\s+)*(npmRegistryServer|registry|npmScopes\.[\w.-]+\.npmRegistryServer)\s+["']?([^\s"';&|]+)/g,
-  /\b(?:pip3?|-m\s+pip)\s+config\s+(?:--\S+\s+)*set\s+((?:global|install|user)\.(?:index-url|extra-index-url|find-links))\s+["']?([^\s"';&|]+)/g,
+  /\b(?:pip3?|-m\s+pip)\s+config\s+(?:--\S+\s+)*set\s+((?:global|install|user)\.(?:index[-_]url|pypi[-_]url|extra[-_]index[-_]url|find[-_]links))\s+["']?([^\s"';&|]+)/g,
 ];
 
 /** Every registry setting of a workflow or Dockerfile, `KEY=value`, comments dropped. */
@@ -29,7 +36,10 @@ function registrySettings(text: string | undefined): Map<string, { setting: stri
       const key = `${setting}=${value}`;
       if (!out.has(key)) out.set(key, { setting, value, line: at });
     };
-    for (const m of line.matchAll(ENV_KEYS)) add(m[1]!.toUpperCase(), m[2]!);
+    for (const m of line.matchAll(ENV_KEYS)) {
+      const setting = /^pip_/i.test(m[1]!) ? pipIndexVariable(m[1]!) : m[1]!.toUpperCase();
+      if (setting !== undefined && setting !== 'PIP_TRUSTED_HOST') add(setting, m[2]!);
+    }
     const setup = SETUP_NODE.exec(line);
     if (setup) add('setup-node registry-url', setup[1]!);
     for (const re of CONFIG_SET) for (const m of line.matchAll(re)) add(`config set ${m[1]!}`, m[2]!);
@@ -71,7 +81,7 @@ export function workflowRegistryFindings(changes: readonly InstallFileChange[], 
  * `dangerously-allow-all-scripts` (arborist rebuild then runs every script `allowScripts` holds back; any value but
  * `false`, as the scan counts it) and pnpm's `dangerously-allow-all-builds` (read from `npm_config_*` and
  * `pnpm_config_*`), berry's `enableStrictSsl`, `enableImmutableInstalls` and `checksumBehavior` (Configuration.ts
- * reads `YARN_<SETTING>`), pip's `trusted-host` (`PIP_<OPTION>`), uv's insecure hosts and `--no-verify-hashes`. The
+ * reads `YARN_<SETTING>`), pip's `trusted-host` (`PIP_<OPTION>`, every spelling pip reads: `pipIndexVariable`), uv's insecure hosts and `--no-verify-hashes`. The
  * same settings in `.npmrc`, `.yarnrc.yml`, pip.conf or uv.toml are install-settings.ts's CPU026.
  */
 const FALSE = /^(false|0|no|off)$/i;
@@ -95,6 +105,7 @@ const UNSAFE: Readonly<Record<string, RegExp>> = {
 const GUARD_ENV = new RegExp(
   `(?:^|[\\s"'])(${Object.keys(UNSAFE)
     .map((k) => {
+      if (k.startsWith('PIP_')) return 'PIP_[\\w-]+';
       const prefix = /^P?NPM_CONFIG_/.exec(k)?.[0];
       return prefix === undefined ? k : `${prefix}${k.slice(prefix.length).replace(/_/g, '[_-]')}`;
     })
@@ -108,7 +119,8 @@ function droppedGuards(text: string | undefined): Map<string, { setting: string;
   if (text === undefined) return out;
   for (const { text: line, line: at } of commandLines(text)) {
     for (const m of line.matchAll(GUARD_ENV)) {
-      const key = m[1]!.toUpperCase().replace(/-/g, '_');
+      const key = /^pip_/i.test(m[1]!) ? pipIndexVariable(m[1]!) : m[1]!.toUpperCase().replace(/-/g, '_');
+      if (key === undefined) continue;
       const setting = `${key}=${m[2]!}`;
       if (UNSAFE[key]?.test(m[2]!) === true && !out.has(setting)) out.set(setting, { setting, line: at });
     }

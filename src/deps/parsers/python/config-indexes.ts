@@ -33,7 +33,7 @@ export interface IndexSettings {
 }
 
 /** pip's index options by their configuration names; `pypi-url` is cmdoptions' alias of `index-url`. */
-const PIP_INDEX_KEYS = new Set(['index-url', 'pypi-url', 'extra-index-url', 'find-links']);
+export const PIP_INDEX_KEYS: ReadonlySet<string> = new Set(['index-url', 'pypi-url', 'extra-index-url', 'find-links']);
 
 /** uv's index strategies that ask every index for every name (uv-configuration `IndexStrategy`). */
 export const UNSAFE_STRATEGY = /^unsafe-(?:first|best)-match$/;

@@ -42,6 +42,14 @@ const PIP_INDEX_OPTIONS: Record<string, string> = {
   'find-links': 'PIP_FIND_LINKS',
   'trusted-host': 'PIP_TRUSTED_HOST',
 };
+/**
+ * The variable of VARS a `PIP_*` variable is to pip, whatever its spelling (`pipOptionOf`): `PIP_PYPI_URL` and
+ * `PIP_Index_Url` are `PIP_INDEX_URL`. Undefined for a variable that sets no index or trusted host.
+ */
+export function pipIndexVariable(name: string): string | undefined {
+  const option = pipOptionOf(name);
+  return option === undefined ? undefined : PIP_INDEX_OPTIONS[option];
+}
 const indexAssignments = envAssignmentReader([...Object.keys(VARS).filter((n) => n.startsWith('UV_')), PIP_VARIABLE]);
 const strategyAssignments = envAssignmentReader(['UV_INDEX_STRATEGY']);
 /** The uv settings that add an index beside the default one. */
@@ -104,8 +112,7 @@ export function envIndexSettings(file: string, text: string): IndexSettings | un
     }
     if (!/(PIP|UV)_/.test(raw)) return;
     for (const [written, value] of indexAssignments(raw)) {
-      const pipOption = pipOptionOf(written);
-      const name = pipOption === undefined ? written : PIP_INDEX_OPTIONS[pipOption];
+      const name = written.startsWith('PIP_') ? pipIndexVariable(written) : written;
       if (name === undefined) continue;
       const v = VARS[name]!;
       tools.add(v.tool);
