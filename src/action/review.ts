@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ReviewResult } from '../app/review/index.js';
 import { reviewChange } from '../app/review/index.js';
 import { narrowReview } from '../app/review/narrow.js';
-import { exitCodeForScan, EXIT } from '../cli/exit-codes.js';
+import { EXIT } from '../cli/exit-codes.js';
 import { notComparedError } from '../cli/not-compared-error.js';
 import { writeOutput } from '../cli/output.js';
 import { VERSION } from '../cli/version.js';
@@ -17,6 +17,7 @@ import { withoutCommands, workflowCommand, writeOutputs } from './commands.js';
 import type { ActionInputs, Env } from './inputs.js';
 import { rebaseSarif } from './rebase.js';
 import { rootInRepo } from './repo-path.js';
+import { failOnVerdict } from './verdict.js';
 
 export interface ReviewSetup {
   readonly inputs: ActionInputs & { readonly reviewBase: string };
@@ -118,5 +119,5 @@ export async function reviewAndReport(s: ReviewSetup): Promise<number> {
       );
     return result.gate.passed ? EXIT.ok : EXIT.findings;
   }
-  return exitCodeForScan(result.scan, inputs.failOn);
+  return failOnVerdict(result.scan, inputs.failOn, write);
 }

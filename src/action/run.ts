@@ -3,7 +3,7 @@ import { availableParallelism, homedir } from 'node:os';
 import path from 'node:path';
 import { scanRepository } from '../app/scan.js';
 import { loadTrust } from '../app/trust.js';
-import { exitCodeForError, exitCodeForFindings, exitCodeForScan, EXIT } from '../cli/exit-codes.js';
+import { exitCodeForError, EXIT } from '../cli/exit-codes.js';
 import { renderReport } from '../app/render.js';
 import { VERSION } from '../app/version.js';
 import type { ScanOptions } from '../core/context.js';
@@ -21,6 +21,7 @@ import { annotationCommand, withoutCommands, workflowCommand, writeOutputs, type
 import { readInputs, type ActionInputs, type Env } from './inputs.js';
 import { rootInRepo } from './repo-path.js';
 import { actionLogger, redactor } from './log.js';
+import { failOnVerdict } from './verdict.js';
 import { defaultCacheDir } from '../app/cache-dir.js';
 import { elideLongRuns } from '../core/escape-text.js';
 import { redactUrls } from '../core/redact-userinfo.js';
@@ -170,32 +171,7 @@ async function scanAndReport(
   if (outputFile) await writeOutputs(outputFile, outputs);
   else write(workflowCommand('warning', {}, 'GITHUB_OUTPUT is not set: step outputs are not available') + '\n');
 
-  if (!result.complete) {
-    write(
-      workflowCommand('error', { title: 'chainproof' }, 'the scan is incomplete: a stage failed (CPX020); exiting 4') +
-        '\n',
-    );
-    return exitCodeForScan(result, inputs.failOn);
-  }
-  if (result.failClosed !== undefined && result.failClosed.length > 0) {
-    for (const why of result.failClosed)
-      write(workflowCommand('error', { title: 'chainproof' }, `${why} Exiting 3.`) + '\n');
-    return exitCodeForScan(result, inputs.failOn);
-  }
-  const code = exitCodeForFindings(result, inputs.failOn);
-  if (code !== EXIT.ok) {
-    const n = result.findings.filter(
-      (f) => inputs.failOn !== 'none' && levelRank(f.level) >= levelRank(inputs.failOn),
-    ).length;
-    write(
-      workflowCommand(
-        'error',
-        { title: 'chainproof' },
-        `${n} finding${n === 1 ? '' : 's'} at or above fail-on: ${inputs.failOn}`,
-      ) + '\n',
-    );
-  }
-  return code;
+  return failOnVerdict(result, inputs.failOn, write);
 }
 
 type Links = ((p: string, line: number | undefined) => string | undefined) | undefined;

@@ -163,6 +163,21 @@ describe('the Action in review mode: baseline, include / exclude, shard', () => 
     expect(r.outputs['gate-passed']).toBe('false');
   });
 
+  it('without a gate, fail-on decides and the log says why the step failed, annotations off too', async () => {
+    const { dir, base } = repoWith(evil());
+    const r = await runActionInProcess(dir, {
+      path: '.',
+      offline: 'true',
+      'review-base': base,
+      'fail-on': 'warning',
+      annotations: 'false',
+    });
+    expect(r.code, r.stdout).toBe(1);
+    const errors = parseAnnotations(r.stdout).filter((a) => a.level === 'error');
+    expect(errors.map((a) => a.message)).toEqual(['1 finding at or above fail-on: warning']);
+    expect(r.outputs['findings']).toBe('1');
+  });
+
   it('shard: a warning that it does not apply, and the whole change is reviewed', async () => {
     const { dir, base } = repoWith(evil());
     const r = await runActionInProcess(dir, { ...review, 'review-base': base, shard: '2/2' });
