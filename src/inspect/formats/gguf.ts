@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ModelAnalyser } from '../analyser.js';
 import { GgufTemplates } from './gguf-templates.js';
 import type { Findings } from './report.js';
@@ -62,6 +63,15 @@ const GGML_TYPES: Readonly<Record<number, readonly [number, number]>> = {
 /** Items of an array-valued chat template that are checked; only a one-item array is ever rendered. */
 const MAX_TEMPLATE_ITEMS = 16;
 
+/** Characters of a tensor name kept for messages; the whole name is only hashed. */
+const NAME_SHOWN = 256;
+
+/**
+ * A key or tensor name by the digest of its bytes. gguf.cpp compares the bytes (`key == ctx->kv[j].key`), not their
+ * UTF-8 reading, and a file of a million 64 KiB keys would otherwise be held whole here.
+ */
+const idOf = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('base64');
+
 /** GGUF metadata value types. */
 const T = {
   U8: 0,
@@ -93,6 +103,7 @@ const SCALAR_SIZE: Readonly<Record<number, number>> = {
 };
 
 interface Tensor {
+  /** At most `NAME_SHOWN` characters of it: llama.cpp refuses names of 64 bytes or more (GGML_MAX_NAME). */
   readonly name: string;
   readonly offset: bigint;
   readonly size: bigint | undefined;
@@ -120,11 +131,12 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
     const len = checkedCount(count(), `${what} length`, at, { left: c.left, minItemBytes: 1, cap });
     return { at: c.pos, len };
   };
-  const text = (s: { at: number; len: number }): string => src.read(s.at, s.len).toString('utf8');
-
   const templates = new GgufTemplates(src, out, GGUF_LIMITS);
 
   const keys = new Set<string>();
+  // gguf_init_from_file_impl stops at the first duplicate key or bad tensor info: one finding for each kind, counted.
+  const keyProblems = new FirstOfEach('CPI056', 'keys');
+  const tensorProblems = new FirstOfEach('CPI056');
   let alignment = 32;
   let alignmentSet = false;
   let currentKey = '';
@@ -134,6 +146,7 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   try {
     yield* readMetadata();
   } catch (err) {
+    keyProblems.report(out);
     if (!(err instanceof FormatError) || err.kind !== 'limit') throw err;
     out.add(
       'CPI051',
@@ -145,6 +158,7 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
     out.incomplete = true;
     return;
   }
+  keyProblems.report(out);
 
   function* readMetadata(): ParseSteps<void> {
     const nk = checkedCount(nKv, 'metadata count', kvAt, {
@@ -157,15 +171,21 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
       const keyRef = readString(GGUF_LIMITS.maxKeyBytes, `metadata key #${i}`);
       // The key, its type, and the longest value head read before the next need (an array's item type and length).
       yield* c.need(keyRef.len + 4 + 4 + 8);
-      const key = text(keyRef);
+      const keyBytes = src.read(keyRef.at, keyRef.len);
+      const key = keyBytes.toString('utf8');
       c.skip(keyRef.len);
-      if (keys.has(key))
-        out.add('CPI056', `metadata key ${JSON.stringify(key)} appears twice; llama.cpp rejects the file.`, {
-          check: 'duplicate-key',
-          key,
-          offset: keyRef.at,
-        });
-      keys.add(key);
+      const id = idOf(keyBytes);
+      if (keys.has(id))
+        keyProblems.note(
+          'duplicate-key',
+          `metadata key ${JSON.stringify(key)} appears twice; llama.cpp rejects the file`,
+          {
+            check: 'duplicate-key',
+            key,
+            offset: keyRef.at,
+          },
+        );
+      keys.add(id);
       // gguf.cpp keeps the key's bytes whole (its duplicate check compares them all), but every lookup reads it as a C
       // string: gguf_get_key returns `key.c_str()`, gguf_find_key compares with strcmp, and llama_model::load_hparams
       // puts each value into `gguf_kv` (what llama_model_chat_template and llama-cpp-python's metadata read) under that
@@ -264,30 +284,40 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   });
   const tensors: Tensor[] = [];
   const names = new Set<string>();
-  for (let i = 0; i < nt; i++) {
-    const at = c.pos;
-    yield* c.need(lenBytes);
-    const nameRef = readString(GGUF_LIMITS.maxKeyBytes, `tensor #${i} name`);
-    // The name, then at most 4 dimensions, the type and the offset.
-    yield* c.need(nameRef.len + 4 + GGUF_LIMITS.maxDims * 8 + 4 + 8);
-    const name = text(nameRef);
-    c.skip(nameRef.len);
-    const dimsAt = c.pos;
-    const nDims = c.u32();
-    if (nDims > GGUF_LIMITS.maxDims)
-      throw new FormatError(`tensor ${JSON.stringify(name)} has ${nDims} dimensions (at most 4)`, dimsAt);
-    const dims: bigint[] = [];
-    for (let d = 0; d < nDims; d++) dims.push(version === 1 ? BigInt(c.u32()) : c.u64());
-    const type = c.u32();
-    const offset = c.u64();
-    if (names.has(name))
-      out.add('CPI056', `tensor name ${JSON.stringify(name)} appears twice; llama.cpp rejects the file.`, {
-        check: 'duplicate-tensor',
-        tensor: name,
-        offset: at,
-      });
-    names.add(name);
-    tensors.push({ name, offset, size: tensorSize(name, dims, type, at, out), at });
+  try {
+    for (let i = 0; i < nt; i++) {
+      const at = c.pos;
+      yield* c.need(lenBytes);
+      const nameRef = readString(GGUF_LIMITS.maxKeyBytes, `tensor #${i} name`);
+      // The name, then at most 4 dimensions, the type and the offset.
+      yield* c.need(nameRef.len + 4 + GGUF_LIMITS.maxDims * 8 + 4 + 8);
+      const nameBytes = src.read(nameRef.at, nameRef.len);
+      const name = nameBytes.toString('utf8', 0, NAME_SHOWN * 4).slice(0, NAME_SHOWN);
+      c.skip(nameRef.len);
+      const dimsAt = c.pos;
+      const nDims = c.u32();
+      if (nDims > GGUF_LIMITS.maxDims)
+        throw new FormatError(`tensor ${JSON.stringify(name)} has ${nDims} dimensions (at most 4)`, dimsAt);
+      const dims: bigint[] = [];
+      for (let d = 0; d < nDims; d++) dims.push(version === 1 ? BigInt(c.u32()) : c.u64());
+      const type = c.u32();
+      const offset = c.u64();
+      const id = idOf(nameBytes);
+      if (names.has(id))
+        tensorProblems.note(
+          'duplicate-tensor',
+          `tensor name ${JSON.stringify(name)} appears twice; llama.cpp rejects the file`,
+          {
+            check: 'duplicate-tensor',
+            tensor: name,
+            offset: at,
+          },
+        );
+      names.add(id);
+      tensors.push({ name, offset, size: tensorSize(name, dims, type, at, tensorProblems), at });
+    }
+  } finally {
+    tensorProblems.report(out);
   }
 
   const dataStart = BigInt(Math.ceil(c.pos / alignment) * alignment);
@@ -300,10 +330,10 @@ export function parseGguf(src: RandomAccess, out: Findings): void {
   driveSync(ggufSteps(src, out));
 }
 
-function tensorSize(name: string, dims: bigint[], type: number, at: number, out: Findings): bigint | undefined {
+function tensorSize(name: string, dims: bigint[], type: number, at: number, problems: FirstOfEach): bigint | undefined {
   const t = GGML_TYPES[type];
   const bad = (what: string): undefined =>
-    void out.add('CPI056', `tensor ${JSON.stringify(name)} ${what}; llama.cpp rejects the file.`, {
+    void problems.note('tensor', `tensor ${JSON.stringify(name)} ${what}; llama.cpp rejects the file`, {
       check: 'tensor',
       tensor: name,
       offset: at,

@@ -69,7 +69,11 @@ export class Findings {
 export class FirstOfEach {
   private readonly first = new Map<string, { message: string; evidence: Evidence; more: number }>();
 
-  constructor(private readonly ruleId: string) {}
+  /** `entries`: what the problems are counted in (GGUF metadata keys break as tensors do: at the first). */
+  constructor(
+    private readonly ruleId: string,
+    private readonly entries: 'tensors' | 'keys' = 'tensors',
+  ) {}
 
   /** `message` without its final full stop. */
   note(kind: string, message: string, evidence: Evidence): void {
@@ -82,9 +86,9 @@ export class FirstOfEach {
     for (const { message, evidence, more } of this.first.values()) {
       if (more === 0) out.add(this.ruleId, `${message}.`, evidence);
       else
-        out.add(this.ruleId, `${message}; ${more} more tensors have the same problem.`, {
+        out.add(this.ruleId, `${message}; ${more} more ${this.entries} have the same problem.`, {
           ...evidence,
-          moreTensors: more,
+          [this.entries === 'keys' ? 'moreKeys' : 'moreTensors']: more,
         });
     }
   }

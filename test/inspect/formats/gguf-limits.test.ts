@@ -120,3 +120,44 @@ describe('GGUF metadata left unread at a limit: the chat templates in the rest a
     expect(await judge([header(1), big, n])).toEqual(['CPI051:error']);
   });
 });
+
+describe('GGUF keys and tensor infos llama.cpp stops at: one finding for each kind, however many repeat it', () => {
+  const counts = (nTensors: number, nKv: number) =>
+    Buffer.concat([Buffer.from('GGUF'), u32(3), u64(nTensors), u64(nKv)]);
+  const u8Kv = (key: Buffer) => Buffer.concat([u64(key.length), key, u32(0), Buffer.from([1])]);
+  /** One dimension of 32 elements, at offset 0. */
+  const tensorInfo = (name: string, type: number) => Buffer.concat([str(name), u32(1), u64(32), u32(type), u64(0)]);
+  async function cpi056(parts: readonly (Buffer | number)[]) {
+    const report = await analyseSource(virtualFile(parts), new Findings('m.gguf', 'gguf'), 'the GGUF file', ggufSteps);
+    return report.findings
+      .filter((f) => f.ruleId === 'CPI056')
+      .map((f) => [f.evidence?.['check'], f.evidence?.['moreKeys'] ?? f.evidence?.['moreTensors']]);
+  }
+  const N = 100_000;
+
+  it(`${N} copies of one key (gguf_init_from_file_impl refuses the first) → one CPI056 counting the rest`, async () => {
+    const kv = u8Kv(Buffer.from('a'));
+    expect(await cpi056([counts(0, N), Buffer.concat(Array.from({ length: N }, () => kv)), 32])).toEqual([
+      ['duplicate-key', N - 2],
+    ]);
+  });
+
+  // Already one each before: the layout of 32-element tensors all at offset 0 past the 64 data bytes.
+  it(`${N} tensors of an unknown type, then ${N} named alike → one CPI056 for each kind`, async () => {
+    const infos = [
+      ...Array.from({ length: N }, (_, i) => tensorInfo(`t${i}`, 99)),
+      ...Array.from({ length: N }, () => tensorInfo('same', 0)),
+    ];
+    expect(await cpi056([counts(2 * N, 0), Buffer.concat(infos), 64])).toEqual([
+      ['tensor', N - 1],
+      ['duplicate-tensor', N - 2],
+      ['bounds', N - 1],
+      ['overlap', N - 2],
+    ]);
+  });
+
+  it('keys whose bytes differ are not duplicates, though both read as U+FFFD (gguf.cpp compares bytes)', async () => {
+    const kvs = [u8Kv(Buffer.from([0xff])), u8Kv(Buffer.from([0xfe]))];
+    expect(await cpi056([counts(0, 2), ...kvs, 32])).toEqual([]);
+  });
+});
