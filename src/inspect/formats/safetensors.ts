@@ -84,15 +84,22 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
     });
   const dataLen = BigInt(src.size) - 8n - n;
   const ranges: Range[] = [];
+  // `SafeTensors::deserialize` stops at the first bad entry (serde) or range (`validate`): a header of 300,000 bad
+  // entries is one finding for each kind of problem, not 300,000.
+  const entries = new FirstOfEach('CPI052');
+  const floatFields = byIntegerField(floats);
+  const sizes = new FirstOfEach('CPI053');
   for (const [name, entry] of Object.entries(value)) {
     if (name === '__metadata__') {
       checkMetadata(entry, out);
       continue;
     }
-    checkIntegerSyntax(name, floats, out);
-    const r = checkTensor(name, entry, out);
+    checkIntegerSyntax(name, floatFields, entries);
+    const r = checkTensor(name, entry, entries, sizes);
     if (r) ranges.push(r);
   }
+  entries.report(out);
+  sizes.report(out);
   checkLayout(ranges, dataLen, out);
 }
 
@@ -132,27 +139,44 @@ function checkMetadata(meta: JsonValue, out: Findings): void {
   }
 }
 
+const INTEGER_FIELDS = ['data_offsets', 'shape'];
+
+/**
+ * The first float path under each `$.<tensor>.<field>[` (the field's items hold no `.`), so each tensor is looked up
+ * once: searching every float path for every tensor took minutes on a header of 50,000 float offsets.
+ */
+function byIntegerField(floats: readonly string[]): Map<string, string> {
+  const first = new Map<string, string>();
+  for (const p of floats) {
+    const dot = p.lastIndexOf('.');
+    const field = INTEGER_FIELDS.find((f) => p.startsWith(`${f}[`, dot + 1));
+    if (field === undefined) continue;
+    const prefix = p.slice(0, dot + field.length + 2);
+    if (!first.has(prefix)) first.set(prefix, p);
+  }
+  return first;
+}
+
 /**
  * `TensorInfo.shape: Vec<usize>` and `data_offsets: (usize, usize)` are read by serde_json, which parses `8.0`,
  * `8e0` and `-0` as f64 and then refuses them as a usize ("invalid type: floating point") — JavaScript sees the
  * integers 8 and 0, so the syntax is checked on the text.
  */
-function checkIntegerSyntax(name: string, floats: readonly string[], out: Findings): void {
-  for (const field of ['data_offsets', 'shape']) {
-    const prefix = `$.${name}.${field}[`;
-    const at = floats.find((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('.'));
+function checkIntegerSyntax(name: string, floats: ReadonlyMap<string, string>, problems: FirstOfEach): void {
+  for (const field of INTEGER_FIELDS) {
+    const at = floats.get(`$.${name}.${field}[`);
     if (at !== undefined)
-      out.add(
-        'CPI052',
-        `tensor ${JSON.stringify(name)}: ${at.slice(2 + name.length + 1)} is written as a float, not an integer; serde_json reads it as f64 and the loader rejects the file. Re-save the file.`,
+      problems.note(
+        'integer',
+        `tensor ${JSON.stringify(name)}: ${at.slice(2 + name.length + 1)} is written as a float, not an integer; serde_json reads it as f64 and the loader rejects the file. Re-save the file`,
         { check: 'integer', tensor: name, field },
       );
   }
 }
 
-function checkTensor(name: string, entry: JsonValue, out: Findings): Range | undefined {
+function checkTensor(name: string, entry: JsonValue, problems: FirstOfEach, sizes: FirstOfEach): Range | undefined {
   const bad = (what: string, range?: Range): Range | undefined => {
-    out.add('CPI052', `tensor ${JSON.stringify(name)}: ${what}; the loader rejects it. Re-save the file.`, {
+    problems.note('tensor', `tensor ${JSON.stringify(name)}: ${what}; the loader rejects it. Re-save the file`, {
       check: 'tensor',
       tensor: name,
     });
@@ -177,9 +201,9 @@ function checkTensor(name: string, entry: JsonValue, out: Findings): Range | und
   const bits = elements * BigInt(DTYPE_BITS[dtype]!);
   if (bits % 8n !== 0n) return bad(`shape ${JSON.stringify(shape)} of ${dtype} is not a whole number of bytes`, range);
   if (bits / 8n !== end - begin)
-    out.add(
-      'CPI053',
-      `tensor ${JSON.stringify(name)} spans ${end - begin} bytes but shape ${JSON.stringify(shape)} of ${dtype} needs ${bits / 8n}; the loader rejects it.`,
+    sizes.note(
+      'size',
+      `tensor ${JSON.stringify(name)} spans ${end - begin} bytes but shape ${JSON.stringify(shape)} of ${dtype} needs ${bits / 8n}; the loader rejects it`,
       { check: 'size', tensor: name, expected: Number(bits / 8n), actual: Number(end - begin) },
     );
   return range;
@@ -190,11 +214,11 @@ function checkLayout(ranges: Range[], dataLen: bigint, out: Findings): void {
   let cursor = 0n;
   let prev: Range | undefined;
   // A file cut short leaves every later tensor past its end; safetensors' `validate` stops at the first
-  // (MetadataIncompleteBuffer), so they are one finding.
-  const pastEnd = new FirstOfEach('CPI053');
+  // (MetadataIncompleteBuffer), as at the first overlap or gap (InvalidOffset), so each kind is one finding.
+  const layout = new FirstOfEach('CPI053');
   for (const r of ranges) {
     if (r.end > dataLen) {
-      pastEnd.note(
+      layout.note(
         'bounds',
         `tensor ${JSON.stringify(r.name)} ends at data byte ${r.end}, past the ${dataLen}-byte data section`,
         {
@@ -206,15 +230,15 @@ function checkLayout(ranges: Range[], dataLen: bigint, out: Findings): void {
       );
     }
     if (prev && r.begin < cursor) {
-      out.add(
-        'CPI053',
-        `tensor ${JSON.stringify(r.name)} [${r.begin}, ${r.end}) overlaps ${JSON.stringify(prev.name)}; one file means different things to different readers.`,
+      layout.note(
+        'overlap',
+        `tensor ${JSON.stringify(r.name)} [${r.begin}, ${r.end}) overlaps ${JSON.stringify(prev.name)}; one file means different things to different readers`,
         { check: 'overlap', tensor: r.name, other: prev.name, begin: Number(r.begin) },
       );
     } else if (r.begin > cursor) {
-      out.add(
-        'CPI053',
-        `data bytes [${cursor}, ${r.begin}) before tensor ${JSON.stringify(r.name)} belong to no tensor; hidden data is a smuggling vector.`,
+      layout.note(
+        'gap',
+        `data bytes [${cursor}, ${r.begin}) before tensor ${JSON.stringify(r.name)} belong to no tensor; hidden data is a smuggling vector`,
         { check: 'gap', begin: Number(cursor), end: Number(r.begin) },
       );
     }
@@ -223,7 +247,7 @@ function checkLayout(ranges: Range[], dataLen: bigint, out: Findings): void {
       prev = r;
     }
   }
-  pastEnd.report(out);
+  layout.report(out);
   if (cursor < dataLen)
     out.add(
       'CPI053',

@@ -74,3 +74,57 @@ describe('safetensors tensors past the end are one finding', () => {
     expect(cut[0]!.message).toMatch(/past the \d+-byte data section; 2 more tensors have the same problem\.$/);
   });
 });
+
+describe('a safetensors header of many bad entries: one finding for each kind of problem', () => {
+  // `SafeTensors::deserialize` refuses the header at the first bad entry (serde) or range (`validate`).
+  const N = 50_000;
+  function kinds(entries: readonly string[], dataBytes = 0) {
+    const header = Buffer.from(`{${entries.join(',')}}`);
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(header.length));
+    const data = Buffer.concat([length, header, Buffer.alloc(dataBytes)]);
+    const found = runParser(
+      bufferSource(data),
+      new Findings('m.safetensors', 'safetensors'),
+      'the file',
+      parseSafetensors,
+    );
+    return found.findings.map((f) => [f.ruleId, f.evidence?.['check'], f.evidence?.['moreTensors']]);
+  }
+  const many = (entry: (i: number) => string) => Array.from({ length: N }, (_, i) => entry(i));
+
+  it.each([
+    {
+      name: 'unknown dtypes',
+      entries: many((i) => `"t${i}":{"dtype":"X","shape":[1],"data_offsets":[${i},${i + 1}]}`),
+      dataBytes: N,
+      want: [['CPI052', 'tensor', N - 1]],
+    },
+    {
+      name: 'offsets written as floats',
+      entries: many((i) => `"t${i}":{"dtype":"U8","shape":[1],"data_offsets":[${i}.0,${i + 1}]}`),
+      dataBytes: N,
+      want: [['CPI052', 'integer', N - 1]],
+    },
+    {
+      name: 'shapes that do not fill their ranges',
+      entries: many((i) => `"t${i}":{"dtype":"U8","shape":[1],"data_offsets":[${2 * i},${2 * i + 2}]}`),
+      dataBytes: 2 * N,
+      want: [['CPI053', 'size', N - 1]],
+    },
+    {
+      name: 'ranges over one another',
+      entries: many((i) => `"t${i}":{"dtype":"U8","shape":[2],"data_offsets":[${i},${i + 2}]}`),
+      dataBytes: N + 1,
+      want: [['CPI053', 'overlap', N - 2]],
+    },
+    {
+      name: 'gaps between ranges',
+      entries: many((i) => `"t${i}":{"dtype":"U8","shape":[1],"data_offsets":[${2 * i + 1},${2 * i + 2}]}`),
+      dataBytes: 2 * N,
+      want: [['CPI053', 'gap', N - 1]],
+    },
+  ])('$name', ({ entries, dataBytes, want }) => {
+    expect(kinds(entries, dataBytes)).toEqual(want);
+  });
+});
