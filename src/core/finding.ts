@@ -87,6 +87,11 @@ export function isDeferred(f: Finding): f is DeferredFinding {
   return typeof (f as Partial<DeferredFinding>).resolve === 'function';
 }
 
+/** A finding's place as messages name it, `path (member)` for an archive member: the form memberToAdd looks for. */
+export function whereOf({ location }: { readonly location: Pick<Location, 'path' | 'member'> }): string {
+  return location.member !== undefined ? `${location.path} (${location.member})` : location.path;
+}
+
 /**
  * The archive member a report adds after a finding's message, or undefined when there is none or the message names it
  * already: most content analysers write `model.pt (archive/data.pkl): …` themselves (inspect/content/content.ts), and

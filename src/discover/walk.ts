@@ -16,7 +16,7 @@ import {
   templateFileKind,
   TEMPLATE_NEEDLE_OVERLAP,
 } from './formats/chat-template-head.js';
-import { jsonChunkSign, opensJsonObject, showsKerasKey } from './formats/keras-json-head.js';
+import { jsonChunkSign, opensJsonObject, opensKerasJsonText, showsKerasKey } from './formats/keras-json-head.js';
 import { readZipNames } from './formats/zip-names.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { readFullyAt } from '../io/read-fully.js';
@@ -477,7 +477,7 @@ function searchedClaim(
   // `model_from_json` reads text whatever the name: a `.json` file's (an object, as mayBeTemplateFile saw), and a
   // YAML or template file's whose head opens a JSON object (`config.yaml` holding `model.to_json()`), bounded as a
   // file of any other name is (kerasJsonUnderAnyName).
-  const json = kind === 'json' || (size <= MAX_TEMPLATE_FILE && opensJsonObject(head));
+  const json = opensKerasJsonText(kind, head, size);
   let keras = false;
   let pythonTags = false;
   // The template needles' overlap covers the Keras and python-tag signs too: `class_name` (10 bytes), `python/`.

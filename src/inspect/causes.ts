@@ -1,4 +1,4 @@
-import type { Finding } from '../core/finding.js';
+import { whereOf, type Finding } from '../core/finding.js';
 import { groupCauses, MAX_RELATED } from '../core/group-causes.js';
 import { suppresses } from '../core/apply-policy.js';
 import { listedWithMore, plural } from '../core/plural.js';
@@ -50,9 +50,6 @@ export function groupAcrossFiles(findings: readonly Finding[], suppressions: rea
   const folded = foldUnknownGlobals(findings);
   return groupCauses(folded, causeOf, () => 2, summarise) ?? folded;
 }
-
-const whereOf = (f: Finding) =>
-  f.location.member !== undefined ? `${f.location.path} (${f.location.member})` : f.location.path;
 
 /** Members arrive in the stage's order (path, then member): the first is the first file, on every machine. */
 function summarise(list: readonly Finding[]): Finding {

@@ -755,6 +755,9 @@ export function isTfjsLoader(written: string, resolved: string): boolean {
   );
 }
 
+/** The `io` namespaces that export tfjs-core's `http`: each loader package's, and tfjs-core's own. */
+const TFJS_IO: ReadonlySet<string> = new Set([...TFJS_MODULES, '@tensorflow/tfjs-core'].map((m) => `${m}.io`));
+
 /**
  * tfjs-core io/http.ts `http(path, loadOptions)` (and its deprecated alias `browserHTTPRequest`): `new
  * HTTPRequest(path, loadOptions)`, the handler tfjs-converter `getLoaderForModelUrl` and tfjs-layers
@@ -764,8 +767,7 @@ export function isTfjsLoader(written: string, resolved: string): boolean {
 export function isTfjsHttpHandler(written: string, resolved: string): boolean {
   const name = last(resolved);
   if (name !== 'http' && name !== 'browserHTTPRequest') return false;
-  const io = resolved.slice(0, -name.length - 1);
-  return [...TFJS_MODULES, '@tensorflow/tfjs-core'].some((m) => io === `${m}.io`) || written === `tf.io.${name}`;
+  return TFJS_IO.has(resolved.slice(0, -name.length - 1)) || written === `tf.io.${name}`;
 }
 
 /**

@@ -3,8 +3,11 @@ import {
   hasJsonEscapedKeyLetter,
   jsonTextStart,
   keyCodes,
+  MAX_TEMPLATE_FILE,
+  mayBeTemplateFile,
   skipJsonSpace,
   TEMPLATE_KEY_CODES,
+  type TemplateFileKind,
 } from './chat-template-head.js';
 
 /**
@@ -47,4 +50,14 @@ export function showsKerasKey(bytes: Buffer): boolean {
 export function opensJsonObject(head: Buffer): boolean {
   const i = jsonTextStart(head);
   return head[i] === 0x7b /* { */ && head[skipJsonSpace(head, i + 1)] === 0x22; /* " */
+}
+
+/**
+ * Whether a file of `size` bytes whose name is of `kind` (chat-template-head.ts `templateFileKind`) opens the JSON
+ * text `model_from_json` takes: a `.json` file that is an object, a file of any other name whose head opens a JSON
+ * object with a key, within the bound the inspector reads such a file to. The walk (walk.ts `searchedClaim`) and
+ * the archive reader (keras-json-member.ts) ask it alike, so a member is a candidate when the same file on disk is.
+ */
+export function opensKerasJsonText(kind: TemplateFileKind | undefined, head: Buffer, size: number): boolean {
+  return kind === 'json' ? mayBeTemplateFile('json', head) : size <= MAX_TEMPLATE_FILE && opensJsonObject(head);
 }

@@ -75,7 +75,12 @@ async function readsAsPreset(file: DiscoveredFile, ctx: ScanContext): Promise<bo
   return metadata.kind === 'unread' || (metadata.kind === 'json' && pythonIn('keras_version', metadata.value));
 }
 
-function* presetObjectSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
+/**
+ * A JSON object Keras deserializes whole: a preset object here, and a Keras 3 folder's config.json inside an archive
+ * (keras-json-member.ts), which `saving_lib._load_model_from_dir` hands to `deserialize_keras_object` alike. Other
+ * JSON is no Keras object: nothing to judge.
+ */
+export function* kerasDirConfigSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
   if (src.size > MAX_FILE) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
   const text = (yield* readAt(src, 0, src.size)).toString('utf8').replace(/^\uFEFF/, '');
   const parsed = configOf(text);
@@ -95,5 +100,5 @@ function* presetObjectSteps(src: RandomAccess, out: Findings): ParseSteps<void> 
  */
 export async function analyseKerasHubPreset(file: DiscoveredFile, ctx: ScanContext): Promise<AnalysisReport> {
   if (!(await isKerasHubPreset(file, ctx))) return { status: 'ok', findings: [] };
-  return analyseWith(file, 'the KerasHub preset object', presetObjectSteps, ctx.files);
+  return analyseWith(file, 'the KerasHub preset object', kerasDirConfigSteps, ctx.files);
 }

@@ -1,16 +1,10 @@
-import { MAX_TEMPLATE_FILE, mayBeTemplateFile, templateFileKind } from '../../discover/formats/chat-template-head.js';
-import { opensJsonObject, showsKerasKey } from '../../discover/formats/keras-json-head.js';
+import { MAX_TEMPLATE_FILE, templateFileKind } from '../../discover/formats/chat-template-head.js';
+import { opensKerasJsonText, showsKerasKey } from '../../discover/formats/keras-json-head.js';
 import { judgeMember, registerMemberFormat } from '../content/member-formats.js';
-import { configOf } from './config-json.js';
-import { isKerasDirConfig } from './keras-dir.js';
-import { checkKerasConfig, unreadKerasDeep } from './keras-config.js';
+import { kerasDirConfigSteps } from './keras-hub-preset.js';
 import { kerasJsonFileSteps } from './keras-json-file.js';
 import { Findings, runParser } from './report.js';
-import type { RandomAccess } from './source.js';
-import { bufferSource, driveSync, FormatError, readAt } from './source.js';
-
-/** A folder's config.json is a KiB to a few MiB (repo-code.ts's bound for it): past this, a limit finding. */
-const MAX_CONFIG = 32 * 1024 * 1024;
+import { bufferSource, driveSync } from './source.js';
 
 /**
  * Whether a member's bytes are a `model_from_json` candidate as the walk tells one (discover/walk.ts
@@ -19,27 +13,7 @@ const MAX_CONFIG = 32 * 1024 * 1024;
  * reader's (chat-template-member.ts judges it first, and runs the Keras check on it).
  */
 function isKerasJsonCandidate(data: Buffer, name: string): boolean {
-  const kind = templateFileKind(name);
-  const json =
-    kind === 'json' ? mayBeTemplateFile('json', data) : data.length <= MAX_TEMPLATE_FILE && opensJsonObject(data);
-  return json && showsKerasKey(data);
-}
-
-/**
- * A Keras 3 model saved unzipped, inside an archive: extracted, `saving_api.load_model(folder)` takes any folder with
- * a `config.json` (`is_keras_dir`) and `saving_lib._load_model_from_dir` deserializes it, as repo-code.ts judges a
- * folder's config.json on disk. Other JSON is no Keras model: nothing to judge.
- */
-function checkKerasFolderConfig(src: RandomAccess, out: Findings): void {
-  if (src.size > MAX_CONFIG) throw new FormatError(`file of ${src.size} bytes is past the limit`, 0, 'limit');
-  const parsed = configOf(
-    driveSync(readAt(src, 0, src.size))
-      .toString('utf8')
-      .replace(/^\uFEFF/, ''),
-  );
-  if (!isKerasDirConfig(parsed?.value)) return;
-  unreadKerasDeep(parsed.deep, out);
-  checkKerasConfig(parsed.value, out);
+  return opensKerasJsonText(templateFileKind(name), data, data.length) && showsKerasKey(data);
 }
 
 /**
@@ -54,11 +28,13 @@ registerMemberFormat({
   claimsName: () => false,
   judge(data, name, where, sniffed) {
     if (sniffed() !== undefined) return undefined;
+    // A Keras 3 model saved unzipped: extracted, `saving_api.load_model(folder)` takes any folder with a `config.json`
+    // (`is_keras_dir`) and `saving_lib._load_model_from_dir` deserializes it, as repo-code.ts judges one on disk.
     const folder = name === 'config.json';
     if (!folder && !isKerasJsonCandidate(data, name)) return undefined;
     const out = new Findings(where.path, 'keras-json-file', where.member);
     runParser(bufferSource(data), out, 'the Keras model JSON', (src) =>
-      folder ? checkKerasFolderConfig(src, out) : driveSync(kerasJsonFileSteps(src, out)),
+      driveSync(folder ? kerasDirConfigSteps(src, out) : kerasJsonFileSteps(src, out)),
     );
     // Text, no container; but a pickle head is read whatever the name: leave the container reader its turn.
     return { findings: out.list, decompressed: 0, readsAllOfIt: false };
@@ -69,9 +45,7 @@ registerMemberFormat({
    * and the chat template reader (chat-template-member.ts) alike, in one forward read of the stream.
    */
   async judgeSource(src, head, name, where) {
-    const kind = templateFileKind(name);
-    const json = kind === 'json' ? mayBeTemplateFile('json', head) : opensJsonObject(head);
-    if (!json || src.size > MAX_TEMPLATE_FILE) return undefined;
+    if (!opensKerasJsonText(templateFileKind(name), head, src.size) || src.size > MAX_TEMPLATE_FILE) return undefined;
     return judgeMember(await src.read(0, src.size), name, { ...where, budget: 0 });
   },
 });

@@ -3,6 +3,7 @@ import type { ByteSource } from './source.js';
 import type { Value } from './values.js';
 import { dictGet, originGlobal } from './values.js';
 import type { NestedPickle, VmOptions } from './vm.js';
+import { takeStopFrame } from './vm/framing.js';
 import { Stop } from './vm/state.js';
 import { dtypeFromPickle } from './numpy-dtype.js';
 import { parseTypestr } from '../containers/dtype.js';
@@ -81,9 +82,9 @@ export function joblibHook(onSidecar?: (ref: SidecarRef) => void): NonNullable<V
       return {
         opts: { afterBuild: plainBuild },
         done: (nested) => {
-          const rest = nested.stopFrameRest;
           // A frame past STOP is said once, as what it leaves unchecked (below), not also as a frame problem.
-          merge(run, nested, rest === undefined ? undefined : nested.end - 1);
+          const rest = takeStopFrame(nested);
+          merge(run, nested);
           if (!nested.stopped) throw new Error('the object array pickle inside the joblib stream is malformed');
           if (rest !== undefined) throw frameAfterStop(rest);
         },
@@ -183,12 +184,9 @@ function readableState(state: Value | undefined): Value {
   return { k: 'dict', entries, count: entries.length, expanded: 1 };
 }
 
-/** The nested pickle's imports, calls and problems, less the frame problem of a STOP at `stopAt`. */
-function merge(into: PickleRun, from: PickleRun, stopAt?: number): void {
+/** The nested pickle's imports, calls and problems. */
+function merge(into: PickleRun, from: PickleRun): void {
   for (const [k, g] of from.globals) if (!into.globals.has(k)) into.globals.set(k, g);
   for (const [k, c] of from.calls) if (!into.calls.has(k)) into.calls.set(k, c);
-  pushAll(
-    into.problems,
-    from.problems.filter((p) => !(p.kind === 'frame' && p.offset === stopAt)),
-  );
+  pushAll(into.problems, from.problems);
 }

@@ -7,6 +7,7 @@ import { streamSteps } from './stream.js';
 import type { Value } from './values.js';
 import type { VmOptions } from './vm.js';
 import { pickleSteps } from './vm.js';
+import { takeStopFrame } from './vm/framing.js';
 import { elementSize } from './torch-legacy.js';
 import { pushAll } from '../../core/push-all.js';
 
@@ -38,14 +39,12 @@ function legacyModuleClass(pid: Value): Value | undefined {
  * `_Unpickler_ReadFromFile`). No pickler ends a frame past STOP; what torch reads next was not checked (CPI004).
  */
 function endsInFrame(run: PickleRun): boolean {
-  if (run.stopFrameRest === undefined) return false;
-  const stop = run.end - 1;
-  // Said once, as what it leaves unchecked: the STOP's frame problem is this cause.
-  const at = run.problems.findIndex((p) => p.kind === 'frame' && p.offset === stop);
-  run.problems.splice(at < 0 ? run.problems.length : at, 1, {
+  const rest = takeStopFrame(run);
+  if (rest === undefined) return false;
+  run.problems.push({
     kind: 'budget',
-    message: `a legacy torch pickle's STOP sits inside a FRAME that declares ${run.stopFrameRest} more byte(s): torch reads the next record after the STOP or after the frame, by how its file is read, so the rest was not checked`,
-    offset: stop,
+    message: `a legacy torch pickle's STOP sits inside a FRAME that declares ${rest} more byte(s): torch reads the next record after the STOP or after the frame, by how its file is read, so the rest was not checked`,
+    offset: run.end - 1,
   });
   return true;
 }

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
-import type { Finding } from '../../core/finding.js';
+import { whereOf, type Finding } from '../../core/finding.js';
+import { groupCauses } from '../../core/group-causes.js';
 import { listedWithMore } from '../../core/plural.js';
 import { byCodePoint } from '../../core/order.js';
 import { WEIGHTS_ONLY_REFUSED, WEIGHTS_ONLY_TEXT_MANY } from './weights-only.js';
@@ -16,30 +17,16 @@ const LISTED = 50;
  * unlisted global keeps its finding as it was, message, evidence and fingerprint.
  *
  * Run on the stage's findings after the supersessions (torch-package-shipped.ts drops the CPI002 of a class the
- * archive ships by its `global`), so that still goes name by name.
+ * archive ships by its `global`), so that still goes name by name. The folded findings come after the others
+ * (groupCauses), each place's in the order of its first finding, so the cross-file grouping (causes.ts) still meets
+ * the files in path order; the report sorts the findings (apply-policy.ts).
  */
 export function foldUnknownGlobals(findings: readonly Finding[]): Finding[] {
-  const places = new Map<string, Finding[]>();
-  for (const f of findings) {
-    if (f.ruleId !== 'CPI002' || typeof f.evidence?.['global'] !== 'string') continue;
-    const key = `${f.location.path}\0${f.location.member ?? ''}\0${f.level ?? ''}`;
-    const list = places.get(key);
-    if (list) list.push(f);
-    else places.set(key, [f]);
-  }
-  const folded = new Map<Finding, Finding | undefined>();
-  for (const list of places.values()) {
-    if (list.length < 2) continue;
-    folded.set(list[0]!, fold(list));
-    for (const f of list.slice(1)) folded.set(f, undefined);
-  }
-  if (folded.size === 0) return [...findings];
-  const out: Finding[] = [];
-  for (const f of findings) {
-    if (!folded.has(f)) out.push(f);
-    else if (folded.get(f) !== undefined) out.push(folded.get(f)!);
-  }
-  return out;
+  const placeOf = (f: Finding): string | undefined =>
+    f.ruleId === 'CPI002' && typeof f.evidence?.['global'] === 'string'
+      ? `${f.location.path}\0${f.location.member ?? ''}\0${f.level ?? ''}`
+      : undefined;
+  return groupCauses(findings, placeOf, () => 2, fold) ?? [...findings];
 }
 
 const nameOf = (f: Finding): string => String(f.evidence!['global']);
@@ -47,8 +34,7 @@ const isCalled = (f: Finding): boolean => f.evidence?.['calls'] !== undefined;
 
 function fold(list: readonly Finding[]): Finding {
   const first = list[0]!;
-  const where =
-    first.location.member !== undefined ? `${first.location.path} (${first.location.member})` : first.location.path;
+  const where = whereOf(first);
   const ordered = [...list].sort(
     (a, b) => Number(isCalled(b)) - Number(isCalled(a)) || byCodePoint(nameOf(a), nameOf(b)),
   );

@@ -1,7 +1,7 @@
 import { opcodeName } from '../../discover/formats/pickle-opcodes.js';
 import { listedWithMore } from '../../core/plural.js';
 import { WEIGHTS_ONLY_REFUSED, WEIGHTS_ONLY_TEXT } from './weights-only.js';
-import type { Artifact, Finding, Location } from '../../core/finding.js';
+import { whereOf, type Artifact, type Finding, type Location } from '../../core/finding.js';
 import type { AllowContext } from './allowlist.js';
 import { isAllowed, isAllowedExactly, matchesPolicy, matchesPolicyExactly } from './allowlist.js';
 import { toPython3 } from './compat.js';
@@ -114,7 +114,7 @@ const PROBLEM_RULES: Record<ProblemKind, string> = {
 export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Finding[] {
   const out: Finding[] = [];
   const base = { location: ctx.location, ...(ctx.artifact ? { artifact: ctx.artifact } : {}) };
-  const where = ctx.location.member !== undefined ? `${ctx.location.path} (${ctx.location.member})` : ctx.location.path;
+  const where = whereOf(ctx);
   const seen = new Set<string>();
   const torchLoaded = isTorchLoaded(ctx);
   runs.forEach((run, index) => {

@@ -1,3 +1,4 @@
+import type { PickleRun } from '../result.js';
 import type { HandlerTable, ShortFrame, VmState } from './state.js';
 
 /**
@@ -48,6 +49,19 @@ export function checkStopFrame(vm: VmState): void {
     vm.run.stopFrameRest = vm.frameEnd - vm.src.pos;
     vm.problem('frame', `STOP inside a frame that declares ${vm.run.stopFrameRest} more byte(s)`);
   }
+}
+
+/**
+ * The bytes the FRAME holding STOP declares past it (checkStopFrame), for a reader that goes on after the pickle
+ * (joblib's object arrays, torch's legacy records) and says that once, as what it leaves unchecked: the STOP's
+ * frame problem is that cause, so it is taken out of the run's problems.
+ */
+export function takeStopFrame(run: PickleRun): number | undefined {
+  if (run.stopFrameRest === undefined) return undefined;
+  const stop = run.end - 1;
+  const at = run.problems.findIndex((p) => p.kind === 'frame' && p.offset === stop);
+  if (at >= 0) run.problems.splice(at, 1);
+  return run.stopFrameRest;
 }
 
 /** The pickle ended other than by running out of data: a short FRAME it declared is a problem of its own. */
