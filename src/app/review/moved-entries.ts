@@ -63,18 +63,35 @@ export function foldIntoInjections(
 
 /** The injection finding with the dropped questions' base facts added to its message and their evidence to its own. */
 function withBaseFacts(f: ResolvedFinding, questions: readonly Finding[]): ResolvedFinding {
-  // Fields read by name: a head-scan finding may format them on demand. An injection finding is never grouped.
   const facts = questions.map((q) => BASE_FACTS[q.ruleId]!(q.evidence ?? {}));
   const evidence: Record<string, string | number | boolean> = {};
   for (const q of questions) Object.assign(evidence, q.evidence);
+  // The injection's own facts win a shared key; `reviewed` names the rules whose findings it stands for.
+  return withReviewAdding(f, facts.join('; '), {
+    ...evidence,
+    ...f.evidence,
+    reviewed: questions.map((q) => q.ruleId).join(' '),
+  });
+}
+
+/**
+ * The head-scan finding with what the review adds after its message and the given evidence. Fields are read by name
+ * (core/finding.ts): a head-scan finding may be a class whose message and artifact are getters, which `{ ...f }` drops.
+ */
+function withReviewAdding(
+  f: ResolvedFinding,
+  sentence: string,
+  evidence: Readonly<Record<string, string | number | boolean>>,
+): ResolvedFinding {
   return {
     ruleId: f.ruleId,
-    message: `${f.message} The review adds: ${facts.join('; ')}.`,
+    message: `${f.message} The review adds: ${sentence}.`,
     location: f.location,
     level: f.level,
     ...(f.artifact !== undefined ? { artifact: f.artifact } : {}),
-    // The injection's own facts win a shared key; `reviewed` names the rules whose findings it stands for.
-    evidence: { ...evidence, ...f.evidence, reviewed: questions.map((q) => q.ruleId).join(' ') },
+    evidence,
+    ...(f.related !== undefined ? { related: f.related } : {}),
+    ...(f.members !== undefined ? { members: f.members } : {}),
     // The scan's identity for the entry: a SARIF alert or baseline entry of `chainproof scan` stays the same one.
     fingerprint: f.fingerprint,
   };
@@ -138,11 +155,11 @@ export function foldMovesIntoDisallowedHosts(findings: readonly ResolvedFinding[
 function withBaseSources(f: ResolvedFinding, sources: readonly string[]): ResolvedFinding {
   const count = f.members?.length ?? f.evidence?.['count'] ?? 1;
   const who = count === 1 ? 'it' : 'they';
-  return {
-    ...f,
-    message: `${f.message} The review adds: ${who} came from ${listedWithMore(sources, 3)} at the base revision.`,
-    evidence: { ...f.evidence, fromSource: sources.join(' '), reviewed: 'CPU002' },
-  };
+  return withReviewAdding(f, `${who} came from ${listedWithMore(sources, 3)} at the base revision`, {
+    ...f.evidence,
+    fromSource: sources.join(' '),
+    reviewed: 'CPU002',
+  });
 }
 
 /** A package entry of a lockfile: path, line and name (what CPU002 and the head scan's entry checks both locate). */

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
 import type { Policy } from '../../../src/core/policy.js';
+import { toReviewMarkdown } from '../../../src/report/review.js';
 import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import { makeRepo, reviewHead } from './repo.js';
 import { idnaPyproject, idnaUvLock } from './projects.js';
@@ -154,6 +155,9 @@ describe('review: one finding per entry moved to a disallowed host', () => {
     const f = r.findings[0]!;
     expect(f.message).toContain('The review adds: it came from registry (registry.npmjs.org) at the base revision.');
     expect(f.evidence?.['reviewed']).toBe('CPU002');
+    // The head scan's lone CPD005 formats its artifact on demand: the fold keeps it, so reports name the package.
+    expect(f.artifact).toEqual({ kind: 'package', ecosystem: 'npm', name: 'left-pad', version: '1.3.1' });
+    expect(toReviewMarkdown(r)).toMatch(/\| package-lock\.json \| left-pad \|[^\n]*\| 🔴 CPD005 \|/);
   });
 
   it('a whole host move: the grouped CPD005 takes in the grouped CPU002', async () => {
