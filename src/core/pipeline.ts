@@ -1,6 +1,6 @@
 import type { ScanContext } from './context.js';
 import type { DiscoveredFile, SkippedFile } from './files.js';
-import type { Finding, Level } from './finding.js';
+import type { Finding } from './finding.js';
 import { applyPolicy } from './apply-policy.js';
 import type {
   DependencyGraph,
@@ -9,7 +9,7 @@ import type {
   VerificationRecord,
   VerificationStatus,
 } from './records.js';
-import type { ScanResult } from './result.js';
+import { countByLevel, type ScanResult } from './result.js';
 import type { Notification, Stage, StageInput } from './stage.js';
 import { ChainproofError, errorMessage } from './errors.js';
 import { stageFailure } from './stage-failure.js';
@@ -79,8 +79,7 @@ export async function runPipeline(
   const shard = ctx.options.shard;
   const mine = shard ? (f: Finding) => inShard(shardKeyOf(f), shard) : undefined;
   const { findings: resolved, suppressed } = applyPolicy(findings, ctx.policy, today, mine);
-  const byLevel: Record<Level, number> = { error: 0, warning: 0, note: 0 };
-  for (const f of resolved) byLevel[f.level]++;
+  const byLevel = countByLevel(resolved);
   const vs = [...verifications.values()]
     .filter((v) => !shard || inShard(recordShardKey(v.key), shard))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -22,6 +22,13 @@ export interface ScanSummary {
   readonly baselined?: number;
 }
 
+/** How many findings there are of each level: a summary's `byLevel` for the findings it reports. */
+export function countByLevel(findings: readonly Pick<ResolvedFinding, 'level'>[]): Record<Level, number> {
+  const byLevel: Record<Level, number> = { error: 0, warning: 0, note: 0 };
+  for (const f of findings) byLevel[f.level]++;
+  return byLevel;
+}
+
 /** Everything a scan produced, sorted and deterministic; reporters only read it. */
 export interface ScanResult {
   readonly findings: readonly ResolvedFinding[];

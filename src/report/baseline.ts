@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { ConfigError } from '../core/errors.js';
-import type { Finding, Level, ResolvedFinding } from '../core/finding.js';
+import type { Finding, ResolvedFinding } from '../core/finding.js';
 import { memberName } from '../core/group-causes.js';
-import type { ScanResult } from '../core/result.js';
+import { countByLevel, type ScanResult } from '../core/result.js';
 import { isRecord } from '../core/is-record.js';
 import { toRedacted } from './redact.js';
 import { memberFingerprint } from './sarif.js';
@@ -59,8 +59,7 @@ export function filterNewFindings(result: ScanResult, keys: ReadonlySet<string>,
     if (added.length > 0) findings.push(namingNewMembers(f, added));
   }
   const known = result.findings.length - findings.length;
-  const byLevel: Record<Level, number> = { error: 0, warning: 0, note: 0 };
-  for (const f of findings) byLevel[f.level]++;
+  const byLevel = countByLevel(findings);
   return {
     ...result,
     findings,

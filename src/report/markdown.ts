@@ -39,11 +39,7 @@ export function toMarkdown(scanned: ScanResult, opts: MarkdownOptions): string {
       : `${plural(s.byLevel.error, 'error')}, ${plural(s.byLevel.warning, 'warning')}, ${plural(s.byLevel.note, 'note')}`;
   out.push(`## ${escapeMd(opts.title ?? 'chainproof')}: ${headline}`, '');
   // "no findings" under a baseline means no new ones: the known ones are still there.
-  if (s.baselined !== undefined && s.baselined > 0)
-    out.push(
-      `${plural(s.baselined, 'finding')} already in the baseline ${s.baselined === 1 ? 'is' : 'are'} not listed.`,
-      '',
-    );
+  if (s.baselined !== undefined && s.baselined > 0) out.push(baselinedSentence(s.baselined), '');
   if (!result.complete)
     out.push(
       '> [!WARNING]',
@@ -158,7 +154,13 @@ function sameIn(others: readonly string[]): string {
   return ` \\(the same for ${plural(others.length, 'more file')}: ${listedWithMore(others.map(cell), EXAMPLE_KEYS)}\\)`;
 }
 
-function pushMore(out: string[], more: number, what: string): void {
+/** The findings a baseline hid, as a report says it under its headline. */
+export function baselinedSentence(n: number): string {
+  return `${plural(n, 'finding')} already in the baseline ${n === 1 ? 'is' : 'are'} not listed.`;
+}
+
+/** The count a list or table left out past its cap: a cut list must not read as complete. */
+export function pushMore(out: string[], more: number, what: string): void {
   if (more > 0) out.push('', `…and ${more} more ${what}.`);
 }
 

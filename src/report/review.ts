@@ -2,7 +2,7 @@ import type { ReviewResult } from '../app/review/index.js';
 import type { PackageChange } from '../app/review/diff.js';
 import { versionLabel } from '../app/review/diff.js';
 import type { ResolvedFinding } from '../core/finding.js';
-import { clampBytes, escapeMd } from './markdown.js';
+import { baselinedSentence, clampBytes, escapeMd, pushMore } from './markdown.js';
 import { escapeControl, guardLineStart } from '../core/escape-text.js';
 import { redactReview } from './redact.js';
 import { plural } from '../core/plural.js';
@@ -143,13 +143,13 @@ export function toReviewMarkdown(review: ReviewResult): string {
         `| ${escapeMd(lf)} | ${escapeMd(row.name)} | ${kind} | ${escapeMd(row.from ?? '')} | ${escapeMd(row.to ?? '')} | ${flagText} |`,
       );
     }
-    pushLeftOver(out, rows.length, 'changes');
+    pushMore(out, rows.length - MAX_ROWS, 'changes (see the JSON report)');
     out.push('');
   }
   if (r.models.length > 0) {
     out.push('| Model file | Change |', '| --- | --- |');
     for (const m of r.models.slice(0, MAX_ROWS)) out.push(`| ${escapeMd(m.path)} | ${m.kind} |`);
-    pushLeftOver(out, r.models.length, 'model file changes');
+    pushMore(out, r.models.length - MAX_ROWS, 'model file changes (see the JSON report)');
     out.push('');
   }
   if (r.references.length > 0) {
@@ -163,17 +163,12 @@ export function toReviewMarkdown(review: ReviewResult): string {
         `| ${escapeMd(c.reference.repoId ?? c.reference.url ?? '?')} | ${c.kind} | ${escapeMd(`${c.reference.path}:${c.reference.line}`)} | ${escapeMd(rev)} |`,
       );
     }
-    pushLeftOver(out, r.references.length, 'model reference changes');
+    pushMore(out, r.references.length - MAX_ROWS, 'model reference changes (see the JSON report)');
     out.push('');
   }
   // Rows are bounded in number, and each scanned string to about 2,000 characters (escapeMd's elideLongRuns), which
   // escaping can double: hundreds of long changed names can still pass the byte limit.
   return clampBytes(out.join('\n'));
-}
-
-/** The count a table left out past MAX_ROWS, as the change table says it: a cut table must not read as complete. */
-function pushLeftOver(out: string[], rows: number, what: string): void {
-  if (rows > MAX_ROWS) out.push('', `…and ${rows - MAX_ROWS} more ${what} (see the JSON report).`);
 }
 
 /**
@@ -182,7 +177,7 @@ function pushLeftOver(out: string[], rows: number, what: string): void {
  */
 function baselinedLine(r: ReviewResult): string | undefined {
   const n = r.scan.summary.baselined ?? 0;
-  return n > 0 ? `${plural(n, 'finding')} already in the baseline ${n === 1 ? 'is' : 'are'} not listed.` : undefined;
+  return n > 0 ? baselinedSentence(n) : undefined;
 }
 
 function rank(fs: readonly ResolvedFinding[]): number {
