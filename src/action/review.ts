@@ -51,6 +51,8 @@ export async function reviewAndReport(s: ReviewSetup): Promise<number> {
     policy: s.policy,
     registry: s.registry,
     options: s.options,
+    include: inputs.include,
+    exclude: inputs.exclude,
     logger: s.logger,
     ...(inputs.gate !== undefined ? { gate: inputs.gate } : {}),
   });

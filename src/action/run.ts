@@ -102,7 +102,8 @@ async function scanAndReport(
       workspace,
       policy: trust.policy,
       registry: trust.registry,
-      options: { ...options, shard: undefined },
+      // reviewChange drops `shard` itself (app/review/index.ts): a review reads the whole change.
+      options,
       baseline,
       logger,
       write,

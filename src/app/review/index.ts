@@ -6,7 +6,7 @@ import { applyPolicy } from '../../core/apply-policy.js';
 import { UsageError } from '../../core/errors.js';
 import type { Policy } from '../../core/policy.js';
 import { pushAll } from '../../core/push-all.js';
-import type { ScanResult } from '../../core/result.js';
+import { countByLevel, type ScanResult } from '../../core/result.js';
 import type { TrustedRegistry } from '../../core/trusted-registry.js';
 import { pythonDepsStage } from '../../deps/parsers/python/stage.js';
 import { depsStage } from '../../deps/stage.js';
@@ -59,6 +59,12 @@ export interface ReviewRequest {
   readonly base: string;
   /** Head revision; undefined = the working tree. */
   readonly head?: string;
+  /**
+   * The scan's `include` / `exclude` globs (the Action's inputs), relative to `dir`: lockfiles and changed files they
+   * leave out are not read, compared nor asked about, as the scan's walk leaves them out. Absent: every file.
+   */
+  readonly include?: readonly string[];
+  readonly exclude?: readonly string[];
   readonly policy: Policy;
   /** The head's trusted registry (already loaded by the caller, as for `scan`). */
   readonly registry: TrustedRegistry;
@@ -175,8 +181,8 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
         policy,
         registry,
         options: offlineParse,
-        include: [],
-        exclude: [],
+        include: req.include ?? [],
+        exclude: req.exclude ?? [],
         logger: req.logger,
         // The Python lockfiles are lockfiles too: a uv.lock or requirements update is compared like a package-lock.
         stages: [depsStage, pythonDepsStage],
@@ -259,6 +265,8 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
       policy,
       registry: headRegistry,
       options: offlineParse,
+      include: req.include ?? [],
+      exclude: req.exclude ?? [],
       logger: req.logger,
       ...(req.today !== undefined ? { today: req.today } : {}),
     });
@@ -327,8 +335,7 @@ async function reviewWith(req: ReviewRequest, dir: string, git: GitObjects, bare
       ]),
       ...content.findings,
     ]);
-    const byLevel = { error: 0, warning: 0, note: 0 };
-    for (const f of findings) byLevel[f.level]++;
+    const byLevel = countByLevel(findings);
     const gate = req.gate !== undefined ? judgeGate(req.gate, lockfiles, models, findings, refs.changes) : undefined;
     return {
       base: { ref: req.base, commit: baseCommit },

@@ -48,6 +48,9 @@ export interface ModelContentRequest {
   readonly policy: Policy;
   readonly registry: TrustedRegistry;
   readonly options: ScanOptions;
+  /** The review's `include` / `exclude` globs: a changed file they leave out is not inspected, as the walk skips it. */
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
   readonly logger: Logger;
   readonly today?: string;
 }
@@ -70,7 +73,9 @@ function looksLikeModel(f: DiscoveredFile): boolean {
  */
 export async function inspectChangedContent(req: ModelContentRequest): Promise<ModelContent> {
   const changed =
-    req.head !== undefined ? await changedCommitBlobs(req.blobs, req.base, req.head) : await changedWorkingFiles(req);
+    req.head !== undefined
+      ? await changedCommitBlobs(req.blobs, req.base, req.head, skippedByWalk(req))
+      : await changedWorkingFiles(req);
   const { take, skipped } = bounded(changed);
   const notInspected = skipped.length > 0 ? [notInspectedFinding(skipped)] : [];
   if (take.length === 0) return { findings: [], models: new Map(), vouched: new Set(), notInspected };
@@ -110,8 +115,9 @@ export async function inspectChangedContent(req: ModelContentRequest): Promise<M
   }
 }
 
-/** The walk's own skipping (the working-tree head's files come from a walk that already applied it). */
-const skippedByWalk = leftOutBy({ include: [], exclude: [], skipDirs: DEFAULT_SKIP_DIRS });
+/** The walk's own skipping with the review's globs (the working-tree head's files come from a walk that applied it). */
+const skippedByWalk = (req: ModelContentRequest) =>
+  leftOutBy({ include: req.include, exclude: req.exclude, skipDirs: DEFAULT_SKIP_DIRS });
 
 /**
  * Head blobs that are new or whose object id moved. Lockfiles, configs and sources (read elsewhere) are taken only
@@ -121,10 +127,11 @@ async function changedCommitBlobs(
   blobs: BlobCache,
   base: ReadonlyMap<string, TreeEntry>,
   head: ReadonlyMap<string, TreeEntry>,
+  skipped: (p: string) => boolean,
 ): Promise<SizedEntry[]> {
   // What the walk leaves out (node_modules, e.g. a committed `.yarn/unplugged/…/node_modules/`) the scan below would
   // not read either: asked for by name, each one was logged as an include glob that matches no file.
-  const walked = (p: string) => !skippedByWalk(p);
+  const walked = (p: string) => !skipped(p);
   const changed = await blobs.sized(
     [...head.values()].filter((e) => base.get(e.path)?.oid !== e.oid && walked(e.path)),
   );

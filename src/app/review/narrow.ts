@@ -1,5 +1,5 @@
-import type { Level, ResolvedFinding } from '../../core/finding.js';
-import type { ScanResult } from '../../core/result.js';
+import type { ResolvedFinding } from '../../core/finding.js';
+import { countByLevel, type ScanResult } from '../../core/result.js';
 import { leftOutBy } from '../../discover/walk.js';
 import { judgeGate } from './gate.js';
 import type { ReviewResult } from './index.js';
@@ -11,12 +11,15 @@ export interface ReviewSelection {
 }
 
 /**
- * A finished review narrowed as the Action's scan mode narrows a scan. The lockfiles, model files and references at
- * paths the globs leave out (the walk's own test, discover/walk.ts `leftOutBy`) are not part of the review, nor the
- * findings located there; a finding of no one file (`.`: a registry outage, a count of packages) stays. Then the
- * baseline hides the findings a previous SARIF already holds (report/baseline.ts `filterNewFindings`, which says how
- * many). The gate is judged again on what is left: a change the workflow excluded must not fail it, and a finding
- * already accepted in the baseline no more fails the review than it fails the scan.
+ * A finished review narrowed as the Action's scan mode narrows a scan. The review read its lockfiles and changed files
+ * through the scan's walk with the same globs (ReviewRequest `include` / `exclude`), so what they leave out was never
+ * parsed, compared nor asked about. The checks that read the revisions' trees directly (model files, references,
+ * install and settings files) are narrowed here by the walk's own test (discover/walk.ts `leftOutBy`), with the
+ * findings located at paths it leaves out; a finding of no one file (`.`: a registry outage, a count of packages, made
+ * from the selected lockfiles only) stays. Then the baseline hides the findings a previous SARIF already holds
+ * (report/baseline.ts `filterNewFindings`, which says how many). The gate is judged again on what is left: a change the
+ * workflow excluded must not fail it, and a finding already accepted in the baseline no more fails the review than it
+ * fails the scan.
  */
 export function narrowReview(
   r: ReviewResult,
@@ -25,7 +28,6 @@ export function narrowReview(
 ): ReviewResult {
   const leftOut = leftOutBy({ ...selection, skipDirs: [] });
   const kept = (p: string) => p === '.' || !leftOut(p);
-  const lockfiles = r.lockfiles.filter((lf) => kept(lf.lockfile));
   const models = r.models.filter((m) => kept(m.path));
   const references = r.references.filter((c) => kept(c.reference.path));
   const inSelection = withFindings(
@@ -36,17 +38,14 @@ export function narrowReview(
   const findings = scan.findings;
   return {
     ...r,
-    lockfiles,
     models,
     references,
     findings,
     scan,
-    ...(r.gate !== undefined ? { gate: judgeGate(r.gate.kind, lockfiles, models, findings, references) } : {}),
+    ...(r.gate !== undefined ? { gate: judgeGate(r.gate.kind, r.lockfiles, models, findings, references) } : {}),
   };
 }
 
 function withFindings(scan: ScanResult, findings: readonly ResolvedFinding[]): ScanResult {
-  const byLevel: Record<Level, number> = { error: 0, warning: 0, note: 0 };
-  for (const f of findings) byLevel[f.level]++;
-  return { ...scan, findings: [...findings], summary: { ...scan.summary, byLevel } };
+  return { ...scan, findings: [...findings], summary: { ...scan.summary, byLevel: countByLevel(findings) } };
 }

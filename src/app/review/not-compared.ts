@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { applyPolicy } from '../../core/apply-policy.js';
 import type { Finding } from '../../core/finding.js';
+import { countByLevel } from '../../core/result.js';
 import { scanRepository } from '../scan.js';
 import { judgeGate } from './gate.js';
 import type { ReviewRequest, ReviewResult } from './index.js';
@@ -35,8 +36,7 @@ export async function notCompared(req: ReviewRequest, side: 'base' | 'head', why
       stages: [],
       ...(req.today !== undefined ? { today: req.today } : {}),
     });
-    const byLevel = { error: 0, warning: 0, note: 0 };
-    for (const f of own.findings) byLevel[f.level]++;
+    const byLevel = countByLevel(own.findings);
     return {
       base: { ref: req.base, commit: '' },
       head: { ref: req.head ?? 'working tree' },

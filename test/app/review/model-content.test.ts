@@ -106,6 +106,14 @@ describe('review inspects the model files a change adds or changes', () => {
     expect(r.gate?.passed).toBe(!want.some((w) => w.includes(':error@')));
   });
 
+  it('a changed file the exclude globs leave out is not inspected, as the walk does not read it', async () => {
+    const repo = makeRepo({ 'README.md': 'model card\n' }, { 'vendor/pytorch_model.bin': EVIL_PICKLE });
+    cleanups.push(repo.cleanup);
+    expect(got(await reviewHead(repo.dir, { exclude: ['vendor/**'] }))).toEqual([]);
+    expect(got(await reviewHead(repo.dir, { include: ['src/**'] }))).toEqual([]);
+    expect(got(await reviewHead(repo.dir))).toEqual(['CPI001:error@vendor/pytorch_model.bin']);
+  });
+
   it('a working-tree head (the Action checkout) is inspected in place', async () => {
     const repo = makeRepo({ [ST]: safetensors() });
     cleanups.push(repo.cleanup);
@@ -156,6 +164,8 @@ describe('review inspects the model files a change adds or changes', () => {
         policy: DEFAULT_POLICY,
         registry: EMPTY_REGISTRY,
         options: testOptions(),
+        include: [],
+        exclude: [],
         logger: silentLogger,
       });
       await git.close();

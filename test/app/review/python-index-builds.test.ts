@@ -44,6 +44,7 @@ async function review(
     npmRegistry?: string;
     requireAuth?: string;
     pipIndexUrl?: string;
+    exclude?: string[];
   } = {},
 ) {
   index.serve(
@@ -57,6 +58,7 @@ async function review(
   cleanups.push(repo.cleanup);
   index.requests.length = 0;
   return reviewHead(repo.dir, {
+    ...(opts.exclude !== undefined ? { exclude: opts.exclude } : {}),
     policy: {
       ...DEFAULT_POLICY,
       dependencies: { ...DEFAULT_POLICY.dependencies, allowInstallScripts: opts.allow ?? [] },
@@ -193,6 +195,25 @@ describe('review online: a new requirements / Pipfile.lock pin that pip builds f
       'CPD130 200',
     ]);
     expect(index.requests).toHaveLength(200);
+  });
+
+  it('a lockfile the exclude globs leave out is not asked about, online or offline', async () => {
+    // The Action's `exclude`, as the scan's walk applies it: the excluded lockfile's new pin was asked online, and
+    // counted in the offline CPD130 at `.` that the Action's narrowing keeps (it could fail a `fail-on: note` gate).
+    const base = { 'requirements.txt': BASE_REQ, 'legacy/requirements.txt': BASE_REQ };
+    const head = {
+      'requirements.txt': `${BASE_REQ}native==1.0\n`,
+      'legacy/requirements.txt': `${BASE_REQ}other==1.0\n`,
+    };
+    const exclude = ['legacy/**'];
+    const online = await review(base, head, [SDIST], { exclude });
+    expect(index.requests).toEqual(['/simple/native/']);
+    expect(at(online)).toEqual(['CPU003 requirements.txt:2']);
+    const offline = await review(base, head, [SDIST], { offline: true, exclude });
+    expect(offline.findings.map((f) => `${f.ruleId} ${String(f.evidence?.['packages'])}`)).toEqual([
+      'CPD130 native@1.0',
+    ]);
+    expect(offline.lockfiles.map((lf) => lf.lockfile)).toEqual(['requirements.txt']);
   });
 
   it('offline → one CPD130 note with the count', async () => {
