@@ -4,8 +4,9 @@ import type { ScanContext } from '../core/context.js';
 import { Readable } from 'node:stream';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import type { TarballFacts } from '../registry/tarball.js';
+import { npmInstallScripts } from '../registry/packument.js';
 import { checkLocalTarballs, localTarballsOf } from './checks/local-tarballs.js';
-import { bunFoldersOf, bunInstallScripts, checkBunFolders, type BunFolder } from './checks/bun-folders.js';
+import { bunFoldersOf, checkBunFolders, type BunFolder } from './checks/bun-folders.js';
 import type { LocalTarball, LocalTarballFacts } from './checks/local-tarballs.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
 import { errorMessage } from '../core/errors.js';
@@ -405,12 +406,6 @@ async function loadPatches(
 }
 
 /**
- * The `file:` tarballs a lockfile installs from the repository, hashed and their top-level package.json read as the
- * registry stage reads a download (registry/tarball.ts `inspectTarball`: bounded, never extracted, nothing run). A
- * tarball not in the scan is left out (the install fails without it); one that cannot be read, or only in part, is
- * said, so its integrity and scripts are not taken as checked.
- */
-/**
  * The install scripts in the package.json of each trusted bun `file:` folder (checks/bun-folders.ts), read bounded
  * as a manifest; one that cannot be read is said, never passed.
  */
@@ -429,12 +424,7 @@ async function loadBunFolders(
       continue;
     }
     const text = await readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
-    let data: unknown;
-    try {
-      data = text === undefined ? undefined : JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
+    const data = text === undefined ? undefined : toLoadedManifest(dirOf(manifest), manifest, text)?.data;
     if (data === undefined) {
       notifications.push({
         level: 'warning',
@@ -443,7 +433,9 @@ async function loadBunFolders(
       });
       continue;
     }
-    out.set(node, { manifest, scripts: bunInstallScripts(data) });
+    // Bun runs a trusted dependency's preinstall, install and postinstall (`Package.Scripts`), as npm does. Measured
+    // with Bun 1.2.0 and 1.4.5: a trusted `file:` folder's postinstall ran, an untrusted one's was blocked.
+    out.set(node, { manifest, scripts: npmInstallScripts(data.scripts) });
   }
   // Counted once: Bun fails on a folder without package.json, so these are most likely outside what was scanned.
   if (absent.length > 0)
@@ -455,6 +447,12 @@ async function loadBunFolders(
   return out;
 }
 
+/**
+ * The `file:` tarballs a lockfile installs from the repository, hashed and their top-level package.json read as the
+ * registry stage reads a download (registry/tarball.ts `inspectTarball`: bounded, never extracted, nothing run). A
+ * tarball not in the scan is left out (the install fails without it); one that cannot be read, or only in part, is
+ * said, so its integrity and scripts are not taken as checked.
+ */
 async function loadLocalTarballs(
   tarballs: readonly LocalTarball[],
   byPath: ReadonlyMap<string, DiscoveredFile>,

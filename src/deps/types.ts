@@ -81,6 +81,8 @@ export interface Manifest {
   readonly pnpm?: unknown;
   /** bun: the only dependencies whose lifecycle scripts run (`[]` = none; absent = Bun's built-in list). */
   readonly trustedDependencies?: unknown;
+  /** Lifecycle scripts: what a bun `file:` folder installs with (registry/packument.ts `npmInstallScripts`). */
+  readonly scripts?: unknown;
 }
 
 export interface ParseOptions {

@@ -168,8 +168,13 @@ function pick(o: Record<string, unknown>, keys: readonly string[]): Record<strin
 }
 
 function installScriptsOf(m: Record<string, unknown>): string[] {
-  const scripts = isRecord(m.scripts) ? m.scripts : {};
-  const named = INSTALL_EVENTS.filter((e) => typeof scripts[e] === 'string' && scripts[e] !== '');
-  if (named.length > 0) return [...named];
+  const named = npmInstallScripts(m.scripts);
+  if (named.length > 0) return named;
   return m.hasInstallScript === true ? ['install'] : [];
+}
+
+/** The install events a package.json's `scripts` field sets, each to a non-empty command (an empty one runs nothing). */
+export function npmInstallScripts(scripts: unknown): string[] {
+  const s = isRecord(scripts) ? scripts : {};
+  return INSTALL_EVENTS.filter((e) => typeof s[e] === 'string' && s[e] !== '');
 }

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ReadEntry } from 'tar';
 import type { SriAlgorithm } from '../verify/npm/sri.js';
+import { npmInstallScripts } from './packument.js';
 
 export interface TarballBounds {
   /** Compressed bytes downloaded. */
@@ -32,8 +33,6 @@ export interface TarballFacts {
   /** Bounds hit, escaping paths, unreadable archive or manifest. Any problem means "not fully inspected". */
   readonly problems: readonly string[];
 }
-
-const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
 
 /**
  * The file of the installed package an entry becomes, as pacote extracts it (lib/fetcher.js `[_tarxOptions]`:
@@ -146,8 +145,7 @@ export async function inspectTarball(
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
       const m = parsed as Record<string, unknown>;
       manifest = { name: m.name, version: m.version };
-      const scripts = typeof m.scripts === 'object' && m.scripts !== null ? (m.scripts as Record<string, unknown>) : {};
-      for (const s of INSTALL_SCRIPTS) if (typeof scripts[s] === 'string' && scripts[s] !== '') installScripts.push(s);
+      installScripts.push(...npmInstallScripts(m.scripts));
       // npm runs `node-gyp rebuild` for a binding.gyp unless install/preinstall is set (or gypfile: false).
       if (
         bindingGyp &&

@@ -192,11 +192,11 @@ describe('bun.lock: install scripts of file: folders', () => {
   });
   const lock = (version: number, info: string) =>
     `{\n  "lockfileVersion": ${version},\n  "workspaces": {\n    "": {\n      "name": "app",\n      "dependencies": {\n        "good": "file:./vendor/good",\n        "other": "file:./vendor/other",\n        "plain": "file:./vendor/plain",\n      },\n    },\n  },\n  "trustedDependencies": [\n    "good",\n    "plain",\n  ],\n  "packages": {\n    "good": ["good@file:vendor/good", ${info}],\n\n    "other": ["other@file:vendor/other", ${info}],\n\n    "plain": ["plain@file:vendor/plain", {}],\n  }\n}\n`;
-  const scripts = async (bunLock: string) => {
+  const scripts = async (bunLock: string, bom = '') => {
     const dir = await repoWith({
       'package.json': manifest,
       'bun.lock': bunLock,
-      'vendor/good/package.json': folder('good', { postinstall: 'node hook.js' }),
+      'vendor/good/package.json': bom + folder('good', { postinstall: 'node hook.js' }),
       'vendor/other/package.json': folder('other', { preinstall: 'node hook.js' }),
       'vendor/plain/package.json': folder('plain', { test: 'node test.js' }),
     });
@@ -207,6 +207,14 @@ describe('bun.lock: install scripts of file: folders', () => {
   it('Bun 1.2.0 records nothing: the trusted folder package.json postinstall is CPD012', async () => {
     expect(await scripts(lock(1, '{}'))).toEqual([
       "18 good runs install scripts (postinstall) from its folder's vendor/good/package.json and is not on the allowlist at bun.lock:18 (pulled in by root > good). Review the scripts in the folder; add the package to dependencies.allowInstallScripts if they are needed, or install with --ignore-scripts.",
+    ]);
+  });
+
+  // Read as every package.json of the scan is (read.ts `toLoadedManifest`, which drops a byte order mark as npm's
+  // json-parse-even-better-errors does): its scripts are checked, not left as a file that could not be read.
+  it('a folder package.json starting with a byte order mark is read: its postinstall is CPD012', async () => {
+    expect(await scripts(lock(1, '{}'), '\uFEFF')).toEqual([
+      expect.stringMatching(/^18 good runs install scripts \(postinstall\)/),
     ]);
   });
 

@@ -1,10 +1,9 @@
 import path from 'node:path';
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
-import { isRecord } from '../../core/is-record.js';
 import type { CheckPolicy } from './context.js';
 import { packageFinding } from './finding.js';
-import { localPathOf } from './local-paths.js';
+import { insideRepo, repoLocalPath } from './local-paths.js';
 import { isNpmFileTarball } from '../source.js';
 
 /** A bun `file:` folder package whose lockfile entry does not say whether it runs install scripts. */
@@ -25,22 +24,12 @@ export function bunFoldersOf(graph: DependencyGraph): BunFolder[] {
   const out: BunFolder[] = [];
   for (const node of graph.packages) {
     if (node.source !== 'file' || node.hasInstallScript === true || node.buildDisabled !== undefined) continue;
-    const local = localPathOf(node, 'bun')?.replace(/\\/g, '/');
-    if (local === undefined || isNpmFileTarball(local) || local.startsWith('/') || /^[a-z]:\//i.test(local)) continue;
-    const manifest = path.posix.normalize(path.posix.join(root, local, 'package.json'));
-    if (manifest !== '..' && !manifest.startsWith('../')) out.push({ node, manifest });
+    const local = repoLocalPath(node, 'bun');
+    if (local === undefined || isNpmFileTarball(local)) continue;
+    const manifest = insideRepo(root, local, 'package.json');
+    if (manifest !== undefined) out.push({ node, manifest });
   }
   return out;
-}
-
-/**
- * The lifecycle scripts Bun runs for an installed dependency it trusts, from the folder's package.json
- * (`Package.Scripts`: preinstall, install, postinstall). Measured with Bun 1.2.0 and 1.4.5: a trusted `file:` folder's
- * postinstall ran, an untrusted one's was blocked.
- */
-export function bunInstallScripts(manifest: unknown): string[] {
-  const scripts = isRecord(manifest) && isRecord(manifest.scripts) ? manifest.scripts : {};
-  return ['preinstall', 'install', 'postinstall'].filter((s) => typeof scripts[s] === 'string' && scripts[s] !== '');
 }
 
 /** CPD012 for a trusted bun folder whose package.json (read by the stage) has install scripts bun.lock did not record. */
