@@ -15,10 +15,10 @@ import { signatureSetup } from './stage/setup.js';
 export const signaturesStage: Stage = {
   name: 'signatures',
   async run(input, ctx): Promise<StageOutput> {
-    if (!signaturesApply(input, ctx.policy, ctx.trust.registrySigners)) return {};
+    const cosign = cosignFiles(input.files);
+    if (!signaturesApply(input, ctx.policy, ctx.trust.registrySigners, cosign)) return {};
     const setup = signatureSetup(ctx);
     const registryFiles = new Set(ctx.registry.files);
-    const cosign = cosignFiles(input.files);
     const models = await checkModelSignatures(input, ctx, setup);
     const detached = await checkDetachedBundles(input, ctx, setup, registryFiles, cosign);
     const cosignSigs = await checkCosignSignatures(input, setup, cosign);

@@ -9,7 +9,7 @@ import { redactUrls } from '../../deps/checks/finding.js';
 import { isAllowed } from '../../deps/npmrc-trust.js';
 import type { InstallFileChange } from './install-files.js';
 import { isRequirementsName } from './named-inputs.js';
-import { PIP_INDEX_KEYS, pipConfLines } from '../../deps/parsers/python/config-indexes.js';
+import { PIP_INDEX_KEYS, pipConfigName, pipConfLines } from '../../deps/parsers/python/config-indexes.js';
 import { hostOf } from '../../deps/parsers/python/checks/indexes.js';
 import { isAllowedIndex } from '../../deps/parsers/python/checks/context.js';
 
@@ -311,7 +311,7 @@ function pipConf(text: string): Flat {
     } else {
       if (seen.has(`${section}\0${l.name}`)) throw new Error(`line ${l.line}: ${l.name} given twice in [${section}]`);
       seen.add(`${section}\0${l.name}`);
-      key = pipConfKey(section, l.name);
+      key = `${section}.${pipConfigName(l.name)}`;
       // Set anew, not appended to: the later of `index_url` / `index-url` wins.
       words.set(key, [l.value.trim()]);
       lines.set(key, l.line);
@@ -319,9 +319,6 @@ function pipConf(text: string): Flat {
   }
   return Object.assign(new Map([...words].map(([k, v]) => [k, v.filter((w) => w !== '').join(' ')])), { lines });
 }
-
-/** pip's name for a pip.conf setting: configuration.py `_normalize_name` reads `_` as `-` and drops a leading `--`. */
-const pipConfKey = (section: string, name: string) => `${section}.${name.replace(/_/g, '-').replace(/^--/, '')}`;
 
 function parseJsonOr(text: string): unknown {
   try {

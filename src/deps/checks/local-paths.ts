@@ -143,6 +143,21 @@ export function localPathOf(node: PackageNode, kind: DependencyGraph['kind']): s
   return at < 0 ? undefined : stripProtocol(first.slice(at + 1));
 }
 
+/**
+ * The local path an entry is installed from with `/` separators, when it is relative (not `/x`, not `C:/x`), so that
+ * joining it to a folder of the repository may stay inside: undefined otherwise.
+ */
+export function repoLocalPath(node: PackageNode, kind: DependencyGraph['kind']): string | undefined {
+  const local = localPathOf(node, kind)?.replace(/\\/g, '/');
+  return local === undefined || local.startsWith('/') || /^[a-z]:\//i.test(local) ? undefined : local;
+}
+
+/** The normalized repository-relative path of `parts` joined, or undefined when it leaves the repository. */
+export function insideRepo(...parts: string[]): string | undefined {
+  const joined = path.posix.normalize(path.posix.join(...parts));
+  return joined === '..' || joined.startsWith('../') ? undefined : joined;
+}
+
 /** `file:../x`, `link:../x::locator=…`, `portal:../x`, yarn's `file:../x.tgz#../x.tgz::hash=…` → `../x`. */
 function stripProtocol(spec: string): string | undefined {
   const m = /^(?:file|link|portal):(.*)$/i.exec(spec);

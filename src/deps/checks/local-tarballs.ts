@@ -5,7 +5,7 @@ import type { TarballFacts } from '../../registry/tarball.js';
 import { compareSri, parseSri } from '../../verify/npm/sri.js';
 import type { CheckPolicy } from './context.js';
 import { packageFinding } from './finding.js';
-import { declaringFolders, localPathOf, v1DeclaringFolder } from './local-paths.js';
+import { declaringFolders, insideRepo, repoLocalPath, v1DeclaringFolder } from './local-paths.js';
 import { isNpmFileTarball } from '../source.js';
 
 /** A `file:` tarball a lockfile installs from inside the repository. */
@@ -25,11 +25,11 @@ export function localTarballsOf(graph: DependencyGraph): LocalTarball[] {
   const out: LocalTarball[] = [];
   for (const node of graph.packages) {
     if (node.source !== 'file') continue;
-    const local = localPathOf(node, graph.kind)?.replace(/\\/g, '/');
-    if (local === undefined || !isNpmFileTarball(local) || local.startsWith('/') || /^[a-z]:\//i.test(local)) continue;
+    const local = repoLocalPath(node, graph.kind);
+    if (local === undefined || !isNpmFileTarball(local)) continue;
     const candidates = (declaringFolders(node, graph) ?? [])
-      .map((folder) => path.posix.normalize(path.posix.join(root, folder, local)))
-      .filter((p) => p !== '..' && !p.startsWith('../'));
+      .map((folder) => insideRepo(root, folder, local))
+      .filter((p) => p !== undefined);
     if (candidates.length > 0) out.push({ node, candidates: [...new Set(candidates)] });
   }
   return out;

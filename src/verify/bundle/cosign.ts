@@ -8,7 +8,7 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The Sigstore bundle version that holds what a cosign bundle holds: an inclusion promise, no inclusion proof. */
-export const COSIGN_AS_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
+const COSIGN_AS_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
 
 /** hashedrekord's digest algorithm names (rekor `hashedrekord/v0.0.1` schema) → the message digest's. */
 const REKOR_HASHES: Readonly<Record<string, string>> = { sha256: 'SHA2_256', sha384: 'SHA2_384', sha512: 'SHA2_512' };

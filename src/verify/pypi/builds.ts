@@ -1,7 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import type { PackageNode } from '../../core/records.js';
 import { byCodePoint } from '../../core/order.js';
-import { pythonMinors, pythonsLabel, wheelFitsPython } from '../../deps/parsers/python/checks/wheel-python.js';
+import { pythonsLabel, wheelFitsLock } from '../../deps/parsers/python/checks/wheel-python.js';
 import { pyFinding } from './finding.js';
 import type { IndexFile } from './index-files.js';
 
@@ -56,8 +56,8 @@ export function builtFrom(pkg: PackageNode, release: readonly IndexFile[]): stri
   const usable =
     locked.length > 0 ? release.filter((f) => locked.some(([alg, hex]) => f.hashes[alg] === hex)) : release;
   // As the offline check (checks/builds.ts): no CPython left in the lock's range (a future one) compares no versions.
-  const minors = pythonMinors(pkg.requiresPython);
-  const fits = (f: IndexFile) => WHEEL.test(f.filename) && (minors.length === 0 || wheelFitsPython(f.filename, minors));
+  const fitsLock = wheelFitsLock(pkg.requiresPython);
+  const fits = (f: IndexFile) => WHEEL.test(f.filename) && fitsLock(f.filename);
   if (usable.length === 0 || usable.some(fits)) return undefined;
   const sdists = usable.filter((f) => !WHEEL.test(f.filename)).map((f) => f.filename);
   return sdists.length > 0 ? sdists.sort(byCodePoint) : undefined;

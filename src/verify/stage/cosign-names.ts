@@ -22,6 +22,14 @@ const CERTIFICATE_SUFFIXES = ['.pem', '.crt', '.cert'];
 /** cosign's own bundle name, and the Sigstore bundle names chainproof reads (provenance/names.ts DETACHED_BUNDLE). */
 const BUNDLE_SUFFIXES = ['.bundle', '.sigstore.json', '.sigstore'];
 
+/**
+ * Whether cosignFiles may find a part: only a `.sig` or a `.bundle` file makes one (a certificate alone never does),
+ * so a scan without either is answered without building the set of every path.
+ */
+export function mayHaveCosignParts(files: readonly Pick<DiscoveredFile, 'path'>[]): boolean {
+  return files.some((f) => f.path.endsWith('.sig') || f.path.endsWith('.bundle'));
+}
+
 /** Find cosign's signature files among the scanned ones (`model.sig` and Sigstore bundles are other formats). */
 export function cosignFiles(files: readonly Pick<DiscoveredFile, 'path' | 'format'>[]): CosignFiles {
   const paths = new Set(files.map((f) => f.path));

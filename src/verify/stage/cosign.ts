@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { DiscoveredFile } from '../../core/files.js';
+import { byCodePoint } from '../../core/order.js';
 import type { Finding } from '../../core/finding.js';
 import type { StageInput } from '../../core/stage.js';
 import { emptyPart, markFailed, type PartResult } from './coverage.js';
@@ -23,7 +24,7 @@ export async function checkCosignSignatures(
 ): Promise<PartResult> {
   const out = emptyPart();
   const byPath = new Map(input.files.map((f) => [f.path, f]));
-  for (const [sigPath, { artifact, certificate }] of [...cosign.signatures].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [sigPath, { artifact, certificate }] of [...cosign.signatures].sort(([a], [b]) => byCodePoint(a, b))) {
     const sig = byPath.get(sigPath)!;
     const requirements = signatureRequirementsOf(setup, [artifact]);
     const isCosign = await isCosignSignature(sig);

@@ -57,12 +57,19 @@ export function pipConfSettings(file: string, text: string): IndexSettings {
   };
   for (const l of pipConfLines(text)) {
     if (l.kind === 'setting') {
-      // configuration.py `_normalize_name`: `_` is `-`, and a leading `--` is dropped (`--index_url = …` counts).
-      key = l.name.replace(/_/g, '-').replace(/^--/, '');
+      key = pipConfigName(l.name);
       add(l.value, l.line);
     } else if (l.kind === 'continuation') add(l.value, l.line);
   }
   return { file, tool: 'pip', indexes, insecureHosts };
+}
+
+/**
+ * pip's name for a setting of a pip.conf or a `PIP_` variable: configuration.py `_normalize_name` reads `_` as `-`
+ * and drops a leading `--` (`--index_url = …` counts).
+ */
+export function pipConfigName(name: string): string {
+  return name.replace(/_/g, '-').replace(/^--/, '');
 }
 
 /** A line of a pip.conf that means something to RawConfigParser (pipConfLines). */

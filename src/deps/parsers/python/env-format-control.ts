@@ -1,5 +1,5 @@
 import { PIP_VARIABLE, envAssignmentReader, pipOptionOf } from './env-indexes.js';
-import { mutualExcludes } from './requirements.js';
+import { applyFormatOption } from './requirements.js';
 import type { PyFormatControl, PyLineAt } from './types.js';
 
 const formatAssignments = envAssignmentReader([PIP_VARIABLE]);
@@ -25,9 +25,7 @@ export function envFormatControl(file: string, text: string): PyFormatControl | 
       const option = pipOptionOf(name);
       if (option !== 'no-binary' && option !== 'only-binary') continue;
       if (value === '' || value.startsWith('-') || value.includes('$')) continue;
-      const at = { file, line: i + 1 };
-      if (option === 'no-binary') mutualExcludes(value, at, noBinary, onlyBinary);
-      else mutualExcludes(value, at, onlyBinary, noBinary);
+      applyFormatOption(option, value, { file, line: i + 1 }, noBinary, onlyBinary);
       seen = true;
     }
   });

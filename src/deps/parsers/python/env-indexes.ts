@@ -1,4 +1,4 @@
-import { UNSAFE_STRATEGY } from './config-indexes.js';
+import { pipConfigName, UNSAFE_STRATEGY } from './config-indexes.js';
 import type { ConfigSetting, IndexSettings } from './config-indexes.js';
 import { pipLongOption } from './pip-options.js';
 import { shlexSplit } from './requirements-lines.js';
@@ -28,7 +28,7 @@ const VARS: Record<string, { key: string; tool: string; insecure?: true }> = {
  */
 export function pipOptionOf(name: string): string | undefined {
   if (!name.startsWith('PIP_')) return undefined;
-  return name.slice(4).toLowerCase().replace(/_/g, '-').replace(/^--/, '');
+  return pipConfigName(name.slice(4).toLowerCase());
 }
 
 /** Any `PIP_` variable, for envAssignmentReader: pipOptionOf says which option it sets. */

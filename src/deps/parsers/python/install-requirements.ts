@@ -9,7 +9,7 @@ import { namedCondaEnvironments } from './conda-environments.js';
 import { commandFolders, installCommands } from './install-arguments.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
 import { pipLongOption } from './pip-options.js';
-import { mutualExcludes } from './requirements.js';
+import { applyFormatOption } from './requirements.js';
 import { envFormatControl } from './env-format-control.js';
 import { uvFormatControl } from './uv-format-control.js';
 import type { PyFormatControl, PyLineAt } from './types.js';
@@ -336,8 +336,7 @@ function commandFormatControl(
     // or none: nothing is installed.
     if (value === undefined || text === undefined || text.startsWith('-') || SEPARATORS.has(text)) return undefined;
     const at = { file, line: value.line };
-    if (name === '--no-binary') mutualExcludes(text, at, noBinary, onlyBinary);
-    else mutualExcludes(text, at, onlyBinary, noBinary);
+    applyFormatOption(name === '--no-binary' ? 'no-binary' : 'only-binary', text, at, noBinary, onlyBinary);
     seen = true;
   }
   return seen ? { noBinary, onlyBinary } : undefined;

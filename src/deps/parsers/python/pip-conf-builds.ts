@@ -1,15 +1,9 @@
 import type { Finding } from '../../../core/finding.js';
-import { pipConfLines } from './config-indexes.js';
-import { mutualExcludes } from './requirements.js';
+import { pipConfigName, pipConfLines } from './config-indexes.js';
+import { applyFormatOption } from './requirements.js';
 import type { PyLineAt } from './types.js';
 import type { PythonCheckPolicy } from './checks/context.js';
-import { pyFileFinding } from './checks/finding.js';
-
-/** The first names of a list, for a message (a hostile file may name thousands). */
-export function shown(names: readonly string[]): string {
-  const first = names.slice(0, 3).map((n) => (n.length > 80 ? `${n.slice(0, 80)}…` : n));
-  return first.join(', ') + (names.length > 3 ? `, … (${names.length - 3} more)` : '');
-}
+import { pyFileFinding, shown } from './checks/finding.js';
 
 /** The sections whose settings reach `pip install`, in the order pip applies them (`override_order`). */
 const INSTALL_SECTIONS = ['global', 'install'] as const;
@@ -34,7 +28,7 @@ function formatSettings(text: string): Map<string, FormatSetting[]> {
     if (l.kind === 'section') section = l.name;
     if (l.kind === 'continuation' && current !== undefined) current.value += `\n${l.value}`;
     if (l.kind !== 'setting') continue;
-    const key = l.name.replace(/_/g, '-').replace(/^--/, '');
+    const key = pipConfigName(l.name);
     current = undefined;
     if (section === undefined || (key !== 'no-binary' && key !== 'only-binary')) continue;
     current = { key, value: l.value, line: l.line };
@@ -61,9 +55,7 @@ export function pipConfBuildFindings(file: string, text: string, policy: PythonC
     // `if not val`: an empty value is skipped.
     for (const s of (bySection.get(section) ?? []).filter((x) => x.value !== '')) {
       if (s.value.startsWith('-')) return [];
-      const at = { file, line: s.line };
-      if (s.key === 'no-binary') mutualExcludes(s.value, at, noBinary, onlyBinary);
-      else mutualExcludes(s.value, at, onlyBinary, noBinary);
+      applyFormatOption(s.key, s.value, { file, line: s.line }, noBinary, onlyBinary);
     }
   }
   const byLine = new Map<number, string[]>();

@@ -235,9 +235,24 @@ function applyOptionLine(state: ParseState, file: string, line: number, options:
  */
 function applyFormatControl(state: ParseState, file: string, line: number, options: readonly ReqOption[]): void {
   for (const o of options) {
-    if (o.kind === 'no-binary') mutualExcludes(o.value, { file, line }, state.noBinary, state.onlyBinary);
-    if (o.kind === 'only-binary') mutualExcludes(o.value, { file, line }, state.onlyBinary, state.noBinary);
+    if (o.kind === 'no-binary' || o.kind === 'only-binary')
+      applyFormatOption(o.kind, o.value, { file, line }, state.noBinary, state.onlyBinary);
   }
+}
+
+/**
+ * One `--no-binary` / `--only-binary` value, as the option's callback takes it (cmdoptions `_handle_no_binary` /
+ * `_handle_only_binary`).
+ */
+export function applyFormatOption(
+  kind: 'no-binary' | 'only-binary',
+  value: string,
+  at: PyLineAt,
+  noBinary: Map<string, PyLineAt>,
+  onlyBinary: Map<string, PyLineAt>,
+): void {
+  if (kind === 'no-binary') mutualExcludes(value, at, noBinary, onlyBinary);
+  else mutualExcludes(value, at, onlyBinary, noBinary);
 }
 
 /**

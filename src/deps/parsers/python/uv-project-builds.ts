@@ -7,8 +7,7 @@ import { normalizeName } from './pep508.js';
 import type { UvBuilds } from './pyproject.js';
 import type { PyLineAt } from './types.js';
 import type { PythonCheckPolicy } from './checks/context.js';
-import { pyFileFinding } from './checks/finding.js';
-import { shown } from './pip-conf-builds.js';
+import { pyFileFinding, shown } from './checks/finding.js';
 
 /**
  * The uv commands that install a project's or a tool's packages and read uv-cli's `BuildOptionsArgs` (`--no-binary`,
@@ -247,10 +246,7 @@ export function uvProjectBuildFindings(
   if (!/\buv/.test(text)) return [];
   const env = envBuildOptions(file, text);
   // A workflow step's `working-directory` runs its commands elsewhere, as a `cd` does.
-  let moved =
-    settings === undefined ||
-    /working-directory/.test(text) ||
-    text.split(/\r?\n/).some((l) => otherSettingsAssignments(l).length > 0);
+  let moved = /working-directory/.test(text) || text.split(/\r?\n/).some((l) => otherSettingsAssignments(l).length > 0);
   const byCause = new Map<string, CauseGroup>();
   for (const words of shellCommands(text)) {
     // Each word may start a command (`UV_NO_BINARY=1 uv sync`, `RUN uv sync`), as install-requirements.ts looks.

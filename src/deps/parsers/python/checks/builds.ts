@@ -2,10 +2,10 @@ import type { Finding } from '../../../../core/finding.js';
 import type { PyProject } from '../pyproject.js';
 import type { PyFormatControl, PyLineAt, PyPackage, PythonLock } from '../types.js';
 import type { PythonCheckPolicy } from './context.js';
-import { pyFileFinding, pyLabel, pyPackageFinding } from './finding.js';
+import { pyFileFinding, pyLabel, pyPackageFinding, shown } from './finding.js';
 import type { MarkerEnv } from '../markers.js';
 import { evaluateMarker } from '../markers.js';
-import { pythonMinors, wheelFitsPython } from './wheel-python.js';
+import { wheelFitsLock } from './wheel-python.js';
 
 /**
  * Lockfiles that name each locked file, so "no wheel" can be told from "no file names recorded". Pipfile.lock and
@@ -34,10 +34,7 @@ export function checkSourceBuilds(lock: PythonLock, policy: PythonCheckPolicy, p
   if (!NAMES_FILES.has(lock.kind)) return [];
   const uv = lock.kind === 'uv' ? project?.uvBuilds : undefined;
   const out: Finding[] = [];
-  // A wheel only for Pythons the lock never runs on is as good as none (uv picks among wheels compatible with the
-  // interpreter's tags); with no Python left in range (a future requires-python), versions are not compared.
-  const minors = pythonMinors(lock.requiresPython);
-  const fits = (w: string) => minors.length === 0 || wheelFitsPython(w, minors);
+  const fits = wheelFitsLock(lock.requiresPython);
   for (const p of lock.packages) {
     if (p.source !== 'index' || policy.buildAllowed(p.name)) continue;
     // uv-resolver `Package::to_dist`: a wheel unless `no_binary`, else the sdist unless `no_build`, else an error.
@@ -141,13 +138,12 @@ export function forcedBuildFindings(installs: readonly PipInstall[], policy: Pyt
   return [...byLine].map(([key, { at, byName }]) => {
     const packages = [...byName.values()];
     const labels = packages.map(pyLabel);
-    const shown = labels.slice(0, 3).join(', ') + (labels.length > 3 ? `, … (${labels.length - 3} more)` : '');
     const what = packages.length === 1 ? '1 package' : `${packages.length} packages`;
     return pyFileFinding(
       'CPP074',
       at.file,
       at.line,
-      `--no-binary at ${key} makes pip install ${what} from source distributions whatever wheels exist (${shown}), so installing runs each package's build backend (setup.py). ${NO_BINARY_FIX}`,
+      `--no-binary at ${key} makes pip install ${what} from source distributions whatever wheels exist (${shown(labels)}), so installing runs each package's build backend (setup.py). ${NO_BINARY_FIX}`,
       { noBinary: key, packages: packages.length, names: packages.map((p) => p.name).join(' ') },
     );
   });

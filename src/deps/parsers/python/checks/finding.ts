@@ -55,6 +55,12 @@ export function pyFileFinding(
   };
 }
 
+/** The first names of a list, for a message (a hostile file may name thousands). */
+export function shown(names: readonly string[]): string {
+  const first = names.slice(0, 3).map((n) => (n.length > 80 ? `${n.slice(0, 80)}…` : n));
+  return first.join(', ') + (names.length > 3 ? `, … (${names.length - 3} more)` : '');
+}
+
 function redactEvidence(e: Evidence): Evidence {
   const out: Record<string, string | number | boolean> = {};
   for (const [k, v] of Object.entries(e)) out[k] = typeof v === 'string' ? redactUrls(v).slice(0, 500) : v;

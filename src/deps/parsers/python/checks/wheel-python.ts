@@ -51,3 +51,13 @@ export function wheelFitsPython(wheel: string, minors: readonly number[]): boole
     ),
   );
 }
+
+/**
+ * Which wheels a lock with this `requires-python` may install: a wheel only for Pythons the lock never runs on is as
+ * good as none (pip and uv pick among the wheels the interpreter's tags admit); with no CPython left in range (a
+ * future `requires-python`), versions are not compared and every wheel fits.
+ */
+export function wheelFitsLock(requiresPython: string | undefined): (wheel: string) => boolean {
+  const minors = pythonMinors(requiresPython);
+  return (wheel) => minors.length === 0 || wheelFitsPython(wheel, minors);
+}
