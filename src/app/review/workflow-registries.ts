@@ -1,6 +1,7 @@
 import type { Finding } from '../../core/finding.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import { isAllowed } from '../../deps/npmrc-trust.js';
+import { pipConfigName } from '../../deps/parsers/python/config-indexes.js';
 import { pipIndexVariable } from '../../deps/parsers/python/env-indexes.js';
 import type { InstallFileChange } from './install-files.js';
 import { commandLines, isBuildScript } from './workflow-installs.js';
@@ -27,6 +28,18 @@ const CONFIG_SET: readonly RegExp[] = [
   /\b(?:pip3?|-m\s+pip)\s+config\s+(?:--\S+\s+)*set\s+((?:global|install|user)\.(?:index[-_]url|pypi[-_]url|extra[-_]index[-_]url|find[-_]links))\s+["']?([^\s"';&|]+)/g,
 ];
 
+/**
+ * A `config set` key as the package manager reads it, so one spelling traded for another is no new setting: pip's
+ * `section.name` by configuration.py `_normalize_name` (`index_url` is `index-url`), and `pypi-url` as the
+ * `--index-url` option it is an alias of (cmdoptions `index_url`, found by `ConfigOptionParser.get_option`).
+ */
+function configKey(key: string): string {
+  const dot = key.indexOf('.');
+  if (dot < 0 || !/^(?:global|install|user)\./.test(key)) return key;
+  const name = pipConfigName(key.slice(dot + 1));
+  return `${key.slice(0, dot)}.${name === 'pypi-url' ? 'index-url' : name}`;
+}
+
 /** Every registry setting of a workflow or Dockerfile, `KEY=value`, comments dropped. */
 function registrySettings(text: string | undefined): Map<string, { setting: string; value: string; line: number }> {
   const out = new Map<string, { setting: string; value: string; line: number }>();
@@ -42,7 +55,7 @@ function registrySettings(text: string | undefined): Map<string, { setting: stri
     }
     const setup = SETUP_NODE.exec(line);
     if (setup) add('setup-node registry-url', setup[1]!);
-    for (const re of CONFIG_SET) for (const m of line.matchAll(re)) add(`config set ${m[1]!}`, m[2]!);
+    for (const re of CONFIG_SET) for (const m of line.matchAll(re)) add(`config set ${configKey(m[1]!)}`, m[2]!);
   }
   return out;
 }

@@ -262,6 +262,17 @@ const cases: Case[] = [
     want: [],
   },
   {
+    // configuration.py `_normalize_name`: `index_url` and `index-url` are one key, `pypi-url` its alias.
+    name: 'pip config set global.index_url respelled global.index-url → nothing',
+    base: {
+      '.github/workflows/ci.yml': workflow('pip config set global.index_url https://pypi.org/simple'),
+    },
+    head: {
+      '.github/workflows/ci.yml': workflow('pip config set global.index-url https://pypi.org/simple'),
+    },
+    want: [],
+  },
+  {
     name: 'pyproject [tool.uv] gains an index → CPU025; uv.toml allows an insecure host → CPU026',
     base: { 'pyproject.toml': '[project]\nname = "app"\nversion = "1"\n', 'uv.toml': 'native-tls = true\n' },
     head: {
