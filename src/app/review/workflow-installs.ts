@@ -87,20 +87,33 @@ export function commandLines(text: string): CommandLine[] {
   return out;
 }
 
-/** Install commands of a workflow, one per command line that runs one, whitespace normalised, with its line. */
+/**
+ * Install commands of a workflow, whitespace normalised, with their line: each command of a command line the shell
+ * runs on its own (`&&`, `||`, `;`), so `pip config set … && pip install x` changed only in its first command adds no
+ * install.
+ */
 function installs(text: string | undefined): Map<string, number> {
   const out = new Map<string, number>();
   if (text === undefined) return out;
   for (const { text: line, line: at } of commandLines(text)) {
     if (!INSTALL.test(line)) continue;
-    const cmd = line
+    const body = line
       .replace(/^(-\s*)?(run:\s*[|>]?-?\s*|RUN\s+)?/, '')
       .replace(/\s+/g, ' ')
       .trim();
-    if (!out.has(cmd)) out.set(cmd, at);
+    for (const part of body.split(SHELL_LIST)) {
+      const cmd = part.trim();
+      if (INSTALL.test(cmd) && !out.has(cmd)) out.set(cmd, at);
+    }
   }
   return out;
 }
+
+/**
+ * The shell's list operators between commands (POSIX sh 2.9.3): `&&`, `||`, `;`. Quotes are not read: one inside a
+ * quoted argument of an install line is rare, and splitting there still leaves the install command whole before it.
+ */
+const SHELL_LIST = /\s*(?:&&|\|\||;)\s*/;
 
 /** `yarnClassic`: the project installs with yarn 1 and nothing freezes its installs but the command's own flag. */
 export function unlocked(cmd: string, yarnClassic = false): boolean {

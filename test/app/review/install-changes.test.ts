@@ -578,7 +578,14 @@ const cases: Case[] = [
     base: { ...YARN_V1, '.github/workflows/ci.yml': workflow('yarn install --frozen-lockfile') },
     head: { '.github/workflows/ci.yml': workflow('yarn && yarn build') },
     want: ['CPU029@.github/workflows/ci.yml:8'],
-    sides: ['yarn install --frozen-lockfile', 'yarn && yarn build'],
+    sides: ['yarn install --frozen-lockfile', 'yarn'],
+  },
+  {
+    // The shell runs each command of `a && b` on its own: the unlocked install is the base's, only `echo` changed.
+    name: 'an unlocked install kept while another command of its line changes → nothing',
+    base: { '.github/workflows/ci.yml': workflow('echo one && npm install') },
+    head: { '.github/workflows/ci.yml': workflow('echo two && npm install') },
+    want: [],
   },
   {
     name: 'yarn 1: a frozen install kept, and another command that runs yarn scripts only → nothing',
