@@ -21,7 +21,7 @@ export const signaturesStage: Stage = {
     const registryFiles = new Set(ctx.registry.files);
     const models = await checkModelSignatures(input, ctx, setup);
     const detached = await checkDetachedBundles(input, ctx, setup, registryFiles, cosign);
-    const cosignSigs = await checkCosignSignatures(input, setup, cosign);
+    const cosignSigs = await checkCosignSignatures(input, setup, cosign, ctx.policy.suppressions);
     const coverage = new Map<string, Coverage>([...models.coverage, ...cosignSigs.coverage, ...detached.coverage]);
     // A file covered twice keeps the failing outcome: the worst result wins.
     for (const [p, c] of models.coverage) if (!c.ok) coverage.set(p, c);

@@ -230,6 +230,68 @@ describe('cosign signature files beside a model under signatures.require', () =>
   });
 });
 
+describe('many cosign signatures without a log proof', () => {
+  // Signed with --output-signature and no bundle: one cause (nothing to check offline), one finding, not one per file.
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-cosign-many-'));
+    const sig = `${cosignBundleOf('happy-path-v0.3').base64Signature}\n`;
+    for (const dir of ['models', 'signed']) mkdirSync(path.join(root, dir));
+    for (let i = 0; i < 40; i++) {
+      const name = `${dir(i)}/shard-${String(i).padStart(2, '0')}.bin`;
+      cpSync(path.join(CONF, 'a.txt'), path.join(root, name));
+      writeFileSync(path.join(root, `${name}.sig`), sig);
+    }
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  // Shards 30..39 lie under signed/, which the policy requires to be signed.
+  const dir = (i: number) => (i < 30 ? 'models' : 'signed');
+
+  it('are one CPS007 warning with the count, the first files and the rest related; each file stays unverifiable', async () => {
+    const r = await scanWith(root, [signaturesStage]);
+    expect(r.findings).toHaveLength(1);
+    const f = r.findings[0]!;
+    expect(f).toMatchObject({ ruleId: 'CPS007', level: 'warning', location: { path: 'models/shard-00.bin.sig' } });
+    expect(f.message).toContain('40 cosign signatures have no transparency-log proof');
+    expect(f.message).toContain(
+      'models/shard-00.bin.sig, models/shard-01.bin.sig, models/shard-02.bin.sig and 37 more',
+    );
+    expect(f.evidence).toMatchObject({ reason: 'no transparency-log proof to verify offline', count: 40 });
+    expect(f.related?.map((l) => l.path)).toHaveLength(39);
+    expect(r.verifications.filter((v) => v.status === 'unverifiable')).toHaveLength(40);
+  });
+
+  it('keeps a file a requirement covers (an error) and one a suppression names as findings of their own', async () => {
+    const base = policyRequiring({ beacon: BEACON }, [{ paths: ['signed/**'], signers: ['beacon'] }]);
+    const suppressions = [{ rule: 'CPS007', path: 'models/shard-05.bin.sig', reason: 'test', expires: '2099-01-01' }];
+    const r = await scanWith(root, [signaturesStage], { policy: { ...base, suppressions } });
+    const own = r.findings.filter((f) => f.related === undefined);
+    expect(own.filter((f) => f.level === 'error').map((f) => f.location.path)).toEqual(
+      Array.from({ length: 10 }, (_, k) => `signed/shard-${30 + k}.bin.sig`),
+    );
+    const grouped = r.findings.filter((f) => f.related !== undefined);
+    expect(grouped.map((f) => [f.level, f.evidence?.count])).toEqual([['warning', 29]]);
+    expect(r.suppressed.map((f) => [f.location.path, f.related])).toEqual([['models/shard-05.bin.sig', undefined]]);
+  });
+
+  it('says a single one as before', async () => {
+    const one = mkdtempSync(path.join(tmpdir(), 'cp-cosign-one-'));
+    try {
+      cpSync(path.join(root, 'models/shard-00.bin'), path.join(one, 'a.bin'));
+      cpSync(path.join(root, 'models/shard-00.bin.sig'), path.join(one, 'a.bin.sig'));
+      const r = await scanWith(one, [signaturesStage]);
+      expect(r.findings.map((f) => [f.ruleId, f.location.path, f.related])).toEqual([
+        ['CPS007', 'a.bin.sig', undefined],
+      ]);
+      expect(r.findings[0]!.message).toMatch(
+        /^a\.bin\.sig is a cosign signature of a\.bin with no transparency-log proof/,
+      );
+    } finally {
+      rmSync(one, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a cosign bundle chainproof does not verify, beside a model', () => {
   it('is one finding (CPS007, the signatures stage), not a provenance failure too', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'cp-cosign-model-'));
