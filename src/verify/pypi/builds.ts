@@ -47,7 +47,8 @@ export function needsIndexForBuild(pkg: PackageNode, buildAllowed: (name: string
 /**
  * The files pip builds `pkg` from, sorted, when those it may take (the ones whose hash is pinned, all of them when
  * none is: pip's hash mode) hold no wheel a CPython the lock is installed with (`pkg.requiresPython`: Pipfile.lock's
- * `_meta.requires`; else the 3.8–3.14 the scan assumes, `PYTHON_MINORS`) installs: `LinkEvaluator.evaluate_link` drops a wheel whose tags `packaging.tags.sys_tags` does not list
+ * `_meta.requires`, poetry.lock's `python-versions`, pdm.lock's target; else the 3.8–3.14 the scan assumes,
+ * `PYTHON_MINORS`) installs: `LinkEvaluator.evaluate_link` drops a wheel whose tags `packaging.tags.sys_tags` does not list
  * (`Wheel.supported`), so a release of py2-only or PyPy wheels is an sdist install. Undefined when a wheel fits, or
  * nothing is left to take (pip then fails: nothing runs).
  */

@@ -121,3 +121,38 @@ describe("online: a Pipfile.lock pin judged for the lock's own Python (CPP074)",
     if (c.want === 1) expect(builds[0]!.message).toContain('no wheel for Python ==3.11');
   });
 });
+
+// A poetry.lock entry with no files (`files = []`) leaves the index to say which files Poetry takes; its
+// `[metadata] python-versions` decides which wheels fit, read as poetry-core `parse_constraint` reads it.
+describe("online: a poetry.lock pin without files judged for the lock's python-versions (CPP074)", () => {
+  const poetryLock = (pythons: string) => `[[package]]
+name = "native"
+version = "1.0"
+description = ""
+optional = false
+python-versions = "*"
+groups = ["main"]
+files = []
+
+[metadata]
+lock-version = "2.1"
+python-versions = "${pythons}"
+content-hash = "${'0'.repeat(64)}"
+`;
+  it.each([
+    { pythons: '^3.10,<3.12', want: 1 },
+    { pythons: '^3.10', want: 0 },
+  ])('python-versions $pythons', async (c) => {
+    index.serve({ native: [WHEEL, SDIST] } satisfies ServedProjects);
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-build-'));
+    await writeFile(path.join(dir, 'poetry.lock'), poetryLock(c.pythons));
+    const r = await scanWith(
+      dir,
+      [pythonDepsStage, createPypiStage({ timeoutMs: 5000, retries: 1, minRetryDelayMs: 10 })],
+      { options: { offline: false, env: { PIP_INDEX_URL: index.indexUrl } } },
+    );
+    const builds = r.findings.filter((f) => f.ruleId === 'CPP074');
+    expect(builds.map((f) => f.location.path)).toEqual(c.want === 1 ? ['poetry.lock'] : []);
+    if (c.want === 1) expect(builds[0]!.message).toContain('no wheel for Python >=3.10,<4,<3.12');
+  });
+});

@@ -43,6 +43,7 @@ export function parsePdmLock(file: string, text: string): PythonLock {
       optional: false,
     };
   });
+  const requiresPython = lockedPython(meta);
   return {
     file,
     kind: 'pdm',
@@ -53,7 +54,19 @@ export function parsePdmLock(file: string, text: string): PythonLock {
     indexes: [],
     requireHashes: false,
     problems: [],
+    ...(requiresPython !== undefined ? { requiresPython } : {}),
   };
+}
+
+/**
+ * The Pythons the lock is for: `[[metadata.targets]]` `requires_python` (lock_version 4.5, `pdm lock --python`; PDM's
+ * `LockTargets`), a PEP 440 specifier. Several targets (`--append`) are a union PEP 440 cannot write, and a lock
+ * without targets was resolved for pyproject.toml's `requires-python`: undefined, every CPython 3 minor in range.
+ */
+function lockedPython(meta: Record<string, unknown>): string | undefined {
+  const targets = Array.isArray(meta.targets) ? meta.targets : [];
+  const only = targets.length === 1 && isTable(targets[0]) ? targets[0] : undefined;
+  return strOf(only?.requires_python)?.trim() || undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import { normalizeName, parseRequirement } from './pep508.js';
 import { assertStringsBounded, isTable, namedTables, parseToml, strOf } from './toml.js';
 import { fileNameOf, fullCommit, toDistributions, lockedEntry } from './dist.js';
 import { lineOfKey } from './uv.js';
+import { poetryPythonSpecifier } from './poetry-python.js';
 import type { PyEdge, PyPackage, PySource, PythonLock } from './types.js';
 import { PyLockError } from './types.js';
 
@@ -51,6 +52,7 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
     };
   });
   const contentHash = strOf(meta['content-hash']);
+  const requiresPython = poetryPythonSpecifier(strOf(meta['python-versions']));
   return {
     file,
     kind: 'poetry',
@@ -64,6 +66,7 @@ export function parsePoetryLock(file: string, text: string): PythonLock {
     indexes: [],
     requireHashes: false,
     problems: [],
+    ...(requiresPython !== undefined ? { requiresPython } : {}),
   };
 }
 

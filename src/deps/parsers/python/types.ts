@@ -165,8 +165,9 @@ export interface PythonLock {
   /** Lines whose source or pin an environment variable chooses at install time; absent when none. */
   readonly envChoices?: readonly PyEnvChoice[];
   /**
-   * The Python versions the lock is for (uv.lock / pylock.toml `requires-python`, Pipfile.lock `_meta.requires`), a
-   * PEP 440 specifier.
+   * The Python versions the lock is for (uv.lock / pylock.toml `requires-python`, Pipfile.lock `_meta.requires`,
+   * poetry.lock `python-versions` in PEP 440 form, pdm.lock's one `[[metadata.targets]]` `requires_python`), a PEP 440
+   * specifier.
    */
   readonly requiresPython?: string;
   /**
