@@ -32,10 +32,18 @@ export function isNemoConfig(member: string): boolean {
 }
 
 /**
+ * Links followed at most from `model_config.yaml` to the member it reads: Linux's MAXSYMLINKS, past which
+ * `open` fails with ELOOP.
+ */
+const MAX_LINK_HOPS = 40;
+
+/**
  * The members of a tar whose bytes `model_config.yaml` holds once extracted: each member of that path, and the one a
  * link of that path stands for. `_unpack_nemo_file` runs `tar.extractall` (no filter before Python 3.14, whose
  * `data` filter keeps links that stay in the folder): a hard link is written with its target's bytes (tarfile
- * `makelink` → `_find_link_target`, `hardLinkTargets`), a symlink is made and `OmegaConf.load` follows it.
+ * `makelink` → `_find_link_target`, `hardLinkTargets`), a symlink is made and `OmegaConf.load` follows it. A link
+ * to a link is followed too: `makelink`'s `os.link` of an extracted hard link or symlink (follow_symlinks) shares
+ * that file's bytes, and the OS follows a symlink chain when the config is opened.
  */
 export function nemoConfigMembers<
   T extends { readonly name: string; readonly type: string; readonly linkName?: string },
@@ -45,8 +53,15 @@ export function nemoConfigMembers<
   let lastAt: Map<string, T> | undefined;
   for (const e of entries) {
     if (!isNemoConfig(e.name)) continue;
-    if (e.type === '2') lastAt ??= new Map(entries.map((m) => [extractedPath(m.name), m]));
-    const linked = e.type === '1' ? hardLinkTargets.get(e) : e.type === '2' ? symlinkTarget(lastAt!, e) : e;
+    let linked: T | undefined = e;
+    for (let hops = 0; linked && (linked.type === '1' || linked.type === '2'); hops++) {
+      if (hops === MAX_LINK_HOPS) linked = undefined;
+      else if (linked.type === '1') linked = hardLinkTargets.get(linked);
+      else {
+        lastAt ??= new Map(entries.map((m) => [extractedPath(m.name), m]));
+        linked = symlinkTarget(lastAt, linked);
+      }
+    }
     if (linked) out.add(linked);
   }
   return out;
@@ -105,6 +120,21 @@ function targetsOf(doc: Document, lines: LineCounter): { targets: Target[]; cut:
   return { targets, cut: false };
 }
 
+/**
+ * A config past MAX_CONFIG (or too large to keep while a tar is streamed): its targets were not checked (CPI015).
+ * `via` names the `model_config.yaml` link that stands for this member.
+ */
+export function oversizedNemoConfig(size: number, path: string, member: string | undefined, via?: string): Finding {
+  const where = member !== undefined ? `${path} (${member})` : path;
+  const linked = via !== undefined ? ` (linked as ${JSON.stringify(via)})` : '';
+  return {
+    ruleId: 'CPI015',
+    message: `${where}: the NeMo model config${linked} is ${size} bytes, past the ${MAX_CONFIG}-byte limit; the classes it instantiates were not checked.`,
+    location: { path, ...(member !== undefined ? { member } : {}) },
+    evidence: { size, limit: MAX_CONFIG, ...(via !== undefined ? { link: via } : {}) },
+  };
+}
+
 /** OmegaConf.load's reading of a config too deep for chainproof (CPI051's message). */
 const NEMO_DEEP: DeepYaml = {
   what: 'the NeMo model config',
@@ -133,15 +163,7 @@ export function nemoConfigFindings(
     ...(line !== undefined ? { line } : {}),
   });
   const where = member !== undefined ? `${path} (${member})` : path;
-  if (body.length > MAX_CONFIG)
-    return [
-      {
-        ruleId: 'CPI015',
-        message: `${where}: the NeMo model config is ${body.length} bytes, past the ${MAX_CONFIG}-byte limit; the classes it instantiates were not checked.`,
-        location: at(),
-        evidence: { size: body.length, limit: MAX_CONFIG },
-      },
-    ];
+  if (body.length > MAX_CONFIG) return [oversizedNemoConfig(body.length, path, member)];
   const lines = new LineCounter();
   // Attacker-controlled YAML: walked as nodes, aliases never expanded.
   const doc = parseShallowYaml(body.toString('utf8'), { lineCounter: lines, prettyErrors: false });

@@ -6,9 +6,12 @@ import {
   parseOctal,
   parsePax,
   pythonInt,
+  readTar,
   tarfileReadsAsFile,
   tarHeaderProblem,
 } from '../containers/tar.js';
+import { hardLinkTargets } from '../containers/tar-links.js';
+import { isNemoConfig, nemoConfigMembers, oversizedNemoConfig } from './nemo-config.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
 import { trimEndRun } from '../../core/linear-text.js';
@@ -61,20 +64,28 @@ export async function walkTarStream(
     imageBytes += b.length;
     return imageBytes <= t.maxImage;
   };
+  // Members too large to keep that no reader judged (name → size): a .nemo config that is, or links to, one of them
+  // was not checked, and says so.
+  const unread = new Map<string, number>();
+  const done = (): Buffer => {
+    const tar = Buffer.concat(image);
+    findings.push(...unreadNemoConfigs(tar, unread, t));
+    return tar;
+  };
   let pax: Record<string, string> = {};
   let longName: string | undefined;
   for (let p = 0; ;) {
     const h = await s.read(p, 512);
     if (h.length < 512 || h.every((b) => b === 0) || tarHeaderProblem(h) !== undefined) {
       keep(h); // readTar reports a bad checksum or truncation from here
-      return Buffer.concat(image);
+      return done();
     }
     const type = String.fromCharCode(h[156] || 0x30);
     const paxSize = pax['size'] !== undefined;
     const size = paxSize ? (pythonInt(pax['size']!, 10) ?? 0) : (parseOctal(h.subarray(124, 136)) ?? 0);
     if (size < 0) {
       keep(h); // readTar reports the negative size from here
-      return Buffer.concat(image);
+      return done();
     }
     const start = p + 512;
     const next = start + Math.ceil(size / 512) * 512;
@@ -86,7 +97,7 @@ export async function walkTarStream(
     if (!regular || size <= KEEP) {
       const body = await s.read(start, next - start);
       if (!keep(h) || !keep(body)) return undefined;
-      if (body.length < next - start) return Buffer.concat(image);
+      if (body.length < next - start) return done();
       if (type === 'x' || type === 'X') pax = parsePax(body.subarray(0, size));
       else if (type === 'L') longName = trimEndRun(body.toString('utf8', 0, size), '\0');
       else if (type !== 'g') {
@@ -115,7 +126,7 @@ export async function walkTarStream(
     if (judged !== undefined) {
       findings.push(...judged.findings);
       if (!keep(listedOnly(h))) return undefined;
-      if (s.limitHit === true) return Buffer.concat(image);
+      if (s.limitHit === true) return done();
       p = next;
       continue;
     }
@@ -141,10 +152,29 @@ export async function walkTarStream(
         location: { path: t.path, member },
         evidence: { limit: 'memory', size },
       });
-    }
-    if (s.limitHit === true) return Buffer.concat(image);
+    } else unread.set(name, size);
+    if (s.limitHit === true) return done();
     p = next;
   }
+}
+
+/**
+ * A NeMo config (`model_config.yaml`, or the member it links to: `nemoConfigMembers`) among the members too large to
+ * keep: what `restore_from` would instantiate was not read, which is said (CPI015), never passed silently.
+ */
+function unreadNemoConfigs(tar: Buffer, unread: ReadonlyMap<string, number>, t: TarStreamTarget): Finding[] {
+  if (unread.size === 0) return [];
+  const { entries } = readTar(tar);
+  const configs = nemoConfigMembers(entries, hardLinkTargets(entries));
+  const out: Finding[] = [];
+  for (const e of configs) {
+    const size = e.type === READ_HERE ? unread.get(e.name) : undefined;
+    if (size === undefined) continue;
+    const link = entries.find((l) => isNemoConfig(l.name) && l !== e);
+    const member = t.member === undefined ? e.name : `${t.member}!${e.name}`;
+    out.push(oversizedNemoConfig(size, t.path, member, isNemoConfig(e.name) ? undefined : link?.name));
+  }
+  return out;
 }
 
 /** The header of a member read here: size 0 and a type inspectTar does not open, checksum redone. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTar, type TarMember } from '../../hostile/helpers/tar.js';
 import { inspectFolder } from '../pickle/scan-folder.js';
@@ -14,9 +15,9 @@ const root = mkdtempSync(path.join(tmpdir(), 'cp-nemo-links-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** `ruleId:member` of every finding of a `.nemo` made of these members. */
-async function scanNemo(members: readonly TarMember[]): Promise<string[]> {
+async function scanNemo(members: readonly TarMember[], pack = (tar: Buffer) => tar): Promise<string[]> {
   const dir = mkdtempSync(path.join(root, 'case-'));
-  writeFileSync(path.join(dir, 'model.nemo'), buildTar(members));
+  writeFileSync(path.join(dir, 'model.nemo'), pack(buildTar(members)));
   const by = await inspectFolder(dir);
   return [...by.values()].flat().map((f) => `${f.ruleId}:${f.location.member ?? ''}`);
 }
@@ -60,5 +61,57 @@ describe('a .nemo whose model_config.yaml is a link to another member', () => {
         { name: 'other-link.yaml', type: '2', linkName: 'other.txt' },
       ]),
     ).toEqual([]);
+  });
+});
+
+/**
+ * `_unpack_nemo_file` extracts every member in order, so a link to a link finds that link already written:
+ * tarfile `makelink` hard-links it (`os.link` follows a symlink), and `open` follows a symlink chain.
+ */
+describe('a .nemo whose model_config.yaml reaches the config through a chain of links', () => {
+  it.each([
+    { kind: 'hard → hard', first: '1', second: '1' },
+    { kind: 'symlink → hard', first: '1', second: '2' },
+    { kind: 'hard → symlink', first: '2', second: '1' },
+    { kind: 'symlink → symlink', first: '2', second: '2' },
+  ])('$kind: the member at the end of the chain is judged (CPI122)', async ({ first, second }) => {
+    expect(
+      await scanNemo([
+        { name: 'weights/notes.txt', data: CONFIG },
+        { name: 'l1', type: first, linkName: 'weights/notes.txt' },
+        { name: 'model_config.yaml', type: second, linkName: 'l1' },
+      ]),
+    ).toEqual(['CPI122:weights/notes.txt']);
+  });
+
+  it('a symlink loop ends (ELOOP for NeMo): nothing to judge', async () => {
+    expect(
+      await scanNemo([
+        { name: 'a', type: '2', linkName: 'model_config.yaml' },
+        { name: 'model_config.yaml', type: '2', linkName: 'a' },
+      ]),
+    ).toEqual([]);
+  });
+});
+
+/**
+ * A gzipped .nemo is read as it decompresses (content/tar-stream.ts), and a member over 8 MiB is not kept: when it
+ * is the config (or what the config links to) that is said, as for any config past the 4 MiB limit.
+ */
+describe('a streamed .nemo whose config is too large to keep', () => {
+  const big = Buffer.concat([CONFIG, Buffer.from(`${'#'.repeat(9 << 20)}\n`)]);
+
+  it.each([
+    { kind: 'named model_config.yaml', members: [{ name: 'model_config.yaml', data: big }], at: 'model_config.yaml' },
+    {
+      kind: 'linked from model_config.yaml',
+      members: [
+        { name: 'weights/notes.txt', data: big },
+        { name: 'model_config.yaml', type: '1', linkName: 'weights/notes.txt' },
+      ],
+      at: 'weights/notes.txt',
+    },
+  ])('$kind: CPI015 names the member', async ({ members, at }) => {
+    expect(await scanNemo(members, gzipSync)).toEqual([`CPI015:<gzip>!${at}`]);
   });
 });
