@@ -34,5 +34,8 @@ describe('CPP074 compares wheel tags with the Python versions the lock is for', 
     { spec: '>=3.11', want: [11, 12, 13, 14] },
     { spec: '>=3.10.2,<3.12', want: [10, 11] },
     { spec: '==3.9.*', want: [9] },
+    // A patch release named exactly (pipenv's `python_full_version`, poetry `3.11.4`): neither 3.11.0 nor 3.11.99 is it.
+    { spec: '==3.11.4', want: [11] },
+    { spec: '>3.12.1,<3.12.3', want: [12] },
   ])('requires-python $spec admits 3.$want', ({ spec, want }) => expect(pythonMinors(spec)).toEqual(want));
 });

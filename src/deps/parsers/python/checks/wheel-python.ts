@@ -13,9 +13,15 @@ export function pythonsLabel(requiresPython: string | undefined): string {
 /** The CPython minors (3.x) a `requires-python` specifier admits; all of them when the lock records none. */
 export function pythonMinors(requiresPython: string | undefined): number[] {
   if (requiresPython === undefined) return [...PYTHON_MINORS];
-  // A minor is in range when any of its patch releases is (`>=3.10.2` admits 3.10).
+  // A minor is in range when any of its patch releases is (`>=3.10.2` admits 3.10): its first and a late one, and each
+  // release of it the specifier names (`==3.11.4`, `>3.12.1,<3.12.3`: neither end of the minor is in those).
+  const named = [...requiresPython.matchAll(/\b3\.(\d+)\.(\d+)\b/g)];
   const inRange = PYTHON_MINORS.filter((m) =>
-    [`3.${m}.0`, `3.${m}.99`].some((v) => {
+    [
+      `3.${m}.0`,
+      `3.${m}.99`,
+      ...named.filter((n) => Number(n[1]) === m).flatMap((n) => [n[0], `3.${m}.${Number(n[2]) + 1}`]),
+    ].some((v) => {
       try {
         return satisfies(v, requiresPython);
       } catch {
