@@ -143,7 +143,7 @@ function verdict(
 }
 
 /**
- * `kind: reason` of a cause, one string per distinct text: the packages of a shared cause (130k of them offline)
+ * `kind: reason` of a cause (the reason alone where it starts with the kind), one string per distinct text: the packages of a shared cause (130k of them offline)
  * then hold one detail string between them, not a copy each.
  */
 function causeTexts(reasonOf: (caused: CausedPackage) => string): (caused: CausedPackage) => string {
@@ -154,7 +154,8 @@ function causeTexts(reasonOf: (caused: CausedPackage) => string): (caused: Cause
     const reason = reasonOf(caused);
     // refusedChecks shares one cause object per registry
     if (last?.cause === cause && last.reason === reason) return last.text;
-    const made = `${cause.kind}: ${reason}`;
+    // A reason that already starts with the kind (`offline, and the cache holds no answer`) is not said twice.
+    const made = reason.startsWith(cause.kind) ? reason : `${cause.kind}: ${reason}`;
     let text = texts.get(made);
     if (text === undefined) texts.set(made, (text = made));
     last = { cause, reason, text };

@@ -55,7 +55,7 @@ describe('offline scan without a cache directory', () => {
         c.packages.map((p) => [
           packageKey('npm', p.name, p.version),
           'unverifiable',
-          'offline: offline, and no cache directory to answer from',
+          'offline, and no cache directory to answer from',
         ]),
       );
       // The fingerprint hashes the reason, so it differs with it; everything else is the same.

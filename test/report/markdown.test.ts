@@ -130,7 +130,7 @@ describe('markdown job summary', () => {
     const offline = Array.from({ length: 300 }, (_, i) => ({
       key: `pkg:npm/a${String(i).padStart(3, '0')}@1.0.0`,
       status: 'unverifiable' as const,
-      detail: 'offline: offline, and the cache holds no answer',
+      detail: 'offline, and the cache holds no answer',
     }));
     const models = ['file:m/b.pt', 'file:m/a.pt'].map((key) => ({
       key,
@@ -143,7 +143,7 @@ describe('markdown job summary', () => {
       ['failed', 'CPD100', '1', 'pkg\\:npm/zz\\@1.0.0'],
       [
         'unverifiable',
-        'offline\\: offline, and the cache holds no answer',
+        'offline, and the cache holds no answer',
         '300',
         'pkg\\:npm/a000\\@1.0.0, pkg\\:npm/a001\\@1.0.0, pkg\\:npm/a002\\@1.0.0, …297 more',
       ],
