@@ -86,7 +86,7 @@ function trainerTemplatesOf(value: JsonValue | undefined): KeyedTemplate[] {
  * The top-level `chat_template` as PyYAML's safe_load builds it: repeated keys keep the last value and `<<` merges a
  * mapping in (SafeConstructor.flatten_mapping), so `<<: *base` brings a `chat_template` to the top level. Only that
  * value and the trainer templates' strings are built (pyyaml-nodes.ts `PyYamlView`): aliases elsewhere in the file
- * are never expanded. `doc` is parsed with `uniqueKeys: false` (yaml-python-tags.ts `parseTaggedYaml`).
+ * are never expanded. `doc` is parsed with `uniqueKeys: false` (pyyaml-nodes.ts `parseTaggedYaml`).
  */
 export function yamlConfigTemplates(doc: Document.Parsed): ConfigTemplates {
   const exhausted = doc.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION');

@@ -25,7 +25,8 @@ import type { Findings } from './report.js';
 import { analyseWith } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { readAt } from './source.js';
-import { judgePythonTags, MAX_TAGGED_YAML, parseTaggedYaml } from './yaml-python-tags.js';
+import { judgePythonTags, MAX_TAGGED_YAML } from './yaml-python-tags.js';
+import { parseTaggedYaml } from './pyyaml-nodes.js';
 
 /** Where a file's templates are: its name, or for a `chat-template-file` what the walk found in it. */
 export type TemplateSource =

@@ -1,8 +1,8 @@
-import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
-import { isAlias, isMap, isNode, isScalar, isSeq, visit } from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, visit } from 'yaml';
 import type { Level } from '../../core/finding.js';
 import { listedWithMore } from '../../core/plural.js';
-import { deepYamlMessage, MAX_YAML_DEPTH, type DeepYaml } from '../../core/yaml-depth.js';
+import { deepYamlMessage, MAX_YAML_DEPTH, parseShallowYaml, type DeepYaml } from '../../core/yaml-depth.js';
 import type { Findings } from './report.js';
 import { FormatError } from './source.js';
 
@@ -203,4 +203,20 @@ export function unreadLargeYaml(
     level,
   );
   out.incomplete = true;
+}
+
+/** A YAML text parsed for its python tags, with its lines counted for the findings. */
+export interface TaggedYaml {
+  readonly text: string;
+  readonly lines: LineCounter;
+  readonly doc: Document.Parsed;
+}
+
+/**
+ * Parse a YAML text as PyYAML reads it (repeated keys kept), shallow, custom tags warnings to the `yaml` package and
+ * never errors: within MAX_PARSED_YAML, once per file (yaml-python-tags.ts, speechbrain-hparams.ts).
+ */
+export function parseTaggedYaml(text: string): TaggedYaml {
+  const lines = new LineCounter();
+  return { text, lines, doc: parseShallowYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false }) };
 }

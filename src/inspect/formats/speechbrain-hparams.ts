@@ -1,9 +1,10 @@
-import { isNode, LineCounter, visit, type Document } from 'yaml';
+import { isNode, visit, type Document } from 'yaml';
 import { isAllowed, type AllowContext } from '../pickle/allowlist.js';
 import {
   listedTags,
   MAX_LISTED_TAGS,
   MAX_PARSED_YAML,
+  parseTaggedYaml,
   pythonTagUses,
   unreadDeepYaml,
   unreadLargeYaml,
@@ -14,7 +15,6 @@ import { judgeDotted } from '../pickle/verdict.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { FormatError, readAt } from './source.js';
-import { parseShallowYaml } from '../../core/yaml-depth.js';
 
 /** A hyperparams.yaml is a few KiB. */
 const MAX_FILE = MAX_PARSED_YAML;
@@ -61,10 +61,9 @@ export function* speechbrainHparamsFindings(src: RandomAccess, out: Findings, al
   const text = (yield* readAt(src, 0, src.size)).toString('utf8');
   // Without a tag nothing is imported, and YAML that does not parse is refused before anything runs.
   if (!text.includes('!')) return;
-  const lines = new LineCounter();
   // Tags are read from the parsed nodes (keys included), so `%TAG` handles and verbatim `!<…>` tags resolve as PyYAML
-  // resolves them; custom tags are warnings to the `yaml` package, never errors.
-  const doc = parseShallowYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  // resolves them.
+  const { doc, lines } = parseTaggedYaml(text);
   if (unreadDeepYaml(doc, out, HPARAMS_UNREAD)) return;
   if (doc.errors.length > 0) throw new FormatError(`invalid YAML: ${doc.errors[0]!.message}`, doc.errors[0]!.pos[0]);
   const dangerous: (PythonTagUse & { why: string })[] = [];

@@ -1,15 +1,16 @@
-import { isMap, isScalar, LineCounter, type Document } from 'yaml';
-import { parseShallowYaml } from '../../core/yaml-depth.js';
+import { isMap, isScalar, type Document } from 'yaml';
 import { showsPythonTagSign, templateFileKind } from '../../discover/formats/chat-template-head.js';
 import { registerMemberFormat } from '../content/member-formats.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import {
   listedTags,
   MAX_PARSED_YAML,
+  parseTaggedYaml,
   pythonTagUses,
   unreadDeepYaml,
   unreadLargeYaml,
   type PythonTagUse,
+  type TaggedYaml,
   type UnreadYaml,
 } from './pyyaml-nodes.js';
 import { judgeDotted } from '../pickle/verdict.js';
@@ -63,19 +64,6 @@ const UNREAD: UnreadYaml = {
 export function* yamlPythonTagFindings(src: RandomAccess, out: Findings, allow: AllowContext): ParseSteps<void> {
   if (src.size > MAX_TAGGED_YAML) return unreadLargeYaml(src.size, MAX_TAGGED_YAML, out, UNREAD, 'warning');
   judgePythonTags(parseTaggedYaml((yield* readAt(src, 0, src.size)).toString('utf8')), out, allow);
-}
-
-/** A YAML text parsed for its python tags, with its lines counted for the findings. */
-export interface TaggedYaml {
-  readonly text: string;
-  readonly lines: LineCounter;
-  readonly doc: Document.Parsed;
-}
-
-/** Parse a YAML text as PyYAML reads it (repeated keys kept), shallow: within MAX_TAGGED_YAML, once per file. */
-export function parseTaggedYaml(text: string): TaggedYaml {
-  const lines = new LineCounter();
-  return { text, lines, doc: parseShallowYaml(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false }) };
 }
 
 /** yamlPythonTagFindings over a parsed text (a chat template candidate's, parsed once for its templates too). */
