@@ -47,9 +47,10 @@ files = [
 ]
 `;
 
-async function builds(file: string, text: string): Promise<string[]> {
+async function builds(file: string, text: string, pyproject?: string): Promise<string[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cp-lock-python-'));
   await writeFile(path.join(dir, file), text);
+  if (pyproject !== undefined) await writeFile(path.join(dir, 'pyproject.toml'), pyproject);
   const r = await scanWith(dir, [pythonDepsStage]);
   // The linux-only wheel also leaves macOS and Windows to build (another CPP074): only the Python verdict counts here.
   return r.findings
@@ -83,6 +84,21 @@ describe("CPP074 judges poetry.lock and pdm.lock wheels for the lock's own Pytho
   ])('pdm.lock targets $targets: $want', async ({ targets, want }) => {
     expect(await builds('pdm.lock', pdmLock(targets))).toHaveLength(want);
   });
+
+  // Before lock_version 4.5 PDM wrote no targets: the lock is for pyproject.toml's `requires-python`
+  // (`BaseEnvironment.allow_all_spec`); a lock's own target wins over it.
+  const project = (requires: string) => `[project]\nname = "app"\nversion = "0"\nrequires-python = "${requires}"\n`;
+  it.each([
+    { version: '4.4.1', targets: [], requires: '>=3.9,<3.12', want: 1 },
+    { version: '4.4.1', targets: [], requires: '>=3.12', want: 0 },
+    { version: '4.5.0', targets: ['>=3.12'], requires: '>=3.9,<3.12', want: 0 },
+  ])(
+    'pdm.lock $version targets $targets beside requires-python "$requires": $want',
+    async ({ version, targets, requires, want }) => {
+      const lock = pdmLock(targets).replace('lock_version = "4.5.0"', `lock_version = "${version}"`);
+      expect(await builds('pdm.lock', lock, project(requires))).toHaveLength(want);
+    },
+  );
 });
 
 // poetry-core parse_single_constraint, by the CPython minors each admits.

@@ -60,8 +60,9 @@ export function parsePdmLock(file: string, text: string): PythonLock {
 
 /**
  * The Pythons the lock is for: `[[metadata.targets]]` `requires_python` (lock_version 4.5, `pdm lock --python`; PDM's
- * `LockTargets`), a PEP 440 specifier. Several targets (`--append`) are a union PEP 440 cannot write, and a lock
- * without targets was resolved for pyproject.toml's `requires-python`: undefined, every CPython 3 minor in range.
+ * `LockTargets`), a PEP 440 specifier. Several targets (`--append`) are a union PEP 440 cannot write: undefined, every
+ * CPython 3 minor in range. A lock without targets was resolved for pyproject.toml's `requires-python`, which the
+ * stage reads beside it (stage.ts `scanPythonFile`).
  */
 function lockedPython(meta: Record<string, unknown>): string | undefined {
   const targets = Array.isArray(meta.targets) ? meta.targets : [];

@@ -34,6 +34,8 @@ export interface PyProject {
   readonly poetryContentHashes?: PoetryContentHashes;
   /** `[tool.uv]`'s build settings: which packages `uv sync` refuses to build, and which it builds whatever wheels. */
   readonly uvBuilds: UvBuilds;
+  /** PEP 621 `[project] requires-python`: the Pythons a lock that records none of its own was resolved for (PDM). */
+  readonly requiresPython?: string;
 }
 
 /**
@@ -109,6 +111,7 @@ export function parsePyproject(file: string, text: string): PyProject {
     for (const g of Object.values(poetry.group)) if (isTable(g)) addPoetry(g.dependencies, 'group');
   }
   const contentHashes = poetryContentHashes(doc);
+  const requiresPython = strOf(project['requires-python'])?.trim() || undefined;
   return {
     file,
     name,
@@ -117,6 +120,7 @@ export function parsePyproject(file: string, text: string): PyProject {
     directPins: directPins(doc),
     uvBuilds: readUvBuilds(uvTool, file, `${file}'s [tool.uv]`),
     ...(contentHashes !== undefined ? { poetryContentHashes: contentHashes } : {}),
+    ...(requiresPython !== undefined ? { requiresPython } : {}),
   };
 }
 

@@ -236,6 +236,12 @@ async function scanPythonFile(
   // `poetry install` downloads from pyproject.toml's source of the locked name, not the URL poetry.lock records.
   lock = poetryInstallIndexes(lock, project);
   if (lock.kind === 'poetry') lock = await withPoetryToml(lock, project, byPath, notifications, files);
+  // A pdm.lock without `[[metadata.targets]]` (lock_version before 4.5) was resolved for pyproject.toml's
+  // `requires-python`: PDM's `BaseEnvironment.allow_all_spec` is `EnvSpec(self.python_requires)`, and `pdm sync`
+  // runs on an interpreter inside it, so only the wheels that range installs count.
+  if (lock.kind === 'pdm' && lock.requiresPython === undefined && project?.requiresPython !== undefined) {
+    lock = { ...lock, requiresPython: project.requiresPython };
+  }
   if (lock.kind === 'pipenv') {
     const pipfile = await loadPipfile(dirOf(file.path), byPath, files);
     const hash = pipfile?.facts.hash;
