@@ -31,7 +31,7 @@ export const PYTHON_RULES = defineRules([
     id: 'CPP003',
     name: 'RequirementsIncludeNotFollowed',
     short: 'A `-r` / `-c` include of a requirements file could not be followed.',
-    full: 'The requirements file includes another file that is missing, lies outside the scan root, is a URL, forms a cycle, or nests past the bound. pip would read (or fail on) it, but its requirements were not checked.',
+    full: 'The requirements file includes another file that is missing, lies outside the scan root, is a URL, forms a cycle, or nests past the bound. pip would read (or fail on) it, but its requirements were not checked. A cycle (a file that includes, through others, a file it is included from) makes pip refuse the whole install (`recursively references itself`); its files were all read.',
     help: 'Commit the included file inside the repository and include it by a relative path; remove include cycles.',
     level: 'warning',
     severity: '4.0',

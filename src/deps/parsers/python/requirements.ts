@@ -294,7 +294,8 @@ async function include(
   constraint: boolean,
   chain: readonly string[],
 ): Promise<void> {
-  const problem = (message: string) => state.problems.push({ file, line, kind: 'include', message });
+  const problem = (message: string, cycle?: true) =>
+    state.problems.push({ file, line, kind: 'include', message, ...(cycle ? { cycle } : {}) });
   if (target === '') return void problem('an include option without a file name');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target))
     return void problem(`the include ${target} is a URL and was not fetched`);
@@ -311,8 +312,10 @@ async function include(
     if (opened === undefined) return void problem(`the include ${target} (${joined}) was not found in the scan root`);
     path = opened;
   }
+  // pip's `RequirementsFileParser._parse_and_recurse` (24.1 on) refuses an include already on the chain of files
+  // being read ("recursively references itself"; before, it recursed until RecursionError): nothing installs.
   if (chain.includes(path))
-    return void problem(`the include ${target} forms a cycle (${[...chain, path].join(' → ')})`);
+    return void problem(`the include ${target} forms a cycle (${[...chain, path].join(' → ')})`, true);
   if (chain.length > MAX_INCLUDE_DEPTH) return void problem(`includes nest deeper than ${MAX_INCLUDE_DEPTH}`);
   if (!state.visited.has(path) && state.visited.size >= MAX_INCLUDED_FILES) {
     return void problem(`more than ${MAX_INCLUDED_FILES} included files; ${target} was not read`);

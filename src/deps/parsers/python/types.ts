@@ -118,6 +118,8 @@ export interface PyProblem {
   readonly line: number;
   readonly kind: 'include' | 'syntax' | 'version';
   readonly message: string;
+  /** An include that leads back to a file already being read: pip refuses it, its requirements were all read. */
+  readonly cycle?: true;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Finding } from '../../../../core/finding.js';
-import type { PyDistribution, PyPackage, PythonLock } from '../types.js';
+import type { PyDistribution, PyPackage, PyProblem, PythonLock } from '../types.js';
 import { STRONG_HASHES } from '../requirements-options.js';
 import { pyFileFinding, pyPackageFinding } from './finding.js';
 import type { PythonCheckPolicy } from './context.js';
@@ -16,10 +16,19 @@ export function checkProblems(lock: PythonLock): Finding[] {
       p.kind === 'include' ? 'CPP003' : 'CPP004',
       p.file,
       p.line,
-      `${p.file}:${p.line}: ${p.message}. ${p.kind === 'include' ? 'Its requirements were not checked; commit the file inside the repository and include it by a relative path.' : 'pip would reject this line; fix or remove it.'}`,
+      `${p.file}:${p.line}: ${p.message}. ${problemConsequence(p)}`,
       { problem: p.message },
     ),
   );
+}
+
+/** What pip does with a problem line, and what to change. */
+function problemConsequence(p: PyProblem): string {
+  if (p.kind !== 'include') return 'pip would reject this line; fix or remove it.';
+  // Every file of a cycle is already on the chain being read: its requirements were checked.
+  if (p.cycle === true)
+    return 'pip refuses the whole install ("recursively references itself"; older pip fails with a RecursionError); remove the include that leads back.';
+  return 'Its requirements were not checked; commit the file inside the repository and include it by a relative path.';
 }
 
 /**
