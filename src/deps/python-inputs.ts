@@ -14,6 +14,11 @@ export function isPythonLockfile(f: DiscoveredFile): boolean {
   return PYTHON_LOCKFILE_FORMATS.has(f.format) || (f.claimed !== undefined && PYTHON_LOCKFILE_FORMATS.has(f.claimed));
 }
 
+/** A Dockerfile's or Containerfile's name (`Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`), anywhere in the tree. */
+export function isDockerfile(path: string): boolean {
+  return /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|(^|\/)[\w.-]+\.(Dockerfile|Containerfile)$/.test(path);
+}
+
 /**
  * Files that set environment variables for the installs they run and run them: Dockerfiles / Containerfiles (`ENV`,
  * `ARG`), GitHub workflows (`env:` maps), GitLab CI files, shell scripts (`export X=…`, `X=… pip install`),
@@ -23,7 +28,7 @@ export function isPythonLockfile(f: DiscoveredFile): boolean {
  */
 export function isInstallEnvFile(path: string): boolean {
   return (
-    /(^|\/)(Dockerfile|Containerfile)(\.[\w-]+)?$|(^|\/)[\w.-]+\.(Dockerfile|Containerfile)$/.test(path) ||
+    isDockerfile(path) ||
     /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path) ||
     /(^|\/)\.gitlab-ci\.ya?ml$/.test(path) ||
     /(^|\/)(GNUmakefile|[Mm]akefile)$|\.mk$/.test(path) ||

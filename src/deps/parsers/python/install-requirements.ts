@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { dockerfileCopySource } from './dockerfile-copies.js';
 import type { DiscoveredFile, FileFormat } from '../../../core/files.js';
 import type { Finding } from '../../../core/finding.js';
 import { pyFileFinding } from './checks/finding.js';
@@ -556,16 +557,24 @@ export function locateInstallNames(envPath: string, text: string, { files, byBas
   const envControl = envFormatControl(envPath, text);
   const { args, scripts } = installCommands(commands, envPath, envControl);
   const past: UnreadName[] = [];
+  // A Dockerfile's install reads what its COPY put at the path, from its WORKDIR (`COPY ci/prod.txt reqs.txt`).
+  const copied = dockerfileCopySource(envPath, text, (p) => files.has(p), folderTest(files));
   // Bounded on a hostile file naming thousands: the rest is counted as not read, never passed.
   const bounded = <N extends { readonly written: string; readonly line: number }>(
     all: readonly N[],
     exact: (n: N) => boolean,
   ): LocatedName<N>[] => {
     for (const named of all.slice(MAX_NAMED)) past.push({ ...named, why: `past the first ${MAX_NAMED} named files` });
-    return all.slice(0, MAX_NAMED).map((named) => ({
-      named,
-      target: locateNamedFile(envPath, named.written, files, byBaseName, exact(named)),
-    }));
+    return all.slice(0, MAX_NAMED).map((named) => {
+      const source = copied?.(named.written, named.line);
+      return {
+        named,
+        target:
+          source !== undefined
+            ? { paths: [source] }
+            : locateNamedFile(envPath, named.written, files, byBaseName, exact(named)),
+      };
+    });
   };
   // A script or environment file named twice is located once.
   const once = (named: readonly RunScript[]) => [...new Map(named.map((s) => [s.written, s])).values()];
@@ -579,6 +588,23 @@ export function locateInstallNames(envPath: string, text: string, { files, byBas
     past,
     // Only a file that cannot be read asks (a second pass over the commands).
     written: () => (written ??= filesWrittenByBuild(commands)),
+  };
+}
+
+/** Each tree's folders, made when a Dockerfile's copies first ask. */
+const folders = new WeakMap<ReadonlySet<string>, Set<string>>();
+
+/** Whether a repository path is a folder of `files` (some file is under it). */
+function folderTest(files: ReadonlySet<string>): (path: string) => boolean {
+  return (path) => {
+    let known = folders.get(files);
+    if (known === undefined) {
+      known = new Set();
+      for (const f of files)
+        for (let d = posix.dirname(f); d !== '.' && !known.has(d); d = posix.dirname(d)) known.add(d);
+      folders.set(files, known);
+    }
+    return path === '' || path === '.' || known.has(path);
   };
 }
 

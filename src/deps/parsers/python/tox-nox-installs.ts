@@ -3,6 +3,7 @@ import { parse } from 'smol-toml';
 import { MAX_TOML_DEPTH, isTable } from './toml.js';
 import { breakArgsOptions } from './requirements-lines.js';
 import { dockerfileCommands } from './dockerfile-commands.js';
+import { isDockerfile } from '../../python-inputs.js';
 import { makeCommands } from './make-commands.js';
 import { yamlCommands } from './yaml-commands.js';
 
@@ -21,8 +22,7 @@ export function asInstallCommands(path: string, text: string): string {
   // Make expands its variables before the shell runs a recipe line; a CI file's quoted YAML value is the script.
   if (/^(GNUmakefile|[Mm]akefile)$|\.mk$/.test(base)) return makeCommands(text);
   if (/\.ya?ml$/.test(base)) return yamlCommands(text);
-  if (/^(Dockerfile|Containerfile)(\.[\w-]+)?$|\.(Dockerfile|Containerfile)$/.test(base))
-    return dockerfileCommands(text);
+  if (isDockerfile(base)) return dockerfileCommands(text);
   if (base === 'tox.ini') return toxCommands(text, () => true);
   if (base === 'setup.cfg') return setupCfgCommands(text);
   if (base === 'tox.toml') return toxTomlCommands(text, []);

