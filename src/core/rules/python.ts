@@ -91,7 +91,7 @@ export const PYTHON_RULES = defineRules([
     id: 'CPP014',
     name: 'PythonVcsDependency',
     short: 'A package is installed from a version-control repository.',
-    full: "VCS dependencies bypass the index: no published file hash, attestation or Trusted Publisher, and a branch or tag can be moved. pip builds them from source, running the project's build backend. The policy sets this rule's level (`dependencies.sources.git`). The same requirement given on an install's command line (`pip install git+https://…`, `uv pip install`, `uv add`, `uvx --from`, `pipx install`, tox `deps`, nox `session.install`, in a Dockerfile, workflow or script) is reported at that command's line.",
+    full: "VCS dependencies bypass the index: no published file hash, attestation or Trusted Publisher, and a branch or tag can be moved. pip builds them from source, running the project's build backend. The policy sets this rule's level (`dependencies.sources.git`). The same requirement given on an install's command line (`pip install git+https://…`, `uv pip install`, `uv add`, `uvx --from`, `pipx install`, tox `deps`, nox `session.install`, in a Dockerfile, workflow or script) is reported at that command's line, and so is one a project declares with no lockfile beside it (pyproject.toml, setup.cfg `install_requires` / `setup_requires` / `extras_require`).",
     help: 'Depend on a released version from the index; if the VCS source is needed, pin a full commit hash (`@<40-hex>`) and set `dependencies.sources.git` to the level you accept.',
     level: 'warning',
     severity: '6.0',

@@ -35,6 +35,7 @@ import type { InstallInput } from './install-requirements.js';
 import { installCommandFindings, unreadInstallFiles } from './install-command-findings.js';
 import { checkInstallArguments } from './checks/install-arguments.js';
 import { projectRequirements } from './project-requirements.js';
+import { setupCfgRequirements } from './setup-cfg-requirements.js';
 import { asInstallCommands } from './tox-nox-installs.js';
 import { uvProjectBuildFindings } from './uv-project-builds.js';
 import { uvLockReresolves } from './uv-remotes.js';
@@ -79,7 +80,7 @@ export const pythonDepsStage: Stage = {
     const projectTexts = new Map<string, string>();
     const readCommands = async (f: DiscoveredFile) => {
       const text = await readText(f);
-      if (text !== undefined && projectPaths.has(f.path)) projectTexts.set(f.path, text);
+      if (text !== undefined && (projectPaths.has(f.path) || isSetupCfg(f.path))) projectTexts.set(f.path, text);
       return [f.path, text === undefined ? undefined : asInstallCommands(f.path, text)] as const;
     };
     const envTexts = new Map(await Promise.all(envFiles.map((f) => ctx.limit(() => readCommands(f)))));
@@ -156,14 +157,15 @@ export const pythonDepsStage: Stage = {
     const reresolved = new Set(results.flatMap((r) => r.reresolvedBy ?? []));
     const beside = (f: DiscoveredFile) =>
       f.format === 'pyproject-toml' && lockDirs.has(dirOf(f.path)) && !reresolved.has(f.path);
-    // A pyproject.toml no lockfile pins: its requirements are what the next `pip install .` or `uv sync` fetches.
-    const projectFindings = input.files
-      .filter((f) => f.format === 'pyproject-toml' && !lockDirs.has(dirOf(f.path)))
+    // A pyproject.toml (or setuptools' setup.cfg) no lockfile pins: its requirements are what the next
+    // `pip install .` or `uv sync` fetches.
+    const projectFindings = [...input.files.filter((f) => f.format === 'pyproject-toml'), ...envFiles]
+      .filter((f) => (f.format === 'pyproject-toml' || isSetupCfg(f.path)) && !lockDirs.has(dirOf(f.path)))
       .map((f) => {
         const text = projectTexts.get(f.path);
-        return text === undefined
-          ? []
-          : checkInstallArguments(f.path, projectRequirements(f.path, text), policy, tree.files);
+        if (text === undefined) return [];
+        const args = isSetupCfg(f.path) ? setupCfgRequirements(text) : projectRequirements(f.path, text);
+        return checkInstallArguments(f.path, args, policy, tree.files);
       });
     const configs = [
       ...input.files.filter((f) => PYTHON_CONFIG_FORMATS.has(f.format) && (!beside(f) || pdmDirs.has(dirOf(f.path)))),
@@ -261,6 +263,11 @@ async function scanPythonFile(
     notifications,
     ...(reresolves ? { reresolvedBy: project.file } : {}),
   };
+}
+
+/** setuptools' declarative configuration, read for tox too (a Dockerfile-like install file). */
+function isSetupCfg(path: string): boolean {
+  return path === 'setup.cfg' || path.endsWith('/setup.cfg');
 }
 
 /** A lockfile's text, decoded by `decode`; undefined when it is over the size bound. */

