@@ -77,3 +77,21 @@ describe("a Dockerfile's pip install -r", () => {
     expect(at).toEqual(['requirements/prod.lst:1']);
   });
 });
+
+// uv-settings `FilesystemOptions::find` looks from the folder uv runs in: a Dockerfile's WORKDIR, whose pyproject.toml
+// its COPY brought from the repository (app/), not the Dockerfile's own folder.
+describe("a Dockerfile's uv sync", () => {
+  const project = (uv: string) => `[project]\nname = "app"\nversion = "0"\ndependencies = []\n\n[tool.uv]\n${uv}\n`;
+  const dockerfile = 'FROM python:3.12\nWORKDIR /srv\nCOPY app/ .\nRUN uv sync --locked --no-binary\n';
+  const builds = async (files: Record<string, string>) =>
+    (await scanWith(tree(files), [pythonDepsStage])).findings
+      .filter((f) => f.ruleId === 'CPP074')
+      .map((f) => `${f.location.path}:${f.location.line ?? 0}`);
+
+  it('reads the build settings of the project its COPY put in the WORKDIR', async () => {
+    expect(await builds({ Dockerfile: dockerfile, 'app/pyproject.toml': project('no-build = true') })).toEqual([]);
+    expect(await builds({ Dockerfile: dockerfile, 'app/pyproject.toml': project('no-build = false') })).toEqual([
+      'Dockerfile:4',
+    ]);
+  });
+});

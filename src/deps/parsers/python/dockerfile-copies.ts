@@ -172,3 +172,37 @@ function jsonForm(rest: string): string[] | undefined {
 function unquote(word: string): string {
   return word.replace(/^(["'])(.*)\1$/, '$2');
 }
+
+/** Each tree's folders, made when a Dockerfile's copies first ask. */
+const folders = new WeakMap<ReadonlySet<string>, Set<string>>();
+
+/** Whether a repository path is a folder of `files` (some file is under it). */
+export function folderTest(files: ReadonlySet<string>): (path: string) => boolean {
+  return (path) => {
+    let known = folders.get(files);
+    if (known === undefined) {
+      known = new Set();
+      for (const f of files)
+        for (let d = posix.dirname(f); d !== '.' && !known.has(d); d = posix.dirname(d)) known.add(d);
+      folders.set(files, known);
+    }
+    return path === '' || path === '.' || known.has(path);
+  };
+}
+
+/** A uv command that reads the project's settings file (uv-project-builds.ts `READS_PROJECT`). */
+const UV_PROJECT_COMMAND = /(^|[\s;&|(])uv\s+(?:--?[\w-]+(?:[= ]\S+)?\s+)*(sync|run|add|remove)\b/;
+
+/**
+ * The repository folder a Dockerfile's uv project commands find their settings from: the one the pyproject.toml (or
+ * uv.toml) at its WORKDIR was copied from, for the first such command (`WORKDIR /app`, `COPY app/ .`, `RUN uv sync`
+ * reads app/pyproject.toml). Undefined for any other file, or when no copy says (the Dockerfile's folder, then).
+ */
+export function dockerfileProjectDir(dockerfile: string, text: string, files: ReadonlySet<string>): string | undefined {
+  const source = dockerfileCopySource(dockerfile, text, (p) => files.has(p), folderTest(files));
+  if (source === undefined) return undefined;
+  const line = text.split('\n').findIndex((l) => UV_PROJECT_COMMAND.test(l)) + 1;
+  if (line === 0) return undefined;
+  const found = source('uv.toml', line) ?? source('pyproject.toml', line);
+  return found === undefined ? undefined : posix.dirname(found);
+}

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { dockerfileCopySource } from './dockerfile-copies.js';
+import { dockerfileCopySource, folderTest } from './dockerfile-copies.js';
 import type { DiscoveredFile, FileFormat } from '../../../core/files.js';
 import type { Finding } from '../../../core/finding.js';
 import { pyFileFinding } from './checks/finding.js';
@@ -588,23 +588,6 @@ export function locateInstallNames(envPath: string, text: string, { files, byBas
     past,
     // Only a file that cannot be read asks (a second pass over the commands).
     written: () => (written ??= filesWrittenByBuild(commands)),
-  };
-}
-
-/** Each tree's folders, made when a Dockerfile's copies first ask. */
-const folders = new WeakMap<ReadonlySet<string>, Set<string>>();
-
-/** Whether a repository path is a folder of `files` (some file is under it). */
-function folderTest(files: ReadonlySet<string>): (path: string) => boolean {
-  return (path) => {
-    let known = folders.get(files);
-    if (known === undefined) {
-      known = new Set();
-      for (const f of files)
-        for (let d = posix.dirname(f); d !== '.' && !known.has(d); d = posix.dirname(d)) known.add(d);
-      folders.set(files, known);
-    }
-    return path === '' || path === '.' || known.has(path);
   };
 }
 

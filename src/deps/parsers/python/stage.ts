@@ -38,6 +38,7 @@ import { projectRequirements } from './project-requirements.js';
 import { setupCfgRequirements } from './setup-cfg-requirements.js';
 import { asInstallCommands } from './tox-nox-installs.js';
 import { uvProjectBuildFindings } from './uv-project-builds.js';
+import { dockerfileProjectDir } from './dockerfile-copies.js';
 import { uvLockReresolves } from './uv-remotes.js';
 import type { IncludeLoader, RequirementsReading } from './requirements.js';
 import type { FileOpener } from '../../../core/file-source.js';
@@ -128,7 +129,13 @@ export const pythonDepsStage: Stage = {
         [...envTexts].map(async ([path, text]) =>
           text === undefined || !/\buv/.test(text)
             ? []
-            : uvProjectBuildFindings(path, text, policy, await uvSettings(dirOf(path))),
+            : uvProjectBuildFindings(
+                path,
+                text,
+                policy,
+                // A Dockerfile's uv runs in its WORKDIR, on the project its COPY put there.
+                await uvSettings(dockerfileProjectDir(path, text, tree.files) ?? dirOf(path)),
+              ),
         ),
       )
     ).flat();
