@@ -110,6 +110,21 @@ describe("an install file's uv build options and UV_* variables", () => {
     ]);
   });
 
+  // What "every package" is: the packages the project's uv.lock locks an sdist of (builds-here, has-wheel and
+  // allowed-build; from-git is a checkout), not for `uvx`, which installs no project.
+  it('names the packages of the uv.lock the project command installs that --no-binary builds', async () => {
+    const dir = tree({
+      'uv.lock': UV_LOCK,
+      'pyproject.toml': project(),
+      'app/build.sh': 'uv sync --no-binary\nuvx --no-binary ruff\n',
+    });
+    const found = (await scanWith(dir, [pythonDepsStage])).findings.filter((f) => f.ruleId === 'CPP074');
+    const sync = found.find((f) => f.location.line === 1);
+    expect(sync?.evidence).toMatchObject({ lockfile: 'uv.lock', built: 3 });
+    expect(sync?.message).toContain('the 3 that uv.lock locks with a source distribution: allowed-build, builds-here');
+    expect(found.find((f) => f.location.line === 2)?.evidence?.['lockfile']).toBeUndefined();
+  });
+
   it('builds nothing under --no-build / UV_NO_BUILD, a false UV_NO_BINARY, --binary after it, or for uv pip install', async () => {
     const dir = tree({
       Dockerfile: ['FROM python:3.12', 'ENV UV_NO_BINARY=1 UV_NO_BUILD=true', 'RUN uv sync --locked', ''].join('\n'),

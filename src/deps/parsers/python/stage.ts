@@ -38,6 +38,8 @@ import { projectRequirements } from './project-requirements.js';
 import { setupCfgRequirements } from './setup-cfg-requirements.js';
 import { asInstallCommands } from './tox-nox-installs.js';
 import { uvProjectBuildFindings } from './uv-project-builds.js';
+import type { LockedSdists } from './uv-project-builds.js';
+import { SDIST } from './checks/builds.js';
 import { dockerfileProjectDir } from './dockerfile-copies.js';
 import { uvLockReresolves } from './uv-remotes.js';
 import type { IncludeLoader, RequirementsReading } from './requirements.js';
@@ -124,19 +126,18 @@ export const pythonDepsStage: Stage = {
     const unreadEnv = unreadInstallFiles(envFiles.filter((f) => envTexts.get(f.path) === undefined));
     // `uv sync --no-binary`, `UV_NO_BINARY`: the uv installs an install file runs that build every package from source.
     const uvSettings = uvSettingsFinder(byPath, ctx.files);
+    const uvLock = uvLockFinder(
+      results.flatMap((r) => r.graphs),
+      policy,
+    );
     const uvBuilds = (
       await Promise.all(
-        [...envTexts].map(async ([path, text]) =>
-          text === undefined || !/\buv/.test(text)
-            ? []
-            : uvProjectBuildFindings(
-                path,
-                text,
-                policy,
-                // A Dockerfile's uv runs in its WORKDIR, on the project its COPY put there.
-                await uvSettings(dockerfileProjectDir(path, text, tree.files) ?? dirOf(path)),
-              ),
-        ),
+        [...envTexts].map(async ([path, text]) => {
+          if (text === undefined || !/\buv/.test(text)) return [];
+          // A Dockerfile's uv runs in its WORKDIR, on the project its COPY put there.
+          const dir = dockerfileProjectDir(path, text, tree.files) ?? dirOf(path);
+          return uvProjectBuildFindings(path, text, policy, await uvSettings(dir), uvLock(dir));
+        }),
       )
     ).flat();
     const lockFindings = [
@@ -269,6 +270,32 @@ async function scanPythonFile(
     graphs: [toPythonGraph(lock, declares)],
     notifications,
     ...(reresolves ? { reresolvedBy: project.file } : {}),
+  };
+}
+
+/**
+ * The uv.lock a uv project command run in a folder installs: the first one from that folder up to the root (uv's
+ * workspace root keeps it), with the packages it locks a source distribution of that the policy does not allow to
+ * build — what `--no-binary` builds.
+ */
+function uvLockFinder(
+  graphs: readonly DependencyGraph[],
+  policy: PythonCheckPolicy,
+): (dir: string) => LockedSdists | undefined {
+  const byDir = new Map(graphs.filter((g) => g.kind === 'uv').map((g) => [dirOf(g.lockfile), g]));
+  return (dir) => {
+    for (let d = dir; ; d = dirOf(d)) {
+      const g = byDir.get(d);
+      if (g !== undefined) {
+        const names = g.packages
+          .filter(
+            (p) => !policy.buildAllowed(p.name) && (p.distributions ?? []).some((f) => SDIST.test(f.filename ?? '')),
+          )
+          .map((p) => p.name);
+        return { file: g.lockfile, names: [...new Set(names)] };
+      }
+      if (d === '' || d === '.') return undefined;
+    }
   };
 }
 

@@ -237,11 +237,18 @@ function addCause(byCause: Map<string, CauseGroup>, built: ForcedBuild): void {
  * the uv settings file found from the install file's folder (uv.toml, or a pyproject.toml's `[tool.uv]`), whose
  * `no-build` / `no-build-package` stop the build of the project commands that read it.
  */
+/** The uv.lock a project command installs, and the packages it locks an sdist of that the policy does not allow to build. */
+export interface LockedSdists {
+  readonly file: string;
+  readonly names: readonly string[];
+}
+
 export function uvProjectBuildFindings(
   file: string,
   text: string,
   policy: PythonCheckPolicy,
   settings?: UvBuilds,
+  locked?: LockedSdists,
 ): Finding[] {
   if (!/\buv/.test(text)) return [];
   const env = envBuildOptions(file, text);
@@ -267,13 +274,25 @@ export function uvProjectBuildFindings(
   }
   return [...byCause.values()].map(({ cause, commands, names }) => {
     const where = `${cause.at.file}:${cause.at.line}`;
-    const what = names === 'all' ? 'every package' : shown([...names].sort());
+    // The project's lock says which packages that is: those it locks an sdist of (one with wheels only fails).
+    const lock = names === 'all' && [...commands].some((c) => READS_PROJECT.has(c)) ? locked : undefined;
+    const what =
+      names !== 'all'
+        ? shown([...names].sort())
+        : lock === undefined
+          ? 'every package'
+          : `every package (the ${lock.names.length} that ${lock.file} locks with a source distribution${lock.names.length > 0 ? `: ${shown([...lock.names].sort())}` : ''})`;
     return pyFileFinding(
       'CPP074',
       cause.at.file,
       cause.at.line,
       `${cause.setting} at ${where} makes ${[...commands].join(', ')} install ${what} from source distributions whatever wheels exist, so installing runs each package's build backend (setup.py). Drop it (or narrow it to the packages whose build you reviewed), add --no-build, or add those packages to dependencies.allowInstallScripts.`,
-      { noBinary: where, setting: cause.setting, names: names === 'all' ? ':all:' : [...names].sort().join(' ') },
+      {
+        noBinary: where,
+        setting: cause.setting,
+        names: names === 'all' ? ':all:' : [...names].sort().join(' '),
+        ...(lock !== undefined ? { lockfile: lock.file, built: lock.names.length } : {}),
+      },
     );
   });
 }
