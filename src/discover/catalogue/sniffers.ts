@@ -47,9 +47,24 @@ export const isZip = ({ head }: SniffInput) =>
 export const isApe = ({ head }: SniffInput) => ["MZqFpD='", "jartsr='"].includes(latin(head, 0, 8));
 export const isLfsPointer = ({ head }: SniffInput) => latin(head, 0, 40) === 'version https://git-lfs.github.com/spec/';
 
-/** torch.save's legacy format: protocol-2 pickle of LONG1 magic 0x1950a86a20f9469cfc6c first. */
-const TORCH_LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
-export const isTorchLegacyPickle = ({ head }: SniffInput) => startsWith(head, TORCH_LEGACY_MAGIC);
+/** torch's legacy MAGIC_NUMBER 0x1950a86a20f9469cfc6c as LONG1 writes it (10 bytes, little-endian). */
+const TORCH_LEGACY_LONG1 = [0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+/** The same number as protocols 0 and 1 write it: the text LONG opcode (a trailing `L` is optional to CPython). */
+const TORCH_LEGACY_TEXT = /^L119547037146038801333356L?\n/;
+
+/**
+ * torch.save's legacy format: its first pickle is the magic number, pickled with whatever `pickle_protocol` the
+ * caller passed (`_legacy_save`): `L…L\n` text for protocols 0–1, PROTO 2–3 then LONG1, PROTO 4–5 then a FRAME
+ * then LONG1. torch.load's `_legacy_load` checks the value of that first pickle, not its bytes, so every spelling is
+ * the legacy format.
+ */
+export const isTorchLegacyPickle = ({ head }: SniffInput) => {
+  let at = 0;
+  if (head[0] === 0x80 && head.length > 1 && head[1]! >= 2 && head[1]! <= 5) at = 2;
+  if (at === 2 && head[at] === 0x95) at += 9;
+  if (at === 0 && TORCH_LEGACY_TEXT.test(latin(head, 0, 28))) return true;
+  return startsWith(head.subarray(at), TORCH_LEGACY_LONG1);
+};
 
 /** pickle.load accepts a PROTO opcode for protocols 2–5 as the first byte pair. */
 export const hasPickleProto = ({ head }: SniffInput) =>
