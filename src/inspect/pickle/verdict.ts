@@ -117,6 +117,9 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
   const where = whereOf(ctx);
   const seen = new Set<string>();
   const torchLoaded = isTorchLoaded(ctx);
+  // torch.load's weights-only unpickler raises at the first refusal in the stream (a legacy file's five pickles are
+  // read in turn): one refusal per file is what torch hits, so later pickles add no CPI119 of their own.
+  let torchRefused = false;
   runs.forEach((run, index) => {
     const before = out.length;
     const callsOf = (g: GlobalRef): string =>
@@ -192,10 +195,16 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
             },
       );
     }
-    if (refusedSafe.size > 0 && !refusedReported)
-      out.push(weightsOnlyNote([...refusedSafe].sort(), index, where, base));
-    else if (torchLoaded && !refusedReported && run.notWeightsOnly !== undefined)
-      out.push(weightsOnlyOpcodeNote(run.notWeightsOnly, index, where, base));
+    const note =
+      torchRefused || refusedReported
+        ? undefined
+        : refusedSafe.size > 0
+          ? weightsOnlyNote([...refusedSafe].sort(), index, where, base)
+          : torchLoaded && run.notWeightsOnly !== undefined
+            ? weightsOnlyOpcodeNote(run.notWeightsOnly, index, where, base)
+            : undefined;
+    if (note !== undefined) out.push(note);
+    torchRefused ||= refusedReported || note !== undefined;
     for (const c of run.calls.values()) {
       if (keras !== undefined && isKerasCall(c, keras)) continue;
       pushAll(out, callFindings(c, index, where, base, seen, unknown));

@@ -1,0 +1,37 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, inspectFolder } from './scan-folder.js';
+
+const RESEARCH = path.join(FIXTURES, 'models-benign', 'research');
+
+/** One file inspected alone, so nothing groups it with another file's findings. */
+async function inspectAlone(name: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cp-legacy-protocol-'));
+  try {
+    copyFileSync(path.join(RESEARCH, name), path.join(dir, name));
+    return (await inspectFolder(dir)).get(name) ?? [];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('legacy torch.save files written with pickle_protocol=N (Debian torch 1.13)', () => {
+  // torch's weights-only unpickler raises at the first opcode it lacks, in the first of the five pickles: one note,
+  // at that pickle, not one per pickle and opcode.
+  it.each([
+    { name: 'legacy_protocol1.pt', opcode: 'LONG' },
+    { name: 'legacy_protocol4.pt', opcode: 'FRAME' },
+    { name: 'legacy_protocol5.pt', opcode: 'FRAME' },
+  ])('$name: one CPI119, at the opcode torch refuses first ($opcode)', async ({ name, opcode }) => {
+    const got = await inspectAlone(name);
+    expect(got.map((f) => [f.ruleId, f.level, f.evidence?.['opcode'], f.evidence?.['pickle']])).toEqual([
+      ['CPI119', 'note', opcode, 0],
+    ]);
+  });
+
+  it('legacy_protocol3.pt: nothing (protocol 3 writes only opcodes the weights-only unpickler implements here)', async () => {
+    expect(await inspectAlone('legacy_protocol3.pt')).toEqual([]);
+  });
+});
