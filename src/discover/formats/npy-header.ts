@@ -21,21 +21,21 @@ export interface NpyHeaderFields {
 
 export const NPY_MAGIC = '\x93NUMPY';
 /** Larger headers are refused here; numpy refuses past 10,000 bytes unless `allow_pickle` lifts it. */
-const MAX_HEADER = 1 << 20;
+export const MAX_NPY_HEADER = 1 << 20;
 
 export function isNpyHead(head: Buffer): boolean {
   return head.length >= 6 && head.toString('latin1', 0, 6) === NPY_MAGIC;
 }
 
 /**
- * Where the data after a .npy header starts, from its length field alone (for a header this parser cannot read, whose
- * data may still be a pickle numpy reads); undefined when the head does not say.
+ * Where a .npy header ends by its length field (magic, version, u16 or u32 length), however long: numpy
+ * `_read_array_header` reads that many bytes, and np.load lifts its 10,000-byte cap with `allow_pickle=True` — which an
+ * object array needs anyway. Undefined when the first bytes are not a .npy head.
  */
-export function npyDataOffset(data: Buffer): number | undefined {
+export function npyHeaderEnd(data: Buffer): number | undefined {
   if (!isNpyHead(data) || data.length < 12 || data[7] !== 0) return undefined;
   const major = data[6];
-  const at = major === 1 ? 10 + data.readUInt16LE(8) : major === 2 || major === 3 ? 12 + data.readUInt32LE(8) : -1;
-  return at > 0 && at - 12 <= MAX_HEADER && at < data.length ? at : undefined;
+  return major === 1 ? 10 + data.readUInt16LE(8) : major === 2 || major === 3 ? 12 + data.readUInt32LE(8) : undefined;
 }
 
 /** Parse the header from the file's first bytes; a string says why numpy would refuse it (or we cannot tell). */
@@ -47,7 +47,8 @@ export function parseNpyHeaderFields(data: Buffer): NpyHeaderFields | string {
   if (major !== 1 && data.length < 12) return 'truncated header';
   const hlen = major === 1 ? data.readUInt16LE(8) : data.readUInt32LE(8);
   const start = major === 1 ? 10 : 12;
-  if (hlen > MAX_HEADER || start + hlen > data.length) return `header length ${hlen} runs past the file`;
+  if (hlen > MAX_NPY_HEADER) return `header length ${hlen} is over the ${MAX_NPY_HEADER} bytes chainproof reads`;
+  if (start + hlen > data.length) return `header length ${hlen} runs past the file`;
   const text = data.toString(major === 3 ? 'utf8' : 'latin1', start, start + hlen);
   // Versions 1.0 and 2.0 may come from Python 2: `_filter_header` drops the `L` of its long integers first.
   const lit = parsePyLiteral(text.trimEnd(), { py2Long: major !== 3 });

@@ -25,7 +25,7 @@ import { isTar } from '../containers/tar.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
 import { isOpcode } from '../pickle/vm.js';
 import { isPicklePrefix, leadingPickle } from '../../discover/formats/pickle-head.js';
-import { npyDataOffset } from '../../discover/formats/npy-header.js';
+import { MAX_NPY_HEADER, npyHeaderEnd } from '../../discover/formats/npy-header.js';
 import { DISTCP_NAME, distcpItems, distcpMember, type DistcpItem } from './distcp.js';
 import { DISTCP_ITEM } from '../pickle/verdict.js';
 import { sliceSource } from './member-stream.js';
@@ -414,9 +414,10 @@ function isNpz(file: DiscoveredFile): boolean {
 async function analyseNpyFile(
   src: FileSource,
   file: DiscoveredFile,
-  head: Buffer,
+  first: Buffer,
   allow: { extra: readonly string[] },
 ): Promise<Finding[]> {
+  const head = await wholeNpyHeader(src, first);
   const h = parseNpyHeader(head);
   const dup: Finding[] = [];
   if (typeof h !== 'string' && h.duplicateKeys.length > 0)
@@ -430,9 +431,12 @@ async function analyseNpyFile(
       location: { path: file.path },
       evidence: { detail: h },
     };
-    // A header form not read here may still be one numpy accepts: a pickle after it is judged all the same.
-    const at = npyDataOffset(head);
-    if (at === undefined || !looksLikePickleStream(head.subarray(at), head.length >= src.size)) return [invalid];
+    // A header form not read here (or one too long to read) may still be one numpy accepts: a pickle after it is
+    // judged all the same.
+    const at = npyHeaderEnd(head);
+    if (at === undefined || at >= src.size) return [invalid];
+    const after = await src.read(at, Math.min(src.size - at, 1 << 16));
+    if (!looksLikePickleStream(after, at + after.length >= src.size)) return [invalid];
     return [invalid, ...(await analysePickleFile(src, { path: file.path, allow, what: 'object-array pickle' }, at))];
   }
   if (h.hasObject) {
@@ -452,6 +456,17 @@ async function analyseNpyFile(
     ];
   }
   return dup;
+}
+
+/**
+ * The .npy head with its whole header: the first 64 KiB read for every file, or, when the header's length field runs
+ * past them (np.save writes a long header for a dtype of thousands of fields; a crafted file pads one), the file up to
+ * that header's end and a little beyond, so what follows it is seen too. Bounded by the largest header the parser reads.
+ */
+async function wholeNpyHeader(src: FileSource, first: Buffer): Promise<Buffer> {
+  const end = npyHeaderEnd(first);
+  if (end === undefined || end <= first.length || end - 12 > MAX_NPY_HEADER) return first;
+  return src.read(0, Math.min(src.size, end + (1 << 16)));
 }
 
 /**

@@ -5,7 +5,7 @@ import { decompress, sniffCompression } from '../containers/compression.js';
 import { inflatesToPickle } from '../../discover/formats/compressed-head.js';
 import { ContainerLimitError, StreamCutError, UnsupportedContentError } from '../containers/errors.js';
 import { parseNpyHeader } from '../containers/npy.js';
-import { npyDataOffset } from '../../discover/formats/npy-header.js';
+import { npyHeaderEnd } from '../../discover/formats/npy-header.js';
 import {
   analyseLeadingPickle,
   analysePickleBuffer,
@@ -169,9 +169,10 @@ export function inspectContent(
     if (typeof h !== 'string' && h.duplicateKeys.length > 0) addDuplicateKeys(h.duplicateKeys, where, add);
     if (typeof h === 'string') {
       add('CPI013', `${where}: not a valid .npy file: ${h}.`, { detail: h });
-      // A header form not read here may still be one numpy accepts: a pickle after it is judged all the same.
-      const at = npyDataOffset(data);
-      if (at !== undefined && looksLikePickleStream(data.subarray(at), true))
+      // A header form not read here (or one too long to read) may still be one numpy accepts: a pickle after it is
+      // judged all the same.
+      const at = npyHeaderEnd(data);
+      if (at !== undefined && at < data.length && looksLikePickleStream(data.subarray(at), true))
         pushAll(ctx.findings, analysePickleBuffer(data.subarray(at), target(ctx, member, 'object-array pickle')));
     } else if (h.hasObject) {
       const judged = analysePickleBuffer(data.subarray(h.dataOffset), target(ctx, member, 'object-array pickle'));
