@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,4 +34,24 @@ describe('legacy torch.save files written with pickle_protocol=N (Debian torch 1
   it('legacy_protocol3.pt: nothing (protocol 3 writes only opcodes the weights-only unpickler implements here)', async () => {
     expect(await inspectAlone('legacy_protocol3.pt')).toEqual([]);
   });
+
+  // torch.load's `_legacy_load` reads any non-zip, non-tar file whose first pickle is the magic number, and runs the
+  // second pickle (the protocol version) before it checks anything: the text spelling protocols 0–1 write is the
+  // legacy format under any name. It was neither recognised nor read when the name claimed no pickle.
+  it.each(['pytorch_model.bin', 'checkpoint.data', 'weights'])(
+    'a hand-made legacy file with the text magic, named %s: the payload in its second pickle is CPI001',
+    async (name) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'cp-legacy-text-magic-'));
+      try {
+        const body = 'L119547037146038801333356L\n.cos\nsystem\n(Vid\ntR.';
+        writeFileSync(path.join(dir, name), Buffer.from(body, 'latin1'));
+        const got = (await inspectFolder(dir)).get(name) ?? [];
+        expect(got.filter((f) => f.level === 'error').map((f) => [f.ruleId, f.evidence?.['global']])).toEqual([
+          ['CPI001', 'os.system'],
+        ]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
