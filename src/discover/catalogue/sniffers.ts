@@ -47,24 +47,58 @@ export const isZip = ({ head }: SniffInput) =>
 export const isApe = ({ head }: SniffInput) => ["MZqFpD='", "jartsr='"].includes(latin(head, 0, 8));
 export const isLfsPointer = ({ head }: SniffInput) => latin(head, 0, 40) === 'version https://git-lfs.github.com/spec/';
 
-/** torch's legacy MAGIC_NUMBER 0x1950a86a20f9469cfc6c as LONG1 writes it (10 bytes, little-endian). */
-const TORCH_LEGACY_LONG1 = [0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
-/** The same number as protocols 0 and 1 write it: the text LONG opcode (a trailing `L` is optional to CPython). */
-const TORCH_LEGACY_TEXT = /^L119547037146038801333356L?\n/;
+/** torch's legacy MAGIC_NUMBER (torch/serialization.py). */
+const TORCH_LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 
 /**
- * torch.save's legacy format: its first pickle is the magic number, pickled with whatever `pickle_protocol` the
- * caller passed (`_legacy_save`): `L…L\n` text for protocols 0–1, PROTO 2–3 then LONG1, PROTO 4–5 then a FRAME
- * then LONG1. torch.load's `_legacy_load` checks the value of that first pickle, not its bytes, so every spelling is
- * the legacy format.
+ * torch.save's legacy format: a file whose first pickle is the magic number. `_legacy_save` pickles it with the
+ * caller's `pickle_protocol` (`L…L\n` text for 0–1, PROTO 2–3 then LONG1, PROTO 4–5 then a FRAME then LONG1), and
+ * `_legacy_load` compares the VALUE `pickle.load` returns, then runs the next pickle: any int opcode spelling that
+ * number is the legacy format, whatever the file is called.
  */
-export const isTorchLegacyPickle = ({ head }: SniffInput) => {
-  let at = 0;
-  if (head[0] === 0x80 && head.length > 1 && head[1]! >= 2 && head[1]! <= 5) at = 2;
-  if (at === 2 && head[at] === 0x95) at += 9;
-  if (at === 0 && TORCH_LEGACY_TEXT.test(latin(head, 0, 28))) return true;
-  return startsWith(head.subarray(at), TORCH_LEGACY_LONG1);
-};
+export const isTorchLegacyPickle = ({ head }: SniffInput) => firstPickleInt(head) === TORCH_LEGACY_MAGIC;
+
+/** The int a pickle made of one int opcode and STOP returns (after an optional PROTO and FRAME), if it is one. */
+function firstPickleInt(head: Buffer): bigint | undefined {
+  let at = head[0] === 0x80 && head.length > 1 && head[1]! <= 5 ? 2 : 0;
+  if (head[at] === 0x95) at += 9;
+  const op = head[at];
+  let value: bigint | undefined;
+  let end: number;
+  if (op === 0x8a || op === 0x8b) {
+    // LONG1 / LONG4: little-endian two's complement (pickle.decode_long).
+    const lenAt = at + 1;
+    if (lenAt + (op === 0x8a ? 1 : 4) > head.length) return undefined;
+    const n = op === 0x8a ? head[lenAt]! : head.readInt32LE(lenAt);
+    const start = lenAt + (op === 0x8a ? 1 : 4);
+    end = start + n;
+    if (n < 0 || n > 64 || end > head.length) return undefined;
+    value = decodeLong(head.subarray(start, end));
+  } else if (op === 0x49 || op === 0x4c) {
+    // INT / LONG text: `_pickle.c` load_int/load_long read it with base 0 (strtol, PyLong_FromString).
+    const nl = head.indexOf(0x0a, at + 1);
+    if (nl < 0 || nl - at > 80) return undefined;
+    value = intText(head.toString('latin1', at + 1, nl), op === 0x4c);
+    end = nl + 1;
+  } else return undefined;
+  return head[end] === 0x2e ? value : undefined;
+}
+
+function decodeLong(bytes: Buffer): bigint {
+  let v = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
+  return bytes.length > 0 && bytes[bytes.length - 1]! & 0x80 ? v - (1n << BigInt(8 * bytes.length)) : v;
+}
+
+/** Python's int(text, 0) for the digits CPython's text opcodes accept: spaces, a sign, a base prefix, underscores. */
+function intText(text: string, long: boolean): bigint | undefined {
+  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*)\s*$/.exec(
+    long && text.endsWith('L') ? text.slice(0, -1) : text,
+  );
+  if (m === null) return undefined;
+  const v = BigInt(m[2]!.replace(/_/g, ''));
+  return m[1] === '-' ? -v : v;
+}
 
 /** pickle.load accepts a PROTO opcode for protocols 2–5 as the first byte pair. */
 export const hasPickleProto = ({ head }: SniffInput) =>

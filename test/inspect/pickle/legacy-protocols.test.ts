@@ -54,4 +54,28 @@ describe('legacy torch.save files written with pickle_protocol=N (Debian torch 1
       }
     },
   );
+
+  // Any int opcode spelling the magic is the legacy format: `_legacy_load` compares the value pickle.load returns.
+  const MAGIC = 0x1950a86a20f9469cfc6cn;
+  const le = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => Number((MAGIC >> BigInt(8 * i)) & 0xffn)));
+  it.each([
+    { spelling: 'LONG1 of 11 bytes', first: Buffer.concat([Buffer.from([0x8a, 11]), le(11), Buffer.from('.')]) },
+    { spelling: 'LONG4', first: Buffer.concat([Buffer.from([0x8b, 10, 0, 0, 0]), le(10), Buffer.from('.')]) },
+    { spelling: 'INT text', first: Buffer.from('I119547037146038801333356\n.', 'latin1') },
+    { spelling: 'LONG text with a sign', first: Buffer.from('L +119547037146038801333356L\n.', 'latin1') },
+  ])('the magic as $spelling, named weights.bin: the payload after it is CPI001', async ({ first }) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cp-legacy-magic-spelling-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'weights.bin'),
+        Buffer.concat([first, Buffer.from('cos\nsystem\n(Vid\ntR.', 'latin1')]),
+      );
+      const got = (await inspectFolder(dir)).get('weights.bin') ?? [];
+      expect(got.filter((f) => f.level === 'error').map((f) => [f.ruleId, f.evidence?.['global']])).toEqual([
+        ['CPI001', 'os.system'],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
