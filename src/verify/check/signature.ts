@@ -1,6 +1,7 @@
 import { pae, paeModelSigningCompat } from '../bundle/dsse.js';
 import { messageDigestHash, type BundleContent } from '../bundle/parse.js';
 import { verifyHashed, verifyWithKey, type PublicKeyInfo } from '../trust/keys.js';
+import type { ArtifactInput } from './prehashed.js';
 
 /**
  * Who has the last word on a keyed DSSE signature. A bundle with no log entry or timestamp is model_signing's (the
@@ -28,7 +29,7 @@ function sigstoreDsseHash(key: PublicKeyInfo): 'sha256' | null {
 export function verifyContentSignature(
   content: BundleContent,
   key: PublicKeyInfo,
-  artifact: Buffer | undefined,
+  artifact: ArtifactInput | undefined,
   by: DsseVerifier,
 ): boolean {
   if (content.kind === 'message') return artifact !== undefined && verifyMessage(key, content, artifact);
@@ -49,7 +50,14 @@ export function verifyContentSignature(
  * which, so a P-384 key may sign with SHA-256 or SHA3-256. Ed25519 signs the bytes themselves, as before; a bundle
  * with a log entry goes on to @sigstore/verify, which hands Ed25519 a hash that node:crypto refuses.
  */
-function verifyMessage(key: PublicKeyInfo, content: BundleContent & { kind: 'message' }, artifact: Buffer): boolean {
+function verifyMessage(
+  key: PublicKeyInfo,
+  content: BundleContent & { kind: 'message' },
+  artifact: ArtifactInput,
+): boolean {
   const hash = messageDigestHash(content.algorithm);
-  return hash !== undefined && verifyHashed(key, key.hash === null ? null : hash, artifact, content.signature);
+  if (hash === undefined) return false;
+  if (Buffer.isBuffer(artifact)) return verifyHashed(key, key.hash === null ? null : hash, artifact, content.signature);
+  const digest = artifact.digests[hash];
+  return digest !== undefined && artifact.verify(key.key, digest, content.signature) === true;
 }

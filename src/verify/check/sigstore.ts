@@ -1,5 +1,8 @@
 import type { Bundle } from '@sigstore/bundle';
+import type { ArtifactInput, PrehashedArtifact } from './prehashed.js';
+import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import { toSignedEntity, Verifier, type SignedEntity, type Signer, type TrustMaterial } from '@sigstore/verify';
+import { messageDigestHash } from '../bundle/parse.js';
 
 export interface Thresholds {
   readonly tlogThreshold: number;
@@ -16,12 +19,15 @@ export type SigstoreResult =
  */
 export function verifyWithSigstore(
   bundle: Bundle,
-  artifact: Buffer | undefined,
+  artifact: ArtifactInput | undefined,
   material: TrustMaterial,
   t: Thresholds,
 ): SigstoreResult {
   try {
-    const entity = toSignedEntity(bundle, artifact);
+    const entity =
+      Buffer.isBuffer(artifact) || artifact === undefined
+        ? toSignedEntity(bundle, artifact)
+        : overDigest(bundle, artifact);
     // With a threshold of 1 or more the library says so itself ("expected 1 timestamps, got 0").
     const untimed = t.timestampThreshold === 0 ? untimedCertificate(entity) : undefined;
     if (untimed) return { ok: false, reason: untimed };
@@ -52,4 +58,27 @@ function untimedCertificate(entity: SignedEntity): string | undefined {
   );
   if (timed) return undefined;
   return 'the bundle carries no trusted time (no transparency-log entry with an inclusion promise, no RFC 3161 timestamp), so its short-lived signing certificate cannot be checked';
+}
+
+/**
+ * The library's entity for a message signature, its signature checked over the artifact's digest: everything else it
+ * checks (log entry bodies against the bundle's signature and message digest, inclusion, timestamps, certificate
+ * path, SCTs) is the library's own and reads no artifact. The library checks the signature over the artifact hashed
+ * with the algorithm of the bundle's message digest (bundle/message.ts `verifySignature`); that digest is the one
+ * given here, which verifyParsedBundle has already compared with the bundle's message digest.
+ */
+function overDigest(bundle: Bundle, artifact: PrehashedArtifact): SignedEntity {
+  const entity = toSignedEntity(bundle, undefined);
+  if (bundle.content.$case !== 'messageSignature') return entity;
+  const own = entity.signature;
+  const algorithm = messageDigestHash(HashAlgorithm[bundle.content.messageSignature.messageDigest.algorithm] ?? '');
+  const digest = algorithm === undefined ? undefined : artifact.digests[algorithm];
+  const signature: SignedEntity['signature'] = {
+    signature: own.signature,
+    compareSignature: (s) => own.compareSignature(s),
+    compareDigest: (d) => own.compareDigest(d),
+    compareSignedDigest: (d) => own.compareSignedDigest(d),
+    verifySignature: (key) => digest !== undefined && artifact.verify(key, digest, own.signature) === true,
+  };
+  return { ...entity, signature };
 }

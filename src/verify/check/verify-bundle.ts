@@ -1,4 +1,5 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
+import type { DigestAlgorithm } from '../../hash/algorithms.js';
 import type { Bundle } from '@sigstore/bundle';
 import { MESSAGE_DIGEST_HASHES, messageDigestHash, type ParsedBundle } from '../bundle/parse.js';
 import { IN_TOTO_PAYLOAD_TYPE, parseStatement, subjectMatches, type Statement } from '../bundle/intoto.js';
@@ -9,13 +10,17 @@ import { checkChainOrder, verifyChainToAnchors } from './chain.js';
 import { verifyContentSignature } from './signature.js';
 import { verifyWithSigstore, type Thresholds } from './sigstore.js';
 import { fail, type BundleVerdict, type SeenSigner } from './types.js';
+import { artifactDigest, digestCurveOf, type ArtifactInput } from './prehashed.js';
 
 export interface BundleCheck extends Thresholds {
   readonly trust: TrustRoot;
   /** Signers allowed here. Empty: any Sigstore identity valid under the trust root (keys and CAs need naming). */
   readonly signers: readonly NamedSigner[];
-  /** The artifact's bytes (required for message signatures; DSSE subjects are compared with its digest). */
-  readonly artifact?: Buffer;
+  /**
+   * The artifact's bytes, or its digests when too large to read whole (required for message signatures; DSSE
+   * subjects are compared with its digest).
+   */
+  readonly artifact?: ArtifactInput;
 }
 
 /** A statement may list thousands of subjects; a mismatch names this many. */
@@ -34,12 +39,15 @@ export function verifyParsedBundle(bundle: ParsedBundle, check: BundleCheck): Bu
       const name = content.algorithm.slice(0, 64);
       return fail('unverifiable', `unsupported message digest algorithm ${name} (Sigstore verifies ${known})`);
     }
-    const actual = createHash(alg).update(check.artifact).digest();
+    const actual = artifactDigest(check.artifact, alg, hashBytes);
+    if (!actual) return fail('unverifiable', `the artifact's ${alg} digest could not be computed`);
     if (!actual.equals(content.digest))
       return fail(
         'digest-mismatch',
         `the bundle signs ${alg}:${content.digest.toString('hex')}, the artifact is ${alg}:${actual.toString('hex')}`,
       );
+    const unchecked = Buffer.isBuffer(check.artifact) ? undefined : undigestableSigner(bundle);
+    if (unchecked) return fail('unverifiable', unchecked);
   }
   let verdict: BundleVerdict;
   if (material.kind === 'key') verdict = verifyKeyed(bundle, check);
@@ -116,6 +124,8 @@ function verifyKeyed(bundle: ParsedBundle, check: BundleCheck): BundleVerdict {
     }
     return { ok: true, signer: seen, signerName: signer.name, statement: undefined };
   }
+  const unchecked = undigestableKey(bundle, check, keys);
+  if (unchecked) return fail('unverifiable', unchecked, claimedSeen);
   // Tell a wrong key from a broken signature: the bundle's own key (if any) is only used for this diagnosis.
   if (
     claimed &&
@@ -248,7 +258,8 @@ function bindStatement(bundle: ParsedBundle, verdict: BundleVerdict & { ok: true
       ['sha256', 'sha384', 'sha512'].includes(a),
     );
     const artifact = check.artifact;
-    if (!algs.some((a) => subjectMatches(statement, a, createHash(a).update(artifact).digest('hex')))) {
+    const hex = (a: string) => artifactDigest(artifact, a as DigestAlgorithm, hashBytes)?.toString('hex') ?? '';
+    if (!algs.some((a) => subjectMatches(statement, a, hex(a)))) {
       // The statement is its signer's: bounded like matchSubject's (provenance/attestation.ts), one line per cause.
       const shown = statement.subjects.slice(0, MAX_SUBJECTS_SHOWN).map((s) =>
         Object.entries(s.digest)
@@ -261,10 +272,46 @@ function bindStatement(bundle: ParsedBundle, verdict: BundleVerdict & { ok: true
       const alg = algs[0] ?? 'sha256';
       return fail(
         'digest-mismatch',
-        `the statement's subject is ${want}, the artifact is ${alg}:${createHash(alg).update(artifact).digest('hex')}`,
+        `the statement's subject is ${want}, the artifact is ${alg}:${hex(alg)}`,
         verdict.signer,
       );
     }
   }
   return { ...verdict, statement };
 }
+
+const hashBytes = (algorithm: DigestAlgorithm, bytes: Buffer): Buffer => createHash(algorithm).update(bytes).digest();
+
+/**
+ * Why a message signature over a file read only as its digests cannot be checked, or undefined. Only an ECDSA
+ * signature of a NIST curve is checked from a digest (cosign sign-blob, sigstore-python and sigstore-js sign the
+ * blob's SHA-256 with one); @sigstore/verify checks any other over the bytes (bundle/message.ts `verifySignature`),
+ * which a file this large is not read as.
+ */
+function undigestableSigner(bundle: ParsedBundle): string | undefined {
+  // A key is the policy's: verifyKeyed tries each, and says which it could not check (undigestableKey).
+  if (bundle.material.kind !== 'certificate') return undefined;
+  let key: KeyObject;
+  try {
+    key = new X509Certificate(bundle.material.certificates[0]!).publicKey;
+  } catch {
+    return undefined; // the verifier reports a certificate that does not parse
+  }
+  const type = `${key.asymmetricKeyType ?? 'unknown'} ${key.asymmetricKeyDetails?.namedCurve ?? ''}`.trimEnd();
+  return digestCurveOf(key) === undefined
+    ? tooLargeFor(`is signed with a certificate whose key is ${type}`)
+    : undefined;
+}
+
+/** A policy key that might have made a message signature over a file read only as its digests, but cannot be tried. */
+function undigestableKey(bundle: ParsedBundle, check: BundleCheck, keys: readonly NamedSigner[]): string | undefined {
+  if (bundle.content.kind !== 'message' || check.artifact === undefined || Buffer.isBuffer(check.artifact))
+    return undefined;
+  const other = keys.find((s) => s.kind === 'key' && digestCurveOf(s.key.key) === undefined);
+  return other?.kind === 'key'
+    ? tooLargeFor(`may be signed with ${other.name}, an ${other.key.algorithm} key`)
+    : undefined;
+}
+
+const tooLargeFor = (what: string) =>
+  `it ${what}, and for a file too large to read whole chainproof checks only ECDSA signatures (P-256, P-384, P-521), from the file's digest`;

@@ -6,18 +6,23 @@ import type { StageInput } from '../../core/stage.js';
 import { bundleReadFailure } from '../artifact.js';
 import { BundleParseError, MAX_BUNDLE_BYTES, tryParseBundle, type ParsedBundle } from '../bundle/parse.js';
 import { verifyParsedBundle } from '../check/verify-bundle.js';
-import { describeSigner } from '../check/types.js';
+import { describeSigner, type BundleVerdict } from '../check/types.js';
 import { isProvenanceBundle } from '../provenance/kind.js';
 import { DETACHED_BUNDLE } from '../provenance/names.js';
 import { readBareEnvelope } from '../provenance/envelope.js';
 import { folderCovers, isFolderAttestation } from '../provenance/files.js';
 import type { CosignFiles } from './cosign-names.js';
+import { loadPrehashVerify, type ArtifactInput } from '../check/prehashed.js';
+import type { DigestAlgorithm } from '../../hash/algorithms.js';
 import { allowedSigners, registryRequirementsOf, signatureRequirementsOf, type SignatureSetup } from './setup.js';
 import { emptyPart, markFailed, type PartResult } from './coverage.js';
 import { MAX_CANDIDATES, MAX_FILE_BYTES, NearbyArtifacts, bundleClaim, type BundleClaim } from './nearby-artifact.js';
 import { record, requiredVerdictFinding, requiredUnverifiable, statusOf, verdictFinding } from './findings.js';
 
-/** Artifacts are read whole for a message signature; beyond this a detached check is reported as not done. */
+/**
+ * Artifacts up to this size are read whole, as @sigstore/verify reads them; a larger one is checked from its digests
+ * (the scan's hasher reads it in a worker, once per scan and not again next run: `artifactInput`).
+ */
 export const MAX_DETACHED_ARTIFACT_BYTES = 512 * 1024 * 1024;
 
 export function artifactOf(bundlePath: string): string {
@@ -157,8 +162,6 @@ async function checkOne(
     if (!byDigest && models.has(target)) return markFailed(out, target, bundle.path, undefined);
     return unverifiable(`${bundle.path} is larger than 16 MiB and was not read.`);
   }
-  if (artifact.size > MAX_DETACHED_ARTIFACT_BYTES)
-    return unverifiable(`${target} is larger than 512 MiB; its detached bundle ${bundle.path} was not checked.`);
   const registry = ctx.policy.signatures.registry;
   const allowed =
     registryFiles.has(target) && registry
@@ -175,16 +178,22 @@ async function checkOne(
     );
   const how = byDigest ? `, which names no file but signs this one's digest` : '';
   // verify/artifact.ts `verifyArtifactBundle`, over the bundle parsed once.
-  const verdict =
-    parsedBundle instanceof BundleParseError
-      ? bundleReadFailure(parsedBundle)
-      : verifyParsedBundle(parsedBundle, {
-          artifact: await readFile(artifact.abs),
-          trust: setup.trust,
-          signers: allowed,
-          tlogThreshold: setup.tlogThreshold,
-          timestampThreshold: setup.timestampThreshold,
-        });
+  let verdict: BundleVerdict;
+  if (parsedBundle instanceof BundleParseError) verdict = bundleReadFailure(parsedBundle);
+  else {
+    const bytes = await artifactInput(artifact, parsedBundle, ctx);
+    if (typeof bytes === 'string')
+      return unverifiable(
+        `${target} could not be hashed (${bytes}); its detached bundle ${bundle.path} was not checked.`,
+      );
+    verdict = verifyParsedBundle(parsedBundle, {
+      artifact: bytes,
+      trust: setup.trust,
+      signers: allowed,
+      tlogThreshold: setup.tlogThreshold,
+      timestampThreshold: setup.timestampThreshold,
+    });
+  }
   if (!verdict.ok) {
     // Build provenance next to a model is judged by the provenance stage (CPM021 changed file, CPM025 bad bundle):
     // one finding per cause. Only whom the policy allows to sign stays here, and every other file's bundle; the
@@ -229,6 +238,29 @@ function artifactAbs(bundle: DiscoveredFile, target: string): FsPath {
   return typeof bundle.abs === 'string'
     ? bundle.abs.slice(0, bundle.abs.length - suffix)
     : bundle.abs.subarray(0, bundle.abs.length - suffix);
+}
+
+/**
+ * What a bundle is checked against: the artifact's bytes, or past MAX_DETACHED_ARTIFACT_BYTES its digests — the one
+ * a message signature signs, or those the statement's subjects name (SHA-256 when they name none chainproof reads) —
+ * with a verifier of ECDSA over a digest. A string says why the file could not be hashed.
+ */
+async function artifactInput(
+  artifact: DiscoveredFile,
+  bundle: ParsedBundle,
+  ctx: ScanContext,
+): Promise<ArtifactInput | string> {
+  if (artifact.size <= MAX_DETACHED_ARTIFACT_BYTES) return readFile(artifact.abs);
+  const claimed = [...bundleClaim(bundle).digests].map((d) => d.slice(0, d.indexOf(':')) as DigestAlgorithm);
+  const algorithms = claimed.length > 0 ? [...new Set(claimed)] : (['sha256'] as const);
+  const [r, verify] = await Promise.all([
+    ctx.digests.hash({ abs: artifact.abs, identity: artifact, algorithms }),
+    loadPrehashVerify(),
+  ]);
+  if (!r.ok) return r.message;
+  const digests: Partial<Record<DigestAlgorithm, Buffer>> = {};
+  for (const a of algorithms) if (r.digests[a] !== undefined) digests[a] = Buffer.from(r.digests[a], 'hex');
+  return { digests, verify };
 }
 
 function isBareEnvelope(bytes: Buffer): boolean {
