@@ -17,7 +17,15 @@ import type { DigestAlgorithm } from '../../hash/algorithms.js';
 import { allowedSigners, registryRequirementsOf, signatureRequirementsOf, type SignatureSetup } from './setup.js';
 import { emptyPart, markFailed, type PartResult } from './coverage.js';
 import { MAX_CANDIDATES, MAX_FILE_BYTES, NearbyArtifacts, bundleClaim, type BundleClaim } from './nearby-artifact.js';
-import { record, requiredVerdictFinding, requiredUnverifiable, statusOf, verdictFinding } from './findings.js';
+import {
+  adviceFor,
+  foldUnchecked,
+  record,
+  requiredVerdictFinding,
+  requiredUnverifiable,
+  statusOf,
+  verdictFinding,
+} from './findings.js';
 
 /**
  * Artifacts up to this size are read whole, as @sigstore/verify reads them; a larger one is checked from its digests
@@ -58,8 +66,20 @@ export async function checkDetachedBundles(
   // equal ones, so the order they finished in must not decide which.
   const order = (v: { key: string; detail?: string }) => `${v.key}\0${v.detail ?? ''}`;
   out.verifications.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
-  return out;
+  // Bundles beside their files, each not checked for one reason (a key the policy does not name, no log entry): one
+  // finding. Only unverifiable verdicts and unlogged bundles carry a reason that names no file.
+  const unlogged = new Set(
+    out.findings
+      .filter((f) => f.evidence?.['reason'] !== undefined && !('expectedSigner' in f.evidence))
+      .map((f) => f.evidence!['reason']),
+  );
+  const advice = (reason: string) =>
+    unlogged.has(reason) ? RESIGN_LOGGED('<file>').replace('the bundle', 'the bundles') : adviceFor('unverifiable');
+  return { ...out, findings: foldUnchecked(out.findings, ctx.policy.suppressions, 'signature bundles', advice) };
 }
+
+const RESIGN_LOGGED = (target: string) =>
+  `Re-sign with the transparency log (cosign sign-blob --bundle ${target}.sigstore.json) and commit the bundle.`;
 
 async function checkOne(
   bundle: DiscoveredFile,
@@ -108,12 +128,14 @@ async function checkOne(
   }
   // Found by digest, the bundle is no file's signature for a requirement (CPS003 says the file is unsigned).
   const requirements = byDigest ? [] : signatureRequirementsOf(setup, [target]);
-  const unverifiable = (message: string) => {
+  /** `reason`: why, in words that name no file, when other bundles may fail to be checked for the same one. */
+  const unverifiable = (message: string, reason?: string) => {
     const finding: Finding = {
       ruleId: 'CPS007',
       message,
       location: { path: bundle.path },
       artifact: { kind: 'file', path: target },
+      ...(reason === undefined ? {} : { evidence: { reason } }),
     };
     out.verifications.push(record(target, 'unverifiable', message));
     out.findings.push(requiredUnverifiable(finding, requirements));
@@ -174,7 +196,8 @@ async function checkOne(
   // Well formed but never logged (cosign sign-blob --tlog-upload=false): not checked, which no signer named would change.
   if (parsedBundle instanceof BundleParseError && parsedBundle.unverifiable)
     return unverifiable(
-      `${bundle.path} over ${target} was not checked: ${parsedBundle.message}. Re-sign with the transparency log (cosign sign-blob --bundle ${target}.sigstore.json) and commit the bundle.`,
+      `${bundle.path} over ${target} was not checked: ${parsedBundle.message}. ${RESIGN_LOGGED(target)}`,
+      parsedBundle.message,
     );
   const how = byDigest ? `, which names no file but signs this one's digest` : '';
   // verify/artifact.ts `verifyArtifactBundle`, over the bundle parsed once.

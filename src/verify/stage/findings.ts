@@ -1,8 +1,16 @@
 import type { Finding } from '../../core/finding.js';
+import { byCodePoint } from '../../core/order.js';
 import type { VerificationRecord } from '../../core/records.js';
 import { describeSigner, type BundleVerdict, type FailureCode } from '../check/types.js';
 import { describeExpected, type NamedSigner } from '../policy/signers.js';
 import { fileKey } from '../../core/package-key.js';
+import { groupCauses, MAX_RELATED } from '../../core/group-causes.js';
+import { suppresses } from '../../core/apply-policy.js';
+import { listedWithMore } from '../../core/plural.js';
+import type { Suppression } from '../../core/policy.js';
+
+/** Signature files named in a folded finding's message; the rest are counted and in `related`. */
+const SHOWN = 3;
 
 const RULE_FOR: Record<FailureCode, string> = {
   invalid: 'CPS001',
@@ -93,4 +101,48 @@ export function record(path: string, status: VerificationRecord['status'], detai
 
 export function statusOf(code: FailureCode): VerificationRecord['status'] {
   return code === 'unverifiable' ? 'unverifiable' : 'failed';
+}
+
+/**
+ * One finding per cause: signatures not checked for one reason, the same for each (a key the policy does not name,
+ * bundles signed without the transparency log), gave one CPS007 per signed file. From two on, those warnings are one
+ * CPS007 at the first signature (path order), with the count, the first ones named, the others in `related` and
+ * each one's own finding in `members`. The reason is the finding's `evidence.reason`, which names no file. A finding a
+ * requirement made an error stays its own (each file fails its own requirement), as does one a suppression names.
+ */
+export function foldUnchecked(
+  findings: Finding[],
+  suppressions: readonly Suppression[],
+  what: string,
+  advice: (reason: string) => string,
+): Finding[] {
+  const causeOf = (f: Finding) => {
+    const reason = f.evidence?.['reason'];
+    return f.ruleId === RULE_FOR.unverifiable &&
+      f.level === undefined &&
+      typeof reason === 'string' &&
+      !suppressions.some((s) => suppresses(s, f))
+      ? reason
+      : undefined;
+  };
+  const summarise = (list: readonly Finding[]): Finding => {
+    const first = list[0]!;
+    const reason = causeOf(first)!;
+    const sigs = list.map((f) => f.location.path);
+    return {
+      ruleId: RULE_FOR.unverifiable,
+      message: `${list.length} ${what} were not checked, all for one reason: ${reason}. They are ${listedWithMore(sigs, SHOWN)}. ${advice(reason)}`,
+      location: first.location,
+      evidence: { reason, count: list.length, files: sigs.slice(0, SHOWN).join(' ') },
+      related: list.slice(1, MAX_RELATED + 1).map((f) => f.location),
+      members: list,
+    };
+  };
+  const ordered = [...findings].sort((a, b) => byCodePoint(a.location.path, b.location.path));
+  return groupCauses(ordered, causeOf, () => 2, summarise) ?? findings;
+}
+
+/** The advice a single finding for this failure gives. */
+export function adviceFor(code: FailureCode): string {
+  return ADVICE[code];
 }
