@@ -13,12 +13,11 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Policy } from '../../src/core/policy.js';
-import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+import type { SignerSpec } from '../../src/core/policy.js';
 import { signaturesStage } from '../../src/verify/stage.js';
 import { MAX_DETACHED_ARTIFACT_BYTES } from '../../src/verify/stage/detached.js';
 import { scanWith } from '../helpers/scan.js';
-import { blockNetwork, KEYS, SPECS } from './helpers.js';
+import { blockNetwork, KEYS, policyRequiring, SPECS } from './helpers.js';
 
 beforeAll(blockNetwork);
 
@@ -73,19 +72,8 @@ function writeAt(offset: number, bytes: Buffer): void {
   }
 }
 
-function policyWith(signers: Policy['signatures']['signers']): Policy {
-  return {
-    ...DEFAULT_POLICY,
-    source: '<test>',
-    signatures: {
-      ...DEFAULT_POLICY.signatures,
-      tlogThreshold: 0,
-      timestampThreshold: 0,
-      signers,
-      require: [{ paths: ['models/**'], signers: Object.keys(signers) }],
-    },
-  };
-}
+const policyWith = (signers: Readonly<Record<string, SignerSpec>>) =>
+  policyRequiring(signers, [{ paths: ['models/**'], signers: Object.keys(signers) }]);
 const POLICY = policyWith({ ecKey: SPECS.ecKey });
 
 const scan = async (policy = POLICY) => {
