@@ -7,7 +7,7 @@ import type { Policy } from '../../src/core/policy.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
 import { signaturesStage } from '../../src/verify/stage.js';
 import { scanWith } from '../helpers/scan.js';
-import { blockNetwork, KEYS, SPECS } from './helpers.js';
+import { blockNetwork, KEYS, signFiles as signModel, SPECS } from './helpers.js';
 
 beforeAll(blockNetwork);
 
@@ -103,6 +103,35 @@ describe('detached bundles each not checked for one reason', () => {
     const r = await scan();
     expect(r.findings.map((f) => f.message)).toEqual([
       expect.stringMatching(/^Sigstore bundle w\/f0\.bin\.sigstore\.json does not verify: signed with a public key/),
+    ]);
+  });
+});
+
+describe('model signatures each not checked for one reason', () => {
+  const signModels = (count: number) => {
+    for (let i = 0; i < count; i++) {
+      const dir = path.join(root, `m${i}`);
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, 'weights.bin'), `weights ${i}\n`);
+      signModel(dir, ['weights.bin'], false);
+    }
+  };
+
+  it('signed with a key the policy does not name, are one CPS007 with the count', async () => {
+    signModels(3);
+    const r = await scan();
+    expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['CPS007 m0/model.sig']);
+    expect(r.findings[0]!.message).toMatch(
+      /^3 model signatures were not checked, all for one reason: signed with a public key; the policy names no key to verify it with\. They are m0\/model\.sig, m1\/model\.sig, m2\/model\.sig\./,
+    );
+    expect(r.findings[0]!.members).toHaveLength(3);
+  });
+
+  it('alone, is its own finding', async () => {
+    signModels(1);
+    const r = await scan();
+    expect(r.findings.map((f) => f.message)).toEqual([
+      expect.stringMatching(/^Model signature m0\/model\.sig does not verify/),
     ]);
   });
 });

@@ -115,10 +115,13 @@ export function foldUnchecked(
   suppressions: readonly Suppression[],
   what: string,
   advice: (reason: string) => string,
+  /** Which findings speak of a signature as a whole (a model signature's findings on one file of it do not). */
+  whole: (f: Finding) => boolean = () => true,
 ): Finding[] {
   const causeOf = (f: Finding) => {
     const reason = f.evidence?.['reason'];
     return f.ruleId === RULE_FOR.unverifiable &&
+      whole(f) &&
       f.level === undefined &&
       typeof reason === 'string' &&
       !suppressions.some((s) => suppresses(s, f))

@@ -12,7 +12,14 @@ import { rawFolderOf } from '../../io/raw-names.js';
 import { verifyModelSignature } from '../model/verify.js';
 import { allowedSigners, registryRequirementsOf, signatureRequirementsOf, type SignatureSetup } from './setup.js';
 import { emptyPart, markFailed, type PartResult } from './coverage.js';
-import { record, requiredUnverifiable, requiredVerdictFinding, statusOf } from './findings.js';
+import {
+  adviceFor,
+  foldUnchecked,
+  record,
+  requiredUnverifiable,
+  requiredVerdictFinding,
+  statusOf,
+} from './findings.js';
 import { leftOutUnder, MAX_LISTED_ENTRIES, type ListingBudget } from './left-out.js';
 
 /** Verify every `model.sig` over the folder it sits in (or the single file it names). */
@@ -35,7 +42,14 @@ export async function checkModelSignatures(
   };
   const budget: ListingBudget = { left: MAX_LISTED_ENTRIES };
   for (const sig of sigs) await checkOne(sig, input, ctx, setup, out, digest, budget);
-  return out;
+  // Model folders each signed with a key the policy does not name: one finding. Only the verdict on a signature is
+  // folded (it names the signers expected); what a signature says of one file of its model stays that file's.
+  const verdict = (f: Finding) => f.evidence !== undefined && 'expectedSigner' in f.evidence;
+  const advice = () => adviceFor('unverifiable');
+  return {
+    ...out,
+    findings: foldUnchecked(out.findings, ctx.policy.suppressions, 'model signatures', advice, verdict),
+  };
 }
 
 async function checkOne(
