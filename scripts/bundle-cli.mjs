@@ -2,7 +2,7 @@
 // npm package has no runtime dependencies (`npm install -g chainproof-*.tgz` needs nothing else) and starts fast.
 // ESM with `splitting`: every `import()` in the sources (each command in src/cli/commands/index.ts, yargs in
 // src/cli/main.ts) becomes its own chunk, loaded only when that command runs.
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,12 @@ const cliuiWordWrap = {
 
 export const CLI_BUNDLE_DIR = path.join(REPO, 'build', 'cli-bundle');
 
+/**
+ * esbuild's account of a bundle (each chunk's modules, static and dynamic imports), beside the bundle's folder, not
+ * in it: the npm package ships that folder. Paths in it are relative to the repository.
+ */
+export const metafilePath = (outdir = CLI_BUNDLE_DIR) => `${outdir}.meta.json`;
+
 /** Build into `outdir` (default build/cli-bundle/). Returns the files written, relative to outdir, sorted. */
 export async function bundleCli(outdir = CLI_BUNDLE_DIR) {
   await rm(outdir, { recursive: true, force: true });
@@ -35,10 +41,18 @@ export async function bundleCli(outdir = CLI_BUNDLE_DIR) {
     chunkNames: 'chunks/[name]-[hash]',
     // Same resolution and output choices as the Action bundle (scripts/bundle.mjs says why).
     ...SHARED_BUILD_OPTIONS,
+    // No indentation, spaces or line breaks esbuild can drop (names stay as written, so a stack trace still names
+    // its functions, at line 1 and a column): V8 scans every byte of each chunk a command loads, and preparses all of
+    // it. The loaded JavaScript of a scan is 23 % smaller; measured (cachegrind, node --predictable) on bench `refs`:
+    // -41 M instructions loading the chunks of a `scan --no-refs`, -11 M more for the refs stage's 24 chunks, and
+    // about -60 M for the whole scan either way. Which module went into which chunk, which esbuild wrote as a
+    // `// src/…` comment, is in the metafile written beside the bundle (`metafilePath`).
+    minifyWhitespace: true,
     splitting: true,
     metafile: true,
     plugins: [cliuiWordWrap, inlineRequires, inlineLzmaWasm, legacyBufferCalls],
   });
+  await writeFile(metafilePath(outdir), JSON.stringify(result.metafile));
   return Object.keys(result.metafile.outputs)
     .map((f) => path.relative(outdir, path.resolve(REPO, f)))
     .sort();

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandName, COMMANDS } from '../../src/cli/commands/index.js';
@@ -19,30 +19,52 @@ describe('lazy commands: each listed entry agrees with the module it loads', () 
   });
 });
 
-/**
- * The bundle's entry and the chunks it imports statically are what every start pays for, `--version` included.
- * esbuild keeps a `// <source path>` comment before each module it inlines, so the loaded code can be named.
- */
-function staticallyLoaded(entry: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(entry)) return seen;
-  seen.add(entry);
-  const text = readFileSync(entry, 'utf8');
-  for (const m of text.matchAll(/^(?:import|export)\s[^;]*?from\s+"(\.[^"]+)";/gms))
-    staticallyLoaded(path.resolve(path.dirname(entry), m[1]!), seen);
+/** esbuild's metafile of the built bundle (scripts/bundle-cli.mjs `metafilePath`): each chunk's modules and imports. */
+interface BundleMeta {
+  readonly outputs: Record<
+    string,
+    { readonly imports: readonly { readonly path: string; readonly kind: string }[]; readonly inputs: object }
+  >;
+}
+const ENTRY = 'build/cli-bundle/chainproof.mjs';
+const meta = (): BundleMeta =>
+  JSON.parse(readFileSync(path.join(REPO, 'build', 'cli-bundle.meta.json'), 'utf8')) as BundleMeta;
+
+/** The bundle's entry and the chunks it imports statically are what every start pays for, `--version` included. */
+function staticallyLoaded(m: BundleMeta, chunk: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(chunk)) return seen;
+  seen.add(chunk);
+  for (const i of m.outputs[chunk]!.imports)
+    if (i.kind === 'import-statement' && i.path in m.outputs) staticallyLoaded(m, i.path, seen);
   return seen;
 }
 
-describe('the bundled CLI loads commands and heavy libraries only when used', () => {
-  const entry = path.join(REPO, 'build', 'cli-bundle', 'chainproof.mjs');
+/** The source modules (src/…, node_modules/…) bundled into these chunks. */
+const modulesIn = (m: BundleMeta, chunks: Iterable<string>): string[] =>
+  [...chunks].flatMap((c) => Object.keys(m.outputs[c]!.inputs));
 
+/** The chunks the entry imports on demand. */
+const dynamicImports = (m: BundleMeta): string[] =>
+  m.outputs[ENTRY]!.imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path);
+
+/** The chunks that hold `module`. */
+const holding = (m: BundleMeta, module: string): string[] =>
+  Object.keys(m.outputs).filter((c) => module in m.outputs[c]!.inputs);
+
+describe('the bundled CLI loads commands and heavy libraries only when used', () => {
   it('is built (npm run build)', () => {
-    expect(existsSync(entry)).toBe(true);
+    expect(existsSync(path.join(REPO, ENTRY))).toBe(true);
+  });
+
+  it('is written without the whitespace V8 would scan at every start', () => {
+    // scripts/bundle-cli.mjs `minifyWhitespace`: no indented lines (the banner's two lines stand alone).
+    const text = readFileSync(path.join(REPO, ENTRY), 'utf8');
+    expect(text.split('\n').filter((l) => /^\s/.test(l))).toEqual([]);
   });
 
   it('start-up code holds no command, stage or heavy library', () => {
-    const files = [...staticallyLoaded(entry)];
-    const modules = files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)]);
-    const loaded = modules.map((m) => m[1]!);
+    const m = meta();
+    const loaded = modulesIn(m, staticallyLoaded(m, ENTRY));
     expect(loaded).toContain('src/cli/main.ts');
     // src/app/version.ts is one constant (the version `--version` prints), not a stage.
     const heavy = loaded.filter(
@@ -56,19 +78,15 @@ describe('the bundled CLI loads commands and heavy libraries only when used', ()
   });
 
   it('each command is its own chunk, imported on demand', () => {
-    const text = readFileSync(entry, 'utf8');
-    const dynamic = [...text.matchAll(/await import\("(\.\/chunks\/[^"]+)"\)/g)].map((m) => m[1]);
+    const dynamic = dynamicImports(meta());
     expect(dynamic.length).toBeGreaterThanOrEqual(COMMANDS.length + 1); // + yargs
   });
 
   it('scan loads no stage, trust loader or heavy library until there is work for it', () => {
-    const text = readFileSync(entry, 'utf8');
-    const chunk = /await import\("(\.\/chunks\/scan-[^"]+)"\)/.exec(text)?.[1];
+    const m = meta();
+    const chunk = dynamicImports(m).find((c) => c.startsWith('build/cli-bundle/chunks/scan-'));
     expect(chunk).toBeDefined();
-    const files = [...staticallyLoaded(path.resolve(path.dirname(entry), chunk!))];
-    const loaded = files.flatMap((f) =>
-      [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)].map((m) => m[1]!),
-    );
+    const loaded = modulesIn(m, staticallyLoaded(m, chunk!));
     expect(loaded).toContain('src/app/stages.ts');
     // The predicates the pipeline asks before loading a stage are all it may hold of the stages' folders (with the
     // refs stage's file-name test, which tells the walk which small sources to keep, and its byte pre-filter, which
@@ -100,14 +118,10 @@ describe('the bundled CLI loads commands and heavy libraries only when used', ()
 
 describe('the bundled scan loads a lockfile parser only for a lockfile of its format', () => {
   it('the deps stage holds no lockfile parser or parsing library', () => {
-    const dir = path.join(REPO, 'build', 'cli-bundle', 'chunks');
-    const stage = readdirSync(dir).find((f) =>
-      /^\/\/ src\/deps\/stage\.ts$/m.test(readFileSync(path.join(dir, f), 'utf8')),
-    );
-    expect(stage).toBeDefined();
-    const loaded = [...staticallyLoaded(path.join(dir, stage!))].flatMap((f) =>
-      [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)].map((m) => m[1]!),
-    );
+    const m = meta();
+    const stage = holding(m, 'src/deps/stage.ts');
+    expect(stage).toHaveLength(1);
+    const loaded = modulesIn(m, staticallyLoaded(m, stage[0]!));
     expect(loaded).toContain('src/deps/parsers/index.ts');
     const parsers = loaded.filter((m) =>
       /^node_modules\/(yaml|@yarnpkg|js-yaml)\/|^src\/deps\/parsers\/(npm|npm-lock|npm-v1|yarn-berry|yarn-classic|pnpm|bun)\.ts$/.test(
@@ -120,18 +134,14 @@ describe('the bundled scan loads a lockfile parser only for a lockfile of its fo
 
 describe('the bundled refs stage loads a grammar only for a language whose files name a loader', () => {
   it('the refs stage holds no parser; each language front end is its own chunk', () => {
-    const dir = path.join(REPO, 'build', 'cli-bundle', 'chunks');
-    const holding = (module: string) =>
-      readdirSync(dir).filter((f) => new RegExp(`^// ${module}$`, 'm').test(readFileSync(path.join(dir, f), 'utf8')));
-    const stage = holding('src/refs/stage\\.ts');
+    const m = meta();
+    const stage = holding(m, 'src/refs/stage.ts');
     expect(stage).toHaveLength(1);
-    const loaded = [...staticallyLoaded(path.join(dir, stage[0]!))].flatMap((f) =>
-      [...readFileSync(f, 'utf8').matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)].map((m) => m[1]!),
-    );
+    const loaded = modulesIn(m, staticallyLoaded(m, stage[0]!));
     expect(loaded.filter((m) => /^node_modules\/(@lezer|yaml)\//.test(m))).toEqual([]);
     // Python, JavaScript and config front ends in three different chunks, none holding another's grammar.
-    const python = holding('node_modules/@lezer/python/dist/index\\.js');
-    const javascript = holding('node_modules/@lezer/javascript/dist/index\\.js');
+    const python = holding(m, 'node_modules/@lezer/python/dist/index.js');
+    const javascript = holding(m, 'node_modules/@lezer/javascript/dist/index.js');
     expect(python).toHaveLength(1);
     expect(javascript).toHaveLength(1);
     expect(python[0]).not.toBe(javascript[0]);
