@@ -4,9 +4,14 @@ import type { ScanContext } from '../core/context.js';
 import { Readable } from 'node:stream';
 import type { DependencyGraph, PackageNode } from '../core/records.js';
 import type { TarballFacts } from '../registry/tarball.js';
-import { npmInstallScripts } from '../registry/packument.js';
 import { checkLocalTarballs, localTarballsOf } from './checks/local-tarballs.js';
-import { bunFoldersOf, checkBunFolders, type BunFolder } from './checks/bun-folders.js';
+import {
+  builtFoldersOf,
+  checkFolderScripts,
+  folderScripts,
+  type BuiltFolder,
+  type FolderScripts,
+} from './checks/folder-scripts.js';
 import type { LocalTarball, LocalTarballFacts } from './checks/local-tarballs.js';
 import type { Notification, Stage, StageInput, StageOutput } from '../core/stage.js';
 import { errorMessage } from '../core/errors.js';
@@ -294,11 +299,11 @@ async function scanLockfile(
   );
   const patches = await loadPatches(patchUsesOf(graph, parsed), byPath, ctx, notifications);
   const tarballs = await loadLocalTarballs(localTarballsOf(graph), byPath, ctx, notifications);
-  const folders = await loadBunFolders(bunFoldersOf(graph), manifestFiles, ctx, notifications);
+  const folders = await loadBuiltFolders(graph.kind, builtFoldersOf(graph), byPath, manifestFiles, ctx, notifications);
   const findings = [
     ...checkDependencies(graph, parsed, policy, [...manifests.values()], patches),
     ...checkLocalTarballs(graph, tarballs, policy),
-    ...checkBunFolders(folders, policy),
+    ...checkFolderScripts(folders, policy),
     ...checkRepoNpmrc(
       workspace !== undefined ? [...installConfigs, workspaceAsNpmrc(workspace)] : installConfigs,
       policy.allowedRegistries,
@@ -406,21 +411,27 @@ async function loadPatches(
 }
 
 /**
- * The install scripts in the package.json of each trusted bun `file:` folder (checks/bun-folders.ts), read bounded
- * as a manifest; one that cannot be read is said, never passed.
+ * The install scripts of each built `file:` folder (checks/folder-scripts.ts): its package.json, read bounded as a
+ * manifest, and for npm whether it holds a binding.gyp. One that cannot be read is said, never passed.
  */
-async function loadBunFolders(
-  folders: readonly BunFolder[],
+async function loadBuiltFolders(
+  kind: DependencyGraph['kind'],
+  folders: readonly BuiltFolder[],
+  byPath: ReadonlyMap<string, DiscoveredFile>,
   manifestFiles: ReadonlyMap<string, DiscoveredFile>,
   ctx: ScanContext,
   notifications: Notification[],
-): Promise<Map<PackageNode, { manifest: string; scripts: string[] }>> {
-  const out = new Map<PackageNode, { manifest: string; scripts: string[] }>();
+): Promise<Map<PackageNode, FolderScripts>> {
+  const out = new Map<PackageNode, FolderScripts>();
   const absent: string[] = [];
   for (const { node, manifest } of folders) {
     const f = manifestFiles.get(manifest);
+    const gyp = kind === 'npm' && byPath.has(joinRel(dirOf(manifest), 'binding.gyp'));
     if (f === undefined) {
-      absent.push(manifest);
+      // npm keeps the lockfile's entry when the folder has no package.json (`rpj(...).catch(() => null)`), and
+      // rebuild still looks for a binding.gyp on disk.
+      if (gyp) out.set(node, { manifest, scripts: folderScripts(kind, {}, true) });
+      else absent.push(manifest);
       continue;
     }
     const text = await readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
@@ -433,15 +444,15 @@ async function loadBunFolders(
       });
       continue;
     }
-    // Bun runs a trusted dependency's preinstall, install and postinstall (`Package.Scripts`), as npm does. Measured
-    // with Bun 1.2.0 and 1.4.5: a trusted `file:` folder's postinstall ran, an untrusted one's was blocked.
-    out.set(node, { manifest, scripts: npmInstallScripts(data.scripts) });
+    // Measured with Bun 1.2.0 and 1.4.5: a trusted `file:` folder's postinstall ran, an untrusted one's was blocked.
+    out.set(node, { manifest, scripts: folderScripts(kind, data, gyp) });
   }
-  // Counted once: Bun fails on a folder without package.json, so these are most likely outside what was scanned.
+  // Counted once: the install fails on (Bun) or reads nothing from (npm) a folder without package.json, so these
+  // are most likely outside what was scanned.
   if (absent.length > 0)
     notifications.push({
       level: 'note',
-      message: `${absent.length} trusted bun file: folder(s) have no package.json in the scan (${absent.slice(0, 3).join(', ')}${absent.length > 3 ? ', …' : ''}); their install scripts were not checked`,
+      message: `${absent.length} ${kind === 'bun' ? 'trusted bun ' : ''}file: folder(s) have no package.json in the scan (${absent.slice(0, 3).join(', ')}${absent.length > 3 ? ', …' : ''}); their install scripts were not checked`,
       path: absent[0]!,
     });
   return out;

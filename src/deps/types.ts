@@ -81,8 +81,10 @@ export interface Manifest {
   readonly pnpm?: unknown;
   /** bun: the only dependencies whose lifecycle scripts run (`[]` = none; absent = Bun's built-in list). */
   readonly trustedDependencies?: unknown;
-  /** Lifecycle scripts: what a bun `file:` folder installs with (registry/packument.ts `npmInstallScripts`). */
+  /** Lifecycle scripts: what a bun or npm `file:` folder installs with (checks/folder-scripts.ts). */
   readonly scripts?: unknown;
+  /** npm: `false` stops the implicit `node-gyp rebuild` of a package with a binding.gyp. */
+  readonly gypfile?: unknown;
 }
 
 export interface ParseOptions {
