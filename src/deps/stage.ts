@@ -412,7 +412,7 @@ async function loadPatches(
 
 /**
  * The install scripts of each built `file:` folder (checks/folder-scripts.ts): its package.json, read bounded as a
- * manifest, and for npm whether it holds a binding.gyp. One that cannot be read is said, never passed.
+ * manifest, and for npm and yarn 1 whether it holds a binding.gyp. One that cannot be read is said, never passed.
  */
 async function loadBuiltFolders(
   kind: DependencyGraph['kind'],
@@ -424,13 +424,16 @@ async function loadBuiltFolders(
 ): Promise<Map<PackageNode, FolderScripts>> {
   const out = new Map<PackageNode, FolderScripts>();
   const absent: string[] = [];
-  for (const { node, manifest } of folders) {
+  for (const { node, folders: candidates } of folders) {
+    // The first candidate the scan holds: a folder the install cannot find fails it, and runs nothing.
+    const folder = candidates.find((d) => manifestFiles.has(joinRel(d, 'package.json'))) ?? candidates[0]!;
+    const manifest = joinRel(folder, 'package.json');
     const f = manifestFiles.get(manifest);
-    const gyp = kind === 'npm' && byPath.has(joinRel(dirOf(manifest), 'binding.gyp'));
+    const gyp = kind !== 'bun' && byPath.has(joinRel(folder, 'binding.gyp'));
     if (f === undefined) {
       // npm keeps the lockfile's entry when the folder has no package.json (`rpj(...).catch(() => null)`), and
       // rebuild still looks for a binding.gyp on disk.
-      if (gyp) out.set(node, { manifest, scripts: folderScripts(kind, {}, true) });
+      if (gyp && kind === 'npm') out.set(node, { manifest, scripts: folderScripts(kind, {}, true) });
       else absent.push(manifest);
       continue;
     }

@@ -12,8 +12,8 @@ import { npmInstallScripts } from '../../registry/packument.js';
 /** A `file:` folder package whose lockfile entry does not say whether it runs install scripts. */
 export interface BuiltFolder {
   readonly node: PackageNode;
-  /** The folder's package.json, repository-relative. */
-  readonly manifest: string;
+  /** Repository-relative folders it may be read from, most likely first (yarn 1 does not say which workspace). */
+  readonly folders: readonly string[];
 }
 
 /**
@@ -24,13 +24,15 @@ export interface BuiltFolder {
  *   resolved against the root project's folder, the lockfile's (`Resolution.folder`, written relative to it).
  * - npm: every folder a link points at. arborist's loadVirtual `#resolveLinks` reads the package.json of a link
  *   target outside node_modules from disk ("they can be changed by the local user"), and rebuild's
- *   `#addToBuildSet` queues its scripts whatever the lockfile says. Workspaces are the project's own code and are
- *   left out, as the root is. The path is resolved as local-paths.ts `declaringFolders` says.
+ *   `#addToBuildSet` queues its scripts whatever the lockfile says.
+ * - yarn 1: yarn.lock records no scripts at all; the folder is copied and its manifest, as read from the copy,
+ *   is what `PackageInstallScripts` runs.
  *
- * Tarballs are local-tarballs.ts's.
+ * Workspaces are the project's own code and are left out, as the root is; `link:` runs nothing. The path is
+ * resolved as local-paths.ts `declaringFolders` says. Tarballs are local-tarballs.ts's.
  */
 export function builtFoldersOf(graph: DependencyGraph): BuiltFolder[] {
-  if (graph.kind !== 'bun' && graph.kind !== 'npm') return [];
+  if (!FOLDER_BUILDERS.has(graph.kind)) return [];
   const root = path.posix.dirname(graph.lockfile);
   const out: BuiltFolder[] = [];
   const seen = new Set<string>();
@@ -38,16 +40,19 @@ export function builtFoldersOf(graph: DependencyGraph): BuiltFolder[] {
     if (node.source !== 'file' || node.hasInstallScript === true || node.buildDisabled !== undefined) continue;
     const local = repoLocalPath(node, graph.kind);
     if (local === undefined || isNpmFileTarball(local)) continue;
-    const from = graph.kind === 'npm' ? (declaringFolders(node, graph)?.[0] ?? '') : '';
-    const manifest = insideRepo(root, from, local, 'package.json');
+    const from = graph.kind === 'bun' ? [''] : (declaringFolders(node, graph) ?? []);
+    const folders = [...new Set(from.map((f) => insideRepo(root, f, local)).filter((p) => p !== undefined))];
     // npm v1 writes a folder both as the dependency and, migrated, as the link's target: one folder, one finding.
-    if (manifest !== undefined && !seen.has(manifest)) {
-      seen.add(manifest);
-      out.push({ node, manifest });
+    const key = folders.join('\0');
+    if (folders.length > 0 && !seen.has(key)) {
+      seen.add(key);
+      out.push({ node, folders });
     }
   }
   return out;
 }
+
+const FOLDER_BUILDERS: ReadonlySet<DependencyGraph['kind']> = new Set(['bun', 'npm', 'yarn-classic']);
 
 /** What the stage read of a built folder: its package.json and the scripts the package manager runs from it. */
 export interface FolderScripts {
@@ -77,10 +82,13 @@ export function checkFolderScripts(read: ReadonlyMap<PackageNode, FolderScripts>
 export const GYP_REBUILD = 'install: node-gyp rebuild for its binding.gyp';
 
 /**
- * The scripts npm runs from a linked folder's package.json: rebuild's `#buildQueues` queues preinstall, install,
- * postinstall and — for links only (`#build` with type 'links') — prepare; `#addToBuildSet` adds `node-gyp rebuild`
- * as the install script when the folder holds a binding.gyp and sets neither install nor preinstall nor
- * `gypfile: false`. Bun runs a trusted dependency's preinstall, install and postinstall (`Package.Scripts`).
+ * The scripts a package manager runs from a `file:` folder's package.json.
+ * - npm: rebuild's `#buildQueues` queues preinstall, install, postinstall and — for links only (`#build` with type
+ *   'links') — prepare; `#addToBuildSet` adds `node-gyp rebuild` as the install script when the folder holds a
+ *   binding.gyp and sets neither install nor preinstall nor `gypfile: false`.
+ * - yarn 1: `PackageInstallScripts.getInstallCommands` runs preinstall, install and postinstall; the manifest
+ *   normaliser (`fix.js`) sets install to `node-gyp rebuild` when there is a binding.gyp and no install script.
+ * - Bun: a trusted dependency's preinstall, install and postinstall (`Package.Scripts`).
  */
 export function folderScripts(
   kind: DependencyGraph['kind'],
@@ -88,6 +96,8 @@ export function folderScripts(
   hasBindingGyp: boolean,
 ): string[] {
   const scripts = npmInstallScripts(manifest.scripts);
+  if (kind === 'yarn-classic')
+    return hasBindingGyp && !scripts.includes('install') ? [...scripts, GYP_REBUILD] : scripts;
   if (kind !== 'npm') return scripts;
   const prepare = isRecord(manifest.scripts) ? manifest.scripts.prepare : undefined;
   const out = typeof prepare === 'string' && prepare !== '' ? [...scripts, 'prepare'] : scripts;
