@@ -26,6 +26,8 @@ export function installScriptFinding(
   policy: Policy,
 ): Finding | undefined {
   if (lockfileRecordsScripts(graph) || meta.installScripts.length === 0) return undefined;
+  // The lockfile entry said it (a bun.lock of newer Bun: 1.4.5 writes it): the offline check reported it (CPD012).
+  if (pkg.hasInstallScript === true) return undefined;
   // yarn berry skips the build of a package the root manifest marks `built: false`: nothing will run.
   if (pkg.buildDisabled !== undefined) return undefined;
   const allowed = policy.dependencies.allowInstallScripts;

@@ -96,7 +96,13 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
         }
         // No packument, so nothing tells whether it runs install scripts when the lockfile does not say.
         // A build yarn will not run (dependenciesMeta built: false) is no unknown: its scripts cannot run.
-        if (c.cause !== undefined && !lockfileRecordsScripts(c.graph) && c.pkg.buildDisabled === undefined)
+        // An entry that records its scripts (a bun.lock's `hasInstallScript`) is no unknown either.
+        if (
+          c.cause !== undefined &&
+          !lockfileRecordsScripts(c.graph) &&
+          c.pkg.buildDisabled === undefined &&
+          c.pkg.hasInstallScript !== true
+        )
           scriptsUnknown.push(c.pkg);
       }
     }

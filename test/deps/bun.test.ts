@@ -224,3 +224,22 @@ describe('bun.lock: install scripts of file: folders', () => {
     expect(got[0]).toMatch(/^18 good runs install scripts and is not on the allowlist/);
   });
 });
+
+// Bun 1.4.5 (lockfileVersion 2) writes `hasInstallScript` on a registry package's entry: this is the entry it wrote
+// for esbuild 0.28.2 (on Bun's built-in trusted list, so its postinstall runs), trimmed to one optional dependency.
+describe('bun.lock: hasInstallScript on a registry entry', () => {
+  const lock = (info: string) =>
+    `{\n  "lockfileVersion": 2,\n  "configVersion": 1,\n  "workspaces": {\n    "": {\n      "name": "app",\n      "dependencies": {\n        "esbuild": "*",\n      },\n    },\n  },\n  "packages": {\n    "esbuild": ["esbuild@0.28.2", "", { "optionalDependencies": { "@esbuild/linux-x64": "0.28.2" }, ${info}"bin": { "esbuild": "bin/esbuild" } }, "sha512-HKVLS8dvII+xoKW9kmqxbRKrnWEXfJJr/FZhhJmiqIB0e053QNYFqOBouTMO/k5sID4MvCiUCvv8b9M4h32wIA=="],\n  }\n}\n`;
+  const scriptLines = async (text: string) => {
+    const dir = await repoWith({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { esbuild: '*' } }),
+      'bun.lock': text,
+    });
+    return (await scanDeps(dir)).findings.filter((f) => f.ruleId === 'CPD012').map((f) => f.location.line);
+  };
+
+  it('a trusted package the entry marks is CPD012 offline; without the mark nothing is said here', async () => {
+    expect(await scriptLines(lock('"hasInstallScript": true, '))).toEqual([13]);
+    expect(await scriptLines(lock(''))).toEqual([]);
+  });
+});

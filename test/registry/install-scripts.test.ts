@@ -214,3 +214,63 @@ describe('bundled dependencies', () => {
     expect(result.verifications.find((v) => v.key === 'pkg:npm/gyp-thing@2.0.0')?.status).toBe('failed');
   });
 });
+
+// Bun 1.4.5 writes `hasInstallScript` into a registry package's bun.lock entry (measured with esbuild); Bun 1.2.0 wrote
+// none. A marked entry is judged offline (CPD012) and not again here; an unmarked one is still the registry's to tell.
+describe('bun.lock entries that record hasInstallScript', () => {
+  function bunLock(base: string): string {
+    const entry = (p: ServedPackage, info: string) => {
+      const v = p.versions[0]!;
+      const tarball = `${base}${p.name}/-/${p.name}-${v.version}.tgz`;
+      return `    "${p.name}": ["${p.name}@${v.version}", "${tarball}", ${info}, "${v.integrity}"],`;
+    };
+    const [native, gyp, plain] = SERVED as [ServedPackage, ServedPackage, ServedPackage];
+    return [
+      '{',
+      '  "lockfileVersion": 2,',
+      '  "workspaces": {',
+      '    "": {',
+      '      "name": "app",',
+      `      "dependencies": { "native-thing": "1.0.0", "gyp-thing": "2.0.0", "plain-thing": "3.0.0" },`,
+      '    },',
+      '  },',
+      '  "trustedDependencies": ["native-thing", "gyp-thing", "plain-thing"],',
+      '  "packages": {',
+      entry(native, '{ "hasInstallScript": true }'),
+      entry(gyp, '{}'),
+      entry(plain, '{}'),
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+  }
+
+  async function setUpBun() {
+    const server = await startNpmEndpoints({ keys: undefined, packages: SERVED });
+    servers.push(server);
+    const root = tempDir();
+    const text = bunLock(server.url);
+    writeFileSync(path.join(root, 'bun.lock'), text);
+    return { server, root, graph: parseLockfile('bun.lock', text) };
+  }
+
+  it('the lockfile says it: CPD012 offline, and online CPD136 only for the entry that does not say', async () => {
+    const { server, root, graph } = await setUpBun();
+    expect(graph.packages.filter((p) => p.hasInstallScript === true).map((p) => p.name)).toEqual(['native-thing']);
+    const result = await scanGraphs({
+      root,
+      graphs: [graph],
+      registry: server.url,
+      policy: { verifySignatures: false },
+    });
+    const got = result.findings.filter((f) => f.ruleId === 'CPD136');
+    expect(got.map((f) => f.artifact?.kind === 'package' && f.artifact.name)).toEqual(['gyp-thing']);
+  });
+
+  it('offline: CPD137 counts only the entries whose scripts are unknown', async () => {
+    const { server, root, graph } = await setUpBun();
+    const result = await scanGraphs({ root, graphs: [graph], registry: server.url, offline: true });
+    const unknown = result.findings.filter((f) => f.ruleId === 'CPD137');
+    expect(unknown.map((f) => f.evidence?.['count'])).toEqual([2]);
+  });
+});

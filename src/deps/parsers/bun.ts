@@ -193,9 +193,10 @@ function toNode(key: string, raw: unknown, line: number, index: ReadonlyMap<stri
     version: kind === 'npm' ? resolution : '',
     key,
     line,
-    // Bun 1.4.5 writes `hasInstallScript` for a `file:` folder with lifecycle scripts (measured), Bun 1.2.0 writes
-    // none: its absence says nothing. Registry entries are left to the registry's answer (CPD136), one finding each.
-    ...(kind !== 'npm' && meta.hasInstallScript === true ? { hasInstallScript: true } : {}),
+    // Bun 1.4.5 writes `hasInstallScript` for a `file:` folder with lifecycle scripts and for a registry package
+    // whose metadata says so (measured: esbuild); Bun 1.2.0 writes none: only its presence says something. A package
+    // it marks is judged here (CPD012), and the registry stage does not judge it again (CPD136).
+    ...(meta.hasInstallScript === true ? { hasInstallScript: true } : {}),
     ...(platforms !== undefined ? { platforms } : {}),
     ...(resolved !== undefined ? { resolved } : {}),
     ...(integrity !== undefined && integrity !== '' ? { integrity } : {}),
