@@ -412,7 +412,7 @@ async function loadPatches(
 
 /**
  * The install scripts of each built `file:` folder (checks/folder-scripts.ts): its package.json, read bounded as a
- * manifest, and for npm and yarn 1 whether it holds a binding.gyp. One that cannot be read is said, never passed.
+ * manifest, and (but for Bun) whether it holds a binding.gyp. One that cannot be read is said, never passed.
  */
 async function loadBuiltFolders(
   kind: DependencyGraph['kind'],

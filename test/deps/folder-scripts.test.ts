@@ -182,3 +182,72 @@ describe('yarn 1: install scripts of file: folders, read from the folder', () =>
     expect(await scriptFindings({ ...withoutNpm, '.yarnrc': 'ignore-scripts true\n' })).toEqual([]);
   });
 });
+
+// pnpm's lockfile records no scripts for a `directory` resolution; a build its settings allow runs preinstall, install
+// and postinstall from the folder, and `node-gyp rebuild` for a binding.gyp without install or preinstall
+// (@pnpm/lifecycle `runPostinstallHooks`); prepare is not run. pnpm 12.26.0 wrote this (`install --lockfile-only`).
+describe('pnpm: install scripts of file: folders, read from the folder', () => {
+  const PNPM_LOCK = `lockfileVersion: '9.0'
+
+settings:
+  autoInstallPeers: true
+  excludeLinksFromLockfile: false
+
+importers:
+
+  .:
+    dependencies:
+      nat:
+        specifier: file:vendor/nat
+        version: file:vendor/nat
+      own:
+        specifier: file:vendor/own
+        version: file:vendor/own
+      prep:
+        specifier: file:vendor/prep
+        version: file:vendor/prep
+
+packages:
+
+  nat@file:vendor/nat:
+    resolution: {directory: vendor/nat, type: directory}
+
+  own@file:vendor/own:
+    resolution: {directory: vendor/own, type: directory}
+
+  prep@file:vendor/prep:
+    resolution: {directory: vendor/prep, type: directory}
+
+snapshots:
+
+  nat@file:vendor/nat: {}
+
+  own@file:vendor/own: {}
+
+  prep@file:vendor/prep: {}
+`;
+  const root = (extra: Record<string, unknown>) =>
+    JSON.stringify({
+      name: 'app',
+      version: '1.0.0',
+      dependencies: { nat: 'file:vendor/nat', own: 'file:vendor/own', prep: 'file:vendor/prep' },
+      ...extra,
+    });
+  const files = (extra: Record<string, unknown> = {}) => ({
+    'package.json': root(extra),
+    'pnpm-lock.yaml': PNPM_LOCK,
+    'vendor/nat/package.json': FILES['vendor/nat/package.json'],
+    'vendor/nat/binding.gyp': FILES['vendor/nat/binding.gyp'],
+    'vendor/own/package.json': FILES['vendor/own/package.json'],
+    'vendor/own/binding.gyp': FILES['vendor/own/binding.gyp'],
+    'vendor/prep/package.json': FILES['vendor/prep/package.json'],
+  });
+
+  it('with no pnpm pinned (pnpm 9 builds every dependency) the binding.gyp and the install script run', async () => {
+    expect(await scriptFindings(files())).toEqual(['23 install: node-gyp rebuild for its binding.gyp', '26 install']);
+  });
+
+  it('pnpm 10 pinned builds none that no setting allows', async () => {
+    expect(await scriptFindings(files({ packageManager: 'pnpm@10.0.0' }))).toEqual([]);
+  });
+});

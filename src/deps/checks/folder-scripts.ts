@@ -27,6 +27,8 @@ export interface BuiltFolder {
  *   `#addToBuildSet` queues its scripts whatever the lockfile says.
  * - yarn 1: yarn.lock records no scripts at all; the folder is copied and its manifest, as read from the copy,
  *   is what `PackageInstallScripts` runs.
+ * - pnpm: a `directory` resolution records no scripts either; a build its settings allow (parsers/pnpm-builds.ts
+ *   sets `buildDisabled` otherwise) runs what `runPostinstallHooks` reads from the folder's package.json.
  *
  * Workspaces are the project's own code and are left out, as the root is; `link:` runs nothing. The path is
  * resolved as local-paths.ts `declaringFolders` says. Tarballs are local-tarballs.ts's.
@@ -52,7 +54,7 @@ export function builtFoldersOf(graph: DependencyGraph): BuiltFolder[] {
   return out;
 }
 
-const FOLDER_BUILDERS: ReadonlySet<DependencyGraph['kind']> = new Set(['bun', 'npm', 'yarn-classic']);
+const FOLDER_BUILDERS: ReadonlySet<DependencyGraph['kind']> = new Set(['bun', 'npm', 'pnpm', 'yarn-classic']);
 
 /** What the stage read of a built folder: its package.json and the scripts the package manager runs from it. */
 export interface FolderScripts {
@@ -88,6 +90,8 @@ export const GYP_REBUILD = 'install: node-gyp rebuild for its binding.gyp';
  *   binding.gyp and sets neither install nor preinstall nor `gypfile: false`.
  * - yarn 1: `PackageInstallScripts.getInstallCommands` runs preinstall, install and postinstall; the manifest
  *   normaliser (`fix.js`) sets install to `node-gyp rebuild` when there is a binding.gyp and no install script.
+ * - pnpm: `runPostinstallHooks` (@pnpm/lifecycle) runs preinstall, install and postinstall, and `node-gyp rebuild`
+ *   as install when there is a binding.gyp and neither install nor preinstall.
  * - Bun: a trusted dependency's preinstall, install and postinstall (`Package.Scripts`).
  */
 export function folderScripts(
@@ -98,6 +102,10 @@ export function folderScripts(
   const scripts = npmInstallScripts(manifest.scripts);
   if (kind === 'yarn-classic')
     return hasBindingGyp && !scripts.includes('install') ? [...scripts, GYP_REBUILD] : scripts;
+  if (kind === 'pnpm')
+    return hasBindingGyp && !scripts.includes('install') && !scripts.includes('preinstall')
+      ? [...scripts, GYP_REBUILD]
+      : scripts;
   if (kind !== 'npm') return scripts;
   const prepare = isRecord(manifest.scripts) ? manifest.scripts.prepare : undefined;
   const out = typeof prepare === 'string' && prepare !== '' ? [...scripts, 'prepare'] : scripts;
