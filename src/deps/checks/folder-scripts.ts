@@ -27,6 +27,7 @@ export interface BuiltFolder {
  *   `#addToBuildSet` queues its scripts whatever the lockfile says.
  * - yarn 1: yarn.lock records no scripts at all; the folder is copied and its manifest, as read from the copy,
  *   is what `PackageInstallScripts` runs.
+ * - yarn 2+: yarn.lock records no scripts either; yarn packs the folder and builds from its manifest.
  * - pnpm: a `directory` resolution records no scripts either; a build its settings allow (parsers/pnpm-builds.ts
  *   sets `buildDisabled` otherwise) runs what `runPostinstallHooks` reads from the folder's package.json.
  *
@@ -54,7 +55,13 @@ export function builtFoldersOf(graph: DependencyGraph): BuiltFolder[] {
   return out;
 }
 
-const FOLDER_BUILDERS: ReadonlySet<DependencyGraph['kind']> = new Set(['bun', 'npm', 'pnpm', 'yarn-classic']);
+const FOLDER_BUILDERS: ReadonlySet<DependencyGraph['kind']> = new Set([
+  'bun',
+  'npm',
+  'pnpm',
+  'yarn-berry',
+  'yarn-classic',
+]);
 
 /** What the stage read of a built folder: its package.json and the scripts the package manager runs from it. */
 export interface FolderScripts {
@@ -90,6 +97,9 @@ export const GYP_REBUILD = 'install: node-gyp rebuild for its binding.gyp';
  *   binding.gyp and sets neither install nor preinstall nor `gypfile: false`.
  * - yarn 1: `PackageInstallScripts.getInstallCommands` runs preinstall, install and postinstall; the manifest
  *   normaliser (`fix.js`) sets install to `node-gyp rebuild` when there is a binding.gyp and no install script.
+ * - yarn 2+: `extractBuildRequest` (plugin-pnp/nm) takes preinstall, install and postinstall, and `node-gyp rebuild`
+ *   when there is a binding.gyp and no install script (read in @yarnpkg/cli-dist's bundle); a `file:` folder is
+ *   linked hard, so it builds unless `built: false` or `enableScripts: false` (the parser's `buildDisabled`).
  * - pnpm: `runPostinstallHooks` (@pnpm/lifecycle) runs preinstall, install and postinstall, and `node-gyp rebuild`
  *   as install when there is a binding.gyp and neither install nor preinstall.
  * - Bun: a trusted dependency's preinstall, install and postinstall (`Package.Scripts`).
@@ -100,7 +110,7 @@ export function folderScripts(
   hasBindingGyp: boolean,
 ): string[] {
   const scripts = npmInstallScripts(manifest.scripts);
-  if (kind === 'yarn-classic')
+  if (kind === 'yarn-classic' || kind === 'yarn-berry')
     return hasBindingGyp && !scripts.includes('install') ? [...scripts, GYP_REBUILD] : scripts;
   if (kind === 'pnpm')
     return hasBindingGyp && !scripts.includes('install') && !scripts.includes('preinstall')
