@@ -101,7 +101,14 @@ const FORMATS = [
   { name: 'yarn classic', file: 'yarn.lock', text: (base: string) => yarnClassic(base) },
 ];
 
-async function setUp(format: (typeof FORMATS)[number], abbreviated = false) {
+type Format = Pick<(typeof FORMATS)[number], 'file' | 'text'>;
+
+/** The registry stage over `graph` online, signatures not asked (these registries serve none). */
+function scanOnline(server: EndpointsServer, root: string, graph: DependencyGraph) {
+  return scanGraphs({ root, graphs: [graph], registry: server.url, policy: { verifySignatures: false } });
+}
+
+async function setUp(format: Format, abbreviated = false) {
   const server = await startNpmEndpoints({ keys: undefined, packages: SERVED, abbreviated });
   servers.push(server);
   const root = tempDir();
@@ -114,12 +121,7 @@ async function setUp(format: (typeof FORMATS)[number], abbreviated = false) {
 describe('install scripts for lockfiles that do not record them', () => {
   it.each(FORMATS)('$name online: the packument tells, CPD136 on each scripted package', async (format) => {
     const { server, root, text, graph } = await setUp(format);
-    const result = await scanGraphs({
-      root,
-      graphs: [graph],
-      registry: server.url,
-      policy: { verifySignatures: false },
-    });
+    const result = await scanOnline(server, root, graph);
     const got = result.findings.filter((f) => f.ruleId === 'CPD136');
     expect(got.map((f) => f.artifact?.kind === 'package' && f.artifact.name).sort()).toEqual([
       'gyp-thing',
@@ -245,30 +247,18 @@ describe('bun.lock entries that record hasInstallScript', () => {
     ].join('\n');
   }
 
-  async function setUpBun() {
-    const server = await startNpmEndpoints({ keys: undefined, packages: SERVED });
-    servers.push(server);
-    const root = tempDir();
-    const text = bunLock(server.url);
-    writeFileSync(path.join(root, 'bun.lock'), text);
-    return { server, root, graph: parseLockfile('bun.lock', text) };
-  }
+  const BUN = { name: 'bun 1.4.5', file: 'bun.lock', text: bunLock };
 
   it('the lockfile says it: CPD012 offline, and online CPD136 only for the entry that does not say', async () => {
-    const { server, root, graph } = await setUpBun();
+    const { server, root, graph } = await setUp(BUN);
     expect(graph.packages.filter((p) => p.hasInstallScript === true).map((p) => p.name)).toEqual(['native-thing']);
-    const result = await scanGraphs({
-      root,
-      graphs: [graph],
-      registry: server.url,
-      policy: { verifySignatures: false },
-    });
+    const result = await scanOnline(server, root, graph);
     const got = result.findings.filter((f) => f.ruleId === 'CPD136');
     expect(got.map((f) => f.artifact?.kind === 'package' && f.artifact.name)).toEqual(['gyp-thing']);
   });
 
   it('offline: CPD137 counts only the entries whose scripts are unknown', async () => {
-    const { server, root, graph } = await setUpBun();
+    const { server, root, graph } = await setUp(BUN);
     const result = await scanGraphs({ root, graphs: [graph], registry: server.url, offline: true });
     const unknown = result.findings.filter((f) => f.ruleId === 'CPD137');
     expect(unknown.map((f) => f.evidence?.['count'])).toEqual([2]);
