@@ -118,7 +118,7 @@ export const DEPS_RULES = defineRules([
     id: 'CPD012',
     name: 'InstallScriptNotAllowed',
     short: 'A package runs install scripts and is not on the allowlist.',
-    full: "The package declares preinstall/install/postinstall scripts (or a binding.gyp), which run with the permissions of the build as soon as it is installed. It is not listed in `dependencies.allowInstallScripts`. When the lockfile entry restricts the platforms (`os`, `cpu`, `libc`), the finding names them: npm installs the package only on matching machines (an optional one is skipped elsewhere, a required one refused), so its scripts run there — a developer's machine when CI runs on another platform — and not on the others.",
+    full: "The package declares preinstall/install/postinstall scripts (or a binding.gyp; npm also runs a linked `file:` folder's `prepare`), read from the lockfile, the registry or, for a `file:` folder, the folder's own package.json; they run with the permissions of the build as soon as it is installed. It is not listed in `dependencies.allowInstallScripts`. When the lockfile entry restricts the platforms (`os`, `cpu`, `libc`), the finding names them: npm installs the package only on matching machines (an optional one is skipped elsewhere, a required one refused), so its scripts run there — a developer's machine when CI runs on another platform — and not on the others.",
     help: "Review the package's scripts. If they are needed, add the package to `dependencies.allowInstallScripts`; otherwise install with `--ignore-scripts` or replace the package.",
     level: 'warning',
     severity: '6.0',
