@@ -67,6 +67,12 @@ const MAX_TEMPLATE_ITEMS = 16;
 const NAME_SHOWN = 256;
 
 /**
+ * ggml's `GGML_MAX_NAME`: gguf.cpp's `gguf_init_from_file_impl` refuses a tensor whose name is this many bytes or more
+ * (`name.length() >= GGML_MAX_NAME`), as a `ggml_tensor` holds its name in a `char[GGML_MAX_NAME]`; gguf-py reads it.
+ */
+const GGML_MAX_NAME = 64;
+
+/**
  * A key or tensor name by the digest of its bytes. gguf.cpp compares the bytes (`key == ctx->kv[j].key`), not their
  * UTF-8 reading, and a file of a million 64 KiB keys would otherwise be held whole here.
  */
@@ -294,6 +300,12 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
       const nameBytes = src.read(nameRef.at, nameRef.len);
       const name = nameBytes.toString('utf8', 0, NAME_SHOWN * 4).slice(0, NAME_SHOWN);
       c.skip(nameRef.len);
+      if (nameRef.len >= GGML_MAX_NAME)
+        tensorProblems.note(
+          'tensor-name',
+          `tensor name ${JSON.stringify(name)} is ${nameRef.len} bytes (ggml's limit is ${GGML_MAX_NAME - 1}); llama.cpp rejects the file while gguf-py reads it`,
+          { check: 'tensor-name', tensor: name, offset: at },
+        );
       const dimsAt = c.pos;
       const nDims = c.u32();
       if (nDims > GGUF_LIMITS.maxDims)

@@ -156,6 +156,17 @@ describe('GGUF keys and tensor infos llama.cpp stops at: one finding for each ki
     ]);
   });
 
+  // gguf_init_from_file_impl: `name.length() >= GGML_MAX_NAME` (64) fails the load; gguf-py reads the name.
+  it('tensor names of 64 bytes or more → one CPI056 counting them; 63 bytes is fine', async () => {
+    const infos = [tensorInfo('a'.repeat(63), 0), tensorInfo('b'.repeat(64), 0), tensorInfo('é'.repeat(40), 0)];
+    const layout = Buffer.concat([counts(3, 0), ...infos]);
+    // Offsets all 0: the layout's overlap is the only other finding.
+    expect(await cpi056([layout, 32 + 128])).toEqual([
+      ['tensor-name', 1],
+      ['overlap', 1],
+    ]);
+  });
+
   it('keys whose bytes differ are not duplicates, though both read as U+FFFD (gguf.cpp compares bytes)', async () => {
     const kvs = [u8Kv(Buffer.from([0xff])), u8Kv(Buffer.from([0xfe]))];
     expect(await cpi056([counts(0, 2), ...kvs, 32])).toEqual([]);
