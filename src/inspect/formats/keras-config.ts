@@ -7,6 +7,7 @@ import { isModelLibrary } from '../pickle/known-libraries.js';
 import { codeNote } from '../../core/code-shape.js';
 import { listedWithMore } from '../../core/plural.js';
 import { BUILTINS_MODULE_FUNCTIONS, normalName } from './keras-builtins.js';
+import { outsideTfSymbol } from './keras-tf-symbols.js';
 
 /**
  * Module roots that are Keras itself, or the Keras packages `serialization_lib._retrieve_class_or_fn` imports on
@@ -176,6 +177,13 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
       );
       lambda = true;
     }
+    const tfSymbol = inLambda ? undefined : outsideTfSymbol(cls, v.config);
+    if (tfSymbol !== undefined)
+      add(
+        'CPI061',
+        `layer ${JSON.stringify(layerName)} at ${path} is a TensorFlow op layer (${cls}) that calls tf.${tfSymbol.slice(0, 120)}, which reaches files, code, other models or the network; tf_keras calls it while rebuilding the model, with arguments from the config. Do not load this model.`,
+        { path, layer: layerName, reference: `tf.${tfSymbol.slice(0, 120)}` },
+      );
     if (typeof v.module === 'string' && cls !== undefined) checkReference(v, v.module, cls, path, add);
     for (const [k, x] of Object.entries(v)) {
       if (FILE_KEYS.has(k) && typeof x === 'string' && x !== '') checkFileRead(x, `${path}.${k}`, addAt);

@@ -1,0 +1,93 @@
+import { zip } from '../formats/build.js';
+import type { UnseenCase } from './unseen-runner.js';
+
+const LOADER =
+  'tf_keras TFOpLambda.from_config → tf_export.get_symbol_from_name(config["function"]); functional.reconstruct_from_config calls the layer';
+
+/** A tf_keras functional model (as `model.save("m.keras")` writes it) whose one op layer is `layer`. */
+function tfKerasModel(layer: Record<string, unknown>): Buffer {
+  const config = {
+    class_name: 'Functional',
+    config: {
+      name: 'model',
+      layers: [
+        {
+          class_name: 'InputLayer',
+          config: { batch_input_shape: [null, 4], dtype: 'float32', name: 'input_1' },
+          name: 'input_1',
+          inbound_nodes: [],
+        },
+        layer,
+      ],
+      input_layers: [['input_1', 0, 0]],
+      output_layers: [[String(layer['name']), 0, 0]],
+    },
+    keras_version: '2.15.0',
+    backend: 'tensorflow',
+  };
+  return zip([
+    { name: 'metadata.json', data: JSON.stringify({ keras_version: '2.15.0', date_saved: '2024-05-01@10:00:00' }) },
+    { name: 'config.json', data: JSON.stringify(config) },
+    { name: 'model.weights.h5', data: Buffer.alloc(16) },
+  ]);
+}
+
+/** A `TFOpLambda` for the TF API name `fn`, called on the input with constant arguments from the config. */
+const opLayer = (fn: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}) => ({
+  class_name: 'TFOpLambda',
+  config: { name: `tf.${fn}`, trainable: true, dtype: 'float32', function: fn },
+  name: `tf.${fn}`,
+  inbound_nodes: [['input_1', 0, 0, { ...kwargs, args }]],
+});
+
+/** tf_keras op layers: the TensorFlow symbol they name is what runs while the model is rebuilt. */
+export const TF_OP_LAYER_CASES: readonly UnseenCase[] = [
+  {
+    name: 'TFOpLambda of tf.math.multiply (what tf_keras writes for `x * 2`)',
+    loader: `${LOADER}: math.multiply`,
+    files: { 'm.keras': tfKerasModel(opLayer('math.multiply', [], { y: 2.0, name: null })) },
+    want: [],
+  },
+  {
+    name: 'TFOpLambda of tf.__operators__.add and a SlicingOpLambda getitem',
+    loader: `${LOADER}: __operators__.add / __operators__.getitem`,
+    files: {
+      'm.keras': tfKerasModel({
+        ...opLayer('__operators__.getitem'),
+        class_name: 'SlicingOpLambda',
+      }),
+    },
+    want: [],
+  },
+  {
+    name: 'TFOpLambda of tf.io.gfile.remove with a constant path',
+    loader: `${LOADER}: io.gfile.remove, a Python function, runs while the layer is traced`,
+    files: { 'm.keras': tfKerasModel(opLayer('io.gfile.remove', ['/home/user/.bashrc'])) },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'TFOpLambda of tf.compat.v1.io.write_file',
+    loader: `${LOADER}: compat.v1.io.write_file (tf_export registers every v1 name under compat.v1.)`,
+    files: { 'm.keras': tfKerasModel(opLayer('compat.v1.io.write_file', ['/tmp/x'])) },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'TFOpLambda of tf.load_op_library (native code)',
+    loader: `${LOADER}: load_op_library dlopens the path`,
+    files: { 'm.keras': tfKerasModel(opLayer('load_op_library', ['/tmp/evil.so'])) },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'ClassMethod of tf.data.Dataset.load',
+    loader: 'tf_keras ClassMethod.from_config → get_symbol_from_name(cls_symbol); call: getattr(cls_ref, method_name)',
+    files: {
+      'm.keras': tfKerasModel({
+        class_name: 'ClassMethod',
+        config: { name: 'tf.data.Dataset.load', trainable: true, cls_symbol: 'data.Dataset', method_name: 'load' },
+        name: 'tf.data.Dataset.load',
+        inbound_nodes: [['input_1', 0, 0, { args: ['/mnt/elsewhere'] }]],
+      }),
+    },
+    want: ['CPI061:error'],
+  },
+];
