@@ -30,6 +30,17 @@ const CAUSE_KEYS: Readonly<Record<string, readonly string[]>> = {
   CPI133: ['check', 'code'],
 };
 
+/**
+ * One key's part of a finding's cause. torch.load's refusal of a checkpoint's globals (CPI119 with `globals`) is one
+ * cause whichever safe classes each file imports: a folder of experiments that each `torch.save(model)` a different
+ * model gave one note per file, all saying "save a state_dict instead". The union is named on the grouped finding.
+ */
+function causeValue(f: Finding, key: string): string {
+  const value = f.evidence?.[key];
+  if (f.ruleId === 'CPI119' && key === 'globals') return value === undefined ? '' : 'outside the allowlist';
+  return String(value ?? '');
+}
+
 /** Files (or archive members) named in a grouped finding's message; the rest are counted and in `related`. */
 const SHOWN = 3;
 
@@ -44,7 +55,7 @@ export function groupAcrossFiles(findings: readonly Finding[], suppressions: rea
     const keys = CAUSE_KEYS[f.ruleId];
     if (keys === undefined || suppressions.some((s) => suppresses(s, f))) return undefined;
     let key = `${f.ruleId}\0${f.level ?? ''}`;
-    for (const k of keys) key += `\0${k}=${String(f.evidence?.[k] ?? '')}`;
+    for (const k of keys) key += `\0${k}=${causeValue(f, k)}`;
     return key;
   };
   const folded = foldUnknownGlobals(findings);
@@ -61,6 +72,16 @@ function summarise(list: readonly Finding[]): Finding {
   const refused = refusedIn(list);
   let message = `The same in ${plural(files, 'model file')}${list.length > files ? ` (${list.length} pickles)` : ''}: ${listedWithMore(list.map(whereOf), SHOWN)}. The first: ${first.message}`;
   Object.assign(evidence, refused.evidence);
+  const differ = new Set(list.map((f) => f.evidence?.['globals'])).size > 1;
+  if (differ && first.ruleId === 'CPI119') {
+    const globals = globalsUnion(list);
+    evidence['globals'] = globals.join(',');
+    evidence['globalCount'] = globals.length;
+    message += ` Together they import ${listedWithMore(
+      globals.map((g) => `\`${g}\``),
+      10,
+    )}, outside torch's weights-only allowlist (all on chainproof's safe list).`;
+  }
   if (refused.text !== '')
     message = message.replace(` ${WEIGHTS_ONLY_TEXT}`, '').replace(` ${WEIGHTS_ONLY_TEXT_MANY}`, '') + refused.text;
   return {
@@ -94,4 +115,14 @@ function refusedIn(list: readonly Finding[]): { text: string; evidence: Record<s
       torchLoadRefusedIn: refused.length,
     },
   };
+}
+
+/** Every global the group's findings name (their `globals` evidence), sorted, once each. */
+function globalsUnion(list: readonly Finding[]): string[] {
+  const all = new Set<string>();
+  for (const f of list) {
+    const names = f.evidence?.['globals'];
+    if (typeof names === 'string' && names !== '') for (const n of names.split(',')) all.add(n);
+  }
+  return [...all].sort();
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from '../helpers/cli.js';
-import { safetensors } from './formats/build.js';
+import { safetensors, zip } from './formats/build.js';
 
 /**
  * Pickles of one project class in four run folders and in run 3's Lightning-style checkpoint, one of another class, two
@@ -163,5 +163,43 @@ describe('code-shaped text in pickles across files (CPI133)', () => {
     expect(cpi133.map((f) => f.location.path)).toEqual(['a.pkl', 'c.pkl']);
     expect(cpi133[0]!.evidence).toMatchObject({ count: 2, first: 'a.pkl' });
     expect(cpi133[1]!.evidence?.['count']).toBeUndefined();
+  });
+});
+
+describe('torch.load refusing whole-module checkpoints across files (CPI119)', () => {
+  let dir: string;
+  /** `torch.save(module)`'s shape: data.pkl (protocol 2) builds one nn class, GLOBAL then NEWOBJ. */
+  const moduleCheckpoint = (root: string, module: string, cls: string) => {
+    const pickle = Buffer.concat([
+      Buffer.from([0x80, 0x02]),
+      Buffer.from(`c${module}\n${cls}\nq\x00)\x81q\x01.`, 'latin1'),
+    ]);
+    return zip([
+      { name: `${root}/data.pkl`, data: pickle },
+      { name: `${root}/version`, data: '3\n' },
+      { name: `${root}/byteorder`, data: 'little' },
+    ]);
+  };
+  const classes = [
+    ['torch.nn.modules.linear', 'Linear'],
+    ['torch.nn.modules.conv', 'Conv2d'],
+    ['torch.nn.modules.activation', 'ReLU'],
+    ['torch.nn.modules.container', 'Sequential'],
+  ] as const;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cp-torch-modules-'));
+    classes.forEach(([module, cls], i) =>
+      writeFileSync(path.join(dir, `run${i}.pt`), moduleCheckpoint(`run${i}`, module, cls)),
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is one note naming every class, though each file saves a different one', async () => {
+    const { findings } = await scanJson(dir);
+    const cpi119 = findings.filter((f) => f.ruleId === 'CPI119');
+    expect(cpi119).toHaveLength(1);
+    expect(cpi119[0]!.evidence).toMatchObject({ count: 4, first: 'run0.pt (run0/data.pkl)', globalCount: 4 });
+    expect(cpi119[0]!.related!.map((r) => r.path)).toEqual(['run1.pt', 'run2.pt', 'run3.pt']);
+    for (const [module, cls] of classes) expect(cpi119[0]!.message).toContain(`\`${module}.${cls}\``);
   });
 });
