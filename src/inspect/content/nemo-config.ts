@@ -68,16 +68,35 @@ export function nemoConfigMembers<
 }
 
 /**
- * The member a symlink resolves to in the extracted folder: its target read from the link's own folder. An
- * absolute target leaves the folder (CPX025); a link to itself resolves to nothing.
+ * The member a symlink resolves to in the extracted folder: its target read from the link's own folder, each folder
+ * on the way followed when it is itself a symlink, as the OS resolves the path when `OmegaConf.load` opens it
+ * (`model_config.yaml -> d/real.yaml` with `d -> sub` reads `sub/real.yaml`). An absolute target, or one that climbs
+ * out, leaves the folder (CPX025); a link to itself, or a loop, resolves to nothing.
  */
-function symlinkTarget<T extends { readonly name: string; readonly linkName?: string }>(
+function symlinkTarget<T extends { readonly name: string; readonly type: string; readonly linkName?: string }>(
   lastAt: ReadonlyMap<string, T>,
   link: T,
 ): T | undefined {
   if (link.linkName === undefined || link.linkName.startsWith('/')) return undefined;
-  const folder = extractedPath(link.name).split('/').slice(0, -1);
-  const found = lastAt.get(extractedPath([...folder, link.linkName].join('/')));
+  const pending = [...extractedPath(link.name).split('/').slice(0, -1), ...link.linkName.split('/')];
+  const resolved: string[] = [];
+  for (let hops = 0; pending.length > 0;) {
+    const part = pending.shift()!;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (resolved.pop() === undefined) return undefined;
+      continue;
+    }
+    resolved.push(part);
+    if (pending.every((p) => p === '' || p === '.')) break;
+    // A folder on the way: a symlink to a folder is followed from the folder it sits in.
+    const folder = lastAt.get(resolved.join('/'));
+    if (folder?.type !== '2') continue;
+    if (++hops > MAX_LINK_HOPS || folder.linkName === undefined || folder.linkName.startsWith('/')) return undefined;
+    resolved.pop();
+    pending.unshift(...folder.linkName.split('/'));
+  }
+  const found = lastAt.get(resolved.join('/'));
   return found === link ? undefined : found;
 }
 

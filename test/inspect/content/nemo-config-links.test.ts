@@ -84,6 +84,43 @@ describe('a .nemo whose model_config.yaml reaches the config through a chain of 
     ).toEqual(['CPI122:weights/notes.txt']);
   });
 
+  // The OS resolves each folder of the path when OmegaConf.load opens it: `d` is a symlink to `sub`.
+  it.each([
+    { kind: 'a symlinked folder', links: [{ name: 'd', type: '2', linkName: 'sub' }], target: 'd/real.yaml' },
+    {
+      kind: 'two symlinked folders, one relative to its own folder',
+      links: [
+        { name: 'x/e', type: '2', linkName: '../sub' },
+        { name: 'd', type: '2', linkName: 'x/e' },
+      ],
+      target: './d/./real.yaml',
+    },
+    {
+      kind: 'a symlinked folder then ..',
+      links: [{ name: 'd', type: '2', linkName: 'sub/inner' }],
+      target: 'd/../real.yaml',
+    },
+  ])('a symlink through $kind reaches the config (CPI122)', async ({ links, target }) => {
+    expect(
+      await scanNemo([
+        { name: 'sub/real.yaml', data: CONFIG },
+        { name: 'sub/inner/keep', data: BENIGN },
+        ...links,
+        { name: 'model_config.yaml', type: '2', linkName: target },
+      ]),
+    ).toEqual(['CPI122:sub/real.yaml']);
+  });
+
+  it('a symlinked folder loop ends (ELOOP for NeMo): nothing to judge', async () => {
+    expect(
+      await scanNemo([
+        { name: 'a', type: '2', linkName: 'b' },
+        { name: 'b', type: '2', linkName: 'a' },
+        { name: 'model_config.yaml', type: '2', linkName: 'a/real.yaml' },
+      ]),
+    ).toEqual([]);
+  });
+
   it('a symlink loop ends (ELOOP for NeMo): nothing to judge', async () => {
     expect(
       await scanNemo([
