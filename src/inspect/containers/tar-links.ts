@@ -60,3 +60,85 @@ export function hardLinkTargets<T extends { readonly name: string; readonly type
   }
   return out;
 }
+
+/** Linux's PATH_MAX, in bytes (UTF-16 units here, at most as many). */
+const PATH_MAX = 4096;
+
+/** Symlinks followed at most in one path: Linux's MAXSYMLINKS, past which the OS fails with ELOOP. */
+const MAX_LINK_HOPS = 40;
+
+/** Where a path lands once extracted: its folders (segments under the root), outside the root, or a symlink loop. */
+export type Landing = readonly string[] | 'outside' | 'loop';
+
+/**
+ * `rest` walked from the folder `from` as the OS resolves a path (realpath): each component that is a symlink
+ * (`symlinkAt` of its extracted path gives the target) is replaced by its target, read from the symlink's own folder,
+ * and `..` climbs from where the path really is — so `e -> d/..` with `d -> ../..` climbs out though `e/x` reads as
+ * inside. The last component is followed only when `followLast`: extraction replaces a symlink member, it writes
+ * through anything else.
+ */
+export function landingOf(
+  symlinkAt: (path: string) => string | undefined,
+  from: readonly string[],
+  rest: readonly string[],
+  followLast: boolean,
+): Landing {
+  const resolved = [...from];
+  // A stack, next component last: a hostile PAX name of many thousand segments costs one pass, not a shift each.
+  const pending = [...rest].reverse();
+  const lastLeft = (): boolean => pending.every((p) => p === '' || p === '.');
+  for (let hops = 0; pending.length > 0;) {
+    const part = pending.pop()!;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (resolved.pop() === undefined) return 'outside';
+      continue;
+    }
+    resolved.push(part);
+    const target = symlinkAt(resolved.join('/'));
+    if (target === undefined || (!followLast && lastLeft())) continue;
+    if (++hops > MAX_LINK_HOPS) return 'loop';
+    if (target.startsWith('/') || target.includes('\\') || /^[A-Za-z]:/.test(target)) return 'outside';
+    resolved.pop();
+    for (const seg of target.split('/').reverse()) pending.push(seg);
+  }
+  return resolved;
+}
+
+/**
+ * Symlinks whose target leaves the extraction folder only once the other symlinks `tarfile.extractall` makes (no
+ * filter: Python before 3.14) are followed, as the OS follows them whenever the path is used — whichever was made
+ * first: what a check of the target as written misses. A member written through such a link lands outside; one
+ * finding for the link says so. A link whose target leaves the folder as written is `escapingLinkTarget`'s, and
+ * nothing is followed through it (what is written through it is that cause, not another).
+ */
+export function symlinksEscapingThroughOthers<
+  T extends { readonly name: string; readonly type: string; readonly linkName?: string },
+>(entries: readonly T[]): ReadonlySet<T> {
+  // Linux refuses a path or a symlink target past PATH_MAX (ENAMETOOLONG): no such link is made. Also keeps each
+  // resolution below a few hundred thousand steps however long a hostile PAX name is.
+  const candidates = entries.filter(
+    (e): e is T & { readonly linkName: string } =>
+      e.type === '2' &&
+      e.linkName !== undefined &&
+      e.name.length <= PATH_MAX &&
+      e.linkName.length <= PATH_MAX &&
+      !escapingLinkTarget(e.name, e.linkName, 'symlink'),
+  );
+  if (candidates.length < 2) return new Set();
+  // Where each is made, its folders read as written (they are resolved below, when it is followed).
+  const symlinks = new Map<string, string>();
+  for (const e of candidates) {
+    const at = landingOf(() => undefined, [], e.name.split('/'), false);
+    if (typeof at !== 'string') symlinks.set(at.join('/'), e.linkName);
+  }
+  const symlinkAt = (p: string): string | undefined => symlinks.get(p);
+  const out = new Set<T>();
+  for (const e of candidates) {
+    // Extraction replaces a symlink member: only its folders are followed to find where it is made.
+    const at = landingOf(symlinkAt, [], e.name.split('/'), false);
+    if (typeof at === 'string') continue;
+    if (landingOf(symlinkAt, at.slice(0, -1), e.linkName.split('/'), true) === 'outside') out.add(e);
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { checksumOk, looksLikeTar, parseOctal, pythonInt, tarHeaderProblem } from '../../discover/formats/tar-head.js';
 import { ContainerLimitError } from './errors.js';
 import { unsafeMemberName } from './names.js';
-import { escapingLinkTarget } from './tar-links.js';
+import { escapingLinkTarget, symlinksEscapingThroughOthers } from './tar-links.js';
 import { oldGnuSparse, paxSparse, rebuildSparse, type SparseMap } from './tar-sparse.js';
 import { trimEndRun } from '../../core/linear-text.js';
 
@@ -148,16 +148,17 @@ export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
     entries,
     problems,
     unsafeNames: entries.map((e) => e.name).filter((n) => unsafeMemberName(n)),
-    unsafeLinks: unsafeLinksOf(entries),
+    unsafeLinks: unsafeLinksOf(entries, symlinksEscapingThroughOthers(entries)),
   };
 }
 
-function unsafeLinksOf(entries: readonly TarEntry[]): UnsafeLink[] {
+function unsafeLinksOf(entries: readonly TarEntry[], escapingThroughSymlinks: ReadonlySet<TarEntry>): UnsafeLink[] {
   const out: UnsafeLink[] = [];
   for (const e of entries) {
     if (e.linkName === undefined) continue;
     const kind = e.type === '2' ? 'symlink' : 'hardlink';
-    if (escapingLinkTarget(e.name, e.linkName, kind)) out.push({ name: e.name, target: e.linkName, kind });
+    if (escapingLinkTarget(e.name, e.linkName, kind) || escapingThroughSymlinks.has(e))
+      out.push({ name: e.name, target: e.linkName, kind });
   }
   return out;
 }

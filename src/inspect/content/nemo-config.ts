@@ -3,6 +3,7 @@ import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { judgeDotted } from '../pickle/verdict.js';
 import { extractedPath } from './member-path.js';
+import { landingOf } from '../containers/tar-links.js';
 import { deepYamlMessage, MAX_YAML_DEPTH, parseShallowYaml, type DeepYaml } from '../../core/yaml-depth.js';
 
 /**
@@ -77,26 +78,15 @@ function symlinkTarget<T extends { readonly name: string; readonly type: string;
   lastAt: ReadonlyMap<string, T>,
   link: T,
 ): T | undefined {
-  if (link.linkName === undefined || link.linkName.startsWith('/')) return undefined;
-  const pending = [...extractedPath(link.name).split('/').slice(0, -1), ...link.linkName.split('/')];
-  const resolved: string[] = [];
-  for (let hops = 0; pending.length > 0;) {
-    const part = pending.shift()!;
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (resolved.pop() === undefined) return undefined;
-      continue;
-    }
-    resolved.push(part);
-    if (pending.every((p) => p === '' || p === '.')) break;
-    // A folder on the way: a symlink to a folder is followed from the folder it sits in.
-    const folder = lastAt.get(resolved.join('/'));
-    if (folder?.type !== '2') continue;
-    if (++hops > MAX_LINK_HOPS || folder.linkName === undefined || folder.linkName.startsWith('/')) return undefined;
-    resolved.pop();
-    pending.unshift(...folder.linkName.split('/'));
-  }
-  const found = lastAt.get(resolved.join('/'));
+  if (link.linkName === undefined) return undefined;
+  const symlinkAt = (p: string): string | undefined => {
+    const m = lastAt.get(p);
+    return m?.type === '2' ? m.linkName : undefined;
+  };
+  const folder = extractedPath(link.name).split('/').slice(0, -1);
+  // The last component is the member itself: a symlink there is the next hop of nemoConfigMembers' chain.
+  const at = landingOf(symlinkAt, folder, link.linkName.split('/'), false);
+  const found = typeof at === 'string' ? undefined : lastAt.get(at.join('/'));
   return found === link ? undefined : found;
 }
 
