@@ -60,6 +60,37 @@ describe('chainproof review (built CLI)', () => {
     expect(results.find((x) => x.ruleId === 'CPD005')?.locations[0]?.physicalLocation.region.startLine).toBe(line);
   });
 
+  // The Action's `include` / `exclude` in review mode, on the command line: the same globs narrow what is reviewed and
+  // gated, through the walk and narrowReview.
+  it.each([
+    { name: '--exclude naming the lockfile', args: ['--exclude', 'yarn.lock'], code: 0, changes: 0 },
+    { name: '--include naming another folder', args: ['--include', 'services/**'], code: 0, changes: 0 },
+    { name: '--include naming the lockfile', args: ['--include', '*.lock'], code: 1, changes: 1 },
+  ])('$name: the moved host is reviewed and gated only when selected', async ({ args, code, changes }) => {
+    const { dir, base } = repoWith(evil());
+    const r = await runMain(['review', dir, '--base', base, '--gate', 'patch', '--offline', '-f', 'json', ...args]);
+    expect(r.code, r.stderr).toBe(code);
+    const json = JSON.parse(r.stdout) as { lockfiles: { changes: unknown[] }[]; findings: { ruleId: string }[] };
+    expect(json.lockfiles.reduce((n, lf) => n + lf.changes.length, 0)).toBe(changes);
+    expect(json.findings.some((f) => f.ruleId === 'CPD005')).toBe(code === 1);
+  });
+
+  it('--exclude leaves out a changed model file, which then neither fails the gate nor shows', async () => {
+    // A pickle model added under models/: read from the revisions' trees, not through the walk, so narrowReview drops it.
+    const pickle = Buffer.from('80049503000000000000008c026f7394', 'hex').toString('latin1');
+    const repo = makeRepo({ [F]: lock('before') }, { [F]: lock('after'), 'models/evil.pkl': pickle });
+    cleanups.push(repo.cleanup);
+    const run = (...extra: string[]) =>
+      runMain(['review', repo.dir, '--base', 'HEAD~1', '--gate', 'patch', '--offline', '-f', 'json', ...extra]);
+    const all = await run();
+    expect(all.code, all.stdout).toBe(1);
+    const narrowed = await run('--exclude', 'models/**');
+    expect(narrowed.code, narrowed.stdout).toBe(0);
+    const json = JSON.parse(narrowed.stdout) as { models: unknown[]; findings: { location: { path: string } }[] };
+    expect(json.models).toEqual([]);
+    expect(json.findings.filter((f) => f.location.path.startsWith('models/'))).toEqual([]);
+  });
+
   it('refuses a base that git could read as an option (exit 2)', async () => {
     const { dir } = repoWith(lock('after'));
     expect((await runMain(['review', dir, '--base=--output=/tmp/x', '--offline'])).code).toBe(2);

@@ -41,6 +41,8 @@ export interface ReviewArgs {
   'min-release-age': number;
   cache: boolean;
   'cache-dir': string | undefined;
+  include: string[];
+  exclude: string[];
   category: string | undefined;
   quiet: boolean;
   verbose: boolean;
@@ -102,6 +104,18 @@ export const reviewCommand: CommandModule<object, ReviewArgs> = {
         type: 'string',
         describe: 'Cache directory (default: $CHAINPROOF_CACHE_DIR, else ~/.cache/chainproof)',
       })
+      .option('include', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'Only review the lockfiles, model files and references at paths matching these globs',
+      })
+      .option('exclude', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'Changes at paths matching these globs are not reviewed nor gated',
+      })
       .option('category', { type: 'string', describe: 'SARIF automationDetails category' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'No log lines on stderr' })
       .option('verbose', { type: 'boolean', default: false, describe: 'Debug log lines on stderr' })
@@ -150,8 +164,10 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
     env,
   };
   const { reviewChange } = await import('../../app/review/index.js');
+  const { narrowReview } = await import('../../app/review/narrow.js');
   const { toReviewJson, toReviewMarkdown, toReviewText } = await import('../../report/review.js');
-  const result = await reviewChange({
+  const selection = { include: argv.include, exclude: argv.exclude };
+  const reviewed = await reviewChange({
     dir: root,
     base: argv.base,
     ...(argv.head !== undefined ? { head: argv.head } : {}),
@@ -159,9 +175,13 @@ export async function runReview(argv: ReviewArgs): Promise<number> {
     registry,
     options,
     logger,
+    ...selection,
     ...(argv.gate !== undefined ? { gate: argv.gate } : {}),
     minReleaseAgeHours: argv['min-release-age'],
   });
+  // As the Action's review mode (action/review.ts): the walk leaves the globs' paths unread, and narrowReview drops
+  // the findings the tree-reading checks made there and judges the gate again without them.
+  const result = narrowReview(reviewed, selection, undefined);
   for (const t of targets) {
     let text: string;
     if (t.format === 'json') text = JSON.stringify(toReviewJson(result, VERSION), null, 2) + '\n';

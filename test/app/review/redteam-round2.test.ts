@@ -272,6 +272,8 @@ describe('a base revision that is not there', () => {
     'min-release-age': 24,
     cache: false,
     'cache-dir': undefined,
+    include: [],
+    exclude: [],
     category: undefined,
     quiet: true,
     verbose: false,
