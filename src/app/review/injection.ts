@@ -100,8 +100,20 @@ function pullerOf(
   // A Python extra's edge (`requests[socks]`): the extra may be newly asked for by a manifest or a moved package
   // anywhere above, which the path does not tell; not asked.
   if (head.ecosystem === 'pypi' && parent.endsWith(']')) return undefined;
-  const at = head.packages.find((q) => (q.alias ?? q.name) === parent);
+  const at = dependantOf(node, head);
   return at !== undefined ? `${parent}@${at.version}` : parent;
+}
+
+/**
+ * The entry that pulls `node` in: the one whose path is node's path less its last step. A name locked at several
+ * versions (npm's top-level `js-yaml@4` beside a nested `js-yaml@3`) must not be named by whichever comes first: the
+ * finding named the nested 3.14.1 for an edge added under the top-level 4.2.0. Failing a path match, by name.
+ */
+function dependantOf(node: PackageNode, head: DependencyGraph): PackageNode | undefined {
+  const above = node.path.slice(0, -1);
+  const parent = above[above.length - 1];
+  const named = head.packages.filter((q) => (q.alias ?? q.name) === parent);
+  return named.find((q) => q.path.length === above.length && q.path.every((s, i) => s === above[i])) ?? named[0];
 }
 
 /**

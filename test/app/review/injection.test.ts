@@ -108,3 +108,26 @@ describe('review flags lockfile edits no update explains', () => {
     if (want.length > 0) expect(r.gate?.passed).toBe(false);
   });
 });
+
+describe('CPU015 names the dependant at its own version', () => {
+  it('a name locked twice: the edge added under the top-level a@1.0.0 is not blamed on the nested a@0.9.0', async () => {
+    // As real npm trees hold them (actions/checkout: js-yaml@4 at the top, js-yaml@3 nested under a dependant).
+    const root = { a: '^1.0.0', b: '^1.0.0' };
+    const lock = (a: Entry) =>
+      npmLock(root, {
+        'b/node_modules/a': reg('a', '0.9.0', 4),
+        a,
+        b: reg('b', '1.0.0', 5, { dependencies: { a: '^0.9.0' } }),
+        ...(a['dependencies'] ? { evil: reg('evil', '1.0.0', 9) } : {}),
+      });
+    const repo = makeRepo(
+      { 'package.json': manifest(root), 'package-lock.json': lock(reg('a', '1.0.0', 1)) },
+      { 'package-lock.json': lock(reg('a', '1.0.0', 1, { dependencies: { evil: '^1.0.0' } })) },
+    );
+    cleanups.push(repo.cleanup);
+    const r = await reviewHead(repo.dir, { gate: 'patch' });
+    const f = r.findings.filter((x) => x.ruleId === 'CPU015');
+    expect(f.map((x) => x.evidence?.['pulledInBy'])).toEqual(['a@1.0.0']);
+    expect(f[0]?.message).toContain('but a@1.0.0 was not updated');
+  });
+});
