@@ -34,6 +34,17 @@ function importNames(kind: DependencyGraph['kind'], p: PackageNode): string[] {
   return names.size > 0 ? [...names] : [p.alias ?? p.name];
 }
 
+/**
+ * The base entry the retargeted one replaced, where a key names the install folder (npm's `node_modules/x`, bun's
+ * `x` or `parent/x`): byImportName keeps one entry per real name, the lowest line, and with `js-yaml` locked at 4.2.0
+ * on top and 3.14.1 nested, the finding said the base installed 3.14.1 where the swapped folder held 4.2.0.
+ */
+function sameFolder(base: DependencyGraph, now: PackageNode, imported: string): PackageNode[] | undefined {
+  if (base.kind !== 'npm' && base.kind !== 'bun') return undefined;
+  const was = base.packages.find((p) => p.key === now.key && (p.alias ?? p.name) === imported);
+  return was !== undefined ? [was] : undefined;
+}
+
 const label = (nodes: readonly PackageNode[]) => [...new Set(nodes.map((n) => `${n.name}@${n.version}`))].sort();
 
 /**
@@ -55,7 +66,7 @@ export function aliasRetargets(base: readonly DependencyGraph[], head: readonly 
       const fresh = [...now.values()].filter((n) => !old.has(n.name)).sort((a, b) => a.line - b.line);
       const first = fresh[0];
       if (!first) continue;
-      const from = label([...old.values()]);
+      const from = label(sameFolder(before, first, imported) ?? [...old.values()]);
       const to = label(fresh);
       out.push({
         ruleId: 'CPU024',

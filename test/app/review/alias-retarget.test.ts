@@ -58,6 +58,24 @@ const cases: Case[] = [
     want: ['CPD021 x: x@1.0.0 → evil@1.0.0'],
   },
   {
+    // As real trees lock a name twice (js-yaml@4 on top, js-yaml@3 nested, the nested entry first): the finding
+    // named the nested version as what the swapped folder held.
+    name: 'lockfile-only swap of the top-level x while a nested x@0.9.0 comes first → names x@1.0.0 as the base',
+    dir: 'nested',
+    base: project(
+      { x: '^1.0.0', b: '^1.0.0' },
+      { 'b/node_modules/x': plain('x', '0.9.0', 4), b: plain('b', '1.0.0', 5), x: plain('x', '1.0.0', 3) },
+    ),
+    head: {
+      'package.json': manifest({ x: '^1.0.0', b: '^1.0.0' }),
+      'package-lock.json': npmLock(
+        { x: '^1.0.0', b: '^1.0.0' },
+        { 'b/node_modules/x': plain('x', '0.9.0', 4), b: plain('b', '1.0.0', 5), x: reg('evil', '1.0.0', 2) },
+      ),
+    },
+    want: ['CPD021 x: x@1.0.0 → evil@1.0.0'],
+  },
+  {
     name: 'an alias whose target is only updated (good 1.0.0 → 1.0.1) → no CPU024',
     dir: 'update',
     base: project({ x: 'npm:good@^1.0.0' }, { x: reg('good', '1.0.0', 1) }),
