@@ -62,7 +62,8 @@ export function diffGraphs(base: readonly DependencyGraph[], head: readonly Depe
     const hg = h.get(lockfile);
     const ecosystem = ecosystemOf((hg ?? bg)!);
     const scheme: VersionScheme = ecosystem === 'pypi' ? 'pep440' : 'semver';
-    const changes = diffPackages(lockfile, bg?.packages ?? [], hg?.packages ?? [], scheme);
+    const folderKeys = hg !== undefined && bg?.kind === hg.kind && FOLDER_KEYED.has(hg.kind);
+    const changes = diffPackages(lockfile, bg?.packages ?? [], hg?.packages ?? [], scheme, folderKeys);
     const status = !bg ? 'added' : !hg ? 'removed' : changes.length > 0 ? 'changed' : 'unchanged';
     return {
       lockfile,
@@ -111,15 +112,23 @@ function groupByName(pkgs: readonly PackageNode[], scheme: VersionScheme): Map<s
  */
 type VersionScheme = 'semver' | 'pep440';
 
+/**
+ * The lockfile kinds whose entry key is the folder the package is installed into: npm's `node_modules/a/node_modules/b`
+ * (arborist's Node location), bun's `a/b`.
+ */
+const FOLDER_KEYED: ReadonlySet<DependencyGraph['kind']> = new Set(['npm', 'bun']);
+
 function diffPackages(
   lockfile: string,
   base: readonly PackageNode[],
   head: readonly PackageNode[],
   scheme: VersionScheme,
+  folderKeys: boolean,
 ): PackageChange[] {
   const compareVersions = scheme === 'pep440' ? comparePep440 : compareSemver;
   const b = groupByName(base, scheme);
   const h = groupByName(head, scheme);
+  const headByKey = new Map(folderKeys ? head.map((p) => [p.key, p]) : []);
   const out: PackageChange[] = [];
   for (const name of [...new Set([...b.keys(), ...h.keys()])].sort()) {
     const bv = b.get(name) ?? new Map<string, PackageNode>();
@@ -142,9 +151,40 @@ function diffPackages(
       });
     }
     for (const v of paired.added) out.push({ kind: 'added', lockfile, name, head: hv.get(v)! });
-    for (const v of paired.removed) out.push({ kind: 'removed', lockfile, name, base: bv.get(v)! });
+    for (const v of paired.removed) {
+      const moved = folderKeys ? movedInFolder(name, v, base, headByKey, bv) : undefined;
+      if (moved === undefined) out.push({ kind: 'removed', lockfile, name, base: bv.get(v)! });
+      else {
+        const [from, to] = moved;
+        const up = compareVersions(to.version, from.version) >= 0;
+        const type = changeType(from.version, to.version);
+        out.push({ kind: up ? 'upgraded' : 'downgraded', lockfile, name, type, base: from, head: to });
+      }
+    }
   }
   return out;
+}
+
+/**
+ * A version gone from the lockfile whose folder now holds another version the base already locked elsewhere: the
+ * top-level `js-yaml` moved 4.2.0 → 3.14.1 while a nested `js-yaml@3.14.1` stays. By name and version alone that is
+ * only "4.2.0 removed" (3.14.1 is no new version), and a major downgrade of a direct dependency passed the patch gate;
+ * npm installs by folder (arborist reifies each `packages` key to its path), so what `require('js-yaml')` loads moved.
+ */
+function movedInFolder(
+  name: string,
+  version: string,
+  base: readonly PackageNode[],
+  headByKey: ReadonlyMap<string, PackageNode>,
+  baseVersions: ReadonlyMap<string, PackageNode>,
+): [PackageNode, PackageNode] | undefined {
+  for (const was of base) {
+    if (was.name !== name || was.version !== version || !installable(was)) continue;
+    const now = headByKey.get(was.key);
+    if (now?.name === name && now.version !== version && baseVersions.has(now.version) && installable(now))
+      return [was, now];
+  }
+  return undefined;
 }
 
 /**
