@@ -28,7 +28,10 @@ export function republishedDistributions(
   const now = new Map<string, { node: PackageNode; pins: Pins; entries: { node: PackageNode; pins: Pins }[] }>();
   for (const p of head.packages) {
     if (p.version === '') continue;
-    const key = releaseId('pypi', p.name, p.version);
+    // Keyed with the index as the base pins are (pinsByVersion): nanochat's uv.lock locks torch 2.9.1 from PyPI and
+    // from download.pytorch.org, one file name with other bytes on each, and merged here they disagreed with the
+    // PyPI entry's base pins at any edit of the lockfile.
+    const key = `${releaseId('pypi', p.name, p.version)}${indexOf(p)}`;
     const pins = pinsOf(p);
     if (pins.all.size === 0) continue;
     const seen = now.get(key);
@@ -41,7 +44,7 @@ export function republishedDistributions(
   const out: Finding[] = [];
   for (const [key, release] of now) {
     const mine = own.get(key);
-    const old = mine ?? elsewhere.get(`${key}${indexOf(release.node)}`);
+    const old = mine ?? elsewhere.get(key);
     const found = old && disagreeingEntry(old, release);
     if (!old || !found) continue;
     const { node, why } = found;

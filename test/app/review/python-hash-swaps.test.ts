@@ -248,3 +248,18 @@ describe('review: a hash swapped in one section of a real Pipfile.lock', () => {
     ]);
   });
 });
+
+describe('review: one release locked from two indexes in a real uv.lock', () => {
+  it('karpathy/nanochat: torch 2.9.1 from PyPI and from download.pytorch.org, another package edited → no CPU001', async () => {
+    // The two entries name one wheel file (torch-2.9.1-cp310-none-macosx_11_0_arm64.whl) with other bytes on each
+    // index; the base pins are kept per index, so the head's must be too, or any edit of the lock was a swap.
+    const real = readFileSync(corpusPath('python', 'lockfiles', 'karpathy-nanochat.uv.lock'), 'utf8');
+    const pyproject = readFileSync(corpusPath('python', 'lockfiles', 'karpathy-nanochat.pyproject.toml'), 'utf8');
+    const head = real.replace(/(name = "idna"\nversion = "3.10"\n[^\n]*\n)sdist = [^\n]*\n/, (_, top: string) => top);
+    expect(head).not.toBe(real);
+    const repo = makeRepo({ 'uv.lock': real, 'pyproject.toml': pyproject }, { 'uv.lock': head });
+    cleanups.push(repo.cleanup);
+    const r = await reviewHead(repo.dir);
+    expect(r.findings.filter((f) => f.ruleId === 'CPU001').map((f) => f.message)).toEqual([]);
+  });
+});
