@@ -82,6 +82,20 @@ function changeRow(c: PackageChange): ChangeRow {
 
 const MAX_ROWS = 200;
 
+/** Characters of a finding's message in the Markdown review: its fix and "The review adds: …" come last. */
+const MAX_MESSAGE_CHARS = 700;
+
+/**
+ * A message cut for the Markdown review at a word, saying so. Cut at 400 characters mid-word, a registry finding
+ * ended "… a repos" and lost what the review adds (where the entry came from at the base revision).
+ */
+function clipMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  const cut = message.slice(0, MAX_MESSAGE_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return `${space > MAX_MESSAGE_CHARS / 2 ? cut.slice(0, space) : cut}… (the JSON report has it whole)`;
+}
+
 /**
  * The review for a pull-request comment and the job summary: the verdict, the findings (errors first), then the
  * changes with the flagged ones first, then by changeTier. Every scanned string is escaped.
@@ -116,7 +130,7 @@ export function toReviewMarkdown(review: ReviewResult): string {
     out.push('### Findings this change introduced', '');
     for (const f of r.findings.slice(0, MAX_ROWS)) {
       const where = `${f.location.path}${f.location.line !== undefined ? `:${f.location.line}` : ''}`;
-      out.push(`- **${f.level}** \`${f.ruleId}\` ${escapeMd(where)}: ${escapeMd(f.message.slice(0, 400))}`);
+      out.push(`- **${f.level}** \`${f.ruleId}\` ${escapeMd(where)}: ${escapeMd(clipMessage(f.message))}`);
     }
     if (r.findings.length > MAX_ROWS) out.push(`- …and ${r.findings.length - MAX_ROWS} more (see the JSON report).`);
     out.push('');

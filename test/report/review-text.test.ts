@@ -176,3 +176,27 @@ describe('review markdown', () => {
     expect(md).toContain(`…and ${n - 200} more model reference changes (see the JSON report).`);
   });
 });
+
+describe('review markdown: a long finding', () => {
+  it("keeps what the review adds to a moved host's CPD005, and cuts a longer message at a word, saying so", async () => {
+    const root = { 'string-width-cjs': '^1.0.0' };
+    const entry = (host: string, v: string) => ({
+      'string-width-cjs': { version: v, resolved: `https://${host}/s/-/s-${v}.tgz`, integrity: sri(1) },
+    });
+    const { dir, cleanup } = makeRepo(
+      { 'package.json': manifest(root), 'package-lock.json': npmLock(root, entry('registry.npmjs.org', '1.0.0')) },
+      { 'package-lock.json': npmLock(root, entry('npm.evil.example', '1.0.1')) },
+    );
+    cleanups.push(cleanup);
+    const r = await reviewHead(dir);
+    const md = toReviewMarkdown(r);
+    const line = md.split('\n').find((l) => l.includes('`CPD005`'));
+    expect(r.findings.find((f) => f.ruleId === 'CPD005')!.message.length).toBeGreaterThan(400);
+    expect(line).toContain('at the base revision.');
+    const long = { ...r, findings: r.findings.map((f) => ({ ...f, message: 'word '.repeat(300) })) };
+    const cut = toReviewMarkdown(long)
+      .split('\n')
+      .find((l) => l.startsWith('- **'));
+    expect(cut).toMatch(/word… \\\(the JSON report has it whole\\\)$/);
+  });
+});
