@@ -34,15 +34,22 @@ function importNames(kind: DependencyGraph['kind'], p: PackageNode): string[] {
   return names.size > 0 ? [...names] : [p.alias ?? p.name];
 }
 
+/** The lockfile kinds whose entry key says what it serves: npm's and bun's install folder, yarn's descriptors. */
+const KEYED_BY_USE: ReadonlySet<DependencyGraph['kind']> = new Set(['npm', 'bun', 'yarn-classic', 'yarn-berry']);
+
 /**
- * The base entry the retargeted one replaced, where a key names the install folder (npm's `node_modules/x`, bun's
- * `x` or `parent/x`): byImportName keeps one entry per real name, the lowest line, and with `js-yaml` locked at 4.2.0
- * on top and 3.14.1 nested, the finding said the base installed 3.14.1 where the swapped folder held 4.2.0.
+ * What the base revision installed under `imported` where the head entry `now` is: the base entry at the same key
+ * (npm's `node_modules/x`, bun's `x`, yarn's `"x@npm:^2.1.1, x@npm:^2.1.3"`), else every base entry installed under
+ * that name. byImportName keeps one entry per real name, the lowest line: with `js-yaml` locked at 4.2.0 on top and
+ * 3.14.1 nested, or yarn's `ms@npm:2.0.0` above `ms@npm:^2.1.3`, the finding named the other version as the one the
+ * swap replaced.
  */
-function sameFolder(base: DependencyGraph, now: PackageNode, imported: string): PackageNode[] | undefined {
-  if (base.kind !== 'npm' && base.kind !== 'bun') return undefined;
-  const was = base.packages.find((p) => p.key === now.key && (p.alias ?? p.name) === imported);
-  return was !== undefined ? [was] : undefined;
+function replaced(base: DependencyGraph, now: PackageNode, imported: string): PackageNode[] {
+  const under = base.packages.filter(
+    (p) => p.source !== 'link' && p.source !== 'workspace' && importNames(base.kind, p).includes(imported),
+  );
+  const same = KEYED_BY_USE.has(base.kind) ? under.filter((p) => p.key === now.key) : [];
+  return same.length > 0 ? same : under;
 }
 
 const label = (nodes: readonly PackageNode[]) => [...new Set(nodes.map((n) => `${n.name}@${n.version}`))].sort();
@@ -66,7 +73,7 @@ export function aliasRetargets(base: readonly DependencyGraph[], head: readonly 
       const fresh = [...now.values()].filter((n) => !old.has(n.name)).sort((a, b) => a.line - b.line);
       const first = fresh[0];
       if (!first) continue;
-      const from = label(sameFolder(before, first, imported) ?? [...old.values()]);
+      const from = label(replaced(before, first, imported));
       const to = label(fresh);
       out.push({
         ruleId: 'CPU024',

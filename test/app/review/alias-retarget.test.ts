@@ -3,6 +3,7 @@ import type { ReviewResult } from '../../../src/app/review/index.js';
 import { makeRepo, type Tree, reviewHead } from './repo.js';
 import { type Entry, manifest, npmLock, sri } from './npm-lock.js';
 import { type AliasFormat, aliasProject, berryEntries } from './alias-formats.js';
+import { berryLock } from '../../helpers/lockfile-text.js';
 
 /**
  * An npm alias pointed at another package: `"x": "npm:good@1.0.0"` becoming `"x": "npm:evil@1.0.0"` (manifest and
@@ -160,6 +161,40 @@ cases.push({
   want: ['CPU024 x: good@1.0.0 → evil@1.0.0'],
   lockfile: 'yarn.lock',
   entry: '"x@npm:evil@1.0.0":',
+});
+
+/** A yarn berry entry of `real`@`version` under the descriptors `key`. */
+const berryEntry = (key: string, real: string, version: string, fill: number) => [
+  `"${key}":`,
+  `  version: ${version}`,
+  `  resolution: "${real}@npm:${version}"`,
+  `  checksum: 10c0/${Buffer.alloc(64, fill).toString('hex')}`,
+  '  languageName: node',
+  '  linkType: hard',
+  '',
+];
+// babel's yarn.lock holds `ms@npm:2.0.0` above `ms@npm:^2.1.1, ms@npm:^2.1.3`: the swap of the second named the first.
+const BERRY_TWO = { x: 'npm:^1.0.0', y: 'npm:0.9.0' };
+cases.push({
+  name: 'yarn-berry: lockfile-only swap of x@^1.0.0 while x@npm:0.9.0 comes first → names x@1.0.0 as the base',
+  dir: 'berry-two-versions',
+  base: {
+    'package.json': manifest(BERRY_TWO),
+    'yarn.lock': berryLock(BERRY_TWO, [
+      ...berryEntry('x@npm:0.9.0', 'x', '0.9.0', 4),
+      ...berryEntry('x@npm:^1.0.0', 'x', '1.0.0', 3),
+    ]),
+  },
+  head: {
+    'package.json': manifest(BERRY_TWO),
+    'yarn.lock': berryLock(BERRY_TWO, [
+      ...berryEntry('x@npm:0.9.0', 'x', '0.9.0', 4),
+      ...berryEntry('x@npm:^1.0.0', 'evil', '1.0.0', 2),
+    ]),
+  },
+  want: ['CPU024 x: x@1.0.0 → evil@1.0.0'],
+  lockfile: 'yarn.lock',
+  entry: '"x@npm:^1.0.0":',
 });
 
 let repo: { dir: string; cleanup: () => void };
