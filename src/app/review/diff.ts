@@ -62,8 +62,8 @@ export function diffGraphs(base: readonly DependencyGraph[], head: readonly Depe
     const hg = h.get(lockfile);
     const ecosystem = ecosystemOf((hg ?? bg)!);
     const scheme: VersionScheme = ecosystem === 'pypi' ? 'pep440' : 'semver';
-    const folderKeys = hg !== undefined && bg?.kind === hg.kind && FOLDER_KEYED.has(hg.kind);
-    const changes = diffPackages(lockfile, bg?.packages ?? [], hg?.packages ?? [], scheme, folderKeys);
+    const usesOf = hg !== undefined && bg?.kind === hg.kind ? USES[hg.kind] : undefined;
+    const changes = diffPackages(lockfile, bg?.packages ?? [], hg?.packages ?? [], scheme, usesOf);
     const status = !bg ? 'added' : !hg ? 'removed' : changes.length > 0 ? 'changed' : 'unchanged';
     return {
       lockfile,
@@ -113,22 +113,31 @@ function groupByName(pkgs: readonly PackageNode[], scheme: VersionScheme): Map<s
 type VersionScheme = 'semver' | 'pep440';
 
 /**
- * The lockfile kinds whose entry key is the folder the package is installed into: npm's `node_modules/a/node_modules/b`
- * (arborist's Node location), bun's `a/b`.
+ * The uses an entry's key names, for the lockfile kinds whose key says where the package is installed or asked for:
+ * npm's folder `node_modules/a/node_modules/b` (arborist's Node location) and bun's `a/b`, one each; yarn's
+ * descriptors (`"ms@npm:^2.1.1, ms@npm:^2.1.3"`: yarn 1 and berry merge the descriptors that resolve alike into one
+ * entry). pnpm keys by name@version, which says no use.
  */
-const FOLDER_KEYED: ReadonlySet<DependencyGraph['kind']> = new Set(['npm', 'bun']);
+const folderUse = (p: PackageNode): string[] => [p.key];
+const descriptorUses = (p: PackageNode): string[] => p.key.split(',').map((d) => d.trim().replace(/^"|"$/g, ''));
+const USES: Partial<Record<DependencyGraph['kind'], (p: PackageNode) => string[]>> = {
+  npm: folderUse,
+  bun: folderUse,
+  'yarn-classic': descriptorUses,
+  'yarn-berry': descriptorUses,
+};
 
 function diffPackages(
   lockfile: string,
   base: readonly PackageNode[],
   head: readonly PackageNode[],
   scheme: VersionScheme,
-  folderKeys: boolean,
+  usesOf: ((p: PackageNode) => string[]) | undefined,
 ): PackageChange[] {
   const compareVersions = scheme === 'pep440' ? comparePep440 : compareSemver;
   const b = groupByName(base, scheme);
   const h = groupByName(head, scheme);
-  const headByKey = new Map(folderKeys ? head.map((p) => [p.key, p]) : []);
+  const headByUse = new Map(usesOf ? head.flatMap((p) => usesOf(p).map((u) => [u, p] as const)) : []);
   const out: PackageChange[] = [];
   for (const name of [...new Set([...b.keys(), ...h.keys()])].sort()) {
     const bv = b.get(name) ?? new Map<string, PackageNode>();
@@ -152,7 +161,7 @@ function diffPackages(
     }
     for (const v of paired.added) out.push({ kind: 'added', lockfile, name, head: hv.get(v)! });
     for (const v of paired.removed) {
-      const moved = folderKeys ? movedInFolder(name, v, base, headByKey, bv) : undefined;
+      const moved = usesOf ? movedInUse(name, v, base, usesOf, headByUse, bv) : undefined;
       if (moved === undefined) out.push({ kind: 'removed', lockfile, name, base: bv.get(v)! });
       else {
         const [from, to] = moved;
@@ -166,23 +175,27 @@ function diffPackages(
 }
 
 /**
- * A version gone from the lockfile whose folder now holds another version the base already locked elsewhere: the
- * top-level `js-yaml` moved 4.2.0 → 3.14.1 while a nested `js-yaml@3.14.1` stays. By name and version alone that is
- * only "4.2.0 removed" (3.14.1 is no new version), and a major downgrade of a direct dependency passed the patch gate;
- * npm installs by folder (arborist reifies each `packages` key to its path), so what `require('js-yaml')` loads moved.
+ * A version gone from the lockfile whose folder (npm, bun) or descriptor (yarn) now holds another version the base
+ * already locked elsewhere: the top-level `js-yaml` moved 4.2.0 → 3.14.1 while a nested `js-yaml@3.14.1` stays, or
+ * yarn's `x@npm:>=0.9.0` (1.0.0) merged into the existing `x@npm:0.9.0` entry. By name and version
+ * alone that is only "4.2.0 removed" (3.14.1 is no new version), and a major downgrade of a direct dependency passed
+ * the patch gate; what the folder or the descriptor installs moved (npm reifies each `packages` key to its path).
  */
-function movedInFolder(
+function movedInUse(
   name: string,
   version: string,
   base: readonly PackageNode[],
-  headByKey: ReadonlyMap<string, PackageNode>,
+  usesOf: (p: PackageNode) => string[],
+  headByUse: ReadonlyMap<string, PackageNode>,
   baseVersions: ReadonlyMap<string, PackageNode>,
 ): [PackageNode, PackageNode] | undefined {
   for (const was of base) {
     if (was.name !== name || was.version !== version || !installable(was)) continue;
-    const now = headByKey.get(was.key);
-    if (now?.name === name && now.version !== version && baseVersions.has(now.version) && installable(now))
-      return [was, now];
+    for (const use of usesOf(was)) {
+      const now = headByUse.get(use);
+      if (now?.name === name && now.version !== version && baseVersions.has(now.version) && installable(now))
+        return [was, now];
+    }
   }
   return undefined;
 }

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeRepo, reviewHead } from './repo.js';
 import { type Entry, manifest, npmLock, sri } from './npm-lock.js';
+import { berryLock } from '../../helpers/lockfile-text.js';
 
 /**
  * npm installs by folder: a top-level `node_modules/js-yaml` that moves 4.2.0 → 3.14.1 while a nested js-yaml@3.14.1
@@ -24,7 +25,7 @@ const tree = (root: Record<string, string>, pkgs: Record<string, Entry>) => ({
   'package-lock.json': npmLock(root, pkgs),
 });
 
-async function changes(base: ReturnType<typeof tree>, head: ReturnType<typeof tree>) {
+async function changes(base: Record<string, string>, head: Record<string, string>) {
   const repo = makeRepo(base, head);
   cleanups.push(repo.cleanup);
   const r = await reviewHead(repo.dir, { gate: 'patch' });
@@ -62,5 +63,27 @@ describe('review: a version moved in its folder to one already locked elsewhere'
       rows: ['upgraded b 1.0.0 → 1.0.1 (patch)', 'removed x@3.14.1'],
       passed: true,
     });
+  });
+});
+
+describe('review: a yarn descriptor moved to a version another descriptor already locked', () => {
+  it('x@npm:>=0.9.0 1.0.0 → merged into the x@npm:0.9.0 entry: a downgrade, the patch gate fails', async () => {
+    const deps = { x: 'npm:>=0.9.0', y: 'npm:0.9.0' };
+    const entry = (key: string, version: string, fill: number) => [
+      `"${key}":`,
+      `  version: ${version}`,
+      `  resolution: "x@npm:${version}"`,
+      `  checksum: 10c0/${Buffer.alloc(64, fill).toString('hex')}`,
+      '  languageName: node',
+      '  linkType: hard',
+      '',
+    ];
+    const pj = manifest(deps);
+    const base = {
+      'package.json': pj,
+      'yarn.lock': berryLock(deps, [...entry('x@npm:0.9.0', '0.9.0', 1), ...entry('x@npm:>=0.9.0', '1.0.0', 2)]),
+    };
+    const head = { 'package.json': pj, 'yarn.lock': berryLock(deps, entry('x@npm:0.9.0, x@npm:>=0.9.0', '0.9.0', 1)) };
+    expect(await changes(base, head)).toEqual({ rows: ['downgraded x 1.0.0 → 0.9.0 (major)'], passed: false });
   });
 });
