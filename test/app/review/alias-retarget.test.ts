@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
 import { makeRepo, type Tree, reviewHead } from './repo.js';
 import { type Entry, manifest, npmLock, sri } from './npm-lock.js';
-import { type AliasFormat, aliasProject, berryEntries } from './alias-formats.js';
+import { type AliasFormat, aliasProject, berryEntries, berryEntry } from './alias-formats.js';
 import { berryLock } from '../../helpers/lockfile-text.js';
 
 /**
@@ -163,16 +163,6 @@ cases.push({
   entry: '"x@npm:evil@1.0.0":',
 });
 
-/** A yarn berry entry of `real`@`version` under the descriptors `key`. */
-const berryEntry = (key: string, real: string, version: string, fill: number) => [
-  `"${key}":`,
-  `  version: ${version}`,
-  `  resolution: "${real}@npm:${version}"`,
-  `  checksum: 10c0/${Buffer.alloc(64, fill).toString('hex')}`,
-  '  languageName: node',
-  '  linkType: hard',
-  '',
-];
 // babel's yarn.lock holds `ms@npm:2.0.0` above `ms@npm:^2.1.1, ms@npm:^2.1.3`: the swap of the second named the first.
 const BERRY_TWO = { x: 'npm:^1.0.0', y: 'npm:0.9.0' };
 cases.push({

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeRepo, reviewHead } from './repo.js';
 import { type Entry, manifest, npmLock, sri } from './npm-lock.js';
 import { berryLock } from '../../helpers/lockfile-text.js';
+import { berryEntry } from './alias-formats.js';
 
 /**
  * npm installs by folder: a top-level `node_modules/js-yaml` that moves 4.2.0 → 3.14.1 while a nested js-yaml@3.14.1
@@ -69,15 +70,7 @@ describe('review: a version moved in its folder to one already locked elsewhere'
 describe('review: a yarn descriptor moved to a version another descriptor already locked', () => {
   it('x@npm:>=0.9.0 1.0.0 → merged into the x@npm:0.9.0 entry: a downgrade, the patch gate fails', async () => {
     const deps = { x: 'npm:>=0.9.0', y: 'npm:0.9.0' };
-    const entry = (key: string, version: string, fill: number) => [
-      `"${key}":`,
-      `  version: ${version}`,
-      `  resolution: "x@npm:${version}"`,
-      `  checksum: 10c0/${Buffer.alloc(64, fill).toString('hex')}`,
-      '  languageName: node',
-      '  linkType: hard',
-      '',
-    ];
+    const entry = (key: string, version: string, fill: number) => berryEntry(key, 'x', version, fill);
     const pj = manifest(deps);
     const base = {
       'package.json': pj,
