@@ -721,13 +721,10 @@ function mayBindAt(text: string, table: Int32Array, i: number, from: number, to:
     return true;
   // In tuple or list targets a name stands beside a comma or a bracket.
   if (!TARGET_NEIGHBOURS.has(prev) && !TARGET_NEIGHBOURS.has(next)) return false;
-  // The statement the word is in (`x = 1; a, b = pair()`): from the `;` before it on the line.
-  let statement = start;
-  for (let k = from - 1; k >= start; k--)
-    if (text.charCodeAt(k) === SEMICOLON) {
-      statement = k + 1;
-      break;
-    }
+  // The statement the word is in (`x = 1; a, b = pair()`): from the `;` before it on the line (just after it: -1 + 1
+  // is the line's start). A search in the line's slice, not a loop over each character back to the start: that loop,
+  // `assignmentAt`'s and `comprehensionTarget`'s ran in baseline code at a few hundred instructions a character.
+  const statement = start + text.slice(start, from).lastIndexOf(';') + 1;
   const eq = assignmentAt(text, statement, end);
   if (eq < to) return false;
   const targets = text.slice(statement, eq);
@@ -740,6 +737,8 @@ function mayBindAt(text: string, table: Int32Array, i: number, from: number, to:
  * `for` (true), or to `in` or anything else first (false). python.ts binds a comprehension's names.
  */
 function comprehensionTarget(text: string, start: number, from: number): boolean {
+  // Only where `for` stands before the word on its line (most lines have none: one search, not a walk back).
+  if (!text.slice(start, from).includes('for')) return false;
   let k = from - 1;
   while (k >= start) {
     const c = text.charCodeAt(k);
@@ -769,10 +768,13 @@ const FOR_TARGET_CHARS: ReadonlySet<number> = new Set([...TARGET_NEIGHBOURS, 46]
 
 /** The offset of a logical line's first `=` that assigns (not `==`, `!=`, `<=`, `>=`, `:=`, `+=`…), or -1. */
 function assignmentAt(text: string, start: number, end: number): number {
-  for (let k = start; k < end; k++) {
-    if (text.charCodeAt(k) !== EQUALS) continue;
+  // Each `=` of the line found by a search in its slice (V8 shares the text's characters), not a loop over each
+  // character: a few per line where the loop ran over all of it in baseline code (bench `refs`).
+  const line = text.slice(start, end);
+  for (let j = line.indexOf('='); j >= 0; j = line.indexOf('=', j + 1)) {
+    const k = start + j;
     if (text.charCodeAt(k + 1) === EQUALS) {
-      k++;
+      j++;
       continue;
     }
     // `==` `!=` `<=` `>=` `:=` and the augmented operators.

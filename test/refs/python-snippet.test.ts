@@ -134,6 +134,17 @@ describe('pythonSnippet', () => {
     expect(snippet.original(snippet.text.indexOf('return'))).toBe(text.indexOf('return M'));
     same('kept.py', text);
   });
+  it('reads tuple targets from the `;` before them, past a `==`, and a comparison binds no name', () => {
+    // `mayBindAt` reads a tuple's targets from the statement's start (after `;`) to its first `=` that assigns.
+    const text =
+      'from transformers import AutoModel\nx = 1; name, rev = pick()\nok == 1 or (name, rev == pair())\n' +
+      'name, other == pair()\nAutoModel.from_pretrained(name)\n';
+    expect(pythonSnippet(text)!.text).toBe(
+      'from transformers import AutoModel\nx = 1; name, rev = pick()\nAutoModel.from_pretrained(name)\n',
+    );
+    same('targets.py', text);
+  });
+
   it("keeps no statement for torch's layers, only where torch may reach a loader (torch.hub, model_zoo)", () => {
     // An ML file: most lines use torch, nn and F, and none of them loads a model.
     const text = [
