@@ -17,9 +17,11 @@ const LANGUAGE_BY_EXTENSION: Readonly<Record<string, Language>> = {
   mts: 'javascript',
   cts: 'javascript',
   tsx: 'javascript',
-  // Vue and Svelte single-file components: their `<script>` elements (javascript-components.ts `componentScript`).
+  // Vue, Svelte and Astro single-file components: their `<script>` elements and Astro's frontmatter
+  // (javascript-components.ts `componentScript`).
   vue: 'javascript',
   svelte: 'javascript',
+  astro: 'javascript',
   yaml: 'config',
   yml: 'config',
   json: 'config',

@@ -365,7 +365,7 @@ describe('JavaScript and TypeScript: values a relative import names', () => {
     expect(r.findings.filter((f) => f.ruleId === 'CPR010')).toEqual([]);
   });
 
-  it("a Vue or Svelte component's <script> imports a module's constant; its markup is no code", async () => {
+  it("a Vue, Svelte or Astro component's script imports a module's constant; its markup is no code", async () => {
     const root = repo({
       'src/models.ts': "export const EMBEDDER = 'Xenova/all-MiniLM-L6-v2';",
       'src/Search.vue': [
@@ -385,6 +385,15 @@ describe('JavaScript and TypeScript: values a relative import names', () => {
         "  const embed = pipeline('feature-extraction', M);",
         '</script>',
       ].join('\n'),
+      // Astro's frontmatter is the component's server code (javascript-components.ts `astroFrontmatter`).
+      'src/pages/search.astro': [
+        '---',
+        "import { pipeline } from '@huggingface/transformers';",
+        "import { EMBEDDER } from '../models';",
+        "const embed = await pipeline('feature-extraction', EMBEDDER);",
+        '---',
+        "<p>pipeline('x', 'acme/in-markup')</p>",
+      ].join('\n'),
     });
     const r = await scanWith(root, [refsStage]);
     expect(
@@ -392,6 +401,7 @@ describe('JavaScript and TypeScript: values a relative import names', () => {
     ).toEqual([
       'src/Chat.svelte:4:17 Xenova/all-MiniLM-L6-v2 src/models.ts',
       'src/Search.vue:7:21 Xenova/all-MiniLM-L6-v2 src/models.ts',
+      'src/pages/search.astro:4:21 Xenova/all-MiniLM-L6-v2 src/models.ts',
     ]);
     expect(r.findings.filter((f) => f.ruleId === 'CPR010')).toEqual([]);
   });

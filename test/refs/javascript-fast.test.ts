@@ -146,6 +146,21 @@ describe('findJavaScriptReferencesFast', () => {
       text: `<script data-note="a > b">${IMPORT.trim()} pipeline('x', 'org/quoted');</script>\n<script setup\npipeline('x', 'org/unclosed');\n`,
       want: [{ repoId: 'org/quoted', line: 1, column: 81 }],
     },
+    {
+      // Astro: the frontmatter (the server's component script) and the client <script>s; the markup is text.
+      name: 'Page.astro',
+      text: `---\n${IMPORT}const p = await pipeline('x', 'org/server');\n---\n<h1>pipeline('x', 'org/markup')</h1>\n<script>\n${IMPORT}pipeline('x', 'org/client');\n</script>\n`,
+      want: [
+        { repoId: 'org/server', line: 3, column: 17 },
+        { repoId: 'org/client', line: 8, column: 1 },
+      ],
+    },
+    {
+      // Frontmatter opens only at the start (white space before it); a later fence is markup, and so is what follows.
+      name: 'Late.astro',
+      text: `<p>intro</p>\n---\n${IMPORT}pipeline('x', 'org/markup');\n---\n`,
+      want: [],
+    },
   ])('reads only the <script> elements of $name, in both readers', ({ name, text, want }) => {
     expect(agrees(name, text)).toBe(true);
     const found = findJavaScriptReferences(name, text, local).references;
