@@ -770,6 +770,19 @@ export function isTfjsHttpHandler(written: string, resolved: string): boolean {
   return TFJS_IO.has(resolved.slice(0, -name.length - 1)) || written === `tf.io.${name}`;
 }
 
+/** The `io` namespaces that export tfjs-node's `fileSystem` handler. */
+const TFJS_NODE_IO: ReadonlySet<string> = new Set(['@tensorflow/tfjs-node.io', '@tensorflow/tfjs-node-gpu.io']);
+
+/**
+ * tfjs-node io/file_system.ts `fileSystem(path: string|string[])`: `new NodeFileSystem(path)`, a handler that reads
+ * the model from this machine's files whatever the paths hold at run time — a loader given it downloads nothing, as
+ * one given a `file://` URL (the same handler, through `nodeFileSystemRouter`).
+ */
+export function isTfjsFileSystemHandler(written: string, resolved: string): boolean {
+  if (last(resolved) !== 'fileSystem') return false;
+  return TFJS_NODE_IO.has(resolved.slice(0, -'.fileSystem'.length)) || written === 'tf.io.fileSystem';
+}
+
 /**
  * The code a Python `from_pretrained` runs from a revision (or a repository) other than the weights'.
  * - transformers dynamic_module_utils.py `get_class_from_dynamic_module`: `if code_revision is None and

@@ -174,12 +174,15 @@ const DEFINES = new Set([
   'accessor',
 ]);
 
-/** Whether the arguments of the call opened at `open` call a name tfjs's `io.http` handler may be. */
-function callsHttpHandler(toks: readonly Token[], open: number): boolean {
+/** The names of tfjs's io handlers whose arguments say where a loader reads the model from. */
+const TFJS_HANDLERS: ReadonlySet<string> = new Set(['http', 'browserHTTPRequest', 'fileSystem']);
+
+/** Whether the arguments of the call opened at `open` call a name tfjs's `io.http` or `io.fileSystem` may be. */
+function callsTfjsHandler(toks: readonly Token[], open: number): boolean {
   for (let k = open + 1; k < toks[open]!.match; k++) {
     const t = toks[k]!;
     const next = toks[k + 1];
-    if (t.t === 'name' && (t.text === 'http' || t.text === 'browserHTTPRequest') && next?.text === '(') return true;
+    if (t.t === 'name' && TFJS_HANDLERS.has(t.text) && next?.text === '(') return true;
   }
   return false;
 }
@@ -227,8 +230,9 @@ function read(
     const after = toks[toks[k]!.match + 1];
     if (after?.t === 'op' && ['{', ':', '=>'].includes(after.text)) throw new Unsure();
     checkEnclosingBraces(toks, head);
-    // `loadGraphModel(tf.io.http(url))`: javascript.ts reads the handler's URL (its `tfjsHttpPath`).
-    if (isTfjsLoader(written, resolved) && callsHttpHandler(toks, k)) throw new Unsure();
+    // `loadGraphModel(tf.io.http(url))`: javascript.ts reads the handler's URL (its `tfjsHttpPath`); a
+    // `tf.io.fileSystem(path)` handler's local files are its too (`isTfjsFileSystem`).
+    if (isTfjsLoader(written, resolved) && callsTfjsHandler(toks, k)) throw new Unsure();
     calls.push({ head, written, resolved, open: k });
   }
 

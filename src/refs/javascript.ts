@@ -21,6 +21,7 @@ import {
   JAVASCRIPT_CONSTRUCTED_LOADERS,
   collectReference,
   isLoaderCall,
+  isTfjsFileSystemHandler,
   isTfjsHttpHandler,
   isTfjsLoader,
   type CallFacts,
@@ -587,6 +588,17 @@ function referencesIn(
     return first && !['Spread', ')', ','].includes(first.name) ? first : undefined;
   }
 
+  /** `tf.io.fileSystem(paths)` (calls.ts `isTfjsFileSystemHandler`): a handler that reads local files. */
+  function isTfjsFileSystem(n: SyntaxNode): boolean {
+    const [callee, args] = typeAsserted(n).name === 'CallExpression' ? childrenOf(typeAsserted(n)) : [];
+    const written = callee && calleeName(callee);
+    return (
+      written !== undefined &&
+      args?.name === 'ArgList' &&
+      isTfjsFileSystemHandler(written, resolveCallee(imports, written))
+    );
+  }
+
   /**
    * The object literal an options argument is, as the loader gets it: written in place (`{ revision }`, under
    * TypeScript's assertions or `Object.freeze`), or a name declared once with one (`const opts = { revision }` …
@@ -869,7 +881,7 @@ function referencesIn(
         ...(candidates ? { candidates } : {}),
         ...(notString ? { notString } : {}),
         ...(env ? { env } : {}),
-        ...(argumentStartsLocal(a) ? { localPath: true } : {}),
+        ...(argumentStartsLocal(a) || (tfjs && isTfjsFileSystem(a)) ? { localPath: true } : {}),
       });
     }
     const { line, column } = at(call.from);

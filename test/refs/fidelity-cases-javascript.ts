@@ -49,9 +49,10 @@ export const JAVASCRIPT_CASES: FidelityCase[] = [
   },
   {
     // tfjs's io router: `file://` (tfjs-node io/file_system.ts), `indexeddb://`, `localstorage://` are read from this
-    // machine whatever the rest of the path is (javascript-arguments.ts `startsLocal`); a URL chosen at run time is not.
+    // machine whatever the rest of the path is (javascript-arguments.ts `startsLocal`), and so is a `tf.io.fileSystem`
+    // handler (calls.ts `isTfjsFileSystemHandler`); a URL chosen at run time is not.
     file: 'tfjs-local-schemes.js',
-    want: ['CPR010:11:24 dynamic', 'CPR010:12:24 dynamic'],
+    want: ['CPR010:13:24 dynamic', 'CPR010:14:24 dynamic'],
   },
   {
     // tfjs-core io/http.ts `http(path)` / `browserHTTPRequest(path)`: the handler the loader builds from a URL, so
