@@ -74,6 +74,9 @@ export class RepositoryModules {
     for (const { local, module, name, reexport } of javaScriptImportBindings(importer, text)) {
       if (reexport && !asModule) continue;
       const file = importedJavaScriptModule(importer, module, exists);
+      // `export { pipeline } from '@huggingface/transformers'`: the package's member, under the name exported.
+      if (reexport && local !== '' && isPackage(module))
+        reexported.set(local, { binding: name === '*' ? module : `${module}.${name}` });
       const exported = file !== undefined && file !== importer ? await valuesOf(file) : undefined;
       for (const [key, v] of exported ?? []) {
         // The binding itself (`name`: the export it names; `default`), and what the file reads through it.
@@ -256,10 +259,20 @@ export async function withImportedValues(
   };
 }
 
-/** A model name chosen at run time, or a revision passed but not decided by the file. */
+/**
+ * A model name chosen at run time, a revision passed but not decided by the file, or a loader it calls by a name a
+ * module of the repository gives.
+ */
 function leftOpen(refs: FileReferences): boolean {
-  return refs.dynamic.length > 0 || refs.references.some((r) => r.revisionKind === 'ref' && r.revision === undefined);
+  return (
+    refs.loaderFromRepository === true ||
+    refs.dynamic.length > 0 ||
+    refs.references.some((r) => r.revisionKind === 'ref' && r.revision === undefined)
+  );
 }
+
+/** A bare specifier (`@huggingface/transformers`), not a path or a URL. */
+const isPackage = (module: string) => !/^(?:\.{1,2}\/|\/|[a-z][a-z0-9+.-]*:)/i.test(module);
 
 /** sources.ts's languages: a Python or JavaScript/TypeScript file is a module with values; a notebook imports only. */
 const isPython = (p: string) => languageOf(p) === 'python';

@@ -12,7 +12,7 @@ import { TransformersJsEnvReader } from './transformersjs-env.js';
 import { Values } from './javascript-values.js';
 import { blank, componentScript } from './javascript-components.js';
 import { javaScriptImports } from './javascript-imports.js';
-import { Constants, resolveCallee } from './syntax.js';
+import { Constants, fromRepository, resolveCallee } from './syntax.js';
 import { lineFeeds, lineIndex } from './text.js';
 import type { FileReferences } from './types.js';
 import { mayCallLoader } from './search.js';
@@ -219,6 +219,9 @@ function read(
       .map((t) => t.text)
       .join('.');
     const resolved = resolveCallee(imports, written);
+    // A loader's name a module of the repository gives (`import { pipeline } from './ml.js'`): javascript.ts says so,
+    // and imported-values.ts follows it to the package.
+    if (fromRepository(resolved)) throw new Unsure();
     if (!isLoaderCall(written, resolved, 'javascript')) continue;
     if (Values.isKeyword(toks[head]!.text)) continue;
     // `new X(…)`: the lezer reader reads the classes that load a model (calls.ts JAVASCRIPT_CONSTRUCTED_LOADERS).

@@ -8,6 +8,7 @@ import {
   subscriptOf,
   ListConstants,
   MAX_ONE_OF,
+  fromRepository,
   importedValue,
   candidatesIn,
   evaluateShared,
@@ -21,6 +22,7 @@ import {
   JAVASCRIPT_CONSTRUCTED_LOADERS,
   collectReference,
   isLoaderCall,
+  JAVASCRIPT_LOADER_NAMES,
   isTfjsFileSystemHandler,
   isTfjsHttpHandler,
   isTfjsLoader,
@@ -422,9 +424,14 @@ function referencesIn(
   }
 
   function recordImport(n: SyntaxNode): void {
-    // A default or namespace import is bound to the module itself.
+    // A default or namespace import is bound to the module itself; a name a module of the repository takes from a
+    // package (imported-values.ts `ImportedValue.binding`), to that package's member.
     for (const b of importBindings(n, src))
-      imports.set(b.local, b.name === 'default' || b.name === '*' ? b.module : `${b.module}.${b.name}`);
+      imports.set(
+        b.local,
+        imported?.get(b.local)?.binding ??
+          (b.name === 'default' || b.name === '*' ? b.module : `${b.module}.${b.name}`),
+      );
   }
 
   function recordDeclaration(n: SyntaxNode): void {
@@ -844,6 +851,7 @@ function referencesIn(
   }
 
   const out: FileReferences = { references: [], dynamic: [] };
+  let loaderFromRepository = false;
   for (const call of [...calls, ...constructed].sort((a, b) => a.from - b.from)) {
     const kids = childrenOf(call);
     const [callee, args] = call.name === 'NewExpression' ? kids.slice(1) : kids;
@@ -851,6 +859,8 @@ function referencesIn(
     const written = calleeName(callee);
     if (written === undefined) continue;
     const resolved = resolveCallee(imports, written);
+    if (fromRepository(resolved) && JAVASCRIPT_LOADER_NAMES.has(resolved.slice(resolved.lastIndexOf('.') + 1)))
+      loaderFromRepository = true;
     if (
       call.name === 'NewExpression' &&
       !JAVASCRIPT_CONSTRUCTED_LOADERS.has(resolved.slice(resolved.lastIndexOf('.') + 1))
@@ -890,7 +900,7 @@ function referencesIn(
   }
   envReader.settings(path, at, out);
   if (moduleValues) readExports(moduleValues);
-  return out;
+  return loaderFromRepository ? { ...out, loaderFromRepository } : out;
 
   /** `javaScriptModuleValues`: the module's exports, read once its constants are known. */
   function readExports(into: Map<string, ImportedValue>): void {
@@ -941,6 +951,9 @@ function referencesIn(
     const importedName = (local: string) =>
       imported !== undefined && [...imported.keys()].some((k) => k === local || k.startsWith(`${local}.`));
     for (const [local, as] of exported) {
+      // `import { pipeline } from '@huggingface/transformers'; export { pipeline }`: the package's loader.
+      const binding = imports.get(local);
+      if (binding !== undefined && !fromRepository(binding) && !topConst.has(local)) into.set(as, { binding });
       if (!topConst.has(local) && !importedName(local)) continue;
       add(as, constants.get(local), envs.get(local));
       for (const n of names)

@@ -542,6 +542,9 @@ export function importedDict(dict: NonNullable<ImportedValue['dict']>): DictValu
 }
 
 /** What a module's file decides of a name it binds, as another file imports it; undefined when it decides nothing. */
+/** A callee resolved to a member of a module of the repository (`./ml.js.pipeline`, `../lib/hub.snapshotDownload`). */
+export const fromRepository = (resolved: string) => resolved.startsWith('./') || resolved.startsWith('../');
+
 export function importedValue(
   value: string | undefined,
   env: EnvRead | undefined,

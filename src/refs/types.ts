@@ -98,6 +98,11 @@ export interface DynamicReference {
 export interface FileReferences {
   readonly references: ModelReference[];
   readonly dynamic: DynamicReference[];
+  /**
+   * JavaScript: a loader's name called as a module of the repository gives it (`import { pipeline } from './ml.js'`),
+   * which imported-values.ts follows to the package that module takes it from.
+   */
+  readonly loaderFromRepository?: true;
 }
 
 /**
@@ -123,6 +128,11 @@ export function withMoreReferences(
 export interface ImportedValue {
   readonly value?: string;
   readonly env?: EnvRead;
+  /**
+   * JavaScript: the package member the module exports under this name (`export { pipeline } from
+   * '@huggingface/transformers'`: `@huggingface/transformers.pipeline`), so a call of it is that package's loader.
+   */
+  readonly binding?: string;
   /**
    * Python: a dict constant (`SIZES = {"small": "org/s", …}`) as the module leaves it: its string items, its other
    * items (`others`: a bool it writes, else undefined: a value it leaves to run time), and whether keys it cannot name

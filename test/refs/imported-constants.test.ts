@@ -407,6 +407,37 @@ describe('JavaScript and TypeScript: values a relative import names', () => {
   });
 });
 
+describe('JavaScript and TypeScript: a loader a module of the repository re-exports', () => {
+  // ECMA-262 ResolveExport: `export { pipeline } from 'pkg'` and `import { pipeline } from 'pkg'; export { pipeline }`
+  // export the package's own binding, so the importer's `pipeline(…)` is transformers.js's.
+  it('follows `export … from` a package and an imported name exported again, one hop', async () => {
+    const root = repo({
+      'src/lib/transformers.js': [
+        "import { pipeline, env } from '@huggingface/transformers';",
+        'env.allowLocalModels = false;',
+        'export { pipeline };',
+      ].join('\n'),
+      'src/lib/barrel.ts': "export { pipeline as makePipeline } from '@xenova/transformers';",
+      'src/lib/other.ts': 'export function pipeline(task: string, id: string) { return [task, id]; }',
+      'src/app.ts': [
+        "import { pipeline } from './lib/transformers.js';",
+        "import { makePipeline } from './lib/barrel';",
+        "import { pipeline as local } from './lib/other';",
+        "const clf = await pipeline('sentiment-analysis', 'acme/wrapped');",
+        "const gen = await makePipeline('text-classification', 'acme/barrel', { revision: 'main' });",
+        "const mine = local('transformers', 'acme/not-a-loader');",
+      ].join('\n'),
+    });
+    const r = await scanWith(root, [refsStage]);
+    expect(
+      (r.references ?? []).map((x) => `${x.path}:${x.line} ${x.repoId}@${x.revision ?? '-'} ${x.definedIn}`),
+    ).toEqual([
+      'src/app.ts:4 acme/wrapped@- src/lib/transformers.js',
+      'src/app.ts:5 acme/barrel@main src/lib/barrel.ts',
+    ]);
+  });
+});
+
 describe('CommonJS: module.exports and require()', () => {
   it('what a module exports: module.exports, its members, exports.X; a member set twice is the run time', () => {
     const text = [
