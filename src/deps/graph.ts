@@ -44,10 +44,15 @@ export function toDependencyGraph(lockfile: string, parsed: ParsedLockfile): Dep
   );
 
   const optional = parsed.nodes.map((node, i) => (node.flags ? node.flags.optional : parent[i] !== -2 && !required[i]));
-  // npm skips a package as optional by its edges (calcDepFlags), whatever the entry's flag; pnpm by the flag.
+  // npm skips a package as optional by its edges (calcDepFlags), whatever the entry's flag; pnpm by the flag; bun
+  // skips it off its platform whether optional or not.
   const gates = platformGates(
     parsed,
-    parsed.kind === 'npm' ? (i) => parent[i] !== -2 && !required[i] : (i) => optional[i]!,
+    parsed.kind === 'npm'
+      ? (i) => parent[i] !== -2 && !required[i]
+      : parsed.kind === 'bun'
+        ? () => true
+        : (i) => optional[i]!,
   );
   const packages: PackageNode[] = parsed.nodes.map((node, i) => {
     const seen = parent[i] !== -2;

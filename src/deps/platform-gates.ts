@@ -11,16 +11,22 @@ const MAX_GATE_WORK = 100_000;
  * optional package (the gate), the gate's index. Where the platform does not match, npm drops the gate with what
  * only it brings in (build-ideal-tree `#checkEngineAndPlatform` marks arborist `optionalSet(node)` inert: the gate,
  * its dependants up to the first optional edge, and every dependency of those with no dependant outside them), and
- * pnpm skips an optional package under an uninstallable parent (filterLockfileByImportersAndEngine `pkgAllDeps`), so
- * their install scripts run only where the gate's platform matches. yarn 2+ and bun are not worked out here: their
- * packages keep the plain note.
+ * pnpm skips an optional package under an uninstallable parent (filterLockfileByImportersAndEngine `pkgAllDeps`), and
+ * bun never places a dependency of a package off its platform, optional or not (Tree.zig `processSubtree` leaves out a
+ * dependency `isFilteredDependencyOrWorkspace` finds `meta.isDisabled()`, and queues the dependencies of placed ones
+ * alone), so their install scripts run only where the gate's platform matches. yarn 2+ is not: `resolveEverything`
+ * disables the conditional package itself (`disabledLocators`, fetched as an empty mock), and its dependencies stay
+ * accessible, linked and built everywhere.
+ *
+ * `mayGate` says which platform-restricted packages are skipped off their platform: the optional ones for npm and
+ * pnpm, every one for bun.
  */
-export function platformGates(parsed: ParsedLockfile, optional: (i: number) => boolean): Map<number, number> {
+export function platformGates(parsed: ParsedLockfile, mayGate: (i: number) => boolean): Map<number, number> {
   const out = new Map<number, number>();
-  if (parsed.kind !== 'npm' && parsed.kind !== 'pnpm') return out;
+  if (parsed.kind !== 'npm' && parsed.kind !== 'pnpm' && parsed.kind !== 'bun') return out;
   const gates: number[] = [];
   parsed.nodes.forEach((n, i) => {
-    if (n.platforms !== undefined && optional(i) && gates.length < MAX_GATES) gates.push(i);
+    if (n.platforms !== undefined && mayGate(i) && gates.length < MAX_GATES) gates.push(i);
   });
   if (gates.length === 0) return out;
   const dependants = dependantsOf(parsed);
@@ -71,8 +77,8 @@ function dependantsOf(parsed: ParsedLockfile): Dependants {
 }
 
 /**
- * arborist optional-set.js: the gate and its dependants up to the first optional edge (npm only: pnpm skips from the
- * gate down), then gather-dep-set.js: everything those depend on, less each node with a dependant outside the set
+ * arborist optional-set.js: the gate and its dependants up to the first optional edge (npm only: pnpm and bun skip
+ * from the gate down), then gather-dep-set.js: everything those depend on, less each node with a dependant outside the set
  * (an importer counts as outside), until nothing changes.
  */
 function optionalSet(

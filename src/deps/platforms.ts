@@ -55,13 +55,16 @@ export function platformNote(node: PackageNode, kind: DependencyGraph['kind']): 
 }
 
 /**
- * A package with no platform of its own that only a platform-restricted optional package brings in
- * (deps/platform-gates.ts): skipped with it, so its scripts run where that package installs alone.
+ * A package with no platform of its own that only a platform-restricted package brings in (deps/platform-gates.ts:
+ * an optional one for npm and pnpm, any for bun): skipped with it, so its scripts run where that package installs alone.
  */
 function gatedNote(node: PackageNode, kind: DependencyGraph['kind']): string {
   const how =
     kind === 'npm'
       ? 'npm skips that package elsewhere with what only it brings in (arborist optionalSet)'
-      : 'pnpm skips that package elsewhere with what only it brings in (an optional package under a skipped one)';
-  return `it is installed only with ${node.installedWith ?? ''}, an optional package installed only where its platform matches; ${how}, so the scripts run on those machines alone: a developer's, when CI runs on another platform`;
+      : kind === 'bun'
+        ? 'bun skips that package elsewhere, and never installs what only it brings in'
+        : 'pnpm skips that package elsewhere with what only it brings in (an optional package under a skipped one)';
+  const what = kind === 'bun' ? 'a package' : 'an optional package';
+  return `it is installed only with ${node.installedWith ?? ''}, ${what} installed only where its platform matches; ${how}, so the scripts run on those machines alone: a developer's, when CI runs on another platform`;
 }

@@ -99,6 +99,68 @@ describe('packages installed only with an off-platform optional package', () => 
     });
   });
 
+  it('bun: what only an off-platform package brings in is skipped with it, required or optional', () => {
+    // Tree.zig processSubtree: a disabled package is not placed, so its dependencies are never queued.
+    const lock = {
+      lockfileVersion: 1,
+      workspaces: { '': { name: 'app', dependencies: { native: '1.0.0', shared: '1.0.0' } } },
+      packages: {
+        native: ['native@1.0.0', '', { os: 'darwin', dependencies: { helper: '1.0.0', shared: '1.0.0' } }, INTEGRITY],
+        helper: ['helper@1.0.0', '', { dependencies: { deep: '1.0.0' } }, INTEGRITY],
+        deep: ['deep@1.0.0', '', {}, INTEGRITY],
+        shared: ['shared@1.0.0', '', {}, INTEGRITY],
+      },
+    };
+    const text = JSON.stringify(lock);
+    expect(gated('bun.lock', text)).toEqual({
+      native: undefined,
+      helper: 'native@1.0.0 (os: darwin)',
+      deep: 'native@1.0.0 (os: darwin)',
+      shared: undefined,
+    });
+    const helper = parseLockfile('bun.lock', text, {}).packages.find((p) => p.name === 'helper')!;
+    expect(platformNote(helper, 'bun')).toContain(
+      'installed only with native@1.0.0 (os: darwin), a package installed only where its platform matches; bun skips',
+    );
+  });
+
+  it('yarn 2+: the dependencies of a disabled conditional package are still linked and built: no note', () => {
+    // Project.resolveEverything disables the conditional package alone (disabledLocators); what it depends on stays.
+    const berry = `__metadata:
+  version: 8
+  cacheKey: 10c0
+
+"app@workspace:.":
+  version: 0.0.0-use.local
+  resolution: "app@workspace:."
+  dependencies:
+    native: "npm:1.0.0"
+  dependenciesMeta:
+    native:
+      optional: true
+  languageName: unknown
+  linkType: soft
+
+"helper@npm:1.0.0":
+  version: 1.0.0
+  resolution: "helper@npm:1.0.0"
+  checksum: 10c0/${'ab'.repeat(64)}
+  languageName: node
+  linkType: hard
+
+"native@npm:1.0.0":
+  version: 1.0.0
+  resolution: "native@npm:1.0.0"
+  dependencies:
+    helper: "npm:1.0.0"
+  checksum: 10c0/${'cd'.repeat(64)}
+  conditions: os=darwin
+  languageName: node
+  linkType: hard
+`;
+    expect(gated('yarn.lock', berry)).toEqual({ app: undefined, helper: undefined, native: undefined });
+  });
+
   it('a hostile lockfile of many platform packages is bounded: past the first 256 no note is worked out', () => {
     const packages: Record<string, unknown> = { '': { name: 'app', optionalDependencies: {} } };
     const root = packages[''] as { optionalDependencies: Record<string, string> };
