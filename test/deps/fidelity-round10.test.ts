@@ -23,6 +23,15 @@ const cases: FidelityCase[] = [
     dir: 'metadata-late.berry',
     want: ['CPD020:error@yarn.lock:92'],
   },
+  {
+    name: 'bun: patchedDependencies adding install scripts to trusted packages run at install (CPD024); one outside the repository is CPD017',
+    dir: 'patch-script.bun',
+    want: [
+      'CPD017:warning@bun.lock:14',
+      'CPD024:error@patches/w@1.0.0.patch:11',
+      'CPD024:error@patches/x@1.0.0.patch:11',
+    ],
+  },
 ];
 
 describeFidelity('dependency verdicts agree with the package manager (round 10)', cases, ['CPD131', 'CPD137']);

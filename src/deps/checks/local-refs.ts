@@ -5,8 +5,9 @@ import type { ParsedLockfile } from '../types.js';
 
 /**
  * CPD017 for paths that are no package entry: a pnpm importer `link:` (a workspace link, or an `overrides` value)
- * and a `patchedDependencies` patch file. The package manager reads them where they point on the installing
- * machine; inside the repository they are reviewed code, outside they are not. One finding per distinct path.
+ * and a pnpm or bun `patchedDependencies` patch file. The package manager reads them where they point on the
+ * installing machine; inside the repository they are reviewed code, outside they are not. One finding per distinct
+ * path.
  */
 export function checkLocalRefs(graph: DependencyGraph, parsed: ParsedLockfile): Finding[] {
   const root = path.posix.dirname(graph.lockfile);
@@ -22,7 +23,7 @@ export function checkLocalRefs(graph: DependencyGraph, parsed: ParsedLockfile): 
       message:
         ref.kind === 'link'
           ? `${ref.name} is linked from ${ref.path}, outside the repository, at ${where}. Move the package into the repository (a workspace) or depend on a published version: what is installed from outside the tree is not reviewed.`
-          : `${ref.name} is patched at install time with ${ref.path}, a file outside the repository, at ${where}. Keep patches in the repository (pnpm patch-commit writes them under patches/) and re-run pnpm install.`,
+          : `${ref.name} is patched at install time with ${ref.path}, a file outside the repository, at ${where}. Keep patches in the repository (${graph.kind === 'bun' ? 'bun patch --commit' : 'pnpm patch-commit'} writes them under patches/) and re-run ${graph.kind === 'bun' ? 'bun' : 'pnpm'} install.`,
       location: { path: graph.lockfile, line: ref.line },
       artifact: { kind: 'file', path: graph.lockfile },
       evidence: {

@@ -77,7 +77,7 @@ export interface PatchUse {
   readonly hash?: string;
 }
 
-/** The patch files inside the repository that a yarn berry or pnpm lockfile applies at install. */
+/** The patch files inside the repository that a yarn berry, pnpm or bun lockfile applies at install. */
 export function patchUsesOf(graph: DependencyGraph, parsed: ParsedLockfile): PatchUse[] {
   if (graph.kind === 'yarn-berry') {
     return berryPatchFilesIn(graph).map(({ path: p, node }) => ({
@@ -87,14 +87,15 @@ export function patchUsesOf(graph: DependencyGraph, parsed: ParsedLockfile): Pat
       nodes: [node],
     }));
   }
-  if (graph.kind !== 'pnpm') return [];
+  if (graph.kind !== 'pnpm' && graph.kind !== 'bun') return [];
   const root = path.posix.dirname(graph.lockfile);
   const out: PatchUse[] = [];
   for (const ref of parsed.localRefs ?? []) {
     if (ref.kind !== 'patch') continue;
     const p = path.posix.normalize(path.posix.join(root, ref.path.replace(/\\/g, '/')));
     if (p === '..' || p.startsWith('../') || path.posix.isAbsolute(ref.path)) continue;
-    // pnpm keys `patchedDependencies` by `name@version` or, since pnpm 9.?, by name (every version).
+    // pnpm keys `patchedDependencies` by `name@version` or, since pnpm 9.?, by name (every version); bun by
+    // `name@version`.
     const [name, version] = splitDescriptor(ref.name);
     const nodes = graph.packages.filter((n) => n.name === name && (version === '' || n.version === version));
     out.push({
@@ -112,9 +113,12 @@ export function patchUsesOf(graph: DependencyGraph, parsed: ParsedLockfile): Pat
  * CPD024: a patch file in the repository gives the patched package an install script (or a binding.gyp). Yarn berry
  * builds a package from the manifest it reads out of the fetched, already patched package (the linkers'
  * `extractBuildRequest`); pnpm's `buildModules` applies the patch (`applyPatchToDir`) and then runs the lifecycle
- * scripts of the package folder. So the script runs although neither the registry nor the lockfile shows one, and
- * the registry's install-script check (CPD136) cannot see it. Not reported where the package manager will not build
- * the package (berry `enableScripts: false` or `built: false`, pnpm's build allowlists) or the policy allows it.
+ * scripts of the package folder; bun installs a trusted package from its patched cache copy (patch_install.zig
+ * `PatchTask.apply`) and reads the scripts it runs from the installed copy's package.json
+ * (`PackageInstaller.enqueueLifecycleScripts` → `Package.Scripts.getList`: bun.lock records no scripts). So the
+ * script runs although neither the registry nor the lockfile shows one, and the registry's install-script check
+ * (CPD136) cannot see it. Not reported where the package manager will not build the package (berry `enableScripts:
+ * false` or `built: false`, pnpm's build allowlists, Bun's `trustedDependencies`) or the policy allows it.
  */
 export function checkPatchScripts(
   graph: DependencyGraph,
@@ -131,7 +135,7 @@ export function checkPatchScripts(
     if (what.length === 0) continue;
     const built = use.nodes.filter((n) => n.buildDisabled === undefined && !policy.installScriptsAllowed(n.name));
     if (use.nodes.length > 0 && built.length === 0) continue;
-    const manager = graph.kind === 'pnpm' ? 'pnpm' : 'yarn';
+    const manager = graph.kind === 'pnpm' || graph.kind === 'bun' ? graph.kind : 'yarn';
     out.push({
       ruleId: 'CPD024',
       message: redactUrls(

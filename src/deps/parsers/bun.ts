@@ -1,5 +1,6 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import type { DraftEdge, DraftImporter, DraftNode, ParseOptions, ParsedLockfile } from '../types.js';
+import { posix } from 'node:path';
+import type { DraftEdge, DraftImporter, DraftLocalRef, DraftNode, ParseOptions, ParsedLockfile } from '../types.js';
 import { LockfileError, isRecord, refuseDeepLockfile, splitDescriptor, str } from '../types.js';
 import { jsonPropertyLines, lineAt } from '../lines.js';
 import { classifyResolved, classifySpec } from '../source.js';
@@ -42,7 +43,7 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
   let lines = jsonPropertyLines(
     text,
     (path, prop) =>
-      path.length === 1 && (path[0] === 'packages' || path[0] === 'workspaces')
+      path.length === 1 && (path[0] === 'packages' || path[0] === 'workspaces' || path[0] === 'patchedDependencies')
         ? `${String(path[0])}\0${prop}`
         : path.length === 0
           ? `\0${prop}`
@@ -93,6 +94,7 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
     }
     return { path, declared: declaredOf(entry), edges };
   });
+  const localRefs = patchFiles(data, lines);
   return {
     kind: 'bun',
     formatVersion: String(version),
@@ -101,7 +103,28 @@ export function parseBun(file: string, text: string, options: ParseOptions = {})
     resolveDeclared: (_importer, name, spec) =>
       /^(workspace|link|file):/.test(spec) ? 'unknown' : resolve([], name, index),
     ...(duplicateKeys.length > 0 ? { duplicateKeys, duplicateKept: 'first' as const } : {}),
+    ...(localRefs.length > 0 ? { localRefs } : {}),
   };
+}
+
+/**
+ * The patch files bun.lock's top-level `patchedDependencies` (`name@version` → path) applies at install. Bun reads
+ * each at the project folder joined with the path (patch_install.zig `PatchTask.apply` and `calcHash`:
+ * `bun.path.joinZBuf(&.{ project_dir, patchfile_path })`, a join that keeps a leading `/` of the second part under
+ * the first), so an absolute path names a file inside the project and only `../` leaves it: the path is kept
+ * relative to the lockfile's folder here.
+ */
+function patchFiles(data: Record<string, unknown>, lines: ReadonlyMap<string, number>): DraftLocalRef[] {
+  if (!isRecord(data.patchedDependencies)) return [];
+  const out: DraftLocalRef[] = [];
+  for (const [name, v] of Object.entries(data.patchedDependencies)) {
+    if (typeof v !== 'string' || v === '') continue;
+    const slashed = v.replace(/\\/g, '/');
+    const path = slashed.startsWith('/') ? posix.normalize(`.${slashed}`) : slashed;
+    const line = lines.get(`patchedDependencies\0${name}`) ?? lines.get('\0patchedDependencies') ?? 1;
+    out.push({ kind: 'patch', name, path, line });
+  }
+  return out;
 }
 
 /**
