@@ -45,13 +45,14 @@ export interface PackageNode {
     | 'ignoreScripts';
   /**
    * The platforms the lockfile entry restricts the package to: npm's and pnpm's `os` / `cpu` / `libc` (`os: darwin`),
-   * yarn 2+'s `conditions` (`os=darwin & cpu=arm64`). Where the package manager skips it elsewhere, its install
+   * bun's `os` / `cpu`, yarn 2+'s `conditions` (`os=darwin & cpu=arm64`). Where the package manager skips it elsewhere, its install
    * scripts run only on machines of those platforms (deps/platforms.ts `platformNote`).
    */
   readonly platforms?: string;
   /**
-   * npm and pnpm: the platform-restricted optional package (`name@version (os: darwin)`) it is installed with alone,
-   * when it has no platform of its own: skipped with that package elsewhere (deps/platform-gates.ts).
+   * npm, pnpm and bun: the platform-restricted package (`name@version (os: darwin)`; optional for npm and pnpm) it is
+   * installed with alone, when it has no platform of its own: skipped with that package elsewhere
+   * (deps/platform-gates.ts).
    */
   readonly installedWith?: string;
   /** For aliases (`npm:`), the name the code imports. */
