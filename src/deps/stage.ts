@@ -22,7 +22,13 @@ import { toDependencyGraph } from './graph.js';
 import { parseLockfileOnDemand } from './parsers/index.js';
 import { checkRepoNpmrc, committedCredentials, type RepoNpmrc } from './checks/npmrc.js';
 import { pnpmWorkspaceRegistries, workspaceRegistryEntries } from './parsers/pnpm-workspace-registries.js';
-import { loadedPnpmfiles, pluginPnpmfileFindings, pnpmfileFinding } from './checks/pnpmfile.js';
+import {
+  loadedPnpmfiles,
+  pluginPnpmfileFindings,
+  pnpmfileFinding,
+  unreviewedPnpmfileFinding,
+  unreviewedPnpmfiles,
+} from './checks/pnpmfile.js';
 import { checkRepoYarnrc, yarnrcCredentials, type RepoYarnrc } from './checks/yarnrc.js';
 import { effectiveYarnrcs, enableScriptsOf, loadRepoYarnrcs, mergeYarnrcs } from './yarnrc-files.js';
 import { npmrcFromEntries, npmrcFromEnv, parseNpmrc, type NpmrcConfig } from './npmrc.js';
@@ -327,10 +333,12 @@ function pnpmfileFindings(
   const sources = {
     ...(workspace !== undefined ? { workspace } : {}),
     npmrc,
+    npmrcFile: (key: string) => npmrcs.find((n) => n.config.raw[key] !== undefined),
     packageManager: root?.packageManager,
   };
   return [
     ...loadedPnpmfiles(dir, sources, (p) => byPath.has(p)).map((p) => pnpmfileFinding(p, lockfile)),
+    ...unreviewedPnpmfiles(dir, sources).map((u) => unreviewedPnpmfileFinding(u, lockfile)),
     ...pluginPnpmfileFindings(sources, lockfile),
   ];
 }

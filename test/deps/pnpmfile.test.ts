@@ -49,6 +49,11 @@ const cases: FidelityCase[] = [
     dir: `${AGREEMENT}/global-pnpmfile.pnpm9`,
     want: ['CPD167:warning@tools/setup.cjs:1'],
   },
+  {
+    name: 'pnpmfile settings naming files outside the repository, under node_modules or in ~ are reported at the setting',
+    dir: `${AGREEMENT}/pnpmfile-outside.pnpm9`,
+    want: ['CPD167:warning@.npmrc:2', 'CPD167:warning@pnpm-workspace.yaml:4', 'CPD167:warning@pnpm-workspace.yaml:5'],
+  },
 ];
 
 describeFidelity('pnpmfile hooks run at install', cases, ['CPD131', 'CPD137']);

@@ -10,6 +10,8 @@ export interface PnpmfileSources {
   readonly npmrc: (key: string) => string | undefined;
   /** `packageManager` of the root package.json, which names the pnpm major when present. */
   readonly packageManager?: unknown;
+  /** The nearest `.npmrc` that sets a key, for the location of a finding about its value. */
+  readonly npmrcFile?: (key: string) => { readonly path: string; readonly text: string } | undefined;
 }
 
 /** The pnpmfiles pnpm loads when no setting names one: pnpm 11+ prefers `.pnpmfile.mjs`, pnpm ≤ 10 knows `.cjs` only. */
@@ -98,6 +100,68 @@ function pnpmfilesOfMajor(
   return [...globals, ...named, ...first]
     .map((n) => pnpmfilePath(dir, n))
     .filter((p): p is string => p !== undefined && has(p));
+}
+
+/** A pnpmfile setting that names a file no review of the repository sees, and where it is set. */
+export interface UnreviewedPnpmfile {
+  /** The setting's value, as written. */
+  readonly name: string;
+  /** `pnpmfile`, `global-pnpmfile`, `globalPnpmfile`. */
+  readonly setting: string;
+  /** The repo-relative config file that sets it (pnpm-workspace.yaml or `.npmrc`). */
+  readonly path: string;
+  readonly line: number;
+  /** Inside the repository but under node_modules, which the install writes. */
+  readonly installed: boolean;
+}
+
+/**
+ * The pnpmfile settings some candidate pnpm reads that name a file outside the repository (absolute, `~`, or `..`
+ * past the scan's root) or under node_modules: `requireHooks` loads each at `pathAbsolute(setting, prefix)` on every
+ * install, from wherever it is on the installing machine, so its code is never the reviewed tree's. One per config
+ * file and value.
+ */
+export function unreviewedPnpmfiles(dir: string, sources: PnpmfileSources): UnreviewedPnpmfile[] {
+  const out = new Map<string, UnreviewedPnpmfile>();
+  for (const major of candidateMajors(sources)) {
+    if (ignored(major, sources)) continue;
+    for (const [yamlKey, rcKey] of SETTING_KEYS) {
+      const fromYaml = major >= 10 && sources.workspace?.settings[yamlKey] !== undefined;
+      for (const name of pathsOf(settingOf(major, sources, yamlKey, rcKey))) {
+        // path-absolute reads a leading `~` as the user's home folder.
+        const inTree = /^~([\\/]|$)/.test(name.trim()) ? undefined : pnpmfilePath(dir, name);
+        const installed = inTree !== undefined && /(^|\/)node_modules\//.test(inTree);
+        if (inTree !== undefined && !installed) continue;
+        const file = fromYaml ? sources.workspace : sources.npmrcFile?.(rcKey);
+        const key = `${file?.path ?? ''}\0${name}`;
+        if (file === undefined || out.has(key)) continue;
+        const setting = fromYaml ? yamlKey : rcKey;
+        out.set(key, { name, setting, path: file.path, line: lineOfFirst(file.text, name), installed });
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** The pnpmfile settings: pnpm-workspace.yaml's name, `.npmrc`'s. */
+const SETTING_KEYS = [
+  ['globalPnpmfile', 'global-pnpmfile'],
+  ['pnpmfile', 'pnpmfile'],
+] as const;
+
+/** CPD167 for a pnpmfile setting naming a file outside the reviewed tree (`unreviewedPnpmfiles`). */
+export function unreviewedPnpmfileFinding(u: UnreviewedPnpmfile, lockfile: string): Finding {
+  const name = u.name.slice(0, 300);
+  const where = u.installed ? 'under node_modules, which the install itself writes' : 'outside the repository';
+  // A named pnpmfile that is missing stops the install (PNPMFILE_NOT_FOUND); a missing global one is not said to.
+  const missing = u.setting === 'pnpmfile' ? ' (where the file is missing, pnpm refuses to install)' : '';
+  return {
+    ruleId: 'CPD167',
+    message: `${u.path}:${u.line} sets ${u.setting} to ${name}, a file ${where}: pnpm loads it (requireHooks) on every install of ${lockfile}, including --frozen-lockfile and --ignore-scripts, from wherever it is on the installing machine, so code nobody reviewed runs and its hooks can rewrite dependency manifests${missing}. Keep the pnpmfile in the repository or remove the setting.`,
+    location: { path: u.path, line: u.line },
+    artifact: { kind: 'file', path: u.path },
+    evidence: { lockfile, setting: u.setting, pnpmfile: name },
+  };
 }
 
 /**
