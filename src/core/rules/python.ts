@@ -11,7 +11,7 @@ export const PYTHON_RULES = defineRules([
     id: 'CPP001',
     name: 'PythonLockfileUnparseable',
     short: 'A Python lockfile or requirements file could not be parsed, so its dependencies were not checked.',
-    full: 'A file named like a Python dependency file (requirements*.txt, uv.lock, poetry.lock, Pipfile.lock, pylock.toml) is malformed, truncated, too large or not what its name says. pip, uv, Poetry or pipenv would refuse it; none of its dependencies were checked.',
+    full: 'A file named like a Python dependency file (requirements*.txt, uv.lock, poetry.lock, Pipfile.lock, pylock.toml, or a pyproject.toml no lockfile pins) is malformed, truncated, too large or not what its name says. pip, uv, Poetry or pipenv would refuse it; none of its dependencies were checked.',
     help: 'Regenerate the file with its tool (`uv lock`, `poetry lock`, `pipenv lock`, `pip-compile --generate-hashes`, `uv export --format pylock.toml`) and commit it. The message names the line where parsing failed.',
     level: 'error',
     severity: '6.0',

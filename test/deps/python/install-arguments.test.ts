@@ -445,6 +445,20 @@ describe('the requirements of a pyproject.toml no lockfile pins', () => {
     );
   });
 
+  it('are not checked when the file is no TOML, which is said at the line parsing stopped', async () => {
+    const deep = `x = ${'['.repeat(2000)}${']'.repeat(2000)}`;
+    const broken = project.replace('name = "app"', 'name = "app') + '\n';
+    const dir = tree({ 'a/pyproject.toml': broken, 'b/pyproject.toml': `${project}\n${deep}\n` });
+    const found = (await scanWith(dir, [pythonDepsStage])).findings.filter((f) => f.ruleId === 'CPP001');
+    expect(found.map((f) => `${f.location.path}:${f.location.line ?? 0}`).sort()).toEqual([
+      'a/pyproject.toml:5',
+      'b/pyproject.toml:19',
+    ]);
+    expect(found[0]!.message).toMatch(
+      /^a\/pyproject\.toml could not be read: not valid TOML: .*none of the requirements/,
+    );
+  });
+
   it('are left to the lockfile beside it, which the install follows', async () => {
     const dir = tree({ 'pyproject.toml': project, 'uv.lock': 'version = 1\nrequires-python = ">=3.10"\n' });
     expect(ids(await scanWith(dir, [pythonDepsStage])).filter((id) => id.includes('pyproject'))).toEqual([]);

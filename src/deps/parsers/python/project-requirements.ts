@@ -7,16 +7,12 @@ import { isTable, parseToml } from './toml.js';
  * fetches `[build-system] requires` into the isolated build environment (pip's `BuildEnvironment.install_requirements`)
  * and then `[project] dependencies` (an extra's `optional-dependencies` when asked for), `uv sync` and `poetry install`
  * lock them afresh, with PEP 735 `[dependency-groups]` and the git / URL sources of `[tool.uv.sources]` and Poetry's
- * dependency tables. Each as an install argument at the line its string is on. A file that is no TOML gives none
- * (its reader for index settings says so).
+ * dependency tables. Each as an install argument at the line its string is on. A file that is no TOML throws
+ * parseToml's PyLockError (with its line): pip's `load_pyproject_toml` and uv refuse such a project, and nothing in it
+ * was checked, which the caller reports.
  */
 export function projectRequirements(file: string, text: string): InstallArgument[] {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(file, text);
-  } catch {
-    return [];
-  }
+  const doc = parseToml(file, text);
   const lineOf = lineFinder(text);
   const project = isTable(doc.project) ? doc.project : {};
   const build = isTable(doc['build-system']) ? doc['build-system'] : {};

@@ -172,8 +172,8 @@ export const pythonDepsStage: Stage = {
       .map((f) => {
         const text = projectTexts.get(f.path);
         if (text === undefined) return [];
-        const args = isSetupCfg(f.path) ? setupCfgRequirements(text) : projectRequirements(f.path, text);
-        return checkInstallArguments(f.path, args, policy, tree.files);
+        if (isSetupCfg(f.path)) return checkInstallArguments(f.path, setupCfgRequirements(text), policy, tree.files);
+        return unpinnedProjectFindings(f.path, text, policy, tree.files);
       });
     const configs = [
       ...input.files.filter((f) => PYTHON_CONFIG_FORMATS.has(f.format) && (!beside(f) || pdmDirs.has(dirOf(f.path)))),
@@ -524,6 +524,34 @@ async function loadPipfile(
   const text = f ? await readBounded(files, f, MAX_MANIFEST_BYTES).catch(() => undefined) : undefined;
   const facts = text !== undefined ? readPipfile(path, text) : undefined;
   return facts !== undefined ? { file: path, facts } : undefined;
+}
+
+/**
+ * The requirements of a pyproject.toml no lockfile pins, judged as install arguments; one that is no TOML is a CPP001
+ * at its line: pip's `load_pyproject_toml` (tomllib) and uv refuse the project, but nothing it names was checked,
+ * and that is said rather than passed in silence.
+ */
+function unpinnedProjectFindings(
+  path: string,
+  text: string,
+  policy: PythonCheckPolicy,
+  repositoryFiles: ReadonlySet<string>,
+): Finding[] {
+  try {
+    return checkInstallArguments(path, projectRequirements(path, text), policy, repositoryFiles);
+  } catch (err) {
+    if (!(err instanceof PyLockError)) throw err;
+    const at = err.line !== undefined ? ` (line ${err.line})` : '';
+    return [
+      pyFileFinding(
+        'CPP001',
+        path,
+        err.line,
+        `${path} could not be read: ${err.message}${at}. pip and uv refuse to install the project, and none of the requirements it names were checked; fix the file.`,
+        { reason: err.message.slice(0, 300), format: 'pyproject-toml' },
+      ),
+    ];
+  }
 }
 
 function failed(
