@@ -160,7 +160,7 @@ export class ByteSource {
     return v;
   }
 
-  /** An unsigned 64-bit length; values past 2^53 come back as Infinity (always out of bounds). */
+  /** An unsigned 64-bit length; values past 2^53 come back as Infinity (always out of bounds; see `lengthText`). */
   u64(): number {
     if (!this.ensure(8)) throw new TruncatedError('stream ended');
     const v = this.buf.readBigUInt64LE(this.p);
@@ -277,4 +277,9 @@ export class ByteSource {
 /** A decompressed stream (containers/inflate-source.ts): no known size, and it reads forward only. */
 export function isOpenEnded(file: FileSource): boolean {
   return (file as { readonly openEnded?: boolean }).openEnded === true;
+}
+
+/** A length `u64` read, for a message: past 2^53 it is Infinity, which a reader should see as the huge count it was. */
+export function lengthText(n: number): string {
+  return Number.isFinite(n) ? String(n) : `over ${Number.MAX_SAFE_INTEGER}`;
 }

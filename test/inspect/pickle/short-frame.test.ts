@@ -33,4 +33,22 @@ describe('a protocol 4 pickle cut short inside its FRAME', () => {
     expect(cpi[0]!.message).toContain(`its FRAME at byte 2 declares ${whole.length - 11} bytes but only 29 remain`);
     expect(cpi[0]!.evidence).toMatchObject({ problem: 'malformed', pickle: 0 });
   });
+
+  it('says a length past 2^53 as the huge number it is, not as Infinity', async () => {
+    // FRAME, BINBYTES8 and BINUNICODE8 each with a u64 length of 2^62 and three NONEs after it.
+    const huge = (op: number) => {
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64LE(2n ** 62n);
+      return Buffer.concat([Buffer.from([0x80, 0x04, op]), len, Buffer.from('NNN')]);
+    };
+    writeFileSync(join(root, 'frame8.pkl'), huge(0x95));
+    writeFileSync(join(root, 'bytes8.pkl'), huge(0x8e));
+    writeFileSync(join(root, 'text8.pkl'), huge(0x8d));
+    const res = await scanWith(root, [inspectStage]);
+    const said = (file: string) => res.findings.find((f) => f.location.path === file && f.ruleId.startsWith('CPI'));
+    expect(said('frame8.pkl')?.message).toContain('declares over 9007199254740991 bytes but only 3 remain');
+    expect(said('bytes8.pkl')?.message).toContain('truncated (bytes of over 9007199254740991)');
+    expect(said('text8.pkl')?.message).toContain('truncated (string of over 9007199254740991 bytes)');
+    expect(res.findings.map((f) => f.message).join('\n')).not.toContain('Infinity');
+  });
 });

@@ -1,4 +1,5 @@
 import type { PickleRun } from '../result.js';
+import { lengthText } from '../source.js';
 import type { HandlerTable, ShortFrame, VmState } from './state.js';
 
 /**
@@ -81,7 +82,7 @@ export function withShortFrame(vm: VmState, truncation: string): string {
 }
 
 function shortFrameText(f: ShortFrame): string {
-  return `FRAME at byte ${f.offset} declares ${f.declared} bytes but only ${f.remaining} remain`;
+  return `FRAME at byte ${f.offset} declares ${lengthText(f.declared)} bytes but only ${f.remaining} remain`;
 }
 
 export function addFramingOps(t: HandlerTable): void {

@@ -1,6 +1,7 @@
 import { noteCodeBytes, noteCodeText, WINDOW } from '../code-text.js';
 import { mayNoteText, noteBytes, noteText } from '../nested.js';
 import { decodeEscapes, decodeRawUnicodeEscape, decodeStringLine } from '../text.js';
+import { lengthText } from '../source.js';
 import { pickleFloatArg, pickleIntArg, pickleLongArg } from '../../../discover/formats/pickle-numbers.js';
 import type { Value } from '../values.js';
 import { KEEP_STRING, NONE } from '../values.js';
@@ -28,7 +29,7 @@ const scalar = (v: number): Value => (v >= 0 && v < 256 && Number.isInteger(v) ?
  */
 function readText(vm: VmState, n: number, utf8: boolean): Value {
   const { src } = vm;
-  if (n > src.remaining) vm.ranOut(`pickle data was truncated (string of ${n} bytes)`);
+  if (n > src.remaining) vm.ranOut(`pickle data was truncated (string of ${lengthText(n)} bytes)`);
   // Decoded before anything else looks at it: the load stops at a bad payload, so nothing in it counts.
   let s: string | undefined;
   if (utf8) {
@@ -51,7 +52,7 @@ function readText(vm: VmState, n: number, utf8: boolean): Value {
 
 function readBytes(vm: VmState, n: number, mutable = false): Value {
   const { src } = vm;
-  if (n > src.remaining) vm.ranOut(`pickle data was truncated (bytes of ${n})`);
+  if (n > src.remaining) vm.ranOut(`pickle data was truncated (bytes of ${lengthText(n)})`);
   noteBytes(vm.run, src, n, vm.opAt);
   const at = src.pos;
   src.skip(n);
