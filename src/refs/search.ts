@@ -9,7 +9,7 @@ import {
 import { isConfigSource as isConfig, isTestData, languageOf, sourceExtension } from './sources.js';
 import { nativeShape } from './python-lines-native.js';
 import { codeCellSources } from './notebook-cells.js';
-import { MAX_NESTING, generatedByLines, looksGenerated, nestingDepth } from './text.js';
+import { GENERATED_LENGTH, MAX_NESTING, generatedByLines, looksGenerated, nestingDepth } from './text.js';
 import type { FileReferences } from './types.js';
 
 /** A language front end: the references in one file's text. */
@@ -223,10 +223,13 @@ export function screenText(path: string, text: string): Searched | undefined {
     return { kind: 'none' };
   // Minified or generated code, and nesting deeper than hand-written code (the parsers' tree building recurses).
   // Python in one pass of the lines module when it reads the text (the text stays there for the quick finder).
+  // Python of hand-written shape is searched up to MAX_SOURCE_BYTES, not cut at GENERATED_LENGTH: a script padded
+  // past a megabyte of short lines is still what `python x.py` runs, and its loader call must not hide behind a note.
   const shape = sourceExtension(path) === 'py' ? nativeShape(text) : undefined;
+  const maxLength = isPython(path) ? MAX_SOURCE_BYTES : GENERATED_LENGTH;
   const generated = shape
-    ? generatedByLines(text.length, shape.long, shape.lines)
-    : !config && !notebook && looksGenerated(text, languageOf(path) === 'javascript');
+    ? generatedByLines(text.length, shape.long, shape.lines, maxLength)
+    : !config && !notebook && looksGenerated(text, languageOf(path) === 'javascript', maxLength);
   if (generated || (shape ? shape.depth : depthOf(text, notebook ? code : undefined)) > MAX_NESTING)
     return { kind: 'skipped' };
   return undefined;

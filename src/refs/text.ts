@@ -39,8 +39,8 @@ export function lineIndex(text: string): (offset: number) => { line: number; col
  * line breaks (onnxruntime-web's `ort.min.mjs`: shader source in thousands of short lines between a few lines of
  * hundreds of kilobytes), or compiled output with its source map inline, which a count of lines lets through.
  */
-export function looksGenerated(text: string, byBytes = false): boolean {
-  if (text.length > 1_000_000) return true;
+export function looksGenerated(text: string, byBytes = false, maxLength = GENERATED_LENGTH): boolean {
+  if (text.length > maxLength) return true;
   let long = 0;
   let bytes = 0;
   let longBytes = 0;
@@ -51,15 +51,18 @@ export function looksGenerated(text: string, byBytes = false): boolean {
     long++;
     longBytes += line.length + 1;
   }
-  return generatedByLines(text.length, long, lines.length) || (byBytes && longBytes * 2 > bytes);
+  return generatedByLines(text.length, long, lines.length, maxLength) || (byBytes && longBytes * 2 > bytes);
 }
+
+/** Characters past which JavaScript or a config is taken for generated whatever its lines (`looksGenerated`). */
+export const GENERATED_LENGTH = 1_000_000;
 
 /**
  * `looksGenerated` from the text's length and its count of long lines among the first lines (python-lines-native.ts
  * `nativeShape` counts them without splitting the text).
  */
-export function generatedByLines(length: number, long: number, lines: number): boolean {
-  return length > 1_000_000 || (long > 0 && long * 20 > lines);
+export function generatedByLines(length: number, long: number, lines: number, maxLength = GENERATED_LENGTH): boolean {
+  return length > maxLength || (long > 0 && long * 20 > lines);
 }
 
 /** Brackets nested deeper than this are not hand-written code; the parsers' tree building recurses per level. */
