@@ -399,7 +399,11 @@ async function inspectTarByRanges(
   limits: ContentLimits,
 ): Promise<Finding[] | undefined> {
   const findings: Finding[] = [];
-  const tar = await walkTarStream(src, { path, allow, member: undefined, maxImage: limits.maxInMemory }, findings);
+  const tar = await walkTarStream(
+    src,
+    { path, allow, member: undefined, maxImage: limits.maxInMemory, maxEntries: limits.maxEntries },
+    findings,
+  );
   if (tar === undefined) return undefined;
   const ctx: ContentContext = { path, allow, limits, findings, extracted: 0 };
   inspectContent(tar, path, undefined, 0, 'sniff', ctx);

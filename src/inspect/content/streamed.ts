@@ -104,6 +104,7 @@ export async function analyseCompressedStream(
           allow: t.allow,
           member,
           maxImage: t.limits.maxInMemory,
+          maxEntries: t.limits.maxEntries,
           reopen,
         };
         const tar = await walkTarStream(s, target, findings);

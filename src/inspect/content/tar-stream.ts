@@ -30,6 +30,8 @@ const LEGACY_TORCH = new Set(['sys_info', 'pickle', 'storages', 'tensors']);
  * tarfile never hands one out as a file, while an unknown type such as 'V' it does (`tarfileReadsAsFile`).
  */
 const READ_HERE = '6';
+/** Headers readTar reads as part of the next member (GNU long names and links, PAX), not as members it counts. */
+const TAR_META_TYPES = new Set(['L', 'K', 'x', 'X', 'g']);
 
 export interface TarStreamTarget {
   readonly path: string;
@@ -37,6 +39,8 @@ export interface TarStreamTarget {
   /** Where the tar sits (`<gzip>`); undefined for a tar file read by ranges. */
   readonly member: string | undefined;
   readonly maxImage: number;
+  /** readTar's entry bound: past it the walk stops, as the in-memory reader would throw there (ContainerLimitError). */
+  readonly maxEntries: number;
   /** The tar's stream again from its start, when it only reads forward (pickles.ts `PickleTarget.reopen`). */
   readonly reopen?: () => Promise<FileSource>;
 }
@@ -74,6 +78,7 @@ export async function walkTarStream(
   };
   let pax: Record<string, string> = {};
   let longName: string | undefined;
+  let members = 0;
   for (let p = 0; ;) {
     const h = await s.read(p, 512);
     if (h.length < 512 || h.every((b) => b === 0) || tarHeaderProblem(h) !== undefined) {
@@ -81,6 +86,12 @@ export async function walkTarStream(
       return done();
     }
     const type = String.fromCharCode(h[156] || 0x30);
+    // One member past readTar's bound, listed only, is where it throws (the CPI012 it gives): walking on would only
+    // grow the image, a header for each 512 bytes of a few compressed kilobytes of empty members.
+    if (!TAR_META_TYPES.has(type) && ++members > t.maxEntries) {
+      keep(listedOnly(h));
+      return done();
+    }
     const paxSize = pax['size'] !== undefined;
     const size = paxSize ? (pythonInt(pax['size']!, 10) ?? 0) : (parseOctal(h.subarray(124, 136)) ?? 0);
     if (size < 0) {
