@@ -77,16 +77,12 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
   const body = trimEndRun(text.slice(lead), ' ');
   const { value, duplicates, floats } = parseJson(body, { baseOffset: 8 + lead, maxDepth: 16 });
   if (!isObject(value)) throw new FormatError('header is not a JSON object', 8);
-  for (const d of duplicates)
-    out.add('CPI052', `the header names ${d.slice(2)} twice; readers disagree on which entry wins. Re-save it.`, {
-      check: 'duplicate-key',
-      key: d.slice(2),
-    });
   const dataLen = BigInt(src.size) - 8n - n;
   const ranges: Range[] = [];
   // `SafeTensors::deserialize` stops at the first bad entry (serde) or range (`validate`): a header of 300,000 bad
   // entries is one finding for each kind of problem, not 300,000.
   const entries = new FirstOfEach('CPI052');
+  for (const d of duplicates) noteDuplicate(d.slice(2), value, entries);
   const floatFields = byIntegerField(floats);
   const sizes = new FirstOfEach('CPI053');
   for (const [name, entry] of Object.entries(value)) {
@@ -101,6 +97,39 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
   entries.report(out);
   sizes.report(out);
   checkLayout(ranges, dataLen, out);
+}
+
+/** The fields of `TensorInfo`, which serde's derived `Deserialize` refuses to see twice in one entry. */
+const TENSOR_FIELDS = new Set(['dtype', 'shape', 'data_offsets']);
+
+/**
+ * A key the header holds twice, judged the way `Metadata::deserialize` (safetensors tensor.rs) reads it: serde's
+ * derived `HashMetadata` refuses a second `__metadata__` and a `TensorInfo` refuses a second `dtype`, `shape` or
+ * `data_offsets` ("duplicate field"), so such a file does not load. A tensor name twice goes into the flattened
+ * `HashMap<String, TensorInfo>`, where the later entry replaces the earlier without a word, as in json.loads and
+ * JSON.parse: every reader loads the last entry, and the first is text no writer puts there (the writer emits each
+ * name of a map once).
+ */
+function noteDuplicate(path: string, header: { [key: string]: JsonValue }, entries: FirstOfEach): void {
+  if (path === '__metadata__')
+    return entries.note('duplicate-field', 'the header holds __metadata__ twice; the loader rejects it', {
+      check: 'duplicate-key',
+      key: path,
+    });
+  if (Object.prototype.hasOwnProperty.call(header, path))
+    return entries.note(
+      'duplicate-name',
+      `the header names tensor ${JSON.stringify(path)} twice; safetensors, json.loads and JSON.parse all keep the last entry and drop the first without a word, which no writer produces. Re-save it`,
+      { check: 'duplicate-key', key: path },
+    );
+  const field = path.slice(path.lastIndexOf('.') + 1);
+  const tensor = path.slice(0, path.lastIndexOf('.'));
+  if (TENSOR_FIELDS.has(field) && tensor !== '__metadata__')
+    entries.note(
+      'duplicate-field',
+      `the header gives tensor ${JSON.stringify(tensor)} its ${field} twice; the loader rejects it (serde: duplicate field)`,
+      { check: 'duplicate-key', key: path },
+    );
 }
 
 /** `safetensorsSteps` over bytes in memory. */

@@ -169,6 +169,38 @@ describe('safetensors', () => {
   });
 });
 
+/** Duplicate keys as `Metadata::deserialize` (safetensors tensor.rs, serde) reads them. */
+describe('safetensors duplicate keys', () => {
+  const U8 = '{"dtype":"U8","shape":[1],"data_offsets":[0,1]}';
+  const messages = (header: string) =>
+    run(parseSafetensors, safetensors(header, 1))
+      .findings.filter((f) => f.evidence?.check === 'duplicate-key')
+      .map((f) => f.message);
+
+  it('says every reader keeps the last entry of a tensor named twice, once for many names', () => {
+    const names = ['a', 'b', 'c'].map((n) => `"${n}":${U8},"${n}":${U8}`).join(',');
+    const [m, ...rest] = messages(`{${names}}`);
+    expect(rest).toEqual([]);
+    expect(m).toContain('tensor "a" twice; safetensors, json.loads and JSON.parse all keep the last entry');
+    expect(m).toContain('2 more tensors have the same problem');
+    expect(m).not.toContain('disagree');
+  });
+
+  it('says the loader rejects __metadata__ or a tensor field given twice', () => {
+    expect(messages(`{"__metadata__":{},"__metadata__":{},"a":${U8}}`)).toEqual([
+      'm: the header holds __metadata__ twice; the loader rejects it.',
+    ]);
+    expect(messages('{"a.b":{"dtype":"U8","dtype":"U8","shape":[1],"data_offsets":[0,1]}}')).toEqual([
+      'm: the header gives tensor "a.b" its dtype twice; the loader rejects it (serde: duplicate field).',
+    ]);
+  });
+
+  it('passes what serde and json.loads agree on: a metadata key or an unknown tensor field twice', () => {
+    expect(messages(`{"__metadata__":{"format":"pt","format":"pt"},"a":${U8}}`)).toEqual([]);
+    expect(messages('{"a":{"dtype":"U8","x":1,"x":2,"shape":[1],"data_offsets":[0,1]}}')).toEqual([]);
+  });
+});
+
 describe('gguf', () => {
   const tmpl = (value: string, key = 'tokenizer.chat_template'): [string, { type: 'string'; value: string }] => [
     key,
