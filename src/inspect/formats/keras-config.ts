@@ -111,8 +111,10 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
   // Code-shaped text where Keras expects a name (`"loss": "lambda y, p: __import__('os')…"`): Keras looks it up and
   // fails, a loader that evals it runs it. One finding for the config (a Lambda's own text is CPI060's).
   const coded: string[] = [];
-  const walk = (v: JsonValue, path: string, inLambda: boolean): void => {
-    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}[${i}]`, inLambda));
+  // References inside a `build_config`, which Keras never looks up (`inertReference`).
+  const inert: string[] = [];
+  const walk = (v: JsonValue, path: string, inLambda: boolean, unread = false): void => {
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}[${i}]`, inLambda, unread));
     if (typeof v === 'string') {
       const note = inLambda ? undefined : codeNote(path, v);
       if (note !== undefined) coded.push(note);
@@ -125,6 +127,12 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
       return;
     }
     if (!isObject(v)) return;
+    if (unread) {
+      const ref = inertReference(v);
+      if (ref !== undefined) inert.push(`${path} (${ref})`);
+      for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`, inLambda, true);
+      return;
+    }
     const cls = typeof v.class_name === 'string' ? v.class_name : undefined;
     const layerName = isObject(v.config) && typeof v.config.name === 'string' ? v.config.name : '';
     let lambda = inLambda;
@@ -193,10 +201,18 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
           `the config at ${path} passes safe_mode: false, so a nested model loads without Keras safe mode. Do not load this model.`,
           { path },
         );
-      walk(x, `${path}.${k}`, lambda);
+      // `deserialize_keras_object` hands an object's `build_config` to `instance.build_from_config`, which Keras's
+      // own layers and models pass to `build()` as shapes (Layer / Model `build_from_config`): never deserialized.
+      walk(x, `${path}.${k}`, lambda, k === 'build_config' && cls !== undefined);
     }
   };
   walk(config, '$', false);
+  if (inert.length > 0)
+    addAt(
+      'CPI062',
+      `the config names code inside build_config, at ${listedWithMore(inert, 3)}. Keras never imports or calls it there (build_from_config passes build_config to build() as input shapes), so it does not run with Keras's own layers, but no Keras save writes a reference there: find out who crafted this file, and why.`,
+      { check: 'build-config', places: inert.length, first: inert[0]!.slice(0, 200) },
+    );
   if (coded.length > 0) {
     const code = listedWithMore(coded, 3);
     addAt(
@@ -206,6 +222,18 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
       'warning',
     );
   }
+}
+
+/**
+ * What a reference inside `build_config` would name if Keras deserialized it: a module outside Keras (with its
+ * class or function) or a serialized lambda. Keras's own references (`keras.layers`, `builtins` activations) and
+ * plain shape data are not noted.
+ */
+function inertReference(v: { [key: string]: JsonValue }): string | undefined {
+  if (v.class_name === '__lambda__') return 'a serialized Python lambda';
+  if (typeof v.module !== 'string' || typeof v.class_name !== 'string' || KERAS_ROOTS.test(v.module)) return undefined;
+  const name = v.class_name === 'function' && typeof v.config === 'string' ? v.config : v.class_name;
+  return `${v.module}.${name}`.slice(0, 120);
 }
 
 type Evidence = Record<string, string | number | boolean>;

@@ -613,6 +613,35 @@ describe('keras config', () => {
   ])('archive: $name → $want', ({ input, claim, want }) => {
     expect(run((s, o) => parseKerasArchive(s, o, claim), input).rules).toEqual(want);
   });
+
+  // serialization_lib.deserialize_keras_object hands build_config to build_from_config, which builds from shapes.
+  it('a reference inside build_config is one warning saying Keras never imports it, not a "loading runs it" error', () => {
+    const dense = (name: string, input_shape: unknown) => ({
+      module: 'keras.layers',
+      class_name: 'Dense',
+      config: { name, units: 2 },
+      registered_name: null,
+      build_config: { input_shape },
+    });
+    const out = new Findings('m.keras', 'keras');
+    checkKerasConfig(
+      {
+        class_name: 'Sequential',
+        config: {
+          layers: [
+            dense('a', fn('os', 'system')),
+            dense('b', { module: 'evil.pkg', class_name: 'Foo', config: {} }),
+            dense('c', [null, 4]),
+          ],
+        },
+      } as never,
+      out,
+    );
+    expect(out.list.map((f) => [f.ruleId, f.level ?? 'default'])).toEqual([['CPI062', 'default']]);
+    expect(out.list[0]!.message).toContain(
+      'inside build_config, at $.config.layers[0].build_config.input_shape (os.system), $.config.layers[1].build_config.input_shape (evil.pkg.Foo). Keras never imports or calls it there',
+    );
+  });
 });
 
 describe('onnx, savedmodel, tflite, tfjs', () => {
