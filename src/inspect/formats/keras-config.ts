@@ -254,6 +254,14 @@ function checkFileRead(
   );
 }
 
+/**
+ * Which loaders import a module outside Keras: `_retrieve_class_or_fn` in Keras 3 before 3.9 and in tf_keras calls
+ * `importlib.import_module(module)` for any module the loading program did not register, safe mode or not; from 3.9
+ * it imports only `keras`, `keras_hub`, `keras_cv` and `keras_nlp` and raises "Could not locate" for the rest.
+ */
+const OUTSIDE_KERAS_LOADERS =
+  'Keras 3 before 3.9 and tf_keras import the module (running its top-level code) and call it while loading, safe mode or not; Keras 3.9+ refuses it unless the loading program registered that name';
+
 function checkReference(v: { [key: string]: JsonValue }, module: string, cls: string, path: string, add: Add): void {
   // For functions Keras looks the name up in `config` (or `registered_name`); for classes it is `class_name`.
   const name =
@@ -296,13 +304,13 @@ function checkReference(v: { [key: string]: JsonValue }, module: string, cls: st
     if (gadget !== undefined)
       add(
         'CPI061',
-        `the config at ${path} makes Keras import ${module} and call ${gadget}; loading the model runs it. Do not load this model.`,
+        `the config at ${path} names ${module}.${gadget}, which reaches code, processes or files: ${OUTSIDE_KERAS_LOADERS}. Do not load this model.`,
         { path, reference: `${module}.${gadget}` },
       );
     else
       add(
         'CPI062',
-        `the config at ${path} references ${module}.${name}, outside Keras; loading imports ${module} and calls it. Load it only if that is code you trust.`,
+        `the config at ${path} references ${module}.${name}, outside Keras: ${OUTSIDE_KERAS_LOADERS}. Load it only if that is code you trust.`,
         { path, reference: `${module}.${name}` },
       );
     return;

@@ -614,6 +614,18 @@ describe('keras config', () => {
     expect(run((s, o) => parseKerasArchive(s, o, claim), input).rules).toEqual(want);
   });
 
+  // _retrieve_class_or_fn imports any module in Keras 3 < 3.9 and tf_keras, only Keras's own packages from 3.9.
+  it('says which Keras versions import a module outside Keras', () => {
+    const out = new Findings('m.keras', 'keras');
+    checkKerasConfig(
+      { class_name: 'Sequential', config: { layers: [{ module: 'evilpkg.layers', class_name: 'Foo', config: {} }] } },
+      out,
+    );
+    expect(out.list.map((f) => f.message)).toEqual([
+      'm.keras: the config at $.config.layers[0] references evilpkg.layers.Foo, outside Keras: Keras 3 before 3.9 and tf_keras import the module (running its top-level code) and call it while loading, safe mode or not; Keras 3.9+ refuses it unless the loading program registered that name. Load it only if that is code you trust.',
+    ]);
+  });
+
   // serialization_lib.deserialize_keras_object hands build_config to build_from_config, which builds from shapes.
   it('a reference inside build_config is one warning saying Keras never imports it, not a "loading runs it" error', () => {
     const dense = (name: string, input_shape: unknown) => ({
