@@ -153,7 +153,14 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
       lambda = true;
     } else if (named !== undefined) {
       // No bytecode: the loader only looks the name up, so what runs is that function — judged as a reference.
-      checkReference({ config: named.name }, named.module, 'function', `${path}.config.function`, add);
+      checkReference(
+        { config: named.name },
+        named.module,
+        'function',
+        `${path}.config.function`,
+        add,
+        NAMED_LAMBDA_LOADERS,
+      );
       lambda = true;
     } else if (cls === 'Lambda' && !inLambda && referencedLambdaFunction(v.config)) {
       // Keras 3 `Lambda.from_config` passes a `function` that is not a `__lambda__` dict to
@@ -262,7 +269,22 @@ function checkFileRead(
 const OUTSIDE_KERAS_LOADERS =
   'Keras 3 before 3.9 and tf_keras import the module (running its top-level code) and call it while loading, safe mode or not; Keras 3.9+ refuses it unless the loading program registered that name';
 
-function checkReference(v: { [key: string]: JsonValue }, module: string, cls: string, path: string, add: Add): void {
+/**
+ * A Lambda's function named in a module: tf_keras `Lambda._parse_function_from_config` adds
+ * `sys.modules[module].__dict__` to its globals only when the module is already imported, and never imports it;
+ * Keras 3 `Lambda.from_config` looks a plain name up among registered and Keras objects.
+ */
+const NAMED_LAMBDA_LOADERS =
+  'tf_keras looks the name up in that module when the loading program has already imported it (os and sys always are) and calls it while loading; Keras 3 finds only a name the loading program registered';
+
+function checkReference(
+  v: { [key: string]: JsonValue },
+  module: string,
+  cls: string,
+  path: string,
+  add: Add,
+  loaders = OUTSIDE_KERAS_LOADERS,
+): void {
   // For functions Keras looks the name up in `config` (or `registered_name`); for classes it is `class_name`.
   const name =
     cls === 'function'
@@ -304,13 +326,13 @@ function checkReference(v: { [key: string]: JsonValue }, module: string, cls: st
     if (gadget !== undefined)
       add(
         'CPI061',
-        `the config at ${path} names ${module}.${gadget}, which reaches code, processes or files: ${OUTSIDE_KERAS_LOADERS}. Do not load this model.`,
+        `the config at ${path} names ${module}.${gadget}, which reaches code, processes or files: ${loaders}. Do not load this model.`,
         { path, reference: `${module}.${gadget}` },
       );
     else
       add(
         'CPI062',
-        `the config at ${path} references ${module}.${name}, outside Keras: ${OUTSIDE_KERAS_LOADERS}. Load it only if that is code you trust.`,
+        `the config at ${path} references ${module}.${name}, outside Keras: ${loaders}. Load it only if that is code you trust.`,
         { path, reference: `${module}.${name}` },
       );
     return;

@@ -626,6 +626,19 @@ describe('keras config', () => {
     ]);
   });
 
+  // tf_keras Lambda._parse_function_from_config reads sys.modules[module]: it never imports the module.
+  it('says a named Lambda function is looked up in an already-imported module, not imported', () => {
+    const out = new Findings('m.keras', 'keras');
+    const lambda = { class_name: 'Lambda', config: { name: 'l', function: 'system', module: 'os' } };
+    checkKerasConfig({ class_name: 'Sequential', config: { layers: [lambda] } }, out);
+    expect(out.list.map((f) => [f.ruleId, f.message])).toEqual([
+      [
+        'CPI061',
+        'm.keras: the config at $.config.layers[0].config.function names os.system, which reaches code, processes or files: tf_keras looks the name up in that module when the loading program has already imported it (os and sys always are) and calls it while loading; Keras 3 finds only a name the loading program registered. Do not load this model.',
+      ],
+    ]);
+  });
+
   // serialization_lib.deserialize_keras_object hands build_config to build_from_config, which builds from shapes.
   it('a reference inside build_config is one warning saying Keras never imports it, not a "loading runs it" error', () => {
     const dense = (name: string, input_shape: unknown) => ({
