@@ -81,6 +81,11 @@ export interface PackageNode {
    * package's files (`kind` and its string fields); the online check holds each file's attestations to them.
    */
   readonly attestationIdentities?: readonly (Readonly<Record<string, string>> & { readonly kind: string })[];
+  /**
+   * Python requirements files: every index pip searches for it (the file's `--index-url` and `--extra-index-url`s, in
+   * file order; pip's `PackageFinder` takes candidates from all of them), absent when the file names none.
+   */
+  readonly indexes?: readonly string[];
 }
 
 export interface DependencyGraph {

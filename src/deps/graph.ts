@@ -106,6 +106,8 @@ type NotHandedOn = Exclude<
   | 'shrinkwrapped'
   | 'versionField'
   | 'trustedByHash'
+  // Python requirements files' indexes: JavaScript lockfiles name each package's registry in `resolved`.
+  | 'indexes'
   | OptionalField
 >;
 const everyFieldHandedOn: [NotHandedOn] extends [never] ? true : NotHandedOn = true;

@@ -8,6 +8,7 @@ import type { Policy, PythonPublisherRequirement } from '../../core/policy.js';
 import type { DependencyGraph, PackageNode, VerificationRecord } from '../../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../../core/stage.js';
 import { redactUrls } from '../../deps/checks/finding.js';
+import type { PackageOutcome } from '../../verify/pypi/check-package.js';
 import { checkPypiPackage } from '../../verify/pypi/check-package.js';
 import { groupMissingProjects, names, perIndexFindings } from './causes.js';
 import { PypiClient } from './client.js';
@@ -71,20 +72,17 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
   const verifier = new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
   // One budget for every index: a hostile or dead index costs at most this, never a timeout per package.
   const budget = { signal: AbortSignal.timeout(opts.budgetMs), ms: opts.budgetMs };
-  const clientFor = await pypiClientFor(ctx.options, ctx.policy, { budget, signal: ctx.signal, opts });
+  const clients = await pypiClients(ctx.options, ctx.policy, { budget, signal: ctx.signal, opts });
   const rules = ctx.policy.dependencies.python?.requireProvenance ?? [];
   // The one allowlist of packages that may run code on install (npm scripts, Python sdist builds).
   const buildAllowed = projectMatcher(ctx.policy.dependencies.allowInstallScripts);
   const outcomes = await Promise.all(
     work.map((pkg) =>
-      ctx.limit(async () => {
-        const client = clientFor(pkg);
-        return {
-          pkg,
-          client,
-          out: await checkPypiPackage(pkg, { client, verifier, required: requiredFor(pkg.name, rules), buildAllowed }),
-        };
-      }),
+      ctx.limit(() =>
+        checkOnSearchedIndexes(pkg, clients, (client) =>
+          checkPypiPackage(pkg, { client, verifier, required: requiredFor(pkg.name, rules), buildAllowed }),
+        ),
+      ),
     ),
   );
   const findings: Finding[] = outcomes.flatMap((o) => o.out.findings);
@@ -115,6 +113,33 @@ export interface PypiClientSettings {
 }
 
 /**
+ * Check a package on its index; when that index does not list the project or the release, on each further index
+ * pip searches for it (a requirements file's `--extra-index-url`: pip's `PackageFinder.find_all_candidates` collects
+ * candidates from every index URL, so `torch==2.1.0+cu118` beside the PyTorch index installs although PyPI lacks
+ * it). The first index that lists it answers; when none does, the first index's finding stands.
+ */
+async function checkOnSearchedIndexes(
+  pkg: PackageNode,
+  clients: PypiClients,
+  check: (client: PypiClient) => Promise<PackageOutcome>,
+): Promise<{ pkg: PackageNode; client: PypiClient; out: PackageOutcome }> {
+  const client = clients.forPackage(pkg);
+  const out = await check(client);
+  if (out.absent !== true) return { pkg, client, out };
+  for (const extra of clients.furtherFor(pkg, client)) {
+    const further = await check(extra);
+    if (further.absent !== true) return { pkg, client: extra, out: further };
+  }
+  return { pkg, client, out };
+}
+
+/** The client each package is asked through, and the further trusted indexes pip also searches for it. */
+export interface PypiClients {
+  readonly forPackage: (pkg: PackageNode) => PypiClient;
+  readonly furtherFor: (pkg: PackageNode, asked: PypiClient) => PypiClient[];
+}
+
+/**
  * The client each Python package is asked through, one per index (the client caches): the scan's and the review's
  * one rule for which index that is. The user's index comes from `PIP_INDEX_URL` or their pip configuration
  * (PIP_CONFIG_FILE, else their own pip.conf files), never a pip.conf from the scanned repository: a repository must
@@ -125,6 +150,18 @@ export async function pypiClientFor(
   policy: Policy,
   settings: PypiClientSettings,
 ): Promise<(pkg: PackageNode) => PypiClient> {
+  return (await pypiClients(options, policy, settings)).forPackage;
+}
+
+/**
+ * `pypiClientFor`, and the further indexes of a requirements file (`PackageNode.indexes`) the same trust rule
+ * accepts: an index the policy does not allow is never asked (CPP070 reports it), nor is one asked twice.
+ */
+async function pypiClients(
+  options: Pick<ScanOptions, 'env' | 'cacheDir'>,
+  policy: Policy,
+  settings: PypiClientSettings,
+): Promise<PypiClients> {
   const netrc = await readNetrc(options.env, readSmall);
   const configured = resolvePypiIndex(options.env, await readPipConfigs(options.env, readSmall), netrc);
   // A lockfile's own index URL is followed only when it is the configured index or one the offline index rule
@@ -133,12 +170,28 @@ export async function pypiClientFor(
   // Same scheme too: an http URL under an https prefix is not followed (the configured index is asked instead).
   const isTrusted = (url: string) => trusted.some((p) => normalizePrefix(url).startsWith(p));
   const clients = new Map<string, PypiClient>();
-  return (pkg) => {
+  const forPackage = (pkg: PackageNode): PypiClient => {
     const own =
       pkg.resolved !== undefined && /^https?:\/\//i.test(pkg.resolved) ? toIndexConfig(pkg.resolved, netrc) : undefined;
     // The configured index keeps its credentials when the lockfile names the same URL.
-    const index: PypiIndexConfig =
-      own && prefix(own.indexUrl) !== prefix(configured.indexUrl) && isTrusted(own.indexUrl) ? own : configured;
+    return clientOf(
+      own && prefix(own.indexUrl) !== prefix(configured.indexUrl) && isTrusted(own.indexUrl) ? own : configured,
+    );
+  };
+  const furtherFor = (pkg: PackageNode, asked: PypiClient): PypiClient[] => {
+    const seen = new Set([prefix(asked.indexUrl)]);
+    const further: PypiClient[] = [];
+    for (const url of pkg.indexes ?? []) {
+      if (!/^https?:\/\//i.test(url)) continue;
+      const own = toIndexConfig(url, netrc);
+      const index = prefix(own.indexUrl) === prefix(configured.indexUrl) ? configured : own;
+      if (seen.has(prefix(index.indexUrl)) || !isTrusted(index.indexUrl)) continue;
+      seen.add(prefix(index.indexUrl));
+      further.push(clientOf(index));
+    }
+    return further;
+  };
+  const clientOf = (index: PypiIndexConfig): PypiClient => {
     let c = clients.get(index.indexUrl);
     if (!c) {
       const { timeoutMs, retries, minRetryDelayMs, maxBytes, breakerThreshold } = settings.opts;
@@ -157,6 +210,7 @@ export async function pypiClientFor(
     }
     return c;
   };
+  return { forPackage, furtherFor };
 }
 
 /** Index packages pinned to a version, once per lockfile entry. */

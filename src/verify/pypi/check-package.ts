@@ -19,6 +19,8 @@ export interface PackageOutcome {
   readonly detail: string;
   /** Set when the index could not be asked: a systemic cause, reported once per index. */
   readonly unreachable?: string;
+  /** The index does not list the project or the release: another index the installer searches may (CPP051/052). */
+  readonly absent?: true;
   /** Locked files (or `alg:hash` pins) the index lists without a digest to compare: one cause per index (CPP090). */
   readonly unhashed?: readonly string[];
   /** Locked files the index lists as attested whose attestations it did not serve: one cause per index (CPP092). */
@@ -51,7 +53,7 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
       'Check where it comes from and re-lock against the right index.',
       { index: check.client.indexUrl },
     );
-    return { findings: [f], status: 'failed', detail: 'project not on the index' };
+    return { findings: [f], status: 'failed', detail: 'project not on the index', absent: true };
   }
   const files = parseProjectPage(page.json);
   if (!files) {
@@ -69,7 +71,7 @@ export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): P
         index: check.client.indexUrl,
       },
     );
-    return { findings: [f], status: 'failed', detail: 'release not on the index' };
+    return { findings: [f], status: 'failed', detail: 'release not on the index', absent: true };
   }
   const findings: Finding[] = [];
   const attestable: IndexFile[] = [];

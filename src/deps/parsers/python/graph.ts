@@ -37,6 +37,7 @@ const SOURCE: Record<PySource, PackageNode['source']> = {
 export function toPythonGraph(lock: PythonLock, project?: PyProject): DependencyGraph {
   const kept = lock.packages.filter((p) => p.constraint !== true);
   const { paths, importers } = lock.edges !== undefined ? walk(lock, lock.edges, project) : flat(kept);
+  const indexes = searchedIndexes(lock);
   const packages: PackageNode[] = kept.map((p, i) => ({
     name: p.name,
     version: p.version,
@@ -54,6 +55,7 @@ export function toPythonGraph(lock: PythonLock, project?: PyProject): Dependency
     ...(p.attestationIdentities !== undefined ? { attestationIdentities: p.attestationIdentities } : {}),
     ...(sdistRefused(lock.formatControl, p.name) ? { wheelsOnly: true as const } : {}),
     ...(lock.requiresPython !== undefined ? { requiresPython: lock.requiresPython } : {}),
+    ...(indexes.length > 0 ? { indexes } : {}),
   }));
   return {
     lockfile: lock.file,
@@ -63,6 +65,18 @@ export function toPythonGraph(lock: PythonLock, project?: PyProject): Dependency
     packages,
     importers,
   };
+}
+
+/**
+ * A requirements file's index URLs: pip searches each of them for every requirement (`--index-url` and every
+ * `--extra-index-url`; the parser already dropped those a later `--index-url` replaces). Those whose host the install's
+ * environment chooses are left out: nobody can ask them here. Other lockfiles name each package's own index.
+ */
+function searchedIndexes(lock: PythonLock): string[] {
+  if (lock.kind !== 'requirements') return [];
+  return lock.indexes
+    .filter((o) => (o.kind === 'index-url' || o.kind === 'extra-index-url') && o.fromEnvironment !== true)
+    .map((o) => o.url);
 }
 
 interface Walked {
