@@ -21,11 +21,28 @@ const artifactOf = (s: Subject) => ({
 const entryName = (a: ModelArtifact) => `${a.name}@${a.revision}`;
 const where = (a: { file: string; line?: number }) => `${a.file}${a.line !== undefined ? `:${a.line}` : ''}`;
 
+/**
+ * What a Git LFS pointer among unknown files leaves unchecked: the checkout holds the pointer, not the weights, so no
+ * inspector read them, and with no registry entry nothing vouches for the object `git lfs pull` fetches. Said in the
+ * message, or "0 errors" reads as "the weights are clean". Empty when no file is a pointer.
+ */
+function pointersUninspected(files: readonly Subject[]): string {
+  const pointers = files.filter((f) => f.format === 'lfs-pointer').length;
+  if (pointers === 0) return '';
+  const which =
+    files.length === 1
+      ? 'It is a Git LFS pointer'
+      : pointers === files.length
+        ? 'All are Git LFS pointers'
+        : `${pointers} of them ${pointers === 1 ? 'is a Git LFS pointer' : 'are Git LFS pointers'}`;
+  return ` ${which}: the weights are not in the checkout, so their content was not inspected. Fetch them (\`git lfs pull\`) and scan again.`;
+}
+
 export function unknownModel(s: Subject, level: Level): Finding {
   return {
     ruleId: 'CPM001',
     level,
-    message: `${s.path} (${s.format}) matches no trusted-registry entry by path or content, so its origin is unreviewed. Record it with \`chainproof registry add ${shellWord(s.path)} --name … --revision … --source …\` or remove it.`,
+    message: `${s.path} (${s.format}) matches no trusted-registry entry by path or content, so its origin is unreviewed.${pointersUninspected([s])} Record it with \`chainproof registry add ${shellWord(s.path)} --name … --revision … --source …\` or remove it.`,
     location: { path: s.path },
     artifact: artifactOf(s),
     evidence: { expected: 'a trusted-registry entry', actual: s.sha256 ?? 'unknown' },
@@ -42,7 +59,7 @@ export function unknownModelsInFolder(folder: string, files: readonly Subject[],
   return {
     ruleId: 'CPM001',
     level,
-    message: `${folder}/ holds ${files.length} model files (${formats}) that match no trusted-registry entry by path or content, so their origin is unreviewed (${first} and ${files.length - 1} more). Record the folder as one artifact (\`chainproof registry add ${shellWord(folder)} --name … --revision … --source …\`) if it is one model, each file on its own otherwise, or remove them.`,
+    message: `${folder}/ holds ${files.length} model files (${formats}) that match no trusted-registry entry by path or content, so their origin is unreviewed (${first} and ${files.length - 1} more).${pointersUninspected(files)} Record the folder as one artifact (\`chainproof registry add ${shellWord(folder)} --name … --revision … --source …\`) if it is one model, each file on its own otherwise, or remove them.`,
     location: { path: folder },
     artifact: { kind: 'file', path: folder },
     evidence: { expected: 'a trusted-registry entry', count: files.length, formats, first },
@@ -65,7 +82,7 @@ export function unknownModelsWithoutRegistry(files: readonly Subject[], level: L
     message: `The trusted registry records no model, so none of the repository's ${files.length} model files (${formats}) has a reviewed origin: ${listedWithMore(
       files.map((f) => f.path),
       3,
-    )}. Record each model (\`chainproof registry add <file or folder> --name … --revision … --source …\`), or set models.unknownModel to off where origins are not tracked.`,
+    )}.${pointersUninspected(files)} Record each model (\`chainproof registry add <file or folder> --name … --revision … --source …\`), or set models.unknownModel to off where origins are not tracked.`,
     location: { path: first },
     artifact: { kind: 'file', path: first },
     evidence: { expected: 'a trusted-registry entry', count: files.length, formats, first },

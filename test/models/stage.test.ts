@@ -336,6 +336,19 @@ describe('unknown model files: one CPM001 per folder they share (one finding per
 });
 
 describe('Git LFS pointers (fixtures/models-cases/lfs)', () => {
+  it('counts the unfetched pointers among unknown models as content not inspected', async () => {
+    const dir = await repoWith({ 'models/tiny.onnx': 'onnx_tiny_matmul.onnx' });
+    const oid = 'ab'.repeat(32);
+    const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize 438000000\n`;
+    await writeFile(path.join(dir, 'pytorch_model.bin'), pointer);
+    const r = await scanModels(dir);
+    expect(ruleIds(r)).toEqual(['CPM001 models/tiny.onnx']);
+    expect(r.findings[0]!.message).toContain(
+      '1 of them is a Git LFS pointer: the weights are not in the checkout, so their content was not inspected.',
+    );
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('verifies pointers by oid without the content', async () => {
     const r = await scanModels(path.join(REPO, 'fixtures/models-cases/lfs'));
     expect(ruleIds(r)).toEqual([
@@ -350,6 +363,10 @@ describe('Git LFS pointers (fixtures/models-cases/lfs)', () => {
       registryEntry: 'acme/lfs-demo@2024.05',
       lfs: { oid: '4321cac7c50617bea431196d9818bf1a679f037feab4efb539c48e07ebf07bc4', size: 59136 },
     });
+    // The unknown pointer's weights were never read: the note says so, or the scan reads as "inspected and clean".
+    expect(r.findings.find((f) => f.ruleId === 'CPM001')!.message).toContain(
+      'It is a Git LFS pointer: the weights are not in the checkout, so their content was not inspected.',
+    );
     const bad = r.findings.find((f) => f.ruleId === 'CPM005')!;
     expect(bad.evidence).toMatchObject({
       expected: '81f226c62d28ed4a1a9b9fa080fcd9f0cc40e0f9d5680036583ff98fbcd035cb',
