@@ -60,7 +60,7 @@ export function unknownScriptsFindings(pkgs: readonly PackageNode[], level: Leve
     const specs = [...new Set(sorted.map(spec))];
     out.push({
       ruleId: 'CPD137',
-      message: `${specs.length} package${specs.length === 1 ? '' : 's'} in ${lockfile}: whether they run install scripts is unknown, because this lockfile format does not record it and the registry could not be asked. Scan online (or with a warm --cache-dir) to find out.`,
+      message: `${specs.length === 1 ? `${specs[0]!} in ${lockfile}: whether it runs` : `${specs.length} packages in ${lockfile}: whether they run`} install scripts is unknown, because this lockfile format does not record it and the registry could not be asked. Scan online (or with a warm --cache-dir) to find out.`,
       location: { path: lockfile, line: sorted[0]!.line },
       ...(level !== undefined ? { level } : {}),
       evidence: { count: specs.length, packages: specs.join(' ') },

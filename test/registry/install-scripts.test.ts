@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseLockfile } from '../../src/deps/index.js';
-import type { DependencyGraph } from '../../src/core/records.js';
+import type { DependencyGraph, PackageNode } from '../../src/core/records.js';
+import { unknownScriptsFindings } from '../../src/registry/install-scripts.js';
 import { sri, startNpmEndpoints, type EndpointsServer, type ServedPackage } from '../helpers/npm-endpoints-server.js';
 import { lineOf, scanGraphs, tempDir } from './scan.js';
 
@@ -262,5 +263,25 @@ describe('bun.lock entries that record hasInstallScript', () => {
     const result = await scanGraphs({ root, graphs: [graph], registry: server.url, offline: true });
     const unknown = result.findings.filter((f) => f.ruleId === 'CPD137');
     expect(unknown.map((f) => f.evidence?.['count'])).toEqual([2]);
+  });
+});
+
+describe('CPD137 wording', () => {
+  it('names the one package whose scripts are unknown, in the singular', () => {
+    const pkg: PackageNode = {
+      name: 'esbuild',
+      version: '0.21.5',
+      lockfile: 'bun.lock',
+      line: 340,
+      dev: false,
+      optional: false,
+      peer: false,
+      workspace: '',
+      path: ['root', 'esbuild'],
+      source: 'registry',
+      key: 'esbuild',
+    };
+    const [one] = unknownScriptsFindings([pkg], undefined);
+    expect(one!.message).toMatch(/^esbuild@0\.21\.5 in bun\.lock: whether it runs install scripts is unknown,/);
   });
 });

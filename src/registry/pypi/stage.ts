@@ -232,7 +232,7 @@ function offlineFinding(work: readonly PackageNode[]): Finding {
   const first = work[0]!;
   return {
     ruleId: 'CPP050',
-    message: `${work.length} Python package${work.length === 1 ? '' : 's'} ${inLockfiles(work)} ${work.length === 1 ? 'was' : 'were'} not checked against their index because the scan is offline: locked hashes and PEP 740 attestations are unverified. Run without --offline to check them.`,
+    message: `${work.length} Python package${work.length === 1 ? '' : 's'} ${inLockfiles(work)} ${work.length === 1 ? 'was not checked against its' : 'were not checked against their'} index because the scan is offline: locked hashes and PEP 740 attestations are unverified. Run without --offline to check them.`,
     location: { path: first.lockfile, line: first.line },
     artifact: { kind: 'file', path: first.lockfile },
     evidence: { ecosystem: 'pypi', count: work.length, packages: names(work) },

@@ -518,6 +518,10 @@ describe('PyPI verification through a loopback index (PEP 691 + Integrity API, r
     });
     expect(online(r)).toEqual(['CPP050@4']);
     expect(r.findings.find((f) => f.ruleId === 'CPP050')?.evidence?.count).toBe(2);
+    const one = await scanOnline({}, locked.slice(0, 1), { offline: true });
+    expect(one.findings.find((f) => f.ruleId === 'CPP050')?.message).toMatch(
+      /^1 Python package in pylock\.toml was not checked against its index because the scan is offline/,
+    );
     expect(status(r)).toEqual(['pkg:pypi/a@1.0 unverifiable', 'pkg:pypi/b@1.0 unverifiable']);
     expect(index.authSeen.length).toBe(before);
   });
