@@ -95,3 +95,44 @@ describe('shard serialization', () => {
     expect(r.issues).toHaveLength(want.length);
   });
 });
+
+describe('a signed shard layout model_signing never cuts', () => {
+  const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+  const sign = (shards: [number, number][]) =>
+    writeModelSignature(
+      dir,
+      { method: 'shards', hash_type: 'sha256', shard_size: 8, allow_symlinks: false },
+      shards.map(([start, end]) => ({
+        name: `w.bin:${start}:${end}`,
+        algorithm: 'sha256-sharded-8',
+        digest: sha('0123456789'.slice(start, end)),
+      })),
+    );
+
+  it.each([
+    {
+      // The size is the signed one: manifest.py `Manifest.__eq__` fails on the keys, not on a size change.
+      name: 'overlapping shards over the whole file',
+      shards: [
+        [0, 8],
+        [2, 10],
+      ] as [number, number][],
+      want: {
+        expected: 'shards 2:10',
+        actual: 'shards 8:10',
+        detail: expect.stringContaining('do not cut this 10-byte'),
+      },
+    },
+    {
+      name: 'shards of a shorter file',
+      shards: [[0, 8]] as [number, number][],
+      want: { expected: 'size 8', actual: 'size 10', detail: 'the file size differs from the signed shards' },
+    },
+  ])('$name', async ({ shards, want }) => {
+    dir = mkdtempSync(path.join(tmpdir(), 'cp-shards-'));
+    writeFileSync(path.join(dir, 'w.bin'), '0123456789');
+    sign(shards);
+    const r = await verify();
+    expect(r.issues).toEqual([{ kind: 'changed', path: 'w.bin', algorithm: 'sha256-sharded-8', ...want }]);
+  });
+});

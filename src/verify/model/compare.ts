@@ -189,22 +189,8 @@ async function checkFile(
     }
     // Shards must tile the file exactly as the signer cut it; any other layout means the size changed.
     const size = manifest.shardSize!;
-    const want = new Set(items.map((it) => `${it.start}:${it.end}`));
-    const have: string[] = [];
-    for (let start = 0; start < file.size; start += size) have.push(`${start}:${Math.min(start + size, file.size)}`);
-    if (have.length !== want.size || have.some((k) => !want.has(k))) {
-      const signedSize = Math.max(0, ...items.map((it) => it.end ?? 0));
-      return [
-        {
-          kind: 'changed',
-          path: file.path,
-          algorithm: items[0]!.algorithm,
-          expected: `size ${signedSize}`,
-          actual: `size ${file.size}`,
-          detail: 'the file size differs from the signed shards',
-        },
-      ];
-    }
+    const layout = shardLayoutIssue(file, items, size);
+    if (layout) return [layout];
     const out: ModelIssue[] = [];
     for (const it of [...items].sort((a, b) => a.start! - b.start!)) {
       const actual = await hashFileRange(file.abs, algorithm, { start: it.start!, end: it.end! });
@@ -228,6 +214,48 @@ async function checkFile(
       },
     ];
   }
+}
+
+/** `[start, end)` keys of file_shard.py `Serializer._get_shards`: consecutive `size`-byte pieces of `length` bytes. */
+function cutShards(length: number, size: number): string[] {
+  const out: string[] = [];
+  for (let start = 0; start < length; start += size) out.push(`${start}:${Math.min(start + size, length)}`);
+  return out;
+}
+
+/**
+ * The signed shards of a file against the shards model_signing cuts it into now (manifest.py `Manifest.__eq__`
+ * compares `path:start:end` keys). Signed shards that cut a file of another size mean the file's size changed; a
+ * signed layout no file is cut into (overlapping or missing shards, another size) is named as such, so the finding
+ * does not claim a size change for a file whose size is the signed one.
+ */
+function shardLayoutIssue(file: ModelFile, items: readonly ManifestItem[], size: number): ModelIssue | undefined {
+  const signed = new Set(items.map((it) => `${it.start}:${it.end}`));
+  const cut = cutShards(file.size, size);
+  if (cut.length === signed.size && cut.every((k) => signed.has(k))) return undefined;
+  const algorithm = items[0]!.algorithm;
+  const signedSize = Math.max(0, ...items.map((it) => it.end ?? 0));
+  const signedCut = cutShards(signedSize, size);
+  if (signedSize !== file.size && signedCut.length === signed.size && signedCut.every((k) => signed.has(k)))
+    return {
+      kind: 'changed',
+      path: file.path,
+      algorithm,
+      expected: `size ${signedSize}`,
+      actual: `size ${file.size}`,
+      detail: 'the file size differs from the signed shards',
+    };
+  const cutSet = new Set(cut);
+  const list = (keys: string[]) =>
+    keys.length === 0 ? 'none' : keys.slice(0, 3).join(', ') + (keys.length > 3 ? ` and ${keys.length - 3} more` : '');
+  return {
+    kind: 'changed',
+    path: file.path,
+    algorithm,
+    expected: `shards ${list([...signed].filter((k) => !cutSet.has(k)))}`,
+    actual: `shards ${list(cut.filter((k) => !signed.has(k)))}`,
+    detail: `the signed shards do not cut this ${file.size}-byte file into ${size}-byte shards as model_signing does`,
+  };
 }
 
 /** Node digest names the hasher computes (BLAKE2b is streamed here: the hasher's workers do not offer it). */
