@@ -36,7 +36,11 @@ export type ModelIssue =
       readonly detail?: string;
     }
   | { readonly kind: 'missing'; readonly path: string }
-  | { readonly kind: 'extra'; readonly path: string }
+  /**
+   * A file no signature item covers; or, with `files`, a folder of the model holding no signed file and at least two
+   * unsigned ones (`path` the folder, `files` them, relative to the model root): one cause, one issue.
+   */
+  | { readonly kind: 'extra'; readonly path: string; readonly files?: readonly string[] }
   | { readonly kind: 'symlink'; readonly path: string; readonly files: number }
   /** A folder in the model the scan's walk did not enter (`node_modules`, a `.git` below the root). */
   | { readonly kind: 'unwalked'; readonly path: string }
@@ -114,8 +118,8 @@ export async function compareModel(
     else issues.push({ kind: 'missing', path: p });
   }
   if (!manifest.singleFile) {
-    for (const [p, f] of present)
-      if (!byPath.has(p) && !inNoShard(manifest, f)) issues.push({ kind: 'extra', path: p });
+    const extra = [...present].filter(([p, f]) => !byPath.has(p) && !inNoShard(manifest, f)).map(([p]) => p);
+    pushAll(issues, unsignedFolders(extra, [...byPath.keys()]));
     for (const p of unreadable)
       if (!byPath.has(p))
         issues.push({
@@ -127,6 +131,37 @@ export async function compareModel(
   for (const r of await Promise.all(jobs)) pushAll(issues, r);
   issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { issues, checked: byPath.size };
+}
+
+/**
+ * Unsigned files, one issue per cause: those under a folder of the model that holds no signed file (a checkpoint
+ * folder dropped into a signed model) are one issue at the outermost such folder when it holds two or more; any
+ * other unsigned file is its own. model_signing verify fails the model once either way (`Manifest.__eq__`).
+ */
+function unsignedFolders(extra: readonly string[], signed: readonly string[]): ModelIssue[] {
+  const signedFolders = new Set<string>();
+  for (const p of signed)
+    for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) signedFolders.add(p.slice(0, i));
+  const groups = new Map<string, string[]>();
+  for (const p of extra) {
+    const parts = p.split('/');
+    let key = p;
+    for (let n = 1; n < parts.length; n++) {
+      const folder = parts.slice(0, n).join('/');
+      if (!signedFolders.has(folder)) {
+        key = folder;
+        break;
+      }
+    }
+    const group = groups.get(key);
+    if (group) group.push(p);
+    else groups.set(key, [p]);
+  }
+  return [...groups].flatMap(([key, files]): ModelIssue[] =>
+    files.length > 1
+      ? [{ kind: 'extra', path: key, files: files.sort() }]
+      : files.map((p) => ({ kind: 'extra', path: p })),
+  );
 }
 
 // A file the walk reached through a link to a folder in the model. model_signing lists the model with

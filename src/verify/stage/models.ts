@@ -20,6 +20,7 @@ import {
   requiredVerdictFinding,
   statusOf,
 } from './findings.js';
+import { listedWithMore } from '../../core/plural.js';
 import { leftOutUnder, MAX_LISTED_ENTRIES, type ListingBudget } from './left-out.js';
 
 /** Verify every `model.sig` over the folder it sits in (or the single file it names). */
@@ -155,6 +156,8 @@ async function checkOne(
       refused ??= issue;
       markFailed(out, p, sig.path, signerSeen);
     } else if (issue.kind === 'unwalked' || issue.kind === 'left-out' || issue === unlisted) unknown ??= issue;
+    // An unsigned folder is one finding; each of its files is failed by it, as a requirement over them asks.
+    else if (issue.kind === 'extra' && issue.files) for (const f of issue.files) bad.set(prefix + f, issue);
     else bad.set(p, issue);
     out.findings.push(requiredUnverifiable(issueFinding(issue, p, sig.path, signerSeen), required([p])));
   }
@@ -233,6 +236,16 @@ function issueFinding(issue: ModelIssue, p: string, sigPath: string, signerSeen:
         evidence: ev,
       };
     case 'extra':
+      if (issue.files)
+        return {
+          ...base,
+          ruleId: 'CPS006',
+          message: `${p}/ in the signed model folder holds ${issue.files.length} files and none is covered by ${sigPath} (${listedWithMore(
+            issue.files.map((f) => f.slice(issue.path.length + 1)),
+            3,
+          )}). Remove the folder, re-sign the model including it, or list it under the requirement's ignore globs.`,
+          evidence: { ...ev, files: issue.files.length },
+        };
       return {
         ...base,
         ruleId: 'CPS006',

@@ -1,0 +1,68 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { signaturesStage } from '../../src/verify/stage.js';
+import { scanWith } from '../helpers/scan.js';
+import { blockNetwork, modelsSignedBy, signFiles } from './helpers.js';
+
+beforeAll(blockNetwork);
+
+/**
+ * A folder of unsigned files dropped into a signed model (a checkpoint folder, a vendored tokenizer) is one cause:
+ * model_signing verify fails the model once (manifest.py `Manifest.__eq__`), so the scan says it once, at the folder,
+ * and still fails every file of it for a requirement over them (no CPS003 per file).
+ */
+const policy = modelsSignedBy(['ecKey'], []);
+
+let root: string;
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+function signedModel(): string {
+  root = mkdtempSync(path.join(tmpdir(), 'cp-ms-unsigned-'));
+  const dir = path.join(root, 'models/m');
+  mkdirSync(path.join(dir, 'sub'), { recursive: true });
+  writeFileSync(path.join(dir, 'weights.bin'), 'AAAA');
+  writeFileSync(path.join(dir, 'sub/tokenizer.json'), '{}');
+  signFiles(dir, ['weights.bin', 'sub/tokenizer.json'], false);
+  return dir;
+}
+
+const scan = () => scanWith(root, [signaturesStage], { policy, today: '2025-06-01' });
+
+describe('unsigned files in a signed model folder', () => {
+  it('a folder holding no signed file is one CPS006 with its count; its files all fail', async () => {
+    const dir = signedModel();
+    mkdirSync(path.join(dir, 'checkpoint-500/optim'), { recursive: true });
+    for (const f of ['a.bin', 'b.bin', 'optim/state.pt']) writeFileSync(path.join(dir, 'checkpoint-500', f), f);
+    const r = await scan();
+    expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['CPS006 models/m/checkpoint-500']);
+    expect(r.findings[0]!.message).toContain('holds 3 files');
+    expect(r.findings[0]!.message).toContain('optim/state.pt');
+    const failed = r.verifications.filter((v) => v.status === 'failed').map((v) => v.key);
+    expect(failed.sort()).toEqual([
+      'file:models/m/checkpoint-500/a.bin',
+      'file:models/m/checkpoint-500/b.bin',
+      'file:models/m/checkpoint-500/optim/state.pt',
+    ]);
+  });
+
+  it('unsigned files beside signed ones stay one finding each', async () => {
+    const dir = signedModel();
+    writeFileSync(path.join(dir, 'sub/merges.txt'), 'x');
+    writeFileSync(path.join(dir, 'evil.pkl'), 'y');
+    const r = await scan();
+    expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`).sort()).toEqual([
+      'CPS006 models/m/evil.pkl',
+      'CPS006 models/m/sub/merges.txt',
+    ]);
+  });
+
+  it('a lone unsigned file in a new folder is named by its own path', async () => {
+    const dir = signedModel();
+    mkdirSync(path.join(dir, 'extra'));
+    writeFileSync(path.join(dir, 'extra/payload.pkl'), 'z');
+    const r = await scan();
+    expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['CPS006 models/m/extra/payload.pkl']);
+  });
+});
