@@ -66,3 +66,46 @@ describe('unsigned files in a signed model folder', () => {
     expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['CPS006 models/m/extra/payload.pkl']);
   });
 });
+
+describe('signed files gone from a signed model folder', () => {
+  it('a signed folder removed whole is one CPS005 with its count; a lone missing file stays its own', async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-ms-missing-'));
+    const dir = path.join(root, 'models/m');
+    mkdirSync(path.join(dir, 'onnx/fp16'), { recursive: true });
+    mkdirSync(path.join(dir, 'sub'));
+    const signed = ['weights.bin', 'sub/tokenizer.json', 'onnx/model.onnx', 'onnx/fp16/model.onnx', 'onnx/config.json'];
+    for (const f of signed) writeFileSync(path.join(dir, f), f);
+    signFiles(dir, signed, false);
+    rmSync(path.join(dir, 'onnx'), { recursive: true });
+    rmSync(path.join(dir, 'sub/tokenizer.json'));
+    const r = await scan();
+    expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`).sort()).toEqual([
+      'CPS005 models/m/onnx',
+      'CPS005 models/m/sub/tokenizer.json',
+    ]);
+    expect(r.findings.find((f) => f.location.path === 'models/m/onnx')!.message).toContain('all 3 files');
+    const failed = r.verifications.filter((v) => v.status === 'failed').map((v) => v.key);
+    expect(failed.sort()).toEqual([
+      'file:models/m/onnx/config.json',
+      'file:models/m/onnx/fp16/model.onnx',
+      'file:models/m/onnx/model.onnx',
+      'file:models/m/sub/tokenizer.json',
+    ]);
+  });
+
+  it('a folder that keeps one of its signed files reports each missing one', async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-ms-missing-'));
+    const dir = path.join(root, 'models/m');
+    mkdirSync(path.join(dir, 'onnx'), { recursive: true });
+    const signed = ['weights.bin', 'onnx/a.onnx', 'onnx/b.onnx', 'onnx/c.onnx'];
+    for (const f of signed) writeFileSync(path.join(dir, f), f);
+    signFiles(dir, signed, false);
+    rmSync(path.join(dir, 'onnx/a.onnx'));
+    rmSync(path.join(dir, 'onnx/b.onnx'));
+    const r = await scan();
+    expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`).sort()).toEqual([
+      'CPS005 models/m/onnx/a.onnx',
+      'CPS005 models/m/onnx/b.onnx',
+    ]);
+  });
+});

@@ -165,7 +165,7 @@ function summary(argv: VerifyArgs, verdict: BundleVerdict, issues: readonly Mode
   else lines.push(`  signature by ${describeSigner(verdict.signer)} is valid, but the model does not match it:`);
   for (const i of issues)
     lines.push(
-      `  ${i.kind}: ${i.path}${i.kind === 'changed' ? ` (expected ${i.algorithm}:${i.expected}, found ${i.actual})` : i.kind === 'unverifiable' ? ` (${i.reason})` : i.kind === 'extra' && i.files ? `/ (${i.files.length} unsigned files)` : ''}`,
+      `  ${i.kind}: ${i.path}${i.kind === 'changed' ? ` (expected ${i.algorithm}:${i.expected}, found ${i.actual})` : i.kind === 'unverifiable' ? ` (${i.reason})` : i.kind === 'extra' && i.files ? `/ (${i.files.length} unsigned files)` : i.kind === 'missing' && i.files ? `/ (${i.files.length} signed files)` : ''}`,
     );
   return lines.join('\n') + '\n';
 }

@@ -35,7 +35,8 @@ export type ModelIssue =
       readonly actual: string;
       readonly detail?: string;
     }
-  | { readonly kind: 'missing'; readonly path: string }
+  /** A signed file that is gone; or, with `files`, a folder every signed file of which is gone (two or more). */
+  | { readonly kind: 'missing'; readonly path: string; readonly files?: readonly string[] }
   /**
    * A file no signature item covers; or, with `files`, a folder of the model holding no signed file and at least two
    * unsigned ones (`path` the folder, `files` them, relative to the model root): one cause, one issue.
@@ -105,6 +106,7 @@ export async function compareModel(
   const present = new Map(kept.filter((f) => !linked.has(f.path) && !belowFolderLink(f)).map((f) => [f.path, f]));
   const unreadable = new Set(folder.unreadable.filter((p) => !ignored(p) && !links.has(p)));
   const jobs: Promise<ModelIssue[]>[] = [];
+  const missing: string[] = [];
   for (const [p, items] of byPath) {
     const file = present.get(p);
     if (linked.has(p) || links.has(p) || inUnwalked(p) || leftOut.has(p)) continue;
@@ -115,11 +117,22 @@ export async function compareModel(
         path: p,
         reason: 'the file exists but could not be read (symlink out of the scan root or unreadable)',
       });
-    else issues.push({ kind: 'missing', path: p });
+    else missing.push(p);
   }
+  // A signed folder removed whole: one cause.
+  const signedIn = countByFolder(byPath.keys());
+  const missingIn = countByFolder(missing);
+  pushAll(
+    issues,
+    foldByFolder('missing', missing, (d) => missingIn.get(d) === signedIn.get(d)),
+  );
   if (!manifest.singleFile) {
     const extra = [...present].filter(([p, f]) => !byPath.has(p) && !inNoShard(manifest, f)).map(([p]) => p);
-    pushAll(issues, unsignedFolders(extra, [...byPath.keys()]));
+    // A folder dropped into the model (a checkpoint, a vendored tokenizer) that holds no signed file: one cause.
+    pushAll(
+      issues,
+      foldByFolder('extra', extra, (d) => !signedIn.has(d)),
+    );
     for (const p of unreadable)
       if (!byPath.has(p))
         issues.push({
@@ -133,34 +146,35 @@ export async function compareModel(
   return { issues, checked: byPath.size };
 }
 
+/** Each folder above `p` (`a/b/c` → `a`, `a/b`), outermost first. */
+function foldersOf(p: string): string[] {
+  const out: string[] = [];
+  for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) out.push(p.slice(0, i));
+  return out;
+}
+
+/** How many of `paths` lie under each folder. */
+function countByFolder(paths: Iterable<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const p of paths) for (const d of foldersOf(p)) counts.set(d, (counts.get(d) ?? 0) + 1);
+  return counts;
+}
+
 /**
- * Unsigned files, one issue per cause: those under a folder of the model that holds no signed file (a checkpoint
- * folder dropped into a signed model) are one issue at the outermost such folder when it holds two or more; any
- * other unsigned file is its own. model_signing verify fails the model once either way (`Manifest.__eq__`).
+ * File issues of one kind, one per cause: the files under the outermost folder `whole` says they account for
+ * entirely are one issue at that folder when they are two or more; any other file is its own issue. model_signing
+ * verify fails the model once either way (manifest.py `Manifest.__eq__`).
  */
-function unsignedFolders(extra: readonly string[], signed: readonly string[]): ModelIssue[] {
-  const signedFolders = new Set<string>();
-  for (const p of signed)
-    for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) signedFolders.add(p.slice(0, i));
+function foldByFolder(kind: 'extra' | 'missing', paths: readonly string[], whole: (folder: string) => boolean) {
   const groups = new Map<string, string[]>();
-  for (const p of extra) {
-    const parts = p.split('/');
-    let key = p;
-    for (let n = 1; n < parts.length; n++) {
-      const folder = parts.slice(0, n).join('/');
-      if (!signedFolders.has(folder)) {
-        key = folder;
-        break;
-      }
-    }
+  for (const p of paths) {
+    const key = foldersOf(p).find(whole) ?? p;
     const group = groups.get(key);
     if (group) group.push(p);
     else groups.set(key, [p]);
   }
   return [...groups].flatMap(([key, files]): ModelIssue[] =>
-    files.length > 1
-      ? [{ kind: 'extra', path: key, files: files.sort() }]
-      : files.map((p) => ({ kind: 'extra', path: p })),
+    files.length > 1 ? [{ kind, path: key, files: files.sort() }] : files.map((p) => ({ kind, path: p })),
   );
 }
 

@@ -157,7 +157,8 @@ async function checkOne(
       markFailed(out, p, sig.path, signerSeen);
     } else if (issue.kind === 'unwalked' || issue.kind === 'left-out' || issue === unlisted) unknown ??= issue;
     // An unsigned folder is one finding; each of its files is failed by it, as a requirement over them asks.
-    else if (issue.kind === 'extra' && issue.files) for (const f of issue.files) bad.set(prefix + f, issue);
+    else if ((issue.kind === 'extra' || issue.kind === 'missing') && issue.files)
+      for (const f of issue.files) bad.set(prefix + f, issue);
     else bad.set(p, issue);
     out.findings.push(requiredUnverifiable(issueFinding(issue, p, sig.path, signerSeen), required([p])));
   }
@@ -229,6 +230,16 @@ function issueFinding(issue: ModelIssue, p: string, sigPath: string, signerSeen:
         evidence: { ...ev, algorithm: issue.algorithm, expected: issue.expected, actual: issue.actual },
       };
     case 'missing':
+      if (issue.files)
+        return {
+          ...base,
+          ruleId: 'CPS005',
+          message: `${p}/: all ${issue.files.length} files the model signature ${sigPath} lists under it are missing (${listedWithMore(
+            issue.files.map((f) => f.slice(issue.path.length + 1)),
+            3,
+          )}). Restore them or re-sign the model.`,
+          evidence: { ...ev, files: issue.files.length },
+        };
       return {
         ...base,
         ruleId: 'CPS005',
