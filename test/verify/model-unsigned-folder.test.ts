@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -107,5 +107,50 @@ describe('signed files gone from a signed model folder', () => {
       'CPS005 models/m/onnx/a.onnx',
       'CPS005 models/m/onnx/b.onnx',
     ]);
+  });
+});
+
+/**
+ * model_signing's CLI writes `model.sig` to the working directory unless told otherwise (`--signature model.sig`):
+ * `model_signing sign models/m` at the repository root leaves it at the root, and `verify` is given the model path.
+ */
+describe('a model signature beside the model folder', () => {
+  function signedFromRoot(): string {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-ms-beside-'));
+    const dir = path.join(root, 'models/m');
+    mkdirSync(path.join(dir, 'sub'), { recursive: true });
+    writeFileSync(path.join(dir, 'weights.bin'), 'AAAA');
+    writeFileSync(path.join(dir, 'sub/tokenizer.json'), '{}');
+    signFiles(dir, ['weights.bin', 'sub/tokenizer.json'], false);
+    renameSync(path.join(dir, 'model.sig'), path.join(root, 'model.sig'));
+    writeFileSync(path.join(root, 'README.md'), '# repo');
+    return dir;
+  }
+
+  it('verifies the folder below it named as the subject', async () => {
+    signedFromRoot();
+    const r = await scan();
+    expect(r.findings).toEqual([]);
+    const statuses = r.verifications.map((v) => `${v.key} ${v.status}`).sort();
+    expect(statuses).toEqual(['file:models/m/sub/tokenizer.json verified', 'file:models/m/weights.bin verified']);
+  });
+
+  it('a changed or unsigned file of that folder fails it', async () => {
+    const dir = signedFromRoot();
+    writeFileSync(path.join(dir, 'weights.bin'), 'BBBB');
+    writeFileSync(path.join(dir, 'evil.py'), 'import os');
+    const r = await scan();
+    expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`).sort()).toEqual([
+      'CPS004 models/m/weights.bin',
+      'CPS006 models/m/evil.py',
+    ]);
+  });
+
+  it('two folders of that name leave the signature over its own folder', async () => {
+    signedFromRoot();
+    mkdirSync(path.join(root, 'backup/m/sub'), { recursive: true });
+    writeFileSync(path.join(root, 'backup/m/weights.bin'), 'AAAA');
+    const r = await scan();
+    expect(r.findings.map((f) => f.ruleId)).toContain('CPS005');
   });
 });

@@ -145,3 +145,20 @@ export function isModelSignature(input: string | Buffer): boolean {
     throw err;
   }
 }
+
+/**
+ * The model a signature is over, read without verifying it (routing only: which folder to compare): the subject's
+ * name (the model folder's name when signed, manifest.py `model_name`) and the signed paths. Undefined for a
+ * signature that is not a readable model signature or is over a single file.
+ */
+export function signedFolderHint(input: string | Buffer): { name: string; paths: string[] } | undefined {
+  const parsed = tryParseBundle(input);
+  if (parsed instanceof BundleParseError || parsed.content.kind !== 'dsse') return undefined;
+  try {
+    const manifest = toModelManifest(parseStatement(parsed.content.payloadType, parsed.content.payload));
+    return manifest.singleFile ? undefined : { name: manifest.modelName, paths: manifest.items.map((i) => i.path) };
+  } catch (err) {
+    if (err instanceof StatementError || err instanceof ManifestError) return undefined;
+    throw err;
+  }
+}

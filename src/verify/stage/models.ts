@@ -9,7 +9,7 @@ import { MAX_BUNDLE_BYTES } from '../bundle/parse.js';
 import { describeSigner } from '../check/types.js';
 import type { ModelIssue, WholeFileDigest } from '../model/compare.js';
 import { rawFolderOf } from '../../io/raw-names.js';
-import { verifyModelSignature } from '../model/verify.js';
+import { signedFolderHint, verifyModelSignature } from '../model/verify.js';
 import { allowedSigners, registryRequirementsOf, signatureRequirementsOf, type SignatureSetup } from './setup.js';
 import { emptyPart, markFailed, type PartResult } from './coverage.js';
 import {
@@ -62,7 +62,8 @@ async function checkOne(
   digest: WholeFileDigest,
   budget: ListingBudget,
 ): Promise<void> {
-  const folder = path.posix.dirname(sig.path);
+  const signature = sig.size > MAX_BUNDLE_BYTES ? undefined : await readFile(sig.abs);
+  const folder = modelFolderOf(sig.path, signature, input.files);
   const prefix = folder === '.' ? '' : `${folder}/`;
   const rel = (p: string) => p.slice(prefix.length);
   const files = input.files
@@ -85,7 +86,7 @@ async function checkOne(
   const ignore = setup.requirements
     .filter((r) => repoPaths.some((p) => r.matches(p)))
     .flatMap((r) => r.requirement.ignore ?? []);
-  if (sig.size > MAX_BUNDLE_BYTES) {
+  if (signature === undefined) {
     out.findings.push({
       ruleId: 'CPS008',
       message: `Model signature ${sig.path} is larger than 16 MiB; it was not read. Regenerate it with model_signing.`,
@@ -95,11 +96,12 @@ async function checkOne(
     return;
   }
   const listing = ctx.leftOut
-    ? leftOutUnder(rawFolderOf(sig.abs), prefix, ctx.leftOut, new Set(unwalkedDirs), budget)
+    ? leftOutUnder(modelFolderAbs(sig.abs, sig.path, folder), prefix, ctx.leftOut, new Set(unwalkedDirs), budget)
     : { paths: [], truncated: false };
   const result = await verifyModelSignature({
-    signature: await readFile(sig.abs),
-    signatureFile: path.posix.basename(sig.path),
+    signature,
+    // Outside the model folder when it sits beside it: then no file of the model is it.
+    signatureFile: path.posix.relative(folder, sig.path),
     files,
     unreadable,
     unreadableLinks,
@@ -206,6 +208,45 @@ async function checkOne(
           ignored: true,
         });
   }
+}
+
+/**
+ * The folder a model signature is over. model_signing's CLI writes the signature to the working directory by default
+ * (`--signature model.sig`), so `model_signing sign models/bert` run at the root leaves it at the root, not in the
+ * model folder, and `verify` is then given the model path. When none of the signed files is in the signature's own
+ * folder, and one folder below it named as the subject (the model folder's name, serializer `model_name`) holds
+ * some of them, that folder is the model; otherwise (no such folder, or two) the signature's own folder is.
+ */
+function modelFolderOf(sigPath: string, signature: Buffer | undefined, files: readonly DiscoveredFile[]): string {
+  const own = path.posix.dirname(sigPath);
+  const hint = signature === undefined ? undefined : signedFolderHint(signature);
+  if (hint === undefined || !/^[^/]+$/.test(hint.name) || hint.name === '..' || hint.name === '.') return own;
+  const ownPrefix = own === '.' ? '' : `${own}/`;
+  const signed = new Set(hint.paths);
+  const candidates = new Set<string>();
+  for (const f of files) {
+    if (!f.path.startsWith(ownPrefix)) continue;
+    if (signed.has(f.path.slice(ownPrefix.length))) return own;
+    for (let i = f.path.indexOf('/'); i >= 0; i = f.path.indexOf('/', i + 1)) {
+      const folder = f.path.slice(0, i);
+      if (
+        folder.length > ownPrefix.length &&
+        path.posix.basename(folder) === hint.name &&
+        signed.has(f.path.slice(i + 1))
+      )
+        candidates.add(folder);
+    }
+  }
+  return candidates.size === 1 ? [...candidates][0]! : own;
+}
+
+/** The on-disk folder of `folder` (repo path): the signature's own folder, or a folder below it. */
+function modelFolderAbs(sigAbs: DiscoveredFile['abs'], sigPath: string, folder: string): DiscoveredFile['abs'] {
+  const own = rawFolderOf(sigAbs);
+  const sigFolder = path.posix.dirname(sigPath);
+  if (folder === sigFolder) return own;
+  const rel = path.posix.relative(sigFolder, folder);
+  return typeof own === 'string' ? path.join(own, rel) : Buffer.concat([own, Buffer.from(`/${rel}`)]);
 }
 
 /**
