@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signaturesStage } from '../../src/verify/stage.js';
 import { scanWith } from '../helpers/scan.js';
-import { blockNetwork, modelsSignedBy, signFiles } from './helpers.js';
+import { blockNetwork, modelsSignedBy, signFiles, writeModelSignature } from './helpers.js';
 
 beforeAll(blockNetwork);
 
@@ -152,5 +153,19 @@ describe('a model signature beside the model folder', () => {
     writeFileSync(path.join(root, 'backup/m/weights.bin'), 'AAAA');
     const r = await scan();
     expect(r.findings.map((f) => f.ruleId)).toContain('CPS005');
+  });
+});
+
+describe('ignore_paths naming the model itself', () => {
+  it('`.` leaves no file to match the signature: every signed file is missing, as model_signing hashes none', async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-ms-ignore-all-'));
+    const dir = path.join(root, 'models/m');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'weights.bin'), 'AAAA');
+    writeModelSignature(dir, { method: 'files', hash_type: 'sha256', allow_symlinks: false, ignore_paths: ['.'] }, [
+      { name: 'weights.bin', algorithm: 'sha256', digest: createHash('sha256').update('AAAA').digest('hex') },
+    ]);
+    const r = await scan();
+    expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['CPS005 models/m/weights.bin']);
   });
 });

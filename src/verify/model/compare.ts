@@ -314,7 +314,13 @@ const HASHER_ALGORITHMS: Readonly<Record<string, DigestAlgorithm>> = {
   sha512: 'sha512',
 };
 
+/**
+ * Paths excluded from the model. An ignore path of `.` (or `""`, `./`) is the model itself to model_signing:
+ * hashing.py `add_ignored_paths` joins it to the model path (`os.path.join(model, ".")`, which pathlib reads as the
+ * model), and `should_ignore`'s `is_relative_to` then holds for every file: nothing is hashed, and no signed file
+ * can match.
+ */
 function ignoreMatcher(paths: readonly string[], globs: readonly string[]): (p: string) => boolean {
   const globMatch = globs.length > 0 ? picomatch([...globs], { dot: true }) : () => false;
-  return (p) => paths.some((i) => p === i || p.startsWith(`${i}/`)) || globMatch(p);
+  return (p) => paths.some((i) => i === '.' || p === i || p.startsWith(`${i}/`)) || globMatch(p);
 }
