@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { leavesBase } from '../core/relative-path.js';
 
@@ -20,4 +21,18 @@ export function rootInRepo(workspace: string, root: string): RootInRepo {
   const prefix = outside ? '' : rel.split(path.sep).join('/');
   const repoPath = (p: string) => (prefix === '' ? p : p === '.' ? prefix : `${prefix}/${p}`);
   return { prefix, repoPath: outside ? undefined : repoPath };
+}
+
+/**
+ * Why the scan root may not be scanned from this workspace, or undefined when it may. The Action scans the checked-out
+ * repository: `path: ../..` (or a link in the repository to `/`) scanned the runner's home and tool cache, wrote
+ * their findings to SARIF under paths code scanning cannot place, and annotated no file. actions/checkout refuses the
+ * same for its own `path` input (src/input-helper.ts `getInputs`: "Repository path '…' is not under '…'"). Both sides
+ * are compared after resolving links, so a link inside the workspace that leads out counts as out.
+ */
+export async function rootOutsideWorkspace(workspace: string, root: string): Promise<string | undefined> {
+  const real = async (p: string) => realpath(p).catch(() => path.resolve(p));
+  const [ws, dir] = await Promise.all([real(workspace), real(root)]);
+  if (!leavesBase(path.relative(ws, dir))) return undefined;
+  return `is outside the workspace (${workspace}); name a folder of the checked-out repository`;
 }

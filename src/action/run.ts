@@ -19,7 +19,7 @@ import type { ReportOptions } from '../report/reporters.js';
 import { outputPathProblem, writeOutput } from '../io/write-output.js';
 import { annotationCommand, withoutCommands, workflowCommand, writeOutputs, type Annotation } from './commands.js';
 import { readInputs, type ActionInputs, type Env } from './inputs.js';
-import { rootInRepo } from './repo-path.js';
+import { rootInRepo, rootOutsideWorkspace } from './repo-path.js';
 import { actionLogger, redactor } from './log.js';
 import { failOnVerdict } from './verdict.js';
 import { defaultCacheDir } from '../app/cache-dir.js';
@@ -60,6 +60,8 @@ async function scanAndReport(
   const root = inWorkspace(inputs.path);
   if (!(await stat(root).catch(() => undefined))?.isDirectory())
     throw new UsageError(`input path: ${inputs.path} is not a directory`);
+  const outside = await rootOutsideWorkspace(workspace, root);
+  if (outside !== undefined) throw new UsageError(`input path: ${inputs.path} ${outside}`);
   // A report named after a folder failed only after the whole scan, as "cannot write … (EISDIR)", exit 3; one under
   // /proc hung forever, and a device was replaced by a regular file.
   for (const t of inputs.reports) {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,4 +46,39 @@ describe('the Action scanning a folder whose name starts with two dots', () => {
     expect(uris.length).toBeGreaterThan(0);
     for (const u of uris) expect(u).toBe('..models/evil.pkl');
   }, 300_000);
+});
+
+describe('the Action given a path outside the workspace', () => {
+  // `path: ../..` (or a link in the repository to `/`) scanned the runner's home: findings at paths code scanning
+  // cannot place, annotations on no file. actions/checkout refuses its own `path` outside the workspace.
+  // The workspace is `<outer>/repo`, next to `<outer>/elsewhere`: without the check each case scans a small folder.
+  const cases: { name: string; path: (outer: string) => string; link?: boolean }[] = [
+    { name: 'a `..` path', path: () => '..' },
+    { name: 'an absolute path', path: (outer) => path.join(outer, 'elsewhere') },
+    { name: 'a link in the repository that leads out', path: () => 'vendor', link: true },
+  ];
+  for (const c of cases) {
+    it(`${c.name} is one clear error, exit 2, and nothing scanned`, async () => {
+      const outer = mkdtempSync(path.join(tmpdir(), 'chainproof-outer-'));
+      made.push(outer);
+      const ws = path.join(outer, 'repo');
+      mkdirSync(ws);
+      mkdirSync(path.join(outer, 'elsewhere'));
+      if (c.link === true) symlinkSync(path.join(outer, 'elsewhere'), path.join(ws, 'vendor'));
+      const r = await runActionInProcess(ws, { path: c.path(outer), offline: 'true' });
+      expect(r.code, r.stdout).toBe(2);
+      expect(r.stdout).toMatch(/::error title=chainproof::chainproof: error: input path: .* is outside the workspace/);
+      expect(existsSync(path.join(ws, 'chainproof.sarif'))).toBe(false);
+    });
+  }
+
+  it('a link that stays inside the workspace is scanned', async () => {
+    const ws = mkdtempSync(path.join(tmpdir(), 'chainproof-ws-'));
+    made.push(ws);
+    mkdirSync(path.join(ws, 'models'));
+    symlinkSync('models', path.join(ws, 'current'));
+    const r = await runActionInProcess(ws, { path: 'current', offline: 'true' });
+    expect(r.code, r.stdout).toBe(0);
+    expect(existsSync(path.join(ws, 'chainproof.sarif'))).toBe(true);
+  });
 });
