@@ -69,6 +69,20 @@ export async function writeOutputs(file: string, outputs: Readonly<Record<string
 }
 
 /**
+ * Set the step's outputs, or say plainly that they cannot be: without GITHUB_OUTPUT (a runner too old for file
+ * commands, a wrapper that drops the variable) a workflow reading `gate-passed` or `errors` gets '' with no word why.
+ * Scan and review mode both set their outputs through here; review mode wrote none and said nothing.
+ */
+export async function setStepOutputs(
+  file: string | undefined,
+  outputs: Readonly<Record<string, string>>,
+  write: (text: string) => void,
+): Promise<void> {
+  if (file) await writeOutputs(file, outputs);
+  else write(workflowCommand('warning', {}, 'GITHUB_OUTPUT is not set: step outputs are not available') + '\n');
+}
+
+/**
  * Lines of scanned text printed to the log go between `::stop-commands::TOKEN` and `::TOKEN::`, so a line that
  * happens to start with `::` (a file named `::error::x`) is shown, not obeyed.
  */

@@ -13,7 +13,7 @@ import type { ScanResult } from '../core/result.js';
 import type { TrustedRegistry } from '../core/trusted-registry.js';
 import { toReviewJson, toReviewMarkdown, toReviewText } from '../report/review.js';
 import { toSarif } from '../report/sarif.js';
-import { withoutCommands, workflowCommand, writeOutputs } from './commands.js';
+import { setStepOutputs, withoutCommands, workflowCommand } from './commands.js';
 import type { ActionInputs, Env } from './inputs.js';
 import { rebaseSarif } from './rebase.js';
 import { rootInRepo } from './repo-path.js';
@@ -105,8 +105,7 @@ export async function reviewAndReport(s: ReviewSetup): Promise<number> {
     'gate-passed': result.gate ? String(result.gate.passed && result.notCompared === undefined) : '',
     complete: String(result.scan.complete),
   };
-  const outputFile = s.env['GITHUB_OUTPUT'];
-  if (outputFile) await writeOutputs(outputFile, outputs);
+  await setStepOutputs(s.env['GITHUB_OUTPUT'], outputs, write);
   // As `chainproof review`: exit 2 with the reason. The gate was judged on CPU022 alone, and a policy that turned it
   // off (or suppressed it) made an unread base revision pass the gate: exit 0, `gate-passed: true`, an auto-merge.
   if (result.notCompared !== undefined) throw notComparedError(result.notCompared);

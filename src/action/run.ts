@@ -17,7 +17,7 @@ import { positive } from '../report/sarif.js';
 import type { Format } from '../report/formats.js';
 import type { ReportOptions } from '../report/reporters.js';
 import { outputPathProblem, writeOutput } from '../io/write-output.js';
-import { annotationCommand, withoutCommands, workflowCommand, writeOutputs, type Annotation } from './commands.js';
+import { annotationCommand, setStepOutputs, withoutCommands, workflowCommand, type Annotation } from './commands.js';
 import { readInputs, type ActionInputs, type Env } from './inputs.js';
 import { rootInRepo, rootOutsideWorkspace } from './repo-path.js';
 import { actionLogger, redactor } from './log.js';
@@ -170,9 +170,7 @@ async function scanAndReport(
     'gate-passed': '',
     changes: '',
   };
-  const outputFile = env['GITHUB_OUTPUT'];
-  if (outputFile) await writeOutputs(outputFile, outputs);
-  else write(workflowCommand('warning', {}, 'GITHUB_OUTPUT is not set: step outputs are not available') + '\n');
+  await setStepOutputs(env['GITHUB_OUTPUT'], outputs, write);
 
   return failOnVerdict(result, inputs.failOn, write);
 }

@@ -209,6 +209,16 @@ describe('the Action in review mode: baseline, include / exclude, shard', () => 
     expect(r.outputs['findings']).toBe('1');
   });
 
+  it('without GITHUB_OUTPUT, the log says the outputs (gate-passed among them) are not set', async () => {
+    // A scan warned; a review wrote no outputs and said nothing, and an auto-merge step read gate-passed as ''.
+    const { dir, base } = repoWith(lock('after'));
+    const r = await runActionInProcess(dir, { ...review, 'review-base': base }, { env: { GITHUB_OUTPUT: '' } });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs).toEqual({});
+    const warnings = parseAnnotations(r.stdout).filter((a) => a.level === 'warning');
+    expect(warnings.map((a) => a.message)).toEqual(['GITHUB_OUTPUT is not set: step outputs are not available']);
+  });
+
   it('shard: a warning that it does not apply, and the whole change is reviewed', async () => {
     const { dir, base } = repoWith(evil());
     const r = await runActionInProcess(dir, { ...review, 'review-base': base, shard: '2/2' });
