@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createSign, generateKeyPairSync, sign } from 'node:crypto';
+import { createHash, createPrivateKey, createSign, generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
 import {
   closeSync,
   mkdirSync,
@@ -50,10 +50,16 @@ function digestAndSignature(file: string): { digest: Buffer; signature: Buffer }
   return { digest: hash.digest(), signature: signer.sign(key) };
 }
 
-function writeBundle(digest: Buffer, signature: Buffer): void {
+/** A keyed bundle, or one carrying `certificate` (PEM) as its chain. */
+function writeBundle(digest: Buffer, signature: Buffer, certificate?: string): void {
+  const material = certificate
+    ? {
+        x509CertificateChain: { certificates: [{ rawBytes: new X509Certificate(certificate).raw.toString('base64') }] },
+      }
+    : { publicKey: { hint: '' } };
   const bundle = {
     mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-    verificationMaterial: { publicKey: { hint: '' }, tlogEntries: [] },
+    verificationMaterial: { ...material, tlogEntries: [] },
     messageSignature: {
       messageDigest: { algorithm: 'SHA2_256', digest: digest.toString('base64') },
       signature: signature.toString('base64'),
@@ -120,15 +126,37 @@ describe('a detached bundle over a file too large to read whole', () => {
     }
   });
 
-  it('where an Ed25519 policy key may have signed it and the ECDSA one did not, is not checked (CPS007)', async () => {
-    const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' });
-    writeFileSync(path.join(root, 'ed25519.pub'), ed);
-    writeBundle(signed.digest, sign('sha256', Buffer.from('other weights'), key));
-    const r = await scan(
-      policyWith({ ecKey: SPECS.ecKey, edKey: { kind: 'key', key: path.join(root, 'ed25519.pub') } }),
-    );
+  /** A policy naming the ECDSA test key and a fresh Ed25519 key, and the Ed25519 private key. */
+  function withEd25519Key() {
+    const pair = generateKeyPairSync('ed25519');
+    writeFileSync(path.join(root, 'ed25519.pub'), pair.publicKey.export({ type: 'spki', format: 'pem' }));
+    const policy = policyWith({ ecKey: SPECS.ecKey, edKey: { kind: 'key', key: path.join(root, 'ed25519.pub') } });
+    return { policy, edPrivate: pair.privateKey };
+  }
+
+  it('where an Ed25519 policy key may have made its Ed25519-sized signature, is not checked (CPS007)', async () => {
+    const { policy, edPrivate } = withEd25519Key();
+    writeBundle(signed.digest, sign(null, Buffer.from('other weights'), edPrivate));
+    const r = await scan(policy);
     expect(r.findings).toEqual([expect.stringMatching(/^CPS007 error models\/weights\.bin\.sigstore\.json: /)]);
     expect(r.findings[0]).toContain('edKey, an ed25519 key');
     expect(r.findings[0]).toContain('chainproof checks only ECDSA signatures');
+  });
+
+  it('with a forged ECDSA signature, does not verify (CPS001) though the policy also names an Ed25519 key', async () => {
+    // A DER ECDSA signature is no Ed25519 signature (64 raw bytes): no named key could have made it.
+    const { policy } = withEd25519Key();
+    writeBundle(signed.digest, sign('sha256', Buffer.from('other weights'), key));
+    const r = await scan(policy);
+    expect(r.findings).toEqual([expect.stringMatching(/^CPS001 error models\/weights\.bin\.sigstore\.json: /)]);
+  });
+
+  it('signed with an RSA certificate no allowed CA issued, is an untrusted signer (CPS002)', async () => {
+    // As over a small file: the chain is judged before the signature, which an RSA key cannot have made from a digest.
+    const rsa = readFileSync('fixtures/certificate-chains/rsa-self-signed.pem', 'utf8');
+    writeBundle(signed.digest, Buffer.alloc(256, 1), rsa);
+    const r = await scan(policyWith({ ca: SPECS.ca }));
+    expect(r.findings).toEqual([expect.stringMatching(/^CPS002 error models\/weights\.bin\.sigstore\.json: /)]);
+    expect(r.findings[0]).toContain('mallory@rsa.example');
   });
 });

@@ -46,15 +46,19 @@ export function verifyParsedBundle(bundle: ParsedBundle, check: BundleCheck): Bu
         'digest-mismatch',
         `the bundle signs ${alg}:${content.digest.toString('hex')}, the artifact is ${alg}:${actual.toString('hex')}`,
       );
-    const unchecked = Buffer.isBuffer(check.artifact) ? undefined : undigestableSigner(bundle);
-    if (unchecked) return fail('unverifiable', unchecked);
   }
   let verdict: BundleVerdict;
   if (material.kind === 'key') verdict = verifyKeyed(bundle, check);
   else if (bundle.tlogEntries === 0 && bundle.strict === undefined) verdict = verifyCertificateChain(bundle, check);
   else if (bundle.strict === undefined)
     return fail('malformed', `not a valid Sigstore bundle: ${bundle.strictError ?? 'unknown error'}`);
-  else verdict = verifyKeyless(bundle, bundle.strict, check);
+  else {
+    // @sigstore/verify checks the path, log entries and signature in one call and names no signer when the signature
+    // fails: a Fulcio certificate whose key cannot be checked from a digest is said so before it is called.
+    const unchecked = undigestableSigner(bundle, check);
+    if (unchecked) return fail('unverifiable', unchecked);
+    verdict = verifyKeyless(bundle, bundle.strict, check);
+  }
   return verdict.ok ? bindStatement(bundle, verdict, check) : verdict;
 }
 
@@ -215,6 +219,16 @@ function verifyCertificateChain(bundle: ParsedBundle, check: BundleCheck): Bundl
     } catch (err) {
       return fail('unverifiable', `the signing certificate's key is not supported (${(err as Error).message})`, seen);
     }
+    // The chain holds: the identity is judged before the signature, so a certificate whose key cannot be checked
+    // from a large file's digest is "not checked" only when it is one the policy allows here.
+    const unchecked = undigestableCertificate(bundle, check, key.key);
+    if (unchecked) {
+      if (!matchesSigner(seen, signer)) {
+        reasons.push(`${signer.name}: subject ${seen.subject} is not ${signer.subject ?? ''}`);
+        continue;
+      }
+      return fail('unverifiable', unchecked, seen);
+    }
     // Only bundles with no log entry come here (model_signing sign certificate): model_signing's hash.
     if (!verifyContentSignature(bundle.content, key, check.artifact, 'model_signing'))
       return fail('invalid', `the signature does not verify with the key of certificate ${seen.subject}`, seen);
@@ -282,14 +296,24 @@ function bindStatement(bundle: ParsedBundle, verdict: BundleVerdict & { ok: true
 
 const hashBytes = (algorithm: DigestAlgorithm, bytes: Buffer): Buffer => createHash(algorithm).update(bytes).digest();
 
+/** Whether the bundle is a message signature over a file read only as its digests (too large to read whole). */
+const overDigests = (bundle: ParsedBundle, check: BundleCheck): boolean =>
+  bundle.content.kind === 'message' && check.artifact !== undefined && !Buffer.isBuffer(check.artifact);
+
 /**
- * Why a message signature over a file read only as its digests cannot be checked, or undefined. Only an ECDSA
- * signature of a NIST curve is checked from a digest (cosign sign-blob, sigstore-python and sigstore-js sign the
- * blob's SHA-256 with one); @sigstore/verify checks any other over the bytes (bundle/message.ts `verifySignature`),
- * which a file this large is not read as.
+ * Why a message signature made with `key` over a file read only as its digests cannot be checked, or undefined. Only
+ * an ECDSA signature of a NIST curve is checked from a digest (cosign sign-blob, sigstore-python and sigstore-js sign
+ * the blob's SHA-256 with one); @sigstore/verify checks any other over the bytes (bundle/message.ts
+ * `verifySignature`), which a file this large is not read as.
  */
-function undigestableSigner(bundle: ParsedBundle): string | undefined {
-  // A key is the policy's: verifyKeyed tries each, and says which it could not check (undigestableKey).
+function undigestableCertificate(bundle: ParsedBundle, check: BundleCheck, key: KeyObject): string | undefined {
+  if (!overDigests(bundle, check) || digestCurveOf(key) !== undefined) return undefined;
+  const type = `${key.asymmetricKeyType ?? 'unknown'} ${key.asymmetricKeyDetails?.namedCurve ?? ''}`.trimEnd();
+  return tooLargeFor(`is signed with a certificate whose key is ${type}`);
+}
+
+/** undigestableCertificate for the leaf of a bundle @sigstore/verify checks (a Fulcio certificate). */
+function undigestableSigner(bundle: ParsedBundle, check: BundleCheck): string | undefined {
   if (bundle.material.kind !== 'certificate') return undefined;
   let key: KeyObject;
   try {
@@ -297,20 +321,42 @@ function undigestableSigner(bundle: ParsedBundle): string | undefined {
   } catch {
     return undefined; // the verifier reports a certificate that does not parse
   }
-  const type = `${key.asymmetricKeyType ?? 'unknown'} ${key.asymmetricKeyDetails?.namedCurve ?? ''}`.trimEnd();
-  return digestCurveOf(key) === undefined
-    ? tooLargeFor(`is signed with a certificate whose key is ${type}`)
-    : undefined;
+  return undigestableCertificate(bundle, check, key);
 }
 
-/** A policy key that might have made a message signature over a file read only as its digests, but cannot be tried. */
+/**
+ * A policy key that might have made a message signature over a file read only as its digests, but cannot be tried.
+ * Only a key the bundle does not point away from (its embedded key or hint names another) and whose signatures have
+ * this one's length: an Ed25519 signature is 64 bytes (RFC 8032), an RSA one as long as the modulus (RFC 8017
+ * RSASSA-PSS-VERIFY / RSASSA-PKCS1-V1_5-VERIFY step 1 refuses any other), so node:crypto's `verify`, which
+ * @sigstore/verify calls, would refuse a DER ECDSA signature with them. A forged ECDSA signature stays CPS001 whatever
+ * other keys the policy names.
+ */
 function undigestableKey(bundle: ParsedBundle, check: BundleCheck, keys: readonly NamedSigner[]): string | undefined {
-  if (bundle.content.kind !== 'message' || check.artifact === undefined || Buffer.isBuffer(check.artifact))
-    return undefined;
-  const other = keys.find((s) => s.kind === 'key' && digestCurveOf(s.key.key) === undefined);
+  const { content, material } = bundle;
+  if (content.kind !== 'message' || material.kind !== 'key' || !overDigests(bundle, check)) return undefined;
+  const claimed = claimedKey(material.embedded);
+  const other = keys.find(
+    (s) =>
+      s.kind === 'key' &&
+      digestCurveOf(s.key.key) === undefined &&
+      signatureFits(s.key.key, content.signature) &&
+      (claimed === undefined || claimed.fingerprint === s.key.fingerprint) &&
+      (!material.hint || s.key.hints.includes(material.hint)),
+  );
   return other?.kind === 'key'
     ? tooLargeFor(`may be signed with ${other.name}, an ${other.key.algorithm} key`)
     : undefined;
+}
+
+/** Whether a signature of this length can be one `key` makes (any length for a key of another kind). */
+function signatureFits(key: KeyObject, signature: Buffer): boolean {
+  const type = key.asymmetricKeyType;
+  if (type === 'ed25519') return signature.length === 64;
+  if (type === 'ed448') return signature.length === 114;
+  if (type === 'rsa' || type === 'rsa-pss')
+    return signature.length === Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+  return true;
 }
 
 const tooLargeFor = (what: string) =>
