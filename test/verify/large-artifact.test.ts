@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createSign, generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
 import {
   closeSync,
+  cpSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -141,6 +142,26 @@ describe('a detached bundle over a file too large to read whole', () => {
     expect(r.findings).toEqual([expect.stringMatching(/^CPS007 error models\/weights\.bin\.sigstore\.json: /)]);
     expect(r.findings[0]).toContain('edKey, an ed25519 key');
     expect(r.findings[0]).toContain('chainproof checks only ECDSA signatures');
+    // The key is named already: the advice is to sign so that the digest can be checked.
+    expect(r.findings[0]).not.toContain('Name the key');
+    expect(r.findings[0]).toContain('Re-sign the file with an ECDSA key');
+  });
+
+  it('two files each with an Ed25519-sized signature are one CPS007 with the re-signing advice', async () => {
+    const { policy, edPrivate } = withEd25519Key();
+    const second = path.join(root, 'models/weights-2.bin');
+    cpSync(weights(), second);
+    try {
+      writeBundle(signed.digest, sign(null, Buffer.from('other weights'), edPrivate));
+      writeFileSync(`${second}.sigstore.json`, readFileSync(`${weights()}.sigstore.json`));
+      const r = await scan({ ...policy, signatures: { ...policy.signatures, require: [] } });
+      expect(r.findings).toEqual([expect.stringMatching(/^CPS007 warning models\/weights-2\.bin\.sigstore\.json: 2 /)]);
+      expect(r.findings[0]).not.toContain('Name the key');
+      expect(r.findings[0]).toContain('Re-sign the file with an ECDSA key');
+    } finally {
+      rmSync(second);
+      rmSync(`${second}.sigstore.json`);
+    }
   });
 
   it('with a forged ECDSA signature, does not verify (CPS001) though the policy also names an Ed25519 key', async () => {

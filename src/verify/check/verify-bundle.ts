@@ -359,5 +359,11 @@ function signatureFits(key: KeyObject, signature: Buffer): boolean {
   return true;
 }
 
-const tooLargeFor = (what: string) =>
-  `it ${what}, and for a file too large to read whole chainproof checks only ECDSA signatures (P-256, P-384, P-521), from the file's digest`;
+/** The end of every reason a large file's signature gives for not being checked, so its advice can be told apart. */
+const TOO_LARGE =
+  "for a file too large to read whole chainproof checks only ECDSA signatures (P-256, P-384, P-521), from the file's digest";
+
+const tooLargeFor = (what: string) => `it ${what}, and ${TOO_LARGE}`;
+
+/** Whether an unverifiable verdict's reason is that a large file's signature is of a kind not checked from a digest. */
+export const isTooLargeReason = (reason: string): boolean => reason.endsWith(TOO_LARGE);

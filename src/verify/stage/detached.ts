@@ -74,7 +74,9 @@ export async function checkDetachedBundles(
       .map((f) => f.evidence!['reason']),
   );
   const advice = (reason: string) =>
-    unlogged.has(reason) ? RESIGN_LOGGED('<file>').replace('the bundle', 'the bundles') : adviceFor('unverifiable');
+    unlogged.has(reason)
+      ? RESIGN_LOGGED('<file>').replace('the bundle', 'the bundles')
+      : adviceFor('unverifiable', reason);
   return { ...out, findings: foldUnchecked(out.findings, ctx.policy.suppressions, 'signature bundles', advice) };
 }
 

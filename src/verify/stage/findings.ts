@@ -2,6 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import { byCodePoint } from '../../core/order.js';
 import type { VerificationRecord } from '../../core/records.js';
 import { describeSigner, type BundleVerdict, type FailureCode } from '../check/types.js';
+import { isTooLargeReason } from '../check/verify-bundle.js';
 import { describeExpected, type NamedSigner } from '../policy/signers.js';
 import { fileKey } from '../../core/package-key.js';
 import { groupCauses, MAX_RELATED } from '../../core/group-causes.js';
@@ -52,7 +53,7 @@ export function verdictFinding(
   if (registryEntries.length > 0) evidence['registryEntry'] = registryEntries.join('; ');
   return {
     ruleId: RULE_FOR[verdict.code],
-    message: `${what} ${sigPath} does not verify: ${verdict.reason}.${registry} ${ADVICE[verdict.code]}`,
+    message: `${what} ${sigPath} does not verify: ${verdict.reason}.${registry} ${adviceFor(verdict.code, verdict.reason)}`,
     location: { path: sigPath },
     artifact: { kind: 'file', path: artifactPath },
     evidence: evidence,
@@ -145,7 +146,15 @@ export function foldUnchecked(
   return groupCauses(ordered, causeOf, () => 2, summarise) ?? findings;
 }
 
-/** The advice a single finding for this failure gives. */
-export function adviceFor(code: FailureCode): string {
-  return ADVICE[code];
+/**
+ * A signature over a file too large to read whole, made with a key whose signatures chainproof checks only over the
+ * bytes (Ed25519, RSA): the signer is already named, so naming it again changes nothing; a signature checked from
+ * the digest does.
+ */
+const TOO_LARGE_ADVICE =
+  "Re-sign the file with an ECDSA key (P-256, P-384 or P-521), as cosign sign-blob does, or sign an in-toto statement whose subject is the file's digest (a DSSE bundle), and commit the new bundle.";
+
+/** The advice a single finding for this failure gives; `reason`, the verdict's, picks the one for its cause. */
+export function adviceFor(code: FailureCode, reason = ''): string {
+  return code === 'unverifiable' && isTooLargeReason(reason) ? TOO_LARGE_ADVICE : ADVICE[code];
 }
