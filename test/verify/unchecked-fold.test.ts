@@ -68,6 +68,10 @@ describe('detached bundles each not checked for one reason', () => {
     ]);
     // Each file still has its own record.
     expect(r.verifications.filter((v) => v.status === 'unverifiable')).toHaveLength(4);
+    // SARIF and JSON readers see the finding on the first file, and what all of them share.
+    expect(f!.artifact).toEqual({ kind: 'file', path: 'w/f0.bin' });
+    expect(f!.evidence).toMatchObject({ artifacts: 'w/f0.bin w/f1.bin w/f2.bin', expectedSigner: expect.any(String) });
+    expect(f!.evidence!['expectedSigner']).toBe(f!.members![0]!.evidence!['expectedSigner']);
   });
 
   it('signed by cosign without the transparency log, are one CPS007 saying to re-sign with it', async () => {

@@ -1,4 +1,4 @@
-import type { Finding } from '../../core/finding.js';
+import type { Evidence, Finding } from '../../core/finding.js';
 import { byCodePoint } from '../../core/order.js';
 import type { VerificationRecord } from '../../core/records.js';
 import { describeSigner, type BundleVerdict, type FailureCode } from '../check/types.js';
@@ -133,11 +133,22 @@ export function foldUnchecked(
     const first = list[0]!;
     const reason = causeOf(first)!;
     const sigs = list.map((f) => f.location.path);
+    const artifacts = list.flatMap((f) => (f.artifact?.kind === 'file' ? [f.artifact.path] : []));
     return {
       ruleId: RULE_FOR.unverifiable,
       message: `${list.length} ${what} were not checked, all for one reason: ${reason}. They are ${listedWithMore(sigs, SHOWN)}. ${advice(reason)}`,
       location: first.location,
-      evidence: { reason, count: list.length, files: sigs.slice(0, SHOWN).join(' ') },
+      // The first signature's file, as the location is the first signature: SARIF and JSON readers see the finding
+      // on a file. A suppression cannot hide the others through it: one naming any signature (path) takes that one
+      // out of the fold (causeOf), so the folded finding is only ever matched by a suppression matching all of it.
+      ...(first.artifact ? { artifact: first.artifact } : {}),
+      evidence: {
+        reason,
+        count: list.length,
+        files: sigs.slice(0, SHOWN).join(' '),
+        ...(artifacts.length > 0 ? { artifacts: artifacts.slice(0, SHOWN).join(' ') } : {}),
+        ...agreedEvidence(list, ['expectedSigner', 'signerSeen']),
+      },
       related: list.slice(1, MAX_RELATED + 1).map((f) => f.location),
       members: list,
     };
@@ -153,6 +164,16 @@ export function foldUnchecked(
  */
 const TOO_LARGE_ADVICE =
   "Re-sign the file with an ECDSA key (P-256, P-384 or P-521), as cosign sign-blob does, or sign an in-toto statement whose subject is the file's digest (a DSSE bundle), and commit the new bundle.";
+
+/** The evidence `keys` every finding of `list` gives the same value: what the folded finding can say of them all. */
+function agreedEvidence(list: readonly Finding[], keys: readonly string[]): Evidence {
+  const agreed: Record<string, Evidence[string]> = {};
+  for (const key of keys) {
+    const value = list[0]?.evidence?.[key];
+    if (value !== undefined && list.every((f) => f.evidence?.[key] === value)) agreed[key] = value;
+  }
+  return agreed;
+}
 
 /** The advice a single finding for this failure gives; `reason`, the verdict's, picks the one for its cause. */
 export function adviceFor(code: FailureCode, reason = ''): string {
