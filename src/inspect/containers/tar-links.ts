@@ -75,14 +75,13 @@ export type Landing = readonly string[] | 'outside' | 'loop';
  * (`symlinkAt` of its extracted path gives the target) is replaced by its target, read from the symlink's own folder,
  * and `..` climbs from where the path really is — so `e -> d/..` with `d -> ../..` climbs out though `e/x` reads as
  * inside. The last component is followed only when `followLast`: extraction replaces a symlink member, it writes
- * through anything else. Each link followed is added to `followed` as `path -> target`, when given.
+ * through anything else.
  */
 export function landingOf(
   symlinkAt: (path: string) => string | undefined,
   from: readonly string[],
   rest: readonly string[],
   followLast: boolean,
-  followed?: string[],
 ): Landing {
   const resolved = [...from];
   // A stack, next component last: a hostile PAX name of many thousand segments costs one pass, not a shift each.
@@ -99,7 +98,6 @@ export function landingOf(
     const target = symlinkAt(resolved.join('/'));
     if (target === undefined || (!followLast && lastLeft())) continue;
     if (++hops > MAX_LINK_HOPS) return 'loop';
-    followed?.push(`${resolved.join('/')} -> ${target}`);
     if (target.startsWith('/') || target.includes('\\') || /^[A-Za-z]:/.test(target)) return 'outside';
     resolved.pop();
     for (const seg of target.split('/').reverse()) pending.push(seg);
@@ -112,13 +110,11 @@ export function landingOf(
  * filter: Python before 3.14) are followed, as the OS follows them whenever the path is used — whichever was made
  * first: what a check of the target as written misses. A member written through such a link lands outside; one
  * finding for the link says so. A link whose target leaves the folder as written is `escapingLinkTarget`'s, and
- * nothing is followed through it (what is written through it is that cause, not another). Each such link maps to the
- * other links followed on the way out (`path -> target`, in order): the target as written reads as inside, the chain
- * is what a reader needs to see why it is not.
+ * nothing is followed through it (what is written through it is that cause, not another).
  */
 export function symlinksEscapingThroughOthers<
   T extends { readonly name: string; readonly type: string; readonly linkName?: string },
->(entries: readonly T[]): ReadonlyMap<T, readonly string[]> {
+>(entries: readonly T[]): ReadonlySet<T> {
   // Linux refuses a path or a symlink target past PATH_MAX (ENAMETOOLONG): no such link is made. Also keeps each
   // resolution below a few hundred thousand steps however long a hostile PAX name is.
   const candidates = entries.filter(
@@ -129,7 +125,7 @@ export function symlinksEscapingThroughOthers<
       e.linkName.length <= PATH_MAX &&
       !escapingLinkTarget(e.name, e.linkName, 'symlink'),
   );
-  if (candidates.length < 2) return new Map();
+  if (candidates.length < 2) return new Set();
   // Where each is made, its folders read as written (they are resolved below, when it is followed).
   const symlinks = new Map<string, string>();
   for (const e of candidates) {
@@ -137,14 +133,12 @@ export function symlinksEscapingThroughOthers<
     if (typeof at !== 'string') symlinks.set(at.join('/'), e.linkName);
   }
   const symlinkAt = (p: string): string | undefined => symlinks.get(p);
-  const out = new Map<T, readonly string[]>();
+  const out = new Set<T>();
   for (const e of candidates) {
-    const followed: string[] = [];
     // Extraction replaces a symlink member: only its folders are followed to find where it is made.
-    const at = landingOf(symlinkAt, [], e.name.split('/'), false, followed);
+    const at = landingOf(symlinkAt, [], e.name.split('/'), false);
     if (typeof at === 'string') continue;
-    if (landingOf(symlinkAt, at.slice(0, -1), e.linkName.split('/'), true, followed) === 'outside')
-      out.set(e, followed);
+    if (landingOf(symlinkAt, at.slice(0, -1), e.linkName.split('/'), true) === 'outside') out.add(e);
   }
   return out;
 }

@@ -20,8 +20,6 @@ export interface UnsafeLink {
   readonly name: string;
   readonly target: string;
   readonly kind: 'symlink' | 'hardlink';
-  /** The other symlinks, `path -> target`, through which a target that reads as inside leaves the folder. */
-  readonly via?: readonly string[];
 }
 
 export interface TarArchive {
@@ -154,17 +152,13 @@ export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
   };
 }
 
-function unsafeLinksOf(
-  entries: readonly TarEntry[],
-  escapingThroughSymlinks: ReadonlyMap<TarEntry, readonly string[]>,
-): UnsafeLink[] {
+function unsafeLinksOf(entries: readonly TarEntry[], escapingThroughSymlinks: ReadonlySet<TarEntry>): UnsafeLink[] {
   const out: UnsafeLink[] = [];
   for (const e of entries) {
     if (e.linkName === undefined) continue;
     const kind = e.type === '2' ? 'symlink' : 'hardlink';
-    const via = escapingThroughSymlinks.get(e);
-    if (escapingLinkTarget(e.name, e.linkName, kind)) out.push({ name: e.name, target: e.linkName, kind });
-    else if (via !== undefined) out.push({ name: e.name, target: e.linkName, kind, via });
+    if (escapingLinkTarget(e.name, e.linkName, kind) || escapingThroughSymlinks.has(e))
+      out.push({ name: e.name, target: e.linkName, kind });
   }
   return out;
 }

@@ -57,7 +57,7 @@ describe('symlinksEscapingThroughOthers (where tarfile.extractall really makes t
     },
     { case: 'a loop (ELOOP)', members: [link('a', 'b'), link('b', 'a'), link('c', 'a/x')], want: [] },
   ])('$case', ({ members, want }) => {
-    expect([...symlinksEscapingThroughOthers(members).keys()].map((e) => e.name)).toEqual(want);
+    expect([...symlinksEscapingThroughOthers(members)].map((e) => e.name)).toEqual(want);
   });
 
   it('is reported as an unsafe link of the tar (CPX025 from content.ts), once, not the member written through it', () => {
@@ -68,7 +68,7 @@ describe('symlinksEscapingThroughOthers (where tarfile.extractall really makes t
         { name: 'x/y/e/pwned', data: Buffer.from('hi') },
       ]),
     );
-    expect(tar.unsafeLinks).toEqual([{ name: 'x/y/e', target: 'd/..', kind: 'symlink', via: ['x/y/d -> ../..'] }]);
+    expect(tar.unsafeLinks).toEqual([{ name: 'x/y/e', target: 'd/..', kind: 'symlink' }]);
     expect(tar.unsafeNames).toEqual([]);
   });
 });
