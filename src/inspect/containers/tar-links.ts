@@ -67,42 +67,178 @@ const PATH_MAX = 4096;
 /** Symlinks followed at most in one path: Linux's MAXSYMLINKS, past which the OS fails with ELOOP. */
 const MAX_LINK_HOPS = 40;
 
+/**
+ * Path components walked at most per archive while following its symlinks. Each link's target is walked once (its
+ * landing is kept), so an archive needs about as many steps as its symlink names and targets have components; a
+ * hostile one past this is reported as not resolved (`LinkResolution.exhausted`), never passed.
+ */
+export const LINK_STEP_BUDGET = 2_000_000;
+
+/** A folder of the extraction tree that symlink members are made in (or are): one per normalised member path. */
+interface TreeNode {
+  readonly children: Map<string, TreeNode>;
+  /** The target of the symlink member made at this path (the last one written there), if any. */
+  target?: string;
+}
+
+/**
+ * Where a walk is: a persistent stack of components, so `..` is a step up and landing where a link resolved is a
+ * pointer copy, not a copy of the path. `node` is the tree node of this path, undefined once no symlink is under it.
+ */
+interface Place {
+  readonly name: string;
+  readonly node: TreeNode | undefined;
+  readonly up: Place | undefined;
+}
+
+/** Where a path lands once extracted, and the symlinks followed to get there (Linux counts them per lookup). */
+type Walked = { readonly at: Place; readonly hops: number } | 'outside' | 'loop';
+
+class LinkBudgetSpent extends Error {}
+
+/** What following the symlinks of an archive found: the links that escape, and whether every one was resolved. */
+export interface LinkResolution<T> {
+  readonly escaping: ReadonlySet<T>;
+  /** The step budget ran out: links not yet resolved may escape through others and were not checked. */
+  readonly exhausted: boolean;
+}
+
+/**
+ * Resolves paths against the symlinks of one archive as the OS does (realpath): each component that is a symlink is
+ * replaced by its target, read from the symlink's own folder, and `..` climbs from where the path really is — so
+ * `e -> d/..` with `d -> ../..` climbs out though `e/x` reads as inside. Every symlink's landing is kept once
+ * resolved: a chain of links, or many links through one, costs each link's target once.
+ */
+class LinkResolver {
+  readonly root: Place = { name: '', node: { children: new Map() }, up: undefined };
+  private readonly landings = new Map<TreeNode, Walked | 'resolving'>();
+  private steps = 0;
+  /** A landing worked out since this was cleared was cut short by the nesting limit. */
+  private cut = false;
+
+  constructor(private readonly budget: number) {}
+
+  /** Record a symlink made at `segments` (normalised, under the root). */
+  addSymlink(segments: readonly string[], target: string): void {
+    let node = this.root.node!;
+    for (const seg of segments) {
+      let child = node.children.get(seg);
+      if (child === undefined) node.children.set(seg, (child = { children: new Map() }));
+      node = child;
+    }
+    node.target = target;
+  }
+
+  /**
+   * `segs` walked from `from`. The last component is followed only when `followLast`: extraction replaces a symlink
+   * member, it writes through anything else.
+   */
+  walk(from: Place, segs: readonly string[], followLast: boolean, nested = 0): Walked {
+    let last = segs.length - 1;
+    while (last >= 0 && (segs[last] === '' || segs[last] === '.')) last--;
+    let at = from;
+    let hops = 0;
+    for (let i = 0; i <= last; i++) {
+      if (++this.steps > this.budget) throw new LinkBudgetSpent();
+      const part = segs[i]!;
+      if (part === '' || part === '.') continue;
+      if (part === '..') {
+        if (at.up === undefined) return 'outside';
+        at = at.up;
+        continue;
+      }
+      const node = at.node?.children.get(part);
+      const here: Place = { name: part, node, up: at };
+      if (node?.target === undefined || (!followLast && i === last)) {
+        at = here;
+        continue;
+      }
+      const landing = this.landingOf(node, at, nested);
+      if (typeof landing === 'string') return landing;
+      hops += 1 + landing.hops;
+      if (hops > MAX_LINK_HOPS) return 'loop';
+      at = landing.at;
+    }
+    return { at, hops };
+  }
+
+  /**
+   * Where following the symlink at `node` (in the folder `folder`) lands, worked out once. `nested` links are being
+   * followed around it: past MAX_LINK_HOPS the path is ELOOP whatever this link does, so the walk stops there (no
+   * deep recursion on a long chain) and what was cut short is not kept as this link's own landing.
+   */
+  private landingOf(node: TreeNode, folder: Place, nested: number): Walked {
+    const known = this.landings.get(node);
+    // A link met again while its own target is being resolved never resolves: the OS gives up with ELOOP.
+    if (known === 'resolving') return 'loop';
+    if (known !== undefined) return known;
+    if (nested >= MAX_LINK_HOPS) {
+      this.cut = true;
+      return 'loop';
+    }
+    const target = node.target!;
+    const cutAround = this.cut;
+    this.cut = false;
+    this.landings.set(node, 'resolving');
+    const landing =
+      target.startsWith('/') || target.includes('\\') || /^[A-Za-z]:/.test(target)
+        ? 'outside'
+        : this.walk(folder, target.split('/'), true, nested + 1);
+    if (this.cut) this.landings.delete(node);
+    else this.landings.set(node, landing);
+    this.cut ||= cutAround;
+    return landing;
+  }
+
+  /** The place of a folder given by its components, read as written (no link followed). */
+  placeOf(segments: readonly string[]): Place {
+    let at = this.root;
+    for (const name of segments) at = { name, node: at.node?.children.get(name), up: at };
+    return at;
+  }
+}
+
+/** The components of a place under the root. */
+function segmentsOf(at: Place): string[] {
+  const out: string[] = [];
+  for (let p: Place | undefined = at; p?.up !== undefined; p = p.up) out.push(p.name);
+  return out.reverse();
+}
+
 /** Where a path lands once extracted: its folders (segments under the root), outside the root, or a symlink loop. */
 export type Landing = readonly string[] | 'outside' | 'loop';
 
 /**
- * `rest` walked from the folder `from` as the OS resolves a path (realpath): each component that is a symlink
- * (`symlinkAt` of its extracted path gives the target) is replaced by its target, read from the symlink's own folder,
- * and `..` climbs from where the path really is — so `e -> d/..` with `d -> ../..` climbs out though `e/x` reads as
- * inside. The last component is followed only when `followLast`: extraction replaces a symlink member, it writes
- * through anything else.
+ * A lookup of paths in one extracted archive whose symlinks are `symlinks` (normalised path → target): `landing` walks
+ * `rest` from the folder `from` as the OS resolves a path, following the last component only when `followLast`.
+ * Each link is resolved once for all lookups; undefined when the archive's step budget is spent.
  */
-export function landingOf(
-  symlinkAt: (path: string) => string | undefined,
-  from: readonly string[],
-  rest: readonly string[],
-  followLast: boolean,
-): Landing {
-  const resolved = [...from];
-  // A stack, next component last: a hostile PAX name of many thousand segments costs one pass, not a shift each.
-  const pending = [...rest].reverse();
-  const lastLeft = (): boolean => pending.every((p) => p === '' || p === '.');
-  for (let hops = 0; pending.length > 0;) {
-    const part = pending.pop()!;
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (resolved.pop() === undefined) return 'outside';
-      continue;
+export function symlinkLandings(
+  symlinks: Iterable<readonly [string, string]>,
+  budget = LINK_STEP_BUDGET,
+): (from: readonly string[], rest: readonly string[], followLast: boolean) => Landing | undefined {
+  const resolver = new LinkResolver(budget);
+  for (const [path, target] of symlinks) resolver.addSymlink(path.split('/'), target);
+  return (from, rest, followLast) => {
+    try {
+      const w = resolver.walk(resolver.placeOf(from), rest, followLast);
+      return typeof w === 'string' ? w : segmentsOf(w.at);
+    } catch (err) {
+      if (err instanceof LinkBudgetSpent) return undefined;
+      throw err;
     }
-    resolved.push(part);
-    const target = symlinkAt(resolved.join('/'));
-    if (target === undefined || (!followLast && lastLeft())) continue;
-    if (++hops > MAX_LINK_HOPS) return 'loop';
-    if (target.startsWith('/') || target.includes('\\') || /^[A-Za-z]:/.test(target)) return 'outside';
-    resolved.pop();
-    for (const seg of target.split('/').reverse()) pending.push(seg);
+  };
+}
+
+/** The components of a member name under the root, `..` folded; undefined when it climbs out (`os.path.normpath`). */
+function writtenAt(name: string): string[] | undefined {
+  const out: string[] = [];
+  for (const seg of name.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg !== '..') out.push(seg);
+    else if (out.pop() === undefined) return undefined;
   }
-  return resolved;
+  return out;
 }
 
 /**
@@ -114,9 +250,8 @@ export function landingOf(
  */
 export function symlinksEscapingThroughOthers<
   T extends { readonly name: string; readonly type: string; readonly linkName?: string },
->(entries: readonly T[]): ReadonlySet<T> {
-  // Linux refuses a path or a symlink target past PATH_MAX (ENAMETOOLONG): no such link is made. Also keeps each
-  // resolution below a few hundred thousand steps however long a hostile PAX name is.
+>(entries: readonly T[], budget = LINK_STEP_BUDGET): LinkResolution<T> {
+  // Linux refuses a path or a symlink target past PATH_MAX (ENAMETOOLONG): no such link is made.
   const candidates = entries.filter(
     (e): e is T & { readonly linkName: string } =>
       e.type === '2' &&
@@ -125,20 +260,25 @@ export function symlinksEscapingThroughOthers<
       e.linkName.length <= PATH_MAX &&
       !escapingLinkTarget(e.name, e.linkName, 'symlink'),
   );
-  if (candidates.length < 2) return new Set();
-  // Where each is made, its folders read as written (they are resolved below, when it is followed).
-  const symlinks = new Map<string, string>();
-  for (const e of candidates) {
-    const at = landingOf(() => undefined, [], e.name.split('/'), false);
-    if (typeof at !== 'string') symlinks.set(at.join('/'), e.linkName);
-  }
-  const symlinkAt = (p: string): string | undefined => symlinks.get(p);
   const out = new Set<T>();
+  if (candidates.length < 2) return { escaping: out, exhausted: false };
+  const resolver = new LinkResolver(budget);
+  // Where each is made, its folders read as written (they are resolved below, when it is followed).
   for (const e of candidates) {
-    // Extraction replaces a symlink member: only its folders are followed to find where it is made.
-    const at = landingOf(symlinkAt, [], e.name.split('/'), false);
-    if (typeof at === 'string') continue;
-    if (landingOf(symlinkAt, at.slice(0, -1), e.linkName.split('/'), true) === 'outside') out.add(e);
+    const at = writtenAt(e.name);
+    if (at !== undefined) resolver.addSymlink(at, e.linkName);
   }
-  return out;
+  try {
+    for (const e of candidates) {
+      // Extraction replaces a symlink member: only its folders are followed to find where it is made.
+      const made = resolver.walk(resolver.root, e.name.split('/'), false);
+      if (typeof made === 'string') continue;
+      const folder = made.at.up ?? resolver.root;
+      if (resolver.walk(folder, e.linkName.split('/'), true) === 'outside') out.add(e);
+    }
+  } catch (err) {
+    if (err instanceof LinkBudgetSpent) return { escaping: out, exhausted: true };
+    throw err;
+  }
+  return { escaping: out, exhausted: false };
 }

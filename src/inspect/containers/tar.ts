@@ -1,7 +1,7 @@
 import { checksumOk, looksLikeTar, parseOctal, pythonInt, tarHeaderProblem } from '../../discover/formats/tar-head.js';
 import { ContainerLimitError } from './errors.js';
 import { unsafeMemberName } from './names.js';
-import { escapingLinkTarget, symlinksEscapingThroughOthers } from './tar-links.js';
+import { escapingLinkTarget, LINK_STEP_BUDGET, symlinksEscapingThroughOthers } from './tar-links.js';
 import { oldGnuSparse, paxSparse, rebuildSparse, type SparseMap } from './tar-sparse.js';
 import { trimEndRun } from '../../core/linear-text.js';
 
@@ -57,8 +57,27 @@ export function isTar(data: Buffer): boolean {
 
 export { checksumOk, parseOctal, pythonInt, tarHeaderProblem };
 
-/** Read a tar archive from memory: ustar, GNU long names and PAX `path`/`size` records. */
-export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
+/**
+ * Read a tar archive from memory: ustar, GNU long names and PAX `path`/`size` records; names and links judged, the
+ * symlinks followed within `linkSteps` path steps.
+ */
+export function readTar(data: Buffer, maxEntries = 100_000, linkSteps = LINK_STEP_BUDGET): TarArchive {
+  const { entries, problems } = tarMembers(data, maxEntries);
+  const links = symlinksEscapingThroughOthers(entries, linkSteps);
+  if (links.exhausted)
+    problems.push(
+      `its symlinks were not all followed (more than ${linkSteps} path steps): a link that leaves the extraction folder only through other links was not checked`,
+    );
+  return {
+    entries,
+    problems,
+    unsafeNames: entries.map((e) => e.name).filter((n) => unsafeMemberName(n)),
+    unsafeLinks: unsafeLinksOf(entries, links.escaping),
+  };
+}
+
+/** The members of a tar archive in memory and why it was not read to its end; no name or link judged. */
+export function tarMembers(data: Buffer, maxEntries = 100_000): { entries: TarEntry[]; problems: string[] } {
   const entries: TarEntry[] = [];
   const problems: string[] = [];
   let longName: string | undefined;
@@ -144,12 +163,7 @@ export function readTar(data: Buffer, maxEntries = 100_000): TarArchive {
     const fullSize = sparse === undefined || sparse instanceof Error ? size : sparse.realSize;
     entries.push({ name, size: fullSize, type, ...(type === '1' || type === '2' ? { linkName } : {}), read });
   }
-  return {
-    entries,
-    problems,
-    unsafeNames: entries.map((e) => e.name).filter((n) => unsafeMemberName(n)),
-    unsafeLinks: unsafeLinksOf(entries, symlinksEscapingThroughOthers(entries)),
-  };
+  return { entries, problems };
 }
 
 function unsafeLinksOf(entries: readonly TarEntry[], escapingThroughSymlinks: ReadonlySet<TarEntry>): UnsafeLink[] {

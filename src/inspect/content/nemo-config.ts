@@ -3,7 +3,7 @@ import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { judgeDotted } from '../pickle/verdict.js';
 import { extractedPath } from './member-path.js';
-import { landingOf } from '../containers/tar-links.js';
+import { symlinkLandings } from '../containers/tar-links.js';
 import { deepYamlMessage, MAX_YAML_DEPTH, parseShallowYaml, type DeepYaml } from '../../core/yaml-depth.js';
 
 /**
@@ -52,6 +52,7 @@ export function nemoConfigMembers<
   const out = new Set<T>();
   // The member last written to each path (a later one overwrites an earlier): what a symlink finds there.
   let lastAt: Map<string, T> | undefined;
+  let landings: Landings | undefined;
   for (const e of entries) {
     if (!isNemoConfig(e.name)) continue;
     let linked: T | undefined = e;
@@ -60,7 +61,8 @@ export function nemoConfigMembers<
       else if (linked.type === '1') linked = hardLinkTargets.get(linked);
       else {
         lastAt ??= new Map(entries.map((m) => [extractedPath(m.name), m]));
-        linked = symlinkTarget(lastAt, linked);
+        landings ??= symlinkLandings(symlinksAt(lastAt));
+        linked = symlinkTarget(lastAt, landings, linked);
       }
     }
     if (linked) out.add(linked);
@@ -76,19 +78,25 @@ export function nemoConfigMembers<
  */
 function symlinkTarget<T extends { readonly name: string; readonly type: string; readonly linkName?: string }>(
   lastAt: ReadonlyMap<string, T>,
+  landings: Landings,
   link: T,
 ): T | undefined {
   if (link.linkName === undefined) return undefined;
-  const symlinkAt = (p: string): string | undefined => {
-    const m = lastAt.get(p);
-    return m?.type === '2' ? m.linkName : undefined;
-  };
   const folder = extractedPath(link.name).split('/').slice(0, -1);
   // The last component is the member itself: a symlink there is the next hop of nemoConfigMembers' chain.
-  const at = landingOf(symlinkAt, folder, link.linkName.split('/'), false);
-  const found = typeof at === 'string' ? undefined : lastAt.get(at.join('/'));
+  const at = landings(folder, link.linkName.split('/'), false);
+  const found = at === undefined || typeof at === 'string' ? undefined : lastAt.get(at.join('/'));
   return found === link ? undefined : found;
 }
+
+type Landings = ReturnType<typeof symlinkLandings>;
+
+/** The symlinks of the extracted folder: the member last written at each path, when it is one. */
+function* symlinksAt(lastAt: ReadonlyMap<string, TarLike>): Generator<readonly [string, string]> {
+  for (const [path, m] of lastAt) if (m.type === '2' && m.linkName !== undefined) yield [path, m.linkName];
+}
+
+type TarLike = { readonly name: string; readonly type: string; readonly linkName?: string };
 
 interface Target {
   readonly key: string;

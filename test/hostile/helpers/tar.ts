@@ -7,9 +7,18 @@ export interface TarMember {
   readonly data?: Buffer;
 }
 
+/**
+ * A link target past the header's 100 bytes goes in a GNU 'K' record before its member, as GNU tar writes it (tarfile
+ * `_proc_gnulong` reads it back).
+ */
 export function buildTar(members: readonly TarMember[]): Buffer {
   const parts: Buffer[] = [];
-  for (const m of members) {
+  const withLongLinks = members.flatMap((m) =>
+    m.linkName !== undefined && Buffer.byteLength(m.linkName) > 100
+      ? [{ name: '././@LongLink', type: 'K', data: Buffer.from(`${m.linkName}\0`) }, m]
+      : [m],
+  );
+  for (const m of withLongLinks) {
     const data = m.data ?? Buffer.alloc(0);
     const h = Buffer.alloc(512);
     h.write(m.name, 0, 100, 'utf8');

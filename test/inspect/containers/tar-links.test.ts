@@ -57,7 +57,7 @@ describe('symlinksEscapingThroughOthers (where tarfile.extractall really makes t
     },
     { case: 'a loop (ELOOP)', members: [link('a', 'b'), link('b', 'a'), link('c', 'a/x')], want: [] },
   ])('$case', ({ members, want }) => {
-    expect([...symlinksEscapingThroughOthers(members)].map((e) => e.name)).toEqual(want);
+    expect([...symlinksEscapingThroughOthers(members).escaping].map((e) => e.name)).toEqual(want);
   });
 
   it('is reported as an unsafe link of the tar (CPX025 from content.ts), once, not the member written through it', () => {
@@ -70,5 +70,51 @@ describe('symlinksEscapingThroughOthers (where tarfile.extractall really makes t
     );
     expect(tar.unsafeLinks).toEqual([{ name: 'x/y/e', target: 'd/..', kind: 'symlink' }]);
     expect(tar.unsafeNames).toEqual([]);
+  });
+});
+
+/**
+ * A small hostile tar whose links chain through each other with deep targets: each step of the old walk joined the
+ * whole path, and each hop walked the next link's target again, so this 130 KB file kept a scan busy for minutes.
+ */
+describe('following the symlinks of a hostile tar is bounded', () => {
+  const deep = (n: number) => Array.from({ length: n }, () => 'd').join('/');
+  const link = (name: string, linkName: string) => ({ name, type: '2', linkName });
+
+  it('40 links each through the next with a 1,000-component target, and 5 links into them: resolved at once', () => {
+    const chain = Array.from({ length: 40 }, (_, i) => link(`s${i}`, i < 39 ? `s${i + 1}/${deep(1000)}` : deep(1000)));
+    const into = Array.from({ length: 5 }, (_, j) => link(`x${j}`, 's0/d'));
+    const tar = readTar(buildTar([...chain, ...into]));
+    expect(tar.problems).toEqual([]);
+    expect(tar.unsafeLinks).toEqual([]);
+  }, 10_000);
+
+  it('a link that climbs out where 40 chained links land is found; through 41 links the OS gives up (ELOOP)', () => {
+    // a/s0 -> s1 -> … -> a/s{n-1} -> .. lands on the root; `a/x -> s0/..` then climbs out through n links.
+    const chainOf = (n: number) =>
+      Array.from({ length: n }, (_, i) => link(`a/s${i}`, i < n - 1 ? `s${i + 1}` : '..')).concat(link('a/x', 's0/..'));
+    expect(readTar(buildTar(chainOf(40))).unsafeLinks.map((l) => l.name)).toEqual(['a/x']);
+    expect(readTar(buildTar(chainOf(41))).unsafeLinks).toEqual([]);
+  });
+
+  it('a chain of 12,000 links, each through the next, is followed without deep recursion (ELOOP past 40)', () => {
+    const n = 12_000;
+    const chain = Array.from({ length: n }, (_, i) => link(`s${i}`, i < n - 1 ? `s${i + 1}/x` : 'd'));
+    const tar = readTar(buildTar(chain));
+    expect(tar.problems).toEqual([]);
+    expect(tar.unsafeLinks).toEqual([]);
+  });
+
+  it('past the step budget, says the links were not all followed (CPI013 from content.ts), never a silent pass', () => {
+    const many = Array.from({ length: 50 }, (_, i) => link(`l${i}`, deep(1000)));
+    const tar = readTar(buildTar([...many, link('z', 'l0/..')]), 100_000, 10_000);
+    expect(tar.problems).toEqual([
+      'its symlinks were not all followed (more than 10000 path steps): a link that leaves the extraction folder only through other links was not checked',
+    ]);
+  });
+
+  it('within the budget the same tar is fully followed', () => {
+    const many = Array.from({ length: 50 }, (_, i) => link(`l${i}`, deep(1000)));
+    expect(readTar(buildTar([...many, link('z', 'l0/..')]), 100_000, 200_000).problems).toEqual([]);
   });
 });
