@@ -6,7 +6,7 @@ import {
   parseOctal,
   parsePax,
   pythonInt,
-  readTar,
+  tarMembers,
   tarfileReadsAsFile,
   tarHeaderProblem,
 } from '../containers/tar.js';
@@ -175,7 +175,7 @@ export async function walkTarStream(
  */
 function unreadNemoConfigs(tar: Buffer, unread: ReadonlyMap<string, number>, t: TarStreamTarget): Finding[] {
   if (unread.size === 0) return [];
-  const { entries } = readTar(tar);
+  const { entries } = tarMembers(tar);
   const configs = nemoConfigMembers(entries, hardLinkTargets(entries));
   const out: Finding[] = [];
   for (const e of configs) {
