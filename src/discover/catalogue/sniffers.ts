@@ -58,30 +58,67 @@ const TORCH_LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
  */
 export const isTorchLegacyPickle = ({ head }: SniffInput) => firstPickleInt(head) === TORCH_LEGACY_MAGIC;
 
-/** The int a pickle made of one int opcode and STOP returns (after an optional PROTO and FRAME), if it is one. */
+/** Opcodes `pickle.load` runs between the others without changing the value the pickle returns. */
+const PROTO = 0x80;
+const FRAME = 0x95;
+const PUT = 0x70;
+const BINPUT = 0x71;
+const LONG_BINPUT = 0x72;
+const MEMOIZE = 0x94;
+const STOP = 0x2e;
+
+/**
+ * The int the first pickle returns when it is one int opcode, with PROTO and FRAME anywhere and the memo opcodes
+ * after the int (what `_pickle.c` `load` runs: `load_proto` accepts a PROTO at any point and any number of times,
+ * `load_frame` only opens a frame, PUT/BINPUT/LONG_BINPUT/MEMOIZE store the top of the stack in the memo and need
+ * one there). Undefined for anything else.
+ */
 function firstPickleInt(head: Buffer): bigint | undefined {
-  let at = head[0] === 0x80 && head.length > 1 && head[1]! <= 5 ? 2 : 0;
-  if (head[at] === 0x95) at += 9;
-  const op = head[at];
   let value: bigint | undefined;
-  let end: number;
+  for (let at = 0, ops = 0; at < head.length && ops < 64; ops++) {
+    const op = head[at]!;
+    if (op === STOP) return value;
+    if (op === PROTO) {
+      if (at + 1 >= head.length || head[at + 1]! > 5) return undefined;
+      at += 2;
+    } else if (op === FRAME) at += 9;
+    else if (value !== undefined && (op === BINPUT || op === LONG_BINPUT || op === MEMOIZE))
+      at += op === BINPUT ? 2 : op === LONG_BINPUT ? 5 : 1;
+    else if (value !== undefined && op === PUT) {
+      // load_put: the memo key is a decimal line (a negative one raises).
+      const nl = head.indexOf(0x0a, at + 1);
+      if (nl < 0 || nl - at > 80 || !/^\d+$/.test(head.toString('latin1', at + 1, nl))) return undefined;
+      at = nl + 1;
+    } else if (value === undefined) {
+      const read = intOpcode(head, at);
+      if (read === undefined) return undefined;
+      ({ value, end: at } = read);
+    } else return undefined;
+  }
+  return undefined;
+}
+
+/** The value of the int opcode at `at` and where it ends, if it is one `firstPickleInt` reads. */
+function intOpcode(head: Buffer, at: number): { value: bigint; end: number } | undefined {
+  const op = head[at];
   if (op === 0x8a || op === 0x8b) {
     // LONG1 / LONG4: little-endian two's complement (pickle.decode_long).
     const lenAt = at + 1;
     if (lenAt + (op === 0x8a ? 1 : 4) > head.length) return undefined;
     const n = op === 0x8a ? head[lenAt]! : head.readInt32LE(lenAt);
     const start = lenAt + (op === 0x8a ? 1 : 4);
-    end = start + n;
+    const end = start + n;
     if (n < 0 || n > 64 || end > head.length) return undefined;
-    value = decodeLong(head.subarray(start, end));
-  } else if (op === 0x49 || op === 0x4c) {
+    return { value: decodeLong(head.subarray(start, end)), end };
+  }
+  if (op === 0x49 || op === 0x4c) {
     // INT / LONG text: `_pickle.c` load_int/load_long read it with base 0 (strtol, PyLong_FromString).
     const nl = head.indexOf(0x0a, at + 1);
     if (nl < 0 || nl - at > 80) return undefined;
-    value = intText(head.toString('latin1', at + 1, nl), op === 0x4c);
-    end = nl + 1;
-  } else return undefined;
-  return head[end] === 0x2e ? value : undefined;
+    const value = intText(head.toString('latin1', at + 1, nl), op === 0x4c);
+    return value === undefined ? undefined : { value, end: nl + 1 };
+  }
+  return undefined;
 }
 
 function decodeLong(bytes: Buffer): bigint {
