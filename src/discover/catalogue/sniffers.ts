@@ -127,11 +127,17 @@ function decodeLong(bytes: Buffer): bigint {
   return bytes.length > 0 && bytes[bytes.length - 1]! & 0x80 ? v - (1n << BigInt(8 * bytes.length)) : v;
 }
 
-/** Python's int(text, 0) for the digits CPython's text opcodes accept: spaces, a sign, a base prefix, underscores. */
+/**
+ * Python's int(text, 0) (`PyLong_FromString` with base 0), what `_pickle.c` load_long runs, and load_int for a value
+ * past a C long (its `strtol` overflows first): ASCII whitespace around, a sign, then `0x`/`0o`/`0b` digits, zeros,
+ * or decimal digits with no leading zero; one `_` only between digits or after the base prefix.
+ */
+const PYTHON_INT =
+  /^[ \t\n\v\f\r]*([+-]?)(0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|0(?:_?0)*|[1-9](?:_?[0-9])*)[ \t\n\v\f\r]*$/;
+
+/** The value of INT/LONG text; a LONG's `L` is dropped only just before the newline, as load_long does. */
 function intText(text: string, long: boolean): bigint | undefined {
-  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[0-9][0-9_]*)\s*$/.exec(
-    long && text.endsWith('L') ? text.slice(0, -1) : text,
-  );
+  const m = PYTHON_INT.exec(long && text.endsWith('L') ? text.slice(0, -1) : text);
   if (m === null) return undefined;
   const v = BigInt(m[2]!.replace(/_/g, ''));
   return m[1] === '-' ? -v : v;

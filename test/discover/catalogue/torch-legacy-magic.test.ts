@@ -35,3 +35,21 @@ describe('the legacy torch magic as the first pickle returns it', () => {
     { spelling: 'no STOP', bytes: [0x80, 2, ...LONG1, 0x71, 0] },
   ])('$spelling: not legacy', ({ bytes }) => expect(sniff(bytes)).toBe(false));
 });
+
+/** INT/LONG text as Python's int(text, 0) reads it (each row checked with python3: `int(text, 0)`). */
+describe('the magic as INT/LONG text', () => {
+  const HEX = MAGIC.toString(16);
+  it.each([
+    ['I119547037146038801333356\n.', true],
+    ['L 119_547_037_146_038_801_333_356L\n.', true],
+    [`I0x_${HEX}\n.`, true],
+    [`L0X${HEX.toUpperCase()}L\n.`, true],
+    ['I\t+119547037146038801333356 \n.', true],
+    ['I0119547037146038801333356\n.', false], // leading zero: invalid literal for int() with base 0
+    ['I119__547037146038801333356\n.', false], // two underscores
+    ['I119547037146038801333356_\n.', false], // trailing underscore
+    ['I_119547037146038801333356\n.', false], // leading underscore
+    ['I\xa0119547037146038801333356\n.', false], // NBSP is not ASCII whitespace for PyLong_FromString
+    ['L119547037146038801333356L \n.', false], // the L is only dropped just before the newline
+  ])('%j → legacy %s', (text, want) => expect(sniff(text)).toBe(want));
+});
