@@ -459,6 +459,26 @@ describe('the requirements of a pyproject.toml no lockfile pins', () => {
     );
   });
 
+  it('name a path outside the repository as CPP073, once per path; a path inside the tree is none', async () => {
+    const local = [
+      '[project]', // 1
+      'name = "app"', // 2
+      'version = "0.1.0"', // 3
+      'dependencies = [', // 4
+      '  "helper @ file:///opt/vendor/helper",', // 5
+      '  "sibling @ file:../../outside/sibling",', // 6
+      '  "inside @ file:./libs/inside",', // 7
+      ']', // 8
+      '[dependency-groups]', // 9
+      'dev = ["helper @ file:///opt/vendor/helper"]', // 10
+    ].join('\n');
+    const dir = tree({ 'pkg/pyproject.toml': local, 'pkg/libs/inside/setup.py': '' });
+    const found = (await scanWith(dir, [pythonDepsStage])).findings.filter((f) => f.ruleId === 'CPP073');
+    expect(found.map((f) => `${f.location.path}:${f.location.line ?? 0} ${f.evidence?.path as string}`).sort()).toEqual(
+      ['pkg/pyproject.toml:5 /opt/vendor/helper', 'pkg/pyproject.toml:6 ../../outside/sibling'],
+    );
+  });
+
   it('are left to the lockfile beside it, which the install follows', async () => {
     const dir = tree({ 'pyproject.toml': project, 'uv.lock': 'version = 1\nrequires-python = ">=3.10"\n' });
     expect(ids(await scanWith(dir, [pythonDepsStage])).filter((id) => id.includes('pyproject'))).toEqual([]);

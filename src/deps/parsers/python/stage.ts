@@ -33,7 +33,7 @@ import { envIndexSettings } from './env-indexes.js';
 import { installInputs, installTree, locateInstallNames } from './install-requirements.js';
 import type { InstallInput } from './install-requirements.js';
 import { installCommandFindings, unreadInstallFiles } from './install-command-findings.js';
-import { checkInstallArguments } from './checks/install-arguments.js';
+import { checkInstallArguments, checkProjectLocalPaths } from './checks/install-arguments.js';
 import { projectRequirements } from './project-requirements.js';
 import { setupCfgRequirements } from './setup-cfg-requirements.js';
 import { asInstallCommands } from './tox-nox-installs.js';
@@ -538,7 +538,8 @@ function unpinnedProjectFindings(
   repositoryFiles: ReadonlySet<string>,
 ): Finding[] {
   try {
-    return checkInstallArguments(path, projectRequirements(path, text), policy, repositoryFiles);
+    const args = projectRequirements(path, text);
+    return [...checkInstallArguments(path, args, policy, repositoryFiles), ...checkProjectLocalPaths(path, args)];
   } catch (err) {
     if (!(err instanceof PyLockError)) throw err;
     const at = err.line !== undefined ? ` (line ${err.line})` : '';

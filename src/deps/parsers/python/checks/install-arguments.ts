@@ -6,6 +6,7 @@ import type { InstallArgument } from '../install-arguments.js';
 import { ARCHIVE, readRequirement, withoutExtras } from '../requirements.js';
 import type { PyPackage, PythonLock } from '../types.js';
 import type { PythonCheckPolicy } from './context.js';
+import { checkLocalPaths } from './local-paths.js';
 import { checkMalicious } from './malicious.js';
 import { checkSources } from './sources.js';
 
@@ -44,7 +45,32 @@ export function checkInstallArguments(
     }
   }
   if (packages.length === 0) return [];
-  const lock: PythonLock = {
+  const lock = argumentsLock(file, packages);
+  // One source a file installs on many lines (tox's 200 environments each installing one repository) is one finding.
+  return groupSystemic([...checkSources(lock, policy), ...checkMalicious(lock, policy)], { lockfile: file });
+}
+
+/**
+ * CPP073 for a pyproject.toml's own requirements that name a path outside the repository (`helper @
+ * file:///opt/vendor/helper`, `x @ file:../sibling`): `pip install .` installs the project's dependencies from that
+ * folder and builds it (pip's `install_req_from_req_string` refuses a URL dependency only of a project that came from
+ * PyPI; a local project's `file:` link is kept), and uv reads it as a path source the same way. Unlike a command line's `./lib`, which is the tree itself, a
+ * project's declared path that leaves the repository is code no review reads. A path inside the tree is no finding.
+ */
+export function checkProjectLocalPaths(file: string, args: readonly InstallArgument[]): Finding[] {
+  const packages: PyPackage[] = [];
+  for (const arg of args) {
+    const read = readRequirement(file, arg.line, arg.written, { editable: arg.editable });
+    if (read !== undefined && 'source' in read && (read.source === 'path' || read.source === 'directory')) {
+      packages.push(read);
+    }
+  }
+  return packages.length === 0 ? [] : checkLocalPaths(argumentsLock(file, packages));
+}
+
+/** Arguments read as the lines of one requirements file (paths relative to its folder or the working directory). */
+function argumentsLock(file: string, packages: PyPackage[]): PythonLock {
+  return {
     file,
     kind: 'requirements',
     formatVersion: '',
@@ -54,8 +80,6 @@ export function checkInstallArguments(
     problems: [],
     requireHashes: false,
   };
-  // One source a file installs on many lines (tox's 200 environments each installing one repository) is one finding.
-  return groupSystemic([...checkSources(lock, policy), ...checkMalicious(lock, policy)], { lockfile: file });
 }
 
 /** Whether the argument's kind is in the text: no shell substitution, or one after a written URL scheme. */
