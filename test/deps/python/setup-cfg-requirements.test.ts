@@ -45,4 +45,13 @@ describe('setup.cfg requirements', () => {
       'CPP015@setup.cfg:16',
     ]);
   });
+
+  it('name a path outside the repository as CPP073, as the same pyproject.toml dependency', async () => {
+    const cfg = '[options]\ninstall_requires =\n    numpy>=1.20\n    helper @ file:///opt/vendor/helper\n';
+    const r = await scanWith(tree({ 'setup.cfg': cfg }), [pythonDepsStage]);
+    const found = r.findings.filter((f) => f.ruleId === 'CPP073');
+    expect(found.map((f) => `${f.location.path}:${f.location.line ?? 0} ${f.evidence?.path as string}`)).toEqual([
+      'setup.cfg:4 /opt/vendor/helper',
+    ]);
+  });
 });

@@ -33,7 +33,7 @@ import { envIndexSettings } from './env-indexes.js';
 import { installInputs, installTree, locateInstallNames } from './install-requirements.js';
 import type { InstallInput } from './install-requirements.js';
 import { installCommandFindings, unreadInstallFiles } from './install-command-findings.js';
-import { checkInstallArguments, checkProjectLocalPaths } from './checks/install-arguments.js';
+import { checkProjectRequirements } from './checks/install-arguments.js';
 import { projectRequirements } from './project-requirements.js';
 import { setupCfgRequirements } from './setup-cfg-requirements.js';
 import { asInstallCommands } from './tox-nox-installs.js';
@@ -172,7 +172,7 @@ export const pythonDepsStage: Stage = {
       .map((f) => {
         const text = projectTexts.get(f.path);
         if (text === undefined) return [];
-        if (isSetupCfg(f.path)) return checkInstallArguments(f.path, setupCfgRequirements(text), policy, tree.files);
+        if (isSetupCfg(f.path)) return checkProjectRequirements(f.path, setupCfgRequirements(text), policy, tree.files);
         return unpinnedProjectFindings(f.path, text, policy, tree.files);
       });
     const configs = [
@@ -538,8 +538,7 @@ function unpinnedProjectFindings(
   repositoryFiles: ReadonlySet<string>,
 ): Finding[] {
   try {
-    const args = projectRequirements(path, text);
-    return [...checkInstallArguments(path, args, policy, repositoryFiles), ...checkProjectLocalPaths(path, args)];
+    return checkProjectRequirements(path, projectRequirements(path, text), policy, repositoryFiles);
   } catch (err) {
     if (!(err instanceof PyLockError)) throw err;
     const at = err.line !== undefined ? ` (line ${err.line})` : '';

@@ -51,13 +51,26 @@ export function checkInstallArguments(
 }
 
 /**
- * CPP073 for a pyproject.toml's own requirements that name a path outside the repository (`helper @
+ * The requirements a project manifest (pyproject.toml, setup.cfg) gives `pip install .`: judged as install arguments,
+ * and besides, unlike a command line, for a local path outside the repository.
+ */
+export function checkProjectRequirements(
+  file: string,
+  args: readonly InstallArgument[],
+  policy: PythonCheckPolicy,
+  repositoryFiles: ReadonlySet<string>,
+): Finding[] {
+  return [...checkInstallArguments(file, args, policy, repositoryFiles), ...checkProjectLocalPaths(file, args)];
+}
+
+/**
+ * CPP073 for a project manifest's own requirements that name a path outside the repository (`helper @
  * file:///opt/vendor/helper`, `x @ file:../sibling`): `pip install .` installs the project's dependencies from that
  * folder and builds it (pip's `install_req_from_req_string` refuses a URL dependency only of a project that came from
  * PyPI; a local project's `file:` link is kept), and uv reads it as a path source the same way. Unlike a command line's `./lib`, which is the tree itself, a
  * project's declared path that leaves the repository is code no review reads. A path inside the tree is no finding.
  */
-export function checkProjectLocalPaths(file: string, args: readonly InstallArgument[]): Finding[] {
+function checkProjectLocalPaths(file: string, args: readonly InstallArgument[]): Finding[] {
   const packages: PyPackage[] = [];
   for (const arg of args) {
     const read = readRequirement(file, arg.line, arg.written, { editable: arg.editable });
