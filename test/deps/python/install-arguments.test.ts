@@ -479,6 +479,25 @@ describe('the requirements of a pyproject.toml no lockfile pins', () => {
     );
   });
 
+  it("name a uv or Poetry path source outside the repository as CPP073, at the path's line", async () => {
+    const sources = [
+      '[project]', // 1
+      'name = "app"', // 2
+      'version = "0.1.0"', // 3
+      'dependencies = ["helper", "near"]', // 4
+      '[tool.uv.sources]', // 5
+      'helper = { path = "/opt/vendor/helper" }', // 6
+      'near = { path = "../near" }', // 7
+      '[tool.poetry.group.dev.dependencies]', // 8
+      'tool = [{ path = "../../../tool", markers = "sys_platform == \'linux\'" }, { version = "^1" }]', // 9
+    ].join('\n');
+    const dir = tree({ 'pkg/pyproject.toml': sources });
+    const found = (await scanWith(dir, [pythonDepsStage])).findings.filter((f) => f.ruleId === 'CPP073');
+    expect(found.map((f) => `${f.location.path}:${f.location.line ?? 0} ${f.evidence?.path as string}`).sort()).toEqual(
+      ['pkg/pyproject.toml:6 /opt/vendor/helper', 'pkg/pyproject.toml:9 ../../../tool'],
+    );
+  });
+
   it('are left to the lockfile beside it, which the install follows', async () => {
     const dir = tree({ 'pyproject.toml': project, 'uv.lock': 'version = 1\nrequires-python = ">=3.10"\n' });
     expect(ids(await scanWith(dir, [pythonDepsStage])).filter((id) => id.includes('pyproject'))).toEqual([]);

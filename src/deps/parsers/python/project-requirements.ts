@@ -27,6 +27,34 @@ export function projectRequirements(file: string, text: string): InstallArgument
     const url = pin.kind === 'git' ? `git+${pin.url}${pin.commit !== undefined ? `@${pin.commit}` : ''}` : pin.url;
     out.push({ written: `${name} @ ${url}`, line: lineOf(pin.url), editable: false });
   }
+  for (const [name, path] of pathSources(doc)) {
+    out.push({ written: `${name} @ file:${path}`, line: lineOf(path), editable: false });
+  }
+  return out;
+}
+
+/**
+ * The local folders and archives a pyproject.toml's tool tables install a dependency from: uv's `[tool.uv.sources]`
+ * `{ path = … }` (uv-workspace `Source::Path`, joined to the project's folder) and Poetry's `{ path = … }` dependency
+ * tables (`PathDependency`, relative to the pyproject.toml), in a list of marker-chosen tables too, since the path is
+ * what some platform installs. Each as its name and the path as written.
+ */
+function pathSources(doc: Record<string, unknown>): [string, string][] {
+  const tool = isTable(doc.tool) ? doc.tool : {};
+  const poetry = isTable(tool.poetry) ? tool.poetry : {};
+  const uv = isTable(tool.uv) ? tool.uv : {};
+  const groups = isTable(poetry.group)
+    ? Object.values(poetry.group).map((g) => (isTable(g) ? g.dependencies : {}))
+    : [];
+  const out: [string, string][] = [];
+  for (const table of [uv.sources, poetry.dependencies, poetry['dev-dependencies'], ...groups]) {
+    if (!isTable(table)) continue;
+    for (const [name, spec] of Object.entries(table)) {
+      for (const t of Array.isArray(spec) ? spec : [spec]) {
+        if (isTable(t) && typeof t.path === 'string' && t.path !== '') out.push([name, t.path]);
+      }
+    }
+  }
   return out;
 }
 
