@@ -210,7 +210,8 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
         );
       // `deserialize_keras_object` hands an object's `build_config` to `instance.build_from_config`, which Keras's
       // own layers and models pass to `build()` as shapes (Layer / Model `build_from_config`): never deserialized.
-      walk(x, `${path}.${k}`, lambda, k === 'build_config' && cls !== undefined);
+      // A custom class brings its own `build_from_config`, which may deserialize what is there: walked as usual.
+      walk(x, `${path}.${k}`, lambda, k === 'build_config' && kerasOwnClass(v));
     }
   };
   walk(config, '$', false);
@@ -229,6 +230,18 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
       'warning',
     );
   }
+}
+
+/**
+ * Whether `v` names one of Keras's own classes, whose `build_from_config` (keras/src/layers/layer.py
+ * `Layer.build_from_config`) only passes `input_shape` / `shapes_dict` to `build()`. `_retrieve_class_or_fn`
+ * (keras/src/saving/serialization_lib.py) first looks `registered_name` up among registered custom objects, so a
+ * `registered_name` other than the class name may resolve to a custom class: not Keras's own. A config without a
+ * module names no Keras module, so it is not taken as Keras's own either.
+ */
+function kerasOwnClass(v: { [key: string]: JsonValue }): boolean {
+  if (typeof v.class_name !== 'string' || typeof v.module !== 'string' || !KERAS_ROOTS.test(v.module)) return false;
+  return v.registered_name === undefined || v.registered_name === null || v.registered_name === v.class_name;
 }
 
 /**

@@ -667,6 +667,21 @@ describe('keras config', () => {
       'inside build_config, at $.config.layers[0].build_config.input_shape (os.system), $.config.layers[1].build_config.input_shape (evil.pkg.Foo). Keras never imports or calls it there',
     );
   });
+
+  // A custom class's own build_from_config may deserialize its build_config (keras.io custom build example).
+  it.each([
+    { name: 'a custom module', owner: { module: 'evil', class_name: 'L' } },
+    { name: 'no module', owner: { class_name: 'L' } },
+    {
+      name: 'a registered custom name',
+      owner: { module: 'keras.layers', class_name: 'Dense', registered_name: 'my>L' },
+    },
+  ])('a reference inside the build_config of $name is judged as a load-time reference', ({ owner }) => {
+    const out = new Findings('m.keras', 'keras');
+    checkKerasConfig({ ...owner, build_config: { x: fn('os', 'system') } }, out);
+    const built = out.list.filter((f) => f.message.includes('$.build_config.x'));
+    expect(built.map((f) => f.ruleId)).toEqual(['CPI061']);
+  });
 });
 
 describe('onnx, savedmodel, tflite, tfjs', () => {
