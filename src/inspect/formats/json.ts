@@ -30,6 +30,11 @@ export interface JsonResult {
   /** JSON paths of keys that appear twice in one object: readers disagree on which one wins. */
   readonly duplicates: string[];
   /**
+   * The same duplicate keys as key arrays from the top (`['w', 'dtype']`), for callers that judge a duplicate by
+   * where it sits: the `$.a.b` text cannot tell a key holding a dot from two keys.
+   */
+  readonly duplicateKeys: (string | number)[][];
+  /**
    * JSON paths of numbers that serde_json reads as floats though JavaScript sees an integer: a fraction or an
    * exponent (`8.0`, `8e0`) or `-0` (serde_json de.rs `parse_number`: "Convert into a float … on `-0`"). A Rust
    * reader that wants an integer (`usize`) rejects them.
@@ -64,6 +69,13 @@ const ROOT = Symbol('root');
  */
 type Path = { readonly parent: Path; readonly key: string | number } | undefined;
 
+/** The keys from the top down to `p`. */
+function pathKeys(p: Path): (string | number)[] {
+  const keys: (string | number)[] = [];
+  for (let q = p; q !== undefined; q = q.parent) keys.push(q.key);
+  return keys.reverse();
+}
+
 function pathText(p: Path): string {
   const parts: string[] = [];
   for (let q = p; q !== undefined; q = q.parent) parts.push(typeof q.key === 'number' ? `[${q.key}]` : `.${q.key}`);
@@ -78,6 +90,7 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
   const maxDepth = opts.maxDepth ?? 256;
   const base = opts.baseOffset ?? 0;
   const duplicates: string[] = [];
+  const duplicateKeys: (string | number)[][] = [];
   const floats: string[] = [];
   let deep: DeepJson | undefined;
   let i = 0;
@@ -182,7 +195,10 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
         ws();
         if (text[i] !== ':') fail('expected ":"');
         i++;
-        if (Object.prototype.hasOwnProperty.call(obj, key)) duplicates.push(pathText({ parent: path, key }));
+        if (Object.prototype.hasOwnProperty.call(obj, key)) {
+          duplicates.push(pathText({ parent: path, key }));
+          duplicateKeys.push(pathKeys({ parent: path, key }));
+        }
         obj[key] = value(depth + 1, path, key);
         ws();
         if (text[i] === ',') i++;
@@ -224,7 +240,7 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
   const v = value(0, undefined, ROOT);
   ws();
   if (i !== text.length) fail('trailing data');
-  return { value: v, duplicates, floats, ...(deep !== undefined ? { deep } : {}) };
+  return { value: v, duplicates, duplicateKeys, floats, ...(deep !== undefined ? { deep } : {}) };
 }
 
 export function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {

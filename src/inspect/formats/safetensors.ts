@@ -75,14 +75,14 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
   if (text[lead] !== '{') throw new FormatError('header does not start with "{"', 8 + lead);
   // The writer pads the header with spaces to an 8-byte boundary.
   const body = trimEndRun(text.slice(lead), ' ');
-  const { value, duplicates, floats } = parseJson(body, { baseOffset: 8 + lead, maxDepth: 16 });
+  const { value, duplicateKeys, floats } = parseJson(body, { baseOffset: 8 + lead, maxDepth: 16 });
   if (!isObject(value)) throw new FormatError('header is not a JSON object', 8);
   const dataLen = BigInt(src.size) - 8n - n;
   const ranges: Range[] = [];
   // `SafeTensors::deserialize` stops at the first bad entry (serde) or range (`validate`): a header of 300,000 bad
   // entries is one finding for each kind of problem, not 300,000.
   const entries = new FirstOfEach('CPI052');
-  for (const d of duplicates) noteDuplicate(d.slice(2), value, entries);
+  for (const keys of duplicateKeys) noteDuplicate(keys, entries);
   const floatFields = byIntegerField(floats);
   const sizes = new FirstOfEach('CPI053');
   for (const [name, entry] of Object.entries(value)) {
@@ -103,32 +103,35 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
 const TENSOR_FIELDS = new Set(['dtype', 'shape', 'data_offsets']);
 
 /**
- * A key the header holds twice, judged the way `Metadata::deserialize` (safetensors tensor.rs) reads it: serde's
- * derived `HashMetadata` refuses a second `__metadata__` and a `TensorInfo` refuses a second `dtype`, `shape` or
- * `data_offsets` ("duplicate field"), so such a file does not load. A tensor name twice goes into the flattened
- * `HashMap<String, TensorInfo>`, where the later entry replaces the earlier without a word, as in json.loads and
- * JSON.parse: every reader loads the last entry, and the first is text no writer puts there (the writer emits each
- * name of a map once).
+ * A key the header holds twice, judged by where it sits as `Metadata::deserialize` (safetensors tensor.rs) reads it:
+ * - at the top, serde's derived `HashMetadata` refuses a second `__metadata__` ("duplicate field"), so the file does
+ *   not load; a tensor name twice goes into the flattened `HashMap<String, TensorInfo>`, where the later entry
+ *   replaces the earlier without a word, as in json.loads and JSON.parse: every reader loads the last entry, and the
+ *   first is text no writer puts there (the writer emits each name of a map once);
+ * - inside a tensor entry, `TensorInfo`'s derived `Deserialize` refuses a second `dtype`, `shape` or `data_offsets`,
+ *   but skips an unknown field's value as `IgnoredAny` (no `deny_unknown_fields`), duplicates and all;
+ * - inside `__metadata__` (`HashMap<String, String>`) the last entry wins, and deeper keys are never read as fields.
+ * Only the first two kinds make a reader disagree or refuse; the rest are not noted.
  */
-function noteDuplicate(path: string, header: { [key: string]: JsonValue }, entries: FirstOfEach): void {
-  if (path === '__metadata__')
+function noteDuplicate(keys: readonly (string | number)[], entries: FirstOfEach): void {
+  const [top, field] = keys;
+  if (typeof top !== 'string') return;
+  if (keys.length === 1 && top === '__metadata__')
     return entries.note('duplicate-field', 'the header holds __metadata__ twice; the loader rejects it', {
       check: 'duplicate-key',
-      key: path,
+      key: top,
     });
-  if (Object.prototype.hasOwnProperty.call(header, path))
+  if (keys.length === 1)
     return entries.note(
       'duplicate-name',
-      `the header names tensor ${JSON.stringify(path)} twice; safetensors, json.loads and JSON.parse all keep the last entry and drop the first without a word, which no writer produces. Re-save it`,
-      { check: 'duplicate-key', key: path },
+      `the header names tensor ${JSON.stringify(top)} twice; safetensors, json.loads and JSON.parse all keep the last entry and drop the first without a word, which no writer produces. Re-save it`,
+      { check: 'duplicate-key', key: top },
     );
-  const field = path.slice(path.lastIndexOf('.') + 1);
-  const tensor = path.slice(0, path.lastIndexOf('.'));
-  if (TENSOR_FIELDS.has(field) && tensor !== '__metadata__')
+  if (keys.length === 2 && top !== '__metadata__' && typeof field === 'string' && TENSOR_FIELDS.has(field))
     entries.note(
       'duplicate-field',
-      `the header gives tensor ${JSON.stringify(tensor)} its ${field} twice; the loader rejects it (serde: duplicate field)`,
-      { check: 'duplicate-key', key: path },
+      `the header gives tensor ${JSON.stringify(top)} its ${field} twice; the loader rejects it (serde: duplicate field)`,
+      { check: 'duplicate-key', key: `${top}.${field}` },
     );
 }
 

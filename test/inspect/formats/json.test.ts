@@ -5,6 +5,7 @@ describe('parseJson: where reported values sit', () => {
   it('names duplicate keys and float-spelled integers by their JSON path', () => {
     const r = parseJson('{"t":{"shape":[2,8.0],"data_offsets":[0,-0]},"t":{"a":{"b":1,"b":2}},"$":{"x":1e0}}');
     expect(r.duplicates).toEqual(['$.t', '$.t.a.b']);
+    expect(r.duplicateKeys).toEqual([['t'], ['t', 'a', 'b']]);
     expect(r.floats).toEqual(['$.t.shape[1]', '$.t.data_offsets[1]', '$.$.x']);
   });
 

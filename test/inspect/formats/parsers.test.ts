@@ -199,6 +199,16 @@ describe('safetensors duplicate keys', () => {
     expect(messages(`{"__metadata__":{"format":"pt","format":"pt"},"a":${U8}}`)).toEqual([]);
     expect(messages('{"a":{"dtype":"U8","x":1,"x":2,"shape":[1],"data_offsets":[0,1]}}')).toEqual([]);
   });
+
+  // The `$.w.dtype` path text cannot tell tensor "w.dtype" from field dtype of "w": judged by key depth instead.
+  it('tells a field given twice from a tensor whose name holds a dot, and an unknown field from a tensor', () => {
+    expect(messages('{"w":{"dtype":"U8","dtype":"U8","shape":[1],"data_offsets":[0,1]},"w.dtype":' + U8 + '}')).toEqual(
+      ['m: the header gives tensor "w" its dtype twice; the loader rejects it (serde: duplicate field).'],
+    );
+    // An unknown field is skipped whole (`IgnoredAny`), so a duplicate inside it breaks nothing.
+    expect(messages('{"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1],"x":{"shape":1,"shape":2}}}')).toEqual([]);
+    expect(messages('{"__metadata__":{"dtype":"a","dtype":"b"},"a":' + U8 + '}')).toEqual([]);
+  });
 });
 
 describe('gguf', () => {
