@@ -11,6 +11,11 @@ export class TruncatedError extends Error {
   override readonly name = 'TruncatedError';
 }
 
+/** The truncation of a read of `n` bytes; `n` may be the Infinity of a u64 past 2^53 (`lengthText`). */
+function needed(n: number): TruncatedError {
+  return new TruncatedError(`needed ${lengthText(n)} bytes`);
+}
+
 /** Bytes kept buffered ahead of each opcode: more than any one opcode reads (a 1 MiB text line, a 1 MiB nested peek). */
 export const LOOKAHEAD = (2 << 20) + 64;
 const WINDOW = 2 * LOOKAHEAD;
@@ -177,7 +182,7 @@ export class ByteSource {
 
   /** `n` bytes as a copy (callers only ask for small, bounded sizes). */
   bytes(n: number): Buffer {
-    if (n > this.remaining || !this.ensure(n)) throw new TruncatedError(`needed ${n} bytes`);
+    if (n > this.remaining || !this.ensure(n)) throw needed(n);
     const out = Buffer.from(this.buf.subarray(this.p, this.p + n));
     this.p += n;
     return out;
@@ -199,7 +204,7 @@ export class ByteSource {
    * is checked again.
    */
   peekUtf8(n: number): string | undefined {
-    if (n > this.remaining || !this.ensure(n)) throw new TruncatedError(`needed ${n} bytes`);
+    if (n > this.remaining || !this.ensure(n)) throw needed(n);
     const out = this.buf.toString('utf8', this.p, this.p + n);
     if (out.includes('\uFFFD') && invalidUtf8At(this.buf.subarray(this.p, this.p + n), true) !== -1) return undefined;
     return out;
@@ -207,7 +212,7 @@ export class ByteSource {
 
   /** `n` bytes decoded as UTF-8 (lossy, for naming) straight from the window. */
   text(n: number): string {
-    if (n > this.remaining || !this.ensure(n)) throw new TruncatedError(`needed ${n} bytes`);
+    if (n > this.remaining || !this.ensure(n)) throw needed(n);
     const out = this.buf.toString('utf8', this.p, this.p + n);
     this.p += n;
     return out;
@@ -215,7 +220,7 @@ export class ByteSource {
 
   /** Skip `n` bytes without reading them into memory. */
   skip(n: number): void {
-    if (!(n <= this.remaining)) throw new TruncatedError(`needed ${n} bytes`);
+    if (!(n <= this.remaining)) throw needed(n);
     if (this.p + n <= this.len) {
       this.p += n;
       return;

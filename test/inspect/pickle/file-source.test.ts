@@ -188,3 +188,23 @@ describe('pickles read through the FileSource in bounded windows', () => {
     expect(got.bytesRead).toBeLessThan(16 * MiB);
   });
 });
+
+describe('a legacy storage of 2^64-1 elements', () => {
+  it('says the bytes it needed as a huge count, not Infinity, read from a file or from memory', async () => {
+    // ByteSource.u64 gives Infinity past 2^53; `skip(numel * size)` then reports the length it could not skip.
+    const head = legacyHead(1);
+    head.writeBigUInt64LE(2n ** 64n - 1n, head.length - 8);
+    const parts = [head, Buffer.alloc(16, 7)];
+    const opts = { path: 'x.pkl', allow: {}, what: 'pickle' } as const;
+    const src = await createFileOpener().open(write('huge-legacy.pkl', parts), 'x.pkl');
+    try {
+      for (const findings of [await analysePickleFile(src, opts), analysePickleBuffer(Buffer.concat(parts), opts)]) {
+        const text = findings.map((f) => f.message).join('\n');
+        expect(text).toContain('over 9007199254740991 bytes');
+        expect(text).not.toContain('Infinity');
+      }
+    } finally {
+      await src.close();
+    }
+  });
+});
