@@ -51,6 +51,17 @@ describe('dockerfileCopySource', () => {
     { text: 'FROM p\nCOPY --from=build /w/r.txt /r.txt\nRUN x', written: '/r.txt', want: undefined },
     { text: 'FROM p\nWORKDIR $APP\nCOPY requirements/prod.txt r.txt\nRUN x', written: 'r.txt', want: undefined },
     { text: 'FROM p\nCOPY requirements/prod.txt /r.txt\nFROM q\nRUN x', written: '/r.txt', want: undefined },
+    // An install in an earlier stage reads its own stage's copy, whatever the later stages copy.
+    {
+      text: 'FROM p AS b\nCOPY requirements/prod.txt /r.txt\nRUN x\nFROM q\nCOPY --from=b /r.txt /r.txt',
+      written: '/r.txt',
+      want: 'requirements/prod.txt',
+    },
+    {
+      text: 'FROM p AS b\nCOPY requirements/prod.txt /r.txt\nRUN x\nFROM q\nCOPY ci/x.txt /r.txt',
+      written: '/r.txt',
+      want: 'requirements/prod.txt',
+    },
   ])('$written in $text', ({ text, written, want }) => {
     const line = text.split('\n').findIndex((l) => l === 'RUN x') + 1;
     expect(sourceOf('Dockerfile', text, written, line)).toBe(want);
@@ -75,6 +86,19 @@ describe("a Dockerfile's pip install -r", () => {
     const r = await scanWith(dir, [pythonDepsStage]);
     const at = r.findings.filter((f) => f.ruleId === 'CPP070').map((f) => `${f.location.path}:${f.location.line ?? 0}`);
     expect(at).toEqual(['requirements/prod.lst:1']);
+  });
+
+  it("reads the builder stage's copy in a multi-stage Dockerfile", async () => {
+    const dir = tree({
+      'requirements.txt': 'six==1.16.0\n',
+      'deploy/prod.txt': 'git+https://github.com/evil/x\n',
+      Dockerfile:
+        'FROM python:3.12 AS builder\nWORKDIR /app\nCOPY deploy/prod.txt ./requirements.txt\n' +
+        'RUN pip install -r requirements.txt\nFROM python:3.12-slim\nCOPY --from=builder /app /app\n',
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    const at = r.findings.filter((f) => f.ruleId === 'CPP014').map((f) => `${f.location.path}:${f.location.line ?? 0}`);
+    expect(at).toEqual(['deploy/prod.txt:1']);
   });
 });
 

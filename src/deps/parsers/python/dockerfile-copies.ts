@@ -4,6 +4,8 @@ import { isDockerfile } from '../../python-inputs.js';
 /** One `COPY` / `ADD` from the build context, where its files land in the image. */
 interface ContextCopy {
   readonly line: number;
+  /** The line of the `FROM` that starts its stage (0 before any). */
+  readonly stage: number;
   /** The sources as written, relative to the build context (`.` for all of it). */
   readonly sources: readonly string[];
   /** The absolute image path, resolved against the WORKDIR of its line. */
@@ -28,8 +30,7 @@ export function dockerfileCopySource(
   isFolder: (repoPath: string) => boolean,
 ): ((written: string, line: number) => string | undefined) | undefined {
   if (!isDockerfile(dockerfile)) return undefined;
-  const { copies, workdirs } = readCopies(text);
-  if (copies.length === 0) return undefined;
+  const { copies, workdirs, stages } = readCopies(text);
   const dir = posix.dirname(dockerfile);
   const contexts = dir === '.' ? [''] : [dir, ''];
   const inRepo = (source: string, rest: string): string | undefined => {
@@ -49,9 +50,11 @@ export function dockerfileCopySource(
     const workdir = workdirAt(workdirs, line);
     if (workdir === undefined && !written.startsWith('/')) return undefined;
     const target = posix.normalize(posix.resolve(workdir ?? '/', written));
-    // The last copy before the line wins: a later COPY overwrites what an earlier one put at the same path.
+    // The last copy before the line in its stage wins: a later COPY overwrites what an earlier one put at the same
+    // path, and a stage starts from its base image, not from the files of the stage before it.
+    const stage = stageAt(stages, line);
     for (const copy of [...copies].reverse()) {
-      if (copy.line >= line) continue;
+      if (copy.line >= line || copy.stage !== stage) continue;
       for (const source of copy.sources) {
         const found = copySourceOf(copy, source, target, folderInRepo(source), inRepo);
         if (found !== undefined) return found;
@@ -79,6 +82,16 @@ function copySourceOf(
   return landsAt === target ? inRepo(source, '') : undefined;
 }
 
+/** The line of the `FROM` that starts the stage a line is in (0 before any). */
+function stageAt(stages: readonly number[], line: number): number {
+  let stage = 0;
+  for (const start of stages) {
+    if (start >= line) break;
+    stage = start;
+  }
+  return stage;
+}
+
 /** The WORKDIR in effect at a line: the last one set before it in its stage (undefined: a variable chose it). */
 function workdirAt(workdirs: readonly { line: number; dir: string | undefined }[], line: number): string | undefined {
   let dir: string | undefined = '/';
@@ -91,13 +104,17 @@ function workdirAt(workdirs: readonly { line: number; dir: string | undefined }[
 
 /**
  * The context copies and WORKDIRs of a Dockerfile as asInstallCommands gives it (one instruction line per line, its
- * continuations already on it as the builder joins them). A `FROM` starts a stage at `/`, its copies anew.
+ * continuations already on it as the builder joins them). A `FROM` starts a stage at `/`; each copy keeps the line
+ * of its stage's `FROM`, as an install only sees the copies of its own stage.
  */
 function readCopies(text: string): {
   copies: ContextCopy[];
   workdirs: { line: number; dir: string | undefined }[];
+  stages: number[];
 } {
   const copies: ContextCopy[] = [];
+  const stages: number[] = [];
+  let stage = 0;
   const workdirs: { line: number; dir: string | undefined }[] = [];
   let workdir: string | undefined = '/';
   const lines = text.split('\n');
@@ -109,7 +126,8 @@ function readCopies(text: string): {
     switch (keyword.toUpperCase()) {
       case 'FROM':
         workdir = '/';
-        copies.length = 0;
+        stage = line;
+        stages.push(line);
         workdirs.push({ line, dir: workdir });
         break;
       case 'WORKDIR': {
@@ -119,12 +137,12 @@ function readCopies(text: string): {
         break;
       }
       default: {
-        const copy = contextCopy(rest, workdir, line);
+        const copy = contextCopy(rest, workdir, line, stage);
         if (copy) copies.push(copy);
       }
     }
   }
-  return { copies, workdirs };
+  return { copies, workdirs, stages };
 }
 
 /** Line `i` with the lines continuing it (a trailing `\`), as one instruction. */
@@ -139,7 +157,7 @@ function instruction(lines: readonly string[], i: number): string {
 }
 
 /** A `COPY` / `ADD` from the build context (shell or JSON form); undefined for `--from`, a URL, or a variable. */
-function contextCopy(rest: string, workdir: string | undefined, line: number): ContextCopy | undefined {
+function contextCopy(rest: string, workdir: string | undefined, line: number, stage: number): ContextCopy | undefined {
   // The options (`--chown=…`, `--from=…`) come first, then the shell or the JSON form of the operands.
   const options = /^(?:\s*--\S+)*/.exec(rest)![0];
   if (/(^|\s)--from(=|\s|$)/.test(options)) return undefined;
@@ -152,6 +170,7 @@ function contextCopy(rest: string, workdir: string | undefined, line: number): C
   const sources = operands.slice(0, -1);
   return {
     line,
+    stage,
     sources,
     dest: posix.resolve(workdir ?? '/', written),
     destIsFolder: written.endsWith('/') || written === '.' || sources.length > 1,
