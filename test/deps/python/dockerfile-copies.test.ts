@@ -6,10 +6,20 @@ import { tempTrees } from '../../helpers/temp-tree.js';
 
 const tree = tempTrees('cp-docker-copies-');
 
-const REPO = new Set(['requirements.txt', 'requirements/prod.txt', 'deploy/Dockerfile', 'deploy/pins.txt', 'ci/x.txt']);
+const REPO = new Set([
+  'requirements.txt',
+  'requirements/prod.txt',
+  'deploy/Dockerfile',
+  'deploy/pins.txt',
+  'deploy/requirements.txt',
+  'ci/x.txt',
+]);
 const isFolder = (p: string) => [...REPO].some((f) => f.startsWith(`${p}/`));
-const sourceOf = (dockerfile: string, text: string, written: string, line: number) =>
-  dockerfileCopySource(dockerfile, text, (p) => REPO.has(p), isFolder)?.(written, line);
+/** The paths found, space-separated; `unread` when the Dockerfile cannot say; undefined when no copy explains it. */
+const sourceOf = (dockerfile: string, text: string, written: string, line: number) => {
+  const found = dockerfileCopySource(dockerfile, text, (p) => REPO.has(p), isFolder)?.(written, line);
+  return found === undefined ? undefined : 'paths' in found ? found.paths.join(' ') : 'unread';
+};
 
 // The path an install reads is the image's: WORKDIR, then what the last COPY / ADD before the line put there.
 describe('dockerfileCopySource', () => {
@@ -67,11 +77,13 @@ describe('dockerfileCopySource', () => {
     expect(sourceOf('Dockerfile', text, written, line)).toBe(want);
   });
 
-  it('takes the context from the Dockerfile folder first, then the root', () => {
-    const text = 'FROM p\nCOPY pins.txt /r.txt\nCOPY requirements/prod.txt /s.txt\nRUN x';
-    expect(sourceOf('deploy/Dockerfile', text, '/r.txt', 4)).toBe('deploy/pins.txt');
-    expect(sourceOf('deploy/Dockerfile', text, '/s.txt', 4)).toBe('requirements/prod.txt');
-    expect(sourceOf('deploy/run.sh', text, '/s.txt', 4)).toBeUndefined();
+  it('takes the file from every context that has it: the Dockerfile folder and the root', () => {
+    const text = 'FROM p\nCOPY pins.txt /r.txt\nCOPY requirements/prod.txt /s.txt\nCOPY requirements.txt /t.txt\nRUN x';
+    expect(sourceOf('deploy/Dockerfile', text, '/r.txt', 5)).toBe('deploy/pins.txt');
+    expect(sourceOf('deploy/Dockerfile', text, '/s.txt', 5)).toBe('requirements/prod.txt');
+    // A file beside the Dockerfile does not hide the root's: the build context may be either.
+    expect(sourceOf('deploy/Dockerfile', text, '/t.txt', 5)).toBe('deploy/requirements.txt requirements.txt');
+    expect(sourceOf('deploy/run.sh', text, '/s.txt', 5)).toBeUndefined();
   });
 });
 
@@ -86,6 +98,17 @@ describe("a Dockerfile's pip install -r", () => {
     const r = await scanWith(dir, [pythonDepsStage]);
     const at = r.findings.filter((f) => f.ruleId === 'CPP070').map((f) => `${f.location.path}:${f.location.line ?? 0}`);
     expect(at).toEqual(['requirements/prod.lst:1']);
+  });
+
+  it('reads the root context file even when the Dockerfile folder has one of the same path', async () => {
+    const dir = tree({
+      'deploy/prod.txt': 'git+https://github.com/evil/x\n',
+      'docker/deploy/prod.txt': 'six==1.16.0\n',
+      'docker/Dockerfile': 'FROM python:3.12\nWORKDIR /app\nCOPY deploy/prod.txt ./r.txt\nRUN pip install -r r.txt\n',
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    const at = r.findings.filter((f) => f.ruleId === 'CPP014').map((f) => `${f.location.path}:${f.location.line ?? 0}`);
+    expect(at).toEqual(['deploy/prod.txt:1']);
   });
 
   it("reads the builder stage's copy in a multi-stage Dockerfile", async () => {

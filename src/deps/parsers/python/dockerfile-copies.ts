@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { isDockerfile } from '../../python-inputs.js';
+import type { NamedFileTarget } from './install-requirements.js';
 
 /** One `COPY` / `ADD` from the build context, where its files land in the image. */
 interface ContextCopy {
@@ -19,8 +20,9 @@ interface ContextCopy {
  * repository, as the build lays the image out: the path is taken from the stage's WORKDIR (`WORKDIR` resolves against
  * the one before it; a stage starts at `/`), and the last `COPY` / `ADD` before the line that puts a file there
  * (`COPY requirements/prod.txt ./reqs.txt`, or a folder that holds it: `COPY deploy/ /srv/`) gives its source. The
- * build context is the Dockerfile's folder or the repository root (`docker build -f deploy/Dockerfile .`), tried in
- * that order, a source counting only where `exists` finds it. Undefined when no copy explains the path, or the
+ * build context is the Dockerfile's folder or the repository root (`docker build -f deploy/Dockerfile .`): the build
+ * does not say which, so every context where `exists` finds the source is one file the install may read (a file
+ * beside the Dockerfile does not hide the root's). Undefined when no copy explains the path, or the
  * Dockerfile cannot say (a `$variable` in a WORKDIR or copy, `COPY --from` another stage or image).
  */
 export function dockerfileCopySource(
@@ -28,18 +30,19 @@ export function dockerfileCopySource(
   text: string,
   exists: (repoPath: string) => boolean,
   isFolder: (repoPath: string) => boolean,
-): ((written: string, line: number) => string | undefined) | undefined {
+): ((written: string, line: number) => NamedFileTarget | undefined) | undefined {
   if (!isDockerfile(dockerfile)) return undefined;
   const { copies, workdirs, stages } = readCopies(text);
   const dir = posix.dirname(dockerfile);
   const contexts = dir === '.' ? [''] : [dir, ''];
-  const inRepo = (source: string, rest: string): string | undefined => {
+  const inRepo = (source: string, rest: string): string[] => {
+    const found = new Set<string>();
     for (const ctx of contexts) {
       const path = posix.normalize(posix.join(ctx, source, rest));
       if (path.startsWith('../') || path === '..' || path.startsWith('/')) continue;
-      if (exists(path)) return path;
+      if (exists(path)) found.add(path);
     }
-    return undefined;
+    return [...found];
   };
   const folderInRepo = (source: string) =>
     source === '.' ||
@@ -57,29 +60,29 @@ export function dockerfileCopySource(
       if (copy.line >= line || copy.stage !== stage) continue;
       for (const source of copy.sources) {
         const found = copySourceOf(copy, source, target, folderInRepo(source), inRepo);
-        if (found !== undefined) return found;
+        if (found.length > 0) return { paths: found };
       }
     }
     return undefined;
   };
 }
 
-/** The repository file `copy`'s `source` puts at `target`, if it does (Docker's COPY rules). */
+/** The repository files (one a build context) `copy`'s `source` puts at `target`, if it does (Docker's COPY rules). */
 function copySourceOf(
   copy: ContextCopy,
   source: string,
   target: string,
   sourceIsFolder: boolean,
-  inRepo: (source: string, rest: string) => string | undefined,
-): string | undefined {
+  inRepo: (source: string, rest: string) => string[],
+): string[] {
   // A folder's contents go into the destination folder (`COPY deploy/ /srv/`: deploy/x is /srv/x).
   if (sourceIsFolder) {
     const prefix = copy.dest === '/' ? '/' : `${copy.dest}/`;
-    return target.startsWith(prefix) ? inRepo(source, target.slice(prefix.length)) : undefined;
+    return target.startsWith(prefix) ? inRepo(source, target.slice(prefix.length)) : [];
   }
   // A file lands at the destination itself, or under its own name inside a destination folder.
   const landsAt = copy.destIsFolder ? posix.join(copy.dest, posix.basename(source)) : copy.dest;
-  return landsAt === target ? inRepo(source, '') : undefined;
+  return landsAt === target ? inRepo(source, '') : [];
 }
 
 /** The line of the `FROM` that starts the stage a line is in (0 before any). */
@@ -223,5 +226,7 @@ export function dockerfileProjectDir(dockerfile: string, text: string, files: Re
   const line = text.split('\n').findIndex((l) => UV_PROJECT_COMMAND.test(l)) + 1;
   if (line === 0) return undefined;
   const found = source('uv.toml', line) ?? source('pyproject.toml', line);
-  return found === undefined ? undefined : posix.dirname(found);
+  // Found in both contexts, the repository root's (the last) is taken: `docker build -f x/Dockerfile .` is the usual.
+  const path = found !== undefined && 'paths' in found ? found.paths.at(-1) : undefined;
+  return path === undefined ? undefined : posix.dirname(path);
 }

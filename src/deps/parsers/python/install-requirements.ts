@@ -569,10 +569,7 @@ export function locateInstallNames(envPath: string, text: string, { files, byBas
       const source = copied?.(named.written, named.line);
       return {
         named,
-        target:
-          source !== undefined
-            ? { paths: [source] }
-            : locateNamedFile(envPath, named.written, files, byBaseName, exact(named)),
+        target: source ?? locateNamedFile(envPath, named.written, files, byBaseName, exact(named)),
       };
     });
   };
