@@ -58,7 +58,7 @@ describe('dockerfileCopySource', () => {
     },
     // After the line, from another stage, through a variable, or another stage: nothing the file says.
     { text: 'FROM p\nRUN x\nCOPY requirements/prod.txt /r.txt', written: '/r.txt', want: undefined },
-    { text: 'FROM p\nCOPY --from=build /w/r.txt /r.txt\nRUN x', written: '/r.txt', want: undefined },
+    { text: 'FROM p\nCOPY --from=build /w/r.txt /r.txt\nRUN x', written: '/r.txt', want: 'unread' },
     { text: 'FROM p\nWORKDIR $APP\nCOPY requirements/prod.txt r.txt\nRUN x', written: 'r.txt', want: undefined },
     { text: 'FROM p\nCOPY requirements/prod.txt /r.txt\nFROM q\nRUN x', written: '/r.txt', want: undefined },
     // An install in an earlier stage reads its own stage's copy, whatever the later stages copy.
@@ -70,6 +70,32 @@ describe('dockerfileCopySource', () => {
     {
       text: 'FROM p AS b\nCOPY requirements/prod.txt /r.txt\nRUN x\nFROM q\nCOPY ci/x.txt /r.txt',
       written: '/r.txt',
+      want: 'requirements/prod.txt',
+    },
+    // A glob source matches by name, as Docker's filepath.Match: the root file overwrites the older copy.
+    {
+      text: 'FROM p\nWORKDIR /app\nCOPY requirements/prod.txt ./requirements.txt\nCOPY requirement*.txt ./\nRUN x',
+      written: 'requirements.txt',
+      want: 'requirements.txt',
+    },
+    // A later copy the file cannot name hides the earlier one: what Docker installs cannot be told.
+    ...[
+      'COPY --from=tools /src/r.txt ./requirements.txt',
+      'ADD https://example.com/r.txt /app/',
+      'COPY <<EOF requirements.txt',
+      'COPY $REQS ./requirements.txt',
+      'COPY ci/x.txt $DEST',
+      'COPY --from=tools /src /app',
+      'COPY ci/*/x.txt ./',
+    ].map((later) => ({
+      text: `FROM p\nWORKDIR /app\nCOPY requirements/prod.txt ./requirements.txt\n${later}\nRUN x`,
+      written: 'requirements.txt',
+      want: 'unread',
+    })),
+    // One that puts nothing there does not.
+    {
+      text: 'FROM p\nWORKDIR /app\nCOPY requirements/prod.txt ./requirements.txt\nCOPY --from=t /x /opt\nRUN x',
+      written: 'requirements.txt',
       want: 'requirements/prod.txt',
     },
   ])('$written in $text', ({ text, written, want }) => {
@@ -109,6 +135,20 @@ describe("a Dockerfile's pip install -r", () => {
     const r = await scanWith(dir, [pythonDepsStage]);
     const at = r.findings.filter((f) => f.ruleId === 'CPP014').map((f) => `${f.location.path}:${f.location.line ?? 0}`);
     expect(at).toEqual(['deploy/prod.txt:1']);
+  });
+
+  it('reads no older copy that a later COPY --from overwrote, and says the file was not read', async () => {
+    const dir = tree({
+      'old/prod.lst': 'git+https://github.com/evil/x\n',
+      Dockerfile:
+        'FROM python:3.12\nWORKDIR /app\nCOPY old/prod.lst ./requirements.txt\n' +
+        'COPY --from=tools /src/requirements.txt ./requirements.txt\nRUN pip install -r requirements.txt\n',
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPP014')).toEqual([]);
+    const unread = r.findings.filter((f) => f.message.includes('COPY --from'));
+    expect(unread.map((f) => `${f.ruleId}@${f.location.path}`)).toHaveLength(1);
+    expect(unread[0]!.location.path).toBe('Dockerfile');
   });
 
   it("reads the builder stage's copy in a multi-stage Dockerfile", async () => {

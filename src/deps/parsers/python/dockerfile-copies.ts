@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import picomatch from 'picomatch';
 import { isDockerfile } from '../../python-inputs.js';
 import type { NamedFileTarget } from './install-requirements.js';
 
@@ -16,14 +17,28 @@ interface ContextCopy {
 }
 
 /**
+ * A `COPY` / `ADD` whose files the Dockerfile cannot name (`--from` a stage or image, a URL, a variable, a heredoc):
+ * what it puts at or under `dest` (anywhere, undefined: a variable chose it) hides every earlier copy there.
+ */
+interface OpaqueCopy {
+  readonly line: number;
+  readonly stage: number;
+  readonly dest: string | undefined;
+  /** Why the file cannot be read, as an unread named file says it. */
+  readonly opaque: string;
+}
+
+/**
  * Where the file an install command of a Dockerfile names (`pip install -r reqs.txt`, at its line) comes from in the
  * repository, as the build lays the image out: the path is taken from the stage's WORKDIR (`WORKDIR` resolves against
  * the one before it; a stage starts at `/`), and the last `COPY` / `ADD` before the line that puts a file there
  * (`COPY requirements/prod.txt ./reqs.txt`, or a folder that holds it: `COPY deploy/ /srv/`) gives its source. The
  * build context is the Dockerfile's folder or the repository root (`docker build -f deploy/Dockerfile .`): the build
  * does not say which, so every context where `exists` finds the source is one file the install may read (a file
- * beside the Dockerfile does not hide the root's). Undefined when no copy explains the path, or the
- * Dockerfile cannot say (a `$variable` in a WORKDIR or copy, `COPY --from` another stage or image).
+ * beside the Dockerfile does not hide the root's). A glob source (`COPY requirements*.txt ./`) matches as Docker's
+ * filepath.Match does. Unread when the newest copy that may put a file there is one the Dockerfile cannot name
+ * (`COPY --from`, `ADD <url>`, a `$variable`, a heredoc): an older copy is what Docker overwrote, never a fallback.
+ * Undefined when no copy explains the path, or a `$variable` in a WORKDIR hides it.
  */
 export function dockerfileCopySource(
   dockerfile: string,
@@ -58,7 +73,15 @@ export function dockerfileCopySource(
     const stage = stageAt(stages, line);
     for (const copy of [...copies].reverse()) {
       if (copy.line >= line || copy.stage !== stage) continue;
+      if ('opaque' in copy) {
+        if (copy.dest === undefined || isUnder(target, copy.dest)) return { unread: copy.opaque };
+        continue;
+      }
       for (const source of copy.sources) {
+        if (/[*?[]/.test(posix.dirname(source))) {
+          if (isUnder(target, copy.dest)) return { unread: 'a COPY with a glob in a folder may put it there' };
+          continue;
+        }
         const found = copySourceOf(copy, source, target, folderInRepo(source), inRepo);
         if (found.length > 0) return { paths: found };
       }
@@ -80,9 +103,22 @@ function copySourceOf(
     const prefix = copy.dest === '/' ? '/' : `${copy.dest}/`;
     return target.startsWith(prefix) ? inRepo(source, target.slice(prefix.length)) : [];
   }
+  // Docker's filepath.Match on the name: each file it matches lands under its own name in the destination folder.
+  if (/[*?[]/.test(source)) {
+    if (!copy.destIsFolder) return [];
+    const name = posix.basename(target);
+    const matches =
+      posix.dirname(target) === copy.dest && picomatch.isMatch(name, posix.basename(source), { dot: true });
+    return matches ? inRepo(posix.dirname(source), name) : [];
+  }
   // A file lands at the destination itself, or under its own name inside a destination folder.
   const landsAt = copy.destIsFolder ? posix.join(copy.dest, posix.basename(source)) : copy.dest;
   return landsAt === target ? inRepo(source, '') : [];
+}
+
+/** Whether an image path is `dest` or inside it. */
+function isUnder(target: string, dest: string): boolean {
+  return target === dest || target.startsWith(dest === '/' ? '/' : `${dest}/`);
 }
 
 /** The line of the `FROM` that starts the stage a line is in (0 before any). */
@@ -111,11 +147,11 @@ function workdirAt(workdirs: readonly { line: number; dir: string | undefined }[
  * of its stage's `FROM`, as an install only sees the copies of its own stage.
  */
 function readCopies(text: string): {
-  copies: ContextCopy[];
+  copies: (ContextCopy | OpaqueCopy)[];
   workdirs: { line: number; dir: string | undefined }[];
   stages: number[];
 } {
-  const copies: ContextCopy[] = [];
+  const copies: (ContextCopy | OpaqueCopy)[] = [];
   const stages: number[] = [];
   let stage = 0;
   const workdirs: { line: number; dir: string | undefined }[] = [];
@@ -159,23 +195,39 @@ function instruction(lines: readonly string[], i: number): string {
   return text;
 }
 
-/** A `COPY` / `ADD` from the build context (shell or JSON form); undefined for `--from`, a URL, or a variable. */
-function contextCopy(rest: string, workdir: string | undefined, line: number, stage: number): ContextCopy | undefined {
+/**
+ * A `COPY` / `ADD` (shell or JSON form): from the build context, or opaque (`--from`, a URL, a variable, a heredoc);
+ * undefined when it has no destination.
+ */
+function contextCopy(
+  rest: string,
+  workdir: string | undefined,
+  line: number,
+  stage: number,
+): ContextCopy | OpaqueCopy | undefined {
   // The options (`--chown=…`, `--from=…`) come first, then the shell or the JSON form of the operands.
   const options = /^(?:\s*--\S+)*/.exec(rest)![0];
-  if (/(^|\s)--from(=|\s|$)/.test(options)) return undefined;
   const after = rest.slice(options.length);
   const operands = jsonForm(after) ?? after.trim().split(/\s+/).filter(Boolean).map(unquote);
-  if (operands.length < 2 || operands.some((o) => /[$`]/.test(o) || /^[a-z][a-z0-9+.-]*:\/\//i.test(o)))
-    return undefined;
+  const heredoc = operands.some((o) => o.startsWith('<<'));
+  if (operands.length < 2) return undefined;
   const written = operands.at(-1)!;
-  if (workdir === undefined && !written.startsWith('/')) return undefined;
+  const dest =
+    /[$`]/.test(written) || (workdir === undefined && !written.startsWith('/'))
+      ? undefined
+      : posix.resolve(workdir ?? '/', written);
   const sources = operands.slice(0, -1);
+  const opaque = (why: string): OpaqueCopy => ({ line, stage, dest, opaque: why });
+  if (/(^|\s)--from(=|\s|$)/.test(options)) return opaque('a COPY --from another stage or image puts it there');
+  if (heredoc) return opaque('a COPY heredoc writes it');
+  if (sources.some((o) => /^[a-z][a-z0-9+.-]*:\/\//i.test(o))) return opaque('an ADD downloads it from a URL');
+  if (dest === undefined || sources.some((o) => /[$`]/.test(o)))
+    return opaque('a variable chooses what a COPY puts there');
   return {
     line,
     stage,
     sources,
-    dest: posix.resolve(workdir ?? '/', written),
+    dest,
     destIsFolder: written.endsWith('/') || written === '.' || sources.length > 1,
   };
 }
