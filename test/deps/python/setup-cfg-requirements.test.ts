@@ -54,4 +54,35 @@ describe('setup.cfg requirements', () => {
       'setup.cfg:4 /opt/vendor/helper',
     ]);
   });
+
+  // setuptools' _apply_pyprojecttoml `_handle_missing_dynamic`: a [project] table owns the fields it does not list
+  // in `dynamic`; another build backend never reads setup.cfg.
+  const at = (r: { findings: readonly { ruleId: string; location: { path: string; line?: number } }[] }) =>
+    r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort();
+  it.each([
+    {
+      why: 'a static [project] owns dependencies and extras; setup_requires is still the build',
+      pyproject:
+        '[build-system]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "a"\ndependencies = ["six==1.16.0"]\n',
+      want: ['CPP014@setup.cfg:11'],
+    },
+    {
+      why: 'dependencies listed in dynamic come from setup.cfg',
+      pyproject: '[project]\nname = "a"\ndynamic = ["dependencies"]\n',
+      want: ['CPP014@setup.cfg:11', 'CPP015@setup.cfg:10'],
+    },
+    {
+      why: 'no [project] table: setup.cfg is the configuration',
+      pyproject: '[build-system]\nrequires = ["setuptools"]\n',
+      want: ['CPP014@setup.cfg:11', 'CPP015@setup.cfg:10', 'CPP015@setup.cfg:16'],
+    },
+    {
+      why: 'another build backend does not read setup.cfg',
+      pyproject: '[build-system]\nbuild-backend = "hatchling.build"\n',
+      want: [],
+    },
+  ])('beside a pyproject.toml: $why', async ({ pyproject, want }) => {
+    const r = await scanWith(tree({ 'setup.cfg': SETUP_CFG, 'pyproject.toml': pyproject }), [pythonDepsStage]);
+    expect(at(r).filter((id) => id.includes('setup.cfg'))).toEqual(want);
+  });
 });

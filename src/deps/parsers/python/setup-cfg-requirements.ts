@@ -1,7 +1,45 @@
 import type { InstallArgument } from './install-arguments.js';
+import { isTable, parseToml, strOf } from './toml.js';
 
-/** The `[options]` keys whose requirements an install of the project fetches: the run and the build's own. */
-const OPTION_KEYS = new Set(['install_requires', 'setup_requires']);
+/** The parts of setup.cfg a build of its project reads. */
+export interface SetupCfgParts {
+  readonly installRequires: boolean;
+  readonly setupRequires: boolean;
+  readonly extras: boolean;
+}
+
+const ALL: SetupCfgParts = { installRequires: true, setupRequires: true, extras: true };
+
+/**
+ * Which requirements of setup.cfg a build reads, given the pyproject.toml beside it (its text; undefined: none).
+ * Only setuptools reads setup.cfg: a pyproject.toml naming another `build-backend` (hatchling, poetry-core, flit)
+ * leaves it tool configuration; none named is pip's legacy setuptools build. And setuptools (≥61,
+ * config/_apply_pyprojecttoml.py `_handle_missing_dynamic`) drops a setup.cfg value when pyproject.toml has a
+ * `[project]` table that neither sets the field nor lists it in `dynamic`: `install_requires` is `dependencies`,
+ * `extras_require` is `optional-dependencies`. `setup_requires` has no `[project]` field and is always read. A
+ * pyproject.toml that is not valid TOML stops the build before it reads anything; it is reported on its own, and
+ * setup.cfg is read whole here, as nothing is passed silently.
+ */
+export function setupCfgPartsRead(pyproject: string | undefined): SetupCfgParts {
+  if (pyproject === undefined) return ALL;
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseToml('pyproject.toml', pyproject);
+  } catch {
+    return ALL;
+  }
+  const backend = isTable(doc['build-system']) ? strOf(doc['build-system']['build-backend']) : undefined;
+  if (backend !== undefined && !/^setuptools\.build_meta(:|$)/.test(backend.trim()))
+    return { installRequires: false, setupRequires: false, extras: false };
+  const project = doc['project'];
+  if (!isTable(project)) return ALL;
+  const dynamic = Array.isArray(project['dynamic']) ? project['dynamic'] : [];
+  return {
+    installRequires: dynamic.includes('dependencies'),
+    setupRequires: true,
+    extras: dynamic.includes('optional-dependencies'),
+  };
+}
 
 /**
  * The requirements a setup.cfg gives `pip install .` (setuptools' declarative configuration,
@@ -12,7 +50,7 @@ const OPTION_KEYS = new Set(['install_requires', 'setup_requires']);
  * list, else split at `;` (`_parse_list_semicolon`), `#` lines dropped. A `file:` value (a requirements file,
  * `_parse_file_in_root`) is read as the requirements file it is elsewhere, not here. Each at the line it is on.
  */
-export function setupCfgRequirements(text: string): InstallArgument[] {
+export function setupCfgRequirements(text: string, parts: SetupCfgParts = ALL): InstallArgument[] {
   const out: InstallArgument[] = [];
   let section = '';
   let value: { line: number; lines: { text: string; line: number }[] } | undefined;
@@ -38,7 +76,11 @@ export function setupCfgRequirements(text: string): InstallArgument[] {
     if (!setting) return;
     // configparser's `optionxform` lower-cases keys; setuptools also takes `-` for `_` in them.
     const key = setting[1]!.trim().toLowerCase().replace(/-/g, '_');
-    if ((section === 'options' && OPTION_KEYS.has(key)) || section === 'options.extras_require') {
+    const read =
+      section === 'options'
+        ? (key === 'install_requires' && parts.installRequires) || (key === 'setup_requires' && parts.setupRequires)
+        : section === 'options.extras_require' && parts.extras;
+    if (read) {
       value = { line, lines: setting[2]!.trim() === '' ? [] : [{ text: setting[2]!.trim(), line }] };
     }
   });

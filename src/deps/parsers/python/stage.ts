@@ -35,7 +35,7 @@ import type { InstallInput } from './install-requirements.js';
 import { installCommandFindings, unreadInstallFiles } from './install-command-findings.js';
 import { checkProjectRequirements } from './checks/install-arguments.js';
 import { projectRequirements } from './project-requirements.js';
-import { setupCfgRequirements } from './setup-cfg-requirements.js';
+import { setupCfgPartsRead, setupCfgRequirements } from './setup-cfg-requirements.js';
 import { asInstallCommands } from './tox-nox-installs.js';
 import { uvProjectBuildFindings } from './uv-project-builds.js';
 import type { LockedSdists } from './uv-project-builds.js';
@@ -172,7 +172,11 @@ export const pythonDepsStage: Stage = {
       .map((f) => {
         const text = projectTexts.get(f.path);
         if (text === undefined) return [];
-        if (isSetupCfg(f.path)) return checkProjectRequirements(f.path, setupCfgRequirements(text), policy, tree.files);
+        if (isSetupCfg(f.path)) {
+          // What setuptools takes from setup.cfg depends on the pyproject.toml beside it.
+          const parts = setupCfgPartsRead(projectTexts.get(joinRel(dirOf(f.path), 'pyproject.toml')));
+          return checkProjectRequirements(f.path, setupCfgRequirements(text, parts), policy, tree.files);
+        }
         return unpinnedProjectFindings(f.path, text, policy, tree.files);
       });
     const configs = [
