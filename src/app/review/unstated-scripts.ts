@@ -14,15 +14,23 @@ const FROM_INSTALL_SCRIPT: ReadonlySet<string> = new Set(['CPD012', 'CPP074']);
  * `hasInstallScript` (only the v2/v3 `packages` entries do, arborist's `Shrinkwrap`). Relocked to v3, an unchanged
  * package's CPD012 is new only because of the format; nothing new runs. A head finding about a name@version that such
  * a base lockfile already installed is therefore not introduced — the two sides agree on all they both state.
+ * bun.lock is the same: Bun 1.2 writes no `hasInstallScript` on registry entries, Bun 1.4.5 does (deps/parsers/bun.ts),
+ * so a Bun base entry without the key says nothing, and a relock that adds it runs nothing new.
  */
 export function withoutUnstatedScripts(
   introduced: readonly ResolvedFinding[],
   base: readonly DependencyGraph[],
 ): ResolvedFinding[] {
   const unstated = new Map<string, Set<string>>();
-  for (const g of base)
+  for (const g of base) {
     if (g.kind === 'npm' && !lockfileRecordsScripts(g))
       unstated.set(g.lockfile, new Set(g.packages.map((p) => `${p.name}@${p.version}`)));
+    if (g.kind === 'bun')
+      unstated.set(
+        g.lockfile,
+        new Set(g.packages.filter((p) => p.hasInstallScript !== true).map((p) => `${p.name}@${p.version}`)),
+      );
+  }
   if (unstated.size === 0) return [...introduced];
   return withoutScriptFindings(introduced, (lockfile, id) => unstated.get(lockfile)?.has(id) === true);
 }
