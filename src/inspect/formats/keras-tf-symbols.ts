@@ -16,7 +16,10 @@ const TF_OUTSIDE_MATHS = new RegExp(
       '(read_file|write_file|matching_files)',
       'gfile\\..+',
       'train\\.(write_graph|import_meta_graph|export_meta_graph|Saver|Checkpoint|CheckpointManager|load_checkpoint|load_variable|list_variables|latest_checkpoint|get_checkpoint_state|summary_iterator)',
-      'data\\.(experimental\\.(save|load)|Dataset\\.(save|load|from_generator)|TextLineDataset|TFRecordDataset|FixedLengthRecordDataset)',
+      'data\\.(experimental\\.(save|load|SqlDataset|TFRecordWriter|service\\..+)|Dataset\\.(save|load|from_generator)|TextLineDataset|TFRecordDataset|FixedLengthRecordDataset)',
+      // The generated op wrappers: every op is exported again as `raw_ops.<OpName>` (`tf_export("raw_ops.WriteFile")` in
+      // gen_io_ops.py, gen_script_ops.py, gen_dataset_ops.py…), so `io.write_file`'s op is reachable by that name too.
+      'raw_ops\\.(ReadFile|WriteFile|MatchingFiles|Save|SaveV2|SaveSlices|Restore|RestoreV2|RestoreSlice|MergeV2Checkpoints|PyFunc|PyFuncStateless|EagerPyFunc|[A-Za-z]*Reader(V2)?|Write[A-Za-z]*Summary|CreateSummary(File|Db)Writer|SummaryWriter|ImportEvent|(Experimental)?(TFRecord|TextLine|FixedLengthRecord|Sql|Load|Save)Dataset(V2|V3)?|DatasetToTFRecord|Rpc[A-Za-z]*|[A-Za-z]*DataService[A-Za-z]*)',
       'lookup\\.(TextFileInitializer|experimental\\.DatasetInitializer)',
       'summary\\..+',
       'debugging\\.experimental\\..+',
@@ -30,6 +33,7 @@ const TF_OUTSIDE_MATHS = new RegExp(
       // The network.
       'config\\.experimental_connect_to_(host|cluster)',
       'distribute\\.cluster_resolver\\..+',
+      'distribute\\.experimental\\.rpc\\..+',
     ].join('|') +
     ')$',
 );

@@ -78,6 +78,30 @@ export const TF_OP_LAYER_CASES: readonly UnseenCase[] = [
     want: ['CPI061:error'],
   },
   {
+    name: 'TFOpLambda of tf.raw_ops.WriteFile (the op io.write_file wraps, exported again under raw_ops.)',
+    loader: `${LOADER}: raw_ops.WriteFile (gen_io_ops.py: tf_export("raw_ops.WriteFile"))`,
+    files: { 'm.keras': tfKerasModel(opLayer('raw_ops.WriteFile', [], { filename: '/tmp/x', contents: 'y' })) },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'TFOpLambda of tf.raw_ops.EagerPyFunc (a Python callback op)',
+    loader: `${LOADER}: raw_ops.EagerPyFunc (gen_script_ops.py)`,
+    files: { 'm.keras': tfKerasModel(opLayer('raw_ops.EagerPyFunc')) },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'TFOpLambda of tf.data.experimental.SqlDataset',
+    loader: `${LOADER}: data.experimental.SqlDataset opens a database file`,
+    files: { 'm.keras': tfKerasModel(opLayer('data.experimental.SqlDataset', ['sqlite', '/tmp/db', 'SELECT 1', []])) },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'TFOpLambda of tf.raw_ops.AddV2 (maths under raw_ops. stays clean)',
+    loader: `${LOADER}: raw_ops.AddV2`,
+    files: { 'm.keras': tfKerasModel(opLayer('raw_ops.AddV2', [], { y: 1.0 })) },
+    want: [],
+  },
+  {
     name: 'ClassMethod of tf.data.Dataset.load',
     loader: 'tf_keras ClassMethod.from_config → get_symbol_from_name(cls_symbol); call: getattr(cls_ref, method_name)',
     files: {
