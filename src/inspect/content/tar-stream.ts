@@ -71,17 +71,14 @@ export async function walkTarStream(
   // Members too large to keep that no reader judged (name → size): a .nemo config that is, or links to, one of them
   // was not checked, and says so.
   const unread = new Map<string, number>();
-  let members = 0;
   const done = (): Buffer => {
     const tar = Buffer.concat(image);
-    // Past the entry bound readTar throws at the member the walk stopped on, and inspectTar reports the whole archive
-    // as not checked (CPI012): its config is part of that. Read past it here, the image would throw at the real
-    // bound and lose what the walk found (the analyser failing, CPX003), or list a member readTar never lists.
-    if (members <= t.maxEntries) findings.push(...unreadNemoConfigs(tar, unread, t));
+    findings.push(...unreadNemoConfigs(tar, unread, t));
     return tar;
   };
   let pax: Record<string, string> = {};
   let longName: string | undefined;
+  let members = 0;
   for (let p = 0; ;) {
     const h = await s.read(p, 512);
     if (h.length < 512 || h.every((b) => b === 0) || tarHeaderProblem(h) !== undefined) {
@@ -178,7 +175,7 @@ export async function walkTarStream(
  */
 function unreadNemoConfigs(tar: Buffer, unread: ReadonlyMap<string, number>, t: TarStreamTarget): Finding[] {
   if (unread.size === 0) return [];
-  const { entries } = tarMembers(tar, t.maxEntries);
+  const { entries } = tarMembers(tar);
   const configs = nemoConfigMembers(entries, hardLinkTargets(entries));
   const out: Finding[] = [];
   for (const e of configs) {
