@@ -23,6 +23,20 @@ beforeAll(async () => {
 });
 afterAll(() => index.close());
 
+/**
+ * An online scan of a folder holding `file` (its `text`), with the loopback index serving `native`'s `served` files
+ * as PIP_INDEX_URL.
+ */
+async function scanServed(served: ServedProjects[string], file: string, text: string, policy?: Policy) {
+  index.serve({ native: served } satisfies ServedProjects);
+  const dir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-build-'));
+  await writeFile(path.join(dir, file), text);
+  return scanWith(dir, [pythonDepsStage, createPypiStage({ timeoutMs: 5000, retries: 1, minRetryDelayMs: 10 })], {
+    ...(policy ? { policy } : {}),
+    options: { offline: false, env: { PIP_INDEX_URL: index.indexUrl } },
+  });
+}
+
 // A requirements file pins hashes, not files: which files pip may install is only known from the index. In hash
 // mode pip installs only a file whose hash is pinned; without hashes, a wheel if the release has one.
 describe('online: a requirements pin that can only be built from its sdist (CPP074)', () => {
@@ -59,21 +73,11 @@ describe('online: a requirements pin that can only be built from its sdist (CPP0
       want: 1,
     },
   ])('$name', async (c) => {
-    index.serve({ native: c.served } satisfies ServedProjects);
-    const dir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-build-'));
-    await writeFile(path.join(dir, 'requirements.txt'), `${c.line}\n`);
     const policy: Policy = {
       ...DEFAULT_POLICY,
       dependencies: { ...DEFAULT_POLICY.dependencies, allowInstallScripts: c.allow ?? [] },
     };
-    const r = await scanWith(
-      dir,
-      [pythonDepsStage, createPypiStage({ timeoutMs: 5000, retries: 1, minRetryDelayMs: 10 })],
-      {
-        policy,
-        options: { offline: false, env: { PIP_INDEX_URL: index.indexUrl } },
-      },
-    );
+    const r = await scanServed(c.served, 'requirements.txt', `${c.line}\n`, policy);
     const builds = r.findings.filter((f) => f.ruleId === 'CPP074');
     expect(builds.map((f) => `${f.location.path}:${f.location.line ?? 0}`)).toEqual(
       c.want === 1 ? [`requirements.txt:${c.line.split('\n').length}`] : [],
@@ -108,14 +112,7 @@ describe("online: a Pipfile.lock pin judged for the lock's own Python (CPP074)",
     { name: 'python_version 3.12: the wheel fits', requires: { python_version: '3.12' }, want: 0 },
     { name: 'no [requires]: CPython 3.8–3.14, 3.12 among them', requires: {}, want: 0 },
   ])('$name', async (c) => {
-    index.serve({ native: [WHEEL, SDIST] } satisfies ServedProjects);
-    const dir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-build-'));
-    await writeFile(path.join(dir, 'Pipfile.lock'), pipfileLock(c.requires));
-    const r = await scanWith(
-      dir,
-      [pythonDepsStage, createPypiStage({ timeoutMs: 5000, retries: 1, minRetryDelayMs: 10 })],
-      { options: { offline: false, env: { PIP_INDEX_URL: index.indexUrl } } },
-    );
+    const r = await scanServed([WHEEL, SDIST], 'Pipfile.lock', pipfileLock(c.requires));
     const builds = r.findings.filter((f) => f.ruleId === 'CPP074');
     expect(builds.map((f) => f.location.path)).toEqual(c.want === 1 ? ['Pipfile.lock'] : []);
     if (c.want === 1) expect(builds[0]!.message).toContain('no wheel for Python ==3.11');
@@ -143,14 +140,7 @@ content-hash = "${'0'.repeat(64)}"
     { pythons: '^3.10,<3.12', want: 1 },
     { pythons: '^3.10', want: 0 },
   ])('python-versions $pythons', async (c) => {
-    index.serve({ native: [WHEEL, SDIST] } satisfies ServedProjects);
-    const dir = await mkdtemp(path.join(tmpdir(), 'cp-pypi-build-'));
-    await writeFile(path.join(dir, 'poetry.lock'), poetryLock(c.pythons));
-    const r = await scanWith(
-      dir,
-      [pythonDepsStage, createPypiStage({ timeoutMs: 5000, retries: 1, minRetryDelayMs: 10 })],
-      { options: { offline: false, env: { PIP_INDEX_URL: index.indexUrl } } },
-    );
+    const r = await scanServed([WHEEL, SDIST], 'poetry.lock', poetryLock(c.pythons));
     const builds = r.findings.filter((f) => f.ruleId === 'CPP074');
     expect(builds.map((f) => f.location.path)).toEqual(c.want === 1 ? ['poetry.lock'] : []);
     if (c.want === 1) expect(builds[0]!.message).toContain('no wheel for Python >=3.10,<4,<3.12');
