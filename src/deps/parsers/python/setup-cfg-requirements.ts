@@ -1,4 +1,5 @@
 import type { InstallArgument } from './install-arguments.js';
+import { keyValue } from './config-indexes.js';
 import { isTable, parseToml, strOf } from './toml.js';
 
 /** The parts of setup.cfg a build of its project reads. */
@@ -72,16 +73,16 @@ export function setupCfgRequirements(text: string, parts: SetupCfgParts = ALL): 
       section = header[1]!.trim();
       return;
     }
-    const setting = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
+    const setting = keyValue(raw);
     if (!setting) return;
     // configparser's `optionxform` lower-cases keys; setuptools also takes `-` for `_` in them.
-    const key = setting[1]!.trim().toLowerCase().replace(/-/g, '_');
+    const key = setting.key.trim().toLowerCase().replace(/-/g, '_');
     const read =
       section === 'options'
         ? (key === 'install_requires' && parts.installRequires) || (key === 'setup_requires' && parts.setupRequires)
         : section === 'options.extras_require' && parts.extras;
     if (read) {
-      value = { line, lines: setting[2]!.trim() === '' ? [] : [{ text: setting[2]!.trim(), line }] };
+      value = { line, lines: setting.value.trim() === '' ? [] : [{ text: setting.value.trim(), line }] };
     }
   });
   flush();

@@ -125,7 +125,7 @@ export const pythonDepsStage: Stage = {
     });
     const unreadEnv = unreadInstallFiles(envFiles.filter((f) => envTexts.get(f.path) === undefined));
     // `uv sync --no-binary`, `UV_NO_BINARY`: the uv installs an install file runs that build every package from source.
-    const uvSettings = uvSettingsFinder(byPath, ctx.files);
+    const uvSettings = uvSettingsFinder(byPath, ctx.files, projectTexts);
     const uvLock = uvLockFinder(
       results.flatMap((r) => r.graphs),
       policy,
@@ -451,6 +451,8 @@ async function withProjectUvToml(
 function uvSettingsFinder(
   byPath: ReadonlyMap<string, DiscoveredFile>,
   files: FileOpener,
+  /** pyproject.toml texts the stage has already read (read here only when absent). */
+  readAlready: ReadonlyMap<string, string>,
 ): (dir: string) => Promise<UvBuilds | undefined> {
   const found = new Map<string, Promise<UvBuilds | undefined>>();
   const read = async (f: DiscoveredFile) => readBounded(files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
@@ -461,7 +463,7 @@ function uvSettingsFinder(
       return text === undefined ? undefined : tomlOrUndefined(uvToml.path, text, (doc) => doc);
     }
     const pyproject = byPath.get(joinRel(dir, 'pyproject.toml'));
-    const text = pyproject && (await read(pyproject));
+    const text = pyproject && (readAlready.get(pyproject.path) ?? (await read(pyproject)));
     const settings =
       text === undefined
         ? undefined

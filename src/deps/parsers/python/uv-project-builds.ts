@@ -229,6 +229,12 @@ function addCause(byCause: Map<string, CauseGroup>, built: ForcedBuild): void {
   else if (group.names !== 'all') for (const n of built.names) group.names.add(n);
 }
 
+/** The uv.lock a project command installs, and the packages it locks an sdist of that the policy does not allow to build. */
+export interface LockedSdists {
+  readonly file: string;
+  readonly names: readonly string[];
+}
+
 /**
  * CPP074 for the uv installs of a Dockerfile, workflow or script (its text as asInstallCommands gives it) that refuse
  * wheels — `uv sync --no-binary`, `--no-binary-package`, or `UV_NO_BINARY` / `UV_NO_BINARY_PACKAGE` in the file's
@@ -237,12 +243,6 @@ function addCause(byCause: Map<string, CauseGroup>, built: ForcedBuild): void {
  * the uv settings file found from the install file's folder (uv.toml, or a pyproject.toml's `[tool.uv]`), whose
  * `no-build` / `no-build-package` stop the build of the project commands that read it.
  */
-/** The uv.lock a project command installs, and the packages it locks an sdist of that the policy does not allow to build. */
-export interface LockedSdists {
-  readonly file: string;
-  readonly names: readonly string[];
-}
-
 export function uvProjectBuildFindings(
   file: string,
   text: string,
