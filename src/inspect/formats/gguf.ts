@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Evidence } from '../../core/finding.js';
 import type { ModelAnalyser } from '../analyser.js';
 import { GgufTemplates } from './gguf-templates.js';
 import type { Findings } from './report.js';
@@ -77,6 +78,23 @@ const GGML_MAX_NAME = 64;
  * UTF-8 reading, and a file of a million 64 KiB keys would otherwise be held whole here.
  */
 const idOf = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('base64');
+
+/**
+ * A metadata key or tensor name seen before in the file (`seen` holds the `idOf` of each, the bytes whole, as gguf.cpp
+ * compares them): one `check` problem, its evidence the check and then `where`.
+ */
+function noteRepeat(
+  seen: Set<string>,
+  bytes: Buffer,
+  problems: FirstOfEach,
+  check: 'duplicate-key' | 'duplicate-tensor',
+  what: string,
+  where: Evidence,
+): void {
+  const id = idOf(bytes);
+  if (seen.has(id)) problems.note(check, `${what} appears twice; llama.cpp rejects the file`, { check, ...where });
+  seen.add(id);
+}
 
 /** GGUF metadata value types. */
 const T = {
@@ -180,18 +198,10 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
       const keyBytes = src.read(keyRef.at, keyRef.len);
       const key = keyBytes.toString('utf8');
       c.skip(keyRef.len);
-      const id = idOf(keyBytes);
-      if (keys.has(id))
-        keyProblems.note(
-          'duplicate-key',
-          `metadata key ${JSON.stringify(key)} appears twice; llama.cpp rejects the file`,
-          {
-            check: 'duplicate-key',
-            key,
-            offset: keyRef.at,
-          },
-        );
-      keys.add(id);
+      noteRepeat(keys, keyBytes, keyProblems, 'duplicate-key', `metadata key ${JSON.stringify(key)}`, {
+        key,
+        offset: keyRef.at,
+      });
       // gguf.cpp keeps the key's bytes whole (its duplicate check compares them all), but every lookup reads it as a C
       // string: gguf_get_key returns `key.c_str()`, gguf_find_key compares with strcmp, and llama_model::load_hparams
       // puts each value into `gguf_kv` (what llama_model_chat_template and llama-cpp-python's metadata read) under that
@@ -314,18 +324,10 @@ export function* ggufSteps(src: RandomAccess, out: Findings): ParseSteps<void> {
       for (let d = 0; d < nDims; d++) dims.push(version === 1 ? BigInt(c.u32()) : c.u64());
       const type = c.u32();
       const offset = c.u64();
-      const id = idOf(nameBytes);
-      if (names.has(id))
-        tensorProblems.note(
-          'duplicate-tensor',
-          `tensor name ${JSON.stringify(name)} appears twice; llama.cpp rejects the file`,
-          {
-            check: 'duplicate-tensor',
-            tensor: name,
-            offset: at,
-          },
-        );
-      names.add(id);
+      noteRepeat(names, nameBytes, tensorProblems, 'duplicate-tensor', `tensor name ${JSON.stringify(name)}`, {
+        tensor: name,
+        offset: at,
+      });
       tensors.push({ name, offset, size: tensorSize(name, dims, type, at, tensorProblems), at });
     }
   } finally {

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import type { DigestAlgorithm } from '../../hash/algorithms.js';
 
 /**
@@ -30,15 +30,9 @@ export function digestCurveOf(key: KeyObject): DigestCurve | undefined {
 export type ArtifactInput = Buffer | PrehashedArtifact;
 
 /** The artifact's digest under `algorithm`, computed from its bytes or taken from the hasher's; undefined if neither. */
-export function artifactDigest(
-  artifact: ArtifactInput,
-  algorithm: DigestAlgorithm,
-  hash: HashBytes,
-): Buffer | undefined {
-  return Buffer.isBuffer(artifact) ? hash(algorithm, artifact) : artifact.digests[algorithm];
+export function artifactDigest(artifact: ArtifactInput, algorithm: DigestAlgorithm): Buffer | undefined {
+  return Buffer.isBuffer(artifact) ? createHash(algorithm).update(artifact).digest() : artifact.digests[algorithm];
 }
-
-export type HashBytes = (algorithm: DigestAlgorithm, bytes: Buffer) => Buffer;
 
 /**
  * Node's crypto verifies ECDSA only over the bytes it hashes itself (EVP_DigestVerify), so a signature over a digest

@@ -1,4 +1,4 @@
-import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import type { DigestAlgorithm } from '../../hash/algorithms.js';
 import type { Bundle } from '@sigstore/bundle';
 import { MESSAGE_DIGEST_HASHES, messageDigestHash, type ParsedBundle } from '../bundle/parse.js';
@@ -39,7 +39,7 @@ export function verifyParsedBundle(bundle: ParsedBundle, check: BundleCheck): Bu
       const name = content.algorithm.slice(0, 64);
       return fail('unverifiable', `unsupported message digest algorithm ${name} (Sigstore verifies ${known})`);
     }
-    const actual = artifactDigest(check.artifact, alg, hashBytes);
+    const actual = artifactDigest(check.artifact, alg);
     if (!actual) return fail('unverifiable', `the artifact's ${alg} digest could not be computed`);
     if (!actual.equals(content.digest))
       return fail(
@@ -272,7 +272,13 @@ function bindStatement(bundle: ParsedBundle, verdict: BundleVerdict & { ok: true
       ['sha256', 'sha384', 'sha512'].includes(a),
     );
     const artifact = check.artifact;
-    const hex = (a: string) => artifactDigest(artifact, a as DigestAlgorithm, hashBytes)?.toString('hex') ?? '';
+    // Each algorithm's digest once: the message below names the one the subjects were compared with.
+    const digests = new Map<string, string>();
+    const hex = (a: string): string => {
+      let h = digests.get(a);
+      if (h === undefined) digests.set(a, (h = artifactDigest(artifact, a as DigestAlgorithm)?.toString('hex') ?? ''));
+      return h;
+    };
     if (!algs.some((a) => subjectMatches(statement, a, hex(a)))) {
       // The statement is its signer's: bounded like matchSubject's (provenance/attestation.ts), one line per cause.
       const shown = statement.subjects.slice(0, MAX_SUBJECTS_SHOWN).map((s) =>
@@ -293,8 +299,6 @@ function bindStatement(bundle: ParsedBundle, verdict: BundleVerdict & { ok: true
   }
   return { ...verdict, statement };
 }
-
-const hashBytes = (algorithm: DigestAlgorithm, bytes: Buffer): Buffer => createHash(algorithm).update(bytes).digest();
 
 /** Whether the bundle is a message signature over a file read only as its digests (too large to read whole). */
 const overDigests = (bundle: ParsedBundle, check: BundleCheck): boolean =>

@@ -1,7 +1,7 @@
 import type { Policy } from '../../core/policy.js';
 import type { StageInput } from '../../core/stage.js';
 import type { RegistrySigner } from '../../core/trust-material.js';
-import { cosignFiles, mayHaveCosignParts, type CosignFiles } from './cosign-names.js';
+import { cosignFiles, type CosignFiles } from './cosign-names.js';
 
 /**
  * Whether the signatures stage has anything to check: a signature file in the tree, or a policy or trusted-registry
@@ -23,5 +23,5 @@ export function signaturesApply(
 
 /** Whether cosign's signature files are among `files`, the cheap test first. */
 function hasCosignParts(files: StageInput['files']): boolean {
-  return mayHaveCosignParts(files) && cosignFiles(files).parts.size > 0;
+  return cosignFiles(files).parts.size > 0;
 }

@@ -26,16 +26,17 @@ const BUNDLE_SUFFIXES = ['.bundle', '.sigstore.json', '.sigstore'];
  * Whether cosignFiles may find a part: only a `.sig` or a `.bundle` file makes one (a certificate alone never does),
  * so a scan without either is answered without building the set of every path.
  */
-export function mayHaveCosignParts(files: readonly Pick<DiscoveredFile, 'path'>[]): boolean {
+function mayHaveCosignParts(files: readonly Pick<DiscoveredFile, 'path'>[]): boolean {
   return files.some((f) => f.path.endsWith('.sig') || f.path.endsWith('.bundle'));
 }
 
 /** Find cosign's signature files among the scanned ones (`model.sig` and Sigstore bundles are other formats). */
 export function cosignFiles(files: readonly Pick<DiscoveredFile, 'path' | 'format'>[]): CosignFiles {
-  const paths = new Set(files.map((f) => f.path));
   const bundles = new Map<string, string>();
   const signatures = new Map<string, { artifact: string; certificate: string | undefined }>();
   const parts = new Set<string>();
+  if (!mayHaveCosignParts(files)) return { bundles, signatures, parts };
+  const paths = new Set(files.map((f) => f.path));
   const artifactOf = (f: Pick<DiscoveredFile, 'path' | 'format'>, suffix: string) => {
     if (f.format === 'model-signature' || f.format === 'sigstore-bundle' || !f.path.endsWith(suffix)) return undefined;
     const artifact = f.path.slice(0, -suffix.length);
