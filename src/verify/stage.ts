@@ -2,10 +2,11 @@ import type { Stage, StageOutput } from '../core/stage.js';
 import { signaturesApply } from './stage/applies.js';
 import type { Coverage } from './stage/coverage.js';
 import { checkCosignSignatures } from './stage/cosign.js';
-import { cosignFiles } from './stage/cosign-names.js';
+import { cosignFiles, type CosignFiles } from './stage/cosign-names.js';
+import type { StageInput } from '../core/stage.js';
 import { checkDetachedBundles } from './stage/detached.js';
 import { enforceRegistrySignature, enforceRequirements } from './stage/enforce.js';
-import { checkModelSignatures } from './stage/models.js';
+import { checkModelSignatures, findModelSignatures } from './stage/models.js';
 import { signatureSetup } from './stage/setup.js';
 
 /**
@@ -19,9 +20,12 @@ export const signaturesStage: Stage = {
     if (!signaturesApply(input, ctx.policy, ctx.trust.registrySigners, cosign)) return {};
     const setup = signatureSetup(ctx);
     const registryFiles = new Set(ctx.registry.files);
-    const models = await checkModelSignatures(input, ctx, setup);
-    const detached = await checkDetachedBundles(input, ctx, setup, registryFiles, cosign);
-    const cosignSigs = await checkCosignSignatures(input, setup, cosign, ctx.policy.suppressions);
+    const found = await findModelSignatures(input.files, new Set(cosign.bundles.keys()));
+    const models = await checkModelSignatures(input, ctx, setup, found);
+    // A bundle that is a model signature is judged as one, over its model, and by nothing else.
+    const others = withoutModelSignatures(input, cosign, found.renamed);
+    const detached = await checkDetachedBundles(others.input, ctx, setup, registryFiles, others.cosign);
+    const cosignSigs = await checkCosignSignatures(others.input, setup, others.cosign, ctx.policy.suppressions);
     const coverage = new Map<string, Coverage>([...models.coverage, ...cosignSigs.coverage, ...detached.coverage]);
     // A file covered twice keeps the failing outcome: the worst result wins.
     for (const [p, c] of models.coverage) if (!c.ok) coverage.set(p, c);
@@ -31,3 +35,18 @@ export const signaturesStage: Stage = {
     return { findings: parts.flatMap((p) => p.findings), verifications: parts.flatMap((p) => p.verifications) };
   },
 };
+
+/** The stage's input and cosign's files less the bundles `findModelSignatures` found to be model signatures. */
+function withoutModelSignatures(
+  input: StageInput,
+  cosign: CosignFiles,
+  renamed: ReadonlySet<string>,
+): { input: StageInput; cosign: CosignFiles } {
+  if (renamed.size === 0) return { input, cosign };
+  const bundles = new Map([...cosign.bundles].filter(([p]) => !renamed.has(p)));
+  const signatures = new Map([...cosign.signatures].filter(([p]) => !renamed.has(p)));
+  return {
+    input: { ...input, files: input.files.filter((f) => !renamed.has(f.path)) },
+    cosign: { ...cosign, bundles, signatures },
+  };
+}

@@ -91,8 +91,11 @@ export function copyToTemp(src: string): string {
 
 export const read = (p: string) => readFileSync(p);
 
-/** Sign `dir` as model_signing's file serialization does, with the corpus EC key (model_signing sign key). */
-export function signFiles(dir: string, names: readonly string[], allowSymlinks: boolean): void {
+/**
+ * Sign `dir` as model_signing's file serialization does, with the corpus EC key (model_signing sign key), into
+ * `signature` (`--signature`, `dir/model.sig` by default).
+ */
+export function signFiles(dir: string, names: readonly string[], allowSymlinks: boolean, signature?: string): void {
   const resources = names
     .map((name) => ({
       name,
@@ -102,17 +105,23 @@ export function signFiles(dir: string, names: readonly string[], allowSymlinks: 
         .digest('hex'),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
-  writeModelSignature(dir, { method: 'files', hash_type: 'sha256', allow_symlinks: allowSymlinks }, resources);
+  writeModelSignature(
+    dir,
+    { method: 'files', hash_type: 'sha256', allow_symlinks: allowSymlinks },
+    resources,
+    signature,
+  );
 }
 
 /**
- * Write `dir/model.sig`: model_signing's in-toto statement over `resources` (the root digest over theirs, in order)
- * with `serialization`, signed with the corpus EC key as `model_signing sign key` signs.
+ * Write `signature` (`dir/model.sig` by default): model_signing's in-toto statement over `resources` (the root digest
+ * over theirs, in order) with `serialization`, signed with the corpus EC key as `model_signing sign key` signs.
  */
 export function writeModelSignature(
   dir: string,
   serialization: Record<string, unknown>,
   resources: readonly { readonly name: string; readonly algorithm: string; readonly digest: string }[],
+  signature = path.join(dir, 'model.sig'),
 ): void {
   const rootDigest = createHash('sha256');
   for (const r of resources) rootDigest.update(Buffer.from(r.digest, 'hex'));
@@ -127,7 +136,7 @@ export function writeModelSignature(
   const key = createPrivateKey(readFileSync(path.join(KEYS, 'signing-key.pem')));
   const sig = sign('sha384', pae('application/vnd.in-toto+json', payload), key);
   writeFileSync(
-    path.join(dir, 'model.sig'),
+    signature,
     JSON.stringify({
       mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
       verificationMaterial: { publicKey: { hint: '' }, tlogEntries: [] },

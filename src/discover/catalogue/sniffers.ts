@@ -178,6 +178,19 @@ export const isDamagedSafetensors = ({ head, claimed }: SniffInput) =>
   claimed === 'safetensors' && safetensorsLength(head) !== undefined;
 
 export const isTar = ({ head }: SniffInput) => looksLikeTar(head);
+
+/** A Sigstore bundle's `mediaType` (bundle v0.1, v0.2, v0.3: `application/vnd.dev.sigstore.bundle…+json`). */
+const SIGSTORE_BUNDLE_MEDIA_TYPE = /^\s*\{[^]*?"mediaType"\s*:\s*"application\/vnd\.dev\.sigstore\.bundle/;
+
+/**
+ * A Sigstore bundle under a name no format claims (`signature.sig`, `<model>.sig`, `bert-signature.json`): model_signing
+ * writes its signature wherever `--signature` says, so such a file may be a model signature. Only the JSON object's
+ * opening and its media type are tested here (what the statement says is base64 in the DSSE payload, past the head);
+ * the signatures stage reads the whole file and keeps it only when its statement is model_signing's.
+ */
+export const isUnnamedSigstoreBundle = ({ head, claimed }: SniffInput) =>
+  claimed === undefined && SIGSTORE_BUNDLE_MEDIA_TYPE.test(latin(head, 0, head.length));
+
 /** Members of the pre-1.0 torch.save tar format. */
 const TORCH_TAR_MEMBERS = new Set(['sys_info', 'pickle', 'storages', 'tensors']);
 export const isTorchLegacyTar = (input: SniffInput) =>

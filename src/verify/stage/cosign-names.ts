@@ -31,14 +31,16 @@ function mayHaveCosignParts(files: readonly Pick<DiscoveredFile, 'path'>[]): boo
 }
 
 /** Find cosign's signature files among the scanned ones (`model.sig` and Sigstore bundles are other formats). */
-export function cosignFiles(files: readonly Pick<DiscoveredFile, 'path' | 'format'>[]): CosignFiles {
+export function cosignFiles(files: readonly Pick<DiscoveredFile, 'path' | 'format' | 'claimed'>[]): CosignFiles {
   const bundles = new Map<string, string>();
   const signatures = new Map<string, { artifact: string; certificate: string | undefined }>();
   const parts = new Set<string>();
   if (!mayHaveCosignParts(files)) return { bundles, signatures, parts };
   const paths = new Set(files.map((f) => f.path));
-  const artifactOf = (f: Pick<DiscoveredFile, 'path' | 'format'>, suffix: string) => {
-    if (f.format === 'model-signature' || f.format === 'sigstore-bundle' || !f.path.endsWith(suffix)) return undefined;
+  // A Sigstore bundle found by content (format model-signature, no name claims it) may still be cosign's `--bundle`
+  // output: the stage tells a model signature from it by its statement (models.ts `findModelSignatures`).
+  const artifactOf = (f: Pick<DiscoveredFile, 'path' | 'format' | 'claimed'>, suffix: string) => {
+    if (f.claimed === 'model-signature' || f.format === 'sigstore-bundle' || !f.path.endsWith(suffix)) return undefined;
     const artifact = f.path.slice(0, -suffix.length);
     return artifact !== '' && !artifact.endsWith('/') && paths.has(artifact) ? artifact : undefined;
   };

@@ -9,7 +9,7 @@ import { MAX_BUNDLE_BYTES } from '../bundle/parse.js';
 import { describeSigner } from '../check/types.js';
 import type { ModelIssue, WholeFileDigest } from '../model/compare.js';
 import { rawFolderOf } from '../../io/raw-names.js';
-import { signedFolderHint, verifyModelSignature } from '../model/verify.js';
+import { isModelSignature, signedFolderHint, verifyModelSignature } from '../model/verify.js';
 import { allowedSigners, registryRequirementsOf, signatureRequirementsOf, type SignatureSetup } from './setup.js';
 import { emptyPart, markFailed, type PartResult } from './coverage.js';
 import {
@@ -23,14 +23,62 @@ import {
 import { listedWithMore } from '../../core/plural.js';
 import { leftOutUnder, MAX_LISTED_ENTRIES, type ListingBudget } from './left-out.js';
 
-/** Verify every `model.sig` over the folder it sits in (or the single file it names). */
+/** The model signatures of a scan, found by name or by content (`findModelSignatures`). */
+export interface ModelSignatureFiles {
+  /** Each signature with its bytes; none when it is larger than MAX_BUNDLE_BYTES (a `model.sig` only). */
+  readonly signatures: readonly { readonly file: DiscoveredFile; readonly bytes: Buffer | undefined }[];
+  /**
+   * Model signatures under another name than `model.sig`: no `<file>.sigstore.json`, cosign `<file>.bundle` or
+   * `<file>.sig` beside a file, whatever its name says.
+   */
+  readonly renamed: ReadonlySet<string>;
+  /** Sigstore bundles under no known name, too large to read: whether they are model signatures is unknown. */
+  readonly unread: readonly DiscoveredFile[];
+}
+
+/**
+ * Every `model.sig`, and every Sigstore bundle whose DSSE statement is model_signing's whatever it is called:
+ * model_signing writes its signature where `--signature` says (`signature.sig`, `<model>.sig`,
+ * `model.sigstore.json`) and `verify` reads it by the path it is given, so the name says nothing. A bundle is read
+ * (at most MAX_BUNDLE_BYTES) only when discovery saw a Sigstore bundle's head, or its name is a bundle's.
+ */
+export async function findModelSignatures(
+  files: readonly DiscoveredFile[],
+  cosignBundles: ReadonlySet<string>,
+): Promise<ModelSignatureFiles> {
+  const signatures: { file: DiscoveredFile; bytes: Buffer | undefined }[] = [];
+  const renamed = new Set<string>();
+  const unread: DiscoveredFile[] = [];
+  for (const file of files) {
+    const named = file.format === 'model-signature' && file.claimed === 'model-signature';
+    const candidate =
+      file.format === 'model-signature' || file.format === 'sigstore-bundle' || cosignBundles.has(file.path);
+    if (!candidate) continue;
+    if (file.size > MAX_BUNDLE_BYTES) {
+      if (named) signatures.push({ file, bytes: undefined });
+      // A `.sigstore.json` or cosign bundle too large to read is the detached check's to report.
+      else if (file.format === 'model-signature') unread.push(file);
+      continue;
+    }
+    const bytes = await readFile(file.abs);
+    if (named || isModelSignature(bytes)) {
+      signatures.push({ file, bytes });
+      if (!named) renamed.add(file.path);
+    }
+  }
+  return { signatures, renamed, unread };
+}
+
+/** Verify every model signature over the folder it sits in (or the single file it names). */
 export async function checkModelSignatures(
   input: StageInput,
   ctx: ScanContext,
   setup: SignatureSetup,
+  found: ModelSignatureFiles,
 ): Promise<PartResult> {
   const out = emptyPart();
-  const sigs = input.files.filter((f) => f.format === 'model-signature');
+  if (found.unread.length > 0) out.findings.push(unreadCandidates(found.unread));
+  const sigs = found.signatures;
   if (sigs.length === 0) return out;
   // The scan's hasher and digest cache: a signed multi-GB weight is hashed in a worker once per scan (the models
   // stage already read it), and not again next run.
@@ -42,7 +90,7 @@ export async function checkModelSignatures(
     return hex;
   };
   const budget: ListingBudget = { left: MAX_LISTED_ENTRIES };
-  for (const sig of sigs) await checkOne(sig, input, ctx, setup, out, digest, budget);
+  for (const { file, bytes } of sigs) await checkOne(file, bytes, input, ctx, setup, out, digest, budget);
   // Model folders each signed with a key the policy does not name: one finding. Only the verdict on a signature is
   // folded (it names the signers expected); what a signature says of one file of its model stays that file's.
   const verdict = (f: Finding) => f.evidence !== undefined && 'expectedSigner' in f.evidence;
@@ -55,6 +103,7 @@ export async function checkModelSignatures(
 
 async function checkOne(
   sig: DiscoveredFile,
+  signature: Buffer | undefined,
   input: StageInput,
   ctx: ScanContext,
   setup: SignatureSetup,
@@ -62,7 +111,6 @@ async function checkOne(
   digest: WholeFileDigest,
   budget: ListingBudget,
 ): Promise<void> {
-  const signature = sig.size > MAX_BUNDLE_BYTES ? undefined : await readFile(sig.abs);
   const folder = modelFolderOf(sig.path, signature, input.files);
   const prefix = folder === '.' ? '' : `${folder}/`;
   const rel = (p: string) => p.slice(prefix.length);
@@ -208,6 +256,24 @@ async function checkOne(
           ignored: true,
         });
   }
+}
+
+/**
+ * Sigstore bundles under names no format claims, too large to read: one finding, as the reason is one. A model
+ * signature among them would leave its model unchecked, so they are counted, never passed over in silence.
+ */
+function unreadCandidates(files: readonly DiscoveredFile[]): Finding {
+  const paths = files.map((f) => f.path).sort();
+  return {
+    ruleId: 'CPS007',
+    message: `${
+      paths.length > 1
+        ? `${paths.length} files that look like Sigstore bundles (${listedWithMore(paths, 3)}) are`
+        : `${paths[0]} looks like a Sigstore bundle but is`
+    } larger than ${MAX_BUNDLE_BYTES / 1024 / 1024} MiB and ${paths.length > 1 ? 'were' : 'was'} not read, so whether ${paths.length > 1 ? 'any is' : 'it is'} a model signature (model_signing) was not checked. A model signature takes a few hundred bytes per signed file: regenerate it, or remove the file.`,
+    location: { path: paths[0]! },
+    evidence: { files: paths.length },
+  };
 }
 
 /**
