@@ -157,7 +157,7 @@ describe('a model signature beside the model folder', () => {
 });
 
 describe('ignore_paths naming the model itself', () => {
-  it('`.` leaves no file to match the signature: every signed file is missing, as model_signing hashes none', async () => {
+  it('`.` leaves no file to match the signature: the signature contradicts itself, as model_signing hashes none', async () => {
     root = mkdtempSync(path.join(tmpdir(), 'cp-ms-ignore-all-'));
     const dir = path.join(root, 'models/m');
     mkdirSync(dir, { recursive: true });
@@ -166,6 +166,7 @@ describe('ignore_paths naming the model itself', () => {
       { name: 'weights.bin', algorithm: 'sha256', digest: createHash('sha256').update('AAAA').digest('hex') },
     ]);
     const r = await scan();
-    expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['CPS005 models/m/weights.bin']);
+    expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['CPS008 models/m/weights.bin']);
+    expect(r.findings[0]!.message).toContain('ignore_paths entry "."');
   });
 });

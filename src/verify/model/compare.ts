@@ -42,6 +42,19 @@ export type ModelIssue =
    * unsigned ones (`path` the folder, `files` them, relative to the model root): one cause, one issue.
    */
   | { readonly kind: 'extra'; readonly path: string; readonly files?: readonly string[] }
+  /**
+   * Signed files that are there, but an ignore list leaves out of the model model_signing verify hashes, so its
+   * manifest lacks them and the signature fails ("Signature mismatch"): the signature's own `ignore_paths`,
+   * model_signing's default git paths (and the signature file), or the requirement's `ignore` globs (what `verify
+   * --ignore-paths` passes). One issue per ignore entry: `path` the first file, `files` all of them.
+   */
+  | {
+      readonly kind: 'excluded';
+      readonly path: string;
+      readonly by: 'signature' | 'default' | 'requirement';
+      readonly entry: string;
+      readonly files: readonly string[];
+    }
   | { readonly kind: 'symlink'; readonly path: string; readonly files: number }
   /** A folder in the model the scan's walk did not enter (`node_modules`, a `.git` below the root). */
   | { readonly kind: 'unwalked'; readonly path: string }
@@ -84,6 +97,7 @@ export async function compareModel(
   limit: Limit = (fn) => fn(),
 ): Promise<{ issues: ModelIssue[]; checked: number }> {
   const ignored = ignoreMatcher([...manifest.ignorePaths, ...GIT_PATHS, folder.signatureFile], folder.ignore);
+  const onDisk = new Set([...folder.files.map((f) => f.path), ...folder.unreadable]);
   const byPath = new Map<string, ManifestItem[]>();
   for (const it of manifest.items) byPath.set(it.path, [...(byPath.get(it.path) ?? []), it]);
   const kept = folder.files.filter((f) => !ignored(f.path));
@@ -107,6 +121,7 @@ export async function compareModel(
   const unreadable = new Set(folder.unreadable.filter((p) => !ignored(p) && !links.has(p)));
   const jobs: Promise<ModelIssue[]>[] = [];
   const missing: string[] = [];
+  const excluded = new Map<string, { by: 'signature' | 'default' | 'requirement'; entry: string; files: string[] }>();
   for (const [p, items] of byPath) {
     const file = present.get(p);
     if (linked.has(p) || links.has(p) || inUnwalked(p) || leftOut.has(p)) continue;
@@ -117,7 +132,17 @@ export async function compareModel(
         path: p,
         reason: 'the file exists but could not be read (symlink out of the scan root or unreadable)',
       });
-    else missing.push(p);
+    else if (onDisk.has(p) && ignored(p)) {
+      const why = exclusionOf(p, manifest.ignorePaths, [...GIT_PATHS, folder.signatureFile], folder.ignore);
+      const key = `${why.by}\0${why.entry}`;
+      const group = excluded.get(key);
+      if (group) group.files.push(p);
+      else excluded.set(key, { ...why, files: [p] });
+    } else missing.push(p);
+  }
+  for (const { by, entry, files } of excluded.values()) {
+    const sorted = files.sort();
+    issues.push({ kind: 'excluded', path: sorted[0]!, by, entry, files: sorted });
   }
   // A signed folder removed whole: one cause.
   const signedIn = countByFolder(byPath.keys());
@@ -313,6 +338,21 @@ const HASHER_ALGORITHMS: Readonly<Record<string, DigestAlgorithm>> = {
   sha384: 'sha384',
   sha512: 'sha512',
 };
+
+/** Which ignore list leaves `p` out of the model, and its entry that does (the first that matches, as `ignored`). */
+function exclusionOf(
+  p: string,
+  own: readonly string[],
+  defaults: readonly string[],
+  globs: readonly string[],
+): { by: 'signature' | 'default' | 'requirement'; entry: string } {
+  const under = (i: string) => i === '.' || p === i || p.startsWith(`${i}/`);
+  const entry = own.find(under);
+  if (entry !== undefined) return { by: 'signature', entry };
+  const byDefault = defaults.find(under);
+  if (byDefault !== undefined) return { by: 'default', entry: byDefault };
+  return { by: 'requirement', entry: globs.find((g) => picomatch(g, { dot: true })(p)) ?? globs[0]! };
+}
 
 /**
  * Paths excluded from the model. An ignore path of `.` (or `""`, `./`) is the model itself to model_signing:

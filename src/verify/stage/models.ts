@@ -207,7 +207,7 @@ async function checkOne(
       markFailed(out, p, sig.path, signerSeen);
     } else if (issue.kind === 'unwalked' || issue.kind === 'left-out' || issue === unlisted) unknown ??= issue;
     // An unsigned folder is one finding; each of its files is failed by it, as a requirement over them asks.
-    else if ((issue.kind === 'extra' || issue.kind === 'missing') && issue.files)
+    else if ((issue.kind === 'extra' || issue.kind === 'missing' || issue.kind === 'excluded') && issue.files)
       for (const f of issue.files) bad.set(prefix + f, issue);
     else bad.set(p, issue);
     out.findings.push(requiredUnverifiable(issueFinding(issue, p, sig.path, signerSeen), required([p])));
@@ -370,6 +370,27 @@ function issueFinding(issue: ModelIssue, p: string, sigPath: string, signerSeen:
         message: `${p} is in the signed model folder but not covered by ${sigPath}. Remove it, re-sign the model including it, or list it under the requirement's ignore globs.`,
         evidence: ev,
       };
+    case 'excluded': {
+      const others = issue.files.length > 1 ? ` and ${issue.files.length - 1} other signed file(s)` : '';
+      const many = issue.files.length > 1;
+      if (issue.by === 'signature')
+        return {
+          ...base,
+          ruleId: 'CPS008',
+          message: `${p}${others} ${many ? 'are' : 'is'} listed in the model signature ${sigPath}, yet the signature's own ignore_paths entry ${JSON.stringify(issue.entry)} leaves ${many ? 'them' : 'it'} out of the model: model_signing verify hashes the model without ${many ? 'them' : 'it'}, so its manifest never matches and the signature fails, whatever the file holds. The signature contradicts itself; re-sign the model.`,
+          evidence: { ...ev, ignorePath: issue.entry, files: issue.files.length },
+        };
+      const why =
+        issue.by === 'default'
+          ? `model_signing verify leaves ${JSON.stringify(issue.entry)} at the model root out of the model by default`
+          : `the requirement's ignore glob ${JSON.stringify(issue.entry)} leaves ${many ? 'them' : 'it'} out of the model (model_signing verify --ignore-paths)`;
+      return {
+        ...base,
+        ruleId: 'CPS005',
+        message: `${p}${others} ${many ? 'are' : 'is'} signed by ${sigPath} and present, but ${why}: the model it hashes then lacks ${many ? 'them' : 'it'}, and the signature fails. ${issue.by === 'default' ? 'Re-sign the model without it (the default ignores)' : 'Remove the glob from the requirement, or re-sign the model without those files'}.`,
+        evidence: { ...ev, ignorePath: issue.entry, files: issue.files.length },
+      };
+    }
     case 'symlink':
       return {
         ...base,
