@@ -119,14 +119,23 @@ export async function compareModel(
   const linked = new Set(kept.filter((f) => f.link !== undefined && links.has(f.link)).map((f) => f.path));
   const present = new Map(kept.filter((f) => !linked.has(f.path) && !belowFolderLink(f)).map((f) => [f.path, f]));
   const unreadable = new Set(folder.unreadable.filter((p) => !ignored(p) && !links.has(p)));
+  // A hash chainproof cannot compute leaves every file unchecked: one cause, one issue for the model.
+  const hashable = nodeHashFor(manifest.hashType) !== undefined;
+  if (!hashable)
+    issues.push({
+      kind: 'unverifiable',
+      path: '.',
+      reason: `the signature hashes its files with ${manifest.hashType}, which chainproof cannot compute, so no file of the model was compared with it`,
+    });
   const jobs: Promise<ModelIssue[]>[] = [];
   const missing: string[] = [];
   const excluded = new Map<string, { by: 'signature' | 'default' | 'requirement'; entry: string; files: string[] }>();
   for (const [p, items] of byPath) {
     const file = present.get(p);
     if (linked.has(p) || links.has(p) || inUnwalked(p) || leftOut.has(p)) continue;
-    if (file) jobs.push(limit(() => checkFile(file, items, manifest, folder.digest)));
-    else if (unreadable.has(p))
+    if (file) {
+      if (hashable) jobs.push(limit(() => checkFile(file, items, manifest, folder.digest)));
+    } else if (unreadable.has(p))
       issues.push({
         kind: 'unverifiable',
         path: p,
@@ -244,11 +253,8 @@ async function checkFile(
   manifest: ModelManifest,
   digest: WholeFileDigest | undefined,
 ): Promise<ModelIssue[]> {
-  const algorithm = nodeHashFor(items[0]!.algorithm) ?? nodeHashFor(manifest.hashType);
-  if (!algorithm)
-    return [
-      { kind: 'unverifiable', path: file.path, reason: `hash ${items[0]!.algorithm} is not supported by this Node.js` },
-    ];
+  // Every item is in the manifest's hash (manifest.ts refuses any other), and compareModel checks it is computable.
+  const algorithm = nodeHashFor(manifest.hashType)!;
   try {
     if (manifest.method === 'files') {
       const cacheable = HASHER_ALGORITHMS[algorithm];

@@ -2,12 +2,13 @@ import { createHash, getHashes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { FsPath } from '../../core/files.js';
 
-/** model_signing hash names → Node digest names. BLAKE3 has no Node implementation: such items are unverifiable. */
+/**
+ * model_signing hash names → Node digest names (hashlib.blake2b's default is BLAKE2b-512). BLAKE3 has no Node
+ * implementation: a model signed with it is not checked.
+ */
 const NODE_HASH: Record<string, string> = {
   sha256: 'sha256',
   blake2b: 'blake2b512',
-  sha384: 'sha384',
-  sha512: 'sha512',
 };
 
 export function nodeHashFor(algorithm: string): string | undefined {

@@ -34,6 +34,8 @@ export const PREDICATE_V1 = 'https://model_signing/signature/v1.0';
 const STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 export const PREDICATE_V01 = 'https://model_signing/Digests/v0.1';
 const MAX_ITEMS = 1_000_000;
+/** The digest names model_signing's hashers record (_hashing/memory.py and io.py `digest_name`). */
+const MODEL_SIGNING_HASHES = ['sha256', 'blake2b', 'blake3'];
 const HEX = /^[0-9a-f]+$/;
 
 /** A model_signing manifest that cannot be read; the signatures stage reports it as a finding. */
@@ -70,6 +72,13 @@ export function toModelManifest(statement: Statement): ModelManifest {
     throw new ManifestError(`unknown serialization method ${JSON.stringify(method)}`);
   const rawHash = ser['hash_type'];
   if (typeof rawHash !== 'string') throw new ManifestError('serialization.hash_type is missing');
+  const hashType = baseHash(rawHash);
+  // verifying.py `_guess_hashing_config` builds its hasher from hash_type, and hashing.py `_build_stream_hasher`
+  // knows no other ("Unsupported hashing method"): a manifest in another hash never verifies there.
+  if (!MODEL_SIGNING_HASHES.includes(hashType))
+    throw new ManifestError(
+      `serialization.hash_type ${JSON.stringify(rawHash)} is not a hash model_signing computes (${MODEL_SIGNING_HASHES.join(', ')}), so model_signing verify refuses the signature`,
+    );
   let shardSize: number | undefined;
   if (method === 'shards') {
     shardSize = ser['shard_size'] as number;
@@ -94,6 +103,12 @@ export function toModelManifest(statement: Statement): ModelManifest {
       typeof r['digest'] !== 'string'
     )
       throw new ManifestError(`resources[${i}] needs name, algorithm and digest`);
+    // model_signing hashes every file with hash_type and compares `Digest(algorithm, value)` pairs (manifest.py
+    // `Manifest.__eq__`): an item recorded under another algorithm never equals what it computes.
+    if (baseHash(r['algorithm']) !== hashType)
+      throw new ManifestError(
+        `resources[${i}] is recorded as ${r['algorithm']}, but the manifest hashes every file with ${rawHash}: model_signing verify never matches it`,
+      );
     const digest = r['digest'].toLowerCase();
     if (!HEX.test(digest) || digest.length % 2 !== 0) throw new ManifestError(`resources[${i}].digest is not hex`);
     root.update(Buffer.from(digest, 'hex'));
@@ -107,7 +122,7 @@ export function toModelManifest(statement: Statement): ModelManifest {
     predicateType: statement.predicateType,
     modelName: subject.name,
     method,
-    hashType: baseHash(rawHash),
+    hashType,
     ...(shardSize !== undefined ? { shardSize } : {}),
     allowSymlinks: pythonTruthy(ser['allow_symlinks']),
     ignorePaths,

@@ -205,7 +205,12 @@ async function checkOne(
     if (issue.kind === 'symlink') {
       refused ??= issue;
       markFailed(out, p, sig.path, signerSeen);
-    } else if (issue.kind === 'unwalked' || issue.kind === 'left-out' || issue === unlisted) unknown ??= issue;
+    } else if (
+      issue.kind === 'unwalked' ||
+      issue.kind === 'left-out' ||
+      (issue.kind === 'unverifiable' && issue.path === '.')
+    )
+      unknown ??= issue;
     // An unsigned folder is one finding; each of its files is failed by it, as a requirement over them asks.
     else if ((issue.kind === 'extra' || issue.kind === 'missing' || issue.kind === 'excluded') && issue.files)
       for (const f of issue.files) bad.set(prefix + f, issue);

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { signaturesStage } from '../../src/verify/stage.js';
+import { scanWith } from '../helpers/scan.js';
+import { blockNetwork, modelsSignedBy, writeModelSignature } from './helpers.js';
+
+beforeAll(blockNetwork);
+
+/**
+ * The hash a model signature names, as model_signing verify uses it: verifying.py `_guess_hashing_config` builds
+ * one hasher from `serialization.hash_type` (hashing.py: SHA-256, BLAKE2b, BLAKE3; anything else raises
+ * "Unsupported hashing method"), hashes every file with it and compares `Digest(algorithm, value)` pairs
+ * (manifest.py `Manifest.__eq__`). A hash chainproof cannot compute leaves the model not checked, never passed.
+ */
+let root: string;
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const FILES = { 'weights.bin': 'AAAA', 'config.json': '{}', 'tokenizer.json': '[]' };
+
+function signedModel(hashType: string, digestOf: (body: string) => string, algorithm = hashType): void {
+  root = mkdtempSync(path.join(tmpdir(), 'cp-ms-hash-'));
+  const dir = path.join(root, 'models/m');
+  mkdirSync(dir, { recursive: true });
+  for (const [name, body] of Object.entries(FILES)) writeFileSync(path.join(dir, name), body);
+  const resources = Object.entries(FILES)
+    .map(([name, body]) => ({ name, algorithm, digest: digestOf(body) }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  writeModelSignature(dir, { method: 'files', hash_type: hashType, allow_symlinks: false }, resources);
+}
+
+const scan = () => scanWith(root, [signaturesStage], { policy: modelsSignedBy(['ecKey'], []), today: '2025-06-01' });
+const findingsOf = (r: Awaited<ReturnType<typeof scan>>) => r.findings.map((f) => `${f.ruleId} ${f.location.path}`);
+const statuses = (r: Awaited<ReturnType<typeof scan>>) =>
+  Object.keys(FILES).map((f) => r.verifications.find((v) => v.key === `file:models/m/${f}`)?.status);
+
+describe('the hash a model signature names', () => {
+  it('BLAKE2b (hashlib.blake2b, 64 bytes) verifies, and a changed file fails', async () => {
+    signedModel('blake2b', (b) => createHash('blake2b512').update(b).digest('hex'));
+    const ok = await scan();
+    expect(findingsOf(ok)).toEqual([]);
+    expect(statuses(ok)).toEqual(['verified', 'verified', 'verified']);
+    writeFileSync(path.join(root, 'models/m/weights.bin'), 'BBBB');
+    expect(findingsOf(await scan())).toEqual(['CPS004 models/m/weights.bin']);
+  });
+
+  it('BLAKE3, which chainproof cannot compute: one CPS007 for the model, every file unverifiable', async () => {
+    signedModel('blake3', (b) => createHash('sha256').update(b).digest('hex'));
+    const r = await scan();
+    expect(findingsOf(r)).toEqual(['CPS007 models/m']);
+    expect(r.findings[0]!.message).toContain('hashes its files with blake3, which chainproof cannot compute');
+    expect(statuses(r)).toEqual(['unverifiable', 'unverifiable', 'unverifiable']);
+  });
+
+  it('a hash model_signing has no hasher for (sha512) is refused as model_signing refuses it, not verified', async () => {
+    signedModel('sha512', (b) => createHash('sha512').update(b).digest('hex'));
+    const r = await scan();
+    expect(findingsOf(r)).toEqual(['CPS008 models/m/model.sig']);
+    expect(r.findings[0]!.message).toContain('is not a hash model_signing computes');
+    expect(statuses(r)).not.toContain('verified');
+  });
+
+  it('an item recorded under another algorithm than hash_type never matches there, and is refused', async () => {
+    signedModel('sha256', (b) => createHash('blake2b512').update(b).digest('hex'), 'blake2b');
+    const r = await scan();
+    expect(findingsOf(r)).toEqual(['CPS008 models/m/model.sig']);
+    expect(r.findings[0]!.message).toContain('is recorded as blake2b, but the manifest hashes every file with sha256');
+    expect(statuses(r)).not.toContain('verified');
+  });
+});
