@@ -48,6 +48,8 @@ describe('a model signature under another name than model.sig', () => {
     ['models/m/weights.bin.sig'],
     // `model_signing sign models/m --signature m.sig` run in models/: beside the folder it signs.
     ['models/m.sig'],
+    // Signatures kept in a folder of their own: the one folder named as the subject that holds the signed files.
+    ['signatures/m.sig'],
   ])('%s verifies the model, and is nothing else', async (signature) => {
     signedModel(signature);
     const r = await scan();
@@ -67,6 +69,19 @@ describe('a model signature under another name than model.sig', () => {
       expect(r.findings.find((f) => f.ruleId === 'CPS004')!.message).toContain(signature);
     },
   );
+
+  it('kept apart, with two folders named as the subject, it stays over its own folder: nothing passes', async () => {
+    signedModel('signatures/m.sig');
+    mkdirSync(path.join(root, 'other/m'), { recursive: true });
+    writeFileSync(path.join(root, 'other/m/weights.bin'), 'AAAA');
+    const r = await scan();
+    expect(findingsOf(r)).toEqual([
+      'CPS003 models/m/config.json',
+      'CPS003 models/m/weights.bin',
+      'CPS005 signatures/config.json',
+      'CPS005 signatures/weights.bin',
+    ]);
+  });
 
   it('a real model_signing signature (v1.0.1, Sigstore keyless) renamed signature.sig verifies as model.sig does', async () => {
     root = mkdtempSync(path.join(tmpdir(), 'cp-ms-names-'));

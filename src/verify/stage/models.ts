@@ -284,9 +284,10 @@ function unreadCandidates(files: readonly DiscoveredFile[]): Finding {
 /**
  * The folder a model signature is over. model_signing's CLI writes the signature to the working directory by default
  * (`--signature model.sig`), so `model_signing sign models/bert` run at the root leaves it at the root, not in the
- * model folder, and `verify` is then given the model path. When none of the signed files is in the signature's own
- * folder, and one folder below it named as the subject (the model folder's name, serializer `model_name`) holds
- * some of them, that folder is the model; otherwise (no such folder, or two) the signature's own folder is.
+ * model folder, and `verify` is then given the model path; a project may also keep its signatures in a folder of
+ * their own (`signatures/bert.sig`). When none of the signed files is in the signature's own folder, the folder
+ * named as the subject (the model folder's name, serializer `model_name`) that holds some of them is the model: one
+ * below the signature's folder, else one anywhere in the scan; otherwise (none, or two) the signature's own folder is.
  */
 function modelFolderOf(sigPath: string, signature: Buffer | undefined, files: readonly DiscoveredFile[]): string {
   const own = path.posix.dirname(sigPath);
@@ -294,21 +295,29 @@ function modelFolderOf(sigPath: string, signature: Buffer | undefined, files: re
   if (hint === undefined || !/^[^/]+$/.test(hint.name) || hint.name === '..' || hint.name === '.') return own;
   const ownPrefix = own === '.' ? '' : `${own}/`;
   const signed = new Set(hint.paths);
-  const candidates = new Set<string>();
+  if (files.some((f) => f.path.startsWith(ownPrefix) && signed.has(f.path.slice(ownPrefix.length)))) return own;
+  const below = subjectFolders(files, hint.name, signed, ownPrefix);
+  if (below.size > 0) return below.size === 1 ? [...below][0]! : own;
+  const anywhere = subjectFolders(files, hint.name, signed, '');
+  return anywhere.size === 1 ? [...anywhere][0]! : own;
+}
+
+/** Folders under `prefix` named `name` that hold a file the signature lists (by its path below the folder). */
+function subjectFolders(
+  files: readonly DiscoveredFile[],
+  name: string,
+  signed: ReadonlySet<string>,
+  prefix: string,
+): Set<string> {
+  const found = new Set<string>();
   for (const f of files) {
-    if (!f.path.startsWith(ownPrefix)) continue;
-    if (signed.has(f.path.slice(ownPrefix.length))) return own;
-    for (let i = f.path.indexOf('/'); i >= 0; i = f.path.indexOf('/', i + 1)) {
+    if (!f.path.startsWith(prefix)) continue;
+    for (let i = f.path.indexOf('/', prefix.length); i >= 0; i = f.path.indexOf('/', i + 1)) {
       const folder = f.path.slice(0, i);
-      if (
-        folder.length > ownPrefix.length &&
-        path.posix.basename(folder) === hint.name &&
-        signed.has(f.path.slice(i + 1))
-      )
-        candidates.add(folder);
+      if (path.posix.basename(folder) === name && signed.has(f.path.slice(i + 1))) found.add(folder);
     }
   }
-  return candidates.size === 1 ? [...candidates][0]! : own;
+  return found;
 }
 
 /** The on-disk folder of `folder` (repo path): the signature's own folder, or a folder below it. */
