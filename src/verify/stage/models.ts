@@ -25,8 +25,8 @@ import { leftOutUnder, MAX_LISTED_ENTRIES, type ListingBudget } from './left-out
 
 /** The model signatures of a scan, found by name or by content (`findModelSignatures`). */
 export interface ModelSignatureFiles {
-  /** Each signature with its bytes; none when it is larger than MAX_BUNDLE_BYTES (a `model.sig` only). */
-  readonly signatures: readonly { readonly file: DiscoveredFile; readonly bytes: Buffer | undefined }[];
+  /** Every model signature (a `model.sig` larger than MAX_BUNDLE_BYTES too: it is reported not read). */
+  readonly signatures: readonly DiscoveredFile[];
   /**
    * Model signatures under another name than `model.sig`: no `<file>.sigstore.json`, cosign `<file>.bundle` or
    * `<file>.sig` beside a file, whatever its name says.
@@ -46,24 +46,25 @@ export async function findModelSignatures(
   files: readonly DiscoveredFile[],
   cosignBundles: ReadonlySet<string>,
 ): Promise<ModelSignatureFiles> {
-  const signatures: { file: DiscoveredFile; bytes: Buffer | undefined }[] = [];
+  // Files only: each is read again when checked, so no more than one signature's bytes are held at a time.
+  const signatures: DiscoveredFile[] = [];
   const renamed = new Set<string>();
   const unread: DiscoveredFile[] = [];
   for (const file of files) {
-    const named = file.format === 'model-signature' && file.claimed === 'model-signature';
-    const candidate =
-      file.format === 'model-signature' || file.format === 'sigstore-bundle' || cosignBundles.has(file.path);
-    if (!candidate) continue;
-    if (file.size > MAX_BUNDLE_BYTES) {
-      if (named) signatures.push({ file, bytes: undefined });
-      // A `.sigstore.json` or cosign bundle too large to read is the detached check's to report.
-      else if (file.format === 'model-signature') unread.push(file);
+    if (file.format === 'model-signature' && file.claimed === 'model-signature') {
+      signatures.push(file);
       continue;
     }
-    const bytes = await readFile(file.abs);
-    if (named || isModelSignature(bytes)) {
-      signatures.push({ file, bytes });
-      if (!named) renamed.add(file.path);
+    if (file.format !== 'model-signature' && file.format !== 'sigstore-bundle' && !cosignBundles.has(file.path))
+      continue;
+    if (file.size > MAX_BUNDLE_BYTES) {
+      // A `.sigstore.json` or cosign bundle too large to read is the detached check's to report.
+      if (file.format === 'model-signature') unread.push(file);
+      continue;
+    }
+    if (isModelSignature(await readFile(file.abs))) {
+      signatures.push(file);
+      renamed.add(file.path);
     }
   }
   return { signatures, renamed, unread };
@@ -90,7 +91,7 @@ export async function checkModelSignatures(
     return hex;
   };
   const budget: ListingBudget = { left: MAX_LISTED_ENTRIES };
-  for (const { file, bytes } of sigs) await checkOne(file, bytes, input, ctx, setup, out, digest, budget);
+  for (const sig of sigs) await checkOne(sig, input, ctx, setup, out, digest, budget);
   // Model folders each signed with a key the policy does not name: one finding. Only the verdict on a signature is
   // folded (it names the signers expected); what a signature says of one file of its model stays that file's.
   const verdict = (f: Finding) => f.evidence !== undefined && 'expectedSigner' in f.evidence;
@@ -103,7 +104,6 @@ export async function checkModelSignatures(
 
 async function checkOne(
   sig: DiscoveredFile,
-  signature: Buffer | undefined,
   input: StageInput,
   ctx: ScanContext,
   setup: SignatureSetup,
@@ -111,6 +111,7 @@ async function checkOne(
   digest: WholeFileDigest,
   budget: ListingBudget,
 ): Promise<void> {
+  const signature = sig.size > MAX_BUNDLE_BYTES ? undefined : await readFile(sig.abs);
   const folder = modelFolderOf(sig.path, signature, input.files);
   const prefix = folder === '.' ? '' : `${folder}/`;
   const rel = (p: string) => p.slice(prefix.length);
