@@ -26,7 +26,7 @@ export const SIGNATURES_RULES = defineRules([
     id: 'CPS003',
     name: 'SignatureMissing',
     short: 'A path the policy requires to be signed has no signature.',
-    full: 'The policy (`signatures.require`), or the `signer` of a trusted-registry entry listing the file, says this path must carry a signature from given signers, and none was found: no `model.sig` covering its folder and no `<file>.sigstore.json` / `<file>.sigstore` (or a cosign `<file>.bundle`) next to it (a bare DSSE envelope there carries no certificate or log proof and signs nothing). A required path the scan could not read (a symbolic link out of the scan root, a file it may not open) is reported too: the loader opens it all the same, and no signature was checked over it.',
+    full: 'The policy (`signatures.require`), or the `signer` of a trusted-registry entry listing the file, says this path must carry a signature from given signers, and none was found: no OpenSSF model signature covering its folder (`model.sig`, or a model_signing bundle under another name: `signature.sig`, `<model>.sig`, `model.sigstore.json`) and no `<file>.sigstore.json` / `<file>.sigstore` (or a cosign `<file>.bundle`) next to it (a bare DSSE envelope there carries no certificate or log proof and signs nothing). A required path the scan could not read (a symbolic link out of the scan root, a file it may not open) is reported too: the loader opens it all the same, and no signature was checked over it.',
     help: 'Sign it: `model_signing sign <folder>` writes `model.sig` for a model folder; `cosign sign-blob --bundle <file>.sigstore.json <file>` signs a single artifact. Commit the signature next to the artifact.',
     level: 'error',
     severity: '7.5',
