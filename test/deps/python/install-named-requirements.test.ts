@@ -168,6 +168,21 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     });
     expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP010@deps.lst:1']);
   });
+
+  // pip's `req_file.parse_requirements` never looks at the name: `-r requirements.in` installs its ranges as written.
+  it('read a *.in an install names by -r as installed requirements, not as a compile input', async () => {
+    const files = { 'requirements.in': 'requests\nflask>=2\n', 'tools/dev.in': 'black\nisort\n' };
+    const installed = tree({
+      ...files,
+      Dockerfile: 'FROM python:3.12\nCOPY requirements.in .\nRUN pip install -r requirements.in\n',
+    });
+    const r = await scanWith(installed, [pythonDepsStage]);
+    expect(ids(r)).toEqual(['CPP010@requirements.in:1']);
+    expect(r.findings[0]!.message).toContain('an install command names this *.in itself with -r');
+    // Only compiled, or named by no install: the *.in stays a compile's input.
+    const compiled = tree({ ...files, Dockerfile: 'FROM python:3.12\nRUN pip-compile requirements.in\n' });
+    expect(ids(await scanWith(compiled, [pythonDepsStage]))).toEqual([]);
+  });
 });
 
 /**

@@ -617,8 +617,11 @@ export function installNamedPaths(
 export interface InstallInput {
   readonly file: DiscoveredFile;
   readonly constraints: boolean;
-  /** Only a compile reads it as its input (NamedRequirementsFile's `compileInput`). */
-  readonly compileInput?: true;
+  /**
+   * Only a compile reads it as its input (NamedRequirementsFile's `compileInput`); `false` when an install's `-r`
+   * names it, whatever its name (`pip install -r requirements.in` installs it).
+   */
+  readonly compileInput?: boolean;
 }
 
 /** The tree's paths, and by base name in the order given: where installInputs and a review look a named file up. */
@@ -645,8 +648,9 @@ export function installTree(paths: Iterable<string>): InstallTree {
 export function installInputs(
   byPath: ReadonlyMap<string, DiscoveredFile>,
   envNames: readonly (readonly [string, InstallNames])[],
-): { inputs: InstallInput[]; configs: DiscoveredFile[]; findings: Finding[] } {
+): { inputs: InstallInput[]; configs: DiscoveredFile[]; findings: Finding[]; installed: Set<string> } {
   const inputs = new Map<string, InstallInput>();
+  const installed = new Set<string>();
   const configs = new Map<string, DiscoveredFile>();
   const findings: Finding[] = [];
   for (const [envPath, names] of envNames) {
@@ -660,11 +664,12 @@ export function installInputs(
       }
       for (const path of target.paths) {
         const f = byPath.get(path)!;
+        if (!named.constraint && named.compileInput !== true) installed.add(path);
         // Scanned already by its name, or another format's file: its own reader judges it.
         if (f.format !== 'other' || f.claimed !== undefined || PROJECT_FILE.test(path)) continue;
         const before = inputs.get(path);
         if (before === undefined || stricter(named, before)) {
-          const compiled = named.compileInput === true ? { compileInput: true as const } : {};
+          const compiled = named.compileInput === true ? { compileInput: true } : {};
           inputs.set(path, { file: { ...f, claimed: 'pip-requirements' }, constraints: named.constraint, ...compiled });
         }
       }
@@ -684,6 +689,7 @@ export function installInputs(
     inputs: [...inputs.values()].sort((a, b) => byName(a.file, b.file)),
     configs: [...configs.values()].sort(byName),
     findings,
+    installed,
   };
 }
 

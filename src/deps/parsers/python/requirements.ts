@@ -106,7 +106,7 @@ export async function parseRequirementsFile(
     ...(state.noBinary.size + state.onlyBinary.size > 0
       ? { formatControl: { noBinary: state.noBinary, onlyBinary: state.onlyBinary } }
       : {}),
-    ...(how.compileInput === true ? { compileInput: true as const } : {}),
+    ...(how.compileInput !== undefined ? { compileInput: how.compileInput } : {}),
   };
 }
 

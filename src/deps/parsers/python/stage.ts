@@ -104,13 +104,20 @@ export const pythonDepsStage: Stage = {
     ).flat();
     // pip reads whatever file an install command names with -r / -c, whatever its name.
     const named = installInputs(byPath, envNames);
-    const inputs: InstallInput[] = [...lockfiles.map((file) => ({ file, constraints: false })), ...named.inputs];
+    // A requirements file an install's `-r` names is installed, whatever its name says (`requirements.in`).
+    const lockInputs = lockfiles.map((file): InstallInput => {
+      return named.installed.has(file.path)
+        ? { file, constraints: false, compileInput: false }
+        : { file, constraints: false };
+    });
+    const inputs: InstallInput[] = [...lockInputs, ...named.inputs];
     const results = await Promise.all(
       inputs.map(({ file, constraints, compileInput }) =>
         ctx.limit(() =>
-          scanPythonFile(file, byPath, policy, ctx.files, { constraints, compileInput: compileInput === true }).catch(
-            (err: unknown): FileResult => failed(file, 'CPP001', errorMessage(err), undefined),
-          ),
+          scanPythonFile(file, byPath, policy, ctx.files, {
+            constraints,
+            ...(compileInput !== undefined ? { compileInput } : {}),
+          }).catch((err: unknown): FileResult => failed(file, 'CPP001', errorMessage(err), undefined)),
         ),
       ),
     );

@@ -156,8 +156,10 @@ export interface PythonLock {
   /**
    * A requirements file only a compile reads (`uv pip compile <file>`, `pip-compile <file>`): its ranges are resolved
    * into the pinned output, which is what is installed; its indexes and sources are still what the resolver uses.
+   * `false` when an install reads it (`pip install -r requirements.in`): pip installs any file `-r` names as
+   * requirements, whatever its name; absent, a `*.in` name is taken for a compile's input.
    */
-  readonly compileInput?: true;
+  readonly compileInput?: boolean;
   readonly problems: readonly PyProblem[];
   /**
    * pipenv only: the Pipfile beside sets `[pipenv] install_search_all_sources`, so every package is installed with

@@ -62,7 +62,7 @@ export function checkPinning(lock: PythonLock): Finding[] {
             .map((p) => `${p.displayName}${p.specifier}`)
             .join(
               ', ',
-            )}${loose.length > 5 ? ', …' : ''}): each install resolves whatever the index serves that day. Compile it into a pinned file (pip-compile / uv pip compile) and install from that, or rename it *.in if it is the input of one.`,
+            )}${loose.length > 5 ? ', …' : ''}): each install resolves whatever the index serves that day. ${unpinnedAdvice(file)}`,
           {
             count: loose.length,
             packages: loose
@@ -272,7 +272,18 @@ function hashable(lock: PythonLock, source: string): boolean {
   return source === 'index' || source === 'url';
 }
 
-/** Whether `file` of the lock is a compile's input: a `*.in` by name, or a file only a compile reads. */
+/** A `*.in` file here is one an install reads with `-r` (compileInput): the rename advice would not hold. */
+function unpinnedAdvice(file: string): string {
+  const compile = 'Compile it into a pinned file (pip-compile / uv pip compile) and install from that';
+  if (/\.in$/i.test(file))
+    return `${compile}: an install command names this *.in itself with -r, and pip installs it as written.`;
+  return `${compile}, or rename it *.in if it is the input of one.`;
+}
+
+/**
+ * Whether `file` of the lock is a compile's input: a file only a compile reads, or a `*.in` by name unless an install
+ * reads the lock (pip's `-r` takes any name: `req_file.parse_requirements` never looks at it).
+ */
 function compileInput(lock: PythonLock, file: string): boolean {
-  return lock.compileInput === true || /\.in$/i.test(file);
+  return lock.compileInput ?? /\.in$/i.test(file);
 }
