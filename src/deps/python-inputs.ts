@@ -37,6 +37,20 @@ export function isInstallEnvFile(path: string): boolean {
   );
 }
 
+/**
+ * A conda environment file by its conventional name (`environment.yml`, `environment-gpu.yaml`, `conda-env.yml`):
+ * `conda env create` with no `--file` reads `environment.yml` (conda.cli.main_env_create), and the others are what a
+ * README tells to pass it. Its `pip:` list is a requirements file conda has pip install, so it is read by itself too,
+ * not only where an install file names it; a YAML file of that name with no such list gives nothing.
+ */
+export function isCondaEnvironmentFile(f: DiscoveredFile): boolean {
+  return (
+    f.format === 'other' &&
+    /(^|\/)(?:[\w.-]*[-_.])?(?:environment|conda[-_]?env|conda)(?:[-_.][\w.-]*)?\.ya?ml$/i.test(f.path) &&
+    !/(^|\/)\.github\//.test(f.path)
+  );
+}
+
 /** A Dockerfile, workflow or script: its install commands set indexes and name requirements files (`-r`). */
 export function isInstallEnvInput(f: DiscoveredFile): boolean {
   return f.format === 'other' && isInstallEnvFile(f.path);
@@ -47,5 +61,7 @@ export function isInstallEnvInput(f: DiscoveredFile): boolean {
  * pip.conf, uv.toml, pyproject.toml and install commands, which the next `pip install` / `uv sync` obeys.
  */
 export function isPythonDepsInput(f: DiscoveredFile): boolean {
-  return isPythonLockfile(f) || PYTHON_CONFIG_FORMATS.has(f.format) || isInstallEnvInput(f);
+  return (
+    isPythonLockfile(f) || PYTHON_CONFIG_FORMATS.has(f.format) || isInstallEnvInput(f) || isCondaEnvironmentFile(f)
+  );
 }

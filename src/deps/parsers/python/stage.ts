@@ -14,7 +14,12 @@ import type { PythonCheckPolicy } from './checks/index.js';
 import { pyFileFinding } from './checks/finding.js';
 import type { PythonFileFormat } from './formats.js';
 import { PYTHON_LOCKFILE_FORMATS } from './formats.js';
-import { PYTHON_CONFIG_FORMATS, isInstallEnvInput, isPythonLockfile } from '../../python-inputs.js';
+import {
+  PYTHON_CONFIG_FORMATS,
+  isCondaEnvironmentFile,
+  isInstallEnvInput,
+  isPythonLockfile,
+} from '../../python-inputs.js';
 import { toPythonGraph } from './graph.js';
 import { parsePythonLock } from './index.js';
 import type { PyProject, UvBuilds } from './pyproject.js';
@@ -125,11 +130,16 @@ export const pythonDepsStage: Stage = {
     // A conda environment's `pip:` list is a requirements file: what it includes is read as pip reads any include.
     const includes = (f: DiscoveredFile) =>
       includeLoader(f, byPath, (g) => readLockText(ctx.files, g, decodeRequirementsFile));
-    const commandFindings = await installCommandFindings(envNames, byPath, tree, policy, {
-      readText,
-      includes,
-      limit: ctx.limit,
-    });
+    // A conda environment file by its name is read as `conda env create` reads it, named by an install or not.
+    const condaFiles = input.files.filter(isCondaEnvironmentFile).map((f) => f.path);
+    const commandFindings = await installCommandFindings(
+      envNames,
+      byPath,
+      tree,
+      policy,
+      { readText, includes, limit: ctx.limit },
+      condaFiles,
+    );
     const unreadEnv = unreadInstallFiles(envFiles.filter((f) => envTexts.get(f.path) === undefined));
     // `uv sync --no-binary`, `UV_NO_BINARY`: the uv installs an install file runs that build every package from source.
     const uvSettings = uvSettingsFinder(byPath, ctx.files, projectTexts);
