@@ -86,6 +86,11 @@ export interface PackageNode {
    * file order; pip's `PackageFinder` takes candidates from all of them), absent when the file names none.
    */
   readonly indexes?: readonly string[];
+  /**
+   * The file sets `--index-url` (the first of `indexes`): pip asks it instead of the configured index, never both
+   * (req_file `handle_option_line` replaces the finder's index URLs).
+   */
+  readonly replacesIndex?: true;
 }
 
 export interface DependencyGraph {

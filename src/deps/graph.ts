@@ -108,6 +108,7 @@ type NotHandedOn = Exclude<
   | 'trustedByHash'
   // Python requirements files' indexes: JavaScript lockfiles name each package's registry in `resolved`.
   | 'indexes'
+  | 'replacesIndex'
   | OptionalField
 >;
 const everyFieldHandedOn: [NotHandedOn] extends [never] ? true : NotHandedOn = true;

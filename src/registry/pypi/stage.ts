@@ -171,8 +171,9 @@ async function pypiClients(
   const isTrusted = (url: string) => trusted.some((p) => normalizePrefix(url).startsWith(p));
   const clients = new Map<string, PypiClient>();
   const forPackage = (pkg: PackageNode): PypiClient => {
-    const own =
-      pkg.resolved !== undefined && /^https?:\/\//i.test(pkg.resolved) ? toIndexConfig(pkg.resolved, netrc) : undefined;
+    // A requirements file's `--index-url` is the one index pip asks first (and the configured one not at all).
+    const located = pkg.replacesIndex === true ? pkg.indexes?.[0] : pkg.resolved;
+    const own = located !== undefined && /^https?:\/\//i.test(located) ? toIndexConfig(located, netrc) : undefined;
     // The configured index keeps its credentials when the lockfile names the same URL.
     return clientOf(
       own && prefix(own.indexUrl) !== prefix(configured.indexUrl) && isTrusted(own.indexUrl) ? own : configured,

@@ -75,3 +75,41 @@ describe('a requirements file whose pin only its extra index publishes', () => {
     expect(extra.requests).toEqual([]);
   });
 });
+
+/**
+ * A requirements file's own `--index-url` replaces the configured index (pip req_file `handle_option_line`:
+ * `index_urls = [opts.index_url]`): pip never asks the user's PIP_INDEX_URL for its requirements, so neither does the
+ * check, whose verdict is the file's index's.
+ */
+describe("a requirements file's allowed --index-url", () => {
+  it('is the index its packages are checked on, the configured one not asked', async () => {
+    const sha = 'c'.repeat(64);
+    // The configured index serves other bytes under the same name and version: asking it would be a false mismatch.
+    pypi.serve({ six: [{ filename: 'six-1.16.0-py2.py3-none-any.whl', sha256: 'd'.repeat(64) }] });
+    extra.serve({ six: [{ filename: 'six-1.16.0-py2.py3-none-any.whl', sha256: sha }] });
+    pypi.requests.length = 0;
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-index-url-'));
+    await writeFile(
+      path.join(dir, 'requirements.txt'),
+      `--index-url ${extra.indexUrl}\nsix==1.16.0 --hash=sha256:${sha}\n`,
+    );
+    const policy: Policy = {
+      ...DEFAULT_POLICY,
+      dependencies: {
+        ...DEFAULT_POLICY.dependencies,
+        python: { ...DEFAULT_POLICY.dependencies.python, indexes: [extra.indexUrl] },
+      },
+    };
+    const r = await scanWith(
+      dir,
+      [pythonDepsStage, createPypiStage({ timeoutMs: 5000, retries: 1, minRetryDelayMs: 10 })],
+      {
+        policy,
+        options: { offline: false, env: { PIP_INDEX_URL: pypi.indexUrl } },
+      },
+    );
+    expect(onlineRules(r)).toEqual([]);
+    expect(verdicts(r)).toEqual(['pkg:pypi/six@1.16.0 verified: hashes match the index']);
+    expect(pypi.requests.filter((u) => u.includes('/six/'))).toEqual([]);
+  });
+});

@@ -56,6 +56,7 @@ export function toPythonGraph(lock: PythonLock, project?: PyProject): Dependency
     ...(sdistRefused(lock.formatControl, p.name) ? { wheelsOnly: true as const } : {}),
     ...(lock.requiresPython !== undefined ? { requiresPython: lock.requiresPython } : {}),
     ...(indexes.length > 0 ? { indexes } : {}),
+    ...(replacesIndex(lock) ? { replacesIndex: true as const } : {}),
   }));
   return {
     lockfile: lock.file,
@@ -69,14 +70,27 @@ export function toPythonGraph(lock: PythonLock, project?: PyProject): Dependency
 
 /**
  * A requirements file's index URLs: pip searches each of them for every requirement (`--index-url` and every
- * `--extra-index-url`; the parser already dropped those a later `--index-url` replaces). Those whose host the install's
- * environment chooses are left out: nobody can ask them here. Other lockfiles name each package's own index.
+ * `--extra-index-url`; the parser already dropped those a later `--index-url` replaces), the `--index-url` first.
+ * Those whose host the install's environment chooses are left out: nobody can ask them here. Other lockfiles name
+ * each package's own index.
  */
 function searchedIndexes(lock: PythonLock): string[] {
   if (lock.kind !== 'requirements') return [];
-  return lock.indexes
-    .filter((o) => (o.kind === 'index-url' || o.kind === 'extra-index-url') && o.fromEnvironment !== true)
-    .map((o) => o.url);
+  const asked = lock.indexes.filter(
+    (o) => (o.kind === 'index-url' || o.kind === 'extra-index-url') && o.fromEnvironment !== true,
+  );
+  return [...asked.filter((o) => o.kind === 'index-url'), ...asked.filter((o) => o.kind !== 'index-url')].map(
+    (o) => o.url,
+  );
+}
+
+/**
+ * Whether the file's own `--index-url` (one the scan can ask) replaces the configured index: pip's req_file
+ * `handle_option_line` sets the finder's index URLs to `[opts.index_url]`, so the user's PIP_INDEX_URL / pip.conf
+ * index is not searched for the file's requirements at all.
+ */
+function replacesIndex(lock: PythonLock): boolean {
+  return lock.kind === 'requirements' && lock.indexes.some((o) => o.kind === 'index-url' && o.fromEnvironment !== true);
 }
 
 interface Walked {
