@@ -72,6 +72,20 @@ describe('dockerfileCopySource', () => {
       written: '/r.txt',
       want: 'requirements/prod.txt',
     },
+    // A stage built on an earlier one (`FROM base`, its name in any case) starts with its files and WORKDIR.
+    {
+      text: 'FROM p AS Base\nWORKDIR /srv\nCOPY requirements/prod.txt ./deps.lst\nFROM base AS final\nRUN x',
+      written: 'deps.lst',
+      want: 'requirements/prod.txt',
+    },
+    // Through two stages, the nearest copy winning; a sibling stage's copy is no part of it.
+    {
+      text: 'FROM p AS a\nCOPY ci/x.txt /r.txt\nFROM a AS b\nCOPY requirements/prod.txt /r.txt\nFROM a AS c\nCOPY requirements.txt /q.txt\nFROM b\nRUN x',
+      written: '/r.txt',
+      want: 'requirements/prod.txt',
+    },
+    // An image of the same name as a later stage is no stage: `FROM base` before `AS base` is the image.
+    { text: 'FROM base\nRUN x\nFROM p AS base\nCOPY ci/x.txt /r.txt', written: '/r.txt', want: undefined },
     // A glob source matches by name, as Docker's filepath.Match: the root file overwrites the older copy.
     {
       text: 'FROM p\nWORKDIR /app\nCOPY requirements/prod.txt ./requirements.txt\nCOPY requirement*.txt ./\nRUN x',

@@ -47,7 +47,7 @@ export function dockerfileCopySource(
   isFolder: (repoPath: string) => boolean,
 ): ((written: string, line: number) => NamedFileTarget | undefined) | undefined {
   if (!isDockerfile(dockerfile)) return undefined;
-  const { copies, workdirs, stages } = readCopies(text);
+  const { copies, workdirs, stages, parents } = readCopies(text);
   const dir = posix.dirname(dockerfile);
   const contexts = dir === '.' ? [''] : [dir, ''];
   const inRepo = (source: string, rest: string): string[] => {
@@ -69,10 +69,11 @@ export function dockerfileCopySource(
     if (workdir === undefined && !written.startsWith('/')) return undefined;
     const target = posix.normalize(posix.resolve(workdir ?? '/', written));
     // The last copy before the line in its stage wins: a later COPY overwrites what an earlier one put at the same
-    // path, and a stage starts from its base image, not from the files of the stage before it.
-    const stage = stageAt(stages, line);
+    // path, and a stage starts from its base image, not from the files of the stage before it — unless that image is
+    // an earlier stage (`FROM base AS final`), whose files it starts with (`stageChain`).
+    const chain = stageChain(stages, parents, line);
     for (const copy of [...copies].reverse()) {
-      if (copy.line >= line || copy.stage !== stage) continue;
+      if (copy.line >= line || !chain.has(copy.stage)) continue;
       if ('opaque' in copy) {
         if (copy.dest === undefined || isUnder(target, copy.dest)) return { unread: copy.opaque };
         continue;
@@ -131,6 +132,16 @@ function stageAt(stages: readonly number[], line: number): number {
   return stage;
 }
 
+/**
+ * The stage a line is in and the earlier stages it is built on (`FROM base AS final`: BuildKit's dispatcher starts a
+ * stage named by an earlier one's `AS` from that stage's state, its files and WORKDIR): each by its `FROM` line.
+ */
+function stageChain(stages: readonly number[], parents: ReadonlyMap<number, number>, line: number): Set<number> {
+  const chain = new Set<number>();
+  for (let s: number | undefined = stageAt(stages, line); s !== undefined; s = parents.get(s)) chain.add(s);
+  return chain;
+}
+
 /** The WORKDIR in effect at a line: the last one set before it in its stage (undefined: a variable chose it). */
 function workdirAt(workdirs: readonly { line: number; dir: string | undefined }[], line: number): string | undefined {
   let dir: string | undefined = '/';
@@ -143,16 +154,22 @@ function workdirAt(workdirs: readonly { line: number; dir: string | undefined }[
 
 /**
  * The context copies and WORKDIRs of a Dockerfile as asInstallCommands gives it (one instruction line per line, its
- * continuations already on it as the builder joins them). A `FROM` starts a stage at `/`; each copy keeps the line
- * of its stage's `FROM`, as an install only sees the copies of its own stage.
+ * continuations already on it as the builder joins them). A `FROM` starts a stage at `/`, or where an earlier stage
+ * it names ended (`parents`: a stage's `FROM` line to its base stage's); each copy keeps the line of its stage's
+ * `FROM`, as an install only sees the copies of its own stage and of those it is built on.
  */
 function readCopies(text: string): {
   copies: (ContextCopy | OpaqueCopy)[];
   workdirs: { line: number; dir: string | undefined }[];
   stages: number[];
+  parents: Map<number, number>;
 } {
   const copies: (ContextCopy | OpaqueCopy)[] = [];
   const stages: number[] = [];
+  const parents = new Map<number, number>();
+  // Each stage's `AS` name (BuildKit compares them lowercased) and the WORKDIR it ended with.
+  const named = new Map<string, number>();
+  const lastWorkdir = new Map<number, string | undefined>();
   let stage = 0;
   const workdirs: { line: number; dir: string | undefined }[] = [];
   let workdir: string | undefined = '/';
@@ -163,16 +180,23 @@ function readCopies(text: string): {
     const [, keyword, rest] = m as unknown as [string, string, string];
     const line = i + 1;
     switch (keyword.toUpperCase()) {
-      case 'FROM':
-        workdir = '/';
+      case 'FROM': {
+        const { base, name } = fromOperands(rest);
+        const parent = base === undefined ? undefined : named.get(base.toLowerCase());
+        workdir = parent === undefined ? '/' : lastWorkdir.get(parent);
+        if (parent !== undefined) parents.set(line, parent);
+        if (name !== undefined) named.set(name.toLowerCase(), line);
         stage = line;
         stages.push(line);
         workdirs.push({ line, dir: workdir });
+        lastWorkdir.set(stage, workdir);
         break;
+      }
       case 'WORKDIR': {
         const dir = unquote(rest.trim());
         workdir = workdir === undefined || /[$`]/.test(dir) || dir === '' ? undefined : posix.resolve(workdir, dir);
         workdirs.push({ line, dir: workdir });
+        lastWorkdir.set(stage, workdir);
         break;
       }
       default: {
@@ -181,7 +205,17 @@ function readCopies(text: string): {
       }
     }
   }
-  return { copies, workdirs, stages };
+  return { copies, workdirs, stages, parents };
+}
+
+/** A `FROM [--platform=…] image [AS name]`'s image and stage name. */
+function fromOperands(rest: string): { base?: string; name?: string } {
+  const words = rest
+    .trim()
+    .split(/\s+/)
+    .filter((w) => !w.startsWith('--'));
+  const as = words.length >= 3 && words[1]!.toLowerCase() === 'as' ? words[2] : undefined;
+  return { ...(words[0] !== undefined ? { base: words[0] } : {}), ...(as !== undefined ? { name: as } : {}) };
 }
 
 /** Line `i` with the lines continuing it (a trailing `\`), as one instruction. */
