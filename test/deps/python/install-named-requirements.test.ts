@@ -161,6 +161,16 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP010@deps.lst:1']);
   });
 
+  it("read the file a RUN's cd leads to, not a same-named file elsewhere", async () => {
+    const dir = tree({
+      Dockerfile: 'FROM python:3.12\nCOPY app /app\nRUN cd /app && pip install -r deps.lst\n',
+      'app/deps.lst': '--extra-index-url https://evil.example/simple\nx==1\n',
+      // Not what the install reads: its index is no finding.
+      'svc/deps.lst': '--extra-index-url https://other.example/simple\ny==1\n',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP012@app/deps.lst:1', 'CPP070@app/deps.lst:1']);
+  });
+
   it('read the named file as requirements even where another command names it by -c', async () => {
     const dir = tree({
       Dockerfile: 'FROM python:3.12\nRUN pip install -c deps.lst\nRUN pip install -r deps.lst\n',
@@ -328,6 +338,12 @@ describe('namedRequirementsFiles', () => {
     ['uv add -r r.lst --directory app -c c.lst', ['app/r.lst:r', 'app/c.lst:c']],
     ['uvx --with-requirements r.lst --directory t ruff --directory x', ['t/r.lst:r']],
     ['pipx --verbose inject app -r e.lst', ['e.lst:r']],
+    // A `cd` moves the commands after it on the line; a subshell's ends at its `)`; one it cannot follow leaves names.
+    ['RUN cd app && pip install -r r.lst', ['app/r.lst:r']],
+    ['cd /srv; cd api && pip install -r r.lst -c ../c.lst', ['/srv/api/r.lst:r', '/srv/c.lst:c']],
+    ['( cd app && pip install -r a.lst ) && pip install -r b.lst', ['app/a.lst:r', 'b.lst:r']],
+    ['pushd tools && uv --directory x pip install -r r.lst', ['tools/x/r.lst:r']],
+    ['cd $APP && pip install -r r.lst && cd sub && pip install -r s.lst', ['r.lst:r', 's.lst:r']],
   ])('%j', (text, want) => {
     const got = namedRequirementsFiles(shellCommands(text), 'Dockerfile').map(
       (n) => `${n.written}:${n.positional === true ? 'p' : n.constraint ? 'c' : 'r'}`,

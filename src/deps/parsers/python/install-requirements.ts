@@ -231,10 +231,21 @@ function fileOptions(words: readonly Word[], file: string, envControl?: PyFormat
   let control: { formatControl?: PyFormatControl } = {};
   // The folder the command runs in (`uv --directory app …`): its relative file names are read there.
   let directory: string | undefined;
+  // Where an earlier `cd` of the line moved (`RUN cd app && pip install -r r.txt` reads app/r.txt).
+  const cwd = shellFolder();
+  const at = (value: string) => cwd.at(inDirectory(directory, value));
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!.text;
     if (SEPARATORS.has(w)) {
       installing = undefined;
+      cwd.separator(w);
+      continue;
+    }
+    if (installing === undefined && (w === 'cd' || w === 'pushd')) {
+      const to = words[i + 1]?.text;
+      cwd.change(to === undefined || SEPARATORS.has(to) ? undefined : to);
+      i += to === undefined || SEPARATORS.has(to) ? 0 : 1;
+      installing = NOT_INSTALLING;
       continue;
     }
     if (installing === undefined) {
@@ -253,7 +264,7 @@ function fileOptions(words: readonly Word[], file: string, envControl?: PyFormat
       continue;
     }
     if ((installing === 'sync' || installing === 'compile') && !w.startsWith('-')) {
-      const written = inDirectory(directory, w);
+      const written = at(w);
       // A compile installs nothing: only what `uv pip sync` installs is built under the command's control.
       const how = installing === 'compile' ? { compileInput: true as const } : control;
       out.push({ written, line: words[i]!.line, constraint: false, positional: true, ...how });
@@ -269,7 +280,7 @@ function fileOptions(words: readonly Word[], file: string, envControl?: PyFormat
     const value = glued ?? words[++i]?.text;
     if (value !== undefined && value !== '' && !SEPARATORS.has(value)) {
       out.push({
-        written: inDirectory(directory, value),
+        written: at(value),
         line: words[Math.min(i, words.length - 1)]!.line,
         constraint,
         ...control,
@@ -277,6 +288,36 @@ function fileOptions(words: readonly Word[], file: string, envControl?: PyFormat
     }
   }
   return out;
+}
+
+/** The words of a `cd` command: no install, up to the next separator. */
+const NOT_INSTALLING: ReadonlyMap<string, boolean> = new Map();
+
+/**
+ * The folder a shell line's `cd` / `pushd` moved to, for the file names of the commands after it (`RUN cd app &&
+ * pip install -r r.txt`: a Dockerfile's `RUN` is one shell, its WORKDIR where it starts). A `( … )` subshell's `cd`
+ * ends at its `)`. A `cd` the line cannot follow (`cd $DIR`, `cd -`, `cd ~`, `cd` alone) leaves names as written:
+ * they are then looked for by their base name (locateNamedFile).
+ */
+function shellFolder(): {
+  at: (written: string) => string;
+  change: (to: string | undefined) => void;
+  separator: (word: string) => void;
+} {
+  // undefined: where the line started; null: where a cd the line cannot follow went.
+  let folder: string | null | undefined;
+  const saved: (string | null | undefined)[] = [];
+  return {
+    at: (written) => (folder === null ? written : inDirectory(folder, written)),
+    change: (to) => {
+      if (folder === null) return;
+      folder = to === undefined || to === '-' || /^~|[$`*?]/.test(to) ? null : posix.normalize(inDirectory(folder, to));
+    },
+    separator: (word) => {
+      if (word === '(') saved.push(folder);
+      else if (word === ')' && saved.length > 0) folder = saved.pop();
+    },
+  };
 }
 
 /** The commands whose own `--no-binary` / `--only-binary` set the format control their `-r` files start from. */
