@@ -62,6 +62,11 @@ export function isInstallEnvInput(f: DiscoveredFile): boolean {
  */
 export function isPythonDepsInput(f: DiscoveredFile): boolean {
   return (
-    isPythonLockfile(f) || PYTHON_CONFIG_FORMATS.has(f.format) || isInstallEnvInput(f) || isCondaEnvironmentFile(f)
+    isPythonLockfile(f) ||
+    PYTHON_CONFIG_FORMATS.has(f.format) ||
+    // A Pipfile with no lock beside it: `pipenv install` resolves from its sources.
+    f.format === 'pipfile' ||
+    isInstallEnvInput(f) ||
+    isCondaEnvironmentFile(f)
   );
 }

@@ -1,6 +1,7 @@
 import { keyLine, readIndexConfig } from './pyproject-indexes.js';
 import type { IndexConfig } from './pyproject-indexes.js';
 import { isTable, parseToml } from './toml.js';
+import { pythonTruth } from './python-truth.js';
 import { hostOf } from './checks/indexes.js';
 import { hasLineTerminator, isLineTerminator } from '../../../core/linear-text.js';
 
@@ -145,6 +146,53 @@ export function tomlIndexSettings(file: string, text: string, kind: 'uv.toml' | 
     insecureHosts.push({ key: `pdm source ${d.name} verify_ssl = false`, value: hostOf(d.url), line: d.line });
   }
   return { file, tool: kind === 'uv.toml' ? 'uv' : 'the installer', indexes, insecureHosts };
+}
+
+/**
+ * A Pipfile no Pipfile.lock sits beside: `pipenv install` resolves it against its `[[source]]` indexes. pipenv's
+ * `prepare_pip_source_args` hands pip the first source as `-i` and the others as `--extra-index-url` (and a source
+ * with a false `verify_ssl` as `--trusted-host`); a package is resolved from the first source, or the one its
+ * `index` names, unless `[pipenv] install_search_all_sources` asks every source for every name as pip does (CPP012).
+ * Throws on a Pipfile that is not TOML (pipenv refuses it).
+ */
+export function pipfileIndexSettings(file: string, text: string): IndexSettings {
+  const doc = parseToml(file, text);
+  const sources = (Array.isArray(doc.source) ? doc.source : []).filter(isTable);
+  const settings = isTable(doc.pipenv) ? doc.pipenv : {};
+  const searchAll = pythonTruth(settings.install_search_all_sources);
+  const lines = sourceUrlLines(text);
+  const indexes: ConfigSetting[] = [];
+  const insecureHosts: ConfigSetting[] = [];
+  sources.forEach((source, i) => {
+    if (typeof source.url !== 'string' || source.url === '') return;
+    const line = lines[i] ?? 1;
+    const name = typeof source.name === 'string' ? source.name : String(i + 1);
+    indexes.push({
+      key: `pipenv source ${name}`,
+      value: source.url,
+      line,
+      ...(i > 0 && searchAll ? { pipExtra: true as const } : {}),
+    });
+    const host = hostOf(source.url);
+    if ('verify_ssl' in source && !pythonTruth(source.verify_ssl) && host !== undefined) {
+      insecureHosts.push({ key: `pipenv source ${name} verify_ssl = false`, value: host, line });
+    }
+  });
+  return { file, tool: 'pipenv', indexes, insecureHosts };
+}
+
+/** The line of each `[[source]]` table's `url` key, in order (its header's line when it has none). */
+function sourceUrlLines(text: string): number[] {
+  const out: number[] = [];
+  let inSource = false;
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line.startsWith('[')) {
+      inSource = /^\[\[\s*source\s*\]\]/.test(line);
+      if (inSource) out.push(i + 1);
+    } else if (inSource && /^url\s*=/.test(line)) out[out.length - 1] = i + 1;
+  });
+  return out;
 }
 
 /**

@@ -31,7 +31,7 @@ import type { PipfileFacts } from './pipfile-hash.js';
 import { PyLockError } from './types.js';
 import type { PythonLock } from './types.js';
 import { poetryInstallIndexes } from './poetry-pool.js';
-import { pipConfSettings, tomlIndexSettings, withUvToml } from './config-indexes.js';
+import { pipConfSettings, pipfileIndexSettings, tomlIndexSettings, withUvToml } from './config-indexes.js';
 import { checkIndexSettings } from './checks/config-indexes.js';
 import { pipConfBuildFindings } from './pip-conf-builds.js';
 import { envIndexSettings } from './env-indexes.js';
@@ -196,8 +196,11 @@ export const pythonDepsStage: Stage = {
         }
         return unpinnedProjectFindings(f.path, text, policy, tree.files);
       });
+    // A Pipfile beside its Pipfile.lock is installed through the lock, whose sources are judged there.
+    const pipenvDirs = new Set(lockfiles.filter((f) => kindOf(f) === 'pipfile-lockfile').map((f) => dirOf(f.path)));
     const configs = [
       ...input.files.filter((f) => PYTHON_CONFIG_FORMATS.has(f.format) && (!beside(f) || pdmDirs.has(dirOf(f.path)))),
+      ...input.files.filter((f) => f.format === 'pipfile' && !pipenvDirs.has(dirOf(f.path))),
       ...envFiles,
       // A configuration file PIP_CONFIG_FILE / UV_CONFIG_FILE names, read as what the variable makes it.
       ...named.configs,
@@ -380,6 +383,8 @@ async function scanIndexSettings(
       const env = envIndexSettings(file.path, text);
       return env ? checkIndexSettings(env, policy, lockedHosts) : [];
     }
+    if (file.format === 'pipfile')
+      return checkIndexSettings(pipfileIndexSettings(file.path, text), policy, lockedHosts);
     // A pip.conf's `no-binary` reaches every pip install that reads it, as its indexes do.
     if (file.format === 'pip-config') {
       const pip = checkIndexSettings(pipConfSettings(file.path, text), policy, lockedHosts);

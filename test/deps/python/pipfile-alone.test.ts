@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../../src/core/result.js';
+import { scanAsCli } from '../../helpers/scan.js';
+import { tempTrees } from '../../helpers/temp-tree.js';
+
+const tree = tempTrees('cp-pipfile-alone-');
+const ids = (r: ScanResult) =>
+  r.findings
+    .filter((f) => f.ruleId !== 'CPP050')
+    .map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`)
+    .sort();
+
+const PIPFILE = (searchAll: boolean) =>
+  [
+    '[[source]]', // 1
+    'url = "https://pypi.org/simple"',
+    'verify_ssl = true',
+    'name = "pypi"',
+    '',
+    '[[source]]', // 6
+    'name = "corp"',
+    'url = "https://pypi.corp.example/simple"', // 8
+    'verify_ssl = false',
+    '',
+    '[packages]',
+    'requests = "*"',
+    'corp-lib = {version = "==1.0", index = "corp"}',
+    ...(searchAll ? ['', '[pipenv]', 'install_search_all_sources = true'] : []),
+    '',
+  ].join('\n');
+
+/**
+ * `pipenv install` with no Pipfile.lock resolves the Pipfile against its `[[source]]` indexes (pipenv
+ * `prepare_pip_source_args`: the first as `-i`, the others `--extra-index-url`, `verify_ssl = false` as
+ * `--trusted-host`); each package from the first source or its own `index`, every source for every name only under
+ * `install_search_all_sources`.
+ */
+describe('a Pipfile with no Pipfile.lock beside it', () => {
+  it('is judged for its sources: an index the policy does not allow, TLS off', async () => {
+    expect(ids(await scanAsCli(tree({ Pipfile: PIPFILE(false) })))).toEqual(['CPP070@Pipfile:8', 'CPP071@Pipfile:8']);
+  });
+
+  it('with install_search_all_sources, every source is asked for every name: dependency confusion', async () => {
+    expect(ids(await scanAsCli(tree({ Pipfile: PIPFILE(true) })))).toEqual([
+      'CPP012@Pipfile:8',
+      'CPP070@Pipfile:8',
+      'CPP071@Pipfile:8',
+    ]);
+  });
+
+  it('beside its Pipfile.lock is installed through the lock, whose sources are judged there', async () => {
+    const lock = JSON.stringify({
+      _meta: {
+        'pipfile-spec': 6,
+        requires: {},
+        sources: [{ name: 'pypi', url: 'https://pypi.org/simple', verify_ssl: true }],
+      },
+      default: {},
+      develop: {},
+    });
+    expect(ids(await scanAsCli(tree({ Pipfile: PIPFILE(true), 'Pipfile.lock': lock })))).toEqual([]);
+  });
+});
