@@ -48,6 +48,22 @@ describe('a Pipfile with no Pipfile.lock beside it', () => {
     ]);
   });
 
+  it('is judged for the git and URL packages pipenv fetches, each at its line', async () => {
+    const pipfile = [
+      '[packages]',
+      'requests = "*"',
+      'evil = {git = "https://github.com/a/evil.git", ref = "main"}', // 3
+      '',
+      '[dev-packages]',
+      '"tool" = {file = "https://e.example/tool-1.0.tar.gz"}', // 6
+      'local = {path = "./vendor/local", editable = true}',
+      '',
+    ].join('\n');
+    const r = await scanAsCli(tree({ Pipfile: pipfile, 'vendor/local/setup.py': '' }));
+    expect(ids(r)).toEqual(['CPP014@Pipfile:3', 'CPP015@Pipfile:6']);
+    expect(r.findings.find((f) => f.ruleId === 'CPP014')?.message).toContain('git+https://github.com/a/evil.git@main');
+  });
+
   it('beside its Pipfile.lock is installed through the lock, whose sources are judged there', async () => {
     const lock = JSON.stringify({
       _meta: {

@@ -4,6 +4,7 @@ import { pythonTruth } from './python-truth.js';
 import { isTable, parseToml } from './toml.js';
 import type { DirectPin } from './pyproject-direct-pins.js';
 import { pipfileDirectPins } from './pyproject-direct-pins.js';
+import type { InstallArgument } from './install-arguments.js';
 
 /** Pipfile sections that are not hashed as themselves (plette `PIPFILE_SECTIONS` and the names pipenv reserves). */
 const NOT_HASHED_AS_IS = new Set([
@@ -70,4 +71,41 @@ function hashOf(doc: Record<string, unknown>): string | undefined {
   for (const [category, values] of Object.entries(doc)) if (!NOT_HASHED_AS_IS.has(category)) data[category] = values;
   const json = pythonJsonDumps(data, ',', ':');
   return json === undefined ? undefined : createHash('sha256').update(json, 'utf8').digest('hex');
+}
+
+/**
+ * The `[packages]` / `[dev-packages]` entries of a Pipfile that install from a repository or a URL, as the requirement
+ * lines pipenv hands pip (`Requirement.as_line`: `name @ git+<git>@<ref>`, `name @ <file>`; `editable = true` as
+ * `-e`), each at its line; none when the Pipfile is not TOML.
+ */
+export function pipfileRequirements(file: string, text: string): InstallArgument[] {
+  const doc = parsePipfile(file, text);
+  if (doc === undefined) return [];
+  const lines = text.split('\n');
+  const out: InstallArgument[] = [];
+  for (const sectionName of ['packages', 'dev-packages']) {
+    const section = doc[sectionName];
+    if (!isTable(section)) continue;
+    const header = lines.findIndex((l) => l.trim() === `[${sectionName}]`);
+    for (const [name, spec] of Object.entries(section)) {
+      if (!isTable(spec)) continue;
+      const git = typeof spec.git === 'string' ? spec.git : undefined;
+      const url = typeof spec.file === 'string' ? spec.file : undefined;
+      const ref = typeof spec.ref === 'string' && spec.ref !== '' ? `@${spec.ref}` : '';
+      const written =
+        git !== undefined
+          ? `${name} @ ${git.startsWith('git+') ? git : `git+${git}`}${ref}`
+          : url !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)
+            ? `${name} @ ${url}`
+            : undefined;
+      if (written === undefined) continue;
+      const at = lines.findIndex((l, i) => i > header && new RegExp(`^\\s*["']?${escapeRe(name)}["']?\\s*=`).test(l));
+      out.push({ written, line: at + 1 || 1, editable: spec.editable === true });
+    }
+  }
+  return out;
+}
+
+function escapeRe(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

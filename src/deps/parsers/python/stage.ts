@@ -26,7 +26,7 @@ import type { PyProject, UvBuilds } from './pyproject.js';
 import { parsePyproject, readUvBuilds } from './pyproject.js';
 import { isTable, parseToml } from './toml.js';
 import { poetryTomlTlsOff } from './poetry-toml.js';
-import { readPipfile } from './pipfile-hash.js';
+import { pipfileRequirements, readPipfile } from './pipfile-hash.js';
 import type { PipfileFacts } from './pipfile-hash.js';
 import { PyLockError } from './types.js';
 import type { PythonLock } from './types.js';
@@ -38,7 +38,7 @@ import { envIndexSettings } from './env-indexes.js';
 import { installInputs, installTree, locateInstallNames } from './install-requirements.js';
 import type { InstallInput } from './install-requirements.js';
 import { installCommandFindings, unreadInstallFiles } from './install-command-findings.js';
-import { checkProjectRequirements } from './checks/install-arguments.js';
+import { checkInstallArguments, checkProjectRequirements } from './checks/install-arguments.js';
 import { projectRequirements } from './project-requirements.js';
 import { setupCfgPartsRead, setupCfgRequirements } from './setup-cfg-requirements.js';
 import { asInstallCommands } from './tox-nox-installs.js';
@@ -198,9 +198,21 @@ export const pythonDepsStage: Stage = {
       });
     // A Pipfile beside its Pipfile.lock is installed through the lock, whose sources are judged there.
     const pipenvDirs = new Set(lockfiles.filter((f) => kindOf(f) === 'pipfile-lockfile').map((f) => dirOf(f.path)));
+    const lonePipfiles = input.files.filter((f) => f.format === 'pipfile' && !pipenvDirs.has(dirOf(f.path)));
+    // Its git and URL packages are what `pipenv install` fetches, judged as the same install arguments are.
+    const pipfileFindings = await Promise.all(
+      lonePipfiles.map((f) =>
+        ctx.limit(async () => {
+          const text = await readText(f);
+          return text === undefined
+            ? []
+            : checkInstallArguments(f.path, pipfileRequirements(f.path, text), policy, tree.files);
+        }),
+      ),
+    );
     const configs = [
       ...input.files.filter((f) => PYTHON_CONFIG_FORMATS.has(f.format) && (!beside(f) || pdmDirs.has(dirOf(f.path)))),
-      ...input.files.filter((f) => f.format === 'pipfile' && !pipenvDirs.has(dirOf(f.path))),
+      ...lonePipfiles,
       ...envFiles,
       // A configuration file PIP_CONFIG_FILE / UV_CONFIG_FILE names, read as what the variable makes it.
       ...named.configs,
@@ -211,7 +223,12 @@ export const pythonDepsStage: Stage = {
       ),
     );
     return {
-      findings: dedupe([...lockFindings, ...projectFindings.flat(), ...configFindings.flat()]),
+      findings: dedupe([
+        ...lockFindings,
+        ...projectFindings.flat(),
+        ...pipfileFindings.flat(),
+        ...configFindings.flat(),
+      ]),
       graphs: results.flatMap((r) => r.graphs),
       notifications: results.flatMap((r) => r.notifications),
     };
