@@ -116,9 +116,11 @@ function pipExtraIndexes(s: IndexSettings): Finding[] {
       'CPP012',
       s.file,
       g.line,
-      uvUnsafe === undefined
-        ? `${s.file}:${g.line}: ${g.keys.join(', ')} adds ${url} beside pip's main index; pip installs the highest version of each name from whichever index has it, so a name registered on the public index can take over (dependency confusion) in every pip install this file runs. Serve everything through one index (an index URL only).`
-        : `${s.file}:${g.line}: ${g.keys.join(', ')} adds ${url} beside uv's default index under index-strategy ${uvUnsafe}, which asks every index for every name; a name registered on the public index can take over (dependency confusion). Drop the unsafe index-strategy (uv's default first-index takes each name from the first index that has it), or serve everything through one index.`,
+      uvUnsafe === undefined && s.tool === 'pipenv'
+        ? `${s.file}:${g.line}: ${g.keys.join(', ')} adds ${url} beside the Pipfile's first source under install_search_all_sources, so pipenv has pip search every source for every package and install the highest version of each name from whichever has it; a name registered on the public index can take over (dependency confusion). Drop install_search_all_sources and give each private package its source (index = "…"), or serve everything through one index.`
+        : uvUnsafe === undefined
+          ? `${s.file}:${g.line}: ${g.keys.join(', ')} adds ${url} beside pip's main index; pip installs the highest version of each name from whichever index has it, so a name registered on the public index can take over (dependency confusion) in every pip install this file runs. Serve everything through one index (an index URL only).`
+          : `${s.file}:${g.line}: ${g.keys.join(', ')} adds ${url} beside uv's default index under index-strategy ${uvUnsafe}, which asks every index for every name; a name registered on the public index can take over (dependency confusion). Drop the unsafe index-strategy (uv's default first-index takes each name from the first index that has it), or serve everything through one index.`,
       {
         url,
         host: hostOf(url),
