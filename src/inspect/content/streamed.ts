@@ -129,6 +129,7 @@ export async function analyseCompressedStream(
         what: 'pickle',
         member,
         reopen,
+        cutShort: () => opened.some((o) => o.limitHit),
         ...(t.onSidecar ? { onSidecar: t.onSidecar } : {}),
       });
       const hit = opened.find((o) => o.limitHit);

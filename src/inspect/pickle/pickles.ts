@@ -52,6 +52,11 @@ export interface PickleTarget {
   readonly reopen?: () => Promise<FileSource>;
   /** Told of each joblib sidecar file the pickle makes `joblib.load` open (top-level files only). */
   readonly onSidecar?: (ref: SidecarRef) => void;
+  /**
+   * Whether a decompression limit cut the source short (streamed.ts): its caller reports the limit (CPI012), and a
+   * pickle that ran out of data there ran out because of it, not because the file is malformed.
+   */
+  readonly cutShort?: () => boolean;
 }
 
 /**
@@ -85,6 +90,17 @@ function findingsOf({ runs, what }: Analysed, target: PickleTarget): Finding[] {
 
 /** Bytes read lexically past the point where the VM stopped, at most. */
 const MAX_TAIL = 16 * 1024 * 1024;
+
+/**
+ * One cause, one finding: a gzipped pickle bomb decompressed to the limit ends mid-pickle, and that end is the
+ * limit's finding (CPI012), not a second, malformed-pickle one (CPI003). What the pickle did before the cut stays.
+ */
+function dropRanOut(runs: readonly PickleRun[]): void {
+  const last = runs[runs.length - 1];
+  if (last === undefined) return;
+  const kept = last.problems.filter((p) => p.ranOut !== true);
+  last.problems.splice(0, last.problems.length, ...kept);
+}
 
 /** Where the last pickle stopped short of its STOP, if it did. */
 function stoppedAt(runs: readonly PickleRun[]): number | undefined {
@@ -279,6 +295,7 @@ export async function analysePickleFile(
 ): Promise<Finding[]> {
   const src = ByteSource.fromFile(file, start, end);
   const analysed = await driveAsync(analyseSteps(src, target), src);
+  if (target.cutShort?.() === true) dropRanOut(analysed.runs);
   const at = stoppedAt(analysed.runs);
   if (at !== undefined) addTailImports(analysed.runs, await file.read(at, Math.min(end - at, MAX_TAIL)), at);
   const wrapped = wrapperRun(analysed.runs);

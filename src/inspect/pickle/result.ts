@@ -80,6 +80,8 @@ export interface PickleProblem {
   readonly kind: ProblemKind;
   readonly message: string;
   readonly offset: number;
+  /** The data ended where the reading needed more (CPython: "pickle data was truncated", "ran out of input"). */
+  readonly ranOut?: true;
 }
 
 /** One pickle (one STOP) of a stream. */

@@ -115,7 +115,7 @@ function steps(vm: VmState): Outcome {
       vm.problem(err.kind, err.message);
     } else if (err instanceof Stop || err instanceof TruncatedError) {
       const message = err instanceof Stop ? err.message : `pickle data was truncated inside ${vm.opName()}`;
-      vm.problem('malformed', withShortFrame(vm, message));
+      vm.problem('malformed', withShortFrame(vm, message), vm.opAt, true);
     } else throw err;
     run.end = src.pos;
     return STOPPED;

@@ -109,6 +109,15 @@ describe('compressed pickles are decompressed as the pickle reader goes', () => 
     expect(hit?.evidence?.['decompressed']).toBe(4 * MiB);
   });
 
+  it('a gzipped opcode bomb cut at the budget → CPI012 alone, not also a pickle that "ended without STOP" (CPI003)', async () => {
+    const limits = { ...DEFAULT_CONTENT_LIMITS, maxTotalBytes: 4 * MiB };
+    // PROTO 2, then NONE POP for 16 MiB: a valid pickle whose only problem is its size once decompressed.
+    const bomb = Buffer.concat([Buffer.from([0x80, 2]), Buffer.alloc(16 * MiB, 'N0'), Buffer.from('N.')]);
+    const src = bufferFileSource('bomb.pkl.gz', gzipSync(bomb));
+    const out = await analyseCompressedStream(src, 'gzip', { path: 'bomb.pkl.gz', allow: {}, limits, claimed: true });
+    expect((Array.isArray(out) ? out : []).map((f) => f.ruleId)).toEqual(['CPI012']);
+  });
+
   it('bundle.tar.gz: a member past the in-memory cap, then a large evil model.pkl → read by range, CPI001', async () => {
     const limits = { ...DEFAULT_CONTENT_LIMITS, maxInMemory: 4 * MiB };
     // Both members past the 8 MiB a tar member is kept in the image up to (tar-stream.ts KEEP).

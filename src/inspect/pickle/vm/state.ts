@@ -98,8 +98,9 @@ export class VmState {
     this.opAt = src.pos;
   }
 
-  problem(kind: ProblemKind, message: string, offset = this.opAt): void {
-    if (this.run.problems.length < 100) this.run.problems.push({ kind, message, offset });
+  problem(kind: ProblemKind, message: string, offset = this.opAt, ranOut = false): void {
+    if (this.run.problems.length < 100)
+      this.run.problems.push({ kind, message, offset, ...(ranOut ? { ranOut: true as const } : {}) });
   }
 
   fail(message: string): never {
