@@ -116,6 +116,9 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
   const base = { location: ctx.location, ...(ctx.artifact ? { artifact: ctx.artifact } : {}) };
   const where = whereOf(ctx);
   const seen = new Set<string>();
+  // Globals reported as dangerous (CPI001): a computed call derived from one is that finding's cause, already told in
+  // its "called via" (`pydoc.locate('os.system')('id')`), so it adds no CPI006 of its own.
+  const dangerous = new Set<string>();
   const torchLoaded = isTorchLoaded(ctx);
   // torch.load's weights-only unpickler raises at the first refusal in the stream (a legacy file's five pickles are
   // read in turn): one refusal per file is what torch hits, so later pickles add no CPI119 of their own.
@@ -178,6 +181,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         });
         continue;
       }
+      if (v.kind === 'dangerous') dangerous.add(qualified);
       out.push(
         v.kind === 'dangerous'
           ? {
@@ -207,6 +211,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
     torchRefused ||= refusedReported || note !== undefined;
     for (const c of run.calls.values()) {
       if (keras !== undefined && isKerasCall(c, keras)) continue;
+      if (c.computed && c.target !== undefined && dangerous.has(`${c.target.module}.${c.target.name}`)) continue;
       pushAll(out, callFindings(c, index, where, base, seen, unknown));
     }
     pushAll(out, kerasFindings(run, index, where, base));

@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inspectFolder } from './scan-folder.js';
+
+const root = mkdtempSync(path.join(tmpdir(), 'cp-one-cause-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const P = (s: string) => Buffer.from(s, 'latin1');
+/** SHORT_BINUNICODE of an ASCII string. */
+const u = (s: string) => `\x8c${String.fromCharCode(s.length)}${s}`;
+
+/** Each file's rule ids (with level), the way a reviewer reads the report. */
+async function rulesOf(files: Record<string, Buffer>): Promise<Map<string, string[]>> {
+  const dir = mkdtempSync(path.join(root, 'case-'));
+  for (const [name, data] of Object.entries(files)) writeFileSync(path.join(dir, name), data);
+  const by = await inspectFolder(dir);
+  return new Map([...by].map(([p, fs]) => [p, fs.map((f) => `${f.ruleId}:${f.level}`).sort()]));
+}
+
+describe('one finding per cause in a malicious pickle', () => {
+  it('pydoc.locate("os.system")("id"): the CPI001 on pydoc.locate says the call of what it returned, no CPI006 beside it', async () => {
+    // pickle.load: REDUCE calls pydoc.locate, which imports os and returns os.system; the second REDUCE calls that.
+    const by = await rulesOf({ 'locate.pkl': P(`\x80\x02cpydoc\nlocate\n${u('os.system')}\x85R${u('id')}\x85R.`) });
+    expect(by.get('locate.pkl')).toEqual(['CPI001:error']);
+  });
+
+  it('control: a computed call whose origin is safe-listed still has its CPI006', async () => {
+    // collections.OrderedDict() returns a dict; calling it (a second REDUCE) is nothing the safe name explains.
+    const by = await rulesOf({ 'odict.pkl': P(`\x80\x02ccollections\nOrderedDict\n)R)R.`) });
+    expect(by.get('odict.pkl')).toEqual(['CPI006:warning']);
+  });
+});
