@@ -138,6 +138,8 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
     const unknown: string[] = [];
     let refusedReported = false;
     for (const g of run.globals.values()) {
+      // What an EXT code names is not in the file: its CPI010 says so, and whether the stream calls it.
+      if (isExtensionCode(g)) continue;
       const qualified = `${g.module}.${g.name}`;
       const judged =
         isBenignGetattr(run, g, (o) => judgeGlobal(o.module, o.name, ctx.allow).kind, keras) ||
@@ -242,6 +244,10 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
       const key = `p:${p.kind}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      if (p.kind === 'extension') {
+        out.push(extensionFinding(run, p, index, where, base));
+        continue;
+      }
       out.push({
         ...base,
         ruleId: PROBLEM_RULES[p.kind],
@@ -329,6 +335,42 @@ function weightsOnlyOpcodeNote(
     ruleId: 'CPI119',
     message: `${where}: torch.load with its default weights_only=True (torch >= 2.6) refuses this checkpoint: its pickle uses ${name} (byte ${first.offset}), an opcode the weights-only unpickler does not implement ("Unsupported operand ${first.op}"; torch.save writes protocol 2). Loading it needs weights_only=False, which would also run anything such a file imports: re-save it with torch.save's default protocol.`,
     evidence: { opcode: name, offset: first.offset, pickle: index, ...WEIGHTS_ONLY_REFUSED },
+  };
+}
+
+/** The stand-in vm/calls.ts `ext` imports for an EXT1/EXT2/EXT4 code: `copyreg.<extension N>`. */
+const isExtensionCode = (g: GlobalRef) => g.module === 'copyreg' && /^<extension -?\d+>$/.test(g.name);
+
+/**
+ * EXT1/2/4, as `Lib/pickle.py` `get_extension` reads them: the code is looked up in copyreg's `_inverted_registry`,
+ * which is empty unless the loading process called `copyreg.add_extension` (no model library does), so pickle.load
+ * raises "unregistered extension code N"; where one did, it imports the (module, name) registered, which the file
+ * does not name. One finding for the codes of a pickle, an error when the stream calls what one names (that call
+ * runs something chainproof cannot see) — not also a CPI002/CPI100 asking to safe-list a name that does not exist.
+ */
+function extensionFinding(
+  run: PickleRun,
+  p: PickleRun['problems'][number],
+  index: number,
+  where: string,
+  base: Pick<Finding, 'location' | 'artifact'>,
+): Finding {
+  const codes = [...run.globals.values()].filter(isExtensionCode);
+  const called = codes.some((g) => isCalledDirectly(run, g, CALLS_OR_NEW));
+  const named = codes.map((g) => g.name.slice('<extension '.length, -1)).join(', ');
+  return {
+    ...base,
+    ruleId: 'CPI010',
+    ...(called ? { level: 'error' as const } : {}),
+    message: `${where}: ${p.message} (pickle ${index}, byte ${p.offset})${called ? ' and calls it' : ''}. pickle.load raises "unregistered extension code" unless the loading process registered the code with copyreg.add_extension (no model library does); where it did, the pickle imports ${called ? 'and runs ' : ''}whatever was registered, which the file does not name. Do not load this file unless you control the code that registers extension codes.`,
+    evidence: {
+      problem: p.kind,
+      offset: p.offset,
+      pickle: index,
+      detail: p.message,
+      ...(named !== '' ? { codes: named } : {}),
+      ...(called ? { called: true } : {}),
+    },
   };
 }
 

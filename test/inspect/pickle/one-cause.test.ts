@@ -26,6 +26,16 @@ describe('one finding per cause in a malicious pickle', () => {
     expect(by.get('locate.pkl')).toEqual(['CPI001:error']);
   });
 
+  it('EXT1 code 1 then REDUCE: one CPI010 at error that says the stream calls it, no CPI100 naming copyreg.<extension 1>', async () => {
+    // Lib/pickle.py get_extension: an unregistered code raises; a registered one imports what copyreg was given.
+    const by = await rulesOf({
+      'ext.pkl': P(`\x80\x02\x82\x01${u('id')}\x85R.`),
+      'ext-only.pkl': P('\x80\x02\x82\x01.'),
+    });
+    expect(by.get('ext.pkl')).toEqual(['CPI010:error']);
+    expect(by.get('ext-only.pkl')).toEqual(['CPI010:warning']);
+  });
+
   it('control: a computed call whose origin is safe-listed still has its CPI006', async () => {
     // collections.OrderedDict() returns a dict; calling it (a second REDUCE) is nothing the safe name explains.
     const by = await rulesOf({ 'odict.pkl': P(`\x80\x02ccollections\nOrderedDict\n)R)R.`) });
