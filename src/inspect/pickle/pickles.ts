@@ -71,7 +71,7 @@ function* analyseSteps(src: ByteSource, target: PickleTarget): Steps<Analysed> {
   let runs: PickleRun[];
   if (first === undefined) runs = [yield* pickleSteps(src)];
   else if (legacy) runs = yield* legacyTorchRestSteps(src, first, opts);
-  else runs = first.stopped ? [first, ...(yield* streamSteps(src, opts))] : [first];
+  else runs = first.stopped ? [first, ...(yield* streamSteps(src, opts, first))] : [first];
   return { runs, what: legacy ? 'legacy PyTorch file' : target.what };
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { zip } from '../formats/build.js';
 import { inspectFolder } from './scan-folder.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'cp-one-cause-'));
@@ -34,6 +35,16 @@ describe('one finding per cause in a malicious pickle', () => {
     });
     expect(by.get('ext.pkl')).toEqual(['CPI010:error']);
     expect(by.get('ext-only.pkl')).toEqual(['CPI010:warning']);
+  });
+
+  it('a pickle followed by a zip: one CPI003 that names the zip, not "persistent IDs" from reading PK as PERSID', async () => {
+    const archive = zip([{ name: 'a/data.pkl', data: P(`\x80\x02cos\nsystem\n${u('id')}\x85R.`) }]);
+    const dir = mkdtempSync(path.join(root, 'case-'));
+    writeFileSync(path.join(dir, 'two.pkl'), Buffer.concat([P(`\x80\x02}${u('a')}K\x01s.`), archive]));
+    const found = (await inspectFolder(dir)).get('two.pkl') ?? [];
+    expect(found.map((f) => `${f.ruleId}:${f.level}`)).toEqual(['CPI003:warning']);
+    expect(found[0]?.message).toContain('zip archive');
+    expect(found[0]?.evidence?.['offset']).toBe(10); // the zip's first byte
   });
 
   it('control: a computed call whose origin is safe-listed still has its CPI006', async () => {
