@@ -119,12 +119,16 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
   // Globals reported as dangerous (CPI001): a computed call derived from one is that finding's cause, already told in
   // its "called via" (`pydoc.locate('os.system')('id')`), so it adds no CPI006 of its own.
   const dangerous = new Set<string>();
-  const torchLoaded = isTorchLoaded(ctx);
+  const torchReads = isTorchLoaded(ctx);
   // torch.load's weights-only unpickler raises at the first refusal in the stream (a legacy file's five pickles are
   // read in turn): one refusal per file is what torch hits, so later pickles add no CPI119 of their own.
   let torchRefused = false;
+  const firstOnly = torchReads && readsFirstPickleOnly(ctx);
   runs.forEach((run, index) => {
     const before = out.length;
+    // A pickle after data.pkl's first is never read by torch.load: no weights-only verdict, but why it is dead there.
+    const torchLoaded = torchReads && !(firstOnly && index > 0);
+    const hidden = firstOnly && index > 0 ? ` ${AFTER_DATA_PKL}` : '';
     const callsOf = (g: GlobalRef): string =>
       [...run.calls.values()]
         .filter((c) => c.target?.module === g.module && c.target.name === g.name)
@@ -172,7 +176,7 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         ...(v.kind === 'dangerous' ? { resolvesTo: v.why } : {}),
         ...(weightsOnly ? WEIGHTS_ONLY_REFUSED : {}),
       };
-      const refused = weightsOnly ? ` ${WEIGHTS_ONLY_TEXT}` : '';
+      const refused = weightsOnly ? ` ${WEIGHTS_ONLY_TEXT}` : hidden;
       if (weightsOnly) refusedReported = true;
       if (v.kind === 'unknown' && !isModelLibrary(py3.module) && isCalledDirectly(run, g)) {
         out.push({
@@ -276,6 +280,14 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
     }
   });
   return out;
+}
+
+const AFTER_DATA_PKL =
+  'torch.load reads only the first pickle of data.pkl (serialization.py `_load`: one `unpickler.load()`); this one follows it, hidden from torch, and runs for a reader that unpickles on.';
+
+/** A torch zip's data.pkl: `_load` unpickles it once, so a further pickle in the member is not torch's to read. */
+function readsFirstPickleOnly(ctx: VerdictContext): boolean {
+  return ctx.what !== 'legacy PyTorch file' && ctx.what !== 'torch.load of embedded bytes';
 }
 
 /**

@@ -53,3 +53,20 @@ describe('one finding per cause in a malicious pickle', () => {
     expect(by.get('odict.pkl')).toEqual(['CPI006:warning']);
   });
 });
+
+describe('torch.load reads one pickle of data.pkl', () => {
+  it("a second pickle hidden after data.pkl's STOP is flagged, without claiming torch.load runs it with weights_only=False", async () => {
+    const evil = `\x80\x02cos\nsystem\n${u('id')}\x85R.`;
+    const archive = zip([
+      { name: 'arch/data.pkl', data: P(`\x80\x02}.${evil}`) },
+      { name: 'arch/version', data: '3\n' },
+    ]);
+    const dir = mkdtempSync(path.join(root, 'case-'));
+    writeFileSync(path.join(dir, 'model.pt'), archive);
+    const found = ((await inspectFolder(dir)).get('model.pt') ?? []).filter((f) => f.ruleId.startsWith('CPI'));
+    expect(found.map((f) => `${f.ruleId}:${f.level}:${f.location.member}`)).toEqual(['CPI001:error:arch/data.pkl']);
+    // serialization.py `_load` calls unpickler.load() once: the weights-only gate never sees this pickle.
+    expect(found[0]?.message).toContain('reads only the first pickle of data.pkl');
+    expect(found[0]?.evidence?.['torchLoad']).toBeUndefined();
+  });
+});
