@@ -37,22 +37,33 @@ export function* streamSteps(src: ByteSource, opts: StreamOptions = {}, before?:
   return runs;
 }
 
-/** A zip's local file header or (empty archive) end of central directory: `PK\x03\x04`, `PK\x05\x06`. */
-const ZIP_HEADS: readonly number[] = [0x04034b50, 0x06054b50];
+/**
+ * Zip record signatures (APPNOTE 4.3): local file header, central directory header, end of central directory, zip64
+ * end record, data descriptor. A torch member read past its end (an overlapping archive) meets the latter ones.
+ */
+const ZIP_RECORDS: ReadonlyMap<number, string> = new Map([
+  [0x04034b50, 'PK\\x03\\x04'],
+  [0x02014b50, 'PK\\x01\\x02'],
+  [0x06054b50, 'PK\\x05\\x06'],
+  [0x06064b50, 'PK\\x06\\x06'],
+  [0x08074b50, 'PK\\x07\\x08'],
+]);
 
 /**
- * A zip archive after a pickle's STOP is one file that reads as two formats, not a further pickle: read as opcodes its
- * `P` is PERSID and the report spoke of persistent IDs. No model loader reads it — pickle.load and joblib.load return
- * at STOP, np.load and torch.load take a file for a zip only when it starts with one (serialization.py `_is_zipfile`
- * reads the first four bytes) — while `zipfile.ZipFile` finds it from the end. Said once, on the pickle before it.
+ * Zip records after a pickle's STOP make bytes that read as two formats, not a further pickle: read as opcodes their
+ * `P` is PERSID and the report spoke of persistent IDs. No model loader reads them — pickle.load and joblib.load
+ * return at STOP, np.load and torch.load take a file for a zip only when it starts with one (serialization.py
+ * `_is_zipfile` reads the first four bytes) — while `zipfile.ZipFile` finds an archive from its end. Said once, on the
+ * pickle before them.
  */
 function* appendedZip(src: ByteSource, prev: PickleRun): Steps<boolean> {
   yield* need(src, 4);
   const head = src.peekBytes(4);
-  if (head.length < 4 || !ZIP_HEADS.includes(head.readUInt32LE(0))) return false;
+  const record = head.length < 4 ? undefined : ZIP_RECORDS.get(head.readUInt32LE(0));
+  if (record === undefined) return false;
   prev.problems.push({
     kind: 'malformed',
-    message: `after this pickle's STOP the file goes on with a zip archive (${src.remaining} bytes), which pickle.load, joblib.load and torch.load never read but zipfile.ZipFile opens from its end: a file crafted to read as two formats`,
+    message: `after this pickle's STOP come ${src.remaining} bytes of zip records (${record}), not another pickle: pickle.load, joblib.load and torch.load stop at the STOP and never read them, while a zip reader does (bytes crafted to read as two formats)`,
     offset: src.pos,
   });
   return true;

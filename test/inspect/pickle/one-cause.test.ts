@@ -43,8 +43,16 @@ describe('one finding per cause in a malicious pickle', () => {
     writeFileSync(path.join(dir, 'two.pkl'), Buffer.concat([P(`\x80\x02}${u('a')}K\x01s.`), archive]));
     const found = (await inspectFolder(dir)).get('two.pkl') ?? [];
     expect(found.map((f) => `${f.ruleId}:${f.level}`)).toEqual(['CPI003:warning']);
-    expect(found[0]?.message).toContain('zip archive');
+    expect(found[0]?.message).toContain('zip records (PK\\x03\\x04)');
     expect(found[0]?.evidence?.['offset']).toBe(10); // the zip's first byte
+  });
+
+  it('a pickle followed by a zip data descriptor (a member read past its end): the same one CPI003', async () => {
+    const dir = mkdtempSync(path.join(root, 'case-'));
+    writeFileSync(path.join(dir, 'dd.pkl'), Buffer.concat([P(`\x80\x02}.PK\x07\x08`), Buffer.alloc(12)]));
+    const found = (await inspectFolder(dir)).get('dd.pkl') ?? [];
+    expect(found.map((f) => `${f.ruleId}:${f.level}`)).toEqual(['CPI003:warning']);
+    expect(found[0]?.message).toContain('zip records (PK\\x07\\x08)');
   });
 
   it('control: a computed call whose origin is safe-listed still has its CPI006', async () => {
