@@ -76,8 +76,12 @@ export function readTar(data: Buffer, maxEntries = 100_000, linkSteps = LINK_STE
   };
 }
 
-/** The members of a tar archive in memory and why it was not read to its end; no name or link judged. */
-export function tarMembers(data: Buffer, maxEntries = 100_000): { entries: TarEntry[]; problems: string[] } {
+/**
+ * The members of a tar archive in memory and why it was not read to its end; no name or link judged. Past
+ * `maxEntries` members it throws (ContainerLimitError): each caller passes its limits' bound, never a default of its
+ * own, so a walk and its re-read of one image stop at the same member.
+ */
+export function tarMembers(data: Buffer, maxEntries: number): { entries: TarEntry[]; problems: string[] } {
   const entries: TarEntry[] = [];
   const problems: string[] = [];
   let longName: string | undefined;

@@ -71,14 +71,17 @@ export async function walkTarStream(
   // Members too large to keep that no reader judged (name → size): a .nemo config that is, or links to, one of them
   // was not checked, and says so.
   const unread = new Map<string, number>();
+  let members = 0;
   const done = (): Buffer => {
     const tar = Buffer.concat(image);
-    findings.push(...unreadNemoConfigs(tar, unread, t));
+    // Stopped one member past the bound, the image is one readTar throws on (inspectTar's CPI012 for the whole
+    // archive, its config with it): listing it again at that bound would throw here, out of the walk, losing what
+    // the walk found (the analyser failing, CPX003, or a gzip stream read again whole).
+    if (members <= t.maxEntries) findings.push(...unreadNemoConfigs(tar, unread, t));
     return tar;
   };
   let pax: Record<string, string> = {};
   let longName: string | undefined;
-  let members = 0;
   for (let p = 0; ;) {
     const h = await s.read(p, 512);
     if (h.length < 512 || h.every((b) => b === 0) || tarHeaderProblem(h) !== undefined) {
@@ -175,7 +178,8 @@ export async function walkTarStream(
  */
 function unreadNemoConfigs(tar: Buffer, unread: ReadonlyMap<string, number>, t: TarStreamTarget): Finding[] {
   if (unread.size === 0) return [];
-  const { entries } = tarMembers(tar);
+  // readTar's bound (inspectTar), the one the walk stopped at: never a member the in-memory reader would not list.
+  const { entries } = tarMembers(tar, t.maxEntries);
   const configs = nemoConfigMembers(entries, hardLinkTargets(entries));
   const out: Finding[] = [];
   for (const e of configs) {
