@@ -79,6 +79,25 @@ interface TreeNode {
   readonly children: Map<string, TreeNode>;
   /** The target of the symlink member made at this path (the last one written there), if any. */
   target?: string;
+  /** That symlink member's name, as written: what a message names. */
+  member?: string;
+}
+
+/** Links of one escaping chain named at most: enough to see why a target that reads as inside is not. */
+export const CHAIN_NAMED = 3;
+
+/** The first links a walk followed (at most CHAIN_NAMED) and how many it followed. */
+interface Followed {
+  readonly first: TreeNode[];
+  count: number;
+}
+
+const followedNone = (): Followed => ({ first: [], count: 0 });
+
+/** The first links (member name and target) of the chain a link escapes through, and whether it goes on past them. */
+export interface EscapeChain {
+  readonly via: readonly { readonly name: string; readonly target: string }[];
+  readonly more: boolean;
 }
 
 /**
@@ -96,9 +115,12 @@ type Walked = { readonly at: Place; readonly hops: number } | 'outside' | 'loop'
 
 class LinkBudgetSpent extends Error {}
 
-/** What following the symlinks of an archive found: the links that escape, and whether every one was resolved. */
+/**
+ * What following the symlinks of an archive found: the links that escape, each with the first links of the chain it
+ * leaves through, and whether every one was resolved.
+ */
 export interface LinkResolution<T> {
-  readonly escaping: ReadonlySet<T>;
+  readonly escaping: ReadonlyMap<T, EscapeChain>;
   /** The step budget ran out: links not yet resolved may escape through others and were not checked. */
   readonly exhausted: boolean;
 }
@@ -112,6 +134,8 @@ export interface LinkResolution<T> {
 class LinkResolver {
   readonly root: Place = { name: '', node: { children: new Map() }, up: undefined };
   private readonly landings = new Map<TreeNode, Walked | 'resolving'>();
+  /** For each link resolved: the links its own target's walk followed (the next links of a chain through it). */
+  private readonly hopsOf = new Map<TreeNode, Followed>();
   private steps = 0;
   /** A landing worked out since this was cleared was cut short by the nesting limit. */
   private cut = false;
@@ -119,7 +143,7 @@ class LinkResolver {
   constructor(private readonly budget: number) {}
 
   /** Record a symlink made at `segments` (normalised, under the root). */
-  addSymlink(segments: readonly string[], target: string): void {
+  addSymlink(segments: readonly string[], target: string, member?: string): void {
     let node = this.root.node!;
     for (const seg of segments) {
       let child = node.children.get(seg);
@@ -127,13 +151,14 @@ class LinkResolver {
       node = child;
     }
     node.target = target;
+    if (member !== undefined) node.member = member;
   }
 
   /**
    * `segs` walked from `from`. The last component is followed only when `followLast`: extraction replaces a symlink
-   * member, it writes through anything else.
+   * member, it writes through anything else. The links followed are counted in `followed`, the first few kept.
    */
-  walk(from: Place, segs: readonly string[], followLast: boolean, nested = 0): Walked {
+  walk(from: Place, segs: readonly string[], followLast: boolean, nested = 0, followed?: Followed): Walked {
     let last = segs.length - 1;
     while (last >= 0 && (segs[last] === '' || segs[last] === '.')) last--;
     let at = from;
@@ -152,6 +177,10 @@ class LinkResolver {
       if (node?.target === undefined || (!followLast && i === last)) {
         at = here;
         continue;
+      }
+      if (followed !== undefined) {
+        if (followed.first.length < CHAIN_NAMED) followed.first.push(node);
+        followed.count++;
       }
       const landing = this.landingOf(node, at, nested);
       if (typeof landing === 'string') return landing;
@@ -180,14 +209,39 @@ class LinkResolver {
     const cutAround = this.cut;
     this.cut = false;
     this.landings.set(node, 'resolving');
+    const followed = followedNone();
     const landing =
       target.startsWith('/') || target.includes('\\') || /^[A-Za-z]:/.test(target)
         ? 'outside'
-        : this.walk(folder, target.split('/'), true, nested + 1);
+        : this.walk(folder, target.split('/'), true, nested + 1, followed);
     if (this.cut) this.landings.delete(node);
     else this.landings.set(node, landing);
+    if (followed.count > 0) this.hopsOf.set(node, followed);
     this.cut ||= cutAround;
     return landing;
+  }
+
+  /**
+   * The first CHAIN_NAMED links of an escape whose own walk `followed` these, in the order the OS meets them: each
+   * link, then the links its own target followed (depth first) — a few steps whatever the chain's length.
+   */
+  chainOf(followed: Followed): EscapeChain {
+    const via: { name: string; target: string }[] = [];
+    const seen = new Set<TreeNode>();
+    // Links still to name, next last; a walk that followed more than it kept has more links than these.
+    const pending = [...followed.first].reverse();
+    let more = followed.count > followed.first.length;
+    for (let n = pending.pop(); n !== undefined; n = pending.pop()) {
+      if (seen.has(n)) continue;
+      if (via.length === CHAIN_NAMED) return { via, more: true };
+      seen.add(n);
+      via.push({ name: n.member ?? '', target: n.target ?? '' });
+      const hops = this.hopsOf.get(n);
+      if (hops === undefined) continue;
+      more ||= hops.count > hops.first.length;
+      for (const h of [...hops.first].reverse()) pending.push(h);
+    }
+    return { via, more };
   }
 
   /** The place of a folder given by its components, read as written (no link followed). */
@@ -260,13 +314,13 @@ export function symlinksEscapingThroughOthers<
       e.linkName.length <= PATH_MAX &&
       !escapingLinkTarget(e.name, e.linkName, 'symlink'),
   );
-  const out = new Set<T>();
+  const out = new Map<T, EscapeChain>();
   if (candidates.length < 2) return { escaping: out, exhausted: false };
   const resolver = new LinkResolver(budget);
   // Where each is made, its folders read as written (they are resolved below, when it is followed).
   for (const e of candidates) {
     const at = writtenAt(e.name);
-    if (at !== undefined) resolver.addSymlink(at, e.linkName);
+    if (at !== undefined) resolver.addSymlink(at, e.linkName, e.name);
   }
   try {
     for (const e of candidates) {
@@ -274,7 +328,9 @@ export function symlinksEscapingThroughOthers<
       const made = resolver.walk(resolver.root, e.name.split('/'), false);
       if (typeof made === 'string') continue;
       const folder = made.at.up ?? resolver.root;
-      if (resolver.walk(folder, e.linkName.split('/'), true) === 'outside') out.add(e);
+      const followed = followedNone();
+      if (resolver.walk(folder, e.linkName.split('/'), true, 0, followed) === 'outside')
+        out.set(e, resolver.chainOf(followed));
     }
   } catch (err) {
     if (err instanceof LinkBudgetSpent) return { escaping: out, exhausted: true };

@@ -1,7 +1,7 @@
 import { checksumOk, looksLikeTar, parseOctal, pythonInt, tarHeaderProblem } from '../../discover/formats/tar-head.js';
 import { ContainerLimitError } from './errors.js';
 import { unsafeMemberName } from './names.js';
-import { escapingLinkTarget, LINK_STEP_BUDGET, symlinksEscapingThroughOthers } from './tar-links.js';
+import { escapingLinkTarget, LINK_STEP_BUDGET, symlinksEscapingThroughOthers, type EscapeChain } from './tar-links.js';
 import { oldGnuSparse, paxSparse, rebuildSparse, type SparseMap } from './tar-sparse.js';
 import { trimEndRun } from '../../core/linear-text.js';
 
@@ -20,6 +20,8 @@ export interface UnsafeLink {
   readonly name: string;
   readonly target: string;
   readonly kind: 'symlink' | 'hardlink';
+  /** For a target that reads as inside: the first links of the chain it leaves through (`symlinksEscapingThroughOthers`). */
+  readonly chain?: EscapeChain;
 }
 
 export interface TarArchive {
@@ -170,13 +172,17 @@ export function tarMembers(data: Buffer, maxEntries: number): { entries: TarEntr
   return { entries, problems };
 }
 
-function unsafeLinksOf(entries: readonly TarEntry[], escapingThroughSymlinks: ReadonlySet<TarEntry>): UnsafeLink[] {
+function unsafeLinksOf(
+  entries: readonly TarEntry[],
+  escapingThroughSymlinks: ReadonlyMap<TarEntry, EscapeChain>,
+): UnsafeLink[] {
   const out: UnsafeLink[] = [];
   for (const e of entries) {
     if (e.linkName === undefined) continue;
     const kind = e.type === '2' ? 'symlink' : 'hardlink';
-    if (escapingLinkTarget(e.name, e.linkName, kind) || escapingThroughSymlinks.has(e))
-      out.push({ name: e.name, target: e.linkName, kind });
+    const chain = escapingThroughSymlinks.get(e);
+    if (escapingLinkTarget(e.name, e.linkName, kind)) out.push({ name: e.name, target: e.linkName, kind });
+    else if (chain !== undefined) out.push({ name: e.name, target: e.linkName, kind, chain });
   }
   return out;
 }

@@ -16,7 +16,7 @@ import {
 } from '../pickle/pickles.js';
 import { leadingPickle } from '../../discover/formats/pickle-head.js';
 import type { SidecarRef } from '../pickle/joblib.js';
-import { isTar, readTar, tarfileReadsAsFile, type TarEntry } from '../containers/tar.js';
+import { isTar, readTar, tarfileReadsAsFile, type TarEntry, type UnsafeLink } from '../containers/tar.js';
 import { hardLinkTargets } from '../containers/tar-links.js';
 import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
 import { WEIGHTS_ONLY_REFUSED } from '../pickle/weights-only.js';
@@ -672,6 +672,52 @@ export function plainNpyHeader(
   return typeof h === 'string' || h.hasObject ? undefined : h;
 }
 
+/** Escaping links named at most in one finding; the rest are counted. */
+const LINKS_NAMED = 3;
+
+/**
+ * CPX025 for a tar's escaping links: one finding for those whose target leaves as written, one for those that leave
+ * only through other symlinks (naming the first links of the chain: the target alone reads as inside). A crafted tar
+ * of 100,000 links is one cause, not 100,000 findings: a few are named, the rest counted.
+ */
+function addUnsafeLinks(links: readonly UnsafeLink[], where: string, add: Add): void {
+  const quoted = (l: { readonly name: string; readonly target: string }): string =>
+    `${JSON.stringify(l.name)} -> ${JSON.stringify(l.target)}`;
+  const through = (l: UnsafeLink): string =>
+    l.chain === undefined ? '' : `${l.chain.via.map(quoted).join(', ')}${l.chain.more ? ', …' : ''}`;
+  for (const group of [links.filter((l) => l.chain === undefined), links.filter((l) => l.chain !== undefined)]) {
+    const first = group[0];
+    if (first === undefined) continue;
+    const chained = first.chain !== undefined;
+    const evidence = {
+      member: first.name,
+      target: first.target,
+      kind: first.kind,
+      ...(chained ? { via: through(first) } : {}),
+      ...(group.length > 1 ? { links: group.length } : {}),
+    };
+    const way = chained ? ' once the symlinks on the way are followed' : '';
+    if (group.length === 1) {
+      const via = chained ? `${way} (${through(first)})` : '';
+      add(
+        'CPX025',
+        `${where}: ${first.kind} member ${JSON.stringify(first.name)} points outside the archive, to ${JSON.stringify(first.target)}${via}; do not extract it.`,
+        evidence,
+      );
+      continue;
+    }
+    const named = group
+      .slice(0, LINKS_NAMED)
+      .map((l) => (chained ? `${quoted(l)} through ${through(l)}` : quoted(l)))
+      .join('; ');
+    add(
+      'CPX025',
+      `${where}: ${group.length} link members point outside the archive${way} (${named}${group.length > LINKS_NAMED ? `; and ${group.length - LINKS_NAMED} more` : ''}); do not extract it.`,
+      evidence,
+    );
+  }
+}
+
 function inspectTar(
   data: Buffer,
   where: string,
@@ -693,16 +739,7 @@ function inspectTar(
     add('CPI011', `${where}: member ${JSON.stringify(n)} would be written outside the extraction folder.`, {
       member: n,
     });
-  for (const l of tar.unsafeLinks)
-    add(
-      'CPX025',
-      `${where}: ${l.kind} member ${JSON.stringify(l.name)} points outside the archive, to ${JSON.stringify(l.target)}; do not extract it.`,
-      {
-        member: l.name,
-        target: l.target,
-        kind: l.kind,
-      },
-    );
+  addUnsafeLinks(tar.unsafeLinks, where, add);
   // torch/serialization.py `_legacy_load.legacy_load` extracts exactly `storages`, `tensors` and `pickle` (tarfile
   // `getmember`, names normalised); `sys_info` is written by old torch.save but never read back.
   const legacyName = (n: string): string => n.replace(/^(\.\/)+/, '');

@@ -57,7 +57,7 @@ describe('symlinksEscapingThroughOthers (where tarfile.extractall really makes t
     },
     { case: 'a loop (ELOOP)', members: [link('a', 'b'), link('b', 'a'), link('c', 'a/x')], want: [] },
   ])('$case', ({ members, want }) => {
-    expect([...symlinksEscapingThroughOthers(members).escaping].map((e) => e.name)).toEqual(want);
+    expect([...symlinksEscapingThroughOthers(members).escaping.keys()].map((e) => e.name)).toEqual(want);
   });
 
   it('is reported as an unsafe link of the tar (CPX025 from content.ts), once, not the member written through it', () => {
@@ -68,7 +68,14 @@ describe('symlinksEscapingThroughOthers (where tarfile.extractall really makes t
         { name: 'x/y/e/pwned', data: Buffer.from('hi') },
       ]),
     );
-    expect(tar.unsafeLinks).toEqual([{ name: 'x/y/e', target: 'd/..', kind: 'symlink' }]);
+    expect(tar.unsafeLinks).toEqual([
+      {
+        name: 'x/y/e',
+        target: 'd/..',
+        kind: 'symlink',
+        chain: { via: [{ name: 'x/y/d', target: '../..' }], more: false },
+      },
+    ]);
     expect(tar.unsafeNames).toEqual([]);
   });
 });
@@ -93,8 +100,36 @@ describe('following the symlinks of a hostile tar is bounded', () => {
     // a/s0 -> s1 -> … -> a/s{n-1} -> .. lands on the root; `a/x -> s0/..` then climbs out through n links.
     const chainOf = (n: number) =>
       Array.from({ length: n }, (_, i) => link(`a/s${i}`, i < n - 1 ? `s${i + 1}` : '..')).concat(link('a/x', 's0/..'));
-    expect(readTar(buildTar(chainOf(40))).unsafeLinks.map((l) => l.name)).toEqual(['a/x']);
+    const escaping = readTar(buildTar(chainOf(40))).unsafeLinks;
+    expect(escaping.map((l) => l.name)).toEqual(['a/x']);
+    // The first three links of the chain are named, and that it goes on.
+    expect(escaping[0]?.chain).toEqual({
+      via: [
+        { name: 'a/s0', target: 's1' },
+        { name: 'a/s1', target: 's2' },
+        { name: 'a/s2', target: 's3' },
+      ],
+      more: true,
+    });
     expect(readTar(buildTar(chainOf(41))).unsafeLinks).toEqual([]);
+  });
+
+  it('a link through a link that itself leaves through another names the chain in order', () => {
+    // b -> a/.. leaves through a -> . (the root, then up); c -> b/x leaves through b, then a.
+    const chain = readTar(buildTar([link('a', '.'), link('b', 'a/..'), link('c', 'b/x')])).unsafeLinks;
+    expect(chain.map((l) => [l.name, l.chain])).toEqual([
+      ['b', { via: [{ name: 'a', target: '.' }], more: false }],
+      [
+        'c',
+        {
+          via: [
+            { name: 'b', target: 'a/..' },
+            { name: 'a', target: '.' },
+          ],
+          more: false,
+        },
+      ],
+    ]);
   });
 
   it('a chain of 12,000 links, each through the next, is followed without deep recursion (ELOOP past 40)', () => {
