@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FileSource } from '../../src/core/file-source.js';
 import { readTar } from '../../src/inspect/containers/tar.js';
 import { walkTarStream } from '../../src/inspect/content/tar-stream.js';
+import { linkSteps } from '../../src/inspect/containers/tar-links.js';
 import { buildTar } from './helpers/tar.js';
 
 /** A FileSource over bytes in memory that counts how far it was read. */
@@ -28,7 +29,14 @@ describe('a streamed tar of many empty members', () => {
     // A few compressed kilobytes of empty members are a 512-byte header each: walking them all only grew the image.
     const members = Array.from({ length: 1_000 }, (_, i) => ({ name: `f${i}` }));
     const src = memorySource(buildTar([{ name: 'L', type: 'L', data: Buffer.from('long/name\0') }, ...members]));
-    const target = { path: 'many.tar', allow: { extra: [] }, member: undefined, maxImage: 1 << 20, maxEntries: 10 };
+    const target = {
+      path: 'many.tar',
+      allow: { extra: [] },
+      member: undefined,
+      maxImage: 1 << 20,
+      maxEntries: 10,
+      linkSteps: linkSteps(),
+    };
     const image = await walkTarStream(src, target, []);
     expect(image).toBeDefined();
     // The GNU long-name record is no member of its own: 11 members and it.

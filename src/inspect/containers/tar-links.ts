@@ -74,6 +74,17 @@ const MAX_LINK_HOPS = 40;
  */
 export const LINK_STEP_BUDGET = 2_000_000;
 
+/**
+ * Path steps left for following symlinks, shared by every tar of one file (nested ones, and a streamed tar's own look
+ * at its image): a file of thirty nested tars costs one budget, not thirty.
+ */
+export interface LinkSteps {
+  left: number;
+  readonly total: number;
+}
+
+export const linkSteps = (total = LINK_STEP_BUDGET): LinkSteps => ({ left: total, total });
+
 /** A folder of the extraction tree that symlink members are made in (or are): one per normalised member path. */
 interface TreeNode {
   readonly children: Map<string, TreeNode>;
@@ -136,11 +147,10 @@ class LinkResolver {
   private readonly landings = new Map<TreeNode, Walked | 'resolving'>();
   /** For each link resolved: the links its own target's walk followed (the next links of a chain through it). */
   private readonly hopsOf = new Map<TreeNode, Followed>();
-  private steps = 0;
   /** A landing worked out since this was cleared was cut short by the nesting limit. */
   private cut = false;
 
-  constructor(private readonly budget: number) {}
+  constructor(private readonly budget: LinkSteps) {}
 
   /** Record a symlink made at `segments` (normalised, under the root). */
   addSymlink(segments: readonly string[], target: string, member?: string): void {
@@ -164,7 +174,7 @@ class LinkResolver {
     let at = from;
     let hops = 0;
     for (let i = 0; i <= last; i++) {
-      if (++this.steps > this.budget) throw new LinkBudgetSpent();
+      if (--this.budget.left < 0) throw new LinkBudgetSpent();
       const part = segs[i]!;
       if (part === '' || part === '.') continue;
       if (part === '..') {
@@ -269,7 +279,7 @@ export type Landing = readonly string[] | 'outside' | 'loop';
  */
 export function symlinkLandings(
   symlinks: Iterable<readonly [string, string]>,
-  budget = LINK_STEP_BUDGET,
+  budget: LinkSteps = linkSteps(),
 ): (from: readonly string[], rest: readonly string[], followLast: boolean) => Landing | undefined {
   const resolver = new LinkResolver(budget);
   for (const [path, target] of symlinks) resolver.addSymlink(path.split('/'), target);
@@ -304,7 +314,7 @@ function writtenAt(name: string): string[] | undefined {
  */
 export function symlinksEscapingThroughOthers<
   T extends { readonly name: string; readonly type: string; readonly linkName?: string },
->(entries: readonly T[], budget = LINK_STEP_BUDGET): LinkResolution<T> {
+>(entries: readonly T[], budget: LinkSteps = linkSteps()): LinkResolution<T> {
   // Linux refuses a path or a symlink target past PATH_MAX (ENAMETOOLONG): no such link is made.
   const candidates = entries.filter(
     (e): e is T & { readonly linkName: string } =>

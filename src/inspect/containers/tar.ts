@@ -1,7 +1,13 @@
 import { checksumOk, looksLikeTar, parseOctal, pythonInt, tarHeaderProblem } from '../../discover/formats/tar-head.js';
 import { ContainerLimitError } from './errors.js';
 import { unsafeMemberName } from './names.js';
-import { escapingLinkTarget, LINK_STEP_BUDGET, symlinksEscapingThroughOthers, type EscapeChain } from './tar-links.js';
+import {
+  escapingLinkTarget,
+  linkSteps,
+  symlinksEscapingThroughOthers,
+  type EscapeChain,
+  type LinkSteps,
+} from './tar-links.js';
 import { oldGnuSparse, paxSparse, rebuildSparse, type SparseMap } from './tar-sparse.js';
 import { trimEndRun } from '../../core/linear-text.js';
 
@@ -61,14 +67,16 @@ export { checksumOk, parseOctal, pythonInt, tarHeaderProblem };
 
 /**
  * Read a tar archive from memory: ustar, GNU long names and PAX `path`/`size` records; names and links judged, the
- * symlinks followed within `linkSteps` path steps.
+ * symlinks followed within what is left of `steps` (one budget for every tar of a file). The tar that spends it says
+ * so, for itself and the tars read after it: one cause, one problem.
  */
-export function readTar(data: Buffer, maxEntries = 100_000, linkSteps = LINK_STEP_BUDGET): TarArchive {
+export function readTar(data: Buffer, maxEntries = 100_000, steps: LinkSteps = linkSteps()): TarArchive {
   const { entries, problems } = tarMembers(data, maxEntries);
-  const links = symlinksEscapingThroughOthers(entries, linkSteps);
-  if (links.exhausted)
+  const spentBefore = steps.left < 0;
+  const links = symlinksEscapingThroughOthers(entries, steps);
+  if (links.exhausted && !spentBefore)
     problems.push(
-      `its symlinks were not all followed (more than ${linkSteps} path steps): a link that leaves the extraction folder only through other links was not checked`,
+      `its symlinks were not all followed (more than ${steps.total} path steps for the file): a link that leaves the extraction folder only through other links was not checked, here or in a tar read after it`,
     );
   return {
     entries,

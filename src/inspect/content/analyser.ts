@@ -22,6 +22,7 @@ import { inspectZipByRanges } from './zip-ranged.js';
 import { analyseCompressedStream } from './streamed.js';
 import { walkTarStream } from './tar-stream.js';
 import { isTar } from '../containers/tar.js';
+import { linkSteps } from '../containers/tar-links.js';
 import { loadLzmaDecoder } from '../containers/lzma.js';
 import { isOpcode } from '../pickle/vm.js';
 import { isPicklePrefix, leadingPickle } from '../../discover/formats/pickle-head.js';
@@ -158,6 +159,7 @@ async function analyseFile(
         limits,
         findings: found.findings,
         extracted: found.decompressed,
+        linkSteps: found.linkSteps,
       };
       inspectContent(found.tar, behind.name, found.member, found.depth, 'sniff', ctx);
       return ctx.findings;
@@ -399,13 +401,15 @@ async function inspectTarByRanges(
   limits: ContentLimits,
 ): Promise<Finding[] | undefined> {
   const findings: Finding[] = [];
+  // One budget for following symlinks: what the walk spends on the image, its in-memory reader does not spend again.
+  const steps = linkSteps(limits.maxLinkSteps);
   const tar = await walkTarStream(
     src,
-    { path, allow, member: undefined, maxImage: limits.maxInMemory, maxEntries: limits.maxEntries },
+    { path, allow, member: undefined, maxImage: limits.maxInMemory, maxEntries: limits.maxEntries, linkSteps: steps },
     findings,
   );
   if (tar === undefined) return undefined;
-  const ctx: ContentContext = { path, allow, limits, findings, extracted: 0 };
+  const ctx: ContentContext = { path, allow, limits, findings, extracted: 0, linkSteps: steps };
   inspectContent(tar, path, undefined, 0, 'sniff', ctx);
   return ctx.findings;
 }

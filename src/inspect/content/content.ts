@@ -17,7 +17,7 @@ import {
 import { leadingPickle } from '../../discover/formats/pickle-head.js';
 import type { SidecarRef } from '../pickle/joblib.js';
 import { isTar, readTar, tarfileReadsAsFile, type TarEntry, type UnsafeLink } from '../containers/tar.js';
-import { hardLinkTargets } from '../containers/tar-links.js';
+import { hardLinkTargets, LINK_STEP_BUDGET, linkSteps, type LinkSteps } from '../containers/tar-links.js';
 import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
 import { WEIGHTS_ONLY_REFUSED } from '../pickle/weights-only.js';
 import { nemoConfigFindings, nemoConfigMembers } from './nemo-config.js';
@@ -54,6 +54,8 @@ export interface ContentLimits {
    * so a genuine file's arrays fit in the loading machine's memory; sized for about 10 s of inflation.
    */
   readonly maxArrayBytes: number;
+  /** Path steps spent at most following one file's tar symlinks, across every tar in it (tar-links.ts). */
+  readonly maxLinkSteps: number;
 }
 
 /** Largest size a zip member may declare before it is refused unread. */
@@ -67,6 +69,7 @@ export const DEFAULT_CONTENT_LIMITS: ContentLimits = {
   maxTotalBytes: 1024 ** 3,
   maxInMemory: 192 * 1024 ** 2,
   maxArrayBytes: 4 * 1024 ** 3,
+  maxLinkSteps: LINK_STEP_BUDGET,
 };
 
 export interface ContentContext {
@@ -78,6 +81,8 @@ export interface ContentContext {
   extracted: number;
   /** Set once the decompression budget ran out and that was reported: nothing more is decompressed, no repeat. */
   budgetSpent?: boolean;
+  /** The file's symlink-following budget (`linkStepsOf`): made with the context, or on its first tar. */
+  linkSteps?: LinkSteps;
   /** Told of joblib sidecar files named by the file's own (possibly compressed) pickle. */
   readonly onSidecar?: (ref: SidecarRef) => void;
   /** The file is an .npz that `np.load` opens as an NpzFile: its own members are read with allow_pickle=False. */
@@ -447,7 +452,7 @@ export function inspectZipArchive(
   const names = zip.directoryNames ?? zip.entries.filter((e) => e.hidden !== true).map((e) => e.name);
   const torchscript = isTorchScriptZip(names);
   const sub: ContentContext = torchscript
-    ? { ...ctx, allow: { ...ctx.allow, torchscript: true }, findings: ctx.findings }
+    ? { ...ctx, allow: { ...ctx.allow, torchscript: true }, findings: ctx.findings, linkSteps: linkStepsOf(ctx) }
     : ctx;
   if (overlaps.size > 0) {
     const names = [...overlaps].slice(0, 3).map((e) => JSON.stringify(e.name));
@@ -718,6 +723,11 @@ function addUnsafeLinks(links: readonly UnsafeLink[], where: string, add: Add): 
   }
 }
 
+/** The file's budget for following tar symlinks, one for every tar in it. */
+export function linkStepsOf(ctx: ContentContext): LinkSteps {
+  return (ctx.linkSteps ??= linkSteps(ctx.limits.maxLinkSteps));
+}
+
 function inspectTar(
   data: Buffer,
   where: string,
@@ -728,7 +738,7 @@ function inspectTar(
 ): void {
   let tar;
   try {
-    tar = readTar(data, ctx.limits.maxEntries);
+    tar = readTar(data, ctx.limits.maxEntries, linkStepsOf(ctx));
   } catch (err) {
     reportReadError(err, where, 'tar archive', add);
     return;
@@ -761,7 +771,7 @@ function inspectTar(
     const record = legacyName(link.name);
     if (legacyTorch && (record === 'storages' || record === 'tensors')) recordOf.set(linked, record);
   }
-  const nemoConfigs = nemoConfigMembers(tar.entries, linkTargets);
+  const nemoConfigs = nemoConfigMembers(tar.entries, linkTargets, linkStepsOf(ctx));
   for (const e of tar.entries) {
     if (!tarfileReadsAsFile(e.type)) continue;
     let body: Buffer;

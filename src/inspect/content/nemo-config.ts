@@ -3,7 +3,7 @@ import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { judgeDotted } from '../pickle/verdict.js';
 import { extractedPath } from './member-path.js';
-import { symlinkLandings } from '../containers/tar-links.js';
+import { symlinkLandings, type LinkSteps } from '../containers/tar-links.js';
 import { deepYamlMessage, MAX_YAML_DEPTH, parseShallowYaml, type DeepYaml } from '../../core/yaml-depth.js';
 
 /**
@@ -48,7 +48,7 @@ const MAX_LINK_HOPS = 40;
  */
 export function nemoConfigMembers<
   T extends { readonly name: string; readonly type: string; readonly linkName?: string },
->(entries: readonly T[], hardLinkTargets: ReadonlyMap<T, T>): Set<T> {
+>(entries: readonly T[], hardLinkTargets: ReadonlyMap<T, T>, steps: LinkSteps): Set<T> {
   const out = new Set<T>();
   // The member last written to each path (a later one overwrites an earlier): what a symlink finds there.
   let lastAt: Map<string, T> | undefined;
@@ -61,7 +61,7 @@ export function nemoConfigMembers<
       else if (linked.type === '1') linked = hardLinkTargets.get(linked);
       else {
         lastAt ??= new Map(entries.map((m) => [extractedPath(m.name), m]));
-        landings ??= symlinkLandings(symlinksAt(lastAt));
+        landings ??= symlinkLandings(symlinksAt(lastAt), steps);
         linked = symlinkTarget(lastAt, landings, linked);
       }
     }

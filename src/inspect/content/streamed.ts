@@ -12,6 +12,7 @@ import { insideCompression } from './content.js';
 import { memberContentClaimed, memberNameClaimed } from './member-formats.js';
 import { walkTarStream } from './tar-stream.js';
 import { isTar } from '../containers/tar.js';
+import { linkSteps, type LinkSteps } from '../containers/tar-links.js';
 
 const HEAD = 1 << 16;
 /** Decompressed bytes walked when HEAD cannot tell: within the history a stream keeps (inflate-source.ts HISTORY). */
@@ -45,6 +46,8 @@ export interface StreamedTar {
   readonly findings: Finding[];
   /** Bytes decompressed so far, to start the file's budget from. */
   readonly decompressed: number;
+  /** The file's budget for following symlinks, as the walk left it. */
+  readonly linkSteps: LinkSteps;
 }
 
 export interface StreamTarget {
@@ -105,13 +108,14 @@ export async function analyseCompressedStream(
           member,
           maxImage: t.limits.maxInMemory,
           maxEntries: t.limits.maxEntries,
+          linkSteps: linkSteps(t.limits.maxLinkSteps),
           reopen,
         };
         const tar = await walkTarStream(s, target, findings);
         if (tar === undefined) return undefined;
         if (opened.some((o) => o.limitHit)) findings.push(limitFinding(t, member, s.produced));
         const decompressed = t.limits.maxTotalBytes - budget.left;
-        return { tar, member, depth, findings, decompressed };
+        return { tar, member, depth, findings, decompressed, linkSteps: target.linkSteps };
       }
       if (inner !== undefined || isContainerHead(head)) return undefined;
       // A model its own format judges (a PyTorch Mobile flatbuffer gzipped for download): whoever decompresses it

@@ -10,7 +10,7 @@ import {
   tarfileReadsAsFile,
   tarHeaderProblem,
 } from '../containers/tar.js';
-import { hardLinkTargets } from '../containers/tar-links.js';
+import { hardLinkTargets, type LinkSteps } from '../containers/tar-links.js';
 import { isNemoConfig, nemoConfigMembers, oversizedNemoConfig } from './nemo-config.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { analysePickleFile, looksLikePickleStream } from '../pickle/pickles.js';
@@ -41,6 +41,8 @@ export interface TarStreamTarget {
   readonly maxImage: number;
   /** readTar's entry bound: past it the walk stops, as the in-memory reader would throw there (ContainerLimitError). */
   readonly maxEntries: number;
+  /** The file's budget for following symlinks, which the in-memory reader of the image goes on spending. */
+  readonly linkSteps: LinkSteps;
   /** The tar's stream again from its start, when it only reads forward (pickles.ts `PickleTarget.reopen`). */
   readonly reopen?: () => Promise<FileSource>;
 }
@@ -180,7 +182,7 @@ function unreadNemoConfigs(tar: Buffer, unread: ReadonlyMap<string, number>, t: 
   if (unread.size === 0) return [];
   // readTar's bound (inspectTar), the one the walk stopped at: never a member the in-memory reader would not list.
   const { entries } = tarMembers(tar, t.maxEntries);
-  const configs = nemoConfigMembers(entries, hardLinkTargets(entries));
+  const configs = nemoConfigMembers(entries, hardLinkTargets(entries), t.linkSteps);
   const out: Finding[] = [];
   for (const e of configs) {
     const size = e.type === READ_HERE ? unread.get(e.name) : undefined;

@@ -1,0 +1,69 @@
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+// The member readers a scan registers, as in a scan, whatever ran before this file in the worker (isolate: false).
+import '../../../src/inspect/analysers.js';
+import { buildTar, type TarMember } from '../../hostile/helpers/tar.js';
+import { inspectAtLimits, ROOMY_LIMITS, ruleAtMember } from './small-limits.js';
+
+const MiB = 1 << 20;
+const root = mkdtempSync(path.join(tmpdir(), 'cp-tar-link-steps-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const link = (name: string, linkName: string): TarMember => ({ name, type: '2', linkName });
+
+/**
+ * Symlinks that cost about 2,000 path steps to follow: 20 links with 100-component targets (each walked once), and
+ * one through them. None leaves the folder.
+ */
+const costly = (under: string): TarMember[] => [
+  ...Array.from({ length: 20 }, (_, i) => link(`${under}l${i}`, Array.from({ length: 100 }, () => 'd').join('/'))),
+  link(`${under}z`, 'l0/x'),
+];
+
+const ruleIds = async (dir: string, maxLinkSteps: number): Promise<string[]> =>
+  (await inspectAtLimits(dir, { ...ROOMY_LIMITS, maxLinkSteps })).map(ruleAtMember).sort();
+
+describe('one budget for following the symlinks of a file', () => {
+  it('two nested tars of 2,000 steps each spend a budget of 3,000: one CPI013, for the tar that spent it', async () => {
+    const dir = mkdtempSync(path.join(root, 'nested-'));
+    const inner = buildTar(costly(''));
+    writeFileSync(
+      path.join(dir, 'model.tar'),
+      buildTar([
+        { name: 'a.tar', data: inner },
+        { name: 'b.tar', data: inner },
+      ]),
+    );
+    expect(await ruleIds(dir, 3_000)).toEqual(['CPI013:b.tar']);
+    expect(await ruleIds(dir, 5_000)).toEqual([]);
+  });
+
+  // The stream walk looks at the image it keeps (a NeMo config behind a symlink) without following every link; the
+  // in-memory reader of that image follows them once. Resolved twice, 2,000 steps would spend a budget of 3,000.
+  it('a tar read by ranges follows its symlinks once, not again in the walk', async () => {
+    const dir = mkdtempSync(path.join(root, 'by-ranges-'));
+    const members = [
+      ...costly(''),
+      { name: 'config.yaml', data: Buffer.from('name: m\n') },
+      link('model_config.yaml', 'config.yaml'),
+    ];
+    // Past the 64 MiB from which a plain tar is read by ranges (analyser.ts): a raw member left unread, a hole.
+    const head = buildTar([...members, { name: 'weights.bin', data: Buffer.alloc(0) }]);
+    const file = path.join(dir, 'model.tar');
+    const at = head.length - 1024 - 512;
+    const header = buildTar([{ name: 'weights.bin', data: Buffer.alloc(70 * MiB) }]).subarray(0, 512);
+    const fd = openSync(file, 'w');
+    try {
+      ftruncateSync(fd, at + 512 + 70 * MiB + 1024);
+      writeSync(fd, head, 0, at, 0);
+      writeSync(fd, header, 0, 512, at);
+    } finally {
+      closeSync(fd);
+    }
+    expect(await ruleIds(dir, 3_000)).toEqual([]);
+    // The same file with less than the steps it needs: the budget is the one its reading spends.
+    expect(await ruleIds(dir, 1_500)).toEqual(['CPI013:']);
+  });
+});
