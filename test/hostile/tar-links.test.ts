@@ -94,3 +94,26 @@ describe('through the inspect stage', () => {
     expect(hits[0]?.message.length).toBeLessThan(1_000);
   });
 });
+
+// Python's tarfile `data` filter refuses device members (SpecialFileError); extractall without it makes the nodes.
+describe('tar device members', () => {
+  it('one CPX026 for the archive, three named and the rest counted; none for files and folders', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-tar-'));
+    const devices = Array.from({ length: 5 }, (_, i) => ({ name: `dev${i}`, type: i % 2 === 0 ? '4' : '3' }));
+    writeFileSync(
+      path.join(dir, 'model.tar'),
+      buildTar([{ name: 'data.pkl', data: Buffer.from('80044b012e', 'hex') }, { name: 'd/', type: '5' }, ...devices]),
+    );
+    writeFileSync(
+      path.join(dir, 'plain.tar'),
+      buildTar([{ name: 'data.pkl', data: Buffer.from('80044b012e', 'hex') }]),
+    );
+    const result = await scanWith(dir, [inspectStage]);
+    expect(result.findings.filter((f) => f.ruleId === 'CPX026').map((f) => [f.location.path, f.message])).toEqual([
+      [
+        'model.tar',
+        `model.tar: 5 members "dev0" (block device), "dev1" (character device), "dev2" (block device) and 2 more are devices; extracting as root without tarfile's 'data' filter makes device nodes that read the machine's disk or memory. Do not extract it.`,
+      ],
+    ]);
+  });
+});

@@ -65,4 +65,14 @@ export const HOSTILE_INPUT_RULES = defineRules([
     severity: '8.0',
     tags: ['security', 'models', 'archive'],
   },
+  {
+    id: 'CPX026',
+    name: 'ArchiveDeviceMember',
+    short: 'A tar member is a block or character device.',
+    full: "A tar member of type block or character device. Extracting the archive as root without a filter (Python's `tarfile.extractall` before 3.14, or NeMo's `restore_from`) makes a device node in the extraction folder that reads or writes the machine's disk or memory; Python's `data` filter refuses it (`SpecialFileError`). Model archives never hold devices.",
+    help: 'Do not extract this archive. Rebuild it without device members.',
+    level: 'warning',
+    severity: '6.5',
+    tags: ['security', 'models', 'archive'],
+  },
 ]);

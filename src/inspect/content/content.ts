@@ -728,6 +728,38 @@ export function linkStepsOf(ctx: ContentContext): LinkSteps {
   return (ctx.linkSteps ??= linkSteps(ctx.limits.maxLinkSteps));
 }
 
+/** Tar header types of a character ('3') and a block ('4') device: tarfile `makedev` makes the node. */
+const DEVICE_TYPES: ReadonlyMap<string, string> = new Map([
+  ['3', 'character device'],
+  ['4', 'block device'],
+]);
+
+/**
+ * CPX026 for a tar's device members, one finding for the archive (three named, the rest counted). Python's `data`
+ * filter (`tarfile._get_filtered_attrs`: `ischr() or isblk()` raises SpecialFileError) refuses them; `extractall`
+ * without it (the default before 3.14) makes each node with `os.mknod` when run as root.
+ */
+function addDeviceMembers(entries: readonly TarEntry[], where: string, add: Add): void {
+  const devices = entries.filter((e) => DEVICE_TYPES.has(e.type));
+  const first = devices[0];
+  if (first === undefined) return;
+  const named = devices
+    .slice(0, LINKS_NAMED)
+    .map((e) => `${JSON.stringify(e.name)} (${DEVICE_TYPES.get(e.type)})`)
+    .join(', ');
+  const more = devices.length > LINKS_NAMED ? ` and ${devices.length - LINKS_NAMED} more` : '';
+  const what = devices.length === 1 ? 'member' : `${devices.length} members`;
+  add(
+    'CPX026',
+    `${where}: ${what} ${named}${more} ${devices.length === 1 ? 'is a device' : 'are devices'}; extracting as root without tarfile's 'data' filter makes device nodes that read the machine's disk or memory. Do not extract it.`,
+    {
+      member: first.name,
+      kind: DEVICE_TYPES.get(first.type)!,
+      ...(devices.length > 1 ? { members: devices.length } : {}),
+    },
+  );
+}
+
 function inspectTar(
   data: Buffer,
   where: string,
@@ -750,6 +782,7 @@ function inspectTar(
       member: n,
     });
   addUnsafeLinks(tar.unsafeLinks, where, add);
+  addDeviceMembers(tar.entries, where, add);
   // torch/serialization.py `_legacy_load.legacy_load` extracts exactly `storages`, `tensors` and `pickle` (tarfile
   // `getmember`, names normalised); `sys_info` is written by old torch.save but never read back.
   const legacyName = (n: string): string => n.replace(/^(\.\/)+/, '');
