@@ -26,7 +26,7 @@ interface Part {
 }
 
 /** Write `parts` at their offsets into a file of `size` bytes; everything else is a hole. */
-function writeSparse(file: string, parts: readonly Part[], size: number): void {
+export function writeSparse(file: string, parts: readonly Part[], size: number): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const fd = openSync(file, 'w');
   try {

@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import '../../../src/inspect/analysers.js';
 import { buildTar } from '../../hostile/helpers/tar.js';
 import { inspectAtLimits, ROOMY_LIMITS, ruleAtMember } from './small-limits.js';
+import { writeSparse } from './sparse-checkpoints.js';
 
 const MiB = 1 << 20;
 /** The entry bound scaled down from 100,000 as the other limits are (small-limits.ts), with room for the members. */
@@ -60,13 +61,7 @@ function writeTar(file: string, members: readonly Member[]): void {
     writeFileSync(file, gzipSync(whole, { level: 1 }));
     return;
   }
-  const fd = openSync(file, 'w');
-  try {
-    ftruncateSync(fd, end);
-    for (const p of parts) writeSync(fd, p.data, 0, p.data.length, p.at);
-  } finally {
-    closeSync(fd);
-  }
+  writeSparse(file, parts, end);
 }
 
 /** A pickle of `size` bytes: one BINBYTES8 value of zeros, then os.system('id'), which pickle.load runs. */

@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import '../../../src/inspect/analysers.js';
 import { buildTar, type TarMember } from '../../hostile/helpers/tar.js';
 import { inspectAtLimits, ROOMY_LIMITS, ruleAtMember } from './small-limits.js';
+import { writeSparse } from './sparse-checkpoints.js';
 
 const MiB = 1 << 20;
 const root = mkdtempSync(path.join(tmpdir(), 'cp-tar-link-steps-'));
@@ -54,14 +55,14 @@ describe('one budget for following the symlinks of a file', () => {
     const file = path.join(dir, 'model.tar');
     const at = head.length - 1024 - 512;
     const header = buildTar([{ name: 'weights.bin', data: Buffer.alloc(70 * MiB) }]).subarray(0, 512);
-    const fd = openSync(file, 'w');
-    try {
-      ftruncateSync(fd, at + 512 + 70 * MiB + 1024);
-      writeSync(fd, head, 0, at, 0);
-      writeSync(fd, header, 0, 512, at);
-    } finally {
-      closeSync(fd);
-    }
+    writeSparse(
+      file,
+      [
+        { at: 0, data: head.subarray(0, at) },
+        { at, data: header },
+      ],
+      at + 512 + 70 * MiB + 1024,
+    );
     expect(await ruleIds(dir, 3_000)).toEqual([]);
     // The same file with less than the steps it needs: the budget is the one its reading spends.
     expect(await ruleIds(dir, 1_500)).toEqual(['CPI013:']);
