@@ -154,14 +154,29 @@ function pathTo(parsed: ParsedLockfile, parent: Int32Array, i: number, workspace
   // pushed-to array keeps room for 17 (152 bytes for the usual two or three names, 20 MB per 150k packages).
   let depth = 0;
   let at = i;
-  for (; at >= 0 && depth < MAX_PATH_NAMES; at = parent[at]!) depth++;
+  for (; at >= 0 && depth < MAX_PATH_NAMES; at = above(parsed, parent, at)) depth++;
   const cut = at >= 0;
   const names = new Array<string>(depth + (cut ? 2 : 1));
   let k = names.length - 1;
-  for (at = i; k > (cut ? 1 : 0); at = parent[at]!) names[k--] = parsed.nodes[at]!.alias ?? parsed.nodes[at]!.name;
+  for (at = i; k > (cut ? 1 : 0); at = above(parsed, parent, at)) names[k--] = shownName(parsed.nodes[at]!);
   if (cut) names[1] = '…';
   names[0] = workspace === '' ? 'root' : workspace;
   return names;
+}
+
+function shownName(node: DraftNode): string {
+  return node.alias ?? node.name;
+}
+
+/**
+ * The package that pulls `at` in. An npm `link: true` entry of the same name is the folder's own place in
+ * node_modules (arborist's Link and its target are one package), so the chain names it once, not `root > nat > nat`.
+ */
+function above(parsed: ParsedLockfile, parent: Int32Array, at: number): number {
+  const up = parent[at]!;
+  if (up < 0) return up;
+  const link = parsed.nodes[up]!;
+  return link.source === 'link' && shownName(link) === shownName(parsed.nodes[at]!) ? parent[up]! : up;
 }
 
 /** Nodes reachable from importer edges passing `first`, then through node edges passing `rest`. */

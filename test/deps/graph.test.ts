@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toDependencyGraph } from '../../src/deps/graph.js';
+import { parseNpmPackages } from '../../src/deps/parsers/npm.js';
 import type { DraftEdge, DraftNode, ParsedLockfile } from '../../src/deps/types.js';
 
 const edge = (target: number): DraftEdge => ({ name: `p${target}`, spec: '^1.0.0', kind: 'prod', target });
@@ -49,5 +50,34 @@ describe('toDependencyGraph: the dependency path of each package', () => {
     const path = toDependencyGraph('package-lock.json', parsed).packages[at]!.path;
     expect(path).toEqual(want);
     expect(path.every((p) => typeof p === 'string')).toBe(true);
+  });
+});
+
+describe('toDependencyGraph: an npm link and its folder', () => {
+  /** package-lock.json as npm 11.19.1 writes it for `"<as>": "file:vendor/nat"` (a folder named nat). */
+  const lockfile = (as: string) =>
+    JSON.stringify({
+      name: 'app',
+      version: '1.0.0',
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        '': { name: 'app', version: '1.0.0', dependencies: { [as]: 'file:vendor/nat' } },
+        [`node_modules/${as}`]: { resolved: 'vendor/nat', link: true },
+        'vendor/nat': { name: 'nat', version: '1.0.0', hasInstallScript: true },
+      },
+    });
+  const folderPath = (as: string) => {
+    const text = lockfile(as);
+    const graph = toDependencyGraph('package-lock.json', parseNpmPackages('package-lock.json', JSON.parse(text), text));
+    return graph.packages.find((p) => p.key === 'vendor/nat')!.path;
+  };
+
+  it('names the package once: the link is the folder in node_modules', () => {
+    expect(folderPath('nat')).toEqual(['root', 'nat']);
+  });
+
+  it('keeps a link of another name: the name the code imports', () => {
+    expect(folderPath('native')).toEqual(['root', 'native', 'nat']);
   });
 });
