@@ -420,7 +420,7 @@ async function loadPatches(
 
 /**
  * The install scripts of each built `file:` folder (checks/folder-scripts.ts): its package.json, read bounded as a
- * manifest, and (but for Bun) whether it holds a binding.gyp. One that cannot be read is said, never passed.
+ * manifest, and whether it holds a binding.gyp. One that cannot be read is said, never passed.
  */
 async function loadBuiltFolders(
   kind: DependencyGraph['kind'],
@@ -437,7 +437,7 @@ async function loadBuiltFolders(
     const folder = candidates.find((d) => manifestFiles.has(joinRel(d, 'package.json'))) ?? candidates[0]!;
     const manifest = joinRel(folder, 'package.json');
     const f = manifestFiles.get(manifest);
-    const gyp = kind !== 'bun' && byPath.has(joinRel(folder, 'binding.gyp'));
+    const gyp = byPath.has(joinRel(folder, 'binding.gyp'));
     if (f === undefined) {
       // npm keeps the lockfile's entry when the folder has no package.json (`rpj(...).catch(() => null)`), and
       // rebuild still looks for a binding.gyp on disk.

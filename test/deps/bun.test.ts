@@ -192,13 +192,14 @@ describe('bun.lock: install scripts of file: folders', () => {
   });
   const lock = (version: number, info: string) =>
     `{\n  "lockfileVersion": ${version},\n  "workspaces": {\n    "": {\n      "name": "app",\n      "dependencies": {\n        "good": "file:./vendor/good",\n        "other": "file:./vendor/other",\n        "plain": "file:./vendor/plain",\n      },\n    },\n  },\n  "trustedDependencies": [\n    "good",\n    "plain",\n  ],\n  "packages": {\n    "good": ["good@file:vendor/good", ${info}],\n\n    "other": ["other@file:vendor/other", ${info}],\n\n    "plain": ["plain@file:vendor/plain", {}],\n  }\n}\n`;
-  const scripts = async (bunLock: string, bom = '') => {
+  const scripts = async (bunLock: string, bom = '', more: Record<string, string> = {}) => {
     const dir = await repoWith({
       'package.json': manifest,
       'bun.lock': bunLock,
       'vendor/good/package.json': bom + folder('good', { postinstall: 'node hook.js' }),
       'vendor/other/package.json': folder('other', { preinstall: 'node hook.js' }),
       'vendor/plain/package.json': folder('plain', { test: 'node test.js' }),
+      ...more,
     });
     const r = await scanDeps(dir);
     return r.findings.filter((f) => f.ruleId === 'CPD012').map((f) => `${f.location.line} ${f.message}`);
@@ -215,6 +216,22 @@ describe('bun.lock: install scripts of file: folders', () => {
   it('a folder package.json starting with a byte order mark is read: its postinstall is CPD012', async () => {
     expect(await scripts(lock(1, '{}'), '\uFEFF')).toEqual([
       expect.stringMatching(/^18 good runs install scripts \(postinstall\)/),
+    ]);
+  });
+
+  // Measured with Bun 1.4.5 under --frozen-lockfile on an entry without hasInstallScript (`Package.Scripts.getList`):
+  // a trusted folder with only a binding.gyp ran `node-gyp rebuild`, one with a postinstall ran both; an untrusted
+  // one ran nothing.
+  it('a trusted folder with a binding.gyp and no install or preinstall builds it with node-gyp', async () => {
+    const gyp = '{ "targets": [] }';
+    const got = await scripts(lock(1, '{}'), '', {
+      'vendor/good/binding.gyp': gyp,
+      'vendor/other/binding.gyp': gyp,
+      'vendor/plain/binding.gyp': gyp,
+    });
+    expect(got.map((m) => m.slice(0, m.indexOf(' from its folder')))).toEqual([
+      '18 good runs install scripts (postinstall, install: node-gyp rebuild for its binding.gyp)',
+      '22 plain runs install scripts (install: node-gyp rebuild for its binding.gyp)',
     ]);
   });
 

@@ -102,7 +102,10 @@ export const GYP_REBUILD = 'install: node-gyp rebuild for its binding.gyp';
  *   linked hard, so it builds unless `built: false` or `enableScripts: false` (the parser's `buildDisabled`).
  * - pnpm: `runPostinstallHooks` (@pnpm/lifecycle) runs preinstall, install and postinstall, and `node-gyp rebuild`
  *   as install when there is a binding.gyp and neither install nor preinstall.
- * - Bun: a trusted dependency's preinstall, install and postinstall (`Package.Scripts`).
+ * - Bun: a trusted dependency's preinstall, install and postinstall, and `node-gyp rebuild` when there is a
+ *   binding.gyp and neither install nor preinstall (`Package.Scripts.getList` / `createFromPackageJSON`). Measured
+ *   with Bun 1.4.5 under --frozen-lockfile: a trusted folder with only a binding.gyp ran `node-gyp rebuild`, one
+ *   with a postinstall ran both, one with a preinstall ran only that.
  */
 export function folderScripts(
   kind: DependencyGraph['kind'],
@@ -112,7 +115,7 @@ export function folderScripts(
   const scripts = npmInstallScripts(manifest.scripts);
   if (kind === 'yarn-classic' || kind === 'yarn-berry')
     return hasBindingGyp && !scripts.includes('install') ? [...scripts, GYP_REBUILD] : scripts;
-  if (kind === 'pnpm')
+  if (kind === 'pnpm' || kind === 'bun')
     return hasBindingGyp && !scripts.includes('install') && !scripts.includes('preinstall')
       ? [...scripts, GYP_REBUILD]
       : scripts;
