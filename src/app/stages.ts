@@ -68,8 +68,11 @@ export const STAGES: readonly Stage[] = [
   lazyStage({
     name: 'deps',
     // A package-manager config alone is work too: credentials written into it (CPD168) and a file padded past the
-    // size it is read to (CPD169) need no lockfile.
-    hasWork: (input) => input.files.some((f) => either(f, LOCKFILE_FORMATS) || configFileOf(f.path) !== undefined),
+    // size it is read to (CPD169) need no lockfile; so is a package.json, whose git and URL specs no lockfile may pin.
+    hasWork: (input) =>
+      input.files.some(
+        (f) => either(f, LOCKFILE_FORMATS) || configFileOf(f.path) !== undefined || /(^|\/)package\.json$/.test(f.path),
+      ),
     load: async () => (await import('../deps/stage.js')).depsStage,
   }),
   lazyStage({

@@ -48,6 +48,7 @@ import type { YarnScalar } from './parsers/yarn-v1-syntax.js';
 import type { DraftNode, Manifest, ParsedLockfile } from './types.js';
 import { LockfileError } from './types.js';
 import { lockfilesNotRead } from './lockfile-precedence.js';
+import { checkUnlockedManifests, lockedBy } from './checks/unlocked-manifests.js';
 import { sourcesNpmRefuses } from './parsers/npm-allow-scripts.js';
 
 /**
@@ -95,12 +96,33 @@ export const depsStage: Stage = {
         ...checkRepoYarnrc(yarnrcs, allowed),
         ...oversizedConfigs(input.files),
         ...(await configCredentials(input.files, ctx)),
+        ...(await unlockedManifests(manifestFiles, candidates, ctx)),
       ],
       graphs: results.flatMap((r) => r.graphs),
       notifications: [...notRead.notifications, ...results.flatMap((r) => r.notifications)],
     };
   },
 };
+
+/**
+ * The package.json files no lockfile covers (checks/unlocked-manifests.ts), read bounded; one that cannot be read
+ * was a project nobody installs from, or is reported by the stage that reads it (the lockfile's, when there is one).
+ */
+async function unlockedManifests(
+  manifestFiles: ReadonlyMap<string, DiscoveredFile>,
+  lockfiles: readonly DiscoveredFile[],
+  ctx: ScanContext,
+): Promise<Finding[]> {
+  const dirs = lockfiles.map((f) => dirOf(f.path));
+  const loaded: LoadedManifest[] = [];
+  for (const [path, f] of [...manifestFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (lockedBy(path, dirs)) continue;
+    const text = await readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+    const m = text === undefined ? undefined : toLoadedManifest('', path, text);
+    if (m !== undefined) loaded.push(m);
+  }
+  return checkUnlockedManifests(loaded, toCheckPolicy(ctx.policy, ctx.registry, []));
+}
 
 /** The repository configuration files npm, yarn, bun and pnpm read whatever their size, with the bound we read them to. */
 const CONFIG_BOUNDS: Readonly<Record<ConfigFile, number>> = {

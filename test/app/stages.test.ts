@@ -64,6 +64,10 @@ describe('lazy stages change nothing: the same result (findings, records, I/O) a
     { name: 'an archive chainproof cannot open', root: () => tree({ 'weights.7z': 'not really' }) },
     { name: 'a disguised file', root: () => tree({ 'notes.txt': '\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00N.' }) },
     { name: 'a detached signature', root: () => tree({ 'a.bin': 'x', 'a.bin.sigstore.json': '{"broken":' }) },
+    {
+      name: 'a package.json with no lockfile',
+      root: () => tree({ 'package.json': '{ "dependencies": { "a": "github:evil/a" } }' }),
+    },
     { name: 'a model alone (no provenance to check)', root: () => tree({ 'm.gguf': 'GGUF\x03\x00\x00\x00' }) },
     {
       name: 'a model beside an in-toto attestation',

@@ -1,0 +1,98 @@
+import type { Finding } from '../../core/finding.js';
+import { packageArtifact } from '../../core/finding.js';
+import { redactUrls } from '../../core/redact-userinfo.js';
+import { classifySpec, hostOf } from '../source.js';
+import { FULL_SHA, lockedGitRef } from './git-pin.js';
+import type { LoadedManifest } from './sync.js';
+import type { CheckPolicy } from './context.js';
+import { levelOf } from './context.js';
+import { strMap } from '../types.js';
+
+/** The fields `npm install` (and yarn, pnpm, bun) installs in the project itself. */
+const INSTALLED_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
+
+/**
+ * Whether a package.json is outside every lockfile's project: no lockfile in its folder or a folder above it. npm,
+ * yarn, pnpm and bun look for the lockfile beside the project's package.json (a workspace's is the root's, above it),
+ * so with none there every install resolves the specs afresh. A folder above is taken as covering it even when the
+ * package is not one of its workspaces: that keeps nested fixtures of a locked repository quiet.
+ */
+export function lockedBy(manifest: string, lockfileDirs: readonly string[]): boolean {
+  const dir = manifest.includes('/') ? manifest.slice(0, manifest.lastIndexOf('/')) : '';
+  return lockfileDirs.some((d) => d === '' || dir === d || dir.startsWith(`${d}/`));
+}
+
+/**
+ * A package.json no lockfile pins, judged by what its specs fetch at every install (the lockfile rules judge the
+ * entries a lockfile pins; here there is none):
+ * - CPD023: a git dependency whose committish is a branch, tag, `semver:` range or nothing (the default branch).
+ *   pacote's GitFetcher takes only a 40-hex committish as resolved and otherwise asks the remote (`#resolvedFromRepo`);
+ *   with no lockfile to hold the commit it resolves, every install takes what the ref names that day.
+ * - CPD006: a tarball over http:, fetched without transport security at every install.
+ * - CPD008: a tarball URL, whose bytes nothing pins (no lockfile `integrity`).
+ * A git spec pinned to a full commit and registry ranges are left to the other rules (a registry range unlocked is
+ * how every library without a lockfile is published; it is not an attack).
+ */
+export function checkUnlockedManifests(manifests: readonly LoadedManifest[], policy: CheckPolicy): Finding[] {
+  const out: Finding[] = [];
+  for (const m of manifests) {
+    for (const field of INSTALLED_FIELDS) {
+      for (const [name, spec] of Object.entries(strMap((m.data as Record<string, unknown>)[field]))) {
+        const finding = judgeSpec(name, spec);
+        // CPD008 at the level the policy gives tarball sources, as for a locked one (sources.ts).
+        const level = finding?.ruleId === 'CPD008' ? levelOf(policy.sources.tarball) : undefined;
+        if (finding === undefined || (finding.ruleId === 'CPD008' && level === undefined)) continue;
+        const line = m.lines.get(`${field}\0${name}`);
+        out.push({
+          ruleId: finding.ruleId,
+          message: redactUrls(
+            `${m.file} declares ${name} in ${field} ${finding.what}, and no lockfile pins it: ${finding.why} ${finding.todo}`,
+          ),
+          location: { path: m.file, ...(line !== undefined ? { line } : {}) },
+          artifact: packageArtifact('npm', name, ''),
+          evidence: { declared: redactUrls(spec), field },
+          ...(level !== undefined ? { level } : {}),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+interface SpecVerdict {
+  readonly ruleId: string;
+  readonly what: string;
+  readonly why: string;
+  readonly todo: string;
+}
+
+const LOCK_IT =
+  'Commit the lockfile the package manager writes (npm install, yarn, pnpm install, bun install) and install with it frozen in CI';
+
+function judgeSpec(name: string, spec: string): SpecVerdict | undefined {
+  const source = classifySpec(spec.trim());
+  if (source === 'git') {
+    const ref = lockedGitRef(spec);
+    if (FULL_SHA.test(ref)) return undefined;
+    return {
+      ruleId: 'CPD023',
+      what: `from git (${spec}) ${ref === '' ? 'at its default branch' : `at ${ref}, not a commit`}`,
+      why: 'every install resolves the ref again and installs whatever it names that day, with no integrity checked.',
+      todo: `Pin a full commit SHA (#<40 hex>), or depend on a registry version of ${name}; ${LOCK_IT.charAt(0).toLowerCase()}${LOCK_IT.slice(1)}.`,
+    };
+  }
+  if (source !== 'tarball') return undefined;
+  if (/^http:/i.test(spec))
+    return {
+      ruleId: 'CPD006',
+      what: `from a tarball over http: (${spec})`,
+      why: 'every install fetches it without transport security, so anyone on the network path can replace it.',
+      todo: `Use https, or a registry version of ${name}.`,
+    };
+  return {
+    ruleId: 'CPD008',
+    what: `from a tarball URL on ${hostOf(spec) ?? 'another host'} (${spec})`,
+    why: 'no integrity pins its bytes, so whatever the URL serves at install time is installed.',
+    todo: `Depend on a registry version of ${name}, or ${LOCK_IT.charAt(0).toLowerCase()}${LOCK_IT.slice(1)} so the integrity is recorded.`,
+  };
+}

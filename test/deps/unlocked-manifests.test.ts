@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { Policy } from '../../src/core/policy.js';
+import { policyWith, repoWith, scanDeps } from './helpers.js';
+
+/** A package.json as a project writes it: one dependency a line, so each finding names its own line. */
+const manifest = (deps: Record<string, string>, devDeps: Record<string, string> = {}) =>
+  JSON.stringify({ name: 'app', version: '1.0.0', dependencies: deps, devDependencies: devDeps }, null, 2) + '\n';
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+const SPECS = {
+  branch: 'github:evil/a#main',
+  bare: 'evil/b',
+  pinned: `git+https://github.com/evil/c.git#${SHA}`,
+  plain: 'http://evil.example/d-1.0.0.tgz',
+  url: 'https://evil.example/e-1.0.0.tgz',
+  range: '^1.0.0',
+  semver: 'git+ssh://git@github.com/evil/f.git#semver:^1',
+};
+
+const unlocked = async (files: Record<string, string>, policy?: Policy) =>
+  (await scanDeps(await repoWith(files), policy ? { policy } : {})).findings
+    .filter((f) => f.message.includes('no lockfile pins it'))
+    .map(
+      (f) =>
+        `${f.location.path}:${f.location.line} ${f.ruleId}${f.level ? `(${f.level})` : ''} ${String(f.evidence?.declared)}`,
+    );
+
+describe('a package.json no lockfile pins: what every install fetches afresh', () => {
+  // npm (pacote's GitFetcher takes only a 40-hex committish as resolved), yarn, pnpm and bun resolve a git ref and
+  // fetch a URL again at each install when no lockfile records the commit or the integrity.
+  it('a git ref that is not a commit is CPD023, an http tarball CPD006, a tarball URL CPD008', async () => {
+    expect(await unlocked({ 'package.json': manifest(SPECS, { g: 'gitlab:evil/g#v1.0.0' }) })).toEqual([
+      `package.json:5 CPD023(error) ${SPECS.branch}`,
+      `package.json:6 CPD023(error) ${SPECS.bare}`,
+      `package.json:8 CPD006(error) ${SPECS.plain}`,
+      `package.json:9 CPD008(warning) ${SPECS.url}`,
+      // userinfo is redacted in output, as everywhere (core/redact-userinfo.ts)
+      'package.json:11 CPD023(error) git+ssh://***@github.com/evil/f.git#semver:^1',
+      'package.json:14 CPD023(error) gitlab:evil/g#v1.0.0',
+    ]);
+  });
+
+  it('a tarball URL takes the level the policy gives tarball sources, as a locked one does', async () => {
+    const files = { 'package.json': manifest({ e: SPECS.url }) };
+    const at = (tarball: 'off' | 'note') =>
+      unlocked(files, policyWith({ sources: { git: 'warning', tarball, file: 'note' } }));
+    expect(await at('note')).toEqual([`package.json:5 CPD008(note) ${SPECS.url}`]);
+    expect(await at('off')).toEqual([]);
+  });
+
+  it('says nothing where a lockfile beside or above the package.json pins the project', async () => {
+    const lock = JSON.stringify({ name: 'app', lockfileVersion: 3, requires: true, packages: { '': {} } });
+    expect(
+      await unlocked({
+        'package.json': manifest(SPECS),
+        'package-lock.json': lock,
+        'tools/x/package.json': manifest({ h: 'github:evil/h' }),
+      }),
+    ).toEqual([]);
+  });
+
+  it('judges a nested project with no lockfile above it', async () => {
+    expect(
+      await unlocked({
+        'examples/demo/package.json': manifest({ h: 'github:evil/h' }),
+        'lib/yarn.lock': '# yarn lockfile v1\n',
+        'lib/package.json': manifest({ i: 'github:evil/i' }),
+      }),
+    ).toEqual(['examples/demo/package.json:5 CPD023(error) github:evil/h']);
+  });
+});
