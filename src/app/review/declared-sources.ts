@@ -295,9 +295,16 @@ function uvGitSources(sources: unknown): string[] {
 
 /** The head scan's manifest-against-lockfile warnings: package.json (CPD015) and pyproject.toml (CPP020). */
 const OUT_OF_SYNC: ReadonlySet<string> = new Set(['CPD015', 'CPP020']);
+/**
+ * The head scan's findings on a package.json spec no lockfile pins (deps/checks/unlocked-manifests.ts: a git ref,
+ * an http or URL tarball): the same cause as CPU002 at that line when the change brought the spec in.
+ */
+const UNLOCKED_SPEC: ReadonlySet<string> = new Set(['CPD006', 'CPD008', 'CPD023']);
+const isPackageJson = (p: string) => p === 'package.json' || p.endsWith('/package.json');
 
 /**
- * The head scan's introduced CPD015 / CPP020 at a manifest line this review's CPU002 (`declaredSourceFindings`) names:
+ * The head scan's introduced CPD015 / CPP020 (and, for a package.json no lockfile pins, CPD006 / CPD008 / CPD023) at
+ * a manifest line this review's CPU002 (`declaredSourceFindings`) names:
  * one cause, a dependency now declared from outside the registry that the unchanged lockfile was not written for.
  * CPU002 says what each install then does (a frozen one refuses, any other fetches the new source and runs its scripts
  * or build backend), so the sync warning goes when CPU002 is reported at its level or higher.
@@ -311,7 +318,10 @@ export function withoutOutOfSyncDeclarations(
     reported,
     (f) =>
       f.ruleId === 'CPU002' && f.artifact?.kind === 'file' ? [f.location, ...(f.related ?? [])].map(lineKey) : [],
-    (f) => (OUT_OF_SYNC.has(f.ruleId) ? lineKey(f.location) : undefined),
+    (f) =>
+      OUT_OF_SYNC.has(f.ruleId) || (UNLOCKED_SPEC.has(f.ruleId) && isPackageJson(f.location.path))
+        ? lineKey(f.location)
+        : undefined,
   );
 }
 

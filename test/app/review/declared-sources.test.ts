@@ -56,6 +56,16 @@ describe('review of a dependency declared off the registry that the lockfile doe
     ]);
   });
 
+  it("with no lockfile at all, the head scan's CPD023 / CPD006 for the same lines is not said again either", async () => {
+    const r = await review(
+      { 'package.json': manifest({ ms: '^2.1.3', lodash: '^4.17.21' }) },
+      { 'package.json': manifest({ ms: 'github:evil/ms#main', lodash: 'http://evil.example/lodash.tgz' }) },
+    );
+    expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`)).toEqual([
+      'CPU002@package.json:5',
+    ]);
+  });
+
   it('one manifest keeps one fingerprint however many dependencies a later push moves (a SARIF alert stays one)', async () => {
     const one = await review(BASE, { 'package.json': manifest({ ms: 'github:evil/ms#main', lodash: '^4.17.21' }) });
     const two = await review(BASE, {
