@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toDependencyGraph } from '../../src/deps/graph.js';
 import { parseNpmPackages } from '../../src/deps/parsers/npm.js';
+import { packageFinding } from '../../src/deps/checks/finding.js';
 import type { DraftEdge, DraftNode, ParsedLockfile } from '../../src/deps/types.js';
 
 const edge = (target: number): DraftEdge => ({ name: `p${target}`, spec: '^1.0.0', kind: 'prod', target });
@@ -79,5 +80,17 @@ describe('toDependencyGraph: an npm link and its folder', () => {
 
   it('keeps a link of another name: the name the code imports', () => {
     expect(folderPath('native')).toEqual(['root', 'native', 'nat']);
+  });
+});
+
+describe('a package no importer reaches, as a message says it', () => {
+  it('names no chain: nothing the project declares depends on it', () => {
+    const graph = toDependencyGraph('package-lock.json', { ...chain(2), importers: [] });
+    const f = packageFinding('CPD012', graph.packages[1]!, 'runs install scripts', 'Review it.');
+    expect(f.message).toBe(
+      'p1@1.0.0 runs install scripts at package-lock.json:3 (nothing the project declares depends on it). Review it.',
+    );
+    // The evidence keeps the path as it was: it feeds the fingerprint.
+    expect(f.evidence?.['dependencyPath']).toBe('p1');
   });
 });

@@ -18,6 +18,14 @@ export function via(node: PackageNode): string {
   return node.path.join(' > ');
 }
 
+/**
+ * Who pulls the package in, for a message. A path of its own name alone (graph.ts) is an entry no importer reaches:
+ * a hand-added one, as npm never writes it (npm ci prunes it: build-ideal-tree `#fixDepFlags` → `#idealTreePrune`).
+ */
+function pulledInBy(node: PackageNode): string {
+  return node.path.length < 2 ? 'nothing the project declares depends on it' : `pulled in by ${via(node)}`;
+}
+
 /** `name@version` (with the alias the code imports, when it differs); the name alone when no version is locked (a Bun git tuple). */
 export function label(node: PackageNode): string {
   const name = node.alias !== undefined ? `${node.alias} (npm:${node.name})` : node.name;
@@ -85,7 +93,7 @@ abstract class PackageFacts {
   get message(): string {
     const n = this.node;
     const what = typeof this.what === 'function' ? this.what(n) : this.what;
-    return redactUrls(`${label(n)} ${what} at ${n.lockfile}:${n.line} (pulled in by ${via(n)}). ${this.todo}`);
+    return redactUrls(`${label(n)} ${what} at ${n.lockfile}:${n.line} (${pulledInBy(n)}). ${this.todo}`);
   }
 
   get artifact(): Artifact {
