@@ -7,7 +7,7 @@ import { isModelLibrary } from '../pickle/known-libraries.js';
 import { codeNote } from '../../core/code-shape.js';
 import { listedWithMore } from '../../core/plural.js';
 import { BUILTINS_MODULE_FUNCTIONS, normalName } from './keras-builtins.js';
-import { outsideTfSymbol } from './keras-tf-symbols.js';
+import { tfOpCall } from './keras-tf-symbols.js';
 
 /**
  * Module roots that are Keras itself, or the Keras packages `serialization_lib._retrieve_class_or_fn` imports on
@@ -113,6 +113,8 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
   const coded: string[] = [];
   // References inside a `build_config`, which Keras never looks up (`inertReference`).
   const inert: string[] = [];
+  // tf_keras op layers calling what no tf_keras save writes (`tfOpCall`'s `unknown`): one finding for the config.
+  const unknownOps: string[] = [];
   const walk = (v: JsonValue, path: string, inLambda: boolean, unread = false): void => {
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}[${i}]`, inLambda, unread));
     if (typeof v === 'string') {
@@ -192,13 +194,14 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
       );
       lambda = true;
     }
-    const tfSymbol = inLambda ? undefined : outsideTfSymbol(cls, v.config);
-    if (tfSymbol !== undefined)
+    const op = inLambda ? undefined : tfOpCall(cls, v.config);
+    if (op?.verdict === 'outside')
       add(
         'CPI061',
-        `layer ${JSON.stringify(layerName)} at ${path} is a TensorFlow op layer (${cls}) that calls tf.${tfSymbol.slice(0, 120)}, which reaches files, code, other models or the network; tf_keras calls it while rebuilding the model, with arguments from the config. Do not load this model.`,
-        { path, layer: layerName, reference: `tf.${tfSymbol.slice(0, 120)}` },
+        `layer ${JSON.stringify(layerName)} at ${path} is a TensorFlow op layer (${cls}) that calls ${op.call}, which reaches files, code, other models or the network; tf_keras calls it while rebuilding the model, with arguments from the config. Do not load this model.`,
+        { path, layer: layerName, reference: op.call },
       );
+    else if (op !== undefined) unknownOps.push(`${path} (${cls} ${op.call})`);
     if (typeof v.module === 'string' && cls !== undefined) checkReference(v, v.module, cls, path, add);
     for (const [k, x] of Object.entries(v)) {
       if (FILE_KEYS.has(k) && typeof x === 'string' && x !== '') checkFileRead(x, `${path}.${k}`, addAt);
@@ -220,6 +223,13 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
       'CPI062',
       `the config names code inside build_config, at ${listedWithMore(inert, 3)}. Keras never imports or calls it there (build_from_config passes build_config to build() as input shapes), so it does not run with Keras's own layers, but no Keras save writes a reference there: find out who crafted this file, and why.`,
       { check: 'build-config', places: inert.length, first: inert[0]!.slice(0, 200) },
+    );
+  if (unknownOps.length > 0)
+    addAt(
+      'CPI061',
+      `the config holds TensorFlow op layers whose call is none of the side-effect-free tensor functions tf_keras saves (tf.math, tf.nn, tf.image, array ops, RaggedTensor constructors, the tensor attributes tf_keras delegates): ${listedWithMore(unknownOps, 3)}. tf_keras makes each call while rebuilding the model, with arguments from the config. Find out what it does before loading the model.`,
+      { check: 'tf-op-layer', places: unknownOps.length, first: unknownOps[0]!.slice(0, 200) },
+      'warning',
     );
   if (coded.length > 0) {
     const code = listedWithMore(coded, 3);

@@ -1306,3 +1306,29 @@ function printV2ValueFirst(stream: string): Buffer {
     [5, entry],
   ]);
 }
+
+describe('tf_keras op layers', () => {
+  /** A functional model whose layers are op layers calling `tf.<fn>` for each of `fns`. */
+  const opModel = (...fns: string[]) => ({
+    class_name: 'Functional',
+    config: {
+      layers: fns.map((fn, i) => ({
+        class_name: 'TFOpLambda',
+        name: `op${i}`,
+        config: { name: `op${i}`, function: fn },
+      })),
+    },
+  });
+
+  it('reports op layers outside the side-effect-free functions once for the config, with a count', () => {
+    const out = new Findings('m.keras', 'keras');
+    checkKerasConfig(opModel('print', 'math.add', 'timestamp', 'raw_ops.ImmutableConst'), out);
+    expect(out.list.map((f) => [f.ruleId, f.level, f.evidence?.places])).toEqual([['CPI061', 'warning', 3]]);
+  });
+
+  it('keeps an op layer that reaches files an error of its own', () => {
+    const out = new Findings('m.keras', 'keras');
+    checkKerasConfig(opModel('io.write_file', 'math.add'), out);
+    expect(out.list.map((f) => [f.ruleId, f.level ?? 'error'])).toEqual([['CPI061', 'error']]);
+  });
+});

@@ -4,8 +4,8 @@ import type { UnseenCase } from './unseen-runner.js';
 const LOADER =
   'tf_keras TFOpLambda.from_config → tf_export.get_symbol_from_name(config["function"]); functional.reconstruct_from_config calls the layer';
 
-/** A tf_keras functional model (as `model.save("m.keras")` writes it) whose one op layer is `layer`. */
-function tfKerasModel(layer: Record<string, unknown>): Buffer {
+/** A tf_keras functional model (as `model.save("m.keras")` writes it) whose op layers are `layers`; the last is the output. */
+function tfKerasModel(...layers: Record<string, unknown>[]): Buffer {
   const config = {
     class_name: 'Functional',
     config: {
@@ -17,10 +17,10 @@ function tfKerasModel(layer: Record<string, unknown>): Buffer {
           name: 'input_1',
           inbound_nodes: [],
         },
-        layer,
+        ...layers,
       ],
       input_layers: [['input_1', 0, 0]],
-      output_layers: [[String(layer['name']), 0, 0]],
+      output_layers: [[String(layers.at(-1)!['name']), 0, 0]],
     },
     keras_version: '2.15.0',
     backend: 'tensorflow',
@@ -31,6 +31,22 @@ function tfKerasModel(layer: Record<string, unknown>): Buffer {
     { name: 'model.weights.h5', data: Buffer.alloc(16) },
   ]);
 }
+
+/** A `ClassMethod` layer calling `cls.method` on the input. */
+const classMethod = (cls: string, method: string) => ({
+  class_name: 'ClassMethod',
+  config: { name: `tf.${cls}.${method}`, trainable: true, cls_symbol: cls, method_name: method },
+  name: `tf.${cls}.${method}`,
+  inbound_nodes: [['input_1', 0, 0, { args: [] }]],
+});
+
+/** An `InstanceProperty` / `InstanceMethod` layer reading `attr` of the input tensor. */
+const instanceLayer = (cls: string, attr: string) => ({
+  class_name: cls,
+  config: { name: `input.${attr}`, trainable: true, attr_name: attr },
+  name: `input.${attr}`,
+  inbound_nodes: [['input_1', 0, 0, {}]],
+});
 
 /** A `TFOpLambda` for the TF API name `fn`, called on the input with constant arguments from the config. */
 const opLayer = (fn: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}) => ({
@@ -113,5 +129,60 @@ export const TF_OP_LAYER_CASES: readonly UnseenCase[] = [
       }),
     },
     want: ['CPI061:error'],
+  },
+  {
+    name: 'op layers tf_keras writes for an ordinary functional model (reshape, concat, nn.relu, image.resize, v1 transpose)',
+    loader: `${LOADER}: reshape / concat / nn.relu / image.resize / compat.v1.transpose`,
+    files: {
+      'm.keras': tfKerasModel(
+        opLayer('reshape', [[-1, 2, 2]], { name: null }),
+        opLayer('concat', [], { axis: -1 }),
+        opLayer('nn.relu'),
+        opLayer('image.resize', [[8, 8]]),
+        opLayer('compat.v1.transpose', [], { perm: [0, 2, 1] }),
+      ),
+    },
+    want: [],
+  },
+  {
+    name: 'TFOpLambda of tf.print (PrintV2 appends to a file given output_stream "file://…")',
+    loader: `${LOADER}: print is not a side-effect-free tensor function`,
+    files: { 'm.keras': tfKerasModel(opLayer('print', [], { output_stream: 'file:///home/user/.bashrc' })) },
+    want: ['CPI061:warning'],
+  },
+  {
+    name: 'TFOpLambda of tf.raw_ops.PrintV2 (the op tf.print wraps)',
+    loader: `${LOADER}: raw_ops.PrintV2 (gen_logging_ops.py)`,
+    files: { 'm.keras': tfKerasModel(opLayer('raw_ops.PrintV2', [], { output_stream: 'file:///tmp/x' })) },
+    want: ['CPI061:warning'],
+  },
+  {
+    name: 'ClassMethod tf.RaggedTensor.from_row_splits (what tf_keras writes for it)',
+    loader: 'tf_keras ClassMethod: TFClassMethodDispatcher is registered for RaggedTensor.from_row_splits',
+    files: { 'm.keras': tfKerasModel(classMethod('RaggedTensor', 'from_row_splits')) },
+    want: [],
+  },
+  {
+    name: 'ClassMethod of a method tf_keras never dispatches (tf.Variable.__init__)',
+    loader: 'tf_keras ClassMethod.call: getattr(cls_ref, method_name)(*args, **kwargs)',
+    files: { 'm.keras': tfKerasModel(classMethod('Variable', '__init__')) },
+    want: ['CPI061:warning'],
+  },
+  {
+    name: 'InstanceProperty / InstanceMethod tf_keras delegates from a ragged KerasTensor (values, to_tensor)',
+    loader: 'tf_keras InstanceProperty.call: getattr(obj, attr_name); _delegate_property / _delegate_method',
+    files: {
+      'm.keras': tfKerasModel(
+        instanceLayer('InstanceProperty', 'values'),
+        instanceLayer('InstanceMethod', 'to_tensor'),
+      ),
+    },
+    want: [],
+  },
+  {
+    name: 'InstanceMethod naming an attribute tf_keras never delegates',
+    loader: 'tf_keras InstanceMethod.call: getattr(obj, attr_name)(*args, **kwargs)',
+    files: { 'm.keras': tfKerasModel(instanceLayer('InstanceMethod', '__reduce_ex__')) },
+    want: ['CPI061:warning'],
   },
 ];
