@@ -31,14 +31,16 @@ const DANGEROUS_MODULES =
   /^(builtins|__builtin__|os|posix|nt|subprocess|sys|importlib|runpy|pickle|_pickle|cPickle|marshal|dill|cloudpickle|joblib|shutil|socket|code|codeop|ctypes|pty|webbrowser|io|tempfile|urllib|urllib2|requests|http|httplib|ftplib|smtplib|telnetlib|asyncio|multiprocessing|threading|signal|operator|functools|types|inspect|torch|numpy|tensorflow\.io|tensorflow\.python\.ops\.script_ops)(\.|$)/;
 /**
  * Keras modules that hold helpers, not layers (`datasets` download to a path they are given; `legacy.saving`'s
- * `legacy_h5_format.load_model_from_hdf5` and `save_model_to_hdf5` open and write the path they are given):
+ * `legacy_h5_format.load_model_from_hdf5` and `save_model_to_hdf5` open and write the path they are given;
+ * `export.export_saved_model` writes a SavedModel; `distribution.initialize` and each backend's
+ * `distribution_lib.initialize` join the coordinator at `job_addresses`):
  * loading must never call into them. Under each name the same helpers are imported by: Keras 3's own package and its
  * `src`, `api` and `_tf_keras.keras` trees (what `tensorflow.keras` is from TF 2.16), tf_keras, and TensorFlow's
  * `tensorflow.keras` / `tensorflow.python.keras` — `_retrieve_class_or_fn` imports any of them (Keras 3 before 3.9, tf_keras)
  * and hands back `vars(module)[name]`.
  */
 const KERAS_GADGET_MODULES =
-  /^((keras|tf_keras|tensorflow\.keras|tensorflow\.python\.keras)(\.src|\.api|\._tf_keras\.keras)*\.(utils|config|saving|legacy\.saving|datasets|backend\.config)|(keras_hub|keras_nlp|keras_cv)\.src\.utils\.preset_utils)(\.|$)/;
+  /^((keras|tf_keras|tensorflow\.keras|tensorflow\.python\.keras)(\.src|\.api|\._tf_keras\.keras)*\.(utils|config|saving|legacy\.saving|datasets|backend\.config|export|distribution|backend\.[a-z_]+\.(distribution_lib|export))|(keras_hub|keras_nlp|keras_cv)\.src\.utils\.preset_utils)(\.|$)/;
 /** Keras callables that download, load other models or unpickle. */
 const KERAS_GADGET_NAMES = new Set([
   'get_file',

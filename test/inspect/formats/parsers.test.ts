@@ -553,6 +553,20 @@ describe('keras config', () => {
       want: ['CPI061'],
     },
     { name: 'keras.api.utils.plot_model', input: fn('keras.api.utils', 'plot_model'), want: ['CPI061'] },
+    // keras.export writes a SavedModel to the path it is given; keras.distribution.initialize (and each backend's
+    // distribution_lib.initialize) joins the coordinator at job_addresses over the network.
+    {
+      name: 'keras.src.export.saved_model.export_saved_model',
+      input: fn('keras.src.export.saved_model', 'export_saved_model'),
+      want: ['CPI061'],
+    },
+    { name: 'keras.distribution.initialize', input: fn('keras.distribution', 'initialize'), want: ['CPI061'] },
+    {
+      name: 'keras.src.backend.jax.distribution_lib.initialize',
+      input: fn('keras.src.backend.jax.distribution_lib', 'initialize'),
+      want: ['CPI061'],
+    },
+    { name: 'keras.src.ops.numpy.tanh', input: fn('keras.src.ops.numpy', 'tanh'), want: [] },
     {
       name: 'tensorflow.keras.layers.Dense',
       input: { module: 'tensorflow.keras.layers', class_name: 'Dense', config: {} },
