@@ -51,6 +51,9 @@ const TF_PURE_NAMESPACES = new RegExp(
       'experimental\\.numpy\\.(?!experimental_)[A-Za-z_0-9.]+',
       'debugging\\.(assert_[a-z_]+|Assert|check_numerics|is_numeric_tensor)',
       'keras\\.activations\\.[a-z_0-9]+',
+      // TF 1.x's top-level op families, still under `compat.v1.` (`sparse_tensor_dense_matmul`, `reduce_mean`,
+      // `matrix_band_part`, `unsorted_segment_sum`, `to_float`, `random_uniform`…).
+      '(sparse|reduce|matrix|segment|unsorted_segment|tensor_scatter|random|to)_[a-z0-9_]+',
       // Every generated op again under its op name; the ones outside maths are TF_OUTSIDE_MATHS's, and these few reach a
       // file from an attribute (PrintV2's `output_stream` "file://…", ImmutableConst's `memory_region_name`,
       // DecodeProtoV2's `descriptor_source`).

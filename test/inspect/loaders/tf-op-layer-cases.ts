@@ -140,6 +140,8 @@ export const TF_OP_LAYER_CASES: readonly UnseenCase[] = [
         opLayer('nn.relu'),
         opLayer('image.resize', [[8, 8]]),
         opLayer('compat.v1.transpose', [], { perm: [0, 2, 1] }),
+        opLayer('compat.v1.sparse_tensor_dense_matmul'),
+        opLayer('compat.v1.unsorted_segment_sqrt_n', [], { num_segments: 2 }),
       ),
     },
     want: [],
