@@ -200,7 +200,7 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
     if (op?.verdict === 'outside')
       add(
         'CPI061',
-        `layer ${JSON.stringify(layerName)} at ${path} is a TensorFlow op layer (${cls}) that calls ${op.call}, which reaches files, code, other models or the network; tf_keras calls it while rebuilding the model, with arguments from the config. Do not load this model.`,
+        `layer ${JSON.stringify(layerName)} at ${path} is a TensorFlow op layer (${cls}) that calls ${op.call}, which ${op.does ?? 'reaches files, code, other models or the network'}; tf_keras makes the call while rebuilding the model (a graph op then runs each time the model runs), with arguments from the config. Do not load this model.`,
         { path, layer: layerName, reference: op.call },
       );
     else if (op !== undefined) unknownOps.push(`${path} (${cls} ${op.call})`);

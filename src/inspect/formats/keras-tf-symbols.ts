@@ -1,5 +1,6 @@
 import type { JsonValue } from './json.js';
 import { isObject } from './json.js';
+import { DANGEROUS_TF_OPS } from './tf-ops.js';
 
 /**
  * TensorFlow API names a tf_keras op layer may resolve that reach outside tensor maths: files, code loading, Python
@@ -131,6 +132,8 @@ export interface TfOpCall {
   readonly verdict: 'outside' | 'unknown';
   /** What runs, as the user would write it: `tf.io.write_file`, `tf.RaggedTensor.from_tensor`, `input.values`. */
   readonly call: string;
+  /** What it does, when known more exactly than "reaches files, code, other models or the network". */
+  readonly does?: string;
 }
 
 /**
@@ -139,6 +142,8 @@ export interface TfOpCall {
  * lookup in tf_export's `_NAME_TO_SYMBOL_MAPPING` (names without `tf.`); `ClassMethod.from_config` resolves
  * `cls_symbol` the same way and its `call` runs `getattr(cls_ref, method_name)(*args, **kwargs)`;
  * `InstanceProperty.call` / `InstanceMethod.call` run `getattr(obj, attr_name)` on the input tensor (and call it).
+ * `TensorFlowOpLayer` (TF 2.0–2.3 saves, still loaded by tf_keras) adds the op of its `node_def` to the model's graph
+ * (`_make_op` → `ops._create_c_op`), where it runs each time the model runs.
  * A functional model calls each layer while it is rebuilt (`functional.reconstruct_from_config` → `Layer.__call__`),
  * with constant arguments from the node's `inbound_nodes`. Keras 3 has no such layers (it refuses the class), so
  * only tf_keras and TF's own Keras before 2.16 load them.
@@ -154,6 +159,7 @@ export function tfOpCall(cls: string | undefined, config: JsonValue | undefined)
       (name) => name === `RaggedTensor.${method}` && RAGGED_CLASS_METHODS.has(method),
     );
   }
+  if (cls === 'TensorFlowOpLayer') return graphOpCall(config.node_def);
   if ((cls === 'InstanceProperty' || cls === 'InstanceMethod') && typeof config.attr_name === 'string')
     return DELEGATED_ATTRIBUTES.has(config.attr_name)
       ? undefined
@@ -167,4 +173,26 @@ function judgeSymbol(name: string, pure: (name: string) => boolean): TfOpCall | 
   const call = `tf.${name.slice(0, 120)}`;
   if (TF_OUTSIDE_MATHS.test(bare)) return { verdict: 'outside', call };
   return pure(bare) ? undefined : { verdict: 'unknown', call };
+}
+
+/**
+ * The graph op a `TensorFlowOpLayer` builds: its `node_def` is `json_format.MessageToDict` of a NodeDef (`op`, and
+ * `attr` values whose bytes are base64), which `__init__` parses back with `json_format.ParseDict`. Judged as a
+ * SavedModel's graph judges the op: DANGEROUS_TF_OPS, and PrintV2 whose `output_stream` is `file://…`
+ * (logging_ops.cc `PrintV2Op` appends to that file). Any other op is graph maths; a `node_def` that is not such a
+ * dict (TF 2.0 wrote the serialized NodeDef) is not read here, so it is reported unknown.
+ */
+function graphOpCall(nodeDef: JsonValue | undefined): TfOpCall | undefined {
+  if (!isObject(nodeDef) || typeof nodeDef.op !== 'string')
+    return { verdict: 'unknown', call: 'a graph op whose NodeDef is not readable JSON' };
+  const op = nodeDef.op.slice(0, 120);
+  const call = `tf.raw_ops.${op}`;
+  const why = DANGEROUS_TF_OPS.get(nodeDef.op);
+  if (why !== undefined) return { verdict: 'outside', call, does: why };
+  const stream =
+    isObject(nodeDef.attr) && isObject(nodeDef.attr.output_stream) ? nodeDef.attr.output_stream.s : undefined;
+  const target = typeof stream === 'string' ? Buffer.from(stream, 'base64').toString('utf8') : '';
+  if (nodeDef.op === 'PrintV2' && /^file:/i.test(target))
+    return { verdict: 'outside', call, does: `appends to ${target.slice(0, 200)}` };
+  return undefined;
 }

@@ -9,7 +9,7 @@ import { driveSync, FormatError, readAt } from './source.js';
 import { Flat } from './flatbuffer.js';
 import { memberIs } from '../content/member-formats.js';
 import { escapeReason } from './onnx.js';
-import { DANGEROUS_TF_OPS } from './savedmodel.js';
+import { DANGEROUS_TF_OPS } from './tf-ops.js';
 
 const BUILTIN_CUSTOM = 32;
 const MAX_OPCODES = 100_000;

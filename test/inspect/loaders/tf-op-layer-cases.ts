@@ -48,6 +48,20 @@ const instanceLayer = (cls: string, attr: string) => ({
   inbound_nodes: [['input_1', 0, 0, {}]],
 });
 
+/** A `TensorFlowOpLayer` whose NodeDef (as json_format.MessageToDict writes it) runs `op`. */
+const graphOpLayer = (op: string, attr: Record<string, unknown> = {}) => ({
+  class_name: 'TensorFlowOpLayer',
+  config: {
+    name: op,
+    trainable: true,
+    dtype: 'float32',
+    node_def: { name: op, op, input: ['input_1'], attr },
+    constants: {},
+  },
+  name: `tf_op_layer_${op}`,
+  inbound_nodes: [[['input_1', 0, 0, {}]]],
+});
+
 /** A `TFOpLambda` for the TF API name `fn`, called on the input with constant arguments from the config. */
 const opLayer = (fn: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}) => ({
   class_name: 'TFOpLambda',
@@ -186,5 +200,37 @@ export const TF_OP_LAYER_CASES: readonly UnseenCase[] = [
     loader: 'tf_keras InstanceMethod.call: getattr(obj, attr_name)(*args, **kwargs)',
     files: { 'm.keras': tfKerasModel(instanceLayer('InstanceMethod', '__reduce_ex__')) },
     want: ['CPI061:warning'],
+  },
+  {
+    name: 'TensorFlowOpLayer of AddV2 (what TF 2.0–2.3 wrote for `x + 1`)',
+    loader: 'tf_keras TensorFlowOpLayer._make_op: ops._create_c_op(graph, node_def, inputs)',
+    files: { 'm.keras': tfKerasModel(graphOpLayer('AddV2', { T: { type: 'DT_FLOAT' } })) },
+    want: [],
+  },
+  {
+    name: 'TensorFlowOpLayer of WriteFile',
+    loader: 'tf_keras TensorFlowOpLayer: the NodeDef op runs each time the model runs',
+    files: { 'm.keras': tfKerasModel(graphOpLayer('WriteFile')) },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'TensorFlowOpLayer of PrintV2 with output_stream file:// (bytes base64 in json_format)',
+    loader: 'tf_keras TensorFlowOpLayer; logging_ops.cc PrintV2Op appends to a "file://" output_stream',
+    files: {
+      'm.keras': tfKerasModel(
+        graphOpLayer('PrintV2', { output_stream: { s: Buffer.from('file:///home/user/.bashrc').toString('base64') } }),
+      ),
+    },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'TensorFlowOpLayer of PrintV2 to stderr (a debug print)',
+    loader: 'tf_keras TensorFlowOpLayer; PrintV2Op writes to stderr',
+    files: {
+      'm.keras': tfKerasModel(
+        graphOpLayer('PrintV2', { output_stream: { s: Buffer.from('stderr').toString('base64') } }),
+      ),
+    },
+    want: [],
   },
 ];
