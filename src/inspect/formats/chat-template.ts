@@ -114,6 +114,49 @@ export function checkChatTemplate(template: string): TemplateHit[] {
   return [...hits.values()].sort((a, b) => a.index - b.index);
 }
 
+/** A literal operand of `*` from which a repeated string or list outgrows any chat: `'A' * 1000000000`. */
+const HUGE_FACTOR = 100_000;
+/** A literal power past which the number is only useful as a factor or to burn CPU: `10 ** 9`, `9 ** 9 ** 9`. */
+const HUGE_POWER = 1_000_000;
+/** A Jinja integer literal (lexer `integer_re`: digits, `_` between them), not the tail of a name or a float. */
+const NUMBER = String.raw`(?<![\w.])(\d[\d_]*)`;
+const FACTOR_AFTER = new RegExp(String.raw`(?<!\*)\*(?!\*)\s*\(?\s*${NUMBER}`, 'g');
+const FACTOR_BEFORE = new RegExp(String.raw`${NUMBER}\s*\)?\s*(?<!\*)\*(?!\*)`, 'g');
+const POWER = new RegExp(String.raw`${NUMBER}\s*\)?\s*\*\*\s*\(?\s*${NUMBER}`, 'g');
+
+/**
+ * Where the template computes something no chat needs and no renderer survives: a string or list repeated by a
+ * huge literal factor, or a huge literal power. Jinja's `SandboxedEnvironment` (which transformers'
+ * `apply_chat_template`, vLLM and llama-cpp-python render with) intercepts no binary operator by default
+ * (`intercepted_binops` is empty) and bounds only `range` (MAX_RANGE), so `{{ 'A' * 10**10 }}` allocates until the
+ * server dies on every request. Not code execution: what the sandbox allows.
+ */
+export function exhaustionHit(template: string): TemplateHit | undefined {
+  for (const block of blocks(template)) {
+    // String literals blanked, so digits and stars inside them are text, not operands.
+    const code = template
+      .slice(block.start, block.end)
+      .replace(/'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"/g, (m) => "''".padEnd(m.length, ' '));
+    const at = (index: number): TemplateHit => ({
+      indicator: 'huge repetition or power',
+      index: block.start + index,
+      snippet: template.slice(Math.max(0, block.start + index - 40), block.start + index + 80),
+    });
+    for (const re of [FACTOR_AFTER, FACTOR_BEFORE])
+      for (const m of code.matchAll(re)) if (literal(m[1]!) >= HUGE_FACTOR) return at(m.index);
+    for (const m of code.matchAll(POWER)) if (literal(m[1]!) ** literal(m[2]!) >= HUGE_POWER) return at(m.index);
+  }
+  return undefined;
+}
+
+/** A Jinja integer literal's value (`1_000` is 1000). */
+const literal = (digits: string): number => Number(digits.replace(/_/g, ''));
+
+/** CPI055's message for a template that exhausts its renderer (`exhaustionHit`). */
+export function exhaustionMessage(key: string, hit: TemplateHit, consequence: string): string {
+  return `chat template ${key} repeats a string or list by a huge number, or raises to a huge power (at ${JSON.stringify(hit.snippet)}); Jinja's sandbox does not limit * or **, so rendering it exhausts the memory or CPU of the server that renders it (transformers, vLLM, llama-cpp-python), for every chat. ${consequence}`;
+}
+
 /**
  * Whether the template reads `messages` as given to it, the conversation transformers' `apply_chat_template` renders
  * it with (as do vLLM, llama.cpp and TGI): every chat template does. A template that binds the name itself (Flask's

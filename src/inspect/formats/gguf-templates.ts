@@ -1,4 +1,4 @@
-import { checkChatTemplate, templateHitsMessage } from './chat-template.js';
+import { checkChatTemplate, exhaustionHit, exhaustionMessage, templateHitsMessage } from './chat-template.js';
 import type { Findings } from './report.js';
 import type { ParseSteps, RandomAccess } from './source.js';
 import { need } from './source.js';
@@ -59,6 +59,24 @@ export class GgufTemplates {
           snippet: first.snippet,
           offset: s.at + Buffer.byteLength(text.slice(0, first.index)),
         },
+      );
+    const heavy = exhaustionHit(text);
+    if (heavy)
+      out.add(
+        'CPI055',
+        exhaustionMessage(
+          key,
+          heavy,
+          'Do not serve this model with its chat template; take a known-good one from the base model.',
+        ),
+        {
+          key,
+          check: 'exhaustion',
+          snippet: heavy.snippet,
+          offset: s.at + Buffer.byteLength(text.slice(0, heavy.index)),
+        },
+        undefined,
+        'warning',
       );
   }
 }

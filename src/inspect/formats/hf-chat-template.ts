@@ -15,7 +15,7 @@ import {
   yamlConfigTemplates,
   type ConfigTemplates,
 } from './chat-template-file.js';
-import { checkChatTemplate, templateHitsMessage } from './chat-template.js';
+import { checkChatTemplate, exhaustionHit, exhaustionMessage, templateHitsMessage } from './chat-template.js';
 import { GGUF_LIMITS } from './gguf.js';
 import { configOf } from './config-json.js';
 import { checkKerasModelJson } from './keras-json-file.js';
@@ -101,6 +101,15 @@ export function* chatTemplateSteps(
         snippet: first.snippet,
         ...(kind !== undefined ? { recognisedBy: 'content' } : {}),
       });
+    const heavy = exhaustionHit(template);
+    if (heavy)
+      out.add(
+        'CPI055',
+        exhaustionMessage(standalone ? 'file' : key, heavy, 'Take a known-good template from the base model.'),
+        { key, check: 'exhaustion', snippet: heavy.snippet },
+        undefined,
+        'warning',
+      );
   }
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkChatTemplate } from '../../../src/inspect/formats/chat-template.js';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { checkChatTemplate, exhaustionHit } from '../../../src/inspect/formats/chat-template.js';
 
 /** Real-world benign chat templates (as shipped in tokenizer_config.json / GGUF metadata). */
 const BENIGN: { name: string; template: string }[] = [
@@ -93,5 +95,38 @@ describe('chat template SSTI checks', () => {
 
   it('an unclosed block is still checked to the end', () => {
     expect(checkChatTemplate('{{ x.__class__').map((h) => h.indicator)).toContain('dunder attribute');
+  });
+});
+
+describe('templates that exhaust their renderer', () => {
+  const LOOP = "{% for m in messages %}{{ m['content'] }}{% endfor %}";
+  it.each([
+    { name: 'string times a billion', template: `${LOOP}{{ 'A' * 1000000000 }}` },
+    { name: 'factor first, with underscores', template: `${LOOP}{{ 1_000_000 * messages }}` },
+    { name: 'factor in parentheses', template: `${LOOP}{% set x = 'x' * (10000000) %}{{ x }}` },
+    { name: 'power tower', template: `${LOOP}{{ 9 ** 9 ** 9 }}` },
+    { name: 'power as a factor', template: `${LOOP}{{ 'A' * 10 ** 10 }}` },
+  ])('$name → flagged', ({ template }) => {
+    expect(exhaustionHit(template)?.indicator).toBe('huge repetition or power');
+  });
+
+  it.each([
+    ...BENIGN,
+    { name: 'small repeat (indentation)', template: `${LOOP}{{ '  ' * 4 }}{{ 2 ** 10 }}` },
+    { name: 'digits in a string or a name', template: `${LOOP}{{ '1000000 * 2' }}{{ x100000 * 2 }}{{ 1.5 * 2 }}` },
+  ])('$name → not flagged', ({ template }) => {
+    expect(exhaustionHit(template)).toBeUndefined();
+  });
+
+  // Debian's Jinja2: the sandbox transformers and llama-cpp-python render with lets `*` through unbounded.
+  it.runIf(existsSync('/usr/lib/python3/dist-packages/jinja2'))('the real sandbox renders a huge repeat', () => {
+    const script = [
+      'from jinja2.sandbox import ImmutableSandboxedEnvironment',
+      't = ImmutableSandboxedEnvironment().from_string("{{ \'A\' * 3_000_000 }}")',
+      'print(len(t.render(messages=[])))',
+    ].join('\n');
+    const out = execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' });
+    expect(out.trim()).toBe('3000000');
+    expect(exhaustionHit("{{ 'A' * 3_000_000 }}")).toBeDefined();
   });
 });

@@ -275,6 +275,12 @@ describe('gguf', () => {
       status: 'ok',
     },
     {
+      name: 'template that repeats a string a billion times (the sandbox allows it)',
+      input: gguf({ kv: [tmpl("{% for m in messages %}{{ m['content'] }}{% endfor %}{{ 'A' * 1000000000 }}")] }),
+      want: ['CPI055'],
+      status: 'ok',
+    },
+    {
       name: 'overlapping tensors',
       input: gguf({
         tensors: [
