@@ -103,8 +103,10 @@ export function unreadKerasDeep(deep: DeepJson | undefined, out: Findings): void
 /**
  * Check a Keras model config (Keras 3 `config.json` or legacy `model_config`) for what deserialization would run:
  * Lambda bytecode, references to callables outside Keras or to Keras helpers that do I/O, safe-mode switches.
+ * `safeMode` when the config is one `deserialize_keras_object` reads in safe mode by default: a `.keras` archive's or a
+ * Keras 3 model folder's `config.json` (`saving_lib`), a KerasHub preset's (`load_serialized_object`).
  */
-export function checkKerasConfig(config: JsonValue, out: Findings, member?: string): void {
+export function checkKerasConfig(config: JsonValue, out: Findings, member?: string, safeMode = false): void {
   let count = 0;
   const addAt = (rule: string, message: string, evidence: Evidence, level?: Level) => {
     if (count++ < MAX_FINDINGS) out.add(rule, message, evidence, member, level);
@@ -173,14 +175,14 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
     } else if (cls === 'Lambda' && !inLambda) {
       add(
         'CPI060',
-        `layer ${JSON.stringify(layerName)} at ${path} is a Lambda layer${describeLambda(v.config)}; loading the model runs its code. Do not load it; replace the Lambda with a registered layer class.`,
+        `layer ${JSON.stringify(layerName)} at ${path} is a Lambda layer${describeLambda(v.config)}; ${lambdaRuns(safeMode && lambdaKind(v.config) === 'marshal')}. Do not load it; replace the Lambda with a registered layer class.`,
         { path, layer: layerName, code: lambdaKind(v.config) },
       );
       lambda = true;
     } else if (cls === '__lambda__' && !inLambda) {
       add(
         'CPI060',
-        `the config at ${path} holds a serialized Python lambda (marshalled bytecode) that runs when the model loads. Do not load it.`,
+        `the config at ${path} holds a serialized Python lambda (marshalled bytecode); ${lambdaRuns(safeMode)}. Do not load it.`,
         { path, code: 'marshal' },
       );
       lambda = true;
@@ -446,6 +448,18 @@ function lambdaKind(config: JsonValue | undefined): string {
   if (typeof f === 'string') return 'named-function';
   if (isObject(f)) return 'function-reference';
   return 'unknown';
+}
+
+/**
+ * What loading does with serialized lambda bytecode. A `.keras` config is deserialized in safe mode unless the caller
+ * turns it off: Keras 3 (`serialization_lib.deserialize_keras_object` for a `__lambda__`, `Lambda.from_config` →
+ * `_raise_for_lambda_deserialization`) and tf_keras refuse it, with an error that names `safe_mode=False` as the way
+ * round. Legacy `.h5` and JSON configs go through loaders that run it (tf_keras, Keras 2, Keras 3 before 3.11.3).
+ */
+function lambdaRuns(refusedInSafeMode: boolean): string {
+  return refusedInSafeMode
+    ? "Keras's safe mode, the default for .keras models, refuses it, but its error tells the user to pass safe_mode=False, which runs the code"
+    : 'loading the model runs its code';
 }
 
 function describeLambda(config: JsonValue | undefined): string {

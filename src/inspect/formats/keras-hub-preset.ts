@@ -89,7 +89,7 @@ export function* kerasDirConfigSteps(src: RandomAccess, out: Findings): ParseSte
   const config = parsed?.value;
   if (!isKerasDirConfig(config)) return;
   unreadKerasDeep(parsed?.deep, out);
-  checkKerasConfig(config, out);
+  checkKerasConfig(config, out, undefined, true);
 }
 
 /**

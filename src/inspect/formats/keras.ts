@@ -75,7 +75,7 @@ export function* kerasArchiveSteps(
     const raw = yield* readMember(src, config, MAX_KERAS_CONFIG);
     if (config.method !== 0) budget.used += raw.length;
     const member = config.unicodeName === 'config.json' ? config.name : 'config.json';
-    checkKerasConfig(parseKerasConfigJson(decodeJsonBytes(raw), out, member), out, member);
+    checkKerasConfig(parseKerasConfigJson(decodeJsonBytes(raw), out, member), out, member, true);
   }
   yield* checkKerasWeights(src, entries, out, allowedGlobals, budget);
 }

@@ -83,7 +83,7 @@ function* hfConfigSteps(src: RandomAccess, out: Findings, kind: ConfigKind = 'ot
   // KerasHub presets keep their backbone there too (`KerasPresetLoader.load_backbone`).
   if (kind === 'config' && isKerasDirConfig(config)) {
     unreadKerasDeep(parsed?.deep, out);
-    checkKerasConfig(config, out);
+    checkKerasConfig(config, out, undefined, true);
   }
   const refs = referencesOf(config);
   if (refs.length === 0) return;

@@ -644,6 +644,21 @@ describe('keras config', () => {
     expect(run((s, o) => parseKerasArchive(s, o, claim), input).rules).toEqual(want);
   });
 
+  // Keras 3 `Lambda.from_config` → `_raise_for_lambda_deserialization` in safe mode, the .keras default; the legacy
+  // loaders that read the same layer from an .h5 model_config run it.
+  it('says safe mode refuses a .keras Lambda but the legacy loaders run it', () => {
+    const lambda = sequential([
+      { class_name: 'Lambda', config: { name: 'l', function: { class_name: '__lambda__', config: { code: 'YQ==' } } } },
+    ]);
+    const archive = run((s, o) => parseKerasArchive(s, o, true), kerasArchive(JSON.stringify(lambda)));
+    expect(archive.findings.map((f) => f.message).join('\n')).toContain(
+      "Keras's safe mode, the default for .keras models, refuses it, but its error tells the user to pass safe_mode=False, which runs the code",
+    );
+    const legacy = new Findings('m.h5', 'keras');
+    checkKerasConfig(lambda as never, legacy);
+    expect(legacy.list.map((f) => f.message).join('\n')).toContain('loading the model runs its code');
+  });
+
   // _retrieve_class_or_fn imports any module in Keras 3 < 3.9 and tf_keras, only Keras's own packages from 3.9.
   it('says which Keras versions import a module outside Keras', () => {
     const out = new Findings('m.keras', 'keras');
