@@ -198,7 +198,7 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
       );
       lambda = true;
     }
-    const op = inLambda ? undefined : tfOpCall(cls, v.config);
+    const op = inLambda ? undefined : tfOpCall(cls, v.config, v.inbound_nodes);
     if (op?.verdict === 'outside')
       add(
         'CPI061',

@@ -148,10 +148,17 @@ export interface TfOpCall {
  * with constant arguments from the node's `inbound_nodes`. Keras 3 has no such layers (it refuses the class), so
  * only tf_keras and TF's own Keras before 2.16 load them.
  */
-export function tfOpCall(cls: string | undefined, config: JsonValue | undefined): TfOpCall | undefined {
+export function tfOpCall(
+  cls: string | undefined,
+  config: JsonValue | undefined,
+  inboundNodes?: JsonValue,
+): TfOpCall | undefined {
   if (!isObject(config)) return undefined;
-  if ((cls === 'TFOpLambda' || cls === 'SlicingOpLambda') && typeof config.function === 'string')
+  if ((cls === 'TFOpLambda' || cls === 'SlicingOpLambda') && typeof config.function === 'string') {
+    const file = withoutCompat(config.function) === 'print' ? fileStream(inboundNodes) : undefined;
+    if (file !== undefined) return { verdict: 'outside', call: 'tf.print', does: `appends to ${file.slice(0, 200)}` };
     return judgeSymbol(config.function, (name) => TF_PURE_NAMESPACES.test(name) || TF_PURE_TOP_LEVEL.has(name));
+  }
   if (cls === 'ClassMethod' && typeof config.cls_symbol === 'string' && typeof config.method_name === 'string') {
     const method = config.method_name;
     return judgeSymbol(
@@ -195,4 +202,23 @@ function graphOpCall(nodeDef: JsonValue | undefined): TfOpCall | undefined {
   if (nodeDef.op === 'PrintV2' && /^file:/i.test(target))
     return { verdict: 'outside', call, does: `appends to ${target.slice(0, 200)}` };
   return undefined;
+}
+
+/**
+ * A `file://` `output_stream` among the call arguments a functional model passes the layer: tf_keras keeps them in
+ * the layer's `inbound_nodes` (`[layer, node, tensor, kwargs]`), and `tf.print` (logging_ops.py `print_v2`) hands
+ * the string to PrintV2, which appends to that file.
+ */
+function fileStream(v: JsonValue | undefined, depth = 0): string | undefined {
+  if (depth > 8) return undefined;
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const found = fileStream(x, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (!isObject(v)) return undefined;
+  if (typeof v.output_stream === 'string' && /^file:/i.test(v.output_stream)) return v.output_stream;
+  return fileStream(Object.values(v), depth + 1);
 }

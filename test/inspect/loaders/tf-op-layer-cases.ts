@@ -164,6 +164,12 @@ export const TF_OP_LAYER_CASES: readonly UnseenCase[] = [
     name: 'TFOpLambda of tf.print (PrintV2 appends to a file given output_stream "file://…")',
     loader: `${LOADER}: print is not a side-effect-free tensor function`,
     files: { 'm.keras': tfKerasModel(opLayer('print', [], { output_stream: 'file:///home/user/.bashrc' })) },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'TFOpLambda of tf.print to stderr (a debug print, not a side-effect-free function)',
+    loader: `${LOADER}: print writes to stderr`,
+    files: { 'm.keras': tfKerasModel(opLayer('print', [], { output_stream: 'stderr' })) },
     want: ['CPI061:warning'],
   },
   {
