@@ -1,5 +1,6 @@
 import type { Finding, Location } from '../core/finding.js';
 import { groupCauses, MAX_RELATED } from '../core/group-causes.js';
+import { listedWithMore } from '../core/plural.js';
 
 /**
  * One finding per cause in a file. A test module that loads `bert-base-uncased` unpinned in forty tests, or a script
@@ -59,3 +60,39 @@ function summarise(list: readonly Finding[]): Finding {
     members: list,
   };
 }
+
+/**
+ * CPR003 once when the trusted registry records no model at all: then every reference is unlisted for that one reason,
+ * and a note beside each CPR001 (two lines a load, the second the same for every model) said it again and again. One
+ * finding at the first reference (sorted by path and line), at the policy's `models.unknownModel` level, naming the
+ * models and counting the references; every reference stays in `members` (so `review` still sees one a change adds)
+ * and `related`. The same rule as models/stage.ts `unknownModelFindings` for model files. With entries in the
+ * registry, an unlisted model is that model's own gap and keeps its finding.
+ */
+export function foldUnlisted(unlisted: readonly Finding[]): readonly Finding[] {
+  if (unlisted.length < 2) return unlisted;
+  const sorted = [...unlisted].sort(byPlace);
+  const first = sorted[0]!;
+  const models = [...new Set(sorted.map(modelOf))].sort();
+  return [
+    {
+      ruleId: 'CPR003',
+      message: `The trusted registry records no model, so none of the ${models.length} model${models.length === 1 ? '' : 's'} the code loads by name (${sorted.length} references) has a recorded review: ${listedWithMore(models, LINES_SHOWN)}. Review each at a commit, pin that commit in the code and record it (chainproof registry add --ref hf:<org>/<name>@<commit>, or --from-refs . for the pinned ones), or set models.unknownModel to off where origins are not tracked.`,
+      location: first.location,
+      ...(first.level !== undefined ? { level: first.level } : {}),
+      evidence: { expected: 'a trusted-registry entry', count: sorted.length, models: models.length },
+      related: sorted.slice(1, MAX_RELATED + 1).map((f) => f.location),
+      members: sorted,
+    },
+  ];
+}
+
+/** What an unlisted reference names: its repo id, else the URL of a download pinned by digest. */
+const modelOf = (f: Finding) => String(f.evidence?.['repoId'] ?? f.evidence?.['url'] ?? f.evidence?.['sha256'] ?? '?');
+
+const byPlace = (a: Finding, b: Finding) =>
+  a.location.path < b.location.path
+    ? -1
+    : a.location.path > b.location.path
+      ? 1
+      : (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0);

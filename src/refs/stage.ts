@@ -5,7 +5,7 @@ import type { DiscoveredFile } from '../core/files.js';
 import type { Finding } from '../core/finding.js';
 import type { ModelReference } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
-import { groupFileCauses } from './causes.js';
+import { foldUnlisted, groupFileCauses } from './causes.js';
 import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { holdsInlinePython, mayNameModelBytes, runsCommands, runsJavaScriptCommands } from './prefilter.js';
@@ -85,10 +85,15 @@ export const refsStage: Stage = {
     const parserOptions = new Map<string, ScriptOptions>();
     const reviewed = reviewedCommits(ctx.registry);
     const digests = registryDigests(ctx.registry);
+    // With no model in the trusted registry, every CPR003 has that one cause: kept aside, one finding at the end.
+    const noEntries = ctx.registry.models.length === 0;
+    const unlisted: Finding[] = [];
     // One file's findings, each cause once (causes.ts).
     const judgeFile = (refs: FileReferences) => {
       const own: Finding[] = [];
-      for (const r of refs.references) pushAll(own, judgeReference(r, reviewed, ctx.policy, digests));
+      for (const r of refs.references)
+        for (const f of judgeReference(r, reviewed, ctx.policy, digests))
+          (noEntries && f.ruleId === 'CPR003' ? unlisted : own).push(f);
       for (const d of refs.dynamic) own.push(dynamicFinding(d, ctx.policy));
       pushAll(findings, groupFileCauses(own));
     };
@@ -246,6 +251,7 @@ export const refsStage: Stage = {
       pushAll(references, given.references);
       judgeFile(given);
     }
+    pushAll(findings, foldUnlisted(unlisted));
     findings.push(
       // A file searched and also read aside (an env file of a `docker run`) is one file.
       ...notSearched([...new Set(skipped)].sort(), undefined, NOT_SEARCHED),

@@ -3,6 +3,7 @@ import type { Policy } from '../../src/core/policy.js';
 import { FILE_GROUP_MIN } from '../../src/refs/causes.js';
 import { refsStage } from '../../src/refs/stage.js';
 import { DEFAULT_POLICY } from '../../src/trust/policy/default.js';
+import { EMPTY_REGISTRY } from '../../src/core/trusted-registry.js';
 import { runMain } from '../helpers/cli.js';
 import { scanWith } from '../helpers/scan.js';
 import { tempTrees } from '../helpers/temp-tree.js';
@@ -28,11 +29,10 @@ describe('one refs finding per cause in a file', () => {
     const r = await scanWith(tree({ 'tests/test_a.py': loads(ids) }), [refsStage]);
     expect(shown(r)).toEqual([
       'CPR001 tests/test_a.py:3 6',
-      'CPR003 tests/test_a.py:3 6',
+      // With no model in the registry, one CPR003 for the scan (below).
+      'CPR003 tests/test_a.py:3 8',
       'CPR001 tests/test_a.py:9 1',
-      'CPR003 tests/test_a.py:9 1',
       'CPR001 tests/test_a.py:10 1',
-      'CPR003 tests/test_a.py:10 1',
     ]);
     const group = r.findings[0]!;
     expect(group.message).toMatch(
@@ -42,13 +42,13 @@ describe('one refs finding per cause in a file', () => {
     expect(group.members).toHaveLength(6);
     // Every reference stays in the result (ML-BOM, JSON): only the findings are grouped.
     expect(r.references).toHaveLength(8);
-    expect(r.summary.byLevel).toEqual({ error: 0, warning: 3, note: 3 });
+    expect(r.summary.byLevel).toEqual({ error: 0, warning: 3, note: 1 });
   });
 
   it(`below ${FILE_GROUP_MIN} calls a cause stays per call`, async () => {
     const r = await scanWith(tree({ 'a.py': loads(Array(FILE_GROUP_MIN - 1).fill('org/a')) }), [refsStage]);
     expect(r.findings.filter((f) => f.ruleId === 'CPR001').map((f) => f.location.line)).toEqual([3, 4, 5, 6]);
-    expect(r.findings.some((f) => f.related !== undefined)).toBe(false);
+    expect(r.findings.some((f) => f.ruleId === 'CPR001' && f.related !== undefined)).toBe(false);
   });
 
   it('the loader class is not the cause: AutoModel and AutoTokenizer of one model group together', async () => {
@@ -112,5 +112,38 @@ describe('one refs finding per cause in a file', () => {
     expect(scan.stdout).toContain('1 note');
     const add = await runMain(['registry', 'add', '--from-refs', root, '--root', root]);
     expect(add.stdout).toContain('40 model name(s) chosen at run time (CPR010) cannot be recorded');
+  });
+});
+
+describe('CPR003 when the trusted registry records no model', () => {
+  const files = { 'b.py': loads(['org/b', 'org/a']), 'a.py': loads(['org/a']) };
+
+  it('is one finding for every reference of the scan, at the first, naming the models', async () => {
+    const r = await scanWith(tree(files), [refsStage]);
+    const unlisted = r.findings.filter((f) => f.ruleId === 'CPR003');
+    expect(unlisted.map((f) => `${f.location.path}:${f.location.line} ${f.level} ${f.evidence?.['count']}`)).toEqual([
+      'a.py:3 note 3',
+    ]);
+    expect(unlisted[0]!.message).toMatch(
+      /none of the 2 models the code loads by name \(3 references\).*: org\/a, org\/b\./,
+    );
+    expect(unlisted[0]!.related?.map((l) => `${l.path}:${l.line}`)).toEqual(['b.py:3', 'b.py:4']);
+    expect(unlisted[0]!.members).toHaveLength(3);
+    // Pinning is each load's own problem: CPR001 stays per call.
+    expect(r.findings.filter((f) => f.ruleId === 'CPR001')).toHaveLength(3);
+  });
+
+  it('keeps the policy level, and a registry with entries keeps one finding per unlisted reference', async () => {
+    const policy: Policy = { ...DEFAULT_POLICY, models: { ...DEFAULT_POLICY.models, unknownModel: 'error' } };
+    const r = await scanWith(tree(files), [refsStage], { policy });
+    expect(r.findings.filter((f) => f.ruleId === 'CPR003').map((f) => f.level)).toEqual(['error']);
+    const registry = {
+      ...EMPTY_REGISTRY,
+      models: [
+        { name: 'org/c', revision: 'a'.repeat(40), source: 'https://huggingface.co/org/c', files: [], file: 'r.yml' },
+      ],
+    };
+    const listed = await scanWith(tree(files), [refsStage], { registry });
+    expect(listed.findings.filter((f) => f.ruleId === 'CPR003')).toHaveLength(3);
   });
 });

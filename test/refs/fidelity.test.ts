@@ -19,6 +19,7 @@ import { scanAsCli, scanWith } from '../helpers/scan.js';
 import { C, type FidelityCase } from './fidelity-cases.js';
 import { JAVASCRIPT_CASES } from './fidelity-cases-javascript.js';
 import { PYTHON_CASES } from './fidelity-cases-python.js';
+import { byReference } from './finding-lines.js';
 
 /**
  * Fidelity cases: what chainproof reports for a reference must be what the library would download or run (each
@@ -1653,11 +1654,11 @@ describe('notebooks in a scan', () => {
       writeFileSync(path.join(dir, 'train.ipynb'), text);
       const tokenizerLine = text.split('\n').findIndex((l) => l.includes('tokenizer = AutoTokenizer')) + 1;
       const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
-      expect(r.findings.map((f) => `${f.ruleId}:${f.location.line}`).sort()).toEqual([
-        `CPR001:${tokenizerLine + 1}`,
-        `CPR003:${tokenizerLine}`,
-        `CPR003:${tokenizerLine + 1}`,
-      ]);
+      expect(
+        byReference(r.findings)
+          .map((f) => `${f.ruleId}:${f.location.line}`)
+          .sort(),
+      ).toEqual([`CPR001:${tokenizerLine + 1}`, `CPR003:${tokenizerLine}`, `CPR003:${tokenizerLine + 1}`]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -1689,7 +1690,7 @@ describe('PEFT adapter folders in a scan', () => {
     await inFolder(files, async (dir) => {
       const r = await scanAsCli(dir);
       expect(
-        r.findings
+        byReference(r.findings)
           .filter((f) => f.ruleId.startsWith('CPR'))
           .map((f) => `${f.ruleId}:${f.location.path}:${f.location.line}`)
           .sort(),
@@ -1838,7 +1839,7 @@ describe('Python a shell command runs inline, and Makefile recipes, in a scan', 
       const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
       const byRef = new Map((r.references ?? []).map((x) => [`${x.path}:${x.line}:${x.column}`, x]));
       expect(
-        r.findings.map((f) => {
+        byReference(r.findings).map((f) => {
           const at = `${f.location.path}:${f.location.line}:${f.location.column}`;
           const ref = byRef.get(at);
           return `${f.ruleId}:${at} ${ref ? `${ref.repoId}@${ref.revision ?? '-'}` : 'dynamic'}`;
@@ -1879,7 +1880,7 @@ describe('Compose interpolation from the project .env, in a scan', () => {
     const r = await scanWith(dir, [refsStage], { registry: EMPTY_REGISTRY });
     const byRef = new Map((r.references ?? []).map((x) => [`${x.line}:${x.column}`, x]));
     expect(
-      r.findings.map((f) => {
+      byReference(r.findings).map((f) => {
         const ref = byRef.get(`${f.location.line}:${f.location.column}`);
         const from = ref?.nameFrom ?? (f.evidence as { nameFrom?: string } | undefined)?.nameFrom;
         return `${f.ruleId}:${f.location.line}:${f.location.column} ${ref ? `${ref.repoId}@${ref.revision ?? '-'}` : 'dynamic'} ${from}`;
@@ -2670,7 +2671,7 @@ describe('command lines Python runs (python-commands.ts), in a scan', () => {
       expect(at('tools/fetch.py', 30)).toContain(
         'at a revision this file does not decide (a value chosen at run time)',
       );
-      expect(r.findings.filter((f) => f.location.path === 'tools/fetch.py')).toHaveLength(23);
+      expect(byReference(r.findings).filter((f) => f.location.path === 'tools/fetch.py')).toHaveLength(23);
     });
   });
 });
@@ -2716,7 +2717,7 @@ describe('command lines JavaScript runs through child_process (javascript-comman
         r.findings.find((f) => f.ruleId === 'CPR001' && f.location.path === p && f.location.line === line)?.message;
       expect(at('tools/only.mjs', 2)).toContain('hf download loads acme/x with no revision');
       expect(at('tools/fetch.js', 11)).toContain('at a revision this file does not decide');
-      expect(r.findings.filter((f) => f.location.path === 'tools/fetch.js')).toHaveLength(10);
+      expect(byReference(r.findings).filter((f) => f.location.path === 'tools/fetch.js')).toHaveLength(10);
     });
   });
 });

@@ -28,7 +28,7 @@ export const REFS_RULES = defineRules([
     id: 'CPR003',
     name: 'UnreviewedModelReference',
     short: 'Code loads a hub model that the trusted registry does not list.',
-    full: 'The model named here is not in the trusted registry, so nobody has recorded which revision was reviewed. It is the run-time equivalent of an unknown model file. A download pinned by its SHA-256 (openai-whisper, OpenAI CLIP, torch.hub with a full `hash_prefix`, Keras `get_file` with a SHA-256 `file_hash`) is matched by that digest against the files the registry lists.',
+    full: 'The model named here is not in the trusted registry, so nobody has recorded which revision was reviewed. It is the run-time equivalent of an unknown model file. A download pinned by its SHA-256 (openai-whisper, OpenAI CLIP, torch.hub with a full `hash_prefix`, Keras `get_file` with a SHA-256 `file_hash`) is matched by that digest against the files the registry lists. When the registry records no model at all, every reference is unknown for that one reason: one finding at the first, naming the models and counting the references.',
     help: 'Review the model at a commit, pin that commit in the code, and record it: `chainproof registry add --ref hf:<org>/<name>@<commit>` (or `--from-refs .` for every pinned reference the code makes) writes an entry with the repo id as name and the commit as revision. For a download pinned by digest, list the file under the `files` of an entry with its URL as `path` and its `sha256`. The level follows the policy `models.unknownModel`.',
     level: 'warning',
     severity: '5.0',
