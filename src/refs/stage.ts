@@ -6,10 +6,11 @@ import type { Finding } from '../core/finding.js';
 import type { ModelReference } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { foldUnlisted, groupFileCauses } from './causes.js';
+import { importsFromWrapper, reexportsLoaderPackage } from './loader-wrappers.js';
 import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { holdsInlinePython, mayNameModelBytes, runsCommands, runsJavaScriptCommands } from './prefilter.js';
-import type { Finder, QuickFinder } from './search.js';
+import type { Finder, QuickFinder, Searched } from './search.js';
 import { isCommandArgument, withMoreReferences, type FileReferences } from './types.js';
 import type { EnvFileValues } from './compose-env-files.js';
 import type { DockerEnvFile } from './docker-env-file.js';
@@ -83,6 +84,11 @@ export const refsStage: Stage = {
     // none): script-arguments.ts may find the values command lines give them.
     const flagged: FileReferences = { references: [], dynamic: [] };
     const parserOptions = new Map<string, ScriptOptions>();
+    // JavaScript modules that re-export a loader's package (loader-wrappers.ts).
+    const wrappers = new Set<string>();
+    // JavaScript files searched in which nothing was found (the screen's loader words stood in a comment, say): asked
+    // again, as the files the walk turned away, when the repository has such a module.
+    const passedOver: DiscoveredFile[] = [];
     const reviewed = reviewedCommits(ctx.registry);
     const digests = registryDigests(ctx.registry);
     // With no model in the trusted registry, every CPR003 has that one cause: kept aside, one finding at the end.
@@ -183,6 +189,7 @@ export const refsStage: Stage = {
             return;
           }
           const text = bytes.toString('utf8');
+          if (language === 'javascript' && reexportsLoaderPackage(text)) wrappers.add(file.path);
           const quick = await quickFinderFor(language);
           const got =
             screenText(file.path, text) ??
@@ -197,6 +204,7 @@ export const refsStage: Stage = {
               text,
               existsLocally,
             );
+          if (language === 'javascript' && foundNothing(got)) passedOver.push(file);
           if (got.kind === 'skipped') skipped.push(file.path);
           if (got.kind !== 'found') return;
           // A name the file imports from a module of the repository may decide what it left open.
@@ -240,6 +248,37 @@ export const refsStage: Stage = {
         }),
       ),
     );
+    // A file the walk turned away that imports a loader from a module re-exporting its package (loader-wrappers.ts),
+    // read now by the parser, which follows the binding there (imported-values.ts). Only with such a module.
+    if (wrappers.size > 0) {
+      const exists = (p: string) => filesByPath().has(p);
+      const declined = input.files.filter(
+        (f) =>
+          f.contentDeclined === true &&
+          languageOf(f.path) === 'javascript' &&
+          isReferenceSource(f.path) &&
+          !isInstalledPackage(f.path),
+      );
+      await Promise.all(
+        [...declined, ...passedOver].map((file) =>
+          ctx.limit(async () => {
+            const text = await readText(file.path);
+            if (text === undefined || !importsFromWrapper(file.path, text, wrappers, exists)) return;
+            const got = runFinder(
+              loaded.get('javascript') ?? (await finderFor('javascript')),
+              file.path,
+              text,
+              existsLocally,
+            );
+            if (got.kind === 'skipped') skipped.push(file.path);
+            if (got.kind !== 'found') return;
+            const refs = await withImportedValues(file.path, text, got.refs, modules, existsLocally);
+            pushAll(references, refs.references);
+            judgeFile(refs);
+          }),
+        ),
+      );
+    }
     for (const given of await scriptArguments(
       flagged,
       parserOptions,
@@ -269,6 +308,14 @@ export const refsStage: Stage = {
     return { references, findings };
   },
 };
+
+/** A search that found no reference, no run-time choice and no loader a module of the repository gives. */
+const foundNothing = (got: Searched) =>
+  got.kind === 'none' ||
+  (got.kind === 'found' &&
+    got.refs.references.length === 0 &&
+    got.refs.dynamic.length === 0 &&
+    got.refs.loaderFromRepository !== true);
 
 /** A `--env-file` option's path as written (`--env-file F`, `--env-file=F`, quoted or not). */
 const DOCKER_ENV_FILE = /--env-file(?:=|\s+)(["']?)([^\s"'$;&|`]+)\1/g;

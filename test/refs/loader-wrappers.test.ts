@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { refsStage } from '../../src/refs/stage.js';
+import { scanWith } from '../helpers/scan.js';
+import { tempTrees } from '../helpers/temp-tree.js';
+
+const tree = tempTrees('cp-refs-wrappers-');
+
+const shown = (r: Awaited<ReturnType<typeof scanWith>>) =>
+  r.findings
+    .filter((f) => f.ruleId === 'CPR001')
+    .map(
+      (f) =>
+        `${f.location.path}:${f.location.line} ${String(f.evidence?.['repoId'])} ${String(f.evidence?.['definedIn'])}`,
+    );
+
+/** A file that calls transformers.js's pipeline as a module of the repository gives it, naming no package itself. */
+const importer = (specifier: string, comment = '') =>
+  `${comment}import { pipeline } from '${specifier}';\n\nexport const embed = await pipeline('feature-extraction', 'acme/embedder');\n`;
+
+describe('a loader a module of the repository re-exports (loader-wrappers.ts)', () => {
+  it('reads a file the walk turned away that imports pipeline from a module re-exporting transformers.js', async () => {
+    const r = await scanWith(
+      tree({
+        'web/lib/ml.js': "export { pipeline, env } from '@huggingface/transformers';\n",
+        'web/search.js': importer('./lib/ml.js'),
+        // The binding imported, then exported: the same module to Node.
+        'app/hf.ts': "import { pipeline } from '@xenova/transformers';\nexport { pipeline };\n",
+        'app/worker.ts': importer('./hf'),
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'app/worker.ts:3 acme/embedder app/hf.ts',
+      'web/search.js:3 acme/embedder web/lib/ml.js',
+    ]);
+  });
+
+  it('and one whose loader words stood only in a comment, which the quick reading passed over', async () => {
+    const r = await scanWith(
+      tree({
+        'ml.js': "export { pipeline } from '@huggingface/transformers';\n",
+        'use.js': importer('./ml.js', '// Embeddings through @huggingface/transformers (see ml.js).\n'),
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual(['use.js:4 acme/embedder ml.js']);
+  });
+
+  it("leaves a pipeline of the repository's own, and files that import nothing from a re-exporting module", async () => {
+    const r = await scanWith(
+      tree({
+        'ml.js': "export { pipeline } from '@huggingface/transformers';\n",
+        // Node's stream pipeline, and a function of the repository's own named pipeline.
+        'stream.js': importer('./own.js'),
+        'own.js': 'export function pipeline(task, name) {\n  return [task, name];\n}\n',
+        'other.js': "import { pipeline } from 'node:stream/promises';\nawait pipeline('a', 'acme/not-a-model');\n",
+      }),
+      [refsStage],
+    );
+    expect(r.findings).toEqual([]);
+  });
+});
