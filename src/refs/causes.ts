@@ -80,7 +80,8 @@ export function foldUnlisted(unlisted: readonly Finding[]): readonly Finding[] {
       message: `The trusted registry records no model, so none of the ${models.length} model${models.length === 1 ? '' : 's'} the code loads by name (${sorted.length} references) has a recorded review: ${listedWithMore(models, LINES_SHOWN)}. Review each at a commit, pin that commit in the code and record it (chainproof registry add --ref hf:<org>/<name>@<commit>, or --from-refs . for the pinned ones), or set models.unknownModel to off where origins are not tracked.`,
       location: first.location,
       ...(first.level !== undefined ? { level: first.level } : {}),
-      evidence: { expected: 'a trusted-registry entry', count: sorted.length, models: models.length },
+      // No tally of the models beside the count (fingerprint.ts CAUSE_TALLIES): one more model keeps the alert's identity.
+      evidence: { expected: 'a trusted-registry entry', count: sorted.length },
       related: sorted.slice(1, MAX_RELATED + 1).map((f) => f.location),
       members: sorted,
     },

@@ -133,6 +133,13 @@ describe('CPR003 when the trusted registry records no model', () => {
     expect(r.findings.filter((f) => f.ruleId === 'CPR001')).toHaveLength(3);
   });
 
+  it('keeps its identity when another model is loaded (a baseline and a SARIF alert stay the same)', async () => {
+    const fingerprint = async (more: string[]) =>
+      (await scanWith(tree({ ...files, 'c.py': loads(more) }), [refsStage])).findings.find((f) => f.ruleId === 'CPR003')
+        ?.fingerprint;
+    expect(await fingerprint(['org/c', 'org/d'])).toBe(await fingerprint(['org/a']));
+  });
+
   it('keeps the policy level, and a registry with entries keeps one finding per unlisted reference', async () => {
     const policy: Policy = { ...DEFAULT_POLICY, models: { ...DEFAULT_POLICY.models, unknownModel: 'error' } };
     const r = await scanWith(tree(files), [refsStage], { policy });
