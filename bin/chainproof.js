@@ -8,6 +8,11 @@ import v8 from 'node:v8';
 // Node 22.1+ keeps V8's compiled code of the bundle between runs (module.enableCompileCache; Node 20 has none):
 // most of start-up is compiling it. The cache goes in chainproof's own cache folder (src/app/cache-dir.ts), never
 // in the scanned tree, and is skipped with --no-cache. It must be on before the bundle is imported.
+// Whoever can write that folder can run code in chainproof: V8 takes a code cache whose version, flags and source
+// length match (SerializedCodeData::SanityCheck, with at most a checksum), Node one whose crc32s of the source and
+// of the cache match (CompileCacheHandler): checks anyone can recompute, no signature. So the folder follows
+// $CHAINPROOF_CACHE_DIR, set by the user, and not --cache-dir, which may name a folder in the repository scanned or
+// one restored through actions/cache: the digests and registry answers kept there are checked, compiled code is not.
 if (typeof module.enableCompileCache === 'function' && !process.argv.includes('--no-cache')) {
   try {
     const base = process.env.CHAINPROOF_CACHE_DIR ?? path.join(homedir(), '.cache', 'chainproof');
