@@ -1,7 +1,7 @@
-import type { ResolvedFinding } from '../core/finding.js';
+import type { Level, ResolvedFinding } from '../core/finding.js';
 import { groupByRule, LEVEL_RANK as RANK, referenceTally } from './by-rule.js';
 import type { ScanResult } from '../core/result.js';
-import { findRule, severityOf } from '../core/rules/index.js';
+import { findRule } from '../core/rules/index.js';
 import { elideLongRuns, escapeControl } from '../core/escape-text.js';
 import { redactResult } from './redact.js';
 import { listedWithMore, plural } from '../core/plural.js';
@@ -25,7 +25,8 @@ const MAX_CELL_CHARS = 300;
 
 /**
  * The job summary for `$GITHUB_STEP_SUMMARY`: totals, findings by rule (errors first, with counts and top files),
- * the findings themselves (every error before any warning), and what could not be verified or scanned. Every scanned string is escaped: file names and messages are input.
+ * the findings themselves (every error before any warning, a few of each rule and the rest counted), and what
+ * could not be verified or scanned. Every scanned string is escaped: file names and messages are input.
  */
 export function toMarkdown(scanned: ScanResult, opts: MarkdownOptions): string {
   const result = redactResult(scanned);
@@ -82,24 +83,35 @@ export function toMarkdown(scanned: ScanResult, opts: MarkdownOptions): string {
     }
     pushMore(out, groups.length - maxRows, 'rules');
     out.push('', '### Findings', '', '| Level | Rule | Location | Message |', '| --- | --- | --- | --- |');
-    // The gravest rule of a level first (by-rule.ts), as in the table above; stable: file order within a rule.
-    const ordered = [...result.findings].sort(
-      (a, b) => RANK[b.level] - RANK[a.level] || severityOf(b.ruleId) - severityOf(a.ruleId),
+    const rows = findingRows(
+      result.findings,
+      groups.map((g) => g.ruleId),
     );
-    const errors = ordered.filter((f) => f.level === 'error');
-    // Every error is listed (up to a hard cap); warnings and notes fill what is left of maxRows.
+    const errors = rows.filter((r) => r.level === 'error');
+    // Every error row is listed (up to a hard cap); warnings and notes fill what is left of maxRows.
     const shown = [
       ...errors.slice(0, MAX_ERROR_ROWS),
-      ...ordered.filter((f) => f.level !== 'error').slice(0, Math.max(0, maxRows - errors.length)),
+      ...rows.filter((r) => r.level !== 'error').slice(0, Math.max(0, maxRows - errors.length)),
     ];
-    for (const f of shown) {
-      const where = f.location.line !== undefined ? `${f.location.path}:${f.location.line}` : f.location.path;
-      const member = f.location.member !== undefined ? ` (${f.location.member})` : '';
-      out.push(
-        `| ${f.level} | \`${safeCode(f.ruleId)}\` | ${fileCell(where + member, f, opts)} | ${cell(f.message)} |`,
-      );
+    let listed = 0;
+    for (const r of shown) {
+      if ('finding' in r) {
+        const f = r.finding;
+        const where = f.location.line !== undefined ? `${f.location.path}:${f.location.line}` : f.location.path;
+        const member = f.location.member !== undefined ? ` (${f.location.member})` : '';
+        out.push(
+          `| ${f.level} | \`${safeCode(f.ruleId)}\` | ${fileCell(where + member, f, opts)} | ${cell(f.message)} |`,
+        );
+        listed++;
+      } else {
+        const files = r.files === 0 ? '' : `, in ${plural(r.files, 'more file')}`;
+        out.push(
+          `| ${r.level} | \`${safeCode(r.ruleId)}\` | …${r.more} more | ${plural(r.more, `more \`${safeCode(r.ruleId)}\` ${r.level}`)}${files}; see the SARIF or JSON report. |`,
+        );
+        listed += r.more;
+      }
     }
-    pushMore(out, total - shown.length, 'findings (see the SARIF or JSON report)');
+    pushMore(out, total - listed, 'findings (see the SARIF or JSON report)');
     out.push('');
   }
 
@@ -137,6 +149,8 @@ export function toMarkdown(scanned: ScanResult, opts: MarkdownOptions): string {
 }
 
 const TOP_FILES = 3;
+/** Findings of one rule and level listed in the Findings table; the rest is one row with a count. */
+const ROWS_PER_RULE = 5;
 /** Artifacts named in a "Not verified" row; the JSON report lists every one. */
 const EXAMPLE_KEYS = 3;
 /** Errors are listed whatever maxRows says, up to this many (the byte limit still applies). */
@@ -193,4 +207,56 @@ export function clampBytes(md: string): string {
     .toString('utf8')
     .replace(/\uFFFD$/, '');
   return `${cut.slice(0, cut.lastIndexOf('\n'))}\n\n…summary truncated at ${MAX_SUMMARY_BYTES} bytes; see the SARIF or JSON report.\n`;
+}
+
+/** A row of the Findings table: one finding, or the count of a rule's findings past ROWS_PER_RULE. */
+type FindingRow =
+  | { readonly level: Level; readonly finding: ResolvedFinding }
+  | { readonly level: Level; readonly ruleId: string; readonly more: number; readonly files: number };
+
+/**
+ * The Findings table's rows: by level, then in the order of the rules table (gravest rule first), at most
+ * ROWS_PER_RULE findings of a rule and level, then one row counting the rest. Thirty-six pickles importing
+ * `builtins.eval` are one cause: forty rows of it pushed every other rule below the fold, and the SARIF and JSON
+ * reports keep each one. The rows shown name different files first, so a cut group still shows how far it reaches.
+ */
+function findingRows(findings: readonly ResolvedFinding[], ruleOrder: readonly string[]): FindingRow[] {
+  const rank = new Map(ruleOrder.map((id, i) => [id, i]));
+  const byCause = new Map<string, ResolvedFinding[]>();
+  for (const f of findings) {
+    const key = `${f.level}\0${f.ruleId}`;
+    const list = byCause.get(key);
+    if (list) list.push(f);
+    else byCause.set(key, [f]);
+  }
+  const causes = [...byCause.values()].sort(
+    (a, b) => RANK[b[0]!.level] - RANK[a[0]!.level] || rank.get(a[0]!.ruleId)! - rank.get(b[0]!.ruleId)!,
+  );
+  return causes.flatMap((list): FindingRow[] => {
+    const { level, ruleId } = list[0]!;
+    if (list.length <= ROWS_PER_RULE) return list.map((finding) => ({ level, finding }));
+    const picked = new Set(distinctFilesFirst(list, ROWS_PER_RULE));
+    const kept = list.filter((f) => picked.has(f));
+    const shownFiles = new Set(kept.map((f) => f.location.path));
+    const otherFiles = new Set(list.filter((f) => !shownFiles.has(f.location.path)).map((f) => f.location.path));
+    return [
+      ...kept.map((finding) => ({ level, finding })),
+      { level, ruleId, more: list.length - kept.length, files: otherFiles.size },
+    ];
+  });
+}
+
+/** `n` of the findings, the first of each file before a second of any, so the rows shown span the most files. */
+function distinctFilesFirst(list: readonly ResolvedFinding[], n: number): ResolvedFinding[] {
+  const seen = new Set<string>();
+  const firsts: ResolvedFinding[] = [];
+  const rest: ResolvedFinding[] = [];
+  for (const f of list) {
+    if (seen.has(f.location.path)) rest.push(f);
+    else {
+      seen.add(f.location.path);
+      firsts.push(f);
+    }
+  }
+  return [...firsts, ...rest].slice(0, n);
 }

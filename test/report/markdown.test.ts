@@ -117,6 +117,43 @@ describe('markdown job summary', () => {
     );
   });
 
+  it('lists a few findings of a rule, in different files first, and counts the rest in one row', () => {
+    const pickles = Array.from({ length: 36 }, (_, i) =>
+      finding({
+        ruleId: 'CPI001',
+        level: 'error',
+        message: 'imports builtins.eval',
+        location: { path: `ckpt/m${String(Math.floor(i / 3)).padStart(2, '0')}.pkl`, member: `g${i % 3}` },
+      }),
+    );
+    const other = finding({ ruleId: 'CPI005', level: 'error', message: 'mutates', location: { path: 'z.pkl' } });
+    const warn = finding({ ruleId: 'CPX005', level: 'warning', message: 'renamed', location: { path: 'a.pt' } });
+    const out = toMarkdown(makeResult({ findings: [...pickles, other, warn] }), OPTS);
+    const rows = tableRows(out, 'Findings');
+    expect(rows.map((r) => [r[1], r[2]])).toEqual([
+      ['`CPI001`', 'ckpt/m00.pkl \\(g0\\)'],
+      ['`CPI001`', 'ckpt/m01.pkl \\(g0\\)'],
+      ['`CPI001`', 'ckpt/m02.pkl \\(g0\\)'],
+      ['`CPI001`', 'ckpt/m03.pkl \\(g0\\)'],
+      ['`CPI001`', 'ckpt/m04.pkl \\(g0\\)'],
+      ['`CPI001`', '…31 more'],
+      ['`CPI005`', 'z.pkl'],
+      ['`CPX005`', 'a.pt'],
+    ]);
+    expect(rows[5]).toEqual([
+      'error',
+      '`CPI001`',
+      '…31 more',
+      '31 more `CPI001` errors, in 7 more files; see the SARIF or JSON report.',
+    ]);
+    expect(tableRows(out, 'Findings by rule')[0]?.slice(0, 3)).toEqual([
+      '`CPI001` DangerousPickleGlobal',
+      'error',
+      '36',
+    ]);
+    expect(out).not.toContain('more findings (see');
+  });
+
   it('says what could not be verified or scanned', () => {
     const rows = tableRows(md, 'Not verified');
     expect(rows).toEqual([
@@ -211,9 +248,10 @@ describe('markdown job summary', () => {
   });
 
   it('caps rows and total size', () => {
+    // A rule each: one rule's findings past a few are already one row.
     const many = Array.from({ length: 5000 }, (_, i) =>
       finding({
-        ruleId: 'CPD002',
+        ruleId: `CPZ${i}`,
         level: 'warning',
         message: 'm'.repeat(1000),
         location: { path: `dir${i}/package-lock.json`, line: 1 },
