@@ -110,11 +110,11 @@ export function toReviewMarkdown(review: ReviewResult): string {
     ? r.gate.passed
       ? `✅ passes the \`${r.gate.kind}\` gate`
       : `❌ fails the \`${r.gate.kind}\` gate`
-    : `${errors} error(s), ${warnings} warning(s)`;
+    : `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   out.push(`## chainproof review: ${verdict}`, '');
   out.push(
-    `${changes} package change(s) in ${r.lockfiles.filter((lf) => lf.status !== 'unchanged').length} lockfile(s), ` +
-      `${r.models.length} model file change(s), ${r.references.length} model reference change(s); base ${r.base.commit !== '' ? `\`${r.base.commit.slice(0, 12)}\`` : `${escapeMd(r.base.ref)} (not found)`}, head ${r.head.commit !== undefined ? `\`${r.head.commit.slice(0, 12)}\`` : 'working tree'}` +
+    `${plural(changes, 'package change')} in ${plural(r.lockfiles.filter((lf) => lf.status !== 'unchanged').length, 'lockfile')}, ` +
+      `${plural(r.models.length, 'model file change')}, ${plural(r.references.length, 'model reference change')}; base ${r.base.commit !== '' ? `\`${r.base.commit.slice(0, 12)}\`` : `${escapeMd(r.base.ref)} (not found)`}, head ${r.head.commit !== undefined ? `\`${r.head.commit.slice(0, 12)}\`` : 'working tree'}` +
       (r.online ? '.' : ' (offline: registry questions not asked).'),
     '',
   );

@@ -172,6 +172,8 @@ describe('review markdown', () => {
     expect(r.models).toHaveLength(n);
     expect(r.references).toHaveLength(n);
     const md = toReviewMarkdown(r);
+    // Counted with their nouns, as every other report does: "205 model file change(s)" read as a template.
+    expect(md).toContain(`0 package changes in 0 lockfiles, ${n} model file changes, ${n} model reference changes;`);
     expect(md).toContain(`…and ${n - 200} more model file changes (see the JSON report).`);
     expect(md).toContain(`…and ${n - 200} more model reference changes (see the JSON report).`);
   });
