@@ -104,9 +104,8 @@ export function toMarkdown(scanned: ScanResult, opts: MarkdownOptions): string {
         );
         listed++;
       } else {
-        const files = r.files === 0 ? '' : `, in ${plural(r.files, 'more file')}`;
         out.push(
-          `| ${r.level} | \`${safeCode(r.ruleId)}\` | …${r.more} more | ${plural(r.more, `more \`${safeCode(r.ruleId)}\` ${r.level}`)}${files}; see the SARIF or JSON report. |`,
+          `| ${r.level} | \`${safeCode(r.ruleId)}\` | …${r.more} more | ${restOfRule(r)}; see the SARIF or JSON report. |`,
         );
         listed += r.more;
       }
@@ -210,7 +209,7 @@ export function clampBytes(md: string): string {
 }
 
 /** A row of the Findings table: one finding, or the count of a rule's findings past ROWS_PER_RULE. */
-type FindingRow =
+export type FindingRow =
   | { readonly level: Level; readonly finding: ResolvedFinding }
   | { readonly level: Level; readonly ruleId: string; readonly more: number; readonly files: number };
 
@@ -220,7 +219,7 @@ type FindingRow =
  * `builtins.eval` are one cause: forty rows of it pushed every other rule below the fold, and the SARIF and JSON
  * reports keep each one. The rows shown name different files first, so a cut group still shows how far it reaches.
  */
-function findingRows(findings: readonly ResolvedFinding[], ruleOrder: readonly string[]): FindingRow[] {
+export function findingRows(findings: readonly ResolvedFinding[], ruleOrder: readonly string[]): FindingRow[] {
   const rank = new Map(ruleOrder.map((id, i) => [id, i]));
   const byCause = new Map<string, ResolvedFinding[]>();
   for (const f of findings) {
@@ -244,6 +243,12 @@ function findingRows(findings: readonly ResolvedFinding[], ruleOrder: readonly s
       { level, ruleId, more: list.length - kept.length, files: otherFiles.size },
     ];
   });
+}
+
+/** What a row counting a rule's remaining findings says: `31 more \`CPI001\` errors, in 7 more files`. */
+export function restOfRule(r: Extract<FindingRow, { more: number }>): string {
+  const files = r.files === 0 ? '' : `, in ${plural(r.files, 'more file')}`;
+  return `${plural(r.more, `more \`${safeCode(r.ruleId)}\` ${r.level}`)}${files}`;
 }
 
 /** `n` of the findings, the first of each file before a second of any, so the rows shown span the most files. */

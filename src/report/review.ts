@@ -2,7 +2,8 @@ import type { ReviewResult } from '../app/review/index.js';
 import type { PackageChange } from '../app/review/diff.js';
 import { versionLabel } from '../app/review/diff.js';
 import type { ResolvedFinding } from '../core/finding.js';
-import { baselinedSentence, clampBytes, escapeMd, pushMore } from './markdown.js';
+import { baselinedSentence, clampBytes, escapeMd, findingRows, pushMore, restOfRule } from './markdown.js';
+import { groupByRule } from './by-rule.js';
 import { escapeControl, guardLineStart } from '../core/escape-text.js';
 import { redactReview } from './redact.js';
 import { plural } from '../core/plural.js';
@@ -128,11 +129,24 @@ export function toReviewMarkdown(review: ReviewResult): string {
   // The findings come before the tables: in a large change they are the few lines that matter.
   if (r.findings.length > 0) {
     out.push('### Findings this change introduced', '');
-    for (const f of r.findings.slice(0, MAX_ROWS)) {
+    // A few of each rule, the rest counted (findingRows): twelve added pickles importing os.system are one cause.
+    const rows = findingRows(
+      r.findings,
+      groupByRule(r.findings).map((g) => g.ruleId),
+    );
+    let listed = 0;
+    for (const row of rows.slice(0, MAX_ROWS)) {
+      if ('more' in row) {
+        out.push(`- …and ${restOfRule(row)} (see the JSON report).`);
+        listed += row.more;
+        continue;
+      }
+      const f = row.finding;
       const where = `${f.location.path}${f.location.line !== undefined ? `:${f.location.line}` : ''}`;
       out.push(`- **${f.level}** \`${f.ruleId}\` ${escapeMd(where)}: ${escapeMd(clipMessage(f.message))}`);
+      listed++;
     }
-    if (r.findings.length > MAX_ROWS) out.push(`- …and ${r.findings.length - MAX_ROWS} more (see the JSON report).`);
+    if (r.findings.length > listed) out.push(`- …and ${r.findings.length - listed} more (see the JSON report).`);
     out.push('');
   }
   const flagged = new Map<string, ResolvedFinding[]>();

@@ -179,6 +179,28 @@ describe('review markdown', () => {
   });
 });
 
+describe('review markdown: one cause in many files', () => {
+  it('lists a few findings of a rule, in different files, and counts the rest on one line', async () => {
+    // Twelve added pickles that each call os.system when loaded (protocol 0: GLOBAL, MARK, STRING, TUPLE, REDUCE).
+    const pickles = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`m/w${String(i).padStart(2, '0')}.pkl`, `cos\nsystem\n(S'echo ${i}'\ntR.`]),
+    );
+    const { dir, cleanup } = makeRepo({ 'README.md': 'x\n' }, pickles);
+    cleanups.push(cleanup);
+    const r = await reviewHead(dir);
+    expect(r.findings.filter((f) => f.ruleId === 'CPI001')).toHaveLength(12);
+    const lines = toReviewMarkdown(r).split('\n');
+    expect(lines.filter((l) => l.startsWith('- **error** `CPI001`')).map((l) => l.split(' ')[3])).toEqual([
+      'm/w00.pkl:',
+      'm/w01.pkl:',
+      'm/w02.pkl:',
+      'm/w03.pkl:',
+      'm/w04.pkl:',
+    ]);
+    expect(lines).toContain('- …and 7 more `CPI001` errors, in 7 more files (see the JSON report).');
+  });
+});
+
 describe('review markdown: a long finding', () => {
   it("keeps what the review adds to a moved host's CPD005, and cuts a longer message at a word, saying so", async () => {
     const root = { 'string-width-cjs': '^1.0.0' };
