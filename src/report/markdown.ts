@@ -100,7 +100,7 @@ export function toMarkdown(scanned: ScanResult, opts: MarkdownOptions): string {
         const where = f.location.line !== undefined ? `${f.location.path}:${f.location.line}` : f.location.path;
         const member = f.location.member !== undefined ? ` (${f.location.member})` : '';
         out.push(
-          `| ${f.level} | \`${safeCode(f.ruleId)}\` | ${fileCell(where + member, f, opts)} | ${cell(f.message)} |`,
+          `| ${f.level} | \`${safeCode(f.ruleId)}\` | ${fileCell(where + member, f, opts)} | ${cell(messageBesidePlace(f))} |`,
         );
         listed++;
       } else {
@@ -243,6 +243,15 @@ export function findingRows(findings: readonly ResolvedFinding[], ruleOrder: rea
       { level, ruleId, more: list.length - kept.length, files: otherFiles.size },
     ];
   });
+}
+
+/**
+ * The message without the `path (member): ` it opens with when it is shown beside its place: a row read
+ * "malicious0.pkl | malicious0.pkl: the pickle imports…". Annotations, SARIF and JSON keep it whole.
+ */
+export function messageBesidePlace(f: ResolvedFinding): string {
+  const place = `${f.location.path}${f.location.member !== undefined ? ` (${f.location.member})` : ''}: `;
+  return f.message.startsWith(place) && f.message.length > place.length ? f.message.slice(place.length) : f.message;
 }
 
 /** What a row counting a rule's remaining findings says: `31 more \`CPI001\` errors, in 7 more files`. */

@@ -2,7 +2,15 @@ import type { ReviewResult } from '../app/review/index.js';
 import type { PackageChange } from '../app/review/diff.js';
 import { versionLabel } from '../app/review/diff.js';
 import type { ResolvedFinding } from '../core/finding.js';
-import { baselinedSentence, clampBytes, escapeMd, findingRows, pushMore, restOfRule } from './markdown.js';
+import {
+  baselinedSentence,
+  clampBytes,
+  escapeMd,
+  findingRows,
+  messageBesidePlace,
+  pushMore,
+  restOfRule,
+} from './markdown.js';
 import { groupByRule } from './by-rule.js';
 import { escapeControl, guardLineStart } from '../core/escape-text.js';
 import { redactReview } from './redact.js';
@@ -142,8 +150,9 @@ export function toReviewMarkdown(review: ReviewResult): string {
         continue;
       }
       const f = row.finding;
-      const where = `${f.location.path}${f.location.line !== undefined ? `:${f.location.line}` : ''}`;
-      out.push(`- **${f.level}** \`${f.ruleId}\` ${escapeMd(where)}: ${escapeMd(clipMessage(f.message))}`);
+      const member = f.location.member !== undefined ? ` (${f.location.member})` : '';
+      const where = `${f.location.path}${f.location.line !== undefined ? `:${f.location.line}` : ''}${member}`;
+      out.push(`- **${f.level}** \`${f.ruleId}\` ${escapeMd(where)}: ${escapeMd(clipMessage(messageBesidePlace(f)))}`);
       listed++;
     }
     if (r.findings.length > listed) out.push(`- …and ${r.findings.length - listed} more (see the JSON report).`);

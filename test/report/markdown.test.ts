@@ -154,6 +154,22 @@ describe('markdown job summary', () => {
     expect(out).not.toContain('more findings (see');
   });
 
+  it('does not repeat the place a message opens with beside its Location cell', () => {
+    const at = { path: 'ckpt/a.zip', member: 'data.pkl' };
+    const own = finding({
+      ruleId: 'CPI001',
+      level: 'error',
+      message: 'ckpt/a.zip (data.pkl): imports os.system',
+      location: at,
+    });
+    const other = finding({ ruleId: 'CPI005', level: 'error', message: 'ckpt/b.pkl: mutates', location: at });
+    const rows = tableRows(toMarkdown(makeResult({ findings: [own, other] }), OPTS), 'Findings');
+    expect(rows.map((r) => [r[2], r[3]])).toEqual([
+      ['ckpt/a.zip \\(data.pkl\\)', 'imports os.system'],
+      ['ckpt/a.zip \\(data.pkl\\)', 'ckpt/b.pkl\\: mutates'],
+    ]);
+  });
+
   it('says what could not be verified or scanned', () => {
     const rows = tableRows(md, 'Not verified');
     expect(rows).toEqual([

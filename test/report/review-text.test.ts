@@ -198,6 +198,10 @@ describe('review markdown: one cause in many files', () => {
       'm/w04.pkl:',
     ]);
     expect(lines).toContain('- …and 7 more `CPI001` errors, in 7 more files (see the JSON report).');
+    // The place is said once, before the message that opened with it.
+    expect(lines.find((l) => l.includes('m/w00.pkl'))).toMatch(
+      /^- \*\*error\*\* `CPI001` m\/w00\.pkl: the pickle imports/,
+    );
   });
 });
 
