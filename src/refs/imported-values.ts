@@ -71,14 +71,26 @@ export class RepositoryModules {
     const reexported = new Map<string, ImportedValue>();
     // `export * from`: a name two of them give is ambiguous and exported by neither (ResolveExport's `ambiguous`).
     const starred = new Map<string, ImportedValue | null>();
+    // `export * from '@huggingface/transformers'`: the packages whose every name the module passes on.
+    const packageStars = new Set<string>();
     for (const { local, module, name, reexport } of javaScriptImportBindings(importer, text)) {
       if (reexport && !asModule) continue;
+      if (reexport && local === '' && isPackage(module)) packageStars.add(module);
       const file = importedJavaScriptModule(importer, module, exists);
       // `export { pipeline } from '@huggingface/transformers'`: the package's member, under the name exported.
       if (reexport && local !== '' && isPackage(module))
         reexported.set(local, { binding: name === '*' ? module : `${module}.${name}` });
       const exported = file !== undefined && file !== importer ? await valuesOf(file) : undefined;
+      if (exported && !reexport)
+        for (const [bound, v] of packageMembers(local, name, exported, text)) {
+          values.set(bound, v);
+          origin.set(bound, file!);
+        }
       for (const [key, v] of exported ?? []) {
+        if (key === EVERY_NAME) {
+          if (reexport && local === '') starred.set(key, starred.has(key) ? null : v);
+          continue;
+        }
         // The binding itself (`name`: the export it names; `default`), and what the file reads through it.
         const head = name === '*' ? '' : name;
         const rest =
@@ -96,6 +108,10 @@ export class RepositoryModules {
         }
       }
     }
+    // Names of the package the module does not know (two packages' stars: which gives a name is not known here).
+    if (packageStars.size === 1)
+      starred.set(EVERY_NAME, starred.has(EVERY_NAME) ? null : { binding: [...packageStars][0]! });
+    else if (packageStars.size > 1) starred.set(EVERY_NAME, null);
     for (const [key, v] of starred) if (v !== null && !reexported.has(key)) reexported.set(key, v);
     return imported(values, origin, reexported);
   }
@@ -170,9 +186,17 @@ export class RepositoryModules {
     // Importing nothing from the repository, its values are its own (parsed once for both askers).
     if (got && values!.size === 0 && got.reexported.size === 0) return this.ownValues(path);
     if (isPython(path)) return (await import('./python.js')).pythonModuleValues(path, text, values);
-    const own = (await import('./javascript.js')).javaScriptModuleValues(path, text, values);
+    const { javaScriptModuleValues, javaScriptOwnExports } = await import('./javascript.js');
+    const own = javaScriptModuleValues(path, text, values);
     // What it re-exports, under the names it exports itself (those win: ResolveExport reads local exports first).
     for (const [name, v] of got?.reexported ?? []) if (!own.has(name)) own.set(name, v);
+    const star = own.get(EVERY_NAME);
+    if (star) {
+      // A package passed on whole gives the names the module does not give itself (or none, unread).
+      const mine = javaScriptOwnExports(path, text);
+      if (mine === undefined) own.delete(EVERY_NAME);
+      else own.set(EVERY_NAME, { ...star, besides: [...mine, ...(star.besides ?? [])].sort() });
+    }
     return own;
   }
 
@@ -269,6 +293,35 @@ function leftOpen(refs: FileReferences): boolean {
     refs.dynamic.length > 0 ||
     refs.references.some((r) => r.revisionKind === 'ref' && r.revision === undefined)
   );
+}
+
+/**
+ * The key under which a module's values hold the package it re-exports whole (`export * from
+ * '@huggingface/transformers'`): no binding can be named `*`, so it stands for every name the module does not export
+ * otherwise (ECMA-262 ResolveExport reads a module's own and named re-exports before its star exports).
+ */
+const EVERY_NAME = '*';
+
+/**
+ * What an import binds from a module that re-exports a package whole (`EVERY_NAME`), where the module exports no
+ * such name itself: `import { pipeline as p } from './ml.js'` (p → the package's pipeline), and for `import * as ml`
+ * each `ml.name` the text reads. A default import binds nothing so (a star export passes no `default` on).
+ */
+function packageMembers(
+  local: string,
+  name: string,
+  exported: ReadonlyMap<string, ImportedValue>,
+  text: string,
+): [string, ImportedValue][] {
+  const star = exported.get(EVERY_NAME);
+  const pkg = star?.binding;
+  if (pkg === undefined || name === 'default') return [];
+  const given = (n: string) => n === 'default' || exported.has(n) || star!.besides?.includes(n) === true;
+  if (name !== '*') return given(name) ? [] : [[local, { binding: `${pkg}.${name}` }]];
+  const out: [string, ImportedValue][] = [];
+  const read = new RegExp(`(?<![\\w$.])${local.replace(/\$/g, '\\$')}\\s*\\.\\s*([\\w$]+)`, 'g');
+  for (const m of text.matchAll(read)) if (!given(m[1]!)) out.push([`${local}.${m[1]}`, { binding: `${pkg}.${m[1]}` }]);
+  return out;
 }
 
 /** A bare specifier (`@huggingface/transformers`), not a path or a URL. */

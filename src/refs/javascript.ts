@@ -47,6 +47,18 @@ const TS_ONLY = parser.configure({ dialect: 'ts' });
 const parserFor = (path: string) => (/\.[cm]?ts$/i.test(path) ? TS_ONLY : TS);
 
 /**
+ * syntax.ts `resolveCallee`, first by a namespace's member bound on its own (`ml.pipeline`, `recordImport`): a module
+ * of the repository that passes a package's member on decides what that one member is, not the namespace's others.
+ */
+function resolveImported(imports: ReadonlyMap<string, string>, written: string): string {
+  const second = written.indexOf('.', written.indexOf('.') + 1);
+  const member = imports.get(second < 0 ? written : written.slice(0, second));
+  return member !== undefined && written.includes('.')
+    ? member + (second < 0 ? '' : written.slice(second))
+    : resolveCallee(imports, written);
+}
+
+/**
  * Model references in JavaScript/TypeScript, from @lezer/javascript's syntax tree. ES imports, `require`
  * destructuring and `const` string constants (template literals over constants, `+`) are resolved in the file.
  */
@@ -73,6 +85,35 @@ export function javaScriptModuleValues(
   const values = new Map<string, ImportedValue>();
   referencesIn(path, text, () => false, imported, values);
   return values;
+}
+
+/**
+ * The names a module exports itself (`export function pipeline`, `export const X`, `export { a as b }`, `export
+ * default`), or undefined when it exports in a shape not read here (`export =`, CommonJS `module.exports`): a star
+ * export passes a package's names on only where the module gives none of its own (ECMA-262 ResolveExport reads
+ * local exports first), so imported-values.ts asks this of a module with one.
+ */
+export function javaScriptOwnExports(path: string, source: string): Set<string> | undefined {
+  const text = componentScript(path, source);
+  if (/\b(?:module\.)?exports\s*[.[=]/.test(text)) return undefined;
+  const src = (n: SyntaxNode) => text.slice(n.from, n.to);
+  const names = new Set<string>();
+  for (const statement of childrenOf(parserFor(path).parse(lineFeeds(text)).topNode)) {
+    if (statement.name !== 'ExportDeclaration') continue;
+    const kids = childrenOf(statement);
+    if (kids[1]?.name === 'Star') continue;
+    const group = kids.find((k) => k.name === 'ExportGroup');
+    if (group) for (const [, as] of groupNames(group, src)) names.add(as);
+    else if (kids[1]?.name === 'default') names.add('default');
+    else {
+      const declared = childrenOf(kids[1] ?? statement).filter((k) =>
+        /^(?:VariableDefinition|TypeDefinition)$/.test(k.name),
+      );
+      if (declared.length === 0) return undefined;
+      for (const d of declared) names.add(src(d));
+    }
+  }
+  return names;
 }
 
 /**
@@ -426,12 +467,18 @@ function referencesIn(
   function recordImport(n: SyntaxNode): void {
     // A default or namespace import is bound to the module itself; a name a module of the repository takes from a
     // package (imported-values.ts `ImportedValue.binding`), to that package's member.
-    for (const b of importBindings(n, src))
+    for (const b of importBindings(n, src)) {
       imports.set(
         b.local,
         imported?.get(b.local)?.binding ??
           (b.name === 'default' || b.name === '*' ? b.module : `${b.module}.${b.name}`),
       );
+      // `import * as ml from './ml.js'`: a member ml.js passes on from a package (`ml.pipeline`), by its dotted name.
+      if (b.name === '*')
+        for (const [key, v] of imported ?? [])
+          if (v.binding !== undefined && key.startsWith(`${b.local}.`) && !key.includes('.', b.local.length + 1))
+            imports.set(key, v.binding);
+    }
   }
 
   function recordDeclaration(n: SyntaxNode): void {
@@ -590,7 +637,7 @@ function referencesIn(
     const [callee, args] = typeAsserted(n).name === 'CallExpression' ? childrenOf(typeAsserted(n)) : [];
     const written = callee && calleeName(callee);
     if (written === undefined || args?.name !== 'ArgList') return undefined;
-    if (!isTfjsHttpHandler(written, resolveCallee(imports, written))) return undefined;
+    if (!isTfjsHttpHandler(written, resolveImported(imports, written))) return undefined;
     const first = childrenOf(args).find((k) => k.name !== '(');
     return first && !['Spread', ')', ','].includes(first.name) ? first : undefined;
   }
@@ -602,7 +649,7 @@ function referencesIn(
     return (
       written !== undefined &&
       args?.name === 'ArgList' &&
-      isTfjsFileSystemHandler(written, resolveCallee(imports, written))
+      isTfjsFileSystemHandler(written, resolveImported(imports, written))
     );
   }
 
@@ -640,7 +687,7 @@ function referencesIn(
       const [callee, args] = call.name === 'NewExpression' ? kids.slice(1) : kids;
       const written = callee && calleeName(callee);
       if (written === undefined || args?.name !== 'ArgList') continue;
-      if (written !== 'Object.freeze' && !isLoaderCall(written, resolveCallee(imports, written), 'javascript'))
+      if (written !== 'Object.freeze' && !isLoaderCall(written, resolveImported(imports, written), 'javascript'))
         continue;
       for (const a of childrenOf(args)) addOptionValue(a, optionArgumentsFound, 0);
     }
@@ -828,7 +875,7 @@ function referencesIn(
         : op?.name === 'Equals' && value.name === 'BooleanLiteral'
           ? src(value)
           : undefined;
-    envReader.assign(resolveCallee(imports, written), literal, a.from);
+    envReader.assign(resolveImported(imports, written), literal, a.from);
   }
   const env = envReader.result();
 
@@ -858,7 +905,7 @@ function referencesIn(
     if (!callee || !args || args.name !== 'ArgList') continue;
     const written = calleeName(callee);
     if (written === undefined) continue;
-    const resolved = resolveCallee(imports, written);
+    const resolved = resolveImported(imports, written);
     if (fromRepository(resolved) && JAVASCRIPT_LOADER_NAMES.has(resolved.slice(resolved.lastIndexOf('.') + 1)))
       loaderFromRepository = true;
     if (

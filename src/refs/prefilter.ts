@@ -367,6 +367,10 @@ export const LOADER_NEEDLES: readonly (readonly [words: readonly string[], modul
   // holds 31 needles at most and has none to spare: `mot` is in both `remoteHost` and `allowRemoteModels`, short, so
   // looked up natively only in a file that holds `transformers` (MIN_SCANNED).
   [['mot'], 'transformers'],
+  // A JavaScript barrel that re-exports transformers.js whole (`export * from '@huggingface/transformers'`, `export * as
+  // hf from …`), naming none of its loaders (loader-wrappers.ts): `export` looked up only in a file that holds
+  // `transformers`.
+  [['export'], 'transformers'],
   // refs5: ollama-python's `pull` (python-loaders.ts): the module's name alone, a word few files hold.
   [['ollama'], undefined],
   // refs8: adapters a model or pipeline loads onto itself (python-loaders.ts `ADAPTER_LOADERS`): load_lora_weights,
@@ -430,6 +434,7 @@ const LOOKED_UP = new Set([
   'model_zoo',
   'node-llama-cpp',
   'load',
+  'export',
   ...TORCHVISION_WORDS,
 ]);
 

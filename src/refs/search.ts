@@ -20,7 +20,7 @@ export type Finder = (path: string, text: string, existsLocally: (p: string) => 
  * file may call (prefilter.ts ANY_FILE_LOADER_WORDS) are looked up first and alone; these are the rest.
  */
 const LOADER_WORDS =
-  /pipeline|hf_hub_download|snapshot_download|hf_hub_url|hub|model_zoo|create_model|Transformer|CrossEncoder|SparseEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|LoRARequest|HuggingFace|embed_model|FastEmbed|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|load_lora_adapter|load_attn_procs|mlx_lm|mlx_vlm|hf:\/\/|nemo\.collections|load_model|clip\.load|torchvision|applications|get_file|download|resolveModelFile|createModelDownloader|Trainer|serve|load/;
+  /pipeline|hf_hub_download|snapshot_download|hf_hub_url|hub|model_zoo|create_model|Transformer|CrossEncoder|SparseEncoder|downloadFile|snapshotDownload|from_single_file|LLM|EngineArgs|LoRARequest|HuggingFace|embed_model|FastEmbed|from_preset|trust_remote_code|remoteHost|allowRemoteModels|ollama|load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|load_lora_adapter|load_attn_procs|mlx_lm|mlx_vlm|hf:\/\/|nemo\.collections|load_model|clip\.load|torchvision|applications|get_file|download|resolveModelFile|createModelDownloader|Trainer|serve|load|export/;
 
 /**
  * Parsing is what costs (lezer, a few MB/s), and words such as `pipeline` or `hub` are everywhere in ML code. The
@@ -67,6 +67,8 @@ const LOADER_TESTS: readonly (readonly [word: RegExp, module: RegExp | undefined
   [/trust_remote_code/, /datasets/, 'imported'],
   // refs4: transformers.js `env` settings in a module of their own (transformersjs-env.ts `settings`).
   [/remoteHost|allowRemoteModels/, /transformers/],
+  // A barrel that re-exports transformers.js whole (loader-wrappers.ts): its importers' calls are its package's.
+  [/\bexport\s*\*/, /@(?:huggingface|xenova)\/transformers/],
   // refs8: adapters a model or pipeline loads onto itself (python-loaders.ts `ADAPTER_LOADERS`), any module.
   [
     /load_lora_weights|load_textual_inversion|load_ip_adapter|load_adapter|load_lora_adapter|load_attn_procs/,

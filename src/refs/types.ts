@@ -134,6 +134,11 @@ export interface ImportedValue {
    */
   readonly binding?: string;
   /**
+   * JavaScript, with `binding` a package a module re-exports whole (`export * from '@huggingface/transformers'`,
+   * imported-values.ts `EVERY_NAME`): the names the module exports itself, which the package's do not replace.
+   */
+  readonly besides?: readonly string[];
+  /**
    * Python: a dict constant (`SIZES = {"small": "org/s", …}`) as the module leaves it: its string items, its other
    * items (`others`: a bool it writes, else undefined: a value it leaves to run time), and whether keys it cannot name
    * may be in it too (syntax.ts `DictValue.open`).

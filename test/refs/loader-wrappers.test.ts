@@ -59,4 +59,49 @@ describe('a loader a module of the repository re-exports (loader-wrappers.ts)', 
     );
     expect(r.findings).toEqual([]);
   });
+
+  it('follows a namespace import of a module that re-exports pipeline by name (`ml.pipeline`)', async () => {
+    const r = await scanWith(
+      tree({
+        'ml.js': "export { pipeline } from '@huggingface/transformers';\n",
+        'use.js':
+          "import * as ml from './ml.js';\nexport const e = await ml.pipeline('feature-extraction', 'acme/ns');\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual(['use.js:2 acme/ns ml.js']);
+  });
+
+  it('follows a barrel that re-exports transformers.js whole, by name, as a namespace or under a name', async () => {
+    const r = await scanWith(
+      tree({
+        'web/ml.js': "export * from '@huggingface/transformers';\n",
+        'web/search.js': importer('./ml.js'),
+        'web/ns.js':
+          "import * as ml from './ml.js';\nexport const e = await ml.pipeline('feature-extraction', 'acme/ns');\n",
+        'app/hf.ts': "export * as hf from '@xenova/transformers';\n",
+        'app/worker.ts':
+          "import { hf } from './hf';\nexport const e = await hf.pipeline('feature-extraction', 'acme/hf');\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'app/worker.ts:2 acme/hf app/hf.ts',
+      'web/ns.js:2 acme/ns web/ml.js',
+      'web/search.js:3 acme/embedder web/ml.js',
+    ]);
+  });
+
+  it("leaves a barrel's own pipeline, which its star export of the package does not replace (ResolveExport)", async () => {
+    const r = await scanWith(
+      tree({
+        'ml.js':
+          "export * from '@huggingface/transformers';\nexport function pipeline(task, name) {\n  return [task, name];\n}\n",
+        'use.js': importer('./ml.js'),
+        'ns.js': "import * as ml from './ml.js';\nml.pipeline('a', 'acme/not-a-model');\n",
+      }),
+      [refsStage],
+    );
+    expect(r.findings).toEqual([]);
+  });
 });
