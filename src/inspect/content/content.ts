@@ -20,7 +20,7 @@ import { isTar, readTar, tarfileReadsAsFile, type TarEntry, type UnsafeLink } fr
 import { hardLinkTargets, LINK_STEP_BUDGET, linkSteps, type LinkSteps } from '../containers/tar-links.js';
 import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
 import { WEIGHTS_ONLY_REFUSED } from '../pickle/weights-only.js';
-import { nemoConfigFindings, nemoConfigMembers } from './nemo-config.js';
+import { nemoConfigFindings, nemoConfigMembers, unresolvedNemoConfigProblem } from './nemo-config.js';
 import { scanTorchScriptCode } from '../containers/torchscript.js';
 import { scanMobileBytecode, TORCH_BYTECODE_PKL } from '../containers/torchscript-bytecode.js';
 import type { MinizView, ZipArchive, ZipEntry } from '../containers/zip.js';
@@ -775,8 +775,12 @@ function inspectTar(
     reportReadError(err, where, 'tar archive', add);
     return;
   }
-  if (tar.problems.length > 0)
-    add('CPI013', `${where}: ${tar.problems.join('; ')}.`, { detail: tar.problems.join('; ') });
+  // Before the tar's problems are said: a config link left unfollowed for want of steps is one of them.
+  const linkTargets = hardLinkTargets(tar.entries);
+  const nemoConfigs = nemoConfigMembers(tar.entries, linkTargets, linkStepsOf(ctx));
+  const unfollowedConfig = unresolvedNemoConfigProblem(nemoConfigs.unresolved);
+  const problems = unfollowedConfig === undefined ? tar.problems : [...tar.problems, unfollowedConfig];
+  if (problems.length > 0) add('CPI013', `${where}: ${problems.join('; ')}.`, { detail: problems.join('; ') });
   for (const n of tar.unsafeNames)
     add('CPI011', `${where}: member ${JSON.stringify(n)} would be written outside the extraction folder.`, {
       member: n,
@@ -798,13 +802,11 @@ function inspectTar(
     );
   // `tar.extract('storages')` of a hard link writes its target's bytes there (tarfile `makelink` → `_extract_member`
   // of `_find_link_target`): that member is the record torch reads. (A symlink is left dangling: open() fails.)
-  const linkTargets = hardLinkTargets(tar.entries);
   const recordOf = new Map<TarEntry, string>();
   for (const [link, linked] of linkTargets) {
     const record = legacyName(link.name);
     if (legacyTorch && (record === 'storages' || record === 'tensors')) recordOf.set(linked, record);
   }
-  const nemoConfigs = nemoConfigMembers(tar.entries, linkTargets, linkStepsOf(ctx));
   for (const e of tar.entries) {
     if (!tarfileReadsAsFile(e.type)) continue;
     let body: Buffer;
@@ -821,7 +823,7 @@ function inspectTar(
       pushAll(ctx.findings, analyseLegacyTarRecords(body, record, target(ctx, child(e.name), 'legacy PyTorch record')));
       continue;
     }
-    if (nemoConfigs.has(e)) {
+    if (nemoConfigs.members.has(e)) {
       pushAll(ctx.findings, nemoConfigFindings(body, ctx.path, child(e.name), ctx.allow));
       continue;
     }

@@ -45,11 +45,14 @@ const MAX_LINK_HOPS = 40;
  * `makelink` → `_find_link_target`, `hardLinkTargets`), a symlink is made and `OmegaConf.load` follows it. A link
  * to a link is followed too: `makelink`'s `os.link` of an extracted hard link or symlink (follow_symlinks) shares
  * that file's bytes, and the OS follows a symlink chain when the config is opened.
+ * `unresolved` holds the `model_config.yaml` links whose chain was not followed to its end because the file's
+ * symlink step budget ran out: what restore_from would read there is unknown, and the caller must say so.
  */
 export function nemoConfigMembers<
   T extends { readonly name: string; readonly type: string; readonly linkName?: string },
->(entries: readonly T[], hardLinkTargets: ReadonlyMap<T, T>, steps: LinkSteps): Set<T> {
+>(entries: readonly T[], hardLinkTargets: ReadonlyMap<T, T>, steps: LinkSteps): NemoConfigs<T> {
   const out = new Set<T>();
+  const unresolved: T[] = [];
   // The member last written to each path (a later one overwrites an earlier): what a symlink finds there.
   let lastAt: Map<string, T> | undefined;
   let landings: Landings | undefined;
@@ -62,30 +65,55 @@ export function nemoConfigMembers<
       else {
         lastAt ??= new Map(entries.map((m) => [extractedPath(m.name), m]));
         landings ??= symlinkLandings(symlinksAt(lastAt), steps);
-        linked = symlinkTarget(lastAt, landings, linked);
+        const next = symlinkTarget(lastAt, landings, linked);
+        if (next === BUDGET_SPENT) {
+          unresolved.push(e);
+          linked = undefined;
+        } else linked = next;
       }
     }
     if (linked) out.add(linked);
   }
-  return out;
+  return { members: out, unresolved };
+}
+
+/** The configs of a tar (`nemoConfigMembers`): the members read as `model_config.yaml`, and the links not followed. */
+export interface NemoConfigs<T> {
+  readonly members: ReadonlySet<T>;
+  readonly unresolved: readonly T[];
+}
+
+/** A symlink not followed: the file's symlink step budget ran out on the way. */
+const BUDGET_SPENT = Symbol('budget spent');
+
+/**
+ * Why the `model_config.yaml` links `unresolved` were not followed: a problem of the tar (CPI013, with the tar's
+ * other problems), since the config they stand for — the classes restore_from instantiates — was not checked.
+ */
+export function unresolvedNemoConfigProblem(unresolved: readonly { readonly name: string }[]): string | undefined {
+  if (unresolved.length === 0) return undefined;
+  const names = [...new Set(unresolved.map((e) => JSON.stringify(e.name)))].join(', ');
+  return `the NeMo model config ${names} is a symlink that was not followed (the file's symlink step budget ran out): the classes restore_from would instantiate from it were not checked`;
 }
 
 /**
  * The member a symlink resolves to in the extracted folder: its target read from the link's own folder, each folder
  * on the way followed when it is itself a symlink, as the OS resolves the path when `OmegaConf.load` opens it
  * (`model_config.yaml -> d/real.yaml` with `d -> sub` reads `sub/real.yaml`). An absolute target, or one that climbs
- * out, leaves the folder (CPX025); a link to itself, or a loop, resolves to nothing.
+ * out, leaves the folder (CPX025); a link to itself, or a loop, resolves to nothing; BUDGET_SPENT when the step
+ * budget ran out before the path was resolved.
  */
 function symlinkTarget<T extends { readonly name: string; readonly type: string; readonly linkName?: string }>(
   lastAt: ReadonlyMap<string, T>,
   landings: Landings,
   link: T,
-): T | undefined {
+): T | undefined | typeof BUDGET_SPENT {
   if (link.linkName === undefined) return undefined;
   const folder = extractedPath(link.name).split('/').slice(0, -1);
   // The last component is the member itself: a symlink there is the next hop of nemoConfigMembers' chain.
   const at = landings(folder, link.linkName.split('/'), false);
-  const found = at === undefined || typeof at === 'string' ? undefined : lastAt.get(at.join('/'));
+  if (at === undefined) return BUDGET_SPENT;
+  const found = typeof at === 'string' ? undefined : lastAt.get(at.join('/'));
   return found === link ? undefined : found;
 }
 

@@ -182,7 +182,7 @@ function unreadNemoConfigs(tar: Buffer, unread: ReadonlyMap<string, number>, t: 
   if (unread.size === 0) return [];
   // readTar's bound (inspectTar), the one the walk stopped at: never a member the in-memory reader would not list.
   const { entries } = tarMembers(tar, t.maxEntries);
-  const configs = nemoConfigMembers(entries, hardLinkTargets(entries), t.linkSteps);
+  const configs = nemoConfigMembers(entries, hardLinkTargets(entries), t.linkSteps).members;
   const out: Finding[] = [];
   for (const e of configs) {
     const size = e.type === READ_HERE ? unread.get(e.name) : undefined;
