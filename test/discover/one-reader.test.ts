@@ -163,6 +163,17 @@ describe('one npy header parser', () => {
   ])('refuses $name like numpy', ({ header }) => {
     expect(typeof parseNpyHeaderFields(npy(header))).toBe('string');
   });
+  // numpy 1.24 and 2.4: np.load of these fails in read_array's multiply.reduce(shape, dtype=int64) with "negative
+  // dimensions are not allowed" (2**63) or "Python int too large to convert to C long" (-2**63 - 1), and for a float
+  // in _read_array_header with "shape is not valid". The message says which, not that an int is not one.
+  it.each([
+    { dim: '9223372036854775808', why: "dimension of about 9.223e+18, at or past int64's limit" },
+    { dim: '-9223372036854775809', why: "dimension of about -9.223e+18, at or past int64's limit" },
+    { dim: '3.0', why: 'shape is not valid (numpy wants a tuple of ints)' },
+  ])('says why numpy refuses the shape ($dim,)', ({ dim, why }) => {
+    const h = parseNpyHeaderFields(npy(`{'descr': '<f4', 'fortran_order': False, 'shape': (${dim},)}`));
+    expect(h).toContain(why);
+  });
   it('discovery and inspection parse random headers the same way (fast-check)', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 80 }), fc.constantFrom(1, 2, 3), (text, version) => {

@@ -61,9 +61,14 @@ export function parseNpyHeaderFields(data: Buffer): NpyHeaderFields | string {
     return `header keys are ${JSON.stringify([...lit.entries.values()].map((e) => (e.key.k === 'str' ? e.key.v : '?')).sort())}`;
   // `isinstance(x, int)` for each dimension: a bool is one, and so is a negative number (numpy unpickles an object
   // array before the shape is used). `numpy.multiply.reduce(shape, dtype=int64)` refuses one past int64 first.
-  const dims = shape.k === 'tuple' ? shape.items.map(dimension) : [];
-  if (shape.k !== 'tuple' || !dims.every((d): d is number => d !== undefined))
-    return 'header shape is not a tuple of integers';
+  if (shape.k !== 'tuple' || !shape.items.every((d) => d.k === 'int' || (d.k === 'const' && typeof d.v === 'boolean')))
+    return 'header shape is not valid (numpy wants a tuple of ints)';
+  const dims = shape.items.map(dimension);
+  const huge = dims.find((d) => Math.abs(d) >= 2 ** 63);
+  // Parsed as a double: 2**63 - 1 reads as 2**63, so the message says "about" and admits the edge. numpy fails there
+  // too ("array is too big"), and past it with "negative dimensions are not allowed" or an OverflowError.
+  if (huge !== undefined)
+    return `header shape has a dimension of about ${huge.toPrecision(4)}, at or past int64's limit: np.load fails computing the element count (numpy.multiply.reduce(shape, dtype=int64)) and reads nothing`;
   if (fortran.k !== 'const' || typeof fortran.v !== 'boolean') return 'fortran_order is not a bool';
   return {
     version: major,
@@ -75,8 +80,8 @@ export function parseNpyHeaderFields(data: Buffer): NpyHeaderFields | string {
   };
 }
 
-/** A shape dimension as `int`: an integer within int64, or a bool. */
-function dimension(d: PyLiteral): number | undefined {
-  if (d.k === 'const' && typeof d.v === 'boolean') return d.v ? 1 : 0;
-  return d.k === 'int' && Math.abs(d.v) < 2 ** 63 ? d.v : undefined;
+/** A shape dimension (an int or a bool, already checked) as a number. */
+function dimension(d: PyLiteral): number {
+  if (d.k === 'const') return d.v === true ? 1 : 0;
+  return d.k === 'int' ? d.v : NaN;
 }
