@@ -1,6 +1,7 @@
 import * as jinja from '@huggingface/jinja';
 import { pushAll } from '../../core/push-all.js';
 import { bindValues } from './chat-template-bindings.js';
+import { respellForParser } from './chat-template-spelling.js';
 import { CLEAN, filterArgs, filterName, valueOf, type Node, type Val } from './chat-template-values.js';
 
 /** Indicators of a template the checks could not finish reading: what it hides was not checked. */
@@ -78,8 +79,9 @@ const shortenWhitespaceRuns = (s: string) => s.replace(LONG_WHITESPACE, (run) =>
 export function checkTemplateAst(template: string): AstHit[] | undefined {
   let program: Node;
   try {
-    // `{% raw %}` blocks are literal text (no code); the parser does not know the tag.
-    const code = shortenWhitespaceRuns(template.replace(RAW_BLOCK, ''));
+    // `{% raw %}` blocks are literal text (no code); the parser does not know the tag. Spellings Jinja2 reads and the
+    // parser refuses (`1_000`, `0x1F`, `{%+`) are respelled first: a template transformers renders is checked.
+    const code = shortenWhitespaceRuns(respellForParser(template.replace(RAW_BLOCK, '')));
     program = parse(tokenize(code, { lstrip_blocks: true, trim_blocks: true }));
   } catch {
     return undefined;

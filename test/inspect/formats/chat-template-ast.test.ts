@@ -114,6 +114,24 @@ describe('chat template syntax tree (@huggingface/jinja parser)', () => {
     expect(checkChatTemplate(template).length).toBeGreaterThan(0);
   });
 
+  // Real Jinja2 (3.1 lexer integer_re / float_re, and the `+` of `{%+` / `+%}`) reads these; transformers renders
+  // them. Checked as Jinja2 reads them, not reported as unparsed, and a payload beside them is still seen.
+  it.each([
+    '{% set ns = namespace(budget=1_000_000) %}{{ ns.budget }}',
+    '{{ (messages | length) * 1e3 + 1_000.5 - 1.5E-3 }}',
+    '{% if n > 0x1F or n > 0o17 or n > 0b101 %}{{ n }}{% endif %}',
+    '{%+ for m in messages +%}{{ m.content }}{% endfor %}',
+  ])('reads Jinja2 spelling %j as Jinja2 does', (template) => {
+    expect(checkTemplateAst(template)).toEqual([]);
+    expect(checkChatTemplate(template)).toEqual([]);
+  });
+  it('a payload beside a Jinja2-only number is seen, the number kept as its value', () => {
+    const template = "{% set n = 1_000 %}{{ ''.__class__.__mro__[0x1] }}";
+    expect((checkTemplateAst(template) ?? []).map((h) => h.indicator)).toContain('private attribute');
+    // Jinja2 lexes `1__0` as the integer 1 then the name `__0`: it refuses the template, and so does the check.
+    expect(checkTemplateAst('{{ 1__0 }}')).toBeUndefined();
+  });
+
   it('a template that does not parse is reported, not passed', () => {
     expect(checkTemplateAst('{% for %}')).toBeUndefined();
     expect(checkChatTemplate('{% for %}').map((h) => h.indicator)).toContain(

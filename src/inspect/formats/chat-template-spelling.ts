@@ -1,0 +1,124 @@
+/**
+ * Spellings real Jinja2 accepts in a chat template that `@huggingface/jinja`'s parser refuses, rewritten to ones it
+ * reads with the same meaning, so a template transformers renders is checked rather than reported as unparsed:
+ * - number literals of jinja2 `lexer.py` `integer_re` (`0x1F`, `0o17`, `0b101`, `1_000_000`) and `float_re`
+ *   (`1e3`, `1_000.5`, `1.5e-3`): the lexer reads them as `int(s.replace("_", ""), 0)` and
+ *   `literal_eval(s.replace("_", ""))`; each becomes its value in plain decimal (an integer kept exact);
+ * - the `+` of `{%+` and `+%}`, which only turns lstrip_blocks / trim_blocks off for that tag (whitespace).
+ * Only code is touched: `{{ … }}` and `{% … %}` outside their string literals; text, comments and strings stay.
+ */
+export function respellForParser(template: string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const open = nextTag(template, i);
+    if (open < 0) return out + template.slice(i);
+    const kind = template[open + 1]!;
+    if (kind === '#') {
+      const close = template.indexOf('#}', open + 2);
+      const end = close < 0 ? template.length : close + 2;
+      out += template.slice(i, end);
+      i = end;
+      continue;
+    }
+    out += template.slice(i, open + 2);
+    i = open + 2;
+    if (kind === '%' && template[i] === '+') i++;
+    const code = codeUntilClose(template, i, kind === '%' ? '%}' : '}}');
+    out += code.text;
+    i = code.end;
+  }
+}
+
+/** Where the next `{{`, `{%` or `{#` opens, from `from`; -1 when none does. */
+function nextTag(s: string, from: number): number {
+  for (let p = s.indexOf('{', from); p >= 0 && p + 1 < s.length; p = s.indexOf('{', p + 1)) {
+    const k = s[p + 1];
+    if (k === '{' || k === '%' || k === '#') return p;
+  }
+  return -1;
+}
+
+/** jinja2 `integer_re` and `float_re` (case-insensitive), anchored where a token starts. */
+const INTEGER = /0b(?:_?[01])+|0o(?:_?[0-7])+|0x(?:_?[\da-f])+|[1-9](?:_?\d)*|0(?:_?0)*/iy;
+const FLOAT = /(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?e[+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)/iy;
+/** A Jinja2 name's characters (`name_re`: Python identifiers): a digit inside one is no number. */
+const NAME_CHAR = /[\p{L}\p{N}_]/u;
+
+/**
+ * The code of one tag from `from` to its closing delimiter (a `+` before `%}` dropped), numbers respelled; string
+ * literals (jinja2 `string_re`: quoted, backslash escapes) are copied as they are, and a delimiter inside one does
+ * not close the tag.
+ */
+function codeUntilClose(s: string, from: number, close: string): { text: string; end: number } {
+  let text = '';
+  let p = from;
+  while (p < s.length) {
+    const c = s[p]!;
+    if (s.startsWith(close, p)) return { text: text + close, end: p + 2 };
+    if (close === '%}' && c === '+' && s.startsWith('%}', p + 1)) {
+      p++;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      const end = stringEnd(s, p);
+      text += s.slice(p, end);
+      p = end;
+    } else if (NAME_CHAR.test(c) && !/\d/.test(c)) {
+      const start = p;
+      while (p < s.length && NAME_CHAR.test(s[p]!)) p++;
+      text += s.slice(start, p);
+    } else if (/\d/.test(c)) {
+      const n = numberAt(s, p);
+      text += n.text;
+      p = n.end;
+    } else {
+      text += c;
+      p++;
+    }
+  }
+  return { text, end: p };
+}
+
+/** Past the string literal opening at `at` (unterminated: the end of the template). */
+function stringEnd(s: string, at: number): number {
+  const quote = s[at];
+  for (let p = at + 1; p < s.length; p++) {
+    if (s[p] === '\\') p++;
+    else if (s[p] === quote) return p + 1;
+  }
+  return s.length;
+}
+
+/**
+ * The number token at `at` as jinja2's lexer reads it (float_re first, unless a `.` is right before it; then
+ * integer_re), in plain decimal when it was spelled otherwise. A float's value never names anything (Python's `%c`
+ * refuses a float), so one past what a plain spelling holds keeps only its magnitude.
+ */
+function numberAt(s: string, at: number): { text: string; end: number } {
+  FLOAT.lastIndex = at;
+  const float = s[at - 1] !== '.' ? FLOAT.exec(s) : null;
+  if (float) {
+    const spelled = float[0];
+    const end = at + spelled.length;
+    if (!/[_e]/i.test(spelled)) return { text: spelled, end };
+    const v = Number(spelled.replace(/_/g, ''));
+    return { text: plainFloat(v), end };
+  }
+  INTEGER.lastIndex = at;
+  const int = INTEGER.exec(s);
+  if (!int) return { text: s[at]!, end: at + 1 };
+  const spelled = int[0];
+  const end = at + spelled.length;
+  if (/^\d+$/.test(spelled)) return { text: spelled, end };
+  const clean = spelled.replace(/_/g, '').toLowerCase();
+  return { text: BigInt(clean).toString(), end };
+}
+
+/** A float in digits and one `.`: what `@huggingface/jinja` reads as a float. */
+function plainFloat(v: number): string {
+  if (!Number.isFinite(v)) return `1${'0'.repeat(309)}.0`;
+  const s = String(v);
+  if (!/e/i.test(s)) return s.includes('.') ? s : `${s}.0`;
+  return Math.abs(v) >= 1 ? `${BigInt(v)}.0` : '0.0';
+}
