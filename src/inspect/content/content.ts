@@ -25,7 +25,7 @@ import { scanTorchScriptCode } from '../containers/torchscript.js';
 import { scanMobileBytecode, TORCH_BYTECODE_PKL } from '../containers/torchscript-bytecode.js';
 import type { MinizView, ZipArchive, ZipEntry } from '../containers/zip.js';
 import { readZip } from '../containers/zip.js';
-import { isTorchScriptZip } from '../../discover/formats/zip-names.js';
+import { isTorchScriptZip, torchArchiveRoot } from '../../discover/formats/zip-names.js';
 import { pushAll } from '../../core/push-all.js';
 import { isZstdFrame, isZstdPickleName, zstdPickleMessage } from './zstd-pickle.js';
 import { tailIndexOf } from '../../core/linear-text.js';
@@ -409,6 +409,33 @@ function inspectZip(
   inspectZipArchive(zip, where, child, depth, ctx, add, npz);
 }
 
+/**
+ * A torch.save zip (a `<folder>/data.pkl`) that torch.load refuses whole: `PyTorchStreamReader::init`
+ * (caffe2/serialize/inline_container.cc) takes the folder of the directory's first entry as the archive's, and
+ * `getAllRecords` — which `torch.load` calls first, through serialization.py `_is_torchscript_zip` — raises "file in
+ * archive is not in a subdirectory" at any entry outside it (torch 1.13 checked). So no data.pkl of it is what
+ * torch.load unpickles: a second top-level folder is for another reader, and the pickles get no weights-only verdict.
+ */
+function torchRefusedArchive(
+  names: readonly string[],
+): { message: string; evidence: Record<string, string | number> } | false {
+  if (!names.some((n) => /^[^/]+\/data\.pkl$/i.test(n)) || torchArchiveRoot(names) !== undefined) return false;
+  const first = names[0] ?? '';
+  const slash = first.indexOf('/');
+  const root = slash < 0 ? undefined : first.slice(0, slash + 1);
+  const outside = names.filter((n) => root === undefined || !n.startsWith(root));
+  const shown = outside.slice(0, 3).map((n) => JSON.stringify(n));
+  const more = outside.length > shown.length ? ', …' : '';
+  const why =
+    root === undefined
+      ? `its first member ${JSON.stringify(first)} is in no folder`
+      : `its records are read under ${JSON.stringify(root)} (the first member's folder) and ${outside.length} member(s) lie outside it (${shown.join(', ')}${more})`;
+  return {
+    message: `torch.load refuses this archive: ${why}, so PyTorchStreamReader raises "file in archive is not in a subdirectory" before unpickling anything. A loader other than torch.load (zipfile and pickle by hand) may still read any of its pickles; every member was inspected, and its pickles are judged without torch's weights-only default.`,
+    evidence: { root: root ?? '', outside: outside.length },
+  };
+}
+
 /** Names the central directory lists for more than one member, with how many. */
 function duplicateNames(entries: readonly ZipEntry[]): [string, number][] {
   const count = new Map<string, number>();
@@ -451,9 +478,17 @@ export function inspectZipArchive(
   // there; otherwise `data.pkl` is unpickled like any torch.save archive's.
   const names = zip.directoryNames ?? zip.entries.filter((e) => e.hidden !== true).map((e) => e.name);
   const torchscript = isTorchScriptZip(names);
-  const sub: ContentContext = torchscript
-    ? { ...ctx, allow: { ...ctx.allow, torchscript: true }, findings: ctx.findings, linkSteps: linkStepsOf(ctx) }
-    : ctx;
+  const torchRefused = !npz && torchRefusedArchive(names);
+  if (torchRefused !== false) add('CPI014', `${where}: ${torchRefused.message}`, torchRefused.evidence);
+  const sub: ContentContext =
+    torchscript || torchRefused !== false
+      ? {
+          ...ctx,
+          allow: { ...ctx.allow, ...(torchscript ? { torchscript: true } : { torchRefused: true }) },
+          findings: ctx.findings,
+          linkSteps: linkStepsOf(ctx),
+        }
+      : ctx;
   if (overlaps.size > 0) {
     const names = [...overlaps].slice(0, 3).map((e) => JSON.stringify(e.name));
     add(

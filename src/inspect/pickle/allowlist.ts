@@ -378,6 +378,8 @@ const TORCHSCRIPT_EXTRA: readonly string[] = ['__torch__', 'torch.jit._pickle', 
 export interface AllowContext {
   /** The pickle belongs to a TorchScript archive. */
   readonly torchscript?: boolean;
+  /** The pickle is in a zip torch.load refuses whole (content.ts `torchRefusedArchive`): no weights-only verdict. */
+  readonly torchRefused?: boolean;
   /** Policy `models.allowedGlobals`: `module.name` or `module.*`. */
   readonly extra?: readonly string[];
 }

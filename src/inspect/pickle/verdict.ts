@@ -298,7 +298,7 @@ function readsFirstPickleOnly(ctx: VerdictContext): boolean {
 export const DISTCP_ITEM = '<distcp item@';
 
 function isTorchLoaded(ctx: VerdictContext): boolean {
-  if (ctx.allow.torchscript === true) return false;
+  if (ctx.allow.torchscript === true || ctx.allow.torchRefused === true) return false;
   // A Distributed Checkpoint item: `DefaultLoadPlanner.load_bytes` loads a BYTE_IO item with weights_only=False
   // whatever torch's default (content/distcp.ts), so the default protects nothing there.
   if ((ctx.location.member ?? '').startsWith(DISTCP_ITEM)) return false;
