@@ -329,9 +329,10 @@ async function scanLockfile(
   const tarballs = await loadLocalTarballs(localTarballsOf(graph), byPath, ctx, notifications);
   const folders = await loadBuiltFolders(graph.kind, builtFoldersOf(graph), byPath, manifestFiles, ctx, notifications);
   const findings = [
-    ...checkDependencies(graph, parsed, policy, [...manifests.values()], patches),
-    ...checkLocalTarballs(graph, tarballs, policy),
-    ...checkFolderScripts(folders, policy),
+    ...checkDependencies(graph, parsed, policy, [...manifests.values()], patches, [
+      ...checkLocalTarballs(graph, tarballs, policy),
+      ...checkFolderScripts(folders, policy),
+    ]),
     ...checkRepoNpmrc(
       workspace !== undefined ? [...installConfigs, workspaceAsNpmrc(workspace)] : installConfigs,
       policy.allowedRegistries,

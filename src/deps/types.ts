@@ -115,6 +115,12 @@ export interface ParsedLockfile {
   readonly nodes: readonly DraftNode[];
   readonly importers: readonly DraftImporter[];
   /**
+   * The importers were guessed from the lockfile alone (yarn 1 and npm v1 without a package.json: the entries
+   * nothing else requires), not read from what the project declares: reachability from them says nothing about what
+   * the package manager installs (checks/unreached.ts).
+   */
+  readonly importersInferred?: true;
+  /**
    * The node a declared dependency of `importer` is locked to: an index, `undefined` when the lockfile has no
    * entry for it, or 'unknown' when the spec cannot be matched offline (e.g. a git spec yarn rewrote).
    */

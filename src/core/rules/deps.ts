@@ -387,4 +387,15 @@ export const DEPS_RULES = defineRules([
     severity: '9.0',
     tags: [...TAGS, 'install-scripts', 'malware'],
   },
+  {
+    id: 'CPD171',
+    name: 'LockfileEntriesNotInstalled',
+    short:
+      'A lockfile holds entries that nothing the project declares depends on; the package manager never installs them.',
+    full: "A frozen install starts from what package.json (and each workspace) declares and installs what that reaches: `npm ci` marks any other entry extraneous and prunes it (arborist buildIdealTree `#fixDepFlags`, `#idealTreePrune`), yarn 1 `--frozen-lockfile` resolves only the manifest's patterns (`PackageResolver.init`), pnpm `--frozen-lockfile` walks the lockfile from its importers and bun `--frozen-lockfile` hoists from the workspaces' dependencies; measured with npm 11.19.1, yarn 1.22.22, pnpm 10.34 and bun 1.4.5, an entry with a preinstall script that nothing reached was neither installed nor run. Their install scripts, sources and integrity therefore do not reach a machine, and chainproof reports them once per lockfile with the count instead of a finding per entry. A package manager writes such entries only for packages left in node_modules (npm's `extraneous`); otherwise they were added by hand, and a later change that depends on one of them would install what is locked there.",
+    help: 'Regenerate the lockfile (`npm install`, `yarn install`, `pnpm install`, `bun install`) so it drops the entries, and find out who added them if nobody expects them.',
+    level: 'note',
+    severity: '3.0',
+    tags: [...TAGS],
+  },
 ]);

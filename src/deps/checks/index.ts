@@ -24,6 +24,7 @@ import { checkSources } from './sources.js';
 import type { LoadedManifest } from './sync.js';
 import { checkSync } from './sync.js';
 import { checkTransitiveRanges } from './transitive-range.js';
+import { unreachedFold } from './unreached.js';
 import { collapseSystemic } from './systemic.js';
 import { checkYarnProtocols } from './yarn-protocols.js';
 import { checkYarnYaml } from './yarn-yaml.js';
@@ -41,10 +42,14 @@ export function checkDependencies(
   manifests: readonly LoadedManifest[],
   /** Text of the repository's patch files the lockfile applies (`patchUsesOf`), by repository path. */
   patches: ReadonlyMap<string, string> = new Map(),
+  /** Findings the stage made from the disk on lockfile entries (local tarballs' and folders' install scripts). */
+  fromDisk: readonly Finding[] = [],
 ): Finding[] {
   // One cause, one finding: an exec: entry is CPD019 (code runs at install), not also the local-path note (CPD009);
   // a registry range locked to git or a tarball is CPD020 (injection), not also the source warning (CPD007/CPD008).
   const uses = patchUsesOf(graph, parsed);
+  // Entries no declared dependency reaches are never installed: their install findings fold into one (unreached.ts).
+  const unreached = unreachedFold(graph, parsed);
   const protocols = checkYarnProtocols(graph, policy);
   const rangeSources = checkRangeSources(graph, parsed, manifests);
   const execAt = new Set(protocols.filter((f) => f.ruleId === 'CPD019').map((f) => f.location.line));
@@ -52,12 +57,14 @@ export function checkDependencies(
   // A git entry locked to a moving ref is CPD023 (unpinned), not also the git-source warning; injection stays first.
   const gitPins = checkGitPins(graph, parsed).filter((f) => !injectedAt.has(f.location.line));
   const unpinnedAt = new Set(gitPins.map((f) => f.location.line));
-  const sources = checkSources(graph, policy, parsed.sourceNotes).filter(
-    (f) =>
-      !(f.ruleId === 'CPD009' && execAt.has(f.location.line)) &&
-      !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)) &&
-      !(f.ruleId === 'CPD007' && unpinnedAt.has(f.location.line)),
-  );
+  const sources = unreached
+    .keep(checkSources(graph, policy, parsed.sourceNotes))
+    .filter(
+      (f) =>
+        !(f.ruleId === 'CPD009' && execAt.has(f.location.line)) &&
+        !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)) &&
+        !(f.ruleId === 'CPD007' && unpinnedAt.has(f.location.line)),
+    );
   // A version outside an override the lockfile was not resolved with is CPD026's cause (stale settings), not a
   // separate CPD015 per package. A root dependency swapped for another package is injection the package manager
   // accepts (CPD021; for yarn, a descriptor naming another package, CPD010), not drift: the sync check's CPD015 for
@@ -80,8 +87,8 @@ export function checkDependencies(
       .filter((f) => (f.ruleId === 'CPD015' || f.ruleId === 'CPD010') && f.location.path === graph.lockfile)
       .map((f) => f.location.line),
   );
-  return [
-    ...collapseSystemic(checkIntegrity(graph, parsed), graph),
+  const all = unreached.keep([
+    ...collapseSystemic(unreached.keep(checkIntegrity(graph, parsed)), graph),
     ...collapseSystemic(sources, graph),
     ...checkPackages(graph, policy),
     ...checkBunTrustedHashes(graph, parsed),
@@ -103,5 +110,7 @@ export function checkDependencies(
     ...checkYarnYaml(graph, parsed),
     ...checkPnpmMissingEntries(graph, parsed),
     ...checkPnpmSettings(graph, parsed, graph.kind === 'pnpm' ? patchHashMismatches(uses, patches) : []),
-  ];
+    ...fromDisk,
+  ]);
+  return [...all, ...unreached.summary()];
 }

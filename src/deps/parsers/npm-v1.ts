@@ -105,6 +105,7 @@ export function parseNpmV1(
     formatVersion: '1',
     nodes,
     importers: [rootImporter(manifest, nodes, index), ...linkTargets(entries, nodes)],
+    ...(manifest ? {} : { importersInferred: true as const }),
     resolveDeclared: (importer, name) => index.resolve(importer, name),
     ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),
   };

@@ -84,6 +84,7 @@ export function parseYarnClassic(
     formatVersion: '1',
     nodes,
     importers,
+    ...(manifests && Object.keys(manifests).length > 0 ? {} : { importersInferred: true as const }),
     ...(collected.duplicates.length > 0 ? { duplicateKeys: collected.duplicates } : {}),
     ...(variants !== undefined ? { mergeConflictLine: variants.start } : {}),
     ...(readAsYaml !== undefined ? { readAsYaml } : {}),
