@@ -12,6 +12,7 @@ import { checkLegacySection } from './legacy-section.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkLocalRefs } from './local-refs.js';
 import { checkNpmShrinkwraps } from './npm-shrinkwrap.js';
+import { checkOverrideSwaps } from './override-swap.js';
 import { checkPackages } from './packages.js';
 import { checkPatchScripts, patchUsesOf } from './patch-scripts.js';
 import { checkPnpmMissingEntries } from './pnpm-missing.js';
@@ -97,6 +98,7 @@ export function checkDependencies(
     ...collapseSystemic(sync, graph),
     ...checkTransitiveRanges(graph, parsed, manifests, reportedAt),
     ...swaps,
+    ...checkOverrideSwaps(graph, manifests),
     ...rangeSources,
     ...checkLocalPaths(graph),
     ...checkLocalRefs(graph, parsed),
