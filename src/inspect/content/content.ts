@@ -478,7 +478,8 @@ export function inspectZipArchive(
   // there; otherwise `data.pkl` is unpickled like any torch.save archive's.
   const names = zip.directoryNames ?? zip.entries.filter((e) => e.hidden !== true).map((e) => e.name);
   const torchscript = isTorchScriptZip(names);
-  const torchRefused = !npz && torchRefusedArchive(names);
+  // A `.zip` is named for zipfile, which has no folder rule: torch.load's refusal is no verdict on it.
+  const torchRefused = !npz && !/\.zip$/i.test(where) && torchRefusedArchive(names);
   if (torchRefused !== false) add('CPI014', `${where}: ${torchRefused.message}`, torchRefused.evidence);
   const sub: ContentContext =
     torchscript || torchRefused !== false
