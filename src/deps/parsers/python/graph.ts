@@ -71,11 +71,14 @@ export function toPythonGraph(lock: PythonLock, project?: PyProject): Dependency
 /**
  * A requirements file's index URLs: pip searches each of them for every requirement (`--index-url` and every
  * `--extra-index-url`; the parser already dropped those a later `--index-url` replaces), the `--index-url` first.
+ * A Pipfile.lock's `_meta.sources` too when the Pipfile sets `install_search_all_sources`: pipenv's `batch_install`
+ * then runs one pip over every package with `get_source_list(project, index=None)` (the first source as
+ * `--index-url`, the others as `--extra-index-url`), so a package is found on any source, not only its own.
  * Those whose host the install's environment chooses are left out: nobody can ask them here. Other lockfiles name
  * each package's own index.
  */
 function searchedIndexes(lock: PythonLock): string[] {
-  if (lock.kind !== 'requirements') return [];
+  if (lock.kind !== 'requirements' && !(lock.kind === 'pipenv' && lock.searchAllSources === true)) return [];
   const asked = lock.indexes.filter(
     (o) => (o.kind === 'index-url' || o.kind === 'extra-index-url') && o.fromEnvironment !== true,
   );

@@ -300,7 +300,7 @@ async function scanPythonFile(
     const manifest = hash !== undefined ? { file: pipfile!.file, hash } : undefined;
     const pins = pipfile ? { file: pipfile.file, pins: pipfile.facts.directPins } : undefined;
     const findings = checkPythonLock(read, policy, project, manifest, pins);
-    return { findings, graphs: [toPythonGraph(lock)], notifications };
+    return { findings, graphs: [toPythonGraph(read)], notifications };
   }
   // pyproject.toml declares what uv and Poetry lock for; PDM's declarations include `[tool.pdm.dev-dependencies]`,
   // which parsePyproject does not read, so a PDM graph's roots are what no edge reaches.
