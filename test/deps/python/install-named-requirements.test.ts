@@ -344,6 +344,19 @@ describe('namedRequirementsFiles', () => {
     ['( cd app && pip install -r a.lst ) && pip install -r b.lst', ['app/a.lst:r', 'b.lst:r']],
     ['pushd tools && uv --directory x pip install -r r.lst', ['tools/x/r.lst:r']],
     ['cd $APP && pip install -r r.lst && cd sub && pip install -r s.lst', ['r.lst:r', 's.lst:r']],
+    // sh's operators need no spaces around them: a subshell's parentheses, `&&`, `||`, `;`, `|` split words.
+    ['RUN (cd app && pip install -r a.lst)', ['app/a.lst:r']],
+    ['(cd app&&pip install -r a.lst)||pip install -r b.lst', ['app/a.lst:r', 'b.lst:r']],
+    ['cd app;pip install -r a.lst|tee log', ['app/a.lst:r']],
+    [
+      '(cd a && (cd b && pip install -r x.lst) && pip install -r y.lst) && pip install -r z.lst',
+      ['a/b/x.lst:r', 'a/y.lst:r', 'z.lst:r'],
+    ],
+    // A `{ …; }` group runs in the shell itself: its `cd` holds after the `}`.
+    ['{ cd lib; pip install -r b.lst; } && pip install -r c.lst', ['lib/b.lst:r', 'lib/c.lst:r']],
+    // What an expansion or quotes hold is one word; a redirection's `&` is no operator.
+    ['pip install -r "$(ls app/*.lst)" 2>&1 | tee log', ['$(ls app/*.lst):r']],
+    ['pip install -r "a (b).lst";pip install -r c.lst', ['a (b).lst:r', 'c.lst:r']],
   ])('%j', (text, want) => {
     const got = namedRequirementsFiles(shellCommands(text), 'Dockerfile').map(
       (n) => `${n.written}:${n.positional === true ? 'p' : n.constraint ? 'c' : 'r'}`,

@@ -3,7 +3,7 @@ import { dockerfileCopySource, folderTest } from './dockerfile-copies.js';
 import type { DiscoveredFile, FileFormat } from '../../../core/files.js';
 import type { Finding } from '../../../core/finding.js';
 import { pyFileFinding } from './checks/finding.js';
-import { shlexSplit } from './requirements-lines.js';
+import { shellSplit } from './shell-split.js';
 import { envAssignmentReader } from './env-indexes.js';
 import { inDirectory, toolCommandAt } from './global-options.js';
 import { namedCondaEnvironments } from './conda-environments.js';
@@ -386,9 +386,9 @@ function commandFormatControl(
 
 /**
  * The shell commands of a file as word lists: lines a trailing `\` continues are one, a comment (a word starting
- * with `#`) cut off, words split as the shell splits them (`shlex`: quotes group and are removed; a line whose quotes
- * do not close here, a YAML block's or an apostrophe's, falls back to white space) and a trailing `;` split off as a
- * separator. Each word keeps its line. A Dockerfile's exec form (`RUN ["pip", "install", "x"]`) is its words.
+ * with `#`) cut off, words and control operators split as sh splits them (shellSplit: quotes group and are removed,
+ * `(cd app&&pip …)` is `(` `cd` `app` `&&` `pip` …; a line whose quotes do not close here, a YAML block's or an
+ * apostrophe's, is split with its quotes kept as text), a `{ …; }` group's braces dropped. Each word keeps its line. A Dockerfile's exec form (`RUN ["pip", "install", "x"]`) is its words.
  */
 export function shellCommands(text: string): Word[][] {
   const commands: Word[][] = [];
@@ -402,8 +402,10 @@ export function shellCommands(text: string): Word[][] {
     }
     const body = withoutShellComment(continued ? raw.trimEnd().slice(0, -1) : raw);
     let expression: string | undefined;
-    for (const token of shlexSplit(body) ?? body.split(/[ \t]+/).map(unquote)) {
+    for (const token of shellSplit(body) ?? shellSplit(body, false)!.map(unquote)) {
       if (token === '') continue;
+      // A `{ …; }` group runs in the shell itself (its `cd` stays): its braces only start and end commands.
+      if ((token === '{' || token === '}') && expression === undefined && startsCommand(words)) continue;
       // A workflow's `${{ matrix.file }}` is one value, whatever its spaces: GitHub puts it in before the shell runs.
       if (expression !== undefined || token.startsWith('${{')) {
         expression = expression === undefined ? token : `${expression} ${token}`;
@@ -412,9 +414,7 @@ export function shellCommands(text: string): Word[][] {
         expression = undefined;
         continue;
       }
-      const semi = token.length > 1 && token.endsWith(';');
-      words.push({ text: semi ? token.slice(0, -1) : token, line: index + 1 });
-      if (semi) words.push({ text: ';', line: index + 1 });
+      words.push({ text: token, line: index + 1 });
     }
     if (!continued) {
       if (words.length > 0) commands.push(withShellScripts(words));
@@ -423,6 +423,12 @@ export function shellCommands(text: string): Word[][] {
   });
   if (words.length > 0) commands.push(withShellScripts(words));
   return commands;
+}
+
+/** Whether the next word starts a command: the first of the line, or after a separator. */
+function startsCommand(words: readonly Word[]): boolean {
+  const last = words.at(-1)?.text;
+  return last === undefined || SEPARATORS.has(last);
 }
 
 /** The shells whose `-c` argument is a command line they run. */
