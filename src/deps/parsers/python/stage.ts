@@ -17,6 +17,7 @@ import { PYTHON_LOCKFILE_FORMATS } from './formats.js';
 import {
   PYTHON_CONFIG_FORMATS,
   isCondaEnvironmentFile,
+  isDockerfile,
   isInstallEnvInput,
   isPythonLockfile,
 } from '../../python-inputs.js';
@@ -86,9 +87,12 @@ export const pythonDepsStage: Stage = {
     // (tox configuration and noxfile.py as the pip commands they run).
     // pyproject.toml's own text too, kept for its requirements below (read once, as the file it is).
     const projectTexts = new Map<string, string>();
+    // A Dockerfile as written: its COPY heredocs' bodies are files an install may read (dockerfileCopySource).
+    const dockerfileTexts = new Map<string, string>();
     const readCommands = async (f: DiscoveredFile) => {
       const text = await readText(f);
       if (text !== undefined && (projectPaths.has(f.path) || isSetupCfg(f.path))) projectTexts.set(f.path, text);
+      if (text !== undefined && isDockerfile(f.path) && text.includes('<<')) dockerfileTexts.set(f.path, text);
       return [f.path, text === undefined ? undefined : asInstallCommands(f.path, text)] as const;
     };
     const envTexts = new Map(await Promise.all(envFiles.map((f) => ctx.limit(() => readCommands(f)))));
@@ -102,7 +106,8 @@ export const pythonDepsStage: Stage = {
         envFiles.map((f) =>
           ctx.limit(async () => {
             const text = await read(f);
-            return text === undefined ? [] : [[f.path, locateInstallNames(f.path, text, tree)] as const];
+            if (text === undefined) return [];
+            return [[f.path, locateInstallNames(f.path, text, tree, dockerfileTexts.get(f.path))] as const];
           }),
         ),
       )
@@ -116,13 +121,30 @@ export const pythonDepsStage: Stage = {
         : { file, constraints: false };
     });
     const inputs: InstallInput[] = [...lockInputs, ...named.inputs];
+    // A COPY heredoc's body: the Dockerfile's text with every other line blank, so findings keep its lines.
+    const heredocInputs = named.heredocs.flatMap(({ file, body, constraints }) => {
+      const text = dockerfileTexts.get(file);
+      const f = byPath.get(file);
+      if (text === undefined || f === undefined) return [];
+      const lines = text.split('\n').map((l, i) => (i + 1 >= body.from && i + 1 <= body.to ? l : ''));
+      return [{ file: { ...f, claimed: 'pip-requirements' as const }, constraints, text: lines.join('\n') }];
+    });
     const results = await Promise.all(
-      inputs.map(({ file, constraints, compileInput }) =>
+      [...inputs, ...heredocInputs].map((input) =>
         ctx.limit(() =>
-          scanPythonFile(file, byPath, policy, ctx.files, {
-            constraints,
-            ...(compileInput !== undefined ? { compileInput } : {}),
-          }).catch((err: unknown): FileResult => failed(file, 'CPP001', errorMessage(err), undefined)),
+          scanPythonFile(
+            input.file,
+            byPath,
+            policy,
+            ctx.files,
+            {
+              constraints: input.constraints,
+              ...('compileInput' in input && input.compileInput !== undefined
+                ? { compileInput: input.compileInput }
+                : {}),
+            },
+            'text' in input ? input.text : undefined,
+          ).catch((err: unknown): FileResult => failed(input.file, 'CPP001', errorMessage(err), undefined)),
         ),
       ),
     );
@@ -217,6 +239,8 @@ export const pythonDepsStage: Stage = {
       // A configuration file PIP_CONFIG_FILE / UV_CONFIG_FILE names, read as what the variable makes it.
       ...named.configs,
     ];
+    const lineKey = (f: Finding) => `${f.ruleId}\0${f.location.path}\0${f.location.line ?? 0}`;
+    const lockLines = new Set(lockFindings.map(lineKey));
     const configFindings = await Promise.all(
       configs.map((file) =>
         ctx.limit(() => scanIndexSettings(file, policy, lockedHosts, read, beside(file) ? 'pdm' : 'all')),
@@ -227,7 +251,9 @@ export const pythonDepsStage: Stage = {
         ...lockFindings,
         ...projectFindings.flat(),
         ...pipfileFindings.flat(),
-        ...configFindings.flat(),
+        // A line a lockfile reading reported already (a COPY heredoc's `--index-url`, also a Dockerfile line the
+        // index settings read as shell) is one cause: its lockfile finding stands.
+        ...configFindings.flat().filter((f) => !lockLines.has(lineKey(f))),
       ]),
       graphs: results.flatMap((r) => r.graphs),
       notifications: results.flatMap((r) => r.notifications),
@@ -262,6 +288,8 @@ async function scanPythonFile(
   policy: PythonCheckPolicy,
   files: FileOpener,
   how: RequirementsReading = {},
+  /** The file's text as read already (a Dockerfile's COPY heredoc body, on its lines), instead of reading it. */
+  given?: string,
 ): Promise<FileResult> {
   const format = (PYTHON_LOCKFILE_FORMATS.has(file.format) ? file.format : file.claimed) as PythonFileFormat;
   // A requirements file is decoded as pip decodes it (byte-order mark, PEP 263 declaration); the rest are UTF-8.
@@ -269,7 +297,7 @@ async function scanPythonFile(
     readLockText(files, f, format === 'pip-requirements' ? decodeRequirementsFile : decodeStrictUtf8);
   let lock;
   try {
-    const text = await read(file);
+    const text = given ?? (await read(file));
     if (text === undefined) {
       return failed(file, 'CPP001', `is ${file.size} bytes, over the ${MAX_LOCKFILE_BYTES}-byte limit`, undefined);
     }
