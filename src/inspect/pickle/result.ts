@@ -72,9 +72,7 @@ export type ProblemKind =
   /** Shared references make the value tree explode when walked. */
   | 'expansion'
   /** STOP left values or marks behind: never produced by a real pickler. */
-  | 'leftover'
-  /** EXT1/2/4: the copyreg extension registry. */
-  | 'extension';
+  | 'leftover';
 
 export interface PickleProblem {
   readonly kind: ProblemKind;

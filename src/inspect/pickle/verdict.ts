@@ -107,7 +107,6 @@ const PROBLEM_RULES: Record<ProblemKind, string> = {
   frame: 'CPI007',
   expansion: 'CPI008',
   leftover: 'CPI009',
-  extension: 'CPI010',
 };
 
 /** Findings for the pickles of one file or member; one finding per distinct global, call shape or problem. */
@@ -248,10 +247,6 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
       const key = `p:${p.kind}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      if (p.kind === 'extension') {
-        out.push(extensionFinding(run, p, index, where, base));
-        continue;
-      }
       out.push({
         ...base,
         ruleId: PROBLEM_RULES[p.kind],
@@ -279,6 +274,8 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
       });
     }
   });
+  const extension = extensionFinding(runs, where, base);
+  if (extension !== undefined) out.push(extension);
   return out;
 }
 
@@ -353,35 +350,63 @@ function weightsOnlyOpcodeNote(
 /** The stand-in vm/calls.ts `ext` imports for an EXT1/EXT2/EXT4 code: `copyreg.<extension N>`. */
 const isExtensionCode = (g: GlobalRef) => g.module === 'copyreg' && /^<extension -?\d+>$/.test(g.name);
 
+/** An EXT code one pickle of the stream imports, and whether that pickle calls what it names. */
+interface ExtensionUse {
+  readonly code: GlobalRef;
+  readonly pickle: number;
+  readonly called: boolean;
+}
+
+/**
+ * Every EXT code of the stream, read from the globals the VM recorded (vm/calls.ts `ext` imports one per code), not
+ * from its problem list: that list stops at 100 entries, and a code past the cap must still be reported.
+ */
+function extensionUses(runs: readonly PickleRun[]): ExtensionUse[] {
+  return runs.flatMap((run, pickle) =>
+    [...run.globals.values()]
+      .filter(isExtensionCode)
+      .map((code) => ({ code, pickle, called: isCalledDirectly(run, code, CALLS_OR_NEW) })),
+  );
+}
+
+const extensionNumber = (g: GlobalRef): string => g.name.slice('<extension '.length, -1);
+
 /**
  * EXT1/2/4, as `Lib/pickle.py` `get_extension` reads them: the code is looked up in copyreg's `_inverted_registry`,
  * which is empty unless the loading process called `copyreg.add_extension` (no model library does), so pickle.load
  * raises "unregistered extension code N"; where one did, it imports the (module, name) registered, which the file
- * does not name. One finding for the codes of a pickle, an error when the stream calls what one names (that call
- * runs something chainproof cannot see) — not also a CPI002/CPI100 asking to safe-list a name that does not exist.
+ * does not name. One finding for the whole stream (a reader that unpickles on runs every pickle of it, as
+ * `_Unpickler.load` is called in turn): an error when any pickle calls what a code names (that call runs something
+ * chainproof cannot see) — not also a CPI002/CPI100 asking to safe-list a name that does not exist.
  */
 function extensionFinding(
-  run: PickleRun,
-  p: PickleRun['problems'][number],
-  index: number,
+  runs: readonly PickleRun[],
   where: string,
   base: Pick<Finding, 'location' | 'artifact'>,
-): Finding {
-  const codes = [...run.globals.values()].filter(isExtensionCode);
-  const called = codes.some((g) => isCalledDirectly(run, g, CALLS_OR_NEW));
-  const named = codes.map((g) => g.name.slice('<extension '.length, -1)).join(', ');
+): Finding | undefined {
+  const uses = extensionUses(runs);
+  const first = uses[0];
+  if (first === undefined) return undefined;
+  const call = uses.find((u) => u.called);
+  const named = [...new Set(uses.map((u) => extensionNumber(u.code)))].join(', ');
+  const codes = named.includes(',')
+    ? `objects registered as extension codes ${named}`
+    : `object registered as extension code ${named}`;
+  const calls =
+    call === undefined
+      ? ''
+      : `; it calls code ${extensionNumber(call.code)} (pickle ${call.pickle}, byte ${call.code.offset})`;
   return {
     ...base,
     ruleId: 'CPI010',
-    ...(called ? { level: 'error' as const } : {}),
-    message: `${where}: ${p.message} (pickle ${index}, byte ${p.offset})${called ? ' and calls it' : ''}. pickle.load raises "unregistered extension code" unless the loading process registered the code with copyreg.add_extension (no model library does); where it did, the pickle imports ${called ? 'and runs ' : ''}whatever was registered, which the file does not name. Do not load this file unless you control the code that registers extension codes.`,
+    ...(call !== undefined ? { level: 'error' as const } : {}),
+    message: `${where}: EXT imports the ${codes} (pickle ${first.pickle}, byte ${first.code.offset})${calls}. pickle.load raises "unregistered extension code" unless the loading process registered the code with copyreg.add_extension (no model library does); where it did, the pickle imports ${call !== undefined ? 'and runs ' : ''}whatever was registered, which the file does not name. Do not load this file unless you control the code that registers extension codes.`,
     evidence: {
-      problem: p.kind,
-      offset: p.offset,
-      pickle: index,
-      detail: p.message,
-      ...(named !== '' ? { codes: named } : {}),
-      ...(called ? { called: true } : {}),
+      problem: 'extension',
+      offset: first.code.offset,
+      pickle: first.pickle,
+      codes: named,
+      ...(call !== undefined ? { called: true, calledPickle: call.pickle, calledOffset: call.code.offset } : {}),
     },
   };
 }

@@ -37,6 +37,18 @@ describe('one finding per cause in a malicious pickle', () => {
     expect(by.get('ext-only.pkl')).toEqual(['CPI010:warning']);
   });
 
+  it('a called EXT code past the 100-problem cap is still one CPI010 at error', async () => {
+    // 120 unframed opcodes after a FRAME fill the problem cap (CPython reads them); EXT then REDUCE still runs the code.
+    const u64 = (n: number): string => String.fromCharCode(n, 0, 0, 0, 0, 0, 0, 0);
+    const by = await rulesOf({ 'capped.pkl': P(`\x80\x04\x95${u64(1)}N${'0N'.repeat(120)}0\x82\x01${u('id')}\x85R.`) });
+    expect(by.get('capped.pkl')).toContain('CPI010:error');
+  });
+
+  it('EXT codes across pickles of one stream: one CPI010, at error when a later pickle calls its code', async () => {
+    const by = await rulesOf({ 'ext2.pkl': P(`\x80\x02\x82\x01.\x80\x02\x82\x02${u('id')}\x85R.`) });
+    expect(by.get('ext2.pkl')).toEqual(['CPI010:error']);
+  });
+
   it('a pickle followed by a zip: one CPI003 that names the zip, not "persistent IDs" from reading PK as PERSID', async () => {
     const archive = zip([{ name: 'a/data.pkl', data: P(`\x80\x02cos\nsystem\n${u('id')}\x85R.`) }]);
     const dir = mkdtempSync(path.join(root, 'case-'));
