@@ -18,9 +18,6 @@ const TF_OUTSIDE_MATHS = new RegExp(
       'gfile\\..+',
       'train\\.(write_graph|import_meta_graph|export_meta_graph|Saver|Checkpoint|CheckpointManager|load_checkpoint|load_variable|list_variables|latest_checkpoint|get_checkpoint_state|summary_iterator)',
       'data\\.(experimental\\.(save|load|SqlDataset|TFRecordWriter|service\\..+)|Dataset\\.(save|load|from_generator)|TextLineDataset|TFRecordDataset|FixedLengthRecordDataset)',
-      // The generated op wrappers: every op is exported again as `raw_ops.<OpName>` (`tf_export("raw_ops.WriteFile")` in
-      // gen_io_ops.py, gen_script_ops.py, gen_dataset_ops.py…), so `io.write_file`'s op is reachable by that name too.
-      'raw_ops\\.(ReadFile|WriteFile|MatchingFiles|Save|SaveV2|SaveSlices|Restore|RestoreV2|RestoreSlice|MergeV2Checkpoints|PyFunc|PyFuncStateless|EagerPyFunc|[A-Za-z]*Reader(V2)?|Write[A-Za-z]*Summary|CreateSummary(File|Db)Writer|SummaryWriter|ImportEvent|(Experimental)?(TFRecord|TextLine|FixedLengthRecord|Sql|Load|Save)Dataset(V2|V3)?|DatasetToTFRecord|Rpc[A-Za-z]*|[A-Za-z]*DataService[A-Za-z]*)',
       'lookup\\.(TextFileInitializer|experimental\\.DatasetInitializer)',
       'summary\\..+',
       'debugging\\.experimental\\..+',
@@ -40,6 +37,28 @@ const TF_OUTSIDE_MATHS = new RegExp(
 );
 
 /**
+ * Graph ops a SavedModel holds for its own checkpoint and summaries (tf-ops.ts leaves them out of DANGEROUS_TF_OPS,
+ * since every saver graph has them), which no op layer has a reason to build: they write or read files at the path
+ * they are given, or hand data to a summary writer or a server.
+ */
+const LAYER_OUTSIDE_OPS = new RegExp(
+  '^(Save|SaveV2|SaveSlices|Restore|RestoreV2|RestoreSlice|MergeV2Checkpoints|[A-Za-z]*Reader(V2)?|Write[A-Za-z]*Summary|CreateSummary(File|Db)Writer|SummaryWriter|ImportEvent|(Experimental)?(TFRecord|TextLine|FixedLengthRecord|Sql|Load|Save)Dataset(V2|V3)?|DatasetToTFRecord|Rpc[A-Za-z]*|[A-Za-z]*DataService[A-Za-z]*)$',
+);
+
+/**
+ * What a graph op does outside tensor maths, one verdict wherever an op layer names it: a `TensorFlowOpLayer`'s
+ * NodeDef op, and a `TFOpLambda` of `raw_ops.<Op>` (every generated op is exported again under that name,
+ * `tf_export("raw_ops.WriteFile")` in gen_io_ops.py…). DANGEROUS_TF_OPS is the table a SavedModel's graph is judged
+ * by; LAYER_OUTSIDE_OPS adds what only a saver graph has a reason to hold.
+ */
+function graphOpDanger(op: string): string | undefined {
+  return (
+    DANGEROUS_TF_OPS.get(op) ??
+    (LAYER_OUTSIDE_OPS.test(op) ? 'reads or writes files at a path it is given, or sends data out' : undefined)
+  );
+}
+
+/**
  * Namespaces of pure tensor functions: their symbols compute on their tensor arguments and touch no files, code,
  * processes or network (`tf.math`, `tf.nn`, `tf.image` …, and the operators `__operators__.add` / `getitem` that
  * tf_keras writes for `x + y` / `x[1:]`). `debugging` is limited to its assertions; `experimental.numpy` leaves out
@@ -55,7 +74,7 @@ const TF_PURE_NAMESPACES = new RegExp(
       // TF 1.x's top-level op families, still under `compat.v1.` (`sparse_tensor_dense_matmul`, `reduce_mean`,
       // `matrix_band_part`, `unsorted_segment_sum`, `to_float`, `random_uniform`…).
       '(sparse|reduce|matrix|segment|unsorted_segment|tensor_scatter|random|to)_[a-z0-9_]+',
-      // Every generated op again under its op name; the ones outside maths are TF_OUTSIDE_MATHS's, and these few reach a
+      // Every generated op again under its op name; the ones outside maths are `graphOpDanger`'s, and these few reach a
       // file from an attribute (PrintV2's `output_stream` "file://…", ImmutableConst's `memory_region_name`,
       // DecodeProtoV2's `descriptor_source`).
       'raw_ops\\.(?!(Print|PrintV2|ImmutableConst|DecodeProtoV2)$)[A-Za-z0-9]+',
@@ -179,13 +198,15 @@ function judgeSymbol(name: string, pure: (name: string) => boolean): TfOpCall | 
   const bare = withoutCompat(name);
   const call = `tf.${name.slice(0, 120)}`;
   if (TF_OUTSIDE_MATHS.test(bare)) return { verdict: 'outside', call };
+  const does = bare.startsWith('raw_ops.') ? graphOpDanger(bare.slice('raw_ops.'.length)) : undefined;
+  if (does !== undefined) return { verdict: 'outside', call, does };
   return pure(bare) ? undefined : { verdict: 'unknown', call };
 }
 
 /**
  * The graph op a `TensorFlowOpLayer` builds: its `node_def` is `json_format.MessageToDict` of a NodeDef (`op`, and
  * `attr` values whose bytes are base64), which `__init__` parses back with `json_format.ParseDict`. Judged as a
- * SavedModel's graph judges the op: DANGEROUS_TF_OPS, and PrintV2 whose `output_stream` is `file://…`
+ * SavedModel's graph judges the op: `graphOpDanger`, and PrintV2 whose `output_stream` is `file://…`
  * (logging_ops.cc `PrintV2Op` appends to that file). Any other op is graph maths; a `node_def` that is not such a
  * dict (TF 2.0 wrote the serialized NodeDef) is not read here, so it is reported unknown.
  */
@@ -194,7 +215,7 @@ function graphOpCall(nodeDef: JsonValue | undefined): TfOpCall | undefined {
     return { verdict: 'unknown', call: 'a graph op whose NodeDef is not readable JSON' };
   const op = nodeDef.op.slice(0, 120);
   const call = `tf.raw_ops.${op}`;
-  const why = DANGEROUS_TF_OPS.get(nodeDef.op);
+  const why = graphOpDanger(nodeDef.op);
   if (why !== undefined) return { verdict: 'outside', call, does: why };
   const stream =
     isObject(nodeDef.attr) && isObject(nodeDef.attr.output_stream) ? nodeDef.attr.output_stream.s : undefined;

@@ -126,6 +126,18 @@ export const TF_OP_LAYER_CASES: readonly UnseenCase[] = [
     want: ['CPI061:error'],
   },
   {
+    name: 'TFOpLambda of tf.raw_ops.DebugIdentityV2 (an op DANGEROUS_TF_OPS lists: writes to its debug_urls)',
+    loader: `${LOADER}: raw_ops.DebugIdentityV2 (gen_debug_ops.py)`,
+    files: { 'm.keras': tfKerasModel(opLayer('raw_ops.DebugIdentityV2', [], { debug_urls: ['file:///tmp/d'] })) },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'TFOpLambda of tf.raw_ops.CacheDatasetV2 (writes cache files at its filename)',
+    loader: `${LOADER}: raw_ops.CacheDatasetV2 (gen_dataset_ops.py)`,
+    files: { 'm.keras': tfKerasModel(opLayer('raw_ops.CacheDatasetV2', [], { filename: '/tmp/c' })) },
+    want: ['CPI061:error'],
+  },
+  {
     name: 'TFOpLambda of tf.raw_ops.AddV2 (maths under raw_ops. stays clean)',
     loader: `${LOADER}: raw_ops.AddV2`,
     files: { 'm.keras': tfKerasModel(opLayer('raw_ops.AddV2', [], { y: 1.0 })) },
@@ -217,6 +229,12 @@ export const TF_OP_LAYER_CASES: readonly UnseenCase[] = [
     name: 'TensorFlowOpLayer of WriteFile',
     loader: 'tf_keras TensorFlowOpLayer: the NodeDef op runs each time the model runs',
     files: { 'm.keras': tfKerasModel(graphOpLayer('WriteFile')) },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'TensorFlowOpLayer of SaveV2 (the same verdict as TFOpLambda raw_ops.SaveV2: writes a checkpoint at a path)',
+    loader: 'tf_keras TensorFlowOpLayer: the NodeDef op runs each time the model runs',
+    files: { 'm.keras': tfKerasModel(graphOpLayer('SaveV2')) },
     want: ['CPI061:error'],
   },
   {
