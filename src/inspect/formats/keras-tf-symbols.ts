@@ -174,8 +174,14 @@ export function tfOpCall(
 ): TfOpCall | undefined {
   if (!isObject(config)) return undefined;
   if ((cls === 'TFOpLambda' || cls === 'SlicingOpLambda') && typeof config.function === 'string') {
-    const file = withoutCompat(config.function) === 'print' ? fileStream(inboundNodes) : undefined;
-    if (file !== undefined) return { verdict: 'outside', call: 'tf.print', does: `appends to ${file.slice(0, 200)}` };
+    // `tf.print` (logging_ops.py `print_v2`, which tf_keras dispatches to a TFOpLambda like any op) writes to stderr
+    // unless its `output_stream` names a file: a debug print, the same as a PrintV2 TensorFlowOpLayer to stderr.
+    if (withoutCompat(config.function) === 'print') {
+      const file = fileStream(inboundNodes);
+      return file === undefined
+        ? undefined
+        : { verdict: 'outside', call: 'tf.print', does: `appends to ${file.slice(0, 200)}` };
+    }
     return judgeSymbol(config.function, (name) => TF_PURE_NAMESPACES.test(name) || TF_PURE_TOP_LEVEL.has(name));
   }
   if (cls === 'ClassMethod' && typeof config.cls_symbol === 'string' && typeof config.method_name === 'string') {
