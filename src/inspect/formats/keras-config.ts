@@ -205,6 +205,13 @@ export function checkKerasConfig(config: JsonValue, out: Findings, member?: stri
         `layer ${JSON.stringify(layerName)} at ${path} is a TensorFlow op layer (${cls}) that calls ${op.call}, which ${op.does ?? 'reaches files, code, other models or the network'}; tf_keras makes the call while rebuilding the model (a graph op then runs each time the model runs), with arguments from the config. Do not load this model.`,
         { path, layer: layerName, reference: op.call },
       );
+    else if (op?.unread === true)
+      addAt(
+        'CPI061',
+        `layer ${JSON.stringify(layerName)} at ${path} is a TensorFlowOpLayer whose node_def chainproof could not read (neither the JSON tf_keras writes nor a serialized NodeDef), so the graph op it builds was not checked; tf_keras parses it with NodeDef.FromString and runs the op each time the model runs. Find out what it is before loading the model.`,
+        { path, layer: layerName, check: 'tf-op-layer-node-def' },
+        'warning',
+      );
     else if (op !== undefined) unknownOps.push(`${path} (${cls} ${op.call})`);
     if (typeof v.module === 'string' && cls !== undefined) checkReference(v, v.module, cls, path, add);
     for (const [k, x] of Object.entries(v)) {

@@ -1,6 +1,7 @@
 import type { JsonValue } from './json.js';
 import { isObject } from './json.js';
 import { DANGEROUS_TF_OPS } from './tf-ops.js';
+import { nodeDefOp } from './keras-node-def.js';
 
 /**
  * TensorFlow API names a tf_keras op layer may resolve that reach outside tensor maths: files, code loading, Python
@@ -153,6 +154,8 @@ export interface TfOpCall {
   readonly call: string;
   /** What it does, when known more exactly than "reaches files, code, other models or the network". */
   readonly does?: string;
+  /** A `TensorFlowOpLayer` whose NodeDef could not be read: what it runs is not known at all. */
+  readonly unread?: true;
 }
 
 /**
@@ -210,23 +213,20 @@ function judgeSymbol(name: string, pure: (name: string) => boolean): TfOpCall | 
 }
 
 /**
- * The graph op a `TensorFlowOpLayer` builds: its `node_def` is `json_format.MessageToDict` of a NodeDef (`op`, and
- * `attr` values whose bytes are base64), which `__init__` parses back with `json_format.ParseDict`. Judged as a
+ * The graph op a `TensorFlowOpLayer` builds (keras-node-def.ts reads it from either form of `node_def`), judged as a
  * SavedModel's graph judges the op: `graphOpDanger`, and PrintV2 whose `output_stream` is `file://…`
- * (logging_ops.cc `PrintV2Op` appends to that file). Any other op is graph maths; a `node_def` that is not such a
- * dict (TF 2.0 wrote the serialized NodeDef) is not read here, so it is reported unknown.
+ * (logging_ops.cc `PrintV2Op` appends to that file). Any other op is graph maths. A `node_def` that cannot be read is
+ * `unread`: its op is unknown, and said on its own rather than among the unexplained calls.
  */
 function graphOpCall(nodeDef: JsonValue | undefined): TfOpCall | undefined {
-  if (!isObject(nodeDef) || typeof nodeDef.op !== 'string')
-    return { verdict: 'unknown', call: 'a graph op whose NodeDef is not readable JSON' };
-  const op = nodeDef.op.slice(0, 120);
-  const call = `tf.raw_ops.${op}`;
-  const why = graphOpDanger(nodeDef.op);
+  const read = nodeDefOp(nodeDef);
+  if (read === undefined)
+    return { verdict: 'unknown', call: 'a graph op whose NodeDef could not be read', unread: true };
+  const call = `tf.raw_ops.${read.op.slice(0, 120)}`;
+  const why = graphOpDanger(read.op);
   if (why !== undefined) return { verdict: 'outside', call, does: why };
-  const stream =
-    isObject(nodeDef.attr) && isObject(nodeDef.attr.output_stream) ? nodeDef.attr.output_stream.s : undefined;
-  const target = typeof stream === 'string' ? Buffer.from(stream, 'base64').toString('utf8') : '';
-  if (nodeDef.op === 'PrintV2' && /^file:/i.test(target))
+  const target = read.outputStream ?? '';
+  if (read.op === 'PrintV2' && /^file:/i.test(target))
     return { verdict: 'outside', call, does: `appends to ${target.slice(0, 200)}` };
   return undefined;
 }

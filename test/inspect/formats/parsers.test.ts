@@ -1361,6 +1361,17 @@ describe('tf_keras op layers', () => {
     expect(out.list.map((f) => [f.ruleId, f.level, f.evidence?.places])).toEqual([['CPI061', 'warning', 2]]);
   });
 
+  it('says a TensorFlowOpLayer whose node_def string is no NodeDef on its own, not among the unexplained calls', () => {
+    const out = new Findings('m.keras', 'keras');
+    const unread = { class_name: 'TensorFlowOpLayer', name: 'w', config: { name: 'w', node_def: '\x12\x7fWriteFile' } };
+    const model = opModel('timestamp');
+    checkKerasConfig({ ...model, config: { layers: [...model.config.layers, unread] } }, out);
+    expect(out.list.map((f) => [f.ruleId, f.level, f.evidence?.['check']])).toEqual([
+      ['CPI061', 'warning', 'tf-op-layer-node-def'],
+      ['CPI061', 'warning', 'tf-op-layer'],
+    ]);
+  });
+
   it('keeps an op layer that reaches files an error of its own', () => {
     const out = new Findings('m.keras', 'keras');
     checkKerasConfig(opModel('io.write_file', 'math.add'), out);

@@ -62,6 +62,17 @@ const graphOpLayer = (op: string, attr: Record<string, unknown> = {}) => ({
   inbound_nodes: [[['input_1', 0, 0, {}]]],
 });
 
+/** A `TensorFlowOpLayer` whose `node_def` is TF 2.0's form: the serialized NodeDef as a string. */
+const serializedOpLayer = (nodeDef: string) => ({
+  class_name: 'TensorFlowOpLayer',
+  config: { name: 'w', trainable: true, dtype: 'float32', node_def: nodeDef, constants: {} },
+  name: 'tf_op_layer_w',
+  inbound_nodes: [[['input_1', 0, 0, {}]]],
+});
+
+/** A length-delimited protobuf field (ASCII, under 128 bytes) as the characters of a node_def string. */
+const pbString = (field: number, body: string) => `${String.fromCharCode((field << 3) | 2, body.length)}${body}`;
+
 /** A `TFOpLambda` for the TF API name `fn`, called on the input with constant arguments from the config. */
 const opLayer = (fn: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}) => ({
   class_name: 'TFOpLambda',
@@ -242,6 +253,40 @@ export const TF_OP_LAYER_CASES: readonly UnseenCase[] = [
     loader: 'tf_keras TensorFlowOpLayer: the NodeDef op runs each time the model runs',
     files: { 'm.keras': tfKerasModel(graphOpLayer('SaveV2')) },
     want: ['CPI061:error'],
+  },
+  {
+    name: 'TensorFlowOpLayer whose node_def is a serialized NodeDef string running WriteFile',
+    loader: "tf_keras TensorFlowOpLayer.__init__: NodeDef.FromString(node_def.encode('utf-8'))",
+    files: {
+      'm.keras': tfKerasModel(
+        serializedOpLayer(`${pbString(1, 'w')}${pbString(2, 'WriteFile')}${pbString(3, 'input_1')}`),
+      ),
+    },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'TensorFlowOpLayer whose node_def string is a PrintV2 to a file (attr output_stream: AttrValue.s)',
+    loader: "tf_keras TensorFlowOpLayer.__init__: NodeDef.FromString(node_def.encode('utf-8'))",
+    files: {
+      'm.keras': tfKerasModel(
+        serializedOpLayer(
+          `${pbString(2, 'PrintV2')}${pbString(5, `${pbString(1, 'output_stream')}${pbString(2, pbString(2, 'file:///tmp/x'))}`)}`,
+        ),
+      ),
+    },
+    want: ['CPI061:error'],
+  },
+  {
+    name: 'TensorFlowOpLayer whose node_def string is a serialized AddV2 (graph maths)',
+    loader: "tf_keras TensorFlowOpLayer.__init__: NodeDef.FromString(node_def.encode('utf-8'))",
+    files: { 'm.keras': tfKerasModel(serializedOpLayer(`${pbString(1, 'a')}${pbString(2, 'AddV2')}`)) },
+    want: [],
+  },
+  {
+    name: 'TensorFlowOpLayer whose node_def string is no NodeDef: its own warning',
+    loader: 'tf_keras TensorFlowOpLayer.__init__: NodeDef.FromString raises DecodeError on it',
+    files: { 'm.keras': tfKerasModel(serializedOpLayer('\x12\x7fWriteFile')) },
+    want: ['CPI061:warning'],
   },
   {
     name: 'TensorFlowOpLayer of PrintV2 with output_stream file:// (bytes base64 in json_format)',
