@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fingerprintOf } from '../../../src/core/fingerprint.js';
 import type { AnalysisReport } from '../../../src/inspect/analyser.js';
 import { parseGguf } from '../../../src/inspect/formats/gguf.js';
 import { checkKerasConfig } from '../../../src/inspect/formats/keras-config.js';
@@ -1358,7 +1359,20 @@ describe('tf_keras op layers', () => {
   it('reports op layers outside the side-effect-free functions once for the config, with a count', () => {
     const out = new Findings('m.keras', 'keras');
     checkKerasConfig(opModel('print', 'math.add', 'timestamp', 'raw_ops.DecodeProtoV2'), out);
-    expect(out.list.map((f) => [f.ruleId, f.level, f.evidence?.places])).toEqual([['CPI061', 'warning', 2]]);
+    expect(out.list.map((f) => [f.ruleId, f.level])).toEqual([['CPI061', 'warning']]);
+    expect(out.list[0]?.message).toContain('$.config.layers[2] (TFOpLambda tf.timestamp), $.config.layers[3]');
+  });
+
+  it("keeps the grouped op-layer finding's fingerprint when one more unexplained op layer is added", () => {
+    const fingerprint = (...fns: string[]): string | undefined => {
+      const out = new Findings('m.keras', 'keras');
+      checkKerasConfig(opModel(...fns), out);
+      return out.list.length === 1 ? fingerprintOf(out.list[0]!) : undefined;
+    };
+    expect(fingerprint('timestamp', 'raw_ops.DecodeProtoV2')).toBeDefined();
+    expect(fingerprint('timestamp', 'raw_ops.DecodeProtoV2', 'raw_ops.Print')).toBe(
+      fingerprint('timestamp', 'raw_ops.DecodeProtoV2'),
+    );
   });
 
   it('says a TensorFlowOpLayer whose node_def string is no NodeDef on its own, not among the unexplained calls', () => {
