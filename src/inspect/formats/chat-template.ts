@@ -114,19 +114,48 @@ export function checkChatTemplate(template: string): TemplateHit[] {
   return [...hits.values()].sort((a, b) => a.index - b.index);
 }
 
-/** A literal operand of `*` from which a repeated string or list outgrows any chat: `'A' * 1000000000`. */
+/** A product of literal factors of `*` from which a repeated string or list outgrows any chat: `'A' * 99999 * 99999`. */
 const HUGE_FACTOR = 100_000;
 /** A literal power past which the number is only useful as a factor or to burn CPU: `10 ** 9`, `9 ** 9 ** 9`. */
 const HUGE_POWER = 1_000_000;
-/** A Jinja integer literal (lexer `integer_re`: digits, `_` between them), not the tail of a name or a float. */
-const NUMBER = String.raw`(?<![\w.])(\d[\d_]*)`;
-const FACTOR_AFTER = new RegExp(String.raw`(?<!\*)\*(?!\*)\s*\(?\s*${NUMBER}`, 'g');
-const FACTOR_BEFORE = new RegExp(String.raw`${NUMBER}\s*\)?\s*(?<!\*)\*(?!\*)`, 'g');
-const POWER = new RegExp(String.raw`${NUMBER}\s*\)?\s*\*\*\s*\(?\s*${NUMBER}`, 'g');
+/**
+ * A Jinja integer literal (lexer.py `integer_re`, case-insensitive: `0b`/`0o`/`0x` with `_` between digits, or
+ * decimal digits with `_` between them), not the tail of a name or part of a float.
+ */
+const INTEGER = String.raw`(?<![\w.])(?:0b(?:_?[01])+|0o(?:_?[0-7])+|0x(?:_?[\da-f])+|\d(?:_?\d)*)(?![\w.])`;
+const POWER = new RegExp(String.raw`(${INTEGER})\s*\)?\s*\*\*\s*\(?\s*(${INTEGER})`, 'gi');
+/**
+ * One operand of a `*` chain, in a block whose string literals are blanked to `''`: a string literal, a list literal
+ * (a `[` that follows no name, `]` or `)`, so not a subscript), an integer, a parenthesised group, or a (dotted) name
+ * not called or subscripted.
+ */
+const OPERAND = String.raw`(?:''|(?<![\w\])]\s*)\[[^\[\]]*\]|${INTEGER}|\([^()]*\)|(?<![\w.])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?!\s*[(\[]))`;
+/** A chain of operands joined by `*` (never `**`). */
+const CHAIN = new RegExp(String.raw`${OPERAND}(?:\s*(?<!\*)\*(?!\*)\s*${OPERAND})+`, 'gi');
+const CHAIN_OPERAND = new RegExp(OPERAND, 'gi');
+const WHOLE_INTEGER = new RegExp(String.raw`^\(?\s*(${INTEGER})\s*\)?$`, 'i');
+
+/**
+ * Whether a `*` chain repeats a string or list by a huge amount: one of its operands is a string or list literal (or
+ * a group holding one) or the `messages` list, and the rest are literals whose product is huge, or at least two
+ * factors (`'A' * n * n` squares whatever n is). A chain of numbers and names (`loop.index * 1000000`) is arithmetic.
+ */
+function hugeRepeat(chain: string): boolean {
+  let sequences = 0;
+  let factors = 0;
+  let product = 1;
+  for (const [operand] of chain.matchAll(CHAIN_OPERAND)) {
+    const integer = WHOLE_INTEGER.exec(operand);
+    if (integer !== null) product *= literal(integer[1]!);
+    if (/''|\[/.test(operand) || operand === 'messages') sequences++;
+    else factors++;
+  }
+  return sequences > 0 && (product >= HUGE_FACTOR || factors >= 2);
+}
 
 /**
  * Where the template computes something no chat needs and no renderer survives: a string or list repeated by a
- * huge literal factor, or a huge literal power. Jinja's `SandboxedEnvironment` (which transformers'
+ * huge amount, or a huge literal power. Jinja's `SandboxedEnvironment` (which transformers'
  * `apply_chat_template`, vLLM and llama-cpp-python render with) intercepts no binary operator by default
  * (`intercepted_binops` is empty) and bounds only `range` (MAX_RANGE), so `{{ 'A' * 10**10 }}` allocates until the
  * server dies on every request. Not code execution: what the sandbox allows.
@@ -142,14 +171,13 @@ export function exhaustionHit(template: string): TemplateHit | undefined {
       index: block.start + index,
       snippet: template.slice(Math.max(0, block.start + index - 40), block.start + index + 80),
     });
-    for (const re of [FACTOR_AFTER, FACTOR_BEFORE])
-      for (const m of code.matchAll(re)) if (literal(m[1]!) >= HUGE_FACTOR) return at(m.index);
+    for (const m of code.matchAll(CHAIN)) if (hugeRepeat(m[0])) return at(m.index);
     for (const m of code.matchAll(POWER)) if (literal(m[1]!) ** literal(m[2]!) >= HUGE_POWER) return at(m.index);
   }
   return undefined;
 }
 
-/** A Jinja integer literal's value (`1_000` is 1000). */
+/** A Jinja integer literal's value (`1_000` is 1000, `0x7f` 127), as lexer.py reads it. */
 const literal = (digits: string): number => Number(digits.replace(/_/g, ''));
 
 /** CPI055's message for a template that exhausts its renderer (`exhaustionHit`). */

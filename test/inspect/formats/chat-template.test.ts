@@ -106,6 +106,9 @@ describe('templates that exhaust their renderer', () => {
     { name: 'factor in parentheses', template: `${LOOP}{% set x = 'x' * (10000000) %}{{ x }}` },
     { name: 'power tower', template: `${LOOP}{{ 9 ** 9 ** 9 }}` },
     { name: 'power as a factor', template: `${LOOP}{{ 'A' * 10 ** 10 }}` },
+    { name: 'a product of literal factors, none huge alone', template: `${LOOP}{{ 'A' * 99999 * 99999 }}` },
+    { name: 'a string squared by a variable', template: `${LOOP}{% set n = 99999 %}{{ 'A' * n * n }}` },
+    { name: 'a hex factor', template: `${LOOP}{{ 'A' * 0x7fffffff }}` },
   ])('$name → flagged', ({ template }) => {
     expect(exhaustionHit(template)?.indicator).toBe('huge repetition or power');
   });
@@ -113,6 +116,8 @@ describe('templates that exhaust their renderer', () => {
   it.each([
     ...BENIGN,
     { name: 'small repeat (indentation)', template: `${LOOP}{{ '  ' * 4 }}{{ 2 ** 10 }}` },
+    { name: 'numeric maths by a big number', template: `${LOOP}{{ (loop.index * 1000000) }}{{ 3 * 1000000 }}` },
+    { name: 'a subscript repeated a little', template: `${LOOP}{{ m['content'] * 2 }}{{ '-' * width }}` },
     { name: 'digits in a string or a name', template: `${LOOP}{{ '1000000 * 2' }}{{ x100000 * 2 }}{{ 1.5 * 2 }}` },
   ])('$name → not flagged', ({ template }) => {
     expect(exhaustionHit(template)).toBeUndefined();
