@@ -67,10 +67,15 @@ const DIRECT_CALLS: ReadonlySet<string> = new Set(['REDUCE', 'OBJ', 'INST']);
 const CALLS_OR_NEW: ReadonlySet<string> = new Set([...DIRECT_CALLS, 'NEWOBJ', 'NEWOBJ_EX']);
 
 function isCalledDirectly(run: PickleRun, g: GlobalRef, kinds: ReadonlySet<string> = DIRECT_CALLS): boolean {
+  return directCallOf(run, g, kinds) !== undefined;
+}
+
+/** The first call site (by kind and callee, as the VM aggregates them) at which the stream calls the global itself. */
+function directCallOf(run: PickleRun, g: GlobalRef, kinds: ReadonlySet<string>): CallSite | undefined {
   for (const c of run.calls.values()) {
-    if (c.onGlobal && kinds.has(c.kind) && c.target?.module === g.module && c.target.name === g.name) return true;
+    if (c.onGlobal && kinds.has(c.kind) && c.target?.module === g.module && c.target.name === g.name) return c;
   }
-  return false;
+  return undefined;
 }
 
 const SAFE: GlobalVerdict = { kind: 'safe' };
@@ -354,7 +359,8 @@ const isExtensionCode = (g: GlobalRef) => g.module === 'copyreg' && /^<extension
 interface ExtensionUse {
   readonly code: GlobalRef;
   readonly pickle: number;
-  readonly called: boolean;
+  /** Where the pickle calls what the code names (REDUCE, OBJ, NEWOBJ…), if it does. */
+  readonly call: CallSite | undefined;
 }
 
 /**
@@ -365,7 +371,7 @@ function extensionUses(runs: readonly PickleRun[]): ExtensionUse[] {
   return runs.flatMap((run, pickle) =>
     [...run.globals.values()]
       .filter(isExtensionCode)
-      .map((code) => ({ code, pickle, called: isCalledDirectly(run, code, CALLS_OR_NEW) })),
+      .map((code) => ({ code, pickle, call: directCallOf(run, code, CALLS_OR_NEW) })),
   );
 }
 
@@ -387,7 +393,8 @@ function extensionFinding(
   const uses = extensionUses(runs);
   const first = uses[0];
   if (first === undefined) return undefined;
-  const call = uses.find((u) => u.called);
+  const calling = uses.find((u) => u.call !== undefined);
+  const call = calling?.call === undefined ? undefined : { ...calling, site: calling.call };
   const named = [...new Set(uses.map((u) => extensionNumber(u.code)))].join(', ');
   const codes = named.includes(',')
     ? `objects registered as extension codes ${named}`
@@ -395,7 +402,7 @@ function extensionFinding(
   const calls =
     call === undefined
       ? ''
-      : `; it calls code ${extensionNumber(call.code)} (pickle ${call.pickle}, byte ${call.code.offset})`;
+      : `; ${call.site.kind} calls code ${extensionNumber(call.code)} (pickle ${call.pickle}, byte ${call.site.offset})`;
   return {
     ...base,
     ruleId: 'CPI010',
@@ -406,7 +413,7 @@ function extensionFinding(
       offset: first.code.offset,
       pickle: first.pickle,
       codes: named,
-      ...(call !== undefined ? { called: true, calledPickle: call.pickle, calledOffset: call.code.offset } : {}),
+      ...(call !== undefined ? { called: true, calledPickle: call.pickle, calledOffset: call.site.offset } : {}),
     },
   };
 }

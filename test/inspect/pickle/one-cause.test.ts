@@ -47,6 +47,12 @@ describe('one finding per cause in a malicious pickle', () => {
   it('EXT codes across pickles of one stream: one CPI010, at error when a later pickle calls its code', async () => {
     const by = await rulesOf({ 'ext2.pkl': P(`\x80\x02\x82\x01.\x80\x02\x82\x02${u('id')}\x85R.`) });
     expect(by.get('ext2.pkl')).toEqual(['CPI010:error']);
+    // The call named is pickle 1's REDUCE (stream byte 14), not where its EXT imported the code.
+    const dir = mkdtempSync(path.join(root, 'case-'));
+    writeFileSync(path.join(dir, 'ext2.pkl'), P(`\x80\x02\x82\x01.\x80\x02\x82\x02${u('id')}\x85R.`));
+    const [found] = (await inspectFolder(dir)).get('ext2.pkl') ?? [];
+    expect(found?.message).toContain('REDUCE calls code 2 (pickle 1, byte 14)');
+    expect(found?.evidence).toMatchObject({ codes: '1, 2', calledPickle: 1, calledOffset: 14 });
   });
 
   it('a pickle followed by a zip: one CPI003 that names the zip, not "persistent IDs" from reading PK as PERSID', async () => {
