@@ -215,6 +215,15 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     });
     const r = await scanWith(installed, [pythonDepsStage]);
     expect(ids(r)).toEqual(['CPP010@requirements.in:1']);
+    // A *.in no catalogue knows by name (found only because the install names it) is installed all the same.
+    const uncatalogued = tree({
+      ...files,
+      Dockerfile: 'FROM python:3.12\nRUN pip install -r requirements.in\nRUN pip install -r tools/dev.in\n',
+    });
+    expect(ids(await scanWith(uncatalogued, [pythonDepsStage]))).toEqual([
+      'CPP010@requirements.in:1',
+      'CPP010@tools/dev.in:1',
+    ]);
     expect(r.findings[0]!.message).toContain('an install command names this *.in itself with -r');
     // Only compiled, or named by no install: the *.in stays a compile's input.
     const compiled = tree({ ...files, Dockerfile: 'FROM python:3.12\nRUN pip-compile requirements.in\n' });

@@ -747,8 +747,13 @@ export function installInputs(
         if (f.format !== 'other' || f.claimed !== undefined || PROJECT_FILE.test(path)) continue;
         const before = inputs.get(path);
         if (before === undefined || stricter(named, before)) {
-          const compiled = named.compileInput === true ? { compileInput: true } : {};
-          inputs.set(path, { file: { ...f, claimed: 'pip-requirements' }, constraints: named.constraint, ...compiled });
+          // Said either way: left unset, the lockfile checks would take any `*.in` for a compile's input by its name.
+          const compileInput = named.compileInput === true;
+          inputs.set(path, {
+            file: { ...f, claimed: 'pip-requirements' },
+            constraints: named.constraint,
+            compileInput,
+          });
         }
       }
     }
