@@ -48,6 +48,14 @@ describe('a package.json no lockfile pins: what every install fetches afresh', (
     expect(await at('off')).toEqual([]);
   });
 
+  // The spec is classified trimmed, so it is judged trimmed too: an http tarball with a leading space is still http.
+  it('judges the trimmed spec', async () => {
+    const spaced = ` ${SPECS.plain}`;
+    expect(await unlocked({ 'package.json': manifest({ d: spaced }) })).toEqual([
+      `package.json:5 CPD006(error) ${spaced}`,
+    ]);
+  });
+
   it('says nothing where a lockfile beside or above the package.json pins the project', async () => {
     const lock = JSON.stringify({ name: 'app', lockfileVersion: 3, requires: true, packages: { '': {} } });
     expect(

@@ -69,8 +69,10 @@ interface SpecVerdict {
 const LOCK_IT =
   'Commit the lockfile the package manager writes (npm install, yarn, pnpm install, bun install) and install with it frozen in CI';
 
-function judgeSpec(name: string, spec: string): SpecVerdict | undefined {
-  const source = classifySpec(spec.trim());
+function judgeSpec(name: string, declared: string): SpecVerdict | undefined {
+  // Trimmed once, and that value judged throughout: classified trimmed but tested raw, " http://…" was not http.
+  const spec = declared.trim();
+  const source = classifySpec(spec);
   if (source === 'git') {
     const ref = lockedGitRef(spec);
     if (FULL_SHA.test(ref)) return undefined;
