@@ -32,6 +32,8 @@ describe('a package.json no lockfile pins: what every install fetches afresh', (
     expect(await unlocked({ 'package.json': manifest(SPECS, { g: 'gitlab:evil/g#v1.0.0' }) })).toEqual([
       `package.json:5 CPD023(error) ${SPECS.branch}`,
       `package.json:6 CPD023(error) ${SPECS.bare}`,
+      // pinned: only the policy's git source level (default warning), as under a lockfile
+      `package.json:7 CPD007(warning) ${SPECS.pinned}`,
       `package.json:8 CPD006(error) ${SPECS.plain}`,
       `package.json:9 CPD008(warning) ${SPECS.url}`,
       // userinfo is redacted in output, as everywhere (core/redact-userinfo.ts)
@@ -46,6 +48,22 @@ describe('a package.json no lockfile pins: what every install fetches afresh', (
       unlocked(files, policyWith({ sources: { git: 'warning', tarball, file: 'note' } }));
     expect(await at('note')).toEqual([`package.json:5 CPD008(note) ${SPECS.url}`]);
     expect(await at('off')).toEqual([]);
+  });
+
+  // A lockfile's git entry is CPD007 and its file: entry CPD009 at the policy's source levels (checks/sources.ts),
+  // a link: entry nothing: with no lockfile the same specs are judged the same, not let through.
+  it('a commit-pinned git spec is CPD007 and a file: spec CPD009 at the policy levels, as a locked one', async () => {
+    const files = {
+      'package.json': manifest({ c: SPECS.pinned, l: 'file:../l', t: 'file:vendor/t-1.0.0.tgz', k: 'link:../k' }),
+    };
+    const at = (git: 'off' | 'error', file: 'off' | 'note') =>
+      unlocked(files, policyWith({ sources: { git, tarball: 'warning', file } }));
+    expect(await at('error', 'note')).toEqual([
+      `package.json:5 CPD007(error) ${SPECS.pinned}`,
+      'package.json:6 CPD009(note) file:../l',
+      'package.json:7 CPD009(note) file:vendor/t-1.0.0.tgz',
+    ]);
+    expect(await at('off', 'off')).toEqual([]);
   });
 
   // The spec is classified trimmed, so it is judged trimmed too: an http tarball with a leading space is still http.

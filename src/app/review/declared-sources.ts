@@ -297,13 +297,13 @@ function uvGitSources(sources: unknown): string[] {
 const OUT_OF_SYNC: ReadonlySet<string> = new Set(['CPD015', 'CPP020']);
 /**
  * The head scan's findings on a package.json spec no lockfile pins (deps/checks/unlocked-manifests.ts: a git ref,
- * an http or URL tarball): the same cause as CPU002 at that line when the change brought the spec in.
+ * a git commit, an http or URL tarball): the same cause as CPU002 at that line when the change brought the spec in.
  */
-const UNLOCKED_SPEC: ReadonlySet<string> = new Set(['CPD006', 'CPD008', 'CPD023']);
+const UNLOCKED_SPEC: ReadonlySet<string> = new Set(['CPD006', 'CPD007', 'CPD008', 'CPD023']);
 const isPackageJson = (p: string) => p === 'package.json' || p.endsWith('/package.json');
 
 /**
- * The head scan's introduced CPD015 / CPP020 (and, for a package.json no lockfile pins, CPD006 / CPD008 / CPD023) at
+ * The head scan's introduced CPD015 / CPP020 (and, for a package.json no lockfile pins, CPD006 / CPD007 / CPD008 / CPD023) at
  * a manifest line this review's CPU002 (`declaredSourceFindings`) names:
  * one cause, a dependency now declared from outside the registry that the unchanged lockfile was not written for.
  * CPU002 says what each install then does (a frozen one refuses, any other fetches the new source and runs its scripts

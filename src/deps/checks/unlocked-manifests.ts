@@ -30,8 +30,10 @@ export function lockedBy(manifest: string, lockfileDirs: readonly string[]): boo
  *   with no lockfile to hold the commit it resolves, every install takes what the ref names that day.
  * - CPD006: a tarball over http:, fetched without transport security at every install.
  * - CPD008: a tarball URL, whose bytes nothing pins (no lockfile `integrity`).
- * A git spec pinned to a full commit and registry ranges are left to the other rules (a registry range unlocked is
- * how every library without a lockfile is published; it is not an attack).
+ * - CPD007 / CPD009: a git spec pinned to a full commit, a `file:` path: graded by the policy's `sources` as the same
+ *   spec under a lockfile is (sources.ts), so an organisation that forbids git sources hears of it either way.
+ * Registry ranges and `link:` are not judged (a registry range unlocked is how every library without a lockfile is
+ * published; it is not an attack).
  */
 export function checkUnlockedManifests(manifests: readonly LoadedManifest[], policy: CheckPolicy): Finding[] {
   const out: Finding[] = [];
@@ -39,9 +41,9 @@ export function checkUnlockedManifests(manifests: readonly LoadedManifest[], pol
     for (const field of INSTALLED_FIELDS) {
       for (const [name, spec] of Object.entries(strMap((m.data as Record<string, unknown>)[field]))) {
         const finding = judgeSpec(name, spec);
-        // CPD008 at the level the policy gives tarball sources, as for a locked one (sources.ts).
-        const level = finding?.ruleId === 'CPD008' ? levelOf(policy.sources.tarball) : undefined;
-        if (finding === undefined || (finding.ruleId === 'CPD008' && level === undefined)) continue;
+        // A source the policy grades (CPD007/CPD008/CPD009) at the level it gives a locked one (sources.ts).
+        const level = finding?.policed === undefined ? undefined : levelOf(policy.sources[finding.policed]);
+        if (finding === undefined || (finding.policed !== undefined && level === undefined)) continue;
         const line = m.lines.get(`${field}\0${name}`);
         out.push({
           ruleId: finding.ruleId,
@@ -61,6 +63,8 @@ export function checkUnlockedManifests(manifests: readonly LoadedManifest[], pol
 
 interface SpecVerdict {
   readonly ruleId: string;
+  /** The policy's `sources` setting that gives the finding its level (and turns it off); none: the rule's own. */
+  readonly policed?: 'git' | 'tarball' | 'file';
   readonly what: string;
   readonly why: string;
   readonly todo: string;
@@ -75,7 +79,14 @@ function judgeSpec(name: string, declared: string): SpecVerdict | undefined {
   const source = classifySpec(spec);
   if (source === 'git') {
     const ref = lockedGitRef(spec);
-    if (FULL_SHA.test(ref)) return undefined;
+    if (FULL_SHA.test(ref))
+      return {
+        ruleId: 'CPD007',
+        policed: 'git',
+        what: `from git (${spec}) at commit ${ref}`,
+        why: 'the commit fixes what is installed, but it comes from the git host, not from a registry.',
+        todo: `Prefer a registry version of ${name}.`,
+      };
     return {
       ruleId: 'CPD023',
       what: `from git (${spec}) ${ref === '' ? 'at its default branch' : `at ${ref}, not a commit`}`,
@@ -83,6 +94,15 @@ function judgeSpec(name: string, declared: string): SpecVerdict | undefined {
       todo: `Pin a full commit SHA (#<40 hex>), or depend on a registry version of ${name}; ${LOCK_IT.charAt(0).toLowerCase()}${LOCK_IT.slice(1)}.`,
     };
   }
+  // A link: (or workspace:) is the repository's own code, as a lockfile's `link` entry is (sources.ts says nothing).
+  if (source === 'file')
+    return {
+      ruleId: 'CPD009',
+      policed: 'file',
+      what: `from a local path (${spec})`,
+      why: 'whatever that path holds when the install runs is installed.',
+      todo: `Use a workspace or a published version of ${name}.`,
+    };
   if (source !== 'tarball') return undefined;
   if (/^http:/i.test(spec))
     return {
@@ -93,6 +113,7 @@ function judgeSpec(name: string, declared: string): SpecVerdict | undefined {
     };
   return {
     ruleId: 'CPD008',
+    policed: 'tarball',
     what: `from a tarball URL on ${hostOf(spec) ?? 'another host'} (${spec})`,
     why: 'no integrity pins its bytes, so whatever the URL serves at install time is installed.',
     todo: `Depend on a registry version of ${name}, or ${LOCK_IT.charAt(0).toLowerCase()}${LOCK_IT.slice(1)} so the integrity is recorded.`,

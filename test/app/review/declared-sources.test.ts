@@ -56,10 +56,13 @@ describe('review of a dependency declared off the registry that the lockfile doe
     ]);
   });
 
-  it("with no lockfile at all, the head scan's CPD023 / CPD006 for the same lines is not said again either", async () => {
+  it("with no lockfile at all, the head scan's CPD023 / CPD006 / CPD007 for the same lines is not said again either", async () => {
+    const pinned = `github:evil/pad#${'a'.repeat(40)}`;
     const r = await review(
       { 'package.json': manifest({ ms: '^2.1.3', lodash: '^4.17.21' }) },
-      { 'package.json': manifest({ ms: 'github:evil/ms#main', lodash: 'http://evil.example/lodash.tgz' }) },
+      {
+        'package.json': manifest({ ms: 'github:evil/ms#main', lodash: 'http://evil.example/lodash.tgz', pad: pinned }),
+      },
     );
     expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`)).toEqual([
       'CPU002@package.json:5',
