@@ -51,6 +51,9 @@ import { lockfilesNotRead } from './lockfile-precedence.js';
 import { checkUnlockedManifests, lockedBy } from './checks/unlocked-manifests.js';
 import { sourcesNpmRefuses } from './parsers/npm-allow-scripts.js';
 
+/** A project manifest by the exact name npm, yarn, pnpm and bun read. */
+const PACKAGE_JSON = /(^|\/)package\.json$/;
+
 /**
  * The dependency stage: every lockfile (including a file only *named* like one) is read, parsed into a
  * DependencyGraph and checked offline against the policy, the trusted registry's malicious list, the .npmrc
@@ -67,7 +70,8 @@ export const depsStage: Stage = {
     // A lockfile the package manager never reads is said once and not judged (deps/lockfile-precedence.ts).
     const notRead = lockfilesNotRead(candidates, byPath);
     const lockfiles = candidates.filter((f) => !notRead.ignored.has(f.path));
-    const manifestFiles = new Map(input.files.filter((f) => f.path.endsWith('package.json')).map((f) => [f.path, f]));
+    // The exact name every package manager reads (as app/stages.ts `hasWork`): `template-package.json` is data.
+    const manifestFiles = new Map(input.files.filter((f) => PACKAGE_JSON.test(f.path)).map((f) => [f.path, f]));
     // The `npm_config_*` settings are the scan's environment, the same for every lockfile: read once.
     const envNpmrc = npmrcFromEnv(ctx.options.env);
     ctx.progress.start('lockfiles', lockfiles.length);

@@ -85,6 +85,16 @@ describe('a package.json no lockfile pins: what every install fetches afresh', (
     ).toEqual([]);
   });
 
+  // npm, yarn, pnpm and bun read a project's `package.json` by that exact name; a template beside it is data.
+  it('judges only files named package.json, not template-package.json', async () => {
+    expect(
+      await unlocked({
+        'sub/template-package.json': manifest({ x: 'github:o/x#main' }),
+        'sub/package.json': manifest({ y: 'github:o/y#main' }),
+      }),
+    ).toEqual(['sub/package.json:5 CPD023(error) github:o/y#main']);
+  });
+
   it('judges a nested project with no lockfile above it', async () => {
     expect(
       await unlocked({
