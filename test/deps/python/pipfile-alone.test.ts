@@ -62,6 +62,20 @@ describe('a Pipfile with no Pipfile.lock beside it', () => {
     expect(r.findings.find((f) => f.ruleId === 'CPP014')?.message).toContain('git+https://github.com/a/evil.git@main');
   });
 
+  // pipenv's usual form for a repository it develops in place: requirementslib `Requirement.as_line` hands pip
+  // `-e git+<url>@<ref>#egg=<name>`, which pip fetches as it does without `editable`.
+  it('is judged for an editable git package as for any other', async () => {
+    const pipfile = [
+      '[packages]',
+      'foo = {git = "https://github.com/o/foo.git", editable = true}', // 2
+      'foo2 = {git = "https://github.com/o/foo2.git", ref = "main", editable = true}', // 3
+      '',
+    ].join('\n');
+    const r = await scanAsCli(tree({ Pipfile: pipfile }));
+    expect(ids(r)).toEqual(['CPP014@Pipfile:2', 'CPP014@Pipfile:3']);
+    expect(r.findings.find((f) => f.location.line === 3)?.message).toContain('git+https://github.com/o/foo2.git@main');
+  });
+
   it('beside its Pipfile.lock is installed through the lock, whose sources are judged there', async () => {
     const lock = JSON.stringify({
       _meta: {

@@ -76,7 +76,7 @@ function hashOf(doc: Record<string, unknown>): string | undefined {
 /**
  * The `[packages]` / `[dev-packages]` entries of a Pipfile that install from a repository or a URL, as the requirement
  * lines pipenv hands pip (`Requirement.as_line`: `name @ git+<git>@<ref>`, `name @ <file>`; `editable = true` as
- * `-e`), each at its line; none when the Pipfile is not TOML.
+ * `-e git+<git>@<ref>#egg=<name>`), each at its line; none when the Pipfile is not TOML.
  */
 export function pipfileRequirements(file: string, text: string): InstallArgument[] {
   const doc = parsePipfile(file, text);
@@ -92,15 +92,20 @@ export function pipfileRequirements(file: string, text: string): InstallArgument
       const git = typeof spec.git === 'string' ? spec.git : undefined;
       const url = typeof spec.file === 'string' ? spec.file : undefined;
       const ref = typeof spec.ref === 'string' && spec.ref !== '' ? `@${spec.ref}` : '';
+      const editable = spec.editable === true;
+      const vcs = git === undefined ? undefined : `${git.startsWith('git+') ? git : `git+${git}`}${ref}`;
+      // An editable VCS line is `-e git+<url>@<ref>#egg=<name>` (as_line): pip takes no `name @` after -e.
       const written =
-        git !== undefined
-          ? `${name} @ ${git.startsWith('git+') ? git : `git+${git}`}${ref}`
+        vcs !== undefined
+          ? editable
+            ? `${vcs}#egg=${name}`
+            : `${name} @ ${vcs}`
           : url !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)
             ? `${name} @ ${url}`
             : undefined;
       if (written === undefined) continue;
       const at = lines.findIndex((l, i) => i > header && new RegExp(`^\\s*["']?${escapeRe(name)}["']?\\s*=`).test(l));
-      out.push({ written, line: at + 1 || 1, editable: spec.editable === true });
+      out.push({ written, line: at + 1 || 1, editable });
     }
   }
   return out;
