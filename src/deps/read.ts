@@ -72,6 +72,19 @@ export function toLoadedManifest(importer: string, file: string, text: string): 
   return { importer, file, data: data, lines };
 }
 
+/**
+ * Whether a folder (relative to the workspace root) is one of the workspaces `globs` list: some glob matches it and
+ * no `!` glob does (arborist's `#mapWorkspaces` and pnpm's `packages` both take `!` as an exclusion).
+ */
+export function workspaceMatcher(globs: readonly string[]): (rel: string) => boolean {
+  const yes = globs.filter((g) => !g.startsWith('!'));
+  if (yes.length === 0) return () => false;
+  const no = globs.filter((g) => g.startsWith('!')).map((g) => trimEndRun(g.slice(1).replace(/^\.\//, ''), '/'));
+  const listed = picomatch(yes);
+  const excluded = no.length > 0 ? picomatch(no) : () => false;
+  return (rel) => rel !== '' && !rel.split('/').includes('node_modules') && listed(rel) && !excluded(rel);
+}
+
 /** Folders (relative to `dir`) of discovered package.json files matching the workspace globs. */
 export function workspaceDirs(
   dir: string,

@@ -43,12 +43,13 @@ import {
   toLoadedManifest,
   workspaceDirs,
   workspaceGlobs,
+  workspaceMatcher,
 } from './read.js';
 import type { YarnScalar } from './parsers/yarn-v1-syntax.js';
 import type { DraftNode, Manifest, ParsedLockfile } from './types.js';
 import { LockfileError } from './types.js';
 import { lockfilesNotRead } from './lockfile-precedence.js';
-import { checkUnlockedManifests, lockedBy } from './checks/unlocked-manifests.js';
+import { checkUnlockedManifests, lockedBy, type LockedProject } from './checks/unlocked-manifests.js';
 import { sourcesNpmRefuses } from './parsers/npm-allow-scripts.js';
 
 /** A project manifest by the exact name npm, yarn, pnpm and bun read. */
@@ -100,7 +101,7 @@ export const depsStage: Stage = {
         ...checkRepoYarnrc(yarnrcs, allowed),
         ...oversizedConfigs(input.files),
         ...(await configCredentials(input.files, ctx)),
-        ...(await unlockedManifests(manifestFiles, candidates, ctx)),
+        ...(await unlockedManifests(manifestFiles, candidates, byPath, ctx)),
       ],
       graphs: results.flatMap((r) => r.graphs),
       notifications: [...notRead.notifications, ...results.flatMap((r) => r.notifications)],
@@ -115,17 +116,49 @@ export const depsStage: Stage = {
 async function unlockedManifests(
   manifestFiles: ReadonlyMap<string, DiscoveredFile>,
   lockfiles: readonly DiscoveredFile[],
+  byPath: ReadonlyMap<string, DiscoveredFile>,
   ctx: ScanContext,
 ): Promise<Finding[]> {
-  const dirs = lockfiles.map((f) => dirOf(f.path));
+  const projects = await lockedProjects(lockfiles, manifestFiles, byPath, ctx);
   const loaded: LoadedManifest[] = [];
   for (const [path, f] of [...manifestFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (lockedBy(path, dirs)) continue;
+    if (lockedBy(path, projects)) continue;
     const text = await readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
     const m = text === undefined ? undefined : toLoadedManifest('', path, text);
     if (m !== undefined) loaded.push(m);
   }
   return checkUnlockedManifests(loaded, toCheckPolicy(ctx.policy, ctx.registry, []));
+}
+
+/**
+ * Each lockfile's folder with the workspaces its project lists: the package.json `workspaces` globs (npm, yarn, bun)
+ * and pnpm-workspace.yaml `packages` (pnpm), `!` globs excluding. A file that cannot be read lists none, so its
+ * folders below are judged as projects of their own.
+ */
+async function lockedProjects(
+  lockfiles: readonly DiscoveredFile[],
+  manifestFiles: ReadonlyMap<string, DiscoveredFile>,
+  byPath: ReadonlyMap<string, DiscoveredFile>,
+  ctx: ScanContext,
+): Promise<LockedProject[]> {
+  const read = async (f: DiscoveredFile | undefined) =>
+    f === undefined ? undefined : readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+  const out: LockedProject[] = [];
+  for (const dir of new Set(lockfiles.map((f) => dirOf(f.path)))) {
+    const manifest = await read(manifestFiles.get(joinRel(dir, 'package.json')));
+    const globs = workspaceGlobs(manifest === undefined ? undefined : toLoadedManifest('', '', manifest)?.data);
+    const pnpm = await read(byPath.get(joinRel(dir, 'pnpm-workspace.yaml')));
+    if (pnpm !== undefined)
+      globs.push(...pnpmPackages((await import('./parsers/pnpm-workspace.js')).parsePnpmWorkspace(pnpm)));
+    out.push({ dir, lists: workspaceMatcher(globs) });
+  }
+  return out;
+}
+
+/** pnpm-workspace.yaml `packages`, as pnpm reads it (merge keys applied); none when it does not parse. */
+function pnpmPackages(parsed: { settings: Record<string, unknown> } | { error: string }): string[] {
+  const list = 'error' in parsed ? undefined : parsed.settings['packages'];
+  return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
 }
 
 /** The repository configuration files npm, yarn, bun and pnpm read whatever their size, with the bound we read them to. */

@@ -74,15 +74,38 @@ describe('a package.json no lockfile pins: what every install fetches afresh', (
     ]);
   });
 
-  it('says nothing where a lockfile beside or above the package.json pins the project', async () => {
+  it('says nothing where a lockfile beside the package.json, or its workspace root, pins the project', async () => {
+    const lock = JSON.stringify({ name: 'app', lockfileVersion: 3, requires: true, packages: { '': {} } });
+    const root = JSON.stringify({ name: 'app', workspaces: ['tools/*', '!tools/own'], dependencies: SPECS }, null, 2);
+    expect(
+      await unlocked({
+        'package.json': root,
+        'package-lock.json': lock,
+        'tools/x/package.json': manifest({ h: 'github:evil/h' }),
+        'tools/own/package.json': manifest({ o: 'github:evil/o' }),
+        'pnpm/pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+        'pnpm/pnpm-workspace.yaml': 'packages:\n  - apps/*\n',
+        'pnpm/apps/web/package.json': manifest({ p: 'github:evil/p' }),
+      }),
+    ).toEqual(['tools/own/package.json:5 CPD023(error) github:evil/o']);
+  });
+
+  // npm, yarn, pnpm and bun run in web/ take web/ as the project unless a folder above lists it among its workspaces
+  // (arborist's `workspaces` globs, pnpm-workspace.yaml `packages`): a lockfile above does not lock it.
+  it('judges a package.json under a lockfile whose project does not list it as a workspace', async () => {
     const lock = JSON.stringify({ name: 'app', lockfileVersion: 3, requires: true, packages: { '': {} } });
     expect(
       await unlocked({
-        'package.json': manifest(SPECS),
-        'package-lock.json': lock,
-        'tools/x/package.json': manifest({ h: 'github:evil/h' }),
+        'yarn.lock': '# yarn lockfile v1\n',
+        'web/package.json': manifest({ h: 'github:evil/h' }),
+        'lib/package-lock.json': lock,
+        'lib/package.json': manifest({}),
+        'lib/examples/package.json': manifest({ i: 'github:evil/i' }),
       }),
-    ).toEqual([]);
+    ).toEqual([
+      'lib/examples/package.json:5 CPD023(error) github:evil/i',
+      'web/package.json:5 CPD023(error) github:evil/h',
+    ]);
   });
 
   // npm, yarn, pnpm and bun read a project's `package.json` by that exact name; a template beside it is data.

@@ -11,15 +11,27 @@ import { strMap } from '../types.js';
 /** The fields `npm install` (and yarn, pnpm, bun) installs in the project itself. */
 const INSTALLED_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
 
+/** A folder with a lockfile, and which folders below it its project installs as workspaces. */
+export interface LockedProject {
+  readonly dir: string;
+  /** Whether a folder (relative to `dir`) is one of the project's workspaces. */
+  readonly lists: (rel: string) => boolean;
+}
+
 /**
- * Whether a package.json is outside every lockfile's project: no lockfile in its folder or a folder above it. npm,
- * yarn, pnpm and bun look for the lockfile beside the project's package.json (a workspace's is the root's, above it),
- * so with none there every install resolves the specs afresh. A folder above is taken as covering it even when the
- * package is not one of its workspaces: that keeps nested fixtures of a locked repository quiet.
+ * Whether a lockfile's project holds a package.json: the lockfile is beside it, or in a folder whose project lists
+ * its folder among the workspaces (package.json `workspaces`, pnpm-workspace.yaml `packages`). npm (arborist's
+ * `#mapWorkspaces`), yarn, pnpm and bun run in any other folder take that folder as the project, look for the lockfile
+ * beside its package.json and, finding none, resolve every spec afresh: a lockfile above that does not list the folder
+ * locks nothing of it.
  */
-export function lockedBy(manifest: string, lockfileDirs: readonly string[]): boolean {
+export function lockedBy(manifest: string, projects: readonly LockedProject[]): boolean {
   const dir = manifest.includes('/') ? manifest.slice(0, manifest.lastIndexOf('/')) : '';
-  return lockfileDirs.some((d) => d === '' || dir === d || dir.startsWith(`${d}/`));
+  return projects.some(
+    (p) =>
+      dir === p.dir ||
+      (p.dir === '' ? p.lists(dir) : dir.startsWith(`${p.dir}/`) && p.lists(dir.slice(p.dir.length + 1))),
+  );
 }
 
 /**
