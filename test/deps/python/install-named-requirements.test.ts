@@ -342,6 +342,31 @@ describe('the Python stage in the whole pipeline, with no requirements*.txt or l
   });
 });
 
+/**
+ * A YAML file is taken for a conda environment by its name alone (isCondaEnvironmentFile), a guess that also takes
+ * a Kubernetes `prod-environment.yaml`: too big to read, it is said at note level, as not read as a conda
+ * environment; the same file a `conda env create -f` names is one an install reads, CPP001 at the rule's level.
+ */
+describe('a conda environment file too big to read', () => {
+  const big = `kind: ConfigMap\ndata:\n  blob: "${'x'.repeat(5 * 1024 * 1024)}"\n`;
+  const unread = (r: ScanResult) =>
+    r.findings.filter((f) => f.ruleId === 'CPP001').map((f) => `${f.location.path}:${f.level ?? 'error'}`);
+
+  it('found only by its name: a note, not an error', async () => {
+    const r = await scanWith(tree({ 'deploy/prod-environment.yaml': big }), [pythonDepsStage]);
+    expect(unread(r)).toEqual(['deploy/prod-environment.yaml:note']);
+    expect(r.findings[0]!.message).toContain('was not read as a conda environment');
+  });
+
+  it('named by conda env create -f: CPP001 as for any file an install reads', async () => {
+    const files = {
+      'deploy/prod-environment.yaml': big,
+      'setup.sh': 'conda env create -f deploy/prod-environment.yaml\n',
+    };
+    expect(unread(await scanWith(tree(files), [pythonDepsStage]))).toEqual(['deploy/prod-environment.yaml:error']);
+  });
+});
+
 describe('namedRequirementsFiles', () => {
   it.each([
     ['RUN pip install -r a.txt', ['a.txt:r']],

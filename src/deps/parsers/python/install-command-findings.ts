@@ -26,7 +26,7 @@ import { scriptRequirements } from './script-metadata.js';
  * tools/x.py`), a conda environment file's `pip:` list (`conda env create -f env.yml`, or `condaFiles`: those
  * read by their conventional name, isCondaEnvironmentFile), each located in the
  * repository (locateInstallNames; names past its bound are installInputs' CPP003) and read once, whatever the number
- * of install files naming it; one that cannot be read is a CPP001.
+ * of install files naming it; one that cannot be read is a CPP001 (a note when found by its name only).
  */
 export async function installCommandFindings(
   envNames: readonly (readonly [string, InstallNames])[],
@@ -55,6 +55,8 @@ export async function installCommandFindings(
     add(names.condaEnvs, condaEnvironment);
     return checkInstallArguments(envPath, names.args, policy, files);
   });
+  // Found by its name alone, a guess (a Kubernetes `prod-environment.yaml` matches too): not one an install names.
+  const guessed = new Set(condaFiles.filter((path) => !ran.has(path)));
   for (const path of condaFiles) ran.set(path, condaEnvironment);
   const ranFindings = await Promise.all(
     [...ran]
@@ -63,7 +65,8 @@ export async function installCommandFindings(
         limit(async () => {
           const file = byPath.get(path)!;
           const text = await readText(file);
-          return text === undefined ? [unread(file)] : judge(path, text);
+          if (text !== undefined) return judge(path, text);
+          return [guessed.has(path) ? unreadGuess(file) : unread(file)];
         }),
       ),
   );
@@ -140,10 +143,7 @@ interface FileReading {
  * CPP001, never a silent pass.
  */
 function unread(file: DiscoveredFile): Finding {
-  const reason =
-    file.size > MAX_MANIFEST_BYTES
-      ? `is ${file.size} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit`
-      : 'is unreadable';
+  const reason = unreadReason(file);
   return pyFileFinding(
     'CPP001',
     file.path,
@@ -151,6 +151,30 @@ function unread(file: DiscoveredFile): Finding {
     `${file.path} could not be read for the requirements an install command takes from it: it ${reason}. None of them were checked; keep the requirements in a file of ordinary size.`,
     { reason, format: file.claimed ?? file.format },
   );
+}
+
+function unreadReason(file: DiscoveredFile): string {
+  return file.size > MAX_MANIFEST_BYTES
+    ? `is ${file.size} bytes, over the ${MAX_MANIFEST_BYTES}-byte limit`
+    : 'is unreadable';
+}
+
+/**
+ * CPP001 at note level for a file taken for a conda environment by its name only, too big or unreadable: said, so
+ * its `pip:` list is not taken as checked, but no install was seen reading it, so it is no error.
+ */
+function unreadGuess(file: DiscoveredFile): Finding {
+  const reason = unreadReason(file);
+  return {
+    ...pyFileFinding(
+      'CPP001',
+      file.path,
+      undefined,
+      `${file.path} was not read as a conda environment file: it ${reason}. It was taken for one by its name only, and no install command in the repository names it; if conda installs from it, its pip: requirements were not checked.`,
+      { reason, format: 'conda-environment' },
+    ),
+    level: 'note',
+  };
 }
 
 /**
