@@ -297,7 +297,8 @@ function uvGitSources(sources: unknown): string[] {
 const OUT_OF_SYNC: ReadonlySet<string> = new Set(['CPD015', 'CPP020']);
 /**
  * The head scan's findings on a package.json spec no lockfile pins (deps/checks/unlocked-manifests.ts: a git ref,
- * a git commit, an http or URL tarball): the same cause as CPU002 at that line when the change brought the spec in.
+ * a git commit, an http or URL tarball): the same cause as CPU002 at that line and spec when the change brought the
+ * spec in.
  */
 const UNLOCKED_SPEC: ReadonlySet<string> = new Set(['CPD006', 'CPD007', 'CPD008', 'CPD023']);
 const isPackageJson = (p: string) => p === 'package.json' || p.endsWith('/package.json');
@@ -316,13 +317,33 @@ export function withoutOutOfSyncDeclarations(
   return withoutSaidOnce(
     introduced,
     reported,
+    (f) => (f.ruleId === 'CPU002' && f.artifact?.kind === 'file' ? saidAt(f) : []),
     (f) =>
-      f.ruleId === 'CPU002' && f.artifact?.kind === 'file' ? [f.location, ...(f.related ?? [])].map(lineKey) : [],
-    (f) =>
-      OUT_OF_SYNC.has(f.ruleId) || (UNLOCKED_SPEC.has(f.ruleId) && isPackageJson(f.location.path))
+      OUT_OF_SYNC.has(f.ruleId)
         ? lineKey(f.location)
-        : undefined,
+        : UNLOCKED_SPEC.has(f.ruleId) && isPackageJson(f.location.path) && f.artifact?.kind === 'package'
+          ? specKey(f.location, f.artifact.name)
+          : undefined,
   );
+}
+
+/**
+ * The places a CPU002 names: each line (for the sync warnings, about a line), and each line with the dependency
+ * declared there (for the unlocked-spec findings, about one spec: another spec on the same line, as in a package.json
+ * on one line, is its own cause). Its location and related lines are its dependencies in order, whose names the
+ * evidence lists for the first EVIDENCE; past those an unlocked-spec finding stays, said twice rather than hidden.
+ */
+function saidAt(f: ResolvedFinding): (string | undefined)[] {
+  const places = [f.location, ...(f.related ?? [])];
+  const names = String(f.evidence?.['dependencies'] ?? '')
+    .split(' ')
+    .map((d) => d.slice(d.indexOf('.') + 1));
+  return [...places.map(lineKey), ...places.slice(0, names.length).map((at, i) => specKey(at, names[i]!))];
+}
+
+function specKey(at: Location, name: string): string | undefined {
+  const line = lineKey(at);
+  return line === undefined ? undefined : `${line}\0${name}`;
 }
 
 function lineKey(at: Location): string | undefined {

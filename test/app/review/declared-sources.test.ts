@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
 import { manifest, npmLock, sri } from './npm-lock.js';
 import { pairReviewer } from './repo.js';
+import { withoutOutOfSyncDeclarations } from '../../../src/app/review/declared-sources.js';
+import type { ResolvedFinding } from '../../../src/core/finding.js';
 
 /**
  * A package.json that now declares a dependency from a git repository, a URL or another package while the lockfile
@@ -340,5 +342,30 @@ describe('review of a pyproject.toml direct reference that the lock does not loc
     const ranged = await review(BASE_PY, { 'pyproject.toml': pyproject('idna>=3.7', 'requests>=2') });
     for (const r of [locked, ranged])
       expect(r.findings.filter((f) => f.ruleId === 'CPU002' && f.location.path === 'pyproject.toml')).toEqual([]);
+  });
+});
+
+/**
+ * Two specs on one line (a package.json written on one line): the CPU002 for the spec the change brought in is not
+ * the cause of another spec's own unlocked-spec finding there, as when the change also deleted the lockfile.
+ */
+describe('withoutOutOfSyncDeclarations', () => {
+  const at = { path: 'package.json', line: 1 };
+  const found = (ruleId: string, rest: Partial<ResolvedFinding>): ResolvedFinding => ({
+    ruleId,
+    message: ruleId,
+    location: at,
+    level: 'error',
+    fingerprint: ruleId,
+    ...rest,
+  });
+  const npm = (name: string) => ({ kind: 'package' as const, ecosystem: 'npm' as const, name, version: '' });
+  it("folds the head scan's unlocked-spec finding for the spec CPU002 names only, not another on that line", () => {
+    const cpu002 = found('CPU002', {
+      artifact: { kind: 'file', path: 'package.json' },
+      evidence: { dependencies: 'dependencies.a' },
+    });
+    const introduced = [found('CPD023', { artifact: npm('a') }), found('CPD006', { artifact: npm('b') })];
+    expect(withoutOutOfSyncDeclarations(introduced, [cpu002]).map((f) => f.ruleId)).toEqual(['CPD006']);
   });
 });
