@@ -119,15 +119,33 @@ async function unlockedManifests(
   byPath: ReadonlyMap<string, DiscoveredFile>,
   ctx: ScanContext,
 ): Promise<Finding[]> {
-  const projects = await lockedProjects(lockfiles, manifestFiles, byPath, ctx);
+  // A package.json beside a lockfile is that lockfile's project; the workspace lists are read only for one that lies
+  // below a lockfile's folder.
+  const lockDirs = new Set(lockfiles.map((f) => dirOf(f.path)));
+  let projects: LockedProject[] | undefined;
   const loaded: LoadedManifest[] = [];
   for (const [path, f] of [...manifestFiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (lockDirs.has(dirOf(path))) continue;
+    projects ??= await lockedProjects(lockfiles, manifestFiles, byPath, ctx);
     if (lockedBy(path, projects)) continue;
-    const text = await readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+    const text = await readManifestText(ctx, f);
     const m = text === undefined ? undefined : toLoadedManifest('', path, text);
     if (m !== undefined) loaded.push(m);
   }
   return checkUnlockedManifests(loaded, toCheckPolicy(ctx.policy, ctx.registry, []));
+}
+
+// The scan's package.json (and pnpm-workspace.yaml) texts, read once however many checks ask: the lockfile reading
+// and the unlocked-manifest check both want a root's workspaces (test/app/io-edge.test.ts counts the opens).
+const manifestTexts = new WeakMap<ScanContext, Map<string, Promise<string | undefined>>>();
+
+/** A manifest's text read bounded, once per scan; undefined when it cannot be read. */
+function readManifestText(ctx: ScanContext, f: DiscoveredFile): Promise<string | undefined> {
+  let texts = manifestTexts.get(ctx);
+  if (!texts) manifestTexts.set(ctx, (texts = new Map<string, Promise<string | undefined>>()));
+  let text = texts.get(f.path);
+  if (!text) texts.set(f.path, (text = readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined)));
+  return text;
 }
 
 /**
@@ -141,8 +159,7 @@ async function lockedProjects(
   byPath: ReadonlyMap<string, DiscoveredFile>,
   ctx: ScanContext,
 ): Promise<LockedProject[]> {
-  const read = async (f: DiscoveredFile | undefined) =>
-    f === undefined ? undefined : readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+  const read = async (f: DiscoveredFile | undefined) => (f === undefined ? undefined : readManifestText(ctx, f));
   const out: LockedProject[] = [];
   for (const dir of new Set(lockfiles.map((f) => dirOf(f.path)))) {
     const manifest = await read(manifestFiles.get(joinRel(dir, 'package.json')));
@@ -279,7 +296,7 @@ async function scanLockfile(
     const path = joinRel(joinRel(dir, importer), 'package.json');
     const mf = manifestFiles.get(path);
     if (!mf) return;
-    const mtext = await readBounded(ctx.files, mf, MAX_MANIFEST_BYTES).catch(() => undefined);
+    const mtext = await readManifestText(ctx, mf);
     const loaded = mtext !== undefined ? toLoadedManifest(importer, path, mtext) : undefined;
     if (loaded) manifests.set(importer, loaded);
     else
