@@ -44,6 +44,13 @@ export interface DiscoveredFile {
    */
   readonly pickleFreeHead?: true;
   /**
+   * No name claims the file and its first bytes look like a Sigstore bundle (catalogue/sniffers.ts
+   * `hasSigstoreBundleHead`): it may be a model signature under another name. A hint, never a format: the file stays
+   * `other` for every other stage (a Python file may open with the same dict literal), and the signatures stage takes
+   * it for a signature only once the whole file parses as model_signing's.
+   */
+  readonly sigstoreHead?: true;
+  /**
    * The symbolic links (repo-relative paths) the walk followed to reach this file, outermost first, the file itself
    * last when it is one. Absent for a path with no link on it. A model signature made without `allow_symlinks` does
    * not verify a folder with a link in it (model_signing `_filesystem.check_path_within_model`).

@@ -7,6 +7,7 @@ import type { Finding } from '../core/finding.js';
 import { errorMessage } from '../core/errors.js';
 import { detectFormat, formatFromName, SNIFF_BYTES } from './detect.js';
 import { formatsReadBy } from './catalogue/index.js';
+import { hasSigstoreBundleHead } from './catalogue/sniffers.js';
 import { leadingPickle, openDataLine, sniffAfterLine, type PickleSniff } from './formats/pickle-head.js';
 import {
   MAX_TEMPLATE_FILE,
@@ -315,6 +316,7 @@ function describeFile(
     let content: Buffer | undefined;
     let declined = false;
     let pickleFreeHead = false;
+    let sigstoreHead = false;
     try {
       const kind = wholeKind(rel, st.size);
       const want = kind !== 0 ? st.size : Math.min(SNIFF_BYTES, st.size);
@@ -328,6 +330,8 @@ function describeFile(
       const head = buf.subarray(0, Math.min(bytesRead, SNIFF_BYTES));
       detected = detectFormat(head, rel, st.size, PROBED);
       if (PROBED.probe.pickleUndecided) detected = sniffFurther(fd, rel, st.size);
+      // A candidate only: the signatures stage parses the whole file before it takes it for a model signature.
+      sigstoreHead = detected.format === 'other' && detected.claimed === undefined && hasSigstoreBundleHead(head);
       if (detected.format === 'other' && detected.claimed === undefined)
         detected = searchedClaim(fd, rel, buf, bytesRead, st.size) ?? detected;
       // Kept only when read whole and nothing else claims it (the refs stage reads only `other` files).
@@ -361,6 +365,7 @@ function describeFile(
       ...(content !== undefined ? { content } : {}),
       ...(declined ? { contentDeclined: true as const } : {}),
       ...(pickleFreeHead ? { pickleFreeHead: true as const } : {}),
+      ...(sigstoreHead ? { sigstoreHead: true as const } : {}),
       ...(links.length > 0 ? { links } : {}),
     };
   } catch (err) {

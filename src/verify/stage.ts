@@ -29,7 +29,8 @@ export const signaturesStage: Stage = {
     const coverage = new Map<string, Coverage>([...models.coverage, ...cosignSigs.coverage, ...detached.coverage]);
     // A file covered twice keeps the failing outcome: the worst result wins.
     for (const [p, c] of models.coverage) if (!c.ok) coverage.set(p, c);
-    const required = enforceRequirements(input, setup, coverage, cosign.parts);
+    // Only what a name claims, or what was parsed whole as a signature, is exempt from signatures.require.
+    const required = enforceRequirements(input, setup, coverage, new Set([...cosign.parts, ...found.renamed]));
     const registry = enforceRegistrySignature(ctx, coverage);
     const parts = [models, detached, cosignSigs, required, registry];
     return { findings: parts.flatMap((p) => p.findings), verifications: parts.flatMap((p) => p.verifications) };

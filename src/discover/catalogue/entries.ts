@@ -618,11 +618,11 @@ export const ENTRIES = [
   {
     id: 'model-signature',
     kind: 'signature',
+    // Under another name, a Sigstore bundle whose statement is model_signing's is one too, but only the signatures
+    // stage says so, having parsed the whole file: discovery marks its head (`sigstoreHead`) and keeps it `other`.
     summary:
       "OpenSSF model-signing signature (model.sig; under another name, a Sigstore bundle whose statement is model_signing's)",
     names: { basenames: ['model.sig'] },
-    // After every model test: a Sigstore bundle is JSON text, no weight file starts so.
-    sniff: [{ order: 200, test: s.isUnnamedSigstoreBundle }],
     nameOnly: true,
   },
   {

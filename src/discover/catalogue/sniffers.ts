@@ -180,16 +180,23 @@ export const isDamagedSafetensors = ({ head, claimed }: SniffInput) =>
 export const isTar = ({ head }: SniffInput) => looksLikeTar(head);
 
 /** A Sigstore bundle's `mediaType` (bundle v0.1, v0.2, v0.3: `application/vnd.dev.sigstore.bundle…+json`). */
-const SIGSTORE_BUNDLE_MEDIA_TYPE = /^\s*\{[^]*?"mediaType"\s*:\s*"application\/vnd\.dev\.sigstore\.bundle/;
+const SIGSTORE_BUNDLE_MEDIA_TYPE = /^[ \t\n\r]*\{[^]*?"mediaType"\s*:\s*"application\/vnd\.dev\.sigstore\.bundle/;
+
+/** JSON's insignificant whitespace (RFC 8259 `ws`): what may come before a bundle's opening brace. */
+const isJsonSpace = (b: number) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
 
 /**
- * A Sigstore bundle under a name no format claims (`signature.sig`, `<model>.sig`, `bert-signature.json`): model_signing
- * writes its signature wherever `--signature` says, so such a file may be a model signature. Only the JSON object's
- * opening and its media type are tested here (what the statement says is base64 in the DSSE payload, past the head);
- * the signatures stage reads the whole file and keeps it only when its statement is model_signing's.
+ * Whether a file's first bytes look like a Sigstore bundle: a JSON object whose `mediaType` is a bundle's. Only a
+ * hint that a file no name claims may be a model signature (model_signing writes its signature wherever `--signature`
+ * says: `signature.sig`, `<model>.sig`): a Python file may open with the same dict literal and run anything after
+ * it, so discovery keeps such a file's format (`DiscoveredFile.sigstoreHead`) and only the signatures stage, which
+ * parses the whole file, decides it is one. Most files fail on their first byte, before any decoding.
  */
-export const isUnnamedSigstoreBundle = ({ head, claimed }: SniffInput) =>
-  claimed === undefined && SIGSTORE_BUNDLE_MEDIA_TYPE.test(latin(head, 0, head.length));
+export function hasSigstoreBundleHead(head: Buffer): boolean {
+  let i = 0;
+  while (i < head.length && isJsonSpace(head[i]!)) i++;
+  return head[i] === 0x7b && SIGSTORE_BUNDLE_MEDIA_TYPE.test(latin(head, i, head.length));
+}
 
 /** Members of the pre-1.0 torch.save tar format. */
 const TORCH_TAR_MEMBERS = new Set(['sys_info', 'pickle', 'storages', 'tensors']);

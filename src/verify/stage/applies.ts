@@ -16,7 +16,7 @@ export function signaturesApply(
 ): boolean {
   const sig = policy.signatures;
   const hasSignatures =
-    input.files.some((f) => f.format === 'model-signature' || f.format === 'sigstore-bundle') ||
+    input.files.some((f) => f.format === 'model-signature' || f.format === 'sigstore-bundle' || f.sigstoreHead) ||
     (cosign !== undefined ? cosign.parts.size > 0 : hasCosignParts(input.files));
   return hasSignatures || sig.require.length > 0 || sig.registry?.required === true || registrySigners.length > 0;
 }

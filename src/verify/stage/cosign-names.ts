@@ -37,7 +37,7 @@ export function cosignFiles(files: readonly Pick<DiscoveredFile, 'path' | 'forma
   const parts = new Set<string>();
   if (!mayHaveCosignParts(files)) return { bundles, signatures, parts };
   const paths = new Set(files.map((f) => f.path));
-  // A Sigstore bundle found by content (format model-signature, no name claims it) may still be cosign's `--bundle`
+  // A Sigstore bundle found by content (`sigstoreHead`, no name claims it) may still be cosign's `--bundle`
   // output: the stage tells a model signature from it by its statement (models.ts `findModelSignatures`).
   const artifactOf = (f: Pick<DiscoveredFile, 'path' | 'format' | 'claimed'>, suffix: string) => {
     if (f.claimed === 'model-signature' || f.format === 'sigstore-bundle' || !f.path.endsWith(suffix)) return undefined;

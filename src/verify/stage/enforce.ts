@@ -28,8 +28,11 @@ export function enforceRequirements(
   input: StageInput,
   setup: SignatureSetup,
   coverage: ReadonlyMap<string, Coverage>,
-  /** cosign's signature, bundle and certificate files beside the files they sign (cosign-names.ts). */
-  cosignParts: ReadonlySet<string>,
+  /**
+   * Signature files known by their content, not their name: cosign's signature, bundle and certificate files beside
+   * the files they sign (cosign-names.ts), and the model signatures the stage parsed whole (`findModelSignatures`).
+   */
+  signatureParts: ReadonlySet<string>,
 ): PartResult {
   const out = emptyPart();
   // Most scans require no signature: no pass over every file of the repository then.
@@ -37,7 +40,7 @@ export function enforceRequirements(
   // Files one signature covers, refused by the same requirements: one cause.
   const wrong = new Map<string, WrongSigner>();
   for (const f of input.files) {
-    if (isSignatureFile(f.format) || cosignParts.has(f.path)) continue;
+    if (isSignatureFile(f.format) || signatureParts.has(f.path)) continue;
     const required = requirementsAt(setup, f.path);
     if (!required) continue;
     const { policy, registry } = required;

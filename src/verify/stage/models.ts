@@ -29,7 +29,8 @@ export interface ModelSignatureFiles {
   readonly signatures: readonly DiscoveredFile[];
   /**
    * Model signatures under another name than `model.sig`: no `<file>.sigstore.json`, cosign `<file>.bundle` or
-   * `<file>.sig` beside a file, whatever its name says.
+   * `<file>.sig` beside a file, whatever its name says. Only these, parsed whole, are signatures by content: a file
+   * whose head merely looks like a bundle stays what it is for every other check (`signatures.require` too).
    */
   readonly renamed: ReadonlySet<string>;
   /** Sigstore bundles under no known name, too large to read: whether they are model signatures is unknown. */
@@ -40,7 +41,8 @@ export interface ModelSignatureFiles {
  * Every `model.sig`, and every Sigstore bundle whose DSSE statement is model_signing's whatever it is called:
  * model_signing writes its signature where `--signature` says (`signature.sig`, `<model>.sig`,
  * `model.sigstore.json`) and `verify` reads it by the path it is given, so the name says nothing. A bundle is read
- * (at most MAX_BUNDLE_BYTES) only when discovery saw a Sigstore bundle's head, or its name is a bundle's.
+ * (at most MAX_BUNDLE_BYTES) only when discovery saw a Sigstore bundle's head (`sigstoreHead`), or its name is a
+ * bundle's.
  */
 export async function findModelSignatures(
   files: readonly DiscoveredFile[],
@@ -55,11 +57,10 @@ export async function findModelSignatures(
       signatures.push(file);
       continue;
     }
-    if (file.format !== 'model-signature' && file.format !== 'sigstore-bundle' && !cosignBundles.has(file.path))
-      continue;
+    if (!file.sigstoreHead && file.format !== 'sigstore-bundle' && !cosignBundles.has(file.path)) continue;
     if (file.size > MAX_BUNDLE_BYTES) {
       // A `.sigstore.json` or cosign bundle too large to read is the detached check's to report.
-      if (file.format === 'model-signature') unread.push(file);
+      if (file.sigstoreHead) unread.push(file);
       continue;
     }
     if (isModelSignature(await readFile(file.abs))) {
