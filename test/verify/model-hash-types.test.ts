@@ -70,3 +70,56 @@ describe('the hash a model signature names', () => {
     expect(statuses(r)).not.toContain('verified');
   });
 });
+
+/**
+ * A signature kept beside its folder (`models/m.sig`) whose manifest model_signing refuses still names its model: the
+ * failure is that model's, and another model in the same parent folder, verified by its own signature, stays verified.
+ */
+describe('a refused manifest beside its model folder', () => {
+  function twoModels(mSerialization: Record<string, unknown>, digestOf: (b: string) => string): void {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-ms-hash-'));
+    for (const name of ['m', 'n']) {
+      mkdirSync(path.join(root, 'models', name), { recursive: true });
+      for (const [file, body] of Object.entries(FILES)) writeFileSync(path.join(root, 'models', name, file), body);
+    }
+    const sha256 = (b: string) => createHash('sha256').update(b).digest('hex');
+    const resources = (algorithm: string, of: (b: string) => string) =>
+      Object.entries(FILES)
+        .map(([name, body]) => ({ name, algorithm, digest: of(body) }))
+        .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const n = path.join(root, 'models/n');
+    writeModelSignature(
+      n,
+      { method: 'files', hash_type: 'sha256', allow_symlinks: false },
+      resources('sha256', sha256),
+    );
+    const m = path.join(root, 'models/m');
+    const algorithm = String(mSerialization['hash_type']);
+    writeModelSignature(m, mSerialization, resources(algorithm, digestOf), path.join(root, 'models/m.sig'));
+  }
+  const statusAt = (r: Awaited<ReturnType<typeof scan>>, file: string) =>
+    r.verifications.find((v) => v.key === `file:${file}`)?.status;
+
+  it('fails only its own model (sha512), never the files of models/n', async () => {
+    twoModels({ method: 'files', hash_type: 'sha512', allow_symlinks: false }, (b) =>
+      createHash('sha512').update(b).digest('hex'),
+    );
+    const r = await scan();
+    expect(findingsOf(r)).toEqual(['CPS008 models/m.sig']);
+    expect(statusAt(r, 'models/n/weights.bin')).toBe('verified');
+    expect(statusAt(r, 'models/n/model.sig')).toBeUndefined();
+    expect(statusAt(r, 'models/m/weights.bin')).toBe('failed');
+  });
+
+  it('an unreadable model.sig over the parent folder fails its files, not those of the model signed below it', async () => {
+    twoModels({ method: 'files', hash_type: 'sha256', allow_symlinks: false }, (b) =>
+      createHash('sha256').update(b).digest('hex'),
+    );
+    writeFileSync(path.join(root, 'models/model.sig'), '{}');
+    writeFileSync(path.join(root, 'models/README.md'), 'x');
+    const r = await scan();
+    expect(findingsOf(r)).toEqual(['CPS008 models/model.sig']);
+    expect(statusAt(r, 'models/n/weights.bin')).toBe('verified');
+    expect(statusAt(r, 'models/README.md')).toBe('failed');
+  });
+});

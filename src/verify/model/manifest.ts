@@ -130,6 +130,27 @@ export function toModelManifest(statement: Statement): ModelManifest {
   });
 }
 
+/**
+ * What a model_signing v1.0 statement names, read leniently for routing (which folder to compare): the subject's name
+ * and each resource's path (a shard's without its range). Nothing is validated beyond the shape: a signature whose
+ * hashes `toModelManifest` refuses still names its model, and its failure must land on that model, not on the folder
+ * around it. Undefined when the statement names no such model (another predicate, no resources).
+ */
+export function subjectOf(statement: Statement): { name: string; paths: string[] } | undefined {
+  const predicate = statement.predicate;
+  const subject = statement.subjects[0];
+  if (statement.predicateType !== PREDICATE_V1 || subject === undefined || !isObject(predicate)) return undefined;
+  const resources = predicate['resources'];
+  if (!Array.isArray(resources)) return undefined;
+  const paths = resources
+    .slice(0, MAX_ITEMS)
+    .map((r) =>
+      isObject(r) && typeof r['name'] === 'string' ? normalizePath(r['name'].replace(/:\d+:\d+$/, '')) : '.',
+    )
+    .filter((p) => p !== '.' && !p.startsWith('/') && !p.split('/').includes('..'));
+  return { name: subject.name, paths: [...new Set(paths)] };
+}
+
 /** Python's truth value of a JSON value: false, null, 0, "" and empty lists and objects are false, all else true. */
 function pythonTruthy(v: unknown): boolean {
   if (Array.isArray(v)) return v.length > 0;

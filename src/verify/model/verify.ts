@@ -2,7 +2,14 @@ import { BundleParseError, parseBundle, tryParseBundle } from '../bundle/parse.j
 import { parseStatement, StatementError } from '../bundle/intoto.js';
 import { verifyParsedBundle, type BundleCheck } from '../check/verify-bundle.js';
 import type { BundleVerdict } from '../check/types.js';
-import { ManifestError, PREDICATE_V01, PREDICATE_V1, toModelManifest, type ModelManifest } from './manifest.js';
+import {
+  ManifestError,
+  PREDICATE_V01,
+  PREDICATE_V1,
+  subjectOf,
+  toModelManifest,
+  type ModelManifest,
+} from './manifest.js';
 import { compareModel, type ModelFile, type ModelIssue, type WholeFileDigest } from './compare.js';
 
 export interface ModelSignatureRequest extends Omit<BundleCheck, 'artifact'> {
@@ -155,10 +162,11 @@ export function signedFolderHint(input: string | Buffer): { name: string; paths:
   const parsed = tryParseBundle(input);
   if (parsed instanceof BundleParseError || parsed.content.kind !== 'dsse') return undefined;
   try {
-    const manifest = toModelManifest(parseStatement(parsed.content.payloadType, parsed.content.payload));
-    return manifest.singleFile ? undefined : { name: manifest.modelName, paths: manifest.items.map((i) => i.path) };
+    // Lenient (`subjectOf`): a signature whose hashes model_signing refuses is still routed to the model it names.
+    const subject = subjectOf(parseStatement(parsed.content.payloadType, parsed.content.payload));
+    return subject === undefined || subject.paths.length === 0 ? undefined : subject;
   } catch (err) {
-    if (err instanceof StatementError || err instanceof ManifestError) return undefined;
+    if (err instanceof StatementError) return undefined;
     throw err;
   }
 }

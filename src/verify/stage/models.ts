@@ -92,7 +92,8 @@ export async function checkModelSignatures(
     return hex;
   };
   const budget: ListingBudget = { left: MAX_LISTED_ENTRIES };
-  for (const sig of sigs) await checkOne(sig, input, ctx, setup, out, digest, budget);
+  const sigFolders = [...new Set(sigs.map((s) => path.posix.dirname(s.path)))];
+  for (const sig of sigs) await checkOne(sig, input, ctx, setup, out, digest, budget, sigFolders);
   // Model folders each signed with a key the policy does not name: one finding. Only the verdict on a signature is
   // folded (it names the signers expected); what a signature says of one file of its model stays that file's.
   const verdict = (f: Finding) => f.evidence !== undefined && 'expectedSigner' in f.evidence;
@@ -111,6 +112,8 @@ async function checkOne(
   out: PartResult,
   digest: WholeFileDigest,
   budget: ListingBudget,
+  /** The folders model signatures sit in: a model of its own below this signature's folder is another's. */
+  sigFolders: readonly string[],
 ): Promise<void> {
   const signature = sig.size > MAX_BUNDLE_BYTES ? undefined : await readFile(sig.abs);
   const folder = modelFolderOf(sig.path, signature, input.files);
@@ -223,7 +226,7 @@ async function checkOne(
     ? manifest.singleFile
       ? [prefix + manifest.modelName]
       : [...new Set(manifest.items.map((i) => prefix + i.path))]
-    : fileRepoPaths;
+    : fileRepoPaths.filter((p) => !inAnotherModel(p, folder, sigFolders));
   for (const p of new Set([...signed, ...bad.keys()])) {
     const issue = bad.get(p) ?? refused ?? unknown;
     const ok = verdict.ok && !issue;
@@ -263,6 +266,15 @@ async function checkOne(
           ignored: true,
         });
   }
+}
+
+/**
+ * Whether `file` sits in a folder below `folder` that holds a model signature of its own: a signature whose manifest
+ * cannot be read fails the files of its folder, never those of another model that folder holds.
+ */
+function inAnotherModel(file: string, folder: string, sigFolders: readonly string[]): boolean {
+  const prefix = folder === '.' ? '' : `${folder}/`;
+  return sigFolders.some((f) => f !== folder && f.startsWith(prefix) && file.startsWith(`${f}/`));
 }
 
 /**
