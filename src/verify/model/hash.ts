@@ -3,12 +3,12 @@ import { createReadStream } from 'node:fs';
 import type { FsPath } from '../../core/files.js';
 
 /**
- * model_signing hash names → Node digest names (hashlib.blake2b's default is BLAKE2b-512). BLAKE3 has no Node
- * implementation: a model signed with it is not checked.
+ * model_signing hash names → Node digest names. BLAKE3 has no Node implementation: a model signed with it is not
+ * checked. BLAKE2b is refused before any file is hashed (manifest.ts MODEL_SIGNING_HASHES: model_signing verify has
+ * no hasher under that name).
  */
 const NODE_HASH: Record<string, string> = {
   sha256: 'sha256',
-  blake2b: 'blake2b512',
 };
 
 export function nodeHashFor(algorithm: string): string | undefined {

@@ -18,7 +18,7 @@ export interface ModelManifest {
   readonly predicateType: string;
   readonly modelName: string;
   readonly method: 'files' | 'shards';
-  /** Base hash (`sha256`, `blake2b`…), without any `-sharded-N` suffix. */
+  /** Base hash (`sha256`, `blake3`), without any `-sharded-N` suffix. */
   readonly hashType: string;
   readonly shardSize?: number;
   readonly allowSymlinks: boolean;
@@ -34,8 +34,13 @@ export const PREDICATE_V1 = 'https://model_signing/signature/v1.0';
 const STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 export const PREDICATE_V01 = 'https://model_signing/Digests/v0.1';
 const MAX_ITEMS = 1_000_000;
-/** The digest names model_signing's hashers record (_hashing/memory.py and io.py `digest_name`). */
-const MODEL_SIGNING_HASHES = ['sha256', 'blake2b', 'blake3'];
+/**
+ * The `hash_type`s model_signing verify can hash a model with again. verifying.py `_guess_hashing_config` hands
+ * `hash_type` to hashing.py `Config._build_stream_hasher`, which knows `sha256`, `blake2` and (later releases)
+ * `blake3` and raises "Unsupported hashing method" for any other. Its BLAKE2 hasher records itself as `blake2b`
+ * (_hashing/memory.py `BLAKE2.digest_name`), a name that function refuses: a blake2b signature never verifies there.
+ */
+const MODEL_SIGNING_HASHES = ['sha256', 'blake3'];
 const HEX = /^[0-9a-f]+$/;
 
 /** A model_signing manifest that cannot be read; the signatures stage reports it as a finding. */
@@ -73,11 +78,10 @@ export function toModelManifest(statement: Statement): ModelManifest {
   const rawHash = ser['hash_type'];
   if (typeof rawHash !== 'string') throw new ManifestError('serialization.hash_type is missing');
   const hashType = baseHash(rawHash);
-  // verifying.py `_guess_hashing_config` builds its hasher from hash_type, and hashing.py `_build_stream_hasher`
-  // knows no other ("Unsupported hashing method"): a manifest in another hash never verifies there.
+  // A manifest in any other hash never verifies with model_signing (MODEL_SIGNING_HASHES).
   if (!MODEL_SIGNING_HASHES.includes(hashType))
     throw new ManifestError(
-      `serialization.hash_type ${JSON.stringify(rawHash)} is not a hash model_signing computes (${MODEL_SIGNING_HASHES.join(', ')}), so model_signing verify refuses the signature`,
+      `serialization.hash_type ${JSON.stringify(rawHash)} is not a hash model_signing verify can hash the model with (${MODEL_SIGNING_HASHES.join(', ')}; hashing.py _build_stream_hasher raises "Unsupported hashing method"), so it refuses the signature`,
     );
   let shardSize: number | undefined;
   if (method === 'shards') {
