@@ -73,17 +73,18 @@ describe('a model signature under another name than model.sig', () => {
     },
   );
 
-  it('kept apart, with two folders named as the subject, it stays over its own folder: nothing passes', async () => {
-    signedModel('signatures/m.sig');
-    mkdirSync(path.join(root, 'other/m'), { recursive: true });
-    writeFileSync(path.join(root, 'other/m/weights.bin'), 'AAAA');
+  it('kept apart, with two folders named as the subject: one CPS007 naming both, its own folder never compared', async () => {
+    const dir = signedModel('signatures/m.sig');
+    mkdirSync(path.join(root, 'archive/m'), { recursive: true });
+    for (const f of ['weights.bin', 'config.json'])
+      writeFileSync(path.join(root, 'archive/m', f), readFileSync(path.join(dir, f)));
+    // A second signature of the same model in the same folder: neither is a file of the other's "model".
+    signFiles(dir, ['config.json', 'weights.bin'], false, path.join(root, 'signatures/other.sig'));
     const r = await scan();
-    expect(findingsOf(r)).toEqual([
-      'CPS003 models/m/config.json',
-      'CPS003 models/m/weights.bin',
-      'CPS005 signatures/config.json',
-      'CPS005 signatures/weights.bin',
-    ]);
+    expect(findingsOf(r)).toEqual(['CPS007 signatures/m.sig', 'CPS007 signatures/other.sig']);
+    expect(r.findings[0]!.message).toContain('2 folders named so hold its files (archive/m, models/m)');
+    expect(statusOf(r, 'models/m/weights.bin')).toBe('unverifiable');
+    expect(statusOf(r, 'archive/m/config.json')).toBe('unverifiable');
   });
 
   it('a real model_signing signature (v1.0.1, Sigstore keyless) renamed signature.sig verifies as model.sig does', async () => {

@@ -147,12 +147,13 @@ describe('a model signature beside the model folder', () => {
     ]);
   });
 
-  it('two folders of that name leave the signature over its own folder', async () => {
+  it('two folders of that name: one CPS007 naming both, nothing compared over its own folder', async () => {
     signedFromRoot();
     mkdirSync(path.join(root, 'backup/m/sub'), { recursive: true });
     writeFileSync(path.join(root, 'backup/m/weights.bin'), 'AAAA');
     const r = await scan();
-    expect(r.findings.map((f) => f.ruleId)).toContain('CPS005');
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['CPS007']);
+    expect(r.findings[0]!.message).toContain('(backup/m, models/m)');
   });
 });
 

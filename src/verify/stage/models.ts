@@ -116,7 +116,9 @@ async function checkOne(
   sigFolders: readonly string[],
 ): Promise<void> {
   const signature = sig.size > MAX_BUNDLE_BYTES ? undefined : await readFile(sig.abs);
-  const folder = modelFolderOf(sig.path, signature, input.files);
+  const routed = modelFolderOf(sig.path, signature, input.files);
+  if (typeof routed !== 'string') return ambiguousModel(sig.path, routed, input.files, out);
+  const folder = routed;
   const prefix = folder === '.' ? '' : `${folder}/`;
   const rel = (p: string) => p.slice(prefix.length);
   const files = input.files
@@ -301,9 +303,14 @@ function unreadCandidates(files: readonly DiscoveredFile[]): Finding {
  * model folder, and `verify` is then given the model path; a project may also keep its signatures in a folder of
  * their own (`signatures/bert.sig`). When none of the signed files is in the signature's own folder, the folder
  * named as the subject (the model folder's name, serializer `model_name`) that holds some of them is the model: one
- * below the signature's folder, else one anywhere in the scan; otherwise (none, or two) the signature's own folder is.
+ * below the signature's folder, else one anywhere in the scan; with none the signature's own folder is, and with two
+ * or more which is the model is unknown (`AmbiguousModel`).
  */
-function modelFolderOf(sigPath: string, signature: Buffer | undefined, files: readonly DiscoveredFile[]): string {
+function modelFolderOf(
+  sigPath: string,
+  signature: Buffer | undefined,
+  files: readonly DiscoveredFile[],
+): string | AmbiguousModel {
   const own = path.posix.dirname(sigPath);
   const hint = signature === undefined ? undefined : signedFolderHint(signature);
   if (hint === undefined || !/^[^/]+$/.test(hint.name) || hint.name === '..' || hint.name === '.') return own;
@@ -311,9 +318,38 @@ function modelFolderOf(sigPath: string, signature: Buffer | undefined, files: re
   const signed = new Set(hint.paths);
   if (files.some((f) => f.path.startsWith(ownPrefix) && signed.has(f.path.slice(ownPrefix.length)))) return own;
   const below = subjectFolders(files, hint.name, signed, ownPrefix);
-  if (below.size > 0) return below.size === 1 ? [...below][0]! : own;
-  const anywhere = subjectFolders(files, hint.name, signed, '');
-  return anywhere.size === 1 ? [...anywhere][0]! : own;
+  const found = below.size > 0 ? below : subjectFolders(files, hint.name, signed, '');
+  if (found.size === 0) return own;
+  const folders = [...found].sort();
+  return folders.length === 1 ? folders[0]! : { name: hint.name, folders, signed };
+}
+
+/** A signature kept apart whose subject names several folders that hold its files: which it signs is unknown. */
+interface AmbiguousModel {
+  readonly name: string;
+  readonly folders: readonly string[];
+  readonly signed: ReadonlySet<string>;
+}
+
+/**
+ * One finding for a signature whose model cannot be told: `model_signing verify` is given the model path, and the
+ * scan cannot know which copy that is. Nothing is compared (its own folder is not the model either), and the signed
+ * files of every candidate are left unverifiable, not unsigned: a signature does speak for them, unchecked.
+ */
+function ambiguousModel(sigPath: string, m: AmbiguousModel, files: readonly DiscoveredFile[], out: PartResult): void {
+  const shown = listedWithMore(m.folders, 3);
+  out.findings.push({
+    ruleId: 'CPS007',
+    message: `Model signature ${sigPath} names the model "${m.name}", and ${m.folders.length} folders named so hold its files (${shown}): which one it signs is unknown, so it was not checked. Keep the signature in the model folder, or verify each copy with model_signing verify <folder> --signature ${sigPath}.`,
+    location: { path: sigPath },
+    evidence: { signature: sigPath, model: m.name, candidates: m.folders.join(', ') },
+  });
+  for (const f of files) {
+    const folder = m.folders.find((d) => f.path.startsWith(`${d}/`));
+    if (folder === undefined || !m.signed.has(f.path.slice(folder.length + 1))) continue;
+    out.verifications.push(record(f.path, 'unverifiable', `${sigPath}: which copy of "${m.name}" it signs is unknown`));
+    out.coverage.set(f.path, { signature: sigPath, ok: false, signerName: undefined, signerSeen: undefined });
+  }
 }
 
 /** Folders under `prefix` named `name` that hold a file the signature lists (by its path below the folder). */
