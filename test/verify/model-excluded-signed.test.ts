@@ -54,12 +54,17 @@ describe('signed files an ignore list leaves out of the model', () => {
     expect([status('weights.bin'), status('docs/a.md'), status('docs/b.md')]).toEqual(['verified', 'failed', 'failed']);
   });
 
-  it("model_signing's default git paths: a signed .gitattributes fails the model, said so", async () => {
+  it('a signed .gitattributes was signed with --no-ignore-git-paths: compared as any file, as that verify does', async () => {
     signedModel({ 'weights.bin': 'AAAA', '.gitattributes': '*.bin filter=lfs' }, []);
     const r = await scan();
-    expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual(['CPS005 models/m/.gitattributes']);
-    expect(r.findings[0]!.message).toContain('is signed by models/m/model.sig and present');
-    expect(r.findings[0]!.message).toContain('".gitattributes" at the model root out of the model by default');
+    expect(r.findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual([]);
+    const status = (p: string) => r.verifications.find((v) => v.key === `file:models/m/${p}`)?.status;
+    expect([status('weights.bin'), status('.gitattributes')]).toEqual(['verified', 'verified']);
+    // `model_signing verify --no-ignore-git-paths` hashes the other git paths too: an unsigned .gitignore is extra.
+    writeFileSync(path.join(root, 'models/m/.gitignore'), '*.tmp');
+    expect((await scan()).findings.map((f) => `${f.ruleId} ${f.location.path}`)).toEqual([
+      'CPS006 models/m/.gitignore',
+    ]);
   });
 
   it("the requirement's ignore globs (verify --ignore-paths) over a signed file", async () => {

@@ -90,13 +90,24 @@ export interface FolderContent {
 const GIT_PATHS = ['.git', '.gitattributes', '.github', '.gitignore'];
 type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
 
+/**
+ * The git paths verify leaves out. The CLI's `--ignore-git-paths` (default) makes file.py `Serializer.serialize`
+ * leave them out when signing, and a manifest made so never lists one; a manifest that signs a file under one was
+ * made with `--no-ignore-git-paths`, and `model_signing verify --no-ignore-git-paths` hashes them as any other file.
+ */
+function defaultGitPaths(manifest: ModelManifest): readonly string[] {
+  const signsGitPath = manifest.items.some((it) => GIT_PATHS.some((g) => it.path === g || it.path.startsWith(`${g}/`)));
+  return signsGitPath ? [] : GIT_PATHS;
+}
+
 /** Compare the folder with the signed manifest: every file hashed with the recorded serialization. */
 export async function compareModel(
   manifest: ModelManifest,
   folder: FolderContent,
   limit: Limit = (fn) => fn(),
 ): Promise<{ issues: ModelIssue[]; checked: number }> {
-  const ignored = ignoreMatcher([...manifest.ignorePaths, ...GIT_PATHS, folder.signatureFile], folder.ignore);
+  const gitPaths = defaultGitPaths(manifest);
+  const ignored = ignoreMatcher([...manifest.ignorePaths, ...gitPaths, folder.signatureFile], folder.ignore);
   const onDisk = new Set([...folder.files.map((f) => f.path), ...folder.unreadable]);
   const byPath = new Map<string, ManifestItem[]>();
   for (const it of manifest.items) byPath.set(it.path, [...(byPath.get(it.path) ?? []), it]);
@@ -142,7 +153,7 @@ export async function compareModel(
         reason: 'the file exists but could not be read (symlink out of the scan root or unreadable)',
       });
     else if (onDisk.has(p) && ignored(p)) {
-      const why = exclusionOf(p, manifest.ignorePaths, [...GIT_PATHS, folder.signatureFile], folder.ignore);
+      const why = exclusionOf(p, manifest.ignorePaths, [...gitPaths, folder.signatureFile], folder.ignore);
       const key = `${why.by}\0${why.entry}`;
       const group = excluded.get(key);
       if (group) group.files.push(p);
