@@ -52,6 +52,10 @@ describe('signed files an ignore list leaves out of the model', () => {
     expect(f!.evidence).toMatchObject({ ignorePath: 'docs', files: 2 });
     const status = (p: string) => r.verifications.find((v) => v.key === `file:models/m/${p}`)?.status;
     expect([status('weights.bin'), status('docs/a.md'), status('docs/b.md')]).toEqual(['verified', 'failed', 'failed']);
+    // One more signed file under the entry keeps the finding's identity (--baseline, SARIF): the count is a tally.
+    rmSync(root, { recursive: true, force: true });
+    signedModel({ 'weights.bin': 'AAAA', 'docs/a.md': 'a', 'docs/b.md': 'b', 'docs/c.md': 'c' }, ['docs', 'model.sig']);
+    expect((await scan()).findings.map((x) => x.fingerprint)).toEqual([f!.fingerprint]);
   });
 
   it('a signed .gitattributes was signed with --no-ignore-git-paths: compared as any file, as that verify does', async () => {

@@ -294,8 +294,14 @@ function unreadCandidates(files: readonly DiscoveredFile[]): Finding {
     } larger than ${MAX_BUNDLE_BYTES / 1024 / 1024} MiB and ${paths.length > 1 ? 'were' : 'was'} not read, so whether ${paths.length > 1 ? 'any is' : 'it is'} a model signature (model_signing) was not checked. A model signature takes a few hundred bytes per signed file: regenerate it, or remove the file.`,
     location: { path: paths[0]! },
     evidence: { files: paths.length },
+    // One cause: with `related` set, its count is a tally, not part of the fingerprint (core/fingerprint.ts).
+    related: relatedOf(paths.slice(1)),
   };
 }
+
+/** Places one grouped finding also reaches, at most MAX_RELATED (reporters list them; the count says the rest). */
+const MAX_RELATED = 50;
+const relatedOf = (paths: readonly string[]) => paths.slice(0, MAX_RELATED).map((path) => ({ path }));
 
 /**
  * The folder a model signature is over. model_signing's CLI writes the signature to the working directory by default
@@ -436,6 +442,9 @@ function issueFinding(issue: ModelIssue, p: string, sigPath: string, signerSeen:
       };
     case 'excluded': {
       const others = issue.files.length > 1 ? ` and ${issue.files.length - 1} other signed file(s)` : '';
+      // The files beside the first: `related`, so one more excluded file keeps the finding's fingerprint.
+      const folderPrefix = p.slice(0, p.length - issue.path.length);
+      const related = relatedOf(issue.files.slice(1).map((f) => folderPrefix + f));
       const many = issue.files.length > 1;
       if (issue.by === 'signature')
         return {
@@ -443,6 +452,7 @@ function issueFinding(issue: ModelIssue, p: string, sigPath: string, signerSeen:
           ruleId: 'CPS008',
           message: `${p}${others} ${many ? 'are' : 'is'} listed in the model signature ${sigPath}, yet the signature's own ignore_paths entry ${JSON.stringify(issue.entry)} leaves ${many ? 'them' : 'it'} out of the model: model_signing verify hashes the model without ${many ? 'them' : 'it'}, so its manifest never matches and the signature fails, whatever the file holds. The signature contradicts itself; re-sign the model.`,
           evidence: { ...ev, ignorePath: issue.entry, files: issue.files.length },
+          related,
         };
       const why =
         issue.by === 'default'
@@ -453,6 +463,7 @@ function issueFinding(issue: ModelIssue, p: string, sigPath: string, signerSeen:
         ruleId: 'CPS005',
         message: `${p}${others} ${many ? 'are' : 'is'} signed by ${sigPath} and present, but ${why}: the model it hashes then lacks ${many ? 'them' : 'it'}, and the signature fails. ${issue.by === 'default' ? 'Re-sign the model without it (the default ignores)' : 'Remove the glob from the requirement, or re-sign the model without those files'}.`,
         evidence: { ...ev, ignorePath: issue.entry, files: issue.files.length },
+        related,
       };
     }
     case 'symlink':
