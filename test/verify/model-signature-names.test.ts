@@ -7,6 +7,7 @@ import { detectFormat } from '../../src/discover/detect.js';
 import { DEFAULT_SKIP_DIRS, walkTree } from '../../src/discover/walk.js';
 import { refsStage } from '../../src/refs/stage.js';
 import { signaturesStage } from '../../src/verify/stage.js';
+import { findModelSignatures } from '../../src/verify/stage/models.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { scanWith } from '../helpers/scan.js';
 import { blockNetwork, modelsSignedBy, signFiles } from './helpers.js';
@@ -189,5 +190,32 @@ model = AutoModel.from_pretrained("attacker-org/evil-model", trust_remote_code=T
     mkdirSync(path.join(root, 'models/n'), { recursive: true });
     writeFileSync(path.join(root, 'models/n/attestation.json'), readFileSync(bundle));
     expect(findingsOf(await scan())).toEqual(['CPS003 models/n/attestation.json']);
+  });
+});
+
+describe('a signature candidate that cannot be read when the stage reads it', () => {
+  it('is a finding with its error code, and the search goes on (gone since discovery, now a folder)', async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-ms-names-'));
+    const file = (name: string, abs: string) =>
+      ({
+        path: name,
+        abs,
+        size: 10,
+        dev: 0,
+        ino: 0,
+        mtimeMs: 0,
+        ctimeMs: 0,
+        format: 'other',
+        sigstoreHead: true,
+      }) as const;
+    const found = await findModelSignatures(
+      [file('models/a.sig', path.join(root, 'gone.sig')), file('models/b.sig', root)],
+      new Set(),
+    );
+    expect(found.failed).toEqual([
+      { path: 'models/a.sig', code: 'ENOENT' },
+      { path: 'models/b.sig', code: 'EISDIR' },
+    ]);
+    expect(found.signatures).toEqual([]);
   });
 });

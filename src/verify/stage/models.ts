@@ -35,6 +35,27 @@ export interface ModelSignatureFiles {
   readonly renamed: ReadonlySet<string>;
   /** Sigstore bundles under no known name, too large to read: whether they are model signatures is unknown. */
   readonly unread: readonly DiscoveredFile[];
+  /** Candidates the stage could not read (gone since discovery, a directory now, no permission): with the error code. */
+  readonly failed: readonly { readonly path: string; readonly code: string }[];
+}
+
+/** A file's bytes, or the error code when it cannot be read now: a file changed since discovery is not a crash. */
+async function readOrCode(abs: DiscoveredFile['abs']): Promise<Buffer | string> {
+  try {
+    return await readFile(abs);
+  } catch (err) {
+    return typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'EIO';
+  }
+}
+
+/** A signature file, or a candidate, that could not be read: its model is not checked, said so. */
+function unreadableSignature(path: string, code: string): Finding {
+  return {
+    ruleId: 'CPS007',
+    message: `${path} could not be read (${code}; changed since the scan listed it?), so whether it is a model signature, and what it signs, was not checked. Scan again once the tree is still.`,
+    location: { path },
+    evidence: { code },
+  };
 }
 
 /**
@@ -52,6 +73,7 @@ export async function findModelSignatures(
   const signatures: DiscoveredFile[] = [];
   const renamed = new Set<string>();
   const unread: DiscoveredFile[] = [];
+  const failed: { path: string; code: string }[] = [];
   for (const file of files) {
     if (file.format === 'model-signature' && file.claimed === 'model-signature') {
       signatures.push(file);
@@ -63,12 +85,14 @@ export async function findModelSignatures(
       if (file.sigstoreHead) unread.push(file);
       continue;
     }
-    if (isModelSignature(await readFile(file.abs))) {
+    const bytes = await readOrCode(file.abs);
+    if (typeof bytes === 'string') failed.push({ path: file.path, code: bytes });
+    else if (isModelSignature(bytes)) {
       signatures.push(file);
       renamed.add(file.path);
     }
   }
-  return { signatures, renamed, unread };
+  return { signatures, renamed, unread, failed };
 }
 
 /** Verify every model signature over the folder it sits in (or the single file it names). */
@@ -80,6 +104,7 @@ export async function checkModelSignatures(
 ): Promise<PartResult> {
   const out = emptyPart();
   if (found.unread.length > 0) out.findings.push(unreadCandidates(found.unread));
+  for (const f of found.failed) out.findings.push(unreadableSignature(f.path, f.code));
   const sigs = found.signatures;
   if (sigs.length === 0) return out;
   // The scan's hasher and digest cache: a signed multi-GB weight is hashed in a worker once per scan (the models
