@@ -81,6 +81,8 @@ export const LINK_STEP_BUDGET = 2_000_000;
 export interface LinkSteps {
   left: number;
   readonly total: number;
+  /** The file's budget for finding which member a NeMo `model_config.yaml` link reads (nemo-config.ts `configSteps`). */
+  configLookup?: LinkSteps;
 }
 
 export const linkSteps = (total = LINK_STEP_BUDGET): LinkSteps => ({ left: total, total });

@@ -3,7 +3,7 @@ import type { Finding } from '../../core/finding.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { judgeDotted } from '../pickle/verdict.js';
 import { extractedPath } from './member-path.js';
-import { symlinkLandings, type LinkSteps } from '../containers/tar-links.js';
+import { linkSteps, symlinkLandings, type LinkSteps } from '../containers/tar-links.js';
 import { deepYamlMessage, MAX_YAML_DEPTH, parseShallowYaml, type DeepYaml } from '../../core/yaml-depth.js';
 
 /**
@@ -39,14 +39,28 @@ export function isNemoConfig(member: string): boolean {
 const MAX_LINK_HOPS = 40;
 
 /**
+ * Path steps a file's look-ups of `model_config.yaml` may spend, apart from the file's own budget, which readTar may
+ * have spent to its last step just before (a config then left unjudged). `open` follows at most 40 symlinks
+ * (MAXSYMLINKS) whose targets are under PATH_MAX (4,096 bytes: at most 2,048 components), so one look-up as the OS
+ * does it is about 84,000 steps: enough for it twice (the stream walk's look-up, then the in-memory reader's).
+ */
+export const CONFIG_LINK_STEPS = 200_000;
+
+/** The config look-up budget of the file whose symlink budget is `file`: made once, never more than the file's. */
+function configSteps(file: LinkSteps): LinkSteps {
+  return (file.configLookup ??= linkSteps(Math.min(CONFIG_LINK_STEPS, file.total)));
+}
+
+/**
  * The members of a tar whose bytes `model_config.yaml` holds once extracted: each member of that path, and the one a
  * link of that path stands for. `_unpack_nemo_file` runs `tar.extractall` (no filter before Python 3.14, whose
  * `data` filter keeps links that stay in the folder): a hard link is written with its target's bytes (tarfile
  * `makelink` → `_find_link_target`, `hardLinkTargets`), a symlink is made and `OmegaConf.load` follows it. A link
  * to a link is followed too: `makelink`'s `os.link` of an extracted hard link or symlink (follow_symlinks) shares
  * that file's bytes, and the OS follows a symlink chain when the config is opened.
- * `unresolved` holds the `model_config.yaml` links whose chain was not followed to its end because the file's
- * symlink step budget ran out: what restore_from would read there is unknown, and the caller must say so.
+ * `unresolved` holds the `model_config.yaml` links whose chain was not followed to its end because the file's config
+ * look-up budget (`configSteps` of the file's `steps`) ran out: what restore_from would read there is unknown, and the
+ * caller must say so.
  */
 export function nemoConfigMembers<
   T extends { readonly name: string; readonly type: string; readonly linkName?: string },
@@ -64,7 +78,7 @@ export function nemoConfigMembers<
       else if (linked.type === '1') linked = hardLinkTargets.get(linked);
       else {
         lastAt ??= new Map(entries.map((m) => [extractedPath(m.name), m]));
-        landings ??= symlinkLandings(symlinksAt(lastAt), steps);
+        landings ??= symlinkLandings(symlinksAt(lastAt), configSteps(steps));
         const next = symlinkTarget(lastAt, landings, linked);
         if (next === BUDGET_SPENT) {
           unresolved.push(e);
@@ -93,7 +107,7 @@ const BUDGET_SPENT = Symbol('budget spent');
 export function unresolvedNemoConfigProblem(unresolved: readonly { readonly name: string }[]): string | undefined {
   if (unresolved.length === 0) return undefined;
   const names = [...new Set(unresolved.map((e) => JSON.stringify(e.name)))].join(', ');
-  return `the NeMo model config ${names} is a symlink that was not followed (the file's symlink step budget ran out): the classes restore_from would instantiate from it were not checked`;
+  return `the NeMo model config ${names} is a symlink that was not followed (the file's step budget for following its symlinks ran out): the classes restore_from would instantiate from it were not checked`;
 }
 
 /**
