@@ -730,13 +730,7 @@ function addUnsafeLinks(links: readonly UnsafeLink[], where: string, add: Add): 
     const first = group[0];
     if (first === undefined) continue;
     const chained = first.chain !== undefined;
-    const evidence = {
-      member: first.name,
-      target: first.target,
-      kind: first.kind,
-      ...(chained ? { via: through(first) } : {}),
-      ...(group.length > 1 ? { links: group.length } : {}),
-    };
+    const evidence = groupedEvidence(chained ? 'through symlinks' : 'as written');
     const way = chained ? ' once the symlinks on the way are followed' : '';
     if (group.length === 1) {
       const via = chained ? `${way} (${through(first)})` : '';
@@ -757,6 +751,15 @@ function addUnsafeLinks(links: readonly UnsafeLink[], where: string, add: Add): 
       evidence,
     );
   }
+}
+
+/**
+ * The evidence of a finding that groups an archive's members for one cause (CPX025, CPX026): the cause only. The
+ * fingerprint hashes the evidence, so a count or a first member there would make one more link, or one added before
+ * the first, a new alert that a baseline or a suppression no longer matches; the message names and counts them.
+ */
+function groupedEvidence(members: string): Record<string, string> {
+  return { members };
 }
 
 /** The file's budget for following tar symlinks, one for every tar in it. */
@@ -788,11 +791,7 @@ function addDeviceMembers(entries: readonly TarEntry[], where: string, add: Add)
   add(
     'CPX026',
     `${where}: ${what} ${named}${more} ${devices.length === 1 ? 'is a device' : 'are devices'}; extracting as root without tarfile's 'data' filter makes device nodes that read the machine's disk or memory. Do not extract it.`,
-    {
-      member: first.name,
-      kind: DEVICE_TYPES.get(first.type)!,
-      ...(devices.length > 1 ? { members: devices.length } : {}),
-    },
+    groupedEvidence('special members'),
   );
 }
 
