@@ -401,7 +401,9 @@ async function inspectTarByRanges(
   limits: ContentLimits,
 ): Promise<Finding[] | undefined> {
   const findings: Finding[] = [];
-  // One budget for following symlinks: what the walk spends on the image, its in-memory reader does not spend again.
+  // One budget for following symlinks, shared by the walk and the in-memory reader of the image it keeps. The walk
+  // follows no link but the config's way (unreadNemoConfigs), from the budget's own config look-up share, which the
+  // reader's look-up resolves again (nemo-config.ts `configSteps`); readTar's links are followed once, by the reader.
   const steps = linkSteps(limits.maxLinkSteps);
   const tar = await walkTarStream(
     src,

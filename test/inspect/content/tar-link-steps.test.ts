@@ -42,8 +42,9 @@ describe('one budget for following the symlinks of a file', () => {
   });
 
   // The stream walk looks at the image it keeps (a NeMo config behind a symlink) without following every link; the
-  // in-memory reader of that image follows them once. Resolved twice, 2,000 steps would spend a budget of 3,000.
-  it('a tar read by ranges follows its symlinks once, not again in the walk', async () => {
+  // in-memory reader's readTar follows them once. Followed twice, 2,000 steps would spend a budget of 3,000. (The
+  // config's own way is looked up by both, from the config look-up budget: tar-link-steps' NeMo cases.)
+  it("a tar read by ranges spends the file budget on readTar's links once, not again in the walk", async () => {
     const dir = mkdtempSync(path.join(root, 'by-ranges-'));
     const members = [
       ...costly(''),
