@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/finding.js';
-import { scanDeps } from './helpers.js';
+import { registryWith, scanDeps } from './helpers.js';
 
 /**
  * A lockfile entry nothing the project declares reaches, with a preinstall script, from a local tarball: each
@@ -32,5 +32,30 @@ describe('lockfile entries the frozen install never reaches', () => {
     // b is declared and installed: its own findings stay at its line (install scripts; for bun, which runs no
     // untrusted package's scripts, its local-path source).
     expect(r.findings.map(place)).toContain(`${c.kept}@${c.lockfile}:${c.bLine}`);
+  });
+});
+
+describe('a known-malicious entry the frozen install never reaches', () => {
+  it.each([
+    { dir: 'npm', orphanLine: 26, manager: '`npm ci`' },
+    { dir: 'yarn1', orphanLine: 13, manager: '`yarn install --frozen-lockfile`' },
+    { dir: 'pnpm', orphanLine: 28, manager: '`pnpm install --frozen-lockfile`' },
+    // bun locks a tarball entry without a version, which no advisory's version list can match.
+  ])('$dir: stays CPD013 at its line, saying the manager does not install it', async (c) => {
+    const registry = registryWith([{ id: 'MAL-ORPHAN', name: 'orphan', ranges: [], versions: ['1.0.0'] }]);
+    const r = await scanDeps(path.join(UNREACHED, c.dir), { registry });
+    const malicious = r.findings.filter((f) => f.ruleId === 'CPD013');
+    // A known-malicious name in the lockfile is a signal whether or not it installs: not folded into CPD171.
+    expect(malicious.map((f) => f.location.line)).toEqual([c.orphanLine]);
+    expect(malicious[0]!.message).toContain(`${c.manager} does not install it`);
+    expect(malicious[0]!.evidence?.['advisory']).toBe('MAL-ORPHAN');
+  });
+
+  it('an installed known-malicious entry keeps the plain wording', async () => {
+    const registry = registryWith([{ id: 'MAL-B', name: 'b', ranges: [], versions: ['1.0.0'] }]);
+    const r = await scanDeps(path.join(UNREACHED, 'npm'), { registry });
+    const malicious = r.findings.filter((f) => f.ruleId === 'CPD013');
+    expect(malicious.map((f) => f.location.line)).toEqual([20]);
+    expect(malicious[0]!.message).not.toContain('does not install');
   });
 });

@@ -91,7 +91,7 @@ export function checkDependencies(
   const all = unreached.keep([
     ...collapseSystemic(unreached.keep(checkIntegrity(graph, parsed)), graph),
     ...collapseSystemic(sources, graph),
-    ...checkPackages(graph, policy),
+    ...checkPackages(graph, policy, unreached.notInstalledBy),
     ...checkBunTrustedHashes(graph, parsed),
     ...checkScopeRegistries(graph, policy),
     ...checkLockfileCredentials(graph),

@@ -7,7 +7,12 @@ import { packageFinding } from './finding.js';
 import { platformNote } from '../platforms.js';
 
 /** CPD012 install scripts outside the allowlist; CPD013 versions on the known-malicious list. */
-export function checkPackages(graph: DependencyGraph, policy: CheckPolicy): Finding[] {
+export function checkPackages(
+  graph: DependencyGraph,
+  policy: CheckPolicy,
+  /** The install command that leaves an entry out (nothing declared reaches it: unreached.ts), for CPD013's words. */
+  notInstalledBy: (node: PackageNode) => string | undefined = () => undefined,
+): Finding[] {
   const out: Finding[] = [];
   for (const node of graph.packages) {
     // A build the package manager will not run (npm: denied by package.json allowScripts) runs no install script.
@@ -30,6 +35,7 @@ export function checkPackages(graph: DependencyGraph, policy: CheckPolicy): Find
     }
     const advisories = policy.malicious.get(node.name);
     if (advisories) {
+      const skipped = notInstalledBy(node);
       for (const adv of advisories) {
         const hit = matchAdvisory(node, adv);
         if (hit !== undefined) {
@@ -37,8 +43,10 @@ export function checkPackages(graph: DependencyGraph, policy: CheckPolicy): Find
             packageFinding(
               'CPD013',
               node,
-              `is known malicious (${adv.id}${adv.summary !== undefined ? `: ${adv.summary.slice(0, 200)}` : ''})`,
-              'Remove it or move to a version outside the advisory, regenerate the lockfile, and treat machines that installed it as compromised.',
+              `is known malicious (${adv.id}${adv.summary !== undefined ? `: ${adv.summary.slice(0, 200)}` : ''})${skipped !== undefined ? `; ${skipped} does not install it, but a known-malicious entry in the lockfile means someone put it there` : ''}`,
+              skipped !== undefined
+                ? 'Regenerate the lockfile to drop it, find out who added it, and check whether any machine installed it.'
+                : 'Remove it or move to a version outside the advisory, regenerate the lockfile, and treat machines that installed it as compromised.',
               {
                 advisory: adv.id,
                 matched: hit,

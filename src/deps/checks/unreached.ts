@@ -20,18 +20,24 @@ const LISTED = 5;
  * yarn 2+ is left out: `--immutable` fails the whole install (YN0028, the lockfile would drop the entry), and its
  * graph does not yet tie every `file:`/`patch:` descriptor to its entry, so reachability is not safe to act on.
  */
-const SKIPPED_BY: Partial<Record<DependencyGraph['kind'], string>> = {
-  npm: '`npm ci` prunes such entries as extraneous (arborist #idealTreePrune) and installs the rest',
-  'yarn-classic':
-    '`yarn install --frozen-lockfile` resolves only what package.json asks for and never reads such entries',
-  pnpm: '`pnpm install --frozen-lockfile` installs only what the importers reach',
-  bun: '`bun install --frozen-lockfile` installs only what the workspaces reach',
+const SKIPPED_BY: Partial<Record<DependencyGraph['kind'], { readonly command: string; readonly does: string }>> = {
+  npm: {
+    command: '`npm ci`',
+    does: 'prunes such entries as extraneous (arborist #idealTreePrune) and installs the rest',
+  },
+  'yarn-classic': {
+    command: '`yarn install --frozen-lockfile`',
+    does: 'resolves only what package.json asks for and never reads such entries',
+  },
+  pnpm: { command: '`pnpm install --frozen-lockfile`', does: 'installs only what the importers reach' },
+  bun: { command: '`bun install --frozen-lockfile`', does: 'installs only what the workspaces reach' },
 };
 
 /**
  * The rules about what installing an entry would do (its scripts, source, integrity, advisories): moot for an entry
  * the package manager never installs. Rules about the lockfile's text (a key that escapes node_modules, credentials,
- * duplicate keys) stay: they hold whether or not the entry is installed.
+ * duplicate keys) stay: they hold whether or not the entry is installed. So does CPD013: a known-malicious name in
+ * the lockfile is a sign someone put it there, installed or not (`notInstalledBy` lets its message say which).
  */
 const INSTALL_RULES: ReadonlySet<string> = new Set([
   'CPD002',
@@ -45,7 +51,6 @@ const INSTALL_RULES: ReadonlySet<string> = new Set([
   'CPD010',
   'CPD011',
   'CPD012',
-  'CPD013',
   'CPD016',
   'CPD017',
   'CPD019',
@@ -86,6 +91,14 @@ export interface UnreachedFold {
   readonly keep: (findings: Finding[]) => Finding[];
   /** CPD171 for the lockfile, when it holds such entries. */
   readonly summary: () => Finding[];
+  /** The install command that leaves `node` out (for a message), or undefined when it installs it. */
+  readonly notInstalledBy: (node: PackageNode) => string | undefined;
+}
+
+/** "`npm ci` prunes such entries …": what the frozen install of `kind` does with an entry nothing reaches. */
+function installsNot(kind: DependencyGraph['kind']): string {
+  const by = SKIPPED_BY[kind]!;
+  return `${by.command} ${by.does}`;
 }
 
 /**
@@ -96,8 +109,12 @@ export interface UnreachedFold {
  */
 export function unreachedFold(graph: DependencyGraph, parsed: ParsedLockfile): UnreachedFold {
   const unreached = unreachedEntries(graph, parsed);
-  if (unreached.length === 0) return { keep: (findings) => findings, summary: () => [] };
+  if (unreached.length === 0)
+    return { keep: (findings) => findings, summary: () => [], notInstalledBy: () => undefined };
   const lines = new Set(unreached.map((p) => p.line));
+  const command = SKIPPED_BY[graph.kind]!.command;
+  const notInstalledBy = (node: PackageNode) =>
+    node.lockfile === graph.lockfile && lines.has(node.line) ? command : undefined;
   const moot = (f: Finding) =>
     INSTALL_RULES.has(f.ruleId) &&
     f.artifact?.kind === 'package' &&
@@ -131,7 +148,7 @@ export function unreachedFold(graph: DependencyGraph, parsed: ParsedLockfile): U
       {
         ruleId: 'CPD171',
         message: redactUrls(
-          `${n === 1 ? 'An entry' : `${n} entries`} of ${graph.lockfile} (${named}${more}) ${n === 1 ? 'is' : 'are'} reached by nothing the project declares: ${SKIPPED_BY[graph.kind]!}. ${left}. Regenerate the lockfile to drop ${them}, and find out who added ${them} if nobody expects ${them}.`,
+          `${n === 1 ? 'An entry' : `${n} entries`} of ${graph.lockfile} (${named}${more}) ${n === 1 ? 'is' : 'are'} reached by nothing the project declares: ${installsNot(graph.kind)}. ${left}. Regenerate the lockfile to drop ${them}, and find out who added ${them} if nobody expects ${them}.`,
         ),
         location: { path: graph.lockfile, line: first.line },
         artifact: { kind: 'file', path: graph.lockfile },
@@ -149,5 +166,5 @@ export function unreachedFold(graph: DependencyGraph, parsed: ParsedLockfile): U
       },
     ];
   };
-  return { keep, summary };
+  return { keep, summary, notInstalledBy };
 }
