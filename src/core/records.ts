@@ -119,6 +119,11 @@ export interface DependencyGraph {
   readonly packages: readonly PackageNode[];
   /** Declared dependencies of each importer/workspace, by workspace path ('' = root). */
   readonly importers: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * Lockfile lines of the entries the frozen install leaves out, as nothing the project declares reaches them (set by
+   * the deps stage: deps/checks/unreached.ts). Later stages do not check what never installs.
+   */
+  readonly notInstalled?: readonly number[];
 }
 
 /** A model file and what is known of it; every one appears in the JSON report. */

@@ -17,6 +17,7 @@ import type { Notification, Stage, StageInput, StageOutput } from '../core/stage
 import { errorMessage } from '../core/errors.js';
 import { LOCKFILE_FORMATS } from '../discover/catalogue/index.js';
 import { checkDependencies, patchUsesOf, toCheckPolicy } from './checks/index.js';
+import { unreachedEntries } from './checks/unreached.js';
 import type { LoadedManifest } from './checks/sync.js';
 import { toDependencyGraph } from './graph.js';
 import { parseLockfileOnDemand } from './parsers/index.js';
@@ -393,7 +394,14 @@ async function scanLockfile(
     ),
     ...(isPnpm ? pnpmfileFindings(dir, file.path, workspace, repoNpmrcs, manifests.get('')?.data, byPath) : []),
   ];
-  return { findings, graphs: [graph], notifications, yarnrcs: inEffect };
+  // The registry stage asks nothing about entries the frozen install leaves out, as the checks above judge none.
+  const notInstalled = unreachedEntries(graph, parsed).map((p) => p.line);
+  return {
+    findings,
+    graphs: [notInstalled.length > 0 ? { ...graph, notInstalled } : graph],
+    notifications,
+    yarnrcs: inEffect,
+  };
 }
 
 /** CPD167 for the pnpmfiles pnpm loads for this lockfile: the tree's, and config dependencies' (checks/pnpmfile.ts). */

@@ -209,7 +209,8 @@ function formatAge(ms: number): string {
 }
 
 /**
- * Registry packages only (links, workspaces, files, git are other stages' business), within this shard. A bundled
+ * Registry packages only (links, workspaces, files, git are other stages' business) that the frozen install
+ * installs, within this shard. A bundled
  * package that carries its own `resolved` and `integrity` (npm writes them when `npm ci` fetches it) is checked like
  * the rest; one without them arrives inside its parent's tarball, whose integrity covers it.
  */
@@ -218,14 +219,20 @@ function registryPackages(
   ctx: ScanContext,
 ): { pkg: PackageNode; graph: DependencyGraph }[] {
   const shard = ctx.options.shard;
-  return graphs.flatMap((graph) =>
-    graph.packages
-      .filter((pkg) => pkg.source === 'registry' && (pkg.bundled !== true || checkableBundle(pkg)))
-      // Offline, checking costs no request, so every shard checks every package: a cause finding (one per
-      // lockfile, kept by the shard that owns the lockfile) then lists them all, as the unsharded scan does.
-      .filter((pkg) => !shard || ctx.options.offline || inShard(packageKey('npm', pkg.name, pkg.version), shard))
-      .map((pkg) => ({ pkg, graph })),
-  );
+  return graphs.flatMap((graph) => {
+    // Entries nothing the project declares reaches never install (deps/checks/unreached.ts, CPD171): asked about
+    // online, they got findings an offline scan folds away.
+    const notInstalled = new Set(graph.notInstalled);
+    return (
+      graph.packages
+        .filter((pkg) => pkg.source === 'registry' && (pkg.bundled !== true || checkableBundle(pkg)))
+        .filter((pkg) => !notInstalled.has(pkg.line))
+        // Offline, checking costs no request, so every shard checks every package: a cause finding (one per
+        // lockfile, kept by the shard that owns the lockfile) then lists them all, as the unsharded scan does.
+        .filter((pkg) => !shard || ctx.options.offline || inShard(packageKey('npm', pkg.name, pkg.version), shard))
+        .map((pkg) => ({ pkg, graph }))
+    );
+  });
 }
 
 function checkableBundle(pkg: PackageNode): boolean {
