@@ -12,7 +12,7 @@ import { checkLegacySection } from './legacy-section.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkLocalRefs } from './local-refs.js';
 import { checkNpmShrinkwraps } from './npm-shrinkwrap.js';
-import { checkOverrideSwaps } from './override-swap.js';
+import { aliasOverrides, checkOverrideSwaps } from './override-swap.js';
 import { checkPackages } from './packages.js';
 import { checkPatchScripts, patchUsesOf } from './patch-scripts.js';
 import { checkPnpmMissingEntries } from './pnpm-missing.js';
@@ -59,7 +59,7 @@ export function checkDependencies(
   const gitPins = checkGitPins(graph, parsed).filter((f) => !injectedAt.has(f.location.line));
   const unpinnedAt = new Set(gitPins.map((f) => f.location.line));
   const sources = unreached
-    .keep(checkSources(graph, policy, parsed.sourceNotes))
+    .keep(checkSources(graph, policy, parsed.sourceNotes, aliasOverrides(manifests)))
     .filter(
       (f) =>
         !(f.ruleId === 'CPD009' && execAt.has(f.location.line)) &&

@@ -18,13 +18,25 @@ import { overridesOf } from './overrides.js';
 export function checkOverrideSwaps(graph: DependencyGraph, manifests: readonly LoadedManifest[]): Finding[] {
   const root = manifests.find((m) => m.importer === '');
   const out: Finding[] = [];
-  for (const [name, spec] of overridesOf(root?.data)) {
-    const alias = parseAlias(spec);
-    if (alias === undefined || alias[0] === name) continue;
-    const other = alias[0];
+  for (const [name, { other, spec }] of aliasOverridesOf(root)) {
     const swapped = graph.packages.filter((p) => p.alias === name && p.name === other);
     const first = swapped[0];
     if (first !== undefined) out.push(swapFinding(first, swapped, name, spec, root!.file));
+  }
+  return out;
+}
+
+/** The root package.json's overrides that put another package under a name: name → the other package. */
+export function aliasOverrides(manifests: readonly LoadedManifest[]): Map<string, string> {
+  const root = manifests.find((m) => m.importer === '');
+  return new Map([...aliasOverridesOf(root)].map(([name, { other }]) => [name, other]));
+}
+
+function aliasOverridesOf(root: LoadedManifest | undefined): Map<string, { other: string; spec: string }> {
+  const out = new Map<string, { other: string; spec: string }>();
+  for (const [name, spec] of overridesOf(root?.data)) {
+    const alias = parseAlias(spec);
+    if (alias !== undefined && alias[0] !== name) out.set(name, { other: alias[0], spec });
   }
   return out;
 }

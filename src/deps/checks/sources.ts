@@ -17,6 +17,8 @@ export function checkSources(
   policy: CheckPolicy,
   /** What the package manager does with a git or tarball-URL source (ParsedLockfile.sourceNotes). */
   notes: ParsedLockfile['sourceNotes'] = {},
+  /** Names the root package.json overrides with another package (`aliasOverrides`), to the package put there. */
+  overriddenTo: ReadonlyMap<string, string> = new Map(),
 ): Finding[] {
   const out: Finding[] = [];
   // CPD005's evidence, read from the node when reported: a flood of it held a joined list and an object per package.
@@ -62,7 +64,7 @@ export function checkSources(
     if (escaped) out.push(escaped);
     if (!(graph.kind === 'pnpm' && isRuntimeRelease(node.name, resolved ?? '', node.integrity)))
       pushAll(out, sourceKind(node, policy, notes));
-    const mismatch = nameMismatch(node, graph.kind, policy);
+    const mismatch = nameMismatch(node, graph.kind, policy, overriddenTo);
     if (mismatch) out.push(mismatch);
     const confusion = dependencyConfusion(node, policy, graph.kind);
     if (confusion) out.push(confusion);
@@ -196,7 +198,12 @@ function sourceKind(node: PackageNode, policy: CheckPolicy, notes: ParsedLockfil
 }
 
 /** Lockfile injection: the registry URL (or yarn descriptor) names another package or version than the entry. */
-function nameMismatch(node: PackageNode, kind: DependencyGraph['kind'], policy: CheckPolicy): Finding | undefined {
+function nameMismatch(
+  node: PackageNode,
+  kind: DependencyGraph['kind'],
+  policy: CheckPolicy,
+  overriddenTo: ReadonlyMap<string, string>,
+): Finding | undefined {
   if (node.resolved !== undefined && node.source === 'registry') {
     const url = parseRegistryTarball(
       kind === 'npm' || kind === 'bun' ? node.resolved : onRegistry(node.resolved, policy.registryFor(node.name), kind),
@@ -250,7 +257,9 @@ function nameMismatch(node: PackageNode, kind: DependencyGraph['kind'], policy: 
     // Every descriptor of the entry must name the resolved package, or alias it explicitly (`x@npm:real@…`).
     for (const d of node.key.split(', ')) {
       const [name, range] = splitDescriptor(d);
-      if (name !== node.name && !range.startsWith(`npm:${node.name}@`) && range !== `npm:${node.name}`) {
+      // yarn 1 writes a resolutions alias's entry under the name's own ranges too: the override asked for it (CPD172).
+      const overridden = name === node.alias && overriddenTo.get(name) === node.name;
+      if (name !== node.name && !overridden && !range.startsWith(`npm:${node.name}@`) && range !== `npm:${node.name}`) {
         return packageFinding(
           'CPD010',
           node,

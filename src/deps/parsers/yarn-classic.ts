@@ -206,7 +206,10 @@ function toDraftNode(
 ): DraftNode {
   const first = entry.first!;
   const [keyName, range] = splitDescriptor(first);
-  const alias = parseAlias(range);
+  // yarn 1 applies a `resolutions` alias (`"lodash": "npm:evil-lodash@1.0.0"`) by adding its pattern to the entry
+  // the original ranges share (PackageResolver's resolution map; written `lodash@^4.17.21, "lodash@npm:evil-lodash@1.0.0"`):
+  // the entry holds the aliased package even when its first descriptor is a plain range.
+  const alias = parseAlias(range) ?? aliasOfMore(keyName, entry.more);
   const version = str(entry.version) ?? '';
   const rawResolved = str(entry.resolved);
   // Classified once: it parses the URL, and a 50 MB lockfile has 175k entries.
@@ -239,6 +242,16 @@ function toDraftNode(
     ...(alias ? { alias: keyName } : {}),
     edges,
   };
+}
+
+/** The `npm:other@…` target of a later descriptor of the same name, as a resolution alias writes it. */
+function aliasOfMore(keyName: string, more: readonly string[] | undefined): [string, string] | undefined {
+  for (const d of more ?? []) {
+    const [name, range] = splitDescriptor(d);
+    const alias = name === keyName ? parseAlias(range) : undefined;
+    if (alias !== undefined) return alias;
+  }
+  return undefined;
 }
 
 function importersFrom(
