@@ -1,6 +1,8 @@
 import type { Finding, Location } from '../core/finding.js';
 import { groupCauses, MAX_RELATED } from '../core/group-causes.js';
 import { listedWithMore } from '../core/plural.js';
+import { suppresses } from '../core/apply-policy.js';
+import type { Suppression } from '../core/policy.js';
 
 /**
  * One finding per cause in a file. A test module that loads `bert-base-uncased` unpinned in forty tests, or a script
@@ -64,25 +66,35 @@ function summarise(list: readonly Finding[]): Finding {
 /**
  * CPR003 once when the trusted registry records no model at all: then every reference is unlisted for that one reason,
  * and a note beside each CPR001 (two lines a load, the second the same for every model) said it again and again. One
- * finding at the first reference (sorted by path and line), at the policy's `models.unknownModel` level, naming the
- * models and counting the references; every reference stays in `members` (so `review` still sees one a change adds)
- * and `related`. The same rule as models/stage.ts `unknownModelFindings` for model files. With entries in the
- * registry, an unlisted model is that model's own gap and keeps its finding.
+ * finding for the scan, at the policy's `models.unknownModel` level, naming the models and counting the references;
+ * every reference stays in `members` (so `review` still sees one a change adds) and the first ones in `related`. The
+ * same rule as models/stage.ts `unknownModelFindings` for model files. With entries in the registry, an unlisted
+ * model is that model's own gap and keeps its finding.
+ *
+ * The folded finding is located at the scan root (`.`), not at the first reference: suppressions match by path
+ * (apply-policy.ts `suppresses`), so one scoped to `tests/**` placed on a first reference in tests/ hid train.py's
+ * note too, and the fingerprint (path included) changed whenever a load was added in a file that sorts first. A
+ * reference a suppression names leaves the fold and stays its own finding, for apply-policy to suppress, as the
+ * CPS007 fold does (verify/stage/findings.ts `foldUnchecked`): the fold is only ever matched by a suppression of all.
  */
-export function foldUnlisted(unlisted: readonly Finding[]): readonly Finding[] {
-  if (unlisted.length < 2) return unlisted;
-  const sorted = [...unlisted].sort(byPlace);
+export function foldUnlisted(unlisted: readonly Finding[], suppressions: readonly Suppression[]): readonly Finding[] {
+  const named = new Set(unlisted.filter((f) => suppressions.some((s) => suppresses(s, f))));
+  const folded = named.size === 0 ? unlisted : unlisted.filter((f) => !named.has(f));
+  if (folded.length < 2) return unlisted;
+  const sorted = [...folded].sort(byPlace);
   const first = sorted[0]!;
   const models = [...new Set(sorted.map(modelOf))].sort();
   return [
+    ...named,
     {
       ruleId: 'CPR003',
-      message: `The trusted registry records no model, so none of the ${models.length} model${models.length === 1 ? '' : 's'} the code loads by name (${sorted.length} references) has a recorded review: ${listedWithMore(models, LINES_SHOWN)}. Review each at a commit, pin that commit in the code and record it (chainproof registry add --ref hf:<org>/<name>@<commit>, or --from-refs . for the pinned ones), or set models.unknownModel to off where origins are not tracked.`,
-      location: first.location,
+      message: `The trusted registry records no model, so none of the ${models.length} model${models.length === 1 ? '' : 's'} the code loads by name (${sorted.length} references) has a recorded review: ${listedWithMore(models, LINES_SHOWN)}, the first at ${first.location.path}:${first.location.line ?? 1}. Review each at a commit, pin that commit in the code and record it (chainproof registry add --ref hf:<org>/<name>@<commit>, or --from-refs . for the pinned ones), or set models.unknownModel to off where origins are not tracked.`,
+      location: { path: '.' },
       ...(first.level !== undefined ? { level: first.level } : {}),
-      // No tally of the models beside the count (fingerprint.ts CAUSE_TALLIES): one more model keeps the alert's identity.
+      // No tally of the models beside the count (fingerprint.ts CAUSE_TALLIES) and no reference's path: one more
+      // model, or a load in a file that sorts first, keeps the alert's identity.
       evidence: { expected: 'a trusted-registry entry', count: sorted.length },
-      related: sorted.slice(1, MAX_RELATED + 1).map((f) => f.location),
+      related: sorted.slice(0, MAX_RELATED).map((f) => f.location),
       members: sorted,
     },
   ];

@@ -290,7 +290,7 @@ export const refsStage: Stage = {
       pushAll(references, given.references);
       judgeFile(given);
     }
-    pushAll(findings, foldUnlisted(unlisted));
+    pushAll(findings, foldUnlisted(unlisted, ctx.policy.suppressions));
     findings.push(
       // A file searched and also read aside (an env file of a `docker run`) is one file.
       ...notSearched([...new Set(skipped)].sort(), undefined, NOT_SEARCHED),

@@ -28,13 +28,13 @@ describe('one refs finding per cause in a file', () => {
     const ids = [...Array<string>(6).fill('org/a'), 'org/b', 'org/b'];
     const r = await scanWith(tree({ 'tests/test_a.py': loads(ids) }), [refsStage]);
     expect(shown(r)).toEqual([
+      // With no model in the registry, one CPR003 for the scan, at its root (below).
+      'CPR003 .:undefined 8',
       'CPR001 tests/test_a.py:3 6',
-      // With no model in the registry, one CPR003 for the scan (below).
-      'CPR003 tests/test_a.py:3 8',
       'CPR001 tests/test_a.py:9 1',
       'CPR001 tests/test_a.py:10 1',
     ]);
-    const group = r.findings[0]!;
+    const group = r.findings[1]!;
     expect(group.message).toMatch(
       /^6 calls in this file \(lines 3, 4, 5, 6, 7 and 1 more\), the first: AutoModel\.from_pretrained loads org\/a with no revision/,
     );
@@ -56,7 +56,7 @@ describe('one refs finding per cause in a file', () => {
       tree({ 'a.py': loads(Array(6).fill('org/a'), (i) => (i % 2 ? 'AutoTokenizer' : 'AutoModel')) }),
       [refsStage],
     );
-    expect(shown(r)).toEqual(['CPR001 a.py:3 6', 'CPR003 a.py:3 6']);
+    expect(shown(r)).toEqual(['CPR003 .:undefined 6', 'CPR001 a.py:3 6']);
   });
 
   it('another model or another revision is another cause', async () => {
@@ -118,16 +118,16 @@ describe('one refs finding per cause in a file', () => {
 describe('CPR003 when the trusted registry records no model', () => {
   const files = { 'b.py': loads(['org/b', 'org/a']), 'a.py': loads(['org/a']) };
 
-  it('is one finding for every reference of the scan, at the first, naming the models', async () => {
+  it('is one finding for every reference of the scan, at the scan root, naming the models and the first', async () => {
     const r = await scanWith(tree(files), [refsStage]);
     const unlisted = r.findings.filter((f) => f.ruleId === 'CPR003');
     expect(unlisted.map((f) => `${f.location.path}:${f.location.line} ${f.level} ${f.evidence?.['count']}`)).toEqual([
-      'a.py:3 note 3',
+      '.:undefined note 3',
     ]);
     expect(unlisted[0]!.message).toMatch(
-      /none of the 2 models the code loads by name \(3 references\).*: org\/a, org\/b\./,
+      /none of the 2 models the code loads by name \(3 references\).*: org\/a, org\/b, the first at a\.py:3\./,
     );
-    expect(unlisted[0]!.related?.map((l) => `${l.path}:${l.line}`)).toEqual(['b.py:3', 'b.py:4']);
+    expect(unlisted[0]!.related?.map((l) => `${l.path}:${l.line}`)).toEqual(['a.py:3', 'b.py:3', 'b.py:4']);
     expect(unlisted[0]!.members).toHaveLength(3);
     // Pinning is each load's own problem: CPR001 stays per call.
     expect(r.findings.filter((f) => f.ruleId === 'CPR001')).toHaveLength(3);
@@ -138,6 +138,32 @@ describe('CPR003 when the trusted registry records no model', () => {
       (await scanWith(tree({ ...files, 'c.py': loads(more) }), [refsStage])).findings.find((f) => f.ruleId === 'CPR003')
         ?.fingerprint;
     expect(await fingerprint(['org/c', 'org/d'])).toBe(await fingerprint(['org/a']));
+  });
+
+  it('keeps its identity when a load is added in a file that sorts before every other', async () => {
+    const fingerprint = async (more: Record<string, string>) =>
+      (await scanWith(tree({ ...files, ...more }), [refsStage])).findings.find((f) => f.ruleId === 'CPR003')
+        ?.fingerprint;
+    expect(await fingerprint({ 'A.py': loads(['org/first']) })).toBe(await fingerprint({}));
+  });
+
+  it("a suppression by path takes its references out of the fold, and hides no other file's", async () => {
+    const policy: Policy = {
+      ...DEFAULT_POLICY,
+      suppressions: [{ rule: 'CPR003', path: 'tests/**', reason: 'test models', expires: '2099-01-01' }],
+    };
+    const r = await scanWith(
+      tree({ 'tests/test_a.py': loads(['org/test-model']), 'train.py': loads(['evil/prod-model']), ...files }),
+      [refsStage],
+      { policy },
+    );
+    const unlisted = r.findings.filter((f) => f.ruleId === 'CPR003');
+    expect(unlisted.map((f) => `${f.location.path} ${f.evidence?.['count']}`)).toEqual(['. 4']);
+    expect(unlisted[0]!.message).toContain('evil/prod-model');
+    expect(unlisted[0]!.message).not.toContain('org/test-model');
+    expect(r.suppressed.map((f) => `${f.ruleId} ${f.location.path}:${f.location.line}`)).toEqual([
+      'CPR003 tests/test_a.py:3',
+    ]);
   });
 
   it('keeps the policy level, and a registry with entries keeps one finding per unlisted reference', async () => {

@@ -67,8 +67,8 @@ draft = AutoModel.from_pretrained("acme/draft", revision="main")
 describe('chainproof registry add --ref / --from-refs', () => {
   it('scan → add --from-refs → scan: the pinned reference is no longer unknown; the branch is refused, exit 2', async () => {
     const dir = tempRepo({ 'train.py': SOURCE });
-    // No model in the registry yet: the three unknown references are one CPR003, at the first.
-    expect(await scanRefs(dir)).toEqual(['CPR001@train.py:5', 'CPR003@train.py:3']);
+    // No model in the registry yet: the three unknown references are one CPR003, at the scan root.
+    expect(await scanRefs(dir)).toEqual(['CPR001@train.py:5', 'CPR003@.:-']);
     const add = await runMain(['registry', 'add', '--from-refs', dir, '--root', dir]);
     expect(add.code).toBe(2);
     expect(add.stdout).toBe(
