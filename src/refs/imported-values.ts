@@ -244,8 +244,11 @@ export async function withImportedValues(
   refs: FileReferences,
   modules: RepositoryModules,
   existsLocally: (p: string) => boolean,
+  /** The file imports from a loader wrapper (loader-wrappers.ts): read it with the values even when the first reading
+   *  saw no loader, as a wrapper may export the loader under another name (`export { pipeline as make }`). */
+  importsWrapper = false,
 ): Promise<FileReferences> {
-  if (!leftOpen(refs)) return refs;
+  if (!importsWrapper && !leftOpen(refs)) return refs;
   const imported = await modules.importedBy(path, text);
   if (imported.values.size === 0) return refs;
   const read = async (values: ImportedValues): Promise<FileReferences | undefined> => {

@@ -272,7 +272,7 @@ export const refsStage: Stage = {
             );
             if (got.kind === 'skipped') skipped.push(file.path);
             if (got.kind !== 'found') return;
-            const refs = await withImportedValues(file.path, text, got.refs, modules, existsLocally);
+            const refs = await withImportedValues(file.path, text, got.refs, modules, existsLocally, true);
             pushAll(references, refs.references);
             judgeFile(refs);
           }),

@@ -60,6 +60,17 @@ describe('a loader a module of the repository re-exports (loader-wrappers.ts)', 
     expect(r.findings).toEqual([]);
   });
 
+  it('follows a loader a wrapper exports under another name (`export { pipeline as make }`)', async () => {
+    const r = await scanWith(
+      tree({
+        'lib/fn.js': "import { pipeline } from '@huggingface/transformers';\nexport { pipeline as make };\n",
+        'g.js': "import { make } from './lib/fn.js';\n\nawait make('text-classification', 'evil/renamed');\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual(['g.js:3 evil/renamed lib/fn.js']);
+  });
+
   it('follows a namespace import of a module that re-exports pipeline by name (`ml.pipeline`)', async () => {
     const r = await scanWith(
       tree({
