@@ -6,7 +6,7 @@ import { MODEL_FORMATS, type DiscoveredFile, type FsPath, type SkippedFile } fro
 import type { Finding } from '../core/finding.js';
 import { errorMessage } from '../core/errors.js';
 import { detectFormat, formatFromName, SNIFF_BYTES } from './detect.js';
-import { formatsReadBy, type FileFormat } from './catalogue/index.js';
+import { formatsReadBy } from './catalogue/index.js';
 import { hasSigstoreBundleHead } from './catalogue/sniffers.js';
 import { leadingPickle, openDataLine, sniffAfterLine, type PickleSniff } from './formats/pickle-head.js';
 import {
@@ -19,7 +19,6 @@ import {
 } from './formats/chat-template-head.js';
 import { jsonChunkSign, opensJsonObject, opensKerasJsonText, showsKerasKey } from './formats/keras-json-head.js';
 import { readZipNames } from './formats/zip-names.js';
-import { EOCD_SIZE } from './formats/zip-directory.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { readFullyAt } from '../io/read-fully.js';
 import { byteKey, listDirectory } from '../io/raw-names.js';
@@ -340,10 +339,8 @@ function describeFile(
         content = filter!.keep(kind, buf, bytesRead);
         declined = content === undefined;
       }
-      // Nothing known at byte 0 and not a source file the refs stage read: a zip behind leading bytes is still one.
-      if (detected.format === 'other' && kind === 0) detected = zipBehindPrefix(fd, detected, st.size) ?? detected;
       // A zip is told apart (torch.save, TorchScript, .keras, .npz) by its central directory, as loaders do.
-      else if (detected.format === 'zip') {
+      if (detected.format === 'zip') {
         const zip = zipNamesOrUndefined(fd, st.size);
         if (zip?.ok) detected = detectFormat(head, rel, st.size, { zipNames: zip.names });
       }
@@ -374,42 +371,6 @@ function describeFile(
   } catch (err) {
     return { reason: 'unreadable', detail: err instanceof NotRegularFileError ? err.kind : codeOf(err) };
   }
-}
-
-/**
- * Names whose loader reads a zip only when it starts at byte 0: torch.load (`_is_zipfile` reads the local-header
- * magic), np.load (`magic.startswith(_ZIP_PREFIX)`), joblib (`_detect_compressor` on the first bytes, else
- * `pickle.load` from byte 0). To them a prefixed zip is the bytes at its start, so their verdict stands. Keras
- * (`saving_api.load_model`: `zipfile.is_zipfile`) and skops open it by the end record, as `zipfile` does. torch.jit.load
- * reads with miniz, which takes the directory's offsets as absolute (`minizLocation`).
- */
-const BYTE0_LOADERS: ReadonlySet<FileFormat> = new Set<FileFormat>([
-  'pytorch-zip',
-  'pytorch-legacy',
-  'torchscript',
-  'numpy-npz',
-  'numpy',
-  'joblib',
-  'pickle',
-]);
-
-/**
- * A zip archive behind bytes that no format claims (a self-extractor, a shell stub, a disguise): CPython's `zipfile`
- * finds its end record in the last 64 KiB + 22 bytes (`_EndRecData`) and adds the prefix to every offset (`concat`
- * in `_RealGetContents`), and `unzip` does the same, so its members are there for whoever opens it. Read as a plain
- * `zip` (the member inspector reports what is in it and that bytes precede it); undefined when the tail holds no
- * readable directory or the name's loader reads only byte 0 (`BYTE0_LOADERS`).
- */
-function zipBehindPrefix(
-  fd: number,
-  detected: ReturnType<typeof detectFormat>,
-  size: number,
-): ReturnType<typeof detectFormat> | undefined {
-  if (detected.claimed !== undefined && BYTE0_LOADERS.has(detected.claimed)) return undefined;
-  if (size < EOCD_SIZE) return undefined;
-  const zip = zipNamesOrUndefined(fd, size);
-  if (zip === undefined || !zip.ok) return undefined;
-  return { ...detected, format: 'zip' };
 }
 
 /** The formats inspect/content/leading-pickle.ts reads for a pickle at byte 0. */

@@ -43,21 +43,6 @@ describe('model files inside archives, through the CLI', () => {
     expect(r).toEqual({ code: 1, found: ['CPI055 error release.tar.gz (<gzip>!llama/model.gguf)'] });
   });
 
-  it('a zip behind a shell stub (zipfile and unzip open it by its end record): its members are inspected', async () => {
-    const payload = Buffer.from("cos\nsystem\n(S'id'\ntR.", 'latin1');
-    const stub = Buffer.from('#!/bin/sh\nexec python3 "$0" "$@"\n', 'latin1');
-    const archive = Buffer.concat([stub, buildZip([{ name: 'archive/data.pkl', data: payload }])]);
-    const r = await scan({
-      'bundle.zip': archive,
-      'payload.bin': archive,
-      'clean.zip': Buffer.concat([stub, buildZip([{ name: 'a.txt', data: Buffer.from('hi') }])]),
-    });
-    expect(r).toEqual({
-      code: 1,
-      found: ['CPI001 error bundle.zip (archive/data.pkl)', 'CPI001 error payload.bin (archive/data.pkl)'],
-    });
-  });
-
   it('a skops pipeline naming os.system, in a zip: CPI117, exit 1', async () => {
     const schema = JSON.stringify({
       __class__: 'FunctionTransformer',

@@ -4,14 +4,7 @@ import { PICKLE_CLAIMS, PICKLE_FORMATS } from '../../discover/catalogue/index.js
 import type { Finding } from '../../core/finding.js';
 import type { AnalysisReport, ModelAnalyser } from '../analyser.js';
 import type { ContentContext, ContentLimits } from './content.js';
-import {
-  addDuplicateKeys,
-  DEFAULT_CONTENT_LIMITS,
-  insideCompression,
-  inspectContent,
-  inspectZipBehindPrefix,
-  TAR_HEAD,
-} from './content.js';
+import { addDuplicateKeys, DEFAULT_CONTENT_LIMITS, insideCompression, inspectContent, TAR_HEAD } from './content.js';
 import { sniffCompression } from '../containers/compression.js';
 import { parseNpyHeader } from '../containers/npy.js';
 import {
@@ -113,16 +106,14 @@ async function analyseFile(
   const h = await src.read(0, Math.min(size, 1 << 16));
   const allow = { extra: allowedGlobals };
   const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
-  // Discovery found a zip's end record behind bytes nothing claims (walk.ts `zipBehindPrefix`): zipfile opens it.
-  const behindPrefix = file.format === 'zip' && !isZipHead(h);
-  const plainPickle = !behindPrefix && !isContainerHead(h) && readAsPickle(h, size, claims);
+  const plainPickle = !isContainerHead(h) && readAsPickle(h, size, claims);
   // Anything but a pickle or .npy stream may hold members another format's reader judges: their readers load here.
   if (!plainPickle && h.toString('latin1', 0, 6) !== '\x93NUMPY') await loadMemberReaders();
   if (DISTCP_NAME.test(file.path) && h.length >= 4 && h.readUInt32LE(0) === 0x04034b50) {
     const items = await distcpItems(src);
     if (items !== undefined && items.length > 1) return inspectDistcp(src, file, items, allow, limits);
   }
-  if (size > MAX_IN_MEMORY && (behindPrefix || isZipHead(h))) {
+  if (size > MAX_IN_MEMORY && h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) {
     const ctx: ContentContext = { path: file.path, allow, limits, findings: [], extracted: 0, npz: isNpz(file) };
     await inspectZipByRanges(src, ctx);
     return ctx.findings;
@@ -194,10 +185,6 @@ async function analyseFile(
     onSidecar,
     npz: isNpz(file),
   };
-  if (behindPrefix) {
-    inspectZipBehindPrefix(data, ctx);
-    return ctx.findings;
-  }
   const known = inspectContent(
     data,
     file.path,
@@ -505,13 +492,8 @@ function readAsPickle(h: Buffer, size: number, claims: boolean): boolean {
   return describeHead(h) === unrecognised(h) || isPicklePrefix(h);
 }
 
-/** A zip's local-header or (empty archive) end-record magic at byte 0, where torch.load and np.load look. */
-function isZipHead(h: Buffer): boolean {
-  return h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50);
-}
-
 function isContainerHead(h: Buffer): boolean {
-  if (isZipHead(h)) return true;
+  if (h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) return true;
   if (h.toString('latin1', 0, 6) === '\x93NUMPY') return true;
   if (isTar(h)) return true;
   const c = sniffCompression(h);

@@ -386,18 +386,6 @@ export function emptyFolder(e: { readonly name: string; readonly size: number })
 
 export const PICKLE_NAME = /\.(pkl|pickle|debug_pkl|pt|pth|bin|ckpt|joblib|dill)$/i;
 
-/**
- * A file whose zip archive starts after other bytes (discover/walk.ts `zipBehindPrefix`): Python's zipfile and
- * `unzip` open it by its end record, so its members are inspected as any zip's. torch's miniz never reads it:
- * torch.load's `_is_zipfile` wants the local-header magic at byte 0, so there is no second view to compare.
- */
-export function inspectZipBehindPrefix(data: Buffer, ctx: ContentContext): void {
-  const add = (ruleId: string, message: string, evidence: Record<string, string | number | boolean> = {}): void => {
-    ctx.findings.push({ ruleId, message, location: { path: ctx.path }, evidence });
-  };
-  inspectZip(data, ctx.path, (n) => n, 0, ctx, add, false, false);
-}
-
 function inspectZip(
   data: Buffer,
   where: string,
@@ -406,7 +394,6 @@ function inspectZip(
   ctx: ContentContext,
   add: Add,
   npz: boolean,
-  minizReads = true,
 ): void {
   let zip;
   try {
@@ -418,10 +405,6 @@ function inspectZip(
   } catch (err) {
     reportReadError(err, where, 'zip archive', add);
     return;
-  }
-  if (!minizReads) {
-    const { miniz: _unread, ...zipfileView } = zip;
-    zip = zipfileView;
   }
   inspectZipArchive(zip, where, child, depth, ctx, add, npz);
 }
