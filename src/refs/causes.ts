@@ -88,7 +88,7 @@ export function foldUnlisted(unlisted: readonly Finding[], suppressions: readonl
     ...named,
     {
       ruleId: 'CPR003',
-      message: `The trusted registry records no model, so none of the ${models.length} model${models.length === 1 ? '' : 's'} the code loads by name (${sorted.length} references) has a recorded review: ${listedWithMore(models, LINES_SHOWN)}, the first at ${first.location.path}:${first.location.line ?? 1}. Review each at a commit, pin that commit in the code and record it (chainproof registry add --ref hf:<org>/<name>@<commit>, or --from-refs . for the pinned ones), or set models.unknownModel to off where origins are not tracked.`,
+      message: `The trusted registry records no model, so ${models.length === 1 ? 'the model' : `none of the ${models.length} models`} the code loads by name (${sorted.length === 1 ? 'one reference' : `${sorted.length} references`}) ${models.length === 1 ? 'has no' : 'has a'} recorded review: ${listedWithMore(models, LINES_SHOWN)}, the first at ${first.location.path}:${first.location.line ?? 1}. Review each at a commit, pin that commit in the code and record it (chainproof registry add --ref hf:<org>/<name>@<commit>, or --from-refs . for the pinned ones), or set models.unknownModel to off where origins are not tracked.`,
       location: { path: '.' },
       ...(first.level !== undefined ? { level: first.level } : {}),
       // No tally of the models beside the count (fingerprint.ts CAUSE_TALLIES) and no reference's path: one more

@@ -133,6 +133,14 @@ describe('CPR003 when the trusted registry records no model', () => {
     expect(r.findings.filter((f) => f.ruleId === 'CPR001')).toHaveLength(3);
   });
 
+  it('names one model as one, not "none of the 1 model"', async () => {
+    const r = await scanWith(tree({ 'a.py': loads(['org/a', 'org/a']) }), [refsStage]);
+    const unlisted = r.findings.filter((f) => f.ruleId === 'CPR003');
+    expect(unlisted.map((f) => f.message)).toEqual([
+      expect.stringMatching(/so the model the code loads by name \(2 references\) has no recorded review: org\/a,/),
+    ]);
+  });
+
   it('keeps its identity when another model is loaded (a baseline and a SARIF alert stay the same)', async () => {
     const fingerprint = async (more: string[]) =>
       (await scanWith(tree({ ...files, 'c.py': loads(more) }), [refsStage])).findings.find((f) => f.ruleId === 'CPR003')
