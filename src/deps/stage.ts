@@ -166,17 +166,10 @@ async function lockedProjects(
     const manifest = await read(manifestFiles.get(joinRel(dir, 'package.json')));
     const globs = workspaceGlobs(manifest === undefined ? undefined : toLoadedManifest('', '', manifest)?.data);
     const pnpm = await read(byPath.get(joinRel(dir, 'pnpm-workspace.yaml')));
-    if (pnpm !== undefined)
-      globs.push(...pnpmPackages((await import('./parsers/pnpm-workspace.js')).parsePnpmWorkspace(pnpm)));
+    if (pnpm !== undefined) globs.push(...(await import('./parsers/pnpm-workspace.js')).pnpmWorkspacePackages(pnpm));
     out.push({ dir, lists: workspaceMatcher(globs) });
   }
   return out;
-}
-
-/** pnpm-workspace.yaml `packages`, as pnpm reads it (merge keys applied); none when it does not parse. */
-function pnpmPackages(parsed: { settings: Record<string, unknown> } | { error: string }): string[] {
-  const list = 'error' in parsed ? undefined : parsed.settings['packages'];
-  return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
 }
 
 /** The repository configuration files npm, yarn, bun and pnpm read whatever their size, with the bound we read them to. */

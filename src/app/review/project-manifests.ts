@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import { parsePnpmWorkspace } from '../../deps/parsers/pnpm-workspace.js';
+import { pnpmWorkspacePackages } from '../../deps/parsers/pnpm-workspace.js';
 import { LOCKFILE_FORMATS, formatFromName } from '../../discover/catalogue/index.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { declaringFolders, localPathOf } from '../../deps/checks/local-paths.js';
@@ -41,7 +41,7 @@ export function projectManifests(
   for (const base of new Set([...roots.map(dirOf), ...pnpmRoots])) {
     const globs = [
       ...workspacesOf(read(joinRel(base, 'package.json'))),
-      ...pnpmPackagesOf(read(joinRel(base, 'pnpm-workspace.yaml'))),
+      ...pnpmWorkspacePackages(read(joinRel(base, 'pnpm-workspace.yaml'))),
     ];
     const yes = globs.filter((g) => !g.startsWith('!')).map((g) => g.replace(/^\.\//, '').replace(/\/$/, ''));
     const no = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1).replace(/^\.\//, '').replace(/\/$/, ''));
@@ -155,12 +155,4 @@ function workspacesOf(text: string | undefined): string[] {
   } catch {
     return [];
   }
-}
-
-function pnpmPackagesOf(text: string | undefined): string[] {
-  if (text === undefined) return [];
-  // As pnpm reads it (`<<` merge keys applied): `<<: {packages: [apps/*]}` makes those folders workspace projects.
-  const ws = parsePnpmWorkspace(text);
-  const list = 'error' in ws ? undefined : ws.settings['packages'];
-  return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
 }

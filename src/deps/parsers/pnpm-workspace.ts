@@ -31,3 +31,14 @@ export function parsePnpmWorkspace(text: string): { settings: Record<string, unk
   if (data === null || data === undefined) return { settings: {} };
   return isRecord(data) ? { settings: data } : { error: 'not a YAML map' };
 }
+
+/**
+ * pnpm-workspace.yaml `packages`, as pnpm reads it (`<<` merge keys applied: `<<: {packages: [apps/*]}` makes those
+ * folders workspace projects); none when the text is absent or does not parse.
+ */
+export function pnpmWorkspacePackages(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const ws = parsePnpmWorkspace(text);
+  const list = 'error' in ws ? undefined : ws.settings['packages'];
+  return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+}
