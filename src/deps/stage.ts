@@ -455,7 +455,7 @@ async function loadPnpmWorkspace(
 ): Promise<PnpmWorkspaceFile | undefined> {
   const f = byPath.get(joinRel(dir, 'pnpm-workspace.yaml'));
   if (!f) return undefined;
-  const text = await readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+  const text = await readManifestText(ctx, f);
   const parsed =
     text !== undefined ? (await import('./parsers/pnpm-workspace.js')).parsePnpmWorkspace(text) : undefined;
   if (parsed !== undefined && 'settings' in parsed) return { path: f.path, text: text!, settings: parsed.settings };
@@ -523,7 +523,7 @@ async function loadBuiltFolders(
       else absent.push(manifest);
       continue;
     }
-    const text = await readBounded(ctx.files, f, MAX_MANIFEST_BYTES).catch(() => undefined);
+    const text = await readManifestText(ctx, f);
     const data = text === undefined ? undefined : toLoadedManifest(dirOf(manifest), manifest, text)?.data;
     if (data === undefined) {
       notifications.push({
