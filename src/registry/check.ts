@@ -210,7 +210,7 @@ function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
     unverifiable(
       state,
       `${state.registry} publishes no integrity for ${spec(pkg)} (${where(pkg)}), so the lockfile cannot be checked against it.`,
-      { reason: 'no registry integrity' },
+      { reason: 'no registry integrity', registry: state.registry },
     );
     return;
   }
@@ -229,6 +229,8 @@ function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
       reason: 'no common integrity algorithm',
       lockfile: pkg.integrity ?? '',
       checked,
+      registry: state.registry,
+      published: [...regSri.keys()].join(' '),
     });
   } else state.notes.push(`integrity matches the registry (${cmp.algorithm})`);
 }

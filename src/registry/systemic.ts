@@ -18,6 +18,9 @@ import { unknownKeyWhere } from './findings.js';
  *   lacks 811 of 1,062), which CPD002 / CPD004 already report from the lockfile alone. Per package, a scan of it
  *   printed 450 CPD130 beside the one CPD002 group; one CPD130 per lockfile and reason says what the registry
  *   check could not do.
+ * - CPD130 for a registry that publishes nothing to hold the lockfile's integrity against (no `dist.integrity`, or
+ *   only a `dist.shasum` while the lockfile pins sha512): a mirror or private registry that strips or never wrote
+ *   the field does so for every package it serves. One CPD130 per lockfile, registry and missing algorithm.
  *
  * From GROUP_MIN findings of one cause on; fewer stay per package, as that is what a tampered entry looks like.
  * Verdicts are settled before this runs: each package keeps its own status; the members stay on the group.
@@ -47,7 +50,24 @@ function groupKey(f: Finding, registriesWithoutAny: ReadonlySet<string>): string
   const reason = f.evidence?.reason;
   if (f.ruleId === 'CPD130' && typeof reason === 'string' && LOCKFILE_INTEGRITY_REASONS.has(reason))
     return `CPD130\0${f.location.path}\0${reason}`;
+  const missing = f.ruleId === 'CPD130' ? registryIntegrityMissing(f) : undefined;
+  if (missing !== undefined) return `CPD130\0${f.location.path}\0${String(registry)}\0${missing}`;
   return undefined;
+}
+
+/**
+ * What the registry left out when a CPD130 says it publishes nothing to compare (check.ts checkIntegrity): `any`
+ * for no integrity at all, else the algorithm the package manager checks that the registry does not publish.
+ * Undefined for the package's own problem (a lockfile digest that is no valid digest of an algorithm the registry
+ * publishes).
+ */
+function registryIntegrityMissing(f: Finding): string | undefined {
+  const { reason, registry, checked, published } = f.evidence ?? {};
+  if (typeof registry !== 'string') return undefined;
+  if (reason === 'no registry integrity') return 'any';
+  if (reason !== 'no common integrity algorithm' || typeof checked !== 'string' || typeof published !== 'string')
+    return undefined;
+  return published.split(' ').includes(checked) ? undefined : checked;
 }
 
 /** CPD130's reasons (check.ts checkIntegrity) that lie in how the lockfile was written, each with what it means. */
@@ -81,7 +101,10 @@ function summarise(list: readonly Finding[]): Finding {
       members: sorted,
     };
   }
-  if (first.ruleId === 'CPD130') return lockfileIntegrityGroup(sorted, related);
+  if (first.ruleId === 'CPD130')
+    return registryIntegrityMissing(first) !== undefined
+      ? registryIntegrityGroup(sorted, related)
+      : lockfileIntegrityGroup(sorted, related);
   const registry = String(first.evidence?.registry);
   if (first.ruleId === 'CPD112') {
     const keyid = String(first.evidence?.keyid);
@@ -120,6 +143,38 @@ function lockfileIntegrityGroup(sorted: readonly Finding[], related: Location[])
     location: first.location,
     artifact: { kind: 'file', path: first.location.path },
     evidence: { reason, count: sorted.length, packages: names.slice(0, 50).join(' ') },
+    related,
+    members: sorted,
+  };
+}
+
+/**
+ * One CPD130 for the packages of a lockfile its registry publishes no comparable integrity for. npm checks the
+ * download against the lockfile's integrity alone when the packument has none to hold it against (pacote
+ * RegistryFetcher `manifest`: only a `dist.integrity` sharing an algorithm with it can conflict), so nothing ties the
+ * locked digests to what the registry serves. Each package stays unverifiable; the policy's level is the group's.
+ */
+function registryIntegrityGroup(sorted: readonly Finding[], related: Location[]): Finding {
+  const first = sorted[0]!;
+  const { reason, registry, checked, published } = first.evidence ?? {};
+  const names = sorted.map(memberName);
+  const lacks =
+    reason === 'no registry integrity'
+      ? 'publishes no integrity for any of them'
+      : `publishes no ${String(checked)} digest for them (only ${String(published)}), and the package manager checks each download against the lockfile's ${String(checked)} alone`;
+  return {
+    ruleId: 'CPD130',
+    ...(first.level !== undefined ? { level: first.level } : {}),
+    message: `${sorted.length} packages of ${first.location.path} were not checked: ${String(registry)} ${lacks}, so the lockfile's integrities cannot be compared with the registry (first: ${names.slice(0, 3).join(', ')} at ${first.location.path}:${first.location.line ?? 1}). A mirror that strips dist.integrity does this: scan against the origin registry (--npm-registry), or have the registry serve dist.integrity.`,
+    location: first.location,
+    artifact: { kind: 'file', path: first.location.path },
+    evidence: {
+      reason: String(reason),
+      registry: String(registry),
+      ...(reason === 'no registry integrity' ? {} : { checked: String(checked), published: String(published) }),
+      count: sorted.length,
+      packages: names.slice(0, 50).join(' '),
+    },
     related,
     members: sorted,
   };
