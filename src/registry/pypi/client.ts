@@ -27,7 +27,7 @@ export interface PypiClientOptions {
 export type Fetched =
   | { readonly kind: 'ok'; readonly json: unknown }
   | { readonly kind: 'not-found' }
-  | { readonly kind: 'error'; readonly reason: string };
+  | { readonly kind: 'error'; readonly reason: string; readonly refused?: true };
 
 /**
  * PEP 691 content negotiation as pip sends it (`index/collector.py` `_get_simple_response`): JSON preferred, the
@@ -164,6 +164,8 @@ export class PypiClient {
         return parseJson(hit.body.toString('utf8'));
       }
       if (res.status === 404 || res.status === 410) return { kind: 'not-found' };
+      if (res.status === 401 || res.status === 403)
+        return { kind: 'error', reason: this.refusedReason(res.status, url), refused: true };
       if (!res.ok) {
         const trouble = res.status === 429 ? 'rate-limited' : res.status >= 500 ? 'http-error' : undefined;
         return { kind: 'error', reason: `HTTP ${res.status} from ${redactUrls(url)}`, ...(trouble ? { trouble } : {}) };
@@ -193,6 +195,19 @@ export class PypiClient {
       const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       return { kind: 'error', reason: redactUrls(reason).slice(0, 300), trouble: 'unreachable' };
     }
+  }
+
+  /**
+   * Why the index refused a request, naming where the credentials sent came from and never a secret. pip finds them
+   * in the index URL's userinfo, then keyring, then netrc (network/auth.py `MultiDomainBasicAuth._get_new_credentials`);
+   * a refusal with none sent is a private index the scan was given no credentials for, pip's 401 "Credentials not
+   * correct" otherwise.
+   */
+  private refusedReason(status: number, url: string): string {
+    const what = `HTTP ${status} from ${redactUrls(url)}`;
+    return this.opts.index.authorization === undefined
+      ? `${what}: the index wants credentials and none are configured for it`
+      : `${what}: the index refused the credentials configured for it (wrong, expired or without read access)`;
   }
 
   /**
@@ -234,10 +249,11 @@ interface Breaker {
 type Attempt =
   | { readonly kind: 'ok'; readonly json: unknown }
   | { readonly kind: 'not-found' }
-  | { readonly kind: 'error'; readonly reason: string; readonly trouble?: Trouble };
+  | { readonly kind: 'error'; readonly reason: string; readonly trouble?: Trouble; readonly refused?: true };
 
 function toFetched(a: Attempt): Fetched {
-  return a.kind === 'error' ? { kind: 'error', reason: a.reason } : a;
+  if (a.kind !== 'error') return a;
+  return { kind: 'error', reason: a.reason, ...(a.refused === true ? { refused: true as const } : {}) };
 }
 
 const MAX_REDIRECTS = 5;

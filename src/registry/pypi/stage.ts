@@ -86,15 +86,19 @@ async function runPypiStage(input: StageInput, ctx: ScanContext, opts: PypiStage
     ),
   );
   const findings: Finding[] = outcomes.flatMap((o) => o.out.findings);
-  const unreachable = new Map<string, { pkgs: PackageNode[]; reason: string }>();
+  const unreachable = new Map<string, { pkgs: PackageNode[]; reason: string; refused: boolean }>();
   for (const o of outcomes) {
     if (o.out.unreachable === undefined) continue;
-    const e = unreachable.get(o.client.indexUrl) ?? { pkgs: [], reason: o.out.unreachable };
+    const e = unreachable.get(o.client.indexUrl) ?? {
+      pkgs: [],
+      reason: o.out.unreachable,
+      refused: o.out.refused === true,
+    };
     e.pkgs.push(o.pkg);
     unreachable.set(o.client.indexUrl, e);
   }
   for (const [index, e] of [...unreachable].sort(([a], [b]) => (a < b ? -1 : 1)))
-    findings.push(unreachableFinding(index, e.pkgs, e.reason));
+    findings.push(unreachableFinding(index, e.pkgs, e.reason, e.refused));
   findings.push(...perIndexFindings(outcomes));
   const grouped = groupMissingProjects(findings, outcomes);
   const verifications: VerificationRecord[] = outcomes.map((o) => ({
@@ -241,12 +245,20 @@ function offlineFinding(work: readonly PackageNode[]): Finding {
   };
 }
 
-function unreachableFinding(index: string, pkgs: readonly PackageNode[], reason: string): Finding {
+/**
+ * CPP056 for the packages an index left unchecked. `refused`: it answered 401/403, as it would answer pip with the
+ * same configuration, so the fix is credentials where pip reads them, not the URL or the network.
+ */
+function unreachableFinding(index: string, pkgs: readonly PackageNode[], reason: string, refused: boolean): Finding {
   const first = pkgs[0]!;
+  const said = refused ? `refused the scan (${reason})` : `did not answer usably (${reason})`;
+  const todo = refused
+    ? "Give the scan the credentials pip installs with: user and token in the index URL (PIP_INDEX_URL or the user's pip.conf index-url) or a ~/.netrc entry for its host, with read access to these projects."
+    : 'Check the index URL and connectivity; a mirror must serve the simple API (PEP 503 HTML or PEP 691 JSON).';
   return {
     ruleId: 'CPP056',
     message: redactUrls(
-      `${pkgs.length} Python package${pkgs.length === 1 ? '' : 's'} ${inLockfiles(pkgs)} could not be verified: the index ${index} did not answer usably (${reason}). Check the index URL and connectivity; a mirror must serve the simple API (PEP 503 HTML or PEP 691 JSON).`,
+      `${pkgs.length} Python package${pkgs.length === 1 ? '' : 's'} ${inLockfiles(pkgs)} could not be verified: the index ${index} ${said}. ${todo}`,
     ),
     location: { path: first.lockfile, line: first.line },
     artifact: { kind: 'file', path: first.lockfile },

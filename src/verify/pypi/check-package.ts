@@ -19,6 +19,8 @@ export interface PackageOutcome {
   readonly detail: string;
   /** Set when the index could not be asked: a systemic cause, reported once per index. */
   readonly unreachable?: string;
+  /** The index refused the scan's credentials (401/403 on the project page), as it would refuse pip's. */
+  readonly refused?: true;
   /** The index does not list the project or the release: another index the installer searches may (CPP051/052). */
   readonly absent?: true;
   /** Locked files (or `alg:hash` pins) the index lists without a digest to compare: one cause per index (CPP090). */
@@ -44,7 +46,13 @@ export interface PackageCheck {
 export async function checkPypiPackage(pkg: PackageNode, check: PackageCheck): Promise<PackageOutcome> {
   const page = await check.client.project(pkg.name);
   if (page.kind === 'error')
-    return { findings: [], status: 'unverifiable', detail: page.reason, unreachable: page.reason };
+    return {
+      findings: [],
+      status: 'unverifiable',
+      detail: page.reason,
+      unreachable: page.reason,
+      ...(page.refused === true ? { refused: true as const } : {}),
+    };
   if (page.kind === 'not-found') {
     const f = pyFinding(
       'CPP051',

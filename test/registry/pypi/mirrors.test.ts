@@ -237,6 +237,40 @@ describe('an index that has none of the packages (wrong URL, or hidden from thes
   });
 });
 
+describe('a private index that refuses the scan (401/403, as it would refuse pip with the same configuration)', () => {
+  const PINS = ['alpha', 'beta', 'gamma'].map((name) => ({ name, version: '1.0', sha256: SHA }));
+  const TOKEN = 'hunter2-expired-token';
+  const refusing = (status: number) =>
+    start((_req, res) => {
+      res.writeHead(status, { 'www-authenticate': 'Basic realm="pypi"' }).end('denied');
+    });
+
+  it.each([401, 403])(
+    '%i to the credentials sent: one CPP056 saying so, naming where pip reads them',
+    async (status) => {
+      const { base, seen } = await refusing(status);
+      const r = await scan(await project(PINS), `${base.replace('//', `//ci:${TOKEN}@`)}/simple/`);
+      expect(rules(r)).toEqual(['CPP056']);
+      const f = r.findings.find((x) => x.ruleId === 'CPP056')!;
+      expect(f.evidence).toMatchObject({ count: 3 });
+      expect(f.message).toContain(`refused the scan (HTTP ${status} from`);
+      expect(f.message).toContain('refused the credentials configured for it');
+      expect(f.message).toContain('~/.netrc');
+      expect(f.message).not.toContain('connectivity');
+      expect(seen.every((s) => s.authorization !== undefined)).toBe(true);
+      expect(JSON.stringify(r)).not.toContain(TOKEN);
+      expect(r.summary).toMatchObject({ verified: 0, failed: 0, unverifiable: 3 });
+    },
+  );
+
+  it('401 with no credentials configured says none were', async () => {
+    const { base } = await refusing(401);
+    const r = await scan(await project(PINS), `${base}/simple/`);
+    const f = r.findings.find((x) => x.ruleId === 'CPP056')!;
+    expect(f.message).toContain('the index wants credentials and none are configured for it');
+  });
+});
+
 describe('a mirror that passes PEP 740 provenance URLs through but serves no Integrity API', () => {
   it('every attestation 404: one CPP092 with the count, the packages unverifiable, never verified', async () => {
     const { base, seen } = await start((_req, res, url) => {
