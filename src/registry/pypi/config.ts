@@ -40,8 +40,8 @@ export function toIndexConfig(raw: string, netrc: string | undefined): PypiIndex
   }
   let authorization: string | undefined;
   if (url.username !== '' || url.password !== '') {
-    const user = decodeURIComponent(url.username);
-    const pass = decodeURIComponent(url.password);
+    const user = unquote(url.username);
+    const pass = unquote(url.password);
     authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
     url.username = '';
     url.password = '';
@@ -51,6 +51,34 @@ export function toIndexConfig(raw: string, netrc: string | undefined): PypiIndex
   }
   const indexUrl = url.toString().endsWith('/') ? url.toString() : `${url.toString()}/`;
   return { indexUrl, ...(authorization !== undefined ? { authorization } : {}) };
+}
+
+/**
+ * The credentials of an index URL a requirements file names, as pip reads the line: req_file.py
+ * `expand_env_variables` replaces each `${NAME}` (upper-case letters, digits, `_`) whose variable is set and not
+ * empty with its value, as written (pip unquotes the credentials only after splitting the URL), and leaves the others
+ * alone. Only the userinfo is expanded: the host and path decide whether the index is asked at all, and the scanned
+ * tree must not make the runner's environment choose them; the credentials go only to that index, as pip's would.
+ */
+export function expandCredentials(raw: string, env: Readonly<Record<string, string | undefined>>): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i.exec(raw);
+  if (!m) return raw;
+  const userinfo = m[2]!.replace(/\$\{([A-Z0-9_]+)\}/g, (written, name: string) => {
+    const value = env[name];
+    return value !== undefined && value !== '' ? value : written;
+  });
+  return `${m[1]!}${userinfo}@${raw.slice(m[0].length)}`;
+}
+
+/** `urllib.parse.unquote`, as pip decodes URL credentials: an invalid `%` sequence stays as written, never an error. */
+function unquote(text: string): string {
+  return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
 }
 
 /**

@@ -13,7 +13,7 @@ import { checkPypiPackage } from '../../verify/pypi/check-package.js';
 import { groupMissingProjects, names, perIndexFindings } from './causes.js';
 import { PypiClient } from './client.js';
 import type { PypiIndexConfig } from './config.js';
-import { readNetrc, readPipConfigs, resolvePypiIndex, toIndexConfig } from './config.js';
+import { expandCredentials, readNetrc, readPipConfigs, resolvePypiIndex, toIndexConfig } from './config.js';
 import { normalizePrefix } from '../../deps/checks/context.js';
 import { allowedPythonIndexes } from '../../deps/parsers/python/checks/context.js';
 import { projectMatcher } from '../../deps/parsers/python/pep508.js';
@@ -177,19 +177,23 @@ async function pypiClients(
   const forPackage = (pkg: PackageNode): PypiClient => {
     // A requirements file's `--index-url` is the one index pip asks first (and the configured one not at all).
     const located = pkg.replacesIndex === true ? pkg.indexes?.[0] : pkg.resolved;
-    const own = located !== undefined && /^https?:\/\//i.test(located) ? toIndexConfig(located, netrc) : undefined;
-    // The configured index keeps its credentials when the lockfile names the same URL.
-    return clientOf(
-      own && prefix(own.indexUrl) !== prefix(configured.indexUrl) && isTrusted(own.indexUrl) ? own : configured,
-    );
+    const own = located !== undefined && /^https?:\/\//i.test(located) ? lockfileIndex(located) : undefined;
+    return clientOf(own !== undefined && isTrusted(own.indexUrl) ? own : configured);
+  };
+  // An index URL the lockfile names, with its credentials as pip expands them from the scan's environment. The
+  // configured index keeps its own credentials when the lockfile names the same URL without any; credentials
+  // written in the URL are the ones pip sends (the file's `--index-url` replaces the configured one).
+  const lockfileIndex = (url: string): PypiIndexConfig => {
+    const own = toIndexConfig(expandCredentials(url, options.env), netrc);
+    const same = prefix(own.indexUrl) === prefix(configured.indexUrl);
+    return same && !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url) ? configured : own;
   };
   const furtherFor = (pkg: PackageNode, asked: PypiClient): PypiClient[] => {
     const seen = new Set([prefix(asked.indexUrl)]);
     const further: PypiClient[] = [];
     for (const url of pkg.indexes ?? []) {
       if (!/^https?:\/\//i.test(url)) continue;
-      const own = toIndexConfig(url, netrc);
-      const index = prefix(own.indexUrl) === prefix(configured.indexUrl) ? configured : own;
+      const index = lockfileIndex(url);
       if (seen.has(prefix(index.indexUrl)) || !isTrusted(index.indexUrl)) continue;
       seen.add(prefix(index.indexUrl));
       further.push(clientOf(index));
@@ -197,7 +201,9 @@ async function pypiClients(
     return further;
   };
   const clientOf = (index: PypiIndexConfig): PypiClient => {
-    let c = clients.get(index.indexUrl);
+    // One client per index and credentials: the same URL asked with other credentials is another answer.
+    const key = `${index.indexUrl}\0${index.authorization ?? ''}`;
+    let c = clients.get(key);
     if (!c) {
       const { timeoutMs, retries, minRetryDelayMs, maxBytes, breakerThreshold } = settings.opts;
       c = new PypiClient({
@@ -211,7 +217,7 @@ async function pypiClients(
         signal: settings.signal,
         ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
       });
-      clients.set(index.indexUrl, c);
+      clients.set(key, c);
     }
     return c;
   };

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -268,6 +268,43 @@ describe('a private index that refuses the scan (401/403, as it would refuse pip
     const r = await scan(await project(PINS), `${base}/simple/`);
     const f = r.findings.find((x) => x.ruleId === 'CPP056')!;
     expect(f.message).toContain('the index wants credentials and none are configured for it');
+  });
+});
+
+describe("a requirements file's --index-url with credentials from the environment (pip req_file expand_env_variables)", () => {
+  const TOKEN = 'hunter2-from-the-ci-secret';
+  const basic = `Basic ${Buffer.from(`ci:${TOKEN}`).toString('base64')}`;
+  const guarded = () =>
+    start((req, res) => {
+      if (req.headers.authorization !== basic) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="pypi"' }).end('denied');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(simpleHtml([`<a href="/files/${WHEEL}#sha256=${SHA}">${WHEEL}</a>`]));
+    });
+  const withIndexLine = async (line: string) => {
+    const dir = await project([{ name: 'django', version: '4.2.1', sha256: SHA }]);
+    const file = path.join(dir, 'requirements.txt');
+    await writeFile(file, `${line}\n${await readFile(file, 'utf8')}`);
+    return dir;
+  };
+
+  it('${NAME} in the userinfo is sent as the variable holds it, to that index only; never printed', async () => {
+    const { base, seen } = await guarded();
+    const dir = await withIndexLine(`--index-url ${base.replace('//', '//ci:${PYPI_TOKEN}@')}/simple/`);
+    const r = await scan(dir, `${base}/simple/`, { PYPI_TOKEN: TOKEN });
+    expect(r.summary).toMatchObject({ verified: 1, unverifiable: 0 });
+    expect(seen.map((s) => s.authorization)).toEqual([basic]);
+    expect(JSON.stringify(r)).not.toContain(TOKEN);
+  });
+
+  it('an unset variable stays as written, as pip leaves it: refused, one CPP056', async () => {
+    const { base } = await guarded();
+    const dir = await withIndexLine(`--index-url ${base.replace('//', '//ci:${PYPI_TOKEN}@')}/simple/`);
+    const r = await scan(dir, `${base}/simple/`);
+    expect(rules(r)).toEqual(['CPP056']);
+    expect(r.summary).toMatchObject({ verified: 0, unverifiable: 1 });
   });
 });
 
