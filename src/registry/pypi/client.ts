@@ -205,9 +205,12 @@ export class PypiClient {
    */
   private refusedReason(status: number, url: string): string {
     const what = `HTTP ${status} from ${redactUrls(url)}`;
-    return this.opts.index.authorization === undefined
-      ? `${what}: the index wants credentials and none are configured for it`
-      : `${what}: the index refused the credentials configured for it (wrong, expired or without read access)`;
+    const { authorization, unsetVariables = [] } = this.opts.index;
+    if (authorization === undefined) return `${what}: the index wants credentials and none are configured for it`;
+    // The usual cause in CI: a secret the job did not pass, not a refused token.
+    if (unsetVariables.length > 0)
+      return `${what}: the index refused the credentials of its URL, which name ${unsetVariables.map((n) => `\${${n}}`).join(', ')}, unset in the scan's environment (so the text itself was sent, as pip sends it)`;
+    return `${what}: the index refused the credentials configured for it (wrong, expired or without read access)`;
   }
 
   /**

@@ -6,6 +6,8 @@ export interface PypiIndexConfig {
   readonly indexUrl: string;
   /** `Authorization` header value for the index host, if credentials were configured. */
   readonly authorization?: string;
+  /** `${NAME}`s the URL's credentials name that the scan's environment lacks: pip sends them as written. */
+  readonly unsetVariables?: readonly string[];
 }
 
 export const DEFAULT_PYPI_INDEX = 'https://pypi.org/simple/';
@@ -60,14 +62,20 @@ export function toIndexConfig(raw: string, netrc: string | undefined): PypiIndex
  * alone. Only the userinfo is expanded: the host and path decide whether the index is asked at all, and the scanned
  * tree must not make the runner's environment choose them; the credentials go only to that index, as pip's would.
  */
-export function expandCredentials(raw: string, env: Readonly<Record<string, string | undefined>>): string {
+export function expandCredentials(
+  raw: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { url: string; unset: string[] } {
   const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i.exec(raw);
-  if (!m) return raw;
+  if (!m) return { url: raw, unset: [] };
+  const unset = new Set<string>();
   const userinfo = m[2]!.replace(/\$\{([A-Z0-9_]+)\}/g, (written, name: string) => {
     const value = env[name];
-    return value !== undefined && value !== '' ? value : written;
+    if (value !== undefined && value !== '') return value;
+    unset.add(name);
+    return written;
   });
-  return `${m[1]!}${userinfo}@${raw.slice(m[0].length)}`;
+  return { url: `${m[1]!}${userinfo}@${raw.slice(m[0].length)}`, unset: [...unset] };
 }
 
 /** `urllib.parse.unquote`, as pip decodes URL credentials: an invalid `%` sequence stays as written, never an error. */

@@ -184,7 +184,11 @@ async function pypiClients(
   // configured index keeps its own credentials when the lockfile names the same URL without any; credentials
   // written in the URL are the ones pip sends (the file's `--index-url` replaces the configured one).
   const lockfileIndex = (url: string): PypiIndexConfig => {
-    const own = toIndexConfig(expandCredentials(url, options.env), netrc);
+    const expanded = expandCredentials(url, options.env);
+    const own: PypiIndexConfig = {
+      ...toIndexConfig(expanded.url, netrc),
+      ...(expanded.unset.length > 0 ? { unsetVariables: expanded.unset } : {}),
+    };
     const same = prefix(own.indexUrl) === prefix(configured.indexUrl);
     return same && !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url) ? configured : own;
   };

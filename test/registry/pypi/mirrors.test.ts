@@ -299,11 +299,14 @@ describe("a requirements file's --index-url with credentials from the environmen
     expect(JSON.stringify(r)).not.toContain(TOKEN);
   });
 
-  it('an unset variable stays as written, as pip leaves it: refused, one CPP056', async () => {
+  it('an unset variable stays as written, as pip leaves it: refused, one CPP056 naming it', async () => {
     const { base } = await guarded();
     const dir = await withIndexLine(`--index-url ${base.replace('//', '//ci:${PYPI_TOKEN}@')}/simple/`);
     const r = await scan(dir, `${base}/simple/`);
     expect(rules(r)).toEqual(['CPP056']);
+    expect(r.findings.find((f) => f.ruleId === 'CPP056')!.message).toContain(
+      "which name ${PYPI_TOKEN}, unset in the scan's environment",
+    );
     expect(r.summary).toMatchObject({ verified: 0, unverifiable: 1 });
   });
 });
