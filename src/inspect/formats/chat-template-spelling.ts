@@ -4,7 +4,13 @@
  * - number literals of jinja2 `lexer.py` `integer_re` (`0x1F`, `0o17`, `0b101`, `1_000_000`) and `float_re`
  *   (`1e3`, `1_000.5`, `1.5e-3`): the lexer reads them as `int(s.replace("_", ""), 0)` and
  *   `literal_eval(s.replace("_", ""))`; each becomes its value in plain decimal (an integer kept exact);
- * - the `+` of `{%+` and `+%}`, which only turns lstrip_blocks / trim_blocks off for that tag (whitespace).
+ * - the `+` of `{%+` and `+%}`, which only turns lstrip_blocks / trim_blocks off for that tag (whitespace);
+ * - a test's argument (`n is divisibleby 2`, `x is sameas(y)`, `r is in ['user']`): jinja2 `Parser.parse_test` takes
+ *   one after the test name, the parser takes none, so ` and ` goes before it (`n is divisibleby and 2`): the same
+ *   operands, only joined by a boolean;
+ * - a name with letters past ASCII (jinja2 `name_re` is Python's identifier pattern: `{% set año = 1 %}`): each such
+ *   letter becomes `U<hex>U`. Jinja2 looks names and attributes up by their string (no NFKC), so a respelled name
+ *   reaches what the original does: nothing a payload needs is spelled outside ASCII.
  * Only code is touched: `{{ … }}` and `{% … %}` outside their string literals; text, comments and strings stay.
  */
 export function respellForParser(template: string): string {
@@ -53,9 +59,11 @@ const NAME_CHAR = /[\p{L}\p{N}_]/u;
 function codeUntilClose(s: string, from: number, close: string): { text: string; end: number } {
   let text = '';
   let p = from;
+  const test = new TestArgument();
   while (p < s.length) {
     const c = s[p]!;
     if (s.startsWith(close, p)) return { text: text + close, end: p + 2 };
+    if (!/\s/.test(c)) text += test.before(s, p);
     if (close === '%}' && c === '+' && s.startsWith('%}', p + 1)) {
       p++;
       continue;
@@ -67,7 +75,7 @@ function codeUntilClose(s: string, from: number, close: string): { text: string;
     } else if (NAME_CHAR.test(c) && !/\d/.test(c)) {
       const start = p;
       while (p < s.length && NAME_CHAR.test(s[p]!)) p++;
-      text += s.slice(start, p);
+      text += asciiName(s.slice(start, p));
     } else if (/\d/.test(c)) {
       const n = numberAt(s, p);
       text += n.text;
@@ -78,6 +86,38 @@ function codeUntilClose(s: string, from: number, close: string): { text: string;
     }
   }
   return { text, end: p };
+}
+
+/** Token kinds after which jinja2 `Parser.parse_test` reads an argument: `(`, a name, string, number, `[` or `{`. */
+const ARGUMENT_START = /[([{'"\p{L}\p{N}_]/u;
+
+/**
+ * Where a test's argument starts, as jinja2 `Parser.parse_test` finds it: after `is`, an optional `not`, and a
+ * (dotted) test name, a token that starts an expression, unless it is the name `else`, `or` or `and`. Fed each token's
+ * first character in turn; says what to write before it.
+ */
+class TestArgument {
+  private state: 'none' | 'is' | 'name' | 'dot' = 'none';
+
+  before(s: string, at: number): string {
+    const c = s[at]!;
+    const name = NAME_CHAR.test(c) && !/\d/.test(c) ? /^[\p{L}\p{N}_]+/u.exec(s.slice(at, at + 64))![0] : undefined;
+    const was = this.state;
+    this.state =
+      name === 'is' || (was === 'is' && name === 'not')
+        ? 'is'
+        : (was === 'is' || was === 'dot') && name !== undefined
+          ? 'name'
+          : was === 'name' && c === '.'
+            ? 'dot'
+            : 'none';
+    return was === 'name' && ARGUMENT_START.test(c) && !/^(?:else|or|and)$/.test(name ?? '') ? ' and ' : '';
+  }
+}
+
+/** A Jinja2 name with its letters past ASCII spelled `U<hex>U`, which the parser's name pattern reads. */
+function asciiName(name: string): string {
+  return name.replace(/[^\p{ASCII}]/gu, (ch) => `U${ch.codePointAt(0)!.toString(16)}U`);
 }
 
 /** Past the string literal opening at `at` (unterminated: the end of the template). */

@@ -121,6 +121,12 @@ describe('chat template syntax tree (@huggingface/jinja parser)', () => {
     '{{ (messages | length) * 1e3 + 1_000.5 - 1.5E-3 }}',
     '{% if n > 0x1F or n > 0o17 or n > 0b101 %}{{ n }}{% endif %}',
     '{%+ for m in messages +%}{{ m.content }}{% endfor %}',
+    // jinja2 Parser.parse_test: a test takes one argument after its name, bare or in parentheses.
+    '{% for m in messages %}{% if loop.index0 is divisibleby 2 %}{{ m.content }}{% endif %}{% endfor %}',
+    "{% for m in messages %}{% if loop.index is divisibleby(2) and m.role is not in ['system'] %}{{ m.content }}{% endif %}{% endfor %}",
+    '{% for m in messages %}{{ m.content if m is sameas messages[0] or m.role is eq "user" else "" }}{% endfor %}',
+    // jinja2 name_re is Python's identifier pattern.
+    '{% for m in messages %}{% set contenu_reçu = m.content %}{{ contenu_reçu }}{% endfor %}',
   ])('reads Jinja2 spelling %j as Jinja2 does', (template) => {
     expect(checkTemplateAst(template)).toEqual([]);
     expect(checkChatTemplate(template)).toEqual([]);
@@ -130,6 +136,13 @@ describe('chat template syntax tree (@huggingface/jinja parser)', () => {
     expect((checkTemplateAst(template) ?? []).map((h) => h.indicator)).toContain('private attribute');
     // Jinja2 lexes `1__0` as the integer 1 then the name `__0`: it refuses the template, and so does the check.
     expect(checkTemplateAst('{{ 1__0 }}')).toBeUndefined();
+  });
+  it.each([
+    "{{ m is sameas(''.__class__.__mro__) }}",
+    "{{ m is sameas ''.__class__.__mro__ }}",
+    "{% set clé = ''.__class__ %}{{ clé.__mro__ }}",
+  ])('a payload in a test argument or behind a non-ASCII name is seen: %j', (template) => {
+    expect((checkTemplateAst(template) ?? []).map((h) => h.indicator)).toContain('private attribute');
   });
 
   it('a template that does not parse is reported, not passed', () => {
