@@ -1,3 +1,5 @@
+import { respellStatement } from './chat-template-statements.js';
+
 /**
  * Spellings real Jinja2 accepts in a chat template that `@huggingface/jinja`'s parser refuses, rewritten to ones it
  * reads with the same meaning, so a template transformers renders is checked rather than reported as unparsed:
@@ -11,6 +13,7 @@
  * - a name with letters past ASCII (jinja2 `name_re` is Python's identifier pattern: `{% set año = 1 %}`): each such
  *   letter becomes `U<hex>U`. Jinja2 looks names and attributes up by their string (no NFKC), so a respelled name
  *   reaches what the original does: nothing a payload needs is spelled outside ASCII.
+ * Statements the parser does not know are `respellStatement`'s.
  * Only code is touched: `{{ … }}` and `{% … %}` outside their string literals; text, comments and strings stay.
  */
 export function respellForParser(template: string): string {
@@ -31,7 +34,7 @@ export function respellForParser(template: string): string {
     i = open + 2;
     if (kind === '%' && template[i] === '+') i++;
     const code = codeUntilClose(template, i, kind === '%' ? '%}' : '}}');
-    out += code.text;
+    out += kind === '%' ? respellStatement(code.text) : code.text;
     i = code.end;
   }
 }

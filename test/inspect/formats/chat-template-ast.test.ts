@@ -125,11 +125,20 @@ describe('chat template syntax tree (@huggingface/jinja parser)', () => {
     '{% for m in messages %}{% if loop.index0 is divisibleby 2 %}{{ m.content }}{% endif %}{% endfor %}',
     "{% for m in messages %}{% if loop.index is divisibleby(2) and m.role is not in ['system'] %}{{ m.content }}{% endif %}{% endfor %}",
     '{% for m in messages %}{{ m.content if m is sameas messages[0] or m.role is eq "user" else "" }}{% endfor %}',
+    // jinja2 Parser.parse_with, parse_autoescape and parse_for's `recursive`.
+    '{% for m in messages %}{% with role = m.role, text = m.content | trim %}{{ role }}: {{ text }}{% endwith %}{% endfor %}',
+    '{%- with -%}{% for m in messages %}{{ m.content }}{% endfor %}{%- endwith %}',
+    '{% autoescape false %}{% for m in messages %}{{ m.content }}{% endfor %}{% endautoescape %}',
+    '{% for m in messages recursive %}{{ m.content }}{% if m.parts %}{{ loop(m.parts) }}{% endif %}{% endfor %}',
     // jinja2 name_re is Python's identifier pattern.
     '{% for m in messages %}{% set contenu_reçu = m.content %}{{ contenu_reçu }}{% endfor %}',
   ])('reads Jinja2 spelling %j as Jinja2 does', (template) => {
     expect(checkTemplateAst(template)).toEqual([]);
     expect(checkChatTemplate(template)).toEqual([]);
+  });
+  it('a `with` whose names carry a built attribute name is still followed', () => {
+    const template = "{% with k = '_' * 2 ~ 'class' ~ '_' * 2 %}{{ ''[k] }}{% endwith %}";
+    expect((checkTemplateAst(template) ?? []).map((h) => h.indicator)).toContain('attribute name built at render time');
   });
   it('a payload beside a Jinja2-only number is seen, the number kept as its value', () => {
     const template = "{% set n = 1_000 %}{{ ''.__class__.__mro__[0x1] }}";
@@ -141,7 +150,10 @@ describe('chat template syntax tree (@huggingface/jinja parser)', () => {
     "{{ m is sameas(''.__class__.__mro__) }}",
     "{{ m is sameas ''.__class__.__mro__ }}",
     "{% set clé = ''.__class__ %}{{ clé.__mro__ }}",
-  ])('a payload in a test argument or behind a non-ASCII name is seen: %j', (template) => {
+    "{% with c = ''.__class__ %}{{ c }}{% endwith %}",
+    "{% autoescape ''.__class__ %}{% endautoescape %}",
+    "{% for m in ''.__class__.__mro__ recursive %}{{ m }}{% endfor %}",
+  ])('a payload in a test argument, a statement Jinja2 adds or behind a non-ASCII name is seen: %j', (template) => {
     expect((checkTemplateAst(template) ?? []).map((h) => h.indicator)).toContain('private attribute');
   });
 
