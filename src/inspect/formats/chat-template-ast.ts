@@ -45,7 +45,8 @@ const RAW_BLOCK = /\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g;
 /** Walk bound: a template with more nodes than this is not a chat template. */
 const MAX_NODES = 200_000;
 
-function children(n: Node): Node[] {
+/** The nodes directly under `n`, in the order its fields list them. */
+export function children(n: Node): Node[] {
   const out: Node[] = [];
   for (const v of Object.values(n)) {
     if (Array.isArray(v)) for (const x of v) if (x && typeof x === 'object') out.push(x as Node);
@@ -75,18 +76,30 @@ function* walk(root: Node): Generator<Node> {
 const LONG_WHITESPACE = /\s{65,}/g;
 const shortenWhitespaceRuns = (s: string) => s.replace(LONG_WHITESPACE, (run) => run.slice(0, 32) + run.slice(-32));
 
-/** AST indicators of template injection; `undefined` when the template does not parse. */
-export function checkTemplateAst(template: string): AstHit[] | undefined {
-  let program: Node;
+/** The last template parsed and its tree: the injection and the loop checks read the same template in turn. */
+let lastParsed: { template: string; program: Node | undefined } | undefined;
+
+/** The template's syntax tree as `@huggingface/jinja` parses it (never to be changed); `undefined` when it does not parse. */
+export function parseTemplate(template: string): Node | undefined {
+  if (lastParsed?.template !== template) lastParsed = { template, program: parseFresh(template) };
+  return lastParsed.program;
+}
+
+function parseFresh(template: string): Node | undefined {
   try {
     // `{% raw %}` blocks are literal text (no code); the parser does not know the tag. Spellings Jinja2 reads and the
     // parser refuses (`1_000`, `0x1F`, `{%+`) are respelled first: a template transformers renders is checked.
     const code = shortenWhitespaceRuns(respellForParser(template.replace(RAW_BLOCK, '')));
-    program = parse(tokenize(code, { lstrip_blocks: true, trim_blocks: true }));
+    return parse(tokenize(code, { lstrip_blocks: true, trim_blocks: true }));
   } catch {
     return undefined;
   }
-  return indicators(program);
+}
+
+/** AST indicators of template injection; `undefined` when the template does not parse. */
+export function checkTemplateAst(template: string): AstHit[] | undefined {
+  const program = parseTemplate(template);
+  return program === undefined ? undefined : indicators(program);
 }
 
 /** Filters that look attributes up by a name given as an argument (jinja2 `make_attrgetter`, dotted paths). */

@@ -5,6 +5,7 @@
  */
 
 import { CHARACTER_FORMATTING, checkTemplateAst } from './chat-template-ast.js';
+import { DOUBLING_IN_LOOP, loopWork, NESTED_RANGES } from './chat-template-loops.js';
 
 export interface TemplateHit {
   readonly indicator: string;
@@ -158,7 +159,8 @@ function hugeRepeat(chain: string): boolean {
  * huge amount, or a huge literal power. Jinja's `SandboxedEnvironment` (which transformers'
  * `apply_chat_template`, vLLM and llama-cpp-python render with) intercepts no binary operator by default
  * (`intercepted_binops` is empty) and bounds only `range` (MAX_RANGE), so `{{ 'A' * 10**10 }}` allocates until the
- * server dies on every request. Not code execution: what the sandbox allows.
+ * server dies on every request; nor loops nested over ranges, nor a value doubled in a loop (`loopWork`). Not code
+ * execution: what the sandbox allows.
  */
 export function exhaustionHit(template: string): TemplateHit | undefined {
   for (const block of blocks(template)) {
@@ -174,7 +176,10 @@ export function exhaustionHit(template: string): TemplateHit | undefined {
     for (const m of code.matchAll(CHAIN)) if (hugeRepeat(m[0])) return at(m.index);
     for (const m of code.matchAll(POWER)) if (literal(m[1]!) ** literal(m[2]!) >= HUGE_POWER) return at(m.index);
   }
-  return undefined;
+  const work = loopWork(template);
+  if (work === undefined) return undefined;
+  const index = work.near.exec(template)?.index ?? 0;
+  return { indicator: work.indicator, index, snippet: template.slice(Math.max(0, index - 40), index + 80) };
 }
 
 /** A Jinja integer literal's value (`1_000` is 1000, `0x7f` 127), as lexer.py reads it. */
@@ -182,7 +187,13 @@ const literal = (digits: string): number => Number(digits.replace(/_/g, ''));
 
 /** CPI055's message for a template that exhausts its renderer (`exhaustionHit`). */
 export function exhaustionMessage(key: string, hit: TemplateHit, consequence: string): string {
-  return `chat template ${key} repeats a string or list by a huge number, or raises to a huge power (at ${JSON.stringify(hit.snippet)}); Jinja's sandbox does not limit * or **, so rendering it exhausts the memory or CPU of the server that renders it (transformers, vLLM, llama-cpp-python), for every chat. ${consequence}`;
+  const what =
+    hit.indicator === NESTED_RANGES
+      ? "nests loops over range() to a hundred million passes or more (at SNIPPET); Jinja's sandbox caps each range() at 100,000 items but not loops inside loops"
+      : hit.indicator === DOUBLING_IN_LOOP
+        ? "doubles a namespace value on each pass of a loop (at SNIPPET); Jinja's sandbox lets a namespace attribute grow without bound"
+        : "repeats a string or list by a huge number, or raises to a huge power (at SNIPPET); Jinja's sandbox does not limit * or **";
+  return `chat template ${key} ${what.replace('SNIPPET', JSON.stringify(hit.snippet))}, so rendering it exhausts the memory or CPU of the server that renders it (transformers, vLLM, llama-cpp-python), for every chat. ${consequence}`;
 }
 
 /**

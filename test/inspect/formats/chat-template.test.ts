@@ -113,12 +113,64 @@ describe('templates that exhaust their renderer', () => {
     expect(exhaustionHit(template)?.indicator).toBe('huge repetition or power');
   });
 
+  // jinja2 sandbox.safe_range caps one range() at MAX_RANGE (100,000) items; loops inside loops multiply.
+  it.each([
+    {
+      name: 'two nested ranges at the cap',
+      template: `{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}${LOOP}`,
+    },
+    {
+      name: 'ranges as powers, a start and a step',
+      template: `${LOOP}{%- for i in range(0, 10**5, 1) if i -%}{% for j in range(1, 10000) %}{% for k in range(100) %}{% endfor %}{% endfor %}{% endfor %}`,
+    },
+    {
+      name: 'a range loop inside a message loop',
+      template: `{% for m in messages %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endfor %}`,
+    },
+  ])('$name → nested range() loops', ({ template }) => {
+    expect(exhaustionHit(template)?.indicator).toBe('nested range() loops');
+    expect(exhaustionHit(template)?.snippet).toContain('range(');
+  });
+  it.each([
+    {
+      name: 'a string over 64 passes',
+      template: `{% set ns = namespace(s='A') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}${LOOP}`,
+    },
+    {
+      name: 'a list per message',
+      template: `{% set ns = namespace(l=[0]) %}{% for m in messages %}{% set ns.l = ns.l + ns.l %}{{ m.content }}{% endfor %}`,
+    },
+    {
+      name: 'a string times two',
+      template: `{% set ns = namespace(s='A') %}{% for i in range(99) %}{% set ns.s = ns.s * 2 %}{% endfor %}${LOOP}`,
+    },
+  ])('$name → namespace value doubled in a loop', ({ template }) => {
+    expect(exhaustionHit(template)?.indicator).toBe('namespace value doubled in a loop');
+  });
+
   it.each([
     ...BENIGN,
     { name: 'small repeat (indentation)', template: `${LOOP}{{ '  ' * 4 }}{{ 2 ** 10 }}` },
     { name: 'numeric maths by a big number', template: `${LOOP}{{ (loop.index * 1000000) }}{{ 3 * 1000000 }}` },
     { name: 'a subscript repeated a little', template: `${LOOP}{{ m['content'] * 2 }}{{ '-' * width }}` },
     { name: 'digits in a string or a name', template: `${LOOP}{{ '1000000 * 2' }}{{ x100000 * 2 }}{{ 1.5 * 2 }}` },
+    {
+      name: "ranges over the caller's data",
+      template: `{% for m in messages %}{% for i in range(messages|length) %}{% for j in range(100) %}{% endfor %}{% endfor %}{% endfor %}`,
+    },
+    { name: 'one range at the cap', template: `${LOOP}{% for i in range(100000) %}{% endfor %}` },
+    {
+      name: 'a namespace that appends',
+      template: `{% set ns = namespace(s='', n=0) %}{% for m in messages %}{% set ns.s = ns.s ~ m.content %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.s }}`,
+    },
+    {
+      name: 'a plain set doubling (reset each pass)',
+      template: `{% set s = 'A' %}{% for m in messages %}{% set s = s ~ s %}{{ m.content }}{% endfor %}`,
+    },
+    {
+      name: 'a namespace doubled a few times',
+      template: `{% set ns = namespace(s='-') %}{% for i in range(4) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}${LOOP}`,
+    },
   ])('$name → not flagged', ({ template }) => {
     expect(exhaustionHit(template)).toBeUndefined();
   });

@@ -1,0 +1,119 @@
+import { children, parseTemplate } from './chat-template-ast.js';
+import type { Node } from './chat-template-values.js';
+
+/**
+ * Loops that keep a chat template's renderer busy or growing without bound, in what Jinja's sandbox lets through:
+ * jinja2 `sandbox.safe_range` refuses one `range()` of more than MAX_RANGE (100,000) items, but nothing bounds loops
+ * nested in one another, and `{% set ns.x = … %}` (a namespace attribute, which keeps its value from one pass of a
+ * loop to the next, unlike a plain `set`) may double itself on each pass. No benign chat template does either.
+ */
+export interface LoopWork {
+  readonly indicator: string;
+  /** A pattern of the template text where the work starts, to point the finding at. */
+  readonly near: RegExp;
+}
+
+/** Iterations of nested loops past which one render takes minutes of CPU (Jinja runs ~10^7 steps a second). */
+const HUGE_ITERATIONS = 100_000_000;
+/** Doublings past which a value outgrows any memory: 2^32 bytes and up. */
+const HUGE_DOUBLINGS = 32;
+/** Walk bound, as the injection checks': a template with more nodes is not a chat template. */
+const MAX_NODES = 200_000;
+
+export const NESTED_RANGES = 'nested range() loops';
+export const DOUBLING_IN_LOOP = 'namespace value doubled in a loop';
+
+/** The first loop-work shape of the template, if any (an unparsed template is the injection checks' to report). */
+export function loopWork(template: string): LoopWork | undefined {
+  const program = parseTemplate(template);
+  if (program === undefined) return undefined;
+  // Each node with the iterations its enclosing loops multiply to, `undefined` when one counts the caller's data.
+  const stack: { node: Node; iterations: number; counted: boolean; inLoop: boolean }[] = [
+    { node: program, iterations: 1, counted: true, inLoop: false },
+  ];
+  for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
+    const { node, iterations, counted, inLoop } = stack.pop()!;
+    if (node.type === 'For') {
+      const n = rangeLength(node.iterable as Node);
+      const inner = { iterations: iterations * (n ?? 1), counted: counted && n !== undefined, inLoop: true };
+      if (inner.iterations >= HUGE_ITERATIONS)
+        return { indicator: NESTED_RANGES, near: /\{%[-+]?\s*for\b[^%]*\brange\s*\(/ };
+      for (const c of node.body as Node[]) stack.push({ node: c, ...inner });
+      for (const c of [node.iterable as Node, ...(node.defaultBlock as Node[])])
+        stack.push({ node: c, iterations, counted, inLoop });
+      continue;
+    }
+    if (node.type === 'Set' && inLoop && (!counted || iterations >= HUGE_DOUBLINGS) && doublesItself(node))
+      return { indicator: DOUBLING_IN_LOOP, near: /\{%[-+]?\s*set\s+\w+\.\w+\s*=/ };
+    for (const c of children(node)) stack.push({ node: c, iterations, counted, inLoop });
+  }
+  return undefined;
+}
+
+/**
+ * The items of `range(…)` with integer-literal arguments (Python's `len(range(start, stop, step))`), looked through
+ * an `if` filter or `|list`; `undefined` for anything else (the caller's data decides how long it is).
+ */
+function rangeLength(iterable: Node): number | undefined {
+  if (iterable.type === 'SelectExpression') return rangeLength(iterable.lhs as Node);
+  if (iterable.type === 'FilterExpression') return rangeLength(iterable.operand as Node);
+  if (iterable.type !== 'CallExpression' || (iterable.callee as Node).value !== 'range') return undefined;
+  const args = (iterable.args as Node[]).map(integerValue);
+  if (args.some((a) => a === undefined) || args.length < 1 || args.length > 3) return undefined;
+  const [start, stop, step] = (args.length === 1 ? [0, args[0], 1] : [args[0], args[1], args[2] ?? 1]) as number[];
+  if (step === 0) return 0;
+  return Math.max(0, Math.ceil((stop! - start!) / step!));
+}
+
+/** The value of an integer expression of literals (`100000`, `10 ** 5`, `-1`, `1000 * 1000`). */
+function integerValue(e: Node): number | undefined {
+  if (e.type === 'IntegerLiteral') return e.value as number;
+  if (e.type === 'UnaryExpression' && (e.operator as Node).value === '-') {
+    const v = integerValue(e.argument as Node);
+    return v === undefined ? undefined : -v;
+  }
+  if (e.type !== 'BinaryExpression') return undefined;
+  const [l, r] = [integerValue(e.left as Node), integerValue(e.right as Node)];
+  if (l === undefined || r === undefined) return undefined;
+  switch ((e.operator as Node).value) {
+    case '+':
+      return l + r;
+    case '-':
+      return l - r;
+    case '*':
+      return l * r;
+    case '**':
+      return l ** r;
+    case '//':
+      return r === 0 ? undefined : Math.floor(l / r);
+    default:
+      return undefined;
+  }
+}
+
+/** `{% set ns.x = ns.x ~ ns.x %}`, `ns.x + ns.x`, `ns.x * 2`: the attribute at least twice in a `~`/`+`/`*` chain. */
+function doublesItself(set: Node): boolean {
+  const target = memberPath(set.assignee as Node);
+  if (target === undefined || !target.includes('.')) return false;
+  let copies = 0;
+  const operands = [set.value as Node];
+  while (operands.length > 0) {
+    const e = operands.pop()!;
+    const op = e.type === 'BinaryExpression' ? ((e.operator as Node).value as string) : undefined;
+    if (op === '~' || op === '+') operands.push(e.left as Node, e.right as Node);
+    else if (op === '*') {
+      const factor = integerValue(e.right as Node) ?? integerValue(e.left as Node);
+      const other = integerValue(e.right as Node) !== undefined ? (e.left as Node) : (e.right as Node);
+      if (factor !== undefined && factor >= 2 && memberPath(other) === target) copies += 2;
+    } else if (memberPath(e) === target) copies++;
+  }
+  return copies >= 2;
+}
+
+/** `ns.x` for a dotted attribute of a name, `x` for a name; `undefined` for anything computed. */
+function memberPath(e: Node): string | undefined {
+  if (e.type === 'Identifier') return e.value as string;
+  if (e.type !== 'MemberExpression' || e.computed) return undefined;
+  const object = memberPath(e.object as Node);
+  return object === undefined ? undefined : `${object}.${(e.property as Node).value as string}`;
+}
