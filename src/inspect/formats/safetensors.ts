@@ -75,7 +75,14 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
   if (text[lead] !== '{') throw new FormatError('header does not start with "{"', 8 + lead);
   // The writer pads the header with spaces to an 8-byte boundary.
   const body = trimEndRun(text.slice(lead), ' ');
-  const { value, duplicateKeys, floats } = parseJson(body, { baseOffset: 8 + lead, maxDepth: 16 });
+  const depth = containerDepth(body);
+  if (depth > SERDE_MAX_CONTAINERS)
+    return void out.add(
+      'CPI052',
+      `the header nests ${depth} arrays and objects in one another; serde_json's recursion limit refuses the 128th, so the file cannot be loaded. Re-save it.`,
+      { check: 'nesting', depth },
+    );
+  const { value, duplicateKeys, floats } = parseJson(body, { baseOffset: 8 + lead, maxDepth: SERDE_MAX_CONTAINERS });
   if (!isObject(value)) throw new FormatError('header is not a JSON object', 8);
   const dataLen = BigInt(src.size) - 8n - n;
   const ranges: Range[] = [];
@@ -97,6 +104,26 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
   entries.report(out);
   sizes.report(out);
   checkLayout(ranges, dataLen, out);
+}
+
+/**
+ * serde_json's `Deserializer` starts with `remaining_depth: 128` and refuses the array or object that would use the
+ * last of it: 127 containers inside one another load (an unknown field of a tensor entry may hold them), 128 do not.
+ */
+const SERDE_MAX_CONTAINERS = 127;
+
+/** How many arrays and objects the deepest point of a JSON text sits inside (string literals skipped). */
+function containerDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < json.length && json.charCodeAt(i) !== 0x22; i++) if (json.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 /** The fields of `TensorInfo`, which serde's derived `Deserialize` refuses to see twice in one entry. */

@@ -33,6 +33,12 @@ function run(parse: Parser, data: Buffer): AnalysisReport & { rules: string[] } 
   return { ...r, rules: [...new Set(r.findings.map((f) => f.ruleId))].sort() };
 }
 
+/** A one-byte tensor whose unknown field `x` holds `arrays` arrays inside one another, around `inner`. */
+const nested = (arrays: number, inner = '') =>
+  safetensors(
+    `{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1],"x":${'['.repeat(arrays)}${inner}${']'.repeat(arrays)}}}`,
+    1,
+  );
 const F32 = (n: number, at = 0) => ({ dtype: 'F32', shape: [n], data_offsets: [at, at + 4 * n] });
 
 describe('safetensors', () => {
@@ -163,6 +169,10 @@ describe('safetensors', () => {
       want: ['CPI052'],
       status: 'ok',
     },
+    // serde_json's recursion limit: 127 arrays and objects inside one another load, 128 do not (safetensors 0.8).
+    { name: '127 containers deep', input: nested(125), want: [], status: 'ok' },
+    { name: '128 containers deep', input: nested(126), want: ['CPI052'], status: 'ok' },
+    { name: 'brackets inside strings', input: nested(20, '"[[[[{{{{\\"[[[["'), want: [], status: 'ok' },
   ])('$name → $want', ({ input, want, status }) => {
     const r = run(parseSafetensors, input);
     expect(r.rules).toEqual(want);
