@@ -241,8 +241,9 @@ function checkTensor(name: string, entry: JsonValue, problems: FirstOfEach, size
     });
     return range;
   };
-  if (!isObject(entry)) return bad('the entry is not an object');
-  const { dtype, shape, data_offsets: offsets } = entry;
+  const fields = tensorFields(entry);
+  if (fields === undefined) return bad('the entry is neither an object nor [dtype, shape, data_offsets]');
+  const { dtype, shape, data_offsets: offsets } = fields;
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex))
     return bad('data_offsets is not [begin, end]');
   const [begin, end] = offsets.map((x) => BigInt(x as number)) as [bigint, bigint];
@@ -266,6 +267,17 @@ function checkTensor(name: string, entry: JsonValue, problems: FirstOfEach, size
       { check: 'size', tensor: name, expected: Number(bits / 8n), actual: Number(end - begin) },
     );
   return range;
+}
+
+/**
+ * A tensor entry's fields. serde's derived `Deserialize` for `TensorInfo` also takes a sequence of exactly its three
+ * fields in order (`visit_seq`), so `["F32", [2], [0, 8]]` loads as that tensor (safetensors 0.8 `safe_open`).
+ */
+function tensorFields(entry: JsonValue): Readonly<Record<string, JsonValue>> | undefined {
+  if (isObject(entry)) return entry;
+  if (!Array.isArray(entry) || entry.length !== 3) return undefined;
+  const [dtype, shape, offsets] = entry as [JsonValue, JsonValue, JsonValue];
+  return { dtype, shape, data_offsets: offsets };
 }
 
 function checkLayout(ranges: Range[], dataLen: bigint, out: Findings): void {

@@ -169,6 +169,19 @@ describe('safetensors', () => {
       want: ['CPI052'],
       status: 'ok',
     },
+    // serde's derived TensorInfo also reads a sequence of its three fields (safetensors 0.8 safe_open loads it).
+    {
+      name: 'entry as [dtype, shape, data_offsets]',
+      input: safetensors({ a: ['U8', [8], [0, 8]] }, 8),
+      want: [],
+      status: 'ok',
+    },
+    {
+      name: 'entry as a list of four',
+      input: safetensors({ a: ['U8', [8], [0, 8], 1] }, 8),
+      want: ['CPI052', 'CPI053'],
+      status: 'ok',
+    },
     // serde_json's recursion limit: 127 arrays and objects inside one another load, 128 do not (safetensors 0.8).
     { name: '127 containers deep', input: nested(125), want: [], status: 'ok' },
     { name: '128 containers deep', input: nested(126), want: ['CPI052'], status: 'ok' },
