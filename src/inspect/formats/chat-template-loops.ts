@@ -27,27 +27,73 @@ export const DOUBLING_IN_LOOP = 'namespace value doubled in a loop';
 export function loopWork(template: string): LoopWork | undefined {
   const program = parseTemplate(template);
   if (program === undefined) return undefined;
-  // Each node with the iterations its enclosing loops multiply to, `undefined` when one counts the caller's data.
-  const stack: { node: Node; iterations: number; counted: boolean; inLoop: boolean }[] = [
-    { node: program, iterations: 1, counted: true, inLoop: false },
-  ];
-  for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
-    const { node, iterations, counted, inLoop } = stack.pop()!;
-    if (node.type === 'For') {
-      const n = rangeLength(node.iterable as Node);
-      const inner = { iterations: iterations * (n ?? 1), counted: counted && n !== undefined, inLoop: true };
-      if (inner.iterations >= HUGE_ITERATIONS)
-        return { indicator: NESTED_RANGES, near: /\{%[-+]?\s*for\b[^%]*\brange\s*\(/ };
-      for (const c of node.body as Node[]) stack.push({ node: c, ...inner });
-      for (const c of [node.iterable as Node, ...(node.defaultBlock as Node[])])
-        stack.push({ node: c, iterations, counted, inLoop });
-      continue;
-    }
+  const macros = macroPasses(program);
+  return walkLoops(program, (node, passes) => {
+    const { iterations, counted, inLoop } = passes;
+    if (bodyPasses(node, passes).iterations >= HUGE_ITERATIONS) return { indicator: NESTED_RANGES, near: RANGE_LOOP };
+    // A macro called inside a loop runs its own loops on every pass (one level: what the macro calls is not followed).
+    const called = node.type === 'CallExpression' ? macros.get((node.callee as Node).value as string) : undefined;
+    if (called !== undefined && iterations * called >= HUGE_ITERATIONS)
+      return { indicator: NESTED_RANGES, near: RANGE_LOOP };
     if (node.type === 'Set' && inLoop && (!counted || iterations >= HUGE_DOUBLINGS) && doublesItself(node))
       return { indicator: DOUBLING_IN_LOOP, near: /\{%[-+]?\s*set\s+\w+\.\w+\s*=/ };
-    for (const c of children(node)) stack.push({ node: c, iterations, counted, inLoop });
+    return undefined;
+  });
+}
+
+const RANGE_LOOP = /\{%[-+]?\s*for\b[^%]*\brange\s*\(/;
+
+interface Passes {
+  /** The product of the lengths of the loops around a node, a loop over the caller's data counting 1. */
+  readonly iterations: number;
+  /** Whether every loop around the node runs over a literal range. */
+  readonly counted: boolean;
+  readonly inLoop: boolean;
+}
+
+/** Each node under `root` (bounded) with the passes its enclosing loops make, until `visit` finds something. */
+function walkLoops<T>(root: Node, visit: (node: Node, passes: Passes) => T | undefined): T | undefined {
+  const stack: { node: Node; passes: Passes }[] = [
+    { node: root, passes: { iterations: 1, counted: true, inLoop: false } },
+  ];
+  for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
+    const { node, passes } = stack.pop()!;
+    const found = visit(node, passes);
+    if (found !== undefined) return found;
+    if (node.type === 'For') {
+      const inner = bodyPasses(node, passes);
+      for (const c of node.body as Node[]) stack.push({ node: c, passes: inner });
+      for (const c of [node.iterable as Node, ...(node.defaultBlock as Node[])]) stack.push({ node: c, passes });
+    } else for (const c of children(node)) stack.push({ node: c, passes });
   }
   return undefined;
+}
+
+/** The passes of the nodes in a `For`'s body, given the passes of the `For`; of any other node, its own. */
+function bodyPasses(node: Node, passes: Passes): Passes {
+  if (node.type !== 'For') return passes;
+  const n = rangeLength(node.iterable as Node);
+  return { iterations: passes.iterations * (n ?? 1), counted: passes.counted && n !== undefined, inLoop: true };
+}
+
+/**
+ * For each macro of the template, the most passes its own loops make in one call. Macros nested in macros walk a
+ * body more than once, so all the walks share one node budget.
+ */
+function macroPasses(program: Node): Map<string, number> {
+  const macros = new Map<string, number>();
+  let budget = MAX_NODES;
+  walkLoops(program, (node) => {
+    if (node.type !== 'Macro') return undefined;
+    let most = 1;
+    walkLoops({ type: 'Program', body: node.body }, (inner, passes) => {
+      most = Math.max(most, bodyPasses(inner, passes).iterations);
+      return --budget <= 0 ? true : undefined;
+    });
+    macros.set((node.name as Node).value as string, most);
+    return undefined;
+  });
+  return macros;
 }
 
 /**

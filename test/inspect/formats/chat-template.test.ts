@@ -127,6 +127,10 @@ describe('templates that exhaust their renderer', () => {
       name: 'a range loop inside a message loop',
       template: `{% for m in messages %}{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endfor %}`,
     },
+    {
+      name: 'a macro with a range loop called in one',
+      template: `{% macro spin() %}{% for j in range(100000) %}{% endfor %}{% endmacro %}{% for i in range(100000) %}{{ spin() }}{% endfor %}${LOOP}`,
+    },
   ])('$name → nested range() loops', ({ template }) => {
     expect(exhaustionHit(template)?.indicator).toBe('nested range() loops');
     expect(exhaustionHit(template)?.snippet).toContain('range(');
@@ -159,6 +163,10 @@ describe('templates that exhaust their renderer', () => {
       template: `{% for m in messages %}{% for i in range(messages|length) %}{% for j in range(100) %}{% endfor %}{% endfor %}{% endfor %}`,
     },
     { name: 'one range at the cap', template: `${LOOP}{% for i in range(100000) %}{% endfor %}` },
+    {
+      name: 'a macro with a range loop called once per message',
+      template: `{% macro spin() %}{% for j in range(100000) %}{% endfor %}{% endmacro %}{% for m in messages %}{{ spin() }}{% endfor %}`,
+    },
     {
       name: 'a namespace that appends',
       template: `{% set ns = namespace(s='', n=0) %}{% for m in messages %}{% set ns.s = ns.s ~ m.content %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.s }}`,
