@@ -165,6 +165,11 @@ export interface ParsedLockfile {
    * yarn 2+ prepares a git dependency whatever `enableScripts` says (parsers/yarn-berry.ts).
    */
   readonly sourceNotes?: Readonly<Partial<Record<'git' | 'tarball', string>>>;
+  /**
+   * pnpm: the `overrides` of the pnpm-workspace.yaml beside the lockfile (key → spec), where pnpm 10 reads them
+   * (checks/overrides.ts `overridesOf` takes them with package.json's: a name either forces is forced).
+   */
+  readonly workspaceOverrides?: Readonly<Record<string, string>>;
   /** pnpm: settings the lockfile records that differ from the configuration (parsers/pnpm-settings.ts). */
   readonly pnpmSettingMismatches?: readonly PnpmSettingMismatch[];
   /** pnpm 9: dependency paths a snapshot needs that the lockfile has no entry for, at the snapshot's line. */

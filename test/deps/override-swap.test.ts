@@ -37,6 +37,49 @@ describe('CPD172: an override that swaps in another package, judged in a scan', 
     expect(r.findings.filter((f) => f.ruleId === 'CPD021' || f.ruleId === 'CPD010')).toEqual([]);
   });
 
+  it('pnpm 10: an override in pnpm-workspace.yaml, not package.json, is the same swap', async () => {
+    const files = {
+      'package.json': PNPM_PACKAGE.replace(',"pnpm":{"overrides":{"lodash":"npm:evil-lodash@1.0.0"}}', ''),
+      'pnpm-lock.yaml': PNPM_LOCK,
+      'pnpm-workspace.yaml': 'overrides:\n  lodash: npm:evil-lodash@1.0.0\n',
+    };
+    const r = await scanDeps(await repoWith(files));
+    const swaps = r.findings.filter((f) => f.ruleId === 'CPD172');
+    expect(swaps.map((f) => f.location.line)).toEqual([20]);
+    expect(swaps[0]!.message).toContain('pnpm-workspace.yaml overrides lodash with npm:evil-lodash@1.0.0');
+    // The lockfile agrees with the configuration: no stale-settings finding either.
+    expect(r.findings.filter((f) => f.ruleId === 'CPD026')).toEqual([]);
+  });
+
+  it('pnpm 10: a root dependency a pnpm-workspace.yaml override swaps is that override, not injection', async () => {
+    const lock = PNPM_LOCK.replace(
+      '      express-lite:\n        specifier: ^1.0.0\n        version: 1.0.0\n',
+      '      express-lite:\n        specifier: ^1.0.0\n        version: 1.0.0\n      lodash:\n        specifier: npm:evil-lodash@1.0.0\n        version: evil-lodash@1.0.0\n',
+    );
+    const files = {
+      'package.json': '{"name":"app","version":"1.0.0","dependencies":{"express-lite":"^1.0.0","lodash":"^4.17.21"}}',
+      'pnpm-lock.yaml': lock,
+      'pnpm-workspace.yaml': 'overrides:\n  lodash: npm:evil-lodash@1.0.0\n',
+    };
+    const r = await scanDeps(await repoWith(files));
+    expect(r.findings.filter((f) => f.ruleId === 'CPD172')).toHaveLength(1);
+    expect(r.findings.filter((f) => f.ruleId === 'CPD021')).toEqual([]);
+  });
+
+  it('npm: an override nested under the package that depends on the name is the same swap', async () => {
+    const files = {
+      'package.json': NPM_PACKAGE.replace(
+        '"overrides":{"lodash":"npm:evil-lodash@1.0.0"}',
+        '"overrides":{"express-lite":{"lodash":"npm:evil-lodash@1.0.0"}}',
+      ),
+      'package-lock.json': NPM_LOCK,
+    };
+    const r = await scanDeps(await repoWith(files));
+    expect(r.findings.filter((f) => f.ruleId === 'CPD172').map((f) => f.location.line)).toEqual([9]);
+    // arborist applies it (OverrideSet): the entry is what the override asks for, not lockfile injection.
+    expect(r.findings.filter((f) => f.ruleId === 'CPD021')).toEqual([]);
+  });
+
   it('yarn 1: the same entry without the resolution in package.json stays lockfile injection (CPD010)', async () => {
     const files = {
       'package.json': YARN1_PACKAGE.replace(',"resolutions":{"lodash":"npm:evil-lodash@1.0.0"}', ''),

@@ -401,8 +401,8 @@ export const DEPS_RULES = defineRules([
   {
     id: 'CPD172',
     name: 'OverrideSwapsPackage',
-    short: "An override in package.json installs another package under a dependency's name.",
-    full: "npm `overrides`, yarn `resolutions` and pnpm `pnpm.overrides` replace every request for a name, deep in the tree too; a value `npm:other@1.0.0` puts the package `other` in that name's folder, so code that imports the name runs `other` (npm arborist applies it when it builds the tree, yarn and pnpm when they resolve). The lockfile then records the swap as the override asked, so nothing about the entry looks injected. chainproof reports it where the package manager applied it: once per override, at the first lockfile entry it swapped, with the count. An override to a git, tarball or `file:` source is reported through the entries it produced (CPD007, CPD008, CPD009, CPD017).",
+    short: "An override in package.json or pnpm-workspace.yaml installs another package under a dependency's name.",
+    full: "npm `overrides` (nested ones below the package they apply under too), yarn and Bun `resolutions`, pnpm `pnpm.overrides` and pnpm-workspace.yaml `overrides` replace requests for a name, deep in the tree too; a value `npm:other@1.0.0` puts the package `other` in that name's folder, so code that imports the name runs `other` (npm arborist applies it when it builds the tree, yarn and pnpm when they resolve). The lockfile then records the swap as the override asked, so nothing about the entry looks injected. chainproof reports it where the package manager applied it: once per override, at the first lockfile entry it swapped, with the count. An override to a git, tarball or `file:` source is reported through the entries it produced (CPD007, CPD008, CPD009, CPD017).",
     help: 'Make sure the replacement is the package you meant (a fork you maintain, a scoped rename), or drop the override and regenerate the lockfile.',
     level: 'warning',
     severity: '6.0',

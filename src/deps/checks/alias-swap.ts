@@ -2,7 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import { packageFinding } from './finding.js';
-import { overridesOf } from './overrides.js';
+import { nestedNpmOverrides, overridesOf } from './overrides.js';
 import type { LoadedManifest } from './sync.js';
 
 /**
@@ -14,8 +14,8 @@ import type { LoadedManifest } from './sync.js';
  * `specifier` installs `evil` in that folder. An alias is asked for by a dependant (`npm:real@…`) or an override; one
  * nobody asks for is the swap. pnpm records specifiers for importers only (a package's own edges hold resolved
  * references, aliases or not), so only those are read. Entries without any dependant, specs that name no package
- * (`catalog:`, `workspace:`, `link:`), and names an override covers (its target unknown: nested npm overrides), are
- * left alone.
+ * (`catalog:`, `workspace:`, `link:`), and names an override covers (package.json's, npm's nested ones,
+ * pnpm-workspace.yaml's) with this package or with one it does not say, are left alone.
  */
 export function checkAliasSwaps(
   graph: DependencyGraph,
@@ -36,13 +36,17 @@ export function checkAliasSwaps(
   };
   if (graph.kind !== 'pnpm') for (const n of parsed.nodes) for (const e of n.edges) note(e.target, e.name, e.spec);
   for (const imp of parsed.importers) for (const e of imp.edges) note(e.target, e.name, e.spec);
-  const overrides = overridesOf(manifests.find((m) => m.importer === '')?.data);
+  const root = manifests.find((m) => m.importer === '')?.data;
+  const overrides = overridesOf(root, parsed.workspaceOverrides);
+  const nested = nestedNpmOverrides(root);
   const out: Finding[] = [];
   for (const { target, folder, specs } of asked.values()) {
     const node = graph.packages[target]!;
     const aliasOf = (spec: string) => spec === `npm:${node.name}` || spec.startsWith(`npm:${node.name}@`);
     const forced = overrides.get(folder);
     if (specs.some(aliasOf) || (forced !== undefined && (forced === '*' || aliasOf(forced)))) continue;
+    // An npm override below another package (`{ "a": { "lodash": "npm:evil@1" } }`) asked for it: CPD172 says so.
+    if (nested.some(([name, spec]) => name === folder && aliasOf(spec))) continue;
     out.push(
       packageFinding(
         'CPD021',

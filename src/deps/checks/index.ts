@@ -59,7 +59,7 @@ export function checkDependencies(
   const gitPins = checkGitPins(graph, parsed).filter((f) => !injectedAt.has(f.location.line));
   const unpinnedAt = new Set(gitPins.map((f) => f.location.line));
   const sources = unreached
-    .keep(checkSources(graph, policy, parsed.sourceNotes, aliasOverrides(manifests)))
+    .keep(checkSources(graph, policy, parsed.sourceNotes, aliasOverrides(graph, parsed, manifests)))
     .filter(
       (f) =>
         !(f.ruleId === 'CPD009' && execAt.has(f.location.line)) &&
@@ -98,7 +98,7 @@ export function checkDependencies(
     ...collapseSystemic(sync, graph),
     ...checkTransitiveRanges(graph, parsed, manifests, reportedAt),
     ...swaps,
-    ...checkOverrideSwaps(graph, manifests),
+    ...checkOverrideSwaps(graph, parsed, manifests),
     ...rangeSources,
     ...checkLocalPaths(graph),
     ...checkLocalRefs(graph, parsed),

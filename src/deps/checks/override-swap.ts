@@ -1,13 +1,16 @@
 import type { Finding } from '../../core/finding.js';
+import { posix } from 'node:path';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
+import type { ParsedLockfile } from '../types.js';
 import { parseAlias } from '../parsers/npm-common.js';
 import type { LoadedManifest } from './sync.js';
 import { packageFinding } from './finding.js';
-import { overridesOf } from './overrides.js';
+import { nestedNpmOverrides, overridesOf } from './overrides.js';
 
 /**
  * CPD172: an override of the root package.json that puts another package under a name (npm `overrides`
- * `"lodash": "npm:evil-lodash@1.0.0"`, yarn `resolutions`, pnpm `pnpm.overrides`), judged where the package manager
+ * `"lodash": "npm:evil-lodash@1.0.0"`, at any depth of its nested objects; yarn `resolutions`, pnpm `pnpm.overrides`,
+ * or pnpm-workspace.yaml `overrides`), judged where the package manager
  * applied it: the lockfile entries in that name's folder that hold the other package. npm's `Node.canReplaceWith` /
  * arborist `#applyOverrides` (and yarn's and pnpm's resolution hooks) replace every request for the name, deep in the
  * tree too, so code that imports `lodash` runs `evil-lodash`. CPD021 leaves such entries alone (the override asks for
@@ -15,30 +18,68 @@ import { overridesOf } from './overrides.js';
  * An override to a git, tarball or `file:` source is not reported here: the entries it produced are already judged
  * by their source (CPD007, CPD008, CPD009, CPD017).
  */
-export function checkOverrideSwaps(graph: DependencyGraph, manifests: readonly LoadedManifest[]): Finding[] {
-  const root = manifests.find((m) => m.importer === '');
+export function checkOverrideSwaps(
+  graph: DependencyGraph,
+  parsed: ParsedLockfile,
+  manifests: readonly LoadedManifest[],
+): Finding[] {
   const out: Finding[] = [];
-  for (const [name, { other, spec }] of aliasOverridesOf(root)) {
+  for (const { name, other, spec, file } of aliasOverridesOf(graph, parsed, manifests)) {
     const swapped = graph.packages.filter((p) => p.alias === name && p.name === other);
     const first = swapped[0];
-    if (first !== undefined) out.push(swapFinding(first, swapped, name, spec, root!.file));
+    if (first !== undefined) out.push(swapFinding(first, swapped, name, spec, file));
   }
   return out;
 }
 
-/** The root package.json's overrides that put another package under a name: name → the other package. */
-export function aliasOverrides(manifests: readonly LoadedManifest[]): Map<string, string> {
+/** The overrides that put another package under a name: name → the other packages. */
+export function aliasOverrides(
+  graph: DependencyGraph,
+  parsed: ParsedLockfile,
+  manifests: readonly LoadedManifest[],
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { name, other } of aliasOverridesOf(graph, parsed, manifests))
+    out.set(name, [...(out.get(name) ?? []), other]);
+  return out;
+}
+
+interface AliasOverride {
+  readonly name: string;
+  readonly other: string;
+  readonly spec: string;
+  /** Repo-relative path of the file that sets it. */
+  readonly file: string;
+}
+
+/**
+ * Every override that puts another package under a name, once per name and package: the root package.json's (npm's
+ * nested objects too, `{ "a": { "lodash": "npm:evil@1" } }`) and pnpm-workspace.yaml's beside a pnpm lockfile.
+ */
+function aliasOverridesOf(
+  graph: DependencyGraph,
+  parsed: ParsedLockfile,
+  manifests: readonly LoadedManifest[],
+): AliasOverride[] {
   const root = manifests.find((m) => m.importer === '');
-  return new Map([...aliasOverridesOf(root)].map(([name, { other }]) => [name, other]));
-}
-
-function aliasOverridesOf(root: LoadedManifest | undefined): Map<string, { other: string; spec: string }> {
-  const out = new Map<string, { other: string; spec: string }>();
-  for (const [name, spec] of overridesOf(root?.data)) {
+  const workspaceFile = posix.join(posix.dirname(graph.lockfile), 'pnpm-workspace.yaml');
+  const fromRoot = [...overridesOf(root?.data), ...nestedNpmOverrides(root?.data)];
+  const sets = [
+    ...fromRoot.map(([name, spec]) => ({ name, spec, file: root?.file ?? 'package.json' })),
+    ...[...overridesOf(undefined, parsed.workspaceOverrides)].map(([name, spec]) => ({
+      name,
+      spec,
+      file: workspaceFile,
+    })),
+  ];
+  const out = new Map<string, AliasOverride>();
+  for (const { name, spec, file } of sets) {
     const alias = parseAlias(spec);
-    if (alias !== undefined && alias[0] !== name) out.set(name, { other: alias[0], spec });
+    if (alias === undefined || alias[0] === name) continue;
+    const key = `${name}\0${alias[0]}`;
+    if (!out.has(key)) out.set(key, { name, other: alias[0], spec, file });
   }
-  return out;
+  return [...out.values()];
 }
 
 function swapFinding(first: PackageNode, swapped: readonly PackageNode[], name: string, spec: string, file: string) {

@@ -1,4 +1,4 @@
-import type { Manifest } from '../types.js';
+import type { Manifest, ParsedLockfile } from '../types.js';
 import { strMap } from '../types.js';
 
 /**
@@ -7,23 +7,28 @@ import { strMap } from '../types.js';
  * (`name`, `**\/name`, `parent/name`: the last name wins for every occurrence) and pnpm `pnpm.overrides`
  * (`name`, `name@range`, `parent>name`). pnpm catalogs (`catalog:`) need nothing: the lockfile records the
  * `catalog:` specifier itself. Nested npm override objects are not flattened; a name they cover is left unchecked.
+ * pnpm 10 also reads `overrides` from pnpm-workspace.yaml (`ParsedLockfile.workspaceOverrides`); those win a name
+ * both set.
  */
-export function overridesOf(root: Manifest | undefined): ReadonlyMap<string, string> {
+export function overridesOf(
+  root: Manifest | undefined,
+  workspace?: ParsedLockfile['workspaceOverrides'],
+): ReadonlyMap<string, string> {
   const out = new Map<string, string>();
-  if (root === undefined) return out;
-  const data = root as Record<string, unknown>;
   const add = (key: string, value: unknown) => {
     const name = targetName(key);
     if (name === undefined) return;
     // `$foo` (npm: use the root's own spec) and nested objects: we know it is overridden, not to what.
     out.set(name, typeof value === 'string' && !value.startsWith('$') ? value : '*');
   };
+  const data = (root ?? {}) as Record<string, unknown>;
   const npm = data['overrides'];
   if (npm !== null && typeof npm === 'object') for (const [k, v] of Object.entries(npm)) add(k, v);
   for (const [k, v] of Object.entries(strMap(data['resolutions']))) add(k, v);
   const pnpm = data['pnpm'];
   if (pnpm !== null && typeof pnpm === 'object')
     for (const [k, v] of Object.entries(strMap((pnpm as Record<string, unknown>)['overrides']))) add(k, v);
+  for (const [k, v] of Object.entries(workspace ?? {})) add(k, v);
   return out;
 }
 
@@ -42,16 +47,32 @@ export function targetName(key: string): string | undefined {
  * Every name an npm override, yarn resolution or pnpm override of the root package.json may force, at any depth of
  * npm's nested override objects (`{ "a": { "b": "github:x/b" } }` forces b under a).
  */
-export function overriddenAnywhere(root: Manifest | undefined): ReadonlySet<string> {
-  const names = new Set(overridesOf(root).keys());
+export function overriddenAnywhere(
+  root: Manifest | undefined,
+  workspace?: ParsedLockfile['workspaceOverrides'],
+): ReadonlySet<string> {
+  const names = new Set(overridesOf(root, workspace).keys());
+  for (const [name] of nestedNpmOverrides(root)) names.add(name);
+  return names;
+}
+
+/**
+ * The name → spec pairs of npm's `overrides` at every depth, as arborist's `OverrideSet` reads them: a key's string
+ * value is its spec, an object value holds the overrides below that package, whose own spec is its `"."` key. A
+ * name is forced under its parent only. `*`: overridden, to what is not said (an object without `"."`).
+ */
+export function nestedNpmOverrides(root: Manifest | undefined): [string, string][] {
+  const out: [string, string][] = [];
   const walk = (v: unknown, depth: number) => {
     if (v === null || typeof v !== 'object' || depth > 32) return;
     for (const [k, inner] of Object.entries(v)) {
       const name = targetName(k);
-      if (name !== undefined) names.add(name);
+      if (name === undefined) continue;
+      const spec = typeof inner === 'string' ? inner : (inner as Record<string, unknown> | null)?.['.'];
+      out.push([name, typeof spec === 'string' ? spec : '*']);
       walk(inner, depth + 1);
     }
   };
   walk((root as Record<string, unknown> | undefined)?.['overrides'], 0);
-  return names;
+  return out;
 }

@@ -32,7 +32,7 @@ export function checkRangeSources(
   manifests: readonly LoadedManifest[],
 ): Finding[] {
   const root = manifests.find((m) => m.importer === '')?.data;
-  const overrides = overridesOf(root);
+  const overrides = overridesOf(root, parsed.workspaceOverrides);
   const out: Finding[] = [];
   const seen = new Set<number>();
   for (const m of manifests) {
@@ -66,7 +66,7 @@ export function checkRangeSources(
   // local path: the same edit one level down (arborist's depValid checks the version only; yarn 1 installs what the
   // entry resolves to). Not for names an override or resolution may force anywhere (npm's nested overrides too).
   if (TRANSITIVE_KINDS.has(graph.kind)) {
-    const forced = overriddenAnywhere(root);
+    const forced = overriddenAnywhere(root, parsed.workspaceOverrides);
     parsed.nodes.forEach((parent, from) => {
       for (const e of parent.edges) {
         if (e.target === undefined || seen.has(e.target) || forced.has(e.name)) continue;

@@ -17,8 +17,8 @@ export function checkSources(
   policy: CheckPolicy,
   /** What the package manager does with a git or tarball-URL source (ParsedLockfile.sourceNotes). */
   notes: ParsedLockfile['sourceNotes'] = {},
-  /** Names the root package.json overrides with another package (`aliasOverrides`), to the package put there. */
-  overriddenTo: ReadonlyMap<string, string> = new Map(),
+  /** Names an override puts another package under (`aliasOverrides`), to the packages put there. */
+  overriddenTo: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Finding[] {
   const out: Finding[] = [];
   // CPD005's evidence, read from the node when reported: a flood of it held a joined list and an object per package.
@@ -202,7 +202,7 @@ function nameMismatch(
   node: PackageNode,
   kind: DependencyGraph['kind'],
   policy: CheckPolicy,
-  overriddenTo: ReadonlyMap<string, string>,
+  overriddenTo: ReadonlyMap<string, readonly string[]>,
 ): Finding | undefined {
   if (node.resolved !== undefined && node.source === 'registry') {
     const url = parseRegistryTarball(
@@ -258,7 +258,7 @@ function nameMismatch(
     for (const d of node.key.split(', ')) {
       const [name, range] = splitDescriptor(d);
       // yarn 1 writes a resolutions alias's entry under the name's own ranges too: the override asked for it (CPD172).
-      const overridden = name === node.alias && overriddenTo.get(name) === node.name;
+      const overridden = name === node.alias && overriddenTo.get(name)?.includes(node.name) === true;
       if (name !== node.name && !overridden && !range.startsWith(`npm:${node.name}@`) && range !== `npm:${node.name}`) {
         return packageFinding(
           'CPD010',

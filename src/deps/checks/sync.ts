@@ -29,7 +29,7 @@ export function checkSync(
 ): Finding[] {
   const out: Finding[] = [];
   // The package manager installs an overridden name by the override, not by the declared spec: check against it.
-  const overrides = overridesOf(manifests.find((m) => m.importer === '')?.data);
+  const overrides = overridesOf(manifests.find((m) => m.importer === '')?.data, parsed.workspaceOverrides);
   for (const m of manifests) {
     const recorded = graph.importers[m.importer];
     const records = recorded !== undefined && Object.keys(recorded).length > 0;

@@ -48,7 +48,7 @@ export function checkTransitiveRanges(
 ): Finding[] {
   const consequence = CONSEQUENCE[graph.kind];
   if (consequence === undefined) return [];
-  const forced = overriddenAnywhere(manifests.find((m) => m.importer === '')?.data);
+  const forced = overriddenAnywhere(manifests.find((m) => m.importer === '')?.data, parsed.workspaceOverrides);
   const out: Finding[] = [];
   const seen = new Set<number>();
   parsed.nodes.forEach((parent, from) => {

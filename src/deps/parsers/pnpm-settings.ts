@@ -27,9 +27,10 @@ export function pnpmSettingMismatches(
   const out: PnpmSettingMismatch[] = [];
   const at = (field: string) => lineOf(text, `\n${field}:`);
 
-  const configured = isRecord(ws.overrides)
-    ? stringMap(ws.overrides)
-    : { ...stringMap((root as Record<string, unknown>).resolutions), ...stringMap(pnpm.overrides) };
+  const configured = workspaceOverrides(options) ?? {
+    ...stringMap((root as Record<string, unknown>).resolutions),
+    ...stringMap(pnpm.overrides),
+  };
   const locked = stringMap(data.overrides);
   const differing = [...new Set([...Object.keys(configured), ...Object.keys(locked)])].filter((k) => {
     const want = configured[k];
@@ -96,6 +97,12 @@ export function pnpmSettingMismatches(
         : 'the config has packageExtensions the lockfile was not resolved with',
     });
   return out;
+}
+
+/** pnpm-workspace.yaml's `overrides` (key → spec) when it has them: pnpm then reads them, not package.json's. */
+export function workspaceOverrides(options: ParseOptions): Record<string, string> | undefined {
+  const ws = options.pnpmWorkspace;
+  return isRecord(ws?.overrides) ? stringMap(ws.overrides) : undefined;
 }
 
 /**

@@ -17,7 +17,7 @@ import { pushAll } from '../../core/push-all.js';
 import { pnpmBuildsDisabledBy } from './pnpm-builds.js';
 import { platformsOf } from '../platforms.js';
 import { stripPeers } from './pnpm-dep-path.js';
-import { pnpmSettingMismatches } from './pnpm-settings.js';
+import { pnpmSettingMismatches, workspaceOverrides } from './pnpm-settings.js';
 import { findYamlKeyProblem } from '../../core/yaml-key-problems.js';
 import { parseShallowYaml } from '../../core/yaml-depth.js';
 
@@ -180,6 +180,7 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     ...patchFiles(text, data, configuredPatches(options)),
   ];
   const mismatches = pnpmSettingMismatches(data, text, options);
+  const overrides = workspaceOverrides(options);
   return {
     kind: 'pnpm',
     formatVersion,
@@ -188,6 +189,7 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     ...(localRefs.length > 0 ? { localRefs } : {}),
     ...(mismatches !== undefined && mismatches.length > 0 ? { pnpmSettingMismatches: mismatches } : {}),
     ...(missing.length > 0 ? { missingEntries: missing } : {}),
+    ...(overrides !== undefined ? { workspaceOverrides: overrides } : {}),
     catalogRange: (name, spec) => {
       // `catalog:` is the default catalog (`catalogs.default`), `catalog:x` the one named x (@pnpm/catalogs.protocol-parser).
       const id = spec.slice('catalog:'.length).trim() || 'default';
