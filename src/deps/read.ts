@@ -92,12 +92,14 @@ export function workspaceDirs(
   manifests: ReadonlyMap<string, DiscoveredFile>,
 ): string[] {
   if (globs.length === 0) return [];
-  const isMatch = picomatch([...globs]);
+  // A `!` glob excludes (@npmcli/map-workspaces `appendNegatedPatterns`); picomatch alone reads `!packages/legacy`
+  // as "every other folder".
+  const isMatch = workspaceMatcher(globs);
   const out: string[] = [];
   for (const path of manifests.keys()) {
     const d = dirOf(path);
     const rel = dir === '' ? d : d.startsWith(`${dir}/`) ? d.slice(dir.length + 1) : undefined;
-    if (rel !== undefined && rel !== '' && !rel.split('/').includes('node_modules') && isMatch(rel)) out.push(rel);
+    if (rel !== undefined && isMatch(rel)) out.push(rel);
   }
   return out.sort();
 }
