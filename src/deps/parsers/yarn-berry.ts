@@ -59,6 +59,7 @@ export function parseYarnBerry(
   const rootEntry = entries.find(({ entry }) => str(entry.resolution)?.endsWith('@workspace:.'))?.entry;
   const buildDisabled = buildsDisabledBy(manifests?.[''], rootEntry, enableScripts);
   const importers: DraftImporter[] = [];
+  const workspaceLocators = new Map<string, string>();
   const nodes: DraftNode[] = entries.map(({ key, entry }) => {
     const first = key.split(',')[0]!.trim();
     const resolution = str(entry.resolution) ?? first;
@@ -85,11 +86,12 @@ export function parseYarnBerry(
       name: dep,
       spec,
       kind: optionalDeps.has(dep) ? 'optional' : 'prod',
-      target: byDescriptor.get(`${dep}@${spec}`),
+      target: byDescriptor.get(`${dep}@${spec}`) ?? byDescriptor.get(boundDescriptor(dep, spec, resolution)),
     }));
     const conditions = str(entry.conditions);
     if (source === 'workspace') {
       const wsPath = reference.slice('workspace:'.length).replace(/^\.\/?/, '');
+      workspaceLocators.set(wsPath, resolution);
       importers.push({
         path: wsPath,
         declared: strMap(entry.dependencies),
@@ -123,13 +125,26 @@ export function parseYarnBerry(
     nodes,
     importers,
     ...(duplicateKeys.length > 0 ? { duplicateKeys } : {}),
-    resolveDeclared: (_importer, name, spec) => {
+    resolveDeclared: (importer, name, spec) => {
       const normal = /^[a-z]+:/i.test(spec) ? spec : `npm:${spec}`;
-      const hit = byDescriptor.get(`${name}@${normal}`);
+      const locator = workspaceLocators.get(importer);
+      const hit =
+        byDescriptor.get(`${name}@${normal}`) ??
+        (locator !== undefined ? byDescriptor.get(boundDescriptor(name, spec, locator)) : undefined);
       if (hit !== undefined) return hit;
       return /^[\d^~<>=*xX| .-]/.test(spec) ? undefined : 'unknown';
     },
   };
+}
+
+/**
+ * The descriptor yarn keys a dependency on a relative path under (`link:`, `portal:`, `file:`, `exec:`): the
+ * resolvers' `bindDescriptor` (LinkResolver, PortalResolver, FileResolver, ExecResolver, via structUtils
+ * `bindDescriptor`) add the parent's locator, so `l: "link:./x"` of `app@workspace:.` is locked as
+ * `l@link:./x::locator=app%40workspace%3A.` (querystring-escaped, as in real lockfiles).
+ */
+function boundDescriptor(name: string, spec: string, parentLocator: string): string {
+  return `${name}@${spec}::locator=${encodeURIComponent(parentLocator)}`;
 }
 
 /**
