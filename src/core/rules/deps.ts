@@ -408,4 +408,14 @@ export const DEPS_RULES = defineRules([
     severity: '6.0',
     tags: [...TAGS],
   },
+  {
+    id: 'CPD173',
+    name: 'OneVersionSeveralIntegrities',
+    short: 'A lockfile locks one package version from one registry twice, with integrities that cannot both be right.',
+    full: "A registry publishes one tarball per name@version and never lets it be published again, and npm (pacote, ssri `checkData`) and yarn 1 check each lockfile entry's bytes against that entry's own integrity. Two entries of the same version from the same registry host whose hashes share no digest under a common algorithm therefore mean the lockfile was edited: at least one of them is not what the registry serves (the install fails with EINTEGRITY there, or the entry is meant to be fetched from somewhere else later). Offline this is the only sign; online, CPD100 also says which entry differs from the registry. One finding per version.",
+    help: "Delete the entries of that version and reinstall so the package manager records the registry's integrity, and find out who changed the lockfile.",
+    level: 'error',
+    severity: '8.0',
+    tags: [...TAGS],
+  },
 ]);

@@ -29,6 +29,7 @@ import { unreachedFold } from './unreached.js';
 import { collapseSystemic } from './systemic.js';
 import { checkYarnProtocols } from './yarn-protocols.js';
 import { checkYarnYaml } from './yarn-yaml.js';
+import { checkVersionIntegrities } from './version-integrities.js';
 
 export type { CheckPolicy } from './context.js';
 export { toCheckPolicy } from './context.js';
@@ -90,6 +91,7 @@ export function checkDependencies(
   );
   const all = unreached.keep([
     ...collapseSystemic(unreached.keep(checkIntegrity(graph, parsed)), graph),
+    ...checkVersionIntegrities(graph),
     ...collapseSystemic(sources, graph),
     ...checkPackages(graph, policy, unreached.notInstalledBy),
     ...checkBunTrustedHashes(graph, parsed),
