@@ -75,7 +75,12 @@ describe('CPD172: an override that swaps in another package, judged in a scan', 
       'package-lock.json': NPM_LOCK,
     };
     const r = await scanDeps(await repoWith(files));
-    expect(r.findings.filter((f) => f.ruleId === 'CPD172').map((f) => f.location.line)).toEqual([9]);
+    const swaps = r.findings.filter((f) => f.ruleId === 'CPD172');
+    expect(swaps.map((f) => f.location.line)).toEqual([9]);
+    // It applies below express-lite only: the message says where, not "every request".
+    expect(swaps[0]!.message).toContain(
+      'is installed for requests of lodash under express-lite because package.json overrides lodash under express-lite with npm:evil-lodash@1.0.0',
+    );
     // arborist applies it (OverrideSet): the entry is what the override asks for, not lockfile injection.
     expect(r.findings.filter((f) => f.ruleId === 'CPD021')).toEqual([]);
   });

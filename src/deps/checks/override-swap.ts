@@ -24,10 +24,11 @@ export function checkOverrideSwaps(
   manifests: readonly LoadedManifest[],
 ): Finding[] {
   const out: Finding[] = [];
-  for (const { name, other, spec, file } of aliasOverridesOf(graph, parsed, manifests)) {
+  for (const swap of aliasOverridesOf(graph, parsed, manifests)) {
+    const { name, other } = swap;
     const swapped = graph.packages.filter((p) => p.alias === name && p.name === other);
     const first = swapped[0];
-    if (first !== undefined) out.push(swapFinding(first, swapped, name, spec, file));
+    if (first !== undefined) out.push(swapFinding(first, swapped, swap));
   }
   return out;
 }
@@ -48,6 +49,8 @@ interface AliasOverride {
   readonly name: string;
   readonly other: string;
   readonly spec: string;
+  /** npm's nested overrides: the packages it applies under (`a > b`); '' for every request. */
+  readonly under: string;
   /** Repo-relative path of the file that sets it. */
   readonly file: string;
 }
@@ -63,32 +66,41 @@ function aliasOverridesOf(
 ): AliasOverride[] {
   const root = manifests.find((m) => m.importer === '');
   const workspaceFile = posix.join(posix.dirname(graph.lockfile), 'pnpm-workspace.yaml');
-  const fromRoot = [...overridesOf(root?.data), ...nestedNpmOverrides(root?.data)];
+  const rootFile = root?.file ?? 'package.json';
   const sets = [
-    ...fromRoot.map(([name, spec]) => ({ name, spec, file: root?.file ?? 'package.json' })),
+    ...[...overridesOf(root?.data)].map(([name, spec]) => ({ name, spec, under: '', file: rootFile })),
+    ...nestedNpmOverrides(root?.data).map(([name, spec, under]) => ({
+      name,
+      spec,
+      under: under.join(' > '),
+      file: rootFile,
+    })),
     ...[...overridesOf(undefined, parsed.workspaceOverrides)].map(([name, spec]) => ({
       name,
       spec,
+      under: '',
       file: workspaceFile,
     })),
   ];
   const out = new Map<string, AliasOverride>();
-  for (const { name, spec, file } of sets) {
+  for (const { name, spec, under, file } of sets) {
     const alias = parseAlias(spec);
     if (alias === undefined || alias[0] === name) continue;
     const key = `${name}\0${alias[0]}`;
-    if (!out.has(key)) out.set(key, { name, other: alias[0], spec, file });
+    if (!out.has(key)) out.set(key, { name, other: alias[0], spec, under, file });
   }
   return [...out.values()];
 }
 
-function swapFinding(first: PackageNode, swapped: readonly PackageNode[], name: string, spec: string, file: string) {
+function swapFinding(first: PackageNode, swapped: readonly PackageNode[], swap: AliasOverride) {
+  const { name, spec, under, file } = swap;
   const n = swapped.length;
+  const where = under === '' ? `every request of ${name}` : `requests of ${name} under ${under}`;
   return packageFinding(
     'CPD172',
     first,
-    `is installed for every request of ${name} because ${file} overrides ${name} with ${spec.slice(0, 200)}${n > 1 ? ` (${n} entries)` : ''}`,
+    `is installed for ${where} because ${file} overrides ${name}${under === '' ? '' : ` under ${under}`} with ${spec.slice(0, 200)}${n > 1 ? ` (${n} entries)` : ''}`,
     `Code that imports ${name} runs ${first.name}: make sure ${first.name} is the package you meant, or drop the override and regenerate the lockfile.`,
-    { override: name, spec: spec.slice(0, 200), entries: n },
+    { override: name, spec: spec.slice(0, 200), entries: n, ...(under === '' ? {} : { under }) },
   );
 }

@@ -59,20 +59,21 @@ export function overriddenAnywhere(
 /**
  * The name → spec pairs of npm's `overrides` at every depth, as arborist's `OverrideSet` reads them: a key's string
  * value is its spec, an object value holds the overrides below that package, whose own spec is its `"."` key. A
- * name is forced under its parent only. `*`: overridden, to what is not said (an object without `"."`).
+ * name is forced under its parents only (`under`, outermost first). `*`: overridden, to what is not said (an object
+ * without `"."`).
  */
-export function nestedNpmOverrides(root: Manifest | undefined): [string, string][] {
-  const out: [string, string][] = [];
-  const walk = (v: unknown, depth: number) => {
-    if (v === null || typeof v !== 'object' || depth > 32) return;
+export function nestedNpmOverrides(root: Manifest | undefined): [name: string, spec: string, under: string[]][] {
+  const out: [string, string, string[]][] = [];
+  const walk = (v: unknown, under: string[]) => {
+    if (v === null || typeof v !== 'object' || under.length > 32) return;
     for (const [k, inner] of Object.entries(v)) {
       const name = targetName(k);
       if (name === undefined) continue;
       const spec = typeof inner === 'string' ? inner : (inner as Record<string, unknown> | null)?.['.'];
-      out.push([name, typeof spec === 'string' ? spec : '*']);
-      walk(inner, depth + 1);
+      out.push([name, typeof spec === 'string' ? spec : '*', under]);
+      walk(inner, [...under, name]);
     }
   };
-  walk((root as Record<string, unknown> | undefined)?.['overrides'], 0);
+  walk((root as Record<string, unknown> | undefined)?.['overrides'], []);
   return out;
 }
