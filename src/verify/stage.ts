@@ -30,7 +30,13 @@ export const signaturesStage: Stage = {
     // A file covered twice keeps the failing outcome: the worst result wins.
     for (const [p, c] of models.coverage) if (!c.ok) coverage.set(p, c);
     // Only what a name claims, or what was parsed whole as a signature, is exempt from signatures.require.
-    const required = enforceRequirements(input, setup, coverage, new Set([...cosign.parts, ...found.renamed]));
+    const required = enforceRequirements(
+      input,
+      setup,
+      coverage,
+      new Set([...cosign.parts, ...found.renamed]),
+      ctx.policy.suppressions,
+    );
     const registry = enforceRegistrySignature(ctx, coverage);
     const parts = [models, detached, cosignSigs, required, registry];
     return { findings: parts.flatMap((p) => p.findings), verifications: parts.flatMap((p) => p.verifications) };

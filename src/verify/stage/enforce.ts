@@ -7,6 +7,8 @@ import { listedWithMore } from '../../core/plural.js';
 import { record } from './findings.js';
 import { matchesSigner } from '../policy/signers.js';
 import type { NamedSigner } from '../../core/trust-material.js';
+import type { Suppression } from '../../core/policy.js';
+import { foldUnsignedByFolder } from './unsigned-folders.js';
 import {
   policyWhere,
   registryPlace,
@@ -33,8 +35,11 @@ export function enforceRequirements(
    * the files they sign (cosign-names.ts), and the model signatures the stage parsed whole (`findModelSignatures`).
    */
   signatureParts: ReadonlySet<string>,
+  suppressions: readonly Suppression[],
 ): PartResult {
   const out = emptyPart();
+  // The CPS003s for files with no signature, by the requirements they break: one per folder (unsigned-folders.ts).
+  const unsigned = new Map<Finding, string>();
   // Most scans require no signature: no pass over every file of the repository then.
   if (setup.requirements.length === 0 && setup.registryRequirements.length === 0) return out;
   // Files one signature covers, refused by the same requirements: one cause.
@@ -47,7 +52,9 @@ export function enforceRequirements(
     const c = coverage.get(f.path);
     if (c?.ignored) continue;
     if (!c) {
-      out.findings.push(unsignedFinding(f.path, policy, registry));
+      const finding = unsignedFinding(f.path, policy, registry);
+      unsigned.set(finding, whereOf(policy, registry));
+      out.findings.push(finding);
       out.verifications.push(record(f.path, 'failed', 'required signature missing'));
       continue;
     }
@@ -83,7 +90,7 @@ export function enforceRequirements(
     out.findings.push(unsignedFinding(s.path, required.policy, required.registry, s.detail));
     out.verifications.push(record(s.path, 'failed', `required signature missing: ${s.detail}`));
   }
-  return out;
+  return unsigned.size < 2 ? out : { ...out, findings: foldUnsignedByFolder(out.findings, unsigned, suppressions) };
 }
 
 /** The policy and registry requirements covering a path; undefined when none does. */
@@ -150,13 +157,17 @@ function requirementEvidence(
   };
 }
 
+/** The requirements a file is under, in words. */
+const whereOf = (policy: readonly CompiledRequirement[], registry: readonly CompiledRegistryRequirement[]): string =>
+  [...policy.map(policyWhere), ...registry.map(registryWhere)].join('; ');
+
 function unsignedFinding(
   path: string,
   policy: readonly CompiledRequirement[],
   registry: readonly CompiledRegistryRequirement[],
   unread?: string,
 ): Finding {
-  const where = [...policy.map(policyWhere), ...registry.map(registryWhere)].join('; ');
+  const where = whereOf(policy, registry);
   const how = `(model_signing sign for a model folder, cosign sign-blob --bundle ${path}.sigstore.json ${path}) and commit the signature`;
   const message =
     unread === undefined
