@@ -82,7 +82,8 @@ export async function runPipeline(
   const byLevel = countByLevel(resolved);
   const vs = [...verifications.values()]
     .filter((v) => !shard || inShard(recordShardKey(v.key), shard))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(reported);
   const count = (s: VerificationStatus) => vs.filter((v) => v.status === s).length;
   const sortedModels = [...models]
     .filter((m) => !shard || inShard(m.path, shard))
@@ -149,11 +150,19 @@ function mergeModels(into: ModelRecord[], index: Map<string, number>, add: reado
 
 const STATUS_RANK: Record<VerificationStatus, number> = { verified: 0, unverifiable: 1, failed: 2 };
 
-/** Worst outcome wins: failed > unverifiable > verified. */
+/**
+ * Worst outcome wins: failed > unverifiable > verified. A fallback record (no check applied) yields to any check's
+ * outcome: a model file the registry does not list but an allowed signer signed is verified, not unverifiable.
+ */
 function mergeVerification(into: Map<string, VerificationRecord>, v: VerificationRecord): void {
   const old = into.get(v.key);
-  if (!old || STATUS_RANK[v.status] > STATUS_RANK[old.status]) into.set(v.key, v);
+  if (old && v.fallback && !old.fallback) return;
+  if (!old || (old.fallback && !v.fallback) || STATUS_RANK[v.status] > STATUS_RANK[old.status]) into.set(v.key, v);
 }
+
+/** The record as reports show it: `fallback` is the merge's, no part of the output's shape. */
+const reported = (v: VerificationRecord): VerificationRecord =>
+  v.fallback ? { key: v.key, status: v.status, ...(v.detail === undefined ? {} : { detail: v.detail }) } : v;
 
 /**
  * Sharding partitions results, not the walk: every job sees the whole tree (a signature over a folder or a

@@ -165,6 +165,11 @@ export interface VerificationRecord {
   readonly key: string;
   readonly status: VerificationStatus;
   readonly detail?: string;
+  /**
+   * The record only says that no check applied (a model file the trusted registry does not list): another stage's
+   * outcome for the key, a verified signature included, replaces it. Never written to reports (pipeline.ts).
+   */
+  readonly fallback?: true;
 }
 
 /**
