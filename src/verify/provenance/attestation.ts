@@ -20,7 +20,13 @@ export type AttestationResult =
   | VerifiedAttestation
   | { readonly ok: false; readonly reason: string }
   /** A signature that states no build (a message signature, a person's signed statement): not provenance at all. */
-  | { readonly ok: false; readonly notProvenance: true; readonly reason: string }
+  | {
+      readonly ok: false;
+      readonly notProvenance: true;
+      readonly reason: string;
+      /** An SLSA statement signed with a public key: provenance in form, a signature only (kind.ts). */
+      readonly keyed?: true;
+    }
   /** Provenance in a shape that cannot be verified offline (a bare DSSE envelope): present, never verified. */
   | { readonly ok: false; readonly unverifiedFormat: true; readonly reason: string }
   /** Signed, but its statement and certificate (or the certificate's two commit extensions) name different sources. */
@@ -59,7 +65,15 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
   }
   // The same split the signatures stage makes (stage/detached.ts), so each bundle is judged by one stage.
   if (!isProvenanceBundle(parsed))
-    return { ok: false, notProvenance: true, reason: 'the bundle is a signature, not build provenance' };
+    return parsed.material.kind === 'key' && parsed.content.kind === 'dsse'
+      ? {
+          ok: false,
+          notProvenance: true,
+          keyed: true,
+          reason:
+            "it is signed with a public key, not a CI's Sigstore certificate, so it names no builder or source repository (a key vouches for the bytes only)",
+        }
+      : { ok: false, notProvenance: true, reason: 'the bundle is a signature, not build provenance' };
   // Provenance is only ever verified the Sigstore way (Fulcio certificate, log or timestamp), so the bundle must be
   // one @sigstore/bundle's bundleFromJSON accepts for its media type: v0.1 entries need inclusionPromise, v0.2+ an
   // inclusionProof, v0.3 a single certificate (assertBundleLatest refuses x509CertificateChain). The lenient

@@ -143,11 +143,14 @@ export function missingProvenance(
   model: ModelRecord,
   reqs: readonly CompiledProvenanceRequirement[],
   expected: ReturnType<typeof registryCommitFor>,
+  /** Why statements next to it that look like provenance are not (signed with a key), each naming its file. */
+  passedOver: readonly string[] = [],
 ): Finding {
   const why = requiredBy(reqs, expected);
+  const seen = passedOver.length > 0 ? `; ${passedOver.slice(0, 3).join('; ')}` : '';
   return {
     ruleId: 'CPM020',
-    message: `${model.path} must carry build provenance (${why}) but no provenance attestation about its content was found (${model.path}.sigstore.json, .sigstore, .intoto.jsonl, or an attestations/ folder). Attest it in the build that produces it (actions/attest-build-provenance) and commit the bundle next to it.`,
+    message: `${model.path} must carry build provenance (${why}) but no provenance attestation about its content was found (${model.path}.sigstore.json, .sigstore, .intoto.jsonl, or an attestations/ folder)${seen}. Attest it in the build that produces it (actions/attest-build-provenance) and commit the bundle next to it.`,
     location: { path: model.path },
     artifact: { kind: 'model', path: model.path, ...sha(model) },
     evidence: { requiredBy: why },

@@ -21,7 +21,11 @@ export const isBuildProvenance = (predicateType: string): boolean => SLSA_PROVEN
  * predicate type). The payload is unverified here: this only routes the bundle; the stage that owns it verifies it.
  */
 export function isProvenanceBundle(parsed: ParsedBundle): boolean {
-  if (parsed.content.kind !== 'dsse') return false;
+  // A bundle signed with a public key (cosign attest-blob --key, in-toto with a key) names no build: the builder and
+  // source of provenance come from a CI's Fulcio certificate (attestation.ts `attestedSource`), and the provenance
+  // stage verifies only those. It is a signature over its subjects, checked against the policy's keys by the
+  // signatures stage; judged here, it was "unverifiable: the policy names no key" even where the policy named it.
+  if (parsed.content.kind !== 'dsse' || parsed.material.kind === 'key') return false;
   let predicateType: string;
   try {
     const statement = parseStatement(parsed.content.payloadType, parsed.content.payload);

@@ -87,6 +87,8 @@ async function checkModel(
   const failures: Failure[] = [];
   // Every verified attestation about this content, in file order: the policy is judged over all of them.
   const matched: ModelProvenance[] = [];
+  // Statements next to it signed with a key: signatures, not provenance; a requirement's finding names them.
+  const keyed: string[] = [];
   const sources = [
     ...w.nextTo.map((file) => ({ file, strict: true })),
     ...w.folder.map((file) => ({ file, strict: false })),
@@ -101,7 +103,10 @@ async function checkModel(
     for (const at of read.bundles) {
       const v = cache.verify(at);
       // A plain signature next to a model is the signatures stage's business, not a failed provenance.
-      if (!v.ok && 'notProvenance' in v) continue;
+      if (!v.ok && 'notProvenance' in v) {
+        if (strict && v.keyed) keyed.push(`${at.file}: ${v.reason}`);
+        continue;
+      }
       if (!v.ok) {
         fail({
           rule: failureRule(v),
@@ -142,7 +147,7 @@ async function checkModel(
     if (failures.length > 0) {
       out.verifications.push({ key, status: failureStatus(failures), detail: `provenance: ${failures[0]!.reason}` });
     } else if (w.reqs.length > 0 || w.expected !== undefined) {
-      out.findings.push(missingProvenance(model, w.reqs, w.expected));
+      out.findings.push(missingProvenance(model, w.reqs, w.expected, keyed));
       out.verifications.push({ key, status: 'failed', detail: 'required provenance missing' });
     }
     return;
