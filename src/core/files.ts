@@ -51,6 +51,12 @@ export interface DiscoveredFile {
    */
   readonly sigstoreHead?: true;
   /**
+   * Its name's loader opens zips by their end record (catalogue `zipFromTail`), its head shows no format, and the walk
+   * found a zip's directory in its tail (`format` is that zip's): an archive behind leading bytes, as in a
+   * self-extractor. Python's `zipfile` reads it; torch.load's miniz view does not apply (`_is_zipfile` reads byte 0).
+   */
+  readonly zipBehindHead?: true;
+  /**
    * The symbolic links (repo-relative paths) the walk followed to reach this file, outermost first, the file itself
    * last when it is one. Absent for a path with no link on it. A model signature made without `allow_symlinks` does
    * not verify a folder with a link in it (model_signing `_filesystem.check_path_within_model`).

@@ -6,7 +6,7 @@ import { MODEL_FORMATS, type DiscoveredFile, type FsPath, type SkippedFile } fro
 import type { Finding } from '../core/finding.js';
 import { errorMessage } from '../core/errors.js';
 import { detectFormat, formatFromName, SNIFF_BYTES } from './detect.js';
-import { formatsReadBy } from './catalogue/index.js';
+import { formatsReadBy, ZIP_FROM_TAIL, type FileFormat } from './catalogue/index.js';
 import { hasSigstoreBundleHead } from './catalogue/sniffers.js';
 import { leadingPickle, openDataLine, sniffAfterLine, type PickleSniff } from './formats/pickle-head.js';
 import {
@@ -18,7 +18,7 @@ import {
   TEMPLATE_NEEDLE_OVERLAP,
 } from './formats/chat-template-head.js';
 import { jsonChunkSign, opensJsonObject, opensKerasJsonText, showsKerasKey } from './formats/keras-json-head.js';
-import { readZipNames } from './formats/zip-names.js';
+import { classifyZip, readZipNames } from './formats/zip-names.js';
 import { NotRegularFileError, openRegularFileSync } from '../io/open-regular.js';
 import { readFullyAt } from '../io/read-fully.js';
 import { byteKey, listDirectory } from '../io/raw-names.js';
@@ -317,6 +317,7 @@ function describeFile(
     let declined = false;
     let pickleFreeHead = false;
     let sigstoreHead = false;
+    let zipBehind = false;
     try {
       const kind = wholeKind(rel, st.size);
       const want = kind !== 0 ? st.size : Math.min(SNIFF_BYTES, st.size);
@@ -343,6 +344,11 @@ function describeFile(
       if (detected.format === 'zip') {
         const zip = zipNamesOrUndefined(fd, st.size);
         if (zip?.ok) detected = detectFormat(head, rel, st.size, { zipNames: zip.names });
+      } else if (detected.format === 'other' && detected.claimed !== undefined && ZIP_FROM_TAIL.has(detected.claimed)) {
+        // A name whose loader finds the archive by its end record, behind leading bytes (catalogue `zipFromTail`).
+        const inTail = zipInTail(fd, st.size);
+        zipBehind = inTail !== undefined;
+        if (inTail !== undefined) detected = { format: inTail, claimed: detected.claimed };
       }
       // A format whose first bytes may also be a pickle (inspect/content/leading-pickle.ts): the sniff's bytes
       // decide most files here, so that reader does not open them again.
@@ -366,11 +372,25 @@ function describeFile(
       ...(declined ? { contentDeclined: true as const } : {}),
       ...(pickleFreeHead ? { pickleFreeHead: true as const } : {}),
       ...(sigstoreHead ? { sigstoreHead: true as const } : {}),
+      ...(zipBehind ? { zipBehindHead: true as const } : {}),
       ...(links.length > 0 ? { links } : {}),
     };
   } catch (err) {
     return { reason: 'unreadable', detail: err instanceof NotRegularFileError ? err.kind : codeOf(err) };
   }
+}
+
+/**
+ * What a zip found by its end record in the tail is (`classifyZip`), for a name whose loader opens it behind leading
+ * bytes (catalogue `zipFromTail`); undefined when the tail holds no directory `zipfile` reads (`_EndRecData` finds
+ * none, or the directory it points at does not parse). Only the tail and the directory are read.
+ */
+function zipInTail(fd: number, size: number): FileFormat | undefined {
+  const zip = zipNamesOrUndefined(fd, size);
+  if (zip?.ok !== true) return undefined;
+  // torch.save's, TorchScript's, torch.package's and .npz archives are opened at byte 0 only: here a plain zip.
+  const kind = classifyZip(zip.names);
+  return ZIP_FROM_TAIL.has(kind) ? kind : 'zip';
 }
 
 /** The formats inspect/content/leading-pickle.ts reads for a pickle at byte 0. */

@@ -78,4 +78,27 @@ describe('model files inside archives, through the CLI', () => {
     ]);
     expect(await scan({ ...dir, 'models.zip': zip })).toEqual({ code: 0, found: [] });
   });
+
+  /**
+   * A self-extractor: a shell stub, then a zip. Python's zipfile finds the end record in the tail (`_EndRecData`) and
+   * `unzip` does too, so a `.zip` or `.keras` so made opens; torch.load (`_is_zipfile`) and np.load read byte 0, and
+   * nobody opens a README as a zip, so only names whose loader finds the archive from the tail are read so.
+   */
+  it('a zip behind a shell stub: read where its name says zip, not in a README ending with one', async () => {
+    const stub = Buffer.from('#!/bin/sh\nexec python3 -m zipfile -e "$0" "$HOME"\nexit 0\n');
+    const evil = Buffer.from("cposix\nsystem\n(S'id'\ntR.", 'latin1');
+    const zip = buildZip([{ name: 'model/data.pkl', data: evil, deflate: true }]);
+    const keras = readFileSync(corpusPath('models', 'keras_v3_layout_lambda.keras'));
+    const clean = buildZip([{ name: 'notes.txt', data: Buffer.from('hello\n') }]);
+    const r = await scan({
+      'bundle.zip': Buffer.concat([stub, zip]),
+      'model.keras': Buffer.concat([stub, keras]),
+      'clean.zip': Buffer.concat([stub, clean]),
+      'README.md': Buffer.concat([Buffer.from('# model card\n'), zip]),
+    });
+    expect(r).toEqual({
+      code: 1,
+      found: ['CPI001 error bundle.zip (model/data.pkl)', 'CPI060 error model.keras (config.json)'],
+    });
+  });
 });

@@ -36,6 +36,13 @@ export interface FormatDescriptor {
    * by these analysers too whatever its content was detected as (they stay silent when the format is not there).
    */
   readonly loadedByName?: true;
+  /**
+   * Its loader opens a file so named as a zip wherever the archive starts: CPython's `zipfile` (`_EndRecData`) finds
+   * the end record in the file's tail and adds the bytes before the archive to every offset (`_RealGetContents`
+   * `concat`), as `unzip` does for a self-extractor. Only for such a name does discovery look in the tail of a file
+   * whose head shows no format (walk.ts `zipInTail`); torch.load (`_is_zipfile`), np.load and joblib go by byte 0.
+   */
+  readonly zipFromTail?: true;
   /** Dependency inputs: the package ecosystem (absent = npm). Each ecosystem's stages take only their own. */
   readonly ecosystem?: 'pypi';
 }
@@ -303,6 +310,7 @@ export const ENTRIES = [
     readBy: ['keras'],
     // `saving_api.load_model`: a `.keras` name and `zipfile.is_zipfile`, which finds the end record behind any head.
     loadedByName: true,
+    zipFromTail: true,
   },
   {
     id: 'skops',
@@ -314,6 +322,7 @@ export const ENTRIES = [
     readBy: ['skops'],
     // zipfile finds the end record behind any leading bytes, so a .skops with another format's head still loads.
     loadedByName: true,
+    zipFromTail: true,
   },
   {
     id: 'numpy-npz',
@@ -334,6 +343,8 @@ export const ENTRIES = [
     names: { extensions: ['zip'] },
     sniff: [{ order: 50, test: s.isZip }],
     readBy: ['pickle', 'keras', 'skops', 'torchserve', 'aoti-package'],
+    // Whoever opens a `.zip` (`zipfile.ZipFile`, `unzip`, `shutil.unpack_archive`) finds a self-extractor's archive.
+    zipFromTail: true,
   },
   {
     id: 'lfs-pointer',

@@ -43,6 +43,9 @@ export const PYTHON_LOCKFILE_FORMATS: ReadonlySet<FileFormat> = idsWhere(
 /** Formats with no magic bytes, trusted from the name when no content test matched. */
 export const NAME_ONLY_FORMATS: ReadonlySet<FileFormat> = idsWhere((e) => e.nameOnly === true);
 
+/** Formats whose loader finds a zip's end record in the tail, behind any leading bytes (`zipFromTail`). */
+export const ZIP_FROM_TAIL: ReadonlySet<FileFormat> = idsWhere((e) => e.zipFromTail === true);
+
 /** The names a policy may use for a format: itself plus its groups (`pickle`, `pytorch`, `tensorflow`…). */
 export function familiesOfFormat(format: FileFormat): readonly string[] {
   return entryOf(format).families ?? [format];

@@ -106,15 +106,18 @@ async function analyseFile(
   const h = await src.read(0, Math.min(size, 1 << 16));
   const allow = { extra: allowedGlobals };
   const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
-  const plainPickle = !isContainerHead(h) && readAsPickle(h, size, claims);
+  // The walk found a zip's end record behind a head no format claims, in a file its name's loader opens as a zip.
+  const zipBehindHead = file.zipBehindHead === true;
+  const plainPickle = !zipBehindHead && !isContainerHead(h) && readAsPickle(h, size, claims);
   // Anything but a pickle or .npy stream may hold members another format's reader judges: their readers load here.
   if (!plainPickle && h.toString('latin1', 0, 6) !== '\x93NUMPY') await loadMemberReaders();
   if (DISTCP_NAME.test(file.path) && h.length >= 4 && h.readUInt32LE(0) === 0x04034b50) {
     const items = await distcpItems(src);
     if (items !== undefined && items.length > 1) return inspectDistcp(src, file, items, allow, limits);
   }
-  if (size > MAX_IN_MEMORY && h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) {
-    const ctx: ContentContext = { path: file.path, allow, limits, findings: [], extracted: 0, npz: isNpz(file) };
+  if (size > MAX_IN_MEMORY && (zipBehindHead || isZipHead(h))) {
+    const npz = isNpz(file);
+    const ctx: ContentContext = { path: file.path, allow, limits, findings: [], extracted: 0, npz, zipBehindHead };
     await inspectZipByRanges(src, ctx);
     return ctx.findings;
   }
@@ -184,6 +187,7 @@ async function analyseFile(
     extracted: 0,
     onSidecar,
     npz: isNpz(file),
+    zipBehindHead,
   };
   const known = inspectContent(
     data,
@@ -492,8 +496,13 @@ function readAsPickle(h: Buffer, size: number, claims: boolean): boolean {
   return describeHead(h) === unrecognised(h) || isPicklePrefix(h);
 }
 
+/** A zip's local-header or (empty archive) end-record magic at byte 0, where torch.load and np.load look. */
+function isZipHead(h: Buffer): boolean {
+  return h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50);
+}
+
 function isContainerHead(h: Buffer): boolean {
-  if (h.length >= 4 && (h.readUInt32LE(0) === 0x04034b50 || h.readUInt32LE(0) === 0x06054b50)) return true;
+  if (isZipHead(h)) return true;
   if (h.toString('latin1', 0, 6) === '\x93NUMPY') return true;
   if (isTar(h)) return true;
   const c = sniffCompression(h);

@@ -87,6 +87,11 @@ export interface ContentContext {
   readonly onSidecar?: (ref: SidecarRef) => void;
   /** The file is an .npz that `np.load` opens as an NpzFile: its own members are read with allow_pickle=False. */
   readonly npz?: boolean;
+  /**
+   * The file is a zip behind leading bytes (the walk's `zipBehindHead`): Python's zipfile opens it by its end record,
+   * torch.load never as a zip (`_is_zipfile` reads byte 0), so its miniz view and its folder rule do not apply.
+   */
+  readonly zipBehindHead?: boolean;
 }
 
 /** How sure we are that a buffer must be a pickle: `claimed` parses it whatever it starts with. */
@@ -126,7 +131,8 @@ export function inspectContent(
   }
   const child = (n: string): string => (member !== undefined ? `${member}!${n}` : n);
 
-  if (data.length >= 4 && (data.readUInt32LE(0) === 0x04034b50 || data.readUInt32LE(0) === 0x06054b50)) {
+  const zipHead = data.length >= 4 && (data.readUInt32LE(0) === 0x04034b50 || data.readUInt32LE(0) === 0x06054b50);
+  if (zipHead || (member === undefined && ctx.zipBehindHead === true)) {
     // np.load reads the file itself as an .npz by its name (`ctx.npz`); a zip inside anything, by the member's name.
     inspectZip(data, where, child, depth, ctx, add, member === undefined ? ctx.npz === true : /\.npz$/i.test(name));
     return true;
@@ -479,7 +485,9 @@ export function inspectZipArchive(
   const names = zip.directoryNames ?? zip.entries.filter((e) => e.hidden !== true).map((e) => e.name);
   const torchscript = isTorchScriptZip(names);
   // A `.zip` is named for zipfile, which has no folder rule: torch.load's refusal is no verdict on it.
-  const torchRefused = !npz && !/\.zip$/i.test(where) && torchRefusedArchive(names);
+  // A zip behind leading bytes is never torch.load's archive (`ContentContext.zipBehindHead`): no miniz view either.
+  const torchOpens = depth > 0 || ctx.zipBehindHead !== true;
+  const torchRefused = torchOpens && !npz && !/\.zip$/i.test(where) && torchRefusedArchive(names);
   if (torchRefused !== false) add('CPI014', `${where}: ${torchRefused.message}`, torchRefused.evidence);
   const sub: ContentContext =
     torchscript || torchRefused !== false
@@ -504,7 +512,7 @@ export function inspectZipArchive(
     if (storage(e.name) && !storageHoldsNpy(e)) continue;
     inspectMember(e, where, child, depth, sub, npz);
   }
-  if (zip.miniz) inspectMinizView(zip.miniz, zip.entries, where, child, depth, sub, add, npz);
+  if (zip.miniz && torchOpens) inspectMinizView(zip.miniz, zip.entries, where, child, depth, sub, add, npz);
   ctx.extracted = sub.extracted;
   if (sub.budgetSpent === true) ctx.budgetSpent = true;
 }
