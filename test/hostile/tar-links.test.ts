@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -142,6 +143,28 @@ describe('tar device members', () => {
         'model.tar',
         `model.tar: 5 members "dev0" (block device), "dev1" (character device), "dev2" (block device) and 2 more are devices; extracting as root without tarfile's 'data' filter makes device nodes that read the machine's disk or memory. Do not extract it.`,
       ],
+    ]);
+  });
+});
+
+/**
+ * A FIFO member: tarfile's `data` filter refuses it (`_get_filtered_attrs` raises SpecialFileError for a member that
+ * is no file, link or folder); `extractall` without it makes it (`makefifo`), and NeMo reading its config hangs. The
+ * stream walk writes members it read itself as FIFOs in its image: those are not the archive's.
+ */
+describe('tar FIFO members', () => {
+  it('a FIFO model_config.yaml in a .nemo, and one beside a large member the stream walk read, are CPX026', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-tar-'));
+    const weights = { name: 'model_weights.ckpt', data: Buffer.alloc(9 << 20) };
+    writeFileSync(path.join(dir, 'model.nemo'), buildTar([weights, { name: 'model_config.yaml', type: '6' }]));
+    writeFileSync(path.join(dir, 'big.tar.gz'), gzipSync(buildTar([weights, { name: 'queue', type: '6' }])));
+    writeFileSync(path.join(dir, 'plain.tar.gz'), gzipSync(buildTar([weights])));
+    const result = await scanWith(dir, [inspectStage]);
+    const fifo = (where: string, name: string) =>
+      `${where}: member "${name}" (FIFO) is a special file; extracting without tarfile's 'data' filter makes FIFOs that hang whoever opens them (a loader reading one waits forever). Do not extract it.`;
+    expect(result.findings.filter((f) => f.ruleId === 'CPX026').map((f) => [f.location.path, f.message])).toEqual([
+      ['big.tar.gz', fifo('big.tar.gz (<gzip>)', 'queue')],
+      ['model.nemo', fifo('model.nemo', 'model_config.yaml')],
     ]);
   });
 });

@@ -68,9 +68,9 @@ export const HOSTILE_INPUT_RULES = defineRules([
   {
     id: 'CPX026',
     name: 'ArchiveDeviceMember',
-    short: 'A tar member is a block or character device.',
-    full: "A tar member of type block or character device. Extracting the archive as root without a filter (Python's `tarfile.extractall` before 3.14, or NeMo's `restore_from`) makes a device node in the extraction folder that reads or writes the machine's disk or memory; Python's `data` filter refuses it (`SpecialFileError`). Model archives never hold devices.",
-    help: 'Do not extract this archive. Rebuild it without device members.',
+    short: 'A tar member is a special file: a block or character device, or a FIFO.',
+    full: "A tar member of type block or character device, or FIFO. Extracting the archive without a filter (Python's `tarfile.extractall` before 3.14, or NeMo's `restore_from`) makes a FIFO in the extraction folder, which blocks whoever opens it (a loader reading its config or weights hangs), and, as root, a device node that reads or writes the machine's disk or memory; Python's `data` filter refuses both (`SpecialFileError`). Model archives never hold special files.",
+    help: 'Do not extract this archive. Rebuild it without device or FIFO members.',
     level: 'warning',
     severity: '6.5',
     tags: ['security', 'models', 'archive'],

@@ -53,6 +53,13 @@ export function tarfileReadsAsFile(type: string): boolean {
   return !TARFILE_NOT_A_FILE.has(type);
 }
 
+/**
+ * Tar images the stream walk built (content/tar-stream.ts `walkTarStream`), with how many members of each name it
+ * rewrote to a FIFO header because it read their bodies itself: those are its marks, the rest of the image's FIFOs
+ * are the archive's own. Keyed by the image: no header byte can say so, as a crafted tar could write the same bytes.
+ */
+export const WALKED_IMAGE_MARKS = new WeakMap<Buffer, ReadonlyMap<string, number>>();
+
 /** An old-GNU sparse member ('S'): tarfile rebuilds it from a sparse map (`_proc_sparse`), holes as zeros. */
 export function isSparseMember(type: string): boolean {
   return type === 'S';

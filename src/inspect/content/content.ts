@@ -16,7 +16,14 @@ import {
 } from '../pickle/pickles.js';
 import { leadingPickle } from '../../discover/formats/pickle-head.js';
 import type { SidecarRef } from '../pickle/joblib.js';
-import { isTar, readTar, tarfileReadsAsFile, type TarEntry, type UnsafeLink } from '../containers/tar.js';
+import {
+  isTar,
+  readTar,
+  tarfileReadsAsFile,
+  WALKED_IMAGE_MARKS,
+  type TarEntry,
+  type UnsafeLink,
+} from '../containers/tar.js';
 import { hardLinkTargets, LINK_STEP_BUDGET, linkSteps, type LinkSteps } from '../containers/tar-links.js';
 import { analyseLegacyTarRecords } from '../pickle/torch-legacy.js';
 import { WEIGHTS_ONLY_REFUSED } from '../pickle/weights-only.js';
@@ -775,32 +782,51 @@ export function linkStepsOf(ctx: ContentContext): LinkSteps {
   return (ctx.linkSteps ??= linkSteps(ctx.limits.maxLinkSteps));
 }
 
-/** Tar header types of a character ('3') and a block ('4') device: tarfile `makedev` makes the node. */
-const DEVICE_TYPES: ReadonlyMap<string, string> = new Map([
+/** Tar header types of special files: a character ('3') and a block ('4') device, a FIFO ('6'). */
+const SPECIAL_TYPES: ReadonlyMap<string, string> = new Map([
   ['3', 'character device'],
   ['4', 'block device'],
+  ['6', 'FIFO'],
 ]);
 
 /**
- * CPX026 for a tar's device members, one finding for the archive (three named, the rest counted). Python's `data`
- * filter (`tarfile._get_filtered_attrs`: `ischr() or isblk()` raises SpecialFileError) refuses them; `extractall`
- * without it (the default before 3.14) makes each node with `os.mknod` when run as root.
+ * The archive's own special members: its FIFOs less those the stream walk wrote as FIFOs for members it read itself
+ * (`WALKED_IMAGE_MARKS`, counted by name).
  */
-function addDeviceMembers(entries: readonly TarEntry[], where: string, add: Add): void {
-  const devices = entries.filter((e) => DEVICE_TYPES.has(e.type));
-  const first = devices[0];
-  if (first === undefined) return;
-  const named = devices
+function specialMembers(entries: readonly TarEntry[], image: Buffer): TarEntry[] {
+  const marks = new Map(WALKED_IMAGE_MARKS.get(image));
+  return entries.filter((e) => {
+    if (!SPECIAL_TYPES.has(e.type)) return false;
+    const marked = e.type === '6' ? (marks.get(e.name) ?? 0) : 0;
+    if (marked > 0) marks.set(e.name, marked - 1);
+    return marked === 0;
+  });
+}
+
+/**
+ * CPX026 for a tar's special members, one finding for the archive (three named, the rest counted). Python's `data`
+ * filter (`tarfile._get_filtered_attrs`: a member neither a file, link nor folder raises SpecialFileError) refuses
+ * them; `extractall` without it (the default before 3.14) makes each with `os.mknod` (devices, as root) or
+ * `os.mkfifo` (`makefifo`, any user), and a FIFO blocks whoever opens it: a loader reading its config waits forever.
+ */
+function addSpecialMembers(entries: readonly TarEntry[], image: Buffer, where: string, add: Add): void {
+  const special = specialMembers(entries, image);
+  if (special.length === 0) return;
+  const named = special
     .slice(0, LINKS_NAMED)
-    .map((e) => `${JSON.stringify(e.name)} (${DEVICE_TYPES.get(e.type)})`)
+    .map((e) => `${JSON.stringify(e.name)} (${SPECIAL_TYPES.get(e.type)})`)
     .join(', ');
-  const more = devices.length > LINKS_NAMED ? ` and ${devices.length - LINKS_NAMED} more` : '';
-  const what = devices.length === 1 ? 'member' : `${devices.length} members`;
-  add(
-    'CPX026',
-    `${where}: ${what} ${named}${more} ${devices.length === 1 ? 'is a device' : 'are devices'}; extracting as root without tarfile's 'data' filter makes device nodes that read the machine's disk or memory. Do not extract it.`,
-    groupedEvidence('special members'),
-  );
+  const more = special.length > LINKS_NAMED ? ` and ${special.length - LINKS_NAMED} more` : '';
+  const what = special.length === 1 ? 'member' : `${special.length} members`;
+  const one = special.length === 1;
+  const devices = "device nodes that read the machine's disk or memory";
+  const fifos = 'FIFOs that hang whoever opens them (a loader reading one waits forever)';
+  const message = !special.some((e) => e.type === '6')
+    ? `${one ? 'is a device' : 'are devices'}; extracting as root without tarfile's 'data' filter makes ${devices}`
+    : `${one ? 'is a special file' : 'are special files'}; extracting without tarfile's 'data' filter makes ${
+        special.some((e) => e.type !== '6') ? `${fifos}, and as root ${devices}` : fifos
+      }`;
+  add('CPX026', `${where}: ${what} ${named}${more} ${message}. Do not extract it.`, groupedEvidence('special members'));
 }
 
 function inspectTar(
@@ -829,7 +855,7 @@ function inspectTar(
       member: n,
     });
   addUnsafeLinks(tar.unsafeLinks, where, add);
-  addDeviceMembers(tar.entries, where, add);
+  addSpecialMembers(tar.entries, data, where, add);
   // torch/serialization.py `_legacy_load.legacy_load` extracts exactly `storages`, `tensors` and `pickle` (tarfile
   // `getmember`, names normalised); `sys_info` is written by old torch.save but never read back.
   const legacyName = (n: string): string => n.replace(/^(\.\/)+/, '');

@@ -9,6 +9,7 @@ import {
   tarMembers,
   tarfileReadsAsFile,
   tarHeaderProblem,
+  WALKED_IMAGE_MARKS,
 } from '../containers/tar.js';
 import { hardLinkTargets, type LinkSteps } from '../containers/tar-links.js';
 import { isNemoConfig, nemoConfigMembers, oversizedNemoConfig } from './nemo-config.js';
@@ -27,7 +28,8 @@ const MAX_RECORD = 1 << 20;
 const LEGACY_TORCH = new Set(['sys_info', 'pickle', 'storages', 'tensors']);
 /**
  * Type of a member whose body was read here: readTar lists it (names, links), inspectTar does not open it. A FIFO:
- * tarfile never hands one out as a file, while an unknown type such as 'V' it does (`tarfileReadsAsFile`).
+ * tarfile never hands one out as a file, while an unknown type such as 'V' it does (`tarfileReadsAsFile`). The walk
+ * counts its marks by name (`WALKED_IMAGE_MARKS`), so the archive's own FIFOs are still told apart and reported.
  */
 const READ_HERE = '6';
 /** Headers readTar reads as part of the next member (GNU long names and links, PAX), not as members it counts. */
@@ -73,9 +75,16 @@ export async function walkTarStream(
   // Members too large to keep that no reader judged (name → size): a .nemo config that is, or links to, one of them
   // was not checked, and says so.
   const unread = new Map<string, number>();
+  // Members whose header the image holds as READ_HERE, by name (`WALKED_IMAGE_MARKS`).
+  const marks = new Map<string, number>();
+  const listed = (h: Buffer, name: string): boolean => {
+    marks.set(name, (marks.get(name) ?? 0) + 1);
+    return keep(listedOnly(h));
+  };
   let members = 0;
   const done = (): Buffer => {
     const tar = Buffer.concat(image);
+    WALKED_IMAGE_MARKS.set(tar, marks);
     // Stopped one member past the bound, the image is one readTar throws on (inspectTar's CPI012 for the whole
     // archive, its config with it): listing it again at that bound would throw here, out of the walk, losing what
     // the walk found (the analyser failing, CPX003, or a gzip stream read again whole).
@@ -94,7 +103,7 @@ export async function walkTarStream(
     // One member past readTar's bound, listed only, is where it throws (the CPI012 it gives): walking on would only
     // grow the image, a header for each 512 bytes of a few compressed kilobytes of empty members.
     if (!TAR_META_TYPES.has(type) && ++members > t.maxEntries) {
-      keep(listedOnly(h));
+      listed(h, headerName(h, pax, longName));
       return done();
     }
     const paxSize = pax['size'] !== undefined;
@@ -123,9 +132,7 @@ export async function walkTarStream(
       p = next;
       continue;
     }
-    const prefix = h.toString('latin1', 345, 500).replace(/\0.*$/s, '');
-    const base = h.toString('utf8', 0, 100).replace(/\0.*$/s, '');
-    const name = pax['path'] ?? longName ?? (prefix ? `${prefix}/${base}` : base);
+    const name = headerName(h, pax, longName);
     // A PAX sparse member is rebuilt from its map by the in-memory reader (tar-sparse.ts), never read raw here.
     const paxSparse = Object.keys(pax).some((k) => k.startsWith('GNU.sparse.'));
     if (paxSize || paxSparse || LEGACY_TORCH.has(name)) return undefined;
@@ -141,7 +148,7 @@ export async function walkTarStream(
     });
     if (judged !== undefined) {
       findings.push(...judged.findings);
-      if (!keep(listedOnly(h))) return undefined;
+      if (!listed(h, name)) return undefined;
       if (s.limitHit === true) return done();
       p = next;
       continue;
@@ -156,7 +163,7 @@ export async function walkTarStream(
       p = next;
       continue;
     }
-    if (!keep(listedOnly(h))) return undefined;
+    if (!listed(h, name)) return undefined;
     if (pickle) {
       const what = { path: t.path, allow: t.allow, what: 'pickle', member, ...(t.reopen ? { reopen: t.reopen } : {}) };
       findings.push(...(await analysePickleFile(s, what, start, start + size)));
@@ -192,6 +199,13 @@ function unreadNemoConfigs(tar: Buffer, unread: ReadonlyMap<string, number>, t: 
     out.push(oversizedNemoConfig(size, t.path, member, isNemoConfig(e.name) ? undefined : link?.name));
   }
   return out;
+}
+
+/** A member's name as tarfile reads it: a PAX `path`, else a GNU long name, else the ustar prefix and name. */
+function headerName(h: Buffer, pax: Readonly<Record<string, string>>, longName: string | undefined): string {
+  const prefix = h.toString('latin1', 345, 500).replace(/\0.*$/s, '');
+  const base = h.toString('utf8', 0, 100).replace(/\0.*$/s, '');
+  return pax['path'] ?? longName ?? (prefix ? `${prefix}/${base}` : base);
 }
 
 /** The header of a member read here: size 0 and a type inspectTar does not open, checksum redone. */
