@@ -344,8 +344,13 @@ function describeFile(
       if (detected.format === 'zip') {
         const zip = zipNamesOrUndefined(fd, st.size);
         if (zip?.ok) detected = detectFormat(head, rel, st.size, { zipNames: zip.names });
-      } else if (detected.format === 'other' && detected.claimed !== undefined && ZIP_FROM_TAIL.has(detected.claimed)) {
-        // A name whose loader finds the archive by its end record, behind leading bytes (catalogue `zipFromTail`).
+      } else if (
+        (detected.format === 'other' || detected.format === 'pickle') &&
+        detected.claimed !== undefined &&
+        ZIP_FROM_TAIL.has(detected.claimed)
+      ) {
+        // A name whose loader finds the archive by its end record, behind leading bytes (catalogue `zipFromTail`);
+        // behind a pickle too, a polyglot: pickle.load reads the head, zipfile the archive (the inspector judges both).
         const inTail = zipInTail(fd, st.size);
         zipBehind = inTail !== undefined;
         if (inTail !== undefined) detected = { format: inTail, claimed: detected.claimed };

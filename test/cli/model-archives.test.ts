@@ -101,4 +101,18 @@ describe('model files inside archives, through the CLI', () => {
       found: ['CPI001 error bundle.zip (model/data.pkl)', 'CPI060 error model.keras (config.json)'],
     });
   });
+
+  /** A pickle, then a zip: pickle.load (by content) reads the head, zipfile (by the end record) the archive. */
+  it('a pickle with a zip behind it, named .zip: both are judged', async () => {
+    const evil = Buffer.from("cposix\nsystem\n(S'id'\ntR.", 'latin1');
+    const benign = Buffer.from('\x80\x02}q\x00.', 'latin1');
+    const evilZip = buildZip([{ name: 'payload/data.pkl', data: evil }]);
+    const cleanZip = buildZip([{ name: 'notes.txt', data: Buffer.from('hello\n') }]);
+    const r = await scan({ 'head.zip': Buffer.concat([evil, cleanZip]), 'tail.zip': Buffer.concat([benign, evilZip]) });
+    expect(r.code).toBe(1);
+    expect(r.found.filter((f) => f.startsWith('CPI001'))).toEqual([
+      'CPI001 error head.zip ()',
+      'CPI001 error tail.zip (payload/data.pkl)',
+    ]);
+  });
 });

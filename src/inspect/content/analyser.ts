@@ -108,7 +108,11 @@ async function analyseFile(
   const claims = PICKLE_CLAIMS.has(file.format) || (file.claimed !== undefined && PICKLE_CLAIMS.has(file.claimed));
   // The walk found a zip's end record behind a head no format claims, in a file its name's loader opens as a zip.
   const zipBehindHead = file.zipBehindHead === true;
-  const plainPickle = !zipBehindHead && !isContainerHead(h) && readAsPickle(h, size, claims);
+  const headPickle = !isContainerHead(h) && readAsPickle(h, size, claims);
+  const plainPickle = !zipBehindHead && headPickle;
+  // A pickle with that zip behind it: pickle.load (which goes by content) reads the one, zipfile the other.
+  const ahead =
+    zipBehindHead && headPickle ? await analysePickleFile(src, { path: file.path, allow, what: 'pickle' }) : [];
   // Anything but a pickle or .npy stream may hold members another format's reader judges: their readers load here.
   if (!plainPickle && h.toString('latin1', 0, 6) !== '\x93NUMPY') await loadMemberReaders();
   if (DISTCP_NAME.test(file.path) && h.length >= 4 && h.readUInt32LE(0) === 0x04034b50) {
@@ -117,7 +121,7 @@ async function analyseFile(
   }
   if (size > MAX_IN_MEMORY && (zipBehindHead || isZipHead(h))) {
     const npz = isNpz(file);
-    const ctx: ContentContext = { path: file.path, allow, limits, findings: [], extracted: 0, npz, zipBehindHead };
+    const ctx: ContentContext = { path: file.path, allow, limits, findings: ahead, extracted: 0, npz, zipBehindHead };
     await inspectZipByRanges(src, ctx);
     return ctx.findings;
   }
@@ -183,7 +187,7 @@ async function analyseFile(
     path: file.path,
     allow,
     limits,
-    findings: [],
+    findings: ahead,
     extracted: 0,
     onSidecar,
     npz: isNpz(file),
