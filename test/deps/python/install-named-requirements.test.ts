@@ -171,6 +171,17 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP012@app/deps.lst:1', 'CPP070@app/deps.lst:1']);
   });
 
+  // A shell script is one shell: its `cd` holds for the lines after it, where a Dockerfile's next `RUN` starts afresh.
+  it("read the file a script's cd on an earlier line leads to, not a same-named file elsewhere", async () => {
+    const dir = tree({
+      'install.sh': '#!/bin/sh\nset -e\ncd app\npip install -r deps.lst\n',
+      'app/deps.lst': 'evil @ git+https://github.com/attacker/evil@main\n',
+      // Not what the install reads: pinned, no finding.
+      'deps.lst': 'six==1.16.0\n',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP014@app/deps.lst:1']);
+  });
+
   // BuildKit's dispatchCopy writes a COPY heredoc's body as the file at its destination (`<<-` strips leading tabs,
   // a quoted name is the same terminator): the install reads those lines, found where the Dockerfile holds them.
   it('read a COPY heredoc body as the requirements file it writes, one finding per cause', async () => {
@@ -421,6 +432,22 @@ describe('namedRequirementsFiles', () => {
   ])('%j', (text, want) => {
     const got = namedRequirementsFiles(shellCommands(text), 'Dockerfile').map(
       (n) => `${n.written}:${n.positional === true ? 'p' : n.constraint ? 'c' : 'r'}`,
+    );
+    expect(got).toEqual(want);
+  });
+
+  // A script's lines run in one shell (a `cd` holds until a `popd` or the `)` of its subshell); a Dockerfile's
+  // `RUN` lines each start where the WORKDIR is.
+  it.each([
+    ['cd app\npip install -r a.lst', 'run.sh', ['app/a.lst:r']],
+    ['cd app\npip install -r a.lst', 'Dockerfile', ['a.lst:r']],
+    ['pushd app\npip install -r a.lst\npopd\npip install -r b.lst', 'ci/run.bash', ['app/a.lst:r', 'b.lst:r']],
+    ['(\n  cd app\n  pip install -r a.lst\n)\npip install -r b.lst', 'run.sh', ['app/a.lst:r', 'b.lst:r']],
+    ['cd "$ROOT"\ncd sub\npip install -r a.lst', 'run.sh', ['a.lst:r']],
+    ['popd\npip install -r a.lst', 'run.sh', ['a.lst:r']],
+  ])('%j in %s', (text, file, want) => {
+    const got = namedRequirementsFiles(shellCommands(text), file).map(
+      (n) => `${n.written}:${n.constraint ? 'c' : 'r'}`,
     );
     expect(got).toEqual(want);
   });

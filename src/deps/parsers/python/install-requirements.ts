@@ -148,8 +148,11 @@ export function namedRequirementsFiles(
   const byPath = new Map<string, NamedRequirementsFile>();
   // A file a command with --no-binary / --only-binary names is kept apart for that command.
   const controls = new Map<PyFormatControl, number>();
+  // A shell script runs in one shell, so a `cd` on one line moves the lines after it; a Dockerfile's `RUN`, a
+  // Makefile recipe line and a CI step each start a shell of their own, where the folder starts afresh per command.
+  const script = SHELL_SCRIPT.test(file) ? shellFolder() : undefined;
   for (const command of commands) {
-    for (const found of fileOptions(command, file, envControl)) {
+    for (const found of fileOptions(command, file, script ?? shellFolder(), envControl)) {
       const fc = found.formatControl;
       if (fc !== undefined && !controls.has(fc)) controls.set(fc, controls.size);
       // A bare `sync` word is looked for apart: the same name after `-r` is found where `-r` files are.
@@ -226,14 +229,18 @@ function filesWrittenByBuild(commands: readonly (readonly Word[])[]): Set<string
  * The `-r` / `-c` values of the install commands among one shell command's words, those of a pip command with its
  * format control (commandFormatControl).
  */
-function fileOptions(words: readonly Word[], file: string, envControl?: PyFormatControl): NamedRequirementsFile[] {
+function fileOptions(
+  words: readonly Word[],
+  file: string,
+  /** Where an earlier `cd` moved (`RUN cd app && pip install -r r.txt` reads app/r.txt). */
+  cwd: ShellFolder,
+  envControl?: PyFormatControl,
+): NamedRequirementsFile[] {
   const out: NamedRequirementsFile[] = [];
   let installing: FileCommand | undefined;
   let control: { formatControl?: PyFormatControl } = {};
   // The folder the command runs in (`uv --directory app …`): its relative file names are read there.
   let directory: string | undefined;
-  // Where an earlier `cd` of the line moved (`RUN cd app && pip install -r r.txt` reads app/r.txt).
-  const cwd = shellFolder();
   const at = (value: string) => cwd.at(inDirectory(directory, value));
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!.text;
@@ -244,8 +251,13 @@ function fileOptions(words: readonly Word[], file: string, envControl?: PyFormat
     }
     if (installing === undefined && (w === 'cd' || w === 'pushd')) {
       const to = words[i + 1]?.text;
-      cwd.change(to === undefined || SEPARATORS.has(to) ? undefined : to);
+      cwd.change(to === undefined || SEPARATORS.has(to) ? undefined : to, w === 'pushd');
       i += to === undefined || SEPARATORS.has(to) ? 0 : 1;
+      installing = NOT_INSTALLING;
+      continue;
+    }
+    if (installing === undefined && w === 'popd') {
+      cwd.pop();
       installing = NOT_INSTALLING;
       continue;
     }
@@ -294,25 +306,39 @@ function fileOptions(words: readonly Word[], file: string, envControl?: PyFormat
 /** The words of a `cd` command: no install, up to the next separator. */
 const NOT_INSTALLING: ReadonlyMap<string, boolean> = new Map();
 
-/**
- * The folder a shell line's `cd` / `pushd` moved to, for the file names of the commands after it (`RUN cd app &&
- * pip install -r r.txt`: a Dockerfile's `RUN` is one shell, its WORKDIR where it starts). A `( … )` subshell's `cd`
- * ends at its `)`. A `cd` the line cannot follow (`cd $DIR`, `cd -`, `cd ~`, `cd` alone) leaves names as written:
- * they are then looked for by their base name (locateNamedFile).
- */
-function shellFolder(): {
+/** A shell script by its name: the whole file is one shell's commands. */
+const SHELL_SCRIPT = /\.(sh|bash)$/;
+
+/** Where a shell's `cd` / `pushd` / `popd` moved, for the file names of the commands after them (shellFolder). */
+interface ShellFolder {
   at: (written: string) => string;
-  change: (to: string | undefined) => void;
+  change: (to: string | undefined, push: boolean) => void;
+  pop: () => void;
   separator: (word: string) => void;
-} {
-  // undefined: where the line started; null: where a cd the line cannot follow went.
+}
+
+/**
+ * The folder a shell's `cd` / `pushd` moved to, for the file names of the commands after it (`RUN cd app && pip
+ * install -r r.txt`: a Dockerfile's `RUN` is one shell, its WORKDIR where it starts); `popd` goes back to where the
+ * last `pushd` left. A `( … )` subshell's `cd` ends at its `)`. A `cd` the shell cannot follow (`cd $DIR`, `cd -`,
+ * `cd ~`, `cd` alone) leaves names as written: they are then looked for by their base name (locateNamedFile).
+ */
+function shellFolder(): ShellFolder {
+  // undefined: where the shell started; null: where a cd the shell cannot follow went.
   let folder: string | null | undefined;
   const saved: (string | null | undefined)[] = [];
+  // bash's directory stack: where each `pushd` left from.
+  const pushed: (string | null | undefined)[] = [];
   return {
     at: (written) => (folder === null ? written : inDirectory(folder, written)),
-    change: (to) => {
+    change: (to, push) => {
+      if (push) pushed.push(folder);
       if (folder === null) return;
       folder = to === undefined || to === '-' || /^~|[$`*?]/.test(to) ? null : posix.normalize(inDirectory(folder, to));
+    },
+    // bash's `popd` with an empty stack fails and stays.
+    pop: () => {
+      if (pushed.length > 0) folder = pushed.pop();
     },
     separator: (word) => {
       if (word === '(') saved.push(folder);
