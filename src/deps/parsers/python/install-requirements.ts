@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import { dockerfileCopySource, folderTest, type HeredocBody } from './dockerfile-copies.js';
+import { dockerfileCopySource, folderTest } from './dockerfile-copies.js';
+import type { HeredocBody } from './dockerfile-heredocs.js';
 import type { DiscoveredFile, FileFormat } from '../../../core/files.js';
 import type { Finding } from '../../../core/finding.js';
 import { pyFileFinding } from './checks/finding.js';

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { runHeredocFiles } from '../../../src/deps/parsers/python/dockerfile-heredocs.js';
+
+/** The files a `RUN` instruction (its first line is line 1) writes from heredocs, as `path:from-to`; null: no WORKDIR. */
+function written(dockerfileLines: readonly string[], workdir: string | null = '/w'): string[] | undefined {
+  const rest = dockerfileLines[0]!.replace(/^RUN\s+/, '');
+  return runHeredocFiles(rest, workdir ?? undefined, dockerfileLines, 0)?.map(
+    (f) => `${f.path}:${f.body.from}-${f.body.to}`,
+  );
+}
+
+// BuildKit's dispatchRun gives the shell the instruction with its heredocs' bodies: each is its command's stdin.
+describe('runHeredocFiles', () => {
+  it.each([
+    [['RUN cat > /tmp/r.txt <<EOF', 'a', 'b', 'EOF'], ['/tmp/r.txt:2-3']],
+    [["RUN cat <<'EOF' >r.txt && pip install -r r.txt", 'a', 'EOF'], ['/w/r.txt:2-2']],
+    [['RUN --mount=type=cache,target=/c tee -- ../o.txt <<-X >/dev/null', '\ta', '\tX'], ['/o.txt:2-2']],
+    [
+      ['RUN /bin/cat >|a.txt 0<<A && cat > b.txt <<B', 'x', 'A', 'y', 'B'],
+      ['/w/a.txt:2-2', '/w/b.txt:4-4'],
+    ],
+    // Appends, another descriptor, a cd first, a variable, an interpreter: nothing it can say the file holds.
+    [['RUN cat >> r.txt <<EOF', 'a', 'EOF'], []],
+    [['RUN tee -a r.txt <<EOF', 'a', 'EOF'], []],
+    [['RUN cat 3<<EOF > r.txt', 'a', 'EOF'], []],
+    [['RUN cd /x && cat > r.txt <<EOF', 'a', 'EOF'], []],
+    [['RUN cat > "$OUT" <<EOF', 'a', 'EOF'], []],
+    [['RUN python3 <<EOF > r.txt', 'print(1)', 'EOF'], []],
+    [['RUN tee a.txt b.txt <<EOF', 'a', 'EOF'], []],
+  ])('%j', (lines, want) => {
+    expect(written(lines)).toEqual(want);
+  });
+
+  it('writes nothing it can place without a WORKDIR, and nothing from a body that does not close', () => {
+    expect(written(['RUN cat > r.txt <<EOF', 'a', 'EOF'], null)).toEqual([]);
+    expect(written(['RUN cat > /r.txt <<EOF', 'a'])).toBeUndefined();
+  });
+});
