@@ -493,6 +493,20 @@ describe('offline Python rules over case fixtures', () => {
     });
   });
 
+  // pip's resolver looks up every dependency of a git or URL requirement on each index its finder has.
+  it('an extra index beside only git and URL requirements still serves their dependencies: no "0 packages"', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-extra-'));
+    await writeFile(
+      path.join(dir, 'requirements.txt'),
+      '--extra-index-url https://pypi.corp.example/simple\n' +
+        'lib @ git+https://github.com/o/lib@0123456789abcdef0123456789abcdef01234567\n',
+    );
+    const r = await scanPython(dir);
+    expect(ids(r)).toEqual(['CPP012@requirements.txt:1', 'CPP014@requirements.txt:2', 'CPP070@requirements.txt:1']);
+    for (const f of r.findings) expect(f.message).not.toMatch(/\b0 (index requirements|packages)\b/);
+    expect(r.findings.map((f) => f.message).join('\n')).toMatch(/every dependency resolved for the requirements/);
+  });
+
   it('a written token beside a variable host is never printed (messages and evidence)', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-env-'));
     await writeFile(

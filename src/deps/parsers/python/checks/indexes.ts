@@ -125,7 +125,7 @@ function untrustedIndexes(lock: PythonLock, policy: PythonCheckPolicy): Finding[
       'CPP070',
       file,
       g.line,
-      `${file}:${g.line} installs from ${host} (${urls.slice(0, 3).join(', ')}${urls.length > 3 ? ', …' : ''}), an index the policy does not allow; ${count} package${count === 1 ? '' : 's'} may come from it. A file in the repository cannot widen the allowed indexes: add it to dependencies.python.indexes in the policy if it is yours, or remove it and re-lock against PyPI.`,
+      `${file}:${g.line} installs from ${host} (${urls.slice(0, 3).join(', ')}${urls.length > 3 ? ', …' : ''}), an index the policy does not allow; ${count === 0 && g.counted !== true ? 'every dependency resolved for the requirements of this file' : `${count} package${count === 1 ? '' : 's'}`} may come from it. A file in the repository cannot widen the allowed indexes: add it to dependencies.python.indexes in the policy if it is yours, or remove it and re-lock against PyPI.`,
       {
         host,
         urls: urls.join(' '),

@@ -35,7 +35,7 @@ export function checkSources(lock: PythonLock, policy: PythonCheckPolicy): Findi
           'CPP012',
           opt.file,
           opt.line,
-          `${opt.file}:${opt.line}: --extra-index-url ${opt.url} sits beside the default index; pip installs the highest version of each of the ${fromIndex.length} index requirement${fromIndex.length === 1 ? '' : 's'} from whichever index has it, so a name registered on the public index can take over (dependency confusion). Serve everything through one index (--index-url only).`,
+          `${opt.file}:${opt.line}: --extra-index-url ${opt.url} sits beside the default index; pip installs the highest version of ${indexNames(fromIndex.length)} from whichever index has it, so a name registered on the public index can take over (dependency confusion). Serve everything through one index (--index-url only).`,
           { url: opt.url, count: fromIndex.length },
         ),
       );
@@ -54,6 +54,15 @@ export function checkSources(lock: PythonLock, policy: PythonCheckPolicy): Findi
     if (kind) out.push(kind);
   }
   return out;
+}
+
+/**
+ * What an extra index serves, by the count of the file's index requirements: with none (only git, URL or path
+ * requirements) still every dependency pip resolves for them, which its finder looks up on each index.
+ */
+function indexNames(count: number): string {
+  if (count === 0) return 'each dependency it resolves for the requirements of this file';
+  return `each of the ${count} index requirement${count === 1 ? '' : 's'} (and their dependencies)`;
 }
 
 function insecureUrl(p: PyPackage): string | undefined {
