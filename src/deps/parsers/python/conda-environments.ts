@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, Scalar, type YAMLMap } from 'yaml';
 import { parseShallowYaml } from '../../../core/yaml-depth.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
 import { SEPARATORS, program } from './install-requirements.js';
@@ -111,10 +111,9 @@ export function condaPipRequirementsFile(text: string): CondaPipFile | undefined
  * with its line in the environment file; none when the file does not parse.
  */
 function pipItems(text: string): { line: number; text: string }[] {
-  const lineCounter = new LineCounter();
-  const doc = parseShallowYaml(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  const root = doc.contents;
-  if (doc.errors.length > 0 || !isMap(root)) return [];
+  const yaml = environmentYaml(text);
+  if (yaml === undefined) return [];
+  const { root, lineCounter } = yaml;
   const dependencies = root.get('dependencies', true);
   const out: { line: number; text: string }[] = [];
   for (const item of isSeq(dependencies) ? dependencies.items : []) {
@@ -131,4 +130,12 @@ function pipItems(text: string): { line: number; text: string }[] {
     }
   }
   return out;
+}
+
+/** A conda environment file's top-level map and its line counter; undefined when it does not parse to one. */
+export function environmentYaml(text: string): { root: YAMLMap; lineCounter: LineCounter } | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseShallowYaml(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const root = doc.contents;
+  return doc.errors.length > 0 || !isMap(root) ? undefined : { root, lineCounter };
 }

@@ -10,6 +10,7 @@ import { pyFileFinding } from './checks/finding.js';
 import { MAX_MANIFEST_BYTES } from '../../read.js';
 import { MAX_RELATED } from '../../../core/group-causes.js';
 import { condaPipRequirements, condaPipRequirementsFile } from './conda-environments.js';
+import { condaChannelFindings } from './checks/conda-channels.js';
 import type { CondaPipFile } from './conda-environments.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
 import type { PyFormatControl, PyLineAt, PyPackage, PythonLock } from './types.js';
@@ -47,6 +48,7 @@ export async function installCommandFindings(
     (path, text) =>
       Promise.resolve(checkInstallArguments(path, requirements(text), policy, files));
   const condaEnvironment: Judge = async (path, text) => [
+    ...condaChannelFindings(path, text, policy),
     ...checkInstallArguments(path, condaPipRequirements(text), policy, files),
     ...(await condaPipOptions(path, text, policy, includes(byPath.get(path)!))),
   ];

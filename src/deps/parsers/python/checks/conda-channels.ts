@@ -1,0 +1,71 @@
+import { isScalar, isSeq } from 'yaml';
+import type { Finding } from '../../../../core/finding.js';
+import { environmentYaml } from '../conda-environments.js';
+import { isAllowedIndex } from './context.js';
+import type { PythonCheckPolicy } from './context.js';
+import { pyFileFinding } from './finding.js';
+import { hostOf, indexCredentialsFinding } from './indexes.js';
+
+/**
+ * Anaconda's own hosts: a channel given by name (`conda-forge`, `pytorch`, `defaults`) is one of them (conda's
+ * `channel_alias` https://conda.anaconda.org, `default_channels` on repo.anaconda.com), so one written as their URL
+ * is the same place.
+ */
+const ANACONDA_HOSTS = new Set(['conda.anaconda.org', 'repo.anaconda.com', 'anaconda.org', 'repo.continuum.io']);
+
+/**
+ * What the `channels:` of a conda environment file let in: conda searches them in order for every conda package of
+ * the environment (strict channel priority takes each name from the first channel that has it), so a channel on a
+ * host the policy does not allow serves the environment's numpy and python as much as its own packages: CPP070, one
+ * per host, at its first line; over plain http CPP013. A token in the channel's path (`/t/<token>/`, conda
+ * common/url.py `split_anaconda_token`) or user info is a committed credential (CPP093). Named channels are
+ * Anaconda's; a file that does not parse gives none (its `pip:` list reports that).
+ */
+export function condaChannelFindings(path: string, text: string, policy: PythonCheckPolicy): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  const secrets: number[] = [];
+  for (const { line, url } of channelUrls(text)) {
+    if (/\/t\/[^/]+\//.test(url) || /^[a-z]+:\/\/[^/@]*:[^/@]+@/i.test(url)) secrets.push(line);
+    const host = hostOf(url);
+    if (/^http:\/\//i.test(url)) {
+      out.push(
+        pyFileFinding(
+          'CPP013',
+          path,
+          line,
+          `${path}:${line}: conda channel ${url} uses plain http; anything on the network path can replace the packages conda installs from it. Use https.`,
+          { url, channel: url },
+        ),
+      );
+    }
+    if (ANACONDA_HOSTS.has(host) || isAllowedIndex(url, policy.allowedIndexes) || seen.has(host)) continue;
+    seen.add(host);
+    out.push(
+      pyFileFinding(
+        'CPP070',
+        path,
+        line,
+        `${path}:${line}: conda channel ${url} on ${host}, a host the policy does not allow: conda searches its channels in order for every package of this environment, so it may serve any of them, not only its own. Use Anaconda's channels (conda-forge, defaults) or add the channel to dependencies.python.indexes in the policy if it is yours.`,
+        { host, url, channel: url },
+      ),
+    );
+  }
+  if (secrets.length > 0) out.push(indexCredentialsFinding(path, secrets));
+  return out;
+}
+
+/** The URL channels of the file's top-level `channels:` list, each at its line; a name is no URL. */
+function channelUrls(text: string): { line: number; url: string }[] {
+  const yaml = environmentYaml(text);
+  if (yaml === undefined) return [];
+  const { root, lineCounter } = yaml;
+  const channels = root.get('channels', true);
+  const out: { line: number; url: string }[] = [];
+  for (const item of isSeq(channels) ? channels.items : []) {
+    if (!isScalar(item) || typeof item.value !== 'string' || !item.range) continue;
+    const url = item.value.trim();
+    if (/^https?:\/\//i.test(url)) out.push({ line: lineCounter.linePos(item.range[0]).line, url });
+  }
+  return out;
+}

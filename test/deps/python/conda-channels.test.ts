@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../../src/core/result.js';
+import { pythonDepsStage } from '../../../src/deps/parsers/python/stage.js';
+import { scanWith } from '../../helpers/scan.js';
+import { tempTrees } from '../../helpers/temp-tree.js';
+
+const tree = tempTrees('cp-conda-channels-');
+const ids = (r: ScanResult) => r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort();
+
+// conda searches an environment's channels in order for every conda package it installs (strict channel priority):
+// a channel on a host nobody allowed serves the environment's python and numpy too.
+describe("a conda environment file's channels", () => {
+  it('on a host the policy does not allow are CPP070, one per host; http is CPP013; a /t/ token CPP093', async () => {
+    const dir = tree({
+      'environment.yml': [
+        'name: ml',
+        'channels:',
+        '  - https://conda.evil.example/channel',
+        '  - http://conda.evil.example/other',
+        '  - https://conda.anaconda.org/t/MadeUpCondaTok3n/private',
+        '  - conda-forge',
+        '  - https://conda.anaconda.org/pytorch',
+        'dependencies:',
+        '  - numpy',
+        '',
+      ].join('\n'),
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    expect(ids(r)).toEqual(['CPP013@environment.yml:4', 'CPP070@environment.yml:3', 'CPP093@environment.yml:5']);
+    expect(JSON.stringify(r.findings)).not.toContain('MadeUpCondaTok3n');
+  });
+
+  it("named channels and Anaconda's hosts are none", async () => {
+    const dir = tree({
+      'conda-env.yaml':
+        'channels: [conda-forge, nvidia, "https://repo.anaconda.com/pkgs/main"]\ndependencies: [python]\n',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual([]);
+  });
+});
