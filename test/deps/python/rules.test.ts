@@ -507,6 +507,32 @@ describe('offline Python rules over case fixtures', () => {
     expect(r.findings.map((f) => f.message).join('\n')).toMatch(/every dependency resolved for the requirements/);
   });
 
+  // Each tool takes credentials from its own place: advice to write `${PIP_TOKEN}` into a uv.lock or pip.conf would
+  // leave the literal text there (neither expands it).
+  it.each([
+    {
+      file: 'uv.lock',
+      text: 'version = 1\n\n[[package]]\nname = "six"\nversion = "1.16.0"\nsource = { registry = "https://u:MadeUpUvPass@pypi.corp.example/simple" }\n',
+      want: /UV_INDEX_<NAME>_PASSWORD/,
+    },
+    {
+      file: 'pip.conf',
+      text: '[global]\nindex-url = https://u:MadeUpConfPass@pypi.corp.example/simple\n',
+      want: /pip expands no variable in its configuration files/,
+    },
+    {
+      file: 'requirements.txt',
+      text: '--index-url https://u:MadeUpReqPass@pypi.corp.example/simple\nsix==1.16.0\n',
+      want: /variables pip expands/,
+    },
+  ])('CPP093 in $file says where that tool reads credentials from', async ({ file, text, want }) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-creds-'));
+    await writeFile(path.join(dir, file), text);
+    const found = (await scanPython(dir)).findings.find((f) => f.ruleId === 'CPP093');
+    expect(found?.message).toMatch(want);
+    expect(found?.message).not.toMatch(/MadeUp/);
+  });
+
   it('a written token beside a variable host is never printed (messages and evidence)', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-env-'));
     await writeFile(

@@ -60,9 +60,32 @@ export function indexCredentialsFinding(file: string, at: Iterable<number>): Fin
     'CPP093',
     file,
     lines[0],
-    `${file} holds index credentials written into it (line${lines.length === 1 ? '' : 's'} ${shown}): anyone who can read the repository can use them. Revoke them and write the user name and password as variables pip expands (\`\${PIP_USER}\`, \`\${PIP_TOKEN}\`), or keep them in the runner's pip configuration.`,
+    `${file} holds index credentials written into it (line${lines.length === 1 ? '' : 's'} ${shown}): anyone who can read the repository can use them. Revoke them and ${credentialsAdvice(file)}.`,
     { count: lines.length, lines: lines.join(' ') },
   );
+}
+
+/**
+ * Where the tool that reads `file` takes index credentials from instead: pip expands `${VAR}` in a requirements
+ * file (req_file `expand_env_variables`) and pipenv in a Pipfile source, PDM in a source URL; pip's configuration
+ * files expand nothing; uv reads `UV_INDEX_<NAME>_USERNAME` / `_PASSWORD` and never writes them into uv.lock,
+ * Poetry `POETRY_HTTP_BASIC_<SOURCE>_USERNAME` / `_PASSWORD` (or `poetry config http-basic.<source>`).
+ */
+function credentialsAdvice(file: string): string {
+  const base = file.slice(file.lastIndexOf('/') + 1).toLowerCase();
+  const uv = 'give them to uv from the runner as UV_INDEX_<NAME>_USERNAME and UV_INDEX_<NAME>_PASSWORD';
+  const poetry = 'give them to Poetry from the runner as POETRY_HTTP_BASIC_<SOURCE>_USERNAME and _PASSWORD';
+  if (base === 'uv.lock' || base === 'uv.toml') return uv;
+  if (base === 'poetry.lock' || base === 'poetry.toml') return poetry;
+  if (base === 'pdm.lock' || base === 'pdm.toml')
+    return 'write them as variables PDM expands in the source URL (`${INDEX_USER}`, `${INDEX_PASSWORD}`)';
+  if (base === 'pipfile' || base === 'pipfile.lock')
+    return 'write them as variables pipenv expands in the Pipfile source URL (`${PIP_USER}`, `${PIP_TOKEN}`)';
+  if (base === 'pyproject.toml')
+    return `${uv} (uv), as POETRY_HTTP_BASIC_<SOURCE>_USERNAME and _PASSWORD (Poetry), or as \`\${VAR}\` in the URL (PDM)`;
+  if (/^pip\.(conf|ini)$/.test(base))
+    return "keep them in the runner's environment (PIP_INDEX_URL from a secret), keyring or ~/.netrc: pip expands no variable in its configuration files";
+  return "write the user name and password as variables pip expands (`${PIP_USER}`, `${PIP_TOKEN}`), or keep them in the runner's pip configuration";
 }
 
 interface Group {
