@@ -20,14 +20,20 @@ describe("a conda environment file's channels", () => {
         '  - https://conda.anaconda.org/t/MadeUpCondaTok3n/private',
         '  - conda-forge',
         '  - https://conda.anaconda.org/pytorch',
+        '  - https://conda.corp.example/t/MadeUpCorpTok3n/ml',
         'dependencies:',
         '  - numpy',
         '',
       ].join('\n'),
     });
     const r = await scanWith(dir, [pythonDepsStage]);
-    expect(ids(r)).toEqual(['CPP013@environment.yml:4', 'CPP070@environment.yml:3', 'CPP093@environment.yml:5']);
-    expect(JSON.stringify(r.findings)).not.toContain('MadeUpCondaTok3n');
+    expect(ids(r)).toEqual([
+      'CPP013@environment.yml:4',
+      'CPP070@environment.yml:3',
+      'CPP070@environment.yml:8',
+      'CPP093@environment.yml:5',
+    ]);
+    expect(JSON.stringify(r.findings)).not.toMatch(/MadeUpCondaTok3n|MadeUpCorpTok3n/);
   });
 
   it("named channels and Anaconda's hosts are none", async () => {

@@ -13,6 +13,9 @@ import { hostOf, indexCredentialsFinding } from './indexes.js';
  */
 const ANACONDA_HOSTS = new Set(['conda.anaconda.org', 'repo.anaconda.com', 'anaconda.org', 'repo.continuum.io']);
 
+/** An anaconda.org-style token in a channel's path (`/t/<token>/`). */
+const ANACONDA_TOKEN = /\/t\/[^/]+\//;
+
 /**
  * What the `channels:` of a conda environment file let in: conda searches them in order for every conda package of
  * the environment (strict channel priority takes each name from the first channel that has it), so a channel on a
@@ -25,8 +28,10 @@ export function condaChannelFindings(path: string, text: string, policy: PythonC
   const out: Finding[] = [];
   const seen = new Set<string>();
   const secrets: number[] = [];
-  for (const { line, url } of channelUrls(text)) {
-    if (/\/t\/[^/]+\//.test(url) || /^[a-z]+:\/\/[^/@]*:[^/@]+@/i.test(url)) secrets.push(line);
+  for (const { line, url: written } of channelUrls(text)) {
+    if (ANACONDA_TOKEN.test(written) || /^[a-z]+:\/\/[^/@]*:[^/@]+@/i.test(written)) secrets.push(line);
+    // Shown without its path token (user info is redacted with every finding's URLs).
+    const url = written.replace(ANACONDA_TOKEN, '/t/***/');
     const host = hostOf(url);
     if (/^http:\/\//i.test(url)) {
       out.push(
