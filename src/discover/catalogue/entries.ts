@@ -374,9 +374,9 @@ export const ENTRIES = [
       { order: 80, test: (i) => s.hasPickleProto(i) && s.namesJoblib(i) },
       { order: 110, test: (i) => s.isGzip(i) && (s.inflatesToAPickle(i) || i.claimed === 'joblib') },
       { order: 120, test: s.inflatesToAPickle },
-      { order: 130, test: (i) => s.isBzip2(i) && i.claimed === 'joblib' },
-      { order: 140, test: (i) => s.isXz(i) && i.claimed === 'joblib' },
-      { order: 142, test: (i) => s.isLz4(i) && i.claimed === 'joblib' },
+      { order: 130, test: (i) => s.isBzip2(i) && s.namesJoblibDump(i) },
+      { order: 140, test: (i) => s.isXz(i) && s.namesJoblibDump(i) },
+      { order: 142, test: (i) => s.isLz4(i) && s.namesJoblibDump(i) },
       { order: 160, test: (i) => s.isHeaderlessPickle(i) && i.claimed === 'joblib' },
       // A name that promises a pickle is loaded as one: keep it, so the inspector reads it and reports what it finds.
       { order: 170, test: (i) => i.claimed === 'joblib' },

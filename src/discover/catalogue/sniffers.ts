@@ -147,6 +147,12 @@ function intText(text: string, long: boolean): bigint | undefined {
 export const hasPickleProto = ({ head }: SniffInput) =>
   head[0] === 0x80 && head.length > 1 && head[1]! >= 2 && head[1]! <= 5;
 /** joblib.dump writes `joblib.numpy_pickle` wrapper classes into its pickle. */
+/**
+ * A name joblib.dump's compressed output goes under: `.joblib`, and `.pkl`/`.pickle`, which sklearn's docs and most
+ * projects pass to `joblib.dump(model, 'model.pkl', compress=…)`. joblib.load picks the codec by the magic alone
+ * (`numpy_pickle_utils._detect_compressor`), so a bz2, xz, LZMA_Alone or LZ4 stream under such a name is joblib's.
+ */
+export const namesJoblibDump = ({ claimed }: SniffInput) => claimed === 'joblib' || claimed === 'pickle';
 export const namesJoblib = ({ head, claimed }: SniffInput) =>
   claimed === 'joblib' || latin(head, 0, head.length).includes('joblib.numpy_pickle');
 
