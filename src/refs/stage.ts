@@ -7,11 +7,12 @@ import type { ModelReference } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { foldUnlisted, groupFileCauses } from './causes.js';
 import { importsFromWrapper, reexportsLoaderPackage } from './loader-wrappers.js';
+import type { PythonWrapper } from './python-wrappers.js';
 import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { holdsInlinePython, mayNameModelBytes, runsCommands, runsJavaScriptCommands } from './prefilter.js';
 import type { Finder, QuickFinder, Searched } from './search.js';
-import { isCommandArgument, withMoreReferences, type FileReferences } from './types.js';
+import { isCommandArgument, withMoreReferences, type DynamicReference, type FileReferences } from './types.js';
 import type { EnvFileValues } from './compose-env-files.js';
 import type { DockerEnvFile } from './docker-env-file.js';
 import { scriptOptions, type ScriptOptions } from './python-argparse.js';
@@ -89,6 +90,10 @@ export const refsStage: Stage = {
     // JavaScript files searched in which nothing was found (the screen's loader words stood in a comment, say): asked
     // again, as the files the walk turned away, when the repository has such a module.
     const passedOver: DiscoveredFile[] = [];
+    // Python loader wrappers by module (python-wrappers.ts), and the run-time note each gives in its module: judged
+    // at the end only when no file calls the wrapper (the callers' calls say what it loads).
+    const pythonWrappers = new Map<string, PythonWrapper[]>();
+    const wrapperNotes = new Map<PythonWrapper, DynamicReference>();
     const reviewed = reviewedCommits(ctx.registry);
     const digests = registryDigests(ctx.registry);
     // With no model in the trusted registry, every CPR003 has that one cause: kept aside, one finding at the end.
@@ -157,6 +162,71 @@ export const refsStage: Stage = {
       }
       const { findShellReferences } = await import('./shell-commands.js');
       return (p, t, l) => findShellReferences(p, t, l, undefined, undefined, undefined, files);
+    };
+    // A Python module's loader wrappers (python-wrappers.ts): recorded, and their notes held back from `refs`.
+    const heldWrapperNotes = async (p: string, text: string, refs: FileReferences): Promise<FileReferences> => {
+      if (refs.dynamic.length === 0 || !text.includes('def ')) return refs;
+      const { pythonLoaderWrappers } = await import('./python-wrappers.js');
+      // The module's constants only where a wrapper may pass one (`revision=REVISION`): they cost a second parse.
+      if (pythonLoaderWrappers(p, text, refs.dynamic).length === 0) return refs;
+      const found = pythonLoaderWrappers(p, text, refs.dynamic, await modules.valuesOf(p));
+      pythonWrappers.set(p, found);
+      const held = new Set<DynamicReference>();
+      for (const w of found) {
+        const note = refs.dynamic.find((d) => d.line === w.line && d.column === w.column);
+        if (note) wrapperNotes.set(w, note);
+        if (note) held.add(note);
+      }
+      return { ...refs, dynamic: refs.dynamic.filter((d) => !held.has(d)) };
+    };
+    // Every Python file that calls a wrapper it imports, read with those calls as the loader calls they make; the
+    // references found at the calls' places are new (the first reading saw no loader there). A wrapper no file calls
+    // keeps its module's note.
+    const readWrapperCalls = async () => {
+      const { expandWrapperCalls } = await import('./python-wrappers.js');
+      const names = [...new Set([...pythonWrappers.values()].flat().map((w) => w.name))];
+      const wrapperOf = (m: string, n: string) => pythonWrappers.get(m)?.find((w) => w.name === n);
+      const exists = (p: string) => filesByPath().has(p);
+      const called = new Set<PythonWrapper>();
+      const callers = input.files.filter(
+        (f) => languageOf(f.path) === 'python' && isReferenceSource(f.path) && !isInstalledPackage(f.path),
+      );
+      await Promise.all(
+        callers.map((file) =>
+          ctx.limit(async () => {
+            const text = await readText(file.path);
+            if (text === undefined || !names.some((n) => text.includes(n))) return;
+            const expanded = expandWrapperCalls(file.path, text, wrapperOf, exists);
+            if (!expanded) return;
+            const got = runFinder(
+              loaded.get('python') ?? (await finderFor('python')),
+              file.path,
+              expanded.text,
+              existsLocally,
+            );
+            if (got.kind === 'skipped') skipped.push(file.path);
+            if (got.kind !== 'found') return;
+            const refs = await withImportedValues(file.path, expanded.text, got.refs, modules, existsLocally);
+            const at = new Map(expanded.calls.map((c) => [`${c.line}:${c.column}`, c.wrapper]));
+            for (const c of expanded.calls) called.add(c.wrapper);
+            const wrapperAt = (r: { line: number; column: number }) => at.get(`${r.line}:${r.column}`);
+            const found: FileReferences = {
+              references: refs.references.flatMap((r) => {
+                const w = wrapperAt(r);
+                if (!w) return [];
+                const modules = new Set([w.module, ...(r.definedIn?.split(', ') ?? [])]);
+                return [{ ...r, definedIn: [...modules].sort().join(', ') }];
+              }),
+              dynamic: refs.dynamic.filter((d) => wrapperAt(d) !== undefined),
+            };
+            pushAll(references, found.references);
+            judgeFile(found);
+          }),
+        ),
+      );
+      const uncalled = [...wrapperNotes].filter(([w]) => !called.has(w)).map(([, d]) => d);
+      for (const p of new Set(uncalled.map((d) => d.path)))
+        judgeFile({ references: [], dynamic: uncalled.filter((d) => d.path === p) });
     };
     // A notebook past MAX_SOURCE_BYTES (its outputs) is read one at a time: its text and JSON tree are up to
     // MAX_NOTEBOOK_BYTES and more, which every task of the scan's concurrency at once could not afford.
@@ -244,7 +314,7 @@ export const refsStage: Stage = {
             const options = scriptOptions(text);
             if (options) parserOptions.set(file.path, options);
           }
-          judgeFile(refs);
+          judgeFile(language === 'python' ? await heldWrapperNotes(file.path, text, refs) : refs);
         }),
       ),
     );
@@ -279,6 +349,7 @@ export const refsStage: Stage = {
         ),
       );
     }
+    if (pythonWrappers.size > 0) await readWrapperCalls();
     for (const given of await scriptArguments(
       flagged,
       parserOptions,

@@ -1,0 +1,338 @@
+import type { SyntaxNode } from '@lezer/common';
+import { parser } from '@lezer/python';
+import { importedModule, importedModuleFile } from './module-paths.js';
+import { pythonImports } from './python.js';
+import { childrenOf } from './syntax.js';
+import { lineIndex } from './text.js';
+import type { DynamicReference, ImportedValues } from './types.js';
+
+/**
+ * Python loader wrappers, one hop: a module of the repository defines `def load_model(name, revision=None): return
+ * AutoModel.from_pretrained(name, revision=revision)` (a run-time note there, as the name is the caller's), and another
+ * file calls `load_model("org/x", revision="main")` imported from it. Python binds the call's arguments to the def's
+ * parameters (positional by place, then keywords by name, the rest to `**kwargs`, defaults for the unbound: the
+ * language reference's "Calls"), so the loader sees the caller's literals. The caller's call is read as the loader call
+ * it makes: its text is rewritten in place to that call (same line and column), the loader's import added at the end,
+ * and the ordinary Python finder reads it. One hop only; a wrapper that forwards `*args` or rebinds a parameter it
+ * passes is not followed, and its note stays.
+ */
+
+/** A parameter of a wrapper's `def`: `kind` is how a call may bind it. */
+interface Param {
+  readonly name: string;
+  readonly kind: 'positional' | 'keyword' | 'kwargs';
+  /** The default as written (a single line), or undefined for none. */
+  readonly default?: string;
+}
+
+/** An argument of the wrapper's loader call: a parameter passed straight through, `**kwargs`, or other text. */
+type LoaderArgument =
+  | { readonly keyword: string | undefined; readonly param: string }
+  | { readonly keyword: string | undefined; readonly text: string }
+  | { readonly kwargs: true };
+
+export interface PythonWrapper {
+  /** The module that defines it, and the name it defines. */
+  readonly module: string;
+  readonly name: string;
+  /** Where the loader call is in the module: the run-time note the module gives there is the wrapper's. */
+  readonly line: number;
+  readonly column: number;
+  /** The loader as the module calls it (`AutoModel.from_pretrained`), and the import that binds its first name. */
+  readonly callee: string;
+  readonly importStatement: string;
+  readonly params: readonly Param[];
+  readonly args: readonly LoaderArgument[];
+}
+
+/**
+ * The loader wrappers a module defines: a top-level `def` (decorated or not) holding a loader call the first reading
+ * left to run time (`dynamic`) that passes at least one parameter straight through. `values`: the module's own string
+ * constants (imported-values.ts), written into the call in place of their names (`revision=REVISION`).
+ */
+export function pythonLoaderWrappers(
+  path: string,
+  text: string,
+  dynamic: readonly DynamicReference[],
+  values?: ImportedValues,
+): PythonWrapper[] {
+  if (dynamic.length === 0 || !text.includes('def ')) return [];
+  const tree = parser.parse(text);
+  const offsetOf = lineOffsets(text);
+  const imports = new Map(pythonImports(text).bindings);
+  const out: PythonWrapper[] = [];
+  for (const d of dynamic) {
+    const offset = offsetOf(d.line, d.column);
+    if (offset === undefined) continue;
+    let call: SyntaxNode | null = tree.resolveInner(offset, 1);
+    while (call && !(call.name === 'CallExpression' && call.from === offset)) call = call.parent;
+    const def = call && topLevelDef(call);
+    if (!call || !def) continue;
+    const wrapper = readWrapper(path, text, call, def, imports, values);
+    if (wrapper) out.push({ ...wrapper, line: d.line, column: d.column });
+  }
+  return out;
+}
+
+/** The top-level `def` (at the module's level, decorated or not) a node is in. */
+function topLevelDef(n: SyntaxNode): SyntaxNode | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.name !== 'FunctionDefinition') continue;
+    const up = p.parent?.name === 'DecoratedStatement' ? p.parent.parent : p.parent;
+    return up?.name === 'Script' ? p : undefined;
+  }
+  return undefined;
+}
+
+function readWrapper(
+  path: string,
+  text: string,
+  call: SyntaxNode,
+  def: SyntaxNode,
+  imports: ReadonlyMap<string, string>,
+  values: ImportedValues | undefined,
+): Omit<PythonWrapper, 'line' | 'column'> | undefined {
+  const src = (n: SyntaxNode) => text.slice(n.from, n.to);
+  const [name, paramList, body] = ['VariableName', 'ParamList', 'Body'].map((k) => def.getChild(k));
+  const [callee, argList] = childrenOf(call);
+  if (!name || !paramList || !body || !callee || argList?.name !== 'ArgList') return undefined;
+  const params = readParams(paramList, src);
+  const calleeText = src(callee);
+  const head = /^[A-Za-z_]\w*/.exec(calleeText)?.[0];
+  const target = head === undefined ? undefined : imports.get(head);
+  if (!params || head === undefined || !/^[\w.]+$/.test(calleeText) || !target || target.startsWith('.'))
+    return undefined;
+  const byName = new Map(params.map((p) => [p.name, p]));
+  const args: LoaderArgument[] = [];
+  for (const group of argumentGroups(argList)) {
+    const [first, op, value] = group;
+    if (group.length === 2 && src(first!) === '**' && byName.get(src(group[1]!))?.kind === 'kwargs') {
+      args.push({ kwargs: true });
+      continue;
+    }
+    // `*args` / `**other`: what the loader gets is not the caller's to read.
+    if (src(first!) === '*' || src(first!) === '**') return undefined;
+    const keyword = op?.name === 'AssignOp' && first!.name === 'VariableName' ? src(first!) : undefined;
+    const expr = keyword === undefined ? first! : value;
+    if (!expr || (keyword === undefined && group.length > 1)) return undefined;
+    const written = src(expr);
+    const param = expr.name === 'VariableName' ? byName.get(written) : undefined;
+    if (param && param.kind !== 'kwargs') args.push({ keyword, param: param.name });
+    else if (/\n/.test(written)) return undefined;
+    else {
+      const constant = expr.name === 'VariableName' ? values?.get(written)?.value : undefined;
+      args.push({ keyword, text: constant === undefined ? written : JSON.stringify(constant) });
+    }
+  }
+  const passed = args.flatMap((a) => ('param' in a ? [a.param] : []));
+  // A parameter the body rebinds before the call (`name = name.strip()`) is not the caller's value as passed.
+  const bound = boundNames(body, src);
+  if (passed.length === 0 || passed.some((p) => bound.has(p))) return undefined;
+  return {
+    module: path,
+    name: src(name),
+    callee: calleeText,
+    importStatement: importStatement(head, target),
+    params,
+    args,
+  };
+}
+
+/** A `def`'s parameters, or undefined where a call's binding to them is not read here (`*args`, one-line defaults). */
+function readParams(list: SyntaxNode, src: (n: SyntaxNode) => string): Param[] | undefined {
+  const params: Param[] = [];
+  let keywordOnly = false;
+  for (const group of argumentGroups(list)) {
+    const first = src(group[0]!);
+    if (first === '/') continue;
+    if (first === '*') {
+      if (group.length > 1) return undefined;
+      keywordOnly = true;
+      continue;
+    }
+    if (first === '**') {
+      if (group[1]?.name !== 'VariableName') return undefined;
+      params.push({ name: src(group[1]), kind: 'kwargs' });
+      continue;
+    }
+    if (group[0]!.name !== 'VariableName') return undefined;
+    const assign = group.findIndex((n) => n.name === 'AssignOp');
+    const dflt = assign < 0 ? undefined : group[assign + 1];
+    if (dflt && /\n/.test(src(dflt))) return undefined;
+    params.push({
+      name: first,
+      kind: keywordOnly ? 'keyword' : 'positional',
+      ...(dflt ? { default: src(dflt) } : {}),
+    });
+  }
+  return params;
+}
+
+/** A ParamList's or ArgList's items, each the nodes between its commas (brackets left out). */
+function argumentGroups(list: SyntaxNode): SyntaxNode[][] {
+  const groups: SyntaxNode[][] = [[]];
+  for (const k of childrenOf(list)) {
+    if (k.name === '(' || k.name === ')') continue;
+    if (k.name === ',') groups.push([]);
+    else groups.at(-1)!.push(k);
+  }
+  return groups.filter((g) => g.length > 0);
+}
+
+/**
+ * The names a body binds: targets of `x = …`, `x += …`, `for x in`, `x := …`, `with … as x` (tuple targets too), as
+ * the tree gives them — a keyword argument (`revision=revision`) binds nothing.
+ */
+function boundNames(body: SyntaxNode, src: (n: SyntaxNode) => string): Set<string> {
+  const names = new Set<string>();
+  const targets = (n: SyntaxNode, until: (k: SyntaxNode) => boolean) => {
+    for (const k of childrenOf(n)) {
+      if (until(k)) break;
+      if (k.name === 'VariableName') names.add(src(k));
+      else if (k.name === 'TupleExpression' || k.name === 'ArrayExpression' || k.name === 'ParenthesizedExpression')
+        targets(k, () => false);
+    }
+  };
+  const cursor = body.cursor();
+  const end = body.to;
+  do {
+    const n = cursor.name;
+    if (n === 'AssignStatement' || n === 'UpdateStatement' || n === 'NamedExpression')
+      targets(cursor.node, (k) => k.name === 'AssignOp' || k.name === 'UpdateOp' || src(k) === ':=');
+    else if (n === 'ForStatement') targets(cursor.node, (k) => k.name === 'in');
+    else if (n === 'WithStatement') {
+      const kids = childrenOf(cursor.node);
+      kids.forEach((k, i) => i > 0 && src(kids[i - 1]!) === 'as' && k.name === 'VariableName' && names.add(src(k)));
+    }
+  } while (cursor.next() && cursor.from < end);
+  return names;
+}
+
+/** Python that binds `local` as the module's import does (`from transformers import AutoModel as AM`). */
+function importStatement(local: string, target: string): string {
+  const dot = target.lastIndexOf('.');
+  if (dot < 0) return target === local ? `import ${target}` : `import ${target} as ${local}`;
+  const name = target.slice(dot + 1);
+  return `from ${target.slice(0, dot)} import ${name}${name === local ? '' : ` as ${local}`}`;
+}
+
+/** A 1-based line and column's offset in `text`. */
+function lineOffsets(text: string): (line: number, column: number) => number | undefined {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (line, column) => {
+    const start = starts[line - 1];
+    return start === undefined ? undefined : start + column - 1;
+  };
+}
+
+/** A caller's text with its calls of wrappers rewritten, and each such call's place and wrapper. */
+export interface ExpandedCalls {
+  readonly text: string;
+  readonly calls: readonly { readonly line: number; readonly column: number; readonly wrapper: PythonWrapper }[];
+}
+
+/**
+ * `text` (the Python file at `importer`) with each call of a wrapper it imports (`from .models import load_model`,
+ * `import pkg.models as m` then `m.load_model(…)`) rewritten to the loader call the wrapper makes with its arguments;
+ * undefined when it calls none. `wrapperOf`: the wrapper a module defines under a name.
+ */
+export function expandWrapperCalls(
+  importer: string,
+  text: string,
+  wrapperOf: (module: string, name: string) => PythonWrapper | undefined,
+  exists: (p: string) => boolean,
+): ExpandedCalls | undefined {
+  const { bindings } = pythonImports(text);
+  const targets = new Map<string, string | null>();
+  for (const [local, target] of bindings)
+    targets.set(local, targets.has(local) && targets.get(local) !== target ? null : target);
+  const byName = (local: string): PythonWrapper | undefined => {
+    const target = targets.get(local);
+    const at = target ? importedModuleFile(importer, target, exists) : undefined;
+    return at && at.file !== importer ? wrapperOf(at.file, at.name) : undefined;
+  };
+  const byMember = (local: string, name: string): PythonWrapper | undefined => {
+    const target = targets.get(local);
+    const file = target ? importedModule(importer, target, exists) : undefined;
+    return file && file !== importer ? wrapperOf(file, name) : undefined;
+  };
+  const edits: { from: number; to: number; call: string; wrapper: PythonWrapper }[] = [];
+  const src = (n: SyntaxNode) => text.slice(n.from, n.to);
+  const cursor = parser.parse(text).cursor();
+  do {
+    if (cursor.name !== 'CallExpression') continue;
+    const node = cursor.node;
+    const [callee, argList] = childrenOf(node);
+    if (!callee || argList?.name !== 'ArgList') continue;
+    const parts = childrenOf(callee);
+    const wrapper =
+      callee.name === 'VariableName'
+        ? byName(src(callee))
+        : callee.name === 'MemberExpression' && parts.length === 3 && parts[0]!.name === 'VariableName'
+          ? byMember(src(parts[0]!), src(parts[2]!))
+          : undefined;
+    const call = wrapper && loaderCall(wrapper, argList, src);
+    if (call === undefined) continue;
+    const lines = (s: string) => s.split('\n').length - 1;
+    const pad = lines(src(node)) - lines(call);
+    if (pad < 0) continue;
+    // The same lines as the call it stands for: every reference after it keeps its place.
+    edits.push({ from: node.from, to: node.to, call: call.slice(0, -1) + '\n'.repeat(pad) + ')', wrapper: wrapper! });
+  } while (cursor.next());
+  if (edits.length === 0) return undefined;
+  let out = '';
+  let at = 0;
+  for (const e of edits.sort((a, b) => a.from - b.from)) {
+    if (e.from < at) continue;
+    out += text.slice(at, e.from) + e.call;
+    at = e.to;
+  }
+  const imports = [...new Set(edits.map((e) => e.wrapper.importStatement))].sort();
+  out += `${text.slice(at)}\n${imports.join('\n')}\n`;
+  const place = lineIndex(text);
+  return {
+    text: out,
+    calls: edits.map((e) => ({ ...place(e.from), wrapper: e.wrapper })),
+  };
+}
+
+/**
+ * The loader call a wrapper makes given a call's arguments, bound as Python binds them; undefined where the call
+ * passes `*x` / `**x` or does not bind as the def asks (a missing argument, an unknown keyword: a TypeError).
+ */
+function loaderCall(wrapper: PythonWrapper, argList: SyntaxNode, src: (n: SyntaxNode) => string): string | undefined {
+  const bound = new Map<string, string>();
+  const extra: string[] = [];
+  const positional = wrapper.params.filter((p) => p.kind === 'positional');
+  const kwargs = wrapper.params.some((p) => p.kind === 'kwargs');
+  let index = 0;
+  for (const group of argumentGroups(argList)) {
+    const [first, op, value] = group;
+    const written = src(first!);
+    if (written === '*' || written === '**') return undefined;
+    if (op?.name === 'AssignOp' && value) {
+      const param = wrapper.params.find((p) => p.name === written && p.kind !== 'kwargs');
+      if (param && !bound.has(param.name)) bound.set(param.name, src(value));
+      else if (kwargs && !param) extra.push(`${written}=${src(value)}`);
+      else return undefined;
+      continue;
+    }
+    if (group.length > 1) return undefined;
+    const param = positional[index++];
+    if (!param) return undefined;
+    bound.set(param.name, written);
+  }
+  const valueOf = (name: string) => bound.get(name) ?? wrapper.params.find((p) => p.name === name)?.default;
+  const out: string[] = [];
+  for (const a of wrapper.args) {
+    if ('kwargs' in a) {
+      out.push(...extra);
+      continue;
+    }
+    const value = 'param' in a ? valueOf(a.param) : a.text;
+    if (value === undefined) return undefined;
+    out.push(a.keyword === undefined ? value : `${a.keyword}=${value}`);
+  }
+  return `${wrapper.callee}(${out.join(', ')})`;
+}

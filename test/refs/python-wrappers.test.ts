@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { refsStage } from '../../src/refs/stage.js';
+import { scanWith } from '../helpers/scan.js';
+import { tempTrees } from '../helpers/temp-tree.js';
+
+const tree = tempTrees('cp-refs-py-wrappers-');
+
+/** Each finding as `rule path:line repo@revision (definedIn)`, sorted. */
+const shown = (r: Awaited<ReturnType<typeof scanWith>>) =>
+  r.findings
+    .filter((f) => f.ruleId !== 'CPR003')
+    .map(
+      (f) =>
+        `${f.ruleId} ${f.location.path}:${f.location.line} ${String(f.evidence?.['repoId'])}@${String(
+          f.evidence?.['revision'],
+        )} (${String(f.evidence?.['definedIn'])})`,
+    )
+    .sort();
+
+const MODELS = [
+  'from transformers import AutoModel',
+  '',
+  'def load_model(name, revision=None):',
+  '    return AutoModel.from_pretrained(name, revision=revision)',
+  '',
+].join('\n');
+
+describe('Python loader wrappers, one hop (python-wrappers.ts)', () => {
+  it("reads the caller's literal id and revision at the caller's line, relative and absolute imports", async () => {
+    const r = await scanWith(
+      tree({
+        'mypkg/__init__.py': '',
+        'mypkg/models.py': MODELS,
+        'mypkg/run.py': "from .models import load_model\n\nm = load_model('acme/bert', revision='main')\n",
+        'app.py':
+          "import mypkg.models as mm\nfrom mypkg.models import load_model\n\nload_model('acme/two')\nx = mm.load_model(\n    'acme/three',\n)\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'CPR001 app.py:4 acme/two@undefined (mypkg/models.py)',
+      'CPR001 app.py:5 acme/three@undefined (mypkg/models.py)',
+      'CPR001 mypkg/run.py:3 acme/bert@main (mypkg/models.py)',
+    ]);
+  });
+
+  it('follows **kwargs carrying trust_remote_code, a revision the module pins by a constant, a decorated def', async () => {
+    const r = await scanWith(
+      tree({
+        'lib.py': [
+          'import functools',
+          'from transformers import AutoModelForCausalLM as LM',
+          'REVISION = "0123456789abcdef0123456789abcdef01234567"',
+          '',
+          '@functools.lru_cache',
+          'def get_model(model_id, **kwargs):',
+          '    model = LM.from_pretrained(model_id, revision=REVISION, **kwargs)',
+          '    model.eval()',
+          '    return model',
+          '',
+        ].join('\n'),
+        'serve.py': 'from lib import get_model\n\nm = get_model("acme/llm", trust_remote_code=True)\n',
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual(['CPR002 serve.py:3 acme/llm@0123456789abcdef0123456789abcdef01234567 (lib.py)']);
+  });
+
+  it('keeps the run-time note where no caller names the model, and a caller passing a run-time name gets its own', async () => {
+    const r = await scanWith(
+      tree({
+        'models.py': MODELS,
+        'other.py': MODELS.replace('load_model', 'load_other'),
+        // Not the wrapper: a function of the same name in another module.
+        'own.py': 'def load_model(name):\n    return name\n',
+        'a.py': "from own import load_model\n\nload_model('acme/not-a-model')\n",
+        'b.py': 'import os\nfrom models import load_model\n\nload_model(os.environ["MODEL"])\n',
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'CPR010 b.py:4 undefined@undefined (undefined)',
+      'CPR010 other.py:4 undefined@undefined (undefined)',
+    ]);
+  });
+});
