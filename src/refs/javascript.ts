@@ -473,12 +473,18 @@ function referencesIn(
         imported?.get(b.local)?.binding ??
           (b.name === 'default' || b.name === '*' ? b.module : `${b.module}.${b.name}`),
       );
-      // `import * as ml from './ml.js'`: a member ml.js passes on from a package (`ml.pipeline`), by its dotted name.
-      if (b.name === '*')
-        for (const [key, v] of imported ?? [])
-          if (v.binding !== undefined && key.startsWith(`${b.local}.`) && !key.includes('.', b.local.length + 1))
-            imports.set(key, v.binding);
+      if (b.name === '*') bindPassedOnMembers(b.local);
     }
+  }
+
+  /**
+   * `import * as ml from './ml.js'`, `const ml = require('./ml')`: a member ml.js passes on from a package
+   * (`ml.pipeline`), by its dotted name.
+   */
+  function bindPassedOnMembers(local: string): void {
+    for (const [key, v] of imported ?? [])
+      if (v.binding !== undefined && key.startsWith(`${local}.`) && !key.includes('.', local.length + 1))
+        imports.set(key, v.binding);
   }
 
   function recordDeclaration(n: SyntaxNode): void {
@@ -497,8 +503,11 @@ function referencesIn(
         const array = displayOf(value, 'ArrayExpression');
         if (array) arrays.set(src(target), array);
         if (subscriptOf(value)) indexed.push([src(target), value]);
-        if (required !== undefined) imports.set(src(target), required);
-        else {
+        if (required !== undefined) {
+          // CommonJS as `recordImport`: a name a module of the repository passes on from a package is that package's.
+          imports.set(src(target), imported?.get(src(target))?.binding ?? required);
+          bindPassedOnMembers(src(target));
+        } else {
           constants.set(src(target), evaluate(value));
           envs.set(src(target), envOf(value));
           choices.set(src(target), candidatesOf(value));
@@ -511,8 +520,8 @@ function referencesIn(
         for (const p of childrenOf(target).filter((c) => c.name === 'PatternProperty')) {
           const defs = childrenOf(p).filter((c) => c.name === 'VariableDefinition' || c.name === 'PropertyName');
           const local = defs[defs.length - 1];
-          const imported = defs[0];
-          if (local && imported) imports.set(src(local), `${required}.${src(imported)}`);
+          const name = defs[0];
+          if (local && name) imports.set(src(local), imported?.get(src(local))?.binding ?? `${required}.${src(name)}`);
         }
       } else if (target.name === 'ObjectPattern') destructure(target, value);
       i = equals + 1;
@@ -977,6 +986,17 @@ function referencesIn(
     // CommonJS: `module.exports = { MODEL: … }`, `module.exports.MODEL = …`, `exports.MODEL = …` — what `require()`
     // returns, its members read as named exports. A member set twice is the run time's.
     const commonJs = new Map<string, string | undefined>();
+    // `module.exports = { pipeline }`, `exports.make = pipeline`: a package's loader passed on, as `export {
+    // pipeline }` passes it (what `require()` returns holds the package's function itself).
+    const passedOn = new Map<string, string | null>();
+    const passOn = (k: string, v: SyntaxNode | undefined) => {
+      // A name (`pipeline`) or a member of an imported module (`tf.pipeline`), as a call of it resolves.
+      const local = v?.name === 'PropertyDefinition' ? src(v) : v && calleeName(v);
+      const head = local?.split('.')[0];
+      const binding = head !== undefined && imports.has(head) ? resolveImported(imports, local!) : undefined;
+      const loader = binding !== undefined && !fromRepository(binding) && !rebound.has(head!);
+      if (loader || passedOn.has(k)) passedOn.set(k, loader && !passedOn.has(k) ? binding : null);
+    };
     for (const statement of childrenOf(tree.topNode)) {
       const assignment = statement.name === 'ExpressionStatement' ? childrenOf(statement)[0] : undefined;
       const [target, equals, value] = assignment?.name === 'AssignmentExpression' ? childrenOf(assignment) : [];
@@ -984,14 +1004,22 @@ function referencesIn(
       const written = calleeName(target);
       const member = written && /^(?:module\.exports|exports)\.([\w$]+)$/.exec(written)?.[1];
       const set = (k: string, v: string | undefined) => commonJs.set(k, commonJs.has(k) ? undefined : v);
-      if (member) set(member, evaluate(value));
-      else if (written === 'module.exports') {
+      if (member) {
+        set(member, evaluate(value));
+        passOn(member, value);
+      } else if (written === 'module.exports') {
         const obj = objectLiteral(value);
         if (obj) for (const [k, mv] of objectMembers(obj, '', src, evaluate)) set(k.slice(1), mv);
+        for (const p of obj ? childrenOf(obj).filter((c) => c.name === 'Property') : []) {
+          const [key, colon, v] = childrenOf(p);
+          if (key?.name === 'PropertyDefinition') passOn(src(key), colon ? v : key);
+        }
       }
     }
-    if (!declaredNames.includes('module') && !declaredNames.includes('exports'))
+    if (!declaredNames.includes('module') && !declaredNames.includes('exports')) {
       for (const [k, v] of commonJs) add(k, v, undefined);
+      for (const [k, binding] of passedOn) if (binding !== null) into.set(k, { binding });
+    }
     const names = [...constants.names()];
     // An imported binding is immutable (ECMA-262 CreateImportBinding): `import { X } from './a'; export { X }`
     // exports what the module it names gives (imported-values.ts binds it and its members).

@@ -11,8 +11,11 @@ import { importedJavaScriptModule } from './module-paths.js';
 
 /** A package whose loaders javascript.ts follows by an imported name (calls.ts: transformers.js, @huggingface/hub). */
 const LOADER_PACKAGE = /(["'])@(?:huggingface|xenova)\/(?:transformers|hub)\1/;
-/** An export that may pass a binding on: `export {`, `export *` (not `export const f = …`, a module's own value). */
-const RE_EXPORT = /\bexport\s*(?:\*|\{|type\s*\{)/;
+/**
+ * An export that may pass a binding on: `export {`, `export *` (not `export const f = …`, a module's own value);
+ * CommonJS `module.exports = …`, `exports.name = …`.
+ */
+const RE_EXPORT = /\bexport\s*(?:\*|\{|type\s*\{)|\b(?:module\.)?exports\s*(?:=|\.\s*[\w$]+\s*=)(?!=)/;
 
 /** Whether a JavaScript module's text may re-export a loader's package (looser than the finder, never stricter). */
 export function reexportsLoaderPackage(text: string): boolean {

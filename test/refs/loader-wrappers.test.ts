@@ -115,4 +115,27 @@ describe('a loader a module of the repository re-exports (loader-wrappers.ts)', 
     );
     expect(r.findings).toEqual([]);
   });
+  it('follows a CommonJS module that passes the loader on (module.exports = { pipeline }, exports.make = pipeline)', async () => {
+    const r = await scanWith(
+      tree({
+        'lib/ml.js':
+          "const { pipeline } = require('@huggingface/transformers');\nmodule.exports = { pipeline, p2: pipeline };\n",
+        'lib/ml2.cjs': "const tf = require('@xenova/transformers');\nexports.make = tf.pipeline;\n",
+        'use.js': [
+          "const { pipeline, p2 } = require('./lib/ml');",
+          "const ml2 = require('./lib/ml2.cjs');",
+          "const a = pipeline('sentiment-analysis', 'acme/cjs-one');",
+          "const b = p2('sentiment-analysis', 'acme/cjs-two');",
+          "const c = ml2.make('sentiment-analysis', 'acme/cjs-three');",
+          '',
+        ].join('\n'),
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'use.js:3 acme/cjs-one lib/ml.js',
+      'use.js:4 acme/cjs-two lib/ml.js',
+      'use.js:5 acme/cjs-three lib/ml2.cjs',
+    ]);
+  });
 });
