@@ -57,8 +57,11 @@ export function pythonLoaderWrappers(
   values?: ImportedValues,
 ): PythonWrapper[] {
   if (dynamic.length === 0 || !text.includes('def ')) return [];
-  const tree = parser.parse(text);
   const offsetOf = lineOffsets(text);
+  // A loader call in a def's body is on an indented line: most notes are not, and the file is not parsed again.
+  const indented = (d: DynamicReference) => /[ \t]/.test(text[offsetOf(d.line, 1) ?? -1] ?? '');
+  if (!dynamic.some(indented)) return [];
+  const tree = parser.parse(text);
   const imports = new Map(pythonImports(text).bindings);
   const out: PythonWrapper[] = [];
   for (const d of dynamic) {
