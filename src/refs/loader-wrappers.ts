@@ -38,3 +38,22 @@ export function importsFromWrapper(
   }
   return false;
 }
+
+/**
+ * Words one of which every relative specifier of one of `wrappers` holds (module-paths.ts `importedJavaScriptModule`):
+ * the file's name without its extension (`./lib/ml`, `./lib/ml.js`); for an `index` file also its folder's (`./lib`)
+ * and the quoted bare folders (`'.'`, `'..'`, `'../'`) that name it from inside. A file whose bytes hold none of them
+ * imports from no wrapper, and is not decoded or parsed.
+ */
+export function wrapperSpecifierWords(wrappers: Iterable<string>): string[] {
+  const words = new Set<string>();
+  for (const w of wrappers) {
+    const parts = w.split('/');
+    const stem = parts.at(-1)!.replace(/\.[^.]*$/, '');
+    words.add(stem);
+    if (stem !== 'index') continue;
+    if (parts.length > 1) words.add(parts.at(-2)!);
+    for (const q of ['"', "'"]) for (const folder of ['.', '..', './', '../']) words.add(q + folder + q);
+  }
+  return [...words].sort();
+}

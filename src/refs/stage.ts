@@ -6,7 +6,7 @@ import type { Finding } from '../core/finding.js';
 import type { ModelReference } from '../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { foldUnlisted, groupFileCauses } from './causes.js';
-import { importsFromWrapper, reexportsLoaderPackage } from './loader-wrappers.js';
+import { importsFromWrapper, reexportsLoaderPackage, wrapperSpecifierWords } from './loader-wrappers.js';
 import type { PythonWrapper } from './python-wrappers.js';
 import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
@@ -111,10 +111,13 @@ export const refsStage: Stage = {
     let byPath: Map<string, DiscoveredFile> | undefined;
     const filesByPath = () => (byPath ??= new Map(input.files.map((f) => [f.path, f])));
     // A repository file's text through the scan's I/O edge, bounded; undefined for none, or one too large to search.
-    const readText = async (p: string): Promise<string | undefined> => {
+    // With `needles`, only a file whose bytes hold one of them: a test far cheaper than decoding and parsing it, for the
+    // passes that read again every file the walk turned away (loader wrappers).
+    const readText = async (p: string, needles?: readonly Buffer[]): Promise<string | undefined> => {
       const file = filesByPath().get(p);
       if (!file || file.size > MAX_SOURCE_BYTES) return undefined;
-      return (file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES)))?.toString('utf8');
+      const bytes = file.content ?? (await readBytes(ctx, file, MAX_SOURCE_BYTES));
+      return bytes && (!needles || needles.some((n) => bytes.includes(n))) ? bytes.toString('utf8') : undefined;
     };
     // imported-values.ts: the modules source files import values from, read on first need.
     const modules = new RepositoryModules(() => filesByPath().keys(), readText);
@@ -184,7 +187,7 @@ export const refsStage: Stage = {
     // keeps its module's note.
     const readWrapperCalls = async () => {
       const { expandWrapperCalls } = await import('./python-wrappers.js');
-      const names = [...new Set([...pythonWrappers.values()].flat().map((w) => w.name))];
+      const names = [...new Set([...pythonWrappers.values()].flat().map((w) => w.name))].map((n) => Buffer.from(n));
       const wrapperOf = (m: string, n: string) => pythonWrappers.get(m)?.find((w) => w.name === n);
       const exists = (p: string) => filesByPath().has(p);
       const called = new Set<PythonWrapper>();
@@ -194,8 +197,8 @@ export const refsStage: Stage = {
       await Promise.all(
         callers.map((file) =>
           ctx.limit(async () => {
-            const text = await readText(file.path);
-            if (text === undefined || !names.some((n) => text.includes(n))) return;
+            const text = await readText(file.path, names);
+            if (text === undefined) return;
             const expanded = expandWrapperCalls(file.path, text, wrapperOf, exists);
             if (!expanded) return;
             const got = runFinder(
@@ -322,6 +325,7 @@ export const refsStage: Stage = {
     // read now by the parser, which follows the binding there (imported-values.ts). Only with such a module.
     if (wrappers.size > 0) {
       const exists = (p: string) => filesByPath().has(p);
+      const needles = wrapperSpecifierWords(wrappers).map((w) => Buffer.from(w));
       const declined = input.files.filter(
         (f) =>
           f.contentDeclined === true &&
@@ -332,7 +336,7 @@ export const refsStage: Stage = {
       await Promise.all(
         [...declined, ...passedOver].map((file) =>
           ctx.limit(async () => {
-            const text = await readText(file.path);
+            const text = await readText(file.path, needles);
             if (text === undefined || !importsFromWrapper(file.path, text, wrappers, exists)) return;
             const got = runFinder(
               loaded.get('javascript') ?? (await finderFor('javascript')),

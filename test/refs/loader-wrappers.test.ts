@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { wrapperSpecifierWords } from '../../src/refs/loader-wrappers.js';
 import { refsStage } from '../../src/refs/stage.js';
 import { scanWith } from '../helpers/scan.js';
 import { tempTrees } from '../helpers/temp-tree.js';
@@ -136,6 +137,36 @@ describe('a loader a module of the repository re-exports (loader-wrappers.ts)', 
       'use.js:3 acme/cjs-one lib/ml.js',
       'use.js:4 acme/cjs-two lib/ml.js',
       'use.js:5 acme/cjs-three lib/ml2.cjs',
+    ]);
+  });
+  it("reads a file that names an index wrapper by its folder or from inside it ('..'), past the byte test", async () => {
+    const r = await scanWith(
+      tree({
+        'lib/index.js': "export { pipeline } from '@huggingface/transformers';\n",
+        'app.js': importer('./lib'),
+        'lib/sub/use.js': importer('..'),
+        'other.js': "import { x } from './util.js';\nexport const y = x('a', 'acme/not-a-model');\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual(['app.js:3 acme/embedder lib/index.js', 'lib/sub/use.js:3 acme/embedder lib/index.js']);
+  });
+});
+
+describe('wrapperSpecifierWords', () => {
+  it("gives each wrapper's name, and for an index file its folder and the bare folders that name it", () => {
+    expect(wrapperSpecifierWords(['web/lib/ml.js', 'app/hf.ts'])).toEqual(['hf', 'ml']);
+    expect(wrapperSpecifierWords(['lib/index.mjs'])).toEqual([
+      '"."',
+      '".."',
+      '"../"',
+      '"./"',
+      "'.'",
+      "'..'",
+      "'../'",
+      "'./'",
+      'index',
+      'lib',
     ]);
   });
 });
