@@ -3,7 +3,7 @@ import { parser } from '@lezer/python';
 import { importedModule, importedModuleFile } from './module-paths.js';
 import { pythonImports } from './python.js';
 import { childrenOf } from './syntax.js';
-import { lineIndex } from './text.js';
+import { lineIndex, lineStarts } from './text.js';
 import type { DynamicReference, ImportedValues } from './types.js';
 
 /**
@@ -221,8 +221,7 @@ function importStatement(local: string, target: string): string {
 
 /** A 1-based line and column's offset in `text`. */
 function lineOffsets(text: string): (line: number, column: number) => number | undefined {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const starts = lineStarts(text);
   return (line, column) => {
     const start = starts[line - 1];
     return start === undefined ? undefined : start + column - 1;
