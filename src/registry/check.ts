@@ -22,7 +22,7 @@ export type PackageCheck = Pick<
   CheckState,
   'pkg' | 'graph' | 'registry' | 'findings' | 'notes' | 'cause' | 'signatureMissing' | 'signed'
 > &
-  Partial<Pick<CheckState, 'attestationsMissing' | 'attested'>>;
+  Partial<Pick<CheckState, 'attestationsMissing' | 'attested' | 'reportedOffline'>>;
 
 export interface CheckSettings {
   readonly config: RegistryConfig;
@@ -194,15 +194,20 @@ function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
   // So that algorithm is the one compared; a sha1 beside it that matches the registry proves nothing.
   const checked = ssriCheckedAlgorithm(pkg.integrity ?? '');
   if (lockSri.size === 0 || checked === undefined) {
+    // No integrity at all: npm extracts the entry as `name@<resolved>` (arborist reify `#reifyNode` → pacote.extract
+    // with `integrity: node.integrity`, undefined), a RemoteFetcher that checks the download against nothing; the
+    // registry's dist.integrity is never consulted. The cause is the lockfile's, and CPD002 reports it from the
+    // lockfile alone: the package is unverifiable, but a CPD130 beside it would be a second finding for one cause.
+    if ((pkg.integrity ?? '').trim() === '') {
+      state.reportedOffline = 'no integrity in the lockfile (CPD002): not pinned, not compared with the registry';
+      return;
+    }
     // A value that is there but no valid SRI (CPD004 says so) is not "no integrity": npm compares the download with
     // it and stops (EINTEGRITY), and the reader must not go looking for a missing field.
-    const written = (pkg.integrity ?? '').trim() !== '';
     unverifiable(
       state,
-      written
-        ? `${spec(pkg)} (${where(pkg)}) has an integrity in the lockfile that is not a valid SRI hash (CPD004), so it cannot be compared with the registry.`
-        : `${spec(pkg)} (${where(pkg)}) has no integrity in the lockfile, so its bytes are not pinned and cannot be compared with the registry.`,
-      { reason: written ? 'lockfile integrity not valid SRI' : 'no lockfile integrity' },
+      `${spec(pkg)} (${where(pkg)}) has an integrity in the lockfile that is not a valid SRI hash (CPD004), so it cannot be compared with the registry.`,
+      { reason: 'lockfile integrity not valid SRI' },
     );
     return;
   }

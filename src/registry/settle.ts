@@ -49,7 +49,12 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
   const unreachableRegistries = new Set<string>();
   let unreachable = 0;
   const scriptsUnknown: PackageNode[] = [];
-  const settled: { readonly key: string; readonly own: readonly Finding[]; readonly notes: readonly string[] }[] = [];
+  const settled: {
+    readonly key: string;
+    readonly own: readonly Finding[];
+    readonly notes: readonly string[];
+    readonly offline: string | undefined;
+  }[] = [];
   const causeOf = new Map<number, CausedPackage>();
   for (const c of checks) {
     // Copied only when something is added: most packages of a large scan add nothing (O(1) bookkeeping each).
@@ -107,13 +112,12 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
       }
     }
     for (const f of own) findings.push(f);
-    settled.push({ key: packageKey('npm', c.pkg.name, c.pkg.version), own, notes });
+    settled.push({ key: packageKey('npm', c.pkg.name, c.pkg.version), own, notes, offline: c.reportedOffline });
   }
   // A cause's text is known once all its packages are: the reason most of them share (causes.ts settleCauses).
   const causes = settleCauses(caused, opts.unverifiableLevel);
   const detailOf = causeTexts(causes.reasonOf);
-  for (const [i, s] of settled.entries())
-    verifications.push({ key: s.key, ...verdict(s.own, s.notes, causeOf.get(i), detailOf) });
+  for (const [i, s] of settled.entries()) verifications.push({ key: s.key, ...verdict(s, causeOf.get(i), detailOf) });
   // Settled per package above (statuses stay per package); one cause shared by many becomes one finding.
   const out = groupRegistryCauses(findings, registriesWithoutAny(checks));
   out.push(...causes.findings);
@@ -121,30 +125,31 @@ export function settleVerdicts(checks: readonly PackageCheck[], opts: SettleOpti
   return { findings: out, verifications, unreachable, unreachableRegistries };
 }
 
-/** The package's status and the detail its verification record carries. */
+/**
+ * The package's status and the detail its verification record carries. `offline`: unverifiable for a cause an
+ * offline rule reports on the entry (check.ts `reportedOffline`), said in the detail instead of a finding.
+ */
 function verdict(
-  own: readonly Finding[],
-  notes: readonly string[],
+  s: { readonly own: readonly Finding[]; readonly notes: readonly string[]; readonly offline: string | undefined },
   caused: CausedPackage | undefined,
   detailOf: (caused: CausedPackage) => string,
 ): { status: VerificationStatus; detail: string } {
+  const { own, notes, offline } = s;
   const causeText = caused !== undefined ? detailOf(caused) : undefined;
+  const why = offline !== undefined && causeText !== undefined ? `${offline}, ${causeText}` : (offline ?? causeText);
   // No finding of its own (the usual case): no arrays or sets to build.
   if (own.length === 0)
-    return causeText !== undefined
-      ? { status: 'unverifiable', detail: causeText }
+    return why !== undefined
+      ? { status: 'unverifiable', detail: why }
       : { status: 'verified', detail: notes.join('; ') };
   const failed = own.filter((f) => FAILING_RULES.has(f.ruleId));
   const unknown = own.filter((f) => UNVERIFIABLE_RULES.has(f.ruleId));
   const status: VerificationStatus =
-    failed.length > 0 ? 'failed' : unknown.length > 0 || caused !== undefined ? 'unverifiable' : 'verified';
+    failed.length > 0 ? 'failed' : unknown.length > 0 || why !== undefined ? 'unverifiable' : 'verified';
   const detail =
     status === 'verified'
       ? notes.join('; ')
-      : [
-          ...new Set([...failed, ...unknown].map((f) => f.ruleId)),
-          ...(causeText !== undefined ? [causeText] : []),
-        ].join(', ');
+      : [...new Set([...failed, ...unknown].map((f) => f.ruleId)), ...(why !== undefined ? [why] : [])].join(', ');
   return { status, detail };
 }
 

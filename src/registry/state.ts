@@ -47,6 +47,11 @@ export interface CheckState {
   attestationsMissing?: { readonly url: string; readonly status: number };
   /** The registry served this version's attestations. */
   attested?: boolean;
+  /**
+   * Why the package is unverifiable when an offline rule already reports the cause for the entry (CPD002: no
+   * integrity in the lockfile): the package counts as unverifiable with this detail, and no CPD130 repeats the cause.
+   */
+  reportedOffline?: string;
   /** Level for "could not verify": error when the policy is fail-closed. */
   readonly unverifiableLevel: Level | undefined;
 }

@@ -14,10 +14,9 @@ import { unknownKeyWhere } from './findings.js';
  * - CPD112 for a signature by a key the registry's keys do not hold: every package signed with that key shares the
  *   cause (a rotation the embedded TUF keys predate, or a mirror that signs with a key of its own). One CPD112 per
  *   lockfile, registry and key, naming the packages.
- * - CPD130 for a lockfile integrity that is missing or no valid SRI: how the lockfile was written (sigstore-js's
- *   lacks 811 of 1,062), which CPD002 / CPD004 already report from the lockfile alone. Per package, a scan of it
- *   printed 450 CPD130 beside the one CPD002 group; one CPD130 per lockfile and reason says what the registry
- *   check could not do.
+ * - CPD130 for a lockfile integrity that is no valid SRI: how the lockfile was written, which CPD004 already
+ *   reports from the lockfile alone; one CPD130 per lockfile says what the registry check could not do. (A missing
+ *   integrity makes no CPD130 at all: CPD002 is its one finding, check.ts `reportedOffline`.)
  * - CPD130 for a registry that publishes nothing to hold the lockfile's integrity against (no `dist.integrity`, or
  *   only a `dist.shasum` while the lockfile pins sha512): a mirror or private registry that strips or never wrote
  *   the field does so for every package it serves. One CPD130 per lockfile, registry and missing algorithm.
@@ -72,10 +71,6 @@ function registryIntegrityMissing(f: Finding): string | undefined {
 
 /** CPD130's reasons (check.ts checkIntegrity) that lie in how the lockfile was written, each with what it means. */
 const LOCKFILE_INTEGRITY_REASONS: ReadonlyMap<string, string> = new Map([
-  [
-    'no lockfile integrity',
-    'have no integrity in the lockfile (CPD002): their bytes are not pinned and cannot be compared with the registry',
-  ],
   [
     'lockfile integrity not valid SRI',
     'have a lockfile integrity that is no valid SRI hash (CPD004), which cannot be compared with the registry',

@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { depsStage } from '../../src/deps/stage.js';
+import { scanWith } from '../helpers/scan.js';
 import { routeRegistries } from './route-registry.js';
-import { scanGraphs, tempDir, writeLockfile, type LockEntry } from './scan.js';
+import { TEST_STAGE, policyWith, scanGraphs, tempDir, writeLockfile, type LockEntry } from './scan.js';
 
 /**
  * A lockfile written without integrities (npm rebuilding from a hidden lockfile: sigstore-js's lacks 811 of 1,062)
- * has one cause, which CPD002 reports from the lockfile alone. The registry check cannot compare those packages
- * either: one CPD130 per lockfile and reason with the count, not one per package (a scan of sigstore-js printed 450),
- * while each package stays unverifiable.
+ * has one cause, which CPD002 reports from the lockfile alone: npm extracts such an entry from its resolved URL with
+ * no integrity to check (arborist reify → pacote.extract), so "not pinned" is the cause and "cannot be compared with
+ * the registry" only its consequence. The registry check makes no CPD130 for it (the session-54 sweep saw 811 CPD002
+ * beside 321 CPD130); each package stays unverifiable. An integrity that is no valid SRI (CPD004) is still grouped
+ * into one CPD130 per lockfile.
  */
 const startRegistry = routeRegistries();
 
@@ -49,31 +55,62 @@ const entry = (base: string, name: string, integrity?: string): LockEntry => ({
 const INVALID = `sha512-${Buffer.alloc(40, 7).toString('base64')}`;
 
 describe('packages whose lockfile integrity cannot be compared with the registry', () => {
-  it.each([
-    { name: 'none written', integrity: undefined, reason: 'no lockfile integrity' },
-    { name: 'no valid SRI', integrity: INVALID, reason: 'lockfile integrity not valid SRI' },
-  ])('$name in every entry: one CPD130 with the count, each package unverifiable', async ({ integrity, reason }) => {
-    const result = await scan((base) => NAMES.map((n) => entry(base, n, integrity)));
+  it('none written in any entry: no CPD130 (CPD002 is the finding), each package unverifiable', async () => {
+    const result = await scan((base) => NAMES.map((n) => entry(base, n)));
+    expect(result.findings.map((f) => f.ruleId)).toEqual([]);
+    expect(result.verifications.map((v) => [v.status, v.detail])).toEqual(
+      NAMES.map(() => ['unverifiable', expect.stringContaining('no integrity in the lockfile (CPD002)')]),
+    );
+  });
+
+  it('no valid SRI in every entry: one CPD130 with the count, each package unverifiable', async () => {
+    const result = await scan((base) => NAMES.map((n) => entry(base, n, INVALID)));
     expect(result.findings.map((f) => f.ruleId)).toEqual(['CPD130']);
     const group = result.findings[0]!;
-    expect(group.evidence).toMatchObject({ reason, count: 3, packages: 'a@1.0.0 b@1.0.0 c@1.0.0' });
+    expect(group.evidence).toMatchObject({
+      reason: 'lockfile integrity not valid SRI',
+      count: 3,
+      packages: 'a@1.0.0 b@1.0.0 c@1.0.0',
+    });
     expect(group.location).toMatchObject({ path: 'package-lock.json' });
     expect(group.members?.map((m) => m.artifact)).toMatchObject(NAMES.map((name) => ({ name })));
     expect(result.verifications.map((v) => v.status)).toEqual(['unverifiable', 'unverifiable', 'unverifiable']);
   });
 
-  it('one entry without an integrity among checked ones stays its own CPD130 (what a stripped entry looks like)', async () => {
+  it('one entry without an integrity among checked ones: unverifiable, no CPD130 of its own', async () => {
     const result = await scan((base) => [entry(base, 'a'), entry(base, 'b', sri('b')), entry(base, 'c', sri('c'))]);
-    expect(result.findings.map((f) => f.ruleId)).toEqual(['CPD130']);
-    expect(result.findings[0]?.artifact).toMatchObject({ kind: 'package', name: 'a' });
+    expect(result.findings.map((f) => f.ruleId)).toEqual([]);
     expect(result.verifications.map((v) => v.status)).toEqual(['unverifiable', 'verified', 'verified']);
   });
 
-  it('the two reasons stay apart, and fail-closed keeps the group an error', async () => {
-    const result = await scan((base) => [entry(base, 'a'), entry(base, 'b'), entry(base, 'c', INVALID)], true);
-    expect(result.findings.map((f) => [f.ruleId, f.level, f.evidence?.count])).toEqual([
-      ['CPD130', 'error', 2],
-      ['CPD130', 'error', undefined],
-    ]);
+  it('fail-closed keeps the invalid-SRI CPD130 an error', async () => {
+    const result = await scan((base) => [entry(base, 'a'), entry(base, 'b', INVALID), entry(base, 'c', INVALID)], true);
+    expect(result.findings.map((f) => [f.ruleId, f.level, f.evidence?.count])).toEqual([['CPD130', 'error', 2]]);
+  });
+
+  it('deps and registry stages together: one finding per missing integrity, the CPD002', async () => {
+    const reg = await registryOf(NAMES);
+    const root = tempDir();
+    writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify({
+        name: 'app',
+        version: '1.0.0',
+        dependencies: Object.fromEntries(NAMES.map((n) => [n, '1.0.0'])),
+      }),
+    );
+    writeLockfile(
+      root,
+      NAMES.map((n) => entry(reg.url, n)),
+    );
+    const result = await scanWith(root, [depsStage, TEST_STAGE], {
+      policy: policyWith({ verifySignatures: false, allowedRegistries: [reg.url] }),
+      options: { offline: false, env: {}, registry: reg.url },
+    });
+    // (CPD006 beside them: the loopback registry is http.)
+    const integrity = result.findings.filter((f) => f.ruleId === 'CPD002' || f.ruleId === 'CPD130');
+    expect(integrity.map((f) => [f.ruleId, f.artifact?.kind === 'package' ? f.artifact.name : ''])).toEqual(
+      NAMES.map((n) => ['CPD002', n]),
+    );
   });
 });
