@@ -124,6 +124,12 @@ export interface DependencyGraph {
    * the deps stage: deps/checks/unreached.ts). Later stages do not check what never installs.
    */
   readonly notInstalled?: readonly number[];
+  /**
+   * Lockfile lines of the scoped entries locked elsewhere than the registry the repository's .npmrc names for their
+   * scope (set by the deps stage: deps/checks/scope-registry.ts, CPD162). That one finding is their resolved URL's
+   * cause; the registry stage does not report the URL again (CPD107, CPD157).
+   */
+  readonly scopeBypassed?: readonly number[];
 }
 
 /** A model file and what is known of it; every one appears in the JSON report. */

@@ -18,6 +18,7 @@ import { errorMessage } from '../core/errors.js';
 import { LOCKFILE_FORMATS } from '../discover/catalogue/index.js';
 import { checkDependencies, patchUsesOf, toCheckPolicy } from './checks/index.js';
 import { unreachedEntries } from './checks/unreached.js';
+import { scopeBypassedLines } from './checks/scope-registry.js';
 import type { LoadedManifest } from './checks/sync.js';
 import { toDependencyGraph } from './graph.js';
 import { parseLockfileOnDemand } from './parsers/index.js';
@@ -389,9 +390,19 @@ async function scanLockfile(
   ];
   // The registry stage asks nothing about entries the frozen install leaves out, as the checks above judge none.
   const notInstalled = unreachedEntries(graph, parsed).map((p) => p.line);
+  // Nor does it report again the resolved URL of an entry CPD162 reports: that one finding is the URL's cause.
+  const scopeBypassed = scopeBypassedLines(graph, policy);
   return {
     findings,
-    graphs: [notInstalled.length > 0 ? { ...graph, notInstalled } : graph],
+    graphs: [
+      notInstalled.length > 0 || scopeBypassed.length > 0
+        ? {
+            ...graph,
+            ...(notInstalled.length > 0 ? { notInstalled } : {}),
+            ...(scopeBypassed.length > 0 ? { scopeBypassed } : {}),
+          }
+        : graph,
+    ],
     notifications,
     yarnrcs: inEffect,
   };

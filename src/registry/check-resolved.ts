@@ -1,3 +1,4 @@
+import type { DependencyGraph } from '../core/records.js';
 import { projectRegistries, type RegistryConfig } from './config.js';
 import { packageFinding, spec, where } from './findings.js';
 import type { VersionMeta } from './packument.js';
@@ -23,6 +24,12 @@ export function checkResolved(state: CheckState, meta: VersionMeta, config: Regi
     config.replaceRegistryHost,
   );
   if (sameUrl(pkg.resolved, meta.tarball) || (fetched !== undefined && sameUrl(fetched, meta.tarball))) return;
+  // A scoped entry locked elsewhere than its .npmrc scope registry: the deps stage's CPD162 is the finding for that
+  // cause (with the count), and the registry it is fetched from is the configured one, not "another registry".
+  if (scopeBypassedIn(state.graph).has(pkg.line)) {
+    state.notes.push(`resolved outside its scope's registry (CPD162): npm fetches ${fetched ?? pkg.resolved}`);
+    return;
+  }
   const resolved = tarballKey(pkg.resolved, registry);
   const published = tarballKey(meta.tarball, registry);
   if (resolved === undefined || published === undefined || resolved !== published) {
@@ -41,6 +48,17 @@ export function checkResolved(state: CheckState, meta: VersionMeta, config: Regi
       ),
     );
   }
+}
+
+/** `graph.scopeBypassed` as a set, built once per graph however many of its packages ask. */
+const bypassedByGraph = new WeakMap<DependencyGraph, ReadonlySet<number>>();
+const NO_LINES: ReadonlySet<number> = new Set();
+
+function scopeBypassedIn(graph: DependencyGraph): ReadonlySet<number> {
+  if (graph.scopeBypassed === undefined) return NO_LINES;
+  let lines = bypassedByGraph.get(graph);
+  if (lines === undefined) bypassedByGraph.set(graph, (lines = new Set(graph.scopeBypassed)));
+  return lines;
 }
 
 /**

@@ -58,18 +58,10 @@ export function checkScopeRegistries(graph: DependencyGraph, policy: CheckPolicy
   if (manager === undefined) return [];
   const groups = new Map<string, { scope: string; registry: string; fetched: string; nodes: PackageNode[] }>();
   for (const node of graph.packages) {
-    const resolved = node.resolved;
-    if (node.source !== 'registry' || resolved === undefined || !/^https?:/i.test(resolved)) continue;
-    const registry = policy.scopeRegistry(node.name);
-    if (registry === undefined) continue;
-    const scope = node.name.slice(0, node.name.indexOf('/'));
-    if (policy.privateScopes.has(scope.toLowerCase()) || !isUnder(resolved, policy.allowedRegistries)) continue;
-    const fetched =
-      graph.kind === 'npm' ? npmFetchUrl(resolved, policy.defaultRegistry, policy.replaceRegistryHost) : resolved;
-    if (fetched === undefined || isUnder(fetched, [normalizePrefix(registry)])) continue;
-    const base = `${new URL(fetched).origin}/`;
-    const key = `${scope}\0${base}`;
-    const g = groups.get(key) ?? { scope, registry, fetched: base, nodes: [] };
+    const bypass = scopeBypass(graph, node, policy);
+    if (bypass === undefined) continue;
+    const key = `${bypass.scope}\0${bypass.fetched}`;
+    const g = groups.get(key) ?? { ...bypass, nodes: [] };
     g.nodes.push(node);
     groups.set(key, g);
   }
@@ -95,4 +87,28 @@ export function checkScopeRegistries(graph: DependencyGraph, policy: CheckPolicy
         : {}),
     };
   });
+}
+
+/** The lockfile lines of the entries CPD162 reports: later stages leave their resolved URL to it (records.ts). */
+export function scopeBypassedLines(graph: DependencyGraph, policy: CheckPolicy): number[] {
+  if (MANAGERS[graph.kind] === undefined) return [];
+  return graph.packages.filter((node) => scopeBypass(graph, node, policy) !== undefined).map((node) => node.line);
+}
+
+/** CPD162's condition for one entry: its scope's registry and the origin the package manager fetches it from. */
+function scopeBypass(
+  graph: DependencyGraph,
+  node: PackageNode,
+  policy: CheckPolicy,
+): { scope: string; registry: string; fetched: string } | undefined {
+  const resolved = node.resolved;
+  if (node.source !== 'registry' || resolved === undefined || !/^https?:/i.test(resolved)) return undefined;
+  const registry = policy.scopeRegistry(node.name);
+  if (registry === undefined) return undefined;
+  const scope = node.name.slice(0, node.name.indexOf('/'));
+  if (policy.privateScopes.has(scope.toLowerCase()) || !isUnder(resolved, policy.allowedRegistries)) return undefined;
+  const fetched =
+    graph.kind === 'npm' ? npmFetchUrl(resolved, policy.defaultRegistry, policy.replaceRegistryHost) : resolved;
+  if (fetched === undefined || isUnder(fetched, [normalizePrefix(registry)])) return undefined;
+  return { scope, registry, fetched: `${new URL(fetched).origin}/` };
 }
