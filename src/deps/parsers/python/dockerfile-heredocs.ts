@@ -41,21 +41,62 @@ export function copyHeredocFiles(
 const STDIN_WRITERS = new Set(['cat', 'tee']);
 /** The words that end one simple command of a `RUN` line. */
 const OPERATORS = new Set(['&&', '||', ';', '|', '&', '(', ')']);
+/** Operators after which the next command may not run, or runs elsewhere: what a write there does is not known. */
+const UNSURE_OPERATORS = new Set(['||', '|', '&', '(', ')']);
+/** Shell words that start or belong to a compound command (`if`, `for`, …): a command inside may not run. */
+const COMPOUND_WORDS = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'for',
+  'while',
+  'until',
+  'do',
+  'done',
+  'case',
+  'esac',
+  '!',
+  '{',
+  '}',
+]);
+/** The programs of a RUN that read a requirements file without changing it (pip, uv, python -m pip). */
+const READERS = /^(pip[\d.]*|python[\d.]*|uv)$/;
+
+/**
+ * What a `RUN`'s heredoc write leaves in its file. `own`: for the installs of the same RUN — `body` when they run
+ * after a write that surely ran, `before` when they all come before the write (they read what was there),
+ * `unsure` otherwise. `later`: for the instructions after it — `body` when the RUN cannot succeed without the write
+ * and nothing else of the RUN names the file, `unsure` otherwise (a conditional write, `>> f`, `sed -i f`, `mv f`).
+ */
+export interface RunHeredocFile extends HeredocFile {
+  readonly own: 'body' | 'before' | 'unsure';
+  readonly later: 'body' | 'unsure';
+}
+
+/** One simple command of a RUN: its words, its program, and the operator that joins it to the command before. */
+interface SimpleCommand {
+  readonly words: readonly string[];
+  readonly program: string | undefined;
+  readonly joined: string | undefined;
+}
 
 /**
  * The files a `RUN`'s heredocs are written to (`RUN cat > /tmp/r.txt <<EOF`, `cat <<EOF >r.txt`, `tee r.txt
  * <<EOF`): BuildKit's `dispatchRun` hands an instruction that is more than one heredoc to the shell with the bodies
  * after it, where each heredoc is its command's stdin, and `cat` / `tee` write it whole into the file. A relative
  * path is taken from the WORKDIR. A write after a `cd` of the instruction, an append (`>>`, `tee -a`), a heredoc on
- * another descriptor (`3<<EOF`) or a file a variable names is left out (nothing says what the file holds). Undefined
- * when a body does not close or the instruction is not shell words.
+ * another descriptor (`3<<EOF`) or a file a variable names is left out (nothing says what the file holds). The shell
+ * runs the commands in order, so each file says whether the write surely precedes the RUN's own installs and survives
+ * the RUN (runWriteEffect). Undefined when a body does not close or the instruction is not shell words.
  */
 export function runHeredocFiles(
   rest: string,
   workdir: string | undefined,
   lines: readonly string[],
   at: number,
-): HeredocFile[] | undefined {
+): RunHeredocFile[] | undefined {
   // BuildKit's `extractBuilderFlags` takes the leading `--mount=…` / `--network=…` flags off the command.
   const command = rest.replace(/^(\s*--\S+)+/, '');
   if (!command.includes('<<') || command.trimStart().startsWith('[')) return undefined;
@@ -63,9 +104,12 @@ export function runHeredocFiles(
   if (words === undefined) return undefined;
   const docs: HeredocWord[] = [];
   const targets: (string | undefined)[] = [];
+  const writers: number[] = [];
+  const commands: SimpleCommand[] = [];
   let moved = false;
   let simple: string[] = [];
-  const close = () => {
+  let joined: string | undefined;
+  const close = (operator: string | undefined) => {
     const heredocs = simple.filter((w) => heredocWord(w) !== undefined);
     const program = simple.find(
       (w) => heredocWord(w) === undefined && !/^[A-Za-z_]\w*=/.test(w) && !/^\d*[<>]/.test(w),
@@ -75,20 +119,70 @@ export function runHeredocFiles(
     for (const w of heredocs) {
       docs.push(heredocWord(w)!);
       targets.push(/^0?<</.test(w) ? target : undefined);
+      writers.push(commands.length);
     }
+    commands.push({ words: simple, program, joined });
+    joined = operator;
     simple = [];
   };
   for (const w of words) {
-    if (OPERATORS.has(w)) close();
+    if (OPERATORS.has(w)) close(w);
     else simple.push(w);
   }
-  close();
+  close(undefined);
   const bodies = docs.length > 0 ? heredocBodies(docs, lines, at) : undefined;
   return bodies?.flatMap((body, k) => {
     const target = targets[k];
     if (target === undefined || /[$`]/.test(target) || (workdir === undefined && !target.startsWith('/'))) return [];
-    return [{ path: posix.resolve(workdir ?? '/', target), body }];
+    const path = posix.resolve(workdir ?? '/', target);
+    return [{ path, body, ...runWriteEffect(commands, writers[k]!, path, workdir) }];
   });
+}
+
+/**
+ * Whether the write of command `at` is what pip reads, as the shell runs the RUN (`a && b` runs b only when a
+ * succeeded, `a; b` runs b anyway, a RUN fails when its last command does). Any `||`, pipe, background, subshell or
+ * compound command makes it unsure; so does any later command that names the file and is not pip / uv reading it.
+ */
+function runWriteEffect(
+  commands: readonly SimpleCommand[],
+  at: number,
+  path: string,
+  workdir: string | undefined,
+): Pick<RunHeredocFile, 'own' | 'later'> {
+  const unsure = { own: 'unsure', later: 'unsure' } as const;
+  if (
+    commands.some(
+      (c) => (c.joined !== undefined && UNSURE_OPERATORS.has(c.joined)) || COMPOUND_WORDS.has(c.program ?? ''),
+    )
+  )
+    return unsure;
+  const names = (c: SimpleCommand) => c.words.some((w) => namedPath(w, workdir) === path);
+  const readers: number[] = [];
+  let moved = false;
+  for (let i = 0; i < commands.length; i++) {
+    const c = commands[i]!;
+    if (c.program === 'cd' || c.program === 'pushd' || c.program === 'popd') moved ||= i > at;
+    if (i === at || !names(c)) continue;
+    const reads = READERS.test(posix.basename(c.program ?? '')) && !c.words.some((w) => /^\d*>/.test(w));
+    if (!reads && i > at) return unsure;
+    if (reads) readers.push(i);
+  }
+  // Joined by `;` (or first), the write runs whatever came before; joined by `&&`, only when every `&&` after it
+  // up to a command ties that command's running (or the RUN's success) to the write having run.
+  const startsChain = at === 0 || commands[at]!.joined === ';';
+  const tiedUpTo = (end: number) => startsChain || commands.slice(at + 1, end + 1).every((c) => c.joined === '&&');
+  const later = tiedUpTo(commands.length - 1) ? 'body' : 'unsure';
+  if (readers.length === 0 || readers.every((r) => r < at)) return { own: 'before', later };
+  const own = readers.every((r) => r > at) && !moved && tiedUpTo(readers[0]!) ? 'body' : 'unsure';
+  return { own, later };
+}
+
+/** The image path a word of a command names (`r.txt`, `-r r.txt`, `--requirement=r.txt`, `>>r.txt`), if a plain one. */
+function namedPath(word: string, workdir: string | undefined): string | undefined {
+  const bare = word.replace(/^(\d*[<>]+\|?|-[rc](?=[^-])|--[\w-]+=)/, '');
+  if (bare === '' || /[$`*?[]/.test(bare) || (workdir === undefined && !bare.startsWith('/'))) return undefined;
+  return posix.resolve(workdir ?? '/', bare);
 }
 
 /**

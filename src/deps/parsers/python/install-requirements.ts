@@ -43,9 +43,14 @@ export interface NamedRequirementsFile {
   readonly formatControl?: PyFormatControl;
 }
 
-/** What a named file is in the repository: the files it can be, or why none could be read. */
+/**
+ * What a named file is in the repository: the files it can be, or why none could be read. `rewritten`: the build
+ * writes it in a way nothing can follow (a RUN heredoc write that may not run, or that a later command changes), so
+ * it is said unread even though the build writes it (a file the build only generates is not).
+ */
 export type NamedFileTarget =
-  { readonly paths: readonly string[] } | { readonly unread: string; readonly heredoc?: HeredocBody };
+  | { readonly paths: readonly string[] }
+  | { readonly unread: string; readonly heredoc?: HeredocBody; readonly rewritten?: true };
 
 export interface Word {
   readonly text: string;
@@ -762,7 +767,8 @@ export function installInputs(
         continue;
       }
       if ('unread' in target) {
-        if (named.positional !== true && !names.written().has(posix.basename(named.written))) {
+        const generated = target.rewritten !== true && names.written().has(posix.basename(named.written));
+        if (named.positional !== true && !generated) {
           unread.push({ ...named, why: target.unread });
         }
         continue;
