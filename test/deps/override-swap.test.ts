@@ -85,6 +85,21 @@ describe('CPD172: an override that swaps in another package, judged in a scan', 
     expect(r.findings.filter((f) => f.ruleId === 'CPD021')).toEqual([]);
   });
 
+  // arborist's OverrideSet hands a nested override down from the node of its parent key only: under a parent that
+  // is not installed (or not above the entry) npm never applied it, and the swapped entry is injection.
+  it('npm: an override nested under a package that is not above the entry leaves it lockfile injection (CPD021)', async () => {
+    const files = {
+      'package.json': NPM_PACKAGE.replace(
+        '"overrides":{"lodash":"npm:evil-lodash@1.0.0"}',
+        '"overrides":{"ghost-pkg-never-installed":{"lodash":"npm:evil-lodash@1.0.0"}}',
+      ),
+      'package-lock.json': NPM_LOCK,
+    };
+    const r = await scanDeps(await repoWith(files));
+    expect(r.findings.filter((f) => f.ruleId === 'CPD021').map((f) => f.location.line)).toEqual([9]);
+    expect(r.findings.filter((f) => f.ruleId === 'CPD172')).toEqual([]);
+  });
+
   it('yarn 1: the same entry without the resolution in package.json stays lockfile injection (CPD010)', async () => {
     const files = {
       'package.json': YARN1_PACKAGE.replace(',"resolutions":{"lodash":"npm:evil-lodash@1.0.0"}', ''),

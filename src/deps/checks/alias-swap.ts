@@ -2,7 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import { packageFinding } from './finding.js';
-import { nestedNpmOverrides, overridesOf } from './overrides.js';
+import { nestedNpmOverrides, nestedOverrideReaches, overridesOf } from './overrides.js';
 import type { LoadedManifest } from './sync.js';
 
 /**
@@ -45,8 +45,11 @@ export function checkAliasSwaps(
     const aliasOf = (spec: string) => spec === `npm:${node.name}` || spec.startsWith(`npm:${node.name}@`);
     const forced = overrides.get(folder);
     if (specs.some(aliasOf) || (forced !== undefined && (forced === '*' || aliasOf(forced)))) continue;
-    // An npm override below another package (`{ "a": { "lodash": "npm:evil@1" } }`) asked for it: CPD172 says so.
-    if (nested.some(([name, spec]) => name === folder && aliasOf(spec))) continue;
+    // An npm override below another package (`{ "a": { "lodash": "npm:evil@1" } }`) asked for it where it applies
+    // (below an installed `a`): CPD172 says so. Elsewhere in the tree npm never applied it.
+    const askedBelow = ([name, spec, under]: (typeof nested)[number]) =>
+      name === folder && aliasOf(spec) && nestedOverrideReaches(parsed, under, folder, target);
+    if (nested.some(askedBelow)) continue;
     out.push(
       packageFinding(
         'CPD021',

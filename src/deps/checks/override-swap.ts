@@ -5,7 +5,7 @@ import type { ParsedLockfile } from '../types.js';
 import { parseAlias } from '../parsers/npm-common.js';
 import type { LoadedManifest } from './sync.js';
 import { packageFinding } from './finding.js';
-import { nestedNpmOverrides, overridesOf } from './overrides.js';
+import { nestedNpmOverrides, nestedOverrideReaches, overridesOf } from './overrides.js';
 
 /**
  * CPD172: an override of the root package.json that puts another package under a name (npm `overrides`
@@ -25,8 +25,12 @@ export function checkOverrideSwaps(
 ): Finding[] {
   const out: Finding[] = [];
   for (const swap of aliasOverridesOf(graph, parsed, manifests)) {
-    const { name, other } = swap;
-    const swapped = graph.packages.filter((p) => p.alias === name && p.name === other);
+    const { name, other, path } = swap;
+    // A nested npm override swapped only the entries below its parent (arborist OverrideSet): the others are not its.
+    const swapped = graph.packages.filter(
+      (p, i) =>
+        p.alias === name && p.name === other && (path.length === 0 || nestedOverrideReaches(parsed, path, name, i)),
+    );
     const first = swapped[0];
     if (first !== undefined) out.push(swapFinding(first, swapped, swap));
   }
@@ -51,6 +55,8 @@ interface AliasOverride {
   readonly spec: string;
   /** npm's nested overrides: the packages it applies under (`a > b`); '' for every request. */
   readonly under: string;
+  /** The same packages, outermost first; empty for every request. */
+  readonly path: readonly string[];
   /** Repo-relative path of the file that sets it. */
   readonly file: string;
 }
@@ -68,26 +74,28 @@ function aliasOverridesOf(
   const workspaceFile = posix.join(posix.dirname(graph.lockfile), 'pnpm-workspace.yaml');
   const rootFile = root?.file ?? 'package.json';
   const sets = [
-    ...[...overridesOf(root?.data)].map(([name, spec]) => ({ name, spec, under: '', file: rootFile })),
+    ...[...overridesOf(root?.data)].map(([name, spec]) => ({ name, spec, under: '', path: [], file: rootFile })),
     ...nestedNpmOverrides(root?.data).map(([name, spec, under]) => ({
       name,
       spec,
       under: under.join(' > '),
+      path: under,
       file: rootFile,
     })),
     ...[...overridesOf(undefined, parsed.workspaceOverrides)].map(([name, spec]) => ({
       name,
       spec,
       under: '',
+      path: [],
       file: workspaceFile,
     })),
   ];
   const out = new Map<string, AliasOverride>();
-  for (const { name, spec, under, file } of sets) {
+  for (const { name, spec, under, path, file } of sets) {
     const alias = parseAlias(spec);
     if (alias === undefined || alias[0] === name) continue;
     const key = `${name}\0${alias[0]}`;
-    if (!out.has(key)) out.set(key, { name, other: alias[0], spec, under, file });
+    if (!out.has(key)) out.set(key, { name, other: alias[0], spec, under, path, file });
   }
   return [...out.values()];
 }

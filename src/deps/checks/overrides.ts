@@ -1,4 +1,4 @@
-import type { Manifest, ParsedLockfile } from '../types.js';
+import type { DraftEdge, Manifest, ParsedLockfile } from '../types.js';
 import { strMap } from '../types.js';
 
 /**
@@ -76,4 +76,46 @@ export function nestedNpmOverrides(root: Manifest | undefined): [name: string, s
   };
   walk((root as Record<string, unknown> | undefined)?.['overrides'], []);
   return out;
+}
+
+/**
+ * Whether the lockfile entry at `target` is one an npm override nested under `under` (outermost first) applies to:
+ * some edge named `name` leads to it from a package inside the override's scope. Arborist builds a child
+ * `OverrideSet` per parent key (`override-set.js`) and hands it down the edges from the node that matches that key,
+ * so a nested override governs the edges of that node and of everything below it, never the rest of the tree, and
+ * never anything when its parent is not installed.
+ */
+export function nestedOverrideReaches(
+  parsed: ParsedLockfile,
+  under: readonly string[],
+  name: string,
+  target: number,
+): boolean {
+  let scope: ReadonlySet<number> | undefined; // undefined: the root's own edges (the importers)
+  for (const parent of under) {
+    const edges = scope === undefined ? parsed.importers.flatMap((i) => i.edges) : edgesFrom(parsed, scope);
+    const matched = edges.filter((e) => e.name === parent && e.target !== undefined).map((e) => e.target!);
+    scope = below(parsed, matched);
+    if (scope.size === 0) return false;
+  }
+  if (scope === undefined) return true;
+  return edgesFrom(parsed, scope).some((e) => e.name === name && e.target === target);
+}
+
+function edgesFrom(parsed: ParsedLockfile, nodes: ReadonlySet<number>): DraftEdge[] {
+  return [...nodes].flatMap((i) => parsed.nodes[i]?.edges ?? []);
+}
+
+/** The nodes `start` holds and every node their edges lead to, at any depth. */
+function below(parsed: ParsedLockfile, start: readonly number[]): Set<number> {
+  const seen = new Set<number>(start);
+  const queue = [...start];
+  while (queue.length > 0) {
+    for (const e of parsed.nodes[queue.pop()!]?.edges ?? []) {
+      if (e.target === undefined || seen.has(e.target)) continue;
+      seen.add(e.target);
+      queue.push(e.target);
+    }
+  }
+  return seen;
 }
