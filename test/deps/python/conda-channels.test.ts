@@ -36,6 +36,19 @@ describe("a conda environment file's channels", () => {
     expect(JSON.stringify(r.findings)).not.toMatch(/MadeUpCondaTok3n|MadeUpCorpTok3n/);
   });
 
+  // conda's `_ANACONDA_TOKEN_RE` (`/t/([a-zA-Z0-9-]*)`) needs no `/` after the token; requests sends user info alone
+  // (`https://TOKEN@host`) as Basic credentials.
+  it('a /t/ token at the end of the URL, or a token as user info, is CPP093 and never printed', async () => {
+    const dir = tree({
+      'environment.yml':
+        'channels:\n  - https://conda.example.com/t/tk-123-456\n  - https://tok-SECRET789@conda.example.com/c\ndependencies: [numpy]\n',
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    expect(ids(r)).toEqual(['CPP070@environment.yml:2', 'CPP093@environment.yml:2']);
+    expect(r.findings.find((f) => f.ruleId === 'CPP093')?.evidence?.['lines']).toBe('2 3');
+    expect(JSON.stringify(r.findings)).not.toMatch(/tk-123-456|tok-SECRET789/);
+  });
+
   it("named channels and Anaconda's hosts are none", async () => {
     const dir = tree({
       'conda-env.yaml':

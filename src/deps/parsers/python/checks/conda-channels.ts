@@ -13,8 +13,13 @@ import { hostOf, indexCredentialsFinding } from './indexes.js';
  */
 const ANACONDA_HOSTS = new Set(['conda.anaconda.org', 'repo.anaconda.com', 'anaconda.org', 'repo.continuum.io']);
 
-/** An anaconda.org-style token in a channel's path (`/t/<token>/`). */
-const ANACONDA_TOKEN = /\/t\/[^/]+\//;
+/**
+ * An anaconda.org-style token in a channel's path (`/t/<token>`, then `/` or the end: conda common/url.py
+ * `_ANACONDA_TOKEN_RE` needs nothing after it). Wider than conda's `[a-zA-Z0-9-]*`, so nothing token-like is shown.
+ */
+const ANACONDA_TOKEN = /\/t\/[^/?#]+(?=[/?#]|$)/;
+/** User info in a URL (`https://TOKEN@host/…`, `user:password@`): requests sends either as Basic credentials. */
+const USER_INFO = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i;
 
 /**
  * What the `channels:` of a conda environment file let in: conda searches them in order for every conda package of
@@ -29,9 +34,9 @@ export function condaChannelFindings(path: string, text: string, policy: PythonC
   const seen = new Set<string>();
   const secrets: number[] = [];
   for (const { line, url: written } of channelUrls(text)) {
-    if (ANACONDA_TOKEN.test(written) || /^[a-z]+:\/\/[^/@]*:[^/@]+@/i.test(written)) secrets.push(line);
+    if (ANACONDA_TOKEN.test(written) || USER_INFO.test(written)) secrets.push(line);
     // Shown without its path token (user info is redacted with every finding's URLs).
-    const url = written.replace(ANACONDA_TOKEN, '/t/***/');
+    const url = written.replace(ANACONDA_TOKEN, '/t/***');
     const host = hostOf(url);
     if (/^http:\/\//i.test(url)) {
       out.push(
