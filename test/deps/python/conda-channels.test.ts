@@ -49,6 +49,17 @@ describe("a conda environment file's channels", () => {
     expect(JSON.stringify(r.findings)).not.toMatch(/tk-123-456|tok-SECRET789/);
   });
 
+  // conda's MatchSpec takes `channel::name` and `name[channel=…]`: that package comes from the URL given there.
+  it('a URL channel a dependency names for itself is judged as a channel', async () => {
+    const dir = tree({
+      'environment.yml':
+        'dependencies:\n  - https://evil.example.com/c::numpy>=1\n  - scipy[channel=http://evil2.example.com/c]\n  - conda-forge::pandas\n',
+    });
+    const r = await scanWith(dir, [pythonDepsStage]);
+    expect(ids(r)).toEqual(['CPP013@environment.yml:3', 'CPP070@environment.yml:2', 'CPP070@environment.yml:3']);
+    expect(r.findings.find((f) => f.ruleId === 'CPP070')?.message).toContain('numpy is installed from conda channel');
+  });
+
   it("named channels and Anaconda's hosts are none", async () => {
     const dir = tree({
       'conda-env.yaml':

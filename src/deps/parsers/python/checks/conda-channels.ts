@@ -33,7 +33,7 @@ export function condaChannelFindings(path: string, text: string, policy: PythonC
   const out: Finding[] = [];
   const seen = new Set<string>();
   const secrets: number[] = [];
-  for (const { line, url: written } of channelUrls(text)) {
+  for (const { line, url: written, pkg } of channelUrls(text)) {
     if (ANACONDA_TOKEN.test(written) || USER_INFO.test(written)) secrets.push(line);
     // Shown without its path token (user info is redacted with every finding's URLs).
     const url = written.replace(ANACONDA_TOKEN, '/t/***');
@@ -56,8 +56,10 @@ export function condaChannelFindings(path: string, text: string, policy: PythonC
         'CPP070',
         path,
         line,
-        `${path}:${line}: conda channel ${url} on ${host}, a host the policy does not allow: conda searches its channels in order for every package of this environment, so it may serve any of them, not only its own. Use Anaconda's channels (conda-forge, defaults) or add the channel to dependencies.python.indexes in the policy if it is yours.`,
-        { host, url, channel: url },
+        pkg === undefined
+          ? `${path}:${line}: conda channel ${url} on ${host}, a host the policy does not allow: conda searches its channels in order for every package of this environment, so it may serve any of them, not only its own. Use Anaconda's channels (conda-forge, defaults) or add the channel to dependencies.python.indexes in the policy if it is yours.`
+          : `${path}:${line}: ${pkg} is installed from conda channel ${url} on ${host}, a host the policy does not allow (\`channel::name\` takes it from there whatever \`channels:\` says). Install it from Anaconda's channels (conda-forge, defaults) or add the channel to dependencies.python.indexes in the policy if it is yours.`,
+        { host, url, channel: url, ...(pkg === undefined ? {} : { package: pkg }) },
       ),
     );
   }
@@ -65,17 +67,31 @@ export function condaChannelFindings(path: string, text: string, policy: PythonC
   return out;
 }
 
-/** The URL channels of the file's top-level `channels:` list, each at its line; a name is no URL. */
-function channelUrls(text: string): { line: number; url: string }[] {
+/**
+ * The URL channels of the file, each at its line: the top-level `channels:` list, and the channel a `dependencies:`
+ * spec names for itself (conda models/match_spec.py `_parse_spec_str`: `https://host/chan::numpy` splits the channel
+ * off at `::`, and `numpy[channel=https://host/chan]` gives it as a key; conda takes that package from there). A
+ * name is no URL.
+ */
+function channelUrls(text: string): { line: number; url: string; pkg?: string }[] {
   const yaml = environmentYaml(text);
   if (yaml === undefined) return [];
   const { root, lineCounter } = yaml;
-  const channels = root.get('channels', true);
-  const out: { line: number; url: string }[] = [];
-  for (const item of isSeq(channels) ? channels.items : []) {
-    if (!isScalar(item) || typeof item.value !== 'string' || !item.range) continue;
-    const url = item.value.trim();
-    if (/^https?:\/\//i.test(url)) out.push({ line: lineCounter.linePos(item.range[0]).line, url });
+  const out: { line: number; url: string; pkg?: string }[] = [];
+  const scalars = (key: string) => {
+    const list = root.get(key, true);
+    return (isSeq(list) ? list.items : []).flatMap((item) =>
+      isScalar(item) && typeof item.value === 'string' && item.range
+        ? [{ line: lineCounter.linePos(item.range[0]).line, value: item.value.trim() }]
+        : [],
+    );
+  };
+  for (const { line, value } of scalars('channels')) if (/^https?:\/\//i.test(value)) out.push({ line, url: value });
+  for (const { line, value } of scalars('dependencies')) {
+    const named = /^(https?:\/\/.+)::([^:\s]+)/i.exec(value);
+    const keyed = /^([^\s[]+).*\[[^\]]*\bchannel\s*=\s*["']?(https?:\/\/[^\s,"'\]]+)/i.exec(value);
+    if (named) out.push({ line, url: named[1]!, pkg: named[2]!.split(/[\s=<>!~[]/)[0]! });
+    else if (keyed) out.push({ line, url: keyed[2]!, pkg: keyed[1]! });
   }
   return out;
 }
