@@ -13,14 +13,14 @@ const SHA1 = 'sha1-kMw5bcJ8ytxgSlWYf7pDf8v5Yzs=';
 const TGZ = 'https://registry.npmjs.org/zq-pad-x/-/zq-pad-x-1.3.0.tgz';
 
 const manifest = '{"name":"app","version":"1.0.0","dependencies":{"zq-pad-x":"^1.3.0","zq-helper-x":"^1.0.0"}}';
-const npmLock = (first: string, second: string, secondUrl = TGZ) => `{
+const npmLock = (first: string, second: string, secondUrl = TGZ, firstUrl = TGZ) => `{
   "name": "app",
   "version": "1.0.0",
   "lockfileVersion": 3,
   "requires": true,
   "packages": {
     "": {"name": "app", "version": "1.0.0", "dependencies": {"zq-pad-x": "^1.3.0", "zq-helper-x": "^1.0.0"}},
-    "node_modules/zq-pad-x": {"version": "1.3.0", "resolved": "${TGZ}", "integrity": "${first}"},
+    "node_modules/zq-pad-x": {"version": "1.3.0", "resolved": "${firstUrl}", "integrity": "${first}"},
     "node_modules/zq-helper-x": {"version": "1.0.0", "resolved": "https://registry.npmjs.org/zq-helper-x/-/zq-helper-x-1.0.0.tgz", "integrity": "${A}", "dependencies": {"zq-pad-x": "1.3.0"}},
     "node_modules/zq-helper-x/node_modules/zq-pad-x": {"version": "1.3.0", "resolved": "${secondUrl}", "integrity": "${second}"}
   }
@@ -72,7 +72,24 @@ describe('CPD173: one version locked with two integrities', () => {
       second: B,
       url: 'https://npm.acme.test/zq-pad-x-1.3.0.tgz',
     },
-  ])('nothing for $name', async ({ second, url }) => {
-    expect(await cpd173({ 'package.json': manifest, 'package-lock.json': npmLock(A, second, url) })).toEqual([]);
+    // Artifactory / Nexus serve many npm registries on one host, told apart by the path before /<name>/-/.
+    {
+      name: 'two registries on one host',
+      second: B,
+      url: 'https://art.acme.test/api/npm/npm-private/zq-pad-x/-/zq-pad-x-1.3.0.tgz',
+      first: 'https://art.acme.test/api/npm/npm-public/zq-pad-x/-/zq-pad-x-1.3.0.tgz',
+    },
+    // Not valid SRI: CPD004's finding, not a second one here.
+    { name: 'an integrity that is not valid SRI', second: `${B} sha512-notbase64!!`, url: TGZ },
+  ])('nothing for $name', async ({ second, url, first }) => {
+    const lock = npmLock(A, second, url, first);
+    expect(await cpd173({ 'package.json': manifest, 'package-lock.json': lock })).toEqual([]);
+  });
+
+  // yarn 1 writes registry.yarnpkg.com for the npm registry it proxies: one registry, one tarball per version.
+  it('registry.npmjs.org and registry.yarnpkg.com are one registry', async () => {
+    const url = 'https://registry.yarnpkg.com/zq-pad-x/-/zq-pad-x-1.3.0.tgz';
+    const found = await cpd173({ 'package.json': manifest, 'package-lock.json': npmLock(A, B, url) });
+    expect(found.map((f) => f.location.line)).toEqual([10]);
   });
 });
