@@ -14,8 +14,8 @@ import { groupMissingProjects, names, perIndexFindings } from './causes.js';
 import { PypiClient } from './client.js';
 import type { PypiIndexConfig } from './config.js';
 import { expandCredentials, readNetrc, readPipConfigs, resolvePypiIndex, toIndexConfig } from './config.js';
-import { normalizePrefix } from '../../deps/checks/context.js';
-import { allowedPythonIndexes } from '../../deps/parsers/python/checks/context.js';
+import { isUnder, normalizePrefix } from '../../deps/checks/context.js';
+import { allowedPythonIndexes, userPythonIndexes } from '../../deps/parsers/python/checks/context.js';
 import { projectMatcher } from '../../deps/parsers/python/pep508.js';
 import { trimEndRun } from '../../core/linear-text.js';
 import { readRegularFile } from '../../io/open-regular.js';
@@ -183,8 +183,13 @@ async function pypiClients(
   // An index URL the lockfile names, with its credentials as pip expands them from the scan's environment. The
   // configured index keeps its own credentials when the lockfile names the same URL without any; credentials
   // written in the URL are the ones pip sends (the file's `--index-url` replaces the configured one).
+  // `${VAR}` in the URL's credentials is expanded, as pip does, only for an index the user named (configured, the CI's
+  // index variables, the policy's own entries): never for PyPI or an index trusted only by default, so the scanned
+  // tree cannot make the scan send a runner secret to a host the user did not choose. Elsewhere the text is sent.
+  const userIndexes = userPythonIndexes(policy, options.env, [configured.indexUrl]);
   const lockfileIndex = (url: string): PypiIndexConfig => {
-    const expanded = expandCredentials(url, options.env);
+    const named = isUnder(normalizePrefix(url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1')), userIndexes);
+    const expanded = expandCredentials(url, named ? options.env : {});
     const own: PypiIndexConfig = {
       ...toIndexConfig(expanded.url, netrc),
       ...(expanded.unset.length > 0 ? { unsetVariables: expanded.unset } : {}),

@@ -3,6 +3,7 @@ import type { Level } from '../../../../core/finding.js';
 import type { Policy, RuleSetting } from '../../../../core/policy.js';
 import type { PypiMaliciousPackage, TrustedRegistry } from '../../../../core/trusted-registry.js';
 import { isUnder, normalizePrefix } from '../../../checks/context.js';
+import { DEFAULT_POLICY_DOCUMENT } from '../../../../trust/policy/default-document.js';
 
 /** What the offline Python checks need, prepared once per scan. Pure data. */
 export interface PythonCheckPolicy {
@@ -56,18 +57,59 @@ export function allowedPythonIndexes(
   policy: Policy,
   env: Readonly<Record<string, string | undefined>> = {},
 ): readonly string[] {
-  const fromEnv = [
-    ...INDEX_ENV.flatMap((k) => (env[k] ?? '').split(/\s+/)),
-    ...INDEX_ENV_NAMED.flatMap((k) => (env[k] ?? '').split(/\s+/).map((v) => v.replace(/^[A-Za-z0-9_.-]+=/, ''))),
-  ].filter((u) => /^https?:\/\//i.test(u));
-  const all = [
-    ...PYPI_INDEXES,
+  const all = [...PYPI_INDEXES, ...policyIndexes(policy), ...envIndexes(env)].map((u) =>
+    normalizePrefix(stripUserinfo(u)),
+  );
+  return [...new Set(all)];
+}
+
+/**
+ * The index URL prefixes the user named themselves: the CI's pip / uv index variables and the policy's Python
+ * indexes, registries and mirrors, less the public ones any scan trusts by default (PyPI, files.pythonhosted.org,
+ * the default policy's entries). Only these may receive credentials a scanned file writes as `${VAR}`: a tree under
+ * review must not make the scanner send a runner secret to a host the user did not name.
+ */
+export function userPythonIndexes(
+  policy: Policy,
+  env: Readonly<Record<string, string | undefined>> = {},
+  /** Further indexes the runner's own configuration chose (pip.conf's index-url). */
+  configured: readonly string[] = [],
+): readonly string[] {
+  const byDefault = new Set([...PYPI_INDEXES, ...DEFAULT_INDEXES].map((u) => normalizePrefix(u)));
+  const named = [...policyIndexes(policy), ...envIndexes(env), ...configured]
+    .map((u) => normalizePrefix(stripUserinfo(u)))
+    .filter((u) => !byDefault.has(u) && !isPublicPypi(u));
+  return [...new Set(named)];
+}
+
+/** PyPI's own hosts: trusted by every scan, never the user's choice. */
+function isPublicPypi(url: string): boolean {
+  const host = /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i.exec(url)?.[1]?.toLowerCase();
+  return host === 'pypi.org' || host === 'pypi.python.org' || host === 'files.pythonhosted.org';
+}
+
+/** The default policy's Python indexes, registries and mirrors: trusted without the user naming them. */
+const DEFAULT_INDEXES: readonly string[] = (() => {
+  const deps = DEFAULT_POLICY_DOCUMENT['dependencies'] as Record<string, unknown>;
+  const python = deps['python'] as Record<string, unknown> | undefined;
+  return [python?.['indexes'], deps['allowedRegistries'], deps['trustedMirrors']].flatMap((v) =>
+    Array.isArray(v) ? v.filter((u): u is string => typeof u === 'string') : [],
+  );
+})();
+
+function policyIndexes(policy: Policy): string[] {
+  return [
     ...(policy.dependencies.python?.indexes ?? []),
     ...policy.dependencies.allowedRegistries,
     ...(policy.dependencies.trustedMirrors ?? []),
-    ...fromEnv,
-  ].map((u) => normalizePrefix(stripUserinfo(u)));
-  return [...new Set(all)];
+  ];
+}
+
+function envIndexes(env: Readonly<Record<string, string | undefined>>): string[] {
+  return [
+    ...INDEX_ENV.flatMap((k) => (env[k] ?? '').split(/\s+/)),
+    ...INDEX_ENV_NAMED.flatMap((k) => (env[k] ?? '').split(/\s+/).map((v) => v.replace(/^[A-Za-z0-9_.-]+=/, ''))),
+  ].filter((u) => /^https?:\/\//i.test(u));
 }
 
 /**
