@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { overridesOf } from '../../src/deps/checks/overrides.js';
+import { nestedNpmOverrides, overridesOf } from '../../src/deps/checks/overrides.js';
 import { repoWith, scanDeps } from './helpers.js';
 
 const manifest = (extra: Record<string, unknown>) =>
@@ -45,5 +45,16 @@ describe('overrides, resolutions and catalogs are honoured by the sync checks (C
     { key: '@scope/x@1', want: '@scope/x' },
   ])('reads the overridden name from $key', ({ key, want }) => {
     expect([...overridesOf({ resolutions: { [key]: '1.0.0' } } as never).keys()]).toEqual([want]);
+  });
+});
+
+// arborist's OverrideSet reads a nested object's "." as the parent's own spec and skips it as a child.
+describe('nestedNpmOverrides', () => {
+  it('reads "." as the parent\'s spec, never as a package named "."', () => {
+    const found = nestedNpmOverrides({ overrides: { a: { '.': '1.0.0', b: '2.0.0' } } } as never);
+    expect(found).toEqual([
+      ['a', '1.0.0', []],
+      ['b', '2.0.0', ['a']],
+    ]);
   });
 });

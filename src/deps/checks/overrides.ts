@@ -67,6 +67,8 @@ export function nestedNpmOverrides(root: Manifest | undefined): [name: string, s
   const walk = (v: unknown, under: string[]) => {
     if (v === null || typeof v !== 'object' || under.length > 32) return;
     for (const [k, inner] of Object.entries(v)) {
+      // `"."` is the parent's own spec, read with it below; arborist's OverrideSet skips the key as a child.
+      if (k === '.') continue;
       const name = targetName(k);
       if (name === undefined) continue;
       const spec = typeof inner === 'string' ? inner : (inner as Record<string, unknown> | null)?.['.'];
