@@ -47,6 +47,10 @@ describe("a conda environment file's channels", () => {
     expect(ids(r)).toEqual(['CPP070@environment.yml:2', 'CPP093@environment.yml:2']);
     expect(r.findings.find((f) => f.ruleId === 'CPP093')?.evidence?.['lines']).toBe('2 3');
     expect(JSON.stringify(r.findings)).not.toMatch(/tk-123-456|tok-SECRET789/);
+    // conda's own ways, not pip's `${PIP_USER}`.
+    const advice = r.findings.find((f) => f.ruleId === 'CPP093')!.message;
+    expect(advice).toContain('conda token set');
+    expect(advice).not.toContain('PIP_USER');
   });
 
   // conda's MatchSpec takes `channel::name` and `name[channel=…]`: that package comes from the URL given there.

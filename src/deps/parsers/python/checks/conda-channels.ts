@@ -18,6 +18,12 @@ const ANACONDA_HOSTS = new Set(['conda.anaconda.org', 'repo.anaconda.com', 'anac
  * `_ANACONDA_TOKEN_RE` needs nothing after it). Wider than conda's `[a-zA-Z0-9-]*`, so nothing token-like is shown.
  */
 const ANACONDA_TOKEN = /\/t\/[^/?#]+(?=[/?#]|$)/;
+/**
+ * Where conda takes channel credentials from instead: `conda token set` / `anaconda login` store a token per
+ * channel, and .condarc `channels` / `custom_channels` expand `${VAR}` from the environment (conda's config reader).
+ */
+const CONDA_CREDENTIALS =
+  "keep them on the runner: `conda token set` or `anaconda login`, or a `${VAR}` in the runner's .condarc channels";
 /** User info in a URL (`https://TOKEN@host/…`, `user:password@`): requests sends either as Basic credentials. */
 const USER_INFO = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i;
 
@@ -63,7 +69,7 @@ export function condaChannelFindings(path: string, text: string, policy: PythonC
       ),
     );
   }
-  if (secrets.length > 0) out.push(indexCredentialsFinding(path, secrets));
+  if (secrets.length > 0) out.push(indexCredentialsFinding(path, secrets, CONDA_CREDENTIALS));
   return out;
 }
 

@@ -52,15 +52,22 @@ function committedIndexCredentials(lock: PythonLock): Finding[] {
   return [...byFile].map(([file, set]) => indexCredentialsFinding(file, set));
 }
 
-/** The one CPP093 of a file whose index URLs at `at` (its lines) carry credentials (carriesUrlCredentials). */
-export function indexCredentialsFinding(file: string, at: Iterable<number>): Finding {
+/**
+ * The one CPP093 of a file whose index URLs at `at` (its lines) carry credentials (carriesUrlCredentials); `advice`
+ * for a tool credentialsAdvice cannot tell by the file's name (a conda environment file's channels).
+ */
+export function indexCredentialsFinding(
+  file: string,
+  at: Iterable<number>,
+  advice: string = credentialsAdvice(file),
+): Finding {
   const lines = [...new Set(at)].sort((a, b) => a - b);
   const shown = lines.slice(0, 10).join(', ') + (lines.length > 10 ? ', …' : '');
   return pyFileFinding(
     'CPP093',
     file,
     lines[0],
-    `${file} holds index credentials written into it (line${lines.length === 1 ? '' : 's'} ${shown}): anyone who can read the repository can use them. Revoke them and ${credentialsAdvice(file)}.`,
+    `${file} holds index credentials written into it (line${lines.length === 1 ? '' : 's'} ${shown}): anyone who can read the repository can use them. Revoke them and ${advice}.`,
     { count: lines.length, lines: lines.join(' ') },
   );
 }
