@@ -74,12 +74,25 @@ export function toLoadedManifest(importer: string, file: string, text: string): 
 
 /**
  * Whether a folder (relative to the workspace root) is one of the workspaces `globs` list: some glob matches it and
- * no `!` glob does (arborist's `#mapWorkspaces` and pnpm's `packages` both take `!` as an exclusion).
+ * no `!` glob does (arborist's `#mapWorkspaces` and pnpm's `packages` both take `!` as an exclusion). The globs are
+ * read as @npmcli/map-workspaces `appendNegatedPatterns` does: an odd run of `!` negates, an even one is positive
+ * (`!!a` is `a`), and a positive glob drops the exclusions before it that match it (`['p/**', '!p/b/**', 'p/b/a']`
+ * keeps p/b/a).
  */
 export function workspaceMatcher(globs: readonly string[]): (rel: string) => boolean {
-  const yes = globs.filter((g) => !g.startsWith('!'));
+  const yes: string[] = [];
+  let no: string[] = [];
+  for (const glob of globs) {
+    const bangs = /^!*/.exec(glob)![0].length;
+    const pattern = trimEndRun(glob.slice(bangs).replace(/^\.?\/+/, ''), '/');
+    if (bangs % 2 === 1) {
+      no.push(pattern);
+      continue;
+    }
+    no = no.filter((n) => !picomatch.isMatch(pattern, n));
+    yes.push(pattern);
+  }
   if (yes.length === 0) return () => false;
-  const no = globs.filter((g) => g.startsWith('!')).map((g) => trimEndRun(g.slice(1).replace(/^\.\//, ''), '/'));
   const listed = picomatch(yes);
   const excluded = no.length > 0 ? picomatch(no) : () => false;
   return (rel) => rel !== '' && !rel.split('/').includes('node_modules') && listed(rel) && !excluded(rel);

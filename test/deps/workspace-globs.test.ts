@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { repoWith, scanDeps } from './helpers.js';
+import { workspaceMatcher } from '../../src/deps/read.js';
 
 /**
  * package.json `workspaces` with a `!` glob: npm (@npmcli/map-workspaces `appendNegatedPatterns`) takes it as an
@@ -43,5 +44,19 @@ describe('workspace globs with a ! exclusion', () => {
     expect(r.findings.filter((f) => f.ruleId === 'CPD014').map((f) => f.location.path)).toEqual([
       'packages/a/package.json',
     ]);
+  });
+});
+
+// @npmcli/map-workspaces `appendNegatedPatterns`: an even run of `!` is positive, and a later positive glob drops
+// the exclusions before it that match it.
+describe('workspaceMatcher', () => {
+  it('reads !! as positive and lets a later glob re-include what an exclusion took', () => {
+    expect(workspaceMatcher(['packages/*', '!!packages/a'])('packages/b')).toBe(true);
+    expect(workspaceMatcher(['packages/*', '!!packages/a'])('packages/a')).toBe(true);
+    const reincluded = workspaceMatcher(['packages/**', '!packages/b/**', 'packages/b/a']);
+    expect(reincluded('packages/b/a')).toBe(true);
+    // npm drops the exclusion whole (the list becomes ['packages/**', 'packages/b/a']): packages/b/c is back too.
+    expect(reincluded('packages/b/c')).toBe(true);
+    expect(workspaceMatcher(['packages/*', '!packages/b'])('packages/b')).toBe(false);
   });
 });
