@@ -58,3 +58,12 @@ describe('nestedNpmOverrides', () => {
     ]);
   });
 });
+
+// pnpm 10 reads pnpm-workspace.yaml's `overrides` instead of package.json's (pnpm-settings.ts makes the same choice).
+describe('overridesOf beside pnpm-workspace.yaml overrides', () => {
+  it("drops package.json's pnpm.overrides and resolutions, which pnpm then ignores", () => {
+    const root = { pnpm: { overrides: { 'left-pad': '1.3.0' } }, resolutions: { lodash: '4.17.21' } } as never;
+    expect([...overridesOf(root, { react: '18.0.0' })]).toEqual([['react', '18.0.0']]);
+    expect([...overridesOf(root).keys()].sort()).toEqual(['left-pad', 'lodash']);
+  });
+});

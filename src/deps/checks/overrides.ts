@@ -7,8 +7,8 @@ import { strMap } from '../types.js';
  * (`name`, `**\/name`, `parent/name`: the last name wins for every occurrence) and pnpm `pnpm.overrides`
  * (`name`, `name@range`, `parent>name`). pnpm catalogs (`catalog:`) need nothing: the lockfile records the
  * `catalog:` specifier itself. Nested npm override objects are not flattened; a name they cover is left unchecked.
- * pnpm 10 also reads `overrides` from pnpm-workspace.yaml (`ParsedLockfile.workspaceOverrides`); those win a name
- * both set.
+ * pnpm 10 also reads `overrides` from pnpm-workspace.yaml (`ParsedLockfile.workspaceOverrides`); when it has them,
+ * package.json's `pnpm.overrides` and `resolutions` are not read at all.
  */
 export function overridesOf(
   root: Manifest | undefined,
@@ -24,10 +24,14 @@ export function overridesOf(
   const data = (root ?? {}) as Record<string, unknown>;
   const npm = data['overrides'];
   if (npm !== null && typeof npm === 'object') for (const [k, v] of Object.entries(npm)) add(k, v);
-  for (const [k, v] of Object.entries(strMap(data['resolutions']))) add(k, v);
-  const pnpm = data['pnpm'];
-  if (pnpm !== null && typeof pnpm === 'object')
-    for (const [k, v] of Object.entries(strMap((pnpm as Record<string, unknown>)['overrides']))) add(k, v);
+  // pnpm 10 takes pnpm-workspace.yaml's `overrides` instead of package.json's `pnpm.overrides` / `resolutions`
+  // (pnpm-settings.ts `pnpmSettingMismatches` compares the lockfile with the same choice): those then force nothing.
+  if (workspace === undefined) {
+    for (const [k, v] of Object.entries(strMap(data['resolutions']))) add(k, v);
+    const pnpm = data['pnpm'];
+    if (pnpm !== null && typeof pnpm === 'object')
+      for (const [k, v] of Object.entries(strMap((pnpm as Record<string, unknown>)['overrides']))) add(k, v);
+  }
   for (const [k, v] of Object.entries(workspace ?? {})) add(k, v);
   return out;
 }
