@@ -51,9 +51,10 @@ export interface DiscoveredFile {
    */
   readonly sigstoreHead?: true;
   /**
-   * Its name's loader opens zips by their end record (catalogue `zipFromTail`), its head shows no format, and the walk
-   * found a zip's directory in its tail (`format` is that zip's): an archive behind leading bytes, as in a
-   * self-extractor. Python's `zipfile` reads it; torch.load's miniz view does not apply (`_is_zipfile` reads byte 0).
+   * Its name's loader opens zips by their end record (catalogue `zipFromTail`) and the walk found a zip's directory
+   * in its tail: an archive behind leading bytes, as in a self-extractor. When the head shows no format, `format` is
+   * that zip's; behind a head a format claims (a pickle, HDF5…), `format` stays the head's and the name's readers
+   * judge the zip too. Python's `zipfile` reads it; torch.load's miniz view does not apply (`_is_zipfile` reads byte 0).
    */
   readonly zipBehindHead?: true;
   /**

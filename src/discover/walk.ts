@@ -6,7 +6,7 @@ import { MODEL_FORMATS, type DiscoveredFile, type FsPath, type SkippedFile } fro
 import type { Finding } from '../core/finding.js';
 import { errorMessage } from '../core/errors.js';
 import { detectFormat, formatFromName, SNIFF_BYTES } from './detect.js';
-import { formatsReadBy, ZIP_FROM_TAIL, type FileFormat } from './catalogue/index.js';
+import { entryOf, formatsReadBy, ZIP_FROM_TAIL, type FileFormat } from './catalogue/index.js';
 import { hasSigstoreBundleHead } from './catalogue/sniffers.js';
 import { leadingPickle, openDataLine, sniffAfterLine, type PickleSniff } from './formats/pickle-head.js';
 import {
@@ -344,16 +344,12 @@ function describeFile(
       if (detected.format === 'zip') {
         const zip = zipNamesOrUndefined(fd, st.size);
         if (zip?.ok) detected = detectFormat(head, rel, st.size, { zipNames: zip.names });
-      } else if (
-        (detected.format === 'other' || detected.format === 'pickle') &&
-        detected.claimed !== undefined &&
-        ZIP_FROM_TAIL.has(detected.claimed)
-      ) {
-        // A name whose loader finds the archive by its end record, behind leading bytes (catalogue `zipFromTail`);
-        // behind a pickle too, a polyglot: pickle.load reads the head, zipfile the archive (the inspector judges both).
-        const inTail = zipInTail(fd, st.size);
-        zipBehind = inTail !== undefined;
-        if (inTail !== undefined) detected = { format: inTail, claimed: detected.claimed };
+      } else if (detected.claimed !== undefined && ZIP_FROM_TAIL.has(detected.claimed)) {
+        // A name whose loader finds the archive by its end record, behind leading bytes (catalogue `zipFromTail`).
+        const behind = zipBehindHeadOf(fd, st.size, detected.format, detected.claimed);
+        zipBehind = behind !== undefined;
+        if (behind !== undefined && detected.format === 'other')
+          detected = { format: behind, claimed: detected.claimed };
       }
       // A format whose first bytes may also be a pickle (inspect/content/leading-pickle.ts): the sniff's bytes
       // decide most files here, so that reader does not open them again.
@@ -383,6 +379,19 @@ function describeFile(
   } catch (err) {
     return { reason: 'unreadable', detail: err instanceof NotRegularFileError ? err.kind : codeOf(err) };
   }
+}
+
+/**
+ * The class of the zip behind a head, for a name whose loader finds the archive by its end record; undefined when
+ * there is none, or when nothing more is to be read from it. Behind a head no format claims, the file is that zip.
+ * Behind a head a format claims (a pickle, HDF5, GGUF…) the file is both: the head's reader judges what its loader
+ * reads by content (`pickle.load`, `torch.load` via `_is_zipfile` reading byte 0), the zip's what `zipfile` opens. A
+ * name whose loader goes by the name (`loadedByName`: `.keras`, `.skops`) already gets its zip reader whatever the
+ * head (inspect/stage.ts `analysersFor`), so its tail is not read again here.
+ */
+function zipBehindHeadOf(fd: number, size: number, head: FileFormat, claimed: FileFormat): FileFormat | undefined {
+  if (head !== 'other' && entryOf(claimed).loadedByName === true) return undefined;
+  return zipInTail(fd, size);
 }
 
 /**

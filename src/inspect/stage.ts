@@ -21,12 +21,15 @@ const UNREADABLE_ARCHIVE = /\.(7z|rar)$/i;
 const UNREAD_MODEL = /(\.(pte|pdmodel|pdiparams|mlmodel|caffemodel)|(^|\/)flax_model(-\d+-of-\d+)?\.msgpack)$/i;
 
 /**
- * The analysers for a file: by detected format, or by what the name claims — when content matched nothing, or when
- * the claimed format's loader goes by the name whatever the content (`loadedByName`: `.keras`, `.h5`).
+ * The analysers for a file: by detected format, or by what the name claims — when content matched nothing, when
+ * the claimed format's loader goes by the name whatever the content (`loadedByName`: `.keras`, `.h5`), or when the
+ * walk found the zip the name's loader opens behind another format's head (`zipBehindHead`: both are read).
  */
 export function analysersFor(file: DiscoveredFile, analysers: readonly ModelAnalyser[] = ANALYSERS): ModelAnalyser[] {
   const claimed = file.claimed;
-  const byName = claimed !== undefined && (file.format === 'other' || entryOf(claimed).loadedByName === true);
+  const byName =
+    claimed !== undefined &&
+    (file.format === 'other' || file.zipBehindHead === true || entryOf(claimed).loadedByName === true);
   return analysers.filter((a) => a.formats.includes(file.format) || (byName && a.formats.includes(claimed)));
 }
 

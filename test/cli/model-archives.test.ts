@@ -115,4 +115,43 @@ describe('model files inside archives, through the CLI', () => {
       'CPI001 error tail.zip (payload/data.pkl)',
     ]);
   });
+
+  /**
+   * torch.load (`_is_zipfile` reads byte 0) and pickle.load go by content: a `.keras` or `.skops` whose head is a
+   * pickle runs that pickle, whatever archive zipfile finds behind it. The head keeps its pickle verdict, the polyglot
+   * its CPI003 and the name its CPX005, and the name's reader still judges the zip.
+   */
+  it('a pickle with a zip behind it, named .keras or .skops: the head pickle is judged', async () => {
+    const evil = Buffer.from("cposix\nsystem\n(S'id'\ntR.", 'latin1');
+    const keras = readFileSync(corpusPath('models', 'keras_v3_layout_lambda.keras'));
+    const schema = { __class__: 'system', __module__: 'os', __loader__: 'TypeNode', protocol: 1 };
+    const skops = buildZip([{ name: 'schema.json', data: Buffer.from(JSON.stringify(schema)) }]);
+    const r = await scan({ 'head.keras': Buffer.concat([evil, keras]), 'head.skops': Buffer.concat([evil, skops]) });
+    expect([...r.found].sort()).toEqual([
+      'CPI001 error head.keras ()',
+      'CPI001 error head.skops ()',
+      'CPI003 warning head.keras ()',
+      'CPI003 warning head.skops ()',
+      'CPI060 error head.keras (config.json)',
+      'CPI117 error head.skops (schema.json)',
+      'CPX005 warning head.keras ()',
+      'CPX005 warning head.skops ()',
+    ]);
+  });
+
+  /** zipfile's `_EndRecData` finds the end record behind any head: HDF5's and GGUF's too, in a file named .zip. */
+  it('a zip behind an HDF5 or GGUF head, named .zip: its members are judged', async () => {
+    const evil = Buffer.from("cposix\nsystem\n(S'id'\ntR.", 'latin1');
+    const evilZip = buildZip([{ name: 'payload/data.pkl', data: evil }]);
+    const hdf5 = Buffer.concat([Buffer.from('\x89HDF\r\n\x1a\n', 'latin1'), Buffer.alloc(504)]);
+    const gguf = Buffer.concat([Buffer.from('GGUF'), Buffer.from([3, 0, 0, 0]), Buffer.alloc(56)]);
+    const r = await scan({
+      'hdf5head.zip': Buffer.concat([hdf5, evilZip]),
+      'ggufhead.zip': Buffer.concat([gguf, evilZip]),
+    });
+    expect(r.found.filter((f) => f.startsWith('CPI001'))).toEqual([
+      'CPI001 error ggufhead.zip (payload/data.pkl)',
+      'CPI001 error hdf5head.zip (payload/data.pkl)',
+    ]);
+  });
 });
