@@ -151,18 +151,22 @@ function mergeModels(into: ModelRecord[], index: Map<string, number>, add: reado
 const STATUS_RANK: Record<VerificationStatus, number> = { verified: 0, unverifiable: 1, failed: 2 };
 
 /**
- * Worst outcome wins: failed > unverifiable > verified. A fallback record (no check applied) yields to any check's
- * outcome: a model file the registry does not list but an allowed signer signed is verified, not unverifiable.
+ * Worst outcome wins: failed > unverifiable > verified. A fallback record (no check applied) yields to a signature
+ * by a signer the policy names (`signerPinned`): a model file the registry does not list but such a signer signed
+ * is verified, not unverifiable. A signature any identity could have made is no such check: worst wins.
  */
 function mergeVerification(into: Map<string, VerificationRecord>, v: VerificationRecord): void {
   const old = into.get(v.key);
-  if (old && v.fallback && !old.fallback) return;
-  if (!old || (old.fallback && !v.fallback) || STATUS_RANK[v.status] > STATUS_RANK[old.status]) into.set(v.key, v);
+  if (old === undefined || (old.fallback && v.signerPinned)) into.set(v.key, v);
+  else if (v.fallback && old.signerPinned) return;
+  else if (STATUS_RANK[v.status] > STATUS_RANK[old.status]) into.set(v.key, v);
 }
 
-/** The record as reports show it: `fallback` is the merge's, no part of the output's shape. */
+/** The record as reports show it: `fallback` and `signerPinned` are the merge's, no part of the output's shape. */
 const reported = (v: VerificationRecord): VerificationRecord =>
-  v.fallback ? { key: v.key, status: v.status, ...(v.detail === undefined ? {} : { detail: v.detail }) } : v;
+  v.fallback || v.signerPinned
+    ? { key: v.key, status: v.status, ...(v.detail === undefined ? {} : { detail: v.detail }) }
+    : v;
 
 /**
  * Sharding partitions results, not the walk: every job sees the whole tree (a signature over a folder or a

@@ -176,6 +176,12 @@ export interface VerificationRecord {
    * outcome for the key, a verified signature included, replaces it. Never written to reports (pipeline.ts).
    */
   readonly fallback?: true;
+  /**
+   * A verified signature whose signer is one the policy names (signers or keys): only such a check replaces a
+   * fallback record. Any identity Fulcio issued verifies when the policy names none, and a throwaway identity must
+   * not turn an unlisted model verified. Never written to reports (pipeline.ts).
+   */
+  readonly signerPinned?: true;
 }
 
 /**

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { modelsStage } from '../../src/models/stage.js';
 import { signaturesStage } from '../../src/verify/stage.js';
+import { record } from '../../src/verify/stage/findings.js';
+import type { Stage } from '../../src/core/stage.js';
 import { corpusPath } from '../helpers/corpus.js';
 import { scanWith } from '../helpers/scan.js';
 import { blockNetwork, modelsSignedBy, signFiles } from './helpers.js';
@@ -62,5 +64,33 @@ describe('a signed model file the trusted registry does not list', () => {
     expect(r.verifications).toEqual([
       { key: 'file:models/model.safetensors', status: 'unverifiable', detail: 'no trusted-registry entry' },
     ]);
+  });
+
+  /**
+   * With no signers in the policy any identity Fulcio issued verifies (verify-bundle.ts `verifyKeyless`): a
+   * throwaway identity's signature is no check against anything the user trusts, so the file stays unverifiable.
+   * Only a signature whose signer the policy names (`signerName`) replaces the fallback.
+   */
+  it.each([
+    ['a signer the policy does not name', undefined, { status: 'unverifiable', detail: 'no trusted-registry entry' }],
+    ['a signer the policy names', 'ecKey', { status: 'verified', detail: 'signed by someone (model.sig)' }],
+  ])('signed by %s', async (_what, signerName, expected) => {
+    root = mkdtempSync(path.join(tmpdir(), 'cp-registry-fallback-'));
+    mkdirSync(path.join(root, 'models'));
+    copyFileSync(SAFETENSORS, path.join(root, 'models/model.safetensors'));
+    const signature: Stage = {
+      name: 'signatures',
+      run: () =>
+        Promise.resolve({
+          verifications: [record('models/model.safetensors', 'verified', 'signed by someone (model.sig)', signerName)],
+        }),
+    };
+    for (const stages of [
+      [modelsStage, signature],
+      [signature, modelsStage],
+    ]) {
+      const r = await scanWith(root, stages, { today: '2025-06-01' });
+      expect(r.verifications).toEqual([{ key: 'file:models/model.safetensors', ...expected }]);
+    }
   });
 });

@@ -246,7 +246,7 @@ async function checkOne(
     return;
   }
   const seen = describeSigner(verdict.signer);
-  out.verifications.push(record(target, 'verified', `signed by ${seen} (${bundle.path}${how})`));
+  out.verifications.push(record(target, 'verified', `signed by ${seen} (${bundle.path}${how})`, verdict.signerName));
   if (!byDigest)
     out.coverage.set(target, {
       signature: bundle.path,

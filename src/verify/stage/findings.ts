@@ -96,8 +96,14 @@ export function requiredVerdictFinding(
   return requiredUnverifiable(verdictFinding(verdict, what, sigPath, artifactPath, allowed, said), requirements);
 }
 
-export function record(path: string, status: VerificationRecord['status'], detail: string): VerificationRecord {
-  return { key: fileKey(path), status, detail };
+/** `signerName`: the policy signer a verified signature matched (`signerPinned`, pipeline.ts mergeVerification). */
+export function record(
+  path: string,
+  status: VerificationRecord['status'],
+  detail: string,
+  signerName?: string,
+): VerificationRecord {
+  return { key: fileKey(path), status, detail, ...(signerName !== undefined ? { signerPinned: true as const } : {}) };
 }
 
 export function statusOf(code: FailureCode): VerificationRecord['status'] {

@@ -271,6 +271,7 @@ async function checkOne(
         ok
           ? `signed by ${signerSeen ?? '?'} (${sig.path})`
           : `${sig.path}: ${issue ? issue.kind : verdict.ok ? '' : verdict.reason}`,
+        ok ? verdict.signerName : undefined,
       ),
     );
     out.coverage.set(p, {
