@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { escapingLinkTarget } from '../../src/inspect/containers/tar-links.js';
 import { readTar } from '../../src/inspect/containers/tar.js';
-import { buildTar, type TarMember } from './helpers/tar.js';
+import { buildTar, tarHeader, type TarMember } from './helpers/tar.js';
 import { inspectStage } from '../../src/inspect/stage.js';
 import { scanWith } from '../helpers/scan.js';
 
@@ -165,6 +165,34 @@ describe('tar FIFO members', () => {
     expect(result.findings.filter((f) => f.ruleId === 'CPX026').map((f) => [f.location.path, f.message])).toEqual([
       ['big.tar.gz', fifo('big.tar.gz (<gzip>)', 'queue')],
       ['model.nemo', fifo('model.nemo', 'model_config.yaml')],
+    ]);
+  });
+  /**
+   * tarfile's `_proc_gnulong` reads the next header recursively: after an 'L' then a 'K' record the member has the
+   * long name. A 70 MiB member past the in-memory bound is read by the stream walk, which writes its header as a FIFO
+   * in its image; that mark is the walk's, whatever the member is called, and a real FIFO named as the member's
+   * ustar header is still reported under its own name. The body is a file hole: the fixture takes no disk.
+   */
+  it('a large member named by GNU long-name and long-link records is no FIFO; a real FIFO of its header name is', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chainproof-tar-'));
+    const longName = `model/weights-${'x'.repeat(120)}.bin`;
+    const size = 70 << 20;
+    const head = buildTar([
+      { name: '././@LongLink', type: 'L', data: Buffer.from(`${longName}\0`) },
+      { name: '././@LongLink', type: 'K', data: Buffer.from('ignored\0') },
+    ]).subarray(0, -1024);
+    const fd = openSync(path.join(dir, 'model.tar'), 'w');
+    try {
+      const start = Buffer.concat([head, tarHeader({ name: 'b.bin' }, size)]);
+      writeSync(fd, start, 0, start.length, 0);
+      const tail = buildTar([{ name: 'b.bin', type: '6' }]);
+      writeSync(fd, tail, 0, tail.length, start.length + size);
+    } finally {
+      closeSync(fd);
+    }
+    const result = await scanWith(dir, [inspectStage]);
+    expect(result.findings.filter((f) => f.ruleId === 'CPX026').map((f) => f.message)).toEqual([
+      `model.tar: member "b.bin" (FIFO) is a special file; extracting without tarfile's 'data' filter makes FIFOs that hang whoever opens them (a loader reading one waits forever). Do not extract it.`,
     ]);
   });
 });

@@ -18,6 +18,8 @@ export interface TarEntry {
   readonly type: string;
   /** Target of a hard ('1') or symbolic ('2') link member, as written. */
   readonly linkName?: string;
+  /** Byte offset of the member's own header in the archive (after any long-name or PAX records before it). */
+  readonly header: number;
   read(): Buffer;
 }
 
@@ -54,11 +56,12 @@ export function tarfileReadsAsFile(type: string): boolean {
 }
 
 /**
- * Tar images the stream walk built (content/tar-stream.ts `walkTarStream`), with how many members of each name it
- * rewrote to a FIFO header because it read their bodies itself: those are its marks, the rest of the image's FIFOs
+ * Tar images the stream walk built (content/tar-stream.ts `walkTarStream`), with the image offsets of the headers it
+ * rewrote to a FIFO because it read their members' bodies itself: those are its marks, the rest of the image's FIFOs
  * are the archive's own. Keyed by the image: no header byte can say so, as a crafted tar could write the same bytes.
+ * By offset, not name: the walk and `tarMembers` then agree whatever long-name or PAX records name the member.
  */
-export const WALKED_IMAGE_MARKS = new WeakMap<Buffer, ReadonlyMap<string, number>>();
+export const WALKED_IMAGE_MARKS = new WeakMap<Buffer, ReadonlySet<number>>();
 
 /** An old-GNU sparse member ('S'): tarfile rebuilds it from a sparse map (`_proc_sparse`), holes as zeros. */
 export function isSparseMember(type: string): boolean {
@@ -105,6 +108,7 @@ export function tarMembers(data: Buffer, maxEntries: number): { entries: TarEntr
   let longLink: string | undefined;
   let pax: Record<string, string> = {};
   for (let p = 0; p + 512 <= data.length;) {
+    const header = p;
     const h = data.subarray(p, p + 512);
     if (h.every((b) => b === 0)) break;
     // Where `TarInfo.frombuf` raises, `TarFile.next` ends the archive: stop there too, and say so.
@@ -182,7 +186,7 @@ export function tarMembers(data: Buffer, maxEntries: number): { entries: TarEntr
             return rebuildSparse(sparse, stored);
           };
     const fullSize = sparse === undefined || sparse instanceof Error ? size : sparse.realSize;
-    entries.push({ name, size: fullSize, type, ...(type === '1' || type === '2' ? { linkName } : {}), read });
+    entries.push({ name, size: fullSize, type, ...(type === '1' || type === '2' ? { linkName } : {}), header, read });
   }
   return { entries, problems };
 }

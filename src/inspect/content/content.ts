@@ -791,16 +791,11 @@ const SPECIAL_TYPES: ReadonlyMap<string, string> = new Map([
 
 /**
  * The archive's own special members: its FIFOs less those the stream walk wrote as FIFOs for members it read itself
- * (`WALKED_IMAGE_MARKS`, counted by name).
+ * (`WALKED_IMAGE_MARKS`, by header offset).
  */
 function specialMembers(entries: readonly TarEntry[], image: Buffer): TarEntry[] {
-  const marks = new Map(WALKED_IMAGE_MARKS.get(image));
-  return entries.filter((e) => {
-    if (!SPECIAL_TYPES.has(e.type)) return false;
-    const marked = e.type === '6' ? (marks.get(e.name) ?? 0) : 0;
-    if (marked > 0) marks.set(e.name, marked - 1);
-    return marked === 0;
-  });
+  const marks = WALKED_IMAGE_MARKS.get(image);
+  return entries.filter((e) => SPECIAL_TYPES.has(e.type) && !(e.type === '6' && marks?.has(e.header) === true));
 }
 
 /**

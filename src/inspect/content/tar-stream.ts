@@ -29,7 +29,8 @@ const LEGACY_TORCH = new Set(['sys_info', 'pickle', 'storages', 'tensors']);
 /**
  * Type of a member whose body was read here: readTar lists it (names, links), inspectTar does not open it. A FIFO:
  * tarfile never hands one out as a file, while an unknown type such as 'V' it does (`tarfileReadsAsFile`). The walk
- * counts its marks by name (`WALKED_IMAGE_MARKS`), so the archive's own FIFOs are still told apart and reported.
+ * records its marks by header offset (`WALKED_IMAGE_MARKS`), so the archive's own FIFOs are still told apart and
+ * reported.
  */
 const READ_HERE = '6';
 /** Headers readTar reads as part of the next member (GNU long names and links, PAX), not as members it counts. */
@@ -75,10 +76,10 @@ export async function walkTarStream(
   // Members too large to keep that no reader judged (name → size): a .nemo config that is, or links to, one of them
   // was not checked, and says so.
   const unread = new Map<string, number>();
-  // Members whose header the image holds as READ_HERE, by name (`WALKED_IMAGE_MARKS`).
-  const marks = new Map<string, number>();
-  const listed = (h: Buffer, name: string): boolean => {
-    marks.set(name, (marks.get(name) ?? 0) + 1);
+  // Image offsets of the headers the image holds as READ_HERE (`WALKED_IMAGE_MARKS`).
+  const marks = new Set<number>();
+  const listed = (h: Buffer): boolean => {
+    marks.add(imageBytes);
     return keep(listedOnly(h));
   };
   let members = 0;
@@ -103,7 +104,7 @@ export async function walkTarStream(
     // One member past readTar's bound, listed only, is where it throws (the CPI012 it gives): walking on would only
     // grow the image, a header for each 512 bytes of a few compressed kilobytes of empty members.
     if (!TAR_META_TYPES.has(type) && ++members > t.maxEntries) {
-      listed(h, headerName(h, pax, longName));
+      listed(h);
       return done();
     }
     const paxSize = pax['size'] !== undefined;
@@ -125,7 +126,7 @@ export async function walkTarStream(
       if (body.length < next - start) return done();
       if (type === 'x' || type === 'X') pax = parsePax(body.subarray(0, size));
       else if (type === 'L') longName = trimEndRun(body.toString('utf8', 0, size), '\0');
-      else if (type !== 'g') {
+      else if (type !== 'g' && type !== 'K') {
         pax = {};
         longName = undefined;
       }
@@ -148,7 +149,7 @@ export async function walkTarStream(
     });
     if (judged !== undefined) {
       findings.push(...judged.findings);
-      if (!listed(h, name)) return undefined;
+      if (!listed(h)) return undefined;
       if (s.limitHit === true) return done();
       p = next;
       continue;
@@ -163,7 +164,7 @@ export async function walkTarStream(
       p = next;
       continue;
     }
-    if (!listed(h, name)) return undefined;
+    if (!listed(h)) return undefined;
     if (pickle) {
       const what = { path: t.path, allow: t.allow, what: 'pickle', member, ...(t.reopen ? { reopen: t.reopen } : {}) };
       findings.push(...(await analysePickleFile(s, what, start, start + size)));

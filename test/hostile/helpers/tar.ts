@@ -20,23 +20,28 @@ export function buildTar(members: readonly TarMember[]): Buffer {
   );
   for (const m of withLongLinks) {
     const data = m.data ?? Buffer.alloc(0);
-    const h = Buffer.alloc(512);
-    h.write(m.name, 0, 100, 'utf8');
-    h.write('0000644\0', 100, 'latin1');
-    h.write('0000000\0', 108, 'latin1');
-    h.write('0000000\0', 116, 'latin1');
-    h.write(data.length.toString(8).padStart(11, '0') + '\0', 124, 'latin1');
-    h.write('00000000000\0', 136, 'latin1');
-    h.write(m.type ?? '0', 156, 'latin1');
-    if (m.linkName !== undefined) h.write(m.linkName, 157, 100, 'utf8');
-    h.write('ustar\0', 257, 'latin1');
-    h.write('00', 263, 'latin1');
-    h.fill(0x20, 148, 156);
-    let sum = 0;
-    for (const b of h) sum += b;
-    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
-    parts.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+    parts.push(tarHeader(m, data.length), data, Buffer.alloc((512 - (data.length % 512)) % 512));
   }
   parts.push(Buffer.alloc(1024));
   return Buffer.concat(parts);
+}
+
+/** One member's 512-byte ustar header declaring `size` body bytes (a test may write a large body as a file hole). */
+export function tarHeader(m: TarMember, size: number): Buffer {
+  const h = Buffer.alloc(512);
+  h.write(m.name, 0, 100, 'utf8');
+  h.write('0000644\0', 100, 'latin1');
+  h.write('0000000\0', 108, 'latin1');
+  h.write('0000000\0', 116, 'latin1');
+  h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'latin1');
+  h.write('00000000000\0', 136, 'latin1');
+  h.write(m.type ?? '0', 156, 'latin1');
+  if (m.linkName !== undefined) h.write(m.linkName, 157, 100, 'utf8');
+  h.write('ustar\0', 257, 'latin1');
+  h.write('00', 263, 'latin1');
+  h.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+  return h;
 }
