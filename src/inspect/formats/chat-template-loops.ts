@@ -17,6 +17,8 @@ export interface LoopWork {
 const HUGE_ITERATIONS = 100_000_000;
 /** Doublings past which a value outgrows any memory: 2^32 bytes and up. */
 const HUGE_DOUBLINGS = 32;
+/** jinja2 `sandbox.MAX_RANGE`: `safe_range` raises OverflowError for a longer `range()`, ending the render. */
+const MAX_RANGE = 100_000;
 /** Walk bound, as the injection checks': a template with more nodes is not a chat template. */
 const MAX_NODES = 200_000;
 
@@ -98,7 +100,8 @@ function macroPasses(program: Node): Map<string, number> {
 
 /**
  * The items of `range(…)` with integer-literal arguments (Python's `len(range(start, stop, step))`), looked through
- * an `if` filter or `|list`; `undefined` for anything else (the caller's data decides how long it is).
+ * an `if` filter or `|list`; `undefined` for anything else (the caller's data decides how long it is). A range past
+ * the sandbox's MAX_RANGE is none: jinja2 `sandbox.safe_range` raises before a single pass.
  */
 function rangeLength(iterable: Node): number | undefined {
   if (iterable.type === 'SelectExpression') return rangeLength(iterable.lhs as Node);
@@ -108,7 +111,8 @@ function rangeLength(iterable: Node): number | undefined {
   if (args.some((a) => a === undefined) || args.length < 1 || args.length > 3) return undefined;
   const [start, stop, step] = (args.length === 1 ? [0, args[0], 1] : [args[0], args[1], args[2] ?? 1]) as number[];
   if (step === 0) return 0;
-  return Math.max(0, Math.ceil((stop! - start!) / step!));
+  const length = Math.max(0, Math.ceil((stop! - start!) / step!));
+  return length > MAX_RANGE ? 0 : length;
 }
 
 /** The value of an integer expression of literals (`100000`, `10 ** 5`, `-1`, `1000 * 1000`). */

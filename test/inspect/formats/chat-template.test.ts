@@ -164,6 +164,11 @@ describe('templates that exhaust their renderer', () => {
     },
     { name: 'one range at the cap', template: `${LOOP}{% for i in range(100000) %}{% endfor %}` },
     {
+      // jinja2 `sandbox.safe_range` raises OverflowError for range(1000000) before the inner loop runs once.
+      name: 'a range past the sandbox cap, around another',
+      template: `{% for i in range(1000000) %}{% for j in range(1000) %}x{% endfor %}{% endfor %}${LOOP}`,
+    },
+    {
       name: 'a macro with a range loop called once per message',
       template: `{% macro spin() %}{% for j in range(100000) %}{% endfor %}{% endmacro %}{% for m in messages %}{{ spin() }}{% endfor %}`,
     },
