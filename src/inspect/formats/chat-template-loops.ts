@@ -29,21 +29,48 @@ export const DOUBLING_IN_LOOP = 'namespace value doubled in a loop';
 export function loopWork(template: string): LoopWork | undefined {
   const program = parseTemplate(template);
   if (program === undefined) return undefined;
-  const macros = macroPasses(program);
-  return walkLoops(program, (node, passes) => {
+  const bound = rangeBindings(program);
+  const macros = macroPasses(program, bound);
+  const near = rangeLoopNear(bound);
+  return walkLoops(program, bound, (node, passes) => {
     const { iterations, counted, inLoop } = passes;
-    if (bodyPasses(node, passes).iterations >= HUGE_ITERATIONS) return { indicator: NESTED_RANGES, near: RANGE_LOOP };
+    if (bodyPasses(node, passes, bound).iterations >= HUGE_ITERATIONS) return { indicator: NESTED_RANGES, near };
     // A macro called inside a loop runs its own loops on every pass (one level: what the macro calls is not followed).
     const called = node.type === 'CallExpression' ? macros.get((node.callee as Node).value as string) : undefined;
-    if (called !== undefined && iterations * called >= HUGE_ITERATIONS)
-      return { indicator: NESTED_RANGES, near: RANGE_LOOP };
+    if (called !== undefined && iterations * called >= HUGE_ITERATIONS) return { indicator: NESTED_RANGES, near };
     if (node.type === 'Set' && inLoop && (!counted || iterations >= HUGE_DOUBLINGS) && doublesItself(node))
       return { indicator: DOUBLING_IN_LOOP, near: /\{%[-+]?\s*set\s+\w+\.\w+\s*=/ };
     return undefined;
   });
 }
 
-const RANGE_LOOP = /\{%[-+]?\s*for\b[^%]*\brange\s*\(/;
+/** Where a range loop starts: `for … range(`, or `for … in NAME` for a name a `set` bound to a range. */
+function rangeLoopNear(bound: ReadonlyMap<string, number>): RegExp {
+  const names = [...bound.keys()].join('|');
+  return new RegExp(`\\{%[-+]?\\s*for\\b[^%]*\\b(?:range\\s*\\(${names === '' ? '' : `|in\\s+(?:${names})\\b`})`);
+}
+
+/**
+ * The names a `{% set NAME = range(…) %}` binds anywhere in the template, each to the longest range so bound: a loop
+ * over the name makes as many passes as over the range (looked through `|list`, as in a loop head).
+ */
+function rangeBindings(program: Node): ReadonlyMap<string, number> {
+  const bound = new Map<string, number>();
+  const stack = [program];
+  for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
+    const node = stack.pop()!;
+    const assignee = node.type === 'Set' ? (node.assignee as Node) : undefined;
+    if (assignee?.type === 'Identifier' && node.value !== undefined && node.value !== null) {
+      const n = rangeLength(node.value as Node, NO_BINDINGS);
+      const name = assignee.value as string;
+      if (n !== undefined) bound.set(name, Math.max(bound.get(name) ?? 0, n));
+    }
+    stack.push(...children(node));
+  }
+  return bound;
+}
+
+const NO_BINDINGS: ReadonlyMap<string, number> = new Map();
 
 interface Passes {
   /** The product of the lengths of the loops around a node, a loop over the caller's data counting 1. */
@@ -54,7 +81,11 @@ interface Passes {
 }
 
 /** Each node under `root` (bounded) with the passes its enclosing loops make, until `visit` finds something. */
-function walkLoops<T>(root: Node, visit: (node: Node, passes: Passes) => T | undefined): T | undefined {
+function walkLoops<T>(
+  root: Node,
+  bound: ReadonlyMap<string, number>,
+  visit: (node: Node, passes: Passes) => T | undefined,
+): T | undefined {
   const stack: { node: Node; passes: Passes }[] = [
     { node: root, passes: { iterations: 1, counted: true, inLoop: false } },
   ];
@@ -63,7 +94,7 @@ function walkLoops<T>(root: Node, visit: (node: Node, passes: Passes) => T | und
     const found = visit(node, passes);
     if (found !== undefined) return found;
     if (node.type === 'For') {
-      const inner = bodyPasses(node, passes);
+      const inner = bodyPasses(node, passes, bound);
       for (const c of node.body as Node[]) stack.push({ node: c, passes: inner });
       for (const c of [node.iterable as Node, ...(node.defaultBlock as Node[])]) stack.push({ node: c, passes });
     } else for (const c of children(node)) stack.push({ node: c, passes });
@@ -72,9 +103,9 @@ function walkLoops<T>(root: Node, visit: (node: Node, passes: Passes) => T | und
 }
 
 /** The passes of the nodes in a `For`'s body, given the passes of the `For`; of any other node, its own. */
-function bodyPasses(node: Node, passes: Passes): Passes {
+function bodyPasses(node: Node, passes: Passes, bound: ReadonlyMap<string, number>): Passes {
   if (node.type !== 'For') return passes;
-  const n = rangeLength(node.iterable as Node);
+  const n = rangeLength(node.iterable as Node, bound);
   return { iterations: passes.iterations * (n ?? 1), counted: passes.counted && n !== undefined, inLoop: true };
 }
 
@@ -82,14 +113,14 @@ function bodyPasses(node: Node, passes: Passes): Passes {
  * For each macro of the template, the most passes its own loops make in one call. Macros nested in macros walk a
  * body more than once, so all the walks share one node budget.
  */
-function macroPasses(program: Node): Map<string, number> {
+function macroPasses(program: Node, bound: ReadonlyMap<string, number>): Map<string, number> {
   const macros = new Map<string, number>();
   let budget = MAX_NODES;
-  walkLoops(program, (node) => {
+  walkLoops(program, bound, (node) => {
     if (node.type !== 'Macro') return undefined;
     let most = 1;
-    walkLoops({ type: 'Program', body: node.body }, (inner, passes) => {
-      most = Math.max(most, bodyPasses(inner, passes).iterations);
+    walkLoops({ type: 'Program', body: node.body }, bound, (inner, passes) => {
+      most = Math.max(most, bodyPasses(inner, passes, bound).iterations);
       return --budget <= 0 ? true : undefined;
     });
     macros.set((node.name as Node).value as string, most);
@@ -100,12 +131,13 @@ function macroPasses(program: Node): Map<string, number> {
 
 /**
  * The items of `range(…)` with integer-literal arguments (Python's `len(range(start, stop, step))`), looked through
- * an `if` filter or `|list`; `undefined` for anything else (the caller's data decides how long it is). A range past
- * the sandbox's MAX_RANGE is none: jinja2 `sandbox.safe_range` raises before a single pass.
+ * an `if` filter or `|list`, or a name `bound` to one; `undefined` for anything else (the caller's data decides how
+ * long it is). A range past the sandbox's MAX_RANGE is none: jinja2 `sandbox.safe_range` raises before a single pass.
  */
-function rangeLength(iterable: Node): number | undefined {
-  if (iterable.type === 'SelectExpression') return rangeLength(iterable.lhs as Node);
-  if (iterable.type === 'FilterExpression') return rangeLength(iterable.operand as Node);
+function rangeLength(iterable: Node, bound: ReadonlyMap<string, number>): number | undefined {
+  if (iterable.type === 'Identifier') return bound.get(iterable.value as string);
+  if (iterable.type === 'SelectExpression') return rangeLength(iterable.lhs as Node, bound);
+  if (iterable.type === 'FilterExpression') return rangeLength(iterable.operand as Node, bound);
   if (iterable.type !== 'CallExpression' || (iterable.callee as Node).value !== 'range') return undefined;
   const args = (iterable.args as Node[]).map(integerValue);
   if (args.some((a) => a === undefined) || args.length < 1 || args.length > 3) return undefined;

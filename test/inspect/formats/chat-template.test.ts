@@ -131,6 +131,14 @@ describe('templates that exhaust their renderer', () => {
       name: 'a macro with a range loop called in one',
       template: `{% macro spin() %}{% for j in range(100000) %}{% endfor %}{% endmacro %}{% for i in range(100000) %}{{ spin() }}{% endfor %}${LOOP}`,
     },
+    {
+      name: 'a range bound by set, looped over twice',
+      template: `{% set r = range(100000) %}{% for i in r %}{% for j in r %}x{% endfor %}{% endfor %}${LOOP}`,
+    },
+    {
+      name: 'a listed range bound by set, around a literal one',
+      template: `{% set r = range(100000)|list %}{% for i in r %}{% for j in range(100000) %}x{% endfor %}{% endfor %}${LOOP}`,
+    },
   ])('$name → nested range() loops', ({ template }) => {
     expect(exhaustionHit(template)?.indicator).toBe('nested range() loops');
     expect(exhaustionHit(template)?.snippet).toContain('range(');
