@@ -32,13 +32,14 @@ export function loopWork(template: string): LoopWork | undefined {
   const bound = rangeBindings(program);
   const macros = macroPasses(program, bound);
   const near = rangeLoopNear(bound);
+  const sequences = sequencePaths(program);
   return walkLoops(program, bound, (node, passes) => {
     const { iterations, counted, inLoop } = passes;
     if (bodyPasses(node, passes, bound).iterations >= HUGE_ITERATIONS) return { indicator: NESTED_RANGES, near };
     // A macro called inside a loop runs its own loops on every pass (one level: what the macro calls is not followed).
     const called = node.type === 'CallExpression' ? macros.get((node.callee as Node).value as string) : undefined;
     if (called !== undefined && iterations * called >= HUGE_ITERATIONS) return { indicator: NESTED_RANGES, near };
-    if (node.type === 'Set' && inLoop && (!counted || iterations >= HUGE_DOUBLINGS) && doublesItself(node))
+    if (node.type === 'Set' && inLoop && (!counted || iterations >= HUGE_DOUBLINGS) && doublesItself(node, sequences))
       return { indicator: DOUBLING_IN_LOOP, near: /\{%[-+]?\s*set\s+\w+\.\w+\s*=/ };
     return undefined;
   });
@@ -173,15 +174,22 @@ function integerValue(e: Node): number | undefined {
   }
 }
 
-/** `{% set ns.x = ns.x ~ ns.x %}`, `ns.x + ns.x`, `ns.x * 2`: the attribute at least twice in a `~`/`+`/`*` chain. */
-function doublesItself(set: Node): boolean {
+/**
+ * `{% set ns.x = ns.x ~ ns.x %}`, `ns.x + ns.x`, `ns.x * 2`: the attribute at least twice in a `~`/`+`/`*` chain, on
+ * a value shown to be a string or a list (a `~`, a string or list literal in the chain, or one the attribute is set
+ * to: `sequences`). A Python int doubled on each pass grows by one bit: no memory to speak of.
+ */
+function doublesItself(set: Node, sequences: ReadonlySet<string>): boolean {
   const target = memberPath(set.assignee as Node);
   if (target === undefined || !target.includes('.')) return false;
   let copies = 0;
+  let sequence = sequences.has(target);
   const operands = [set.value as Node];
   while (operands.length > 0) {
     const e = operands.pop()!;
     const op = e.type === 'BinaryExpression' ? ((e.operator as Node).value as string) : undefined;
+    if (op === '~') sequence = true;
+    if (isSequenceLiteral(e)) sequence = true;
     if (op === '~' || op === '+') operands.push(e.left as Node, e.right as Node);
     else if (op === '*') {
       const factor = integerValue(e.right as Node) ?? integerValue(e.left as Node);
@@ -189,7 +197,32 @@ function doublesItself(set: Node): boolean {
       if (factor !== undefined && factor >= 2 && memberPath(other) === target) copies += 2;
     } else if (memberPath(e) === target) copies++;
   }
-  return copies >= 2;
+  return copies >= 2 && sequence;
+}
+
+const isSequenceLiteral = (e: Node): boolean => e.type === 'StringLiteral' || e.type === 'ArrayLiteral';
+
+/**
+ * The namespace attributes (`ns.x`) the template sets to a string or list literal: in `namespace(x='…')` or
+ * `{% set ns.x = [] %}`, anywhere in the template.
+ */
+function sequencePaths(program: Node): ReadonlySet<string> {
+  const paths = new Set<string>();
+  const stack = [program];
+  for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
+    const node = stack.pop()!;
+    stack.push(...children(node));
+    if (node.type !== 'Set' || node.value === undefined || node.value === null) continue;
+    const target = memberPath(node.assignee as Node);
+    const value = node.value as Node;
+    if (target === undefined) continue;
+    if (isSequenceLiteral(value)) paths.add(target);
+    if (value.type !== 'CallExpression' || (value.callee as Node).value !== 'namespace') continue;
+    for (const arg of value.args as Node[])
+      if (arg.type === 'KeywordArgumentExpression' && isSequenceLiteral(arg.value as Node))
+        paths.add(`${target}.${(arg.key as Node).value as string}`);
+  }
+  return paths;
 }
 
 /** `ns.x` for a dotted attribute of a name, `x` for a name; `undefined` for anything computed. */

@@ -153,6 +153,10 @@ describe('templates that exhaust their renderer', () => {
       template: `{% set ns = namespace(l=[0]) %}{% for m in messages %}{% set ns.l = ns.l + ns.l %}{{ m.content }}{% endfor %}`,
     },
     {
+      name: 'a list set on the namespace, doubled per message',
+      template: `{% set ns = namespace() %}{% set ns.l = [0] %}{% for m in messages %}{% set ns.l = ns.l + ns.l %}{% endfor %}`,
+    },
+    {
       name: 'a string times two',
       template: `{% set ns = namespace(s='A') %}{% for i in range(99) %}{% set ns.s = ns.s * 2 %}{% endfor %}${LOOP}`,
     },
@@ -187,6 +191,10 @@ describe('templates that exhaust their renderer', () => {
     {
       name: 'a plain set doubling (reset each pass)',
       template: `{% set s = 'A' %}{% for m in messages %}{% set s = s ~ s %}{{ m.content }}{% endfor %}`,
+    },
+    {
+      name: 'a namespace integer doubled per message',
+      template: `{% set ns = namespace(w=1) %}{% for m in messages %}{% set ns.w = ns.w * 2 %}{% set ns.w = ns.w + ns.w %}{{ m.content }}{% endfor %}`,
     },
     {
       name: 'a namespace doubled a few times',
