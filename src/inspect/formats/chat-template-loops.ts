@@ -57,18 +57,25 @@ function rangeLoopNear(bound: ReadonlyMap<string, number>): RegExp {
  */
 function rangeBindings(program: Node): ReadonlyMap<string, number> {
   const bound = new Map<string, number>();
+  for (const set of valueSets(program)) {
+    const assignee = set.assignee as Node;
+    const n = assignee.type === 'Identifier' ? rangeLength(set.value as Node, NO_BINDINGS) : undefined;
+    const name = assignee.value as string;
+    if (n !== undefined) bound.set(name, Math.max(bound.get(name) ?? 0, n));
+  }
+  return bound;
+}
+
+/** The `{% set target = value %}` nodes of the template (bounded walk; a block `set` has no value). */
+function valueSets(program: Node): Node[] {
+  const sets: Node[] = [];
   const stack = [program];
   for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
     const node = stack.pop()!;
-    const assignee = node.type === 'Set' ? (node.assignee as Node) : undefined;
-    if (assignee?.type === 'Identifier' && node.value !== undefined && node.value !== null) {
-      const n = rangeLength(node.value as Node, NO_BINDINGS);
-      const name = assignee.value as string;
-      if (n !== undefined) bound.set(name, Math.max(bound.get(name) ?? 0, n));
-    }
     stack.push(...children(node));
+    if (node.type === 'Set' && node.value !== undefined && node.value !== null) sets.push(node);
   }
-  return bound;
+  return sets;
 }
 
 const NO_BINDINGS: ReadonlyMap<string, number> = new Map();
@@ -208,13 +215,9 @@ const isSequenceLiteral = (e: Node): boolean => e.type === 'StringLiteral' || e.
  */
 function sequencePaths(program: Node): ReadonlySet<string> {
   const paths = new Set<string>();
-  const stack = [program];
-  for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
-    const node = stack.pop()!;
-    stack.push(...children(node));
-    if (node.type !== 'Set' || node.value === undefined || node.value === null) continue;
-    const target = memberPath(node.assignee as Node);
-    const value = node.value as Node;
+  for (const set of valueSets(program)) {
+    const target = memberPath(set.assignee as Node);
+    const value = set.value as Node;
     if (target === undefined) continue;
     if (isSequenceLiteral(value)) paths.add(target);
     if (value.type !== 'CallExpression' || (value.callee as Node).value !== 'namespace') continue;
