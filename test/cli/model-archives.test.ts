@@ -154,4 +154,18 @@ describe('model files inside archives, through the CLI', () => {
       'CPI001 error hdf5head.zip (payload/data.pkl)',
     ]);
   });
+
+  /** np.load reads a `.npy` by its magic and unpickles an object array; zipfile opens the archive behind it. */
+  it('an object-array .npy with a zip behind it, named .zip: both are judged', async () => {
+    const evil = Buffer.from("cposix\nsystem\n(S'id'\ntR.", 'latin1');
+    const dict = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }";
+    const header = Buffer.from(`${dict.padEnd(117)}\n`, 'latin1');
+    const npy = Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), Buffer.from([118, 0]), header, evil]);
+    const evilZip = buildZip([{ name: 'payload/data.pkl', data: evil }]);
+    const r = await scan({ 'npyhead.zip': Buffer.concat([npy, evilZip]) });
+    expect(r.found.filter((f) => f.startsWith('CPI001'))).toEqual([
+      'CPI001 error npyhead.zip ()',
+      'CPI001 error npyhead.zip (payload/data.pkl)',
+    ]);
+  });
 });

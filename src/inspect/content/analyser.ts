@@ -111,10 +111,13 @@ async function analyseFile(
   const headPickle = !isContainerHead(h) && readAsPickle(h, size, claims);
   const plainPickle = !zipBehindHead && headPickle;
   // A pickle with that zip behind it: pickle.load (which goes by content) reads the one, zipfile the other.
-  const ahead =
+  const ahead: Finding[] =
     zipBehindHead && headPickle ? await analysePickleFile(src, { path: file.path, allow, what: 'pickle' }) : [];
+  const npyHead = h.toString('latin1', 0, 6) === '\x93NUMPY';
+  // A .npy head with that zip behind it: np.load (by the magic) reads the array, zipfile the archive.
+  if (npyHead && zipBehindHead) ahead.push(...(await analyseNpyFile(src, file, h, allow)));
   // Anything but a pickle or .npy stream may hold members another format's reader judges: their readers load here.
-  if (!plainPickle && h.toString('latin1', 0, 6) !== '\x93NUMPY') await loadMemberReaders();
+  if (!plainPickle && (!npyHead || zipBehindHead)) await loadMemberReaders();
   if (DISTCP_NAME.test(file.path) && h.length >= 4 && h.readUInt32LE(0) === 0x04034b50) {
     const items = await distcpItems(src);
     if (items !== undefined && items.length > 1) return inspectDistcp(src, file, items, allow, limits);
@@ -137,7 +140,7 @@ async function analyseFile(
   if (plainPickle) {
     return analysePickleFile(src, { path: file.path, allow, what: 'pickle', onSidecar });
   }
-  if (h.toString('latin1', 0, 6) === '\x93NUMPY') return analyseNpyFile(src, file, h, allow);
+  if (npyHead && !zipBehindHead) return analyseNpyFile(src, file, h, allow);
   // A compressed pickle is decompressed as the pickle reader goes, never whole (zlib only where joblib claims it,
   // as inspectContent decides).
   const compressed = sniffCompression(h);
