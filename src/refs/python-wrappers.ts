@@ -4,7 +4,7 @@ import { importedModule, importedModuleFile } from './module-paths.js';
 import { pythonImports } from './python.js';
 import { childrenOf } from './syntax.js';
 import { lineIndex, lineStarts } from './text.js';
-import type { DynamicReference, ImportedValues } from './types.js';
+import type { ImportedValues } from './types.js';
 
 /**
  * Python loader wrappers, one hop: a module of the repository defines `def load_model(name, revision=None): return
@@ -43,23 +43,36 @@ export interface PythonWrapper {
   readonly importStatement: string;
   readonly params: readonly Param[];
   readonly args: readonly LoaderArgument[];
+  /**
+   * The parameter whose literal default names the model (`def load(name="org/x")`): the module's own reference is
+   * that default, so a call that leaves it unbound loads what the def's finding already says and is not read again.
+   */
+  readonly defaultName?: string;
+}
+
+/** Where a loader call sits (1-based), and for a reference named by a parameter's default, that parameter. */
+export interface LoaderCallPlace {
+  readonly line: number;
+  readonly column: number;
+  readonly nameFrom?: string;
 }
 
 /**
  * The loader wrappers a module defines: a top-level `def` (decorated or not) holding a loader call the first reading
- * left to run time (`dynamic`) that passes at least one parameter straight through. `values`: the module's own string
+ * left to run time (`dynamic`), or named by a parameter's default (a reference whose `nameFrom` is `load(name)`), that
+ * passes at least one parameter straight through. `values`: the module's own string
  * constants (imported-values.ts), written into the call in place of their names (`revision=REVISION`).
  */
 export function pythonLoaderWrappers(
   path: string,
   text: string,
-  dynamic: readonly DynamicReference[],
+  dynamic: readonly LoaderCallPlace[],
   values?: ImportedValues,
 ): PythonWrapper[] {
   if (dynamic.length === 0 || !text.includes('def ')) return [];
   const offsetOf = lineOffsets(text);
   // A loader call in a def's body is on an indented line: most notes are not, and the file is not parsed again.
-  const indented = (d: DynamicReference) => /[ \t]/.test(text[offsetOf(d.line, 1) ?? -1] ?? '');
+  const indented = (d: LoaderCallPlace) => /[ \t]/.test(text[offsetOf(d.line, 1) ?? -1] ?? '');
   if (!dynamic.some(indented)) return [];
   const tree = parser.parse(text);
   const imports = new Map(pythonImports(text).bindings);
@@ -72,9 +85,19 @@ export function pythonLoaderWrappers(
     const def = call && topLevelDef(call);
     if (!call || !def) continue;
     const wrapper = readWrapper(path, text, call, def, imports, values);
-    if (wrapper) out.push({ ...wrapper, line: d.line, column: d.column });
+    if (!wrapper) continue;
+    // python.ts names a parameter `fn(param)`: the def's default is the reference only when the parameter is this def's.
+    const defaultName = d.nameFrom === undefined ? undefined : defaultParameter(d.nameFrom, wrapper);
+    if (d.nameFrom !== undefined && defaultName === undefined) continue;
+    out.push({ ...wrapper, line: d.line, column: d.column, ...(defaultName === undefined ? {} : { defaultName }) });
   }
   return out;
+}
+
+/** The parameter of `wrapper` that python.ts's `fn(param)` names, when it is the wrapper's own. */
+function defaultParameter(nameFrom: string, wrapper: Omit<PythonWrapper, 'line' | 'column'>): string | undefined {
+  const m = /^([A-Za-z_]\w*)\(([A-Za-z_]\w*)\)$/.exec(nameFrom);
+  return m && m[1] === wrapper.name && wrapper.params.some((p) => p.name === m[2]) ? m[2] : undefined;
 }
 
 /** The top-level `def` (at the module's level, decorated or not) a node is in. */
@@ -325,6 +348,8 @@ function loaderCall(wrapper: PythonWrapper, argList: SyntaxNode, src: (n: Syntax
     if (!param) return undefined;
     bound.set(param.name, written);
   }
+  // The model the def's default names: the def's own reference says it (one finding for the one cause).
+  if (wrapper.defaultName !== undefined && !bound.has(wrapper.defaultName)) return undefined;
   const valueOf = (name: string) => bound.get(name) ?? wrapper.params.find((p) => p.name === name)?.default;
   const out: string[] = [];
   for (const a of wrapper.args) {

@@ -168,11 +168,13 @@ export const refsStage: Stage = {
     };
     // A Python module's loader wrappers (python-wrappers.ts): recorded, and their notes held back from `refs`.
     const heldWrapperNotes = async (p: string, text: string, refs: FileReferences): Promise<FileReferences> => {
-      if (refs.dynamic.length === 0 || !text.includes('def ')) return refs;
+      // A loader call left to run time, or one whose name is a parameter's default (`def load(name="org/x")`).
+      const places = [...refs.dynamic, ...refs.references.filter((r) => r.nameFrom?.endsWith(')'))];
+      if (places.length === 0 || !text.includes('def ')) return refs;
       const { pythonLoaderWrappers } = await import('./python-wrappers.js');
       // The module's constants only where a wrapper may pass one (`revision=REVISION`): they cost a second parse.
-      if (pythonLoaderWrappers(p, text, refs.dynamic).length === 0) return refs;
-      const found = pythonLoaderWrappers(p, text, refs.dynamic, await modules.valuesOf(p));
+      if (pythonLoaderWrappers(p, text, places).length === 0) return refs;
+      const found = pythonLoaderWrappers(p, text, places, await modules.valuesOf(p));
       pythonWrappers.set(p, found);
       const held = new Set<DynamicReference>();
       for (const w of found) {

@@ -83,4 +83,21 @@ describe('Python loader wrappers, one hop (python-wrappers.ts)', () => {
       'CPR010 other.py:4 undefined@undefined (undefined)',
     ]);
   });
+
+  it("reads a caller's other id where the def's parameter has a literal default; a caller passing none adds nothing", async () => {
+    const r = await scanWith(
+      tree({
+        'pkg/__init__.py': '',
+        'pkg/models.py': MODELS.replace('def load_model(name,', 'def load_model(name="acme/default",'),
+        'run.py': "from pkg.models import load_model\n\nload_model('acme/other', revision='v2')\nload_model()\n",
+      }),
+      [refsStage],
+    );
+    // The default is one finding at the def, where a reviewer changes it (the wording says when it applies); a call
+    // that leaves it unbound is that same cause, not a second finding at every caller.
+    expect(shown(r)).toEqual([
+      'CPR001 pkg/models.py:4 acme/default@undefined (undefined)',
+      'CPR001 run.py:3 acme/other@v2 (pkg/models.py)',
+    ]);
+  });
 });
