@@ -8,6 +8,7 @@ import type { Stage, StageInput, StageOutput } from '../core/stage.js';
 import { foldUnlisted, groupFileCauses } from './causes.js';
 import { importsFromWrapper, reexportsLoaderPackage, wrapperSpecifierWords } from './loader-wrappers.js';
 import type { PythonWrapper } from './python-wrappers.js';
+import type { JavaScriptWrapper } from './javascript-wrappers.js';
 import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { holdsInlinePython, mayNameModelBytes, runsCommands, runsJavaScriptCommands } from './prefilter.js';
@@ -93,7 +94,9 @@ export const refsStage: Stage = {
     // Python loader wrappers by module (python-wrappers.ts), and the run-time note each gives in its module: judged
     // at the end only when no file calls the wrapper (the callers' calls say what it loads).
     const pythonWrappers = new Map<string, PythonWrapper[]>();
-    const wrapperNotes = new Map<PythonWrapper, DynamicReference>();
+    const wrapperNotes = new Map<PythonWrapper | JavaScriptWrapper, DynamicReference>();
+    // JavaScript loader wrappers by module (javascript-wrappers.ts), their notes held back the same way.
+    const javaScriptWrappers = new Map<string, JavaScriptWrapper[]>();
     const reviewed = reviewedCommits(ctx.registry);
     const digests = registryDigests(ctx.registry);
     // With no model in the trusted registry, every CPR003 has that one cause: kept aside, one finding at the end.
@@ -184,6 +187,62 @@ export const refsStage: Stage = {
       }
       return { ...refs, dynamic: refs.dynamic.filter((d) => !held.has(d)) };
     };
+    // A JavaScript module's exported loader wrappers (javascript-wrappers.ts): recorded, their notes held back.
+    const heldJavaScriptWrapperNotes = async (p: string, text: string, refs: FileReferences) => {
+      if (refs.dynamic.length === 0 || !/\bexports?\b/.test(text)) return refs;
+      const { javaScriptLoaderWrappers } = await import('./javascript-wrappers.js');
+      const found = javaScriptLoaderWrappers(p, text, refs.dynamic);
+      if (found.length === 0) return refs;
+      javaScriptWrappers.set(p, found);
+      const held = new Set<DynamicReference>();
+      for (const w of found) {
+        const note = refs.dynamic.find((d) => d.line === w.line && d.column === w.column);
+        if (note) wrapperNotes.set(w, note);
+        if (note) held.add(note);
+      }
+      return { ...refs, dynamic: refs.dynamic.filter((d) => !held.has(d)) };
+    };
+    // Every JavaScript file that calls a wrapper it imports or requires, read with those calls as the loader calls
+    // they make (the walk may have turned it away: it names no loader); only findings at the calls' places are new.
+    const readJavaScriptWrapperCalls = async (called: Set<PythonWrapper | JavaScriptWrapper>) => {
+      const { expandJavaScriptWrapperCalls } = await import('./javascript-wrappers.js');
+      const needles = wrapperSpecifierWords(javaScriptWrappers.keys()).map((w) => Buffer.from(w));
+      const wrapperOf = (m: string, n: string) => javaScriptWrappers.get(m)?.find((w) => w.name === n);
+      const exists = (p: string) => filesByPath().has(p);
+      const callers = input.files.filter(
+        (f) => languageOf(f.path) === 'javascript' && isReferenceSource(f.path) && !isInstalledPackage(f.path),
+      );
+      await Promise.all(
+        callers.map((file) =>
+          ctx.limit(async () => {
+            const text = await readText(file.path, needles);
+            const expanded =
+              text === undefined ? undefined : expandJavaScriptWrapperCalls(file.path, text, wrapperOf, exists);
+            if (!expanded) return;
+            const got = runFinder(
+              loaded.get('javascript') ?? (await finderFor('javascript')),
+              file.path,
+              expanded.text,
+              existsLocally,
+            );
+            if (got.kind === 'skipped') skipped.push(file.path);
+            if (got.kind !== 'found') return;
+            const at = new Map(expanded.calls.map((c) => [`${c.line}:${c.column}`, c.wrapper]));
+            for (const c of expanded.calls) called.add(c.wrapper);
+            const wrapperAt = (r: { line: number; column: number }) => at.get(`${r.line}:${r.column}`);
+            const found: FileReferences = {
+              references: got.refs.references.flatMap((r) => {
+                const w = wrapperAt(r);
+                return w ? [{ ...r, definedIn: w.module }] : [];
+              }),
+              dynamic: got.refs.dynamic.filter((d) => wrapperAt(d) !== undefined),
+            };
+            pushAll(references, found.references);
+            judgeFile(found);
+          }),
+        ),
+      );
+    };
     // Every Python file that calls a wrapper it imports, read with those calls as the loader calls they make; the
     // references found at the calls' places are new (the first reading saw no loader there). A wrapper no file calls
     // keeps its module's note.
@@ -192,9 +251,14 @@ export const refsStage: Stage = {
       const names = [...new Set([...pythonWrappers.values()].flat().map((w) => w.name))].map((n) => Buffer.from(n));
       const wrapperOf = (m: string, n: string) => pythonWrappers.get(m)?.find((w) => w.name === n);
       const exists = (p: string) => filesByPath().has(p);
-      const called = new Set<PythonWrapper>();
+      const called = new Set<PythonWrapper | JavaScriptWrapper>();
+      if (javaScriptWrappers.size > 0) await readJavaScriptWrapperCalls(called);
       const callers = input.files.filter(
-        (f) => languageOf(f.path) === 'python' && isReferenceSource(f.path) && !isInstalledPackage(f.path),
+        (f) =>
+          pythonWrappers.size > 0 &&
+          languageOf(f.path) === 'python' &&
+          isReferenceSource(f.path) &&
+          !isInstalledPackage(f.path),
       );
       await Promise.all(
         callers.map((file) =>
@@ -319,7 +383,13 @@ export const refsStage: Stage = {
             const options = scriptOptions(text);
             if (options) parserOptions.set(file.path, options);
           }
-          judgeFile(language === 'python' ? await heldWrapperNotes(file.path, text, refs) : refs);
+          judgeFile(
+            language === 'python'
+              ? await heldWrapperNotes(file.path, text, refs)
+              : language === 'javascript'
+                ? await heldJavaScriptWrapperNotes(file.path, text, refs)
+                : refs,
+          );
         }),
       ),
     );
@@ -355,7 +425,7 @@ export const refsStage: Stage = {
         ),
       );
     }
-    if (pythonWrappers.size > 0) await readWrapperCalls();
+    if (pythonWrappers.size > 0 || javaScriptWrappers.size > 0) await readWrapperCalls();
     for (const given of await scriptArguments(
       flagged,
       parserOptions,

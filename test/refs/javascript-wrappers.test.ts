@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { refsStage } from '../../src/refs/stage.js';
+import { scanWith } from '../helpers/scan.js';
+import { tempTrees } from '../helpers/temp-tree.js';
+
+const tree = tempTrees('cp-refs-js-wrappers-');
+
+/** Each finding as `rule path:line repo@revision (definedIn)`, sorted. */
+const shown = (r: Awaited<ReturnType<typeof scanWith>>) =>
+  r.findings
+    .filter((f) => f.ruleId !== 'CPR003')
+    .map(
+      (f) =>
+        `${f.ruleId} ${f.location.path}:${f.location.line} ${String(f.evidence?.['repoId'])}@${String(
+          f.evidence?.['revision'],
+        )} (${String(f.evidence?.['definedIn'])})`,
+    )
+    .sort();
+
+const ML = [
+  "import { pipeline } from '@huggingface/transformers';",
+  '',
+  'export function embed(id) {',
+  "  return pipeline('feature-extraction', id);",
+  '}',
+  "export const classify = (id, opts) => pipeline('text-classification', id, opts);",
+  '',
+].join('\n');
+
+describe('JavaScript loader wrappers, one hop (javascript-wrappers.ts)', () => {
+  it("reads the caller's literal id and options at the caller's line: ESM import, CommonJS require", async () => {
+    const r = await scanWith(
+      tree({
+        'src/ml.js': ML,
+        // The callers name no loader's package: the walk turns them away, this pass reads them.
+        'src/app.js': [
+          "import { embed, classify } from './ml.js';",
+          '',
+          "const a = await embed('acme/bert');",
+          'const b = await classify(',
+          "  'acme/two',",
+          "  { revision: 'v1' },",
+          ');',
+          '',
+        ].join('\n'),
+        'src/cjs.js': "const ml = require('./ml');\nml.embed('acme/three');\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'CPR001 src/app.js:3 acme/bert@undefined (src/ml.js)',
+      'CPR001 src/app.js:4 acme/two@v1 (src/ml.js)',
+      'CPR001 src/cjs.js:2 acme/three@undefined (src/ml.js)',
+    ]);
+  });
+
+  it('follows a TypeScript default export and a CommonJS exports.name, defaults bound as ECMAScript binds them', async () => {
+    const r = await scanWith(
+      tree({
+        'lib/load.ts': [
+          "import { AutoModel } from '@huggingface/transformers';",
+          '',
+          "export default async function (id: string, revision = 'main') {",
+          '  return AutoModel.from_pretrained(id, { revision });',
+          '}',
+          '',
+        ].join('\n'),
+        'lib/cjs.js': [
+          "const { pipeline } = require('@xenova/transformers');",
+          "exports.load = function (model) { return pipeline('fill-mask', model); };",
+          '',
+        ].join('\n'),
+        'main.ts': "import load from './lib/load';\n\nawait load('acme/ts');\n",
+        'other.js': "const { load } = require('./lib/cjs.js');\nload('acme/cjs');\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'CPR001 main.ts:3 acme/ts@main (lib/load.ts)',
+      'CPR001 other.js:2 acme/cjs@undefined (lib/cjs.js)',
+    ]);
+  });
+
+  it('keeps the note of a wrapper no caller names; a caller passing a run-time name gets its own', async () => {
+    const r = await scanWith(
+      tree({
+        'ml.js': ML,
+        'own.js': 'export function embed(id) {\n  return id;\n}\n',
+        'a.js': "import { embed } from './own.js';\nembed('acme/not-a-model');\n",
+        'b.js': "import { embed } from './ml.js';\nembed(process.env.MODEL);\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'CPR010 b.js:2 undefined@undefined (undefined)',
+      'CPR010 ml.js:6 undefined@undefined (undefined)',
+    ]);
+  });
+});
