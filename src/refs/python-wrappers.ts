@@ -144,11 +144,20 @@ function readWrapper(
     const written = src(expr);
     const param = expr.name === 'VariableName' ? byName.get(written) : undefined;
     if (param && param.kind !== 'kwargs') args.push({ keyword, param: param.name });
-    else if (/\n/.test(written)) return undefined;
     else {
-      const constant = expr.name === 'VariableName' ? values?.get(written)?.value : undefined;
-      args.push({ keyword, text: constant === undefined ? written : JSON.stringify(constant) });
+      // Any other argument is evaluated in the def's module, not the caller's: only a literal or a module string
+      // constant reads the same pasted at the caller (`trust_remote_code=TRUST` is the module's TRUST).
+      const text = moduleValue(written, values);
+      if (text === undefined) return undefined;
+      args.push({ keyword, text });
     }
+  }
+  // A default is evaluated once, in the def's module (language reference, "Function definitions"): the same rule.
+  const resolved: Param[] = [];
+  for (const p of params) {
+    const text = p.default === undefined ? undefined : moduleValue(p.default, values);
+    if (p.default !== undefined && text === undefined) return undefined;
+    resolved.push(text === undefined ? p : { ...p, default: text });
   }
   const passed = args.flatMap((a) => ('param' in a ? [a.param] : []));
   // A parameter the body rebinds before the call (`name = name.strip()`) is not the caller's value as passed.
@@ -159,9 +168,25 @@ function readWrapper(
     name: src(name),
     callee: calleeText,
     importStatement: importStatement(head, target),
-    params,
+    params: resolved,
     args,
   };
+}
+
+/** A Python literal (not an f-string) as written. */
+const LITERAL = /^(?:[rRuUbB]{0,2}(?:"[^"\n\\]*"|'[^'\n\\]*')|-?\d[\d_.eE]*|True|False|None)$/;
+
+/**
+ * An expression of the def's module as text that reads the same anywhere: a literal, or a module string constant
+ * (imported-values.ts) written as its value. `values` undefined (the cheap first look): any name may be one.
+ */
+function moduleValue(written: string, values: ImportedValues | undefined): string | undefined {
+  if (LITERAL.test(written)) return written;
+  if (!/^[A-Za-z_]\w*$/.test(written)) return undefined;
+  if (values === undefined) return written;
+  // A constant the environment may set (`os.environ.get("REV", "main")`) is the run's, not its default.
+  const constant = values.get(written);
+  return constant?.value === undefined || constant.env !== undefined ? undefined : JSON.stringify(constant.value);
 }
 
 /** A `def`'s parameters, or undefined where a call's binding to them is not read here (`*args`, one-line defaults). */

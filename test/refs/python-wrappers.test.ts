@@ -100,4 +100,38 @@ describe('Python loader wrappers, one hop (python-wrappers.ts)', () => {
       'CPR001 run.py:3 acme/other@v2 (pkg/models.py)',
     ]);
   });
+
+  it("reads the def's other arguments and defaults in the def's module, not the caller's (review C #1)", async () => {
+    const r = await scanWith(
+      tree({
+        'models.py': [
+          'import os',
+          'from transformers import AutoModel',
+          'TRUST = os.environ.get("TRUST") == "1"',
+          'REV = os.environ.get("REV", "main")',
+          '',
+          'def load_model(name, trust=TRUST):',
+          '    return AutoModel.from_pretrained(name, trust_remote_code=trust)',
+          '',
+          'def load_pinned(name):',
+          '    return AutoModel.from_pretrained(name, revision=REV)',
+          '',
+        ].join('\n'),
+        'app.py': [
+          'from models import load_model, load_pinned',
+          'TRUST = False',
+          'REV = "0123456789abcdef0123456789abcdef01234567"',
+          "load_model('acme/remote')",
+          "load_pinned('acme/llm')",
+          '',
+        ].join('\n'),
+      }),
+      [refsStage],
+    );
+    // Neither def is read at its callers: the caller's TRUST and REV are not the ones the loader sees.
+    expect(shown(r)).toEqual([
+      'CPR002 models.py:7 undefined@undefined (undefined)',
+      'CPR010 models.py:10 undefined@undefined (undefined)',
+    ]);
+  });
 });
