@@ -125,6 +125,8 @@ function readWrapper(
     if (name?.name !== 'VariableDefinition' || (eq && (eq.name !== 'Equals' || !value || group.length > 3)))
       return undefined;
     if (!eq && group.length > 1) return undefined;
+    // A default is evaluated in the wrapper's module: only a literal reads the same pasted at the caller.
+    if (value && !/^(?:String|Number|BooleanLiteral|null)$/.test(value.name)) return undefined;
     params.push({ name: src(name), ...(value ? { default: src(value) } : {}) });
   }
   const calleeText = src(callee);
@@ -137,7 +139,7 @@ function readWrapper(
     if (group.length !== 1 || group[0]!.name === 'Spread') return undefined;
     const written = src(group[0]!);
     if (group[0]!.name === 'VariableName' && names.has(written)) args.push({ param: written });
-    else if (/\n/.test(written)) return undefined;
+    else if (/\n/.test(written) || readsOtherNames(group[0]!, names, src)) return undefined;
     else args.push({ parts: withSlots(text, group[0]!, names) });
   }
   const passed = args.flatMap((a) =>
@@ -152,6 +154,18 @@ function readWrapper(
   )
     return undefined;
   return { callee: calleeText, importStatement: importOf(binding), params, args };
+}
+
+/** Whether an argument reads a name other than the parameters: the wrapper module's, not the caller's. */
+function readsOtherNames(node: SyntaxNode, params: ReadonlySet<string>, src: (n: SyntaxNode) => string): boolean {
+  const cursor = node.cursor();
+  do {
+    const n = cursor.node;
+    if (n.name === 'VariableName' && !params.has(src(n))) return true;
+    const kids = n.name === 'Property' ? childrenOf(n) : [];
+    if (kids.length === 1 && kids[0]!.name === 'PropertyDefinition' && !params.has(src(kids[0]!))) return true;
+  } while (cursor.next() && cursor.from < node.to);
+  return false;
 }
 
 /**

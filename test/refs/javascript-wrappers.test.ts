@@ -96,4 +96,25 @@ describe('JavaScript loader wrappers, one hop (javascript-wrappers.ts)', () => {
       'CPR010 ml.js:6 undefined@undefined (undefined)',
     ]);
   });
+
+  it("reads the wrapper's other arguments in its own module, not the caller's", async () => {
+    const r = await scanWith(
+      tree({
+        'ml.js': [
+          "import { pipeline } from '@huggingface/transformers';",
+          'const revision = process.env.REV;',
+          "export const load = (id) => pipeline('fill-mask', id, { revision });",
+          '',
+        ].join('\n'),
+        'app.js': [
+          "import { load } from './ml.js';",
+          "const revision = '0123456789abcdef0123456789abcdef01234567';",
+          "load('acme/x');",
+          '',
+        ].join('\n'),
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual(['CPR010 ml.js:3 undefined@undefined (undefined)']);
+  });
 });
