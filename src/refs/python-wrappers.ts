@@ -48,6 +48,8 @@ export interface PythonWrapper {
    * that default, so a call that leaves it unbound loads what the def's finding already says and is not read again.
    */
   readonly defaultName?: string;
+  /** The module uses the def itself: those uses are not read, so its note stands. */
+  readonly selfUsed?: true;
 }
 
 /** Where a loader call sits (1-based), and for a reference named by a parameter's default, that parameter. */
@@ -160,6 +162,9 @@ function readWrapper(
     resolved.push(text === undefined ? p : { ...p, default: text });
   }
   const passed = args.flatMap((a) => ('param' in a ? [a.param] : []));
+  // The module's own uses of the def (`DEFAULT = load_model("org/x")`, `__all__`) are not read as a caller's: the
+  // def's note stands (only the `def` line names it).
+  const selfUsed = (text.match(new RegExp(`\\b${src(name)}\\b`, 'g'))?.length ?? 0) > 1;
   // A parameter the body rebinds before the call (`name = name.strip()`) is not the caller's value as passed.
   const bound = boundNames(body, src);
   if (passed.length === 0 || passed.some((p) => bound.has(p))) return undefined;
@@ -170,6 +175,7 @@ function readWrapper(
     importStatement: importStatement(head, target),
     params: resolved,
     args,
+    ...(selfUsed ? { selfUsed } : {}),
   };
 }
 
@@ -280,6 +286,11 @@ function lineOffsets(text: string): (line: number, column: number) => number | u
 export interface ExpandedCalls {
   readonly text: string;
   readonly calls: readonly { readonly line: number; readonly column: number; readonly wrapper: PythonWrapper }[];
+  /**
+   * Wrappers the file uses otherwise than by a call read here (`pool.map(load_model, names)`, `load_model(*args)`):
+   * what they load is not the caller's to say, so the wrapper's own note stands.
+   */
+  readonly unread: ReadonlySet<PythonWrapper>;
 }
 
 /**
@@ -309,8 +320,23 @@ export function expandWrapperCalls(
   };
   const edits: { from: number; to: number; call: string; wrapper: PythonWrapper }[] = [];
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
+  // Every use of a wrapper's name outside an import, by where it starts; a call read here takes its own out.
+  const uses = new Map<number, PythonWrapper>();
   const cursor = parser.parse(text).cursor();
+  let importEnd = -1;
   do {
+    if (cursor.name === 'ImportStatement') importEnd = cursor.to;
+    if (cursor.from < importEnd) continue;
+    if (cursor.name === 'VariableName') {
+      const used = byName(src(cursor.node));
+      if (used) uses.set(cursor.from, used);
+    }
+    if (cursor.name === 'MemberExpression') {
+      const parts = childrenOf(cursor.node);
+      const used =
+        parts.length === 3 && parts[0]!.name === 'VariableName' ? byMember(src(parts[0]!), src(parts[2]!)) : undefined;
+      if (used) uses.set(cursor.from, used);
+    }
     if (cursor.name !== 'CallExpression') continue;
     const node = cursor.node;
     const [callee, argList] = childrenOf(node);
@@ -330,20 +356,25 @@ export function expandWrapperCalls(
     // The same lines as the call it stands for: every reference after it keeps its place.
     edits.push({ from: node.from, to: node.to, call: call.slice(0, -1) + '\n'.repeat(pad) + ')', wrapper: wrapper! });
   } while (cursor.next());
-  if (edits.length === 0) return undefined;
+  if (edits.length === 0 && uses.size === 0) return undefined;
   let out = '';
   let at = 0;
+  const done: typeof edits = [];
   for (const e of edits.sort((a, b) => a.from - b.from)) {
+    // A call inside another's arguments (`load_model(load_model('a'))`) is gone with the outer one: not read.
     if (e.from < at) continue;
     out += text.slice(at, e.from) + e.call;
     at = e.to;
+    done.push(e);
+    uses.delete(e.from);
   }
-  const imports = [...new Set(edits.map((e) => e.wrapper.importStatement))].sort();
+  const imports = [...new Set(done.map((e) => e.wrapper.importStatement))].sort();
   out += `${text.slice(at)}\n${imports.join('\n')}\n`;
   const place = lineIndex(text);
   return {
     text: out,
-    calls: edits.map((e) => ({ ...place(e.from), wrapper: e.wrapper })),
+    calls: done.map((e) => ({ ...place(e.from), wrapper: e.wrapper })),
+    unread: new Set(uses.values()),
   };
 }
 

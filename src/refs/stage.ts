@@ -252,6 +252,9 @@ export const refsStage: Stage = {
       const wrapperOf = (m: string, n: string) => pythonWrappers.get(m)?.find((w) => w.name === n);
       const exists = (p: string) => filesByPath().has(p);
       const called = new Set<PythonWrapper | JavaScriptWrapper>();
+      // Wrappers some file uses otherwise than by a call read here: their notes stand.
+      const unread = new Set<PythonWrapper | JavaScriptWrapper>();
+      for (const w of [...pythonWrappers.values()].flat()) if (w.selfUsed) unread.add(w);
       if (javaScriptWrappers.size > 0) await readJavaScriptWrapperCalls(called);
       const callers = input.files.filter(
         (f) =>
@@ -267,6 +270,8 @@ export const refsStage: Stage = {
             if (text === undefined) return;
             const expanded = expandWrapperCalls(file.path, text, wrapperOf, exists);
             if (!expanded) return;
+            for (const w of expanded.unread) unread.add(w);
+            if (expanded.calls.length === 0) return;
             const got = runFinder(
               loaded.get('python') ?? (await finderFor('python')),
               file.path,
@@ -293,7 +298,7 @@ export const refsStage: Stage = {
           }),
         ),
       );
-      const uncalled = [...wrapperNotes].filter(([w]) => !called.has(w)).map(([, d]) => d);
+      const uncalled = [...wrapperNotes].filter(([w]) => !called.has(w) || unread.has(w)).map(([, d]) => d);
       for (const p of new Set(uncalled.map((d) => d.path)))
         judgeFile({ references: [], dynamic: uncalled.filter((d) => d.path === p) });
     };

@@ -134,4 +134,23 @@ describe('Python loader wrappers, one hop (python-wrappers.ts)', () => {
       'CPR010 models.py:10 undefined@undefined (undefined)',
     ]);
   });
+
+  it('keeps the note where a file uses the wrapper otherwise than by a call read here (review C #3)', async () => {
+    const r = await scanWith(
+      tree({
+        'models.py': MODELS,
+        'app.py': "from models import load_model\nload_model('acme/fixed')\n",
+        'serve.py': 'import sys\nfrom models import load_model\n\nlist(map(load_model, sys.argv[1:]))\n',
+        'other.py': MODELS.replace('load_model', 'load_other') + 'DEFAULT = load_other("acme/in-module")\n',
+        'b.py': "from other import load_other\nload_other('acme/b')\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'CPR001 app.py:2 acme/fixed@undefined (models.py)',
+      'CPR001 b.py:2 acme/b@undefined (other.py)',
+      'CPR010 models.py:4 undefined@undefined (undefined)',
+      'CPR010 other.py:4 undefined@undefined (undefined)',
+    ]);
+  });
 });
