@@ -282,10 +282,21 @@ function lineOffsets(text: string): (line: number, column: number) => number | u
   };
 }
 
+/**
+ * A wrapper call read: its place in the caller (`line`, `column`) and in the rewritten text (`rewritten`), where an
+ * earlier call on the same line rewritten longer or shorter has moved its column.
+ */
+export interface WrapperCall<W> {
+  readonly line: number;
+  readonly column: number;
+  readonly rewritten: { readonly line: number; readonly column: number };
+  readonly wrapper: W;
+}
+
 /** A caller's text with its calls of wrappers rewritten, and each such call's place and wrapper. */
 export interface ExpandedCalls {
   readonly text: string;
-  readonly calls: readonly { readonly line: number; readonly column: number; readonly wrapper: PythonWrapper }[];
+  readonly calls: readonly WrapperCall<PythonWrapper>[];
   /**
    * Wrappers the file uses otherwise than by a call read here (`pool.map(load_model, names)`, `load_model(*args)`):
    * what they load is not the caller's to say, so the wrapper's own note stands.
@@ -359,21 +370,23 @@ export function expandWrapperCalls(
   if (edits.length === 0 && uses.size === 0) return undefined;
   let out = '';
   let at = 0;
-  const done: typeof edits = [];
+  const done: ((typeof edits)[number] & { outFrom: number })[] = [];
   for (const e of edits.sort((a, b) => a.from - b.from)) {
     // A call inside another's arguments (`load_model(load_model('a'))`) is gone with the outer one: not read.
     if (e.from < at) continue;
-    out += text.slice(at, e.from) + e.call;
+    out += text.slice(at, e.from);
+    done.push({ ...e, outFrom: out.length });
+    out += e.call;
     at = e.to;
-    done.push(e);
     uses.delete(e.from);
   }
   const imports = [...new Set(done.map((e) => e.wrapper.importStatement))].sort();
   out += `${text.slice(at)}\n${imports.join('\n')}\n`;
   const place = lineIndex(text);
+  const placeOut = lineIndex(out);
   return {
     text: out,
-    calls: done.map((e) => ({ ...place(e.from), wrapper: e.wrapper })),
+    calls: done.map((e) => ({ ...place(e.from), rewritten: placeOut(e.outFrom), wrapper: e.wrapper })),
     unread: new Set(uses.values()),
   };
 }

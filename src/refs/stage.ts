@@ -281,17 +281,20 @@ export const refsStage: Stage = {
             if (got.kind === 'skipped') skipped.push(file.path);
             if (got.kind !== 'found') return;
             const refs = await withImportedValues(file.path, expanded.text, got.refs, modules, existsLocally);
-            const at = new Map(expanded.calls.map((c) => [`${c.line}:${c.column}`, c.wrapper]));
+            const at = new Map(expanded.calls.map((c) => [`${c.rewritten.line}:${c.rewritten.column}`, c]));
             for (const c of expanded.calls) called.add(c.wrapper);
-            const wrapperAt = (r: { line: number; column: number }) => at.get(`${r.line}:${r.column}`);
+            const callAt = (r: { line: number; column: number }) => at.get(`${r.line}:${r.column}`);
             const found: FileReferences = {
               references: refs.references.flatMap((r) => {
-                const w = wrapperAt(r);
-                if (!w) return [];
-                const modules = new Set([w.module, ...(r.definedIn?.split(', ') ?? [])]);
-                return [{ ...r, definedIn: [...modules].sort().join(', ') }];
+                const c = callAt(r);
+                if (!c) return [];
+                const modules = new Set([c.wrapper.module, ...(r.definedIn?.split(', ') ?? [])]);
+                return [{ ...r, line: c.line, column: c.column, definedIn: [...modules].sort().join(', ') }];
               }),
-              dynamic: refs.dynamic.filter((d) => wrapperAt(d) !== undefined),
+              dynamic: refs.dynamic.flatMap((d) => {
+                const c = callAt(d);
+                return c ? [{ ...d, line: c.line, column: c.column }] : [];
+              }),
             };
             pushAll(references, found.references);
             judgeFile(found);

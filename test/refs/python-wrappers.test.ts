@@ -153,4 +153,25 @@ describe('Python loader wrappers, one hop (python-wrappers.ts)', () => {
       'CPR010 other.py:4 undefined@undefined (undefined)',
     ]);
   });
+
+  it('reads every wrapper call of a line, each at its own column (review C #4)', async () => {
+    const r = await scanWith(
+      tree({
+        'models.py': MODELS,
+        'app.py': [
+          'from models import load_model',
+          "ms = [load_model('acme/first'), load_model('acme/second')]",
+          "a = load_model('acme/third'); b = load_model('acme/fourth')",
+          '',
+        ].join('\n'),
+      }),
+      [refsStage],
+    );
+    expect(
+      r.findings
+        .filter((f) => f.ruleId === 'CPR001')
+        .map((f) => `${f.location.line}:${f.location.column} ${String(f.evidence?.['repoId'])}`)
+        .sort(),
+    ).toEqual(['2:33 acme/second', '2:7 acme/first', '3:35 acme/fourth', '3:5 acme/third']);
+  });
 });
