@@ -283,6 +283,24 @@ function lineOffsets(text: string): (line: number, column: number) => number | u
 }
 
 /**
+ * Words one of which a file that imports from one of `modules` holds: the module's name (`from .models import`,
+ * `import pkg.models`), for a package's `__init__.py` its folder's and `from .` (a relative import from inside).
+ */
+export function pythonModuleWords(modules: Iterable<string>): string[] {
+  const words = new Set<string>();
+  for (const m of modules) {
+    const parts = m.split('/');
+    const stem = parts.at(-1)!.replace(/\.pyi?$/, '');
+    if (stem !== '__init__') words.add(stem);
+    else {
+      words.add('from .');
+      if (parts.length > 1) words.add(parts.at(-2)!);
+    }
+  }
+  return [...words].sort();
+}
+
+/**
  * A wrapper call read: its place in the caller (`line`, `column`) and in the rewritten text (`rewritten`), where an
  * earlier call on the same line rewritten longer or shorter has moved its column.
  */
@@ -314,6 +332,7 @@ export function expandWrapperCalls(
   text: string,
   wrapperOf: (module: string, name: string) => PythonWrapper | undefined,
   exists: (p: string) => boolean,
+  holdsWrappers: (module: string) => boolean,
 ): ExpandedCalls | undefined {
   const { bindings } = pythonImports(text);
   const targets = new Map<string, string | null>();
@@ -329,6 +348,16 @@ export function expandWrapperCalls(
     const file = target ? importedModule(importer, target, exists) : undefined;
     return file && file !== importer ? wrapperOf(file, name) : undefined;
   };
+  // Most files holding a wrapper's word (`json.load`) import no wrapper module: not parsed.
+  const importsWrapper = [...targets.values()].some((t) => {
+    if (!t) return false;
+    const at = importedModuleFile(importer, t, exists);
+    const file = importedModule(importer, t, exists);
+    return (
+      (at !== undefined && wrapperOf(at.file, at.name) !== undefined) || (file !== undefined && holdsWrappers(file))
+    );
+  });
+  if (!importsWrapper) return undefined;
   const edits: { from: number; to: number; call: string; wrapper: PythonWrapper }[] = [];
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   // Every use of a wrapper's name outside an import, by where it starts; a call read here takes its own out.

@@ -247,8 +247,10 @@ export const refsStage: Stage = {
     // references found at the calls' places are new (the first reading saw no loader there). A wrapper no file calls
     // keeps its module's note.
     const readWrapperCalls = async () => {
-      const { expandWrapperCalls } = await import('./python-wrappers.js');
+      const { expandWrapperCalls, pythonModuleWords } = await import('./python-wrappers.js');
       const names = [...new Set([...pythonWrappers.values()].flat().map((w) => w.name))].map((n) => Buffer.from(n));
+      // A caller names a wrapper (the byte test) and imports its module (the text test), before it is parsed.
+      const moduleWords = pythonModuleWords(pythonWrappers.keys());
       const wrapperOf = (m: string, n: string) => pythonWrappers.get(m)?.find((w) => w.name === n);
       const exists = (p: string) => filesByPath().has(p);
       const called = new Set<PythonWrapper | JavaScriptWrapper>();
@@ -267,8 +269,8 @@ export const refsStage: Stage = {
         callers.map((file) =>
           ctx.limit(async () => {
             const text = await readText(file.path, names);
-            if (text === undefined) return;
-            const expanded = expandWrapperCalls(file.path, text, wrapperOf, exists);
+            if (text === undefined || !moduleWords.some((w) => text.includes(w))) return;
+            const expanded = expandWrapperCalls(file.path, text, wrapperOf, exists, (m) => pythonWrappers.has(m));
             if (!expanded) return;
             for (const w of expanded.unread) unread.add(w);
             if (expanded.calls.length === 0) return;
