@@ -42,7 +42,7 @@ export function importsFromWrapper(
 /**
  * Words one of which every relative specifier of one of `wrappers` holds (module-paths.ts `importedJavaScriptModule`):
  * the file's name without its extension (`./lib/ml`, `./lib/ml.js`); for an `index` file also its folder's (`./lib`)
- * and the quoted bare folders (`'.'`, `'..'`, `'../'`) that name it from inside. A file whose bytes hold none of them
+ * and the end of any folder specifier (`.'`, `/'`: `'..'`, `'../..'`, `'../'`) that names it from inside. A file whose bytes hold none of them
  * imports from no wrapper, and is not decoded or parsed.
  */
 export function wrapperSpecifierWords(wrappers: Iterable<string>): string[] {
@@ -53,7 +53,8 @@ export function wrapperSpecifierWords(wrappers: Iterable<string>): string[] {
     words.add(stem);
     if (stem !== 'index') continue;
     if (parts.length > 1) words.add(parts.at(-2)!);
-    for (const q of ['"', "'"]) for (const folder of ['.', '..', './', '../']) words.add(q + folder + q);
+    // A specifier naming a folder ends in `.` or `/` before its closing quote: `'.'`, `'..'`, `'../..'`, `'../'`.
+    for (const q of ['"', "'", '`']) for (const end of ['.', '/']) words.add(end + q);
   }
   return [...words].sort();
 }
