@@ -84,7 +84,7 @@ export function pythonLoaderWrappers(
     if (offset === undefined) continue;
     let call: SyntaxNode | null = tree.resolveInner(offset, 1);
     while (call && !(call.name === 'CallExpression' && call.from === offset)) call = call.parent;
-    const def = call && topLevelDef(call);
+    const def = call && topLevelDef(call, text);
     if (!call || !def) continue;
     const wrapper = readWrapper(path, text, call, def, imports, values);
     if (!wrapper) continue;
@@ -102,11 +102,28 @@ function defaultParameter(nameFrom: string, wrapper: Omit<PythonWrapper, 'line' 
   return m && m[1] === wrapper.name && wrapper.params.some((p) => p.name === m[2]) ? m[2] : undefined;
 }
 
+/**
+ * Decorators that return a function calling the def with the arguments it is given (functools `lru_cache` / `cache`,
+ * torch's `no_grad` / `inference_mode`): any other may replace the function, its arguments or its model.
+ */
+const KEEPS_CALL = /^(?:functools\.)?(?:lru_cache|cache)(?:\([^()]*\))?$|^torch\.(?:no_grad|inference_mode)\(\)$/;
+
+/** Whether every decorator written (`@a\n@b(…)\n`) is one that keeps the call as made. */
+function keepsCall(decorators: string): boolean {
+  return decorators
+    .split(/^\s*@/m)
+    .map((d) => d.trim())
+    .filter((d) => d !== '')
+    .every((d) => KEEPS_CALL.test(d));
+}
+
 /** The top-level `def` (at the module's level, decorated or not) a node is in. */
-function topLevelDef(n: SyntaxNode): SyntaxNode | undefined {
+function topLevelDef(n: SyntaxNode, text: string): SyntaxNode | undefined {
   for (let p = n.parent; p; p = p.parent) {
     if (p.name !== 'FunctionDefinition') continue;
-    const up = p.parent?.name === 'DecoratedStatement' ? p.parent.parent : p.parent;
+    const decorated = p.parent?.name === 'DecoratedStatement' ? p.parent : undefined;
+    const up = decorated ? decorated.parent : p.parent;
+    if (decorated && !keepsCall(text.slice(decorated.from, p.from))) return undefined;
     return up?.name === 'Script' ? p : undefined;
   }
   return undefined;

@@ -174,4 +174,23 @@ describe('Python loader wrappers, one hop (python-wrappers.ts)', () => {
         .sort(),
     ).toEqual(['2:33 acme/second', '2:7 acme/first', '3:35 acme/fourth', '3:5 acme/third']);
   });
+
+  it('keeps the note of a def whose decorator may replace the call (review C #6)', async () => {
+    const r = await scanWith(
+      tree({
+        'models.py': [
+          'from transformers import AutoModel',
+          'from hooks import swap',
+          '',
+          '@swap',
+          'def load_model(name):',
+          '    return AutoModel.from_pretrained(name)',
+          '',
+        ].join('\n'),
+        'app.py': "from models import load_model\nload_model('acme/safe')\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual(['CPR010 models.py:6 undefined@undefined (undefined)']);
+  });
 });
