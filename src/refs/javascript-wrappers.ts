@@ -3,6 +3,7 @@ import { parser } from '@lezer/javascript';
 import { javaScriptImportBindings } from './javascript.js';
 import { importedJavaScriptModule } from './module-paths.js';
 import { childrenOf } from './syntax.js';
+import type { WrapperCall } from './python-wrappers.js';
 import { lineIndex, lineStarts } from './text.js';
 
 /**
@@ -214,7 +215,9 @@ function groups(list: SyntaxNode): SyntaxNode[][] {
 
 export interface ExpandedJavaScriptCalls {
   readonly text: string;
-  readonly calls: readonly { readonly line: number; readonly column: number; readonly wrapper: JavaScriptWrapper }[];
+  readonly calls: readonly WrapperCall<JavaScriptWrapper>[];
+  /** python-wrappers.ts `ExpandedCalls.unread`: wrappers used otherwise than by a call read here (`ids.map(load)`). */
+  readonly unread: ReadonlySet<JavaScriptWrapper>;
 }
 
 /**
@@ -237,39 +240,54 @@ export function expandJavaScriptWrapperCalls(
   if (bound.size === 0) return undefined;
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   const edits: { from: number; to: number; call: string; wrapper: JavaScriptWrapper }[] = [];
+  const used = (n: SyntaxNode): JavaScriptWrapper | undefined => {
+    if (n.name === 'VariableName') {
+      const t = bound.get(src(n));
+      return t ? wrapperOf(t.file, t.name) : undefined;
+    }
+    const parts = n.name === 'MemberExpression' ? childrenOf(n) : [];
+    if (parts.length !== 3 || parts[0]!.name !== 'VariableName' || parts[1]!.name !== '.') return undefined;
+    const t = bound.get(src(parts[0]!));
+    return t && t.name === '*' ? wrapperOf(t.file, src(parts[2]!)) : undefined;
+  };
+  // Every use of a wrapper by where it starts; a call read here takes its own out.
+  const uses = new Map<number, JavaScriptWrapper>();
   const cursor = parserFor(importer).parse(text).cursor();
   do {
+    const use = cursor.name === 'VariableName' || cursor.name === 'MemberExpression' ? used(cursor.node) : undefined;
+    if (use) uses.set(cursor.from, use);
     if (cursor.name !== 'CallExpression') continue;
     const node = cursor.node;
     const [callee, argList] = childrenOf(node);
     if (!callee || argList?.name !== 'ArgList') continue;
-    const parts = childrenOf(callee);
-    let wrapper: JavaScriptWrapper | undefined;
-    if (callee.name === 'VariableName') {
-      const t = bound.get(src(callee));
-      wrapper = t ? wrapperOf(t.file, t.name) : undefined;
-    } else if (callee.name === 'MemberExpression' && parts.length === 3 && parts[0]!.name === 'VariableName') {
-      const t = bound.get(src(parts[0]!));
-      wrapper = t && t.name === '*' && parts[1]!.name === '.' ? wrapperOf(t.file, src(parts[2]!)) : undefined;
-    }
+    const wrapper = used(callee);
     const call = wrapper && loaderCall(wrapper, argList, src);
     if (call === undefined) continue;
     const pad = lines(src(node)) - lines(call);
     if (pad < 0) continue;
     edits.push({ from: node.from, to: node.to, call: call.slice(0, -1) + '\n'.repeat(pad) + ')', wrapper: wrapper! });
   } while (cursor.next());
-  if (edits.length === 0) return undefined;
+  if (edits.length === 0 && uses.size === 0) return undefined;
   let out = '';
   let at = 0;
+  const done: ((typeof edits)[number] & { outFrom: number })[] = [];
   for (const e of edits.sort((a, b) => a.from - b.from)) {
     if (e.from < at) continue;
-    out += text.slice(at, e.from) + e.call;
+    out += text.slice(at, e.from);
+    done.push({ ...e, outFrom: out.length });
+    out += e.call;
     at = e.to;
+    uses.delete(e.from);
   }
-  const imports = [...new Set(edits.map((e) => e.wrapper.importStatement))].sort();
+  const imports = [...new Set(done.map((e) => e.wrapper.importStatement))].sort();
   out += `${text.slice(at)}\n${imports.join('\n')}\n`;
   const place = lineIndex(text);
-  return { text: out, calls: edits.map((e) => ({ ...place(e.from), wrapper: e.wrapper })) };
+  const placeOut = lineIndex(out);
+  return {
+    text: out,
+    calls: done.map((e) => ({ ...place(e.from), rewritten: placeOut(e.outFrom), wrapper: e.wrapper })),
+    unread: new Set(uses.values()),
+  };
 }
 
 const lines = (s: string) => s.split('\n').length - 1;

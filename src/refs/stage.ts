@@ -204,7 +204,10 @@ export const refsStage: Stage = {
     };
     // Every JavaScript file that calls a wrapper it imports or requires, read with those calls as the loader calls
     // they make (the walk may have turned it away: it names no loader); only findings at the calls' places are new.
-    const readJavaScriptWrapperCalls = async (called: Set<PythonWrapper | JavaScriptWrapper>) => {
+    const readJavaScriptWrapperCalls = async (
+      called: Set<PythonWrapper | JavaScriptWrapper>,
+      unread: Set<PythonWrapper | JavaScriptWrapper>,
+    ) => {
       const { expandJavaScriptWrapperCalls } = await import('./javascript-wrappers.js');
       const needles = wrapperSpecifierWords(javaScriptWrappers.keys()).map((w) => Buffer.from(w));
       const wrapperOf = (m: string, n: string) => javaScriptWrappers.get(m)?.find((w) => w.name === n);
@@ -219,6 +222,8 @@ export const refsStage: Stage = {
             const expanded =
               text === undefined ? undefined : expandJavaScriptWrapperCalls(file.path, text, wrapperOf, exists);
             if (!expanded) return;
+            for (const w of expanded.unread) unread.add(w);
+            if (expanded.calls.length === 0) return;
             const got = runFinder(
               loaded.get('javascript') ?? (await finderFor('javascript')),
               file.path,
@@ -227,15 +232,18 @@ export const refsStage: Stage = {
             );
             if (got.kind === 'skipped') skipped.push(file.path);
             if (got.kind !== 'found') return;
-            const at = new Map(expanded.calls.map((c) => [`${c.line}:${c.column}`, c.wrapper]));
+            const at = new Map(expanded.calls.map((c) => [`${c.rewritten.line}:${c.rewritten.column}`, c]));
             for (const c of expanded.calls) called.add(c.wrapper);
-            const wrapperAt = (r: { line: number; column: number }) => at.get(`${r.line}:${r.column}`);
+            const callAt = (r: { line: number; column: number }) => at.get(`${r.line}:${r.column}`);
             const found: FileReferences = {
               references: got.refs.references.flatMap((r) => {
-                const w = wrapperAt(r);
-                return w ? [{ ...r, definedIn: w.module }] : [];
+                const c = callAt(r);
+                return c ? [{ ...r, line: c.line, column: c.column, definedIn: c.wrapper.module }] : [];
               }),
-              dynamic: got.refs.dynamic.filter((d) => wrapperAt(d) !== undefined),
+              dynamic: got.refs.dynamic.flatMap((d) => {
+                const c = callAt(d);
+                return c ? [{ ...d, line: c.line, column: c.column }] : [];
+              }),
             };
             pushAll(references, found.references);
             judgeFile(found);
@@ -257,7 +265,7 @@ export const refsStage: Stage = {
       // Wrappers some file uses otherwise than by a call read here: their notes stand.
       const unread = new Set<PythonWrapper | JavaScriptWrapper>();
       for (const w of [...pythonWrappers.values()].flat()) if (w.selfUsed) unread.add(w);
-      if (javaScriptWrappers.size > 0) await readJavaScriptWrapperCalls(called);
+      if (javaScriptWrappers.size > 0) await readJavaScriptWrapperCalls(called, unread);
       const callers = input.files.filter(
         (f) =>
           pythonWrappers.size > 0 &&

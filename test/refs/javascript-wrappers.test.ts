@@ -117,4 +117,21 @@ describe('JavaScript loader wrappers, one hop (javascript-wrappers.ts)', () => {
     );
     expect(shown(r)).toEqual(['CPR010 ml.js:3 undefined@undefined (undefined)']);
   });
+
+  it('reads every call of a line at its own column, and keeps the note where a file passes the wrapper on', async () => {
+    const r = await scanWith(
+      tree({
+        'ml.js': ML,
+        'a.js': "import { embed } from './ml.js';\nconst two = [embed('acme/first'), embed('acme/second')];\n",
+        'b.js': "import { embed } from './ml.js';\nawait Promise.all(process.argv.slice(2).map(embed));\n",
+      }),
+      [refsStage],
+    );
+    expect(
+      r.findings
+        .filter((f) => f.ruleId !== 'CPR003')
+        .map((f) => `${f.ruleId} ${f.location.path}:${f.location.line}:${f.location.column}`)
+        .sort(),
+    ).toEqual(['CPR001 a.js:2:14', 'CPR001 a.js:2:35', 'CPR010 ml.js:4:10', 'CPR010 ml.js:6:39']);
+  });
 });
