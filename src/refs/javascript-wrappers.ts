@@ -3,8 +3,8 @@ import { parser } from '@lezer/javascript';
 import { javaScriptImportBindings } from './javascript.js';
 import { importedJavaScriptModule } from './module-paths.js';
 import { childrenOf } from './syntax.js';
-import type { WrapperCall } from './python-wrappers.js';
-import { lineIndex, lineStarts } from './text.js';
+import { lineStarts } from './text.js';
+import { rewriteCalls, sameLines, type CallEdit, type ExpandedWrapperCalls } from './wrapper-calls.js';
 
 /**
  * JavaScript / TypeScript loader wrappers, one hop (python-wrappers.ts's design): a module exports `function load(id) {
@@ -213,12 +213,7 @@ function groups(list: SyntaxNode): SyntaxNode[][] {
   return out.filter((g) => g.length > 0);
 }
 
-export interface ExpandedJavaScriptCalls {
-  readonly text: string;
-  readonly calls: readonly WrapperCall<JavaScriptWrapper>[];
-  /** python-wrappers.ts `ExpandedCalls.unread`: wrappers used otherwise than by a call read here (`ids.map(load)`). */
-  readonly unread: ReadonlySet<JavaScriptWrapper>;
-}
+export type ExpandedJavaScriptCalls = ExpandedWrapperCalls<JavaScriptWrapper>;
 
 /**
  * `text` (the file at `importer`) with each call of a wrapper it imports or requires (`load(…)`, `ml.load(…)` of `import
@@ -239,7 +234,7 @@ export function expandJavaScriptWrapperCalls(
   }
   if (bound.size === 0) return undefined;
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
-  const edits: { from: number; to: number; call: string; wrapper: JavaScriptWrapper }[] = [];
+  const edits: CallEdit<JavaScriptWrapper>[] = [];
   const used = (n: SyntaxNode): JavaScriptWrapper | undefined => {
     if (n.name === 'VariableName') {
       const t = bound.get(src(n));
@@ -263,34 +258,11 @@ export function expandJavaScriptWrapperCalls(
     const wrapper = used(callee);
     const call = wrapper && loaderCall(wrapper, argList, src);
     if (call === undefined) continue;
-    const pad = lines(src(node)) - lines(call);
-    if (pad < 0) continue;
-    edits.push({ from: node.from, to: node.to, call: call.slice(0, -1) + '\n'.repeat(pad) + ')', wrapper: wrapper! });
+    const padded = sameLines(src(node), call);
+    if (padded !== undefined) edits.push({ from: node.from, to: node.to, call: padded, wrapper: wrapper! });
   } while (cursor.next());
-  if (edits.length === 0 && uses.size === 0) return undefined;
-  let out = '';
-  let at = 0;
-  const done: ((typeof edits)[number] & { outFrom: number })[] = [];
-  for (const e of edits.sort((a, b) => a.from - b.from)) {
-    if (e.from < at) continue;
-    out += text.slice(at, e.from);
-    done.push({ ...e, outFrom: out.length });
-    out += e.call;
-    at = e.to;
-    uses.delete(e.from);
-  }
-  const imports = [...new Set(done.map((e) => e.wrapper.importStatement))].sort();
-  out += `${text.slice(at)}\n${imports.join('\n')}\n`;
-  const place = lineIndex(text);
-  const placeOut = lineIndex(out);
-  return {
-    text: out,
-    calls: done.map((e) => ({ ...place(e.from), rewritten: placeOut(e.outFrom), wrapper: e.wrapper })),
-    unread: new Set(uses.values()),
-  };
+  return rewriteCalls(text, edits, uses);
 }
-
-const lines = (s: string) => s.split('\n').length - 1;
 
 /** The loader call a wrapper makes given a call's arguments, bound by place; undefined where the call spreads one. */
 function loaderCall(

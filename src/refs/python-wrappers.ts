@@ -3,7 +3,8 @@ import { parser } from '@lezer/python';
 import { importedModule, importedModuleFile } from './module-paths.js';
 import { pythonImports } from './python.js';
 import { childrenOf } from './syntax.js';
-import { lineIndex, lineStarts } from './text.js';
+import { lineStarts } from './text.js';
+import { rewriteCalls, sameLines, type CallEdit, type ExpandedWrapperCalls } from './wrapper-calls.js';
 import type { ImportedValues } from './types.js';
 
 /**
@@ -317,27 +318,8 @@ export function pythonModuleWords(modules: Iterable<string>): string[] {
   return [...words].sort();
 }
 
-/**
- * A wrapper call read: its place in the caller (`line`, `column`) and in the rewritten text (`rewritten`), where an
- * earlier call on the same line rewritten longer or shorter has moved its column.
- */
-export interface WrapperCall<W> {
-  readonly line: number;
-  readonly column: number;
-  readonly rewritten: { readonly line: number; readonly column: number };
-  readonly wrapper: W;
-}
-
-/** A caller's text with its calls of wrappers rewritten, and each such call's place and wrapper. */
-export interface ExpandedCalls {
-  readonly text: string;
-  readonly calls: readonly WrapperCall<PythonWrapper>[];
-  /**
-   * Wrappers the file uses otherwise than by a call read here (`pool.map(load_model, names)`, `load_model(*args)`):
-   * what they load is not the caller's to say, so the wrapper's own note stands.
-   */
-  readonly unread: ReadonlySet<PythonWrapper>;
-}
+/** A caller's text with its calls of wrappers rewritten (wrapper-calls.ts). */
+export type ExpandedCalls = ExpandedWrapperCalls<PythonWrapper>;
 
 /**
  * `text` (the Python file at `importer`) with each call of a wrapper it imports (`from .models import load_model`,
@@ -375,7 +357,7 @@ export function expandWrapperCalls(
     );
   });
   if (!importsWrapper) return undefined;
-  const edits: { from: number; to: number; call: string; wrapper: PythonWrapper }[] = [];
+  const edits: CallEdit<PythonWrapper>[] = [];
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   // Every use of a wrapper's name outside an import, by where it starts; a call read here takes its own out.
   const uses = new Map<number, PythonWrapper>();
@@ -407,34 +389,10 @@ export function expandWrapperCalls(
           : undefined;
     const call = wrapper && loaderCall(wrapper, argList, src);
     if (call === undefined) continue;
-    const lines = (s: string) => s.split('\n').length - 1;
-    const pad = lines(src(node)) - lines(call);
-    if (pad < 0) continue;
-    // The same lines as the call it stands for: every reference after it keeps its place.
-    edits.push({ from: node.from, to: node.to, call: call.slice(0, -1) + '\n'.repeat(pad) + ')', wrapper: wrapper! });
+    const padded = sameLines(src(node), call);
+    if (padded !== undefined) edits.push({ from: node.from, to: node.to, call: padded, wrapper: wrapper! });
   } while (cursor.next());
-  if (edits.length === 0 && uses.size === 0) return undefined;
-  let out = '';
-  let at = 0;
-  const done: ((typeof edits)[number] & { outFrom: number })[] = [];
-  for (const e of edits.sort((a, b) => a.from - b.from)) {
-    // A call inside another's arguments (`load_model(load_model('a'))`) is gone with the outer one: not read.
-    if (e.from < at) continue;
-    out += text.slice(at, e.from);
-    done.push({ ...e, outFrom: out.length });
-    out += e.call;
-    at = e.to;
-    uses.delete(e.from);
-  }
-  const imports = [...new Set(done.map((e) => e.wrapper.importStatement))].sort();
-  out += `${text.slice(at)}\n${imports.join('\n')}\n`;
-  const place = lineIndex(text);
-  const placeOut = lineIndex(out);
-  return {
-    text: out,
-    calls: done.map((e) => ({ ...place(e.from), rewritten: placeOut(e.outFrom), wrapper: e.wrapper })),
-    unread: new Set(uses.values()),
-  };
+  return rewriteCalls(text, edits, uses);
 }
 
 /**
