@@ -9,6 +9,7 @@ import { foldUnlisted, groupFileCauses } from './causes.js';
 import { importsFromWrapper, reexportsLoaderPackage, wrapperSpecifierWords } from './loader-wrappers.js';
 import type { PythonWrapper } from './python-wrappers.js';
 import type { JavaScriptWrapper } from './javascript-wrappers.js';
+import { atWrapperCalls } from './wrapper-calls.js';
 import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { holdsInlinePython, mayNameModelBytes, runsCommands, runsJavaScriptCommands } from './prefilter.js';
@@ -232,19 +233,8 @@ export const refsStage: Stage = {
             );
             if (got.kind === 'skipped') skipped.push(file.path);
             if (got.kind !== 'found') return;
-            const at = new Map(expanded.calls.map((c) => [`${c.rewritten.line}:${c.rewritten.column}`, c]));
             for (const c of expanded.calls) called.add(c.wrapper);
-            const callAt = (r: { line: number; column: number }) => at.get(`${r.line}:${r.column}`);
-            const found: FileReferences = {
-              references: got.refs.references.flatMap((r) => {
-                const c = callAt(r);
-                return c ? [{ ...r, line: c.line, column: c.column, definedIn: c.wrapper.module }] : [];
-              }),
-              dynamic: got.refs.dynamic.flatMap((d) => {
-                const c = callAt(d);
-                return c ? [{ ...d, line: c.line, column: c.column }] : [];
-              }),
-            };
+            const found = atWrapperCalls(got.refs, expanded.calls);
             pushAll(references, found.references);
             judgeFile(found);
           }),
@@ -291,21 +281,8 @@ export const refsStage: Stage = {
             if (got.kind === 'skipped') skipped.push(file.path);
             if (got.kind !== 'found') return;
             const refs = await withImportedValues(file.path, expanded.text, got.refs, modules, existsLocally);
-            const at = new Map(expanded.calls.map((c) => [`${c.rewritten.line}:${c.rewritten.column}`, c]));
             for (const c of expanded.calls) called.add(c.wrapper);
-            const callAt = (r: { line: number; column: number }) => at.get(`${r.line}:${r.column}`);
-            const found: FileReferences = {
-              references: refs.references.flatMap((r) => {
-                const c = callAt(r);
-                if (!c) return [];
-                const modules = new Set([c.wrapper.module, ...(r.definedIn?.split(', ') ?? [])]);
-                return [{ ...r, line: c.line, column: c.column, definedIn: [...modules].sort().join(', ') }];
-              }),
-              dynamic: refs.dynamic.flatMap((d) => {
-                const c = callAt(d);
-                return c ? [{ ...d, line: c.line, column: c.column }] : [];
-              }),
-            };
+            const found = atWrapperCalls(refs, expanded.calls);
             pushAll(references, found.references);
             judgeFile(found);
           }),

@@ -1,4 +1,5 @@
 import { lineIndex } from './text.js';
+import type { FileReferences } from './types.js';
 
 /**
  * The rewriting both wrapper passes share (python-wrappers.ts, javascript-wrappers.ts): a caller's calls of wrappers
@@ -68,5 +69,29 @@ export function rewriteCalls<W extends { readonly importStatement: string }>(
     text: out,
     calls: done.map((e) => ({ ...place(e.from), rewritten: placeOut(e.outFrom), wrapper: e.wrapper })),
     unread: new Set(uses.values()),
+  };
+}
+
+/**
+ * What the finder found in the rewritten text at the wrapper calls only (the rest the first reading found), placed back
+ * at each call in the caller, the wrapper's module among the modules that decided it (`definedIn`).
+ */
+export function atWrapperCalls<W extends { readonly module: string }>(
+  refs: FileReferences,
+  calls: readonly WrapperCall<W>[],
+): FileReferences {
+  const at = new Map(calls.map((c) => [`${c.rewritten.line}:${c.rewritten.column}`, c]));
+  const callAt = (r: { line: number; column: number }) => at.get(`${r.line}:${r.column}`);
+  return {
+    references: refs.references.flatMap((r) => {
+      const c = callAt(r);
+      if (!c) return [];
+      const modules = new Set([c.wrapper.module, ...(r.definedIn?.split(', ') ?? [])]);
+      return [{ ...r, line: c.line, column: c.column, definedIn: [...modules].sort().join(', ') }];
+    }),
+    dynamic: refs.dynamic.flatMap((d) => {
+      const c = callAt(d);
+      return c ? [{ ...d, line: c.line, column: c.column }] : [];
+    }),
   };
 }
