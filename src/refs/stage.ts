@@ -10,6 +10,7 @@ import { importsFromWrapper, reexportsLoaderPackage, wrapperSpecifierWords } fro
 import type { PythonWrapper } from './python-wrappers.js';
 import type { JavaScriptWrapper } from './javascript-wrappers.js';
 import { atWrapperCalls } from './wrapper-calls.js';
+import type { ExpandedWrapperCalls } from './wrapper-calls.js';
 import { dynamicFinding, judgeReference, registryDigests, reviewedCommits } from './judge.js';
 import { loadFinder, loadQuickFinder, type Language } from './languages.js';
 import { holdsInlinePython, mayNameModelBytes, runsCommands, runsJavaScriptCommands } from './prefilter.js';
@@ -203,6 +204,30 @@ export const refsStage: Stage = {
       }
       return { ...refs, dynamic: refs.dynamic.filter((d) => !held.has(d)) };
     };
+    // A caller's text with its wrapper calls rewritten (wrapper-calls.ts), read by its language's finder: only the
+    // findings at the calls' places are new; wrappers it uses otherwise than by a call read here keep their notes.
+    const judgeWrapperCalls = async (
+      path: string,
+      language: 'python' | 'javascript',
+      expanded: ExpandedWrapperCalls<PythonWrapper | JavaScriptWrapper>,
+      called: Set<PythonWrapper | JavaScriptWrapper>,
+      unread: Set<PythonWrapper | JavaScriptWrapper>,
+    ) => {
+      for (const w of expanded.unread) unread.add(w);
+      if (expanded.calls.length === 0) return;
+      const got = runFinder(loaded.get(language) ?? (await finderFor(language)), path, expanded.text, existsLocally);
+      if (got.kind === 'skipped') skipped.push(path);
+      if (got.kind !== 'found') return;
+      // A Python caller's names imported from other modules are resolved as the first reading resolves them.
+      const refs =
+        language === 'python'
+          ? await withImportedValues(path, expanded.text, got.refs, modules, existsLocally)
+          : got.refs;
+      for (const c of expanded.calls) called.add(c.wrapper);
+      const found = atWrapperCalls(refs, expanded.calls);
+      pushAll(references, found.references);
+      judgeFile(found);
+    };
     // Every JavaScript file that calls a wrapper it imports or requires, read with those calls as the loader calls
     // they make (the walk may have turned it away: it names no loader); only findings at the calls' places are new.
     const readJavaScriptWrapperCalls = async (
@@ -222,21 +247,7 @@ export const refsStage: Stage = {
             const text = await readText(file.path, needles);
             const expanded =
               text === undefined ? undefined : expandJavaScriptWrapperCalls(file.path, text, wrapperOf, exists);
-            if (!expanded) return;
-            for (const w of expanded.unread) unread.add(w);
-            if (expanded.calls.length === 0) return;
-            const got = runFinder(
-              loaded.get('javascript') ?? (await finderFor('javascript')),
-              file.path,
-              expanded.text,
-              existsLocally,
-            );
-            if (got.kind === 'skipped') skipped.push(file.path);
-            if (got.kind !== 'found') return;
-            for (const c of expanded.calls) called.add(c.wrapper);
-            const found = atWrapperCalls(got.refs, expanded.calls);
-            pushAll(references, found.references);
-            judgeFile(found);
+            if (expanded) await judgeWrapperCalls(file.path, 'javascript', expanded, called, unread);
           }),
         ),
       );
@@ -269,22 +280,7 @@ export const refsStage: Stage = {
             const text = await readText(file.path, names);
             if (text === undefined || !moduleWords.some((w) => text.includes(w))) return;
             const expanded = expandWrapperCalls(file.path, text, wrapperOf, exists, (m) => pythonWrappers.has(m));
-            if (!expanded) return;
-            for (const w of expanded.unread) unread.add(w);
-            if (expanded.calls.length === 0) return;
-            const got = runFinder(
-              loaded.get('python') ?? (await finderFor('python')),
-              file.path,
-              expanded.text,
-              existsLocally,
-            );
-            if (got.kind === 'skipped') skipped.push(file.path);
-            if (got.kind !== 'found') return;
-            const refs = await withImportedValues(file.path, expanded.text, got.refs, modules, existsLocally);
-            for (const c of expanded.calls) called.add(c.wrapper);
-            const found = atWrapperCalls(refs, expanded.calls);
-            pushAll(references, found.references);
-            judgeFile(found);
+            if (expanded) await judgeWrapperCalls(file.path, 'python', expanded, called, unread);
           }),
         ),
       );
