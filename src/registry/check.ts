@@ -199,6 +199,17 @@ function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
     // registry's dist.integrity is never consulted. The cause is the lockfile's, and CPD002 reports it from the
     // lockfile alone: the package is unverifiable, but a CPD130 beside it would be a second finding for one cause.
     if ((pkg.integrity ?? '').trim() === '') {
+      // A yarn 2+ package with `conditions`, reached through optional dependencies only, carries no checksum by yarn's
+      // design (Project.resolveEverything makes it a conditional locator; Cache.fetchPackageFromCache never checks
+      // one): CPD002 rightly exempts it (deps/checks/integrity.ts), so nothing else says that its bytes go unchecked.
+      if (state.graph.kind === 'yarn-berry' && pkg.platforms !== undefined && pkg.optional) {
+        unverifiable(
+          state,
+          `${spec(pkg)} (${where(pkg)}) is a platform-specific optional package (${pkg.platforms}) yarn records no checksum for: on a matching platform yarn installs its bytes unchecked, and they cannot be compared with the registry.`,
+          { reason: 'yarn conditional package without checksum' },
+        );
+        return;
+      }
       state.reportedOffline = 'no integrity in the lockfile (CPD002): not pinned, not compared with the registry';
       return;
     }

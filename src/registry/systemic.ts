@@ -75,6 +75,10 @@ const LOCKFILE_INTEGRITY_REASONS: ReadonlyMap<string, string> = new Map([
     'lockfile integrity not valid SRI',
     'have a lockfile integrity that is no valid SRI hash (CPD004), which cannot be compared with the registry',
   ],
+  [
+    'yarn conditional package without checksum',
+    'are platform-specific optional packages yarn records no checksum for: on a matching platform yarn installs their bytes unchecked, and they cannot be compared with the registry',
+  ],
 ]);
 
 function summarise(list: readonly Finding[]): Finding {
@@ -123,6 +127,14 @@ function summarise(list: readonly Finding[]): Finding {
   };
 }
 
+/** What to do, where the reason is not a lockfile a reinstall would mend. */
+const LOCKFILE_INTEGRITY_ADVICE: ReadonlyMap<string, string> = new Map([
+  [
+    'yarn conditional package without checksum',
+    'A reinstall does not add a checksum to them; review these versions, or pin the platform packages as regular dependencies where their bytes must be checked.',
+  ],
+]);
+
 /**
  * One CPD130 for the packages of a lockfile whose integrity cannot be compared with the registry for one reason. A
  * level the policy set on the members (fail-closed makes them errors) is the group's; each package stays unverifiable.
@@ -134,7 +146,7 @@ function lockfileIntegrityGroup(sorted: readonly Finding[], related: Location[])
   return {
     ruleId: 'CPD130',
     ...(first.level !== undefined ? { level: first.level } : {}),
-    message: `${sorted.length} packages of ${first.location.path} ${LOCKFILE_INTEGRITY_REASONS.get(reason)!} (first: ${names.slice(0, 3).join(', ')} at ${first.location.path}:${first.location.line ?? 1}). Delete the entries and reinstall with a current package manager so the integrities are recorded.`,
+    message: `${sorted.length} packages of ${first.location.path} ${LOCKFILE_INTEGRITY_REASONS.get(reason)!} (first: ${names.slice(0, 3).join(', ')} at ${first.location.path}:${first.location.line ?? 1}). ${LOCKFILE_INTEGRITY_ADVICE.get(reason) ?? 'Delete the entries and reinstall with a current package manager so the integrities are recorded.'}`,
     location: first.location,
     artifact: { kind: 'file', path: first.location.path },
     evidence: { reason, count: sorted.length, packages: names.slice(0, 50).join(' ') },

@@ -114,3 +114,41 @@ describe('packages whose lockfile integrity cannot be compared with the registry
     );
   });
 });
+
+describe('yarn 2+ platform packages yarn records no checksum for', () => {
+  it('one CPD130 per lockfile that says yarn installs them unchecked, not a CPD002 that never fires for them', async () => {
+    const root = tempDir();
+    writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify({
+        name: 'app',
+        version: '1.0.0',
+        optionalDependencies: { 'esb-aix': '1.0.0', 'esb-arm': '1.0.0' },
+      }),
+    );
+    // As yarn 4 writes them: a package with `conditions` reached through optional dependencies only has no checksum.
+    const pkg = (name: string, conditions: string) =>
+      `"${name}@npm:1.0.0":\n  version: 1.0.0\n  resolution: "${name}@npm:1.0.0"\n  conditions: ${conditions}\n  languageName: node\n  linkType: hard\n`;
+    writeFileSync(
+      path.join(root, 'yarn.lock'),
+      [
+        '__metadata:\n  version: 8\n  cacheKey: 10c0\n',
+        '"app@workspace:.":\n  version: 0.0.0-use.local\n  resolution: "app@workspace:."\n  dependencies:\n    esb-aix: "npm:1.0.0"\n    esb-arm: "npm:1.0.0"\n  dependenciesMeta:\n    esb-aix:\n      optional: true\n    esb-arm:\n      optional: true\n  languageName: unknown\n  linkType: soft\n',
+        pkg('esb-aix', 'os=aix & cpu=ppc64'),
+        pkg('esb-arm', 'os=linux & cpu=arm'),
+      ].join('\n'),
+    );
+    const reg = await registryOf(['esb-aix', 'esb-arm']);
+    const result = await scanWith(root, [depsStage, TEST_STAGE], {
+      policy: policyWith({ verifySignatures: false, allowedRegistries: [reg.url] }),
+      options: { offline: false, env: {}, registry: reg.url },
+    });
+    expect(result.findings.filter((f) => f.ruleId === 'CPD002')).toEqual([]);
+    const group = result.findings.filter((f) => f.ruleId === 'CPD130');
+    expect(group.map((f) => [f.evidence?.reason, f.evidence?.count])).toEqual([
+      ['yarn conditional package without checksum', 2],
+    ]);
+    expect(group[0]!.message).toContain('yarn installs their bytes unchecked');
+    expect(group[0]!.message).not.toContain('CPD002');
+  });
+});

@@ -167,7 +167,7 @@ export const REGISTRY_RULES = defineRules([
     id: 'CPD130',
     name: 'PackageUnverifiable',
     short: 'The package could not be checked against its registry.',
-    full: 'The registry did not answer (timeout, server error, invalid JSON, offline with no cached answer), or the lockfile integrity is no valid SRI hash to compare. Nothing is known about this package from the registry, so it is reported instead of passing. An entry with no integrity at all is reported by CPD002 alone (npm installs it from its resolved URL unchecked; that is the cause) and counts as unverifiable in the summary.',
+    full: 'The registry did not answer (timeout, server error, invalid JSON, offline with no cached answer), or the lockfile integrity is no valid SRI hash to compare. Nothing is known about this package from the registry, so it is reported instead of passing. An entry with no integrity at all is reported by CPD002 alone (npm installs it from its resolved URL unchecked; that is the cause) and counts as unverifiable in the summary, except yarn 2+ platform-specific optional packages, which yarn records no checksum for by design and CPD002 exempts: they are one CPD130 per lockfile saying yarn installs them unchecked.',
     help: 'Re-run with network access to the registry (or a warm `--cache-dir` for `--offline`). With `dependencies.failClosed: true` an unreachable registry fails the run with exit code 3.',
     level: 'warning',
     severity: '5.0',
