@@ -777,3 +777,29 @@ describe('offline Python rules over case fixtures', () => {
     expect(r.graphs[0]!.packages[0]!.distributions?.[0]?.filename).toBe('evil_pkg-1.0.1rc1.tar.gz');
   });
 });
+
+describe('plain http to this machine (pip: loopback is a secure origin)', () => {
+  it('an http index, find-links or URL on localhost / 127.0.0.0/8 / ::1 is no CPP013; a look-alike host still is', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'cp-loopback-'));
+    await writeFile(
+      path.join(root, 'requirements.txt'),
+      [
+        '--index-url http://127.0.0.1:8080/simple/',
+        '--find-links http://localhost/wheels/',
+        'pkg-a @ http://[::1]:9000/pkg_a-1.0-py3-none-any.whl',
+        'pkg-b @ git+http://127.8.9.10/repo.git@0123456789abcdef0123456789abcdef01234567',
+        'pkg-c @ http://127.0.0.1.evil.example/pkg_c-1.0-py3-none-any.whl',
+        'pkg-d @ http://10.0.0.1/pkg_d-1.0-py3-none-any.whl',
+        'pkg-e==1.0',
+        '',
+      ].join('\n'),
+    );
+    const r = await scanPython(root, {
+      policy: policyWith({ indexes: ['http://127.0.0.1:8080/simple/', 'http://localhost/wheels/'] }),
+    });
+    expect(ids(r).filter((id) => id.startsWith('CPP013'))).toEqual([
+      'CPP013@requirements.txt:5',
+      'CPP013@requirements.txt:6',
+    ]);
+  });
+});

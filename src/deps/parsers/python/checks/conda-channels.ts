@@ -5,6 +5,7 @@ import { isAllowedIndex } from './context.js';
 import type { PythonCheckPolicy } from './context.js';
 import { pyFileFinding } from './finding.js';
 import { hostOf, indexCredentialsFinding } from './indexes.js';
+import { isPlainHttp } from './plain-http.js';
 
 /**
  * Anaconda's own hosts: a channel given by name (`conda-forge`, `pytorch`, `defaults`) is one of them (conda's
@@ -44,7 +45,7 @@ export function condaChannelFindings(path: string, text: string, policy: PythonC
     // Shown without its path token (user info is redacted with every finding's URLs).
     const url = written.replace(ANACONDA_TOKEN, '/t/***');
     const host = hostOf(url);
-    if (/^http:\/\//i.test(url)) {
+    if (isPlainHttp(url)) {
       out.push(
         pyFileFinding(
           'CPP013',

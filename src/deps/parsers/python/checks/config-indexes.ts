@@ -6,6 +6,7 @@ import { isAllowedIndex } from './context.js';
 import { pyFileFinding } from './finding.js';
 import { carriesUrlCredentials } from '../../../checks/credentials.js';
 import { hostOf, indexCredentialsFinding } from './indexes.js';
+import { isPlainHttp } from './plain-http.js';
 
 const WEB_URL = /^https?:\/\//i;
 
@@ -27,7 +28,7 @@ export function checkIndexSettings(
   const byHost = new Map<string, { line: number; keys: string[]; urls: string[] }>();
   for (const ix of s.indexes) {
     if (!WEB_URL.test(ix.value)) continue;
-    if (/^http:/i.test(ix.value)) {
+    if (isPlainHttp(ix.value)) {
       out.push(
         pyFileFinding(
           'CPP013',

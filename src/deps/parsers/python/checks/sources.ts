@@ -3,8 +3,7 @@ import type { PyPackage, PythonLock } from '../types.js';
 import { levelOf } from './context.js';
 import type { PythonCheckPolicy } from './context.js';
 import { namedByLocation, pyFileFinding, pyPackageFinding } from './finding.js';
-
-const PLAIN_HTTP = /^http:\/\//i;
+import { isPlainHttp } from './plain-http.js';
 
 /** CPP012 extra indexes, CPP013 plain http, CPP014–016 VCS / direct URL / local path sources. */
 export function checkSources(lock: PythonLock, policy: PythonCheckPolicy): Finding[] {
@@ -13,7 +12,7 @@ export function checkSources(lock: PythonLock, policy: PythonCheckPolicy): Findi
   const fromIndex = lock.packages.filter((p) => p.source === 'index' && p.constraint !== true);
   for (const opt of lock.indexes) {
     if (opt.kind === 'no-index') continue;
-    if (PLAIN_HTTP.test(opt.url)) {
+    if (isPlainHttp(opt.url)) {
       out.push(
         pyFileFinding(
           'CPP013',
@@ -66,8 +65,8 @@ function indexNames(count: number): string {
 }
 
 function insecureUrl(p: PyPackage): string | undefined {
-  if (p.url !== undefined && (PLAIN_HTTP.test(p.url) || /^(git|hg|svn|bzr)\+http:\/\//i.test(p.url))) return p.url;
-  return p.distributions.find((d) => d.url !== undefined && PLAIN_HTTP.test(d.url))?.url;
+  if (p.url !== undefined && isPlainHttp(p.url, true)) return p.url;
+  return p.distributions.find((d) => d.url !== undefined && isPlainHttp(d.url))?.url;
 }
 
 function sourceRule(p: PyPackage, policy: PythonCheckPolicy): Finding | undefined {
