@@ -181,11 +181,17 @@ export const refsStage: Stage = {
       if (pythonLoaderWrappers(p, text, places).length === 0) return refs;
       const found = pythonLoaderWrappers(p, text, places, await modules.valuesOf(p));
       pythonWrappers.set(p, found);
+      return holdNotes(refs, found);
+    };
+    // Each wrapper's run-time note (at the wrapper's loader call) held back from the file's findings until its callers
+    // are read: it stands only where no caller resolves the wrapper.
+    const holdNotes = (refs: FileReferences, found: readonly (PythonWrapper | JavaScriptWrapper)[]): FileReferences => {
       const held = new Set<DynamicReference>();
       for (const w of found) {
         const note = refs.dynamic.find((d) => d.line === w.line && d.column === w.column);
-        if (note) wrapperNotes.set(w, note);
-        if (note) held.add(note);
+        if (note === undefined) continue;
+        wrapperNotes.set(w, note);
+        held.add(note);
       }
       return { ...refs, dynamic: refs.dynamic.filter((d) => !held.has(d)) };
     };
@@ -196,13 +202,7 @@ export const refsStage: Stage = {
       const found = javaScriptLoaderWrappers(p, text, refs.dynamic);
       if (found.length === 0) return refs;
       javaScriptWrappers.set(p, found);
-      const held = new Set<DynamicReference>();
-      for (const w of found) {
-        const note = refs.dynamic.find((d) => d.line === w.line && d.column === w.column);
-        if (note) wrapperNotes.set(w, note);
-        if (note) held.add(note);
-      }
-      return { ...refs, dynamic: refs.dynamic.filter((d) => !held.has(d)) };
+      return holdNotes(refs, found);
     };
     // A caller's text with its wrapper calls rewritten (wrapper-calls.ts), read by its language's finder: only the
     // findings at the calls' places are new; wrappers it uses otherwise than by a call read here keep their notes.
