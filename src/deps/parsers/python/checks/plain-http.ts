@@ -1,3 +1,5 @@
+import { hostOf } from './indexes.js';
+
 /**
  * Whether a URL is fetched over plain http from a host off this machine. pip treats loopback as a secure origin
  * whatever the scheme (`PackageFinder`/`SessionCommandMixin` → `PipSession.is_secure_origin` over SECURE_ORIGINS:
@@ -8,19 +10,12 @@
 export function isPlainHttp(url: string, vcsPlus = false): boolean {
   const scheme = vcsPlus ? /^(?:(?:git|hg|svn|bzr)\+)?http:\/\//i : /^http:\/\//i;
   if (!scheme.test(url)) return false;
-  return !isLoopbackHost(hostPart(url.replace(/^[a-z+]+:\/\//i, '')));
-}
-
-/** The host of `rest` (a URL after its `scheme://`): user info and port dropped, IPv6 brackets kept off. */
-function hostPart(rest: string): string {
-  const authority = rest.split(/[/?#]/, 1)[0] ?? '';
-  const host = authority.slice(authority.lastIndexOf('@') + 1);
-  if (host.startsWith('[')) return host.slice(1, host.indexOf(']') === -1 ? undefined : host.indexOf(']'));
-  return host.replace(/:\d*$/, '').toLowerCase();
+  // WHATWG's host (indexes.ts hostOf): an IPv6 literal keeps its brackets there.
+  return !isLoopbackHost(hostOf(url).replace(/^\[(.*)\]$/, '$1'));
 }
 
 function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost' || host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
+  if (host === 'localhost' || host === '::1') return true;
   const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
   return m !== null && m.slice(1).every((n) => Number(n) <= 255);
 }
