@@ -168,4 +168,25 @@ describe('model files inside archives, through the CLI', () => {
       'CPI001 error npyhead.zip (payload/data.pkl)',
     ]);
   });
+
+  /**
+   * The self-extractor inside a release archive: whoever extracts the tar (or the outer zip) and opens `model.zip`
+   * with zipfile finds the archive behind the stub, as for the file alone. A stub before a `model.pt` is no zip to
+   * torch.load (`_is_zipfile` reads byte 0), and nothing more is read of it.
+   */
+  it('a zip behind a shell stub, as a member of a tar or a zip: its members are judged', async () => {
+    const stub = Buffer.from('#!/bin/sh\nexec python3 -m zipfile -e "$0" "$HOME"\nexit 0\n');
+    const evil = Buffer.from("cposix\nsystem\n(S'id'\ntR.", 'latin1');
+    const stubbed = Buffer.concat([stub, buildZip([{ name: 'model/data.pkl', data: evil, deflate: true }])]);
+    const r = await scan({
+      'release.tar': buildTar('release/model.zip', stubbed),
+      'bundle.zip': buildZip([{ name: 'release/model.zip', data: stubbed }]),
+      'release.tar.gz': gzipSync(buildTar('release/model.zip', stubbed)),
+    });
+    expect([...r.found].sort()).toEqual([
+      'CPI001 error bundle.zip (release/model.zip!model/data.pkl)',
+      'CPI001 error release.tar (release/model.zip!model/data.pkl)',
+      'CPI001 error release.tar.gz (<gzip>!release/model.zip!model/data.pkl)',
+    ]);
+  });
 });

@@ -1,5 +1,11 @@
 import type { Finding } from '../../core/finding.js';
-import { namePromisesPickle } from '../../discover/catalogue/index.js';
+import { formatFromName, namePromisesPickle, ZIP_FROM_TAIL } from '../../discover/catalogue/index.js';
+import {
+  directoryReadLength,
+  EOCD_SEARCH,
+  locateDirectory,
+  parseDirectory,
+} from '../../discover/formats/zip-directory.js';
 import type { AllowContext } from '../pickle/allowlist.js';
 import { decompress, sniffCompression } from '../containers/compression.js';
 import { inflatesToPickle } from '../../discover/formats/compressed-head.js';
@@ -144,6 +150,10 @@ export function inspectContent(
     inspectZip(data, where, child, depth, ctx, add, member === undefined ? ctx.npz === true : /\.npz$/i.test(name));
     return true;
   }
+  // A member named for a loader that finds the zip by its end record (a self-extractor `model.zip` inside a tar):
+  // the zip is read as the walk reads such a file, and the head goes on to be judged as whatever it is.
+  const zipBehind = member !== undefined && zipBehindHead(data, name);
+  if (zipBehind) inspectZip(data, where, child, depth, ctx, add, false, true);
   const compression = sniffCompression(data);
   // zlib's one-byte magic is read only where a pickle is claimed, or — as discovery detects a top-level file
   // (compressed-head.ts `inflatesToPickle`) — where the head inflates to a pickle: joblib.load picks the codec by
@@ -221,7 +231,23 @@ export function inspectContent(
     ctx.findings.push(withLevel('CPI015', zstdPickleMessage(where), { container: 'zstd' }, member, ctx));
     return true;
   }
-  return inspectAsPickle(data, member, expect, ctx);
+  return inspectAsPickle(data, member, expect, ctx) || zipBehind;
+}
+
+/**
+ * Whether a member not starting with a zip record is one all the same for the loader its name calls for (catalogue
+ * `zipFromTail`: `zipfile.ZipFile`/`is_zipfile`, whose `_EndRecData` finds the end record in the last 64 KiB and
+ * `_RealGetContents` shifts every offset by the bytes before the archive): an end record there whose directory
+ * lists members. The walk decides a file the same way (discover/walk.ts `zipInTail`).
+ */
+function zipBehindHead(data: Buffer, name: string): boolean {
+  const format = formatFromName(name);
+  if (format === undefined || !ZIP_FROM_TAIL.has(format)) return false;
+  const found = locateDirectory(data.subarray(Math.max(0, data.length - EOCD_SEARCH)), data.length);
+  if (!found.ok || found.at.cdOffset < 0 || found.at.cdOffset + directoryReadLength(found.at) > data.length)
+    return false;
+  const cd = data.subarray(found.at.cdOffset, found.at.cdOffset + directoryReadLength(found.at));
+  return parseDirectory(cd, found.at).entries.length > 0;
 }
 
 /**
@@ -407,6 +433,7 @@ function inspectZip(
   ctx: ContentContext,
   add: Add,
   npz: boolean,
+  behindHead?: boolean,
 ): void {
   let zip;
   try {
@@ -419,7 +446,7 @@ function inspectZip(
     reportReadError(err, where, 'zip archive', add);
     return;
   }
-  inspectZipArchive(zip, where, child, depth, ctx, add, npz);
+  inspectZipArchive(zip, where, child, depth, ctx, add, npz, behindHead);
 }
 
 /**
@@ -465,6 +492,7 @@ export function inspectZipArchive(
   ctx: ContentContext,
   add: Add,
   npz = ctx.npz === true,
+  behindHead = depth === 0 && ctx.zipBehindHead === true,
 ): void {
   if (zip.problems.length > 0)
     add('CPI013', `${where}: ${zip.problems.join('; ')}.`, { detail: zip.problems.join('; ') });
@@ -492,8 +520,8 @@ export function inspectZipArchive(
   const names = zip.directoryNames ?? zip.entries.filter((e) => e.hidden !== true).map((e) => e.name);
   const torchscript = isTorchScriptZip(names);
   // A `.zip` is named for zipfile, which has no folder rule: torch.load's refusal is no verdict on it.
-  // A zip behind leading bytes is never torch.load's archive (`ContentContext.zipBehindHead`): no miniz view either.
-  const torchOpens = depth > 0 || ctx.zipBehindHead !== true;
+  // A zip behind leading bytes is never torch.load's archive (`_is_zipfile` reads byte 0): no miniz view either.
+  const torchOpens = !behindHead;
   const torchRefused = torchOpens && !npz && !/\.zip$/i.test(where) && torchRefusedArchive(names);
   if (torchRefused !== false) add('CPI014', `${where}: ${torchRefused.message}`, torchRefused.evidence);
   const sub: ContentContext =
