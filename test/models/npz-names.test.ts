@@ -62,3 +62,24 @@ describe('an .npz is judged by what np.load opens, not by its member names', () 
     expect(ruleIds(r).filter((id) => id.startsWith('CPX005'))).toEqual(want);
   });
 });
+
+/**
+ * A `.zip` names the container and nothing more: `zipfile`, `unzip` and `torch.load` (by content) all open a
+ * torch.save, TorchScript or .npz archive under that name, and no loader expects anything narrower of it. So its
+ * members are judged (the pickle rules) but the name is no disguise, unlike `.npz` above, whose loader np.load never
+ * unpickles `data.pkl`.
+ */
+describe('a .zip holding a zip-based model format is what its name says', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'cp-zip-names-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it.each([
+    { name: 'torch.save archive', members: [{ name: 'archive/data.pkl', data: '\x80\x02}q\x00.' }] },
+    { name: 'npz', members: [{ name: 'weights.npy', data: npy() }] },
+  ])('$name under a .zip name: no CPX005', async ({ members }) => {
+    const dir = mkdtempSync(path.join(root, 'z-'));
+    writeFileSync(path.join(dir, 'model.zip'), zip(members));
+    const r = await scanModels(dir);
+    expect(ruleIds(r).filter((id) => id.startsWith('CPX005'))).toEqual([]);
+  });
+});

@@ -343,6 +343,9 @@ export const ENTRIES = [
     names: { extensions: ['zip'] },
     sniff: [{ order: 50, test: s.isZip }],
     readBy: ['pickle', 'keras', 'skops', 'torchserve', 'aoti-package'],
+    // The name says container and nothing narrower: a zip-based model format under it is not disguised. zipfile and
+    // unzip open it, torch.load goes by content (`_is_zipfile`), and its members are judged by what they are.
+    compatible: ['pytorch-zip', 'torchscript', 'torch-package', 'keras', 'numpy-npz', 'skops'],
     // Whoever opens a `.zip` (`zipfile.ZipFile`, `unzip`, `shutil.unpack_archive`) finds a self-extractor's archive.
     zipFromTail: true,
   },
