@@ -1,6 +1,6 @@
 import { MODEL_FORMATS, type DiscoveredFile } from '../core/files.js';
 import type { Finding } from '../core/finding.js';
-import { NAME_ONLY_FORMATS, NON_MODEL_EXTENSIONS, compatibleWith } from '../discover/catalogue/index.js';
+import { NAME_ONLY_FORMATS, NON_MODEL_EXTENSIONS, PICKLE_CLAIMS, compatibleWith } from '../discover/catalogue/index.js';
 
 /**
  * CPX005 when a name and the content disagree in a way that matters: the content or the claim is a model format,
@@ -17,6 +17,10 @@ export function extensionMismatch(file: DiscoveredFile): Finding | undefined {
   if (!claimIsModel && !isModel) return undefined;
   // A name-only format (savedmodel, raw tensors) with no recognisable content is what its name says.
   if (file.format === 'other' && claimIsModel && NAME_ONLY_FORMATS.has(claimed)) return undefined;
+  // Unrecognised bytes under a name whose loader unpickles the file (`model.pt`, `clf.pkl`): the content inspector
+  // reads them as that loader would and always reports them, CPI016 "named as … but the content is …" or the pickle
+  // rule for what the loader would run (inspect/content/analyser.ts). That finding is this cause's one.
+  if (file.format === 'other' && PICKLE_CLAIMS.has(claimed)) return undefined;
   const what = isModel ? `${file.format} content` : 'content that is not a model format chainproof recognises';
   const claim = file.claimed !== undefined ? `its name says ${claimed}` : 'its extension says it is not a model';
   return {

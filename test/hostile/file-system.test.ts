@@ -82,6 +82,24 @@ describe('empty model files are one cause', () => {
   });
 });
 
+describe('unrecognised bytes under a name whose loader unpickles the file are one cause', () => {
+  /**
+   * torch.load / pickle.load of these fail on their first bytes; the content inspector says so (CPI016, or the pickle
+   * rule for what the loader reads), and the models stage's name-vs-content CPX005 would be the same cause again.
+   */
+  it('random bytes named .pt and text named .pth get one finding each, no CPX005 beside it', async () => {
+    const root = tempDir();
+    writeFileSync(path.join(root, 'model.pt'), Buffer.from('a28842e79e75e6bc'.repeat(20), 'hex'));
+    writeFileSync(path.join(root, 'weights.pth'), 'hello world, these are not weights\n'.repeat(5));
+    const res = await scanAsCli(root);
+    const rules = res.findings
+      .filter((f) => f.ruleId.startsWith('CPX') || f.ruleId.startsWith('CPI'))
+      .map((f) => `${f.ruleId} ${f.location.path}`)
+      .sort();
+    expect(rules).toEqual(['CPI003 weights.pth', 'CPI016 model.pt']);
+  });
+});
+
 describe('config files obey the symlink rule', () => {
   it.each([
     { name: 'symlink out of the root', target: () => path.join(tempDir(), 'evil.npmrc') },

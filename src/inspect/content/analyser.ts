@@ -204,7 +204,10 @@ async function analyseFile(
     claims && file.format === 'joblib' ? 'claimed' : 'sniff',
     ctx,
   );
-  if (!known && (claims || file.format !== 'other')) {
+  // A file the walk recognised nothing in, under a name its loader unpickles, always gets a finding here: the models
+  // stage leaves this cause to this one (models/mismatch.ts), so a read that found nothing to say still says it.
+  const unrecognisedClaim = file.format === 'other' && claims && ctx.findings.length === 0;
+  if ((!known && (claims || file.format !== 'other')) || unrecognisedClaim) {
     ctx.findings.push({
       ruleId: 'CPI016',
       message: `${file.path}: named as ${file.claimed ?? file.format} but the content is ${describeHead(h)}, not a valid model file. Replace it or rename it to what it is.`,
