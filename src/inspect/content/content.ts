@@ -375,15 +375,29 @@ function chargeFailure(err: unknown, ctx: ContentContext): void {
   if (err instanceof ContainerLimitError) ctx.extracted += err.decompressed;
 }
 
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 export type Add = (ruleId: string, message: string, evidence?: Record<string, string | number | boolean>) => void;
 
-function reportReadError(err: unknown, where: string, what: string, add: Add): void {
-  const msg = err instanceof Error ? err.message : String(err);
+function reportReadError(err: unknown, where: string, what: string, add: Add, msg = messageOf(err)): void {
   if (err instanceof ContainerLimitError)
     add('CPI012', `${where}: ${msg}; the rest of the ${what} was not checked.`, { detail: msg });
   else if (err instanceof UnsupportedContentError)
     add('CPI015', `${where}: ${msg}; it was not checked.`, { detail: msg });
   else add('CPI013', `${where}: the ${what} could not be read (${msg}); it is not known to be safe.`, { detail: msg });
+}
+
+/**
+ * A member that could not be read, named once, in the `path (member)` form every member finding takes (core/finding.ts
+ * `whereOf`): the readers' errors say `member "<name>" …` for callers that have no place to name it.
+ */
+function reportMemberError(err: unknown, name: string, member: string, ctx: ContentContext, add: Add): void {
+  const named = `member ${JSON.stringify(name)} `;
+  const msg = messageOf(err);
+  const own = msg.startsWith(named) ? `the member ${msg.slice(named.length)}` : msg;
+  reportReadError(err, `${ctx.path} (${member})`, 'member', add, own);
 }
 
 /** Members a loader never unpickles: tensor storages and small metadata records of torch archives. */
@@ -659,7 +673,7 @@ function inspectMember(
     // CPython's zipfile reads stored, deflate, bzip2 and lzma, so a pickle could hide there whatever the name.
     if (err instanceof UnsupportedContentError && !claimed && e.flags !== undefined && e.flags & 0x41) return;
     // A member that cannot be read (codec, size lie, truncation, limit) is where a pickle could hide: fail the gate.
-    reportReadError(err, `${where} member ${JSON.stringify(e.name)}`, 'member', addError);
+    reportMemberError(err, e.name, child(e.name), ctx, addError);
     return;
   }
   if (e.method !== 0) ctx.extracted += body.length;
@@ -907,7 +921,7 @@ function inspectTar(
     } catch (err) {
       // A sparse member whose map we cannot read or rebuild: a pickle could hide there as well as in any member we
       // cannot decode, so fail the gate, as inspectMember does.
-      reportReadError(err, `${where} member ${JSON.stringify(e.name)}`, 'member', memberErrorAdder(ctx, child(e.name)));
+      reportMemberError(err, e.name, child(e.name), ctx, memberErrorAdder(ctx, child(e.name)));
       continue;
     }
     const record = recordOf.get(e) ?? legacyName(e.name);

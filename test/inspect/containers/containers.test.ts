@@ -109,6 +109,18 @@ describe('inspectContent', () => {
     expect(rules(inspect(input))).toEqual(want);
   });
 
+  it('names an unreadable member once, in the path (member) form, inside a nested archive too', () => {
+    const inner = buildZip([{ name: 'w.pkl', data: Buffer.from('\x11\x22\x33\x44', 'latin1'), flags: 1 }]);
+    const found = inspect(buildTar('release/bundle.zip', inner));
+    expect(found.map((f) => [f.ruleId, f.message, f.location.member])).toEqual([
+      [
+        'CPI015',
+        'model.bin (release/bundle.zip!w.pkl): the member is encrypted; it was not checked.',
+        'release/bundle.zip!w.pkl',
+      ],
+    ]);
+  });
+
   it('stops nesting at the depth limit', () => {
     let data = buildZip([{ name: 'data.pkl', data: BENIGN_PICKLE }]);
     for (let i = 0; i < 5; i++) data = buildZip([{ name: `n${i}.zip`, data }]);
