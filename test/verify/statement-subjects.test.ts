@@ -71,6 +71,62 @@ describe('a signed statement with many subjects over a detached artifact', () =>
 });
 
 /*
+ * One subject, several digests. The verifiers compare one algorithm each and not the same one (cosign
+ * verify-blob-attestation and gh attestation verify SHA-256, sigstore-go given the bytes the strongest a subject
+ * carries), so a subject whose digests name two files passes one verifier and fails another: refused here.
+ */
+describe('a subject carrying several digests', () => {
+  const digest = (alg: string, b: Buffer = artifact) => createHash(alg).update(b).digest('hex');
+  const other = Buffer.from('another file');
+  it.each([
+    { name: 'right sha256 and sha512', d: { sha256: digest('sha256'), sha512: digest('sha512') }, want: 'ok' },
+    { name: 'right sha512 alone', d: { sha512: digest('sha512') }, want: 'ok' },
+    { name: 'right sha384, unknown sha1 beside it', d: { sha384: digest('sha384'), sha1: '00' }, want: 'ok' },
+    {
+      name: 'wrong sha256, right sha512',
+      d: { sha256: digest('sha256', other), sha512: digest('sha512') },
+      want: 'digest-mismatch',
+    },
+    {
+      name: 'right sha256, wrong sha512',
+      d: { sha256: digest('sha256'), sha512: digest('sha512', other) },
+      want: 'digest-mismatch',
+    },
+    {
+      name: 'right sha256, wrong sha384',
+      d: { sha256: digest('sha256'), sha384: digest('sha384', other) },
+      want: 'digest-mismatch',
+    },
+  ])('$name → $want', async ({ d, want }) => {
+    const bundle = keyedBundle([{ name: 'a', digest: d }]);
+    const v = verifyArtifactBundle({ bundle, artifact, trust, signers: await signers('ecKey'), ...UNLOGGED });
+    expect(v.ok ? 'ok' : v.code).toBe(want);
+  });
+
+  it('the reason names the digest that disagrees', async () => {
+    const d = { sha256: digest('sha256', other), sha512: digest('sha512') };
+    const v = verifyArtifactBundle({
+      bundle: keyedBundle([{ name: 'a', digest: d }]),
+      artifact,
+      trust,
+      signers: await signers('ecKey'),
+      ...UNLOGGED,
+    });
+    expect(v.ok ? '' : v.reason).toContain(`sha256:${d.sha256}`);
+    expect(v.ok ? '' : v.reason).toContain(`the artifact's sha256 is ${digest('sha256')}`);
+  });
+
+  it('another subject matching whole still verifies', async () => {
+    const bundle = keyedBundle([
+      { name: 'a', digest: { sha256: digest('sha256', other), sha512: digest('sha512') } },
+      { name: 'b', digest: { sha256: digest('sha256'), sha512: digest('sha512') } },
+    ]);
+    const v = verifyArtifactBundle({ bundle, artifact, trust, signers: await signers('ecKey'), ...UNLOGGED });
+    expect(v.ok ? 'ok' : v.reason).toBe('ok');
+  });
+});
+
+/*
  * Payload size alone: a bundle file of a few MiB (a model_signing manifest of tens of thousands of files, or any
  * `*.sigstore.json` someone commits) is well under MAX_BUNDLE_BYTES and must be read, never overflow the regexp stack
  * that checked its base64 (a RangeError there failed the whole signatures stage, CPX020).

@@ -185,7 +185,7 @@ async function provenanceOf(
       tlogThreshold: sig.tlogThreshold,
       timestampThreshold: sig.timestampThreshold,
     },
-    sha512Of,
+    digestsOf,
   );
   // What the registry schema takes (trust/registry/schema.ts); a certificate could carry anything.
   if (
@@ -208,14 +208,18 @@ function checkSigner(signer: string, loaded: LoadedPolicy): void {
   if (problem !== undefined) throw new UsageError(`--signer: ${problem}`);
 }
 
-async function sha512Of(f: { readonly abs: FsPath }): Promise<string | undefined> {
-  const hash = createHash('sha512');
+/** The digests a subject carries beyond the file's sha256, computed in one read (provenance/entry.ts). */
+async function digestsOf(
+  f: { readonly abs: FsPath },
+  algorithms: readonly string[],
+): Promise<Record<string, string> | undefined> {
+  const hashes = algorithms.map((a) => [a, createHash(a)] as const);
   try {
-    for await (const chunk of createReadStream(f.abs)) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(f.abs)) for (const [, h] of hashes) h.update(chunk as Buffer);
   } catch {
     return undefined;
   }
-  return hash.digest('hex');
+  return Object.fromEntries(hashes.map(([a, h]) => [a, h.digest('hex')]));
 }
 
 async function hashTarget(target: string, rel: string): Promise<HashedFile[]> {

@@ -1,8 +1,14 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import type { DigestAlgorithm } from '../../hash/algorithms.js';
 import type { Bundle } from '@sigstore/bundle';
 import { MESSAGE_DIGEST_HASHES, messageDigestHash, type ParsedBundle } from '../bundle/parse.js';
-import { IN_TOTO_PAYLOAD_TYPE, parseStatement, subjectMatches, type Statement } from '../bundle/intoto.js';
+import {
+  IN_TOTO_PAYLOAD_TYPE,
+  SUBJECT_ALGORITHMS,
+  compareSubjects,
+  describeConflict,
+  parseStatement,
+  type Statement,
+} from '../bundle/intoto.js';
 import { withPublicKey, type TrustRoot } from '../trust/root.js';
 import { describeKey, parsePublicKey } from '../trust/keys.js';
 import { describeExpected, matchesSigner, type NamedSigner } from '../policy/signers.js';
@@ -268,18 +274,23 @@ function bindStatement(bundle: ParsedBundle, verdict: BundleVerdict & { ok: true
     return fail('malformed', (err as Error).message, verdict.signer);
   }
   if (check.artifact) {
-    const algs = [...new Set(statement.subjects.flatMap((s) => Object.keys(s.digest)))].filter((a) =>
-      ['sha256', 'sha384', 'sha512'].includes(a),
-    );
     const artifact = check.artifact;
-    // Each algorithm's digest once: the message below names the one the subjects were compared with.
-    const digests = new Map<string, string>();
-    const hex = (a: string): string => {
-      let h = digests.get(a);
-      if (h === undefined) digests.set(a, (h = artifactDigest(artifact, a as DigestAlgorithm)?.toString('hex') ?? ''));
-      return h;
-    };
-    if (!algs.some((a) => subjectMatches(statement, a, hex(a)))) {
+    // Every SHA-2 digest the subjects carry, each computed once (compareSubjects compares them all).
+    const digests: Record<string, string> = {};
+    for (const a of SUBJECT_ALGORITHMS)
+      if (statement.subjects.some((s) => s.digest[a] !== undefined)) {
+        const d = artifactDigest(artifact, a);
+        if (d) digests[a] = d.toString('hex');
+      }
+    const m = compareSubjects(statement, digests);
+    if (m.kind === 'conflict') return fail('digest-mismatch', `the statement's ${describeConflict(m)}`, verdict.signer);
+    if (m.kind === 'need' && m.agreed)
+      return fail(
+        'unverifiable',
+        `the artifact's ${m.algorithms.join(', ')} digest could not be computed`,
+        verdict.signer,
+      );
+    if (m.kind !== 'match') {
       // The statement is its signer's: bounded like matchSubject's (provenance/attestation.ts), one line per cause.
       const shown = statement.subjects.slice(0, MAX_SUBJECTS_SHOWN).map((s) =>
         Object.entries(s.digest)
@@ -289,10 +300,11 @@ function bindStatement(bundle: ParsedBundle, verdict: BundleVerdict & { ok: true
       );
       const more = statement.subjects.length - shown.length;
       const want = `${shown.join(' ')}${more > 0 ? ` and ${more} more` : ''}`;
-      const alg = algs[0] ?? 'sha256';
+      const alg = m.kind === 'mismatch' ? m.algorithm : 'sha256';
+      const hex = digests[alg] ?? artifactDigest(artifact, alg)?.toString('hex') ?? '';
       return fail(
         'digest-mismatch',
-        `the statement's subject is ${want}, the artifact is ${alg}:${hex(alg)}`,
+        `the statement's subject is ${want}, the artifact is ${alg}:${hex}`,
         verdict.signer,
       );
     }

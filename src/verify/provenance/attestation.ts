@@ -1,4 +1,11 @@
-import type { Statement } from '../bundle/intoto.js';
+import type { DiscoveredFile } from '../../core/files.js';
+import {
+  SUBJECT_ALGORITHMS,
+  compareSubjects,
+  type Statement,
+  type SubjectAlgorithm,
+  type SubjectComparison,
+} from '../bundle/intoto.js';
 import { BundleParseError, parseBundle } from '../bundle/parse.js';
 import { verifyParsedBundle } from '../check/verify-bundle.js';
 import type { TrustRoot } from '../trust/root.js';
@@ -127,49 +134,55 @@ export function attestedSource(statement: Statement, leaf: Buffer | undefined): 
   return { ok: true, statement, repository, commit, ...(ref ? { ref } : {}), builder };
 }
 
-export type SubjectMatch =
-  | { readonly kind: 'match'; readonly algorithm: string }
-  | { readonly kind: 'mismatch'; readonly algorithm: string; readonly expected: string[]; readonly actual: string }
-  /** The statement's subjects use digest algorithms the caller did not give. */
-  | { readonly kind: 'need'; readonly algorithms: string[] };
+export type SubjectMatch = SubjectComparison;
 
-const ALGORITHMS = ['sha256', 'sha512', 'sha384'] as const;
+/** A file's digests under these algorithms, by the caller's hasher; undefined when it cannot be read. */
+export type DigestsOf = (
+  file: DiscoveredFile,
+  algorithms: SubjectAlgorithm[],
+) => Promise<Readonly<Partial<Record<string, string>>> | undefined>;
 
 /**
- * Does a subject carry the file's digest? Like `gh attestation verify`, the subject is found by digest; its name
+ * Does a subject carry the file's digests (bundle/intoto.ts `compareSubjects`: every SHA-2 digest it carries, so a
+ * wrong one beside a right one is no match)? Like `gh attestation verify`, the subject is found by digest; its name
  * (a file name, a purl) is not the file's repo path and is not compared.
  */
 export function matchSubject(statement: Statement, digests: Readonly<Record<string, string>>): SubjectMatch {
-  const offered = ALGORITHMS.filter((a) => statement.subjects.some((s) => s.digest[a] !== undefined));
-  const usable = offered.filter((a) => digests[a] !== undefined);
-  if (usable.length === 0) return { kind: 'need', algorithms: offered };
-  for (const a of usable) {
-    const actual = digests[a]!.toLowerCase();
-    if (statement.subjects.some((s) => s.digest[a] === actual)) return { kind: 'match', algorithm: a };
-  }
-  const a = usable[0]!;
-  return {
-    kind: 'mismatch',
-    algorithm: a,
-    expected: statement.subjects.flatMap((s) => (s.digest[a] !== undefined ? [s.digest[a]] : [])).slice(0, 5),
-    actual: digests[a]!,
-  };
+  return compareSubjects(statement, digests);
 }
 
 /**
- * `matchSubject`, with the file's sha512 computed only when a subject carries it alone (npm provenance) and the
- * caller can hash the file (`sha512`; undefined for an LFS pointer or content not at hand): `digests` keeps it.
+ * `matchSubject`, with the digests a subject carries beyond the scan's (SHA-512 of npm provenance, or beside the
+ * SHA-256 that matched) computed when the caller can hash the file (`hash`; undefined for an LFS pointer or content
+ * not at hand): `digests` keeps them. A subject that agrees with every digest there is and carries others that cannot
+ * be computed (an LFS pointer names its object by SHA-256 alone) is a match on those.
  */
 export async function matchSubjectHashing(
   statement: Statement,
   digests: Record<string, string>,
-  sha512: (() => Promise<string | undefined>) | undefined,
+  hash: ((algorithms: SubjectAlgorithm[]) => ReturnType<DigestsOf>) | undefined,
 ): Promise<SubjectMatch> {
   const m = matchSubject(statement, digests);
-  if (m.kind !== 'need' || !m.algorithms.includes('sha512') || sha512 === undefined || digests['sha512'] !== undefined)
-    return m;
-  const d = await sha512();
-  if (d === undefined) return m;
-  digests['sha512'] = d;
-  return matchSubject(statement, digests);
+  if (m.kind !== 'need') return m;
+  const computed = hash && (await hash(m.algorithms));
+  const added = m.algorithms.filter((a) => computed?.[a] !== undefined);
+  for (const a of added) digests[a] = computed![a]!;
+  if (added.length > 0) return matchSubjectHashing(statement, digests, hash);
+  return m.agreed ? agreedOn(statement, digests) : m;
+}
+
+/** The strongest algorithm under which a subject agrees with the digests at hand (`need` with `agreed`). */
+function agreedOn(statement: Statement, digests: Readonly<Record<string, string>>): SubjectMatch {
+  const known = Object.fromEntries(
+    SUBJECT_ALGORITHMS.filter((a) => digests[a] !== undefined).map((a) => [a, digests[a]!]),
+  );
+  // Judged again over a statement stripped of the digests that cannot be computed.
+  const stripped: Statement = {
+    ...statement,
+    subjects: statement.subjects.map((s) => ({
+      name: s.name,
+      digest: Object.fromEntries(Object.entries(s.digest).filter(([a]) => a in known)),
+    })),
+  };
+  return compareSubjects(stripped, known);
 }

@@ -1,5 +1,5 @@
 import { MODEL_FORMATS, type DiscoveredFile } from '../../core/files.js';
-import { matchSubjectHashing, type TrustCheck } from './attestation.js';
+import { matchSubjectHashing, type DigestsOf, type TrustCheck } from './attestation.js';
 import { AttestationCache } from './cache.js';
 import { attestationsNextTo, folderCovers, isFolderAttestation } from './files.js';
 import { isBuildProvenance } from './kind.js';
@@ -33,8 +33,8 @@ export async function entryProvenance(
   entry: readonly EntryFile[],
   all: readonly DiscoveredFile[],
   check: TrustCheck,
-  /** Only when a subject carries sha512 alone (npm provenance), as the scan hashes it (provenance/stage.ts). */
-  sha512Of: (f: DiscoveredFile) => Promise<string | undefined>,
+  /** Only the digests a subject carries beyond the file's sha256, as the scan hashes them (provenance/stage.ts). */
+  digestsOf: DigestsOf,
 ): Promise<EntryProvenance> {
   const nextTo = attestationsNextTo(all);
   const folders = all.filter((f) => isFolderAttestation(f.path));
@@ -75,7 +75,7 @@ export async function entryProvenance(
             if (!('notProvenance' in v)) why.push(`${where}: ${v.reason}`);
             continue;
           }
-          const m = await matchSubjectHashing(v.statement, digests, () => sha512Of(file));
+          const m = await matchSubjectHashing(v.statement, digests, (algorithms) => digestsOf(file, algorithms));
           if (m.kind !== 'match') {
             // An attestations folder holds bundles about other files: only a bundle next to the file must be its.
             if ((nextTo.get(file.path) ?? []).includes(a))

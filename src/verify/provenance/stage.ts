@@ -2,7 +2,7 @@ import type { ScanContext } from '../../core/context.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { ModelProvenance, ModelRecord } from '../../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../../core/stage.js';
-import { matchSubjectHashing, type TrustCheck } from './attestation.js';
+import { matchSubjectHashing, type DigestsOf, type TrustCheck } from './attestation.js';
 import { AttestationCache } from './cache.js';
 import { attestationsNextTo, folderCovers, isFolderAttestation } from './files.js';
 import { failureFinding, failureRule, folderFailureFinding, type Failure, type Out } from './failures.js';
@@ -14,6 +14,7 @@ import {
   type CompiledProvenanceRequirement,
 } from './judge.js';
 import { fileKey } from '../../core/package-key.js';
+import { describeConflict } from '../bundle/intoto.js';
 import { DETACHED_BUNDLE } from './names.js';
 
 interface Work {
@@ -59,14 +60,14 @@ export const provenanceStage: Stage = {
       timestampThreshold: sig.timestampThreshold,
     };
     const cache = new AttestationCache(check);
-    const sha512Of = async (f: DiscoveredFile): Promise<string | undefined> => {
-      // Only when a subject carries sha512 alone (npm provenance): through the scan's hasher and its digest cache.
-      const res = await ctx.digests.hash({ abs: f.abs, identity: f, algorithms: ['sha512'] });
-      return res.ok ? res.digests.sha512 : undefined;
+    const digestsOf: DigestsOf = async (f, algorithms) => {
+      // Only the digests a subject carries beyond the models stage's: through the scan's hasher and its digest cache.
+      const res = await ctx.digests.hash({ abs: f.abs, identity: f, algorithms });
+      return res.ok ? res.digests : undefined;
     };
     const out: Out = { findings: [], models: [], verifications: [] };
     const folderFailures = new Map<string, Failure>();
-    for (const w of work) await checkModel(w, cache, sha512Of, out, folderFailures);
+    for (const w of work) await checkModel(w, cache, digestsOf, out, folderFailures);
     // A broken bundle in a folder is one cause, whatever number of models the folder covers.
     for (const f of folderFailures.values()) out.findings.push(folderFailureFinding(f));
     return out;
@@ -76,7 +77,7 @@ export const provenanceStage: Stage = {
 async function checkModel(
   w: Work,
   cache: AttestationCache,
-  sha512Of: (f: DiscoveredFile) => Promise<string | undefined>,
+  digestsOf: DigestsOf,
   out: Out,
   folderFailures: Map<string, Failure>,
 ): Promise<void> {
@@ -116,7 +117,7 @@ async function checkModel(
         continue;
       }
       const file = model.lfs ? undefined : w.file;
-      const m = await matchSubjectHashing(v.statement, digests, file && (() => sha512Of(file)));
+      const m = await matchSubjectHashing(v.statement, digests, file && ((algorithms) => digestsOf(file, algorithms)));
       if (m.kind === 'match') {
         matched.push({
           repository: v.repository,
@@ -132,6 +133,8 @@ async function checkModel(
           at,
           reason: `its subject is ${m.algorithm}:${m.expected.join(', ')}, the file is ${m.algorithm}:${m.actual}`,
         });
+      } else if (strict && m.kind === 'conflict') {
+        fail({ rule: 'CPM021', at, reason: `its ${describeConflict(m)}` });
       } else if (strict) {
         fail({
           rule: 'CPM025',

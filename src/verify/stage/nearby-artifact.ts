@@ -3,7 +3,7 @@ import type { ScanDigests } from '../../core/digests.js';
 import type { DiscoveredFile } from '../../core/files.js';
 import type { DigestAlgorithm } from '../../hash/algorithms.js';
 import { BundleParseError, messageDigestHash, type ParsedBundle } from '../bundle/parse.js';
-import { StatementError, parseStatement } from '../bundle/intoto.js';
+import { SUBJECT_ALGORITHMS, StatementError, parseStatement } from '../bundle/intoto.js';
 
 /**
  * A detached bundle whose name points at no file (`<x>.sigstore.json` with no `<x>`) may still sign a file beside it:
@@ -21,9 +21,6 @@ import { StatementError, parseStatement } from '../bundle/intoto.js';
 export const MAX_CANDIDATES = 64;
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
-
-/** Digest algorithms by their names in an in-toto subject (node:crypto's names). */
-const SUBJECT_ALGORITHMS = ['sha256', 'sha384', 'sha512'] as const;
 
 /**
  * What a bundle claims to sign: the digests, as `<algorithm>:<lowercase hex>` (none when it names none chainproof

@@ -6,6 +6,7 @@ import { DEFAULT_POLICY } from '../../../src/trust/policy/default.js';
 import {
   attestedSource,
   matchSubject,
+  matchSubjectHashing,
   verifyAttestation,
   type TrustCheck,
 } from '../../../src/verify/provenance/attestation.js';
@@ -247,6 +248,29 @@ describe('matchSubject', () => {
     { name: 'only sha256 known', digests: { sha256: '00' }, want: 'need' },
   ])('$name → $want', ({ digests, want }) => {
     expect(matchSubject(statement, digests).kind).toBe(want);
+  });
+
+  // A digest present and wrong never passes, whichever the scan computed first (bundle/intoto.ts compareSubjects).
+  const both = (sha256: string, sha512: string) => ({
+    ...statement,
+    subjects: [{ name: 'a', digest: { sha256, sha512 } }],
+  });
+  it.each([
+    { name: 'right sha256, wrong sha512', s: both('aa', 'ff'), computed: { sha512: 'bb' }, want: 'conflict' },
+    { name: 'wrong sha256, right sha512', s: both('ff', 'bb'), computed: { sha512: 'bb' }, want: 'mismatch' },
+    { name: 'both right', s: both('aa', 'bb'), computed: { sha512: 'bb' }, want: 'match' },
+    { name: 'sha512 cannot be computed (LFS pointer)', s: both('aa', 'ff'), computed: undefined, want: 'match' },
+    { name: 'wrong sha256, sha512 not computed', s: both('ff', 'bb'), computed: undefined, want: 'mismatch' },
+  ])('$name → $want (the scan hashed sha256 only)', async ({ s, computed, want }) => {
+    const asked: string[][] = [];
+    const hash = (algorithms: string[]) => {
+      asked.push(algorithms);
+      return Promise.resolve(computed);
+    };
+    const m = await matchSubjectHashing(s, { sha256: 'aa' }, hash);
+    expect(m.kind).toBe(want);
+    // Only what the subject that agreed carries beyond sha256 is hashed, and only when one agreed.
+    expect(asked).toEqual(s.subjects[0]!.digest.sha256 === 'aa' ? [['sha512']] : []);
   });
 });
 
