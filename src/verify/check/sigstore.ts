@@ -82,3 +82,26 @@ function overDigest(bundle: Bundle, artifact: PrehashedArtifact): SignedEntity {
   };
   return { ...entity, signature };
 }
+
+/**
+ * Sigstore results kept for the scan, so a bundle two stages verify (a model's `<file>.sigstore.json`: its signature
+ * to the signatures stage, its build provenance to the provenance stage) is verified once. Only a DSSE bundle's
+ * result is kept: @sigstore/verify reads no artifact for one (bundle/index.js `signatureContent`), so its result
+ * depends only on the bundle, the trust material and the thresholds, which are the key. Keyed by the parsed bundle
+ * object: both stages take it from one parse (bundle/shared.ts).
+ */
+export class SigstoreResults {
+  private readonly byBundle = new WeakMap<Bundle, Map<TrustMaterial, Map<string, SigstoreResult>>>();
+
+  verify(bundle: Bundle, artifact: ArtifactInput | undefined, material: TrustMaterial, t: Thresholds): SigstoreResult {
+    if (bundle.content.$case !== 'dsseEnvelope') return verifyWithSigstore(bundle, artifact, material, t);
+    let byMaterial = this.byBundle.get(bundle);
+    if (!byMaterial) this.byBundle.set(bundle, (byMaterial = new Map<TrustMaterial, Map<string, SigstoreResult>>()));
+    let byThresholds = byMaterial.get(material);
+    if (!byThresholds) byMaterial.set(material, (byThresholds = new Map<string, SigstoreResult>()));
+    const key = `${t.tlogThreshold}/${t.timestampThreshold}`;
+    let result = byThresholds.get(key);
+    if (!result) byThresholds.set(key, (result = verifyWithSigstore(bundle, artifact, material, t)));
+    return result;
+  }
+}

@@ -14,7 +14,7 @@ import { describeKey, parsePublicKey } from '../trust/keys.js';
 import { describeExpected, matchesSigner, type NamedSigner } from '../policy/signers.js';
 import { checkChainOrder, verifyChainToAnchors } from './chain.js';
 import { verifyContentSignature } from './signature.js';
-import { verifyWithSigstore, type Thresholds } from './sigstore.js';
+import { verifyWithSigstore, type SigstoreResults, type Thresholds } from './sigstore.js';
 import { fail, type BundleVerdict, type SeenSigner } from './types.js';
 import { artifactDigest, digestCurveOf, type ArtifactInput } from './prehashed.js';
 
@@ -27,6 +27,8 @@ export interface BundleCheck extends Thresholds {
    * subjects are compared with its digest).
    */
   readonly artifact?: ArtifactInput;
+  /** The scan's Sigstore results, when another stage may verify the same parsed bundle (bundle/shared.ts). */
+  readonly results?: SigstoreResults;
 }
 
 /** A statement may list thousands of subjects; a mismatch names this many. */
@@ -73,7 +75,9 @@ function verifyKeyless(bundle: ParsedBundle, strict: Bundle, check: BundleCheck)
     const bad = checkChainOrder(bundle.material.certificates);
     if (bad) return fail('invalid', `malformed certificate chain: ${bad}`);
   }
-  const result = verifyWithSigstore(strict, check.artifact, check.trust.material, check);
+  const result = check.results
+    ? check.results.verify(strict, check.artifact, check.trust.material, check)
+    : verifyWithSigstore(strict, check.artifact, check.trust.material, check);
   if (!result.ok) return fail('invalid', `Sigstore verification failed: ${result.reason}`);
   const id = result.signer.identity;
   const seen: SeenSigner = {

@@ -6,7 +6,8 @@ import {
   type SubjectAlgorithm,
   type SubjectComparison,
 } from '../bundle/intoto.js';
-import { BundleParseError, parseBundle } from '../bundle/parse.js';
+import { BundleParseError, tryParseBundle, type ParsedBundle } from '../bundle/parse.js';
+import type { SigstoreResults } from '../check/sigstore.js';
 import { verifyParsedBundle } from '../check/verify-bundle.js';
 import type { TrustRoot } from '../trust/root.js';
 import { readBareEnvelope } from './envelope.js';
@@ -53,14 +54,23 @@ export interface TrustCheck {
  * builder's own account. Both are signed, so when they disagree the attestation is not trusted.
  */
 export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): AttestationResult {
-  let parsed;
-  try {
-    parsed = parseBundle(bundle);
-  } catch (err) {
-    if (!(err instanceof BundleParseError)) throw err;
+  return verifyParsedAttestation(tryParseBundle(bundle), bundle, check);
+}
+
+/**
+ * `verifyAttestation` over a bundle already parsed (`bundle` is its text, read again only when it does not parse),
+ * with the scan's Sigstore results when another stage verifies the same parse (bundle/shared.ts).
+ */
+export function verifyParsedAttestation(
+  parsed: ParsedBundle | BundleParseError,
+  bundle: Buffer | string,
+  check: TrustCheck,
+  results?: SigstoreResults,
+): AttestationResult {
+  if (parsed instanceof BundleParseError) {
     // A cosign bundle chainproof does not verify (no Rekor entry, an old entry kind) is a signature the signatures
     // stage reports as not checked (CPS007): one finding for the one cause.
-    if (err.unverifiable) return { ok: false, notProvenance: true, reason: err.message };
+    if (parsed.unverifiable) return { ok: false, notProvenance: true, reason: parsed.message };
     const envelope = readBareEnvelope(typeof bundle === 'string' ? bundle : bundle.toString('utf8'));
     if (envelope)
       return {
@@ -68,7 +78,7 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
         unverifiedFormat: true,
         reason: `it is a bare DSSE envelope${envelope.predicateType ? ` (${envelope.predicateType})` : ''} with no certificate or transparency-log proof in it (slsa-github-generator's .intoto.jsonl, which slsa-verifier checks by searching Rekor online)`,
       };
-    return { ok: false, reason: `cannot read the bundle: ${err.message}` };
+    return { ok: false, reason: `cannot read the bundle: ${parsed.message}` };
   }
   // The same split the signatures stage makes (stage/detached.ts), so each bundle is judged by one stage.
   if (!isProvenanceBundle(parsed))
@@ -90,7 +100,7 @@ export function verifyAttestation(bundle: Buffer | string, check: TrustCheck): A
       ok: false,
       reason: `not a valid ${parsed.mediaType} Sigstore bundle: ${parsed.strictError ?? 'unknown error'}`,
     };
-  const verdict = verifyParsedBundle(parsed, { ...check, signers: [] });
+  const verdict = verifyParsedBundle(parsed, { ...check, signers: [], ...(results ? { results } : {}) });
   if (!verdict.ok) return { ok: false, reason: verdict.reason };
   if (!verdict.statement) return { ok: false, reason: 'the bundle carries no in-toto statement' };
   const leaf = parsed.material.kind === 'certificate' ? parsed.material.certificates[0] : undefined;

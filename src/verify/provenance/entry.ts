@@ -70,7 +70,7 @@ export async function entryProvenance(
         }
         for (const at of read.bundles) {
           const where = `${at.file}${at.line !== undefined ? `:${at.line}` : ''}`;
-          const v = cache.verify(at);
+          const v = await cache.verify(at);
           if (!v.ok) {
             if (!('notProvenance' in v)) why.push(`${where}: ${v.reason}`);
             continue;

@@ -51,11 +51,15 @@ export type ReadAttestations =
   { readonly ok: true; readonly bundles: BundleText[] } | { readonly ok: false; readonly reason: string };
 
 /** Read an attestation file, bounded; a file too large or unreadable is a reason, not a throw. */
-export async function readAttestations(file: DiscoveredFile): Promise<ReadAttestations> {
+export async function readAttestations(
+  file: DiscoveredFile,
+  /** The scan's reader (bundle/shared.ts `ScanBundles.read`), which the signatures stage shares; else read here. */
+  read: (f: DiscoveredFile) => Promise<Buffer> = (f) => readFile(f.abs),
+): Promise<ReadAttestations> {
   if (file.size > MAX_BUNDLE_BYTES) return { ok: false, reason: 'larger than 16 MiB, not read' };
   let text: string;
   try {
-    text = (await readFile(file.abs)).toString('utf8');
+    text = (await read(file)).toString('utf8');
   } catch (err) {
     return { ok: false, reason: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'I/O error'})` };
   }

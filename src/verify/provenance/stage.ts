@@ -4,6 +4,7 @@ import type { ModelProvenance, ModelRecord } from '../../core/records.js';
 import type { Stage, StageInput, StageOutput } from '../../core/stage.js';
 import { matchSubjectHashing, type DigestsOf, type TrustCheck } from './attestation.js';
 import { AttestationCache } from './cache.js';
+import { scanBundles } from '../bundle/shared.js';
 import { attestationsNextTo, folderCovers, isFolderAttestation } from './files.js';
 import { failureFinding, failureRule, folderFailureFinding, type Failure, type Out } from './failures.js';
 import {
@@ -59,7 +60,8 @@ export const provenanceStage: Stage = {
       tlogThreshold: sig.tlogThreshold,
       timestampThreshold: sig.timestampThreshold,
     };
-    const cache = new AttestationCache(check);
+    // The scan's bundle store: a model's `<file>.sigstore.json` is read and verified once for this stage and signatures.
+    const cache = new AttestationCache(check, scanBundles(ctx));
     const digestsOf: DigestsOf = async (f, algorithms) => {
       // Only the digests a subject carries beyond the models stage's: through the scan's hasher and its digest cache.
       const res = await ctx.digests.hash({ abs: f.abs, identity: f, algorithms });
@@ -102,7 +104,7 @@ async function checkModel(
       continue;
     }
     for (const at of read.bundles) {
-      const v = cache.verify(at);
+      const v = await cache.verify(at);
       // A plain signature next to a model is the signatures stage's business, not a failed provenance.
       if (!v.ok && 'notProvenance' in v) {
         if (strict && v.keyed) keyed.push(`${at.file}: ${v.reason}`);

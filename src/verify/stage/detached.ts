@@ -4,7 +4,8 @@ import type { DiscoveredFile, FsPath } from '../../core/files.js';
 import type { Finding } from '../../core/finding.js';
 import type { StageInput } from '../../core/stage.js';
 import { bundleReadFailure } from '../artifact.js';
-import { BundleParseError, MAX_BUNDLE_BYTES, tryParseBundle, type ParsedBundle } from '../bundle/parse.js';
+import { BundleParseError, MAX_BUNDLE_BYTES, type ParsedBundle } from '../bundle/parse.js';
+import { scanBundles } from '../bundle/shared.js';
 import { verifyParsedBundle } from '../check/verify-bundle.js';
 import { describeSigner, type BundleVerdict } from '../check/types.js';
 import { isProvenanceBundle } from '../provenance/kind.js';
@@ -104,10 +105,10 @@ async function checkOne(
   let byDigest = false;
   // Read and parsed at most once: for the digest it signs when its name points at nothing, to verify it, and to tell
   // build provenance (the provenance stage's) from a signature.
-  let bundleBytes: Promise<Buffer> | undefined;
-  const readBundle = () => (bundleBytes ??= readFile(bundle.abs));
-  let parsed: Promise<ParsedBundle | BundleParseError> | undefined;
-  const parseBundleOnce = () => (parsed ??= readBundle().then(tryParseBundle));
+  // The scan's store: the provenance stage reads, parses and verifies a model's bundle through it too.
+  const shared = scanBundles(ctx);
+  const readBundle = () => shared.read(bundle);
+  const parseBundleOnce = () => shared.parse(bundle);
   // Its file is there but the scan left it out by choice (--include / --exclude): not read, so neither missing nor
   // to be looked for elsewhere by digest.
   const leftOut =
@@ -217,6 +218,7 @@ async function checkOne(
       signers: allowed,
       tlogThreshold: setup.tlogThreshold,
       timestampThreshold: setup.timestampThreshold,
+      results: shared.results,
     });
   }
   if (!verdict.ok) {
