@@ -40,8 +40,19 @@ export interface JsonResult {
    * reader that wants an integer (`usize`) rejects them.
    */
   readonly floats: string[];
+  /**
+   * Integers past 2^53, which JavaScript rounds and serde_json reads exactly (as u64 up to 2^64 - 1): where each
+   * sits, as keys from the top, and its text, for a reader that must judge the exact value (a safetensors shape).
+   */
+  readonly wideIntegers: WideInteger[];
   /** Set when `skipDeeper` skipped a value. */
   readonly deep?: DeepJson;
+}
+
+/** An integer JavaScript cannot hold exactly, as the text wrote it. */
+export interface WideInteger {
+  readonly keys: (string | number)[];
+  readonly text: string;
 }
 
 /** The literals JSON spells out, and Python's non-finite numbers when accepted (hoisted: no allocation per value). */
@@ -92,6 +103,7 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
   const duplicates: string[] = [];
   const duplicateKeys: (string | number)[][] = [];
   const floats: string[] = [];
+  const wideIntegers: WideInteger[] = [];
   let deep: DeepJson | undefined;
   let i = 0;
   const fail = (msg: string): never => {
@@ -146,9 +158,12 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
     const m = NUMBER.exec(text);
     if (!m) fail('bad number');
     i += m![0].length;
+    const n = Number(m![0]);
     if (m![2] !== undefined || m![3] !== undefined || m![0] === '-0')
       floats.push(key === ROOT ? '$' : pathText({ parent, key }));
-    return Number(m![0]);
+    else if (!Number.isSafeInteger(n))
+      wideIntegers.push({ keys: key === ROOT ? [] : pathKeys({ parent, key }), text: m![0] });
+    return n;
   };
   /**
    * Past the array or object at `i` without building it, by counting brackets outside strings: a loop, not a
@@ -240,7 +255,7 @@ export function parseJson(text: string, opts: JsonOptions = {}): JsonResult {
   const v = value(0, undefined, ROOT);
   ws();
   if (i !== text.length) fail('trailing data');
-  return { value: v, duplicates, duplicateKeys, floats, ...(deep !== undefined ? { deep } : {}) };
+  return { value: v, duplicates, duplicateKeys, floats, wideIntegers, ...(deep !== undefined ? { deep } : {}) };
 }
 
 export function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {

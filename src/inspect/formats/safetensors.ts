@@ -1,6 +1,6 @@
 import type { ModelAnalyser } from '../analyser.js';
 import { isObject, parseJson } from './json.js';
-import type { JsonValue } from './json.js';
+import type { JsonValue, WideInteger } from './json.js';
 import { codeNote } from '../../core/code-shape.js';
 import { listedWithMore } from '../../core/plural.js';
 import type { Findings } from './report.js';
@@ -37,8 +37,8 @@ const DTYPE_BITS: Readonly<Record<string, number>> = {
   U64: 64,
 };
 
-/** Past 2^64 elements no byte range can match; stop multiplying before the numbers themselves get huge. */
-const MAX_ELEMENTS = 1n << 64n;
+/** The largest `usize` of the 64-bit machines the loader runs on: serde_json reads a larger integer as a float. */
+const USIZE_MAX = (1n << 64n) - 1n;
 
 interface Range {
   readonly name: string;
@@ -82,7 +82,10 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
       `the header nests ${depth} arrays and objects in one another; serde_json's recursion limit refuses the 128th, so the file cannot be loaded. Re-save it.`,
       { check: 'nesting', depth },
     );
-  const { value, duplicateKeys, floats } = parseJson(body, { baseOffset: 8 + lead, maxDepth: SERDE_MAX_CONTAINERS });
+  const { value, duplicateKeys, floats, wideIntegers } = parseJson(body, {
+    baseOffset: 8 + lead,
+    maxDepth: SERDE_MAX_CONTAINERS,
+  });
   if (!isObject(value)) throw new FormatError('header is not a JSON object', 8);
   const dataLen = BigInt(src.size) - 8n - n;
   const ranges: Range[] = [];
@@ -91,6 +94,7 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
   const entries = new FirstOfEach('CPI052');
   for (const keys of duplicateKeys) noteDuplicate(keys, entries);
   const floatFields = byIntegerField(floats);
+  const wide = byTensor(wideIntegers);
   const sizes = new FirstOfEach('CPI053');
   for (const [name, entry] of Object.entries(value)) {
     if (name === '__metadata__') {
@@ -98,7 +102,7 @@ export function* safetensorsSteps(src: RandomAccess, out: Findings): ParseSteps<
       continue;
     }
     checkIntegerSyntax(name, floatFields, entries);
-    const r = checkTensor(name, entry, entries, sizes);
+    const r = checkTensor(name, entry, wide.get(name), entries, sizes);
     if (r) ranges.push(r);
   }
   entries.report(out);
@@ -233,7 +237,49 @@ function checkIntegerSyntax(name: string, floats: ReadonlyMap<string, string>, p
   }
 }
 
-function checkTensor(name: string, entry: JsonValue, problems: FirstOfEach, sizes: FirstOfEach): Range | undefined {
+/** A tensor's integers past 2^53 (`shape[1]`, `data_offsets[0]`), exactly as the header wrote them. */
+type WideFields = ReadonlyMap<string, bigint>;
+
+/** `TensorInfo`'s fields by position, for an entry written as `[dtype, shape, data_offsets]`. */
+const FIELD_AT = ['dtype', 'shape', 'data_offsets'];
+
+/** The exact integers past 2^53 under each tensor's `shape` and `data_offsets` (object or list entry). */
+function byTensor(wide: readonly WideInteger[]): Map<string, WideFields> {
+  const out = new Map<string, Map<string, bigint>>();
+  for (const { keys, text } of wide) {
+    const [name, at, index] = keys;
+    if (keys.length !== 3 || typeof name !== 'string' || typeof index !== 'number') continue;
+    const field = typeof at === 'number' ? FIELD_AT[at] : at;
+    if (field === undefined || !INTEGER_FIELDS.includes(field)) continue;
+    let fields = out.get(name);
+    if (!fields) out.set(name, (fields = new Map<string, bigint>()));
+    fields.set(`${field}[${index}]`, BigInt(text));
+  }
+  return out;
+}
+
+/**
+ * The `usize`s of an integer field as serde_json reads them: exact to 2^64 - 1 (JavaScript numbers past 2^53 are
+ * rounded, so those come from the header's text); undefined when one is not an integer in that range.
+ */
+function usizes(field: string, v: JsonValue | undefined, wide: WideFields | undefined): bigint[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out: bigint[] = [];
+  for (const [i, x] of v.entries()) {
+    const n = isIndex(x) ? BigInt(x as number) : wide?.get(`${field}[${i}]`);
+    if (n === undefined || n < 0n || n > USIZE_MAX) return undefined;
+    out.push(n);
+  }
+  return out;
+}
+
+function checkTensor(
+  name: string,
+  entry: JsonValue,
+  wide: WideFields | undefined,
+  problems: FirstOfEach,
+  sizes: FirstOfEach,
+): Range | undefined {
   const bad = (what: string, range?: Range): Range | undefined => {
     problems.note('tensor', `tensor ${JSON.stringify(name)}: ${what}; the loader rejects it. Re-save the file`, {
       check: 'tensor',
@@ -243,30 +289,40 @@ function checkTensor(name: string, entry: JsonValue, problems: FirstOfEach, size
   };
   const fields = tensorFields(entry);
   if (fields === undefined) return bad('the entry is neither an object nor [dtype, shape, data_offsets]');
-  const { dtype, shape, data_offsets: offsets } = fields;
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex))
-    return bad('data_offsets is not [begin, end]');
-  const [begin, end] = offsets.map((x) => BigInt(x as number)) as [bigint, bigint];
+  const { dtype } = fields;
+  const offsets = usizes('data_offsets', fields.data_offsets, wide);
+  if (offsets?.length !== 2) return bad('data_offsets is not [begin, end]');
+  const [begin, end] = offsets as [bigint, bigint];
   if (end < begin) return bad(`data_offsets end ${end} is before begin ${begin}`);
   // The range still counts for the layout checks when dtype or shape are bad.
   const range: Range = { name, begin, end };
   if (typeof dtype !== 'string' || !(dtype in DTYPE_BITS)) return bad(`unknown dtype ${JSON.stringify(dtype)}`, range);
-  if (!Array.isArray(shape) || !shape.every(isIndex)) return bad('shape is not a list of non-negative integers', range);
+  const shape = usizes('shape', fields.shape, wide);
+  if (shape === undefined) return bad('shape is not a list of non-negative integers', range);
+  const shown = `[${shape.join(', ')}]`;
+  // safetensors `Metadata::validate`: `shape.iter().try_fold(1usize, usize::checked_mul)` then `checked_mul` by the
+  // dtype's bit size, in that order: a 0 after dimensions whose product passes 2^64 - 1 does not save the header,
+  // a 0 before them does (the count stays 0).
   let elements = 1n;
   for (const d of shape) {
-    elements *= BigInt(d as number);
-    if (elements > MAX_ELEMENTS)
-      return bad(`shape ${JSON.stringify(shape)} has more elements than any file can hold`, range);
+    elements *= d;
+    if (elements > USIZE_MAX) return bad(`shape ${shown} has more elements than a 64-bit count holds`, range);
   }
   const bits = elements * BigInt(DTYPE_BITS[dtype]!);
-  if (bits % 8n !== 0n) return bad(`shape ${JSON.stringify(shape)} of ${dtype} is not a whole number of bytes`, range);
+  if (bits > USIZE_MAX) return bad(`shape ${shown} of ${dtype} has more bits than a 64-bit count holds`, range);
+  if (bits % 8n !== 0n) return bad(`shape ${shown} of ${dtype} is not a whole number of bytes`, range);
   if (bits / 8n !== end - begin)
     sizes.note(
       'size',
-      `tensor ${JSON.stringify(name)} spans ${end - begin} bytes but shape ${JSON.stringify(shape)} of ${dtype} needs ${bits / 8n}; the loader rejects it`,
-      { check: 'size', tensor: name, expected: Number(bits / 8n), actual: Number(end - begin) },
+      `tensor ${JSON.stringify(name)} spans ${end - begin} bytes but shape ${shown} of ${dtype} needs ${bits / 8n}; the loader rejects it`,
+      { check: 'size', tensor: name, expected: toEvidence(bits / 8n), actual: toEvidence(end - begin) },
     );
   return range;
+}
+
+/** A byte count for evidence: a number while exact, else its decimal text. */
+function toEvidence(n: bigint): number | string {
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : String(n);
 }
 
 /**
@@ -295,7 +351,7 @@ function checkLayout(ranges: Range[], dataLen: bigint, out: Findings): void {
         {
           check: 'bounds',
           tensor: r.name,
-          end: Number(r.end),
+          end: toEvidence(r.end),
           dataLength: Number(dataLen),
         },
       );
@@ -304,13 +360,15 @@ function checkLayout(ranges: Range[], dataLen: bigint, out: Findings): void {
       layout.note(
         'overlap',
         `tensor ${JSON.stringify(r.name)} [${r.begin}, ${r.end}) overlaps ${JSON.stringify(prev.name)}; one file means different things to different readers`,
-        { check: 'overlap', tensor: r.name, other: prev.name, begin: Number(r.begin) },
+        { check: 'overlap', tensor: r.name, other: prev.name, begin: toEvidence(r.begin) },
       );
-    } else if (r.begin > cursor) {
+    } else if (r.begin > cursor && cursor < dataLen) {
+      // Only bytes the file holds can hide data; a gap past its end is the bounds problem above.
+      const gapEnd = r.begin < dataLen ? r.begin : dataLen;
       layout.note(
         'gap',
-        `data bytes [${cursor}, ${r.begin}) before tensor ${JSON.stringify(r.name)} belong to no tensor; hidden data is a smuggling vector`,
-        { check: 'gap', begin: Number(cursor), end: Number(r.begin) },
+        `data bytes [${cursor}, ${gapEnd}) before tensor ${JSON.stringify(r.name)} belong to no tensor; hidden data is a smuggling vector`,
+        { check: 'gap', begin: toEvidence(cursor), end: toEvidence(gapEnd) },
       );
     }
     if (r.end > cursor) {

@@ -193,6 +193,51 @@ describe('safetensors', () => {
   });
 });
 
+/**
+ * Integers past 2^53 in a shape, which JavaScript rounds: safetensors `Metadata::validate` multiplies the exact `usize`s
+ * with `checked_mul` in order, so a 0 before a huge dimension loads and a 0 after an overflow does not. Each verdict
+ * was taken from safetensors 0.8 `safe_open` over the same header.
+ */
+describe('safetensors shapes past 2^53', () => {
+  const header = (shape: string, dtype = 'F32', offsets = '[0,0]') =>
+    safetensors(`{"a":{"dtype":"${dtype}","shape":${shape},"data_offsets":${offsets}}}`, 0);
+  const checks = (data: Buffer) =>
+    run(parseSafetensors, data).findings.map((f) => `${f.ruleId} ${String(f.evidence?.check)}`);
+  it.each([
+    { name: '0 then 2^64 - 1 loads', input: header('[0,18446744073709551615]'), want: [] },
+    { name: '2^64 - 1 then 0 loads', input: header('[18446744073709551615,0]'), want: [] },
+    { name: 'bits past 2^64 times 0 loads', input: header('[4611686018427387904,0]'), want: [] },
+    { name: '2^63 × 4 overflows before the 0', input: header('[9223372036854775808,4,0]'), want: ['CPI052 tensor'] },
+    {
+      name: '2^63 × 2 is exactly 2^64: overflows',
+      input: header('[9223372036854775808,2,0]'),
+      want: ['CPI052 tensor'],
+    },
+    {
+      name: '2^61 F64: the bit count overflows',
+      input: header('[2305843009213693952]', 'F64'),
+      want: ['CPI052 tensor'],
+    },
+    { name: '2^64 is a float to serde_json', input: header('[18446744073709551616,0]'), want: ['CPI052 tensor'] },
+    // 2^53 + 1 bytes of U8 against an empty range: exact, not rounded to 2^53.
+    { name: '2^53 + 1 elements of U8', input: header('[9007199254740993]', 'U8'), want: ['CPI053 size'] },
+    // Offsets past the file: one bounds problem, no "hidden" gap past the end.
+    {
+      name: 'offsets past 2^53',
+      input: header('[0]', 'F32', '[9007199254740993,9007199254740993]'),
+      want: ['CPI053 bounds'],
+    },
+  ])('$name → $want', ({ input, want }) => {
+    expect(checks(input)).toEqual(want);
+  });
+
+  it('names the exact dimension in the message', () => {
+    const [f] = run(parseSafetensors, header('[9007199254740993]', 'U8')).findings;
+    expect(f?.message).toContain('shape [9007199254740993] of U8 needs 9007199254740993');
+    expect(f?.evidence?.expected).toBe('9007199254740993');
+  });
+});
+
 /** Duplicate keys as `Metadata::deserialize` (safetensors tensor.rs, serde) reads them. */
 describe('safetensors duplicate keys', () => {
   const U8 = '{"dtype":"U8","shape":[1],"data_offsets":[0,1]}';
