@@ -13,6 +13,9 @@ import { respellStatement } from './chat-template-statements.js';
  * - a name with letters past ASCII (jinja2 `name_re` is Python's identifier pattern: `{% set año = 1 %}`): each such
  *   letter becomes `U<hex>U`. Jinja2 looks names and attributes up by their string (no NFKC), so a respelled name
  *   reaches what the original does: nothing a payload needs is spelled outside ASCII.
+ * - tuples the parser refuses (jinja2 `Parser.parse_tuple` and `parse_primary` take a trailing comma and `()`):
+ *   `(x,)`, `(x, y,)` and `()` become the lists `[x]`, `[x, y]` and `[]` (the same items, indexable, joinable,
+ *   `in`-testable), and a trailing comma before the tag's end (`{% set t = x, %}`) is dropped;
  * Statements the parser does not know are `respellStatement`'s.
  * Only code is touched: `{{ … }}` and `{% … %}` outside their string literals; text, comments and strings stay.
  */
@@ -63,9 +66,10 @@ function codeUntilClose(s: string, from: number, close: string): { text: string;
   let text = '';
   let p = from;
   const test = new TestArgument();
+  const groups = new Groups();
   while (p < s.length) {
     const c = s[p]!;
-    if (s.startsWith(close, p)) return { text: text + close, end: p + 2 };
+    if (s.startsWith(close, p)) return { text: dropTrailingComma(text) + close, end: p + 2 };
     if (!/\s/.test(c)) text += test.before(s, p);
     if (close === '%}' && c === '+' && s.startsWith('%}', p + 1)) {
       p++;
@@ -83,12 +87,51 @@ function codeUntilClose(s: string, from: number, close: string): { text: string;
       const n = numberAt(s, p);
       text += n.text;
       p = n.end;
+    } else if (c === '(' || c === ')') {
+      text = c === '(' ? groups.open(text) : groups.close(text);
+      p++;
     } else {
       text += c;
       p++;
     }
   }
   return { text, end: p };
+}
+
+/** The words before `(` that make it a group, not a call (`x or ()`, `a in (b,)`). */
+const OPERATOR_WORD = /(?:^|[^\w])(?:and|or|not|in|is|if|else)$/;
+
+/**
+ * The parentheses of one tag: a group that jinja2 reads as a tuple the parser refuses (`(x,)`, `()`) is written as
+ * a list instead. A `(` right after a name, `)`, `]`, `}` or a string is a call (`parse_postfix`), which the parser
+ * takes with a trailing comma.
+ */
+class Groups {
+  private readonly open_: { at: number; call: boolean }[] = [];
+
+  /** `text` with the `(` now read. */
+  open(text: string): string {
+    const before = text.trimEnd();
+    const call = /[\w)\]}'"]$/.test(before) && !OPERATOR_WORD.test(before);
+    this.open_.push({ at: text.length, call });
+    return `${text}(`;
+  }
+
+  /** `text` with the `)` now read, the group respelled when it is a tuple. */
+  close(text: string): string {
+    const group = this.open_.pop();
+    if (group === undefined || group.call) return `${text})`;
+    const inside = text.slice(group.at + 1);
+    const trimmed = dropTrailingComma(inside);
+    if (trimmed === inside && inside.trim() !== '') return `${text})`;
+    return `${text.slice(0, group.at)}[${trimmed}]`;
+  }
+}
+
+/** `code` without the comma (and spaces) it ends with: jinja2's tuples take one, the parser does not. */
+function dropTrailingComma(code: string): string {
+  const end = code.trimEnd();
+  return end.endsWith(',') ? end.slice(0, -1) : code;
 }
 
 /** Token kinds after which jinja2 `Parser.parse_test` reads an argument: `(`, a name, string, number, `[` or `{`. */

@@ -132,9 +132,17 @@ describe('chat template syntax tree (@huggingface/jinja parser)', () => {
     '{% for m in messages recursive %}{{ m.content }}{% if m.parts %}{{ loop(m.parts) }}{% endif %}{% endfor %}',
     // jinja2 name_re is Python's identifier pattern.
     '{% for m in messages %}{% set contenu_reçu = m.content %}{{ contenu_reçu }}{% endfor %}',
+    // jinja2 Parser.parse_tuple / parse_primary: a trailing comma and `()`; a call's trailing comma too.
+    "{% for m in messages %}{% if m.role in ('system',) %}{{ m.content }}{% endif %}{% endfor %}",
+    "{% set roles = ('user', 'assistant',) %}{% set none_yet = () %}{{ (roles | join(', '),)[0] }}{{ none_yet or ( ) }}",
+    "{% set t = messages[0].content, %}{{ t | join }}{{ messages | selectattr('role', 'equalto', 'user',) | list }}",
   ])('reads Jinja2 spelling %j as Jinja2 does', (template) => {
     expect(checkTemplateAst(template)).toEqual([]);
     expect(checkChatTemplate(template)).toEqual([]);
+  });
+  it('a name built inside a one-item tuple is still followed', () => {
+    const template = "{% set k = ('_' * 2 ~ 'class' ~ '_' * 2,) | join %}{{ ''[k] }}";
+    expect((checkTemplateAst(template) ?? []).map((h) => h.indicator)).toContain('attribute name built at render time');
   });
   it('a `with` whose names carry a built attribute name is still followed', () => {
     const template = "{% with k = '_' * 2 ~ 'class' ~ '_' * 2 %}{{ ''[k] }}{% endwith %}";
@@ -153,6 +161,8 @@ describe('chat template syntax tree (@huggingface/jinja parser)', () => {
     "{% with c = ''.__class__ %}{{ c }}{% endwith %}",
     "{% autoescape ''.__class__ %}{% endautoescape %}",
     "{% for m in ''.__class__.__mro__ recursive %}{{ m }}{% endfor %}",
+    "{{ (''.__class__.__mro__,)[0] }}",
+    "{% set t = ''.__class__.__mro__, %}{{ t }}",
   ])('a payload in a test argument, a statement Jinja2 adds or behind a non-ASCII name is seen: %j', (template) => {
     expect((checkTemplateAst(template) ?? []).map((h) => h.indicator)).toContain('private attribute');
   });
