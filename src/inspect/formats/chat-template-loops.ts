@@ -1,4 +1,6 @@
 import { children, parseTemplate } from './chat-template-ast.js';
+import type { RangeBindings } from './chat-template-ranges.js';
+import { integerValue, MAX_NODES, memberPath, nodesOf, rangeBindings, rangeLength } from './chat-template-ranges.js';
 import type { Node } from './chat-template-values.js';
 
 /**
@@ -17,10 +19,6 @@ export interface LoopWork {
 const HUGE_ITERATIONS = 100_000_000;
 /** Doublings past which a value outgrows any memory: 2^32 bytes and up. */
 const HUGE_DOUBLINGS = 32;
-/** jinja2 `sandbox.MAX_RANGE`: `safe_range` raises OverflowError for a longer `range()`, ending the render. */
-const MAX_RANGE = 100_000;
-/** Walk bound, as the injection checks': a template with more nodes is not a chat template. */
-const MAX_NODES = 200_000;
 
 export const NESTED_RANGES = 'nested range() loops';
 export const DOUBLING_IN_LOOP = 'namespace value doubled in a loop';
@@ -45,40 +43,11 @@ export function loopWork(template: string): LoopWork | undefined {
   });
 }
 
-/** Where a range loop starts: `for … range(`, or `for … in NAME` for a name a `set` bound to a range. */
-function rangeLoopNear(bound: ReadonlyMap<string, number>): RegExp {
-  const names = [...bound.keys()].join('|');
+/** Where a range loop starts: `for … range(`, or `for … in NAME` for a name bound to a range. */
+function rangeLoopNear(bound: RangeBindings): RegExp {
+  const names = [...bound.keys()].map((name) => name.replace(/[^\w]/g, '\\$&')).join('|');
   return new RegExp(`\\{%[-+]?\\s*for\\b[^%]*\\b(?:range\\s*\\(${names === '' ? '' : `|in\\s+(?:${names})\\b`})`);
 }
-
-/**
- * The names a `{% set NAME = range(…) %}` binds anywhere in the template, each to the longest range so bound: a loop
- * over the name makes as many passes as over the range (looked through `|list`, as in a loop head).
- */
-function rangeBindings(program: Node): ReadonlyMap<string, number> {
-  const bound = new Map<string, number>();
-  for (const set of valueSets(program)) {
-    const assignee = set.assignee as Node;
-    const n = assignee.type === 'Identifier' ? rangeLength(set.value as Node, NO_BINDINGS) : undefined;
-    const name = assignee.value as string;
-    if (n !== undefined) bound.set(name, Math.max(bound.get(name) ?? 0, n));
-  }
-  return bound;
-}
-
-/** The `{% set target = value %}` nodes of the template (bounded walk; a block `set` has no value). */
-function valueSets(program: Node): Node[] {
-  const sets: Node[] = [];
-  const stack = [program];
-  for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
-    const node = stack.pop()!;
-    stack.push(...children(node));
-    if (node.type === 'Set' && node.value !== undefined && node.value !== null) sets.push(node);
-  }
-  return sets;
-}
-
-const NO_BINDINGS: ReadonlyMap<string, number> = new Map();
 
 interface Passes {
   /** The product of the lengths of the loops around a node, a loop over the caller's data counting 1. */
@@ -91,7 +60,7 @@ interface Passes {
 /** Each node under `root` (bounded) with the passes its enclosing loops make, until `visit` finds something. */
 function walkLoops<T>(
   root: Node,
-  bound: ReadonlyMap<string, number>,
+  bound: RangeBindings,
   visit: (node: Node, passes: Passes) => T | undefined,
 ): T | undefined {
   const stack: { node: Node; passes: Passes }[] = [
@@ -111,7 +80,7 @@ function walkLoops<T>(
 }
 
 /** The passes of the nodes in a `For`'s body, given the passes of the `For`; of any other node, its own. */
-function bodyPasses(node: Node, passes: Passes, bound: ReadonlyMap<string, number>): Passes {
+function bodyPasses(node: Node, passes: Passes, bound: RangeBindings): Passes {
   if (node.type !== 'For') return passes;
   const n = rangeLength(node.iterable as Node, bound);
   return { iterations: passes.iterations * (n ?? 1), counted: passes.counted && n !== undefined, inLoop: true };
@@ -121,7 +90,7 @@ function bodyPasses(node: Node, passes: Passes, bound: ReadonlyMap<string, numbe
  * For each macro of the template, the most passes its own loops make in one call. Macros nested in macros walk a
  * body more than once, so all the walks share one node budget.
  */
-function macroPasses(program: Node, bound: ReadonlyMap<string, number>): Map<string, number> {
+function macroPasses(program: Node, bound: RangeBindings): Map<string, number> {
   const macros = new Map<string, number>();
   let budget = MAX_NODES;
   walkLoops(program, bound, (node) => {
@@ -135,50 +104,6 @@ function macroPasses(program: Node, bound: ReadonlyMap<string, number>): Map<str
     return undefined;
   });
   return macros;
-}
-
-/**
- * The items of `range(…)` with integer-literal arguments (Python's `len(range(start, stop, step))`), looked through
- * an `if` filter or `|list`, or a name `bound` to one; `undefined` for anything else (the caller's data decides how
- * long it is). A range past the sandbox's MAX_RANGE is none: jinja2 `sandbox.safe_range` raises before a single pass.
- */
-function rangeLength(iterable: Node, bound: ReadonlyMap<string, number>): number | undefined {
-  if (iterable.type === 'Identifier') return bound.get(iterable.value as string);
-  if (iterable.type === 'SelectExpression') return rangeLength(iterable.lhs as Node, bound);
-  if (iterable.type === 'FilterExpression') return rangeLength(iterable.operand as Node, bound);
-  if (iterable.type !== 'CallExpression' || (iterable.callee as Node).value !== 'range') return undefined;
-  const args = (iterable.args as Node[]).map(integerValue);
-  if (args.some((a) => a === undefined) || args.length < 1 || args.length > 3) return undefined;
-  const [start, stop, step] = (args.length === 1 ? [0, args[0], 1] : [args[0], args[1], args[2] ?? 1]) as number[];
-  if (step === 0) return 0;
-  const length = Math.max(0, Math.ceil((stop! - start!) / step!));
-  return length > MAX_RANGE ? 0 : length;
-}
-
-/** The value of an integer expression of literals (`100000`, `10 ** 5`, `-1`, `1000 * 1000`). */
-function integerValue(e: Node): number | undefined {
-  if (e.type === 'IntegerLiteral') return e.value as number;
-  if (e.type === 'UnaryExpression' && (e.operator as Node).value === '-') {
-    const v = integerValue(e.argument as Node);
-    return v === undefined ? undefined : -v;
-  }
-  if (e.type !== 'BinaryExpression') return undefined;
-  const [l, r] = [integerValue(e.left as Node), integerValue(e.right as Node)];
-  if (l === undefined || r === undefined) return undefined;
-  switch ((e.operator as Node).value) {
-    case '+':
-      return l + r;
-    case '-':
-      return l - r;
-    case '*':
-      return l * r;
-    case '**':
-      return l ** r;
-    case '//':
-      return r === 0 ? undefined : Math.floor(l / r);
-    default:
-      return undefined;
-  }
 }
 
 /**
@@ -207,6 +132,10 @@ function doublesItself(set: Node, sequences: ReadonlySet<string>): boolean {
   return copies >= 2 && sequence;
 }
 
+/** The `{% set target = value %}` nodes of the template (a block `set` has no value). */
+const valueSets = (program: Node): Node[] =>
+  nodesOf(program).filter((n) => n.type === 'Set' && n.value !== undefined && n.value !== null);
+
 const isSequenceLiteral = (e: Node): boolean => e.type === 'StringLiteral' || e.type === 'ArrayLiteral';
 
 /**
@@ -226,12 +155,4 @@ function sequencePaths(program: Node): ReadonlySet<string> {
         paths.add(`${target}.${(arg.key as Node).value as string}`);
   }
   return paths;
-}
-
-/** `ns.x` for a dotted attribute of a name, `x` for a name; `undefined` for anything computed. */
-function memberPath(e: Node): string | undefined {
-  if (e.type === 'Identifier') return e.value as string;
-  if (e.type !== 'MemberExpression' || e.computed) return undefined;
-  const object = memberPath(e.object as Node);
-  return object === undefined ? undefined : `${object}.${(e.property as Node).value as string}`;
 }

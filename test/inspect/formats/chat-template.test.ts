@@ -139,9 +139,30 @@ describe('templates that exhaust their renderer', () => {
       name: 'a listed range bound by set, around a literal one',
       template: `{% set r = range(100000)|list %}{% for i in r %}{% for j in range(100000) %}x{% endfor %}{% endfor %}${LOOP}`,
     },
+    {
+      name: 'a range held in a namespace',
+      template: `{% set ns = namespace(r=range(100000)) %}{% for i in ns.r %}{% for j in ns.r %}x{% endfor %}{% endfor %}${LOOP}`,
+    },
+    {
+      name: 'a range set on a namespace attribute',
+      template: `{% set ns = namespace() %}{% set ns.r = range(100000) %}{% for i in ns.r %}{% for j in ns.r %}{% endfor %}{% endfor %}${LOOP}`,
+    },
+    {
+      name: 'a range passed to a macro',
+      template: `{% macro spin(r) %}{% for i in r %}{% for j in r %}{% endfor %}{% endfor %}{% endmacro %}{{ spin(range(100000)) }}${LOOP}`,
+    },
+    {
+      name: "a range as a macro parameter's default",
+      template: `{% macro spin(n, r=range(100000)) %}{% for i in r %}{% for j in r %}{% endfor %}{% endfor %}{% endmacro %}{{ spin(1) }}${LOOP}`,
+    },
+    {
+      name: 'a range passed to a macro by keyword',
+      template: `{% macro spin(r) %}{% for i in r %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endmacro %}{{ spin(r=range(100000)) }}${LOOP}`,
+    },
   ])('$name → nested range() loops', ({ template }) => {
     expect(exhaustionHit(template)?.indicator).toBe('nested range() loops');
-    expect(exhaustionHit(template)?.snippet).toContain('range(');
+    // At the range, or at the loop over the name that holds it.
+    expect(exhaustionHit(template)?.snippet).toMatch(/range\(|\bfor i in (?:r|ns\.r)\b/);
   });
   it.each([
     {
@@ -166,6 +187,10 @@ describe('templates that exhaust their renderer', () => {
 
   it.each([
     ...BENIGN,
+    {
+      name: 'a range passed to a macro that loops once',
+      template: `{% macro each(r) %}{% for i in r %}{{ i }}{% endfor %}{% endmacro %}{{ each(range(100)) }}${LOOP}`,
+    },
     { name: 'small repeat (indentation)', template: `${LOOP}{{ '  ' * 4 }}{{ 2 ** 10 }}` },
     { name: 'numeric maths by a big number', template: `${LOOP}{{ (loop.index * 1000000) }}{{ 3 * 1000000 }}` },
     { name: 'a subscript repeated a little', template: `${LOOP}{{ m['content'] * 2 }}{{ '-' * width }}` },
