@@ -1,6 +1,16 @@
 import { children, parseTemplate } from './chat-template-ast.js';
 import type { RangeBindings } from './chat-template-ranges.js';
-import { integerValue, MAX_NODES, memberPath, nodesOf, rangeBindings, rangeLength } from './chat-template-ranges.js';
+import {
+  argumentFor,
+  integerValue,
+  isCallOf,
+  macroParameters,
+  MAX_NODES,
+  memberPath,
+  nodesOf,
+  rangeBindings,
+  rangeLength,
+} from './chat-template-ranges.js';
 import type { Node } from './chat-template-values.js';
 
 /**
@@ -22,20 +32,25 @@ const HUGE_DOUBLINGS = 32;
 
 export const NESTED_RANGES = 'nested range() loops';
 export const DOUBLING_IN_LOOP = 'namespace value doubled in a loop';
+export const MACRO_RECURSION = 'macro calling itself exponentially';
 
 /** The first loop-work shape of the template, if any (an unparsed template is the injection checks' to report). */
 export function loopWork(template: string): LoopWork | undefined {
   const program = parseTemplate(template);
   if (program === undefined) return undefined;
   const bound = rangeBindings(program);
-  const macros = macroPasses(program, bound);
+  const macros = macroFacts(program, bound);
+  const recursing = exponentialMacro(program, macros);
+  if (recursing !== undefined)
+    return { indicator: MACRO_RECURSION, near: new RegExp(`\\{%[-+]?\\s*macro\\s+${recursing}\\b`) };
   const near = rangeLoopNear(bound);
   const sequences = sequencePaths(program);
   return walkLoops(program, bound, (node, passes) => {
     const { iterations, counted, inLoop } = passes;
     if (bodyPasses(node, passes, bound).iterations >= HUGE_ITERATIONS) return { indicator: NESTED_RANGES, near };
     // A macro called inside a loop runs its own loops on every pass (one level: what the macro calls is not followed).
-    const called = node.type === 'CallExpression' ? macros.get((node.callee as Node).value as string) : undefined;
+    const called =
+      node.type === 'CallExpression' ? macros.get((node.callee as Node).value as string)?.passes : undefined;
     if (called !== undefined && iterations * called >= HUGE_ITERATIONS) return { indicator: NESTED_RANGES, near };
     if (node.type === 'Set' && inLoop && (!counted || iterations >= HUGE_DOUBLINGS) && doublesItself(node, sequences))
       return { indicator: DOUBLING_IN_LOOP, near: /\{%[-+]?\s*set\s+\w+\.\w+\s*=/ };
@@ -55,7 +70,15 @@ interface Passes {
   /** Whether every loop around the node runs over a literal range. */
   readonly counted: boolean;
   readonly inLoop: boolean;
+  /** Whether an `if` or a conditional expression stands around the node: it may not run at all. */
+  readonly guarded: boolean;
 }
+
+/** Nodes whose parts run only on a condition: `{% if %}`, `a if c else b`, and `and` / `or` (short-circuit). */
+const isGuard = (node: Node): boolean =>
+  node.type === 'If' ||
+  node.type === 'Ternary' ||
+  (node.type === 'BinaryExpression' && ['and', 'or'].includes((node.operator as Node).value as string));
 
 /** Each node under `root` (bounded) with the passes its enclosing loops make, until `visit` finds something. */
 function walkLoops<T>(
@@ -64,7 +87,7 @@ function walkLoops<T>(
   visit: (node: Node, passes: Passes) => T | undefined,
 ): T | undefined {
   const stack: { node: Node; passes: Passes }[] = [
-    { node: root, passes: { iterations: 1, counted: true, inLoop: false } },
+    { node: root, passes: { iterations: 1, counted: true, inLoop: false, guarded: false } },
   ];
   for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
     const { node, passes } = stack.pop()!;
@@ -74,7 +97,10 @@ function walkLoops<T>(
       const inner = bodyPasses(node, passes, bound);
       for (const c of node.body as Node[]) stack.push({ node: c, passes: inner });
       for (const c of [node.iterable as Node, ...(node.defaultBlock as Node[])]) stack.push({ node: c, passes });
-    } else for (const c of children(node)) stack.push({ node: c, passes });
+    } else {
+      const inner = isGuard(node) ? { ...passes, guarded: true } : passes;
+      for (const c of children(node)) stack.push({ node: c, passes: inner });
+    }
   }
   return undefined;
 }
@@ -83,27 +109,89 @@ function walkLoops<T>(
 function bodyPasses(node: Node, passes: Passes, bound: RangeBindings): Passes {
   if (node.type !== 'For') return passes;
   const n = rangeLength(node.iterable as Node, bound);
-  return { iterations: passes.iterations * (n ?? 1), counted: passes.counted && n !== undefined, inLoop: true };
+  return {
+    ...passes,
+    iterations: passes.iterations * (n ?? 1),
+    counted: passes.counted && n !== undefined,
+    inLoop: true,
+  };
+}
+
+interface MacroFacts {
+  readonly macro: Node;
+  /** The most passes the macro's own loops make in one call. */
+  readonly passes: number;
+  /** Where the macro calls itself, with the passes of the loops around each call. */
+  readonly selfCalls: { readonly call: Node; readonly passes: Passes }[];
 }
 
 /**
- * For each macro of the template, the most passes its own loops make in one call. Macros nested in macros walk a
- * body more than once, so all the walks share one node budget.
+ * What each macro of the template does in one call: its loops' passes and its calls to itself. Macros nested in
+ * macros walk a body more than once, so all the walks share one node budget.
  */
-function macroPasses(program: Node, bound: RangeBindings): Map<string, number> {
-  const macros = new Map<string, number>();
+function macroFacts(program: Node, bound: RangeBindings): Map<string, MacroFacts> {
+  const macros = new Map<string, MacroFacts>();
   let budget = MAX_NODES;
   walkLoops(program, bound, (node) => {
     if (node.type !== 'Macro') return undefined;
+    const name = (node.name as Node).value as string;
     let most = 1;
+    const selfCalls: MacroFacts['selfCalls'][number][] = [];
     walkLoops({ type: 'Program', body: node.body }, bound, (inner, passes) => {
       most = Math.max(most, bodyPasses(inner, passes, bound).iterations);
+      if (isCallOf(inner, name)) selfCalls.push({ call: inner, passes });
       return --budget <= 0 ? true : undefined;
     });
-    macros.set((node.name as Node).value as string, most);
+    macros.set(name, { macro: node, passes: most, selfCalls });
     return undefined;
   });
   return macros;
+}
+
+/**
+ * Python's default recursion limit (`sys.getrecursionlimit()`): a chain of macro calls deeper than that raises
+ * RecursionError on its first way down, which ends the render at once.
+ */
+const RECURSION_LIMIT = 1000;
+/** Macro calls past which one render takes minutes: Jinja2 3.1 makes some 60,000 macro calls a second. */
+const HUGE_CALLS = 10_000_000;
+
+/**
+ * The name of a macro that calls itself at two places or more (or in a loop), each time with a parameter less a
+ * literal and under a condition, started from a literal: `{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{{ f(n - 1) }}
+ * {% endif %}{% endmacro %}{{ f(40) }}` makes 2^41 calls, and Jinja's sandbox counts no calls. A macro that recurses
+ * over parts of the caller's data (a JSON-schema renderer) starts from no literal and is left alone, as is one that
+ * recurses unconditionally or deeper than Python's recursion limit (RecursionError ends it at once).
+ */
+function exponentialMacro(program: Node, macros: ReadonlyMap<string, MacroFacts>): string | undefined {
+  const calls = nodesOf(program).filter((n) => n.type === 'CallExpression');
+  for (const [name, { macro, selfCalls }] of macros) {
+    const branching = selfCalls.reduce((sum, site) => sum + site.passes.iterations, 0);
+    if (branching < 2 || !selfCalls.every((site) => site.passes.guarded)) continue;
+    const own = new Set(selfCalls.map((site) => site.call));
+    const { names, defaults } = macroParameters(macro);
+    for (const [i, parameter] of names.entries()) {
+      const steps = selfCalls.map((site) => decrement(argumentFor(site.call, i, parameter), parameter));
+      if (steps.some((step) => step === undefined)) continue;
+      const step = Math.min(...(steps as number[]));
+      const starts = calls
+        .filter((call) => isCallOf(call, name) && !own.has(call))
+        .map((call) => argumentFor(call, i, parameter) ?? defaults.get(parameter))
+        .map((arg) => (arg === undefined ? undefined : integerValue(arg)) ?? 0);
+      const depth = Math.floor(Math.max(0, ...starts) / step);
+      if (depth <= RECURSION_LIMIT && depth * Math.log(branching) >= Math.log(HUGE_CALLS)) return name;
+    }
+  }
+  return undefined;
+}
+
+/** `c` when `arg` is `parameter - c` for a positive literal `c`. */
+function decrement(arg: Node | undefined, parameter: string): number | undefined {
+  if (arg?.type !== 'BinaryExpression' || (arg.operator as Node).value !== '-') return undefined;
+  const left = arg.left as Node;
+  if (left.type !== 'Identifier' || left.value !== parameter) return undefined;
+  const c = integerValue(arg.right as Node);
+  return c !== undefined && c > 0 ? c : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 
 import { CHARACTER_FORMATTING, checkTemplateAst } from './chat-template-ast.js';
-import { DOUBLING_IN_LOOP, loopWork, NESTED_RANGES } from './chat-template-loops.js';
+import { DOUBLING_IN_LOOP, loopWork, MACRO_RECURSION, NESTED_RANGES } from './chat-template-loops.js';
 
 export interface TemplateHit {
   readonly indicator: string;
@@ -159,7 +159,8 @@ function hugeRepeat(chain: string): boolean {
  * huge amount, or a huge literal power. Jinja's `SandboxedEnvironment` (which transformers'
  * `apply_chat_template`, vLLM and llama-cpp-python render with) intercepts no binary operator by default
  * (`intercepted_binops` is empty) and bounds only `range` (MAX_RANGE), so `{{ 'A' * 10**10 }}` allocates until the
- * server dies on every request; nor loops nested over ranges, nor a value doubled in a loop (`loopWork`). Not code
+ * server dies on every request; nor loops nested over ranges, a value doubled in a loop, or a macro that calls itself
+ * exponentially (`loopWork`). Not code
  * execution: what the sandbox allows.
  */
 export function exhaustionHit(template: string): TemplateHit | undefined {
@@ -192,7 +193,9 @@ export function exhaustionMessage(key: string, hit: TemplateHit, consequence: st
       ? "nests loops over range() to a hundred million passes or more (at SNIPPET); Jinja's sandbox caps each range() at 100,000 items but not loops inside loops"
       : hit.indicator === DOUBLING_IN_LOOP
         ? "doubles a namespace value on each pass of a loop (at SNIPPET); Jinja's sandbox lets a namespace attribute grow without bound"
-        : "repeats a string or list by a huge number, or raises to a huge power (at SNIPPET); Jinja's sandbox does not limit * or **";
+        : hit.indicator === MACRO_RECURSION
+          ? "has a macro call itself at two places or more, counting down from a literal (at SNIPPET), to ten million calls or more; Jinja's sandbox does not count calls"
+          : "repeats a string or list by a huge number, or raises to a huge power (at SNIPPET); Jinja's sandbox does not limit * or **";
   return `chat template ${key} ${what.replace('SNIPPET', JSON.stringify(hit.snippet))}, so rendering it exhausts the memory or CPU of the server that renders it (transformers, vLLM, llama-cpp-python), for every chat. ${consequence}`;
 }
 

@@ -185,8 +185,46 @@ describe('templates that exhaust their renderer', () => {
     expect(exhaustionHit(template)?.indicator).toBe('namespace value doubled in a loop');
   });
 
+  // Jinja2 3.1 makes some 60,000 macro calls a second (f(16) below: 2^17 calls, 1.1 s); the sandbox counts none.
+  it.each([
+    {
+      name: 'two calls counting down from 40',
+      template: `{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}${LOOP}`,
+    },
+    {
+      name: 'one call in a loop of 10, a conditional expression, a keyword start',
+      template: `{% macro f(s, n) %}{% for i in range(10) %}{{ f(s, n=n - 1) if n else s }}{% endfor %}{% endmacro %}{{ f('x', n=8) }}${LOOP}`,
+    },
+    {
+      name: "a start from the parameter's default",
+      template: `{%- macro walk(depth=30) -%}{{- depth > 0 and walk(depth - 1) -}}{{- depth > 0 and walk(depth - 1) -}}{%- endmacro -%}{{ walk() }}${LOOP}`,
+    },
+  ])('$name → macro calling itself exponentially', ({ template }) => {
+    const hit = exhaustionHit(template);
+    expect(hit?.indicator).toBe('macro calling itself exponentially');
+    expect(hit?.snippet).toMatch(/^\{%-? ?macro/);
+  });
+
   it.each([
     ...BENIGN,
+    {
+      // The shape of tool-schema renderers: recursion over parts of the caller's data, no literal count.
+      name: 'a schema renderer calling itself twice over sub-schemas',
+      template: `{% macro render(schema) %}{% if schema.items %}{{ render(schema.items) }}{% endif %}{% if schema.properties %}{% for k, v in schema.properties.items() %}{{ render(v) }}{% endfor %}{% endif %}{% endmacro %}{% for t in tools %}{{ render(t.parameters) }}{% endfor %}${LOOP}`,
+    },
+    {
+      name: 'two calls counting down from a small start',
+      template: `{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(10) }}${LOOP}`,
+    },
+    {
+      // Python's recursion limit ends the first way down at once (RecursionError).
+      name: 'two unconditional calls',
+      template: `{% macro f(n) %}{{ f(n - 1) }}{{ f(n - 1) }}{% endmacro %}{{ f(40) }}${LOOP}`,
+    },
+    {
+      name: 'one call counting down from 40',
+      template: `{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}${LOOP}`,
+    },
     {
       name: 'a range passed to a macro that loops once',
       template: `{% macro each(r) %}{% for i in r %}{{ i }}{% endfor %}{% endmacro %}{{ each(range(100)) }}${LOOP}`,
