@@ -13,7 +13,10 @@ import { trimEndRun } from '../../core/linear-text.js';
 /** The reference loader's cap on the header (safetensors `MAX_HEADER_SIZE`). */
 export const MAX_SAFETENSORS_HEADER = 100_000_000;
 
-/** Bits per element of every dtype the safetensors library knows. */
+/**
+ * Bits per element of every dtype the safetensors library knows (its `Dtype` enum and `bitsize`; each checked with
+ * safetensors 0.8 `safe_open`, which also takes the AMD FP8 variants `F8_E4M3FNUZ` and `F8_E5M2FNUZ`).
+ */
 const DTYPE_BITS: Readonly<Record<string, number>> = {
   BOOL: 8,
   F4: 4,
@@ -24,6 +27,8 @@ const DTYPE_BITS: Readonly<Record<string, number>> = {
   F8_E5M2: 8,
   F8_E4M3: 8,
   F8_E8M0: 8,
+  F8_E4M3FNUZ: 8,
+  F8_E5M2FNUZ: 8,
   I16: 16,
   U16: 16,
   F16: 16,

@@ -56,6 +56,25 @@ describe('safetensors', () => {
       want: [],
       status: 'ok',
     },
+    // safetensors 0.8 safe_open takes the AMD FP8 dtypes, one byte each, and refuses names it does not know.
+    {
+      name: 'FP8 FNUZ dtypes',
+      input: safetensors(
+        {
+          a: { dtype: 'F8_E4M3FNUZ', shape: [2], data_offsets: [0, 2] },
+          b: { dtype: 'F8_E5M2FNUZ', shape: [2], data_offsets: [2, 4] },
+        },
+        4,
+      ),
+      want: [],
+      status: 'ok',
+    },
+    {
+      name: 'a dtype the library does not know',
+      input: safetensors({ a: { dtype: 'F8_E4M3FN', shape: [2], data_offsets: [0, 2] } }, 2),
+      want: ['CPI052'],
+      status: 'ok',
+    },
     {
       name: 'shape disagrees with byte range',
       input: safetensors({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, 8),
