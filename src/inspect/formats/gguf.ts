@@ -355,10 +355,20 @@ function tensorSize(name: string, dims: bigint[], type: number, at: number, prob
   if (!t) return bad(`has unknown ggml type ${type}`);
   let n = 1n;
   for (const d of dims) {
-    if (d === 0n || d >= 1n << 63n) return bad(`has dimension ${d}`);
+    // ne[j] is an int64_t: past 2^63 it is negative, which `gguf_init_from_reader` refuses.
+    if (d >= 1n << 63n) return bad(`has dimension ${d}`);
     n *= d;
     if (n >= 1n << 63n) return bad('has more elements than fit in 63 bits');
   }
+  // A 0 makes an empty tensor, which llama.cpp reads (its element-count check skips zero-element tensors). Builds
+  // from before that guard compute INT64_MAX / ne[1] (then ne[2], ne[3]) first: a 0 there divides by zero (SIGFPE).
+  const zeroAt = dims.findIndex((d, j) => j > 0 && d === 0n);
+  if (zeroAt > 0)
+    problems.note(
+      'zero-dimension',
+      `tensor ${JSON.stringify(name)} has 0 in dimension ${zeroAt}; current llama.cpp reads it as an empty tensor, but builds without the zero-element guard in gguf_init_from_reader divide by it (SIGFPE) and the process dies. No converter writes such a tensor: find out why it is there`,
+      { check: 'zero-dimension', tensor: name, offset: at },
+    );
   const [block, bytes] = t;
   if ((dims[0] ?? 1n) % BigInt(block) !== 0n)
     return bad(`first dimension ${dims[0]} is not a multiple of the block size ${block}`);

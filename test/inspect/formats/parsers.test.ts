@@ -257,6 +257,14 @@ describe('safetensors shapes past 2^53', () => {
   });
 });
 
+describe('gguf zero dimensions', () => {
+  it('names the crash of older llama.cpp builds, not a refusal', () => {
+    const [f] = run(parseGguf, gguf({ tensors: [{ name: 'a', dims: [4, 0], type: 0, offset: 0 }] })).findings;
+    expect(f?.evidence?.check).toBe('zero-dimension');
+    expect(f?.message).toContain('SIGFPE');
+  });
+});
+
 /** Duplicate keys as `Metadata::deserialize` (safetensors tensor.rs, serde) reads them. */
 describe('safetensors duplicate keys', () => {
   const U8 = '{"dtype":"U8","shape":[1],"data_offsets":[0,1]}';
@@ -392,9 +400,16 @@ describe('gguf', () => {
       want: ['CPI056'],
       status: 'ok',
     },
+    // llama.cpp gguf_init_from_reader reads a zero-element tensor; builds before its guard divide INT64_MAX by ne[1..3].
     {
-      name: 'zero dimension',
-      input: gguf({ tensors: [{ name: 'a', dims: [0], type: 0, offset: 0 }] }),
+      name: 'an empty tensor (0 in the first dimension)',
+      input: gguf({ tensors: [{ name: 'a', dims: [0, 4], type: 0, offset: 0 }] }),
+      want: [],
+      status: 'ok',
+    },
+    {
+      name: '0 in a later dimension',
+      input: gguf({ tensors: [{ name: 'a', dims: [4, 0], type: 0, offset: 0 }] }),
       want: ['CPI056'],
       status: 'ok',
     },
