@@ -2,6 +2,7 @@ import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import type { CheckPolicy } from './context.js';
+import { checkAliasLookalikes } from './alias-lookalike.js';
 import { checkAliasSwaps } from './alias-swap.js';
 import { checkBerryVersions } from './berry-version.js';
 import { checkBunTrustedHashes } from './bun-trusted-hash.js';
@@ -100,6 +101,7 @@ export function checkDependencies(
     ...collapseSystemic(sync, graph),
     ...checkTransitiveRanges(graph, parsed, manifests, reportedAt),
     ...swaps,
+    ...checkAliasLookalikes(graph, parsed, aliasOverrides(graph, parsed, manifests)),
     ...checkOverrideSwaps(graph, parsed, manifests),
     ...rangeSources,
     ...checkLocalPaths(graph),

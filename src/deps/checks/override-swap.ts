@@ -5,6 +5,7 @@ import type { ParsedLockfile } from '../types.js';
 import { parseAlias } from '../parsers/npm-common.js';
 import type { LoadedManifest } from './sync.js';
 import { packageFinding } from './finding.js';
+import { aliasLooksAlike } from './alias-lookalike.js';
 import { nestedNpmOverrides, nestedOverrideReaches, overridesOf } from './overrides.js';
 
 /**
@@ -104,11 +105,20 @@ function swapFinding(first: PackageNode, swapped: readonly PackageNode[], swap: 
   const { name, spec, under, file } = swap;
   const n = swapped.length;
   const where = under === '' ? `every request of ${name}` : `requests of ${name} under ${under}`;
+  // A swap to a look-alike name (CPD174's judgement) is this override's own cause: said here, once, as an error.
+  const lookalike = aliasLooksAlike(name, first.name);
   return packageFinding(
     'CPD172',
     first,
-    `is installed for ${where} because ${file} overrides ${name}${under === '' ? '' : ` under ${under}`} with ${spec.slice(0, 200)}${n > 1 ? ` (${n} entries)` : ''}`,
-    `Code that imports ${name} runs ${first.name}: make sure ${first.name} is the package you meant, or drop the override and regenerate the lockfile.`,
-    { override: name, spec: spec.slice(0, 200), entries: n, ...(under === '' ? {} : { under }) },
+    `is installed for ${where} because ${file} overrides ${name}${under === '' ? '' : ` under ${under}`} with ${spec.slice(0, 200)}${lookalike ? `, whose name is a look-alike of ${name}` : ''}${n > 1 ? ` (${n} entries)` : ''}`,
+    `Code that imports ${name} runs ${first.name}: ${lookalike ? `check ${first.name} letter by letter and who publishes it` : `make sure ${first.name} is the package you meant`}, or drop the override and regenerate the lockfile.`,
+    {
+      override: name,
+      spec: spec.slice(0, 200),
+      entries: n,
+      ...(under === '' ? {} : { under }),
+      ...(lookalike ? { lookalike } : {}),
+    },
+    lookalike ? 'error' : undefined,
   );
 }
