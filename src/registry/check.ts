@@ -15,6 +15,7 @@ import { checkSignature } from './check-signature.js';
 import { checkDocumentIdentity } from './check-identity.js';
 import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.js';
 import { ssriCheckedAlgorithm } from '../deps/checks/ssri-verdict.js';
+import { integrityVerdict } from '../deps/checks/integrity.js';
 import { isSriAlgorithm } from '../core/sri.js';
 
 /** What one package's check found; `settleVerdicts` turns the checks of a scan into statuses and findings. */
@@ -213,8 +214,14 @@ function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
       state.reportedOffline = 'no integrity in the lockfile (CPD002): not pinned, not compared with the registry';
       return;
     }
-    // A value that is there but no valid SRI (CPD004 says so) is not "no integrity": npm compares the download with
-    // it and stops (EINTEGRITY), and the reader must not go looking for a missing field.
+    // A value that is there but no valid SRI is not "no integrity": npm compares the download with it and stops
+    // (ssri IntegrityStream, EINTEGRITY). The deps stage's CPD004 says so from the lockfile alone, with the same
+    // verdict: that is the one finding, and this package is unverifiable for it, as for CPD002 above.
+    if (integrityVerdict(state.graph.kind, pkg.integrity ?? '').kind === 'invalid') {
+      state.reportedOffline = 'integrity in the lockfile not valid (CPD004): not compared with the registry';
+      return;
+    }
+    // A value the registry cannot read that CPD004 accepts: said here, grouped per lockfile.
     unverifiable(
       state,
       `${spec(pkg)} (${where(pkg)}) has an integrity in the lockfile that is not a valid SRI hash (CPD004), so it cannot be compared with the registry.`,

@@ -14,9 +14,9 @@ import { unknownKeyWhere } from './findings.js';
  * - CPD112 for a signature by a key the registry's keys do not hold: every package signed with that key shares the
  *   cause (a rotation the embedded TUF keys predate, or a mirror that signs with a key of its own). One CPD112 per
  *   lockfile, registry and key, naming the packages.
- * - CPD130 for a lockfile integrity that is no valid SRI: how the lockfile was written, which CPD004 already
- *   reports from the lockfile alone; one CPD130 per lockfile says what the registry check could not do. (A missing
- *   integrity makes no CPD130 at all: CPD002 is its one finding, check.ts `reportedOffline`.)
+ * - CPD130 for a lockfile integrity the registry check cannot read although CPD004 accepts it: one per lockfile says
+ *   what the registry check could not do. (A missing integrity, or one CPD004 reports, makes no CPD130 at all: CPD002
+ *   or CPD004 is its one finding, check.ts `reportedOffline`.)
  * - CPD130 for a registry that publishes nothing to hold the lockfile's integrity against (no `dist.integrity`, or
  *   only a `dist.shasum` while the lockfile pins sha512): a mirror or private registry that strips or never wrote
  *   the field does so for every package it serves. One CPD130 per lockfile, registry and missing algorithm.

@@ -12,8 +12,8 @@ import { TEST_STAGE, policyWith, scanGraphs, tempDir, writeLockfile, type LockEn
  * has one cause, which CPD002 reports from the lockfile alone: npm extracts such an entry from its resolved URL with
  * no integrity to check (arborist reify → pacote.extract), so "not pinned" is the cause and "cannot be compared with
  * the registry" only its consequence. The registry check makes no CPD130 for it (the session-54 sweep saw 811 CPD002
- * beside 321 CPD130); each package stays unverifiable. An integrity that is no valid SRI (CPD004) is still grouped
- * into one CPD130 per lockfile.
+ * beside 321 CPD130); each package stays unverifiable. An integrity that is no valid SRI is the same: npm stops with
+ * EINTEGRITY whatever the registry says, and CPD004 is its one finding.
  */
 const startRegistry = routeRegistries();
 
@@ -63,18 +63,12 @@ describe('packages whose lockfile integrity cannot be compared with the registry
     );
   });
 
-  it('no valid SRI in every entry: one CPD130 with the count, each package unverifiable', async () => {
+  it('no valid SRI in every entry: no CPD130 (CPD004 is the finding), each package unverifiable', async () => {
     const result = await scan((base) => NAMES.map((n) => entry(base, n, INVALID)));
-    expect(result.findings.map((f) => f.ruleId)).toEqual(['CPD130']);
-    const group = result.findings[0]!;
-    expect(group.evidence).toMatchObject({
-      reason: 'lockfile integrity not valid SRI',
-      count: 3,
-      packages: 'a@1.0.0 b@1.0.0 c@1.0.0',
-    });
-    expect(group.location).toMatchObject({ path: 'package-lock.json' });
-    expect(group.members?.map((m) => m.artifact)).toMatchObject(NAMES.map((name) => ({ name })));
-    expect(result.verifications.map((v) => v.status)).toEqual(['unverifiable', 'unverifiable', 'unverifiable']);
+    expect(result.findings.map((f) => f.ruleId)).toEqual([]);
+    expect(result.verifications.map((v) => [v.status, v.detail])).toEqual(
+      NAMES.map(() => ['unverifiable', expect.stringContaining('integrity in the lockfile not valid (CPD004)')]),
+    );
   });
 
   it('one entry without an integrity among checked ones: unverifiable, no CPD130 of its own', async () => {
@@ -83,12 +77,10 @@ describe('packages whose lockfile integrity cannot be compared with the registry
     expect(result.verifications.map((v) => v.status)).toEqual(['unverifiable', 'verified', 'verified']);
   });
 
-  it('fail-closed keeps the invalid-SRI CPD130 an error', async () => {
-    const result = await scan((base) => [entry(base, 'a'), entry(base, 'b', INVALID), entry(base, 'c', INVALID)], true);
-    expect(result.findings.map((f) => [f.ruleId, f.level, f.evidence?.count])).toEqual([['CPD130', 'error', 2]]);
-  });
-
-  it('deps and registry stages together: one finding per missing integrity, the CPD002', async () => {
+  it.each([
+    { what: 'missing', integrity: undefined, rule: 'CPD002' },
+    { what: 'not valid SRI', integrity: INVALID, rule: 'CPD004' },
+  ])('deps and registry stages together: one finding per $what integrity, the $rule', async ({ integrity, rule }) => {
     const reg = await registryOf(NAMES);
     const root = tempDir();
     writeFileSync(
@@ -101,16 +93,16 @@ describe('packages whose lockfile integrity cannot be compared with the registry
     );
     writeLockfile(
       root,
-      NAMES.map((n) => entry(reg.url, n)),
+      NAMES.map((n) => entry(reg.url, n, integrity)),
     );
     const result = await scanWith(root, [depsStage, TEST_STAGE], {
-      policy: policyWith({ verifySignatures: false, allowedRegistries: [reg.url] }),
+      policy: policyWith({ verifySignatures: false, allowedRegistries: [reg.url], failClosed: true }),
       options: { offline: false, env: {}, registry: reg.url },
     });
     // (CPD006 beside them: the loopback registry is http.)
-    const integrity = result.findings.filter((f) => f.ruleId === 'CPD002' || f.ruleId === 'CPD130');
-    expect(integrity.map((f) => [f.ruleId, f.artifact?.kind === 'package' ? f.artifact.name : ''])).toEqual(
-      NAMES.map((n) => ['CPD002', n]),
+    const integrityFindings = result.findings.filter((f) => ['CPD002', 'CPD004', 'CPD130'].includes(f.ruleId));
+    expect(integrityFindings.map((f) => [f.ruleId, f.artifact?.kind === 'package' ? f.artifact.name : ''])).toEqual(
+      NAMES.map((n) => [rule, n]),
     );
   });
 });

@@ -115,9 +115,10 @@ export function checkIntegrity(graph: DependencyGraph, parsed: ParsedLockfile): 
 /**
  * npm and yarn 1 read `integrity` with ssri (ssri-verdict.ts): only the strongest algorithm is checked. pnpm
  * (`parseIntegrity`: one `algo-base64` token, else ERR_PNPM_INVALID_INTEGRITY) and Bun (parsers/bun.ts: several
- * hashes are CPD016, not enforced) keep the strict reading; yarn berry has its own checksum.
+ * hashes are CPD016, not enforced) keep the strict reading; yarn berry has its own checksum. The registry check asks it
+ * too, so an entry CPD004 reports is not also a CPD130 there (registry/check.ts checkIntegrity).
  */
-function integrityVerdict(kind: DependencyGraph['kind'], value: string): SsriVerdict {
+export function integrityVerdict(kind: DependencyGraph['kind'], value: string): SsriVerdict {
   if (kind === 'npm' || kind === 'yarn-classic') return ssriVerdict(value);
   const verdict = kind === 'yarn-berry' ? checkBerryChecksum(value) : checkSri(value);
   return verdict === 'weak' ? { kind: 'weak', algorithm: 'sha1' } : { kind: verdict };
