@@ -34,19 +34,52 @@ export function checkResolved(state: CheckState, meta: VersionMeta, config: Regi
   const published = tarballKey(meta.tarball, registry);
   if (resolved === undefined || published === undefined || resolved !== published) {
     const base = baseBelow(fetched ?? pkg.resolved, published);
+    const bypass = scopeBypassOf(pkg.name, registry, fetched ?? pkg.resolved, config, state.graph.lockfile);
     state.findings.push(
       packageFinding(
         pkg,
         'CPD107',
-        `${spec(pkg)} (${where(pkg)}) resolves to ${pkg.resolved}, but the registry publishes this version at ${meta.tarball}. npm fetches ${fetched ?? pkg.resolved}: regenerate the entry and review the change.`,
+        `${spec(pkg)} (${where(pkg)}) resolves to ${pkg.resolved}, but the registry publishes this version at ${meta.tarball}. npm fetches ${fetched ?? pkg.resolved}${bypass !== undefined ? `, from the default registry, not from ${registry}, the registry the npm configuration names for ${bypass}` : ''}: regenerate the entry and review the change.`,
         {
           expected: meta.tarball,
           actual: pkg.resolved,
           ...(fetched !== undefined && fetched !== pkg.resolved ? { fetched } : {}),
           ...(base !== undefined ? { resolvedBase: base } : {}),
+          ...(bypass !== undefined ? { scope: bypass, scopeRegistry: registry } : {}),
         },
       ),
     );
+  }
+}
+
+/**
+ * The scope, when a scoped package's registry is its scope's (`@corp:registry=B`, from any npm configuration the scan
+ * reads: the user's ~/.npmrc too, which the deps stage's CPD162 cannot see) and npm fetches it from below the default
+ * registry instead: arborist reify `#registryResolved` fetches a lockfile's `resolved` as written, so the scope
+ * mapping never applies. The default registry is configured, so "nothing here verified it" would be wrong: the cause
+ * is the bypassed mapping.
+ */
+function scopeBypassOf(
+  name: string,
+  registry: string,
+  fetched: string,
+  config: RegistryConfig,
+  lockfile: string,
+): string | undefined {
+  if (!name.startsWith('@')) return undefined;
+  const fallback = projectRegistries(config, lockfile).defaultRegistry;
+  if (sameUrl(fallback, registry) || !isBelow(fetched, fallback)) return undefined;
+  return name.slice(0, name.indexOf('/'));
+}
+
+/** `url` is `prefix` or below it, compared on origin and whole path segments. */
+function isBelow(url: string, prefix: string): boolean {
+  try {
+    const [u, p] = [new URL(url), new URL(prefix)];
+    const dir = p.pathname.endsWith('/') ? p.pathname : `${p.pathname}/`;
+    return u.origin === p.origin && u.pathname.startsWith(dir);
+  } catch {
+    return false;
   }
 }
 

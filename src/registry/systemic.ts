@@ -34,7 +34,8 @@ export function groupRegistryCauses(findings: Finding[], registriesWithoutAny: R
 
 function groupKey(f: Finding, registriesWithoutAny: ReadonlySet<string>): string | undefined {
   const base = f.evidence?.resolvedBase;
-  if (f.ruleId === 'CPD107' && typeof base === 'string') return `CPD157\0${f.location.path}\0${base}`;
+  if (f.ruleId === 'CPD107' && typeof base === 'string')
+    return `CPD157\0${f.location.path}\0${base}\0${String(f.evidence?.scope ?? '')}`;
   const registry = f.evidence?.registry;
   if (
     f.ruleId === 'CPD101' &&
@@ -91,6 +92,8 @@ function summarise(list: readonly Finding[]): Finding {
   if (first.ruleId === 'CPD107') {
     const base = String(first.evidence?.resolvedBase);
     const published = String(first.evidence?.expected);
+    const scope = first.evidence?.scope;
+    if (typeof scope === 'string') return scopeBypassGroup(sorted, related, scope);
     return {
       ruleId: 'CPD157',
       message: `npm fetches ${n} packages of ${lockfile} from ${base}, not from the registry that publishes them (e.g. ${published}): their resolved URLs name another registry, and nothing here verified ${base}. Regenerate the lockfile against the configured registry, or, if ${base} is a registry you moved away from, set replace-registry-host in .npmrc so npm fetches from the configured one.`,
@@ -122,6 +125,27 @@ function summarise(list: readonly Finding[]): Finding {
     message: `${registry} has none of the ${n} packages of ${lockfile} it was asked for (HTTP ${String(first.evidence?.status)} for each): the registry URL or the scope's registry in .npmrc is wrong, or it hides them from these credentials. npm would fail to install them from there; fix the registry configuration.`,
     location: first.location,
     evidence: { registry, status: String(first.evidence?.status), count: n, packages: specs.join(' ') },
+    related,
+    members: sorted,
+  };
+}
+
+/**
+ * One CPD157 for the packages of a scope npm fetches from the default registry although the npm configuration maps
+ * the scope to its own (check-resolved.ts `scopeBypassOf`): the default registry is configured, so the cause is the
+ * bypassed mapping, as CPD162 says it for a mapping in the repository's .npmrc.
+ */
+function scopeBypassGroup(sorted: readonly Finding[], related: Location[], scope: string): Finding {
+  const first = sorted[0]!;
+  const lockfile = first.location.path;
+  const base = String(first.evidence?.resolvedBase);
+  const scopeRegistry = String(first.evidence?.scopeRegistry);
+  const names = sorted.map(memberName);
+  return {
+    ruleId: 'CPD157',
+    message: `npm fetches ${sorted.length} ${scope} packages of ${lockfile} from ${base}, the default registry, not from ${scopeRegistry}, the registry the npm configuration names for ${scope} (e.g. ${names.slice(0, 3).join(', ')}): npm fetches a lockfile's resolved URL as written, so the scope mapping does not apply. Regenerate the entries with the scope registry configured, and check what ${base} serves under these names.`,
+    location: first.location,
+    evidence: { resolvedBase: base, scope, scopeRegistry, count: sorted.length, packages: names.join(' ') },
     related,
     members: sorted,
   };

@@ -33,21 +33,32 @@ function publish(reg: RouteRegistry, names: readonly string[]): void {
     });
 }
 
-async function scan(npmrc: string, entries: readonly LockEntry[], allowed: readonly string[]): Promise<ScanResult> {
+async function scan(
+  npmrc: string,
+  entries: readonly LockEntry[],
+  allowed: readonly string[],
+  privateScopes: readonly string[] = [],
+  userNpmrc?: string,
+): Promise<ScanResult> {
   const root = tempDir('chainproof-scope-bypass-');
+  const home = tempDir('chainproof-scope-bypass-home-');
+  if (userNpmrc !== undefined) writeFileSync(path.join(home, '.npmrc'), userNpmrc);
   const deps = Object.fromEntries(entries.map((e) => [e.name, e.version]));
   writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', dependencies: deps }));
   writeFileSync(path.join(root, '.npmrc'), npmrc);
   writeLockfile(root, entries);
   return scanWith(root, [depsStage, TEST_STAGE], {
-    policy: policyWith({ verifySignatures: false, allowedRegistries: [...allowed] }),
-    options: { offline: false, env: {} },
+    policy: policyWith({ verifySignatures: false, allowedRegistries: [...allowed], privateScopes: [...privateScopes] }),
+    options: {
+      offline: false,
+      env: userNpmrc === undefined ? {} : { npm_config_userconfig: path.join(home, '.npmrc') },
+    },
   });
 }
 
 /** The rules about where packages come from (CPD006, http on loopback, is left out). */
 const sourceRules = (r: ScanResult) =>
-  r.findings.map((f) => f.ruleId).filter((id) => ['CPD107', 'CPD157', 'CPD162'].includes(id));
+  r.findings.map((f) => f.ruleId).filter((id) => ['CPD011', 'CPD107', 'CPD157', 'CPD162'].includes(id));
 
 describe('a scope mapped to registry B, its packages locked on the default registry A', () => {
   it('one CPD162 with the count, no CPD157 beside it', async () => {
@@ -92,5 +103,40 @@ describe('a scope mapped to registry B, its packages locked on the default regis
       count: 2,
       packages: 'x@1.0.0 y@1.0.0',
     });
+  });
+
+  it('a scope the policy marks private, locked on the public registry: CPD011 per package, no CPD107/CPD157', async () => {
+    const b = await startRegistry();
+    publish(b, NAMES);
+    // Written against registry.npmjs.org (npm's default) before the scope was mapped: never fetched in this test,
+    // the registry stage asks B, the scope's registry, and the public URL differs from what B publishes.
+    const entries = NAMES.map((name) => ({
+      name,
+      version: '1.0.0',
+      resolved: `https://registry.npmjs.org/${name}/-/${name.slice('@corp/'.length)}-1.0.0.tgz`,
+      integrity: fakeIntegrity(name),
+    }));
+    const result = await scan(`@corp:registry=${b.url}\n`, entries, [b.url, 'https://registry.npmjs.org/'], ['@corp']);
+    expect(sourceRules(result)).toEqual(['CPD011', 'CPD011', 'CPD011']);
+  });
+
+  it("a scope mapped only in the user's ~/.npmrc: one CPD157 that names the scope mapping, not 'nothing verified A'", async () => {
+    const a = await startRegistry();
+    const b = await startRegistry();
+    publish(a, NAMES);
+    publish(b, NAMES);
+    const entries = NAMES.map((name) => ({
+      name,
+      version: '1.0.0',
+      resolved: tarballOf(a, name),
+      integrity: fakeIntegrity(name),
+    }));
+    // The repository has no scope mapping (its .npmrc is empty), so CPD162 cannot see it; the registry stage can.
+    const result = await scan('', entries, [a.url, b.url], [], `registry=${a.url}\n@corp:registry=${b.url}\n`);
+    expect(sourceRules(result)).toEqual(['CPD157']);
+    const group = result.findings.find((f) => f.ruleId === 'CPD157')!;
+    expect(group.message).toContain(`not from ${b.url}, the registry the npm configuration names for @corp`);
+    expect(group.message).not.toContain('nothing here verified');
+    expect(group.evidence).toMatchObject({ count: 3, scope: '@corp', scopeRegistry: b.url });
   });
 });
