@@ -1,4 +1,5 @@
 import type { DraftEdge, Manifest, ParsedLockfile } from '../types.js';
+import { manifestOverrideSources } from '../parsers/pnpm-settings.js';
 import { strMap } from '../types.js';
 
 /**
@@ -24,15 +25,10 @@ export function overridesOf(
   const data = (root ?? {}) as Record<string, unknown>;
   const npm = data['overrides'];
   if (npm !== null && typeof npm === 'object') for (const [k, v] of Object.entries(npm)) add(k, v);
-  // pnpm 10 takes pnpm-workspace.yaml's `overrides` instead of package.json's `pnpm.overrides` / `resolutions`
-  // (pnpm-settings.ts `pnpmSettingMismatches` compares the lockfile with the same choice): those then force nothing.
-  if (workspace === undefined) {
-    for (const [k, v] of Object.entries(strMap(data['resolutions']))) add(k, v);
-    const pnpm = data['pnpm'];
-    if (pnpm !== null && typeof pnpm === 'object')
-      for (const [k, v] of Object.entries(strMap((pnpm as Record<string, unknown>)['overrides']))) add(k, v);
-  }
-  for (const [k, v] of Object.entries(workspace ?? {})) add(k, v);
+  // pnpm 10 takes pnpm-workspace.yaml's `overrides` instead of package.json's `pnpm.overrides` / `resolutions`: one
+  // reading with pnpm-settings.ts `pnpmSettingMismatches`, which compares the lockfile with the same choice.
+  for (const source of manifestOverrideSources(data, workspace))
+    for (const [k, v] of Object.entries(strMap(source))) add(k, v);
   return out;
 }
 

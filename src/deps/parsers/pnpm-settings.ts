@@ -27,10 +27,9 @@ export function pnpmSettingMismatches(
   const out: PnpmSettingMismatch[] = [];
   const at = (field: string) => lineOf(text, `\n${field}:`);
 
-  const configured = workspaceOverrides(options) ?? {
-    ...stringMap((root as Record<string, unknown>).resolutions),
-    ...stringMap(pnpm.overrides),
-  };
+  const configured: Record<string, string> = {};
+  for (const source of manifestOverrideSources(root as Record<string, unknown>, workspaceOverrides(options)))
+    Object.assign(configured, stringMap(source));
   const locked = stringMap(data.overrides);
   const differing = [...new Set([...Object.keys(configured), ...Object.keys(locked)])].filter((k) => {
     const want = configured[k];
@@ -97,6 +96,22 @@ export function pnpmSettingMismatches(
         : 'the config has packageExtensions the lockfile was not resolved with',
     });
   return out;
+}
+
+/**
+ * The override maps pnpm reads, lowest precedence first, as `getOptionsFromRootManifest` merges them: pnpm-workspace.yaml's
+ * `overrides` when it has them (pnpm 10 then ignores package.json's), else the root package.json's `resolutions`
+ * then `pnpm.overrides`. Both the lockfile-settings comparison here and checks/overrides.ts `overridesOf` read
+ * them through this, so the two cannot disagree on which file pnpm takes. The values are as written: each reader
+ * keeps its own reading of a non-string value.
+ */
+export function manifestOverrideSources(
+  root: Record<string, unknown> | undefined,
+  workspace: Record<string, string> | undefined,
+): unknown[] {
+  if (workspace !== undefined) return [workspace];
+  const pnpm = isRecord(root?.['pnpm']) ? root['pnpm'] : {};
+  return [root?.['resolutions'], pnpm['overrides']];
 }
 
 /** pnpm-workspace.yaml's `overrides` (key → spec) when it has them: pnpm then reads them, not package.json's. */
