@@ -20,6 +20,8 @@ import { isWeightsOnlyAllowed } from './weights-only.js';
 import type { CallSite, PickleRun, ProblemKind } from './result.js';
 import type { GlobalRef } from './values.js';
 import { pushAll } from '../../core/push-all.js';
+import type { CodeSerializer, SerializerMember } from './code-serializers.js';
+import { serializerCauseOf, serializerFinding, serializersIn } from './code-serializers.js';
 
 export type GlobalVerdict =
   { readonly kind: 'safe' } | { readonly kind: 'unknown' } | { readonly kind: 'dangerous'; readonly why: string };
@@ -145,6 +147,9 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
     // Globals the pickle imports that chainproof can vouch for neither way: a computed call they feed is an error.
     const unknown: string[] = [];
     let refusedReported = false;
+    // cloudpickle's or dill's helpers (and the plain arguments they pass) are one cause: one CPI001 each library.
+    const serializers = serializersIn(run);
+    const serialized = new Map<CodeSerializer, SerializerMember[]>();
     for (const g of run.globals.values()) {
       // What an EXT code names is not in the file: its CPI010 says so, and whether the stream calls it.
       if (isExtensionCode(g)) continue;
@@ -192,6 +197,13 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         continue;
       }
       if (v.kind === 'dangerous') dangerous.add(qualified);
+      const serializer = v.kind === 'dangerous' ? serializerCauseOf(run, g, serializers) : undefined;
+      if (serializer !== undefined) {
+        const members = serialized.get(serializer) ?? [];
+        members.push({ global: g, qualified, calls, evidence, suffix: refused });
+        serialized.set(serializer, members);
+        continue;
+      }
       out.push(
         v.kind === 'dangerous'
           ? {
@@ -208,6 +220,9 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
               evidence,
             },
       );
+    }
+    for (const [family, members] of [...serialized].sort(([a], [b]) => a.localeCompare(b))) {
+      out.push(serializerFinding(family, members, where, ctx.what, base));
     }
     const note =
       torchRefused || refusedReported

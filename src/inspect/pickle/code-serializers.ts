@@ -1,0 +1,146 @@
+import type { Finding } from '../../core/finding.js';
+import { listedWithMore } from '../../core/plural.js';
+import { toPython3 } from './compat.js';
+import type { PickleRun } from './result.js';
+import type { GlobalRef } from './values.js';
+
+/**
+ * cloudpickle and dill write a function or class "by value": its code, defaults, closure and class dict go into the
+ * file, and loading rebuilds them through a handful of the library's own helpers (cloudpickle/cloudpickle.py
+ * `_dynamic_class_reduce` → `_make_skeleton_class` + `_class_setstate`, `_dynamic_function_reduce` →
+ * `_make_function` + `_function_setstate`, `_builtin_type('CodeType')`, `subimport`; dill/_dill.py `save_type` →
+ * `_create_type`, `save_function` → `_create_function(_create_code(...))`, `_load_type`). Those helpers are one
+ * cause — the file carries code — so they are one finding that names the helper that rebuilds code and counts the
+ * rest; any other dangerous global beside them (an `os.system` reducer) keeps its own finding.
+ */
+export type CodeSerializer = 'cloudpickle' | 'dill';
+
+/** The libraries' modules, vendored copies included (joblib, srsly, ray and pyspark ship cloudpickle). */
+const SERIALIZER_MODULES: readonly (readonly [RegExp, CodeSerializer])[] = [
+  [/^(?:(?:joblib\.externals|srsly|ray|pyspark)\.)?cloudpickle(?:\.|$)/, 'cloudpickle'],
+  [/^dill(?:\.|$)/, 'dill'],
+];
+
+/**
+ * cloudpickle's public import helpers; every other helper the two write is private (`_make_function`, `_create_code`).
+ * Their public API (`loads`, `load`) reads another pickle: a different cause, left to its own finding.
+ */
+const PUBLIC_HELPERS: ReadonlySet<string> = new Set(['subimport', 'dynamic_subimport']);
+
+/** dill's `_create_filehandle` opens (and with mode `w` truncates) a path on load: a file access of its own. */
+const OWN_CAUSE_HELPERS: ReadonlySet<string> = new Set(['_create_filehandle']);
+
+/** Helpers that rebuild code, in the order a message names them: the reviewer's "what runs". */
+const CODE_BUILDERS: readonly string[] = [
+  '_make_function',
+  '_fill_function',
+  '_make_skel_func',
+  '_create_function',
+  '_create_code',
+  '_make_skeleton_class',
+  '_make_skeleton_enum',
+  '_create_type',
+];
+
+/** The library whose reconstructor this global is, or undefined. */
+function serializerHelperOf(g: GlobalRef): CodeSerializer | undefined {
+  const family = SERIALIZER_MODULES.find(([re]) => re.test(g.module))?.[1];
+  if (family === undefined || g.name.includes('.') || OWN_CAUSE_HELPERS.has(g.name)) return undefined;
+  return g.name.startsWith('_') || PUBLIC_HELPERS.has(g.name) ? family : undefined;
+}
+
+/** Whether the stream calls the global itself (REDUCE, OBJ, INST, NEWOBJ…) anywhere: then it is no mere argument. */
+function isCalled(run: PickleRun, g: GlobalRef): boolean {
+  for (const c of run.calls.values())
+    if (c.onGlobal && c.target?.module === g.module && c.target.name === g.name) return true;
+  return false;
+}
+
+/**
+ * Globals the libraries write as plain arguments of their helpers, never called by the stream: cloudpickle passes the
+ * metaclass `type` to `_make_skeleton_class`; dill writes a module's namespace as `<module>.__dict__` and its own
+ * main module as `__builtin__.__main__` (dill/_dill.py `save_module_dict`).
+ */
+function isSerializerArgument(run: PickleRun, g: GlobalRef, family: CodeSerializer): boolean {
+  if (isCalled(run, g)) return false;
+  const py3 = toPython3(g.module, g.name);
+  if (family === 'cloudpickle') return py3.module === 'builtins' && py3.name === 'type';
+  return py3.name === '__dict__' || (py3.module === 'builtins' && py3.name === '__main__');
+}
+
+/** The serializers whose helpers this run imports: only then are their plain arguments theirs. */
+export function serializersIn(run: PickleRun): ReadonlySet<CodeSerializer> {
+  const found = new Set<CodeSerializer>();
+  for (const g of run.globals.values()) {
+    const family = serializerHelperOf(g);
+    if (family !== undefined) found.add(family);
+  }
+  return found;
+}
+
+/** The serializer cause this dangerous global belongs to in this run, or undefined when it is a cause of its own. */
+export function serializerCauseOf(
+  run: PickleRun,
+  g: GlobalRef,
+  present: ReadonlySet<CodeSerializer>,
+): CodeSerializer | undefined {
+  const family = serializerHelperOf(g);
+  if (family !== undefined) return family;
+  for (const f of present) if (isSerializerArgument(run, g, f)) return f;
+  return undefined;
+}
+
+/** One dangerous global of a serializer cause, with what its own CPI001 would have said. */
+export interface SerializerMember {
+  readonly global: GlobalRef;
+  readonly qualified: string;
+  /** `REDUCE(on global)×2, BUILD×1`, or empty when the stream never calls it. */
+  readonly calls: string;
+  readonly evidence: Record<string, unknown>;
+  /** What torch.load's weights-only default (or a hidden position) adds to the message, or empty. */
+  readonly suffix: string;
+}
+
+/** The member a message names: the first helper that rebuilds code, else the first called one, else the first. */
+function leadMember(members: readonly SerializerMember[]): SerializerMember {
+  const byOffset = [...members].sort((a, b) => a.global.offset - b.global.offset);
+  for (const name of CODE_BUILDERS) {
+    const hit = byOffset.find((m) => m.global.name === name && serializerHelperOf(m.global) !== undefined);
+    if (hit !== undefined) return hit;
+  }
+  return byOffset.find((m) => m.calls !== '') ?? byOffset[0]!;
+}
+
+/** What the finding says after naming the lead: the other members, counted, the first few named. */
+function othersText(members: readonly SerializerMember[], lead: SerializerMember): string {
+  const rest = members
+    .filter((m) => m !== lead)
+    .map((m) => `\`${m.qualified}\``)
+    .sort();
+  return rest.length === 0 ? '' : `, with ${rest.length} more of its globals (${listedWithMore(rest, 4)})`;
+}
+
+/** The one CPI001 for a serializer's globals in one pickle (`members` is never empty). */
+export function serializerFinding(
+  family: CodeSerializer,
+  members: readonly SerializerMember[],
+  where: string,
+  what: string,
+  base: Pick<Finding, 'location' | 'artifact'>,
+): Finding {
+  const lead = leadMember(members);
+  const calls = lead.calls === '' ? '' : `, called via ${lead.calls}`;
+  return {
+    ...base,
+    ruleId: 'CPI001',
+    message: `${where}: the ${what} was written by ${family}, which stores functions and classes with their code: it imports \`${lead.qualified}\` at byte ${lead.global.offset}${calls}${othersText(members, lead)} to rebuild that code, which loading can run. Do not load this file unless you trust whoever wrote it.${lead.suffix}`,
+    evidence: {
+      ...lead.evidence,
+      serializer: family,
+      globals: members
+        .map((m) => m.qualified)
+        .sort()
+        .join(', '),
+    },
+  };
+}
