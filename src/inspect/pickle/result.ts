@@ -80,6 +80,11 @@ export interface PickleProblem {
   readonly offset: number;
   /** The data ended where the reading needed more (CPython: "pickle data was truncated", "ran out of input"). */
   readonly ranOut?: true;
+  /**
+   * The pickle itself was read whole; what it returned is not the record the loader expects (torch's storage keys,
+   * a tar storage record). When one of its own globals is reported, that payload is the cause and this adds nothing.
+   */
+  readonly fromResult?: true;
 }
 
 /** One pickle (one STOP) of a stream. */

@@ -76,12 +76,15 @@ export function* legacyTorchRestSteps(src: ByteSource, first: PickleRun, opts: V
   }
   const keysRun = runs[runs.length - 1]!;
   const keys = keysRun.result?.k === 'list' ? keysRun.result.items : [];
+  // `_legacy_load` iterates what the keys pickle returned: a value that is no list of the model's keys stops it there.
+  let fromResult = true;
   try {
     if (keysRun.result?.k !== 'list' || keysRun.result.count !== keys.length)
       throw new Error('storage keys are not a list chainproof can read');
     for (const k of keys) {
       const size = k.k === 'str' && k.s !== undefined ? storageType.get(k.s) : undefined;
       if (size === undefined) throw new Error('a storage key names no storage of the model pickle');
+      fromResult = false;
       yield* need(src, 8);
       const numel = src.u64();
       src.skipData(numel * size);
@@ -92,6 +95,7 @@ export function* legacyTorchRestSteps(src: ByteSource, first: PickleRun, opts: V
       kind: 'malformed',
       message: `legacy storages could not be walked (${(err as Error).message})`,
       offset: src.pos,
+      ...(fromResult ? { fromResult } : {}),
     });
     return runs;
   }

@@ -57,7 +57,12 @@ export function analyseLegacyTarRecords(body: Buffer, kind: string, target: Pick
   const head = readPickle(src, runs);
   const n = head.result?.k === 'scalar' && typeof head.result.v === 'number' ? head.result.v : -1;
   if (head.stopped && (n < 0 || n > 1_000_000))
-    head.problems.push({ kind: 'malformed', message: `record count ${n} is not valid`, offset: head.start });
+    head.problems.push({
+      kind: 'malformed',
+      message: `record count ${n} is not valid`,
+      offset: head.start,
+      fromResult: true,
+    });
   else if (head.stopped) walkRecords(body, src.pos, n, kind, runs, false);
   return toFindings([...runs.values()], {
     location: { path: target.path, ...(target.member !== undefined ? { member: target.member } : {}) },
@@ -103,6 +108,8 @@ function walkRecords(
               ? 'storage record without a storage type chainproof can size, after a guessed element size'
               : 'storage record without a storage type chainproof can size (torch needs only its .dtype); the records after it were read at every element size',
             offset: rec.start,
+            // No (key, location, type) tuple at all: what the pickle called returned it, and is the cause.
+            ...(t === undefined ? { fromResult: true as const } : {}),
           });
           if (guessing) return;
           for (const s of ELEMENT_SIZES)

@@ -108,6 +108,9 @@ export interface VerdictContext {
   readonly what: string;
 }
 
+/** Findings on what a pickle imports or calls by name: a cause that explains a record it returned (`fromResult`). */
+const GLOBAL_RULES: ReadonlySet<string> = new Set(['CPI001', 'CPI002', 'CPI100']);
+
 const PROBLEM_RULES: Record<ProblemKind, string> = {
   malformed: 'CPI003',
   budget: 'CPI004',
@@ -263,10 +266,14 @@ export function toFindings(runs: readonly PickleRun[], ctx: VerdictContext): Fin
         },
       });
     }
+    const globalReported = out.slice(before).some((f) => GLOBAL_RULES.has(f.ruleId));
     for (const p of run.problems) {
       const key = `p:${p.kind}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      // What a payload returned, where the loader expected a record: the payload's finding is the cause, and stands
+      // for the rest of the member's malformed reading (a guessed walk past it) as this CPI003 would have.
+      if (p.fromResult && globalReported) continue;
       out.push({
         ...base,
         ruleId: PROBLEM_RULES[p.kind],

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildTar } from '../../hostile/helpers/tar.js';
 import { zip } from '../formats/build.js';
 import { inspectFolder } from './scan-folder.js';
 
@@ -94,5 +95,46 @@ describe('torch.load reads one pickle of data.pkl', () => {
     // serialization.py `_load` calls unpickler.load() once: the weights-only gate never sees this pickle.
     expect(found[0]?.message).toContain('reads only the first pickle of data.pkl');
     expect(found[0]?.evidence?.['torchLoad']).toBeUndefined();
+  });
+});
+
+describe("a payload where torch's legacy reader expects a record: the payload is the cause, no CPI003 beside it", () => {
+  const EVIL = `\x80\x02cos\nsystem\n${u('id')}\x85R.`;
+  /** torch.save's legacy head: MAGIC_NUMBER (LONG1), protocol 1001, sys_info, then the model pickle. */
+  const HEAD = `\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.\x80\x02M\xe9\x03.\x80\x02}.\x80\x02}.`;
+  const i64 = (n: number) => Buffer.from(new BigInt64Array([BigInt(n)]).buffer);
+  const record = `\x80\x02K\x00${u('cpu')}ctorch\nFloatStorage\n\x87.`;
+  /** A torch < 0.4 tar checkpoint (sys_info, pickle, no tensors) with the given `storages` member. */
+  const legacyTar = (storages: Buffer) =>
+    buildTar([
+      { name: 'sys_info', data: P('\x80\x02}.') },
+      { name: 'pickle', data: P('\x80\x02}.') },
+      { name: 'tensors', data: P('\x80\x02K\x00.') },
+      { name: 'storages', data: storages },
+    ]);
+
+  it.each([
+    // serialization.py `_legacy_load`: `deserialized_storage_keys = pickle_module.load(f)` runs os.system, then
+    // `for key in deserialized_storage_keys` raises on what it returned.
+    { name: 'keys.pt', data: P(`${HEAD}${EVIL}`) },
+    { name: 'keys-list.pt', data: P(`${HEAD}\x80\x02]${EVIL.slice(2, -1)}a.`) },
+    // The tar format's storages member: `num_storages = pickle_module.load(f)`, then `key, location, storage_type =
+    // pickle_module.load(f)` per record; a payload in either place is read, run, and stops the load.
+    {
+      name: 'count.tar',
+      data: legacyTar(Buffer.concat([P(EVIL), P(record), i64(2), Buffer.alloc(8)])),
+    },
+    {
+      name: 'record.tar',
+      data: legacyTar(Buffer.concat([P('\x80\x02K\x01.'), P(EVIL), i64(2), Buffer.alloc(8), P('\x80\x02].')])),
+    },
+  ])('$name: one CPI001 at error', async ({ name, data }) => {
+    const by = await rulesOf({ [name]: data });
+    expect(by.get(name)?.filter((r) => r !== 'CPI119:note')).toEqual(['CPI001:error']);
+  });
+
+  it('control: a keys pickle that is no list and imports nothing keeps its CPI003', async () => {
+    const by = await rulesOf({ 'int-keys.pt': P(`${HEAD}\x80\x02K\x05.`) });
+    expect(by.get('int-keys.pt')).toContain('CPI003:warning');
   });
 });
