@@ -58,14 +58,53 @@ function isCalled(run: PickleRun, g: GlobalRef): boolean {
 
 /**
  * Globals the libraries write as plain arguments of their helpers, never called by the stream: cloudpickle passes the
- * metaclass `type` to `_make_skeleton_class`; dill writes a module's namespace as `<module>.__dict__` and its own
- * main module as `__builtin__.__main__` (dill/_dill.py `save_module_dict`).
+ * metaclass `type` to `_make_skeleton_class`, and an enum's class dict to `_make_skeleton_enum` keeps the methods it
+ * inherits from `enum` (`enum.Enum.__new__`, `__str__`, …) by reference; dill writes a module's namespace as
+ * `<module>.__dict__` and its own main module as `__builtin__.__main__` (dill/_dill.py `save_module_dict`).
  */
 function isSerializerArgument(run: PickleRun, g: GlobalRef, family: CodeSerializer): boolean {
-  if (isCalled(run, g)) return false;
   const py3 = toPython3(g.module, g.name);
-  if (family === 'cloudpickle') return py3.module === 'builtins' && py3.name === 'type';
+  if (family === 'cloudpickle' && isBuiltinNewFetch(run, py3)) return true;
+  if (isCalled(run, g)) return false;
+  if (family === 'cloudpickle')
+    return (py3.module === 'builtins' && py3.name === 'type') || (py3.module === 'enum' && ENUM_MEMBER.test(py3.name));
   return py3.name === '__dict__' || (py3.module === 'builtins' && py3.name === '__main__');
+}
+
+/** `Enum.__new__`, `IntEnum.__str__`: a dunder method of one of `enum`'s own classes. */
+const ENUM_MEMBER = /^\w*Enum\.__[a-z]+__$/;
+
+/** The builtin data types whose methods an enum's class dict keeps (`_new_member_` is `str.__new__`, …). */
+const DATA_TYPES: ReadonlySet<string> = new Set(['object', 'str', 'int', 'float', 'bytes', 'complex', 'tuple']);
+/** Those methods: a mixed-in enum (`class S(str, Enum)`) keeps the data type's own ones. Not `__getattribute__`. */
+const KEPT_METHODS: ReadonlySet<string> = new Set(['__new__', '__repr__', '__str__', '__format__']);
+
+/**
+ * `builtins.getattr` used only as CPython pickles a builtin method, `getattr(str, '__new__')` (a method's
+ * `__reduce__` in Objects/methodobject.c `meth_reduce`): cloudpickle's enum class dict holds `_new_member_` and a
+ * mixed-in type's `__repr__` so. Every call is a REDUCE on the global and every fetch one of those methods of a builtin
+ * data type; anything else stays its own finding.
+ */
+function isBuiltinNewFetch(run: PickleRun, py3: { module: string; name: string }): boolean {
+  if (py3.module !== 'builtins' || py3.name !== 'getattr') return false;
+  const fetches = run.memberAccesses ?? [];
+  if (fetches.length === 0) return false;
+  for (const a of fetches) {
+    const owner = a.owner === undefined ? undefined : toPython3(a.owner.module, a.owner.name);
+    if (!KEPT_METHODS.has(a.attr ?? '') || owner?.module !== 'builtins' || !DATA_TYPES.has(owner.name)) return false;
+  }
+  let reduces = 0;
+  for (const c of run.calls.values()) {
+    if (
+      c.target === undefined ||
+      c.target.name !== 'getattr' ||
+      toPython3(c.target.module, 'getattr').module !== 'builtins'
+    )
+      continue;
+    if (c.kind !== 'REDUCE' || !c.onGlobal) return false;
+    reduces += c.count;
+  }
+  return reduces === fetches.length;
 }
 
 /** The serializers whose helpers this run imports: only then are their plain arguments theirs. */

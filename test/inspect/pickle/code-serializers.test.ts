@@ -47,6 +47,9 @@ describe('a class written by value by cloudpickle or dill: one CPI001 for the li
     // dill 0.3.6 `save_type` / `save_function`: _create_type, _create_function, _create_code, _load_type and the
     // function globals' `builtins.__dict__`.
     { file: 'dill_class.dill', want: ['dill._dill._create_function [dill]'] },
+    // An enum mixed with str: its class dict keeps getattr(str, '__new__'), getattr(str, '__repr__') and
+    // enum.Enum.__new__/__str__/__repr__/__format__ by reference, all arguments of _make_skeleton_enum.
+    { file: 'cloudpickle_enum.pkl', want: ['cloudpickle.cloudpickle._make_skeleton_enum [cloudpickle]'] },
     { file: 'dill_class_system.dill', want: ['dill._dill._create_function [dill]', 'posix.system'] },
   ])('$file', async ({ file, want }) => {
     expect(await fixture(file)).toEqual(want);
@@ -80,6 +83,19 @@ describe('a class written by value by cloudpickle or dill: one CPI001 for the li
     expect(await dangerousOf('called-type.pkl', data)).toEqual([
       'builtins.type',
       'cloudpickle.cloudpickle.subimport [cloudpickle]',
+    ]);
+  });
+
+  it('getattr fetching anything but a data type method keeps its own CPI001 beside cloudpickle', async () => {
+    // getattr(str, '__getattribute__') hands out an attribute walker; getattr(str, '__new__') is what enums keep.
+    const fetch = (attr: string) =>
+      P(`\x80\x02ccloudpickle.cloudpickle\n_make_skeleton_enum\n0cbuiltins\ngetattr\ncbuiltins\nstr\n${u(attr)}\x86R.`);
+    expect(await dangerousOf('walk.pkl', fetch('__getattribute__'))).toEqual([
+      'builtins.getattr',
+      'cloudpickle.cloudpickle._make_skeleton_enum [cloudpickle]',
+    ]);
+    expect(await dangerousOf('new.pkl', fetch('__new__'))).toEqual([
+      'cloudpickle.cloudpickle._make_skeleton_enum [cloudpickle]',
     ]);
   });
 
