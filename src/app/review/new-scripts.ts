@@ -4,7 +4,8 @@ import { packageArtifact } from '../../core/finding.js';
 import type { Ecosystem } from '../../core/package-key.js';
 import type { Policy } from '../../core/policy.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
-import { buildsEverywhere, WHEEL } from '../../deps/parsers/python/checks/builds.js';
+import { buildsEverywhere, SDIST, WHEEL } from '../../deps/parsers/python/checks/builds.js';
+import { redactUrls } from '../../deps/checks/finding.js';
 import { pythonsLabel } from '../../deps/parsers/python/checks/wheel-python.js';
 
 /** Whether the policy lets a package run install scripts (`dependencies.allowInstallScripts`, globs as CPD012 reads them). */
@@ -69,7 +70,32 @@ export function buildsRunIn(graphs: readonly DependencyGraph[]): Set<string> {
       for (const p of g.packages)
         if (p.source === 'registry' && !(p.distributions ?? []).some((d) => WHEEL.test(d.filename ?? '')))
           out.add(`${p.name}@${p.version}`);
+        else if (directSourceBuild(p) !== undefined) out.add(directBuildKey(p));
   return out;
+}
+
+/** How `buildsRunIn` keys a build from a direct source: the name and where it comes from, as it has no release. */
+export function directBuildKey(p: PackageNode): string {
+  return `${p.name}@${p.resolved ?? ''}`;
+}
+
+/**
+ * A Python entry installed from a direct source that is no wheel: a version-control checkout (`git+https://…`, uv's
+ * `source = { git = … }`), or a URL or a file that is an archive rather than a `.whl`. There is no wheel to take, so
+ * every installer builds it and its build backend runs: pip's `make_distribution_for_install_requirement` makes a
+ * `WheelDistribution` only of a link that `is_wheel`, and any other a `SourceDistribution`, whose
+ * `prepare_distribution_metadata` runs the backend; uv's `Package::to_dist` builds a git or URL source
+ * (`to_source_dist`) unless it locked wheels of it. A local folder is the project's own code (a workspace member, an
+ * editable install), which the change shows in full: not counted. `what` and `from` (redacted) say it in a message.
+ */
+export function directSourceBuild(p: PackageNode): { readonly what: string; readonly from: string } | undefined {
+  if (p.resolved === undefined || (p.distributions ?? []).some((d) => WHEEL.test(d.filename ?? ''))) return undefined;
+  const path = p.resolved.split(/[?#]/, 1)[0]!;
+  const from = redactUrls(p.resolved);
+  if (p.source === 'git') return { what: 'a version-control checkout', from };
+  if (p.source === 'tarball' && !WHEEL.test(path)) return { what: 'a URL that is no wheel', from };
+  if (p.source === 'file' && SDIST.test(path)) return { what: 'a source archive', from };
+  return undefined;
 }
 
 /**
@@ -90,6 +116,25 @@ export function addedBuildFinding(
     location: { path: node.lockfile, line: node.line },
     artifact: packageArtifact('pypi', node.name, node.version),
     evidence: { to: node.version, source, added: true, sdist },
+  };
+}
+
+/**
+ * CPU003 for a Python package new to its lockfile that comes from a direct source the installer builds
+ * (`directSourceBuild`): as with an sdist, the build backend it brings runs at install — and nothing but the
+ * source's owner decides what it is.
+ */
+export function addedDirectBuildFinding(
+  node: PackageNode,
+  direct: { readonly what: string; readonly from: string },
+): Finding {
+  const label = node.version !== '' ? `${node.name}@${node.version}` : node.name;
+  return {
+    ruleId: 'CPU003',
+    message: `${label} is new to ${node.lockfile} and comes from ${direct.what} (${direct.from}), which the installer builds from source: that runs the package's build backend (setup.py / PEP 517), with the rights of the developer or the CI job. Read what its build runs before merging, or add it to dependencies.allowInstallScripts once reviewed.`,
+    location: { path: node.lockfile, line: node.line },
+    artifact: packageArtifact('pypi', node.name, node.version),
+    evidence: { to: node.version, source: 'lockfile', added: true, from: direct.from },
   };
 }
 

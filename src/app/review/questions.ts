@@ -12,8 +12,11 @@ import { SDIST, WHEEL } from '../../deps/parsers/python/checks/builds.js';
 import type { Ecosystem } from '../../core/package-key.js';
 import {
   addedBuildFinding,
+  addedDirectBuildFinding,
   addedScriptFinding,
   buildsRunIn,
+  directBuildKey,
+  directSourceBuild,
   entryKey,
   movedBuildFinding,
   runsUnallowedScripts,
@@ -316,6 +319,11 @@ function addedScript(node: PackageNode, ecosystem: Ecosystem, scripts: ScriptJud
 }
 
 function addedBuild(node: PackageNode, scripts: ScriptJudge): Finding[] {
+  const direct = directSourceBuild(node);
+  if (direct !== undefined)
+    return runsUnallowedScripts(node, scripts.allowed) && !scripts.builtAtBase.has(directBuildKey(node))
+      ? [addedDirectBuildFinding(node, direct)]
+      : [];
   const sdist = (node.distributions ?? []).map((d) => d.filename ?? '').find((f) => SDIST.test(f));
   if (sdist === undefined || !builtNow(node, scripts) || scripts.builtAtBase.has(`${node.name}@${node.version}`))
     return [];
