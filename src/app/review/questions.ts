@@ -429,12 +429,13 @@ function outgrown(lf: LockfileChanges, head: DependencyGraph | undefined): Findi
   };
 }
 
+/**
+ * A change's package as CPU006 lists it: name@version, or the name alone for an entry that has no version (a
+ * requirements line `name @ <url>` pins none), where `name@` read as a truncated word.
+ */
 function name(c: PackageChange): string {
-  return c.kind === 'added'
-    ? `${c.name}@${c.head.version}`
-    : c.kind === 'removed'
-      ? `${c.name}@${c.base.version}`
-      : c.name;
+  const version = c.kind === 'added' ? c.head.version : c.kind === 'removed' ? c.base.version : '';
+  return version !== '' ? `${c.name}@${version}` : c.name;
 }
 
 function isMove(c: PackageChange): c is VersionMove {

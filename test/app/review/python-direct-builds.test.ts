@@ -104,3 +104,17 @@ describe('review of a Python dependency new to the lock from a source the instal
     expect(got).toEqual(want);
   });
 });
+
+describe('a patch update that also adds a URL requirement (CPU006)', () => {
+  it('names the added package without a dangling `@` (a `name @ <url>` line pins no version)', async () => {
+    const repo = makeRepo(
+      { 'requirements.txt': `${REQ}six==1.16.0\n` },
+      { 'requirements.txt': `${REQ}six==1.16.1\nevilpkg @ https://files.example.com/evilpkg-1.0.tar.gz\n` },
+    );
+    cleanups.push(repo.cleanup);
+    const r = await reviewHead(repo.dir);
+    const cpu006 = r.findings.find((f) => f.ruleId === 'CPU006');
+    expect(cpu006?.message).toContain('adds 1 package(s) (evilpkg)');
+    expect(cpu006?.evidence?.['addedPackages']).toBe('evilpkg');
+  });
+});
