@@ -272,6 +272,32 @@ function leftOver(left: readonly PackageChange[]): string {
   return [...counts].map(([what, n]) => `${n} ${what}`).join(', ');
 }
 
+/**
+ * Model file changes with a finding at their path first, in path order within each part: when the list is cut at
+ * TEXT_ROWS, the files the findings name are the ones still listed (a folder of harmless arrays sorted before the
+ * pickles that run code).
+ */
+function flaggedFirst<T extends { readonly path: string }>(
+  rows: readonly T[],
+  findings: readonly ResolvedFinding[],
+): T[] {
+  if (rows.length <= TEXT_ROWS) return [...rows];
+  const flagged = new Set(findings.map((f) => f.location.path));
+  return [...rows.filter((m) => flagged.has(m.path)), ...rows.filter((m) => !flagged.has(m.path))];
+}
+
+/**
+ * The model file or reference changes past TEXT_ROWS, counted by kind as a lockfile's are: a change that adds a
+ * folder of two thousand shards printed two thousand lines above its findings, which are what the reader came for.
+ */
+function pushLeftOver(out: string[], left: readonly { readonly kind: string }[], what: string): void {
+  if (left.length === 0) return;
+  const counts = new Map<string, number>();
+  for (const x of left) counts.set(x.kind, (counts.get(x.kind) ?? 0) + 1);
+  const kinds = [...counts].map(([kind, n]) => `${n} ${kind}`).join(', ');
+  out.push(`… and ${left.length} more ${what} (${kinds}; -f json lists every change)`);
+}
+
 /** Terminal text: one line per change (at most TEXT_ROWS per lockfile, the rest counted), findings after, the gate last. */
 export function toReviewText(review: ReviewResult): string {
   const r = redactReview(review);
@@ -291,11 +317,14 @@ export function toReviewText(review: ReviewResult): string {
     }
     if (left.length > 0) out.push(`  … and ${left.length} more (${leftOver(left)}; -f json lists every change)`);
   }
-  for (const m of r.models) out.push(`model ${m.kind.padEnd(8)} ${m.path}`);
-  for (const c of r.references)
+  const models = flaggedFirst(r.models, r.findings);
+  for (const m of models.slice(0, TEXT_ROWS)) out.push(`model ${m.kind.padEnd(8)} ${m.path}`);
+  pushLeftOver(out, models.slice(TEXT_ROWS), 'model file changes');
+  for (const c of r.references.slice(0, TEXT_ROWS))
     out.push(
       `reference ${c.kind.padEnd(6)} ${c.reference.repoId ?? c.reference.url ?? '?'} ${c.kind === 'moved' ? `${c.from ?? '(none)'} → ` : ''}${c.reference.revision ?? '(none)'} at ${c.reference.path}:${c.reference.line}`,
     );
+  pushLeftOver(out, r.references.slice(TEXT_ROWS), 'model reference changes');
   // Nothing moved a version, a model or a reference — but a finding may still say what did change (the same versions
   // re-pointed to another host, a lockfile's settings): the header must not read as all clear above it.
   if (out.length === 0)

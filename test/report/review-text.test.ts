@@ -228,3 +228,32 @@ describe('review markdown: a long finding', () => {
     expect(cut).toMatch(/word… \\\(the JSON report has it whole\\\)$/);
   });
 });
+
+/** A valid one-element float64 `.npy` (format 1.0): a model file with nothing to report. */
+function npy(): Buffer {
+  let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }";
+  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+  const len = Buffer.alloc(2);
+  len.writeUInt16LE(header.length);
+  return Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), len, Buffer.from(header), Buffer.alloc(8)]);
+}
+
+describe('review text of a change that adds a folder of model files', () => {
+  it('lists at most fifty model changes, those with a finding first, and counts the rest', async () => {
+    // Sixty plain arrays whose names sort before the one pickle that calls os.system (never loaded: parsed only).
+    const head: Record<string, string | Buffer> = { 'models/zz-evil.pkl': "cos\nsystem\n(S'id'\ntR." };
+    for (let i = 0; i < 60; i++) head[`models/a-${String(i).padStart(2, '0')}.npy`] = npy();
+    const { dir, cleanup } = makeRepo({ 'README.md': 'x\n' }, head);
+    cleanups.push(cleanup);
+    const r = await reviewHead(dir);
+    expect(r.models).toHaveLength(61);
+    expect(r.findings.filter((f) => f.level !== 'note').map((f) => `${f.ruleId} ${f.location.path}`)).toEqual([
+      'CPI001 models/zz-evil.pkl',
+    ]);
+    const lines = toReviewText(r).split('\n');
+    const modelLines = lines.filter((l) => l.startsWith('model '));
+    expect(modelLines).toHaveLength(50);
+    expect(modelLines).toContain('model added    models/zz-evil.pkl');
+    expect(lines).toContain('… and 11 more model file changes (11 added; -f json lists every change)');
+  });
+});
