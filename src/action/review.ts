@@ -32,6 +32,8 @@ export interface ReviewSetup {
   readonly logger: Logger;
   readonly write: (t: string) => void;
   readonly redact: (t: string) => string;
+  /** A link to a root-relative path and line at the checked-out commit, when the runner names one (run.ts `blobUrl`). */
+  readonly fileUrl: ((p: string, line: number | undefined) => string | undefined) | undefined;
   /** Annotation lines for the findings (shared with scan mode). */
   readonly annotate: (result: ReviewResult['scan'], repoPath: ((p: string) => string) | undefined) => string[];
 }
@@ -59,6 +61,7 @@ export async function reviewAndReport(s: ReviewSetup): Promise<number> {
   // `include` / `exclude` and `baseline` mean in review what they mean in a scan (app/review/narrow.ts).
   const result = narrowReview(reviewed, inputs, s.baseline);
   const { prefix, repoPath } = rootInRepo(s.workspace, s.root);
+  const markdownOptions = s.fileUrl !== undefined ? { fileUrl: s.fileUrl } : {};
   const written: Record<string, string> = {};
   for (const t of inputs.reports) {
     const abs = path.resolve(s.workspace, t.file);
@@ -75,7 +78,7 @@ export async function reviewAndReport(s: ReviewSetup): Promise<number> {
         : t.format === 'json'
           ? JSON.stringify(toReviewJson(result, VERSION), null, 2) + '\n'
           : t.format === 'markdown'
-            ? toReviewMarkdown(result)
+            ? toReviewMarkdown(result, markdownOptions)
             : toReviewText(result);
     await writeOutput(abs, s.redact(text));
     written[t.format] = abs;
@@ -83,7 +86,8 @@ export async function reviewAndReport(s: ReviewSetup): Promise<number> {
   write(withoutCommands(toReviewText(result)));
   if (inputs.annotations) for (const line of s.annotate(result.scan, repoPath)) write(line + '\n');
   const summaryFile = s.env['GITHUB_STEP_SUMMARY'];
-  if (inputs.jobSummary && summaryFile) await appendFile(summaryFile, s.redact(toReviewMarkdown(result)) + '\n');
+  if (inputs.jobSummary && summaryFile)
+    await appendFile(summaryFile, s.redact(toReviewMarkdown(result, markdownOptions)) + '\n');
   const sum = result.scan.summary;
   const by = sum.byLevel;
   // Every output action.yml declares, as a scan sets them: `suppressed`, `verified`, `failed`, `unverifiable` and

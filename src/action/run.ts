@@ -110,6 +110,7 @@ async function scanAndReport(
       logger,
       write,
       redact,
+      fileUrl: blobUrl(env, rootInRepo(workspace, root).repoPath),
       annotate: (result, repoPath) => annotations(result, inputs.maxAnnotations, repoPath),
     });
   }

@@ -109,7 +109,16 @@ function clipMessage(message: string): string {
  * The review for a pull-request comment and the job summary: the verdict, the findings (errors first), then the
  * changes with the flagged ones first, then by changeTier. Every scanned string is escaped.
  */
-export function toReviewMarkdown(review: ReviewResult): string {
+/** How the pull-request comment and job summary link a finding's place. */
+export interface ReviewMarkdownOptions {
+  /**
+   * A link to a root-relative path and line at the reviewed commit (the Action's blob URL), as the scan's summary
+   * links its Location cells: the reader goes from the finding to the line in one click.
+   */
+  readonly fileUrl?: (path: string, line: number | undefined) => string | undefined;
+}
+
+export function toReviewMarkdown(review: ReviewResult, opts: ReviewMarkdownOptions = {}): string {
   const r = redactReview(review);
   const out: string[] = [];
   const errors = r.findings.filter((f) => f.level === 'error').length;
@@ -152,7 +161,9 @@ export function toReviewMarkdown(review: ReviewResult): string {
       const f = row.finding;
       const member = f.location.member !== undefined ? ` (${f.location.member})` : '';
       const where = `${f.location.path}${f.location.line !== undefined ? `:${f.location.line}` : ''}${member}`;
-      out.push(`- **${f.level}** \`${f.ruleId}\` ${escapeMd(where)}: ${escapeMd(clipMessage(messageBesidePlace(f)))}`);
+      out.push(
+        `- **${f.level}** \`${f.ruleId}\` ${linked(escapeMd(where), f, opts)}: ${escapeMd(clipMessage(messageBesidePlace(f)))}`,
+      );
       listed++;
     }
     if (r.findings.length > listed) out.push(`- …and ${r.findings.length - listed} more (see the JSON report).`);
@@ -270,6 +281,16 @@ function leftOver(left: readonly PackageChange[]): string {
     counts.set(what, (counts.get(what) ?? 0) + 1);
   }
   return [...counts].map(([what, n]) => `${n} ${what}`).join(', ');
+}
+
+/**
+ * A finding's place as a Markdown link when `fileUrl` gives one: an https URL with nothing that could end the link
+ * early (the path is the pull request's own text). A finding of the whole tree (`.`) has no file to link.
+ */
+function linked(text: string, f: ResolvedFinding, opts: ReviewMarkdownOptions): string {
+  if (f.location.path === '.') return text;
+  const url = opts.fileUrl?.(f.location.path, f.location.line);
+  return url !== undefined && /^https:\/\/[^\s()<>]+$/.test(url) ? `[${text}](${url})` : text;
 }
 
 /**

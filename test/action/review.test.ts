@@ -128,6 +128,22 @@ describe('the bundled Action in review mode (dist/index.js, review-base)', () =>
     expect(sarif.runs[0]!.results.map((x) => x.ruleId)).toContain('CPD005');
   }, 300_000);
 
+  it('links each finding of the job summary to its line at the checked-out commit, under the scanned folder', async () => {
+    // The scan's summary links its Location cells (run.ts blobUrl); the review's listed plain text, so the reader
+    // searched the lockfile for the line by hand. The lockfile sits in a sub-folder the Action is pointed at.
+    const repo = makeRepo({ [`web/${F}`]: lock('before') }, { [`web/${F}`]: evil() });
+    cleanups.push(repo.cleanup);
+    const r = await runActionInProcess(repo.dir, { path: 'web', 'review-base': 'HEAD~1', offline: 'true' });
+    expect(r.code, r.stdout).toBe(1);
+    const line =
+      evil()
+        .split('\n')
+        .findIndex((l) => l.startsWith('form-data@')) + 1;
+    expect(r.summary).toContain(
+      `\`CPD005\` [yarn.lock\\:${line}](https://github.com/acme/demo/blob/0123456789abcdef0123456789abcdef01234567/web/yarn.lock#L${line}): `,
+    );
+  }, 300_000);
+
   it('fails with exit 2 when the base revision is missing, even under a policy that turns CPU022 off', async () => {
     // A shallow clone (actions/checkout's default) and a policy that silenced CPU022: the gate was judged on no
     // finding at all and passed (exit 0, gate-passed true) with nothing compared. `chainproof review` exits 2 there.
