@@ -157,8 +157,15 @@ const MAX_ERROR_ROWS = 2000;
 
 function fileCell(text: string, f: ResolvedFinding | undefined, opts: MarkdownOptions): string {
   const path = f ? f.location.path : text;
-  const url = opts.fileUrl?.(path, f?.location.line);
-  return url !== undefined && /^https:\/\/[^\s()<>]+$/.test(url) ? `[${cell(text)}](${url})` : cell(text);
+  return markdownLink(cell(text), opts.fileUrl?.(path, f?.location.line));
+}
+
+/**
+ * `[text](url)` for an https URL with nothing in it that could end the link early (the path in it is the scanned
+ * repository's own text); the text alone otherwise. `text` is already escaped Markdown.
+ */
+export function markdownLink(text: string, url: string | undefined): string {
+  return url !== undefined && /^https:\/\/[^\s()<>]+$/.test(url) ? `[${text}](${url})` : text;
 }
 
 /** The other files a scanner note is the same for, the first few named. */

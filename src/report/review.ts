@@ -7,6 +7,7 @@ import {
   clampBytes,
   escapeMd,
   findingRows,
+  markdownLink,
   messageBesidePlace,
   pushMore,
   restOfRule,
@@ -283,14 +284,9 @@ function leftOver(left: readonly PackageChange[]): string {
   return [...counts].map(([what, n]) => `${n} ${what}`).join(', ');
 }
 
-/**
- * A finding's place as a Markdown link when `fileUrl` gives one: an https URL with nothing that could end the link
- * early (the path is the pull request's own text). A finding of the whole tree (`.`) has no file to link.
- */
+/** A finding's place as a Markdown link when `fileUrl` gives one; a finding of the whole tree (`.`) has no file. */
 function linked(text: string, f: ResolvedFinding, opts: ReviewMarkdownOptions): string {
-  if (f.location.path === '.') return text;
-  const url = opts.fileUrl?.(f.location.path, f.location.line);
-  return url !== undefined && /^https:\/\/[^\s()<>]+$/.test(url) ? `[${text}](${url})` : text;
+  return f.location.path === '.' ? text : markdownLink(text, opts.fileUrl?.(f.location.path, f.location.line));
 }
 
 /**
