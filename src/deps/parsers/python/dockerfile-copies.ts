@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import { isDockerfile } from '../../python-inputs.js';
 import type { NamedFileTarget } from './install-requirements.js';
 import { copyHeredocFiles, runHeredocFiles, type HeredocFile } from './dockerfile-heredocs.js';
+import { runWrites } from './dockerfile-run-writes.js';
 
 /** One `COPY` / `ADD` from the build context, where its files land in the image. */
 interface ContextCopy {
@@ -33,6 +34,8 @@ interface OpaqueCopy {
   readonly run?: true;
   /** A `RUN` writes it in a way nothing can follow: said unread even though the build writes it. */
   readonly rewrites?: true;
+  /** It puts that one file there, not a folder (a RUN's `cp a.txt /app`, where /app may be the folder it goes in). */
+  readonly exact?: true;
 }
 
 /**
@@ -91,7 +94,7 @@ export function dockerfileCopySource(
           if (written !== undefined) return { unread: copy.opaque, heredoc: written.body };
           continue;
         }
-        if (copy.dest === undefined || isUnder(target, copy.dest))
+        if (copy.dest === undefined || (copy.exact === true ? target === copy.dest : isUnder(target, copy.dest)))
           return copy.rewrites === true ? { unread: copy.opaque, rewritten: true } : { unread: copy.opaque };
         continue;
       }
@@ -223,12 +226,23 @@ function readCopies(
         // The files its shell writes from heredocs: what they hold is in the Dockerfile when the write surely ran
         // and nothing after it changed the file; otherwise the RUN hides what was there ("a RUN may change it"),
         // for its own installs too unless they all run before the write (they read the file as it was).
-        for (const f of raw === undefined ? [] : (runHeredocFiles(rest, workdir, raw, i) ?? [])) {
+        const heredocs = raw === undefined ? [] : (runHeredocFiles(rest, workdir, raw, i) ?? []);
+        for (const f of heredocs) {
           const own = f.own === 'before' ? {} : { run: true as const };
           const { path, body } = f;
           if (f.own !== 'unsure' && f.later === 'body')
             copies.push({ line, stage, dest: path, opaque: 'a RUN writes it', heredocFiles: [{ path, body }], ...own });
           else copies.push({ line, stage, dest: path, opaque: 'a RUN may change it', rewrites: true, ...own });
+        }
+        // Any other file its commands write or change holds what the build made, not what was copied there.
+        for (const w of runWrites(rest, workdir)) {
+          if (heredocs.some((f) => f.path === w.path)) continue;
+          const own = w.readAfter ? { run: true as const } : {};
+          const how =
+            w.how === 'changes'
+              ? { opaque: 'a RUN changes it', rewrites: true as const }
+              : { opaque: 'a RUN writes it' };
+          copies.push({ line, stage, dest: w.path, exact: true, ...how, ...own });
         }
         break;
       }
