@@ -626,6 +626,33 @@ describe('offline Python rules over case fixtures', () => {
     expect(JSON.stringify(r.findings)).not.toMatch(/MadeUp/);
   });
 
+  // uv takes an index's password from UV_INDEX_<NAME>_PASSWORD (uv-static EnvVars::index_password), Poetry from
+  // POETRY_HTTP_BASIC_<SOURCE>_PASSWORD: a value written there in a workflow or Dockerfile is the secret itself.
+  it('CPP093: a uv / Poetry index password variable set to a written value, not one a secret fills in', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cp-py-env-cred-'));
+    await mkdir(path.join(dir, '.github', 'workflows'), { recursive: true });
+    await writeFile(
+      path.join(dir, '.github', 'workflows', 'ci.yml'),
+      'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    env:\n      UV_INDEX_CORP_USERNAME: deploy\n' +
+        '      UV_INDEX_CORP_PASSWORD: MadeUpEnv1\n      POETRY_HTTP_BASIC_CORP_PASSWORD: ${{ secrets.CORP }}\n' +
+        '    steps:\n      - run: uv sync --locked\n',
+    );
+    await writeFile(
+      path.join(dir, 'Dockerfile'),
+      'FROM python:3.12\nARG UV_INDEX_CORP_PASSWORD\nENV POETRY_HTTP_BASIC_CORP_PASSWORD=${TOKEN}\n' +
+        'ENV POETRY_PYPI_TOKEN_PYPI MadeUpEnv2\nRUN export UV_INDEX_X_PASSWORD="MadeUpEnv3" && uv sync\n',
+    );
+    const r = await scanPython(dir);
+    const hits = r.findings.filter((f) => f.ruleId === 'CPP093');
+    expect(hits.map((f) => [f.location.path, f.evidence?.['lines']])).toEqual([
+      ['.github/workflows/ci.yml', '7'],
+      ['Dockerfile', '4 5'],
+    ]);
+    expect(hits[0]!.message).toMatch(/CI's secrets/);
+    expect(hits[1]!.message).toMatch(/type=secret/);
+    expect(JSON.stringify(r.findings)).not.toMatch(/MadeUp/);
+  });
+
   it('one CPP079 per variable and file, with the count and the lines', async () => {
     const r = await scanPython(path.join(CASES, 'pip-env-variables'));
     const got = r.findings

@@ -31,6 +31,8 @@ export interface IndexSettings {
   readonly indexes: readonly ConfigSetting[];
   /** Hosts whose TLS certificate is not checked (pip `trusted-host`, uv `allow-insecure-host`, PDM `verify_ssl`). */
   readonly insecureHosts: readonly ConfigSetting[];
+  /** Lines that set an index password or token variable to a written value (`UV_INDEX_CORP_PASSWORD=…`). */
+  readonly credentialLines?: readonly number[];
 }
 
 /** pip's index options by their configuration names; `pypi-url` is cmdoptions' alias of `index-url`. */

@@ -52,6 +52,18 @@ export function pipIndexVariable(name: string): string | undefined {
 }
 const indexAssignments = envAssignmentReader([...Object.keys(VARS).filter((n) => n.startsWith('UV_')), PIP_VARIABLE]);
 const strategyAssignments = envAssignmentReader(['UV_INDEX_STRATEGY']);
+/**
+ * The variables uv and Poetry take an index's secret from: uv's `UV_INDEX_<NAME>_PASSWORD` (uv-static `EnvVars::
+ * index_password`) and `UV_PUBLISH_PASSWORD` / `UV_PUBLISH_TOKEN`, Poetry's
+ * `POETRY_HTTP_BASIC_<SOURCE>_PASSWORD` and `POETRY_PYPI_TOKEN_<NAME>` (its `Config` maps `POETRY_<KEY>` onto
+ * `http-basic.<source>.password` / `pypi-token.<name>`). The user name alone is no secret.
+ */
+const credentialAssignments = envAssignmentReader([
+  'UV_INDEX_[A-Za-z0-9_]+_PASSWORD',
+  'UV_PUBLISH_(?:PASSWORD|TOKEN)',
+  'POETRY_HTTP_BASIC_[A-Za-z0-9_]+_PASSWORD',
+  'POETRY_PYPI_TOKEN_[A-Za-z0-9_]+',
+]);
 /** The uv settings that add an index beside the default one. */
 const UV_EXTRA = new Set(['--extra-index-url', '--index', 'UV_EXTRA_INDEX_URL', 'UV_INDEX']);
 
@@ -82,6 +94,7 @@ export function envAssignmentReader(names: readonly string[]): (line: string) =>
 export function envIndexSettings(file: string, text: string): IndexSettings | undefined {
   const indexes: ConfigSetting[] = [];
   const insecureHosts: ConfigSetting[] = [];
+  const credentialLines: number[] = [];
   const tools = new Set<string>();
   const lines = text.split(/\r?\n/);
   const strategies = unsafeStrategies(lines);
@@ -110,7 +123,10 @@ export function envIndexSettings(file: string, text: string): IndexSettings | un
             : {};
       (o.insecure ? insecureHosts : indexes).push({ key: o.key, value: o.value, line: i + 1, ...extra });
     }
-    if (!/(PIP|UV)_/.test(raw)) return;
+    if (!/(PIP|UV|POETRY)_/.test(raw)) return;
+    // A `$` is a variable the shell or the CI runner fills in (`${{ secrets.T }}`): only a written value is a secret.
+    if (credentialAssignments(raw).some(([, value]) => value !== '' && !value.includes('$')))
+      credentialLines.push(i + 1);
     for (const [written, value] of indexAssignments(raw)) {
       const name = written.startsWith('PIP_') ? pipIndexVariable(written) : written;
       if (name === undefined) continue;
@@ -130,8 +146,8 @@ export function envIndexSettings(file: string, text: string): IndexSettings | un
       }
     }
   });
-  if (indexes.length === 0 && insecureHosts.length === 0) return undefined;
-  return { file, tool: [...tools].sort().join(' and '), indexes, insecureHosts };
+  if (indexes.length === 0 && insecureHosts.length === 0 && credentialLines.length === 0) return undefined;
+  return { file, tool: [...tools].sort().join(' and '), indexes, insecureHosts, credentialLines };
 }
 
 /**

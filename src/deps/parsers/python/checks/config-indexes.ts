@@ -65,13 +65,8 @@ export function checkIndexSettings(
   const secretLines = s.indexes.filter(
     (ix) => WEB_URL.test(ix.value) && !ix.value.includes('$') && carriesUrlCredentials(ix.value),
   );
-  if (secretLines.length > 0)
-    out.push(
-      indexCredentialsFinding(
-        s.file,
-        secretLines.map((ix) => ix.line),
-      ),
-    );
+  const lines = [...secretLines.map((ix) => ix.line), ...(s.credentialLines ?? [])];
+  if (lines.length > 0) out.push(indexCredentialsFinding(s.file, lines));
   for (const h of s.insecureHosts) {
     out.push(
       pyFileFinding(

@@ -5,6 +5,7 @@ import type { PythonCheckPolicy } from './context.js';
 import { PYPI_INDEXES, isAllowedIndex } from './context.js';
 import { pyFileFinding } from './finding.js';
 import { carriesUrlCredentials } from '../../../checks/credentials.js';
+import { isDockerfile } from '../../../python-inputs.js';
 
 const WEB_URL = /^https?:\/\//i;
 const WEB_OR_GIT_URL = /^(?:git\+)?https?:\/\//i;
@@ -90,6 +91,11 @@ function credentialsAdvice(file: string): string {
     return 'write them as variables pipenv expands in the Pipfile source URL (`${PIP_USER}`, `${PIP_TOKEN}`)';
   if (base === 'pyproject.toml')
     return `${uv} (uv), as POETRY_HTTP_BASIC_<SOURCE>_USERNAME and _PASSWORD (Poetry), or as \`\${VAR}\` in the URL (PDM)`;
+  // A Dockerfile's ENV / ARG values stay in the image and its history; a workflow's are in the repository.
+  if (isDockerfile(file))
+    return 'pass them to the build as a secret (`RUN --mount=type=secret,id=…,env=UV_INDEX_<NAME>_PASSWORD`), never as ENV or ARG, which the image keeps';
+  if (/(^|\/)\.github\/workflows\/|(^|\/)\.gitlab-ci\.ya?ml$/.test(file))
+    return "take them from the CI's secrets (`${{ secrets.INDEX_TOKEN }}`, a masked CI/CD variable)";
   if (/^pip\.(conf|ini)$/.test(base))
     return "keep them in the runner's environment (PIP_INDEX_URL from a secret), keyring or ~/.netrc: pip expands no variable in its configuration files";
   return "write the user name and password as variables pip expands (`${PIP_USER}`, `${PIP_TOKEN}`), or keep them in the runner's pip configuration";
