@@ -18,7 +18,10 @@ export interface PypiClientOptions {
   readonly cacheDir?: string;
   /** Within this age a cached answer is used without asking; after it, a conditional request. */
   readonly freshMs?: number;
-  /** Consecutive index-level failures (network, timeout, 5xx, 429) after which the index is not asked again. */
+  /**
+   * Consecutive index-level failures (network, timeout, 5xx, 429, 403) after which the index is not asked again; a
+   * 401 stops the asking at once.
+   */
   readonly breakerThreshold?: number;
   /** The scan's budget for all index requests, shared by every client: aborted when spent. */
   readonly budget?: { readonly signal: AbortSignal; readonly ms: number };
@@ -115,7 +118,7 @@ export class PypiClient {
       if (attempt > 0) await sleep(this.opts.minRetryDelayMs * 2 ** (attempt - 1));
       last = await this.fetchOnce(url, accept, hit);
       this.record(breaker, last);
-      if (last.kind !== 'error' || last.trouble === undefined || last.trouble === 'rate-limited') break;
+      if (last.kind !== 'error' || last.trouble === undefined || !RETRIED.has(last.trouble)) break;
     }
     if (last.kind !== 'error') return last;
     // The budget, not the index, ended it: say so (one cause for every package it left).
@@ -127,18 +130,31 @@ export class PypiClient {
     const budget = this.opts.budget;
     if (budget?.signal.aborted === true)
       return { kind: 'error', reason: `the index budget of this scan (${Math.round(budget.ms / 1000)} s) was spent` };
-    if (breaker.open !== undefined)
-      return {
-        kind: 'error',
-        reason: `the index failed ${this.threshold()} times in a row (${breaker.open}), so it was not asked again`,
-      };
-    return undefined;
+    if (breaker.open === undefined) return undefined;
+    const refused = breaker.refused === true ? { refused: true as const } : {};
+    // A 401 is the index's answer to the scan's credentials, whatever the page: said as it is.
+    if (breaker.unauthorized === true) return { kind: 'error', reason: breaker.open, ...refused };
+    return {
+      kind: 'error',
+      reason: `the index failed ${this.threshold()} times in a row (${breaker.open}), so it was not asked again`,
+      ...refused,
+    };
   }
 
   /** The circuit breaker (as npm's, breaker.ts): consecutive index-level failures open it; an answer resets it. */
   private record(breaker: Breaker, out: Attempt): void {
-    if (out.kind !== 'error') breaker.failures = 0;
-    else if (out.trouble !== undefined && ++breaker.failures >= this.threshold()) breaker.open ??= out.reason;
+    if (out.kind !== 'error') {
+      breaker.failures = 0;
+      return;
+    }
+    if (out.trouble === undefined || breaker.open !== undefined) return;
+    // 401: the index wants other credentials for every page (pip's install stops at its first); a 403 may be one
+    // project's (a quarantined package), so only a run of them stops the asking.
+    const opens = out.trouble === 'unauthorized' || ++breaker.failures >= this.threshold();
+    if (!opens) return;
+    breaker.open = out.reason;
+    if (out.refused === true) breaker.refused = true;
+    if (out.trouble === 'unauthorized') breaker.unauthorized = true;
   }
 
   private threshold(): number {
@@ -164,8 +180,10 @@ export class PypiClient {
         return parseJson(hit.body.toString('utf8'));
       }
       if (res.status === 404 || res.status === 410) return { kind: 'not-found' };
-      if (res.status === 401 || res.status === 403)
-        return { kind: 'error', reason: this.refusedReason(res.status, url), refused: true };
+      if (res.status === 401 || res.status === 403) {
+        const trouble = res.status === 401 ? 'unauthorized' : 'forbidden';
+        return { kind: 'error', reason: this.refusedReason(res.status, url), refused: true, trouble };
+      }
       if (!res.ok) {
         const trouble = res.status === 429 ? 'rate-limited' : res.status >= 500 ? 'http-error' : undefined;
         return { kind: 'error', reason: `HTTP ${res.status} from ${redactUrls(url)}`, ...(trouble ? { trouble } : {}) };
@@ -237,7 +255,9 @@ export class PypiClient {
   }
 }
 
-type Trouble = 'unreachable' | 'http-error' | 'rate-limited';
+type Trouble = 'unreachable' | 'http-error' | 'rate-limited' | 'unauthorized' | 'forbidden';
+/** The troubles a request is sent again for: a refusal or a rate limit would answer the same. */
+const RETRIED: ReadonlySet<Trouble> = new Set(['unreachable', 'http-error']);
 
 /** The two APIs of an index a scan asks: the simple pages (PEP 503 / 691) and PEP 740's Integrity API. */
 type Api = 'simple' | 'integrity';
@@ -246,6 +266,10 @@ type Api = 'simple' | 'integrity';
 interface Breaker {
   failures: number;
   open?: string;
+  /** Opened by refusals (401/403): the packages it leaves are refused, as pip would be. */
+  refused?: true;
+  /** Opened by a 401, which it gives as the reason. */
+  unauthorized?: true;
 }
 
 /** One attempt's outcome; `trouble` marks an index-level failure (the breaker counts it; retried but 429). */

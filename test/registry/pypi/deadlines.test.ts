@@ -46,6 +46,28 @@ describe('a Python index that never answers usably, 40 packages', () => {
     expect(connections).toBeLessThan(20);
   });
 
+  // pip's install stops at the first 401 (no credentials, or the wrong ones): every page would answer the same.
+  it.each([
+    { status: 401, most: 5 },
+    { status: 403, most: 8 },
+  ])(
+    'answers $status to everything: asked a few times, not once per package; one CPP056, refused',
+    async ({ status, most }) => {
+      let connections = 0;
+      const url = await rawServer((s) => {
+        connections++;
+        s.end(`HTTP/1.1 ${status} No\r\nwww-authenticate: Basic realm="pypi"\r\ncontent-length: 0\r\n\r\n`);
+      });
+      const r = await scanAgainst(url, { timeoutMs: 5_000, retries: 2, breakerThreshold: 3 });
+      expect(online(r).map((f) => f.ruleId)).toEqual(['CPP056']);
+      expect(online(r)[0]!.evidence?.count).toBe(N);
+      expect(online(r)[0]!.message).toContain(`refused the scan (HTTP ${status} from`);
+      expect(r.summary).toMatchObject({ verified: 0, failed: 0, unverifiable: N });
+      // Once per package before: 40. Now the ones in flight (concurrency 4) when the refusal came back.
+      expect(connections).toBeLessThanOrEqual(most);
+    },
+  );
+
   it('trickles headers forever, breaker never opening: the budget ends every request, one CPP056 names it', async () => {
     const url = await rawServer((s) => {
       s.write('HTTP/1.1 200 OK\r\nX-Slow: ');
