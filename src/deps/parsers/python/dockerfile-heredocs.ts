@@ -73,7 +73,15 @@ const READERS = /^(pip[\d.]*|python[\d.]*|uv)$/;
 export interface RunHeredocFile extends HeredocFile {
   readonly own: 'body' | 'before' | 'unsure';
   readonly later: 'body' | 'unsure';
+  /**
+   * The body is an install's stdin, which it reads as `/dev/stdin` (`pip install -r /dev/stdin <<EOF`, `cat <<EOF |
+   * pip install -r /dev/stdin`): what that one command reads, never a file of the image.
+   */
+  readonly stdin?: true;
 }
+
+/** The path an install reads its stdin by. */
+const STDIN_PATH = '/dev/stdin';
 
 /** One simple command of a RUN: its words, its program, and the operator that joins it to the command before. */
 interface SimpleCommand {
@@ -104,6 +112,8 @@ export function runHeredocFiles(
   if (words === undefined) return undefined;
   const docs: HeredocWord[] = [];
   const targets: (string | undefined)[] = [];
+  // The heredocs that are an install's stdin, by index into docs.
+  const stdin = new Set<number>();
   const writers: number[] = [];
   const commands: SimpleCommand[] = [];
   let moved = false;
@@ -117,6 +127,7 @@ export function runHeredocFiles(
     if (program === 'cd' || program === 'pushd' || program === 'popd') moved = true;
     const target = moved || program === undefined ? undefined : stdinTarget(program, simple);
     for (const w of heredocs) {
+      if (/^0?<</.test(w) && readsStdin(program, simple)) stdin.add(docs.length);
       docs.push(heredocWord(w)!);
       targets.push(/^0?<</.test(w) ? target : undefined);
       writers.push(commands.length);
@@ -130,8 +141,17 @@ export function runHeredocFiles(
     else simple.push(w);
   }
   close(undefined);
+  // `cat <<EOF | pip install -r /dev/stdin`: a bare cat's heredoc is the stdin of the command its pipe feeds.
+  docs.forEach((_, k) => {
+    const c = commands[writers[k]!]!;
+    const next = commands[writers[k]! + 1];
+    const bareCat = c.program !== undefined && posix.basename(c.program) === 'cat' && c.words.length === 2;
+    if (bareCat && next?.joined === '|' && readsStdin(next.program, next.words)) stdin.add(k);
+  });
   const bodies = docs.length > 0 ? heredocBodies(docs, lines, at) : undefined;
   return bodies?.flatMap((body, k) => {
+    if (stdin.has(k))
+      return [{ path: STDIN_PATH, body, own: 'body' as const, later: 'unsure' as const, stdin: true as const }];
     const target = targets[k];
     if (target === undefined || /[$`]/.test(target) || (workdir === undefined && !target.startsWith('/'))) return [];
     const path = posix.resolve(workdir ?? '/', target);
@@ -176,6 +196,15 @@ function runWriteEffect(
   if (readers.length === 0 || readers.every((r) => r < at)) return { own: 'before', later };
   const own = readers.every((r) => r > at) && !moved && tiedUpTo(readers[0]!) ? 'body' : 'unsure';
   return { own, later };
+}
+
+/** Whether a command is pip / uv reading its stdin as a requirements file (`-r /dev/stdin`, `--requirement=/dev/stdin`). */
+function readsStdin(program: string | undefined, words: readonly string[]): boolean {
+  return (
+    program !== undefined &&
+    READERS.test(posix.basename(program)) &&
+    words.some((w) => w.replace(/^(-[rc](?=[^-])|--[\w-]+=)/, '') === STDIN_PATH)
+  );
 }
 
 /** The image path a word of a command names (`r.txt`, `-r r.txt`, `--requirement=r.txt`, `>>r.txt`), if a plain one. */

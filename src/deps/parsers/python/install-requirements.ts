@@ -163,7 +163,9 @@ export function namedRequirementsFiles(
       if (fc !== undefined && !controls.has(fc)) controls.set(fc, controls.size);
       // A bare `sync` word is looked for apart: the same name after `-r` is found where `-r` files are.
       const apart = fc === undefined ? '' : `\0${controls.get(fc)!}`;
-      const key = `${found.positional === true ? 'p' : 'o'}\0${found.written}${apart}`;
+      // Each command's stdin is its own: `-r /dev/stdin` on two lines reads two texts.
+      const own = found.written === '/dev/stdin' ? `\0${found.line}` : '';
+      const key = `${found.positional === true ? 'p' : 'o'}\0${found.written}${apart}${own}`;
       const before = byPath.get(key);
       if (before === undefined || (before.constraint && !found.constraint)) byPath.set(key, found);
     }
