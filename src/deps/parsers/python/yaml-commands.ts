@@ -72,3 +72,30 @@ function endsLine(line: string, at: number): boolean {
   const end = skipBlanks(line, at);
   return end >= line.length || line[end] === '#' || line.slice(end) === '\r';
 }
+
+/** A key whose value is a block scalar (`run: |`, `- script: >-`), and the indentation of its line. */
+const BLOCK_KEY = /^([ \t]*)(?:-[ \t]+)*[A-Za-z_][\w.-]*[ \t]*:[ \t]*[|>][+-]?\d*[ \t]*(?:#.*)?$/;
+
+/**
+ * The shell each line of a CI file's YAML runs in, for a `cd` that moves the lines after it: the lines of one block
+ * scalar (`run: |` of a GitHub step, a GitLab `script: |`) are one script the runner hands one shell, so they share
+ * an id (the key's line); any other line is a shell of its own (undefined). A block goes on while its lines are blank
+ * or indented deeper than its key's line (YAML's block scalar indentation).
+ */
+export function yamlBlockShells(text: string): (line: number) => number | undefined {
+  const owner = new Map<number, number>();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const key = BLOCK_KEY.exec(lines[i]!.replace(/\r$/, ''));
+    if (!key) continue;
+    const indent = key[1]!.length;
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const l = lines[j]!.replace(/\r$/, '');
+      if (l.trim() !== '' && /^[ \t]*/.exec(l)![0].length <= indent) break;
+      owner.set(j + 1, i + 1);
+    }
+    i = j - 1;
+  }
+  return (line) => owner.get(line);
+}
