@@ -208,7 +208,7 @@ function readsStdin(program: string | undefined, words: readonly string[]): bool
 }
 
 /** The image path a word of a command names (`r.txt`, `-r r.txt`, `--requirement=r.txt`, `>>r.txt`), if a plain one. */
-function namedPath(word: string, workdir: string | undefined): string | undefined {
+export function namedPath(word: string, workdir: string | undefined): string | undefined {
   const bare = word.replace(/^(\d*[<>]+\|?|-[rc](?=[^-])|--[\w-]+=)/, '');
   if (bare === '' || /[$`*?[]/.test(bare) || (workdir === undefined && !bare.startsWith('/'))) return undefined;
   return posix.resolve(workdir ?? '/', bare);

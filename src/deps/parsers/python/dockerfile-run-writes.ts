@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { namedPath } from './dockerfile-heredocs.js';
 import { shellSplit } from './shell-split.js';
 
 /**
@@ -56,7 +57,7 @@ export function runWrites(rest: string, workdir: string | undefined): RunWrite[]
   return [...out].map(([path, { how, at }]) => ({
     path,
     how,
-    readAfter: commands.slice(at + 1).some((c) => c.some((w) => namesPath(w, path, workdir))),
+    readAfter: commands.slice(at + 1).some((c) => c.some((w) => namedPath(w, workdir) === path)),
   }));
 }
 
@@ -118,10 +119,4 @@ function imagePath(written: string, workdir: string | undefined): string | undef
   if (written === '' || written === '-' || /[$`*?[~]/.test(written) || written.startsWith('/dev/')) return undefined;
   if (workdir === undefined && !written.startsWith('/')) return undefined;
   return posix.resolve(workdir ?? '/', written);
-}
-
-/** Whether a word names the path (`r.txt`, `-r r.txt`'s value, `--requirement=r.txt`, `-rr.txt`). */
-function namesPath(word: string, path: string, workdir: string | undefined): boolean {
-  const bare = word.replace(/^(-[rc](?=[^-])|--[\w-]+=)/, '');
-  return imagePath(bare, workdir) === path;
 }
