@@ -31,3 +31,13 @@ describe('runWrites', () => {
     expect(writes('echo x >> /r.txt', null)).toEqual(['/r.txt changes']);
   });
 });
+
+describe('runWrites on a hostile RUN', () => {
+  // Thousands of redirections, each to its own file: each later command is not searched again per write.
+  it('reads 20,000 writes in one pass', () => {
+    const run = Array.from({ length: 20_000 }, (_, i) => `echo x >> f${i}.txt`).join(' && ');
+    const got = runWrites(run, '/w');
+    expect(got).toHaveLength(20_000);
+    expect(got.some((w) => w.readAfter)).toBe(false);
+  });
+});

@@ -54,11 +54,15 @@ export function runWrites(rest: string, workdir: string | undefined): RunWrite[]
       else if (how === 'changes') before.how = 'changes';
     }
   });
-  return [...out].map(([path, { how, at }]) => ({
-    path,
-    how,
-    readAfter: commands.slice(at + 1).some((c) => c.some((w) => namedPath(w, workdir) === path)),
-  }));
+  // The last command naming each path, found in one pass: a hostile RUN of thousands of writes stays linear.
+  const lastNamed = new Map<string, number>();
+  commands.forEach((c, i) => {
+    for (const w of c) {
+      const named = namedPath(w, workdir);
+      if (named !== undefined) lastNamed.set(named, i);
+    }
+  });
+  return [...out].map(([path, { how, at }]) => ({ path, how, readAfter: (lastNamed.get(path) ?? -1) > at }));
 }
 
 /** The files one simple command writes, as written. */
