@@ -2,6 +2,7 @@ import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { importedModule, importedModuleFile } from './module-paths.js';
 import { pythonImports } from './python.js';
+import { nameBinding, scopeBindings, type BindingKind } from './python-bindings.js';
 import { childrenOf } from './syntax.js';
 import { lineStarts } from './text.js';
 import { rewriteCalls, sameLines, type CallEdit, type ExpandedWrapperCalls } from './wrapper-calls.js';
@@ -78,7 +79,9 @@ export function pythonLoaderWrappers(
   const indented = (d: LoaderCallPlace) => /[ \t]/.test(text[offsetOf(d.line, 1) ?? -1] ?? '');
   if (!dynamic.some(indented)) return [];
   const tree = parser.parse(text);
-  const imports = new Map(pythonImports(text).bindings);
+  const imports = new Map(pythonImports(text, tree).bindings);
+  // A name the module binds more than once (a second `def`, `load = cache(load)`): which one a caller gets is the run's.
+  const moduleBound = scopeBindings(tree.topNode, (n) => text.slice(n.from, n.to));
   const out: PythonWrapper[] = [];
   for (const d of dynamic) {
     const offset = offsetOf(d.line, d.column);
@@ -86,7 +89,8 @@ export function pythonLoaderWrappers(
     let call: SyntaxNode | null = tree.resolveInner(offset, 1);
     while (call && !(call.name === 'CallExpression' && call.from === offset)) call = call.parent;
     const def = call && topLevelDef(call, text);
-    if (!call || !def) continue;
+    const name = def?.getChild('VariableName');
+    if (!call || !def || !name || moduleBound.get(text.slice(name.from, name.to))?.length !== 1) continue;
     const wrapper = readWrapper(path, text, call, def, imports, values);
     if (!wrapper) continue;
     // python.ts names a parameter `fn(param)`: the def's default is the reference only when the parameter is this def's.
@@ -183,9 +187,9 @@ function readWrapper(
   // The module's own uses of the def (`DEFAULT = load_model("org/x")`, `__all__`) are not read as a caller's: the
   // def's note stands (only the `def` line names it).
   const selfUsed = (text.match(new RegExp(`\\b${src(name)}\\b`, 'g'))?.length ?? 0) > 1;
-  // A parameter the body rebinds before the call (`name = name.strip()`) is not the caller's value as passed.
-  const bound = boundNames(body, src);
-  if (passed.length === 0 || passed.some((p) => bound.has(p))) return undefined;
+  // A parameter the body binds again (`name = name.strip()`) is not the caller's value as passed.
+  const bound = scopeBindings(def, src);
+  if (passed.length === 0 || passed.some((p) => (bound.get(p)?.length ?? 0) > 1)) return undefined;
   return {
     module: path,
     name: src(name),
@@ -254,35 +258,6 @@ function argumentGroups(list: SyntaxNode): SyntaxNode[][] {
   return groups.filter((g) => g.length > 0);
 }
 
-/**
- * The names a body binds: targets of `x = …`, `x += …`, `for x in`, `x := …`, `with … as x` (tuple targets too), as
- * the tree gives them — a keyword argument (`revision=revision`) binds nothing.
- */
-function boundNames(body: SyntaxNode, src: (n: SyntaxNode) => string): Set<string> {
-  const names = new Set<string>();
-  const targets = (n: SyntaxNode, until: (k: SyntaxNode) => boolean) => {
-    for (const k of childrenOf(n)) {
-      if (until(k)) break;
-      if (k.name === 'VariableName') names.add(src(k));
-      else if (k.name === 'TupleExpression' || k.name === 'ArrayExpression' || k.name === 'ParenthesizedExpression')
-        targets(k, () => false);
-    }
-  };
-  const cursor = body.cursor();
-  const end = body.to;
-  do {
-    const n = cursor.name;
-    if (n === 'AssignStatement' || n === 'UpdateStatement' || n === 'NamedExpression')
-      targets(cursor.node, (k) => k.name === 'AssignOp' || k.name === 'UpdateOp' || src(k) === ':=');
-    else if (n === 'ForStatement') targets(cursor.node, (k) => k.name === 'in');
-    else if (n === 'WithStatement') {
-      const kids = childrenOf(cursor.node);
-      kids.forEach((k, i) => i > 0 && src(kids[i - 1]!) === 'as' && k.name === 'VariableName' && names.add(src(k)));
-    }
-  } while (cursor.next() && cursor.from < end);
-  return names;
-}
-
 /** Python that binds `local` as the module's import does (`from transformers import AutoModel as AM`). */
 function importStatement(local: string, target: string): string {
   const dot = target.lastIndexOf('.');
@@ -333,7 +308,8 @@ export function expandWrapperCalls(
   exists: (p: string) => boolean,
   holdsWrappers: (module: string) => boolean,
 ): ExpandedCalls | undefined {
-  const { bindings } = pythonImports(text);
+  const tree = parser.parse(text);
+  const { bindings } = pythonImports(text, tree);
   const targets = new Map<string, string | null>();
   for (const [local, target] of bindings)
     targets.set(local, targets.has(local) && targets.get(local) !== target ? null : target);
@@ -359,38 +335,46 @@ export function expandWrapperCalls(
   if (!importsWrapper) return undefined;
   const edits: CallEdit<PythonWrapper>[] = [];
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
+  const scopes = new Map<string, Map<string, BindingKind[]>>();
+  const bindingsOf = (scope: SyntaxNode) => {
+    const key = `${scope.name}@${scope.from}`;
+    let bound = scopes.get(key);
+    if (!bound) scopes.set(key, (bound = scopeBindings(scope, src)));
+    return bound;
+  };
+  /**
+   * The wrapper a name or `module.name` at `n` stands for, and whether this call of it can be read: a parameter or
+   * local of the same name is another object (not a use), a module that also defines or assigns the name may mean
+   * either (a use, not read here: the note stands).
+   */
+  const wrapperAt = (n: SyntaxNode): { wrapper: PythonWrapper; readable: boolean } | undefined => {
+    const parts = n.name === 'MemberExpression' ? childrenOf(n) : [];
+    const head =
+      n.name === 'VariableName' ? n : parts.length === 3 && parts[0]!.name === 'VariableName' ? parts[0]! : undefined;
+    const wrapper = !head ? undefined : head === n ? byName(src(n)) : byMember(src(head), src(parts[2]!));
+    if (!wrapper || !head) return undefined;
+    const binding = nameBinding(head, src(head), bindingsOf);
+    return binding === 'local' ? undefined : { wrapper, readable: binding === 'import' };
+  };
   // Every use of a wrapper's name outside an import, by where it starts; a call read here takes its own out.
   const uses = new Map<number, PythonWrapper>();
-  const cursor = parser.parse(text).cursor();
+  const cursor = tree.cursor();
   let importEnd = -1;
   do {
     if (cursor.name === 'ImportStatement') importEnd = cursor.to;
     if (cursor.from < importEnd) continue;
-    if (cursor.name === 'VariableName') {
-      const used = byName(src(cursor.node));
-      if (used) uses.set(cursor.from, used);
-    }
-    if (cursor.name === 'MemberExpression') {
-      const parts = childrenOf(cursor.node);
-      const used =
-        parts.length === 3 && parts[0]!.name === 'VariableName' ? byMember(src(parts[0]!), src(parts[2]!)) : undefined;
-      if (used) uses.set(cursor.from, used);
-    }
+    const use =
+      cursor.name === 'VariableName' || cursor.name === 'MemberExpression' ? wrapperAt(cursor.node) : undefined;
+    if (use) uses.set(cursor.from, use.wrapper);
     if (cursor.name !== 'CallExpression') continue;
     const node = cursor.node;
     const [callee, argList] = childrenOf(node);
     if (!callee || argList?.name !== 'ArgList') continue;
-    const parts = childrenOf(callee);
-    const wrapper =
-      callee.name === 'VariableName'
-        ? byName(src(callee))
-        : callee.name === 'MemberExpression' && parts.length === 3 && parts[0]!.name === 'VariableName'
-          ? byMember(src(parts[0]!), src(parts[2]!))
-          : undefined;
-    const call = wrapper && loaderCall(wrapper, argList, src);
+    const at = wrapperAt(callee);
+    const call = at?.readable ? loaderCall(at.wrapper, argList, src) : undefined;
     if (call === undefined) continue;
     const padded = sameLines(src(node), call);
-    if (padded !== undefined) edits.push({ from: node.from, to: node.to, call: padded, wrapper: wrapper! });
+    if (padded !== undefined) edits.push({ from: node.from, to: node.to, call: padded, wrapper: at!.wrapper });
   } while (cursor.next());
   return rewriteCalls(text, edits, uses);
 }

@@ -1735,7 +1735,7 @@ const TARGET_GROUPS: ReadonlySet<string> = new Set([
 ]);
 
 /** syntax.ts `importBindings` of an ImportStatement node. */
-function statementImports(n: SyntaxNode, src: (n: SyntaxNode) => string): [string, string][] {
+export function statementImports(n: SyntaxNode, src: (n: SyntaxNode) => string): [string, string][] {
   const parts: ImportPart[] = childrenOf(n).map((k) => ({
     kind: k.name === 'VariableName' || k.name === 'from' || k.name === 'import' || k.name === 'as' ? 'name' : 'punct',
     text: src(k),
@@ -1749,7 +1749,10 @@ function statementImports(n: SyntaxNode, src: (n: SyntaxNode) => string): [strin
  * `+=` too). The refs stage asks it of a file whose references a value defined in another module of the repository
  * may decide (imported-values.ts).
  */
-export function pythonImports(text: string): { bindings: [string, string][]; assignedAttributes: Set<string> } {
+export function pythonImports(
+  text: string,
+  tree: Tree = parser.parse(text),
+): { bindings: [string, string][]; assignedAttributes: Set<string> } {
   const bindings: [string, string][] = [];
   const assignedAttributes = new Set<string>();
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
@@ -1759,7 +1762,7 @@ export function pythonImports(text: string): { bindings: [string, string][]; ass
       if (target.name === 'MemberExpression') assignedAttributes.add(src(target).replace(/\s+/g, ''));
     }
   };
-  walkTree(parser.parse(text), {
+  walkTree(tree, {
     ImportStatement: (n) => bindings.push(...statementImports(n, src)),
     AssignStatement: assigned,
     UpdateStatement: assigned,

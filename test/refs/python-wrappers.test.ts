@@ -193,4 +193,60 @@ describe('Python loader wrappers, one hop (python-wrappers.ts)', () => {
     );
     expect(shown(r)).toEqual(['CPR010 models.py:6 undefined@undefined (undefined)']);
   });
+
+  it('reads no call where a parameter, local, class attribute or module def of the same name shadows the import (review C #7)', async () => {
+    const r = await scanWith(
+      tree({
+        'models.py': MODELS,
+        'app.py': [
+          'from models import load_model',
+          '',
+          'def run(load_model):',
+          "    return load_model('acme/param-shadow')",
+          '',
+          'def local():',
+          '    load_model = print',
+          "    return load_model('acme/local-shadow')",
+          '',
+          'class K:',
+          '    load_model = staticmethod(print)',
+          "    x = load_model('acme/class-shadow')",
+          '    def m(self):',
+          "        return load_model('acme/method-real')",
+          '',
+          'def lazy():',
+          '    from models import load_model',
+          "    return load_model('acme/lazy-real')",
+          '',
+          "f = lambda load_model: load_model('acme/lambda-shadow')",
+          'print(dict(load_model=1))',
+          '',
+        ].join('\n'),
+        // The module binds the name again: which object a call sees is the run's, so the note stands.
+        'own.py': "from models import load_model\n\ndef load_model(name):\n    return name\n\nload_model('acme/own')\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'CPR001 app.py:14 acme/method-real@undefined (models.py)',
+      'CPR001 app.py:18 acme/lazy-real@undefined (models.py)',
+      'CPR010 models.py:4 undefined@undefined (undefined)',
+    ]);
+  });
+
+  it('follows no def its module defines twice: the last one binds the name (review C #7, q1)', async () => {
+    const r = await scanWith(
+      tree({
+        'models.py':
+          MODELS +
+          '\ndef load_model(name, revision=None):\n    return AutoModel.from_pretrained(name, trust_remote_code=True)\n',
+        'app.py': "from models import load_model\nm = load_model('acme/x')\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'CPR002 models.py:7 undefined@undefined (undefined)',
+      'CPR010 models.py:4 undefined@undefined (undefined)',
+    ]);
+  });
 });

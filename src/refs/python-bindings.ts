@@ -1,0 +1,137 @@
+import type { SyntaxNode } from '@lezer/common';
+import { statementImports } from './python.js';
+import { childrenOf } from './syntax.js';
+
+/**
+ * The names a Python scope binds, over lezer's tree, as CPython's symtable decides it (symtable.c
+ * `symtable_visit_stmt` / `symtable_visit_params`): a name bound anywhere in a function's body — an assignment or
+ * annotated target, `+=`, `:=`, a `for`, `with … as`, `except … as` target, `del`, an import, a nested `def` or
+ * `class` — or one of its parameters is local to it for the whole body, unless `global` / `nonlocal` says otherwise.
+ * A nested function's, class's, lambda's or comprehension's own body is its own scope and is not read. The loader
+ * wrapper passes ask it whether a name a caller calls is the import it seems to be (python-wrappers.ts).
+ */
+
+/** How a scope binds a name: only by import statements, or (also) otherwise. */
+export type BindingKind = 'import' | 'other';
+
+/** Nodes whose inside is a scope of its own (their name, for a def or class, is the enclosing scope's). */
+const OWN_SCOPE = new Set([
+  'FunctionDefinition',
+  'ClassDefinition',
+  'LambdaExpression',
+  'ArrayComprehensionExpression',
+  'DictionaryComprehensionExpression',
+  'SetComprehensionExpression',
+  'ComprehensionExpression',
+]);
+
+/** Targets of a statement: names, and the names inside tuple / list / parenthesised targets. */
+function targetNames(n: SyntaxNode, src: (n: SyntaxNode) => string, out: string[]): void {
+  if (n.name === 'VariableName') out.push(src(n));
+  else if (n.name === 'TupleExpression' || n.name === 'ArrayExpression' || n.name === 'ParenthesizedExpression')
+    for (const k of childrenOf(n)) targetNames(k, src, out);
+}
+
+/** The names one statement or expression node binds in the scope it stands in (not those of nested scopes). */
+function nodeBindings(n: SyntaxNode, src: (n: SyntaxNode) => string): { names: string[]; kind: BindingKind } {
+  const names: string[] = [];
+  const kids = childrenOf(n);
+  switch (n.name) {
+    case 'FunctionDefinition':
+    case 'ClassDefinition': {
+      const name = n.getChild('VariableName');
+      if (name) names.push(src(name));
+      break;
+    }
+    case 'AssignStatement':
+    case 'UpdateStatement': {
+      // Every target before the last `=` (`a = b = f()`); an annotation (`x: int = 1`) binds x.
+      const last = kids.findLastIndex((k) => k.name === 'AssignOp' || k.name === 'UpdateOp');
+      const upTo = last < 0 ? kids.length : last;
+      kids.slice(0, upTo).forEach((k) => targetNames(k, src, names));
+      break;
+    }
+    case 'NamedExpression':
+      if (kids[0]) targetNames(kids[0], src, names);
+      break;
+    case 'ForStatement': {
+      const from = kids.findIndex((k) => k.name === 'for');
+      const to = kids.findIndex((k) => k.name === 'in');
+      kids.slice(from + 1, to < 0 ? from + 1 : to).forEach((k) => targetNames(k, src, names));
+      break;
+    }
+    case 'WithStatement':
+    case 'TryStatement':
+      kids.forEach((k, i) => i > 0 && kids[i - 1]!.name === 'as' && targetNames(k, src, names));
+      break;
+    case 'DeleteStatement':
+      kids.forEach((k) => targetNames(k, src, names));
+      break;
+    case 'ImportStatement':
+      return { names: statementImports(n, src).map(([bound]) => bound), kind: 'import' };
+  }
+  return { names, kind: 'other' };
+}
+
+/**
+ * The names `scope` (a `def`, `lambda`, `class` or the module's `Script`) binds in its own body, each with how, once
+ * per binding: its parameters and every binding statement, less the names it declares `global` / `nonlocal`.
+ */
+export function scopeBindings(scope: SyntaxNode, src: (n: SyntaxNode) => string): Map<string, BindingKind[]> {
+  const bound = new Map<string, BindingKind[]>();
+  const declared = new Set<string>();
+  const bind = (name: string, kind: BindingKind) => {
+    const kinds = bound.get(name);
+    if (kinds) kinds.push(kind);
+    else bound.set(name, [kind]);
+  };
+  const params = scope.name === 'Script' || scope.name === 'ClassDefinition' ? null : scope.getChild('ParamList');
+  // A parameter is the name itself, or after `*` / `**`; a default (after `=`) or an annotation binds nothing.
+  if (params)
+    childrenOf(params).forEach((k, i, all) => {
+      const before = all[i - 1]?.name;
+      if (k.name === 'VariableName' && (before === undefined || /^(?:\(|,|\*|\*\*)$/.test(before)))
+        bind(src(k), 'other');
+    });
+  const body = scope.name === 'Script' ? scope : (scope.getChild('Body') ?? scope.lastChild);
+  const visit = (n: SyntaxNode) => {
+    for (const k of childrenOf(n)) {
+      if (k.name === 'ScopeStatement') childrenOf(k).forEach((d) => d.name === 'VariableName' && declared.add(src(d)));
+      const { names, kind } = nodeBindings(k, src);
+      for (const name of names) bind(name, kind);
+      if (!OWN_SCOPE.has(k.name)) visit(k);
+    }
+  };
+  if (body && body !== params) visit(body);
+  for (const name of declared) bound.delete(name);
+  return bound;
+}
+
+/**
+ * How the name `name` used at `use` is bound, as Python looks it up (the language reference's "Resolution of
+ * names"): `'local'` where an enclosing function, lambda or (directly) class body binds it otherwise than by import —
+ * another object than any module-level import; `'module'` where the module binds it otherwise than by import too
+ * (which one a call sees depends on the order things run in); `'import'` where only imports bind it. `bindingsOf`
+ * gives a scope's bindings (scopeBindings, kept by the caller: a file asks of the same scopes many times).
+ */
+export function nameBinding(
+  use: SyntaxNode,
+  name: string,
+  bindingsOf: (scope: SyntaxNode) => ReadonlyMap<string, readonly BindingKind[]>,
+): 'local' | 'module' | 'import' {
+  // A parameter's own name binds it, and a keyword argument's (`f(load_model=…)`) names no variable at all.
+  const up = use.parent?.name;
+  if (up === 'ParamList' && use.prevSibling?.name !== 'AssignOp') return 'local';
+  if (up === 'ArgList' && use.nextSibling?.name === 'AssignOp') return 'local';
+  let inFunction = false;
+  for (let p = use.parent; p; p = p.parent) {
+    if (p.name === 'Script') return bindingsOf(p).get(name)?.includes('other') ? 'module' : 'import';
+    const isFunction = p.name === 'FunctionDefinition' || p.name === 'LambdaExpression';
+    // A def's defaults and decorators are evaluated in the enclosing scope, not its body.
+    const body = isFunction || p.name === 'ClassDefinition' ? (p.getChild('Body') ?? p.lastChild) : null;
+    if (!body || use.from < body.from || (p.name === 'ClassDefinition' && inFunction)) continue;
+    inFunction ||= isFunction;
+    if (bindingsOf(p).get(name)?.includes('other')) return 'local';
+  }
+  return 'import';
+}
