@@ -22,7 +22,7 @@ import type { ImportedValues } from './types.js';
 /** A parameter of a wrapper's `def`: `kind` is how a call may bind it. */
 interface Param {
   readonly name: string;
-  readonly kind: 'positional' | 'keyword' | 'kwargs';
+  readonly kind: 'positional-only' | 'positional' | 'keyword' | 'kwargs';
   /** The default as written (a single line), or undefined for none. */
   readonly default?: string;
 }
@@ -221,9 +221,15 @@ function moduleValue(written: string, values: ImportedValues | undefined): strin
 function readParams(list: SyntaxNode, src: (n: SyntaxNode) => string): Param[] | undefined {
   const params: Param[] = [];
   let keywordOnly = false;
+  // Every parameter before PEP 570's `/` is positional-only. lezer's tree holds no node for it: it is the text after
+  // a comma that no parameter follows.
+  const kids = childrenOf(list);
+  const slash = kids.find(
+    (k, i) =>
+      k.name === ',' && /^\s*\/\s*$/.test(src(list).slice(k.to - list.from, (kids[i + 1]?.from ?? k.to) - list.from)),
+  );
   for (const group of argumentGroups(list)) {
     const first = src(group[0]!);
-    if (first === '/') continue;
     if (first === '*') {
       if (group.length > 1) return undefined;
       keywordOnly = true;
@@ -240,7 +246,7 @@ function readParams(list: SyntaxNode, src: (n: SyntaxNode) => string): Param[] |
     if (dflt && /\n/.test(src(dflt))) return undefined;
     params.push({
       name: first,
-      kind: keywordOnly ? 'keyword' : 'positional',
+      kind: keywordOnly ? 'keyword' : slash && group[0]!.from < slash.from ? 'positional-only' : 'positional',
       ...(dflt ? { default: src(dflt) } : {}),
     });
   }
@@ -381,12 +387,13 @@ export function expandWrapperCalls(
 
 /**
  * The loader call a wrapper makes given a call's arguments, bound as Python binds them; undefined where the call
- * passes `*x` / `**x` or does not bind as the def asks (a missing argument, an unknown keyword: a TypeError).
+ * passes `*x` / `**x` or does not bind as the def asks (a missing argument, an unknown keyword, a positional-only
+ * parameter by keyword, a parameter given twice: each a TypeError, CPython's ceval.c `initialize_locals`).
  */
 function loaderCall(wrapper: PythonWrapper, argList: SyntaxNode, src: (n: SyntaxNode) => string): string | undefined {
   const bound = new Map<string, string>();
   const extra: string[] = [];
-  const positional = wrapper.params.filter((p) => p.kind === 'positional');
+  const positional = wrapper.params.filter((p) => p.kind === 'positional' || p.kind === 'positional-only');
   const kwargs = wrapper.params.some((p) => p.kind === 'kwargs');
   let index = 0;
   for (const group of argumentGroups(argList)) {
@@ -394,7 +401,10 @@ function loaderCall(wrapper: PythonWrapper, argList: SyntaxNode, src: (n: Syntax
     const written = src(first!);
     if (written === '*' || written === '**') return undefined;
     if (op?.name === 'AssignOp' && value) {
-      const param = wrapper.params.find((p) => p.name === written && p.kind !== 'kwargs');
+      // A positional-only parameter's name given as a keyword goes to `**kwargs`, else is a TypeError.
+      const param = wrapper.params.find(
+        (p) => p.name === written && p.kind !== 'kwargs' && p.kind !== 'positional-only',
+      );
       if (param && !bound.has(param.name)) bound.set(param.name, src(value));
       else if (kwargs && !param) extra.push(`${written}=${src(value)}`);
       else return undefined;
@@ -405,6 +415,9 @@ function loaderCall(wrapper: PythonWrapper, argList: SyntaxNode, src: (n: Syntax
     if (!param) return undefined;
     bound.set(param.name, written);
   }
+  // A parameter with no default the call leaves unbound: Python raises TypeError before the body runs.
+  if (wrapper.params.some((p) => p.kind !== 'kwargs' && p.default === undefined && !bound.has(p.name)))
+    return undefined;
   // The model the def's default names: the def's own reference says it (one finding for the one cause).
   if (wrapper.defaultName !== undefined && !bound.has(wrapper.defaultName)) return undefined;
   const valueOf = (name: string) => bound.get(name) ?? wrapper.params.find((p) => p.name === name)?.default;

@@ -249,4 +249,37 @@ describe('Python loader wrappers, one hop (python-wrappers.ts)', () => {
       'CPR010 models.py:4 undefined@undefined (undefined)',
     ]);
   });
+
+  it('reads no call Python would reject: a missing argument, a positional-only parameter by keyword', async () => {
+    const r = await scanWith(
+      tree({
+        'models.py': [
+          'from transformers import AutoModel',
+          '',
+          'def load_on(name, device):',
+          '    return AutoModel.from_pretrained(name).to(device)',
+          '',
+          'def load_pos(name, /, revision=None):',
+          '    return AutoModel.from_pretrained(name, revision=revision)',
+          '',
+        ].join('\n'),
+        'app.py': [
+          'from models import load_on, load_pos',
+          "load_on('acme/missing')",
+          "load_on('acme/given', 'cuda')",
+          "load_pos(name='acme/by-keyword')",
+          "load_pos('acme/by-place', revision='v1')",
+          '',
+        ].join('\n'),
+      }),
+      [refsStage],
+    );
+    // The rejected calls raise TypeError before the body runs: no load, and the wrapper's note stands for them.
+    expect(shown(r)).toEqual([
+      'CPR001 app.py:3 acme/given@undefined (models.py)',
+      'CPR001 app.py:5 acme/by-place@v1 (models.py)',
+      'CPR010 models.py:4 undefined@undefined (undefined)',
+      'CPR010 models.py:7 undefined@undefined (undefined)',
+    ]);
+  });
 });
