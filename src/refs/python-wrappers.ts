@@ -1,4 +1,4 @@
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { importedModule, importedModuleFile } from './module-paths.js';
 import { pythonImports } from './python.js';
@@ -78,7 +78,7 @@ export function pythonLoaderWrappers(
   // A loader call in a def's body is on an indented line: most notes are not, and the file is not parsed again.
   const indented = (d: LoaderCallPlace) => /[ \t]/.test(text[offsetOf(d.line, 1) ?? -1] ?? '');
   if (!dynamic.some(indented)) return [];
-  const tree = parser.parse(text);
+  const tree = parsed(text);
   const imports = new Map(pythonImports(text, tree).bindings);
   // A name the module binds more than once (a second `def`, `load = cache(load)`): which one a caller gets is the run's.
   const moduleBound = scopeBindings(tree.topNode, (n) => text.slice(n.from, n.to));
@@ -99,6 +99,23 @@ export function pythonLoaderWrappers(
     out.push({ ...wrapper, line: d.line, column: d.column, ...(defaultName === undefined ? {} : { defaultName }) });
   }
   return out;
+}
+
+let last: { readonly text: string; readonly tree: Tree } | undefined;
+
+/** `text`'s tree, kept for the next question of the same module (the refs stage asks again with its constants). */
+function parsed(text: string): Tree {
+  if (last?.text !== text) last = { text, tree: parser.parse(text) };
+  return last.tree;
+}
+
+/**
+ * Whether a wrapper read with no constants (`values` undefined) passes a name of its module to the loader, which its
+ * constants may decide (`revision=REVISION`): only then is the module's constants' reading worth its cost.
+ */
+export function readsModuleNames(w: PythonWrapper): boolean {
+  const named = (t: string | undefined) => t !== undefined && !LITERAL.test(t);
+  return w.args.some((a) => 'text' in a && named(a.text)) || w.params.some((p) => named(p.default));
 }
 
 /** The parameter of `wrapper` that python.ts's `fn(param)` names, when it is the wrapper's own. */

@@ -176,10 +176,14 @@ export const refsStage: Stage = {
       // A loader call left to run time, or one whose name is a parameter's default (`def load(name="org/x")`).
       const places = [...refs.dynamic, ...refs.references.filter((r) => r.nameFrom?.endsWith(')'))];
       if (places.length === 0 || !text.includes('def ')) return refs;
-      const { pythonLoaderWrappers } = await import('./python-wrappers.js');
-      // The module's constants only where a wrapper may pass one (`revision=REVISION`): they cost a second parse.
-      if (pythonLoaderWrappers(p, text, places).length === 0) return refs;
-      const found = pythonLoaderWrappers(p, text, places, await modules.valuesOf(p));
+      const { pythonLoaderWrappers, readsModuleNames } = await import('./python-wrappers.js');
+      // The module's constants only where a wrapper passes a name of its module (`revision=REVISION`): they cost a
+      // second parse.
+      const first = pythonLoaderWrappers(p, text, places);
+      if (first.length === 0) return refs;
+      const found = first.some(readsModuleNames)
+        ? pythonLoaderWrappers(p, text, places, await modules.valuesOf(p))
+        : first;
       pythonWrappers.set(p, found);
       return holdNotes(refs, found);
     };

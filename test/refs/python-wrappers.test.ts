@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { parser } from '@lezer/python';
+import { describe, expect, it, vi } from 'vitest';
+import { pythonLoaderWrappers, readsModuleNames } from '../../src/refs/python-wrappers.js';
 import { refsStage } from '../../src/refs/stage.js';
 import { scanWith } from '../helpers/scan.js';
 import { tempTrees } from '../helpers/temp-tree.js';
@@ -281,5 +283,21 @@ describe('Python loader wrappers, one hop (python-wrappers.ts)', () => {
       'CPR010 models.py:4 undefined@undefined (undefined)',
       'CPR010 models.py:7 undefined@undefined (undefined)',
     ]);
+  });
+
+  it('parses a wrapper module once, and asks for its constants only where the loader call names one (review C #9)', () => {
+    const parse = vi.spyOn(parser, 'parse');
+    try {
+      const places = [{ line: 4, column: 12 }];
+      const plain = pythonLoaderWrappers('models.py', MODELS, places);
+      const again = pythonLoaderWrappers('models.py', MODELS, places, new Map());
+      expect(parse).toHaveBeenCalledTimes(1);
+      expect(again).toEqual(plain);
+      expect(plain.map(readsModuleNames)).toEqual([false]);
+      const pinned = MODELS.replace('revision=revision', 'revision=REVISION');
+      expect(pythonLoaderWrappers('models.py', pinned, places).map(readsModuleNames)).toEqual([true]);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });
