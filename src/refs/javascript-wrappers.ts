@@ -46,7 +46,10 @@ function offsets(text: string): (line: number, column: number) => number | undef
   };
 }
 
-/** The loader wrappers a module exports, one per run-time note (`dynamic`) that sits in an exported function. */
+/**
+ * The loader wrappers a module exports, one per run-time note (`dynamic`) that sits in an exported function and per
+ * name it is exported as.
+ */
 export function javaScriptLoaderWrappers(
   path: string,
   text: string,
@@ -61,6 +64,7 @@ export function javaScriptLoaderWrappers(
   const tree = parserFor(path).parse(text);
   const src = (n: SyntaxNode) => text.slice(n.from, n.to);
   let bindings: ReturnType<typeof javaScriptImportBindings> | undefined;
+  let exports: Map<string, string[]> | undefined;
   const out: JavaScriptWrapper[] = [];
   for (const d of dynamic) {
     const offset = offsetOf(d.line, d.column);
@@ -68,10 +72,62 @@ export function javaScriptLoaderWrappers(
     let call: SyntaxNode | null = tree.resolveInner(offset, 1);
     while (call && !(call.name === 'CallExpression' && call.from === offset)) call = call.parent;
     const fn = call ? enclosingFunction(call) : undefined;
-    const exported = fn && exportName(fn, src);
-    if (!call || !fn || exported === undefined) continue;
+    const direct = fn && exportName(fn, src);
+    const local = fn && direct === undefined ? localName(fn, src) : undefined;
+    const names =
+      direct !== undefined ? [direct] : local ? ((exports ??= localExports(tree.topNode, src)).get(local) ?? []) : [];
+    if (!call || !fn || names.length === 0) continue;
     const wrapper = readWrapper(text, call, fn, src, (bindings ??= javaScriptImportBindings(path, text)));
-    if (wrapper) out.push({ ...wrapper, module: path, name: exported, line: d.line, column: d.column });
+    if (wrapper)
+      for (const name of new Set(names)) out.push({ ...wrapper, module: path, name, line: d.line, column: d.column });
+  }
+  return out;
+}
+
+/** The name a top-level `function f(…)` or `const f = (…) => …` / `function (…)` binds in its module. */
+function localName(fn: SyntaxNode, src: (n: SyntaxNode) => string): string | undefined {
+  const up = fn.parent;
+  if (fn.name === 'FunctionDeclaration' && up?.name === 'Script') {
+    const name = fn.getChild('VariableDefinition');
+    return name ? src(name) : undefined;
+  }
+  if (up?.name !== 'VariableDeclaration' || up.parent?.name !== 'Script') return undefined;
+  const kids = childrenOf(up);
+  return kids.length <= 5 && kids[1]?.name === 'VariableDefinition' && kids[3]?.from === fn.from
+    ? src(kids[1])
+    : undefined;
+}
+
+/**
+ * The names a module exports its own bindings as, by local name: `export { f, g as h }` (no `from`: ECMA-262
+ * ExportDeclaration : export NamedExports), CommonJS `module.exports = { f, h: g }` and `exports.h = g` /
+ * `module.exports.h = g` (what `require` returns is `module.exports`, Node's Module.prototype._compile).
+ */
+function localExports(script: SyntaxNode, src: (n: SyntaxNode) => string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (local: string, exported: string) => out.set(local, [...(out.get(local) ?? []), exported]);
+  for (const statement of childrenOf(script)) {
+    const kids = childrenOf(statement);
+    if (statement.name === 'ExportDeclaration' && !kids.some((k) => k.name === 'from')) {
+      const group = kids.find((k) => k.name === 'ExportGroup');
+      const items = group ? childrenOf(group) : [];
+      items.forEach((k, i) => {
+        if (k.name !== 'VariableName' || items[i - 1]?.name === 'as') return;
+        add(src(k), items[i + 1]?.name === 'as' && items[i + 2] ? src(items[i + 2]!) : src(k));
+      });
+    }
+    const assign = statement.name === 'ExpressionStatement' ? kids[0] : undefined;
+    const [target, eq, value] = assign?.name === 'AssignmentExpression' ? childrenOf(assign) : [];
+    if (!target || eq?.name !== 'Equals' || !value) continue;
+    const member = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(src(target));
+    if (member && value.name === 'VariableName') add(src(value), member[1]!);
+    if (src(target) !== 'module.exports' || value.name !== 'ObjectExpression') continue;
+    for (const property of childrenOf(value).filter((k) => k.name === 'Property')) {
+      const [key, colon, local] = childrenOf(property);
+      if (key?.name !== 'PropertyDefinition') continue;
+      if (!colon) add(src(key), src(key));
+      else if (colon.name === ':' && local?.name === 'VariableName') add(src(local), src(key));
+    }
   }
   return out;
 }

@@ -288,7 +288,10 @@ export const refsStage: Stage = {
           }),
         ),
       );
-      const uncalled = [...wrapperNotes].filter(([w]) => !called.has(w) || unread.has(w)).map(([, d]) => d);
+      // A note once, though its function is exported under several names.
+      const uncalled = [
+        ...new Set([...wrapperNotes].filter(([w]) => !called.has(w) || unread.has(w)).map(([, d]) => d)),
+      ];
       for (const p of new Set(uncalled.map((d) => d.path)))
         judgeFile({ references: [], dynamic: uncalled.filter((d) => d.path === p) });
     };

@@ -134,4 +134,38 @@ describe('JavaScript loader wrappers, one hop (javascript-wrappers.ts)', () => {
         .sort(),
     ).toEqual(['CPR001 a.js:2:14', 'CPR001 a.js:2:35', 'CPR010 ml.js:4:10', 'CPR010 ml.js:6:39']);
   });
+
+  it('follows a local function exported by name: export { f as g }, module.exports = { f }, exports.g = f', async () => {
+    const local = [
+      "const { pipeline } = require('@xenova/transformers');",
+      '',
+      'function embed(id) {',
+      "  return pipeline('feature-extraction', id);",
+      '}',
+      "const classify = async (id) => pipeline('text-classification', id);",
+      '',
+    ].join('\n');
+    const r = await scanWith(
+      tree({
+        'esm/ml.mjs':
+          local.replace(/^const \{ pipeline \} = require\((.*)\);$/m, 'import { pipeline } from $1;') +
+          'export { embed, classify as cls };\n',
+        'esm/app.mjs': "import { embed, cls } from './ml.mjs';\nembed('acme/one');\ncls('acme/two');\n",
+        'cjs/ml.js': local + 'module.exports = { embed, cls: classify };\n',
+        'cjs/app.js': "const { embed, cls } = require('./ml');\nembed('acme/three');\ncls('acme/four');\n",
+        'sub/ml.js': local + 'exports.vec = embed;\n',
+        'sub/app.js': "const ml = require('./ml');\nml.vec('acme/five');\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'CPR001 cjs/app.js:2 acme/three@undefined (cjs/ml.js)',
+      'CPR001 cjs/app.js:3 acme/four@undefined (cjs/ml.js)',
+      'CPR001 esm/app.mjs:2 acme/one@undefined (esm/ml.mjs)',
+      'CPR001 esm/app.mjs:3 acme/two@undefined (esm/ml.mjs)',
+      'CPR001 sub/app.js:2 acme/five@undefined (sub/ml.js)',
+      // classify is not exported from sub/ml.js: nobody can call it from outside, its note stands.
+      'CPR010 sub/ml.js:6 undefined@undefined (undefined)',
+    ]);
+  });
 });
