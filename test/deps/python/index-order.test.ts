@@ -28,7 +28,8 @@ const cases: { dir: string; name: string; want: string[]; packages?: string }[] 
   {
     dir: 'poetry-explicit',
     name: 'Poetry explicit source: only packages naming it are looked up there',
-    want: ['CPP070@poetry.lock:1'],
+    // corp-utils names no source, yet the lock has it from the explicit one: poetry lock never writes that (CPP078).
+    want: ['CPP070@poetry.lock:1', 'CPP078@poetry.lock:1'],
   },
   {
     dir: 'uv-unsafe-best-match',
@@ -138,11 +139,97 @@ describe('a lone pyproject.toml with an unsafe uv index-strategy (CPP012)', () =
  */
 describe('a lockfile that ignores the index pyproject.toml pins a package to (CPP078)', () => {
   it.each([
-    ['poetry-lock-drops-source', ['CPP070@poetry.lock:1', 'CPP078@poetry.lock:17']],
+    ['poetry-lock-drops-source', ['CPP070@poetry.lock:1', 'CPP078@poetry.lock:1', 'CPP078@poetry.lock:17']],
     ['uv-lock-other-registry', ['CPP078@uv.lock:10']],
   ])('%s', async (dir, want) => {
     const r = await scanWith(path.join(CASES, '..', 'pinned-index', dir), [pythonDepsStage]);
     expect(r.findings.map((f) => `${f.ruleId}@${f.location.path}:${f.location.line ?? 0}`).sort()).toEqual(want);
+  });
+});
+
+/**
+ * Poetry asks an explicit source only for a dependency naming it (RepositoryPool; python-poetry/poetry#7981: not even
+ * for a transitive dependency of a package from it), so a lock entry from an explicit source that no dependency of
+ * that name pins is an edit: one CPP078 per source, whatever the number of packages.
+ */
+describe('poetry.lock packages from an explicit source no dependency names (CPP078)', () => {
+  const tree = tempTrees('cp-poetry-explicit-');
+  const entry = (name: string, source?: string) =>
+    [
+      '[[package]]',
+      `name = "${name}"`,
+      'version = "1.0"',
+      'description = ""',
+      'optional = false',
+      'python-versions = ">=3.8"',
+      'files = [',
+      `    {file = "${name.replace(/-/g, '_')}-1.0-py3-none-any.whl", hash = "sha256:${'b'.repeat(64)}"},`,
+      ']',
+      ...(source === undefined
+        ? []
+        : [
+            '',
+            '[package.source]',
+            'type = "legacy"',
+            'url = "https://pypi.corp.example/simple"',
+            `reference = "${source}"`,
+          ]),
+      '',
+    ].join('\n');
+  const lock = (...entries: string[]) =>
+    [...entries, '[metadata]', 'lock-version = "2.1"', 'python-versions = ">=3.10"', 'content-hash = "0"', ''].join(
+      '\n',
+    );
+  const pyproject = (deps: string) =>
+    [
+      '[tool.poetry]',
+      'name = "app"',
+      'version = "0.1.0"',
+      '',
+      '[tool.poetry.dependencies]',
+      'python = ">=3.10"',
+      deps,
+      '',
+      '[[tool.poetry.source]]',
+      'name = "Corp"',
+      'url = "https://pypi.corp.example/simple"',
+      'priority = "explicit"',
+      '',
+    ].join('\n');
+  const cpp078 = async (files: Record<string, string>) =>
+    (await scanWith(tree(files), [pythonDepsStage])).findings.filter((f) => f.ruleId === 'CPP078');
+
+  it('reports the unpinned packages once, and not a package pinned to it under a marker or in a group', async () => {
+    const found = await cpp078({
+      'pyproject.toml': pyproject(
+        [
+          'corp-a = "^1.0"',
+          'corp-b = "^1.0"',
+          'corp-c = [{ version = "^1.0", source = "corp", markers = "sys_platform == \'linux\'" }, { version = "^1.0", platform = "win32" }]',
+          '',
+          '[tool.poetry.group.dev.dependencies]',
+          'corp-d = { version = "^1.0", source = "corp" }',
+        ].join('\n'),
+      ),
+      'poetry.lock': lock(
+        entry('corp-a', 'corp'),
+        entry('corp-b', 'corp'),
+        entry('corp-c', 'corp'),
+        entry('corp-d', 'corp'),
+        entry('requests'),
+      ),
+    });
+    expect(found.map((f) => f.message)).toEqual([
+      expect.stringMatching(/corp-a.*and 1 more \(corp-b\) are locked from the explicit source "Corp"/),
+    ]);
+  });
+
+  it('says nothing when every package from it is pinned to it', async () => {
+    const found = await cpp078({
+      'pyproject.toml': pyproject('corp-a = { version = "^1.0", source = "corp" }'),
+      'poetry.lock': lock(entry('corp-a', 'corp'), entry('requests')),
+    });
+    expect(found).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { normalizePrefix } from '../../../checks/context.js';
 import type { PyProject } from '../pyproject.js';
 import type { DirectPin } from '../pyproject-direct-pins.js';
 import type { PyPackage, PythonLock } from '../types.js';
-import { pyPackageFinding } from './finding.js';
+import { pyPackageFinding, shown } from './finding.js';
 import { cutTail } from '../../../../core/linear-text.js';
 import { cutTailAny, trimEndRun } from '../../../../core/linear-text.js';
 
@@ -44,7 +44,42 @@ export function checkPinnedIndexes(lock: PythonLock, project: PyProject | undefi
       ),
     );
   }
-  return out;
+  return [...out, ...explicitSourceEdits(lock, project)];
+}
+
+/**
+ * CPP078 too: poetry.lock says a package came from an `explicit` source that pyproject.toml names for no dependency
+ * of that name. Poetry's resolver asks an explicit source only for a dependency naming it (`RepositoryPool`: an
+ * explicit repository is left out of `repositories`, and `find_packages` goes to `repository(source_name)` only when
+ * the dependency has one; a transitive dependency has none), and the content-hash covers the pins, so `poetry lock`
+ * never writes this; `poetry install` still downloads from it (`Chooser._get_links`). One finding per source, at its
+ * first package.
+ */
+function explicitSourceEdits(lock: PythonLock, project: PyProject): Finding[] {
+  if (lock.kind !== 'poetry') return [];
+  const cfg = project.indexConfig;
+  const explicit = new Map(
+    cfg.indexes
+      .filter((i) => i.tool === 'poetry' && i.priority === 'explicit')
+      .map((i) => [i.name.toLowerCase(), i.name]),
+  );
+  const bySource = new Map<string, PyPackage[]>();
+  for (const p of lock.packages) {
+    const source = p.source === 'index' ? explicit.get(p.indexName?.toLowerCase() ?? '') : undefined;
+    // Any pin counts, a conditional one too: the dependency names the source for some platform or group.
+    if (source === undefined || cfg.pinnedTo.get(p.name)?.some((n) => n.toLowerCase() === source.toLowerCase()))
+      continue;
+    bySource.set(source, [...(bySource.get(source) ?? []), p]);
+  }
+  return [...bySource].map(([source, packages]) =>
+    pyPackageFinding(
+      'CPP078',
+      packages[0]!,
+      `${packages.length === 1 ? 'is' : `and ${packages.length - 1} more (${shown(packages.slice(1).map((p) => p.displayName))}) are`} locked from the explicit source "${source}", which Poetry asks only for a dependency pinned to it (source = "${source}"), and ${project.file} pins no dependency of that name there`,
+      'poetry lock never writes this: treat the lock as tampered with until explained, and re-lock from the manifest.',
+      { pinnedTo: 'none', locked: source, manifest: project.file, packages: packages.length },
+    ),
+  );
 }
 
 function sameUrl(a: string, b: string | undefined): boolean {
