@@ -13,6 +13,7 @@ import { DETACHED_BUNDLE } from '../provenance/names.js';
 import { readBareEnvelope } from '../provenance/envelope.js';
 import { folderCovers, isFolderAttestation } from '../provenance/files.js';
 import type { CosignFiles } from './cosign-names.js';
+import { errorCode } from './models.js';
 import { loadPrehashVerify, type ArtifactInput } from '../check/prehashed.js';
 import type { DigestAlgorithm } from '../../hash/algorithms.js';
 import { allowedSigners, registryRequirementsOf, signatureRequirementsOf, type SignatureSetup } from './setup.js';
@@ -119,8 +120,10 @@ async function checkOne(
       () => true,
       () => false,
     ));
+  // Removed, or swapped since the walk (the I/O edge refuses it): this bundle is not checked, the others still are.
+  const unread = bundle.size <= MAX_BUNDLE_BYTES ? await readBundle().then(() => undefined, errorCode) : undefined;
   let claim: BundleClaim | undefined;
-  if (!artifact && !skipped.has(target) && !leftOut && bundle.size <= MAX_BUNDLE_BYTES) {
+  if (!artifact && !skipped.has(target) && !leftOut && unread === undefined && bundle.size <= MAX_BUNDLE_BYTES) {
     claim = bundleClaim(await parseBundleOnce());
     const found = await nearby.find(bundle.path, claim.digests);
     if (found) {
@@ -145,6 +148,10 @@ async function checkOne(
     // Beside its file the bundle is the file's signature, one not checked: this finding says so, not a CPS003 too.
     if (!byDigest) markFailed(out, target, bundle.path, undefined);
   };
+  if (unread !== undefined)
+    return unverifiable(
+      `${bundle.path} could not be read (${unread}; changed since the scan listed it?), so the signature over ${target} was not checked. Scan again once the tree is still.`,
+    );
   if (!artifact) {
     if (skipped.has(target))
       return unverifiable(

@@ -44,8 +44,13 @@ async function readOrCode(abs: DiscoveredFile['abs']): Promise<Buffer | string> 
   try {
     return await readFile(abs);
   } catch (err) {
-    return typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'EIO';
+    return errorCode(err);
   }
+}
+
+/** The system error code of a failed read (ENOENT, EISDIR…): it names no absolute path, unlike the message. */
+export function errorCode(err: unknown): string {
+  return typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'EIO';
 }
 
 /** A signature file, or a candidate, that could not be read: its model is not checked, said so. */
@@ -79,20 +84,28 @@ export async function findModelSignatures(
       signatures.push(file);
       continue;
     }
-    if (!file.sigstoreHead && file.format !== 'sigstore-bundle' && !cosignBundles.has(file.path)) continue;
+    if (!file.sigstoreHead && !isDetachedBundle(file, cosignBundles)) continue;
     if (file.size > MAX_BUNDLE_BYTES) {
       // A `.sigstore.json` or cosign bundle too large to read is the detached check's to report.
       if (file.sigstoreHead) unread.push(file);
       continue;
     }
     const bytes = await readOrCode(file.abs);
-    if (typeof bytes === 'string') failed.push({ path: file.path, code: bytes });
-    else if (isModelSignature(bytes)) {
+    // A `<file>.sigstore.json` or cosign bundle that cannot be read is the detached check's to report: it names the
+    // file whose signature went unchecked and any requirement over it (one finding for the one cause).
+    if (typeof bytes === 'string') {
+      if (!isDetachedBundle(file, cosignBundles)) failed.push({ path: file.path, code: bytes });
+    } else if (isModelSignature(bytes)) {
       signatures.push(file);
       renamed.add(file.path);
     }
   }
   return { signatures, renamed, unread, failed };
+}
+
+/** A file the detached check reads as a signature beside its file: a Sigstore bundle by name, or cosign's. */
+function isDetachedBundle(file: DiscoveredFile, cosignBundles: ReadonlySet<string>): boolean {
+  return file.format === 'sigstore-bundle' || cosignBundles.has(file.path);
 }
 
 /** Verify every model signature over the folder it sits in (or the single file it names). */
