@@ -303,7 +303,7 @@ export const INSPECT_FORMATS_RULES = defineRules([
     id: 'CPI065',
     name: 'OnnxExternalDataEscape',
     short: 'An ONNX tensor loads external data from an absolute path or outside the model folder.',
-    full: 'ONNX tensors can keep their bytes in external files named by `location`. A location that is absolute or climbs out of the model folder makes the runtime read arbitrary files on the machine that loads the model (CVE-2024-27318, CVE-2024-5187), for example leaking secrets into model outputs.',
+    full: 'ONNX tensors can keep their bytes in external files named by `location`. A location that is absolute or climbs out of the model folder makes the runtime read arbitrary files on the machine that loads the model (CVE-2024-27318, CVE-2024-5187), for example leaking secrets into model outputs. A relative location that is a symbolic link out of the scan root, or not a regular file, is reported the same way; data files the model names that are not there at all are one note for the model (onnx.load fails, and those weights were not checked).',
     help: 'Do not load this model. Legitimate external data sits next to the model and is named by a relative path without `..`.',
     level: 'error',
     severity: '8.1',

@@ -33,5 +33,22 @@ export async function checkExternalFiles(
           { tensor: e.tensor, location: e.location, offset: e.at, resolves: 'not-regular-file' },
         );
     },
+    (out, names) => {
+      // onnx's `load_external_data_for_tensor` opens each file (older releases with `open`, FileNotFoundError; newer
+      // ones check it first in `_resolve_external_data_location`, which raises): onnx.load fails. Nothing is read,
+      // but the model as shipped is incomplete and those weights were not checked. One note for the model.
+      const listed = names.slice(0, MAX_LISTED).map((n) => JSON.stringify(n.slice(0, 200)));
+      const more = names.length > MAX_LISTED ? ` and ${names.length - MAX_LISTED} more` : '';
+      out.add(
+        'CPI065',
+        `${names.length === 1 ? 'an external data file' : `${names.length} external data files`} the model names (${listed.join(', ')}${more}) ${names.length === 1 ? 'is' : 'are'} not beside it; onnx.load (load_external_data_for_tensor) and ONNX Runtime fail to load the model, and the missing weights were not checked. Ship the data files with the model, or re-export it with the weights inside.`,
+        { missing: names.slice(0, 50).join(', '), count: names.length, resolves: 'missing' },
+        undefined,
+        'note',
+      );
+    },
   );
 }
+
+/** Missing file names quoted in the message; the evidence lists more. */
+const MAX_LISTED = 5;

@@ -58,6 +58,18 @@ const CASES: readonly {
     resolves: 'not-regular-file',
   },
   {
+    name: 'external data file missing: a note, onnx.load fails',
+    make: () => undefined,
+    want: ['CPI065'],
+    resolves: 'missing',
+  },
+  {
+    name: 'external data is a dangling symlink',
+    make: (dir) => symlinkSync('gone.data', join(dir, 'weights.data')),
+    want: ['CPI065'],
+    resolves: 'missing',
+  },
+  {
     name: 'external data is a symlink to another file inside the root',
     make: (dir) => {
       writeFileSync(join(dir, 'real.data'), Buffer.alloc(4));
@@ -77,5 +89,23 @@ describe('ONNX external data that the file system leads out of the model folder'
     const got = res.findings.filter((f) => f.ruleId.startsWith('CPI') && f.location.path === 'model.onnx');
     expect([...new Set(got.map((f) => f.ruleId))]).toEqual(want);
     if (resolves !== undefined) expect(got[0]?.evidence?.['resolves']).toBe(resolves);
+  });
+});
+
+describe('ONNX external data files that are not there', () => {
+  it('are one note for the model, with a count', async () => {
+    const dir = join(root, 'many-missing');
+    mkdirSync(dir, { recursive: true });
+    const names = ['a.data', 'b.data', 'c.data', 'a.data', 'present.data'];
+    const many = onnxModel({ externals: names.map((location, i) => ({ name: `w${i}`, location })) });
+    writeFileSync(join(dir, 'model.onnx'), many);
+    writeFileSync(join(dir, 'present.data'), Buffer.alloc(4));
+    const res = await scanWith(dir, [inspectStage]);
+    const got = res.findings.filter((f) => f.location.path === 'model.onnx');
+    expect(got.map((f) => [f.ruleId, f.level])).toEqual([['CPI065', 'note']]);
+    expect(got[0]?.message).toBe(
+      'model.onnx: 3 external data files the model names ("a.data", "b.data", "c.data") are not beside it; onnx.load (load_external_data_for_tensor) and ONNX Runtime fail to load the model, and the missing weights were not checked. Ship the data files with the model, or re-export it with the weights inside.',
+    );
+    expect(got[0]?.evidence).toMatchObject({ count: 3, resolves: 'missing' });
   });
 });
