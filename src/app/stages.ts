@@ -23,6 +23,7 @@ export const ANALYSER_NAMES: readonly string[] = [
   'skops',
   'torchserve',
   'aoti-package',
+  'zipapp',
   'torch-package',
   'ape',
   'keras-h5',

@@ -66,6 +66,7 @@ export const ANALYSERS: readonly ModelAnalyser[] = [
   lazy('skops', async () => (await import('./formats/skops.js')).skopsAnalyser),
   lazy('torchserve', async () => (await import('./formats/torchserve.js')).torchServeAnalyser),
   lazy('aoti-package', async () => (await import('./formats/aoti-package.js')).aotiPackageAnalyser),
+  lazy('zipapp', async () => (await import('./formats/zipapp.js')).zipappAnalyser),
   lazy('torch-package', async () => (await import('./formats/torch-package.js')).torchPackageAnalyser),
   lazy('ape', async () => (await import('./formats/llamafile.js')).llamafileAnalyser),
   lazy('keras-h5', async () => (await import('./formats/keras-h5.js')).kerasH5Analyser),

@@ -251,8 +251,8 @@ export const INSPECT_FORMATS_RULES = defineRules([
   {
     id: 'CPI130',
     name: 'ModelFileIsProgram',
-    short: 'A model file is a program (a llamafile): using it runs the machine code inside.',
-    full: "A llamafile is llama.cpp built as a Cosmopolitan Actually Portable Executable (one file that runs on Linux, macOS, Windows and the BSDs), with the GGUF weights appended inside a zip at its end. It is used by running it, so the machine code in it runs with the user's rights; nothing in the file shows that the code is the published llamafile build rather than a program that also carries weights. A scan of the weights says nothing about the program.",
+    short: 'A file is a program (a llamafile, a Python zipapp): using it runs the code inside.',
+    full: "A llamafile is llama.cpp built as a Cosmopolitan Actually Portable Executable (one file that runs on Linux, macOS, Windows and the BSDs), with the GGUF weights appended inside a zip at its end. It is used by running it, so the machine code in it runs with the user's rights; nothing in the file shows that the code is the published llamafile build rather than a program that also carries weights. A scan of the weights says nothing about the program. A zip with `__main__.py` (or `__main__.pyc`) at its top, a Python zipapp (`.pyz`, often behind a shebang line), is a program the same way: `python file` puts the archive on `sys.path` and runpy runs that module through zipimport.",
     help: 'Run a llamafile only from its publisher, pinned by digest (a trusted-registry entry, or a Sigstore signature over the file). Better, commit the GGUF weights alone and run them with a llamafile or llama.cpp binary you install and pin separately.',
     level: 'warning',
     severity: '8.0',

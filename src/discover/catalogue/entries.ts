@@ -340,9 +340,11 @@ export const ENTRIES = [
     id: 'zip',
     kind: 'container',
     summary: 'zip archive (members are inspected)',
-    names: { extensions: ['zip'] },
+    // A Python zipapp (`python -m zipapp`) is a zip, most often behind a shebang line: zipimport opens it by its end
+    // record, as `zipfile` does.
+    names: { extensions: ['zip', 'pyz', 'pyzw'] },
     sniff: [{ order: 50, test: s.isZip }],
-    readBy: ['pickle', 'keras', 'skops', 'torchserve', 'aoti-package'],
+    readBy: ['pickle', 'keras', 'skops', 'torchserve', 'aoti-package', 'zipapp'],
     // The name says container and nothing narrower: a zip-based model format under it is not disguised. zipfile and
     // unzip open it, torch.load goes by content (`_is_zipfile`), and its members are judged by what they are.
     compatible: ['pytorch-zip', 'torchscript', 'torch-package', 'keras', 'numpy-npz', 'skops'],
