@@ -59,7 +59,7 @@ export const HOSTILE_INPUT_RULES = defineRules([
     id: 'CPX025',
     name: 'ArchiveLinkEscape',
     short: 'A symbolic or hard link inside an archive points outside the archive.',
-    full: 'A tar member that is a symbolic or hard link whose target is absolute (such as `/etc/passwd`) or climbs out with `..`. Extracting the archive makes the link point at a file of the machine that extracts it, which can leak or overwrite data, just like a member whose own name escapes.',
+    full: 'A tar member that is a symbolic or hard link whose target is absolute (such as `/etc/passwd`) or climbs out with `..`. Extracting the archive makes the link point at a file of the machine that extracts it, which can leak or overwrite data, just like a member whose own name escapes. A zip member made on Unix with the mode of a symbolic link is judged the same way: Info-ZIP `unzip` creates the link (the `zipfile` module of Python writes the target text as a plain file, which is inspected as any member).',
     help: 'Rebuild the archive without links, or with links that stay inside it. Do not extract this archive.',
     level: 'error',
     severity: '8.0',

@@ -62,6 +62,12 @@ export interface CentralEntry {
    * `_sanitize_filename`). Python up to 3.11 and torch's miniz keep the stored name.
    */
   readonly unicodeName?: string;
+  /**
+   * Made on Unix (version-made-by host 3) with a symbolic link's mode (S_IFLNK) in the high half of the external
+   * attributes: Info-ZIP `unzip` writes it as a link to the member's data text; Python's `zipfile`
+   * (`ZipFile._extract_member`) ignores the mode and writes that text as a regular file.
+   */
+  readonly symlink?: true;
 }
 
 export interface ZipDirectory {
@@ -237,6 +243,7 @@ export function parseDirectory(cd: Buffer, at: DirectoryLocation): ZipDirectory 
       size: usize,
       offset: offset + at.concat,
       ...(unicodeName !== undefined && unicodeName !== name ? { unicodeName } : {}),
+      ...(isUnixSymlink(cd, p) ? { symlink: true as const } : {}),
     });
     p = end;
   }
@@ -245,6 +252,11 @@ export function parseDirectory(cd: Buffer, at: DirectoryLocation): ZipDirectory 
   if (at.cdSize > ZIP_LIMITS.maxDirectoryBytes)
     problems.push(`central directory of ${at.cdSize} bytes is past the ${ZIP_LIMITS.maxDirectoryBytes}-byte limit`);
   return { entries, problems, truncated };
+}
+
+/** S_IFLNK in the Unix mode a Unix-made entry keeps in the high 16 bits of its external attributes (offset 38). */
+function isUnixSymlink(cd: Buffer, p: number): boolean {
+  return cd[p + 5] === 3 && ((cd.readUInt32LE(p + 38) >>> 16) & 0o170000) === 0o120000;
 }
 
 /** How many directory bytes to read for a location (bounded by the one limit). */

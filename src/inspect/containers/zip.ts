@@ -60,6 +60,8 @@ export interface ZipArchive {
   readonly mismatches?: string[];
   /** Member names with `..`, absolute paths or backslashes. */
   readonly unsafeNames?: string[];
+  /** Members the directory marks as Unix symbolic links (`CentralEntry.symlink`); their data is the target. */
+  readonly symlinks?: readonly ZipEntry[];
   /** torch.load's view where it differs from zipfile's (bytes before the archive, a second zip64 record): `minizLocation`. */
   readonly miniz?: MinizView;
 }
@@ -86,6 +88,7 @@ interface CentralRecord {
   csize: number;
   usize: number;
   offset: number;
+  symlink?: true;
 }
 
 /**
@@ -98,6 +101,7 @@ export function readZip(data: Buffer, limits?: Partial<ZipLimits>): ZipArchive {
   const problems: string[] = [];
   const mismatches: string[] = [];
   const entries: ZipEntry[] = [];
+  const symlinks: ZipEntry[] = [];
   const extraEocds: number[] = [];
   const { records: central, at: location } = readCentralDirectory(data, problems, mismatches, extraEocds, lim);
   const miniz = location && readMinizView(data, location, lim);
@@ -127,9 +131,20 @@ export function readZip(data: Buffer, limits?: Partial<ZipLimits>): ZipArchive {
       );
     }
     claimed.push([local.dataStart, local.dataStart + rec.csize]);
-    entries.push(
-      makeEntry(data, rec.name, rec.method, rec.flags, rec.csize, rec.usize, local.dataStart, rec.offset, false, lim),
+    const entry = makeEntry(
+      data,
+      rec.name,
+      rec.method,
+      rec.flags,
+      rec.csize,
+      rec.usize,
+      local.dataStart,
+      rec.offset,
+      false,
+      lim,
     );
+    entries.push(entry);
+    if (rec.symlink) symlinks.push(entry);
   }
 
   // Scan local headers outside every listed member's data: anything found there is a member some reader may use.
@@ -172,7 +187,14 @@ export function readZip(data: Buffer, limits?: Partial<ZipLimits>): ZipArchive {
   if (central.length === 0 && entries.length > 0)
     problems.push('zip has no readable central directory; members were found by their local headers');
   const unsafeNames = entries.map((e) => e.name).filter((n) => unsafeMemberName(n));
-  return { entries, problems, mismatches, unsafeNames, ...(miniz ? { miniz } : {}) };
+  return {
+    entries,
+    problems,
+    mismatches,
+    unsafeNames,
+    ...(symlinks.length > 0 ? { symlinks } : {}),
+    ...(miniz ? { miniz } : {}),
+  };
 }
 
 /**
@@ -379,6 +401,7 @@ function readCentralDirectory(
     csize: e.compressedSize,
     usize: e.size,
     offset: e.offset,
+    ...(e.symlink ? { symlink: e.symlink } : {}),
   }));
   return { records, at };
 }

@@ -37,6 +37,7 @@ import { nemoConfigFindings, nemoConfigMembers, unresolvedNemoConfigProblem } fr
 import { scanTorchScriptCode } from '../containers/torchscript.js';
 import { scanMobileBytecode, TORCH_BYTECODE_PKL } from '../containers/torchscript-bytecode.js';
 import type { MinizView, ZipArchive, ZipEntry } from '../containers/zip.js';
+import { escapingLinkTarget } from '../containers/tar-links.js';
 import { readZip } from '../containers/zip.js';
 import { isTorchScriptZip, torchArchiveRoot } from '../../discover/formats/zip-names.js';
 import { pushAll } from '../../core/push-all.js';
@@ -529,6 +530,7 @@ export function inspectZipArchive(
     add('CPI011', `${where}: member ${JSON.stringify(n)} would be written outside the extraction folder.`, {
       member: n,
     });
+  addUnsafeLinks(escapingZipLinks(zip.symlinks ?? []), where, add);
   // torch.jit's own unpickler (which resolves `torch.classes.*`) reads the archive only when torch.load dispatches it
   // there; otherwise `data.pkl` is unpickled like any torch.save archive's.
   const names = zip.directoryNames ?? zip.entries.filter((e) => e.hidden !== true).map((e) => e.name);
@@ -768,6 +770,29 @@ export function plainNpyHeader(
   if (head === undefined || head.toString('latin1', 0, 6) !== '\x93NUMPY') return undefined;
   const h = parseNpyHeader(head);
   return typeof h === 'string' || h.hasObject ? undefined : h;
+}
+
+/** Bytes of a zip symlink member read as its target: a path, never long (PATH_MAX is 4096). */
+const MAX_LINK_TARGET = 4096;
+
+/**
+ * A zip's Unix symlink members whose target leaves the extraction folder. Info-ZIP `unzip` creates them as links, so a
+ * later member written through one (or a loader opening one) reaches a file outside; Python's zipfile writes the
+ * target text as a plain file instead, and its bytes are inspected as any member's are. Judged as tar links are
+ * (`escapingLinkTarget`, tarfile's `data_filter`), one CPX025 for them all.
+ */
+function escapingZipLinks(symlinks: readonly ZipEntry[]): UnsafeLink[] {
+  const out: UnsafeLink[] = [];
+  for (const e of symlinks) {
+    let target: string;
+    try {
+      target = e.read(MAX_LINK_TARGET).toString('utf8');
+    } catch {
+      continue; // an unreadable member is reported where its bytes are inspected
+    }
+    if (escapingLinkTarget(e.name, target, 'symlink')) out.push({ name: e.name, target, kind: 'symlink' });
+  }
+  return out;
 }
 
 /** Escaping links named at most in one finding; the rest are counted. */
