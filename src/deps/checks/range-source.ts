@@ -9,6 +9,8 @@ import { registryRange } from './transitive-range.js';
 import type { LoadedManifest } from './sync.js';
 import { packageArtifact } from '../../core/finding.js';
 import { ecosystemOf } from '../../core/package-key.js';
+import { workspaceGlobs, workspaceMatcher } from '../read.js';
+import type { Manifest } from '../types.js';
 
 const FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
 
@@ -33,6 +35,7 @@ export function checkRangeSources(
 ): Finding[] {
   const root = manifests.find((m) => m.importer === '')?.data;
   const overrides = overridesOf(root, parsed.workspaceOverrides);
+  const spoofedLink = spoofedWorkspace(graph, root);
   const out: Finding[] = [];
   const seen = new Set<number>();
   for (const m of manifests) {
@@ -45,7 +48,8 @@ export function checkRangeSources(
         if (overrides.has(name) || semver.validRange(spec, { loose: true }) === null) continue;
         const target = parsed.resolveDeclared(m.importer, name, spec);
         if (typeof target !== 'number' || seen.has(target)) continue;
-        const node = graph.packages[target];
+        const found = graph.packages[target];
+        const node = found !== undefined && spoofedLink(found) ? ({ ...found, source: 'file' } as const) : found;
         if (node === undefined || !Object.hasOwn(FROM, node.source)) continue;
         seen.add(target);
         const line = m.lines.get(`${field}\0${name}`);
@@ -92,6 +96,20 @@ export function checkRangeSources(
     });
   }
   return out;
+}
+
+/**
+ * npm: whether a `link: true` entry points at a folder the project's package.json does not list among its workspaces.
+ * arborist builds the root from the package.json on disk (`loadVirtual` reads the lockfile's entries onto it), so its
+ * workspaces come from there, not from the lockfile's `""` entry; and `depValid` takes a link for a range when the
+ * linked folder's version satisfies it. A lockfile that links a registry range to some folder of the repository
+ * (and may add that folder to its own `""` workspaces so it reads as one) installs that folder as the package.
+ * Without a package.json at the root, nothing says otherwise: no judgement.
+ */
+function spoofedWorkspace(graph: DependencyGraph, root: Manifest | undefined): (node: PackageNode) => boolean {
+  if (graph.kind !== 'npm' || root === undefined) return () => false;
+  const listed = workspaceMatcher(workspaceGlobs(root));
+  return (node) => node.source === 'link' && !listed(node.resolved ?? '');
 }
 
 /** CPD020 for `node`, which `asker` asks for as `wanted` from the registry. */
