@@ -8,6 +8,15 @@ import type { CheckState } from './state.js';
 /** Public registries whose URLs npm rewrites to the configured registry (`replace-registry-host`). */
 const PUBLIC_HOSTS = new Set(['registry.npmjs.org', 'registry.yarnpkg.com', 'registry.npmjs.com']);
 
+/** The package manager that installs a lockfile of each kind, as CPD107 names it ("bun fetches …"). */
+const FETCHER: Partial<Record<DependencyGraph['kind'], string>> = {
+  npm: 'npm',
+  'yarn-classic': 'yarn',
+  'yarn-berry': 'yarn',
+  pnpm: 'pnpm',
+  bun: 'bun',
+};
+
 /** The lockfile's `resolved` against the tarball URL the registry publishes for the version (CPD107). */
 export function checkResolved(state: CheckState, meta: VersionMeta, config: RegistryConfig): void {
   const { pkg, registry } = state;
@@ -39,7 +48,7 @@ export function checkResolved(state: CheckState, meta: VersionMeta, config: Regi
       packageFinding(
         pkg,
         'CPD107',
-        `${spec(pkg)} (${where(pkg)}) resolves to ${pkg.resolved}, but the registry publishes this version at ${meta.tarball}. npm fetches ${fetched ?? pkg.resolved}${bypass !== undefined ? `, from the default registry, not from ${registry}, the registry the npm configuration names for ${bypass}` : ''}: regenerate the entry and review the change.`,
+        `${spec(pkg)} (${where(pkg)}) resolves to ${pkg.resolved}, but the registry publishes this version at ${meta.tarball}. ${FETCHER[state.graph.kind] ?? 'npm'} fetches ${fetched ?? pkg.resolved}${bypass !== undefined ? `, from the default registry, not from ${registry}, the registry the npm configuration names for ${bypass}` : ''}: regenerate the entry and review the change.`,
         {
           expected: meta.tarball,
           actual: pkg.resolved,

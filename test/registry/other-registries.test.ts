@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/result.js';
+import { parseLockfile } from '../../src/deps/index.js';
 import { fakeIntegrity, routeRegistries, testSigningKey, type RouteRegistry } from './route-registry.js';
 import { loadProvenanceCase } from '../helpers/npm-endpoints-server.js';
 import {
@@ -627,5 +628,36 @@ describe('a mirror whose /-/npm/v1/attestations/ answers 500 (only npm audit sig
     // p8's integrity is CPD100; the attestations that could not be read stay one cause for the rest, each unverifiable.
     expect(rules(result)).toEqual(['CPD100', 'CPD131']);
     expect(statuses(result).filter((s) => s === 'unverifiable')).toHaveLength(7);
+  });
+});
+
+describe('CPD107 names the package manager of the lockfile', () => {
+  it('bun.lock: "bun fetches", not npm', async () => {
+    const reg = await startRegistry();
+    const integrity = fakeIntegrity('left-pad');
+    reg.route('/left-pad', {
+      body: packument('left-pad', { '1.3.0': { integrity, tarball: `${reg.url}left-pad/-/left-pad-1.3.0.tgz` } }),
+    });
+    const root = tempDir();
+    const text = `${JSON.stringify(
+      {
+        lockfileVersion: 1,
+        workspaces: { '': { name: 'app', dependencies: { 'left-pad': '^1.3.0' } } },
+        packages: {
+          'left-pad': ['left-pad@1.3.0', 'https://evil.example/left-pad/-/left-pad-1.3.0.tgz', {}, integrity],
+        },
+      },
+      null,
+      2,
+    )}\n`;
+    writeFileSync(path.join(root, 'bun.lock'), text);
+    const result = await scanGraphs({
+      root,
+      graphs: [parseLockfile('bun.lock', text)],
+      registry: reg.url,
+      policy: { verifySignatures: false },
+    });
+    expect(rules(result)).toEqual(['CPD107']);
+    expect(result.findings[0]?.message).toContain('. bun fetches https://evil.example/left-pad/-/left-pad-1.3.0.tgz');
   });
 });
