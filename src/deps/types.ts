@@ -206,6 +206,10 @@ export interface DraftLocalRef {
   readonly name: string;
   readonly path: string;
   readonly line: number;
+  /** pnpm importer links: the importer whose dependency it is. */
+  readonly importer?: string;
+  /** pnpm importer links: the folder is no project of the workspace (pnpm-workspace.yaml `packages`, or the root). */
+  readonly notWorkspace?: true;
   /** pnpm `patchedDependencies`: the hash the lockfile records for the patch file (compared by pnpm at install). */
   readonly hash?: string;
 }

@@ -61,3 +61,41 @@ describe('npm: a registry range linked to a folder that is not a workspace', () 
     ).toEqual([]);
   });
 });
+
+/** pnpm: the same edit in an importer (`version: link:evil` under a range specifier). */
+async function pnpmVerdicts(folder: string, workspaceYaml: string | undefined) {
+  const root = await repoWith({
+    'package.json': JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { lodash: '^4.17.21' } }),
+    [`${folder}/package.json`]: JSON.stringify({ name: 'lodash', version: '4.17.21' }),
+    ...(workspaceYaml !== undefined ? { 'pnpm-workspace.yaml': workspaceYaml } : {}),
+    'pnpm-lock.yaml': [
+      "lockfileVersion: '9.0'",
+      '',
+      'importers:',
+      '',
+      '  .:',
+      '    dependencies:',
+      '      lodash:',
+      '        specifier: ^4.17.21',
+      `        version: link:${folder}`,
+      '',
+      ...(workspaceYaml !== undefined ? [`  ${folder}: {}`, ''] : []),
+    ].join('\n'),
+  });
+  const r = await scanDeps(root);
+  return r.findings.filter((f) => f.ruleId === 'CPD020').map((f) => `${f.ruleId} ${String(f.evidence?.path)}`);
+}
+
+describe('pnpm: a registry range linked to a folder that is not a workspace project', () => {
+  it('is CPD020 without a pnpm-workspace.yaml', async () => {
+    expect(await pnpmVerdicts('evil', undefined)).toEqual(['CPD020 evil']);
+  });
+
+  it('is CPD020 when pnpm-workspace.yaml lists other folders', async () => {
+    expect(await pnpmVerdicts('evil', 'packages:\n  - packages/*\n')).toEqual(['CPD020 evil']);
+  });
+
+  it('is left alone for a workspace project (link-workspace-packages)', async () => {
+    expect(await pnpmVerdicts('packages/lodash', 'packages:\n  - packages/*\n')).toEqual([]);
+  });
+});

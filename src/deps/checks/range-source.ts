@@ -1,7 +1,7 @@
 import semver from 'semver';
 import type { Finding } from '../../core/finding.js';
 import type { DependencyGraph, PackageNode } from '../../core/records.js';
-import type { ParsedLockfile } from '../types.js';
+import type { DraftLocalRef, ParsedLockfile } from '../types.js';
 import { strMap } from '../types.js';
 import { label, redactUrls, via } from './finding.js';
 import { overriddenAnywhere, overridesOf } from './overrides.js';
@@ -47,6 +47,14 @@ export function checkRangeSources(
         const spec = catalog ?? declared;
         if (overrides.has(name) || semver.validRange(spec, { loose: true }) === null) continue;
         const target = parsed.resolveDeclared(m.importer, name, spec);
+        const link = target === 'unknown' ? linkOutsideWorkspace(parsed, m.importer, name) : undefined;
+        if (link !== undefined) {
+          const line = m.lines.get(`${field}\0${name}`);
+          out.push(
+            linkedOutside(graph, link, `${m.file}${line !== undefined ? `:${line}` : ''}`, `${name}@${declared}`, spec),
+          );
+          continue;
+        }
         if (typeof target !== 'number' || seen.has(target)) continue;
         const found = graph.packages[target];
         const node = found !== undefined && spoofedLink(found) ? ({ ...found, source: 'file' } as const) : found;
@@ -110,6 +118,34 @@ function spoofedWorkspace(graph: DependencyGraph, root: Manifest | undefined): (
   if (graph.kind !== 'npm' || root === undefined) return () => false;
   const listed = workspaceMatcher(workspaceGlobs(root));
   return (node) => node.source === 'link' && !listed(node.resolved ?? '');
+}
+
+/** pnpm: the importer's `link:` for `name` when it points at a folder that is no project of the workspace. */
+function linkOutsideWorkspace(parsed: ParsedLockfile, importer: string, name: string): DraftLocalRef | undefined {
+  return parsed.localRefs?.find(
+    (r) => r.kind === 'link' && r.notWorkspace && r.importer === importer && r.name === name,
+  );
+}
+
+/**
+ * CPD020 for a pnpm importer that links a registry range to a folder the workspace does not list. pnpm writes `link:`
+ * for a range only to a workspace project (link-workspace-packages); a frozen install compares only the specifier
+ * (`satisfiesPackageManifest`), so the edited entry links the folder in as the package.
+ */
+function linkedOutside(
+  graph: DependencyGraph,
+  link: DraftLocalRef,
+  asker: string,
+  wanted: string,
+  spec: string,
+): Finding {
+  return {
+    ruleId: 'CPD020',
+    message: `${asker} asks for ${wanted} from the registry, but ${graph.lockfile}:${link.line} links it to the folder ${link.path}, which pnpm-workspace.yaml does not list as a workspace project. pnpm accepts the entry because its specifier is unchanged; it links a range only to a workspace project. Treat it as lockfile injection: delete the entry and reinstall from the registry.`,
+    location: { path: graph.lockfile, line: link.line },
+    artifact: packageArtifact(ecosystemOf(graph), link.name, ''),
+    evidence: { declared: spec, source: 'link', path: link.path },
+  };
 }
 
 /** CPD020 for `node`, which `asker` asks for as `wanted` from the registry. */

@@ -20,6 +20,7 @@ import { stripPeers } from './pnpm-dep-path.js';
 import { pnpmSettingMismatches, workspaceOverrides } from './pnpm-settings.js';
 import { findYamlKeyProblem } from '../../core/yaml-key-problems.js';
 import { parseShallowYaml } from '../../core/yaml-depth.js';
+import { workspaceMatcher } from '../read.js';
 
 /** The sources whose install scripts pnpm's build settings decide (pnpm-builds.ts). */
 const BUILD_POLICY_SOURCES: ReadonlySet<string> = new Set(['registry', 'tarball', 'file']);
@@ -175,7 +176,7 @@ export function parsePnpm(file: string, text: string, options: ParseOptions = {}
     ? missingEntries(snapshots, snapIndex, lines.get('snapshots')!, importerData, lines.get('importers')!)
     : [];
   const localRefs = [
-    ...importerLinks(text, importers, recorded),
+    ...importerLinks(text, importers, recorded, workspaceProjects(options.pnpmWorkspace)),
     ...packageLinks(text, nodes),
     ...patchFiles(text, data, configuredPatches(options)),
   ];
@@ -407,6 +408,16 @@ function packageLinks(text: string, nodes: readonly DraftNode[]): DraftLocalRef[
 }
 
 /**
+ * The folders pnpm takes as the workspace's projects: the root and what pnpm-workspace.yaml `packages` lists
+ * (@pnpm/workspace.find-packages reads the globs from there, not from the lockfile's `importers`).
+ */
+function workspaceProjects(settings: Readonly<Record<string, unknown>> | undefined): (folder: string) => boolean {
+  const globs = Array.isArray(settings?.packages) ? settings.packages.filter((g) => typeof g === 'string') : [];
+  const listed = workspaceMatcher(globs);
+  return (folder) => folder === '.' || folder === '' || listed(folder);
+}
+
+/**
  * Importer `link:` versions are relative to the importer's folder (pnpm `resolveFromLocal` / `link:` specs, e.g. an
  * `overrides` value `link:../x`); they become lockfile-relative here. Workspace links stay inside; CPD017 judges.
  */
@@ -414,6 +425,7 @@ function importerLinks(
   text: string,
   importers: readonly DraftImporter[],
   recorded: ReadonlyMap<string, ReadonlyMap<string, string>>,
+  isProject: (folder: string) => boolean,
 ): DraftLocalRef[] {
   const out: DraftLocalRef[] = [];
   for (const imp of importers) {
@@ -421,7 +433,14 @@ function importerLinks(
       if (!ref.startsWith('link:')) continue;
       const target = ref.slice(5);
       const path = /^([a-z]:)?[\\/]/i.test(target) ? target : posix.join(imp.path === '' ? '.' : imp.path, target);
-      out.push({ kind: 'link', name, path, line: lineOfFirst(text, `version: ${ref}`, `${name}: ${ref}`, ref) });
+      out.push({
+        kind: 'link',
+        name,
+        path,
+        line: lineOfFirst(text, `version: ${ref}`, `${name}: ${ref}`, ref),
+        importer: imp.path,
+        ...(isProject(posix.normalize(path)) ? {} : { notWorkspace: true as const }),
+      });
     }
   }
   return out;
