@@ -57,6 +57,9 @@ export function checkDependencies(
   const rangeSources = checkRangeSources(graph, parsed, manifests);
   const execAt = new Set(protocols.filter((f) => f.ruleId === 'CPD019').map((f) => f.location.line));
   const injectedAt = new Set(rangeSources.map((f) => f.location.line));
+  const injectedFolders = new Set(
+    rangeSources.filter((f) => f.evidence?.source === 'file').map((f) => String(f.evidence?.resolved)),
+  );
   // A git entry locked to a moving ref is CPD023 (unpinned), not also the git-source warning; injection stays first.
   const gitPins = checkGitPins(graph, parsed).filter((f) => !injectedAt.has(f.location.line));
   const unpinnedAt = new Set(gitPins.map((f) => f.location.line));
@@ -66,6 +69,8 @@ export function checkDependencies(
       (f) =>
         !(f.ruleId === 'CPD009' && execAt.has(f.location.line)) &&
         !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)) &&
+        // A range linked to a folder (npm `link: true`) is CPD020 at the link; the folder's CPD009 is the same cause.
+        !(f.ruleId === 'CPD009' && injectedFolders.has(String(f.evidence?.lockfileKey))) &&
         !(f.ruleId === 'CPD007' && unpinnedAt.has(f.location.line)),
     );
   // A version outside an override the lockfile was not resolved with is CPD026's cause (stale settings), not a
