@@ -55,20 +55,69 @@ export function analyseLegacyTarRecords(body: Buffer, kind: string, target: Pick
   const runs = new Map<number, PickleRun>();
   const src = ByteSource.fromBuffer(body);
   const head = readPickle(src, runs);
-  const n = head.result?.k === 'scalar' && typeof head.result.v === 'number' ? head.result.v : -1;
-  if (head.stopped && (n < 0 || n > 1_000_000))
-    head.problems.push({
-      kind: 'malformed',
-      message: `record count ${n} is not valid`,
-      offset: head.start,
-      fromResult: true,
-    });
-  else if (head.stopped) walkRecords(body, src.pos, n, kind, runs, false);
+  if (head.stopped) {
+    const n = recordCount(head.result);
+    if (n === undefined)
+      head.problems.push({
+        kind: 'malformed',
+        message: `record count is not a value chainproof can read as an integer (torch passes it to range(), which takes anything with __index__); every pickle after it was read as a record`,
+        offset: head.start,
+        fromResult: true,
+      });
+    // An unreadable count: torch may read any number of records, so the walk reads them until the data ends.
+    walkRecords(body, src.pos, n ?? Infinity, kind, runs, false);
+  }
   return toFindings([...runs.values()], {
     location: { path: target.path, ...(target.member !== undefined ? { member: target.member } : {}) },
     allow: target.allow,
     what: target.what,
   });
+}
+
+/** Integer scalar types whose call with one integer argument returns that integer (`numpy.int64(1)`, `int(3)`). */
+const INTEGER_TYPES: ReadonlySet<string> = new Set([
+  'builtins.int',
+  'builtins.bool',
+  ...['numpy', 'numpy.core.numerictypes', 'numpy._core.numerictypes'].flatMap((m) =>
+    [
+      'int8',
+      'int16',
+      'int32',
+      'int64',
+      'uint8',
+      'uint16',
+      'uint32',
+      'uint64',
+      'intc',
+      'intp',
+      'uint',
+      'long',
+      'ulong',
+      'longlong',
+      'ulonglong',
+      'short',
+      'ushort',
+      'byte',
+      'ubyte',
+    ].map((t) => `${m}.${t}`),
+  ),
+]);
+
+/**
+ * How many records `legacy_load` reads: it runs `for i in range(num_storages)`, and `range()` takes any value with
+ * `__index__` (CPython `range_new` → `PyNumber_Index`): an int, a bool (`True` is one record), a numpy integer. A
+ * negative count gives an empty range. Undefined when the value is not one chainproof can read statically (a class
+ * instance whose `__index__` returns anything).
+ */
+function recordCount(v: Value | undefined): number | undefined {
+  const literal = (x: Value | undefined): number | undefined => {
+    if (x?.k !== 'scalar') return undefined;
+    if (typeof x.v === 'boolean') return x.v ? 1 : 0;
+    return typeof x.v === 'number' && Number.isInteger(x.v) ? Math.max(0, x.v) : undefined;
+  };
+  if (v?.k !== 'obj') return literal(v);
+  if (v.callee.k !== 'global' || !INTEGER_TYPES.has(`${v.callee.ref.module}.${v.callee.ref.name}`)) return undefined;
+  return v.args?.k === 'tuple' && v.args.items.length === 1 ? literal(v.args.items[0]) : undefined;
 }
 
 /** One pickle at the source's position, kept once per offset (guessed walks may land on the same one). */
@@ -94,6 +143,8 @@ function walkRecords(
   let last: PickleRun | undefined;
   try {
     for (; left > 0; left--) {
+      // A walk with no known count ends where the data does, as torch's would at its next load.
+      if (left === Infinity && src.pos >= body.length) return;
       const rec = readPickle(src, runs);
       last = rec;
       if (!rec.stopped) return; // pickle.load raised: torch.load stops here
@@ -129,6 +180,12 @@ function walkRecords(
     if (kind === 'storages') readPickle(src, runs);
   } catch (err) {
     if (!(err instanceof TruncatedError)) throw err;
-    last?.problems.push({ kind: 'malformed', message: `legacy ${kind} record is truncated`, offset: src.pos });
+    last?.problems.push({
+      kind: 'malformed',
+      message: `legacy ${kind} record is truncated`,
+      offset: src.pos,
+      // A record pickle that returned no record tuple: torch's unpacking of it stops the load, and what it ran is the cause.
+      ...(last.result?.k !== 'tuple' ? { fromResult: true as const } : {}),
+    });
   }
 }

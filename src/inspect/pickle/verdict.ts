@@ -108,8 +108,11 @@ export interface VerdictContext {
   readonly what: string;
 }
 
-/** Findings on what a pickle imports or calls by name: a cause that explains a record it returned (`fromResult`). */
-const GLOBAL_RULES: ReadonlySet<string> = new Set(['CPI001', 'CPI002', 'CPI100']);
+/**
+ * Findings on what a pickle runs when loaded: a cause that explains a record it returned (`fromResult`). A CPI002
+ * (an unreviewed import, a warning) explains nothing the loader then does with the value, so it does not stand in.
+ */
+const GLOBAL_RULES: ReadonlySet<string> = new Set(['CPI001', 'CPI100']);
 
 const PROBLEM_RULES: Record<ProblemKind, string> = {
   malformed: 'CPI003',

@@ -133,6 +133,26 @@ describe("a payload where torch's legacy reader expects a record: the payload is
     expect(by.get(name)?.filter((r) => r !== 'CPI119:note')).toEqual(['CPI001:error']);
   });
 
+  // torch/serialization.py legacy_load: `for i in range(num_storages)`; range() takes anything with __index__.
+  it.each([
+    { name: 'bool-count.tar', count: '\x80\x02\x88.' },
+    { name: 'numpy-count.tar', count: '\x80\x02cnumpy\nint64\nK\x01\x85\x81.' },
+    { name: 'big-count.tar', count: '\x80\x02J\x00\x00\x00\x01.' },
+  ])('$name: a count range() takes is read, and the record pickle after it is judged', async ({ name, count }) => {
+    const by = await rulesOf({ [name]: legacyTar(Buffer.concat([P(count), P(EVIL)])) });
+    expect(by.get(name)?.filter((r) => r !== 'CPI119:note')).toEqual(['CPI001:error']);
+  });
+
+  it('a count that is a class instance: said unreadable (a CPI002 does not hide it), and the records after it judged', async () => {
+    const data = legacyTar(Buffer.concat([P('\x80\x02cmylib\nCount\n)\x81.'), P(EVIL)]));
+    const by = await rulesOf({ 'class-count.tar': data });
+    expect(by.get('class-count.tar')?.filter((r) => r !== 'CPI119:note')).toEqual([
+      'CPI001:error',
+      'CPI002:warning',
+      'CPI003:warning',
+    ]);
+  });
+
   it('control: a keys pickle that is no list and imports nothing keeps its CPI003', async () => {
     const by = await rulesOf({ 'int-keys.pt': P(`${HEAD}\x80\x02K\x05.`) });
     expect(by.get('int-keys.pt')).toContain('CPI003:warning');
