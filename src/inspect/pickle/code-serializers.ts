@@ -22,13 +22,66 @@ const SERIALIZER_MODULES: readonly (readonly [RegExp, CodeSerializer])[] = [
 ];
 
 /**
- * cloudpickle's public import helpers; every other helper the two write is private (`_make_function`, `_create_code`).
- * Their public API (`loads`, `load`) reads another pickle: a different cause, left to its own finding.
+ * The helpers each library writes to rebuild code, classes and the objects they hold, read from their sources
+ * (cloudpickle 2.2 cloudpickle.py / cloudpickle_fast.py, cloudpickle 3 cloudpickle.py; dill 0.3.6+ _dill.py and
+ * _shims.py): what `_dynamic_function_reduce`, `_dynamic_class_reduce`, `_code_reduce`, `_cell_reduce`, dill's
+ * `save_function`, `save_type`, `save_code`, `save_cell`… put in a file. Anything else of theirs is no part of that
+ * cause: dill's `_import_module` (`__import__`), `_get_attr` / `_getattr` / `_getattribute` (`getattr`, `eval`),
+ * `_eval_repr` (`eval`), `_locate_function`, `_create_capsule` (a raw pointer) and old cloudpickle's `_getobject`
+ * (`__import__` + attribute fetch) keep their own finding, which names what they import or evaluate.
  */
-const PUBLIC_HELPERS: ReadonlySet<string> = new Set(['subimport', 'dynamic_subimport']);
-
-/** dill's `_create_filehandle` opens (and with mode `w` truncates) a path on load: a file access of its own. */
-const OWN_CAUSE_HELPERS: ReadonlySet<string> = new Set(['_create_filehandle']);
+const CODE_HELPERS: Readonly<Record<CodeSerializer, ReadonlySet<string>>> = {
+  cloudpickle: new Set([
+    '_builtin_type',
+    'subimport',
+    'dynamic_subimport',
+    '_gen_ellipsis',
+    '_gen_not_implemented',
+    '_fill_function',
+    '_make_function',
+    '_make_empty_cell',
+    '_make_cell',
+    '_make_skel_func',
+    '_make_skeleton_class',
+    '_rehydrate_skeleton_class',
+    '_make_skeleton_enum',
+    '_make_typevar',
+    '_make_dict_keys',
+    '_make_dict_values',
+    '_make_dict_items',
+    '_make_cell_set_template_code',
+    '_file_reconstructor',
+    '_function_setstate',
+    '_class_setstate',
+    '_enum_setstate',
+    '_get_dataclass_field_type_sentinel',
+    '_make_code',
+  ]),
+  dill: new Set([
+    '_load_type',
+    '_create_type',
+    '_create_function',
+    '_create_code',
+    '_unmarshal',
+    '_create_ftype',
+    '_create_typing_tuple',
+    '_create_lock',
+    '_create_rlock',
+    '_create_stringi',
+    '_create_stringo',
+    '_create_cell',
+    '_create_weakref',
+    '_create_weakproxy',
+    '_create_array',
+    '_create_dtypemeta',
+    '_create_namedtuple',
+    '_create_typemap',
+    '_setitems',
+    '_setattr',
+    '_delattr',
+    '_CELL_EMPTY',
+  ]),
+};
 
 /** Helpers that rebuild code, in the order a message names them: the reviewer's "what runs". */
 const CODE_BUILDERS: readonly string[] = [
@@ -45,8 +98,7 @@ const CODE_BUILDERS: readonly string[] = [
 /** The library whose reconstructor this global is, or undefined. */
 function serializerHelperOf(g: GlobalRef): CodeSerializer | undefined {
   const family = SERIALIZER_MODULES.find(([re]) => re.test(g.module))?.[1];
-  if (family === undefined || g.name.includes('.') || OWN_CAUSE_HELPERS.has(g.name)) return undefined;
-  return g.name.startsWith('_') || PUBLIC_HELPERS.has(g.name) ? family : undefined;
+  return family !== undefined && CODE_HELPERS[family].has(g.name) ? family : undefined;
 }
 
 /** Whether the stream calls the global itself (REDUCE, OBJ, INST, NEWOBJ…) anywhere: then it is no mere argument. */

@@ -107,3 +107,28 @@ describe('a class written by value by cloudpickle or dill: one CPI001 for the li
     ]);
   });
 });
+
+describe("the libraries' other helpers are gadgets of their own, not their serialized code", () => {
+  it.each([
+    // dill/_dill.py `_import_module(name)` is `__import__(name)`, `_get_attr(obj, name)` is `getattr(obj, name)`.
+    {
+      name: 'import-getattr.pkl',
+      data: `\x80\x02cdill._dill\n_get_attr\ncdill._dill\n_import_module\n${u('os')}\x85R${u('system')}\x86R${u('id')}\x85R.`,
+      want: ['dill._dill._get_attr', 'dill._dill._import_module'],
+    },
+    // dill/_dill.py `_eval_repr(repr_str)` is `eval(repr_str)`: with any string but dill's own, a gadget.
+    {
+      name: 'eval.pkl',
+      data: `\x80\x02cdill._dill\n_eval_repr\n${u("__import__('os').system('id')")}\x85R.`,
+      want: ['dill._dill._eval_repr'],
+    },
+    // Old cloudpickle `_getobject(modname, attribute)`: `__import__(modname, fromlist=[attribute]).__dict__[attribute]`.
+    {
+      name: 'getobject.pkl',
+      data: `\x80\x02ccloudpickle.cloudpickle\n_getobject\n${u('os')}${u('system')}\x86R${u('id')}\x85R.`,
+      want: ['cloudpickle.cloudpickle._getobject'],
+    },
+  ])('$name: one CPI001 per gadget, none for the library', async ({ name, data, want }) => {
+    expect(await dangerousOf(name, P(data))).toEqual(want);
+  });
+});
