@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { depsStage } from '../../src/deps/stage.js';
 import { walkTree, DEFAULT_SKIP_DIRS } from '../../src/discover/walk.js';
@@ -97,6 +98,18 @@ describe('unrecognised bytes under a name whose loader unpickles the file are on
       .map((f) => `${f.ruleId} ${f.location.path}`)
       .sort();
     expect(rules).toEqual(['CPI003 weights.pth', 'CPI016 model.pt']);
+  });
+
+  it('a gzip stream of text named .pkl and of random bytes named .pt: the inspector finding of what is inside, no CPX005', async () => {
+    const root = tempDir();
+    writeFileSync(path.join(root, 'a.pkl'), gzipSync('hello text, not a pickle\n'));
+    writeFileSync(path.join(root, 'd.pt'), gzipSync(Buffer.from('a28842e79e75e6bc'.repeat(20), 'hex')));
+    const res = await scanAsCli(root);
+    const rules = res.findings
+      .filter((f) => f.ruleId.startsWith('CPX') || f.ruleId.startsWith('CPI'))
+      .map((f) => `${f.ruleId} ${f.location.path}`)
+      .sort();
+    expect(rules).toEqual(['CPI003 a.pkl', 'CPI003 d.pt']);
   });
 });
 
