@@ -36,6 +36,9 @@ const IMPORTING_HELPERS: ReadonlySet<string> = new Set([
   'numpy.core._ufunc_reconstruct',
   'numpy._core._ufunc_reconstruct',
   'scipy._lib._uarray._backend.unpickle_function',
+  // Old cloudpickle `_getobject(modname, attribute)`: `__import__(modname, fromlist=[attribute]).__dict__[attribute]`.
+  'cloudpickle.cloudpickle._getobject',
+  'cloudpickle._getobject',
 ]);
 const DIRECT: ReadonlySet<CallKind> = new Set<CallKind>(['REDUCE', 'OBJ', 'INST']);
 
