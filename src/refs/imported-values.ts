@@ -1,5 +1,11 @@
 import { importedJavaScriptModule, importedModule, importedModuleFile } from './module-paths.js';
-import type { FileReferences, ImportedValue, ImportedValues, ModelReference } from './types.js';
+import {
+  EVERY_NAME,
+  type FileReferences,
+  type ImportedValue,
+  type ImportedValues,
+  type ModelReference,
+} from './types.js';
 import { MAX_NESTING, looksGenerated, nestingDepth } from './text.js';
 import { languageOf } from './sources.js';
 
@@ -188,10 +194,12 @@ export class RepositoryModules {
     if (isPython(path)) return (await import('./python.js')).pythonModuleValues(path, text, values);
     const { javaScriptModuleValues, javaScriptOwnExports } = await import('./javascript.js');
     const own = javaScriptModuleValues(path, text, values);
+    // CommonJS `module.exports = require(pkg)`: the module's own reading names what it sets itself (`besides`).
+    const passedWhole = own.has(EVERY_NAME);
     // What it re-exports, under the names it exports itself (those win: ResolveExport reads local exports first).
     for (const [name, v] of got?.reexported ?? []) if (!own.has(name)) own.set(name, v);
     const star = own.get(EVERY_NAME);
-    if (star) {
+    if (star && !passedWhole) {
       // A package passed on whole gives the names the module does not give itself (or none, unread).
       const mine = javaScriptOwnExports(path, text);
       if (mine === undefined) own.delete(EVERY_NAME);
@@ -297,13 +305,6 @@ function leftOpen(refs: FileReferences): boolean {
     refs.references.some((r) => r.revisionKind === 'ref' && r.revision === undefined)
   );
 }
-
-/**
- * The key under which a module's values hold the package it re-exports whole (`export * from
- * '@huggingface/transformers'`): no binding can be named `*`, so it stands for every name the module does not export
- * otherwise (ECMA-262 ResolveExport reads a module's own and named re-exports before its star exports).
- */
-const EVERY_NAME = '*';
 
 /**
  * What an import binds from a module that re-exports a package whole (`EVERY_NAME`), where the module exports no

@@ -36,7 +36,7 @@ import { moduleSpecifier } from './javascript-imports.js';
 import { ClassMembers, displayOf, objectLiteral, objectMembers, typeAsserted } from './javascript-members.js';
 import { onlyReadAsOptions } from './javascript-options.js';
 import { EnvConstants, type EnvRead } from './python-env.js';
-import type { FileReferences, ImportedValue, ImportedValues } from './types.js';
+import { EVERY_NAME, type FileReferences, type ImportedValue, type ImportedValues } from './types.js';
 
 const TS = parser.configure({ dialect: 'ts jsx' });
 /**
@@ -262,6 +262,8 @@ function referencesIn(
     envs.set(name, v.env);
   }
   const imports = new Map<string, string>();
+  // `import * as hf from '@huggingface/transformers'`: names bound to a module's namespace object itself.
+  const namespaces = new Set<string>();
   const calls: SyntaxNode[] = [];
   const constructed: SyntaxNode[] = [];
   const assignments: SyntaxNode[] = [];
@@ -474,6 +476,7 @@ function referencesIn(
           (b.name === 'default' || b.name === '*' ? b.module : `${b.module}.${b.name}`),
       );
       if (b.name === '*') bindPassedOnMembers(b.local);
+      if (b.name === '*') namespaces.add(b.local);
     }
   }
 
@@ -997,6 +1000,8 @@ function referencesIn(
       const loader = binding !== undefined && !fromRepository(binding) && !rebound.has(head!);
       if (loader || passedOn.has(k)) passedOn.set(k, loader && !passedOn.has(k) ? binding : null);
     };
+    // `module.exports = require('@huggingface/transformers')`: each assignment's packages passed on whole.
+    const wholes: { packages: string[]; own: string[] | undefined }[] = [];
     for (const statement of childrenOf(tree.topNode)) {
       const assignment = statement.name === 'ExpressionStatement' ? childrenOf(statement)[0] : undefined;
       const [target, equals, value] = assignment?.name === 'AssignmentExpression' ? childrenOf(assignment) : [];
@@ -1008,6 +1013,7 @@ function referencesIn(
         set(member, evaluate(value));
         passOn(member, value);
       } else if (written === 'module.exports') {
+        wholes.push(wholePackages(value));
         const obj = objectLiteral(value);
         if (obj) for (const [k, mv] of objectMembers(obj, '', src, evaluate)) set(k.slice(1), mv);
         for (const p of obj ? childrenOf(obj).filter((c) => c.name === 'Property') : []) {
@@ -1019,6 +1025,16 @@ function referencesIn(
     if (!declaredNames.includes('module') && !declaredNames.includes('exports')) {
       for (const [k, v] of commonJs) add(k, v, undefined);
       for (const [k, binding] of passedOn) if (binding !== null) into.set(k, { binding });
+      // What `require()` returns is the package's exports object (Node's Module._load returns `module.exports`), or
+      // a copy of it with the module's own members (`{ ...require(pkg), embed }`): every name the module does not
+      // set itself is the package's, as `export * from pkg` passes it on. One assignment of one package only: which
+      // of two gives a name is the run time's (a later spread wins), so then none is followed.
+      const [whole] = wholes.length === 1 ? wholes : [];
+      if (whole?.packages.length === 1 && whole.own !== undefined)
+        into.set(EVERY_NAME, {
+          binding: whole.packages[0]!,
+          besides: [...new Set([...whole.own, ...commonJs.keys(), ...passedOn.keys()])].sort(),
+        });
     }
     const names = [...constants.names()];
     // An imported binding is immutable (ECMA-262 CreateImportBinding): `import { X } from './a'; export { X }`
@@ -1034,6 +1050,47 @@ function referencesIn(
       for (const n of names)
         if (n.startsWith(`${local}.`) && !members.isAssigned(n))
           add(as + n.slice(local.length), constants.get(n), undefined);
+    }
+    /**
+     * The packages a value assigned to `module.exports` is the exports of: `require(pkg)`, a name bound to one once
+     * (`const hf = require(pkg)`, `import * as hf from pkg`), or an object literal's spreads of such (`{
+     * ...require(pkg) }`). A module of the repository (`require('./ml')`) is no package. `own`: the literal's other
+     * keys, which the package's names do not give; undefined when a key is computed (`[k]: v`, `get x()`).
+     */
+    function wholePackages(value: SyntaxNode): { packages: string[]; own: string[] | undefined } {
+      const obj = objectLiteral(value);
+      if (!obj) {
+        const pkg = wholePackage(value);
+        return { packages: pkg === undefined ? [] : [pkg], own: [] };
+      }
+      const packages: string[] = [];
+      let own: string[] | undefined = [];
+      for (const p of childrenOf(obj).filter((c) => c.name === 'Property')) {
+        const [first, second] = childrenOf(p);
+        const pkg = first?.name === 'Spread' && second ? wholePackage(second) : undefined;
+        if (pkg !== undefined) packages.push(pkg);
+        else if (first?.name === 'PropertyDefinition') own?.push(src(first));
+        else if (first?.name === 'String' && unquote(src(first)) !== undefined) own?.push(unquote(src(first))!);
+        else if (first?.name !== 'Spread') own = undefined;
+      }
+      return { packages, own };
+    }
+    function wholePackage(n: SyntaxNode): string | undefined {
+      const name = n.name === 'VariableName' ? src(n) : undefined;
+      // A name declared once and never assigned again (a parameter of the same name counts: then not followed).
+      const once = name !== undefined && !rebound.has(name) && definitions.get(name) === 1 && !imported?.has(name);
+      const declaredAs = once ? declaredValues.get(name) : undefined;
+      const module =
+        name === undefined
+          ? n.name === 'CallExpression'
+            ? requiredModule(n)
+            : undefined
+          : once && namespaces.has(name)
+            ? imports.get(name)
+            : declaredAs?.name === 'CallExpression'
+              ? requiredModule(declaredAs)
+              : undefined;
+      return module !== undefined && !fromRepository(module) ? module : undefined;
     }
     function add(name: string, value: string | undefined, env: EnvRead | undefined): void {
       const got = importedValue(value, env);

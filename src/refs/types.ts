@@ -124,6 +124,14 @@ export function withMoreReferences(
   };
 }
 
+/**
+ * The key under which a module's values hold the package it re-exports whole (`export * from
+ * '@huggingface/transformers'`, `module.exports = require('@huggingface/transformers')`): no binding can be named `*`,
+ * so it stands for every name the module does not export otherwise (ECMA-262 ResolveExport reads a module's own and
+ * named re-exports before its star exports).
+ */
+export const EVERY_NAME = '*';
+
 /** What a name imported from a module of the repository is bound to, as far as that module decides it. */
 export interface ImportedValue {
   readonly value?: string;

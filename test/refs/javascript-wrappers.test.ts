@@ -168,4 +168,37 @@ describe('JavaScript loader wrappers, one hop (javascript-wrappers.ts)', () => {
       'CPR010 sub/ml.js:6 undefined@undefined (undefined)',
     ]);
   });
+
+  it('follows a CommonJS module that passes the package on whole: module.exports = require(pkg), { ...require(pkg) }', async () => {
+    const r = await scanWith(
+      tree({
+        'a/ml.js': "module.exports = require('@huggingface/transformers');\n",
+        'a/app.js': "const { pipeline } = require('./ml');\npipeline('feature-extraction', 'acme/cjs');\n",
+        'b/ml.js': "const hf = require('@xenova/transformers');\nmodule.exports = hf;\n",
+        'b/app.js': "const ml = require('./ml');\nml.pipeline('fill-mask', 'acme/named');\n",
+        // The module's own `pipeline` is no loader; the rest are the package's.
+        'c/ml.js': [
+          'function pipeline(task, id) { return id; }',
+          "module.exports = { ...require('@huggingface/transformers'), pipeline };",
+          '',
+        ].join('\n'),
+        'c/app.js': [
+          "const { pipeline, AutoModel } = require('./ml');",
+          "pipeline('x', 'acme/own');",
+          "AutoModel.from_pretrained('acme/pkg');",
+          '',
+        ].join('\n'),
+        // Two assignments: which one `require()` returns is the run time's, so none is followed.
+        'd/ml.js': "module.exports = require('@huggingface/transformers');\nmodule.exports = require('./other');\n",
+        'd/other.js': 'module.exports = {};\n',
+        'd/app.js': "const { pipeline } = require('./ml');\npipeline('x', 'acme/twice');\n",
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'CPR001 a/app.js:2 acme/cjs@undefined (a/ml.js)',
+      'CPR001 b/app.js:2 acme/named@undefined (b/ml.js)',
+      'CPR001 c/app.js:3 acme/pkg@undefined (undefined)',
+    ]);
+  });
 });
