@@ -75,7 +75,8 @@ function nodeBindings(n: SyntaxNode, src: (n: SyntaxNode) => string): { names: s
 
 /**
  * The names `scope` (a `def`, `lambda`, `class` or the module's `Script`) binds in its own body, each with how, once
- * per binding: its parameters and every binding statement, less the names it declares `global` / `nonlocal`.
+ * per binding: its parameters and every binding statement, less the names it declares `global` / `nonlocal`. A
+ * comprehension's are its `for` targets (a `:=` inside it binds in the enclosing function: PEP 572).
  */
 export function scopeBindings(scope: SyntaxNode, src: (n: SyntaxNode) => string): Map<string, BindingKind[]> {
   const bound = new Map<string, BindingKind[]>();
@@ -85,6 +86,10 @@ export function scopeBindings(scope: SyntaxNode, src: (n: SyntaxNode) => string)
     if (kinds) kinds.push(kind);
     else bound.set(name, [kind]);
   };
+  if (isComprehension(scope)) {
+    for (const name of comprehensionTargets(scope, src)) bind(name, 'other');
+    return bound;
+  }
   const params = scope.name === 'Script' || scope.name === 'ClassDefinition' ? null : scope.getChild('ParamList');
   // A parameter is the name itself, or after `*` / `**`; a default (after `=`) or an annotation binds nothing.
   if (params)
@@ -126,6 +131,14 @@ export function nameBinding(
   let inFunction = false;
   for (let p = use.parent; p; p = p.parent) {
     if (p.name === 'Script') return bindingsOf(p).get(name)?.includes('other') ? 'module' : 'import';
+    if (isComprehension(p)) {
+      const first = firstIterable(p);
+      // The outermost iterable is evaluated in the enclosing scope (symtable.c `symtable_handle_comprehension`).
+      if (first && use.from >= first.from && use.to <= first.to) continue;
+      inFunction = true;
+      if (bindingsOf(p).has(name)) return 'local';
+      continue;
+    }
     const isFunction = p.name === 'FunctionDefinition' || p.name === 'LambdaExpression';
     // A def's defaults and decorators are evaluated in the enclosing scope, not its body.
     const body = isFunction || p.name === 'ClassDefinition' ? (p.getChild('Body') ?? p.lastChild) : null;
@@ -134,4 +147,35 @@ export function nameBinding(
     if (bindingsOf(p).get(name)?.includes('other')) return 'local';
   }
   return 'import';
+}
+
+/** A comprehension or generator expression: a scope of its own, whose `for` targets are its locals. */
+const COMPREHENSIONS = new Set([
+  'ArrayComprehensionExpression',
+  'DictionaryComprehensionExpression',
+  'SetComprehensionExpression',
+  'ComprehensionExpression',
+]);
+
+/** A comprehension, or a generator expression that is a call's sole argument (lezer: an ArgList with a `for`). */
+const isComprehension = (n: SyntaxNode) =>
+  COMPREHENSIONS.has(n.name) || (n.name === 'ArgList' && n.getChild('for') !== null);
+
+/** The names a comprehension's `for … in` clauses bind (`[f(x) for f, x in pairs for y in f]`: f, x, y). */
+function comprehensionTargets(n: SyntaxNode, src: (n: SyntaxNode) => string): string[] {
+  const names: string[] = [];
+  let inTarget = false;
+  for (const k of childrenOf(n)) {
+    if (k.name === 'for') inTarget = true;
+    else if (k.name === 'in') inTarget = false;
+    else if (inTarget) targetNames(k, src, names);
+  }
+  return names;
+}
+
+/** The node right after a comprehension's first `in`: its outermost iterable. */
+function firstIterable(n: SyntaxNode): SyntaxNode | undefined {
+  const kids = childrenOf(n);
+  const at = kids.findIndex((k) => k.name === 'in');
+  return at < 0 ? undefined : kids[at + 1];
 }

@@ -236,6 +236,30 @@ describe('Python loader wrappers, one hop (python-wrappers.ts)', () => {
     ]);
   });
 
+  it("reads no call where a comprehension's own variable shadows the import, but reads its outermost iterable", async () => {
+    const r = await scanWith(
+      tree({
+        'models.py': MODELS,
+        'app.py': [
+          'from models import load_model',
+          '',
+          'fs = [print]',
+          "a = [load_model('acme/list-shadow') for load_model in fs]",
+          "b = {k: load_model('acme/dict-shadow') for k, load_model in {}.items()}",
+          "c = list(load_model('acme/gen-shadow') for load_model in fs)",
+          "d = [m for m in load_model('acme/iter-real')]",
+          "e = [load_model('acme/comp-real') for n in range(2)]",
+          '',
+        ].join('\n'),
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual([
+      'CPR001 app.py:7 acme/iter-real@undefined (models.py)',
+      'CPR001 app.py:8 acme/comp-real@undefined (models.py)',
+    ]);
+  });
+
   it('follows no def its module defines twice: the last one binds the name (review C #7, q1)', async () => {
     const r = await scanWith(
       tree({
