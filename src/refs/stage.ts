@@ -274,7 +274,7 @@ export const refsStage: Stage = {
       const callers = input.files.filter(
         (f) =>
           pythonWrappers.size > 0 &&
-          languageOf(f.path) === 'python' &&
+          (languageOf(f.path) === 'python' || languageOf(f.path) === 'notebook') &&
           isReferenceSource(f.path) &&
           !isInstalledPackage(f.path),
       );
@@ -283,8 +283,14 @@ export const refsStage: Stage = {
           ctx.limit(async () => {
             const text = await readText(file.path, names);
             if (text === undefined || !moduleWords.some((w) => text.includes(w))) return;
-            const expanded = expandWrapperCalls(file.path, text, wrapperOf, exists, (m) => pythonWrappers.has(m));
-            if (expanded) await judgeWrapperCalls(file.path, 'python', expanded, called, unread);
+            const notebook = languageOf(file.path) === 'notebook';
+            const code = notebook ? (await import('./python-notebook.js')).notebookPython(text) : text;
+            if (code === undefined) return;
+            const expanded = expandWrapperCalls(file.path, code, wrapperOf, exists, (m) => pythonWrappers.has(m));
+            // A notebook's calls are not read at its cells' lines: each wrapper it uses keeps its note.
+            if (expanded && notebook)
+              for (const w of [...expanded.unread, ...expanded.calls.map((c) => c.wrapper)]) unread.add(w);
+            else if (expanded) await judgeWrapperCalls(file.path, 'python', expanded, called, unread);
           }),
         ),
       );

@@ -260,6 +260,26 @@ describe('Python loader wrappers, one hop (python-wrappers.ts)', () => {
     ]);
   });
 
+  it('keeps the note of a wrapper a notebook calls, beside a .py caller that is read', async () => {
+    const cell = (source: string[]) => ({ cell_type: 'code', metadata: {}, outputs: [], source });
+    const notebook = {
+      cells: [cell(['from models import load_model\n']), cell(['m = load_model(input())\n'])],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    const r = await scanWith(
+      tree({
+        'models.py': MODELS,
+        'app.py':
+          "from models import load_model\n\nload_model('acme/py', revision='aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')\n",
+        'explore.ipynb': JSON.stringify(notebook),
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual(['CPR010 models.py:4 undefined@undefined (undefined)']);
+  });
+
   it('follows no def its module defines twice: the last one binds the name (review C #7, q1)', async () => {
     const r = await scanWith(
       tree({
