@@ -63,43 +63,103 @@ const NAME_CHAR = /[\p{L}\p{N}_]/u;
  * not close the tag.
  */
 function codeUntilClose(s: string, from: number, close: string): { text: string; end: number } {
-  let text = '';
+  const code = new TagCode();
   let p = from;
   const test = new TestArgument();
   const groups = new Groups();
   while (p < s.length) {
     const c = s[p]!;
-    if (s.startsWith(close, p)) return { text: dropTrailingComma(text) + close, end: p + 2 };
-    if (!/\s/.test(c)) text += test.before(s, p);
+    if (s.startsWith(close, p)) return { text: dropTrailingComma(code.text()) + close, end: p + 2 };
+    if (!/\s/.test(c)) code.push(test.before(s, p));
     if (close === '%}' && c === '+' && s.startsWith('%}', p + 1)) {
       p++;
       continue;
     }
     if (c === "'" || c === '"') {
       const end = stringEnd(s, p);
-      text += s.slice(p, end);
+      code.push(s.slice(p, end));
       p = end;
     } else if (NAME_CHAR.test(c) && !/\d/.test(c)) {
       const start = p;
       while (p < s.length && NAME_CHAR.test(s[p]!)) p++;
-      text += asciiName(s.slice(start, p));
+      code.push(asciiName(s.slice(start, p)));
     } else if (/\d/.test(c)) {
       const n = numberAt(s, p);
-      text += n.text;
+      code.push(n.text);
       p = n.end;
     } else if (c === '(' || c === ')') {
-      text = c === '(' ? groups.open(text) : groups.close(text);
+      if (c === '(') groups.open(code);
+      else groups.close(code);
       p++;
     } else {
-      text += c;
+      code.push(c);
       p++;
     }
   }
-  return { text, end: p };
+  return { text: code.text(), end: p };
+}
+
+/**
+ * The code of one tag as it is written, in pieces. The tuple respelling looks only at the last few characters
+ * before the trailing spaces and edits pieces it recorded, so a `(` or `)` never re-reads the code before it: a
+ * tag of 100 000 parentheses (256 KiB fits in a tokenizer config) would otherwise take seconds of CPU per template.
+ * Each backward scan stops at the first piece with a non-space character, and a `(`, `)` or `]` is written right
+ * after, so every space is passed over once.
+ */
+class TagCode {
+  private readonly pieces: string[] = [];
+
+  push(piece: string): void {
+    if (piece !== '') this.pieces.push(piece);
+  }
+
+  /** Where the next piece goes: a group records it to edit its `(` later. */
+  get next(): number {
+    return this.pieces.length;
+  }
+
+  text(): string {
+    return this.pieces.join('');
+  }
+
+  /** The last `n` characters before the trailing spaces; all of them when the code is shorter. */
+  tail(n: number): string {
+    let k = this.lastSolid(-1);
+    if (k < 0) return '';
+    let out = this.pieces[k]!.trimEnd().slice(-n);
+    for (k--; out.length < n && k >= 0; k--) out = this.pieces[k]!.slice(out.length - n) + out;
+    return out;
+  }
+
+  /**
+   * The group whose `(` is the piece `at` as a list, when it is a tuple the parser refuses: nothing but spaces in
+   * it (`()`), or a trailing comma, which is dropped with the spaces after it (`(x,)` → `[x]`). Whether it was one.
+   */
+  listFromTuple(at: number): boolean {
+    const k = this.lastSolid(at);
+    if (k > at) {
+      const last = this.pieces[k]!.trimEnd();
+      if (!last.endsWith(',')) return false;
+      this.pieces[k] = last.slice(0, -1);
+      this.pieces.length = k + 1;
+    }
+    this.pieces[at] = '[';
+    this.pieces.push(']');
+    return true;
+  }
+
+  /** The last piece after `floor` with a non-space character; `floor` when there is none. */
+  private lastSolid(floor: number): number {
+    let k = this.pieces.length - 1;
+    while (k > floor && this.pieces[k]!.trimEnd() === '') k--;
+    return k;
+  }
 }
 
 /** The words before `(` that make it a group, not a call (`x or ()`, `a in (b,)`). */
 const OPERATOR_WORD = /(?:^|[^\w])(?:and|or|not|in|is|if|else)$/;
+/** Enough of the code before a `(` to tell a call from a group: the longest operator word and the character before. */
+const CALL_CONTEXT = 5;
 
 /**
  * The parentheses of one tag: a group that jinja2 reads as a tuple the parser refuses (`(x,)`, `()`) is written as
@@ -109,22 +169,18 @@ const OPERATOR_WORD = /(?:^|[^\w])(?:and|or|not|in|is|if|else)$/;
 class Groups {
   private readonly open_: { at: number; call: boolean }[] = [];
 
-  /** `text` with the `(` now read. */
-  open(text: string): string {
-    const before = text.trimEnd();
+  /** Writes the `(` now read. */
+  open(code: TagCode): void {
+    const before = code.tail(CALL_CONTEXT);
     const call = /[\w)\]}'"]$/.test(before) && !OPERATOR_WORD.test(before);
-    this.open_.push({ at: text.length, call });
-    return `${text}(`;
+    this.open_.push({ at: code.next, call });
+    code.push('(');
   }
 
-  /** `text` with the `)` now read, the group respelled when it is a tuple. */
-  close(text: string): string {
+  /** Writes the `)` now read, the group respelled when it is a tuple. */
+  close(code: TagCode): void {
     const group = this.open_.pop();
-    if (group === undefined || group.call) return `${text})`;
-    const inside = text.slice(group.at + 1);
-    const trimmed = dropTrailingComma(inside);
-    if (trimmed === inside && inside.trim() !== '') return `${text})`;
-    return `${text.slice(0, group.at)}[${trimmed}]`;
+    if (group === undefined || group.call || !code.listFromTuple(group.at)) code.push(')');
   }
 }
 
