@@ -360,13 +360,16 @@ function tensorSize(name: string, dims: bigint[], type: number, at: number, prob
     n *= d;
     if (n >= 1n << 63n) return bad('has more elements than fit in 63 bits');
   }
-  // A 0 makes an empty tensor, which llama.cpp reads (its element-count check skips zero-element tensors). Builds
-  // from before that guard compute INT64_MAX / ne[1] (then ne[2], ne[3]) first: a 0 there divides by zero (SIGFPE).
+  // A 0 in ne[1..3] makes an empty tensor. ggml's gguf.cpp `gguf_init_from_reader` checks that the element count is
+  // representable by dividing INT64_MAX by ne[1], ne[2] and ne[3]; ggml-org/llama.cpp at 067d44f6 runs that check
+  // only when `ggml_nelements(&info.t) > 0` (added by llama.cpp PR #25596, 2026-08, whose test-gguf case
+  // HANDCRAFTED_TENSORS_ZERO_DIM expects the file to load). Copies from before it test only `ne[j] < 0` and then
+  // divide by the 0: SIGFPE on x86-64 (llama.cpp issue #26366). A 0 in ne[0] is only ever a dividend.
   const zeroAt = dims.findIndex((d, j) => j > 0 && d === 0n);
   if (zeroAt > 0)
     problems.note(
       'zero-dimension',
-      `tensor ${JSON.stringify(name)} has 0 in dimension ${zeroAt}; current llama.cpp reads it as an empty tensor, but builds without the zero-element guard in gguf_init_from_reader divide by it (SIGFPE) and the process dies. No converter writes such a tensor: find out why it is there`,
+      `tensor ${JSON.stringify(name)} has 0 in dimension ${zeroAt}: llama.cpp reads it as an empty tensor since its PR #25596 (August 2026), but builds and copies of ggml from before divide by that 0 when they load the file (gguf_init_from_reader) and the process dies (SIGFPE on x86-64). Find out why the file holds an empty tensor`,
       { check: 'zero-dimension', tensor: name, offset: at },
     );
   const [block, bytes] = t;

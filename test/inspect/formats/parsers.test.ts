@@ -258,10 +258,13 @@ describe('safetensors shapes past 2^53', () => {
 });
 
 describe('gguf zero dimensions', () => {
-  it('names the crash of older llama.cpp builds, not a refusal', () => {
+  it('names the crash of older llama.cpp builds, not a refusal, and the change that made current ones read it', () => {
     const [f] = run(parseGguf, gguf({ tensors: [{ name: 'a', dims: [4, 0], type: 0, offset: 0 }] })).findings;
     expect(f?.evidence?.check).toBe('zero-dimension');
     expect(f?.message).toContain('SIGFPE');
+    // ggml-org/llama.cpp gguf.cpp (067d44f6) guards the division with `ggml_nelements(&info.t) > 0` (PR #25596).
+    expect(f?.message).toContain('PR #25596');
+    expect(f?.message).not.toContain('No converter writes');
   });
 });
 
@@ -400,7 +403,7 @@ describe('gguf', () => {
       want: ['CPI056'],
       status: 'ok',
     },
-    // llama.cpp gguf_init_from_reader reads a zero-element tensor; builds before its guard divide INT64_MAX by ne[1..3].
+    // gguf_init_from_reader divides INT64_MAX by ne[1..3] (a 0 in ne[0] is only a dividend) in builds before llama.cpp #25596.
     {
       name: 'an empty tensor (0 in the first dimension)',
       input: gguf({ tensors: [{ name: 'a', dims: [0, 4], type: 0, offset: 0 }] }),
