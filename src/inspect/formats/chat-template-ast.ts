@@ -43,7 +43,7 @@ const GADGET_GLOBALS = new Set([
 ]);
 const RAW_BLOCK = /\{%-?\s*raw\s*-?%\}[\s\S]*?\{%-?\s*endraw\s*-?%\}/g;
 /** Walk bound: a template with more nodes than this is not a chat template. */
-const MAX_NODES = 200_000;
+export const MAX_NODES = 200_000;
 
 /** The nodes directly under `n`, in the order its fields list them. */
 export function children(n: Node): Node[] {
@@ -54,6 +54,19 @@ export function children(n: Node): Node[] {
     else if (v && typeof v === 'object' && typeof (v as Node).type === 'string') out.push(v as Node);
   }
   return out;
+}
+
+/**
+ * `root` and what `expand` finds under each item, depth first, at most MAX_NODES of them: the checks that read a part
+ * of a template's tree stop there rather than fail (the injection walk below refuses a larger tree instead).
+ */
+export function* boundedWalk<T>(root: T, expand: (item: T) => readonly T[]): Generator<T> {
+  const stack = [root];
+  for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
+    const item = stack.pop()!;
+    yield item;
+    pushAll(stack, expand(item));
+  }
 }
 
 function* walk(root: Node): Generator<Node> {

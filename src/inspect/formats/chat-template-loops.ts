@@ -1,11 +1,10 @@
-import { children, parseTemplate } from './chat-template-ast.js';
+import { boundedWalk, children, MAX_NODES, parseTemplate } from './chat-template-ast.js';
 import type { RangeBindings } from './chat-template-ranges.js';
 import {
   argumentFor,
   integerValue,
   isCallOf,
   macroParameters,
-  MAX_NODES,
   memberPath,
   nodesOf,
   rangeBindings,
@@ -86,23 +85,29 @@ function walkLoops<T>(
   bound: RangeBindings,
   visit: (node: Node, passes: Passes) => T | undefined,
 ): T | undefined {
-  const stack: { node: Node; passes: Passes }[] = [
-    { node: root, passes: { iterations: 1, counted: true, inLoop: false, guarded: false } },
-  ];
-  for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
-    const { node, passes } = stack.pop()!;
+  const start: PlacedNode = { node: root, passes: { iterations: 1, counted: true, inLoop: false, guarded: false } };
+  for (const { node, passes } of boundedWalk(start, (placed) => placedUnder(placed, bound))) {
     const found = visit(node, passes);
     if (found !== undefined) return found;
-    if (node.type === 'For') {
-      const inner = bodyPasses(node, passes, bound);
-      for (const c of node.body as Node[]) stack.push({ node: c, passes: inner });
-      for (const c of [node.iterable as Node, ...(node.defaultBlock as Node[])]) stack.push({ node: c, passes });
-    } else {
-      const inner = isGuard(node) ? { ...passes, guarded: true } : passes;
-      for (const c of children(node)) stack.push({ node: c, passes: inner });
-    }
   }
   return undefined;
+}
+
+/** A node with the passes its enclosing loops make. */
+interface PlacedNode {
+  readonly node: Node;
+  readonly passes: Passes;
+}
+
+/** The nodes directly under `node`: a `For`'s body runs once per item, the parts of a guard may not run at all. */
+function placedUnder({ node, passes }: PlacedNode, bound: RangeBindings): PlacedNode[] {
+  const at = (nodes: Node[], p: Passes): PlacedNode[] => nodes.map((c) => ({ node: c, passes: p }));
+  if (node.type === 'For')
+    return [
+      ...at(node.body as Node[], bodyPasses(node, passes, bound)),
+      ...at([node.iterable as Node, ...(node.defaultBlock as Node[])], passes),
+    ];
+  return at(children(node), isGuard(node) ? { ...passes, guarded: true } : passes);
 }
 
 /** The passes of the nodes in a `For`'s body, given the passes of the `For`; of any other node, its own. */

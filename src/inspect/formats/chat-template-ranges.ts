@@ -1,10 +1,8 @@
-import { children } from './chat-template-ast.js';
+import { boundedWalk, children } from './chat-template-ast.js';
 import type { Node } from './chat-template-values.js';
 
 /** jinja2 `sandbox.MAX_RANGE`: `safe_range` raises OverflowError for a longer `range()`, ending the render. */
 const MAX_RANGE = 100_000;
-/** Walk bound, as the injection checks': a template with more nodes is not a chat template. */
-export const MAX_NODES = 200_000;
 
 /** Names (`r`, `ns.r`) bound to a `range()` of literal length somewhere in a template, each to its longest. */
 export type RangeBindings = ReadonlyMap<string, number>;
@@ -12,16 +10,7 @@ export type RangeBindings = ReadonlyMap<string, number>;
 export const NO_BINDINGS: RangeBindings = new Map();
 
 /** The nodes under `root`, depth first, at most MAX_NODES of them. */
-export function nodesOf(root: Node): Node[] {
-  const nodes: Node[] = [];
-  const stack = [root];
-  for (let seen = 0; stack.length > 0 && seen < MAX_NODES; seen++) {
-    const node = stack.pop()!;
-    stack.push(...children(node));
-    nodes.push(node);
-  }
-  return nodes;
-}
+export const nodesOf = (root: Node): Node[] => [...boundedWalk(root, children)];
 
 /** A macro's parameter names in order, and the default value of each that has one. */
 export function macroParameters(macro: Node): { names: string[]; defaults: Map<string, Node> } {
