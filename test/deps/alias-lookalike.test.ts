@@ -53,12 +53,14 @@ describe('CPD174: an alias whose package is a look-alike of the name it is insta
 
   it('real aliases are left alone: another name, a numbered sibling, a target also installed by its own name', async () => {
     const deps = {
+      '@ab/sdk': 'npm:@cd/sdk@1.0.0',
       'string-width-cjs': 'npm:string-width@^4.2.0',
       react18: 'npm:react@18.0.0',
       'camel-case': 'npm:camelcase@6.3.0',
       camelcase: '^6.3.0',
     };
     const lock = npmLock(deps, [
+      npmEntry('@ab/sdk', '@cd/sdk', '1.0.0'),
       npmEntry('string-width-cjs', 'string-width', '4.2.3'),
       npmEntry('react18', 'react', '18.0.0'),
       npmEntry('camel-case', 'camelcase', '6.3.0'),
