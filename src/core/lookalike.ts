@@ -52,6 +52,22 @@ export const numberedSibling = (a: string, b: string) =>
   a.toLowerCase().replace(/[0-9]/g, '') === b.toLowerCase().replace(/[0-9]/g, '');
 
 /**
+ * `name` is `folder` without some of its digits: the alias numbers the package it installs (`react18` →
+ * `npm:react@18`, several majors side by side). The other way round (`lodash` → `npm:lodash4`) is a typosquat's
+ * shape: the folder is the well-known name, and another package fills it. So unlike a rename (`numberedSibling`),
+ * an alias is read in one direction only.
+ */
+export function numberedAlias(folder: string, name: string): boolean {
+  const [f, n] = [folder.toLowerCase(), name.toLowerCase()];
+  let j = 0;
+  for (const c of f) {
+    if (j < n.length && c === n[j]) j++;
+    else if (c < '0' || c > '9') return false;
+  }
+  return j === n.length;
+}
+
+/**
  * `editDistance(a, b) <= k`, in time linear in the lengths: a cell of the table `|i - j|` off its diagonal is at least
  * that far, so only the cells within `k` of it are computed, the rest read as `k + 1` (the recurrence gives the same
  * answer on distances capped at `k + 1`). `chainproof review` pairs every removed dependency with every added one:

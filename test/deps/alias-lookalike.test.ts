@@ -51,6 +51,17 @@ describe('CPD174: an alias whose package is a look-alike of the name it is insta
     expect(found.map((f) => f.evidence?.['alias'])).toEqual(['@babel/core', 'lodash']);
   });
 
+  it('a digit the installed package adds is a look-alike (lodash -> npm:lodash4); one the alias adds is not', async () => {
+    const deps = { lodash: 'npm:lodash4@4.17.21', vue2: 'npm:vue@2.7.16', 'base64-js1': 'npm:base64-js@1.5.1' };
+    const lock = npmLock(deps, [
+      npmEntry('lodash', 'lodash4', '4.17.21'),
+      npmEntry('vue2', 'vue', '2.7.16'),
+      npmEntry('base64-js1', 'base64-js', '1.5.1'),
+    ]);
+    const found = await lookalikes({ 'package.json': MANIFEST(deps), 'package-lock.json': lock });
+    expect(found.map((f) => [f.evidence?.['alias'], f.evidence?.['package']])).toEqual([['lodash', 'lodash4']]);
+  });
+
   it('real aliases are left alone: another name, a numbered sibling, a target also installed by its own name', async () => {
     const deps = {
       '@ab/sdk': 'npm:@cd/sdk@1.0.0',

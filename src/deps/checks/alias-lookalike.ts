@@ -1,5 +1,5 @@
 import type { Finding } from '../../core/finding.js';
-import { isLookalike, numberedSibling } from '../../core/lookalike.js';
+import { isLookalike, numberedAlias } from '../../core/lookalike.js';
 import type { DependencyGraph } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import { packageFinding } from './finding.js';
@@ -9,7 +9,7 @@ import { packageFinding } from './finding.js';
  * `node_modules/lodash` (arborist `loadVirtual` takes the folder from the key and the package from the entry's `name`;
  * pnpm and bun link the dependency under its alias; yarn keys the entry `lodash@npm:lodahs@…`). A reviewer reads the
  * name twice and sees the same word; `require('lodash')` runs the typosquat. The names are judged as `chainproof
- * review` judges a rename (core/lookalike.ts `isLookalike`, numbered siblings aside), on every edge that reaches an
+ * review` judges a rename (core/lookalike.ts `isLookalike`), aliases that number their package aside (`numberedAlias`), on every edge that reaches an
  * entry under a name other than its own: the manifest's aliases (importers) and those a package or an override wrote.
  * A target the lockfile also installs under its own name is a package the project already runs (`camel-case` →
  * `npm:camelcase` beside `camelcase`), as CPU037 reads it. One finding per entry and alias; an override that swaps in
@@ -45,7 +45,7 @@ export function checkAliasLookalikes(
   return out;
 }
 
-/** `folder` reads as `name` to a reviewer: a look-alike (core/lookalike.ts), not a numbered sibling (`react18`). */
+/** `folder` reads as `name` to a reviewer: a look-alike (core/lookalike.ts), not a numbered alias (`react18`). */
 export function aliasLooksAlike(folder: string, name: string): boolean {
-  return isLookalike(folder, name) && !numberedSibling(folder, name);
+  return isLookalike(folder, name) && !numberedAlias(folder, name);
 }
