@@ -80,6 +80,44 @@ describe('CPD174: an alias whose package is a look-alike of the name it is insta
     expect(await lookalikes({ 'package.json': MANIFEST(deps), 'package-lock.json': lock })).toEqual([]);
   });
 
+  it('a lockfile entry of the target by its own name does not excuse it: only a package.json asking for it does', async () => {
+    const manifest = MANIFEST(ALIAS);
+    // An orphan entry nothing depends on (npm ci prunes it), and a transitive dependant that asks for it by name:
+    // both are written by whoever wrote the alias.
+    const orphan = npmLock(ALIAS, [
+      npmEntry('lodash', 'lodahs', '4.17.21'),
+      npmEntry('lodahs', 'lodahs', '4.17.21', ',"dev": true'),
+    ]);
+    const deps = { ...ALIAS, 'helper-x': '1.0.0' };
+    const evade = npmLock(deps, [
+      npmEntry('lodash', 'lodahs', '4.17.21'),
+      npmEntry('helper-x', 'helper-x', '1.0.0', ',"dependencies": {"lodahs": "4.17.21"}'),
+      npmEntry('lodahs', 'lodahs', '4.17.21'),
+    ]);
+    for (const [pkg, lock] of [
+      [manifest, orphan],
+      [MANIFEST(deps), evade],
+    ])
+      expect((await lookalikes({ 'package.json': pkg!, 'package-lock.json': lock! })).map((f) => f.level)).toEqual([
+        'error',
+      ]);
+  });
+
+  it('a swap the manifest never asked for is CPD021 alone (one cause, one finding)', async () => {
+    const deps = { lodash: '^4.17.21' };
+    const lock = npmLock(deps, [npmEntry('lodash', 'lodahs', '4.17.21')]);
+    const r = await scanDeps(await repoWith({ 'package.json': MANIFEST(deps), 'package-lock.json': lock }));
+    expect(r.findings.filter((f) => ['CPD021', 'CPD174'].includes(f.ruleId)).map((f) => f.ruleId)).toEqual(['CPD021']);
+  });
+
+  it('a nested override that reaches no entry (no CPD172) does not silence the direct alias', async () => {
+    const lock = npmLock(ALIAS, [npmEntry('lodash', 'lodahs', '4.17.21')]);
+    const pkg = MANIFEST(ALIAS, ',"overrides":{"not-installed":{"lodash":"npm:lodahs@4.17.21"}}');
+    const r = await scanDeps(await repoWith({ 'package.json': pkg, 'package-lock.json': lock }));
+    const named = r.findings.filter((f) => f.ruleId === 'CPD172' || f.ruleId === 'CPD174');
+    expect(named.map((f) => f.ruleId)).toEqual(['CPD174']);
+  });
+
   it('an override to a look-alike is one cause: one CPD172 error, no CPD174 per entry', async () => {
     const deps = { 'express-lite': '^1.0.0' };
     const lock = npmLock(deps, [

@@ -2,6 +2,8 @@ import type { Finding } from '../../core/finding.js';
 import { isLookalike, numberedAlias } from '../../core/lookalike.js';
 import type { DependencyGraph } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
+import { parseAlias } from '../parsers/npm-common.js';
+import type { LoadedManifest } from './sync.js';
 import { packageFinding } from './finding.js';
 
 /**
@@ -9,27 +11,30 @@ import { packageFinding } from './finding.js';
  * `node_modules/lodash` (arborist `loadVirtual` takes the folder from the key and the package from the entry's `name`;
  * pnpm and bun link the dependency under its alias; yarn keys the entry `lodash@npm:lodahs@…`). A reviewer reads the
  * name twice and sees the same word; `require('lodash')` runs the typosquat. The names are judged as `chainproof
- * review` judges a rename (core/lookalike.ts `isLookalike`), aliases that number their package aside (`numberedAlias`), on every edge that reaches an
- * entry under a name other than its own: the manifest's aliases (importers) and those a package or an override wrote.
- * A target the lockfile also installs under its own name is a package the project already runs (`camel-case` →
- * `npm:camelcase` beside `camelcase`), as CPU037 reads it. One finding per entry and alias; an override that swaps in
- * a look-alike is one cause, which CPD172 reports once at error level.
+ * review` judges a rename (core/lookalike.ts `isLookalike`), aliases that number their package aside
+ * (`numberedAlias`), on every edge that reaches an entry under a name other than its own: the manifest's aliases
+ * (importers) and those a package or an override wrote.
+ * A target a package.json asks for by its own name is a package the project already runs (`camel-case` →
+ * `npm:camelcase` beside `"camelcase": "^6"`); a lockfile entry alone cannot say so, as whoever wrote the alias can
+ * write that entry too (arborist's ideal tree has no place for a package nothing depends on: `#idealTreePrune`).
+ * One finding per entry and alias. Entries another rule reports for the same cause (`reported`: an override's swap,
+ * CPD172; a swap the manifest never asked for, CPD021 or CPD010) are left to it.
  */
 export function checkAliasLookalikes(
   graph: DependencyGraph,
   parsed: ParsedLockfile,
-  /** Name → the packages an override puts under it (override-swap.ts `aliasOverrides`): CPD172 reports those. */
-  overridden: ReadonlyMap<string, readonly string[]>,
+  manifests: readonly LoadedManifest[],
+  /** Indices into `graph.packages` of entries whose swap another rule reports. */
+  reported: ReadonlySet<number>,
 ): Finding[] {
-  const ownName = new Set(graph.packages.filter((p) => p.alias === undefined).map((p) => p.name.toLowerCase()));
+  const asked = askedByOwnName(manifests);
   const seen = new Set<string>();
   const out: Finding[] = [];
   const judge = (folder: string, target: number | undefined) => {
     const node = target === undefined ? undefined : graph.packages[target];
-    if (node === undefined || seen.has(`${target}\0${folder}`)) return;
+    if (node === undefined || target === undefined || reported.has(target) || seen.has(`${target}\0${folder}`)) return;
     seen.add(`${target}\0${folder}`);
-    if (!aliasLooksAlike(folder, node.name) || ownName.has(node.name.toLowerCase())) return;
-    if (overridden.get(folder)?.includes(node.name)) return;
+    if (!aliasLooksAlike(folder, node.name) || asked.has(node.name.toLowerCase())) return;
     out.push(
       packageFinding(
         'CPD174',
@@ -42,6 +47,18 @@ export function checkAliasLookalikes(
   };
   for (const imp of parsed.importers) for (const e of imp.edges) judge(e.name, e.target);
   for (const n of parsed.nodes) for (const e of n.edges) judge(e.name, e.target);
+  return out;
+}
+
+/** Names a package.json of the project declares by their own name (not through an alias), lower-cased. */
+function askedByOwnName(manifests: readonly LoadedManifest[]): Set<string> {
+  const out = new Set<string>();
+  for (const m of manifests)
+    for (const field of ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const) {
+      const deps = m.data[field];
+      for (const [name, spec] of Object.entries(deps ?? {}))
+        if (typeof spec === 'string' && parseAlias(spec) === undefined) out.add(name.toLowerCase());
+    }
   return out;
 }
 

@@ -13,7 +13,7 @@ import { checkLegacySection } from './legacy-section.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkLocalRefs } from './local-refs.js';
 import { checkNpmShrinkwraps } from './npm-shrinkwrap.js';
-import { aliasOverrides, checkOverrideSwaps } from './override-swap.js';
+import { aliasOverrides, checkOverrideSwaps, overrideSwaps } from './override-swap.js';
 import { checkPackages } from './packages.js';
 import { checkPatchScripts, patchUsesOf } from './patch-scripts.js';
 import { checkPnpmMissingEntries } from './pnpm-missing.js';
@@ -95,6 +95,13 @@ export function checkDependencies(
       .filter((f) => (f.ruleId === 'CPD015' || f.ruleId === 'CPD010') && f.location.path === graph.lockfile)
       .map((f) => f.location.line),
   );
+  // An alias swap another rule reports is that rule's (CPD172 an override's, CPD021/CPD010 one nobody asked for),
+  // not also a look-alike alias (CPD174).
+  const byOverride = overrideSwaps(graph, parsed, manifests);
+  const swapReported = new Set(byOverride.flatMap((s) => s.swapped));
+  graph.packages.forEach((p, i) => {
+    if (swappedAt.has(`${p.lockfile}:${p.line}`)) swapReported.add(i);
+  });
   const all = unreached.keep([
     ...collapseSystemic(unreached.keep(checkIntegrity(graph, parsed)), graph),
     ...checkVersionIntegrities(graph),
@@ -106,8 +113,8 @@ export function checkDependencies(
     ...collapseSystemic(sync, graph),
     ...checkTransitiveRanges(graph, parsed, manifests, reportedAt),
     ...swaps,
-    ...checkAliasLookalikes(graph, parsed, aliasOverrides(graph, parsed, manifests)),
-    ...checkOverrideSwaps(graph, parsed, manifests),
+    ...checkAliasLookalikes(graph, parsed, manifests, swapReported),
+    ...checkOverrideSwaps(byOverride, graph),
     ...rangeSources,
     ...checkLocalPaths(graph),
     ...checkLocalRefs(graph, parsed),

@@ -19,21 +19,33 @@ import { nestedNpmOverrides, nestedOverrideReaches, overridesOf } from './overri
  * An override to a git, tarball or `file:` source is not reported here: the entries it produced are already judged
  * by their source (CPD007, CPD008, CPD009, CPD017).
  */
-export function checkOverrideSwaps(
+export function checkOverrideSwaps(swaps: readonly OverrideSwap[], graph: DependencyGraph): Finding[] {
+  return swaps.map(({ swap, swapped }) => swapFinding(graph.packages[swapped[0]!]!, swapped.length, swap));
+}
+
+/** An override and the lockfile entries (indices into `graph.packages`) it swapped: what CPD172 reports. */
+export interface OverrideSwap {
+  readonly swap: AliasOverride;
+  /** Never empty: an override that swapped nothing is not reported (nor may it excuse anything, CPD174). */
+  readonly swapped: readonly number[];
+}
+
+/** Every override that put another package under a name, with the entries it swapped there. */
+export function overrideSwaps(
   graph: DependencyGraph,
   parsed: ParsedLockfile,
   manifests: readonly LoadedManifest[],
-): Finding[] {
-  const out: Finding[] = [];
+): OverrideSwap[] {
+  const out: OverrideSwap[] = [];
   for (const swap of aliasOverridesOf(graph, parsed, manifests)) {
     const { name, other, path } = swap;
     // A nested npm override swapped only the entries below its parent (arborist OverrideSet): the others are not its.
-    const swapped = graph.packages.filter(
-      (p, i) =>
-        p.alias === name && p.name === other && (path.length === 0 || nestedOverrideReaches(parsed, path, name, i)),
-    );
-    const first = swapped[0];
-    if (first !== undefined) out.push(swapFinding(first, swapped, swap));
+    const swapped: number[] = [];
+    graph.packages.forEach((p, i) => {
+      if (p.alias === name && p.name === other && (path.length === 0 || nestedOverrideReaches(parsed, path, name, i)))
+        swapped.push(i);
+    });
+    if (swapped.length > 0) out.push({ swap, swapped });
   }
   return out;
 }
@@ -101,9 +113,8 @@ function aliasOverridesOf(
   return [...out.values()];
 }
 
-function swapFinding(first: PackageNode, swapped: readonly PackageNode[], swap: AliasOverride) {
+function swapFinding(first: PackageNode, n: number, swap: AliasOverride) {
   const { name, spec, under, file } = swap;
-  const n = swapped.length;
   const where = under === '' ? `every request of ${name}` : `requests of ${name} under ${under}`;
   // A swap to a look-alike name (CPD174's judgement) is this override's own cause: said here, once, as an error.
   const lookalike = aliasLooksAlike(name, first.name);
