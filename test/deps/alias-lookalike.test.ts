@@ -118,6 +118,20 @@ describe('CPD174: an alias whose package is a look-alike of the name it is insta
     expect(named.map((f) => f.ruleId)).toEqual(['CPD174']);
   });
 
+  it('one alias copied into nested folders is one finding, at the first entry, with the count', async () => {
+    const deps: Record<string, string> = { ...ALIAS, 'pa-core': '1.0.0', 'pb-core': '1.0.0' };
+    const lock = npmLock(deps, [
+      npmEntry('lodash', 'lodahs', '4.17.21'),
+      npmEntry('pa-core', 'pa-core', '1.0.0', ',"dependencies": {"lodash": "npm:lodahs@4.17.20"}'),
+      npmEntry('pa-core/node_modules/lodash', 'lodahs', '4.17.20'),
+      npmEntry('pb-core', 'pb-core', '1.0.0', ',"dependencies": {"lodash": "npm:lodahs@4.17.20"}'),
+      npmEntry('pb-core/node_modules/lodash', 'lodahs', '4.17.20'),
+    ]);
+    const found = await lookalikes({ 'package.json': MANIFEST(deps), 'package-lock.json': lock });
+    expect(found.map((f) => [f.location.line, f.evidence?.['entries']])).toEqual([[8, 3]]);
+    expect(found[0]!.message).toContain('installs lodahs under the look-alike name lodash (3 entries)');
+  });
+
   it('an override to a look-alike is one cause: one CPD172 error, no CPD174 per entry', async () => {
     const deps = { 'express-lite': '^1.0.0' };
     const lock = npmLock(deps, [

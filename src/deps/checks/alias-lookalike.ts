@@ -1,6 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import { isLookalike, numberedAlias } from '../../core/lookalike.js';
-import type { DependencyGraph } from '../../core/records.js';
+import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { ParsedLockfile } from '../types.js';
 import { parseAlias } from '../parsers/npm-common.js';
 import type { LoadedManifest } from './sync.js';
@@ -17,7 +17,8 @@ import { packageFinding } from './finding.js';
  * A target a package.json asks for by its own name is a package the project already runs (`camel-case` →
  * `npm:camelcase` beside `"camelcase": "^6"`); a lockfile entry alone cannot say so, as whoever wrote the alias can
  * write that entry too (arborist's ideal tree has no place for a package nothing depends on: `#idealTreePrune`).
- * One finding per entry and alias. Entries another rule reports for the same cause (`reported`: an override's swap,
+ * One finding per alias and package, at its first entry, with the count of entries holding it (npm nests a copy
+ * under each dependant that declares the alias: one cause). Entries another rule reports for the same cause (`reported`: an override's swap,
  * CPD172; a swap the manifest never asked for, CPD021 or CPD010) are left to it.
  */
 export function checkAliasLookalikes(
@@ -28,26 +29,29 @@ export function checkAliasLookalikes(
   reported: ReadonlySet<number>,
 ): Finding[] {
   const asked = askedByOwnName(manifests);
-  const seen = new Set<string>();
-  const out: Finding[] = [];
+  const groups = new Map<string, { node: PackageNode; folder: string; entries: Set<number> }>();
   const judge = (folder: string, target: number | undefined) => {
     const node = target === undefined ? undefined : graph.packages[target];
-    if (node === undefined || target === undefined || reported.has(target) || seen.has(`${target}\0${folder}`)) return;
-    seen.add(`${target}\0${folder}`);
+    if (node === undefined || target === undefined || reported.has(target)) return;
     if (!aliasLooksAlike(folder, node.name) || asked.has(node.name.toLowerCase())) return;
-    out.push(
-      packageFinding(
-        'CPD174',
-        node,
-        `installs ${node.name} under the look-alike name ${folder}: code that imports ${folder} runs ${node.name}, another package from possibly another owner`,
-        `Check ${node.name} letter by letter and who publishes it; if ${folder} was meant, declare it by its own name and reinstall.`,
-        { alias: folder, package: node.name },
-      ),
-    );
+    const key = `${folder}\0${node.name}`;
+    const group = groups.get(key) ?? { node, folder, entries: new Set<number>() };
+    groups.set(key, group);
+    group.entries.add(target);
+    if (node.line < group.node.line) group.node = node;
   };
   for (const imp of parsed.importers) for (const e of imp.edges) judge(e.name, e.target);
   for (const n of parsed.nodes) for (const e of n.edges) judge(e.name, e.target);
-  return out;
+  return [...groups.values()].map(({ node, folder, entries }) => {
+    const n = entries.size;
+    return packageFinding(
+      'CPD174',
+      node,
+      `installs ${node.name} under the look-alike name ${folder}${n > 1 ? ` (${n} entries)` : ''}: code that imports ${folder} runs ${node.name}, another package from possibly another owner`,
+      `Check ${node.name} letter by letter and who publishes it; if ${folder} was meant, declare it by its own name and reinstall.`,
+      { alias: folder, package: node.name, ...(n > 1 ? { entries: n } : {}) },
+    );
+  });
 }
 
 /** Names a package.json of the project declares by their own name (not through an alias), lower-cased. */
