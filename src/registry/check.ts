@@ -15,7 +15,7 @@ import { checkSignature } from './check-signature.js';
 import { checkDocumentIdentity } from './check-identity.js';
 import { compareSri, parseSri, shasumToSri, type Sri } from '../verify/npm/sri.js';
 import { ssriCheckedAlgorithm } from '../deps/checks/ssri-verdict.js';
-import { integrityVerdict } from '../deps/checks/integrity.js';
+import { integrityVerdict, needsIntegrity } from '../deps/checks/integrity.js';
 import { isSriAlgorithm } from '../core/sri.js';
 
 /** What one package's check found; `settleVerdicts` turns the checks of a scan into statuses and findings. */
@@ -211,20 +211,24 @@ function checkIntegrity(state: CheckState, lockSri: Sri, regSri: Sri): void {
         );
         return;
       }
-      state.reportedOffline = 'no integrity in the lockfile (CPD002): not pinned, not compared with the registry';
-      return;
+      // A bundled entry with its own resolved (stage.ts checkableBundle) is not the deps stage's: CPD002 skips it.
+      if (needsIntegrity(pkg)) {
+        state.reportedOffline = 'no integrity in the lockfile (CPD002): not pinned, not compared with the registry';
+        return;
+      }
     }
     // A value that is there but no valid SRI is not "no integrity": npm compares the download with it and stops
     // (ssri IntegrityStream, EINTEGRITY). The deps stage's CPD004 says so from the lockfile alone, with the same
     // verdict: that is the one finding, and this package is unverifiable for it, as for CPD002 above.
-    if (integrityVerdict(state.graph.kind, pkg.integrity ?? '').kind === 'invalid') {
+    if (needsIntegrity(pkg) && integrityVerdict(state.graph.kind, pkg.integrity ?? '').kind === 'invalid') {
       state.reportedOffline = 'integrity in the lockfile not valid (CPD004): not compared with the registry';
       return;
     }
-    // A value the registry cannot read that CPD004 accepts: said here, grouped per lockfile.
+    // A value the registry cannot read that CPD004 accepts, or one on an entry CPD002/CPD004 do not judge (bundled):
+    // said here, grouped per lockfile.
     unverifiable(
       state,
-      `${spec(pkg)} (${where(pkg)}) has an integrity in the lockfile that is not a valid SRI hash (CPD004), so it cannot be compared with the registry.`,
+      `${spec(pkg)} (${where(pkg)}) has an integrity in the lockfile that is not a valid SRI hash${needsIntegrity(pkg) ? ' (CPD004)' : ''}, so it cannot be compared with the registry.`,
       { reason: 'lockfile integrity not valid SRI' },
     );
     return;

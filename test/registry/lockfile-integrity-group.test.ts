@@ -105,6 +105,44 @@ describe('packages whose lockfile integrity cannot be compared with the registry
       NAMES.map((n) => [rule, n]),
     );
   });
+
+  it('a bundled entry with its own resolved and an invalid integrity: CPD130, which no CPD004 replaces', async () => {
+    // The registry stage checks it (stage.ts checkableBundle); the deps stage's CPD002/CPD004 leave bundled entries be.
+    const reg = await registryOf(['p', 'b']);
+    const root = tempDir();
+    writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify({ name: 'app', version: '1.0.0', dependencies: { p: '1.0.0' } }),
+    );
+    const packages = {
+      '': { name: 'app', version: '1.0.0', dependencies: { p: '1.0.0' } },
+      'node_modules/p': {
+        version: '1.0.0',
+        resolved: tarballOf(reg.url, 'p'),
+        integrity: sri('p'),
+        bundleDependencies: ['b'],
+        dependencies: { b: '1.0.0' },
+      },
+      'node_modules/p/node_modules/b': {
+        version: '1.0.0',
+        resolved: tarballOf(reg.url, 'b'),
+        integrity: INVALID,
+        inBundle: true,
+      },
+    };
+    writeFileSync(
+      path.join(root, 'package-lock.json'),
+      JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2),
+    );
+    const result = await scanWith(root, [depsStage, TEST_STAGE], {
+      policy: policyWith({ verifySignatures: false, allowedRegistries: [reg.url] }),
+      options: { offline: false, env: {}, registry: reg.url },
+    });
+    const integrityFindings = result.findings.filter((f) => ['CPD002', 'CPD004', 'CPD130'].includes(f.ruleId));
+    expect(integrityFindings.map((f) => f.ruleId)).toEqual(['CPD130']);
+    expect(integrityFindings[0]!.message).toContain('b@1.0.0');
+    expect(integrityFindings[0]!.message).not.toContain('(CPD004)');
+  });
 });
 
 describe('yarn 2+ platform packages yarn records no checksum for', () => {

@@ -5,8 +5,8 @@ import type { ParsedLockfile } from '../types.js';
 import { packageFinding } from './finding.js';
 import { ssriVerdict, type SsriVerdict } from './ssri-verdict.js';
 
-/** Sources whose bytes are downloaded as an archive and must be pinned by a hash. */
-function needsIntegrity(node: PackageNode): boolean {
+/** Sources whose bytes are downloaded as an archive and must be pinned by a hash: what CPD002/CPD004 judge. */
+export function needsIntegrity(node: PackageNode): boolean {
   // Tarball URLs: a missing integrity is part of CPD008 (sources.ts), at the level policy gives tarballs.
   return node.source === 'registry' && node.bundled !== true;
 }
