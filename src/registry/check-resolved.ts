@@ -77,7 +77,8 @@ function scopeBypassOf(
 ): string | undefined {
   if (!name.startsWith('@')) return undefined;
   const fallback = projectRegistries(config, lockfile).defaultRegistry;
-  if (sameUrl(fallback, registry) || !isBelow(fetched, fallback)) return undefined;
+  // Below both (the scope registry a sub-path of the default): the scope's own registry, the longer prefix.
+  if (sameUrl(fallback, registry) || !isBelow(fetched, fallback) || isBelow(fetched, registry)) return undefined;
   return name.slice(0, name.indexOf('/'));
 }
 
