@@ -3,6 +3,7 @@ import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import { redactUrls } from '../../deps/checks/finding.js';
 import { localPathOf } from '../../deps/checks/local-paths.js';
 import type { LockfileChanges } from './diff.js';
+import { packageLabel } from './new-scripts.js';
 import { packageArtifact } from '../../core/finding.js';
 import { ecosystemOf, releaseId } from '../../core/package-key.js';
 
@@ -172,7 +173,7 @@ function repointed(base: DependencyGraph, head: DependencyGraph): Finding[] {
     const now = redactUrls(resolved);
     out.push({
       ruleId: 'CPU016',
-      message: `${p.name}@${p.version} now resolves to ${now} (was ${was.join(', ')}) with no integrity to hold the bytes: the same version now installs other code. Check the new commit or URL before merging, or restore the entry from the base revision.`,
+      message: `${packageLabel(p)} now resolves to ${now} (was ${was.join(', ')}) with no integrity to hold the bytes: the same version now installs other code. Check the new commit or URL before merging, or restore the entry from the base revision.`,
       location: { path: p.lockfile, line: p.line },
       artifact: packageArtifact(ecosystemOf(head), p.name, p.version),
       evidence: { source: p.source, before: was.join(' '), after: now },

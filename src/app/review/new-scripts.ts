@@ -120,6 +120,14 @@ export function addedBuildFinding(
 }
 
 /**
+ * A package as a message names it: name@version, or the name alone for an entry that pins no version (a requirements
+ * line `name @ <url>`), where `name@` reads as a truncated word. CPU003, CPU006 and CPU016 say it alike.
+ */
+export function packageLabel(node: { readonly name: string; readonly version: string }): string {
+  return node.version !== '' ? `${node.name}@${node.version}` : node.name;
+}
+
+/**
  * CPU003 for a Python package new to its lockfile that comes from a direct source the installer builds
  * (`directSourceBuild`): as with an sdist, the build backend it brings runs at install — and nothing but the
  * source's owner decides what it is.
@@ -128,10 +136,9 @@ export function addedDirectBuildFinding(
   node: PackageNode,
   direct: { readonly what: string; readonly from: string },
 ): Finding {
-  const label = node.version !== '' ? `${node.name}@${node.version}` : node.name;
   return {
     ruleId: 'CPU003',
-    message: `${label} is new to ${node.lockfile} and comes from ${direct.what} (${direct.from}), which the installer builds from source: that runs the package's build backend (setup.py / PEP 517), with the rights of the developer or the CI job. Read what its build runs before merging, or add it to dependencies.allowInstallScripts once reviewed.`,
+    message: `${packageLabel(node)} is new to ${node.lockfile} and comes from ${direct.what} (${direct.from}), which the installer builds from source: that runs the package's build backend (setup.py / PEP 517), with the rights of the developer or the CI job. Read what its build runs before merging, or add it to dependencies.allowInstallScripts once reviewed.`,
     location: { path: node.lockfile, line: node.line },
     artifact: packageArtifact('pypi', node.name, node.version),
     evidence: { to: node.version, source: 'lockfile', added: true, from: direct.from },

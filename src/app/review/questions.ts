@@ -19,6 +19,7 @@ import {
   directSourceBuild,
   entryKey,
   movedBuildFinding,
+  packageLabel,
   runsUnallowedScripts,
   scriptsRunIn,
   type ScriptsAllowed,
@@ -429,13 +430,10 @@ function outgrown(lf: LockfileChanges, head: DependencyGraph | undefined): Findi
   };
 }
 
-/**
- * A change's package as CPU006 lists it: name@version, or the name alone for an entry that has no version (a
- * requirements line `name @ <url>` pins none), where `name@` read as a truncated word.
- */
+/** A change's package as CPU006 lists it (`packageLabel`). */
 function name(c: PackageChange): string {
   const version = c.kind === 'added' ? c.head.version : c.kind === 'removed' ? c.base.version : '';
-  return version !== '' ? `${c.name}@${version}` : c.name;
+  return packageLabel({ name: c.name, version });
 }
 
 function isMove(c: PackageChange): c is VersionMove {

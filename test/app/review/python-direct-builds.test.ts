@@ -118,3 +118,16 @@ describe('a patch update that also adds a URL requirement (CPU006)', () => {
     expect(cpu006?.evidence?.['addedPackages']).toBe('evilpkg');
   });
 });
+
+describe('a versionless requirements entry whose git commit moved (CPU016)', () => {
+  it('names the package without a dangling `@` (a `name @ <url>` line pins no version)', async () => {
+    const repo = makeRepo(
+      { 'requirements.txt': `${REQ}other @ git+https://github.com/example/other@${'a'.repeat(40)}\n` },
+      { 'requirements.txt': `${REQ}other @ git+https://github.com/evil/other@${'b'.repeat(40)}\n` },
+    );
+    cleanups.push(repo.cleanup);
+    const r = await reviewHead(repo.dir);
+    const cpu016 = r.findings.find((f) => f.ruleId === 'CPU016');
+    expect(cpu016?.message).toMatch(/^other now resolves to git\+https:\/\/github\.com\/evil\/other@b{40} /);
+  });
+});
