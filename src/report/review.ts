@@ -106,10 +106,6 @@ function clipMessage(message: string): string {
   return `${space > MAX_MESSAGE_CHARS / 2 ? cut.slice(0, space) : cut}… (the JSON report has it whole)`;
 }
 
-/**
- * The review for a pull-request comment and the job summary: the verdict, the findings (errors first), then the
- * changes with the flagged ones first, then by changeTier. Every scanned string is escaped.
- */
 /** How the pull-request comment and job summary link a finding's place. */
 export interface ReviewMarkdownOptions {
   /**
@@ -119,6 +115,10 @@ export interface ReviewMarkdownOptions {
   readonly fileUrl?: (path: string, line: number | undefined) => string | undefined;
 }
 
+/**
+ * The review for a pull-request comment and the job summary: the verdict, the findings (errors first), then the
+ * changes with the flagged ones first, then by changeTier. Every scanned string is escaped.
+ */
 export function toReviewMarkdown(review: ReviewResult, opts: ReviewMarkdownOptions = {}): string {
   const r = redactReview(review);
   const out: string[] = [];
@@ -197,13 +197,14 @@ export function toReviewMarkdown(review: ReviewResult, opts: ReviewMarkdownOptio
   }
   if (r.models.length > 0) {
     out.push('| Model file | Change |', '| --- | --- |');
-    for (const m of r.models.slice(0, MAX_ROWS)) out.push(`| ${escapeMd(m.path)} | ${m.kind} |`);
+    for (const m of flaggedFirst(r.models, r.findings, MAX_ROWS, modelPlace).slice(0, MAX_ROWS))
+      out.push(`| ${escapeMd(m.path)} | ${m.kind} |`);
     pushMore(out, r.models.length - MAX_ROWS, 'model file changes (see the JSON report)');
     out.push('');
   }
   if (r.references.length > 0) {
     out.push('| Model reference | Change | File | Revision |', '| --- | --- | --- | --- |');
-    for (const c of r.references.slice(0, MAX_ROWS)) {
+    for (const c of flaggedFirst(r.references, r.findings, MAX_ROWS, referencePlace).slice(0, MAX_ROWS)) {
       const rev =
         c.kind === 'moved'
           ? `${c.from ?? '(none)'} → ${c.reference.revision ?? '(none)'}`
@@ -289,18 +290,34 @@ function linked(text: string, f: ResolvedFinding, opts: ReviewMarkdownOptions): 
   return f.location.path === '.' ? text : markdownLink(text, opts.fileUrl?.(f.location.path, f.location.line));
 }
 
+/** Where a row of the model-file or reference table sits, to match a finding's location (`flaggedFirst`). */
+type RowPlace = { readonly path: string; readonly line?: number };
+const modelPlace = (m: ReviewResult['models'][number]): RowPlace => ({ path: m.path });
+const referencePlace = (c: ReviewResult['references'][number]): RowPlace => ({
+  path: c.reference.path,
+  line: c.reference.line,
+});
+
 /**
- * Model file changes with a finding at their path first, in path order within each part: when the list is cut at
- * TEXT_ROWS, the files the findings name are the ones still listed (a folder of harmless arrays sorted before the
- * pickles that run code).
+ * Model file or reference changes with a finding at their place first (a model file: its path; a reference: its path
+ * and line), in the diff's order within each part: when the list is cut at `limit` (TEXT_ROWS in the terminal,
+ * MAX_ROWS in the pull-request comment), the rows the findings name are the ones still listed (a folder of harmless
+ * arrays sorted before the pickles that run code, fifty pinned references before the unpinned one).
  */
-function flaggedFirst<T extends { readonly path: string }>(
+function flaggedFirst<T>(
   rows: readonly T[],
   findings: readonly ResolvedFinding[],
+  limit: number,
+  placeOf: (row: T) => RowPlace,
 ): T[] {
-  if (rows.length <= TEXT_ROWS) return [...rows];
-  const flagged = new Set(findings.map((f) => f.location.path));
-  return [...rows.filter((m) => flagged.has(m.path)), ...rows.filter((m) => !flagged.has(m.path))];
+  if (rows.length <= limit) return [...rows];
+  const paths = new Set(findings.map((f) => f.location.path));
+  const lines = new Set(findings.map((f) => `${f.location.path}\0${f.location.line ?? ''}`));
+  const isFlagged = (row: T) => {
+    const at = placeOf(row);
+    return at.line === undefined ? paths.has(at.path) : lines.has(`${at.path}\0${at.line}`);
+  };
+  return [...rows.filter(isFlagged), ...rows.filter((row) => !isFlagged(row))];
 }
 
 /**
@@ -334,14 +351,15 @@ export function toReviewText(review: ReviewResult): string {
     }
     if (left.length > 0) out.push(`  … and ${left.length} more (${leftOver(left)}; -f json lists every change)`);
   }
-  const models = flaggedFirst(r.models, r.findings);
+  const models = flaggedFirst(r.models, r.findings, TEXT_ROWS, modelPlace);
   for (const m of models.slice(0, TEXT_ROWS)) out.push(`model ${m.kind.padEnd(8)} ${m.path}`);
   pushLeftOver(out, models.slice(TEXT_ROWS), 'model file changes');
-  for (const c of r.references.slice(0, TEXT_ROWS))
+  const references = flaggedFirst(r.references, r.findings, TEXT_ROWS, referencePlace);
+  for (const c of references.slice(0, TEXT_ROWS))
     out.push(
       `reference ${c.kind.padEnd(6)} ${c.reference.repoId ?? c.reference.url ?? '?'} ${c.kind === 'moved' ? `${c.from ?? '(none)'} → ` : ''}${c.reference.revision ?? '(none)'} at ${c.reference.path}:${c.reference.line}`,
     );
-  pushLeftOver(out, r.references.slice(TEXT_ROWS), 'model reference changes');
+  pushLeftOver(out, references.slice(TEXT_ROWS), 'model reference changes');
   // Nothing moved a version, a model or a reference — but a finding may still say what did change (the same versions
   // re-pointed to another host, a lockfile's settings): the header must not read as all clear above it.
   if (out.length === 0)
