@@ -19,8 +19,8 @@ export interface PypiClientOptions {
   /** Within this age a cached answer is used without asking; after it, a conditional request. */
   readonly freshMs?: number;
   /**
-   * Consecutive index-level failures (network, timeout, 5xx, 429, 403) after which the index is not asked again; a
-   * 401 stops the asking at once.
+   * Consecutive index-level failures (network, timeout, 5xx, 429) after which the index is not asked again; a 401
+   * stops the asking at once, and a 403 (one project's) does neither.
    */
   readonly breakerThreshold?: number;
   /** The scan's budget for all index requests, shared by every client: aborted when spent. */
@@ -148,13 +148,18 @@ export class PypiClient {
       return;
     }
     if (out.trouble === undefined || breaker.open !== undefined) return;
-    // 401: the index wants other credentials for every page (pip's install stops at its first); a 403 may be one
-    // project's (a quarantined package), so only a run of them stops the asking.
+    // 401: the index wants other credentials for every page (pip's install stops at its first). A 403 is about one
+    // project (a curated index — Artifactory, Nexus — blocks or quarantines packages one by one): it neither counts
+    // toward the breaker nor resets it, or a few blocked projects finishing in a row would leave every other package
+    // unchecked, which ones depending on request timing.
+    if (out.trouble === 'forbidden') return;
     const opens = out.trouble === 'unauthorized' || ++breaker.failures >= this.threshold();
     if (!opens) return;
     breaker.open = out.reason;
-    if (out.refused === true) breaker.refused = true;
-    if (out.trouble === 'unauthorized') breaker.unauthorized = true;
+    if (out.trouble === 'unauthorized') {
+      breaker.refused = true;
+      breaker.unauthorized = true;
+    }
   }
 
   private threshold(): number {
@@ -266,7 +271,7 @@ type Api = 'simple' | 'integrity';
 interface Breaker {
   failures: number;
   open?: string;
-  /** Opened by refusals (401/403): the packages it leaves are refused, as pip would be. */
+  /** Opened by a 401: the packages it leaves are refused, as pip would be. */
   refused?: true;
   /** Opened by a 401, which it gives as the reason. */
   unauthorized?: true;
