@@ -64,6 +64,13 @@ function nodeBindings(n: SyntaxNode, src: (n: SyntaxNode) => string): { names: s
     case 'TryStatement':
       kids.forEach((k, i) => i > 0 && kids[i - 1]!.name === 'as' && targetNames(k, src, names));
       break;
+    case 'MatchClause': {
+      // `case name:`, `[a, *rest]`, `{**kw}`, `P(q) as r` bind (symtable.c `symtable_visit_pattern`): every
+      // CapturePattern's name and each `as` target of the pattern (not a ClassPattern's class or a literal).
+      const pattern = kids[1];
+      if (pattern) patternNames(pattern, src, names);
+      break;
+    }
     case 'DeleteStatement':
       kids.forEach((k) => targetNames(k, src, names));
       break;
@@ -105,6 +112,9 @@ export function scopeBindings(scope: SyntaxNode, src: (n: SyntaxNode) => string)
       const { names, kind } = nodeBindings(k, src);
       for (const name of names) bind(name, kind);
       if (!OWN_SCOPE.has(k.name)) visit(k);
+      // A `:=` inside a comprehension binds in the scope the comprehension stands in (PEP 572; symtable.c
+      // `symtable_extend_namedexpr_scope`).
+      else if (COMPREHENSIONS.has(k.name)) walrusTargets(k, src).forEach((name) => bind(name, 'other'));
     }
   };
   if (body && body !== params) visit(body);
@@ -178,4 +188,55 @@ function firstIterable(n: SyntaxNode): SyntaxNode | undefined {
   const kids = childrenOf(n);
   const at = kids.findIndex((k) => k.name === 'in');
   return at < 0 ? undefined : kids[at + 1];
+}
+
+/** Nodes a `:=` inside a comprehension does not bind through: functions and classes are scopes of their own. */
+const WALRUS_STOPS = new Set(['FunctionDefinition', 'ClassDefinition', 'LambdaExpression']);
+
+/** The names `:=` binds inside a comprehension (nested comprehensions too), for the scope it stands in. */
+function walrusTargets(n: SyntaxNode, src: (n: SyntaxNode) => string): string[] {
+  const names: string[] = [];
+  const visit = (at: SyntaxNode) => {
+    for (const k of childrenOf(at)) {
+      if (WALRUS_STOPS.has(k.name)) continue;
+      const first = k.name === 'NamedExpression' ? k.firstChild : null;
+      if (first) targetNames(first, src, names);
+      visit(k);
+    }
+  };
+  visit(n);
+  return names;
+}
+
+/**
+ * The names a function nested anywhere in `scope`'s body declares `nonlocal`: an assignment there rebinds the
+ * enclosing function's variable (symtable.c: a `nonlocal` name is a free variable of the child, bound to the
+ * enclosing cell), so `scope`'s own bindings do not show every value such a name takes.
+ */
+export function nestedNonlocals(scope: SyntaxNode, src: (n: SyntaxNode) => string): Set<string> {
+  const names = new Set<string>();
+  const visit = (n: SyntaxNode, nested: boolean) => {
+    for (const k of childrenOf(n)) {
+      if (nested && k.name === 'ScopeStatement' && k.firstChild?.name === 'nonlocal')
+        childrenOf(k).forEach((d) => d.name === 'VariableName' && names.add(src(d)));
+      visit(k, nested || k.name === 'FunctionDefinition');
+    }
+  };
+  const body = scope.getChild('Body') ?? scope.lastChild;
+  if (body) visit(body, false);
+  return names;
+}
+
+/** The names a `case` pattern captures: CapturePattern names and `as` targets, nested patterns too. */
+function patternNames(n: SyntaxNode, src: (n: SyntaxNode) => string, out: string[]): void {
+  if (n.name === 'CapturePattern') {
+    const name = n.getChild('VariableName');
+    if (name) out.push(src(name));
+    return;
+  }
+  const kids = childrenOf(n);
+  kids.forEach((k, i) => {
+    if (n.name === 'AsPattern' && kids[i - 1]?.name === 'as' && k.name === 'VariableName') out.push(src(k));
+    else if (k.name.endsWith('Pattern') || k.name === 'PatternArgList') patternNames(k, src, out);
+  });
 }

@@ -2,7 +2,7 @@ import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { importedModule, importedModuleFile } from './module-paths.js';
 import { pythonImports } from './python.js';
-import { nameBinding, scopeBindings, type BindingKind } from './python-bindings.js';
+import { nameBinding, nestedNonlocals, scopeBindings, type BindingKind } from './python-bindings.js';
 import { childrenOf } from './syntax.js';
 import { lineStarts } from './text.js';
 import { rewriteCalls, sameLines, type CallEdit, type ExpandedWrapperCalls } from './wrapper-calls.js';
@@ -204,9 +204,11 @@ function readWrapper(
   // The module's own uses of the def (`DEFAULT = load_model("org/x")`, `__all__`) are not read as a caller's: the
   // def's note stands (only the `def` line names it).
   const selfUsed = (text.match(new RegExp(`\\b${src(name)}\\b`, 'g'))?.length ?? 0) > 1;
-  // A parameter the body binds again (`name = name.strip()`) is not the caller's value as passed.
+  // A parameter the body binds again (`name = name.strip()`, a `:=` in a comprehension, a nested function's
+  // `nonlocal name; name = …`) is not the caller's value as passed.
   const bound = scopeBindings(def, src);
-  if (passed.length === 0 || passed.some((p) => (bound.get(p)?.length ?? 0) > 1)) return undefined;
+  const nonlocals = nestedNonlocals(def, src);
+  if (passed.length === 0 || passed.some((p) => (bound.get(p)?.length ?? 0) > 1 || nonlocals.has(p))) return undefined;
   return {
     module: path,
     name: src(name),

@@ -260,6 +260,63 @@ describe('Python loader wrappers, one hop (python-wrappers.ts)', () => {
     ]);
   });
 
+  it("keeps the note where the def's parameter is rebound by a nested nonlocal or a := in a comprehension (review 56 C1)", async () => {
+    const PIN = '0123456789abcdef0123456789abcdef01234567';
+    const wrapper = (rebind: string[]) =>
+      [
+        'import os',
+        'from transformers import AutoModel',
+        '',
+        'def load_model(name, revision=None):',
+        ...rebind,
+        '    return AutoModel.from_pretrained(name, revision=revision)',
+        '',
+      ].join('\n');
+    const app = `from models import load_model\nm = load_model('acme/safe', revision='${PIN}')\n`;
+    const nonlocalTree = tree({
+      'models.py': wrapper([
+        '    def pick():',
+        '        nonlocal name',
+        "        name = os.environ.get('MODEL_OVERRIDE', name)",
+        '    pick()',
+      ]),
+      'app.py': app,
+    });
+    const walrusTree = tree({
+      'models.py': wrapper(["    [(name := os.environ.get('MODEL_OVERRIDE', name)) for _ in range(1)]"]),
+      'app.py': app,
+    });
+    expect(shown(await scanWith(nonlocalTree, [refsStage]))).toEqual([
+      'CPR010 models.py:9 undefined@undefined (undefined)',
+    ]);
+    expect(shown(await scanWith(walrusTree, [refsStage]))).toEqual([
+      'CPR010 models.py:6 undefined@undefined (undefined)',
+    ]);
+  });
+
+  it('reads a call in a comprehension in a class body as the import, and no call of a match capture (review 56 C4, C5)', async () => {
+    const r = await scanWith(
+      tree({
+        'models.py': MODELS,
+        'app.py': [
+          'from models import load_model',
+          '',
+          'class K:',
+          '    load_model = staticmethod(print)',
+          "    warm = [load_model('acme/class-comp') for _ in range(1)]",
+          '',
+          'def f(x):',
+          '    match x:',
+          '        case load_model:',
+          "            return load_model('acme/match-shadow')",
+          '',
+        ].join('\n'),
+      }),
+      [refsStage],
+    );
+    expect(shown(r)).toEqual(['CPR001 app.py:5 acme/class-comp@undefined (models.py)']);
+  });
+
   it('keeps the note of a wrapper a notebook calls, beside a .py caller that is read', async () => {
     const cell = (source: string[]) => ({ cell_type: 'code', metadata: {}, outputs: [], source });
     const notebook = {
