@@ -9,9 +9,12 @@
  * Input is the code of one `{% … %}` tag after its opening (a leading `-` kept), through its `%}`.
  */
 export function respellStatement(code: string): string {
-  const m = /^(-?\s*)(with|endwith|autoescape|endautoescape|for)\b([\s\S]*?)(-?\s*%\})$/.exec(code);
-  if (m === null) return code;
-  const [, lead, keyword, rest, close] = m as unknown as [string, string, string, string, string];
+  const head = /^(-?\s*)(with|endwith|autoescape|endautoescape|for)\b/.exec(code);
+  const closeAt = closeStart(code);
+  if (head === null || closeAt < head[0].length) return code;
+  const [, lead, keyword] = head as unknown as [string, string, string];
+  const rest = code.slice(head[0].length, closeAt);
+  const close = code.slice(closeAt);
   switch (keyword) {
     case 'endwith':
     case 'endautoescape':
@@ -19,10 +22,30 @@ export function respellStatement(code: string): string {
     case 'autoescape':
       return `${lead}if${rest}${close}`;
     case 'for':
-      return `${lead}for${rest.replace(/\s+recursive\s*$/, ' ')}${close}`;
+      return `${lead}for${withoutRecursive(rest)}${close}`;
     default:
       return respellWith(lead, rest, close) ?? code;
   }
+}
+
+/**
+ * Where the `-?\s*%}` that ends `code` starts, the `-` in it when one stands right before the spaces; -1 when `code`
+ * does not end with `%}`. Found from the end: a pattern for it tried at each character of a long run of spaces
+ * rescans the run each time.
+ */
+function closeStart(code: string): number {
+  if (!code.endsWith('%}')) return -1;
+  const body = code.slice(0, -2).trimEnd();
+  return body.endsWith('-') ? body.length - 1 : body.length;
+}
+
+/** A `for`'s code without the `recursive` it ends with (the spaces before it become one). */
+function withoutRecursive(rest: string): string {
+  const end = rest.trimEnd();
+  if (!end.endsWith('recursive')) return rest;
+  const before = end.slice(0, -'recursive'.length);
+  const kept = before.trimEnd();
+  return kept.length < before.length ? `${kept} ` : rest;
 }
 
 /** `with a = x, b = y` as `if true %}{% set a = x %}{% set b = y`; undefined for a shape this does not read. */
