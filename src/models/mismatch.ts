@@ -1,13 +1,12 @@
 import { MODEL_FORMATS, type DiscoveredFile } from '../core/files.js';
 import type { Finding } from '../core/finding.js';
-import { NAME_ONLY_FORMATS, NON_MODEL_EXTENSIONS, PICKLE_CLAIMS, compatibleWith } from '../discover/catalogue/index.js';
-
-/**
- * Compressed streams under a pickle name: joblib.load decompresses them by their magic (joblib/numpy_pickle_utils.py
- * `_detect_compressor`), and the content inspector unpacks them and judges what is inside as that loader would, so its
- * finding (or its silence on a clean pickle) is the one for the name, as for unrecognised bytes.
- */
-const COMPRESSED_STREAMS: ReadonlySet<string> = new Set(['gzip', 'bzip2', 'xz', 'lz4']);
+import {
+  JOBLIB_STREAMS,
+  NAME_ONLY_FORMATS,
+  NON_MODEL_EXTENSIONS,
+  PICKLE_CLAIMS,
+  compatibleWith,
+} from '../discover/catalogue/index.js';
 
 /**
  * CPX005 when a name and the content disagree in a way that matters: the content or the claim is a model format,
@@ -26,8 +25,10 @@ export function extensionMismatch(file: DiscoveredFile): Finding | undefined {
   if (file.format === 'other' && claimIsModel && NAME_ONLY_FORMATS.has(claimed)) return undefined;
   // Unrecognised bytes under a name whose loader unpickles the file (`model.pt`, `clf.pkl`): the content inspector
   // reads them as that loader would and always reports them, CPI016 "named as … but the content is …" or the pickle
-  // rule for what the loader would run (inspect/content/analyser.ts). That finding is this cause's one.
-  if ((file.format === 'other' || COMPRESSED_STREAMS.has(file.format)) && PICKLE_CLAIMS.has(claimed)) return undefined;
+  // rule for what the loader would run (inspect/content/analyser.ts). That finding is this cause's one. So for a
+  // compressed stream joblib.load decompresses by its magic (numpy_pickle_utils.py `_detect_compressor`): the
+  // inspector unpacks it and judges what is inside as that loader would.
+  if ((file.format === 'other' || JOBLIB_STREAMS.has(file.format)) && PICKLE_CLAIMS.has(claimed)) return undefined;
   const what = isModel ? `${file.format} content` : 'content that is not a model format chainproof recognises';
   const claim = file.claimed !== undefined ? `its name says ${claimed}` : 'its extension says it is not a model';
   return {

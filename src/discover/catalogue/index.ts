@@ -59,6 +59,11 @@ export const PICKLE_CLAIMS: ReadonlySet<FileFormat> = idsWhere(
   (e) => e.kind === 'model' && (e.families ?? [e.id]).includes('pickle'),
 );
 
+/** Compressed streams joblib.load decompresses by their magic (`_detect_compressor`): the containers joblib reads. */
+export const JOBLIB_STREAMS: ReadonlySet<FileFormat> = idsWhere(
+  (e) => e.kind === 'container' && (e.compatible ?? []).includes('joblib'),
+);
+
 /** Whether a name alone promises a file its loader unpickles (`model.pkl`, `clf.joblib`): `model.pkl` inside `.gz`. */
 export function namePromisesPickle(name: string): boolean {
   const format = formatFromName(name);
