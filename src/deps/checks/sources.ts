@@ -3,6 +3,7 @@ import type { DependencyGraph, PackageNode } from '../../core/records.js';
 import type { CheckPolicy } from './context.js';
 import { PUBLIC_REGISTRIES, isUnder, levelOf, normalizePrefix } from './context.js';
 import { packageFinding } from './finding.js';
+import { FULL_SHA, lockedGitRef } from './git-pin.js';
 import { hostOf, isRuntimeRelease, onRegistryPath, parseRegistryTarball } from '../source.js';
 import { splitDescriptor } from '../types.js';
 import type { ParsedLockfile } from '../types.js';
@@ -136,6 +137,16 @@ function notAllowedHost(node: PackageNode): string {
   return `resolves from ${hostOf(resolved) ?? resolved}, which the policy does not allow`;
 }
 
+/** CPD007's advice for a git source the lockfile does not pin to a commit (CPD023 says that part). */
+const GIT_TODO = 'Prefer a registry version; if not, pin a full commit SHA.';
+/**
+ * CPD007's advice for a git source locked to a full commit: pinning is done, what is left is the code at that commit,
+ * which runs at install — npm prepares a git dependency in a temporary clone and runs its `prepare` script there
+ * (pacote `GitFetcher` → `DirFetcher[_prepareDir]`), whatever the lockfile records of install scripts.
+ */
+const GIT_PINNED_TODO =
+  'Prefer a registry version; if not, review the code at the locked commit before each update: fetching a git dependency runs its prepare script.';
+
 function sourceKind(node: PackageNode, policy: CheckPolicy, notes: ParsedLockfile['sourceNotes']): Finding[] {
   const where = node.resolved ?? node.key;
   const note = node.source === 'git' || node.source === 'tarball' ? notes?.[node.source] : undefined;
@@ -149,7 +160,7 @@ function sourceKind(node: PackageNode, policy: CheckPolicy, notes: ParsedLockfil
               'CPD007',
               node,
               `is installed from git (${where})${noted}`,
-              'Prefer a registry version; if not, pin a full commit SHA.',
+              FULL_SHA.test(lockedGitRef(where)) ? GIT_PINNED_TODO : GIT_TODO,
               { resolved: where },
               level,
             ),
