@@ -2,8 +2,8 @@ import type { SyntaxNode } from '@lezer/common';
 import { parser } from '@lezer/javascript';
 import { javaScriptImportBindings } from './javascript.js';
 import { importedJavaScriptModule } from './module-paths.js';
-import { childrenOf } from './syntax.js';
-import { lineStarts } from './text.js';
+import { argumentGroups, childrenOf } from './syntax.js';
+import { lineOffsets } from './text.js';
 import { rewriteCalls, sameLines, type CallEdit, type ExpandedWrapperCalls } from './wrapper-calls.js';
 
 /**
@@ -37,15 +37,6 @@ const TS = parser.configure({ dialect: 'ts jsx' });
 const TS_ONLY = parser.configure({ dialect: 'ts' });
 const parserFor = (path: string) => (/\.[cm]?ts$/i.test(path) ? TS_ONLY : TS);
 
-/** A 1-based place's offset in `text`. */
-function offsets(text: string): (line: number, column: number) => number | undefined {
-  const starts = lineStarts(text);
-  return (line, column) => {
-    const start = starts[line - 1];
-    return start === undefined ? undefined : start + column - 1;
-  };
-}
-
 /**
  * The loader wrappers a module exports, one per run-time note (`dynamic`) that sits in an exported function and per
  * name it is exported as.
@@ -56,7 +47,7 @@ export function javaScriptLoaderWrappers(
   dynamic: readonly { readonly line: number; readonly column: number }[],
 ): JavaScriptWrapper[] {
   if (dynamic.length === 0 || !/\bexports?\b/.test(text)) return [];
-  const offsetOf = offsets(text);
+  const offsetOf = lineOffsets(text);
   // A loader call in a function is on an indented line or an arrow's / function's own line: most notes are neither
   // (a top-level `await pipeline(task, process.env.MODEL)`), and the file is not parsed again.
   const lineOf = (d: { line: number }) => text.slice(offsetOf(d.line, 1) ?? 0, offsetOf(d.line + 1, 1) ?? text.length);
@@ -177,7 +168,9 @@ function readWrapper(
   if (!list || !callee || argList?.name !== 'ArgList') return undefined;
   const params: { name: string; default?: string }[] = [];
   // TypeScript's `id: string` / `id?: string` types nothing the call binds.
-  for (const group of groups(list).map((g) => g.filter((k) => k.name !== 'TypeAnnotation' && k.name !== 'Optional'))) {
+  for (const group of argumentGroups(list).map((g) =>
+    g.filter((k) => k.name !== 'TypeAnnotation' && k.name !== 'Optional'),
+  )) {
     const [name, eq, value] = group;
     if (name?.name !== 'VariableDefinition' || (eq && (eq.name !== 'Equals' || !value || group.length > 3)))
       return undefined;
@@ -192,7 +185,7 @@ function readWrapper(
   if (!binding || binding.module.startsWith('.') || !/^[\w$.]+$/.test(calleeText)) return undefined;
   const names = new Set(params.map((p) => p.name));
   const args: JavaScriptWrapper['args'][number][] = [];
-  for (const group of groups(argList)) {
+  for (const group of argumentGroups(argList)) {
     if (group.length !== 1 || group[0]!.name === 'Spread') return undefined;
     const written = src(group[0]!);
     if (group[0]!.name === 'VariableName' && names.has(written)) args.push({ param: written });
@@ -258,17 +251,6 @@ function importOf(b: { local: string; module: string; name: string }): string {
   return `import { ${b.name === b.local ? b.name : `${b.name} as ${b.local}`} } from ${from};`;
 }
 
-/** A ParamList's or ArgList's items, each the nodes between its commas (brackets left out). */
-function groups(list: SyntaxNode): SyntaxNode[][] {
-  const out: SyntaxNode[][] = [[]];
-  for (const k of childrenOf(list)) {
-    if (k.name === '(' || k.name === ')') continue;
-    if (k.name === ',') out.push([]);
-    else out.at(-1)!.push(k);
-  }
-  return out.filter((g) => g.length > 0);
-}
-
 export type ExpandedJavaScriptCalls = ExpandedWrapperCalls<JavaScriptWrapper>;
 
 /**
@@ -326,7 +308,7 @@ function loaderCall(
   argList: SyntaxNode,
   src: (n: SyntaxNode) => string,
 ): string | undefined {
-  const given = groups(argList);
+  const given = argumentGroups(argList);
   if (given.some((g) => g.length !== 1 || g[0]!.name === 'Spread')) return undefined;
   const valueOf = (name: string) => {
     const i = wrapper.params.findIndex((p) => p.name === name);

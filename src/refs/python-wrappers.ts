@@ -3,8 +3,8 @@ import { parser } from '@lezer/python';
 import { importedModule, importedModuleFile } from './module-paths.js';
 import { pythonImports } from './python.js';
 import { nameBinding, nestedNonlocals, scopeBindings, type BindingKind } from './python-bindings.js';
-import { childrenOf } from './syntax.js';
-import { lineStarts } from './text.js';
+import { argumentGroups, childrenOf } from './syntax.js';
+import { lineOffsets } from './text.js';
 import { rewriteCalls, sameLines, type CallEdit, type ExpandedWrapperCalls } from './wrapper-calls.js';
 import type { ImportedValues } from './types.js';
 
@@ -272,32 +272,12 @@ function readParams(list: SyntaxNode, src: (n: SyntaxNode) => string): Param[] |
   return params;
 }
 
-/** A ParamList's or ArgList's items, each the nodes between its commas (brackets left out). */
-function argumentGroups(list: SyntaxNode): SyntaxNode[][] {
-  const groups: SyntaxNode[][] = [[]];
-  for (const k of childrenOf(list)) {
-    if (k.name === '(' || k.name === ')') continue;
-    if (k.name === ',') groups.push([]);
-    else groups.at(-1)!.push(k);
-  }
-  return groups.filter((g) => g.length > 0);
-}
-
 /** Python that binds `local` as the module's import does (`from transformers import AutoModel as AM`). */
 function importStatement(local: string, target: string): string {
   const dot = target.lastIndexOf('.');
   if (dot < 0) return target === local ? `import ${target}` : `import ${target} as ${local}`;
   const name = target.slice(dot + 1);
   return `from ${target.slice(0, dot)} import ${name}${name === local ? '' : ` as ${local}`}`;
-}
-
-/** A 1-based line and column's offset in `text`. */
-function lineOffsets(text: string): (line: number, column: number) => number | undefined {
-  const starts = lineStarts(text);
-  return (line, column) => {
-    const start = starts[line - 1];
-    return start === undefined ? undefined : start + column - 1;
-  };
 }
 
 /**

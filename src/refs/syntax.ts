@@ -35,6 +35,17 @@ export function childrenOf(n: SyntaxNode): SyntaxNode[] {
   return out;
 }
 
+/** A ParamList's or ArgList's items (Python or JavaScript), each the nodes between its commas (brackets left out). */
+export function argumentGroups(list: SyntaxNode): SyntaxNode[][] {
+  const groups: SyntaxNode[][] = [[]];
+  for (const k of childrenOf(list)) {
+    if (k.name === '(' || k.name === ')') continue;
+    if (k.name === ',') groups.push([]);
+    else groups.at(-1)!.push(k);
+  }
+  return groups.filter((g) => g.length > 0);
+}
+
 /** String constants assigned in a file; a name assigned two different values is a run-time choice (undefined). */
 export class Constants {
   private readonly values = new Map<string, string | null>();

@@ -6,6 +6,15 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
+/** A 1-based line and column's offset in `text`; undefined past its last line. */
+export function lineOffsets(text: string): (line: number, column: number) => number | undefined {
+  const starts = lineStarts(text);
+  return (line, column) => {
+    const start = starts[line - 1];
+    return start === undefined ? undefined : start + column - 1;
+  };
+}
+
 /**
  * The text with each carriage return not before a line feed made a line feed, for JavaScript: ECMAScript ends a line
  * at any line terminator, a lone CR included — it ends a line comment (`SingleLineComment`), so
