@@ -13,7 +13,7 @@ import { checkLegacySection } from './legacy-section.js';
 import { checkLocalPaths } from './local-paths.js';
 import { checkLocalRefs } from './local-refs.js';
 import { checkNpmShrinkwraps } from './npm-shrinkwrap.js';
-import { aliasOverrides, checkOverrideSwaps, overrideSwaps } from './override-swap.js';
+import { aliasOverrides, aliasOverridesOf, checkOverrideSwaps, overrideSwaps } from './override-swap.js';
 import { checkPackages } from './packages.js';
 import { checkPatchScripts, patchUsesOf } from './patch-scripts.js';
 import { checkPnpmMissingEntries } from './pnpm-missing.js';
@@ -63,16 +63,16 @@ export function checkDependencies(
   // A git entry locked to a moving ref is CPD023 (unpinned), not also the git-source warning; injection stays first.
   const gitPins = checkGitPins(graph, parsed).filter((f) => !injectedAt.has(f.location.line));
   const unpinnedAt = new Set(gitPins.map((f) => f.location.line));
-  const sources = unreached
-    .keep(checkSources(graph, policy, parsed.sourceNotes, aliasOverrides(graph, parsed, manifests)))
-    .filter(
-      (f) =>
-        !(f.ruleId === 'CPD009' && execAt.has(f.location.line)) &&
-        !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)) &&
-        // A range linked to a folder (npm `link: true`) is CPD020 at the link; the folder's CPD009 is the same cause.
-        !(f.ruleId === 'CPD009' && injectedFolders.has(String(f.evidence?.lockfileKey))) &&
-        !(f.ruleId === 'CPD007' && unpinnedAt.has(f.location.line)),
-    );
+  // The overrides that put another package under a name, read once: the source checks and the swap checks ask.
+  const overrides = aliasOverridesOf(graph, parsed, manifests);
+  const sources = unreached.keep(checkSources(graph, policy, parsed.sourceNotes, aliasOverrides(overrides))).filter(
+    (f) =>
+      !(f.ruleId === 'CPD009' && execAt.has(f.location.line)) &&
+      !((f.ruleId === 'CPD007' || f.ruleId === 'CPD008') && injectedAt.has(f.location.line)) &&
+      // A range linked to a folder (npm `link: true`) is CPD020 at the link; the folder's CPD009 is the same cause.
+      !(f.ruleId === 'CPD009' && injectedFolders.has(String(f.evidence?.lockfileKey))) &&
+      !(f.ruleId === 'CPD007' && unpinnedAt.has(f.location.line)),
+  );
   // A version outside an override the lockfile was not resolved with is CPD026's cause (stale settings), not a
   // separate CPD015 per package. A root dependency swapped for another package is injection the package manager
   // accepts (CPD021; for yarn, a descriptor naming another package, CPD010), not drift: the sync check's CPD015 for
@@ -97,7 +97,7 @@ export function checkDependencies(
   );
   // An alias swap another rule reports is that rule's (CPD172 an override's, CPD021/CPD010 one nobody asked for),
   // not also a look-alike alias (CPD174).
-  const byOverride = overrideSwaps(graph, parsed, manifests);
+  const byOverride = overrideSwaps(graph, parsed, overrides);
   const swapReported = new Set(byOverride.flatMap((s) => s.swapped));
   graph.packages.forEach((p, i) => {
     if (swappedAt.has(`${p.lockfile}:${p.line}`)) swapReported.add(i);

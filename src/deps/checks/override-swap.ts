@@ -30,14 +30,14 @@ export interface OverrideSwap {
   readonly swapped: readonly number[];
 }
 
-/** Every override that put another package under a name, with the entries it swapped there. */
+/** Every override that put another package under a name (`aliasOverridesOf`), with the entries it swapped there. */
 export function overrideSwaps(
   graph: DependencyGraph,
   parsed: ParsedLockfile,
-  manifests: readonly LoadedManifest[],
+  overrides: readonly AliasOverride[],
 ): OverrideSwap[] {
   const out: OverrideSwap[] = [];
-  for (const swap of aliasOverridesOf(graph, parsed, manifests)) {
+  for (const swap of overrides) {
     const { name, other, path } = swap;
     // A nested npm override swapped only the entries below its parent (arborist OverrideSet): the others are not its.
     const swapped: number[] = [];
@@ -50,19 +50,14 @@ export function overrideSwaps(
   return out;
 }
 
-/** The overrides that put another package under a name: name → the other packages. */
-export function aliasOverrides(
-  graph: DependencyGraph,
-  parsed: ParsedLockfile,
-  manifests: readonly LoadedManifest[],
-): Map<string, string[]> {
+/** The overrides that put another package under a name (`aliasOverridesOf`): name → the other packages. */
+export function aliasOverrides(overrides: readonly AliasOverride[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const { name, other } of aliasOverridesOf(graph, parsed, manifests))
-    out.set(name, [...(out.get(name) ?? []), other]);
+  for (const { name, other } of overrides) out.set(name, [...(out.get(name) ?? []), other]);
   return out;
 }
 
-interface AliasOverride {
+export interface AliasOverride {
   readonly name: string;
   readonly other: string;
   readonly spec: string;
@@ -78,7 +73,7 @@ interface AliasOverride {
  * Every override that puts another package under a name, once per name and package: the root package.json's (npm's
  * nested objects too, `{ "a": { "lodash": "npm:evil@1" } }`) and pnpm-workspace.yaml's beside a pnpm lockfile.
  */
-function aliasOverridesOf(
+export function aliasOverridesOf(
   graph: DependencyGraph,
   parsed: ParsedLockfile,
   manifests: readonly LoadedManifest[],
