@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../../src/core/result.js';
 import {
   condaPipRequirementsFile,
+  environmentYaml,
   namedCondaEnvironments,
 } from '../../../src/deps/parsers/python/conda-environments.js';
 import { installCommands } from '../../../src/deps/parsers/python/install-arguments.js';
@@ -277,7 +278,7 @@ describe('the pip: list of a conda environment file an install builds from', () 
 
   it('reads a list of plain requirements as before: no requirements file of its own', async () => {
     const text = environment('torch==2.3.0', 'numpy>=1.26', 'gpu @ git+https://github.com/o/gpu');
-    expect(condaPipRequirementsFile(text)).toBeUndefined();
+    expect(condaPipRequirementsFile(environmentYaml(text))).toBeUndefined();
     const dir = tree({ 'setup.sh': 'conda env create -f env.yml\n', 'env.yml': text });
     expect(ids(await scanWith(dir, [pythonDepsStage]))).toEqual(['CPP014@env.yml:9']);
   });

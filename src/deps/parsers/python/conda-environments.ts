@@ -61,9 +61,9 @@ function environmentFileSetting(words: readonly Word[]): RunScript | undefined {
  * environment file and runs `pip install -U -r` on it, so each item is a requirements-file line (`-e <location>` an
  * editable; other option lines are not requirements). Each at its line; a file that does not parse gives none.
  */
-export function condaPipRequirements(text: string): InstallArgument[] {
+export function condaPipRequirements(environment: EnvironmentYaml | undefined): InstallArgument[] {
   const out: InstallArgument[] = [];
-  for (const { line: at, text: part } of pipItems(text)) {
+  for (const { line: at, text: part } of pipItems(environment)) {
     const text = part.trim();
     const editable = /^(?:-e|--editable)(?:\s+|=)(.+)$/.exec(text)?.[1];
     if (editable !== undefined) out.push({ written: editable.trim(), line: at, editable: true });
@@ -89,11 +89,11 @@ export interface CondaPipFile {
  * requirements file. Undefined when no item is an option line: the list is requirements only, which
  * condaPipRequirements gives.
  */
-export function condaPipRequirementsFile(text: string): CondaPipFile | undefined {
+export function condaPipRequirementsFile(environment: EnvironmentYaml | undefined): CondaPipFile | undefined {
   const lines: string[] = [];
   const lineOf: (number | undefined)[] = [];
   const options = new Set<number>();
-  for (const { line, text: part } of pipItems(text)) {
+  for (const { line, text: part } of pipItems(environment)) {
     // The lines of a quoted item holding `\n` share its line: those after the first, and the items after it, move
     // down in the file pip reads, each keeping its own line of the environment file.
     const at = Math.max(line - 1, lines.length);
@@ -110,10 +110,9 @@ export function condaPipRequirementsFile(text: string): CondaPipFile | undefined
  * The lines of the requirements file conda writes from the `pip:` entry of `dependencies` (its string items), each
  * with its line in the environment file; none when the file does not parse.
  */
-function pipItems(text: string): { line: number; text: string }[] {
-  const yaml = environmentYaml(text);
-  if (yaml === undefined) return [];
-  const { root, lineCounter } = yaml;
+function pipItems(environment: EnvironmentYaml | undefined): { line: number; text: string }[] {
+  if (environment === undefined) return [];
+  const { root, lineCounter } = environment;
   const dependencies = root.get('dependencies', true);
   const out: { line: number; text: string }[] = [];
   for (const item of isSeq(dependencies) ? dependencies.items : []) {
@@ -132,8 +131,14 @@ function pipItems(text: string): { line: number; text: string }[] {
   return out;
 }
 
+/** A conda environment file's top-level map and its line counter (environmentYaml), read once per file. */
+export interface EnvironmentYaml {
+  readonly root: YAMLMap;
+  readonly lineCounter: LineCounter;
+}
+
 /** A conda environment file's top-level map and its line counter; undefined when it does not parse to one. */
-export function environmentYaml(text: string): { root: YAMLMap; lineCounter: LineCounter } | undefined {
+export function environmentYaml(text: string): EnvironmentYaml | undefined {
   const lineCounter = new LineCounter();
   const doc = parseShallowYaml(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const root = doc.contents;

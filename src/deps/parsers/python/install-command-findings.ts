@@ -9,7 +9,12 @@ import type { PipInstall } from './checks/builds.js';
 import { pyFileFinding } from './checks/finding.js';
 import { MAX_MANIFEST_BYTES } from '../../read.js';
 import { MAX_RELATED } from '../../../core/group-causes.js';
-import { condaPipRequirements, condaPipRequirementsFile } from './conda-environments.js';
+import {
+  condaPipRequirements,
+  condaPipRequirementsFile,
+  environmentYaml,
+  type EnvironmentYaml,
+} from './conda-environments.js';
 import { condaChannelFindings } from './checks/conda-channels.js';
 import type { CondaPipFile } from './conda-environments.js';
 import type { InstallArgument, RunScript } from './install-arguments.js';
@@ -47,11 +52,15 @@ export async function installCommandFindings(
     (requirements: (text: string) => InstallArgument[]): Judge =>
     (path, text) =>
       Promise.resolve(checkInstallArguments(path, requirements(text), policy, files));
-  const condaEnvironment: Judge = async (path, text) => [
-    ...condaChannelFindings(path, text, policy),
-    ...checkInstallArguments(path, condaPipRequirements(text), policy, files),
-    ...(await condaPipOptions(path, text, policy, includes(byPath.get(path)!))),
-  ];
+  const condaEnvironment: Judge = async (path, text) => {
+    // Parsed once for its channels, its pip list's requirements and the requirements file conda writes from it.
+    const environment = environmentYaml(text);
+    return [
+      ...condaChannelFindings(path, environment, policy),
+      ...checkInstallArguments(path, condaPipRequirements(environment), policy, files),
+      ...(await condaPipOptions(path, environment, policy, includes(byPath.get(path)!))),
+    ];
+  };
   const argumentFindings = envNames.map(([envPath, names]) => {
     add(names.scripts, asArguments(scriptRequirements));
     add(names.condaEnvs, condaEnvironment);
@@ -212,11 +221,11 @@ export function unreadInstallFiles(files: readonly DiscoveredFile[]): Finding[] 
  */
 async function condaPipOptions(
   path: string,
-  text: string,
+  environment: EnvironmentYaml | undefined,
   policy: PythonCheckPolicy,
   load: IncludeLoader,
 ): Promise<Finding[]> {
-  const list = condaPipRequirementsFile(text);
+  const list = condaPipRequirementsFile(environment);
   if (list === undefined) return [];
   const lock = atEnvironmentLines(await parseRequirementsFile(path, list.text, load), list);
   return checkPythonLock(lock, policy, undefined).filter(

@@ -1,6 +1,6 @@
 import { isScalar, isSeq } from 'yaml';
 import type { Finding } from '../../../../core/finding.js';
-import { environmentYaml } from '../conda-environments.js';
+import type { EnvironmentYaml } from '../conda-environments.js';
 import { isAllowedIndex } from './context.js';
 import type { PythonCheckPolicy } from './context.js';
 import { pyFileFinding } from './finding.js';
@@ -36,11 +36,15 @@ const USER_INFO = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i;
  * common/url.py `split_anaconda_token`) or user info is a committed credential (CPP093). Named channels are
  * Anaconda's; a file that does not parse gives none (its `pip:` list reports that).
  */
-export function condaChannelFindings(path: string, text: string, policy: PythonCheckPolicy): Finding[] {
+export function condaChannelFindings(
+  path: string,
+  environment: EnvironmentYaml | undefined,
+  policy: PythonCheckPolicy,
+): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
   const secrets: number[] = [];
-  for (const { line, url: written, pkg } of channelUrls(text)) {
+  for (const { line, url: written, pkg } of channelUrls(environment)) {
     if (ANACONDA_TOKEN.test(written) || USER_INFO.test(written)) secrets.push(line);
     // Shown without its path token (user info is redacted with every finding's URLs).
     const url = written.replace(ANACONDA_TOKEN, '/t/***');
@@ -80,10 +84,9 @@ export function condaChannelFindings(path: string, text: string, policy: PythonC
  * off at `::`, and `numpy[channel=https://host/chan]` gives it as a key; conda takes that package from there). A
  * name is no URL.
  */
-function channelUrls(text: string): { line: number; url: string; pkg?: string }[] {
-  const yaml = environmentYaml(text);
-  if (yaml === undefined) return [];
-  const { root, lineCounter } = yaml;
+function channelUrls(environment: EnvironmentYaml | undefined): { line: number; url: string; pkg?: string }[] {
+  if (environment === undefined) return [];
+  const { root, lineCounter } = environment;
   const out: { line: number; url: string; pkg?: string }[] = [];
   const scalars = (key: string) => {
     const list = root.get(key, true);
